@@ -1,0 +1,77 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { collectPageErrors, screenshot } from './helpers';
+
+const PAGES = [
+	{ path: '/', link: 'Diagnose', heading: 'Diagnose a leaf', name: 'diagnose' },
+	{ path: '/train/', link: 'Train', heading: 'Train a model', name: 'train' },
+	{ path: '/evaluate/', link: 'Evaluate', heading: 'Evaluate a model', name: 'evaluate' },
+	{ path: '/models/', link: 'Models', heading: 'Models', name: 'models' },
+	{ path: '/settings/', link: 'Settings', heading: 'Settings', name: 'settings' }
+];
+
+test('every page of the shell renders, navigates and has no accessibility violations', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	await page.goto('/');
+	const nav = page.getByRole('navigation', { name: 'Main' });
+	for (const { path, link, heading, name } of PAGES) {
+		await nav.getByRole('link', { name: link }).click();
+		await expect(page).toHaveURL(new RegExp(`${path.replace(/\//g, '\\/')}$`));
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+		await expect(nav.locator('a[aria-current="page"]')).toHaveText(new RegExp(link));
+		const axe = await new AxeBuilder({ page }).analyze();
+		expect(
+			axe.violations.map(
+				(v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
+			)
+		).toEqual([]);
+		await screenshot(page, name, 'phone');
+		await screenshot(page, name, 'desktop');
+	}
+	expect(errors).toEqual([]);
+});
+
+test('the Settings panel reports backends detected inside the worker', async ({ page }) => {
+	const errors = collectPageErrors(page);
+	await page.goto('/settings/');
+	const report = page.getByTestId('backend-report');
+	await expect(report).toBeVisible();
+	await expect(report.locator('tr[data-backend="webgl"]')).toHaveAttribute(
+		'data-available',
+		'true'
+	);
+	await expect(report.locator('tr[data-backend="wasm"]')).toHaveAttribute('data-available', 'true');
+	await expect(report.locator('tr[data-backend="cpu"]')).toHaveAttribute('data-available', 'true');
+	// Without --enable-unsafe-webgpu Chromium here offers no WebGPU adapter.
+	await expect(report.locator('tr[data-backend="webgpu"]')).toHaveAttribute(
+		'data-available',
+		'false'
+	);
+	// The header shows the active backend, and it is one the report marks available and active.
+	const badge = page.getByTestId('active-backend');
+	await expect(badge).toHaveText(/Engine: (webgl|wasm|cpu)/);
+	const active = (await badge.textContent())!.replace(/.*Engine: /, '').trim();
+	await expect(report.locator(`tr[data-backend="${active}"]`)).toContainText('active');
+	await expect(page.getByTestId('environment')).toContainText('TensorFlow.js 4.22.0');
+
+	// A manual override is applied by the worker and remembered across reloads.
+	await page.getByLabel('Engine to use').selectOption('cpu');
+	await expect(badge).toHaveText('Engine: cpu');
+	await page.reload();
+	await expect(page.getByTestId('active-backend')).toHaveText('Engine: cpu');
+	await expect(page.getByLabel('Engine to use')).toHaveValue('cpu');
+	expect(errors).toEqual([]);
+});
+
+test('the interface switches language and remembers it', async ({ page }) => {
+	await page.goto('/settings/');
+	await page.getByLabel('Language').selectOption('fr');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Réglages');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+	await page.reload();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Réglages');
+	await page.getByLabel('Langue').selectOption('en');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
+});

@@ -1,0 +1,59 @@
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end tests run in Debian's Chromium (no browser download: see ../shared/docs/browser-testing.md)
+ * against the production build served by `vite preview`. Build first: `npm run test:e2e` does.
+ */
+const chromium = process.env.LEAFLENS_CHROMIUM ?? '/usr/bin/chromium';
+// Chromium's background services try to reach Google; on a closed network that only adds noise.
+const quietArgs = [
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync'
+];
+
+export default defineConfig({
+	testDir: 'e2e',
+	testMatch: '**/*.e2e.ts',
+	// One worker: shader compilation and model loading are CPU-heavy on a 2-core machine.
+	workers: 1,
+	fullyParallel: false,
+	forbidOnly: !!process.env.CI,
+	retries: 0,
+	timeout: 180_000,
+	expect: { timeout: 60_000 },
+	reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+	outputDir: 'test-results',
+	use: {
+		baseURL: 'http://localhost:4173',
+		trace: 'retain-on-failure',
+		launchOptions: { executablePath: chromium, args: quietArgs }
+	},
+	projects: [
+		{
+			name: 'chromium',
+			use: {
+				...devices['Desktop Chrome'],
+				launchOptions: { executablePath: chromium, args: quietArgs }
+			},
+			testIgnore: '**/*.webgpu.e2e.ts'
+		},
+		{
+			// WebGPU needs this flag on these machines; it then runs on SwiftShader (Vulkan on the CPU).
+			name: 'chromium-webgpu',
+			use: {
+				...devices['Desktop Chrome'],
+				launchOptions: { executablePath: chromium, args: [...quietArgs, '--enable-unsafe-webgpu'] }
+			},
+			testMatch: '**/*.webgpu.e2e.ts'
+		}
+	],
+	webServer: {
+		command: 'npx vite preview --port 4173 --strictPort',
+		url: 'http://localhost:4173',
+		reuseExistingServer: !process.env.CI,
+		timeout: 60_000
+	}
+});

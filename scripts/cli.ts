@@ -1,0 +1,58 @@
+/**
+ * `leaflens` — one CLI for the project's Node work. Each command lives in scripts/commands/ as a thin
+ * shell over src/lib (the same code the app's worker runs).
+ */
+import { parseCommandArgs, UsageError, type Command } from './cli/command';
+
+/** Commands are loaded lazily so `leaflens --help` does not pay for TF.js start-up. */
+export const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
+	backends: () => import('./commands/backends')
+};
+
+async function listCommands(): Promise<string> {
+	const lines = await Promise.all(
+		Object.entries(COMMANDS).map(async ([name, load]) => {
+			const { default: command } = await load();
+			return `  ${name.padEnd(14)} ${command.summary}`;
+		})
+	);
+	return [
+		'Usage: leaflens <command> [options]',
+		'',
+		'Commands:',
+		...lines,
+		'',
+		'Run `leaflens <command> --help` for the options of one command.'
+	].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+	const [name, ...rest] = argv;
+	if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+		console.log(await listCommands());
+		return name === undefined ? 2 : 0;
+	}
+	const load = COMMANDS[name];
+	if (!load) {
+		console.error(`leaflens: unknown command "${name}" (run leaflens --help for the list)`);
+		return 2;
+	}
+	const { default: command } = await load();
+	try {
+		const args = parseCommandArgs(command, rest);
+		if (args.help) {
+			console.log(command.help.trim());
+			return 0;
+		}
+		return await command.run(args);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			console.error(`leaflens ${name}: ${error.message}`);
+			return 2;
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		console.error(`leaflens ${name}: ${message}`);
+		if (process.env.LEAFLENS_DEBUG && error instanceof Error) console.error(error.stack);
+		return 1;
+	}
+}

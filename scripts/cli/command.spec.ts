@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+	choiceOption,
+	defineCommand,
+	numberOption,
+	parseCommandArgs,
+	requiredString,
+	UsageError
+} from './command';
+
+const run = promisify(execFile);
+
+const demo = defineCommand({
+	name: 'demo',
+	summary: 'demo',
+	help: 'Usage: demo',
+	options: { out: { type: 'string' }, n: { type: 'string' }, flag: { type: 'boolean' } },
+	allowPositionals: true,
+	run: () => Promise.resolve(0)
+});
+
+describe('argument helpers', () => {
+	it('parses options, positionals and --help', () => {
+		const args = parseCommandArgs(demo, ['--out', 'x', 'a.jpg', '--flag', '-h']);
+		expect(args).toMatchObject({
+			values: { out: 'x', flag: true },
+			positionals: ['a.jpg'],
+			help: true
+		});
+	});
+	it('turns unknown options into a one-line UsageError', () => {
+		expect(() => parseCommandArgs(demo, ['--nope'])).toThrow(UsageError);
+		expect(() => parseCommandArgs(demo, ['--nope'])).toThrow(/^Unknown option '--nope'$/);
+	});
+	it('names the bad value of a numeric option and its range', () => {
+		expect(numberOption({ n: '3' }, 'n', { integer: true, min: 1 })).toBe(3);
+		expect(numberOption({}, 'n')).toBeUndefined();
+		expect(() => numberOption({ n: '0' }, 'n', { integer: true, min: 1 })).toThrow(
+			'--n must be an integer in [1, inf), got "0"'
+		);
+		expect(() => numberOption({ n: 'abc' }, 'n', { min: 0, max: 1, maxExclusive: true })).toThrow(
+			'--n must be a number in [0, 1), got "abc"'
+		);
+		expect(() => numberOption({ n: '2.5' }, 'n', { integer: true })).toThrow(/integer/);
+	});
+	it('checks required strings and choices', () => {
+		expect(() => requiredString({}, 'out')).toThrow('--out is required');
+		expect(choiceOption({ w: 'uint8' }, 'w', ['uint8', 'float32'])).toBe('uint8');
+		expect(() => choiceOption({ w: 'int4' }, 'w', ['uint8', 'float32'])).toThrow(
+			'--w must be one of uint8, float32, got "int4"'
+		);
+	});
+});
+
+describe('leaflens binary', () => {
+	const cli = (...args: string[]) =>
+		run(process.execPath, ['bin/leaflens.js', ...args]).then(
+			(r) => ({ code: 0, ...r }),
+			(e: { code: number; stdout: string; stderr: string }) => e
+		);
+
+	it('lists commands with --help and exits 0', async () => {
+		const r = await cli('--help');
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/Usage: leaflens <command>/);
+		expect(r.stdout).toMatch(/backends/);
+	});
+	it('rejects an unknown command with one line and exit 2', async () => {
+		const r = await cli('frobnicate');
+		expect(r.code).toBe(2);
+		expect(r.stderr.trim()).toBe(
+			'leaflens: unknown command "frobnicate" (run leaflens --help for the list)'
+		);
+	});
+	it('every command prints --help and rejects a bad option with exit 2', async () => {
+		const { COMMANDS } = await import('../cli');
+		for (const name of Object.keys(COMMANDS)) {
+			const help = await cli(name, '--help');
+			expect(help.code, name).toBe(0);
+			expect(help.stdout, name).toMatch(new RegExp(`Usage: leaflens ${name}`));
+			const bad = await cli(name, '--definitely-not-an-option');
+			expect(bad.code, name).toBe(2);
+			expect(bad.stderr.trim().split('\n'), name).toHaveLength(1);
+		}
+	});
+});

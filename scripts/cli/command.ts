@@ -1,0 +1,115 @@
+/**
+ * The small framework every `leaflens` command is written against: argument parsing with
+ * node:util parseArgs, `--help`, and one-line reasons for bad arguments (exit 2).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Bad arguments: printed as one line after the command name, exit code 2. */
+export class UsageError extends Error {
+	override name = 'UsageError';
+}
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface CommandContext {
+	values: OptionValues;
+	positionals: string[];
+}
+
+export interface Command {
+	name: string;
+	/** One line for the command list. */
+	summary: string;
+	/** The full --help text (usage line, options, examples). */
+	help: string;
+	options: OptionSpec;
+	allowPositionals?: boolean;
+	/** Returns the process exit code. Throw UsageError for bad arguments. */
+	run(ctx: CommandContext): Promise<number>;
+}
+
+export function defineCommand(command: Command): Command {
+	return command;
+}
+
+/** Parses argv for `command`; `--help` is always accepted. Throws UsageError with one line. */
+export function parseCommandArgs(
+	command: Command,
+	argv: string[]
+): CommandContext & { help: boolean } {
+	try {
+		const { values, positionals } = parseArgs({
+			args: argv,
+			options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+			allowPositionals: command.allowPositionals ?? false,
+			strict: true
+		});
+		const { help, ...rest } = values as OptionValues & { help?: boolean };
+		return { values: rest, positionals, help: help === true };
+	} catch (error) {
+		// parseArgs messages are multi-line and mention internals; keep the first line.
+		const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+		throw new UsageError(message.replace(/\. To specify a positional argument.*$/, ''));
+	}
+}
+
+export function stringOption(values: OptionValues, key: string): string | undefined {
+	const value = values[key];
+	if (value === undefined) return undefined;
+	if (typeof value !== 'string') throw new UsageError(`--${key} expects a value`);
+	return value;
+}
+
+export function requiredString(values: OptionValues, key: string): string {
+	const value = stringOption(values, key);
+	if (value === undefined || value === '') throw new UsageError(`--${key} is required`);
+	return value;
+}
+
+/** Parses a numeric option, naming the bad value: `--val must be a number in [0, 1), got "x"`. */
+export function numberOption(
+	values: OptionValues,
+	key: string,
+	constraint: {
+		integer?: boolean;
+		min?: number;
+		max?: number;
+		minExclusive?: boolean;
+		maxExclusive?: boolean;
+	} = {}
+): number | undefined {
+	const raw = stringOption(values, key);
+	if (raw === undefined) return undefined;
+	const value = Number(raw);
+	const { integer = false, min, max, minExclusive = false, maxExclusive = false } = constraint;
+	const tooLow = min !== undefined && (minExclusive ? value <= min : value < min);
+	const tooHigh = max !== undefined && (maxExclusive ? value >= max : value > max);
+	if (
+		raw.trim() === '' ||
+		!Number.isFinite(value) ||
+		(integer && !Number.isInteger(value)) ||
+		tooLow ||
+		tooHigh
+	) {
+		const kind = integer ? 'an integer' : 'a number';
+		const lo = min === undefined ? '' : `${minExclusive ? '(' : '['}${min}`;
+		const hi = max === undefined ? '' : `${max}${maxExclusive ? ')' : ']'}`;
+		const range = lo || hi ? ` in ${lo || '(-inf'}, ${hi || 'inf)'}` : '';
+		throw new UsageError(`--${key} must be ${kind}${range}, got "${raw}"`);
+	}
+	return value;
+}
+
+export function choiceOption<T extends string>(
+	values: OptionValues,
+	key: string,
+	choices: readonly T[]
+): T | undefined {
+	const raw = stringOption(values, key);
+	if (raw === undefined) return undefined;
+	if (!(choices as readonly string[]).includes(raw)) {
+		throw new UsageError(`--${key} must be one of ${choices.join(', ')}, got "${raw}"`);
+	}
+	return raw as T;
+}

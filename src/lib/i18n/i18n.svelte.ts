@@ -1,0 +1,28 @@
+/** The current interface language, remembered on this device. */
+import { CATALOGUES, format, type Locale, type MessageKey } from './messages';
+
+const KEY = 'leaflens.locale';
+
+function initialLocale(): Locale {
+	if (typeof localStorage === 'undefined') return 'en';
+	const saved = localStorage.getItem(KEY);
+	if (saved && saved in CATALOGUES) return saved as Locale;
+	const browser = (typeof navigator !== 'undefined' ? navigator.language : 'en').slice(0, 2);
+	return browser in CATALOGUES ? (browser as Locale) : 'en';
+}
+
+class I18n {
+	locale = $state<Locale>(initialLocale());
+
+	set(locale: Locale) {
+		this.locale = locale;
+		localStorage.setItem(KEY, locale);
+		document.documentElement.lang = locale;
+	}
+
+	t = (key: MessageKey, params?: Record<string, string | number>): string =>
+		format(CATALOGUES[this.locale][key], params);
+}
+
+export const i18n = new I18n();
+export const t = i18n.t;

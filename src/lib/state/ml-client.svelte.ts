@@ -1,0 +1,105 @@
+/**
+ * The one object that owns the ML Web Worker. Lazy start, status as reactive state, and recovery:
+ * if the worker dies (crash, GPU device lost, out of memory) the client says so and the next call
+ * starts a fresh worker on a safer backend. Components only read its state and call its methods.
+ */
+import * as Comlink from 'comlink';
+import type { BackendName, BackendStatus, EnvironmentInfo, MlApi } from '../worker/protocol';
+
+const PREFERENCE_KEY = 'leaflens.backend';
+
+export type BackendPreference = BackendName | 'auto';
+
+export class MlClient {
+	#worker: Worker | null = null;
+	#api: Comlink.Remote<MlApi> | null = null;
+	#starting: Promise<BackendStatus> | null = null;
+
+	status = $state<BackendStatus | null>(null);
+	environment = $state<EnvironmentInfo | null>(null);
+	/** A problem the user should know about (worker crash, backend failed), in words. */
+	error = $state<string | null>(null);
+	preference = $state<BackendPreference>('auto');
+
+	constructor() {
+		if (typeof localStorage !== 'undefined') {
+			const saved = localStorage.getItem(PREFERENCE_KEY);
+			if (saved) this.preference = saved as BackendPreference;
+		}
+	}
+
+	/** Starts the worker (once) and detects backends inside it. */
+	start(): Promise<BackendStatus> {
+		this.#starting ??= this.#boot().catch((error: unknown) => {
+			this.#starting = null;
+			this.error = error instanceof Error ? error.message : String(error);
+			throw error;
+		});
+		return this.#starting;
+	}
+
+	async #boot(): Promise<BackendStatus> {
+		// Vite needs this exact `new Worker(new URL(…), …)` shape to bundle the worker.
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL, not state
+		const worker = new Worker(new URL('../worker/ml.worker.ts', import.meta.url), {
+			type: 'module',
+			name: 'leaflens-ml'
+		});
+		worker.addEventListener('error', (event) => this.#onWorkerDied(event.message));
+		this.#worker = worker;
+		this.#api = Comlink.wrap<MlApi>(worker);
+		const preferred = this.preference === 'auto' ? undefined : this.preference;
+		const status = await this.#api.init({ preferred, probe: true });
+		this.status = status;
+		this.environment = await this.#api.environment();
+		if (preferred && status.active !== preferred) {
+			this.error = `The ${preferred} backend is not available here; using ${status.active}.`;
+		}
+		return status;
+	}
+
+	#onWorkerDied(message: string) {
+		this.error = `The model worker stopped (${message || 'unknown error'}). It restarts on the next action; your saved data is intact.`;
+		this.#worker?.terminate();
+		this.#worker = null;
+		this.#api = null;
+		this.#starting = null;
+		this.status = null;
+	}
+
+	/** Saves the user's backend choice and applies it (re-probing for 'auto'). */
+	async choose(preference: BackendPreference): Promise<void> {
+		this.preference = preference;
+		localStorage.setItem(PREFERENCE_KEY, preference);
+		this.error = null;
+		const api = await this.api();
+		try {
+			this.status =
+				preference === 'auto' ? await api.init({ probe: true }) : await api.setBackend(preference);
+		} catch (error) {
+			this.error = error instanceof Error ? error.message : String(error);
+		}
+	}
+
+	/** The worker API, starting the worker if needed. */
+	async api(): Promise<Comlink.Remote<MlApi>> {
+		await this.start();
+		if (!this.#api) throw new Error('The model worker is not running');
+		return this.#api;
+	}
+
+	terminate() {
+		this.#worker?.terminate();
+		this.#worker = null;
+		this.#api = null;
+		this.#starting = null;
+	}
+}
+
+let client: MlClient | null = null;
+
+/** The app-wide client (the worker is shared by every page). */
+export function mlClient(): MlClient {
+	client ??= new MlClient();
+	return client;
+}

@@ -1,0 +1,61 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [
+		sveltekit(),
+		SvelteKitPWA({
+			registerType: 'prompt',
+			// Absolute paths: pages live in sub-folders (/settings/), the worker script at the root.
+			base: '/',
+			scope: '/',
+			injectRegister: false,
+			manifest: {
+				name: 'LeafLens — plant disease diagnosis',
+				short_name: 'LeafLens',
+				description:
+					'Diagnose plant diseases from leaf photos and fine-tune the model on your own device, offline.',
+				theme_color: '#2f6b3a',
+				background_color: '#f6f8f4',
+				display: 'standalone',
+				start_url: '/',
+				scope: '/',
+				icons: [
+					{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+					{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+					{
+						src: '/icons/icon-512-maskable.png',
+						sizes: '512x512',
+						type: 'image/png',
+						purpose: 'maskable'
+					}
+				]
+			},
+			workbox: {
+				// Paths are relative to the build output: client/ (JS, CSS, wasm, static files) and
+				// prerendered/ (the HTML of every page).
+				globPatterns: [
+					'client/**/*.{js,css,ico,png,svg,webp,woff,woff2,wasm,webmanifest}',
+					'prerendered/**/*.html'
+				],
+				// The TF.js worker chunk and the wasm binaries are over Workbox's 2 MiB default.
+				maximumFileSizeToCacheInBytes: 16 * 1024 * 1024
+			}
+		})
+	],
+	worker: { format: 'es' },
+	test: {
+		include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'bench/**/*.spec.ts'],
+		environment: 'node',
+		expect: { requireAssertions: true },
+		testTimeout: 120_000,
+		hookTimeout: 120_000,
+		pool: 'forks',
+		coverage: {
+			provider: 'v8',
+			include: ['src/lib/**/*.ts', 'scripts/**/*.ts'],
+			reporter: ['text-summary', 'json-summary']
+		}
+	}
+});
