@@ -6,7 +6,10 @@ import sharp from 'sharp';
 
 const svg = 'static/icons/icon.svg';
 for (const size of [192, 512]) {
-	await sharp(svg, { density: 300 }).resize(size, size).png().toFile(`static/icons/icon-${size}.png`);
+	await sharp(svg, { density: 300 })
+		.resize(size, size)
+		.png()
+		.toFile(`static/icons/icon-${size}.png`);
 }
 // Maskable icons need their content inside the central 80% safe zone: pad with the brand colour.
 await sharp(svg, { density: 300 })
