@@ -37,7 +37,9 @@ export default defineConfig({
 				// prerendered/ (the HTML of every page).
 				globPatterns: [
 					'client/**/*.{js,css,ico,png,svg,webp,woff,woff2,wasm,webmanifest}',
-					'prerendered/**/*.html'
+					'prerendered/**/*.html',
+					// The default diagnosis model and its backbone: diagnosis works offline after one visit.
+					'client/model-files/{plantvillage-default,mobilenet_v3_small_100_224}/*'
 				],
 				// The TF.js worker chunk and the wasm binaries are over Workbox's 2 MiB default.
 				maximumFileSizeToCacheInBytes: 16 * 1024 * 1024

@@ -6,7 +6,13 @@ import { parseCommandArgs, UsageError, type Command } from './cli/command';
 
 /** Commands are loaded lazily so `leaflens --help` does not pay for TF.js start-up. */
 export const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
-	backends: () => import('./commands/backends')
+	backends: () => import('./commands/backends'),
+	'import-model': () => import('./commands/import-model'),
+	predict: () => import('./commands/predict'),
+	'prepare-data': () => import('./commands/prepare-data'),
+	train: () => import('./commands/train'),
+	evaluate: () => import('./commands/evaluate'),
+	sweep: () => import('./commands/sweep')
 };
 
 async function listCommands(): Promise<string> {

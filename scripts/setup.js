@@ -9,8 +9,9 @@
 // without one, the models come from Google's official release URLs. Every step is idempotent:
 // finished outputs are verified and kept, so a second run takes seconds.
 // Plain JavaScript with Node built-ins only: it runs before node_modules exists.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,4 +79,79 @@ console.log(
 	`\nSources: ${haveShared ? shared : `no mirror folder at ${shared}; using the official URLs`}`
 );
 
-export { execFileSync, leaflens, shared, haveShared, step };
+// 3. Pretrained backbones: from the mirror's .tflite files, or Google's release archives.
+const known = JSON.parse(readFileSync(path.join(root, 'models/known-models.json'), 'utf8')).models;
+const readJson = (file) => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
+const sha256 = (file) =>
+	createHash('sha256')
+		.update(readFileSync(path.join(root, file)))
+		.digest('hex');
+for (const model of known) {
+	const out = path.join('models/cache', model.architecture);
+	const manifest = path.join(out, 'manifest.json');
+	// An import is kept while its source is the pinned official file: re-importing would give the
+	// backbone a new manifest (new date) and orphan the classifiers trained on it.
+	if (existsSync(path.join(root, manifest)) && readJson(manifest).source?.sha256 === model.sha256) {
+		step(`${model.name}: already imported in ${out}`);
+	} else {
+		step(`Importing ${model.name} → ${out}`);
+		const local = path.join(shared, 'models/source', model.tflite);
+		leaflens('import-model', existsSync(local) ? local : model.url, '--out', out);
+	}
+	// The app serves its models as static files (and precaches the default one).
+	const served = path.join(root, 'static/model-files', model.architecture);
+	rmSync(served, { recursive: true, force: true });
+	cpSync(path.join(root, out), served, { recursive: true });
+}
+
+// 4. The PlantVillage sample as verified shards the app streams (kept when already up to date).
+const sample = path.join(shared, 'data/plantvillage-sample/color');
+const datasetOut = 'static/datasets/plantvillage-sample';
+if (existsSync(sample)) {
+	step(`Preparing the PlantVillage sample → ${datasetOut}`);
+	leaflens('prepare-data', '--src', sample, '--out', datasetOut);
+}
+
+// 5. The default model: a classifier head on MobileNetV3-Small features, trained on the sample.
+const backboneDir = 'models/cache/mobilenet_v3_small_100_224';
+const defaultModel = 'models/cache/plantvillage-default';
+const served = path.join(root, 'static/model-files/plantvillage-default');
+if (existsSync(path.join(root, datasetOut, 'manifest.json'))) {
+	const backboneSha = sha256(path.join(backboneDir, 'manifest.json'));
+	const trained = path.join(defaultModel, 'manifest.json');
+	if (
+		existsSync(path.join(root, trained)) &&
+		readJson(trained).backbone?.manifestSha256 === backboneSha
+	) {
+		step(`Default model: already trained in ${defaultModel}`);
+	} else {
+		step(`Training the default PlantVillage model → ${defaultModel}`);
+		// A stale model (other backbone) is replaced; an interrupted run's checkpoint is resumed.
+		if (existsSync(path.join(root, trained)))
+			rmSync(path.join(root, defaultModel), { recursive: true });
+		leaflens(
+			'train',
+			'--data',
+			datasetOut,
+			'--backbone',
+			backboneDir,
+			'--out',
+			defaultModel,
+			'--preset',
+			'head'
+		);
+	}
+	// Serve only what the app loads (not the feature cache, checkpoint or run log).
+	rmSync(served, { recursive: true, force: true });
+	mkdirSync(served, { recursive: true });
+	for (const file of ['manifest.json', 'weights.bin']) {
+		cpSync(path.join(root, defaultModel, file), path.join(served, file));
+	}
+} else {
+	console.warn(
+		`\nNo PlantVillage folder at ${sample}: skipping the dataset. Download PlantVillage and run\n` +
+			`  npx leaflens prepare-data --src <PlantVillage>/color --out ${datasetOut}`
+	);
+}
+
+console.log('\nSetup complete. `npm start` serves the app; `npm test` runs every check.');

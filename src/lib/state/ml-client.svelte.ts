@@ -4,9 +4,21 @@
  * starts a fresh worker on a safer backend. Components only read its state and call its methods.
  */
 import * as Comlink from 'comlink';
-import type { BackendName, BackendStatus, EnvironmentInfo, MlApi } from '../worker/protocol';
+import type {
+	BackendName,
+	BackendStatus,
+	DiagnoseResult,
+	EnvironmentInfo,
+	MlApi,
+	ModelSummary
+} from '../worker/protocol';
 
 const PREFERENCE_KEY = 'leaflens.backend';
+
+/** Backbones are served from /model-files/<architecture id>/ (made by `npm run setup`). */
+export const MODEL_FILES_URL = '/model-files/';
+/** The PlantVillage model that ships with the app, trained by `leaflens train` during setup. */
+export const DEFAULT_MODEL_URL = '/model-files/plantvillage-default/';
 
 export type BackendPreference = BackendName | 'auto';
 
@@ -20,6 +32,10 @@ export class MlClient {
 	/** A problem the user should know about (worker crash, backend failed), in words. */
 	error = $state<string | null>(null);
 	preference = $state<BackendPreference>('auto');
+	/** The model used for diagnosis, once loaded. */
+	model = $state<ModelSummary | null>(null);
+	modelError = $state<string | null>(null);
+	#modelUrl: string | null = null;
 
 	constructor() {
 		if (typeof localStorage !== 'undefined') {
@@ -55,7 +71,35 @@ export class MlClient {
 		if (preferred && status.active !== preferred) {
 			this.error = `The ${preferred} backend is not available here; using ${status.active}.`;
 		}
+		// After a crash the fresh worker gets back the model the user had.
+		if (this.#modelUrl) await this.#loadModelInto(this.#api, this.#modelUrl);
 		return status;
+	}
+
+	async #loadModelInto(api: Comlink.Remote<MlApi>, url: string): Promise<void> {
+		try {
+			this.model = await api.loadModel(url, MODEL_FILES_URL);
+			this.modelError = null;
+		} catch (error) {
+			this.model = null;
+			this.modelError = error instanceof Error ? error.message : String(error);
+		}
+	}
+
+	/** Loads the diagnosis model (default: the shipped PlantVillage model). */
+	async loadModel(url = DEFAULT_MODEL_URL): Promise<void> {
+		this.#modelUrl = url;
+		const api = await this.api();
+		await this.#loadModelInto(api, url);
+	}
+
+	/** Diagnoses one photo file; rejects with a message for the user. */
+	async diagnose(file: Blob): Promise<DiagnoseResult> {
+		if (!this.model) await this.loadModel(this.#modelUrl ?? DEFAULT_MODEL_URL);
+		if (!this.model) throw new Error(this.modelError ?? 'No diagnosis model is available.');
+		const bytes = await file.arrayBuffer();
+		const api = await this.api();
+		return api.diagnose(Comlink.transfer({ bytes, type: file.type, heatmap: true }, [bytes]));
 	}
 
 	#onWorkerDied(message: string) {

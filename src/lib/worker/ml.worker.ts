@@ -11,7 +11,10 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as Comlink from 'comlink';
 import { detectBackends, useBackend, BACKEND_NAMES, type BackendStatus } from '../ml/backends';
-import type { EnvironmentInfo, InitOptions, MlApi } from './protocol';
+import { Diagnoser } from '../ml/diagnose';
+import { decodeImage } from './decode-image';
+import { loadClassifierFromHttp, type LoadedClassifier } from './model-loader';
+import type { BackendName, EnvironmentInfo, InitOptions, MlApi, ModelSummary } from './protocol';
 
 // The wasm files are bundled assets (hashed names, precached by the service worker); without
 // explicit paths tfjs looks beside the script, gets a 404 and silently falls back to another backend.
@@ -22,6 +25,22 @@ setWasmPaths({
 });
 
 let status: BackendStatus | null = null;
+let active: { loaded: LoadedClassifier; diagnoser: Diagnoser } | null = null;
+
+function summarize(source: string, { classifier }: LoadedClassifier): ModelSummary {
+	const m = classifier.manifest;
+	const test = m.metrics.test as { metrics?: { accuracy?: number; ece?: number } } | undefined;
+	return {
+		source,
+		architecture: m.backbone.architecture,
+		mode: m.mode,
+		labels: m.labels,
+		createdAt: m.createdAt,
+		testAccuracy: test?.metrics?.accuracy ?? null,
+		ece: test?.metrics?.ece ?? null,
+		coverage: m.abstention.coverage
+	};
+}
 
 const api: MlApi = {
 	async init(options: InitOptions) {
@@ -54,6 +73,31 @@ const api: MlApi = {
 			userAgent: navigator.userAgent,
 			hardwareConcurrency: navigator.hardwareConcurrency,
 			webgpuAdapter
+		};
+	},
+	async loadModel(classifierUrl, backbonesUrl) {
+		const loaded = await loadClassifierFromHttp(classifierUrl, backbonesUrl);
+		const diagnoser = new Diagnoser(tf, loaded.backbone.model, loaded.classifier);
+		if (active) {
+			active.diagnoser.dispose();
+			active.loaded.backbone.model.dispose();
+		}
+		active = { loaded, diagnoser };
+		return summarize(classifierUrl, loaded);
+	},
+	async diagnose(request) {
+		if (!active) throw new Error('No diagnosis model is loaded yet.');
+		const start = performance.now();
+		const image = await decodeImage(request.bytes, request.type);
+		const decodeMs = performance.now() - start;
+		const { prediction, heatmap, timings } = await active.diagnoser.diagnose(image, {
+			heatmap: request.heatmap ?? true
+		});
+		return {
+			prediction,
+			heatmap,
+			timings: { decodeMs, ...timings },
+			backend: tf.getBackend() as BackendName
 		};
 	}
 };

@@ -4,8 +4,41 @@
  * promises carrying an Error again (Comlink serialises them).
  */
 import type { BackendName, BackendStatus } from '../ml/backends';
+import type { Prediction } from '../ml/classifier-dir';
+import type { Heatmap } from '../ml/gradcam';
 
-export type { BackendName, BackendStatus };
+export type { BackendName, BackendStatus, Heatmap, Prediction };
+
+/** What the UI needs to know about the active diagnosis model. */
+export interface ModelSummary {
+	/** Where it was loaded from (URL). */
+	source: string;
+	architecture: string;
+	mode: 'head' | 'finetune';
+	/** Class folder names, e.g. `Tomato___Leaf_Mold`, in output order. */
+	labels: string[];
+	createdAt: string;
+	/** Test accuracy and calibration when the model directory records them. */
+	testAccuracy: number | null;
+	ece: number | null;
+	/** Share of photos the model answers on validation (the rest are "not sure"). */
+	coverage: number;
+}
+
+export interface DiagnoseRequest {
+	/** The photo file's bytes (transferred, not copied). */
+	bytes: ArrayBuffer;
+	/** MIME type, e.g. image/jpeg. */
+	type: string;
+	heatmap?: boolean;
+}
+
+export interface DiagnoseResult {
+	prediction: Prediction;
+	heatmap: Heatmap | null;
+	timings: { decodeMs: number; predictMs: number; heatmapMs: number };
+	backend: BackendName;
+}
 
 export interface InitOptions {
 	/** The user's override from Settings; `undefined` means "pick the fastest". */
@@ -28,4 +61,11 @@ export interface MlApi {
 	setBackend(name: BackendName): Promise<BackendStatus>;
 	/** Versions and device facts, for run logs and the Settings page. */
 	environment(): Promise<EnvironmentInfo>;
+	/**
+	 * Loads a classifier directory served over http and its backbone (from `backbonesUrl/<id>/`),
+	 * replacing the active model. Every file is checked against its sha256.
+	 */
+	loadModel(classifierUrl: string, backbonesUrl: string): Promise<ModelSummary>;
+	/** Diagnoses one photo with the active model. Rejects with a readable reason for bad files. */
+	diagnose(request: DiagnoseRequest): Promise<DiagnoseResult>;
 }

@@ -1,0 +1,75 @@
+import { expect, test, type Page } from '@playwright/test';
+import { samplesOf } from './dataset';
+import { collectPageErrors, screenshot } from './helpers';
+
+const photo = (name: string, buffer: Buffer, mimeType = 'image/jpeg') => ({
+	name,
+	mimeType,
+	buffer
+});
+
+async function diagnose(page: Page, file: ReturnType<typeof photo>) {
+	await page.getByTestId('photo-input').setInputFiles(file);
+	// Either an answer, "not sure" or an error ends the wait.
+	await expect(
+		page
+			.getByTestId('diagnosis')
+			.or(page.getByTestId('not-sure'))
+			.or(page.getByTestId('diagnose-error'))
+	).toBeVisible();
+}
+
+test('diagnoses real test-split leaf photos with a heatmap, survives bad files, keeps a history', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+
+	// Five test-split photos of different classes: each is answered correctly or honestly "not sure",
+	// and most are answered.
+	const samples = samplesOf('test', 5);
+	expect(samples).toHaveLength(5);
+	let correct = 0;
+	for (const sample of samples) {
+		await diagnose(page, photo(`${sample.key}.jpg`, Buffer.from(sample.jpeg)));
+		const answer = page.getByTestId('diagnosis');
+		if (await answer.isVisible()) {
+			await expect(answer).toHaveAttribute('data-label', sample.meta.className);
+			correct++;
+		} else {
+			await expect(page.getByTestId('not-sure')).toBeVisible();
+		}
+		await expect(page.getByTestId('heatmap')).toBeVisible();
+	}
+	expect(correct).toBeGreaterThanOrEqual(4);
+	await screenshot(page, 'diagnose-result', 'phone');
+	await screenshot(page, 'diagnose-result', 'desktop');
+
+	// A damaged JPEG and a text file get a clear message; the app keeps working afterwards.
+	const jpeg = Buffer.from(samples[0]!.jpeg);
+	await diagnose(page, photo('truncated.jpg', jpeg.subarray(0, 200)));
+	await expect(page.getByTestId('diagnose-error')).toContainText('could not be diagnosed');
+	await diagnose(page, photo('notes.txt', Buffer.from('not a photo'), 'text/plain'));
+	await expect(page.getByTestId('diagnose-error')).toContainText('not a photo LeafLens can read');
+	await diagnose(page, photo('again.jpg', jpeg));
+	await expect(page.getByTestId('diagnose-error')).toBeHidden();
+
+	// History: one entry per answered photo, kept across reloads, exported as CSV, deletable.
+	const history = page.getByTestId('history').locator('li');
+	await expect(history).toHaveCount(6);
+	await page.reload();
+	await expect(history).toHaveCount(6);
+	const download = page.waitForEvent('download');
+	await page.getByRole('button', { name: 'Export CSV' }).click();
+	const csv = await (await download).createReadStream();
+	const chunks: Buffer[] = [];
+	for await (const chunk of csv) chunks.push(chunk as Buffer);
+	const lines = Buffer.concat(chunks).toString('utf8').trim().split('\r\n');
+	expect(lines[0]).toBe('time,answer,label,confidence,not_sure,latitude,longitude,file');
+	expect(lines).toHaveLength(7);
+	page.once('dialog', (dialog) => void dialog.accept());
+	await page.getByRole('button', { name: 'Delete all' }).click();
+	await expect(history).toHaveCount(0);
+	expect(errors).toEqual([]);
+});

@@ -1,0 +1,74 @@
+import { choiceOption, defineCommand, requiredString, stringOption } from '../cli/command';
+import { createProgress } from '../cli/progress';
+
+export default defineCommand({
+	name: 'evaluate',
+	summary: 'Measure a trained classifier on a dataset split or an image folder',
+	help: `
+Usage: leaflens evaluate --model <model dir> --data <dataset dir | image folder> [--split test]
+                         [--backbone <dir>] [--backend wasm|cpu] [--json]
+
+Prints accuracy, top-3, macro-F1, calibration error (before/after the model's temperature), how
+many photos the "not sure" rule would answer and their accuracy, and per-class precision/recall/F1.
+--data is a folder from leaflens prepare-data, or any folder with one sub-folder per class named
+like the model's labels.
+
+Options:
+  --model <dir>      classifier directory from leaflens train
+  --data <dir>       dataset folder or image folder with class sub-folders
+  --split <name>     train | val | test of a dataset folder (default test)
+  --backbone <dir>   backbone directory (default: where the model was trained from)
+  --backend <name>   wasm | cpu (default wasm)
+  --json             print the full report as one JSON object
+  -h, --help         show this help`,
+	options: {
+		model: { type: 'string' },
+		data: { type: 'string' },
+		split: { type: 'string' },
+		backbone: { type: 'string' },
+		backend: { type: 'string' },
+		json: { type: 'boolean' }
+	},
+	async run({ values }) {
+		const model = requiredString(values, 'model');
+		const data = requiredString(values, 'data');
+		const split = choiceOption(values, 'split', ['train', 'val', 'test'] as const) ?? 'test';
+		const backend = choiceOption(values, 'backend', ['wasm', 'cpu'] as const) ?? 'wasm';
+		const { initTf } = await import('../../src/lib/node/tf-node');
+		const { runEvaluation } = await import('../../src/lib/node/train-run');
+		const tf = await initTf(backend);
+		let bar: ReturnType<typeof createProgress> | null = null;
+		const { report, count } = await runEvaluation(tf, {
+			model,
+			data,
+			split,
+			backbone: stringOption(values, 'backbone'),
+			onProgress: (done, total) => {
+				bar ??= createProgress('evaluate', total, 'images');
+				bar.update(done);
+			}
+		});
+		(bar as ReturnType<typeof createProgress> | null)?.stop();
+		if (values.json) {
+			console.log(JSON.stringify({ count, ...report }));
+			return 0;
+		}
+		const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+		const m = report.metrics;
+		console.log(`${count} photos`);
+		console.log(`accuracy ${pct(m.accuracy)}  top-3 ${pct(m.top3)}  macro-F1 ${pct(m.macroF1)}`);
+		console.log(
+			`ECE ${pct(report.uncalibrated.ece)} uncalibrated → ${pct(m.ece)} with temperature`
+		);
+		console.log(
+			`answered ${pct(report.abstention.coverage)} (${report.abstention.abstained} "not sure"), accuracy on answered ${pct(report.abstention.selectiveAccuracy)}`
+		);
+		console.log('\nclass'.padEnd(52) + 'precision  recall     f1  support');
+		for (const c of m.perClass) {
+			console.log(
+				`${c.label.slice(0, 50).padEnd(51)}${pct(c.precision).padStart(9)} ${pct(c.recall).padStart(8)} ${pct(c.f1).padStart(7)} ${String(c.support).padStart(8)}`
+			);
+		}
+		return 0;
+	}
+});

@@ -1,0 +1,143 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import * as tar from 'tar-stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, sharedDir } from '../../src/lib/node/model-source';
+
+const run = promisify(execFile);
+const work = mkdtempSync(path.join(tmpdir(), 'leaflens-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const SOURCE = path.join(sharedDir(), 'models/source/v3-small_224_1.0_uint8.tflite');
+const PHOTOS = path.join(sharedDir(), 'models/reference-images');
+
+async function leaflens(
+	...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+	try {
+		const { stdout, stderr } = await run(
+			'node',
+			[path.join(REPO_ROOT, 'bin/leaflens.js'), ...args],
+			{
+				cwd: REPO_ROOT,
+				maxBuffer: 16 << 20
+			}
+		);
+		return { code: 0, stdout, stderr };
+	} catch (error) {
+		const e = error as { code?: number; stdout?: string; stderr?: string };
+		return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+	}
+}
+
+async function tgzWith(name: string, bytes: Uint8Array): Promise<Buffer> {
+	const pack = tar.pack();
+	pack.entry({ name: 'v3-small_224_1.0_uint8/README.txt' }, 'release');
+	pack.entry({ name: `v3-small_224_1.0_uint8/${name}` }, Buffer.from(bytes));
+	pack.finalize();
+	const chunks: Buffer[] = [];
+	for await (const chunk of pack) chunks.push(chunk as Buffer);
+	return gzipSync(Buffer.concat(chunks));
+}
+
+describe('leaflens import-model + predict', () => {
+	it('imports the official release .tgz, self-checks, and predict prints top-k and per-file errors', async () => {
+		const tgz = path.join(work, 'v3-small_224_1.0_uint8.tgz');
+		writeFileSync(tgz, await tgzWith('v3-small_224_1.0_uint8.tflite', readFileSync(SOURCE)));
+		const out = path.join(work, 'small');
+		const imported = await leaflens('import-model', tgz, '--out', out);
+		expect(imported.stderr).toBe('');
+		expect(imported.code).toBe(0);
+		expect(imported.stdout).toMatch(/official v3-small_224_1\.0_uint8 .*verified/);
+		expect(imported.stdout).toMatch(/bulldog\.jpg: French bulldog/);
+		expect(imported.stdout).toMatch(/grace_hopper\.jpg: military uniform/);
+		expect(readdirSync(out).sort()).toEqual([
+			'group1-shard1of1.bin',
+			'labels.txt',
+			'manifest.json',
+			'model.json'
+		]);
+
+		const bad = path.join(work, 'not-an-image.jpg');
+		writeFileSync(bad, 'hello');
+		const predicted = await leaflens(
+			'predict',
+			'--model',
+			out,
+			'--json',
+			'--top',
+			'3',
+			path.join(PHOTOS, 'dog.jpg'),
+			bad
+		);
+		expect(predicted.code).toBe(1);
+		const [good, failed] = predicted.stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l) as Record<string, unknown>);
+		expect(good).toMatchObject({ label: 'golden retriever' });
+		expect((good!.top as unknown[]).length).toBe(3);
+		expect(failed).toMatchObject({ file: bad });
+		expect(String(failed!.error)).toMatch(/Cannot decode image/);
+		expect(predicted.stderr).toContain('not-an-image.jpg');
+	});
+
+	it.each([
+		[
+			'random bytes',
+			'random.tflite',
+			Uint8Array.from({ length: 5000 }, (_, i) => (i * 7919) & 255),
+			/TFL3/
+		],
+		['an empty file', 'empty.tflite', new Uint8Array(0), /empty/],
+		[
+			'the real file cut in half',
+			'half.tflite',
+			readFileSync(SOURCE).subarray(0, 1_310_904),
+			/truncated or corrupt/
+		],
+		[
+			'an altered official file',
+			'v3-small_224_1.0_uint8.tflite',
+			new Uint8Array(64),
+			/not the official release/
+		]
+	])('fails on %s with a clear error and writes no output', async (_what, name, bytes, message) => {
+		const file = path.join(work, 'bad', name);
+		rmSync(path.dirname(file), { recursive: true, force: true });
+		await import('node:fs/promises').then((fs) =>
+			fs.mkdir(path.dirname(file), { recursive: true })
+		);
+		writeFileSync(file, bytes);
+		const out = path.join(work, 'bad', 'out');
+		const result = await leaflens('import-model', file, '--out', out);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toMatch(message);
+		expect(existsSync(out)).toBe(false);
+		expect(readdirSync(path.dirname(file))).toEqual([name]);
+	});
+
+	it('reports a failed download and bad arguments', async () => {
+		const download = await leaflens(
+			'import-model',
+			'http://127.0.0.1:9/v3-small_224_1.0_uint8.tgz',
+			'--out',
+			path.join(work, 'dl')
+		);
+		expect(download.code).toBe(1);
+		expect(download.stderr).toMatch(/Could not download/);
+		const usage = await leaflens(
+			'import-model',
+			SOURCE,
+			'--out',
+			path.join(work, 'x'),
+			'--weights',
+			'int4'
+		);
+		expect(usage.code).toBe(2);
+		expect(usage.stderr).toMatch(/--weights must be one of uint8, float32, got "int4"/);
+	});
+});

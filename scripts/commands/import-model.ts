@@ -1,0 +1,149 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+	choiceOption,
+	defineCommand,
+	requiredString,
+	stringOption,
+	UsageError
+} from '../cli/command';
+
+const BACKENDS = ['wasm', 'cpu'] as const;
+
+export default defineCommand({
+	name: 'import-model',
+	summary: "Convert Google's official MobileNetV3 .tflite into a LeafLens model directory",
+	help: `
+Usage: leaflens import-model <file.tflite | release.tgz | URL> --out <dir> [options]
+
+Reads a TF-slim MobileNetV3 .tflite (Small or Large-minimalistic 1.0/224, 8-bit or float), checks its
+sha256 against models/known-models.json (unknown files are imported with a warning), converts it to a
+TF.js LayersModel and writes <dir>/ with manifest.json, model.json, the weights and labels.txt. The
+new model is loaded back and run on the reference photos before anything is written; the directory
+appears complete or not at all.
+
+Options:
+  --out <dir>             model directory to create (replaced if it exists)
+  --weights uint8|float32 how to store kernels (default uint8: lossless for 8-bit sources)
+  --labels <file>         class names, 1001 lines (default: ImageNet labels from ../shared/models)
+  --backend wasm|cpu      TF.js backend for the self-check (default wasm)
+  -h, --help              show this help
+
+Example:
+  leaflens import-model ../shared/models/source/v3-small_224_1.0_uint8.tflite \\
+    --out models/cache/mobilenet_v3_small_100_224`,
+	options: {
+		out: { type: 'string' },
+		weights: { type: 'string' },
+		labels: { type: 'string' },
+		backend: { type: 'string' }
+	},
+	allowPositionals: true,
+	async run({ values, positionals }) {
+		if (positionals.length !== 1) {
+			throw new UsageError(`expected one source (.tflite, .tgz or URL), got ${positionals.length}`);
+		}
+		const spec = positionals[0]!;
+		const out = requiredString(values, 'out');
+		const weights = choiceOption(values, 'weights', ['uint8', 'float32'] as const) ?? 'uint8';
+		const backend = choiceOption(values, 'backend', BACKENDS) ?? 'wasm';
+		const labelsOption = stringOption(values, 'labels');
+
+		const { initTf } = await import('../../src/lib/node/tf-node');
+		const tf = await initTf(backend);
+		const { checkSource, loadKnownModels, readModelSource, sharedDir } =
+			await import('../../src/lib/node/model-source');
+		const { importTflite } = await import('../../src/lib/ml/import-tflite');
+		const { buildModelDirFiles, loadModelDir, ModelDirError } =
+			await import('../../src/lib/ml/model-dir');
+		const { atomicDirWriter } = await import('../../src/lib/node/model-dir-fs');
+		const { parseLabels, topK } = await import('../../src/lib/ml/predict');
+		const { decodeImageFile } = await import('../../src/lib/node/images');
+		const { imageToTensor } = await import('../../src/lib/ml/preprocess');
+
+		const source = await readModelSource(spec);
+		const check = checkSource(source, await loadKnownModels());
+		if (check.status === 'verified') {
+			console.log(
+				`source: ${source.origin} — official ${check.known.name} (sha256 ${source.sha256.slice(0, 16)}… verified)`
+			);
+		} else {
+			console.error(
+				`warning: ${source.origin} (sha256 ${source.sha256}) is not in models/known-models.json; importing it unverified`
+			);
+		}
+
+		const imported = await importTflite(source.bytes);
+		const arch = imported.architecture;
+		const labelsFile =
+			labelsOption ?? path.join(sharedDir(), 'models', arch.id, 'labels_1001_with_background.txt');
+		if (!existsSync(labelsFile)) {
+			imported.model.dispose();
+			throw new Error(
+				`the .tflite carries no class names and ${labelsFile} does not exist; pass --labels <file> (${arch.classes} lines, index 0 = background)`
+			);
+		}
+		const labels = parseLabels(await readFile(labelsFile, 'utf8'));
+		console.log(
+			`model: ${arch.title}, ${imported.sourceWeights} weights, ${imported.provenance.operators} TFLite ops`
+		);
+
+		const { manifest, files } = await buildModelDirFiles(imported.model, {
+			labels,
+			weights,
+			quantHints: imported.quantHints,
+			source: {
+				name: source.name,
+				url: source.url ?? (check.status === 'verified' ? check.known.url : undefined),
+				sha256: source.sha256,
+				bytes: source.bytes.byteLength
+			},
+			createdBy: 'leaflens import-model'
+		});
+		imported.model.dispose();
+
+		// Self-check on the bytes about to be written, through the same loader the app uses.
+		const loaded = await loadModelDir({
+			where: out,
+			read: (file) => {
+				const bytes = files.get(file);
+				return bytes
+					? Promise.resolve(bytes)
+					: Promise.reject(new ModelDirError(`${file} missing`));
+			}
+		});
+		const photos = path.join(sharedDir(), 'models', 'reference-images');
+		const lines: string[] = [];
+		try {
+			if (existsSync(photos)) {
+				for (const file of readdirSync(photos)
+					.filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
+					.sort()) {
+					const image = await decodeImageFile(path.join(photos, file));
+					const x = tf.tidy(() => imageToTensor(image, arch.inputSize).expandDims(0));
+					const y = loaded.model.predict(x) as import('@tensorflow/tfjs').Tensor;
+					const p = await y.data();
+					tf.dispose([x, y]);
+					const [best] = topK(p, loaded.labels, 1);
+					lines.push(`  ${file}: ${best!.label} ${(best!.p * 100).toFixed(1)}%`);
+				}
+			}
+		} finally {
+			loaded.model.dispose();
+		}
+
+		await atomicDirWriter(out).commit(files);
+		const total = manifest.files.reduce((n, f) => n + f.bytes, 0);
+		console.log(
+			`wrote ${path.resolve(out)} (${manifest.architecture}, ${manifest.weights} kernels, ${(total / 1e6).toFixed(2)} MB)`
+		);
+		if (lines.length > 0) {
+			console.log(`self-check on the reference photos (top-1, ${backend}):`);
+			for (const line of lines) console.log(line);
+		} else {
+			console.log(`self-check skipped: no reference photos at ${photos}`);
+		}
+		return 0;
+	}
+});

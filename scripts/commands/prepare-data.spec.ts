@@ -1,0 +1,85 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../cli';
+
+const shared = process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../../shared');
+const color = path.join(shared, 'data/plantvillage-sample/color');
+let tmp: string;
+
+beforeAll(async () => {
+	tmp = await mkdtemp(path.join(os.tmpdir(), 'leaflens-cli-prepare-'));
+});
+afterAll(async () => {
+	await rm(tmp, { recursive: true, force: true });
+});
+
+/** Runs `leaflens <args>` in-process, capturing console output. */
+async function run(args: string[]) {
+	const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+	const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+	try {
+		const code = await main(args);
+		return { code, out: log.mock.calls.flat().join('\n'), err: error.mock.calls.flat().join('\n') };
+	} finally {
+		log.mockRestore();
+		error.mockRestore();
+	}
+}
+
+describe('leaflens prepare-data', () => {
+	it('prepares the real sample (3 per class) and prints counts and images/s', async () => {
+		const out = path.join(tmp, 'ds');
+		const r = await run([
+			'prepare-data',
+			'--src',
+			color,
+			'--out',
+			out,
+			'--limit-per-class',
+			'3',
+			'--size',
+			'64',
+			'--val',
+			'0.34',
+			'--test',
+			'0.34'
+		]);
+		expect(r.err).toBe('');
+		expect(r.code).toBe(0);
+		expect(r.out).toMatch(/^102 images in 34 classes -> \d+ shards/);
+		expect(r.out).toMatch(/images\/s\)/);
+		const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as {
+			counts: { total: number };
+		};
+		expect(manifest.counts.total).toBe(102);
+	});
+
+	it('exits 2 naming a bad option and 1 with one line when nothing is usable', async () => {
+		const bad = await run([
+			'prepare-data',
+			'--src',
+			color,
+			'--out',
+			path.join(tmp, 'x'),
+			'--val',
+			'1.5'
+		]);
+		expect(bad.code).toBe(2);
+		expect(bad.err).toBe('leaflens prepare-data: --val must be a number in [0, 1), got "1.5"');
+		const empty = path.join(tmp, 'empty', 'Rose___healthy');
+		await mkdir(empty, { recursive: true });
+		await writeFile(path.join(empty, 'x.jpg'), 'text');
+		const none = await run([
+			'prepare-data',
+			'--src',
+			path.dirname(empty),
+			'--out',
+			path.join(tmp, 'y')
+		]);
+		expect(none.code).toBe(1);
+		expect(none.err.split('\n')).toHaveLength(1);
+		expect(none.err).toMatch(/^leaflens prepare-data: None of the 1 files/);
+	});
+});

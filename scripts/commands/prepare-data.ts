@@ -1,0 +1,99 @@
+import os from 'node:os';
+import path from 'node:path';
+import { prepareDataset, SKIPPED_FILE } from '../../src/lib/node/prepare-data';
+import { defineCommand, numberOption, requiredString } from '../cli/command';
+import { createProgress, type Progress } from '../cli/progress';
+
+export default defineCommand({
+	name: 'prepare-data',
+	summary: 'Turn a folder of class folders into checksummed, leak-free dataset shards',
+	help: `
+Usage: leaflens prepare-data --src <folder> --out <dir> [options]
+
+Finds class folders at any depth under --src (a folder whose files are images is a class, named by
+the folder, e.g. PlantVillage's color/<Crop___Disease>/), splits them into train/val/test keeping all
+photos of one leaf (and identical files) in one split, re-encodes every image (EXIF rotation, sRGB,
+shorter side down to --size, never enlarged, JPEG --quality) and writes WebDataset tar shards, a
+skipped.json listing unusable files with the reason, and manifest.json (last).
+
+Same input and options give byte-identical output. Interrupted? Run the same command again: finished
+shards are verified and kept.
+
+Options:
+  --src <folder>          source folder (required)
+  --out <dir>             output folder (required)
+  --seed <n>              split and shuffle seed (default 42)
+  --val <f>               validation fraction (default 0.1)
+  --test <f>              test fraction (default 0.1)
+  --shard-mb <n>          target shard size in MiB (default 16)
+  --size <px>             shorter side after resizing (default 256)
+  --quality <q>           JPEG quality 1-100 (default 90)
+  --limit-per-class <n>   take only the first n images of each class
+  --jobs <n>              images decoded in parallel (default: ${os.availableParallelism()}, the cores)
+  -h, --help              show this help
+
+Example:
+  leaflens prepare-data --src ../shared/data/plantvillage-sample/color --out static/datasets/plantvillage-sample`,
+	options: {
+		src: { type: 'string' },
+		out: { type: 'string' },
+		seed: { type: 'string' },
+		val: { type: 'string' },
+		test: { type: 'string' },
+		'shard-mb': { type: 'string' },
+		size: { type: 'string' },
+		quality: { type: 'string' },
+		'limit-per-class': { type: 'string' },
+		jobs: { type: 'string' }
+	},
+	async run({ values }) {
+		const src = requiredString(values, 'src');
+		const out = requiredString(values, 'out');
+		const started = performance.now();
+		let bar: Progress | null = null;
+		let phase = '';
+		const result = await prepareDataset({
+			src,
+			out,
+			seed: numberOption(values, 'seed', { integer: true }),
+			valFraction: numberOption(values, 'val', { min: 0, max: 1, maxExclusive: true }),
+			testFraction: numberOption(values, 'test', { min: 0, max: 1, maxExclusive: true }),
+			shardMb: numberOption(values, 'shard-mb', { min: 0, minExclusive: true }),
+			size: numberOption(values, 'size', { integer: true, min: 8, max: 4096 }),
+			quality: numberOption(values, 'quality', { integer: true, min: 1, max: 100 }),
+			limitPerClass: numberOption(values, 'limit-per-class', { integer: true, min: 1 }),
+			jobs: numberOption(values, 'jobs', { integer: true, min: 1 }),
+			onProgress({ phase: p, done, total }) {
+				if (p !== phase) {
+					bar?.stop();
+					phase = p;
+					bar = createProgress(p === 'scan' ? 'hashing' : 'encoding', total, 'images');
+				}
+				bar?.update(done);
+			}
+		}).finally(() => bar?.stop());
+		const seconds = (performance.now() - started) / 1000;
+		const m = result.manifest!;
+		const size = m.shards.reduce((n, s) => n + s.bytes, 0);
+		const { train, val, test } = m.counts.splits;
+		if (result.upToDate) {
+			console.log(
+				`${out} is up to date (${m.counts.total} images, ${m.shards.length} shards verified) in ${seconds.toFixed(1)} s`
+			);
+			return 0;
+		}
+		const rate = result.encoded / seconds;
+		console.log(
+			`${m.counts.total} images in ${m.classes.length} classes -> ${m.shards.length} shards (${(size / 1048576).toFixed(1)} MiB) in ${path.resolve(out)}`
+		);
+		console.log(`splits: train ${train}, val ${val}, test ${test}`);
+		console.log(
+			`skipped ${result.skipped.length} file(s)${result.skipped.length ? ` (reasons in ${path.join(out, SKIPPED_FILE)})` : ''}` +
+				(result.resumedShards ? `; resumed: kept ${result.resumedShards} finished shard(s)` : '')
+		);
+		console.log(
+			`encoded ${result.encoded} images in ${seconds.toFixed(1)} s (${rate.toFixed(1)} images/s)`
+		);
+		return 0;
+	}
+});

@@ -1,0 +1,100 @@
+import { PRESET_NAMES, resolveConfig, type PresetName } from '../../src/lib/ml/config';
+import {
+	choiceOption,
+	defineCommand,
+	requiredString,
+	stringOption,
+	UsageError
+} from '../cli/command';
+
+/** `["lr=0.001,0.003", "head.hiddenUnits=0,256"]` → every combination as key=value lists. */
+export function gridCombinations(specs: readonly string[]): string[][] {
+	let combos: string[][] = [[]];
+	for (const spec of specs) {
+		const eq = spec.indexOf('=');
+		if (eq <= 0) throw new UsageError(`--grid expects key=v1,v2,…, got "${spec}"`);
+		const key = spec.slice(0, eq);
+		const options = spec
+			.slice(eq + 1)
+			.split(',')
+			.filter((v) => v !== '');
+		if (options.length === 0) throw new UsageError(`--grid ${key} has no values`);
+		combos = combos.flatMap((c) => options.map((v) => [...c, `${key}=${v}`]));
+	}
+	return combos;
+}
+
+export default defineCommand({
+	name: 'sweep',
+	summary: 'Grid search over config keys; prints runs ranked by validation loss',
+	help: `
+Usage: leaflens sweep --data <dataset dir> --out <folder> --grid key=v1,v2 [--grid key=v1,v2 …]
+                      [--preset quick|head|finetune] [--backbone <dir>] [key=value…]
+
+Trains one model per combination into <out>/run-<n> and prints a table ranked by validation NLL.
+Features are cached once in <out>/cache and reused by every run whose backbone, tap, augmentation
+and views are the same.
+
+Example:
+  leaflens sweep --data data/pv --out /tmp/sweep --grid lr=0.001,0.003 --grid head.hiddenUnits=0,256`,
+	options: {
+		data: { type: 'string' },
+		out: { type: 'string' },
+		grid: { type: 'string', multiple: true },
+		preset: { type: 'string' },
+		backbone: { type: 'string' },
+		json: { type: 'boolean' }
+	},
+	allowPositionals: true,
+	async run({ values, positionals }) {
+		const data = requiredString(values, 'data');
+		const out = requiredString(values, 'out');
+		const preset = choiceOption<PresetName>(values, 'preset', PRESET_NAMES) ?? 'quick';
+		const grid = (values.grid as string[] | undefined) ?? [];
+		if (grid.length === 0) throw new UsageError('--grid is required (e.g. --grid lr=0.001,0.003)');
+		const combos = gridCombinations(grid);
+		const configs = combos.map((c) => {
+			try {
+				return resolveConfig({ preset, overrides: [...positionals, ...c] });
+			} catch (error) {
+				throw new UsageError(
+					error instanceof Error ? error.message.replaceAll('\n', '; ') : String(error)
+				);
+			}
+		});
+		const { initTf } = await import('../../src/lib/node/tf-node');
+		const { runTraining } = await import('../../src/lib/node/train-run');
+		const tf = await initTf('wasm');
+		const rows = [];
+		for (let i = 0; i < configs.length; i++) {
+			process.stderr.write(`run ${i + 1}/${configs.length}: ${combos[i]!.join(' ')}\n`);
+			const r = await runTraining(tf, {
+				data,
+				out: `${out}/run-${i + 1}`,
+				config: configs[i]!,
+				backbone: stringOption(values, 'backbone') ?? 'models/mobilenet-v3-small',
+				backend: 'wasm',
+				cacheDir: `${out}/cache`
+			});
+			rows.push({
+				run: i + 1,
+				params: combos[i]!.join(' '),
+				valLoss: r.val.metrics.nll,
+				valAccuracy: r.val.metrics.accuracy,
+				testAccuracy: r.test?.metrics.accuracy ?? null,
+				seconds: r.seconds
+			});
+		}
+		rows.sort((a, b) => a.valLoss - b.valLoss);
+		if (values.json) console.log(JSON.stringify(rows));
+		else {
+			console.log('rank  val_nll  val_acc  test_acc  seconds  params');
+			rows.forEach((r, k) =>
+				console.log(
+					`${String(k + 1).padStart(4)}  ${r.valLoss.toFixed(4)}  ${(100 * r.valAccuracy).toFixed(2).padStart(6)}%  ${r.testAccuracy === null ? '     -' : `${(100 * r.testAccuracy).toFixed(2).padStart(6)}%`}  ${r.seconds.toFixed(0).padStart(7)}  ${r.params}`
+				)
+			);
+		}
+		return 0;
+	}
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import {
+	classesFromFolders,
+	DATASET_FORMAT_VERSION,
+	ManifestError,
+	parseClassFolder,
+	parseManifest
+} from './manifest';
+
+function goodManifest() {
+	return {
+		format: 'leaflens-dataset',
+		formatVersion: 1,
+		fingerprint: 'a'.repeat(64),
+		preprocessing: {
+			size: 256,
+			quality: 90,
+			resize: 'shorter-side-no-enlarge',
+			colorSpace: 'srgb-8bit-rgb',
+			seed: 42,
+			valFraction: 0.1,
+			testFraction: 0.1,
+			limitPerClass: null
+		},
+		classes: classesFromFolders(['Apple___healthy', 'Corn_(maize)___Common_rust_']),
+		counts: {
+			total: 5,
+			skipped: 1,
+			splits: { train: 3, val: 1, test: 1 },
+			perClass: [
+				{ index: 0, train: 2, val: 1, test: 0 },
+				{ index: 1, train: 1, val: 0, test: 1 }
+			]
+		},
+		shards: [
+			{ file: 'train-00000.tar', split: 'train', samples: 3, sha256: 'b'.repeat(64), bytes: 9000 },
+			{ file: 'val-00000.tar', split: 'val', samples: 1, sha256: 'c'.repeat(64), bytes: 3000 },
+			{ file: 'test-00000.tar', split: 'test', samples: 1, sha256: 'd'.repeat(64), bytes: 3000 }
+		]
+	};
+}
+
+describe('parseClassFolder', () => {
+	it('splits Crop___Disease names and tidies underscores', () => {
+		expect(parseClassFolder('Corn_(maize)___Common_rust_')).toEqual({
+			crop: 'Corn (maize)',
+			disease: 'Common rust',
+			healthy: false,
+			displayName: 'Corn (maize) — Common rust'
+		});
+		expect(parseClassFolder('Pepper,_bell___healthy')).toMatchObject({
+			crop: 'Pepper, bell',
+			disease: null,
+			healthy: true
+		});
+		expect(parseClassFolder('Tomato___Spider_mites Two-spotted_spider_mite')).toMatchObject({
+			disease: 'Spider mites Two-spotted spider mite'
+		});
+		expect(parseClassFolder('roses')).toMatchObject({
+			crop: 'roses',
+			disease: null,
+			healthy: false,
+			displayName: 'roses'
+		});
+	});
+	it('numbers classes in the given order', () => {
+		expect(classesFromFolders(['b___healthy', 'a___x']).map((c) => [c.index, c.folder])).toEqual([
+			[0, 'b___healthy'],
+			[1, 'a___x']
+		]);
+	});
+});
+
+describe('parseManifest', () => {
+	it('accepts a valid manifest (and its JSON round trip)', () => {
+		const m = goodManifest();
+		expect(parseManifest(JSON.parse(JSON.stringify(m)))).toEqual(m);
+	});
+
+	it('refuses a newer format version with an update message', () => {
+		const m = { ...goodManifest(), formatVersion: DATASET_FORMAT_VERSION + 1, somethingNew: true };
+		expect(() => parseManifest(m)).toThrow(ManifestError);
+		expect(() => parseManifest(m)).toThrow(
+			'made by a newer LeafLens (format 2); this version reads format 1'
+		);
+	});
+
+	it('names missing and invalid fields', () => {
+		const noShards: Partial<ReturnType<typeof goodManifest>> = goodManifest();
+		delete noShards.shards;
+		expect(() => parseManifest(noShards)).toThrow(/shards: /);
+		const bad = goodManifest();
+		bad.shards[1]!.sha256 = 'xyz';
+		bad.classes[0]!.index = -1;
+		expect(() => parseManifest(bad)).toThrow(/shards\.1\.sha256: 64 lower-case hex digits/);
+		expect(() => parseManifest(bad)).toThrow(/classes\.0\.index/);
+		expect(() => parseManifest({ format: 'something-else' })).toThrow(
+			'expected format "leaflens-dataset", got "something-else"'
+		);
+		expect(() => parseManifest([])).toThrow('Expected a dataset manifest object, got an array');
+	});
+
+	it('checks that counts agree with the shards', () => {
+		const m = goodManifest();
+		m.counts.splits.val = 2;
+		expect(() => parseManifest(m)).toThrow('counts.splits.val is 2 but its shards hold 1 samples');
+	});
+});

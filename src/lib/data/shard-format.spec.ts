@@ -1,0 +1,150 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import tarStream from 'tar-stream';
+import { describe, expect, it } from 'vitest';
+import {
+	encodeShard,
+	readShard,
+	sampleTarBytes,
+	sha256Hex,
+	ShardError,
+	TAR_END_BYTES,
+	verifyShard,
+	type ShardSample
+} from './shard-format';
+
+const shared =
+	process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../../../shared');
+const classDir = path.join(shared, 'data/plantvillage-sample/color/Tomato___Early_blight');
+
+/** A few real images as samples (the bytes need not be re-encoded for the container test). */
+function realSamples(): ShardSample[] {
+	const files = readdirSync(classDir).sort().slice(0, 5);
+	return files.map((file, i) => ({
+		key: `train-${String(i).padStart(6, '0')}`,
+		jpeg: new Uint8Array(readFileSync(path.join(classDir, file))),
+		cls: 25 + i,
+		meta: {
+			className: 'Tomato___Early_blight',
+			split: 'train',
+			group: file,
+			source: `Tomato___Early_blight/${file}`,
+			width: 256,
+			height: 256
+		}
+	}));
+}
+
+/** Lists a tar with tar-stream, an independent parser, to check the bytes are a standard archive. */
+async function listWithTarStream(bytes: Uint8Array) {
+	const extract = tarStream.extract();
+	const entries: {
+		name: string;
+		size: number;
+		mtime: number;
+		uid: number;
+		mode: number;
+		data: Buffer;
+	}[] = [];
+	extract.on('entry', (header, stream, next) => {
+		const chunks: Buffer[] = [];
+		stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+		stream.on('end', () => {
+			entries.push({
+				name: header.name,
+				size: header.size ?? 0,
+				mtime: header.mtime?.getTime() ?? -1,
+				uid: header.uid ?? -1,
+				mode: header.mode ?? 0,
+				data: Buffer.concat(chunks)
+			});
+			next();
+		});
+	});
+	await new Promise<void>((resolve, reject) => {
+		extract.on('finish', resolve);
+		extract.on('error', reject);
+		Readable.from([Buffer.from(bytes)]).pipe(extract);
+	});
+	return entries;
+}
+
+describe('shard round trip', () => {
+	const samples = realSamples();
+	const bytes = encodeShard(samples);
+
+	it('reads back the same samples, sorted by key', () => {
+		const back = readShard(bytes);
+		expect(back.map((s) => s.key)).toEqual(samples.map((s) => s.key));
+		back.forEach((s, i) => {
+			expect(Buffer.from(s.jpeg).equals(Buffer.from(samples[i]!.jpeg))).toBe(true);
+			expect(s.cls).toBe(samples[i]!.cls);
+			expect(s.meta).toEqual(samples[i]!.meta);
+		});
+	});
+
+	it('gives identical bytes whatever the input order, and the size sampleTarBytes predicts', () => {
+		const again = encodeShard([...samples].reverse());
+		expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
+		expect(bytes.length).toBe(samples.reduce((n, s) => n + sampleTarBytes(s), TAR_END_BYTES));
+	});
+
+	it('is a standard ustar archive with deterministic headers (read by tar-stream)', async () => {
+		const entries = await listWithTarStream(bytes);
+		expect(entries.map((e) => e.name)).toEqual(
+			samples.flatMap((s) => [`${s.key}.cls`, `${s.key}.jpg`, `${s.key}.json`])
+		);
+		for (const e of entries) {
+			expect(e.mtime).toBe(0);
+			expect(e.uid).toBe(0);
+			expect(e.mode).toBe(0o644);
+		}
+		expect(entries[0]!.data.toString()).toBe(String(samples[0]!.cls));
+		expect(entries[1]!.data.equals(Buffer.from(samples[0]!.jpeg))).toBe(true);
+		expect(JSON.parse(entries[2]!.data.toString())).toEqual(samples[0]!.meta);
+	});
+
+	it('rejects corruption, truncation and bad keys with a named error', () => {
+		const corrupt = bytes.slice();
+		corrupt[5] = corrupt[5]! ^ 0xff; // inside the first header's name
+		expect(() => readShard(corrupt)).toThrow(ShardError);
+		expect(() => readShard(corrupt)).toThrow(/bad header checksum/);
+		expect(() => readShard(bytes.subarray(0, 1500))).toThrow(
+			/Truncated shard: no end-of-archive marker/
+		);
+		expect(() => readShard(bytes.subarray(0, 1536 + 1000))).toThrow(
+			/Truncated shard: entry "train-000000.jpg" needs/
+		);
+		const bad = { ...samples[0]!, key: 'has.dot' };
+		expect(() => encodeShard([bad])).toThrow(
+			'Expected a sample key of letters, digits, _ or - (at most 90), got "has.dot"'
+		);
+		expect(() => encodeShard([samples[0]!, samples[0]!])).toThrow(/Duplicate sample key/);
+	});
+
+	it('reports a sample missing one of its files', () => {
+		// Drop the .json entry of the only sample: its header + one padded block of contents.
+		const one = encodeShard([samples[0]!]);
+		const jsonHeaderAt = one.length - TAR_END_BYTES - 1024;
+		const cut = new Uint8Array(one.length - 1024);
+		cut.set(one.subarray(0, jsonHeaderAt));
+		expect(() => readShard(cut)).toThrow(
+			'Incomplete sample "train-000000" in shard: missing train-000000.json'
+		);
+	});
+});
+
+describe('verifyShard', () => {
+	it('accepts the right sha256 and names the shard on mismatch', async () => {
+		const bytes = encodeShard(realSamples().slice(0, 2));
+		const sha = await sha256Hex(bytes);
+		expect(sha).toMatch(/^[0-9a-f]{64}$/);
+		await expect(verifyShard(bytes, sha, 'train-00000.tar')).resolves.toBeUndefined();
+		const changed = bytes.slice();
+		changed[bytes.length - 2000] = changed[bytes.length - 2000]! ^ 1;
+		await expect(verifyShard(changed, sha, 'train-00000.tar')).rejects.toThrow(
+			/Shard train-00000.tar failed its checksum/
+		);
+	});
+});

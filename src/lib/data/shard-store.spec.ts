@@ -1,0 +1,209 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { classesFromFolders, type DatasetManifest, type Split } from './manifest';
+import { encodeShard, sha256Hex, type ShardSample } from './shard-format';
+import { datasetNameFromUrl, ShardStore, type KeyValueStore } from './shard-store';
+
+const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');
+const COLOR = path.join(SHARED, 'data/plantvillage-sample/color');
+const FOLDERS = ['Apple___healthy', 'Tomato___Leaf_Mold'];
+
+/** A Map with idb-keyval's interface; `failAfter` simulates a full disk. */
+class MemoryStore implements KeyValueStore {
+	map = new Map<string, unknown>();
+	failAfter = Infinity;
+	async get<T>(key: string) {
+		return this.map.get(key) as T | undefined;
+	}
+	async set(key: string, value: unknown) {
+		if (key.includes('/shard/') && this.failAfter-- <= 0) {
+			throw new DOMException('quota', 'QuotaExceededError');
+		}
+		this.map.set(key, value);
+	}
+	async del(key: string) {
+		this.map.delete(key);
+	}
+	async keys() {
+		return [...this.map.keys()];
+	}
+}
+
+const files = new Map<string, Uint8Array>();
+let manifest: DatasetManifest;
+
+beforeAll(async () => {
+	// Three shards (train, val, test) of real PlantVillage JPEGs from two classes.
+	const splits: Split[] = ['train', 'val', 'test'];
+	const shards: DatasetManifest['shards'] = [];
+	const counts = { train: 0, val: 0, test: 0 };
+	for (const [s, split] of splits.entries()) {
+		const samples: ShardSample[] = FOLDERS.flatMap((folder, cls) =>
+			readdirSync(path.join(COLOR, folder))
+				.sort()
+				.slice(s * 2, s * 2 + 2)
+				.map((file, i) => ({
+					key: `${split}-${cls}-${i}`,
+					jpeg: new Uint8Array(readFileSync(path.join(COLOR, folder, file))),
+					cls,
+					meta: {
+						className: folder,
+						split,
+						group: file,
+						source: `${folder}/${file}`,
+						width: 256,
+						height: 256
+					}
+				}))
+		);
+		const bytes = encodeShard(samples);
+		const file = `${split}-00000.tar`;
+		files.set(`/datasets/pv/${file}`, bytes);
+		shards.push({
+			file,
+			split,
+			samples: samples.length,
+			sha256: await sha256Hex(bytes),
+			bytes: bytes.length
+		});
+		counts[split] = samples.length;
+	}
+	manifest = {
+		format: 'leaflens-dataset',
+		formatVersion: 1,
+		fingerprint: 'a'.repeat(64),
+		preprocessing: {
+			size: 256,
+			quality: 90,
+			resize: 'shorter-side-no-enlarge',
+			colorSpace: 'srgb-8bit-rgb',
+			seed: 1,
+			valFraction: 0.1,
+			testFraction: 0.1,
+			limitPerClass: null
+		},
+		classes: classesFromFolders(FOLDERS),
+		counts: {
+			total: 12,
+			skipped: 0,
+			splits: counts,
+			perClass: FOLDERS.map((_, index) => ({ index, train: 2, val: 2, test: 2 }))
+		},
+		shards
+	};
+	files.set('/datasets/pv/manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
+});
+
+/** A fake server over `files`; `corrupt` serves damaged bytes for some requests. */
+function server(options: { corrupt?: (url: string, n: number) => boolean; failOn?: string } = {}) {
+	const requests: string[] = [];
+	const fetchFn = async (url: string) => {
+		requests.push(url);
+		if (options.failOn && url.endsWith(options.failOn)) throw new TypeError('Failed to fetch');
+		const body = files.get(url);
+		if (!body) return new Response('not found', { status: 404 });
+		const copy = body.slice();
+		if (options.corrupt?.(url, requests.filter((r) => r === url).length))
+			copy[copy.length >> 1]! ^= 0xff;
+		return new Response(copy);
+	};
+	return { fetchFn, requests };
+}
+
+describe('ShardStore', () => {
+	it('downloads, verifies and stores every shard with progress, then reads samples back', async () => {
+		const store = new MemoryStore();
+		const { fetchFn } = server();
+		const progress: number[] = [];
+		const info = await new ShardStore(store, fetchFn).download('/datasets/pv/manifest.json', {
+			onProgress: (p) => progress.push(p.shardsDone)
+		});
+		expect(info.complete).toBe(true);
+		expect(info.name).toBe('pv');
+		expect(progress).toEqual([1, 2, 3]);
+		expect(info.bytesStored).toBe(manifest.shards.reduce((a, s) => a + s.bytes, 0));
+		const shardStore = new ShardStore(store, fetchFn);
+		const test: number[] = [];
+		for await (const sample of shardStore.samples(info.id, 'test')) test.push(sample.cls);
+		expect(test.sort()).toEqual([0, 0, 1, 1]);
+		expect(await shardStore.list()).toHaveLength(1);
+	});
+
+	it('resumes an interrupted download without refetching stored shards', async () => {
+		const store = new MemoryStore();
+		const first = server({ failOn: 'test-00000.tar' });
+		await expect(
+			new ShardStore(store, first.fetchFn).download('/datasets/pv/manifest.json')
+		).rejects.toThrow(/Could not reach .*test-00000.tar.*resumes/);
+		const partial = (await new ShardStore(store).list())[0]!;
+		expect(partial.complete).toBe(false);
+		expect(partial.stored).toEqual(['train-00000.tar', 'val-00000.tar']);
+
+		const second = server();
+		const info = await new ShardStore(store, second.fetchFn).download('/datasets/pv/manifest.json');
+		expect(info.complete).toBe(true);
+		expect(second.requests).toEqual(['/datasets/pv/manifest.json', '/datasets/pv/test-00000.tar']);
+	});
+
+	it('refetches a shard served with wrong bytes, and rejects it when it stays wrong', async () => {
+		const once = server({ corrupt: (url, n) => url.endsWith('val-00000.tar') && n === 1 });
+		const info = await new ShardStore(new MemoryStore(), once.fetchFn).download(
+			'/datasets/pv/manifest.json'
+		);
+		expect(info.complete).toBe(true);
+		expect(once.requests.filter((r) => r.endsWith('val-00000.tar'))).toHaveLength(2);
+
+		const store = new MemoryStore();
+		const always = server({ corrupt: (url) => url.endsWith('val-00000.tar') });
+		await expect(
+			new ShardStore(store, always.fetchFn).download('/datasets/pv/manifest.json')
+		).rejects.toThrow(/Shard val-00000.tar failed its checksum twice/);
+		expect([...store.map.keys()].filter((k) => k.includes('val-00000'))).toEqual([]);
+	});
+
+	it('stops with a clear message when storage is full and keeps what was stored', async () => {
+		const store = new MemoryStore();
+		store.failAfter = 1;
+		const { fetchFn } = server();
+		await expect(
+			new ShardStore(store, fetchFn).download('/datasets/pv/manifest.json')
+		).rejects.toThrow(/Not enough storage on this device .* The 1 shards already saved are kept/);
+		const info = (await new ShardStore(store).list())[0]!;
+		expect(info.stored).toEqual(['train-00000.tar']);
+		const train: string[] = [];
+		for await (const s of new ShardStore(store).samples(info.id, 'train')) train.push(s.key);
+		expect(train).toHaveLength(4);
+	});
+
+	it('reports a damaged stored shard when reading, and deletes everything of a dataset', async () => {
+		const store = new MemoryStore();
+		const shardStore = new ShardStore(store, server().fetchFn);
+		const info = await shardStore.download('/datasets/pv/manifest.json');
+		const key = `dataset/${info.id}/shard/train-00000.tar`;
+		const bytes = (await store.get<Uint8Array>(key))!.slice();
+		bytes[100]! ^= 1;
+		await store.set(key, bytes);
+		const read = async () => {
+			for await (const _ of shardStore.samples(info.id, 'train')) void _;
+		};
+		await expect(read()).rejects.toThrow(/train-00000.tar in this device's storage is damaged/);
+		await shardStore.delete(info.id);
+		expect(store.map.size).toBe(0);
+	});
+
+	it('rejects a manifest from a newer format and a non-JSON manifest', async () => {
+		const newer = { ...manifest, formatVersion: 2 };
+		const fetchFn = async (url: string) =>
+			new Response(url.endsWith('bad.json') ? '<html>' : JSON.stringify(newer));
+		const shardStore = new ShardStore(new MemoryStore(), fetchFn);
+		await expect(shardStore.download('/x/manifest.json')).rejects.toThrow(/newer LeafLens/);
+		await expect(shardStore.download('/x/bad.json')).rejects.toThrow(/not a JSON dataset manifest/);
+	});
+
+	it('names a dataset after the folder of its manifest', () => {
+		expect(datasetNameFromUrl('/datasets/plantvillage-sample/manifest.json?v=2')).toBe(
+			'plantvillage-sample'
+		);
+	});
+});

@@ -1,0 +1,226 @@
+/**
+ * The app's dataset cache: downloads a prepared dataset (manifest + shards) over http, verifies each
+ * shard's sha256, and keeps it in a key-value store (IndexedDB through idb-keyval in the browser, a
+ * Map in tests). Pure: the fetch function and the store are injected.
+ *
+ * Guarantees:
+ * - resumable: shards already stored (and still matching their checksum) are never fetched again,
+ *   so a reload or a lost connection continues where it stopped;
+ * - verified: a shard whose bytes do not match the manifest is refetched once, bypassing caches,
+ *   then rejected with a message naming it; nothing unverified is stored;
+ * - nothing lost: a full disk (quota) stops the download with a clear message and every shard stored
+ *   before stays intact and usable.
+ */
+import { parseManifest, type DatasetManifest, type Split } from './manifest';
+import { readShard, sha256Hex, ShardError, type ShardSample } from './shard-format';
+
+/** The subset of idb-keyval's API the cache needs (a Map-backed one is used in tests). */
+export interface KeyValueStore {
+	get<T = unknown>(key: string): Promise<T | undefined>;
+	set(key: string, value: unknown): Promise<void>;
+	del(key: string): Promise<void>;
+	keys(): Promise<IDBValidKey[]>;
+}
+
+export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** What the cache keeps about one dataset besides its shards. */
+export interface CachedDatasetInfo {
+	/** The manifest's fingerprint: stable for the same prepared data. */
+	id: string;
+	name: string;
+	manifestUrl: string;
+	manifest: DatasetManifest;
+	/** Shards stored and verified, by file name. */
+	stored: string[];
+	complete: boolean;
+	bytesStored: number;
+}
+
+export interface DownloadProgress {
+	shard: string;
+	shardsDone: number;
+	shardsTotal: number;
+	bytesDone: number;
+	bytesTotal: number;
+}
+
+export class DatasetStoreError extends Error {
+	override name = 'DatasetStoreError';
+}
+
+const PREFIX = 'dataset/';
+const infoKey = (id: string) => `${PREFIX}${id}/info`;
+const shardKey = (id: string, file: string) => `${PREFIX}${id}/shard/${file}`;
+
+/** A display name for a dataset from its URL: the folder holding manifest.json. */
+export function datasetNameFromUrl(manifestUrl: string): string {
+	const parts = manifestUrl.split('?')[0]!.split('/').filter(Boolean);
+	const folder = parts.at(-1) === 'manifest.json' ? parts.at(-2) : parts.at(-1);
+	return decodeURIComponent(folder ?? 'dataset');
+}
+
+function isQuotaError(error: unknown): boolean {
+	return (
+		typeof error === 'object' &&
+		error !== null &&
+		'name' in error &&
+		(error.name === 'QuotaExceededError' || error.name === 'NS_ERROR_DOM_QUOTA_REACHED')
+	);
+}
+
+async function fetchBytes(fetchFn: FetchLike, url: string, init: RequestInit): Promise<Uint8Array> {
+	let response: Response;
+	try {
+		response = await fetchFn(url, init);
+	} catch (error) {
+		if (error instanceof Error && error.name === 'AbortError') throw error;
+		throw new DatasetStoreError(
+			`Could not reach ${url} (${error instanceof Error ? error.message : String(error)}). Check the connection; the download resumes where it stopped.`
+		);
+	}
+	if (!response.ok) {
+		throw new DatasetStoreError(`Downloading ${url} failed: HTTP ${response.status}`);
+	}
+	return new Uint8Array(await response.arrayBuffer());
+}
+
+export class ShardStore {
+	constructor(
+		private readonly store: KeyValueStore,
+		private readonly fetchFn: FetchLike = (url, init) => fetch(url, init)
+	) {}
+
+	/** Every dataset in the cache, complete or not. */
+	async list(): Promise<CachedDatasetInfo[]> {
+		const keys = (await this.store.keys()).map(String);
+		const infos = await Promise.all(
+			keys
+				.filter((k) => k.startsWith(PREFIX) && k.endsWith('/info'))
+				.map((k) => this.store.get<CachedDatasetInfo>(k))
+		);
+		return infos.filter((i): i is CachedDatasetInfo => i !== undefined);
+	}
+
+	async info(id: string): Promise<CachedDatasetInfo | undefined> {
+		return this.store.get<CachedDatasetInfo>(infoKey(id));
+	}
+
+	/**
+	 * Downloads (or resumes) the dataset at `manifestUrl`. Returns its info once every shard is
+	 * stored and verified. Rejects with an AbortError when `signal` fires; what was stored stays.
+	 */
+	async download(
+		manifestUrl: string,
+		options: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void } = {}
+	): Promise<CachedDatasetInfo> {
+		const { signal, onProgress } = options;
+		const manifestBytes = await fetchBytes(this.fetchFn, manifestUrl, {
+			signal,
+			cache: 'no-cache'
+		});
+		let json: unknown;
+		try {
+			json = JSON.parse(new TextDecoder().decode(manifestBytes));
+		} catch {
+			throw new DatasetStoreError(`${manifestUrl} is not a JSON dataset manifest`);
+		}
+		const manifest = parseManifest(json);
+		const id = manifest.fingerprint;
+		const previous = await this.info(id);
+		const info: CachedDatasetInfo = {
+			id,
+			name: previous?.name ?? datasetNameFromUrl(manifestUrl),
+			manifestUrl,
+			manifest,
+			stored: previous?.stored.filter((f) => manifest.shards.some((s) => s.file === f)) ?? [],
+			complete: false,
+			bytesStored: 0
+		};
+		const bytesTotal = manifest.shards.reduce((sum, s) => sum + s.bytes, 0);
+		const storedBytes = () =>
+			manifest.shards.filter((s) => info.stored.includes(s.file)).reduce((a, s) => a + s.bytes, 0);
+		info.bytesStored = storedBytes();
+		await this.#save(info);
+
+		for (const shard of manifest.shards) {
+			signal?.throwIfAborted();
+			if (info.stored.includes(shard.file)) continue;
+			// Shards sit beside the manifest (file names are plain: the manifest schema checks it).
+			const url = manifestUrl.split('?')[0]!.replace(/[^/]*$/, '') + shard.file;
+			let bytes = await fetchBytes(this.fetchFn, url, { signal });
+			if ((await sha256Hex(bytes)) !== shard.sha256) {
+				// A proxy or the HTTP cache may hold a stale copy: try once more straight from the server.
+				bytes = await fetchBytes(this.fetchFn, url, { signal, cache: 'reload' });
+				const actual = await sha256Hex(bytes);
+				if (actual !== shard.sha256) {
+					throw new ShardError(
+						`Shard ${shard.file} failed its checksum twice (expected ${shard.sha256}, got ${actual}); it was not stored. The server's copy is damaged: prepare the dataset again.`
+					);
+				}
+			}
+			try {
+				await this.store.set(shardKey(id, shard.file), bytes);
+			} catch (error) {
+				if (isQuotaError(error)) {
+					const needMb = ((bytesTotal - info.bytesStored) / 2 ** 20).toFixed(0);
+					throw new DatasetStoreError(
+						`Not enough storage on this device to keep the rest of "${info.name}" (${needMb} MB more needed). The ${info.stored.length} shards already saved are kept; free some space (delete a dataset or model) and resume.`
+					);
+				}
+				throw error;
+			}
+			info.stored.push(shard.file);
+			info.bytesStored = storedBytes();
+			await this.#save(info);
+			onProgress?.({
+				shard: shard.file,
+				shardsDone: info.stored.length,
+				shardsTotal: manifest.shards.length,
+				bytesDone: info.bytesStored,
+				bytesTotal
+			});
+		}
+		info.complete = true;
+		await this.#save(info);
+		return info;
+	}
+
+	async #save(info: CachedDatasetInfo): Promise<void> {
+		// Stored as a plain clone so later mutations of `info` are not shared with an in-memory store.
+		await this.store.set(infoKey(info.id), structuredClone(info));
+	}
+
+	/** Removes a dataset and all its shards. */
+	async delete(id: string): Promise<void> {
+		const keys = (await this.store.keys())
+			.map(String)
+			.filter((k) => k.startsWith(`${PREFIX}${id}/`));
+		// The info goes last: if deletion is interrupted the dataset is still listed and can be deleted.
+		for (const key of keys.filter((k) => !k.endsWith('/info'))) await this.store.del(key);
+		await this.store.del(infoKey(id));
+	}
+
+	/**
+	 * The samples of one split, shard by shard, from the cache. Each shard is re-verified when read,
+	 * so a cache damaged on disk is reported rather than trained on.
+	 */
+	async *samples(id: string, split: Split): AsyncGenerator<ShardSample> {
+		const info = await this.info(id);
+		if (!info) throw new DatasetStoreError(`Dataset ${id} is not on this device`);
+		for (const shard of info.manifest.shards.filter((s) => s.split === split)) {
+			const bytes = await this.store.get<Uint8Array>(shardKey(id, shard.file));
+			if (!bytes) {
+				throw new DatasetStoreError(
+					`Shard ${shard.file} of "${info.name}" is not downloaded yet; resume the download first.`
+				);
+			}
+			if ((await sha256Hex(bytes)) !== shard.sha256) {
+				throw new ShardError(
+					`Shard ${shard.file} in this device's storage is damaged; download it again.`
+				);
+			}
+			yield* readShard(bytes);
+		}
+	}
+}

@@ -1,0 +1,188 @@
+/**
+ * Leak-free train/val/test split. Photos of one leaf (and byte-identical copies) form a group, and a
+ * group goes to one split as a whole; otherwise near-duplicates of test images sit in train and
+ * inflate accuracy. Within each class the groups are shuffled with a seeded PRNG and dealt so each
+ * split gets its fraction of the images (stratified).
+ *
+ * Pure and deterministic across platforms: only integer PRNG math and code-unit string order.
+ */
+import type { Split } from './manifest';
+
+export interface SplitItem {
+	/** Unique, stable identifier (e.g. the relative path); also the tie-break for ordering. */
+	id: string;
+	classIndex: number;
+	/** Leaf id from `leafGroupId`, or null when the file name carries none (own group). */
+	leaf: string | null;
+	/** Content hash: identical bytes end up in one group even across classes. */
+	sha256: string;
+}
+
+export interface SplitOptions {
+	seed: number;
+	valFraction: number;
+	testFraction: number;
+}
+
+export interface SplitAssignment {
+	split: Split;
+	/** The group's name (a leaf id, or the id of the group's first item). */
+	group: string;
+}
+
+/**
+ * The leaf id in a PlantVillage file name: the part after `___`, without the extension and without
+ * the `.1`/`.2` suffix that marks further photos of the same leaf.
+ * `000146ff-…___GH_HL Leaf 259.1.JPG` → `GH_HL Leaf 259`. Null when there is no `___`.
+ */
+export function leafGroupId(fileName: string): string | null {
+	const base = fileName.slice(fileName.lastIndexOf('/') + 1);
+	const at = base.indexOf('___');
+	if (at < 0) return null;
+	const leaf = base
+		.slice(at + 3)
+		.replace(/\.[A-Za-z][A-Za-z0-9]*$/, '') // extension
+		.replace(/\.\d+$/, '') // repeat-photo suffix
+		.trim();
+	return leaf === '' ? null : leaf;
+}
+
+/** mulberry32: a tiny 32-bit PRNG with integer-only steps, identical on every JS engine. */
+export function mulberry32(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** FNV-1a over UTF-16 code units: derives per-class seeds from the seed and the class. */
+export function hashString(text: string, seed = 0): number {
+	let h = (0x811c9dc5 ^ seed) >>> 0;
+	for (let i = 0; i < text.length; i++) {
+		h ^= text.charCodeAt(i);
+		h = Math.imul(h, 0x01000193) >>> 0;
+	}
+	return h;
+}
+
+/** Fisher–Yates with the given PRNG; returns a new array. */
+export function seededShuffle<T>(items: readonly T[], random: () => number): T[] {
+	const out = items.slice();
+	for (let i = out.length - 1; i > 0; i--) {
+		const j = Math.floor(random() * (i + 1));
+		[out[i], out[j]] = [out[j]!, out[i]!];
+	}
+	return out;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Assigns every item a split. Returns a map from item id. Groups (same class + leaf id, or same
+ * sha256) never straddle splits; per class, each split receives close to its fraction of the images
+ * (within about one group's size). A group that spans classes (identical bytes filed under two
+ * classes) is dealt with the class of its first item.
+ */
+export function splitDataset(
+	items: readonly SplitItem[],
+	options: SplitOptions
+): Map<string, SplitAssignment> {
+	const { seed, valFraction, testFraction } = options;
+	if (!Number.isInteger(seed)) throw new Error(`Expected seed to be an integer, got ${seed}`);
+	for (const [name, value] of [
+		['valFraction', valFraction],
+		['testFraction', testFraction]
+	] as const) {
+		if (!(value >= 0 && value < 1))
+			throw new Error(`Expected ${name} to be in [0, 1), got ${value}`);
+	}
+	if (valFraction + testFraction >= 1) {
+		throw new Error(
+			`Expected valFraction + testFraction to be below 1, got ${valFraction + testFraction}`
+		);
+	}
+	const sorted = items.slice().sort((a, b) => compare(a.id, b.id));
+	const ids = new Set<string>();
+	for (const item of sorted) {
+		if (ids.has(item.id)) throw new Error(`Duplicate item id "${item.id}"`);
+		ids.add(item.id);
+	}
+
+	// Union-find over item positions: join by (class, leaf) and by content hash.
+	const parent = sorted.map((_, i) => i);
+	const find = (i: number): number => {
+		while (parent[i] !== i) {
+			parent[i] = parent[parent[i]!]!;
+			i = parent[i]!;
+		}
+		return i;
+	};
+	const union = (a: number, b: number) => {
+		const ra = find(a);
+		const rb = find(b);
+		// The smaller index (earlier id) stays root, so group names do not depend on join order.
+		if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+	};
+	const firstByKey = new Map<string, number>();
+	sorted.forEach((item, i) => {
+		const keys = [`sha:${item.sha256}`];
+		if (item.leaf !== null) keys.push(`leaf:${item.classIndex}:${item.leaf}`);
+		for (const key of keys) {
+			const first = firstByKey.get(key);
+			if (first === undefined) firstByKey.set(key, i);
+			else union(first, i);
+		}
+	});
+
+	const groups = new Map<number, number[]>();
+	sorted.forEach((_, i) => {
+		const root = find(i);
+		const members = groups.get(root);
+		if (members) members.push(i);
+		else groups.set(root, [i]);
+	});
+
+	// Per class: the class's groups, ordered by their first id, then shuffled with a seed derived
+	// from the class so adding a class does not reshuffle the others.
+	const byClass = new Map<number, number[]>();
+	for (const root of groups.keys()) {
+		const cls = sorted[root]!.classIndex;
+		const list = byClass.get(cls);
+		if (list) list.push(root);
+		else byClass.set(cls, [root]);
+	}
+
+	const result = new Map<string, SplitAssignment>();
+	const classes = [...byClass.keys()].sort((a, b) => a - b);
+	for (const cls of classes) {
+		const roots = byClass.get(cls)!; // already in ascending root order = first-id order
+		const random = mulberry32(hashString(`class:${cls}`, seed));
+		const shuffled = seededShuffle(roots, random);
+		const total = shuffled.reduce((n, r) => n + groups.get(r)!.length, 0);
+		const target: Record<Split, number> = {
+			train: 0,
+			val: Math.round(total * valFraction),
+			test: Math.round(total * testFraction)
+		};
+		target.train = total - target.val - target.test;
+		const count: Record<Split, number> = { train: 0, val: 0, test: 0 };
+		for (const root of shuffled) {
+			const members = groups.get(root)!;
+			// Deal to the split furthest below its target; ties prefer test, then val, so small
+			// classes still get evaluation images.
+			let best: Split = 'test';
+			for (const split of ['test', 'val', 'train'] as const) {
+				if (target[split] - count[split] > target[best] - count[best]) best = split;
+			}
+			count[best] += members.length;
+			const first = sorted[members[0]!]!;
+			const group = first.leaf !== null ? `${first.classIndex}:${first.leaf}` : first.id;
+			for (const m of members) result.set(sorted[m]!.id, { split: best, group });
+		}
+	}
+	return result;
+}

@@ -1,0 +1,222 @@
+/**
+ * The "not sure" rule. A photo is answered only when both
+ *  - the calibrated max-softmax confidence is at least `minConfidence`, and
+ *  - its feature-space novelty — the Mahalanobis distance to the nearest class mean under a shared,
+ *    shrinkage-regularised covariance of the training features (Lee et al. 2018) — is at most
+ *    `maxNovelty`.
+ * Softmax confidence alone is overconfident on unseen classes; the distance catches photos far from
+ * everything seen in training. Both thresholds are chosen on validation data for a target coverage.
+ */
+import type * as TF from '@tensorflow/tfjs';
+
+/** Everything needed to score novelty: class means and the whitening factor W = L⁻¹ (Σ = L Lᵀ). */
+export interface NoveltyModel {
+	dim: number;
+	numClasses: number;
+	/** [C × D] class means of the training features. */
+	means: Float32Array;
+	/** [D × D] lower-triangular W with Σ⁻¹ = Wᵀ W, so d²(x, μ) = ‖W (x − μ)‖². */
+	whitening: Float32Array;
+	shrinkage: number;
+}
+
+export interface AbstainThresholds {
+	minConfidence: number;
+	maxNovelty: number;
+	/** Fraction of the validation set answered with these thresholds. */
+	coverage: number;
+	/** Accuracy on the answered validation photos. */
+	selectiveAccuracy: number;
+}
+
+/** In-place Cholesky factorisation of a symmetric positive definite [D × D] matrix (lower). */
+function cholesky(a: Float64Array, d: number): Float64Array {
+	const l = new Float64Array(d * d);
+	for (let j = 0; j < d; j++) {
+		let sum = a[j * d + j]!;
+		for (let k = 0; k < j; k++) sum -= l[j * d + k]! ** 2;
+		if (!(sum > 0))
+			throw new Error(
+				`Covariance is not positive definite at column ${j}; raise abstain.shrinkage`
+			);
+		const ljj = Math.sqrt(sum);
+		l[j * d + j] = ljj;
+		for (let i = j + 1; i < d; i++) {
+			let s = a[i * d + j]!;
+			for (let k = 0; k < j; k++) s -= l[i * d + k]! * l[j * d + k]!;
+			l[i * d + j] = s / ljj;
+		}
+	}
+	return l;
+}
+
+/** Inverse of a lower-triangular matrix (itself lower-triangular), by forward substitution. */
+function invertLower(l: Float64Array, d: number): Float32Array {
+	const inv = new Float64Array(d * d);
+	for (let j = 0; j < d; j++) {
+		inv[j * d + j] = 1 / l[j * d + j]!;
+		for (let i = j + 1; i < d; i++) {
+			let s = 0;
+			for (let k = j; k < i; k++) s += l[i * d + k]! * inv[k * d + j]!;
+			inv[i * d + j] = -s / l[i * d + i]!;
+		}
+	}
+	return Float32Array.from(inv);
+}
+
+/**
+ * Fits class means and the shared covariance Σ = (1 − α) S + α (tr S / D) I of the training
+ * features; S is the pooled within-class covariance. The D×D products run on TF.js.
+ */
+export async function fitNovelty(
+	tf: typeof TF,
+	features: Float32Array,
+	labels: Int32Array,
+	numClasses: number,
+	shrinkage: number
+): Promise<NoveltyModel> {
+	const n = labels.length;
+	const dim = features.length / n;
+	if (!Number.isInteger(dim) || n === 0)
+		throw new Error(`Expected N×D features for ${n} labels, got ${features.length}`);
+	if (!(shrinkage >= 0 && shrinkage <= 1))
+		throw new Error(`Expected shrinkage in [0, 1], got ${shrinkage}`);
+	const means = new Float32Array(numClasses * dim);
+	const counts = new Float64Array(numClasses);
+	for (let i = 0; i < n; i++) {
+		const y = labels[i]!;
+		counts[y]! += 1;
+		for (let k = 0; k < dim; k++) means[y * dim + k]! += features[i * dim + k]!;
+	}
+	for (let c = 0; c < numClasses; c++) {
+		if (counts[c]! > 0) for (let k = 0; k < dim; k++) means[c * dim + k]! /= counts[c]!;
+	}
+	const centered = new Float32Array(features.length);
+	for (let i = 0; i < n; i++) {
+		const y = labels[i]!;
+		for (let k = 0; k < dim; k++)
+			centered[i * dim + k] = features[i * dim + k]! - means[y * dim + k]!;
+	}
+	const cov = tf.tidy(() => {
+		const z = tf.tensor2d(centered, [n, dim]);
+		return tf.div(tf.matMul(z, z, true, false), n);
+	});
+	const s = Float64Array.from((await cov.data()) as Float32Array);
+	cov.dispose();
+	let trace = 0;
+	for (let k = 0; k < dim; k++) trace += s[k * dim + k]!;
+	const ridge = (shrinkage * trace) / dim;
+	for (let i = 0; i < s.length; i++) s[i]! *= 1 - shrinkage;
+	// A tiny floor keeps the factorisation defined when shrinkage is 0 and S is singular (N < D).
+	const floor = 1e-6 * (trace / dim || 1);
+	for (let k = 0; k < dim; k++) s[k * dim + k]! += ridge + floor;
+	const whitening = invertLower(cholesky(s, dim), dim);
+	return { dim, numClasses, means, whitening, shrinkage };
+}
+
+/** Squared Mahalanobis distance of each row to its nearest class mean (classes with a mean only). */
+export async function noveltyScores(
+	tf: typeof TF,
+	model: NoveltyModel,
+	features: Float32Array,
+	batchSize = 512
+): Promise<Float32Array> {
+	const n = features.length / model.dim;
+	const out = new Float32Array(n);
+	const [w, mw, mNorm] = tf.tidy(() => {
+		const w = tf.tensor2d(model.whitening, [model.dim, model.dim]);
+		const mw = tf.matMul(tf.tensor2d(model.means, [model.numClasses, model.dim]), w, false, true);
+		return [w, mw, tf.sum(tf.square(mw), 1)];
+	});
+	try {
+		for (let from = 0; from < n; from += batchSize) {
+			const to = Math.min(n, from + batchSize);
+			const d = tf.tidy(() => {
+				const y = tf.matMul(
+					tf.tensor2d(features.subarray(from * model.dim, to * model.dim), [to - from, model.dim]),
+					w,
+					false,
+					true
+				);
+				const dist = tf.add(
+					tf.sub(tf.sum(tf.square(y), 1, true), tf.mul(2, tf.matMul(y, mw, false, true))),
+					mNorm
+				);
+				return tf.min(dist, 1);
+			});
+			out.set((await d.data()) as Float32Array, from);
+			d.dispose();
+		}
+	} finally {
+		tf.dispose([w, mw, mNorm]);
+	}
+	return out;
+}
+
+/** Max probability and argmax of each row of [N × C] probabilities. */
+export function maxProbs(
+	probs: Float32Array,
+	numClasses: number
+): { confidence: Float32Array; predicted: Int32Array } {
+	const n = probs.length / numClasses;
+	const confidence = new Float32Array(n);
+	const predicted = new Int32Array(n);
+	for (let i = 0; i < n; i++) {
+		let arg = 0;
+		for (let j = 1; j < numClasses; j++)
+			if (probs[i * numClasses + j]! > probs[i * numClasses + arg]!) arg = j;
+		confidence[i] = probs[i * numClasses + arg]!;
+		predicted[i] = arg;
+	}
+	return { confidence, predicted };
+}
+
+/** Whether each photo is answered under `t`. */
+export function answered(
+	confidence: Float32Array,
+	novelty: Float32Array,
+	t: Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>
+): boolean[] {
+	return Array.from(confidence, (c, i) => c >= t.minConfidence && novelty[i]! <= t.maxNovelty);
+}
+
+/**
+ * Chooses both thresholds on validation data so that `targetCoverage` of it is answered:
+ * `noveltyShare` of the rejected budget goes to the most novel photos, the rest to the least
+ * confident of the remaining ones.
+ */
+export function chooseThresholds(
+	val: {
+		confidence: Float32Array;
+		novelty: Float32Array;
+		predicted: Int32Array;
+		labels: Int32Array;
+	},
+	targetCoverage: number,
+	noveltyShare: number
+): AbstainThresholds {
+	const n = val.labels.length;
+	if (n === 0)
+		throw new Error('Expected validation examples to choose abstention thresholds, got 0');
+	const reject = Math.floor((1 - targetCoverage) * n);
+	const byNovelty = Array.from(val.novelty).sort((a, b) => a - b);
+	const rejectNovel = Math.min(reject, Math.round(reject * noveltyShare));
+	// MAX_VALUE rather than Infinity: the thresholds are stored as JSON.
+	const maxNovelty = rejectNovel > 0 ? byNovelty[n - rejectNovel - 1]! : Number.MAX_VALUE;
+	const kept = Array.from(val.confidence)
+		.filter((_, i) => val.novelty[i]! <= maxNovelty)
+		.sort((a, b) => a - b);
+	const rejectConfident = reject - (n - kept.length);
+	const minConfidence = rejectConfident > 0 ? kept[rejectConfident]! : 0;
+	const t = { minConfidence, maxNovelty };
+	const ok = answered(val.confidence, val.novelty, t);
+	let count = 0;
+	let correct = 0;
+	ok.forEach((a, i) => {
+		if (a) {
+			count++;
+			if (val.predicted[i] === val.labels[i]) correct++;
+		}
+	});
+	return { ...t, coverage: count / n, selectiveAccuracy: count ? correct / count : 0 };
+}

@@ -1,0 +1,274 @@
+/**
+ * The trained model directory ("classifier" kind): what `leaflens train` and the app's training
+ * write, and what predict/evaluate read. One module owns the format.
+ *
+ *   manifest.json  format 'leaflens-model', version, kind 'classifier': backbone reference
+ *                  (architecture id + sha256 of the backbone dir's manifest), labels, head shape,
+ *                  temperature, abstention thresholds, metrics, the full training config, and the
+ *                  index of weights.bin
+ *   weights.bin    float32 tensors: head/…, tail/… (finetune), novelty/means, novelty/whitening
+ *
+ * The core is pure (encode/decode); reading and writing go through a small IO interface (fs in
+ * Node, IndexedDB or fetch in the browser).
+ */
+import type * as TF from '@tensorflow/tfjs';
+import { z } from 'zod';
+import type { AbstainThresholds, NoveltyModel } from './abstain';
+import { noveltyScores } from './abstain';
+import { packTensors, unpackTensors } from './checkpoint';
+import { softmax } from './evaluate';
+import type { SavedTensor } from './optim';
+
+export const MODEL_FORMAT = 'leaflens-model';
+export const CLASSIFIER_VERSION = 1;
+export const MANIFEST_NAME = 'manifest.json';
+export const WEIGHTS_NAME = 'weights.bin';
+
+const tensorEntry = z.object({
+	name: z.string(),
+	shape: z.array(z.number().int().nonnegative()),
+	offset: z.number().int().nonnegative(),
+	length: z.number().int().nonnegative()
+});
+
+export const ClassifierManifestSchema = z.object({
+	format: z.literal(MODEL_FORMAT),
+	formatVersion: z.literal(CLASSIFIER_VERSION),
+	kind: z.literal('classifier'),
+	createdAt: z.string(),
+	mode: z.enum(['head', 'finetune']),
+	backbone: z.object({
+		/** Architecture id, e.g. mobilenet-v3-small. */
+		architecture: z.string().min(1),
+		/** sha256 of the backbone directory's manifest.json: which pretrained weights the head expects. */
+		manifestSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a 64-digit lower-case hex sha256'),
+		tap: z.enum(['prelogits', 'pooled']),
+		/** Finetune: the first backbone unit whose weights are in tail/… (null in head mode). */
+		cutUnit: z.string().nullable(),
+		/** Where the backbone directory was at training time (a hint; the sha256 decides). */
+		path: z.string().optional()
+	}),
+	labels: z.array(z.string().min(1)).min(2),
+	head: z.object({
+		inputDim: z.number().int().positive(),
+		hiddenUnits: z.number().int().nonnegative()
+	}),
+	temperature: z.number().positive(),
+	abstention: z.object({
+		minConfidence: z.number().min(0).max(1),
+		maxNovelty: z.number().nonnegative(),
+		coverage: z.number().min(0).max(1),
+		selectiveAccuracy: z.number().min(0).max(1),
+		shrinkage: z.number().min(0).max(1)
+	}),
+	metrics: z.record(z.string(), z.unknown()),
+	config: z.record(z.string(), z.unknown()),
+	weights: z.object({ file: z.literal(WEIGHTS_NAME), tensors: z.array(tensorEntry) })
+});
+export type ClassifierManifest = z.infer<typeof ClassifierManifestSchema>;
+
+/** A trained classifier in memory: manifest fields plus its tensors, no TF.js objects. */
+export interface ClassifierModel {
+	manifest: Omit<ClassifierManifest, 'weights'>;
+	/** head/… and (finetune) tail/… weights, keyed by param key. */
+	weights: SavedTensor[];
+	novelty: NoveltyModel;
+}
+
+/** Reads and writes the directory's files; Node uses fs, the browser IndexedDB. */
+export interface ModelDirIO {
+	readText(name: string): Promise<string>;
+	readBytes(name: string): Promise<Uint8Array>;
+	writeText(name: string, text: string): Promise<void>;
+	writeBytes(name: string, bytes: Uint8Array): Promise<void>;
+}
+
+/** Pure: the manifest JSON and weights blob of a model. */
+export function encodeClassifier(model: ClassifierModel): {
+	manifest: ClassifierManifest;
+	weights: Uint8Array;
+} {
+	const { novelty } = model;
+	const { entries, data } = packTensors([
+		...model.weights,
+		{ name: 'novelty/means', shape: [novelty.numClasses, novelty.dim], values: novelty.means },
+		{ name: 'novelty/whitening', shape: [novelty.dim, novelty.dim], values: novelty.whitening }
+	]);
+	const manifest = ClassifierManifestSchema.parse({
+		...model.manifest,
+		weights: { file: WEIGHTS_NAME, tensors: entries }
+	});
+	return { manifest, weights: data };
+}
+
+/** Validates a manifest, naming the first bad field. */
+export function parseClassifierManifest(json: unknown): ClassifierManifest {
+	if (typeof json === 'object' && json !== null && 'kind' in json && json.kind !== 'classifier') {
+		throw new Error(`Expected a model directory of kind "classifier", got "${String(json.kind)}"`);
+	}
+	const result = ClassifierManifestSchema.safeParse(json);
+	if (!result.success) {
+		const issue = result.error.issues[0]!;
+		throw new Error(
+			`Not a ${MODEL_FORMAT} v${CLASSIFIER_VERSION} classifier: ${issue.path.join('.') || 'manifest'}: ${issue.message}`
+		);
+	}
+	return result.data;
+}
+
+/** Pure: the inverse of encodeClassifier. */
+export function decodeClassifier(manifestJson: unknown, weights: Uint8Array): ClassifierModel {
+	const { weights: index, ...manifest } = parseClassifierManifest(manifestJson);
+	const tensors = unpackTensors(index.tensors, weights);
+	const take = (name: string) => {
+		const t = tensors.get(name);
+		if (!t) throw new Error(`${WEIGHTS_NAME} has no tensor ${name}`);
+		return t;
+	};
+	const means = take('novelty/means');
+	return {
+		manifest,
+		weights: [...tensors.values()].filter((t) => !t.name.startsWith('novelty/')),
+		novelty: {
+			numClasses: means.shape[0]!,
+			dim: means.shape[1]!,
+			means: means.values,
+			whitening: take('novelty/whitening').values,
+			shrinkage: manifest.abstention.shrinkage
+		}
+	};
+}
+
+export async function saveClassifier(
+	io: ModelDirIO,
+	model: ClassifierModel
+): Promise<ClassifierManifest> {
+	const { manifest, weights } = encodeClassifier(model);
+	// Weights first: a manifest only ever points at a complete weights file.
+	await io.writeBytes(WEIGHTS_NAME, weights);
+	await io.writeText(MANIFEST_NAME, `${JSON.stringify(manifest, null, '\t')}\n`);
+	return manifest;
+}
+
+export async function loadClassifier(io: ModelDirIO): Promise<ClassifierModel> {
+	let json: unknown;
+	try {
+		json = JSON.parse(await io.readText(MANIFEST_NAME));
+	} catch (error) {
+		throw new Error(
+			`Cannot read the model's ${MANIFEST_NAME}: ${error instanceof Error ? error.message : String(error)}`,
+			{ cause: error }
+		);
+	}
+	return decodeClassifier(json, await io.readBytes(WEIGHTS_NAME));
+}
+
+/** One photo's answer. */
+export interface Prediction {
+	index: number;
+	label: string;
+	/** Temperature-calibrated probability of `label`. */
+	confidence: number;
+	top: { index: number; label: string; probability: number }[];
+	/** Squared Mahalanobis distance to the nearest class mean of the training features. */
+	novelty: number;
+	/** "Not sure": the photo should not be answered. */
+	abstained: boolean;
+	reason: 'low-confidence' | 'unfamiliar' | null;
+}
+
+/** Head logits for features [N × D] from saved head tensors (no variables, no training). */
+export function headLogits(
+	tf: typeof TF,
+	model: ClassifierModel,
+	features: TF.Tensor2D
+): TF.Tensor2D {
+	const get = (key: string) => {
+		const t = model.weights.find((w) => w.name === key);
+		if (!t) throw new Error(`The classifier has no weight ${key}`);
+		return tf.tensor(t.values, t.shape);
+	};
+	return tf.tidy(() => {
+		let h: TF.Tensor2D = features;
+		if (model.manifest.head.hiddenUnits > 0) {
+			h = tf.relu(
+				tf.add(tf.matMul(h, get('head/hidden/kernel') as TF.Tensor2D), get('head/hidden/bias'))
+			);
+		}
+		return tf.add(tf.matMul(h, get('head/logits/kernel') as TF.Tensor2D), get('head/logits/bias'));
+	});
+}
+
+/**
+ * Finetune models: writes the trained tail weights (tail/<weight name>) into a backbone
+ * LayersModel loaded from the directory the classifier references. Head-mode models have none.
+ */
+export function applyTailWeights(
+	tf: typeof TF,
+	backbone: TF.LayersModel,
+	model: ClassifierModel
+): number {
+	const byName = new Map(backbone.weights.map((w) => [w.originalName, w]));
+	let count = 0;
+	for (const t of model.weights) {
+		if (!t.name.startsWith('tail/')) continue;
+		const target = byName.get(t.name.slice(5));
+		if (!target)
+			throw new Error(`The backbone has no weight ${t.name.slice(5)} for the finetuned tail`);
+		tf.tidy(() => {
+			target.write(tf.tensor(t.values, t.shape));
+		});
+		count++;
+	}
+	return count;
+}
+
+/** Pure decision from logits and novelty scores (the same rule evaluate and predict use). */
+export function decide(
+	model: ClassifierModel,
+	logits: Float32Array,
+	novelty: Float32Array,
+	topK = 3
+): Prediction[] {
+	const labels = model.manifest.labels;
+	const c = labels.length;
+	const probs = softmax(logits, c, model.manifest.temperature);
+	const { minConfidence, maxNovelty } = model.manifest.abstention;
+	return Array.from(novelty, (nov, i) => {
+		const row = Array.from(probs.subarray(i * c, (i + 1) * c), (probability, index) => ({
+			index,
+			label: labels[index]!,
+			probability
+		})).sort((a, b) => b.probability - a.probability);
+		const best = row[0]!;
+		const reason =
+			nov > maxNovelty ? 'unfamiliar' : best.probability < minConfidence ? 'low-confidence' : null;
+		return {
+			index: best.index,
+			label: best.label,
+			confidence: best.probability,
+			top: row.slice(0, topK),
+			novelty: nov,
+			abstained: reason !== null,
+			reason
+		};
+	});
+}
+
+/**
+ * Classifies backbone features [N × D] (the model's tap, from the same backbone): calibrated
+ * confidence, top-k, and whether to abstain. For a finetuned model, pass the tail's features.
+ */
+export async function classify(
+	tf: typeof TF,
+	model: ClassifierModel,
+	features: TF.Tensor2D
+): Promise<Prediction[]> {
+	const logits = headLogits(tf, model, features);
+	const values = (await logits.data()) as Float32Array;
+	logits.dispose();
+	const feats = (await features.data()) as Float32Array;
+	return decide(model, values, await noveltyScores(tf, model.novelty, feats));
+}
+
+export type { AbstainThresholds };

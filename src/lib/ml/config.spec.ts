@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { PRESET_NAMES, parseConfig, parseOverrides, resolveConfig } from './config';
+
+describe('config', () => {
+	it('fills every default from an empty input', () => {
+		const c = parseConfig({});
+		expect(c.mode).toBe('head');
+		expect(c.optimizer.name).toBe('adamw');
+		expect(c.augment.hflipP).toBeGreaterThan(0);
+		expect(c.abstain.targetCoverage).toBe(0.95);
+	});
+
+	it('merges preset → file → overrides, later winning, nested keys kept', () => {
+		const c = resolveConfig({
+			preset: 'finetune',
+			file: { epochs: 7, head: { dropout: 0.4 } },
+			overrides: ['epochs=9', 'head.hiddenUnits=256', 'optimizer.name="sgd"', 'classBalanced=false']
+		});
+		expect(c.mode).toBe('finetune');
+		expect(c.epochs).toBe(9);
+		expect(c.head).toEqual({ hiddenUnits: 256, dropout: 0.4 });
+		expect(c.optimizer.name).toBe('sgd');
+		expect(c.optimizer.momentum).toBe(0.9);
+		expect(c.classBalanced).toBe(false);
+	});
+
+	it('parses unquoted strings and JSON values in overrides', () => {
+		expect(parseOverrides(['optimizer.name=adam', 'lr=3e-4', 'schedule.cosine=true'])).toEqual({
+			optimizer: { name: 'adam' },
+			lr: 3e-4,
+			schedule: { cosine: true }
+		});
+		expect(() => parseOverrides(['lr'])).toThrow(/key=value, got "lr"/);
+	});
+
+	it('names the bad key and value', () => {
+		expect(() => parseConfig({ batchSize: 0 })).toThrow(/batchSize.*got 0/);
+		expect(() => parseConfig({ optimizer: { name: 'rmsprop' } })).toThrow(
+			/optimizer\.name.*"rmsprop"/
+		);
+		expect(() => parseConfig({ head: { hiden: 3 } })).toThrow(/Unknown config key in head: hiden/);
+		expect(() => resolveConfig({ overrides: ['augment.hflipP=2'] })).toThrow(
+			/augment\.hflipP.*got 2/
+		);
+	});
+
+	it('every preset is valid', () => {
+		for (const preset of PRESET_NAMES) expect(resolveConfig({ preset }).epochs).toBeGreaterThan(0);
+	});
+});

@@ -1,0 +1,221 @@
+/**
+ * Training configuration: one zod schema with defaults, three presets and a merge order
+ * preset → JSON file → `key=value` overrides (dotted keys), the role Hydra configs play in Python
+ * projects. Every run records the fully resolved config, so a result can be reproduced from its log.
+ */
+import { z } from 'zod';
+
+const prob = z.number().min(0).max(1);
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+
+export const AugmentSchema = z.strictObject({
+	/** Random resized crop (Albumentations RandomResizedCrop). */
+	cropP: prob.default(0.5),
+	/** Smallest crop area as a fraction of the image. */
+	cropScaleMin: z.number().gt(0).max(1).default(0.6),
+	/** Largest aspect-ratio change of the crop (ratio in [1/r, r]). */
+	cropRatioMax: z
+		.number()
+		.min(1)
+		.max(3)
+		.default(4 / 3),
+	hflipP: prob.default(0.5),
+	vflipP: prob.default(0.2),
+	rotateP: prob.default(0.3),
+	/** Largest rotation in degrees, either way. */
+	rotateDeg: z.number().min(0).max(90).default(15),
+	/** Probability of the colour jitter (brightness, contrast, saturation together). */
+	colorP: prob.default(0.5),
+	brightness: z.number().min(0).max(1).default(0.2),
+	contrast: z.number().min(0).max(1).default(0.2),
+	saturation: z.number().min(0).max(1).default(0.2)
+});
+
+export const TrainConfigSchema = z.strictObject({
+	mode: z.enum(['head', 'finetune']).default('head'),
+	backbone: z
+		.strictObject({
+			/** Architecture id, e.g. mobilenet-v3-small. */
+			id: z.string().min(1).default('mobilenet-v3-small'),
+			/** prelogits: the 1x1 conv after pooling (1024-d on Small); pooled: the pooled block output (576-d). */
+			tap: z.enum(['prelogits', 'pooled']).default('prelogits')
+		})
+		.prefault({}),
+	epochs: posInt.default(30),
+	batchSize: posInt.default(64),
+	optimizer: z
+		.strictObject({
+			name: z.enum(['adam', 'adamw', 'sgd']).default('adamw'),
+			momentum: z.number().min(0).lt(1).default(0.9),
+			weightDecay: z.number().min(0).default(1e-4),
+			beta1: z.number().min(0).lt(1).default(0.9),
+			beta2: z.number().min(0).lt(1).default(0.999),
+			epsilon: z.number().gt(0).default(1e-7)
+		})
+		.prefault({}),
+	lr: z.number().gt(0).default(1e-3),
+	schedule: z
+		.strictObject({
+			warmupEpochs: z.number().min(0).default(1),
+			cosine: z.boolean().default(true),
+			/** The cosine decays to lr × minLrFactor. */
+			minLrFactor: prob.default(0.01)
+		})
+		.prefault({}),
+	labelSmoothing: z.number().min(0).lt(1).default(0.1),
+	classBalanced: z.boolean().default(true),
+	earlyStopping: z
+		.strictObject({
+			/** Epochs without a val-loss improvement before stopping; 0 turns early stopping off. */
+			patience: nonNegInt.default(5),
+			minDelta: z.number().min(0).default(1e-4)
+		})
+		.prefault({}),
+	head: z
+		.strictObject({
+			/** 0 = a linear head (logistic regression on the features). */
+			hiddenUnits: nonNegInt.default(0),
+			dropout: z.number().min(0).lt(1).default(0.2)
+		})
+		.prefault({}),
+	augment: AugmentSchema.prefault({}),
+	/** Head mode: augmented views per training image cached besides the plain one (0 = none). */
+	augmentViews: nonNegInt.max(32).default(2),
+	finetune: z
+		.strictObject({
+			/** Number of last backbone blocks trained together with the head. */
+			trainableBlocks: posInt.default(2)
+		})
+		.prefault({}),
+	seed: z.number().int().default(42),
+	abstain: z
+		.strictObject({
+			/** Fraction of known-class validation photos that should be answered. */
+			targetCoverage: z.number().gt(0).max(1).default(0.95),
+			/** Share of the rejected budget given to the novelty score (the rest to confidence). */
+			noveltyShare: prob.default(0.5),
+			/** Shrinkage of the shared covariance towards a scaled identity, in [0, 1]. */
+			shrinkage: prob.default(0.1)
+		})
+		.prefault({})
+});
+
+export type TrainConfig = z.output<typeof TrainConfigSchema>;
+export type AugmentConfig = z.output<typeof AugmentSchema>;
+export type ConfigInput = Record<string, unknown>;
+
+export const PRESETS = {
+	/** A smoke run: a few epochs, no augmented views. */
+	quick: {
+		epochs: 3,
+		augmentViews: 0,
+		earlyStopping: { patience: 0 },
+		schedule: { warmupEpochs: 0 }
+	},
+	/** Linear head on cached features with two augmented views per photo. */
+	head: { mode: 'head', epochs: 40, lr: 3e-3, augmentViews: 2, head: { hiddenUnits: 0 } },
+	/** Last blocks + head, lower learning rate, fewer epochs. */
+	finetune: {
+		mode: 'finetune',
+		epochs: 10,
+		lr: 3e-4,
+		batchSize: 32,
+		augmentViews: 1,
+		finetune: { trainableBlocks: 2 },
+		schedule: { warmupEpochs: 1 }
+	}
+} as const satisfies Record<string, ConfigInput>;
+export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep merge of plain objects; later sources win, arrays and scalars are replaced. */
+export function deepMerge(...sources: ConfigInput[]): ConfigInput {
+	const out: ConfigInput = {};
+	for (const source of sources) {
+		for (const [key, value] of Object.entries(source)) {
+			const prev = out[key];
+			out[key] = isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value;
+		}
+	}
+	return out;
+}
+
+/** Parses a flag value as JSON where possible (numbers, booleans, quoted strings), else a string. */
+function parseValue(raw: string): unknown {
+	try {
+		return JSON.parse(raw) as unknown;
+	} catch {
+		return raw;
+	}
+}
+
+/** `["lr=0.003", "head.hiddenUnits=256"]` → `{ lr: 0.003, head: { hiddenUnits: 256 } }`. */
+export function parseOverrides(pairs: readonly string[]): ConfigInput {
+	const out: ConfigInput = {};
+	for (const pair of pairs) {
+		const eq = pair.indexOf('=');
+		if (eq <= 0) throw new Error(`Expected an override of the form key=value, got "${pair}"`);
+		const keys = pair.slice(0, eq).split('.');
+		if (keys.some((k) => k === ''))
+			throw new Error(`Expected a dotted key like head.dropout, got "${pair}"`);
+		let node = out;
+		for (const key of keys.slice(0, -1)) {
+			const next = node[key];
+			if (!isPlainObject(next)) node[key] = {};
+			node = node[key] as ConfigInput;
+		}
+		node[keys[keys.length - 1]!] = parseValue(pair.slice(eq + 1));
+	}
+	return out;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+	let node = input;
+	for (const key of path) {
+		if (!isPlainObject(node)) return undefined;
+		node = node[key as string];
+	}
+	return node;
+}
+
+/** One line per problem, naming the key and the bad value. */
+export function formatConfigError(error: z.ZodError, input: unknown): string {
+	return error.issues
+		.map((issue) => {
+			const key = issue.path.join('.') || '(config)';
+			if (issue.code === 'unrecognized_keys') {
+				const where = issue.path.length ? ` in ${key}` : '';
+				return `Unknown config key${issue.keys.length > 1 ? 's' : ''}${where}: ${issue.keys.join(', ')}`;
+			}
+			const got = valueAt(input, issue.path);
+			return `Invalid ${key}: ${issue.message}, got ${JSON.stringify(got)}`;
+		})
+		.join('\n');
+}
+
+/** Validates a merged config input; throws one Error listing every problem. */
+export function parseConfig(input: ConfigInput): TrainConfig {
+	const result = TrainConfigSchema.safeParse(input);
+	if (!result.success) throw new Error(formatConfigError(result.error, input));
+	return result.data;
+}
+
+/** preset → file → overrides, validated. */
+export function resolveConfig(
+	options: { preset?: PresetName; file?: ConfigInput; overrides?: readonly string[] } = {}
+): TrainConfig {
+	const preset = options.preset === undefined ? {} : PRESETS[options.preset];
+	if (preset === undefined) {
+		throw new Error(
+			`Expected preset to be one of ${PRESET_NAMES.join(', ')}, got "${options.preset}"`
+		);
+	}
+	return parseConfig(
+		deepMerge(preset, options.file ?? {}, parseOverrides(options.overrides ?? []))
+	);
+}

@@ -1,0 +1,119 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeImageFile } from '../node/images';
+import { useBackend } from './backends';
+import { classify, type ClassifierModel } from './classifier-dir';
+import { Diagnoser } from './diagnose';
+import { buildMobileNetV3, createFeatureExtractor } from './mobilenet-v3';
+import { imagesToBatch, type RawImage } from './preprocess';
+
+const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');
+const FOLDER = path.join(SHARED, 'data/plantvillage-sample/color/Tomato___Leaf_Mold');
+
+/** A small random classifier (the math, not the accuracy, is tested). */
+function randomClassifier(
+	dim: number,
+	labels: string[],
+	tap: 'pooled' | 'prelogits' = 'pooled'
+): ClassifierModel {
+	const c = labels.length;
+	const rand = (n: number, scale: number, seed: number) => {
+		let s = seed;
+		return Float32Array.from({ length: n }, () => {
+			s = (s * 1103515245 + 12345) % 2 ** 31;
+			return (s / 2 ** 31 - 0.5) * scale;
+		});
+	};
+	const whitening = new Float32Array(dim * dim);
+	for (let i = 0; i < dim; i++) whitening[i * dim + i] = 1;
+	return {
+		manifest: {
+			format: 'leaflens-model',
+			formatVersion: 1,
+			kind: 'classifier',
+			createdAt: '2026-01-01T00:00:00Z',
+			mode: 'head',
+			backbone: {
+				architecture: 'mobilenet_v3_small_100_224',
+				manifestSha256: '0'.repeat(64),
+				tap,
+				cutUnit: null
+			},
+			labels,
+			head: { inputDim: dim, hiddenUnits: 0 },
+			temperature: 1.5,
+			abstention: {
+				minConfidence: 0.5,
+				maxNovelty: 1e9,
+				coverage: 0.95,
+				selectiveAccuracy: 1,
+				shrinkage: 0.1
+			},
+			metrics: {},
+			config: {}
+		},
+		weights: [
+			{ name: 'head/logits/kernel', shape: [dim, c], values: rand(dim * c, 0.2, 1) },
+			{ name: 'head/logits/bias', shape: [c], values: rand(c, 0.1, 2) }
+		],
+		novelty: { dim, numClasses: c, means: rand(c * dim, 1, 3), whitening, shrinkage: 0.1 }
+	};
+}
+
+let backbone: tf.LayersModel;
+let image: RawImage;
+
+beforeAll(async () => {
+	await useBackend(tf, 'wasm');
+	backbone = buildMobileNetV3('mobilenet_v3_small_100_224');
+	image = await decodeImageFile(path.join(FOLDER, readdirSync(FOLDER).sort()[0]!));
+});
+afterAll(() => backbone.dispose());
+
+describe('Diagnoser', () => {
+	it.each([
+		['pooled', 576],
+		['prelogits', 1024]
+	] as const)(
+		'on %s features answers like the plain feature path, gives a 7x7 heatmap in [0,1] and leaks no tensors',
+		async (tap, dim) => {
+			const classifier = randomClassifier(dim, ['a', 'b', 'c', 'd'], tap);
+			const diagnoser = new Diagnoser(tf, backbone, classifier);
+			await diagnoser.diagnose(image); // warm-up
+			const before = tf.memory().numTensors;
+			const { prediction, heatmap, timings } = await diagnoser.diagnose(image);
+			expect(tf.memory().numTensors).toBe(before);
+
+			// Same answer as features from the whole backbone (no split) fed to the classifier.
+			const extractor = createFeatureExtractor(backbone, tap);
+			const features = tf.tidy(() => extractor.predict(imagesToBatch([image])) as tf.Tensor2D);
+			const [reference] = await classify(tf, classifier, features);
+			features.dispose();
+			expect(prediction.label).toBe(reference!.label);
+			prediction.top.forEach((t, i) =>
+				expect(t.probability).toBeCloseTo(reference!.top[i]!.probability, 4)
+			);
+			expect(prediction.top).toHaveLength(3);
+
+			expect([heatmap!.width, heatmap!.height]).toEqual([7, 7]);
+			expect(Math.min(...heatmap!.values)).toBeGreaterThanOrEqual(0);
+			expect(Math.max(...heatmap!.values)).toBeLessThanOrEqual(1);
+			expect(timings.predictMs).toBeGreaterThan(0);
+			diagnoser.dispose();
+		}
+	);
+
+	it('skips the heatmap on request and abstains by the classifier rule', async () => {
+		const classifier = randomClassifier(576, ['a', 'b']);
+		classifier.manifest.abstention.maxNovelty = 0; // everything is "unfamiliar"
+		const result = await new Diagnoser(tf, backbone, classifier).diagnose(image, {
+			heatmap: false
+		});
+		expect(result.heatmap).toBeNull();
+		expect(result.prediction.abstained).toBe(true);
+		expect(result.prediction.reason).toBe('unfamiliar');
+	});
+});

@@ -1,0 +1,113 @@
+/**
+ * One photo in, an honest answer out: calibrated top-3, "not sure" when the classifier abstains, and
+ * a Grad-CAM heatmap of where the model looked. Used by the app's worker (and tested in Node).
+ *
+ * The backbone runs up to the output of its last spatial convolution (Conv_1, 7×7×576 for Small):
+ * the map Grad-CAM explains. The rest — global average pooling, Conv_2 (a 1×1 convolution on a 1×1
+ * map, i.e. a dense layer) and the head — is recomputed here with dense ops only, so its gradient
+ * exists on every backend (tfjs' fused convolution computes filter gradients that wasm lacks).
+ */
+import type * as TF from '@tensorflow/tfjs';
+import {
+	applyTailWeights,
+	classify,
+	headLogits,
+	type ClassifierModel,
+	type Prediction
+} from './classifier-dir';
+import { gradCam, type Heatmap } from './gradcam';
+import { architectureOf, type Activation } from './mobilenet-v3';
+import { imagesToBatch, type RawImage } from './preprocess';
+
+export interface Diagnosis {
+	prediction: Prediction;
+	heatmap: Heatmap | null;
+	/** Milliseconds spent on the answer and on the heatmap. */
+	timings: { predictMs: number; heatmapMs: number };
+}
+
+function activate(tf: typeof TF, x: TF.Tensor2D, activation: Activation): TF.Tensor2D {
+	// hard-swish(x) = x · relu6(x + 3) / 6, as the HardSwish layer computes it.
+	return activation === 'relu' ? tf.relu(x) : tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6));
+}
+
+export class Diagnoser {
+	readonly #tf: typeof TF;
+	readonly #classifier: ClassifierModel;
+	readonly #spatial: TF.LayersModel;
+	readonly #conv2: { kernel: TF.Tensor2D; bias: TF.Tensor1D; activation: Activation } | null;
+
+	/**
+	 * @param backbone the MobileNetV3 the classifier was trained on (finetuned tail weights are
+	 * written into it); owned by the caller, who disposes it after this Diagnoser.
+	 */
+	constructor(tf: typeof TF, backbone: TF.LayersModel, classifier: ClassifierModel) {
+		this.#tf = tf;
+		this.#classifier = classifier;
+		const arch = architectureOf(backbone);
+		if (classifier.manifest.mode === 'finetune') applyTailWeights(tf, backbone, classifier);
+		const pool = backbone.getLayer('AvgPool2D_avgpool');
+		this.#spatial = tf.model({
+			inputs: backbone.inputs,
+			outputs: pool.getInputAt(0) as TF.SymbolicTensor
+		});
+		if (classifier.manifest.backbone.tap === 'prelogits') {
+			const [kernel, bias] = backbone.getLayer('Conv_2').getWeights();
+			this.#conv2 = {
+				kernel: tf.reshape(kernel!, [arch.head.conv1, arch.head.conv2]),
+				bias: tf.clone(bias!) as TF.Tensor1D,
+				activation: arch.head.activation
+			};
+		} else {
+			this.#conv2 = null;
+		}
+	}
+
+	get labels(): readonly string[] {
+		return this.#classifier.manifest.labels;
+	}
+
+	/** Features at the classifier's tap from the last spatial map `[N,H,W,C]` (differentiable). */
+	featuresFromMap(map: TF.Tensor4D): TF.Tensor2D {
+		const tf = this.#tf;
+		return tf.tidy(() => {
+			const pooled = tf.mean(map, [1, 2]) as TF.Tensor2D;
+			if (!this.#conv2) return pooled;
+			const { kernel, bias, activation } = this.#conv2;
+			return activate(tf, tf.add(tf.matMul(pooled, kernel), bias), activation);
+		});
+	}
+
+	async diagnose(image: RawImage, options: { heatmap?: boolean } = {}): Promise<Diagnosis> {
+		const tf = this.#tf;
+		const start = performance.now();
+		const map = tf.tidy(() => this.#spatial.predict(imagesToBatch([image])) as TF.Tensor4D);
+		try {
+			const features = this.featuresFromMap(map);
+			const [prediction] = await classify(tf, this.#classifier, features);
+			features.dispose();
+			const predictMs = performance.now() - start;
+			const heatmap =
+				(options.heatmap ?? true)
+					? await gradCam(
+							tf,
+							map,
+							(a) => headLogits(tf, this.#classifier, this.featuresFromMap(a)),
+							prediction!.index
+						)
+					: null;
+			return {
+				prediction: prediction!,
+				heatmap,
+				timings: { predictMs, heatmapMs: performance.now() - start - predictMs }
+			};
+		} finally {
+			map.dispose();
+		}
+	}
+
+	/** Frees the copies of Conv_2's weights (the backbone itself stays with the caller). */
+	dispose(): void {
+		if (this.#conv2) this.#tf.dispose([this.#conv2.kernel, this.#conv2.bias]);
+	}
+}

@@ -1,0 +1,197 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { answered, chooseThresholds, fitNovelty, maxProbs, noveltyScores } from './abstain';
+import { fitTemperature, nllAt } from './calibration';
+import { computeMetrics, expectedCalibrationError, softmax } from './evaluate';
+import { Prng } from './prng';
+
+describe('computeMetrics', () => {
+	it('matches hand-counted values on a small confusion', () => {
+		// 3 classes; true labels and one-hot-ish probabilities chosen by hand.
+		const labels = Int32Array.from([0, 0, 1, 1, 2, 2]);
+		const predicted = [0, 1, 1, 1, 2, 0];
+		const probs = new Float32Array(18);
+		predicted.forEach((p, i) => {
+			for (let j = 0; j < 3; j++) probs[i * 3 + j] = j === p ? 0.8 : 0.1;
+		});
+		const m = computeMetrics(probs, labels, ['a', 'b', 'c']);
+		expect(m.accuracy).toBeCloseTo(4 / 6);
+		expect(m.top3).toBe(1);
+		expect(m.confusion).toEqual([
+			[1, 1, 0],
+			[0, 2, 0],
+			[1, 0, 1]
+		]);
+		// class a: precision 1/2, recall 1/2; b: 2/3, 1; c: 1, 1/2.
+		expect(m.perClass[1]!.precision).toBeCloseTo(2 / 3);
+		expect(m.perClass[2]!.recall).toBeCloseTo(1 / 2);
+		const f1 = [0.5, 0.8, 2 / 3];
+		expect(m.macroF1).toBeCloseTo((f1[0]! + f1[1]! + f1[2]!) / 3);
+		// All confidences 0.8 in one bin; accuracy 4/6 → ECE = |0.667 - 0.8|.
+		expect(m.ece).toBeCloseTo(Math.abs(4 / 6 - 0.8));
+		expect(JSON.parse(JSON.stringify(m))).toEqual(m);
+	});
+
+	it('ECE is 0 for perfectly calibrated bins', () => {
+		const probs = Float32Array.from([1, 0, 1, 0]);
+		expect(expectedCalibrationError(probs, Int32Array.from([0, 0]), 2)).toBe(0);
+	});
+});
+
+/**
+ * An overconfident model by construction: labels are drawn from softmax(z), the model reports 3z,
+ * so T = 3 is the true calibrating temperature.
+ */
+function overconfident(n: number, c: number, seed: number) {
+	const rng = new Prng(seed);
+	const logits = new Float32Array(n * c);
+	const labels = new Int32Array(n);
+	for (let i = 0; i < n; i++) {
+		const z = Array.from({ length: c }, () => rng.normal() * 1.5);
+		const p = softmax(Float32Array.from(z), c);
+		let u = rng.next();
+		let y = c - 1;
+		for (let j = 0; j < c; j++) {
+			u -= p[j]!;
+			if (u < 0) {
+				y = j;
+				break;
+			}
+		}
+		labels[i] = y;
+		z.forEach((v, j) => (logits[i * c + j] = 3 * v));
+	}
+	return { logits, labels };
+}
+
+describe('temperature scaling', () => {
+	it('finds the NLL minimum and lowers ECE of an overconfident model', () => {
+		const { logits, labels } = overconfident(4000, 5, 3);
+		const fit = fitTemperature(logits, labels, 5);
+		expect(fit.temperature).toBeGreaterThan(2.5);
+		expect(fit.temperature).toBeLessThan(3.5);
+		expect(fit.nllAfter).toBeLessThan(fit.nllBefore);
+		for (const t of [fit.temperature * 0.9, fit.temperature * 1.1]) {
+			expect(nllAt(logits, labels, 5, t)).toBeGreaterThan(fit.nllAfter);
+		}
+		const test = overconfident(4000, 5, 4);
+		const before = expectedCalibrationError(softmax(test.logits, 5), test.labels, 5);
+		const after = expectedCalibrationError(
+			softmax(test.logits, 5, fit.temperature),
+			test.labels,
+			5
+		);
+		expect(after).toBeLessThan(before / 2);
+		expect(after).toBeLessThan(0.03);
+	});
+});
+
+function gaussian(n: number, dim: number, centres: number[][], seed: number) {
+	const rng = new Prng(seed);
+	const x = new Float32Array(n * dim);
+	const labels = new Int32Array(n);
+	for (let i = 0; i < n; i++) {
+		const c = i % centres.length;
+		labels[i] = c;
+		// Correlated noise: the first two dimensions share a component, which a plain Euclidean
+		// distance would misjudge.
+		const shared = rng.normal() * 2;
+		for (let k = 0; k < dim; k++)
+			x[i * dim + k] = centres[c]![k]! + rng.normal() * 0.5 + (k < 2 ? shared : 0);
+	}
+	return { x, labels };
+}
+
+describe('Mahalanobis novelty + abstention', () => {
+	beforeAll(async () => {
+		await tf.setBackend('cpu');
+	});
+
+	it('matches a direct Mahalanobis computation', async () => {
+		const dim = 4;
+		const { x, labels } = gaussian(
+			300,
+			dim,
+			[
+				[0, 0, 0, 0],
+				[3, 3, 0, 0]
+			],
+			1
+		);
+		const model = await fitNovelty(tf, x, labels, 2, 0);
+		const point = Float32Array.from([1, -1, 0.5, 0]);
+		const [score] = await noveltyScores(tf, model, point);
+		// Direct: Σ from the data, then min_c (x-μc)ᵀ Σ⁻¹ (x-μc) via tf.linalg-free 4×4 solve.
+		const w = tf.tensor2d(model.whitening, [dim, dim]);
+		const precision = tf.matMul(w, w, true, false);
+		const direct = Array.from({ length: 2 }, (_, c) =>
+			tf.tidy(() => {
+				const d = tf.sub(
+					tf.tensor2d(point, [1, dim]),
+					tf.tensor2d(model.means.slice(c * dim, (c + 1) * dim), [1, dim])
+				);
+				return tf.matMul(tf.matMul(d, precision), d, false, true).dataSync()[0]!;
+			})
+		);
+		expect(score).toBeCloseTo(Math.min(...direct), 2);
+		// The whitening factor must really invert the covariance: Wᵀ W Σ ≈ I is checked through
+		// the centred data having unit variance after whitening.
+		tf.dispose([w, precision]);
+	});
+
+	it('flags most photos of an unseen cluster at ~95% coverage of known ones', async () => {
+		const dim = 8;
+		const centres = [0, 1, 2].map((c) => Array.from({ length: dim }, (_, k) => (k === c ? 4 : 0)));
+		const trainSet = gaussian(600, dim, centres, 2);
+		const valSet = gaussian(300, dim, centres, 3);
+		const unseen = gaussian(
+			100,
+			dim,
+			[Array.from({ length: dim }, (_, k) => (k === 5 ? 4 : 0))],
+			4
+		);
+		const model = await fitNovelty(tf, trainSet.x, trainSet.labels, 3, 0.1);
+		// Probabilities from a nearest-mean softmax, standing in for the head.
+		const probsOf = (x: Float32Array) => {
+			const n = x.length / dim;
+			const logits = new Float32Array(n * 3);
+			for (let i = 0; i < n; i++)
+				for (let c = 0; c < 3; c++) {
+					let d = 0;
+					for (let k = 0; k < dim; k++) d += (x[i * dim + k]! - model.means[c * dim + k]!) ** 2;
+					logits[i * 3 + c] = -d / 2;
+				}
+			return softmax(logits, 3);
+		};
+		const v = maxProbs(probsOf(valSet.x), 3);
+		const t = chooseThresholds(
+			{ ...v, novelty: await noveltyScores(tf, model, valSet.x), labels: valSet.labels },
+			0.95,
+			0.5
+		);
+		expect(t.coverage).toBeGreaterThanOrEqual(0.94);
+		expect(t.coverage).toBeLessThanOrEqual(0.96);
+		const u = maxProbs(probsOf(unseen.x), 3);
+		const flags = answered(u.confidence, await noveltyScores(tf, model, unseen.x), t).filter(
+			(a) => !a
+		).length;
+		expect(flags / 100).toBeGreaterThan(0.8);
+		expect(JSON.parse(JSON.stringify(t))).toEqual(t);
+	});
+
+	it('leaks no tensors', async () => {
+		const { x, labels } = gaussian(
+			100,
+			4,
+			[
+				[0, 0, 0, 0],
+				[2, 0, 0, 0]
+			],
+			5
+		);
+		const before = tf.memory().numTensors;
+		const model = await fitNovelty(tf, x, labels, 2, 0.2);
+		await noveltyScores(tf, model, x);
+		expect(tf.memory().numTensors).toBe(before);
+	});
+});

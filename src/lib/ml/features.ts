@@ -1,0 +1,94 @@
+/**
+ * Feature caching for training: runs a frozen network (the whole backbone in head mode, the frozen
+ * prefix in finetune mode) once per image, plus once per augmented view, and keeps the outputs as a
+ * plain Float32Array. This is the expensive part of head training, done on the fastest inference
+ * backend (wasm has no conv gradients but is the fastest CPU backend for inference).
+ */
+import type * as TF from '@tensorflow/tfjs';
+import { augmentBatch } from './augment';
+import type { AugmentConfig } from './config';
+import { Prng } from './prng';
+import type { TrainArrays } from './train';
+
+/** A frozen network: images [B, H, W, 3] in 0..255 → features [B, D] or activations [B, h, w, c]. */
+export type FrozenNet = (images: TF.Tensor4D) => TF.Tensor;
+
+/** Labelled images in batches. The consumer disposes each `images` tensor. */
+export interface ImageSource {
+	size: number;
+	batches(batchSize: number): AsyncIterable<{ images: TF.Tensor4D; labels: Int32Array }>;
+}
+
+export interface ExtractOptions {
+	/** Augmented views per image besides the plain one (0 = plain only). */
+	views?: number;
+	augment?: AugmentConfig;
+	seed?: number;
+	batchSize?: number;
+	signal?: AbortSignal;
+	onProgress?(done: number, total: number): void;
+}
+
+/**
+ * Runs `net` over every image (and `views` augmented copies); returns the outputs as rows.
+ * Rows of one batch are ordered plain views first, then each augmented view.
+ */
+export async function extractArrays(
+	tf: typeof TF,
+	net: FrozenNet,
+	source: ImageSource,
+	options: ExtractOptions = {}
+): Promise<TrainArrays> {
+	const views = options.views ?? 0;
+	if (views > 0 && !options.augment) throw new Error('Augmented views need an augment config');
+	const rng = new Prng((options.seed ?? 0) ^ 0xa06);
+	const total = source.size * (1 + views);
+	let x: Float32Array | null = null;
+	let rowShape: number[] = [];
+	const labels = new Int32Array(total);
+	let row = 0;
+	let images = 0;
+	for await (const batch of source.batches(options.batchSize ?? 32)) {
+		try {
+			options.signal?.throwIfAborted();
+			for (let v = 0; v <= views; v++) {
+				const input =
+					v === 0 ? batch.images : augmentBatch(tf, batch.images, options.augment!, rng);
+				const out = tf.tidy(() => net(input));
+				if (v > 0) input.dispose();
+				const values = (await out.data()) as Float32Array;
+				const n = out.shape[0]!;
+				if (x === null) {
+					rowShape = out.shape.slice(1);
+					x = new Float32Array(total * (values.length / n));
+				}
+				out.dispose();
+				if (row + n > total)
+					throw new Error(`The image source yielded more than its size ${source.size}`);
+				x.set(values, row * (values.length / n));
+				labels.set(batch.labels, row);
+				row += n;
+			}
+			images += batch.labels.length;
+			options.onProgress?.(images, source.size);
+		} finally {
+			batch.images.dispose();
+		}
+	}
+	if (row !== total)
+		throw new Error(`The image source yielded ${images} images, expected ${source.size}`);
+	return { x: x ?? new Float32Array(0), rowShape, labels };
+}
+
+/** The rows of `a` at `indices` (e.g. one split, or the classes left in). */
+export function selectRows(a: TrainArrays, indices: ArrayLike<number>): TrainArrays {
+	const size = a.rowShape.reduce((p, q) => p * q, 1);
+	const x = new Float32Array(indices.length * size);
+	const labels = new Int32Array(indices.length);
+	for (let i = 0; i < indices.length; i++) {
+		const r = indices[i]!;
+		x.set(a.x.subarray(r * size, (r + 1) * size), i * size);
+		labels[i] = a.labels[r]!;
+	}
+	return { x, rowShape: a.rowShape, labels };
+}

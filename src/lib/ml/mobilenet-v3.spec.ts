@@ -1,0 +1,114 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sharedDir } from '../node/model-source';
+import {
+	ARCHITECTURE_IDS,
+	ARCHITECTURES,
+	buildMobileNetV3,
+	countParams,
+	createFeatureExtractor,
+	makeDivisible,
+	setTrainableBlocks,
+	splitAtBlock,
+	unitNames
+} from './mobilenet-v3';
+
+// Silences the cpu backend's "install tfjs-node" banner (results are unaffected).
+tf.enableProdMode();
+afterAll(() => tf.disposeVariables());
+
+interface RefLayer {
+	name: string;
+	class_name: string;
+}
+
+describe('MobileNetV3 architectures', () => {
+	it('have the published parameter counts (Small 2,537,825; Large-minimalistic 3,913,369)', () => {
+		const small = buildMobileNetV3('mobilenet_v3_small_100_224');
+		const large = buildMobileNetV3('mobilenet_v3_large_minimalistic_100_224');
+		expect(countParams(small)).toBe(2_537_825);
+		expect(countParams(large)).toBe(3_913_369);
+		expect(ARCHITECTURES.mobilenet_v3_small_100_224.params).toBe(countParams(small));
+		small.dispose();
+		large.dispose();
+	});
+
+	it.each(ARCHITECTURE_IDS)(
+		'%s has the reference conversion layer names, classes and weight shapes',
+		(id) => {
+			const json = JSON.parse(
+				readFileSync(path.join(sharedDir(), 'models', id, 'model.json'), 'utf8')
+			) as {
+				modelTopology: { config: { layers: RefLayer[] } };
+				weightsManifest: { weights: { name: string; shape: number[] }[] }[];
+			};
+			const model = buildMobileNetV3(id);
+			expect(model.layers.map((l) => `${l.name}:${l.getClassName()}`)).toEqual(
+				json.modelTopology.config.layers.map((l) => `${l.name}:${l.class_name}`)
+			);
+			expect(model.weights.map((w) => `${w.originalName}${JSON.stringify(w.shape)}`)).toEqual(
+				json.weightsManifest[0]!.weights.map((w) => `${w.name}${JSON.stringify(w.shape)}`)
+			);
+			expect(model.outputs[0]!.shape).toEqual([null, 1001]);
+			model.dispose();
+		}
+	);
+
+	it('rounds squeeze widths like TF-slim _make_divisible', () => {
+		expect([4, 24, 60, 30, 36, 72, 144].map((v) => makeDivisible(v))).toEqual([
+			8, 24, 64, 32, 40, 72, 144
+		]);
+	});
+});
+
+describe('feature taps, freezing and splitting', () => {
+	const model = buildMobileNetV3('mobilenet_v3_small_100_224');
+	afterAll(() => model.dispose());
+
+	it('feature extractors output 1024-d prelogits and 576-d pooled features (Small)', () => {
+		expect(createFeatureExtractor(model, 'prelogits').outputs[0]!.shape).toEqual([null, 1024]);
+		expect(createFeatureExtractor(model, 'pooled').outputs[0]!.shape).toEqual([null, 576]);
+		expect(() => createFeatureExtractor(model, 'logits' as never)).toThrow(/tap to be one of/);
+		const large = buildMobileNetV3('mobilenet_v3_large_minimalistic_100_224');
+		expect(createFeatureExtractor(large, 'prelogits').outputs[0]!.shape).toEqual([null, 1280]);
+		expect(createFeatureExtractor(large, 'pooled').outputs[0]!.shape).toEqual([null, 960]);
+		large.dispose();
+	});
+
+	it('setTrainableBlocks leaves only the last n units trainable', () => {
+		expect(setTrainableBlocks(model, 2)).toEqual(['Conv_2', 'Logits']);
+		expect(model.trainableWeights.map((w) => w.originalName)).toEqual([
+			'Conv_2/kernel',
+			'Conv_2/bias',
+			'Logits_Conv2d_1c_1x1/kernel',
+			'Logits_Conv2d_1c_1x1/bias'
+		]);
+		setTrainableBlocks(model, unitNames(ARCHITECTURES.mobilenet_v3_small_100_224).length);
+		expect(model.trainableWeights.length).toBe(model.weights.length);
+		setTrainableBlocks(model, 0);
+		expect(model.trainableWeights.length).toBe(0);
+		expect(() => setTrainableBlocks(model, -1)).toThrow(/got -1/);
+		setTrainableBlocks(model, 15);
+	});
+
+	it('frozen prefix + tail compute the same as the whole model and share its weights', async () => {
+		const before = tf.memory().numTensors;
+		const split = splitAtBlock(model, 'expanded_conv_9');
+		expect(split.cutShape).toEqual([7, 7, 96]);
+		expect(countParams(split.frozen) + countParams(split.tail)).toBe(countParams(model));
+		const x = tf.randomUniform([2, 224, 224, 3], 0, 255, 'float32', 7);
+		const whole = model.predict(x) as tf.Tensor;
+		const cut = split.frozen.predict(x) as tf.Tensor;
+		const parts = split.tail.predict(cut) as tf.Tensor;
+		const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(whole, parts))));
+		expect((await diff.data())[0]).toBeLessThan(1e-6);
+		const feats = splitAtBlock(model, 'Conv_1', { until: 'prelogits' });
+		expect(feats.tail.outputs[0]!.shape).toEqual([null, 1024]);
+		expect(() => splitAtBlock(model, 'Logits', { until: 'pooled' })).toThrow(/comes before/);
+		expect(() => splitAtBlock(model, 0)).toThrow(/cut to be/);
+		tf.dispose([x, whole, cut, parts, diff]);
+		expect(tf.memory().numTensors).toBe(before);
+	});
+});

@@ -1,0 +1,230 @@
+/**
+ * From cached features (or prefix activations) to a finished classifier: train, calibrate
+ * (temperature on validation logits), fit the novelty model on the training features, choose the
+ * abstention thresholds on validation for the target coverage, measure, and assemble the model.
+ * Shared by the CLI and the browser worker; everything here is pure TF.js.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import { answered, chooseThresholds, fitNovelty, maxProbs, noveltyScores } from './abstain';
+import { fitTemperature } from './calibration';
+import type { CheckpointStore } from './checkpoint';
+import type { ClassifierModel, ClassifierManifest } from './classifier-dir';
+import type { TrainConfig } from './config';
+import { computeMetrics, softmax, type Metrics } from './evaluate';
+import type { Param } from './optim';
+import { Prng } from './prng';
+import { describeEnvironment, logRecord, type RunLogSink } from './run-log';
+import {
+	createHead,
+	fit,
+	predictLogits,
+	type FitResult,
+	type TrainArrays,
+	type TrainCallbacks,
+	type TrainableModel
+} from './train';
+
+/** A trainable backbone tail (finetune mode): cut activations → features [B, D]. */
+export interface TrainableTail {
+	params: Param[];
+	apply(x: TF.Tensor, training: boolean): TF.Tensor2D;
+	outputDim: number;
+	cutUnit: string;
+}
+
+/** Wraps a TF.js LayersModel tail (e.g. from mobilenet-v3 splitAtBlock) as a TrainableTail. */
+export function layersTail(tail: TF.LayersModel, cutUnit: string): TrainableTail {
+	const out = tail.outputs[0]!.shape;
+	return {
+		params: tail.trainableWeights.map((w) => ({
+			key: `tail/${w.originalName}`,
+			variable: w.read() as TF.Variable
+		})),
+		apply: (x, training) => tail.apply(x, { training }) as TF.Tensor2D,
+		outputDim: out[out.length - 1]!,
+		cutUnit
+	};
+}
+
+export interface BackboneRef {
+	architecture: string;
+	manifestSha256: string;
+	path?: string;
+}
+
+export interface TrainClassifierOptions extends TrainCallbacks {
+	train: TrainArrays;
+	val: TrainArrays;
+	labels: string[];
+	config: TrainConfig;
+	backbone: BackboneRef;
+	/** Finetune mode: the trainable tail applied to `train.x` rows (cut activations). */
+	tail?: TrainableTail;
+	store?: CheckpointStore;
+	log?: RunLogSink;
+	signal?: AbortSignal;
+}
+
+export interface EvaluationReport {
+	metrics: Metrics;
+	/** Metrics of the uncalibrated softmax, for comparison. */
+	uncalibrated: { ece: number; nll: number };
+	abstention: { coverage: number; selectiveAccuracy: number; abstained: number };
+}
+
+/** Features [N × D] of rows: the rows themselves in head mode, the tail's output in finetune mode. */
+async function featuresOf(
+	tf: typeof TF,
+	rows: TrainArrays,
+	tail: TrainableTail | undefined
+): Promise<Float32Array> {
+	if (!tail) return rows.x;
+	const net = { forward: (x: TF.Tensor) => tail.apply(x, false) };
+	return predictLogits(tf, net, rows, 64);
+}
+
+/** Metrics of a finished classifier on labelled features (logits from its head). */
+export function reportFor(
+	model: ClassifierModel,
+	logits: Float32Array,
+	novelty: Float32Array,
+	labels: Int32Array
+): EvaluationReport {
+	const names = model.manifest.labels;
+	const c = names.length;
+	const probs = softmax(logits, c, model.manifest.temperature);
+	const raw = computeMetrics(softmax(logits, c), labels, names);
+	const metrics = computeMetrics(probs, labels, names);
+	const { confidence, predicted } = maxProbs(probs, c);
+	const ok = answered(confidence, novelty, model.manifest.abstention);
+	let count = 0;
+	let correct = 0;
+	ok.forEach((a, i) => {
+		if (a) {
+			count++;
+			if (predicted[i] === labels[i]) correct++;
+		}
+	});
+	return {
+		metrics,
+		uncalibrated: { ece: raw.ece, nll: raw.nll },
+		abstention: {
+			coverage: labels.length ? count / labels.length : 0,
+			selectiveAccuracy: count ? correct / count : 0,
+			abstained: labels.length - count
+		}
+	};
+}
+
+/** Trains, calibrates and assembles a classifier; logs the run. */
+export async function trainClassifier(
+	tf: typeof TF,
+	options: TrainClassifierOptions
+): Promise<{ model: ClassifierModel; fit: FitResult; val: EvaluationReport; seconds: number }> {
+	const { config, labels, tail, log } = options;
+	const started = performance.now();
+	const numClasses = labels.length;
+	if (config.mode === 'finetune' && !tail)
+		throw new Error('Finetune mode needs a trainable backbone tail');
+	const inputDim = tail ? tail.outputDim : options.train.rowShape.reduce((a, b) => a * b, 1);
+	await logRecord(log, 'start', {
+		config,
+		environment: describeEnvironment(tf),
+		data: {
+			train: options.train.labels.length,
+			val: options.val.labels.length,
+			classes: numClasses,
+			rowShape: options.train.rowShape
+		}
+	});
+	const head = createHead(tf, {
+		inputDim,
+		numClasses,
+		hiddenUnits: config.head.hiddenUnits,
+		dropout: config.head.dropout,
+		rng: new Prng(config.seed)
+	});
+	const model: TrainableModel = tail
+		? {
+				params: [...tail.params, ...head.params],
+				forward: (x, training, seed) =>
+					tf.tidy(() => head.forward(tail.apply(x, training), training, seed))
+			}
+		: head;
+	try {
+		const result = await fit(tf, model, {
+			...options,
+			numClasses,
+			onEpoch: async (record, info) => {
+				await logRecord(log, 'epoch', { ...record });
+				await options.onEpoch?.(record, info);
+			}
+		});
+		// Calibration and abstention use the final (best) weights.
+		const valLogits = await predictLogits(tf, model, options.val);
+		const temperature = fitTemperature(valLogits, options.val.labels, numClasses);
+		const trainFeatures = await featuresOf(tf, options.train, tail);
+		const novelty = await fitNovelty(
+			tf,
+			trainFeatures,
+			options.train.labels,
+			numClasses,
+			config.abstain.shrinkage
+		);
+		const valFeatures = await featuresOf(tf, options.val, tail);
+		const valNovelty = await noveltyScores(tf, novelty, valFeatures);
+		const { confidence, predicted } = maxProbs(
+			softmax(valLogits, numClasses, temperature.temperature),
+			numClasses
+		);
+		const thresholds = chooseThresholds(
+			{ confidence, predicted, novelty: valNovelty, labels: options.val.labels },
+			config.abstain.targetCoverage,
+			config.abstain.noveltyShare
+		);
+		const weights = [];
+		for (const p of model.params) {
+			weights.push({
+				name: p.key,
+				shape: [...p.variable.shape],
+				values: ((await p.variable.data()) as Float32Array).slice()
+			});
+		}
+		const manifest: Omit<ClassifierManifest, 'weights'> = {
+			format: 'leaflens-model',
+			formatVersion: 1,
+			kind: 'classifier',
+			createdAt: new Date().toISOString(),
+			mode: config.mode,
+			backbone: { ...options.backbone, tap: config.backbone.tap, cutUnit: tail?.cutUnit ?? null },
+			labels,
+			head: { inputDim, hiddenUnits: config.head.hiddenUnits },
+			temperature: temperature.temperature,
+			abstention: { ...thresholds, shrinkage: config.abstain.shrinkage },
+			metrics: {},
+			config: config as unknown as Record<string, unknown>
+		};
+		const classifier: ClassifierModel = { manifest, weights, novelty };
+		const val = reportFor(classifier, valLogits, valNovelty, options.val.labels);
+		const seconds = (performance.now() - started) / 1000;
+		manifest.metrics = {
+			val: { ...val, metrics: { ...val.metrics, confusion: undefined } },
+			temperature,
+			fit: {
+				bestEpoch: result.bestEpoch,
+				epochsRun: result.epochsRun,
+				stoppedEarly: result.stoppedEarly
+			},
+			seconds
+		};
+		await logRecord(log, 'end', {
+			seconds,
+			bestEpoch: result.bestEpoch,
+			temperature,
+			val: manifest.metrics.val
+		});
+		return { model: classifier, fit: result, val, seconds };
+	} finally {
+		head.dispose();
+	}
+}

@@ -1,0 +1,66 @@
+/**
+ * Top-k readout of a model's softmax output with its labels. For the ImageNet backbones the label
+ * list has 1001 entries and index 0 is "background".
+ */
+
+export interface Prediction {
+	index: number;
+	label: string;
+	p: number;
+}
+
+/**
+ * Parses a labels file: one label per line, either plain (`tench`) or indexed (`1:tench, Tinca tinca`,
+ * the TF-slim format). Indexed lines must be in order from 0. Blank trailing lines are ignored.
+ */
+export function parseLabels(text: string): string[] {
+	const lines = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
+	if (lines.length === 1 && lines[0] === '') throw new Error('The labels file is empty');
+	const indexed = lines.every((line) => /^\d+:/.test(line));
+	return lines.map((line, i) => {
+		if (!indexed) return line.trim();
+		const colon = line.indexOf(':');
+		const index = Number(line.slice(0, colon));
+		if (index !== i) throw new Error(`Expected label index ${i} on line ${i + 1}, got ${index}`);
+		return line.slice(colon + 1).trim();
+	});
+}
+
+/** The `k` most probable classes of one probability row, most probable first. */
+export function topK(
+	probabilities: ArrayLike<number>,
+	labels: readonly string[],
+	k = 5
+): Prediction[] {
+	if (!Number.isInteger(k) || k <= 0)
+		throw new Error(`Expected k to be a positive integer, got ${k}`);
+	if (probabilities.length !== labels.length) {
+		throw new Error(
+			`Expected one label per class: ${probabilities.length} probabilities, ${labels.length} labels`
+		);
+	}
+	const order = Array.from({ length: probabilities.length }, (_, i) => i);
+	order.sort((a, b) => probabilities[b]! - probabilities[a]! || a - b);
+	return order
+		.slice(0, Math.min(k, order.length))
+		.map((index) => ({ index, label: labels[index]!, p: probabilities[index]! }));
+}
+
+/** Splits a flat `[N*C]` softmax output into per-image top-k lists. */
+export function topKBatch(
+	probabilities: ArrayLike<number>,
+	classes: number,
+	labels: readonly string[],
+	k = 5
+): Prediction[][] {
+	if (!Number.isInteger(classes) || classes <= 0 || probabilities.length % classes !== 0) {
+		throw new Error(`Expected a multiple of ${classes} probabilities, got ${probabilities.length}`);
+	}
+	const rows: Prediction[][] = [];
+	for (let start = 0; start < probabilities.length; start += classes) {
+		rows.push(
+			topK(Array.prototype.slice.call(probabilities, start, start + classes) as number[], labels, k)
+		);
+	}
+	return rows;
+}

@@ -1,0 +1,75 @@
+/**
+ * Reads a prepared dataset folder (manifest.json + shards) in Node, for training and evaluation
+ * code: the class list, and per split an async iteration over samples. One shard is held in memory
+ * at a time and each is checked against its sha256 before use.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+	MANIFEST_FILE,
+	parseManifest,
+	type ClassInfo,
+	type DatasetManifest,
+	type Split
+} from '../data/manifest';
+import { readShard, ShardError, verifyShard, type ShardSample } from '../data/shard-format';
+
+export interface LoadedDataset {
+	dir: string;
+	manifest: DatasetManifest;
+	classes: ClassInfo[];
+	/** Samples of one split, shard by shard in manifest order (verified unless `verify: false`). */
+	samples(split: Split): AsyncIterableIterator<ShardSample>;
+}
+
+/** Reads and validates `dir/manifest.json`. */
+export async function readDatasetManifest(dir: string): Promise<DatasetManifest> {
+	const file = path.join(dir, MANIFEST_FILE);
+	let text: string;
+	try {
+		text = await readFile(file, 'utf8');
+	} catch {
+		throw new Error(`No dataset manifest at ${file} (run leaflens prepare-data first)`);
+	}
+	let json: unknown;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		throw new Error(`${file} is not valid JSON`);
+	}
+	return parseManifest(json);
+}
+
+/** Opens a dataset folder. Shards are read lazily when a split is iterated. */
+export async function loadDataset(
+	dir: string,
+	options: { verify?: boolean } = {}
+): Promise<LoadedDataset> {
+	const manifest = await readDatasetManifest(dir);
+	const verify = options.verify ?? true;
+	return {
+		dir,
+		manifest,
+		classes: manifest.classes,
+		async *samples(split: Split) {
+			for (const shard of manifest.shards.filter((s) => s.split === split)) {
+				const bytes = new Uint8Array(await readFile(path.join(dir, shard.file)));
+				if (verify) await verifyShard(bytes, shard.sha256, shard.file);
+				const samples = readShard(bytes);
+				if (samples.length !== shard.samples) {
+					throw new ShardError(
+						`Shard ${shard.file} holds ${samples.length} samples, the manifest says ${shard.samples}`
+					);
+				}
+				for (const sample of samples) {
+					if (sample.cls >= manifest.classes.length) {
+						throw new ShardError(
+							`Sample ${sample.key} in ${shard.file} has class ${sample.cls}, beyond the ${manifest.classes.length} classes`
+						);
+					}
+					yield sample;
+				}
+			}
+		}
+	};
+}

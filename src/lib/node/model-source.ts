@@ -1,0 +1,169 @@
+/**
+ * Getting a .tflite for `leaflens import-model`: from a file, from an official release .tgz
+ * (extracted in memory, nothing unpacked to disk) or from a URL, and checking it against the pinned
+ * sha256 list in models/known-models.json.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import * as tar from 'tar-stream';
+import { z } from 'zod';
+import { sha256Hex } from '../ml/import-tflite';
+import { ARCHITECTURE_IDS } from '../ml/mobilenet-v3';
+
+/** The repository root (this file is src/lib/node/model-source.ts). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** ../shared (read-only inputs), or $LEAFLENS_SHARED. */
+export function sharedDir(): string {
+	return path.resolve(process.env.LEAFLENS_SHARED ?? path.join(REPO_ROOT, '../shared'));
+}
+
+export const KNOWN_MODELS_FILE = path.join(REPO_ROOT, 'models/known-models.json');
+
+const knownModelsSchema = z.object({
+	format: z.literal('leaflens-known-models'),
+	formatVersion: z.literal(1),
+	models: z.array(
+		z.object({
+			name: z.string(),
+			architecture: z.enum(ARCHITECTURE_IDS),
+			url: z.string().url(),
+			tflite: z.string(),
+			sha256: z.string().regex(/^[0-9a-f]{64}$/),
+			bytes: z.number().int().positive()
+		})
+	)
+});
+export type KnownModel = z.infer<typeof knownModelsSchema>['models'][number];
+
+export async function loadKnownModels(file = KNOWN_MODELS_FILE): Promise<KnownModel[]> {
+	const parsed = knownModelsSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+	if (!parsed.success)
+		throw new Error(`${file} is invalid: ${parsed.error.issues[0]?.message ?? ''}`);
+	return parsed.data.models;
+}
+
+export interface ModelSource {
+	/** File name of the .tflite (inside the archive, or the file itself). */
+	name: string;
+	/** Where it came from: a path or URL (for the archive, `archive.tgz:member.tflite`). */
+	origin: string;
+	url?: string;
+	bytes: Uint8Array;
+	sha256: string;
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+	return bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** The .tflite members of a .tgz, read in memory. Throws when there is none. */
+export async function extractTfliteFromTgz(
+	tgz: Uint8Array,
+	what = 'archive'
+): Promise<{ name: string; bytes: Uint8Array }> {
+	let tarBytes: Buffer;
+	try {
+		tarBytes = gunzipSync(tgz);
+	} catch (error) {
+		throw new Error(
+			`${what} is not a valid .tgz (${error instanceof Error ? error.message : String(error)})`,
+			{ cause: error }
+		);
+	}
+	const found: { name: string; bytes: Uint8Array }[] = [];
+	const extract = tar.extract();
+	await new Promise<void>((resolve, reject) => {
+		extract.on('entry', (header, stream, next) => {
+			const chunks: Buffer[] = [];
+			stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+			stream.on('end', () => {
+				if (header.type === 'file' && header.name.endsWith('.tflite')) {
+					found.push({
+						name: path.posix.basename(header.name),
+						bytes: new Uint8Array(Buffer.concat(chunks))
+					});
+				}
+				next();
+			});
+			stream.on('error', reject);
+		});
+		extract.on('finish', resolve);
+		extract.on('error', (error: Error) =>
+			reject(new Error(`${what} is not a valid tar archive: ${error.message}`))
+		);
+		Readable.from([tarBytes]).pipe(extract);
+	});
+	if (found.length === 0) throw new Error(`${what} contains no .tflite file`);
+	// Official releases hold one .tflite; prefer the one named like the archive when there are more.
+	const stem = path.basename(what).replace(/\.(tgz|tar\.gz)$/, '');
+	return found.find((f) => f.name === `${stem}.tflite`) ?? found[0]!;
+}
+
+/** Reads `spec` (a .tflite or .tgz path, or an http(s) URL) into memory. */
+export async function readModelSource(
+	spec: string,
+	fetchImpl: typeof fetch = fetch
+): Promise<ModelSource> {
+	let bytes: Uint8Array;
+	let url: string | undefined;
+	if (/^https?:\/\//i.test(spec)) {
+		url = spec;
+		let response: Response;
+		try {
+			response = await fetchImpl(spec);
+		} catch (error) {
+			const reason =
+				error instanceof Error
+					? error.cause instanceof Error
+						? error.cause.message
+						: error.message
+					: String(error);
+			throw new Error(
+				`Could not download ${spec}: ${reason}. Without network access, download the file elsewhere and pass its path.`,
+				{ cause: error }
+			);
+		}
+		if (!response.ok) throw new Error(`Could not download ${spec}: HTTP ${response.status}`);
+		bytes = new Uint8Array(await response.arrayBuffer());
+	} else {
+		try {
+			bytes = new Uint8Array(await readFile(spec));
+		} catch (error) {
+			throw new Error(
+				`Cannot read ${spec}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+				{ cause: error }
+			);
+		}
+	}
+	let name = path.basename(url ? new URL(url).pathname : spec);
+	let origin = spec;
+	if (isGzip(bytes) || /\.(tgz|tar\.gz)$/i.test(name)) {
+		const member = await extractTfliteFromTgz(bytes, name);
+		origin = `${spec}:${member.name}`;
+		name = member.name;
+		bytes = member.bytes;
+	}
+	return { name, origin, url, bytes, sha256: await sha256Hex(bytes) };
+}
+
+export type SourceCheck = { status: 'verified'; known: KnownModel } | { status: 'unknown' };
+
+/**
+ * Compares a source with the pins: a known sha256 is verified; a known file name with another
+ * sha256 is refused (corrupt or altered); anything else is allowed as unknown.
+ */
+export function checkSource(source: ModelSource, known: readonly KnownModel[]): SourceCheck {
+	const bySha = known.find((k) => k.sha256 === source.sha256);
+	if (bySha) return { status: 'verified', known: bySha };
+	const byName = known.find((k) => k.tflite === source.name || `${k.name}.tgz` === source.name);
+	if (byName) {
+		throw new Error(
+			`${source.origin} has sha256 ${source.sha256}, but the official ${byName.tflite} has ${byName.sha256}: the file is corrupt or not the official release`
+		);
+	}
+	return { status: 'unknown' };
+}

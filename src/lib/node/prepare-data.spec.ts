@@ -1,0 +1,298 @@
+import {
+	chmod,
+	copyFile,
+	mkdir,
+	mkdtemp,
+	readdir,
+	readFile,
+	rm,
+	symlink,
+	writeFile
+} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST_FILE } from '../data/manifest';
+import { readShard } from '../data/shard-format';
+import { loadDataset } from './dataset';
+import {
+	findClassFolders,
+	JOURNAL_FILE,
+	prepareDataset,
+	SKIPPED_FILE,
+	type PrepareDataOptions
+} from './prepare-data';
+
+const shared =
+	process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../../../shared');
+const color = path.join(shared, 'data/plantvillage-sample/color');
+const isRoot = process.getuid?.() === 0;
+
+let tmp: string;
+let src: string;
+
+/** A PNG whose header claims 30000x30000 pixels (a decompression bomb's first line), tiny on disk. */
+function hugePngHeader(): Buffer {
+	const chunk = (type: string, data: Buffer) => {
+		const len = Buffer.alloc(4);
+		len.writeUInt32BE(data.length);
+		const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+		const crc = Buffer.alloc(4);
+		crc.writeUInt32BE(crc32(body));
+		return Buffer.concat([len, body, crc]);
+	};
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(30000, 0);
+	ihdr.writeUInt32BE(30000, 4);
+	ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', ihdr),
+		chunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
+		chunk('IEND', Buffer.alloc(0))
+	]);
+}
+
+async function realFiles(cls: string, n: number): Promise<string[]> {
+	return (await readdir(path.join(color, cls))).sort().slice(0, n);
+}
+
+/** Every file of a dataset folder, by name, as bytes. */
+async function snapshot(dir: string): Promise<Map<string, Buffer>> {
+	const files = new Map<string, Buffer>();
+	for (const name of (await readdir(dir)).sort())
+		files.set(name, await readFile(path.join(dir, name)));
+	return files;
+}
+
+beforeAll(async () => {
+	tmp = await mkdtemp(path.join(os.tmpdir(), 'leaflens-prepare-'));
+	src = path.join(tmp, 'src');
+	// Real images: two classes, one of them split across two nested folders (merged by name).
+	const good = path.join(src, 'train', 'Tomato___Early_blight');
+	const other = path.join(src, 'train', 'Corn_(maize)___Common_rust_');
+	const nested = path.join(src, 'extra', 'more', 'Tomato___Early_blight');
+	for (const d of [good, other, nested]) await mkdir(d, { recursive: true });
+	for (const f of await realFiles('Tomato___Early_blight', 14))
+		await copyFile(path.join(color, 'Tomato___Early_blight', f), path.join(good, f));
+	for (const f of await realFiles('Corn_(maize)___Common_rust_', 12))
+		await copyFile(path.join(color, 'Corn_(maize)___Common_rust_', f), path.join(other, f));
+	for (const f of await realFiles('Tomato___healthy', 2))
+		await copyFile(path.join(color, 'Tomato___healthy', f), path.join(nested, f));
+	const leaf = await readFile(path.join(good, (await realFiles('Tomato___Early_blight', 1))[0]!));
+
+	// Bad files: each must be skipped with a reason.
+	await writeFile(path.join(good, 'empty.jpg'), Buffer.alloc(0));
+	await writeFile(path.join(good, 'truncated.jpg'), leaf.subarray(0, Math.floor(leaf.length / 2)));
+	let x = 12345;
+	const noise = Buffer.alloc(5000, 0).map(() => (x = (x * 1103515245 + 12345) >>> 0) >>> 24);
+	await writeFile(path.join(good, 'random-bytes.jpg'), noise);
+	await writeFile(path.join(good, 'notes.txt'), 'not an image\n');
+	await writeFile(path.join(good, 'bomb.png'), hugePngHeader());
+	await symlink(path.join(tmp, 'missing.jpg'), path.join(good, 'dangling.jpg'));
+	if (!isRoot) {
+		await writeFile(path.join(good, 'locked.jpg'), leaf);
+		await chmod(path.join(good, 'locked.jpg'), 0o000);
+	}
+
+	// Odd but usable images, made from a real leaf photo.
+	const base = sharp(leaf);
+	await base.clone().toColourspace('rgb16').png().toFile(path.join(other, 'odd-16bit.png'));
+	await base.clone().toColourspace('b-w').jpeg().toFile(path.join(other, 'odd-gray.jpg'));
+	await base.clone().toColourspace('cmyk').jpeg().toFile(path.join(other, 'odd-cmyk.jpg'));
+	// RGBA with the left half fully transparent: must come out white there.
+	const { data, info } = await base
+		.clone()
+		.ensureAlpha()
+		.raw()
+		.toBuffer({ resolveWithObject: true });
+	for (let y = 0; y < info.height; y++)
+		for (let px = 0; px < info.width / 2; px++) data[(y * info.width + px) * 4 + 3] = 0;
+	await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+		.png()
+		.toFile(path.join(other, 'odd-rgba.png'));
+	// 256x128 stored, EXIF orientation 6 (rotate 90°): must come out 128 wide, 256 tall (before resize).
+	await base
+		.clone()
+		.extract({ left: 0, top: 0, width: 256, height: 128 })
+		.jpeg()
+		.withMetadata({ orientation: 6 })
+		.toFile(path.join(other, 'odd-exif.jpg'));
+});
+
+afterAll(async () => {
+	if (tmp) {
+		await chmod(path.join(src, 'train', 'Tomato___Early_blight', 'locked.jpg'), 0o644).catch(
+			() => undefined
+		);
+		await rm(tmp, { recursive: true, force: true });
+	}
+});
+
+const options = (out: string, extra: Partial<PrepareDataOptions> = {}): PrepareDataOptions => ({
+	src,
+	out: path.join(tmp, out),
+	size: 128,
+	shardMb: 0.05,
+	seed: 3,
+	valFraction: 0.2,
+	testFraction: 0.2,
+	jobs: 2,
+	...extra
+});
+
+describe('findClassFolders', () => {
+	it('finds class folders at any depth and merges folders of one name', async () => {
+		const { classes } = await findClassFolders(src);
+		expect(classes.map((c) => c.name)).toEqual([
+			'Corn_(maize)___Common_rust_',
+			'Tomato___Early_blight'
+		]);
+		const tomato = classes[1]!;
+		expect(tomato.images.filter((f) => f.startsWith('extra/more/'))).toHaveLength(2);
+		expect(tomato.others).toEqual(['train/Tomato___Early_blight/notes.txt']);
+	});
+});
+
+describe('prepareDataset on real and crafted bad files', () => {
+	let a: Awaited<ReturnType<typeof prepareDataset>>;
+	beforeAll(async () => {
+		a = await prepareDataset(options('a'));
+	});
+
+	it('skips each bad file with a reason and converts the rest', async () => {
+		const skipped = JSON.parse(await readFile(path.join(tmp, 'a', SKIPPED_FILE), 'utf8')) as {
+			path: string;
+			reason: string;
+		}[];
+		const reasonOf = (name: string) => skipped.find((s) => s.path.endsWith(`/${name}`))?.reason;
+		expect(reasonOf('empty.jpg')).toBe('empty file');
+		expect(reasonOf('truncated.jpg')).toMatch(/^cannot decode: .*premature end/i);
+		expect(reasonOf('random-bytes.jpg')).toMatch(/^not a supported image/);
+		expect(reasonOf('notes.txt')).toBe('not an image file (.txt)');
+		expect(reasonOf('bomb.png')).toMatch(/^image too large/);
+		expect(reasonOf('dangling.jpg')).toBe('unreadable: ENOENT');
+		if (!isRoot) expect(reasonOf('locked.jpg')).toBe('unreadable: EACCES');
+		expect(skipped).toHaveLength(isRoot ? 6 : 7);
+		const m = a.manifest!;
+		// 14 + 2 tomato, 12 + 5 odd corn images are usable.
+		expect(m.counts.total).toBe(33);
+		expect(m.counts.skipped).toBe(skipped.length);
+		expect(m.classes.map((c) => c.crop)).toEqual(['Corn (maize)', 'Tomato']);
+	});
+
+	it('writes 8-bit sRGB RGB JPEGs with EXIF rotation applied and alpha flattened on white', async () => {
+		const ds = await loadDataset(path.join(tmp, 'a'));
+		const bySource = new Map<string, { jpeg: Uint8Array; width: number; height: number }>();
+		for (const split of ['train', 'val', 'test'] as const) {
+			for await (const s of ds.samples(split))
+				bySource.set(path.basename(s.meta.source), { jpeg: s.jpeg, ...s.meta });
+		}
+		expect(bySource.size).toBe(33);
+		for (const [name, s] of bySource) {
+			const meta = await sharp(s.jpeg).metadata();
+			expect(meta.format, name).toBe('jpeg');
+			expect(meta.channels, name).toBe(3);
+			expect(meta.space, name).toBe('srgb');
+			expect(meta.depth, name).toBe('uchar');
+			expect([meta.width, meta.height], name).toEqual([s.width, s.height]);
+			expect(Math.min(s.width, s.height), name).toBe(128);
+		}
+		expect(bySource.get('odd-exif.jpg')).toMatchObject({ width: 128, height: 256 });
+		const rgba = await sharp(bySource.get('odd-rgba.png')!.jpeg)
+			.raw()
+			.toBuffer({ resolveWithObject: true });
+		const at = (x: number, y: number) => [
+			...rgba.data.subarray((y * rgba.info.width + x) * 3, (y * rgba.info.width + x) * 3 + 3)
+		];
+		for (const v of at(10, 64)) expect(v).toBeGreaterThan(245);
+	});
+
+	it('stores class index, split and group in every sample and keeps groups in one split', async () => {
+		const ds = await loadDataset(path.join(tmp, 'a'));
+		const splitOfGroup = new Map<string, string>();
+		let n = 0;
+		for (const split of ['train', 'val', 'test'] as const) {
+			for await (const s of ds.samples(split)) {
+				n++;
+				expect(s.meta.split).toBe(split);
+				expect(ds.classes[s.cls]!.folder).toBe(s.meta.className);
+				expect(s.meta.source.split('/').at(-2)).toBe(s.meta.className);
+				expect(splitOfGroup.get(s.meta.group) ?? split).toBe(split);
+				splitOfGroup.set(s.meta.group, split);
+			}
+		}
+		expect(n).toBe(ds.manifest.counts.total);
+		expect(ds.manifest.counts.splits.val).toBeGreaterThan(0);
+		expect(ds.manifest.counts.splits.test).toBeGreaterThan(0);
+	});
+
+	it('is deterministic: a second run gives byte-identical files', async () => {
+		await prepareDataset(options('b', { jobs: 1 }));
+		const [first, second] = await Promise.all([
+			snapshot(path.join(tmp, 'a')),
+			snapshot(path.join(tmp, 'b'))
+		]);
+		expect([...second.keys()]).toEqual([...first.keys()]);
+		expect([...first.keys()].filter((f) => f.endsWith('.tar')).length).toBeGreaterThan(3);
+		for (const [name, bytes] of first) expect(second.get(name)!.equals(bytes), name).toBe(true);
+	});
+
+	it('resumes after an interruption with the same bytes, keeping only intact shards', async () => {
+		const out = path.join(tmp, 'c');
+		const stopped = await prepareDataset(options('c', { stopAfterShards: 3 }));
+		expect(stopped.manifest).toBeNull();
+		const files = await readdir(out);
+		expect(files).not.toContain(MANIFEST_FILE);
+		expect(files).toContain(JOURNAL_FILE);
+		expect(files.filter((f) => f.endsWith('.tar'))).toHaveLength(3);
+		// Damage the third shard: the rerun must notice and redo it.
+		const third = files.filter((f) => f.endsWith('.tar')).sort()[2]!;
+		await writeFile(path.join(out, third), 'garbage');
+
+		const resumed = await prepareDataset(options('c'));
+		expect(resumed.resumedShards).toBe(2);
+		expect(resumed.encoded).toBeLessThan(resumed.manifest!.counts.total);
+		const [reference, result] = await Promise.all([snapshot(path.join(tmp, 'a')), snapshot(out)]);
+		expect([...result.keys()]).toEqual([...reference.keys()]);
+		for (const [name, bytes] of reference) expect(result.get(name)!.equals(bytes), name).toBe(true);
+
+		const again = await prepareDataset(options('c'));
+		expect(again.upToDate).toBe(true);
+		expect(again.encoded).toBe(0);
+	});
+
+	it('changes the split with the seed and names a shard whose bytes changed', async () => {
+		const other = await prepareDataset(options('d', { seed: 4 }));
+		expect(other.manifest!.fingerprint).not.toBe(a.manifest!.fingerprint);
+		const dir = path.join(tmp, 'd');
+		const shard = other.manifest!.shards[0]!;
+		const bytes = await readFile(path.join(dir, shard.file));
+		expect(readShard(new Uint8Array(bytes)).length).toBe(shard.samples);
+		bytes[bytes.length - 3000] = bytes[bytes.length - 3000]! ^ 1;
+		await writeFile(path.join(dir, shard.file), bytes);
+		const ds = await loadDataset(dir);
+		const drain = async () => {
+			for await (const _ of ds.samples(shard.split)) void _;
+		};
+		await expect(drain()).rejects.toThrow(`Shard ${shard.file} failed its checksum`);
+	});
+
+	it('fails with one line when nothing usable is found', async () => {
+		const bad = path.join(tmp, 'bad-src', 'Apple___healthy');
+		await mkdir(bad, { recursive: true });
+		await writeFile(path.join(bad, 'a.jpg'), 'nope');
+		await writeFile(path.join(bad, 'b.jpg'), Buffer.alloc(0));
+		await expect(
+			prepareDataset({ src: path.dirname(bad), out: path.join(tmp, 'e') })
+		).rejects.toThrow(/^None of the 2 files under .* could be used/);
+		await expect(
+			prepareDataset({ src: path.join(tmp, 'nowhere'), out: path.join(tmp, 'e') })
+		).rejects.toThrow('Source folder not found');
+		await expect(prepareDataset({ src, out: path.join(tmp, 'e'), quality: 0 })).rejects.toThrow(
+			'Expected quality to be an integer in [1, 100], got 0'
+		);
+	});
+});

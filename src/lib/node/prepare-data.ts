@@ -1,0 +1,625 @@
+/**
+ * `prepare-data`: turns a folder of class folders (PlantVillage layout or any `<Class>/<images>`
+ * tree) into a LeafLens dataset: leak-free splits, re-encoded JPEGs in WebDataset tar shards with
+ * sha256 checksums, and a manifest written last.
+ *
+ * Guarantees:
+ * - Deterministic: the same files, options and seed give byte-identical shards and manifest (no
+ *   timestamps; items are processed in parallel but written in a fixed order).
+ * - Bounded memory: at most one shard plus a small window of in-flight images is held.
+ * - Resumable: every finished shard is recorded in a journal; a rerun after a kill keeps the shards
+ *   whose sha256 still matches and continues after them, ending with the same bytes as one run.
+ * - Bad files (empty, truncated, corrupt, not images, absurdly large, unreadable) are skipped and
+ *   listed with a reason in `skipped.json`; only "nothing usable" is an error.
+ */
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import sharp from 'sharp';
+import {
+	classesFromFolders,
+	DATASET_FORMAT,
+	DATASET_FORMAT_VERSION,
+	MANIFEST_FILE,
+	parseManifest,
+	SPLITS,
+	type DatasetManifest,
+	type ShardInfo,
+	type Split
+} from '../data/manifest';
+import { sampleTarBytes, TAR_END_BYTES, type ShardSample } from '../data/shard-format';
+import { hashString, leafGroupId, mulberry32, seededShuffle, splitDataset } from '../data/split';
+import { writeFileAtomic, writeShardFile } from './shard-writer';
+
+export const SKIPPED_FILE = 'skipped.json';
+export const JOURNAL_FILE = '.prepare-journal.json';
+/** Extensions taken as images; other files inside a class folder are listed as skipped. */
+export const IMAGE_EXTENSIONS = [
+	'.jpg',
+	'.jpeg',
+	'.png',
+	'.webp',
+	'.tif',
+	'.tiff',
+	'.bmp',
+	'.gif',
+	'.avif'
+];
+/** Decoding refuses images above this many pixels (a 30000x30000 header would need 2.7 GB). */
+export const MAX_INPUT_PIXELS = 100_000_000;
+/** Files above this size are skipped before reading (no leaf photo is this big). */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+const SHARD_NAME = /^(train|val|test)-\d{5}\.tar(\.tmp)?$/;
+
+export interface PrepareDataOptions {
+	src: string;
+	out: string;
+	seed?: number;
+	valFraction?: number;
+	testFraction?: number;
+	/** Target shard size in MiB (a shard is closed before it would exceed this). */
+	shardMb?: number;
+	/** Shorter side after resizing, in pixels; smaller images are not enlarged. */
+	size?: number;
+	quality?: number;
+	/** Take at most this many images per class (the first by path), for quick runs. */
+	limitPerClass?: number | null;
+	/** Images decoded at once; defaults to os.availableParallelism(). */
+	jobs?: number;
+	onProgress?: (event: { phase: 'scan' | 'encode'; done: number; total: number }) => void;
+	/** Testing hook: stop (as a kill would) after this many shards were written in this run. */
+	stopAfterShards?: number;
+}
+
+export interface SkippedFile {
+	/** Path relative to the source folder, `/`-separated. */
+	path: string;
+	reason: string;
+}
+
+export interface PrepareDataResult {
+	/** null when stopped early by `stopAfterShards`. */
+	manifest: DatasetManifest | null;
+	skipped: SkippedFile[];
+	/** Shards kept from an earlier, interrupted run (or all, when already up to date). */
+	resumedShards: number;
+	/** Images decoded and encoded by this run. */
+	encoded: number;
+	upToDate: boolean;
+}
+
+/** A class folder found under the source: all folders with this base name are merged. */
+export interface ClassFolder {
+	name: string;
+	/** Image files, relative to the source, `/`-separated, sorted. */
+	images: string[];
+	/** Other (non-hidden) files in the class folders: listed as skipped. */
+	others: string[];
+}
+
+interface ResolvedOptions {
+	seed: number;
+	valFraction: number;
+	testFraction: number;
+	shardMb: number;
+	size: number;
+	quality: number;
+	limitPerClass: number | null;
+	jobs: number;
+}
+
+interface JournalShard extends ShardInfo {
+	/** Index in the processing order after this shard's last item. */
+	endIndex: number;
+	/** [classIndex, count] pairs for this shard's samples. */
+	perClass: [number, number][];
+	skipped: SkippedFile[];
+}
+
+interface Journal {
+	fingerprint: string;
+	shards: JournalShard[];
+}
+
+interface WorkItem {
+	source: string;
+	classIndex: number;
+	className: string;
+	split: Split;
+	group: string;
+	key: string;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function resolveOptions(o: PrepareDataOptions): ResolvedOptions {
+	const r: ResolvedOptions = {
+		seed: o.seed ?? 42,
+		valFraction: o.valFraction ?? 0.1,
+		testFraction: o.testFraction ?? 0.1,
+		shardMb: o.shardMb ?? 16,
+		size: o.size ?? 256,
+		quality: o.quality ?? 90,
+		limitPerClass: o.limitPerClass ?? null,
+		jobs: o.jobs ?? os.availableParallelism()
+	};
+	const fail = (name: string, rule: string, value: unknown) => {
+		throw new Error(`Expected ${name} to be ${rule}, got ${String(value)}`);
+	};
+	if (!Number.isInteger(r.seed)) fail('seed', 'an integer', r.seed);
+	if (!(r.valFraction >= 0 && r.valFraction < 1)) fail('valFraction', 'in [0, 1)', r.valFraction);
+	if (!(r.testFraction >= 0 && r.testFraction < 1))
+		fail('testFraction', 'in [0, 1)', r.testFraction);
+	if (r.valFraction + r.testFraction >= 1)
+		fail('valFraction + testFraction', 'below 1', r.valFraction + r.testFraction);
+	if (!(r.shardMb > 0 && Number.isFinite(r.shardMb)))
+		fail('shardMb', 'a positive number', r.shardMb);
+	if (!Number.isInteger(r.size) || r.size < 8 || r.size > 4096)
+		fail('size', 'an integer in [8, 4096]', r.size);
+	if (!Number.isInteger(r.quality) || r.quality < 1 || r.quality > 100)
+		fail('quality', 'an integer in [1, 100]', r.quality);
+	if (r.limitPerClass !== null && !(Number.isInteger(r.limitPerClass) && r.limitPerClass > 0)) {
+		fail('limitPerClass', 'a positive integer', r.limitPerClass);
+	}
+	if (!Number.isInteger(r.jobs) || r.jobs < 1) fail('jobs', 'a positive integer', r.jobs);
+	return r;
+}
+
+const toPosix = (p: string) => p.split(path.sep).join('/');
+const isImageName = (name: string) => IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
+
+/**
+ * Finds class folders at any depth: a folder whose direct children include images is a class, named
+ * by its base name (`color/<Class>/…` and `train/<Class>/…` both work; folders sharing a name, as in
+ * `train/X` + `val/X`, are merged). Sorted by name in code-unit order.
+ */
+export async function findClassFolders(
+	src: string
+): Promise<{ classes: ClassFolder[]; skipped: SkippedFile[] }> {
+	const root = path.resolve(src);
+	const info = await stat(root).catch(() => null);
+	if (!info?.isDirectory()) throw new Error(`Source folder not found: ${src}`);
+	const byName = new Map<string, ClassFolder>();
+	const skipped: SkippedFile[] = [];
+	const visited = new Set<string>(); // real paths, so symlinked folders cannot loop
+	const walk = async (dir: string): Promise<void> => {
+		const real = await realpath(dir).catch(() => dir);
+		if (visited.has(real)) return;
+		visited.add(real);
+		let entries;
+		try {
+			entries = await readdir(dir, { withFileTypes: true });
+		} catch (error) {
+			skipped.push({
+				path: toPosix(path.relative(root, dir)) || '.',
+				reason: `unreadable folder: ${errorCode(error)}`
+			});
+			return;
+		}
+		entries.sort((a, b) => compare(a.name, b.name));
+		const files: string[] = [];
+		const dirs: string[] = [];
+		for (const entry of entries) {
+			if (entry.name.startsWith('.')) continue; // .DS_Store, our own journal, editor files
+			const full = path.join(dir, entry.name);
+			if (entry.isSymbolicLink()) {
+				// A dangling link is kept as a file so it is reported (unreadable) rather than ignored.
+				const target = await stat(full).catch(() => null);
+				if (target?.isDirectory()) dirs.push(full);
+				else files.push(full);
+			} else if (entry.isDirectory()) dirs.push(full);
+			else if (entry.isFile()) files.push(full);
+		}
+		const images = files.filter((f) => isImageName(f));
+		if (images.length > 0) {
+			const name = path.basename(dir);
+			let folder = byName.get(name);
+			if (!folder) {
+				folder = { name, images: [], others: [] };
+				byName.set(name, folder);
+			}
+			folder.images.push(...images.map((f) => toPosix(path.relative(root, f))));
+			folder.others.push(
+				...files.filter((f) => !isImageName(f)).map((f) => toPosix(path.relative(root, f)))
+			);
+		}
+		for (const d of dirs) await walk(d);
+	};
+	await walk(root);
+	const classes = [...byName.values()].sort((a, b) => compare(a.name, b.name));
+	for (const c of classes) {
+		c.images.sort(compare);
+		c.others.sort(compare);
+	}
+	return { classes, skipped };
+}
+
+function errorCode(error: unknown): string {
+	const code = (error as { code?: unknown }).code;
+	return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Re-encodes one image: EXIF orientation applied, alpha flattened on white, any colour space or bit
+ * depth to 8-bit sRGB RGB, shorter side down to `size` (never up), baseline JPEG with fixed options
+ * so the bytes depend only on the input.
+ */
+export async function convertImage(
+	bytes: Uint8Array,
+	size: number,
+	quality: number
+): Promise<{ jpeg: Uint8Array; width: number; height: number }> {
+	const { data, info } = await sharp(bytes, {
+		limitInputPixels: MAX_INPUT_PIXELS,
+		failOn: 'warning'
+	})
+		.rotate()
+		.flatten({ background: '#ffffff' })
+		.toColourspace('srgb')
+		.resize({ width: size, height: size, fit: 'outside', withoutEnlargement: true })
+		.jpeg({
+			quality,
+			chromaSubsampling: '4:2:0',
+			progressive: false,
+			optimiseCoding: true,
+			mozjpeg: false
+		})
+		.toBuffer({ resolveWithObject: true });
+	if (info.channels !== 3)
+		throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
+	return {
+		jpeg: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+		width: info.width,
+		height: info.height
+	};
+}
+
+function decodeReason(error: unknown): string {
+	const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+	if (/pixel limit/i.test(message))
+		return `image too large (over ${MAX_INPUT_PIXELS / 1e6} megapixels): ${message}`;
+	if (/unsupported image format/i.test(message)) return `not a supported image: ${message}`;
+	return `cannot decode: ${message}`;
+}
+
+async function readJournal(out: string): Promise<Journal | null> {
+	try {
+		const json = JSON.parse(await readFile(path.join(out, JOURNAL_FILE), 'utf8')) as Journal;
+		return typeof json.fingerprint === 'string' && Array.isArray(json.shards) ? json : null;
+	} catch {
+		return null;
+	}
+}
+
+async function fileSha256(file: string): Promise<string | null> {
+	try {
+		return createHash('sha256')
+			.update(await readFile(file))
+			.digest('hex');
+	} catch {
+		return null;
+	}
+}
+
+/** Removes our own outputs (shards, temp files, manifest, skipped list) except `keep`. */
+async function removeOutputs(out: string, keep: ReadonlySet<string> = new Set()): Promise<void> {
+	for (const name of await readdir(out)) {
+		if (keep.has(name)) continue;
+		if (
+			SHARD_NAME.test(name) ||
+			name === `${MANIFEST_FILE}.tmp` ||
+			name === `${SKIPPED_FILE}.tmp`
+		) {
+			await rm(path.join(out, name), { force: true });
+		}
+	}
+}
+
+/** Prepares (or resumes, or confirms up to date) a dataset in `options.out`. */
+export async function prepareDataset(options: PrepareDataOptions): Promise<PrepareDataResult> {
+	const opts = resolveOptions(options);
+	const out = path.resolve(options.out);
+	const src = path.resolve(options.src);
+	// Parallelism comes from decoding several images at once; one libvips thread per image avoids
+	// oversubscribing the cores. No operation cache: every input is seen once.
+	sharp.concurrency(1);
+	sharp.cache(false);
+	const limit = pLimit(opts.jobs);
+
+	// 1. Find the files and hash them (the hash feeds duplicate grouping and the fingerprint).
+	const found = await findClassFolders(src);
+	const skipped: SkippedFile[] = [...found.skipped];
+	const classFolders = found.classes;
+	if (classFolders.length === 0)
+		throw new Error(`No class folders with images found under ${options.src}`);
+	const candidates: { source: string; classIndex: number }[] = [];
+	classFolders.forEach((c, classIndex) => {
+		const images = opts.limitPerClass === null ? c.images : c.images.slice(0, opts.limitPerClass);
+		for (const source of images) candidates.push({ source, classIndex });
+		for (const other of c.others)
+			skipped.push({
+				path: other,
+				reason: `not an image file (${path.extname(other) || 'no extension'})`
+			});
+	});
+	let scanned = 0;
+	const hashed = await Promise.all(
+		candidates.map((c) =>
+			limit(async () => {
+				const result = await hashCandidate(path.join(src, c.source));
+				options.onProgress?.({ phase: 'scan', done: ++scanned, total: candidates.length });
+				return { ...c, ...result };
+			})
+		)
+	);
+	const usable: { source: string; classIndex: number; sha256: string }[] = [];
+	for (const h of hashed) {
+		if ('reason' in h) skipped.push({ path: h.source, reason: h.reason });
+		else usable.push({ source: h.source, classIndex: h.classIndex, sha256: h.sha256 });
+	}
+	const classes = classesFromFolders(classFolders.map((c) => c.name));
+	const fingerprint = createHash('sha256')
+		.update(
+			JSON.stringify({
+				format: DATASET_FORMAT,
+				formatVersion: DATASET_FORMAT_VERSION,
+				options: { ...opts, jobs: undefined },
+				classes: classes.map((c) => c.folder),
+				files: usable.map((u) => [u.source, u.classIndex, u.sha256])
+			})
+		)
+		.digest('hex');
+
+	await mkdir(out, { recursive: true });
+
+	// 2. Already done? A complete dataset with the same fingerprint and intact shards is kept.
+	const existing = await readManifestIfAny(out);
+	if (
+		existing &&
+		existing.fingerprint === fingerprint &&
+		(await shardsIntact(out, existing.shards))
+	) {
+		const previous = await readFile(path.join(out, SKIPPED_FILE), 'utf8')
+			.then((t) => JSON.parse(t) as SkippedFile[])
+			.catch(() => null);
+		if (previous) {
+			return {
+				manifest: existing,
+				skipped: previous,
+				resumedShards: existing.shards.length,
+				encoded: 0,
+				upToDate: true
+			};
+		}
+	}
+
+	// 3. Split, then fix the processing order: per split, a seeded shuffle (so each shard mixes
+	// classes); the position in that order is the sample key.
+	const assignment = splitDataset(
+		usable.map((u) => ({
+			id: u.source,
+			classIndex: u.classIndex,
+			leaf: leafGroupId(u.source),
+			sha256: u.sha256
+		})),
+		{ seed: opts.seed, valFraction: opts.valFraction, testFraction: opts.testFraction }
+	);
+	const work: WorkItem[] = [];
+	for (const split of SPLITS) {
+		const inSplit = usable.filter((u) => assignment.get(u.source)!.split === split);
+		const order = seededShuffle(inSplit, mulberry32(hashString(`order:${split}`, opts.seed)));
+		order.forEach((u, pos) =>
+			work.push({
+				source: u.source,
+				classIndex: u.classIndex,
+				className: classes[u.classIndex]!.folder,
+				split,
+				group: assignment.get(u.source)!.group,
+				key: `${split}-${String(pos).padStart(6, '0')}`
+			})
+		);
+	}
+
+	// 4. Resume: keep the journal's leading shards whose bytes still match.
+	await rm(path.join(out, MANIFEST_FILE), { force: true }); // written last; absent = incomplete
+	const kept: JournalShard[] = [];
+	const journal = await readJournal(out);
+	if (journal && journal.fingerprint === fingerprint) {
+		for (const shard of journal.shards) {
+			if ((await fileSha256(path.join(out, shard.file))) !== shard.sha256) break;
+			kept.push(shard);
+		}
+	}
+	await removeOutputs(out, new Set(kept.map((s) => s.file)));
+	const saveJournal = () =>
+		writeFileAtomic(path.join(out, JOURNAL_FILE), JSON.stringify({ fingerprint, shards: kept }));
+	await saveJournal();
+
+	// 5. Encode in parallel, write in order: a sliding window of started conversions, consumed
+	// strictly in work order, so shard contents never depend on which image finished first.
+	const startIndex = kept.at(-1)?.endIndex ?? 0;
+	const shardLimit = Math.floor(opts.shardMb * 1024 * 1024);
+	const shardNumbers: Record<Split, number> = { train: 0, val: 0, test: 0 };
+	for (const s of kept) shardNumbers[s.split]++;
+	const window = Math.max(4, opts.jobs * 4);
+	const pending = new Map<number, Promise<ShardSample | SkippedFile>>();
+	const start = (i: number) => {
+		const item = work[i];
+		if (item && !pending.has(i))
+			pending.set(
+				i,
+				limit(() => encodeItem(src, item, opts))
+			);
+	};
+	let buffer: ShardSample[] = [];
+	let bufferBytes = TAR_END_BYTES;
+	let bufferSkipped: SkippedFile[] = [];
+	let encoded = 0;
+	let written = 0;
+	let stopped = false;
+	const flush = async (endIndex: number) => {
+		if (buffer.length === 0) return;
+		const split = buffer[0]!.meta.split;
+		const file = `${split}-${String(shardNumbers[split]++).padStart(5, '0')}.tar`;
+		const shard = await writeShardFile(out, file, buffer);
+		const perClass = new Map<number, number>();
+		for (const s of buffer) perClass.set(s.cls, (perClass.get(s.cls) ?? 0) + 1);
+		kept.push({
+			...shard,
+			split,
+			samples: buffer.length,
+			endIndex,
+			perClass: [...perClass.entries()].sort((a, b) => a[0] - b[0]),
+			skipped: bufferSkipped
+		});
+		await saveJournal();
+		buffer = [];
+		bufferBytes = TAR_END_BYTES;
+		bufferSkipped = [];
+		written++;
+		if (options.stopAfterShards !== undefined && written >= options.stopAfterShards) stopped = true;
+	};
+	try {
+		for (let i = startIndex; i < work.length && !stopped; i++) {
+			for (let j = i; j < Math.min(work.length, i + window); j++) start(j);
+			const result = await pending.get(i)!;
+			pending.delete(i);
+			options.onProgress?.({ phase: 'encode', done: i + 1, total: work.length });
+			if ('reason' in result) {
+				bufferSkipped.push(result);
+				continue;
+			}
+			encoded++;
+			const bytes = sampleTarBytes(result);
+			const full = bufferBytes + bytes > shardLimit;
+			if (buffer.length > 0 && (buffer[0]!.meta.split !== result.meta.split || full))
+				await flush(i);
+			if (stopped) break;
+			buffer.push(result);
+			bufferBytes += bytes;
+		}
+		if (!stopped) await flush(work.length);
+	} finally {
+		// Let started conversions settle (they never reject) before returning or rethrowing.
+		await Promise.all(pending.values());
+	}
+
+	const allSkipped = [...skipped, ...kept.flatMap((s) => s.skipped), ...bufferSkipped].sort(
+		(a, b) => compare(a.path, b.path)
+	);
+	if (stopped)
+		return {
+			manifest: null,
+			skipped: allSkipped,
+			resumedShards: kept.length - written,
+			encoded,
+			upToDate: false
+		};
+
+	// 6. Summaries, then the manifest last: its presence marks a complete dataset.
+	const perClass = classes.map((c) => ({ index: c.index, train: 0, val: 0, test: 0 }));
+	for (const s of kept) for (const [cls, n] of s.perClass) perClass[cls]![s.split] += n;
+	const splits = { train: 0, val: 0, test: 0 };
+	for (const s of kept) splits[s.split] += s.samples;
+	const total = splits.train + splits.val + splits.test;
+	await writeFileAtomic(
+		path.join(out, SKIPPED_FILE),
+		`${JSON.stringify(allSkipped, null, '\t')}\n`
+	);
+	if (total === 0) {
+		throw new Error(
+			`None of the ${candidates.length + found.classes.reduce((n, c) => n + c.others.length, 0)} files under ${options.src} could be used (reasons in ${path.join(options.out, SKIPPED_FILE)})`
+		);
+	}
+	const manifest = parseManifest({
+		format: DATASET_FORMAT,
+		formatVersion: DATASET_FORMAT_VERSION,
+		fingerprint,
+		preprocessing: {
+			size: opts.size,
+			quality: opts.quality,
+			resize: 'shorter-side-no-enlarge',
+			colorSpace: 'srgb-8bit-rgb',
+			seed: opts.seed,
+			valFraction: opts.valFraction,
+			testFraction: opts.testFraction,
+			limitPerClass: opts.limitPerClass
+		},
+		classes,
+		counts: { total, skipped: allSkipped.length, splits, perClass },
+		shards: kept.map(({ file, split, samples, sha256, bytes }) => ({
+			file,
+			split,
+			samples,
+			sha256,
+			bytes
+		}))
+	});
+	await writeFileAtomic(path.join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, '\t')}\n`);
+	await rm(path.join(out, JOURNAL_FILE), { force: true });
+	return {
+		manifest,
+		skipped: allSkipped,
+		resumedShards: kept.length - written,
+		encoded,
+		upToDate: false
+	};
+}
+
+async function hashCandidate(file: string): Promise<{ sha256: string } | { reason: string }> {
+	try {
+		const info = await lstat(file).then((l) => (l.isSymbolicLink() ? stat(file) : l));
+		if (info.size === 0) return { reason: 'empty file' };
+		if (info.size > MAX_FILE_BYTES) return { reason: `file too large (${info.size} bytes)` };
+		const bytes = await readFile(file);
+		return { sha256: createHash('sha256').update(bytes).digest('hex') };
+	} catch (error) {
+		return { reason: `unreadable: ${errorCode(error)}` };
+	}
+}
+
+async function encodeItem(
+	src: string,
+	item: WorkItem,
+	opts: ResolvedOptions
+): Promise<ShardSample | SkippedFile> {
+	let bytes: Buffer;
+	try {
+		bytes = await readFile(path.join(src, item.source));
+	} catch (error) {
+		return { path: item.source, reason: `unreadable: ${errorCode(error)}` };
+	}
+	try {
+		const { jpeg, width, height } = await convertImage(bytes, opts.size, opts.quality);
+		return {
+			key: item.key,
+			jpeg,
+			cls: item.classIndex,
+			meta: {
+				className: item.className,
+				split: item.split,
+				group: item.group,
+				source: item.source,
+				width,
+				height
+			}
+		};
+	} catch (error) {
+		return { path: item.source, reason: decodeReason(error) };
+	}
+}
+
+async function readManifestIfAny(out: string): Promise<DatasetManifest | null> {
+	try {
+		return parseManifest(JSON.parse(await readFile(path.join(out, MANIFEST_FILE), 'utf8')));
+	} catch {
+		return null;
+	}
+}
+
+async function shardsIntact(out: string, shards: readonly ShardInfo[]): Promise<boolean> {
+	for (const s of shards) if ((await fileSha256(path.join(out, s.file))) !== s.sha256) return false;
+	return true;
+}

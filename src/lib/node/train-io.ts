@@ -1,0 +1,223 @@
+/**
+ * Node-side IO for training and evaluation: file-backed checkpoint store, JSON Lines run log,
+ * model-directory IO, a feature cache, and image sources over a prepared dataset (shards) or a
+ * plain folder with one sub-folder per class. The engine itself (src/lib/ml) stays pure.
+ */
+import { createHash } from 'node:crypto';
+import {
+	appendFile,
+	mkdir,
+	readdir,
+	readFile,
+	rename,
+	rm,
+	stat,
+	writeFile
+} from 'node:fs/promises';
+import path from 'node:path';
+import type { Split } from '../data/manifest';
+import { parseCheckpointMeta, type Checkpoint, type CheckpointStore } from '../ml/checkpoint';
+import type { ModelDirIO } from '../ml/classifier-dir';
+import type { ImageSource } from '../ml/features';
+import { imagesToBatch } from '../ml/preprocess';
+import type { RunLogSink } from '../ml/run-log';
+import type { TrainArrays } from '../ml/train';
+import { loadDataset } from './dataset';
+import { decodeImageFile } from './images';
+
+async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
+	await mkdir(path.dirname(file), { recursive: true });
+	const tmp = `${file}.tmp-${process.pid}`;
+	await writeFile(tmp, data);
+	await rename(tmp, file);
+}
+
+async function exists(file: string): Promise<boolean> {
+	return stat(file).then(
+		() => true,
+		() => false
+	);
+}
+
+/**
+ * Checkpoint as `dir/checkpoint.json` ({ blob, meta }) + `dir/checkpoint-<epoch>.bin`. The blob is
+ * written first and the header replaced atomically after, so the header on disk always names a
+ * complete blob even if the process dies mid-save; the previous blob is removed last.
+ */
+export function fileCheckpointStore(dir: string): CheckpointStore {
+	const header = path.join(dir, 'checkpoint.json');
+	const readHeader = async () =>
+		(await exists(header))
+			? (JSON.parse(await readFile(header, 'utf8')) as { blob: string; meta: unknown })
+			: null;
+	return {
+		async load() {
+			const h = await readHeader();
+			if (!h) return null;
+			const meta = parseCheckpointMeta(h.meta);
+			return { meta, data: new Uint8Array(await readFile(path.join(dir, path.basename(h.blob)))) };
+		},
+		async save(checkpoint: Checkpoint) {
+			const previous = await readHeader().catch(() => null);
+			const blob = `checkpoint-${checkpoint.meta.epoch}.bin`;
+			await writeAtomic(path.join(dir, blob), checkpoint.data);
+			await writeAtomic(header, JSON.stringify({ blob, meta: checkpoint.meta }));
+			if (previous && previous.blob !== blob)
+				await rm(path.join(dir, path.basename(previous.blob)), { force: true });
+		},
+		async clear() {
+			const h = await readHeader().catch(() => null);
+			await rm(header, { force: true });
+			if (h) await rm(path.join(dir, path.basename(h.blob)), { force: true });
+		}
+	};
+}
+
+/** Appends one JSON object per line to `file`. */
+export function jsonlRunLog(file: string): RunLogSink {
+	let ready: Promise<unknown> | null = null;
+	return {
+		async write(record) {
+			ready ??= mkdir(path.dirname(file), { recursive: true });
+			await ready;
+			await appendFile(file, `${JSON.stringify(record)}\n`);
+		}
+	};
+}
+
+/** A model directory on disk. */
+export function fsModelDirIO(dir: string): ModelDirIO {
+	return {
+		readText: (name) => readFile(path.join(dir, name), 'utf8'),
+		readBytes: async (name) => new Uint8Array(await readFile(path.join(dir, name))),
+		writeText: (name, text) => writeAtomic(path.join(dir, name), text),
+		writeBytes: (name, bytes) => writeAtomic(path.join(dir, name), bytes)
+	};
+}
+
+/** sha256 (hex) of a file, e.g. a backbone directory's manifest.json. */
+export async function fileSha256(file: string): Promise<string> {
+	return createHash('sha256')
+		.update(await readFile(file))
+		.digest('hex');
+}
+
+interface LabelledBytes {
+	bytes: () => Promise<Uint8Array>;
+	label: number;
+}
+
+function sourceOf(items: LabelledBytes[], size: number): ImageSource {
+	return {
+		size: items.length,
+		async *batches(batchSize: number) {
+			for (let from = 0; from < items.length; from += batchSize) {
+				const chunk = items.slice(from, from + batchSize);
+				const raws = await Promise.all(chunk.map(async (it) => decodeImageFile(await it.bytes())));
+				yield {
+					images: imagesToBatch(raws, size),
+					labels: Int32Array.from(chunk, (it) => it.label)
+				};
+			}
+		}
+	};
+}
+
+export interface LabelledImages {
+	classes: string[];
+	/** One source per split present. */
+	splits: Partial<Record<Split, ImageSource & { keys: string[] }>>;
+	/** Identifies the data for the feature cache. */
+	fingerprint: string;
+}
+
+/** Image sources over a prepared dataset (manifest.json + shards), all splits. */
+export async function datasetImages(dir: string, size = 224): Promise<LabelledImages> {
+	const dataset = await loadDataset(dir);
+	const splits: LabelledImages['splits'] = {};
+	for (const split of ['train', 'val', 'test'] as const) {
+		const items: LabelledBytes[] = [];
+		const keys: string[] = [];
+		for await (const s of dataset.samples(split)) {
+			items.push({ bytes: () => Promise.resolve(s.jpeg), label: s.cls });
+			keys.push(s.key);
+		}
+		if (items.length) splits[split] = { ...sourceOf(items, size), keys };
+	}
+	return {
+		classes: dataset.classes.map((c) => c.folder),
+		splits,
+		fingerprint: dataset.manifest.fingerprint
+	};
+}
+
+const IMAGE_FILE = /\.(jpe?g|png|webp)$/i;
+
+/** Image sources over a folder with one sub-folder per class (all images as the `test` split). */
+export async function folderImages(
+	dir: string,
+	size = 224,
+	classes?: readonly string[]
+): Promise<LabelledImages> {
+	const folders = (await readdir(dir, { withFileTypes: true }))
+		.filter((d) => d.isDirectory())
+		.map((d) => d.name)
+		.sort();
+	if (folders.length === 0) throw new Error(`No class sub-folders in ${dir}`);
+	const names = classes ? [...classes] : folders;
+	const items: LabelledBytes[] = [];
+	const keys: string[] = [];
+	for (const folder of folders) {
+		const label = names.indexOf(folder);
+		if (label < 0)
+			throw new Error(`Folder "${folder}" in ${dir} is not one of the model's classes`);
+		for (const file of (await readdir(path.join(dir, folder)))
+			.filter((f) => IMAGE_FILE.test(f))
+			.sort()) {
+			const full = path.join(dir, folder, file);
+			items.push({ bytes: async () => new Uint8Array(await readFile(full)), label });
+			keys.push(`${folder}/${file}`);
+		}
+	}
+	const fingerprint = createHash('sha256').update(keys.join('\n')).digest('hex');
+	return { classes: names, splits: { test: { ...sourceOf(items, size), keys } }, fingerprint };
+}
+
+/** Cached TrainArrays in `dir/<key>.{json,bin}`; `compute` runs on a miss. */
+export async function cachedArrays(
+	dir: string,
+	key: string,
+	compute: () => Promise<TrainArrays>
+): Promise<TrainArrays> {
+	const name = createHash('sha256').update(key).digest('hex').slice(0, 16);
+	const head = path.join(dir, `${name}.json`);
+	const bin = path.join(dir, `${name}.bin`);
+	if ((await exists(head)) && (await exists(bin))) {
+		const meta = JSON.parse(await readFile(head, 'utf8')) as {
+			rowShape: number[];
+			rows: number;
+			key: string;
+		};
+		if (meta.key === key) {
+			const buf = await readFile(bin);
+			const bytes = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
+			const rowSize = meta.rowShape.reduce((a, b) => a * b, 1);
+			const x = new Float32Array(bytes, 0, meta.rows * rowSize);
+			const labels = new Int32Array(bytes, meta.rows * rowSize * 4, meta.rows);
+			return { x, rowShape: meta.rowShape, labels };
+		}
+	}
+	const arrays = await compute();
+	const out = new Uint8Array(arrays.x.byteLength + arrays.labels.byteLength);
+	out.set(new Uint8Array(arrays.x.buffer, arrays.x.byteOffset, arrays.x.byteLength));
+	out.set(
+		new Uint8Array(arrays.labels.buffer, arrays.labels.byteOffset, arrays.labels.byteLength),
+		arrays.x.byteLength
+	);
+	await writeAtomic(bin, out);
+	await writeAtomic(
+		head,
+		JSON.stringify({ key, rowShape: arrays.rowShape, rows: arrays.labels.length })
+	);
+	return arrays;
+}

@@ -1,0 +1,288 @@
+/**
+ * Node orchestration behind `leaflens train` and `leaflens evaluate`: loads the backbone directory
+ * and the data, caches features on the fast inference backend, runs the pure engine
+ * (src/lib/ml/pipeline.ts) and writes the classifier directory, checkpoints and the run log.
+ */
+import { mkdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type * as TF from '@tensorflow/tfjs';
+import { noveltyScores } from '../ml/abstain';
+import {
+	applyTailWeights,
+	loadClassifier,
+	saveClassifier,
+	type ClassifierModel,
+	headLogits
+} from '../ml/classifier-dir';
+import type { TrainConfig } from '../ml/config';
+import { extractArrays, type ImageSource } from '../ml/features';
+import {
+	architectureOf,
+	createFeatureExtractor,
+	splitAtBlock,
+	unitNames,
+	type FeatureTap
+} from '../ml/mobilenet-v3';
+import { layersTail, reportFor, trainClassifier, type EvaluationReport } from '../ml/pipeline';
+import type { EpochRecord } from '../ml/train';
+import { loadModelDirFromFs } from './model-dir-fs';
+import { useBackend } from '../ml/backends';
+import {
+	cachedArrays,
+	datasetImages,
+	fileCheckpointStore,
+	fileSha256,
+	folderImages,
+	fsModelDirIO,
+	jsonlRunLog,
+	type LabelledImages
+} from './train-io';
+
+export interface LoadedBackbone {
+	model: TF.LayersModel;
+	architecture: string;
+	sha256: string;
+	dir: string;
+	inputSize: number;
+}
+
+export async function loadBackbone(dir: string): Promise<LoadedBackbone> {
+	const loaded = await loadModelDirFromFs(dir);
+	return {
+		model: loaded.model,
+		architecture: loaded.manifest.architecture,
+		sha256: await fileSha256(path.join(dir, 'manifest.json')),
+		dir,
+		inputSize: loaded.manifest.inputSize
+	};
+}
+
+async function isDataset(dir: string): Promise<boolean> {
+	return stat(path.join(dir, 'manifest.json')).then(
+		() => true,
+		() => false
+	);
+}
+
+/** A prepared dataset (manifest.json + shards) or a folder with class sub-folders. */
+export async function openImages(
+	dir: string,
+	size: number,
+	classes?: readonly string[]
+): Promise<LabelledImages> {
+	return (await isDataset(dir)) ? datasetImages(dir, size) : folderImages(dir, size, classes);
+}
+
+/**
+ * The unit index where finetuning starts: the tail is the last `trainableBlocks` units up to the
+ * tap (Conv_1 for pooled, Conv_2 for prelogits); everything before it is frozen and cached.
+ */
+function cutIndex(model: TF.LayersModel, tap: FeatureTap, trainableBlocks: number): number {
+	const units = unitNames(architectureOf(model));
+	const end = units.indexOf(tap === 'pooled' ? 'Conv_1' : 'Conv_2') + 1;
+	const index = end - trainableBlocks;
+	if (index < 1)
+		throw new Error(`Expected finetune.trainableBlocks in [1, ${end - 1}], got ${trainableBlocks}`);
+	return index;
+}
+
+export interface TrainRunOptions {
+	data: string;
+	out: string;
+	config: TrainConfig;
+	backbone: string;
+	/** Backend for feature extraction (wasm is fastest on CPUs). Finetune trains on cpu. */
+	backend: 'wasm' | 'cpu';
+	/** Feature cache folder (default <out>/cache); a sweep shares one across its runs. */
+	cacheDir?: string;
+	signal?: AbortSignal;
+	onStage?(stage: string): void;
+	onFeatures?(done: number, total: number, split: string): void;
+	onEpoch?(record: EpochRecord, totalEpochs: number): void;
+	onResume?(epoch: number): void;
+}
+
+export interface TrainRunResult {
+	model: ClassifierModel;
+	val: EvaluationReport;
+	test: EvaluationReport | null;
+	seconds: number;
+	featureSeconds: number;
+}
+
+/** The whole `leaflens train`. */
+export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<TrainRunResult> {
+	const started = performance.now();
+	const { config } = o;
+	await mkdir(o.out, { recursive: true });
+	o.onStage?.('loading backbone');
+	const backbone = await loadBackbone(o.backbone);
+	o.onStage?.('reading data');
+	const images = await openImages(o.data, backbone.inputSize);
+	const train = images.splits.train;
+	const val = images.splits.val;
+	if (!train || !val)
+		throw new Error(`${o.data} needs train and val splits (run leaflens prepare-data)`);
+	const tap = config.backbone.tap;
+	let net: (x: TF.Tensor4D) => TF.Tensor;
+	let tail: ReturnType<typeof layersTail> | undefined;
+	let cut = 'none';
+	if (config.mode === 'finetune') {
+		const index = cutIndex(backbone.model, tap, config.finetune.trainableBlocks);
+		const split = splitAtBlock(backbone.model, index, { until: tap });
+		net = (x) => split.frozen.predict(x) as TF.Tensor;
+		tail = layersTail(split.tail, split.cutUnit);
+		cut = split.cutUnit;
+	} else {
+		const extractor = createFeatureExtractor(backbone.model, tap);
+		net = (x) => extractor.predict(x) as TF.Tensor;
+	}
+	const cacheDir = o.cacheDir ?? path.join(o.out, 'cache');
+	const keyOf = (split: string, views: number) =>
+		JSON.stringify({
+			data: images.fingerprint,
+			backbone: backbone.sha256,
+			mode: config.mode,
+			tap,
+			cut,
+			split,
+			views,
+			augment: views ? config.augment : null,
+			seed: config.seed
+		});
+	const featureStart = performance.now();
+	const extract = (source: ImageSource, split: string, views: number) =>
+		cachedArrays(cacheDir, keyOf(split, views), () =>
+			extractArrays(tf, net, source, {
+				views,
+				augment: config.augment,
+				seed: config.seed,
+				batchSize: 32,
+				signal: o.signal,
+				onProgress: (done, total) => o.onFeatures?.(done, total, split)
+			})
+		);
+	o.onStage?.('features');
+	const trainArrays = await extract(train, 'train', config.augmentViews);
+	const valArrays = await extract(val, 'val', 0);
+	const testArrays = images.splits.test ? await extract(images.splits.test, 'test', 0) : null;
+	const featureSeconds = (performance.now() - featureStart) / 1000;
+	// wasm has no convolution gradients: the tail trains on cpu (the cached activations move along).
+	if (tail && tf.getBackend() === 'wasm') await useBackend(tf, 'cpu');
+	o.onStage?.('training');
+	const result = await trainClassifier(tf, {
+		train: trainArrays,
+		val: valArrays,
+		labels: images.classes,
+		config,
+		backbone: {
+			architecture: backbone.architecture,
+			manifestSha256: backbone.sha256,
+			path: path.resolve(o.backbone)
+		},
+		tail,
+		store: fileCheckpointStore(path.join(o.out, 'checkpoint')),
+		log: jsonlRunLog(path.join(o.out, 'run.jsonl')),
+		signal: o.signal,
+		onEpoch: (r, info) => o.onEpoch?.(r, info.totalEpochs),
+		onResume: ({ epoch }) => o.onResume?.(epoch)
+	});
+	let test: EvaluationReport | null = null;
+	if (testArrays) {
+		test = await evaluateArrays(tf, result.model, testArrays, tail);
+		result.model.manifest.metrics.test = {
+			...test,
+			metrics: { ...test.metrics, confusion: test.metrics.confusion }
+		};
+	}
+	result.model.manifest.metrics.featureSeconds = featureSeconds;
+	await saveClassifier(fsModelDirIO(o.out), result.model);
+	await jsonlRunLog(path.join(o.out, 'run.jsonl')).write({
+		type: 'saved',
+		time: new Date().toISOString(),
+		test: test && {
+			accuracy: test.metrics.accuracy,
+			ece: test.metrics.ece,
+			abstention: test.abstention
+		}
+	});
+	// The run is complete: a later `train` into this folder starts afresh.
+	await rm(path.join(o.out, 'checkpoint'), { recursive: true, force: true });
+	backbone.model.dispose();
+	return {
+		model: result.model,
+		val: result.val,
+		test,
+		seconds: (performance.now() - started) / 1000,
+		featureSeconds
+	};
+}
+
+/** Metrics of `model` on cached rows (features, or cut activations for a finetuned tail). */
+export async function evaluateArrays(
+	tf: typeof TF,
+	model: ClassifierModel,
+	rows: { x: Float32Array; rowShape: number[]; labels: Int32Array },
+	tail?: { apply(x: TF.Tensor, training: boolean): TF.Tensor2D }
+): Promise<EvaluationReport> {
+	const batch = 128;
+	const n = rows.labels.length;
+	const size = rows.rowShape.reduce((a, b) => a * b, 1);
+	const c = model.manifest.labels.length;
+	const logits = new Float32Array(n * c);
+	const feats = new Float32Array(n * model.novelty.dim);
+	for (let from = 0; from < n; from += batch) {
+		const to = Math.min(n, from + batch);
+		const x = tf.tensor(rows.x.subarray(from * size, to * size), [to - from, ...rows.rowShape]);
+		const f = tf.tidy(() =>
+			tail ? tail.apply(x, false) : (x.reshape([to - from, size]) as TF.Tensor2D)
+		);
+		const l = headLogits(tf, model, f);
+		feats.set((await f.data()) as Float32Array, from * model.novelty.dim);
+		logits.set((await l.data()) as Float32Array, from * c);
+		tf.dispose([x, f, l]);
+	}
+	return reportFor(model, logits, await noveltyScores(tf, model.novelty, feats), rows.labels);
+}
+
+/** The whole `leaflens evaluate`: a classifier dir on a dataset split or an image folder. */
+export async function runEvaluation(
+	tf: typeof TF,
+	o: {
+		model: string;
+		data: string;
+		split: 'train' | 'val' | 'test';
+		backbone?: string;
+		onProgress?(done: number, total: number): void;
+	}
+): Promise<{ report: EvaluationReport; count: number; model: ClassifierModel }> {
+	const model = await loadClassifier(fsModelDirIO(o.model));
+	const backboneDir = o.backbone ?? model.manifest.backbone.path;
+	if (!backboneDir)
+		throw new Error('The model does not say where its backbone is; pass --backbone <dir>');
+	const backbone = await loadBackbone(backboneDir);
+	try {
+		if (backbone.sha256 !== model.manifest.backbone.manifestSha256) {
+			throw new Error(
+				`The backbone at ${backboneDir} is not the one this model was trained on (manifest sha256 differs)`
+			);
+		}
+		applyTailWeights(tf, backbone.model, model);
+		const extractor = createFeatureExtractor(backbone.model, model.manifest.backbone.tap);
+		const images = await openImages(o.data, backbone.inputSize, model.manifest.labels);
+		const source = images.splits[o.split];
+		if (!source) throw new Error(`${o.data} has no ${o.split} split`);
+		if (images.classes.join('\n') !== model.manifest.labels.join('\n')) {
+			throw new Error(
+				`The dataset's classes differ from the model's ${model.manifest.labels.length} labels`
+			);
+		}
+		const rows = await extractArrays(tf, (x) => extractor.predict(x) as TF.Tensor, source, {
+			batchSize: 32,
+			onProgress: o.onProgress
+		});
+		return { report: await evaluateArrays(tf, model, rows), count: rows.labels.length, model };
+	} finally {
+		backbone.model.dispose();
+	}
+}
