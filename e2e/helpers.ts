@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 export const SCREENSHOT_DIR = 'e2e/screenshots';
 
@@ -20,4 +20,30 @@ export function collectPageErrors(page: Page): string[] {
 	const errors: string[] = [];
 	page.on('pageerror', (error) => errors.push(error.message));
 	return errors;
+}
+
+/** Downloads the sample dataset on the Train page and waits until it is stored. */
+export async function downloadSample(page: Page) {
+	await page.goto('/train/');
+	await page.getByRole('button', { name: 'Download' }).click();
+	await expect(page.getByTestId('datasets').locator('li[data-complete="true"]')).toHaveCount(1, {
+		timeout: 120_000
+	});
+}
+
+/** Starts a short training run on a few photos per class: a linear head, no early stop. */
+export async function startShortRun(page: Page, options: { perClass: number; epochs: number }) {
+	await page.getByLabel('Preset').selectOption('quick');
+	await page.getByLabel('Photos per class (empty: all)').fill(String(options.perClass));
+	await page
+		.getByLabel('Advanced settings (one key=value per line)')
+		.fill(`epochs=${options.epochs}\nbatchSize=8\nearlyStopping.patience=0`);
+	await page.getByRole('button', { name: 'Start training' }).click();
+}
+
+/** Makes the worker use `backend` (through Settings, as a user would) and checks it took effect. */
+export async function useBackendInApp(page: Page, backend: string) {
+	await page.goto('/settings/');
+	await page.getByLabel('Engine to use').selectOption(backend);
+	await expect(page.getByTestId('active-backend')).toHaveText(`Engine: ${backend}`);
 }

@@ -7,7 +7,12 @@ import * as Comlink from 'comlink';
 import type {
 	BackendName,
 	BackendStatus,
+	CachedDatasetInfo,
 	DiagnoseResult,
+	DownloadProgress,
+	TrainEvent,
+	TrainRequest,
+	TrainResult,
 	EnvironmentInfo,
 	MlApi,
 	ModelSummary
@@ -123,6 +128,57 @@ export class MlClient {
 		} catch (error) {
 			this.error = error instanceof Error ? error.message : String(error);
 		}
+	}
+
+	/** Runs a cancellable worker call: aborting `signal` cancels the task inside the worker. */
+	async #cancellable<T>(
+		taskId: string,
+		signal: AbortSignal | undefined,
+		call: (api: Comlink.Remote<MlApi>) => Promise<T>
+	): Promise<T> {
+		const api = await this.api();
+		signal?.throwIfAborted();
+		const onAbort = () => void api.cancel(taskId);
+		signal?.addEventListener('abort', onAbort, { once: true });
+		try {
+			return await call(api);
+		} finally {
+			signal?.removeEventListener('abort', onAbort);
+		}
+	}
+
+	async datasets(): Promise<CachedDatasetInfo[]> {
+		return (await this.api()).datasets();
+	}
+
+	downloadDataset(
+		manifestUrl: string,
+		onProgress: (progress: DownloadProgress) => void,
+		signal?: AbortSignal
+	): Promise<CachedDatasetInfo> {
+		const taskId = `download:${manifestUrl}`;
+		return this.#cancellable(taskId, signal, (api) =>
+			api.downloadDataset(manifestUrl, taskId, Comlink.proxy(onProgress))
+		);
+	}
+
+	async deleteDataset(id: string): Promise<void> {
+		await (await this.api()).deleteDataset(id);
+	}
+
+	train(
+		request: TrainRequest,
+		onEvent: (event: TrainEvent) => void,
+		signal?: AbortSignal
+	): Promise<TrainResult> {
+		return this.#cancellable(request.jobId, signal, (api) =>
+			// A plain copy: reactive proxies cannot be posted to a worker (DataCloneError).
+			api.train($state.snapshot(request), Comlink.proxy(onEvent))
+		);
+	}
+
+	async clearTrainJob(jobId: string): Promise<void> {
+		await (await this.api()).clearTrainJob(jobId);
 	}
 
 	/** The worker API, starting the worker if needed. */

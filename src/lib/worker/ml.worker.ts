@@ -11,7 +11,10 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as Comlink from 'comlink';
 import { detectBackends, useBackend, BACKEND_NAMES, type BackendStatus } from '../ml/backends';
+import { createStore, del, get, keys, set } from 'idb-keyval';
+import { ShardStore, type KeyValueStore } from '../data/shard-store';
 import { Diagnoser } from '../ml/diagnose';
+import { clearJob, runTrainJob } from './train-job';
 import { decodeImage } from './decode-image';
 import { loadClassifierFromHttp, type LoadedClassifier } from './model-loader';
 import type { BackendName, EnvironmentInfo, InitOptions, MlApi, ModelSummary } from './protocol';
@@ -25,6 +28,28 @@ setWasmPaths({
 });
 
 let status: BackendStatus | null = null;
+const tasks = new Map<string, AbortController>();
+
+const datasetDb = createStore('leaflens-datasets', 'files');
+const datasetStore: KeyValueStore = {
+	get: (key) => get(key, datasetDb),
+	set: (key, value) => set(key, value, datasetDb),
+	del: (key) => del(key, datasetDb),
+	keys: () => keys(datasetDb)
+};
+const shards = new ShardStore(datasetStore);
+
+/** Runs `work` as a cancellable task named `taskId`. */
+async function task<T>(taskId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+	const controller = new AbortController();
+	tasks.get(taskId)?.abort();
+	tasks.set(taskId, controller);
+	try {
+		return await work(controller.signal);
+	} finally {
+		if (tasks.get(taskId) === controller) tasks.delete(taskId);
+	}
+}
 let active: { loaded: LoadedClassifier; diagnoser: Diagnoser } | null = null;
 
 function summarize(source: string, { classifier }: LoadedClassifier): ModelSummary {
@@ -99,6 +124,16 @@ const api: MlApi = {
 			timings: { decodeMs, ...timings },
 			backend: tf.getBackend() as BackendName
 		};
+	},
+	datasets: () => shards.list(),
+	downloadDataset: (manifestUrl, taskId, onProgress) =>
+		task(taskId, (signal) => shards.download(manifestUrl, { signal, onProgress })),
+	deleteDataset: (id) => shards.delete(id),
+	train: (request, onEvent) =>
+		task(request.jobId, (signal) => runTrainJob(shards, request, onEvent, signal)),
+	clearTrainJob: (jobId) => clearJob(jobId),
+	async cancel(taskId) {
+		tasks.get(taskId)?.abort();
 	}
 };
 

@@ -3,11 +3,56 @@
  * implements `MlApi` and exposes it with Comlink. Errors thrown in the worker arrive as rejected
  * promises carrying an Error again (Comlink serialises them).
  */
+import type { CachedDatasetInfo, DownloadProgress } from '../data/shard-store';
+import type { Split } from '../data/manifest';
 import type { BackendName, BackendStatus } from '../ml/backends';
+import type { EpochRecord } from '../ml/checkpoint';
+import type { PresetName } from '../ml/config';
+import type { RunRecord } from '../ml/run-log';
 import type { Prediction } from '../ml/classifier-dir';
 import type { Heatmap } from '../ml/gradcam';
 
-export type { BackendName, BackendStatus, Heatmap, Prediction };
+export type {
+	BackendName,
+	BackendStatus,
+	CachedDatasetInfo,
+	DownloadProgress,
+	EpochRecord,
+	Heatmap,
+	PresetName,
+	Prediction
+};
+
+/** A training run in the worker. The same request run again resumes it. */
+export interface TrainRequest {
+	/** Stable id: features and checkpoints are kept under it until the job is cleared. */
+	jobId: string;
+	/** A complete dataset in the device's cache. */
+	datasetId: string;
+	preset: PresetName;
+	/** `key=value` config overrides, as on the command line. */
+	overrides: string[];
+	/** Use at most this many photos per class of each split (null: all). */
+	limitPerClass: number | null;
+}
+
+export type TrainEvent =
+	| { type: 'stage'; stage: 'loading' | 'features' | 'training' }
+	| { type: 'features'; split: Split; done: number; total: number }
+	| { type: 'epoch'; record: EpochRecord; totalEpochs: number; resumed: boolean }
+	| { type: 'resumed'; epoch: number; history: EpochRecord[] };
+
+export interface TrainResult {
+	jobId: string;
+	/** The classifier directory's files. */
+	manifest: string;
+	weights: Uint8Array;
+	valAccuracy: number;
+	history: EpochRecord[];
+	seconds: number;
+	backend: string;
+	log: RunRecord[];
+}
 
 /** What the UI needs to know about the active diagnosis model. */
 export interface ModelSummary {
@@ -68,4 +113,23 @@ export interface MlApi {
 	loadModel(classifierUrl: string, backbonesUrl: string): Promise<ModelSummary>;
 	/** Diagnoses one photo with the active model. Rejects with a readable reason for bad files. */
 	diagnose(request: DiagnoseRequest): Promise<DiagnoseResult>;
+
+	/** Datasets in the device's cache (complete or partly downloaded). */
+	datasets(): Promise<CachedDatasetInfo[]>;
+	/**
+	 * Downloads or resumes a dataset (shards verified by sha256, stored in IndexedDB). `taskId`
+	 * names the call for cancel().
+	 */
+	downloadDataset(
+		manifestUrl: string,
+		taskId: string,
+		onProgress: (progress: DownloadProgress) => void
+	): Promise<CachedDatasetInfo>;
+	deleteDataset(id: string): Promise<void>;
+	/** Trains (or resumes) a classifier; progress arrives through `onEvent`. */
+	train(request: TrainRequest, onEvent: (event: TrainEvent) => void): Promise<TrainResult>;
+	/** Forgets a finished or abandoned job's cached features and checkpoint. */
+	clearTrainJob(jobId: string): Promise<void>;
+	/** Aborts a running download or training task; it rejects with an AbortError. */
+	cancel(taskId: string): Promise<void>;
 }

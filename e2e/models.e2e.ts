@@ -1,0 +1,149 @@
+import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import {
+	decodeModelExport,
+	encodeModelExport,
+	readTar,
+	type BackboneFiles
+} from '../src/lib/data/model-store';
+import { sha256Hex } from '../src/lib/data/shard-format';
+import { collectPageErrors, screenshot } from './helpers';
+
+const DEFAULT_DIR = 'static/model-files/plantvillage-default';
+const BACKBONE_DIR = 'static/model-files/mobilenet_v3_small_100_224';
+const BACKBONE_NAMES = ['manifest.json', 'model.json', 'group1-shard1of1.bin', 'labels.txt'];
+
+const read = (file: string) => new Uint8Array(readFileSync(file));
+
+/** How the page writes a percentage in English (one decimal). */
+const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+async function expectNoAxeViolations(page: Page) {
+	const axe = await new AxeBuilder({ page }).analyze();
+	expect(
+		axe.violations.map(
+			(v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
+		)
+	).toEqual([]);
+}
+
+test('imports, renames, activates, exports and deletes a model; rejects bad files', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	const classifier = {
+		'manifest.json': read(path.join(DEFAULT_DIR, 'manifest.json')),
+		'weights.bin': read(path.join(DEFAULT_DIR, 'weights.bin'))
+	};
+	const manifest = JSON.parse(Buffer.from(classifier['manifest.json']).toString('utf8')) as {
+		labels: string[];
+		metrics: { test: { metrics: { accuracy: number; ece: number } } };
+	};
+	const backbone: BackboneFiles = Object.fromEntries(
+		BACKBONE_NAMES.map((n) => [n, read(path.join(BACKBONE_DIR, n))])
+	);
+	const exportBytes = await encodeModelExport('PlantVillage copy', classifier, backbone);
+	const accuracy = percent(manifest.metrics.test.metrics.accuracy);
+
+	await page.goto('/models/');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Models');
+	// The shipped model, with its metrics read from its manifest, in use.
+	const builtIn = page.getByTestId('default-model');
+	await expect(builtIn.getByTestId('accuracy')).toHaveText(accuracy);
+	await expect(builtIn).toContainText('In use');
+	await expect(page.getByTestId('no-models')).toBeVisible();
+	await expectNoAxeViolations(page);
+
+	// Import the file built on the Node side.
+	const input = page.getByTestId('import-input');
+	await input.setInputFiles({
+		name: 'plantvillage-copy.leaflens',
+		mimeType: 'application/x-tar',
+		buffer: Buffer.from(exportBytes)
+	});
+	const saved = page.getByTestId('saved-model');
+	await expect(saved).toHaveCount(1);
+	await expect(page.getByTestId('models-notice')).toHaveText('“PlantVillage copy” was imported.');
+	await expect(saved.getByTestId('model-name')).toHaveText('PlantVillage copy');
+	await expect(saved.getByTestId('accuracy')).toHaveText(accuracy);
+	await expect(saved.getByTestId('ece')).toHaveText(percent(manifest.metrics.test.metrics.ece));
+	await expect(saved).toContainText(String(manifest.labels.length));
+	await expectNoAxeViolations(page);
+
+	// Rename inline; the name is kept across a reload.
+	await saved.getByRole('button', { name: 'Rename' }).click();
+	await saved.getByLabel('New name').fill('Tomato field 3');
+	await saved.getByLabel('New name').press('Enter');
+	await expect(saved.getByTestId('model-name')).toHaveText('Tomato field 3');
+	await page.reload();
+	await expect(saved.getByTestId('model-name')).toHaveText('Tomato field 3');
+
+	// Activate: the saved model is in use, remembered for the worker.
+	await saved.getByRole('button', { name: 'Activate' }).click();
+	await expect(saved).toContainText('In use');
+	await expect(builtIn).not.toContainText('In use');
+	const id = await saved.getAttribute('data-id');
+	expect(await page.evaluate(() => localStorage.getItem('leaflens.activeModel'))).toBe(id);
+	await expectNoAxeViolations(page);
+	await screenshot(page, 'models', 'phone');
+	await screenshot(page, 'models', 'desktop');
+
+	// Export: the download is a complete, valid model file with the same files and the new name.
+	const download = page.waitForEvent('download');
+	await saved.getByRole('button', { name: 'Export' }).click();
+	const file = await download;
+	expect(file.suggestedFilename()).toBe('Tomato field 3.leaflens');
+	const chunks: Buffer[] = [];
+	for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
+	const downloaded = new Uint8Array(Buffer.concat(chunks));
+	const decoded = await decodeModelExport(downloaded);
+	expect(decoded.name).toBe('Tomato field 3');
+	for (const name of ['manifest.json', 'weights.bin'] as const) {
+		expect(await sha256Hex(decoded.classifier[name])).toBe(await sha256Hex(classifier[name]));
+	}
+	for (const name of BACKBONE_NAMES) {
+		expect(await sha256Hex(decoded.backbone[name]!)).toBe(await sha256Hex(backbone[name]!));
+	}
+
+	// A damaged file (one byte of weights.bin flipped) and a foreign file: clear errors, list intact.
+	const corrupt = exportBytes.slice();
+	const weights = readTar(exportBytes).get('classifier/weights.bin')!;
+	const at = weights.byteOffset + 4096;
+	corrupt[at] = corrupt[at]! ^ 0xff;
+	await input.setInputFiles({
+		name: 'damaged.leaflens',
+		mimeType: 'application/x-tar',
+		buffer: Buffer.from(corrupt)
+	});
+	const importError = page.getByTestId('import-error');
+	await expect(importError).toContainText(
+		'damaged.leaflens could not be imported. This model file is damaged: classifier/weights.bin does not match its checksum.'
+	);
+	await expect(importError).toHaveAttribute('role', 'alert');
+	await expect(saved).toHaveCount(1);
+	await input.setInputFiles({
+		name: 'leaf.leaflens',
+		mimeType: 'image/png',
+		buffer: readFileSync('static/icons/icon-192.png')
+	});
+	await expect(importError).toContainText(
+		'leaf.leaflens could not be imported. This is not a LeafLens model file.'
+	);
+	await expect(saved).toHaveCount(1);
+	await expect(saved.getByTestId('model-name')).toHaveText('Tomato field 3');
+	await expectNoAxeViolations(page);
+
+	// Delete (confirmed): the list is empty and the shipped model is in use again.
+	page.once('dialog', (dialog) => {
+		expect(dialog.message()).toBe('Delete “Tomato field 3” from this device?');
+		void dialog.accept();
+	});
+	await saved.getByRole('button', { name: 'Delete' }).click();
+	await expect(saved).toHaveCount(0);
+	await expect(page.getByTestId('no-models')).toBeVisible();
+	await expect(builtIn).toContainText('In use');
+	expect(await page.evaluate(() => localStorage.getItem('leaflens.activeModel'))).toBeNull();
+	expect(errors).toEqual([]);
+});

@@ -1,0 +1,81 @@
+import { expect, test } from '@playwright/test';
+import {
+	collectPageErrors,
+	downloadSample,
+	screenshot,
+	startShortRun,
+	useBackendInApp
+} from './helpers';
+
+test('an interrupted download resumes; a shard with wrong bytes is refetched', async ({ page }) => {
+	const requests: string[] = [];
+	let failed = false;
+	let corrupted = false;
+	await page.route('**/datasets/plantvillage-sample/*.tar', async (route) => {
+		const url = route.request().url();
+		requests.push(url.split('/').pop()!);
+		if (url.endsWith('train-00002.tar') && !failed) {
+			failed = true;
+			return route.abort('connectionreset');
+		}
+		if (url.endsWith('train-00004.tar') && !corrupted) {
+			corrupted = true;
+			const response = await route.fetch();
+			const body = Buffer.from(await response.body());
+			body[body.length >> 1]! ^= 0xff;
+			return route.fulfill({ response, body });
+		}
+		return route.continue();
+	});
+	await page.goto('/train/');
+	await page.getByRole('button', { name: 'Download' }).click();
+	await expect(page.getByRole('alert')).toContainText('resumes where it stopped');
+	await expect(page.getByTestId('datasets').locator('li[data-complete="false"]')).toHaveCount(1);
+	const before = requests.length;
+	expect(requests.slice(0, before)).toEqual([
+		'train-00000.tar',
+		'train-00001.tar',
+		'train-00002.tar'
+	]);
+
+	await page.reload();
+	await page.getByRole('button', { name: 'Resume download' }).click();
+	await expect(page.getByTestId('datasets').locator('li[data-complete="true"]')).toHaveCount(1, {
+		timeout: 120_000
+	});
+	const after = requests.slice(before);
+	// Stored shards are not fetched again; the damaged one was fetched twice.
+	expect(after).not.toContain('train-00000.tar');
+	expect(after).not.toContain('train-00001.tar');
+	expect(after.filter((f) => f === 'train-00004.tar')).toHaveLength(2);
+	await screenshot(page, 'train-datasets', 'phone');
+});
+
+test('trains on webgl in the worker with live curves, resumes after a reload, saves the model', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	await useBackendInApp(page, 'webgl');
+	await downloadSample(page);
+	const epochs = 40;
+	await startShortRun(page, { perClass: 6, epochs });
+	const rows = page.getByTestId('epoch-table').locator('tbody tr');
+	await expect(rows.nth(1)).toBeVisible({ timeout: 150_000 });
+	await expect(page.getByTestId('training-chart')).not.toHaveAttribute('data-epochs', '0');
+
+	// A reload mid-training resumes from the last completed epoch (features are not recomputed).
+	await page.reload();
+	const resumed = page.getByTestId('resumed');
+	await expect(resumed).toContainText('Resumed after epoch', { timeout: 60_000 });
+	const resumedAt = Number(/epoch (\d+)/.exec((await resumed.textContent()) ?? '')?.[1]);
+	expect(resumedAt).toBeGreaterThanOrEqual(2);
+	expect(resumedAt).toBeLessThan(epochs);
+	await expect(page.getByTestId('train-done')).toBeVisible({ timeout: 150_000 });
+	// The table holds every epoch, those before the reload included.
+	await expect(rows).toHaveCount(epochs);
+	await expect(page.getByText(/Saved as/)).toBeVisible();
+	await expect(page.getByTestId('train-done')).toContainText('on webgl');
+	await screenshot(page, 'train', 'phone');
+	await screenshot(page, 'train', 'desktop');
+	expect(errors).toEqual([]);
+});

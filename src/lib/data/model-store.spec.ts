@@ -1,0 +1,363 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { extract } from 'tar-stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadClassifier } from '../ml/classifier-dir';
+import {
+	decodeModelExport,
+	encodeModelExport,
+	EXPORT_DESCRIPTOR,
+	exportFileName,
+	ModelStore,
+	readTar,
+	writeTar,
+	type BackboneFiles,
+	type ClassifierFiles,
+	type KeyValueStore
+} from './model-store';
+import { sha256Hex } from './shard-format';
+
+// The files `npm run setup` serves: the shipped classifier and the two pretrained backbones.
+const MODEL_FILES = path.resolve('static/model-files');
+const DEFAULT = path.join(MODEL_FILES, 'plantvillage-default');
+const SMALL = path.join(MODEL_FILES, 'mobilenet_v3_small_100_224');
+const LARGE = path.join(MODEL_FILES, 'mobilenet_v3_large_minimalistic_100_224');
+
+/** A Map with idb-keyval's interface. */
+class MemoryStore implements KeyValueStore {
+	map = new Map<string, unknown>();
+	async get<T>(key: string) {
+		return this.map.get(key) as T | undefined;
+	}
+	async set(key: string, value: unknown) {
+		this.map.set(key, value);
+	}
+	async del(key: string) {
+		this.map.delete(key);
+	}
+	async keys() {
+		return [...this.map.keys()];
+	}
+}
+
+/** Byte equality through sha256: vitest's deep equality is very slow on megabyte arrays. */
+const digest = (bytes: Uint8Array | undefined) =>
+	bytes ? sha256Hex(bytes) : Promise.resolve('(missing)');
+
+const read = (file: string) => new Uint8Array(readFileSync(file));
+const readDir = (dir: string): BackboneFiles =>
+	Object.fromEntries(readdirSync(dir).map((f) => [f, read(path.join(dir, f))]));
+
+let classifier: ClassifierFiles;
+let manifestJson: Record<string, unknown>;
+let small: BackboneFiles;
+let large: BackboneFiles;
+let exported: Uint8Array;
+
+beforeAll(async () => {
+	if (!existsSync(path.join(DEFAULT, 'manifest.json'))) {
+		throw new Error(`${DEFAULT} is missing: run \`npm run setup\` first`);
+	}
+	classifier = {
+		'manifest.json': read(path.join(DEFAULT, 'manifest.json')),
+		'weights.bin': read(path.join(DEFAULT, 'weights.bin'))
+	};
+	manifestJson = JSON.parse(new TextDecoder().decode(classifier['manifest.json'])) as Record<
+		string,
+		unknown
+	>;
+	small = readDir(SMALL);
+	large = readDir(LARGE);
+	exported = await encodeModelExport('PlantVillage test', classifier, small);
+});
+
+/** An export built by hand, bypassing encodeModelExport's checks: to forge bad files. */
+async function forge(
+	files: Record<string, Uint8Array>,
+	descriptor: Record<string, unknown> = {},
+	architecture = 'mobilenet_v3_small_100_224'
+): Promise<Uint8Array> {
+	const entries = Object.entries(files).map(([name, data]) => ({ name, data }));
+	const json = {
+		format: 'leaflens-model-export',
+		formatVersion: 1,
+		name: 'Forged',
+		classifier: { path: 'classifier/' },
+		backbone: {
+			architecture,
+			manifestSha256: await sha256Hex(files[`backbone/${architecture}/manifest.json`]!),
+			path: `backbone/${architecture}/`
+		},
+		files: await Promise.all(
+			entries.map(async (e) => ({
+				path: e.name,
+				bytes: e.data.byteLength,
+				sha256: await sha256Hex(e.data)
+			}))
+		),
+		...descriptor
+	};
+	return writeTar([
+		{ name: EXPORT_DESCRIPTOR, data: new TextEncoder().encode(JSON.stringify(json)) },
+		...entries
+	]);
+}
+
+const prefixed = (prefix: string, files: Record<string, Uint8Array>) =>
+	Object.fromEntries(Object.entries(files).map(([n, d]) => [`${prefix}${n}`, d]));
+
+describe('ModelStore', () => {
+	it('saves, lists, renames and deletes models, and loads them through io()', async () => {
+		const kv = new MemoryStore();
+		const store = new ModelStore(kv);
+		const a = await store.save('  First  ', classifier);
+		const b = await store.save('Second', classifier);
+		const test = (manifestJson.metrics as { test: Record<string, Record<string, number>> }).test;
+		expect(a).toMatchObject({
+			name: 'First',
+			mode: manifestJson.mode,
+			architecture: 'mobilenet_v3_small_100_224',
+			classes: (manifestJson.labels as string[]).length,
+			labels: manifestJson.labels,
+			testAccuracy: test.metrics!.accuracy,
+			ece: test.metrics!.ece,
+			coverage: test.abstention!.coverage,
+			bytes: classifier['manifest.json'].byteLength + classifier['weights.bin'].byteLength
+		});
+		expect(a.id).not.toBe(b.id);
+		expect((await store.list()).map((i) => i.id).sort()).toEqual([a.id, b.id].sort());
+
+		expect((await store.rename(a.id, 'Renamed')).name).toBe('Renamed');
+		expect((await store.info(a.id))?.name).toBe('Renamed');
+		await expect(store.rename(a.id, '   ')).rejects.toThrow(/1 to 80 characters, got " {3}"/);
+		await expect(store.rename(a.id, 'x'.repeat(81))).rejects.toThrow(/1 to 80 characters/);
+		await expect(store.rename('nope', 'Name')).rejects.toThrow(/"nope" is not on this device/);
+		expect((await store.info(a.id))?.name).toBe('Renamed');
+
+		// The worker's path: loadClassifier over io().
+		const model = await loadClassifier(store.io(b.id));
+		expect(model.manifest.labels).toEqual(manifestJson.labels);
+		await expect(store.io(b.id).writeText('manifest.json', '{}')).rejects.toThrow(/read-only/);
+
+		await store.delete(a.id);
+		expect((await store.list()).map((i) => i.id)).toEqual([b.id]);
+		expect([...kv.map.keys()].filter((k) => k.includes(a.id))).toEqual([]);
+		await expect(store.files(a.id)).rejects.toThrow(/not on this device/);
+	});
+
+	it('refuses to save a model whose files are invalid, and stores nothing', async () => {
+		const kv = new MemoryStore();
+		const store = new ModelStore(kv);
+		const bad = { ...manifestJson, temperature: -1 };
+		await expect(
+			store.save('Bad', {
+				'manifest.json': new TextEncoder().encode(JSON.stringify(bad)),
+				'weights.bin': classifier['weights.bin']
+			})
+		).rejects.toThrow(/temperature/);
+		await expect(
+			store.save('Short', {
+				'manifest.json': classifier['manifest.json'],
+				'weights.bin': classifier['weights.bin'].subarray(0, 1000)
+			})
+		).rejects.toThrow(/not valid/);
+		await expect(store.save('', classifier)).rejects.toThrow(/model name/);
+		expect(kv.map.size).toBe(0);
+	});
+
+	it('keeps backbones by the sha256 of their manifest', async () => {
+		const store = new ModelStore(new MemoryStore());
+		const sha = await store.saveBackbone(small);
+		expect(sha).toBe(await sha256Hex(small['manifest.json']!));
+		const back = await store.backboneFiles(sha);
+		expect(Object.keys(back ?? {}).sort()).toEqual(Object.keys(small).sort());
+		expect(await digest(back?.['group1-shard1of1.bin'])).toBe(
+			await digest(small['group1-shard1of1.bin'])
+		);
+		expect(await store.backboneFiles('0'.repeat(64))).toBeUndefined();
+		const damaged = { ...small, 'labels.txt': new TextEncoder().encode('a\nb\n') };
+		await expect(store.saveBackbone(damaged)).rejects.toThrow(/labels\.txt does not match/);
+	});
+});
+
+describe('export and import', () => {
+	it('round-trips a model and its backbone with the same bytes', async () => {
+		const source = new ModelStore(new MemoryStore());
+		const saved = await source.save('PlantVillage test', classifier);
+		const bytes = await source.exportModel(saved.id, small);
+		// Deterministic: the same model exports to the same bytes, whichever way it is built.
+		expect(await digest(bytes)).toBe(await digest(exported));
+
+		const target = new ModelStore(new MemoryStore());
+		const imported = await target.importModel(bytes);
+		expect(imported.info.name).toBe('PlantVillage test');
+		expect(imported.info.testAccuracy).toBe(saved.testAccuracy);
+		expect(imported.backbone.architecture).toBe('mobilenet_v3_small_100_224');
+		const files = await target.files(imported.info.id);
+		expect(await digest(files['manifest.json'])).toBe(await digest(classifier['manifest.json']));
+		expect(await digest(files['weights.bin'])).toBe(await digest(classifier['weights.bin']));
+		const backbone = await target.backboneFiles(imported.backbone.sha256);
+		for (const [name, data] of Object.entries(small)) {
+			expect(await digest(backbone?.[name])).toBe(await digest(data));
+		}
+		expect(await digest(await target.exportModel(imported.info.id, backbone!))).toBe(
+			await digest(bytes)
+		);
+	});
+
+	it('writes a plain tar that another tar reader lists', async () => {
+		const names: string[] = [];
+		const reader = extract();
+		const done = new Promise<void>((resolve, reject) => {
+			reader.on('entry', (header, stream, next) => {
+				names.push(header.name);
+				stream.on('end', next);
+				stream.resume();
+			});
+			reader.on('finish', resolve);
+			reader.on('error', reject);
+		});
+		reader.end(Buffer.from(exported));
+		await done;
+		expect(names).toEqual([
+			'leaflens-export.json',
+			'classifier/manifest.json',
+			'classifier/weights.bin',
+			'backbone/mobilenet_v3_small_100_224/manifest.json',
+			'backbone/mobilenet_v3_small_100_224/model.json',
+			'backbone/mobilenet_v3_small_100_224/group1-shard1of1.bin',
+			'backbone/mobilenet_v3_small_100_224/labels.txt'
+		]);
+	});
+
+	it('refuses to export with a backbone the model was not trained on', async () => {
+		await expect(encodeModelExport('X', classifier, large)).rejects.toThrow(
+			/not the one this model was trained on/
+		);
+	});
+
+	it('names the download after the model, without unsafe characters', () => {
+		expect(exportFileName('Tomato / field 3: "best"')).toBe('Tomato _ field 3_ _best_.leaflens');
+		expect(exportFileName('..')).toBe('model.leaflens');
+	});
+
+	const good = () => ({
+		...prefixed('classifier/', { ...classifier }),
+		...prefixed('backbone/mobilenet_v3_small_100_224/', small)
+	});
+
+	const rejections: [string, () => Promise<Uint8Array>, RegExp][] = [
+		[
+			'random bytes',
+			() => {
+				// A fixed LCG: random-looking bytes, the same every run.
+				let x = 12345;
+				return Promise.resolve(
+					Uint8Array.from({ length: 8192 }, () => (x = (x * 1103515245 + 12345) >>> 0) >>> 24)
+				);
+			},
+			/^This is not a LeafLens model file\.$/
+		],
+		[
+			'a PNG',
+			() => Promise.resolve(read('static/icons/icon-192.png')),
+			/^This is not a LeafLens model file\.$/
+		],
+		[
+			'a tar without the descriptor',
+			() =>
+				Promise.resolve(writeTar(Object.entries(good()).map(([name, data]) => ({ name, data })))),
+			/not a LeafLens model file: it is an archive without leaflens-export\.json/
+		],
+		[
+			'another format',
+			() => forge(good(), { format: 'something-else' }),
+			/not a LeafLens model file: .*format "something-else"/
+		],
+		[
+			'a newer version',
+			() => forge(good(), { formatVersion: 2 }),
+			/made by a newer LeafLens \(export format version 2; this LeafLens reads version 1\)/
+		],
+		[
+			'a flipped byte in weights.bin',
+			async () => {
+				const bytes = exported.slice();
+				const weights = readTar(exported).get('classifier/weights.bin')!;
+				const at = weights.byteOffset + 1000;
+				bytes[at] = bytes[at]! ^ 0xff;
+				return bytes;
+			},
+			/damaged: classifier\/weights\.bin does not match its checksum/
+		],
+		[
+			'a file cut short',
+			() => Promise.resolve(exported.subarray(0, exported.length >> 1)),
+			/damaged: .*cut short/
+		],
+		[
+			'a listed file missing',
+			async () => {
+				const files = good();
+				const descriptorFiles = await Promise.all(
+					Object.entries(files).map(async ([p, d]) => ({
+						path: p,
+						bytes: d.byteLength,
+						sha256: await sha256Hex(d)
+					}))
+				);
+				delete files['classifier/weights.bin'];
+				return forge(files, { files: descriptorFiles });
+			},
+			/incomplete: classifier\/weights\.bin is missing/
+		],
+		[
+			'a backbone whose sha does not match',
+			() =>
+				forge(
+					{
+						...prefixed('classifier/', { ...classifier }),
+						...prefixed('backbone/mobilenet_v3_large_minimalistic_100_224/', large)
+					},
+					{},
+					'mobilenet_v3_large_minimalistic_100_224'
+				),
+			/does not fit together: its backbone \(mobilenet_v3_large_minimalistic_100_224.*is not the one the model was trained on/
+		],
+		[
+			'a damaged backbone file listed with its damaged checksum',
+			() =>
+				forge({
+					...good(),
+					'backbone/mobilenet_v3_small_100_224/labels.txt': new TextEncoder().encode('x\n')
+				}),
+			/labels\.txt does not match manifest\.json/
+		],
+		[
+			'a classifier manifest with a bad field',
+			() =>
+				forge({
+					...good(),
+					'classifier/manifest.json': new TextEncoder().encode(
+						JSON.stringify({ ...manifestJson, labels: ['only one'] })
+					)
+				}),
+			/The model in this file: the model is not valid \(.*labels/
+		]
+	];
+
+	for (const [what, make, message] of rejections) {
+		it(`rejects ${what} with a clear message and stores nothing`, async () => {
+			const kv = new MemoryStore();
+			const store = new ModelStore(kv);
+			const bytes = await make();
+			await expect(store.importModel(bytes)).rejects.toThrow(message);
+			expect(kv.map.size).toBe(0);
+		});
+	}
+
+	it('accepts the forged good file (the forger itself is sound)', async () => {
+		const decoded = await decodeModelExport(await forge(good()));
+		expect(decoded.name).toBe('Forged');
+	});
+});

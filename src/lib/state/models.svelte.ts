@@ -1,0 +1,176 @@
+/**
+ * The Models page's state: classifiers saved on this device (IndexedDB), which one diagnoses
+ * (remembered in localStorage; null means the shipped default), and moving models in and out as
+ * `.leaflens` files.
+ */
+import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
+import { parseClassifierManifest } from '../ml/classifier-dir';
+import {
+	exportFileName,
+	ModelStore,
+	summarizeManifest,
+	type BackboneFiles,
+	type KeyValueStore,
+	type ModelSummary,
+	type SavedModelInfo
+} from '../data/model-store';
+
+/** IndexedDB database and object store of saved models (the worker opens the same one). */
+export const MODELS_DB = 'leaflens-models';
+export const MODELS_DB_STORE = 'files';
+/** localStorage key of the active model's id (absent: the shipped default). */
+export const ACTIVE_MODEL_KEY = 'leaflens.activeModel';
+/** Where the app serves backbones (`<architecture>/`) and the shipped default classifier. */
+export const MODEL_FILES_URL = '/model-files/';
+export const DEFAULT_MODEL_URL = '/model-files/plantvillage-default/';
+/** The files of a served backbone directory. */
+export const BACKBONE_FILE_NAMES = [
+	'manifest.json',
+	'model.json',
+	'group1-shard1of1.bin',
+	'labels.txt'
+] as const;
+
+/** idb-keyval in the shape ModelStore takes (usable in the worker too: no DOM). */
+export function idbKeyValueStore(dbName = MODELS_DB, storeName = MODELS_DB_STORE): KeyValueStore {
+	let db: UseStore | null = null;
+	const open = () => (db ??= createStore(dbName, storeName));
+	return {
+		get: (key) => get(key, open()),
+		set: (key, value) => set(key, value, open()),
+		del: (key) => del(key, open()),
+		keys: () => keys(open())
+	};
+}
+
+function readActiveId(): string | null {
+	if (typeof localStorage === 'undefined') return null;
+	return localStorage.getItem(ACTIVE_MODEL_KEY);
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export class ModelsState {
+	readonly store: ModelStore;
+	models = $state<SavedModelInfo[]>([]);
+	loaded = $state(false);
+	/** The saved model used for diagnosis; null: the shipped default. */
+	activeId = $state<string | null>(readActiveId());
+	/** The shipped default's summary, once its manifest has been read. */
+	defaultModel = $state<ModelSummary | null>(null);
+	defaultError = $state<string | null>(null);
+	/** Called after the active model changes (the ML client reloads the worker's model). */
+	onActivate: ((id: string | null) => void) | null = null;
+
+	constructor(
+		kv: KeyValueStore = idbKeyValueStore(),
+		private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init)
+	) {
+		this.store = new ModelStore(kv);
+	}
+
+	async load(): Promise<void> {
+		this.models = await this.store.list();
+		// A model deleted elsewhere (another tab) cannot stay active.
+		if (this.activeId !== null && !this.models.some((m) => m.id === this.activeId)) {
+			this.#setActive(null);
+		}
+		this.loaded = true;
+	}
+
+	/** Reads the shipped default's manifest for its metrics. */
+	async loadDefault(): Promise<void> {
+		try {
+			const response = await this.fetchFn(`${DEFAULT_MODEL_URL}manifest.json`);
+			if (!response.ok) throw new Error(`HTTP ${response.status}`);
+			this.defaultModel = summarizeManifest(parseClassifierManifest(await response.json()));
+			this.defaultError = null;
+		} catch (error) {
+			this.defaultError = message(error);
+		}
+	}
+
+	#setActive(id: string | null): void {
+		this.activeId = id;
+		if (typeof localStorage !== 'undefined') {
+			if (id === null) localStorage.removeItem(ACTIVE_MODEL_KEY);
+			else localStorage.setItem(ACTIVE_MODEL_KEY, id);
+		}
+	}
+
+	/** Makes a saved model (or, with null, the shipped default) the one that diagnoses. */
+	activate(id: string | null): void {
+		if (id !== null && !this.models.some((m) => m.id === id)) {
+			throw new Error(`Model ${JSON.stringify(id)} is not on this device`);
+		}
+		this.#setActive(id);
+		this.onActivate?.(id);
+	}
+
+	async rename(id: string, name: string): Promise<void> {
+		const info = await this.store.rename(id, name);
+		this.models = this.models.map((m) => (m.id === id ? info : m));
+	}
+
+	async remove(id: string): Promise<void> {
+		await this.store.delete(id);
+		this.models = this.models.filter((m) => m.id !== id);
+		if (this.activeId === id) this.activate(null);
+	}
+
+	/** A backbone's files: saved on this device (imported), else from the app's own files. */
+	async backboneFiles(info: SavedModelInfo): Promise<BackboneFiles> {
+		const saved = await this.store.backboneFiles(info.backboneSha256);
+		if (saved) return saved;
+		const base = `${MODEL_FILES_URL}${info.architecture}/`;
+		const files: BackboneFiles = {};
+		for (const name of BACKBONE_FILE_NAMES) {
+			const response = await this.fetchFn(`${base}${name}`);
+			if (!response.ok) {
+				throw new Error(
+					`The backbone file ${base}${name} is not available (HTTP ${response.status})`
+				);
+			}
+			files[name] = new Uint8Array(await response.arrayBuffer());
+		}
+		return files;
+	}
+
+	/** The model's `.leaflens` file as a Blob, with its download name. */
+	async exportFile(id: string): Promise<{ blob: Blob; fileName: string }> {
+		const info = this.models.find((m) => m.id === id);
+		if (!info) throw new Error(`Model ${JSON.stringify(id)} is not on this device`);
+		const bytes = await this.store.exportModel(id, await this.backboneFiles(info));
+		return {
+			blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-tar' }),
+			fileName: exportFileName(info.name)
+		};
+	}
+
+	/** Exports a model and hands the file to the browser as a download. */
+	async download(id: string): Promise<string> {
+		const { blob, fileName } = await this.exportFile(id);
+		const url = URL.createObjectURL(blob);
+		const a = document.createElement('a');
+		a.href = url;
+		a.download = fileName;
+		a.click();
+		// Revoked later: some browsers read the URL after click() returns.
+		setTimeout(() => URL.revokeObjectURL(url), 60_000);
+		return fileName;
+	}
+
+	/** Imports a `.leaflens` file; throws a plain-words error and changes nothing when it is bad. */
+	async importFile(file: Blob): Promise<SavedModelInfo> {
+		const { info } = await this.store.importModel(new Uint8Array(await file.arrayBuffer()));
+		this.models = [info, ...this.models.filter((m) => m.id !== info.id)];
+		return info;
+	}
+}
+
+let state: ModelsState | null = null;
+/** The app's one ModelsState. */
+export function modelsState(): ModelsState {
+	state ??= new ModelsState();
+	return state;
+}

@@ -1,0 +1,184 @@
+/**
+ * The Train page's state: datasets in the device's cache, their downloads, and the training job.
+ * A running job is remembered in localStorage, so a reload (or a crashed tab) resumes it from the
+ * last completed epoch: the worker keeps its features and checkpoints in IndexedDB.
+ */
+import { createStore, del, get, keys, set } from 'idb-keyval';
+import { ModelStore, type SavedModelInfo } from '../data/model-store';
+import type { MlClient } from './ml-client.svelte';
+import type {
+	CachedDatasetInfo,
+	DownloadProgress,
+	EpochRecord,
+	TrainEvent,
+	TrainRequest,
+	TrainResult
+} from '../worker/protocol';
+
+const JOB_KEY = 'leaflens.trainJob';
+
+type Stage = Extract<TrainEvent, { type: 'stage' }>['stage'];
+
+export const DEFAULT_DATASET_URL = '/datasets/plantvillage-sample/manifest.json';
+
+/** Saves a finished training run in the device's model store (the Models page lists it). */
+export async function saveTrainedModel(name: string, result: TrainResult): Promise<SavedModelInfo> {
+	const db = createStore('leaflens-models', 'files');
+	const store = new ModelStore({
+		get: (key) => get(key, db),
+		set: (key, value) => set(key, value, db),
+		del: (key) => del(key, db),
+		keys: () => keys(db)
+	});
+	return store.save(name, {
+		'manifest.json': new TextEncoder().encode(result.manifest),
+		'weights.bin': result.weights
+	});
+}
+
+function message(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+function isAbort(error: unknown): boolean {
+	return error instanceof Error && error.name === 'AbortError';
+}
+
+export class TrainingState {
+	readonly #ml: MlClient;
+
+	datasets = $state<CachedDatasetInfo[]>([]);
+	download = $state<{ url: string; progress: DownloadProgress | null } | null>(null);
+	downloadError = $state<string | null>(null);
+	#downloadAbort: AbortController | null = null;
+
+	job = $state<TrainRequest | null>(null);
+	stage = $state<Stage | null>(null);
+	running = $state(false);
+	features = $state<{ split: string; done: number; total: number } | null>(null);
+	history = $state<EpochRecord[]>([]);
+	totalEpochs = $state(0);
+	resumedFrom = $state<number | null>(null);
+	result = $state<TrainResult | null>(null);
+	error = $state<string | null>(null);
+	#trainAbort: AbortController | null = null;
+
+	constructor(ml: MlClient) {
+		this.#ml = ml;
+	}
+
+	/** Seconds left, from the mean epoch time so far. */
+	get etaSeconds(): number | null {
+		if (this.history.length === 0 || this.totalEpochs === 0) return null;
+		const mean = this.history.reduce((s, r) => s + r.seconds, 0) / this.history.length;
+		return Math.max(0, (this.totalEpochs - this.history.length) * mean);
+	}
+
+	async refresh(): Promise<void> {
+		this.datasets = await this.#ml.datasets();
+	}
+
+	async downloadDataset(url: string): Promise<void> {
+		this.downloadError = null;
+		this.download = { url, progress: null };
+		this.#downloadAbort = new AbortController();
+		try {
+			await this.#ml.downloadDataset(
+				url,
+				(progress) => {
+					if (this.download) this.download.progress = progress;
+				},
+				this.#downloadAbort.signal
+			);
+		} catch (error) {
+			if (!isAbort(error)) this.downloadError = message(error);
+		} finally {
+			this.download = null;
+			this.#downloadAbort = null;
+			await this.refresh();
+		}
+	}
+
+	cancelDownload(): void {
+		this.#downloadAbort?.abort();
+	}
+
+	async deleteDataset(id: string): Promise<void> {
+		await this.#ml.deleteDataset(id);
+		await this.refresh();
+	}
+
+	/** Starts (or, for the same request, resumes) training. */
+	async train(request: TrainRequest): Promise<TrainResult | null> {
+		this.job = request;
+		localStorage.setItem(JOB_KEY, JSON.stringify(request));
+		this.error = null;
+		this.result = null;
+		this.history = [];
+		this.features = null;
+		this.resumedFrom = null;
+		this.#trainAbort = new AbortController();
+		this.running = true;
+		try {
+			const result = await this.#ml.train(
+				request,
+				(event) => this.#onEvent(event),
+				this.#trainAbort.signal
+			);
+			this.result = result;
+			this.history = result.history;
+			localStorage.removeItem(JOB_KEY);
+			return result;
+		} catch (error) {
+			if (!isAbort(error)) this.error = message(error);
+			return null;
+		} finally {
+			this.#trainAbort = null;
+			this.running = false;
+			this.stage = null;
+		}
+	}
+
+	#onEvent(event: TrainEvent): void {
+		switch (event.type) {
+			case 'stage':
+				this.stage = event.stage;
+				break;
+			case 'features':
+				this.features = { split: event.split, done: event.done, total: event.total };
+				break;
+			case 'epoch':
+				this.totalEpochs = event.totalEpochs;
+				this.history = [...this.history, event.record];
+				break;
+			case 'resumed':
+				this.resumedFrom = event.epoch;
+				this.history = event.history;
+				break;
+		}
+	}
+
+	/** Stops training after the current batch; the job stays resumable. */
+	stop(): void {
+		this.#trainAbort?.abort();
+	}
+
+	/** The job a reload interrupted, if any. */
+	pendingJob(): TrainRequest | null {
+		const saved = localStorage.getItem(JOB_KEY);
+		if (!saved) return null;
+		try {
+			return JSON.parse(saved) as TrainRequest;
+		} catch {
+			localStorage.removeItem(JOB_KEY);
+			return null;
+		}
+	}
+
+	/** Forgets an interrupted job and its cached features and checkpoint. */
+	async discard(jobId: string): Promise<void> {
+		localStorage.removeItem(JOB_KEY);
+		this.job = null;
+		await this.#ml.clearTrainJob(jobId);
+	}
+}
