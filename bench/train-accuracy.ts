@@ -1,8 +1,11 @@
 /**
  * Head-training accuracy on the shared PlantVillage sample: MobileNetV3-Small features on Node wasm,
  * the `head` preset (plus any key=value overrides given as arguments), test-split accuracy, ECE
- * before/after temperature scaling, and the 4-classes-left-out protocol (train without 4 classes;
- * count how many of their test photos are flagged "not sure" at ≥95% coverage of known classes).
+ * before/after temperature scaling, and the 4-classes-left-out protocol: train without 4 fixed
+ * classes (indices 3, 11, 19, 27: spread over the class list), choose the novelty method and its
+ * share of the rejection budget on the VAL split only (val photos of the known classes fix the
+ * thresholds at 95% coverage; val photos of the left-out classes rank the candidates), then count
+ * how many TEST photos of the left-out classes are flagged "not sure". The test split only reports.
  *
  *   npx tsx bench/train-accuracy.ts [key=value…]
  *
@@ -14,7 +17,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveConfig } from '../src/lib/ml/config';
+import { answered, chooseThresholds, maxProbs } from '../src/lib/ml/abstain';
+import { headLogits, noveltyOf, type ClassifierModel } from '../src/lib/ml/classifier-dir';
+import { resolveConfig, type TrainConfig } from '../src/lib/ml/config';
+import { softmax } from '../src/lib/ml/evaluate';
 import { extractArrays, selectRows } from '../src/lib/ml/features';
 import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
 import { trainClassifier } from '../src/lib/ml/pipeline';
@@ -105,21 +111,73 @@ const only = (a: TrainArrays, keep: (label: number) => boolean) => {
 	return { ...rows, labels: rows.labels.map((y) => remap.get(y) ?? -1) };
 };
 const isKnown = (y: number) => remap.has(y);
-const open = await trainClassifier(tf, {
-	train: only(train, isKnown),
-	val: only(val, isKnown),
-	labels: known.map((i) => images.classes[i]!),
-	config,
-	backbone: ref
-});
-const knownTest = await evaluateArrays(tf, open.model, only(test, isKnown));
-// Unknown photos: labels are meaningless for accuracy, only the abstention counts matter.
-const unknownRows = only(test, (y) => !isKnown(y));
-const unknownTest = await evaluateArrays(tf, open.model, {
-	...unknownRows,
-	labels: unknownRows.labels.map(() => 0)
-});
-const unknownFlagged = unknownTest.abstention.abstained / unknownRows.labels.length;
+/** Confidence, prediction and novelty of every row under `model`. */
+const scoresOf = async (model: ClassifierModel, rows: TrainArrays) => {
+	const n = rows.labels.length;
+	const f = tf.tensor2d(rows.x, [n, rows.rowShape[0]!]);
+	const l = headLogits(tf, model, f);
+	const logits = (await l.data()) as Float32Array;
+	const novelty = await noveltyOf(tf, model, f, logits);
+	tf.dispose([f, l]);
+	const c = model.manifest.labels.length;
+	return { ...maxProbs(softmax(logits, c, model.manifest.temperature), c), novelty };
+};
+const flaggedShare = (
+	s: Awaited<ReturnType<typeof scoresOf>>,
+	t: { minConfidence: number; maxNovelty: number }
+) => answered(s.confidence, s.novelty, t).filter((a) => !a).length / s.novelty.length;
+const candidates: {
+	method: TrainConfig['abstain']['method'];
+	noveltyShare: number;
+	valKnownCoverage: number;
+	valUnknownFlagged: number;
+	testKnownCoverage: number;
+	testKnownAccuracy: number;
+	testUnknownFlagged: number;
+}[] = [];
+const knownVal = only(val, isKnown);
+const knownTest = only(test, isKnown);
+const unknownVal = only(val, (y) => !isKnown(y));
+const unknownTest = only(test, (y) => !isKnown(y));
+for (const method of ['logit-knn', 'mahalanobis'] as const) {
+	const open = await trainClassifier(tf, {
+		train: only(train, isKnown),
+		val: knownVal,
+		labels: known.map((i) => images.classes[i]!),
+		config: { ...config, abstain: { ...config.abstain, method } },
+		backbone: ref
+	});
+	const [kv, uv, kt, ut] = [
+		await scoresOf(open.model, knownVal),
+		await scoresOf(open.model, unknownVal),
+		await scoresOf(open.model, knownTest),
+		await scoresOf(open.model, unknownTest)
+	];
+	for (const noveltyShare of [0, 0.5, 0.8, 1]) {
+		const t = chooseThresholds(
+			{ ...kv, labels: knownVal.labels },
+			config.abstain.targetCoverage,
+			noveltyShare
+		);
+		const correct = kt.predicted.filter((p, i) => p === knownTest.labels[i]).length;
+		candidates.push({
+			method,
+			noveltyShare,
+			valKnownCoverage: t.coverage,
+			valUnknownFlagged: flaggedShare(uv, t),
+			testKnownCoverage: 1 - flaggedShare(kt, t),
+			testKnownAccuracy: correct / knownTest.labels.length,
+			testUnknownFlagged: flaggedShare(ut, t)
+		});
+	}
+}
+// The headline is the shipped config's candidate; valBest is the val-only argmax for comparison.
+const valBest = candidates.reduce((a, b) => (b.valUnknownFlagged > a.valUnknownFlagged ? b : a));
+const chosen =
+	candidates.find(
+		(c) => c.method === config.abstain.method && c.noveltyShare === config.abstain.noveltyShare
+	) ?? valBest;
+const unknownPhotos = unknownTest.labels.length;
 
 const cpu = os.cpus()[0]?.model ?? 'unknown';
 const result = {
@@ -153,12 +211,16 @@ const result = {
 		coverage: testReport.abstention.coverage,
 		selectiveAccuracy: testReport.abstention.selectiveAccuracy
 	},
+	valAccuracy: full.val.metrics.accuracy,
 	leftOut: {
 		classes: leftOut.map((i) => images.classes[i]),
-		knownCoverage: knownTest.abstention.coverage,
-		knownAccuracy: knownTest.metrics.accuracy,
-		unknownPhotos: unknownRows.labels.length,
-		unknownFlagged
+		chosen,
+		valBest,
+		candidates,
+		knownCoverage: chosen.testKnownCoverage,
+		knownAccuracy: chosen.testKnownAccuracy,
+		unknownPhotos,
+		unknownFlagged: chosen.testUnknownFlagged
 	},
 	targets: { accuracy: 0.97, eceAfter: 0.03, unknownFlagged: 0.8 }
 };
@@ -172,7 +234,7 @@ const md = `# train-accuracy
 
 ${result.date} · ${cpu} · ${result.machine.cores} cores · ${result.machine.memoryGiB} GiB · Node ${process.version} · TF.js wasm
 
-MobileNetV3-Small (\`prelogits\` features), \`head\` preset${overrides.length ? ` with ${overrides.join(' ')}` : ''}; shared PlantVillage sample,
+MobileNetV3-Small (\`${config.backbone.tap}\` features), \`head\` preset${overrides.length ? ` with ${overrides.join(' ')}` : ''}; shared PlantVillage sample,
 ${result.data.classes} classes, train ${result.data.train} / val ${result.data.val} / test ${result.data.test} photos (leaf-grouped split).
 
 | measure | value | target |
@@ -182,9 +244,36 @@ ${result.data.classes} classes, train ${result.data.train} / val ${result.data.v
 | ECE before → after temperature (T = ${result.test.temperature.toFixed(2)}) | ${pct(result.test.eceBefore)} → ${pct(result.test.eceAfter)} | ≤ 3% after |
 | 4 classes left out: known test photos answered | ${pct(result.leftOut.knownCoverage)} | ≥ 95% |
 | 4 classes left out: unseen-class photos flagged "not sure" | ${pct(result.leftOut.unknownFlagged)} of ${result.leftOut.unknownPhotos} | ≥ 80% |
+| val accuracy (all classes) | ${pct(result.valAccuracy)} | |
 | feature extraction / training / total | ${featureSeconds.toFixed(0)} s / ${result.trainSeconds.toFixed(0)} s / ${result.totalSeconds.toFixed(0)} s | |
 
-Left-out classes: ${result.leftOut.classes.join(', ')}.
+Left-out classes: ${result.leftOut.classes.join(', ')}. Thresholds: 95% coverage of the known classes' val photos.
+Candidates (headline: the config's ${chosen.method}, noveltyShare ${chosen.noveltyShare}; best on val: ${valBest.method}, ${valBest.noveltyShare}):
+
+| novelty | share | val unseen flagged | test known answered | test unseen flagged |
+|---|---|---|---|---|
+${candidates.map((c) => `| ${c.method} | ${c.noveltyShare} | ${pct(c.valUnknownFlagged)} | ${pct(c.testKnownCoverage)} | ${pct(c.testUnknownFlagged)} |`).join('\n')}
+
+How the settings were chosen (val split only; one run each on the cached features, 2026-11-28;
+val has 989 photos, so ±0.6 points is noise):
+
+| head on | val accuracy |
+|---|---|
+| prelogits, raw (shipped) | 96.0% |
+| pooled, raw | 95.4% |
+| pooled + prelogits, raw | 94.9% |
+| prelogits / pooled / both, L2-normalised (×10) | 95.5% / 95.7% / 96.3% |
+| prelogits, 60 epochs without early stopping | 95.2% |
+| prelogits, hidden 512 + dropout 0.3 / 0.5 | 94.9% / 94.8% |
+| prelogits / both-L2, augmentViews=2 | 94.4% / 95.8% |
+
+Novelty on the frozen features separates the unseen classes poorly: with novelty alone rejecting the
+5% budget, at most 12.5% of the val unseen photos were flagged by Mahalanobis, k-NN (k=1, 10) on
+the full L2-normalised training set, or 8–32 k-means prototypes per class (prelogits, pooled or
+both). Combined with confidence (best share), energy reached 49%, k-NN on the normalised head
+logits 48%, k-NN on a trained 256-unit hidden layer 50%. The shipped rule is logit k-NN against 32 prototypes per class (P × C floats: 148 KB for
+34 classes, against 4 MB for the Mahalanobis whitening) with noveltyShare 0.8, within 3 val photos
+of the val best (share 1) while keeping the "low confidence" reason.
 `;
 await writeFile(path.join(root, 'bench/results/train-accuracy.md'), md);
 console.log(md);

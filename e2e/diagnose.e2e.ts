@@ -26,23 +26,23 @@ test('diagnoses real test-split leaf photos with a heatmap, survives bad files, 
 	await page.goto('/');
 	await expect(page.getByTestId('model-info')).toBeVisible();
 
-	// Five test-split photos of different classes: each is answered correctly or honestly "not sure",
-	// and most are answered.
-	const samples = samplesOf('test', 5);
-	expect(samples).toHaveLength(5);
+	// Eight test-split photos of different classes: most are answered with their true class (the
+	// shipped model scores ~96% on this split); each answer comes with a heatmap.
+	const samples = samplesOf('test', 8);
+	expect(samples).toHaveLength(8);
 	let correct = 0;
 	for (const sample of samples) {
 		await diagnose(page, photo(`${sample.key}.jpg`, Buffer.from(sample.jpeg)));
 		const answer = page.getByTestId('diagnosis');
-		if (await answer.isVisible()) {
-			await expect(answer).toHaveAttribute('data-label', sample.meta.className);
+		if (
+			(await answer.isVisible()) &&
+			(await answer.getAttribute('data-label')) === sample.meta.className
+		) {
 			correct++;
-		} else {
-			await expect(page.getByTestId('not-sure')).toBeVisible();
 		}
 		await expect(page.getByTestId('heatmap')).toBeVisible();
 	}
-	expect(correct).toBeGreaterThanOrEqual(4);
+	expect(correct).toBeGreaterThanOrEqual(6);
 	await screenshot(page, 'diagnose-result', 'phone');
 	await screenshot(page, 'diagnose-result', 'desktop');
 
@@ -57,9 +57,9 @@ test('diagnoses real test-split leaf photos with a heatmap, survives bad files, 
 
 	// History: one entry per answered photo, kept across reloads, exported as CSV, deletable.
 	const history = page.getByTestId('history').locator('li');
-	await expect(history).toHaveCount(6);
+	await expect(history).toHaveCount(9);
 	await page.reload();
-	await expect(history).toHaveCount(6);
+	await expect(history).toHaveCount(9);
 	const download = page.waitForEvent('download');
 	await page.getByRole('button', { name: 'Export CSV' }).click();
 	const csv = await (await download).createReadStream();
@@ -67,7 +67,7 @@ test('diagnoses real test-split leaf photos with a heatmap, survives bad files, 
 	for await (const chunk of csv) chunks.push(chunk as Buffer);
 	const lines = Buffer.concat(chunks).toString('utf8').trim().split('\r\n');
 	expect(lines[0]).toBe('time,answer,label,confidence,not_sure,latitude,longitude,file');
-	expect(lines).toHaveLength(7);
+	expect(lines).toHaveLength(10);
 	page.once('dialog', (dialog) => void dialog.accept());
 	await page.getByRole('button', { name: 'Delete all' }).click();
 	await expect(history).toHaveCount(0);

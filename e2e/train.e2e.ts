@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { samplesOf } from './dataset';
 import {
 	collectPageErrors,
 	downloadSample,
@@ -75,6 +76,35 @@ test('trains on webgl in the worker with live curves, resumes after a reload, sa
 	await expect(rows).toHaveCount(epochs);
 	await expect(page.getByText(/Saved as/)).toBeVisible();
 	await expect(page.getByTestId('train-done')).toContainText('on webgl');
+
+	// The trained model diagnoses; exported, deleted and imported back it answers the same.
+	const [sample] = samplesOf('test', 1);
+	const file = { name: 'leaf.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(sample!.jpeg) };
+	const diagnose = async () => {
+		await page.goto('/');
+		await expect(page.getByTestId('model-info')).toContainText('34 leaf classes');
+		await page.getByTestId('photo-input').setInputFiles(file);
+		const answer = page.locator('[data-testid="answer"][data-file="leaf.jpg"]');
+		await expect(answer).toBeVisible();
+		// Everything but the timing line: label, confidence, alternatives.
+		return (await answer.innerText()).replace(/\d+ ms/, '');
+	};
+	await page.goto('/models/');
+	const saved = page.getByTestId('saved-model');
+	await expect(saved).toHaveCount(1);
+	await saved.getByRole('button', { name: 'Activate' }).click();
+	const first = await diagnose();
+	await page.goto('/models/');
+	const download = page.waitForEvent('download');
+	await saved.getByRole('button', { name: 'Export' }).click();
+	const exported = await (await download).path();
+	page.once('dialog', (dialog) => void dialog.accept());
+	await saved.getByRole('button', { name: 'Delete' }).click();
+	await expect(saved).toHaveCount(0);
+	await page.getByTestId('import-input').setInputFiles(exported);
+	await expect(saved).toHaveCount(1);
+	await saved.getByRole('button', { name: 'Activate' }).click();
+	expect(await diagnose()).toBe(first);
 	await screenshot(page, 'train', 'phone');
 	await screenshot(page, 'train', 'desktop');
 	expect(errors).toEqual([]);

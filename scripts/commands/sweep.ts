@@ -72,7 +72,7 @@ Example:
 				data,
 				out: `${out}/run-${i + 1}`,
 				config: configs[i]!,
-				backbone: stringOption(values, 'backbone') ?? 'models/mobilenet-v3-small',
+				backbone: stringOption(values, 'backbone') ?? 'models/cache/mobilenet_v3_small_100_224',
 				backend: 'wasm',
 				cacheDir: `${out}/cache`
 			});

@@ -35,7 +35,7 @@ Options:
   --out <dir>        model directory to write
   --preset <name>    quick | head | finetune (default: head)
   --config <file>    JSON file with config keys
-  --backbone <dir>   backbone model directory from leaflens import-model (default: models/mobilenet-v3-small)
+  --backbone <dir>   backbone model directory from leaflens import-model (default: models/cache/mobilenet_v3_small_100_224)
   --backend <name>   wasm | cpu for feature extraction (default wasm; finetune trains on cpu)
   --json             print the result as one JSON object
   -h, --help         show this help
@@ -91,7 +91,7 @@ Example:
 			data,
 			out,
 			config,
-			backbone: stringOption(values, 'backbone') ?? 'models/mobilenet-v3-small',
+			backbone: stringOption(values, 'backbone') ?? 'models/cache/mobilenet_v3_small_100_224',
 			backend,
 			signal: controller.signal,
 			onStage: (stage) => process.stderr.write(`${stage}…\n`),

@@ -1,16 +1,23 @@
 /**
  * The "not sure" rule. A photo is answered only when both
  *  - the calibrated max-softmax confidence is at least `minConfidence`, and
- *  - its feature-space novelty — the Mahalanobis distance to the nearest class mean under a shared,
- *    shrinkage-regularised covariance of the training features (Lee et al. 2018) — is at most
- *    `maxNovelty`.
- * Softmax confidence alone is overconfident on unseen classes; the distance catches photos far from
- * everything seen in training. Both thresholds are chosen on validation data for a target coverage.
+ *  - its novelty score is at most `maxNovelty`.
+ * Two novelty scores exist:
+ *  - 'logit-knn' (default): cosine distance of the L2-normalised head logits to the nearest of a few
+ *    k-means prototypes per class of the training photos' logits — the k-nearest-neighbour score of
+ *    Sun et al. 2022, in the one space here that was trained on leaves (the frozen ImageNet features
+ *    barely separate unseen PlantVillage classes; see bench/results/train-accuracy.md);
+ *  - 'mahalanobis': the distance to the nearest class mean of the backbone features under a shared,
+ *    shrinkage-regularised covariance (Lee et al. 2018); catches photos far from everything seen.
+ * Softmax confidence alone is overconfident on unseen classes. Both thresholds are chosen on
+ * validation data for a target coverage.
  */
 import type * as TF from '@tensorflow/tfjs';
+import { Prng } from './prng';
 
-/** Everything needed to score novelty: class means and the whitening factor W = L⁻¹ (Σ = L Lᵀ). */
-export interface NoveltyModel {
+/** Everything needed to score Mahalanobis novelty: class means and the whitening W = L⁻¹ (Σ = L Lᵀ). */
+export interface MahalanobisNovelty {
+	kind?: 'mahalanobis';
 	dim: number;
 	numClasses: number;
 	/** [C × D] class means of the training features. */
@@ -19,6 +26,22 @@ export interface NoveltyModel {
 	whitening: Float32Array;
 	shrinkage: number;
 }
+
+/** k-NN novelty on L2-normalised head logits: [P × C] unit-length prototypes, `perClass` per class. */
+export interface LogitKnnNovelty {
+	kind: 'logit-knn';
+	/** Number of classes = length of a logit row. */
+	dim: number;
+	numClasses: number;
+	/** Upper bound of prototypes per class (a class with fewer photos keeps one per photo). */
+	perClass: number;
+	/** [P × dim] unit-length rows. */
+	prototypes: Float32Array;
+}
+
+export type NoveltyModel = MahalanobisNovelty | LogitKnnNovelty;
+export type NoveltyMethod = 'mahalanobis' | 'logit-knn';
+export const NOVELTY_METHODS: readonly NoveltyMethod[] = ['logit-knn', 'mahalanobis'];
 
 export interface AbstainThresholds {
 	minConfidence: number;
@@ -74,7 +97,7 @@ export async function fitNovelty(
 	labels: Int32Array,
 	numClasses: number,
 	shrinkage: number
-): Promise<NoveltyModel> {
+): Promise<MahalanobisNovelty> {
 	const n = labels.length;
 	const dim = features.length / n;
 	if (!Number.isInteger(dim) || n === 0)
@@ -117,7 +140,7 @@ export async function fitNovelty(
 /** Squared Mahalanobis distance of each row to its nearest class mean (classes with a mean only). */
 export async function noveltyScores(
 	tf: typeof TF,
-	model: NoveltyModel,
+	model: MahalanobisNovelty,
 	features: Float32Array,
 	batchSize = 512
 ): Promise<Float32Array> {
@@ -149,6 +172,145 @@ export async function noveltyScores(
 		}
 	} finally {
 		tf.dispose([w, mw, mNorm]);
+	}
+	return out;
+}
+
+/** Rows of [N × dim] scaled to unit length (all-zero rows stay zero). */
+export function l2NormalizeRows(x: Float32Array, dim: number): Float32Array {
+	if (!(Number.isInteger(dim) && dim > 0 && x.length % dim === 0))
+		throw new Error(`Expected rows of a positive dim dividing ${x.length}, got ${dim}`);
+	const out = new Float32Array(x.length);
+	for (let i = 0; i < x.length; i += dim) {
+		let s = 0;
+		for (let k = 0; k < dim; k++) s += x[i + k]! ** 2;
+		const r = s > 0 ? 1 / Math.sqrt(s) : 0;
+		for (let k = 0; k < dim; k++) out[i + k] = x[i + k]! * r;
+	}
+	return out;
+}
+
+/**
+ * Spherical k-means (cosine similarity, unit-length centroids) of unit rows, seeded by `rng`:
+ * the first centroids are `k` distinct rows in a seeded order, then `iterations` Lloyd steps.
+ */
+export function sphericalKMeans(
+	rows: Float32Array,
+	dim: number,
+	k: number,
+	rng: Prng,
+	iterations = 10
+): Float32Array {
+	const n = rows.length / dim;
+	if (n === 0) return new Float32Array(0);
+	k = Math.min(k, n);
+	const order = rng.permutation(n);
+	const centroids = new Float32Array(k * dim);
+	for (let j = 0; j < k; j++)
+		centroids.set(rows.subarray(order[j]! * dim, (order[j]! + 1) * dim), j * dim);
+	const assign = new Int32Array(n);
+	for (let it = 0; it < iterations; it++) {
+		for (let i = 0; i < n; i++) {
+			let best = -Infinity;
+			for (let j = 0; j < k; j++) {
+				let s = 0;
+				for (let t = 0; t < dim; t++) s += rows[i * dim + t]! * centroids[j * dim + t]!;
+				if (s > best) {
+					best = s;
+					assign[i] = j;
+				}
+			}
+		}
+		const sums = new Float64Array(k * dim);
+		const counts = new Int32Array(k);
+		for (let i = 0; i < n; i++) {
+			const j = assign[i]!;
+			counts[j]! += 1;
+			for (let t = 0; t < dim; t++) sums[j * dim + t]! += rows[i * dim + t]!;
+		}
+		for (let j = 0; j < k; j++) {
+			// An empty cluster keeps its previous centroid.
+			if (counts[j] === 0) continue;
+			let norm = 0;
+			for (let t = 0; t < dim; t++) norm += sums[j * dim + t]! ** 2;
+			norm = Math.sqrt(norm) || 1;
+			for (let t = 0; t < dim; t++) centroids[j * dim + t] = sums[j * dim + t]! / norm;
+		}
+	}
+	return centroids;
+}
+
+/**
+ * Fits the logit k-NN novelty model: per class, `perClass` spherical k-means prototypes of the
+ * L2-normalised training logits [N × C]. Small (P × C floats) and fast to score.
+ */
+export function fitLogitKnn(
+	logits: Float32Array,
+	labels: Int32Array,
+	numClasses: number,
+	perClass: number,
+	seed = 0
+): LogitKnnNovelty {
+	const n = labels.length;
+	if (n === 0 || logits.length !== n * numClasses)
+		throw new Error(`Expected ${n}×${numClasses} logits, got ${logits.length}`);
+	if (!(Number.isInteger(perClass) && perClass > 0))
+		throw new Error(`Expected perClass to be a positive integer, got ${perClass}`);
+	const unit = l2NormalizeRows(logits, numClasses);
+	const rng = new Prng(seed ^ 0x4b4e);
+	const parts: Float32Array[] = [];
+	for (let c = 0; c < numClasses; c++) {
+		const idx: number[] = [];
+		for (let i = 0; i < n; i++) if (labels[i] === c) idx.push(i);
+		const rows = new Float32Array(idx.length * numClasses);
+		idx.forEach((r, i) =>
+			rows.set(unit.subarray(r * numClasses, (r + 1) * numClasses), i * numClasses)
+		);
+		parts.push(sphericalKMeans(rows, numClasses, perClass, rng));
+	}
+	const prototypes = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+	let offset = 0;
+	for (const p of parts) {
+		prototypes.set(p, offset);
+		offset += p.length;
+	}
+	return { kind: 'logit-knn', dim: numClasses, numClasses, perClass, prototypes };
+}
+
+/** Cosine distance (1 − cos) of each logit row [N × C] to its nearest prototype, in [0, 2]. */
+export async function logitKnnScores(
+	tf: typeof TF,
+	model: LogitKnnNovelty,
+	logits: Float32Array,
+	batchSize = 1024
+): Promise<Float32Array> {
+	const d = model.dim;
+	if (logits.length % d !== 0)
+		throw new Error(`Expected rows of ${d} logits, got ${logits.length} values`);
+	const n = logits.length / d;
+	const out = new Float32Array(n);
+	const unit = l2NormalizeRows(logits, d);
+	const protos = tf.tensor2d(model.prototypes, [model.prototypes.length / d, d]);
+	try {
+		for (let from = 0; from < n; from += batchSize) {
+			const to = Math.min(n, from + batchSize);
+			const best = tf.tidy(() =>
+				tf.max(
+					tf.matMul(
+						tf.tensor2d(unit.subarray(from * d, to * d), [to - from, d]),
+						protos,
+						false,
+						true
+					),
+					1
+				)
+			);
+			const sims = (await best.data()) as Float32Array;
+			best.dispose();
+			for (let i = 0; i < sims.length; i++) out[from + i] = 1 - sims[i]!;
+		}
+	} finally {
+		protos.dispose();
 	}
 	return out;
 }

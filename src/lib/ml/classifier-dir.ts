@@ -6,7 +6,9 @@
  *                  (architecture id + sha256 of the backbone dir's manifest), labels, head shape,
  *                  temperature, abstention thresholds, metrics, the full training config, and the
  *                  index of weights.bin
- *   weights.bin    float32 tensors: head/…, tail/… (finetune), novelty/means, novelty/whitening
+ *   weights.bin    float32 tensors: head/…, tail/… (finetune), and the novelty model:
+ *                  novelty/prototypes (abstention.method 'logit-knn') or novelty/means +
+ *                  novelty/whitening ('mahalanobis'; the only kind before the field existed)
  *
  * The core is pure (encode/decode); reading and writing go through a small IO interface (fs in
  * Node, IndexedDB or fetch in the browser).
@@ -14,7 +16,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { AbstainThresholds, NoveltyModel } from './abstain';
-import { noveltyScores } from './abstain';
+import { logitKnnScores, noveltyScores } from './abstain';
 import { packTensors, unpackTensors } from './checkpoint';
 import { softmax } from './evaluate';
 import type { SavedTensor } from './optim';
@@ -45,7 +47,10 @@ export const ClassifierManifestSchema = z.object({
 		tap: z.enum(['prelogits', 'pooled']),
 		/** Finetune: the first backbone unit whose weights are in tail/… (null in head mode). */
 		cutUnit: z.string().nullable(),
-		/** Where the backbone directory was at training time (a hint; the sha256 decides). */
+		/**
+		 * Where the backbone directory was at training time, relative to this model directory (a
+		 * hint; the sha256 decides). Older models may hold an absolute path.
+		 */
 		path: z.string().optional()
 	}),
 	labels: z.array(z.string().min(1)).min(2),
@@ -59,7 +64,11 @@ export const ClassifierManifestSchema = z.object({
 		maxNovelty: z.number().nonnegative(),
 		coverage: z.number().min(0).max(1),
 		selectiveAccuracy: z.number().min(0).max(1),
-		shrinkage: z.number().min(0).max(1)
+		shrinkage: z.number().min(0).max(1),
+		/** Which novelty score `maxNovelty` applies to; models written before it existed used Mahalanobis. */
+		method: z.enum(['mahalanobis', 'logit-knn']).optional(),
+		/** logit-knn: prototypes per class. */
+		perClass: z.number().int().positive().optional()
 	}),
 	metrics: z.record(z.string(), z.unknown()),
 	config: z.record(z.string(), z.unknown()),
@@ -89,13 +98,36 @@ export function encodeClassifier(model: ClassifierModel): {
 	weights: Uint8Array;
 } {
 	const { novelty } = model;
-	const { entries, data } = packTensors([
-		...model.weights,
-		{ name: 'novelty/means', shape: [novelty.numClasses, novelty.dim], values: novelty.means },
-		{ name: 'novelty/whitening', shape: [novelty.dim, novelty.dim], values: novelty.whitening }
-	]);
+	const noveltyTensors =
+		novelty.kind === 'logit-knn'
+			? [
+					{
+						name: 'novelty/prototypes',
+						shape: [novelty.prototypes.length / novelty.dim, novelty.dim],
+						values: novelty.prototypes
+					}
+				]
+			: [
+					{
+						name: 'novelty/means',
+						shape: [novelty.numClasses, novelty.dim],
+						values: novelty.means
+					},
+					{
+						name: 'novelty/whitening',
+						shape: [novelty.dim, novelty.dim],
+						values: novelty.whitening
+					}
+				];
+	const { entries, data } = packTensors([...model.weights, ...noveltyTensors]);
+	const method = novelty.kind ?? 'mahalanobis';
 	const manifest = ClassifierManifestSchema.parse({
 		...model.manifest,
+		abstention: {
+			...model.manifest.abstention,
+			method,
+			perClass: novelty.kind === 'logit-knn' ? novelty.perClass : undefined
+		},
 		weights: { file: WEIGHTS_NAME, tensors: entries }
 	});
 	return { manifest, weights: data };
@@ -125,11 +157,31 @@ export function decodeClassifier(manifestJson: unknown, weights: Uint8Array): Cl
 		if (!t) throw new Error(`${WEIGHTS_NAME} has no tensor ${name}`);
 		return t;
 	};
+	const params = [...tensors.values()].filter((t) => !t.name.startsWith('novelty/'));
+	if (manifest.abstention.method === 'logit-knn') {
+		const prototypes = take('novelty/prototypes');
+		if (prototypes.shape[1] !== manifest.labels.length)
+			throw new Error(
+				`Expected novelty/prototypes of width ${manifest.labels.length} (one per label), got [${prototypes.shape}]`
+			);
+		return {
+			manifest,
+			weights: params,
+			novelty: {
+				kind: 'logit-knn',
+				dim: manifest.labels.length,
+				numClasses: manifest.labels.length,
+				perClass: manifest.abstention.perClass ?? prototypes.shape[0]! / manifest.labels.length,
+				prototypes: prototypes.values
+			}
+		};
+	}
 	const means = take('novelty/means');
 	return {
 		manifest,
-		weights: [...tensors.values()].filter((t) => !t.name.startsWith('novelty/')),
+		weights: params,
 		novelty: {
+			kind: 'mahalanobis',
 			numClasses: means.shape[0]!,
 			dim: means.shape[1]!,
 			means: means.values,
@@ -170,7 +222,11 @@ export interface Prediction {
 	/** Temperature-calibrated probability of `label`. */
 	confidence: number;
 	top: { index: number; label: string; probability: number }[];
-	/** Squared Mahalanobis distance to the nearest class mean of the training features. */
+	/**
+	 * How unlike the training photos this one is (higher = stranger): the cosine distance of its
+	 * logits to the nearest training prototype ('logit-knn'), or the squared Mahalanobis distance to
+	 * the nearest class mean of the features ('mahalanobis'); see manifest.abstention.method.
+	 */
 	novelty: number;
 	/** "Not sure": the photo should not be answered. */
 	abstained: boolean;
@@ -267,8 +323,21 @@ export async function classify(
 	const logits = headLogits(tf, model, features);
 	const values = (await logits.data()) as Float32Array;
 	logits.dispose();
-	const feats = (await features.data()) as Float32Array;
-	return decide(model, values, await noveltyScores(tf, model.novelty, feats));
+	return decide(model, values, await noveltyOf(tf, model, features, values));
+}
+
+/**
+ * Novelty scores of N photos from their features [N × D] (the model's tap) and the head's logits
+ * [N × C] (from headLogits), under the model's method.
+ */
+export async function noveltyOf(
+	tf: typeof TF,
+	model: ClassifierModel,
+	features: TF.Tensor2D,
+	logits: Float32Array
+): Promise<Float32Array> {
+	if (model.novelty.kind === 'logit-knn') return logitKnnScores(tf, model.novelty, logits);
+	return noveltyScores(tf, model.novelty, (await features.data()) as Float32Array);
 }
 
 export type { AbstainThresholds };

@@ -8,6 +8,17 @@ describe('config', () => {
 		expect(c.optimizer.name).toBe('adamw');
 		expect(c.augment.hflipP).toBeGreaterThan(0);
 		expect(c.abstain.targetCoverage).toBe(0.95);
+		expect(c.abstain.method).toBe('logit-knn');
+		expect(c.abstain.prototypes).toBe(32);
+	});
+
+	it('rejects a bad novelty method or prototype count, naming the key and value', () => {
+		expect(() => resolveConfig({ overrides: ['abstain.prototypes=0'] })).toThrow(
+			/abstain\.prototypes.*got 0/
+		);
+		expect(() => resolveConfig({ overrides: ['abstain.method=energy'] })).toThrow(
+			/abstain\.method.*"energy"/
+		);
 	});
 
 	it('merges preset → file → overrides, later winning, nested keys kept', () => {

@@ -94,8 +94,15 @@ export const TrainConfigSchema = z.strictObject({
 			/** Fraction of known-class validation photos that should be answered. */
 			targetCoverage: z.number().gt(0).max(1).default(0.95),
 			/** Share of the rejected budget given to the novelty score (the rest to confidence). */
-			noveltyShare: prob.default(0.5),
-			/** Shrinkage of the shared covariance towards a scaled identity, in [0, 1]. */
+			noveltyShare: prob.default(0.8),
+			/**
+			 * Novelty score: k-NN on L2-normalised head logits against per-class prototypes, or
+			 * Mahalanobis on the backbone features (chosen on val: bench/results/train-accuracy.md).
+			 */
+			method: z.enum(['logit-knn', 'mahalanobis']).default('logit-knn'),
+			/** logit-knn: k-means prototypes kept per class (stored in the model: P × C floats). */
+			prototypes: posInt.max(256).default(32),
+			/** Mahalanobis: shrinkage of the shared covariance towards a scaled identity, in [0, 1]. */
 			shrinkage: prob.default(0.1)
 		})
 		.prefault({})
@@ -113,8 +120,12 @@ export const PRESETS = {
 		earlyStopping: { patience: 0 },
 		schedule: { warmupEpochs: 0 }
 	},
-	/** Linear head on cached features with two augmented views per photo. */
-	head: { mode: 'head', epochs: 40, lr: 3e-3, augmentViews: 2, head: { hiddenUnits: 0 } },
+	/**
+	 * Linear head on cached features of the plain photos. Augmented views (augmentViews=2), L2
+	 * normalisation, the pooled tap and a hidden layer all measured no better on val
+	 * (bench/results/train-accuracy.md) while costing feature passes or training time.
+	 */
+	head: { mode: 'head', epochs: 40, lr: 3e-3, augmentViews: 0, head: { hiddenUnits: 0 } },
 	/** Last blocks + head, lower learning rate, fewer epochs. */
 	finetune: {
 		mode: 'finetune',

@@ -1,6 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { answered, chooseThresholds, fitNovelty, maxProbs, noveltyScores } from './abstain';
+import {
+	answered,
+	chooseThresholds,
+	fitLogitKnn,
+	fitNovelty,
+	l2NormalizeRows,
+	logitKnnScores,
+	maxProbs,
+	noveltyScores,
+	sphericalKMeans
+} from './abstain';
 import { fitTemperature, nllAt } from './calibration';
 import { computeMetrics, expectedCalibrationError, softmax } from './evaluate';
 import { Prng } from './prng';
@@ -193,5 +203,68 @@ describe('Mahalanobis novelty + abstention', () => {
 		const model = await fitNovelty(tf, x, labels, 2, 0.2);
 		await noveltyScores(tf, model, x);
 		expect(tf.memory().numTensors).toBe(before);
+	});
+});
+
+describe('logit k-NN novelty', () => {
+	beforeAll(async () => {
+		await tf.setBackend('cpu');
+	});
+
+	it('normalises rows and keeps zero rows at zero', () => {
+		const out = l2NormalizeRows(Float32Array.from([3, 4, 0, 0]), 2);
+		expect(Array.from(out)).toEqual([0.6, 0.8, 0, 0].map((v) => Math.fround(v)));
+		expect(() => l2NormalizeRows(new Float32Array(3), 2)).toThrow(/dim/);
+	});
+
+	it('spherical k-means finds two well-separated directions', () => {
+		const rng = new Prng(3);
+		const rows: number[] = [];
+		for (let i = 0; i < 40; i++) {
+			const base = i % 2 ? [1, 0, 0] : [0, 0, 1];
+			const v = base.map((b) => b + rng.normal() * 0.05);
+			const n = Math.hypot(...v);
+			rows.push(...v.map((a) => a / n));
+		}
+		const c = sphericalKMeans(Float32Array.from(rows), 3, 2, new Prng(1));
+		const dirs = [Array.from(c.subarray(0, 3)), Array.from(c.subarray(3, 6))].map((d) =>
+			d.indexOf(Math.max(...d))
+		);
+		expect(dirs.sort()).toEqual([0, 2]);
+		for (let j = 0; j < 2; j++)
+			expect(Math.hypot(...c.subarray(j * 3, j * 3 + 3))).toBeCloseTo(1, 5);
+	});
+
+	it('scores training-like logits near 0 and logits between two classes high', async () => {
+		const rng = new Prng(5);
+		const c = 3;
+		const n = 90;
+		const logits = new Float32Array(n * c);
+		const labels = new Int32Array(n);
+		for (let i = 0; i < n; i++) {
+			labels[i] = i % c;
+			for (let j = 0; j < c; j++) logits[i * c + j] = (j === i % c ? 6 : 0) + rng.normal() * 0.5;
+		}
+		const model = fitLogitKnn(logits, labels, c, 4, 1);
+		expect(model.prototypes.length).toBe(c * 4 * c);
+		const before = tf.memory().numTensors;
+		const [own, between] = await logitKnnScores(tf, model, Float32Array.from([7, 0.5, 0, 5, 5, 0]));
+		expect(tf.memory().numTensors).toBe(before);
+		// Direct: 1 − max cosine to the prototypes.
+		const direct = (q: number[]) => {
+			const qn = Math.hypot(...q);
+			let best = -Infinity;
+			for (let p = 0; p < model.prototypes.length / c; p++) {
+				let s = 0;
+				for (let j = 0; j < c; j++) s += (q[j]! / qn) * model.prototypes[p * c + j]!;
+				best = Math.max(best, s);
+			}
+			return 1 - best;
+		};
+		expect(own).toBeCloseTo(direct([7, 0.5, 0]), 5);
+		expect(between).toBeCloseTo(direct([5, 5, 0]), 5);
+		expect(own!).toBeLessThan(0.02);
+		expect(between!).toBeGreaterThan(0.08);
+		expect(() => fitLogitKnn(logits, labels, c, 0)).toThrow(/perClass/);
 	});
 });

@@ -91,7 +91,10 @@ describe('trainClassifier', () => {
 	});
 
 	it('head mode: the saved directory round-trips and classify() abstains on far-away features', async () => {
-		const config = resolveConfig({ preset: 'quick', overrides: ['epochs=5', 'lr=0.05'] });
+		const config = resolveConfig({
+			preset: 'quick',
+			overrides: ['epochs=5', 'lr=0.05', 'abstain.method=mahalanobis']
+		});
 		const flat = (a: TrainArrays): TrainArrays => ({ ...a, rowShape: [48] });
 		const { model } = await trainClassifier(tf, {
 			train: flat(maps(150, 3)),
@@ -116,11 +119,18 @@ describe('trainClassifier', () => {
 		await saveClassifier(io, model);
 		const loaded = await loadClassifier(io);
 		expect(loaded.manifest.temperature).toBe(model.manifest.temperature);
-		expect(Array.from(loaded.novelty.whitening)).toEqual(Array.from(model.novelty.whitening));
+		expect(loaded.novelty.kind).toBe('mahalanobis');
+		expect(loaded.manifest.abstention.method).toBe('mahalanobis');
+		if (loaded.novelty.kind !== 'logit-knn' && model.novelty.kind !== 'logit-knn')
+			expect(Array.from(loaded.novelty.whitening)).toEqual(Array.from(model.novelty.whitening));
 		const { manifest, weights } = encodeClassifier(model);
 		expect(() => decodeClassifier({ ...manifest, formatVersion: 2 }, weights)).toThrow(
 			/formatVersion/
 		);
+		// Models written before abstention.method existed load as Mahalanobis.
+		const old = JSON.parse(JSON.stringify(manifest)) as { abstention: Record<string, unknown> };
+		delete old.abstention.method;
+		expect(decodeClassifier(old, weights).novelty.kind).toBe('mahalanobis');
 
 		const test = flat(maps(3, 5));
 		const near = tf.tensor2d(test.x, [3, 48]);
@@ -134,5 +144,59 @@ describe('trainClassifier', () => {
 		expect(odd[0]!.abstained).toBe(true);
 		expect(odd[0]!.reason).toBe('unfamiliar');
 		tf.dispose([near, far]);
+	});
+
+	it('logit-knn (default): photos of a class left out of training are flagged unfamiliar, known ones answered', async () => {
+		const config = resolveConfig({
+			preset: 'quick',
+			overrides: ['epochs=8', 'lr=0.05', 'abstain.prototypes=4', 'abstain.noveltyShare=1']
+		});
+		expect(config.abstain.method).toBe('logit-knn');
+		const flat = (a: TrainArrays): TrainArrays => ({ ...a, rowShape: [48] });
+		const { model } = await trainClassifier(tf, {
+			train: flat(maps(150, 6)),
+			val: flat(maps(90, 7)),
+			labels: ['r', 'g', 'b'],
+			config,
+			backbone: { ...backbone, path: '../backbone' }
+		});
+		expect(model.novelty.kind).toBe('logit-knn');
+		// The saved model carries P × C prototypes, not D × D matrices, and round-trips them.
+		const { manifest, weights } = encodeClassifier(model);
+		const protos = manifest.weights.tensors.find((t) => t.name === 'novelty/prototypes');
+		expect(protos?.shape).toEqual([12, 3]);
+		expect(manifest.abstention).toMatchObject({ method: 'logit-knn', perClass: 4 });
+		expect(manifest.backbone.path).toBe('../backbone');
+		const loaded = decodeClassifier(JSON.parse(JSON.stringify(manifest)) as unknown, weights);
+		if (loaded.novelty.kind !== 'logit-knn' || model.novelty.kind !== 'logit-knn')
+			throw new Error('expected a logit-knn novelty model');
+		expect(Array.from(loaded.novelty.prototypes)).toEqual(Array.from(model.novelty.prototypes));
+
+		// Known photos from fresh draws, and a held-out "yellow" cluster (red and green channels on
+		// together): each lies between two known classes, unlike every training photo.
+		const known = flat(maps(30, 8));
+		const rng = new Prng(9);
+		const yellow = Float32Array.from(
+			{ length: 30 * 48 },
+			(_, i) => (i % 3 === 2 ? 0 : 1) + rng.normal() * 0.3
+		);
+		const k = tf.tensor2d(known.x, [30, 48]);
+		const y = tf.tensor2d(yellow, [30, 48]);
+		const before = tf.memory().numTensors;
+		const knownAnswers = await classify(tf, loaded, k);
+		const unseen = await classify(tf, loaded, y);
+		expect(tf.memory().numTensors).toBe(before);
+		const answeredKnown = knownAnswers.filter((a) => !a.abstained);
+		expect(answeredKnown.length).toBeGreaterThanOrEqual(27);
+		expect(
+			answeredKnown.every((a) => a.label === ['r', 'g', 'b'][knownAnswers.indexOf(a) % 3])
+		).toBe(true);
+		const flagged = unseen.filter((a) => a.reason === 'unfamiliar').length;
+		expect(flagged).toBeGreaterThanOrEqual(24);
+		// Novelty is a cosine distance in [0, 2]; the unseen cluster is farther than every known photo.
+		const maxKnown = Math.max(...knownAnswers.map((a) => a.novelty));
+		const medianUnseen = unseen.map((a) => a.novelty).sort((a, b) => a - b)[15]!;
+		expect(medianUnseen).toBeGreaterThan(maxKnown);
+		tf.dispose([k, y]);
 	});
 });

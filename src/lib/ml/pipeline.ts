@@ -5,7 +5,16 @@
  * Shared by the CLI and the browser worker; everything here is pure TF.js.
  */
 import type * as TF from '@tensorflow/tfjs';
-import { answered, chooseThresholds, fitNovelty, maxProbs, noveltyScores } from './abstain';
+import {
+	answered,
+	chooseThresholds,
+	fitLogitKnn,
+	fitNovelty,
+	logitKnnScores,
+	maxProbs,
+	noveltyScores,
+	type NoveltyModel
+} from './abstain';
 import { fitTemperature } from './calibration';
 import type { CheckpointStore } from './checkpoint';
 import type { ClassifierModel, ClassifierManifest } from './classifier-dir';
@@ -49,6 +58,7 @@ export function layersTail(tail: TF.LayersModel, cutUnit: string): TrainableTail
 export interface BackboneRef {
 	architecture: string;
 	manifestSha256: string;
+	/** The backbone directory relative to the model directory (never an absolute local path). */
 	path?: string;
 }
 
@@ -163,16 +173,29 @@ export async function trainClassifier(
 		// Calibration and abstention use the final (best) weights.
 		const valLogits = await predictLogits(tf, model, options.val);
 		const temperature = fitTemperature(valLogits, options.val.labels, numClasses);
-		const trainFeatures = await featuresOf(tf, options.train, tail);
-		const novelty = await fitNovelty(
-			tf,
-			trainFeatures,
-			options.train.labels,
-			numClasses,
-			config.abstain.shrinkage
-		);
-		const valFeatures = await featuresOf(tf, options.val, tail);
-		const valNovelty = await noveltyScores(tf, novelty, valFeatures);
+		let novelty: NoveltyModel;
+		let valNovelty: Float32Array;
+		if (config.abstain.method === 'logit-knn') {
+			const trainLogits = await predictLogits(tf, model, options.train);
+			novelty = fitLogitKnn(
+				trainLogits,
+				options.train.labels,
+				numClasses,
+				config.abstain.prototypes,
+				config.seed
+			);
+			valNovelty = await logitKnnScores(tf, novelty, valLogits);
+		} else {
+			const trainFeatures = await featuresOf(tf, options.train, tail);
+			novelty = await fitNovelty(
+				tf,
+				trainFeatures,
+				options.train.labels,
+				numClasses,
+				config.abstain.shrinkage
+			);
+			valNovelty = await noveltyScores(tf, novelty, await featuresOf(tf, options.val, tail));
+		}
 		const { confidence, predicted } = maxProbs(
 			softmax(valLogits, numClasses, temperature.temperature),
 			numClasses
@@ -200,7 +223,12 @@ export async function trainClassifier(
 			labels,
 			head: { inputDim, hiddenUnits: config.head.hiddenUnits },
 			temperature: temperature.temperature,
-			abstention: { ...thresholds, shrinkage: config.abstain.shrinkage },
+			abstention: {
+				...thresholds,
+				shrinkage: config.abstain.shrinkage,
+				method: config.abstain.method,
+				perClass: config.abstain.method === 'logit-knn' ? config.abstain.prototypes : undefined
+			},
 			metrics: {},
 			config: config as unknown as Record<string, unknown>
 		};

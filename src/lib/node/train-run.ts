@@ -6,10 +6,10 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
-import { noveltyScores } from '../ml/abstain';
 import {
 	applyTailWeights,
 	loadClassifier,
+	noveltyOf,
 	saveClassifier,
 	type ClassifierModel,
 	headLogits
@@ -178,7 +178,8 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 		backbone: {
 			architecture: backbone.architecture,
 			manifestSha256: backbone.sha256,
-			path: path.resolve(o.backbone)
+			// Relative to the model directory: shipped models must not carry local absolute paths.
+			path: path.relative(path.resolve(o.out), path.resolve(o.backbone)).split(path.sep).join('/')
 		},
 		tail,
 		store: fileCheckpointStore(path.join(o.out, 'checkpoint')),
@@ -230,7 +231,7 @@ export async function evaluateArrays(
 	const size = rows.rowShape.reduce((a, b) => a * b, 1);
 	const c = model.manifest.labels.length;
 	const logits = new Float32Array(n * c);
-	const feats = new Float32Array(n * model.novelty.dim);
+	const novelty = new Float32Array(n);
 	for (let from = 0; from < n; from += batch) {
 		const to = Math.min(n, from + batch);
 		const x = tf.tensor(rows.x.subarray(from * size, to * size), [to - from, ...rows.rowShape]);
@@ -238,11 +239,12 @@ export async function evaluateArrays(
 			tail ? tail.apply(x, false) : (x.reshape([to - from, size]) as TF.Tensor2D)
 		);
 		const l = headLogits(tf, model, f);
-		feats.set((await f.data()) as Float32Array, from * model.novelty.dim);
-		logits.set((await l.data()) as Float32Array, from * c);
+		const values = (await l.data()) as Float32Array;
+		logits.set(values, from * c);
+		novelty.set(await noveltyOf(tf, model, f, values), from);
 		tf.dispose([x, f, l]);
 	}
-	return reportFor(model, logits, await noveltyScores(tf, model.novelty, feats), rows.labels);
+	return reportFor(model, logits, novelty, rows.labels);
 }
 
 /** The whole `leaflens evaluate`: a classifier dir on a dataset split or an image folder. */
@@ -257,7 +259,10 @@ export async function runEvaluation(
 	}
 ): Promise<{ report: EvaluationReport; count: number; model: ClassifierModel }> {
 	const model = await loadClassifier(fsModelDirIO(o.model));
-	const backboneDir = o.backbone ?? model.manifest.backbone.path;
+	// The stored path is relative to the model directory (older models: absolute).
+	const stored = model.manifest.backbone.path;
+	const backboneDir =
+		o.backbone ?? (stored === undefined ? undefined : path.resolve(o.model, stored));
 	if (!backboneDir)
 		throw new Error('The model does not say where its backbone is; pass --backbone <dir>');
 	const backbone = await loadBackbone(backboneDir);

@@ -10,20 +10,30 @@ import type {
 	CachedDatasetInfo,
 	DiagnoseResult,
 	DownloadProgress,
+	EvaluateRequest,
+	EvaluateResult,
 	TrainEvent,
 	TrainRequest,
 	TrainResult,
 	EnvironmentInfo,
 	MlApi,
+	ModelSource,
 	ModelSummary
 } from '../worker/protocol';
 
 const PREFERENCE_KEY = 'leaflens.backend';
 
-/** Backbones are served from /model-files/<architecture id>/ (made by `npm run setup`). */
-export const MODEL_FILES_URL = '/model-files/';
-/** The PlantVillage model that ships with the app, trained by `leaflens train` during setup. */
-export const DEFAULT_MODEL_URL = '/model-files/plantvillage-default/';
+import { DEFAULT_MODEL_URL, MODEL_FILES_URL } from '../app-paths';
+
+export { DEFAULT_MODEL_URL, MODEL_FILES_URL };
+/** localStorage key of the active saved model's id (absent: the shipped default). */
+export const ACTIVE_MODEL_KEY = 'leaflens.activeModel';
+
+/** The model the user chose on the Models page, or the shipped default. */
+export function activeModelSource(): ModelSource {
+	const id = typeof localStorage === 'undefined' ? null : localStorage.getItem(ACTIVE_MODEL_KEY);
+	return id ? { kind: 'stored', id } : { kind: 'http', url: DEFAULT_MODEL_URL };
+}
 
 export type BackendPreference = BackendName | 'auto';
 
@@ -40,7 +50,7 @@ export class MlClient {
 	/** The model used for diagnosis, once loaded. */
 	model = $state<ModelSummary | null>(null);
 	modelError = $state<string | null>(null);
-	#modelUrl: string | null = null;
+	#modelSource: ModelSource | null = null;
 
 	constructor() {
 		if (typeof localStorage !== 'undefined') {
@@ -77,13 +87,13 @@ export class MlClient {
 			this.error = `The ${preferred} backend is not available here; using ${status.active}.`;
 		}
 		// After a crash the fresh worker gets back the model the user had.
-		if (this.#modelUrl) await this.#loadModelInto(this.#api, this.#modelUrl);
+		if (this.#modelSource) await this.#loadModelInto(this.#api, this.#modelSource);
 		return status;
 	}
 
-	async #loadModelInto(api: Comlink.Remote<MlApi>, url: string): Promise<void> {
+	async #loadModelInto(api: Comlink.Remote<MlApi>, source: ModelSource): Promise<void> {
 		try {
-			this.model = await api.loadModel(url, MODEL_FILES_URL);
+			this.model = await api.loadModel(source, MODEL_FILES_URL);
 			this.modelError = null;
 		} catch (error) {
 			this.model = null;
@@ -91,16 +101,16 @@ export class MlClient {
 		}
 	}
 
-	/** Loads the diagnosis model (default: the shipped PlantVillage model). */
-	async loadModel(url = DEFAULT_MODEL_URL): Promise<void> {
-		this.#modelUrl = url;
+	/** Loads the diagnosis model (default: the one chosen on the Models page). */
+	async loadModel(source: ModelSource = activeModelSource()): Promise<void> {
+		this.#modelSource = source;
 		const api = await this.api();
-		await this.#loadModelInto(api, url);
+		await this.#loadModelInto(api, source);
 	}
 
 	/** Diagnoses one photo file; rejects with a message for the user. */
 	async diagnose(file: Blob): Promise<DiagnoseResult> {
-		if (!this.model) await this.loadModel(this.#modelUrl ?? DEFAULT_MODEL_URL);
+		if (!this.model) await this.loadModel(this.#modelSource ?? activeModelSource());
 		if (!this.model) throw new Error(this.modelError ?? 'No diagnosis model is available.');
 		const bytes = await file.arrayBuffer();
 		const api = await this.api();
@@ -174,6 +184,17 @@ export class MlClient {
 		return this.#cancellable(request.jobId, signal, (api) =>
 			// A plain copy: reactive proxies cannot be posted to a worker (DataCloneError).
 			api.train($state.snapshot(request), Comlink.proxy(onEvent))
+		);
+	}
+
+	evaluate(
+		request: EvaluateRequest,
+		onProgress: (done: number, total: number) => void,
+		signal?: AbortSignal
+	): Promise<EvaluateResult> {
+		const taskId = `evaluate:${Date.now()}`;
+		return this.#cancellable(taskId, signal, (api) =>
+			api.evaluate($state.snapshot(request), taskId, Comlink.proxy(onProgress))
 		);
 	}
 

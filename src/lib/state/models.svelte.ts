@@ -3,7 +3,6 @@
  * (remembered in localStorage; null means the shipped default), and moving models in and out as
  * `.leaflens` files.
  */
-import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import { parseClassifierManifest } from '../ml/classifier-dir';
 import {
 	exportFileName,
@@ -15,14 +14,10 @@ import {
 	type SavedModelInfo
 } from '../data/model-store';
 
-/** IndexedDB database and object store of saved models (the worker opens the same one). */
-export const MODELS_DB = 'leaflens-models';
-export const MODELS_DB_STORE = 'files';
-/** localStorage key of the active model's id (absent: the shipped default). */
-export const ACTIVE_MODEL_KEY = 'leaflens.activeModel';
-/** Where the app serves backbones (`<architecture>/`) and the shipped default classifier. */
-export const MODEL_FILES_URL = '/model-files/';
-export const DEFAULT_MODEL_URL = '/model-files/plantvillage-default/';
+import { idbKeyValueStore, MODELS_DB } from '../data/idb-store';
+import { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL, mlClient } from './ml-client.svelte';
+
+export { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL };
 /** The files of a served backbone directory. */
 export const BACKBONE_FILE_NAMES = [
 	'manifest.json',
@@ -30,18 +25,6 @@ export const BACKBONE_FILE_NAMES = [
 	'group1-shard1of1.bin',
 	'labels.txt'
 ] as const;
-
-/** idb-keyval in the shape ModelStore takes (usable in the worker too: no DOM). */
-export function idbKeyValueStore(dbName = MODELS_DB, storeName = MODELS_DB_STORE): KeyValueStore {
-	let db: UseStore | null = null;
-	const open = () => (db ??= createStore(dbName, storeName));
-	return {
-		get: (key) => get(key, open()),
-		set: (key, value) => set(key, value, open()),
-		del: (key) => del(key, open()),
-		keys: () => keys(open())
-	};
-}
 
 function readActiveId(): string | null {
 	if (typeof localStorage === 'undefined') return null;
@@ -63,7 +46,7 @@ export class ModelsState {
 	onActivate: ((id: string | null) => void) | null = null;
 
 	constructor(
-		kv: KeyValueStore = idbKeyValueStore(),
+		kv: KeyValueStore = idbKeyValueStore(MODELS_DB),
 		private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init)
 	) {
 		this.store = new ModelStore(kv);
@@ -96,6 +79,7 @@ export class ModelsState {
 			if (id === null) localStorage.removeItem(ACTIVE_MODEL_KEY);
 			else localStorage.setItem(ACTIVE_MODEL_KEY, id);
 		}
+		this.onActivate?.(id);
 	}
 
 	/** Makes a saved model (or, with null, the shipped default) the one that diagnoses. */
@@ -104,7 +88,6 @@ export class ModelsState {
 			throw new Error(`Model ${JSON.stringify(id)} is not on this device`);
 		}
 		this.#setActive(id);
-		this.onActivate?.(id);
 	}
 
 	async rename(id: string, name: string): Promise<void> {
@@ -171,6 +154,10 @@ export class ModelsState {
 let state: ModelsState | null = null;
 /** The app's one ModelsState. */
 export function modelsState(): ModelsState {
-	state ??= new ModelsState();
+	if (!state) {
+		state = new ModelsState();
+		// The worker switches to the newly active model (a diagnosis always uses the chosen one).
+		state.onActivate = () => void mlClient().loadModel();
+	}
 	return state;
 }

@@ -3,7 +3,7 @@
  * A running job is remembered in localStorage, so a reload (or a crashed tab) resumes it from the
  * last completed epoch: the worker keeps its features and checkpoints in IndexedDB.
  */
-import { createStore, del, get, keys, set } from 'idb-keyval';
+import { idbKeyValueStore, MODELS_DB } from '../data/idb-store';
 import { ModelStore, type SavedModelInfo } from '../data/model-store';
 import type { MlClient } from './ml-client.svelte';
 import type {
@@ -19,18 +19,11 @@ const JOB_KEY = 'leaflens.trainJob';
 
 type Stage = Extract<TrainEvent, { type: 'stage' }>['stage'];
 
-export const DEFAULT_DATASET_URL = '/datasets/plantvillage-sample/manifest.json';
+export { DEFAULT_DATASET_URL } from '../app-paths';
 
 /** Saves a finished training run in the device's model store (the Models page lists it). */
 export async function saveTrainedModel(name: string, result: TrainResult): Promise<SavedModelInfo> {
-	const db = createStore('leaflens-models', 'files');
-	const store = new ModelStore({
-		get: (key) => get(key, db),
-		set: (key, value) => set(key, value, db),
-		del: (key) => del(key, db),
-		keys: () => keys(db)
-	});
-	return store.save(name, {
+	return new ModelStore(idbKeyValueStore(MODELS_DB)).save(name, {
 		'manifest.json': new TextEncoder().encode(result.manifest),
 		'weights.bin': result.weights
 	});

@@ -11,13 +11,22 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as Comlink from 'comlink';
 import { detectBackends, useBackend, BACKEND_NAMES, type BackendStatus } from '../ml/backends';
-import { createStore, del, get, keys, set } from 'idb-keyval';
-import { ShardStore, type KeyValueStore } from '../data/shard-store';
+import { MODEL_FILES_URL } from '../app-paths';
+import { DATASETS_DB, idbKeyValueStore } from '../data/idb-store';
+import { ShardStore } from '../data/shard-store';
 import { Diagnoser } from '../ml/diagnose';
+import { runEvaluateJob } from './evaluate-job';
 import { clearJob, runTrainJob } from './train-job';
 import { decodeImage } from './decode-image';
-import { loadClassifierFromHttp, type LoadedClassifier } from './model-loader';
-import type { BackendName, EnvironmentInfo, InitOptions, MlApi, ModelSummary } from './protocol';
+import { loadClassifierFrom, type LoadedClassifier } from './model-loader';
+import type {
+	BackendName,
+	EnvironmentInfo,
+	InitOptions,
+	MlApi,
+	ModelSource,
+	ModelSummary
+} from './protocol';
 
 // The wasm files are bundled assets (hashed names, precached by the service worker); without
 // explicit paths tfjs looks beside the script, gets a 404 and silently falls back to another backend.
@@ -30,14 +39,7 @@ setWasmPaths({
 let status: BackendStatus | null = null;
 const tasks = new Map<string, AbortController>();
 
-const datasetDb = createStore('leaflens-datasets', 'files');
-const datasetStore: KeyValueStore = {
-	get: (key) => get(key, datasetDb),
-	set: (key, value) => set(key, value, datasetDb),
-	del: (key) => del(key, datasetDb),
-	keys: () => keys(datasetDb)
-};
-const shards = new ShardStore(datasetStore);
+const shards = new ShardStore(idbKeyValueStore(DATASETS_DB));
 
 /** Runs `work` as a cancellable task named `taskId`. */
 async function task<T>(taskId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -52,7 +54,7 @@ async function task<T>(taskId: string, work: (signal: AbortSignal) => Promise<T>
 }
 let active: { loaded: LoadedClassifier; diagnoser: Diagnoser } | null = null;
 
-function summarize(source: string, { classifier }: LoadedClassifier): ModelSummary {
+function summarize(source: ModelSource, { classifier }: LoadedClassifier): ModelSummary {
 	const m = classifier.manifest;
 	const test = m.metrics.test as { metrics?: { accuracy?: number; ece?: number } } | undefined;
 	return {
@@ -100,15 +102,15 @@ const api: MlApi = {
 			webgpuAdapter
 		};
 	},
-	async loadModel(classifierUrl, backbonesUrl) {
-		const loaded = await loadClassifierFromHttp(classifierUrl, backbonesUrl);
+	async loadModel(source, backbonesUrl) {
+		const loaded = await loadClassifierFrom(source, backbonesUrl);
 		const diagnoser = new Diagnoser(tf, loaded.backbone.model, loaded.classifier);
 		if (active) {
 			active.diagnoser.dispose();
 			active.loaded.backbone.model.dispose();
 		}
 		active = { loaded, diagnoser };
-		return summarize(classifierUrl, loaded);
+		return summarize(source, loaded);
 	},
 	async diagnose(request) {
 		if (!active) throw new Error('No diagnosis model is loaded yet.');
@@ -131,6 +133,8 @@ const api: MlApi = {
 	deleteDataset: (id) => shards.delete(id),
 	train: (request, onEvent) =>
 		task(request.jobId, (signal) => runTrainJob(shards, request, onEvent, signal)),
+	evaluate: (request, taskId, onProgress) =>
+		task(taskId, (signal) => runEvaluateJob(shards, request, MODEL_FILES_URL, onProgress, signal)),
 	clearTrainJob: (jobId) => clearJob(jobId),
 	async cancel(taskId) {
 		tasks.get(taskId)?.abort();

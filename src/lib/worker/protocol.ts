@@ -9,6 +9,7 @@ import type { BackendName, BackendStatus } from '../ml/backends';
 import type { EpochRecord } from '../ml/checkpoint';
 import type { PresetName } from '../ml/config';
 import type { RunRecord } from '../ml/run-log';
+import type { EvaluationReport } from '../ml/pipeline';
 import type { Prediction } from '../ml/classifier-dir';
 import type { Heatmap } from '../ml/gradcam';
 
@@ -22,6 +23,32 @@ export type {
 	PresetName,
 	Prediction
 };
+
+export interface EvaluateRequest {
+	model: ModelSource;
+	datasetId: string;
+	split: Split;
+	limitPerClass: number | null;
+}
+
+export interface Misclassified {
+	key: string;
+	actual: string;
+	predicted: string;
+	jpeg: Uint8Array;
+}
+
+export interface EvaluateResult {
+	labels: string[];
+	split: Split;
+	report: EvaluationReport;
+	/** The first misclassified photos (at most 24). */
+	misclassified: Misclassified[];
+	seconds: number;
+	backend: string;
+}
+
+export type { EvaluationReport, Split };
 
 /** A training run in the worker. The same request run again resumes it. */
 export interface TrainRequest {
@@ -54,10 +81,12 @@ export interface TrainResult {
 	log: RunRecord[];
 }
 
+/** Where a classifier comes from: served with the app, or saved on this device. */
+export type ModelSource = { kind: 'http'; url: string } | { kind: 'stored'; id: string };
+
 /** What the UI needs to know about the active diagnosis model. */
 export interface ModelSummary {
-	/** Where it was loaded from (URL). */
-	source: string;
+	source: ModelSource;
 	architecture: string;
 	mode: 'head' | 'finetune';
 	/** Class folder names, e.g. `Tomato___Leaf_Mold`, in output order. */
@@ -107,10 +136,10 @@ export interface MlApi {
 	/** Versions and device facts, for run logs and the Settings page. */
 	environment(): Promise<EnvironmentInfo>;
 	/**
-	 * Loads a classifier directory served over http and its backbone (from `backbonesUrl/<id>/`),
-	 * replacing the active model. Every file is checked against its sha256.
+	 * Loads a classifier and its backbone (served from `backbonesUrl/<id>/`, or saved on the
+	 * device), replacing the active model. Every file is checked against its sha256.
 	 */
-	loadModel(classifierUrl: string, backbonesUrl: string): Promise<ModelSummary>;
+	loadModel(source: ModelSource, backbonesUrl: string): Promise<ModelSummary>;
 	/** Diagnoses one photo with the active model. Rejects with a readable reason for bad files. */
 	diagnose(request: DiagnoseRequest): Promise<DiagnoseResult>;
 
@@ -128,6 +157,12 @@ export interface MlApi {
 	deleteDataset(id: string): Promise<void>;
 	/** Trains (or resumes) a classifier; progress arrives through `onEvent`. */
 	train(request: TrainRequest, onEvent: (event: TrainEvent) => void): Promise<TrainResult>;
+	/** Scores a model on one split of a cached dataset. `taskId` names the call for cancel(). */
+	evaluate(
+		request: EvaluateRequest,
+		taskId: string,
+		onProgress: (done: number, total: number) => void
+	): Promise<EvaluateResult>;
 	/** Forgets a finished or abandoned job's cached features and checkpoint. */
 	clearTrainJob(jobId: string): Promise<void>;
 	/** Aborts a running download or training task; it rejects with an AbortError. */

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
+import { MODEL_FILES_URL } from '../app-paths';
 import type { Split } from '../data/manifest';
 import type { ShardStore } from '../data/shard-store';
 import type { ShardSample } from '../data/shard-format';
@@ -47,7 +48,7 @@ export async function clearJob(jobId: string): Promise<void> {
 }
 
 /** Up to `limit` samples per class of one split, in shard order (shards are shuffled by seed). */
-async function collect(
+export async function collect(
 	shards: ShardStore,
 	datasetId: string,
 	split: Split,
@@ -65,7 +66,7 @@ async function collect(
 }
 
 /** Decodes JPEG samples with the browser's decoder, a batch at a time. */
-function imageSource(samples: readonly ShardSample[], size: number): ImageSource {
+export function imageSource(samples: readonly ShardSample[], size: number): ImageSource {
 	return {
 		size: samples.length,
 		async *batches(batchSize) {
@@ -101,7 +102,7 @@ export async function runTrainJob(
 	const labels = info.manifest.classes.map((c) => c.folder);
 
 	emit({ type: 'stage', stage: 'loading' });
-	const baseUrl = `/model-files/${BROWSER_BACKBONE}/`;
+	const baseUrl = `${MODEL_FILES_URL}${BROWSER_BACKBONE}/`;
 	const reader = httpModelDirReader(baseUrl);
 	const manifestSha256 = await sha256Hex(await reader.read(MANIFEST_FILE));
 	const backbone = await loadModelDir(reader);

@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+import { samplesOf } from './dataset';
+
+test('after one visit the app loads and diagnoses offline', async ({ page, context }) => {
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	// The service worker has installed: the shell, the worker, the wasm files and the default model
+	// are precached.
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+	});
+	await context.setOffline(true);
+	await page.reload();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Diagnose a leaf');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	const [sample] = samplesOf('test', 1);
+	await page.getByTestId('photo-input').setInputFiles({
+		name: 'offline.jpg',
+		mimeType: 'image/jpeg',
+		buffer: Buffer.from(sample!.jpeg)
+	});
+	await expect(page.locator('[data-testid="answer"][data-file="offline.jpg"]')).toBeVisible();
+	await expect(page.getByTestId('diagnose-error')).toBeHidden();
+	// Other pages are precached too.
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
+});

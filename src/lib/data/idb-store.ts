@@ -1,0 +1,23 @@
+/**
+ * IndexedDB (through idb-keyval) in the KeyValueStore shape the pure stores take. Works on the page
+ * and in the worker (no DOM). One database per store, as idb-keyval's createStore expects.
+ */
+import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
+import type { KeyValueStore } from './shard-store';
+
+/** Saved models and their backbones (Models page, worker). */
+export const MODELS_DB = { db: 'leaflens-models', store: 'files' } as const;
+/** Downloaded dataset shards (worker). */
+export const DATASETS_DB = { db: 'leaflens-datasets', store: 'files' } as const;
+
+export function idbKeyValueStore(target: { db: string; store: string }): KeyValueStore {
+	let db: UseStore | null = null;
+	// Opened lazily: importing this module must not touch IndexedDB (prerendering, tests).
+	const open = () => (db ??= createStore(target.db, target.store));
+	return {
+		get: (key) => get(key, open()),
+		set: (key, value) => set(key, value, open()),
+		del: (key) => del(key, open()),
+		keys: () => keys(open())
+	};
+}
