@@ -5,6 +5,8 @@ import { defineConfig, devices } from '@playwright/test';
  * against the production build served by `vite preview`. Build first: `npm run test:e2e` does.
  */
 const chromium = process.env.LEAFLENS_CHROMIUM ?? '/usr/bin/chromium';
+/** The preview server's port (another one when 4173 is taken, e.g. by `npm start`). */
+const port = Number(process.env.LEAFLENS_E2E_PORT ?? 4173);
 // Chromium's background services try to reach Google; on a closed network that only adds noise.
 const quietArgs = [
 	'--disable-quic',
@@ -27,7 +29,7 @@ export default defineConfig({
 	reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
 	outputDir: 'test-results',
 	use: {
-		baseURL: 'http://localhost:4173',
+		baseURL: `http://localhost:${port}`,
 		trace: 'retain-on-failure',
 		launchOptions: { executablePath: chromium, args: quietArgs }
 	},
@@ -51,8 +53,8 @@ export default defineConfig({
 		}
 	],
 	webServer: {
-		command: 'npx vite preview --port 4173 --strictPort',
-		url: 'http://localhost:4173',
+		command: `npx vite preview --port ${port} --strictPort`,
+		url: `http://localhost:${port}`,
 		reuseExistingServer: !process.env.CI,
 		timeout: 60_000
 	}

@@ -9,6 +9,7 @@
  * name, so the same samples always give the same bytes and the same sha256.
  */
 import { z } from 'zod';
+import { sha256Hex } from '../util/hash';
 import { SPLITS } from './manifest';
 
 const BLOCK = 512;
@@ -222,11 +223,7 @@ function parseOctal(field: Uint8Array): number {
 	return text === '' ? 0 : parseInt(text, 8);
 }
 
-/** Lower-case hex sha256 with Web Crypto (browsers, workers and Node 20 alike). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-	const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
+export { sha256Hex };
 
 /**
  * Checks a downloaded or read shard against the sha256 recorded in the manifest. Throws ShardError

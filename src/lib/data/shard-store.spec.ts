@@ -201,6 +201,67 @@ describe('ShardStore', () => {
 		await expect(shardStore.download('/x/bad.json')).rejects.toThrow(/not a JSON dataset manifest/);
 	});
 
+	it('saves a dataset made on the device: verified, listed as local, readable', async () => {
+		const store = new MemoryStore();
+		const shards = new Map(
+			manifest.shards.map((s) => [s.file, files.get(`/datasets/pv/${s.file}`)!])
+		);
+		const shardStore = new ShardStore(store, () => Promise.reject(new Error('no network')));
+		const info = await shardStore.saveLocal(' My field ', manifest, shards);
+		expect(info).toMatchObject({ name: 'My field', source: 'local', complete: true });
+		expect(info.bytesStored).toBe(manifest.shards.reduce((a, s) => a + s.bytes, 0));
+		expect((await shardStore.list()).map((d) => d.id)).toEqual([manifest.fingerprint]);
+		const val: number[] = [];
+		for await (const sample of shardStore.samples(info.id, 'val')) val.push(sample.cls);
+		expect(val.sort()).toEqual([0, 0, 1, 1]);
+	});
+
+	it('stores nothing of a local dataset whose shards do not match its manifest', async () => {
+		const store = new MemoryStore();
+		const shardStore = new ShardStore(store);
+		const good = new Map(
+			manifest.shards.map((s) => [s.file, files.get(`/datasets/pv/${s.file}`)!])
+		);
+		const damaged = new Map(good);
+		const bytes = good.get('val-00000.tar')!.slice();
+		bytes[600]! ^= 1;
+		damaged.set('val-00000.tar', bytes);
+		await expect(shardStore.saveLocal('x', manifest, damaged)).rejects.toThrow(
+			/Shard val-00000.tar does not match its manifest entry/
+		);
+		const missing = new Map(good);
+		missing.delete('test-00000.tar');
+		await expect(shardStore.saveLocal('x', manifest, missing)).rejects.toThrow(
+			/test-00000.tar of the manifest is missing/
+		);
+		await expect(
+			shardStore.saveLocal('x', manifest, new Map([...good, ['extra.tar', bytes]]))
+		).rejects.toThrow(/extra.tar is not listed/);
+		await expect(
+			shardStore.saveLocal('x', { ...manifest, formatVersion: 2 }, good)
+		).rejects.toThrow(/newer LeafLens/);
+		expect(store.map.size).toBe(0);
+	});
+
+	it('keeps a partial local dataset listed (and deletable) when storage is full', async () => {
+		const store = new MemoryStore();
+		store.failAfter = 2;
+		const shardStore = new ShardStore(store);
+		const shards = new Map(
+			manifest.shards.map((s) => [s.file, files.get(`/datasets/pv/${s.file}`)!])
+		);
+		await expect(shardStore.saveLocal('Field', manifest, shards)).rejects.toThrow(
+			/Not enough storage on this device to keep "Field"/
+		);
+		const [partial] = await shardStore.list();
+		expect(partial).toMatchObject({
+			complete: false,
+			stored: ['train-00000.tar', 'val-00000.tar']
+		});
+		await shardStore.delete(partial!.id);
+		expect(store.map.size).toBe(0);
+	});
+
 	it('names a dataset after the folder of its manifest', () => {
 		expect(datasetNameFromUrl('/datasets/plantvillage-sample/manifest.json?v=2')).toBe(
 			'plantvillage-sample'

@@ -10,6 +10,10 @@
  *   then rejected with a message naming it; nothing unverified is stored;
  * - nothing lost: a full disk (quota) stops the download with a clear message and every shard stored
  *   before stays intact and usable.
+ *
+ * Datasets made on the device (the user's own photos, `saveLocal`) get the same guarantees: the
+ * manifest is validated, every shard checked against it before it is stored, and a full disk leaves
+ * a partial dataset the user can delete.
  */
 import { parseManifest, type DatasetManifest, type Split } from './manifest';
 import { readShard, sha256Hex, ShardError, type ShardSample } from './shard-format';
@@ -29,7 +33,10 @@ export interface CachedDatasetInfo {
 	/** The manifest's fingerprint: stable for the same prepared data. */
 	id: string;
 	name: string;
+	/** Where it was downloaded from; empty for a dataset made on this device (`source: 'local'`). */
 	manifestUrl: string;
+	/** 'local' for a dataset made on this device from the user's photos (absent: downloaded). */
+	source?: 'download' | 'local';
 	manifest: DatasetManifest;
 	/** Shards stored and verified, by file name. */
 	stored: string[];
@@ -180,6 +187,68 @@ export class ShardStore {
 				bytesDone: info.bytesStored,
 				bytesTotal
 			});
+		}
+		info.complete = true;
+		await this.#save(info);
+		return info;
+	}
+
+	/**
+	 * Stores a dataset made on this device (the user's own photos). The manifest is validated and
+	 * every shard must match its entry (sha256 and size); nothing unverified is stored. A full disk
+	 * stops with a clear message and leaves a partial dataset listed, so it can be deleted.
+	 */
+	async saveLocal(
+		name: string,
+		manifestJson: unknown,
+		shards: ReadonlyMap<string, Uint8Array>
+	): Promise<CachedDatasetInfo> {
+		if (name.trim() === '')
+			throw new DatasetStoreError('Expected a dataset name, got an empty one');
+		const manifest = parseManifest(manifestJson);
+		const expected = new Set(manifest.shards.map((s) => s.file));
+		for (const file of shards.keys()) {
+			if (!expected.has(file))
+				throw new DatasetStoreError(`Shard ${file} is not listed in the dataset's manifest`);
+		}
+		for (const shard of manifest.shards) {
+			const bytes = shards.get(shard.file);
+			if (!bytes) throw new DatasetStoreError(`Shard ${shard.file} of the manifest is missing`);
+			const actual = await sha256Hex(bytes);
+			if (actual !== shard.sha256 || bytes.length !== shard.bytes) {
+				throw new ShardError(
+					`Shard ${shard.file} does not match its manifest entry (expected sha256 ${shard.sha256}, got ${actual}); it was not stored.`
+				);
+			}
+		}
+		const id = manifest.fingerprint;
+		const existing = await this.info(id);
+		if (existing?.complete) return existing; // the same photos again: already here
+		const info: CachedDatasetInfo = {
+			id,
+			name: name.trim(),
+			manifestUrl: '',
+			source: 'local',
+			manifest,
+			stored: [],
+			complete: false,
+			bytesStored: 0
+		};
+		await this.#save(info);
+		for (const shard of manifest.shards) {
+			try {
+				await this.store.set(shardKey(id, shard.file), shards.get(shard.file)!);
+			} catch (error) {
+				if (isQuotaError(error)) {
+					throw new DatasetStoreError(
+						`Not enough storage on this device to keep "${info.name}". Free some space (delete a dataset or model), delete the partial dataset and try again.`
+					);
+				}
+				throw error;
+			}
+			info.stored.push(shard.file);
+			info.bytesStored += shard.bytes;
+			await this.#save(info);
 		}
 		info.complete = true;
 		await this.#save(info);

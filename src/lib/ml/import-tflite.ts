@@ -12,6 +12,7 @@
  * quantization range starts at 0; hard-swish is a HARD_SWISH op; the squeeze-excite gate is
  * ADD(+3) → MUL(1/6) with a fused ReLU6 on the ADD.
  */
+import { sha256Hex } from '../util/hash';
 import * as tf from '@tensorflow/tfjs';
 import {
 	ARCHITECTURES,
@@ -71,11 +72,7 @@ export interface ImportedModel {
 	};
 }
 
-/** sha256 of `bytes` as lowercase hex, with WebCrypto (Node 20, browsers and workers). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-	const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
+export { sha256Hex };
 
 const SCOPE =
 	/^MobilenetV3\/((?:expanded_conv(?:_\d+)?\/(?:expand|depthwise|project|squeeze_excite\/Conv(?:_1)?))|Conv(?:_\d+)?|Logits\/Conv2d_1c_1x1)(?:\/|$)/;

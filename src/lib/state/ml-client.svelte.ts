@@ -51,6 +51,12 @@ export class MlClient {
 	model = $state<ModelSummary | null>(null);
 	modelError = $state<string | null>(null);
 	#modelSource: ModelSource | null = null;
+	/** Backends a worker died on: not chosen automatically again in this session. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- private bookkeeping, not UI state
+	#crashed = new Set<BackendName>();
+	/** Rejects when the current worker dies, so calls in flight end instead of hanging. */
+	#died: Promise<never> = new Promise(() => {});
+	#die: (error: Error) => void = () => {};
 
 	constructor() {
 		if (typeof localStorage !== 'undefined') {
@@ -77,10 +83,14 @@ export class MlClient {
 			name: 'leaflens-ml'
 		});
 		worker.addEventListener('error', (event) => this.#onWorkerDied(event.message));
+		this.#died = new Promise<never>((_, reject) => (this.#die = reject));
+		this.#died.catch(() => {}); // observed by #guard; never an unhandled rejection
 		this.#worker = worker;
 		this.#api = Comlink.wrap<MlApi>(worker);
 		const preferred = this.preference === 'auto' ? undefined : this.preference;
-		const status = await this.#api.init({ preferred, probe: true });
+		const status = await this.#guard(
+			this.#api.init({ preferred, probe: true, exclude: [...this.#crashed] })
+		);
 		this.status = status;
 		this.environment = await this.#api.environment();
 		if (preferred && status.active !== preferred) {
@@ -93,7 +103,7 @@ export class MlClient {
 
 	async #loadModelInto(api: Comlink.Remote<MlApi>, source: ModelSource): Promise<void> {
 		try {
-			this.model = await api.loadModel(source, MODEL_FILES_URL);
+			this.model = await this.#guard(api.loadModel(source, MODEL_FILES_URL));
 			this.modelError = null;
 		} catch (error) {
 			this.model = null;
@@ -114,11 +124,22 @@ export class MlClient {
 		if (!this.model) throw new Error(this.modelError ?? 'No diagnosis model is available.');
 		const bytes = await file.arrayBuffer();
 		const api = await this.api();
-		return api.diagnose(Comlink.transfer({ bytes, type: file.type, heatmap: true }, [bytes]));
+		return this.#guard(
+			api.diagnose(Comlink.transfer({ bytes, type: file.type, heatmap: true }, [bytes]))
+		);
+	}
+
+	/** `call`, unless the worker dies first. */
+	#guard<T>(call: Promise<T>): Promise<T> {
+		return Promise.race([call, this.#died]);
 	}
 
 	#onWorkerDied(message: string) {
-		this.error = `The model worker stopped (${message || 'unknown error'}). It restarts on the next action; your saved data is intact.`;
+		const backend = this.status?.active;
+		// A GPU backend that crashed the worker (device lost, driver bug) is not picked again.
+		if (backend && backend !== 'cpu') this.#crashed.add(backend);
+		this.error = `The model worker stopped (${message || 'unknown error'}). It restarts on the next action${backend && backend !== 'cpu' ? ` without ${backend}` : ''}; your saved data is intact.`;
+		this.#die(new Error(this.error));
 		this.#worker?.terminate();
 		this.#worker = null;
 		this.#api = null;
@@ -151,7 +172,7 @@ export class MlClient {
 		const onAbort = () => void api.cancel(taskId);
 		signal?.addEventListener('abort', onAbort, { once: true });
 		try {
-			return await call(api);
+			return await this.#guard(call(api));
 		} finally {
 			signal?.removeEventListener('abort', onAbort);
 		}

@@ -15,6 +15,7 @@ import {
 } from '../data/model-store';
 
 import { idbKeyValueStore, MODELS_DB } from '../data/idb-store';
+import { saveFile } from '../util/save-file';
 import { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL, mlClient } from './ml-client.svelte';
 
 export { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL };
@@ -133,13 +134,7 @@ export class ModelsState {
 	/** Exports a model and hands the file to the browser as a download. */
 	async download(id: string): Promise<string> {
 		const { blob, fileName } = await this.exportFile(id);
-		const url = URL.createObjectURL(blob);
-		const a = document.createElement('a');
-		a.href = url;
-		a.download = fileName;
-		a.click();
-		// Revoked later: some browsers read the URL after click() returns.
-		setTimeout(() => URL.revokeObjectURL(url), 60_000);
+		saveFile(blob, fileName);
 		return fileName;
 	}
 

@@ -3,13 +3,16 @@
  * A running job is remembered in localStorage, so a reload (or a crashed tab) resumes it from the
  * last completed epoch: the worker keeps its features and checkpoints in IndexedDB.
  */
+import * as Comlink from 'comlink';
 import { idbKeyValueStore, MODELS_DB } from '../data/idb-store';
+import { checkClassName, classFromRelativePath, type SkippedPhoto } from '../data/own-photos';
 import { ModelStore, type SavedModelInfo } from '../data/model-store';
 import type { MlClient } from './ml-client.svelte';
 import type {
 	CachedDatasetInfo,
 	DownloadProgress,
 	EpochRecord,
+	PhotoFile,
 	TrainEvent,
 	TrainRequest,
 	TrainResult
@@ -29,6 +32,37 @@ export async function saveTrainedModel(name: string, result: TrainResult): Promi
 	});
 }
 
+/**
+ * The files of a folder picked with `<input webkitdirectory>`: one class per sub-folder. Files
+ * directly in the folder, or hidden, are reported as skipped. The dataset is named after the folder.
+ */
+export function photosFromFolder(files: readonly File[]): {
+	name: string;
+	photos: PhotoFile[];
+	skipped: SkippedPhoto[];
+} {
+	const photos: PhotoFile[] = [];
+	const skipped: SkippedPhoto[] = [];
+	let name = '';
+	for (const file of files) {
+		const path = file.webkitRelativePath || file.name;
+		name ||= path.split('/')[0] ?? '';
+		const className = classFromRelativePath(path);
+		if (className === null) {
+			skipped.push({ path, reason: 'Not inside a class sub-folder.' });
+		} else {
+			photos.push({ path, className, file });
+		}
+	}
+	return { name: name || 'My photos', photos, skipped };
+}
+
+/** Photos picked for one new class (the name is checked; a bad one throws with the reason). */
+export function photosForClass(className: string, files: readonly File[]): PhotoFile[] {
+	const name = checkClassName(className);
+	return files.map((file, i) => ({ path: `${i}-${file.name}`, className: name, file }));
+}
+
 function message(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
@@ -44,6 +78,10 @@ export class TrainingState {
 	download = $state<{ url: string; progress: DownloadProgress | null } | null>(null);
 	downloadError = $state<string | null>(null);
 	#downloadAbort: AbortController | null = null;
+
+	importing = $state<{ done: number; total: number } | null>(null);
+	importError = $state<string | null>(null);
+	imported = $state<{ dataset: CachedDatasetInfo; skipped: SkippedPhoto[] } | null>(null);
 
 	job = $state<TrainRequest | null>(null);
 	stage = $state<Stage | null>(null);
@@ -99,6 +137,39 @@ export class TrainingState {
 	async deleteDataset(id: string): Promise<void> {
 		await this.#ml.deleteDataset(id);
 		await this.refresh();
+	}
+
+	/**
+	 * Makes a dataset from the user's photos in the worker. `skipped` are files already left out
+	 * here (reported with the worker's). Returns the dataset, or null with `importError` set.
+	 */
+	async importPhotos(
+		name: string,
+		photos: PhotoFile[],
+		skipped: SkippedPhoto[] = []
+	): Promise<CachedDatasetInfo | null> {
+		this.importError = null;
+		this.imported = null;
+		this.importing = { done: 0, total: photos.length };
+		try {
+			const api = await this.#ml.api();
+			const result = await api.importPhotos(
+				name,
+				photos,
+				`import:${Date.now()}`,
+				Comlink.proxy((done: number, total: number) => {
+					this.importing = { done, total };
+				})
+			);
+			this.imported = { dataset: result.dataset, skipped: [...skipped, ...result.skipped] };
+			return result.dataset;
+		} catch (error) {
+			this.importError = message(error);
+			return null;
+		} finally {
+			this.importing = null;
+			await this.refresh();
+		}
 	}
 
 	/** Starts (or, for the same request, resumes) training. */

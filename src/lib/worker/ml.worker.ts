@@ -17,6 +17,7 @@ import { ShardStore } from '../data/shard-store';
 import { Diagnoser } from '../ml/diagnose';
 import { runEvaluateJob } from './evaluate-job';
 import { clearJob, runTrainJob } from './train-job';
+import { runImportPhotos } from './import-photos';
 import { decodeImage } from './decode-image';
 import { loadClassifierFrom, type LoadedClassifier } from './model-loader';
 import type {
@@ -72,7 +73,7 @@ function summarize(source: ModelSource, { classifier }: LoadedClassifier): Model
 const api: MlApi = {
 	async init(options: InitOptions) {
 		status = await detectBackends(tf, {
-			candidates: BACKEND_NAMES,
+			candidates: BACKEND_NAMES.filter((name) => !options.exclude?.includes(name)),
 			probe: options.probe ?? true,
 			preferred: options.preferred
 		});
@@ -131,6 +132,8 @@ const api: MlApi = {
 	downloadDataset: (manifestUrl, taskId, onProgress) =>
 		task(taskId, (signal) => shards.download(manifestUrl, { signal, onProgress })),
 	deleteDataset: (id) => shards.delete(id),
+	importPhotos: (name, files, taskId, onProgress) =>
+		task(taskId, (signal) => runImportPhotos(shards, name, files, onProgress, signal)),
 	train: (request, onEvent) =>
 		task(request.jobId, (signal) => runTrainJob(shards, request, onEvent, signal)),
 	evaluate: (request, taskId, onProgress) =>

@@ -4,6 +4,7 @@
  * promises carrying an Error again (Comlink serialises them).
  */
 import type { CachedDatasetInfo, DownloadProgress } from '../data/shard-store';
+import type { SkippedPhoto } from '../data/own-photos';
 import type { Split } from '../data/manifest';
 import type { BackendName, BackendStatus } from '../ml/backends';
 import type { EpochRecord } from '../ml/checkpoint';
@@ -56,6 +57,11 @@ export interface TrainRequest {
 	jobId: string;
 	/** A complete dataset in the device's cache. */
 	datasetId: string;
+	/**
+	 * Further complete datasets trained on together with `datasetId` (e.g. a new disease from the
+	 * user's own photos): classes are united by folder name, the base dataset's first, in order.
+	 */
+	extraDatasetIds?: string[];
 	preset: PresetName;
 	/** `key=value` config overrides, as on the command line. */
 	overrides: string[];
@@ -80,6 +86,23 @@ export interface TrainResult {
 	backend: string;
 	log: RunRecord[];
 }
+
+/** One of the user's photos to import; the File itself is posted (cloned by reference, not read). */
+export interface PhotoFile {
+	/** Relative path as picked (`Root/Class/photo.jpg`, or the file name). */
+	path: string;
+	/** The class folder name it goes to. */
+	className: string;
+	file: Blob;
+}
+
+export interface ImportPhotosResult {
+	dataset: CachedDatasetInfo;
+	/** Files that were not taken, with the reason. */
+	skipped: SkippedPhoto[];
+}
+
+export type { SkippedPhoto };
 
 /** Where a classifier comes from: served with the app, or saved on this device. */
 export type ModelSource = { kind: 'http'; url: string } | { kind: 'stored'; id: string };
@@ -119,6 +142,8 @@ export interface InitOptions {
 	preferred?: BackendName;
 	/** Run the short speed probe on every available backend (a few hundred ms to seconds). */
 	probe?: boolean;
+	/** Backends not to use (e.g. one that crashed a previous worker). */
+	exclude?: BackendName[];
 }
 
 export interface EnvironmentInfo {
@@ -155,6 +180,17 @@ export interface MlApi {
 		onProgress: (progress: DownloadProgress) => void
 	): Promise<CachedDatasetInfo>;
 	deleteDataset(id: string): Promise<void>;
+	/**
+	 * Makes a dataset from the user's photos: each is decoded, resized (shorter side 256) and
+	 * re-encoded as JPEG; unreadable files are skipped and reported, not fatal. Rejects when a class
+	 * keeps fewer than 5 photos. `taskId` names the call for cancel().
+	 */
+	importPhotos(
+		name: string,
+		files: PhotoFile[],
+		taskId: string,
+		onProgress: (done: number, total: number) => void
+	): Promise<ImportPhotosResult>;
 	/** Trains (or resumes) a classifier; progress arrives through `onEvent`. */
 	train(request: TrainRequest, onEvent: (event: TrainEvent) => void): Promise<TrainResult>;
 	/** Scores a model on one split of a cached dataset. `taskId` names the call for cancel(). */

@@ -1,5 +1,6 @@
 /**
- * Training in the browser worker: a dataset from the device's cache (IndexedDB) → backbone features
+ * Training in the browser worker: a dataset from the device's cache (IndexedDB), optionally united
+ * with more datasets (classes joined by folder name, src/lib/data/combine.ts) → backbone features
  * → the same engine as `leaflens train` (src/lib/ml/pipeline.ts) → a classifier directory.
  *
  * Nothing is lost on a reload: the features of each split and a checkpoint after every epoch are
@@ -9,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import { MODEL_FILES_URL } from '../app-paths';
+import { remapClass, uniteClasses } from '../data/combine';
 import type { Split } from '../data/manifest';
 import type { ShardStore } from '../data/shard-store';
 import type { ShardSample } from '../data/shard-format';
@@ -97,9 +99,17 @@ export async function runTrainJob(
 			'Fine-tuning backbone blocks is available from the command line (leaflens train --preset finetune); in the app, use the head or quick preset.'
 		);
 	}
-	const info = await shards.info(request.datasetId);
-	if (!info?.complete) throw new Error('Download the dataset completely before training on it.');
-	const labels = info.manifest.classes.map((c) => c.folder);
+	const datasetIds = [request.datasetId, ...(request.extraDatasetIds ?? [])];
+	if (new Set(datasetIds).size !== datasetIds.length) {
+		throw new Error(`Expected each dataset once, got ${datasetIds.join(', ')}`);
+	}
+	const infos = await Promise.all(datasetIds.map((id) => shards.info(id)));
+	if (!infos.every((i) => i?.complete))
+		throw new Error('Download the dataset completely before training on it.');
+	// Classes united by folder name: the base dataset's first, so its indices stay the same.
+	const { labels, remaps } = uniteClasses(
+		infos.map((i) => i!.manifest.classes.map((c) => c.folder))
+	);
 
 	emit({ type: 'stage', stage: 'loading' });
 	const baseUrl = `${MODEL_FILES_URL}${BROWSER_BACKBONE}/`;
@@ -112,7 +122,12 @@ export async function runTrainJob(
 			const key = `job/${request.jobId}/features/${split}`;
 			const cached = await get<TrainArrays>(key, trainingDb());
 			if (cached) return cached;
-			const samples = await collect(shards, request.datasetId, split, request.limitPerClass);
+			const samples: ShardSample[] = [];
+			for (const [d, id] of datasetIds.entries()) {
+				for (const sample of await collect(shards, id, split, request.limitPerClass)) {
+					samples.push({ ...sample, cls: remapClass(remaps[d]!, sample.cls) });
+				}
+			}
 			if (samples.length === 0) throw new Error(`The dataset has no ${split} photos.`);
 			emit({ type: 'stage', stage: 'features' });
 			const arrays = await extractArrays(

@@ -1,0 +1,80 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { collectPageErrors, downloadSample, screenshot } from './helpers';
+
+const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');
+const COLOR = path.join(SHARED, 'data/plantvillage-sample/color');
+
+/** The first `count` real photos of a PlantVillage class folder. */
+const photosOf = (folder: string, count: number, skip = 0) =>
+	readdirSync(path.join(COLOR, folder))
+		.sort()
+		.slice(skip, skip + count)
+		.map((file) => ({ file, bytes: readFileSync(path.join(COLOR, folder, file)) }));
+
+test('own photos: a folder becomes a dataset, a new class is trained together with PlantVillage', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	// A user's folder: three classes of six photos, and one damaged file among them.
+	const root = path.join(mkdtempSync(path.join(tmpdir(), 'leaflens-own-')), 'Field');
+	const classes = {
+		Rust: 'Corn_(maize)___Common_rust_',
+		Spots: 'Tomato___Septoria_leaf_spot',
+		Fine: 'Apple___healthy'
+	};
+	for (const [name, folder] of Object.entries(classes)) {
+		mkdirSync(path.join(root, name), { recursive: true });
+		for (const { file, bytes } of photosOf(folder, 6))
+			writeFileSync(path.join(root, name, file), bytes);
+	}
+	writeFileSync(path.join(root, 'Rust', 'broken.jpg'), Buffer.from('not a photo at all'));
+
+	await downloadSample(page);
+	await page.getByTestId('folder-input').setInputFiles(root);
+	await expect(page.getByTestId('own-saved')).toContainText(
+		'“Field” is ready: 3 classes, 18 photos.'
+	);
+	await expect(page.getByTestId('own-skipped')).toContainText('Field/Rust/broken.jpg');
+	const datasets = page.getByTestId('datasets').locator('li[data-complete="true"]');
+	await expect(datasets.filter({ hasText: 'Field' })).toContainText('3 classes, 18 photos');
+
+	// Too few photos for a new class: a clear message, nothing saved.
+	const addClass = async (name: string, count: number) => {
+		await page.getByLabel('New class name').fill(name);
+		await page.getByLabel('Photos of this class').setInputFiles(
+			photosOf('Grape___Esca_(Black_Measles)', count, 10).map(({ file, bytes }) => ({
+				name: file,
+				mimeType: 'image/jpeg',
+				buffer: bytes
+			}))
+		);
+		await page.getByRole('button', { name: 'Add class' }).click();
+	};
+	await addClass('My disease', 4);
+	await expect(page.getByTestId('own-error')).toContainText('at least 5 photos per class');
+	await addClass('My disease', 5);
+	await expect(page.getByTestId('own-saved')).toContainText('1 classes, 5 photos');
+	await expect(datasets).toHaveCount(3);
+
+	// Train PlantVillage (34 classes) plus the new class: a model of 35 classes.
+	await page.getByLabel('Dataset', { exact: true }).selectOption({ label: 'plantvillage-sample' });
+	await page.getByRole('checkbox', { name: /My disease/ }).check();
+	await page.getByLabel('Preset').selectOption('quick');
+	await page.getByLabel('Photos per class (empty: all)').fill('2');
+	await page
+		.getByLabel('Advanced settings (one key=value per line)')
+		.fill('epochs=3\nbatchSize=8\nearlyStopping.patience=0');
+	await screenshot(page, 'own-photos', 'phone');
+	await page.getByRole('button', { name: 'Start training' }).click();
+	await expect(page.getByTestId('train-done')).toBeVisible({ timeout: 150_000 });
+	await expect(page.getByText(/Saved as "plantvillage-sample \+ My disease/)).toBeVisible();
+
+	await page.goto('/models/');
+	const saved = page.getByTestId('saved-model');
+	await expect(saved).toHaveCount(1);
+	await expect(saved.locator('dt:text-is("Leaf classes") + dd')).toHaveText('35');
+	expect(errors).toEqual([]);
+});

@@ -1,0 +1,32 @@
+import { expect, test } from '@playwright/test';
+import { samplesOf } from './dataset';
+
+test('when the model worker crashes the app says so, restarts it and keeps the history', async ({
+	page
+}) => {
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	const [sample] = samplesOf('test', 1);
+	const file = (name: string) => ({
+		name,
+		mimeType: 'image/jpeg',
+		buffer: Buffer.from(sample!.jpeg)
+	});
+	await page.getByTestId('photo-input').setInputFiles(file('before.jpg'));
+	await expect(page.locator('[data-testid="answer"][data-file="before.jpg"]')).toBeVisible();
+
+	// Crash the worker the way a lost GPU device or an out-of-memory abort would: an uncaught error.
+	const worker = page.workers().find((w) => w.url().includes('ml.worker'));
+	expect(worker).toBeDefined();
+	await worker!.evaluate(() => {
+		setTimeout(() => {
+			throw new Error('simulated crash');
+		});
+	});
+	await expect(page.getByRole('alert').first()).toContainText('The model worker stopped');
+
+	await page.getByTestId('photo-input').setInputFiles(file('after.jpg'));
+	await expect(page.locator('[data-testid="answer"][data-file="after.jpg"]')).toBeVisible();
+	await expect(page.getByTestId('diagnose-error')).toBeHidden();
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(2);
+});

@@ -1,0 +1,109 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from './manifest';
+import {
+	buildOwnDataset,
+	checkClassCounts,
+	checkClassName,
+	classFromRelativePath,
+	resizedSize,
+	splitOwnPhotos,
+	type OwnPhoto
+} from './own-photos';
+import { readShard, sha256Hex } from './shard-format';
+
+const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');
+const COLOR = path.join(SHARED, 'data/plantvillage-sample/color');
+
+/** `count` real PlantVillage photos of `folder`, filed as the user's class `className`. */
+function photos(folder: string, className: string, count: number): OwnPhoto[] {
+	return readdirSync(path.join(COLOR, folder))
+		.sort()
+		.slice(0, count)
+		.map((file) => ({
+			path: `Field/${className}/${file}`,
+			className,
+			jpeg: new Uint8Array(readFileSync(path.join(COLOR, folder, file))),
+			width: 256,
+			height: 256
+		}));
+}
+
+describe('own photos', () => {
+	it('takes the class from the sub-folder under the picked folder', () => {
+		expect(classFromRelativePath('Field/Rust/IMG_1.jpg')).toBe('Rust');
+		expect(classFromRelativePath('Field/Rust/day 2/IMG_1.jpg')).toBe('Rust');
+		expect(classFromRelativePath('Field/IMG_1.jpg')).toBeNull();
+		expect(classFromRelativePath('Field/Rust/.DS_Store')).toBeNull();
+		expect(checkClassName('  My disease ')).toBe('My disease');
+		expect(() => checkClassName('  ')).toThrow(/empty/);
+		expect(() => checkClassName('a/b')).toThrow(/without "\/", got "a\/b"/);
+	});
+
+	it('rejects classes with fewer than 5 photos, naming them', () => {
+		expect(checkClassCounts(['b', 'a', 'b', 'a', 'b', 'a', 'b', 'a', 'b', 'a'])).toEqual([
+			'a',
+			'b'
+		]);
+		expect(() => checkClassCounts(['a', 'a', 'a', 'a', 'a', 'b', 'b', 'b', 'b'])).toThrow(
+			/at least 5 photos per class are needed; "b" has 4/
+		);
+		expect(() => checkClassCounts([])).toThrow(/No readable photos/);
+	});
+
+	it('splits each class about 80/20 with at least one validation photo, deterministically', async () => {
+		const set = [
+			...photos('Apple___healthy', 'Healthy', 5),
+			...photos('Tomato___Leaf_Mold', 'Mould', 11)
+		];
+		const split = await splitOwnPhotos(set);
+		const val = (c: string) => set.filter((p) => p.className === c && split.get(p.path) === 'val');
+		expect(val('Healthy')).toHaveLength(1);
+		expect(val('Mould')).toHaveLength(2);
+		expect([...split.values()].every((s) => s === 'train' || s === 'val')).toBe(true);
+		// The same photos in another order: the same assignment.
+		const again = await splitOwnPhotos(set.slice().reverse());
+		expect([...again].sort()).toEqual([...split].sort());
+	});
+
+	it('builds shards and a valid manifest whose fingerprint depends on the photos only', async () => {
+		const set = [
+			...photos('Tomato___Leaf_Mold', 'Mould', 6),
+			...photos('Apple___healthy', 'Healthy', 7)
+		];
+		const { manifest, shards } = await buildOwnDataset(set, { skipped: 1 });
+		expect(parseManifest(JSON.parse(JSON.stringify(manifest)))).toEqual(manifest);
+		expect(manifest.classes.map((c) => c.folder)).toEqual(['Healthy', 'Mould']);
+		expect(manifest.counts.total).toBe(13);
+		expect(manifest.counts.skipped).toBe(1);
+		expect(manifest.counts.perClass.map((c) => c.train + c.val)).toEqual([7, 6]);
+		const read = [];
+		for (const info of manifest.shards) {
+			const bytes = shards.get(info.file)!;
+			expect(await sha256Hex(bytes)).toBe(info.sha256);
+			for (const sample of readShard(bytes)) {
+				expect(sample.meta.split).toBe(info.split);
+				read.push(sample);
+			}
+		}
+		expect(read).toHaveLength(13);
+		// Every photo is in a shard, byte for byte, under its class.
+		for (const p of set) {
+			const sample = read.find((s) => s.meta.source === p.path)!;
+			expect(manifest.classes[sample.cls]!.folder).toBe(p.className);
+			expect(await sha256Hex(sample.jpeg)).toBe(await sha256Hex(p.jpeg));
+		}
+		const shuffled = await buildOwnDataset(set.slice().reverse(), { skipped: 1 });
+		expect(shuffled.manifest.fingerprint).toBe(manifest.fingerprint);
+		const fewer = await buildOwnDataset(set.slice(1));
+		expect(fewer.manifest.fingerprint).not.toBe(manifest.fingerprint);
+		await expect(buildOwnDataset([...set, set[0]!])).rejects.toThrow(/Duplicate photo path/);
+	});
+
+	it('resizes the shorter side to 256 and never enlarges', () => {
+		expect(resizedSize(4000, 3000)).toEqual({ width: 341, height: 256 });
+		expect(resizedSize(200, 300)).toEqual({ width: 200, height: 300 });
+		expect(() => resizedSize(0, 10)).toThrow(/got 0×10/);
+	});
+});

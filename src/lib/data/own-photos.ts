@@ -1,0 +1,218 @@
+/**
+ * The user's own photos → a dataset in the standard format (manifest + WebDataset shards), so it is
+ * listed, trained on and deleted like a downloaded one. The browser worker decodes and resizes the
+ * photos (src/lib/worker/import-photos.ts); everything here is pure and runs the same in Node.
+ *
+ * Split: per class, 80% train / 20% validation with the leak-free splitter of split.ts (identical
+ * bytes never straddle splits), seeded, so the same photos always give the same dataset and the same
+ * fingerprint. No test split: a handful of photos is too few to hold out twice.
+ */
+import {
+	classesFromFolders,
+	DATASET_FORMAT,
+	DATASET_FORMAT_VERSION,
+	parseManifest,
+	type DatasetManifest,
+	type Split
+} from './manifest';
+import { encodeShard, sha256Hex, type ShardSample } from './shard-format';
+import { splitDataset } from './split';
+
+/** Fewer photos than this in a class cannot give both training and validation photos. */
+export const MIN_PHOTOS_PER_CLASS = 5;
+/** Own photos are resized like prepared datasets: shorter side 256, JPEG quality 90. */
+export const OWN_PHOTO_SIZE = 256;
+export const OWN_PHOTO_QUALITY = 90;
+export const OWN_VAL_FRACTION = 0.2;
+export const OWN_SEED = 42;
+/** Samples per shard: keeps one shard (one IndexedDB value) to a few MB. */
+export const SAMPLES_PER_SHARD = 256;
+
+/** One photo, already decoded, resized and re-encoded as JPEG. */
+export interface OwnPhoto {
+	/** Relative path as picked (`Root/Class/photo.jpg`, or the file name); unique. */
+	path: string;
+	/** Class folder name. */
+	className: string;
+	jpeg: Uint8Array;
+	width: number;
+	height: number;
+}
+
+/** A file that was not taken, with the reason in words. */
+export interface SkippedPhoto {
+	path: string;
+	reason: string;
+}
+
+export class OwnPhotosError extends Error {
+	override name = 'OwnPhotosError';
+}
+
+/**
+ * The class of a file picked with a folder picker: the sub-folder right under the chosen folder
+ * (`Root/Class/…/photo.jpg` → `Class`). Null for files directly in the chosen folder and for hidden
+ * files or folders (`.DS_Store`, `.thumbnails/`), which are not photos of a class.
+ */
+export function classFromRelativePath(relativePath: string): string | null {
+	const parts = relativePath.split('/').filter(Boolean);
+	if (parts.length < 3) return null;
+	if (parts.some((p) => p.startsWith('.'))) return null;
+	return parts[1]!.trim() || null;
+}
+
+/** Checks a class name typed by the user; returns it trimmed. */
+export function checkClassName(name: string): string {
+	const trimmed = name.trim();
+	if (trimmed === '') throw new OwnPhotosError('Expected a class name, got an empty one');
+	if (trimmed.length > 100)
+		throw new OwnPhotosError(
+			`Expected a class name of at most 100 characters, got ${trimmed.length}`
+		);
+	if (trimmed.includes('/'))
+		throw new OwnPhotosError(`Expected a class name without "/", got "${trimmed}"`);
+	return trimmed;
+}
+
+/**
+ * Counts photos per class and rejects classes with fewer than MIN_PHOTOS_PER_CLASS, naming them.
+ * Returns the class names in code-unit order (the class index order of the dataset).
+ */
+export function checkClassCounts(classNames: readonly string[]): string[] {
+	if (classNames.length === 0) throw new OwnPhotosError('No readable photos were found.');
+	const counts = new Map<string, number>();
+	for (const c of classNames) counts.set(c, (counts.get(c) ?? 0) + 1);
+	const few = [...counts].filter(([, n]) => n < MIN_PHOTOS_PER_CLASS);
+	if (few.length > 0) {
+		throw new OwnPhotosError(
+			`Too few photos: at least ${MIN_PHOTOS_PER_CLASS} photos per class are needed; ${few
+				.map(([c, n]) => `"${c}" has ${n}`)
+				.join(', ')}.`
+		);
+	}
+	return [...counts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The split of every photo (by path): per class ≈80% train, ≥1 validation photo. */
+export async function splitOwnPhotos(
+	photos: readonly OwnPhoto[],
+	seed = OWN_SEED
+): Promise<Map<string, Split>> {
+	const classes = checkClassCounts(photos.map((p) => p.className));
+	const items = await Promise.all(
+		photos.map(async (p) => ({
+			id: p.path,
+			classIndex: classes.indexOf(p.className),
+			leaf: null,
+			sha256: await sha256Hex(p.jpeg)
+		}))
+	);
+	const assigned = splitDataset(items, { seed, valFraction: OWN_VAL_FRACTION, testFraction: 0 });
+	return new Map([...assigned].map(([id, a]) => [id, a.split]));
+}
+
+/**
+ * Builds the dataset: shards per split (at most SAMPLES_PER_SHARD samples each) and a manifest that
+ * passes parseManifest. The fingerprint is a sha256 over the class names and the photos' sha256 (in
+ * sorted order), so the same photos give the same id whatever order they were picked in.
+ */
+export async function buildOwnDataset(
+	photos: readonly OwnPhoto[],
+	options: { skipped?: number; seed?: number } = {}
+): Promise<{ manifest: DatasetManifest; shards: Map<string, Uint8Array> }> {
+	const seed = options.seed ?? OWN_SEED;
+	const skipped = options.skipped ?? 0;
+	if (!Number.isInteger(skipped) || skipped < 0)
+		throw new OwnPhotosError(`Expected skipped to be a non-negative integer, got ${skipped}`);
+	const paths = new Set<string>();
+	for (const p of photos) {
+		if (paths.has(p.path)) throw new OwnPhotosError(`Duplicate photo path "${p.path}"`);
+		paths.add(p.path);
+	}
+	const folders = checkClassCounts(photos.map((p) => p.className));
+	const splits = await splitOwnPhotos(photos, seed);
+	// Keys from the sorted path order: stable, and free of the characters a key may not hold.
+	const ordered = photos.slice().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+	const samples: ShardSample[] = ordered.map((p, i) => ({
+		key: `own-${String(i).padStart(6, '0')}`,
+		jpeg: p.jpeg,
+		cls: folders.indexOf(p.className),
+		meta: {
+			className: p.className,
+			split: splits.get(p.path)!,
+			group: p.path,
+			source: p.path,
+			width: p.width,
+			height: p.height
+		}
+	}));
+
+	const shards = new Map<string, Uint8Array>();
+	const shardInfos: DatasetManifest['shards'] = [];
+	const counts = { train: 0, val: 0, test: 0 };
+	for (const split of ['train', 'val'] as const) {
+		const inSplit = samples.filter((s) => s.meta.split === split);
+		counts[split] = inSplit.length;
+		for (let i = 0; i * SAMPLES_PER_SHARD < inSplit.length; i++) {
+			const chunk = inSplit.slice(i * SAMPLES_PER_SHARD, (i + 1) * SAMPLES_PER_SHARD);
+			const bytes = encodeShard(chunk);
+			const file = `${split}-${String(i).padStart(5, '0')}.tar`;
+			shards.set(file, bytes);
+			shardInfos.push({
+				file,
+				split,
+				samples: chunk.length,
+				sha256: await sha256Hex(bytes),
+				bytes: bytes.length
+			});
+		}
+	}
+	const hashes = (await Promise.all(samples.map((s) => sha256Hex(s.jpeg)))).sort();
+	const fingerprint = await sha256Hex(
+		new TextEncoder().encode(JSON.stringify({ classes: folders, photos: hashes, seed }))
+	);
+	const manifest = parseManifest({
+		format: DATASET_FORMAT,
+		formatVersion: DATASET_FORMAT_VERSION,
+		fingerprint,
+		preprocessing: {
+			size: OWN_PHOTO_SIZE,
+			quality: OWN_PHOTO_QUALITY,
+			resize: 'shorter-side-no-enlarge',
+			colorSpace: 'srgb-8bit-rgb',
+			seed,
+			valFraction: OWN_VAL_FRACTION,
+			testFraction: 0,
+			limitPerClass: null
+		},
+		classes: classesFromFolders(folders),
+		counts: {
+			total: samples.length,
+			skipped,
+			splits: counts,
+			perClass: folders.map((_, index) => ({
+				index,
+				train: samples.filter((s) => s.cls === index && s.meta.split === 'train').length,
+				val: samples.filter((s) => s.cls === index && s.meta.split === 'val').length,
+				test: 0
+			}))
+		},
+		shards: shardInfos
+	});
+	return { manifest, shards };
+}
+
+/** Output size for resizing the shorter side to `size` without enlarging (at least 1 px). */
+export function resizedSize(
+	width: number,
+	height: number,
+	size = OWN_PHOTO_SIZE
+): { width: number; height: number } {
+	if (!(width > 0 && height > 0))
+		throw new OwnPhotosError(`Expected a positive image size, got ${width}×${height}`);
+	const scale = Math.min(1, size / Math.min(width, height));
+	return {
+		width: Math.max(1, Math.round(width * scale)),
+		height: Math.max(1, Math.round(height * scale))
+	};
+}

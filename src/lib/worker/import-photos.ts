@@ -1,0 +1,84 @@
+/**
+ * The user's own photos → a dataset in the device's cache, inside the worker: each photo is decoded
+ * with the browser's decoder (EXIF orientation applied), resized so its shorter side is 256 (never
+ * enlarged) and re-encoded as JPEG, like `leaflens prepare` does; then src/lib/data/own-photos.ts
+ * splits it and writes shards, and ShardStore keeps it. A file that cannot be read is skipped and
+ * reported with the reason; it does not stop the others.
+ */
+import {
+	buildOwnDataset,
+	OWN_PHOTO_QUALITY,
+	OwnPhotosError,
+	resizedSize,
+	type OwnPhoto,
+	type SkippedPhoto
+} from '../data/own-photos';
+import type { ShardStore } from '../data/shard-store';
+import { ImageDecodeError } from './decode-image';
+import type { ImportPhotosResult, PhotoFile } from './protocol';
+
+/** Decodes one photo and re-encodes it at the dataset's size and quality. */
+export async function toDatasetJpeg(
+	file: Blob
+): Promise<{ jpeg: Uint8Array; width: number; height: number }> {
+	if (file.size === 0) throw new ImageDecodeError('The file is empty.');
+	let bitmap: ImageBitmap;
+	try {
+		bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+	} catch {
+		throw new ImageDecodeError('Not a photo LeafLens can read, or it is damaged.');
+	}
+	try {
+		const { width, height } = resizedSize(bitmap.width, bitmap.height);
+		const canvas = new OffscreenCanvas(width, height);
+		const context = canvas.getContext('2d');
+		if (!context) throw new ImageDecodeError('This browser cannot draw images in a worker.');
+		context.imageSmoothingQuality = 'high';
+		context.drawImage(bitmap, 0, 0, width, height);
+		const blob = await canvas.convertToBlob({
+			type: 'image/jpeg',
+			quality: OWN_PHOTO_QUALITY / 100
+		});
+		return { jpeg: new Uint8Array(await blob.arrayBuffer()), width, height };
+	} finally {
+		bitmap.close();
+	}
+}
+
+export async function runImportPhotos(
+	shards: ShardStore,
+	name: string,
+	files: readonly PhotoFile[],
+	onProgress: (done: number, total: number) => void,
+	signal: AbortSignal
+): Promise<ImportPhotosResult> {
+	const photos: OwnPhoto[] = [];
+	const skipped: SkippedPhoto[] = [];
+	for (const [i, f] of files.entries()) {
+		signal.throwIfAborted();
+		try {
+			photos.push({ path: f.path, className: f.className, ...(await toDatasetJpeg(f.file)) });
+		} catch (error) {
+			skipped.push({
+				path: f.path,
+				reason: error instanceof Error ? error.message : String(error)
+			});
+		}
+		onProgress(i + 1, files.length);
+	}
+	signal.throwIfAborted();
+	let built: Awaited<ReturnType<typeof buildOwnDataset>>;
+	try {
+		built = await buildOwnDataset(photos, { skipped: skipped.length });
+	} catch (error) {
+		// Too few photos left in a class: say which files were dropped, they may be the reason.
+		if (error instanceof OwnPhotosError && skipped.length > 0) {
+			throw new OwnPhotosError(
+				`${error.message} Skipped: ${skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}`
+			);
+		}
+		throw error;
+	}
+	const dataset = await shards.saveLocal(name, built.manifest, built.shards);
+	return { dataset, skipped };
+}
