@@ -12,7 +12,8 @@ export const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
 	'prepare-data': () => import('./commands/prepare-data'),
 	train: () => import('./commands/train'),
 	evaluate: () => import('./commands/evaluate'),
-	sweep: () => import('./commands/sweep')
+	sweep: () => import('./commands/sweep'),
+	bench: () => import('./commands/bench')
 };
 
 async function listCommands(): Promise<string> {

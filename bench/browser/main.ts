@@ -1,0 +1,86 @@
+/**
+ * The browser side of bench/browser-inference.ts, bundled by esbuild into one ES module that runs
+ * both in the bench page and, loaded again as a module worker, in a dedicated worker — the same
+ * code in both JS contexts, as the app's ML worker does.
+ *
+ * Page: `globalThis.leaflensBench.run(plan)` measures in the page, `.runInWorker(plan)` in a fresh
+ * worker. Models come from /model-files/<id>/ (verified like the app does), wasm from /wasm/.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { isBackendName, useBackend } from '../../src/lib/ml/backends';
+import { httpModelDirReader, loadModelDir } from '../../src/lib/ml/model-dir';
+import { runInferencePlan, type InferencePlan, type InferenceReport } from '../lib/inference';
+
+setWasmPaths('/wasm/');
+
+type WorkerReply =
+	| { type: 'log'; line: string }
+	| { type: 'done'; report: InferenceReport }
+	| { type: 'error'; message: string };
+
+async function run(
+	context: string,
+	plan: InferencePlan,
+	log: (line: string) => void
+): Promise<InferenceReport> {
+	return runInferencePlan(tf, context, plan, {
+		async useBackend(name) {
+			if (!isBackendName(name)) throw new Error(`Unknown backend "${name}"`);
+			await useBackend(tf, name);
+		},
+		async loadModel(id) {
+			return (await loadModelDir(httpModelDirReader(`/model-files/${id}/`))).model;
+		},
+		log
+	});
+}
+
+const isWorker = typeof document === 'undefined';
+
+if (isWorker) {
+	// The DOM lib types `self` as Window; in a dedicated worker it is the worker scope.
+	const scope = self as unknown as {
+		postMessage(message: WorkerReply): void;
+		onmessage: ((event: MessageEvent<InferencePlan>) => void) | null;
+	};
+	const reply = (message: WorkerReply) => scope.postMessage(message);
+	scope.onmessage = (event) => {
+		run('worker', event.data, (line) => reply({ type: 'log', line })).then(
+			(report) => reply({ type: 'done', report }),
+			(error: unknown) => reply({ type: 'error', message: String(error) })
+		);
+	};
+} else {
+	const api = {
+		/** Environment facts for the results file. */
+		environment() {
+			return { userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency };
+		},
+		run(plan: InferencePlan) {
+			return run('page', plan, (line) => console.log(line));
+		},
+		runInWorker(plan: InferencePlan): Promise<InferenceReport> {
+			return new Promise((resolve, reject) => {
+				const worker = new Worker(import.meta.url, { type: 'module' });
+				worker.onerror = (event) => {
+					worker.terminate();
+					reject(new Error(`worker failed: ${event.message}`));
+				};
+				worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+					const m = event.data;
+					if (m.type === 'log') {
+						console.log(m.line);
+						return;
+					}
+					worker.terminate();
+					if (m.type === 'done') resolve(m.report);
+					else reject(new Error(m.message));
+				};
+				worker.postMessage(plan);
+			});
+		}
+	};
+	(globalThis as unknown as { leaflensBench: typeof api }).leaflensBench = api;
+}

@@ -1,0 +1,165 @@
+/**
+ * One benchmark piece in its own Node process, so that its peak RSS (process.resourceUsage().maxRSS)
+ * is its own and a crash or a leak cannot skew the next piece. Started by bench/run.ts as
+ *
+ *   node --import tsx bench/lib/child.ts <piece> '<json options>'
+ *
+ * and prints one JSON line (the last line of stdout) with the piece's result.
+ */
+import path from 'node:path';
+import type * as TF from '@tensorflow/tfjs';
+import type { ImageSource } from '../../src/lib/ml/features';
+import type { InferencePlan } from './inference';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+const maxRssMiB = () => process.resourceUsage().maxRSS / 1024;
+
+/** Node inference: the shared plan on the wasm and cpu backends, models from static/model-files. */
+async function nodeInference(o: { plan: InferencePlan }) {
+	const { tf } = await import('../../src/lib/node/tf-node');
+	const { useBackend, isBackendName } = await import('../../src/lib/ml/backends');
+	const { loadModelDirFromFs } = await import('../../src/lib/node/model-dir-fs');
+	const { runInferencePlan } = await import('./inference');
+	const report = await runInferencePlan(tf, 'node', o.plan, {
+		async useBackend(name) {
+			if (!isBackendName(name)) throw new Error(`Unknown backend "${name}"`);
+			await useBackend(tf, name);
+		},
+		async loadModel(id) {
+			return (await loadModelDirFromFs(path.join(ROOT, 'static/model-files', id))).model;
+		},
+		log: (line) => console.error(line)
+	});
+	return { ...report, maxRssMiB: maxRssMiB() };
+}
+
+/** prepare-data on the shared sample with `jobs` images at once; wall time and peak RSS. */
+async function prepare(o: { src: string; out: string; jobs: number; limitPerClass: number }) {
+	const { prepareDataset } = await import('../../src/lib/node/prepare-data');
+	const started = performance.now();
+	const result = await prepareDataset({
+		src: o.src,
+		out: o.out,
+		jobs: o.jobs,
+		limitPerClass: o.limitPerClass
+	});
+	return {
+		images: result.encoded,
+		seconds: (performance.now() - started) / 1000,
+		maxRssMiB: maxRssMiB()
+	};
+}
+
+/**
+ * A `leaflens train` run in-process (the same runTraining the CLI calls), recording per epoch the
+ * wall time, the live tensor count and the RSS: the counts must stay flat when nothing leaks.
+ */
+async function train(o: {
+	data: string;
+	out: string;
+	preset: 'head' | 'finetune';
+	overrides: string[];
+	backbone: string;
+}) {
+	const { initTf } = await import('../../src/lib/node/tf-node');
+	const { runTraining } = await import('../../src/lib/node/train-run');
+	const { resolveConfig } = await import('../../src/lib/ml/config');
+	const { readDatasetManifest } = await import('../../src/lib/node/dataset');
+	const tf = await initTf('wasm');
+	const config = resolveConfig({ preset: o.preset, overrides: o.overrides });
+	const epochs: { epoch: number; seconds: number; numTensors: number; rssMiB: number }[] = [];
+	const result = await runTraining(tf, {
+		data: o.data,
+		out: o.out,
+		config,
+		backbone: o.backbone,
+		backend: 'wasm',
+		onEpoch: (r) =>
+			epochs.push({
+				epoch: r.epoch,
+				seconds: r.seconds,
+				numTensors: tf.memory().numTensors,
+				rssMiB: process.memoryUsage().rss / 2 ** 20
+			})
+	});
+	const manifest = await readDatasetManifest(o.data);
+	return {
+		preset: o.preset,
+		overrides: o.overrides,
+		splits: manifest.counts.splits,
+		seconds: result.seconds,
+		featureSeconds: result.featureSeconds,
+		valAccuracy: result.val.metrics.accuracy,
+		testAccuracy: result.test?.metrics.accuracy ?? null,
+		epochs,
+		maxRssMiB: maxRssMiB()
+	};
+}
+
+/** Cycles `src` until `n` images were yielded (the last batch cut to size). */
+function cycled(tf: typeof TF, src: ImageSource, n: number): ImageSource {
+	return {
+		size: n,
+		async *batches(batchSize) {
+			let left = n;
+			while (left > 0) {
+				for await (const b of src.batches(batchSize)) {
+					if (left <= 0) {
+						b.images.dispose();
+						break;
+					}
+					const take = Math.min(left, b.labels.length);
+					left -= take;
+					if (take === b.labels.length) {
+						yield b;
+						continue;
+					}
+					const images = tf.slice(b.images, 0, take);
+					b.images.dispose();
+					yield { images, labels: b.labels.slice(0, take) };
+				}
+			}
+		}
+	};
+}
+
+/**
+ * Feature extraction time against dataset size: decode + resize + backbone (prelogits) on wasm,
+ * batch 32, the head preset's expensive step, over `sizes` images (cycling the dataset past its end).
+ */
+async function scaling(o: { data: string; sizes: number[]; backbone: string }) {
+	const { initTf } = await import('../../src/lib/node/tf-node');
+	const { datasetImages } = await import('../../src/lib/node/train-io');
+	const { loadModelDirFromFs } = await import('../../src/lib/node/model-dir-fs');
+	const { createFeatureExtractor } = await import('../../src/lib/ml/mobilenet-v3');
+	const { extractArrays } = await import('../../src/lib/ml/features');
+	const tf = await initTf('wasm');
+	const { model } = await loadModelDirFromFs(o.backbone);
+	const extractor = createFeatureExtractor(model, 'prelogits');
+	const images = await datasetImages(o.data, 224);
+	const all = images.splits.train!;
+	const net = (x: TF.Tensor4D) => extractor.predict(x) as TF.Tensor;
+	// Warm-up: wasm kernel set-up and the first shard reads are not part of any size.
+	await extractArrays(tf, net, cycled(tf, all, 64), { batchSize: 32 });
+	const points: { images: number; seconds: number; imagesPerSecond: number }[] = [];
+	for (const n of o.sizes) {
+		const started = performance.now();
+		await extractArrays(tf, net, cycled(tf, all, n), { batchSize: 32 });
+		const seconds = (performance.now() - started) / 1000;
+		points.push({ images: n, seconds, imagesPerSecond: n / seconds });
+		console.error(`scaling ${n} images: ${seconds.toFixed(1)} s`);
+	}
+	model.dispose();
+	return { points, numTensors: tf.memory().numTensors, maxRssMiB: maxRssMiB() };
+}
+
+const PIECES = { nodeInference, prepare, train, scaling } as const;
+
+const [piece, json = '{}'] = process.argv.slice(2);
+if (!piece || !(piece in PIECES)) {
+	console.error(`Expected a piece (${Object.keys(PIECES).join(', ')}), got "${piece}"`);
+	process.exit(2);
+}
+const run = PIECES[piece as keyof typeof PIECES] as (o: unknown) => Promise<unknown>;
+console.log(JSON.stringify(await run(JSON.parse(json))));
