@@ -71,7 +71,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>LeafLens bench</title>
 <script type="module" src="/bench.js"></script>`;
 
 /** Serves the bench bundle, the model files and the wasm binaries; nothing else. */
-function startServer(bundleDir: string): Promise<Server> {
+export function startServer(bundleDir: string): Promise<Server> {
 	const mounts: [string, string][] = [
 		['/model-files/', path.join(ROOT, 'static/model-files')],
 		['/wasm/', path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')],
@@ -106,6 +106,19 @@ function startServer(bundleDir: string): Promise<Server> {
 	});
 }
 
+/** Bundles bench/browser/main.ts into `bundleDir/bench.js` (also used by e2e/reference.e2e.ts). */
+export async function bundleBenchPage(bundleDir: string): Promise<void> {
+	await build({
+		entryPoints: [path.join(ROOT, 'bench/browser/main.ts')],
+		outfile: path.join(bundleDir, 'bench.js'),
+		bundle: true,
+		format: 'esm',
+		platform: 'browser',
+		target: 'es2022',
+		logLevel: 'error'
+	});
+}
+
 /** Runs the plan in Chromium, in each context; returns the raw reports and the browser version. */
 export async function runBrowserInference(
 	options: BrowserInferenceOptions = {}
@@ -132,15 +145,7 @@ export async function runBrowserInference(
 		]
 	});
 	try {
-		await build({
-			entryPoints: [path.join(ROOT, 'bench/browser/main.ts')],
-			outfile: path.join(bundleDir, 'bench.js'),
-			bundle: true,
-			format: 'esm',
-			platform: 'browser',
-			target: 'es2022',
-			logLevel: 'error'
-		});
+		await bundleBenchPage(bundleDir);
 		server = await startServer(bundleDir);
 		const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 		const page = await browser.newPage();

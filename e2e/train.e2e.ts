@@ -15,6 +15,10 @@ test('an interrupted download resumes; a shard with wrong bytes is refetched', a
 	await page.route('**/datasets/plantvillage-sample/*.tar', async (route) => {
 		const url = route.request().url();
 		requests.push(url.split('/').pop()!);
+		if (url.endsWith('train-00001.tar') && !failed) {
+			// Slow enough to see the progress bar at work.
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+		}
 		if (url.endsWith('train-00002.tar') && !failed) {
 			failed = true;
 			return route.abort('connectionreset');
@@ -30,6 +34,8 @@ test('an interrupted download resumes; a shard with wrong bytes is refetched', a
 	});
 	await page.goto('/train/');
 	await page.getByRole('button', { name: 'Download' }).click();
+	await expect(page.getByTestId('download-progress')).toBeVisible();
+	await expect(page.getByText(/Downloading train-0000\d\.tar: [\d.]+ of 207\.6 MB/)).toBeVisible();
 	await expect(page.getByRole('alert')).toContainText('resumes where it stopped');
 	await expect(page.getByTestId('datasets').locator('li[data-complete="false"]')).toHaveCount(1);
 	const before = requests.length;

@@ -11,6 +11,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { isBackendName, useBackend } from '../../src/lib/ml/backends';
 import { httpModelDirReader, loadModelDir } from '../../src/lib/ml/model-dir';
+import { imageToTensor } from '../../src/lib/ml/preprocess';
 import { runInferencePlan, type InferencePlan, type InferenceReport } from '../lib/inference';
 
 setWasmPaths('/wasm/');
@@ -60,6 +61,42 @@ if (isWorker) {
 		},
 		run(plan: InferencePlan) {
 			return run('page', plan, (line) => console.log(line));
+		},
+		/**
+		 * ImageNet probabilities of one photo on `backend`: from given RGB pixels (to compare with Node
+		 * on identical input), or from JPEG bytes decoded by this browser (createImageBitmap).
+		 */
+		async classify(
+			id: string,
+			backend: string,
+			input:
+				{ pixels: number[]; width: number; height: number; channels: 3 | 4 } | { jpeg: number[] }
+		): Promise<number[]> {
+			if (!isBackendName(backend)) throw new Error(`Unknown backend "${backend}"`);
+			await useBackend(tf, backend);
+			const { model } = await loadModelDir(httpModelDirReader(`/model-files/${id}/`));
+			try {
+				let image: { width: number; height: number; channels: 3 | 4; data: Uint8ClampedArray };
+				if ('jpeg' in input) {
+					const bitmap = await createImageBitmap(
+						new Blob([new Uint8Array(input.jpeg)], { type: 'image/jpeg' })
+					);
+					const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+					const context = canvas.getContext('2d')!;
+					context.drawImage(bitmap, 0, 0);
+					const data = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+					image = { width: bitmap.width, height: bitmap.height, channels: 4, data };
+				} else {
+					const data = Uint8ClampedArray.from(input.pixels);
+					image = { width: input.width, height: input.height, channels: input.channels, data };
+				}
+				const out = tf.tidy(() => model.predict(imageToTensor(image).expandDims(0)) as tf.Tensor);
+				const probs = Array.from(await out.data());
+				out.dispose();
+				return probs;
+			} finally {
+				model.dispose();
+			}
 		},
 		runInWorker(plan: InferencePlan): Promise<InferenceReport> {
 			return new Promise((resolve, reject) => {
