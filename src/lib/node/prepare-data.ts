@@ -276,12 +276,21 @@ export async function convertImage(
 	};
 }
 
-function decodeReason(error: unknown): string {
-	const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
-	if (/pixel limit/i.test(message))
-		return `image too large (over ${MAX_INPUT_PIXELS / 1e6} megapixels): ${message}`;
-	if (/unsupported image format/i.test(message)) return `not a supported image: ${message}`;
-	return `cannot decode: ${message}`;
+/**
+ * Why a file could not be converted, from its header alone: libvips keeps one error buffer for all
+ * threads, so the message of a failed decode can carry another file's error when several run at once.
+ * The header decides the category deterministically (the same file always gets the same reason).
+ */
+async function decodeReason(bytes: Buffer): Promise<string> {
+	const meta = await sharp(bytes, { limitInputPixels: false })
+		.metadata()
+		.catch(() => null);
+	if (!meta?.format) return 'not a supported image (unknown format or damaged header)';
+	const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+	if (pixels > MAX_INPUT_PIXELS) {
+		return `image too large (${meta.width}x${meta.height}, over ${MAX_INPUT_PIXELS / 1e6} megapixels)`;
+	}
+	return `cannot decode: damaged or truncated ${meta.format} data`;
 }
 
 async function readJournal(out: string): Promise<Journal | null> {
@@ -606,8 +615,9 @@ async function encodeItem(
 				height
 			}
 		};
-	} catch (error) {
-		return { path: item.source, reason: decodeReason(error) };
+	} catch {
+		// The error's own text is not trusted (see decodeReason).
+		return { path: item.source, reason: await decodeReason(bytes) };
 	}
 }
 
