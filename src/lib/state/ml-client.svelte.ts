@@ -21,11 +21,11 @@ import type {
 	ModelSummary
 } from '../worker/protocol';
 
-const PREFERENCE_KEY = 'leaflens.backend';
-
 import { DEFAULT_MODEL_URL, MODEL_FILES_URL } from '../app-paths';
 
 export { DEFAULT_MODEL_URL, MODEL_FILES_URL };
+
+const PREFERENCE_KEY = 'leaflens.backend';
 /** localStorage key of the active saved model's id (absent: the shipped default). */
 export const ACTIVE_MODEL_KEY = 'leaflens.activeModel';
 
