@@ -74,6 +74,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>LeafLens bench</title>
 export function startServer(bundleDir: string): Promise<Server> {
 	const mounts: [string, string][] = [
 		['/model-files/', path.join(ROOT, 'static/model-files')],
+		['/datasets/', path.join(ROOT, 'static/datasets')],
 		['/wasm/', path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')],
 		['/', bundleDir]
 	];

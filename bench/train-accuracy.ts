@@ -1,13 +1,16 @@
 /**
- * Head-training accuracy on the shared PlantVillage sample: MobileNetV3-Small features on Node wasm,
- * the `head` preset (plus any key=value overrides given as arguments), test-split accuracy, ECE
+ * Training accuracy on the shared PlantVillage sample: MobileNetV3-Small on Node wasm, the `head`
+ * preset or with `--preset finetune` the finetune one (the frozen prefix's activations cached, the
+ * tail trained with plain ops on wasm), plus any key=value overrides; test-split accuracy, ECE
  * before/after temperature scaling, and the 4-classes-left-out protocol: train without 4 fixed
  * classes (indices 3, 11, 19, 27: spread over the class list), choose the novelty method and its
  * share of the rejection budget on the VAL split only (val photos of the known classes fix the
  * thresholds at 95% coverage; val photos of the left-out classes rank the candidates), then count
  * how many TEST photos of the left-out classes are flagged "not sure". The test split only reports.
  *
- *   npx tsx bench/train-accuracy.ts [key=value…]
+ *   npx tsx bench/train-accuracy.ts [--preset head|finetune] [key=value…]
+ *
+ * Results: bench/results/train-accuracy.{json,md} (head), train-accuracy-finetune.{json,md}.
  *
  * Inputs are made under $LEAFLENS_BENCH_TMP (default /tmp/leaflens-bench) with the project's own
  * CLI when missing (import-model, prepare-data); features are cached there.
@@ -22,9 +25,16 @@ import { headLogits, noveltyOf, type ClassifierModel } from '../src/lib/ml/class
 import { resolveConfig, type TrainConfig } from '../src/lib/ml/config';
 import { softmax } from '../src/lib/ml/evaluate';
 import { extractArrays, selectRows } from '../src/lib/ml/features';
-import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
-import { trainClassifier } from '../src/lib/ml/pipeline';
-import type { TrainArrays } from '../src/lib/ml/train';
+import type * as TF from '@tensorflow/tfjs';
+import {
+	architectureOf,
+	createFeatureExtractor,
+	finetuneCut,
+	splitAtBlock
+} from '../src/lib/ml/mobilenet-v3';
+import { opTail } from '../src/lib/ml/op-tail';
+import { trainClassifier, type TrainableTail } from '../src/lib/ml/pipeline';
+import type { EpochRecord, TrainArrays } from '../src/lib/ml/train';
 import { initTf } from '../src/lib/node/tf-node';
 import { cachedArrays, datasetImages } from '../src/lib/node/train-io';
 import { evaluateArrays, loadBackbone } from '../src/lib/node/train-run';
@@ -55,12 +65,40 @@ if (!existsSync(path.join(dataDir, 'manifest.json'))) {
 		dataDir
 	);
 }
-const overrides = process.argv.slice(2);
-const config = resolveConfig({ preset: 'head', overrides });
+let args = process.argv.slice(2);
+let preset: 'head' | 'finetune' = 'head';
+if (args[0] === '--preset') {
+	if (args[1] !== 'head' && args[1] !== 'finetune')
+		throw new Error(`Expected --preset head|finetune, got ${args[1]}`);
+	preset = args[1];
+	args = args.slice(2);
+}
+const overrides = args;
+const config = resolveConfig({ preset, overrides });
 const tf = await initTf('wasm');
 const backbone = await loadBackbone(backboneDir);
 const images = await datasetImages(dataDir, backbone.inputSize);
-const extractor = createFeatureExtractor(backbone.model, config.backbone.tap);
+// Head: features at the tap. Finetune: activations at the cut, and the tail that trains on them.
+let net: (x: TF.Tensor4D) => TF.Tensor;
+let tail: TrainableTail | undefined;
+let cut = 'none';
+if (config.mode === 'finetune') {
+	const index = finetuneCut(
+		architectureOf(backbone.model),
+		config.backbone.tap,
+		config.finetune.trainableBlocks
+	);
+	const split = splitAtBlock(backbone.model, index, { until: config.backbone.tap });
+	net = (x) => split.frozen.predict(x) as TF.Tensor;
+	tail = opTail(tf, backbone.model, { cut: index, until: config.backbone.tap });
+	cut = split.cutUnit;
+} else {
+	const extractor = createFeatureExtractor(backbone.model, config.backbone.tap);
+	net = (x) => extractor.predict(x) as TF.Tensor;
+}
+/** The tail's initial (pretrained) weights: every training run below starts from them. */
+const initial = tail?.params.map((p) => p.variable.clone()) ?? [];
+const resetTail = () => tail?.params.forEach((p, i) => p.variable.assign(initial[i]!));
 const featureStart = performance.now();
 const features = async (split: 'train' | 'val' | 'test', views: number): Promise<TrainArrays> => {
 	const source = images.splits[split]!;
@@ -68,13 +106,14 @@ const features = async (split: 'train' | 'val' | 'test', views: number): Promise
 		data: images.fingerprint,
 		backbone: backbone.sha256,
 		tap: config.backbone.tap,
+		...(tail ? { cut } : {}),
 		split,
 		views,
 		augment: views ? config.augment : null,
 		seed: config.seed
 	});
 	return cachedArrays(path.join(tmp, 'features'), key, () =>
-		extractArrays(tf, (x) => extractor.predict(x) as never, source, {
+		extractArrays(tf, net, source, {
 			views,
 			augment: config.augment,
 			seed: config.seed,
@@ -83,6 +122,13 @@ const features = async (split: 'train' | 'val' | 'test', views: number): Promise
 					process.stderr.write(`features ${split}: ${done}/${total}\n`);
 			}
 		})
+	);
+};
+const fullEpochs: EpochRecord[] = [];
+const logEpoch = (run: string, r: EpochRecord): void => {
+	if (run === 'all classes') fullEpochs.push(r);
+	process.stderr.write(
+		`${run}: epoch ${r.epoch} train ${(100 * r.trainAccuracy).toFixed(1)}% val ${(100 * (r.valAccuracy ?? 0)).toFixed(1)}% (${r.seconds.toFixed(0)} s)\n`
 	);
 };
 const train = await features('train', config.augmentViews);
@@ -97,9 +143,11 @@ const full = await trainClassifier(tf, {
 	val,
 	labels: images.classes,
 	config,
-	backbone: ref
+	backbone: ref,
+	tail,
+	onEpoch: (r) => logEpoch('all classes', r)
 });
-const testReport = await evaluateArrays(tf, full.model, test);
+const testReport = await evaluateArrays(tf, full.model, test, tail);
 
 // 2. Four classes left out: spread over the class list so different crops are missing.
 const leftOut = [3, 11, 19, 27].filter((c) => c < images.classes.length);
@@ -114,12 +162,22 @@ const isKnown = (y: number) => remap.has(y);
 /** Confidence, prediction and novelty of every row under `model`. */
 const scoresOf = async (model: ClassifierModel, rows: TrainArrays) => {
 	const n = rows.labels.length;
-	const f = tf.tensor2d(rows.x, [n, rows.rowShape[0]!]);
-	const l = headLogits(tf, model, f);
-	const logits = (await l.data()) as Float32Array;
-	const novelty = await noveltyOf(tf, model, f, logits);
-	tf.dispose([f, l]);
 	const c = model.manifest.labels.length;
+	const logits = new Float32Array(n * c);
+	const novelty = new Float32Array(n);
+	const size = rows.rowShape.reduce((a, b) => a * b, 1);
+	for (let from = 0; from < n; from += 128) {
+		const to = Math.min(n, from + 128);
+		const x = tf.tensor(rows.x.subarray(from * size, to * size), [to - from, ...rows.rowShape]);
+		const f = tf.tidy(() =>
+			tail ? tail.apply(x, false) : (x.reshape([to - from, size]) as TF.Tensor2D)
+		);
+		const l = headLogits(tf, model, f);
+		const values = (await l.data()) as Float32Array;
+		logits.set(values, from * c);
+		novelty.set(await noveltyOf(tf, model, f, values), from);
+		tf.dispose([x, f, l]);
+	}
 	return { ...maxProbs(softmax(logits, c, model.manifest.temperature), c), novelty };
 };
 const flaggedShare = (
@@ -139,13 +197,19 @@ const knownVal = only(val, isKnown);
 const knownTest = only(test, isKnown);
 const unknownVal = only(val, (y) => !isKnown(y));
 const unknownTest = only(test, (y) => !isKnown(y));
-for (const method of ['logit-knn', 'mahalanobis'] as const) {
+// A finetuned tail differs per training run: the left-out run gets its own tail trained from the
+// pretrained weights (the all-classes tail is restored to them first), once per method.
+const methods = tail ? ([config.abstain.method] as const) : (['logit-knn', 'mahalanobis'] as const);
+for (const method of methods) {
+	resetTail();
 	const open = await trainClassifier(tf, {
 		train: only(train, isKnown),
 		val: knownVal,
 		labels: known.map((i) => images.classes[i]!),
 		config: { ...config, abstain: { ...config.abstain, method } },
-		backbone: ref
+		backbone: ref,
+		tail,
+		onEpoch: (r) => logEpoch(`left out, ${method}`, r)
 	});
 	const [kv, uv, kt, ut] = [
 		await scoresOf(open.model, knownVal),
@@ -178,6 +242,14 @@ const chosen =
 		(c) => c.method === config.abstain.method && c.noveltyShare === config.abstain.noveltyShare
 	) ?? valBest;
 const unknownPhotos = unknownTest.labels.length;
+function timeTo(target: number): number | null {
+	let seconds = featureSeconds;
+	for (const e of fullEpochs) {
+		seconds += e.seconds;
+		if ((e.valAccuracy ?? 0) >= target) return seconds;
+	}
+	return null;
+}
 
 const cpu = os.cpus()[0]?.model ?? 'unknown';
 const result = {
@@ -197,9 +269,12 @@ const result = {
 		test: images.splits.test!.size,
 		trainRows: train.labels.length
 	},
-	config: { preset: 'head', overrides },
+	config: { preset, overrides, resolved: config },
 	featureSeconds,
 	trainSeconds: full.seconds,
+	// Features (all splits) + the epochs until val accuracy first reaches the target.
+	timeToTargetSeconds: timeTo(0.97),
+	epochs: fullEpochs,
 	totalSeconds: (performance.now() - started) / 1000,
 	test: {
 		accuracy: testReport.metrics.accuracy,
@@ -224,37 +299,13 @@ const result = {
 	},
 	targets: { accuracy: 0.97, eceAfter: 0.03, unknownFlagged: 0.8 }
 };
+const name = preset === 'head' ? 'train-accuracy' : `train-accuracy-${preset}`;
 await mkdir(path.join(root, 'bench/results'), { recursive: true });
 await writeFile(
-	path.join(root, 'bench/results/train-accuracy.json'),
+	path.join(root, `bench/results/${name}.json`),
 	`${JSON.stringify(result, null, '\t')}\n`
 );
-const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
-const md = `# train-accuracy
-
-${result.date} · ${cpu} · ${result.machine.cores} cores · ${result.machine.memoryGiB} GiB · Node ${process.version} · TF.js wasm
-
-MobileNetV3-Small (\`${config.backbone.tap}\` features), \`head\` preset${overrides.length ? ` with ${overrides.join(' ')}` : ''}; shared PlantVillage sample,
-${result.data.classes} classes, train ${result.data.train} / val ${result.data.val} / test ${result.data.test} photos (leaf-grouped split).
-
-| measure | value | target |
-|---|---|---|
-| test accuracy | ${pct(result.test.accuracy)} | ≥ 97% |
-| test top-3 / macro-F1 | ${pct(result.test.top3)} / ${pct(result.test.macroF1)} | |
-| ECE before → after temperature (T = ${result.test.temperature.toFixed(2)}) | ${pct(result.test.eceBefore)} → ${pct(result.test.eceAfter)} | ≤ 3% after |
-| 4 classes left out: known test photos answered | ${pct(result.leftOut.knownCoverage)} | ≥ 95% |
-| 4 classes left out: unseen-class photos flagged "not sure" | ${pct(result.leftOut.unknownFlagged)} of ${result.leftOut.unknownPhotos} | ≥ 80% |
-| val accuracy (all classes) | ${pct(result.valAccuracy)} | |
-| feature extraction / training / total | ${featureSeconds.toFixed(0)} s / ${result.trainSeconds.toFixed(0)} s / ${result.totalSeconds.toFixed(0)} s | |
-
-Left-out classes: ${result.leftOut.classes.join(', ')}. Thresholds: 95% coverage of the known classes' val photos.
-Candidates (headline: the config's ${chosen.method}, noveltyShare ${chosen.noveltyShare}; best on val: ${valBest.method}, ${valBest.noveltyShare}):
-
-| novelty | share | val unseen flagged | test known answered | test unseen flagged |
-|---|---|---|---|---|
-${candidates.map((c) => `| ${c.method} | ${c.noveltyShare} | ${pct(c.valUnknownFlagged)} | ${pct(c.testKnownCoverage)} | ${pct(c.testUnknownFlagged)} |`).join('\n')}
-
-How the settings were chosen (val split only; one run each on the cached features, 2026-11-28;
+const HEAD_NOTES = `How the settings were chosen (val split only; one run each on the cached features, 2026-11-28;
 val has 989 photos, so ±0.6 points is noise):
 
 | head on | val accuracy |
@@ -275,6 +326,38 @@ logits 48%, k-NN on a trained 256-unit hidden layer 50%. The shipped rule is log
 34 classes, against 4 MB for the Mahalanobis whitening) with noveltyShare 0.8, within 3 val photos
 of the val best (share 1) while keeping the "low confidence" reason.
 `;
-await writeFile(path.join(root, 'bench/results/train-accuracy.md'), md);
+const FINETUNE_NOTES = `TODO`;
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+const what =
+	config.mode === 'finetune'
+		? `last ${config.finetune.trainableBlocks} units from ${cut} to \`${config.backbone.tap}\` + head trained on cached ${cut} inputs (${config.augmentViews} augmented views per photo, ${config.epochs} epochs max)`
+		: `\`${config.backbone.tap}\` features`;
+const md = `# ${name}
+
+${result.date} · ${cpu} · ${result.machine.cores} cores · ${result.machine.memoryGiB} GiB · Node ${process.version} · TF.js wasm
+
+MobileNetV3-Small, ${what}, \`${preset}\` preset${overrides.length ? ` with ${overrides.join(' ')}` : ''}; shared PlantVillage sample,
+${result.data.classes} classes, train ${result.data.train} / val ${result.data.val} / test ${result.data.test} photos (leaf-grouped split).
+
+| measure | value | target |
+|---|---|---|
+| test accuracy | ${pct(result.test.accuracy)} | ≥ 97% |
+| test top-3 / macro-F1 | ${pct(result.test.top3)} / ${pct(result.test.macroF1)} | |
+| ECE before → after temperature (T = ${result.test.temperature.toFixed(2)}) | ${pct(result.test.eceBefore)} → ${pct(result.test.eceAfter)} | ≤ 3% after |
+| 4 classes left out: known test photos answered | ${pct(result.leftOut.knownCoverage)} | ≥ 95% |
+| 4 classes left out: unseen-class photos flagged "not sure" | ${pct(result.leftOut.unknownFlagged)} of ${result.leftOut.unknownPhotos} | ≥ 80% |
+| val accuracy (all classes) | ${pct(result.valAccuracy)} | |
+| time to 97% val accuracy (features + epochs) | ${result.timeToTargetSeconds === null ? 'not reached' : `${result.timeToTargetSeconds.toFixed(0)} s`} | |
+| feature extraction / training / total | ${featureSeconds.toFixed(0)} s / ${result.trainSeconds.toFixed(0)} s / ${result.totalSeconds.toFixed(0)} s | |
+
+Left-out classes: ${result.leftOut.classes.join(', ')}. Thresholds: 95% coverage of the known classes' val photos.
+Candidates (headline: the config's ${chosen.method}, noveltyShare ${chosen.noveltyShare}; best on val: ${valBest.method}, ${valBest.noveltyShare}):
+
+| novelty | share | val unseen flagged | test known answered | test unseen flagged |
+|---|---|---|---|---|
+${candidates.map((c) => `| ${c.method} | ${c.noveltyShare} | ${pct(c.valUnknownFlagged)} | ${pct(c.testKnownCoverage)} | ${pct(c.testUnknownFlagged)} |`).join('\n')}
+
+${preset === 'head' ? HEAD_NOTES : FINETUNE_NOTES}`;
+await writeFile(path.join(root, `bench/results/${name}.md`), md);
 console.log(md);
 backbone.model.dispose();

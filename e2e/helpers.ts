@@ -1,5 +1,7 @@
+import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { samplesOf } from './dataset';
 
 export const SCREENSHOT_DIR = 'e2e/screenshots';
 
@@ -46,4 +48,41 @@ export async function useBackendInApp(page: Page, backend: string) {
 	await page.goto('/settings/');
 	await page.getByLabel('Engine to use').selectOption(backend);
 	await expect(page.getByTestId('active-backend')).toHaveText(`Engine: ${backend}`);
+}
+
+/**
+ * Crashes the browser's GPU process for real (DevTools protocol `Browser.crashGpuProcess`, what
+ * chrome://gpucrash does; that page cannot be opened from a test). The worker's WebGPU device is
+ * lost and its WebGL context too; TF.js does not crash on that, the app must notice by itself.
+ */
+export async function crashGpuProcess(browser: Browser): Promise<void> {
+	const cdp = await browser.newBrowserCDPSession();
+	try {
+		// Experimental, so missing from Playwright's protocol typings.
+		await cdp.send('Browser.crashGpuProcess' as Parameters<typeof cdp.send>[0]);
+	} finally {
+		await cdp.detach();
+	}
+}
+
+/** Diagnoses one photo of the sample's test split and waits for the answer. */
+export async function diagnoseOne(page: Page, name: string) {
+	const [sample] = samplesOf('test', 1);
+	await page.getByTestId('photo-input').setInputFiles({
+		name,
+		mimeType: 'image/jpeg',
+		buffer: Buffer.from(sample!.jpeg)
+	});
+	await expect(page.locator(`[data-testid="answer"][data-file="${name}"]`)).toBeVisible();
+	await expect(page.getByTestId('diagnose-error')).toBeHidden();
+}
+
+/** Runs axe-core on the page as it is now and expects no violations (listed with where they are). */
+export async function expectNoAxeViolations(page: Page) {
+	const axe = await new AxeBuilder({ page }).analyze();
+	expect(
+		axe.violations.map(
+			(v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
+		)
+	).toEqual([]);
 }

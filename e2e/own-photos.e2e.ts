@@ -56,7 +56,7 @@ test('own photos: a folder becomes a dataset, a new class is trained together wi
 	await addClass('My disease', 4);
 	await expect(page.getByTestId('own-error')).toContainText('at least 5 photos per class');
 	await addClass('My disease', 5);
-	await expect(page.getByTestId('own-saved')).toContainText('1 classes, 5 photos');
+	await expect(page.getByTestId('own-saved')).toContainText('1 class, 5 photos');
 	await expect(datasets).toHaveCount(3);
 
 	// Train PlantVillage (34 classes) plus the new class: a model of 35 classes.
@@ -76,5 +76,48 @@ test('own photos: a folder becomes a dataset, a new class is trained together wi
 	const saved = page.getByTestId('saved-model');
 	await expect(saved).toHaveCount(1);
 	await expect(saved.locator('dt:text-is("Leaf classes") + dd')).toHaveText('35');
+	expect(errors).toEqual([]);
+});
+
+test('a long photo import can be cancelled; datasets imported before stay intact', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	const addClass = async (name: string, photos: { file: string; bytes: Buffer }[]) => {
+		await page.getByLabel('New class name').fill(name);
+		await page
+			.getByLabel('Photos of this class')
+			.setInputFiles(
+				photos.map(({ file, bytes }) => ({ name: file, mimeType: 'image/jpeg', buffer: bytes }))
+			);
+		await page.getByRole('button', { name: 'Add class' }).click();
+	};
+	await page.goto('/train/');
+	await addClass('Earlier', photosOf('Apple___healthy', 5));
+	await expect(page.getByTestId('own-saved')).toContainText('1 class, 5 photos');
+	const datasets = page.getByTestId('datasets').locator('li');
+	await expect(datasets).toHaveCount(1);
+
+	// Hundreds of photos take seconds to decode and resize: long enough to change one's mind.
+	const many = photosOf('Tomato___Septoria_leaf_spot', 20);
+	await addClass(
+		'Big',
+		Array.from({ length: 400 }, (_, i) => ({
+			file: `${i}.jpg`,
+			bytes: many[i % many.length]!.bytes
+		}))
+	);
+	await expect(page.getByText(/Preparing your photos: \d+ of 400/)).toBeVisible();
+	await page.getByRole('button', { name: 'Cancel import' }).click();
+	await expect(page.getByTestId('own-cancelled')).toHaveText(/Import cancelled/);
+	await expect(page.getByRole('button', { name: 'Cancel import' })).toBeHidden();
+	await expect(page.getByTestId('own-saved')).toBeHidden();
+	await expect(page.getByTestId('own-error')).toBeHidden();
+	await expect(datasets).toHaveCount(1);
+	await expect(datasets.first()).toContainText('Earlier');
+	await expect(datasets.first()).toContainText('1 class, 5 photos');
+	// After a reload too: nothing half-written was stored.
+	await page.reload();
+	await expect(datasets).toHaveCount(1);
 	expect(errors).toEqual([]);
 });

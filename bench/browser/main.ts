@@ -13,6 +13,7 @@ import { isBackendName, useBackend } from '../../src/lib/ml/backends';
 import { httpModelDirReader, loadModelDir } from '../../src/lib/ml/model-dir';
 import { imageToTensor } from '../../src/lib/ml/preprocess';
 import { runInferencePlan, type InferencePlan, type InferenceReport } from '../lib/inference';
+import { memoryRun, targetRun, type MemoryRunRequest, type TargetRunRequest } from './train';
 
 setWasmPaths('/wasm/');
 
@@ -61,6 +62,14 @@ if (isWorker) {
 		},
 		run(plan: InferencePlan) {
 			return run('page', plan, (line) => console.log(line));
+		},
+		/** Training memory through a head run (bench/browser-train.ts). */
+		trainMemory(request: MemoryRunRequest) {
+			return memoryRun(request, (line) => console.log(line));
+		},
+		/** Time to a val accuracy (bench/browser-train.ts). */
+		trainTarget(request: TargetRunRequest) {
+			return targetRun(request, (line) => console.log(line));
 		},
 		/**
 		 * ImageNet probabilities of one photo on `backend`: from given RGB pixels (to compare with Node

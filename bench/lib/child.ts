@@ -68,7 +68,13 @@ async function train(o: {
 	const { readDatasetManifest } = await import('../../src/lib/node/dataset');
 	const tf = await initTf('wasm');
 	const config = resolveConfig({ preset: o.preset, overrides: o.overrides });
-	const epochs: { epoch: number; seconds: number; numTensors: number; rssMiB: number }[] = [];
+	const epochs: {
+		epoch: number;
+		seconds: number;
+		valAccuracy: number | null;
+		numTensors: number;
+		rssMiB: number;
+	}[] = [];
 	const result = await runTraining(tf, {
 		data: o.data,
 		out: o.out,
@@ -79,6 +85,7 @@ async function train(o: {
 			epochs.push({
 				epoch: r.epoch,
 				seconds: r.seconds,
+				valAccuracy: r.valAccuracy,
 				numTensors: tf.memory().numTensors,
 				rssMiB: process.memoryUsage().rss / 2 ** 20
 			})

@@ -25,7 +25,8 @@ appears complete or not at all.
 
 Options:
   --out <dir>             model directory to create (replaced if it exists)
-  --weights uint8|float32 how to store kernels (default uint8: lossless for 8-bit sources)
+  --weights uint8|float32 how to store kernels (default: uint8 for 8-bit sources, where it is lossless;
+                          float32 for float sources)
   --labels <file>         class names, 1001 lines (default: ImageNet labels from ../shared/models)
   --backend wasm|cpu      TF.js backend for the self-check (default wasm)
   -h, --help              show this help
@@ -46,7 +47,7 @@ Example:
 		}
 		const spec = positionals[0]!;
 		const out = requiredString(values, 'out');
-		const weights = choiceOption(values, 'weights', ['uint8', 'float32'] as const) ?? 'uint8';
+		const weightsOption = choiceOption(values, 'weights', ['uint8', 'float32'] as const);
 		const backend = choiceOption(values, 'backend', BACKENDS) ?? 'wasm';
 		const labelsOption = stringOption(values, 'labels');
 
@@ -88,6 +89,12 @@ Example:
 		console.log(
 			`model: ${arch.title}, ${imported.sourceWeights} weights, ${imported.provenance.operators} TFLite ops`
 		);
+		// uint8 storage is lossless for 8-bit sources (their grids are kept) but re-quantizes float
+		// weights, which moved reference-photo probabilities by up to 0.4: float sources stay float.
+		const weights = weightsOption ?? (imported.sourceWeights === 'float32' ? 'float32' : 'uint8');
+		if (!weightsOption && weights === 'float32') {
+			console.log('float32 source: storing float32 kernels (--weights uint8 quantizes them)');
+		}
 
 		const { manifest, files } = await buildModelDirFiles(imported.model, {
 			labels,

@@ -36,7 +36,7 @@ Options:
   --preset <name>    quick | head | finetune (default: head)
   --config <file>    JSON file with config keys
   --backbone <dir>   backbone model directory from leaflens import-model (default: models/cache/mobilenet_v3_small_100_224)
-  --backend <name>   wasm | cpu for feature extraction (default wasm; finetune trains on cpu)
+  --backend <name>   wasm | cpu for features and training (default wasm)
   --json             print the result as one JSON object
   -h, --help         show this help
 

@@ -1,5 +1,12 @@
 /** The current interface language, remembered on this device. */
-import { CATALOGUES, format, type Locale, type MessageKey } from './messages';
+import {
+	CATALOGUES,
+	format,
+	plural,
+	type Locale,
+	type MessageKey,
+	type PluralKey
+} from './messages';
 
 const KEY = 'leaflens.locale';
 
@@ -22,7 +29,11 @@ class I18n {
 
 	t = (key: MessageKey, params?: Record<string, string | number>): string =>
 		format(CATALOGUES[this.locale][key], params);
+
+	/** A count phrase in the current language, e.g. tn('count.classes', 1) → "1 class". */
+	tn = (key: PluralKey, count: number): string => plural(this.locale, key, count);
 }
 
 export const i18n = new I18n();
 export const t = i18n.t;
+export const tn = i18n.tn;

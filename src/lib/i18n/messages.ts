@@ -43,7 +43,7 @@ export const en = {
 	'diagnose.heatmap': 'Show where the model looked',
 	'diagnose.heatmapNote':
 		'Warm colours mark the parts of the photo that weighed most in the answer.',
-	'diagnose.modelInfo': 'Model: {classes} leaf classes, {accuracy} accuracy on held-out photos',
+	'diagnose.modelInfo': 'Model: {classes}, {accuracy} accuracy on held-out photos',
 	'diagnose.modelFailed': 'The diagnosis model could not be loaded: {reason}',
 	'diagnose.failed': 'This photo could not be diagnosed: {reason}',
 	'history.title': 'History',
@@ -64,7 +64,7 @@ export const en = {
 	'data.downloading': 'Downloading {file}: {done} of {total} MB',
 	'data.starting': 'Starting the download…',
 	'data.none': 'No dataset on this device yet.',
-	'data.summary': '{classes} classes, {photos} photos, {stored} of {total} MB stored',
+	'data.summary': '{classes}, {photos}, {stored} of {total} MB stored',
 	'data.complete': 'ready',
 	'data.partial': 'partly downloaded',
 	'data.resume': 'Resume download',
@@ -76,6 +76,7 @@ export const en = {
 	'train.preset': 'Preset',
 	'train.presetQuick': 'Quick check (3 epochs)',
 	'train.presetHead': 'Full head training',
+	'train.presetFinetune': 'Fine-tune the last layers (slower, more accurate)',
 	'train.limit': 'Photos per class (empty: all)',
 	'train.overrides': 'Advanced settings (one key=value per line)',
 	'train.start': 'Start training',
@@ -108,9 +109,11 @@ export const en = {
 	'own.classPhotos': 'Photos of this class (at least 5)',
 	'own.addClass': 'Add class',
 	'own.importing': 'Preparing your photos: {done} of {total}',
-	'own.saved': '“{name}” is ready: {classes} classes, {photos} photos.',
-	'own.skipped': '{count} files were skipped:',
+	'own.saved': '“{name}” is ready: {classes}, {photos}.',
 	'own.failed': 'Your photos could not be used: {reason}',
+	'own.cancel': 'Cancel import',
+	'own.progress': 'Import progress',
+	'own.cancelled': 'Import cancelled. Your other datasets are unchanged.',
 	'own.local': 'your photos',
 	'train.include': 'Also include',
 	'train.includeNote': 'Train on these datasets too; their new classes are added to the model.',
@@ -128,6 +131,7 @@ export const en = {
 	'evaluate.run': 'Evaluate',
 	'evaluate.cancel': 'Cancel',
 	'evaluate.progress': 'Scoring photos: {done} of {total}',
+	'evaluate.scrollable': '{name}, scrollable sideways',
 	'evaluate.needData': 'Download a dataset on the Train page first.',
 	'evaluate.failed': 'Evaluation stopped: {reason}',
 	'evaluate.summary': 'Summary',
@@ -249,8 +253,7 @@ export const fr: Catalogue = {
 	'diagnose.heatmap': 'Montrer où le modèle a regardé',
 	'diagnose.heatmapNote':
 		'Les couleurs chaudes marquent les zones qui ont le plus pesé dans la réponse.',
-	'diagnose.modelInfo':
-		'Modèle : {classes} classes de feuilles, {accuracy} de précision sur des photos mises de côté',
+	'diagnose.modelInfo': 'Modèle : {classes}, {accuracy} de précision sur des photos mises de côté',
 	'diagnose.modelFailed': 'Le modèle de diagnostic n’a pas pu être chargé : {reason}',
 	'diagnose.failed': 'Cette photo n’a pas pu être diagnostiquée : {reason}',
 	'history.title': 'Historique',
@@ -271,7 +274,7 @@ export const fr: Catalogue = {
 	'data.downloading': 'Téléchargement de {file} : {done} sur {total} Mo',
 	'data.starting': 'Début du téléchargement…',
 	'data.none': 'Aucun jeu de données sur cet appareil pour l’instant.',
-	'data.summary': '{classes} classes, {photos} photos, {stored} sur {total} Mo enregistrés',
+	'data.summary': '{classes}, {photos}, {stored} sur {total} Mo enregistrés',
 	'data.complete': 'prêt',
 	'data.partial': 'téléchargé en partie',
 	'data.resume': 'Reprendre le téléchargement',
@@ -283,6 +286,7 @@ export const fr: Catalogue = {
 	'train.preset': 'Préréglage',
 	'train.presetQuick': 'Vérification rapide (3 époques)',
 	'train.presetHead': 'Entraînement complet de la tête',
+	'train.presetFinetune': 'Affiner les dernières couches (plus lent, plus précis)',
 	'train.limit': 'Photos par classe (vide : toutes)',
 	'train.overrides': 'Réglages avancés (une clé=valeur par ligne)',
 	'train.start': 'Lancer l’entraînement',
@@ -317,9 +321,11 @@ export const fr: Catalogue = {
 	'own.classPhotos': 'Photos de cette classe (au moins 5)',
 	'own.addClass': 'Ajouter la classe',
 	'own.importing': 'Préparation de vos photos : {done} sur {total}',
-	'own.saved': '« {name} » est prêt : {classes} classes, {photos} photos.',
-	'own.skipped': '{count} fichiers ont été ignorés :',
+	'own.saved': '« {name} » est prêt : {classes}, {photos}.',
 	'own.failed': 'Vos photos n’ont pas pu être utilisées : {reason}',
+	'own.cancel': 'Annuler l’import',
+	'own.progress': 'Progression de l’import',
+	'own.cancelled': 'Import annulé. Vos autres jeux de données sont inchangés.',
 	'own.local': 'vos photos',
 	'train.include': 'Inclure aussi',
 	'train.includeNote':
@@ -338,6 +344,7 @@ export const fr: Catalogue = {
 	'evaluate.run': 'Évaluer',
 	'evaluate.cancel': 'Annuler',
 	'evaluate.progress': 'Évaluation des photos : {done} sur {total}',
+	'evaluate.scrollable': '{name}, défilement horizontal',
 	'evaluate.needData': 'Téléchargez d’abord un jeu de données sur la page Entraîner.',
 	'evaluate.failed': 'Évaluation arrêtée : {reason}',
 	'evaluate.summary': 'Résumé',
@@ -420,6 +427,57 @@ export const fr: Catalogue = {
 
 export const CATALOGUES = { en, fr } as const satisfies Record<string, Catalogue>;
 export type Locale = keyof typeof CATALOGUES;
+
+/**
+ * A message that depends on a count: one text per plural category of the language
+ * (Intl.PluralRules: English has one/other, French one/many/other). `{n}` is the count.
+ */
+export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+/** Count phrases, e.g. "1 class" / "2 classes"; other messages take them as parameters. */
+export const enPlurals = {
+	'count.classes': { one: '{n} class', other: '{n} classes' },
+	'count.leafClasses': { one: '{n} leaf class', other: '{n} leaf classes' },
+	'count.photos': { one: '{n} photo', other: '{n} photos' },
+	'own.skipped': { one: '{n} file was skipped:', other: '{n} files were skipped:' }
+} as const satisfies Record<string, PluralForms>;
+
+export type PluralKey = keyof typeof enPlurals;
+
+// French: 0 and 1 are singular; "many" is for round millions ("1 000 000 de photos").
+export const frPlurals: Record<PluralKey, PluralForms> = {
+	'count.classes': { one: '{n} classe', many: '{n} de classes', other: '{n} classes' },
+	'count.leafClasses': {
+		one: '{n} classe de feuilles',
+		many: '{n} de classes de feuilles',
+		other: '{n} classes de feuilles'
+	},
+	'count.photos': { one: '{n} photo', many: '{n} de photos', other: '{n} photos' },
+	'own.skipped': {
+		one: '{n} fichier a été ignoré :',
+		many: '{n} de fichiers ont été ignorés :',
+		other: '{n} fichiers ont été ignorés :'
+	}
+};
+
+export const PLURALS: Record<Locale, Record<PluralKey, PluralForms>> = {
+	en: enPlurals,
+	fr: frPlurals
+};
+
+/**
+ * The form of `key` for `count` in `locale`, with `{n}` filled (digits grouped the locale's way).
+ * A category the catalogue lacks falls back to `other` (the i18n spec makes sure none is missing).
+ */
+export function plural(locale: Locale, key: PluralKey, count: number): string {
+	if (!Number.isFinite(count))
+		throw new Error(`Expected count to be a finite number, got ${count}`);
+	const forms = PLURALS[locale][key];
+	const category = new Intl.PluralRules(locale).select(count);
+	return format(forms[category] ?? forms.other, {
+		n: new Intl.NumberFormat(locale).format(count)
+	});
+}
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', fr: 'Français' };
 
 /** Fills `{name}` placeholders; an unknown placeholder is left visible rather than dropped. */

@@ -9,8 +9,11 @@
  * Weights: uint8/int8 tensors are dequantized as scale·(q − zero_point), int32 biases as scale·q,
  * float32 tensors are taken as they are. Layouts: conv OHWI → HWIO, depthwise 1HW(C·M) → HWCM.
  * Activations: in the 8-bit files ReLU is fused away and visible only as a `/Relu` tensor whose
- * quantization range starts at 0; hard-swish is a HARD_SWISH op; the squeeze-excite gate is
- * ADD(+3) → MUL(1/6) with a fused ReLU6 on the ADD.
+ * quantization range starts at 0; in float32 files it is the op's fused_activation_function.
+ * Hard-swish is a HARD_SWISH op; the squeeze-excite gate is ADD(+3) → MUL(1/6) with ReLU6 on the
+ * ADD (fused in float32 files, a [0, 6] range in 8-bit ones).
+ * Input: TF-slim's [-1, 1] pixels, as float32 or quantized uint8; the LayersModel takes 0..255 and
+ * its first layer rescales (x/127.5 − 1), so both kinds of file import to the same model interface.
  */
 import { sha256Hex } from '../util/hash';
 import * as tf from '@tensorflow/tfjs';
@@ -61,7 +64,11 @@ export interface ImportedModel {
 	sourceWeights: 'uint8' | 'int8' | 'float32';
 	/** 1001 classes, index 0 = background (the .tflite carries no label names). */
 	labels: { count: number; background: true };
-	/** Per kernel weight name (`Conv/kernel`), the source's own uint8 grid, for lossless re-storage. */
+	/**
+	 * Per kernel weight name (`Conv/kernel`), the source's own uint8 grid, for lossless re-storage:
+	 * from the quantization of uint8 sources, or for float32 sources the 8-bit grid their values lie
+	 * on when they do (float exports of quantization-aware trained models).
+	 */
 	quantHints: Map<string, QuantHint>;
 	provenance: {
 		sha256: string;
@@ -137,6 +144,29 @@ function tensorValues(model: TfliteModel, tensor: TfliteTensor): Float32Array {
 	return out;
 }
 
+/**
+ * The uint8 grid (q·scale + min, q in 0..255) that float32 weights lie on, or null. Float exports of
+ * quantization-aware trained models keep their weights on the 8-bit grid; re-quantizing them on
+ * another grid (min/max) moves each by up to half a step, which measurably breaks MobileNetV3's
+ * predictions, while re-storing them on their own grid is lossless.
+ */
+function uint8GridOf(values: Float32Array): QuantHint | null {
+	const distinct = [...new Set(values)].sort((a, b) => a - b);
+	if (distinct.length < 2 || distinct.length > 256) return null;
+	const lo = distinct[0]!;
+	const span = distinct[distinct.length - 1]! - lo;
+	let gap = Infinity;
+	for (let i = 1; i < distinct.length; i++) gap = Math.min(gap, distinct[i]! - distinct[i - 1]!);
+	const steps = Math.round(span / gap);
+	if (steps > 255) return null;
+	const scale = span / steps;
+	const onGrid = distinct.every((v) => {
+		const q = (v - lo) / scale;
+		return Math.abs(q - Math.round(q)) < 1e-3;
+	});
+	return onGrid ? { scale, min: lo } : null;
+}
+
 /** OHWI → HWIO (TFLite conv filter → TF.js conv2d kernel). */
 function ohwiToHwio(src: Float32Array, [o, h, w, i]: number[]): Float32Array {
 	const O = o!;
@@ -174,22 +204,39 @@ function scalarConstant(model: TfliteModel, index: number | undefined): number |
 	return tensorValues(model, tensor)[0] ?? null;
 }
 
-/** The activation a conv op's output goes through, read from the graph. */
+/**
+ * The activation a conv op's output goes through, read from the graph. Float32 files state ReLU in
+ * fused_activation_function; 8-bit files fuse it away, leaving only the output's `/Relu` name and a
+ * quantization range starting at 0. A `/Relu` output without either is refused: importing it as
+ * linear or ReLU would be a guess.
+ */
 function activationOf(
 	graph: Graph,
 	op: TfliteOperator,
 	options: ConvOptions
 ): ConvLayerSpec['activation'] {
-	if (options.activation === 'relu' || options.activation === 'relu6') return 'relu';
-	if (options.activation !== 'none') {
-		throw new ModelImportError(`Unsupported fused activation ${options.activation}`);
-	}
 	const out = graph.model.tensors[op.outputs[0]!]!;
-	if (/\/Relu6?$/.test(out.name)) {
+	if (options.activation === 'relu') return 'relu';
+	if (options.activation !== 'none') {
+		throw new ModelImportError(
+			`Unsupported fused activation ${options.activation} on "${out.name}" (MobileNetV3 convs use ReLU, hard-swish or none)`
+		);
+	}
+	if (/\/Relu6$/.test(out.name)) {
+		throw new ModelImportError(
+			`Tensor "${out.name}" is a ReLU6 output; MobileNetV3 convs use ReLU, hard-swish or none`
+		);
+	}
+	if (/\/Relu$/.test(out.name)) {
+		if (!out.quantization) {
+			throw new ModelImportError(
+				`Tensor "${out.name}" is named ReLU but its op has no fused activation and the tensor no quantization range (a float32 file must state fused_activation_function)`
+			);
+		}
 		// Fused away by the 8-bit converter: only the output range says so, and it must start at 0.
-		const min = out.quantization?.min[0];
-		const zero = out.quantization?.zeroPoint[0];
-		if (out.quantization && !(min === 0 || (min === undefined && zero === 0))) {
+		const min = out.quantization.min[0];
+		const zero = out.quantization.zeroPoint[0];
+		if (!(min === 0 || (min === undefined && zero === 0))) {
 			throw new ModelImportError(
 				`Tensor "${out.name}" is named ReLU but its range starts at ${min}`
 			);
@@ -199,6 +246,19 @@ function activationOf(
 	const next = consumersOf(graph, op.outputs[0]!);
 	if (next.length > 0 && next.every((n) => n.op === 'HARD_SWISH')) return 'hard_swish';
 	return 'linear';
+}
+
+/**
+ * Whether the gate's ADD(+3) is clipped to [0, 6]: fused RELU6 in float32 files; in 8-bit files
+ * fused away, so its output range must lie within [0, 6].
+ */
+function clipsToRelu6(model: TfliteModel, add: TfliteOperator): boolean {
+	if (add.options.kind !== 'activation') return false;
+	if (add.options.activation === 'relu6') return true;
+	if (add.options.activation !== 'none') return false;
+	const q = model.tensors[add.outputs[0]!]?.quantization;
+	const [min, max] = [q?.min[0], q?.max[0]];
+	return min === 0 && max !== undefined && max > 0 && max <= 6 + 1e-3;
 }
 
 function checkGate(graph: Graph, op: TfliteOperator, name: string): void {
@@ -216,6 +276,34 @@ function checkGate(graph: Graph, op: TfliteOperator, name: string): void {
 			`Not a MobileNetV3 graph: expected the hard-sigmoid gate ADD(+3) → MUL(1/6) after ${name}`
 		);
 	}
+	if (!clipsToRelu6(graph.model, add!)) {
+		throw new ModelImportError(
+			`Not a MobileNetV3 graph: the hard-sigmoid gate after ${name} lacks ReLU6 on its ADD(+3) (neither fused nor a [0, 6] range)`
+		);
+	}
+}
+
+/**
+ * The input must hold TF-slim's normalised [-1, 1] pixels, which the imported model's Rescaling
+ * layer (x/127.5 − 1 from 0..255) produces: a float32 input (TF-slim float models take [-1, 1]) or
+ * a uint8/int8 input whose quantization maps its whole range onto about [-1, 1].
+ */
+function checkInput(input: TfliteTensor): void {
+	if (input.type === 'float32') return;
+	const q = input.quantization;
+	const scale = q?.scale[0];
+	if ((input.type === 'uint8' || input.type === 'int8') && q && scale !== undefined) {
+		const zero = q.zeroPoint[0] ?? 0;
+		const [lo, hi] = input.type === 'int8' ? [-128, 127] : [0, 255];
+		const range = [(lo - zero) * scale, (hi - zero) * scale] as const;
+		if (Math.abs(range[0] + 1) < 0.02 && Math.abs(range[1] - 1) < 0.02) return;
+		throw new ModelImportError(
+			`Expected the ${input.type} input "${input.name}" to encode [-1, 1] (TF-slim preprocessing), got [${range[0]}, ${range[1]}]`
+		);
+	}
+	throw new ModelImportError(
+		`Expected a float32 or quantized uint8/int8 input, got ${input.type}${q ? '' : ' without quantization'} for "${input.name}"`
+	);
 }
 
 function detectArchitecture(found: Map<string, TfliteOperator>): ArchitectureSpec {
@@ -278,6 +366,8 @@ export async function importTflite(bytes: Uint8Array): Promise<ImportedModel> {
 		);
 	}
 
+	checkInput(input);
+
 	const built = buildMobileNetV3(arch.id);
 	const quantHints = new Map<string, QuantHint>();
 	let sourceWeights: ImportedModel['sourceWeights'] = 'float32';
@@ -329,15 +419,13 @@ export async function importTflite(bytes: Uint8Array): Promise<ImportedModel> {
 					? [k, k, spec.outChannels, 1]
 					: [k, k, spec.inChannels, spec.outChannels];
 			const q = weights.quantization;
+			const hintName = `${spec.name}/${spec.kind === 'depthwise' ? 'depthwise_kernel' : 'kernel'}`;
 			if (weights.type === 'uint8' && q && q.scale.length === 1) {
 				const scale = q.scale[0]!;
-				quantHints.set(
-					`${spec.name}/${spec.kind === 'depthwise' ? 'depthwise_kernel' : 'kernel'}`,
-					{
-						scale,
-						min: -(q.zeroPoint[0] ?? 0) * scale
-					}
-				);
+				quantHints.set(hintName, { scale, min: -(q.zeroPoint[0] ?? 0) * scale });
+			} else if (weights.type === 'float32') {
+				const grid = uint8GridOf(raw);
+				if (grid) quantHints.set(hintName, grid);
 			}
 			const biasValues = tensorValues(model, bias);
 			tf.tidy(() => {

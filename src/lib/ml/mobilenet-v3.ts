@@ -481,6 +481,23 @@ export interface SplitModel {
 }
 
 /**
+ * The unit index where finetuning starts: the tail is the last `trainableBlocks` units up to the
+ * tap (Conv_1 for pooled, Conv_2 for prelogits); everything before it is frozen (and cached).
+ */
+export function finetuneCut(
+	arch: ArchitectureSpec,
+	tap: FeatureTap,
+	trainableBlocks: number
+): number {
+	const units = unitNames(arch);
+	const end = units.indexOf(tap === 'pooled' ? 'Conv_1' : 'Conv_2') + 1;
+	const index = end - trainableBlocks;
+	if (!Number.isInteger(trainableBlocks) || index < 1 || index >= end)
+		throw new Error(`Expected finetune.trainableBlocks in [1, ${end - 1}], got ${trainableBlocks}`);
+	return index;
+}
+
+/**
  * Splits `model` before unit `cut` (a name from unitNames or its index, 1..units-1). Both halves
  * reuse `model`'s layers, so training the tail trains `model`. `until` ends the tail at the
  * predictions (default) or at a flattened feature tap (the tail must then contain that tap).

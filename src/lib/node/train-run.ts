@@ -19,14 +19,18 @@ import { extractArrays, type ImageSource } from '../ml/features';
 import {
 	architectureOf,
 	createFeatureExtractor,
-	splitAtBlock,
-	unitNames,
-	type FeatureTap
+	finetuneCut,
+	splitAtBlock
 } from '../ml/mobilenet-v3';
-import { layersTail, reportFor, trainClassifier, type EvaluationReport } from '../ml/pipeline';
+import { opTail } from '../ml/op-tail';
+import {
+	reportFor,
+	trainClassifier,
+	type EvaluationReport,
+	type TrainableTail
+} from '../ml/pipeline';
 import type { EpochRecord } from '../ml/train';
 import { loadModelDirFromFs } from './model-dir-fs';
-import { useBackend } from '../ml/backends';
 import {
 	cachedArrays,
 	datasetImages,
@@ -73,25 +77,12 @@ export async function openImages(
 	return (await isDataset(dir)) ? datasetImages(dir, size) : folderImages(dir, size, classes);
 }
 
-/**
- * The unit index where finetuning starts: the tail is the last `trainableBlocks` units up to the
- * tap (Conv_1 for pooled, Conv_2 for prelogits); everything before it is frozen and cached.
- */
-function cutIndex(model: TF.LayersModel, tap: FeatureTap, trainableBlocks: number): number {
-	const units = unitNames(architectureOf(model));
-	const end = units.indexOf(tap === 'pooled' ? 'Conv_1' : 'Conv_2') + 1;
-	const index = end - trainableBlocks;
-	if (index < 1)
-		throw new Error(`Expected finetune.trainableBlocks in [1, ${end - 1}], got ${trainableBlocks}`);
-	return index;
-}
-
 export interface TrainRunOptions {
 	data: string;
 	out: string;
 	config: TrainConfig;
 	backbone: string;
-	/** Backend for feature extraction (wasm is fastest on CPUs). Finetune trains on cpu. */
+	/** Backend for feature extraction and training (wasm is fastest on CPUs). */
 	backend: 'wasm' | 'cpu';
 	/** Feature cache folder (default <out>/cache); a sweep shares one across its runs. */
 	cacheDir?: string;
@@ -125,13 +116,14 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 		throw new Error(`${o.data} needs train and val splits (run leaflens prepare-data)`);
 	const tap = config.backbone.tap;
 	let net: (x: TF.Tensor4D) => TF.Tensor;
-	let tail: ReturnType<typeof layersTail> | undefined;
+	let tail: TrainableTail | undefined;
 	let cut = 'none';
 	if (config.mode === 'finetune') {
-		const index = cutIndex(backbone.model, tap, config.finetune.trainableBlocks);
+		const index = finetuneCut(architectureOf(backbone.model), tap, config.finetune.trainableBlocks);
 		const split = splitAtBlock(backbone.model, index, { until: tap });
 		net = (x) => split.frozen.predict(x) as TF.Tensor;
-		tail = layersTail(split.tail, split.cutUnit);
+		// Plain-op tail: trains on wasm too (the LayersModel tail needs conv gradients wasm lacks).
+		tail = opTail(tf, backbone.model, { cut: index, until: tap });
 		cut = split.cutUnit;
 	} else {
 		const extractor = createFeatureExtractor(backbone.model, tap);
@@ -167,8 +159,6 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 	const valArrays = await extract(val, 'val', 0);
 	const testArrays = images.splits.test ? await extract(images.splits.test, 'test', 0) : null;
 	const featureSeconds = (performance.now() - featureStart) / 1000;
-	// wasm has no convolution gradients: the tail trains on cpu (the cached activations move along).
-	if (tail && tf.getBackend() === 'wasm') await useBackend(tf, 'cpu');
 	o.onStage?.('training');
 	const result = await trainClassifier(tf, {
 		train: trainArrays,

@@ -18,8 +18,11 @@ import type {
 	EnvironmentInfo,
 	MlApi,
 	ModelSource,
-	ModelSummary
+	ModelSummary,
+	ImportPhotosResult,
+	PhotoFile
 } from '../worker/protocol';
+import { isDeviceLostNotice, type DeviceLostNotice } from '../worker/protocol';
 
 import { DEFAULT_MODEL_URL, MODEL_FILES_URL } from '../app-paths';
 
@@ -36,6 +39,19 @@ export function activeModelSource(): ModelSource {
 }
 
 export type BackendPreference = BackendName | 'auto';
+
+/**
+ * A call ended because the GPU behind the worker's backend was lost. The client restarts the worker
+ * on another backend by itself; callers that can resume (training) just run the call again.
+ */
+export class DeviceLostError extends Error {
+	override name = 'DeviceLostError';
+}
+
+/** The words for what happened, as the user sees them. */
+function lostWhat(notice: DeviceLostNotice): string {
+	return notice.backend === 'webgpu' ? 'device lost' : 'WebGL context lost';
+}
 
 export class MlClient {
 	#worker: Worker | null = null;
@@ -83,11 +99,18 @@ export class MlClient {
 			name: 'leaflens-ml'
 		});
 		worker.addEventListener('error', (event) => this.#onWorkerDied(event.message));
+		worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+			if (isDeviceLostNotice(event.data) && worker === this.#worker) this.#onDeviceLost(event.data);
+		});
 		this.#died = new Promise<never>((_, reject) => (this.#die = reject));
 		this.#died.catch(() => {}); // observed by #guard; never an unhandled rejection
 		this.#worker = worker;
 		this.#api = Comlink.wrap<MlApi>(worker);
-		const preferred = this.preference === 'auto' ? undefined : this.preference;
+		// A backend that lost its device is not used again in this session, even if chosen in Settings.
+		const preferred =
+			this.preference === 'auto' || this.#crashed.has(this.preference)
+				? undefined
+				: this.preference;
 		const status = await this.#guard(
 			this.#api.init({ preferred, probe: true, exclude: [...this.#crashed] })
 		);
@@ -147,6 +170,30 @@ export class MlClient {
 		this.status = null;
 	}
 
+	/**
+	 * The GPU is gone but the worker lives on, failing: end calls in flight with a DeviceLostError,
+	 * replace the worker with one on the next backend of the probe order, and say what happened.
+	 */
+	#onDeviceLost(notice: DeviceLostNotice) {
+		this.#crashed.add(notice.backend);
+		const what = lostWhat(notice);
+		this.#die(new DeviceLostError(`The GPU stopped (${what}).`));
+		this.#worker?.terminate();
+		this.#worker = null;
+		this.#api = null;
+		this.#starting = null;
+		this.status = null;
+		this.error = `The GPU stopped (${what}); restarting on another engine…`;
+		this.start().then(
+			(status) => {
+				this.error = `The GPU stopped (${what}); now running on ${status.active ?? 'no engine'}. Your data is intact.`;
+			},
+			() => {
+				// start() already put its reason in this.error.
+			}
+		);
+	}
+
 	/** Saves the user's backend choice and applies it (re-probing for 'auto'). */
 	async choose(preference: BackendPreference): Promise<void> {
 		this.preference = preference;
@@ -190,6 +237,19 @@ export class MlClient {
 		const taskId = `download:${manifestUrl}`;
 		return this.#cancellable(taskId, signal, (api) =>
 			api.downloadDataset(manifestUrl, taskId, Comlink.proxy(onProgress))
+		);
+	}
+
+	/** Makes a dataset from the user's photos; aborting `signal` stops it before anything is saved. */
+	importPhotos(
+		name: string,
+		photos: PhotoFile[],
+		onProgress: (done: number, total: number) => void,
+		signal?: AbortSignal
+	): Promise<ImportPhotosResult> {
+		const taskId = `import:${Date.now()}`;
+		return this.#cancellable(taskId, signal, (api) =>
+			api.importPhotos(name, photos, taskId, Comlink.proxy(onProgress))
 		);
 	}
 

@@ -3,11 +3,10 @@
  * A running job is remembered in localStorage, so a reload (or a crashed tab) resumes it from the
  * last completed epoch: the worker keeps its features and checkpoints in IndexedDB.
  */
-import * as Comlink from 'comlink';
 import { idbKeyValueStore, MODELS_DB } from '../data/idb-store';
 import { checkClassName, classFromRelativePath, type SkippedPhoto } from '../data/own-photos';
 import { ModelStore, type SavedModelInfo } from '../data/model-store';
-import type { MlClient } from './ml-client.svelte';
+import { DeviceLostError, type MlClient } from './ml-client.svelte';
 import type {
 	CachedDatasetInfo,
 	DownloadProgress,
@@ -82,6 +81,9 @@ export class TrainingState {
 	importing = $state<{ done: number; total: number } | null>(null);
 	importError = $state<string | null>(null);
 	imported = $state<{ dataset: CachedDatasetInfo; skipped: SkippedPhoto[] } | null>(null);
+	/** The last import was cancelled by the user (nothing of it was saved). */
+	importCancelled = $state(false);
+	#importAbort: AbortController | null = null;
 
 	job = $state<TrainRequest | null>(null);
 	stage = $state<Stage | null>(null);
@@ -150,26 +152,35 @@ export class TrainingState {
 	): Promise<CachedDatasetInfo | null> {
 		this.importError = null;
 		this.imported = null;
+		this.importCancelled = false;
 		this.importing = { done: 0, total: photos.length };
+		const abort = new AbortController();
+		this.#importAbort = abort;
 		try {
-			const api = await this.#ml.api();
-			const result = await api.importPhotos(
+			const result = await this.#ml.importPhotos(
 				name,
 				photos,
-				`import:${Date.now()}`,
-				Comlink.proxy((done: number, total: number) => {
-					this.importing = { done, total };
-				})
+				(done, total) => {
+					if (this.#importAbort === abort) this.importing = { done, total };
+				},
+				abort.signal
 			);
 			this.imported = { dataset: result.dataset, skipped: [...skipped, ...result.skipped] };
 			return result.dataset;
 		} catch (error) {
-			this.importError = message(error);
+			if (isAbort(error) || abort.signal.aborted) this.importCancelled = true;
+			else this.importError = message(error);
 			return null;
 		} finally {
+			this.#importAbort = null;
 			this.importing = null;
 			await this.refresh();
 		}
+	}
+
+	/** Stops a running import; the datasets stored before stay as they were. */
+	cancelImport(): void {
+		this.#importAbort?.abort();
 	}
 
 	/** Starts (or, for the same request, resumes) training. */
@@ -183,12 +194,19 @@ export class TrainingState {
 		this.resumedFrom = null;
 		this.#trainAbort = new AbortController();
 		this.running = true;
+		const signal = this.#trainAbort.signal;
 		try {
-			const result = await this.#ml.train(
-				request,
-				(event) => this.#onEvent(event),
-				this.#trainAbort.signal
-			);
+			let result: TrainResult;
+			for (;;) {
+				try {
+					result = await this.#ml.train(request, (event) => this.#onEvent(event), signal);
+					break;
+				} catch (error) {
+					// The GPU was lost: the client is restarting the worker on another backend, and the
+					// same request resumes there from the last checkpoint (as after a reload).
+					if (!(error instanceof DeviceLostError) || signal.aborted) throw error;
+				}
+			}
 			this.result = result;
 			this.history = result.history;
 			localStorage.removeItem(JOB_KEY);

@@ -79,6 +79,8 @@ export async function runImportPhotos(
 		}
 		throw error;
 	}
+	// Last chance to cancel: after this the dataset is stored.
+	signal.throwIfAborted();
 	const dataset = await shards.saveLocal(name, built.manifest, built.shards);
 	return { dataset, skipped };
 }

@@ -22,6 +22,7 @@ import { decodeImage } from './decode-image';
 import { loadClassifierFrom, type LoadedClassifier } from './model-loader';
 import type {
 	BackendName,
+	DeviceLostNotice,
 	EnvironmentInfo,
 	InitOptions,
 	MlApi,
@@ -70,6 +71,52 @@ function summarize(source: ModelSource, { classifier }: LoadedClassifier): Model
 	};
 }
 
+/** The slices of TF.js's GPU backends that reach the device (not in their public typings). */
+interface GpuDeviceLike {
+	lost: Promise<{ reason?: string; message?: string }>;
+}
+interface WebGpuBackendLike {
+	device?: GpuDeviceLike;
+}
+interface WebGlBackendLike {
+	gpgpu?: { gl?: WebGLRenderingContext | WebGL2RenderingContext };
+}
+
+/** Backend instances already watched (detectBackends starts each one once). */
+const watched = new WeakSet<object>();
+
+function reportLost(backend: DeviceLostNotice['backend'], reason: string) {
+	// Only the backend in use matters: one probed and left idle is excluded by the next init anyway.
+	if (tf.getBackend() !== backend) return;
+	const notice: DeviceLostNotice = { type: 'leaflens:device-lost', backend, reason };
+	self.postMessage(notice);
+}
+
+/**
+ * Watches the active GPU backend for device loss. TF.js keeps running on a lost device and every
+ * later call fails or hangs, so the page must learn about it from here and restart elsewhere.
+ */
+function watchActiveDevice() {
+	const name = tf.getBackend();
+	const backend = tf.findBackend(name) as object | null;
+	if (!backend || watched.has(backend)) return;
+	if (name === 'webgpu') {
+		const device = (backend as WebGpuBackendLike).device;
+		if (!device) return;
+		watched.add(backend);
+		void device.lost.then((info) =>
+			reportLost('webgpu', [info.reason, info.message].filter(Boolean).join(': ') || 'unknown')
+		);
+	} else if (name === 'webgl') {
+		const gl = (backend as WebGlBackendLike).gpgpu?.gl;
+		if (!gl) return;
+		watched.add(backend);
+		gl.canvas.addEventListener('webglcontextlost', () => reportLost('webgl', 'context lost'));
+		// Lost before we started listening (e.g. while the probe ran).
+		if (gl.isContextLost()) reportLost('webgl', 'context lost');
+	}
+}
+
 const api: MlApi = {
 	async init(options: InitOptions) {
 		status = await detectBackends(tf, {
@@ -77,11 +124,13 @@ const api: MlApi = {
 			probe: options.probe ?? true,
 			preferred: options.preferred
 		});
+		watchActiveDevice();
 		return status;
 	},
 	async setBackend(name) {
 		await useBackend(tf, name);
 		status = status ? { ...status, active: name } : await api.init({ preferred: name });
+		watchActiveDevice();
 		return status;
 	},
 	async environment(): Promise<EnvironmentInfo> {

@@ -153,6 +153,29 @@ export interface EnvironmentInfo {
 	webgpuAdapter: string | null;
 }
 
+/**
+ * A message the worker posts on its own (outside Comlink's request/response pairs): the GPU behind
+ * the active backend is gone. TF.js does not crash when that happens, it only starts failing, so
+ * the worker watches WebGPU's `device.lost` and the WebGL canvas's `webglcontextlost` and says so.
+ */
+export interface DeviceLostNotice {
+	type: 'leaflens:device-lost';
+	backend: 'webgpu' | 'webgl';
+	/** The browser's words, e.g. `destroyed` or the GPUDeviceLostInfo message. */
+	reason: string;
+}
+
+/** Narrows a worker message to a notice (Comlink's own replies are not). */
+export function isDeviceLostNotice(data: unknown): data is DeviceLostNotice {
+	if (typeof data !== 'object' || data === null) return false;
+	const d = data as Partial<DeviceLostNotice>;
+	return (
+		d.type === 'leaflens:device-lost' &&
+		(d.backend === 'webgpu' || d.backend === 'webgl') &&
+		typeof d.reason === 'string'
+	);
+}
+
 export interface MlApi {
 	/** Detects which backends this device offers inside the worker and activates one. */
 	init(options: InitOptions): Promise<BackendStatus>;

@@ -1,7 +1,8 @@
 /**
  * Training in the browser worker: a dataset from the device's cache (IndexedDB), optionally united
  * with more datasets (classes joined by folder name, src/lib/data/combine.ts) → backbone features
- * → the same engine as `leaflens train` (src/lib/ml/pipeline.ts) → a classifier directory.
+ * (head) or activations at the cut (finetune) → the same engine as `leaflens train`
+ * (src/lib/ml/pipeline.ts) → a classifier directory.
  *
  * Nothing is lost on a reload: the features of each split and a checkpoint after every epoch are
  * kept in IndexedDB under the job's id, so running the same job again resumes from the last
@@ -18,10 +19,16 @@ import type { Checkpoint, CheckpointStore } from '../ml/checkpoint';
 import { encodeClassifier } from '../ml/classifier-dir';
 import { resolveConfig } from '../ml/config';
 import { extractArrays, type ImageSource } from '../ml/features';
-import { createFeatureExtractor } from '../ml/mobilenet-v3';
+import {
+	architectureOf,
+	createFeatureExtractor,
+	finetuneCut,
+	splitAtBlock
+} from '../ml/mobilenet-v3';
+import { opTail } from '../ml/op-tail';
 import { httpModelDirReader, loadModelDir, MANIFEST_FILE } from '../ml/model-dir';
 import { imagesToBatch } from '../ml/preprocess';
-import { trainClassifier } from '../ml/pipeline';
+import { trainClassifier, type TrainableTail } from '../ml/pipeline';
 import { memoryRunLog } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
 import { sha256Hex } from '../data/shard-format';
@@ -94,11 +101,6 @@ export async function runTrainJob(
 ): Promise<TrainResult> {
 	const started = performance.now();
 	const config = resolveConfig({ preset: request.preset, overrides: request.overrides });
-	if (config.mode !== 'head') {
-		throw new Error(
-			'Fine-tuning backbone blocks is available from the command line (leaflens train --preset finetune); in the app, use the head or quick preset.'
-		);
-	}
 	const datasetIds = [request.datasetId, ...(request.extraDatasetIds ?? [])];
 	if (new Set(datasetIds).size !== datasetIds.length) {
 		throw new Error(`Expected each dataset once, got ${datasetIds.join(', ')}`);
@@ -117,7 +119,20 @@ export async function runTrainJob(
 	const manifestSha256 = await sha256Hex(await reader.read(MANIFEST_FILE));
 	const backbone = await loadModelDir(reader);
 	try {
-		const extractor = createFeatureExtractor(backbone.model, config.backbone.tap);
+		// Head: features at the tap. Finetune: the frozen prefix's activations at the cut, and a tail
+		// of plain ops that trains on every backend (wasm has no convolution gradients).
+		const tap = config.backbone.tap;
+		let net: (x: tf.Tensor4D) => tf.Tensor;
+		let tail: TrainableTail | undefined;
+		if (config.mode === 'finetune') {
+			const cut = finetuneCut(architectureOf(backbone.model), tap, config.finetune.trainableBlocks);
+			const split = splitAtBlock(backbone.model, cut, { until: tap });
+			net = (x) => split.frozen.predict(x) as tf.Tensor;
+			tail = opTail(tf, backbone.model, { cut, until: tap });
+		} else {
+			const extractor = createFeatureExtractor(backbone.model, tap);
+			net = (x) => extractor.predict(x) as tf.Tensor;
+		}
 		const features = async (split: Split, views: number): Promise<TrainArrays> => {
 			const key = `job/${request.jobId}/features/${split}`;
 			const cached = await get<TrainArrays>(key, trainingDb());
@@ -132,7 +147,7 @@ export async function runTrainJob(
 			emit({ type: 'stage', stage: 'features' });
 			const arrays = await extractArrays(
 				tf,
-				(x) => extractor.predict(x) as tf.Tensor,
+				net,
 				imageSource(samples, backbone.manifest.inputSize),
 				{
 					views,
@@ -164,6 +179,7 @@ export async function runTrainJob(
 			labels,
 			config,
 			backbone: { architecture: BROWSER_BACKBONE, manifestSha256 },
+			tail,
 			store,
 			log,
 			signal,

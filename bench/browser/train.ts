@@ -1,0 +1,450 @@
+/**
+ * The browser side of bench/browser-train.ts: training in Chromium with the app's own engine
+ * (src/lib/ml: extractArrays → trainClassifier), on photos fetched over http as the app's tar shards
+ * and decoded with the browser's decoder (decodeImage: createImageBitmap on an OffscreenCanvas).
+ *
+ * - `memoryRun`: cycles the train photos until `images` went through the frozen backbone, trains a
+ *   head on those features, and samples `tf.memory()` every `sampleEvery` images and after every
+ *   epoch: the proof that tensor counts stay flat.
+ * - `targetRun`: features (or cut activations in finetune mode) of the train and val splits, then
+ *   the given config, recording val accuracy and cumulative seconds per epoch: time to a target.
+ *
+ * Bundled into bench.js with bench/browser/main.ts; runs in the page (performance.memory exists
+ * there, not in workers).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readShard, type ShardSample } from '../../src/lib/data/shard-format';
+import { isBackendName, useBackend } from '../../src/lib/ml/backends';
+import {
+	resolveConfig,
+	PRESET_NAMES,
+	type PresetName,
+	type TrainConfig
+} from '../../src/lib/ml/config';
+import { extractArrays, type FrozenNet, type ImageSource } from '../../src/lib/ml/features';
+import {
+	architectureOf,
+	createFeatureExtractor,
+	finetuneCut,
+	splitAtBlock
+} from '../../src/lib/ml/mobilenet-v3';
+import { httpModelDirReader, loadModelDir } from '../../src/lib/ml/model-dir';
+import { opTail } from '../../src/lib/ml/op-tail';
+import { trainClassifier, type TrainableTail } from '../../src/lib/ml/pipeline';
+import { imagesToBatch } from '../../src/lib/ml/preprocess';
+import type { EpochRecord } from '../../src/lib/ml/train';
+import { decodeImage } from '../../src/lib/worker/decode-image';
+
+/** The backbone the app trains on in the browser (src/lib/worker/train-job.ts). */
+export const BENCH_BACKBONE = 'mobilenet_v3_small_100_224';
+export const BENCH_DATASET = '/datasets/plantvillage-sample/';
+
+/** One `tf.memory()` reading (plus the JS heap where the browser reports it). */
+export interface MemorySample {
+	phase: 'start' | 'loaded' | 'extract' | 'val' | 'epoch' | 'trained' | 'disposed';
+	/** Images through the backbone so far (extract) or the epoch (epoch). */
+	at: number;
+	seconds: number;
+	numBytes: number;
+	numTensors: number;
+	/** performance.memory.usedJSHeapSize (Chromium only; precise with --enable-precise-memory-info). */
+	jsHeapBytes: number | null;
+	/** Size of the wasm backend's linear memory (it only grows), when the backend is wasm. */
+	wasmHeapBytes: number | null;
+}
+
+export interface MemoryRunRequest {
+	backend: string;
+	/** Images through the frozen backbone (the train photos cycled). */
+	images: number;
+	/** Val photos (null: the whole val split). */
+	valImages: number | null;
+	epochs: number;
+	sampleEvery: number;
+	batchSize: number;
+}
+
+export interface MemoryRunReport {
+	backend: string;
+	images: number;
+	trainPhotos: number;
+	valPhotos: number;
+	loadSeconds: number;
+	featureSeconds: number;
+	imagesPerSecond: number;
+	epochs: EpochRecord[];
+	valAccuracy: number;
+	samples: MemorySample[];
+	peakNumBytes: number;
+	peakJsHeapBytes: number | null;
+	/** After the backend started, before the backbone was loaded. */
+	numTensorsBefore: number;
+	/** After training, the backbone still loaded (its weights are the live tensors). */
+	numTensorsAfter: number;
+	/** After the backbone was disposed: equal to `numTensorsBefore` when nothing leaked. */
+	numTensorsDisposed: number;
+}
+
+export interface TargetRunRequest {
+	backend: string;
+	preset: PresetName;
+	overrides: string[];
+	/** Train / val photos (null: the whole split). */
+	trainImages: number | null;
+	valImages: number | null;
+	target: number;
+	batchSize: number;
+}
+
+export interface TargetEpoch {
+	epoch: number;
+	trainAccuracy: number;
+	valAccuracy: number | null;
+	seconds: number;
+	/** Features + epochs so far. */
+	cumulativeSeconds: number;
+	numTensors: number;
+}
+
+export interface TargetRunReport {
+	backend: string;
+	mode: string;
+	cutUnit: string | null;
+	config: TrainConfig;
+	trainPhotos: number;
+	trainRows: number;
+	valPhotos: number;
+	loadSeconds: number;
+	featureSeconds: { train: number; val: number };
+	featureImagesPerSecond: number;
+	epochs: TargetEpoch[];
+	/** Features + epochs until val accuracy first reached `target`; null when it never did. */
+	timeToTargetSeconds: number | null;
+	targetEpoch: number | null;
+	target: number;
+	/** Val accuracy of the finished classifier (best epoch's weights). */
+	finalValAccuracy: number;
+	/** trainClassifier in all: epochs + calibration + novelty model. */
+	trainSeconds: number;
+	totalSeconds: number;
+	numTensorsBefore: number;
+	numTensorsDisposed: number;
+}
+
+const now = () => performance.now() / 1000;
+
+function jsHeap(): number | null {
+	const memory = (performance as { memory?: { usedJSHeapSize?: number } }).memory;
+	return memory?.usedJSHeapSize ?? null;
+}
+
+function wasmHeap(): number | null {
+	const backend = tf.getBackend() === 'wasm' ? tf.backend() : null;
+	const wasm = (backend as { wasm?: { HEAPU8?: Uint8Array } } | null)?.wasm;
+	return wasm?.HEAPU8?.buffer.byteLength ?? null;
+}
+
+function sample(phase: MemorySample['phase'], at: number, t0: number): MemorySample {
+	const m = tf.memory();
+	return {
+		phase,
+		at,
+		seconds: now() - t0,
+		numBytes: m.numBytes,
+		numTensors: m.numTensors,
+		jsHeapBytes: jsHeap(),
+		wasmHeapBytes: wasmHeap()
+	};
+}
+
+async function startBackend(name: string): Promise<void> {
+	if (!isBackendName(name))
+		throw new Error(`Expected backend to be a TF.js backend, got "${name}"`);
+	await useBackend(tf, name);
+}
+
+function checkCount(name: string, value: number | null): void {
+	if (value !== null && !(Number.isInteger(value) && value > 0))
+		throw new Error(`Expected ${name} to be a positive integer, got ${value}`);
+}
+
+/** The dataset's class count and up to `limit` samples of `split`, in shard order. */
+async function loadSplit(
+	split: 'train' | 'val',
+	limit: number | null
+): Promise<{ classes: string[]; samples: ShardSample[] }> {
+	const response = await fetch(`${BENCH_DATASET}manifest.json`);
+	if (!response.ok) throw new Error(`GET ${BENCH_DATASET}manifest.json: ${response.status}`);
+	const manifest = (await response.json()) as {
+		classes: { folder: string }[];
+		shards: { file: string; split: string }[];
+	};
+	const samples: ShardSample[] = [];
+	for (const shard of manifest.shards.filter((s) => s.split === split)) {
+		if (limit !== null && samples.length >= limit) break;
+		const r = await fetch(`${BENCH_DATASET}${shard.file}`);
+		if (!r.ok) throw new Error(`GET ${BENCH_DATASET}${shard.file}: ${r.status}`);
+		samples.push(...readShard(new Uint8Array(await r.arrayBuffer())));
+	}
+	if (samples.length === 0) throw new Error(`The dataset has no ${split} photos`);
+	return {
+		classes: manifest.classes.map((c) => c.folder),
+		samples: limit === null ? samples : samples.slice(0, limit)
+	};
+}
+
+/** `total` images: the samples in order, cycled; decoded by the browser a batch at a time. */
+function cyclingSource(samples: readonly ShardSample[], total: number, size: number): ImageSource {
+	return {
+		size: total,
+		async *batches(batchSize) {
+			for (let i = 0; i < total; i += batchSize) {
+				const chunk = Array.from(
+					{ length: Math.min(batchSize, total - i) },
+					(_, k) => samples[(i + k) % samples.length]!
+				);
+				const images = await Promise.all(
+					chunk.map((s) => decodeImage(s.jpeg.slice().buffer, 'image/jpeg'))
+				);
+				yield {
+					images: imagesToBatch(images, size),
+					labels: Int32Array.from(chunk, (s) => s.cls)
+				};
+			}
+		}
+	};
+}
+
+async function loadBackbone() {
+	return loadModelDir(httpModelDirReader(`/model-files/${BENCH_BACKBONE}/`));
+}
+
+/**
+ * Memory through a head run: `images` photos through the frozen backbone (prelogits), then the
+ * `head` preset for `epochs` epochs (no early stopping, so every epoch is sampled).
+ */
+export async function memoryRun(
+	request: MemoryRunRequest,
+	log: (line: string) => void
+): Promise<MemoryRunReport> {
+	checkCount('images', request.images);
+	checkCount('valImages', request.valImages);
+	checkCount('epochs', request.epochs);
+	checkCount('sampleEvery', request.sampleEvery);
+	checkCount('batchSize', request.batchSize);
+	const t0 = now();
+	await startBackend(request.backend);
+	const samples: MemorySample[] = [sample('start', 0, t0)];
+	const numTensorsBefore = samples[0]!.numTensors;
+	const train = await loadSplit('train', null);
+	const val = await loadSplit('val', request.valImages);
+	const loadSeconds = now() - t0;
+	const config = resolveConfig({
+		preset: 'head',
+		overrides: [`epochs=${request.epochs}`, 'earlyStopping.patience=0']
+	});
+	const backbone = await loadBackbone();
+	let report: Omit<MemoryRunReport, 'numTensorsDisposed'>;
+	try {
+		samples.push(sample('loaded', 0, t0));
+		const extractor = createFeatureExtractor(backbone.model, config.backbone.tap);
+		const net: FrozenNet = (x) => extractor.predict(x) as tf.Tensor;
+		const size = backbone.manifest.inputSize;
+		let next = request.sampleEvery;
+		const f0 = now();
+		const trainArrays = await extractArrays(
+			tf,
+			net,
+			cyclingSource(train.samples, request.images, size),
+			{
+				batchSize: request.batchSize,
+				onProgress: (done) => {
+					if (done < next && done < request.images) return;
+					next = (Math.floor(done / request.sampleEvery) + 1) * request.sampleEvery;
+					samples.push(sample('extract', done, t0));
+					const s = samples.at(-1)!;
+					log(
+						`memory: ${done}/${request.images} images, ${s.numTensors} tensors, ${(s.numBytes / 2 ** 20).toFixed(1)} MiB, ${(done / (now() - f0)).toFixed(1)} img/s`
+					);
+				}
+			}
+		);
+		const featureSeconds = now() - f0;
+		const valArrays = await extractArrays(
+			tf,
+			net,
+			cyclingSource(val.samples, val.samples.length, size),
+			{ batchSize: request.batchSize }
+		);
+		samples.push(sample('val', val.samples.length, t0));
+		const result = await trainClassifier(tf, {
+			train: trainArrays,
+			val: valArrays,
+			labels: train.classes,
+			config,
+			backbone: { architecture: BENCH_BACKBONE, manifestSha256: 'bench' },
+			onEpoch: (record) => {
+				samples.push(sample('epoch', record.epoch, t0));
+				const s = samples.at(-1)!;
+				log(
+					`memory: epoch ${record.epoch} val ${(100 * (record.valAccuracy ?? 0)).toFixed(1)}% ${record.seconds.toFixed(1)} s, ${s.numTensors} tensors`
+				);
+			}
+		});
+		samples.push(sample('trained', 0, t0));
+		const heaps = samples.map((s) => s.jsHeapBytes).filter((b): b is number => b !== null);
+		report = {
+			backend: tf.getBackend(),
+			images: request.images,
+			trainPhotos: train.samples.length,
+			valPhotos: val.samples.length,
+			loadSeconds,
+			featureSeconds,
+			imagesPerSecond: request.images / featureSeconds,
+			epochs: result.fit.history,
+			valAccuracy: result.val.metrics.accuracy,
+			samples,
+			peakNumBytes: Math.max(...samples.map((s) => s.numBytes)),
+			peakJsHeapBytes: heaps.length ? Math.max(...heaps) : null,
+			numTensorsBefore,
+			numTensorsAfter: samples.at(-1)!.numTensors
+		};
+	} finally {
+		backbone.model.dispose();
+	}
+	samples.push(sample('disposed', 0, t0));
+	return { ...report, numTensorsDisposed: samples.at(-1)!.numTensors };
+}
+
+/**
+ * Time to a val accuracy: the frozen part over train (with the config's augmented views) and val,
+ * then trainClassifier with the config (a finetune config trains an op tail, which has gradients
+ * on every backend, wasm included).
+ */
+export async function targetRun(
+	request: TargetRunRequest,
+	log: (line: string) => void
+): Promise<TargetRunReport> {
+	if (!PRESET_NAMES.includes(request.preset))
+		throw new Error(
+			`Expected preset to be one of ${PRESET_NAMES.join(', ')}, got "${request.preset}"`
+		);
+	checkCount('trainImages', request.trainImages);
+	checkCount('valImages', request.valImages);
+	checkCount('batchSize', request.batchSize);
+	if (!(request.target > 0 && request.target <= 1))
+		throw new Error(`Expected target to be in (0, 1], got ${request.target}`);
+	const t0 = now();
+	await startBackend(request.backend);
+	const numTensorsBefore = tf.memory().numTensors;
+	const config = resolveConfig({ preset: request.preset, overrides: request.overrides });
+	const train = await loadSplit('train', request.trainImages);
+	const val = await loadSplit('val', request.valImages);
+	const loadSeconds = now() - t0;
+	const backbone = await loadBackbone();
+	let report: Omit<TargetRunReport, 'numTensorsDisposed' | 'totalSeconds'>;
+	// splitAtBlock re-applies the backbone's layers (raising their ref counts): its models must be
+	// disposed too, or disposing the backbone leaves its weights alive.
+	let split: ReturnType<typeof splitAtBlock> | null = null;
+	try {
+		let net: FrozenNet;
+		let tail: TrainableTail | undefined;
+		let cutUnit: string | null = null;
+		if (config.mode === 'finetune') {
+			const cut = finetuneCut(
+				architectureOf(backbone.model),
+				config.backbone.tap,
+				config.finetune.trainableBlocks
+			);
+			const s = splitAtBlock(backbone.model, cut, { until: config.backbone.tap });
+			split = s;
+			net = (x) => s.frozen.predict(x) as tf.Tensor;
+			tail = opTail(tf, backbone.model, { cut, until: config.backbone.tap });
+			cutUnit = s.cutUnit;
+		} else {
+			const extractor = createFeatureExtractor(backbone.model, config.backbone.tap);
+			net = (x) => extractor.predict(x) as tf.Tensor;
+		}
+		const size = backbone.manifest.inputSize;
+		const views = config.augmentViews;
+		const passes = train.samples.length * (1 + views);
+		const f0 = now();
+		const trainArrays = await extractArrays(
+			tf,
+			net,
+			cyclingSource(train.samples, train.samples.length, size),
+			{
+				views,
+				augment: config.augment,
+				seed: config.seed,
+				batchSize: request.batchSize,
+				onProgress: (done, total) => {
+					if (done % 640 < request.batchSize || done === total)
+						log(
+							`target: features train ${done}/${total} (${(((1 + views) * done) / (now() - f0)).toFixed(1)} passes/s)`
+						);
+				}
+			}
+		);
+		const trainFeatureSeconds = now() - f0;
+		const v0 = now();
+		const valArrays = await extractArrays(
+			tf,
+			net,
+			cyclingSource(val.samples, val.samples.length, size),
+			{ batchSize: request.batchSize }
+		);
+		const valFeatureSeconds = now() - v0;
+		const featureSeconds = trainFeatureSeconds + valFeatureSeconds;
+		log(`target: features ${featureSeconds.toFixed(0)} s`);
+		const epochs: TargetEpoch[] = [];
+		let cumulative = featureSeconds;
+		const result = await trainClassifier(tf, {
+			train: trainArrays,
+			val: valArrays,
+			labels: train.classes,
+			config,
+			backbone: { architecture: BENCH_BACKBONE, manifestSha256: 'bench' },
+			tail,
+			onEpoch: (r) => {
+				cumulative += r.seconds;
+				epochs.push({
+					epoch: r.epoch,
+					trainAccuracy: r.trainAccuracy,
+					valAccuracy: r.valAccuracy,
+					seconds: r.seconds,
+					cumulativeSeconds: cumulative,
+					numTensors: tf.memory().numTensors
+				});
+				log(
+					`target: epoch ${r.epoch} train ${(100 * r.trainAccuracy).toFixed(1)}% val ${(100 * (r.valAccuracy ?? 0)).toFixed(1)}% ${r.seconds.toFixed(1)} s (cumulative ${cumulative.toFixed(0)} s)`
+				);
+			}
+		});
+		const hit = epochs.find((e) => (e.valAccuracy ?? 0) >= request.target) ?? null;
+		report = {
+			backend: tf.getBackend(),
+			mode: config.mode,
+			cutUnit,
+			config,
+			trainPhotos: train.samples.length,
+			trainRows: trainArrays.labels.length,
+			valPhotos: val.samples.length,
+			loadSeconds,
+			featureSeconds: { train: trainFeatureSeconds, val: valFeatureSeconds },
+			featureImagesPerSecond: (passes + val.samples.length) / featureSeconds,
+			epochs,
+			timeToTargetSeconds: hit?.cumulativeSeconds ?? null,
+			targetEpoch: hit?.epoch ?? null,
+			target: request.target,
+			finalValAccuracy: result.val.metrics.accuracy,
+			trainSeconds: result.seconds,
+			numTensorsBefore
+		};
+	} finally {
+		backbone.model.dispose();
+		split?.frozen.dispose();
+		split?.tail.dispose();
+	}
+	return { ...report, numTensorsDisposed: tf.memory().numTensors, totalSeconds: now() - t0 };
+}

@@ -1,0 +1,41 @@
+import { expect, test } from '@playwright/test';
+import { samplesOf } from './dataset';
+import { collectPageErrors, downloadSample, useBackendInApp } from './helpers';
+
+test('fine-tunes the last backbone units on wasm in the worker, then diagnoses with a heatmap', async ({
+	page
+}) => {
+	// wasm has no convolution gradients: the tail trains through plain ops (src/lib/ml/op-tail.ts).
+	test.setTimeout(360_000);
+	const errors = collectPageErrors(page);
+	await useBackendInApp(page, 'wasm');
+	await downloadSample(page);
+	await page.getByLabel('Preset').selectOption('finetune');
+	await page.getByLabel('Photos per class (empty: all)').fill('4');
+	await page
+		.getByLabel('Advanced settings (one key=value per line)')
+		.fill('epochs=2\nbatchSize=8\naugmentViews=0\nearlyStopping.patience=0');
+	await page.getByRole('button', { name: 'Start training' }).click();
+	const rows = page.getByTestId('epoch-table').locator('tbody tr');
+	await expect(page.getByTestId('train-done')).toBeVisible({ timeout: 300_000 });
+	await expect(rows).toHaveCount(2);
+	await expect(page.getByTestId('train-done')).toContainText('on wasm');
+
+	await page.goto('/models/');
+	const saved = page.getByTestId('saved-model');
+	await expect(saved).toHaveCount(1);
+	await expect(saved).toContainText('fine-tuned');
+	await saved.getByRole('button', { name: 'Activate' }).click();
+
+	const [sample] = samplesOf('test', 1);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toContainText('34 leaf classes');
+	await page.getByTestId('photo-input').setInputFiles({
+		name: 'leaf.jpg',
+		mimeType: 'image/jpeg',
+		buffer: Buffer.from(sample!.jpeg)
+	});
+	await expect(page.locator('[data-testid="answer"][data-file="leaf.jpg"]')).toBeVisible();
+	await expect(page.getByTestId('heatmap')).toBeVisible();
+	expect(errors).toEqual([]);
+});

@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from './backends';
+import {
+	architectureOf,
+	buildMobileNetV3,
+	splitAtBlock,
+	unitNames,
+	type ArchitectureId
+} from './mobilenet-v3';
+import { opTail } from './op-tail';
+import { layersTail } from './pipeline';
+import { Prng } from './prng';
+
+/** Every weight of `model` set to seeded random values (biases included, so they are exercised). */
+function randomize(model: tf.LayersModel, seed: number): void {
+	const rng = new Prng(seed);
+	for (const w of model.weights) {
+		const n = w.shape.reduce((a, b) => a! * b!, 1)!;
+		const scale = w.shape.length === 1 ? 0.5 : 1 / Math.sqrt(n / w.shape[w.shape.length - 1]!);
+		const values = Float32Array.from({ length: n }, () => rng.uniform(-scale, scale));
+		w.write(tf.tensor(values, w.shape as number[]));
+	}
+}
+
+function maxRelDiff(a: Float32Array, b: Float32Array): number {
+	let scale = 0;
+	for (const v of b) scale = Math.max(scale, Math.abs(v));
+	let diff = 0;
+	for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+	return diff / Math.max(scale, 1e-6);
+}
+
+const models = new Map<ArchitectureId, tf.LayersModel>();
+
+beforeAll(async () => {
+	await tf.setBackend('cpu');
+	for (const [i, id] of (
+		['mobilenet_v3_small_100_224', 'mobilenet_v3_large_minimalistic_100_224'] as const
+	).entries()) {
+		const model = buildMobileNetV3(id);
+		randomize(model, 7 + i);
+		models.set(id, model);
+	}
+});
+
+afterAll(() => {
+	for (const m of models.values()) m.dispose();
+});
+
+const CASES = [
+	{ id: 'mobilenet_v3_small_100_224', blocks: 2, until: 'prelogits' },
+	{ id: 'mobilenet_v3_small_100_224', blocks: 4, until: 'prelogits' },
+	{ id: 'mobilenet_v3_small_100_224', blocks: 3, until: 'pooled' },
+	{ id: 'mobilenet_v3_large_minimalistic_100_224', blocks: 4, until: 'prelogits' }
+] as const;
+
+/** Index of the unit `blocks` units before the tap's end (Conv_2 for prelogits, Conv_1 for pooled). */
+function cutOf(model: tf.LayersModel, blocks: number, until: 'pooled' | 'prelogits'): number {
+	const units = unitNames(architectureOf(model));
+	return units.indexOf(until === 'pooled' ? 'Conv_1' : 'Conv_2') + 1 - blocks;
+}
+
+describe('opTail', () => {
+	for (const backend of ['cpu', 'wasm'] as const) {
+		for (const c of CASES) {
+			it(`matches the LayersModel tail on ${backend}: ${c.id}, last ${c.blocks} units to ${c.until}`, async () => {
+				await useBackend(tf, backend);
+				expect(tf.getBackend()).toBe(backend);
+				const model = models.get(c.id)!;
+				const cut = cutOf(model, c.blocks, c.until);
+				const split = splitAtBlock(model, cut, { until: c.until });
+				const tail = opTail(tf, model, { cut, until: c.until });
+				const reference = layersTail(split.tail, split.cutUnit);
+				expect(tail.params.map((p) => p.key)).toEqual(reference.params.map((p) => p.key));
+				expect(tail.outputDim).toBe(reference.outputDim);
+				const rng = new Prng(3);
+				const x = tf.tensor(
+					Float32Array.from({ length: 2 * split.cutShape.reduce((a, b) => a * b, 1) }, () =>
+						rng.uniform(-2, 2)
+					),
+					[2, ...split.cutShape]
+				);
+				const before = tf.memory().numTensors;
+				const ours = tail.apply(x, true);
+				const theirs = reference.apply(x, false);
+				expect(ours.shape).toEqual(theirs.shape);
+				const [a, b] = await Promise.all([ours.data(), theirs.data()]);
+				expect(maxRelDiff(a as Float32Array, b as Float32Array)).toBeLessThan(1e-4);
+				tf.dispose([ours, theirs]);
+				expect(tf.memory().numTensors).toBe(before);
+				x.dispose();
+			});
+		}
+	}
+
+	it('has gradients on wasm equal to the LayersModel gradients on cpu', async () => {
+		const model = models.get('mobilenet_v3_small_100_224')!;
+		const cut = cutOf(model, 3, 'prelogits');
+		const split = splitAtBlock(model, cut, { until: 'prelogits' });
+		const rng = new Prng(5);
+		const values = Float32Array.from(
+			{ length: 2 * split.cutShape.reduce((a, b) => a * b, 1) },
+			() => rng.uniform(-2, 2)
+		);
+		const gradsOn = async (backend: 'cpu' | 'wasm', useOps: boolean) => {
+			await useBackend(tf, backend);
+			expect(tf.getBackend()).toBe(backend);
+			const tail = useOps
+				? opTail(tf, model, { cut, until: 'prelogits' })
+				: layersTail(split.tail, split.cutUnit);
+			const x = tf.tensor(values, [2, ...split.cutShape]);
+			const before = tf.memory().numTensors;
+			const { value, grads } = tf.variableGrads(
+				() => tf.sum(tf.square(tail.apply(x, true))) as tf.Scalar,
+				tail.params.map((p) => p.variable)
+			);
+			const out = new Map<string, Float32Array>();
+			for (const p of tail.params) {
+				out.set(p.key, (await grads[p.variable.name]!.data()) as Float32Array);
+			}
+			tf.dispose([value, ...Object.values(grads)]);
+			expect(tf.memory().numTensors).toBe(before);
+			x.dispose();
+			return out;
+		};
+		const reference = await gradsOn('cpu', false);
+		const ours = await gradsOn('wasm', true);
+		expect(ours.size).toBe(reference.size);
+		expect(ours.size).toBeGreaterThan(10);
+		for (const [key, g] of reference) {
+			expect(maxRelDiff(ours.get(key)!, g), key).toBeLessThan(1e-3);
+		}
+	});
+
+	it('refuses a cut before a strided block with a clear message', async () => {
+		await useBackend(tf, 'wasm');
+		expect(tf.getBackend()).toBe('wasm');
+		const model = models.get('mobilenet_v3_small_100_224')!;
+		// Small's expanded_conv_8 has a stride-2 depthwise convolution.
+		const cut = unitNames(architectureOf(model)).indexOf('expanded_conv_8');
+		expect(() => opTail(tf, model, { cut, until: 'prelogits' })).toThrow(
+			/expanded_conv_8 has a strided depthwise convolution/
+		);
+	});
+});

@@ -1,0 +1,156 @@
+/**
+ * The trainable backbone tail written with plain tensor ops (matMul, slices, elementwise), so its
+ * gradient exists on every TF.js backend — wasm included, which has no convolution gradients.
+ *
+ * It trains the very variables of the model's layers (the same parameters, under the same keys, as
+ * `layersTail(splitAtBlock(...).tail)`), so a classifier trained with it is saved, loaded and applied
+ * exactly like one trained through the LayersModel. The maths mirrors mobilenet-v3.ts: a 1×1
+ * convolution is a matMul over the pixels, a stride-1 "SAME" depthwise convolution a sum of k×k
+ * shifted slices of the zero-padded map, each scaled per channel. Strided depthwise convolutions are
+ * not supported: the cut must lie after the last stride-2 block (the last two blocks of Small, the
+ * last two of Large-minimalistic).
+ */
+import type * as TF from '@tensorflow/tfjs';
+import {
+	architectureOf,
+	convLayers,
+	splitAtBlock,
+	unitNames,
+	type Activation,
+	type ConvLayerSpec,
+	type FeatureTap
+} from './mobilenet-v3';
+import type { TrainableTail } from './pipeline';
+
+interface ConvWeights {
+	spec: ConvLayerSpec;
+	kernel: TF.Variable;
+	bias: TF.Variable;
+}
+
+function activate(tf: typeof TF, x: TF.Tensor, activation: Activation | 'linear'): TF.Tensor {
+	if (activation === 'relu') return tf.relu(x);
+	// hard-swish(x) = x · relu6(x + 3) / 6, as the HardSwish layer computes it.
+	if (activation === 'hard_swish') return tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6));
+	return x;
+}
+
+/** 1×1 convolution of `x` [B, H, W, Cin] (or [B, Cin]) with bias and activation, as a matMul. */
+function pointwise(tf: typeof TF, x: TF.Tensor, w: ConvWeights): TF.Tensor {
+	const { inChannels, outChannels, activation } = w.spec;
+	const shape = x.shape;
+	const flat = tf.reshape(x, [-1, inChannels]) as TF.Tensor2D;
+	const kernel = tf.reshape(w.kernel, [inChannels, outChannels]) as TF.Tensor2D;
+	const y = tf.add(tf.matMul(flat, kernel), w.bias);
+	return activate(tf, tf.reshape(y, [...shape.slice(0, -1), outChannels]), activation);
+}
+
+/** Stride-1 "SAME" depthwise convolution of `x` [B, H, W, C] as k×k shifted, scaled slices. */
+function depthwise(tf: typeof TF, x: TF.Tensor4D, w: ConvWeights): TF.Tensor {
+	const k = w.spec.kernel;
+	const [b, h, wd, c] = x.shape;
+	const before = Math.floor((k - 1) / 2);
+	const padded = tf.pad(x, [
+		[0, 0],
+		[before, k - 1 - before],
+		[before, k - 1 - before],
+		[0, 0]
+	]);
+	const kernel = tf.reshape(w.kernel, [k * k, c]);
+	let sum: TF.Tensor | null = null;
+	for (let dy = 0; dy < k; dy++) {
+		for (let dx = 0; dx < k; dx++) {
+			const tap = tf.reshape(tf.slice(kernel, [dy * k + dx, 0], [1, c]), [c]);
+			const term = tf.mul(tf.slice(padded, [0, dy, dx, 0], [b, h, wd, c]), tap);
+			sum = sum ? tf.add(sum, term) : term;
+		}
+	}
+	return activate(tf, tf.add(sum!, w.bias), w.spec.activation);
+}
+
+export interface OpTailOptions {
+	/** Index (in unitNames) of the first trainable unit. */
+	cut: number;
+	until: FeatureTap;
+}
+
+/**
+ * A TrainableTail over `model`'s units [cut, tap]: same parameters as the LayersModel tail of
+ * splitAtBlock(model, cut, { until }), computed with ops that have gradients on every backend.
+ */
+export function opTail(
+	tf: typeof TF,
+	model: TF.LayersModel,
+	options: OpTailOptions
+): TrainableTail {
+	const arch = architectureOf(model);
+	const units = unitNames(arch);
+	// The LayersModel tail gives the parameter list (keys, order) and validates the cut.
+	const split = splitAtBlock(model, options.cut, { until: options.until });
+	const specs = new Map(convLayers(arch).map((c) => [c.name, c]));
+	const weights = (name: string): ConvWeights => {
+		const spec = specs.get(name);
+		if (!spec) throw new Error(`The architecture has no conv layer ${name}`);
+		const [kernel, bias] = model.getLayer(name).weights.map((w) => w.read() as TF.Variable);
+		return { spec, kernel: kernel!, bias: bias! };
+	};
+	const end = units.indexOf(options.until === 'pooled' ? 'Conv_1' : 'Conv_2') + 1;
+	type Step = (x: TF.Tensor) => TF.Tensor;
+	const steps: Step[] = [];
+	for (let u = options.cut; u < end; u++) {
+		const unit = units[u]!;
+		if (unit === 'Conv_1') {
+			const w = weights('Conv_1');
+			steps.push((x) => tf.mean(pointwise(tf, x, w), [1, 2]));
+		} else if (unit === 'Conv_2') {
+			const w = weights('Conv_2');
+			steps.push((x) => pointwise(tf, x, w));
+		} else {
+			const b = arch.blocks.find((candidate) => candidate.name === unit);
+			if (!b) throw new Error(`Cannot train unit ${unit} with plain ops`);
+			if (b.stride !== 1) {
+				throw new Error(
+					`Cannot cut at ${units[options.cut]}: block ${unit} has a strided depthwise convolution; cut after it`
+				);
+			}
+			const expand = b.expand === null ? null : weights(`${b.name}_expand`);
+			const dw = weights(`${b.name}_depthwise`);
+			const se = b.squeezeExcite
+				? {
+						reduce: weights(`${b.name}_squeeze_excite_Conv`),
+						expand: weights(`${b.name}_squeeze_excite_Conv_1`)
+					}
+				: null;
+			const project = weights(`${b.name}_project`);
+			steps.push((input) => {
+				let x = expand ? pointwise(tf, input, expand) : input;
+				x = depthwise(tf, x as TF.Tensor4D, dw);
+				if (se) {
+					const pooled = tf.mean(x, [1, 2]);
+					const gate = pointwise(tf, pointwise(tf, pooled, se.reduce), se.expand);
+					// hard-sigmoid(g) = relu6(g + 3) / 6, then a per-channel scale of the map.
+					const hs = tf.div(tf.relu6(tf.add(gate, 3)), 6);
+					x = tf.mul(x, tf.reshape(hs, [-1, 1, 1, hs.shape[1]!]));
+				}
+				x = pointwise(tf, x, project);
+				return input.shape[3] === b.out ? tf.add(x, input) : x;
+			});
+		}
+	}
+	const params = split.tail.trainableWeights.map((w) => ({
+		key: `tail/${w.originalName}`,
+		variable: w.read() as TF.Variable
+	}));
+	const outputDim = arch.featureDims[options.until];
+	return {
+		params,
+		apply: (x) =>
+			tf.tidy(() => {
+				let y: TF.Tensor = x;
+				for (const step of steps) y = step(y);
+				return tf.reshape(y, [x.shape[0]!, outputDim]) as TF.Tensor2D;
+			}),
+		outputDim,
+		cutUnit: split.cutUnit
+	};
+}

@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type * as TF from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../ml/config';
+import { prepareDataset } from './prepare-data';
+import { initTf } from './tf-node';
+import { loadBackbone, runEvaluation, runTraining } from './train-run';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve(ROOT, '../shared');
+const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-run-'));
+const data = path.join(work, 'data');
+const backboneDir = path.join(work, 'backbone');
+let tf: typeof TF;
+
+beforeAll(async () => {
+	// 8 real photos of each of the 34 sample classes, and the Small backbone imported from the
+	// official .tflite by the project's own CLI.
+	await prepareDataset({
+		src: path.join(SHARED, 'data/plantvillage-sample/color'),
+		out: data,
+		limitPerClass: 8,
+		seed: 5,
+		valFraction: 0.25,
+		testFraction: 0.25
+	});
+	await promisify(execFile)(
+		'node',
+		[
+			path.join(ROOT, 'bin/leaflens.js'),
+			'import-model',
+			path.join(SHARED, 'models/source/v3-small_224_1.0_uint8.tflite'),
+			'--out',
+			backboneDir
+		],
+		{ cwd: ROOT }
+	);
+	tf = await initTf('wasm');
+}, 240_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('leaflens train --preset finetune (runTraining)', () => {
+	it('trains the last unit on wasm, and the saved model evaluates the same through the backbone layers', async () => {
+		const out = path.join(work, 'model');
+		const config = resolveConfig({ preset: 'finetune', overrides: ['epochs=3'] });
+		const pretrained = (await loadBackbone(backboneDir)).model;
+		const [conv2Before] = pretrained.getLayer('Conv_2').getWeights();
+		const before = (await conv2Before!.data()).slice();
+		pretrained.dispose();
+
+		const result = await runTraining(tf, {
+			data,
+			out,
+			config,
+			backbone: backboneDir,
+			backend: 'wasm'
+		});
+		expect(result.model.manifest.mode).toBe('finetune');
+		expect(result.model.manifest.backbone.cutUnit).toBe('Conv_2');
+		const kernel = result.model.weights.find((w) => w.name === 'tail/Conv_2/kernel');
+		expect(kernel?.shape).toEqual([1, 1, 576, 1024]);
+		// Trained: moved away from the pretrained weights.
+		expect(Array.from(kernel!.values)).not.toEqual(Array.from(before));
+		// Trained on wasm (no cpu fallback), as the run log records.
+		const start = JSON.parse(readFileSync(path.join(out, 'run.jsonl'), 'utf8').split('\n')[0]!) as {
+			environment: { backend: string };
+		};
+		expect(start.environment.backend).toBe('wasm');
+		expect(result.test).not.toBeNull();
+
+		// `evaluate` takes another path: decode → the real LayersModel with the tail weights written
+		// into its conv layers → head. It must agree with the plain-op tail on cached activations.
+		const { report, count } = await runEvaluation(tf, { model: out, data, split: 'test' });
+		expect(count).toBe(result.test!.metrics.confusion.flat().reduce((a, b) => a + b, 0));
+		expect(report.metrics.accuracy).toBe(result.test!.metrics.accuracy);
+		expect(report.metrics.nll).toBeCloseTo(result.test!.metrics.nll, 3);
+		expect(tf.getBackend()).toBe('wasm');
+	});
+});
