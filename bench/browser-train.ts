@@ -357,12 +357,12 @@ export function browserTrainMarkdown(r: BrowserTrainResult): string[] {
 const NOTES = `## Findings (2026-11-28)
 
 - **Flat during the run.** During extraction the live tensors are the backbone's 108 weights + the
-  batch being fed (109) at every sample, and numBytes stays at 21.2 MiB (the 10.2 MiB of weights +
-  one 20-image input batch), through 10,000 images. After every epoch the count is 116 (backbone +
+  batch being fed (109) at every sample, and numBytes stays at 21.2 MiB (9.7 MiB of weights + one
+  20-image float32 input batch, 11.5 MiB), at all 20 samples through 10,000 images. After every epoch the count is 116 (backbone +
   head + optimizer slots) and numBytes constant: nothing grows per image or per epoch. The JS heap
   moves between 255 and 340 MiB with garbage collection (the fetched train shards, ~170 MiB of JPEG
-  bytes, are held for the whole run); the wasm linear memory grew to 155 MiB on the first batches
-  and then stayed there.
+  bytes, are held for the whole run); the wasm linear memory grew from 19.5 to 155.2 MiB within
+  the first 500 images and stayed there to the end.
 - **2 tensors leak per trained head** (\`src/lib/ml/train.ts\` \`createHead\`, not bench code):
   \`tf.variable(tf.tensor2d(glorot(...)))\` and \`tf.variable(tf.zeros(...))\` never dispose the
   initial tensors, which keep their own reference to the data, so \`head.dispose()\` leaves a
@@ -373,9 +373,15 @@ const NOTES = `## Findings (2026-11-28)
   code): \`opTail\` calls \`splitAtBlock\` for its parameter list and drops the two models it returns;
   \`splitAtBlock\` re-applies the backbone's layers, raising their ref counts, so disposing the
   backbone no longer frees those layers' weights (106 tensors; with createHead's 2, the 108 above).
-  The bench disposes its own \`splitAtBlock\` models (without that it would be 214). Fix: dispose
+  The bench disposes its own \`splitAtBlock\` models. Fix: dispose
   \`split.frozen\` and \`split.tail\` inside \`opTail\` once the params are taken (the backbone model
   still holds the layers). Harmless in a CLI process; it matters for a long-lived page or worker.
+- **97% not reached in Chromium with the default config**: val peaked at 96.97% (959/989, one photo
+  short) at epoch 11, when early stopping (patience 5 on val loss, best at epoch 6) ended the run;
+  the same config reached 97.4% at epoch 8 in Node wasm. The browser run decodes with the browser's
+  JPEG decoder and uses the app's uint8-stored static/model-files backbone; which difference moves
+  val by a few photos was not investigated. Epochs cost ~16.6 s (15,824 rows through the Conv_2
+  op tail + head on single-threaded wasm); the frozen part's passes 335 s.
 `;
 
 /** The markdown file: title, machine, sections, notes. */

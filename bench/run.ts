@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { compareBudgets, measureBuild, parseBudgets, type BudgetRow } from '../scripts/check-size';
+import { browserTrainMarkdown, runBrowserTrain, type BrowserTrainResult } from './browser-train';
 import {
 	browserMarkdown,
 	runBrowserInference,
@@ -134,6 +135,12 @@ export async function runSuite(options: SuiteOptions = {}): Promise<{ json: stri
 		const browser = await step('Chromium inference', () =>
 			runBrowserInference({ quick, log: (line) => log(`  ${line.trim()}`) })
 		);
+		// Memory through a 10,000-image head run in Chromium (quick: ~1,000 images, and the
+		// time-to-97% run shortened to 2 epochs). The full time-to-97% run (~9 min here) is
+		// `npx tsx bench/browser-train.ts`, results in bench/results/browser-train.md.
+		const browserTrain = await step('Chromium training', () =>
+			runBrowserTrain({ quick, target: quick, log: (line) => log(`  ${line.trim()}`) })
+		);
 
 		// prepare-data: default parallelism against one job, interleaved, each a fresh process.
 		const src = path.join(sharedDir(), 'data/plantvillage-sample/color');
@@ -244,6 +251,7 @@ export async function runSuite(options: SuiteOptions = {}): Promise<{ json: stri
 			seconds: (performance.now() - started) / 1000,
 			sizes,
 			inference: { node: nodeInference, nodePlan, browser },
+			browserTrain,
 			data,
 			training: { head, finetune },
 			scaling,
@@ -291,6 +299,7 @@ function markdown(r: {
 		peakRssMiB: number;
 		singlePeakRssMiB: number;
 	} | null;
+	browserTrain: BrowserTrainResult | null;
 	training: { head: TrainRun | null; finetune: TrainRun | null };
 	scaling:
 		| (ScalingRun & {
@@ -352,6 +361,9 @@ function markdown(r: {
 			`Speed-up over one job: **${f(d.speedup, 2)}x**.`,
 			''
 		);
+	}
+	if (r.browserTrain) {
+		lines.push('## Training in Chromium', '', ...browserTrainMarkdown(r.browserTrain), '');
 	}
 	const t = r.training;
 	if (t.head || t.finetune) {

@@ -134,6 +134,16 @@ describe('opTail', () => {
 		}
 	});
 
+	it('leaves the model disposable: no weights held after model.dispose()', async () => {
+		await useBackend(tf, 'wasm');
+		const before = tf.memory().numTensors;
+		const model = buildMobileNetV3('mobilenet_v3_small_100_224');
+		const tail = opTail(tf, model, { cut: cutOf(model, 3, 'prelogits'), until: 'prelogits' });
+		expect(tail.params.length).toBeGreaterThan(10);
+		model.dispose();
+		expect(tf.memory().numTensors).toBe(before);
+	});
+
 	it('refuses a cut before a strided block with a clear message', async () => {
 		await useBackend(tf, 'wasm');
 		expect(tf.getBackend()).toBe('wasm');

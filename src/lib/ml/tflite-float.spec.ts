@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import jpeg from 'jpeg-js';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,81 +7,28 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, sharedDir } from '../node/model-source';
+import { REPO_ROOT } from '../node/model-source';
+import {
+	imagenetLabels,
+	jpegJsBatch,
+	maxAbsDiff,
+	README_TOP,
+	REFERENCE_PHOTOS,
+	referenceProbabilities,
+	sourceBytes,
+	SOURCES
+} from '../node/reference-photos';
 import { useBackend } from './backends';
 import { importTflite, ModelImportError } from './import-tflite';
 import './layers';
 import { ARCHITECTURES, convLayers, type ArchitectureId } from './mobilenet-v3';
-import { imageToTensor } from './preprocess';
-import { parseLabels, topK } from './predict';
+import { topK } from './predict';
 import { readTflite, TfliteFormatError, type TfliteModel, type TfliteTensor } from './tflite';
 import { FloatConversionError, toFloat32Tflite } from './tflite-float';
 import { TfliteWriteError, writeTflite } from './tflite-writer';
 
-const MODELS = path.join(sharedDir(), 'models');
-const PHOTOS = ['bulldog.jpg', 'grace_hopper.jpg', 'dog.jpg'];
-const SOURCES: Record<ArchitectureId, string> = {
-	mobilenet_v3_small_100_224: 'v3-small_224_1.0_uint8.tflite',
-	mobilenet_v3_large_minimalistic_100_224: 'v3-large-minimalistic_224_1.0_uint8.tflite'
-};
 const IDS = Object.keys(SOURCES) as ArchitectureId[];
-const uint8Bytes = (id: ArchitectureId) =>
-	new Uint8Array(readFileSync(path.join(MODELS, 'source', SOURCES[id])));
-
-/** ../shared/models/README.md "Reference top-5", as [photo, class index or label, percent]. */
-const README_TOP: Record<ArchitectureId, [string, number | string, number][]> = {
-	mobilenet_v3_small_100_224: [
-		['bulldog.jpg', 246, 40.09],
-		['bulldog.jpg', 'Chihuahua', 5.49],
-		['bulldog.jpg', 'Mexican hairless', 4.07],
-		['grace_hopper.jpg', 653, 33.51],
-		['grace_hopper.jpg', 'bow tie', 30.83],
-		['grace_hopper.jpg', 'bulletproof vest', 1.8],
-		['dog.jpg', 208, 32.71],
-		['dog.jpg', 'clumber', 8.14],
-		['dog.jpg', 'Labrador retriever', 4.2]
-	],
-	mobilenet_v3_large_minimalistic_100_224: [
-		['bulldog.jpg', 246, 97.12],
-		['grace_hopper.jpg', 653, 85.68],
-		['dog.jpg', 208, 72.48],
-		['dog.jpg', 'Labrador retriever', 11.2]
-	]
-};
-
-const labels = parseLabels(
-	readFileSync(
-		path.join(MODELS, 'mobilenet_v3_small_100_224/labels_1001_with_background.txt'),
-		'utf8'
-	)
-);
-
-// Same decoding as import-tflite.spec.ts (the README's recipe); kept here because importing a
-// spec module would also run its tests.
-/** The reference photos exactly as the README made them: jpeg-js RGBA, crop, bilinear 224. */
-function jpegJsBatch(): tf.Tensor4D {
-	return tf.tidy(() =>
-		tf.stack(
-			PHOTOS.map((file) => {
-				const d = jpeg.decode(readFileSync(path.join(MODELS, 'reference-images', file)), {
-					useTArray: true
-				});
-				return imageToTensor({ width: d.width, height: d.height, channels: 4, data: d.data });
-			})
-		)
-	) as tf.Tensor4D;
-}
-
-async function probabilities(model: tf.LayersModel, x: tf.Tensor4D): Promise<Float32Array[]> {
-	const y = model.predict(x) as tf.Tensor2D;
-	const data = (await y.data()) as Float32Array;
-	y.dispose();
-	return PHOTOS.map((_, i) => data.slice(i * 1001, (i + 1) * 1001));
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-	return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
-}
+const labels = imagenetLabels();
 
 /** Little-endian float32 values of a constant tensor's buffer. */
 function floats(model: TfliteModel, tensor: TfliteTensor): Float32Array {
@@ -98,13 +44,13 @@ function comparable(model: TfliteModel): unknown {
 
 const floatCache = new Map<ArchitectureId, Uint8Array>();
 function floatBytes(id: ArchitectureId): Uint8Array {
-	if (!floatCache.has(id)) floatCache.set(id, toFloat32Tflite(uint8Bytes(id)));
+	if (!floatCache.has(id)) floatCache.set(id, toFloat32Tflite(sourceBytes(id)));
 	return floatCache.get(id)!;
 }
 
 describe('writeTflite', () => {
 	it.each(IDS)('read → write → read is the identity on the official %s file', (id) => {
-		const original = readTflite(uint8Bytes(id));
+		const original = readTflite(sourceBytes(id));
 		const bytes = writeTflite(original);
 		expect(String.fromCharCode(...bytes.subarray(4, 8))).toBe('TFL3');
 		const again = readTflite(bytes);
@@ -114,7 +60,7 @@ describe('writeTflite', () => {
 	});
 
 	it('rejects inconsistent models, naming the bad value', () => {
-		const model = readTflite(uint8Bytes('mobilenet_v3_small_100_224'));
+		const model = readTflite(sourceBytes('mobilenet_v3_small_100_224'));
 		const first = model.operators[0]!;
 		const badInput = { ...model, operators: [{ ...first, inputs: [9999] }] };
 		expect(() => writeTflite(badInput)).toThrow(TfliteWriteError);
@@ -132,7 +78,7 @@ describe('writeTflite', () => {
 });
 
 describe.each(IDS)('toFloat32Tflite on the official %s file', (id) => {
-	const source = readTflite(uint8Bytes(id));
+	const source = readTflite(sourceBytes(id));
 	let model: TfliteModel;
 	beforeAll(() => {
 		model = readTflite(floatBytes(id));
@@ -204,7 +150,7 @@ describe('importTflite on the float32 files (wasm)', () => {
 	beforeAll(async () => {
 		tf.enableProdMode();
 		await useBackend(tf, 'wasm');
-		x = jpegJsBatch();
+		x = jpegJsBatch(tf);
 	});
 	afterAll(() => {
 		x.dispose();
@@ -218,7 +164,7 @@ describe('importTflite on the float32 files (wasm)', () => {
 			const fromFloat = await importTflite(floatBytes(id));
 			expect(fromFloat.architecture.id).toBe(id);
 			expect(fromFloat.sourceWeights).toBe('float32');
-			const fromUint8 = await importTflite(uint8Bytes(id));
+			const fromUint8 = await importTflite(sourceBytes(id));
 			expect(fromUint8.sourceWeights).toBe('uint8');
 			// The float32 weights lie on the 8-bit grid; the importer finds the file's own grid again.
 			expect([...fromFloat.quantHints.keys()].sort()).toEqual(
@@ -232,16 +178,16 @@ describe('importTflite on the float32 files (wasm)', () => {
 				const offset = (found.min - hint.min) / hint.scale;
 				expect(Math.abs(offset - Math.round(offset))).toBeLessThan(1e-3);
 			}
-			const mine = await probabilities(fromFloat.model, x);
-			const theirs = await probabilities(fromUint8.model, x);
-			for (let i = 0; i < PHOTOS.length; i++) {
+			const mine = await referenceProbabilities(fromFloat.model, x);
+			const theirs = await referenceProbabilities(fromUint8.model, x);
+			for (let i = 0; i < REFERENCE_PHOTOS.length; i++) {
 				expect(maxAbsDiff(mine[i]!, theirs[i]!)).toBeLessThan(1e-4);
 				expect(topK(mine[i]!, labels, 5).map((t) => t.index)).toEqual(
 					topK(theirs[i]!, labels, 5).map((t) => t.index)
 				);
 			}
 			for (const [photo, cls, percent] of README_TOP[id]) {
-				const top = topK(mine[PHOTOS.indexOf(photo)]!, labels, 5);
+				const top = topK(mine[REFERENCE_PHOTOS.indexOf(photo)]!, labels, 5);
 				const hit = top.find((t) =>
 					typeof cls === 'number' ? t.index === cls : t.label.includes(cls)
 				);
@@ -301,7 +247,7 @@ function truncateFirstConvWeights(model: TfliteModel): Uint8Array {
 }
 
 describe('toFloat32Tflite on modified 8-bit graphs', () => {
-	const source = readTflite(uint8Bytes('mobilenet_v3_small_100_224'));
+	const source = readTflite(sourceBytes('mobilenet_v3_small_100_224'));
 
 	it('removes the QUANTIZE/DEQUANTIZE wrappers of a float-input/output quantized model', () => {
 		// What TF writes for a quantized model with float I/O: float in → QUANTIZE → ... → DEQUANTIZE.

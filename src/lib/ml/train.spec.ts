@@ -179,6 +179,14 @@ describe('fit (head mode)', () => {
 		head.dispose();
 	});
 
+	it('leaves no tensors behind once a head is disposed', () => {
+		const before = tf.memory().numTensors;
+		const head = headFor(resolveConfig({ overrides: ['head.hiddenUnits=8'] }));
+		expect(head.params).toHaveLength(4);
+		head.dispose();
+		expect(tf.memory().numTensors).toBe(before);
+	});
+
 	it('rejects labels outside the class range, naming the value', async () => {
 		const config = resolveConfig({ preset: 'quick' });
 		const head = headFor(config);

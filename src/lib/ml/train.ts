@@ -110,12 +110,12 @@ export function createHead(
 	const id = `leaflens_head_${headCounter++}`;
 	const params: Param[] = [];
 	const dense = (key: string, fanIn: number, fanOut: number) => {
-		const kernel = tf.variable(
-			tf.tensor2d(glorot(rng, fanIn, fanOut), [fanIn, fanOut]),
-			true,
-			`${id}/${key}/kernel`
-		);
-		const bias = tf.variable(tf.zeros([fanOut]), true, `${id}/${key}/bias`);
+		// tf.variable() keeps its own reference to the initial values: the tensors are freed here.
+		const init = tf.tensor2d(glorot(rng, fanIn, fanOut), [fanIn, fanOut]);
+		const zeros = tf.zeros([fanOut]);
+		const kernel = tf.variable(init, true, `${id}/${key}/kernel`);
+		const bias = tf.variable(zeros, true, `${id}/${key}/bias`);
+		tf.dispose([init, zeros]);
 		params.push(
 			{ key: `head/${key}/kernel`, variable: kernel },
 			{ key: `head/${key}/bias`, variable: bias }

@@ -209,13 +209,16 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 	};
 }
 
-/** Metrics of `model` on cached rows (features, or cut activations for a finetuned tail). */
-export async function evaluateArrays(
+/**
+ * Logits and novelty scores of `model` on cached rows (features, or cut activations for a
+ * finetuned tail), in batches.
+ */
+export async function scoreRows(
 	tf: typeof TF,
 	model: ClassifierModel,
 	rows: { x: Float32Array; rowShape: number[]; labels: Int32Array },
 	tail?: { apply(x: TF.Tensor, training: boolean): TF.Tensor2D }
-): Promise<EvaluationReport> {
+): Promise<{ logits: Float32Array; novelty: Float32Array }> {
 	const batch = 128;
 	const n = rows.labels.length;
 	const size = rows.rowShape.reduce((a, b) => a * b, 1);
@@ -234,6 +237,17 @@ export async function evaluateArrays(
 		novelty.set(await noveltyOf(tf, model, f, values), from);
 		tf.dispose([x, f, l]);
 	}
+	return { logits, novelty };
+}
+
+/** Metrics of `model` on cached rows (features, or cut activations for a finetuned tail). */
+export async function evaluateArrays(
+	tf: typeof TF,
+	model: ClassifierModel,
+	rows: { x: Float32Array; rowShape: number[]; labels: Int32Array },
+	tail?: { apply(x: TF.Tensor, training: boolean): TF.Tensor2D }
+): Promise<EvaluationReport> {
+	const { logits, novelty } = await scoreRows(tf, model, rows, tail);
 	return reportFor(model, logits, novelty, rows.labels);
 }
 
