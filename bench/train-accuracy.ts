@@ -75,6 +75,8 @@ if (args[0] === '--preset') {
 }
 const overrides = args;
 const config = resolveConfig({ preset, overrides });
+// The issue's targets: head ≥ 97%, finetune ≥ 98.5% test accuracy.
+const target = config.mode === 'finetune' ? 0.985 : 0.97;
 const tf = await initTf('wasm');
 const backbone = await loadBackbone(backboneDir);
 const images = await datasetImages(dataDir, backbone.inputSize);
@@ -282,7 +284,7 @@ const result = {
 		unknownPhotos,
 		unknownFlagged: chosen.testUnknownFlagged
 	},
-	targets: { accuracy: 0.97, eceAfter: 0.03, unknownFlagged: 0.8 }
+	targets: { accuracy: target, eceAfter: 0.03, unknownFlagged: 0.8 }
 };
 const name = preset === 'head' ? 'train-accuracy' : `train-accuracy-${preset}`;
 await mkdir(path.join(root, 'bench/results'), { recursive: true });
@@ -290,7 +292,6 @@ await writeFile(
 	path.join(root, `bench/results/${name}.json`),
 	`${JSON.stringify(result, null, '\t')}\n`
 );
-const DEEP_VAL = 'pending';
 const HEAD_NOTES = `How the settings were chosen (val split only; one run each on the cached features, 2026-11-28;
 val has 989 photos, so ±0.6 points is noise):
 
@@ -317,14 +318,18 @@ val has 989 photos, so ±0.6 points is noise):
 
 | units trained (cut activations cached per photo) | views | epochs, lr | val accuracy | epoch time (load ~5) |
 |---|---|---|---|---|
-| Conv_2 + head (pooled, 576 floats) — **the preset** | 1 | 15 (early stop at 12), 1e-3 | 96.7% | 13–23 s |
+| Conv_2 + head (pooled, 576 floats): setup's default model | 1 | 15 (early stop at 12), 1e-3 | 96.7–97.0% | 13–23 s |
 | Conv_1 + Conv_2 + head (7×7×96, 4,704 floats) | 1 | 4, 3e-4 | 96.5% | 90–146 s¹ |
-| last 2 blocks + Conv_1 + Conv_2 + head (7×7×96) | 1 | 8, 5e-4 | ${DEEP_VAL} | 242 s |
+| last 2 blocks + Conv_1 + Conv_2 + head (7×7×96): **the preset** | 1 | 8, 5e-4 | 97.2% (best epoch 97.6%) | 223–294 s |
 
 ¹ before the hand-written gradients of src/lib/ml/op-tail.ts (≈ 12× faster since for these units).
-Every tail reaches ~100% train accuracy within 10 epochs: the limit is overfitting of the 7,912
-training photos, not capacity. Training Conv_1 as well bought nothing on val for 8× the cached bytes;
-the deeper tail (${DEEP_VAL} val) costs ~20× the preset's epoch time.`;
+
+The preset's own run (\`leaflens train --preset finetune\`, all 34 classes, 2026-11-28, 2,386 s on
+the loaded machine, 339 s of it features): **test 99.2%** (top-3 99.9%, macro-F1 99.2%), ECE 12.4% →
+1.0%, 96.1% of test photos answered. The 4-classes-left-out protocol was not run for it (two more
+40-minute trainings). Every tail reaches ~100% train accuracy within 10 epochs; the deeper tail
+generalises better (val 97.2% vs 97.0%, test 99.2% vs 97.0%) at ~20× the epoch time and 4.9 MB of
+tail weights, which is why setup ships the Conv_2-only model.`;
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 const what =
 	config.mode === 'finetune'
@@ -339,7 +344,7 @@ ${result.data.classes} classes, train ${result.data.train} / val ${result.data.v
 
 | measure | value | target |
 |---|---|---|
-| test accuracy | ${pct(result.test.accuracy)} | ≥ 97% |
+| test accuracy | ${pct(result.test.accuracy)} | ≥ ${pct(target)} |
 | test top-3 / macro-F1 | ${pct(result.test.top3)} / ${pct(result.test.macroF1)} | |
 | ECE before → after temperature (T = ${result.test.temperature.toFixed(2)}) | ${pct(result.test.eceBefore)} → ${pct(result.test.eceAfter)} | ≤ 3% after |
 | 4 classes left out: known test photos answered | ${pct(result.leftOut.knownCoverage)} | ≥ 95% |
