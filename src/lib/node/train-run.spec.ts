@@ -45,12 +45,12 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('leaflens train --preset finetune (runTraining)', () => {
-	it('trains the last unit on wasm, and the saved model evaluates the same through the backbone layers', async () => {
+	it('trains the last blocks on wasm, and the saved model evaluates the same through the backbone layers', async () => {
 		const out = path.join(work, 'model');
 		const config = resolveConfig({ preset: 'finetune', overrides: ['epochs=3'] });
 		const pretrained = (await loadBackbone(backboneDir)).model;
-		const [conv2Before] = pretrained.getLayer('Conv_2').getWeights();
-		const before = (await conv2Before!.data()).slice();
+		const [depthwiseBefore] = pretrained.getLayer('expanded_conv_9_depthwise').getWeights();
+		const before = (await depthwiseBefore!.data()).slice();
 		pretrained.dispose();
 
 		const result = await runTraining(tf, {
@@ -61,9 +61,13 @@ describe('leaflens train --preset finetune (runTraining)', () => {
 			backend: 'wasm'
 		});
 		expect(result.model.manifest.mode).toBe('finetune');
-		expect(result.model.manifest.backbone.cutUnit).toBe('Conv_2');
-		const kernel = result.model.weights.find((w) => w.name === 'tail/Conv_2/kernel');
-		expect(kernel?.shape).toEqual([1, 1, 576, 1024]);
+		// The preset trains the last two blocks (depthwise convolutions included), Conv_1 and Conv_2.
+		expect(result.model.manifest.backbone.cutUnit).toBe('expanded_conv_9');
+		expect(result.model.weights.map((w) => w.name)).toContain('tail/Conv_2/kernel');
+		const kernel = result.model.weights.find(
+			(w) => w.name === 'tail/expanded_conv_9_depthwise/depthwise_kernel'
+		);
+		expect(kernel?.shape).toEqual([5, 5, 576, 1]);
 		// Trained: moved away from the pretrained weights.
 		expect(Array.from(kernel!.values)).not.toEqual(Array.from(before));
 		// Trained on wasm (no cpu fallback), as the run log records.
