@@ -25,15 +25,8 @@ import type { ClassifierModel } from '../src/lib/ml/classifier-dir';
 import { resolveConfig, type TrainConfig } from '../src/lib/ml/config';
 import { softmax } from '../src/lib/ml/evaluate';
 import { extractArrays, selectRows } from '../src/lib/ml/features';
-import type * as TF from '@tensorflow/tfjs';
-import {
-	architectureOf,
-	createFeatureExtractor,
-	finetuneCut,
-	splitAtBlock
-} from '../src/lib/ml/mobilenet-v3';
-import { opTail } from '../src/lib/ml/op-tail';
-import { trainClassifier, type TrainableTail } from '../src/lib/ml/pipeline';
+import { trainingSplit } from '../src/lib/ml/op-tail';
+import { trainClassifier } from '../src/lib/ml/pipeline';
 import type { EpochRecord, TrainArrays } from '../src/lib/ml/train';
 import { initTf } from '../src/lib/node/tf-node';
 import { cachedArrays, datasetImages } from '../src/lib/node/train-io';
@@ -81,23 +74,8 @@ const tf = await initTf('wasm');
 const backbone = await loadBackbone(backboneDir);
 const images = await datasetImages(dataDir, backbone.inputSize);
 // Head: features at the tap. Finetune: activations at the cut, and the tail that trains on them.
-let net: (x: TF.Tensor4D) => TF.Tensor;
-let tail: TrainableTail | undefined;
-let cut = 'none';
-if (config.mode === 'finetune') {
-	const index = finetuneCut(
-		architectureOf(backbone.model),
-		config.backbone.tap,
-		config.finetune.trainableBlocks
-	);
-	const split = splitAtBlock(backbone.model, index, { until: config.backbone.tap });
-	net = (x) => split.frozen.predict(x) as TF.Tensor;
-	tail = opTail(tf, backbone.model, { cut: index, until: config.backbone.tap });
-	cut = split.cutUnit;
-} else {
-	const extractor = createFeatureExtractor(backbone.model, config.backbone.tap);
-	net = (x) => extractor.predict(x) as TF.Tensor;
-}
+const { net, tail, cutUnit } = trainingSplit(tf, backbone.model, config);
+const cut = cutUnit ?? 'none';
 /** The tail's initial (pretrained) weights: every training run below starts from them. */
 const initial = tail?.params.map((p) => p.variable.clone()) ?? [];
 const resetTail = () => tail?.params.forEach((p, i) => p.variable.assign(initial[i]!));

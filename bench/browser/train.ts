@@ -22,15 +22,10 @@ import {
 	type TrainConfig
 } from '../../src/lib/ml/config';
 import { extractArrays, type FrozenNet, type ImageSource } from '../../src/lib/ml/features';
-import {
-	architectureOf,
-	createFeatureExtractor,
-	finetuneCut,
-	splitAtBlock
-} from '../../src/lib/ml/mobilenet-v3';
+import { createFeatureExtractor } from '../../src/lib/ml/mobilenet-v3';
 import { httpModelDirReader, loadModelDir } from '../../src/lib/ml/model-dir';
-import { opTail } from '../../src/lib/ml/op-tail';
-import { trainClassifier, type TrainableTail } from '../../src/lib/ml/pipeline';
+import { trainingSplit } from '../../src/lib/ml/op-tail';
+import { trainClassifier } from '../../src/lib/ml/pipeline';
 import { imagesToBatch } from '../../src/lib/ml/preprocess';
 import type { EpochRecord } from '../../src/lib/ml/train';
 import { decodeImage } from '../../src/lib/worker/decode-image';
@@ -343,28 +338,11 @@ export async function targetRun(
 	const loadSeconds = now() - t0;
 	const backbone = await loadBackbone();
 	let report: Omit<TargetRunReport, 'numTensorsDisposed' | 'totalSeconds'>;
-	// splitAtBlock re-applies the backbone's layers (raising their ref counts): its models must be
-	// disposed too, or disposing the backbone leaves its weights alive.
-	let split: ReturnType<typeof splitAtBlock> | null = null;
+	// Its dispose() releases the split models, or disposing the backbone leaves its weights alive.
+	let training: ReturnType<typeof trainingSplit> | null = null;
 	try {
-		let net: FrozenNet;
-		let tail: TrainableTail | undefined;
-		let cutUnit: string | null = null;
-		if (config.mode === 'finetune') {
-			const cut = finetuneCut(
-				architectureOf(backbone.model),
-				config.backbone.tap,
-				config.finetune.trainableBlocks
-			);
-			const s = splitAtBlock(backbone.model, cut, { until: config.backbone.tap });
-			split = s;
-			net = (x) => s.frozen.predict(x) as tf.Tensor;
-			tail = opTail(tf, backbone.model, { cut, until: config.backbone.tap });
-			cutUnit = s.cutUnit;
-		} else {
-			const extractor = createFeatureExtractor(backbone.model, config.backbone.tap);
-			net = (x) => extractor.predict(x) as tf.Tensor;
-		}
+		training = trainingSplit(tf, backbone.model, config);
+		const { net, tail, cutUnit } = training;
 		const size = backbone.manifest.inputSize;
 		const views = config.augmentViews;
 		const passes = train.samples.length * (1 + views);
@@ -443,8 +421,7 @@ export async function targetRun(
 		};
 	} finally {
 		backbone.model.dispose();
-		split?.frozen.dispose();
-		split?.tail.dispose();
+		training?.dispose();
 	}
 	return { ...report, numTensorsDisposed: tf.memory().numTensors, totalSeconds: now() - t0 };
 }

@@ -1,37 +1,16 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, sharedDir } from '../../src/lib/node/model-source';
+import { sharedDir } from '../../src/lib/node/model-source';
+import { runLeaflens } from '../../src/lib/node/run-leaflens';
 
-const run = promisify(execFile);
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const SOURCE = path.join(sharedDir(), 'models/source/v3-small_224_1.0_uint8.tflite');
 const PHOTOS = path.join(sharedDir(), 'models/reference-images');
-
-async function leaflens(
-	...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-	try {
-		const { stdout, stderr } = await run(
-			'node',
-			[path.join(REPO_ROOT, 'bin/leaflens.js'), ...args],
-			{
-				cwd: REPO_ROOT,
-				maxBuffer: 16 << 20
-			}
-		);
-		return { code: 0, stdout, stderr };
-	} catch (error) {
-		const e = error as { code?: number; stdout?: string; stderr?: string };
-		return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-	}
-}
 
 async function tgzWith(name: string, bytes: Uint8Array): Promise<Buffer> {
 	const pack = tar.pack();
@@ -48,7 +27,7 @@ describe('leaflens import-model + predict', () => {
 		const tgz = path.join(work, 'v3-small_224_1.0_uint8.tgz');
 		writeFileSync(tgz, await tgzWith('v3-small_224_1.0_uint8.tflite', readFileSync(SOURCE)));
 		const out = path.join(work, 'small');
-		const imported = await leaflens('import-model', tgz, '--out', out);
+		const imported = await runLeaflens('import-model', tgz, '--out', out);
 		expect(imported.stderr).toBe('');
 		expect(imported.code).toBe(0);
 		expect(imported.stdout).toMatch(/official v3-small_224_1\.0_uint8 .*verified/);
@@ -63,7 +42,7 @@ describe('leaflens import-model + predict', () => {
 
 		const bad = path.join(work, 'not-an-image.jpg');
 		writeFileSync(bad, 'hello');
-		const predicted = await leaflens(
+		const predicted = await runLeaflens(
 			'predict',
 			'--model',
 			out,
@@ -113,7 +92,7 @@ describe('leaflens import-model + predict', () => {
 		);
 		writeFileSync(file, bytes);
 		const out = path.join(work, 'bad', 'out');
-		const result = await leaflens('import-model', file, '--out', out);
+		const result = await runLeaflens('import-model', file, '--out', out);
 		expect(result.code).toBe(1);
 		expect(result.stderr).toMatch(message);
 		expect(existsSync(out)).toBe(false);
@@ -121,7 +100,7 @@ describe('leaflens import-model + predict', () => {
 	});
 
 	it('reports a failed download and bad arguments', async () => {
-		const download = await leaflens(
+		const download = await runLeaflens(
 			'import-model',
 			'http://127.0.0.1:9/v3-small_224_1.0_uint8.tgz',
 			'--out',
@@ -129,7 +108,7 @@ describe('leaflens import-model + predict', () => {
 		);
 		expect(download.code).toBe(1);
 		expect(download.stderr).toMatch(/Could not download/);
-		const usage = await leaflens(
+		const usage = await runLeaflens(
 			'import-model',
 			SOURCE,
 			'--out',

@@ -99,7 +99,7 @@ function elementCount(shape: readonly number[]): number {
 }
 
 /** Dequantizes a weight or bias tensor to float32 in its TFLite layout. */
-function tensorValues(model: TfliteModel, tensor: TfliteTensor): Float32Array {
+export function tensorValues(model: TfliteModel, tensor: TfliteTensor): Float32Array {
 	const data = model.buffers[tensor.buffer]!;
 	const n = elementCount(tensor.shape);
 	const bytesPer = { float32: 4, int32: 4, uint8: 1, int8: 1 }[tensor.type as string];

@@ -9,7 +9,8 @@ import {
 	unitNames,
 	type ArchitectureId
 } from './mobilenet-v3';
-import { opTail } from './op-tail';
+import { resolveConfig } from './config';
+import { opTail, trainingSplit } from './op-tail';
 import { layersTail } from './pipeline';
 import { Prng } from './prng';
 
@@ -140,6 +141,24 @@ describe('opTail', () => {
 		const model = buildMobileNetV3('mobilenet_v3_small_100_224');
 		const tail = opTail(tf, model, { cut: cutOf(model, 3, 'prelogits'), until: 'prelogits' });
 		expect(tail.params.length).toBeGreaterThan(10);
+		model.dispose();
+		expect(tf.memory().numTensors).toBe(before);
+	});
+
+	it('trainingSplit: finetune cuts at the configured unit, and nothing outlives dispose()', async () => {
+		await useBackend(tf, 'wasm');
+		const before = tf.memory().numTensors;
+		const model = buildMobileNetV3('mobilenet_v3_small_100_224');
+		const config = resolveConfig({ preset: 'finetune', overrides: ['finetune.trainableBlocks=4'] });
+		const training = trainingSplit(tf, model, config);
+		expect(training.cutUnit).toBe('expanded_conv_9');
+		const x = tf.zeros([1, 224, 224, 3]) as tf.Tensor4D;
+		const cut = training.net(x);
+		expect(cut.shape).toEqual([1, 7, 7, 96]);
+		const features = training.tail!.apply(cut, false);
+		expect(features.shape).toEqual([1, 1024]);
+		tf.dispose([x, cut, features]);
+		training.dispose();
 		model.dispose();
 		expect(tf.memory().numTensors).toBe(before);
 	});

@@ -12,9 +12,13 @@
  * last two of Large-minimalistic).
  */
 import type * as TF from '@tensorflow/tfjs';
+import type { TrainConfig } from './config';
+import type { FrozenNet } from './features';
 import {
 	architectureOf,
 	convLayers,
+	createFeatureExtractor,
+	finetuneCut,
 	splitAtBlock,
 	unitNames,
 	type Activation,
@@ -205,5 +209,38 @@ export function opTail(
 			}),
 		outputDim,
 		cutUnit: split.cutUnit
+	};
+}
+
+/**
+ * What a training run feeds on, per mode: the frozen net whose outputs are cached (features at the
+ * tap for `head`; activations at the cut for `finetune`) and, for `finetune`, the trainable tail.
+ * `dispose()` releases the split models, which otherwise keep the backbone's weights alive after
+ * the backbone is disposed.
+ */
+export function trainingSplit(
+	tf: typeof TF,
+	model: TF.LayersModel,
+	config: Pick<TrainConfig, 'mode' | 'backbone' | 'finetune'>
+): { net: FrozenNet; tail?: TrainableTail; cutUnit: string | null; dispose(): void } {
+	const tap = config.backbone.tap;
+	if (config.mode !== 'finetune') {
+		const extractor = createFeatureExtractor(model, tap);
+		return {
+			net: (x) => extractor.predict(x) as TF.Tensor,
+			cutUnit: null,
+			dispose: () => undefined
+		};
+	}
+	const cut = finetuneCut(architectureOf(model), tap, config.finetune.trainableBlocks);
+	const split = splitAtBlock(model, cut, { until: tap });
+	return {
+		net: (x) => split.frozen.predict(x) as TF.Tensor,
+		tail: opTail(tf, model, { cut, until: tap }),
+		cutUnit: split.cutUnit,
+		dispose: () => {
+			split.frozen.dispose();
+			split.tail.dispose();
+		}
 	};
 }

@@ -1,13 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../node/model-source';
 import {
 	imagenetLabels,
 	jpegJsBatch,
@@ -18,6 +15,7 @@ import {
 	sourceBytes,
 	SOURCES
 } from '../node/reference-photos';
+import { runLeaflens } from '../node/run-leaflens';
 import { useBackend } from './backends';
 import { importTflite, ModelImportError } from './import-tflite';
 import './layers';
@@ -314,28 +312,8 @@ describe('toFloat32Tflite on modified 8-bit graphs', () => {
 });
 
 describe('leaflens import-model on a float32 file', () => {
-	const run = promisify(execFile);
 	const work = mkdtempSync(path.join(tmpdir(), 'leaflens-float-'));
 	afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-	async function leaflens(
-		...args: string[]
-	): Promise<{ code: number; stdout: string; stderr: string }> {
-		try {
-			const { stdout, stderr } = await run(
-				'node',
-				[path.join(REPO_ROOT, 'bin/leaflens.js'), ...args],
-				{
-					cwd: REPO_ROOT,
-					maxBuffer: 16 << 20
-				}
-			);
-			return { code: 0, stdout, stderr };
-		} catch (error) {
-			const e = error as { code?: number; stdout?: string; stderr?: string };
-			return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-		}
-	}
 
 	it.each(['float32', 'uint8', 'default'] as const)(
 		'imports it with --weights %s, records the source and self-checks',
@@ -345,7 +323,7 @@ describe('leaflens import-model on a float32 file', () => {
 			writeFileSync(file, bytes);
 			const out = path.join(work, `out-${choice}`);
 			const flags = choice === 'default' ? [] : ['--weights', choice];
-			const result = await leaflens('import-model', file, '--out', out, ...flags);
+			const result = await runLeaflens('import-model', file, '--out', out, ...flags);
 			// Without --weights a float source is stored float (uint8 would re-quantize it).
 			const weights = choice === 'default' ? 'float32' : choice;
 			if (choice === 'default') expect(result.stdout).toMatch(/float32 source: storing float32/);
@@ -381,7 +359,7 @@ describe('leaflens import-model on a float32 file', () => {
 			truncateFirstConvWeights(readTflite(floatBytes('mobilenet_v3_small_100_224')))
 		);
 		const out = path.join(dir, 'out');
-		const result = await leaflens('import-model', file, '--out', out);
+		const result = await runLeaflens('import-model', file, '--out', out);
 		expect(result.code).toBe(1);
 		expect(result.stderr).toMatch(
 			/holds 864 bytes, expected 1728 .*float32 \(truncated or corrupt file\)/

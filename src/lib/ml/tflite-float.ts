@@ -22,11 +22,11 @@
 import {
 	readTflite,
 	type FusedActivation,
-	type Quantization,
 	type TfliteModel,
 	type TfliteOperator,
 	type TfliteTensor
 } from './tflite';
+import { ModelImportError, tensorValues } from './import-tflite';
 import { writeTflite } from './tflite-writer';
 
 /** The 8-bit model cannot be turned into an equivalent float32 one; the message says why. */
@@ -34,46 +34,14 @@ export class FloatConversionError extends Error {
 	override name = 'FloatConversionError';
 }
 
-function elementCount(shape: readonly number[]): number {
-	return shape.reduce((a, b) => a * b, 1);
-}
-
-/** Real values of a quantized constant, computed as the TFLite spec defines them. */
-function dequantize(tensor: TfliteTensor, data: Uint8Array): Float32Array {
-	const n = elementCount(tensor.shape);
-	const bytesPer = { uint8: 1, int8: 1, int32: 4 }[tensor.type as string];
-	const q: Quantization | null = tensor.quantization;
-	if (bytesPer === undefined || !q || q.scale.length === 0) {
-		throw new FloatConversionError(
-			`Tensor "${tensor.name}" is a ${tensor.type} constant${q ? '' : ' without quantization'}; only quantized uint8, int8 and int32 constants can be dequantized`
-		);
+/** Real values of a quantized constant (the importer's dequantization), as a conversion error. */
+function dequantize(model: TfliteModel, tensor: TfliteTensor): Float32Array {
+	try {
+		return tensorValues(model, tensor);
+	} catch (error) {
+		if (error instanceof ModelImportError) throw new FloatConversionError(error.message);
+		throw error;
 	}
-	if (data.byteLength !== n * bytesPer) {
-		throw new FloatConversionError(
-			`Tensor "${tensor.name}" holds ${data.byteLength} bytes, expected ${n * bytesPer} for shape [${tensor.shape.join(',')}] ${tensor.type}`
-		);
-	}
-	const aligned = data.slice(); // the view into the file need not be 4-byte aligned
-	const raw =
-		tensor.type === 'int32'
-			? new Int32Array(aligned.buffer, 0, n)
-			: tensor.type === 'int8'
-				? new Int8Array(aligned.buffer, 0, n)
-				: aligned;
-	const channels = q.scale.length;
-	const dim = q.quantizedDimension;
-	if (channels > 1 && tensor.shape[dim] !== channels) {
-		throw new FloatConversionError(
-			`Tensor "${tensor.name}" has ${channels} scales for dimension ${dim} of size ${tensor.shape[dim]}`
-		);
-	}
-	const inner = channels > 1 ? elementCount(tensor.shape.slice(dim + 1)) : 1;
-	const out = new Float32Array(n);
-	for (let i = 0; i < n; i++) {
-		const c = channels > 1 ? Math.floor(i / inner) % channels : 0;
-		out[i] = (raw[i]! - (q.zeroPoint[c] ?? 0)) * q.scale[c]!;
-	}
-	return out;
 }
 
 /** Little-endian bytes of a Float32Array (TFLite buffers are little-endian). */
@@ -183,7 +151,7 @@ export function toFloat32Tflite(uint8Bytes: Uint8Array): Uint8Array {
 			// Activation: float32 (quantized or already float); other types pass unchanged.
 			if (t.type === 'uint8' || t.type === 'int8') type = 'float32';
 		} else if (t.quantization && t.quantization.scale.length > 0 && t.type !== 'float32') {
-			bytes = float32Bytes(dequantize(t, data));
+			bytes = float32Bytes(dequantize(model, t));
 			type = 'float32';
 		} else if (t.type === 'uint8' || t.type === 'int8') {
 			throw new FloatConversionError(

@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type * as TF from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../ml/config';
 import { prepareDataset } from './prepare-data';
+import { runLeaflens } from './run-leaflens';
 import { initTf } from './tf-node';
 import { loadBackbone, runEvaluation, runTraining } from './train-run';
 
@@ -28,17 +27,13 @@ beforeAll(async () => {
 		valFraction: 0.25,
 		testFraction: 0.25
 	});
-	await promisify(execFile)(
-		'node',
-		[
-			path.join(ROOT, 'bin/leaflens.js'),
-			'import-model',
-			path.join(SHARED, 'models/source/v3-small_224_1.0_uint8.tflite'),
-			'--out',
-			backboneDir
-		],
-		{ cwd: ROOT }
+	const imported = await runLeaflens(
+		'import-model',
+		path.join(SHARED, 'models/source/v3-small_224_1.0_uint8.tflite'),
+		'--out',
+		backboneDir
 	);
+	if (imported.code !== 0) throw new Error(`import-model failed: ${imported.stderr}`);
 	tf = await initTf('wasm');
 }, 240_000);
 

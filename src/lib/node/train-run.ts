@@ -16,19 +16,9 @@ import {
 } from '../ml/classifier-dir';
 import type { TrainConfig } from '../ml/config';
 import { extractArrays, type ImageSource } from '../ml/features';
-import {
-	architectureOf,
-	createFeatureExtractor,
-	finetuneCut,
-	splitAtBlock
-} from '../ml/mobilenet-v3';
-import { opTail } from '../ml/op-tail';
-import {
-	reportFor,
-	trainClassifier,
-	type EvaluationReport,
-	type TrainableTail
-} from '../ml/pipeline';
+import { createFeatureExtractor } from '../ml/mobilenet-v3';
+import { trainingSplit } from '../ml/op-tail';
+import { reportFor, trainClassifier, type EvaluationReport } from '../ml/pipeline';
 import type { EpochRecord } from '../ml/train';
 import { loadModelDirFromFs } from './model-dir-fs';
 import {
@@ -115,20 +105,10 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 	if (!train || !val)
 		throw new Error(`${o.data} needs train and val splits (run leaflens prepare-data)`);
 	const tap = config.backbone.tap;
-	let net: (x: TF.Tensor4D) => TF.Tensor;
-	let tail: TrainableTail | undefined;
-	let cut = 'none';
-	if (config.mode === 'finetune') {
-		const index = finetuneCut(architectureOf(backbone.model), tap, config.finetune.trainableBlocks);
-		const split = splitAtBlock(backbone.model, index, { until: tap });
-		net = (x) => split.frozen.predict(x) as TF.Tensor;
-		// Plain-op tail: trains on wasm too (the LayersModel tail needs conv gradients wasm lacks).
-		tail = opTail(tf, backbone.model, { cut: index, until: tap });
-		cut = split.cutUnit;
-	} else {
-		const extractor = createFeatureExtractor(backbone.model, tap);
-		net = (x) => extractor.predict(x) as TF.Tensor;
-	}
+	// Plain-op tail in finetune mode: trains on wasm too (a LayersModel tail needs conv gradients).
+	const training = trainingSplit(tf, backbone.model, config);
+	const { net, tail, cutUnit } = training;
+	const cut = cutUnit ?? 'none';
 	const cacheDir = o.cacheDir ?? path.join(o.out, 'cache');
 	const keyOf = (split: string, views: number) =>
 		JSON.stringify({
@@ -199,6 +179,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 	});
 	// The run is complete: a later `train` into this folder starts afresh.
 	await rm(path.join(o.out, 'checkpoint'), { recursive: true, force: true });
+	training.dispose();
 	backbone.model.dispose();
 	return {
 		model: result.model,

@@ -19,16 +19,10 @@ import type { Checkpoint, CheckpointStore } from '../ml/checkpoint';
 import { encodeClassifier } from '../ml/classifier-dir';
 import { resolveConfig } from '../ml/config';
 import { extractArrays, type ImageSource } from '../ml/features';
-import {
-	architectureOf,
-	createFeatureExtractor,
-	finetuneCut,
-	splitAtBlock
-} from '../ml/mobilenet-v3';
-import { opTail } from '../ml/op-tail';
+import { trainingSplit } from '../ml/op-tail';
 import { httpModelDirReader, loadModelDir, MANIFEST_FILE } from '../ml/model-dir';
 import { imagesToBatch } from '../ml/preprocess';
-import { trainClassifier, type TrainableTail } from '../ml/pipeline';
+import { trainClassifier } from '../ml/pipeline';
 import { memoryRunLog } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
 import { sha256Hex } from '../data/shard-format';
@@ -118,21 +112,12 @@ export async function runTrainJob(
 	const reader = httpModelDirReader(baseUrl);
 	const manifestSha256 = await sha256Hex(await reader.read(MANIFEST_FILE));
 	const backbone = await loadModelDir(reader);
+	let training: ReturnType<typeof trainingSplit> | null = null;
 	try {
 		// Head: features at the tap. Finetune: the frozen prefix's activations at the cut, and a tail
 		// of plain ops that trains on every backend (wasm has no convolution gradients).
-		const tap = config.backbone.tap;
-		let net: (x: tf.Tensor4D) => tf.Tensor;
-		let tail: TrainableTail | undefined;
-		if (config.mode === 'finetune') {
-			const cut = finetuneCut(architectureOf(backbone.model), tap, config.finetune.trainableBlocks);
-			const split = splitAtBlock(backbone.model, cut, { until: tap });
-			net = (x) => split.frozen.predict(x) as tf.Tensor;
-			tail = opTail(tf, backbone.model, { cut, until: tap });
-		} else {
-			const extractor = createFeatureExtractor(backbone.model, tap);
-			net = (x) => extractor.predict(x) as tf.Tensor;
-		}
+		training = trainingSplit(tf, backbone.model, config);
+		const { net, tail } = training;
 		const features = async (split: Split, views: number): Promise<TrainArrays> => {
 			const key = `job/${request.jobId}/features/${split}`;
 			const cached = await get<TrainArrays>(key, trainingDb());
@@ -198,6 +183,7 @@ export async function runTrainJob(
 			log: log.records
 		};
 	} finally {
+		training?.dispose();
 		backbone.model.dispose();
 	}
 }
