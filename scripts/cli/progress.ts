@@ -30,15 +30,19 @@ export function createProgress(label: string, total: number, unit = 'items'): Pr
 			stop: () => bar.stop()
 		};
 	}
-	const start = performance.now();
-	let last = 0;
+	// The rate counts from the first update: callers often create the progress after the first
+	// batch is done, and counting that batch against ~0 s would print a nonsense rate.
+	let first: { done: number; at: number } | null = null;
+	let last = -Infinity;
 	let latest = 0;
 	const print = (done: number, extra: string) => {
-		const seconds = (performance.now() - start) / 1000;
-		const rate = seconds > 0 ? done / seconds : 0;
+		const now = performance.now();
+		first ??= { done, at: now };
+		const seconds = (now - first.at) / 1000;
+		const rate = seconds > 0 ? (done - first.done) / seconds : NaN;
 		const eta = rate > 0 ? Math.round((total - done) / rate) : NaN;
 		process.stderr.write(
-			`${label}: ${done}/${total} ${unit} (${rate.toFixed(1)}/s, ETA ${Number.isNaN(eta) ? '?' : `${eta}s`})${extra ? ` ${extra}` : ''}\n`
+			`${label}: ${done}/${total} ${unit} (${Number.isNaN(rate) ? '?' : rate.toFixed(1)}/s, ETA ${Number.isNaN(eta) ? '?' : `${eta}s`})${extra ? ` ${extra}` : ''}\n`
 		);
 	};
 	return {

@@ -44,7 +44,7 @@ export const ClassifierManifestSchema = z.object({
 		architecture: z.string().min(1),
 		/** sha256 of the backbone directory's manifest.json: which pretrained weights the head expects. */
 		manifestSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a 64-digit lower-case hex sha256'),
-		tap: z.enum(['prelogits', 'pooled']),
+		tap: z.enum(['prelogits', 'pooled', 'multiscale']),
 		/** Finetune: the first backbone unit whose weights are in tail/… (null in head mode). */
 		cutUnit: z.string().nullable(),
 		/**

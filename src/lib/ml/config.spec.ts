@@ -53,6 +53,11 @@ describe('config', () => {
 		expect(() => resolveConfig({ overrides: ['augment.hflipP=2'] })).toThrow(
 			/augment\.hflipP.*got 2/
 		);
+		// The head preset's multiscale tap has no single layer for a finetune tail to end at.
+		expect(resolveConfig({ preset: 'head' }).backbone.tap).toBe('multiscale');
+		expect(() => resolveConfig({ preset: 'head', overrides: ['mode="finetune"'] })).toThrow(
+			/backbone\.tap: finetune mode .* got "multiscale"/
+		);
 	});
 
 	it('every preset is valid', () => {

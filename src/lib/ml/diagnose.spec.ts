@@ -17,7 +17,7 @@ const FOLDER = path.join(SHARED, 'data/plantvillage-sample/color/Tomato___Leaf_M
 function randomClassifier(
 	dim: number,
 	labels: string[],
-	tap: 'pooled' | 'prelogits' = 'pooled'
+	tap: 'pooled' | 'prelogits' | 'multiscale' = 'pooled'
 ): ClassifierModel {
 	const c = labels.length;
 	const rand = (n: number, scale: number, seed: number) => {
@@ -76,7 +76,8 @@ afterAll(() => backbone.dispose());
 describe('Diagnoser', () => {
 	it.each([
 		['pooled', 576],
-		['prelogits', 1024]
+		['prelogits', 1024],
+		['multiscale', 3880]
 	] as const)(
 		'on %s features answers like the plain feature path, gives a 7x7 heatmap in [0,1] and leaks no tensors',
 		async (tap, dim) => {

@@ -6,6 +6,8 @@
  * the map Grad-CAM explains. The rest — global average pooling, Conv_2 (a 1×1 convolution on a 1×1
  * map, i.e. a dense layer) and the head — is recomputed here with dense ops only, so its gradient
  * exists on every backend (tfjs' fused convolution computes filter gradients that wasm lacks).
+ * With the multiscale tap the earlier blocks' averages come out of the backbone too and are held
+ * constant for Grad-CAM, which explains the last map (as Grad-CAM does on any network).
  */
 import type * as TF from '@tensorflow/tfjs';
 import {
@@ -16,7 +18,7 @@ import {
 	type Prediction
 } from './classifier-dir';
 import { gradCam, type Heatmap } from './gradcam';
-import { architectureOf, type Activation } from './mobilenet-v3';
+import { architectureOf, blockAverages, type Activation } from './mobilenet-v3';
 import { imagesToBatch, type RawImage } from './preprocess';
 
 export interface Diagnosis {
@@ -47,11 +49,13 @@ export class Diagnoser {
 		const arch = architectureOf(backbone);
 		if (classifier.manifest.mode === 'finetune') applyTailWeights(tf, backbone, classifier);
 		const pool = backbone.getLayer('AvgPool2D_avgpool');
+		const map = pool.getInputAt(0) as TF.SymbolicTensor;
+		const tap = classifier.manifest.backbone.tap;
 		this.#spatial = tf.model({
 			inputs: backbone.inputs,
-			outputs: pool.getInputAt(0) as TF.SymbolicTensor
+			outputs: tap === 'multiscale' ? [map, blockAverages(backbone)] : map
 		});
-		if (classifier.manifest.backbone.tap === 'prelogits') {
+		if (tap !== 'pooled') {
 			const [kernel, bias] = backbone.getLayer('Conv_2').getWeights();
 			this.#conv2 = {
 				kernel: tf.reshape(kernel!, [arch.head.conv1, arch.head.conv2]),
@@ -67,23 +71,31 @@ export class Diagnoser {
 		return this.#classifier.manifest.labels;
 	}
 
-	/** Features at the classifier's tap from the last spatial map `[N,H,W,C]` (differentiable). */
-	featuresFromMap(map: TF.Tensor4D): TF.Tensor2D {
+	/**
+	 * Features at the classifier's tap from the last spatial map `[N,H,W,C]` (differentiable) and,
+	 * for the multiscale tap, the earlier blocks' averages `[N,B]` that the backbone computed.
+	 */
+	featuresFromMap(map: TF.Tensor4D, blocks: TF.Tensor2D | null = null): TF.Tensor2D {
 		const tf = this.#tf;
+		const tap = this.#classifier.manifest.backbone.tap;
 		return tf.tidy(() => {
 			const pooled = tf.mean(map, [1, 2]) as TF.Tensor2D;
 			if (!this.#conv2) return pooled;
 			const { kernel, bias, activation } = this.#conv2;
-			return activate(tf, tf.add(tf.matMul(pooled, kernel), bias), activation);
+			const prelogits = activate(tf, tf.add(tf.matMul(pooled, kernel), bias), activation);
+			if (tap !== 'multiscale') return prelogits;
+			if (!blocks) throw new Error('The multiscale tap needs the block averages');
+			return tf.concat([blocks, pooled, prelogits], 1);
 		});
 	}
 
 	async diagnose(image: RawImage, options: { heatmap?: boolean } = {}): Promise<Diagnosis> {
 		const tf = this.#tf;
 		const start = performance.now();
-		const map = tf.tidy(() => this.#spatial.predict(imagesToBatch([image])) as TF.Tensor4D);
+		const out = tf.tidy(() => this.#spatial.predict(imagesToBatch([image])));
+		const [map, blocks] = (Array.isArray(out) ? out : [out]) as [TF.Tensor4D, TF.Tensor2D?];
 		try {
-			const features = this.featuresFromMap(map);
+			const features = this.featuresFromMap(map, blocks);
 			const [prediction] = await classify(tf, this.#classifier, features);
 			features.dispose();
 			const predictMs = performance.now() - start;
@@ -92,7 +104,7 @@ export class Diagnoser {
 					? await gradCam(
 							tf,
 							map,
-							(a) => headLogits(tf, this.#classifier, this.featuresFromMap(a)),
+							(a) => headLogits(tf, this.#classifier, this.featuresFromMap(a, blocks)),
 							prediction!.index
 						)
 					: null;
@@ -102,7 +114,7 @@ export class Diagnoser {
 				timings: { predictMs, heatmapMs: performance.now() - start - predictMs }
 			};
 		} finally {
-			map.dispose();
+			tf.dispose([map, ...(blocks ? [blocks] : [])]);
 		}
 	}
 

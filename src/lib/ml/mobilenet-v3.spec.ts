@@ -9,7 +9,10 @@ import {
 	buildMobileNetV3,
 	countParams,
 	createFeatureExtractor,
+	finetuneCut,
 	makeDivisible,
+	multiscaleBlocks,
+	tapWidth,
 	setTrainableBlocks,
 	splitAtBlock,
 	unitNames
@@ -75,6 +78,50 @@ describe('feature taps, freezing and splitting', () => {
 		expect(createFeatureExtractor(large, 'prelogits').outputs[0]!.shape).toEqual([null, 1280]);
 		expect(createFeatureExtractor(large, 'pooled').outputs[0]!.shape).toEqual([null, 960]);
 		large.dispose();
+	});
+
+	it('the multiscale tap concatenates the averages of the 1/16-resolution blocks, pooled and prelogits', async () => {
+		const small = ARCHITECTURES.mobilenet_v3_small_100_224;
+		const blocks = multiscaleBlocks(small);
+		expect(blocks.map((b) => b.layer)).toEqual(
+			[3, 4, 5, 6, 7, 8, 9, 10].map((i) => `expanded_conv_${i}_depthwise_hard_swish`)
+		);
+		expect(tapWidth(small, 'multiscale')).toBe(3880);
+		const large = ARCHITECTURES.mobilenet_v3_large_minimalistic_100_224;
+		// ReLU depthwise layers carry their activation; blocks 6..14 run at 14×14 and 7×7.
+		expect(multiscaleBlocks(large).map((b) => b.layer)).toEqual(
+			[6, 7, 8, 9, 10, 11, 12, 13, 14].map((i) => `expanded_conv_${i}_depthwise`)
+		);
+		const before = tf.memory().numTensors;
+		const x = tf.randomUniform([2, 224, 224, 3], 0, 255, 'float32', 3);
+		const ms = createFeatureExtractor(model, 'multiscale').predict(x) as tf.Tensor2D;
+		expect(ms.shape).toEqual([2, 3880]);
+		// Its parts are what the model computes elsewhere: the SE branches' own averages of the
+		// same activations, and the pooled and prelogits taps.
+		const se = blocks.map((b) => b.layer.replace('depthwise_hard_swish', 'squeeze_excite_avgpool'));
+		const ref = tf.model({
+			inputs: model.inputs,
+			outputs: se.map((n) => model.getLayer(n).getOutputAt(0) as tf.SymbolicTensor)
+		});
+		const parts = tf.tidy(() =>
+			tf.concat(
+				[
+					...(ref.predict(x) as tf.Tensor[]).map((t) => t.reshape([2, -1])),
+					createFeatureExtractor(model, 'pooled').predict(x) as tf.Tensor,
+					createFeatureExtractor(model, 'prelogits').predict(x) as tf.Tensor
+				],
+				1
+			)
+		);
+		const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(ms, parts))));
+		expect((await diff.data())[0]).toBeLessThan(1e-4);
+		tf.dispose([x, ms, parts, diff]);
+		expect(tf.memory().numTensors).toBe(before);
+		// Nothing trains towards it: finetune tails end at one layer.
+		expect(() => finetuneCut(small, 'multiscale', 1)).toThrow(/multiscale tap is for head mode/);
+		expect(() => splitAtBlock(model, 'Conv_1', { until: 'multiscale' as never })).toThrow(
+			/multiscale tap is for head mode/
+		);
 	});
 
 	it('setTrainableBlocks leaves only the last n units trainable', () => {

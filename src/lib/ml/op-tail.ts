@@ -23,7 +23,7 @@ import {
 	unitNames,
 	type Activation,
 	type ConvLayerSpec,
-	type FeatureTap
+	type TailTap
 } from './mobilenet-v3';
 import type { TrainableTail } from './pipeline';
 
@@ -124,7 +124,7 @@ function depthwise(tf: typeof TF, x: TF.Tensor4D, w: ConvWeights): TF.Tensor {
 export interface OpTailOptions {
 	/** Index (in unitNames) of the first trainable unit. */
 	cut: number;
-	until: FeatureTap;
+	until: TailTap;
 }
 
 /**
@@ -232,6 +232,10 @@ export function trainingSplit(
 			dispose: () => undefined
 		};
 	}
+	if (tap === 'multiscale')
+		throw new Error(
+			'Finetune mode trains a tail ending at backbone.tap=pooled or prelogits, not multiscale'
+		);
 	const cut = finetuneCut(architectureOf(model), tap, config.finetune.trainableBlocks);
 	const split = splitAtBlock(model, cut, { until: tap });
 	return {
