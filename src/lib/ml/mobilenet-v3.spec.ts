@@ -77,6 +77,11 @@ describe('feature taps, freezing and splitting', () => {
 		const large = buildMobileNetV3('mobilenet_v3_large_minimalistic_100_224');
 		expect(createFeatureExtractor(large, 'prelogits').outputs[0]!.shape).toEqual([null, 1280]);
 		expect(createFeatureExtractor(large, 'pooled').outputs[0]!.shape).toEqual([null, 960]);
+		// 9 blocks at 1/16 resolution or coarser: 240 + 200 + 184 + 184 + 480 + 672 + 672 + 960 + 960.
+		expect(createFeatureExtractor(large, 'multiscale').outputs[0]!.shape).toEqual([
+			null,
+			4552 + 960 + 1280
+		]);
 		large.dispose();
 	});
 
