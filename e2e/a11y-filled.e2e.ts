@@ -24,12 +24,16 @@ test('pages filled with results have no accessibility violations', async ({ page
 	// Diagnose: an answer with its top-3 and heatmap, then the "not sure" state.
 	await page.goto('/');
 	await expect(page.getByTestId('model-info')).toBeVisible();
-	const [sample] = samplesOf('test', 1);
-	await page.getByTestId('photo-input').setInputFiles({
-		name: 'leaf.jpg',
-		mimeType: 'image/jpeg',
-		buffer: Buffer.from(sample!.jpeg)
-	});
+	// The first test photos until one is answered (~4% of known photos get "not sure").
+	for (const sample of samplesOf('test', 4)) {
+		await page.getByTestId('photo-input').setInputFiles({
+			name: `${sample.key}.jpg`,
+			mimeType: 'image/jpeg',
+			buffer: Buffer.from(sample.jpeg)
+		});
+		await expect(page.getByTestId('diagnosis').or(page.getByTestId('not-sure'))).toBeVisible();
+		if (await page.getByTestId('diagnosis').isVisible()) break;
+	}
 	await expect(page.getByTestId('diagnosis')).toBeVisible();
 	await expect(page.getByTestId('heatmap')).toBeVisible();
 	await expectNoAxeViolations(page);

@@ -128,7 +128,8 @@ if (existsSync(path.join(root, datasetOut, 'manifest.json'))) {
 		existsSync(path.join(root, trained)) &&
 		readJson(trained).backbone?.manifestSha256 === backboneSha &&
 		readJson(trained).mode === DEFAULT_PRESET &&
-		readJson(trained).backbone?.tap === 'multiscale'
+		readJson(trained).backbone?.tap === 'multiscale' &&
+		readJson(trained).abstention?.method === 'block-knn'
 	) {
 		step(`Default model: already trained in ${defaultModel}`);
 	} else {

@@ -6,8 +6,9 @@
  * - `memoryRun`: cycles the train photos until `images` went through the frozen backbone, trains a
  *   head on those features, and samples `tf.memory()` every `sampleEvery` images and after every
  *   epoch: the proof that tensor counts stay flat.
- * - `targetRun`: features (or cut activations in finetune mode) of the train and val splits, then
- *   the given config, recording val accuracy and cumulative seconds per epoch: time to a target.
+ * - `targetRun`: time to a val accuracy (bench/lib/time-to-target.ts): wasm end to end on the
+ *   train and val photos, then each other backend's feature rate on a sample and its head epochs
+ *   on the wasm features.
  *
  * Bundled into bench.js with bench/browser/main.ts; runs in the page (performance.memory exists
  * there, not in workers).
@@ -24,11 +25,11 @@ import {
 import { extractArrays, type FrozenNet, type ImageSource } from '../../src/lib/ml/features';
 import { createFeatureExtractor } from '../../src/lib/ml/mobilenet-v3';
 import { httpModelDirReader, loadModelDir } from '../../src/lib/ml/model-dir';
-import { trainingSplit } from '../../src/lib/ml/op-tail';
 import { trainClassifier } from '../../src/lib/ml/pipeline';
 import { imagesToBatch } from '../../src/lib/ml/preprocess';
 import type { EpochRecord } from '../../src/lib/ml/train';
 import { decodeImage } from '../../src/lib/worker/decode-image';
+import { timeToTarget, type TimeToTargetReport } from '../lib/time-to-target';
 
 /** The backbone the app trains on in the browser (src/lib/worker/train-job.ts). */
 export const BENCH_BACKBONE = 'mobilenet_v3_small_100_224';
@@ -81,7 +82,9 @@ export interface MemoryRunReport {
 }
 
 export interface TargetRunRequest {
-	backend: string;
+	/** Measured end to end (wasm); then each of `others` on a sample (bench/lib/time-to-target.ts). */
+	reference: string;
+	others: string[];
 	preset: PresetName;
 	overrides: string[];
 	/** Train / val photos (null: the whole split). */
@@ -89,40 +92,19 @@ export interface TargetRunRequest {
 	valImages: number | null;
 	target: number;
 	batchSize: number;
+	samplePhotos: number;
+	maxEpochsOther: number;
+	samplePhotosBy?: Partial<Record<string, number>>;
+	maxEpochsBy?: Partial<Record<string, number>>;
 }
 
-export interface TargetEpoch {
-	epoch: number;
-	trainAccuracy: number;
-	valAccuracy: number | null;
-	seconds: number;
-	/** Features + epochs so far. */
-	cumulativeSeconds: number;
-	numTensors: number;
-}
-
-export interface TargetRunReport {
-	backend: string;
-	mode: string;
-	cutUnit: string | null;
+export interface TargetRunReport extends TimeToTargetReport {
 	config: TrainConfig;
-	trainPhotos: number;
-	trainRows: number;
-	valPhotos: number;
+	/** Fetching and parsing the shards (not part of the time to target). */
 	loadSeconds: number;
-	featureSeconds: { train: number; val: number };
-	featureImagesPerSecond: number;
-	epochs: TargetEpoch[];
-	/** Features + epochs until val accuracy first reached `target`; null when it never did. */
-	timeToTargetSeconds: number | null;
-	targetEpoch: number | null;
-	target: number;
-	/** Val accuracy of the finished classifier (best epoch's weights). */
-	finalValAccuracy: number;
-	/** trainClassifier in all: epochs + calibration + novelty model. */
-	trainSeconds: number;
 	totalSeconds: number;
 	numTensorsBefore: number;
+	/** After every run and dispose: equal to `numTensorsBefore` when nothing leaked. */
 	numTensorsDisposed: number;
 }
 
@@ -215,7 +197,7 @@ async function loadBackbone() {
 }
 
 /**
- * Memory through a head run: `images` photos through the frozen backbone (prelogits), then the
+ * Memory through a head run: `images` photos through the frozen backbone (the preset's tap), then the
  * `head` preset for `epochs` epochs (no early stopping, so every epoch is sampled).
  */
 export async function memoryRun(
@@ -312,9 +294,8 @@ export async function memoryRun(
 }
 
 /**
- * Time to a val accuracy: the frozen part over train (with the config's augmented views) and val,
- * then trainClassifier with the config (a finetune config trains an op tail, which has gradients
- * on every backend, wasm included).
+ * Time to a val accuracy in this page: the reference backend (wasm) end to end on the fetched
+ * photos, then every other backend on a sample (bench/lib/time-to-target.ts).
  */
 export async function targetRun(
 	request: TargetRunRequest,
@@ -326,102 +307,53 @@ export async function targetRun(
 		);
 	checkCount('trainImages', request.trainImages);
 	checkCount('valImages', request.valImages);
-	checkCount('batchSize', request.batchSize);
-	if (!(request.target > 0 && request.target <= 1))
-		throw new Error(`Expected target to be in (0, 1], got ${request.target}`);
+	for (const b of [request.reference, ...request.others]) {
+		if (!isBackendName(b)) throw new Error(`Expected backend to be a TF.js backend, got "${b}"`);
+	}
 	const t0 = now();
-	await startBackend(request.backend);
+	await startBackend(request.reference);
 	const numTensorsBefore = tf.memory().numTensors;
 	const config = resolveConfig({ preset: request.preset, overrides: request.overrides });
 	const train = await loadSplit('train', request.trainImages);
 	const val = await loadSplit('val', request.valImages);
 	const loadSeconds = now() - t0;
-	const backbone = await loadBackbone();
-	let report: Omit<TargetRunReport, 'numTensorsDisposed' | 'totalSeconds'>;
-	// Its dispose() releases the split models, or disposing the backbone leaves its weights alive.
-	let training: ReturnType<typeof trainingSplit> | null = null;
-	try {
-		training = trainingSplit(tf, backbone.model, config);
-		const { net, tail, cutUnit } = training;
-		const size = backbone.manifest.inputSize;
-		const views = config.augmentViews;
-		const passes = train.samples.length * (1 + views);
-		const f0 = now();
-		const trainArrays = await extractArrays(
+	const report = await timeToTarget(
+		{
 			tf,
-			net,
-			cyclingSource(train.samples, train.samples.length, size),
-			{
-				views,
-				augment: config.augment,
-				seed: config.seed,
-				batchSize: request.batchSize,
-				onProgress: (done, total) => {
-					if (done % 640 < request.batchSize || done === total)
-						log(
-							`target: features train ${done}/${total} (${(((1 + views) * done) / (now() - f0)).toFixed(1)} passes/s)`
-						);
-				}
-			}
-		);
-		const trainFeatureSeconds = now() - f0;
-		const v0 = now();
-		const valArrays = await extractArrays(
-			tf,
-			net,
-			cyclingSource(val.samples, val.samples.length, size),
-			{ batchSize: request.batchSize }
-		);
-		const valFeatureSeconds = now() - v0;
-		const featureSeconds = trainFeatureSeconds + valFeatureSeconds;
-		log(`target: features ${featureSeconds.toFixed(0)} s`);
-		const epochs: TargetEpoch[] = [];
-		let cumulative = featureSeconds;
-		const result = await trainClassifier(tf, {
-			train: trainArrays,
-			val: valArrays,
-			labels: train.classes,
-			config,
-			backbone: { architecture: BENCH_BACKBONE, manifestSha256: 'bench' },
-			tail,
-			onEpoch: (r) => {
-				cumulative += r.seconds;
-				epochs.push({
-					epoch: r.epoch,
-					trainAccuracy: r.trainAccuracy,
-					valAccuracy: r.valAccuracy,
-					seconds: r.seconds,
-					cumulativeSeconds: cumulative,
-					numTensors: tf.memory().numTensors
-				});
-				log(
-					`target: epoch ${r.epoch} train ${(100 * r.trainAccuracy).toFixed(1)}% val ${(100 * (r.valAccuracy ?? 0)).toFixed(1)}% ${r.seconds.toFixed(1)} s (cumulative ${cumulative.toFixed(0)} s)`
-				);
-			}
-		});
-		const hit = epochs.find((e) => (e.valAccuracy ?? 0) >= request.target) ?? null;
-		report = {
-			backend: tf.getBackend(),
-			mode: config.mode,
-			cutUnit,
-			config,
+			useBackend: startBackend,
+			loadBackbone: async () => {
+				const b = await loadBackbone();
+				return { model: b.model, inputSize: b.manifest.inputSize };
+			},
+			images: (split, limit, size) => {
+				const samples = (split === 'train' ? train : val).samples;
+				return cyclingSource(samples, Math.min(limit ?? samples.length, samples.length), size);
+			},
 			trainPhotos: train.samples.length,
-			trainRows: trainArrays.labels.length,
 			valPhotos: val.samples.length,
-			loadSeconds,
-			featureSeconds: { train: trainFeatureSeconds, val: valFeatureSeconds },
-			featureImagesPerSecond: (passes + val.samples.length) / featureSeconds,
-			epochs,
-			timeToTargetSeconds: hit?.cumulativeSeconds ?? null,
-			targetEpoch: hit?.epoch ?? null,
+			labels: train.classes,
+			log: (line) => log(`target: ${line}`)
+		},
+		{
+			config,
 			target: request.target,
-			finalValAccuracy: result.val.metrics.accuracy,
-			trainSeconds: result.seconds,
-			numTensorsBefore
-		};
-	} finally {
-		backbone.model.dispose();
-		training?.dispose();
-	}
-	return { ...report, numTensorsDisposed: tf.memory().numTensors, totalSeconds: now() - t0 };
+			batchSize: request.batchSize,
+			reference: request.reference,
+			others: request.others,
+			samplePhotos: request.samplePhotos,
+			maxEpochsOther: request.maxEpochsOther,
+			samplePhotosBy: request.samplePhotosBy,
+			maxEpochsBy: request.maxEpochsBy
+		},
+		'Chromium',
+		[request.preset, ...request.overrides].join(' ')
+	);
+	return {
+		...report,
+		config,
+		loadSeconds,
+		totalSeconds: now() - t0,
+		numTensorsBefore,
+		numTensorsDisposed: tf.memory().numTensors
+	};
 }

@@ -161,7 +161,83 @@ async function scaling(o: { data: string; sizes: number[]; backbone: string }) {
 	return { points, numTensors: tf.memory().numTensors, maxRssMiB: maxRssMiB() };
 }
 
-const PIECES = { nodeInference, prepare, train, scaling } as const;
+/**
+ * Time to a val accuracy in Node (bench/lib/time-to-target.ts): wasm end to end over the prepared
+ * dataset's train and val photos (decode with sharp + features + head epochs), then cpu on a sample
+ * of photos and head epochs on cpu on the wasm features. No feature cache (train-io's cachedArrays):
+ * a cache hit would skip the very extraction being timed.
+ */
+async function timeToTarget(o: {
+	data: string;
+	backbone: string;
+	preset: 'head';
+	overrides: string[];
+	backends: string[];
+	trainImages: number | null;
+	valImages: number | null;
+	samplePhotos: number;
+	maxEpochsOther: number;
+	batchSize: number;
+}) {
+	const { initTf } = await import('../../src/lib/node/tf-node');
+	const { useBackend, isBackendName } = await import('../../src/lib/ml/backends');
+	const { datasetImages } = await import('../../src/lib/node/train-io');
+	const { loadModelDirFromFs } = await import('../../src/lib/node/model-dir-fs');
+	const { resolveConfig } = await import('../../src/lib/ml/config');
+	const { timeToTarget: run } = await import('./time-to-target');
+	const tf = await initTf('wasm');
+	const config = resolveConfig({ preset: o.preset, overrides: o.overrides });
+	const sources = new Map<number, Awaited<ReturnType<typeof datasetImages>>>();
+	const imagesAt = async (size: number) => {
+		if (!sources.has(size)) sources.set(size, await datasetImages(o.data, size));
+		return sources.get(size)!;
+	};
+	const { model: probe, manifest } = await loadModelDirFromFs(o.backbone);
+	probe.dispose();
+	const images = await imagesAt(manifest.inputSize);
+	const train = images.splits.train;
+	const val = images.splits.val;
+	if (!train || !val) throw new Error(`${o.data} has no train or no val split`);
+	const [reference, ...others] = o.backends;
+	if (!reference) throw new Error('Expected at least one backend, got none');
+	const report = await run(
+		{
+			tf,
+			async useBackend(name) {
+				if (!isBackendName(name)) throw new Error(`Unknown backend "${name}"`);
+				await useBackend(tf, name);
+			},
+			async loadBackbone() {
+				const { model, manifest: m } = await loadModelDirFromFs(o.backbone);
+				return { model, inputSize: m.inputSize };
+			},
+			images(split, limit, size) {
+				if (size !== manifest.inputSize)
+					throw new Error(`Expected input size ${manifest.inputSize}, got ${size}`);
+				const src = split === 'train' ? train : val;
+				return cycled(tf, src, Math.min(limit ?? src.size, src.size));
+			},
+			trainPhotos: Math.min(o.trainImages ?? train.size, train.size),
+			valPhotos: Math.min(o.valImages ?? val.size, val.size),
+			labels: images.classes,
+			log: (line) => console.error(`time to target: ${line}`)
+		},
+		{
+			config,
+			target: 0.97,
+			batchSize: o.batchSize,
+			reference,
+			others,
+			samplePhotos: o.samplePhotos,
+			maxEpochsOther: o.maxEpochsOther
+		},
+		'Node',
+		[o.preset, ...o.overrides].join(' ')
+	);
+	return { ...report, maxRssMiB: maxRssMiB() };
+}
+
+const PIECES = { nodeInference, prepare, train, scaling, timeToTarget } as const;
 
 const [piece, json = '{}'] = process.argv.slice(2);
 if (!piece || !(piece in PIECES)) {

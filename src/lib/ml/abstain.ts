@@ -8,7 +8,11 @@
  *    Sun et al. 2022, in the one space here that was trained on leaves (the frozen ImageNet features
  *    barely separate unseen PlantVillage classes; see bench/results/train-accuracy.md);
  *  - 'mahalanobis': the distance to the nearest class mean of the backbone features under a shared,
- *    shrinkage-regularised covariance (Lee et al. 2018); catches photos far from everything seen.
+ *    shrinkage-regularised covariance (Lee et al. 2018); catches photos far from everything seen;
+ *  - 'block-knn' (multiscale tap): the same k-NN score on the logits of a second linear head trained
+ *    on the earlier blocks' averages only (block-novelty.ts). The late, ImageNet-tuned layers map an
+ *    unseen leaf disease onto a known one; the mid-level texture features keep them apart
+ *    (bench/results/train-accuracy.md: 64% → 80%+ of unseen-class photos flagged).
  * Softmax confidence alone is overconfident on unseen classes. Both thresholds are chosen on
  * validation data for a target coverage.
  */
@@ -39,9 +43,28 @@ export interface LogitKnnNovelty {
 	prototypes: Float32Array;
 }
 
-export type NoveltyModel = MahalanobisNovelty | LogitKnnNovelty;
-export type NoveltyMethod = 'mahalanobis' | 'logit-knn';
-export const NOVELTY_METHODS: readonly NoveltyMethod[] = ['logit-knn', 'mahalanobis'];
+/**
+ * k-NN novelty on the logits of a linear "novelty head" over the first `inputDim` feature columns
+ * (the multiscale tap's earlier blocks), standardised: logits = ((x − mean) ⊙ scale) · kernel + bias.
+ */
+export interface BlockKnnNovelty {
+	kind: 'block-knn';
+	/** Leading feature columns the novelty head reads. */
+	inputDim: number;
+	numClasses: number;
+	/** [inputDim] column means and 1 / standard deviations of the training features. */
+	mean: Float32Array;
+	scale: Float32Array;
+	/** [inputDim × C] and [C]. */
+	kernel: Float32Array;
+	bias: Float32Array;
+	/** The logit k-NN model over the novelty head's logits. */
+	knn: LogitKnnNovelty;
+}
+
+export type NoveltyModel = MahalanobisNovelty | LogitKnnNovelty | BlockKnnNovelty;
+export type NoveltyMethod = 'mahalanobis' | 'logit-knn' | 'block-knn';
+export const NOVELTY_METHODS: readonly NoveltyMethod[] = ['logit-knn', 'mahalanobis', 'block-knn'];
 
 export interface AbstainThresholds {
 	minConfidence: number;
@@ -313,6 +336,38 @@ export async function logitKnnScores(
 		protos.dispose();
 	}
 	return out;
+}
+
+/** The novelty head's logits [N × C] of features [N × D ≥ inputDim] (a tensor the caller owns). */
+export function blockHeadLogits(
+	tf: typeof TF,
+	model: BlockKnnNovelty,
+	features: TF.Tensor2D
+): TF.Tensor2D {
+	const d = model.inputDim;
+	const cols = features.shape[1];
+	if (cols < d)
+		throw new Error(`Expected at least ${d} feature columns for the novelty head, got ${cols}`);
+	return tf.tidy(() => {
+		const x = tf.slice(features, [0, 0], [-1, d]);
+		const z = tf.mul(tf.sub(x, tf.tensor1d(model.mean)), tf.tensor1d(model.scale));
+		return tf.add(
+			tf.matMul(z, tf.tensor2d(model.kernel, [d, model.numClasses])),
+			tf.tensor1d(model.bias)
+		) as TF.Tensor2D;
+	});
+}
+
+/** Block k-NN novelty of features [N × D]: the logit k-NN score of the novelty head's logits. */
+export async function blockKnnScores(
+	tf: typeof TF,
+	model: BlockKnnNovelty,
+	features: TF.Tensor2D
+): Promise<Float32Array> {
+	const logits = blockHeadLogits(tf, model, features);
+	const values = (await logits.data()) as Float32Array;
+	logits.dispose();
+	return logitKnnScores(tf, model.knn, values);
 }
 
 /** Max probability and argmax of each row of [N × C] probabilities. */

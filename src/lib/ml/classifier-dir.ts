@@ -7,7 +7,8 @@
  *                  temperature, abstention thresholds, metrics, the full training config, and the
  *                  index of weights.bin
  *   weights.bin    float32 tensors: head/…, tail/… (finetune), and the novelty model:
- *                  novelty/prototypes (abstention.method 'logit-knn') or novelty/means +
+ *                  novelty/prototypes (abstention.method 'logit-knn'); novelty/mean, /scale,
+ *                  /kernel, /bias + /prototypes ('block-knn'); or novelty/means +
  *                  novelty/whitening ('mahalanobis'; the only kind before the field existed)
  *
  * The core is pure (encode/decode); reading and writing go through a small IO interface (fs in
@@ -15,8 +16,8 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { z } from 'zod';
-import type { AbstainThresholds, NoveltyModel } from './abstain';
-import { logitKnnScores, noveltyScores } from './abstain';
+import type { AbstainThresholds, LogitKnnNovelty, NoveltyModel } from './abstain';
+import { blockKnnScores, logitKnnScores, noveltyScores } from './abstain';
 import { packTensors, unpackTensors } from './checkpoint';
 import { softmax } from './evaluate';
 import type { SavedTensor } from './optim';
@@ -66,8 +67,8 @@ export const ClassifierManifestSchema = z.object({
 		selectiveAccuracy: z.number().min(0).max(1),
 		shrinkage: z.number().min(0).max(1),
 		/** Which novelty score `maxNovelty` applies to; models written before it existed used Mahalanobis. */
-		method: z.enum(['mahalanobis', 'logit-knn']).optional(),
-		/** logit-knn: prototypes per class. */
+		method: z.enum(['mahalanobis', 'logit-knn', 'block-knn']).optional(),
+		/** logit-knn, block-knn: prototypes per class. */
 		perClass: z.number().int().positive().optional()
 	}),
 	metrics: z.record(z.string(), z.unknown()),
@@ -92,42 +93,48 @@ export interface ModelDirIO {
 	writeBytes(name: string, bytes: Uint8Array): Promise<void>;
 }
 
+/** The novelty model's tensors (stored under novelty/… beside the head's). */
+function encodeNovelty(novelty: NoveltyModel): SavedTensor[] {
+	const prototypes = (knn: LogitKnnNovelty): SavedTensor => ({
+		name: 'novelty/prototypes',
+		shape: [knn.prototypes.length / knn.dim, knn.dim],
+		values: knn.prototypes
+	});
+	if (novelty.kind === 'logit-knn') return [prototypes(novelty)];
+	if (novelty.kind === 'block-knn') {
+		const { inputDim: d, numClasses: c } = novelty;
+		return [
+			{ name: 'novelty/mean', shape: [d], values: novelty.mean },
+			{ name: 'novelty/scale', shape: [d], values: novelty.scale },
+			{ name: 'novelty/kernel', shape: [d, c], values: novelty.kernel },
+			{ name: 'novelty/bias', shape: [c], values: novelty.bias },
+			prototypes(novelty.knn)
+		];
+	}
+	return [
+		{ name: 'novelty/means', shape: [novelty.numClasses, novelty.dim], values: novelty.means },
+		{ name: 'novelty/whitening', shape: [novelty.dim, novelty.dim], values: novelty.whitening }
+	];
+}
+
 /** Pure: the manifest JSON and weights blob of a model. */
 export function encodeClassifier(model: ClassifierModel): {
 	manifest: ClassifierManifest;
 	weights: Uint8Array;
 } {
-	const { novelty } = model;
-	const noveltyTensors =
-		novelty.kind === 'logit-knn'
-			? [
-					{
-						name: 'novelty/prototypes',
-						shape: [novelty.prototypes.length / novelty.dim, novelty.dim],
-						values: novelty.prototypes
-					}
-				]
-			: [
-					{
-						name: 'novelty/means',
-						shape: [novelty.numClasses, novelty.dim],
-						values: novelty.means
-					},
-					{
-						name: 'novelty/whitening',
-						shape: [novelty.dim, novelty.dim],
-						values: novelty.whitening
-					}
-				];
+	const noveltyTensors = encodeNovelty(model.novelty);
 	const { entries, data } = packTensors([...model.weights, ...noveltyTensors]);
+	const { novelty } = model;
 	const method = novelty.kind ?? 'mahalanobis';
+	const perClass =
+		novelty.kind === 'logit-knn'
+			? novelty.perClass
+			: novelty.kind === 'block-knn'
+				? novelty.knn.perClass
+				: undefined;
 	const manifest = ClassifierManifestSchema.parse({
 		...model.manifest,
-		abstention: {
-			...model.manifest.abstention,
-			method,
-			perClass: novelty.kind === 'logit-knn' ? novelty.perClass : undefined
-		},
+		abstention: { ...model.manifest.abstention, method, perClass },
 		weights: { file: WEIGHTS_NAME, tensors: entries }
 	});
 	return { manifest, weights: data };
@@ -158,21 +165,48 @@ export function decodeClassifier(manifestJson: unknown, weights: Uint8Array): Cl
 		return t;
 	};
 	const params = [...tensors.values()].filter((t) => !t.name.startsWith('novelty/'));
-	if (manifest.abstention.method === 'logit-knn') {
+	const c = manifest.labels.length;
+	const knn = (): LogitKnnNovelty => {
 		const prototypes = take('novelty/prototypes');
-		if (prototypes.shape[1] !== manifest.labels.length)
+		if (prototypes.shape[1] !== c)
 			throw new Error(
-				`Expected novelty/prototypes of width ${manifest.labels.length} (one per label), got [${prototypes.shape}]`
+				`Expected novelty/prototypes of width ${c} (one per label), got [${prototypes.shape}]`
+			);
+		return {
+			kind: 'logit-knn',
+			dim: c,
+			numClasses: c,
+			perClass: manifest.abstention.perClass ?? prototypes.shape[0]! / c,
+			prototypes: prototypes.values
+		};
+	};
+	if (manifest.abstention.method === 'logit-knn')
+		return { manifest, weights: params, novelty: knn() };
+	if (manifest.abstention.method === 'block-knn') {
+		const kernel = take('novelty/kernel');
+		const [d, width] = kernel.shape as [number, number];
+		const vector = (name: string, n: number) => {
+			const t = take(name);
+			if (t.values.length !== n)
+				throw new Error(`Expected ${name} to hold ${n} values, got [${t.shape}]`);
+			return t.values;
+		};
+		if (width !== c)
+			throw new Error(
+				`Expected novelty/kernel of width ${c} (one per label), got [${kernel.shape}]`
 			);
 		return {
 			manifest,
 			weights: params,
 			novelty: {
-				kind: 'logit-knn',
-				dim: manifest.labels.length,
-				numClasses: manifest.labels.length,
-				perClass: manifest.abstention.perClass ?? prototypes.shape[0]! / manifest.labels.length,
-				prototypes: prototypes.values
+				kind: 'block-knn',
+				inputDim: d,
+				numClasses: c,
+				mean: vector('novelty/mean', d),
+				scale: vector('novelty/scale', d),
+				kernel: kernel.values,
+				bias: vector('novelty/bias', c),
+				knn: knn()
 			}
 		};
 	}
@@ -337,6 +371,7 @@ export async function noveltyOf(
 	logits: Float32Array
 ): Promise<Float32Array> {
 	if (model.novelty.kind === 'logit-knn') return logitKnnScores(tf, model.novelty, logits);
+	if (model.novelty.kind === 'block-knn') return blockKnnScores(tf, model.novelty, features);
 	return noveltyScores(tf, model.novelty, (await features.data()) as Float32Array);
 }
 

@@ -491,6 +491,17 @@ export function multiscaleBlocks(arch: ArchitectureSpec): { layer: string; chann
 	return out;
 }
 
+/**
+ * Width of the leading multiscale columns the 'block-knn' novelty head reads: every multiscale
+ * block but the last two (Small: expanded_conv_3…8, 1,128), the mid-level textures without the
+ * layers nearest the ImageNet classifier.
+ */
+export function noveltyBlockWidth(arch: ArchitectureSpec): number {
+	return multiscaleBlocks(arch)
+		.slice(0, -2)
+		.reduce((sum, b) => sum + b.channels, 0);
+}
+
 /** Width of a feature tap (Small: pooled 576, prelogits 1024, multiscale 3,880). */
 export function tapWidth(arch: ArchitectureSpec, tap: FeatureTap): number {
 	if (tap !== 'multiscale') return arch.featureDims[tap];

@@ -121,7 +121,7 @@ describe('trainClassifier', () => {
 		expect(loaded.manifest.temperature).toBe(model.manifest.temperature);
 		expect(loaded.novelty.kind).toBe('mahalanobis');
 		expect(loaded.manifest.abstention.method).toBe('mahalanobis');
-		if (loaded.novelty.kind !== 'logit-knn' && model.novelty.kind !== 'logit-knn')
+		if (loaded.novelty.kind === 'mahalanobis' && model.novelty.kind === 'mahalanobis')
 			expect(Array.from(loaded.novelty.whitening)).toEqual(Array.from(model.novelty.whitening));
 		const { manifest, weights } = encodeClassifier(model);
 		expect(() => decodeClassifier({ ...manifest, formatVersion: 2 }, weights)).toThrow(
@@ -198,5 +198,81 @@ describe('trainClassifier', () => {
 		const medianUnseen = unseen.map((a) => a.novelty).sort((a, b) => a - b)[15]!;
 		expect(medianUnseen).toBeGreaterThan(maxKnown);
 		tf.dispose([k, y]);
+	});
+
+	it('block-knn (head preset): unseen photos whose late features look known are flagged by the early blocks', async () => {
+		// Multiscale-like rows for MobileNetV3-Small: the first 1,128 columns stand for the earlier
+		// blocks' averages, the rest for the late layers. Each encodes the class in every 3rd column.
+		const D = 3880;
+		const EARLY = 1128;
+		const rows = (n: number, seed: number, early?: (k: number) => number, late?: number) => {
+			const rng = new Prng(seed);
+			const x = new Float32Array(n * D);
+			const labels = new Int32Array(n);
+			for (let i = 0; i < n; i++) {
+				const c = i % 3;
+				labels[i] = c;
+				for (let k = 0; k < D; k++) {
+					const on = k < EARLY && early ? early(k) : k % 3 === (late ?? c) ? 1 : 0;
+					x[i * D + k] = on + rng.normal() * 0.3;
+				}
+			}
+			return { x, rowShape: [D], labels };
+		};
+		const config = resolveConfig({
+			preset: 'head',
+			overrides: ['epochs=6', 'abstain.prototypes=4']
+		});
+		expect(config.abstain).toMatchObject({ method: 'block-knn', noveltyShare: 1 });
+		const small = { architecture: 'mobilenet_v3_small_100_224', manifestSha256: 'a'.repeat(64) };
+		const tensorsBefore = tf.memory().numTensors;
+		const { model } = await trainClassifier(tf, {
+			train: rows(150, 11),
+			val: rows(90, 12),
+			labels: ['r', 'g', 'b'],
+			config,
+			backbone: small
+		});
+		// Both heads and their optimiser state are gone: the model is plain arrays.
+		expect(tf.memory().numTensors).toBe(tensorsBefore);
+		if (model.novelty.kind !== 'block-knn') throw new Error('expected a block-knn novelty model');
+		expect(model.novelty.inputDim).toBe(EARLY);
+		// Stored: standardisation, the novelty head and its prototypes; everything round-trips.
+		const { manifest, weights } = encodeClassifier(model);
+		const shapes = Object.fromEntries(manifest.weights.tensors.map((t) => [t.name, t.shape]));
+		expect(shapes).toMatchObject({
+			'novelty/mean': [EARLY],
+			'novelty/scale': [EARLY],
+			'novelty/kernel': [EARLY, 3],
+			'novelty/bias': [3],
+			'novelty/prototypes': [12, 3]
+		});
+		expect(manifest.abstention).toMatchObject({ method: 'block-knn', perClass: 4 });
+		const loaded = decodeClassifier(JSON.parse(JSON.stringify(manifest)) as unknown, weights);
+		expect(loaded.novelty).toEqual(model.novelty);
+
+		const known = rows(30, 13);
+		// Late layers say "r" confidently; the earlier blocks show red and green together.
+		const unseen = rows(30, 14, (k) => (k % 3 === 2 ? 0 : 1), 0);
+		const k = tf.tensor2d(known.x, [30, D]);
+		const u = tf.tensor2d(unseen.x, [30, D]);
+		const before = tf.memory().numTensors;
+		const knownAnswers = await classify(tf, loaded, k);
+		const unseenAnswers = await classify(tf, loaded, u);
+		expect(tf.memory().numTensors).toBe(before);
+		const answeredKnown = knownAnswers.filter((a) => !a.abstained);
+		expect(answeredKnown.length).toBeGreaterThanOrEqual(27);
+		expect(answeredKnown.every((a) => a.label === 'rgb'[knownAnswers.indexOf(a) % 3])).toBe(true);
+		// The main head alone would answer them: its top answer is "r", confidently.
+		expect(unseenAnswers.filter((a) => a.top[0]!.label === 'r').length).toBeGreaterThanOrEqual(27);
+		// ≥ 80% flagged, the issue's target for unseen classes.
+		expect(unseenAnswers.filter((a) => a.reason === 'unfamiliar').length).toBeGreaterThanOrEqual(
+			24
+		);
+		tf.dispose([k, u]);
+		// The rule needs the multiscale tap.
+		expect(() =>
+			resolveConfig({ preset: 'head', overrides: ['backbone.tap="prelogits"'] })
+		).toThrow(/block-knn reads the multiscale tap/);
 	});
 });

@@ -7,6 +7,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import {
 	answered,
+	blockKnnScores,
 	chooseThresholds,
 	fitLogitKnn,
 	fitNovelty,
@@ -15,11 +16,13 @@ import {
 	noveltyScores,
 	type NoveltyModel
 } from './abstain';
+import { fitBlockKnn } from './block-novelty';
 import { fitTemperature } from './calibration';
 import type { CheckpointStore } from './checkpoint';
 import type { ClassifierModel, ClassifierManifest } from './classifier-dir';
 import type { TrainConfig } from './config';
 import { computeMetrics, softmax, type Metrics } from './evaluate';
+import { ARCHITECTURES, noveltyBlockWidth, type ArchitectureId } from './mobilenet-v3';
 import type { Param } from './optim';
 import { Prng } from './prng';
 import { describeEnvironment, logRecord, type RunLogSink } from './run-log';
@@ -73,6 +76,8 @@ export interface TrainClassifierOptions extends TrainCallbacks {
 	store?: CheckpointStore;
 	log?: RunLogSink;
 	signal?: AbortSignal;
+	/** Called when the epochs are over and calibration + the "not sure" model start. */
+	onCalibrate?(info: { method: TrainConfig['abstain']['method'] }): void;
 }
 
 export interface EvaluationReport {
@@ -171,6 +176,7 @@ export async function trainClassifier(
 			}
 		});
 		// Calibration and abstention use the final (best) weights.
+		options.onCalibrate?.({ method: config.abstain.method });
 		const valLogits = await predictLogits(tf, model, options.val);
 		const temperature = fitTemperature(valLogits, options.val.labels, numClasses);
 		let novelty: NoveltyModel;
@@ -185,6 +191,23 @@ export async function trainClassifier(
 				config.seed
 			);
 			valNovelty = await logitKnnScores(tf, novelty, valLogits);
+		} else if (config.abstain.method === 'block-knn') {
+			const arch = ARCHITECTURES[options.backbone.architecture as ArchitectureId];
+			if (!arch || config.backbone.tap !== 'multiscale' || tail)
+				throw new Error(
+					`abstain.method "block-knn" needs a head on the multiscale tap of a known backbone, got tap "${config.backbone.tap}" on "${options.backbone.architecture}"`
+				);
+			novelty = await fitBlockKnn(tf, {
+				train: options.train,
+				val: options.val,
+				numClasses,
+				inputDim: noveltyBlockWidth(arch),
+				config,
+				signal: options.signal
+			});
+			const rows = tf.tensor2d(options.val.x, [options.val.labels.length, inputDim]);
+			valNovelty = await blockKnnScores(tf, novelty, rows);
+			rows.dispose();
 		} else {
 			const trainFeatures = await featuresOf(tf, options.train, tail);
 			novelty = await fitNovelty(
@@ -227,7 +250,7 @@ export async function trainClassifier(
 				...thresholds,
 				shrinkage: config.abstain.shrinkage,
 				method: config.abstain.method,
-				perClass: config.abstain.method === 'logit-knn' ? config.abstain.prototypes : undefined
+				perClass: config.abstain.method !== 'mahalanobis' ? config.abstain.prototypes : undefined
 			},
 			metrics: {},
 			config: config as unknown as Record<string, unknown>

@@ -188,7 +188,7 @@ export async function cachedArrays(
 	dir: string,
 	key: string,
 	compute: () => Promise<TrainArrays>
-): Promise<TrainArrays> {
+): Promise<TrainArrays & { computeSeconds: number | null }> {
 	const name = createHash('sha256').update(key).digest('hex').slice(0, 16);
 	const head = path.join(dir, `${name}.json`);
 	const bin = path.join(dir, `${name}.bin`);
@@ -197,6 +197,7 @@ export async function cachedArrays(
 			rowShape: number[];
 			rows: number;
 			key: string;
+			computeSeconds?: number;
 		};
 		if (meta.key === key) {
 			const buf = await readFile(bin);
@@ -204,9 +205,10 @@ export async function cachedArrays(
 			const rowSize = meta.rowShape.reduce((a, b) => a * b, 1);
 			const x = new Float32Array(bytes, 0, meta.rows * rowSize);
 			const labels = new Int32Array(bytes, meta.rows * rowSize * 4, meta.rows);
-			return { x, rowShape: meta.rowShape, labels };
+			return { x, rowShape: meta.rowShape, labels, computeSeconds: meta.computeSeconds ?? null };
 		}
 	}
+	const started = performance.now();
 	const arrays = await compute();
 	const out = new Uint8Array(arrays.x.byteLength + arrays.labels.byteLength);
 	out.set(new Uint8Array(arrays.x.buffer, arrays.x.byteOffset, arrays.x.byteLength));
@@ -215,9 +217,10 @@ export async function cachedArrays(
 		arrays.x.byteLength
 	);
 	await writeAtomic(bin, out);
+	const computeSeconds = (performance.now() - started) / 1000;
 	await writeAtomic(
 		head,
-		JSON.stringify({ key, rowShape: arrays.rowShape, rows: arrays.labels.length })
+		JSON.stringify({ key, rowShape: arrays.rowShape, rows: arrays.labels.length, computeSeconds })
 	);
-	return arrays;
+	return { ...arrays, computeSeconds };
 }

@@ -156,7 +156,13 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 		log: jsonlRunLog(path.join(o.out, 'run.jsonl')),
 		signal: o.signal,
 		onEpoch: (r, info) => o.onEpoch?.(r, info.totalEpochs),
-		onResume: ({ epoch }) => o.onResume?.(epoch)
+		onResume: ({ epoch }) => o.onResume?.(epoch),
+		onCalibrate: ({ method }) =>
+			o.onStage?.(
+				method === 'block-knn'
+					? 'calibrating; training the "not sure" head (about a minute)'
+					: 'calibrating'
+			)
 	});
 	let test: EvaluationReport | null = null;
 	if (testArrays) {

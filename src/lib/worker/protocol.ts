@@ -70,7 +70,7 @@ export interface TrainRequest {
 }
 
 export type TrainEvent =
-	| { type: 'stage'; stage: 'loading' | 'features' | 'training' }
+	| { type: 'stage'; stage: 'loading' | 'features' | 'training' | 'calibrating' }
 	| { type: 'features'; split: Split; done: number; total: number }
 	| { type: 'epoch'; record: EpochRecord; totalEpochs: number; resumed: boolean }
 	| { type: 'resumed'; epoch: number; history: EpochRecord[] };

@@ -169,7 +169,8 @@ export async function runTrainJob(
 			log,
 			signal,
 			onEpoch: (record, { totalEpochs, resumed }) =>
-				emit({ type: 'epoch', record, totalEpochs, resumed })
+				emit({ type: 'epoch', record, totalEpochs, resumed }),
+			onCalibrate: () => emit({ type: 'stage', stage: 'calibrating' })
 		});
 		const { manifest, weights } = encodeClassifier(result.model);
 		return {
