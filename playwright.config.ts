@@ -1,20 +1,13 @@
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM as chromium, QUIET_ARGS } from './test/chromium';
 
 /**
  * End-to-end tests run in Debian's Chromium (no browser download: see ../shared/docs/browser-testing.md)
  * against the production build served by `vite preview`. Build first: `npm run test:e2e` does.
  */
-const chromium = process.env.LEAFLENS_CHROMIUM ?? '/usr/bin/chromium';
 /** The preview server's port (another one when 4173 is taken, e.g. by `npm start`). */
 const port = Number(process.env.LEAFLENS_E2E_PORT ?? 4173);
-// Chromium's background services try to reach Google; on a closed network that only adds noise.
-const quietArgs = [
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync'
-];
+const quietArgs = [...QUIET_ARGS];
 
 export default defineConfig({
 	testDir: 'e2e',

@@ -48,7 +48,12 @@ export default defineConfig({
 	],
 	worker: { format: 'es' },
 	test: {
-		include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'bench/**/*.spec.ts'],
+		include: [
+			'src/**/*.spec.ts',
+			'scripts/**/*.spec.ts',
+			'bench/**/*.spec.ts',
+			'test/**/*.spec.ts'
+		],
 		environment: 'node',
 		expect: { requireAssertions: true },
 		testTimeout: 120_000,

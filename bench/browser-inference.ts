@@ -12,19 +12,19 @@
  * Results: bench/results/browser-inference.{json,md}
  */
 import { chromium } from '@playwright/test';
-import { build } from 'esbuild';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { assertChromium, CHROMIUM, QUIET_ARGS } from '../test/chromium';
+import { bundleBenchPage, startServer } from './lib/browser-page';
 import type { InferencePlan, InferenceReport } from './lib/inference';
 import { describeMachine, inferenceTable, type Machine } from './lib/report';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-export const CHROMIUM = process.env.LEAFLENS_CHROMIUM ?? '/usr/bin/chromium';
 export const MODELS = ['mobilenet_v3_small_100_224', 'mobilenet_v3_large_minimalistic_100_224'];
 
 export type BrowserContextName = 'page' | 'worker';
@@ -58,75 +58,13 @@ export function browserPlan(quick: boolean, context: BrowserContextName = 'page'
 	};
 }
 
-const MIME: Record<string, string> = {
-	'.html': 'text/html; charset=utf-8',
-	'.js': 'text/javascript; charset=utf-8',
-	'.json': 'application/json',
-	'.wasm': 'application/wasm',
-	'.bin': 'application/octet-stream',
-	'.txt': 'text/plain; charset=utf-8'
-};
-
-const PAGE = `<!doctype html><meta charset="utf-8"><title>LeafLens bench</title>
-<script type="module" src="/bench.js"></script>`;
-
-/** Serves the bench bundle, the model files and the wasm binaries; nothing else. */
-export function startServer(bundleDir: string): Promise<Server> {
-	const mounts: [string, string][] = [
-		['/model-files/', path.join(ROOT, 'static/model-files')],
-		['/datasets/', path.join(ROOT, 'static/datasets')],
-		['/wasm/', path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')],
-		['/', bundleDir]
-	];
-	const server = createServer((req, res) => {
-		const url = new URL(req.url ?? '/', 'http://localhost');
-		if (url.pathname === '/favicon.ico') {
-			res.writeHead(204).end();
-			return;
-		}
-		if (url.pathname === '/') {
-			res.writeHead(200, { 'content-type': MIME['.html']! }).end(PAGE);
-			return;
-		}
-		for (const [prefix, dir] of mounts) {
-			if (!url.pathname.startsWith(prefix)) continue;
-			const file = path.resolve(dir, decodeURIComponent(url.pathname.slice(prefix.length)));
-			if (!file.startsWith(dir + path.sep) || !existsSync(file) || !statSync(file).isFile()) break;
-			res.writeHead(200, {
-				'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
-				'content-length': statSync(file).size
-			});
-			createReadStream(file).pipe(res);
-			return;
-		}
-		res.writeHead(404).end('not found');
-	});
-	return new Promise((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => resolve(server));
-	});
-}
-
-/** Bundles bench/browser/main.ts into `bundleDir/bench.js` (also used by e2e/reference.e2e.ts). */
-export async function bundleBenchPage(bundleDir: string): Promise<void> {
-	await build({
-		entryPoints: [path.join(ROOT, 'bench/browser/main.ts')],
-		outfile: path.join(bundleDir, 'bench.js'),
-		bundle: true,
-		format: 'esm',
-		platform: 'browser',
-		target: 'es2022',
-		logLevel: 'error'
-	});
-}
-
 /** Runs the plan in Chromium, in each context; returns the raw reports and the browser version. */
 export async function runBrowserInference(
 	options: BrowserInferenceOptions = {}
 ): Promise<BrowserInferenceResult> {
 	const { quick = false, contexts = quick ? ['page'] : ['page', 'worker'] } = options;
 	const log = options.log ?? ((line: string) => console.error(line));
-	if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set LEAFLENS_CHROMIUM)`);
+	assertChromium();
 	for (const id of MODELS) {
 		if (!existsSync(path.join(ROOT, 'static/model-files', id, 'model.json'))) {
 			throw new Error(`No static/model-files/${id}: run \`leaflens import-model\` (npm run setup)`);
@@ -136,14 +74,7 @@ export async function runBrowserInference(
 	let server: Server | null = null;
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
-		args: [
-			'--enable-unsafe-webgpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync'
-		]
+		args: ['--enable-unsafe-webgpu', ...QUIET_ARGS]
 	});
 	try {
 		await bundleBenchPage(bundleDir);

@@ -26,7 +26,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isBackendName } from '../src/lib/ml/backends';
 import { PRESET_NAMES, resolveConfig, type PresetName } from '../src/lib/ml/config';
-import { bundleBenchPage, CHROMIUM, startServer } from './browser-inference';
+import { assertChromium, CHROMIUM, QUIET_ARGS } from '../test/chromium';
+import { bundleBenchPage, startServer } from './lib/browser-page';
 import type {
 	MemoryRunReport,
 	MemoryRunRequest,
@@ -154,7 +155,7 @@ export async function runBrowserTrain(
 		...(quick ? QUICK_OVERRIDES : [])
 	];
 	resolveConfig({ preset, overrides }); // fails here, naming the bad key, before Chromium starts
-	if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM} (set LEAFLENS_CHROMIUM)`);
+	assertChromium();
 	for (const need of [
 		'static/model-files/mobilenet_v3_small_100_224/model.json',
 		'static/datasets/plantvillage-sample/manifest.json'
@@ -165,15 +166,7 @@ export async function runBrowserTrain(
 	let server: Server | null = null;
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
-		args: [
-			'--enable-precise-memory-info',
-			'--enable-unsafe-webgpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync'
-		]
+		args: ['--enable-precise-memory-info', '--enable-unsafe-webgpu', ...QUIET_ARGS]
 	});
 	const errors: string[] = [];
 	try {

@@ -1,5 +1,5 @@
 /**
- * The benchmark suite behind `leaflens bench` / `npm run bench`: inference in Node and Chromium,
+ * The benchmark suite behind `npm run bench` (bench/main.ts): inference in Node and Chromium,
  * data preparation, training throughput, memory, scaling with dataset size and the size budgets,
  * measured in one run on one machine, written to bench/results/<date>-<machine>[-quick].{json,md}.
  *
@@ -26,7 +26,7 @@ import {
 	MODELS,
 	type BrowserInferenceResult
 } from './browser-inference';
-import { median, type InferencePlan, type InferenceReport } from './lib/inference';
+import { fitLine, median, type InferencePlan, type InferenceReport } from './lib/inference';
 import { describeMachine, inferenceTable, type Machine } from './lib/report';
 import { timeToTargetMarkdown, type TimeToTargetReport } from './lib/time-to-target';
 
@@ -66,23 +66,6 @@ interface ScalingRun {
 	points: { images: number; seconds: number; imagesPerSecond: number }[];
 	numTensors: number;
 	maxRssMiB: number;
-}
-
-/** Least-squares line through (x, y): seconds = intercept + slope × images. */
-export function fitLine(points: readonly { x: number; y: number }[]): {
-	slope: number;
-	intercept: number;
-	r2: number;
-} {
-	if (points.length < 2) throw new Error(`Expected at least 2 points, got ${points.length}`);
-	const n = points.length;
-	const mx = points.reduce((a, p) => a + p.x, 0) / n;
-	const my = points.reduce((a, p) => a + p.y, 0) / n;
-	const sxy = points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0);
-	const sxx = points.reduce((a, p) => a + (p.x - mx) ** 2, 0);
-	const syy = points.reduce((a, p) => a + (p.y - my) ** 2, 0);
-	const slope = sxy / sxx;
-	return { slope, intercept: my - slope * mx, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
 }
 
 async function child<T>(piece: string, options: unknown): Promise<T> {

@@ -30,7 +30,8 @@ import { trainClassifier } from '../src/lib/ml/pipeline';
 import type { EpochRecord, TrainArrays } from '../src/lib/ml/train';
 import { initTf } from '../src/lib/node/tf-node';
 import { cachedArrays, datasetImages } from '../src/lib/node/train-io';
-import { evaluateArrays, loadBackbone, scoreRows } from '../src/lib/node/train-run';
+import { evaluateRows, scoreRows } from '../src/lib/ml/jobs/evaluate-job';
+import { loadModelDirFromFs } from '../src/lib/node/model-dir-fs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
@@ -71,8 +72,8 @@ const config = resolveConfig({ preset, overrides });
 // The targets: head ≥ 97%, finetune ≥ 98.5% test accuracy.
 const target = config.mode === 'finetune' ? 0.985 : 0.97;
 const tf = await initTf('wasm');
-const backbone = await loadBackbone(backboneDir);
-const images = await datasetImages(dataDir, backbone.inputSize);
+const backbone = await loadModelDirFromFs(backboneDir);
+const images = await datasetImages(dataDir, backbone.manifest.inputSize);
 // Head: features at the tap. Finetune: activations at the cut, and the tail that trains on them.
 const { net, tail, cutUnit } = trainingSplit(tf, backbone.model, config);
 const cut = cutUnit ?? 'none';
@@ -87,7 +88,7 @@ const features = async (
 	const source = images.splits[split]!;
 	const key = JSON.stringify({
 		data: images.fingerprint,
-		backbone: backbone.sha256,
+		backbone: backbone.manifestSha256,
 		tap: config.backbone.tap,
 		...(tail ? { cut } : {}),
 		split,
@@ -127,7 +128,10 @@ const trainValFeatureSeconds =
 	train.computeSeconds !== null && val.computeSeconds !== null
 		? train.computeSeconds + val.computeSeconds
 		: featureSeconds;
-const ref = { architecture: backbone.architecture, manifestSha256: backbone.sha256 };
+const ref = {
+	architecture: backbone.manifest.architecture,
+	manifestSha256: backbone.manifestSha256
+};
 
 // 1. All classes.
 const full = await trainClassifier(tf, {
@@ -139,7 +143,7 @@ const full = await trainClassifier(tf, {
 	tail,
 	onEpoch: (r) => logEpoch('all classes', r)
 });
-const testReport = await evaluateArrays(tf, full.model, test, tail);
+const testReport = await evaluateRows(tf, full.model, test, tail);
 
 // 2. Four classes left out: spread over the class list so different crops are missing.
 const leftOut = [3, 11, 19, 27].filter((c) => c < images.classes.length);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
-import { bundleBenchPage, startServer } from '../bench/browser-inference';
+import { bundleBenchPage, startServer } from '../bench/lib/browser-page';
 import { imageToTensor } from '../src/lib/ml/preprocess';
 import { loadModelDirFromFs } from '../src/lib/node/model-dir-fs';
 

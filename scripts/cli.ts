@@ -12,8 +12,7 @@ export const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
 	'prepare-data': () => import('./commands/prepare-data'),
 	train: () => import('./commands/train'),
 	evaluate: () => import('./commands/evaluate'),
-	sweep: () => import('./commands/sweep'),
-	bench: () => import('./commands/bench')
+	sweep: () => import('./commands/sweep')
 };
 
 async function listCommands(): Promise<string> {

@@ -80,15 +80,17 @@ async function train(o: {
 		out: o.out,
 		config,
 		backbone: o.backbone,
-		backend: 'wasm',
-		onEpoch: (r) =>
+		emit: (event) => {
+			if (event.type !== 'epoch') return;
+			const r = event.record;
 			epochs.push({
 				epoch: r.epoch,
 				seconds: r.seconds,
 				valAccuracy: r.valAccuracy,
 				numTensors: tf.memory().numTensors,
 				rssMiB: process.memoryUsage().rss / 2 ** 20
-			})
+			});
+		}
 	});
 	const manifest = await readDatasetManifest(o.data);
 	return {

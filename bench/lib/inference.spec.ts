@@ -2,8 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelDirFromFs } from '../../src/lib/node/model-dir-fs';
 import { initTf } from '../../src/lib/node/tf-node';
-import { fitLine } from '../run';
-import { countMacs, median, timeRuns } from './inference';
+import { countMacs, fitLine, median, timeRuns } from './inference';
 
 const cache = path.resolve(import.meta.dirname, '../../models/cache');
 

@@ -293,3 +293,20 @@ export async function runInferencePlan(
 	if (report.tensorsBefore >= 0) report.tensorsAfter = tf.memory().numTensors;
 	return report;
 }
+
+/** Least-squares line through (x, y): seconds = intercept + slope × images. */
+export function fitLine(points: readonly { x: number; y: number }[]): {
+	slope: number;
+	intercept: number;
+	r2: number;
+} {
+	if (points.length < 2) throw new Error(`Expected at least 2 points, got ${points.length}`);
+	const n = points.length;
+	const mx = points.reduce((a, p) => a + p.x, 0) / n;
+	const my = points.reduce((a, p) => a + p.y, 0) / n;
+	const sxy = points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0);
+	const sxx = points.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+	const syy = points.reduce((a, p) => a + (p.y - my) ** 2, 0);
+	const slope = sxy / sxx;
+	return { slope, intercept: my - slope * mx, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
+}

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedDir } from '../../src/lib/node/model-source';
-import { runLeaflens } from '../../src/lib/node/run-leaflens';
+import { runLeaflens } from '../../test/run-leaflens';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -73,7 +73,6 @@ Example:
 				out: `${out}/run-${i + 1}`,
 				config: configs[i]!,
 				backbone: stringOption(values, 'backbone') ?? 'models/cache/mobilenet_v3_small_100_224',
-				backend: 'wasm',
 				cacheDir: `${out}/cache`
 			});
 			rows.push({

@@ -13,6 +13,14 @@ import {
 	UsageError
 } from '../cli/command';
 import { createProgress, type Progress } from '../cli/progress';
+import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
+
+const STAGE_TEXT: Record<Extract<TrainEvent, { type: 'stage' }>['stage'], string> = {
+	loading: 'loading the backbone and the data',
+	features: 'features',
+	training: 'training',
+	calibrating: 'calibrating; fitting the "not sure" model (about a minute)'
+};
 
 export default defineCommand({
 	name: 'train',
@@ -92,30 +100,33 @@ Example:
 			out,
 			config,
 			backbone: stringOption(values, 'backbone') ?? 'models/cache/mobilenet_v3_small_100_224',
-			backend,
 			signal: controller.signal,
-			onStage: (stage) => process.stderr.write(`${stage}…\n`),
-			onFeatures: (done, total, split) => {
-				if (split !== barSplit) {
-					bar?.stop();
-					bar = createProgress(`features ${split}`, total, 'images');
-					barSplit = split;
+			emit: (event) => {
+				if (event.type === 'stage') {
+					process.stderr.write(`${STAGE_TEXT[event.stage]}…\n`);
+				} else if (event.type === 'features') {
+					if (event.split !== barSplit) {
+						bar?.stop();
+						bar = createProgress(`features ${event.split}`, event.total, 'images');
+						barSplit = event.split;
+					}
+					bar?.update(event.done);
+					if (event.done === event.total) {
+						bar?.stop();
+						bar = null;
+					}
+				} else if (event.type === 'resumed') {
+					process.stderr.write(`resuming after epoch ${event.epoch}\n`);
+				} else {
+					const r = event.record;
+					const elapsed = (performance.now() - started) / 1000;
+					const eta = (r.seconds * (event.totalEpochs - r.epoch)).toFixed(0);
+					process.stderr.write(
+						`epoch ${r.epoch}/${event.totalEpochs}  loss ${r.trainLoss.toFixed(4)}  acc ${r.trainAccuracy.toFixed(4)}  ` +
+							`val_loss ${r.valLoss?.toFixed(4) ?? '-'}  val_acc ${r.valAccuracy?.toFixed(4) ?? '-'}  ` +
+							`lr ${r.lr.toExponential(2)}  ${r.seconds.toFixed(1)}s  (elapsed ${elapsed.toFixed(0)}s, ETA ≤${eta}s)\n`
+					);
 				}
-				bar?.update(done);
-				if (done === total) {
-					bar?.stop();
-					bar = null;
-				}
-			},
-			onResume: (epoch) => process.stderr.write(`resuming after epoch ${epoch}\n`),
-			onEpoch: (r, total) => {
-				const elapsed = (performance.now() - started) / 1000;
-				const eta = (r.seconds * (total - r.epoch)).toFixed(0);
-				process.stderr.write(
-					`epoch ${r.epoch}/${total}  loss ${r.trainLoss.toFixed(4)}  acc ${r.trainAccuracy.toFixed(4)}  ` +
-						`val_loss ${r.valLoss?.toFixed(4) ?? '-'}  val_acc ${r.valAccuracy?.toFixed(4) ?? '-'}  ` +
-						`lr ${r.lr.toExponential(2)}  ${r.seconds.toFixed(1)}s  (elapsed ${elapsed.toFixed(0)}s, ETA ≤${eta}s)\n`
-				);
 			}
 		});
 		const summary = {

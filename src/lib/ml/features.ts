@@ -6,6 +6,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { augmentBatch } from './augment';
+import { imagesToBatch, type RawImage } from './preprocess';
 import type { AugmentConfig } from './config';
 import { Prng } from './prng';
 import type { TrainArrays } from './train';
@@ -17,6 +18,36 @@ export type FrozenNet = (images: TF.Tensor4D) => TF.Tensor;
 export interface ImageSource {
 	size: number;
 	batches(batchSize: number): AsyncIterable<{ images: TF.Tensor4D; labels: Int32Array }>;
+}
+
+/** One labelled photo whose bytes are read when its batch is decoded. */
+export interface LabelledBytes {
+	bytes(): Promise<Uint8Array>;
+	label: number;
+}
+
+/**
+ * An ImageSource over encoded photos, decoded a batch at a time by the platform's decoder (sharp in
+ * Node, createImageBitmap in the worker) and resized to `size` the same way everywhere.
+ */
+export function decodedSource(
+	items: readonly LabelledBytes[],
+	size: number,
+	decode: (bytes: Uint8Array) => Promise<RawImage>
+): ImageSource {
+	return {
+		size: items.length,
+		async *batches(batchSize) {
+			for (let from = 0; from < items.length; from += batchSize) {
+				const chunk = items.slice(from, from + batchSize);
+				const raws = await Promise.all(chunk.map(async (it) => decode(await it.bytes())));
+				yield {
+					images: imagesToBatch(raws, size),
+					labels: Int32Array.from(chunk, (it) => it.label)
+				};
+			}
+		}
+	};
 }
 
 export interface ExtractOptions {

@@ -14,7 +14,7 @@ import {
 	referenceProbabilities,
 	sourceBytes,
 	SOURCES
-} from '../node/reference-photos';
+} from '../../../test/reference-photos';
 import { useBackend } from './backends';
 import { importTflite } from './import-tflite';
 import './layers';

@@ -284,13 +284,16 @@ export function parseManifest(text: string, where = 'model directory'): ModelMan
 
 export interface ModelDirContents {
 	manifest: ModelManifest;
+	/** sha256 of manifest.json: the backbone's identity, which trained classifiers record. */
+	manifestSha256: string;
 	artifacts: tf.io.ModelArtifacts;
 	labels: string[];
 }
 
 /** Reads and verifies a model directory (manifest, sizes, sha256 of every file) without building it. */
 export async function readModelDir(reader: ModelDirReader): Promise<ModelDirContents> {
-	const manifest = parseManifest(decoder.decode(await reader.read(MANIFEST_FILE)), reader.where);
+	const manifestBytes = await reader.read(MANIFEST_FILE);
+	const manifest = parseManifest(decoder.decode(manifestBytes), reader.where);
 	const files = new Map<string, Uint8Array>();
 	for (const entry of manifest.files) {
 		const bytes = await reader.read(entry.path);
@@ -326,6 +329,7 @@ export async function readModelDir(reader: ModelDirReader): Promise<ModelDirCont
 	}
 	return {
 		manifest,
+		manifestSha256: await sha256Hex(manifestBytes),
 		labels,
 		artifacts: {
 			modelTopology: modelJson.modelTopology,
@@ -346,13 +350,15 @@ export function modelDirIOHandler(reader: ModelDirReader): tf.io.IOHandler {
 export interface LoadedModelDir {
 	model: tf.LayersModel;
 	manifest: ModelManifest;
+	/** sha256 of manifest.json (what a classifier's backbone.manifestSha256 names). */
+	manifestSha256: string;
 	architecture: ArchitectureSpec;
 	labels: string[];
 }
 
 /** Reads, verifies and builds a model directory. The caller disposes `model`. */
 export async function loadModelDir(reader: ModelDirReader): Promise<LoadedModelDir> {
-	const { manifest, labels, artifacts } = await readModelDir(reader);
+	const { manifest, manifestSha256, labels, artifacts } = await readModelDir(reader);
 	const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
 	let architecture: ArchitectureSpec;
 	try {
@@ -366,7 +372,7 @@ export async function loadModelDir(reader: ModelDirReader): Promise<LoadedModelD
 		model.dispose();
 		throw error;
 	}
-	return { model, manifest, architecture, labels };
+	return { model, manifest, manifestSha256, architecture, labels };
 }
 
 /**

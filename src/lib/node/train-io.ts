@@ -18,8 +18,7 @@ import path from 'node:path';
 import type { Split } from '../data/manifest';
 import { parseCheckpointMeta, type Checkpoint, type CheckpointStore } from '../ml/checkpoint';
 import type { ModelDirIO } from '../ml/classifier-dir';
-import type { ImageSource } from '../ml/features';
-import { imagesToBatch } from '../ml/preprocess';
+import { decodedSource, type ImageSource, type LabelledBytes } from '../ml/features';
 import type { RunLogSink } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
 import { loadDataset } from './dataset';
@@ -102,26 +101,8 @@ export async function fileSha256(file: string): Promise<string> {
 		.digest('hex');
 }
 
-interface LabelledBytes {
-	bytes: () => Promise<Uint8Array>;
-	label: number;
-}
-
-function sourceOf(items: LabelledBytes[], size: number): ImageSource {
-	return {
-		size: items.length,
-		async *batches(batchSize: number) {
-			for (let from = 0; from < items.length; from += batchSize) {
-				const chunk = items.slice(from, from + batchSize);
-				const raws = await Promise.all(chunk.map(async (it) => decodeImageFile(await it.bytes())));
-				yield {
-					images: imagesToBatch(raws, size),
-					labels: Int32Array.from(chunk, (it) => it.label)
-				};
-			}
-		}
-	};
-}
+const sourceOf = (items: LabelledBytes[], size: number) =>
+	decodedSource(items, size, decodeImageFile);
 
 export interface LabelledImages {
 	classes: string[];

@@ -5,9 +5,10 @@ import type * as TF from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../ml/config';
 import { prepareDataset } from './prepare-data';
-import { runLeaflens } from './run-leaflens';
+import { runLeaflens } from '../../../test/run-leaflens';
 import { initTf } from './tf-node';
-import { loadBackbone, runEvaluation, runTraining } from './train-run';
+import { loadModelDirFromFs } from './model-dir-fs';
+import { runEvaluation, runTraining } from './train-run';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve(ROOT, '../shared');
@@ -43,7 +44,7 @@ describe('leaflens train --preset finetune (runTraining)', () => {
 	it('trains the last blocks on wasm, and the saved model evaluates the same through the backbone layers', async () => {
 		const out = path.join(work, 'model');
 		const config = resolveConfig({ preset: 'finetune', overrides: ['epochs=3'] });
-		const pretrained = (await loadBackbone(backboneDir)).model;
+		const pretrained = (await loadModelDirFromFs(backboneDir)).model;
 		const [depthwiseBefore] = pretrained.getLayer('expanded_conv_9_depthwise').getWeights();
 		const before = (await depthwiseBefore!.data()).slice();
 		pretrained.dispose();
@@ -52,8 +53,7 @@ describe('leaflens train --preset finetune (runTraining)', () => {
 			data,
 			out,
 			config,
-			backbone: backboneDir,
-			backend: 'wasm'
+			backbone: backboneDir
 		});
 		expect(result.model.manifest.mode).toBe('finetune');
 		// The preset trains the last two blocks (depthwise convolutions included), Conv_1 and Conv_2.

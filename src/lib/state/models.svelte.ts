@@ -14,8 +14,8 @@ import {
 	type SavedModelInfo
 } from '../data/model-store';
 
-import { idbKeyValueStore, MODELS_DB } from '../data/idb-store';
-import { saveFile } from '../util/save-file';
+import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
+import { saveFile } from '../browser/save-file';
 import { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL, mlClient } from './ml-client.svelte';
 
 export { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL };

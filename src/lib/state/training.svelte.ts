@@ -3,7 +3,7 @@
  * A running job is remembered in localStorage, so a reload (or a crashed tab) resumes it from the
  * last completed epoch: the worker keeps its features and checkpoints in IndexedDB.
  */
-import { idbKeyValueStore, MODELS_DB } from '../data/idb-store';
+import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
 import { checkClassName, classFromRelativePath, type SkippedPhoto } from '../data/own-photos';
 import { ModelStore, type SavedModelInfo } from '../data/model-store';
 import { DeviceLostError, type MlClient } from './ml-client.svelte';

@@ -12,7 +12,7 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import * as Comlink from 'comlink';
 import { detectBackends, useBackend, BACKEND_NAMES, type BackendStatus } from '../ml/backends';
 import { MODEL_FILES_URL } from '../app-paths';
-import { DATASETS_DB, idbKeyValueStore } from '../data/idb-store';
+import { DATASETS_DB, idbKeyValueStore } from '../browser/idb-store';
 import { ShardStore } from '../data/shard-store';
 import { Diagnoser } from '../ml/diagnose';
 import { runEvaluateJob } from './evaluate-job';

@@ -4,7 +4,7 @@
  * Every file is checked against its sha256, and the backbone must be the very one the classifier
  * expects: the app's served backbone when it matches, else the copy saved with an imported model.
  */
-import { MODELS_DB, idbKeyValueStore } from '../data/idb-store';
+import { MODELS_DB, idbKeyValueStore } from '../browser/idb-store';
 import { ModelStore } from '../data/model-store';
 import { sha256Hex } from '../data/shard-format';
 import { loadClassifier, type ClassifierModel, type ModelDirIO } from '../ml/classifier-dir';

@@ -13,6 +13,7 @@ import type { RunRecord } from '../ml/run-log';
 import type { EvaluationReport } from '../ml/pipeline';
 import type { Prediction } from '../ml/classifier-dir';
 import type { Heatmap } from '../ml/gradcam';
+import type { TrainEvent } from '../ml/jobs/train-job';
 
 export type {
 	BackendName,
@@ -22,7 +23,8 @@ export type {
 	EpochRecord,
 	Heatmap,
 	PresetName,
-	Prediction
+	Prediction,
+	TrainEvent
 };
 
 export interface EvaluateRequest {
@@ -68,12 +70,6 @@ export interface TrainRequest {
 	/** Use at most this many photos per class of each split (null: all). */
 	limitPerClass: number | null;
 }
-
-export type TrainEvent =
-	| { type: 'stage'; stage: 'loading' | 'features' | 'training' | 'calibrating' }
-	| { type: 'features'; split: Split; done: number; total: number }
-	| { type: 'epoch'; record: EpochRecord; totalEpochs: number; resumed: boolean }
-	| { type: 'resumed'; epoch: number; history: EpochRecord[] };
 
 export interface TrainResult {
 	jobId: string;

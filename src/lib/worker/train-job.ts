@@ -1,15 +1,14 @@
 /**
  * Training in the browser worker: a dataset from the device's cache (IndexedDB), optionally united
- * with more datasets (classes joined by folder name, src/lib/data/combine.ts) → backbone features
- * (head) or activations at the cut (finetune) → the same engine as `leaflens train`
- * (src/lib/ml/pipeline.ts) → a classifier directory.
+ * with more datasets (classes joined by folder name, src/lib/data/combine.ts), through the same job
+ * as `leaflens train` (src/lib/ml/jobs/train-job.ts) → a classifier directory.
  *
  * Nothing is lost on a reload: the features of each split and a checkpoint after every epoch are
  * kept in IndexedDB under the job's id, so running the same job again resumes from the last
  * completed epoch (the engine guarantees the same result as an uninterrupted run).
  */
 import * as tf from '@tensorflow/tfjs';
-import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
+import { idbKeyValueStore, TRAINING_DB } from '../browser/idb-store';
 import { MODEL_FILES_URL } from '../app-paths';
 import { remapClass, uniteClasses } from '../data/combine';
 import type { Split } from '../data/manifest';
@@ -18,36 +17,33 @@ import type { ShardSample } from '../data/shard-format';
 import type { Checkpoint, CheckpointStore } from '../ml/checkpoint';
 import { encodeClassifier } from '../ml/classifier-dir';
 import { resolveConfig } from '../ml/config';
-import { extractArrays, type ImageSource } from '../ml/features';
-import { trainingSplit } from '../ml/op-tail';
-import { httpModelDirReader, loadModelDir, MANIFEST_FILE } from '../ml/model-dir';
-import { imagesToBatch } from '../ml/preprocess';
-import { trainClassifier } from '../ml/pipeline';
+import { decodedSource, type ImageSource } from '../ml/features';
+import { runTrainJob as runJob, type TrainEvent } from '../ml/jobs/train-job';
+import { httpModelDirReader, loadModelDir } from '../ml/model-dir';
 import { memoryRunLog } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
-import { sha256Hex } from '../data/shard-format';
 import { decodeImage } from './decode-image';
-import type { TrainEvent, TrainRequest, TrainResult } from './protocol';
+import type { TrainRequest, TrainResult } from './protocol';
 
 /** The backbone the browser trains on (served at /model-files/<id>/). */
 export const BROWSER_BACKBONE = 'mobilenet_v3_small_100_224';
 
-let db: UseStore | null = null;
-const trainingDb = () => (db ??= createStore('leaflens-training', 'state'));
+/** Each job's cached features and last checkpoint, under `job/<id>/…`. */
+const jobs = idbKeyValueStore(TRAINING_DB);
 
 function idbCheckpointStore(jobId: string): CheckpointStore {
 	const key = `job/${jobId}/checkpoint`;
 	return {
-		load: async () => (await get<Checkpoint>(key, trainingDb())) ?? null,
-		save: (checkpoint) => set(key, checkpoint, trainingDb()),
-		clear: () => del(key, trainingDb())
+		load: async () => (await jobs.get<Checkpoint>(key)) ?? null,
+		save: (checkpoint) => jobs.set(key, checkpoint),
+		clear: () => jobs.del(key)
 	};
 }
 
 /** Forgets a job's cached features and checkpoint (after it finished, or when the user starts over). */
 export async function clearJob(jobId: string): Promise<void> {
-	const all = (await keys(trainingDb())).map(String);
-	for (const key of all.filter((k) => k.startsWith(`job/${jobId}/`))) await del(key, trainingDb());
+	const all = (await jobs.keys()).map(String);
+	for (const key of all.filter((k) => k.startsWith(`job/${jobId}/`))) await jobs.del(key);
 }
 
 /** Up to `limit` samples per class of one split, in shard order (shards are shuffled by seed). */
@@ -70,30 +66,20 @@ export async function collect(
 
 /** Decodes JPEG samples with the browser's decoder, a batch at a time. */
 export function imageSource(samples: readonly ShardSample[], size: number): ImageSource {
-	return {
-		size: samples.length,
-		async *batches(batchSize) {
-			for (let i = 0; i < samples.length; i += batchSize) {
-				const chunk = samples.slice(i, i + batchSize);
-				const images = await Promise.all(
-					chunk.map((s) => decodeImage(s.jpeg.slice().buffer, 'image/jpeg'))
-				);
-				yield {
-					images: imagesToBatch(images, size),
-					labels: Int32Array.from(chunk, (s) => s.cls)
-				};
-			}
-		}
-	};
+	return decodedSource(
+		samples.map((s) => ({ bytes: () => Promise.resolve(s.jpeg), label: s.cls })),
+		size,
+		(bytes) => decodeImage(bytes.slice().buffer, 'image/jpeg')
+	);
 }
 
+/** The worker's training job: the shared job with IndexedDB adapters under `request.jobId`. */
 export async function runTrainJob(
 	shards: ShardStore,
 	request: TrainRequest,
 	emit: (event: TrainEvent) => void,
 	signal: AbortSignal
 ): Promise<TrainResult> {
-	const started = performance.now();
 	const config = resolveConfig({ preset: request.preset, overrides: request.overrides });
 	const datasetIds = [request.datasetId, ...(request.extraDatasetIds ?? [])];
 	if (new Set(datasetIds).size !== datasetIds.length) {
@@ -106,71 +92,45 @@ export async function runTrainJob(
 	const { labels, remaps } = uniteClasses(
 		infos.map((i) => i!.manifest.classes.map((c) => c.folder))
 	);
+	const samplesOf = async (split: Split): Promise<ShardSample[]> => {
+		const samples: ShardSample[] = [];
+		for (const [d, id] of datasetIds.entries()) {
+			for (const sample of await collect(shards, id, split, request.limitPerClass)) {
+				samples.push({ ...sample, cls: remapClass(remaps[d]!, sample.cls) });
+			}
+		}
+		if (samples.length === 0) throw new Error(`The dataset has no ${split} photos.`);
+		return samples;
+	};
 
 	emit({ type: 'stage', stage: 'loading' });
-	const baseUrl = `${MODEL_FILES_URL}${BROWSER_BACKBONE}/`;
-	const reader = httpModelDirReader(baseUrl);
-	const manifestSha256 = await sha256Hex(await reader.read(MANIFEST_FILE));
-	const backbone = await loadModelDir(reader);
-	let training: ReturnType<typeof trainingSplit> | null = null;
+	const backbone = await loadModelDir(httpModelDirReader(`${MODEL_FILES_URL}${BROWSER_BACKBONE}/`));
 	try {
-		// Head: features at the tap. Finetune: the frozen prefix's activations at the cut, and a tail
-		// of plain ops that trains on every backend (wasm has no convolution gradients).
-		training = trainingSplit(tf, backbone.model, config);
-		const { net, tail } = training;
-		const features = async (split: Split, views: number): Promise<TrainArrays> => {
-			const key = `job/${request.jobId}/features/${split}`;
-			const cached = await get<TrainArrays>(key, trainingDb());
-			if (cached) return cached;
-			const samples: ShardSample[] = [];
-			for (const [d, id] of datasetIds.entries()) {
-				for (const sample of await collect(shards, id, split, request.limitPerClass)) {
-					samples.push({ ...sample, cls: remapClass(remaps[d]!, sample.cls) });
-				}
-			}
-			if (samples.length === 0) throw new Error(`The dataset has no ${split} photos.`);
-			emit({ type: 'stage', stage: 'features' });
-			const arrays = await extractArrays(
-				tf,
-				net,
-				imageSource(samples, backbone.manifest.inputSize),
-				{
-					views,
-					augment: config.augment,
-					seed: config.seed,
-					batchSize: 16,
-					signal,
-					onProgress: (done, total) => emit({ type: 'features', split, done, total })
-				}
-			);
-			await set(key, arrays, trainingDb());
-			return arrays;
-		};
-		const train = await features('train', config.augmentViews);
-		const val = await features('val', 0);
-		signal.throwIfAborted();
-
-		emit({ type: 'stage', stage: 'training' });
-		const store = idbCheckpointStore(request.jobId);
-		const checkpoint = await store.load();
-		if (checkpoint) {
-			// The engine resumes from it; the UI gets the epochs already done for its curves.
-			emit({ type: 'resumed', epoch: checkpoint.meta.epoch, history: checkpoint.meta.history });
-		}
+		const size = backbone.manifest.inputSize;
 		const log = memoryRunLog();
-		const result = await trainClassifier(tf, {
-			train,
-			val,
-			labels,
+		const result = await runJob(tf, {
 			config,
-			backbone: { architecture: BROWSER_BACKBONE, manifestSha256 },
-			tail,
-			store,
+			backbone,
+			labels,
+			images: {
+				train: imageSource(await samplesOf('train'), size),
+				val: imageSource(await samplesOf('val'), size)
+			},
+			features: {
+				async get(key, compute) {
+					const id = `job/${request.jobId}/features/${key.split}`;
+					const cached = await jobs.get<TrainArrays>(id);
+					if (cached) return cached;
+					const arrays = await compute();
+					await jobs.set(id, arrays);
+					return arrays;
+				}
+			},
+			checkpoints: idbCheckpointStore(request.jobId),
 			log,
+			batchSize: 16,
 			signal,
-			onEpoch: (record, { totalEpochs, resumed }) =>
-				emit({ type: 'epoch', record, totalEpochs, resumed }),
-			onCalibrate: () => emit({ type: 'stage', stage: 'calibrating' })
+			emit
 		});
 		const { manifest, weights } = encodeClassifier(result.model);
 		return {
@@ -178,13 +138,12 @@ export async function runTrainJob(
 			manifest: JSON.stringify(manifest),
 			weights,
 			valAccuracy: result.val.metrics.accuracy,
-			history: result.fit.history,
-			seconds: (performance.now() - started) / 1000,
+			history: result.history,
+			seconds: result.seconds,
 			backend: tf.getBackend(),
 			log: log.records
 		};
 	} finally {
-		training?.dispose();
 		backbone.model.dispose();
 	}
 }

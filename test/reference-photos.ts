@@ -8,10 +8,10 @@ import type * as TF from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ArchitectureId } from '../ml/mobilenet-v3';
-import { parseLabels } from '../ml/predict';
-import { imageToTensor } from '../ml/preprocess';
-import { sharedDir } from './model-source';
+import type { ArchitectureId } from '../src/lib/ml/mobilenet-v3';
+import { parseLabels } from '../src/lib/ml/predict';
+import { imageToTensor } from '../src/lib/ml/preprocess';
+import { sharedDir } from '../src/lib/node/model-source';
 
 export const MODELS_DIR = path.join(sharedDir(), 'models');
 export const REFERENCE_PHOTOS: readonly string[] = ['bulldog.jpg', 'grace_hopper.jpg', 'dog.jpg'];

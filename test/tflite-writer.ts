@@ -21,7 +21,7 @@ import {
 	type Padding,
 	type TfliteModel,
 	type TfliteOperator
-} from './tflite';
+} from '../src/lib/ml/tflite';
 
 /** The model to write: what readTflite returns, plus an optional subgraph name. */
 export interface TfliteWriteInput extends TfliteModel {

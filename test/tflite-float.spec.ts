@@ -14,14 +14,19 @@ import {
 	referenceProbabilities,
 	sourceBytes,
 	SOURCES
-} from '../node/reference-photos';
-import { runLeaflens } from '../node/run-leaflens';
-import { useBackend } from './backends';
-import { importTflite, ModelImportError } from './import-tflite';
-import './layers';
-import { ARCHITECTURES, convLayers, type ArchitectureId } from './mobilenet-v3';
-import { topK } from './predict';
-import { readTflite, TfliteFormatError, type TfliteModel, type TfliteTensor } from './tflite';
+} from './reference-photos';
+import { runLeaflens } from './run-leaflens';
+import { useBackend } from '../src/lib/ml/backends';
+import { importTflite, ModelImportError } from '../src/lib/ml/import-tflite';
+import '../src/lib/ml/layers';
+import { ARCHITECTURES, convLayers, type ArchitectureId } from '../src/lib/ml/mobilenet-v3';
+import { topK } from '../src/lib/ml/predict';
+import {
+	readTflite,
+	TfliteFormatError,
+	type TfliteModel,
+	type TfliteTensor
+} from '../src/lib/ml/tflite';
 import { FloatConversionError, toFloat32Tflite } from './tflite-float';
 import { TfliteWriteError, writeTflite } from './tflite-writer';
 

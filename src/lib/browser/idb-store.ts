@@ -3,10 +3,12 @@
  * and in the worker (no DOM). One database per store, as idb-keyval's createStore expects.
  */
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
-import type { KeyValueStore } from './shard-store';
+import type { KeyValueStore } from '../data/shard-store';
 
 /** Saved models and their backbones (Models page, worker). */
 export const MODELS_DB = { db: 'leaflens-models', store: 'files' } as const;
+/** Training jobs' cached features and checkpoints, so a reload resumes (worker). */
+export const TRAINING_DB = { db: 'leaflens-training', store: 'state' } as const;
 /** Downloaded dataset shards (worker). */
 export const DATASETS_DB = { db: 'leaflens-datasets', store: 'files' } as const;
 

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from './model-source';
+import { REPO_ROOT } from '../src/lib/node/model-source';
 
 const run = promisify(execFile);
 

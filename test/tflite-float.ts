@@ -25,8 +25,8 @@ import {
 	type TfliteModel,
 	type TfliteOperator,
 	type TfliteTensor
-} from './tflite';
-import { ModelImportError, tensorValues } from './import-tflite';
+} from '../src/lib/ml/tflite';
+import { ModelImportError, tensorValues } from '../src/lib/ml/import-tflite';
 import { writeTflite } from './tflite-writer';
 
 /** The 8-bit model cannot be turned into an equivalent float32 one; the message says why. */

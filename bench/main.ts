@@ -1,0 +1,46 @@
+/**
+ * `npm run bench [-- --quick] [-- --out <dir>]`: the benchmark suite (bench/run.ts). The suite sits
+ * above the app and the CLI and imports both; nothing in src/ or scripts/ imports it.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runSuite } from './run';
+
+const HELP = `Usage: npm run bench [-- --quick] [-- --out <dir>]
+
+Measures on this machine, in one run: MobileNetV3 Small and Large-minimalistic inference in Node
+(wasm, cpu) and in Chromium (wasm, webgl, webgpu, cpu; page and worker) with the roofline ratio
+against each backend's matmul GFLOP/s; prepare-data images/s against one job; training throughput
+(features, head epochs, finetune); peak memory and live tensor counts; feature extraction time
+against dataset size, extrapolated to the full PlantVillage; and the size budgets of the built app.
+
+Writes <out>/<date>-<cpu>-<cores>c[-quick].json and .md. Needs /usr/bin/chromium (or
+LEAFLENS_CHROMIUM), the imported models (npm run setup) and, for the size table, a build (vite build).
+
+Options:
+  --quick      batch 1 only, page only, fewer runs and smaller data: under 5 minutes
+  --out <dir>  results folder (default: bench/results)
+  -h, --help   show this help`;
+
+let values;
+try {
+	({ values } = parseArgs({
+		options: {
+			quick: { type: 'boolean' },
+			out: { type: 'string' },
+			help: { type: 'boolean', short: 'h' }
+		}
+	}));
+} catch (error) {
+	console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+	process.exit(2);
+}
+if (values.help) {
+	console.log(HELP);
+} else {
+	const written = await runSuite({
+		quick: values.quick === true,
+		out: values.out === undefined ? undefined : path.resolve(values.out)
+	});
+	console.log(`${written.json}\n${written.md}`);
+}

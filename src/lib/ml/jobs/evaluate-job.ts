@@ -1,0 +1,137 @@
+/**
+ * The one evaluation job, for `leaflens evaluate` (src/lib/node/train-run.ts) and the app's
+ * Evaluate page (the worker): a trained classifier on labelled images, through the real backbone
+ * with a finetuned tail's weights written into it, streamed batch by batch. Also scores cached rows
+ * (features or cut activations) for the training job's test split and the benches.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import { maxProbs } from '../abstain';
+import { applyTailWeights, headLogits, noveltyOf, type ClassifierModel } from '../classifier-dir';
+import type { ImageSource } from '../features';
+import { createFeatureExtractor } from '../mobilenet-v3';
+import type { LoadedModelDir } from '../model-dir';
+import { reportFor, type EvaluationReport, type TrainableTail } from '../pipeline';
+import type { TrainArrays } from '../train';
+
+/** Logits [N × C] and novelty scores [N] of N photos with their true labels. */
+export interface Scores {
+	logits: Float32Array;
+	novelty: Float32Array;
+	labels: Int32Array;
+}
+
+/** Throws when a dataset's classes are not the model's labels, in order. */
+export function assertSameLabels(datasetLabels: readonly string[], modelLabels: readonly string[]) {
+	if (datasetLabels.join('\n') !== modelLabels.join('\n')) {
+		throw new Error(
+			`The dataset's ${datasetLabels.length} classes are not the model's ${modelLabels.length} classes, so the model cannot be scored on it.`
+		);
+	}
+}
+
+async function scoreFeatures(
+	tf: typeof TF,
+	model: ClassifierModel,
+	features: TF.Tensor2D
+): Promise<{ logits: Float32Array; novelty: Float32Array }> {
+	const l = headLogits(tf, model, features);
+	const logits = (await l.data()) as Float32Array;
+	l.dispose();
+	return { logits, novelty: await noveltyOf(tf, model, features, logits) };
+}
+
+/** Scores cached rows (features, or cut activations through a finetuned `tail`) in batches. */
+export async function scoreRows(
+	tf: typeof TF,
+	model: ClassifierModel,
+	rows: TrainArrays,
+	tail?: Pick<TrainableTail, 'apply'>
+): Promise<Scores> {
+	const batch = 128;
+	const n = rows.labels.length;
+	const size = rows.rowShape.reduce((a, b) => a * b, 1);
+	const c = model.manifest.labels.length;
+	const logits = new Float32Array(n * c);
+	const novelty = new Float32Array(n);
+	for (let from = 0; from < n; from += batch) {
+		const to = Math.min(n, from + batch);
+		const f = tf.tidy(() => {
+			const x = tf.tensor(rows.x.subarray(from * size, to * size), [to - from, ...rows.rowShape]);
+			return tail ? tail.apply(x, false) : (x.reshape([to - from, size]) as TF.Tensor2D);
+		});
+		const scores = await scoreFeatures(tf, model, f);
+		f.dispose();
+		logits.set(scores.logits, from * c);
+		novelty.set(scores.novelty, from);
+	}
+	return { logits, novelty, labels: rows.labels };
+}
+
+/** Metrics of `model` on cached rows. */
+export async function evaluateRows(
+	tf: typeof TF,
+	model: ClassifierModel,
+	rows: TrainArrays,
+	tail?: Pick<TrainableTail, 'apply'>
+): Promise<EvaluationReport> {
+	const { logits, novelty, labels } = await scoreRows(tf, model, rows, tail);
+	return reportFor(model, logits, novelty, labels);
+}
+
+export interface EvaluateJobOptions {
+	model: ClassifierModel;
+	/** The backbone the model was trained on (verified by the caller); its tail weights are replaced. */
+	backbone: LoadedModelDir;
+	images: ImageSource;
+	batchSize?: number;
+	signal?: AbortSignal;
+	onProgress?(done: number, total: number): void;
+}
+
+/** Scores a classifier on images and measures it; `scores` let callers list the mistakes. */
+export async function runEvaluateJob(
+	tf: typeof TF,
+	o: EvaluateJobOptions
+): Promise<{ report: EvaluationReport; scores: Scores }> {
+	const { model, images } = o;
+	applyTailWeights(tf, o.backbone.model, model);
+	const extractor = createFeatureExtractor(o.backbone.model, model.manifest.backbone.tap);
+	const c = model.manifest.labels.length;
+	const logits = new Float32Array(images.size * c);
+	const novelty = new Float32Array(images.size);
+	const labels = new Int32Array(images.size);
+	let row = 0;
+	for await (const batch of images.batches(o.batchSize ?? 32)) {
+		try {
+			o.signal?.throwIfAborted();
+			const features = tf.tidy(() => extractor.predict(batch.images) as TF.Tensor2D);
+			const scores = await scoreFeatures(tf, model, features);
+			features.dispose();
+			logits.set(scores.logits, row * c);
+			novelty.set(scores.novelty, row);
+			labels.set(batch.labels, row);
+			row += batch.labels.length;
+			o.onProgress?.(row, images.size);
+		} finally {
+			batch.images.dispose();
+		}
+	}
+	if (row !== images.size)
+		throw new Error(`The image source yielded ${row} images, expected ${images.size}`);
+	const scores = { logits, novelty, labels };
+	return { report: reportFor(model, logits, novelty, labels), scores };
+}
+
+/** The first `limit` rows whose top-1 is not the true label, with that top-1. */
+export function misclassifiedRows(
+	scores: Scores,
+	numClasses: number,
+	limit: number
+): { row: number; predicted: number }[] {
+	const { predicted } = maxProbs(scores.logits, numClasses);
+	const out: { row: number; predicted: number }[] = [];
+	for (let row = 0; row < scores.labels.length && out.length < limit; row++) {
+		if (predicted[row] !== scores.labels[row]) out.push({ row, predicted: predicted[row]! });
+	}
+	return out;
+}

@@ -1,0 +1,160 @@
+/**
+ * The one training job, for `leaflens train` (src/lib/node/train-run.ts) and the app's worker
+ * (src/lib/worker/ml.worker.ts): backbone → the frozen net's outputs per split (features at the
+ * tap for `head`, activations at the cut for `finetune`), cached → the pure engine
+ * (src/lib/ml/pipeline.ts) → a finished classifier, measured on val (and test when given).
+ *
+ * Node and the worker supply only adapters: where the images come from, where features,
+ * checkpoints and the run log are kept. Progress is one `emit(event)`; nothing here touches files,
+ * IndexedDB or the DOM.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import type { Split } from '../../data/manifest';
+import type { CheckpointStore, EpochRecord } from '../checkpoint';
+import type { ClassifierModel } from '../classifier-dir';
+import type { TrainConfig } from '../config';
+import { extractArrays, type ImageSource } from '../features';
+import type { LoadedModelDir } from '../model-dir';
+import { trainingSplit } from '../op-tail';
+import { trainClassifier, type BackboneRef, type EvaluationReport } from '../pipeline';
+import type { RunLogSink } from '../run-log';
+import type { TrainArrays } from '../train';
+import { evaluateRows } from './evaluate-job';
+
+/** What a training job reports, in order: stages, feature progress per split, epochs. */
+export type TrainEvent =
+	| { type: 'stage'; stage: 'loading' | 'features' | 'training' | 'calibrating' }
+	| { type: 'features'; split: Split; done: number; total: number }
+	| { type: 'epoch'; record: EpochRecord; totalEpochs: number; resumed: boolean }
+	| { type: 'resumed'; epoch: number; history: EpochRecord[] };
+
+/** What identifies one split's cached rows (the adapter adds the data and backbone identity). */
+export interface FeatureKey {
+	split: Split;
+	/** Augmented views per image besides the plain one. */
+	views: number;
+	mode: TrainConfig['mode'];
+	tap: TrainConfig['backbone']['tap'];
+	/** The first trainable unit in finetune mode; 'none' for a head. */
+	cut: string;
+	augment: TrainConfig['augment'] | null;
+	seed: number;
+}
+
+/** Where cached rows live: a folder in Node, IndexedDB in the worker. `compute` runs on a miss. */
+export interface FeatureCache {
+	get(key: FeatureKey, compute: () => Promise<TrainArrays>): Promise<TrainArrays>;
+}
+
+export interface TrainJobOptions {
+	config: TrainConfig;
+	/** The verified backbone directory (model-dir.ts loadModelDir); the caller disposes it. */
+	backbone: LoadedModelDir;
+	/** Recorded in the model; `path` is relative to the model directory when there is one. */
+	backbonePath?: string;
+	labels: string[];
+	/** train and val are required; test, when present, is scored after training. */
+	images: Partial<Record<Split, ImageSource>>;
+	features: FeatureCache;
+	checkpoints?: CheckpointStore;
+	log?: RunLogSink;
+	/** Feature-extraction batch size (Node 32; the worker 16 to keep GPU memory down). */
+	batchSize?: number;
+	signal?: AbortSignal;
+	emit?(event: TrainEvent): void;
+}
+
+export interface TrainJobResult {
+	model: ClassifierModel;
+	val: EvaluationReport;
+	test: EvaluationReport | null;
+	history: EpochRecord[];
+	seconds: number;
+	featureSeconds: number;
+}
+
+/** Trains a classifier; the returned model also carries its test metrics when `images.test` is given. */
+export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<TrainJobResult> {
+	const started = performance.now();
+	const { config, backbone } = o;
+	const emit = o.emit ?? (() => undefined);
+	const { train: trainImages, val: valImages } = o.images;
+	if (!trainImages || !valImages) throw new Error('Training needs a train and a val split');
+	// Plain-op tail in finetune mode: trains on wasm too (a LayersModel tail needs conv gradients).
+	const training = trainingSplit(tf, backbone.model, config);
+	try {
+		const { net, tail } = training;
+		const featureStart = performance.now();
+		const rows = (split: Split, source: ImageSource, views: number) =>
+			o.features.get(
+				{
+					split,
+					views,
+					mode: config.mode,
+					tap: config.backbone.tap,
+					cut: training.cutUnit ?? 'none',
+					augment: views ? config.augment : null,
+					seed: config.seed
+				},
+				async () => {
+					emit({ type: 'stage', stage: 'features' });
+					return extractArrays(tf, net, source, {
+						views,
+						augment: config.augment,
+						seed: config.seed,
+						batchSize: o.batchSize ?? 32,
+						signal: o.signal,
+						onProgress: (done, total) => emit({ type: 'features', split, done, total })
+					});
+				}
+			);
+		const train = await rows('train', trainImages, config.augmentViews);
+		const val = await rows('val', valImages, 0);
+		const test = o.images.test ? await rows('test', o.images.test, 0) : null;
+		const featureSeconds = (performance.now() - featureStart) / 1000;
+		o.signal?.throwIfAborted();
+
+		emit({ type: 'stage', stage: 'training' });
+		const checkpoint = await o.checkpoints?.load();
+		if (checkpoint) {
+			// The engine resumes from it; the UI gets the epochs already done for its curves.
+			emit({ type: 'resumed', epoch: checkpoint.meta.epoch, history: checkpoint.meta.history });
+		}
+		const backboneRef: BackboneRef = {
+			architecture: backbone.manifest.architecture,
+			manifestSha256: backbone.manifestSha256,
+			...(o.backbonePath === undefined ? {} : { path: o.backbonePath })
+		};
+		const result = await trainClassifier(tf, {
+			train,
+			val,
+			labels: o.labels,
+			config,
+			backbone: backboneRef,
+			tail,
+			store: o.checkpoints,
+			log: o.log,
+			signal: o.signal,
+			onEpoch: (record, { totalEpochs, resumed }) =>
+				emit({ type: 'epoch', record, totalEpochs, resumed }),
+			onCalibrate: () => emit({ type: 'stage', stage: 'calibrating' })
+		});
+		const metrics = result.model.manifest.metrics;
+		metrics.featureSeconds = featureSeconds;
+		let testReport: EvaluationReport | null = null;
+		if (test) {
+			testReport = await evaluateRows(tf, result.model, test, tail);
+			metrics.test = testReport;
+		}
+		return {
+			model: result.model,
+			val: result.val,
+			test: testReport,
+			history: result.fit.history,
+			seconds: (performance.now() - started) / 1000,
+			featureSeconds
+		};
+	} finally {
+		training.dispose();
+	}
+}
