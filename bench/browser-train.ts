@@ -37,6 +37,7 @@ import type {
 } from './browser/train';
 import { timeToTargetMarkdown } from './lib/time-to-target';
 import { describeMachine, type Machine } from './lib/report';
+import { errorMessage } from '../src/lib/util/errors';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const RESULTS_FORMAT = 'leaflens-bench-browser-train';
@@ -201,7 +202,7 @@ export async function runBrowserTrain(
 					}
 				};
 			} catch (error) {
-				errors.push(`memory: ${error instanceof Error ? error.message : String(error)}`);
+				errors.push(`memory: ${errorMessage(error)}`);
 				log(`  memory run FAILED: ${errors.at(-1)}`);
 			}
 		}
@@ -233,7 +234,7 @@ export async function runBrowserTrain(
 					);
 				});
 			} catch (error) {
-				errors.push(`time to target: ${error instanceof Error ? error.message : String(error)}`);
+				errors.push(`time to target: ${errorMessage(error)}`);
 				log(`  time to target FAILED: ${errors.at(-1)}`);
 			}
 		}

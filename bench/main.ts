@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSuite } from './run';
+import { errorMessage } from '../src/lib/util/errors';
 
 const HELP = `Usage: npm run bench [-- --quick] [-- --out <dir>]
 
@@ -32,7 +33,7 @@ try {
 		}
 	}));
 } catch (error) {
-	console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+	console.error(`bench: ${errorMessage(error)}\n\n${HELP}`);
 	process.exit(2);
 }
 if (values.help) {

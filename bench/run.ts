@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { compareBudgets, measureBuild, parseBudgets, type BudgetRow } from '../scripts/check-size';
+import { DEFAULT_BACKBONE_DIR } from '../scripts/cli/defaults';
 import {
 	browserTrainMarkdown,
 	QUICK_OVERRIDES,
@@ -169,7 +170,7 @@ export async function runSuite(options: SuiteOptions = {}): Promise<{ json: stri
 			};
 		});
 
-		const backbone = path.join(ROOT, 'models/cache/mobilenet_v3_small_100_224');
+		const backbone = path.join(ROOT, DEFAULT_BACKBONE_DIR);
 		const head = data
 			? await step('train head', () =>
 					child<TrainRun>('train', {

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
+import { errorMessage } from '../src/lib/util/errors';
 
 export const BUDGETS_FORMAT = 'leaflens-size-budgets';
 export const BUDGETS_FORMAT_VERSION = 1;
@@ -271,7 +272,7 @@ export function main(argv: string[]): number {
 	try {
 		measurement = measureBuild(values.build);
 	} catch (error) {
-		console.error(`check-size: ${error instanceof Error ? error.message : String(error)}`);
+		console.error(`check-size: ${errorMessage(error)}`);
 		return 2;
 	}
 	if (values.update) {
@@ -288,7 +289,7 @@ export function main(argv: string[]): number {
 	try {
 		budgets = parseBudgets(readFileSync(values.budgets, 'utf8'), values.budgets);
 	} catch (error) {
-		console.error(`check-size: ${error instanceof Error ? error.message : String(error)}`);
+		console.error(`check-size: ${errorMessage(error)}`);
 		return 2;
 	}
 	const rows = compareBudgets(measurement.sizes, budgets.budgets);

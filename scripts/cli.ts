@@ -3,6 +3,7 @@
  * shell over src/lib (the same code the app's worker runs).
  */
 import { parseCommandArgs, UsageError, type Command } from './cli/command';
+import { errorMessage } from '../src/lib/util/errors';
 
 /** Commands are loaded lazily so `leaflens --help` does not pay for TF.js start-up. */
 export const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
@@ -56,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
 			console.error(`leaflens ${name}: ${error.message}`);
 			return 2;
 		}
-		const message = error instanceof Error ? error.message : String(error);
+		const message = errorMessage(error);
 		console.error(`leaflens ${name}: ${message}`);
 		if (process.env.LEAFLENS_DEBUG && error instanceof Error) console.error(error.stack);
 		return 1;

@@ -23,16 +23,16 @@ import {
 	type TrainConfig
 } from '../../src/lib/ml/config';
 import { extractArrays, type FrozenNet, type ImageSource } from '../../src/lib/ml/features';
-import { createFeatureExtractor } from '../../src/lib/ml/mobilenet-v3';
+import { createFeatureExtractor, DEFAULT_BACKBONE } from '../../src/lib/ml/mobilenet-v3';
 import { httpModelDirReader, loadModelDir } from '../../src/lib/ml/model-dir';
 import { trainClassifier } from '../../src/lib/ml/pipeline';
 import { imagesToBatch } from '../../src/lib/ml/preprocess';
 import type { EpochRecord } from '../../src/lib/ml/train';
-import { decodeImage } from '../../src/lib/worker/decode-image';
+import { decodeImage } from '../../src/lib/browser/image';
 import { timeToTarget, type TimeToTargetReport } from '../lib/time-to-target';
 
 /** The backbone the app trains on in the browser (src/lib/worker/train-job.ts). */
-export const BENCH_BACKBONE = 'mobilenet_v3_small_100_224';
+export const BENCH_BACKBONE = DEFAULT_BACKBONE;
 export const BENCH_DATASET = '/datasets/plantvillage-sample/';
 
 /** One `tf.memory()` reading (plus the JS heap where the browser reports it). */

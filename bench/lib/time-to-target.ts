@@ -21,6 +21,7 @@ import { extractArrays, type ImageSource } from '../../src/lib/ml/features';
 import { trainingSplit } from '../../src/lib/ml/op-tail';
 import { trainClassifier } from '../../src/lib/ml/pipeline';
 import type { EpochRecord, TrainArrays } from '../../src/lib/ml/train';
+import { errorMessage } from '../../src/lib/util/errors';
 
 /** Features of two backends agree when max |a − b| ≤ this × max |reference feature|. */
 export const FEATURE_TOLERANCE = 1e-3;
@@ -395,7 +396,7 @@ export async function timeToTarget(
 		try {
 			await env.useBackend(backend);
 		} catch (error) {
-			const message = error instanceof Error ? error.message : String(error);
+			const message = errorMessage(error);
 			env.log(`${backend}: skipped, ${message}`);
 			runs.push(skipped(message));
 			continue;

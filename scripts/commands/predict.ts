@@ -5,6 +5,7 @@ import {
 	requiredString,
 	UsageError
 } from '../cli/command';
+import { errorMessage } from '../../src/lib/util/errors';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 
@@ -60,7 +61,7 @@ Options:
 					top = topK(p, labels, k);
 				} catch (error) {
 					failures++;
-					const message = error instanceof Error ? error.message : String(error);
+					const message = errorMessage(error);
 					console.error(`leaflens predict: ${file}: ${message}`);
 					if (json) console.log(JSON.stringify({ file, error: message }));
 					continue;

@@ -6,6 +6,7 @@ import {
 	stringOption,
 	UsageError
 } from '../cli/command';
+import { DEFAULT_BACKBONE_DIR } from '../cli/defaults';
 
 /** `["lr=0.001,0.003", "head.hiddenUnits=0,256"]` → every combination as key=value lists. */
 export function gridCombinations(specs: readonly string[]): string[][] {
@@ -72,7 +73,7 @@ Example:
 				data,
 				out: `${out}/run-${i + 1}`,
 				config: configs[i]!,
-				backbone: stringOption(values, 'backbone') ?? 'models/cache/mobilenet_v3_small_100_224',
+				backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_DIR,
 				cacheDir: `${out}/cache`
 			});
 			rows.push({

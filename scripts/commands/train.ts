@@ -12,8 +12,10 @@ import {
 	stringOption,
 	UsageError
 } from '../cli/command';
+import { DEFAULT_BACKBONE_DIR } from '../cli/defaults';
 import { createProgress, type Progress } from '../cli/progress';
 import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
+import { errorMessage } from '../../src/lib/util/errors';
 
 const STAGE_TEXT: Record<Extract<TrainEvent, { type: 'stage' }>['stage'], string> = {
 	loading: 'loading the backbone and the data',
@@ -43,7 +45,7 @@ Options:
   --out <dir>        model directory to write
   --preset <name>    quick | head | finetune (default: head)
   --config <file>    JSON file with config keys
-  --backbone <dir>   backbone model directory from leaflens import-model (default: models/cache/mobilenet_v3_small_100_224)
+  --backbone <dir>   backbone model directory from leaflens import-model (default: ${DEFAULT_BACKBONE_DIR})
   --backend <name>   wasm | cpu for features and training (default wasm)
   --json             print the result as one JSON object
   -h, --help         show this help
@@ -71,9 +73,7 @@ Example:
 			try {
 				file = JSON.parse(await readFile(configFile, 'utf8')) as ConfigInput;
 			} catch (error) {
-				throw new UsageError(
-					`--config ${configFile}: ${error instanceof Error ? error.message : String(error)}`
-				);
+				throw new UsageError(`--config ${configFile}: ${errorMessage(error)}`);
 			}
 		}
 		let config;
@@ -99,7 +99,7 @@ Example:
 			data,
 			out,
 			config,
-			backbone: stringOption(values, 'backbone') ?? 'models/cache/mobilenet_v3_small_100_224',
+			backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_DIR,
 			signal: controller.signal,
 			emit: (event) => {
 				if (event.type === 'stage') {

@@ -102,8 +102,8 @@ describe('own photos', () => {
 	});
 
 	it('resizes the shorter side to 256 and never enlarges', () => {
-		expect(resizedSize(4000, 3000)).toEqual({ width: 341, height: 256 });
-		expect(resizedSize(200, 300)).toEqual({ width: 200, height: 300 });
+		expect(resizedSize(4000, 3000)).toMatchObject({ width: 341, height: 256 });
+		expect(resizedSize(200, 300)).toEqual({ width: 200, height: 300, scale: 1 });
 		expect(() => resizedSize(0, 10)).toThrow(/got 0×10/);
 	});
 });

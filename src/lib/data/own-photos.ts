@@ -207,12 +207,13 @@ export function resizedSize(
 	width: number,
 	height: number,
 	size = OWN_PHOTO_SIZE
-): { width: number; height: number } {
+): { width: number; height: number; scale: number } {
 	if (!(width > 0 && height > 0))
 		throw new OwnPhotosError(`Expected a positive image size, got ${width}×${height}`);
 	const scale = Math.min(1, size / Math.min(width, height));
 	return {
 		width: Math.max(1, Math.round(width * scale)),
-		height: Math.max(1, Math.round(height * scale))
+		height: Math.max(1, Math.round(height * scale)),
+		scale
 	};
 }

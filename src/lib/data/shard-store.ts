@@ -17,6 +17,7 @@
  */
 import { parseManifest, type DatasetManifest, type Split } from './manifest';
 import { readShard, sha256Hex, ShardError, type ShardSample } from './shard-format';
+import { errorMessage } from '../util/errors';
 
 /** The subset of idb-keyval's API the cache needs (a Map-backed one is used in tests). */
 export interface KeyValueStore {
@@ -83,7 +84,7 @@ async function fetchBytes(fetchFn: FetchLike, url: string, init: RequestInit): P
 	} catch (error) {
 		if (error instanceof Error && error.name === 'AbortError') throw error;
 		throw new DatasetStoreError(
-			`Could not reach ${url} (${error instanceof Error ? error.message : String(error)}). Check the connection; the download resumes where it stopped.`
+			`Could not reach ${url} (${errorMessage(error)}). Check the connection; the download resumes where it stopped.`
 		);
 	}
 	if (!response.ok) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { leafGroupId, mulberry32, splitDataset, type SplitItem } from './split';
+import { leafGroupId, seededRandom, splitDataset, type SplitItem } from './split';
 
 const shared =
 	process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../../../shared');
@@ -41,11 +41,11 @@ describe('leafGroupId', () => {
 	});
 });
 
-describe('mulberry32', () => {
+describe('seededRandom', () => {
 	it('is deterministic per seed and stays in [0, 1)', () => {
-		const a = mulberry32(7);
-		const b = mulberry32(7);
-		const c = mulberry32(8);
+		const a = seededRandom(7);
+		const b = seededRandom(7);
+		const c = seededRandom(8);
 		const xs = Array.from({ length: 1000 }, () => a());
 		expect(Array.from({ length: 1000 }, () => b())).toEqual(xs);
 		expect(Array.from({ length: 1000 }, () => c())).not.toEqual(xs);

@@ -7,6 +7,7 @@
  * Pure and deterministic across platforms: only integer PRNG math and code-unit string order.
  */
 import type { Split } from './manifest';
+import { Prng } from '../ml/prng';
 
 export interface SplitItem {
 	/** Unique, stable identifier (e.g. the relative path); also the tie-break for ordering. */
@@ -47,16 +48,10 @@ export function leafGroupId(fileName: string): string | null {
 	return leaf === '' ? null : leaf;
 }
 
-/** mulberry32: a tiny 32-bit PRNG with integer-only steps, identical on every JS engine. */
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+/** Uniform draws in [0, 1) from the seeded mulberry32 stream (ml/prng.ts), identical on every engine. */
+export function seededRandom(seed: number): () => number {
+	const prng = new Prng(seed >>> 0);
+	return () => prng.next();
 }
 
 /** FNV-1a over UTF-16 code units: derives per-class seeds from the seed and the class. */
@@ -160,7 +155,7 @@ export function splitDataset(
 	const classes = [...byClass.keys()].sort((a, b) => a - b);
 	for (const cls of classes) {
 		const roots = byClass.get(cls)!; // already in ascending root order = first-id order
-		const random = mulberry32(hashString(`class:${cls}`, seed));
+		const random = seededRandom(hashString(`class:${cls}`, seed));
 		const shuffled = seededShuffle(roots, random);
 		const total = shuffled.reduce((n, r) => n + groups.get(r)!.length, 0);
 		const target: Record<Split, number> = {

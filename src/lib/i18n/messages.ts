@@ -5,7 +5,6 @@
  */
 export const en = {
 	'app.name': 'LeafLens',
-	'app.tagline': 'Plant disease diagnosis that works offline, on your device',
 	'nav.label': 'Main',
 	'nav.diagnose': 'Diagnose',
 	'nav.train': 'Train',
@@ -21,8 +20,6 @@ export const en = {
 	'diagnose.title': 'Diagnose a leaf',
 	'diagnose.intro':
 		'Take a clear photo of one leaf, in daylight, filling most of the picture. LeafLens answers on this device; the photo never leaves it.',
-	'diagnose.noModel':
-		'No diagnosis model is loaded yet. Models are prepared by the setup step or trained on the Train page.',
 	'diagnose.take': 'Take a photo',
 	'diagnose.choose': 'Choose a photo',
 	'diagnose.drop': 'or drop a photo here',
@@ -216,7 +213,6 @@ export type Catalogue = Record<MessageKey, string>;
 
 export const fr: Catalogue = {
 	'app.name': 'LeafLens',
-	'app.tagline': 'Diagnostic des maladies des plantes, hors ligne, sur votre appareil',
 	'nav.label': 'Principal',
 	'nav.diagnose': 'Diagnostic',
 	'nav.train': 'Entraîner',
@@ -232,8 +228,6 @@ export const fr: Catalogue = {
 	'diagnose.title': 'Diagnostiquer une feuille',
 	'diagnose.intro':
 		'Prenez une photo nette d’une seule feuille, à la lumière du jour, qui remplit presque toute l’image. LeafLens répond sur cet appareil ; la photo ne le quitte jamais.',
-	'diagnose.noModel':
-		'Aucun modèle de diagnostic n’est encore chargé. Les modèles sont préparés à l’installation ou entraînés sur la page Entraîner.',
 	'diagnose.take': 'Prendre une photo',
 	'diagnose.choose': 'Choisir une photo',
 	'diagnose.drop': 'ou déposez une photo ici',

@@ -63,8 +63,6 @@ export interface BlockKnnNovelty {
 }
 
 export type NoveltyModel = MahalanobisNovelty | LogitKnnNovelty | BlockKnnNovelty;
-export type NoveltyMethod = 'mahalanobis' | 'logit-knn' | 'block-knn';
-export const NOVELTY_METHODS: readonly NoveltyMethod[] = ['logit-knn', 'mahalanobis', 'block-knn'];
 
 export interface AbstainThresholds {
 	minConfidence: number;
@@ -426,14 +424,30 @@ export function chooseThresholds(
 	const rejectConfident = reject - (n - kept.length);
 	const minConfidence = rejectConfident > 0 ? kept[rejectConfident]! : 0;
 	const t = { minConfidence, maxNovelty };
-	const ok = answered(val.confidence, val.novelty, t);
+	const { coverage, selectiveAccuracy } = selective(
+		answered(val.confidence, val.novelty, t),
+		val.predicted,
+		val.labels
+	);
+	return { ...t, coverage, selectiveAccuracy };
+}
+
+/** Share of photos answered, and the accuracy of those answers. */
+export function selective(
+	answeredMask: ArrayLike<boolean>,
+	predicted: ArrayLike<number>,
+	labels: ArrayLike<number>
+): { coverage: number; selectiveAccuracy: number; abstained: number } {
 	let count = 0;
 	let correct = 0;
-	ok.forEach((a, i) => {
-		if (a) {
-			count++;
-			if (val.predicted[i] === val.labels[i]) correct++;
-		}
-	});
-	return { ...t, coverage: count / n, selectiveAccuracy: count ? correct / count : 0 };
+	for (let i = 0; i < labels.length; i++) {
+		if (!answeredMask[i]) continue;
+		count++;
+		if (predicted[i] === labels[i]) correct++;
+	}
+	return {
+		coverage: labels.length ? count / labels.length : 0,
+		selectiveAccuracy: count ? correct / count : 0,
+		abstained: labels.length - count
+	};
 }

@@ -7,6 +7,7 @@
  * convolution block and a dense layer) and the fastest one is chosen unless the user overrides it.
  */
 import type * as TF from '@tensorflow/tfjs';
+import { errorMessage } from '../util/errors';
 
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -129,7 +130,7 @@ export async function detectBackends(
 				report.available = true;
 				if (options.probe) report.probeMs = await probeActiveBackend(tf);
 			} catch (error) {
-				report.reason = error instanceof Error ? error.message : String(error);
+				report.reason = errorMessage(error);
 			}
 		}
 		reports.push(report);

@@ -3,7 +3,6 @@
  * validation set by minimising the negative log-likelihood. NLL is convex in 1/T, so a
  * golden-section search over log T finds the optimum without gradients.
  */
-import { softmax } from './evaluate';
 
 /** Mean NLL of labels under softmax(logits / T). */
 export function nllAt(
@@ -65,13 +64,4 @@ export function fitTemperature(
 	}
 	const temperature = Math.exp((a + b) / 2);
 	return { temperature, nllBefore: f(0), nllAfter: f(Math.log(temperature)) };
-}
-
-/** Calibrated probabilities. */
-export function calibratedProbs(
-	logits: Float32Array,
-	numClasses: number,
-	temperature: number
-): Float32Array {
-	return softmax(logits, numClasses, temperature);
 }

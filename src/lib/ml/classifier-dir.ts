@@ -21,6 +21,7 @@ import { blockKnnScores, logitKnnScores, noveltyScores } from './abstain';
 import { packTensors, unpackTensors } from './checkpoint';
 import { softmax } from './evaluate';
 import type { SavedTensor } from './optim';
+import { errorMessage } from '../util/errors';
 
 export const MODEL_FORMAT = 'leaflens-model';
 export const CLASSIFIER_VERSION = 1;
@@ -241,10 +242,9 @@ export async function loadClassifier(io: ModelDirIO): Promise<ClassifierModel> {
 	try {
 		json = JSON.parse(await io.readText(MANIFEST_NAME));
 	} catch (error) {
-		throw new Error(
-			`Cannot read the model's ${MANIFEST_NAME}: ${error instanceof Error ? error.message : String(error)}`,
-			{ cause: error }
-		);
+		throw new Error(`Cannot read the model's ${MANIFEST_NAME}: ${errorMessage(error)}`, {
+			cause: error
+		});
 	}
 	return decodeClassifier(json, await io.readBytes(WEIGHTS_NAME));
 }

@@ -36,8 +36,6 @@ export const TrainConfigSchema = z.strictObject({
 	mode: z.enum(['head', 'finetune']).default('head'),
 	backbone: z
 		.strictObject({
-			/** Architecture id, e.g. mobilenet-v3-small. */
-			id: z.string().min(1).default('mobilenet-v3-small'),
 			/**
 			 * prelogits: the 1x1 conv after pooling (1024-d on Small); pooled: the pooled block output
 			 * (576-d); multiscale (head mode only): pooled activations of the later blocks + pooled +

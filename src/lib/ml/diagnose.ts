@@ -10,6 +10,7 @@
  * constant for Grad-CAM, which explains the last map (as Grad-CAM does on any network).
  */
 import type * as TF from '@tensorflow/tfjs';
+import { activate } from './activations';
 import {
 	applyTailWeights,
 	classify,
@@ -26,11 +27,6 @@ export interface Diagnosis {
 	heatmap: Heatmap | null;
 	/** Milliseconds spent on the answer and on the heatmap. */
 	timings: { predictMs: number; heatmapMs: number };
-}
-
-function activate(tf: typeof TF, x: TF.Tensor2D, activation: Activation): TF.Tensor2D {
-	// hard-swish(x) = x · relu6(x + 3) / 6, as the HardSwish layer computes it.
-	return activation === 'relu' ? tf.relu(x) : tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6));
 }
 
 export class Diagnoser {
@@ -82,7 +78,11 @@ export class Diagnoser {
 			const pooled = tf.mean(map, [1, 2]) as TF.Tensor2D;
 			if (!this.#conv2) return pooled;
 			const { kernel, bias, activation } = this.#conv2;
-			const prelogits = activate(tf, tf.add(tf.matMul(pooled, kernel), bias), activation);
+			const prelogits = activate(
+				tf,
+				tf.add<TF.Tensor2D>(tf.matMul(pooled, kernel), bias),
+				activation
+			);
 			if (tap !== 'multiscale') return prelogits;
 			if (!blocks) throw new Error('The multiscale tap needs the block averages');
 			return tf.concat([blocks, pooled, prelogits], 1);

@@ -6,6 +6,7 @@
  * the weights come from) uses relu6(x + 3) / 6, so neither class may be replaced by a built-in.
  */
 import * as tf from '@tensorflow/tfjs';
+import { hardSigmoid, hardSwish } from './activations';
 
 function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
 	if (Array.isArray(inputs)) {
@@ -16,16 +17,6 @@ function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
 	return inputs;
 }
 
-/** relu6(x + 3) / 6, as a tensor op (also used by HardSwish). */
-export function hardSigmoid(x: tf.Tensor): tf.Tensor {
-	return tf.tidy(() => tf.div(tf.relu6(tf.add(x, 3)), 6));
-}
-
-/** x · relu6(x + 3) / 6. */
-export function hardSwish(x: tf.Tensor): tf.Tensor {
-	return tf.tidy(() => tf.mul(x, hardSigmoid(x)));
-}
-
 /** Layer computing y = x · relu6(x + 3) / 6 element-wise (MobileNetV3's h-swish). */
 export class HardSwish extends tf.layers.Layer {
 	static className = 'HardSwish';
@@ -33,7 +24,7 @@ export class HardSwish extends tf.layers.Layer {
 		super(args);
 	}
 	override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-		return hardSwish(single(inputs));
+		return tf.tidy(() => hardSwish(tf, single(inputs)));
 	}
 	override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
 		return inputShape;
@@ -47,7 +38,7 @@ export class HardSigmoid extends tf.layers.Layer {
 		super(args);
 	}
 	override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-		return hardSigmoid(single(inputs));
+		return tf.tidy(() => hardSigmoid(tf, single(inputs)));
 	}
 	override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
 		return inputShape;

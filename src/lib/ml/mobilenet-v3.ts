@@ -12,11 +12,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { HardSigmoid, HardSwish } from './layers';
 
-export const ARCHITECTURE_IDS = [
-	'mobilenet_v3_small_100_224',
-	'mobilenet_v3_large_minimalistic_100_224'
-] as const;
-export type ArchitectureId = (typeof ARCHITECTURE_IDS)[number];
+import { ARCHITECTURE_IDS, DEFAULT_BACKBONE, type ArchitectureId } from './architecture-ids';
+
+export { ARCHITECTURE_IDS, DEFAULT_BACKBONE, type ArchitectureId };
 
 export type Activation = 'relu' | 'hard_swish';
 

@@ -17,6 +17,7 @@ import { sha256Hex, type QuantHint } from './import-tflite';
 import './layers';
 import { ARCHITECTURE_IDS, architectureOf, type ArchitectureSpec } from './mobilenet-v3';
 import { parseLabels } from './predict';
+import { errorMessage } from '../util/errors';
 
 export const MODEL_DIR_FORMAT = 'leaflens-model';
 export const MODEL_DIR_FORMAT_VERSION = 1;
@@ -256,9 +257,7 @@ export function parseManifest(text: string, where = 'model directory'): ModelMan
 	try {
 		json = JSON.parse(text);
 	} catch (error) {
-		throw new ModelDirError(
-			`${where}: manifest.json is not valid JSON (${error instanceof Error ? error.message : String(error)})`
-		);
+		throw new ModelDirError(`${where}: manifest.json is not valid JSON (${errorMessage(error)})`);
 	}
 	const head = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
 	if (head.format !== MODEL_DIR_FORMAT) {
@@ -342,11 +341,6 @@ export async function readModelDir(reader: ModelDirReader): Promise<ModelDirCont
 	};
 }
 
-/** A tf.io handler that loads a verified model directory (`tf.loadLayersModel(handler)`). */
-export function modelDirIOHandler(reader: ModelDirReader): tf.io.IOHandler {
-	return { load: async () => (await readModelDir(reader)).artifacts };
-}
-
 export interface LoadedModelDir {
 	model: tf.LayersModel;
 	manifest: ModelManifest;
@@ -391,9 +385,7 @@ export function httpModelDirReader(
 			try {
 				response = await fetchImpl(url);
 			} catch (error) {
-				throw new ModelDirError(
-					`Could not fetch ${url}: ${error instanceof Error ? error.message : String(error)}`
-				);
+				throw new ModelDirError(`Could not fetch ${url}: ${errorMessage(error)}`);
 			}
 			if (!response.ok) throw new ModelDirError(`Could not fetch ${url}: HTTP ${response.status}`);
 			return new Uint8Array(await response.arrayBuffer());

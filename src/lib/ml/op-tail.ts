@@ -12,6 +12,7 @@
  * last two of Large-minimalistic).
  */
 import type * as TF from '@tensorflow/tfjs';
+import { activate, hardSigmoid } from './activations';
 import type { TrainConfig } from './config';
 import type { FrozenNet } from './features';
 import {
@@ -21,7 +22,6 @@ import {
 	finetuneCut,
 	splitAtBlock,
 	unitNames,
-	type Activation,
 	type ConvLayerSpec,
 	type TailTap
 } from './mobilenet-v3';
@@ -31,13 +31,6 @@ interface ConvWeights {
 	spec: ConvLayerSpec;
 	kernel: TF.Variable;
 	bias: TF.Variable;
-}
-
-function activate(tf: typeof TF, x: TF.Tensor, activation: Activation | 'linear'): TF.Tensor {
-	if (activation === 'relu') return tf.relu(x);
-	// hard-swish(x) = x · relu6(x + 3) / 6, as the HardSwish layer computes it.
-	if (activation === 'hard_swish') return tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6));
-	return x;
 }
 
 /**
@@ -181,8 +174,8 @@ export function opTail(
 				if (se) {
 					const pooled = tf.mean(x, [1, 2]);
 					const gate = pointwise(tf, pointwise(tf, pooled, se.reduce), se.expand);
-					// hard-sigmoid(g) = relu6(g + 3) / 6, then a per-channel scale of the map.
-					const hs = tf.div(tf.relu6(tf.add(gate, 3)), 6);
+					// hard-sigmoid gate, then a per-channel scale of the map.
+					const hs = hardSigmoid(tf, gate);
 					x = tf.mul(x, tf.reshape(hs, [-1, 1, 1, hs.shape[1]!]));
 				}
 				x = pointwise(tf, x, project);

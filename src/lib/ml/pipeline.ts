@@ -14,6 +14,7 @@ import {
 	logitKnnScores,
 	maxProbs,
 	noveltyScores,
+	selective,
 	type NoveltyModel
 } from './abstain';
 import { fitBlockKnn } from './block-novelty';
@@ -111,23 +112,14 @@ export function reportFor(
 	const raw = computeMetrics(softmax(logits, c), labels, names);
 	const metrics = computeMetrics(probs, labels, names);
 	const { confidence, predicted } = maxProbs(probs, c);
-	const ok = answered(confidence, novelty, model.manifest.abstention);
-	let count = 0;
-	let correct = 0;
-	ok.forEach((a, i) => {
-		if (a) {
-			count++;
-			if (predicted[i] === labels[i]) correct++;
-		}
-	});
 	return {
 		metrics,
 		uncalibrated: { ece: raw.ece, nll: raw.nll },
-		abstention: {
-			coverage: labels.length ? count / labels.length : 0,
-			selectiveAccuracy: count ? correct / count : 0,
-			abstained: labels.length - count
-		}
+		abstention: selective(
+			answered(confidence, novelty, model.manifest.abstention),
+			predicted,
+			labels
+		)
 	};
 }
 

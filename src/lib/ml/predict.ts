@@ -3,7 +3,8 @@
  * list has 1001 entries and index 0 is "background".
  */
 
-export interface Prediction {
+/** One class of a top-k readout (ImageNet labels for the backbones). */
+export interface TopKEntry {
 	index: number;
 	label: string;
 	p: number;
@@ -31,7 +32,7 @@ export function topK(
 	probabilities: ArrayLike<number>,
 	labels: readonly string[],
 	k = 5
-): Prediction[] {
+): TopKEntry[] {
 	if (!Number.isInteger(k) || k <= 0)
 		throw new Error(`Expected k to be a positive integer, got ${k}`);
 	if (probabilities.length !== labels.length) {
@@ -52,11 +53,11 @@ export function topKBatch(
 	classes: number,
 	labels: readonly string[],
 	k = 5
-): Prediction[][] {
+): TopKEntry[][] {
 	if (!Number.isInteger(classes) || classes <= 0 || probabilities.length % classes !== 0) {
 		throw new Error(`Expected a multiple of ${classes} probabilities, got ${probabilities.length}`);
 	}
-	const rows: Prediction[][] = [];
+	const rows: TopKEntry[][] = [];
 	for (let start = 0; start < probabilities.length; start += classes) {
 		rows.push(
 			topK(Array.prototype.slice.call(probabilities, start, start + classes) as number[], labels, k)

@@ -4,6 +4,7 @@
  */
 import sharp from 'sharp';
 import type { RawImage } from '../ml/preprocess';
+import { errorMessage } from '../util/errors';
 
 /** Decodes `input` (a path or the file's bytes) to 8-bit RGB. Throws with the file named. */
 export async function decodeImageFile(
@@ -25,7 +26,7 @@ export async function decodeImageFile(
 			data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
 		};
 	} catch (error) {
-		const reason = error instanceof Error ? error.message : String(error);
+		const reason = errorMessage(error);
 		throw new Error(`Cannot decode image ${what}: ${reason}`, { cause: error });
 	}
 }

@@ -6,11 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
 import {
 	loadModelDir,
 	ModelDirError,
-	modelDirIOHandler,
 	type LoadedModelDir,
 	type ModelDirReader,
 	type ModelDirWriter
@@ -85,9 +83,4 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
 /** Loads and verifies the model directory at `dir`. The caller disposes the model. */
 export function loadModelDirFromFs(dir: string): Promise<LoadedModelDir> {
 	return loadModelDir(fsModelDirReader(dir));
-}
-
-/** A tf.io handler for `tf.loadLayersModel` reading a verified model directory from disk. */
-export function fsModelDirIOHandler(dir: string): tf.io.IOHandler {
-	return modelDirIOHandler(fsModelDirReader(dir));
 }

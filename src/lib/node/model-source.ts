@@ -11,7 +11,8 @@ import { gunzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { z } from 'zod';
 import { sha256Hex } from '../ml/import-tflite';
-import { ARCHITECTURE_IDS } from '../ml/mobilenet-v3';
+import { ARCHITECTURE_IDS } from '../ml/architecture-ids';
+import { errorMessage } from '../util/errors';
 
 /** The repository root (this file is src/lib/node/model-source.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -69,10 +70,7 @@ export async function extractTfliteFromTgz(
 	try {
 		tarBytes = gunzipSync(tgz);
 	} catch (error) {
-		throw new Error(
-			`${what} is not a valid .tgz (${error instanceof Error ? error.message : String(error)})`,
-			{ cause: error }
-		);
+		throw new Error(`${what} is not a valid .tgz (${errorMessage(error)})`, { cause: error });
 	}
 	const found: { name: string; bytes: Uint8Array }[] = [];
 	const extract = tar.extract();

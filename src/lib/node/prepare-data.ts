@@ -30,8 +30,9 @@ import {
 	type Split
 } from '../data/manifest';
 import { sampleTarBytes, TAR_END_BYTES, type ShardSample } from '../data/shard-format';
-import { hashString, leafGroupId, mulberry32, seededShuffle, splitDataset } from '../data/split';
+import { hashString, leafGroupId, seededRandom, seededShuffle, splitDataset } from '../data/split';
 import { writeFileAtomic, writeShardFile } from './shard-writer';
+import { errorMessage } from '../util/errors';
 
 export const SKIPPED_FILE = 'skipped.json';
 export const JOURNAL_FILE = '.prepare-journal.json';
@@ -238,7 +239,7 @@ export async function findClassFolders(
 
 function errorCode(error: unknown): string {
 	const code = (error as { code?: unknown }).code;
-	return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+	return typeof code === 'string' ? code : errorMessage(error);
 }
 
 /**
@@ -418,7 +419,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	const work: WorkItem[] = [];
 	for (const split of SPLITS) {
 		const inSplit = usable.filter((u) => assignment.get(u.source)!.split === split);
-		const order = seededShuffle(inSplit, mulberry32(hashString(`order:${split}`, opts.seed)));
+		const order = seededShuffle(inSplit, seededRandom(hashString(`order:${split}`, opts.seed)));
 		order.forEach((u, pos) =>
 			work.push({
 				source: u.source,

@@ -3,6 +3,7 @@
  * the time, and a location only when the user switched that on and the browser allowed it.
  */
 import { clear, createStore, del, entries, set, type UseStore } from 'idb-keyval';
+import { drawScaled } from '../browser/image';
 import { toCsv } from '../data/csv';
 
 export interface HistoryEntry {
@@ -71,14 +72,7 @@ export class HistoryStore {
 
 /** A JPEG thumbnail of `file` (longest side `size`), made on the main thread's canvas. */
 export async function makeThumbnail(file: Blob, size = 160): Promise<Blob> {
-	const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-	const scale = size / Math.max(bitmap.width, bitmap.height);
-	const canvas = new OffscreenCanvas(
-		Math.max(1, Math.round(bitmap.width * scale)),
-		Math.max(1, Math.round(bitmap.height * scale))
-	);
-	canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-	bitmap.close();
+	const { canvas } = await drawScaled(file, (w, h) => size / Math.max(w, h));
 	return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
 }
 

@@ -25,6 +25,7 @@ import type {
 import { isDeviceLostNotice, type DeviceLostNotice } from '../worker/protocol';
 
 import { DEFAULT_MODEL_URL, MODEL_FILES_URL } from '../app-paths';
+import { errorMessage } from '../util/errors';
 
 export { DEFAULT_MODEL_URL, MODEL_FILES_URL };
 
@@ -85,7 +86,7 @@ export class MlClient {
 	start(): Promise<BackendStatus> {
 		this.#starting ??= this.#boot().catch((error: unknown) => {
 			this.#starting = null;
-			this.error = error instanceof Error ? error.message : String(error);
+			this.error = errorMessage(error);
 			throw error;
 		});
 		return this.#starting;
@@ -130,7 +131,7 @@ export class MlClient {
 			this.modelError = null;
 		} catch (error) {
 			this.model = null;
-			this.modelError = error instanceof Error ? error.message : String(error);
+			this.modelError = errorMessage(error);
 		}
 	}
 
@@ -204,7 +205,7 @@ export class MlClient {
 			this.status =
 				preference === 'auto' ? await api.init({ probe: true }) : await api.setBackend(preference);
 		} catch (error) {
-			this.error = error instanceof Error ? error.message : String(error);
+			this.error = errorMessage(error);
 		}
 	}
 

@@ -17,6 +17,7 @@ import {
 import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
 import { saveFile } from '../browser/save-file';
 import { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL, mlClient } from './ml-client.svelte';
+import { errorMessage } from '../util/errors';
 
 export { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL };
 /** The files of a served backbone directory. */
@@ -32,7 +33,7 @@ function readActiveId(): string | null {
 	return localStorage.getItem(ACTIVE_MODEL_KEY);
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const message = (error: unknown) => errorMessage(error);
 
 export class ModelsState {
 	readonly store: ModelStore;

@@ -14,35 +14,25 @@ import {
 	type SkippedPhoto
 } from '../data/own-photos';
 import type { ShardStore } from '../data/shard-store';
-import { ImageDecodeError } from './decode-image';
+import { drawScaled } from '../browser/image';
 import type { ImportPhotosResult, PhotoFile } from './protocol';
+import { errorMessage } from '../util/errors';
 
 /** Decodes one photo and re-encodes it at the dataset's size and quality. */
 export async function toDatasetJpeg(
 	file: Blob
 ): Promise<{ jpeg: Uint8Array; width: number; height: number }> {
-	if (file.size === 0) throw new ImageDecodeError('The file is empty.');
-	let bitmap: ImageBitmap;
-	try {
-		bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-	} catch {
-		throw new ImageDecodeError('Not a photo LeafLens can read, or it is damaged.');
-	}
-	try {
-		const { width, height } = resizedSize(bitmap.width, bitmap.height);
-		const canvas = new OffscreenCanvas(width, height);
-		const context = canvas.getContext('2d');
-		if (!context) throw new ImageDecodeError('This browser cannot draw images in a worker.');
-		context.imageSmoothingQuality = 'high';
-		context.drawImage(bitmap, 0, 0, width, height);
-		const blob = await canvas.convertToBlob({
-			type: 'image/jpeg',
-			quality: OWN_PHOTO_QUALITY / 100
-		});
-		return { jpeg: new Uint8Array(await blob.arrayBuffer()), width, height };
-	} finally {
-		bitmap.close();
-	}
+	const { canvas } = await drawScaled(
+		file,
+		(w, h) => resizedSize(w, h).scale,
+		'Not a photo LeafLens can read, or it is damaged.'
+	);
+	const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: OWN_PHOTO_QUALITY / 100 });
+	return {
+		jpeg: new Uint8Array(await blob.arrayBuffer()),
+		width: canvas.width,
+		height: canvas.height
+	};
 }
 
 export async function runImportPhotos(
@@ -61,7 +51,7 @@ export async function runImportPhotos(
 		} catch (error) {
 			skipped.push({
 				path: f.path,
-				reason: error instanceof Error ? error.message : String(error)
+				reason: errorMessage(error)
 			});
 		}
 		onProgress(i + 1, files.length);

@@ -18,7 +18,7 @@ import { Diagnoser } from '../ml/diagnose';
 import { runEvaluateJob } from './evaluate-job';
 import { clearJob, runTrainJob } from './train-job';
 import { runImportPhotos } from './import-photos';
-import { decodeImage } from './decode-image';
+import { decodeImage } from '../browser/image';
 import { loadClassifierFrom, type LoadedClassifier } from './model-loader';
 import type {
 	BackendName,

@@ -19,14 +19,12 @@ import { encodeClassifier } from '../ml/classifier-dir';
 import { resolveConfig } from '../ml/config';
 import { decodedSource, type ImageSource } from '../ml/features';
 import { runTrainJob as runJob, type TrainEvent } from '../ml/jobs/train-job';
+import { DEFAULT_BACKBONE } from '../ml/mobilenet-v3';
 import { httpModelDirReader, loadModelDir } from '../ml/model-dir';
 import { memoryRunLog } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
-import { decodeImage } from './decode-image';
+import { decodeImage } from '../browser/image';
 import type { TrainRequest, TrainResult } from './protocol';
-
-/** The backbone the browser trains on (served at /model-files/<id>/). */
-export const BROWSER_BACKBONE = 'mobilenet_v3_small_100_224';
 
 /** Each job's cached features and last checkpoint, under `job/<id>/…`. */
 const jobs = idbKeyValueStore(TRAINING_DB);
@@ -104,7 +102,7 @@ export async function runTrainJob(
 	};
 
 	emit({ type: 'stage', stage: 'loading' });
-	const backbone = await loadModelDir(httpModelDirReader(`${MODEL_FILES_URL}${BROWSER_BACKBONE}/`));
+	const backbone = await loadModelDir(httpModelDirReader(`${MODEL_FILES_URL}${DEFAULT_BACKBONE}/`));
 	try {
 		const size = backbone.manifest.inputSize;
 		const log = memoryRunLog();
