@@ -111,10 +111,10 @@ describe('shard round trip', () => {
 		expect(() => readShard(corrupt)).toThrow(ShardError);
 		expect(() => readShard(corrupt)).toThrow(/bad header checksum/);
 		expect(() => readShard(bytes.subarray(0, 1500))).toThrow(
-			/Truncated shard: no end-of-archive marker/
+			/Corrupt shard: Tar archive cut short: no end-of-archive marker/
 		);
 		expect(() => readShard(bytes.subarray(0, 1536 + 1000))).toThrow(
-			/Truncated shard: entry "train-000000.jpg" needs/
+			/Corrupt shard: Tar archive cut short: entry "train-000000.jpg" needs/
 		);
 		const bad = { ...samples[0]!, key: 'has.dot' };
 		expect(() => encodeShard([bad])).toThrow(
@@ -132,6 +132,32 @@ describe('shard round trip', () => {
 		expect(() => readShard(cut)).toThrow(
 			'Incomplete sample "train-000000" in shard: missing train-000000.json'
 		);
+	});
+});
+
+describe('shards written by Python (fixtures/make-python-shards.py)', () => {
+	const fixture = (name: string) =>
+		new Uint8Array(readFileSync(path.join(import.meta.dirname, 'fixtures', name)));
+	const LONG = `leaves/${'very-long-folder-name-'.repeat(4)}/sample-0002`;
+
+	for (const file of ['python-pax.tar', 'python-gnu.tar']) {
+		it(`reads ${file}: PAX or GNU long names, non-ASCII keys, a directory entry`, () => {
+			const samples = readShard(fixture(file));
+			expect(samples.map((s) => [s.key, s.cls, s.meta.className, s.jpeg.length])).toEqual([
+				['sample-0001', 3, 'Tomato___Early_blight', 705],
+				[LONG, 0, 'Apple___Apple_scab', 1005],
+				['feuille-été-葉-0003', 1, 'Apple___Black_rot', 1305]
+			]);
+			expect(samples[2]!.meta).toMatchObject({ split: 'test', source: 'Apple___Black_rot/2.jpg' });
+			expect([...samples[1]!.jpeg.subarray(0, 5)]).toEqual([0xff, 0xd8, 0xff, 37, 38]);
+		});
+	}
+
+	it('throws a ShardError for a Python shard cut at any block', () => {
+		const bytes = fixture('python-pax.tar');
+		for (let cut = 0; cut <= 512 * 37; cut += 512) {
+			expect(() => readShard(bytes.subarray(0, cut)), `cut at ${cut}`).toThrow(ShardError);
+		}
 	});
 });
 
