@@ -8,14 +8,12 @@ import {
 	encodeModelExport,
 	EXPORT_DESCRIPTOR,
 	exportFileName,
-	ModelStore,
-	readTar,
-	writeTar,
 	type BackboneFiles,
-	type ClassifierFiles,
-	type KeyValueStore
-} from './model-store';
+	type ClassifierFiles
+} from './leaflens-file';
+import { ModelStore, type KeyValueStore } from './model-store';
 import { sha256Hex } from './shard-format';
+import { readTar, writeTar } from './tar';
 
 // The files `npm run setup` serves: the shipped classifier and the two pretrained backbones.
 const MODEL_FILES = path.resolve('static/model-files');
@@ -283,7 +281,7 @@ describe('export and import', () => {
 			'a flipped byte in weights.bin',
 			async () => {
 				const bytes = exported.slice();
-				const weights = readTar(exported).get('classifier/weights.bin')!;
+				const weights = readTar(exported).find((e) => e.name === 'classifier/weights.bin')!.data;
 				const at = weights.byteOffset + 1000;
 				bytes[at] = bytes[at]! ^ 0xff;
 				return bytes;
@@ -332,6 +330,11 @@ describe('export and import', () => {
 					'backbone/mobilenet_v3_small_100_224/labels.txt': new TextEncoder().encode('x\n')
 				}),
 			/labels\.txt does not match manifest\.json/
+		],
+		[
+			'a path that climbs out of the archive',
+			() => forge({ ...good(), '../classifier/weights.bin': classifier['weights.bin'] }),
+			/damaged: leaflens-export\.json: files\.\d+\.path: a plain relative path/
 		],
 		[
 			'a classifier manifest with a bad field',
