@@ -5,10 +5,10 @@ import { expect, test, type Page } from '@playwright/test';
 import {
 	decodeModelExport,
 	encodeModelExport,
-	readTar,
 	type BackboneFiles
-} from '../src/lib/data/model-store';
+} from '../src/lib/data/leaflens-file';
 import { sha256Hex } from '../src/lib/data/shard-format';
+import { readTar } from '../src/lib/data/tar';
 import { collectPageErrors, screenshot } from './helpers';
 
 const DEFAULT_DIR = 'static/model-files/plantvillage-default';
@@ -109,7 +109,7 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 
 	// A damaged file (one byte of weights.bin flipped) and a foreign file: clear errors, list intact.
 	const corrupt = exportBytes.slice();
-	const weights = readTar(exportBytes).get('classifier/weights.bin')!;
+	const weights = readTar(exportBytes).find((e) => e.name === 'classifier/weights.bin')!.data;
 	const at = weights.byteOffset + 4096;
 	corrupt[at] = corrupt[at]! ^ 0xff;
 	await input.setInputFiles({

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { extract } from 'tar-stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadClassifier } from '../ml/classifier-dir';
 import {
@@ -8,14 +7,12 @@ import {
 	encodeModelExport,
 	EXPORT_DESCRIPTOR,
 	exportFileName,
-	ModelStore,
-	readTar,
-	writeTar,
 	type BackboneFiles,
-	type ClassifierFiles,
-	type KeyValueStore
-} from './model-store';
+	type ClassifierFiles
+} from './leaflens-file';
+import { ModelStore, type KeyValueStore } from './model-store';
 import { sha256Hex } from './shard-format';
+import { readTar, writeTar } from './tar';
 
 // The files `npm run setup` serves: the shipped classifier and the two pretrained backbones.
 const MODEL_FILES = path.resolve('static/model-files');
@@ -205,28 +202,14 @@ describe('export and import', () => {
 		);
 	});
 
-	it('writes a plain tar that another tar reader lists', async () => {
-		const names: string[] = [];
-		const reader = extract();
-		const done = new Promise<void>((resolve, reject) => {
-			reader.on('entry', (header, stream, next) => {
-				names.push(header.name);
-				stream.on('end', next);
-				stream.resume();
-			});
-			reader.on('finish', resolve);
-			reader.on('error', reject);
-		});
-		reader.end(Buffer.from(exported));
-		await done;
-		expect(names).toEqual([
+	it('writes the descriptor first, then the classifier and the backbone', () => {
+		expect(readTar(exported).map((e) => e.name)).toEqual([
 			'leaflens-export.json',
 			'classifier/manifest.json',
 			'classifier/weights.bin',
-			'backbone/mobilenet_v3_small_100_224/manifest.json',
-			'backbone/mobilenet_v3_small_100_224/model.json',
-			'backbone/mobilenet_v3_small_100_224/group1-shard1of1.bin',
-			'backbone/mobilenet_v3_small_100_224/labels.txt'
+			...['manifest.json', 'model.json', 'group1-shard1of1.bin', 'labels.txt'].map(
+				(n) => `backbone/mobilenet_v3_small_100_224/${n}`
+			)
 		]);
 	});
 
@@ -283,7 +266,7 @@ describe('export and import', () => {
 			'a flipped byte in weights.bin',
 			async () => {
 				const bytes = exported.slice();
-				const weights = readTar(exported).get('classifier/weights.bin')!;
+				const weights = readTar(exported).find((e) => e.name === 'classifier/weights.bin')!.data;
 				const at = weights.byteOffset + 1000;
 				bytes[at] = bytes[at]! ^ 0xff;
 				return bytes;
@@ -332,6 +315,11 @@ describe('export and import', () => {
 					'backbone/mobilenet_v3_small_100_224/labels.txt': new TextEncoder().encode('x\n')
 				}),
 			/labels\.txt does not match manifest\.json/
+		],
+		[
+			'a path that climbs out of the archive',
+			() => forge({ ...good(), '../classifier/weights.bin': classifier['weights.bin'] }),
+			/damaged: leaflens-export\.json: files\.\d+\.path: a plain relative path/
 		],
 		[
 			'a classifier manifest with a bad field',

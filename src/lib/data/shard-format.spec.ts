@@ -1,7 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import tarStream from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import {
 	encodeShard,
@@ -13,6 +11,7 @@ import {
 	verifyShard,
 	type ShardSample
 } from './shard-format';
+import { readTar } from './tar';
 
 const shared =
 	process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../../../shared');
@@ -36,40 +35,6 @@ function realSamples(): ShardSample[] {
 	}));
 }
 
-/** Lists a tar with tar-stream, an independent parser, to check the bytes are a standard archive. */
-async function listWithTarStream(bytes: Uint8Array) {
-	const extract = tarStream.extract();
-	const entries: {
-		name: string;
-		size: number;
-		mtime: number;
-		uid: number;
-		mode: number;
-		data: Buffer;
-	}[] = [];
-	extract.on('entry', (header, stream, next) => {
-		const chunks: Buffer[] = [];
-		stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-		stream.on('end', () => {
-			entries.push({
-				name: header.name,
-				size: header.size ?? 0,
-				mtime: header.mtime?.getTime() ?? -1,
-				uid: header.uid ?? -1,
-				mode: header.mode ?? 0,
-				data: Buffer.concat(chunks)
-			});
-			next();
-		});
-	});
-	await new Promise<void>((resolve, reject) => {
-		extract.on('finish', resolve);
-		extract.on('error', reject);
-		Readable.from([Buffer.from(bytes)]).pipe(extract);
-	});
-	return entries;
-}
-
 describe('shard round trip', () => {
 	const samples = realSamples();
 	const bytes = encodeShard(samples);
@@ -84,25 +49,13 @@ describe('shard round trip', () => {
 		});
 	});
 
-	it('gives identical bytes whatever the input order, and the size sampleTarBytes predicts', () => {
+	it('writes <key>.cls, .jpg, .json sorted by key: bytes independent of input order', () => {
+		expect(readTar(bytes).map((e) => e.name)).toEqual(
+			samples.flatMap((s) => [`${s.key}.cls`, `${s.key}.jpg`, `${s.key}.json`])
+		);
 		const again = encodeShard([...samples].reverse());
 		expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
 		expect(bytes.length).toBe(samples.reduce((n, s) => n + sampleTarBytes(s), TAR_END_BYTES));
-	});
-
-	it('is a standard ustar archive with deterministic headers (read by tar-stream)', async () => {
-		const entries = await listWithTarStream(bytes);
-		expect(entries.map((e) => e.name)).toEqual(
-			samples.flatMap((s) => [`${s.key}.cls`, `${s.key}.jpg`, `${s.key}.json`])
-		);
-		for (const e of entries) {
-			expect(e.mtime).toBe(0);
-			expect(e.uid).toBe(0);
-			expect(e.mode).toBe(0o644);
-		}
-		expect(entries[0]!.data.toString()).toBe(String(samples[0]!.cls));
-		expect(entries[1]!.data.equals(Buffer.from(samples[0]!.jpeg))).toBe(true);
-		expect(JSON.parse(entries[2]!.data.toString())).toEqual(samples[0]!.meta);
 	});
 
 	it('rejects corruption, truncation and bad keys with a named error', () => {
@@ -111,10 +64,10 @@ describe('shard round trip', () => {
 		expect(() => readShard(corrupt)).toThrow(ShardError);
 		expect(() => readShard(corrupt)).toThrow(/bad header checksum/);
 		expect(() => readShard(bytes.subarray(0, 1500))).toThrow(
-			/Truncated shard: no end-of-archive marker/
+			/Corrupt shard: Tar archive cut short: no end-of-archive marker/
 		);
 		expect(() => readShard(bytes.subarray(0, 1536 + 1000))).toThrow(
-			/Truncated shard: entry "train-000000.jpg" needs/
+			/Corrupt shard: Tar archive cut short: entry "train-000000.jpg" needs/
 		);
 		const bad = { ...samples[0]!, key: 'has.dot' };
 		expect(() => encodeShard([bad])).toThrow(
@@ -132,6 +85,32 @@ describe('shard round trip', () => {
 		expect(() => readShard(cut)).toThrow(
 			'Incomplete sample "train-000000" in shard: missing train-000000.json'
 		);
+	});
+});
+
+describe('shards written by Python (test/fixtures/make-python-shards.py)', () => {
+	const fixture = (name: string) =>
+		new Uint8Array(readFileSync(path.resolve(import.meta.dirname, '../../../test/fixtures', name)));
+	const LONG = `leaves/${'very-long-folder-name-'.repeat(4)}/sample-0002`;
+
+	for (const file of ['python-pax.tar', 'python-gnu.tar']) {
+		it(`reads ${file}: PAX or GNU long names, non-ASCII keys, a directory entry`, () => {
+			const samples = readShard(fixture(file));
+			expect(samples.map((s) => [s.key, s.cls, s.meta.className, s.jpeg.length])).toEqual([
+				['sample-0001', 3, 'Tomato___Early_blight', 705],
+				[LONG, 0, 'Apple___Apple_scab', 1005],
+				['feuille-été-葉-0003', 1, 'Apple___Black_rot', 1305]
+			]);
+			expect(samples[2]!.meta).toMatchObject({ split: 'test', source: 'Apple___Black_rot/2.jpg' });
+			expect([...samples[1]!.jpeg.subarray(0, 5)]).toEqual([0xff, 0xd8, 0xff, 37, 38]);
+		});
+	}
+
+	it('throws a ShardError for a Python shard cut at any block', () => {
+		const bytes = fixture('python-pax.tar');
+		for (let cut = 0; cut <= 512 * 37; cut += 512) {
+			expect(() => readShard(bytes.subarray(0, cut)), `cut at ${cut}`).toThrow(ShardError);
+		}
 	});
 });
 

@@ -1,0 +1,311 @@
+/**
+ * The `.leaflens` file: one trained classifier with the backbone it was trained on, to move a model
+ * to another device. A tar archive (./tar.ts), readable by any tar tool:
+ *
+ *   leaflens-export.json                      descriptor: format 'leaflens-model-export', version,
+ *                                             the model's name, every file with size and sha256
+ *   classifier/manifest.json, classifier/weights.bin
+ *   backbone/<architecture>/manifest.json, model.json, group1-shard1of1.bin, labels.txt
+ *
+ * The backbone travels with the classifier so the file is self-contained: the recipient needs
+ * nothing else, and anyone with tfjs can load backbone/<architecture>/model.json. An import reads
+ * only the files the descriptor lists, by exact path, each checked against its size and sha256.
+ *
+ * Also the checks a model's files pass before they are stored (model-store.ts) or exported. Pure:
+ * no DOM, no fs. model-dir.ts (which pulls in TF.js) is imported lazily, only when a backbone has
+ * to be verified.
+ */
+import { z } from 'zod';
+import {
+	decodeClassifier,
+	MANIFEST_NAME,
+	parseClassifierManifest,
+	WEIGHTS_NAME,
+	type ClassifierManifest
+} from '../ml/classifier-dir';
+import { sha256Hex } from '../util/hash';
+import { readTar, TarError, writeTar, type TarEntry } from './tar';
+
+export const EXPORT_FORMAT = 'leaflens-model-export';
+export const EXPORT_VERSION = 1;
+export const EXPORT_DESCRIPTOR = 'leaflens-export.json';
+/** File name extension of an export. */
+export const EXPORT_EXTENSION = '.leaflens';
+export const MAX_NAME_LENGTH = 80;
+
+/** The two files of a classifier directory. */
+export interface ClassifierFiles {
+	'manifest.json': Uint8Array;
+	'weights.bin': Uint8Array;
+}
+export const CLASSIFIER_NAMES = [MANIFEST_NAME, WEIGHTS_NAME] as const;
+
+/** A backbone directory's files by name: manifest.json plus every file it lists. */
+export type BackboneFiles = Record<string, Uint8Array>;
+
+/** Thrown with a message meant for the user: what is wrong with a model, a model file or a name. */
+export class ModelFileError extends Error {
+	override name = 'ModelFileError';
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** Trims and checks a model name; names the bad value. */
+export function validateModelName(name: unknown): string {
+	const trimmed = typeof name === 'string' ? name.trim() : '';
+	if (trimmed.length === 0 || trimmed.length > MAX_NAME_LENGTH) {
+		throw new ModelFileError(
+			`Expected a model name of 1 to ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(name)}`
+		);
+	}
+	return trimmed;
+}
+
+/** A safe download file name for a model: `<name>.leaflens` without path or reserved characters. */
+export function exportFileName(name: string): string {
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+	const safe = name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, '_').replace(/^[.\s]+/, '');
+	return `${safe || 'model'}${EXPORT_EXTENSION}`;
+}
+
+function parseJsonBytes(bytes: Uint8Array, what: string): unknown {
+	try {
+		return JSON.parse(decoder.decode(bytes));
+	} catch {
+		throw new ModelFileError(`${what} is not valid JSON`);
+	}
+}
+
+/** Parses and fully checks a classifier's two files (manifest fields and the weights' layout). */
+export function checkClassifier(files: ClassifierFiles, where: string): ClassifierManifest {
+	for (const name of CLASSIFIER_NAMES) {
+		if (!(files[name] instanceof Uint8Array)) {
+			throw new ModelFileError(`${where}: ${name} is missing`);
+		}
+	}
+	const json = parseJsonBytes(files[MANIFEST_NAME], `${where}: ${MANIFEST_NAME}`);
+	try {
+		const manifest = parseClassifierManifest(json);
+		// Decoding checks every tensor of the index lies inside weights.bin and the novelty model is there.
+		decodeClassifier(json, files[WEIGHTS_NAME]);
+		return manifest;
+	} catch (error) {
+		throw new ModelFileError(
+			`${where}: the model is not valid (${error instanceof Error ? error.message : String(error)})`,
+			{ cause: error }
+		);
+	}
+}
+
+/** Verifies a backbone directory (model-dir.ts, loaded on demand: it pulls in TF.js). */
+export async function checkBackbone(
+	files: BackboneFiles,
+	where: string
+): Promise<{ sha256: string; architecture: string; names: string[] }> {
+	const manifestBytes = files['manifest.json'];
+	if (!manifestBytes) throw new ModelFileError(`${where}: manifest.json is missing`);
+	const { readModelDir } = await import('../ml/model-dir');
+	try {
+		// Verifies the manifest, the size and sha256 of every listed file, model.json and labels.
+		const { manifest } = await readModelDir({
+			where,
+			read: (path) => {
+				const bytes = files[path];
+				return bytes
+					? Promise.resolve(bytes)
+					: Promise.reject(new ModelFileError(`${where}: ${path} is missing`));
+			}
+		});
+		return {
+			sha256: await sha256Hex(manifestBytes),
+			architecture: manifest.architecture,
+			names: ['manifest.json', ...manifest.files.map((f) => f.path)]
+		};
+	} catch (error) {
+		if (error instanceof ModelFileError) throw error;
+		throw new ModelFileError(error instanceof Error ? error.message : String(error), {
+			cause: error
+		});
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// The export file
+
+const sha256Pattern = /^[0-9a-f]{64}$/;
+
+const descriptorSchema = z.object({
+	format: z.literal(EXPORT_FORMAT),
+	formatVersion: z.literal(EXPORT_VERSION),
+	name: z.string(),
+	classifier: z.object({ path: z.literal('classifier/') }),
+	backbone: z.object({
+		architecture: z.string().regex(/^[A-Za-z0-9_-]+$/, 'a plain architecture id'),
+		manifestSha256: z.string().regex(sha256Pattern, 'a lower-case hex sha256'),
+		path: z.string()
+	}),
+	files: z
+		.array(
+			z.object({
+				// Looked up by exact path, never joined onto a folder; still, only plain relative paths.
+				path: z.string().regex(/^(?!\/)(?!(.*\/)?\.\.?(\/|$))[^\\]+$/, 'a plain relative path'),
+				bytes: z.number().int().nonnegative(),
+				sha256: z.string().regex(sha256Pattern, 'a lower-case hex sha256')
+			})
+		)
+		.min(1)
+});
+export type ExportDescriptor = z.infer<typeof descriptorSchema>;
+
+/** The contents of a checked export file. */
+export interface DecodedExport {
+	descriptor: ExportDescriptor;
+	name: string;
+	classifier: ClassifierFiles;
+	backbone: BackboneFiles;
+}
+
+/**
+ * Builds a `.leaflens` file: checks the classifier and the backbone, and that the backbone is the
+ * one the classifier was trained on, so an export is never broken. The same inputs give the same
+ * bytes (no timestamps in headers or descriptor).
+ */
+export async function encodeModelExport(
+	name: string,
+	classifier: ClassifierFiles,
+	backbone: BackboneFiles
+): Promise<Uint8Array> {
+	const validName = validateModelName(name);
+	const manifest = checkClassifier(classifier, 'This model');
+	const checked = await checkBackbone(backbone, 'The backbone');
+	if (checked.sha256 !== manifest.backbone.manifestSha256) {
+		throw new ModelFileError(
+			`The backbone given (${checked.architecture}, manifest sha256 ${checked.sha256}) is not the one this model was trained on (${manifest.backbone.architecture}, ${manifest.backbone.manifestSha256})`
+		);
+	}
+	const backbonePath = `backbone/${checked.architecture}/`;
+	const entries: TarEntry[] = [
+		...CLASSIFIER_NAMES.map((n) => ({ name: `classifier/${n}`, data: classifier[n] })),
+		...checked.names.map((n) => ({ name: `${backbonePath}${n}`, data: backbone[n]! }))
+	];
+	const descriptor: ExportDescriptor = {
+		format: EXPORT_FORMAT,
+		formatVersion: EXPORT_VERSION,
+		name: validName,
+		classifier: { path: 'classifier/' },
+		backbone: {
+			architecture: checked.architecture,
+			manifestSha256: checked.sha256,
+			path: backbonePath
+		},
+		files: await Promise.all(
+			entries.map(async (e) => ({
+				path: e.name,
+				bytes: e.data.byteLength,
+				sha256: await sha256Hex(e.data)
+			}))
+		)
+	};
+	const json = encoder.encode(`${JSON.stringify(descriptor, null, '\t')}\n`);
+	// The descriptor first: a reader knows what it holds from the first entry.
+	return writeTar([{ name: EXPORT_DESCRIPTOR, data: json }, ...entries]);
+}
+
+const NOT_OURS = 'This is not a LeafLens model file';
+
+/**
+ * Reads and checks a `.leaflens` file: archive structure, descriptor format and version, the
+ * sha256 of every file, the classifier, the backbone, and that they belong together. Throws a
+ * ModelFileError in plain words on the first problem.
+ */
+export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExport> {
+	let entries: Map<string, Uint8Array>;
+	try {
+		entries = new Map(readTar(bytes).map((e) => [e.name, e.data]));
+	} catch (error) {
+		if (!(error instanceof TarError)) throw error;
+		// A first header that is not a tar header: another kind of file; later problems: damage.
+		const why =
+			error.offset === 0 ? `${NOT_OURS}.` : `This model file is damaged: ${error.message}.`;
+		throw new ModelFileError(why, { cause: error });
+	}
+	const descriptorBytes = entries.get(EXPORT_DESCRIPTOR);
+	if (!descriptorBytes) {
+		throw new ModelFileError(`${NOT_OURS}: it is an archive without ${EXPORT_DESCRIPTOR}.`);
+	}
+	let json: unknown;
+	try {
+		json = JSON.parse(decoder.decode(descriptorBytes));
+	} catch {
+		throw new ModelFileError(`${NOT_OURS}: ${EXPORT_DESCRIPTOR} is not valid JSON.`);
+	}
+	const { format, formatVersion: version } = (typeof json === 'object' && json ? json : {}) as {
+		format?: unknown;
+		formatVersion?: unknown;
+	};
+	if (format !== EXPORT_FORMAT) {
+		throw new ModelFileError(
+			`${NOT_OURS}: its descriptor says format ${JSON.stringify(format)}, expected "${EXPORT_FORMAT}".`
+		);
+	}
+	if (typeof version === 'number' && version > EXPORT_VERSION) {
+		throw new ModelFileError(
+			`This model file was made by a newer LeafLens (export format version ${version}; this LeafLens reads version ${EXPORT_VERSION}). Update LeafLens to import it.`
+		);
+	}
+	const parsed = descriptorSchema.safeParse(json);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		throw new ModelFileError(
+			`This model file is damaged: ${EXPORT_DESCRIPTOR}: ${issue.path.join('.') || '(root)'}: ${issue.message}`
+		);
+	}
+	const descriptor = parsed.data;
+	const name = validateModelName(descriptor.name);
+
+	// Every listed file is present and intact.
+	const listed = new Map<string, Uint8Array>();
+	for (const file of descriptor.files) {
+		const data = entries.get(file.path);
+		if (!data) throw new ModelFileError(`This model file is incomplete: ${file.path} is missing.`);
+		if (data.byteLength !== file.bytes || (await sha256Hex(data)) !== file.sha256) {
+			throw new ModelFileError(
+				`This model file is damaged: ${file.path} does not match its checksum.`
+			);
+		}
+		listed.set(file.path, data);
+	}
+	const take = (path: string) => {
+		const data = listed.get(path);
+		if (!data) throw new ModelFileError(`This model file is incomplete: ${path} is not listed.`);
+		return data;
+	};
+
+	const classifier: ClassifierFiles = {
+		'manifest.json': take(`classifier/${MANIFEST_NAME}`),
+		'weights.bin': take(`classifier/${WEIGHTS_NAME}`)
+	};
+	const manifest = checkClassifier(classifier, 'The model in this file');
+
+	const prefix = descriptor.backbone.path;
+	if (prefix !== `backbone/${descriptor.backbone.architecture}/`) {
+		throw new ModelFileError(
+			`This model file is damaged: the backbone path ${JSON.stringify(prefix)} does not match its architecture ${descriptor.backbone.architecture}.`
+		);
+	}
+	const backbone: BackboneFiles = {};
+	for (const [path, data] of listed) {
+		if (path.startsWith(prefix)) backbone[path.slice(prefix.length)] = data;
+	}
+	const checked = await checkBackbone(backbone, 'The backbone in this file');
+	if (
+		checked.sha256 !== manifest.backbone.manifestSha256 ||
+		checked.architecture !== manifest.backbone.architecture
+	) {
+		throw new ModelFileError(
+			`This model file does not fit together: its backbone (${checked.architecture}, manifest sha256 ${checked.sha256.slice(0, 12)}…) is not the one the model was trained on (${manifest.backbone.architecture}, ${manifest.backbone.manifestSha256.slice(0, 12)}…).`
+		);
+	}
+	return { descriptor, name, classifier, backbone };
+}
