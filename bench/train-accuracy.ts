@@ -31,7 +31,7 @@ import type { EpochRecord, TrainArrays } from '../src/lib/ml/train';
 import { initTf } from '../src/lib/node/tf-node';
 import { cachedArrays, datasetImages } from '../src/lib/node/train-io';
 import { evaluateRows, scoreRows } from '../src/lib/ml/jobs/evaluate-job';
-import { loadModelDirFromFs } from '../src/lib/node/model-dir-fs';
+import { loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
@@ -72,7 +72,7 @@ const config = resolveConfig({ preset, overrides });
 // The targets: head ≥ 97%, finetune ≥ 98.5% test accuracy.
 const target = config.mode === 'finetune' ? 0.985 : 0.97;
 const tf = await initTf('wasm');
-const backbone = await loadModelDirFromFs(backboneDir);
+const backbone = await loadBackboneFromFs(backboneDir);
 const images = await datasetImages(dataDir, backbone.manifest.inputSize);
 // Head: features at the tap. Finetune: activations at the cut, and the tail that trains on them.
 const { net, tail, cutUnit } = trainingSplit(tf, backbone.model, config);

@@ -7,7 +7,7 @@ import {
 	encodeModelExport,
 	type BackboneFiles
 } from '../src/lib/data/leaflens-file';
-import { sha256Hex } from '../src/lib/data/shard-format';
+import { sha256Hex } from '../src/lib/util/hash';
 import { readTar } from '../src/lib/data/tar';
 import { collectPageErrors, screenshot } from './helpers';
 

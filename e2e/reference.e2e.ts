@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import { bundleBenchPage, startServer } from '../bench/lib/browser-page';
 import { imageToTensor } from '../src/lib/ml/preprocess';
-import { loadModelDirFromFs } from '../src/lib/node/model-dir-fs';
+import { loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
 
 // The imported backbones (made by setup from Google's .tflite files) load over http in Chromium with
 // the same code as in Node and give the same probabilities: within 1e-4 on identical pixels (jpeg-js,
@@ -48,7 +48,7 @@ const top = (probs: ArrayLike<number>, k: number) =>
 for (const id of MODELS) {
 	test(`${id}: Chromium webgl and wasm match Node on the reference photos`, async ({ page }) => {
 		test.setTimeout(300_000);
-		const { model } = await loadModelDirFromFs(path.join('static/model-files', id));
+		const { model } = await loadBackboneFromFs(path.join('static/model-files', id));
 		await page.goto(origin);
 		await page.waitForFunction(() => 'leaflensBench' in globalThis);
 		const classify = (backend: string, input: Input) =>

@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { isBackendName, useBackend } from '../../src/lib/ml/backends';
-import { httpModelDirReader, loadModelDir } from '../../src/lib/ml/model-dir';
+import { loadBackboneDir } from '../../src/lib/ml/backbone-dir';
+import { httpModelDirReader } from '../../src/lib/ml/model-dir';
 import { imageToTensor } from '../../src/lib/ml/preprocess';
 import { runInferencePlan, type InferencePlan, type InferenceReport } from '../lib/inference';
 import { memoryRun, targetRun, type MemoryRunRequest, type TargetRunRequest } from './train';
@@ -33,7 +34,7 @@ async function run(
 			await useBackend(tf, name);
 		},
 		async loadModel(id) {
-			return (await loadModelDir(httpModelDirReader(`/model-files/${id}/`))).model;
+			return (await loadBackboneDir(httpModelDirReader(`/model-files/${id}/`))).model;
 		},
 		log
 	});
@@ -83,7 +84,7 @@ if (isWorker) {
 		): Promise<number[]> {
 			if (!isBackendName(backend)) throw new Error(`Unknown backend "${backend}"`);
 			await useBackend(tf, backend);
-			const { model } = await loadModelDir(httpModelDirReader(`/model-files/${id}/`));
+			const { model } = await loadBackboneDir(httpModelDirReader(`/model-files/${id}/`));
 			try {
 				let image: { width: number; height: number; channels: 3 | 4; data: Uint8ClampedArray };
 				if ('jpeg' in input) {

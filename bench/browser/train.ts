@@ -24,7 +24,8 @@ import {
 } from '../../src/lib/ml/config';
 import { extractArrays, type FrozenNet, type ImageSource } from '../../src/lib/ml/features';
 import { createFeatureExtractor, DEFAULT_BACKBONE } from '../../src/lib/ml/mobilenet-v3';
-import { httpModelDirReader, loadModelDir } from '../../src/lib/ml/model-dir';
+import { loadBackboneDir } from '../../src/lib/ml/backbone-dir';
+import { httpModelDirReader } from '../../src/lib/ml/model-dir';
 import { trainClassifier } from '../../src/lib/ml/pipeline';
 import { imagesToBatch } from '../../src/lib/ml/preprocess';
 import type { EpochRecord } from '../../src/lib/ml/train';
@@ -193,7 +194,7 @@ function cyclingSource(samples: readonly ShardSample[], total: number, size: num
 }
 
 async function loadBackbone() {
-	return loadModelDir(httpModelDirReader(`/model-files/${BENCH_BACKBONE}/`));
+	return loadBackboneDir(httpModelDirReader(`/model-files/${BENCH_BACKBONE}/`));
 }
 
 /**

@@ -19,7 +19,7 @@ const maxRssMiB = () => process.resourceUsage().maxRSS / 1024;
 async function nodeInference(o: { plan: InferencePlan }) {
 	const { tf } = await import('../../src/lib/node/tf-node');
 	const { useBackend, isBackendName } = await import('../../src/lib/ml/backends');
-	const { loadModelDirFromFs } = await import('../../src/lib/node/model-dir-fs');
+	const { loadBackboneFromFs } = await import('../../src/lib/node/model-dir-fs');
 	const { runInferencePlan } = await import('./inference');
 	const report = await runInferencePlan(tf, 'node', o.plan, {
 		async useBackend(name) {
@@ -27,7 +27,7 @@ async function nodeInference(o: { plan: InferencePlan }) {
 			await useBackend(tf, name);
 		},
 		async loadModel(id) {
-			return (await loadModelDirFromFs(path.join(ROOT, 'static/model-files', id))).model;
+			return (await loadBackboneFromFs(path.join(ROOT, 'static/model-files', id))).model;
 		},
 		log: (line) => console.error(line)
 	});
@@ -140,11 +140,11 @@ function cycled(tf: typeof TF, src: ImageSource, n: number): ImageSource {
 async function scaling(o: { data: string; sizes: number[]; backbone: string }) {
 	const { initTf } = await import('../../src/lib/node/tf-node');
 	const { datasetImages } = await import('../../src/lib/node/train-io');
-	const { loadModelDirFromFs } = await import('../../src/lib/node/model-dir-fs');
+	const { loadBackboneFromFs } = await import('../../src/lib/node/model-dir-fs');
 	const { createFeatureExtractor } = await import('../../src/lib/ml/mobilenet-v3');
 	const { extractArrays } = await import('../../src/lib/ml/features');
 	const tf = await initTf('wasm');
-	const { model } = await loadModelDirFromFs(o.backbone);
+	const { model } = await loadBackboneFromFs(o.backbone);
 	const extractor = createFeatureExtractor(model, 'prelogits');
 	const images = await datasetImages(o.data, 224);
 	const all = images.splits.train!;
@@ -184,7 +184,7 @@ async function timeToTarget(o: {
 	const { initTf } = await import('../../src/lib/node/tf-node');
 	const { useBackend, isBackendName } = await import('../../src/lib/ml/backends');
 	const { datasetImages } = await import('../../src/lib/node/train-io');
-	const { loadModelDirFromFs } = await import('../../src/lib/node/model-dir-fs');
+	const { loadBackboneFromFs } = await import('../../src/lib/node/model-dir-fs');
 	const { resolveConfig } = await import('../../src/lib/ml/config');
 	const { timeToTarget: run } = await import('./time-to-target');
 	const tf = await initTf('wasm');
@@ -194,7 +194,7 @@ async function timeToTarget(o: {
 		if (!sources.has(size)) sources.set(size, await datasetImages(o.data, size));
 		return sources.get(size)!;
 	};
-	const { model: probe, manifest } = await loadModelDirFromFs(o.backbone);
+	const { model: probe, manifest } = await loadBackboneFromFs(o.backbone);
 	probe.dispose();
 	const images = await imagesAt(manifest.inputSize);
 	const train = images.splits.train;
@@ -210,7 +210,7 @@ async function timeToTarget(o: {
 				await useBackend(tf, name);
 			},
 			async loadBackbone() {
-				const { model, manifest: m } = await loadModelDirFromFs(o.backbone);
+				const { model, manifest: m } = await loadBackboneFromFs(o.backbone);
 				return { model, inputSize: m.inputSize };
 			},
 			images(split, limit, size) {

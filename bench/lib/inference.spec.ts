@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModelDirFromFs } from '../../src/lib/node/model-dir-fs';
+import { loadBackboneFromFs } from '../../src/lib/node/model-dir-fs';
 import { initTf } from '../../src/lib/node/tf-node';
 import { countMacs, fitLine, median, timeRuns } from './inference';
 
@@ -14,7 +14,7 @@ describe('countMacs', () => {
 			['mobilenet_v3_small_100_224', 56],
 			['mobilenet_v3_large_minimalistic_100_224', 209]
 		] as const) {
-			const { model } = await loadModelDirFromFs(path.join(cache, id));
+			const { model } = await loadBackboneFromFs(path.join(cache, id));
 			try {
 				expect(countMacs(model) / 1e6).toBeCloseTo(paperMillions, -0.5);
 			} finally {

@@ -56,8 +56,8 @@ Example:
 		const { checkSource, loadKnownModels, readModelSource, sharedDir } =
 			await import('../../src/lib/node/model-source');
 		const { importTflite } = await import('../../src/lib/ml/import-tflite');
-		const { buildModelDirFiles, loadModelDir, ModelDirError } =
-			await import('../../src/lib/ml/model-dir');
+		const { buildBackboneFiles, loadBackboneDir } = await import('../../src/lib/ml/backbone-dir');
+		const { ModelDirError } = await import('../../src/lib/ml/model-dir');
 		const { atomicDirWriter } = await import('../../src/lib/node/model-dir-fs');
 		const { parseLabels, topK } = await import('../../src/lib/ml/predict');
 		const { decodeImageFile } = await import('../../src/lib/node/images');
@@ -96,7 +96,7 @@ Example:
 			console.log('float32 source: storing float32 kernels (--weights uint8 quantizes them)');
 		}
 
-		const { manifest, files } = await buildModelDirFiles(imported.model, {
+		const { manifest, files } = await buildBackboneFiles(imported.model, {
 			labels,
 			weights,
 			quantHints: imported.quantHints,
@@ -111,7 +111,7 @@ Example:
 		imported.model.dispose();
 
 		// Self-check on the bytes about to be written, through the same loader the app uses.
-		const loaded = await loadModelDir({
+		const loaded = await loadBackboneDir({
 			where: out,
 			read: (file) => {
 				const bytes = files.get(file);

@@ -42,12 +42,12 @@ Options:
 
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
-		const { loadModelDirFromFs } = await import('../../src/lib/node/model-dir-fs');
+		const { loadBackboneFromFs } = await import('../../src/lib/node/model-dir-fs');
 		const { decodeImageFile } = await import('../../src/lib/node/images');
 		const { imageToTensor } = await import('../../src/lib/ml/preprocess');
 		const { topK } = await import('../../src/lib/ml/predict');
 
-		const { model, labels, architecture } = await loadModelDirFromFs(dir);
+		const { model, labels, architecture } = await loadBackboneFromFs(dir);
 		let failures = 0;
 		try {
 			for (const file of positionals) {

@@ -12,17 +12,12 @@
  * only the files the descriptor lists, by exact path, each checked against its size and sha256.
  *
  * Also the checks a model's files pass before they are stored (model-store.ts) or exported. Pure:
- * no DOM, no fs. model-dir.ts (which pulls in TF.js) is imported lazily, only when a backbone has
- * to be verified.
+ * no DOM, no fs. backbone-dir.ts (which pulls in TF.js) is imported lazily, only when a backbone
+ * has to be verified.
  */
 import { z } from 'zod';
-import {
-	decodeClassifier,
-	MANIFEST_NAME,
-	parseClassifierManifest,
-	WEIGHTS_NAME,
-	type ClassifierManifest
-} from '../ml/classifier-dir';
+import { decodeClassifier, type ClassifierModel } from '../ml/classifier-dir';
+import { CLASSIFIER_WEIGHTS_FILE, MODEL_MANIFEST_FILE, mapModelDirReader } from '../ml/model-dir';
 import { sha256Hex } from '../util/hash';
 import { readTar, TarError, writeTar, type TarEntry } from './tar';
 
@@ -38,7 +33,7 @@ export interface ClassifierFiles {
 	'manifest.json': Uint8Array;
 	'weights.bin': Uint8Array;
 }
-export const CLASSIFIER_NAMES = [MANIFEST_NAME, WEIGHTS_NAME] as const;
+export const CLASSIFIER_NAMES = [MODEL_MANIFEST_FILE, CLASSIFIER_WEIGHTS_FILE] as const;
 
 /** A backbone directory's files by name: manifest.json plus every file it lists. */
 export type BackboneFiles = Record<string, Uint8Array>;
@@ -69,27 +64,20 @@ export function exportFileName(name: string): string {
 	return `${safe || 'model'}${EXPORT_EXTENSION}`;
 }
 
-function parseJsonBytes(bytes: Uint8Array, what: string): unknown {
-	try {
-		return JSON.parse(decoder.decode(bytes));
-	} catch {
-		throw new ModelFileError(`${what} is not valid JSON`);
-	}
-}
-
 /** Parses and fully checks a classifier's two files (manifest fields and the weights' layout). */
-export function checkClassifier(files: ClassifierFiles, where: string): ClassifierManifest {
+export function checkClassifier(
+	files: ClassifierFiles,
+	where: string
+): ClassifierModel['manifest'] {
 	for (const name of CLASSIFIER_NAMES) {
 		if (!(files[name] instanceof Uint8Array)) {
 			throw new ModelFileError(`${where}: ${name} is missing`);
 		}
 	}
-	const json = parseJsonBytes(files[MANIFEST_NAME], `${where}: ${MANIFEST_NAME}`);
 	try {
-		const manifest = parseClassifierManifest(json);
 		// Decoding checks every tensor of the index lies inside weights.bin and the novelty model is there.
-		decodeClassifier(json, files[WEIGHTS_NAME]);
-		return manifest;
+		return decodeClassifier(files[MODEL_MANIFEST_FILE], files[CLASSIFIER_WEIGHTS_FILE], where)
+			.manifest;
 	} catch (error) {
 		throw new ModelFileError(
 			`${where}: the model is not valid (${error instanceof Error ? error.message : String(error)})`,
@@ -98,27 +86,19 @@ export function checkClassifier(files: ClassifierFiles, where: string): Classifi
 	}
 }
 
-/** Verifies a backbone directory (model-dir.ts, loaded on demand: it pulls in TF.js). */
+/** Verifies a backbone directory (backbone-dir.ts, loaded on demand: it pulls in TF.js). */
 export async function checkBackbone(
 	files: BackboneFiles,
 	where: string
 ): Promise<{ sha256: string; architecture: string; names: string[] }> {
 	const manifestBytes = files['manifest.json'];
 	if (!manifestBytes) throw new ModelFileError(`${where}: manifest.json is missing`);
-	const { readModelDir } = await import('../ml/model-dir');
+	const { readBackboneDir } = await import('../ml/backbone-dir');
 	try {
 		// Verifies the manifest, the size and sha256 of every listed file, model.json and labels.
-		const { manifest } = await readModelDir({
-			where,
-			read: (path) => {
-				const bytes = files[path];
-				return bytes
-					? Promise.resolve(bytes)
-					: Promise.reject(new ModelFileError(`${where}: ${path} is missing`));
-			}
-		});
+		const { manifest, manifestSha256 } = await readBackboneDir(mapModelDirReader(files, where));
 		return {
-			sha256: await sha256Hex(manifestBytes),
+			sha256: manifestSha256,
 			architecture: manifest.architecture,
 			names: ['manifest.json', ...manifest.files.map((f) => f.path)]
 		};
@@ -283,8 +263,8 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 	};
 
 	const classifier: ClassifierFiles = {
-		'manifest.json': take(`classifier/${MANIFEST_NAME}`),
-		'weights.bin': take(`classifier/${WEIGHTS_NAME}`)
+		'manifest.json': take(`classifier/${MODEL_MANIFEST_FILE}`),
+		'weights.bin': take(`classifier/${CLASSIFIER_WEIGHTS_FILE}`)
 	};
 	const manifest = checkClassifier(classifier, 'The model in this file');
 

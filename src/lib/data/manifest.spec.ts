@@ -4,7 +4,7 @@ import {
 	DATASET_FORMAT_VERSION,
 	ManifestError,
 	parseClassFolder,
-	parseManifest
+	parseDatasetManifest
 } from './manifest';
 
 function goodManifest() {
@@ -71,16 +71,16 @@ describe('parseClassFolder', () => {
 	});
 });
 
-describe('parseManifest', () => {
+describe('parseDatasetManifest', () => {
 	it('accepts a valid manifest (and its JSON round trip)', () => {
 		const m = goodManifest();
-		expect(parseManifest(JSON.parse(JSON.stringify(m)))).toEqual(m);
+		expect(parseDatasetManifest(JSON.parse(JSON.stringify(m)))).toEqual(m);
 	});
 
 	it('refuses a newer format version with an update message', () => {
 		const m = { ...goodManifest(), formatVersion: DATASET_FORMAT_VERSION + 1, somethingNew: true };
-		expect(() => parseManifest(m)).toThrow(ManifestError);
-		expect(() => parseManifest(m)).toThrow(
+		expect(() => parseDatasetManifest(m)).toThrow(ManifestError);
+		expect(() => parseDatasetManifest(m)).toThrow(
 			'made by a newer LeafLens (format 2); this version reads format 1'
 		);
 	});
@@ -88,21 +88,25 @@ describe('parseManifest', () => {
 	it('names missing and invalid fields', () => {
 		const noShards: Partial<ReturnType<typeof goodManifest>> = goodManifest();
 		delete noShards.shards;
-		expect(() => parseManifest(noShards)).toThrow(/shards: /);
+		expect(() => parseDatasetManifest(noShards)).toThrow(/shards: /);
 		const bad = goodManifest();
 		bad.shards[1]!.sha256 = 'xyz';
 		bad.classes[0]!.index = -1;
-		expect(() => parseManifest(bad)).toThrow(/shards\.1\.sha256: 64 lower-case hex digits/);
-		expect(() => parseManifest(bad)).toThrow(/classes\.0\.index/);
-		expect(() => parseManifest({ format: 'something-else' })).toThrow(
+		expect(() => parseDatasetManifest(bad)).toThrow(/shards\.1\.sha256: 64 lower-case hex digits/);
+		expect(() => parseDatasetManifest(bad)).toThrow(/classes\.0\.index/);
+		expect(() => parseDatasetManifest({ format: 'something-else' })).toThrow(
 			'expected format "leaflens-dataset", got "something-else"'
 		);
-		expect(() => parseManifest([])).toThrow('Expected a dataset manifest object, got an array');
+		expect(() => parseDatasetManifest([])).toThrow(
+			'Expected a dataset manifest object, got an array'
+		);
 	});
 
 	it('checks that counts agree with the shards', () => {
 		const m = goodManifest();
 		m.counts.splits.val = 2;
-		expect(() => parseManifest(m)).toThrow('counts.splits.val is 2 but its shards hold 1 samples');
+		expect(() => parseDatasetManifest(m)).toThrow(
+			'counts.splits.val is 2 but its shards hold 1 samples'
+		);
 	});
 });

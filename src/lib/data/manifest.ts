@@ -11,7 +11,7 @@ import { z } from 'zod';
 
 export const DATASET_FORMAT = 'leaflens-dataset';
 export const DATASET_FORMAT_VERSION = 1;
-export const MANIFEST_FILE = 'manifest.json';
+export const DATASET_MANIFEST_FILE = 'manifest.json';
 
 /** The three splits, in the order their shards are written. */
 export const SPLITS = ['train', 'val', 'test'] as const;
@@ -109,7 +109,7 @@ export function classesFromFolders(folders: readonly string[]): ClassInfo[] {
  * by its format version before anything else, so the message says "update" rather than listing the
  * fields this version does not know; otherwise every invalid field is named.
  */
-export function parseManifest(json: unknown): DatasetManifest {
+export function parseDatasetManifest(json: unknown): DatasetManifest {
 	if (typeof json !== 'object' || json === null || Array.isArray(json)) {
 		throw new ManifestError(`Expected a dataset manifest object, got ${describe(json)}`);
 	}

@@ -10,8 +10,9 @@ import {
 	type BackboneFiles,
 	type ClassifierFiles
 } from './leaflens-file';
-import { ModelStore, type KeyValueStore } from './model-store';
-import { sha256Hex } from './shard-format';
+import { ModelStore } from './model-store';
+import type { KeyValueStore } from './shard-store';
+import { sha256Hex } from '../util/hash';
 import { readTar, writeTar } from './tar';
 
 // The files `npm run setup` serves: the shipped classifier and the two pretrained backbones.
@@ -131,10 +132,10 @@ describe('ModelStore', () => {
 		await expect(store.rename('nope', 'Name')).rejects.toThrow(/"nope" is not on this device/);
 		expect((await store.info(a.id))?.name).toBe('Renamed');
 
-		// The worker's path: loadClassifier over io().
-		const model = await loadClassifier(store.io(b.id));
+		// The worker's path: loadClassifier over reader().
+		const model = await loadClassifier(store.reader(b.id));
 		expect(model.manifest.labels).toEqual(manifestJson.labels);
-		await expect(store.io(b.id).writeText('manifest.json', '{}')).rejects.toThrow(/read-only/);
+		await expect(store.reader(b.id).read('../x')).rejects.toThrow(/no file "..\/x"/);
 
 		await store.delete(a.id);
 		expect((await store.list()).map((i) => i.id)).toEqual([b.id]);

@@ -12,11 +12,13 @@
  * Models move between devices as `.leaflens` files (./leaflens-file.ts). Pure: no DOM, no fs.
  */
 import {
-	MANIFEST_NAME,
-	WEIGHTS_NAME,
-	type ClassifierManifest,
-	type ModelDirIO
-} from '../ml/classifier-dir';
+	CLASSIFIER_WEIGHTS_FILE,
+	MODEL_MANIFEST_FILE,
+	ModelDirError,
+	summarizeClassifier,
+	type ModelDirReader,
+	type ModelSummary
+} from '../ml/model-dir';
 import {
 	checkBackbone,
 	checkClassifier,
@@ -30,45 +32,15 @@ import {
 } from './leaflens-file';
 import type { KeyValueStore } from './shard-store';
 
-export type { KeyValueStore };
-// The format's names that users of the store import from here.
-export { exportFileName, type BackboneFiles, type ClassifierFiles } from './leaflens-file';
-
 /** What the Models page shows about a saved classifier (kept beside its files). */
-export interface SavedModelInfo {
+export interface SavedModelInfo extends ModelSummary {
 	id: string;
 	name: string;
-	/** When the model was trained (the manifest's createdAt). */
-	createdAt: string;
-	/** When it was saved to or imported on this device. */
+	/** When it was saved to or imported on this device (createdAt: when it was trained). */
 	savedAt: string;
-	mode: 'head' | 'finetune';
-	architecture: string;
-	/** sha256 of the backbone's manifest.json. */
-	backboneSha256: string;
-	classes: number;
-	labels: string[];
-	/** Test-split accuracy, ECE and "not sure" coverage from manifest.metrics, when recorded. */
-	testAccuracy: number | null;
-	ece: number | null;
-	coverage: number | null;
 	/** Bytes of the classifier files (the backbone is shared and not counted). */
 	bytes: number;
 }
-
-/** The summary fields of SavedModelInfo, from a manifest alone (also used for the shipped model). */
-export type ModelSummary = Pick<
-	SavedModelInfo,
-	| 'createdAt'
-	| 'mode'
-	| 'architecture'
-	| 'backboneSha256'
-	| 'classes'
-	| 'labels'
-	| 'testAccuracy'
-	| 'ece'
-	| 'coverage'
->;
 
 /** What a successful import returns. */
 export interface ImportedModel {
@@ -82,36 +54,6 @@ const modelFileKey = (id: string, name: string) => `${MODEL_PREFIX}${id}/file/${
 const modelInfoKey = (id: string) => `${MODEL_PREFIX}${id}/info`;
 const backboneFileKey = (sha: string, name: string) => `${BACKBONE_PREFIX}${sha}/file/${name}`;
 const backboneIndexKey = (sha: string) => `${BACKBONE_PREFIX}${sha}/files`;
-const decoder = new TextDecoder();
-
-const finite = (value: unknown): number | null =>
-	typeof value === 'number' && Number.isFinite(value) ? value : null;
-
-function pick(value: unknown, ...path: string[]): unknown {
-	let at = value;
-	for (const key of path) {
-		if (typeof at !== 'object' || at === null || !(key in at)) return undefined;
-		at = (at as Record<string, unknown>)[key];
-	}
-	return at;
-}
-
-/** The fields the Models page shows, from a classifier manifest (metrics are optional). */
-export function summarizeManifest(manifest: ClassifierManifest): ModelSummary {
-	const test = manifest.metrics.test;
-	return {
-		createdAt: manifest.createdAt,
-		mode: manifest.mode,
-		architecture: manifest.backbone.architecture,
-		backboneSha256: manifest.backbone.manifestSha256,
-		classes: manifest.labels.length,
-		labels: [...manifest.labels],
-		testAccuracy: finite(pick(test, 'metrics', 'accuracy')),
-		ece: finite(pick(test, 'metrics', 'ece')),
-		coverage: finite(pick(test, 'abstention', 'coverage'))
-	};
-}
-
 function newId(): string {
 	// getRandomValues, unlike randomUUID, also exists outside secure contexts.
 	const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -159,8 +101,8 @@ export class ModelStore {
 			id,
 			name: validName,
 			savedAt: new Date().toISOString(),
-			...summarizeManifest(manifest),
-			bytes: files[MANIFEST_NAME].byteLength + files[WEIGHTS_NAME].byteLength
+			...summarizeClassifier(manifest),
+			bytes: files[MODEL_MANIFEST_FILE].byteLength + files[CLASSIFIER_WEIGHTS_FILE].byteLength
 		};
 		try {
 			for (const file of CLASSIFIER_NAMES) {
@@ -203,26 +145,24 @@ export class ModelStore {
 			}
 			return bytes;
 		};
-		return { 'manifest.json': await read(MANIFEST_NAME), 'weights.bin': await read(WEIGHTS_NAME) };
+		return {
+			'manifest.json': await read(MODEL_MANIFEST_FILE),
+			'weights.bin': await read(CLASSIFIER_WEIGHTS_FILE)
+		};
 	}
 
-	/** Read-only access to a saved model for `loadClassifier` (works in the worker too). */
-	io(id: string): ModelDirIO {
-		const read = async (name: string) => {
-			if (!(CLASSIFIER_NAMES as readonly string[]).includes(name)) {
-				throw new ModelFileError(`A saved model has no file ${JSON.stringify(name)}`);
-			}
-			const bytes = await this.store.get<Uint8Array>(modelFileKey(id, name));
-			if (!bytes) throw new ModelFileError(`Model ${JSON.stringify(id)} is not on this device`);
-			return bytes;
-		};
-		const readOnly = () =>
-			Promise.reject(new ModelFileError('Saved models are read-only; save a new model instead'));
+	/** A saved model as a model directory for `loadClassifier` (works in the worker too). */
+	reader(id: string): ModelDirReader {
 		return {
-			readBytes: read,
-			readText: async (name) => decoder.decode(await read(name)),
-			writeBytes: readOnly,
-			writeText: readOnly
+			where: `model ${JSON.stringify(id)} on this device`,
+			read: async (name) => {
+				if (!(CLASSIFIER_NAMES as readonly string[]).includes(name)) {
+					throw new ModelDirError(`A saved model has no file ${JSON.stringify(name)}`);
+				}
+				const bytes = await this.store.get<Uint8Array>(modelFileKey(id, name));
+				if (!bytes) throw new ModelDirError(`Model ${JSON.stringify(id)} is not on this device`);
+				return bytes;
+			}
 		};
 	}
 
@@ -250,12 +190,6 @@ export class ModelStore {
 			files[name] = bytes;
 		}
 		return files;
-	}
-
-	/** Removes a stored backbone (the caller checks no saved model still needs it). */
-	async deleteBackbone(sha256: string): Promise<void> {
-		await this.store.del(backboneIndexKey(sha256));
-		await this.#deleteKeys(`${BACKBONE_PREFIX}${sha256}/`);
 	}
 
 	/** The `.leaflens` file of a saved model, with the backbone it was trained on. */

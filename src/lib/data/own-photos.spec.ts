@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseManifest } from './manifest';
+import { parseDatasetManifest } from './manifest';
 import {
 	buildOwnDataset,
 	checkClassCounts,
@@ -11,7 +11,8 @@ import {
 	splitOwnPhotos,
 	type OwnPhoto
 } from './own-photos';
-import { readShard, sha256Hex } from './shard-format';
+import { readShard } from './shard-format';
+import { sha256Hex } from '../util/hash';
 
 const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');
 const COLOR = path.join(SHARED, 'data/plantvillage-sample/color');
@@ -73,7 +74,7 @@ describe('own photos', () => {
 			...photos('Apple___healthy', 'Healthy', 7)
 		];
 		const { manifest, shards } = await buildOwnDataset(set, { skipped: 1 });
-		expect(parseManifest(JSON.parse(JSON.stringify(manifest)))).toEqual(manifest);
+		expect(parseDatasetManifest(JSON.parse(JSON.stringify(manifest)))).toEqual(manifest);
 		expect(manifest.classes.map((c) => c.folder)).toEqual(['Healthy', 'Mould']);
 		expect(manifest.counts.total).toBe(13);
 		expect(manifest.counts.skipped).toBe(1);

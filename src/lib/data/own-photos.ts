@@ -11,11 +11,12 @@ import {
 	classesFromFolders,
 	DATASET_FORMAT,
 	DATASET_FORMAT_VERSION,
-	parseManifest,
+	parseDatasetManifest,
 	type DatasetManifest,
 	type Split
 } from './manifest';
-import { encodeShard, sha256Hex, type ShardSample } from './shard-format';
+import { encodeShard, type ShardSample } from './shard-format';
+import { sha256Hex } from '../util/hash';
 import { splitDataset } from './split';
 
 /** Fewer photos than this in a class cannot give both training and validation photos. */
@@ -113,7 +114,7 @@ export async function splitOwnPhotos(
 
 /**
  * Builds the dataset: shards per split (at most SAMPLES_PER_SHARD samples each) and a manifest that
- * passes parseManifest. The fingerprint is a sha256 over the class names and the photos' sha256 (in
+ * passes parseDatasetManifest. The fingerprint is a sha256 over the class names and the photos' sha256 (in
  * sorted order), so the same photos give the same id whatever order they were picked in.
  */
 export async function buildOwnDataset(
@@ -171,7 +172,7 @@ export async function buildOwnDataset(
 	const fingerprint = await sha256Hex(
 		new TextEncoder().encode(JSON.stringify({ classes: folders, photos: hashes, seed }))
 	);
-	const manifest = parseManifest({
+	const manifest = parseDatasetManifest({
 		format: DATASET_FORMAT,
 		formatVersion: DATASET_FORMAT_VERSION,
 		fingerprint,

@@ -5,13 +5,13 @@ import {
 	encodeShard,
 	readShard,
 	sampleTarBytes,
-	sha256Hex,
 	ShardError,
 	TAR_END_BYTES,
 	verifyShard,
 	type ShardSample
 } from './shard-format';
 import { readTar } from './tar';
+import { sha256Hex } from '../util/hash';
 
 const shared =
 	process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../../../shared');

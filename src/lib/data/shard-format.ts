@@ -143,8 +143,6 @@ export function readShard(bytes: Uint8Array): ShardSample[] {
 	});
 }
 
-export { sha256Hex };
-
 /**
  * Checks a downloaded or read shard against the sha256 recorded in the manifest. Throws ShardError
  * naming the shard when it does not match (a partial download, a stale cache, a changed file).

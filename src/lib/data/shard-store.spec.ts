@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classesFromFolders, type DatasetManifest, type Split } from './manifest';
-import { encodeShard, sha256Hex, type ShardSample } from './shard-format';
+import { encodeShard, type ShardSample } from './shard-format';
+import { sha256Hex } from '../util/hash';
 import { datasetNameFromUrl, ShardStore, type KeyValueStore } from './shard-store';
 
 const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');

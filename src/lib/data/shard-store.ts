@@ -15,8 +15,9 @@
  * manifest is validated, every shard checked against it before it is stored, and a full disk leaves
  * a partial dataset the user can delete.
  */
-import { parseManifest, type DatasetManifest, type Split } from './manifest';
-import { readShard, sha256Hex, ShardError, type ShardSample } from './shard-format';
+import { parseDatasetManifest, type DatasetManifest, type Split } from './manifest';
+import { readShard, ShardError, type ShardSample } from './shard-format';
+import { sha256Hex } from '../util/hash';
 import { errorMessage } from '../util/errors';
 
 /** The subset of idb-keyval's API the cache needs (a Map-backed one is used in tests). */
@@ -133,7 +134,7 @@ export class ShardStore {
 		} catch {
 			throw new DatasetStoreError(`${manifestUrl} is not a JSON dataset manifest`);
 		}
-		const manifest = parseManifest(json);
+		const manifest = parseDatasetManifest(json);
 		const id = manifest.fingerprint;
 		const previous = await this.info(id);
 		const info: CachedDatasetInfo = {
@@ -206,7 +207,7 @@ export class ShardStore {
 	): Promise<CachedDatasetInfo> {
 		if (name.trim() === '')
 			throw new DatasetStoreError('Expected a dataset name, got an empty one');
-		const manifest = parseManifest(manifestJson);
+		const manifest = parseDatasetManifest(manifestJson);
 		const expected = new Set(manifest.shards.map((s) => s.file));
 		for (const file of shards.keys()) {
 			if (!expected.has(file))

@@ -1,6 +1,6 @@
 /**
- * The trained model directory ("classifier" kind): what `leaflens train` and the app's training
- * write, and what predict/evaluate read. One module owns the format.
+ * The classifier kind of the model directory (model-dir.ts owns the format and its manifest
+ * schema): what `leaflens train` and the app's training write, and what predict/evaluate read.
  *
  *   manifest.json  format 'leaflens-model', version, kind 'classifier': backbone reference
  *                  (architecture id + sha256 of the backbone dir's manifest), labels, head shape,
@@ -11,72 +11,24 @@
  *                  /kernel, /bias + /prototypes ('block-knn'); or novelty/means +
  *                  novelty/whitening ('mahalanobis'; the only kind before the field existed)
  *
- * The core is pure (encode/decode); reading and writing go through a small IO interface (fs in
- * Node, IndexedDB or fetch in the browser).
+ * The core is pure (encode/decode); files come through a ModelDirReader and go out through a
+ * ModelDirWriter (fs in Node, IndexedDB or fetch in the browser).
  */
 import type * as TF from '@tensorflow/tfjs';
-import { z } from 'zod';
 import type { AbstainThresholds, LogitKnnNovelty, NoveltyModel } from './abstain';
 import { blockKnnScores, logitKnnScores, noveltyScores } from './abstain';
 import { packTensors, unpackTensors } from './checkpoint';
 import { softmax } from './evaluate';
+import {
+	CLASSIFIER_WEIGHTS_FILE,
+	ClassifierManifestSchema,
+	MODEL_MANIFEST_FILE,
+	parseModelManifest,
+	type ClassifierManifest,
+	type ModelDirReader,
+	type ModelDirWriter
+} from './model-dir';
 import type { SavedTensor } from './optim';
-import { errorMessage } from '../util/errors';
-
-export const MODEL_FORMAT = 'leaflens-model';
-export const CLASSIFIER_VERSION = 1;
-export const MANIFEST_NAME = 'manifest.json';
-export const WEIGHTS_NAME = 'weights.bin';
-
-const tensorEntry = z.object({
-	name: z.string(),
-	shape: z.array(z.number().int().nonnegative()),
-	offset: z.number().int().nonnegative(),
-	length: z.number().int().nonnegative()
-});
-
-export const ClassifierManifestSchema = z.object({
-	format: z.literal(MODEL_FORMAT),
-	formatVersion: z.literal(CLASSIFIER_VERSION),
-	kind: z.literal('classifier'),
-	createdAt: z.string(),
-	mode: z.enum(['head', 'finetune']),
-	backbone: z.object({
-		/** Architecture id, e.g. mobilenet-v3-small. */
-		architecture: z.string().min(1),
-		/** sha256 of the backbone directory's manifest.json: which pretrained weights the head expects. */
-		manifestSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a 64-digit lower-case hex sha256'),
-		tap: z.enum(['prelogits', 'pooled', 'multiscale']),
-		/** Finetune: the first backbone unit whose weights are in tail/… (null in head mode). */
-		cutUnit: z.string().nullable(),
-		/**
-		 * Where the backbone directory was at training time, relative to this model directory (a
-		 * hint; the sha256 decides). Older models may hold an absolute path.
-		 */
-		path: z.string().optional()
-	}),
-	labels: z.array(z.string().min(1)).min(2),
-	head: z.object({
-		inputDim: z.number().int().positive(),
-		hiddenUnits: z.number().int().nonnegative()
-	}),
-	temperature: z.number().positive(),
-	abstention: z.object({
-		minConfidence: z.number().min(0).max(1),
-		maxNovelty: z.number().nonnegative(),
-		coverage: z.number().min(0).max(1),
-		selectiveAccuracy: z.number().min(0).max(1),
-		shrinkage: z.number().min(0).max(1),
-		/** Which novelty score `maxNovelty` applies to; models written before it existed used Mahalanobis. */
-		method: z.enum(['mahalanobis', 'logit-knn', 'block-knn']).optional(),
-		/** logit-knn, block-knn: prototypes per class. */
-		perClass: z.number().int().positive().optional()
-	}),
-	metrics: z.record(z.string(), z.unknown()),
-	config: z.record(z.string(), z.unknown()),
-	weights: z.object({ file: z.literal(WEIGHTS_NAME), tensors: z.array(tensorEntry) })
-});
-export type ClassifierManifest = z.infer<typeof ClassifierManifestSchema>;
 
 /** A trained classifier in memory: manifest fields plus its tensors, no TF.js objects. */
 export interface ClassifierModel {
@@ -84,14 +36,6 @@ export interface ClassifierModel {
 	/** head/… and (finetune) tail/… weights, keyed by param key. */
 	weights: SavedTensor[];
 	novelty: NoveltyModel;
-}
-
-/** Reads and writes the directory's files; Node uses fs, the browser IndexedDB. */
-export interface ModelDirIO {
-	readText(name: string): Promise<string>;
-	readBytes(name: string): Promise<Uint8Array>;
-	writeText(name: string, text: string): Promise<void>;
-	writeBytes(name: string, bytes: Uint8Array): Promise<void>;
 }
 
 /** The novelty model's tensors (stored under novelty/… beside the head's). */
@@ -136,33 +80,22 @@ export function encodeClassifier(model: ClassifierModel): {
 	const manifest = ClassifierManifestSchema.parse({
 		...model.manifest,
 		abstention: { ...model.manifest.abstention, method, perClass },
-		weights: { file: WEIGHTS_NAME, tensors: entries }
+		weights: { file: CLASSIFIER_WEIGHTS_FILE, tensors: entries }
 	});
 	return { manifest, weights: data };
 }
 
-/** Validates a manifest, naming the first bad field. */
-export function parseClassifierManifest(json: unknown): ClassifierManifest {
-	if (typeof json === 'object' && json !== null && 'kind' in json && json.kind !== 'classifier') {
-		throw new Error(`Expected a model directory of kind "classifier", got "${String(json.kind)}"`);
-	}
-	const result = ClassifierManifestSchema.safeParse(json);
-	if (!result.success) {
-		const issue = result.error.issues[0]!;
-		throw new Error(
-			`Not a ${MODEL_FORMAT} v${CLASSIFIER_VERSION} classifier: ${issue.path.join('.') || 'manifest'}: ${issue.message}`
-		);
-	}
-	return result.data;
-}
-
 /** Pure: the inverse of encodeClassifier. */
-export function decodeClassifier(manifestJson: unknown, weights: Uint8Array): ClassifierModel {
-	const { weights: index, ...manifest } = parseClassifierManifest(manifestJson);
+export function decodeClassifier(
+	manifestJson: unknown,
+	weights: Uint8Array,
+	where = 'The model'
+): ClassifierModel {
+	const { weights: index, ...manifest } = parseModelManifest(manifestJson, where, 'classifier');
 	const tensors = unpackTensors(index.tensors, weights);
 	const take = (name: string) => {
 		const t = tensors.get(name);
-		if (!t) throw new Error(`${WEIGHTS_NAME} has no tensor ${name}`);
+		if (!t) throw new Error(`${CLASSIFIER_WEIGHTS_FILE} has no tensor ${name}`);
 		return t;
 	};
 	const params = [...tensors.values()].filter((t) => !t.name.startsWith('novelty/'));
@@ -226,27 +159,30 @@ export function decodeClassifier(manifestJson: unknown, weights: Uint8Array): Cl
 	};
 }
 
-export async function saveClassifier(
-	io: ModelDirIO,
-	model: ClassifierModel
-): Promise<ClassifierManifest> {
+/** The directory's files, weights first: a manifest only ever points at complete weights. */
+export function classifierFiles(model: ClassifierModel): Map<string, Uint8Array> {
 	const { manifest, weights } = encodeClassifier(model);
-	// Weights first: a manifest only ever points at a complete weights file.
-	await io.writeBytes(WEIGHTS_NAME, weights);
-	await io.writeText(MANIFEST_NAME, `${JSON.stringify(manifest, null, '\t')}\n`);
-	return manifest;
+	return new Map([
+		[CLASSIFIER_WEIGHTS_FILE, weights],
+		[MODEL_MANIFEST_FILE, new TextEncoder().encode(`${JSON.stringify(manifest, null, '\t')}\n`)]
+	]);
 }
 
-export async function loadClassifier(io: ModelDirIO): Promise<ClassifierModel> {
-	let json: unknown;
-	try {
-		json = JSON.parse(await io.readText(MANIFEST_NAME));
-	} catch (error) {
-		throw new Error(`Cannot read the model's ${MANIFEST_NAME}: ${errorMessage(error)}`, {
-			cause: error
-		});
-	}
-	return decodeClassifier(json, await io.readBytes(WEIGHTS_NAME));
+export async function saveClassifier(
+	writer: ModelDirWriter,
+	model: ClassifierModel
+): Promise<void> {
+	await writer.commit(classifierFiles(model));
+}
+
+/** Reads and checks a classifier directory (manifest schema, kind, version, tensor shapes). */
+export async function loadClassifier(reader: ModelDirReader): Promise<ClassifierModel> {
+	const manifest = await reader.read(MODEL_MANIFEST_FILE);
+	return decodeClassifier(
+		parseModelManifest(manifest, reader.where, 'classifier'),
+		await reader.read(CLASSIFIER_WEIGHTS_FILE),
+		reader.where
+	);
 }
 
 /** One photo's answer. */
@@ -375,4 +311,4 @@ export async function noveltyOf(
 	return noveltyScores(tf, model.novelty, (await features.data()) as Float32Array);
 }
 
-export type { AbstainThresholds };
+export type { AbstainThresholds, ClassifierManifest };

@@ -79,8 +79,6 @@ export interface ImportedModel {
 	};
 }
 
-export { sha256Hex };
-
 const SCOPE =
 	/^MobilenetV3\/((?:expanded_conv(?:_\d+)?\/(?:expand|depthwise|project|squeeze_excite\/Conv(?:_1)?))|Conv(?:_\d+)?|Logits\/Conv2d_1c_1x1)(?:\/|$)/;
 

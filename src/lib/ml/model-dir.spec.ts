@@ -1,141 +1,71 @@
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedDir } from '../node/model-source';
-import { useBackend } from './backends';
-import { importTflite, type ImportedModel } from './import-tflite';
+import { describe, expect, it } from 'vitest';
+import { fsModelDirReader } from '../node/model-dir-fs';
+import { classifierFiles, decide, loadClassifier } from './classifier-dir';
 import {
-	loadModelDir,
+	httpModelDirReader,
+	mapModelDirReader,
 	ModelDirError,
-	parseManifest,
-	quantizeUint8,
-	writeModelDir,
-	type ModelDirReader
+	parseModelManifest,
+	readManifestSha256,
+	summarizeClassifier
 } from './model-dir';
 
-const labels = Array.from({ length: 1001 }, (_, i) => (i === 0 ? 'background' : `class ${i}`));
+const FIXTURE = path.resolve(import.meta.dirname, '../../../test/fixtures/classifier-v1');
 
-function memoryDir(): { files: Map<string, Uint8Array>; reader: ModelDirReader } {
-	const files = new Map<string, Uint8Array>();
-	return {
-		files,
-		reader: {
-			where: 'memory',
-			read: (p) => {
-				const bytes = files.get(p);
-				return bytes ? Promise.resolve(bytes) : Promise.reject(new Error(`${p} missing`));
-			}
-		}
-	};
-}
+describe('the model directory format', () => {
+	it('loads a classifier directory written by LeafLens before the format module was unified', async () => {
+		// test/fixtures/classifier-v1 was written by saveClassifier as of commit 3d3ff89.
+		const model = await loadClassifier(fsModelDirReader(FIXTURE));
+		expect(model.manifest.labels).toEqual(['Apple___healthy', 'Apple___scab']);
+		expect(model.novelty.kind).toBe('logit-knn');
+		const summary = summarizeClassifier(model.manifest);
+		expect(summary).toMatchObject({ mode: 'head', classes: 2, backboneSha256: 'b'.repeat(64) });
+		// Typed metrics: the test split's own numbers, never the val split's.
+		expect(summary.testAccuracy).toBe(model.manifest.metrics.test?.metrics.accuracy);
+		expect(summary.coverage).toBe(model.manifest.metrics.test?.abstention.coverage);
+		expect(model.manifest.metrics.val?.abstention.coverage).toBeTypeOf('number');
+		// Written again, it reads back to the same answers.
+		const again = await loadClassifier(mapModelDirReader(classifierFiles(model), 'memory'));
+		const logits = Float32Array.from([2, -1, -3, 4]);
+		const novelty = Float32Array.from([0, 0]);
+		expect(decide(again, logits, novelty)).toEqual(decide(model, logits, novelty));
+	});
 
-let imported: ImportedModel;
-let x: tf.Tensor4D;
-let expected: Float32Array;
-
-beforeAll(async () => {
-	tf.enableProdMode();
-	await useBackend(tf, 'wasm');
-	imported = await importTflite(
-		new Uint8Array(
-			readFileSync(path.join(sharedDir(), 'models/source/v3-small_224_1.0_uint8.tflite'))
-		)
-	);
-	x = tf.randomUniform([2, 224, 224, 3], 0, 255, 'float32', 3);
-	const y = imported.model.predict(x) as tf.Tensor;
-	expected = (await y.data()) as Float32Array;
-	y.dispose();
-});
-afterAll(() => {
-	x.dispose();
-	imported.model.dispose();
-});
-
-const source = { name: 'v3-small_224_1.0_uint8.tflite', sha256: 'a'.repeat(64), bytes: 1 };
-
-describe('model directory round trip', () => {
-	it.each(['uint8', 'float32'] as const)(
-		'%s weights load back to the same predictions',
-		async (weights) => {
-			const dir = memoryDir();
-			const manifest = await writeModelDir(
-				{ commit: (f) => Promise.resolve(void f.forEach((v, k) => dir.files.set(k, v))) },
-				imported.model,
-				{
-					labels,
-					source,
-					weights,
-					quantHints: imported.quantHints
-				}
-			);
-			expect(manifest.architecture).toBe('mobilenet_v3_small_100_224');
-			expect([...dir.files.keys()].sort()).toEqual([
-				'group1-shard1of1.bin',
-				'labels.txt',
-				'manifest.json',
-				'model.json'
-			]);
-			const shard = dir.files.get('group1-shard1of1.bin')!.byteLength;
-			expect(shard).toBeLessThan(weights === 'uint8' ? 2.7e6 : 10.2e6);
-			const before = tf.memory().numTensors;
-			const loaded = await loadModelDir(dir.reader);
-			expect(loaded.labels).toEqual(labels);
-			expect(loaded.architecture.id).toBe('mobilenet_v3_small_100_224');
-			const y = loaded.model.predict(x) as tf.Tensor;
-			const got = (await y.data()) as Float32Array;
-			y.dispose();
-			// uint8 keeps the source's own 8-bit grid, so both storages are (near) exact.
-			expect(got.reduce((m, v, i) => Math.max(m, Math.abs(v - expected[i]!)), 0)).toBeLessThan(
-				1e-5
-			);
-			loaded.model.dispose();
-			expect(tf.memory().numTensors).toBe(before);
-		}
-	);
-
-	it('rejects a manifest from a newer LeafLens, a tampered file and a foreign directory', async () => {
-		const dir = memoryDir();
-		await writeModelDir(
-			{ commit: (f) => Promise.resolve(void f.forEach((v, k) => dir.files.set(k, v))) },
-			imported.model,
-			{ labels, source }
+	it('names a newer version, another format, the wrong kind and a bad field in one way', () => {
+		const base = { format: 'leaflens-model', formatVersion: 1, kind: 'classifier' };
+		expect(() => parseModelManifest({ ...base, formatVersion: 7 }, 'dir')).toThrow(
+			/^dir: this model was made by a newer LeafLens \(model format version 7/
 		);
-		const manifest = JSON.parse(new TextDecoder().decode(dir.files.get('manifest.json'))) as Record<
-			string,
-			unknown
-		>;
-		expect(() => parseManifest(JSON.stringify({ ...manifest, formatVersion: 99 }))).toThrow(
-			/newer LeafLens.*version 99/
-		);
-		expect(() => parseManifest(JSON.stringify({ ...manifest, format: 'other' }))).toThrow(
+		expect(() => parseModelManifest({ ...base, format: 'x' }, 'dir')).toThrow(
 			/not a LeafLens model directory/
 		);
-		expect(() => parseManifest(JSON.stringify({ ...manifest, architecture: 'resnet' }))).toThrow(
-			/architecture/
+		expect(() => parseModelManifest({ ...base, kind: 'gan' }, 'dir')).toThrow(
+			/unknown model kind "gan"/
 		);
-		expect(() => parseManifest('{')).toThrow(/not valid JSON/);
-
-		const labelsBytes = dir.files.get('labels.txt')!.slice();
-		labelsBytes[labelsBytes.length - 2]! ^= 1;
-		dir.files.set('labels.txt', labelsBytes);
-		await expect(loadModelDir(dir.reader)).rejects.toThrow(ModelDirError);
-		await expect(loadModelDir(dir.reader)).rejects.toThrow(
-			/labels.txt does not match manifest.json/
+		expect(() => parseModelManifest({ ...base, kind: 'backbone' }, 'dir', 'classifier')).toThrow(
+			/expected a model directory of kind "classifier", got "backbone"/
 		);
+		expect(() => parseModelManifest(base, 'dir')).toThrow(ModelDirError);
+		expect(() => parseModelManifest(base, 'dir')).toThrow(/dir: invalid manifest.json: createdAt/);
+		expect(() => parseModelManifest('{', 'dir')).toThrow(/manifest.json is not valid JSON/);
 	});
-});
 
-describe('quantizeUint8', () => {
-	it('uses the hint grid when values lie on it, min/max otherwise', () => {
-		const onGrid = Float32Array.from([0, 1, 2, 3].map((q) => (q - 2) * 0.5));
-		const hinted = quantizeUint8(onGrid, { scale: 0.5, min: -1 });
-		expect(hinted).toMatchObject({ scale: 0.5, min: -1 });
-		expect(Array.from(hinted.data)).toEqual([0, 1, 2, 3]);
-		const free = quantizeUint8(Float32Array.from([-1, 0.3, 1]), { scale: 0.5, min: -1 });
-		expect(free.min).toBe(-1);
-		expect(free.scale).toBeCloseTo(2 / 255, 9);
-		expect(free.data[2]).toBe(255);
+	it('reads the same files over http, from memory and from disk', async () => {
+		const disk = fsModelDirReader(FIXTURE);
+		const bytes = await disk.read('manifest.json');
+		const served = httpModelDirReader('https://example.test/m', (url) =>
+			Promise.resolve(
+				String(url) === 'https://example.test/m/manifest.json'
+					? new Response(bytes.slice())
+					: new Response('no', { status: 404 })
+			)
+		);
+		const memory = mapModelDirReader({ 'manifest.json': bytes }, 'memory');
+		const hashes = await Promise.all([disk, served, memory].map(readManifestSha256));
+		expect(new Set(hashes).size).toBe(1);
+		await expect(served.read('weights.bin')).rejects.toThrow(/HTTP 404/);
+		await expect(memory.read('weights.bin')).rejects.toThrow(/memory: weights.bin is missing/);
+		await expect(memory.read('__proto__')).rejects.toThrow(/is missing/);
 	});
 });

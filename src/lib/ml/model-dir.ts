@@ -1,43 +1,114 @@
 /**
- * The LeafLens model directory: the one place that knows its layout.
+ * The LeafLens model directory: one format, `leaflens-model` version 1, with two kinds told apart
+ * by the manifest's `kind`:
  *
- *   manifest.json          format descriptor + version, architecture, sha256 + size of every file,
- *                          where the weights came from and under which licence
- *   model.json             TF.js LayersModel topology + weights manifest
- *   group1-shard1of1.bin   weights (kernels uint8 with affine quantization by default, or float32)
- *   labels.txt             one class label per line
+ *   backbone     a pretrained MobileNetV3 as a TF.js LayersModel (backbone-dir.ts reads, verifies
+ *                and builds it): manifest.json, model.json, group1-shard1of1.bin, labels.txt
+ *   classifier   a trained head on a backbone (classifier-dir.ts): manifest.json, weights.bin
  *
- * Everything here is pure: files go out through a ModelDirWriter and come in through a
- * ModelDirReader, so the same code runs in Node (src/lib/node/model-dir-fs.ts) and in the browser
- * worker (httpModelDirReader).
+ * This module owns what both share: the manifest's envelope and schemas (one versioned parse),
+ * where the files come from (one reader interface: http, a map in memory; fs in
+ * src/lib/node/model-dir-fs.ts, IndexedDB in data/model-store.ts) and where they go (one writer),
+ * and the summary the app shows. No TF.js here, so the CLI's help and the `.leaflens` checks stay
+ * light.
  */
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { sha256Hex, type QuantHint } from './import-tflite';
-import './layers';
-import { ARCHITECTURE_IDS, architectureOf, type ArchitectureSpec } from './mobilenet-v3';
-import { parseLabels } from './predict';
 import { errorMessage } from '../util/errors';
+import { sha256Hex } from '../util/hash';
+import { ARCHITECTURE_IDS } from './architecture-ids';
 
 export const MODEL_DIR_FORMAT = 'leaflens-model';
 export const MODEL_DIR_FORMAT_VERSION = 1;
-export const MANIFEST_FILE = 'manifest.json';
-export const MODEL_FILE = 'model.json';
-export const LABELS_FILE = 'labels.txt';
-export const WEIGHTS_FILE = 'group1-shard1of1.bin';
+export const MODEL_MANIFEST_FILE = 'manifest.json';
+/** A classifier's tensors (the index is in its manifest). */
+export const CLASSIFIER_WEIGHTS_FILE = 'weights.bin';
 
-export const WEIGHT_STORAGE = ['uint8', 'float32'] as const;
-export type WeightStorage = (typeof WEIGHT_STORAGE)[number];
+/** Thrown when a model directory is unreadable, tampered with, of the wrong kind or from a newer LeafLens. */
+export class ModelDirError extends Error {
+	override name = 'ModelDirError';
+}
+
+/** Where a model directory's files come from. `where` names the directory or URL in errors. */
+export interface ModelDirReader {
+	where: string;
+	read(name: string): Promise<Uint8Array>;
+}
+
+/**
+ * Where a model directory's files go. `commit` writes them in the map's order and the manifest
+ * last, so a manifest only ever points at complete files (the fs adapter makes it all-or-nothing).
+ */
+export interface ModelDirWriter {
+	commit(files: ReadonlyMap<string, Uint8Array>): Promise<void>;
+}
+
+/**
+ * sha256 of a directory's manifest.json: a backbone's identity, which every classifier trained on
+ * it records (backbone.manifestSha256).
+ */
+export async function readManifestSha256(reader: ModelDirReader): Promise<string> {
+	return sha256Hex(await reader.read(MODEL_MANIFEST_FILE));
+}
+
+/** A model directory served over http(s) (the app's worker: `/model-files/<id>/`). */
+export function httpModelDirReader(
+	baseUrl: string,
+	fetchImpl: typeof fetch = fetch
+): ModelDirReader {
+	const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+	return {
+		where: base,
+		async read(name) {
+			const url = `${base}${name}`;
+			let response: Response;
+			try {
+				response = await fetchImpl(url);
+			} catch (error) {
+				throw new ModelDirError(`Could not fetch ${url}: ${errorMessage(error)}`);
+			}
+			if (!response.ok) throw new ModelDirError(`Could not fetch ${url}: HTTP ${response.status}`);
+			return new Uint8Array(await response.arrayBuffer());
+		}
+	};
+}
+
+/** A model directory held in memory (a `.leaflens` file's parts, a backbone saved on the device). */
+export function mapModelDirReader(
+	files: Readonly<Record<string, Uint8Array>> | ReadonlyMap<string, Uint8Array>,
+	where: string
+): ModelDirReader {
+	const get = (name: string) =>
+		files instanceof Map
+			? files.get(name)
+			: Object.hasOwn(files, name)
+				? (files as Record<string, Uint8Array>)[name]
+				: undefined;
+	return {
+		where,
+		read: async (name) => {
+			const bytes = get(name);
+			if (!bytes) throw new ModelDirError(`${where}: ${name} is missing`);
+			return bytes;
+		}
+	};
+}
 
 /** A bare file name: no directories, nothing hidden, so a manifest can never point outside. */
 const fileName = z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, 'a plain file name');
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
+const share = z.number().min(0).max(1);
 
-export const manifestSchema = z.object({
+export const WEIGHT_STORAGE = ['uint8', 'float32'] as const;
+export type WeightStorage = (typeof WEIGHT_STORAGE)[number];
+
+const envelope = {
 	format: z.literal(MODEL_DIR_FORMAT),
-	formatVersion: z.literal(MODEL_DIR_FORMAT_VERSION),
-	/** 'backbone': the pretrained ImageNet model. A fine-tuned 'classifier' kind will come later. */
-	kind: z.enum(['backbone']),
+	formatVersion: z.literal(MODEL_DIR_FORMAT_VERSION)
+};
+
+export const BackboneManifestSchema = z.object({
+	...envelope,
+	kind: z.literal('backbone'),
 	architecture: z.enum(ARCHITECTURE_IDS),
 	inputSize: z.number().int().positive(),
 	classes: z.number().int().positive(),
@@ -57,207 +128,144 @@ export const manifestSchema = z.object({
 	createdBy: z.string(),
 	createdAt: z.string()
 });
-export type ModelManifest = z.infer<typeof manifestSchema>;
+export type BackboneManifest = z.infer<typeof BackboneManifestSchema>;
 
-export const MOBILENET_V3_ATTRIBUTION =
-	'MobileNetV3 weights © Google, Apache License 2.0 (tensorflow/models TF-slim release). ' +
-	'Howard et al., "Searching for MobileNetV3", ICCV 2019, arXiv:1905.02244.';
-
-/** Thrown when a model directory is unreadable, tampered with or from a newer LeafLens. */
-export class ModelDirError extends Error {
-	override name = 'ModelDirError';
-}
-
-/** Where a model directory's files go: all of them at once, or none (see the Node adapter). */
-export interface ModelDirWriter {
-	commit(files: ReadonlyMap<string, Uint8Array>): Promise<void>;
-}
-
-/** Where a model directory's files come from. `where` names the directory/URL in errors. */
-export interface ModelDirReader {
-	where: string;
-	read(path: string): Promise<Uint8Array>;
-}
-
-export interface ModelDirSource {
-	name: string;
-	url?: string;
-	sha256: string;
-	bytes: number;
-}
-
-export interface BuildModelDirOptions {
-	labels: readonly string[];
-	source: ModelDirSource;
-	weights?: WeightStorage;
-	/** Lossless uint8 grids from the source (ImportedModel.quantHints). */
-	quantHints?: ReadonlyMap<string, QuantHint>;
-	createdBy?: string;
-	/** Fixed timestamp (tests); defaults to now. */
-	createdAt?: string;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-	let offset = 0;
-	for (const p of parts) {
-		out.set(p, offset);
-		offset += p.byteLength;
-	}
-	return out;
-}
-
-function weightBytes(data: tf.io.WeightData): Uint8Array {
-	return new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
-}
+/** One split's measurements (pipeline.ts EvaluationReport); per-class tables are optional. */
+const ReportSchema = z.object({
+	metrics: z.object({
+		count: z.number().int().nonnegative().optional(),
+		accuracy: share,
+		top3: share,
+		macroF1: share,
+		ece: share,
+		nll: z.number().nonnegative(),
+		perClass: z
+			.array(
+				z.object({
+					label: z.string(),
+					precision: z.number(),
+					recall: z.number(),
+					f1: z.number(),
+					support: z.number()
+				})
+			)
+			.optional(),
+		confusion: z.array(z.array(z.number())).optional()
+	}),
+	uncalibrated: z.object({ ece: share, nll: z.number().nonnegative() }),
+	abstention: z.object({
+		coverage: share,
+		selectiveAccuracy: share,
+		abstained: z.number().int().nonnegative()
+	})
+});
 
 /**
- * Affine uint8 quantization (q·scale + min, as tfjs decodes it). Uses the source's own grid when the
- * values lie on it (lossless for weights straight from an 8-bit .tflite), else the tensor's min/max.
+ * What training measured. `val` is where the temperature and the "not sure" thresholds were
+ * chosen; `test` is the split nothing was chosen on, when the data had one. Unknown keys are kept
+ * (a newer LeafLens may record more).
  */
-export function quantizeUint8(
-	values: Float32Array,
-	hint?: QuantHint
-): { data: Uint8Array; scale: number; min: number } {
-	const fits = (scale: number, min: number) =>
-		values.every((v) => {
-			const q = Math.round((v - min) / scale);
-			return q >= 0 && q <= 255 && Math.abs(q * scale + min - v) <= scale * 1e-3;
-		});
-	let scale: number;
-	let min: number;
-	if (hint && hint.scale > 0 && fits(hint.scale, hint.min)) {
-		({ scale, min } = hint);
-	} else {
-		let lo = Infinity;
-		let hi = -Infinity;
-		for (const v of values) {
-			if (v < lo) lo = v;
-			if (v > hi) hi = v;
-		}
-		if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
-			throw new Error('Cannot quantize weights that contain NaN or infinity');
-		}
-		min = lo;
-		scale = hi > lo ? (hi - lo) / 255 : 1;
-	}
-	const data = Uint8Array.from(values, (v) =>
-		Math.min(255, Math.max(0, Math.round((v - min) / scale)))
-	);
-	return { data, scale, min };
-}
+const MetricsSchema = z.looseObject({
+	val: ReportSchema.optional(),
+	test: ReportSchema.optional(),
+	temperature: z
+		.object({ temperature: z.number(), nllBefore: z.number(), nllAfter: z.number() })
+		.optional(),
+	fit: z
+		.object({ bestEpoch: z.number(), epochsRun: z.number(), stoppedEarly: z.boolean() })
+		.optional(),
+	seconds: z.number().optional(),
+	featureSeconds: z.number().optional()
+});
+export type ModelMetrics = z.infer<typeof MetricsSchema>;
 
-async function captureArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-	let captured: tf.io.ModelArtifacts | undefined;
-	await model.save(
-		tf.io.withSaveHandler((artifacts) => {
-			captured = artifacts;
-			return Promise.resolve({
-				modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' }
-			});
-		})
-	);
-	if (!captured?.weightSpecs || !captured.weightData) {
-		throw new Error('The model did not produce weights when saved');
-	}
-	return captured;
-}
+export const ClassifierManifestSchema = z.object({
+	...envelope,
+	kind: z.literal('classifier'),
+	createdAt: z.string(),
+	mode: z.enum(['head', 'finetune']),
+	backbone: z.object({
+		/** Architecture id, e.g. mobilenet_v3_small_100_224. */
+		architecture: z.string().min(1),
+		/** sha256 of the backbone directory's manifest.json: which pretrained weights the head expects. */
+		manifestSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a 64-digit lower-case hex sha256'),
+		tap: z.enum(['prelogits', 'pooled', 'multiscale']),
+		/** Finetune: the first backbone unit whose weights are in tail/… (null in head mode). */
+		cutUnit: z.string().nullable(),
+		/**
+		 * Where the backbone directory was at training time, relative to this model directory (a
+		 * hint; the sha256 decides). Older models may hold an absolute path.
+		 */
+		path: z.string().optional()
+	}),
+	labels: z.array(z.string().min(1)).min(2),
+	head: z.object({
+		inputDim: z.number().int().positive(),
+		hiddenUnits: z.number().int().nonnegative()
+	}),
+	temperature: z.number().positive(),
+	abstention: z.object({
+		minConfidence: share,
+		maxNovelty: z.number().nonnegative(),
+		coverage: share,
+		selectiveAccuracy: share,
+		shrinkage: share,
+		/** Which novelty score `maxNovelty` applies to; models written before it existed used Mahalanobis. */
+		method: z.enum(['mahalanobis', 'logit-knn', 'block-knn']).optional(),
+		/** logit-knn, block-knn: prototypes per class. */
+		perClass: z.number().int().positive().optional()
+	}),
+	metrics: MetricsSchema,
+	config: z.record(z.string(), z.unknown()),
+	weights: z.object({
+		file: z.literal(CLASSIFIER_WEIGHTS_FILE),
+		tensors: z.array(
+			z.object({
+				name: z.string(),
+				shape: z.array(z.number().int().nonnegative()),
+				offset: z.number().int().nonnegative(),
+				length: z.number().int().nonnegative()
+			})
+		)
+	})
+});
+export type ClassifierManifest = z.infer<typeof ClassifierManifestSchema>;
 
-const encoder = new TextEncoder();
+export type ModelManifest = BackboneManifest | ClassifierManifest;
+export type ModelKind = ModelManifest['kind'];
+type ManifestOf<K extends ModelKind> = Extract<ModelManifest, { kind: K }>;
 
-/** The files of a model directory for `model`, manifest.json included, in memory. */
-export async function buildModelDirFiles(
-	model: tf.LayersModel,
-	options: BuildModelDirOptions
-): Promise<{ manifest: ModelManifest; files: Map<string, Uint8Array> }> {
-	const arch = architectureOf(model);
-	const weights = options.weights ?? 'uint8';
-	if (!(WEIGHT_STORAGE as readonly string[]).includes(weights)) {
-		throw new Error(`Expected weights to be one of ${WEIGHT_STORAGE.join(', ')}, got "${weights}"`);
-	}
-	if (options.labels.length !== arch.classes) {
-		throw new Error(`Expected ${arch.classes} labels for ${arch.id}, got ${options.labels.length}`);
-	}
-	const artifacts = await captureArtifacts(model);
-	const data = weightBytes(artifacts.weightData!);
-	const specs: tf.io.WeightsManifestEntry[] = [];
-	const parts: Uint8Array[] = [];
-	let offset = 0;
-	for (const spec of artifacts.weightSpecs!) {
-		const count = spec.shape.reduce((a, b) => a * b, 1);
-		if (spec.dtype !== 'float32')
-			throw new Error(`Weight ${spec.name} is ${spec.dtype}, expected float32`);
-		const values = new Float32Array(data.slice(offset, offset + 4 * count).buffer);
-		offset += 4 * count;
-		// Kernels are 99.9% of the bytes; biases stay float32 (small, and sensitive to rounding).
-		if (weights === 'uint8' && /kernel$/.test(spec.name)) {
-			const q = quantizeUint8(values, options.quantHints?.get(spec.name));
-			parts.push(q.data);
-			specs.push({ ...spec, quantization: { dtype: 'uint8', scale: q.scale, min: q.min } });
-		} else {
-			parts.push(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-			specs.push({ name: spec.name, shape: spec.shape, dtype: 'float32' });
-		}
-	}
-	const modelJson = {
-		format: 'layers-model',
-		generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
-		convertedBy: `LeafLens (${options.source.name})`,
-		modelTopology: artifacts.modelTopology,
-		weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }]
-	};
-	const files = new Map<string, Uint8Array>([
-		[MODEL_FILE, encoder.encode(JSON.stringify(modelJson))],
-		[WEIGHTS_FILE, concat(parts)],
-		[LABELS_FILE, encoder.encode(options.labels.join('\n') + '\n')]
-	]);
-	const listed = await Promise.all(
-		[...files].map(async ([path, bytes]) => ({
-			path,
-			bytes: bytes.byteLength,
-			sha256: await sha256Hex(bytes)
-		}))
-	);
-	const manifest: ModelManifest = manifestSchema.parse({
-		format: MODEL_DIR_FORMAT,
-		formatVersion: MODEL_DIR_FORMAT_VERSION,
-		kind: 'backbone',
-		architecture: arch.id,
-		inputSize: arch.inputSize,
-		classes: arch.classes,
-		labelsFile: LABELS_FILE,
-		modelFile: MODEL_FILE,
-		weights,
-		files: listed,
-		source: options.source,
-		licence: { spdx: 'Apache-2.0', attribution: MOBILENET_V3_ATTRIBUTION },
-		createdBy: options.createdBy ?? 'leaflens',
-		createdAt: options.createdAt ?? new Date().toISOString()
-	});
-	files.set(MANIFEST_FILE, encoder.encode(JSON.stringify(manifest, null, '\t') + '\n'));
-	return { manifest, files };
-}
-
-/** Writes `model` as a model directory through `writer` (all files in one commit). */
-export async function writeModelDir(
-	writer: ModelDirWriter,
-	model: tf.LayersModel,
-	options: BuildModelDirOptions
-): Promise<ModelManifest> {
-	const { manifest, files } = await buildModelDirFiles(model, options);
-	await writer.commit(files);
-	return manifest;
-}
-
+const SCHEMAS = { backbone: BackboneManifestSchema, classifier: ClassifierManifestSchema };
 const decoder = new TextDecoder();
 
-/** Validates manifest.json text; newer format versions and other formats get their own message. */
-export function parseManifest(text: string, where = 'model directory'): ModelManifest {
-	let json: unknown;
-	try {
-		json = JSON.parse(text);
-	} catch (error) {
-		throw new ModelDirError(`${where}: manifest.json is not valid JSON (${errorMessage(error)})`);
+/**
+ * Validates a model directory's manifest.json (bytes, text or parsed JSON). Another format, a
+ * newer version, another kind than `expect` and every schema problem get their own message, which
+ * starts with `where`.
+ */
+export function parseModelManifest<K extends ModelKind>(
+	input: Uint8Array | string | unknown,
+	where: string,
+	expect: K
+): ManifestOf<K>;
+export function parseModelManifest(
+	input: Uint8Array | string | unknown,
+	where: string
+): ModelManifest;
+export function parseModelManifest(
+	input: Uint8Array | string | unknown,
+	where: string,
+	expect?: ModelKind
+): ModelManifest {
+	let json = input;
+	if (input instanceof Uint8Array || typeof input === 'string') {
+		try {
+			json = JSON.parse(input instanceof Uint8Array ? decoder.decode(input) : input);
+		} catch (error) {
+			throw new ModelDirError(
+				`${where}: ${MODEL_MANIFEST_FILE} is not valid JSON (${errorMessage(error)})`
+			);
+		}
 	}
 	const head = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
 	if (head.format !== MODEL_DIR_FORMAT) {
@@ -270,125 +278,57 @@ export function parseManifest(text: string, where = 'model directory'): ModelMan
 			`${where}: this model was made by a newer LeafLens (model format version ${head.formatVersion}; this LeafLens reads version ${MODEL_DIR_FORMAT_VERSION}). Update LeafLens to use it.`
 		);
 	}
-	const parsed = manifestSchema.safeParse(json);
+	const kind = head.kind;
+	if (kind !== 'backbone' && kind !== 'classifier') {
+		throw new ModelDirError(
+			`${where}: unknown model kind ${JSON.stringify(kind)} (expected "backbone" or "classifier")`
+		);
+	}
+	if (expect !== undefined && kind !== expect) {
+		throw new ModelDirError(
+			`${where}: expected a model directory of kind "${expect}", got "${kind}"`
+		);
+	}
+	const parsed = SCHEMAS[kind].safeParse(json);
 	if (!parsed.success) {
 		const issues = parsed.error.issues
 			.slice(0, 3)
 			.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
 			.join('; ');
-		throw new ModelDirError(`${where}: invalid manifest.json: ${issues}`);
+		throw new ModelDirError(`${where}: invalid ${MODEL_MANIFEST_FILE}: ${issues}`);
 	}
 	return parsed.data;
 }
 
-export interface ModelDirContents {
-	manifest: ModelManifest;
-	/** sha256 of manifest.json: the backbone's identity, which trained classifiers record. */
-	manifestSha256: string;
-	artifacts: tf.io.ModelArtifacts;
+/** What the app shows about a classifier: from its manifest alone, the same everywhere. */
+export interface ModelSummary {
+	createdAt: string;
+	mode: ClassifierManifest['mode'];
+	architecture: string;
+	/** sha256 of the backbone's manifest.json. */
+	backboneSha256: string;
+	classes: number;
 	labels: string[];
+	/**
+	 * Measured on the test split (photos nothing was chosen on), or null when the model records no
+	 * test split: accuracy, calibration error and the share of photos answered.
+	 */
+	testAccuracy: number | null;
+	ece: number | null;
+	coverage: number | null;
 }
 
-/** Reads and verifies a model directory (manifest, sizes, sha256 of every file) without building it. */
-export async function readModelDir(reader: ModelDirReader): Promise<ModelDirContents> {
-	const manifestBytes = await reader.read(MANIFEST_FILE);
-	const manifest = parseManifest(decoder.decode(manifestBytes), reader.where);
-	const files = new Map<string, Uint8Array>();
-	for (const entry of manifest.files) {
-		const bytes = await reader.read(entry.path);
-		const actual = await sha256Hex(bytes);
-		if (bytes.byteLength !== entry.bytes || actual !== entry.sha256) {
-			throw new ModelDirError(
-				`${reader.where}: ${entry.path} does not match manifest.json (expected ${entry.bytes} bytes, sha256 ${entry.sha256}; got ${bytes.byteLength} bytes, sha256 ${actual}). The file is corrupt or was changed; import the model again.`
-			);
-		}
-		files.set(entry.path, bytes);
-	}
-	const listed = (path: string): Uint8Array => {
-		const bytes = files.get(path);
-		if (!bytes) throw new ModelDirError(`${reader.where}: ${path} is not listed in manifest.json`);
-		return bytes;
-	};
-	let modelJson: tf.io.ModelJSON;
-	try {
-		modelJson = JSON.parse(decoder.decode(listed(manifest.modelFile))) as tf.io.ModelJSON;
-	} catch (error) {
-		if (error instanceof ModelDirError) throw error;
-		throw new ModelDirError(`${reader.where}: ${manifest.modelFile} is not valid JSON`);
-	}
-	const groups = modelJson.weightsManifest ?? [];
-	const weightSpecs = groups.flatMap((g) => g.weights);
-	const weightData = concat(groups.flatMap((g) => g.paths.map((p) => listed(p))))
-		.buffer as ArrayBuffer;
-	const labels = parseLabels(decoder.decode(listed(manifest.labelsFile)));
-	if (labels.length !== manifest.classes) {
-		throw new ModelDirError(
-			`${reader.where}: ${manifest.labelsFile} has ${labels.length} labels, manifest says ${manifest.classes}`
-		);
-	}
+export function summarizeClassifier(manifest: Omit<ClassifierManifest, 'weights'>): ModelSummary {
+	const test = manifest.metrics.test;
 	return {
-		manifest,
-		manifestSha256: await sha256Hex(manifestBytes),
-		labels,
-		artifacts: {
-			modelTopology: modelJson.modelTopology,
-			format: modelJson.format,
-			generatedBy: modelJson.generatedBy,
-			convertedBy: modelJson.convertedBy,
-			weightSpecs,
-			weightData
-		}
-	};
-}
-
-export interface LoadedModelDir {
-	model: tf.LayersModel;
-	manifest: ModelManifest;
-	/** sha256 of manifest.json (what a classifier's backbone.manifestSha256 names). */
-	manifestSha256: string;
-	architecture: ArchitectureSpec;
-	labels: string[];
-}
-
-/** Reads, verifies and builds a model directory. The caller disposes `model`. */
-export async function loadModelDir(reader: ModelDirReader): Promise<LoadedModelDir> {
-	const { manifest, manifestSha256, labels, artifacts } = await readModelDir(reader);
-	const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-	let architecture: ArchitectureSpec;
-	try {
-		architecture = architectureOf(model);
-		if (architecture.id !== manifest.architecture) {
-			throw new ModelDirError(
-				`${reader.where}: model.json holds ${architecture.id}, manifest says ${manifest.architecture}`
-			);
-		}
-	} catch (error) {
-		model.dispose();
-		throw error;
-	}
-	return { model, manifest, manifestSha256, architecture, labels };
-}
-
-/**
- * Reads a model directory served over http(s) (the app's worker: `/models/<id>/`), with `fetch`.
- */
-export function httpModelDirReader(
-	baseUrl: string,
-	fetchImpl: typeof fetch = fetch
-): ModelDirReader {
-	const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
-	return {
-		where: base,
-		async read(path) {
-			const url = `${base}${path}`;
-			let response: Response;
-			try {
-				response = await fetchImpl(url);
-			} catch (error) {
-				throw new ModelDirError(`Could not fetch ${url}: ${errorMessage(error)}`);
-			}
-			if (!response.ok) throw new ModelDirError(`Could not fetch ${url}: HTTP ${response.status}`);
-			return new Uint8Array(await response.arrayBuffer());
-		}
+		createdAt: manifest.createdAt,
+		mode: manifest.mode,
+		architecture: manifest.backbone.architecture,
+		backboneSha256: manifest.backbone.manifestSha256,
+		classes: manifest.labels.length,
+		labels: [...manifest.labels],
+		testAccuracy: test?.metrics.accuracy ?? null,
+		ece: test?.metrics.ece ?? null,
+		coverage: test?.abstention.coverage ?? null
 	};
 }

@@ -6,9 +6,9 @@ import {
 	decodeClassifier,
 	encodeClassifier,
 	loadClassifier,
-	saveClassifier,
-	type ModelDirIO
+	saveClassifier
 } from './classifier-dir';
+import { mapModelDirReader } from './model-dir';
 import { resolveConfig } from './config';
 import { layersTail, trainClassifier } from './pipeline';
 import { Prng } from './prng';
@@ -103,21 +103,18 @@ describe('trainClassifier', () => {
 			config,
 			backbone
 		});
-		const files = new Map<string, Uint8Array | string>();
-		const io: ModelDirIO = {
-			readText: (n) => Promise.resolve(files.get(n) as string),
-			readBytes: (n) => Promise.resolve(files.get(n) as Uint8Array),
-			writeText: (n, t) => {
-				files.set(n, t);
-				return Promise.resolve();
+		const files = new Map<string, Uint8Array>();
+		await saveClassifier(
+			{
+				commit: (written) => {
+					for (const [name, bytes] of written) files.set(name, bytes);
+					return Promise.resolve();
+				}
 			},
-			writeBytes: (n, b) => {
-				files.set(n, b);
-				return Promise.resolve();
-			}
-		};
-		await saveClassifier(io, model);
-		const loaded = await loadClassifier(io);
+			model
+		);
+		expect([...files.keys()]).toEqual(['weights.bin', 'manifest.json']);
+		const loaded = await loadClassifier(mapModelDirReader(files, 'memory'));
 		expect(loaded.manifest.temperature).toBe(model.manifest.temperature);
 		expect(loaded.novelty.kind).toBe('mahalanobis');
 		expect(loaded.manifest.abstention.method).toBe('mahalanobis');
@@ -125,7 +122,7 @@ describe('trainClassifier', () => {
 			expect(Array.from(loaded.novelty.whitening)).toEqual(Array.from(model.novelty.whitening));
 		const { manifest, weights } = encodeClassifier(model);
 		expect(() => decodeClassifier({ ...manifest, formatVersion: 2 }, weights)).toThrow(
-			/formatVersion/
+			/made by a newer LeafLens \(model format version 2/
 		);
 		// Models written before abstention.method existed load as Mahalanobis.
 		const old = JSON.parse(JSON.stringify(manifest)) as { abstention: Record<string, unknown> };

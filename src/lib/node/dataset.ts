@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-	MANIFEST_FILE,
-	parseManifest,
+	DATASET_MANIFEST_FILE,
+	parseDatasetManifest,
 	type ClassInfo,
 	type DatasetManifest,
 	type Split
@@ -24,7 +24,7 @@ export interface LoadedDataset {
 
 /** Reads and validates `dir/manifest.json`. */
 export async function readDatasetManifest(dir: string): Promise<DatasetManifest> {
-	const file = path.join(dir, MANIFEST_FILE);
+	const file = path.join(dir, DATASET_MANIFEST_FILE);
 	let text: string;
 	try {
 		text = await readFile(file, 'utf8');
@@ -37,7 +37,7 @@ export async function readDatasetManifest(dir: string): Promise<DatasetManifest>
 	} catch {
 		throw new Error(`${file} is not valid JSON`);
 	}
-	return parseManifest(json);
+	return parseDatasetManifest(json);
 }
 
 /** Opens a dataset folder. Shards are read lazily when a split is iterated. */

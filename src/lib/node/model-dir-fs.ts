@@ -6,13 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-	loadModelDir,
-	ModelDirError,
-	type LoadedModelDir,
-	type ModelDirReader,
-	type ModelDirWriter
-} from '../ml/model-dir';
+import { loadBackboneDir, type LoadedBackbone } from '../ml/backbone-dir';
+import { ModelDirError, type ModelDirReader, type ModelDirWriter } from '../ml/model-dir';
 
 /** Reads model-directory files from `dir` on disk. */
 export function fsModelDirReader(dir: string): ModelDirReader {
@@ -81,6 +76,6 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
 }
 
 /** Loads and verifies the model directory at `dir`. The caller disposes the model. */
-export function loadModelDirFromFs(dir: string): Promise<LoadedModelDir> {
-	return loadModelDir(fsModelDirReader(dir));
+export function loadBackboneFromFs(dir: string): Promise<LoadedBackbone> {
+	return loadBackboneDir(fsModelDirReader(dir));
 }

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { z } from 'zod';
-import { sha256Hex } from '../ml/import-tflite';
+import { sha256Hex } from '../util/hash';
 import { ARCHITECTURE_IDS } from '../ml/architecture-ids';
 import { errorMessage } from '../util/errors';
 

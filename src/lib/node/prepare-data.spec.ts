@@ -14,7 +14,7 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MANIFEST_FILE } from '../data/manifest';
+import { DATASET_MANIFEST_FILE } from '../data/manifest';
 import { readShard } from '../data/shard-format';
 import { loadDataset } from './dataset';
 import {
@@ -245,7 +245,7 @@ describe('prepareDataset on real and crafted bad files', () => {
 		const stopped = await prepareDataset(options('c', { stopAfterShards: 3 }));
 		expect(stopped.manifest).toBeNull();
 		const files = await readdir(out);
-		expect(files).not.toContain(MANIFEST_FILE);
+		expect(files).not.toContain(DATASET_MANIFEST_FILE);
 		expect(files).toContain(JOURNAL_FILE);
 		expect(files.filter((f) => f.endsWith('.tar'))).toHaveLength(3);
 		// Damage the third shard: the rerun must notice and redo it.

@@ -22,8 +22,8 @@ import {
 	classesFromFolders,
 	DATASET_FORMAT,
 	DATASET_FORMAT_VERSION,
-	MANIFEST_FILE,
-	parseManifest,
+	DATASET_MANIFEST_FILE,
+	parseDatasetManifest,
 	SPLITS,
 	type DatasetManifest,
 	type ShardInfo,
@@ -319,7 +319,7 @@ async function removeOutputs(out: string, keep: ReadonlySet<string> = new Set())
 		if (keep.has(name)) continue;
 		if (
 			SHARD_NAME.test(name) ||
-			name === `${MANIFEST_FILE}.tmp` ||
+			name === `${DATASET_MANIFEST_FILE}.tmp` ||
 			name === `${SKIPPED_FILE}.tmp`
 		) {
 			await rm(path.join(out, name), { force: true });
@@ -433,7 +433,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	}
 
 	// 4. Resume: keep the journal's leading shards whose bytes still match.
-	await rm(path.join(out, MANIFEST_FILE), { force: true }); // written last; absent = incomplete
+	await rm(path.join(out, DATASET_MANIFEST_FILE), { force: true }); // written last; absent = incomplete
 	const kept: JournalShard[] = [];
 	const journal = await readJournal(out);
 	if (journal && journal.fingerprint === fingerprint) {
@@ -543,7 +543,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 			`None of the ${candidates.length + found.classes.reduce((n, c) => n + c.others.length, 0)} files under ${options.src} could be used (reasons in ${path.join(options.out, SKIPPED_FILE)})`
 		);
 	}
-	const manifest = parseManifest({
+	const manifest = parseDatasetManifest({
 		format: DATASET_FORMAT,
 		formatVersion: DATASET_FORMAT_VERSION,
 		fingerprint,
@@ -567,7 +567,10 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 			bytes
 		}))
 	});
-	await writeFileAtomic(path.join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, '\t')}\n`);
+	await writeFileAtomic(
+		path.join(out, DATASET_MANIFEST_FILE),
+		`${JSON.stringify(manifest, null, '\t')}\n`
+	);
 	await rm(path.join(out, JOURNAL_FILE), { force: true });
 	return {
 		manifest,
@@ -624,7 +627,9 @@ async function encodeItem(
 
 async function readManifestIfAny(out: string): Promise<DatasetManifest | null> {
 	try {
-		return parseManifest(JSON.parse(await readFile(path.join(out, MANIFEST_FILE), 'utf8')));
+		return parseDatasetManifest(
+			JSON.parse(await readFile(path.join(out, DATASET_MANIFEST_FILE), 'utf8'))
+		);
 	} catch {
 		return null;
 	}

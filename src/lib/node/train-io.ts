@@ -17,7 +17,7 @@ import {
 import path from 'node:path';
 import type { Split } from '../data/manifest';
 import { parseCheckpointMeta, type Checkpoint, type CheckpointStore } from '../ml/checkpoint';
-import type { ModelDirIO } from '../ml/classifier-dir';
+import type { ModelDirWriter } from '../ml/model-dir';
 import { decodedSource, type ImageSource, type LabelledBytes } from '../ml/features';
 import type { RunLogSink } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
@@ -84,21 +84,17 @@ export function jsonlRunLog(file: string): RunLogSink {
 	};
 }
 
-/** A model directory on disk. */
-export function fsModelDirIO(dir: string): ModelDirIO {
+/**
+ * A model directory inside a training run's folder (beside cache/, checkpoint/ and run.jsonl):
+ * each file is replaced atomically, in the map's order, so the manifest (last) only ever points at
+ * complete weights.
+ */
+export function runFolderWriter(dir: string): ModelDirWriter {
 	return {
-		readText: (name) => readFile(path.join(dir, name), 'utf8'),
-		readBytes: async (name) => new Uint8Array(await readFile(path.join(dir, name))),
-		writeText: (name, text) => writeAtomic(path.join(dir, name), text),
-		writeBytes: (name, bytes) => writeAtomic(path.join(dir, name), bytes)
+		async commit(files) {
+			for (const [name, bytes] of files) await writeAtomic(path.join(dir, name), bytes);
+		}
 	};
-}
-
-/** sha256 (hex) of a file, e.g. a backbone directory's manifest.json. */
-export async function fileSha256(file: string): Promise<string> {
-	return createHash('sha256')
-		.update(await readFile(file))
-		.digest('hex');
 }
 
 const sourceOf = (items: LabelledBytes[], size: number) =>

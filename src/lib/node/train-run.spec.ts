@@ -7,7 +7,7 @@ import { resolveConfig } from '../ml/config';
 import { prepareDataset } from './prepare-data';
 import { runLeaflens } from '../../../test/run-leaflens';
 import { initTf } from './tf-node';
-import { loadModelDirFromFs } from './model-dir-fs';
+import { loadBackboneFromFs } from './model-dir-fs';
 import { runEvaluation, runTraining } from './train-run';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -44,7 +44,7 @@ describe('leaflens train --preset finetune (runTraining)', () => {
 	it('trains the last blocks on wasm, and the saved model evaluates the same through the backbone layers', async () => {
 		const out = path.join(work, 'model');
 		const config = resolveConfig({ preset: 'finetune', overrides: ['epochs=3'] });
-		const pretrained = (await loadModelDirFromFs(backboneDir)).model;
+		const pretrained = (await loadBackboneFromFs(backboneDir)).model;
 		const [depthwiseBefore] = pretrained.getLayer('expanded_conv_9_depthwise').getWeights();
 		const before = (await depthwiseBefore!.data()).slice();
 		pretrained.dispose();

@@ -10,15 +10,15 @@ import { loadClassifier, saveClassifier, type ClassifierModel } from '../ml/clas
 import type { TrainConfig } from '../ml/config';
 import { assertSameLabels, runEvaluateJob, type Scores } from '../ml/jobs/evaluate-job';
 import { runTrainJob, type TrainEvent, type TrainJobResult } from '../ml/jobs/train-job';
-import type { LoadedModelDir } from '../ml/model-dir';
+import type { LoadedBackbone } from '../ml/backbone-dir';
 import type { EvaluationReport } from '../ml/pipeline';
-import { loadModelDirFromFs } from './model-dir-fs';
+import { fsModelDirReader, loadBackboneFromFs } from './model-dir-fs';
 import {
 	cachedArrays,
 	datasetImages,
 	fileCheckpointStore,
 	folderImages,
-	fsModelDirIO,
+	runFolderWriter,
 	jsonlRunLog,
 	type LabelledImages
 } from './train-io';
@@ -57,7 +57,7 @@ export interface TrainRunOptions {
 export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<TrainJobResult> {
 	await mkdir(o.out, { recursive: true });
 	o.emit?.({ type: 'stage', stage: 'loading' });
-	const backbone = await loadModelDirFromFs(o.backbone);
+	const backbone = await loadBackboneFromFs(o.backbone);
 	try {
 		const images = await openImages(o.data, backbone.manifest.inputSize);
 		if (!images.splits.train || !images.splits.val)
@@ -91,7 +91,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			signal: o.signal,
 			emit: o.emit
 		});
-		await saveClassifier(fsModelDirIO(o.out), result.model);
+		await saveClassifier(runFolderWriter(o.out), result.model);
 		await log.write({
 			type: 'saved',
 			time: new Date().toISOString(),
@@ -114,12 +114,12 @@ export async function loadBackboneFor(
 	modelDir: string,
 	model: ClassifierModel,
 	override?: string
-): Promise<LoadedModelDir> {
+): Promise<LoadedBackbone> {
 	// The stored path is relative to the model directory (older models: absolute).
 	const stored = model.manifest.backbone.path;
 	const dir = override ?? (stored === undefined ? undefined : path.resolve(modelDir, stored));
 	if (!dir) throw new Error('The model does not say where its backbone is; pass --backbone <dir>');
-	const backbone = await loadModelDirFromFs(dir);
+	const backbone = await loadBackboneFromFs(dir);
 	if (backbone.manifestSha256 !== model.manifest.backbone.manifestSha256) {
 		backbone.model.dispose();
 		throw new Error(
@@ -140,7 +140,7 @@ export async function runEvaluation(
 		onProgress?(done: number, total: number): void;
 	}
 ): Promise<{ report: EvaluationReport; scores: Scores; count: number; model: ClassifierModel }> {
-	const model = await loadClassifier(fsModelDirIO(o.model));
+	const model = await loadClassifier(fsModelDirReader(o.model));
 	const backbone = await loadBackboneFor(o.model, model, o.backbone);
 	try {
 		const images = await openImages(o.data, backbone.manifest.inputSize, model.manifest.labels);

@@ -18,7 +18,7 @@ import type {
 	EnvironmentInfo,
 	MlApi,
 	ModelSource,
-	ModelSummary,
+	ActiveModel,
 	ImportPhotosResult,
 	PhotoFile
 } from '../worker/protocol';
@@ -65,7 +65,7 @@ export class MlClient {
 	error = $state<string | null>(null);
 	preference = $state<BackendPreference>('auto');
 	/** The model used for diagnosis, once loaded. */
-	model = $state<ModelSummary | null>(null);
+	model = $state<ActiveModel | null>(null);
 	modelError = $state<string | null>(null);
 	#modelSource: ModelSource | null = null;
 	/** Backends a worker died on: not chosen automatically again in this session. */

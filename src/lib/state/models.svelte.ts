@@ -3,17 +3,10 @@
  * (remembered in localStorage; null means the shipped default), and moving models in and out as
  * `.leaflens` files.
  */
-import { parseClassifierManifest } from '../ml/classifier-dir';
-import {
-	exportFileName,
-	ModelStore,
-	summarizeManifest,
-	type BackboneFiles,
-	type KeyValueStore,
-	type ModelSummary,
-	type SavedModelInfo
-} from '../data/model-store';
-
+import { exportFileName, type BackboneFiles } from '../data/leaflens-file';
+import { ModelStore, type SavedModelInfo } from '../data/model-store';
+import type { KeyValueStore } from '../data/shard-store';
+import { parseModelManifest, summarizeClassifier, type ModelSummary } from '../ml/model-dir';
 import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
 import { saveFile } from '../browser/save-file';
 import { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL, mlClient } from './ml-client.svelte';
@@ -68,7 +61,9 @@ export class ModelsState {
 		try {
 			const response = await this.fetchFn(`${DEFAULT_MODEL_URL}manifest.json`);
 			if (!response.ok) throw new Error(`HTTP ${response.status}`);
-			this.defaultModel = summarizeManifest(parseClassifierManifest(await response.json()));
+			this.defaultModel = summarizeClassifier(
+				parseModelManifest(await response.json(), DEFAULT_MODEL_URL, 'classifier')
+			);
 			this.defaultError = null;
 		} catch (error) {
 			this.defaultError = message(error);

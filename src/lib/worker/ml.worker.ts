@@ -15,6 +15,7 @@ import { MODEL_FILES_URL } from '../app-paths';
 import { DATASETS_DB, idbKeyValueStore } from '../browser/idb-store';
 import { ShardStore } from '../data/shard-store';
 import { Diagnoser } from '../ml/diagnose';
+import { summarizeClassifier } from '../ml/model-dir';
 import { runEvaluateJob } from './evaluate-job';
 import { clearJob, runTrainJob } from './train-job';
 import { runImportPhotos } from './import-photos';
@@ -27,7 +28,7 @@ import type {
 	InitOptions,
 	MlApi,
 	ModelSource,
-	ModelSummary
+	ActiveModel
 } from './protocol';
 
 // The wasm files are bundled assets (hashed names, precached by the service worker); without
@@ -56,19 +57,8 @@ async function task<T>(taskId: string, work: (signal: AbortSignal) => Promise<T>
 }
 let active: { loaded: LoadedClassifier; diagnoser: Diagnoser } | null = null;
 
-function summarize(source: ModelSource, { classifier }: LoadedClassifier): ModelSummary {
-	const m = classifier.manifest;
-	const test = m.metrics.test as { metrics?: { accuracy?: number; ece?: number } } | undefined;
-	return {
-		source,
-		architecture: m.backbone.architecture,
-		mode: m.mode,
-		labels: m.labels,
-		createdAt: m.createdAt,
-		testAccuracy: test?.metrics?.accuracy ?? null,
-		ece: test?.metrics?.ece ?? null,
-		coverage: m.abstention.coverage
-	};
+function summarize(source: ModelSource, { classifier }: LoadedClassifier): ActiveModel {
+	return { source, ...summarizeClassifier(classifier.manifest) };
 }
 
 /** The slices of TF.js's GPU backends that reach the device (not in their public typings). */

@@ -6,38 +6,25 @@
  */
 import { MODELS_DB, idbKeyValueStore } from '../browser/idb-store';
 import { ModelStore } from '../data/model-store';
-import { sha256Hex } from '../data/shard-format';
-import { loadClassifier, type ClassifierModel, type ModelDirIO } from '../ml/classifier-dir';
+import { loadBackboneDir, type LoadedBackbone } from '../ml/backbone-dir';
+import { loadClassifier, type ClassifierModel } from '../ml/classifier-dir';
 import {
 	httpModelDirReader,
-	loadModelDir,
-	MANIFEST_FILE,
-	type LoadedModelDir,
+	readManifestSha256,
+	mapModelDirReader,
 	type ModelDirReader
 } from '../ml/model-dir';
 import type { ModelSource } from './protocol';
 
-/** A read-only ModelDirIO over http. */
-export function httpModelDirIO(baseUrl: string): ModelDirIO {
-	const reader = httpModelDirReader(baseUrl);
-	const readOnly = () => Promise.reject(new Error(`${baseUrl} is read-only`));
-	return {
-		readBytes: (name) => reader.read(name),
-		readText: async (name) => new TextDecoder().decode(await reader.read(name)),
-		writeText: readOnly,
-		writeBytes: readOnly
-	};
-}
-
 export interface LoadedClassifier {
 	classifier: ClassifierModel;
-	backbone: LoadedModelDir;
+	backbone: LoadedBackbone;
 }
 
 async function servedBackbone(url: string, sha256: string): Promise<ModelDirReader | null> {
 	const reader = httpModelDirReader(url);
 	try {
-		return (await sha256Hex(await reader.read(MANIFEST_FILE))) === sha256 ? reader : null;
+		return (await readManifestSha256(reader)) === sha256 ? reader : null;
 	} catch {
 		return null; // not served (another architecture) or offline and not cached
 	}
@@ -52,28 +39,20 @@ export async function loadClassifierFrom(
 ): Promise<LoadedClassifier> {
 	const models = new ModelStore(idbKeyValueStore(MODELS_DB));
 	const classifier = await loadClassifier(
-		source.kind === 'http' ? httpModelDirIO(source.url) : models.io(source.id)
+		source.kind === 'http' ? httpModelDirReader(source.url) : models.reader(source.id)
 	);
 	const { architecture, manifestSha256 } = classifier.manifest.backbone;
 	const url = `${backbonesUrl.replace(/\/$/, '')}/${architecture}/`;
 	let reader = await servedBackbone(url, manifestSha256);
 	if (!reader) {
 		const files = await models.backboneFiles(manifestSha256);
-		if (files) {
-			reader = {
-				where: `the ${architecture} backbone saved on this device`,
-				read: async (path) => {
-					const bytes = files[path];
-					if (!bytes) throw new Error(`The saved backbone has no file ${path}`);
-					return bytes;
-				}
-			};
-		}
+		if (files)
+			reader = mapModelDirReader(files, `the ${architecture} backbone saved on this device`);
 	}
 	if (!reader) {
 		throw new Error(
 			`This model needs the ${architecture} backbone it was trained on (manifest sha256 ${manifestSha256.slice(0, 12)}…), and it is neither served by this app nor saved on this device. Import the model from its .leaflens file, which carries its backbone.`
 		);
 	}
-	return { classifier, backbone: await loadModelDir(reader) };
+	return { classifier, backbone: await loadBackboneDir(reader) };
 }

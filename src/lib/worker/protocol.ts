@@ -14,6 +14,7 @@ import type { EvaluationReport } from '../ml/pipeline';
 import type { Prediction } from '../ml/classifier-dir';
 import type { Heatmap } from '../ml/gradcam';
 import type { TrainEvent } from '../ml/jobs/train-job';
+import type { ModelSummary } from '../ml/model-dir';
 
 export type {
 	BackendName,
@@ -103,19 +104,9 @@ export type { SkippedPhoto };
 /** Where a classifier comes from: served with the app, or saved on this device. */
 export type ModelSource = { kind: 'http'; url: string } | { kind: 'stored'; id: string };
 
-/** What the UI needs to know about the active diagnosis model. */
-export interface ModelSummary {
+/** The active diagnosis model: where it came from and its summary (labels in output order). */
+export interface ActiveModel extends ModelSummary {
 	source: ModelSource;
-	architecture: string;
-	mode: 'head' | 'finetune';
-	/** Class folder names, e.g. `Tomato___Leaf_Mold`, in output order. */
-	labels: string[];
-	createdAt: string;
-	/** Test accuracy and calibration when the model directory records them. */
-	testAccuracy: number | null;
-	ece: number | null;
-	/** Share of photos the model answers on validation (the rest are "not sure"). */
-	coverage: number;
 }
 
 export interface DiagnoseRequest {
@@ -183,7 +174,7 @@ export interface MlApi {
 	 * Loads a classifier and its backbone (served from `backbonesUrl/<id>/`, or saved on the
 	 * device), replacing the active model. Every file is checked against its sha256.
 	 */
-	loadModel(source: ModelSource, backbonesUrl: string): Promise<ModelSummary>;
+	loadModel(source: ModelSource, backbonesUrl: string): Promise<ActiveModel>;
 	/** Diagnoses one photo with the active model. Rejects with a readable reason for bad files. */
 	diagnose(request: DiagnoseRequest): Promise<DiagnoseResult>;
 

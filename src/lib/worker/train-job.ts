@@ -20,7 +20,8 @@ import { resolveConfig } from '../ml/config';
 import { decodedSource, type ImageSource } from '../ml/features';
 import { runTrainJob as runJob, type TrainEvent } from '../ml/jobs/train-job';
 import { DEFAULT_BACKBONE } from '../ml/mobilenet-v3';
-import { httpModelDirReader, loadModelDir } from '../ml/model-dir';
+import { loadBackboneDir } from '../ml/backbone-dir';
+import { httpModelDirReader } from '../ml/model-dir';
 import { memoryRunLog } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
 import { decodeImage } from '../browser/image';
@@ -102,7 +103,9 @@ export async function runTrainJob(
 	};
 
 	emit({ type: 'stage', stage: 'loading' });
-	const backbone = await loadModelDir(httpModelDirReader(`${MODEL_FILES_URL}${DEFAULT_BACKBONE}/`));
+	const backbone = await loadBackboneDir(
+		httpModelDirReader(`${MODEL_FILES_URL}${DEFAULT_BACKBONE}/`)
+	);
 	try {
 		const size = backbone.manifest.inputSize;
 		const log = memoryRunLog();

@@ -9,7 +9,7 @@ import { maxProbs } from '../abstain';
 import { applyTailWeights, headLogits, noveltyOf, type ClassifierModel } from '../classifier-dir';
 import type { ImageSource } from '../features';
 import { createFeatureExtractor } from '../mobilenet-v3';
-import type { LoadedModelDir } from '../model-dir';
+import type { LoadedBackbone } from '../backbone-dir';
 import { reportFor, type EvaluationReport, type TrainableTail } from '../pipeline';
 import type { TrainArrays } from '../train';
 
@@ -81,7 +81,7 @@ export async function evaluateRows(
 export interface EvaluateJobOptions {
 	model: ClassifierModel;
 	/** The backbone the model was trained on (verified by the caller); its tail weights are replaced. */
-	backbone: LoadedModelDir;
+	backbone: LoadedBackbone;
 	images: ImageSource;
 	batchSize?: number;
 	signal?: AbortSignal;

@@ -14,7 +14,7 @@ import type { CheckpointStore, EpochRecord } from '../checkpoint';
 import type { ClassifierModel } from '../classifier-dir';
 import type { TrainConfig } from '../config';
 import { extractArrays, type ImageSource } from '../features';
-import type { LoadedModelDir } from '../model-dir';
+import type { LoadedBackbone } from '../backbone-dir';
 import { trainingSplit } from '../op-tail';
 import { trainClassifier, type BackboneRef, type EvaluationReport } from '../pipeline';
 import type { RunLogSink } from '../run-log';
@@ -48,8 +48,8 @@ export interface FeatureCache {
 
 export interface TrainJobOptions {
 	config: TrainConfig;
-	/** The verified backbone directory (model-dir.ts loadModelDir); the caller disposes it. */
-	backbone: LoadedModelDir;
+	/** The verified backbone directory (model-dir.ts loadBackboneDir); the caller disposes it. */
+	backbone: LoadedBackbone;
 	/** Recorded in the model; `path` is relative to the model directory when there is one. */
 	backbonePath?: string;
 	labels: string[];
