@@ -18,6 +18,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { Prng } from './prng';
+import { rowMax } from './evaluate';
 
 /** Everything needed to score Mahalanobis novelty: class means and the whitening W = L⁻¹ (Σ = L Lᵀ). */
 export interface MahalanobisNovelty {
@@ -125,15 +126,11 @@ export async function fitNovelty(
 		throw new Error(`Expected N×D features for ${n} labels, got ${features.length}`);
 	if (!(shrinkage >= 0 && shrinkage <= 1))
 		throw new Error(`Expected shrinkage in [0, 1], got ${shrinkage}`);
+	const { sums, counts } = sumByGroup(features, dim, labels, numClasses);
 	const means = new Float32Array(numClasses * dim);
-	const counts = new Float64Array(numClasses);
-	for (let i = 0; i < n; i++) {
-		const y = labels[i]!;
-		counts[y]! += 1;
-		for (let k = 0; k < dim; k++) means[y * dim + k]! += features[i * dim + k]!;
-	}
 	for (let c = 0; c < numClasses; c++) {
-		if (counts[c]! > 0) for (let k = 0; k < dim; k++) means[c * dim + k]! /= counts[c]!;
+		if (counts[c]! > 0)
+			for (let k = 0; k < dim; k++) means[c * dim + k] = sums[c * dim + k]! / counts[c]!;
 	}
 	const centered = new Float32Array(features.length);
 	for (let i = 0; i < n; i++) {
@@ -242,13 +239,7 @@ export function sphericalKMeans(
 				}
 			}
 		}
-		const sums = new Float64Array(k * dim);
-		const counts = new Int32Array(k);
-		for (let i = 0; i < n; i++) {
-			const j = assign[i]!;
-			counts[j]! += 1;
-			for (let t = 0; t < dim; t++) sums[j * dim + t]! += rows[i * dim + t]!;
-		}
+		const { sums, counts } = sumByGroup(rows, dim, assign, k);
 		for (let j = 0; j < k; j++) {
 			// An empty cluster keeps its previous centroid.
 			if (counts[j] === 0) continue;
@@ -368,6 +359,23 @@ export async function blockKnnScores(
 	return logitKnnScores(tf, model.knn, values);
 }
 
+/** Per-group sums of rows [N × dim] and group sizes, for `groups` in [0, k). */
+function sumByGroup(
+	rows: ArrayLike<number>,
+	dim: number,
+	groups: ArrayLike<number>,
+	k: number
+): { sums: Float64Array; counts: Float64Array } {
+	const sums = new Float64Array(k * dim);
+	const counts = new Float64Array(k);
+	for (let i = 0; i < groups.length; i++) {
+		const g = groups[i]!;
+		counts[g]! += 1;
+		for (let t = 0; t < dim; t++) sums[g * dim + t]! += rows[i * dim + t]!;
+	}
+	return { sums, counts };
+}
+
 /** Max probability and argmax of each row of [N × C] probabilities. */
 export function maxProbs(
 	probs: Float32Array,
@@ -377,11 +385,9 @@ export function maxProbs(
 	const confidence = new Float32Array(n);
 	const predicted = new Int32Array(n);
 	for (let i = 0; i < n; i++) {
-		let arg = 0;
-		for (let j = 1; j < numClasses; j++)
-			if (probs[i * numClasses + j]! > probs[i * numClasses + arg]!) arg = j;
-		confidence[i] = probs[i * numClasses + arg]!;
-		predicted[i] = arg;
+		const { index, value } = rowMax(probs, numClasses, i);
+		confidence[i] = value;
+		predicted[i] = index;
 	}
 	return { confidence, predicted };
 }

@@ -45,6 +45,24 @@ export interface Metrics {
 	confusion: number[][];
 }
 
+/** The largest entry of row `row` of an [N × C] array, and its column (the first on ties). */
+export function rowMax(
+	values: ArrayLike<number>,
+	numClasses: number,
+	row: number
+): { index: number; value: number } {
+	let index = 0;
+	let value = -Infinity;
+	for (let j = 0; j < numClasses; j++) {
+		const v = values[row * numClasses + j]!;
+		if (v > value) {
+			value = v;
+			index = j;
+		}
+	}
+	return { index, value };
+}
+
 /** Expected calibration error of max-probability confidences, `bins` equal-width bins. */
 export function expectedCalibrationError(
 	probs: Float32Array,
@@ -56,15 +74,7 @@ export function expectedCalibrationError(
 	const acc = new Float64Array(bins);
 	const count = new Float64Array(bins);
 	for (let i = 0; i < labels.length; i++) {
-		let max = -1;
-		let arg = 0;
-		for (let j = 0; j < numClasses; j++) {
-			const p = probs[i * numClasses + j]!;
-			if (p > max) {
-				max = p;
-				arg = j;
-			}
-		}
+		const { index: arg, value: max } = rowMax(probs, numClasses, i);
 		const b = Math.min(bins - 1, Math.floor(max * bins));
 		conf[b]! += max;
 		acc[b]! += arg === labels[i] ? 1 : 0;

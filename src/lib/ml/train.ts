@@ -19,6 +19,7 @@ import {
 	type CheckpointStore,
 	type EpochRecord
 } from './checkpoint';
+import { rowMax } from './evaluate';
 import type { TrainConfig } from './config';
 import { Optimizer, type Param, type SavedTensor } from './optim';
 import { Prng } from './prng';
@@ -195,15 +196,7 @@ export function lossAndAccuracy(
 	let loss = 0;
 	let correct = 0;
 	for (let i = 0; i < n; i++) {
-		let max = -Infinity;
-		let arg = 0;
-		for (let j = 0; j < c; j++) {
-			const v = logits[i * c + j]!;
-			if (v > max) {
-				max = v;
-				arg = j;
-			}
-		}
+		const { index: arg, value: max } = rowMax(logits, c, i);
 		let sum = 0;
 		for (let j = 0; j < c; j++) sum += Math.exp(logits[i * c + j]! - max);
 		loss += Math.log(sum) + max - logits[i * c + labels[i]!]!;
