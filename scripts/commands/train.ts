@@ -28,8 +28,9 @@ export default defineCommand({
 	name: 'train',
 	summary: 'Train a classifier on a prepared dataset (head on cached features, or finetune)',
 	help: `
-Usage: leaflens train --data <dataset dir> --out <model dir> [--preset quick|head|finetune]
-                      [--config file.json] [--backbone <backbone dir>] [--backend wasm|cpu] [key=value…]
+Usage: leaflens train --data <dataset dir> --out <model dir> [--preset ${PRESET_NAMES.join('|')}]
+                      [--field <photo folder>] [--config file.json] [--backbone <backbone dir>]
+                      [--backend wasm|cpu] [key=value…]
 
 Computes backbone features once (cached under <out>/cache), trains, fits the temperature and the
 "not sure" thresholds on the val split, measures the test split and writes the classifier
@@ -43,7 +44,11 @@ Config: preset → --config JSON → key=value overrides (dotted keys, values pa
 Options:
   --data <dir>       dataset folder from leaflens prepare-data (train, val[, test] splits)
   --out <dir>        model directory to write
-  --preset <name>    quick | head | finetune (default: head)
+  --preset <name>    ${PRESET_NAMES.join(' | ')} (default: head)
+  --field <dir>      your own labelled photos (one sub-folder per class, e.g. from your fields),
+                     trained with the dataset: adapt.valFraction of each class is held back and
+                     measured alone, the rest weighted by adapt.weight with adapt.views augmented
+                     views (see --preset adapt); a class the dataset lacks becomes a new class
   --config <file>    JSON file with config keys
   --backbone <dir>   backbone model directory from leaflens import-model (default: ${DEFAULT_BACKBONE_DIR})
   --backend <name>   wasm | cpu for features and training (default wasm)
@@ -59,6 +64,7 @@ Example:
 		config: { type: 'string' },
 		backbone: { type: 'string' },
 		backend: { type: 'string' },
+		field: { type: 'string' },
 		json: { type: 'boolean' }
 	},
 	allowPositionals: true,
@@ -100,6 +106,7 @@ Example:
 			out,
 			config,
 			backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_DIR,
+			field: stringOption(values, 'field'),
 			signal: controller.signal,
 			emit: (event) => {
 				if (event.type === 'stage') {
@@ -139,6 +146,10 @@ Example:
 				ece: result.val.metrics.ece,
 				abstention: result.val.abstention
 			},
+			field: result.extraVal && {
+				accuracy: result.extraVal.metrics.accuracy,
+				abstention: result.extraVal.abstention
+			},
 			test: result.test && {
 				accuracy: result.test.metrics.accuracy,
 				top3: result.test.metrics.top3,
@@ -156,6 +167,13 @@ Example:
 			);
 			console.log(`temperature ${summary.temperature.toFixed(3)}`);
 			console.log(`val  accuracy ${pct(summary.val.accuracy)}  ECE ${pct(summary.val.ece)}`);
+			if (summary.field) {
+				const f = summary.field;
+				console.log(
+					`field accuracy ${pct(f.accuracy)}  answered ${pct(f.abstention.coverage)}  ` +
+						`accuracy of answers ${pct(f.abstention.selectiveAccuracy)} (held-back photos of --field)`
+				);
+			}
 			if (summary.test) {
 				const t = summary.test;
 				console.log(

@@ -181,3 +181,37 @@ export function splitDataset(
 	}
 	return result;
 }
+
+/**
+ * A seeded per-class split of labelled items (a folder of the user's own photos): `valFraction` of
+ * each class, rounded, with at least one photo left for training, goes to val. Deterministic for a
+ * seed; the items' order within each part follows the input.
+ */
+export function stratifiedSplit<T>(
+	items: readonly T[],
+	labelOf: (item: T) => number,
+	valFraction: number,
+	seed: number
+): { train: T[]; val: T[] } {
+	if (!(valFraction >= 0 && valFraction < 1))
+		throw new Error(`Expected valFraction in [0, 1), got ${valFraction}`);
+	const byClass = new Map<number, number[]>();
+	items.forEach((item, i) => {
+		const list = byClass.get(labelOf(item)) ?? [];
+		list.push(i);
+		byClass.set(labelOf(item), list);
+	});
+	const toVal = new Set<number>();
+	for (const [cls, indices] of byClass) {
+		const n = Math.min(indices.length - 1, Math.round(indices.length * valFraction));
+		for (const i of seededShuffle(indices, seededRandom(hashString(`field:${cls}`, seed))).slice(
+			0,
+			n
+		))
+			toVal.add(i);
+	}
+	return {
+		train: items.filter((_, i) => !toVal.has(i)),
+		val: items.filter((_, i) => toVal.has(i))
+	};
+}

@@ -84,6 +84,19 @@ export const TrainConfigSchema = z.strictObject({
 	augment: AugmentSchema.prefault({}),
 	/** Head mode: augmented views per training image cached besides the plain one (0 = none). */
 	augmentViews: nonNegInt.max(32).default(2),
+	/**
+	 * Adaptation: photos of the user's own fields (`leaflens train --field DIR`, the app's own photos)
+	 * trained together with the dataset. Their rows are repeated `weight` times, each photo with
+	 * `views` augmented views, so a few dozen field photos are not drowned by thousands of lab
+	 * photos; `valFraction` of them (per class, seeded) are held back to choose and measure on.
+	 */
+	adapt: z
+		.strictObject({
+			weight: posInt.max(100).default(1),
+			views: nonNegInt.max(32).default(0),
+			valFraction: z.number().min(0).lt(1).default(0.2)
+		})
+		.prefault({}),
 	finetune: z
 		.strictObject({
 			/**

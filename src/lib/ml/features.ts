@@ -123,3 +123,24 @@ export function selectRows(a: TrainArrays, indices: ArrayLike<number>): TrainArr
 	}
 	return { x, rowShape: a.rowShape, labels };
 }
+
+/** Rows of several arrays of one row shape, in order (e.g. lab photos, then field photos). */
+export function concatRows(parts: readonly TrainArrays[]): TrainArrays {
+	const nonEmpty = parts.filter((p) => p.labels.length > 0);
+	const rowShape = nonEmpty[0]?.rowShape ?? parts[0]?.rowShape ?? [];
+	for (const p of nonEmpty) {
+		if (p.rowShape.join('x') !== rowShape.join('x'))
+			throw new Error(`Expected rows of shape [${rowShape}], got [${p.rowShape}]`);
+	}
+	const x = new Float32Array(nonEmpty.reduce((n, p) => n + p.x.length, 0));
+	const labels = new Int32Array(nonEmpty.reduce((n, p) => n + p.labels.length, 0));
+	let at = 0;
+	let row = 0;
+	for (const p of nonEmpty) {
+		x.set(p.x, at);
+		labels.set(p.labels, row);
+		at += p.x.length;
+		row += p.labels.length;
+	}
+	return { x, rowShape, labels };
+}

@@ -175,7 +175,9 @@ const MetricsSchema = z.looseObject({
 		.object({ bestEpoch: z.number(), epochsRun: z.number(), stoppedEarly: z.boolean() })
 		.optional(),
 	seconds: z.number().optional(),
-	featureSeconds: z.number().optional()
+	featureSeconds: z.number().optional(),
+	/** The extra (field) photos held back for validation (config.adapt), measured alone. */
+	extraVal: ReportSchema.optional()
 });
 export type ModelMetrics = z.infer<typeof MetricsSchema>;
 

@@ -97,7 +97,7 @@ export function runFolderWriter(dir: string): ModelDirWriter {
 	};
 }
 
-const sourceOf = (items: LabelledBytes[], size: number) =>
+export const sourceOf = (items: readonly LabelledBytes[], size: number) =>
 	decodedSource(items, size, decodeImageFile);
 
 export interface LabelledImages {
@@ -130,34 +130,62 @@ export async function datasetImages(dir: string, size = 224): Promise<LabelledIm
 
 const IMAGE_FILE = /\.(jpe?g|png|webp)$/i;
 
-/** Image sources over a folder with one sub-folder per class (all images as the `test` split). */
-export async function folderImages(
+/** One photo of a class folder. */
+export interface FolderPhoto extends LabelledBytes {
+	/** `<class folder>/<file>`. */
+	key: string;
+}
+
+/**
+ * The photos of a folder with one sub-folder per class, labelled by `classes` (default: the
+ * sub-folders' names, sorted). `addUnknown` appends a sub-folder missing from `classes` as a new
+ * class instead of refusing it.
+ */
+export async function folderPhotos(
 	dir: string,
-	size = 224,
-	classes?: readonly string[]
-): Promise<LabelledImages> {
+	classes?: readonly string[],
+	addUnknown = false
+): Promise<{ classes: string[]; photos: FolderPhoto[] }> {
 	const folders = (await readdir(dir, { withFileTypes: true }))
 		.filter((d) => d.isDirectory())
 		.map((d) => d.name)
 		.sort();
 	if (folders.length === 0) throw new Error(`No class sub-folders in ${dir}`);
 	const names = classes ? [...classes] : folders;
-	const items: LabelledBytes[] = [];
-	const keys: string[] = [];
+	const photos: FolderPhoto[] = [];
 	for (const folder of folders) {
-		const label = names.indexOf(folder);
+		let label = names.indexOf(folder);
+		if (label < 0 && addUnknown) label = names.push(folder) - 1;
 		if (label < 0)
 			throw new Error(`Folder "${folder}" in ${dir} is not one of the model's classes`);
 		for (const file of (await readdir(path.join(dir, folder)))
 			.filter((f) => IMAGE_FILE.test(f))
 			.sort()) {
 			const full = path.join(dir, folder, file);
-			items.push({ bytes: async () => new Uint8Array(await readFile(full)), label });
-			keys.push(`${folder}/${file}`);
+			photos.push({
+				bytes: async () => new Uint8Array(await readFile(full)),
+				label,
+				key: `${folder}/${file}`
+			});
 		}
 	}
+	return { classes: names, photos };
+}
+
+/** Image sources over a folder with one sub-folder per class (all images as the `test` split). */
+export async function folderImages(
+	dir: string,
+	size = 224,
+	classes?: readonly string[]
+): Promise<LabelledImages> {
+	const folder = await folderPhotos(dir, classes);
+	const keys = folder.photos.map((p) => p.key);
 	const fingerprint = createHash('sha256').update(keys.join('\n')).digest('hex');
-	return { classes: names, splits: { test: { ...sourceOf(items, size), keys } }, fingerprint };
+	return {
+		classes: folder.classes,
+		splits: { test: { ...sourceOf(folder.photos, size), keys } },
+		fingerprint
+	};
 }
 
 /** Cached TrainArrays in `dir/<key>.{json,bin}`; `compute` runs on a miss. */

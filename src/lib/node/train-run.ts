@@ -9,7 +9,13 @@ import type * as TF from '@tensorflow/tfjs';
 import { loadClassifier, saveClassifier, type ClassifierModel } from '../ml/classifier-dir';
 import type { TrainConfig } from '../ml/config';
 import { assertSameLabels, runEvaluateJob, type Scores } from '../ml/jobs/evaluate-job';
-import { runTrainJob, type TrainEvent, type TrainJobResult } from '../ml/jobs/train-job';
+import {
+	runTrainJob,
+	type TrainEvent,
+	type TrainJobOptions,
+	type TrainJobResult
+} from '../ml/jobs/train-job';
+import { stratifiedSplit } from '../data/split';
 import type { LoadedBackbone } from '../ml/backbone-dir';
 import type { EvaluationReport } from '../ml/pipeline';
 import { fsModelDirReader, loadBackboneFromFs } from './model-dir-fs';
@@ -18,8 +24,10 @@ import {
 	datasetImages,
 	fileCheckpointStore,
 	folderImages,
-	runFolderWriter,
+	folderPhotos,
 	jsonlRunLog,
+	runFolderWriter,
+	sourceOf,
 	type LabelledImages
 } from './train-io';
 
@@ -44,6 +52,11 @@ export interface TrainRunOptions {
 	out: string;
 	config: TrainConfig;
 	backbone: string;
+	/**
+	 * A folder of the user's own labelled photos (one sub-folder per class, e.g. field photos)
+	 * trained with the dataset (config.adapt); a class the dataset lacks becomes a new class.
+	 */
+	field?: string;
 	/** Feature cache folder (default <out>/cache); a sweep shares one across its runs. */
 	cacheDir?: string;
 	signal?: AbortSignal;
@@ -62,6 +75,22 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 		const images = await openImages(o.data, backbone.manifest.inputSize);
 		if (!images.splits.train || !images.splits.val)
 			throw new Error(`${o.data} needs train and val splits (run leaflens prepare-data)`);
+		let labels = images.classes;
+		let extra: TrainJobOptions['extra'];
+		let fieldKeys = '';
+		if (o.field) {
+			const field = await folderPhotos(o.field, images.classes, true);
+			labels = field.classes;
+			const parts = stratifiedSplit(
+				field.photos,
+				(p) => p.label,
+				o.config.adapt.valFraction,
+				o.config.seed
+			);
+			const size = backbone.manifest.inputSize;
+			extra = { train: sourceOf(parts.train, size), val: sourceOf(parts.val, size) };
+			fieldKeys = field.photos.map((p) => p.key).join('\n');
+		}
 		const cacheDir = o.cacheDir ?? path.join(o.out, 'cache');
 		const log = jsonlRunLog(path.join(o.out, 'run.jsonl'));
 		const result = await runTrainJob(tf, {
@@ -72,14 +101,15 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 				.relative(path.resolve(o.out), path.resolve(o.backbone))
 				.split(path.sep)
 				.join('/'),
-			labels: images.classes,
+			labels,
 			images: images.splits,
+			extra,
 			features: {
 				get: (key, compute) =>
 					cachedArrays(
 						cacheDir,
 						JSON.stringify({
-							data: images.fingerprint,
+							data: key.part === 'extra' ? `${o.field}\n${fieldKeys}` : images.fingerprint,
 							backbone: backbone.manifestSha256,
 							...key
 						}),

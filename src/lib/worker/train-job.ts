@@ -91,14 +91,17 @@ export async function runTrainJob(
 	const { labels, remaps } = uniteClasses(
 		infos.map((i) => i!.manifest.classes.map((c) => c.folder))
 	);
-	const samplesOf = async (split: Split): Promise<ShardSample[]> => {
+	/** One split of the base dataset (d = 0) or of all extra datasets (d ≥ 1), classes united. */
+	const samplesOf = async (split: Split, part: 'data' | 'extra'): Promise<ShardSample[]> => {
 		const samples: ShardSample[] = [];
 		for (const [d, id] of datasetIds.entries()) {
+			if ((d === 0) !== (part === 'data')) continue;
 			for (const sample of await collect(shards, id, split, request.limitPerClass)) {
 				samples.push({ ...sample, cls: remapClass(remaps[d]!, sample.cls) });
 			}
 		}
-		if (samples.length === 0) throw new Error(`The dataset has no ${split} photos.`);
+		if (samples.length === 0 && part === 'data')
+			throw new Error(`The dataset has no ${split} photos.`);
 		return samples;
 	};
 
@@ -114,12 +117,20 @@ export async function runTrainJob(
 			backbone,
 			labels,
 			images: {
-				train: imageSource(await samplesOf('train'), size),
-				val: imageSource(await samplesOf('val'), size)
+				train: imageSource(await samplesOf('train', 'data'), size),
+				val: imageSource(await samplesOf('val', 'data'), size)
 			},
+			// The user's own photos (other datasets) are trained with it, weighted by config.adapt.
+			extra:
+				datasetIds.length > 1
+					? {
+							train: imageSource(await samplesOf('train', 'extra'), size),
+							val: imageSource(await samplesOf('val', 'extra'), size)
+						}
+					: undefined,
 			features: {
 				async get(key, compute) {
-					const id = `job/${request.jobId}/features/${key.split}`;
+					const id = `job/${request.jobId}/features/${key.part}/${key.split}`;
 					const cached = await jobs.get<TrainArrays>(id);
 					if (cached) return cached;
 					const arrays = await compute();

@@ -13,7 +13,7 @@ import type { Split } from '../../data/manifest';
 import type { CheckpointStore, EpochRecord } from '../checkpoint';
 import type { ClassifierModel } from '../classifier-dir';
 import type { TrainConfig } from '../config';
-import { extractArrays, type ImageSource } from '../features';
+import { concatRows, extractArrays, type ImageSource } from '../features';
 import type { LoadedBackbone } from '../backbone-dir';
 import { trainingSplit } from '../op-tail';
 import { trainClassifier, type BackboneRef, type EvaluationReport } from '../pipeline';
@@ -31,6 +31,8 @@ export type TrainEvent =
 /** What identifies one split's cached rows (the adapter adds the data and backbone identity). */
 export interface FeatureKey {
 	split: Split;
+	/** The dataset's photos, or the extra (field) photos trained with them. */
+	part: 'data' | 'extra';
 	/** Augmented views per image besides the plain one. */
 	views: number;
 	mode: TrainConfig['mode'];
@@ -55,6 +57,12 @@ export interface TrainJobOptions {
 	labels: string[];
 	/** train and val are required; test, when present, is scored after training. */
 	images: Partial<Record<Split, ImageSource>>;
+	/**
+	 * Photos of the user's own fields trained with the dataset (config.adapt): their train rows are
+	 * repeated adapt.weight times with adapt.views augmented views each; their val photos join the
+	 * val split and are also measured on their own. Labels index `labels`.
+	 */
+	extra?: { train: ImageSource; val: ImageSource };
 	features: FeatureCache;
 	checkpoints?: CheckpointStore;
 	log?: RunLogSink;
@@ -68,6 +76,8 @@ export interface TrainJobResult {
 	model: ClassifierModel;
 	val: EvaluationReport;
 	test: EvaluationReport | null;
+	/** The extra (field) photos held back for validation, measured alone; null without extra. */
+	extraVal: EvaluationReport | null;
 	history: EpochRecord[];
 	seconds: number;
 	featureSeconds: number;
@@ -85,10 +95,11 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 	try {
 		const { net, tail } = training;
 		const featureStart = performance.now();
-		const rows = (split: Split, source: ImageSource, views: number) =>
+		const rows = (split: Split, source: ImageSource, views: number, part: FeatureKey['part']) =>
 			o.features.get(
 				{
 					split,
+					part,
 					views,
 					mode: config.mode,
 					tap: config.backbone.tap,
@@ -108,9 +119,16 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 					});
 				}
 			);
-		const train = await rows('train', trainImages, config.augmentViews);
-		const val = await rows('val', valImages, 0);
-		const test = o.images.test ? await rows('test', o.images.test, 0) : null;
+		let train = await rows('train', trainImages, config.augmentViews, 'data');
+		let val = await rows('val', valImages, 0, 'data');
+		const test = o.images.test ? await rows('test', o.images.test, 0, 'data') : null;
+		let extraVal: TrainArrays | null = null;
+		if (o.extra) {
+			const extraTrain = await rows('train', o.extra.train, config.adapt.views, 'extra');
+			extraVal = await rows('val', o.extra.val, 0, 'extra');
+			train = concatRows([train, ...Array<TrainArrays>(config.adapt.weight).fill(extraTrain)]);
+			val = concatRows([val, extraVal]);
+		}
 		const featureSeconds = (performance.now() - featureStart) / 1000;
 		o.signal?.throwIfAborted();
 
@@ -146,10 +164,16 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 			testReport = await evaluateRows(tf, result.model, test, tail);
 			metrics.test = testReport;
 		}
+		const extraReport =
+			extraVal && extraVal.labels.length
+				? await evaluateRows(tf, result.model, extraVal, tail)
+				: null;
+		if (extraReport) metrics.extraVal = extraReport;
 		return {
 			model: result.model,
 			val: result.val,
 			test: testReport,
+			extraVal: extraReport,
 			history: result.fit.history,
 			seconds: (performance.now() - started) / 1000,
 			featureSeconds
