@@ -113,7 +113,7 @@ function setup(
 	);
 	const saveModel = vi.fn(async () => {});
 	const state = new TrainingState(ml, {
-		storage,
+		jobStorage: storage,
 		saveModel,
 		estimateStorage: async () => ({ used: 2 * 2 ** 20, quota: 100 * 2 ** 20 }),
 		now: () => new Date(Date.UTC(2026, 10, 29, 17, 0, 0))

@@ -97,8 +97,8 @@ export type TrainingMl = Pick<
 export type JobStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 export interface TrainingOptions {
-	/** Default: localStorage. */
-	storage?: JobStorage;
+	/** Where the running job is remembered (default: localStorage). */
+	jobStorage?: JobStorage;
 	/** Saves a finished run (default: the device's model store). */
 	saveModel?: (name: string, result: TrainResult) => Promise<unknown>;
 	/** Storage used and available to this site (default: `navigator.storage.estimate()`). */
@@ -125,7 +125,7 @@ export interface TrainForm {
 
 export class TrainingState {
 	readonly #ml: TrainingMl;
-	readonly #storage: JobStorage;
+	readonly #jobs: JobStorage;
 	readonly #saveModel: (name: string, result: TrainResult) => Promise<unknown>;
 	readonly #estimateStorage: () => Promise<{ used: number; quota: number } | null>;
 	readonly #now: () => Date;
@@ -177,7 +177,7 @@ export class TrainingState {
 
 	constructor(ml: TrainingMl, options: TrainingOptions = {}) {
 		this.#ml = ml;
-		this.#storage = options.storage ?? localStorage;
+		this.#jobs = options.jobStorage ?? localStorage;
 		this.#saveModel = options.saveModel ?? saveTrainedModel;
 		this.#estimateStorage = options.estimateStorage ?? estimateStorage;
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not state
@@ -364,7 +364,7 @@ export class TrainingState {
 	/** Runs the request in the worker; a lost GPU resumes it on the next backend. */
 	async train(request: TrainRequest): Promise<TrainResult | null> {
 		this.job = request;
-		this.#storage.setItem(JOB_KEY, JSON.stringify(request));
+		this.#jobs.setItem(JOB_KEY, JSON.stringify(request));
 		this.error = null;
 		this.result = null;
 		this.history = [];
@@ -387,7 +387,7 @@ export class TrainingState {
 			}
 			this.result = result;
 			this.history = result.history;
-			this.#storage.removeItem(JOB_KEY);
+			this.#jobs.removeItem(JOB_KEY);
 			return result;
 		} catch (error) {
 			if (!isAbort(error)) this.error = message(error);
@@ -438,19 +438,19 @@ export class TrainingState {
 
 	/** The job a reload interrupted, if any. */
 	#readJob(): TrainRequest | null {
-		const saved = this.#storage.getItem(JOB_KEY);
+		const saved = this.#jobs.getItem(JOB_KEY);
 		if (!saved) return null;
 		try {
 			return JSON.parse(saved) as TrainRequest;
 		} catch {
-			this.#storage.removeItem(JOB_KEY);
+			this.#jobs.removeItem(JOB_KEY);
 			return null;
 		}
 	}
 
 	/** Forgets an interrupted job and its cached features and checkpoint. */
 	async discard(jobId: string): Promise<void> {
-		this.#storage.removeItem(JOB_KEY);
+		this.#jobs.removeItem(JOB_KEY);
 		this.job = null;
 		await this.#ml.clearTrainJob(jobId);
 	}
