@@ -72,6 +72,17 @@ test('trains on webgl in the worker with live curves, resumes after a reload, sa
 	await expect(rows.nth(1)).toBeVisible({ timeout: 240_000 });
 	await expect(page.getByTestId('training-chart')).not.toHaveAttribute('data-epochs', '0');
 
+	// Another page and back (no reload): the same run goes on, neither restarted nor resumed.
+	const nav = page.getByRole('navigation');
+	const before = await rows.count();
+	await nav.getByRole('link', { name: 'Models' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Models');
+	await nav.getByRole('link', { name: 'Train' }).click();
+	await expect(rows.nth(before - 1)).toBeVisible({ timeout: 5_000 });
+	await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+	await expect(rows.nth(before)).toBeVisible({ timeout: 120_000 });
+	await expect(page.getByTestId('resumed')).toBeHidden();
+
 	// A reload mid-training resumes from the last completed epoch (features are not recomputed).
 	await page.reload();
 	const resumed = page.getByTestId('resumed');

@@ -33,10 +33,16 @@ const PREFERENCE_KEY = 'leaflens.backend';
 /** localStorage key of the active saved model's id (absent: the shipped default). */
 export const ACTIVE_MODEL_KEY = 'leaflens.activeModel';
 
+/** Where a model comes from: a saved model's id, or null for the shipped default. */
+export function modelSource(id: string | null): ModelSource {
+	return id ? { kind: 'stored', id } : { kind: 'http', url: DEFAULT_MODEL_URL };
+}
+
 /** The model the user chose on the Models page, or the shipped default. */
 export function activeModelSource(): ModelSource {
-	const id = typeof localStorage === 'undefined' ? null : localStorage.getItem(ACTIVE_MODEL_KEY);
-	return id ? { kind: 'stored', id } : { kind: 'http', url: DEFAULT_MODEL_URL };
+	return modelSource(
+		typeof localStorage === 'undefined' ? null : localStorage.getItem(ACTIVE_MODEL_KEY)
+	);
 }
 
 export type BackendPreference = BackendName | 'auto';

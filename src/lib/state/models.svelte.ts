@@ -26,8 +26,6 @@ function readActiveId(): string | null {
 	return localStorage.getItem(ACTIVE_MODEL_KEY);
 }
 
-const message = (error: unknown) => errorMessage(error);
-
 export class ModelsState {
 	readonly store: ModelStore;
 	models = $state<SavedModelInfo[]>([]);
@@ -66,7 +64,7 @@ export class ModelsState {
 			);
 			this.defaultError = null;
 		} catch (error) {
-			this.defaultError = message(error);
+			this.defaultError = errorMessage(error);
 		}
 	}
 

@@ -1,12 +1,18 @@
 /**
- * The Train page's state: datasets in the device's cache, their downloads, and the training job.
+ * The Train page's state, one per app (`trainingState()`): datasets in the device's cache, their
+ * downloads, imports of the user's photos, the training form and the training job. It outlives the
+ * page, so leaving /train and coming back neither restarts nor aborts a running job.
+ *
  * A running job is remembered in localStorage, so a reload (or a crashed tab) resumes it from the
- * last completed epoch: the worker keeps its features and checkpoints in IndexedDB.
+ * last completed epoch: the worker keeps its features and checkpoints in IndexedDB. A finished
+ * run is saved in the model store under a name made of its datasets' names and the time.
  */
+import { errorMessage } from '../util/errors';
 import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
 import { checkClassName, classFromRelativePath, type SkippedPhoto } from '../data/own-photos';
 import { ModelStore, type SavedModelInfo } from '../data/model-store';
-import { DeviceLostError, type MlClient } from './ml-client.svelte';
+import { resolveConfig, type PresetName } from '../ml/config';
+import { DeviceLostError, mlClient, type MlClient } from './ml-client.svelte';
 import type {
 	CachedDatasetInfo,
 	DownloadProgress,
@@ -62,18 +68,70 @@ export function photosForClass(className: string, files: readonly File[]): Photo
 	return files.map((file, i) => ({ path: `${i}-${file.name}`, className: name, file }));
 }
 
-function message(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
+/** The name a finished run is saved under: its datasets' names and the local time. */
+export function trainedModelName(
+	request: TrainRequest,
+	datasets: readonly CachedDatasetInfo[],
+	now: Date
+): string {
+	const names = [request.datasetId, ...(request.extraDatasetIds ?? [])].map(
+		(id) => datasets.find((d) => d.id === id)?.name ?? 'model'
+	);
+	return `${names.join(' + ')} ${now.toLocaleString()}`;
 }
 
 function isAbort(error: unknown): boolean {
 	return error instanceof Error && error.name === 'AbortError';
 }
 
+/** What the state needs of the ML client (`MlClient` has it; specs pass a fake). */
+export type TrainingMl = Pick<
+	MlClient,
+	'datasets' | 'downloadDataset' | 'deleteDataset' | 'importPhotos' | 'train' | 'clearTrainJob'
+>;
+
+/** Where the running job is remembered across reloads (localStorage in the app). */
+export type JobStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+export interface TrainingOptions {
+	/** Where the running job is remembered (default: localStorage). */
+	jobStorage?: JobStorage;
+	/** Saves a finished run (default: the device's model store). */
+	saveModel?: (name: string, result: TrainResult) => Promise<unknown>;
+	/** Storage used and available to this site (default: `navigator.storage.estimate()`). */
+	estimateStorage?: () => Promise<{ used: number; quota: number } | null>;
+	now?: () => Date;
+}
+
+async function estimateStorage(): Promise<{ used: number; quota: number } | null> {
+	const estimate = await globalThis.navigator?.storage?.estimate?.();
+	return estimate ? { used: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null;
+}
+
+/** The training form's values (kept while the app runs, so a running job's settings stay shown). */
+export interface TrainForm {
+	datasetId: string;
+	preset: PresetName;
+	/** Photos per class; null or 0: all. */
+	limit: number | null;
+	/** `key=value` lines. */
+	overrides: string;
+	/** Further datasets to train on together with `datasetId`. */
+	extraIds: string[];
+}
+
 export class TrainingState {
-	readonly #ml: MlClient;
+	readonly #ml: TrainingMl;
+	readonly #jobs: JobStorage;
+	readonly #saveModel: (name: string, result: TrainResult) => Promise<unknown>;
+	readonly #estimateStorage: () => Promise<{ used: number; quota: number } | null>;
+	readonly #now: () => Date;
 
 	datasets = $state<CachedDatasetInfo[]>([]);
+	/** Datasets that can be trained on. */
+	readonly complete = $derived(this.datasets.filter((d) => d.complete));
+	/** Storage used by this site, when the browser tells. */
+	storage = $state<{ used: number; quota: number } | null>(null);
 	download = $state<{ url: string; progress: DownloadProgress | null } | null>(null);
 	downloadError = $state<string | null>(null);
 	#downloadAbort: AbortController | null = null;
@@ -85,6 +143,20 @@ export class TrainingState {
 	importCancelled = $state(false);
 	#importAbort: AbortController | null = null;
 
+	form = $state<TrainForm>({
+		datasetId: '',
+		preset: 'quick',
+		limit: null,
+		overrides: '',
+		extraIds: []
+	});
+	/** Datasets that can be trained on together with the selected one. */
+	readonly others = $derived(this.complete.filter((d) => d.id !== this.form.datasetId));
+	/** Why the form's settings were refused. */
+	configError = $state<string | null>(null);
+	/** A job a reload interrupted that could not resume by itself (its data is missing). */
+	pending = $state<TrainRequest | null>(null);
+
 	job = $state<TrainRequest | null>(null);
 	stage = $state<Stage | null>(null);
 	running = $state(false);
@@ -94,10 +166,19 @@ export class TrainingState {
 	resumedFrom = $state<number | null>(null);
 	result = $state<TrainResult | null>(null);
 	error = $state<string | null>(null);
+	/** The name the last finished run was saved under. */
+	savedName = $state<string | null>(null);
 	#trainAbort: AbortController | null = null;
+	/** The interrupted job was looked for (once per app: a reload makes a new state). */
+	#entered = false;
 
-	constructor(ml: MlClient) {
+	constructor(ml: TrainingMl, options: TrainingOptions = {}) {
 		this.#ml = ml;
+		this.#jobs = options.jobStorage ?? localStorage;
+		this.#saveModel = options.saveModel ?? saveTrainedModel;
+		this.#estimateStorage = options.estimateStorage ?? estimateStorage;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not state
+		this.#now = options.now ?? (() => new Date());
 	}
 
 	/** Seconds left, from the mean epoch time so far. */
@@ -107,8 +188,28 @@ export class TrainingState {
 		return Math.max(0, (this.totalEpochs - this.history.length) * mean);
 	}
 
+	/**
+	 * The page was opened. The first time in this app, a job a reload interrupted resumes by itself
+	 * when its datasets are all here (else it waits in `pending`); later visits only refresh.
+	 */
+	async enter(): Promise<void> {
+		if (this.#entered) return this.refresh();
+		this.#entered = true;
+		const job = this.#readJob();
+		await this.refresh();
+		if (!job || this.running) return;
+		const ready = (id: string) => this.complete.some((d) => d.id === id);
+		if ([job.datasetId, ...(job.extraDatasetIds ?? [])].every(ready)) void this.run(job);
+		else this.pending = job;
+	}
+
+	/** Reads the cached datasets (keeping a valid selection) and the storage estimate. */
 	async refresh(): Promise<void> {
 		this.datasets = await this.#ml.datasets();
+		if (!this.complete.some((d) => d.id === this.form.datasetId)) {
+			this.form.datasetId = this.complete[0]?.id ?? '';
+		}
+		this.storage = await this.#estimateStorage();
 	}
 
 	async downloadDataset(url: string): Promise<void> {
@@ -124,7 +225,7 @@ export class TrainingState {
 				this.#downloadAbort.signal
 			);
 		} catch (error) {
-			if (!isAbort(error)) this.downloadError = message(error);
+			if (!isAbort(error)) this.downloadError = errorMessage(error);
 		} finally {
 			this.download = null;
 			this.#downloadAbort = null;
@@ -169,7 +270,7 @@ export class TrainingState {
 			return result.dataset;
 		} catch (error) {
 			if (isAbort(error) || abort.signal.aborted) this.importCancelled = true;
-			else this.importError = message(error);
+			else this.importError = errorMessage(error);
 			return null;
 		} finally {
 			this.#importAbort = null;
@@ -178,15 +279,89 @@ export class TrainingState {
 		}
 	}
 
+	/** Imports a picked folder: one class per sub-folder, the dataset named after the folder. */
+	importFolder(files: readonly File[]): Promise<CachedDatasetInfo | null> {
+		const { name, photos, skipped } = photosFromFolder(files);
+		return this.importPhotos(name, photos, skipped);
+	}
+
+	/** Imports photos of one new class; a bad name is reported in `importError`. */
+	async addClass(className: string, files: readonly File[]): Promise<CachedDatasetInfo | null> {
+		let photos: PhotoFile[];
+		try {
+			photos = photosForClass(className, files);
+		} catch (error) {
+			this.importError = errorMessage(error);
+			return null;
+		}
+		return this.importPhotos(className.trim(), photos);
+	}
+
 	/** Stops a running import; the datasets stored before stay as they were. */
 	cancelImport(): void {
 		this.#importAbort?.abort();
 	}
 
-	/** Starts (or, for the same request, resumes) training. */
+	/**
+	 * The form's request, or null with `configError` set: the settings are checked here too, so a
+	 * typo is reported before any work starts.
+	 */
+	request(): TrainRequest | null {
+		this.configError = null;
+		const { datasetId, preset, limit } = this.form;
+		const overrides = this.form.overrides
+			.split('\n')
+			.map((l) => l.trim())
+			.filter(Boolean);
+		try {
+			resolveConfig({ preset, overrides });
+		} catch (error) {
+			this.configError = errorMessage(error);
+			return null;
+		}
+		const extras = this.form.extraIds.filter((id) => this.others.some((d) => d.id === id));
+		return {
+			jobId: `job-${this.#now().getTime().toString(36)}`,
+			datasetId,
+			// Only when chosen, so a plain run's request stays as before.
+			...(extras.length > 0 ? { extraDatasetIds: extras } : {}),
+			preset,
+			overrides,
+			limitPerClass: limit && limit > 0 ? Math.floor(limit) : null
+		};
+	}
+
+	/** Starts a new run with the form's settings (nothing while one runs). */
+	async start(): Promise<TrainResult | null> {
+		if (this.running) return null;
+		const request = this.request();
+		return request ? this.run(request) : null;
+	}
+
+	/**
+	 * Trains (or, for the same request, resumes), then saves the model under a name made of its
+	 * datasets' names and clears the job's cached features and checkpoint.
+	 */
+	async run(request: TrainRequest): Promise<TrainResult | null> {
+		this.pending = null;
+		this.savedName = null;
+		const result = await this.train(request);
+		if (!result) return null;
+		const name = trainedModelName(request, this.datasets, this.#now());
+		try {
+			await this.#saveModel(name, result);
+			await this.#ml.clearTrainJob(request.jobId);
+			this.savedName = name;
+		} catch (error) {
+			this.error = errorMessage(error);
+		}
+		return result;
+	}
+
+	/** Runs the request in the worker; a lost GPU resumes it on the next backend. */
 	async train(request: TrainRequest): Promise<TrainResult | null> {
 		this.job = request;
-		localStorage.setItem(JOB_KEY, JSON.stringify(request));
+		this.#jobs.setItem(JOB_KEY, JSON.stringify(request));
 		this.error = null;
 		this.result = null;
 		this.history = [];
@@ -209,10 +384,10 @@ export class TrainingState {
 			}
 			this.result = result;
 			this.history = result.history;
-			localStorage.removeItem(JOB_KEY);
+			this.#jobs.removeItem(JOB_KEY);
 			return result;
 		} catch (error) {
-			if (!isAbort(error)) this.error = message(error);
+			if (!isAbort(error)) this.error = errorMessage(error);
 			return null;
 		} finally {
 			this.#trainAbort = null;
@@ -245,22 +420,43 @@ export class TrainingState {
 		this.#trainAbort?.abort();
 	}
 
+	/** Resumes the job in `pending`. */
+	resumePending(): Promise<TrainResult | null> {
+		const job = this.pending;
+		return job && !this.running ? this.run(job) : Promise.resolve(null);
+	}
+
+	/** Forgets the job in `pending` and its cached features and checkpoint. */
+	async discardPending(): Promise<void> {
+		const job = this.pending;
+		this.pending = null;
+		if (job) await this.discard(job.jobId);
+	}
+
 	/** The job a reload interrupted, if any. */
-	pendingJob(): TrainRequest | null {
-		const saved = localStorage.getItem(JOB_KEY);
+	#readJob(): TrainRequest | null {
+		const saved = this.#jobs.getItem(JOB_KEY);
 		if (!saved) return null;
 		try {
 			return JSON.parse(saved) as TrainRequest;
 		} catch {
-			localStorage.removeItem(JOB_KEY);
+			this.#jobs.removeItem(JOB_KEY);
 			return null;
 		}
 	}
 
 	/** Forgets an interrupted job and its cached features and checkpoint. */
 	async discard(jobId: string): Promise<void> {
-		localStorage.removeItem(JOB_KEY);
+		this.#jobs.removeItem(JOB_KEY);
 		this.job = null;
 		await this.#ml.clearTrainJob(jobId);
 	}
+}
+
+let state: TrainingState | null = null;
+
+/** The app's one TrainingState, on the app's ML client (it outlives the Train page). */
+export function trainingState(): TrainingState {
+	state ??= new TrainingState(mlClient());
+	return state;
 }

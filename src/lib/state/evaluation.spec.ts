@@ -1,0 +1,222 @@
+import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_MODEL_URL } from './ml-client.svelte';
+import { EvaluationState, type EvaluationMl, type SavedModels } from './evaluation.svelte';
+import type { SavedModelInfo } from '../data/model-store';
+import type { CachedDatasetInfo, EvaluateRequest, EvaluateResult } from '../worker/protocol';
+
+const dataset = (id: string, complete = true) => ({ id, name: id, complete }) as CachedDatasetInfo;
+
+function resultOf(request: EvaluateRequest): EvaluateResult {
+	return {
+		labels: ['Tomato___healthy', 'Tomato___Leaf_Mold'],
+		split: request.split,
+		report: {
+			metrics: {
+				count: 4,
+				accuracy: 0.75,
+				top3: 1,
+				macroF1: 0.73,
+				ece: 0.05,
+				nll: 0.4,
+				perClass: [
+					{ label: 'Tomato___healthy', precision: 1, recall: 0.5, f1: 0.67, support: 2 },
+					{ label: 'Tomato___Leaf_Mold', precision: 0.67, recall: 1, f1: 0.8, support: 2 }
+				],
+				confusion: [
+					[1, 1],
+					[0, 2]
+				]
+			},
+			uncalibrated: { ece: 0.2, nll: 0.6 },
+			abstention: { coverage: 0.9, selectiveAccuracy: 0.8, abstained: 0 }
+		},
+		misclassified: [
+			{
+				key: 'leaf-7',
+				actual: 'Tomato___healthy',
+				predicted: 'Tomato___Leaf_Mold',
+				jpeg: new Uint8Array([0xff, 0xd8, 0xff])
+			}
+		],
+		seconds: 1.5,
+		backend: 'wasm'
+	};
+}
+
+interface Call {
+	request: EvaluateRequest;
+	progress: (done: number, total: number) => void;
+	signal: AbortSignal | undefined;
+	finish: () => void;
+	fail: (error: Error) => void;
+}
+
+function setup(saved: Partial<SavedModelInfo>[] = [{ id: 'm1', name: 'Mine' }]) {
+	const calls: Call[] = [];
+	const ml = {
+		datasets: vi.fn(async () => [dataset('partial', false), dataset('pv'), dataset('other')]),
+		evaluate: vi.fn(
+			(
+				request: EvaluateRequest,
+				progress: (done: number, total: number) => void,
+				signal?: AbortSignal
+			) =>
+				new Promise<EvaluateResult>((resolve, reject) => {
+					calls.push({
+						request,
+						progress,
+						signal,
+						finish: () => resolve(resultOf(request)),
+						fail: reject
+					});
+					signal?.addEventListener('abort', () =>
+						reject(Object.assign(new Error('Aborted'), { name: 'AbortError' }))
+					);
+				})
+		)
+	} satisfies EvaluationMl;
+	const models: SavedModels = {
+		models: saved as SavedModelInfo[],
+		load: vi.fn(async () => {})
+	};
+	let nextUrl = 0;
+	const urls = {
+		createObjectURL: vi.fn((_: Blob) => `blob:${++nextUrl}`),
+		revokeObjectURL: vi.fn((_: string) => {})
+	};
+	const save = vi.fn((_text: string, _fileName: string, _type: string) => {});
+	const state = new EvaluationState(ml, models, {
+		save,
+		urls,
+		now: () => new Date('2026-11-29T17:00:00Z')
+	});
+	return { state, ml, models, calls, urls, save };
+}
+
+describe('EvaluationState', () => {
+	it('offers the complete datasets and the shipped model first', async () => {
+		const { state, models } = setup();
+		await state.load();
+		expect(models.load).toHaveBeenCalled();
+		expect(state.complete.map((d) => d.id)).toEqual(['pv', 'other']);
+		expect(state.datasetId).toBe('pv');
+		expect(state.source).toEqual({ kind: 'http', url: DEFAULT_MODEL_URL });
+		state.modelId = 'm1';
+		expect(state.source).toEqual({ kind: 'stored', id: 'm1' });
+		// Coming back keeps the choices that still exist.
+		state.datasetId = 'other';
+		await state.load();
+		expect(state.datasetId).toBe('other');
+		expect(state.modelId).toBe('m1');
+	});
+
+	it('falls back to the shipped model when the chosen one was deleted', async () => {
+		const { state } = setup([]);
+		state.modelId = 'deleted';
+		await state.load();
+		expect(state.modelId).toBe('default');
+	});
+
+	it('still loads when the saved models cannot be read', async () => {
+		const { state, models } = setup();
+		vi.mocked(models.load).mockRejectedValueOnce(new Error('IndexedDB is closed'));
+		await state.load();
+		expect(state.datasetId).toBe('pv');
+	});
+
+	it('scores the chosen model and shows the result, its shares and its gallery', async () => {
+		const { state, ml, calls, urls } = setup();
+		await state.load();
+		state.modelId = 'm1';
+		state.split = 'val';
+		state.limit = 4.5;
+		const done = state.run();
+		expect(state.running).toBe(true);
+		expect(calls[0]!.request).toEqual({
+			model: { kind: 'stored', id: 'm1' },
+			datasetId: 'pv',
+			split: 'val',
+			limitPerClass: 4
+		});
+		calls[0]!.progress(2, 8);
+		expect(state.progress).toEqual({ done: 2, total: 8 });
+		expect(await state.run()).toBeNull(); // one run at a time
+		expect(ml.evaluate).toHaveBeenCalledTimes(1);
+		calls[0]!.finish();
+		const result = await done;
+		expect(state.result).toBe(result);
+		expect(state.progress).toBeNull();
+		expect(state.error).toBeNull();
+		expect(state.shares).toEqual([
+			[0.5, 0.5],
+			[0, 1]
+		]);
+		expect(state.gallery).toEqual([
+			{ key: 'leaf-7', actual: 'Tomato___healthy', predicted: 'Tomato___Leaf_Mold', url: 'blob:1' }
+		]);
+		expect(urls.createObjectURL.mock.calls[0]![0].type).toBe('image/jpeg');
+
+		// A new run drops the last result and its photos' URLs.
+		const again = state.run();
+		expect(state.result).toBeNull();
+		expect(state.gallery).toEqual([]);
+		expect(urls.revokeObjectURL).toHaveBeenCalledWith('blob:1');
+		calls[1]!.finish();
+		await again;
+		expect(state.gallery[0]!.url).toBe('blob:2');
+	});
+
+	it('reports a failure in words and shows no result', async () => {
+		const { state, calls } = setup();
+		await state.load();
+		const done = state.run();
+		calls[0]!.fail(new Error('Model m1 is not on this device'));
+		expect(await done).toBeNull();
+		expect(state.error).toBe('Model m1 is not on this device');
+		expect(state.result).toBeNull();
+		expect(state.running).toBe(false);
+	});
+
+	it('cancels silently', async () => {
+		const { state, calls } = setup();
+		await state.load();
+		const done = state.run();
+		state.cancel();
+		expect(await done).toBeNull();
+		expect(calls[0]!.signal?.aborted).toBe(true);
+		expect(state.error).toBeNull();
+		expect(state.result).toBeNull();
+		expect(state.running).toBe(false);
+	});
+
+	it('exports the result as JSON without photo bytes, and as CSV', async () => {
+		const { state, calls, save } = setup();
+		state.exportJson();
+		expect(save).not.toHaveBeenCalled(); // nothing to export yet
+		await state.load();
+		const done = state.run();
+		calls[0]!.finish();
+		await done;
+
+		state.exportJson();
+		const [json, jsonName, jsonType] = save.mock.calls[0]!;
+		expect(jsonName).toBe('leaflens-evaluation-2026-11-29.json');
+		expect(jsonType).toBe('application/json');
+		const parsed = JSON.parse(json) as EvaluateResult;
+		expect(parsed.report.metrics.count).toBe(4);
+		expect(parsed.misclassified).toEqual([
+			{ key: 'leaf-7', actual: 'Tomato___healthy', predicted: 'Tomato___Leaf_Mold' }
+		]);
+
+		state.exportCsv();
+		const [csv, csvName, csvType] = save.mock.calls[1]!;
+		expect(csvName).toBe('leaflens-evaluation-2026-11-29.csv');
+		expect(csvType).toBe('text/csv');
+		const lines = csv.trim().split(/\r?\n/);
+		expect(lines[0]).toBe(
+			'class,precision,recall,f1,support,predicted:Tomato___healthy,predicted:Tomato___Leaf_Mold'
+		);
+		expect(lines[1]).toBe('Tomato___healthy,1,0.5,0.67,2,1,1');
+		expect(lines).toHaveLength(3);
+	});
+});

@@ -1,0 +1,233 @@
+/**
+ * The Evaluate page's state, one per app (`evaluationState()`): which model, dataset and split to
+ * score, the run in the worker with its progress, the result with a gallery of misclassified photos,
+ * and its export as JSON or CSV. It outlives the page: a result stays shown when the user comes back.
+ */
+import { errorMessage } from '../util/errors';
+import { toCsv } from '../data/csv';
+import type { SavedModelInfo } from '../data/model-store';
+import { saveFile } from '../browser/save-file';
+import type {
+	CachedDatasetInfo,
+	EvaluateRequest,
+	EvaluateResult,
+	ModelSource,
+	Split
+} from '../worker/protocol';
+import { mlClient, modelSource, type MlClient } from './ml-client.svelte';
+import { modelsState } from './models.svelte';
+
+/** The `<select>` value of the shipped default model (saved models use their id). */
+export const DEFAULT_MODEL_ID = 'default';
+
+/** What the state needs of the ML client (`MlClient` has it; specs pass a fake). */
+export type EvaluationMl = Pick<MlClient, 'datasets' | 'evaluate'>;
+
+/** The saved models to choose from (`ModelsState` has it). */
+export interface SavedModels {
+	readonly models: SavedModelInfo[];
+	load(): Promise<void>;
+}
+
+export interface EvaluationOptions {
+	/** Hands an export to the user (default: a browser download). */
+	save?: (text: string, fileName: string, type: string) => void;
+	/** Object URLs for the gallery's photos (default: `URL`). */
+	urls?: Pick<typeof URL, 'createObjectURL' | 'revokeObjectURL'>;
+	now?: () => Date;
+}
+
+/** A misclassified photo, ready to show. */
+export interface GalleryPhoto {
+	key: string;
+	actual: string;
+	predicted: string;
+	url: string;
+}
+
+export class EvaluationState {
+	readonly #ml: EvaluationMl;
+	readonly #models: SavedModels;
+	readonly #save: (text: string, fileName: string, type: string) => void;
+	readonly #urls: Pick<typeof URL, 'createObjectURL' | 'revokeObjectURL'>;
+	readonly #now: () => Date;
+
+	datasets = $state<CachedDatasetInfo[]>([]);
+	/** Datasets that can be scored. */
+	readonly complete = $derived(this.datasets.filter((d) => d.complete));
+	/** `DEFAULT_MODEL_ID` or a saved model's id. */
+	modelId = $state(DEFAULT_MODEL_ID);
+	datasetId = $state('');
+	split = $state<Split>('test');
+	/** Photos per class; null or 0: all. */
+	limit = $state<number | null>(null);
+	/** Photos scored so far; null when no run is going on. */
+	progress = $state<{ done: number; total: number } | null>(null);
+	result = $state<EvaluateResult | null>(null);
+	error = $state<string | null>(null);
+	gallery = $state<GalleryPhoto[]>([]);
+	#abort: AbortController | null = null;
+
+	/** Each confusion cell as a share of its row (true class), so small classes show as clearly. */
+	readonly shares = $derived(
+		this.result?.report.metrics.confusion.map((row) => {
+			const total = row.reduce((a, b) => a + b, 0);
+			return row.map((count) => (total ? count / total : 0));
+		}) ?? []
+	);
+
+	constructor(ml: EvaluationMl, models: SavedModels, options: EvaluationOptions = {}) {
+		this.#ml = ml;
+		this.#models = models;
+		this.#save = options.save ?? saveFile;
+		this.#urls = options.urls ?? URL;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not state
+		this.#now = options.now ?? (() => new Date());
+	}
+
+	/** The saved models to choose from. */
+	get models(): SavedModelInfo[] {
+		return this.#models.models;
+	}
+
+	get running(): boolean {
+		return this.progress !== null;
+	}
+
+	/** The chosen model, as the worker loads it. */
+	get source(): ModelSource {
+		return modelSource(this.modelId === DEFAULT_MODEL_ID ? null : this.modelId);
+	}
+
+	/** Reads the saved models and cached datasets; a choice that is gone falls back to the first. */
+	async load(): Promise<void> {
+		const [datasets] = await Promise.all([
+			this.#ml.datasets(),
+			// Without the list only the shipped model is offered; the Models page reports the reason.
+			this.#models.load().catch(() => {})
+		]);
+		this.datasets = datasets;
+		if (!this.complete.some((d) => d.id === this.datasetId)) {
+			this.datasetId = this.complete[0]?.id ?? '';
+		}
+		if (this.modelId !== DEFAULT_MODEL_ID && !this.models.some((m) => m.id === this.modelId)) {
+			this.modelId = DEFAULT_MODEL_ID;
+		}
+	}
+
+	/** The request the form describes. */
+	request(): EvaluateRequest {
+		const limit = this.limit;
+		return {
+			model: this.source,
+			datasetId: this.datasetId,
+			split: this.split,
+			limitPerClass: limit && limit > 0 ? Math.floor(limit) : null
+		};
+	}
+
+	/** Scores the chosen model; a cancelled run ends with no result and no error. */
+	async run(): Promise<EvaluateResult | null> {
+		if (this.running) return null;
+		this.error = null;
+		this.#setResult(null);
+		const abort = new AbortController();
+		this.#abort = abort;
+		this.progress = { done: 0, total: 0 };
+		try {
+			const result = await this.#ml.evaluate(
+				this.request(),
+				(done, total) => {
+					// A statement, not an expression: Comlink would try to send the value back.
+					this.progress = { done, total };
+				},
+				abort.signal
+			);
+			this.#setResult(result);
+			return result;
+		} catch (error) {
+			if (!(error instanceof Error && error.name === 'AbortError') && !abort.signal.aborted) {
+				this.error = errorMessage(error);
+			}
+			return null;
+		} finally {
+			this.progress = null;
+			this.#abort = null;
+		}
+	}
+
+	cancel(): void {
+		this.#abort?.abort();
+	}
+
+	#setResult(result: EvaluateResult | null): void {
+		for (const photo of this.gallery) this.#urls.revokeObjectURL(photo.url);
+		this.result = result;
+		this.gallery = (result?.misclassified ?? []).map((m) => ({
+			key: m.key,
+			actual: m.actual,
+			predicted: m.predicted,
+			url: this.#urls.createObjectURL(
+				new Blob([m.jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' })
+			)
+		}));
+	}
+
+	/** The result as JSON: the report, with the misclassified photos' keys but not their bytes. */
+	toJson(): string | null {
+		if (!this.result) return null;
+		const { misclassified, ...rest } = this.result;
+		const keys = misclassified.map((m) => ({
+			key: m.key,
+			actual: m.actual,
+			predicted: m.predicted
+		}));
+		return JSON.stringify({ ...rest, misclassified: keys }, null, 2);
+	}
+
+	/** Per-class precision, recall, F1 and support, then the class's row of the confusion matrix. */
+	toCsv(): string | null {
+		if (!this.result) return null;
+		const m = this.result.report.metrics;
+		return toCsv(
+			[
+				'class',
+				'precision',
+				'recall',
+				'f1',
+				'support',
+				...this.result.labels.map((l) => `predicted:${l}`)
+			],
+			m.perClass.map((c, i) => [
+				c.label,
+				c.precision,
+				c.recall,
+				c.f1,
+				c.support,
+				...m.confusion[i]!
+			])
+		);
+	}
+
+	exportJson(): void {
+		const text = this.toJson();
+		if (text !== null) this.#save(text, this.#fileName('json'), 'application/json');
+	}
+
+	exportCsv(): void {
+		const text = this.toCsv();
+		if (text !== null) this.#save(text, this.#fileName('csv'), 'text/csv');
+	}
+
+	#fileName(extension: string): string {
+		return `leaflens-evaluation-${this.#now().toISOString().slice(0, 10)}.${extension}`;
+	}
+}
+
+let state: EvaluationState | null = null;
+
+/** The app's one EvaluationState, on the app's ML client and saved models. */
+export function evaluationState(): EvaluationState {
+	state ??= new EvaluationState(mlClient(), modelsState());
+	return state;
+}

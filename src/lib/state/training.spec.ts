@@ -1,0 +1,323 @@
+import { describe, expect, it, vi } from 'vitest';
+import { DeviceLostError } from './ml-client.svelte';
+import {
+	TrainingState,
+	trainedModelName,
+	type JobStorage,
+	type TrainingMl
+} from './training.svelte';
+import type {
+	CachedDatasetInfo,
+	EpochRecord,
+	TrainEvent,
+	TrainRequest,
+	TrainResult
+} from '../worker/protocol';
+
+const JOB_KEY = 'leaflens.trainJob';
+
+function dataset(id: string, name: string, complete = true): CachedDatasetInfo {
+	return { id, name, complete } as CachedDatasetInfo;
+}
+
+function memoryStorage(entries: Record<string, string> = {}): JobStorage & {
+	map: Map<string, string>;
+} {
+	const map = new Map(Object.entries(entries));
+	return {
+		map,
+		getItem: (key) => map.get(key) ?? null,
+		setItem: (key, value) => void map.set(key, value),
+		removeItem: (key) => void map.delete(key)
+	};
+}
+
+const record = (epoch: number, seconds = 2): EpochRecord => ({
+	epoch,
+	trainLoss: 1 / epoch,
+	trainAccuracy: 0.5,
+	valLoss: null,
+	valAccuracy: 0.5,
+	lr: 0.01,
+	seconds
+});
+
+function resultOf(request: TrainRequest): TrainResult {
+	return {
+		jobId: request.jobId,
+		manifest: '{}',
+		weights: new Uint8Array(4),
+		valAccuracy: 0.9,
+		history: [record(1), record(2)],
+		seconds: 4,
+		backend: 'cpu',
+		log: []
+	};
+}
+
+/** One train call in the fake worker: finish it, fail it, or send events; abort rejects it. */
+interface Call {
+	request: TrainRequest;
+	signal: AbortSignal | undefined;
+	emit: (event: TrainEvent) => void;
+	finish: () => void;
+	fail: (error: Error) => void;
+}
+
+/** A fake ML client: train calls wait until the test ends them, like the worker's. */
+function fakeMl(datasets: CachedDatasetInfo[]) {
+	const calls: Call[] = [];
+	const ml = {
+		datasets: vi.fn(async () => datasets),
+		downloadDataset: vi.fn(async () => datasets[0]!),
+		deleteDataset: vi.fn(async () => {}),
+		importPhotos: vi.fn(async () => ({ dataset: datasets[0]!, skipped: [] })),
+		clearTrainJob: vi.fn(async () => {}),
+		train: vi.fn(
+			(request: TrainRequest, onEvent: (event: TrainEvent) => void, signal?: AbortSignal) =>
+				new Promise<TrainResult>((resolve, reject) => {
+					const call: Call = {
+						request,
+						signal,
+						emit: onEvent,
+						finish: () => resolve(resultOf(request)),
+						fail: reject
+					};
+					calls.push(call);
+					signal?.addEventListener('abort', () =>
+						reject(Object.assign(new Error('Aborted'), { name: 'AbortError' }))
+					);
+				})
+		)
+	} satisfies TrainingMl;
+	return { ml, calls };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+const job: TrainRequest = {
+	jobId: 'job-1',
+	datasetId: 'pv',
+	preset: 'quick',
+	overrides: [],
+	limitPerClass: 6
+};
+
+function setup(
+	options: { datasets?: CachedDatasetInfo[]; stored?: TrainRequest | string | null } = {}
+) {
+	const { ml, calls } = fakeMl(options.datasets ?? [dataset('pv', 'plantvillage-sample')]);
+	const stored = options.stored;
+	const storage = memoryStorage(
+		stored ? { [JOB_KEY]: typeof stored === 'string' ? stored : JSON.stringify(stored) } : {}
+	);
+	const saveModel = vi.fn(async () => {});
+	const state = new TrainingState(ml, {
+		jobStorage: storage,
+		saveModel,
+		estimateStorage: async () => ({ used: 2 * 2 ** 20, quota: 100 * 2 ** 20 }),
+		now: () => new Date(Date.UTC(2026, 10, 29, 17, 0, 0))
+	});
+	return { state, ml, calls, storage, saveModel };
+}
+
+describe('TrainingState', () => {
+	it('resumes a job a reload interrupted once, however often the page is entered', async () => {
+		const { state, ml, calls } = setup({ stored: job });
+		await state.enter();
+		expect(ml.train).toHaveBeenCalledTimes(1);
+		expect(calls[0]!.request).toEqual(job);
+		expect(state.running).toBe(true);
+		expect(state.pending).toBeNull();
+		// Leaving /train and coming back: the same state, so nothing restarts and nothing aborts.
+		await state.enter();
+		await state.enter();
+		expect(ml.train).toHaveBeenCalledTimes(1);
+		expect(calls[0]!.signal?.aborted).toBe(false);
+		expect(state.running).toBe(true);
+		expect(ml.datasets).toHaveBeenCalledTimes(3);
+	});
+
+	it('does not restart a running job on re-entering, and shows its progress meanwhile', async () => {
+		const { state, ml, calls, saveModel } = setup();
+		await state.enter();
+		expect(ml.train).not.toHaveBeenCalled();
+		state.form.overrides = 'epochs=3';
+		const done = state.start();
+		calls[0]!.emit({ type: 'stage', stage: 'training' });
+		calls[0]!.emit({ type: 'epoch', record: record(1, 3), totalEpochs: 3, resumed: false });
+		await state.enter(); // back on the page while it runs
+		expect(ml.train).toHaveBeenCalledTimes(1);
+		expect(state.stage).toBe('training');
+		expect(state.history).toHaveLength(1);
+		expect(state.etaSeconds).toBe(6);
+		expect(await state.start()).toBeNull(); // a second start while running does nothing
+		calls[0]!.finish();
+		await done;
+		expect(ml.train).toHaveBeenCalledTimes(1);
+		expect(saveModel).toHaveBeenCalledTimes(1);
+		expect(state.stage).toBeNull();
+		expect(state.running).toBe(false);
+	});
+
+	it('keeps an interrupted job pending when its data is gone; resume or discard it', async () => {
+		const pendingJob = { ...job, datasetId: 'gone' };
+		const { state, ml, calls, storage } = setup({ stored: pendingJob });
+		await state.enter();
+		expect(ml.train).not.toHaveBeenCalled();
+		expect(state.pending).toEqual(pendingJob);
+		await state.enter();
+		expect(ml.train).not.toHaveBeenCalled();
+
+		const resumed = state.resumePending();
+		expect(state.pending).toBeNull();
+		expect(ml.train).toHaveBeenCalledTimes(1);
+		calls[0]!.fail(new Error('Dataset gone is not on this device'));
+		expect(await resumed).toBeNull();
+		expect(state.error).toBe('Dataset gone is not on this device');
+		expect(storage.map.has(JOB_KEY)).toBe(true);
+
+		const again = setup({ stored: pendingJob });
+		await again.state.enter();
+		await again.state.discardPending();
+		expect(again.state.pending).toBeNull();
+		expect(again.ml.clearTrainJob).toHaveBeenCalledWith('job-1');
+		expect(again.storage.map.has(JOB_KEY)).toBe(false);
+		expect(again.ml.train).not.toHaveBeenCalled();
+	});
+
+	it('forgets a stored job it cannot read', async () => {
+		const { state, ml, storage } = setup({ stored: '{not json' });
+		await state.enter();
+		expect(ml.train).not.toHaveBeenCalled();
+		expect(state.pending).toBeNull();
+		expect(storage.map.has(JOB_KEY)).toBe(false);
+	});
+
+	it('saves a finished run under its datasets’ names and the time, then clears the job', async () => {
+		const { state, ml, calls, storage, saveModel } = setup({
+			datasets: [dataset('pv', 'plantvillage-sample'), dataset('mine', 'My disease')]
+		});
+		await state.enter();
+		expect(state.form.datasetId).toBe('pv');
+		expect(state.storage).toEqual({ used: 2 * 2 ** 20, quota: 100 * 2 ** 20 });
+		state.form.extraIds = ['mine', 'pv', 'unknown'];
+		state.form.limit = 6.7;
+		state.form.overrides = ' epochs=3 \n\nbatchSize=8\n';
+		const done = state.start();
+		const request = calls[0]!.request;
+		expect(request).toEqual({
+			jobId: expect.stringMatching(/^job-/),
+			datasetId: 'pv',
+			extraDatasetIds: ['mine'],
+			preset: 'quick',
+			overrides: ['epochs=3', 'batchSize=8'],
+			limitPerClass: 6
+		});
+		expect(JSON.parse(storage.map.get(JOB_KEY)!)).toEqual(request);
+		calls[0]!.finish();
+		const result = await done;
+
+		const name = trainedModelName(
+			request,
+			state.datasets,
+			new Date(Date.UTC(2026, 10, 29, 17, 0, 0))
+		);
+		expect(name).toMatch(/^plantvillage-sample \+ My disease \S/);
+		expect(saveModel).toHaveBeenCalledWith(name, result);
+		expect(ml.clearTrainJob).toHaveBeenCalledWith(request.jobId);
+		expect(state.savedName).toBe(name);
+		expect(state.result).toBe(result);
+		expect(state.history).toHaveLength(2);
+		expect(storage.map.has(JOB_KEY)).toBe(false);
+		expect(state.error).toBeNull();
+	});
+
+	it('names a model after "model" when a dataset is no longer listed', () => {
+		const name = trainedModelName({ ...job, extraDatasetIds: ['x'] }, [], new Date(0));
+		expect(name.startsWith('model + model ')).toBe(true);
+	});
+
+	it('reports a failed save and keeps the job’s cache', async () => {
+		const { state, ml, calls, saveModel } = setup();
+		saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
+		await state.enter();
+		const done = state.start();
+		calls[0]!.finish();
+		await done;
+		expect(state.error).toBe('QuotaExceededError');
+		expect(state.savedName).toBeNull();
+		expect(ml.clearTrainJob).not.toHaveBeenCalled();
+	});
+
+	it('stops silently: no error, the job stays resumable, nothing is saved', async () => {
+		const { state, calls, storage, saveModel } = setup();
+		await state.enter();
+		const done = state.start();
+		expect(state.running).toBe(true);
+		state.stop();
+		expect(await done).toBeNull();
+		expect(calls[0]!.signal?.aborted).toBe(true);
+		expect(state.error).toBeNull();
+		expect(state.running).toBe(false);
+		expect(storage.map.has(JOB_KEY)).toBe(true);
+		expect(saveModel).not.toHaveBeenCalled();
+	});
+
+	it('reports a failure in words', async () => {
+		const { state, calls, saveModel } = setup();
+		await state.enter();
+		const done = state.start();
+		calls[0]!.fail(new Error('out of memory'));
+		expect(await done).toBeNull();
+		expect(state.error).toBe('out of memory');
+		expect(saveModel).not.toHaveBeenCalled();
+	});
+
+	it('runs the same request again after a lost GPU, resuming from the checkpoint', async () => {
+		const { state, ml, calls, saveModel } = setup();
+		await state.enter();
+		const done = state.start();
+		calls[0]!.fail(new DeviceLostError('The GPU stopped (device lost).'));
+		await settle();
+		expect(ml.train).toHaveBeenCalledTimes(2);
+		expect(calls[1]!.request).toBe(calls[0]!.request);
+		calls[1]!.emit({ type: 'resumed', epoch: 1, history: [record(1)] });
+		expect(state.resumedFrom).toBe(1);
+		calls[1]!.finish();
+		expect(await done).not.toBeNull();
+		expect(state.error).toBeNull();
+		expect(saveModel).toHaveBeenCalledTimes(1);
+	});
+
+	it('refuses bad settings before any work starts', async () => {
+		const { state, ml } = setup();
+		await state.enter();
+		state.form.overrides = 'epochz=3';
+		expect(await state.start()).toBeNull();
+		expect(state.configError).toMatch(/epochz/);
+		expect(ml.train).not.toHaveBeenCalled();
+	});
+
+	it('keeps a valid dataset choice across refreshes and drops one that is gone', async () => {
+		const { state } = setup({
+			datasets: [dataset('a', 'A'), dataset('b', 'B'), dataset('c', 'C', false)]
+		});
+		await state.refresh();
+		expect(state.form.datasetId).toBe('a');
+		state.form.datasetId = 'b';
+		await state.refresh();
+		expect(state.form.datasetId).toBe('b');
+		expect(state.others.map((d) => d.id)).toEqual(['a']);
+		state.form.datasetId = 'c';
+		await state.refresh();
+		expect(state.form.datasetId).toBe('a');
+	});
+
+	it('reports a bad class name without calling the worker', async () => {
+		const { state, ml } = setup();
+		expect(await state.addClass('  ', [])).toBeNull();
+		expect(state.importError).not.toBeNull();
+		expect(ml.importPhotos).not.toHaveBeenCalled();
+	});
+});
