@@ -18,7 +18,7 @@ export default defineCommand({
 	name: 'train',
 	summary: 'Train a classifier on a prepared dataset (head on cached features, or finetune)',
 	help: `
-Usage: leaflens train --data <dataset dir> --out <model dir> [--preset quick|head|finetune]
+Usage: leaflens train --data <dataset dir> --out <model dir> [--preset quick|head|field|finetune]
                       [--config file.json] [--backbone <backbone dir>] [--backend wasm|cpu] [key=value…]
 
 Computes backbone features once (cached under <out>/cache), trains, fits the temperature and the
@@ -33,7 +33,7 @@ Config: preset → --config JSON → key=value overrides (dotted keys, values pa
 Options:
   --data <dir>       dataset folder from leaflens prepare-data (train, val[, test] splits)
   --out <dir>        model directory to write
-  --preset <name>    quick | head | finetune (default: head)
+  --preset <name>    quick | head | field | finetune (default: head)
   --config <file>    JSON file with config keys
   --backbone <dir>   backbone model directory from leaflens import-model (default: models/cache/mobilenet_v3_small_100_224)
   --backend <name>   wasm | cpu for features and training (default wasm)
