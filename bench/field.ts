@@ -7,12 +7,13 @@
  * accuracy, share answered and their accuracy. Every share with its 95% Wilson interval.
  *
  *   npx tsx bench/field.ts --model <classifier dir> [--split val|train] [--pv <dataset dir>]
- *                          [--name <results name>] [--sweep] [--out <dir>]
+ *                          [--name <results name>] [--sweep] [--tta] [--out <dir>]
  *
  * --split train measures on the field `train` photos: use it to choose settings, and report on val.
  * --sweep also re-chooses the "not sure" thresholds on the PlantVillage val split for a grid of
  * abstain.targetCoverage × abstain.noveltyShare (what `train` would store with those settings) and
- * reports each on the same photos.
+ * reports each on the same photos. --tta averages the logits and novelty scores of three views of
+ * every photo (as is, mirrored, central crop) instead of one.
  *
  * Results: <out>/field-<name>.{json,md} (default out bench/results, name the model folder's name).
  * Backbone features are cached under $LEAFLENS_BENCH_TMP/field-features (default
@@ -62,6 +63,7 @@ const { values } = parseArgs({
 		pv: { type: 'string', default: path.join(root, 'static/datasets/plantvillage-sample') },
 		name: { type: 'string' },
 		sweep: { type: 'boolean', default: false },
+		tta: { type: 'boolean', default: false },
 		out: { type: 'string', default: path.join(root, 'bench/results') }
 	}
 });
@@ -85,8 +87,29 @@ const extractor = createFeatureExtractor(backbone.model, model.manifest.backbone
 const net = (x: TF.Tensor4D) => extractor.predict(x) as TF.Tensor;
 const labels = model.manifest.labels;
 
+/**
+ * Test-time views (--tta): the photo, its mirror image and its central crop (80% of each side),
+ * whose logits and novelty scores are averaged.
+ */
+const VIEWS = {
+	plain: null,
+	mirror: (x: TF.Tensor4D) => tf.reverse(x, 2),
+	centre: (x: TF.Tensor4D) =>
+		tf.image.cropAndResize(
+			x,
+			tf.tensor2d(Array.from({ length: x.shape[0] }, () => [0.1, 0.1, 0.9, 0.9]).flat(), [
+				x.shape[0],
+				4
+			]),
+			tf.range(0, x.shape[0], 1, 'int32') as TF.Tensor1D,
+			[x.shape[1], x.shape[2]]
+		)
+} as const;
+type View = keyof typeof VIEWS;
+const views: View[] = values.tta ? ['plain', 'mirror', 'centre'] : ['plain'];
+
 /** Features of a source, cached by backbone, tap (and the model for a finetuned tail) and data. */
-const features = (what: string, fingerprint: string, source: ImageSource) =>
+const features = (what: string, fingerprint: string, source: ImageSource, view: View) =>
 	cachedArrays(
 		path.join(tmp, 'field-features'),
 		JSON.stringify({
@@ -94,16 +117,19 @@ const features = (what: string, fingerprint: string, source: ImageSource) =>
 			tap: model.manifest.backbone.tap,
 			tail: model.manifest.mode === 'finetune' ? model.manifest.createdAt : null,
 			what,
-			fingerprint
+			fingerprint,
+			...(view === 'plain' ? {} : { view })
 		}),
-		() =>
-			extractArrays(tf, net, source, {
+		() => {
+			const transform = VIEWS[view];
+			return extractArrays(tf, transform ? (x) => net(transform(x)) : net, source, {
 				batchSize: 32,
 				onProgress: (done, total) => {
 					if (done % 320 === 0 || done === total)
-						process.stderr.write(`features ${what}: ${done}/${total}\n`);
+						process.stderr.write(`features ${what} ${view}: ${done}/${total}\n`);
 				}
-			})
+			});
+		}
 	);
 
 /** Photos of diseases outside the label set (MANIFEST.tsv), one split; labelled 0 (unused). */
@@ -136,11 +162,21 @@ interface Scored {
 	labels: Int32Array;
 }
 
-async function score(rows: Awaited<ReturnType<typeof features>>): Promise<Scored> {
-	const { logits, novelty } = await scoreRows(tf, model, rows);
+/** Logits and novelty of every view, averaged, then the calibrated answer. */
+async function score(what: string, fingerprint: string, source: ImageSource): Promise<Scored> {
 	const c = labels.length;
+	const logits = new Float32Array(source.size * c);
+	const novelty = new Float32Array(source.size);
+	let truth: Int32Array = new Int32Array(0);
+	for (const view of views) {
+		const rows = await features(what, fingerprint, source, view);
+		const scored = await scoreRows(tf, model, rows);
+		scored.logits.forEach((v, i) => (logits[i]! += v / views.length));
+		scored.novelty.forEach((v, i) => (novelty[i]! += v / views.length));
+		truth = rows.labels;
+	}
 	const { confidence, predicted } = maxProbs(softmax(logits, c, model.manifest.temperature), c);
-	return { confidence, predicted, novelty, labels: rows.labels };
+	return { confidence, predicted, novelty, labels: truth };
 }
 
 const started = performance.now();
@@ -149,15 +185,11 @@ const known = await folderImages(
 	backbone.inputSize,
 	labels
 );
-const fieldScores = await score(
-	await features(`field-${split}`, known.fingerprint, known.splits.test!)
-);
+const fieldScores = await score(`field-${split}`, known.fingerprint, known.splits.test!);
 const unknown = await unknownSource();
-const unknownScores = await score(
-	await features(`unknown-${split}`, unknown.files.join('\n'), unknown.source)
-);
+const unknownScores = await score(`unknown-${split}`, unknown.files.join('\n'), unknown.source);
 const pv = await datasetImages(values.pv, backbone.inputSize);
-const pvTest = await score(await features('pv-test', pv.fingerprint, pv.splits.test!));
+const pvTest = await score('pv-test', pv.fingerprint, pv.splits.test!);
 
 interface Measured {
 	field: FieldSummary;
@@ -201,7 +233,7 @@ const confusion = labels
 	.filter((c) => c.top.length > 0);
 const sweep: ({ targetCoverage: number; noveltyShare: number } & Measured)[] = [];
 if (values.sweep) {
-	const pvVal = await score(await features('pv-val', pv.fingerprint, pv.splits.val!));
+	const pvVal = await score('pv-val', pv.fingerprint, pv.splits.val!);
 	for (const targetCoverage of [0.9, 0.95, 0.96, 0.98, 0.99, 0.995, 1]) {
 		for (const noveltyShare of [0, 0.5, 1]) {
 			const t = chooseThresholds(pvVal, targetCoverage, noveltyShare);
@@ -215,6 +247,7 @@ const result = {
 	date: new Date().toISOString(),
 	model: path.relative(root, modelDir),
 	split,
+	views,
 	config: model.manifest.config,
 	abstention: model.manifest.abstention,
 	...shipped,
@@ -240,7 +273,7 @@ function markdown(m: ClassifierModel, r: typeof result): string {
 	const lines = [
 		`# Field photos: ${name}`,
 		'',
-		`Model \`${r.model}\` (${m.manifest.mode}, tap ${m.manifest.backbone.tap}, "not sure": ${m.manifest.abstention.method}), measured ${r.date.slice(0, 10)} on the field \`${split}\` split (${FIELD_SOURCE}) and the PlantVillage test split. Shares with their 95% Wilson interval and counts.`,
+		`Model \`${r.model}\` (${m.manifest.mode}, tap ${m.manifest.backbone.tap}, "not sure": ${m.manifest.abstention.method}), measured ${r.date.slice(0, 10)} on the field \`${split}\` split (${FIELD_SOURCE}) and the PlantVillage test split. ${r.views.length > 1 ? ` Test-time views averaged: ${r.views.join(', ')}.` : ''} Shares with their 95% Wilson interval and counts.`,
 		'',
 		'| measure | value |',
 		'| --- | --- |',
