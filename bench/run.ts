@@ -427,6 +427,12 @@ function markdown(r: {
 			''
 		);
 	}
+	if (existsSync(path.join(ROOT, 'bench/results/field-lab-only.md'))) {
+		lines.push(
+			'Field photos (apple leaves on the tree, photos of unknown diseases), apart from PlantVillage: see [field-lab-only.md](field-lab-only.md) (`npx tsx bench/field.ts`, its own run).',
+			''
+		);
+	}
 	const s = r.scaling;
 	if (s) {
 		lines.push(

@@ -30,7 +30,7 @@ export default defineCommand({
 	summary: 'Grid search over config keys; prints runs ranked by validation loss',
 	help: `
 Usage: leaflens sweep --data <dataset dir> --out <folder> --grid key=v1,v2 [--grid key=v1,v2 …]
-                      [--preset quick|head|finetune] [--backbone <dir>] [key=value…]
+                      [--preset quick|head|field|finetune] [--backbone <dir>] [key=value…]
 
 Trains one model per combination into <out>/run-<n> and prints a table ranked by validation NLL.
 Features are cached once in <out>/cache and reused by every run whose backbone, tap, augmentation

@@ -1,12 +1,14 @@
 /**
  * Seeded image augmentation for training, with Albumentations-style low probabilities: random
  * resized crop, horizontal/vertical flip, a small rotation and brightness/contrast/saturation jitter.
- * Every random draw comes from a Prng, so one seed gives one augmented dataset, on every backend,
+ * With the field-look keys set (composite.ts) the leaf is first cut out and pasted onto a field-like
+ * scene, shaded, tinted, blurred and noised. Every random draw comes from a Prng, so one seed gives one augmented dataset, on every backend,
  * and a resumed run sees the same views as an uninterrupted one.
  *
  * Input and output: float [N, H, W, 3] images in 0..255 (the backbone's input range).
  */
 import type * as TF from '@tensorflow/tfjs';
+import { compositeActive, compositeBatch } from './composite';
 import type { AugmentConfig } from './config';
 import type { Prng } from './prng';
 
@@ -67,7 +69,8 @@ export function augmentBatch(
 	const [n, h, w] = images.shape;
 	const params = Array.from({ length: n }, () => drawAugmentParams(config, rng));
 	return tf.tidy(() => {
-		let x: TF.Tensor4D = images;
+		// The field look first (its draws follow the per-image ones; none when it is off).
+		let x: TF.Tensor4D = compositeActive(config) ? compositeBatch(tf, images, config, rng) : images;
 		const boxes = params.map((p) => p.box);
 		if (boxes.some(([y1, x1, y2, x2]) => y1 !== 0 || x1 !== 0 || y2 !== 1 || x2 !== 1)) {
 			x = tf.image.cropAndResize(

@@ -21,6 +21,23 @@ describe('config', () => {
 		);
 	});
 
+	it('keeps the field look off by default and on in the field preset', () => {
+		const plain = parseConfig({}).augment;
+		for (const key of ['compositeP', 'shadowP', 'lightP', 'blurP', 'noiseP'] as const)
+			expect(plain[key]).toBe(0);
+		const field = resolveConfig({ preset: 'field' });
+		expect(field.augment.compositeP).toBeGreaterThan(0);
+		expect(field.augmentViews).toBeGreaterThan(0);
+		expect(field.backbone.tap).toBe('multiscale');
+		expect(() =>
+			resolveConfig({
+				overrides: ['augment.compositeScaleMin=1.2', 'augment.compositeScaleMax=0.8']
+			})
+		).toThrow(
+			'Invalid augment.compositeScaleMin: at most augment.compositeScaleMax (0.8), got 1.2'
+		);
+	});
+
 	it('merges preset → file → overrides, later winning, nested keys kept', () => {
 		const c = resolveConfig({
 			preset: 'finetune',

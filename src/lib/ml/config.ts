@@ -29,7 +29,26 @@ export const AugmentSchema = z.strictObject({
 	colorP: prob.default(0.5),
 	brightness: z.number().min(0).max(1).default(0.2),
 	contrast: z.number().min(0).max(1).default(0.2),
-	saturation: z.number().min(0).max(1).default(0.2)
+	saturation: z.number().min(0).max(1).default(0.2),
+	/**
+	 * Field look (composite.ts), applied before the steps above; every probability is 0 by default.
+	 * compositeP: the leaf is cut out of its plain background and pasted onto a field-like scene.
+	 */
+	compositeP: prob.default(0),
+	/** Leaf size on the scene as a fraction of the frame, drawn in [min, max]. */
+	compositeScaleMin: z.number().gt(0).max(2).default(0.6),
+	compositeScaleMax: z.number().gt(0).max(2).default(1.3),
+	/** Other leaves of the batch pasted (larger, darker, defocused) behind the leaf: 1 to this many. */
+	clutter: nonNegInt.max(4).default(2),
+	/** Dappled shade: smooth dark blobs. */
+	shadowP: prob.default(0),
+	/** Exposure and white balance: per-channel gains. */
+	lightP: prob.default(0),
+	/** Defocus blur. */
+	blurP: prob.default(0),
+	/** Gaussian sensor noise with a standard deviation up to noiseStd (0..255 scale). */
+	noiseP: prob.default(0),
+	noiseStd: z.number().min(0).max(64).default(8)
 });
 
 export const TrainConfigSchema = z.strictObject({
@@ -158,6 +177,50 @@ export const PRESETS = {
 		abstain: { method: 'block-knn', noveltyShare: 1, targetCoverage: 0.96 }
 	},
 	/**
+	 * The head preset trained for photos taken in the field, from lab photos only: every cached
+	 * augmented view cuts the leaf out of its plain background (composite.ts) and pastes it onto a
+	 * field-like scene with other leaves, shade, colour casts, blur and noise. Chosen on the field
+	 * `train` photos, reported on field `val` (bench/results/field.md).
+	 */
+	field: {
+		mode: 'head',
+		backbone: { tap: 'multiscale' },
+		epochs: 40,
+		lr: 1e-3,
+		augmentViews: 2,
+		augment: {
+			compositeP: 0.8,
+			shadowP: 0.4,
+			lightP: 0.5,
+			blurP: 0.3,
+			noiseP: 0.3
+		},
+		head: { hiddenUnits: 0 },
+		abstain: { method: 'block-knn', noveltyShare: 1, targetCoverage: 0.96 }
+	},
+	/**
+	 * Adaptation to the user's own fields (`leaflens train --field DIR`, the app's own photos): the
+	 * field preset on the dataset, plus the user's photos with augmented views and a weight so a
+	 * few dozen of them count against thousands of lab photos (bench/results/field-adapt.md).
+	 */
+	adapt: {
+		mode: 'head',
+		backbone: { tap: 'multiscale' },
+		epochs: 40,
+		lr: 1e-3,
+		augmentViews: 2,
+		augment: {
+			compositeP: 0.8,
+			shadowP: 0.4,
+			lightP: 0.5,
+			blurP: 0.3,
+			noiseP: 0.3
+		},
+		adapt: { weight: 3, views: 2 },
+		head: { hiddenUnits: 0 },
+		abstain: { method: 'block-knn', noveltyShare: 1, targetCoverage: 0.96 }
+	},
+	/**
 	 * The last two blocks + Conv_1 + Conv_2 (from the pretrained weights) + head, trained on cached
 	 * activations at the cut (7×7×96) of the plain photos and one augmented view: 97.2% val, 99.2%
 	 * test. `finetune.trainableBlocks=1 epochs=15 lr=0.001` (Conv_2 only, what setup ships) is ~20×
@@ -252,6 +315,11 @@ export function parseConfig(input: ConfigInput): TrainConfig {
 	if (result.data.mode === 'finetune' && result.data.backbone.tap === 'multiscale')
 		throw new Error(
 			'Invalid backbone.tap: finetune mode trains a tail ending at pooled or prelogits, got "multiscale"'
+		);
+	const { compositeScaleMin, compositeScaleMax } = result.data.augment;
+	if (compositeScaleMin > compositeScaleMax)
+		throw new Error(
+			`Invalid augment.compositeScaleMin: at most augment.compositeScaleMax (${compositeScaleMax}), got ${compositeScaleMin}`
 		);
 	if (result.data.abstain.method === 'block-knn' && result.data.backbone.tap !== 'multiscale')
 		throw new Error(
