@@ -151,6 +151,24 @@ export type TrainConfig = z.output<typeof TrainConfigSchema>;
 export type AugmentConfig = z.output<typeof AugmentSchema>;
 export type ConfigInput = Record<string, unknown>;
 
+/** The field look on every augmented view (the `field` preset; `adapt` builds on it). */
+const FIELD_PRESET = {
+	mode: 'head',
+	backbone: { tap: 'multiscale' },
+	epochs: 40,
+	lr: 1e-3,
+	augmentViews: 2,
+	augment: {
+		compositeP: 0.8,
+		shadowP: 0.4,
+		lightP: 0.5,
+		blurP: 0.3,
+		noiseP: 0.3
+	},
+	head: { hiddenUnits: 0 },
+	abstain: { method: 'block-knn', noveltyShare: 1, targetCoverage: 0.96 }
+} as const satisfies ConfigInput;
+
 export const PRESETS = {
 	/** A smoke run: a few epochs, no augmented views. */
 	quick: {
@@ -182,44 +200,13 @@ export const PRESETS = {
 	 * field-like scene with other leaves, shade, colour casts, blur and noise. Chosen on the field
 	 * `train` photos, reported on field `val` (bench/results/field.md).
 	 */
-	field: {
-		mode: 'head',
-		backbone: { tap: 'multiscale' },
-		epochs: 40,
-		lr: 1e-3,
-		augmentViews: 2,
-		augment: {
-			compositeP: 0.8,
-			shadowP: 0.4,
-			lightP: 0.5,
-			blurP: 0.3,
-			noiseP: 0.3
-		},
-		head: { hiddenUnits: 0 },
-		abstain: { method: 'block-knn', noveltyShare: 1, targetCoverage: 0.96 }
-	},
+	field: FIELD_PRESET,
 	/**
 	 * Adaptation to the user's own fields (`leaflens train --field DIR`, the app's own photos): the
 	 * field preset on the dataset, plus the user's photos with augmented views and a weight so a
 	 * few dozen of them count against thousands of lab photos (bench/results/field-adapt.md).
 	 */
-	adapt: {
-		mode: 'head',
-		backbone: { tap: 'multiscale' },
-		epochs: 40,
-		lr: 1e-3,
-		augmentViews: 2,
-		augment: {
-			compositeP: 0.8,
-			shadowP: 0.4,
-			lightP: 0.5,
-			blurP: 0.3,
-			noiseP: 0.3
-		},
-		adapt: { weight: 3, views: 2 },
-		head: { hiddenUnits: 0 },
-		abstain: { method: 'block-knn', noveltyShare: 1, targetCoverage: 0.96 }
-	},
+	adapt: { ...FIELD_PRESET, adapt: { weight: 3, views: 2 } },
 	/**
 	 * The last two blocks + Conv_1 + Conv_2 (from the pretrained weights) + head, trained on cached
 	 * activations at the cut (7×7×96) of the plain photos and one augmented view: 97.2% val, 99.2%
