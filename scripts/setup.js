@@ -11,7 +11,7 @@
 // Plain JavaScript with Node built-ins only: it runs before node_modules exists.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -124,12 +124,18 @@ const served = path.join(root, 'static/model-files/plantvillage-default');
 if (existsSync(path.join(root, datasetOut, 'manifest.json'))) {
 	const backboneSha = sha256(path.join(backboneDir, 'manifest.json'));
 	const trained = path.join(defaultModel, 'manifest.json');
+	// What the model was trained from: the preset, the presets' source and the backbone. Any change
+	// retrains it; an unchanged stamp keeps it.
+	const stamp = {
+		preset: DEFAULT_PRESET,
+		config: sha256('src/lib/ml/config.ts'),
+		backbone: backboneSha
+	};
+	const stampFile = path.join(defaultModel, 'setup-stamp.json');
 	if (
 		existsSync(path.join(root, trained)) &&
-		readJson(trained).backbone?.manifestSha256 === backboneSha &&
-		readJson(trained).mode === DEFAULT_PRESET &&
-		readJson(trained).backbone?.tap === 'multiscale' &&
-		readJson(trained).abstention?.method === 'block-knn'
+		existsSync(path.join(root, stampFile)) &&
+		JSON.stringify(readJson(stampFile)) === JSON.stringify(stamp)
 	) {
 		step(`Default model: already trained in ${defaultModel}`);
 	} else {
@@ -148,6 +154,7 @@ if (existsSync(path.join(root, datasetOut, 'manifest.json'))) {
 			'--preset',
 			DEFAULT_PRESET
 		);
+		writeFileSync(path.join(root, stampFile), `${JSON.stringify(stamp)}\n`);
 	}
 	// Serve only what the app loads (not the feature cache, checkpoint or run log).
 	rmSync(served, { recursive: true, force: true });
