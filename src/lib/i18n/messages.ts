@@ -33,9 +33,9 @@ export const en = {
 	'diagnose.alternatives': 'Other possibilities',
 	'diagnose.notSure': 'Not sure — retake the photo',
 	'diagnose.unfamiliar':
-		'This photo does not look like the leaves the model knows. Photograph one leaf, close up, in daylight, on a plain background.',
+		'This may be a disease LeafLens does not know, or the photo is unlike the leaves it learned from. Photograph one affected leaf close up, filling the picture, in daylight. If it still says "not sure", ask an adviser.',
 	'diagnose.lowConfidence':
-		'The model cannot tell these diseases apart on this photo. Try a sharper photo of the most affected leaf.',
+		'The photo is unclear: the model cannot tell these diseases apart on it. Come closer to the most affected leaf, in daylight, and hold still.',
 	'diagnose.bestGuess': 'Best guess: {name} ({p}%)',
 	'diagnose.heatmap': 'Show where the model looked',
 	'diagnose.heatmapNote':
@@ -243,9 +243,9 @@ export const fr: Catalogue = {
 	'diagnose.alternatives': 'Autres possibilités',
 	'diagnose.notSure': 'Pas sûr — reprenez la photo',
 	'diagnose.unfamiliar':
-		'Cette photo ne ressemble pas aux feuilles que le modèle connaît. Photographiez une seule feuille, de près, à la lumière du jour, sur un fond uni.',
+		'Il peut s’agir d’une maladie que LeafLens ne connaît pas, ou la photo ne ressemble pas aux feuilles qu’il a apprises. Photographiez une feuille atteinte de près, qui remplit l’image, à la lumière du jour. S’il répond encore « pas sûr », demandez à un conseiller.',
 	'diagnose.lowConfidence':
-		'Le modèle ne peut pas départager ces maladies sur cette photo. Essayez une photo plus nette de la feuille la plus atteinte.',
+		'La photo n’est pas assez claire : le modèle ne peut pas départager ces maladies. Approchez-vous de la feuille la plus atteinte, à la lumière du jour, sans bouger.',
 	'diagnose.bestGuess': 'Meilleure hypothèse : {name} ({p} %)',
 	'diagnose.heatmap': 'Montrer où le modèle a regardé',
 	'diagnose.heatmapNote':
