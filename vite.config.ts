@@ -1,8 +1,20 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The shipped model's identity, pinned into the build: the sha256 of its manifest.json, which in
+ * turn records the sha256 of its weights. The worker refuses a served default model that differs.
+ */
+const defaultManifest = 'static/model-files/plantvillage-default/manifest.json';
+const defaultModelSha256 = existsSync(defaultManifest)
+	? createHash('sha256').update(readFileSync(defaultManifest)).digest('hex')
+	: null;
+
 export default defineConfig({
+	define: { __DEFAULT_MODEL_SHA256__: JSON.stringify(defaultModelSha256) },
 	plugins: [
 		sveltekit(),
 		SvelteKitPWA({

@@ -16,7 +16,7 @@
  * has to be verified.
  */
 import { z } from 'zod';
-import { decodeClassifier, type ClassifierModel } from '../ml/classifier-dir';
+import { verifyClassifier, type ClassifierModel } from '../ml/classifier-dir';
 import { CLASSIFIER_WEIGHTS_FILE, MODEL_MANIFEST_FILE, mapModelDirReader } from '../ml/model-dir';
 import { sha256Hex } from '../util/hash';
 import { readTar, TarError, writeTar, type TarEntry } from './tar';
@@ -65,19 +65,24 @@ export function exportFileName(name: string): string {
 }
 
 /** Parses and fully checks a classifier's two files (manifest fields and the weights' layout). */
-export function checkClassifier(
+export async function checkClassifier(
 	files: ClassifierFiles,
 	where: string
-): ClassifierModel['manifest'] {
+): Promise<ClassifierModel['manifest']> {
 	for (const name of CLASSIFIER_NAMES) {
 		if (!(files[name] instanceof Uint8Array)) {
 			throw new ModelFileError(`${where}: ${name} is missing`);
 		}
 	}
 	try {
-		// Decoding checks every tensor of the index lies inside weights.bin and the novelty model is there.
-		return decodeClassifier(files[MODEL_MANIFEST_FILE], files[CLASSIFIER_WEIGHTS_FILE], where)
-			.manifest;
+		// Checks weights.bin's sha256, that every tensor of the index lies inside it and that the
+		// novelty model is there.
+		const model = await verifyClassifier(
+			files[MODEL_MANIFEST_FILE],
+			files[CLASSIFIER_WEIGHTS_FILE],
+			where
+		);
+		return model.manifest;
 	} catch (error) {
 		throw new ModelFileError(
 			`${where}: the model is not valid (${error instanceof Error ? error.message : String(error)})`,
@@ -157,7 +162,7 @@ export async function encodeModelExport(
 	backbone: BackboneFiles
 ): Promise<Uint8Array> {
 	const validName = validateModelName(name);
-	const manifest = checkClassifier(classifier, 'This model');
+	const manifest = await checkClassifier(classifier, 'This model');
 	const checked = await checkBackbone(backbone, 'The backbone');
 	if (checked.sha256 !== manifest.backbone.manifestSha256) {
 		throw new ModelFileError(
@@ -266,7 +271,7 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 		'manifest.json': take(`classifier/${MODEL_MANIFEST_FILE}`),
 		'weights.bin': take(`classifier/${CLASSIFIER_WEIGHTS_FILE}`)
 	};
-	const manifest = checkClassifier(classifier, 'The model in this file');
+	const manifest = await checkClassifier(classifier, 'The model in this file');
 
 	const prefix = descriptor.backbone.path;
 	if (prefix !== `backbone/${descriptor.backbone.architecture}/`) {

@@ -95,7 +95,7 @@ export class ModelStore {
 	 */
 	async save(name: string, files: ClassifierFiles): Promise<SavedModelInfo> {
 		const validName = validateModelName(name);
-		const manifest = checkClassifier(files, 'This model');
+		const manifest = await checkClassifier(files, 'This model');
 		const id = newId();
 		const info: SavedModelInfo = {
 			id,

@@ -23,12 +23,14 @@ import {
 	CLASSIFIER_WEIGHTS_FILE,
 	ClassifierManifestSchema,
 	MODEL_MANIFEST_FILE,
+	ModelDirError,
 	parseModelManifest,
 	type ClassifierManifest,
 	type ModelDirReader,
 	type ModelDirWriter
 } from './model-dir';
 import type { SavedTensor } from './optim';
+import { sha256Hex } from '../util/hash';
 
 /** A trained classifier in memory: manifest fields plus its tensors, no TF.js objects. */
 export interface ClassifierModel {
@@ -62,11 +64,11 @@ function encodeNovelty(novelty: NoveltyModel): SavedTensor[] {
 	];
 }
 
-/** Pure: the manifest JSON and weights blob of a model. */
-export function encodeClassifier(model: ClassifierModel): {
+/** The manifest JSON and weights blob of a model; the manifest records the blob's sha256. */
+export async function encodeClassifier(model: ClassifierModel): Promise<{
 	manifest: ClassifierManifest;
 	weights: Uint8Array;
-} {
+}> {
 	const noveltyTensors = encodeNovelty(model.novelty);
 	const { entries, data } = packTensors([...model.weights, ...noveltyTensors]);
 	const { novelty } = model;
@@ -80,7 +82,7 @@ export function encodeClassifier(model: ClassifierModel): {
 	const manifest = ClassifierManifestSchema.parse({
 		...model.manifest,
 		abstention: { ...model.manifest.abstention, method, perClass },
-		weights: { file: CLASSIFIER_WEIGHTS_FILE, tensors: entries }
+		weights: { file: CLASSIFIER_WEIGHTS_FILE, sha256: await sha256Hex(data), tensors: entries }
 	});
 	return { manifest, weights: data };
 }
@@ -160,8 +162,8 @@ export function decodeClassifier(
 }
 
 /** The directory's files, weights first: a manifest only ever points at complete weights. */
-export function classifierFiles(model: ClassifierModel): Map<string, Uint8Array> {
-	const { manifest, weights } = encodeClassifier(model);
+export async function classifierFiles(model: ClassifierModel): Promise<Map<string, Uint8Array>> {
+	const { manifest, weights } = await encodeClassifier(model);
 	return new Map([
 		[CLASSIFIER_WEIGHTS_FILE, weights],
 		[MODEL_MANIFEST_FILE, new TextEncoder().encode(`${JSON.stringify(manifest, null, '\t')}\n`)]
@@ -172,17 +174,35 @@ export async function saveClassifier(
 	writer: ModelDirWriter,
 	model: ClassifierModel
 ): Promise<void> {
-	await writer.commit(classifierFiles(model));
+	await writer.commit(await classifierFiles(model));
 }
 
-/** Reads and checks a classifier directory (manifest schema, kind, version, tensor shapes). */
+/**
+ * Checks a classifier's two files completely: the manifest (schema, kind, version), weights.bin
+ * against the sha256 the manifest records, and every tensor's place in it. A model written before
+ * the sha256 was recorded is checked for layout only.
+ */
+export async function verifyClassifier(
+	manifestJson: unknown,
+	weights: Uint8Array,
+	where: string
+): Promise<ClassifierModel> {
+	const manifest = parseModelManifest(manifestJson, where, 'classifier');
+	const expected = manifest.weights.sha256;
+	if (expected !== undefined) {
+		const actual = await sha256Hex(weights);
+		if (actual !== expected)
+			throw new ModelDirError(
+				`${where}: ${CLASSIFIER_WEIGHTS_FILE} does not match manifest.json (sha256 ${actual}, expected ${expected}). The file is corrupt or was changed; train or import the model again.`
+			);
+	}
+	return decodeClassifier(manifest, weights, where);
+}
+
+/** Reads and checks a classifier directory (see verifyClassifier). */
 export async function loadClassifier(reader: ModelDirReader): Promise<ClassifierModel> {
 	const manifest = await reader.read(MODEL_MANIFEST_FILE);
-	return decodeClassifier(
-		parseModelManifest(manifest, reader.where, 'classifier'),
-		await reader.read(CLASSIFIER_WEIGHTS_FILE),
-		reader.where
-	);
+	return verifyClassifier(manifest, await reader.read(CLASSIFIER_WEIGHTS_FILE), reader.where);
 }
 
 /** One photo's answer. */

@@ -26,10 +26,28 @@ describe('the model directory format', () => {
 		expect(summary.coverage).toBe(model.manifest.metrics.test?.abstention.coverage);
 		expect(model.manifest.metrics.val?.abstention.coverage).toBeTypeOf('number');
 		// Written again, it reads back to the same answers.
-		const again = await loadClassifier(mapModelDirReader(classifierFiles(model), 'memory'));
+		const again = await loadClassifier(mapModelDirReader(await classifierFiles(model), 'memory'));
 		const logits = Float32Array.from([2, -1, -3, 4]);
 		const novelty = Float32Array.from([0, 0]);
 		expect(decide(again, logits, novelty)).toEqual(decide(model, logits, novelty));
+	});
+
+	it('checks weights.bin against the sha256 its manifest records, on every load', async () => {
+		const old = await loadClassifier(fsModelDirReader(FIXTURE));
+		// Written now, the manifest pins the weights; the v1 fixture has no pin and still loads.
+		const files = await classifierFiles(old);
+		const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as {
+			weights: { sha256?: string };
+		};
+		expect(manifest.weights.sha256).toMatch(/^[0-9a-f]{64}$/);
+		await expect(loadClassifier(mapModelDirReader(files, 'memory'))).resolves.toBeDefined();
+		// One bias changed by one bit: the model would load and answer wrongly; it is refused.
+		const weights = files.get('weights.bin')!.slice();
+		weights[weights.length - 1]! ^= 1;
+		files.set('weights.bin', weights);
+		await expect(loadClassifier(mapModelDirReader(files, 'memory'))).rejects.toThrow(
+			/memory: weights.bin does not match manifest.json \(sha256 [0-9a-f]{64}, expected/
+		);
 	});
 
 	it('names a newer version, another format, the wrong kind and a bad field in one way', () => {

@@ -221,6 +221,8 @@ export const ClassifierManifestSchema = z.object({
 	config: z.record(z.string(), z.unknown()),
 	weights: z.object({
 		file: z.literal(CLASSIFIER_WEIGHTS_FILE),
+		/** sha256 of weights.bin, checked on every load (models written before it have none). */
+		sha256: sha256.optional(),
 		tensors: z.array(
 			z.object({
 				name: z.string(),

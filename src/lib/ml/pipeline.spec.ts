@@ -120,7 +120,7 @@ describe('trainClassifier', () => {
 		expect(loaded.manifest.abstention.method).toBe('mahalanobis');
 		if (loaded.novelty.kind === 'mahalanobis' && model.novelty.kind === 'mahalanobis')
 			expect(Array.from(loaded.novelty.whitening)).toEqual(Array.from(model.novelty.whitening));
-		const { manifest, weights } = encodeClassifier(model);
+		const { manifest, weights } = await encodeClassifier(model);
 		expect(() => decodeClassifier({ ...manifest, formatVersion: 2 }, weights)).toThrow(
 			/made by a newer LeafLens \(model format version 2/
 		);
@@ -159,7 +159,7 @@ describe('trainClassifier', () => {
 		});
 		expect(model.novelty.kind).toBe('logit-knn');
 		// The saved model carries P × C prototypes, not D × D matrices, and round-trips them.
-		const { manifest, weights } = encodeClassifier(model);
+		const { manifest, weights } = await encodeClassifier(model);
 		const protos = manifest.weights.tensors.find((t) => t.name === 'novelty/prototypes');
 		expect(protos?.shape).toEqual([12, 3]);
 		expect(manifest.abstention).toMatchObject({ method: 'logit-knn', perClass: 4 });
@@ -235,7 +235,7 @@ describe('trainClassifier', () => {
 		if (model.novelty.kind !== 'block-knn') throw new Error('expected a block-knn novelty model');
 		expect(model.novelty.inputDim).toBe(EARLY);
 		// Stored: standardisation, the novelty head and its prototypes; everything round-trips.
-		const { manifest, weights } = encodeClassifier(model);
+		const { manifest, weights } = await encodeClassifier(model);
 		const shapes = Object.fromEntries(manifest.weights.tensors.map((t) => [t.name, t.shape]));
 		expect(shapes).toMatchObject({
 			'novelty/mean': [EARLY],

@@ -10,10 +10,12 @@ import { loadBackboneDir, type LoadedBackbone } from '../ml/backbone-dir';
 import { loadClassifier, type ClassifierModel } from '../ml/classifier-dir';
 import {
 	httpModelDirReader,
+	ModelDirError,
 	readManifestSha256,
 	mapModelDirReader,
 	type ModelDirReader
 } from '../ml/model-dir';
+import { DEFAULT_MODEL_URL } from '../app-paths';
 import type { ModelSource } from './protocol';
 
 export interface LoadedClassifier {
@@ -31,6 +33,20 @@ async function servedBackbone(url: string, sha256: string): Promise<ModelDirRead
 }
 
 /**
+ * The shipped model must be the one this build was made with: its manifest (which pins the
+ * weights' sha256) hashes to the value vite.config.ts wrote into the build.
+ */
+export async function checkPinned(reader: ModelDirReader, pinned: string | null): Promise<void> {
+	if (pinned === null) return; // built without a default model (no setup yet)
+	const actual = await readManifestSha256(reader);
+	if (actual !== pinned) {
+		throw new ModelDirError(
+			`${reader.where}: the shipped model is not the one this version of LeafLens was built with (manifest sha256 ${actual.slice(0, 12)}…, expected ${pinned.slice(0, 12)}…). Reload the page; if it persists, the files on the server are damaged.`
+		);
+	}
+}
+
+/**
  * @param backbonesUrl folder holding one sub-folder per backbone architecture id
  */
 export async function loadClassifierFrom(
@@ -38,9 +54,12 @@ export async function loadClassifierFrom(
 	backbonesUrl: string
 ): Promise<LoadedClassifier> {
 	const models = new ModelStore(idbKeyValueStore(MODELS_DB));
-	const classifier = await loadClassifier(
-		source.kind === 'http' ? httpModelDirReader(source.url) : models.reader(source.id)
-	);
+	const classifierReader =
+		source.kind === 'http' ? httpModelDirReader(source.url) : models.reader(source.id);
+	if (source.kind === 'http' && source.url === DEFAULT_MODEL_URL) {
+		await checkPinned(classifierReader, __DEFAULT_MODEL_SHA256__);
+	}
+	const classifier = await loadClassifier(classifierReader);
 	const { architecture, manifestSha256 } = classifier.manifest.backbone;
 	const url = `${backbonesUrl.replace(/\/$/, '')}/${architecture}/`;
 	let reader = await servedBackbone(url, manifestSha256);

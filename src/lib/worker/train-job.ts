@@ -144,7 +144,7 @@ export async function runTrainJob(
 			signal,
 			emit
 		});
-		const { manifest, weights } = encodeClassifier(result.model);
+		const { manifest, weights } = await encodeClassifier(result.model);
 		return {
 			jobId: request.jobId,
 			manifest: JSON.stringify(manifest),
