@@ -271,7 +271,7 @@ function markdown(m: ClassifierModel, r: typeof result): string {
 	const lines = [
 		`# Field photos: ${name}`,
 		'',
-		`Model \`${r.model}\` (${m.manifest.mode}, tap ${m.manifest.backbone.tap}, "not sure": ${m.manifest.abstention.method}), measured ${r.date.slice(0, 10)} on the field \`${split}\` split (${FIELD_SOURCE}) and the PlantVillage test split. ${r.views.length > 1 ? ` Test-time views averaged: ${r.views.join(', ')}.` : ''} Shares with their 95% Wilson interval and counts.`,
+		`Model \`${r.model}\` (${m.manifest.mode}, tap ${m.manifest.backbone.tap}, "not sure": ${m.manifest.abstention.method}), measured ${r.date.slice(0, 10)} on the field \`${split}\` split (${FIELD_SOURCE}) and the PlantVillage test split.${r.views.length > 1 ? ` Test-time views averaged: ${r.views.join(', ')}.` : ''} Shares with their 95% Wilson interval and counts.`,
 		'',
 		'| measure | value |',
 		'| --- | --- |',

@@ -1,11 +1,15 @@
 /**
  * Field-look augmentation of lab photos: PlantVillage shows one detached leaf on a plain background
  * under even light, a farmer's photo shows a leaf among other leaves, branches, soil and sky, with
- * shadows, colour casts, blur and sensor noise. A head trained on the plain photos alone reads the
- * background as much as the lesion (14.7% on field photos, bench/results/field.md); this module cuts
- * the leaf out of its plain background and pastes it, at a random size and place, onto a field-like
- * scene built from colour fields, smooth noise and other leaves of the same batch, then darkens,
- * tints, blurs and adds noise.
+ * shadows, colour casts, blur and sensor noise. A head trained on the plain photos alone gets 14.7%
+ * of field photos right and calls none of them familiar (bench/results/field-default.md); this
+ * module cuts the leaf out of its plain background and pastes it, at a random size and place, onto a
+ * field-like scene built from colour fields, smooth noise and other leaves of the same batch, then
+ * darkens, tints, blurs and adds noise (the `field` preset: 17.9%, bench/results/field-lab-only.md).
+ *
+ * Cost on wasm: ~25 ms per 224 px image on the loaded 2-core machine, about a backbone pass; every
+ * blend works on same-shape 3-channel tensors, since channel broadcasts, channel slices and
+ * last-axis concats run 5–10× slower there.
  *
  * Pure TF.js, batched: every per-image choice is drawn from the caller's Prng, and the TF.js random
  * ops take seeds drawn from it too, so one seed gives the same pixels on every run. With every
