@@ -81,3 +81,32 @@ describe('config', () => {
 		for (const preset of PRESET_NAMES) expect(resolveConfig({ preset }).epochs).toBeGreaterThan(0);
 	});
 });
+
+describe('config: untrusted input', () => {
+	it('refuses keys that would reach Object.prototype, and pollutes nothing', () => {
+		expect(() => resolveConfig({ overrides: ['__proto__.polluted=1'] })).toThrow(
+			/Unknown config key "__proto__" in "__proto__.polluted=1"/
+		);
+		expect(() => resolveConfig({ overrides: ['head.constructor.prototype.polluted=1'] })).toThrow(
+			/Unknown config key "constructor"/
+		);
+		const file = JSON.parse('{"__proto__": {"polluted": 1}}') as Record<string, unknown>;
+		expect(() => resolveConfig({ file })).toThrow(/Unknown config key "__proto__" in the config/);
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+	});
+
+	it('bounds every number, naming the key and the value', () => {
+		expect(() => resolveConfig({ overrides: ['epochs=1e9'] })).toThrow(
+			/Invalid epochs: .*got 1000000000/
+		);
+		expect(() => resolveConfig({ overrides: ['lr=1e9'] })).toThrow(/Invalid lr: .*got 1000000000/);
+		expect(() => resolveConfig({ overrides: ['batchSize=100000'] })).toThrow(/Invalid batchSize/);
+		expect(() => resolveConfig({ overrides: ['head.hiddenUnits=1e6'] })).toThrow(
+			/Invalid head\.hiddenUnits/
+		);
+		expect(resolveConfig({ overrides: ['epochs=1000', 'lr=1'] })).toMatchObject({
+			epochs: 1000,
+			lr: 1
+		});
+	});
+});

@@ -63,22 +63,24 @@ export const TrainConfigSchema = z.strictObject({
 			tap: z.enum(['prelogits', 'pooled', 'multiscale']).default('prelogits')
 		})
 		.prefault({}),
-	epochs: posInt.default(30),
-	batchSize: posInt.default(64),
+	// Every number has an upper bound a real run stays far below: a typo (epochs=1e9, lr=1e9)
+	// is refused by name instead of running for days or diverging.
+	epochs: posInt.max(1000).default(30),
+	batchSize: posInt.max(4096).default(64),
 	optimizer: z
 		.strictObject({
 			name: z.enum(['adam', 'adamw', 'sgd']).default('adamw'),
 			momentum: z.number().min(0).lt(1).default(0.9),
-			weightDecay: z.number().min(0).default(1e-4),
+			weightDecay: z.number().min(0).max(1).default(1e-4),
 			beta1: z.number().min(0).lt(1).default(0.9),
 			beta2: z.number().min(0).lt(1).default(0.999),
-			epsilon: z.number().gt(0).default(1e-7)
+			epsilon: z.number().gt(0).max(1).default(1e-7)
 		})
 		.prefault({}),
-	lr: z.number().gt(0).default(1e-3),
+	lr: z.number().gt(0).max(1).default(1e-3),
 	schedule: z
 		.strictObject({
-			warmupEpochs: z.number().min(0).default(1),
+			warmupEpochs: z.number().min(0).max(1000).default(1),
 			cosine: z.boolean().default(true),
 			/** The cosine decays to lr × minLrFactor. */
 			minLrFactor: prob.default(0.01)
@@ -89,14 +91,14 @@ export const TrainConfigSchema = z.strictObject({
 	earlyStopping: z
 		.strictObject({
 			/** Epochs without a val-loss improvement before stopping; 0 turns early stopping off. */
-			patience: nonNegInt.default(5),
-			minDelta: z.number().min(0).default(1e-4)
+			patience: nonNegInt.max(1000).default(5),
+			minDelta: z.number().min(0).max(10).default(1e-4)
 		})
 		.prefault({}),
 	head: z
 		.strictObject({
 			/** 0 = a linear head (logistic regression on the features). */
-			hiddenUnits: nonNegInt.default(0),
+			hiddenUnits: nonNegInt.max(8192).default(0),
 			dropout: z.number().min(0).lt(1).default(0.2)
 		})
 		.prefault({}),
@@ -125,7 +127,12 @@ export const TrainConfigSchema = z.strictObject({
 			trainableBlocks: posInt.default(1)
 		})
 		.prefault({}),
-	seed: z.number().int().default(42),
+	seed: z
+		.number()
+		.int()
+		.min(-(2 ** 31))
+		.max(2 ** 32 - 1)
+		.default(42),
 	abstain: z
 		.strictObject({
 			/** Fraction of known-class validation photos that should be answered. */
@@ -232,11 +239,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Keys that would reach Object.prototype through an assignment: never config keys. */
+const UNSAFE_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
+
+function assertSafeKey(key: string, where: string): void {
+	if (UNSAFE_KEYS.has(key)) throw new Error(`Unknown config key "${key}" in ${where}`);
+}
+
 /** Deep merge of plain objects; later sources win, arrays and scalars are replaced. */
 export function deepMerge(...sources: ConfigInput[]): ConfigInput {
 	const out: ConfigInput = {};
 	for (const source of sources) {
 		for (const [key, value] of Object.entries(source)) {
+			assertSafeKey(key, 'the config');
 			const prev = out[key];
 			out[key] = isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value;
 		}
@@ -262,6 +277,7 @@ export function parseOverrides(pairs: readonly string[]): ConfigInput {
 		const keys = pair.slice(0, eq).split('.');
 		if (keys.some((k) => k === ''))
 			throw new Error(`Expected a dotted key like head.dropout, got "${pair}"`);
+		for (const key of keys) assertSafeKey(key, `"${pair}"`);
 		let node = out;
 		for (const key of keys.slice(0, -1)) {
 			const next = node[key];

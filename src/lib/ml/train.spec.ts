@@ -9,6 +9,7 @@ import {
 	fit,
 	predictLogits,
 	lossAndAccuracy,
+	TrainingDivergedError,
 	type TrainArrays,
 	type TrainableModel
 } from './train';
@@ -236,5 +237,26 @@ describe('Optimizer', () => {
 		expect(v.dataSync()[0]).toBeCloseTo(-2.9, 6);
 		tf.dispose([v, g]);
 		opt.dispose();
+	});
+});
+
+describe('fit: a diverged run', () => {
+	it('stops with a message at the first non-finite loss and checkpoints nothing from it', async () => {
+		await tf.setBackend('cpu');
+		const config = resolveConfig({ preset: 'quick', overrides: ['epochs=3'] });
+		const bad = { ...train, x: train.x.slice() };
+		bad.x[5] = Number.NaN;
+		const store = memoryCheckpointStore();
+		const model = headFor(config);
+		const before = tf.memory().numTensors;
+		await expect(fit(tf, model, { train: bad, val, numClasses: 4, config, store })).rejects.toThrow(
+			TrainingDivergedError
+		);
+		await expect(fit(tf, model, { train: bad, val, numClasses: 4, config, store })).rejects.toThrow(
+			/diverged in epoch 1 \(train loss NaN.*nothing was saved.*Lower lr \(now 0\.001\)/
+		);
+		expect(store.saves).toBe(0);
+		expect(tf.memory().numTensors).toBe(before);
+		model.dispose();
 	});
 });

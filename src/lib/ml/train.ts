@@ -239,6 +239,11 @@ function writeParams(
  * The training loop. Trains `model` in place and leaves it holding the best weights (lowest val
  * loss) when there is a validation set, else the last epoch's.
  */
+/** The loss became NaN or infinite: the run stops and saves nothing from that epoch. */
+export class TrainingDivergedError extends Error {
+	override name = 'TrainingDivergedError';
+}
+
 export async function fit(
 	tf: typeof TF,
 	model: TrainableModel,
@@ -344,9 +349,17 @@ export async function fit(
 				const logits = await predictLogits(tf, model, val);
 				({ loss: valLoss, accuracy: valAccuracy } = lossAndAccuracy(logits, val.labels));
 			}
+			// A diverged run (lr too high, bad data) stops here: no checkpoint or model is written
+			// from NaN or infinite weights.
+			const trainLoss = lossSum / n;
+			if (!Number.isFinite(trainLoss) || (valLoss !== null && !Number.isFinite(valLoss))) {
+				throw new TrainingDivergedError(
+					`Training diverged in epoch ${epoch + 1} (train loss ${trainLoss}, val loss ${valLoss}); nothing was saved from it. Lower lr (now ${config.lr}) or check the data.`
+				);
+			}
 			const record: EpochRecord = {
 				epoch: epoch + 1,
-				trainLoss: lossSum / n,
+				trainLoss,
 				trainAccuracy: correct / n,
 				valLoss,
 				valAccuracy,
