@@ -146,10 +146,16 @@ export async function folderPhotos(
 	classes?: readonly string[],
 	addUnknown = false
 ): Promise<{ classes: string[]; photos: FolderPhoto[] }> {
-	const folders = (await readdir(dir, { withFileTypes: true }))
-		.filter((d) => d.isDirectory())
-		.map((d) => d.name)
-		.sort();
+	const entries = await readdir(dir, { withFileTypes: true });
+	const folders: string[] = [];
+	for (const d of entries) {
+		// A class folder may be a symbolic link to one (e.g. a class shared between datasets).
+		const isFolder =
+			d.isDirectory() ||
+			(d.isSymbolicLink() && (await stat(path.join(dir, d.name)).catch(() => null))?.isDirectory());
+		if (isFolder) folders.push(d.name);
+	}
+	folders.sort();
 	if (folders.length === 0) throw new Error(`No class sub-folders in ${dir}`);
 	const names = classes ? [...classes] : folders;
 	const photos: FolderPhoto[] = [];
@@ -168,6 +174,11 @@ export async function folderPhotos(
 				key: `${folder}/${file}`
 			});
 		}
+	}
+	if (photos.length === 0) {
+		throw new Error(
+			`No photos in the class folders of ${dir} (LeafLens reads .jpg, .jpeg, .png and .webp)`
+		);
 	}
 	return { classes: names, photos };
 }
