@@ -25,7 +25,7 @@ import type {
 import { isDeviceLostNotice, type DeviceLostNotice } from '../worker/protocol';
 
 import { DEFAULT_MODEL_URL, MODEL_FILES_URL } from '../app-paths';
-import { errorMessage } from '../util/errors';
+import { errorMessage, toError } from '../util/errors';
 
 export { DEFAULT_MODEL_URL, MODEL_FILES_URL };
 
@@ -161,7 +161,9 @@ export class MlClient {
 
 	/** `call`, unless the worker dies first. */
 	#guard<T>(call: Promise<T>): Promise<T> {
-		return Promise.race([call, this.#died]);
+		return Promise.race([call, this.#died]).catch((error: unknown) => {
+			throw toError(error, 'The model worker');
+		});
 	}
 
 	#onWorkerDied(message: string) {

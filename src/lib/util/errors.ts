@@ -2,3 +2,43 @@
 export function errorMessage(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Anything thrown, as an Error with a message a person can act on. Browsers throw more than
+ * Errors across a worker boundary — DOMExceptions, objects that lost their prototype in a structured
+ * clone, even null — and an `AbortError` must keep its name so the UI can stay silent about it.
+ */
+export function toError(value: unknown, what: string): Error {
+	if (value instanceof Error) return value;
+	if (typeof value === 'object' && value !== null && 'message' in value) {
+		const { message, name } = value as { message: unknown; name?: unknown };
+		if (typeof message === 'string' && message !== '') {
+			const error = new Error(message);
+			if (typeof name === 'string' && name !== '') error.name = name;
+			return error;
+		}
+	}
+	if (typeof value === 'string' && value !== '') return new Error(value);
+	return new Error(`${what} failed and the browser gave no reason (${String(value)}).`);
+}
+
+/**
+ * `api` with every method's failures turned into Errors by toError (the worker wraps its API with
+ * it, so nothing but an Error with a message ever crosses the boundary).
+ */
+export function withReadableErrors<T extends object>(api: T, what: (method: string) => string): T {
+	const wrapped = {} as Record<string, unknown>;
+	for (const [key, value] of Object.entries(api)) {
+		wrapped[key] =
+			typeof value === 'function'
+				? async (...args: unknown[]) => {
+						try {
+							return (await (value as (...a: unknown[]) => unknown).apply(api, args)) as unknown;
+						} catch (error) {
+							throw toError(error, what(key));
+						}
+					}
+				: value;
+	}
+	return wrapped as T;
+}

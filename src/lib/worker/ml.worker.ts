@@ -16,6 +16,7 @@ import { DATASETS_DB, idbKeyValueStore } from '../browser/idb-store';
 import { ShardStore } from '../data/shard-store';
 import { Diagnoser } from '../ml/diagnose';
 import { summarizeClassifier } from '../ml/model-dir';
+import { withReadableErrors } from '../util/errors';
 import { runEvaluateJob } from './evaluate-job';
 import { clearJob, runTrainJob } from './train-job';
 import { runImportPhotos } from './import-photos';
@@ -188,4 +189,5 @@ interface GPULike {
 	requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string } } | null>;
 }
 
-Comlink.expose(api);
+// Every failure crosses the boundary as an Error with a message (never null, in every engine).
+Comlink.expose(withReadableErrors(api, (method) => `The model worker's ${method}`));

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { errorMessage, toError, withReadableErrors } from './errors';
+
+describe('toError', () => {
+	it('keeps Errors, and an AbortError its name', () => {
+		const e = new TypeError('bad');
+		expect(toError(e, 'x')).toBe(e);
+		const abort = toError(new DOMException('stopped', 'AbortError'), 'x');
+		expect(abort).toBeInstanceOf(Error);
+		expect(abort.name).toBe('AbortError');
+	});
+
+	it('turns what browsers throw across a worker boundary into a readable Error', () => {
+		// A structured clone of an Error in some engines: a plain object with a message.
+		expect(toError({ name: 'RangeError', message: 'out of memory' }, 'x')).toMatchObject({
+			name: 'RangeError',
+			message: 'out of memory'
+		});
+		expect(toError('quota', 'x').message).toBe('quota');
+		for (const value of [null, undefined, {}, 42]) {
+			const error = toError(value, 'The diagnosis');
+			expect(error).toBeInstanceOf(Error);
+			expect(error.message).toMatch(/^The diagnosis failed and the browser gave no reason \(/);
+		}
+		expect(errorMessage(toError(null, 'Loading'))).not.toBe('null');
+	});
+});
+
+describe('withReadableErrors', () => {
+	it('lets results through and makes every failure an Error naming the method', async () => {
+		const api = withReadableErrors(
+			{
+				ok: (n: number) => Promise.resolve(n + 1),
+				throwsNull: () => Promise.reject(null as unknown as Error),
+				throwsAbort: () => Promise.reject(new DOMException('stop', 'AbortError'))
+			},
+			(method) => `The worker's ${method}`
+		);
+		await expect(api.ok(1)).resolves.toBe(2);
+		await expect(api.throwsNull()).rejects.toThrow(
+			"The worker's throwsNull failed and the browser gave no reason (null)."
+		);
+		await expect(api.throwsAbort()).rejects.toMatchObject({ name: 'AbortError' });
+	});
+});
