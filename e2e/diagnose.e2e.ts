@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { samplesOf } from './dataset';
-import { collectPageErrors, screenshot } from './helpers';
+import { collectPageErrors, pickWholePhoto, screenshot } from './helpers';
 
 const photo = (name: string, buffer: Buffer, mimeType = 'image/jpeg') => ({
 	name,
@@ -8,8 +8,10 @@ const photo = (name: string, buffer: Buffer, mimeType = 'image/jpeg') => ({
 	buffer
 });
 
-async function diagnose(page: Page, file: ReturnType<typeof photo>) {
-	await page.getByTestId('photo-input').setInputFiles(file);
+/** `readable`: the photo opens the "point at the leaf" step, where the whole photo is chosen. */
+async function diagnose(page: Page, file: ReturnType<typeof photo>, readable = true) {
+	if (readable) await pickWholePhoto(page, file);
+	else await page.getByTestId('photo-input').setInputFiles(file);
 	// Either an answer, "not sure" or an error ends the wait.
 	await expect(
 		page
@@ -48,9 +50,9 @@ test('diagnoses real test-split leaf photos with a heatmap, survives bad files, 
 
 	// A damaged JPEG and a text file get a clear message; the app keeps working afterwards.
 	const jpeg = Buffer.from(samples[0]!.jpeg);
-	await diagnose(page, photo('truncated.jpg', jpeg.subarray(0, 200)));
+	await diagnose(page, photo('truncated.jpg', jpeg.subarray(0, 200)), false);
 	await expect(page.getByTestId('diagnose-error')).toContainText('could not be diagnosed');
-	await diagnose(page, photo('notes.txt', Buffer.from('not a photo'), 'text/plain'));
+	await diagnose(page, photo('notes.txt', Buffer.from('not a photo'), 'text/plain'), false);
 	await expect(page.getByTestId('diagnose-error')).toContainText('not a photo LeafLens can read');
 	await diagnose(page, photo('again.jpg', jpeg));
 	await expect(page.getByTestId('diagnose-error')).toBeHidden();

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { samplesOf } from './dataset';
-import { collectPageErrors, downloadSample, useBackendInApp } from './helpers';
+import { collectPageErrors, downloadSample, useBackendInApp, pickWholePhoto } from './helpers';
 
 test('fine-tunes the last backbone units on wasm in the worker, then diagnoses with a heatmap', async ({
 	page
@@ -30,7 +30,7 @@ test('fine-tunes the last backbone units on wasm in the worker, then diagnoses w
 	const [sample] = samplesOf('test', 1);
 	await page.goto('/');
 	await expect(page.getByTestId('model-info')).toContainText('34 leaf classes');
-	await page.getByTestId('photo-input').setInputFiles({
+	await pickWholePhoto(page, {
 		name: 'leaf.jpg',
 		mimeType: 'image/jpeg',
 		buffer: Buffer.from(sample!.jpeg)

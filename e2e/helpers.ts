@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { samplesOf } from './dataset';
 
 export const SCREENSHOT_DIR = 'e2e/screenshots';
@@ -65,10 +65,16 @@ export async function crashGpuProcess(browser: Browser): Promise<void> {
 	}
 }
 
+/** Picks `file` on the Diagnose page and diagnoses the whole photo, past the "point at the leaf" step. */
+export async function pickWholePhoto(page: Page, file: Parameters<Locator['setInputFiles']>[0]) {
+	await page.getByTestId('photo-input').setInputFiles(file);
+	await page.getByRole('button', { name: 'Use whole photo' }).click();
+}
+
 /** Diagnoses one photo of the sample's test split and waits for the answer. */
 export async function diagnoseOne(page: Page, name: string) {
 	const [sample] = samplesOf('test', 1);
-	await page.getByTestId('photo-input').setInputFiles({
+	await pickWholePhoto(page, {
 		name,
 		mimeType: 'image/jpeg',
 		buffer: Buffer.from(sample!.jpeg)

@@ -1,3 +1,4 @@
+import { pickWholePhoto } from './helpers';
 import { expect, test } from '@playwright/test';
 import { samplesOf } from './dataset';
 
@@ -14,7 +15,7 @@ test('after one visit the app loads and diagnoses offline', async ({ page, conte
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Diagnose a leaf');
 	await expect(page.getByTestId('model-info')).toBeVisible();
 	const [sample] = samplesOf('test', 1);
-	await page.getByTestId('photo-input').setInputFiles({
+	await pickWholePhoto(page, {
 		name: 'offline.jpg',
 		mimeType: 'image/jpeg',
 		buffer: Buffer.from(sample!.jpeg)

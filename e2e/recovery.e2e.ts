@@ -1,3 +1,4 @@
+import { pickWholePhoto } from './helpers';
 import { expect, test } from '@playwright/test';
 import { samplesOf } from './dataset';
 
@@ -12,7 +13,7 @@ test('when the model worker crashes the app says so, restarts it and keeps the h
 		mimeType: 'image/jpeg',
 		buffer: Buffer.from(sample!.jpeg)
 	});
-	await page.getByTestId('photo-input').setInputFiles(file('before.jpg'));
+	await pickWholePhoto(page, file('before.jpg'));
 	await expect(page.locator('[data-testid="answer"][data-file="before.jpg"]')).toBeVisible();
 
 	// Crash the worker the way a lost GPU device or an out-of-memory abort would: an uncaught error.
@@ -25,7 +26,7 @@ test('when the model worker crashes the app says so, restarts it and keeps the h
 	});
 	await expect(page.getByRole('alert').first()).toContainText('The model worker stopped');
 
-	await page.getByTestId('photo-input').setInputFiles(file('after.jpg'));
+	await pickWholePhoto(page, file('after.jpg'));
 	await expect(page.locator('[data-testid="answer"][data-file="after.jpg"]')).toBeVisible();
 	await expect(page.getByTestId('diagnose-error')).toBeHidden();
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(2);

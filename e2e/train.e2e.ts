@@ -5,7 +5,8 @@ import {
 	downloadSample,
 	screenshot,
 	startShortRun,
-	useBackendInApp
+	useBackendInApp,
+	pickWholePhoto
 } from './helpers';
 
 test('an interrupted download resumes; a shard with wrong bytes is refetched', async ({ page }) => {
@@ -102,7 +103,7 @@ test('trains on webgl in the worker with live curves, resumes after a reload, sa
 	const diagnose = async () => {
 		await page.goto('/');
 		await expect(page.getByTestId('model-info')).toContainText('34 leaf classes');
-		await page.getByTestId('photo-input').setInputFiles(file);
+		await pickWholePhoto(page, file);
 		const answer = page.locator('[data-testid="answer"][data-file="leaf.jpg"]');
 		await expect(answer).toBeVisible();
 		// Everything but the timing line: label, confidence, alternatives.

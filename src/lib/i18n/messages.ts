@@ -43,6 +43,16 @@ export const en = {
 	'diagnose.modelInfo': 'Model: {classes}, {accuracy} accuracy on held-out photos',
 	'diagnose.modelFailed': 'The diagnosis model could not be loaded: {reason}',
 	'diagnose.failed': 'This photo could not be diagnosed: {reason}',
+	'crop.title': 'Point at the leaf',
+	'crop.hint':
+		'Only the part in the square is diagnosed. LeafLens suggested where the leaf seems to be: drag the square, drag its corner or pinch to resize it, or tap the leaf. With a keyboard: arrow keys move it (Shift: faster), + and − resize it, Enter diagnoses.',
+	'crop.photoAlt': 'The photo to crop',
+	'crop.roleDescription': 'crop square',
+	'crop.square':
+		'Part to diagnose: {size} by {size} pixels at {x}, {y} of a {width} by {height} photo',
+	'crop.diagnose': 'Diagnose this crop',
+	'crop.whole': 'Use whole photo',
+	'crop.suggestion': 'Back to the suggestion',
 	'history.title': 'History',
 	'history.empty': 'No diagnoses yet. They are kept on this device only.',
 	'history.export': 'Export CSV',
@@ -253,6 +263,16 @@ export const fr: Catalogue = {
 	'diagnose.modelInfo': 'Modèle : {classes}, {accuracy} de précision sur des photos mises de côté',
 	'diagnose.modelFailed': 'Le modèle de diagnostic n’a pas pu être chargé : {reason}',
 	'diagnose.failed': 'Cette photo n’a pas pu être diagnostiquée : {reason}',
+	'crop.title': 'Montrez la feuille',
+	'crop.hint':
+		'Seule la partie dans le carré est diagnostiquée. LeafLens propose l’endroit où la feuille semble se trouver : faites glisser le carré, tirez son coin ou pincez pour le redimensionner, ou touchez la feuille. Au clavier : les flèches le déplacent (Maj : plus vite), + et − le redimensionnent, Entrée lance le diagnostic.',
+	'crop.photoAlt': 'La photo à recadrer',
+	'crop.roleDescription': 'carré de recadrage',
+	'crop.square':
+		'Partie à diagnostiquer : {size} sur {size} pixels en {x}, {y} d’une photo de {width} sur {height}',
+	'crop.diagnose': 'Diagnostiquer ce recadrage',
+	'crop.whole': 'Utiliser toute la photo',
+	'crop.suggestion': 'Revenir à la suggestion',
 	'history.title': 'Historique',
 	'history.empty': 'Aucun diagnostic pour l’instant. Ils restent sur cet appareil.',
 	'history.export': 'Exporter en CSV',

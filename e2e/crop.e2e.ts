@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { collectPageErrors, expectNoAxeViolations, SCREENSHOT_DIR } from './helpers';
+
+/** A real field photo (384×256, an apple leaf among others), read in place from the shared mirror. */
+const FIELD_PHOTO = path.resolve(
+	process.env.LEAFLENS_SHARED ?? '../shared',
+	'data/field/oafidi_apple/val/Apple___Apple_scab/Scab_75.jpg'
+);
+
+test.use({ viewport: { width: 412, height: 915 }, hasTouch: true });
+
+test('point at the leaf: the suggested square, moved by keyboard and pointer, is what is diagnosed and kept', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+
+	await page.getByTestId('photo-input').setInputFiles(FIELD_PHOTO);
+	const square = page.getByTestId('crop-square');
+	await expect(square).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Point at the leaf' })).toBeVisible();
+	const read = async () => ({
+		x: Number(await square.getAttribute('data-x')),
+		y: Number(await square.getAttribute('data-y')),
+		size: Number(await square.getAttribute('data-size'))
+	});
+	// The suggestion: a square of about half the photo's height, inside the 384×256 photo.
+	const suggested = await read();
+	expect(suggested.size).toBe(Math.round(256 * 0.55));
+	expect(suggested.x + suggested.size).toBeLessThanOrEqual(384);
+	expect(suggested.y + suggested.size).toBeLessThanOrEqual(256);
+	await expect(page.getByRole('button', { name: 'Back to the suggestion' })).toBeDisabled();
+
+	mkdirSync(SCREENSHOT_DIR, { recursive: true });
+	// The step scrolls into view by itself; the "ready to work offline" toast comes and goes.
+	await expect(square).toBeInViewport();
+	await page.screenshot({
+		path: `${SCREENSHOT_DIR}/crop-step-phone.png`,
+		style: '.toast { display: none !important; }'
+	});
+	await expectNoAxeViolations(page);
+
+	// Keyboard: focus the square, grow it, move it; the label follows.
+	await square.focus();
+	await expect(square).toBeFocused();
+	await page.keyboard.press('-');
+	const smaller = await read();
+	expect(smaller.size).toBeLessThan(suggested.size);
+	await page.keyboard.press(suggested.x > 100 ? 'ArrowLeft' : 'ArrowRight');
+	await page.keyboard.press(suggested.y > 50 ? 'ArrowUp' : 'ArrowDown');
+	const moved = await read();
+	expect(moved.size).toBe(smaller.size);
+	expect(moved.x).not.toBe(smaller.x);
+	expect(moved.y).not.toBe(smaller.y);
+	await expect(square).toHaveAttribute('aria-label', new RegExp(`${moved.size} by ${moved.size}`));
+	await expect(page.getByRole('button', { name: 'Back to the suggestion' })).toBeEnabled();
+	await expectNoAxeViolations(page);
+
+	// Pointer (a finger or a mouse): drag the square towards the middle, then shrink it by its corner.
+	const box = (await square.boundingBox())!;
+	const toMiddle = moved.x + moved.size / 2 < 192 ? 30 : -30;
+	await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+	await page.mouse.down();
+	await page.mouse.move(box.x + box.width / 2 + toMiddle, box.y + box.height / 2, { steps: 5 });
+	await page.mouse.up();
+	const dragged = await read();
+	expect(Math.sign(dragged.x - moved.x)).toBe(Math.sign(toMiddle));
+	expect(dragged.size).toBe(moved.size);
+	const corner = (await square.boundingBox())!;
+	await page.mouse.move(corner.x + corner.width - 8, corner.y + corner.height - 8);
+	await page.mouse.down();
+	await page.mouse.move(corner.x + corner.width - 28, corner.y + corner.height - 28, { steps: 5 });
+	await page.mouse.up();
+	const final = await read();
+	expect(final.size).toBeLessThan(dragged.size);
+	expect(final.x).toBe(dragged.x);
+
+	await page.getByRole('button', { name: 'Diagnose this crop' }).click();
+	await expect(square).toBeHidden();
+	await expect(page.locator('[data-testid="answer"][data-file="Scab_75.jpg"]')).toBeVisible();
+	await expect(page.getByTestId('diagnosis').or(page.getByTestId('not-sure'))).toBeVisible();
+	await expect(page.getByTestId('diagnose-error')).toBeHidden();
+
+	// The photo shown with the answer and the history's thumbnail are the square crop.
+	const natural = (selector: string) =>
+		page
+			.locator(selector)
+			.first()
+			.evaluate(async (img: HTMLImageElement) => {
+				await img.decode();
+				return [img.naturalWidth, img.naturalHeight] as const;
+			});
+	const [shownW, shownH] = await natural('.result img');
+	expect(shownW).toBe(final.size);
+	expect(shownH).toBe(final.size);
+	const history = page.getByTestId('history').locator('li');
+	await expect(history).toHaveCount(1);
+	const [thumbW, thumbH] = await natural('[data-testid="history"] li img');
+	expect(thumbW).toBeGreaterThan(0);
+	expect(thumbW).toBe(thumbH);
+
+	// "Use whole photo" still diagnoses the uncropped 3:2 photo.
+	await page.getByTestId('photo-input').setInputFiles(FIELD_PHOTO);
+	await page.getByRole('button', { name: 'Use whole photo' }).click();
+	await expect(history).toHaveCount(2);
+	const [wholeW, wholeH] = await natural('[data-testid="history"] li img');
+	expect(wholeW / wholeH).toBeCloseTo(1.5, 1);
+	expect(errors).toEqual([]);
+});
