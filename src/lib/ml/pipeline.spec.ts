@@ -10,7 +10,7 @@ import {
 } from './classifier-dir';
 import { mapModelDirReader } from './model-dir';
 import { resolveConfig } from './config';
-import { layersTail, trainClassifier } from './pipeline';
+import { layersTail, MIN_EXTRA_VAL, trainClassifier } from './pipeline';
 import { Prng } from './prng';
 import { memoryRunLog } from './run-log';
 import type { TrainArrays } from './train';
@@ -271,5 +271,39 @@ describe('trainClassifier', () => {
 		expect(() =>
 			resolveConfig({ preset: 'head', overrides: ['backbone.tap="prelogits"'] })
 		).toThrow(/block-knn reads the multiscale tap/);
+	});
+
+	it('abstain.extraCoverage chooses the thresholds on the held-back extra (field) photos alone, given enough of them', async () => {
+		const flat = (a: TrainArrays): TrainArrays => ({ ...a, rowShape: [48] });
+		const train = flat(maps(90, 21));
+		const lab = flat(maps(30, 22));
+		const field = flat(maps(60, 23));
+		const val: TrainArrays = {
+			x: Float32Array.from([...lab.x, ...field.x]),
+			rowShape: [48],
+			labels: Int32Array.from([...lab.labels, ...field.labels])
+		};
+		const thresholds = async (overrides: string[], extraValFrom?: number) => {
+			const config = resolveConfig({
+				preset: 'quick',
+				overrides: ['epochs=2', 'abstain.targetCoverage=0.95', ...overrides]
+			});
+			const { model } = await trainClassifier(tf, {
+				train,
+				val,
+				extraValFrom,
+				labels: ['r', 'g', 'b'],
+				config,
+				backbone
+			});
+			return model.manifest.abstention;
+		};
+		// 60 held-back photos (≥ MIN_EXTRA_VAL): 70% of them answered, measured on them alone.
+		const onField = await thresholds(['abstain.extraCoverage=0.7'], 30);
+		expect(onField.coverage).toBeCloseTo(0.7, 1);
+		// Without the key, or with too few held back, targetCoverage of all of val.
+		for (const t of [await thresholds([], 30), await thresholds(['abstain.extraCoverage=0.7'], 60)])
+			expect(t.coverage).toBeGreaterThanOrEqual(0.9);
+		expect(MIN_EXTRA_VAL).toBe(50);
 	});
 });

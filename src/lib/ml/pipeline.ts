@@ -59,6 +59,12 @@ export function layersTail(tail: TF.LayersModel, cutUnit: string): TrainableTail
 	};
 }
 
+/**
+ * Fewest held-back field photos that abstain.extraCoverage chooses thresholds on: 50 photos at 85%
+ * leave 7 to reject; fewer fall back to targetCoverage on all of val.
+ */
+export const MIN_EXTRA_VAL = 50;
+
 export interface BackboneRef {
 	architecture: string;
 	manifestSha256: string;
@@ -72,6 +78,12 @@ export interface TrainClassifierOptions extends TrainCallbacks {
 	labels: string[];
 	config: TrainConfig;
 	backbone: BackboneRef;
+	/**
+	 * Rows of `val` from this index on are the extra (field) photos held back; with
+	 * abstain.extraCoverage (and at least MIN_EXTRA_VAL of them) the "not sure" thresholds are
+	 * chosen on them alone.
+	 */
+	extraValFrom?: number;
 	/** Finetune mode: the trainable tail applied to `train.x` rows (cut activations). */
 	tail?: TrainableTail;
 	store?: CheckpointStore;
@@ -215,9 +227,20 @@ export async function trainClassifier(
 			softmax(valLogits, numClasses, temperature.temperature),
 			numClasses
 		);
+		// Adaptation: thresholds on the held-back field photos alone when there are enough of them.
+		const n = options.val.labels.length;
+		const extraCoverage = config.abstain.extraCoverage;
+		const from = options.extraValFrom ?? n;
+		const onExtra = extraCoverage !== null && n - from >= MIN_EXTRA_VAL;
+		const at = onExtra ? from : 0;
 		const thresholds = chooseThresholds(
-			{ confidence, predicted, novelty: valNovelty, labels: options.val.labels },
-			config.abstain.targetCoverage,
+			{
+				confidence: confidence.subarray(at),
+				predicted: predicted.subarray(at),
+				novelty: valNovelty.subarray(at),
+				labels: options.val.labels.subarray(at)
+			},
+			onExtra ? extraCoverage : config.abstain.targetCoverage,
 			config.abstain.noveltyShare
 		);
 		const weights = [];

@@ -77,7 +77,8 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			throw new Error(`${o.data} needs train and val splits (run leaflens prepare-data)`);
 		let labels = images.classes;
 		let extra: TrainJobOptions['extra'];
-		let fieldKeys = '';
+		// The cache key of each extra part names its photos: the hold-back depends on valFraction.
+		const fieldKeys: Partial<Record<string, string>> = {};
 		if (o.field) {
 			const field = await folderPhotos(o.field, images.classes, true);
 			labels = field.classes;
@@ -89,7 +90,8 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			);
 			const size = backbone.manifest.inputSize;
 			extra = { train: sourceOf(parts.train, size), val: sourceOf(parts.val, size) };
-			fieldKeys = field.photos.map((p) => p.key).join('\n');
+			fieldKeys.train = parts.train.map((p) => p.key).join('\n');
+			fieldKeys.val = parts.val.map((p) => p.key).join('\n');
 		}
 		const cacheDir = o.cacheDir ?? path.join(o.out, 'cache');
 		const log = jsonlRunLog(path.join(o.out, 'run.jsonl'));
@@ -109,7 +111,10 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 					cachedArrays(
 						cacheDir,
 						JSON.stringify({
-							data: key.part === 'extra' ? `${o.field}\n${fieldKeys}` : images.fingerprint,
+							data:
+								key.part === 'extra'
+									? `${o.field}\n${fieldKeys[key.split] ?? ''}`
+									: images.fingerprint,
 							backbone: backbone.manifestSha256,
 							...key
 						}),

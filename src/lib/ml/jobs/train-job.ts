@@ -123,10 +123,12 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 		let val = await rows('val', valImages, 0, 'data');
 		const test = o.images.test ? await rows('test', o.images.test, 0, 'data') : null;
 		let extraVal: TrainArrays | null = null;
+		let extraValFrom: number | undefined;
 		if (o.extra) {
 			const extraTrain = await rows('train', o.extra.train, config.adapt.views, 'extra');
 			extraVal = await rows('val', o.extra.val, 0, 'extra');
 			train = concatRows([train, ...Array<TrainArrays>(config.adapt.weight).fill(extraTrain)]);
+			extraValFrom = val.labels.length;
 			val = concatRows([val, extraVal]);
 		}
 		const featureSeconds = (performance.now() - featureStart) / 1000;
@@ -148,6 +150,7 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 			val,
 			labels: o.labels,
 			config,
+			extraValFrom,
 			backbone: backboneRef,
 			tail,
 			store: o.checkpoints,

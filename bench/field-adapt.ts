@@ -1,0 +1,488 @@
+/**
+ * Adaptation benchmark: `leaflens train --field` (runTraining with a folder of labelled field
+ * photos, config.adapt) on the PlantVillage sample plus field photos of shared/data/field, in one
+ * process with one shared feature cache, so the PlantVillage features are computed once.
+ *
+ *   npx tsx bench/field-adapt.ts --mode select [--grid key=a,b …] [--set key=value …]
+ *   npx tsx bench/field-adapt.ts --mode curve [--sizes 5,10,20,all] [--seeds 42] [--set key=value …]
+ *
+ * select: settings are chosen on the field `train` photos only. They are split once per class
+ *   (seeded, `--dev-fraction`, default 0.25) into a training folder given to `train --field` (which
+ *   holds back adapt.valFraction of it for calibration and the "not sure" thresholds) and a dev
+ *   part measured alone, with the `unknown/` photos of the train split (MANIFEST.tsv) as the
+ *   "should be flagged" dev set. Besides the stored thresholds, each model's thresholds are
+ *   re-chosen post hoc on the field hold-back alone for a grid of coverage × novelty share.
+ * curve: the adapt preset (plus --set) with 5, 10, 20 and all field `train` photos per class
+ *   (seeded subsets), each measured on field `val` (forced top-1, answered, accuracy of the
+ *   answers, per class), the `unknown/` photos of the val split (share flagged) and PlantVillage
+ *   test; every share with its 95% Wilson interval. More than one seed: the spread per point.
+ *
+ * Both modes also re-choose each model's "not sure" thresholds after training for a grid of
+ * (field hold-back alone | PlantVillage val ∪ hold-back) × targetCoverage × noveltyShare, reported
+ * on the same photos (what `train` would store with those settings; identical by construction).
+ *
+ * Results: bench/results/<--name>.{md,json}, written after every run. Models and the feature cache
+ * go to $LEAFLENS_BENCH_TMP/field-adapt (default bench/tmp/field-adapt; `--cache DIR` to share one
+ * with other runs: the PlantVillage rows are keyed as train-run.ts keys them, so a `train` run's
+ * `<out>/cache` works). The models are trained on field photos of unclear licence, for measuring
+ * only; never ship them.
+ */
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type * as TF from '@tensorflow/tfjs';
+import {
+	answered,
+	chooseThresholds,
+	maxProbs,
+	type AbstainThresholds
+} from '../src/lib/ml/abstain';
+import type { ClassifierModel } from '../src/lib/ml/classifier-dir';
+import { resolveConfig, type TrainConfig } from '../src/lib/ml/config';
+import { softmax } from '../src/lib/ml/evaluate';
+import { extractArrays, selectRows } from '../src/lib/ml/features';
+import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
+import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
+import type { TrainArrays } from '../src/lib/ml/train';
+import { hashString, seededRandom, seededShuffle, stratifiedSplit } from '../src/lib/data/split';
+import { loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
+import { initTf } from '../src/lib/node/tf-node';
+import {
+	cachedArrays,
+	datasetImages,
+	folderPhotos,
+	sourceOf,
+	type FolderPhoto
+} from '../src/lib/node/train-io';
+import { runTraining } from '../src/lib/node/train-run';
+import {
+	flagged,
+	formatProportion,
+	parseFieldManifest,
+	summariseField,
+	type FieldSummary,
+	type Proportion
+} from './lib/field';
+
+const root = path.resolve(import.meta.dirname, '..');
+const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
+const tmp = process.env.LEAFLENS_BENCH_TMP
+	? path.join(process.env.LEAFLENS_BENCH_TMP, 'field-adapt')
+	: path.join(root, 'bench/tmp/field-adapt');
+const FIELD_SOURCE = 'oafidi_apple';
+const fieldDir = path.join(shared, 'data/field');
+
+const { values } = parseArgs({
+	options: {
+		mode: { type: 'string', default: 'curve' },
+		data: { type: 'string', default: path.join(root, 'static/datasets/plantvillage-sample') },
+		backbone: {
+			type: 'string',
+			default: path.join(root, 'models/cache/mobilenet_v3_small_100_224')
+		},
+		sizes: { type: 'string', default: '5,10,20,all' },
+		seeds: { type: 'string', default: '42' },
+		grid: { type: 'string', multiple: true, default: [] },
+		set: { type: 'string', multiple: true, default: [] },
+		'dev-fraction': { type: 'string', default: '0.25' },
+		cache: { type: 'string', default: path.join(tmp, 'cache') },
+		name: { type: 'string' },
+		out: { type: 'string', default: path.join(root, 'bench/results') }
+	}
+});
+if (values.mode !== 'select' && values.mode !== 'curve')
+	throw new Error(`Expected --mode select|curve, got "${values.mode}"`);
+const mode = values.mode;
+const cacheDir = path.resolve(values.cache);
+const log = (line: string) =>
+	process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+
+const tf = await initTf('wasm');
+const pv = await datasetImages(values.data, 224);
+const labels = pv.classes;
+
+// ---- plain features of the field photos, for measuring (one backbone pass per photo, cached) ----
+const backbone = await loadBackboneFromFs(values.backbone);
+const extractor = createFeatureExtractor(backbone.model, 'multiscale');
+const net = (x: TF.Tensor4D) => extractor.predict(x) as TF.Tensor;
+
+/** Plain multiscale rows of photos, cached by the photos' keys. */
+function plainRows(what: string, photos: readonly FolderPhoto[]): Promise<TrainArrays> {
+	return cachedArrays(
+		cacheDir,
+		JSON.stringify({
+			bench: 'field-adapt',
+			backbone: backbone.manifestSha256,
+			tap: 'multiscale',
+			keys: photos.map((p) => `${p.key}:${p.label}`)
+		}),
+		() => {
+			log(`features ${what}: ${photos.length} photos`);
+			return extractArrays(tf, net, sourceOf(photos, backbone.manifest.inputSize), {
+				batchSize: 32
+			});
+		}
+	);
+}
+
+async function unknownPhotos(split: 'train' | 'val'): Promise<FolderPhoto[]> {
+	const rows = parseFieldManifest(await readFile(path.join(fieldDir, 'MANIFEST.tsv'), 'utf8'));
+	return rows
+		.filter((r) => r.source === FIELD_SOURCE && r.split === split && r.label.startsWith('unknown:'))
+		.map((r) => r.relpath)
+		.sort()
+		.map((relpath) => ({
+			key: relpath,
+			label: 0,
+			bytes: async () => new Uint8Array(await readFile(path.join(fieldDir, relpath)))
+		}));
+}
+
+/** Photos of a field folder (class sub-folders named like PlantVillage's), labelled by PV index. */
+const fieldPhotos = async (split: 'train' | 'val') =>
+	(await folderPhotos(path.join(fieldDir, FIELD_SOURCE, split), labels)).photos;
+
+/** A folder of links to `photos` (class sub-folders), for `--field`: the photos are not copied. */
+async function linkFolder(dir: string, photos: readonly FolderPhoto[], from: string) {
+	await rm(dir, { recursive: true, force: true });
+	for (const p of photos) {
+		const target = path.join(dir, p.key);
+		await mkdir(path.dirname(target), { recursive: true });
+		await symlink(path.join(from, p.key), target);
+	}
+}
+
+/** `n` photos per class, a seeded choice (all of them for 'all'). */
+function perClass(photos: readonly FolderPhoto[], n: number | 'all', seed: number): FolderPhoto[] {
+	if (n === 'all') return [...photos];
+	const byClass = new Map<number, FolderPhoto[]>();
+	for (const p of photos) byClass.set(p.label, [...(byClass.get(p.label) ?? []), p]);
+	return [...byClass].flatMap(([c, list]) =>
+		seededShuffle(list, seededRandom(hashString(`subset:${c}`, seed))).slice(0, n)
+	);
+}
+
+// ---- measuring one model ----
+interface Scored {
+	confidence: Float32Array;
+	predicted: Int32Array;
+	novelty: Float32Array;
+	labels: Int32Array;
+}
+
+async function score(model: ClassifierModel, rows: TrainArrays): Promise<Scored> {
+	const c = model.manifest.labels.length;
+	const s = await scoreRows(tf, model, rows);
+	const { confidence, predicted } = maxProbs(softmax(s.logits, c, model.manifest.temperature), c);
+	return { confidence, predicted, novelty: s.novelty, labels: rows.labels };
+}
+
+type Thresholds = Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>;
+const ok = (s: Scored, t: Thresholds) => answered(s.confidence, s.novelty, t);
+
+interface Measured {
+	field: FieldSummary;
+	unknownFlagged: Proportion;
+	pv: { forced: Proportion; answered: Proportion; answeredCorrect: Proportion };
+}
+
+function measure(t: Thresholds, field: Scored, unknown: Scored, pvScores: Scored): Measured {
+	const pvSummary = summariseField(
+		{ predicted: pvScores.predicted, labels: pvScores.labels, answered: ok(pvScores, t) },
+		labels
+	);
+	return {
+		field: summariseField(
+			{ predicted: field.predicted, labels: field.labels, answered: ok(field, t) },
+			labels
+		),
+		unknownFlagged: flagged(ok(unknown, t)),
+		pv: {
+			forced: pvSummary.forced,
+			answered: pvSummary.answered,
+			answeredCorrect: pvSummary.answeredCorrect
+		}
+	};
+}
+
+/** PlantVillage rows from the training cache (the same key as train-run.ts). */
+async function pvRows(split: 'val' | 'test', config: TrainConfig): Promise<TrainArrays> {
+	const key = {
+		data: pv.fingerprint,
+		backbone: backbone.manifestSha256,
+		split,
+		part: 'data',
+		views: 0,
+		mode: config.mode,
+		tap: config.backbone.tap,
+		cut: 'none',
+		augment: null,
+		seed: config.seed
+	};
+	return cachedArrays(cacheDir, JSON.stringify(key), () => {
+		log(`features PlantVillage ${split}`);
+		return extractArrays(tf, net, pv.splits[split]!, { batchSize: 32 });
+	});
+}
+
+const rowsByKey = (
+	rows: TrainArrays,
+	photos: readonly FolderPhoto[],
+	keep: readonly FolderPhoto[]
+) => {
+	const index = new Map(photos.map((p, i) => [p.key, i]));
+	return selectRows(
+		rows,
+		keep.map((p) => index.get(p.key)!)
+	);
+};
+
+interface Run {
+	name: string;
+	overrides: string[];
+	fieldPerClass: number | 'all';
+	fieldTrainPhotos: number;
+	heldBack: number;
+	seed: number;
+	seconds: number;
+	featureSeconds: number;
+	epochs: number;
+	thresholds: AbstainThresholds;
+	measured: Measured;
+	posthoc: ({ on: string; targetCoverage: number; noveltyShare: number } & Thresholds & Measured)[];
+}
+
+/** Trains into tmp/<name> on PlantVillage + `photos` (linked from `from`), measures, returns. */
+async function trainAndMeasure(o: {
+	name: string;
+	overrides: string[];
+	photos: FolderPhoto[];
+	from: string;
+	fieldPerClass: number | 'all';
+	measureOn: { field: TrainArrays; unknown: TrainArrays; pv: 'val' | 'test' };
+	allPlain: { rows: TrainArrays; photos: FolderPhoto[] };
+	posthocGrid: boolean;
+}): Promise<Run> {
+	const config = resolveConfig({ preset: 'adapt', overrides: o.overrides });
+	// Named by its photos: runs on the same photos share their cached field features.
+	const photoSet = o.photos.map((p) => p.key).join('\n');
+	const folder = path.join(tmp, 'folders', hashString(photoSet, 0).toString(16));
+	await linkFolder(folder, o.photos, o.from);
+	const out = path.join(tmp, 'runs', o.name);
+	await rm(out, { recursive: true, force: true });
+	log(`train ${o.name}: ${o.photos.length} field photos, ${o.overrides.join(' ')}`);
+	let lastEpoch = 0;
+	const result = await runTraining(tf, {
+		data: values.data,
+		out,
+		config,
+		backbone: values.backbone,
+		field: folder,
+		cacheDir,
+		emit: (e) => {
+			if (e.type === 'epoch') lastEpoch = e.record.epoch;
+			if (e.type === 'stage') log(`  ${o.name}: ${e.stage}`);
+		}
+	});
+	const model = result.model;
+	const field = await score(model, o.measureOn.field);
+	const unknown = await score(model, o.measureOn.unknown);
+	const pvScored = await score(model, await pvRows(o.measureOn.pv, config));
+	const thresholds = model.manifest.abstention;
+	const measured = measure(thresholds, field, unknown, pvScored);
+	// The photos train-run held back (the same seeded split), for thresholds chosen on them alone.
+	const linked = await folderPhotos(folder, labels, true);
+	const heldBack = stratifiedSplit(
+		linked.photos,
+		(p) => p.label,
+		config.adapt.valFraction,
+		config.seed
+	).val;
+	const posthoc: Run['posthoc'] = [];
+	if (o.posthocGrid) {
+		const hb = await score(model, rowsByKey(o.allPlain.rows, o.allPlain.photos, heldBack));
+		const pvVal = await score(model, await pvRows('val', config));
+		const both: Scored = {
+			confidence: Float32Array.from([...pvVal.confidence, ...hb.confidence]),
+			predicted: Int32Array.from([...pvVal.predicted, ...hb.predicted]),
+			novelty: Float32Array.from([...pvVal.novelty, ...hb.novelty]),
+			labels: Int32Array.from([...pvVal.labels, ...hb.labels])
+		};
+		for (const [on, val] of [
+			['field hold-back', hb],
+			['PV val + hold-back', both]
+		] as const) {
+			for (const targetCoverage of [0.8, 0.85, 0.9, 0.95, 0.96]) {
+				for (const noveltyShare of [0.5, 0.8, 1]) {
+					const t = chooseThresholds(val, targetCoverage, noveltyShare);
+					posthoc.push({
+						on,
+						targetCoverage,
+						noveltyShare,
+						minConfidence: t.minConfidence,
+						maxNovelty: t.maxNovelty,
+						...measure(t, field, unknown, pvScored)
+					});
+				}
+			}
+		}
+	}
+	const run: Run = {
+		name: o.name,
+		overrides: o.overrides,
+		fieldPerClass: o.fieldPerClass,
+		fieldTrainPhotos: o.photos.length - heldBack.length,
+		heldBack: heldBack.length,
+		seed: config.seed,
+		seconds: result.seconds,
+		featureSeconds: result.featureSeconds,
+		epochs: lastEpoch,
+		thresholds,
+		measured,
+		posthoc
+	};
+	log(`  ${o.name}: ${summaryLine(measured)} (${result.seconds.toFixed(0)} s)`);
+	return run;
+}
+
+const pct = (p: Proportion) => `${(100 * p.value).toFixed(1)}%`;
+function summaryLine(m: Measured): string {
+	return `field forced ${pct(m.field.forced)}, answered ${pct(m.field.answered)} at ${pct(m.field.answeredCorrect)}; unknown flagged ${pct(m.unknownFlagged)}; PV ${pct(m.pv.forced)} (answered ${pct(m.pv.answered)})`;
+}
+
+// ---- the runs ----
+const started = performance.now();
+const trainPhotos = await fieldPhotos('train');
+const trainPlain = await plainRows('field train', trainPhotos);
+const runs: Run[] = [];
+const extraOverrides = values.set;
+const name = values.name ?? (mode === 'select' ? 'field-adapt-select' : 'field-adapt');
+await mkdir(values.out, { recursive: true });
+/** Writes the results so far (after every run: a long sweep keeps what it has measured). */
+async function save() {
+	const result = {
+		date: new Date().toISOString(),
+		machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os
+			.loadavg()
+			.map((l) => l.toFixed(1))
+			.join(' ')}`,
+		command: `npx tsx bench/field-adapt.ts ${process.argv.slice(2).join(' ')}`,
+		mode,
+		preset: 'adapt',
+		config: resolveConfig({ preset: 'adapt', overrides: extraOverrides }),
+		runs,
+		seconds: (performance.now() - started) / 1000
+	};
+	await writeFile(path.join(values.out, `${name}.json`), `${JSON.stringify(result, null, '\t')}\n`);
+	await writeFile(path.join(values.out, `${name}.md`), markdown(result));
+}
+
+if (mode === 'select') {
+	const devFraction = Number(values['dev-fraction']);
+	const outer = stratifiedSplit(trainPhotos, (p) => p.label, devFraction, 7);
+	const devRows = rowsByKey(trainPlain, trainPhotos, outer.val);
+	const unknownDev = await plainRows('unknown train', await unknownPhotos('train'));
+	// The grid: every combination of --grid key=a,b values.
+	let combos: string[][] = [[]];
+	for (const g of values.grid) {
+		const [key, list] = g.split('=') as [string, string];
+		combos = combos.flatMap((c) => list.split(',').map((v) => [...c, `${key}=${v}`]));
+	}
+	for (const combo of combos) {
+		const overrides = [...extraOverrides, ...combo];
+		runs.push(
+			await trainAndMeasure({
+				name: `select-${overrides.join('-') || 'preset'}`,
+				overrides,
+				photos: outer.train,
+				from: path.join(fieldDir, FIELD_SOURCE, 'train'),
+				fieldPerClass: 'all',
+				measureOn: { field: devRows, unknown: unknownDev, pv: 'val' },
+				allPlain: { rows: trainPlain, photos: trainPhotos },
+				posthocGrid: true
+			})
+		);
+		await save();
+	}
+} else {
+	const valPhotos = await fieldPhotos('val');
+	const fieldVal = await plainRows('field val', valPhotos);
+	const unknownVal = await plainRows('unknown val', await unknownPhotos('val'));
+	const sizes = values.sizes.split(',').map((s) => (s === 'all' ? 'all' : Number(s)));
+	for (const seed of values.seeds.split(',').map(Number)) {
+		for (const n of sizes) {
+			runs.push(
+				await trainAndMeasure({
+					name: `curve-${n}-seed${seed}`,
+					overrides: [...extraOverrides, `seed=${seed}`],
+					photos: perClass(trainPhotos, n, seed),
+					from: path.join(fieldDir, FIELD_SOURCE, 'train'),
+					fieldPerClass: n,
+					measureOn: { field: fieldVal, unknown: unknownVal, pv: 'test' },
+					allPlain: { rows: trainPlain, photos: trainPhotos },
+					posthocGrid: true
+				})
+			);
+			await save();
+		}
+	}
+}
+backbone.model.dispose();
+
+for (const r of runs) process.stdout.write(`${r.name}: ${summaryLine(r.measured)}\n`);
+
+function markdown(r: {
+	date: string;
+	machine: string;
+	command: string;
+	mode: string;
+	runs: Run[];
+	seconds: number;
+}): string {
+	const f = formatProportion;
+	const where =
+		r.mode === 'select'
+			? 'dev part of field `train` (never trained on) and the `unknown/` photos of the train split; PlantVillage val'
+			: 'field `val`, the `unknown/` photos of the val split, PlantVillage test';
+	const lines = [
+		`# Field adaptation${r.mode === 'select' ? ': choosing the settings on field train' : ''}`,
+		'',
+		`Measured ${r.date.slice(0, 10)} on ${r.machine}; \`${r.command}\` (${(r.seconds / 60).toFixed(1)} min). Preset \`adapt\`${extraOverrides.length ? ` with ${extraOverrides.join(' ')}` : ''}; measured on the ${where}. Shares with their 95% Wilson interval and counts.`,
+		'',
+		'| run | field photos trained (+ held back) | forced top-1 | answered | accuracy of answers | unknown flagged | PlantVillage accuracy | PV answered | train s |',
+		'| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+		...r.runs.map(
+			(x) =>
+				`| ${x.name} | ${x.fieldTrainPhotos} (+${x.heldBack}) | ${f(x.measured.field.forced)} | ${f(x.measured.field.answered)} | ${f(x.measured.field.answeredCorrect)} | ${f(x.measured.unknownFlagged)} | ${f(x.measured.pv.forced)} | ${f(x.measured.pv.answered)} | ${x.seconds.toFixed(0)} |`
+		)
+	];
+	for (const x of r.runs) {
+		lines.push(
+			'',
+			`## ${x.name}: per class`,
+			'',
+			'| class | forced top-1 | answered | accuracy of answers |',
+			'| --- | --- | --- | --- |',
+			...x.measured.field.perClass.map(
+				(c) => `| ${c.label} | ${f(c.forced)} | ${f(c.answered)} | ${f(c.answeredCorrect)} |`
+			)
+		);
+		if (x.posthoc.length) {
+			lines.push(
+				'',
+				r.mode === 'select'
+					? `### ${x.name}: "not sure" thresholds re-chosen after training`
+					: `### ${x.name}: "not sure" thresholds re-chosen after training (on the reported photos: for reference, never for choosing)`,
+				'',
+				'| chosen on | targetCoverage | noveltyShare | answered | accuracy of answers | unknown flagged | PV answered |',
+				'| --- | --- | --- | --- | --- | --- | --- |',
+				...x.posthoc.map(
+					(p) =>
+						`| ${p.on} | ${p.targetCoverage} | ${p.noveltyShare} | ${f(p.field.answered)} | ${f(p.field.answeredCorrect)} | ${f(p.unknownFlagged)} | ${f(p.pv.answered)} |`
+				)
+			);
+		}
+	}
+	return `${lines.join('\n')}\n`;
+}
