@@ -37,11 +37,9 @@ import {
 import { softmax } from '../src/lib/ml/evaluate';
 import { extractArrays, type ImageSource } from '../src/lib/ml/features';
 import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
-import { imagesToBatch } from '../src/lib/ml/preprocess';
-import { decodeImageFile } from '../src/lib/node/images';
 import { initTf } from '../src/lib/node/tf-node';
 import { fsModelDirReader } from '../src/lib/node/model-dir-fs';
-import { cachedArrays, datasetImages, folderImages } from '../src/lib/node/train-io';
+import { cachedArrays, datasetImages, folderImages, sourceOf } from '../src/lib/node/train-io';
 import { loadBackboneFor } from '../src/lib/node/train-run';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
 import {
@@ -137,20 +135,11 @@ async function unknownSource(): Promise<{ source: ImageSource; files: string[] }
 		.filter((r) => r.source === FIELD_SOURCE && r.split === split && r.label.startsWith('unknown:'))
 		.map((r) => r.relpath)
 		.sort();
-	const size = backbone.manifest.inputSize;
-	return {
-		files,
-		source: {
-			size: files.length,
-			async *batches(batchSize: number) {
-				for (let from = 0; from < files.length; from += batchSize) {
-					const chunk = files.slice(from, from + batchSize);
-					const raws = await Promise.all(chunk.map((f) => decodeImageFile(path.join(fieldDir, f))));
-					yield { images: imagesToBatch(raws, size), labels: new Int32Array(chunk.length) };
-				}
-			}
-		}
-	};
+	const photos = files.map((f) => ({
+		bytes: async () => new Uint8Array(await readFile(path.join(fieldDir, f))),
+		label: 0
+	}));
+	return { files, source: sourceOf(photos, backbone.manifest.inputSize) };
 }
 
 interface Scored {
