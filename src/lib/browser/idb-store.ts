@@ -9,6 +9,8 @@ import type { KeyValueStore } from '../data/shard-store';
 export const MODELS_DB = { db: 'leaflens-models', store: 'files' } as const;
 /** Training jobs' cached features and checkpoints, so a reload resumes (worker). */
 export const TRAINING_DB = { db: 'leaflens-training', store: 'state' } as const;
+/** The diagnosis history, one entry per plant (page). */
+export const HISTORY_DB = { db: 'leaflens-history', store: 'entries' } as const;
 /** Downloaded dataset shards (worker). */
 export const DATASETS_DB = { db: 'leaflens-datasets', store: 'files' } as const;
 

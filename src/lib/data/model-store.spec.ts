@@ -11,32 +11,15 @@ import {
 	type ClassifierFiles
 } from './leaflens-file';
 import { ModelStore } from './model-store';
-import type { KeyValueStore } from './shard-store';
 import { sha256Hex } from '../util/hash';
 import { readTar, writeTar } from './tar';
+import { MemoryStore } from '../../../test/memory-store';
 
 // The files `npm run setup` serves: the shipped classifier and the two pretrained backbones.
 const MODEL_FILES = path.resolve('static/model-files');
 const DEFAULT = path.join(MODEL_FILES, 'plantvillage-default');
 const SMALL = path.join(MODEL_FILES, 'mobilenet_v3_small_100_224');
 const LARGE = path.join(MODEL_FILES, 'mobilenet_v3_large_minimalistic_100_224');
-
-/** A Map with idb-keyval's interface. */
-class MemoryStore implements KeyValueStore {
-	map = new Map<string, unknown>();
-	async get<T>(key: string) {
-		return this.map.get(key) as T | undefined;
-	}
-	async set(key: string, value: unknown) {
-		this.map.set(key, value);
-	}
-	async del(key: string) {
-		this.map.delete(key);
-	}
-	async keys() {
-		return [...this.map.keys()];
-	}
-}
 
 /** Byte equality through sha256: vitest's deep equality is very slow on megabyte arrays. */
 const digest = (bytes: Uint8Array | undefined) =>

@@ -4,32 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { classesFromFolders, type DatasetManifest, type Split } from './manifest';
 import { encodeShard, type ShardSample } from './shard-format';
 import { sha256Hex } from '../util/hash';
-import { datasetNameFromUrl, ShardStore, type KeyValueStore } from './shard-store';
+import { datasetNameFromUrl, ShardStore } from './shard-store';
+import { MemoryStore } from '../../../test/memory-store';
 
 const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');
 const COLOR = path.join(SHARED, 'data/plantvillage-sample/color');
 const FOLDERS = ['Apple___healthy', 'Tomato___Leaf_Mold'];
-
-/** A Map with idb-keyval's interface; `failAfter` simulates a full disk. */
-class MemoryStore implements KeyValueStore {
-	map = new Map<string, unknown>();
-	failAfter = Infinity;
-	async get<T>(key: string) {
-		return this.map.get(key) as T | undefined;
-	}
-	async set(key: string, value: unknown) {
-		if (key.includes('/shard/') && this.failAfter-- <= 0) {
-			throw new DOMException('quota', 'QuotaExceededError');
-		}
-		this.map.set(key, value);
-	}
-	async del(key: string) {
-		this.map.delete(key);
-	}
-	async keys() {
-		return [...this.map.keys()];
-	}
-}
 
 const files = new Map<string, Uint8Array>();
 let manifest: DatasetManifest;
@@ -165,6 +145,7 @@ describe('ShardStore', () => {
 
 	it('stops with a clear message when storage is full and keeps what was stored', async () => {
 		const store = new MemoryStore();
+		store.failOn = '/shard/';
 		store.failAfter = 1;
 		const { fetchFn } = server();
 		await expect(
@@ -246,6 +227,7 @@ describe('ShardStore', () => {
 
 	it('keeps a partial local dataset listed (and deletable) when storage is full', async () => {
 		const store = new MemoryStore();
+		store.failOn = '/shard/';
 		store.failAfter = 2;
 		const shardStore = new ShardStore(store);
 		const shards = new Map(

@@ -1,14 +1,37 @@
 /**
- * The farmer's diagnosis history, kept on this device only (IndexedDB): a thumbnail, the answer and
- * the time, and a location only when the user switched that on and the browser allowed it.
+ * The farmer's diagnosis history, kept on this device only (IndexedDB). One entry is one plant: one
+ * or more leaf photos (the crop that was diagnosed, a thumbnail, the leaf's own answer), the answer
+ * shown for the plant, the time, a location only when the user switched that on and the browser
+ * allowed it, and what the user later said the plant has ("confirmed"), which "learn my fields"
+ * trains on.
+ *
+ * Entries written before leaves were grouped (one photo, no kept photo) still load: `load()` reads
+ * them into the current shape.
  */
-import { clear, createStore, del, entries, set, type UseStore } from 'idb-keyval';
 import { drawScaled } from '../browser/image';
+import { HISTORY_DB, idbKeyValueStore } from '../browser/idb-store';
 import { toCsv } from '../data/csv';
+import type { KeyValueStore } from '../data/shard-store';
+import type { Prediction } from '../ml/classifier-dir';
+import { OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE } from '../data/own-photos';
+
+/** One leaf photo of a plant. */
+export interface Leaf {
+	fileName: string;
+	/** Small JPEG of the photo. */
+	thumbnail: Blob;
+	/**
+	 * The photo as diagnosed (the crop), shorter side at most OWN_PHOTO_SIZE, JPEG: what "learn my
+	 * fields" trains on. Null for entries made before photos were kept.
+	 */
+	photo: Blob | null;
+	/** The leaf's own answer; null for entries made before leaves kept theirs. */
+	prediction: Prediction | null;
+}
 
 export interface HistoryEntry {
 	id: string;
-	/** ISO 8601 time of the diagnosis. */
+	/** ISO 8601 time of the (first) diagnosis. */
 	time: string;
 	/** Class folder name, or null when the model said "not sure". */
 	label: string | null;
@@ -16,55 +39,106 @@ export interface HistoryEntry {
 	answer: string;
 	confidence: number;
 	abstained: boolean;
-	/** Small JPEG of the photo. */
-	thumbnail: Blob;
+	/** The leaves of the plant, in the order they were added (at least one). */
+	leaves: Leaf[];
 	location: { latitude: number; longitude: number; accuracy: number } | null;
+	/** The class the user says this plant has (the answer confirmed, or a correction); null: not said. */
+	confirmed: string | null;
+}
+
+/** How entries were stored before grouping: one photo, its thumbnail and name at the top level. */
+interface LegacyEntry extends Omit<HistoryEntry, 'leaves' | 'confirmed'> {
+	thumbnail: Blob;
 	fileName: string;
 }
 
+/** A stored value in the current shape (older entries are converted; they keep no photo). */
+export function readEntry(value: HistoryEntry | LegacyEntry): HistoryEntry {
+	if ('leaves' in value) return { ...value, confirmed: value.confirmed ?? null };
+	const { thumbnail, fileName, ...rest } = value;
+	return {
+		...rest,
+		leaves: [{ fileName, thumbnail, photo: null, prediction: null }],
+		confirmed: null
+	};
+}
+
 export class HistoryStore {
-	#store: UseStore | null = null;
+	readonly #db: KeyValueStore;
 	entries = $state<HistoryEntry[]>([]);
 	loaded = $state(false);
 
-	get #db(): UseStore {
-		this.#store ??= createStore('leaflens-history', 'entries');
-		return this.#store;
+	constructor(db: KeyValueStore = idbKeyValueStore(HISTORY_DB)) {
+		this.#db = db;
 	}
 
 	async load(): Promise<void> {
-		const all = await entries<string, HistoryEntry>(this.#db);
-		this.entries = all.map(([, e]) => e).sort((a, b) => b.time.localeCompare(a.time));
+		const keys = await this.#db.keys();
+		const values = await Promise.all(
+			keys.map((k) => this.#db.get<HistoryEntry | LegacyEntry>(String(k)))
+		);
+		this.entries = values
+			.filter((v) => v !== undefined)
+			.map(readEntry)
+			.sort((a, b) => b.time.localeCompare(a.time));
 		this.loaded = true;
 	}
 
-	async add(entry: HistoryEntry): Promise<void> {
-		await set(entry.id, entry, this.#db);
-		this.entries = [entry, ...this.entries];
+	get(id: string): HistoryEntry | undefined {
+		return this.entries.find((e) => e.id === id);
+	}
+
+	/** Adds a new entry, or replaces the one with the same id (a leaf added, an answer confirmed). */
+	async put(entry: HistoryEntry): Promise<void> {
+		// A plain copy: IndexedDB cannot clone Svelte's state proxies.
+		const plain = $state.snapshot(entry) as HistoryEntry;
+		await this.#db.set(entry.id, plain);
+		const others = this.entries.filter((e) => e.id !== entry.id);
+		this.entries = [plain, ...others].sort((a, b) => b.time.localeCompare(a.time));
+	}
+
+	/** Records what the user says the plant has (null forgets it). */
+	async confirm(id: string, className: string | null): Promise<void> {
+		const entry = this.get(id);
+		if (!entry) throw new Error(`No diagnosis ${id} in the history`);
+		await this.put({ ...entry, confirmed: className });
 	}
 
 	async remove(id: string): Promise<void> {
-		await del(id, this.#db);
+		await this.#db.del(id);
 		this.entries = this.entries.filter((e) => e.id !== id);
 	}
 
 	async clear(): Promise<void> {
-		await clear(this.#db);
+		for (const key of await this.#db.keys()) await this.#db.del(String(key));
 		this.entries = [];
 	}
 
 	toCsv(): string {
 		return toCsv(
-			['time', 'answer', 'label', 'confidence', 'not_sure', 'latitude', 'longitude', 'file'],
+			[
+				'time',
+				'answer',
+				'label',
+				'confidence',
+				'not_sure',
+				'confirmed',
+				'leaves',
+				'latitude',
+				'longitude',
+				'files'
+			],
 			this.entries.map((e) => [
 				e.time,
 				e.answer,
 				e.label,
 				e.confidence.toFixed(4),
 				e.abstained,
+				e.confirmed,
+				e.leaves.length,
 				e.location?.latitude,
 				e.location?.longitude,
-				e.fileName
+				e.leaves.map((l) => l.fileName).join('; ')
 			])
 		);
 	}
@@ -74,6 +148,12 @@ export class HistoryStore {
 export async function makeThumbnail(file: Blob, size = 160): Promise<Blob> {
 	const { canvas } = await drawScaled(file, (w, h) => size / Math.max(w, h));
 	return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+}
+
+/** The photo kept for learning: shorter side at most OWN_PHOTO_SIZE, as own-photo datasets store. */
+export async function makeKeptPhoto(file: Blob): Promise<Blob> {
+	const { canvas } = await drawScaled(file, (w, h) => Math.min(1, OWN_PHOTO_SIZE / Math.min(w, h)));
+	return canvas.convertToBlob({ type: 'image/jpeg', quality: OWN_PHOTO_QUALITY / 100 });
 }
 
 let store: HistoryStore | null = null;

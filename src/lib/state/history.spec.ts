@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../../test/memory-store';
+import { HistoryStore, readEntry, type HistoryEntry } from './history.svelte';
+
+const jpeg = (text: string) => new Blob([text], { type: 'image/jpeg' });
+
+function entry(id: string, time: string, overrides: Partial<HistoryEntry> = {}): HistoryEntry {
+	return {
+		id,
+		time,
+		label: 'Apple___Apple_scab',
+		answer: 'Apple — Apple scab',
+		confidence: 0.91,
+		abstained: false,
+		leaves: [{ fileName: `${id}.jpg`, thumbnail: jpeg('t'), photo: jpeg('p'), prediction: null }],
+		location: null,
+		confirmed: null,
+		...overrides
+	};
+}
+
+describe('HistoryStore', () => {
+	it('reads entries stored before leaves were grouped, as one leaf with no kept photo', async () => {
+		const db = new MemoryStore();
+		const thumbnail = jpeg('old');
+		await db.set('old', {
+			id: 'old',
+			time: '2026-01-01T10:00:00.000Z',
+			label: null,
+			answer: 'Not sure',
+			confidence: 0.3,
+			abstained: true,
+			thumbnail,
+			location: null,
+			fileName: 'leaf.jpg'
+		});
+		await db.set('new', entry('new', '2026-02-01T10:00:00.000Z'));
+		const log = new HistoryStore(db);
+		await log.load();
+		expect(log.entries.map((e) => e.id)).toEqual(['new', 'old']);
+		const old = log.get('old')!;
+		expect(old.leaves).toEqual([
+			{ fileName: 'leaf.jpg', thumbnail, photo: null, prediction: null }
+		]);
+		expect(old.confirmed).toBeNull();
+		expect(old).not.toHaveProperty('thumbnail');
+	});
+
+	it('keeps what the user confirmed across a reload, and replaces an entry in place', async () => {
+		const db = new MemoryStore();
+		const log = new HistoryStore(db);
+		await log.put(entry('a', '2026-03-01T10:00:00.000Z'));
+		await log.put(entry('b', '2026-03-02T10:00:00.000Z'));
+		await log.confirm('a', 'Apple___Cedar_apple_rust');
+		expect(log.entries.map((e) => [e.id, e.confirmed])).toEqual([
+			['b', null],
+			['a', 'Apple___Cedar_apple_rust']
+		]);
+		const reloaded = new HistoryStore(db);
+		await reloaded.load();
+		expect(reloaded.get('a')!.confirmed).toBe('Apple___Cedar_apple_rust');
+		await expect(log.confirm('missing', 'x')).rejects.toThrow('No diagnosis missing');
+	});
+
+	it('exports one row per plant with its leaves and what the user confirmed', async () => {
+		const log = new HistoryStore(new MemoryStore());
+		const two = entry('a', '2026-03-01T10:00:00.000Z', { confirmed: 'Apple___healthy' });
+		two.leaves.push({ ...two.leaves[0]!, fileName: 'second.jpg' });
+		await log.put(two);
+		const [header, row] = log.toCsv().trim().split('\r\n');
+		expect(header).toBe(
+			'time,answer,label,confidence,not_sure,confirmed,leaves,latitude,longitude,files'
+		);
+		expect(row).toBe(
+			'2026-03-01T10:00:00.000Z,Apple — Apple scab,Apple___Apple_scab,0.9100,false,Apple___healthy,2,,,a.jpg; second.jpg'
+		);
+	});
+
+	it('clears every stored entry', async () => {
+		const db = new MemoryStore();
+		const log = new HistoryStore(db);
+		await log.put(entry('a', '2026-03-01T10:00:00.000Z'));
+		await log.clear();
+		expect(db.map.size).toBe(0);
+		expect(readEntry(entry('x', 't')).confirmed).toBeNull();
+	});
+});
