@@ -11,10 +11,20 @@ export const VIEWPORTS = {
 } as const;
 
 /** Saves a full-page screenshot under e2e/screenshots/<name>-<viewport>.png. */
-export async function screenshot(page: Page, name: string, viewport: keyof typeof VIEWPORTS) {
+export async function screenshot(
+	page: Page,
+	name: string,
+	viewport: keyof typeof VIEWPORTS,
+	options: { hidePhotos?: boolean } = {}
+) {
 	mkdirSync(SCREENSHOT_DIR, { recursive: true });
 	await page.setViewportSize(VIEWPORTS[viewport]);
-	await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-${viewport}.png`, fullPage: true });
+	await page.screenshot({
+		path: `${SCREENSHOT_DIR}/${name}-${viewport}.png`,
+		fullPage: true,
+		// Field photos have no clear licence: screenshots that may be committed leave them out.
+		style: options.hidePhotos ? 'main img { visibility: hidden; }' : undefined
+	});
 }
 
 /** Fails the test on any uncaught page error (collect them, then assert none). */

@@ -111,7 +111,7 @@ function setup(
 	const storage = memoryStorage(
 		stored ? { [JOB_KEY]: typeof stored === 'string' ? stored : JSON.stringify(stored) } : {}
 	);
-	const saveModel = vi.fn(async () => {});
+	const saveModel = vi.fn(async () => ({ id: 'saved-1' }));
 	const state = new TrainingState(ml, {
 		jobStorage: storage,
 		saveModel,
@@ -227,6 +227,10 @@ describe('TrainingState', () => {
 		expect(saveModel).toHaveBeenCalledWith(name, result);
 		expect(ml.clearTrainJob).toHaveBeenCalledWith(request.jobId);
 		expect(state.savedName).toBe(name);
+		// Which model the job became is remembered across a reload ("learn my fields" reads it).
+		const saved = { jobId: request.jobId, id: 'saved-1', name };
+		expect(state.saved).toEqual(saved);
+		expect(new TrainingState(ml, { jobStorage: storage }).saved).toEqual(saved);
 		expect(state.result).toBe(result);
 		expect(state.history).toHaveLength(2);
 		expect(storage.map.has(JOB_KEY)).toBe(false);

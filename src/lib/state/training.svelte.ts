@@ -24,6 +24,8 @@ import type {
 } from '../worker/protocol';
 
 const JOB_KEY = 'leaflens.trainJob';
+/** The last finished run's job id and the model it was saved as (survives a reload). */
+const SAVED_KEY = 'leaflens.trainSaved';
 
 type Stage = Extract<TrainEvent, { type: 'stage' }>['stage'];
 
@@ -97,7 +99,7 @@ export interface TrainingOptions {
 	/** Where the running job is remembered (default: localStorage). */
 	jobStorage?: JobStorage;
 	/** Saves a finished run (default: the device's model store). */
-	saveModel?: (name: string, result: TrainResult) => Promise<unknown>;
+	saveModel?: (name: string, result: TrainResult) => Promise<{ id: string }>;
 	/** Storage used and available to this site (default: `navigator.storage.estimate()`). */
 	estimateStorage?: () => Promise<{ used: number; quota: number } | null>;
 	now?: () => Date;
@@ -123,7 +125,7 @@ export interface TrainForm {
 export class TrainingState {
 	readonly #ml: TrainingMl;
 	readonly #jobs: JobStorage;
-	readonly #saveModel: (name: string, result: TrainResult) => Promise<unknown>;
+	readonly #saveModel: (name: string, result: TrainResult) => Promise<{ id: string }>;
 	readonly #estimateStorage: () => Promise<{ used: number; quota: number } | null>;
 	readonly #now: () => Date;
 
@@ -166,8 +168,10 @@ export class TrainingState {
 	resumedFrom = $state<number | null>(null);
 	result = $state<TrainResult | null>(null);
 	error = $state<string | null>(null);
-	/** The name the last finished run was saved under. */
+	/** The name the last finished run was saved under (cleared when a new run starts). */
 	savedName = $state<string | null>(null);
+	/** The last finished run: its job and the saved model (kept across reloads). */
+	saved = $state<{ jobId: string; id: string; name: string } | null>(null);
 	#trainAbort: AbortController | null = null;
 	/** The interrupted job was looked for (once per app: a reload makes a new state). */
 	#entered = false;
@@ -179,6 +183,7 @@ export class TrainingState {
 		this.#estimateStorage = options.estimateStorage ?? estimateStorage;
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not state
 		this.#now = options.now ?? (() => new Date());
+		this.saved = this.#readJson(SAVED_KEY);
 	}
 
 	/** Seconds left, from the mean epoch time so far. */
@@ -349,7 +354,9 @@ export class TrainingState {
 		if (!result) return null;
 		const name = trainedModelName(request, this.datasets, this.#now());
 		try {
-			await this.#saveModel(name, result);
+			const { id } = await this.#saveModel(name, result);
+			this.saved = { jobId: request.jobId, id, name };
+			this.#jobs.setItem(SAVED_KEY, JSON.stringify(this.saved));
 			await this.#ml.clearTrainJob(request.jobId);
 			this.savedName = name;
 		} catch (error) {
@@ -435,12 +442,16 @@ export class TrainingState {
 
 	/** The job a reload interrupted, if any. */
 	#readJob(): TrainRequest | null {
-		const saved = this.#jobs.getItem(JOB_KEY);
-		if (!saved) return null;
+		return this.#readJson(JOB_KEY);
+	}
+
+	#readJson<T>(key: string): T | null {
+		const text = this.#jobs.getItem(key);
+		if (!text) return null;
 		try {
-			return JSON.parse(saved) as TrainRequest;
+			return JSON.parse(text) as T;
 		} catch {
-			this.#jobs.removeItem(JOB_KEY);
+			this.#jobs.removeItem(key);
 			return null;
 		}
 	}

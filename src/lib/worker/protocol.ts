@@ -68,7 +68,7 @@ export interface TrainRequest {
 	preset: PresetName;
 	/** `key=value` config overrides, as on the command line. */
 	overrides: string[];
-	/** Use at most this many photos per class of each split (null: all). */
+	/** Use at most this many photos per class of each split of `datasetId` (null: all); extra datasets are used whole. */
 	limitPerClass: number | null;
 }
 

@@ -96,7 +96,9 @@ export async function runTrainJob(
 		const samples: ShardSample[] = [];
 		for (const [d, id] of datasetIds.entries()) {
 			if ((d === 0) !== (part === 'data')) continue;
-			for (const sample of await collect(shards, id, split, request.limitPerClass)) {
+			// The user's own photos are few: all of them are used, the limit is the base dataset's.
+			const limit = d === 0 ? request.limitPerClass : null;
+			for (const sample of await collect(shards, id, split, limit)) {
 				samples.push({ ...sample, cls: remapClass(remaps[d]!, sample.cls) });
 			}
 		}
