@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, expectNoAxeViolations, SCREENSHOT_DIR } from './helpers';
+import { collectPageErrors, expectNoAxeViolations, SCREENSHOT_DIR, setVisibility } from './helpers';
 
 /** A real field photo (384×256, an apple leaf among others), read in place from the shared mirror. */
 const FIELD_PHOTO = path.resolve(
@@ -37,10 +37,9 @@ test('point at the leaf: the suggested square, moved by keyboard and pointer, is
 	mkdirSync(SCREENSHOT_DIR, { recursive: true });
 	// The step scrolls into view by itself; the "ready to work offline" toast comes and goes.
 	await expect(square).toBeInViewport();
-	await page.screenshot({
-		path: `${SCREENSHOT_DIR}/crop-step-phone.png`,
-		style: '.toast { display: none !important; }'
-	});
+	await setVisibility(page, '.toast', 'hidden');
+	await page.screenshot({ path: `${SCREENSHOT_DIR}/crop-step-phone.png` });
+	await setVisibility(page, '.toast', '');
 	await expectNoAxeViolations(page);
 
 	// Keyboard: focus the square, grow it, move it; the label follows.

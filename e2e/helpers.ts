@@ -19,18 +19,34 @@ export async function screenshot(
 ) {
 	mkdirSync(SCREENSHOT_DIR, { recursive: true });
 	await page.setViewportSize(VIEWPORTS[viewport]);
-	await page.screenshot({
-		path: `${SCREENSHOT_DIR}/${name}-${viewport}.png`,
-		fullPage: true,
-		// Field photos have no clear licence: screenshots that may be committed leave them out.
-		style: options.hidePhotos ? 'main img { visibility: hidden; }' : undefined
-	});
+	// Field photos have no clear licence: screenshots that may be committed leave them out. (Through
+	// the CSSOM: the app's Content-Security-Policy blocks the <style> element `style:` would add.)
+	if (options.hidePhotos) await setVisibility(page, 'main img', 'hidden');
+	await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-${viewport}.png`, fullPage: true });
+	if (options.hidePhotos) await setVisibility(page, 'main img', '');
 }
 
-/** Fails the test on any uncaught page error (collect them, then assert none). */
+/** Sets the CSS visibility of every element matching `selector` ('' restores it). */
+export async function setVisibility(page: Page, selector: string, visibility: 'hidden' | '') {
+	await page.evaluate(
+		([s, v]) => {
+			for (const el of document.querySelectorAll<HTMLElement>(s!)) el.style.visibility = v!;
+		},
+		[selector, visibility]
+	);
+}
+
+/**
+ * Fails the test on any uncaught page error or Content-Security-Policy violation (collect them,
+ * then assert none): the built app's CSP must never block anything it does itself.
+ */
 export function collectPageErrors(page: Page): string[] {
 	const errors: string[] = [];
 	page.on('pageerror', (error) => errors.push(error.message));
+	page.on('console', (message) => {
+		if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+			errors.push(message.text());
+	});
 	return errors;
 }
 
