@@ -68,7 +68,9 @@ test('diagnoses real test-split leaf photos with a heatmap, survives bad files, 
 	const chunks: Buffer[] = [];
 	for await (const chunk of csv) chunks.push(chunk as Buffer);
 	const lines = Buffer.concat(chunks).toString('utf8').trim().split('\r\n');
-	expect(lines[0]).toBe('time,answer,label,confidence,not_sure,latitude,longitude,file');
+	expect(lines[0]).toBe(
+		'time,answer,label,confidence,not_sure,confirmed,leaves,latitude,longitude,files'
+	);
 	expect(lines).toHaveLength(10);
 	page.once('dialog', (dialog) => void dialog.accept());
 	await page.getByRole('button', { name: 'Delete all' }).click();

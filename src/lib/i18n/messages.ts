@@ -43,6 +43,17 @@ export const en = {
 	'diagnose.modelInfo': 'Model: {classes}, {accuracy} accuracy on held-out photos',
 	'diagnose.modelFailed': 'The diagnosis model could not be loaded: {reason}',
 	'diagnose.failed': 'This photo could not be diagnosed: {reason}',
+	'plant.combined': 'Combined answer from {leaves}',
+	'plant.add': 'Add another leaf of this plant',
+	'plant.addHint': 'Several leaves of one plant give a surer answer (up to {max}).',
+	'plant.full':
+		'This plant has {max} leaves, the most one answer combines. Choose a photo above to start a new plant.',
+	'plant.adding': 'Leaf {n} of the same plant',
+	'plant.notSure': 'Not sure — the leaves disagree',
+	'plant.disagree':
+		'The leaves look like different problems. Photograph only affected leaves of this one plant, close up, in daylight, and leave out healthy-looking ones. If they still disagree, the plant may have two problems: ask an adviser.',
+	'plant.leaf': 'Leaf {n}',
+	'plant.leafNotSure': 'not sure',
 	'crop.title': 'Point at the leaf',
 	'crop.hint':
 		'Only the part in the square is diagnosed. LeafLens suggested where the leaf seems to be: drag the square, drag its corner or pinch to resize it, or tap the leaf. With a keyboard: arrow keys move it (Shift: faster), + and − resize it, Enter diagnoses.',
@@ -299,6 +310,18 @@ export const fr: Catalogue = {
 	'diagnose.modelInfo': 'Modèle : {classes}, {accuracy} de précision sur des photos mises de côté',
 	'diagnose.modelFailed': 'Le modèle de diagnostic n’a pas pu être chargé : {reason}',
 	'diagnose.failed': 'Cette photo n’a pas pu être diagnostiquée : {reason}',
+	'plant.combined': 'Réponse combinée de {leaves}',
+	'plant.add': 'Ajouter une autre feuille de cette plante',
+	'plant.addHint':
+		'Plusieurs feuilles d’une même plante donnent une réponse plus sûre (jusqu’à {max}).',
+	'plant.full':
+		'Cette plante a {max} feuilles, le maximum qu’une réponse combine. Choisissez une photo plus haut pour commencer une nouvelle plante.',
+	'plant.adding': 'Feuille {n} de la même plante',
+	'plant.notSure': 'Pas sûr — les feuilles ne concordent pas',
+	'plant.disagree':
+		'Les feuilles semblent montrer des problèmes différents. Photographiez seulement des feuilles atteintes de cette plante, de près, à la lumière du jour, sans les feuilles d’apparence saine. Si elles ne concordent toujours pas, la plante a peut-être deux problèmes : demandez à un conseiller.',
+	'plant.leaf': 'Feuille {n}',
+	'plant.leafNotSure': 'pas sûr',
 	'crop.title': 'Montrez la feuille',
 	'crop.hint':
 		'Seule la partie dans le carré est diagnostiquée. LeafLens propose l’endroit où la feuille semble se trouver : faites glisser le carré, tirez son coin ou pincez pour le redimensionner, ou touchez la feuille. Au clavier : les flèches le déplacent (Maj : plus vite), + et − le redimensionnent, Entrée lance le diagnostic.',
@@ -532,6 +555,7 @@ export const enPlurals = {
 	'count.classes': { one: '{n} class', other: '{n} classes' },
 	'count.leafClasses': { one: '{n} leaf class', other: '{n} leaf classes' },
 	'count.photos': { one: '{n} photo', other: '{n} photos' },
+	'count.leaves': { one: '{n} leaf', other: '{n} leaves' },
 	'own.skipped': { one: '{n} file was skipped:', other: '{n} files were skipped:' }
 } as const satisfies Record<string, PluralForms>;
 
@@ -546,6 +570,7 @@ export const frPlurals: Record<PluralKey, PluralForms> = {
 		other: '{n} classes de feuilles'
 	},
 	'count.photos': { one: '{n} photo', many: '{n} de photos', other: '{n} photos' },
+	'count.leaves': { one: '{n} feuille', many: '{n} de feuilles', other: '{n} feuilles' },
 	'own.skipped': {
 		one: '{n} fichier a été ignoré :',
 		many: '{n} de fichiers ont été ignorés :',

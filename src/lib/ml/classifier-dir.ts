@@ -213,6 +213,11 @@ export interface Prediction {
 	confidence: number;
 	top: { index: number; label: string; probability: number }[];
 	/**
+	 * Every class's calibrated probability, in label order: what combines several leaves of one
+	 * plant into one answer (plant-answer.ts). Absent in leaves kept before it was recorded.
+	 */
+	probabilities?: number[];
+	/**
 	 * How unlike the training photos this one is (higher = stranger): the cosine distance of its
 	 * logits to the nearest training prototype ('logit-knn'), or the squared Mahalanobis distance to
 	 * the nearest class mean of the features ('mahalanobis'); see manifest.abstention.method.
@@ -220,7 +225,8 @@ export interface Prediction {
 	novelty: number;
 	/** "Not sure": the photo should not be answered. */
 	abstained: boolean;
-	reason: 'low-confidence' | 'unfamiliar' | null;
+	/** Why "not sure"; 'disagree' only for a plant whose leaves named different classes. */
+	reason: 'low-confidence' | 'unfamiliar' | 'disagree' | null;
 }
 
 /** Head logits for features [N × D] from saved head tensors (no variables, no training). */
@@ -281,11 +287,14 @@ export function decide(
 	const probs = softmax(logits, c, model.manifest.temperature);
 	const { minConfidence, maxNovelty } = model.manifest.abstention;
 	return Array.from(novelty, (nov, i) => {
-		const row = Array.from(probs.subarray(i * c, (i + 1) * c), (probability, index) => ({
-			index,
-			label: labels[index]!,
-			probability
-		})).sort((a, b) => b.probability - a.probability);
+		const probabilities = Array.from(probs.subarray(i * c, (i + 1) * c));
+		const row = probabilities
+			.map((probability, index) => ({
+				index,
+				label: labels[index]!,
+				probability
+			}))
+			.sort((a, b) => b.probability - a.probability);
 		const best = row[0]!;
 		const reason =
 			nov > maxNovelty ? 'unfamiliar' : best.probability < minConfidence ? 'low-confidence' : null;
@@ -294,6 +303,7 @@ export function decide(
 			label: best.label,
 			confidence: best.probability,
 			top: row.slice(0, topK),
+			probabilities,
 			novelty: nov,
 			abstained: reason !== null,
 			reason

@@ -59,7 +59,12 @@ async function task<T>(taskId: string, work: (signal: AbortSignal) => Promise<T>
 let active: { loaded: LoadedClassifier; diagnoser: Diagnoser } | null = null;
 
 function summarize(source: ModelSource, { classifier }: LoadedClassifier): ActiveModel {
-	return { source, ...summarizeClassifier(classifier.manifest) };
+	const { minConfidence, maxNovelty } = classifier.manifest.abstention;
+	return {
+		source,
+		...summarizeClassifier(classifier.manifest),
+		abstention: { minConfidence, maxNovelty }
+	};
 }
 
 /** The slices of TF.js's GPU backends that reach the device (not in their public typings). */

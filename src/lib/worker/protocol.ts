@@ -15,6 +15,7 @@ import type { Prediction } from '../ml/classifier-dir';
 import type { Heatmap } from '../ml/gradcam';
 import type { TrainEvent } from '../ml/jobs/train-job';
 import type { ModelSummary } from '../ml/model-dir';
+import type { PlantThresholds } from '../ml/plant-answer';
 
 export type {
 	BackendName,
@@ -107,6 +108,8 @@ export type ModelSource = { kind: 'http'; url: string } | { kind: 'stored'; id: 
 /** The active diagnosis model: where it came from and its summary (labels in output order). */
 export interface ActiveModel extends ModelSummary {
 	source: ModelSource;
+	/** Its "not sure" thresholds, which also decide a plant's answer from several leaves. */
+	abstention: PlantThresholds;
 }
 
 export interface DiagnoseRequest {

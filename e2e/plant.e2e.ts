@@ -1,0 +1,105 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { collectPageErrors, expectNoAxeViolations, SCREENSHOT_DIR } from './helpers';
+
+/** PlantVillage photos, read in place from the shared mirror. */
+const photo = (className: string, file: string) =>
+	path.resolve(
+		process.env.LEAFLENS_SHARED ?? '../shared',
+		'data/plantvillage-sample/color',
+		className,
+		file
+	);
+const CURL = 'Tomato___Tomato_Yellow_Leaf_Curl_Virus';
+const CURL_LEAVES = [
+	'009dd1f5-281a-4e54-9f80-a068d0d8cfcd___YLCV_NREC 2162.JPG',
+	'0120b8af-1482-4af9-85d1-a2bfe24c6985___UF.GRC_YLCV_Lab 02748.JPG',
+	'02aabe96-31be-42a5-a825-261d854e15be___YLCV_GCREC 2894.JPG'
+];
+const TOMATO = photo('Tomato___healthy', '03bc8804-bc25-4930-b9bf-35c35920dc3f___RS_HL 9940.JPG');
+const CORN = photo('Corn_(maize)___Common_rust_', 'RS_Rust 1564_flipLR.JPG');
+
+test.use({ viewport: { width: 412, height: 915 }, hasTouch: true });
+
+/** Picks `file` (as a new plant, or with `addLeaf` another leaf of the one shown) and waits for the answer. */
+async function diagnoseLeaf(page: Page, file: string, addLeaf = false) {
+	await page.getByTestId(addLeaf ? 'add-leaf-input' : 'photo-input').setInputFiles(file);
+	await page.getByRole('button', { name: 'Use whole photo' }).click();
+	await expect(
+		page.locator(`[data-testid="answer"][data-file="${path.basename(file)}"]`)
+	).toBeVisible();
+	await expect(page.getByTestId('diagnose-error')).toBeHidden();
+}
+
+test('several photos, one answer: three leaves of a plant combine; leaves that disagree say "not sure"', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	const history = page.getByTestId('history').locator('li');
+
+	// A first leaf: an answer of its own, and the offer to add another leaf of the same plant.
+	await diagnoseLeaf(page, photo(CURL, CURL_LEAVES[0]!));
+	await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-label', CURL);
+	await expect(page.getByTestId('plant-leaves')).toBeHidden();
+	await expect(page.getByText('Add another leaf of this plant')).toBeVisible();
+	await expect(history).toHaveCount(1);
+	await expect(history.getByTestId('leaf-count')).toBeHidden();
+
+	// Two more leaves go through the crop step ("Leaf 2 of the same plant") into the same plant.
+	await page.getByTestId('add-leaf-input').setInputFiles(photo(CURL, CURL_LEAVES[1]!));
+	const note = page.getByTestId('crop-note');
+	await expect(note).toHaveText('Leaf 2 of the same plant');
+	await expect(note).toBeInViewport();
+	await page.getByRole('button', { name: 'Use whole photo' }).click();
+	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 2 leaves');
+	await diagnoseLeaf(page, photo(CURL, CURL_LEAVES[2]!), true);
+
+	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 3 leaves');
+	await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-label', CURL);
+	const leaves = page.locator('.leaves li');
+	await expect(leaves).toHaveCount(3);
+	for (let i = 0; i < 3; i++) {
+		await expect(leaves.nth(i).getByRole('img', { name: `Leaf ${i + 1}` })).toBeVisible();
+		await expect(leaves.nth(i)).toContainText('Tomato — Tomato Yellow Leaf Curl Virus');
+	}
+	await expect(history).toHaveCount(1);
+	await expect(history.getByTestId('leaf-count')).toHaveText('· 3 leaves');
+	await expect(history.first()).toContainText('Tomato — Tomato Yellow Leaf Curl Virus');
+
+	mkdirSync(SCREENSHOT_DIR, { recursive: true });
+	// The combined answer with its leaves in view; the "ready to work offline" toast comes and goes.
+	await page.locator('.leaves').evaluate((list) => list.scrollIntoView({ block: 'center' }));
+	await page.screenshot({
+		path: `${SCREENSHOT_DIR}/plant-phone.png`,
+		style: '.toast { display: none !important; }'
+	});
+	await expectNoAxeViolations(page);
+
+	// A new plant from the ordinary picker; its two leaves, each answered confidently on its own,
+	// name different plants.
+	await diagnoseLeaf(page, TOMATO);
+	await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-label', 'Tomato___healthy');
+	await expect(history).toHaveCount(2);
+	await diagnoseLeaf(page, CORN, true);
+	const notSure = page.getByTestId('not-sure');
+	await expect(notSure).toHaveText('Not sure — the leaves disagree');
+	await expect(notSure).toHaveAttribute('data-reason', 'disagree');
+	await expect(page.getByText('The leaves look like different problems.')).toBeVisible();
+	await expect(page.locator('.leaves li').nth(0)).toContainText('Tomato — healthy');
+	await expect(page.locator('.leaves li').nth(1)).toContainText('Corn (maize) — Common rust');
+	await expect(history).toHaveCount(2);
+	await expect(history.first()).toContainText('Not sure — the leaves disagree');
+	await expect(history.first().getByTestId('leaf-count')).toHaveText('· 2 leaves');
+	await page
+		.getByTestId('plant-leaves')
+		.evaluate((line) => line.scrollIntoView({ block: 'start' }));
+	await page.screenshot({
+		path: `${SCREENSHOT_DIR}/plant-disagree-phone.png`,
+		style: '.toast { display: none !important; }'
+	});
+	await expectNoAxeViolations(page);
+	expect(errors).toEqual([]);
+});

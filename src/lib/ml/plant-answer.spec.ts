@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { Prediction } from './classifier-dir';
+import { combineLeaves, type PlantThresholds } from './plant-answer';
+
+const LABELS = ['Tomato___Early_blight', 'Tomato___Late_blight', 'Corn_(maize)___Common_rust_'];
+const THRESHOLDS: PlantThresholds = { minConfidence: 0.6, maxNovelty: 0.3 };
+
+/** A leaf's answer as decide() makes it, from its probabilities and novelty. */
+function leaf(probabilities: number[], novelty = 0.1): Prediction {
+	const row = probabilities
+		.map((probability, index) => ({ index, label: LABELS[index]!, probability }))
+		.sort((a, b) => b.probability - a.probability);
+	const best = row[0]!;
+	const reason =
+		novelty > THRESHOLDS.maxNovelty
+			? 'unfamiliar'
+			: best.probability < THRESHOLDS.minConfidence
+				? 'low-confidence'
+				: null;
+	return {
+		index: best.index,
+		label: best.label,
+		confidence: best.probability,
+		top: row,
+		probabilities,
+		novelty,
+		abstained: reason !== null,
+		reason
+	};
+}
+
+describe('combineLeaves', () => {
+	it('one leaf: exactly its answer', () => {
+		const only = leaf([0.5, 0.3, 0.2]);
+		expect(combineLeaves([only], THRESHOLDS, LABELS)).toBe(only);
+	});
+
+	it('leaves that agree raise the plant past the threshold no single leaf reached', () => {
+		// Each leaf alone is unsure (top under 0.6), but all lean to early blight.
+		const leaves = [leaf([0.58, 0.4, 0.02]), leaf([0.59, 0.01, 0.4]), leaf([0.9, 0.05, 0.05])];
+		expect(leaves.slice(0, 2).every((p) => p.reason === 'low-confidence')).toBe(true);
+		const plant = combineLeaves(leaves, THRESHOLDS, LABELS);
+		expect(plant).toMatchObject({ index: 0, label: LABELS[0], abstained: false, reason: null });
+		expect(plant.confidence).toBeCloseTo((0.58 + 0.59 + 0.9) / 3);
+		expect(plant.probabilities!.reduce((a, b) => a + b)).toBeCloseTo(1);
+		expect(plant.top.map((t) => t.index)).toEqual([0, 2, 1]);
+	});
+
+	it('an averaged top under minConfidence is "not sure", low confidence', () => {
+		const plant = combineLeaves(
+			[leaf([0.5, 0.45, 0.05]), leaf([0.4, 0.5, 0.1])],
+			THRESHOLDS,
+			LABELS
+		);
+		expect(plant).toMatchObject({ abstained: true, reason: 'low-confidence' });
+	});
+
+	it('two leaves confidently naming different classes: "not sure", they disagree', () => {
+		const tomato = leaf([0.95, 0.03, 0.02]);
+		const corn = leaf([0.02, 0.03, 0.95]);
+		const plant = combineLeaves([tomato, tomato, corn], THRESHOLDS, LABELS);
+		// The mean alone (0.64 early blight) would have answered.
+		expect(plant.confidence).toBeGreaterThan(THRESHOLDS.minConfidence);
+		expect(plant).toMatchObject({ label: LABELS[0], abstained: true, reason: 'disagree' });
+	});
+
+	it('a leaf that was itself "not sure" does not make the plant disagree', () => {
+		const plant = combineLeaves(
+			[leaf([0.9, 0.05, 0.05]), leaf([0.85, 0.1, 0.05]), leaf([0.3, 0.2, 0.5])],
+			THRESHOLDS,
+			LABELS
+		);
+		expect(plant).toMatchObject({ label: LABELS[0], abstained: false, reason: null });
+	});
+
+	it('novelty is the median: one odd photo is outvoted, a majority makes the plant unfamiliar', () => {
+		const usual = leaf([0.9, 0.05, 0.05], 0.1);
+		const odd = leaf([0.9, 0.05, 0.05], 0.9);
+		const outvoted = combineLeaves([usual, odd, usual], THRESHOLDS, LABELS);
+		expect(outvoted).toMatchObject({ novelty: 0.1, abstained: false, reason: null });
+		const unfamiliar = combineLeaves([usual, odd, odd], THRESHOLDS, LABELS);
+		expect(unfamiliar).toMatchObject({ novelty: 0.9, abstained: true, reason: 'unfamiliar' });
+		expect(combineLeaves([usual, odd], THRESHOLDS, LABELS).novelty).toBeCloseTo(0.5);
+	});
+
+	it('refuses leaves of another model, naming the leaf', () => {
+		const ours = leaf([0.9, 0.05, 0.05]);
+		const other = { ...leaf([0.9, 0.05, 0.05]), probabilities: [0.9, 0.1] };
+		expect(() => combineLeaves([ours, other], THRESHOLDS, LABELS)).toThrow(
+			/^Leaf 2 was diagnosed by another model \(2 probabilities for 3 labels/
+		);
+		const renamed = { ...ours, label: 'Apple___healthy' };
+		expect(() => combineLeaves([renamed], THRESHOLDS, LABELS)).toThrow(/^Leaf 1 .*another model/);
+		const kept = { ...ours, probabilities: undefined };
+		expect(() => combineLeaves([ours, kept], THRESHOLDS, LABELS)).toThrow(/no probabilities/);
+		expect(() => combineLeaves([], THRESHOLDS, LABELS)).toThrow('Expected at least one leaf');
+	});
+});

@@ -1,0 +1,80 @@
+/**
+ * One answer for a plant from several photos of its leaves ("add another leaf"). A single photo can
+ * catch a leaf at a bad angle or show a spot that is not the disease; PlantVillage Nuru's field
+ * accuracy rose from 65% to 74–88% when six leaves of a plant were assessed together.
+ *
+ * The rule, from the leaves' own calibrated answers (decide() in classifier-dir.ts):
+ *  - the plant's probabilities are the mean of the leaves' (the temperature already calibrated
+ *    each, so a blurred leaf's flat row weighs little against a clear leaf's peaked one);
+ *  - its novelty is the median of the leaves': one odd photo does not make the plant unfamiliar,
+ *    a majority does;
+ *  - "not sure" when that median is above maxNovelty ('unfamiliar'), when two leaves answered on
+ *    their own name different classes ('disagree': averaging would hide a mixed-up plant, or two
+ *    problems), or when the mean's top probability is under minConfidence ('low-confidence').
+ * Pure: no TF.js, no DOM.
+ */
+import type { AbstainThresholds } from './abstain';
+import type { Prediction } from './classifier-dir';
+
+/** The model's "not sure" thresholds (manifest.abstention). */
+export type PlantThresholds = Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>;
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The plant's answer from its leaves' answers, by the model whose `labels` (in output order) and
+ * thresholds are given. One leaf: exactly its answer.
+ *
+ * @throws Error when there is no leaf, or when a leaf was not answered by this model (other labels,
+ *   or no probabilities kept): such a leaf cannot join the plant, start a new one.
+ */
+export function combineLeaves(
+	predictions: readonly Prediction[],
+	thresholds: PlantThresholds,
+	labels: readonly string[],
+	topK = 3
+): Prediction {
+	const c = labels.length;
+	if (predictions.length === 0) throw new Error('Expected at least one leaf, got none');
+	predictions.forEach((p, i) => {
+		const n = p.probabilities?.length;
+		if (n !== c || labels[p.index] !== p.label)
+			throw new Error(
+				`Leaf ${i + 1} was diagnosed by another model (${n ?? 'no'} probabilities for ${c} labels, answer ${p.label}): start a new plant`
+			);
+	});
+	if (predictions.length === 1) return predictions[0]!;
+
+	const probabilities = Array.from(
+		{ length: c },
+		(_, j) => predictions.reduce((sum, p) => sum + p.probabilities![j]!, 0) / predictions.length
+	);
+	const row = probabilities
+		.map((probability, index) => ({ index, label: labels[index]!, probability }))
+		.sort((a, b) => b.probability - a.probability);
+	const best = row[0]!;
+	const novelty = median(predictions.map((p) => p.novelty));
+	const named = new Set(predictions.filter((p) => !p.abstained).map((p) => p.label));
+	const reason =
+		novelty > thresholds.maxNovelty
+			? 'unfamiliar'
+			: named.size > 1
+				? 'disagree'
+				: best.probability < thresholds.minConfidence
+					? 'low-confidence'
+					: null;
+	return {
+		index: best.index,
+		label: best.label,
+		confidence: best.probability,
+		top: row.slice(0, topK),
+		probabilities,
+		novelty,
+		abstained: reason !== null,
+		reason
+	};
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../../test/memory-store';
+import type { Prediction } from '../ml/classifier-dir';
+import { HistoryStore } from './history.svelte';
+import { addLeaf, MAX_LEAVES, newPlant, type NewLeaf, type PlantContext } from './plant';
+
+const LABELS = ['Corn_(maize)___Common_rust_', 'Tomato___Early_blight'];
+const CONTEXT: PlantContext = {
+	labels: LABELS,
+	abstention: { minConfidence: 0.5, maxNovelty: 0.3 },
+	describe: (p) => (p.abstained ? `Not sure (${p.reason})` : p.label)
+};
+const FIELDS = {
+	id: 'plant-1',
+	time: '2026-05-01T08:00:00.000Z',
+	location: { latitude: 1, longitude: 2, accuracy: 10 }
+};
+
+function leaf(name: string, probabilities: number[], abstained = false): NewLeaf {
+	const index = probabilities[0]! >= probabilities[1]! ? 0 : 1;
+	const prediction: Prediction = {
+		index,
+		label: LABELS[index]!,
+		confidence: probabilities[index]!,
+		top: [],
+		probabilities,
+		novelty: 0.1,
+		abstained,
+		reason: abstained ? 'low-confidence' : null
+	};
+	const jpeg = new Blob([name], { type: 'image/jpeg' });
+	return { fileName: name, thumbnail: jpeg, photo: jpeg, prediction };
+}
+
+describe('a plant leaf by leaf', () => {
+	it('keeps one history entry whose leaves grow and whose answer is recombined', async () => {
+		const log = new HistoryStore(new MemoryStore());
+		const first = newPlant(leaf('a.jpg', [0.2, 0.8]), FIELDS, CONTEXT);
+		expect(first.entry).toMatchObject({ label: LABELS[1], answer: LABELS[1], confirmed: null });
+		expect(first.answer).toBe(first.entry.leaves[0]!.prediction);
+		await log.put(first.entry);
+		await log.confirm(FIELDS.id, LABELS[1]!);
+
+		const second = addLeaf(log.get(FIELDS.id)!, leaf('b.jpg', [0.4, 0.6]), CONTEXT)!;
+		await log.put(second.entry);
+		const third = addLeaf(log.get(FIELDS.id)!, leaf('c.jpg', [0.3, 0.7]), CONTEXT)!;
+		await log.put(third.entry);
+
+		expect(log.entries).toHaveLength(1);
+		const stored = log.get(FIELDS.id)!;
+		expect(stored.leaves.map((l) => l.fileName)).toEqual(['a.jpg', 'b.jpg', 'c.jpg']);
+		expect(stored).toMatchObject({ ...FIELDS, label: LABELS[1], abstained: false });
+		expect(stored.confidence).toBeCloseTo(0.7);
+		expect(stored.confirmed).toBe(LABELS[1]);
+		expect(third.answer.probabilities![1]).toBeCloseTo(0.7);
+	});
+
+	it('leaves that name different classes make the plant "not sure", in the history too', () => {
+		const plant = newPlant(leaf('tomato.jpg', [0.05, 0.95]), FIELDS, CONTEXT);
+		const mixed = addLeaf(plant.entry, leaf('corn.jpg', [0.9, 0.1]), CONTEXT)!;
+		expect(mixed.answer.reason).toBe('disagree');
+		expect(mixed.entry).toMatchObject({
+			label: null,
+			answer: 'Not sure (disagree)',
+			abstained: true
+		});
+	});
+
+	it(`takes at most ${MAX_LEAVES} leaves, and no leaf the active model cannot combine`, () => {
+		let plant = newPlant(leaf('1.jpg', [0.2, 0.8]), FIELDS, CONTEXT);
+		for (let n = 2; n <= MAX_LEAVES; n++)
+			plant = addLeaf(plant.entry, leaf(`${n}.jpg`, [0.2, 0.8]), CONTEXT)!;
+		expect(plant.entry.leaves).toHaveLength(MAX_LEAVES);
+		expect(addLeaf(plant.entry, leaf('7.jpg', [0.2, 0.8]), CONTEXT)).toBeNull();
+
+		const one = newPlant(leaf('1.jpg', [0.2, 0.8]), FIELDS, CONTEXT).entry;
+		const otherModel = { ...CONTEXT, labels: ['Apple___healthy', 'Apple___Apple_scab'] };
+		expect(addLeaf(one, leaf('2.jpg', [0.2, 0.8]), otherModel)).toBeNull();
+		const legacy = { ...one, leaves: [{ ...one.leaves[0]!, prediction: null }] };
+		expect(addLeaf(legacy, leaf('2.jpg', [0.2, 0.8]), CONTEXT)).toBeNull();
+	});
+});

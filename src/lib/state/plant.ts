@@ -1,0 +1,74 @@
+/**
+ * A plant in the history, leaf by leaf: the first photo makes the entry, "add another leaf" puts the
+ * same entry back with one more leaf and the answer recombined (plant-answer.ts). Pure: the page
+ * diagnoses the photo and stores the entry.
+ */
+import type { Prediction } from '../ml/classifier-dir';
+import { combineLeaves, type PlantThresholds } from '../ml/plant-answer';
+import type { HistoryEntry, Leaf } from './history.svelte';
+
+/** The most leaves one answer combines (PlantVillage Nuru assessed six leaves of a plant). */
+export const MAX_LEAVES = 6;
+
+/** The model answering, and the words the history keeps for an answer. */
+export interface PlantContext {
+	labels: readonly string[];
+	abstention: PlantThresholds;
+	/** What the user is shown for `answer`, e.g. "Tomato — Leaf Mold" or "Not sure". */
+	describe: (answer: Prediction) => string;
+}
+
+/** A leaf that was just diagnosed, so it has its own answer. */
+export type NewLeaf = Leaf & { prediction: Prediction };
+
+/** A plant shown with its answer. */
+export interface Plant {
+	entry: HistoryEntry;
+	answer: Prediction;
+}
+
+function withAnswer(
+	entry: Omit<HistoryEntry, 'label' | 'answer' | 'confidence' | 'abstained'>,
+	answer: Prediction,
+	context: PlantContext
+): Plant {
+	return {
+		entry: {
+			...entry,
+			label: answer.abstained ? null : answer.label,
+			answer: context.describe(answer),
+			confidence: answer.confidence,
+			abstained: answer.abstained
+		},
+		answer
+	};
+}
+
+/** A new plant of one leaf. */
+export function newPlant(
+	leaf: NewLeaf,
+	fields: Pick<HistoryEntry, 'id' | 'time' | 'location'>,
+	context: PlantContext
+): Plant {
+	return withAnswer({ ...fields, leaves: [leaf], confirmed: null }, leaf.prediction, context);
+}
+
+/**
+ * `entry` with `leaf` added and the plant's answer recombined (time, location and what the user
+ * confirmed stay), or null when the leaf cannot join it: the plant has MAX_LEAVES already, or a
+ * leaf of it has no answer by the model now active (another model, an entry from before leaves
+ * kept theirs). Start a new plant then.
+ */
+export function addLeaf(entry: HistoryEntry, leaf: NewLeaf, context: PlantContext): Plant | null {
+	if (entry.leaves.length >= MAX_LEAVES) return null;
+	const leaves = [...entry.leaves, leaf];
+	const predictions = leaves.map((l) => l.prediction);
+	if (predictions.some((p) => p === null)) return null;
+	let answer: Prediction;
+	try {
+		answer = combineLeaves(predictions as Prediction[], context.abstention, context.labels);
+	} catch {
+		return null;
+	}
+	return withAnswer({ ...entry, leaves }, answer, context);
+}
