@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, expectNoAxeViolations, SCREENSHOT_DIR, setVisibility } from './helpers';
+import { collectPageErrors, expectNoAxeViolations, screenshotInView } from './helpers';
 
 /** A real field photo (384×256, an apple leaf among others), read in place from the shared mirror. */
 const FIELD_PHOTO = path.resolve(
@@ -34,12 +33,9 @@ test('point at the leaf: the suggested square, moved by keyboard and pointer, is
 	expect(suggested.y + suggested.size).toBeLessThanOrEqual(256);
 	await expect(page.getByRole('button', { name: 'Back to the suggestion' })).toBeDisabled();
 
-	mkdirSync(SCREENSHOT_DIR, { recursive: true });
 	// The step scrolls into view by itself; the "ready to work offline" toast comes and goes.
 	await expect(square).toBeInViewport();
-	await setVisibility(page, '.toast', 'hidden');
-	await page.screenshot({ path: `${SCREENSHOT_DIR}/crop-step-phone.png` });
-	await setVisibility(page, '.toast', '');
+	await screenshotInView(page, 'crop-step-phone');
 	await expectNoAxeViolations(page);
 
 	// Keyboard: focus the square, grow it, move it; the label follows.

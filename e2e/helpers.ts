@@ -26,6 +26,22 @@ export async function screenshot(
 	if (options.hidePhotos) await setVisibility(page, 'main img', '');
 }
 
+/**
+ * Saves what is in view as e2e/screenshots/<name>.png, without the "ready to work offline" toast
+ * that comes and goes (and, with `hidePhotos`, without the photos).
+ */
+export async function screenshotInView(
+	page: Page,
+	name: string,
+	options: { hidePhotos?: boolean } = {}
+) {
+	mkdirSync(SCREENSHOT_DIR, { recursive: true });
+	const hidden = options.hidePhotos ? '.toast, main img' : '.toast';
+	await setVisibility(page, hidden, 'hidden');
+	await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png` });
+	await setVisibility(page, hidden, '');
+}
+
 /** Sets the CSS visibility of every element matching `selector` ('' restores it). */
 export async function setVisibility(page: Page, selector: string, visibility: 'hidden' | '') {
 	await page.evaluate(

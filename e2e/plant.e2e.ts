@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { collectPageErrors, expectNoAxeViolations, SCREENSHOT_DIR } from './helpers';
+import { collectPageErrors, expectNoAxeViolations, screenshotInView } from './helpers';
 
 /** PlantVillage photos, read in place from the shared mirror. */
 const photo = (className: string, file: string) =>
@@ -69,13 +68,9 @@ test('several photos, one answer: three leaves of a plant combine; leaves that d
 	await expect(history.getByTestId('leaf-count')).toHaveText('· 3 leaves');
 	await expect(history.first()).toContainText('Tomato — Tomato Yellow Leaf Curl Virus');
 
-	mkdirSync(SCREENSHOT_DIR, { recursive: true });
 	// The combined answer with its leaves in view; the "ready to work offline" toast comes and goes.
 	await page.locator('.leaves').evaluate((list) => list.scrollIntoView({ block: 'center' }));
-	await page.screenshot({
-		path: `${SCREENSHOT_DIR}/plant-phone.png`,
-		style: '.toast { display: none !important; }'
-	});
+	await screenshotInView(page, 'plant-phone', { hidePhotos: true });
 	await expectNoAxeViolations(page);
 
 	// A new plant from the ordinary picker; its two leaves, each answered confidently on its own,
@@ -96,10 +91,7 @@ test('several photos, one answer: three leaves of a plant combine; leaves that d
 	await page
 		.getByTestId('plant-leaves')
 		.evaluate((line) => line.scrollIntoView({ block: 'start' }));
-	await page.screenshot({
-		path: `${SCREENSHOT_DIR}/plant-disagree-phone.png`,
-		style: '.toast { display: none !important; }'
-	});
+	await screenshotInView(page, 'plant-disagree-phone', { hidePhotos: true });
 	await expectNoAxeViolations(page);
 	expect(errors).toEqual([]);
 });
