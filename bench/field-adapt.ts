@@ -62,7 +62,8 @@ import {
 	parseFieldManifest,
 	summariseField,
 	type FieldSummary,
-	type Proportion
+	type Proportion,
+	unknownRelpaths
 } from './lib/field';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -128,15 +129,11 @@ function plainRows(what: string, photos: readonly FolderPhoto[]): Promise<TrainA
 
 async function unknownPhotos(split: 'train' | 'val'): Promise<FolderPhoto[]> {
 	const rows = parseFieldManifest(await readFile(path.join(fieldDir, 'MANIFEST.tsv'), 'utf8'));
-	return rows
-		.filter((r) => r.source === FIELD_SOURCE && r.split === split && r.label.startsWith('unknown:'))
-		.map((r) => r.relpath)
-		.sort()
-		.map((relpath) => ({
-			key: relpath,
-			label: 0,
-			bytes: async () => new Uint8Array(await readFile(path.join(fieldDir, relpath)))
-		}));
+	return unknownRelpaths(rows, FIELD_SOURCE, split).map((relpath) => ({
+		key: relpath,
+		label: 0,
+		bytes: async () => new Uint8Array(await readFile(path.join(fieldDir, relpath)))
+	}));
 }
 
 /** Photos of a field folder (class sub-folders named like PlantVillage's), labelled by PV index. */

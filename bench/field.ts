@@ -48,7 +48,8 @@ import {
 	parseFieldManifest,
 	summariseField,
 	type FieldSummary,
-	type Proportion
+	type Proportion,
+	unknownRelpaths
 } from './lib/field';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -131,10 +132,7 @@ const features = (what: string, fingerprint: string, source: ImageSource, view: 
 /** Photos of diseases outside the label set (MANIFEST.tsv), one split; labelled 0 (unused). */
 async function unknownSource(): Promise<{ source: ImageSource; files: string[] }> {
 	const rows = parseFieldManifest(await readFile(path.join(fieldDir, 'MANIFEST.tsv'), 'utf8'));
-	const files = rows
-		.filter((r) => r.source === FIELD_SOURCE && r.split === split && r.label.startsWith('unknown:'))
-		.map((r) => r.relpath)
-		.sort();
+	const files = unknownRelpaths(rows, FIELD_SOURCE, split);
 	const photos = files.map((f) => ({
 		bytes: async () => new Uint8Array(await readFile(path.join(fieldDir, f))),
 		label: 0

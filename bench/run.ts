@@ -433,6 +433,12 @@ function markdown(r: {
 			''
 		);
 	}
+	if (existsSync(path.join(ROOT, 'bench/results/field-crop.md'))) {
+		lines.push(
+			'The same field photos through the app\'s "Point at the leaf" crop step (the suggested square, and whole + crop averaged): see [field-crop.md](field-crop.md) (`npx tsx bench/field-crop.ts`, its own run).',
+			''
+		);
+	}
 	const s = r.scaling;
 	if (s) {
 		lines.push(

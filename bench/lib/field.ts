@@ -129,3 +129,15 @@ export function formatProportion(p: Proportion): string {
 	const pct = (v: number) => `${(100 * v).toFixed(1)}`;
 	return `${pct(p.value)}% (${pct(p.interval[0])}–${pct(p.interval[1])}) ${p.k}/${p.n}`;
 }
+
+/** The field folder's paths of `source`'s photos of unknown diseases in `split`, sorted. */
+export function unknownRelpaths(
+	rows: readonly FieldManifestRow[],
+	source: string,
+	split: string
+): string[] {
+	return rows
+		.filter((r) => r.source === source && r.split === split && r.label.startsWith('unknown:'))
+		.map((r) => r.relpath)
+		.sort();
+}
