@@ -26,7 +26,8 @@ const config = {
 				'default-src': ['self'],
 				'script-src': ['self', 'wasm-unsafe-eval'],
 				'worker-src': ['self'],
-				'connect-src': ['self'],
+				// blob: for the files the app hands to the browser as downloads (CSV, .leaflens).
+				'connect-src': ['self', 'blob:'],
 				'img-src': ['self', 'blob:', 'data:'],
 				'style-src': ['self'],
 				// One inline style attribute is SvelteKit's own: its route announcer's (allowed by hash;

@@ -26,9 +26,9 @@ test('point at the leaf: the suggested square, moved by keyboard and pointer, is
 		y: Number(await square.getAttribute('data-y')),
 		size: Number(await square.getAttribute('data-size'))
 	});
-	// The suggestion: a square of about half the photo's height, inside the 384×256 photo.
+	// The suggestion: the largest square (the photo's height), inside the 384×256 photo.
 	const suggested = await read();
-	expect(suggested.size).toBe(Math.round(256 * 0.55));
+	expect(suggested.size).toBe(256);
 	expect(suggested.x + suggested.size).toBeLessThanOrEqual(384);
 	expect(suggested.y + suggested.size).toBeLessThanOrEqual(256);
 	await expect(page.getByRole('button', { name: 'Back to the suggestion' })).toBeDisabled();

@@ -1,8 +1,11 @@
 /** The current interface language, remembered on this device. */
 import {
-	CATALOGUES,
+	EN,
 	format,
+	loadCatalogue,
+	LOCALES,
 	plural,
+	type LoadedCatalogue,
 	type Locale,
 	type MessageKey,
 	type PluralKey
@@ -10,28 +13,50 @@ import {
 
 const KEY = 'leaflens.locale';
 
+const isLocale = (value: string | null): value is Locale =>
+	value !== null && (LOCALES as readonly string[]).includes(value);
+
 function initialLocale(): Locale {
 	if (typeof localStorage === 'undefined') return 'en';
 	const saved = localStorage.getItem(KEY);
-	if (saved && saved in CATALOGUES) return saved as Locale;
+	if (isLocale(saved)) return saved;
 	const browser = (typeof navigator !== 'undefined' ? navigator.language : 'en').slice(0, 2);
-	return browser in CATALOGUES ? (browser as Locale) : 'en';
+	return isLocale(browser) ? browser : 'en';
 }
 
 class I18n {
-	locale = $state<Locale>(initialLocale());
+	#catalogue = $state.raw<LoadedCatalogue>(EN);
+	/** The last language asked for (a slow load of an earlier choice does not win). */
+	#wanted: Locale = 'en';
 
-	set(locale: Locale) {
-		this.locale = locale;
+	constructor() {
+		const locale = initialLocale();
+		if (locale !== 'en') void this.#switch(locale);
+	}
+
+	async #switch(locale: Locale): Promise<void> {
+		this.#wanted = locale;
+		const catalogue = await loadCatalogue(locale);
+		if (this.#wanted === locale) this.#catalogue = catalogue;
+	}
+
+	/** The language shown; it changes once its catalogue has arrived. */
+	get locale(): Locale {
+		return this.#catalogue.locale;
+	}
+
+	/** Switches the language (fetching its texts first) and remembers it. */
+	async set(locale: Locale): Promise<void> {
 		localStorage.setItem(KEY, locale);
-		document.documentElement.lang = locale;
+		await this.#switch(locale);
+		document.documentElement.lang = this.locale;
 	}
 
 	t = (key: MessageKey, params?: Record<string, string | number>): string =>
-		format(CATALOGUES[this.locale][key], params);
+		format(this.#catalogue.messages[key], params);
 
 	/** A count phrase in the current language, e.g. tn('count.classes', 1) → "1 class". */
-	tn = (key: PluralKey, count: number): string => plural(this.locale, key, count);
+	tn = (key: PluralKey, count: number): string => plural(this.#catalogue, key, count);
 }
 
 export const i18n = new I18n();

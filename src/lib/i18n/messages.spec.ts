@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUES, en, enPlurals, format, plural, PLURALS, type Locale } from './messages';
+import {
+	EN,
+	en,
+	enPlurals,
+	format,
+	loadCatalogue,
+	LOCALES,
+	plural,
+	type LoadedCatalogue,
+	type Locale
+} from './messages';
+import { fr, frPlurals } from './messages.fr';
+
+const CATALOGUES = { en, fr };
+const PLURALS = { en: enPlurals, fr: frPlurals };
+const FR: LoadedCatalogue = { locale: 'fr', messages: fr, plurals: frPlurals };
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -14,6 +29,16 @@ describe('message catalogues', () => {
 				);
 			}
 		}
+	});
+	it('every language loads, with its own texts; only English is built in', async () => {
+		expect(Object.keys(CATALOGUES).sort()).toEqual([...LOCALES].sort());
+		for (const locale of LOCALES) {
+			const loaded = await loadCatalogue(locale);
+			expect(loaded.locale).toBe(locale);
+			expect(loaded.messages).toBe(CATALOGUES[locale]);
+			expect(loaded.plurals).toBe(PLURALS[locale]);
+		}
+		expect(await loadCatalogue('en')).toBe(EN);
 	});
 	it('format fills named placeholders and leaves unknown ones visible', () => {
 		expect(format('Engine: {name} ({n})', { name: 'wasm', n: 3 })).toBe('Engine: wasm (3)');
@@ -49,17 +74,17 @@ describe('plural messages', () => {
 		['fr', 2, '2 classes'],
 		['fr', 1_000_000, '1\u202f000\u202f000 de classes']
 	])('%s: %i → %s', (locale, count, expected) => {
-		expect(plural(locale, 'count.classes', count)).toBe(expected);
+		expect(plural(locale === 'en' ? EN : FR, 'count.classes', count)).toBe(expected);
 	});
 
 	it('picks one/other for a whole sentence in both languages', () => {
-		expect(plural('en', 'own.skipped', 1)).toBe('1 file was skipped:');
-		expect(plural('en', 'own.skipped', 3)).toBe('3 files were skipped:');
-		expect(plural('fr', 'own.skipped', 1)).toBe('1 fichier a été ignoré :');
-		expect(plural('fr', 'own.skipped', 3)).toBe('3 fichiers ont été ignorés :');
+		expect(plural(EN, 'own.skipped', 1)).toBe('1 file was skipped:');
+		expect(plural(EN, 'own.skipped', 3)).toBe('3 files were skipped:');
+		expect(plural(FR, 'own.skipped', 1)).toBe('1 fichier a été ignoré :');
+		expect(plural(FR, 'own.skipped', 3)).toBe('3 fichiers ont été ignorés :');
 	});
 
 	it('rejects a count that is not a number, naming it', () => {
-		expect(() => plural('en', 'count.photos', Number.NaN)).toThrow(/got NaN/);
+		expect(() => plural(EN, 'count.photos', Number.NaN)).toThrow(/got NaN/);
 	});
 });

@@ -270,279 +270,9 @@ export const en = {
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
 
-export const fr: Catalogue = {
-	'app.name': 'LeafLens',
-	'nav.label': 'Principal',
-	'nav.diagnose': 'Diagnostic',
-	'nav.train': 'Entraîner',
-	'nav.evaluate': 'Évaluer',
-	'nav.models': 'Modèles',
-	'nav.settings': 'Réglages',
-	'backend.active': 'Moteur : {name}',
-	'backend.starting': 'Démarrage du moteur…',
-	'update.available': 'Une nouvelle version de LeafLens est disponible.',
-	'update.reload': 'Recharger',
-	'update.later': 'Plus tard',
-	'offline.ready': 'LeafLens est prêt à fonctionner hors ligne.',
-	'diagnose.title': 'Diagnostiquer une feuille',
-	'diagnose.intro':
-		'Prenez une photo nette d’une seule feuille, à la lumière du jour, qui remplit presque toute l’image. LeafLens répond sur cet appareil ; la photo ne le quitte jamais.',
-	'diagnose.take': 'Prendre une photo',
-	'diagnose.choose': 'Choisir une photo',
-	'diagnose.drop': 'ou déposez une photo ici',
-	'diagnose.loadingModel': 'Chargement du modèle de diagnostic…',
-	'diagnose.working': 'Examen de la feuille…',
-	'diagnose.photoAlt': 'La photo en cours de diagnostic',
-	'diagnose.mostLikely': 'Le plus probable',
-	'diagnose.veryLikely': 'très probable, {p} %',
-	'diagnose.likely': 'probable, {p} %',
-	'diagnose.possibly': 'possible, {p} %',
-	'diagnose.alternatives': 'Autres possibilités',
-	'diagnose.notSure': 'Pas sûr — reprenez la photo',
-	'diagnose.unfamiliar':
-		'Il peut s’agir d’une maladie que LeafLens ne connaît pas, ou la photo ne ressemble pas aux feuilles qu’il a apprises. Photographiez une feuille atteinte de près, qui remplit l’image, à la lumière du jour. S’il répond encore « pas sûr », demandez à un conseiller.',
-	'diagnose.lowConfidence':
-		'La photo n’est pas assez claire : le modèle ne peut pas départager ces maladies. Approchez-vous de la feuille la plus atteinte, à la lumière du jour, sans bouger.',
-	'diagnose.bestGuess': 'Meilleure hypothèse : {name} ({p} %)',
-	'diagnose.heatmap': 'Montrer où le modèle a regardé',
-	'diagnose.heatmapNote':
-		'Les couleurs chaudes marquent les zones qui ont le plus pesé dans la réponse.',
-	'diagnose.modelInfo': 'Modèle : {classes}, {accuracy} de précision sur des photos mises de côté',
-	'diagnose.modelFailed': 'Le modèle de diagnostic n’a pas pu être chargé : {reason}',
-	'diagnose.failed': 'Cette photo n’a pas pu être diagnostiquée : {reason}',
-	'plant.combined': 'Réponse combinée de {leaves}',
-	'plant.add': 'Ajouter une autre feuille de cette plante',
-	'plant.addHint':
-		'Plusieurs feuilles d’une même plante donnent une réponse plus sûre (jusqu’à {max}).',
-	'plant.full':
-		'Cette plante a {max} feuilles, le maximum qu’une réponse combine. Choisissez une photo plus haut pour commencer une nouvelle plante.',
-	'plant.adding': 'Feuille {n} de la même plante',
-	'plant.notSure': 'Pas sûr — les feuilles ne concordent pas',
-	'plant.disagree':
-		'Les feuilles semblent montrer des problèmes différents. Photographiez seulement des feuilles atteintes de cette plante, de près, à la lumière du jour, sans les feuilles d’apparence saine. Si elles ne concordent toujours pas, la plante a peut-être deux problèmes : demandez à un conseiller.',
-	'plant.leaf': 'Feuille {n}',
-	'plant.leafNotSure': 'pas sûr',
-	'crop.title': 'Montrez la feuille',
-	'crop.hint':
-		'Seule la partie dans le carré est diagnostiquée. LeafLens propose l’endroit où la feuille semble se trouver : faites glisser le carré, tirez son coin ou pincez pour le redimensionner, ou touchez la feuille. Au clavier : les flèches le déplacent (Maj : plus vite), + et − le redimensionnent, Entrée lance le diagnostic.',
-	'crop.photoAlt': 'La photo à recadrer',
-	'crop.roleDescription': 'carré de recadrage',
-	'crop.square':
-		'Partie à diagnostiquer : {size} sur {size} pixels en {x}, {y} d’une photo de {width} sur {height}',
-	'crop.diagnose': 'Diagnostiquer ce recadrage',
-	'crop.whole': 'Utiliser toute la photo',
-	'crop.suggestion': 'Revenir à la suggestion',
-	'history.title': 'Historique',
-	'history.empty': 'Aucun diagnostic pour l’instant. Ils restent sur cet appareil.',
-	'history.export': 'Exporter en CSV',
-	'history.clear': 'Tout supprimer',
-	'history.delete': 'Supprimer',
-	'history.confirmClear': 'Supprimer tous les diagnostics de cet appareil ?',
-	'history.location': 'Enregistrer ma position avec chaque diagnostic',
-	'history.locationDenied': 'Position indisponible : {reason}',
-	'history.right': 'Juste',
-	'history.wrong': 'Pas juste…',
-	'history.isActually': 'Cette plante a en fait',
-	'history.newClass': 'Autre chose (tapez son nom)',
-	'history.newClassName': 'Nom de la maladie',
-	'history.badName': 'Tapez un nom de 100 caractères au plus, sans « / ».',
-	'history.save': 'Enregistrer',
-	'history.cancel': 'Annuler',
-	'history.confirmed': 'Selon vous : {name}',
-	'history.change': 'Modifier',
-	'learn.title': 'Apprendre mes champs',
-	'learn.intro':
-		'Dites à LeafLens ce que chaque plante a vraiment (« Juste » ou « Pas juste… » dans l’historique). Avec {min} photos ou plus d’une maladie, de deux plantes ou plus, LeafLens apprend vos champs ici, sur cet appareil : rien n’en sort. Quelques photos sont mises de côté pour vérifier le modèle avant et après.',
-	'learn.none': 'Aucune photo confirmée et conservée pour l’instant.',
-	'learn.ready': '{name} : {photos} — prêt',
-	'learn.waiting': '{name} : {photos} — il faut {min} photos ou plus, de deux plantes ou plus',
-	'learn.limit':
-		'Photos PlantVillage par classe pour apprendre (vide : toutes ; moins, c’est plus rapide)',
-	'learn.start': 'Apprendre de {photos}',
-	'learn.step.download': 'Téléchargement des photos PlantVillage utilisées pour apprendre…',
-	'learn.step.before': 'Vérification du modèle actuel sur les photos mises de côté…',
-	'learn.step.import': 'Préparation de vos photos…',
-	'learn.step.train': 'Apprentissage de vos champs…',
-	'learn.step.after': 'Vérification du nouveau modèle sur les photos mises de côté…',
-	'learn.epochs': 'Tour {done} sur {total}',
-	'learn.progress': 'Progression de l’apprentissage',
-	'learn.stop': 'Arrêter',
-	'learn.stopped': 'L’apprentissage a été arrêté ou interrompu ; il reprend là où il s’est arrêté.',
-	'learn.resume': 'Reprendre l’apprentissage',
-	'learn.discard': 'Abandonner',
-	'learn.failed': 'L’apprentissage n’a pas abouti : {reason}',
-	'learn.before': 'Avant : {right} sur {total} photos mises de côté justes ({answered} répondues)',
-	'learn.after': 'Après : {right} sur {total} justes ({answered} répondues)',
-	'learn.active': 'Le nouveau modèle « {name} » diagnostique désormais.',
-	'learn.restore': 'Revenir au modèle précédent',
-	'learn.restored': 'Le modèle précédent diagnostique de nouveau.',
-	'learn.reapply': 'Utiliser de nouveau le nouveau modèle',
-	'train.title': 'Entraîner un modèle',
-	'train.intro':
-		'Affinez le modèle sur un jeu de données ou sur vos propres photos, ici dans le navigateur. Rien n’est envoyé.',
-	'data.title': 'Jeux de données sur cet appareil',
-	'data.url': 'Adresse du jeu de données (manifest.json)',
-	'data.download': 'Télécharger',
-	'data.cancel': 'Annuler',
-	'data.downloading': 'Téléchargement de {file} : {done} sur {total} Mo',
-	'data.starting': 'Début du téléchargement…',
-	'data.none': 'Aucun jeu de données sur cet appareil pour l’instant.',
-	'data.summary': '{classes}, {photos}, {stored} sur {total} Mo enregistrés',
-	'data.complete': 'prêt',
-	'data.partial': 'téléchargé en partie',
-	'data.resume': 'Reprendre le téléchargement',
-	'data.delete': 'Supprimer',
-	'data.confirmDelete': 'Supprimer le jeu de données « {name} » de cet appareil ?',
-	'data.storage': 'Stockage utilisé par ce site : {used} Mo sur {quota} Mo disponibles.',
-	'train.settings': 'Entraînement',
-	'train.dataset': 'Jeu de données',
-	'train.preset': 'Préréglage',
-	'train.presetQuick': 'Vérification rapide (3 époques)',
-	'train.presetHead': 'Entraînement complet de la tête',
-	'train.presetFinetune': 'Affiner les dernières couches (plus lent, plus précis)',
-	'train.presetField': 'Tête pour les photos prises au champ (photos de labo sur fonds variés)',
-	'train.presetAdapt': 'Apprendre mes champs (le jeu de données plus mes photos, pondérées)',
-	'train.limit': 'Photos par classe (vide : toutes)',
-	'train.overrides': 'Réglages avancés (une clé=valeur par ligne)',
-	'train.start': 'Lancer l’entraînement',
-	'train.stop': 'Arrêter',
-	'train.resume': 'Reprendre l’entraînement',
-	'train.discard': 'Abandonner',
-	'train.pending':
-		'Un entraînement a été interrompu. Le reprendre depuis sa dernière époque terminée ?',
-	'train.stage.loading': 'Chargement du modèle…',
-	'train.stage.features': 'Lecture des photos ({split}) : {done} sur {total}',
-	'train.stage.training': 'Entraînement : époque {epoch} sur {total}',
-	'train.stage.calibrating': 'Calibrage et apprentissage du « je ne sais pas »…',
-	'train.eta': 'Environ {seconds} s restantes',
-	'train.resumed': 'Repris après l’époque {epoch}.',
-	'train.chart': 'Perte et précision par époque',
-	'train.epoch': 'Époque',
-	'train.loss': 'Perte',
-	'train.accuracy': 'Précision',
-	'train.valLoss': 'Perte val.',
-	'train.valAccuracy': 'Précision val.',
-	'train.seconds': 'Secondes',
-	'train.done':
-		'Terminé en {seconds} s sur {backend} : {accuracy} de précision sur les photos de validation.',
-	'train.saved': 'Enregistré sous « {name} ». Ouvrez Modèles pour l’utiliser en diagnostic.',
-	'train.failed': 'Entraînement arrêté : {reason}',
-	'train.needData': 'Téléchargez d’abord un jeu de données.',
-	'own.title': 'Vos propres photos',
-	'own.intro':
-		'Créez un jeu de données à partir de vos photos, gardé sur cet appareil. Chaque classe demande au moins 5 photos.',
-	'own.folder': 'Choisissez un dossier avec un sous-dossier par classe',
-	'own.newClass': 'Ajouter une classe',
-	'own.className': 'Nom de la nouvelle classe (par ex. la maladie)',
-	'own.classPhotos': 'Photos de cette classe (au moins 5)',
-	'own.addClass': 'Ajouter la classe',
-	'own.importing': 'Préparation de vos photos : {done} sur {total}',
-	'own.saved': '« {name} » est prêt : {classes}, {photos}.',
-	'own.failed': 'Vos photos n’ont pas pu être utilisées : {reason}',
-	'own.cancel': 'Annuler l’import',
-	'own.progress': 'Progression de l’import',
-	'own.cancelled': 'Import annulé. Vos autres jeux de données sont inchangés.',
-	'own.local': 'vos photos',
-	'train.include': 'Inclure aussi',
-	'train.includeNote':
-		'Entraîner aussi sur ces jeux de données ; leurs nouvelles classes sont ajoutées au modèle.',
-	'evaluate.title': 'Évaluer un modèle',
-	'evaluate.intro':
-		'Mesurez un modèle sur des photos mises de côté : précision par maladie, matrice de confusion et calibration.',
-	'evaluate.model': 'Modèle',
-	'evaluate.defaultModel': 'Modèle PlantVillage fourni',
-	'evaluate.dataset': 'Jeu de données',
-	'evaluate.split': 'Photos',
-	'evaluate.splitTest': 'Test (mises de côté)',
-	'evaluate.splitVal': 'Validation',
-	'evaluate.splitTrain': 'Entraînement',
-	'evaluate.limit': 'Photos par classe (vide : toutes)',
-	'evaluate.run': 'Évaluer',
-	'evaluate.cancel': 'Annuler',
-	'evaluate.progress': 'Évaluation des photos : {done} sur {total}',
-	'evaluate.scrollable': '{name}, défilement horizontal',
-	'evaluate.needData': 'Téléchargez d’abord un jeu de données sur la page Entraîner.',
-	'evaluate.failed': 'Évaluation arrêtée : {reason}',
-	'evaluate.summary': 'Résumé',
-	'evaluate.photos': 'Photos',
-	'evaluate.accuracy': 'Précision',
-	'evaluate.top3': 'Précision top-3',
-	'evaluate.macroF1': 'F1 macro',
-	'evaluate.ece': 'Erreur de calibration (ECE)',
-	'evaluate.eceRaw': 'avant la mise à l’échelle de température',
-	'evaluate.coverage': 'Répondues (pas « pas sûr »)',
-	'evaluate.selective': 'Précision sur les photos répondues',
-	'evaluate.confusion': 'Matrice de confusion',
-	'evaluate.confusionNote':
-		'Lignes : classe réelle ; colonnes : classe prédite. Les cases foncées contiennent plus de photos.',
-	'evaluate.perClass': 'Par classe',
-	'evaluate.class': 'Classe',
-	'evaluate.precision': 'Précision',
-	'evaluate.recall': 'Rappel',
-	'evaluate.f1': 'F1',
-	'evaluate.support': 'Photos',
-	'evaluate.gallery': 'Photos mal classées',
-	'evaluate.galleryEmpty': 'Aucune photo mal classée.',
-	'evaluate.wasPredicted': 'réel : {actual} · prédit : {predicted}',
-	'evaluate.exportJson': 'Exporter en JSON',
-	'evaluate.exportCsv': 'Exporter en CSV',
-	'evaluate.took': '{seconds} s sur {backend}',
-	'models.title': 'Modèles',
-	'models.intro': 'Les modèles enregistrés sur cet appareil, et celui utilisé pour le diagnostic.',
-	'models.import': 'Importer un fichier de modèle',
-	'models.importHint': 'Un fichier .leaflens exporté par LeafLens sur cet appareil ou un autre.',
-	'models.importing': 'Vérification du fichier de modèle…',
-	'models.imported': '« {name} » a été importé.',
-	'models.importFailed': '{file} n’a pas pu être importé. {reason}',
-	'models.builtIn': 'Modèle intégré',
-	'models.builtInName': 'PlantVillage (fourni avec LeafLens)',
-	'models.defaultFailed': 'Le modèle intégré n’a pas pu être lu : {reason}',
-	'models.saved': 'Enregistrés sur cet appareil',
-	'models.none':
-		'Aucun modèle enregistré. Entraînez-en un sur la page Entraîner, ou importez un fichier .leaflens.',
-	'models.inUse': 'Utilisé',
-	'models.activate': 'Activer',
-	'models.rename': 'Renommer',
-	'models.newName': 'Nouveau nom',
-	'models.save': 'Enregistrer',
-	'models.cancel': 'Annuler',
-	'models.delete': 'Supprimer',
-	'models.confirmDelete': 'Supprimer « {name} » de cet appareil ?',
-	'models.export': 'Exporter',
-	'models.exported': 'Téléchargement de {file}.',
-	'models.failed': 'Cela n’a pas fonctionné : {reason}',
-	'models.trained': 'Entraîné le',
-	'models.mode': 'Mode',
-	'models.modeHead': 'nouvelle tête de classification',
-	'models.modeFinetune': 'affiné',
-	'models.classes': 'Classes de feuilles',
-	'models.accuracy': 'Précision sur le test',
-	'models.ece': 'Erreur de calibration (ECE)',
-	'models.coverage': 'Réponses données (pas « pas sûr »)',
-	'models.size': 'Taille',
-	'settings.title': 'Réglages',
-	'settings.language': 'Langue',
-	'settings.backends': 'Moteurs de calcul de cet appareil',
-	'settings.backendsIntro':
-		'LeafLens exécute TensorFlow.js dans un worker en arrière-plan. Chaque moteur a été essayé sur cet appareil et chronométré sur un court test ; le plus rapide est utilisé sauf si vous en choisissez un autre.',
-	'settings.backend': 'Moteur',
-	'settings.available': 'Disponible',
-	'settings.probe': 'Test de vitesse',
-	'settings.training': 'Peut affiner',
-	'settings.yes': 'oui',
-	'settings.no': 'non',
-	'settings.active': 'actif',
-	'settings.recommended': 'le plus rapide',
-	'settings.choice': 'Moteur à utiliser',
-	'settings.auto': 'Automatique (le plus rapide)',
-	'settings.detecting': 'Test des moteurs de cet appareil…',
-	'settings.environment':
-		'TensorFlow.js {version}, {cores} fils d’exécution, adaptateur WebGPU : {adapter}',
-	'settings.none': 'aucun'
-};
-
-export const CATALOGUES = { en, fr } as const satisfies Record<string, Catalogue>;
-export type Locale = keyof typeof CATALOGUES;
+/** The interface languages; English is built in, the others are fetched when chosen. */
+export const LOCALES = ['en', 'fr'] as const;
+export type Locale = (typeof LOCALES)[number];
 
 /**
  * A message that depends on a count: one text per plural category of the language
@@ -561,36 +291,40 @@ export const enPlurals = {
 
 export type PluralKey = keyof typeof enPlurals;
 
-// French: 0 and 1 are singular; "many" is for round millions ("1 000 000 de photos").
-export const frPlurals: Record<PluralKey, PluralForms> = {
-	'count.classes': { one: '{n} classe', many: '{n} de classes', other: '{n} classes' },
-	'count.leafClasses': {
-		one: '{n} classe de feuilles',
-		many: '{n} de classes de feuilles',
-		other: '{n} classes de feuilles'
-	},
-	'count.photos': { one: '{n} photo', many: '{n} de photos', other: '{n} photos' },
-	'count.leaves': { one: '{n} feuille', many: '{n} de feuilles', other: '{n} feuilles' },
-	'own.skipped': {
-		one: '{n} fichier a été ignoré :',
-		many: '{n} de fichiers ont été ignorés :',
-		other: '{n} fichiers ont été ignorés :'
-	}
-};
+/** One language's texts: the messages and the count phrases. */
+export interface LoadedCatalogue {
+	locale: Locale;
+	messages: Catalogue;
+	plurals: Record<PluralKey, PluralForms>;
+}
 
-export const PLURALS: Record<Locale, Record<PluralKey, PluralForms>> = {
-	en: enPlurals,
-	fr: frPlurals
-};
+export const EN: LoadedCatalogue = { locale: 'en', messages: en, plurals: enPlurals };
 
 /**
- * The form of `key` for `count` in `locale`, with `{n}` filled (digits grouped the locale's way).
- * A category the catalogue lacks falls back to `other` (the i18n spec makes sure none is missing).
+ * A language's catalogue. Only English is in the app's first bytes; each other language is its own
+ * chunk, fetched (and precached for offline use) when it is chosen.
  */
-export function plural(locale: Locale, key: PluralKey, count: number): string {
+export async function loadCatalogue(locale: Locale): Promise<LoadedCatalogue> {
+	switch (locale) {
+		case 'en':
+			return EN;
+		case 'fr': {
+			const { fr, frPlurals } = await import('./messages.fr');
+			return { locale, messages: fr, plurals: frPlurals };
+		}
+	}
+}
+
+/**
+ * The form of `key` for `count` in the catalogue's language, with `{n}` filled (digits grouped the
+ * language's way). A category the catalogue lacks falls back to `other` (the i18n spec makes sure
+ * none is missing).
+ */
+export function plural(catalogue: LoadedCatalogue, key: PluralKey, count: number): string {
 	if (!Number.isFinite(count))
 		throw new Error(`Expected count to be a finite number, got ${count}`);
-	const forms = PLURALS[locale][key];
+	const { locale } = catalogue;
+	const forms = catalogue.plurals[key];
 	const category = new Intl.PluralRules(locale).select(count);
 	return format(forms[category] ?? forms.other, {
 		n: new Intl.NumberFormat(locale).format(count)

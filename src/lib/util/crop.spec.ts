@@ -64,14 +64,16 @@ describe('leafColour', () => {
 });
 
 describe('suggestSquare', () => {
+	/** A zoomed-in square: the finder's placement has room to show. */
+	const ZOOMED = 0.55;
 	it('puts a leaf on a plain background inside the square, wherever it is', () => {
 		for (const [cx, cy] of [
 			[20, 20],
 			[70, 45],
 			[50, 30]
 		] as const) {
-			const square = suggestSquare(image(96, 64, leafOn(grey, cx, cy, 12)));
-			expect(square.size).toBe(Math.round(64 * 0.55));
+			const square = suggestSquare(image(96, 64, leafOn(grey, cx, cy, 12)), ZOOMED);
+			expect(square.size).toBe(Math.round(64 * ZOOMED));
 			expect(
 				containsLeaf(square, cx, cy, 12),
 				`leaf at ${cx},${cy} in ${JSON.stringify(square)}`
@@ -80,14 +82,14 @@ describe('suggestSquare', () => {
 	});
 
 	it('finds a leaf against the sky and clouds, in a portrait photo', () => {
-		const square = suggestSquare(image(64, 96, leafOn(sky, 44, 72, 14)));
+		const square = suggestSquare(image(64, 96, leafOn(sky, 44, 72, 14)), ZOOMED);
 		expect(containsLeaf(square, 44, 72, 14)).toBe(true);
 		expect(square.x + square.size).toBeLessThanOrEqual(64);
 		expect(square.y + square.size).toBeLessThanOrEqual(96);
 	});
 
 	it('centres a small leaf in the square', () => {
-		const square = suggestSquare(image(96, 64, leafOn(grey, 30, 32, 6)));
+		const square = suggestSquare(image(96, 64, leafOn(grey, 30, 32, 6)), ZOOMED);
 		const centre = { x: square.x + square.size / 2, y: square.y + square.size / 2 };
 		expect(Math.abs(centre.x - 30)).toBeLessThanOrEqual(2);
 		expect(Math.abs(centre.y - 32)).toBeLessThanOrEqual(2);
@@ -96,7 +98,7 @@ describe('suggestSquare', () => {
 	it('prefers the leaf to a larger patch of sky or white', () => {
 		const scene = (x: number, y: number): Rgb =>
 			x < 48 ? [110, 170, 235] : y < 32 ? [250, 250, 250] : leafOn(grey, 72, 48, 10)(x, y);
-		expect(containsLeaf(suggestSquare(image(96, 64, scene)), 72, 48, 10)).toBe(true);
+		expect(containsLeaf(suggestSquare(image(96, 64, scene), ZOOMED), 72, 48, 10)).toBe(true);
 	});
 
 	it('falls back to the centre when nothing is leaf-like', () => {
@@ -141,12 +143,15 @@ describe('square geometry', () => {
 
 	it('scales the suggestion found on a small copy up to the photo, exactly its fraction', () => {
 		// A 96×64 copy of a 3000×2000 photo, the leaf at (72, 40) there, (2250, 1250) in the photo.
-		const square = suggestForPhoto(image(96, 64, leafOn(grey, 72, 40, 8)), 3000, 2000);
-		expect(square.size).toBe(1100);
-		expect(Math.abs(square.x + 550 - 2250)).toBeLessThanOrEqual(64);
-		expect(Math.abs(square.y + 550 - 1250)).toBeLessThanOrEqual(64);
-		expect(square.x + square.size).toBeLessThanOrEqual(3000);
-		expect(square.y + square.size).toBeLessThanOrEqual(2000);
+		const photo = image(96, 64, leafOn(grey, 72, 40, 8));
+		const zoomed = suggestForPhoto(photo, 3000, 2000, 0.55);
+		expect(zoomed.size).toBe(1100);
+		expect(Math.abs(zoomed.x + 550 - 2250)).toBeLessThanOrEqual(64);
+		expect(Math.abs(zoomed.y + 550 - 1250)).toBeLessThanOrEqual(64);
+		expect(zoomed.x + zoomed.size).toBeLessThanOrEqual(3000);
+		expect(zoomed.y + zoomed.size).toBeLessThanOrEqual(2000);
+		// The app's suggestion: the largest square, slid towards the leaf (here to the right edge).
+		expect(suggestForPhoto(photo, 3000, 2000)).toEqual({ x: 1000, y: 0, size: 2000 });
 	});
 });
 
