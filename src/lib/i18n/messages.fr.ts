@@ -38,7 +38,12 @@ export const fr: Catalogue = {
 	'diagnose.heatmap': 'Montrer où le modèle a regardé',
 	'diagnose.heatmapNote':
 		'Les couleurs chaudes marquent les zones qui ont le plus pesé dans la réponse.',
-	'diagnose.modelInfo': 'Modèle : {classes}, {accuracy} de précision sur des photos mises de côté',
+	'diagnose.modelInfo':
+		'Modèle : {classes}. Juste dans {accuracy} des cas sur des photos de laboratoire mises de côté (PlantVillage : une feuille, fond uni).',
+	'diagnose.modelUntested':
+		'Modèle : {classes}. Sa précision n’a pas été mesurée sur des photos mises de côté (les modèles adaptés sur cet appareil n’en enregistrent pas).',
+	'diagnose.modelField':
+		'Sur des photos de feuilles de pommier prises au champ, il a eu juste dans {accuracy} des cas quand il devait répondre à chaque photo ({correct} sur {photos}).',
 	'diagnose.modelFailed': 'Le modèle de diagnostic n’a pas pu être chargé : {reason}',
 	'diagnose.failed': 'Cette photo n’a pas pu être diagnostiquée : {reason}',
 	'plant.combined': 'Réponse combinée de {leaves}',
@@ -71,6 +76,11 @@ export const fr: Catalogue = {
 	'history.confirmClear': 'Supprimer tous les diagnostics de cet appareil ?',
 	'history.location': 'Enregistrer ma position avec chaque diagnostic',
 	'history.locationDenied': 'Position indisponible : {reason}',
+	'history.locationPrecise': 'Position précise (sinon arrondie à environ 1 km)',
+	'history.locationOff':
+		'Les nouveaux diagnostics sont enregistrés sans position. Supprimer celles déjà enregistrées ?',
+	'history.keepLocations': 'Les garder',
+	'history.locationsRemoved': 'Les positions enregistrées ont été supprimées.',
 	'history.right': 'Juste',
 	'history.wrong': 'Pas juste…',
 	'history.isActually': 'Cette plante a en fait',
@@ -247,7 +257,14 @@ export const fr: Catalogue = {
 	'models.modeHead': 'nouvelle tête de classification',
 	'models.modeFinetune': 'affiné',
 	'models.classes': 'Classes de feuilles',
-	'models.accuracy': 'Précision sur le test',
+	'models.accuracy': 'Précision sur des photos de laboratoire mises de côté',
+	'models.labNote':
+		'Mesurée sur des photos de laboratoire mises de côté (PlantVillage : une feuille, fond uni). Les photos prises au champ sont différentes et en général plus difficiles.',
+	'models.notMeasured': 'non mesurée',
+	'models.untested':
+		'Ce modèle n’a pas de chiffre de test : il n’a pas été mesuré sur des photos mises de côté (les modèles adaptés sur cet appareil n’en enregistrent pas).',
+	'models.fieldAccuracy': 'Précision sur des photos de feuilles de pommier prises au champ',
+	'models.fieldValue': '{accuracy} ({correct} sur {photos}, en devant répondre à chaque photo)',
 	'models.ece': 'Erreur de calibration (ECE)',
 	'models.coverage': 'Réponses données (pas « pas sûr »)',
 	'models.size': 'Taille',
@@ -269,7 +286,20 @@ export const fr: Catalogue = {
 	'settings.detecting': 'Test des moteurs de cet appareil…',
 	'settings.environment':
 		'TensorFlow.js {version}, {cores} fils d’exécution, adaptateur WebGPU : {adapter}',
-	'settings.none': 'aucun'
+	'settings.none': 'aucun',
+	'settings.storage': 'Stockage sur cet appareil',
+	'settings.storageKept': 'Stockage : conservé jusqu’à ce que vous le supprimiez.',
+	'settings.storageMayClear':
+		'Stockage : le navigateur peut l’effacer quand l’espace vient à manquer.',
+	'settings.storageUnknown':
+		'Stockage : ce navigateur n’indique pas s’il conserve les données de LeafLens.',
+	'settings.storageEviction':
+		'Ce que cela veut dire : quand l’appareil manque de place, le navigateur peut supprimer les données de ce site sans demander (« éviction »). Votre historique, vos modèles et vos jeux de données pourraient disparaître ; exportez ce qui compte (l’historique en CSV, les modèles en fichiers .leaflens).',
+	'settings.storageUsage': '{used} utilisés, environ {quota} disponibles pour LeafLens.',
+	'settings.storageAsk': 'Demander au navigateur de le conserver',
+	'settings.storageRefused':
+		'Le navigateur a refusé. Il accepte en général pour une application installée ou un site en favori que vous utilisez souvent.',
+	'settings.storageChecking': 'Vérification du stockage…'
 };
 
 // French: 0 and 1 are singular; "many" is for round millions ("1 000 000 de photos").
@@ -282,6 +312,11 @@ export const frPlurals: Record<PluralKey, PluralForms> = {
 	},
 	'count.photos': { one: '{n} photo', many: '{n} de photos', other: '{n} photos' },
 	'count.leaves': { one: '{n} feuille', many: '{n} de feuilles', other: '{n} feuilles' },
+	'history.removeLocations': {
+		one: 'Supprimer la position enregistrée ({n})',
+		many: 'Supprimer les {n} de positions enregistrées',
+		other: 'Supprimer les {n} positions enregistrées'
+	},
 	'own.skipped': {
 		one: '{n} fichier a été ignoré :',
 		many: '{n} de fichiers ont été ignorés :',

@@ -40,7 +40,12 @@ export const en = {
 	'diagnose.heatmap': 'Show where the model looked',
 	'diagnose.heatmapNote':
 		'Warm colours mark the parts of the photo that weighed most in the answer.',
-	'diagnose.modelInfo': 'Model: {classes}, {accuracy} accuracy on held-out photos',
+	'diagnose.modelInfo':
+		'Model: {classes}. Right {accuracy} of the time on held-out lab photos (PlantVillage: one leaf, plain background).',
+	'diagnose.modelUntested':
+		'Model: {classes}. Its accuracy was not measured on held-out photos (models adapted on this device record none).',
+	'diagnose.modelField':
+		'On field photos of apple leaves it was right {accuracy} of the time when made to answer every photo ({correct} of {photos}).',
 	'diagnose.modelFailed': 'The diagnosis model could not be loaded: {reason}',
 	'diagnose.failed': 'This photo could not be diagnosed: {reason}',
 	'plant.combined': 'Combined answer from {leaves}',
@@ -72,6 +77,11 @@ export const en = {
 	'history.confirmClear': 'Delete all diagnoses from this device?',
 	'history.location': 'Save my location with each diagnosis',
 	'history.locationDenied': 'Location is not available: {reason}',
+	'history.locationPrecise': 'Precise location (otherwise rounded to about 1 km)',
+	'history.locationOff':
+		'New diagnoses are saved without a location. Remove the ones already stored?',
+	'history.keepLocations': 'Keep them',
+	'history.locationsRemoved': 'The stored locations were removed.',
 	'history.right': 'Right',
 	'history.wrong': 'Not right…',
 	'history.isActually': 'This plant actually has',
@@ -243,7 +253,14 @@ export const en = {
 	'models.modeHead': 'new classifier head',
 	'models.modeFinetune': 'fine-tuned',
 	'models.classes': 'Leaf classes',
-	'models.accuracy': 'Test accuracy',
+	'models.accuracy': 'Accuracy on held-out lab photos',
+	'models.labNote':
+		'Measured on held-out lab photos (PlantVillage: one leaf, plain background). Photos taken in a field look different and are usually harder.',
+	'models.notMeasured': 'not measured',
+	'models.untested':
+		'This model records no test figure: it was not measured on held-out photos (models adapted on this device record none).',
+	'models.fieldAccuracy': 'Accuracy on field photos of apple leaves',
+	'models.fieldValue': '{accuracy} ({correct} of {photos}, made to answer every photo)',
 	'models.ece': 'Calibration error (ECE)',
 	'models.coverage': 'Answered (not “not sure”)',
 	'models.size': 'Size',
@@ -264,7 +281,18 @@ export const en = {
 	'settings.auto': 'Automatic (fastest)',
 	'settings.detecting': 'Testing the engines on this device…',
 	'settings.environment': 'TensorFlow.js {version}, {cores} CPU threads, WebGPU adapter: {adapter}',
-	'settings.none': 'none'
+	'settings.none': 'none',
+	'settings.storage': 'Storage on this device',
+	'settings.storageKept': 'Storage: kept until you delete it.',
+	'settings.storageMayClear': 'Storage: the browser may clear it when space runs low.',
+	'settings.storageUnknown': 'Storage: this browser does not say whether it keeps LeafLens’ data.',
+	'settings.storageEviction':
+		'What that means: when the device runs short of space, the browser may delete this site’s data without asking (“eviction”). Your history, saved models and datasets could disappear; export what matters (the history as CSV, models as .leaflens files).',
+	'settings.storageUsage': '{used} used, about {quota} available to LeafLens.',
+	'settings.storageAsk': 'Ask the browser to keep it',
+	'settings.storageRefused':
+		'The browser said no. Browsers usually agree for an installed app or a bookmarked site you use often.',
+	'settings.storageChecking': 'Checking storage…'
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -286,6 +314,10 @@ export const enPlurals = {
 	'count.leafClasses': { one: '{n} leaf class', other: '{n} leaf classes' },
 	'count.photos': { one: '{n} photo', other: '{n} photos' },
 	'count.leaves': { one: '{n} leaf', other: '{n} leaves' },
+	'history.removeLocations': {
+		one: 'Remove the {n} stored location',
+		other: 'Remove the {n} stored locations'
+	},
 	'own.skipped': { one: '{n} file was skipped:', other: '{n} files were skipped:' }
 } as const satisfies Record<string, PluralForms>;
 

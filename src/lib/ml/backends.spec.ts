@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { detectBackends, pickFastest, useBackend, type BackendReport } from './backends';
+import {
+	canFinetune,
+	detectBackends,
+	pickFastest,
+	useBackend,
+	type BackendReport
+} from './backends';
 
 describe('pickFastest', () => {
 	const base = { canTrainConv: true };
@@ -34,6 +40,9 @@ describe('detectBackends in Node', () => {
 		expect(byName.cpu?.available).toBe(true);
 		expect(byName.wasm?.available).toBe(true);
 		expect(byName.wasm?.canTrainConv).toBe(false);
+		// …yet the app fine-tunes on it: op-tail.ts needs no convolution gradients (op-tail.spec.ts).
+		expect(canFinetune(byName.wasm!)).toBe(true);
+		expect(canFinetune(byName.webgl!)).toBe(false);
 		expect(byName.webgl?.available).toBe(false);
 		expect(byName.webgpu?.available).toBe(false);
 		expect(byName.cpu?.probeMs).toBeGreaterThan(0);

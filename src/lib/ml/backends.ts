@@ -15,6 +15,16 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 /** Backends that can compute convolution gradients (tfjs-backend-wasm 4.22 cannot). */
 export const TRAINABLE_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
+/**
+ * Whether the app can fine-tune on this backend: on every available one. Fine-tuning trains the
+ * backbone's last blocks through op-tail.ts, whose gradients are built from forward kernels only,
+ * so a backend without convolution gradients (wasm) fine-tunes too; `canTrainConv` only says
+ * whether tfjs' own layer gradients would work there.
+ */
+export function canFinetune(report: Pick<BackendReport, 'available'>): boolean {
+	return report.available;
+}
+
 export interface BackendReport {
 	name: BackendName;
 	/** tf.setBackend() succeeded in this JS context. */
@@ -23,7 +33,10 @@ export interface BackendReport {
 	reason?: string;
 	/** Median wall time of the probe in ms (after one warm-up run), when probed. */
 	probeMs?: number;
-	/** Whether convolution gradients exist, i.e. the backbone can be fine-tuned on it. */
+	/**
+	 * Whether tfjs' convolution gradients exist (LayersModel training). Not what decides whether the
+	 * app fine-tunes: see `canFinetune`.
+	 */
 	canTrainConv: boolean;
 }
 

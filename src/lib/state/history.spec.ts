@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
 import { HistoryStore, readEntry, type HistoryEntry } from './history.svelte';
 
@@ -83,5 +83,46 @@ describe('HistoryStore', () => {
 		await log.clear();
 		expect(db.map.size).toBe(0);
 		expect(readEntry(entry('x', 't')).confirmed).toBeNull();
+	});
+
+	it('asks the browser to keep the data whenever an entry is saved', async () => {
+		const persist = vi.fn(async () => true);
+		const log = new HistoryStore(new MemoryStore(), persist);
+		expect(persist).not.toHaveBeenCalled();
+		await log.put(entry('a', '2026-03-01T10:00:00.000Z'));
+		expect(persist).toHaveBeenCalledTimes(1);
+	});
+
+	it('removes every stored location, loaded or not, and says how many there were', async () => {
+		const db = new MemoryStore();
+		const here = { latitude: 48.86, longitude: 2.35, accuracy: 650 };
+		const log = new HistoryStore(db, async () => null);
+		await log.put(entry('a', '2026-03-01T10:00:00.000Z', { location: here }));
+		await log.put(entry('b', '2026-03-02T10:00:00.000Z'));
+		await db.set('old', {
+			id: 'old',
+			time: '2026-01-01T10:00:00.000Z',
+			label: null,
+			answer: 'Not sure',
+			confidence: 0.3,
+			abstained: true,
+			thumbnail: jpeg('old'),
+			location: here,
+			fileName: 'leaf.jpg'
+		});
+		expect(log.locationCount).toBe(1);
+		await expect(log.forgetLocations()).resolves.toBe(2);
+		expect(log.locationCount).toBe(0);
+		expect(log.get('a')!.location).toBeNull();
+		const reloaded = new HistoryStore(db, async () => null);
+		await reloaded.load();
+		expect(reloaded.entries.map((e) => [e.id, e.location])).toEqual([
+			['b', null],
+			['a', null],
+			['old', null]
+		]);
+		expect(reloaded.get('old')!.leaves).toHaveLength(1);
+		expect(log.toCsv()).not.toContain('48.86');
+		await expect(log.forgetLocations()).resolves.toBe(0);
 	});
 });

@@ -14,6 +14,8 @@ import { toCsv } from '../data/csv';
 import type { KeyValueStore } from '../data/shard-store';
 import type { Prediction } from '../ml/classifier-dir';
 import { OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE } from '../data/own-photos';
+import { requestPersistence } from '../browser/persist';
+import type { StoredLocation } from '../util/location';
 
 /** One leaf photo of a plant. */
 export interface Leaf {
@@ -41,7 +43,8 @@ export interface HistoryEntry {
 	abstained: boolean;
 	/** The leaves of the plant, in the order they were added (at least one). */
 	leaves: Leaf[];
-	location: { latitude: number; longitude: number; accuracy: number } | null;
+	/** Rounded to about 1 km unless the user chose precise (see util/location.ts); null: none. */
+	location: StoredLocation | null;
 	/** The class the user says this plant has (the answer confirmed, or a correction); null: not said. */
 	confirmed: string | null;
 }
@@ -65,11 +68,22 @@ export function readEntry(value: HistoryEntry | LegacyEntry): HistoryEntry {
 
 export class HistoryStore {
 	readonly #db: KeyValueStore;
+	readonly #persist: () => Promise<unknown>;
 	entries = $state<HistoryEntry[]>([]);
 	loaded = $state(false);
+	/** How many entries keep a location. */
+	readonly locationCount = $derived(this.entries.filter((e) => e.location !== null).length);
 
-	constructor(db: KeyValueStore = idbKeyValueStore(HISTORY_DB)) {
+	/**
+	 * @param persist called on every save: asks the browser to keep the data (it asks once per run,
+	 *   see browser/persist.ts); must not reject.
+	 */
+	constructor(
+		db: KeyValueStore = idbKeyValueStore(HISTORY_DB),
+		persist: () => Promise<unknown> = requestPersistence
+	) {
 		this.#db = db;
+		this.#persist = persist;
 	}
 
 	async load(): Promise<void> {
@@ -95,6 +109,24 @@ export class HistoryStore {
 		await this.#db.set(entry.id, plain);
 		const others = this.entries.filter((e) => e.id !== entry.id);
 		this.entries = [plain, ...others].sort((a, b) => b.time.localeCompare(a.time));
+		// Not awaited: the answer (maybe a browser prompt) must not hold up showing the diagnosis.
+		void this.#persist();
+	}
+
+	/**
+	 * Removes the location from every stored entry (all of the store, loaded or not); returns how
+	 * many had one.
+	 */
+	async forgetLocations(): Promise<number> {
+		let count = 0;
+		for (const key of await this.#db.keys()) {
+			const value = await this.#db.get<HistoryEntry | LegacyEntry>(String(key));
+			if (!value?.location) continue;
+			await this.#db.set(String(key), { ...value, location: null });
+			count++;
+		}
+		this.entries = this.entries.map((e) => (e.location ? { ...e, location: null } : e));
+		return count;
 	}
 
 	/** Records what the user says the plant has (null forgets it). */

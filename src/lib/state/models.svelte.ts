@@ -9,6 +9,7 @@ import type { KeyValueStore } from '../data/shard-store';
 import { parseModelManifest, summarizeClassifier, type ModelSummary } from '../ml/model-dir';
 import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
 import { saveFile } from '../browser/save-file';
+import { requestPersistence } from '../browser/persist';
 import { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL, mlClient } from './ml-client.svelte';
 import { errorMessage } from '../util/errors';
 
@@ -136,6 +137,8 @@ export class ModelsState {
 	async importFile(file: Blob): Promise<SavedModelInfo> {
 		const { info } = await this.store.importModel(new Uint8Array(await file.arrayBuffer()));
 		this.models = [info, ...this.models.filter((m) => m.id !== info.id)];
+		// The first model saved on this device: ask the browser to keep it (once per run, never throws).
+		void requestPersistence();
 		return info;
 	}
 }

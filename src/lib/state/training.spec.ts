@@ -112,13 +112,15 @@ function setup(
 		stored ? { [JOB_KEY]: typeof stored === 'string' ? stored : JSON.stringify(stored) } : {}
 	);
 	const saveModel = vi.fn(async () => ({ id: 'saved-1' }));
+	const persist = vi.fn(async () => true);
 	const state = new TrainingState(ml, {
 		jobStorage: storage,
 		saveModel,
 		estimateStorage: async () => ({ used: 2 * 2 ** 20, quota: 100 * 2 ** 20 }),
+		persist,
 		now: () => new Date(Date.UTC(2026, 10, 29, 17, 0, 0))
 	});
-	return { state, ml, calls, storage, saveModel };
+	return { state, ml, calls, storage, saveModel, persist };
 }
 
 describe('TrainingState', () => {
@@ -240,6 +242,26 @@ describe('TrainingState', () => {
 	it('names a model after "model" when a dataset is no longer listed', () => {
 		const name = trainedModelName({ ...job, extraDatasetIds: ['x'] }, [], new Date(0));
 		expect(name.startsWith('model + model ')).toBe(true);
+	});
+
+	it('asks the browser to keep the data once a model, dataset or photo import is saved', async () => {
+		const { state, ml, calls, saveModel, persist } = setup();
+		await state.enter();
+		ml.downloadDataset.mockRejectedValueOnce(new Error('offline'));
+		await state.downloadDataset('/d/manifest.json');
+		saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
+		const failed = state.start();
+		calls[0]!.finish();
+		await failed;
+		expect(persist).not.toHaveBeenCalled();
+		await state.downloadDataset('/d/manifest.json');
+		expect(persist).toHaveBeenCalledTimes(1);
+		await state.addClass('Rust', [new File(['x'], 'a.jpg', { type: 'image/jpeg' })]);
+		expect(persist).toHaveBeenCalledTimes(2);
+		const done = state.start();
+		calls[1]!.finish();
+		await done;
+		expect(persist).toHaveBeenCalledTimes(3);
 	});
 
 	it('reports a failed save and keeps the job’s cache', async () => {

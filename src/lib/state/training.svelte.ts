@@ -8,6 +8,7 @@
  * run is saved in the model store under a name made of its datasets' names and the time.
  */
 import { errorMessage } from '../util/errors';
+import { requestPersistence } from '../browser/persist';
 import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
 import { checkClassName, classFromRelativePath, type SkippedPhoto } from '../data/own-photos';
 import { ModelStore, type SavedModelInfo } from '../data/model-store';
@@ -102,6 +103,11 @@ export interface TrainingOptions {
 	saveModel?: (name: string, result: TrainResult) => Promise<{ id: string }>;
 	/** Storage used and available to this site (default: `navigator.storage.estimate()`). */
 	estimateStorage?: () => Promise<{ used: number; quota: number } | null>;
+	/**
+	 * Called when a dataset or model has been saved: asks the browser to keep the data (default:
+	 * `requestPersistence`, which asks once per run); must not reject.
+	 */
+	persist?: () => Promise<unknown>;
 	now?: () => Date;
 }
 
@@ -128,6 +134,7 @@ export class TrainingState {
 	readonly #saveModel: (name: string, result: TrainResult) => Promise<{ id: string }>;
 	readonly #estimateStorage: () => Promise<{ used: number; quota: number } | null>;
 	readonly #now: () => Date;
+	readonly #persist: () => Promise<unknown>;
 
 	datasets = $state<CachedDatasetInfo[]>([]);
 	/** Datasets that can be trained on. */
@@ -181,6 +188,7 @@ export class TrainingState {
 		this.#jobs = options.jobStorage ?? localStorage;
 		this.#saveModel = options.saveModel ?? saveTrainedModel;
 		this.#estimateStorage = options.estimateStorage ?? estimateStorage;
+		this.#persist = options.persist ?? requestPersistence;
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not state
 		this.#now = options.now ?? (() => new Date());
 		this.saved = this.#readJson(SAVED_KEY);
@@ -229,6 +237,7 @@ export class TrainingState {
 				},
 				this.#downloadAbort.signal
 			);
+			void this.#persist();
 		} catch (error) {
 			if (!isAbort(error)) this.downloadError = errorMessage(error);
 		} finally {
@@ -272,6 +281,7 @@ export class TrainingState {
 				abort.signal
 			);
 			this.imported = { dataset: result.dataset, skipped: [...skipped, ...result.skipped] };
+			void this.#persist();
 			return result.dataset;
 		} catch (error) {
 			if (isAbort(error) || abort.signal.aborted) this.importCancelled = true;
@@ -355,6 +365,7 @@ export class TrainingState {
 		const name = trainedModelName(request, this.datasets, this.#now());
 		try {
 			const { id } = await this.#saveModel(name, result);
+			void this.#persist();
 			this.saved = { jobId: request.jobId, id, name };
 			this.#jobs.setItem(SAVED_KEY, JSON.stringify(this.saved));
 			await this.#ml.clearTrainJob(request.jobId);

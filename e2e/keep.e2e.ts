@@ -1,0 +1,166 @@
+import { expect, test, type Page } from '@playwright/test';
+import { collectPageErrors, diagnoseOne, expectNoAxeViolations, screenshotInView } from './helpers';
+
+/** Where the stubbed position puts the user: central Paris, reported to 12 m. */
+const HERE = { latitude: 48.856613, longitude: 2.352222, accuracy: 12 };
+
+/**
+ * Stubs `navigator.storage.persist`/`persisted` (the answer kept in localStorage, so it survives
+ * reloads; `leaflens-test.grant` = '0' makes the browser refuse) and the position the browser
+ * reports. Runs before the app's scripts on every page load.
+ */
+async function stubBrowser(page: Page) {
+	await page.addInitScript((here) => {
+		const storage = navigator.storage as StorageManager & Record<string, unknown>;
+		storage.persist = async () => {
+			const calls = Number(localStorage.getItem('leaflens-test.persistCalls') ?? 0) + 1;
+			localStorage.setItem('leaflens-test.persistCalls', String(calls));
+			const granted = localStorage.getItem('leaflens-test.grant') !== '0';
+			if (granted) localStorage.setItem('leaflens-test.persisted', '1');
+			return granted;
+		};
+		storage.persisted = async () => localStorage.getItem('leaflens-test.persisted') === '1';
+		navigator.geolocation.getCurrentPosition = (success) =>
+			success({
+				coords: { ...here, altitude: null, altitudeAccuracy: null, heading: null, speed: null },
+				timestamp: Date.now()
+			} as GeolocationPosition);
+	}, HERE);
+}
+
+const persistCalls = (page: Page) =>
+	page.evaluate(() => Number(localStorage.getItem('leaflens-test.persistCalls') ?? 0));
+
+/** The history exported as CSV: one object per row, by column name. */
+async function exportedRows(page: Page): Promise<Record<string, string>[]> {
+	const download = page.waitForEvent('download');
+	await page.getByRole('button', { name: 'Export CSV' }).click();
+	const chunks: Buffer[] = [];
+	for await (const chunk of await (await download).createReadStream()) chunks.push(chunk as Buffer);
+	const [header, ...rows] = Buffer.concat(chunks).toString('utf8').trim().split('\r\n');
+	const names = header!.split(',');
+	// The columns read here (time … longitude) come before `files` and hold no commas.
+	return rows.map((row) => Object.fromEntries(row.split(',').map((v, i) => [names[i], v])));
+}
+
+/** The stored locations, straight from IndexedDB (the accuracy is not exported). */
+function storedLocations(page: Page) {
+	return page.evaluate(
+		() =>
+			new Promise<unknown[]>((resolve, reject) => {
+				const open = indexedDB.open('leaflens-history');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const all = open.result.transaction('entries').objectStore('entries').getAll();
+					all.onsuccess = () => {
+						resolve((all.result as { location: unknown }[]).map((e) => e.location));
+						open.result.close();
+					};
+					all.onerror = () => reject(all.error);
+				};
+			})
+	);
+}
+
+test('asks to keep the data after the first diagnosis, stores coarse locations, removes them on request', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	await stubBrowser(page);
+	await page.goto('/');
+
+	// Every accuracy says where it was measured; the shipped default's field figure beside it.
+	const info = page.getByTestId('model-info');
+	await expect(info).toContainText(
+		'on held-out lab photos (PlantVillage: one leaf, plain background)'
+	);
+	await expect(page.getByTestId('model-field')).toContainText(
+		'On field photos of apple leaves it was right 14.7% of the time'
+	);
+
+	await page.getByLabel('Save my location with each diagnosis').check();
+	const precise = page.getByLabel('Precise location');
+	await expect(precise).not.toBeChecked();
+	expect(await persistCalls(page)).toBe(0);
+
+	await diagnoseOne(page, 'first.jpg');
+	await expect.poll(() => persistCalls(page)).toBe(1);
+	await diagnoseOne(page, 'second.jpg');
+	// Asked once per run, not at every save.
+	expect(await persistCalls(page)).toBe(1);
+
+	// Coarse: two decimal places, and an accuracy no better than the rounding (~650 m here).
+	let rows = await exportedRows(page);
+	expect(rows.map((r) => [r.latitude, r.longitude])).toEqual([
+		['48.86', '2.35'],
+		['48.86', '2.35']
+	]);
+	for (const location of await storedLocations(page)) {
+		expect(location).toMatchObject({ latitude: 48.86, longitude: 2.35 });
+		expect((location as { accuracy: number }).accuracy).toBeGreaterThan(600);
+	}
+
+	// Precise when chosen (remembered across a reload).
+	await precise.check();
+	await page.reload();
+	await expect(page.getByLabel('Precise location')).toBeChecked();
+	await diagnoseOne(page, 'third.jpg');
+	rows = await exportedRows(page);
+	expect(rows[0]).toMatchObject({ latitude: '48.856613', longitude: '2.352222' });
+	await expectNoAxeViolations(page);
+
+	// Switching location off offers to remove the stored ones.
+	await page.getByLabel('Save my location with each diagnosis').uncheck();
+	await expect(page.getByLabel('Precise location')).toBeHidden();
+	const remove = page.getByRole('button', { name: 'Remove the 3 stored locations' });
+	await expect(remove).toBeVisible();
+	await expectNoAxeViolations(page);
+	await remove.scrollIntoViewIfNeeded();
+	await screenshotInView(page, 'keep-location-off', { hidePhotos: true });
+	await remove.click();
+	await expect(page.getByText('The stored locations were removed.')).toBeVisible();
+	await page.reload();
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+	rows = await exportedRows(page);
+	expect(rows.map((r) => [r.latitude, r.longitude])).toEqual([
+		['', ''],
+		['', ''],
+		['', '']
+	]);
+	expect(await storedLocations(page)).toEqual([null, null, null]);
+
+	// Settings shows the browser's answer.
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await expect(page.getByTestId('storage-persisted')).toHaveText(
+		'Storage: kept until you delete it.'
+	);
+	await expect(page.getByTestId('storage-usage')).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Ask the browser to keep it' })).toBeHidden();
+	await expectNoAxeViolations(page);
+	expect(errors).toEqual([]);
+});
+
+test('Settings explains eviction when storage is not kept, and asks again on request', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	await stubBrowser(page);
+	await page.goto('/settings/');
+	await page.evaluate(() => localStorage.setItem('leaflens-test.grant', '0'));
+	const state = page.getByTestId('storage-persisted');
+	await expect(state).toHaveText('Storage: the browser may clear it when space runs low.');
+	await expect(page.getByTestId('storage')).toContainText(
+		'history, saved models and datasets could disappear'
+	);
+	const ask = page.getByRole('button', { name: 'Ask the browser to keep it' });
+	await ask.click();
+	await expect(page.getByText('The browser said no.')).toBeVisible();
+	await expectNoAxeViolations(page);
+
+	await screenshotInView(page, 'keep-settings-not-kept');
+	await page.evaluate(() => localStorage.setItem('leaflens-test.grant', '1'));
+	await ask.click();
+	await expect(state).toHaveText('Storage: kept until you delete it.');
+	expect(await persistCalls(page)).toBe(2);
+	expect(errors).toEqual([]);
+});
