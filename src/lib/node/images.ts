@@ -21,7 +21,10 @@ export const MAX_INPUT_PIXELS = MAX_PHOTO_PIXELS;
 export const ALPHA_BACKGROUND = '#ffffff';
 
 export interface PhotoOptions {
-	/** The shorter side after decoding, never enlarged (default DECODE_SHORT_SIDE, 2× the model input). */
+	/**
+	 * The shorter side after decoding, never enlarged (default DECODE_SHORT_SIDE, 2× the model
+	 * input). `Infinity` keeps the full size: only for checks against another decoder's pixels.
+	 */
 	shortSide?: number;
 	/** sharp's `failOn` (default 'error': a truncated photo whose pixels decode is still read). */
 	failOn?: 'none' | 'truncated' | 'error' | 'warning';
@@ -35,11 +38,16 @@ export interface PhotoOptions {
  */
 export function openPhoto(input: string | Uint8Array, options: PhotoOptions = {}): Sharp {
 	const side = options.shortSide ?? DECODE_SHORT_SIDE;
-	return sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: options.failOn ?? 'error' })
+	const photo = sharp(input, {
+		limitInputPixels: MAX_INPUT_PIXELS,
+		failOn: options.failOn ?? 'error'
+	})
 		.rotate() // applies EXIF orientation
 		.flatten({ background: ALPHA_BACKGROUND })
-		.toColourspace('srgb')
-		.resize({ width: side, height: side, fit: 'outside', withoutEnlargement: true });
+		.toColourspace('srgb');
+	return Number.isFinite(side)
+		? photo.resize({ width: side, height: side, fit: 'outside', withoutEnlargement: true })
+		: photo;
 }
 
 /**
