@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { choiceOption, defineCommand, requiredString, stringOption } from '../cli/command';
 import { createProgress } from '../cli/progress';
 
@@ -11,7 +12,8 @@ Usage: leaflens evaluate --model <model dir> --data <dataset dir | image folder>
 Prints accuracy, top-3, macro-F1, calibration error (before/after the model's temperature), how
 many photos the "not sure" rule would answer and their accuracy, and per-class precision/recall/F1.
 --data is a folder from leaflens prepare-data, or any folder with one sub-folder per class named
-like the model's labels.
+like the model's labels. A photo of such a folder that cannot be read (damaged, not an image, over
+250 megapixels) is named on stderr and left out; the counts are of the photos read.
 
 Options:
   --model <dir>      classifier directory from leaflens train
@@ -46,6 +48,9 @@ Options:
 			onProgress: (done, total) => {
 				bar ??= createProgress('evaluate', total, 'images');
 				bar.update(done);
+			},
+			onUnreadable: (key, reason) => {
+				console.error(`leaflens evaluate: skipped ${path.join(data, key)}: ${reason}`);
 			}
 		});
 		(bar as ReturnType<typeof createProgress> | null)?.stop();

@@ -127,7 +127,9 @@ Example:
 				for (const file of readdirSync(photos)
 					.filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
 					.sort()) {
-					const image = await decodeImageFile(path.join(photos, file));
+					// Full size, as the reference answers were computed (a check of the weights, not of
+					// the front end's shrink).
+					const image = await decodeImageFile(path.join(photos, file), { shortSide: Infinity });
 					const x = tf.tidy(() => imageToTensor(image, arch.inputSize).expandDims(0));
 					const y = loaded.model.predict(x) as import('@tensorflow/tfjs').Tensor;
 					const p = await y.data();

@@ -16,8 +16,9 @@ export default defineCommand({
 Usage: leaflens predict --model <dir> <image...> [--json] [--backend wasm|cpu] [--top 5]
 
 Loads a model directory (verifying every file's sha256), decodes each image (EXIF orientation
-applied; JPEG, PNG, WebP, ...), centre-crops and resizes it and prints the most probable classes.
-An unreadable image gives an error line for that file and exit code 1 after the others are done.
+applied, transparency on white, shrunk while decoding; JPEG, PNG, WebP, ...), centre-crops and
+resizes it and prints the most probable classes. An unreadable image, or one over 250 megapixels,
+gives an error line for that file and exit code 1 after the others are done.
 
 Options:
   --model <dir>       model directory (from leaflens import-model)

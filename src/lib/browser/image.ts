@@ -1,12 +1,15 @@
 /**
  * Photos in the browser (worker or page), with its own decoder (createImageBitmap on an
  * OffscreenCanvas): JPEG, PNG, WebP and whatever else the browser reads, EXIF orientation applied.
- * Decoding for the model scales phone photos (12+ megapixels) down: the model sees 224×224 anyway.
+ * Every photo goes through `drawScaled`, which keeps the rules of the Node front end
+ * (src/lib/node/images.ts): the pixel count capped from the header, the photo decoded straight at
+ * the size it is drawn at (a 48-megapixel photo never becomes a 48-megapixel bitmap), and
+ * transparency flattened on white.
  */
 import type { RawImage } from '../ml/preprocess';
+import { DECODE_SHORT_SIDE, HEADER_BYTES, photoSize, tooLarge } from '../util/photo-size';
 
-/** The shorter side after decoding; a little above the model input keeps the centre crop sharp. */
-export const DECODE_SHORT_SIDE = 448;
+export { DECODE_SHORT_SIDE };
 
 export class ImageDecodeError extends Error {
 	override name = 'ImageDecodeError';
@@ -22,9 +25,11 @@ export interface Region {
 
 /**
  * Decodes `photo` (orientation applied) and draws it, or only its `region`, scaled by
- * `scaleOf(width, height)` of what is drawn (never below 1×1 pixel) onto a fresh canvas.
- * `scaleOf` also receives the whole photo's size. Unreadable input throws an ImageDecodeError in
- * plain words (`unreadable`).
+ * `scaleOf(width, height)` of what is drawn (never below 1×1 pixel) onto a fresh canvas filled
+ * white first, so transparent pixels come out white. `scaleOf` also receives the whole photo's size.
+ * When the header gives the size (JPEG, PNG, WebP, GIF, BMP), a photo over MAX_PHOTO_PIXELS is
+ * refused and a scale below 1 is applied while decoding. Unreadable input throws an
+ * ImageDecodeError in plain words (`unreadable`).
  */
 export async function drawScaled(
 	photo: Blob,
@@ -33,26 +38,96 @@ export async function drawScaled(
 	region?: Region
 ): Promise<OffscreenCanvasRenderingContext2D> {
 	if (photo.size === 0) throw new ImageDecodeError('The file is empty.');
-	let bitmap: ImageBitmap;
-	try {
-		bitmap = await createImageBitmap(photo, { imageOrientation: 'from-image' });
-	} catch {
-		throw new ImageDecodeError(unreadable);
+	const header = photoSize(new Uint8Array(await photo.slice(0, HEADER_BYTES).arrayBuffer()));
+	const over = header && tooLarge(header.width, header.height);
+	if (over) {
+		throw new ImageDecodeError(
+			`This photo is too large to read (${over}). Use a smaller copy of it.`
+		);
+	}
+	let scale = 1;
+	let bitmap: ImageBitmap | null = null;
+	if (header) {
+		const source = region ?? { width: header.width, height: header.height };
+		scale = scaleOf(source.width, source.height, header.width, header.height);
+		if (scale < 1) bitmap = await decodeAt(photo, header, scale, unreadable);
+	}
+	let known = header;
+	if (!bitmap) {
+		bitmap = await decode(photo, { imageOrientation: 'from-image' }, unreadable);
+		// An orientation the header reader does not know (a PNG's eXIf): the bitmap has the last word.
+		if (bitmap.width !== header?.width || bitmap.height !== header.height) known = null;
 	}
 	try {
-		const source = region ?? { x: 0, y: 0, width: bitmap.width, height: bitmap.height };
-		const scale = scaleOf(source.width, source.height, bitmap.width, bitmap.height);
+		const photoWidth = known?.width ?? bitmap.width;
+		const photoHeight = known?.height ?? bitmap.height;
+		if (!known) {
+			const source = region ?? { width: photoWidth, height: photoHeight };
+			scale = scaleOf(source.width, source.height, photoWidth, photoHeight);
+		}
+		const source = region ?? { x: 0, y: 0, width: photoWidth, height: photoHeight };
 		const width = Math.max(1, Math.round(source.width * scale));
 		const height = Math.max(1, Math.round(source.height * scale));
+		// The bitmap may already be scaled: the region is mapped from the photo's pixels onto it.
+		const sx = bitmap.width / photoWidth;
+		const sy = bitmap.height / photoHeight;
 		const context = new OffscreenCanvas(width, height).getContext('2d');
 		if (!context) throw new ImageDecodeError('This browser cannot draw images off screen.');
+		// Transparency on white, as in Node (sharp's flatten) and prepare-data: a leaf cut out on a
+		// transparent background must not become a leaf on black.
+		context.fillStyle = '#ffffff';
+		context.fillRect(0, 0, width, height);
 		context.imageSmoothingQuality = 'high';
 		// The bitmap is already oriented, so the region is in the pixels the user sees.
-		context.drawImage(bitmap, source.x, source.y, source.width, source.height, 0, 0, width, height);
+		context.drawImage(
+			bitmap,
+			source.x * sx,
+			source.y * sy,
+			source.width * sx,
+			source.height * sy,
+			0,
+			0,
+			width,
+			height
+		);
 		return context;
 	} finally {
 		bitmap.close();
 	}
+}
+
+async function decode(
+	photo: Blob,
+	options: ImageBitmapOptions,
+	unreadable: string
+): Promise<ImageBitmap> {
+	try {
+		return await createImageBitmap(photo, options);
+	} catch {
+		throw new ImageDecodeError(unreadable);
+	}
+}
+
+/**
+ * The whole photo decoded at `scale` of its (oriented) size, or null when the bitmap does not have
+ * that size (a browser that sizes before orienting): the caller then decodes at full size.
+ */
+async function decodeAt(
+	photo: Blob,
+	header: { width: number; height: number },
+	scale: number,
+	unreadable: string
+): Promise<ImageBitmap | null> {
+	const resizeWidth = Math.max(1, Math.round(header.width * scale));
+	const resizeHeight = Math.max(1, Math.round(header.height * scale));
+	const bitmap = await decode(
+		photo,
+		{ imageOrientation: 'from-image', resizeWidth, resizeHeight, resizeQuality: 'high' },
+		unreadable
+	);
+	if (bitmap.width === resizeWidth && bitmap.height === resizeHeight) return bitmap;
+	bitmap.close();
+	return null;
 }
 
 /** Photo bytes → RGBA pixels, the shorter side scaled down to DECODE_SHORT_SIDE. */

@@ -18,6 +18,8 @@ export type FrozenNet = (images: TF.Tensor4D) => TF.Tensor;
 export interface ImageSource {
 	size: number;
 	batches(batchSize: number): AsyncIterable<{ images: TF.Tensor4D; labels: Int32Array }>;
+	/** How many photos the last pass left out as unreadable (only sources that skip them). */
+	skipped?(): number;
 }
 
 /** One labelled photo whose bytes are read when its batch is decoded. */
@@ -28,23 +30,47 @@ export interface LabelledBytes {
 
 /**
  * An ImageSource over encoded photos, decoded a batch at a time by the platform's decoder (sharp in
- * Node, createImageBitmap in the worker) and resized to `size` the same way everywhere.
+ * Node, createImageBitmap in the worker) and resized to `size` the same way everywhere. A photo that
+ * fails to decode fails the pass, unless `onUnreadable` is given: then it is reported there, left
+ * out of its batch and counted in `skipped()`.
  */
-export function decodedSource(
-	items: readonly LabelledBytes[],
+export function decodedSource<T extends LabelledBytes>(
+	items: readonly T[],
 	size: number,
-	decode: (bytes: Uint8Array) => Promise<RawImage>
+	decode: (bytes: Uint8Array, item: T) => Promise<RawImage>,
+	onUnreadable?: (item: T, error: unknown) => void
 ): ImageSource {
+	let skipped = 0;
 	return {
 		size: items.length,
+		skipped: () => skipped,
 		async *batches(batchSize) {
+			skipped = 0;
 			for (let from = 0; from < items.length; from += batchSize) {
 				const chunk = items.slice(from, from + batchSize);
-				const raws = await Promise.all(chunk.map(async (it) => decode(await it.bytes())));
-				yield {
-					images: imagesToBatch(raws, size),
-					labels: Int32Array.from(chunk, (it) => it.label)
-				};
+				const decoded = async (it: T) => decode(await it.bytes(), it);
+				if (!onUnreadable) {
+					const raws = await Promise.all(chunk.map(decoded));
+					yield {
+						images: imagesToBatch(raws, size),
+						labels: Int32Array.from(chunk, (it) => it.label)
+					};
+					continue;
+				}
+				const settled = await Promise.allSettled(chunk.map(decoded));
+				const raws: RawImage[] = [];
+				const labels: number[] = [];
+				settled.forEach((r, i) => {
+					if (r.status === 'fulfilled') {
+						raws.push(r.value);
+						labels.push(chunk[i]!.label);
+					} else {
+						skipped++;
+						onUnreadable(chunk[i]!, r.reason);
+					}
+				});
+				if (raws.length > 0)
+					yield { images: imagesToBatch(raws, size), labels: Int32Array.from(labels) };
 			}
 		}
 	};

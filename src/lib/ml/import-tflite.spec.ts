@@ -92,7 +92,9 @@ describe('sharp decoding', () => {
 		const x = jpegJsBatch(tf);
 		const viaJpegJs = await referenceProbabilities(imported.model, x);
 		const images = await Promise.all(
-			REFERENCE_PHOTOS.map((f) => decodeImageFile(path.join(MODELS_DIR, 'reference-images', f)))
+			REFERENCE_PHOTOS.map((f) =>
+				decodeImageFile(path.join(MODELS_DIR, 'reference-images', f), { shortSide: Infinity })
+			)
 		);
 		const xs = tf.tidy(() => tf.stack(images.map((im) => imageToTensor(im))) as tf.Tensor4D);
 		const viaSharp = await referenceProbabilities(imported.model, xs);

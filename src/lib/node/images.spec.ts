@@ -1,6 +1,22 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
-import { cropPhotoFile, decodeImageFile, readPhotoGridFile, scaledToShortSide } from './images';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+	cropPhotoFile,
+	decodeImageFile,
+	MAX_INPUT_PIXELS,
+	PhotoDecodeError,
+	readPhotoGridFile,
+	scaledToShortSide
+} from './images';
+import { imageToTensor } from '../ml/preprocess';
+import { DECODE_SHORT_SIDE } from '../util/photo-size';
+
+const work = mkdtempSync(path.join(tmpdir(), 'leaflens-images-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A `width`×`height` JPEG, red on the left half and green on the right, with EXIF `orientation`. */
 async function halves(width: number, height: number, orientation = 1): Promise<Uint8Array> {
@@ -89,5 +105,117 @@ describe('cropPhotoFile', () => {
 
 	it('refuses a square outside the photo', async () => {
 		await expect(cropPhotoFile(await halves(30, 20), { x: 15, y: 0, size: 20 })).rejects.toThrow();
+	});
+});
+
+/** A 300×200 PNG: a leaf-green ellipse (soft, anti-aliased edge) on a fully transparent background. */
+async function leafOnTransparent(): Promise<Buffer> {
+	const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200">
+		<ellipse cx="150" cy="100" rx="120" ry="70" fill="#3f8f2a" fill-opacity="0.9"/></svg>`;
+	return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** A PNG whose header claims `width`×`height` pixels, with one empty data chunk (tiny on disk). */
+function pngHeaderOnly(width: number, height: number): Buffer {
+	const chunk = (type: string, data: Buffer) => {
+		const len = Buffer.alloc(4);
+		len.writeUInt32BE(data.length);
+		const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+		const crc = Buffer.alloc(4);
+		crc.writeUInt32BE(crc32(body));
+		return Buffer.concat([len, body, crc]);
+	};
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(width, 0);
+	ihdr.writeUInt32BE(height, 4);
+	ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+	const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+	const idat = Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+	return Buffer.concat([
+		signature,
+		chunk('IHDR', ihdr),
+		chunk('IDAT', idat),
+		chunk('IEND', Buffer.alloc(0))
+	]);
+}
+
+describe('decodeImageFile: transparency', () => {
+	it('flattens alpha on white: a cut-out leaf decodes like the same leaf on white paper', async () => {
+		const png = await leafOnTransparent();
+		const onWhite = await sharp(png).flatten({ background: '#ffffff' }).png().toBuffer();
+		expect((await sharp(png).metadata()).hasAlpha).toBe(true);
+		expect((await sharp(onWhite).metadata()).hasAlpha).toBe(false);
+
+		const a = await decodeImageFile(new Uint8Array(png));
+		const b = await decodeImageFile(new Uint8Array(onWhite));
+		expect([a.width, a.height, a.channels]).toEqual([300, 200, 3]);
+		expect(Array.from(a.data.subarray(0, 3))).toEqual([255, 255, 255]); // a corner: white, not black
+		expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true);
+		// So the model's input is the same tensor.
+		const [x, y] = [imageToTensor(a, 224), imageToTensor(b, 224)];
+		expect(Array.from(x.dataSync())).toEqual(Array.from(y.dataSync()));
+		x.dispose();
+		y.dispose();
+	});
+
+	it('gives the leaf finder and the crop the same white background', async () => {
+		const png = await leafOnTransparent();
+		const { grid } = await readPhotoGridFile(new Uint8Array(png), 20);
+		expect(Array.from(grid.data.subarray(0, 4))).toEqual([255, 255, 255, 255]);
+		const crop = await decodeImageFile(
+			await cropPhotoFile(new Uint8Array(png), { x: 0, y: 0, size: 40 })
+		);
+		expect(meanColour(crop).every((v) => v > 250)).toBe(true);
+	});
+});
+
+describe('decodeImageFile: bounded', () => {
+	it('shrinks a 48-megapixel photo while decoding: twice the model input, bounded memory', async () => {
+		const file = path.join(work, 'big-48mp.jpg');
+		await sharp({
+			create: { width: 8000, height: 6000, channels: 3, background: { r: 60, g: 140, b: 40 } }
+		})
+			.jpeg({ quality: 80 })
+			.toFile(file);
+		const before = process.memoryUsage().rss;
+		const image = await decodeImageFile(file);
+		const grown = process.memoryUsage().rss - before;
+		expect([image.width, image.height]).toEqual([597, DECODE_SHORT_SIDE]);
+		expect(image.data.length).toBe(597 * DECODE_SHORT_SIDE * 3);
+		// The full-size decode alone is 144 MB of RGB; shrink-on-load decodes at 1/8 (6 MP at most).
+		expect(grown).toBeLessThan(100 * 1024 * 1024);
+		const mean = meanColour(image);
+		[60, 140, 40].forEach((v, c) => expect(Math.abs(mean[c]! - v)).toBeLessThan(4));
+	});
+
+	it('takes a smaller short side when asked, never enlarges', async () => {
+		const small = await decodeImageFile(await halves(80, 40), { shortSide: 20 });
+		expect([small.width, small.height]).toEqual([40, 20]);
+		const kept = await decodeImageFile(await halves(80, 40));
+		expect([kept.width, kept.height]).toEqual([80, 40]);
+	});
+
+	it('refuses an image over the pixel cap from its header, naming the file; the next file decodes', async () => {
+		const huge = path.join(work, 'huge-300mp.png');
+		writeFileSync(huge, pngHeaderOnly(20_000, 15_000));
+		expect(20_000 * 15_000).toBeGreaterThan(MAX_INPUT_PIXELS);
+		const error = await decodeImageFile(huge).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(PhotoDecodeError);
+		expect((error as Error).message).toBe(
+			`Cannot decode image ${huge}: image too large (20000x15000, over 250 megapixels)`
+		);
+		const next = path.join(work, 'next.jpg');
+		writeFileSync(next, await halves(64, 48));
+		const image = await decodeImageFile(next);
+		expect([image.width, image.height]).toEqual([64, 48]);
+	});
+
+	it('names a file that is not an image, and decodes the next one', async () => {
+		const bad = path.join(work, 'notes.jpg');
+		writeFileSync(bad, 'not a photo');
+		await expect(decodeImageFile(bad)).rejects.toThrow(
+			`Cannot decode image ${bad}: not a supported image (unknown format or damaged header)`
+		);
+		expect((await decodeImageFile(await halves(32, 32))).width).toBe(32);
 	});
 });

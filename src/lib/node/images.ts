@@ -1,20 +1,98 @@
 /**
- * Image files → RGB pixels in Node, with sharp (libjpeg-turbo, libpng, libwebp, ...): EXIF
- * orientation applied, alpha dropped, grey and CMYK converted to sRGB.
+ * The one image front end in Node, with sharp (libjpeg-turbo, libpng, libwebp, ...), for
+ * `leaflens predict`, `evaluate`, `train` (folders and shards) and prepare-data: the pixel count is
+ * capped before anything is decoded, photos are shrunk while decoding (JPEG and WebP decode straight
+ * at a fraction of their size), EXIF orientation is applied, transparency is flattened on white
+ * (the browser's drawScaled uses the same rule) and any colour space or bit depth becomes 8-bit sRGB.
  */
-import sharp from 'sharp';
+import { access } from 'node:fs/promises';
+import sharp, { type Sharp } from 'sharp';
 import type { RawImage } from '../ml/preprocess';
 import { errorMessage } from '../util/errors';
+import { DECODE_SHORT_SIDE, MAX_PHOTO_PIXELS } from '../util/photo-size';
 
-/** Decodes `input` (a path or the file's bytes) to 8-bit RGB. Throws with the file named. */
+/**
+ * Decoding refuses images above this many pixels, from the header, before decoding: a 30000×30000
+ * PNG header would ask for 2.7 GB. A 200-megapixel camera photo still passes.
+ */
+export const MAX_INPUT_PIXELS = MAX_PHOTO_PIXELS;
+
+/** What transparent pixels become everywhere (a leaf photographed on a sheet of paper). */
+export const ALPHA_BACKGROUND = '#ffffff';
+
+export interface PhotoOptions {
+	/**
+	 * The shorter side after decoding, never enlarged (default DECODE_SHORT_SIDE, 2× the model
+	 * input). `Infinity` keeps the full size: only for checks against another decoder's pixels.
+	 */
+	shortSide?: number;
+	/** sharp's `failOn` (default 'error': a truncated photo whose pixels decode is still read). */
+	failOn?: 'none' | 'truncated' | 'error' | 'warning';
+	/** How error messages name the photo (default: the path, or the byte count). */
+	name?: string;
+}
+
+/**
+ * The shared pipeline: pixel cap, EXIF rotation, alpha flattened on white, sRGB, shrunk (on load
+ * where the format allows) so that the shorter side is `shortSide`. Callers choose the output.
+ */
+export function openPhoto(input: string | Uint8Array, options: PhotoOptions = {}): Sharp {
+	const side = options.shortSide ?? DECODE_SHORT_SIDE;
+	const photo = sharp(input, {
+		limitInputPixels: MAX_INPUT_PIXELS,
+		failOn: options.failOn ?? 'error'
+	})
+		.rotate() // applies EXIF orientation
+		.flatten({ background: ALPHA_BACKGROUND })
+		.toColourspace('srgb');
+	return Number.isFinite(side)
+		? photo.resize({ width: side, height: side, fit: 'outside', withoutEnlargement: true })
+		: photo;
+}
+
+/**
+ * Why a photo could not be decoded, from its header alone: libvips keeps one error buffer for all
+ * threads, so the message of a failed decode can carry another file's error when several run at
+ * once. The header decides the category deterministically (the same file always gets the same reason).
+ */
+export async function decodeFailureReason(input: string | Uint8Array): Promise<string> {
+	const meta = await sharp(input, { limitInputPixels: false })
+		.metadata()
+		.catch(() => null);
+	if (!meta?.format) return 'not a supported image (unknown format or damaged header)';
+	const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+	if (pixels > MAX_INPUT_PIXELS) {
+		return `image too large (${meta.width}x${meta.height}, over ${MAX_INPUT_PIXELS / 1e6} megapixels)`;
+	}
+	return `cannot decode: damaged or truncated ${meta.format} data`;
+}
+
+/** A photo that could not be decoded: the message names it, `reason` says why. */
+export class PhotoDecodeError extends Error {
+	override name = 'PhotoDecodeError';
+	constructor(
+		what: string,
+		readonly reason: string,
+		options?: ErrorOptions
+	) {
+		super(`Cannot decode image ${what}: ${reason}`, options);
+	}
+}
+
+/**
+ * Decodes `input` (a path or the file's bytes) to 8-bit RGB through `openPhoto`: the shorter side
+ * at most `shortSide` (default DECODE_SHORT_SIDE), transparency on white. Throws with the file
+ * named and the reason (a PhotoDecodeError; `image too large (…)` above MAX_INPUT_PIXELS), and
+ * leaves nothing behind: the next file decodes normally.
+ */
 export async function decodeImageFile(
-	input: string | Uint8Array
+	input: string | Uint8Array,
+	options: PhotoOptions = {}
 ): Promise<RawImage & { channels: 3 }> {
-	const what = typeof input === 'string' ? input : `${input.byteLength}-byte image`;
+	const what =
+		options.name ?? (typeof input === 'string' ? input : `${input.byteLength}-byte image`);
 	try {
-		const { data, info } = await sharp(input, { failOn: 'error' })
-			.rotate() // applies EXIF orientation
-			.toColourspace('srgb')
+		const { data, info } = await openPhoto(input, options)
 			.removeAlpha()
 			.raw()
 			.toBuffer({ resolveWithObject: true });
@@ -26,8 +104,15 @@ export async function decodeImageFile(
 			data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
 		};
 	} catch (error) {
-		const reason = errorMessage(error);
-		throw new Error(`Cannot decode image ${what}: ${reason}`, { cause: error });
+		// A missing or unreadable path keeps its own message; a decoding failure gets the header's.
+		const unreadable =
+			typeof input === 'string' &&
+			!(await access(input).then(
+				() => true,
+				() => false
+			));
+		const reason = unreadable ? errorMessage(error) : await decodeFailureReason(input);
+		throw new PhotoDecodeError(what, reason, { cause: error });
 	}
 }
 
@@ -63,8 +148,9 @@ export async function readPhotoGridFile(
 	input: string | Uint8Array,
 	shortSide = 64
 ): Promise<{ width: number; height: number; grid: RawImage & { channels: 4 } }> {
-	const { data, info } = await sharp(input, { failOn: 'error' })
+	const { data, info } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
 		.rotate()
+		.flatten({ background: ALPHA_BACKGROUND })
 		.toColourspace('srgb')
 		.ensureAlpha()
 		.raw()
@@ -98,8 +184,9 @@ export async function cropPhotoFile(
 	quality = 92
 ): Promise<Uint8Array> {
 	const side = Math.max(1, Math.round(square.size * Math.min(1, maxSide / square.size)));
-	const out = await sharp(input, { failOn: 'error' })
+	const out = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
 		.rotate()
+		.flatten({ background: ALPHA_BACKGROUND })
 		.extract({ left: square.x, top: square.y, width: square.size, height: square.size })
 		.resize(side, side, { fit: 'fill' })
 		.jpeg({ quality })

@@ -33,6 +33,7 @@ import { sampleTarBytes, TAR_END_BYTES, type ShardSample } from '../data/shard-f
 import { hashString, leafGroupId, seededRandom, seededShuffle, splitDataset } from '../data/split';
 import { writeFileAtomic, writeShardFile } from './shard-writer';
 import { errorMessage } from '../util/errors';
+import { decodeFailureReason, MAX_INPUT_PIXELS, openPhoto } from './images';
 
 export const SKIPPED_FILE = 'skipped.json';
 export const JOURNAL_FILE = '.prepare-journal.json';
@@ -48,8 +49,8 @@ export const IMAGE_EXTENSIONS = [
 	'.gif',
 	'.avif'
 ];
-/** Decoding refuses images above this many pixels (a 30000x30000 header would need 2.7 GB). */
-export const MAX_INPUT_PIXELS = 100_000_000;
+/** Decoding refuses images above this many pixels (the one cap, src/lib/node/images.ts). */
+export { MAX_INPUT_PIXELS };
 /** Files above this size are skipped before reading (no leaf photo is this big). */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 const SHARD_NAME = /^(train|val|test)-\d{5}\.tar(\.tmp)?$/;
@@ -252,14 +253,7 @@ export async function convertImage(
 	size: number,
 	quality: number
 ): Promise<{ jpeg: Uint8Array; width: number; height: number }> {
-	const { data, info } = await sharp(bytes, {
-		limitInputPixels: MAX_INPUT_PIXELS,
-		failOn: 'warning'
-	})
-		.rotate()
-		.flatten({ background: '#ffffff' })
-		.toColourspace('srgb')
-		.resize({ width: size, height: size, fit: 'outside', withoutEnlargement: true })
+	const { data, info } = await openPhoto(bytes, { shortSide: size, failOn: 'warning' })
 		.jpeg({
 			quality,
 			chromaSubsampling: '4:2:0',
@@ -275,23 +269,6 @@ export async function convertImage(
 		width: info.width,
 		height: info.height
 	};
-}
-
-/**
- * Why a file could not be converted, from its header alone: libvips keeps one error buffer for all
- * threads, so the message of a failed decode can carry another file's error when several run at once.
- * The header decides the category deterministically (the same file always gets the same reason).
- */
-async function decodeReason(bytes: Buffer): Promise<string> {
-	const meta = await sharp(bytes, { limitInputPixels: false })
-		.metadata()
-		.catch(() => null);
-	if (!meta?.format) return 'not a supported image (unknown format or damaged header)';
-	const pixels = (meta.width ?? 0) * (meta.height ?? 0);
-	if (pixels > MAX_INPUT_PIXELS) {
-		return `image too large (${meta.width}x${meta.height}, over ${MAX_INPUT_PIXELS / 1e6} megapixels)`;
-	}
-	return `cannot decode: damaged or truncated ${meta.format} data`;
 }
 
 async function readJournal(out: string): Promise<Journal | null> {
@@ -620,8 +597,8 @@ async function encodeItem(
 			}
 		};
 	} catch {
-		// The error's own text is not trusted (see decodeReason).
-		return { path: item.source, reason: await decodeReason(bytes) };
+		// The error's own text is not trusted (see decodeFailureReason).
+		return { path: item.source, reason: await decodeFailureReason(bytes) };
 	}
 }
 

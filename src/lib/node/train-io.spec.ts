@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stratifiedSplit } from '../data/split';
-import { folderPhotos } from './train-io';
+import sharp from 'sharp';
+import { folderImages, folderPhotos } from './train-io';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-io-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -70,5 +71,44 @@ describe("stratifiedSplit (the held-back part of the user's photos)", () => {
 		expect(one.train.filter((x) => x.label === 0)).toHaveLength(1);
 		expect(one.train.filter((x) => x.label === 1)).toHaveLength(1);
 		expect(() => stratifiedSplit(items, (x) => x.label, 1, 1)).toThrow(/valFraction in \[0, 1\)/);
+	});
+});
+
+describe('folderImages (leaflens evaluate on an image folder)', () => {
+	it('names each unreadable photo, leaves it out and keeps the others', async () => {
+		const dir = path.join(work, 'evaluate');
+		const photo = (colour: { r: number; g: number; b: number }) =>
+			sharp({ create: { width: 40, height: 30, channels: 3, background: colour } })
+				.jpeg()
+				.toBuffer();
+		mkdirSync(path.join(dir, 'a'), { recursive: true });
+		mkdirSync(path.join(dir, 'b'), { recursive: true });
+		writeFileSync(path.join(dir, 'a', '1.jpg'), await photo({ r: 200, g: 0, b: 0 }));
+		writeFileSync(path.join(dir, 'a', '2-broken.jpg'), 'not a photo');
+		writeFileSync(path.join(dir, 'b', '1.jpg'), await photo({ r: 0, g: 200, b: 0 }));
+		writeFileSync(path.join(dir, 'b', '2.png'), await photo({ r: 0, g: 0, b: 200 }));
+
+		const unreadable: string[] = [];
+		const images = await folderImages(dir, 16, undefined, (key, reason) =>
+			unreadable.push(`${key}: ${reason}`)
+		);
+		const source = images.splits.test!;
+		const labels: number[] = [];
+		for await (const batch of source.batches(2)) {
+			expect(batch.images.shape.slice(1)).toEqual([16, 16, 3]);
+			labels.push(...batch.labels);
+			batch.images.dispose();
+		}
+		expect(unreadable).toEqual([
+			'a/2-broken.jpg: not a supported image (unknown format or damaged header)'
+		]);
+		expect(labels).toEqual([0, 1, 1]);
+		expect([source.size, source.skipped?.()]).toEqual([4, 1]);
+
+		// Without the callback (training), an unreadable photo stops the pass and is named.
+		const strict = (await folderImages(dir, 16)).splits.test!;
+		await expect(async () => {
+			for await (const batch of strict.batches(4)) batch.images.dispose();
+		}).rejects.toThrow('Cannot decode image a/2-broken.jpg: not a supported image');
 	});
 });

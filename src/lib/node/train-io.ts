@@ -22,7 +22,8 @@ import { decodedSource, type ImageSource, type LabelledBytes } from '../ml/featu
 import type { RunLogSink } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
 import { loadDataset } from './dataset';
-import { decodeImageFile } from './images';
+import { decodeImageFile, PhotoDecodeError } from './images';
+import { errorMessage } from '../util/errors';
 
 async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
 	await mkdir(path.dirname(file), { recursive: true });
@@ -97,8 +98,16 @@ export function runFolderWriter(dir: string): ModelDirWriter {
 	};
 }
 
-export const sourceOf = (items: readonly LabelledBytes[], size: number) =>
-	decodedSource(items, size, decodeImageFile);
+/** Photos decoded by the Node front end (src/lib/node/images.ts); an unreadable one fails the pass. */
+export const sourceOf = (items: readonly (LabelledBytes | FolderPhoto)[], size: number) =>
+	decodedSource(items, size, decodeNamed);
+
+/** A folder photo's errors name it by `<class folder>/<file>`. */
+const decodeNamed = (bytes: Uint8Array, item: LabelledBytes | FolderPhoto) =>
+	decodeImageFile(bytes, 'key' in item ? { name: item.key } : {});
+
+/** Called with a photo's `<class folder>/<file>` and why it was left out. */
+export type OnUnreadable = (key: string, reason: string) => void;
 
 export interface LabelledImages {
 	classes: string[];
@@ -183,20 +192,29 @@ export async function folderPhotos(
 	return { classes: names, photos };
 }
 
-/** Image sources over a folder with one sub-folder per class (all images as the `test` split). */
+/**
+ * Image sources over a folder with one sub-folder per class (all images as the `test` split). With
+ * `onUnreadable`, a photo that cannot be decoded is reported there and left out instead of failing
+ * the pass (`leaflens evaluate`); `keys` still lists every photo found.
+ */
 export async function folderImages(
 	dir: string,
 	size = 224,
-	classes?: readonly string[]
+	classes?: readonly string[],
+	onUnreadable?: OnUnreadable
 ): Promise<LabelledImages> {
 	const folder = await folderPhotos(dir, classes);
 	const keys = folder.photos.map((p) => p.key);
 	const fingerprint = createHash('sha256').update(keys.join('\n')).digest('hex');
-	return {
-		classes: folder.classes,
-		splits: { test: { ...sourceOf(folder.photos, size), keys } },
-		fingerprint
-	};
+	const source = onUnreadable
+		? decodedSource(folder.photos, size, decodeNamed, (photo, error) =>
+				onUnreadable(
+					photo.key,
+					error instanceof PhotoDecodeError ? error.reason : errorMessage(error)
+				)
+			)
+		: sourceOf(folder.photos, size);
+	return { classes: folder.classes, splits: { test: { ...source, keys } }, fingerprint };
 }
 
 /** Cached TrainArrays in `dir/<key>.{json,bin}`; `compute` runs on a miss. */

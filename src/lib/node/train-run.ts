@@ -28,7 +28,8 @@ import {
 	jsonlRunLog,
 	runFolderWriter,
 	sourceOf,
-	type LabelledImages
+	type LabelledImages,
+	type OnUnreadable
 } from './train-io';
 
 async function isDataset(dir: string): Promise<boolean> {
@@ -42,9 +43,12 @@ async function isDataset(dir: string): Promise<boolean> {
 export async function openImages(
 	dir: string,
 	size: number,
-	classes?: readonly string[]
+	classes?: readonly string[],
+	onUnreadable?: OnUnreadable
 ): Promise<LabelledImages> {
-	return (await isDataset(dir)) ? datasetImages(dir, size) : folderImages(dir, size, classes);
+	return (await isDataset(dir))
+		? datasetImages(dir, size)
+		: folderImages(dir, size, classes, onUnreadable);
 }
 
 export interface TrainRunOptions {
@@ -173,12 +177,19 @@ export async function runEvaluation(
 		split: 'train' | 'val' | 'test';
 		backbone?: string;
 		onProgress?(done: number, total: number): void;
+		/** A photo of an image folder that cannot be decoded: left out and reported here. */
+		onUnreadable?: OnUnreadable;
 	}
 ): Promise<{ report: EvaluationReport; scores: Scores; count: number; model: ClassifierModel }> {
 	const model = await loadClassifier(fsModelDirReader(o.model));
 	const backbone = await loadBackboneFor(o.model, model, o.backbone);
 	try {
-		const images = await openImages(o.data, backbone.manifest.inputSize, model.manifest.labels);
+		const images = await openImages(
+			o.data,
+			backbone.manifest.inputSize,
+			model.manifest.labels,
+			o.onUnreadable
+		);
 		const source = images.splits[o.split];
 		if (!source) throw new Error(`${o.data} has no ${o.split} split`);
 		assertSameLabels(images.classes, model.manifest.labels);

@@ -111,15 +111,22 @@ export async function runEvaluateJob(
 			novelty.set(scores.novelty, row);
 			labels.set(batch.labels, row);
 			row += batch.labels.length;
-			o.onProgress?.(row, images.size);
+			o.onProgress?.(row + (images.skipped?.() ?? 0), images.size);
 		} finally {
 			batch.images.dispose();
 		}
 	}
-	if (row !== images.size)
-		throw new Error(`The image source yielded ${row} images, expected ${images.size}`);
-	const scores = { logits, novelty, labels };
-	return { report: reportFor(model, logits, novelty, labels), scores };
+	// A source that skips unreadable photos yields fewer rows; the report covers those read.
+	const skipped = images.skipped?.() ?? 0;
+	if (row + skipped !== images.size)
+		throw new Error(`The image source yielded ${row} images, expected ${images.size - skipped}`);
+	if (row === 0 && skipped > 0) throw new Error(`None of the ${images.size} photos could be read`);
+	const scores = {
+		logits: logits.subarray(0, row * c),
+		novelty: novelty.subarray(0, row),
+		labels: labels.subarray(0, row)
+	};
+	return { report: reportFor(model, scores.logits, scores.novelty, scores.labels), scores };
 }
 
 /** The first `limit` rows whose top-1 is not the true label, with that top-1. */

@@ -1,0 +1,48 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { MAX_PHOTO_PIXELS, photoSize, tooLarge } from './photo-size';
+
+const image = (width: number, height: number, channels: 3 | 4 = 3) =>
+	sharp({ create: { width, height, channels, background: { r: 40, g: 120, b: 30, alpha: 0.5 } } });
+
+describe('photoSize (the header, before any pixel is decoded)', () => {
+	it('reads JPEG, PNG, WebP (lossy, lossless, with alpha), GIF sizes like sharp does', async () => {
+		const cases: [string, Buffer][] = [
+			['jpeg', await image(301, 157).jpeg().toBuffer()],
+			['progressive jpeg', await image(301, 157).jpeg({ progressive: true }).toBuffer()],
+			['png', await image(301, 157, 4).png().toBuffer()],
+			['webp lossy', await image(301, 157).webp().toBuffer()],
+			['webp lossless', await image(301, 157).webp({ lossless: true }).toBuffer()],
+			['webp alpha', await image(301, 157, 4).webp().toBuffer()],
+			['gif', await image(301, 157).gif().toBuffer()]
+		];
+		for (const [what, bytes] of cases) {
+			expect({ what, size: photoSize(new Uint8Array(bytes)) }).toEqual({
+				what,
+				size: { width: 301, height: 157, orientation: 1 }
+			});
+		}
+	});
+
+	it('applies the JPEG EXIF orientation, as the decoders do', async () => {
+		for (const orientation of [1, 3, 6, 8]) {
+			const bytes = await image(300, 100).withMetadata({ orientation }).jpeg().toBuffer();
+			const turned = orientation >= 5;
+			expect(photoSize(new Uint8Array(bytes))).toEqual({
+				width: turned ? 100 : 300,
+				height: turned ? 300 : 100,
+				orientation
+			});
+		}
+	});
+
+	it('gives null for what it cannot read, and sizes over the cap get a message', () => {
+		expect(photoSize(new TextEncoder().encode('not a photo at all'))).toBeNull();
+		expect(photoSize(new Uint8Array([0xff, 0xd8, 0xff]))).toBeNull();
+		expect(photoSize(new Uint8Array(0))).toBeNull();
+		expect(tooLarge(8000, 6000)).toBeNull();
+		expect(tooLarge(20_000, 15_000)).toBe(
+			`20000×15000 pixels, over ${MAX_PHOTO_PIXELS / 1e6} megapixels`
+		);
+	});
+});
