@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
+import { pngHeaderOnly } from '../test/png-header';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { collectPageErrors, pickWholePhoto } from './helpers';
@@ -18,28 +18,6 @@ async function answerOf(page: Page, name: string, buffer: Buffer, mimeType: stri
 	await expect(page.getByTestId('diagnose-error')).toBeHidden();
 	// Without the line that says how long it took (`wasm · 95 ms`).
 	return (await answer.innerText()).replace(/^.* · \d+ ms$/m, '');
-}
-
-/** A PNG whose header claims `width`×`height` pixels, with one empty data chunk (tiny on disk). */
-function pngHeaderOnly(width: number, height: number): Buffer {
-	const chunk = (type: string, data: Buffer) => {
-		const len = Buffer.alloc(4);
-		len.writeUInt32BE(data.length);
-		const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-		const crc = Buffer.alloc(4);
-		crc.writeUInt32BE(crc32(body));
-		return Buffer.concat([len, body, crc]);
-	};
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(width, 0);
-	ihdr.writeUInt32BE(height, 4);
-	ihdr.set([8, 2, 0, 0, 0], 8);
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', ihdr),
-		chunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
-		chunk('IEND', Buffer.alloc(0))
-	]);
 }
 
 test('a photo with transparency is read on white, a 24-megapixel photo is answered, an over-large one is refused in words', async ({

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
+import { pngHeaderOnly } from '../../../test/png-header';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -113,30 +113,6 @@ async function leafOnTransparent(): Promise<Buffer> {
 	const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200">
 		<ellipse cx="150" cy="100" rx="120" ry="70" fill="#3f8f2a" fill-opacity="0.9"/></svg>`;
 	return sharp(Buffer.from(svg)).png().toBuffer();
-}
-
-/** A PNG whose header claims `width`×`height` pixels, with one empty data chunk (tiny on disk). */
-function pngHeaderOnly(width: number, height: number): Buffer {
-	const chunk = (type: string, data: Buffer) => {
-		const len = Buffer.alloc(4);
-		len.writeUInt32BE(data.length);
-		const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-		const crc = Buffer.alloc(4);
-		crc.writeUInt32BE(crc32(body));
-		return Buffer.concat([len, body, crc]);
-	};
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(width, 0);
-	ihdr.writeUInt32BE(height, 4);
-	ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-	const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-	const idat = Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
-	return Buffer.concat([
-		signature,
-		chunk('IHDR', ihdr),
-		chunk('IDAT', idat),
-		chunk('IEND', Buffer.alloc(0))
-	]);
 }
 
 describe('decodeImageFile: transparency', () => {

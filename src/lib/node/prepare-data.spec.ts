@@ -11,7 +11,7 @@ import {
 } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
+import { pngHeaderOnly } from '../../../test/png-header';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASET_MANIFEST_FILE } from '../data/manifest';
@@ -32,28 +32,6 @@ const isRoot = process.getuid?.() === 0;
 
 let tmp: string;
 let src: string;
-
-/** A PNG whose header claims 30000x30000 pixels (a decompression bomb's first line), tiny on disk. */
-function hugePngHeader(): Buffer {
-	const chunk = (type: string, data: Buffer) => {
-		const len = Buffer.alloc(4);
-		len.writeUInt32BE(data.length);
-		const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-		const crc = Buffer.alloc(4);
-		crc.writeUInt32BE(crc32(body));
-		return Buffer.concat([len, body, crc]);
-	};
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(30000, 0);
-	ihdr.writeUInt32BE(30000, 4);
-	ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', ihdr),
-		chunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
-		chunk('IEND', Buffer.alloc(0))
-	]);
-}
 
 async function realFiles(cls: string, n: number): Promise<string[]> {
 	return (await readdir(path.join(color, cls))).sort().slice(0, n);
@@ -90,7 +68,7 @@ beforeAll(async () => {
 	const noise = Buffer.alloc(5000, 0).map(() => (x = (x * 1103515245 + 12345) >>> 0) >>> 24);
 	await writeFile(path.join(good, 'random-bytes.jpg'), noise);
 	await writeFile(path.join(good, 'notes.txt'), 'not an image\n');
-	await writeFile(path.join(good, 'bomb.png'), hugePngHeader());
+	await writeFile(path.join(good, 'bomb.png'), pngHeaderOnly(30_000, 30_000));
 	await symlink(path.join(tmp, 'missing.jpg'), path.join(good, 'dangling.jpg'));
 	if (!isRoot) {
 		await writeFile(path.join(good, 'locked.jpg'), leaf);

@@ -340,29 +340,28 @@ export class LearnState {
 	}
 
 	/** Makes the model that diagnosed before the adaptation the active one again. */
-	async restore(): Promise<void> {
-		const outcome = this.outcome;
-		if (!outcome) return;
-		const models = this.#d.models;
-		await models.load();
-		const previous = models.models.some((m) => m.id === outcome.previousId)
-			? outcome.previousId
-			: null;
-		models.activate(previous);
-		await this.#d.ml.loadModel();
-		this.outcome = { ...outcome, restored: true };
-		this.#write(LAST_KEY, this.outcome);
+	restore(): Promise<void> {
+		return this.#switchTo(true);
 	}
 
 	/** Switches back to the adapted model after a restore. */
-	async reapply(): Promise<void> {
+	reapply(): Promise<void> {
+		return this.#switchTo(false);
+	}
+
+	/** Activates the previous model (`restored`) or the adapted one, and remembers which. */
+	async #switchTo(restored: boolean): Promise<void> {
 		const outcome = this.outcome;
 		if (!outcome) return;
 		const models = this.#d.models;
 		await models.load();
-		models.activate(outcome.modelId);
+		// A previous model deleted since falls back to the shipped default.
+		const previous = models.models.some((m) => m.id === outcome.previousId)
+			? outcome.previousId
+			: null;
+		models.activate(restored ? previous : outcome.modelId);
 		await this.#d.ml.loadModel();
-		this.outcome = { ...outcome, restored: false };
+		this.outcome = { ...outcome, restored };
 		this.#write(LAST_KEY, this.outcome);
 	}
 }
