@@ -10,7 +10,7 @@ import {
 	verifyShard,
 	type ShardSample
 } from './shard-format';
-import { readTar } from './tar';
+import { readTar, writeTar } from './tar';
 import { sha256Hex } from '../util/hash';
 
 const shared =
@@ -124,6 +124,25 @@ describe('verifyShard', () => {
 		changed[bytes.length - 2000] = changed[bytes.length - 2000]! ^ 1;
 		await expect(verifyShard(changed, sha, 'train-00000.tar')).rejects.toThrow(
 			/Shard train-00000.tar failed its checksum/
+		);
+	});
+});
+
+describe('readShard refuses duplicated entries (found by shard-format.fuzz.spec.ts)', () => {
+	it('names the entry instead of letting the second copy win silently', () => {
+		const meta = {
+			className: 'c',
+			split: 'train' as const,
+			group: 'g',
+			source: 's',
+			width: 1,
+			height: 1
+		};
+		const entries = readTar(encodeShard([{ key: '0', jpeg: new Uint8Array(0), cls: 0, meta }]));
+		const again = writeTar([...entries, { name: '0.cls', data: new TextEncoder().encode('7') }]);
+		expect(() => readShard(again)).toThrow(ShardError);
+		expect(() => readShard(writeTar([...entries, entries[1]!]))).toThrow(
+			/^Duplicate entry 0\.jpg in shard$/
 		);
 	});
 });

@@ -115,7 +115,10 @@ export function readShard(bytes: Uint8Array): ShardSample[] {
 		const ext = name.slice(dot + 1).toLowerCase();
 		if (dot <= 0 || !(EXTENSIONS as readonly string[]).includes(ext)) continue;
 		const key = name.slice(0, dot);
-		partial.set(key, { ...partial.get(key), [ext]: data });
+		const parts = partial.get(key) ?? {};
+		// Two entries for one file (a concatenated or tampered shard): which one is the sample?
+		if (parts[ext as Extension]) throw new ShardError(`Duplicate entry ${name} in shard`);
+		partial.set(key, { ...parts, [ext]: data });
 	}
 	return [...partial].map(([key, parts]) => {
 		const { cls, jpg, json } = parts;

@@ -144,3 +144,17 @@ describe('readTar on damaged archives', () => {
 		expect(() => readTar(notNumber)).toThrow(/"one.txt" at byte 1024: its PAX size "5x"/);
 	});
 });
+
+describe('writeTar refuses names that would read back as other names (found by tar.fuzz.spec.ts)', () => {
+	it('refuses an unpaired surrogate and a NUL instead of writing U+FFFD or a cut name', () => {
+		const data = new Uint8Array(1);
+		expect(() => writeTar([{ name: '\udc00', data }])).toThrow(TarError);
+		expect(() =>
+			writeTar([
+				{ name: 'ok', data },
+				{ name: 'a\u0000b', data }
+			])
+		).toThrow(/^Cannot write tar entry "a\\u0000b": a name with a NUL or an unpaired surrogate/);
+		expect(readTar(writeTar([{ name: 'feuille-葉-🌿', data }]))[0]!.name).toBe('feuille-葉-🌿');
+	});
+});

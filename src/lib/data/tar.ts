@@ -77,10 +77,21 @@ function header([prefix, name]: [string, string], size: number, type: string): U
 	return h;
 }
 
-/** A ustar archive of `entries`, in the order given. */
+/**
+ * A ustar archive of `entries`, in the order given. Throws TarError for a name that would read back
+ * as another name: one with a NUL (the header fields end there) or an unpaired UTF-16 surrogate
+ * (UTF-8 has no bytes for it; it would become U+FFFD).
+ */
 export function writeTar(entries: readonly TarEntry[]): Uint8Array {
 	const parts: Uint8Array[] = [];
 	for (const { name, data } of entries) {
+		if (name.includes('\u0000') || decoder.decode(encoder.encode(name)) !== name) {
+			const offset = parts.reduce((n, p) => n + padded(p.byteLength), 0);
+			throw new TarError(
+				`Cannot write tar entry ${JSON.stringify(name)}: a name with a NUL or an unpaired surrogate would read back as another name`,
+				offset
+			);
+		}
 		const split = splitPath(name);
 		if (!split) {
 			// One PAX record, `<length> path=<name>\n`, the length counting its own digits.

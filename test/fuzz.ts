@@ -1,0 +1,73 @@
+/**
+ * Shared pieces of the `*.fuzz.spec.ts` files: fast-check properties over the parsers of untrusted
+ * bytes, bounded so that each file runs in a few seconds on a small CI machine.
+ */
+import fc from 'fast-check';
+import { expect } from 'vitest';
+
+/**
+ * The bound on every property: a fixed number of runs (fast-check's seed comes from vitest's run,
+ * and a failure prints the seed and path to replay it with `{ seed, path }`).
+ */
+export const RUNS = { numRuns: 200 } as const satisfies fc.Parameters<unknown>;
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * Expects `error` to be one of `allowed` with a message, never a TypeError or RangeError leaking
+ * from deep inside. `Error` in `allowed` means a plain Error only (its constructor exactly Error),
+ * not any subclass.
+ */
+export function expectOwnError(error: unknown, ...allowed: ErrorClass[]): void {
+	const ok = allowed.some((type) =>
+		type === Error ? (error as object)?.constructor === Error : error instanceof type
+	);
+	if (!ok) {
+		// Rethrown so fast-check shrinks on it and vitest shows the foreign error's stack.
+		throw new Error(`Expected ${allowed.map((t) => t.name).join(' or ')}, got ${String(error)}`, {
+			cause: error
+		});
+	}
+	expect((error as Error).message.length).toBeGreaterThan(0);
+}
+
+/** Runs `parse` and returns its result, or undefined when it threw one of `allowed`. */
+export function parseOrRefuse<T>(parse: () => T, ...allowed: ErrorClass[]): T | undefined {
+	try {
+		return parse();
+	} catch (error) {
+		expectOwnError(error, ...allowed);
+		return undefined;
+	}
+}
+
+/** The async parseOrRefuse. */
+export async function parseOrRefuseAsync<T>(
+	parse: () => Promise<T>,
+	...allowed: ErrorClass[]
+): Promise<T | undefined> {
+	try {
+		return await parse();
+	} catch (error) {
+		expectOwnError(error, ...allowed);
+		return undefined;
+	}
+}
+
+/** A copy of `bytes` with the byte at each of `at` XORed with its (non-zero) mask. */
+export function flip(bytes: Uint8Array, at: readonly [number, number][]): Uint8Array {
+	const out = bytes.slice();
+	for (const [i, mask] of at) out[i % out.length] = out[i % out.length]! ^ (mask || 1);
+	return out;
+}
+
+/** Positions to flip: 1 to 3 distinct bytes of a `length`-byte input, each with a mask 1..255. */
+export const flips = (length: number) =>
+	fc.uniqueArray(fc.tuple(fc.nat(length - 1), fc.integer({ min: 1, max: 255 })), {
+		minLength: 1,
+		maxLength: 3,
+		selector: ([at]) => at
+	});
+
+export const equalBytes = (a: Uint8Array, b: Uint8Array) =>
+	a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
