@@ -71,3 +71,42 @@ export const flips = (length: number) =>
 
 export const equalBytes = (a: Uint8Array, b: Uint8Array) =>
 	a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Path = (string | number)[];
+
+function paths(value: unknown, at: Path = []): Path[] {
+	if (typeof value !== 'object' || value === null) return [at];
+	const keys: (string | number)[] = Array.isArray(value)
+		? value.map((_, i) => i)
+		: Object.keys(value);
+	return [at, ...keys.flatMap((k) => paths((value as Record<string, unknown>)[k], [...at, k]))];
+}
+
+/** One change to a JSON document: a value replaced, a key or element removed, an element doubled. */
+export const jsonMutation = fc.record({
+	which: fc.nat(),
+	how: fc.constantFrom('replace', 'remove', 'duplicate'),
+	value: fc.jsonValue({ maxDepth: 2 })
+});
+
+/** `doc` (not changed) with `mutation` applied at one of its values, picked by `which`. */
+export function mutateJson(
+	doc: unknown,
+	{ which, how, value }: { which: number; how: 'replace' | 'remove' | 'duplicate'; value: unknown }
+): unknown {
+	const copy = structuredClone(doc) as Json;
+	const all = paths(copy).filter((p) => p.length > 0);
+	const path = all[which % all.length]!;
+	const parent = path.slice(0, -1).reduce<Json>((node, k) => (node as never)[k], copy) as
+		Json[] | Record<string, Json>;
+	const key = path[path.length - 1]!;
+	if (Array.isArray(parent)) {
+		const i = key as number;
+		if (how === 'remove') parent.splice(i, 1);
+		else if (how === 'duplicate') parent.splice(i, 0, structuredClone(parent[i]!));
+		else parent[i] = value as Json;
+	} else if (how === 'remove') delete parent[key];
+	else parent[key] = value as Json;
+	return copy;
+}
