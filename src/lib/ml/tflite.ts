@@ -144,8 +144,17 @@ export interface TfliteModel {
 /** Bounds-checked access to flatbuffer tables on top of flatbuffers' ByteBuffer. */
 class Reader {
 	readonly size: number;
+	/**
+	 * Bytes of vectors read so far, and the most a file of this size can hold. In a well-formed
+	 * file each vector is referenced once, so reads add up to at most its size; tables that point
+	 * at the same data again and again (a 12 KB file listing one tensor with a 1,000-element shape
+	 * 2,000 times) would otherwise build a result that grows with the square of the file.
+	 */
+	#vectorBytes = 0;
+	readonly #vectorBudget: number;
 	constructor(readonly bb: ByteBuffer) {
 		this.size = bb.capacity();
+		this.#vectorBudget = 2 * this.size + 65_536;
 	}
 
 	check(pos: number, bytes: number, what: string): void {
@@ -199,6 +208,12 @@ class Reader {
 		const vec = this.indirect(pos, what);
 		const length = this.u32(vec, `${what} length`);
 		this.check(vec + 4, length * elementSize, what);
+		this.#vectorBytes += 4 + length * elementSize;
+		if (this.#vectorBytes > this.#vectorBudget) {
+			throw new TfliteFormatError(
+				`TFLite file is corrupt: its tables refer to more data than the ${this.size}-byte file holds (${what} and others point at the same bytes again and again)`
+			);
+		}
 		return [vec + 4, length];
 	}
 	intVector(table: number, index: number, what: string): number[] {
