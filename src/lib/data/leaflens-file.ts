@@ -205,15 +205,23 @@ const NOT_OURS = 'This is not a LeafLens model file';
  * ModelFileError in plain words on the first problem.
  */
 export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExport> {
-	let entries: Map<string, Uint8Array>;
+	const entries = new Map<string, Uint8Array>();
+	let list: TarEntry[];
 	try {
-		entries = new Map(readTar(bytes).map((e) => [e.name, e.data]));
+		list = readTar(bytes);
 	} catch (error) {
 		if (!(error instanceof TarError)) throw error;
 		// A first header that is not a tar header: another kind of file; later problems: damage.
 		const why =
 			error.offset === 0 ? `${NOT_OURS}.` : `This model file is damaged: ${error.message}.`;
 		throw new ModelFileError(why, { cause: error });
+	}
+	for (const { name, data } of list) {
+		// Two copies of one path (two descriptors naming different models): neither may win silently.
+		if (entries.has(name)) {
+			throw new ModelFileError(`This model file is damaged: it holds ${name} twice.`);
+		}
+		entries.set(name, data);
 	}
 	const descriptorBytes = entries.get(EXPORT_DESCRIPTOR);
 	if (!descriptorBytes) {

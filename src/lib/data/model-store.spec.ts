@@ -333,3 +333,18 @@ describe('export and import', () => {
 		expect(decoded.name).toBe('Forged');
 	});
 });
+
+describe('import of a .leaflens with a path twice (found by leaflens-file.fuzz.spec.ts)', () => {
+	it('refuses a second descriptor instead of letting the last one name the model', async () => {
+		const entries = readTar(exported);
+		const json = JSON.parse(new TextDecoder().decode(entries[0]!.data)) as Record<string, unknown>;
+		const second = new TextEncoder().encode(JSON.stringify({ ...json, name: 'Other' }));
+		const kv = new MemoryStore();
+		await expect(
+			new ModelStore(kv).importModel(
+				writeTar([...entries, { name: EXPORT_DESCRIPTOR, data: second }])
+			)
+		).rejects.toThrow(/^This model file is damaged: it holds leaflens-export\.json twice\.$/);
+		expect(kv.map.size).toBe(0);
+	});
+});
