@@ -101,23 +101,18 @@ describe('encodeShard → readShard', () => {
 describe('readShard: mutations of a valid shard', () => {
 	const written = samples.map((list) => ({ list: sorted(list), bytes: encodeShard(list) }));
 
+	// One byte: the tar checksum is a plain sum, blind to two changes that cancel out (tar.fuzz.spec.ts).
 	it('refuses a flipped byte in any tar header or reads the same samples', () => {
 		fc.assert(
 			fc.property(
 				written,
-				fc.array(fc.tuple(fc.nat(), fc.nat(511), fc.integer({ min: 1, max: 255 })), {
-					minLength: 1,
-					maxLength: 3
-				}),
-				({ list, bytes }, changes) => {
+				fc.nat(),
+				fc.nat(511),
+				fc.integer({ min: 1, max: 255 }),
+				({ list, bytes }, h, i, mask) => {
 					// Every entry's header is the block before its data.
 					const heads = readTar(bytes).map((e) => e.data.byteOffset - 512);
-					const got = read(
-						flip(
-							bytes,
-							changes.map(([h, i, m]) => [heads[h % heads.length]! + i, m])
-						)
-					);
+					const got = read(flip(bytes, [[heads[h % heads.length]! + i, mask]]));
 					if (got) expect(same(got, list)).toBe(true);
 				}
 			),

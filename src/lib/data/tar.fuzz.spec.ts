@@ -170,21 +170,18 @@ describe('tar reader: mutations of a valid archive', () => {
 			bytes: writeTar(list)
 		}));
 
+	// One byte: the header checksum is a plain sum of the bytes, so two changes that cancel out
+	// (+16 on one byte, -16 on another) are invisible to any tar reader; one change never is.
 	it('refuses a flipped byte in any header (checksum-covered) or reads the same entries', () => {
 		fc.assert(
 			fc.property(
 				written,
-				fc.array(fc.tuple(fc.nat(), fc.nat(511), fc.integer({ min: 1, max: 255 })), {
-					minLength: 1,
-					maxLength: 3
-				}),
-				({ list, bytes }, changes) => {
+				fc.nat(),
+				fc.nat(511),
+				fc.integer({ min: 1, max: 255 }),
+				({ list, bytes }, h, i, mask) => {
 					const heads = headerOffsets(bytes);
-					const mutated = flip(
-						bytes,
-						changes.map(([h, i, mask]) => [heads[h % heads.length]! + i, mask])
-					);
-					const got = read(mutated);
+					const got = read(flip(bytes, [[heads[h % heads.length]! + i, mask]]));
 					if (got) expect(same(got, list)).toBe(true);
 				}
 			),

@@ -46,7 +46,12 @@ describe('resolveConfig: the Train page text box', () => {
 		fc.assert(
 			fc.property(preset, fc.array(line, { maxLength: 6 }), (p, lines) => {
 				const got = resolve(p, lines);
-				if (got) expect(resolveConfig({ overrides: toLines(got) })).toEqual(got);
+				// (as JSON: a -0 written as a line reads back as 0)
+				if (got) {
+					expect(resolveConfig({ overrides: toLines(got) })).toEqual(
+						JSON.parse(JSON.stringify(got))
+					);
+				}
 				// Nothing reached Object.prototype.
 				expect(Object.keys(Object.prototype)).toEqual([]);
 				expect(({} as Record<string, unknown>).x).toBeUndefined();

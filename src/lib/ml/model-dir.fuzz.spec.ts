@@ -19,8 +19,9 @@ const parse = (input: unknown) =>
 /** An accepted manifest is stable: it parses to itself, as bytes, text and JSON. */
 function expectStable(m: NonNullable<ReturnType<typeof parse>>) {
 	const text = JSON.stringify(m);
-	expect(parseModelManifest(text, 'again')).toEqual(m);
-	expect(parseModelManifest(new TextEncoder().encode(text), 'again', m.kind)).toEqual(m);
+	const json: unknown = JSON.parse(text); // as JSON: a -0 is written as 0
+	expect(parseModelManifest(text, 'again')).toEqual(json);
+	expect(parseModelManifest(new TextEncoder().encode(text), 'again', m.kind)).toEqual(json);
 }
 
 describe('parseModelManifest: arbitrary input', () => {
