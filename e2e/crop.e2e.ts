@@ -77,6 +77,12 @@ test('point at the leaf: the suggested square, moved by keyboard and pointer, is
 	await expect(square).toBeHidden();
 	await expect(page.locator('[data-testid="answer"][data-file="Scab_75.jpg"]')).toBeVisible();
 	await expect(page.getByTestId('diagnosis').or(page.getByTestId('not-sure'))).toBeVisible();
+	// On the phone the answer comes first: in view, above its photo, and focused for screen readers.
+	const answer = page.getByTestId('answer');
+	await expect(answer).toBeFocused();
+	await expect(answer.getByRole('heading', { level: 2 })).toBeInViewport();
+	const answerTop = (await answer.boundingBox())!.y;
+	expect(answerTop).toBeLessThan((await page.locator('.result .photo').boundingBox())!.y);
 	await expect(page.getByTestId('diagnose-error')).toBeHidden();
 
 	// The photo shown with the answer and the history's thumbnail are the square crop.
