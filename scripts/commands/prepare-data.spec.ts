@@ -71,6 +71,8 @@ describe('leaflens prepare-data', () => {
 		const empty = path.join(tmp, 'empty', 'Rose___healthy');
 		await mkdir(empty, { recursive: true });
 		await writeFile(path.join(empty, 'x.jpg'), 'text');
+		await mkdir(path.join(tmp, 'empty', 'Rose___Black_spot'));
+		await writeFile(path.join(tmp, 'empty', 'Rose___Black_spot', 'y.jpg'), 'more text');
 		const none = await run([
 			'prepare-data',
 			'--src',
@@ -80,6 +82,6 @@ describe('leaflens prepare-data', () => {
 		]);
 		expect(none.code).toBe(1);
 		expect(none.err.split('\n')).toHaveLength(1);
-		expect(none.err).toMatch(/^leaflens prepare-data: None of the 1 files/);
+		expect(none.err).toMatch(/^leaflens prepare-data: None of the 2 files/);
 	});
 });

@@ -14,7 +14,11 @@ Finds class folders at any depth under --src (a folder whose files are images is
 the folder, e.g. PlantVillage's color/<Crop___Disease>/), splits them into train/val/test keeping all
 photos of one leaf (and identical files) in one split, re-encodes every image (EXIF rotation, sRGB,
 shorter side down to --size, never enlarged, JPEG --quality) and writes WebDataset tar shards, a
-skipped.json listing unusable files with the reason, and manifest.json (last).
+skipped.json listing unusable files with the reason, and manifest.json (last). Skipped: files that
+cannot be read or decoded, images with a shorter side under 32 px, and identical bytes filed under two
+classes (every copy). A class with too few images for every split is a warning, printed and kept in
+the manifest's "warnings". Refused: fewer than 2 classes, an --out inside --src (or around it), and an
+--out holding files prepare-data did not write (its own earlier output is resumed).
 
 Same input and options give byte-identical output. Interrupted? Run the same command again: finished
 shards are verified and kept.
@@ -76,6 +80,9 @@ Example:
 		const m = result.manifest!;
 		const size = m.shards.reduce((n, s) => n + s.bytes, 0);
 		const { train, val, test } = m.counts.splits;
+		// Also kept in the manifest's `warnings`, so the app and later runs can show them.
+		for (const warning of m.warnings ?? [])
+			console.error(`leaflens prepare-data: warning: ${warning}`);
 		if (result.upToDate) {
 			console.log(
 				`${out} is up to date (${m.counts.total} images, ${m.shards.length} shards verified) in ${seconds.toFixed(1)} s`

@@ -74,7 +74,12 @@ export const manifestSchema = z.object({
 		/** One entry per class, in class-index order. */
 		perClass: z.array(splitCounts.extend({ index: nonNegativeInt }))
 	}),
-	shards: z.array(shardInfoSchema)
+	shards: z.array(shardInfoSchema),
+	/**
+	 * What prepare-data found worth a look but not worth refusing, e.g. a class with too few images
+	 * for every split. Absent when there is nothing to say (so older manifests read the same).
+	 */
+	warnings: z.array(z.string().min(1)).min(1).optional()
 });
 export type DatasetManifest = z.infer<typeof manifestSchema>;
 
@@ -102,6 +107,18 @@ export function parseClassFolder(folder: string): Omit<ClassInfo, 'index' | 'fol
 /** Builds the class list from folder names, in the given order (index = position). */
 export function classesFromFolders(folders: readonly string[]): ClassInfo[] {
 	return folders.map((folder, index) => ({ index, folder, ...parseClassFolder(folder) }));
+}
+
+/**
+ * Whether parsed JSON says it is a dataset manifest (its `format` field), valid or not and of any
+ * version: prepare-data uses it to tell its own earlier output from someone else's manifest.json.
+ */
+export function claimsDatasetFormat(json: unknown): boolean {
+	return (
+		typeof json === 'object' &&
+		json !== null &&
+		(json as Record<string, unknown>).format === DATASET_FORMAT
+	);
 }
 
 /**

@@ -245,6 +245,33 @@ describe('ShardStore', () => {
 		expect(store.map.size).toBe(0);
 	});
 
+	it("refuses a manifest that claims a cached dataset's fingerprint with other content", async () => {
+		const store = new MemoryStore();
+		const shardStore = new ShardStore(store, server().fetchFn);
+		const cached = await shardStore.download('/datasets/pv/manifest.json');
+		// Another dataset's manifest with the same fingerprint: other classes, other shard checksums.
+		const impostor: DatasetManifest = {
+			...manifest,
+			classes: classesFromFolders(['Grape___Black_rot', 'Peach___healthy']),
+			shards: manifest.shards.map((s) => ({ ...s, sha256: 'b'.repeat(64) }))
+		};
+		const fetchFn = async () => new Response(JSON.stringify(impostor));
+		await expect(new ShardStore(store, fetchFn).download('/other/manifest.json')).rejects.toThrow(
+			/\/other\/manifest.json has the fingerprint of "pv" on this device but other classes and shards; delete "pv" first/
+		);
+		await expect(new ShardStore(store).saveLocal('Mine', impostor, new Map())).rejects.toThrow(
+			/has the fingerprint of "pv" on this device but other classes and shards/
+		);
+		const info = (await shardStore.info(cached.id))!;
+		expect(info.manifest).toEqual(cached.manifest);
+		expect(info.manifestUrl).toBe('/datasets/pv/manifest.json');
+		// The same manifest from another address is the same dataset: nothing is fetched again.
+		const mirror = async (url: string) =>
+			server().fetchFn(url.replace('/mirror/', '/datasets/pv/'));
+		const again = await new ShardStore(store, mirror).download('/mirror/manifest.json');
+		expect(again).toMatchObject({ id: cached.id, name: 'pv', complete: true });
+	});
+
 	it('names a dataset after the folder of its manifest', () => {
 		expect(datasetNameFromUrl('/datasets/plantvillage-sample/manifest.json?v=2')).toBe(
 			'plantvillage-sample'

@@ -94,6 +94,15 @@ async function fetchBytes(fetchFn: FetchLike, url: string, init: RequestInit): P
 	return new Uint8Array(await response.arrayBuffer());
 }
 
+/**
+ * The parts of two manifests with one fingerprint that differ ([] when they describe the same
+ * dataset). Both are parsed by the same schema, so their JSON is canonical.
+ */
+function manifestDifferences(a: DatasetManifest, b: DatasetManifest): string[] {
+	const parts = ['classes', 'shards', 'counts', 'preprocessing', 'warnings'] as const;
+	return parts.filter((part) => JSON.stringify(a[part]) !== JSON.stringify(b[part]));
+}
+
 export class ShardStore {
 	constructor(
 		private readonly store: KeyValueStore,
@@ -137,6 +146,7 @@ export class ShardStore {
 		const manifest = parseDatasetManifest(json);
 		const id = manifest.fingerprint;
 		const previous = await this.info(id);
+		if (previous) this.#checkSameDataset(previous, manifest, manifestUrl);
 		const info: CachedDatasetInfo = {
 			id,
 			name: previous?.name ?? datasetNameFromUrl(manifestUrl),
@@ -208,6 +218,8 @@ export class ShardStore {
 		if (name.trim() === '')
 			throw new DatasetStoreError('Expected a dataset name, got an empty one');
 		const manifest = parseDatasetManifest(manifestJson);
+		const cached = await this.info(manifest.fingerprint);
+		if (cached) this.#checkSameDataset(cached, manifest, `The manifest of "${name.trim()}"`);
 		const expected = new Set(manifest.shards.map((s) => s.file));
 		for (const file of shards.keys()) {
 			if (!expected.has(file))
@@ -255,6 +267,19 @@ export class ShardStore {
 		info.complete = true;
 		await this.#save(info);
 		return info;
+	}
+
+	/**
+	 * The cache is keyed by fingerprint, so a manifest that reuses a cached dataset's fingerprint
+	 * with other content (a copied or hand-edited manifest) would pair its classes with the cached
+	 * shards. Refused: the user deletes the cached dataset or prepares the data again.
+	 */
+	#checkSameDataset(cached: CachedDatasetInfo, manifest: DatasetManifest, where: string): void {
+		const differences = manifestDifferences(cached.manifest, manifest);
+		if (differences.length === 0) return;
+		throw new DatasetStoreError(
+			`${where} has the fingerprint of "${cached.name}" on this device but other ${differences.join(' and ')}; delete "${cached.name}" first, or prepare the dataset again so it gets its own fingerprint.`
+		);
 	}
 
 	async #save(info: CachedDatasetInfo): Promise<void> {

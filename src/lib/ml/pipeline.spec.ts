@@ -90,6 +90,23 @@ describe('trainClassifier', () => {
 		model.dispose();
 	});
 
+	it('refuses fewer than 2 classes with a plain message (not an error from oneHot)', async () => {
+		const config = resolveConfig({ preset: 'quick', overrides: ['epochs=1'] });
+		const one = maps(6, 1);
+		one.labels.fill(0);
+		await expect(
+			trainClassifier(tf, {
+				train: { ...one, rowShape: [48] },
+				val: { ...one, rowShape: [48] },
+				labels: ['only'],
+				config,
+				backbone
+			})
+		).rejects.toThrow(
+			'Training needs at least 2 classes, got 1 (only): add photos of another class'
+		);
+	});
+
 	it('head mode: the saved directory round-trips and classify() abstains on far-away features', async () => {
 		const config = resolveConfig({
 			preset: 'quick',

@@ -135,13 +135,26 @@ export function reportFor(
 	};
 }
 
-/** Trains, calibrates and assembles a classifier; logs the run. */
+/**
+ * A classifier needs at least two classes: with one there is nothing to tell apart (and TF.js's
+ * oneHot would fail with "depth must be >=2"). Throws a plain Error naming the classes.
+ */
+export function checkClassCount(labels: readonly string[]): void {
+	if (labels.length < 2) {
+		throw new Error(
+			`Training needs at least 2 classes, got ${labels.length}${labels.length ? ` (${labels.join(', ')})` : ''}: add photos of another class`
+		);
+	}
+}
+
+/** Trains, calibrates and assembles a classifier; logs the run. Throws for fewer than 2 labels. */
 export async function trainClassifier(
 	tf: typeof TF,
 	options: TrainClassifierOptions
 ): Promise<{ model: ClassifierModel; fit: FitResult; val: EvaluationReport; seconds: number }> {
 	const { config, labels, tail, log } = options;
 	const started = performance.now();
+	checkClassCount(labels);
 	const numClasses = labels.length;
 	if (config.mode === 'finetune' && !tail)
 		throw new Error('Finetune mode needs a trainable backbone tail');

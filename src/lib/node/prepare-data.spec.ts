@@ -263,14 +263,150 @@ describe('prepareDataset on real and crafted bad files', () => {
 		await mkdir(bad, { recursive: true });
 		await writeFile(path.join(bad, 'a.jpg'), 'nope');
 		await writeFile(path.join(bad, 'b.jpg'), Buffer.alloc(0));
+		const worse = path.join(tmp, 'bad-src', 'Grape___healthy');
+		await mkdir(worse, { recursive: true });
+		await writeFile(path.join(worse, 'c.jpg'), 'nope, nope');
 		await expect(
 			prepareDataset({ src: path.dirname(bad), out: path.join(tmp, 'e') })
-		).rejects.toThrow(/^None of the 2 files under .* could be used/);
+		).rejects.toThrow(/^None of the 3 files under .* could be used/);
 		await expect(
 			prepareDataset({ src: path.join(tmp, 'nowhere'), out: path.join(tmp, 'e') })
 		).rejects.toThrow('Source folder not found');
 		await expect(prepareDataset({ src, out: path.join(tmp, 'e'), quality: 0 })).rejects.toThrow(
 			'Expected quality to be an integer in [1, 100], got 0'
 		);
+	});
+});
+
+describe('prepareDataset on contradictory or degenerate data', () => {
+	/** A source of class folders, each with the first `n` real photos of a sample class. */
+	async function makeSource(name: string, classes: Record<string, number>): Promise<string> {
+		const root = path.join(tmp, name);
+		for (const [cls, n] of Object.entries(classes)) {
+			await mkdir(path.join(root, cls), { recursive: true });
+			for (const f of await realFiles(cls, n))
+				await copyFile(path.join(color, cls, f), path.join(root, cls, f));
+		}
+		return root;
+	}
+	const small = (source: string, out: string): PrepareDataOptions => ({
+		src: source,
+		out: path.join(tmp, out),
+		size: 64,
+		seed: 3,
+		valFraction: 0.2,
+		testFraction: 0.2,
+		jobs: 2
+	});
+
+	it('skips identical bytes filed under two classes (both copies) and images under 32 px, with reasons', async () => {
+		const root = await makeSource('contra-src', {
+			'Corn_(maize)___Common_rust_': 6,
+			Tomato___Early_blight: 6
+		});
+		const [photo] = await realFiles('Tomato___healthy', 1);
+		const bytes = await readFile(path.join(color, 'Tomato___healthy', photo!));
+		await writeFile(path.join(root, 'Corn_(maize)___Common_rust_', 'same.jpg'), bytes);
+		await writeFile(path.join(root, 'Tomato___Early_blight', 'copy.jpg'), bytes);
+		const dot = sharp({ create: { width: 1, height: 1, channels: 3, background: '#3a5' } });
+		await dot.png().toFile(path.join(root, 'Tomato___Early_blight', 'dot.png'));
+		await sharp({ create: { width: 300, height: 20, channels: 3, background: '#3a5' } })
+			.tiff()
+			.toFile(path.join(root, 'Tomato___Early_blight', 'strip.tif'));
+
+		const result = await prepareDataset(small(root, 'contra-out'));
+		const skipped = JSON.parse(
+			await readFile(path.join(tmp, 'contra-out', SKIPPED_FILE), 'utf8')
+		) as { path: string; reason: string }[];
+		expect(skipped).toEqual([
+			{
+				path: 'Corn_(maize)___Common_rust_/same.jpg',
+				reason:
+					'contradictory label: the same bytes are filed under Corn_(maize)___Common_rust_ and Tomato___Early_blight (Tomato___Early_blight/copy.jpg); every copy is left out'
+			},
+			{
+				path: 'Tomato___Early_blight/copy.jpg',
+				reason:
+					'contradictory label: the same bytes are filed under Corn_(maize)___Common_rust_ and Tomato___Early_blight (Corn_(maize)___Common_rust_/same.jpg); every copy is left out'
+			},
+			{
+				path: 'Tomato___Early_blight/dot.png',
+				reason: 'image too small (1x1; the shorter side must be at least 32 px)'
+			},
+			{
+				path: 'Tomato___Early_blight/strip.tif',
+				reason: 'image too small (300x20; the shorter side must be at least 32 px)'
+			}
+		]);
+		expect(result.manifest!.counts.total).toBe(12);
+		expect(result.manifest!.counts.skipped).toBe(4);
+	});
+
+	it('refuses fewer than 2 classes before any work', async () => {
+		const root = await makeSource('one-class-src', { Tomato___healthy: 3 });
+		const out = path.join(tmp, 'one-class-out');
+		await expect(prepareDataset(small(root, 'one-class-out'))).rejects.toThrow(
+			'A dataset needs at least 2 classes, found 1: Tomato___healthy'
+		);
+		await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+	});
+
+	it('warns in the result and the manifest about a class too small for every split', async () => {
+		const root = await makeSource('tiny-class-src', {
+			'Corn_(maize)___Common_rust_': 6,
+			Tomato___healthy: 1
+		});
+		const result = await prepareDataset(small(root, 'tiny-class-out'));
+		const m = result.manifest!;
+		const warning =
+			'class Tomato___healthy has too few usable images for every split (1): none in val, test';
+		expect(m.counts.perClass[1]).toEqual({ index: 1, train: 1, val: 0, test: 0 });
+		expect(m.warnings).toEqual([warning]);
+		const written = JSON.parse(
+			await readFile(path.join(tmp, 'tiny-class-out', DATASET_MANIFEST_FILE), 'utf8')
+		) as { warnings?: string[] };
+		expect(written.warnings).toEqual([warning]);
+		// Up to date: the same warning comes back.
+		expect((await prepareDataset(small(root, 'tiny-class-out'))).manifest!.warnings).toEqual([
+			warning
+		]);
+	});
+});
+
+describe('prepareDataset refuses an --out it would damage', () => {
+	const two = () => ({ src, size: 64, seed: 3, jobs: 2, limitPerClass: 2 });
+
+	it('refuses --out equal to or inside --src, and --src inside --out', async () => {
+		await expect(prepareDataset({ ...two(), out: src })).rejects.toThrow(
+			`--out ${src} is the source folder; choose an output folder outside ${src}`
+		);
+		const inside = path.join(src, 'train', 'prepared');
+		await expect(prepareDataset({ ...two(), out: inside })).rejects.toThrow(
+			`--out ${inside} is inside the source folder ${src}; choose an output folder outside it`
+		);
+		await expect(prepareDataset({ ...two(), out: tmp })).rejects.toThrow(
+			`--src ${src} is inside the output folder ${tmp}; choose an output folder outside it`
+		);
+		await expect(readdir(inside)).rejects.toThrow(/ENOENT/);
+	});
+
+	it('refuses an --out holding a foreign manifest.json or unrelated files, and leaves them alone', async () => {
+		const foreign = path.join(tmp, 'foreign');
+		await mkdir(foreign);
+		const theirs = '{"name": "some-web-app", "format": "webmanifest"}\n';
+		await writeFile(path.join(foreign, DATASET_MANIFEST_FILE), theirs);
+		await expect(prepareDataset({ ...two(), out: foreign })).rejects.toThrow(
+			`${path.join(foreign, DATASET_MANIFEST_FILE)} is not a LeafLens dataset manifest (format "webmanifest"); choose an empty or new output folder`
+		);
+		expect(await readFile(path.join(foreign, DATASET_MANIFEST_FILE), 'utf8')).toBe(theirs);
+		expect(await readdir(foreign)).toEqual([DATASET_MANIFEST_FILE]);
+
+		const cluttered = path.join(tmp, 'cluttered');
+		await mkdir(path.join(cluttered, 'photos'), { recursive: true });
+		await writeFile(path.join(cluttered, 'notes.txt'), 'mine\n');
+		await expect(prepareDataset({ ...two(), out: cluttered })).rejects.toThrow(
+			`${cluttered} holds files prepare-data did not write (notes.txt, photos/); choose an empty or new output folder`
+		);
+		expect((await readdir(cluttered)).sort()).toEqual(['notes.txt', 'photos']);
 	});
 });

@@ -9,8 +9,10 @@
  * - Bounded memory: at most one shard plus a small window of in-flight images is held.
  * - Resumable: every finished shard is recorded in a journal; a rerun after a kill keeps the shards
  *   whose sha256 still matches and continues after them, ending with the same bytes as one run.
- * - Bad files (empty, truncated, corrupt, not images, absurdly large, unreadable) are skipped and
- *   listed with a reason in `skipped.json`; only "nothing usable" is an error.
+ * - Bad files (empty, truncated, corrupt, not images, absurdly large or small, unreadable, identical
+ *   bytes filed under two classes) are skipped and listed with a reason in `skipped.json`; a class
+ *   too small for every split is a warning in the manifest. Errors: fewer than 2 classes, nothing
+ *   usable, or an --out it would damage (the source, or a folder holding files it did not write).
  */
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
@@ -19,6 +21,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
 import {
+	claimsDatasetFormat,
 	classesFromFolders,
 	DATASET_FORMAT,
 	DATASET_FORMAT_VERSION,
@@ -34,6 +37,7 @@ import { hashString, leafGroupId, seededRandom, seededShuffle, splitDataset } fr
 import { writeFileAtomic, writeShardFile } from './shard-writer';
 import { errorMessage } from '../util/errors';
 import { decodeFailureReason, MAX_INPUT_PIXELS, openPhoto } from './images';
+import { photoSize } from '../util/photo-size';
 
 export const SKIPPED_FILE = 'skipped.json';
 export const JOURNAL_FILE = '.prepare-journal.json';
@@ -53,7 +57,22 @@ export const IMAGE_EXTENSIONS = [
 export { MAX_INPUT_PIXELS };
 /** Files above this size are skipped before reading (no leaf photo is this big). */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/**
+ * Images whose shorter side is below this many pixels are skipped. The model sees a 224×224 centre
+ * square (src/lib/ml/preprocess.ts): a 32-pixel square is already enlarged 7× into it, and below
+ * that a photo holds no lesion detail to learn from (a 1×1 image is one flat colour). PlantVillage
+ * photos are 256×256; phone photos are far larger.
+ */
+export const MIN_IMAGE_SIDE = 32;
 const SHARD_NAME = /^(train|val|test)-\d{5}\.tar(\.tmp)?$/;
+
+/** Files of prepare-data's own making, which an --out may hold (anything else is refused). */
+const isOwnOutput = (name: string) =>
+	SHARD_NAME.test(name) ||
+	[DATASET_MANIFEST_FILE, SKIPPED_FILE, JOURNAL_FILE].some(
+		(f) => name === f || name === `${f}.tmp`
+	) ||
+	name === '.DS_Store';
 
 export interface PrepareDataOptions {
 	src: string;
@@ -309,6 +328,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	const opts = resolveOptions(options);
 	const out = path.resolve(options.out);
 	const src = path.resolve(options.src);
+	await checkOutFolder(src, out);
 	// Parallelism comes from decoding several images at once; one libvips thread per image avoids
 	// oversubscribing the cores. No operation cache: every input is seen once.
 	sharp.concurrency(1);
@@ -321,6 +341,12 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	const classFolders = found.classes;
 	if (classFolders.length === 0)
 		throw new Error(`No class folders with images found under ${options.src}`);
+	if (classFolders.length < 2) {
+		// Nothing to tell apart: training would fail much later (TF.js: "depth must be >=2").
+		throw new Error(
+			`A dataset needs at least 2 classes, found ${classFolders.length}: ${classFolders.map((c) => c.name).join(', ')} (a class is a folder of images under ${options.src})`
+		);
+	}
 	const candidates: { source: string; classIndex: number }[] = [];
 	classFolders.forEach((c, classIndex) => {
 		const images = opts.limitPerClass === null ? c.images : c.images.slice(0, opts.limitPerClass);
@@ -341,11 +367,18 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 			})
 		)
 	);
-	const usable: { source: string; classIndex: number; sha256: string }[] = [];
+	const readable: { source: string; classIndex: number; sha256: string }[] = [];
 	for (const h of hashed) {
 		if ('reason' in h) skipped.push({ path: h.source, reason: h.reason });
-		else usable.push({ source: h.source, classIndex: h.classIndex, sha256: h.sha256 });
+		else readable.push({ source: h.source, classIndex: h.classIndex, sha256: h.sha256 });
 	}
+	const contradictions = contradictoryLabels(
+		readable,
+		classFolders.map((c) => c.name)
+	);
+	skipped.push(...contradictions);
+	const contradictory = new Set(contradictions.map((c) => c.path));
+	const usable = readable.filter((u) => !contradictory.has(u.source));
 	const classes = classesFromFolders(classFolders.map((c) => c.name));
 	const fingerprint = createHash('sha256')
 		.update(
@@ -511,6 +544,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	const splits = { train: 0, val: 0, test: 0 };
 	for (const s of kept) splits[s.split] += s.samples;
 	const total = splits.train + splits.val + splits.test;
+	const warnings = splitWarnings(classes, perClass, opts);
 	await writeFileAtomic(
 		path.join(out, SKIPPED_FILE),
 		`${JSON.stringify(allSkipped, null, '\t')}\n`
@@ -542,7 +576,8 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 			samples,
 			sha256,
 			bytes
-		}))
+		})),
+		...(warnings.length ? { warnings } : {})
 	});
 	await writeFileAtomic(
 		path.join(out, DATASET_MANIFEST_FILE),
@@ -559,14 +594,154 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 }
 
 async function hashCandidate(file: string): Promise<{ sha256: string } | { reason: string }> {
+	let bytes: Buffer;
 	try {
 		const info = await lstat(file).then((l) => (l.isSymbolicLink() ? stat(file) : l));
 		if (info.size === 0) return { reason: 'empty file' };
 		if (info.size > MAX_FILE_BYTES) return { reason: `file too large (${info.size} bytes)` };
-		const bytes = await readFile(file);
-		return { sha256: createHash('sha256').update(bytes).digest('hex') };
+		bytes = await readFile(file);
 	} catch (error) {
 		return { reason: `unreadable: ${errorCode(error)}` };
+	}
+	// Checked here, from the header, so a tiny image never takes a place in a split.
+	const size = await headerSize(bytes);
+	if (size && Math.min(size.width, size.height) < MIN_IMAGE_SIDE) {
+		return {
+			reason: `image too small (${size.width}x${size.height}; the shorter side must be at least ${MIN_IMAGE_SIDE} px)`
+		};
+	}
+	return { sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** The stored size from the header; null when unreadable (the decoder has the last word then). */
+async function headerSize(bytes: Uint8Array): Promise<{ width: number; height: number } | null> {
+	const size = photoSize(bytes);
+	if (size) return size;
+	try {
+		const meta = await sharp(bytes).metadata();
+		return meta.width && meta.height ? { width: meta.width, height: meta.height } : null;
+	} catch {
+		return null;
+	}
+}
+
+const listAnd = (items: readonly string[]) =>
+	items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+
+/**
+ * Identical bytes filed under two or more classes: the data contradicts itself, and keeping either
+ * copy would teach one label for a photo whose label is unknown. Every copy becomes a skipped file
+ * whose reason names the classes and the other copies.
+ */
+function contradictoryLabels(
+	files: readonly { source: string; classIndex: number; sha256: string }[],
+	classNames: readonly string[]
+): SkippedFile[] {
+	const bySha = new Map<string, { source: string; classIndex: number }[]>();
+	for (const f of files) {
+		const copies = bySha.get(f.sha256);
+		if (copies) copies.push(f);
+		else bySha.set(f.sha256, [f]);
+	}
+	const skipped: SkippedFile[] = [];
+	for (const copies of bySha.values()) {
+		const classes = [...new Set(copies.map((c) => c.classIndex))].sort((a, b) => a - b);
+		if (classes.length < 2) continue;
+		const names = listAnd(classes.map((i) => classNames[i]!));
+		for (const copy of copies) {
+			const others = copies
+				.filter((c) => c !== copy)
+				.map((c) => c.source)
+				.sort(compare);
+			skipped.push({
+				path: copy.source,
+				reason: `contradictory label: the same bytes are filed under ${names} (${others.join(', ')}); every copy is left out`
+			});
+		}
+	}
+	return skipped;
+}
+
+/**
+ * One warning per class that ended up with no image in a split it should have one in (a split with
+ * fraction 0 is not expected): too few images, or too few leaves, to deal one to each split.
+ */
+function splitWarnings(
+	classes: readonly { folder: string }[],
+	perClass: readonly Record<Split, number>[],
+	opts: ResolvedOptions
+): string[] {
+	const wanted = SPLITS.filter(
+		(s) => s === 'train' || (s === 'val' ? opts.valFraction : opts.testFraction) > 0
+	);
+	const warnings: string[] = [];
+	classes.forEach((c, i) => {
+		const counts = perClass[i]!;
+		const missing = wanted.filter((s) => counts[s] === 0);
+		if (missing.length === 0) return;
+		const n = counts.train + counts.val + counts.test;
+		warnings.push(
+			`class ${c.folder} has too few usable images for every split (${n}): none in ${missing.join(', ')}`
+		);
+	});
+	return warnings;
+}
+
+/**
+ * Refuses an --out that prepare-data would damage or mix with other data: the source itself, a
+ * folder inside the source (its shards would be scanned as photos next time) or around it, a folder
+ * holding someone else's manifest.json, or any file it did not write. Its own earlier output (a
+ * finished or interrupted run) is accepted, so a rerun resumes.
+ */
+async function checkOutFolder(src: string, out: string): Promise<void> {
+	// Real paths where they exist, so a symlink cannot hide that one holds the other.
+	const real = async (p: string): Promise<string> => {
+		const resolved = await realpath(p).catch(() => null);
+		if (resolved) return resolved;
+		const parent = path.dirname(p);
+		return parent === p ? p : path.join(await real(parent), path.basename(p));
+	};
+	const [s, o] = await Promise.all([real(src), real(out)]);
+	const inside = (child: string, parent: string) => {
+		const rel = path.relative(parent, child);
+		return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+	};
+	if (s === o)
+		throw new Error(`--out ${out} is the source folder; choose an output folder outside ${src}`);
+	if (inside(o, s))
+		throw new Error(
+			`--out ${out} is inside the source folder ${src}; choose an output folder outside it`
+		);
+	if (inside(s, o))
+		throw new Error(
+			`--src ${src} is inside the output folder ${out}; choose an output folder outside it`
+		);
+	const entries = await readdir(out, { withFileTypes: true }).catch(() => null);
+	if (!entries) return; // a new folder
+	const manifestFile = path.join(out, DATASET_MANIFEST_FILE);
+	if (entries.some((e) => e.name === DATASET_MANIFEST_FILE)) {
+		let json: unknown = null;
+		try {
+			json = JSON.parse(await readFile(manifestFile, 'utf8'));
+		} catch {
+			// Not JSON: not ours either.
+		}
+		if (!claimsDatasetFormat(json)) {
+			const format = (json as { format?: unknown } | null)?.format;
+			throw new Error(
+				`${manifestFile} is not a LeafLens dataset manifest (${typeof format === 'string' ? `format "${format}"` : 'no dataset format field'}); choose an empty or new output folder`
+			);
+		}
+	}
+	const foreign = entries
+		.filter((e) => !(e.isFile() && isOwnOutput(e.name)))
+		.map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+		.sort(compare);
+	if (foreign.length > 0) {
+		const shown = foreign.length > 5 ? [...foreign.slice(0, 5), '…'] : foreign;
+		throw new Error(
+			`${out} holds files prepare-data did not write (${shown.join(', ')}); choose an empty or new output folder`
+		);
 	}
 }
 

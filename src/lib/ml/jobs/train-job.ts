@@ -16,7 +16,12 @@ import type { TrainConfig } from '../config';
 import { concatRows, extractArrays, type ImageSource } from '../features';
 import type { LoadedBackbone } from '../backbone-dir';
 import { trainingSplit } from '../op-tail';
-import { trainClassifier, type BackboneRef, type EvaluationReport } from '../pipeline';
+import {
+	checkClassCount,
+	trainClassifier,
+	type BackboneRef,
+	type EvaluationReport
+} from '../pipeline';
 import type { RunLogSink } from '../run-log';
 import type { TrainArrays } from '../train';
 import { evaluateRows } from './evaluate-job';
@@ -90,6 +95,7 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 	const emit = o.emit ?? (() => undefined);
 	const { train: trainImages, val: valImages } = o.images;
 	if (!trainImages || !valImages) throw new Error('Training needs a train and a val split');
+	checkClassCount(o.labels); // before the (long) feature extraction
 	// Plain-op tail in finetune mode: trains on wasm too (a LayersModel tail needs conv gradients).
 	const training = trainingSplit(tf, backbone.model, config);
 	try {
