@@ -11,19 +11,23 @@ const BACKENDS = ['wasm', 'cpu'] as const;
 
 export default defineCommand({
 	name: 'predict',
-	summary: 'Classify images with a LeafLens model directory (top-5 per image)',
+	summary: 'Diagnose leaf photos with a trained model (or classify them with a backbone)',
 	help: `
 Usage: leaflens predict --model <dir> <image...> [--json] [--backend wasm|cpu] [--top 5]
 
 Loads a model directory (verifying every file's sha256), decodes each image (EXIF orientation
-applied, transparency on white, shrunk while decoding; JPEG, PNG, WebP, ...), centre-crops and
-resizes it and prints the most probable classes. An unreadable image, or one over 250 megapixels,
-gives an error line for that file and exit code 1 after the others are done.
+applied, transparency on white, shrunk while decoding; JPEG, PNG, WebP, ...) and prints its answer.
+A trained classifier (leaflens train, or the app's saved models) answers as the app's Diagnose
+page does — the same code: calibrated top-k and "not sure" with its reason (unfamiliar, or
+low-confidence). A backbone (leaflens import-model) prints its ImageNet top-k. An unreadable image,
+or one over 250 megapixels, gives an error line for that file and exit code 1 after the others are
+done.
 
 Options:
-  --model <dir>       model directory (from leaflens import-model)
+  --model <dir>       a classifier directory (its backbone is found from it) or a backbone directory
   --json              one JSON object per image per line:
-                      {"file","label","confidence","top":[{"label","p"}...]} or {"file","error"}
+                      {"file","label","confidence","abstained","reason","top":[{"label","p"}...]}
+                      (a backbone: no abstained/reason) or {"file","error"}
   --backend wasm|cpu  TF.js backend (default wasm)
   --top <k>           how many classes to print (default 5)
   -h, --help          show this help`,
@@ -47,6 +51,13 @@ Options:
 		const { decodeImageFile } = await import('../../src/lib/node/images');
 		const { imageToTensor } = await import('../../src/lib/ml/preprocess');
 		const { topK } = await import('../../src/lib/ml/predict');
+
+		const { readFile } = await import('node:fs/promises');
+		const nodePath = await import('node:path');
+		const { parseModelManifest, MODEL_MANIFEST_FILE } = await import('../../src/lib/ml/model-dir');
+		const manifestPath = nodePath.join(dir, MODEL_MANIFEST_FILE);
+		const kind = parseModelManifest(await readFile(manifestPath), manifestPath).kind;
+		if (kind === 'classifier') return diagnoseFiles(tf, dir, positionals, { json, k });
 
 		const { model, labels, architecture } = await loadBackboneFromFs(dir);
 		let failures = 0;
@@ -87,3 +98,52 @@ Options:
 		return failures > 0 ? 1 : 0;
 	}
 });
+
+/** One answer per photo from a trained classifier, with the app's Diagnoser (no heatmap). */
+async function diagnoseFiles(
+	tf: typeof import('@tensorflow/tfjs'),
+	dir: string,
+	files: readonly string[],
+	{ json, k }: { json: boolean; k: number }
+): Promise<number> {
+	const { loadClassifier } = await import('../../src/lib/ml/classifier-dir');
+	const { fsModelDirReader } = await import('../../src/lib/node/model-dir-fs');
+	const { loadBackboneFor } = await import('../../src/lib/node/train-run');
+	const { decodeImageFile } = await import('../../src/lib/node/images');
+	const { Diagnoser } = await import('../../src/lib/ml/diagnose');
+	const classifier = await loadClassifier(fsModelDirReader(dir));
+	const backbone = await loadBackboneFor(dir, classifier);
+	const diagnoser = new Diagnoser(tf, backbone.model, classifier);
+	let failures = 0;
+	try {
+		for (const file of files) {
+			let p;
+			try {
+				({ prediction: p } = await diagnoser.diagnose(await decodeImageFile(file), {
+					heatmap: false
+				}));
+			} catch (error) {
+				failures++;
+				const message = errorMessage(error);
+				console.error(`leaflens predict: ${file}: ${message}`);
+				if (json) console.log(JSON.stringify({ file, error: message }));
+				continue;
+			}
+			const top = p.top.slice(0, k).map((t) => ({ label: t.label, p: t.probability }));
+			if (json) {
+				const { label, confidence, abstained, reason } = p;
+				console.log(JSON.stringify({ file, label, confidence, abstained, reason, top }));
+			} else {
+				const answer = p.abstained
+					? `not sure (${p.reason === 'unfamiliar' ? 'unfamiliar' : 'low confidence'}); best guess`
+					: 'answer';
+				console.log(`${file}: ${answer} ${p.label} ${(p.confidence * 100).toFixed(1)}%`);
+				top.forEach((t, i) => console.log(`  ${i + 1}. ${t.label} ${(t.p * 100).toFixed(2)}%`));
+			}
+		}
+	} finally {
+		diagnoser.dispose();
+		backbone.model.dispose();
+	}
+	return failures > 0 ? 1 : 0;
+}
