@@ -1,6 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, sharedDir } from '../../src/lib/node/model-source';
 import { runLeaflens } from '../../test/run-leaflens';
 
@@ -8,6 +9,8 @@ import { runLeaflens } from '../../test/run-leaflens';
 const MODEL = path.join(REPO_ROOT, 'models/cache/plantvillage-default');
 const COLOR = path.join(sharedDir(), 'data/plantvillage-sample/color');
 const FIELD = path.join(sharedDir(), 'data/field/oafidi_apple/unknown/apple_mosaic_leaf');
+const work = mkdtempSync(path.join(tmpdir(), 'leaflens-predict-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 const first = (dir: string) => path.join(dir, readdirSync(dir).sort()[0]!);
 
 describe('leaflens predict with a trained classifier', () => {
@@ -51,5 +54,36 @@ describe('leaflens predict with a trained classifier', () => {
 		// A field photo of a disease PlantVillage lacks: answered "not sure", with the reason.
 		expect(lines[3]).toMatchObject({ file: unknown, abstained: true });
 		expect(['unfamiliar', 'low-confidence']).toContain(lines[3]!.reason);
+	});
+
+	it('diagnoses the photos of a folder and its sub-folders, in name order, leaving other files out', async () => {
+		mkdirSync(path.join(work, 'field', 'row 2'), { recursive: true });
+		mkdirSync(path.join(work, 'field', '.thumbnails'));
+		copyFileSync(first(path.join(COLOR, 'Tomato___Leaf_Mold')), path.join(work, 'field', 'b.JPG'));
+		copyFileSync(
+			first(path.join(COLOR, 'Corn_(maize)___Common_rust_')),
+			path.join(work, 'field', 'row 2', 'a.jpg')
+		);
+		copyFileSync(
+			first(path.join(COLOR, 'Tomato___Leaf_Mold')),
+			path.join(work, 'field', '.thumbnails', 'c.jpg')
+		);
+		writeFileSync(path.join(work, 'field', 'notes.txt'), 'not a photo');
+		const { code, stdout } = await runLeaflens(
+			'predict',
+			'--model',
+			MODEL,
+			'--json',
+			path.join(work, 'field')
+		);
+		expect(code).toBe(0);
+		const lines = stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l) as { file: string; label: string });
+		expect(lines.map((l) => [path.relative(work, l.file), l.label])).toEqual([
+			[path.join('field', 'b.JPG'), 'Tomato___Leaf_Mold'],
+			[path.join('field', 'row 2', 'a.jpg'), 'Corn_(maize)___Common_rust_']
+		]);
 	});
 });

@@ -13,10 +13,11 @@ export default defineCommand({
 	name: 'predict',
 	summary: 'Diagnose leaf photos with a trained model (or classify them with a backbone)',
 	help: `
-Usage: leaflens predict --model <dir> <image...> [--json] [--backend wasm|cpu] [--top 5]
+Usage: leaflens predict --model <dir> <image|folder...> [--json] [--backend wasm|cpu] [--top 5]
 
 Loads a model directory (verifying every file's sha256), decodes each image (EXIF orientation
-applied, transparency on white, shrunk while decoding; JPEG, PNG, WebP, ...) and prints its answer.
+applied, transparency on white, shrunk while decoding; JPEG, PNG, WebP, ...) and prints its answer;
+a folder stands for the images in it and its sub-folders (by extension, sorted, hidden ones left out).
 A trained classifier (leaflens train, or the app's saved models) answers as the app's Diagnose
 page does — the same code: calibrated top-k and "not sure" with its reason (unfamiliar, or
 low-confidence). A backbone (leaflens import-model) prints its ImageNet top-k. An unreadable image,
@@ -43,7 +44,10 @@ Options:
 		const backend = choiceOption(values, 'backend', BACKENDS) ?? 'wasm';
 		const k = numberOption(values, 'top', { integer: true, min: 1 }) ?? 5;
 		const json = values.json === true;
-		if (positionals.length === 0) throw new UsageError('expected at least one image file');
+		if (positionals.length === 0)
+			throw new UsageError('expected at least one image file or folder');
+		const files = await imagesOf(positionals);
+		if (files.length === 0) throw new UsageError('no image files in the folders given');
 
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
@@ -57,12 +61,12 @@ Options:
 		const { parseModelManifest, MODEL_MANIFEST_FILE } = await import('../../src/lib/ml/model-dir');
 		const manifestPath = nodePath.join(dir, MODEL_MANIFEST_FILE);
 		const kind = parseModelManifest(await readFile(manifestPath), manifestPath).kind;
-		if (kind === 'classifier') return diagnoseFiles(tf, dir, positionals, { json, k });
+		if (kind === 'classifier') return diagnoseFiles(tf, dir, files, { json, k });
 
 		const { model, labels, architecture } = await loadBackboneFromFs(dir);
 		let failures = 0;
 		try {
-			for (const file of positionals) {
+			for (const file of files) {
 				let top;
 				try {
 					const image = await decodeImageFile(file);
@@ -146,4 +150,25 @@ async function diagnoseFiles(
 		backbone.model.dispose();
 	}
 	return failures > 0 ? 1 : 0;
+}
+
+/** The image files the arguments name: a file as given, a folder as the images below it. */
+async function imagesOf(paths: readonly string[]): Promise<string[]> {
+	const { readdir, stat } = await import('node:fs/promises');
+	const nodePath = await import('node:path');
+	const { IMAGE_EXTENSIONS } = await import('../../src/lib/node/prepare-data');
+	const files: string[] = [];
+	for (const p of paths) {
+		// A path that cannot be read stays in the list: decoding it names the problem.
+		if (!(await stat(p).catch(() => null))?.isDirectory()) {
+			files.push(p);
+			continue;
+		}
+		const inside = (await readdir(p, { recursive: true }))
+			.filter((f) => !f.split(nodePath.sep).some((part) => part.startsWith('.')))
+			.filter((f) => IMAGE_EXTENSIONS.includes(nodePath.extname(f).toLowerCase()))
+			.sort();
+		files.push(...inside.map((f) => nodePath.join(p, f)));
+	}
+	return files;
 }
