@@ -64,24 +64,14 @@ Options:
 		if (kind === 'classifier') return diagnoseFiles(tf, dir, files, { json, k });
 
 		const { model, labels, architecture } = await loadBackboneFromFs(dir);
-		let failures = 0;
 		try {
-			for (const file of files) {
-				let top;
-				try {
-					const image = await decodeImageFile(file);
-					const x = tf.tidy(() => imageToTensor(image, architecture.inputSize).expandDims(0));
-					const y = model.predict(x) as import('@tensorflow/tfjs').Tensor;
-					const p = await y.data();
-					tf.dispose([x, y]);
-					top = topK(p, labels, k);
-				} catch (error) {
-					failures++;
-					const message = errorMessage(error);
-					console.error(`leaflens predict: ${file}: ${message}`);
-					if (json) console.log(JSON.stringify({ file, error: message }));
-					continue;
-				}
+			return await answerEach(files, json, async (file) => {
+				const image = await decodeImageFile(file);
+				const x = tf.tidy(() => imageToTensor(image, architecture.inputSize).expandDims(0));
+				const y = model.predict(x) as import('@tensorflow/tfjs').Tensor;
+				const p = await y.data();
+				tf.dispose([x, y]);
+				const top = topK(p, labels, k);
 				if (json) {
 					console.log(
 						JSON.stringify({
@@ -93,15 +83,40 @@ Options:
 					);
 				} else {
 					console.log(file);
-					top.forEach((t, i) => console.log(`  ${i + 1}. ${t.label} ${(t.p * 100).toFixed(2)}%`));
+					printTop(top);
 				}
-			}
+			});
 		} finally {
 			model.dispose();
 		}
-		return failures > 0 ? 1 : 0;
 	}
 });
+
+/**
+ * Answers each file in turn: one that fails is named on stderr (and as `{file, error}` with
+ * --json) and the others are still answered. Exit code 1 when any failed.
+ */
+async function answerEach(
+	files: readonly string[],
+	json: boolean,
+	answer: (file: string) => Promise<void>
+): Promise<number> {
+	let failures = 0;
+	for (const file of files) {
+		try {
+			await answer(file);
+		} catch (error) {
+			failures++;
+			const message = errorMessage(error);
+			console.error(`leaflens predict: ${file}: ${message}`);
+			if (json) console.log(JSON.stringify({ file, error: message }));
+		}
+	}
+	return failures > 0 ? 1 : 0;
+}
+
+const printTop = (top: readonly { label: string; p: number }[]) =>
+	top.forEach((t, i) => console.log(`  ${i + 1}. ${t.label} ${(t.p * 100).toFixed(2)}%`));
 
 /** One answer per photo from a trained classifier, with the app's Diagnoser (no heatmap). */
 async function diagnoseFiles(
@@ -118,21 +133,11 @@ async function diagnoseFiles(
 	const classifier = await loadClassifier(fsModelDirReader(dir));
 	const backbone = await loadBackboneFor(dir, classifier);
 	const diagnoser = new Diagnoser(tf, backbone.model, classifier);
-	let failures = 0;
 	try {
-		for (const file of files) {
-			let p;
-			try {
-				({ prediction: p } = await diagnoser.diagnose(await decodeImageFile(file), {
-					heatmap: false
-				}));
-			} catch (error) {
-				failures++;
-				const message = errorMessage(error);
-				console.error(`leaflens predict: ${file}: ${message}`);
-				if (json) console.log(JSON.stringify({ file, error: message }));
-				continue;
-			}
+		return await answerEach(files, json, async (file) => {
+			const { prediction: p } = await diagnoser.diagnose(await decodeImageFile(file), {
+				heatmap: false
+			});
 			const top = p.top.slice(0, k).map((t) => ({ label: t.label, p: t.probability }));
 			if (json) {
 				const { label, confidence, abstained, reason } = p;
@@ -142,14 +147,13 @@ async function diagnoseFiles(
 					? `not sure (${p.reason === 'unfamiliar' ? 'unfamiliar' : 'low confidence'}); best guess`
 					: 'answer';
 				console.log(`${file}: ${answer} ${p.label} ${(p.confidence * 100).toFixed(1)}%`);
-				top.forEach((t, i) => console.log(`  ${i + 1}. ${t.label} ${(t.p * 100).toFixed(2)}%`));
+				printTop(top);
 			}
-		}
+		});
 	} finally {
 		diagnoser.dispose();
 		backbone.model.dispose();
 	}
-	return failures > 0 ? 1 : 0;
 }
 
 /** The image files the arguments name: a file as given, a folder as the images below it. */

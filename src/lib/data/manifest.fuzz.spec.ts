@@ -1,41 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classesFromFolders, ManifestError, parseDatasetManifest, SPLITS } from './manifest';
+import { ManifestError, parseDatasetManifest, SPLITS } from './manifest';
+import { goodManifest } from '../../../test/fixtures/dataset-manifest';
 import { jsonMutation, mutateJson, parseOrRefuse, RUNS } from '../../../test/fuzz';
 
 const parse = (json: unknown) => parseOrRefuse(() => parseDatasetManifest(json), ManifestError);
 
 /** A valid manifest, as prepare-data writes one. */
-const good = {
-	format: 'leaflens-dataset',
-	formatVersion: 1,
-	fingerprint: 'a'.repeat(64),
-	preprocessing: {
-		size: 256,
-		quality: 90,
-		resize: 'shorter-side-no-enlarge',
-		colorSpace: 'srgb-8bit-rgb',
-		seed: 42,
-		valFraction: 0.1,
-		testFraction: 0.1,
-		limitPerClass: null
-	},
-	classes: classesFromFolders(['Apple___healthy', 'Corn_(maize)___Common_rust_']),
-	counts: {
-		total: 5,
-		skipped: 1,
-		splits: { train: 3, val: 1, test: 1 },
-		perClass: [
-			{ index: 0, train: 2, val: 1, test: 0 },
-			{ index: 1, train: 1, val: 0, test: 1 }
-		]
-	},
-	shards: [
-		{ file: 'train-00000.tar', split: 'train', samples: 3, sha256: 'b'.repeat(64), bytes: 9000 },
-		{ file: 'val-00000.tar', split: 'val', samples: 1, sha256: 'c'.repeat(64), bytes: 3000 },
-		{ file: 'test-00000.tar', split: 'test', samples: 1, sha256: 'd'.repeat(64), bytes: 3000 }
-	]
-};
+const good = goodManifest();
 
 /** What every manifest the parser accepts keeps: the cross-field rules. */
 function expectConsistent(m: ReturnType<typeof parseDatasetManifest>) {

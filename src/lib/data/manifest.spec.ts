@@ -6,39 +6,7 @@ import {
 	parseClassFolder,
 	parseDatasetManifest
 } from './manifest';
-
-function goodManifest() {
-	return {
-		format: 'leaflens-dataset',
-		formatVersion: 1,
-		fingerprint: 'a'.repeat(64),
-		preprocessing: {
-			size: 256,
-			quality: 90,
-			resize: 'shorter-side-no-enlarge',
-			colorSpace: 'srgb-8bit-rgb',
-			seed: 42,
-			valFraction: 0.1,
-			testFraction: 0.1,
-			limitPerClass: null
-		},
-		classes: classesFromFolders(['Apple___healthy', 'Corn_(maize)___Common_rust_']),
-		counts: {
-			total: 5,
-			skipped: 1,
-			splits: { train: 3, val: 1, test: 1 },
-			perClass: [
-				{ index: 0, train: 2, val: 1, test: 0 },
-				{ index: 1, train: 1, val: 0, test: 1 }
-			]
-		},
-		shards: [
-			{ file: 'train-00000.tar', split: 'train', samples: 3, sha256: 'b'.repeat(64), bytes: 9000 },
-			{ file: 'val-00000.tar', split: 'val', samples: 1, sha256: 'c'.repeat(64), bytes: 3000 },
-			{ file: 'test-00000.tar', split: 'test', samples: 1, sha256: 'd'.repeat(64), bytes: 3000 }
-		]
-	};
-}
+import { goodManifest } from '../../../test/fixtures/dataset-manifest';
 
 describe('parseClassFolder', () => {
 	it('splits Crop___Disease names and tidies underscores', () => {

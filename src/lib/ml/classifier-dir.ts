@@ -19,6 +19,7 @@ import type { AbstainThresholds, LogitKnnNovelty, NoveltyModel } from './abstain
 import { blockKnnScores, logitKnnScores, noveltyScores } from './abstain';
 import { packTensors, unpackTensors } from './checkpoint';
 import { softmax } from './evaluate';
+import { rankedRow } from './predict';
 import {
 	CLASSIFIER_WEIGHTS_FILE,
 	ClassifierManifestSchema,
@@ -288,13 +289,7 @@ export function decide(
 	const { minConfidence, maxNovelty } = model.manifest.abstention;
 	return Array.from(novelty, (nov, i) => {
 		const probabilities = Array.from(probs.subarray(i * c, (i + 1) * c));
-		const row = probabilities
-			.map((probability, index) => ({
-				index,
-				label: labels[index]!,
-				probability
-			}))
-			.sort((a, b) => b.probability - a.probability);
+		const row = rankedRow(probabilities, labels);
 		const best = row[0]!;
 		const reason =
 			nov > maxNovelty ? 'unfamiliar' : best.probability < minConfidence ? 'low-confidence' : null;

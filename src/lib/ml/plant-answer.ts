@@ -15,6 +15,7 @@
  */
 import type { AbstainThresholds } from './abstain';
 import type { Prediction } from './classifier-dir';
+import { rankedRow } from './predict';
 
 /** The model's "not sure" thresholds (manifest.abstention). */
 export type PlantThresholds = Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>;
@@ -53,9 +54,7 @@ export function combineLeaves(
 		{ length: c },
 		(_, j) => predictions.reduce((sum, p) => sum + p.probabilities![j]!, 0) / predictions.length
 	);
-	const row = probabilities
-		.map((probability, index) => ({ index, label: labels[index]!, probability }))
-		.sort((a, b) => b.probability - a.probability);
+	const row = rankedRow(probabilities, labels);
 	const best = row[0]!;
 	const novelty = median(predictions.map((p) => p.novelty));
 	const named = new Set(predictions.filter((p) => !p.abstained).map((p) => p.label));

@@ -65,3 +65,13 @@ export function topKBatch(
 	}
 	return rows;
 }
+
+/** Every class of one calibrated probability row (in `labels` order), most probable first. */
+export function rankedRow(
+	probabilities: readonly number[],
+	labels: readonly string[]
+): { index: number; label: string; probability: number }[] {
+	return probabilities
+		.map((probability, index) => ({ index, label: labels[index]!, probability }))
+		.sort((a, b) => b.probability - a.probability);
+}
