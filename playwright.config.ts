@@ -3,7 +3,8 @@ import { CHROMIUM as chromium, QUIET_ARGS } from './test/chromium';
 
 /**
  * End-to-end tests run in Debian's Chromium (no browser download: see ../shared/docs/browser-testing.md)
- * against the production build served by `vite preview`. Build first: `npm run test:e2e` does.
+ * against the production build served by `vite preview`, and the flows of e2e/engines in Firefox ESR
+ * and WebKitGTK too. Build first: `npm run test:e2e` does.
  */
 /** The preview server's port (another one when 4173 is taken, e.g. by `npm start`). */
 const port = Number(process.env.LEAFLENS_E2E_PORT ?? 4173);
@@ -43,7 +44,11 @@ export default defineConfig({
 				launchOptions: { executablePath: chromium, args: [...quietArgs, '--enable-unsafe-webgpu'] }
 			},
 			testMatch: '**/*.webgpu.e2e.ts'
-		}
+		},
+		// The cross-engine flows (e2e/engines) also run in Debian's Firefox ESR and WebKitGTK, driven by
+		// puppeteer-core and selenium-webdriver (Playwright's own builds of these cannot be installed).
+		{ name: 'firefox', testMatch: '**/*.engines.e2e.ts' },
+		{ name: 'webkit', testMatch: '**/*.engines.e2e.ts' }
 	],
 	webServer: {
 		command: `npx vite preview --port ${port} --strictPort`,

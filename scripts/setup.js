@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run setup`: everything a fresh clone needs before `npm start` and `npm test`.
 //   1. npm ci (exact versions from the lockfile)
-//   2. the system Chromium for the browser tests, when missing (Debian: apt-get install chromium)
+//   2. the system browsers for the browser tests, when missing: Chromium, Firefox ESR and WebKitGTK
+//      (Debian: apt-get install chromium firefox-esr webkit2gtk-driver xvfb xauth)
 //   3. the pretrained MobileNetV3 backbones, imported from Google's official .tflite files
 //   4. the PlantVillage sample, prepared into verified shards the app serves
 //   5. the default PlantVillage model, trained by `leaflens train` on those shards
@@ -57,19 +58,27 @@ if (!args.includes('--skip-install')) {
 }
 
 if (!args.includes('--skip-browser')) {
-	step('System Chromium for the browser tests');
-	const chromium = process.env.LEAFLENS_CHROMIUM ?? '/usr/bin/chromium';
-	if (existsSync(chromium)) {
-		console.log(`found ${chromium}`);
+	step('System browsers for the browser tests (Chromium, Firefox ESR, WebKitGTK)');
+	// Each Debian package and a file it installs; the tests take other paths from LEAFLENS_* variables.
+	const browsers = [
+		['chromium', process.env.LEAFLENS_CHROMIUM ?? '/usr/bin/chromium'],
+		['firefox-esr', process.env.LEAFLENS_FIREFOX ?? '/usr/bin/firefox-esr'],
+		['webkit2gtk-driver', '/usr/bin/WebKitWebDriver'],
+		['xvfb', '/usr/bin/xvfb-run'],
+		['xauth', '/usr/bin/xauth']
+	];
+	const missing = browsers.filter(([, file]) => !existsSync(file)).map(([pkg]) => pkg);
+	if (missing.length === 0) {
+		console.log(`found ${browsers.map(([, file]) => file).join(', ')}`);
 	} else if (process.getuid?.() === 0 && has('apt-get')) {
 		run('apt-get', ['update', '-qq']);
-		run('apt-get', ['install', '-y', '-qq', 'chromium'], {
+		run('apt-get', ['install', '-y', '-qq', ...missing], {
 			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
 		});
 	} else {
 		console.warn(
-			'Chromium not found. Install it (Debian: sudo apt-get install chromium) or set LEAFLENS_CHROMIUM ' +
-				'to a Chromium binary; the e2e tests need it, the app does not.'
+			`Missing for the browser tests: ${missing.join(', ')}. Install them (Debian: sudo apt-get install ` +
+				`${missing.join(' ')}); the app does not need them.`
 		);
 	}
 }

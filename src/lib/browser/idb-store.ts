@@ -18,10 +18,39 @@ export function idbKeyValueStore(target: { db: string; store: string }): KeyValu
 	let db: UseStore | null = null;
 	// Opened lazily: importing this module must not touch IndexedDB (prerendering, tests).
 	const open = () => (db ??= createStore(target.db, target.store));
+	return readableFailures(
+		{
+			get: (key) => get(key, open()),
+			set: (key, value) => set(key, value, open()),
+			del: (key) => del(key, open()),
+			keys: () => keys(open())
+		},
+		target.db
+	);
+}
+
+/**
+ * `store` with failures that carry no Error turned into one that says what happened. IndexedDB
+ * rejects with `request.error`/`transaction.error`, which is null when a browser aborts a
+ * transaction without saying why (WebKit does this for values it will not keep); real errors
+ * (e.g. QuotaExceededError, which callers look for by name) pass through untouched.
+ */
+export function readableFailures(store: KeyValueStore, db: string): KeyValueStore {
+	const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+		try {
+			return await work();
+		} catch (error) {
+			if (error instanceof Error) throw error;
+			throw new Error(
+				`This browser refused to keep LeafLens's data on this device (storage "${db}" gave no reason). Private browsing or storage settings can cause this: try a normal window.`,
+				{ cause: error }
+			);
+		}
+	};
 	return {
-		get: (key) => get(key, open()),
-		set: (key, value) => set(key, value, open()),
-		del: (key) => del(key, open()),
-		keys: () => keys(open())
+		get: (key) => guard(() => store.get(key)),
+		set: (key, value) => guard(() => store.set(key, value)),
+		del: (key) => guard(() => store.del(key)),
+		keys: () => guard(() => store.keys())
 	};
 }

@@ -46,6 +46,28 @@ describe('HistoryStore', () => {
 		expect(old).not.toHaveProperty('thumbnail');
 	});
 
+	it('stores photos as bytes, never as Blobs (WebKit refuses them), and reads them back', async () => {
+		const db = new MemoryStore();
+		const log = new HistoryStore(db, async () => null);
+		await log.put(entry('a', '2026-03-01T10:00:00.000Z'));
+		const stored = JSON.stringify(db.map.get('a'), (_key, value: unknown) =>
+			value instanceof Blob ? 'A BLOB' : value instanceof ArrayBuffer ? 'bytes' : value
+		);
+		expect(stored).not.toContain('A BLOB');
+		expect(stored).toContain('"thumbnail":{"type":"image/jpeg","bytes":"bytes"}');
+		const reloaded = new HistoryStore(db, async () => null);
+		await reloaded.load();
+		for (const leaf of [log.get('a')!.leaves[0]!, reloaded.get('a')!.leaves[0]!]) {
+			expect(leaf.thumbnail.type).toBe('image/jpeg');
+			expect(await leaf.thumbnail.text()).toBe('t');
+			expect(await leaf.photo!.text()).toBe('p');
+		}
+		// Entries that earlier versions stored with Blobs still load as they were.
+		await db.set('blobs', entry('blobs', '2026-02-01T10:00:00.000Z'));
+		await reloaded.load();
+		expect(await reloaded.get('blobs')!.leaves[0]!.photo!.text()).toBe('p');
+	});
+
 	it('keeps what the user confirmed across a reload, and replaces an entry in place', async () => {
 		const db = new MemoryStore();
 		const log = new HistoryStore(db);

@@ -7,6 +7,10 @@
  *
  * Entries written before leaves were grouped (one photo, no kept photo) still load: `load()` reads
  * them into the current shape.
+ *
+ * Photos are stored as bytes with their type, never as Blobs: WebKit (every iPhone browser) refuses
+ * Blobs in IndexedDB in some sessions (private browsing, automation) and aborts the whole
+ * transaction with no error at all. Blobs stored by earlier versions still load.
  */
 import { drawScaled } from '../browser/image';
 import { HISTORY_DB, idbKeyValueStore } from '../browser/idb-store';
@@ -49,19 +53,62 @@ export interface HistoryEntry {
 	confirmed: string | null;
 }
 
+/** A photo as IndexedDB keeps it: its bytes and MIME type (or a Blob, as earlier versions kept it). */
+export type StoredPhoto = { type: string; bytes: ArrayBuffer } | Blob;
+
+interface StoredLeaf extends Omit<Leaf, 'thumbnail' | 'photo'> {
+	thumbnail: StoredPhoto;
+	photo: StoredPhoto | null;
+}
+
+/** An entry as stored. */
+export interface StoredEntry extends Omit<HistoryEntry, 'leaves'> {
+	leaves: StoredLeaf[];
+}
+
 /** How entries were stored before grouping: one photo, its thumbnail and name at the top level. */
 interface LegacyEntry extends Omit<HistoryEntry, 'leaves' | 'confirmed'> {
-	thumbnail: Blob;
+	thumbnail: StoredPhoto;
 	fileName: string;
 }
 
+const toBlob = (photo: StoredPhoto): Blob =>
+	photo instanceof Blob ? photo : new Blob([photo.bytes], { type: photo.type });
+
+async function toStored(photo: Blob): Promise<StoredPhoto> {
+	return { type: photo.type, bytes: await photo.arrayBuffer() };
+}
+
+/** `entry` as IndexedDB keeps it (photos as bytes), a plain copy of any Svelte state. */
+export async function storedEntry(entry: HistoryEntry): Promise<StoredEntry> {
+	const plain = $state.snapshot(entry) as HistoryEntry;
+	const leaves = await Promise.all(
+		plain.leaves.map(async (leaf) => ({
+			...leaf,
+			thumbnail: await toStored(leaf.thumbnail),
+			photo: leaf.photo && (await toStored(leaf.photo))
+		}))
+	);
+	return { ...plain, leaves };
+}
+
 /** A stored value in the current shape (older entries are converted; they keep no photo). */
-export function readEntry(value: HistoryEntry | LegacyEntry): HistoryEntry {
-	if ('leaves' in value) return { ...value, confirmed: value.confirmed ?? null };
+export function readEntry(value: StoredEntry | LegacyEntry): HistoryEntry {
+	if ('leaves' in value) {
+		return {
+			...value,
+			leaves: value.leaves.map((leaf) => ({
+				...leaf,
+				thumbnail: toBlob(leaf.thumbnail),
+				photo: leaf.photo && toBlob(leaf.photo)
+			})),
+			confirmed: value.confirmed ?? null
+		};
+	}
 	const { thumbnail, fileName, ...rest } = value;
 	return {
 		...rest,
-		leaves: [{ fileName, thumbnail, photo: null, prediction: null }],
+		leaves: [{ fileName, thumbnail: toBlob(thumbnail), photo: null, prediction: null }],
 		confirmed: null
 	};
 }
@@ -89,7 +136,7 @@ export class HistoryStore {
 	async load(): Promise<void> {
 		const keys = await this.#db.keys();
 		const values = await Promise.all(
-			keys.map((k) => this.#db.get<HistoryEntry | LegacyEntry>(String(k)))
+			keys.map((k) => this.#db.get<StoredEntry | LegacyEntry>(String(k)))
 		);
 		this.entries = values
 			.filter((v) => v !== undefined)
@@ -104,9 +151,9 @@ export class HistoryStore {
 
 	/** Adds a new entry, or replaces the one with the same id (a leaf added, an answer confirmed). */
 	async put(entry: HistoryEntry): Promise<void> {
-		// A plain copy: IndexedDB cannot clone Svelte's state proxies.
-		const plain = $state.snapshot(entry) as HistoryEntry;
-		await this.#db.set(entry.id, plain);
+		const stored = await storedEntry(entry);
+		await this.#db.set(entry.id, stored);
+		const plain = readEntry(stored);
 		const others = this.entries.filter((e) => e.id !== entry.id);
 		this.entries = [plain, ...others].sort((a, b) => b.time.localeCompare(a.time));
 		// Not awaited: the answer (maybe a browser prompt) must not hold up showing the diagnosis.
@@ -120,7 +167,7 @@ export class HistoryStore {
 	async forgetLocations(): Promise<number> {
 		let count = 0;
 		for (const key of await this.#db.keys()) {
-			const value = await this.#db.get<HistoryEntry | LegacyEntry>(String(key));
+			const value = await this.#db.get<StoredEntry | LegacyEntry>(String(key));
 			if (!value?.location) continue;
 			await this.#db.set(String(key), { ...value, location: null });
 			count++;

@@ -23,6 +23,10 @@ describe('toError', () => {
 			expect(error.message).toMatch(/^The diagnosis failed and the browser gave no reason \(/);
 		}
 		expect(errorMessage(toError(null, 'Loading'))).not.toBe('null');
+		// Whatever reaches a message on the page reads as words, never "null" or "[object Object]".
+		expect(errorMessage(null)).toBe('This step failed and the browser gave no reason (null).');
+		expect(errorMessage({ message: 'disk full' })).toBe('disk full');
+		expect(errorMessage('quota')).toBe('quota');
 	});
 });
 

@@ -1,6 +1,6 @@
-/** The message of anything thrown (an Error's message, else the value as text). */
+/** The message of anything thrown, in words (an Error's message; see toError for the rest). */
 export function errorMessage(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
+	return toError(error, 'This step').message;
 }
 
 /**

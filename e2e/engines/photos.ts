@@ -1,0 +1,71 @@
+/** Photos on disk for the cross-engine tests (file inputs of WebDriver and BiDi take paths). */
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { samplesOf } from '../dataset';
+import { runLeaflens } from '../../test/run-leaflens';
+import { sharedDir } from '../../src/lib/node/model-source';
+
+export interface PhotoFile {
+	name: string;
+	path: string;
+	/** The sample's true class. */
+	className: string;
+}
+
+/** The first `count` test-split photos of the served sample (one per class), written to a folder. */
+export function testPhotos(count: number): PhotoFile[] {
+	const dir = mkdtempSync(path.join(tmpdir(), 'leaflens-engines-'));
+	return samplesOf('test', count).map((sample, i) => {
+		const name = `leaf-${i + 1}.jpg`;
+		const file = path.join(dir, name);
+		writeFileSync(file, sample.jpeg);
+		return { name, path: file, className: sample.meta.className };
+	});
+}
+
+/**
+ * The first field photo (apple leaves on the tree, read in place from ../shared) of each of
+ * `classes` in the field validation split: photos the shipped model is unsure of, so its
+ * probabilities are far from 0 and 1 and differences between engines show.
+ */
+export function fieldPhotos(classes: string[]): PhotoFile[] {
+	return classes.map((className) => {
+		const dir = path.join(sharedDir(), 'data/field/oafidi_apple/val', className);
+		const name = readdirSync(dir).sort()[0]!;
+		return { name, path: path.join(dir, name), className };
+	});
+}
+
+/** A file with `content` named `name` in a fresh folder. */
+export function writeTemp(name: string, content: Uint8Array | string): string {
+	const file = path.join(mkdtempSync(path.join(tmpdir(), 'leaflens-engines-')), name);
+	writeFileSync(file, content);
+	return file;
+}
+
+export interface ReferenceAnswer {
+	file: string;
+	label: string;
+	confidence: number;
+	abstained: boolean;
+}
+
+/**
+ * What the Node CLI (the same Diagnoser, with sharp's decoder and TF.js wasm) answers for `files`
+ * with the shipped model: the reference every engine is held to.
+ */
+export async function referenceAnswers(files: string[]): Promise<ReferenceAnswer[]> {
+	const { code, stdout, stderr } = await runLeaflens(
+		'predict',
+		'--model',
+		'static/model-files/plantvillage-default',
+		'--json',
+		...files
+	);
+	if (code !== 0) throw new Error(`leaflens predict failed (${code}): ${stderr}`);
+	return stdout
+		.trim()
+		.split('\n')
+		.map((line) => JSON.parse(line) as ReferenceAnswer);
+}
