@@ -7,7 +7,14 @@
  * transparency flattened on white.
  */
 import type { RawImage } from '../ml/preprocess';
-import { DECODE_SHORT_SIDE, HEADER_BYTES, photoSize, tooLarge } from '../util/photo-size';
+import {
+	DECODE_SHORT_SIDE,
+	HEADER_BYTES,
+	HEIC_UNREADABLE,
+	isHeic,
+	photoSize,
+	tooLarge
+} from '../util/photo-size';
 
 export { DECODE_SHORT_SIDE };
 
@@ -38,7 +45,10 @@ export async function drawScaled(
 	region?: Region
 ): Promise<OffscreenCanvasRenderingContext2D> {
 	if (photo.size === 0) throw new ImageDecodeError('The file is empty.');
-	const header = photoSize(new Uint8Array(await photo.slice(0, HEADER_BYTES).arrayBuffer()));
+	const head = new Uint8Array(await photo.slice(0, HEADER_BYTES).arrayBuffer());
+	const header = photoSize(head);
+	// Safari decodes HEIC itself; where the browser cannot, the message says what to do.
+	if (isHeic(head)) unreadable = HEIC_UNREADABLE;
 	const over = header && tooLarge(header.width, header.height);
 	if (over) {
 		throw new ImageDecodeError(

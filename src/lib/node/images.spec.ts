@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { heicHeader } from '../../../test/heic-header';
 import { pngHeaderOnly } from '../../../test/png-header';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,16 @@ describe('readPhotoGridFile', () => {
 
 	it('names an unreadable file', async () => {
 		await expect(readPhotoGridFile(new Uint8Array([1, 2, 3]))).rejects.toThrow();
+	});
+
+	it('says what to do with an iPhone HEIC photo it cannot decode, from bytes or a file', async () => {
+		const file = path.join(work, 'IMG_0001.HEIC');
+		writeFileSync(file, heicHeader());
+		for (const input of [heicHeader(), file]) {
+			await expect(decodeImageFile(input)).rejects.toThrow(
+				/an HEIC photo \(the iPhone camera’s usual format\), which LeafLens cannot decode here: convert it to JPEG/
+			);
+		}
 	});
 });
 

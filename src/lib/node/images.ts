@@ -5,11 +5,11 @@
  * at a fraction of their size), EXIF orientation is applied, transparency is flattened on white
  * (the browser's drawScaled uses the same rule) and any colour space or bit depth becomes 8-bit sRGB.
  */
-import { access } from 'node:fs/promises';
+import { access, open } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
 import type { RawImage } from '../ml/preprocess';
 import { errorMessage } from '../util/errors';
-import { DECODE_SHORT_SIDE, MAX_PHOTO_PIXELS } from '../util/photo-size';
+import { DECODE_SHORT_SIDE, isHeic, MAX_PHOTO_PIXELS } from '../util/photo-size';
 
 /**
  * Decoding refuses images above this many pixels, from the header, before decoding: a 30000×30000
@@ -56,6 +56,9 @@ export function openPhoto(input: string | Uint8Array, options: PhotoOptions = {}
  * once. The header decides the category deterministically (the same file always gets the same reason).
  */
 export async function decodeFailureReason(input: string | Uint8Array): Promise<string> {
+	if (isHeic(await leadingBytes(input, 64))) {
+		return 'an HEIC photo (the iPhone camera’s usual format), which LeafLens cannot decode here: convert it to JPEG';
+	}
 	const meta = await sharp(input, { limitInputPixels: false })
 		.metadata()
 		.catch(() => null);
@@ -65,6 +68,19 @@ export async function decodeFailureReason(input: string | Uint8Array): Promise<s
 		return `image too large (${meta.width}x${meta.height}, over ${MAX_INPUT_PIXELS / 1e6} megapixels)`;
 	}
 	return `cannot decode: damaged or truncated ${meta.format} data`;
+}
+
+/** The first `count` bytes of a file or buffer (fewer when it is shorter or cannot be read). */
+async function leadingBytes(input: string | Uint8Array, count: number): Promise<Uint8Array> {
+	if (typeof input !== 'string') return input.subarray(0, count);
+	const file = await open(input).catch(() => null);
+	if (!file) return new Uint8Array(0);
+	try {
+		const { buffer, bytesRead } = await file.read(new Uint8Array(count), 0, count, 0);
+		return buffer.subarray(0, bytesRead);
+	} finally {
+		await file.close();
+	}
 }
 
 /** A photo that could not be decoded: the message names it, `reason` says why. */

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { MAX_PHOTO_PIXELS, photoSize, tooLarge } from './photo-size';
+import { heicHeader } from '../../../test/heic-header';
+import { isHeic, MAX_PHOTO_PIXELS, photoSize, tooLarge } from './photo-size';
 
 const image = (width: number, height: number, channels: 3 | 4 = 3) =>
 	sharp({ create: { width, height, channels, background: { r: 40, g: 120, b: 30, alpha: 0.5 } } });
@@ -44,5 +45,18 @@ describe('photoSize (the header, before any pixel is decoded)', () => {
 		expect(tooLarge(20_000, 15_000)).toBe(
 			`20000×15000 pixels, over ${MAX_PHOTO_PIXELS / 1e6} megapixels`
 		);
+	});
+});
+
+describe('isHeic', () => {
+	it('knows an iPhone photo by its ftyp brands, and AVIF, JPEG or a short file are not one', async () => {
+		expect(isHeic(heicHeader())).toBe(true);
+		expect(isHeic(heicHeader('mif1', ['mif1', 'heic']))).toBe(true);
+		expect(isHeic(heicHeader('mif1', ['mif1', 'miaf']))).toBe(false);
+		const avif = new Uint8Array(await image(8, 8).avif().toBuffer());
+		expect(isHeic(avif)).toBe(false);
+		const jpeg = new Uint8Array(await image(8, 8).jpeg().toBuffer());
+		expect(isHeic(jpeg)).toBe(false);
+		expect(isHeic(heicHeader().subarray(0, 8))).toBe(false);
 	});
 });

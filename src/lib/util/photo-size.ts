@@ -24,6 +24,28 @@ export interface PhotoSize {
 /** How many leading bytes `photoSize` needs at most (a JPEG's EXIF block may hold a thumbnail). */
 export const HEADER_BYTES = 256 * 1024;
 
+/** HEIF brands of HEVC-coded images: what an iPhone's camera writes by default (".heic"). */
+const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs']);
+
+/**
+ * Whether `b` starts like an HEIC photo: an ISO-BMFF `ftyp` box whose major brand, or one of its
+ * compatible brands, is an HEVC image brand (AVIF, also HEIF, has `avif` instead).
+ */
+export function isHeic(b: Uint8Array): boolean {
+	const text = (at: number) => String.fromCharCode(...b.subarray(at, at + 4));
+	if (b.length < 12 || text(4) !== 'ftyp') return false;
+	const boxSize = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+	const end = Math.min(boxSize, b.length);
+	if (HEIC_BRANDS.has(text(8))) return true;
+	// Compatible brands follow the major brand and its minor version.
+	for (let at = 16; at + 4 <= end; at += 4) if (HEIC_BRANDS.has(text(at))) return true;
+	return false;
+}
+
+/** What to say about an HEIC photo a decoder cannot read (the same words in Node and the browser). */
+export const HEIC_UNREADABLE =
+	'This is an HEIC photo (the iPhone camera’s usual format), which this browser cannot read. Send it as JPEG, or on the iPhone choose Settings → Camera → Formats → Most Compatible.';
+
 /** Whether `pixels` is over MAX_PHOTO_PIXELS, as a message naming the size; null when it is not. */
 export function tooLarge(width: number, height: number): string | null {
 	return width * height > MAX_PHOTO_PIXELS
