@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { FEATURE_KEYS } from '../../src/lib/browser/features';
 import { heicHeader } from '../../test/heic-header';
-import { css, expectText, testId, waitFor, waitUntil } from './driver';
+import { expectText, testId, waitFor } from './driver';
 import { expect, test } from './fixtures';
 import { writeTemp } from './photos';
 
