@@ -106,13 +106,26 @@ export async function drawScaled(
 	}
 }
 
-async function decode(
+/**
+ * `photo` decoded with `options`; where the browser rejects the options themselves (an engine that
+ * does not know `imageOrientation: 'from-image'` or the resize members throws a TypeError before
+ * reading the photo), decoded again without them, at full size and in the browser's default
+ * orientation, which callers check against the header. Unreadable input: an ImageDecodeError.
+ */
+export async function decode(
 	photo: Blob,
 	options: ImageBitmapOptions,
-	unreadable: string
+	unreadable: string,
+	create: (photo: Blob, options?: ImageBitmapOptions) => Promise<ImageBitmap> = (p, o) =>
+		createImageBitmap(p, o)
 ): Promise<ImageBitmap> {
 	try {
-		return await createImageBitmap(photo, options);
+		return await create(photo, options);
+	} catch (error) {
+		if (!(error instanceof TypeError)) throw new ImageDecodeError(unreadable);
+	}
+	try {
+		return await create(photo);
 	} catch {
 		throw new ImageDecodeError(unreadable);
 	}
