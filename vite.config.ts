@@ -54,7 +54,12 @@ export default defineConfig({
 					'client/model-files/{plantvillage-default,mobilenet_v3_small_100_224}/*'
 				],
 				// The TF.js worker chunk and the wasm binaries are over Workbox's 2 MiB default.
-				maximumFileSizeToCacheInBytes: 16 * 1024 * 1024
+				maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+				// The first service worker takes over the page that installed it, and that page's ML worker,
+				// which waits for it ($lib/browser/precache): the model files cross the network once, into
+				// the precache, instead of once more for the worker. Only uncontrolled pages are claimed, so
+				// an update still waits for the user's "Reload" (registerType 'prompt').
+				clientsClaim: true
 			}
 		})
 	],

@@ -1,53 +1,8 @@
-import {
-	cpSync,
-	existsSync,
-	mkdtempSync,
-	readFileSync,
-	rmSync,
-	statSync,
-	writeFileSync
-} from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-
-const TYPES: Record<string, string> = {
-	'.html': 'text/html; charset=utf-8',
-	'.js': 'text/javascript',
-	'.css': 'text/css',
-	'.json': 'application/json',
-	'.webmanifest': 'application/manifest+json',
-	'.wasm': 'application/wasm',
-	'.svg': 'image/svg+xml',
-	'.png': 'image/png'
-};
-
-/** A tiny static server over `root` (a copy of build/ we can "redeploy" by editing files). */
-function serve(root: string): Promise<Server> {
-	const server = createServer((request, response) => {
-		const url = new URL(request.url ?? '/', 'http://localhost');
-		let file = path.join(root, decodeURIComponent(url.pathname));
-		if (!file.startsWith(root)) {
-			response.writeHead(403).end();
-			return;
-		}
-		// Pages are folders (train/index.html); the precache asks for them as `train`.
-		if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.html');
-		try {
-			const body = readFileSync(file);
-			response.writeHead(200, {
-				'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-				'cache-control': 'no-cache'
-			});
-			response.end(body);
-		} catch {
-			response.writeHead(404).end();
-		}
-	});
-	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+import { serveStatic } from './static-server';
 
 test('a new deployment shows "update available"; Reload switches to the new version', async ({
 	page
@@ -58,13 +13,13 @@ test('a new deployment shows "update available"; Reload switches to the new vers
 		recursive: true,
 		filter: (src) => !src.startsWith(path.join('build', 'datasets'))
 	});
-	const server = await serve(root);
+	const server = await serveStatic(root);
 	try {
-		const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+		const { origin } = server;
 		await page.goto(`${origin}/`);
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Diagnose a leaf');
-		// The first service worker installs and activates; with registerType 'prompt' it does not
-		// claim the open page, so it controls the page from the next load on.
+		// The first service worker installs, activates and takes over the open page (clientsClaim);
+		// updates after it wait for the user (registerType 'prompt').
 		await page.evaluate(async () => {
 			await navigator.serviceWorker.ready;
 		});

@@ -6,6 +6,7 @@ import {
 	httpModelDirReader,
 	mapModelDirReader,
 	ModelDirError,
+	onceModelDirReader,
 	parseModelManifest,
 	readManifestSha256,
 	summarizeClassifier
@@ -85,5 +86,28 @@ describe('the model directory format', () => {
 		await expect(served.read('weights.bin')).rejects.toThrow(/HTTP 404/);
 		await expect(memory.read('weights.bin')).rejects.toThrow(/memory: weights.bin is missing/);
 		await expect(memory.read('__proto__')).rejects.toThrow(/is missing/);
+	});
+
+	it('reads each file once for one load, and a failed read again', async () => {
+		const asked: string[] = [];
+		let fail = true;
+		const once = onceModelDirReader({
+			where: 'counted',
+			read: async (name) => {
+				asked.push(name);
+				if (name === 'weights.bin' && fail) throw new ModelDirError('offline');
+				return new TextEncoder().encode(name);
+			}
+		});
+		const [a, b] = await Promise.all([once.read('manifest.json'), once.read('manifest.json')]);
+		expect(a).toBe(b);
+		await expect(readManifestSha256(once)).resolves.toMatch(/^[0-9a-f]{64}$/);
+		await expect(once.read('weights.bin')).rejects.toThrow('offline');
+		fail = false;
+		await expect(once.read('weights.bin')).resolves.toEqual(
+			new TextEncoder().encode('weights.bin')
+		);
+		expect(asked).toEqual(['manifest.json', 'weights.bin', 'weights.bin']);
+		expect(once.where).toBe('counted');
 	});
 });

@@ -72,6 +72,27 @@ export function httpModelDirReader(
 	};
 }
 
+/**
+ * `reader`, reading each file at most once: a load checks a manifest's sha256 before it parses the
+ * same manifest, and over http each read is a request. Keep it for one load only (it holds the
+ * bytes); a failed read is not remembered.
+ */
+export function onceModelDirReader(reader: ModelDirReader): ModelDirReader {
+	const reads = new Map<string, Promise<Uint8Array>>();
+	return {
+		where: reader.where,
+		read(name) {
+			let bytes = reads.get(name);
+			if (!bytes) {
+				bytes = reader.read(name);
+				reads.set(name, bytes);
+				void bytes.catch(() => reads.delete(name));
+			}
+			return bytes;
+		}
+	};
+}
+
 /** A model directory held in memory (a `.leaflens` file's parts, a backbone saved on the device). */
 export function mapModelDirReader(
 	files: Readonly<Record<string, Uint8Array>> | ReadonlyMap<string, Uint8Array>,

@@ -25,6 +25,7 @@ import type {
 import { isDeviceLostNotice, type DeviceLostNotice } from '../worker/protocol';
 
 import { DEFAULT_MODEL_URL, MODEL_FILES_URL } from '../app-paths';
+import { untilPrecached } from '../browser/precache';
 import { errorMessage, toError } from '../util/errors';
 
 export { DEFAULT_MODEL_URL, MODEL_FILES_URL };
@@ -133,6 +134,9 @@ export class MlClient {
 
 	async #loadModelInto(api: Comlink.Remote<MlApi>, source: ModelSource): Promise<void> {
 		try {
+			// On a first visit the model files come from the precache once it is filled, instead of
+			// crossing the network a second time (both kinds of model read a served backbone).
+			await untilPrecached();
 			this.model = await this.#guard(api.loadModel(source, MODEL_FILES_URL));
 			this.modelError = null;
 		} catch (error) {
@@ -143,8 +147,10 @@ export class MlClient {
 
 	/** Loads the diagnosis model (default: the one chosen on the Models page). */
 	async loadModel(source: ModelSource = activeModelSource()): Promise<void> {
-		this.#modelSource = source;
 		const api = await this.api();
+		// Set once the worker runs: #boot loads the remembered source into a *restarted* worker, and
+		// set before, it loaded it into the first one too, right before this load (twice the bytes).
+		this.#modelSource = source;
 		await this.#loadModelInto(api, source);
 	}
 

@@ -13,6 +13,7 @@ import {
 	ModelDirError,
 	readManifestSha256,
 	mapModelDirReader,
+	onceModelDirReader,
 	type ModelDirReader
 } from '../ml/model-dir';
 import { DEFAULT_MODEL_URL } from '../app-paths';
@@ -24,7 +25,8 @@ export interface LoadedClassifier {
 }
 
 async function servedBackbone(url: string, sha256: string): Promise<ModelDirReader | null> {
-	const reader = httpModelDirReader(url);
+	// Once: the manifest read to pick this backbone is the one its load verifies.
+	const reader = onceModelDirReader(httpModelDirReader(url));
 	try {
 		return (await readManifestSha256(reader)) === sha256 ? reader : null;
 	} catch {
@@ -55,7 +57,9 @@ export async function loadClassifierFrom(
 ): Promise<LoadedClassifier> {
 	const models = new ModelStore(idbKeyValueStore(MODELS_DB));
 	const classifierReader =
-		source.kind === 'http' ? httpModelDirReader(source.url) : models.reader(source.id);
+		source.kind === 'http'
+			? onceModelDirReader(httpModelDirReader(source.url)) // the pin check reads the manifest too
+			: models.reader(source.id);
 	if (source.kind === 'http' && source.url === DEFAULT_MODEL_URL) {
 		await checkPinned(classifierReader, __DEFAULT_MODEL_SHA256__);
 	}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { precacheSettled, type WorkerContainer, type WorkerRegistration } from './precache';
+
+/** A fake EventTarget-backed container and service worker, driven by the test. */
+function fakes(options: { controlled?: boolean } = {}) {
+	const container = Object.assign(new EventTarget(), {
+		controller: options.controlled ? ({} as ServiceWorker) : null
+	}) as unknown as WorkerContainer & EventTarget;
+	const worker = Object.assign(new EventTarget(), { state: 'installing' }) as EventTarget & {
+		state: ServiceWorkerState;
+	};
+	const moveTo = (state: ServiceWorkerState) => {
+		worker.state = state;
+		worker.dispatchEvent(new Event('statechange'));
+	};
+	return { container, worker: worker as unknown as ServiceWorker & EventTarget, moveTo };
+}
+
+const settledNow = async (promise: Promise<void>) => {
+	let settled = false;
+	void promise.then(() => (settled = true));
+	await new Promise((resolve) => setTimeout(resolve, 0));
+	return settled;
+};
+
+describe('precacheSettled', () => {
+	it('waits on a first visit until the installing service worker takes control', async () => {
+		const { container, worker, moveTo } = fakes();
+		const registration: WorkerRegistration = { installing: worker, waiting: null, active: null };
+		const settled = precacheSettled(container, registration);
+		moveTo('installed');
+		moveTo('activated');
+		expect(await settledNow(settled)).toBe(false);
+		container.dispatchEvent(new Event('controllerchange'));
+		expect(await settledNow(settled)).toBe(true);
+	});
+
+	it('stops waiting when the install fails: the files then come from the network', async () => {
+		const { container, worker, moveTo } = fakes();
+		const settled = precacheSettled(container, { installing: worker, waiting: null, active: null });
+		expect(await settledNow(settled)).toBe(false);
+		moveTo('redundant');
+		expect(await settledNow(settled)).toBe(true);
+	});
+
+	it('does not wait when controlled, without a service worker, or past one already active', async () => {
+		const { container, worker } = fakes({ controlled: true });
+		const installing = { installing: worker, waiting: null, active: null };
+		expect(await settledNow(precacheSettled(container, installing))).toBe(true);
+		const uncontrolled = fakes().container;
+		expect(await settledNow(precacheSettled(undefined, undefined))).toBe(true);
+		expect(await settledNow(precacheSettled(uncontrolled, undefined))).toBe(true);
+		// A hard reload: the page bypasses an active service worker, which will not claim it.
+		const hardReload = { installing: null, waiting: worker, active: worker };
+		expect(await settledNow(precacheSettled(uncontrolled, hardReload))).toBe(true);
+		const none = { installing: null, waiting: null, active: null };
+		expect(await settledNow(precacheSettled(uncontrolled, none))).toBe(true);
+	});
+});
