@@ -86,4 +86,52 @@ describe('leaflens predict with a trained classifier', () => {
 			[path.join('field', 'row 2', 'a.jpg'), 'Corn_(maize)___Common_rust_']
 		]);
 	});
+
+	it('--crop answers among that crop’s classes, "not sure" for a photo of another crop', async () => {
+		const tomato = first(path.join(COLOR, 'Tomato___Leaf_Mold'));
+		const potato = first(path.join(COLOR, 'Potato___Early_blight'));
+		const { code, stdout } = await runLeaflens(
+			'predict',
+			'--model',
+			MODEL,
+			'--json',
+			'--crop',
+			'tomato',
+			tomato,
+			potato
+		);
+		expect(code).toBe(0);
+		const [leafMold, other] = stdout
+			.trim()
+			.split('\n')
+			.map(
+				(l) =>
+					JSON.parse(l) as {
+						label: string;
+						abstained: boolean;
+						reason: string | null;
+						top: { label: string }[];
+						crop: { name: string; mass: number };
+					}
+			);
+		expect(leafMold).toMatchObject({ label: 'Tomato___Leaf_Mold', abstained: false });
+		expect(leafMold!.crop.name).toBe('Tomato');
+		expect(leafMold!.crop.mass).toBeGreaterThan(0.5);
+		expect(other!.label).toMatch(/^Tomato___/);
+		expect(other!.top.every((t) => t.label.startsWith('Tomato___'))).toBe(true);
+		expect(other).toMatchObject({ abstained: true, reason: 'other-crop' });
+	});
+
+	it('--crop with a crop the model does not know: exit 2, naming the crops it knows', async () => {
+		const { code, stderr } = await runLeaflens(
+			'predict',
+			'--model',
+			MODEL,
+			'--crop',
+			'banana',
+			'x.jpg'
+		);
+		expect(code).toBe(2);
+		expect(stderr).toContain('--crop: Unknown crop "banana": this model knows Apple, Blueberry,');
+	});
 });

@@ -3,8 +3,10 @@ import {
 	defineCommand,
 	numberOption,
 	requiredString,
+	stringOption,
 	UsageError
 } from '../cli/command';
+import { MIN_CROP_MASS } from '../../src/lib/ml/crops';
 import { errorMessage } from '../../src/lib/util/errors';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
@@ -13,22 +15,30 @@ export default defineCommand({
 	name: 'predict',
 	summary: 'Diagnose leaf photos with a trained model (or classify them with a backbone)',
 	help: `
-Usage: leaflens predict --model <dir> <image|folder...> [--json] [--backend wasm|cpu] [--top 5]
+Usage: leaflens predict --model <dir> <image|folder...> [--crop <name>] [--json] [--backend wasm|cpu]
+                        [--top 5]
 
 Loads a model directory (verifying every file's sha256), decodes each image (EXIF orientation
 applied, transparency on white, shrunk while decoding; JPEG, PNG, WebP, ...) and prints its answer;
 a folder stands for the images in it and its sub-folders (by extension, sorted, hidden ones left out).
 A trained classifier (leaflens train, or the app's saved models) answers as the app's Diagnose
 page does — the same code: calibrated top-k and "not sure" with its reason (unfamiliar, or
-low-confidence). A backbone (leaflens import-model) prints its ImageNet top-k. An unreadable image,
-or one over 250 megapixels, gives an error line for that file and exit code 1 after the others are
-done.
+low-confidence; other-crop with --crop). A backbone (leaflens import-model) prints its ImageNet
+top-k. An unreadable image, or one over 250 megapixels, gives an error line for that file and exit
+code 1 after the others are done.
 
 Options:
   --model <dir>       a classifier directory (its backbone is found from it) or a backbone directory
+  --crop <name>       answer among this crop's classes only, as the Diagnose page's crop choice
+                      does: probabilities renormalised over them, "not sure" (other-crop) when
+                      the model puts under ${MIN_CROP_MASS * 100}% on the crop. A crop is the part of a
+                      class name before ___ (Tomato, Corn_(maize)); any case, spaces for _, or
+                      the words before a bracket or comma (corn, pepper) will do. Classifiers only
   --json              one JSON object per image per line:
                       {"file","label","confidence","abstained","reason","top":[{"label","p"}...]}
-                      (a backbone: no abstained/reason) or {"file","error"}
+                      and with --crop "crop":{"name","mass"} (the mass: the share of the
+                      unrestricted probability on the crop); a backbone: no abstained/reason;
+                      or {"file","error"}
   --backend wasm|cpu  TF.js backend (default wasm)
   --top <k>           how many classes to print (default 5)
   -h, --help          show this help`,
@@ -36,7 +46,8 @@ Options:
 		model: { type: 'string' },
 		json: { type: 'boolean' },
 		backend: { type: 'string' },
-		top: { type: 'string' }
+		top: { type: 'string' },
+		crop: { type: 'string' }
 	},
 	allowPositionals: true,
 	async run({ values, positionals }) {
@@ -44,6 +55,7 @@ Options:
 		const backend = choiceOption(values, 'backend', BACKENDS) ?? 'wasm';
 		const k = numberOption(values, 'top', { integer: true, min: 1 }) ?? 5;
 		const json = values.json === true;
+		const crop = stringOption(values, 'crop');
 		if (positionals.length === 0)
 			throw new UsageError('expected at least one image file or folder');
 		const files = await imagesOf(positionals);
@@ -61,7 +73,9 @@ Options:
 		const { parseModelManifest, MODEL_MANIFEST_FILE } = await import('../../src/lib/ml/model-dir');
 		const manifestPath = nodePath.join(dir, MODEL_MANIFEST_FILE);
 		const kind = parseModelManifest(await readFile(manifestPath), manifestPath).kind;
-		if (kind === 'classifier') return diagnoseFiles(tf, dir, files, { json, k });
+		if (kind === 'classifier') return diagnoseFiles(tf, dir, files, { json, k, crop });
+		if (crop !== undefined)
+			throw new UsageError(`--crop needs a trained classifier; ${dir} is a backbone`);
 
 		const { model, labels, architecture } = await loadBackboneFromFs(dir);
 		try {
@@ -123,30 +137,43 @@ async function diagnoseFiles(
 	tf: typeof import('@tensorflow/tfjs'),
 	dir: string,
 	files: readonly string[],
-	{ json, k }: { json: boolean; k: number }
+	{ json, k, crop }: { json: boolean; k: number; crop: string | undefined }
 ): Promise<number> {
 	const { loadClassifier } = await import('../../src/lib/ml/classifier-dir');
 	const { fsModelDirReader } = await import('../../src/lib/node/model-dir-fs');
 	const { loadBackboneFor } = await import('../../src/lib/node/train-run');
 	const { decodeImageFile } = await import('../../src/lib/node/images');
 	const { Diagnoser } = await import('../../src/lib/ml/diagnose');
+	const { findCrop } = await import('../../src/lib/ml/crops');
 	const classifier = await loadClassifier(fsModelDirReader(dir));
+	const { labels } = classifier.manifest;
+	// Checked before the backbone loads and any photo is read: a misspelt crop is a usage error.
+	let cropName: string | undefined;
+	try {
+		cropName = crop === undefined ? undefined : findCrop(labels, crop).name;
+	} catch (error) {
+		throw new UsageError(`--crop: ${errorMessage(error)}`);
+	}
 	const backbone = await loadBackboneFor(dir, classifier);
 	const diagnoser = new Diagnoser(tf, backbone.model, classifier);
 	try {
 		return await answerEach(files, json, async (file) => {
 			const { prediction: p } = await diagnoser.diagnose(await decodeImageFile(file), {
-				heatmap: false
+				heatmap: false,
+				crop: cropName
 			});
 			const top = p.top.slice(0, k).map((t) => ({ label: t.label, p: t.probability }));
 			if (json) {
-				const { label, confidence, abstained, reason } = p;
-				console.log(JSON.stringify({ file, label, confidence, abstained, reason, top }));
+				const { label, confidence, abstained, reason, crop } = p;
+				console.log(JSON.stringify({ file, label, confidence, abstained, reason, top, crop }));
 			} else {
+				const among = p.crop
+					? ` among ${p.crop.name} (${(p.crop.mass * 100).toFixed(1)}% on it)`
+					: '';
 				const answer = p.abstained
-					? `not sure (${p.reason === 'unfamiliar' ? 'unfamiliar' : 'low confidence'}); best guess`
+					? `not sure (${p.reason?.replace('-', ' ') ?? ''}); best guess`
 					: 'answer';
-				console.log(`${file}: ${answer} ${p.label} ${(p.confidence * 100).toFixed(1)}%`);
+				console.log(`${file}: ${answer}${among} ${p.label} ${(p.confidence * 100).toFixed(1)}%`);
 				printTop(top);
 			}
 		});

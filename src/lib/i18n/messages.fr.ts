@@ -35,6 +35,14 @@ export const fr: Catalogue = {
 	'diagnose.lowConfidence':
 		'La photo n’est pas assez claire : le modèle ne peut pas départager ces maladies. Approchez-vous de la feuille la plus atteinte, à la lumière du jour, sans bouger.',
 	'diagnose.bestGuess': 'Meilleure hypothèse : {name} ({p} %)',
+	'diagnose.cropLabel': 'Culture de la feuille',
+	'diagnose.cropHint':
+		'Choisir la culture écarte les maladies des autres cultures. LeafLens retient votre choix.',
+	'diagnose.anyCrop': 'Toutes cultures',
+	'diagnose.amongCrop': 'Parmi les maladies de la culture : {crop}',
+	'diagnose.otherCropTitle': 'Pas sûr — est-ce bien une feuille de la culture choisie ({crop}) ?',
+	'diagnose.otherCrop':
+		'Pour le modèle, cette feuille ne ressemble pas à une feuille de la culture choisie ({crop}). Vérifiez la culture choisie plus haut, ou choisissez « Toutes cultures ».',
 	'diagnose.heatmap': 'Montrer où le modèle a regardé',
 	'diagnose.heatmapNote':
 		'Les couleurs chaudes marquent les zones qui ont le plus pesé dans la réponse.',

@@ -37,6 +37,14 @@ export const en = {
 	'diagnose.lowConfidence':
 		'The photo is unclear: the model cannot tell these diseases apart on it. Come closer to the most affected leaf, in daylight, and hold still.',
 	'diagnose.bestGuess': 'Best guess: {name} ({p}%)',
+	'diagnose.cropLabel': 'Crop of the leaf',
+	'diagnose.cropHint':
+		'Choosing the crop leaves out the diseases of other crops. LeafLens remembers your choice.',
+	'diagnose.anyCrop': 'Any crop',
+	'diagnose.amongCrop': 'Among {crop} diseases',
+	'diagnose.otherCropTitle': 'Not sure — is it a {crop} leaf?',
+	'diagnose.otherCrop':
+		'This does not look like a {crop} leaf to the model. Check the crop chosen above, or choose “Any crop”.',
 	'diagnose.heatmap': 'Show where the model looked',
 	'diagnose.heatmapNote':
 		'Warm colours mark the parts of the photo that weighed most in the answer.',

@@ -226,8 +226,16 @@ export interface Prediction {
 	novelty: number;
 	/** "Not sure": the photo should not be answered. */
 	abstained: boolean;
-	/** Why "not sure"; 'disagree' only for a plant whose leaves named different classes. */
-	reason: 'low-confidence' | 'unfamiliar' | 'disagree' | null;
+	/**
+	 * Why "not sure"; 'disagree' only for a plant whose leaves named different classes, 'other-crop'
+	 * only for an answer restricted to a crop the photo does not look like (crops.ts).
+	 */
+	reason: 'low-confidence' | 'unfamiliar' | 'disagree' | 'other-crop' | null;
+	/**
+	 * The crop the answer was restricted to (crops.ts: `name` its folder name, `mass` the share of
+	 * the unrestricted calibrated probability on its classes); absent: any crop.
+	 */
+	crop?: { name: string; mass: number };
 }
 
 /** Head logits for features [N × D] from saved head tensors (no variables, no training). */

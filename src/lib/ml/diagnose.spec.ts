@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageFile } from '../node/images';
 import { useBackend } from './backends';
 import { classify, type ClassifierModel } from './classifier-dir';
+import { restrictToCrop } from './crops';
 import { Diagnoser } from './diagnose';
 import { buildMobileNetV3, createFeatureExtractor } from './mobilenet-v3';
 import { imagesToBatch, type RawImage } from './preprocess';
@@ -116,5 +117,27 @@ describe('Diagnoser', () => {
 		expect(result.heatmap).toBeNull();
 		expect(result.prediction.abstained).toBe(true);
 		expect(result.prediction.reason).toBe('unfamiliar');
+	});
+
+	it('with a crop answers among its classes (the heatmap explains that answer); without, unchanged', async () => {
+		const labels = ['Potato___Late_blight', 'Tomato___Early_blight', 'Tomato___Late_blight'];
+		const classifier = randomClassifier(576, labels);
+		const diagnoser = new Diagnoser(tf, backbone, classifier);
+		const any = await diagnoser.diagnose(image);
+		expect(any.prediction.crop).toBeUndefined();
+		const tomato = await diagnoser.diagnose(image, { crop: 'tomato' });
+		expect(tomato.prediction).toEqual(
+			restrictToCrop(any.prediction, labels, 'Tomato', classifier.manifest.abstention)
+		);
+		expect(tomato.prediction.top.map((t) => t.label).sort()).toEqual(labels.slice(1));
+		// Grad-CAM of the restricted answer: the same map as without a crop only if the answer is the same.
+		const other = await diagnoser.diagnose(image, { crop: 'Potato' });
+		expect(other.prediction.label).toBe('Potato___Late_blight');
+		if (any.prediction.label !== other.prediction.label)
+			expect(other.heatmap!.values).not.toEqual(any.heatmap!.values);
+		await expect(diagnoser.diagnose(image, { crop: 'Banana' })).rejects.toThrow(
+			'Unknown crop "Banana": this model knows Potato, Tomato'
+		);
+		diagnoser.dispose();
 	});
 });

@@ -18,6 +18,7 @@ import {
 	type ClassifierModel,
 	type Prediction
 } from './classifier-dir';
+import { restrictToCrop } from './crops';
 import { gradCam, type Heatmap } from './gradcam';
 import { architectureOf, blockAverages, type Activation } from './mobilenet-v3';
 import { imagesToBatch, type RawImage } from './preprocess';
@@ -89,15 +90,30 @@ export class Diagnoser {
 		});
 	}
 
-	async diagnose(image: RawImage, options: { heatmap?: boolean } = {}): Promise<Diagnosis> {
+	/**
+	 * The answer for one photo and (unless `heatmap` is false) the heatmap of that answer.
+	 * @param options.crop answer among this crop's classes only (crops.ts: a folder name such as
+	 *   `Tomato`, or its words); absent: any crop.
+	 * @throws Error for a crop the model does not know, naming the ones it does.
+	 */
+	async diagnose(
+		image: RawImage,
+		options: { heatmap?: boolean; crop?: string } = {}
+	): Promise<Diagnosis> {
 		const tf = this.#tf;
 		const start = performance.now();
 		const out = tf.tidy(() => this.#spatial.predict(imagesToBatch([image])));
 		const [map, blocks] = (Array.isArray(out) ? out : [out]) as [TF.Tensor4D, TF.Tensor2D?];
 		try {
 			const features = this.featuresFromMap(map, blocks);
-			const [prediction] = await classify(tf, this.#classifier, features);
+			const [answer] = await classify(tf, this.#classifier, features);
 			features.dispose();
+			// Restricted before Grad-CAM, so the heatmap explains the answer shown.
+			const { labels, abstention } = this.#classifier.manifest;
+			const prediction =
+				options.crop === undefined
+					? answer
+					: restrictToCrop(answer!, labels, options.crop, abstention);
 			const predictMs = performance.now() - start;
 			const heatmap =
 				(options.heatmap ?? true)

@@ -11,10 +11,14 @@
  *  - "not sure" when that median is above maxNovelty ('unfamiliar'), when two leaves answered on
  *    their own name different classes ('disagree': averaging would hide a mixed-up plant, or two
  *    problems), or when the mean's top probability is under minConfidence ('low-confidence').
+ * Leaves answered among one crop's classes (crops.ts) combine the same way, on their unrestricted
+ * probabilities of that crop's classes (each leaf's renormalised row times its crop mass): the plant
+ * is then answered by the crop rule, with the mean crop mass ('other-crop' when it is small).
  * Pure: no TF.js, no DOM.
  */
 import type { AbstainThresholds } from './abstain';
 import type { Prediction } from './classifier-dir';
+import { cropAnswer, findCrop } from './crops';
 import { rankedRow } from './predict';
 
 /** The model's "not sure" thresholds (manifest.abstention). */
@@ -31,7 +35,8 @@ function median(values: number[]): number {
  * thresholds are given. One leaf: exactly its answer.
  *
  * @throws Error when there is no leaf, or when a leaf was not answered by this model (other labels,
- *   or no probabilities kept): such a leaf cannot join the plant, start a new one.
+ *   or no probabilities kept) or not among the same crop as the first: such a leaf cannot join the
+ *   plant, start a new one.
  */
 export function combineLeaves(
 	predictions: readonly Prediction[],
@@ -47,17 +52,34 @@ export function combineLeaves(
 			throw new Error(
 				`Leaf ${i + 1} was diagnosed by another model (${n ?? 'no'} probabilities for ${c} labels, answer ${p.label}): start a new plant`
 			);
+		if (p.crop?.name !== predictions[0]!.crop?.name)
+			throw new Error(
+				`Leaf ${i + 1} was diagnosed among ${p.crop?.name ?? 'any crop'}, leaf 1 among ${predictions[0]!.crop?.name ?? 'any crop'}: start a new plant`
+			);
 	});
 	if (predictions.length === 1) return predictions[0]!;
 
+	/** A leaf's unrestricted probability of class j (of its crop's classes when restricted). */
+	const unrestricted = (p: Prediction, j: number) => p.probabilities![j]! * (p.crop?.mass ?? 1);
 	const probabilities = Array.from(
 		{ length: c },
-		(_, j) => predictions.reduce((sum, p) => sum + p.probabilities![j]!, 0) / predictions.length
+		(_, j) => predictions.reduce((sum, p) => sum + unrestricted(p, j), 0) / predictions.length
 	);
-	const row = rankedRow(probabilities, labels);
-	const best = row[0]!;
 	const novelty = median(predictions.map((p) => p.novelty));
 	const named = new Set(predictions.filter((p) => !p.abstained).map((p) => p.label));
+	const crop = predictions[0]!.crop;
+	if (crop)
+		return cropAnswer(
+			probabilities,
+			labels,
+			findCrop(labels, crop.name),
+			novelty,
+			thresholds,
+			topK,
+			named.size > 1
+		);
+	const row = rankedRow(probabilities, labels);
+	const best = row[0]!;
 	const reason =
 		novelty > thresholds.maxNovelty
 			? 'unfamiliar'

@@ -51,6 +51,11 @@ export interface HistoryEntry {
 	location: StoredLocation | null;
 	/** The class the user says this plant has (the answer confirmed, or a correction); null: not said. */
 	confirmed: string | null;
+	/**
+	 * The crop the user chose, whose classes the answer was chosen among (ml/crops.ts: a folder name
+	 * such as `Tomato`); absent: any crop, as in every entry made before the choice existed.
+	 */
+	crop?: string;
 }
 
 /** A photo as IndexedDB keeps it: its bytes and MIME type (or a Blob, as earlier versions kept it). */

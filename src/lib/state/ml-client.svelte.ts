@@ -154,15 +154,24 @@ export class MlClient {
 		await this.#loadModelInto(api, source);
 	}
 
-	/** Diagnoses one photo file (with a heatmap unless told not to); rejects with a message for the user. */
-	async diagnose(file: Blob, options: { heatmap?: boolean } = {}): Promise<DiagnoseResult> {
+	/**
+	 * Diagnoses one photo file (with a heatmap unless told not to; among one crop's classes with
+	 * `crop`, see DiagnoseRequest); rejects with a message for the user.
+	 */
+	async diagnose(
+		file: Blob,
+		options: { heatmap?: boolean; crop?: string } = {}
+	): Promise<DiagnoseResult> {
 		if (!this.model) await this.loadModel(this.#modelSource ?? activeModelSource());
 		if (!this.model) throw new Error(this.modelError ?? 'No diagnosis model is available.');
 		const bytes = await file.arrayBuffer();
 		const api = await this.api();
 		return this.#guard(
 			api.diagnose(
-				Comlink.transfer({ bytes, type: file.type, heatmap: options.heatmap ?? true }, [bytes])
+				Comlink.transfer(
+					{ bytes, type: file.type, heatmap: options.heatmap ?? true, crop: options.crop },
+					[bytes]
+				)
 			)
 		);
 	}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
 import type { Prediction } from '../ml/classifier-dir';
+import { restrictToCrop } from '../ml/crops';
 import { HistoryStore } from './history.svelte';
 import { addLeaf, MAX_LEAVES, newPlant, type NewLeaf, type PlantContext } from './plant';
 
@@ -78,5 +79,24 @@ describe('a plant leaf by leaf', () => {
 		expect(addLeaf(one, leaf('2.jpg', [0.2, 0.8]), otherModel)).toBeNull();
 		const legacy = { ...one, leaves: [{ ...one.leaves[0]!, prediction: null }] };
 		expect(addLeaf(legacy, leaf('2.jpg', [0.2, 0.8]), CONTEXT)).toBeNull();
+	});
+
+	it('keeps the crop chosen in the history entry, and takes only leaves answered among it', async () => {
+		const among = (name: string, probabilities: number[]): NewLeaf => {
+			const l = leaf(name, probabilities);
+			const prediction = restrictToCrop(l.prediction, LABELS, 'Tomato', CONTEXT.abstention);
+			return { ...l, prediction };
+		};
+		const log = new HistoryStore(new MemoryStore());
+		const plant = newPlant(among('a.jpg', [0.6, 0.4]), FIELDS, CONTEXT);
+		expect(plant.entry).toMatchObject({ crop: 'Tomato', label: LABELS[1], abstained: false });
+		await log.put(plant.entry);
+		expect(log.get(FIELDS.id)!.crop).toBe('Tomato');
+		expect(newPlant(leaf('b.jpg', [0.6, 0.4]), FIELDS, CONTEXT).entry.crop).toBeUndefined();
+
+		const two = addLeaf(plant.entry, among('b.jpg', [0.2, 0.8]), CONTEXT)!;
+		expect(two.entry).toMatchObject({ crop: 'Tomato', label: LABELS[1] });
+		expect(two.answer.crop!.mass).toBeCloseTo((0.4 + 0.8) / 2);
+		expect(addLeaf(plant.entry, leaf('c.jpg', [0.2, 0.8]), CONTEXT)).toBeNull();
 	});
 });

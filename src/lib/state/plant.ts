@@ -44,20 +44,25 @@ function withAnswer(
 	};
 }
 
-/** A new plant of one leaf. */
+/** A new plant of one leaf (among the crop its answer was restricted to, if any). */
 export function newPlant(
 	leaf: NewLeaf,
 	fields: Pick<HistoryEntry, 'id' | 'time' | 'location'>,
 	context: PlantContext
 ): Plant {
-	return withAnswer({ ...fields, leaves: [leaf], confirmed: null }, leaf.prediction, context);
+	const crop = leaf.prediction.crop?.name;
+	return withAnswer(
+		{ ...fields, leaves: [leaf], confirmed: null, ...(crop === undefined ? {} : { crop }) },
+		leaf.prediction,
+		context
+	);
 }
 
 /**
  * `entry` with `leaf` added and the plant's answer recombined (time, location and what the user
  * confirmed stay), or null when the leaf cannot join it: the plant has MAX_LEAVES already, or a
  * leaf of it has no answer by the model now active (another model, an entry from before leaves
- * kept theirs). Start a new plant then.
+ * kept theirs), or the new leaf was not answered among the plant's crop. Start a new plant then.
  */
 export function addLeaf(entry: HistoryEntry, leaf: NewLeaf, context: PlantContext): Plant | null {
 	if (entry.leaves.length >= MAX_LEAVES) return null;

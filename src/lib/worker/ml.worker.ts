@@ -164,7 +164,8 @@ const api: MlApi = {
 		const image = await decodeImage(request.bytes, request.type);
 		const decodeMs = performance.now() - start;
 		const { prediction, heatmap, timings } = await active.diagnoser.diagnose(image, {
-			heatmap: request.heatmap ?? true
+			heatmap: request.heatmap ?? true,
+			crop: request.crop
 		});
 		return {
 			prediction,

@@ -118,6 +118,11 @@ export interface DiagnoseRequest {
 	/** MIME type, e.g. image/jpeg. */
 	type: string;
 	heatmap?: boolean;
+	/**
+	 * Answer among this crop's classes only ("crop first", ml/crops.ts): a crop's folder name such
+	 * as `Tomato`; absent: any crop. A crop the model does not know is rejected, named.
+	 */
+	crop?: string;
 }
 
 export interface DiagnoseResult {

@@ -1,0 +1,69 @@
+import { expect, test, type Page } from '@playwright/test';
+import { samplesOf } from './dataset';
+import { collectPageErrors, expectNoAxeViolations, pickWholePhoto, screenshot } from './helpers';
+
+/** One test-split photo of each class (the shipped model's 34), by class folder name. */
+const samples = new Map(samplesOf('test', 34).map((s) => [s.meta.className, s]));
+
+/** Diagnoses the test-split photo of `className` (named after it) and waits for the answer. */
+async function diagnoseSample(page: Page, className: string) {
+	const sample = samples.get(className);
+	expect(sample, `a test-split photo of ${className}`).toBeDefined();
+	const name = `${className}.jpg`;
+	await pickWholePhoto(page, { name, mimeType: 'image/jpeg', buffer: Buffer.from(sample!.jpeg) });
+	const answer = page.locator(`[data-testid="answer"][data-file="${name}"]`);
+	await expect(answer).toBeVisible();
+	await expect(page.getByTestId('diagnose-error')).toBeHidden();
+	return answer;
+}
+
+test('crop first: the answer is limited to the crop chosen, "not sure" for another crop’s leaf, and the choice is remembered', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	const choice = page.getByLabel('Crop of the leaf');
+	await expect(choice).toHaveValue('');
+	await expect(choice.locator('option')).toHaveCount(1 + 11);
+	// A large touch target.
+	expect((await choice.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+
+	// Any crop: today's answer, not restricted.
+	const potato = 'Potato___Early_blight';
+	await expect(await diagnoseSample(page, potato)).toHaveAttribute('data-label', potato);
+	await expect(page.getByTestId('among-crop')).toBeHidden();
+
+	// Tomato chosen: a tomato leaf is answered among tomato diseases, alternatives included.
+	await choice.selectOption({ label: 'Tomato' });
+	const tomato = 'Tomato___Leaf_Mold';
+	await expect(await diagnoseSample(page, tomato)).toHaveAttribute('data-label', tomato);
+	await expect(page.getByTestId('among-crop')).toHaveText('Among tomato diseases');
+	const alternatives = page.getByTestId('answer').locator('ol li');
+	await expect(alternatives).toHaveCount(2);
+	for (const alt of await alternatives.allTextContents()) expect(alt).toMatch(/^Tomato — /);
+
+	// The potato leaf again, tomato chosen: the best guess is a tomato class, and it is "not sure".
+	const answer = await diagnoseSample(page, potato);
+	await expect(answer).toHaveAttribute('data-label', /^Tomato___/);
+	await expect(page.getByTestId('not-sure')).toHaveAttribute('data-reason', 'other-crop');
+	await expect(answer).toContainText('does not look like a tomato leaf');
+	await expectNoAxeViolations(page);
+	await screenshot(page, 'crop-first', 'phone');
+
+	// The choice and the history's crops survive a reload, and the next photo is answered among it.
+	await page.reload();
+	await expect(choice).toHaveValue('Tomato');
+	const history = page.getByTestId('history').locator('li');
+	await expect(history).toHaveCount(3);
+	await expect(page.getByTestId('history-crop')).toHaveCount(2);
+	await expect(page.getByTestId('history-crop').first()).toHaveAttribute('data-crop', 'Tomato');
+	await diagnoseSample(page, tomato);
+	await expect(page.getByTestId('among-crop')).toHaveAttribute('data-crop', 'Tomato');
+
+	// Back to any crop, remembered too.
+	await choice.selectOption('');
+	await page.reload();
+	await expect(choice).toHaveValue('');
+	expect(errors).toEqual([]);
+});

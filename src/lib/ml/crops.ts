@@ -1,0 +1,176 @@
+/**
+ * "Crop first": the user says which crop the leaf is from, and the answer is chosen among that
+ * crop's classes only. A crop here is the plant (the part of a PlantVillage class folder before
+ * `___`: `Tomato`, `Corn_(maize)`), not the square cut from a photo (util/crop.ts).
+ *
+ * Why it helps: saying "tomato" rules out every cross-crop confusion (a potato late blight read as
+ * tomato late blight), which the model cannot rule out from the leaf alone.
+ *
+ * The rule (restrictToCrop), from the calibrated row p over all classes and the crop's classes C:
+ *  - the answer's probabilities are p renormalised over C: p(c | crop) = p(c) / m with
+ *    m = Σ_{c∈C} p(c), the crop's mass. That is conditioning the calibrated answer on the user's
+ *    word, so it is still a calibrated probability (given the crop) and the model's minConfidence
+ *    keeps its meaning and applies to it unchanged;
+ *  - "not sure", reason 'other-crop', when m < MIN_CROP_MASS: the model does not see that crop in
+ *    the photo (a wrong choice, or a leaf unlike the crop's photos). Renormalising a small mass
+ *    divides tail probabilities whose calibration nothing checked (temperature scaling is fitted on
+ *    the bulk), and a crop with a single class would always be answered at 100%: its renormalised
+ *    probability is 1 whatever the photo. The mass test is what keeps a one-class crop honest;
+ *  - the novelty score and maxNovelty are unchanged ('unfamiliar' first): novelty measures how
+ *    unlike every training photo the leaf is, which the user's word does not change. Scoring it
+ *    against the crop's prototypes only would make "looks like another crop" unfamiliar, the
+ *    mass test's job with a clearer message, under a threshold chosen for another score.
+ * Without a crop ("Any crop") nothing changes: the answer is decide()'s, byte for byte.
+ * Pure: no TF.js, no DOM.
+ */
+import type { Prediction } from './classifier-dir';
+import { rankedRow } from './predict';
+
+/**
+ * Least share of the model's calibrated probability on the chosen crop for an answer. Chosen on the
+ * PlantVillage val split with the shipped model (bench/results/crop-first.md): anywhere from 0.05 to
+ * 0.3 the same 2 of 989 photos of the crop chosen fall under it, while a wrong crop is still
+ * answered for 14, 9, 4, 2 of 9,890 (0.05, 0.1, 0.2, 0.3). The low end of that plateau, because a
+ * leaf unlike the lab photos puts little mass on its own crop (47% of field apple photos under
+ * 0.1, 58% under 0.2) — those are the cross-crop confusions the choice is there to fix, and the
+ * novelty score, not this test, is what flags such photos today.
+ */
+export const MIN_CROP_MASS = 0.1;
+
+/** A crop of a model: its folder name, its name in words and its classes (indices into labels). */
+export interface Crop {
+	/** The folder prefix, e.g. `Corn_(maize)`: what a diagnose request and the history keep. */
+	name: string;
+	/** In words, e.g. `Corn (maize)`. */
+	title: string;
+	classes: number[];
+}
+
+const tidy = (s: string) => s.replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** A crop's folder name in words: `Corn_(maize)` → `Corn (maize)`. */
+export const cropTitle = (name: string): string => tidy(name) || name;
+
+/** The crop of a class folder name: the part before `___` (a name without one is its own crop). */
+export function cropOf(label: string): string {
+	const at = label.indexOf('___');
+	return at >= 0 ? label.slice(0, at) : label;
+}
+
+/** The crops of a model's labels, in the order they first appear. */
+export function cropsOf(labels: readonly string[]): Crop[] {
+	const crops = new Map<string, Crop>();
+	labels.forEach((label, index) => {
+		const name = cropOf(label);
+		const crop = crops.get(name);
+		if (crop) crop.classes.push(index);
+		else crops.set(name, { name, title: cropTitle(name), classes: [index] });
+	});
+	return [...crops.values()];
+}
+
+/** Lower case, `_` as spaces; and the short form, before any `(` or `,`: `corn`, `pepper`. */
+function keys(name: string): string[] {
+	const full = tidy(name).toLowerCase();
+	const short = full.split(/[(,]/)[0]!.trim();
+	return short && short !== full ? [full, short] : [full];
+}
+
+/**
+ * The crop of `labels` called `name`: its folder name (`Corn_(maize)`), in words (`corn (maize)`,
+ * any case) or the words before a bracket or comma (`corn`, `pepper`).
+ *
+ * @throws Error naming the crops the model knows when none (or more than one) is called so.
+ */
+export function findCrop(labels: readonly string[], name: string): Crop {
+	const crops = cropsOf(labels);
+	const wanted = tidy(name).toLowerCase();
+	const exact = crops.find((c) => c.name === name);
+	const matches = exact ? [exact] : crops.filter((c) => keys(c.name).includes(wanted));
+	if (matches.length === 1) return matches[0]!;
+	const known = crops.map((c) => c.title).join(', ');
+	throw new Error(
+		matches.length === 0
+			? `Unknown crop "${name}": this model knows ${known}`
+			: `The crop "${name}" is ambiguous: ${matches.map((c) => c.title).join(' or ')}`
+	);
+}
+
+/** The thresholds the rule reads (the model's manifest.abstention). */
+export interface CropThresholds {
+	minConfidence: number;
+	maxNovelty: number;
+	/** Default MIN_CROP_MASS. */
+	minCropMass?: number;
+}
+
+/**
+ * The answer among the classes of crop `name` (see the rule above), from a photo's answer over all
+ * classes (decide()'s, with its probabilities).
+ *
+ * @returns the answer with `probabilities` renormalised over the crop (0 elsewhere), `top` the
+ *   crop's classes only, and `crop` set to the crop and its mass.
+ * @throws Error for an unknown crop (findCrop), or an answer without probabilities or of another
+ *   model.
+ */
+export function restrictToCrop(
+	prediction: Prediction,
+	labels: readonly string[],
+	name: string,
+	thresholds: CropThresholds,
+	topK = 3
+): Prediction {
+	const crop = findCrop(labels, name);
+	const all = prediction.probabilities;
+	if (all?.length !== labels.length)
+		throw new Error(
+			`Expected ${labels.length} probabilities to restrict the answer to a crop, got ${all?.length ?? 'none'}`
+		);
+	const onCrop = labels.map((_, i) => (crop.classes.includes(i) ? all[i]! : 0));
+	return cropAnswer(onCrop, labels, crop, prediction.novelty, thresholds, topK);
+}
+
+/**
+ * The answer from a row that is the calibrated probabilities on the crop's classes and 0 elsewhere
+ * (its sum is the crop's mass): renormalised, ranked, and "not sure" by the rule above, or for
+ * `disagree` (a plant whose leaves named different classes, checked after 'unfamiliar').
+ */
+export function cropAnswer(
+	onCrop: readonly number[],
+	labels: readonly string[],
+	crop: Crop,
+	novelty: number,
+	thresholds: CropThresholds,
+	topK = 3,
+	disagree = false
+): Prediction {
+	const mass = onCrop.reduce((a, b) => a + b, 0);
+	// A mass that underflowed to 0 leaves nothing to renormalise: even odds, and 'other-crop' anyway.
+	const inCrop = new Set(crop.classes);
+	const probabilities = onCrop.map((p, i) =>
+		!inCrop.has(i) ? 0 : mass > 0 ? p / mass : 1 / crop.classes.length
+	);
+	const row = rankedRow(probabilities, labels).filter((r) => inCrop.has(r.index));
+	const best = row[0]!;
+	const reason =
+		novelty > thresholds.maxNovelty
+			? 'unfamiliar'
+			: disagree
+				? 'disagree'
+				: mass < (thresholds.minCropMass ?? MIN_CROP_MASS)
+					? 'other-crop'
+					: best.probability < thresholds.minConfidence
+						? 'low-confidence'
+						: null;
+	return {
+		index: best.index,
+		label: best.label,
+		confidence: best.probability,
+		top: row.slice(0, topK),
+		probabilities,
+		novelty,
+		abstained: reason !== null,
+		reason,
+		crop: { name: crop.name, mass }
+	};
+}
