@@ -1,6 +1,6 @@
-import { button, css, expectText, testId, waitFor, waitForCount } from './driver';
+import { css, expectText, testId, waitFor, waitForCount } from './driver';
 import { expect, test } from './fixtures';
-import { fieldPhotos, referenceAnswers, testPhotos, writeTemp } from './photos';
+import { diagnosePhoto, fieldPhotos, referenceAnswers, testPhotos, writeTemp } from './photos';
 
 /**
  * How far an engine's confidence may be from the Node reference. These photos need no resizing
@@ -20,17 +20,7 @@ test('diagnoses real photos as the Node CLI does, with a heatmap; bad files get 
 	await driver.goto('/');
 	await waitFor(driver, testId('model-info'));
 	for (const [i, photo] of photos.entries()) {
-		await driver.upload(testId('photo-input'), photo.path);
-		await driver.click(button('Use whole photo'));
-		// The answer, or an error (which fails the test with its words at once).
-		const answer = await waitFor(
-			driver,
-			css(
-				`[data-testid="answer"][data-file="${photo.name}"][data-confidence], [data-testid="diagnose-error"]`
-			),
-			120_000
-		);
-		expect(answer.attributes['data-testid'], answer.text).toBe('answer');
+		const answer = await diagnosePhoto(driver, photo);
 		const expected = reference[i]!;
 		expect(answer.attributes['data-label'], photo.name).toBe(expected.label);
 		expect(

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { button, css, expectText, testId, waitFor, waitUntil } from './driver';
+import { css, expectText, testId, waitFor, waitUntil } from './driver';
 import { expect, test } from './fixtures';
-import { testPhotos } from './photos';
+import { diagnosePhoto, testPhotos } from './photos';
 
 /** A port of its own: this test stops its server, which the other tests share. */
 const PORT = Number(process.env.LEAFLENS_E2E_PORT ?? 4173) + 7;
@@ -57,16 +57,7 @@ test('after one visit the app loads, diagnoses and changes pages with the server
 		await expectText(driver, css('h1'), 'Diagnose a leaf');
 		await waitFor(driver, testId('model-info'));
 		const [photo] = testPhotos(1);
-		await driver.upload(testId('photo-input'), photo!.path);
-		await driver.click(button('Use whole photo'));
-		const answer = await waitFor(
-			driver,
-			css(
-				`[data-testid="answer"][data-file="${photo!.name}"][data-confidence], [data-testid="diagnose-error"]`
-			),
-			120_000
-		);
-		expect(answer.attributes['data-testid'], answer.text).toBe('answer');
+		await diagnosePhoto(driver, photo!);
 		// Other pages are precached too.
 		await driver.click({ xpath: '//nav//a[normalize-space()="Settings"]' });
 		await expectText(driver, css('h1'), 'Settings');

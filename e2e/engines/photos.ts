@@ -5,6 +5,8 @@ import path from 'node:path';
 import { samplesOf } from '../dataset';
 import { runLeaflens } from '../../test/run-leaflens';
 import { sharedDir } from '../../src/lib/node/model-source';
+import { button, css, testId, waitFor, type ElementInfo, type EngineDriver } from './driver';
+import { expect } from './fixtures';
 
 export interface PhotoFile {
 	name: string;
@@ -68,4 +70,25 @@ export async function referenceAnswers(files: string[]): Promise<ReferenceAnswer
 		.trim()
 		.split('\n')
 		.map((line) => JSON.parse(line) as ReferenceAnswer);
+}
+
+/**
+ * Picks `photo` on the Diagnose page (already open), diagnoses the whole of it and returns the
+ * answer element (data-label, data-confidence); an error message fails the test with its words.
+ */
+export async function diagnosePhoto(
+	driver: EngineDriver,
+	photo: { name: string; path: string }
+): Promise<ElementInfo> {
+	await driver.upload(testId('photo-input'), photo.path);
+	await driver.click(button('Use whole photo'));
+	const answer = await waitFor(
+		driver,
+		css(
+			`[data-testid="answer"][data-file="${photo.name}"][data-confidence], [data-testid="diagnose-error"]`
+		),
+		120_000
+	);
+	expect(answer.attributes['data-testid'], answer.text).toBe('answer');
+	return answer;
 }

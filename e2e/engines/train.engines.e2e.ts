@@ -13,7 +13,7 @@ import {
 	type EngineDriver
 } from './driver';
 import { expect, test } from './fixtures';
-import { testPhotos, writeTemp } from './photos';
+import { diagnosePhoto, testPhotos, writeTemp } from './photos';
 
 const savedModel = css('[data-testid="saved-model"]');
 const inSavedModel = (name: string) => ({
@@ -24,16 +24,7 @@ const inSavedModel = (name: string) => ({
 async function diagnose(driver: EngineDriver, photo: { name: string; path: string }) {
 	await driver.goto('/');
 	await expectText(driver, testId('model-info'), '34 leaf classes');
-	await driver.upload(testId('photo-input'), photo.path);
-	await driver.click(button('Use whole photo'));
-	const answer = await waitFor(
-		driver,
-		css(
-			`[data-testid="answer"][data-file="${photo.name}"][data-confidence], [data-testid="diagnose-error"]`
-		),
-		120_000
-	);
-	expect(answer.attributes['data-testid'], answer.text).toBe('answer');
+	const answer = await diagnosePhoto(driver, photo);
 	return [answer.attributes['data-label'], answer.attributes['data-confidence']];
 }
 

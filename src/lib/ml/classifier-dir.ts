@@ -19,7 +19,7 @@ import type { AbstainThresholds, LogitKnnNovelty, NoveltyModel } from './abstain
 import { blockKnnScores, logitKnnScores, noveltyScores } from './abstain';
 import { packTensors, unpackTensors } from './checkpoint';
 import { softmax } from './evaluate';
-import { rankedRow } from './predict';
+import { answerOf, rankedRow } from './predict';
 import {
 	CLASSIFIER_WEIGHTS_FILE,
 	ClassifierManifestSchema,
@@ -298,19 +298,13 @@ export function decide(
 	return Array.from(novelty, (nov, i) => {
 		const probabilities = Array.from(probs.subarray(i * c, (i + 1) * c));
 		const row = rankedRow(probabilities, labels);
-		const best = row[0]!;
 		const reason =
-			nov > maxNovelty ? 'unfamiliar' : best.probability < minConfidence ? 'low-confidence' : null;
-		return {
-			index: best.index,
-			label: best.label,
-			confidence: best.probability,
-			top: row.slice(0, topK),
-			probabilities,
-			novelty: nov,
-			abstained: reason !== null,
-			reason
-		};
+			nov > maxNovelty
+				? 'unfamiliar'
+				: row[0]!.probability < minConfidence
+					? 'low-confidence'
+					: null;
+		return answerOf(row, probabilities, nov, reason, topK);
 	});
 }
 

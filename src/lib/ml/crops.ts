@@ -24,7 +24,7 @@
  * Pure: no TF.js, no DOM.
  */
 import type { Prediction } from './classifier-dir';
-import { rankedRow } from './predict';
+import { answerOf, rankedRow } from './predict';
 
 /**
  * Least share of the model's calibrated probability on the chosen crop for an answer. Chosen on the
@@ -151,7 +151,6 @@ export function cropAnswer(
 		!inCrop.has(i) ? 0 : mass > 0 ? p / mass : 1 / crop.classes.length
 	);
 	const row = rankedRow(probabilities, labels).filter((r) => inCrop.has(r.index));
-	const best = row[0]!;
 	const reason =
 		novelty > thresholds.maxNovelty
 			? 'unfamiliar'
@@ -159,18 +158,11 @@ export function cropAnswer(
 				? 'disagree'
 				: mass < (thresholds.minCropMass ?? MIN_CROP_MASS)
 					? 'other-crop'
-					: best.probability < thresholds.minConfidence
+					: row[0]!.probability < thresholds.minConfidence
 						? 'low-confidence'
 						: null;
 	return {
-		index: best.index,
-		label: best.label,
-		confidence: best.probability,
-		top: row.slice(0, topK),
-		probabilities,
-		novelty,
-		abstained: reason !== null,
-		reason,
+		...answerOf(row, probabilities, novelty, reason, topK),
 		crop: { name: crop.name, mass }
 	};
 }

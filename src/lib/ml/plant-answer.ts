@@ -19,7 +19,7 @@
 import type { AbstainThresholds } from './abstain';
 import type { Prediction } from './classifier-dir';
 import { cropAnswer, findCrop } from './crops';
-import { rankedRow } from './predict';
+import { answerOf, rankedRow } from './predict';
 
 /** The model's "not sure" thresholds (manifest.abstention). */
 export type PlantThresholds = Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>;
@@ -79,23 +79,13 @@ export function combineLeaves(
 			named.size > 1
 		);
 	const row = rankedRow(probabilities, labels);
-	const best = row[0]!;
 	const reason =
 		novelty > thresholds.maxNovelty
 			? 'unfamiliar'
 			: named.size > 1
 				? 'disagree'
-				: best.probability < thresholds.minConfidence
+				: row[0]!.probability < thresholds.minConfidence
 					? 'low-confidence'
 					: null;
-	return {
-		index: best.index,
-		label: best.label,
-		confidence: best.probability,
-		top: row.slice(0, topK),
-		probabilities,
-		novelty,
-		abstained: reason !== null,
-		reason
-	};
+	return answerOf(row, probabilities, novelty, reason, topK);
 }

@@ -2,6 +2,7 @@
  * Top-k readout of a model's softmax output with its labels. For the ImageNet backbones the label
  * list has 1001 entries and index 0 is "background".
  */
+import type { Prediction } from './classifier-dir';
 
 /** One class of a top-k readout (ImageNet labels for the backbones). */
 export interface TopKEntry {
@@ -66,11 +67,43 @@ export function topKBatch(
 	return rows;
 }
 
+/** One class of a ranked row. */
+export interface RankedClass {
+	index: number;
+	label: string;
+	probability: number;
+}
+
+/**
+ * The answer for one photo from its ranked row (most probable first, as `rankedRow` gives, maybe
+ * filtered), its calibrated `probabilities` (label order), novelty score and why it is "not sure"
+ * (null: answered): the one shape `decide`, several leaves and a crop's answer all return.
+ */
+export function answerOf(
+	row: RankedClass[],
+	probabilities: number[],
+	novelty: number,
+	reason: Prediction['reason'],
+	topK: number
+): Prediction {
+	const best = row[0]!;
+	return {
+		index: best.index,
+		label: best.label,
+		confidence: best.probability,
+		top: row.slice(0, topK),
+		probabilities,
+		novelty,
+		abstained: reason !== null,
+		reason
+	};
+}
+
 /** Every class of one calibrated probability row (in `labels` order), most probable first. */
 export function rankedRow(
 	probabilities: readonly number[],
 	labels: readonly string[]
-): { index: number; label: string; probability: number }[] {
+): RankedClass[] {
 	return probabilities
 		.map((probability, index) => ({ index, label: labels[index]!, probability }))
 		.sort((a, b) => b.probability - a.probability);
