@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import { collectPageErrors, diagnoseOne, expectNoAxeViolations } from './helpers';
+
+test.use({ viewport: { width: 412, height: 915 }, hasTouch: true });
+
+test('share with an adviser: the photo, the heatmap and a short text go to the share sheet; without one, a page is downloaded', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	// The share sheet, as a phone's browser offers it (Chromium on Linux has none): what it is given
+	// is kept for the test.
+	await page.addInitScript(() => {
+		const w = window as unknown as { shared?: unknown };
+		Object.assign(navigator, {
+			canShare: (data: ShareData) => (data.files ?? []).every((f) => f.type === 'image/jpeg'),
+			share: async (data: ShareData) => {
+				w.shared = {
+					title: data.title,
+					text: data.text,
+					files: (data.files ?? []).map((f) => ({ name: f.name, type: f.type, size: f.size }))
+				};
+			}
+		});
+	});
+	await page.goto('/');
+	await diagnoseOne(page, 'leaf.jpg');
+	const answer = page.getByTestId('answer');
+	await answer.getByRole('button', { name: 'Share with an adviser' }).click();
+	await expect(answer.getByTestId('share-status')).toHaveText('Shared.');
+	const shared = (await page.evaluate(() => (window as unknown as { shared: unknown }).shared)) as {
+		title: string;
+		text: string;
+		files: { name: string; type: string; size: number }[];
+	};
+	expect(shared.title).toBe('LeafLens diagnosis');
+	// The answer as the history keeps it ("Tomato — Leaf Mold" and how likely, or "Not sure"), when.
+	const row = page.getByTestId('history').locator('li').first();
+	const [first, second] = shared.text.split('\n');
+	expect(first!.startsWith(await row.locator('strong').innerText())).toBe(true);
+	expect(second).toMatch(/^Diagnosed /);
+	// No location: the user did not switch it on.
+	expect(shared.text).not.toContain('Location');
+	expect(shared.files.map((f) => [f.name, f.type])).toEqual([
+		['leaf-1.jpg', 'image/jpeg'],
+		['heatmap.jpg', 'image/jpeg']
+	]);
+	for (const file of shared.files) expect(file.size).toBeGreaterThan(1000);
+	await expectNoAxeViolations(page);
+
+	// A browser without a share sheet: the case is downloaded as one page, photos inside.
+	await page.evaluate(() => {
+		Object.assign(navigator, { share: undefined, canShare: undefined });
+	});
+	const download = page.waitForEvent('download');
+	await row.getByRole('button', { name: 'Share with an adviser' }).click();
+	const file = await download;
+	expect(file.suggestedFilename()).toMatch(/^leaflens-\d{4}-\d{2}-\d{2}-.+\.html$/);
+	const chunks: Buffer[] = [];
+	for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
+	const html = Buffer.concat(chunks).toString('utf8');
+	expect(html).toContain('<h1>LeafLens diagnosis</h1>');
+	expect(html).toContain('src="data:image/jpeg;base64,');
+	expect(html).not.toMatch(/<script/i);
+	await expect(row.getByTestId('share-status')).toContainText('downloaded as a web page');
+	expect(errors).toEqual([]);
+});
