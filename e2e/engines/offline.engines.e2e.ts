@@ -1,16 +1,27 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { css, expectText, testId, waitFor, waitUntil } from './driver';
 import { expect, test } from './fixtures';
 import { diagnosePhoto, testPhotos } from './photos';
 
-/** A port of its own: this test stops its server, which the other tests share. */
-const PORT = Number(process.env.LEAFLENS_E2E_PORT ?? 4173) + 7;
+/** A port nothing listens on now (the system picks it). */
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer().listen(0, 'localhost', () => {
+			const { port } = probe.address() as { port: number };
+			probe.close(() => resolve(port));
+		});
+		probe.on('error', reject);
+	});
+}
 
 /**
- * The production build served by `vite preview` on PORT until `stop()`: going offline the same way
- * in every engine (not every engine's automation can switch the network off).
+ * The production build served by `vite preview` on a port of its own (this test stops its server,
+ * which the other tests share) until `stop()`: going offline the same way in every engine (not
+ * every engine's automation can switch the network off).
  */
 async function startServer() {
+	const PORT = await freePort();
 	const child = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
 		stdio: 'ignore',
 		detached: true
