@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from './classifier-dir';
+import { answerOf, rankedRow } from './predict';
 import { cropOf, cropsOf, findCrop, MIN_CROP_MASS, restrictToCrop } from './crops';
 import { combineLeaves } from './plant-answer';
 
@@ -17,26 +18,14 @@ const T = { minConfidence: 0.6, maxNovelty: 0.3 };
 
 /** decide()'s answer over all classes, from its probabilities and novelty. */
 function answer(probabilities: number[], novelty = 0.1): Prediction {
-	const row = probabilities
-		.map((probability, index) => ({ index, label: LABELS[index]!, probability }))
-		.sort((a, b) => b.probability - a.probability);
-	const best = row[0]!;
+	const row = rankedRow(probabilities, LABELS);
 	const reason =
 		novelty > T.maxNovelty
 			? 'unfamiliar'
-			: best.probability < T.minConfidence
+			: row[0]!.probability < T.minConfidence
 				? 'low-confidence'
 				: null;
-	return {
-		index: best.index,
-		label: best.label,
-		confidence: best.probability,
-		top: row.slice(0, 3),
-		probabilities,
-		novelty,
-		abstained: reason !== null,
-		reason
-	};
+	return answerOf(row, probabilities, novelty, reason, 3);
 }
 
 /** A row with `mass` spread as given over the named classes, the rest evenly elsewhere. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from './classifier-dir';
+import { answerOf, rankedRow } from './predict';
 import { combineLeaves, type PlantThresholds } from './plant-answer';
 
 const LABELS = ['Tomato___Early_blight', 'Tomato___Late_blight', 'Corn_(maize)___Common_rust_'];
@@ -7,26 +8,14 @@ const THRESHOLDS: PlantThresholds = { minConfidence: 0.6, maxNovelty: 0.3 };
 
 /** A leaf's answer as decide() makes it, from its probabilities and novelty. */
 function leaf(probabilities: number[], novelty = 0.1): Prediction {
-	const row = probabilities
-		.map((probability, index) => ({ index, label: LABELS[index]!, probability }))
-		.sort((a, b) => b.probability - a.probability);
-	const best = row[0]!;
+	const row = rankedRow(probabilities, LABELS);
 	const reason =
 		novelty > THRESHOLDS.maxNovelty
 			? 'unfamiliar'
-			: best.probability < THRESHOLDS.minConfidence
+			: row[0]!.probability < THRESHOLDS.minConfidence
 				? 'low-confidence'
 				: null;
-	return {
-		index: best.index,
-		label: best.label,
-		confidence: best.probability,
-		top: row,
-		probabilities,
-		novelty,
-		abstained: reason !== null,
-		reason
-	};
+	return answerOf(row, probabilities, novelty, reason, LABELS.length);
 }
 
 describe('combineLeaves', () => {
