@@ -72,6 +72,20 @@ test('the interface switches language and remembers it', async ({ page }) => {
 	await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
 	await page.reload();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Réglages');
-	await page.getByLabel('Langue').selectOption('en');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+	await page.getByLabel('Langue').selectOption('es');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ajustes');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+	await page.getByLabel('Idioma').selectOption('en');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
+});
+
+test.describe('in a browser set to Spanish', () => {
+	test.use({ locale: 'es-MX' });
+	test('the interface follows the browser language', async ({ page }) => {
+		await page.goto('/settings/');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ajustes');
+		await expect(page.getByLabel('Idioma')).toHaveValue('es');
+		await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+	});
 });

@@ -37,7 +37,10 @@ class I18n {
 	async #switch(locale: Locale): Promise<void> {
 		this.#wanted = locale;
 		const catalogue = await loadCatalogue(locale);
-		if (this.#wanted === locale) this.#catalogue = catalogue;
+		if (this.#wanted !== locale) return;
+		this.#catalogue = catalogue;
+		// Also when the language comes from the browser or an earlier visit, not only from set().
+		if (typeof document !== 'undefined') document.documentElement.lang = locale;
 	}
 
 	/** The language shown; it changes once its catalogue has arrived. */
@@ -49,7 +52,6 @@ class I18n {
 	async set(locale: Locale): Promise<void> {
 		localStorage.setItem(KEY, locale);
 		await this.#switch(locale);
-		document.documentElement.lang = this.locale;
 	}
 
 	t = (key: MessageKey, params?: Record<string, string | number>): string =>

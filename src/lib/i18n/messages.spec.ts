@@ -8,13 +8,43 @@ import {
 	LOCALES,
 	plural,
 	type LoadedCatalogue,
-	type Locale
+	type Locale,
+	type MessageKey
 } from './messages';
+import { es, esPlurals } from './messages.es';
 import { fr, frPlurals } from './messages.fr';
 
-const CATALOGUES = { en, fr };
-const PLURALS = { en: enPlurals, fr: frPlurals };
+const CATALOGUES = { en, fr, es };
+const PLURALS = { en: enPlurals, fr: frPlurals, es: esPlurals };
 const FR: LoadedCatalogue = { locale: 'fr', messages: fr, plurals: frPlurals };
+const ES: LoadedCatalogue = { locale: 'es', messages: es, plurals: esPlurals };
+const LOADED: Record<Locale, LoadedCatalogue> = { en: EN, fr: FR, es: ES };
+
+/** Texts that are rightly the same as the English one: product names, and words both languages share. */
+const SAME_AS_ENGLISH: Record<Exclude<Locale, 'en'>, readonly MessageKey[]> = {
+	fr: [
+		'app.name',
+		'feature.webgpu',
+		'feature.webgl2',
+		'feature.wasmSimd',
+		'feature.offscreenCanvas',
+		'evaluate.f1',
+		'evaluate.split', // "Photos"
+		'evaluate.photos',
+		'evaluate.support',
+		'evaluate.splitVal', // "Validation"
+		'models.mode' // "Mode"
+	],
+	es: [
+		'app.name',
+		'feature.webgpu',
+		'feature.webgl2',
+		'feature.wasmSimd',
+		'feature.offscreenCanvas',
+		'evaluate.f1',
+		'settings.no' // "no"
+	]
+};
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -28,6 +58,13 @@ describe('message catalogues', () => {
 					placeholders(en[key as keyof typeof en])
 				);
 			}
+		}
+	});
+	it('every language translates every text, except a short list that is rightly the same', () => {
+		for (const [locale, allowed] of Object.entries(SAME_AS_ENGLISH)) {
+			const catalogue = CATALOGUES[locale as keyof typeof CATALOGUES];
+			const same = (Object.keys(en) as MessageKey[]).filter((key) => catalogue[key] === en[key]);
+			expect(same.sort(), locale).toEqual([...allowed].sort());
 		}
 	});
 	it('every language loads, with its own texts; only English is built in', async () => {
@@ -72,16 +109,25 @@ describe('plural messages', () => {
 		['fr', 1, '1 classe'],
 		['fr', 0, '0 classe'],
 		['fr', 2, '2 classes'],
-		['fr', 1_000_000, '1\u202f000\u202f000 de classes']
+		['fr', 1_000_000, '1\u202f000\u202f000 de classes'],
+		['es', 1, '1 clase'],
+		['es', 0, '0 clases'],
+		['es', 2, '2 clases'],
+		['es', 1500, '1500 clases'],
+		['es', 15_000, '15.000 clases'],
+		['es', 1_500_000, '1.500.000 clases'],
+		['es', 1_000_000, '1.000.000 de clases']
 	])('%s: %i → %s', (locale, count, expected) => {
-		expect(plural(locale === 'en' ? EN : FR, 'count.classes', count)).toBe(expected);
+		expect(plural(LOADED[locale], 'count.classes', count)).toBe(expected);
 	});
 
-	it('picks one/other for a whole sentence in both languages', () => {
+	it('picks one/other for a whole sentence in every language', () => {
 		expect(plural(EN, 'own.skipped', 1)).toBe('1 file was skipped:');
 		expect(plural(EN, 'own.skipped', 3)).toBe('3 files were skipped:');
 		expect(plural(FR, 'own.skipped', 1)).toBe('1 fichier a été ignoré :');
 		expect(plural(FR, 'own.skipped', 3)).toBe('3 fichiers ont été ignorés :');
+		expect(plural(ES, 'own.skipped', 1)).toBe('Se omitió 1 archivo:');
+		expect(plural(ES, 'own.skipped', 3)).toBe('Se omitieron 3 archivos:');
 	});
 
 	it('rejects a count that is not a number, naming it', () => {

@@ -347,12 +347,12 @@ export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
 
 /** The interface languages; English is built in, the others are fetched when chosen. */
-export const LOCALES = ['en', 'fr'] as const;
+export const LOCALES = ['en', 'fr', 'es'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 /**
  * A message that depends on a count: one text per plural category of the language
- * (Intl.PluralRules: English has one/other, French one/many/other). `{n}` is the count.
+ * (Intl.PluralRules: English has one/other, French and Spanish one/many/other). `{n}` is the count.
  */
 export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
@@ -392,6 +392,10 @@ export async function loadCatalogue(locale: Locale): Promise<LoadedCatalogue> {
 			const { fr, frPlurals } = await import('./messages.fr');
 			return { locale, messages: fr, plurals: frPlurals };
 		}
+		case 'es': {
+			const { es, esPlurals } = await import('./messages.es');
+			return { locale, messages: es, plurals: esPlurals };
+		}
 	}
 }
 
@@ -410,7 +414,11 @@ export function plural(catalogue: LoadedCatalogue, key: PluralKey, count: number
 		n: new Intl.NumberFormat(locale).format(count)
 	});
 }
-export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', fr: 'Français' };
+export const LOCALE_NAMES: Record<Locale, string> = {
+	en: 'English',
+	fr: 'Français',
+	es: 'Español'
+};
 
 /** Fills `{name}` placeholders; an unknown placeholder is left visible rather than dropped. */
 export function format(template: string, params: Record<string, string | number> = {}): string {
