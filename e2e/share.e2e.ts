@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, diagnoseOne, expectNoAxeViolations } from './helpers';
+import { collectPageErrors, diagnoseOne, expectNoAxeViolations, screenshotInView } from './helpers';
 
 test.use({ viewport: { width: 412, height: 915 }, hasTouch: true });
 
@@ -46,6 +46,12 @@ test('share with an adviser: the photo, the heatmap and a short text go to the s
 	]);
 	for (const file of shared.files) expect(file.size).toBeGreaterThan(1000);
 	await expectNoAxeViolations(page);
+	// The answer with its share button at two phone sizes (docs/screenshots/ keeps chosen copies).
+	await answer.getByRole('button', { name: 'Share with an adviser' }).scrollIntoViewIfNeeded();
+	await screenshotInView(page, 'share-phone-412x915', { hidePhotos: true });
+	await page.setViewportSize({ width: 360, height: 740 });
+	await answer.getByRole('button', { name: 'Share with an adviser' }).scrollIntoViewIfNeeded();
+	await screenshotInView(page, 'share-phone-360x740', { hidePhotos: true });
 
 	// A browser without a share sheet: the case is downloaded as one page, photos inside.
 	await page.evaluate(() => {
