@@ -85,6 +85,9 @@ export class FirefoxDriver implements EngineDriver {
 		const handle = await this.page.waitForSelector(puppeteerSelector(selector), {
 			visible: true
 		});
+		// Centred first: at the bottom edge a fixed bar (the phone navigation, the "ready to work
+		// offline" toast) can lie over it and take the click.
+		await handle!.evaluate((el) => el.scrollIntoView({ block: 'center' }));
 		await handle!.click();
 	}
 	async upload(selector: Selector, filePath: string) {
@@ -190,6 +193,9 @@ export class WebKitDriver implements EngineDriver {
 		const by = 'css' in selector ? By.css(selector.css) : By.xpath(selector.xpath);
 		const element = await this.driver.wait(until.elementLocated(by), 60_000);
 		await this.driver.wait(until.elementIsVisible(element), 60_000);
+		// Centred first: at the bottom edge a fixed bar (the phone navigation, the "ready to work
+		// offline" toast) can lie over it and take the click.
+		await this.driver.executeScript('arguments[0].scrollIntoView({ block: "center" })', element);
 		await element.click();
 	}
 	async upload(selector: Selector, filePath: string) {
