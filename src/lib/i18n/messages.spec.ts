@@ -20,15 +20,20 @@ const FR: LoadedCatalogue = { locale: 'fr', messages: fr, plurals: frPlurals };
 const ES: LoadedCatalogue = { locale: 'es', messages: es, plurals: esPlurals };
 const LOADED: Record<Locale, LoadedCatalogue> = { en: EN, fr: FR, es: ES };
 
-/** Texts that are rightly the same as the English one: product names, and words both languages share. */
+/** Product and technology names: the same text in every language. */
+const NAMES: readonly MessageKey[] = [
+	'app.name',
+	'feature.webgpu',
+	'feature.webgl2',
+	'feature.wasmSimd',
+	'feature.offscreenCanvas',
+	'evaluate.f1'
+];
+
+/** Texts that are rightly the same as the English one: names, and words both languages share. */
 const SAME_AS_ENGLISH: Record<Exclude<Locale, 'en'>, readonly MessageKey[]> = {
 	fr: [
-		'app.name',
-		'feature.webgpu',
-		'feature.webgl2',
-		'feature.wasmSimd',
-		'feature.offscreenCanvas',
-		'evaluate.f1',
+		...NAMES,
 		'evaluate.split', // "Photos"
 		'evaluate.photos',
 		'evaluate.support',
@@ -36,12 +41,7 @@ const SAME_AS_ENGLISH: Record<Exclude<Locale, 'en'>, readonly MessageKey[]> = {
 		'models.mode' // "Mode"
 	],
 	es: [
-		'app.name',
-		'feature.webgpu',
-		'feature.webgl2',
-		'feature.wasmSimd',
-		'feature.offscreenCanvas',
-		'evaluate.f1',
+		...NAMES,
 		'settings.no' // "no"
 	]
 };
