@@ -2,7 +2,9 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import type { Connect, Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './src/lib/browser/isolation';
 
 /**
  * The shipped model's identity, pinned into the build: the sha256 of its manifest.json, which in
@@ -13,12 +15,38 @@ const defaultModelSha256 = existsSync(defaultManifest)
 	? createHash('sha256').update(readFileSync(defaultManifest)).digest('hex')
 	: null;
 
+/**
+ * Cross-origin isolation (SharedArrayBuffer: the wasm engine's threads) from the dev and preview
+ * servers, on every response. Vite's own `server.headers`/`preview.headers` do not reach the pages
+ * SvelteKit's preview serves, so a middleware placed before SvelteKit's sets them. Static hosts
+ * are told to send the same headers (README "Hosting"); where they cannot, the service worker adds
+ * them ($lib/browser/isolation).
+ */
+function crossOriginIsolation(): Plugin {
+	const isolate: Connect.NextHandleFunction = (_request, response, next) => {
+		for (const [name, value] of Object.entries(CROSS_ORIGIN_ISOLATION_HEADERS))
+			response.setHeader(name, value);
+		next();
+	};
+	return {
+		name: 'leaflens:cross-origin-isolation',
+		configureServer: (server) => void server.middlewares.use(isolate),
+		configurePreviewServer: (server) => void server.middlewares.use(isolate)
+	};
+}
+
 export default defineConfig({
 	define: { __DEFAULT_MODEL_SHA256__: JSON.stringify(defaultModelSha256) },
 	plugins: [
+		crossOriginIsolation(),
 		sveltekit(),
 		SvelteKitPWA({
 			registerType: 'prompt',
+			// Our own service worker (src/service-worker.ts, built by SvelteKit): Workbox's precache and routes, plus the cross-origin
+			// isolation headers on every response it answers.
+			strategies: 'injectManifest',
+			srcDir: 'src',
+			filename: 'service-worker.ts',
 			// Absolute paths: pages live in sub-folders (/settings/), the worker script at the root.
 			base: '/',
 			scope: '/',
@@ -44,7 +72,7 @@ export default defineConfig({
 					}
 				]
 			},
-			workbox: {
+			injectManifest: {
 				// Paths are relative to the build output: client/ (JS, CSS, wasm, static files) and
 				// prerendered/ (the HTML of every page).
 				globPatterns: [
@@ -54,12 +82,7 @@ export default defineConfig({
 					'client/model-files/{plantvillage-default,mobilenet_v3_small_100_224}/*'
 				],
 				// The TF.js worker chunk and the wasm binaries are over Workbox's 2 MiB default.
-				maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
-				// The first service worker takes over the page that installed it, and that page's ML worker,
-				// which waits for it ($lib/browser/precache): the model files cross the network once, into
-				// the precache, instead of once more for the worker. Only uncontrolled pages are claimed, so
-				// an update still waits for the user's "Reload" (registerType 'prompt').
-				clientsClaim: true
+				maximumFileSizeToCacheInBytes: 16 * 1024 * 1024
 			}
 		})
 	],

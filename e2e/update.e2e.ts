@@ -40,7 +40,7 @@ test('a new deployment shows "update available"; Reload switches to the new vers
 				'<html lang="en" data-deploy="2">'
 			)
 		);
-		const swFile = path.join(root, 'sw.js');
+		const swFile = path.join(root, 'service-worker.js');
 		const sw = readFileSync(swFile, 'utf8');
 		const updated = sw.replace(
 			/\{url:"\/",revision:"[0-9a-f]+"\}/,

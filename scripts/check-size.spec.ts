@@ -76,6 +76,17 @@ describe('parsePrecacheUrls', () => {
 			'model-files/m/weights.bin'
 		]);
 	});
+
+	it('reads the JSON list injectManifest writes into our own service worker', () => {
+		const sw =
+			'var r=[{"revision":"8f","url":"icons/icon.svg"},{"revision":null,' +
+			'"url":"_app/immutable/workers/ml.worker-X.js"},{"revision":"1","url":"/"}];Oe(r);';
+		expect(parsePrecacheUrls(sw)).toEqual([
+			'icons/icon.svg',
+			'_app/immutable/workers/ml.worker-X.js',
+			'/'
+		]);
+	});
 });
 
 const sizes = (values: number[]) =>
@@ -158,8 +169,8 @@ describe('measureBuild and main on a build folder', () => {
 		await write('model-files/default/manifest.json', '{}');
 		await write('model-files/other/weights.bin', new Uint8Array(99_999));
 		await write(
-			'sw.js',
-			'precacheAndRoute([{url:"model-files/default/weights.bin",revision:"1"},{url:"model-files/default/manifest.json",revision:"2"},{url:"/",revision:"3"}])'
+			'service-worker.js',
+			'precacheAndRoute([{"revision":"1","url":"model-files/default/weights.bin"},{"revision":"2","url":"model-files/default/manifest.json"},{url:"/",revision:"3"}])'
 		);
 	});
 	afterAll(async () => {

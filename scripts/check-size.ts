@@ -111,9 +111,9 @@ export function parseShellAssets(html: string, pageUrl = '/'): ShellAssets {
 	return { js, css };
 }
 
-/** The URLs a Workbox service worker precaches (the `precacheAndRoute([{url:…}, …])` list). */
+/** The URLs a Workbox service worker precaches: its `[{url:…}, …]` list, as JS or as JSON. */
 export function parsePrecacheUrls(swSource: string): string[] {
-	return [...swSource.matchAll(/\burl\s*:\s*"([^"]+)"/g)].map(([, url]) => url!);
+	return [...swSource.matchAll(/(?:\burl|"url")\s*:\s*"([^"]+)"/g)].map(([, url]) => url!);
 }
 
 /** Measured sizes in bytes, plus the files behind each number. */
@@ -219,7 +219,7 @@ export function measureBuild(buildDir: string): Measurement {
 
 	// Model bytes: what the service worker precaches under model-files/; without a service worker,
 	// the default model and its backbone (what the app fetches to diagnose its first photo).
-	const swFile = path.join(buildDir, 'sw.js');
+	const swFile = path.join(buildDir, 'service-worker.js');
 	const models = existsSync(swFile)
 		? parsePrecacheUrls(readFileSync(swFile, 'utf8'))
 				.filter((u) => /^\/?model-files\//.test(u))

@@ -309,6 +309,10 @@ export const es: Catalogue = {
 	'settings.environment':
 		'TensorFlow.js {version}, {cores} hilos de CPU, adaptador WebGPU: {adapter}',
 	'settings.none': 'ninguno',
+	'settings.threads':
+		'El motor wasm calcula con {threads} (esta página está aislada de otros orígenes).',
+	'settings.oneThread':
+		'El motor wasm calcula con un solo hilo: esta página no está aislada de otros orígenes. Lo estará desde la próxima visita, cuando la aplicación ya funcione sin conexión, o de inmediato si el alojamiento envía los encabezados que indica el README.',
 	'settings.browser': 'Lo que ofrece este navegador',
 	'settings.browserIntro':
 		'Se comprobó probando este navegador, no por su nombre. Cuando falta algo, LeafLens usa otro camino.',
@@ -359,6 +363,7 @@ export const esPlurals: Record<PluralKey, PluralForms> = {
 	},
 	'count.photos': { one: '{n} foto', many: '{n} de fotos', other: '{n} fotos' },
 	'count.leaves': { one: '{n} hoja', many: '{n} de hojas', other: '{n} hojas' },
+	'count.threads': { one: '{n} hilo', many: '{n} de hilos', other: '{n} hilos' },
 	'history.removeLocations': {
 		one: 'Borrar la ubicación guardada ({n})',
 		many: 'Borrar los {n} de ubicaciones guardadas',

@@ -309,6 +309,10 @@ export const fr: Catalogue = {
 	'settings.environment':
 		'TensorFlow.js {version}, {cores} fils d’exécution, adaptateur WebGPU : {adapter}',
 	'settings.none': 'aucun',
+	'settings.threads':
+		'Le moteur wasm calcule sur {threads} (cette page est isolée des autres origines).',
+	'settings.oneThread':
+		'Le moteur wasm calcule sur un seul fil : cette page n’est pas isolée des autres origines. Elle le sera dès la prochaine visite une fois l’application utilisable hors connexion, ou tout de suite si l’hébergeur envoie les en-têtes indiqués dans le README.',
 	'settings.browser': 'Ce que ce navigateur offre',
 	'settings.browserIntro':
 		'Constaté en testant ce navigateur, pas d’après son nom. Quand quelque chose manque, LeafLens passe par un autre chemin.',
@@ -360,6 +364,11 @@ export const frPlurals: Record<PluralKey, PluralForms> = {
 	},
 	'count.photos': { one: '{n} photo', many: '{n} de photos', other: '{n} photos' },
 	'count.leaves': { one: '{n} feuille', many: '{n} de feuilles', other: '{n} feuilles' },
+	'count.threads': {
+		one: '{n} fil d’exécution',
+		many: '{n} de fils d’exécution',
+		other: '{n} fils d’exécution'
+	},
 	'history.removeLocations': {
 		one: 'Supprimer la position enregistrée ({n})',
 		many: 'Supprimer les {n} de positions enregistrées',

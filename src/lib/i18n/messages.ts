@@ -304,6 +304,9 @@ export const en = {
 	'settings.detecting': 'Testing the engines on this device…',
 	'settings.environment': 'TensorFlow.js {version}, {cores} CPU threads, WebGPU adapter: {adapter}',
 	'settings.none': 'none',
+	'settings.threads': 'The wasm engine computes on {threads} (this page is cross-origin isolated).',
+	'settings.oneThread':
+		'The wasm engine computes on one thread: this page is not cross-origin isolated. It will be from the next visit once the app works offline, or at once where the host sends the headers the README names.',
 	'settings.browser': 'What this browser offers',
 	'settings.browserIntro':
 		'Found by testing this browser, not by its name. Where something is missing, LeafLens takes another way.',
@@ -362,6 +365,7 @@ export const enPlurals = {
 	'count.leafClasses': { one: '{n} leaf class', other: '{n} leaf classes' },
 	'count.photos': { one: '{n} photo', other: '{n} photos' },
 	'count.leaves': { one: '{n} leaf', other: '{n} leaves' },
+	'count.threads': { one: '{n} thread', other: '{n} threads' },
 	'history.removeLocations': {
 		one: 'Remove the {n} stored location',
 		other: 'Remove the {n} stored locations'

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -21,6 +21,7 @@ import { runEvaluateJob } from './evaluate-job';
 import { clearJob, runTrainJob } from './train-job';
 import { runImportPhotos } from './import-photos';
 import { decodeImage } from '../browser/image';
+import { letWasmUse, wasmThreadCount } from '../browser/isolation';
 import { loadClassifierFrom, type LoadedClassifier } from './model-loader';
 import type {
 	BackendName,
@@ -39,6 +40,20 @@ setWasmPaths({
 	'tfjs-backend-wasm-simd.wasm': wasmSimd,
 	'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded
 });
+// Threads (the threaded build) only where this worker is cross-origin isolated; TF.js alone would
+// take half the cores, one on a 2-core phone.
+const threads = wasmThreadCount(navigator.hardwareConcurrency);
+const cores = letWasmUse(self, threads);
+setThreadsCount(threads);
+
+/** The wasm engine's thread count, once it has started (null before, or without it). */
+function wasmThreads(): number | null {
+	try {
+		return getThreadsCount();
+	} catch {
+		return null;
+	}
+}
 
 let status: BackendStatus | null = null;
 const tasks = new Map<string, AbortController>();
@@ -144,8 +159,10 @@ const api: MlApi = {
 		return {
 			tfjsVersion: tf.version.tfjs,
 			userAgent: navigator.userAgent,
-			hardwareConcurrency: navigator.hardwareConcurrency,
-			webgpuAdapter
+			hardwareConcurrency: cores,
+			webgpuAdapter,
+			crossOriginIsolated: self.crossOriginIsolated,
+			wasmThreads: wasmThreads()
 		};
 	},
 	async loadModel(source, backbonesUrl) {

@@ -146,6 +146,10 @@ export interface EnvironmentInfo {
 	userAgent: string;
 	hardwareConcurrency: number;
 	webgpuAdapter: string | null;
+	/** Whether the worker may share memory with threads (the page and worker are isolated). */
+	crossOriginIsolated: boolean;
+	/** Threads of the wasm engine once it has started; null when it has not. */
+	wasmThreads: number | null;
 }
 
 /**

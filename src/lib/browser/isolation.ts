@@ -1,0 +1,63 @@
+/**
+ * Cross-origin isolation: the headers that let a page share memory with its workers
+ * (`SharedArrayBuffer`), which TF.js's wasm engine needs to run on more than one core. The preview
+ * and dev servers send them (vite.config.ts), a host should too (README "Hosting"), and the service
+ * worker adds them to every response it answers from its precache, so the app is isolated from the
+ * second visit on even on a host that cannot set headers. Everything the app loads is its own
+ * origin's, so `require-corp` blocks nothing.
+ */
+export const CROSS_ORIGIN_ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+	'Cross-Origin-Opener-Policy': 'same-origin',
+	'Cross-Origin-Embedder-Policy': 'require-corp'
+};
+
+/**
+ * The same response with the isolation headers set. Opaque responses (cross-origin, no-cors) and
+ * redirects cannot be rebuilt and are returned as they are; so is one that already has both headers.
+ */
+export function withCrossOriginIsolation(response: Response): Response {
+	if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0)
+		return response;
+	const headers = new Headers(response.headers);
+	const missing = Object.entries(CROSS_ORIGIN_ISOLATION_HEADERS).filter(
+		([name, value]) => headers.get(name) !== value
+	);
+	if (missing.length === 0) return response;
+	for (const [name, value] of missing) headers.set(name, value);
+	return new Response(response.body, {
+		status: response.status,
+		statusText: response.statusText,
+		headers
+	});
+}
+
+/** The threads TF.js's threaded wasm build starts with its module, the most its pool can use. */
+export const MAX_WASM_THREADS = 8;
+
+/**
+ * Threads for TF.js's wasm engine: every core on a small device (TF.js alone would take half, so a
+ * 2-core phone would get one), half of them from 8 cores up (the "big" cores of a big.LITTLE phone;
+ * XNNPACK's threads wait for the slowest), never fewer than 4 there, at most MAX_WASM_THREADS. Used
+ * only where the page is cross-origin isolated; elsewhere the engine runs on one thread.
+ */
+export function wasmThreadCount(hardwareConcurrency: number | undefined): number {
+	const cores = Math.floor(hardwareConcurrency ?? 1);
+	if (!Number.isFinite(cores) || cores < 1) return 1;
+	const threads = cores < 8 ? cores : Math.max(4, Math.floor(cores / 2));
+	return Math.min(threads, MAX_WASM_THREADS);
+}
+
+/**
+ * TF.js 4.22's wasm build caps the threads it is asked for at `navigator.hardwareConcurrency / 2`
+ * (it assumes two hardware threads per core) and reads that number once, when its module starts.
+ * So the ML worker shows it twice the threads it should use, before the engine starts; the worker
+ * keeps the real count for everything else. Returns that real count.
+ */
+export function letWasmUse(scope: { navigator: { hardwareConcurrency: number } }, threads: number) {
+	const cores = scope.navigator.hardwareConcurrency;
+	Object.defineProperty(scope.navigator, 'hardwareConcurrency', {
+		configurable: true,
+		get: () => threads * 2
+	});
+	return cores;
+}
