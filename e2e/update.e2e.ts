@@ -43,8 +43,8 @@ test('a new deployment shows "update available"; Reload switches to the new vers
 		const swFile = path.join(root, 'service-worker.js');
 		const sw = readFileSync(swFile, 'utf8');
 		const updated = sw.replace(
-			/\{url:"\/",revision:"[0-9a-f]+"\}/,
-			'{url:"/",revision:"deploy-2"}'
+			/\{"revision":"[0-9a-f]+","url":"\/"\}/,
+			'{"revision":"deploy-2","url":"/"}'
 		);
 		expect(updated).not.toBe(sw);
 		writeFileSync(swFile, updated);

@@ -3,6 +3,9 @@ import {
 	CROSS_ORIGIN_ISOLATION_HEADERS,
 	letWasmUse,
 	MAX_WASM_THREADS,
+	mayTryThreads,
+	THREADS_HANG_KEY,
+	within,
 	wasmThreadCount,
 	withCrossOriginIsolation
 } from './isolation';
@@ -68,5 +71,27 @@ describe('letWasmUse', () => {
 		const scope = { navigator: new WorkerNavigatorLike() };
 		expect(letWasmUse(scope, wasmThreadCount(2))).toBe(2);
 		expect(scope.navigator.hardwareConcurrency / 2).toBe(2);
+	});
+});
+
+describe('mayTryThreads', () => {
+	const storage = (entries: Record<string, string>) => ({
+		getItem: (key: string) => entries[key] ?? null
+	});
+	it('tries threads where the page is isolated and they have not hung before', () => {
+		expect(mayTryThreads(true, storage({}))).toBe(true);
+		expect(mayTryThreads(false, storage({}))).toBe(false);
+		expect(mayTryThreads(true, storage({ [THREADS_HANG_KEY]: 'Firefox/153' }))).toBe(false);
+		expect(mayTryThreads(true, undefined)).toBe(false);
+	});
+});
+
+describe('within', () => {
+	it('gives the value of a promise that settles in time', async () => {
+		await expect(within(Promise.resolve(3), 1000, 'late')).resolves.toBe(3);
+	});
+	it('gives the time-out value when the promise hangs, and a rejection passes through', async () => {
+		await expect(within(new Promise(() => {}), 10, 'late')).resolves.toBe('late');
+		await expect(within(Promise.reject(new Error('no')), 1000, 'late')).rejects.toThrow('no');
 	});
 });

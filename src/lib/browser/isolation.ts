@@ -61,3 +61,30 @@ export function letWasmUse(scope: { navigator: { hardwareConcurrency: number } }
 	});
 	return cores;
 }
+
+/**
+ * Firefox (ESR 153 here) hangs for good when TF.js's threaded wasm engine starts with more than one
+ * thread in a worker; no feature test shows it beforehand. So the page starts the ML worker with
+ * threads and a watchdog: when the engines are not up within THREADS_START_MS, it ends that worker,
+ * remembers that threads hang in this browser (this key) and starts one on one thread.
+ */
+export const THREADS_HANG_KEY = 'leaflens.wasmThreadsHang';
+/** Generous: detecting and timing every engine takes 1–5 s on a phone, more on a busy machine. */
+export const THREADS_START_MS = 25_000;
+/** The ML worker's name when it must keep the wasm engine on one thread. */
+export const ONE_THREAD_WORKER = 'leaflens-ml one-thread';
+
+/** Whether the ML worker may try threads: the page is isolated and they never hung here. */
+export function mayTryThreads(
+	isolated: boolean,
+	storage: Pick<Storage, 'getItem'> | undefined
+): boolean {
+	return isolated && storage?.getItem(THREADS_HANG_KEY) === null;
+}
+
+/** `promise`'s value, or `timedOut` when it has not settled within `ms`. */
+export function within<T, U>(promise: Promise<T>, ms: number, timedOut: U): Promise<T | U> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const late = new Promise<U>((resolve) => (timer = setTimeout(() => resolve(timedOut), ms)));
+	return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}

@@ -26,6 +26,13 @@ import { isDeviceLostNotice, type DeviceLostNotice } from '../worker/protocol';
 
 import { DEFAULT_MODEL_URL, MODEL_FILES_URL } from '../app-paths';
 import { untilPrecached } from '../browser/precache';
+import {
+	mayTryThreads,
+	ONE_THREAD_WORKER,
+	THREADS_HANG_KEY,
+	THREADS_START_MS,
+	within
+} from '../browser/isolation';
 import { errorMessage, toError } from '../util/errors';
 
 export { DEFAULT_MODEL_URL, MODEL_FILES_URL };
@@ -100,11 +107,13 @@ export class MlClient {
 	}
 
 	async #boot(): Promise<BackendStatus> {
+		const storage = typeof localStorage === 'undefined' ? undefined : localStorage;
+		const threads = mayTryThreads(globalThis.crossOriginIsolated === true, storage);
 		// Vite needs this exact `new Worker(new URL(…), …)` shape to bundle the worker.
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL, not state
 		const worker = new Worker(new URL('../worker/ml.worker.ts', import.meta.url), {
 			type: 'module',
-			name: 'leaflens-ml'
+			name: threads ? 'leaflens-ml' : ONE_THREAD_WORKER
 		});
 		worker.addEventListener('error', (event) => this.#onWorkerDied(event.message));
 		worker.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -119,9 +128,16 @@ export class MlClient {
 			this.preference === 'auto' || this.#crashed.has(this.preference)
 				? undefined
 				: this.preference;
-		const status = await this.#guard(
+		const init = this.#guard(
 			this.#api.init({ preferred, probe: true, exclude: [...this.#crashed] })
 		);
+		const status = threads ? await within(init, THREADS_START_MS, null) : await init;
+		if (!status) {
+			// The engines did not come up with threads: once in this browser is enough to know.
+			storage?.setItem(THREADS_HANG_KEY, navigator.userAgent);
+			worker.terminate();
+			return this.#boot();
+		}
 		this.status = status;
 		this.environment = await this.#api.environment();
 		if (preferred && status.active !== preferred) {

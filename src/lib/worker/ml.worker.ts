@@ -21,7 +21,7 @@ import { runEvaluateJob } from './evaluate-job';
 import { clearJob, runTrainJob } from './train-job';
 import { runImportPhotos } from './import-photos';
 import { decodeImage } from '../browser/image';
-import { letWasmUse, wasmThreadCount } from '../browser/isolation';
+import { letWasmUse, ONE_THREAD_WORKER, wasmThreadCount } from '../browser/isolation';
 import { loadClassifierFrom, type LoadedClassifier } from './model-loader';
 import type {
 	BackendName,
@@ -41,9 +41,11 @@ setWasmPaths({
 	'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded
 });
 // Threads (the threaded build) only where this worker is cross-origin isolated; TF.js alone would
-// take half the cores, one on a 2-core phone.
-const threads = wasmThreadCount(navigator.hardwareConcurrency);
-const cores = letWasmUse(self, threads);
+// take half the cores, one on a 2-core phone. One thread where threads hung before (the page's
+// watchdog, $lib/browser/isolation).
+const threads =
+	self.name === ONE_THREAD_WORKER ? 1 : wasmThreadCount(navigator.hardwareConcurrency);
+const cores = threads > 1 ? letWasmUse(self, threads) : navigator.hardwareConcurrency;
 setThreadsCount(threads);
 
 /** The wasm engine's thread count, once it has started (null before, or without it). */
