@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { letWasmUse } from '../../src/lib/browser/isolation';
 import { isBackendName, useBackend } from '../../src/lib/ml/backends';
 import { loadBackboneDir } from '../../src/lib/ml/backbone-dir';
 import { httpModelDirReader } from '../../src/lib/ml/model-dir';
@@ -50,8 +51,18 @@ if (isWorker) {
 	};
 	const reply = (message: WorkerReply) => scope.postMessage(message);
 	scope.onmessage = (event) => {
+		const { threads } = event.data;
+		// As the app's worker does: before the engine starts, past TF.js's halving of the cores.
+		if (threads !== undefined) {
+			letWasmUse(self as unknown as { navigator: { hardwareConcurrency: number } }, threads);
+			setThreadsCount(threads);
+		}
 		run('worker', event.data, (line) => reply({ type: 'log', line })).then(
-			(report) => reply({ type: 'done', report }),
+			(report) =>
+				reply({
+					type: 'done',
+					report: threads === undefined ? report : { ...report, threads: getThreadsCount() }
+				}),
 			(error: unknown) => reply({ type: 'error', message: String(error) })
 		);
 	};

@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../../src/lib/browser/isolation';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -21,8 +22,15 @@ const MIME: Record<string, string> = {
 const PAGE = `<!doctype html><meta charset="utf-8"><title>LeafLens bench</title>
 <script type="module" src="/bench.js"></script>`;
 
-/** Serves the bench bundle, the model files and the wasm binaries; nothing else. */
-export function startServer(bundleDir: string): Promise<Server> {
+/**
+ * Serves the bench bundle, the model files and the wasm binaries; nothing else. `isolated`: with the
+ * app's cross-origin isolation headers on every response (threads for the wasm engine).
+ */
+export function startServer(
+	bundleDir: string,
+	options: { isolated?: boolean } = {}
+): Promise<Server> {
+	const extra = options.isolated ? CROSS_ORIGIN_ISOLATION_HEADERS : {};
 	const mounts: [string, string][] = [
 		['/model-files/', path.join(ROOT, 'static/model-files')],
 		['/datasets/', path.join(ROOT, 'static/datasets')],
@@ -36,7 +44,7 @@ export function startServer(bundleDir: string): Promise<Server> {
 			return;
 		}
 		if (url.pathname === '/') {
-			res.writeHead(200, { 'content-type': MIME['.html']! }).end(PAGE);
+			res.writeHead(200, { ...extra, 'content-type': MIME['.html']! }).end(PAGE);
 			return;
 		}
 		for (const [prefix, dir] of mounts) {
@@ -44,6 +52,7 @@ export function startServer(bundleDir: string): Promise<Server> {
 			const file = path.resolve(dir, decodeURIComponent(url.pathname.slice(prefix.length)));
 			if (!file.startsWith(dir + path.sep) || !existsSync(file) || !statSync(file).isFile()) break;
 			res.writeHead(200, {
+				...extra,
 				'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
 				'content-length': statSync(file).size
 			});

@@ -194,6 +194,11 @@ export interface InferencePlan {
 	batchOneOnly: string[];
 	timing: TimingOptions;
 	matmul: { n: number; reps: number };
+	/**
+	 * Threads for the wasm engine, set in a fresh worker before it starts (cross-origin isolated
+	 * pages only, bench/browser-threads.ts); unset: TF.js's own choice.
+	 */
+	threads?: number;
 }
 
 export interface BackendMatmul {
@@ -212,6 +217,8 @@ export interface InferenceReport {
 	/** tf.memory().numTensors before and after the plan: equal when nothing leaked (-1: no backend). */
 	tensorsBefore: number;
 	tensorsAfter: number;
+	/** The wasm engine's thread count, when the plan set one. */
+	threads?: number;
 }
 
 /**
