@@ -10,7 +10,7 @@ import {
 	type BackboneFiles,
 	type ClassifierFiles
 } from './leaflens-file';
-import { ModelStore } from './model-store';
+import { metricsTrust, ModelStore, trustedSummary } from './model-store';
 import { sha256Hex } from '../util/hash';
 import { readTar, writeTar } from './tar';
 import { MemoryStore } from '../../../test/memory-store';
@@ -184,6 +184,43 @@ describe('export and import', () => {
 		expect(await digest(await target.exportModel(imported.info.id, backbone!))).toBe(
 			await digest(bytes)
 		);
+	});
+
+	it('marks an imported model unverified: its claimed metrics are not shown until checked here', async () => {
+		const store = new ModelStore(new MemoryStore());
+		const trained = await store.save('Trained here', classifier);
+		expect(metricsTrust(trained)).toEqual({ status: 'measured' });
+		expect(trustedSummary(trained).testAccuracy).toBe(trained.testAccuracy);
+
+		const { info } = await store.importModel(exported);
+		const claimed = (manifestJson.metrics as { test: { metrics: { accuracy: number } } }).test
+			.metrics.accuracy;
+		expect(info.origin).toBe('imported');
+		expect(metricsTrust(info)).toEqual({ status: 'unverified', claimed });
+		expect(trustedSummary(info)).toMatchObject({ testAccuracy: null, ece: null, coverage: null });
+		// Kept across a reload of the list and a rename.
+		await store.rename(info.id, 'Renamed');
+		const listed = (await store.list()).find((m) => m.id === info.id)!;
+		expect(metricsTrust(listed).status).toBe('unverified');
+
+		const check = {
+			accuracy: 0.5,
+			ece: 0.1,
+			coverage: 0.8,
+			photos: 989,
+			dataset: 'PlantVillage sample',
+			split: 'test' as const,
+			checkedAt: '2026-11-30T02:00:00.000Z'
+		};
+		const checked = await store.recordCheck(info.id, check);
+		expect(metricsTrust(checked)).toEqual({ status: 'checked', check });
+		expect(trustedSummary((await store.info(info.id))!)).toMatchObject({
+			name: 'Renamed',
+			testAccuracy: 0.5,
+			ece: 0.1,
+			coverage: 0.8
+		});
+		await expect(store.recordCheck('nope', check)).rejects.toThrow(/not on this device/);
 	});
 
 	it('writes the descriptor first, then the classifier and the backbone', () => {
