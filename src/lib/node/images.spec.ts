@@ -211,7 +211,7 @@ describe('decodeImageFile: every pixel format reaches the model as the same 8-bi
 	/** The reference: an 8-bit sRGB PNG of the two-colour test photo. */
 	const reference = async () => decodeImageFile(new Uint8Array(await halves(96, 64)));
 	/** Mean absolute difference per channel value between two decoded images of one size. */
-	function difference(a: { data: Uint8Array }, b: { data: Uint8Array }): number {
+	function difference(a: { data: ArrayLike<number> }, b: { data: ArrayLike<number> }): number {
 		let sum = 0;
 		for (let i = 0; i < a.data.length; i++) sum += Math.abs(a.data[i]! - b.data[i]!);
 		return sum / a.data.length;
