@@ -127,6 +127,38 @@ describe('ShardStore', () => {
 		expect(second.requests).toEqual(['/datasets/pv/manifest.json', '/datasets/pv/test-00000.tar']);
 	});
 
+	it('a connection cut in the middle of a shard: a plain message, earlier shards kept, resume fetches the rest', async () => {
+		const store = new MemoryStore();
+		const { fetchFn } = server();
+		const cutMidBody = async (url: string) => {
+			if (!url.endsWith('val-00000.tar')) return fetchFn(url);
+			// Headers arrive, then the body stops half-way (what a dropped mobile connection does).
+			const body = files.get(url)!;
+			const stream = new ReadableStream<Uint8Array>({
+				start(controller) {
+					controller.enqueue(body.slice(0, body.length >> 1));
+					controller.error(new TypeError('network error'));
+				}
+			});
+			return new Response(stream, { headers: { 'content-length': String(body.length) } });
+		};
+		const error = (await new ShardStore(store, cutMidBody)
+			.download('/datasets/pv/manifest.json')
+			.catch((e: unknown) => e)) as Error;
+		expect(error.message).toBe(
+			'The connection dropped while downloading /datasets/pv/val-00000.tar (network error). Check the connection; the download resumes where it stopped.'
+		);
+		const partial = (await new ShardStore(store).list())[0]!;
+		expect([partial.complete, partial.stored]).toEqual([false, ['train-00000.tar']]);
+		const again = server();
+		const info = await new ShardStore(store, again.fetchFn).download('/datasets/pv/manifest.json');
+		expect(info.complete).toBe(true);
+		expect(again.requests.filter((r) => r.endsWith('.tar'))).toEqual([
+			'/datasets/pv/val-00000.tar',
+			'/datasets/pv/test-00000.tar'
+		]);
+	});
+
 	it('two tabs: a download finishing after another tab deleted the dataset mid-way is complete for real', async () => {
 		const store = new MemoryStore(); // one IndexedDB, two tabs' stores over it
 		const other = new ShardStore(store);

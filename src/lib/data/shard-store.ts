@@ -91,7 +91,16 @@ async function fetchBytes(fetchFn: FetchLike, url: string, init: RequestInit): P
 	if (!response.ok) {
 		throw new DatasetStoreError(`Downloading ${url} failed: HTTP ${response.status}`);
 	}
-	return new Uint8Array(await response.arrayBuffer());
+	try {
+		return new Uint8Array(await response.arrayBuffer());
+	} catch (error) {
+		// The body can fail after the headers arrived: a connection dropped mid-shard.
+		if (error instanceof Error && error.name === 'AbortError') throw error;
+		throw new DatasetStoreError(
+			`The connection dropped while downloading ${url} (${errorMessage(error)}). Check the connection; the download resumes where it stopped.`,
+			{ cause: error }
+		);
+	}
 }
 
 /**
