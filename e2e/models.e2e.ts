@@ -9,7 +9,7 @@ import {
 } from '../src/lib/data/leaflens-file';
 import { sha256Hex } from '../src/lib/util/hash';
 import { readTar } from '../src/lib/data/tar';
-import { collectPageErrors, screenshot } from './helpers';
+import { collectPageErrors, downloadSample, screenshot } from './helpers';
 
 const DEFAULT_DIR = 'static/model-files/plantvillage-default';
 const BACKBONE_DIR = 'static/model-files/mobilenet_v3_small_100_224';
@@ -67,8 +67,14 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 	await expect(saved).toHaveCount(1);
 	await expect(page.getByTestId('models-notice')).toHaveText('“PlantVillage copy” was imported.');
 	await expect(saved.getByTestId('model-name')).toHaveText('PlantVillage copy');
-	await expect(saved.getByTestId('accuracy')).toHaveText(accuracy);
-	await expect(saved.getByTestId('ece')).toHaveText(percent(manifest.metrics.test.metrics.ece));
+	// Its file's metrics are claims: shown as such, not as the model's accuracy (no dataset here
+	// to check it on, so the page says how to).
+	await expect(saved.getByTestId('accuracy')).toHaveText('unverified');
+	await expect(saved.getByTestId('ece')).toHaveText('—');
+	await expect(saved.getByTestId('accuracy-note')).toContainText(
+		`Imported: its file claims ${accuracy}.`
+	);
+	await expect(saved.getByTestId('check-how')).toBeVisible();
 	await expect(saved).toContainText(String(manifest.labels.length));
 	await expectNoAxeViolations(page);
 
@@ -145,5 +151,64 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 	await expect(page.getByTestId('no-models')).toBeVisible();
 	await expect(builtIn).toContainText('In use');
 	expect(await page.evaluate(() => localStorage.getItem('leaflens.activeModel'))).toBeNull();
+	expect(errors).toEqual([]);
+});
+
+test('an imported model is scored on this device against the downloaded test split', async ({
+	page
+}) => {
+	test.setTimeout(600_000);
+	const errors = collectPageErrors(page);
+	const classifier = {
+		'manifest.json': read(path.join(DEFAULT_DIR, 'manifest.json')),
+		'weights.bin': read(path.join(DEFAULT_DIR, 'weights.bin'))
+	};
+	// A forged claim: the shipped model's file, its test accuracy rewritten to 100%. The checksums
+	// hold (the descriptor is recomputed), so only scoring it here can tell.
+	const manifest = JSON.parse(Buffer.from(classifier['manifest.json']).toString('utf8')) as {
+		metrics: { test: { metrics: { accuracy: number } } };
+	};
+	manifest.metrics.test.metrics.accuracy = 1;
+	classifier['manifest.json'] = new TextEncoder().encode(JSON.stringify(manifest));
+	const backbone: BackboneFiles = Object.fromEntries(
+		BACKBONE_NAMES.map((n) => [n, read(path.join(BACKBONE_DIR, n))])
+	);
+	const exportBytes = await encodeModelExport('Claims 100%', classifier, backbone);
+
+	await downloadSample(page);
+	await page.goto('/models/');
+	await page.getByTestId('import-input').setInputFiles({
+		name: 'claims.leaflens',
+		mimeType: 'application/x-tar',
+		buffer: Buffer.from(exportBytes)
+	});
+	const saved = page.getByTestId('saved-model');
+	await expect(saved.getByTestId('accuracy')).toHaveText('unverified');
+	await expect(saved.getByTestId('accuracy-note')).toContainText('its file claims 100.0%');
+
+	// Activated unchecked: the Diagnose page does not quote the claim either.
+	await saved.getByRole('button', { name: 'Activate' }).click();
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toContainText(
+		'Imported: its accuracy has not been checked on this device'
+	);
+	await expect(page.getByTestId('model-info')).not.toContainText('100.0%');
+
+	await page.goto('/models/');
+	await saved.getByRole('button', { name: /^Check on “/ }).click();
+	await expect(saved.getByTestId('check-progress')).toBeVisible();
+	await expect(saved.getByTestId('accuracy')).not.toHaveText('unverified', { timeout: 540_000 });
+	const measured = await saved.getByTestId('accuracy').innerText();
+	expect(measured).toMatch(/^\d+\.\d%$/);
+	expect(measured).not.toBe('100.0%');
+	await expect(saved.getByTestId('accuracy-note')).toContainText(
+		'Measured on this device on 989 test photos of'
+	);
+	await expect(page.getByTestId('models-notice')).toContainText(`is right ${measured} of the time`);
+	// Kept: after a reload the measured figure stays, on the Models and the Diagnose page.
+	await page.reload();
+	await expect(saved.getByTestId('accuracy')).toHaveText(measured);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toContainText(`Right ${measured} of the time`);
 	expect(errors).toEqual([]);
 });

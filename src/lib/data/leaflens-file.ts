@@ -98,10 +98,13 @@ export async function checkBackbone(
 ): Promise<{ sha256: string; architecture: string; names: string[] }> {
 	const manifestBytes = files['manifest.json'];
 	if (!manifestBytes) throw new ModelFileError(`${where}: manifest.json is missing`);
-	const { readBackboneDir } = await import('../ml/backbone-dir');
+	const { checkBackboneNetwork, readBackboneDir } = await import('../ml/backbone-dir');
 	try {
-		// Verifies the manifest, the size and sha256 of every listed file, model.json and labels.
-		const { manifest, manifestSha256 } = await readBackboneDir(mapModelDirReader(files, where));
+		// Verifies the manifest, the size and sha256 of every listed file, model.json and labels,
+		// then that model.json is the very network LeafLens builds for the manifest's architecture.
+		const contents = await readBackboneDir(mapModelDirReader(files, where));
+		checkBackboneNetwork(contents, where);
+		const { manifest, manifestSha256 } = contents;
 		return {
 			sha256: manifestSha256,
 			architecture: manifest.architecture,

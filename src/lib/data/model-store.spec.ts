@@ -10,7 +10,7 @@ import {
 	type BackboneFiles,
 	type ClassifierFiles
 } from './leaflens-file';
-import { ModelStore } from './model-store';
+import { metricsTrust, ModelStore, trustedSummary } from './model-store';
 import { sha256Hex } from '../util/hash';
 import { readTar, writeTar } from './tar';
 import { MemoryStore } from '../../../test/memory-store';
@@ -186,6 +186,43 @@ describe('export and import', () => {
 		);
 	});
 
+	it('marks an imported model unverified: its claimed metrics are not shown until checked here', async () => {
+		const store = new ModelStore(new MemoryStore());
+		const trained = await store.save('Trained here', classifier);
+		expect(metricsTrust(trained)).toEqual({ status: 'measured' });
+		expect(trustedSummary(trained).testAccuracy).toBe(trained.testAccuracy);
+
+		const { info } = await store.importModel(exported);
+		const claimed = (manifestJson.metrics as { test: { metrics: { accuracy: number } } }).test
+			.metrics.accuracy;
+		expect(info.origin).toBe('imported');
+		expect(metricsTrust(info)).toEqual({ status: 'unverified', claimed });
+		expect(trustedSummary(info)).toMatchObject({ testAccuracy: null, ece: null, coverage: null });
+		// Kept across a reload of the list and a rename.
+		await store.rename(info.id, 'Renamed');
+		const listed = (await store.list()).find((m) => m.id === info.id)!;
+		expect(metricsTrust(listed).status).toBe('unverified');
+
+		const check = {
+			accuracy: 0.5,
+			ece: 0.1,
+			coverage: 0.8,
+			photos: 989,
+			dataset: 'PlantVillage sample',
+			split: 'test' as const,
+			checkedAt: '2026-11-30T02:00:00.000Z'
+		};
+		const checked = await store.recordCheck(info.id, check);
+		expect(metricsTrust(checked)).toEqual({ status: 'checked', check });
+		expect(trustedSummary((await store.info(info.id))!)).toMatchObject({
+			name: 'Renamed',
+			testAccuracy: 0.5,
+			ece: 0.1,
+			coverage: 0.8
+		});
+		await expect(store.recordCheck('nope', check)).rejects.toThrow(/not on this device/);
+	});
+
 	it('writes the descriptor first, then the classifier and the backbone', () => {
 		expect(readTar(exported).map((e) => e.name)).toEqual([
 			'leaflens-export.json',
@@ -317,6 +354,89 @@ describe('export and import', () => {
 			/The model in this file: the model is not valid \(.*labels/
 		]
 	];
+
+	/**
+	 * A forged backbone under the small architecture's name: `edit` changes its model.json (and
+	 * `files` its other files); manifest.json's checksums and the classifier's pointer to the
+	 * backbone are recomputed, so only the network itself can give it away.
+	 */
+	async function forgedBackbone(
+		base: BackboneFiles,
+		edit: (modelJson: { modelTopology: unknown; weightsManifest: unknown }) => void = () => {}
+	): Promise<Record<string, Uint8Array>> {
+		const files = { ...base };
+		const modelJson = JSON.parse(new TextDecoder().decode(files['model.json'])) as {
+			modelTopology: unknown;
+			weightsManifest: unknown;
+		};
+		edit(modelJson);
+		files['model.json'] = new TextEncoder().encode(JSON.stringify(modelJson));
+		const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json'])) as {
+			architecture: string;
+			files: { path: string; bytes: number; sha256: string }[];
+		};
+		manifest.architecture = 'mobilenet_v3_small_100_224';
+		manifest.files = await Promise.all(
+			manifest.files.map(async (f) => ({
+				...f,
+				bytes: files[f.path]!.byteLength,
+				sha256: await sha256Hex(files[f.path]!)
+			}))
+		);
+		files['manifest.json'] = new TextEncoder().encode(JSON.stringify(manifest));
+		const head = {
+			...manifestJson,
+			backbone: {
+				...(manifestJson.backbone as object),
+				architecture: 'mobilenet_v3_small_100_224',
+				manifestSha256: await sha256Hex(files['manifest.json'])
+			}
+		};
+		return {
+			...prefixed('classifier/', {
+				'manifest.json': new TextEncoder().encode(JSON.stringify(head)),
+				'weights.bin': classifier['weights.bin']
+			}),
+			...prefixed('backbone/mobilenet_v3_small_100_224/', files)
+		};
+	}
+	type Topology = { config: { layers: { config: Record<string, unknown> }[] } };
+	type WeightsManifest = { weights: { name: string; shape: number[] }[] }[];
+
+	rejections.push(
+		[
+			"another network (Large-minimalistic) under the Small backbone's name, checksums recomputed",
+			async () => forge(await forgedBackbone(large)),
+			/^The backbone in this file is not the MobileNetV3-Small 1\.0 \(224\) network LeafLens builds \(model\.json has \d+ layers, the network has \d+\); LeafLens can only use a backbone it can build$/
+		],
+		[
+			'the Small network with one layer changed (a 5×5 kernel for a 3×3)',
+			async () =>
+				forge(
+					await forgedBackbone(small, (json) => {
+						const layers = (json.modelTopology as Topology).config.layers;
+						const conv = layers.find((l) => l.config.name === 'Conv')!;
+						conv.config.kernel_size = [5, 5];
+					})
+				),
+			/not the MobileNetV3-Small 1\.0 \(224\) network LeafLens builds \(layer "Conv" has other settings or inputs\)/
+		],
+		[
+			'the Small network with a weight listed at another shape',
+			async () =>
+				forge(
+					await forgedBackbone(small, (json) => {
+						(json.weightsManifest as WeightsManifest)[0]!.weights[0]!.shape = [1, 1, 3, 16];
+					})
+				),
+			/not the MobileNetV3-Small 1\.0 \(224\) network LeafLens builds \(weight "Conv\/kernel" has shape \[1,1,3,16\], expected \[3,3,3,16\]\)/
+		]
+	);
+
+	it('accepts the Small backbone re-forged unchanged (the forger itself is sound)', async () => {
+		const decoded = await decodeModelExport(await forge(await forgedBackbone(small)));
+		expect(decoded.backbone['model.json']).toBeDefined();
+	});
 
 	for (const [what, make, message] of rejections) {
 		it(`rejects ${what} with a clear message and stores nothing`, async () => {

@@ -32,6 +32,22 @@ import {
 } from './leaflens-file';
 import type { KeyValueStore } from './shard-store';
 
+/**
+ * An imported model scored on this device (the test split of a downloaded dataset with its
+ * classes): the figures shown for it instead of the ones its file claims.
+ */
+export interface DeviceCheck {
+	accuracy: number;
+	ece: number;
+	coverage: number;
+	/** Photos scored. */
+	photos: number;
+	/** The dataset's name and split. */
+	dataset: string;
+	split: 'test';
+	checkedAt: string;
+}
+
 /** What the Models page shows about a saved classifier (kept beside its files). */
 export interface SavedModelInfo extends ModelSummary {
 	id: string;
@@ -40,6 +56,45 @@ export interface SavedModelInfo extends ModelSummary {
 	savedAt: string;
 	/** Bytes of the classifier files (the backbone is shared and not counted). */
 	bytes: number;
+	/**
+	 * 'imported': from a `.leaflens` file, whose checksums prove it is intact, not who made it or
+	 * that its metrics are true; absent: trained on this device, its metrics measured here.
+	 */
+	origin?: 'imported';
+	/** An imported model's own scoring on this device, once done. */
+	check?: DeviceCheck;
+}
+
+/**
+ * How far a saved model's accuracy can be trusted: 'measured' (trained here: its test metrics were
+ * measured by this device), 'checked' (imported, then scored here: `check`), 'unverified'
+ * (imported, not scored here: only `claimed`, what its file says).
+ */
+export type MetricsTrust =
+	| { status: 'measured' }
+	| { status: 'checked'; check: DeviceCheck }
+	| { status: 'unverified'; claimed: number | null };
+
+export function metricsTrust(info: SavedModelInfo): MetricsTrust {
+	if (info.origin !== 'imported') return { status: 'measured' };
+	if (info.check) return { status: 'checked', check: info.check };
+	return { status: 'unverified', claimed: info.testAccuracy };
+}
+
+/**
+ * The summary to show for a saved model: an imported one's accuracy, ECE and coverage are the ones
+ * measured on this device, or null (not known) while unverified, never the file's claims.
+ */
+export function trustedSummary(info: SavedModelInfo): ModelSummary {
+	const trust = metricsTrust(info);
+	if (trust.status === 'measured') return info;
+	const check = trust.status === 'checked' ? trust.check : null;
+	return {
+		...info,
+		testAccuracy: check?.accuracy ?? null,
+		ece: check?.ece ?? null,
+		coverage: check?.coverage ?? null
+	};
 }
 
 /** What a successful import returns. */
@@ -93,7 +148,11 @@ export class ModelStore {
 	 * Stores a classifier directory under a new id, after checking it. The files go first and the
 	 * info last, so a save cut short (quota, closed tab) never lists a broken model.
 	 */
-	async save(name: string, files: ClassifierFiles): Promise<SavedModelInfo> {
+	async save(
+		name: string,
+		files: ClassifierFiles,
+		origin?: SavedModelInfo['origin']
+	): Promise<SavedModelInfo> {
 		const validName = validateModelName(name);
 		const manifest = await checkClassifier(files, 'This model');
 		const id = newId();
@@ -102,7 +161,8 @@ export class ModelStore {
 			name: validName,
 			savedAt: new Date().toISOString(),
 			...summarizeClassifier(manifest),
-			bytes: files[MODEL_MANIFEST_FILE].byteLength + files[CLASSIFIER_WEIGHTS_FILE].byteLength
+			bytes: files[MODEL_MANIFEST_FILE].byteLength + files[CLASSIFIER_WEIGHTS_FILE].byteLength,
+			...(origin ? { origin } : {})
 		};
 		try {
 			for (const file of CLASSIFIER_NAMES) {
@@ -120,6 +180,13 @@ export class ModelStore {
 	async rename(id: string, name: string): Promise<SavedModelInfo> {
 		const validName = validateModelName(name);
 		const info = { ...(await this.#require(id)), name: validName };
+		await this.store.set(modelInfoKey(id), structuredClone(info));
+		return info;
+	}
+
+	/** Records an imported model's scoring on this device (shown instead of its file's claims). */
+	async recordCheck(id: string, check: DeviceCheck): Promise<SavedModelInfo> {
+		const info = { ...(await this.#require(id)), check };
 		await this.store.set(modelInfoKey(id), structuredClone(info));
 		return info;
 	}
@@ -199,13 +266,13 @@ export class ModelStore {
 	}
 
 	/**
-	 * Checks a `.leaflens` file completely, then stores its classifier (under a new id) and its
-	 * backbone. Any problem throws a ModelFileError saying what is wrong, and nothing is stored.
+	 * Checks a `.leaflens` file completely, then stores its classifier (under a new id, marked
+	 * imported: its metrics are claims until it is scored here) and its backbone. Any problem throws a ModelFileError saying what is wrong, and nothing is stored.
 	 */
 	async importModel(bytes: Uint8Array): Promise<ImportedModel> {
 		const decoded = await decodeModelExport(bytes);
 		const sha = await this.saveBackbone(decoded.backbone);
-		const info = await this.save(decoded.name, decoded.classifier);
+		const info = await this.save(decoded.name, decoded.classifier, 'imported');
 		return {
 			info,
 			backbone: { sha256: sha, architecture: info.architecture, files: decoded.backbone }

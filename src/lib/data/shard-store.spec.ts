@@ -127,6 +127,88 @@ describe('ShardStore', () => {
 		expect(second.requests).toEqual(['/datasets/pv/manifest.json', '/datasets/pv/test-00000.tar']);
 	});
 
+	it('a connection cut in the middle of a shard: a plain message, earlier shards kept, resume fetches the rest', async () => {
+		const store = new MemoryStore();
+		const { fetchFn } = server();
+		const cutMidBody = async (url: string) => {
+			if (!url.endsWith('val-00000.tar')) return fetchFn(url);
+			// Headers arrive, then the body stops half-way (what a dropped mobile connection does).
+			const body = files.get(url)!;
+			const stream = new ReadableStream<Uint8Array>({
+				start(controller) {
+					controller.enqueue(body.slice(0, body.length >> 1));
+					controller.error(new TypeError('network error'));
+				}
+			});
+			return new Response(stream, { headers: { 'content-length': String(body.length) } });
+		};
+		const error = (await new ShardStore(store, cutMidBody)
+			.download('/datasets/pv/manifest.json')
+			.catch((e: unknown) => e)) as Error;
+		expect(error.message).toBe(
+			'The connection dropped while downloading /datasets/pv/val-00000.tar (network error). Check the connection; the download resumes where it stopped.'
+		);
+		const partial = (await new ShardStore(store).list())[0]!;
+		expect([partial.complete, partial.stored]).toEqual([false, ['train-00000.tar']]);
+		const again = server();
+		const info = await new ShardStore(store, again.fetchFn).download('/datasets/pv/manifest.json');
+		expect(info.complete).toBe(true);
+		expect(again.requests.filter((r) => r.endsWith('.tar'))).toEqual([
+			'/datasets/pv/val-00000.tar',
+			'/datasets/pv/test-00000.tar'
+		]);
+	});
+
+	it('two tabs: a download finishing after another tab deleted the dataset mid-way is complete for real', async () => {
+		const store = new MemoryStore(); // one IndexedDB, two tabs' stores over it
+		const other = new ShardStore(store);
+		const { fetchFn, requests } = server();
+		let deleted = false;
+		const fetchWhileOtherTabDeletes = async (url: string) => {
+			// The other tab deletes the dataset while this one fetches its second shard.
+			if (url.endsWith('val-00000.tar') && !deleted) {
+				deleted = true;
+				await other.delete(manifest.fingerprint);
+			}
+			return fetchFn(url);
+		};
+		const info = await new ShardStore(store, fetchWhileOtherTabDeletes).download(
+			'/datasets/pv/manifest.json'
+		);
+		expect(deleted).toBe(true);
+		// Listed complete only with every shard really stored (the deleted one fetched again).
+		expect(info.complete).toBe(true);
+		expect(info.stored.sort()).toEqual(manifest.shards.map((s) => s.file).sort());
+		for (const shard of manifest.shards) {
+			expect(await store.get(`dataset/${manifest.fingerprint}/shard/${shard.file}`)).toBeDefined();
+		}
+		expect(requests.filter((r) => r.endsWith('train-00000.tar'))).toHaveLength(2);
+		const test: number[] = [];
+		for await (const sample of other.samples(info.id, 'test')) test.push(sample.cls);
+		expect(test).toHaveLength(4);
+	});
+
+	it('two tabs downloading one dataset at once: one complete, readable dataset', async () => {
+		const store = new MemoryStore();
+		const { fetchFn, requests } = server();
+		const [a, b] = await Promise.all([
+			new ShardStore(store, fetchFn).download('/datasets/pv/manifest.json'),
+			new ShardStore(store, fetchFn).download('/datasets/pv/manifest.json')
+		]);
+		expect(a.complete && b.complete).toBe(true);
+		const listed = await new ShardStore(store).list();
+		expect(listed).toHaveLength(1);
+		expect(listed[0]!.complete).toBe(true);
+		expect(listed[0]!.stored.sort()).toEqual(manifest.shards.map((s) => s.file).sort());
+		// Started together, both may fetch a shard (waste, not damage); every stored shard verifies.
+		for await (const sample of new ShardStore(store).samples(a.id, 'train')) {
+			expect(FOLDERS[sample.cls]).toBeDefined();
+		}
+		expect(requests.filter((r) => r.endsWith('.tar')).length).toBeLessThanOrEqual(
+			2 * manifest.shards.length
+		);
+	});
+
 	it('refetches a shard served with wrong bytes, and rejects it when it stays wrong', async () => {
 		const once = server({ corrupt: (url, n) => url.endsWith('val-00000.tar') && n === 1 });
 		const info = await new ShardStore(new MemoryStore(), once.fetchFn).download(

@@ -91,7 +91,16 @@ async function fetchBytes(fetchFn: FetchLike, url: string, init: RequestInit): P
 	if (!response.ok) {
 		throw new DatasetStoreError(`Downloading ${url} failed: HTTP ${response.status}`);
 	}
-	return new Uint8Array(await response.arrayBuffer());
+	try {
+		return new Uint8Array(await response.arrayBuffer());
+	} catch (error) {
+		// The body can fail after the headers arrived: a connection dropped mid-shard.
+		if (error instanceof Error && error.name === 'AbortError') throw error;
+		throw new DatasetStoreError(
+			`The connection dropped while downloading ${url} (${errorMessage(error)}). Check the connection; the download resumes where it stopped.`,
+			{ cause: error }
+		);
+	}
 }
 
 /**
@@ -132,7 +141,7 @@ export class ShardStore {
 		manifestUrl: string,
 		options: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void } = {}
 	): Promise<CachedDatasetInfo> {
-		const { signal, onProgress } = options;
+		const { signal } = options;
 		const manifestBytes = await fetchBytes(this.fetchFn, manifestUrl, {
 			signal,
 			cache: 'no-cache'
@@ -157,13 +166,61 @@ export class ShardStore {
 			bytesStored: 0
 		};
 		const bytesTotal = manifest.shards.reduce((sum, s) => sum + s.bytes, 0);
-		const storedBytes = () =>
-			manifest.shards.filter((s) => info.stored.includes(s.file)).reduce((a, s) => a + s.bytes, 0);
-		info.bytesStored = storedBytes();
+		// Another tab may store or delete this dataset's shards meanwhile (one IndexedDB for all
+		// tabs): what is stored is read from the store itself before each shard and each save, never
+		// only remembered, so a dataset is listed complete only when every shard is really there.
+		const refresh = async () => {
+			const present = await this.#presentShards(id);
+			info.stored = manifest.shards.map((s) => s.file).filter((f) => present.has(f));
+			info.bytesStored = manifest.shards
+				.filter((s) => present.has(s.file))
+				.reduce((a, s) => a + s.bytes, 0);
+		};
+		await refresh();
 		await this.#save(info);
 
+		// A second pass fetches shards another tab deleted during the first; a third would mean the
+		// other tab keeps deleting, and the download stops there (resumable).
+		for (let pass = 1; ; pass++) {
+			await this.#downloadMissing(info, manifest, manifestUrl, bytesTotal, refresh, options);
+			await refresh();
+			if (info.stored.length === manifest.shards.length) break;
+			if (pass === 2) {
+				await this.#save(info);
+				throw new DatasetStoreError(
+					`"${info.name}" was deleted while it downloaded (in another tab?); download it again.`
+				);
+			}
+		}
+		info.complete = true;
+		await this.#save(info);
+		return info;
+	}
+
+	/** Names of the shards of dataset `id` whose bytes are in the store. */
+	async #presentShards(id: string): Promise<Set<string>> {
+		const prefix = shardKey(id, '');
+		return new Set(
+			(await this.store.keys())
+				.map(String)
+				.filter((k) => k.startsWith(prefix))
+				.map((k) => k.slice(prefix.length))
+		);
+	}
+
+	async #downloadMissing(
+		info: CachedDatasetInfo,
+		manifest: DatasetManifest,
+		manifestUrl: string,
+		bytesTotal: number,
+		refresh: () => Promise<void>,
+		options: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void }
+	): Promise<void> {
+		const { signal, onProgress } = options;
+		const id = info.id;
 		for (const shard of manifest.shards) {
 			signal?.throwIfAborted();
+			await refresh();
 			if (info.stored.includes(shard.file)) continue;
 			// Shards sit beside the manifest (file names are plain: the manifest schema checks it).
 			const url = manifestUrl.split('?')[0]!.replace(/[^/]*$/, '') + shard.file;
@@ -189,8 +246,7 @@ export class ShardStore {
 				}
 				throw error;
 			}
-			info.stored.push(shard.file);
-			info.bytesStored = storedBytes();
+			await refresh();
 			await this.#save(info);
 			onProgress?.({
 				shard: shard.file,
@@ -200,9 +256,6 @@ export class ShardStore {
 				bytesTotal
 			});
 		}
-		info.complete = true;
-		await this.#save(info);
-		return info;
 	}
 
 	/**

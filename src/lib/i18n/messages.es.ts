@@ -48,6 +48,8 @@ export const es: Catalogue = {
 		'Los colores cálidos marcan las partes de la foto que más pesaron en la respuesta.',
 	'diagnose.modelInfo':
 		'Modelo: {classes}. Acertó en el {accuracy} de los casos con fotos de laboratorio apartadas para la prueba (PlantVillage: una hoja, fondo liso).',
+	'diagnose.modelUnverified':
+		'Modelo: {classes}. Importado: su exactitud no se ha comprobado en este dispositivo (ver Modelos).',
 	'diagnose.modelUntested':
 		'Modelo: {classes}. Su exactitud no se midió con fotos apartadas (los modelos adaptados en este dispositivo no la registran).',
 	'diagnose.modelField':
@@ -289,6 +291,19 @@ export const es: Catalogue = {
 	'models.fieldValue': '{accuracy} ({correct} de {photos}, respondiendo a todas las fotos)',
 	'models.ece': 'Error de calibración (ECE)',
 	'models.coverage': 'Respondidas (no “sin certeza”)',
+	'models.unverified': 'sin verificar',
+	'models.unverifiedNote':
+		'Importado: su archivo declara {accuracy}. Un archivo de modelo prueba que está intacto, no quién lo hizo ni que sus cifras sean ciertas, así que este dispositivo no muestra ninguna exactitud hasta haber comprobado el modelo por sí mismo.',
+	'models.unverifiedNoClaim':
+		'Importado y sin comprobar en este dispositivo: aquí no se conoce su exactitud.',
+	'models.checkHow':
+		'Para comprobarlo, descargue un conjunto de datos con las mismas clases en la página Entrenar.',
+	'models.check': 'Comprobar con «{dataset}»',
+	'models.checking': 'Comprobando en este dispositivo… {done} de {total} fotos',
+	'models.checkedNote':
+		'Medida en este dispositivo con {photos} fotos de prueba de «{dataset}» ({date}), no tomada de su archivo.',
+	'models.checked':
+		'«{name}» acierta en el {accuracy} de los casos con las fotos de prueba de este dispositivo.',
 	'models.size': 'Tamaño',
 	'settings.title': 'Ajustes',
 	'settings.language': 'Idioma',

@@ -48,6 +48,8 @@ export const fr: Catalogue = {
 		'Les couleurs chaudes marquent les zones qui ont le plus pesé dans la réponse.',
 	'diagnose.modelInfo':
 		'Modèle : {classes}. Juste dans {accuracy} des cas sur des photos de laboratoire mises de côté (PlantVillage : une feuille, fond uni).',
+	'diagnose.modelUnverified':
+		'Modèle : {classes}. Importé : sa précision n’a pas été vérifiée sur cet appareil (voir Modèles).',
 	'diagnose.modelUntested':
 		'Modèle : {classes}. Sa précision n’a pas été mesurée sur des photos mises de côté (les modèles adaptés sur cet appareil n’en enregistrent pas).',
 	'diagnose.modelField':
@@ -289,6 +291,19 @@ export const fr: Catalogue = {
 	'models.fieldValue': '{accuracy} ({correct} sur {photos}, en devant répondre à chaque photo)',
 	'models.ece': 'Erreur de calibration (ECE)',
 	'models.coverage': 'Réponses données (pas « pas sûr »)',
+	'models.unverified': 'non vérifiée',
+	'models.unverifiedNote':
+		'Importé : son fichier annonce {accuracy}. Un fichier de modèle prouve qu’il est intact, pas qui l’a fait ni que ses chiffres sont vrais : cet appareil n’affiche donc aucune précision tant qu’il n’a pas vérifié le modèle lui-même.',
+	'models.unverifiedNoClaim':
+		'Importé, et pas vérifié sur cet appareil : sa précision n’est pas connue ici.',
+	'models.checkHow':
+		'Pour le vérifier, téléchargez un jeu de données avec les mêmes classes sur la page Entraîner.',
+	'models.check': 'Vérifier sur « {dataset} »',
+	'models.checking': 'Vérification sur cet appareil… {done} photos sur {total}',
+	'models.checkedNote':
+		'Mesurée sur cet appareil sur {photos} photos de test de « {dataset} » ({date}), et non reprise de son fichier.',
+	'models.checked':
+		'« {name} » a raison dans {accuracy} des cas sur les photos de test de cet appareil.',
 	'models.size': 'Taille',
 	'settings.title': 'Réglages',
 	'settings.language': 'Langue',

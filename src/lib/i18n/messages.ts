@@ -50,6 +50,8 @@ export const en = {
 		'Warm colours mark the parts of the photo that weighed most in the answer.',
 	'diagnose.modelInfo':
 		'Model: {classes}. Right {accuracy} of the time on held-out lab photos (PlantVillage: one leaf, plain background).',
+	'diagnose.modelUnverified':
+		'Model: {classes}. Imported: its accuracy has not been checked on this device (see Models).',
 	'diagnose.modelUntested':
 		'Model: {classes}. Its accuracy was not measured on held-out photos (models adapted on this device record none).',
 	'diagnose.modelField':
@@ -286,6 +288,17 @@ export const en = {
 	'models.ece': 'Calibration error (ECE)',
 	'models.coverage': 'Answered (not “not sure”)',
 	'models.size': 'Size',
+	'models.unverified': 'unverified',
+	'models.unverifiedNote':
+		'Imported: its file claims {accuracy}. A model file proves it is intact, not who made it or that its figures are true, so this device shows no accuracy until it has checked the model itself.',
+	'models.unverifiedNoClaim':
+		'Imported, and not checked on this device: its accuracy is not known here.',
+	'models.checkHow': 'To check it, download a dataset with the same classes on the Train page.',
+	'models.check': 'Check on “{dataset}”',
+	'models.checking': 'Checking on this device… {done} of {total} photos',
+	'models.checkedNote':
+		'Measured on this device on {photos} test photos of “{dataset}” ({date}), not taken from its file.',
+	'models.checked': '“{name}” is right {accuracy} of the time on this device’s test photos.',
 	'settings.title': 'Settings',
 	'settings.language': 'Language',
 	'settings.backends': 'Compute engines on this device',

@@ -28,7 +28,13 @@ import {
 	type ModelDirWriter,
 	type WeightStorage
 } from './model-dir';
-import { architectureOf, type ArchitectureSpec } from './mobilenet-v3';
+import {
+	architectureOf,
+	buildMobileNetV3,
+	getArchitecture,
+	type ArchitectureId,
+	type ArchitectureSpec
+} from './mobilenet-v3';
 import { parseLabels } from './predict';
 
 export const MODEL_FILE = 'model.json';
@@ -269,6 +275,119 @@ export async function readBackboneDir(reader: ModelDirReader): Promise<BackboneC
 			weightData
 		}
 	};
+}
+
+/** The network LeafLens builds for an architecture: its layer configs and its weights. */
+interface ReferenceNetwork {
+	className: string;
+	layers: { name: string; json: string }[];
+	weights: Map<string, string>;
+}
+const references = new Map<ArchitectureId, ReferenceNetwork>();
+
+/** JSON with object keys sorted, so two equal configs compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+	return JSON.stringify(value, (_key, v: unknown) =>
+		v && typeof v === 'object' && !Array.isArray(v)
+			? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+			: v
+	);
+}
+
+function referenceNetwork(id: ArchitectureId): ReferenceNetwork {
+	let reference = references.get(id);
+	if (!reference) {
+		// Built once per architecture (about 0.15 s) and kept as text; its random weights are freed.
+		const model = buildMobileNetV3(id);
+		try {
+			const topology = model.toJSON(null, false) as unknown as {
+				class_name: string;
+				config: { layers: { name: string }[] };
+			};
+			reference = {
+				className: topology.class_name,
+				layers: topology.config.layers.map((l) => ({ name: l.name, json: canonicalJson(l) })),
+				weights: new Map(model.weights.map((w) => [w.originalName, JSON.stringify(w.shape)]))
+			};
+		} finally {
+			model.dispose();
+		}
+		references.set(id, reference);
+	}
+	return reference;
+}
+
+/**
+ * Checks, without building it, that a backbone directory holds exactly the network LeafLens builds
+ * for the architecture its manifest names: the same layers with the same settings and connections,
+ * and the same weights with the same shapes. Run when a backbone arrives (import, save), so that
+ * a file holding another network is refused then, in words, and not when the model is activated.
+ * Throws a ModelDirError naming the first difference.
+ */
+export function checkBackboneNetwork(contents: BackboneContents, where: string): void {
+	const arch = getArchitecture(contents.manifest.architecture);
+	const reference = referenceNetwork(arch.id);
+	const fail = (why: string): never => {
+		throw new ModelDirError(
+			`${where} is not the ${arch.title} network LeafLens builds (${why}); LeafLens can only use a backbone it can build`
+		);
+	};
+	const topology = contents.artifacts.modelTopology as
+		{ class_name?: unknown; config?: { layers?: unknown }; model_config?: unknown } | undefined;
+	// model.json may hold the Keras model itself or wrap it in model_config.
+	const model = (topology && 'model_config' in topology ? topology.model_config : topology) as
+		{ class_name?: unknown; config?: { layers?: unknown } } | undefined;
+	const layers = model?.config?.layers;
+	if (!model || model.class_name !== reference.className || !Array.isArray(layers)) {
+		fail(`model.json does not hold a ${reference.className} with layers`);
+	}
+	const given = layers as unknown[];
+	if (given.length !== reference.layers.length) {
+		fail(`model.json has ${given.length} layers, the network has ${reference.layers.length}`);
+	}
+	reference.layers.forEach((expected, i) => {
+		const layer = given[i] as { name?: unknown } | null;
+		if (layer?.name !== expected.name) {
+			fail(`layer ${i + 1} is ${JSON.stringify(layer?.name)}, expected "${expected.name}"`);
+		}
+		if (canonicalJson(layer) !== expected.json) {
+			fail(`layer "${expected.name}" has other settings or inputs`);
+		}
+	});
+	const specs = contents.artifacts.weightSpecs ?? [];
+	const seen = new Set<string>();
+	for (const spec of specs) {
+		const shape = reference.weights.get(spec.name);
+		if (shape === undefined) fail(`model.json lists a weight "${spec.name}" the network has not`);
+		if (JSON.stringify(spec.shape) !== shape) {
+			fail(`weight "${spec.name}" has shape ${JSON.stringify(spec.shape)}, expected ${shape}`);
+		}
+		if (seen.has(spec.name)) fail(`model.json lists weight "${spec.name}" twice`);
+		seen.add(spec.name);
+	}
+	for (const name of reference.weights.keys()) {
+		if (!seen.has(name)) fail(`model.json lacks the weight "${name}"`);
+	}
+	// The weight files hold exactly what the specs describe (else TF.js fails at activation).
+	let expected = 0;
+	for (const spec of specs) {
+		const count = spec.shape.reduce((a, b) => a * b, 1);
+		const q = spec.quantization?.dtype;
+		if (spec.dtype !== 'float32' || (q !== undefined && q !== 'uint8' && q !== 'float16')) {
+			fail(`weight "${spec.name}" is stored as ${q ?? spec.dtype}, not float32 or uint8`);
+		}
+		expected += count * (q === 'uint8' ? 1 : q === 'float16' ? 2 : 4);
+	}
+	const data = contents.artifacts.weightData;
+	const actual =
+		data === undefined
+			? 0
+			: Array.isArray(data)
+				? data.reduce((n, b) => n + b.byteLength, 0)
+				: data.byteLength;
+	if (actual !== expected) {
+		fail(`its weight files hold ${actual} bytes, the weights listed take ${expected}`);
+	}
 }
 
 export interface LoadedBackbone {

@@ -206,3 +206,98 @@ describe('decodeImageFile: bounded', () => {
 		expect((await decodeImageFile(await halves(32, 32))).width).toBe(32);
 	});
 });
+
+describe('decodeImageFile: every pixel format reaches the model as the same 8-bit RGB', () => {
+	/** The reference: an 8-bit sRGB PNG of the two-colour test photo. */
+	const reference = async () => decodeImageFile(new Uint8Array(await halves(96, 64)));
+	/** Mean absolute difference per channel value between two decoded images of one size. */
+	function difference(a: { data: ArrayLike<number> }, b: { data: ArrayLike<number> }): number {
+		let sum = 0;
+		for (let i = 0; i < a.data.length; i++) sum += Math.abs(a.data[i]! - b.data[i]!);
+		return sum / a.data.length;
+	}
+
+	it('a 16-bit PNG decodes to 8-bit RGB with the same colours', async () => {
+		const png16 = await sharp(await halves(96, 64))
+			.toColourspace('rgb16')
+			.png()
+			.toBuffer();
+		const meta = await sharp(png16).metadata();
+		expect([meta.format, meta.depth]).toEqual(['png', 'ushort']);
+		const image = await decodeImageFile(new Uint8Array(png16));
+		expect([image.width, image.height, image.channels]).toEqual([96, 64, 3]);
+		expect(image.data).toBeInstanceOf(Uint8Array);
+		expect(difference(image, await reference())).toBeLessThan(1);
+	});
+
+	it('a CMYK JPEG decodes to RGB, not to inverted or four-channel pixels', async () => {
+		const cmyk = await sharp(await halves(96, 64))
+			.toColourspace('cmyk')
+			.jpeg({ quality: 95 })
+			.toBuffer();
+		expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
+		const image = await decodeImageFile(new Uint8Array(cmyk));
+		expect([image.width, image.height, image.channels]).toEqual([96, 64, 3]);
+		// Left half red, right half green, as in the RGB original (CMYK→RGB is not exact).
+		const left = meanColour({ data: image.data.slice(0, 40 * 3), channels: 3 });
+		expect(left[0]!).toBeGreaterThan(150);
+		expect(left[1]!).toBeLessThan(80);
+		// And the right half green: the RGB green lies outside what CMYK inks print, so it comes
+		// back as the nearest printable green (115, 178, 13), never magenta (inverted channels).
+		const right = meanColour({ data: image.data.slice(60 * 3, 96 * 3), channels: 3 });
+		expect(right[1]!).toBeGreaterThan(right[0]! + 40);
+		expect(right[1]!).toBeGreaterThan(right[2]! + 100);
+		expect(difference(image, await reference())).toBeLessThan(40);
+	});
+
+	it('a greyscale JPEG and a grey+alpha PNG decode to three equal channels (alpha on white)', async () => {
+		const grey = await sharp(await halves(96, 64))
+			.toColourspace('b-w')
+			.jpeg()
+			.toBuffer();
+		expect((await sharp(grey).metadata()).channels).toBe(1);
+		const image = await decodeImageFile(new Uint8Array(grey));
+		expect([image.width, image.height, image.channels]).toEqual([96, 64, 3]);
+		for (let i = 0; i < image.data.length; i += 3) {
+			expect(image.data[i + 1]).toBe(image.data[i]);
+			expect(image.data[i + 2]).toBe(image.data[i]);
+		}
+		// Grey with alpha: the transparent pixels become white like any other transparency.
+		const greyAlpha = await sharp({
+			create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } }
+		})
+			.toColourspace('b-w')
+			.png()
+			.toBuffer();
+		expect((await sharp(greyAlpha).metadata()).channels).toBe(2);
+		const flat = await decodeImageFile(new Uint8Array(greyAlpha));
+		expect(Array.from(flat.data.subarray(0, 3))).toEqual([255, 255, 255]);
+	});
+
+	it('a WebP photo (lossy, and lossless with alpha) decodes like the JPEG', async () => {
+		const webp = await sharp(await halves(96, 64))
+			.webp({ quality: 95 })
+			.toBuffer();
+		expect((await sharp(webp).metadata()).format).toBe('webp');
+		const image = await decodeImageFile(new Uint8Array(webp));
+		expect([image.width, image.height, image.channels]).toEqual([96, 64, 3]);
+		expect(difference(image, await reference())).toBeLessThan(4);
+		const cutOut = await sharp(await leafOnTransparent())
+			.webp({ lossless: true })
+			.toBuffer();
+		const decoded = await decodeImageFile(new Uint8Array(cutOut));
+		expect(Array.from(decoded.data.subarray(0, 3))).toEqual([255, 255, 255]);
+	});
+
+	it('an empty file is named as not an image, and the next file decodes', async () => {
+		const empty = path.join(work, 'empty.jpg');
+		writeFileSync(empty, new Uint8Array(0));
+		await expect(decodeImageFile(empty)).rejects.toThrow(
+			`Cannot decode image ${empty}: an empty file (0 bytes)`
+		);
+		const error = (await decodeImageFile(new Uint8Array(0)).catch((e: unknown) => e)) as Error;
+		expect(error).toBeInstanceOf(PhotoDecodeError);
+		expect(error.message).toBe('Cannot decode image 0-byte image: an empty file (0 bytes)');
+		expect((await decodeImageFile(await halves(32, 32))).width).toBe(32);
+	});
+});

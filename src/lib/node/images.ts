@@ -5,7 +5,7 @@
  * at a fraction of their size), EXIF orientation is applied, transparency is flattened on white
  * (the browser's drawScaled uses the same rule) and any colour space or bit depth becomes 8-bit sRGB.
  */
-import { access, open } from 'node:fs/promises';
+import { access, open, stat } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
 import type { RawImage } from '../ml/preprocess';
 import { errorMessage } from '../util/errors';
@@ -56,11 +56,21 @@ export function openPhoto(input: string | Uint8Array, options: PhotoOptions = {}
  * once. The header decides the category deterministically (the same file always gets the same reason).
  */
 export async function decodeFailureReason(input: string | Uint8Array): Promise<string> {
-	if (isHeic(await leadingBytes(input, 64))) {
+	const head = await leadingBytes(input, 64);
+	if (isHeic(head)) {
 		return 'an HEIC photo (the iPhone camera’s usual format), which LeafLens cannot decode here: convert it to JPEG';
 	}
-	const meta = await sharp(input, { limitInputPixels: false })
-		.metadata()
+	const size =
+		typeof input === 'string'
+			? await stat(input).then(
+					(s) => s.size,
+					() => -1
+				)
+			: input.byteLength;
+	if (size === 0) return 'an empty file (0 bytes)';
+	// sharp throws synchronously on some inputs (an empty buffer), asynchronously on the rest.
+	const meta = await Promise.resolve()
+		.then(() => sharp(input, { limitInputPixels: false }).metadata())
 		.catch(() => null);
 	if (!meta?.format) return 'not a supported image (unknown format or damaged header)';
 	const pixels = (meta.width ?? 0) * (meta.height ?? 0);

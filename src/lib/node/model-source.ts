@@ -61,6 +61,13 @@ function isGzip(bytes: Uint8Array): boolean {
 	return bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/**
+ * The most a model release archive may unpack to. The TF-slim MobileNetV3 releases (a .tflite, a
+ * frozen graph and a checkpoint) unpack to well under 100 MB; a few MB of gzip can otherwise
+ * unpack to gigabytes (a 1 MB file of zeros took 2.3 GB and 35 s before this cap).
+ */
+export const MAX_UNPACKED_BYTES = 256 * 2 ** 20;
+
 /** The .tflite members of a .tgz, read in memory. Throws when there is none. */
 export async function extractTfliteFromTgz(
 	tgz: Uint8Array,
@@ -68,8 +75,15 @@ export async function extractTfliteFromTgz(
 ): Promise<{ name: string; bytes: Uint8Array }> {
 	let tarBytes: Buffer;
 	try {
-		tarBytes = gunzipSync(tgz);
+		// zlib stops at the cap instead of inflating everything first.
+		tarBytes = gunzipSync(tgz, { maxOutputLength: MAX_UNPACKED_BYTES });
 	} catch (error) {
+		if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+			throw new Error(
+				`${what} unpacks to over ${MAX_UNPACKED_BYTES / 2 ** 20} MB, more than any MobileNetV3 release: refused (a damaged archive or a decompression bomb)`,
+				{ cause: error }
+			);
+		}
 		throw new Error(`${what} is not a valid .tgz (${errorMessage(error)})`, { cause: error });
 	}
 	const found: { name: string; bytes: Uint8Array }[] = [];

@@ -84,6 +84,51 @@ describe('HistoryStore', () => {
 		await expect(log.confirm('missing', 'x')).rejects.toThrow('No diagnosis missing');
 	});
 
+	it('two tabs: a confirmation from a tab that has not seen a new leaf keeps the leaf', async () => {
+		const db = new MemoryStore(); // one IndexedDB, two tabs
+		const [tabA, tabB] = [
+			new HistoryStore(db, async () => null),
+			new HistoryStore(db, async () => null)
+		];
+		await tabA.put(entry('a', '2026-03-01T10:00:00.000Z'));
+		await tabB.load();
+		// Tab A adds a second leaf to the plant; tab B, not reloaded, confirms the answer.
+		const two = tabA.get('a')!;
+		await tabA.put({
+			...two,
+			leaves: [...two.leaves, { ...two.leaves[0]!, fileName: 'second.jpg' }]
+		});
+		await tabB.confirm('a', 'Apple___healthy');
+		const reloaded = new HistoryStore(db);
+		await reloaded.load();
+		expect(reloaded.get('a')!.leaves.map((l) => l.fileName)).toEqual(['a.jpg', 'second.jpg']);
+		expect(reloaded.get('a')!.confirmed).toBe('Apple___healthy');
+		expect(tabB.get('a')!.leaves).toHaveLength(2);
+	});
+
+	it('two tabs: locations forgotten in one tab are not written back by the other', async () => {
+		const db = new MemoryStore();
+		const [tabA, tabB] = [
+			new HistoryStore(db, async () => null),
+			new HistoryStore(db, async () => null)
+		];
+		const location = { latitude: 48.85, longitude: 2.35, accuracy: 1000 };
+		await tabB.put(entry('a', '2026-03-01T10:00:00.000Z', { location }));
+		await tabA.load();
+		expect(await tabA.forgetLocations()).toBe(1);
+		// Tab B still holds the entry with its location and saves it again (a leaf added).
+		const stale = tabB.get('a')!;
+		await tabB.put({
+			...stale,
+			leaves: [...stale.leaves, { ...stale.leaves[0]!, fileName: 'b.jpg' }]
+		});
+		const reloaded = new HistoryStore(db);
+		await reloaded.load();
+		expect(reloaded.get('a')!.location).toBeNull();
+		expect(reloaded.get('a')!.leaves).toHaveLength(2);
+		expect(tabB.get('a')!.location).toBeNull();
+	});
+
 	it('exports one row per plant with its leaves and what the user confirmed', async () => {
 		const log = new HistoryStore(new MemoryStore());
 		const two = entry('a', '2026-03-01T10:00:00.000Z', { confirmed: 'Apple___healthy' });

@@ -154,9 +154,15 @@ export class HistoryStore {
 		return this.entries.find((e) => e.id === id);
 	}
 
-	/** Adds a new entry, or replaces the one with the same id (a leaf added, an answer confirmed). */
+	/**
+	 * Adds a new entry, or replaces the one with the same id (a leaf added, an answer confirmed).
+	 * Another tab may have changed the stored entry since this one loaded it (one IndexedDB for all
+	 * tabs): a location it forgot stays forgotten (an entry never gains one after it is made).
+	 */
 	async put(entry: HistoryEntry): Promise<void> {
 		const stored = await storedEntry(entry);
+		const before = await this.#db.get<StoredEntry | LegacyEntry>(entry.id);
+		if (before && before.location === null) stored.location = null;
 		await this.#db.set(entry.id, stored);
 		const plain = readEntry(stored);
 		const others = this.entries.filter((e) => e.id !== entry.id);
@@ -183,8 +189,10 @@ export class HistoryStore {
 
 	/** Records what the user says the plant has (null forgets it). */
 	async confirm(id: string, className: string | null): Promise<void> {
-		const entry = this.get(id);
-		if (!entry) throw new Error(`No diagnosis ${id} in the history`);
+		if (!this.get(id)) throw new Error(`No diagnosis ${id} in the history`);
+		// From the stored entry, not this tab's copy: another tab may have added a leaf since.
+		const stored = await this.#db.get<StoredEntry | LegacyEntry>(id);
+		const entry = stored ? readEntry(stored) : this.get(id)!;
 		await this.put({ ...entry, confirmed: className });
 	}
 

@@ -4,13 +4,25 @@
  * `.leaflens` files.
  */
 import { exportFileName, type BackboneFiles } from '../data/leaflens-file';
-import { ModelStore, type SavedModelInfo } from '../data/model-store';
+import {
+	metricsTrust,
+	ModelStore,
+	type DeviceCheck,
+	type SavedModelInfo
+} from '../data/model-store';
+import type { CachedDatasetInfo } from '../data/shard-store';
 import type { KeyValueStore } from '../data/shard-store';
 import { parseModelManifest, summarizeClassifier, type ModelSummary } from '../ml/model-dir';
 import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
 import { saveFile } from '../browser/save-file';
 import { requestPersistence } from '../browser/persist';
-import { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL, mlClient } from './ml-client.svelte';
+import {
+	ACTIVE_MODEL_KEY,
+	DEFAULT_MODEL_URL,
+	MODEL_FILES_URL,
+	mlClient,
+	type MlClient
+} from './ml-client.svelte';
 import { errorMessage } from '../util/errors';
 
 export { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL };
@@ -21,6 +33,28 @@ export const BACKBONE_FILE_NAMES = [
 	'group1-shard1of1.bin',
 	'labels.txt'
 ] as const;
+
+/** What checking a model needs of the ML client (`MlClient` has it; specs pass a fake). */
+export type CheckMl = Pick<MlClient, 'datasets' | 'evaluate'>;
+
+/**
+ * A downloaded dataset an imported model can be scored on: complete, with exactly the model's
+ * classes in its order, and test photos; null when there is none.
+ */
+export function checkDatasetFor(
+	model: Pick<SavedModelInfo, 'labels'>,
+	datasets: readonly CachedDatasetInfo[]
+): CachedDatasetInfo | null {
+	return (
+		datasets.find(
+			(d) =>
+				d.complete &&
+				d.manifest.counts.splits.test > 0 &&
+				d.manifest.classes.length === model.labels.length &&
+				d.manifest.classes.every((c, i) => c.folder === model.labels[i])
+		) ?? null
+	);
+}
 
 function readActiveId(): string | null {
 	if (typeof localStorage === 'undefined') return null;
@@ -36,6 +70,8 @@ export class ModelsState {
 	/** The shipped default's summary, once its manifest has been read. */
 	defaultModel = $state<ModelSummary | null>(null);
 	defaultError = $state<string | null>(null);
+	/** Datasets on this device (read when an imported model waits to be checked). */
+	datasets = $state<CachedDatasetInfo[]>([]);
 	/** Called after the active model changes (the ML client reloads the worker's model). */
 	onActivate: ((id: string | null) => void) | null = null;
 
@@ -53,6 +89,52 @@ export class ModelsState {
 			this.#setActive(null);
 		}
 		this.loaded = true;
+	}
+
+	/** True when an imported model has not been scored on this device yet. */
+	get anyUnverified(): boolean {
+		return this.models.some((m) => metricsTrust(m).status === 'unverified');
+	}
+
+	/** Reads the datasets on this device (to find one an imported model can be checked on). */
+	async loadDatasets(ml: CheckMl = mlClient()): Promise<void> {
+		this.datasets = await ml.datasets();
+	}
+
+	/**
+	 * Scores an imported model on this device, on the whole test split of a downloaded dataset with
+	 * its classes, and records the result, which is then shown instead of the file's claims.
+	 */
+	async check(
+		id: string,
+		onProgress: (done: number, total: number) => void = () => {},
+		ml: CheckMl = mlClient()
+	): Promise<SavedModelInfo> {
+		const info = this.models.find((m) => m.id === id);
+		if (!info) throw new Error(`Model ${JSON.stringify(id)} is not on this device`);
+		const dataset = checkDatasetFor(info, this.datasets);
+		if (!dataset) {
+			throw new Error(`No downloaded dataset has the classes of “${info.name}”`);
+		}
+		const result = await ml.evaluate(
+			{ model: { kind: 'stored', id }, datasetId: dataset.id, split: 'test', limitPerClass: null },
+			onProgress
+		);
+		const check: DeviceCheck = {
+			accuracy: result.report.metrics.accuracy,
+			ece: result.report.metrics.ece,
+			coverage: result.report.abstention.coverage,
+			photos: result.report.metrics.count,
+			dataset: dataset.name,
+			split: 'test',
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not state
+			checkedAt: new Date().toISOString()
+		};
+		const checked = await this.store.recordCheck(id, check);
+		this.models = this.models.map((m) => (m.id === id ? checked : m));
+		// The worker's summary of the active model carries the checked figures from now on.
+		if (this.activeId === id) this.onActivate?.(id);
+		return checked;
 	}
 
 	/** Reads the shipped default's manifest for its metrics. */

@@ -15,7 +15,8 @@ import { MODEL_FILES_URL } from '../app-paths';
 import { DATASETS_DB, idbKeyValueStore } from '../browser/idb-store';
 import { ShardStore } from '../data/shard-store';
 import { Diagnoser } from '../ml/diagnose';
-import { summarizeClassifier } from '../ml/model-dir';
+import { summarizeClassifier, type ModelSummary } from '../ml/model-dir';
+import { metricsTrust, trustedSummary } from '../data/model-store';
 import { withReadableErrors } from '../util/errors';
 import { runEvaluateJob } from './evaluate-job';
 import { clearJob, runTrainJob } from './train-job';
@@ -75,14 +76,23 @@ async function task<T>(taskId: string, work: (signal: AbortSignal) => Promise<T>
 }
 let active: { loaded: LoadedClassifier; diagnoser: Diagnoser } | null = null;
 
-function summarize(source: ModelSource, { classifier }: LoadedClassifier): ActiveModel {
+function summarize(source: ModelSource, { classifier, info }: LoadedClassifier): ActiveModel {
 	const { minConfidence, maxNovelty } = classifier.manifest.abstention;
+	// An imported model's metrics are its file's claims: shown only once scored on this device.
+	const summary = summarizeClassifier(classifier.manifest);
 	return {
 		source,
-		...summarizeClassifier(classifier.manifest),
+		...(info ? { ...summary, ...pickMetrics(trustedSummary(info)) } : summary),
+		unverified: info !== undefined && metricsTrust(info).status === 'unverified',
 		abstention: { minConfidence, maxNovelty }
 	};
 }
+
+const pickMetrics = ({ testAccuracy, ece, coverage }: ModelSummary) => ({
+	testAccuracy,
+	ece,
+	coverage
+});
 
 /** The slices of TF.js's GPU backends that reach the device (not in their public typings). */
 interface GpuDeviceLike {

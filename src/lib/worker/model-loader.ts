@@ -5,7 +5,7 @@
  * expects: the app's served backbone when it matches, else the copy saved with an imported model.
  */
 import { MODELS_DB, idbKeyValueStore } from '../browser/idb-store';
-import { ModelStore } from '../data/model-store';
+import { ModelStore, type SavedModelInfo } from '../data/model-store';
 import { loadBackboneDir, type LoadedBackbone } from '../ml/backbone-dir';
 import { loadClassifier, type ClassifierModel } from '../ml/classifier-dir';
 import {
@@ -22,6 +22,8 @@ import type { ModelSource } from './protocol';
 export interface LoadedClassifier {
 	classifier: ClassifierModel;
 	backbone: LoadedBackbone;
+	/** A saved model's record (where its metrics come from); undefined for a served model. */
+	info?: SavedModelInfo;
 }
 
 async function servedBackbone(url: string, sha256: string): Promise<ModelDirReader | null> {
@@ -77,5 +79,6 @@ export async function loadClassifierFrom(
 			`This model needs the ${architecture} backbone it was trained on (manifest sha256 ${manifestSha256.slice(0, 12)}…), and it is neither served by this app nor saved on this device. Import the model from its .leaflens file, which carries its backbone.`
 		);
 	}
-	return { classifier, backbone: await loadBackboneDir(reader) };
+	const info = source.kind === 'stored' ? await models.info(source.id) : undefined;
+	return { classifier, backbone: await loadBackboneDir(reader), ...(info ? { info } : {}) };
 }

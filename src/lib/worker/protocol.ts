@@ -108,6 +108,8 @@ export type ModelSource = { kind: 'http'; url: string } | { kind: 'stored'; id: 
 /** The active diagnosis model: where it came from and its summary (labels in output order). */
 export interface ActiveModel extends ModelSummary {
 	source: ModelSource;
+	/** An imported model not scored on this device: its accuracy is unknown (testAccuracy null). */
+	unverified: boolean;
 	/** Its "not sure" thresholds, which also decide a plant's answer from several leaves. */
 	abstention: PlantThresholds;
 }

@@ -1,0 +1,71 @@
+/**
+ * Storage and network faults in the browser, on the dataset download (the biggest write): a
+ * connection cut mid-download and a full disk each give a plain message and keep what was stored.
+ */
+import { expect, test } from '@playwright/test';
+import { collectPageErrors } from './helpers';
+import { readDatasets } from './idb';
+
+test('a connection cut mid-download: a plain message, shards kept, Resume completes', async ({
+	page,
+	context
+}) => {
+	test.setTimeout(420_000);
+	const errors = collectPageErrors(page);
+	let cut = false;
+	await context.route('**/train-00003.tar', async (route) => {
+		if (cut) return route.continue();
+		cut = true;
+		await route.abort('internetdisconnected');
+	});
+	await page.goto('/train/');
+	await page.getByRole('button', { name: 'Download' }).click();
+	const alert = page.getByRole('alert');
+	await expect(alert).toContainText(
+		'Check the connection; the download resumes where it stopped.',
+		{ timeout: 120_000 }
+	);
+	await expect(alert).not.toContainText('TypeError');
+	const item = page.getByTestId('datasets').locator('li');
+	await expect(item).toHaveAttribute('data-complete', 'false');
+	const [partial] = await readDatasets(page);
+	expect(partial).toMatchObject({ complete: false, stored: 3 });
+	expect(partial!.missing).toHaveLength(partial!.shards - 3);
+
+	await item.getByRole('button', { name: 'Resume' }).click();
+	await expect(item).toHaveAttribute('data-complete', 'true', { timeout: 360_000 });
+	const [done] = await readDatasets(page);
+	expect(done).toMatchObject({ complete: true, missing: [] });
+	expect(errors).toEqual([]);
+});
+
+test('storage full mid-download: a clear message, the shards already saved intact', async ({
+	page,
+	context,
+	baseURL
+}) => {
+	test.setTimeout(420_000);
+	const errors = collectPageErrors(page);
+	await page.goto('/train/');
+	// Chromium's own quota, lowered for this origin: room for a few 15 MB shards.
+	const cdp = await context.newCDPSession(page);
+	await cdp.send('Storage.overrideQuotaForOrigin', {
+		origin: new URL(baseURL!).origin,
+		quotaSize: 50 * 2 ** 20
+	});
+	await page.getByRole('button', { name: 'Download' }).click();
+	const alert = page.getByRole('alert');
+	await expect(alert).toContainText('Not enough storage on this device to keep the rest of', {
+		timeout: 120_000
+	});
+	const [partial] = await readDatasets(page);
+	expect(partial!.complete).toBe(false);
+	expect(partial!.stored).toBeGreaterThan(0);
+	// What the info lists is really there (and nothing else is claimed).
+	expect(partial!.missing).toHaveLength(partial!.shards - partial!.stored);
+	await expect(page.getByTestId('datasets').locator('li')).toHaveAttribute(
+		'data-complete',
+		'false'
+	);
+	expect(errors).toEqual([]);
+});

@@ -1,0 +1,98 @@
+/**
+ * Two tabs of one browser profile share one IndexedDB. Conflicting writes from two pages of one
+ * context must leave no corrupted state: a dataset listed complete has every shard, models saved at
+ * once are both whole. (The history's cross-tab cases are in src/lib/state/history.spec.ts.)
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { encodeModelExport, type BackboneFiles } from '../src/lib/data/leaflens-file';
+import { collectPageErrors } from './helpers';
+import { readDatasets } from './idb';
+
+test('a dataset deleted in one tab while the other downloads it ends complete with every shard', async ({
+	context
+}) => {
+	test.setTimeout(420_000);
+	// Shards slowed down, so the other tab's delete lands mid-download whatever the machine's speed.
+	await context.route('**/*.tar', async (route) => {
+		await new Promise((r) => setTimeout(r, 600));
+		await route.continue();
+	});
+	const a = await context.newPage();
+	const b = await context.newPage();
+	const errors = [...collectPageErrors(a), ...collectPageErrors(b)];
+	await a.goto('/train/');
+	await a.getByRole('button', { name: 'Download' }).click();
+	const progress = a.getByTestId('download-progress');
+	await expect
+		.poll(async () => Number((await progress.getAttribute('value')) ?? 0), { timeout: 120_000 })
+		.toBeGreaterThan(0);
+
+	await b.goto('/train/');
+	const listedInB = b.getByTestId('datasets').locator('li');
+	await expect(listedInB).toHaveCount(1);
+	await expect(listedInB).toHaveAttribute('data-complete', 'false');
+	b.once('dialog', (dialog) => void dialog.accept());
+	await listedInB.getByRole('button', { name: /^Delete/ }).click();
+	await expect(b.getByTestId('datasets')).toHaveCount(0);
+	// The delete landed while tab A was still downloading.
+	await expect(progress).toBeVisible();
+
+	await expect(a.getByTestId('datasets').locator('li[data-complete="true"]')).toHaveCount(1, {
+		timeout: 360_000
+	});
+	const [stored] = await readDatasets(a);
+	expect(stored).toMatchObject({ complete: true, missing: [] });
+	expect(stored!.stored).toBe(stored!.shards);
+	await b.reload();
+	await expect(b.getByTestId('datasets').locator('li[data-complete="true"]')).toHaveCount(1);
+	expect(errors).toEqual([]);
+});
+
+test('the same model imported in two tabs at once: two whole models, listed in both', async ({
+	context
+}) => {
+	const read = (file: string) => new Uint8Array(readFileSync(file));
+	const dir = 'static/model-files/plantvillage-default';
+	const backboneDir = 'static/model-files/mobilenet_v3_small_100_224';
+	const backbone: BackboneFiles = Object.fromEntries(
+		['manifest.json', 'model.json', 'group1-shard1of1.bin', 'labels.txt'].map((n) => [
+			n,
+			read(path.join(backboneDir, n))
+		])
+	);
+	const bytes = await encodeModelExport(
+		'Shared',
+		{
+			'manifest.json': read(path.join(dir, 'manifest.json')),
+			'weights.bin': read(path.join(dir, 'weights.bin'))
+		},
+		backbone
+	);
+	const file = {
+		name: 'shared.leaflens',
+		mimeType: 'application/x-tar',
+		buffer: Buffer.from(bytes)
+	};
+	const pages = [await context.newPage(), await context.newPage()];
+	const errors = pages.flatMap((p) => collectPageErrors(p));
+	await Promise.all(pages.map((p) => p.goto('/models/')));
+	await Promise.all(pages.map((p) => p.getByTestId('import-input').setInputFiles(file)));
+	for (const page of pages) {
+		await expect(page.getByTestId('models-notice')).toHaveText('“Shared” was imported.');
+		await page.reload();
+		await expect(page.getByTestId('saved-model')).toHaveCount(2);
+	}
+	// Each is whole: it exports back to the very file imported (same classifier and backbone bytes).
+	const [first] = pages;
+	for (const card of await first!.getByTestId('saved-model').all()) {
+		const download = first!.waitForEvent('download');
+		await card.getByRole('button', { name: 'Export' }).click();
+		const chunks: Buffer[] = [];
+		for await (const chunk of await (await download).createReadStream())
+			chunks.push(chunk as Buffer);
+		expect(Buffer.concat(chunks).equals(Buffer.from(bytes))).toBe(true);
+	}
+	expect(errors).toEqual([]);
+});
