@@ -253,6 +253,7 @@ async function* parquetPhotos(file: string, split: string): AsyncGenerator<Photo
 }
 
 const listingSchema = z.object({
+	partial: z.boolean().optional(),
 	parquet_files: z
 		.array(
 			z.object({
@@ -296,7 +297,8 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 		fileUrl: string,
 		name: string,
 		sha256: string | null,
-		bytes: number | null
+		bytes: number | null,
+		warnUnpinned = true
 	): Promise<FetchedFile> => {
 		const result: DownloadResult = await download({
 			url: fileUrl,
@@ -308,7 +310,7 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 			onProgress: (done, total) =>
 				options.onProgress?.({ phase: 'download', done, total, what: name })
 		});
-		if (!result.verified)
+		if (!result.verified && warnUnpinned)
 			warn(
 				`${name}: no pinned sha256 yet, so it is not verified; its sha256 is ${result.sha256} (${result.bytes} bytes): record it in src/lib/node/dataset-sources.ts once you trust it`
 			);
@@ -326,7 +328,8 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 	const parquet: { file: string; split: string }[] = [];
 	if (source.format === 'hf-parquet') {
 		let listing: z.infer<typeof listingSchema>;
-		const listingFile = await get(url, `${source.fileName}.json`, null, null);
+		// The listing is not pinned (it only says which files to get; they are checked by size).
+		const listingFile = await get(url, `${source.fileName}.json`, null, null, false);
 		try {
 			listing = listingSchema.parse(
 				JSON.parse(await readFile(path.join(downloads, listingFile.name), 'utf8'))
@@ -336,9 +339,9 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 			throw new Error(`${url} is not a Hugging Face parquet listing: ${errorMessage(error)}`, {
 				cause: error
 			});
-		} finally {
-			warnings.pop(); // the listing itself is never pinned: it only says which files to get
 		}
+		if (listing.partial)
+			warn(`the Hub's parquet conversion of ${source.title} is partial: some photos are missing`);
 		for (const entry of listing.parquet_files) {
 			const name = `${source.fileName}-${safeSegment(entry.split)}-${safeSegment(entry.filename)}`;
 			const fileUrl = options.from ? entry.url : mirrorUrl(entry.url, options.mirrorBase);
@@ -445,9 +448,21 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 		}
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException | null)?.code;
+		await rm(staging, { recursive: true, force: true });
 		if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EACCES' || code === 'EROFS')
 			throw new Error(fileErrorMessage(error, staging), { cause: error });
-		throw error;
+		// The readers' own errors (yauzl, hyparquet, tar-stream, zlib), in words, naming the files.
+		const names = files.map((f) => f.name).join(', ');
+		const message = errorMessage(error);
+		const advice = files.every((f) => f.verified)
+			? ''
+			: `; if the download is damaged, delete ${downloads} and run again`;
+		throw new Error(
+			(files.some((f) => message.includes(f.name))
+				? message
+				: `${names} is damaged or not the ${source.title} (${message})`) + advice,
+			{ cause: error }
+		);
 	}
 	if (photos === 0 && Object.keys(excluded).length === 0 && Object.keys(unknown).length === 0)
 		throw new Error(
