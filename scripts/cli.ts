@@ -10,6 +10,7 @@ export const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
 	backends: () => import('./commands/backends'),
 	'import-model': () => import('./commands/import-model'),
 	predict: () => import('./commands/predict'),
+	'fetch-data': () => import('./commands/fetch-data'),
 	'prepare-data': () => import('./commands/prepare-data'),
 	train: () => import('./commands/train'),
 	evaluate: () => import('./commands/evaluate'),

@@ -7,8 +7,12 @@
 //   4. the PlantVillage sample, prepared into verified shards the app serves
 //   5. the default PlantVillage model, trained by `leaflens train` on those shards
 // Sources come from a local mirror folder (default ../shared, or LEAFLENS_SHARED / --shared DIR);
-// without one, the models come from Google's official release URLs. Every step is idempotent:
-// finished outputs are verified and kept, so a second run takes seconds.
+// without one, from the official URLs: the models from Google's releases, PlantVillage through
+// `leaflens fetch-data` (a sample of it prepared like the mirror's). LEAFLENS_SOURCES_URL (or
+// --sources-url) names a server that stands in for every official host (https://host/p →
+// URL/host/p): a company mirror, or a test's fixture server. With neither a mirror nor a source
+// it can reach, setup stops with one line saying what to do. Every step is idempotent: finished
+// outputs are verified and kept, so a second run takes seconds.
 // Plain JavaScript with Node built-ins only: it runs before node_modules exists.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,20 +21,45 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The mirror's sample has up to 300 photos per class; one made from the full set matches it.
+const SAMPLE_PER_CLASS = 300;
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-	console.log(`Usage: npm run setup [-- --shared DIR] [--skip-install] [--skip-browser]
+	console.log(`Usage: npm run setup [-- --shared DIR] [--full] [--source hf|mendeley|github]
+                       [--sources-url URL] [--skip-install] [--skip-browser]
 
 Installs dependencies, the system Chromium (when missing), imports the pretrained models, prepares
 the sample dataset and trains the default model. DIR (default ../shared or $LEAFLENS_SHARED) holds
-models/source/*.tflite and data/plantvillage-sample/color.`);
+models/source/*.tflite and data/plantvillage-sample/color. Without it, the models come from Google's
+release URLs and PlantVillage from its official source (leaflens fetch-data; --source chooses which),
+from which a sample of ${SAMPLE_PER_CLASS} photos per class is prepared. --full also prepares every photo into
+static/datasets/plantvillage (the sample stays the app's default). --sources-url (default
+$LEAFLENS_SOURCES_URL): a server standing in for the official hosts (https://host/p -> URL/host/p).`);
 	process.exit(0);
+}
+function flag(name) {
+	const i = args.indexOf(name);
+	return i >= 0 ? (args[i + 1] ?? '') : undefined;
 }
 const sharedFlag = args.indexOf('--shared');
 const shared = path.resolve(
 	root,
 	sharedFlag >= 0 ? (args[sharedFlag + 1] ?? '') : (process.env.LEAFLENS_SHARED ?? '../shared')
 );
+
+const full = args.includes('--full');
+const datasetSource = flag('--source');
+const sourcesUrl = flag('--sources-url') ?? process.env.LEAFLENS_SOURCES_URL ?? '';
+if (sourcesUrl && !/^https?:\/\//.test(sourcesUrl)) {
+	console.error(`setup: --sources-url must be an http(s) URL, got "${sourcesUrl}"`);
+	process.exit(2);
+}
+/** An official URL as the stand-in server serves it (the rule of src/lib/node/dataset-sources.ts). */
+function official(url) {
+	if (!sourcesUrl) return url;
+	const u = new URL(url);
+	return `${sourcesUrl.replace(/\/+$/, '')}/${u.host}${u.pathname}${u.search}`;
+}
 
 function step(title) {
 	console.log(`\n▶ ${title}`);
@@ -50,6 +79,27 @@ function leaflens(...commandArgs) {
 
 function has(command) {
 	return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+const haveShared = existsSync(shared);
+const knownFile = JSON.parse(readFileSync(path.join(root, 'models/known-models.json'), 'utf8'));
+const known = knownFile.models;
+if (!haveShared) {
+	// No mirror: the official sources must be reachable, or nothing below can work. One request
+	// (the first model's release archive, headers only) says so before anything is installed.
+	const probe = official(known[0].url);
+	const reason = await fetch(probe, { method: 'HEAD', signal: AbortSignal.timeout(20_000) }).then(
+		(r) => (r.ok ? null : `HTTP ${r.status}`),
+		(error) => error?.cause?.code ?? error?.cause?.message ?? error?.message ?? String(error)
+	);
+	if (reason !== null) {
+		console.error(
+			`setup: no mirror folder at ${shared} and the official sources cannot be reached (${reason} for ${probe}): ` +
+				'put the mirror there (or pass --shared DIR), or run setup on a machine with internet ' +
+				'(or set LEAFLENS_SOURCES_URL to a server that mirrors the official hosts).'
+		);
+		process.exit(1);
+	}
 }
 
 if (!args.includes('--skip-install')) {
@@ -83,13 +133,43 @@ if (!args.includes('--skip-browser')) {
 	}
 }
 
-const haveShared = existsSync(shared);
 console.log(
-	`\nSources: ${haveShared ? shared : `no mirror folder at ${shared}; using the official URLs`}`
+	`\nSources: ${haveShared ? shared : `no mirror folder at ${shared}; using the official URLs${sourcesUrl ? ` through ${sourcesUrl}` : ''}`}`
 );
 
 // 3. Pretrained backbones: from the mirror's .tflite files, or Google's release archives.
-const known = JSON.parse(readFileSync(path.join(root, 'models/known-models.json'), 'utf8')).models;
+/** The ImageNet class names (the mirror has them beside each model; else TensorFlow's list). */
+async function imagenetLabels() {
+	const { url, file, sha256: pinned, lines } = knownFile.labels;
+	const target = path.join(root, 'models/cache', file);
+	if (!existsSync(target)) {
+		const from = official(url);
+		const response = await fetch(from).catch((error) => ({
+			ok: false,
+			status: error?.cause?.code ?? error?.message
+		}));
+		if (!response.ok) {
+			console.error(
+				`\nsetup: cannot download the ImageNet labels from ${from} (${response.status}).`
+			);
+			process.exit(1);
+		}
+		const text = await response.text();
+		const got = text.replace(/\n+$/, '').split('\n');
+		const sha = createHash('sha256').update(text).digest('hex');
+		if (got.length !== lines || got[0].trim() !== 'background' || (pinned && sha !== pinned)) {
+			console.error(
+				`\nsetup: ${from} is not the ${lines}-line ImageNet label list (sha256 ${sha}).`
+			);
+			process.exit(1);
+		}
+		if (!pinned)
+			console.warn(`${file}: sha256 ${sha} (not pinned yet in models/known-models.json)`);
+		mkdirSync(path.dirname(target), { recursive: true });
+		writeFileSync(target, text);
+	}
+	return target;
+}
 const readJson = (file) => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
 const sha256 = (file) =>
 	createHash('sha256')
@@ -105,7 +185,20 @@ for (const model of known) {
 	} else {
 		step(`Importing ${model.name} → ${out}`);
 		const local = path.join(shared, 'models/source', model.tflite);
-		leaflens('import-model', existsSync(local) ? local : model.url, '--out', out);
+		const mirrorLabels = path.join(
+			shared,
+			'models',
+			model.architecture,
+			'labels_1001_with_background.txt'
+		);
+		const labels = existsSync(mirrorLabels) ? [] : ['--labels', await imagenetLabels()];
+		leaflens(
+			'import-model',
+			existsSync(local) ? local : official(model.url),
+			'--out',
+			out,
+			...labels
+		);
 	}
 	// The app serves its models as static files (and precaches the default one).
 	const served = path.join(root, 'static/model-files', model.architecture);
@@ -113,12 +206,45 @@ for (const model of known) {
 	cpSync(path.join(root, out), served, { recursive: true });
 }
 
-// 4. The PlantVillage sample as verified shards the app streams (kept when already up to date).
+// 4. The PlantVillage sample as verified shards the app streams (kept when already up to date):
+// the mirror's sample, or one made from the full set fetched from its official source. --full
+// also prepares every photo (static/datasets/plantvillage).
 const sample = path.join(shared, 'data/plantvillage-sample/color');
 const datasetOut = 'static/datasets/plantvillage-sample';
+const fetched = 'data/plantvillage';
+const needFetch = !existsSync(sample) || full;
+if (needFetch) {
+	step(`Fetching PlantVillage from its official source → ${fetched}`);
+	const sourceArgs = [
+		...(datasetSource ? ['--source', datasetSource] : []),
+		...(sourcesUrl ? ['--mirror', sourcesUrl] : [])
+	];
+	leaflens('fetch-data', 'plantvillage', '--out', fetched, ...sourceArgs);
+}
 if (existsSync(sample)) {
 	step(`Preparing the PlantVillage sample → ${datasetOut}`);
 	leaflens('prepare-data', '--src', sample, '--out', datasetOut);
+} else {
+	step(`Preparing a PlantVillage sample (${SAMPLE_PER_CLASS} per class) → ${datasetOut}`);
+	leaflens(
+		'prepare-data',
+		'--src',
+		path.join(fetched, 'color'),
+		'--out',
+		datasetOut,
+		'--limit-per-class',
+		String(SAMPLE_PER_CLASS)
+	);
+}
+if (full) {
+	step('Preparing every PlantVillage photo → static/datasets/plantvillage');
+	leaflens(
+		'prepare-data',
+		'--src',
+		path.join(fetched, 'color'),
+		'--out',
+		'static/datasets/plantvillage'
+	);
 }
 
 // 5. The default model: MobileNetV3-Small with a linear head on its multiscale features (the `head`
@@ -171,11 +297,6 @@ if (existsSync(path.join(root, datasetOut, 'manifest.json'))) {
 	for (const file of ['manifest.json', 'weights.bin']) {
 		cpSync(path.join(root, defaultModel, file), path.join(served, file));
 	}
-} else {
-	console.warn(
-		`\nNo PlantVillage folder at ${sample}: skipping the dataset. Download PlantVillage and run\n` +
-			`  npx leaflens prepare-data --src <PlantVillage>/color --out ${datasetOut}`
-	);
 }
 
 console.log('\nSetup complete. `npm start` serves the app; `npm test` runs every check.');

@@ -1,0 +1,123 @@
+import path from 'node:path';
+import { DATASET_SOURCES } from '../../src/lib/node/dataset-sources';
+import { FETCH_REPORT_FILE, fetchDataset } from '../../src/lib/node/fetch-data';
+import { defineCommand, requiredString, stringOption, UsageError } from '../cli/command';
+import { createProgress, type Progress } from '../cli/progress';
+
+const sources = DATASET_SOURCES.map(
+	(s) =>
+		`  ${`${s.dataset} --source ${s.id}`.padEnd(28)} ${s.title}; ${s.format}, sha256 ${s.sha256 ? 'pinned' : 'not pinned yet'}`
+).join('\n');
+
+export default defineCommand({
+	name: 'fetch-data',
+	summary:
+		'Download PlantVillage or PlantDoc from its official source into the PlantVillage layout',
+	help: `
+Usage: leaflens fetch-data <plantvillage|plantdoc> --out <dir> [options]
+
+Downloads the dataset with progress (an interrupted download resumes where it stopped), checks the
+pinned sha256, and unpacks the photos into --out/color/<Class>/ with PlantVillage's 38 canonical
+class names (src/lib/data/class-names.ts), keeping leaf ids in the file names where the source has
+them. PlantDoc's classes are mapped onto PlantVillage's; photos under a class name LeafLens does not
+know go to --out/unknown/<name>/ and are reported. --out/fetch-report.json says what was fetched.
+Then: leaflens prepare-data --src <dir>/color --out <shards>.
+
+Sources (the first of each dataset is its default):
+${sources}
+
+Options:
+  --out <dir>          output folder (required); downloads are kept in <dir>/downloads
+  --source <id>        which official source (see above)
+  --from <url>         download this URL instead of the official one (not verified)
+  --mirror <url>       a server standing in for every official host: https://host/p → <url>/host/p
+                       (default $LEAFLENS_SOURCES_URL)
+  --against <folder>   plantdoc: leave out photos byte-identical to one in this PlantVillage folder
+  -h, --help           show this help
+
+Example:
+  leaflens fetch-data plantvillage --out data/plantvillage && \\
+    leaflens prepare-data --src data/plantvillage/color --out static/datasets/plantvillage`,
+	allowPositionals: true,
+	options: {
+		out: { type: 'string' },
+		source: { type: 'string' },
+		from: { type: 'string' },
+		mirror: { type: 'string' },
+		against: { type: 'string' }
+	},
+	async run({ values, positionals }) {
+		if (positionals.length !== 1)
+			throw new UsageError('name one dataset: plantvillage or plantdoc');
+		const dataset = positionals[0]!;
+		if (!DATASET_SOURCES.some((s) => s.dataset === dataset))
+			throw new UsageError(`unknown dataset "${dataset}" (choose plantvillage or plantdoc)`);
+		const source = stringOption(values, 'source');
+		if (
+			source !== undefined &&
+			!DATASET_SOURCES.some((s) => s.dataset === dataset && s.id === source)
+		)
+			throw new UsageError(
+				`${dataset} has no source "${source}" (choose ${DATASET_SOURCES.filter(
+					(s) => s.dataset === dataset
+				)
+					.map((s) => s.id)
+					.join(', ')})`
+			);
+		const from = stringOption(values, 'from');
+		for (const [key, value] of [
+			['from', from],
+			['mirror', stringOption(values, 'mirror')]
+		] as const)
+			if (value !== undefined && !/^https?:\/\//i.test(value))
+				throw new UsageError(`--${key} must be an http(s) URL, got "${value}"`);
+		const against = stringOption(values, 'against');
+		if (against !== undefined && dataset !== 'plantdoc')
+			throw new UsageError('--against is for plantdoc (de-duplication against PlantVillage)');
+		const out = requiredString(values, 'out');
+		let bar: Progress | null = null;
+		let current = '';
+		const report = await fetchDataset({
+			dataset,
+			source,
+			out,
+			from,
+			mirrorBase: stringOption(values, 'mirror') ?? (process.env.LEAFLENS_SOURCES_URL || undefined),
+			against,
+			onWarning: (message) => console.error(`leaflens fetch-data: warning: ${message}`),
+			onProgress({ phase, done, total, what }) {
+				const key = `${phase}:${what}`;
+				if (key !== current) {
+					bar?.stop();
+					current = key;
+					bar =
+						phase === 'download' && total !== null
+							? createProgress(`downloading ${what}`, Math.ceil(total / 1048576), 'MB')
+							: null;
+					if (!bar)
+						process.stderr.write(
+							`${phase === 'download' ? 'downloading' : 'unpacking'} ${what}…\n`
+						);
+				}
+				bar?.update(Math.floor(done / 1048576));
+			}
+		}).finally(() => bar?.stop());
+		const classes = Object.keys(report.classes).length;
+		console.log(
+			`${report.photos} photos in ${classes} PlantVillage classes -> ${path.join(path.resolve(out), 'color')}` +
+				(Object.keys(report.unknown).length
+					? `; ${Object.values(report.unknown).reduce((a, b) => a + b, 0)} under unknown class names -> ${path.join(path.resolve(out), 'unknown')}`
+					: '')
+		);
+		const left = [
+			...Object.entries(report.excluded).map(([name, n]) => `${n} "${name}"`),
+			...(report.duplicates ? [`${report.duplicates} duplicate(s)`] : []),
+			...(report.notPhotos ? [`${report.notPhotos} non-photo file(s)`] : [])
+		];
+		if (left.length) console.log(`left out: ${left.join(', ')}`);
+		console.log(
+			`sha256 ${report.files.every((f) => f.verified) ? 'verified' : 'NOT verified (no pin)'}: ${report.files.map((f) => `${f.name} ${f.sha256}`).join(', ')}; report in ${path.join(out, FETCH_REPORT_FILE)}`
+		);
+		return 0;
+	}
+});

@@ -1,0 +1,158 @@
+/**
+ * `npm run setup` on a machine without the mirror folder: with a fixture server standing in for
+ * the internet (Google's release archives, the Hugging Face listing and parquet file), and with
+ * nothing reachable at all. The full run works in a copy of the repository's files, so the real
+ * models/ and static/ are never touched.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import * as tar from 'tar-stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hfParquetOf, tinyJpeg } from '../test/dataset-fixtures';
+import { startFixtureServer, type FixtureServer } from '../test/fixture-server';
+import { findSource, mirrorUrl } from '../src/lib/node/dataset-sources';
+import { REPO_ROOT } from '../src/lib/node/model-source';
+
+const run = promisify(execFile);
+const shared = process.env.LEAFLENS_SHARED ?? path.resolve(REPO_ROOT, '../shared');
+const tflites = path.join(shared, 'models/source');
+let tmp: string;
+
+beforeAll(async () => {
+	tmp = await mkdtemp(path.join(os.tmpdir(), 'leaflens-setup-'));
+});
+afterAll(async () => {
+	await rm(tmp, { recursive: true, force: true });
+});
+
+async function setup(cwd: string, env: Record<string, string>, ...args: string[]) {
+	try {
+		const r = await run('node', ['scripts/setup.js', '--skip-install', '--skip-browser', ...args], {
+			cwd,
+			env: { ...process.env, ...env },
+			maxBuffer: 64 << 20
+		});
+		return { code: 0, stdout: r.stdout, stderr: r.stderr };
+	} catch (error) {
+		const e = error as { code?: number; stdout?: string; stderr?: string };
+		return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+	}
+}
+
+describe('npm run setup without the mirror', () => {
+	it('with no source it can reach: stops before installing anything, with one line saying what to do', async () => {
+		const closed = await startFixtureServer();
+		await closed.close();
+		const r = await setup(
+			REPO_ROOT,
+			{ LEAFLENS_SOURCES_URL: closed.base },
+			'--shared',
+			path.join(tmp, 'no-mirror')
+		);
+		expect(r.code).toBe(1);
+		expect(r.stdout).toBe('');
+		const lines = r.stderr.trim().split('\n');
+		expect(lines).toHaveLength(1);
+		expect(lines[0]).toMatch(
+			/^setup: no mirror folder at .*no-mirror and the official sources cannot be reached \(ECONNREFUSED for .*v3-small_224_1\.0_uint8\.tgz\): put the mirror there .*machine with internet/
+		);
+	});
+
+	it.runIf(existsSync(path.join(tflites, 'v3-small_224_1.0_uint8.tflite')))(
+		'with a fixture server for the internet: models from the release archives, data through fetch-data, a trained default model',
+		async () => {
+			const server: FixtureServer = await startFixtureServer();
+			try {
+				// Google's release archives, made from the official .tflite files (pinned by sha256).
+				const known = JSON.parse(
+					readFileSync(path.join(REPO_ROOT, 'models/known-models.json'), 'utf8')
+				) as { models: { url: string; tflite: string; name: string }[] };
+				for (const m of known.models) {
+					const pack = tar.pack();
+					const chunks: Buffer[] = [];
+					pack.on('data', (c: unknown) => chunks.push(c as Buffer));
+					const done = new Promise<void>((resolve) => pack.on('end', () => resolve()));
+					pack.entry({ name: `${m.name}/${m.tflite}` }, readFileSync(path.join(tflites, m.tflite)));
+					pack.finalize();
+					await done;
+					server.routes.set(mirrorUrl(m.url, server.base).slice(server.base.length), {
+						body: gzipSync(Buffer.concat(chunks))
+					});
+				}
+				// TensorFlow's ImageNet label list (1001 lines, background first).
+				const labels = ['background', ...Array.from({ length: 1000 }, (_, i) => `class ${i + 1}`)];
+				server.routes.set(
+					'/storage.googleapis.com/download.tensorflow.org/data/ImageNetLabels.txt',
+					{ body: `${labels.join('\n')}\n` }
+				);
+				// A tiny PlantVillage on the Hub: 3 classes, 10 leaves each.
+				const names = ['Apple___Apple_scab', 'Apple___healthy', 'Tomato___healthy'];
+				const rows = [];
+				for (let i = 0; i < 30; i++)
+					rows.push({ bytes: await tinyJpeg(), label: i % 3, leafId: `leaf ${i}` });
+				const parquet = hfParquetOf(rows, names);
+				const fileUrl =
+					'https://huggingface.co/datasets/mohanty/PlantVillage/resolve/refs%2Fconvert%2Fparquet/color/train/0000.parquet';
+				server.routes.set(mirrorUrl(fileUrl, server.base).slice(server.base.length), {
+					body: parquet
+				});
+				const listing = findSource('plantvillage', 'hf').url;
+				server.routes.set(mirrorUrl(listing, server.base).slice(server.base.length), {
+					body: JSON.stringify({
+						parquet_files: [
+							{ split: 'train', url: fileUrl, filename: '0000.parquet', size: parquet.length }
+						]
+					})
+				});
+
+				// A copy of the repository's tracked files: a clean clone, with node_modules linked.
+				const clone = path.join(tmp, 'clone');
+				const files = spawnSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' })
+					.stdout.split('\0')
+					.filter((f) => f !== '' && existsSync(path.join(REPO_ROOT, f)));
+				for (const f of files) {
+					await mkdir(path.dirname(path.join(clone, f)), { recursive: true });
+					await cp(path.join(REPO_ROOT, f), path.join(clone, f));
+				}
+				await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(clone, 'node_modules'));
+
+				const r = await setup(
+					clone,
+					{ LEAFLENS_SOURCES_URL: server.base },
+					'--shared',
+					path.join(tmp, 'no-mirror')
+				);
+				expect(r.stderr).not.toMatch(/failed \(exit/);
+				expect(r.code).toBe(0);
+				expect(r.stdout).toMatch(/using the official URLs through http:\/\/127\.0\.0\.1/);
+				const manifest = JSON.parse(
+					await readFile(
+						path.join(clone, 'static/datasets/plantvillage-sample/manifest.json'),
+						'utf8'
+					)
+				) as { classes: { folder: string }[]; counts: { total: number } };
+				expect(manifest.classes.map((c) => c.folder)).toEqual(names);
+				expect(manifest.counts.total).toBe(30);
+				expect(
+					existsSync(path.join(clone, 'static/model-files/plantvillage-default/weights.bin'))
+				).toBe(true);
+				for (const m of known.models)
+					expect(
+						server.requests.some((q) =>
+							q.path.endsWith(`/${path.posix.basename(new URL(m.url).pathname)}`)
+						)
+					).toBe(true);
+				// The dataset came through fetch-data (unverified: the Hub's files are not pinned yet).
+				expect(r.stderr).toMatch(/no pinned sha256 yet/);
+			} finally {
+				await server.close();
+			}
+		},
+		600_000
+	);
+});
