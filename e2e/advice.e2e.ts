@@ -99,9 +99,7 @@ test('advice after an answer, from a history row, and retake advice (no treatmen
 	expect(errors).toEqual([]);
 });
 
-test('in French, the interface around the card is French and the English card says so', async ({
-	page
-}) => {
+test('in French, the card and the interface around it are French', async ({ page }) => {
 	const errors = collectPageErrors(page);
 	await page.addInitScript(() => localStorage.setItem('leaflens.locale', 'fr'));
 	await page.goto('/');
@@ -118,11 +116,14 @@ test('in French, the interface around the card is French and the English card sa
 	await expect(answer).toBeVisible();
 	const advice = answer.getByTestId('advice');
 	await expect(advice.getByRole('heading', { name: 'Que faire', level: 3 })).toBeVisible();
-	await expect(advice.getByTestId('advice-fallback')).toHaveText(
-		'Ces conseils n’existent pas encore en français ; ils sont affichés en anglais.'
-	);
-	// The English text is marked as English for screen readers.
-	await expect(advice.locator('[lang="en"]').first()).toContainText('juniper');
+	await expect(
+		advice.getByRole('heading', { name: 'La saison prochaine', level: 4 })
+	).toBeVisible();
+	await expect(advice.getByTestId('advice-about')).toContainText('genévrier');
+	await expect(advice.getByTestId('advice-safety')).toContainText('délai avant récolte');
+	await expect(advice.getByTestId('advice-fallback')).toBeHidden();
+	await expect(advice.locator('[lang="fr"]').first()).toBeVisible();
+	expect(await advice.innerText()).not.toMatch(/\bthe\b|\bwhen\b/i);
 	await expectNoAxeViolations(page);
 	expect(errors).toEqual([]);
 });

@@ -7,7 +7,8 @@ import {
 	adviceFor,
 	loadAdviceFile,
 	parseAdvice,
-	type AdviceFile
+	type AdviceFile,
+	type AdviceLanguage
 } from './advice';
 import english from './advice/en.json';
 
@@ -23,9 +24,43 @@ function shippedLabels(): string[] {
 	return (JSON.parse(text) as { labels: string[] }).labels;
 }
 
-/** Words that name or imply a treatment: none may appear in the "not sure" advice. */
-const TREATMENT =
-	/fungicid|insecticid|miticid|pesticid|bactericid|spray|copper|sulfur|sulphur|chemical|product|dose|treat|apply|label|registered|cure/i;
+/** Words that name or imply a treatment, per language: none may appear in the "not sure" advice. */
+const TREATMENT: Record<AdviceLanguage, RegExp> = {
+	en: /fungicid|insecticid|miticid|pesticid|bactericid|spray|copper|sulfur|sulphur|chemical|product|dose|treat|apply|label|registered|cure/i,
+	fr: /fongicid|insecticid|acaricid|pesticid|bactéricid|pulvéris|traite|traitement|cuivre|soufre|chimique|produit|dose|appliqu|étiquette|homologu|guéri/i,
+	es: /fungicid|insecticid|acaricid|pesticid|bactericid|pulveriz|rocia|trata|cobre|azufre|químic|producto|dosis|aplica|etiqueta|registrad|cura/i
+};
+
+/** The safety words each file must carry, and how each chemical option stays within the law. */
+const SAFETY: Record<AdviceLanguage, { words: RegExp[]; chemical: RegExp }> = {
+	en: {
+		words: [
+			/read and follow the label/i,
+			/protective equipment/i,
+			/pre-harvest interval/i,
+			/registered/i
+		],
+		chemical: /registered|no spray cures/i
+	},
+	fr: {
+		words: [
+			/lisez et respectez l’étiquette/i,
+			/équipement de protection/i,
+			/délai avant récolte/i,
+			/homologué/i
+		],
+		chemical: /homologué|aucun traitement ne guérit/i
+	},
+	es: {
+		words: [
+			/lea y siga la etiqueta/i,
+			/equipo de protección/i,
+			/plazo de seguridad/i,
+			/registrado/i
+		],
+		chemical: /registrado|ningún tratamiento cura/i
+	}
+};
 
 const files = async () =>
 	Promise.all(
@@ -68,22 +103,45 @@ describe('shipped advice cards', () => {
 		for (const [language, file] of await files()) {
 			expect(file.retake.steps.length, language).toBeGreaterThanOrEqual(3);
 			for (const text of [file.retake.title, ...file.retake.steps]) {
-				expect(text, `${language}: ${text}`).not.toMatch(TREATMENT);
+				expect(text, `${language}: ${text}`).not.toMatch(TREATMENT[language]);
 			}
-			expect(file.retake.steps.join(' '), language).toMatch(/photo/i);
+			expect(file.retake.steps.join(' '), language).toMatch(/photo|foto/i);
 		}
 	});
 
-	it('the English safety words name the label, protective equipment, the pre-harvest interval and registration', async () => {
-		const file = await loadAdviceFile('en');
-		expect(file.safety).toMatch(/read and follow the label/i);
-		expect(file.safety).toMatch(/protective equipment/i);
-		expect(file.safety).toMatch(/pre-harvest interval/i);
-		expect(file.safety).toMatch(/registered/i);
-		// Every chemical option stays within what is registered locally.
-		for (const [label, card] of Object.entries(file.cards)) {
-			if (card.kind !== 'disease') continue;
-			expect(card.now.chemical.join(' '), label).toMatch(/registered|no spray cures/i);
+	it('the safety words name the label, protective equipment, the pre-harvest interval and registration', async () => {
+		for (const [language, file] of await files()) {
+			for (const words of SAFETY[language].words) expect(file.safety, language).toMatch(words);
+			// Every chemical option stays within what is registered locally (or says nothing cures).
+			for (const [label, card] of Object.entries(file.cards)) {
+				if (card.kind !== 'disease') continue;
+				expect(card.now.chemical.join(' '), `${language} ${label}`).toMatch(
+					SAFETY[language].chemical
+				);
+			}
+		}
+	});
+
+	it('the translations follow the English cards: same kinds, as many sentences, the same sources', async () => {
+		const en = await loadAdviceFile('en');
+		for (const [language, file] of await files()) {
+			expect(file.retake.steps.length, language).toBe(en.retake.steps.length);
+			for (const [label, card] of Object.entries(file.cards)) {
+				const reference = en.cards[label]!;
+				expect(card.sources, `${language} ${label}`).toEqual(reference.sources);
+				const shape = (c: typeof card) =>
+					c.kind === 'healthy'
+						? [c.watch.length]
+						: [
+								c.confirm,
+								c.now.cultural,
+								c.now.biological,
+								c.now.chemical,
+								c.prevent,
+								c.adviser
+							].map((list) => list.length);
+				expect(shape(card), `${language} ${label}`).toEqual(shape(reference));
+			}
 		}
 	});
 
@@ -178,11 +236,15 @@ describe('adviceFor', () => {
 		const en = await adviceFor('Tomato___Late_blight', 'en');
 		expect(en.fallback).toBe(false);
 		expect(en.card?.kind).toBe('disease');
-		// French has no card file yet: the English card, flagged so the page can say so.
 		const fr = await adviceFor('Tomato___Late_blight', 'fr');
-		expect(fr.fallback).toBe(true);
-		expect(fr.card).toBe(en.card);
-		expect(fr.file.language).toBe('en');
+		expect(fr.fallback).toBe(false);
+		expect(fr.file.language).toBe('fr');
+		expect(fr.card?.about).toContain('mildiou');
+		// A language without a card file (Swahili, say): the English card, flagged so the page says so.
+		const sw = await adviceFor('Tomato___Late_blight', 'sw');
+		expect(sw.fallback).toBe(true);
+		expect(sw.card).toBe(en.card);
+		expect(sw.file.language).toBe('en');
 	});
 
 	it('gives no card for "not sure" (the retake advice is in the file) nor for a class it does not know', async () => {
