@@ -143,7 +143,8 @@ describe('npm run setup without the mirror', () => {
 					clone,
 					{ LEAFLENS_SOURCES_URL: server.base },
 					'--shared',
-					path.join(tmp, 'no-mirror')
+					path.join(tmp, 'no-mirror'),
+					'--full'
 				);
 				expect(r.stderr).not.toMatch(/failed \(exit/);
 				expect(r.code).toBe(0);
@@ -160,6 +161,11 @@ describe('npm run setup without the mirror', () => {
 				expect(
 					existsSync(path.join(clone, 'static/model-files/plantvillage-default/weights.bin'))
 				).toBe(true);
+				// --full: every photo prepared too (here the same 30), beside the sample.
+				const all = JSON.parse(
+					await readFile(path.join(clone, 'static/datasets/plantvillage/manifest.json'), 'utf8')
+				) as { counts: { total: number } };
+				expect(all.counts.total).toBe(30);
 				for (const m of known.models)
 					expect(
 						server.requests.some((q) =>
