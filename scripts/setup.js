@@ -215,11 +215,22 @@ const fetched = 'data/plantvillage';
 const needFetch = !existsSync(sample) || full;
 if (needFetch) {
 	step(`Fetching PlantVillage from its official source → ${fetched}`);
-	const sourceArgs = [
-		...(datasetSource ? ['--source', datasetSource] : []),
-		...(sourcesUrl ? ['--mirror', sourcesUrl] : [])
-	];
-	leaflens('fetch-data', 'plantvillage', '--out', fetched, ...sourceArgs);
+	const mirrorArgs = sourcesUrl ? ['--mirror', sourcesUrl] : [];
+	const fetchArgs = ['fetch-data', 'plantvillage', '--out', fetched, ...mirrorArgs];
+	if (datasetSource) {
+		leaflens(...fetchArgs, '--source', datasetSource);
+	} else {
+		// The default source (Hugging Face: leaf ids, not pinned yet) and, should it fail, the
+		// Mendeley zip (pinned sha256, no leaf ids) rather than no dataset at all.
+		const first = spawnSync(process.execPath, [path.join(root, 'bin/leaflens.js'), ...fetchArgs], {
+			cwd: root,
+			stdio: 'inherit'
+		});
+		if (first.status !== 0) {
+			console.warn('\nsetup: the default source failed (above); trying the Mendeley zip instead.');
+			leaflens(...fetchArgs, '--source', 'mendeley');
+		}
+	}
 }
 if (existsSync(sample)) {
 	step(`Preparing the PlantVillage sample → ${datasetOut}`);

@@ -101,15 +101,6 @@ describe('npm run setup without the mirror', () => {
 				server.routes.set(mirrorUrl(fileUrl, server.base).slice(server.base.length), {
 					body: parquet
 				});
-				const listing = findSource('plantvillage', 'hf').url;
-				server.routes.set(mirrorUrl(listing, server.base).slice(server.base.length), {
-					body: JSON.stringify({
-						parquet_files: [
-							{ split: 'train', url: fileUrl, filename: '0000.parquet', size: parquet.length }
-						]
-					})
-				});
-
 				// A copy of the repository's tracked files: a clean clone, with node_modules linked.
 				const clone = path.join(tmp, 'clone');
 				const files = spawnSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' })
@@ -121,15 +112,44 @@ describe('npm run setup without the mirror', () => {
 				}
 				await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(clone, 'node_modules'));
 
-				const r = await setup(
+				// First without the Hub's listing: the default source fails, the pinned Mendeley zip is
+				// tried instead and its real sha256 refuses the fixture's bytes.
+				const mendeley = findSource('plantvillage', 'mendeley');
+				server.routes.set(mirrorUrl(mendeley.url, server.base).slice(server.base.length), {
+					body: 'not the Mendeley zip'
+				});
+				const failed = await setup(
 					clone,
 					{ LEAFLENS_SOURCES_URL: server.base },
 					'--shared',
 					path.join(tmp, 'no-mirror')
 				);
+				expect(failed.code).not.toBe(0);
+				expect(failed.stderr).toMatch(/HTTP 404 .*datasets-server\.huggingface\.co\/parquet/);
+				expect(failed.stderr).toMatch(/trying the Mendeley zip instead/);
+				expect(failed.stderr).toMatch(/pinned one is ac3432453984d02a/);
+
+				// Then with it: the whole setup passes, keeping the models imported by the first run.
+				const listing = findSource('plantvillage', 'hf').url;
+				server.routes.set(mirrorUrl(listing, server.base).slice(server.base.length), {
+					body: JSON.stringify({
+						parquet_files: [
+							{ split: 'train', url: fileUrl, filename: '0000.parquet', size: parquet.length }
+						]
+					})
+				});
+
+				const r = await setup(
+					clone,
+					{ LEAFLENS_SOURCES_URL: server.base },
+					'--shared',
+					path.join(tmp, 'no-mirror'),
+					'--full'
+				);
 				expect(r.stderr).not.toMatch(/failed \(exit/);
 				expect(r.code).toBe(0);
 				expect(r.stdout).toMatch(/using the official URLs through http:\/\/127\.0\.0\.1/);
+				expect(r.stdout).toMatch(/v3-small_224_1\.0_uint8: already imported/);
 				const manifest = JSON.parse(
 					await readFile(
 						path.join(clone, 'static/datasets/plantvillage-sample/manifest.json'),
@@ -141,6 +161,11 @@ describe('npm run setup without the mirror', () => {
 				expect(
 					existsSync(path.join(clone, 'static/model-files/plantvillage-default/weights.bin'))
 				).toBe(true);
+				// --full: every photo prepared too (here the same 30), beside the sample.
+				const all = JSON.parse(
+					await readFile(path.join(clone, 'static/datasets/plantvillage/manifest.json'), 'utf8')
+				) as { counts: { total: number } };
+				expect(all.counts.total).toBe(30);
 				for (const m of known.models)
 					expect(
 						server.requests.some((q) =>

@@ -61,7 +61,11 @@ export async function startFixtureServer(): Promise<FixtureServer> {
 		const cutCount = cuts.get(key) ?? 0;
 		if (route.cutAfter !== undefined && cutCount < (route.cutTimes ?? 1)) {
 			cuts.set(key, cutCount + 1);
-			res.write(body.subarray(start, start + route.cutAfter), () => res.destroy());
+			// Flushed, given time to be read, then the connection closed: the client has the bytes and
+			// sees a body shorter than its Content-Length (a lost connection mid-download).
+			res.write(body.subarray(start, start + route.cutAfter), () =>
+				setTimeout(() => res.socket?.destroy(), 500)
+			);
 			return;
 		}
 		res.end(body.subarray(start));

@@ -6,7 +6,7 @@ import { createProgress, type Progress } from '../cli/progress';
 
 const sources = DATASET_SOURCES.map(
 	(s) =>
-		`  ${`${s.dataset} --source ${s.id}`.padEnd(28)} ${s.title}; ${s.format}, sha256 ${s.sha256 ? 'pinned' : 'not pinned yet'}`
+		`  ${`${s.dataset} --source ${s.id}`.padEnd(31)} ${s.title}; ${s.format}, sha256 ${s.sha256 ? 'pinned' : 'not pinned yet'}`
 ).join('\n');
 
 export default defineCommand({

@@ -45,7 +45,10 @@ afterAll(async () => {
 	await rm(tmp, { recursive: true, force: true });
 });
 
-const respond = (body: Uint8Array | string) => () => Promise.resolve(new Response(body));
+/** A Response over `body` (copied into a plain ArrayBuffer, as BodyInit wants). */
+const responseOf = (body: Uint8Array | string) =>
+	new Response(typeof body === 'string' ? body : body.slice().buffer);
+const respond = (body: Uint8Array | string) => () => Promise.resolve(responseOf(body));
 
 async function fetchOne(format: keyof typeof fixtures, bytes: Uint8Array) {
 	const out = path.join(tmp, `run-${++run}`);
@@ -59,7 +62,7 @@ async function fetchOne(format: keyof typeof fixtures, bytes: Uint8Array) {
 			source: 'hf',
 			out,
 			retries: 0,
-			fetchImpl: () => Promise.resolve(new Response(calls++ === 0 ? listing : bytes))
+			fetchImpl: () => Promise.resolve(responseOf(calls++ === 0 ? listing : bytes))
 		});
 	}
 	return fetchDataset({
