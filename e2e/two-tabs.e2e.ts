@@ -1,7 +1,7 @@
 /**
  * Two tabs of one browser profile share one IndexedDB. Conflicting writes from two pages of one
  * context must leave no corrupted state: a dataset listed complete has every shard, models saved at
- * once are both whole. (The history's cross-tab cases are in src/lib/state/history.spec.ts.)
+ * once are both whole, a plant confirmed from a tab that has not seen its new leaf keeps the leaf.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -93,6 +93,54 @@ test('the same model imported in two tabs at once: two whole models, listed in b
 		for await (const chunk of await (await download).createReadStream())
 			chunks.push(chunk as Buffer);
 		expect(Buffer.concat(chunks).equals(Buffer.from(bytes))).toBe(true);
+	}
+	expect(errors).toEqual([]);
+});
+
+test('a plant confirmed in a tab that has not seen its new leaf keeps both leaves and the confirmation', async ({
+	context
+}) => {
+	test.setTimeout(300_000);
+	const leaf = (file: string) =>
+		path.resolve(
+			process.env.LEAFLENS_SHARED ?? '../shared',
+			'data/plantvillage-sample/color/Tomato___Tomato_Yellow_Leaf_Curl_Virus',
+			file
+		);
+	const first = leaf('009dd1f5-281a-4e54-9f80-a068d0d8cfcd___YLCV_NREC 2162.JPG');
+	const second = leaf('0120b8af-1482-4af9-85d1-a2bfe24c6985___UF.GRC_YLCV_Lab 02748.JPG');
+	const a = await context.newPage();
+	const b = await context.newPage();
+	const errors = [...collectPageErrors(a), ...collectPageErrors(b)];
+	const diagnoseIn = async (file: string, input: string) => {
+		await a.getByTestId(input).setInputFiles(file);
+		await a.getByRole('button', { name: 'Use whole photo' }).click();
+		await expect(
+			a.locator(`[data-testid="answer"][data-file="${path.basename(file)}"]`)
+		).toBeVisible();
+	};
+	await a.goto('/');
+	await diagnoseIn(first, 'photo-input');
+	// Tab B opens now: it sees the plant with one leaf.
+	await b.goto('/');
+	const rowInB = b.getByTestId('history').locator('li').first();
+	await expect(rowInB).toBeVisible();
+	await expect(rowInB.getByTestId('leaf-count')).toBeHidden();
+	// Tab A adds a second leaf; tab B, not reloaded, says what the plant has.
+	await diagnoseIn(second, 'add-leaf-input');
+	await expect(a.getByTestId('plant-leaves')).toHaveText('Combined answer from 2 leaves');
+	await rowInB.getByRole('button', { name: /^Not right…/ }).click();
+	await rowInB.getByLabel('This plant actually has').selectOption({ index: 1 });
+	await rowInB.getByRole('button', { name: 'Save' }).click();
+	await expect(rowInB.getByTestId('confirmed')).toBeVisible();
+	const confirmed = await rowInB.getByTestId('confirmed').getAttribute('data-label');
+
+	for (const page of [a, b]) {
+		await page.reload();
+		const row = page.getByTestId('history').locator('li');
+		await expect(row).toHaveCount(1);
+		await expect(row.getByTestId('leaf-count')).toHaveText('· 2 leaves');
+		await expect(row.getByTestId('confirmed')).toHaveAttribute('data-label', confirmed!);
 	}
 	expect(errors).toEqual([]);
 });
