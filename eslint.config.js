@@ -76,6 +76,14 @@ export default ts.config(
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
 		}
 	},
+	{
+		// SvelteKit keeps the service worker out of the app's TypeScript program (another global
+		// scope); it has its own project.
+		files: ['src/service-worker.ts'],
+		languageOptions: {
+			parserOptions: { projectService: false, project: ['./tsconfig.service-worker.json'] }
+		}
+	},
 	// The layers, bottom up: src/lib/{ml,data,util} (pure, Node and worker) ← src/lib/{node,worker,
 	// browser,state,i18n,components} (adapters and app state) ← src/routes ← scripts (the CLI) ←
 	// bench, e2e, test (fixtures). An import may only point down.

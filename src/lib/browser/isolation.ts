@@ -77,7 +77,7 @@ export const ONE_THREAD_WORKER = 'leaflens-ml one-thread';
 /** Whether the ML worker may try threads: the page is isolated and they never hung here. */
 export function mayTryThreads(
 	isolated: boolean,
-	storage: Pick<Storage, 'getItem'> | undefined
+	storage: { getItem(key: string): string | null } | undefined
 ): boolean {
 	return isolated && storage?.getItem(THREADS_HANG_KEY) === null;
 }
