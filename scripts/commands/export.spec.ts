@@ -87,7 +87,7 @@ describe('leaflens export --format onnx', () => {
 		mkdirSync(damaged);
 		copyFileSync(path.join(MODEL, 'manifest.json'), path.join(damaged, 'manifest.json'));
 		const weights = await readFile(path.join(MODEL, 'weights.bin'));
-		weights[100] ^= 0xff;
+		weights[100] = weights[100]! ^ 0xff;
 		writeFileSync(path.join(damaged, 'weights.bin'), weights);
 		r = await run(damaged);
 		expect(r.code).toBe(1);

@@ -463,8 +463,13 @@ export interface OnnxMetadata {
 export function classifierOnnx(
 	arch: ArchitectureSpec,
 	weights: BackboneWeights,
-	model: ClassifierModel
+	model: ClassifierModel,
+	options: {
+		/** 'float32': 0..255 floats, as TF.js' resize gives them (what the CLI's predict feeds). */
+		input?: 'uint8' | 'float32';
+	} = {}
 ): Uint8Array {
+	const input = options.input ?? 'uint8';
 	const m = model.manifest;
 	if (m.backbone.architecture !== arch.id)
 		throw new Error(`The classifier was trained on ${m.backbone.architecture}, not ${arch.id}`);
@@ -484,7 +489,7 @@ export function classifierOnnx(
 	};
 	const g = new Graph();
 	const size = arch.inputSize;
-	const x = g.op('Cast', ['images'], { to: ELEM.float });
+	const x = input === 'uint8' ? g.op('Cast', ['images'], { to: ELEM.float }) : 'images';
 	const { features } = buildBackbone(g, arch, weights, x, { tap });
 	g.op('Identity', [features!], {}, 'features');
 	let h = features!;
@@ -539,7 +544,7 @@ export function classifierOnnx(
 	};
 	return modelProto(
 		g,
-		[valueInfo('images', 'uint8', ['N', size, size, 3])],
+		[valueInfo('images', input === 'uint8' ? 'uint8' : 'float', ['N', size, size, 3])],
 		[
 			valueInfo('probabilities', 'float', ['N', c]),
 			valueInfo('logits', 'float', ['N', c]),

@@ -16,6 +16,7 @@ import { imagesToBatch, type RawImage } from '../ml/preprocess';
 import {
 	createFeatureExtractor,
 	finetuneCut,
+	splitAtBlock,
 	tapWidth,
 	unitNames,
 	type FeatureTap
@@ -25,7 +26,7 @@ import { loadDataset } from './dataset';
 import { decodeImageFile } from './images';
 import { loadBackboneFromFs, fsModelDirReader } from './model-dir-fs';
 import { REPO_ROOT } from './model-source';
-import { loadOrt, ortSession } from './onnx';
+import { loadOrt, ortFrozenNets, ortSession } from './onnx';
 import { initTf } from './tf-node';
 import { loadClassifier } from '../ml/classifier-dir';
 import type { LoadedBackbone } from '../ml/backbone-dir';
@@ -35,6 +36,8 @@ const DATASET = path.join(REPO_ROOT, 'static/datasets/plantvillage-sample');
 const { ort, reason } = await loadOrt();
 const WANTED = process.env.LEAFLENS_PARITY_PHOTOS ?? '96';
 const MAX_DP = 1e-4;
+/** The whole split takes minutes per model on TF.js wasm. */
+const TIMEOUT = WANTED === 'all' ? 1_800_000 : 120_000;
 
 /** The test split's photos (every k-th, or all) as one uint8 NHWC block plus their labels. */
 async function testPhotos(): Promise<{ pixels: Uint8Array; n: number; labels: Int32Array }> {
@@ -298,106 +301,169 @@ describe.skipIf(!ort)(
 		beforeAll(async () => {
 			photos = await testPhotos();
 			classes = (await loadDataset(DATASET)).classes.map((c) => c.folder);
-		});
+		}, TIMEOUT);
 
-		it('MobileNetV3-Small, the shipped default model (multiscale, block-knn): same answers', async () => {
-			const model = await loadClassifier(
-				fsModelDirReader(path.join(CACHE, 'plantvillage-default'))
-			);
-			expect(model.manifest.labels).toEqual(classes);
-			const backbone = await loadBackboneFromFs(path.join(CACHE, 'mobilenet_v3_small_100_224'));
-			try {
-				const features = await tfFeatures(backbone.model, 'multiscale');
-				const { maxDp } = await expectParity(backbone, model, features);
-				expect(maxDp).toBeGreaterThan(0); // two engines, not one result compared with itself
-			} finally {
-				backbone.model.dispose();
-			}
-		});
-
-		it('MobileNetV3-Large-minimalistic, a head with a hidden layer (prelogits, logit-knn)', async () => {
-			const backbone = await loadBackboneFromFs(
-				path.join(CACHE, 'mobilenet_v3_large_minimalistic_100_224')
-			);
-			try {
-				const features = await tfFeatures(backbone.model, 'prelogits');
-				const model: ClassifierModel = {
-					manifest: manifest(backbone, {
-						tap: 'prelogits',
-						mode: 'head',
-						hidden: 24,
-						labels: classes
-					}),
-					weights: meanHead(features, 1280, classes.length, 24),
-					novelty: {
-						kind: 'logit-knn',
-						dim: 1,
-						numClasses: 1,
-						perClass: 1,
-						prototypes: new Float32Array(1)
-					}
-				};
-				model.novelty = fitLogitKnn(
-					await logitsOf(model, features),
-					photos.labels,
-					classes.length,
-					2,
-					7
+		it('--engine ort: the frozen backbone gives TF.js features within 1e-4 (every tap, a finetune cut)', async () => {
+			for (const id of ['mobilenet_v3_small_100_224', 'mobilenet_v3_large_minimalistic_100_224']) {
+				const backbone = await loadBackboneFromFs(path.join(CACHE, id));
+				const nets = ortFrozenNets(tf, ort!, backbone, 1);
+				const n = 8;
+				const x = tf.tidy(() =>
+					tf.tensor4d(photos.pixels.subarray(0, n * 150528), [n, 224, 224, 3], 'int32').toFloat()
 				);
-				await withThresholds(model, features);
-				const { abstained } = await expectParity(backbone, model, features);
-				expect(abstained).toBeGreaterThan(photos.n / 4);
-			} finally {
-				backbone.model.dispose();
+				try {
+					const arch = backbone.architecture;
+					const cut = finetuneCut(arch, 'prelogits', 3);
+					const split = splitAtBlock(backbone.model, cut, { until: 'prelogits' });
+					const cases: [string, tf.LayersModel, Parameters<typeof nets>[0]][] = [
+						...(['pooled', 'prelogits', 'multiscale'] as const).map(
+							(tap): [string, tf.LayersModel, Parameters<typeof nets>[0]] => [
+								tap,
+								createFeatureExtractor(backbone.model, tap),
+								{ tap, cut: null }
+							]
+						),
+						[`cut at ${split.cutUnit}`, split.frozen, { tap: 'prelogits', cut }]
+					];
+					for (const [what, reference, spec] of cases) {
+						const want = reference.predict(x) as tf.Tensor;
+						const engine = await nets(spec);
+						const got = await (engine.net as { run(i: tf.Tensor4D): Promise<tf.Tensor> }).run(x);
+						expect(got.shape, `${id} ${what}`).toEqual(want.shape);
+						const [diff, largest] = tf.tidy(() => [
+							tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]!,
+							tf.max(tf.abs(want)).dataSync()[0]!
+						]);
+						console.log(
+							`${id} ${what}: [${want.shape}] max |Δ| ${diff.toExponential(2)} (largest value ${largest.toFixed(1)})`
+						);
+						// Features within 1e-4; a cut's raw activations (unbounded) within 1e-4 of their scale.
+						const bound = spec.cut === null ? 1e-4 : 1e-4 * Math.max(1, largest);
+						expect(diff, `${id} ${what}`).toBeLessThanOrEqual(bound);
+						tf.dispose([want, got]);
+						await engine.dispose();
+					}
+					split.frozen.dispose();
+					split.tail.dispose();
+				} finally {
+					x.dispose();
+					backbone.model.dispose();
+				}
 			}
 		});
 
-		it('a finetuned MobileNetV3-Small (pooled, Mahalanobis): the tail weights are exported', async () => {
-			const backbone = await loadBackboneFromFs(path.join(CACHE, 'mobilenet_v3_small_100_224'));
-			try {
-				const arch = backbone.architecture;
-				const cut = finetuneCut(arch, 'pooled', 2);
-				// The "trained" tail: the last block and Conv_1 with their weights changed.
-				const tail = backbone.model.weights
-					.filter((w) => /^(expanded_conv_10_|Conv_1\/)/.test(w.originalName))
-					.map((w, i) => {
-						const v = w.read().dataSync() as Float32Array;
-						return {
-							name: `tail/${w.originalName}`,
-							shape: w.shape as number[],
-							values: v.map((x, j) => x * (1 + 0.3 * Math.sin(j * 0.7 + i)))
-						};
-					});
-				expect(tail.length).toBeGreaterThanOrEqual(4);
-				const before = await tfFeatures(backbone.model, 'pooled');
-				const model: ClassifierModel = {
-					manifest: manifest(backbone, {
-						tap: 'pooled',
-						mode: 'finetune',
-						hidden: 0,
-						labels: classes,
-						cutUnit: unitNames(arch)[cut]
-					}),
-					weights: [],
-					novelty: {
-						kind: 'logit-knn',
-						dim: 1,
-						numClasses: 1,
-						perClass: 1,
-						prototypes: new Float32Array(1)
-					}
-				};
-				applyTailWeights(tf, backbone.model, { ...model, weights: tail });
-				const features = await tfFeatures(backbone.model, 'pooled');
-				expect(Math.max(...features.map((v, i) => Math.abs(v - before[i]!)))).toBeGreaterThan(0.01);
-				model.weights = [...meanHead(features, 576, classes.length, 0), ...tail];
-				model.novelty = await fitNovelty(tf, features, photos.labels, classes.length, 0.1);
-				await withThresholds(model, features);
-				await expectParity(backbone, model, features);
-			} finally {
-				backbone.model.dispose();
-			}
-		});
+		it(
+			'MobileNetV3-Small, the shipped default model (multiscale, block-knn): same answers',
+			async () => {
+				const model = await loadClassifier(
+					fsModelDirReader(path.join(CACHE, 'plantvillage-default'))
+				);
+				expect(model.manifest.labels).toEqual(classes);
+				const backbone = await loadBackboneFromFs(path.join(CACHE, 'mobilenet_v3_small_100_224'));
+				try {
+					const features = await tfFeatures(backbone.model, 'multiscale');
+					const { maxDp } = await expectParity(backbone, model, features);
+					expect(maxDp).toBeGreaterThan(0); // two engines, not one result compared with itself
+				} finally {
+					backbone.model.dispose();
+				}
+			},
+			TIMEOUT
+		);
+
+		it(
+			'MobileNetV3-Large-minimalistic, a head with a hidden layer (prelogits, logit-knn)',
+			async () => {
+				const backbone = await loadBackboneFromFs(
+					path.join(CACHE, 'mobilenet_v3_large_minimalistic_100_224')
+				);
+				try {
+					const features = await tfFeatures(backbone.model, 'prelogits');
+					const model: ClassifierModel = {
+						manifest: manifest(backbone, {
+							tap: 'prelogits',
+							mode: 'head',
+							hidden: 24,
+							labels: classes
+						}),
+						weights: meanHead(features, 1280, classes.length, 24),
+						novelty: {
+							kind: 'logit-knn',
+							dim: 1,
+							numClasses: 1,
+							perClass: 1,
+							prototypes: new Float32Array(1)
+						}
+					};
+					model.novelty = fitLogitKnn(
+						await logitsOf(model, features),
+						photos.labels,
+						classes.length,
+						2,
+						7
+					);
+					await withThresholds(model, features);
+					const { abstained } = await expectParity(backbone, model, features);
+					expect(abstained).toBeGreaterThan(photos.n / 4);
+				} finally {
+					backbone.model.dispose();
+				}
+			},
+			TIMEOUT
+		);
+
+		it(
+			'a finetuned MobileNetV3-Small (pooled, Mahalanobis): the tail weights are exported',
+			async () => {
+				const backbone = await loadBackboneFromFs(path.join(CACHE, 'mobilenet_v3_small_100_224'));
+				try {
+					const arch = backbone.architecture;
+					const cut = finetuneCut(arch, 'pooled', 2);
+					// The "trained" tail: the last block and Conv_1 with their weights changed.
+					const tail = backbone.model.weights
+						.filter((w) => /^(expanded_conv_10_|Conv_1\/)/.test(w.originalName))
+						.map((w, i) => {
+							const v = w.read().dataSync() as Float32Array;
+							return {
+								name: `tail/${w.originalName}`,
+								shape: w.shape as number[],
+								values: v.map((x, j) => x * (1 + 0.3 * Math.sin(j * 0.7 + i)))
+							};
+						});
+					expect(tail.length).toBeGreaterThanOrEqual(4);
+					const before = await tfFeatures(backbone.model, 'pooled');
+					const model: ClassifierModel = {
+						manifest: manifest(backbone, {
+							tap: 'pooled',
+							mode: 'finetune',
+							hidden: 0,
+							labels: classes,
+							cutUnit: unitNames(arch)[cut]
+						}),
+						weights: [],
+						novelty: {
+							kind: 'logit-knn',
+							dim: 1,
+							numClasses: 1,
+							perClass: 1,
+							prototypes: new Float32Array(1)
+						}
+					};
+					applyTailWeights(tf, backbone.model, { ...model, weights: tail });
+					const features = await tfFeatures(backbone.model, 'pooled');
+					expect(
+						features.reduce((m, v, i) => Math.max(m, Math.abs(v - before[i]!)), 0)
+					).toBeGreaterThan(0.01);
+					model.weights = [...meanHead(features, 576, classes.length, 0), ...tail];
+					model.novelty = await fitNovelty(tf, features, photos.labels, classes.length, 0.1);
+					await withThresholds(model, features);
+					await expectParity(backbone, model, features);
+				} finally {
+					backbone.model.dispose();
+				}
+			},
+			TIMEOUT
+		);
 	}
 );
 

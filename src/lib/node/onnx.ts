@@ -8,8 +8,10 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type * as Ort from 'onnxruntime-node';
+import type { LoadedBackbone } from '../ml/backbone-dir';
 import { applyTailWeights, loadClassifier, type ClassifierModel } from '../ml/classifier-dir';
-import { classifierOnnx, readBackboneWeights } from '../ml/onnx-export';
+import type { FrozenNetFactory } from '../ml/features';
+import { backboneOnnx, classifierOnnx, readBackboneWeights } from '../ml/onnx-export';
 import { fsModelDirReader } from './model-dir-fs';
 import { loadBackboneFor } from './train-run';
 
@@ -52,14 +54,15 @@ export async function ortSession(
 export async function exportClassifierOnnx(
 	tf: typeof TF,
 	dir: string,
-	backboneOverride?: string
+	backboneOverride?: string,
+	input: 'uint8' | 'float32' = 'uint8'
 ): Promise<{ bytes: Uint8Array; model: ClassifierModel }> {
 	const model = await loadClassifier(fsModelDirReader(dir));
 	const backbone = await loadBackboneFor(dir, model, backboneOverride);
 	try {
 		if (model.manifest.mode === 'finetune') applyTailWeights(tf, backbone.model, model);
 		const weights = await readBackboneWeights(backbone.model, backbone.architecture);
-		return { bytes: classifierOnnx(backbone.architecture, weights, model), model };
+		return { bytes: classifierOnnx(backbone.architecture, weights, model, { input }), model };
 	} finally {
 		backbone.model.dispose();
 	}
@@ -82,4 +85,59 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
 		await rm(tmp, { force: true });
 		throw error;
 	}
+}
+
+/** Which engine runs the CLI's frozen-backbone work. */
+export const ENGINES = ['auto', 'ort', 'tfjs'] as const;
+export type EngineChoice = (typeof ENGINES)[number];
+
+/**
+ * `auto`: onnxruntime-node when it loads, else TF.js; `ort`: onnxruntime-node or an error saying
+ * how to install it; `tfjs`: TF.js.
+ */
+export async function resolveEngine(choice: EngineChoice): Promise<OrtModule | null> {
+	if (choice === 'tfjs') return null;
+	const { ort: module, reason } = await loadOrt();
+	if (!module && choice === 'ort') throw new Error(`--engine ort: ${reason}`);
+	return module;
+}
+
+/** ORT's intra-op threads for the CLI: LEAFLENS_ORT_THREADS, else ORT's default (0: every core). */
+export function cliOrtThreads(): number {
+	const n = Number(process.env.LEAFLENS_ORT_THREADS ?? 0);
+	return Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
+/**
+ * The frozen part of `backbone` on onnxruntime-node (features.ts FrozenNet): the graph is built
+ * from the backbone's current weights (a finetuned tail already written in), float32 0..255 in,
+ * the TF.js model's output layout out.
+ */
+export function ortFrozenNets(
+	tf: typeof TF,
+	ortModule: OrtModule,
+	backbone: LoadedBackbone,
+	threads = cliOrtThreads()
+): FrozenNetFactory {
+	return async ({ tap, cut }) => {
+		const weights = await readBackboneWeights(backbone.model, backbone.architecture);
+		const bytes = backboneOnnx(backbone.architecture, weights, cut === null ? { tap } : { cut });
+		const session = await ortSession(ortModule, bytes, threads);
+		const output = session.outputNames[0]!;
+		return {
+			net: {
+				async run(images) {
+					const data = (await images.data()) as Float32Array;
+					const result = await session.run({
+						images: new ortModule.Tensor('float32', data, images.shape)
+					});
+					const y = result[output]!;
+					const out = tf.tensor(y.data as Float32Array, y.dims as number[]);
+					y.dispose();
+					return out;
+				}
+			},
+			dispose: () => session.release()
+		};
+	};
 }
