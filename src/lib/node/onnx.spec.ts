@@ -11,7 +11,12 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitLogitKnn, fitNovelty } from '../ml/abstain';
-import { applyTailWeights, classify, type ClassifierModel } from '../ml/classifier-dir';
+import {
+	applyTailWeights,
+	classify,
+	saveClassifier,
+	type ClassifierModel
+} from '../ml/classifier-dir';
 import { imagesToBatch, type RawImage } from '../ml/preprocess';
 import {
 	createFeatureExtractor,
@@ -24,14 +29,17 @@ import {
 import { classifierOnnx, ONNX_FORMAT, readBackboneWeights } from '../ml/onnx-export';
 import { loadDataset } from './dataset';
 import { decodeImageFile } from './images';
-import { loadBackboneFromFs, fsModelDirReader } from './model-dir-fs';
+import { atomicDirWriter, loadBackboneFromFs, fsModelDirReader } from './model-dir-fs';
 import { REPO_ROOT } from './model-source';
-import { loadOrt, ortFrozenNets, ortSession } from './onnx';
+import { exportClassifierOnnx, loadOrt, ortFrozenNets, ortSession } from './onnx';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { initTf } from './tf-node';
 import { loadClassifier } from '../ml/classifier-dir';
 import type { LoadedBackbone } from '../ml/backbone-dir';
 
 const CACHE = path.join(REPO_ROOT, 'models/cache');
+const BACKBONE_SMALL = path.join(CACHE, 'mobilenet_v3_small_100_224');
 const DATASET = path.join(REPO_ROOT, 'static/datasets/plantvillage-sample');
 const { ort, reason } = await loadOrt();
 const WANTED = process.env.LEAFLENS_PARITY_PHOTOS ?? '96';
@@ -122,10 +130,11 @@ async function ortAnswers(bytes: Uint8Array) {
 async function expectParity(
 	backbone: LoadedBackbone,
 	model: ClassifierModel,
-	features: Float32Array
+	features: Float32Array,
+	exported?: Uint8Array
 ) {
 	const weights = await readBackboneWeights(backbone.model, backbone.architecture);
-	const bytes = classifierOnnx(backbone.architecture, weights, model);
+	const bytes = exported ?? classifierOnnx(backbone.architecture, weights, model);
 	const expected = await tfAnswers(model, features);
 	const got = await ortAnswers(bytes);
 	const c = model.manifest.labels.length;
@@ -457,7 +466,20 @@ describe.skipIf(!ort)(
 					model.weights = [...meanHead(features, 576, classes.length, 0), ...tail];
 					model.novelty = await fitNovelty(tf, features, photos.labels, classes.length, 0.1);
 					await withThresholds(model, features);
-					await expectParity(backbone, model, features);
+					// Exported as `leaflens export` does: saved, verified, its backbone loaded afresh and
+					// the tail written in there (not the weights this test changed in its own copy).
+					const dir = mkdtempSync(path.join(tmpdir(), 'leaflens-onnx-'));
+					try {
+						const saved = {
+							...model.manifest,
+							backbone: { ...model.manifest.backbone, path: BACKBONE_SMALL }
+						};
+						await saveClassifier(atomicDirWriter(dir), { ...model, manifest: saved });
+						const { bytes } = await exportClassifierOnnx(tf, dir);
+						await expectParity(backbone, model, features, bytes);
+					} finally {
+						rmSync(dir, { recursive: true, force: true });
+					}
 				} finally {
 					backbone.model.dispose();
 				}
