@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
 	'prepare-data': () => import('./commands/prepare-data'),
 	train: () => import('./commands/train'),
 	evaluate: () => import('./commands/evaluate'),
+	export: () => import('./commands/export'),
 	sweep: () => import('./commands/sweep')
 };
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { choiceOption, defineCommand, requiredString, stringOption } from '../cli/command';
+import { ENGINE_HELP, engineOption } from '../cli/engine';
 import { createProgress } from '../cli/progress';
 
 export default defineCommand({
@@ -7,7 +8,7 @@ export default defineCommand({
 	summary: 'Measure a trained classifier on a dataset split or an image folder',
 	help: `
 Usage: leaflens evaluate --model <model dir> --data <dataset dir | image folder> [--split test]
-                         [--backbone <dir>] [--backend wasm|cpu] [--json]
+                         [--backbone <dir>] [--backend wasm|cpu] [--engine auto|ort|tfjs] [--json]
 
 Prints accuracy, top-3, macro-F1, calibration error (before/after the model's temperature), how
 many photos the "not sure" rule would answer and their accuracy, and per-class precision/recall/F1.
@@ -21,6 +22,7 @@ Options:
   --split <name>     train | val | test of a dataset folder (default test)
   --backbone <dir>   backbone directory (default: where the model was trained from)
   --backend <name>   wasm | cpu (default wasm)
+${ENGINE_HELP}
   --json             print the full report as one JSON object
   -h, --help         show this help`,
 	options: {
@@ -29,6 +31,7 @@ Options:
 		split: { type: 'string' },
 		backbone: { type: 'string' },
 		backend: { type: 'string' },
+		engine: { type: 'string' },
 		json: { type: 'boolean' }
 	},
 	async run({ values }) {
@@ -39,12 +42,15 @@ Options:
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const { runEvaluation } = await import('../../src/lib/node/train-run');
 		const tf = await initTf(backend);
+		const ort = await engineOption(values);
+		const { ortFrozenNets } = await import('../../src/lib/node/onnx');
 		let bar: ReturnType<typeof createProgress> | null = null;
 		const { report, count } = await runEvaluation(tf, {
 			model,
 			data,
 			split,
 			backbone: stringOption(values, 'backbone'),
+			frozenNet: ort ? (b) => ortFrozenNets(tf, ort, b) : undefined,
 			onProgress: (done, total) => {
 				bar ??= createProgress('evaluate', total, 'images');
 				bar.update(done);

@@ -7,6 +7,8 @@ import {
 	UsageError
 } from '../cli/command';
 import { MIN_CROP_MASS } from '../../src/lib/ml/crops';
+import type { OrtModule } from '../../src/lib/node/onnx';
+import { ENGINE_HELP, engineOption } from '../cli/engine';
 import { errorMessage } from '../../src/lib/util/errors';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
@@ -16,7 +18,7 @@ export default defineCommand({
 	summary: 'Diagnose leaf photos with a trained model (or classify them with a backbone)',
 	help: `
 Usage: leaflens predict --model <dir> <image|folder...> [--crop <name>] [--json] [--backend wasm|cpu]
-                        [--top 5]
+                        [--engine auto|ort|tfjs] [--top 5]
 
 Loads a model directory (verifying every file's sha256), decodes each image (EXIF orientation
 applied, transparency on white, shrunk while decoding; JPEG, PNG, WebP, ...) and prints its answer;
@@ -40,12 +42,16 @@ Options:
                       unrestricted probability on the crop); a backbone: no abstained/reason;
                       or {"file","error"}
   --backend wasm|cpu  TF.js backend (default wasm)
+${ENGINE_HELP}
+                     (a trained classifier runs whole on it, exported as leaflens export does;
+                     a backbone's ImageNet top-k stays on TF.js)
   --top <k>           how many classes to print (default 5)
   -h, --help          show this help`,
 	options: {
 		model: { type: 'string' },
 		json: { type: 'boolean' },
 		backend: { type: 'string' },
+		engine: { type: 'string' },
 		top: { type: 'string' },
 		crop: { type: 'string' }
 	},
@@ -73,7 +79,8 @@ Options:
 		const { parseModelManifest, MODEL_MANIFEST_FILE } = await import('../../src/lib/ml/model-dir');
 		const manifestPath = nodePath.join(dir, MODEL_MANIFEST_FILE);
 		const kind = parseModelManifest(await readFile(manifestPath), manifestPath).kind;
-		if (kind === 'classifier') return diagnoseFiles(tf, dir, files, { json, k, crop });
+		if (kind === 'classifier')
+			return diagnoseFiles(tf, dir, files, { json, k, crop, ort: await engineOption(values) });
 		if (crop !== undefined)
 			throw new UsageError(`--crop needs a trained classifier; ${dir} is a backbone`);
 
@@ -137,7 +144,12 @@ async function diagnoseFiles(
 	tf: typeof import('@tensorflow/tfjs'),
 	dir: string,
 	files: readonly string[],
-	{ json, k, crop }: { json: boolean; k: number; crop: string | undefined }
+	{
+		json,
+		k,
+		crop,
+		ort
+	}: { json: boolean; k: number; crop: string | undefined; ort: OrtModule | null }
 ): Promise<number> {
 	const { loadClassifier } = await import('../../src/lib/ml/classifier-dir');
 	const { fsModelDirReader } = await import('../../src/lib/node/model-dir-fs');
@@ -155,10 +167,12 @@ async function diagnoseFiles(
 		throw new UsageError(`--crop: ${errorMessage(error)}`);
 	}
 	const backbone = await loadBackboneFor(dir, classifier);
-	const diagnoser = new Diagnoser(tf, backbone.model, classifier);
+	const engine = ort
+		? await ortDiagnoser(tf, ort, backbone, classifier)
+		: new Diagnoser(tf, backbone.model, classifier);
 	try {
 		return await answerEach(files, json, async (file) => {
-			const { prediction: p } = await diagnoser.diagnose(await decodeImageFile(file), {
+			const { prediction: p } = await engine.diagnose(await decodeImageFile(file), {
 				heatmap: false,
 				crop: cropName
 			});
@@ -178,9 +192,54 @@ async function diagnoseFiles(
 			}
 		});
 	} finally {
-		diagnoser.dispose();
+		await engine.dispose();
 		backbone.model.dispose();
 	}
+}
+
+/**
+ * The Diagnoser's answer (no heatmap) from the whole classifier on onnxruntime-node: the same
+ * graph as leaflens export (float input, as TF.js' resize gives it), the same decide() rule.
+ */
+async function ortDiagnoser(
+	tf: typeof import('@tensorflow/tfjs'),
+	ort: OrtModule,
+	backbone: import('../../src/lib/ml/backbone-dir').LoadedBackbone,
+	classifier: import('../../src/lib/ml/classifier-dir').ClassifierModel
+) {
+	const { applyTailWeights, decide } = await import('../../src/lib/ml/classifier-dir');
+	const { classifierOnnx, readBackboneWeights } = await import('../../src/lib/ml/onnx-export');
+	const { ortSession, cliOrtThreads } = await import('../../src/lib/node/onnx');
+	const { restrictToCrop } = await import('../../src/lib/ml/crops');
+	const { imageToTensor } = await import('../../src/lib/ml/preprocess');
+	if (classifier.manifest.mode === 'finetune') applyTailWeights(tf, backbone.model, classifier);
+	const weights = await readBackboneWeights(backbone.model, backbone.architecture);
+	const session = await ortSession(
+		ort,
+		classifierOnnx(backbone.architecture, weights, classifier, { input: 'float32' }),
+		cliOrtThreads()
+	);
+	const size = backbone.architecture.inputSize;
+	return {
+		async diagnose(image: import('../../src/lib/ml/preprocess').RawImage, o: { crop?: string }) {
+			const x = imageToTensor(image, size);
+			const pixels = (await x.data()) as Float32Array;
+			x.dispose();
+			const r = await session.run({
+				images: new ort.Tensor('float32', pixels, [1, size, size, 3])
+			});
+			const [answer] = decide(
+				classifier,
+				r.logits!.data as Float32Array,
+				r.novelty!.data as Float32Array
+			);
+			const { labels, abstention } = classifier.manifest;
+			const prediction =
+				o.crop === undefined ? answer! : restrictToCrop(answer!, labels, o.crop, abstention);
+			return { prediction };
+		},
+		dispose: () => session.release()
+	};
 }
 
 /** The image files the arguments name: a file as given, a folder as the images below it. */

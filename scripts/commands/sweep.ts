@@ -1,3 +1,4 @@
+import { ENGINE_HELP, engineOption } from '../cli/engine';
 import { PRESET_NAMES, resolveConfig, type PresetName } from '../../src/lib/ml/config';
 import {
 	choiceOption,
@@ -30,11 +31,15 @@ export default defineCommand({
 	summary: 'Grid search over config keys; prints runs ranked by validation loss',
 	help: `
 Usage: leaflens sweep --data <dataset dir> --out <folder> --grid key=v1,v2 [--grid key=v1,v2 …]
-                      [--preset quick|head|field|finetune] [--backbone <dir>] [key=value…]
+                      [--preset quick|head|field|finetune] [--backbone <dir>]
+                      [--engine auto|ort|tfjs] [key=value…]
 
 Trains one model per combination into <out>/run-<n> and prints a table ranked by validation NLL.
 Features are cached once in <out>/cache and reused by every run whose backbone, tap, augmentation
 and views are the same.
+
+Options:
+${ENGINE_HELP}
 
 Example:
   leaflens sweep --data data/pv --out /tmp/sweep --grid lr=0.001,0.003 --grid head.hiddenUnits=0,256`,
@@ -44,6 +49,7 @@ Example:
 		grid: { type: 'string', multiple: true },
 		preset: { type: 'string' },
 		backbone: { type: 'string' },
+		engine: { type: 'string' },
 		json: { type: 'boolean' }
 	},
 	allowPositionals: true,
@@ -66,6 +72,8 @@ Example:
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const { runTraining } = await import('../../src/lib/node/train-run');
 		const tf = await initTf('wasm');
+		const ort = await engineOption(values);
+		const { ortFrozenNets } = await import('../../src/lib/node/onnx');
 		const rows = [];
 		for (let i = 0; i < configs.length; i++) {
 			process.stderr.write(`run ${i + 1}/${configs.length}: ${combos[i]!.join(' ')}\n`);
@@ -74,7 +82,8 @@ Example:
 				out: `${out}/run-${i + 1}`,
 				config: configs[i]!,
 				backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_DIR,
-				cacheDir: `${out}/cache`
+				cacheDir: `${out}/cache`,
+				frozenNet: ort ? (b) => ortFrozenNets(tf, ort, b) : undefined
 			});
 			rows.push({
 				run: i + 1,

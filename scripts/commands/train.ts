@@ -13,6 +13,7 @@ import {
 	UsageError
 } from '../cli/command';
 import { DEFAULT_BACKBONE_DIR } from '../cli/defaults';
+import { ENGINE_HELP, engineOption } from '../cli/engine';
 import { createProgress, type Progress } from '../cli/progress';
 import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
 import { errorMessage } from '../../src/lib/util/errors';
@@ -30,7 +31,7 @@ export default defineCommand({
 	help: `
 Usage: leaflens train --data <dataset dir> --out <model dir> [--preset ${PRESET_NAMES.join('|')}]
                       [--field <photo folder>] [--config file.json] [--backbone <backbone dir>]
-                      [--backend wasm|cpu] [key=value…]
+                      [--backend wasm|cpu] [--engine auto|ort|tfjs] [key=value…]
 
 Computes backbone features once (cached under <out>/cache), trains, fits the temperature and the
 "not sure" thresholds on the val split, measures the test split and writes the classifier
@@ -51,7 +52,8 @@ Options:
                      views (see --preset adapt); a class the dataset lacks becomes a new class
   --config <file>    JSON file with config keys
   --backbone <dir>   backbone model directory from leaflens import-model (default: ${DEFAULT_BACKBONE_DIR})
-  --backend <name>   wasm | cpu for features and training (default wasm)
+  --backend <name>   wasm | cpu for TF.js: training, and features with --engine tfjs (default wasm)
+${ENGINE_HELP}
   --json             print the result as one JSON object
   -h, --help         show this help
 
@@ -64,6 +66,7 @@ Example:
 		config: { type: 'string' },
 		backbone: { type: 'string' },
 		backend: { type: 'string' },
+		engine: { type: 'string' },
 		field: { type: 'string' },
 		json: { type: 'boolean' }
 	},
@@ -93,6 +96,8 @@ Example:
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const { runTraining } = await import('../../src/lib/node/train-run');
 		const tf = await initTf(backend);
+		const ort = await engineOption(values);
+		const { ortFrozenNets } = await import('../../src/lib/node/onnx');
 		const controller = new AbortController();
 		// Ctrl-C stops between batches; the last completed epoch is on disk and the next run resumes.
 		process.once('SIGINT', () =>
@@ -107,6 +112,7 @@ Example:
 			config,
 			backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_DIR,
 			field: stringOption(values, 'field'),
+			frozenNet: ort ? (b) => ortFrozenNets(tf, ort, b) : undefined,
 			signal: controller.signal,
 			emit: (event) => {
 				if (event.type === 'stage') {

@@ -11,8 +11,33 @@ import type { AugmentConfig } from './config';
 import { Prng } from './prng';
 import type { TrainArrays } from './train';
 
-/** A frozen network: images [B, H, W, 3] in 0..255 → features [B, D] or activations [B, h, w, c]. */
-export type FrozenNet = (images: TF.Tensor4D) => TF.Tensor;
+/**
+ * A frozen network: images [B, H, W, 3] in 0..255 → features [B, D] or activations [B, h, w, c].
+ * A function runs on TF.js (inside a tidy); `{ run }` is another engine (onnxruntime-node for the
+ * CLI), asynchronous, returning a tensor the caller disposes.
+ */
+export type FrozenNet = TfFrozenNet | { run(images: TF.Tensor4D): Promise<TF.Tensor> };
+/** A frozen network on TF.js. */
+export type TfFrozenNet = (images: TF.Tensor4D) => TF.Tensor;
+
+/**
+ * Makes the frozen part of a run on another engine than TF.js: features at `tap` of the whole
+ * backbone (`cut` null), or the activation entering unit index `cut` (finetune). `dispose()`
+ * frees the engine's session.
+ */
+export type FrozenNetFactory = (what: {
+	tap: 'pooled' | 'prelogits' | 'multiscale';
+	cut: number | null;
+}) => Promise<{ net: FrozenNet; dispose(): Promise<void> | void }>;
+
+/** Runs `net` on `images` (not disposed). */
+export async function runFrozen(
+	tf: typeof TF,
+	net: FrozenNet,
+	images: TF.Tensor4D
+): Promise<TF.Tensor> {
+	return typeof net === 'function' ? tf.tidy(() => net(images)) : net.run(images);
+}
 
 /** Labelled images in batches. The consumer disposes each `images` tensor. */
 export interface ImageSource {
@@ -111,7 +136,7 @@ export async function extractArrays(
 			for (let v = 0; v <= views; v++) {
 				const input =
 					v === 0 ? batch.images : augmentBatch(tf, batch.images, options.augment!, rng);
-				const out = tf.tidy(() => net(input));
+				const out = await runFrozen(tf, net, input);
 				if (v > 0) input.dispose();
 				const values = (await out.data()) as Float32Array;
 				const n = out.shape[0]!;

@@ -14,7 +14,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { activate, hardSigmoid } from './activations';
 import type { TrainConfig } from './config';
-import type { FrozenNet } from './features';
+import type { TfFrozenNet } from './features';
 import {
 	architectureOf,
 	convLayers,
@@ -215,7 +215,7 @@ export function trainingSplit(
 	tf: typeof TF,
 	model: TF.LayersModel,
 	config: Pick<TrainConfig, 'mode' | 'backbone' | 'finetune'>
-): { net: FrozenNet; tail?: TrainableTail; cutUnit: string | null; dispose(): void } {
+): { net: TfFrozenNet; tail?: TrainableTail; cutUnit: string | null; dispose(): void } {
 	const tap = config.backbone.tap;
 	if (config.mode !== 'finetune') {
 		const extractor = createFeatureExtractor(model, tap);

@@ -17,6 +17,7 @@ import {
 } from '../ml/jobs/train-job';
 import { stratifiedSplit } from '../data/split';
 import type { LoadedBackbone } from '../ml/backbone-dir';
+import type { FrozenNetFactory } from '../ml/features';
 import type { EvaluationReport } from '../ml/pipeline';
 import { fsModelDirReader, loadBackboneFromFs } from './model-dir-fs';
 import {
@@ -63,6 +64,8 @@ export interface TrainRunOptions {
 	field?: string;
 	/** Feature cache folder (default <out>/cache); a sweep shares one across its runs. */
 	cacheDir?: string;
+	/** Runs the frozen backbone on another engine (onnx.ts ortFrozenNets); absent: TF.js. */
+	frozenNet?: (backbone: LoadedBackbone) => FrozenNetFactory;
 	signal?: AbortSignal;
 	emit?(event: TrainEvent): void;
 }
@@ -125,6 +128,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 						compute
 					)
 			},
+			frozenNet: o.frozenNet?.(backbone),
 			checkpoints: fileCheckpointStore(path.join(o.out, 'checkpoint')),
 			log,
 			signal: o.signal,
@@ -176,6 +180,8 @@ export async function runEvaluation(
 		data: string;
 		split: 'train' | 'val' | 'test';
 		backbone?: string;
+		/** Runs the backbone on another engine (onnx.ts ortFrozenNets); absent: TF.js. */
+		frozenNet?: (backbone: LoadedBackbone) => FrozenNetFactory;
 		onProgress?(done: number, total: number): void;
 		/** A photo of an image folder that cannot be decoded: left out and reported here. */
 		onUnreadable?: OnUnreadable;
@@ -197,6 +203,7 @@ export async function runEvaluation(
 			model,
 			backbone,
 			images: source,
+			frozenNet: o.frozenNet?.(backbone),
 			onProgress: o.onProgress
 		});
 		return { report, scores, count: scores.labels.length, model };

@@ -7,7 +7,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { maxProbs } from '../abstain';
 import { applyTailWeights, headLogits, noveltyOf, type ClassifierModel } from '../classifier-dir';
-import type { ImageSource } from '../features';
+import { runFrozen, type FrozenNet, type FrozenNetFactory, type ImageSource } from '../features';
 import { createFeatureExtractor } from '../mobilenet-v3';
 import type { LoadedBackbone } from '../backbone-dir';
 import { reportFor, type EvaluationReport, type TrainableTail } from '../pipeline';
@@ -83,6 +83,8 @@ export interface EvaluateJobOptions {
 	/** The backbone the model was trained on (verified by the caller); its tail weights are replaced. */
 	backbone: LoadedBackbone;
 	images: ImageSource;
+	/** Computes the features on another engine (onnxruntime-node in the CLI); absent: TF.js. */
+	frozenNet?: FrozenNetFactory;
 	batchSize?: number;
 	signal?: AbortSignal;
 	onProgress?(done: number, total: number): void;
@@ -95,7 +97,25 @@ export async function runEvaluateJob(
 ): Promise<{ report: EvaluationReport; scores: Scores }> {
 	const { model, images } = o;
 	applyTailWeights(tf, o.backbone.model, model);
-	const extractor = createFeatureExtractor(o.backbone.model, model.manifest.backbone.tap);
+	const tap = model.manifest.backbone.tap;
+	// After applyTailWeights: another engine reads the finetuned weights from the backbone.
+	const engine = o.frozenNet ? await o.frozenNet({ tap, cut: null }) : null;
+	const extractor = engine ? null : createFeatureExtractor(o.backbone.model, tap);
+	const net = engine?.net ?? ((x: TF.Tensor4D) => extractor!.predict(x) as TF.Tensor);
+	try {
+		return await evaluateImages(tf, model, images, net, o);
+	} finally {
+		await engine?.dispose();
+	}
+}
+
+async function evaluateImages(
+	tf: typeof TF,
+	model: ClassifierModel,
+	images: ImageSource,
+	net: FrozenNet,
+	o: Pick<EvaluateJobOptions, 'batchSize' | 'signal' | 'onProgress'>
+): Promise<{ report: EvaluationReport; scores: Scores }> {
 	const c = model.manifest.labels.length;
 	const logits = new Float32Array(images.size * c);
 	const novelty = new Float32Array(images.size);
@@ -104,7 +124,7 @@ export async function runEvaluateJob(
 	for await (const batch of images.batches(o.batchSize ?? 32)) {
 		try {
 			o.signal?.throwIfAborted();
-			const features = tf.tidy(() => extractor.predict(batch.images) as TF.Tensor2D);
+			const features = (await runFrozen(tf, net, batch.images)) as TF.Tensor2D;
 			const scores = await scoreFeatures(tf, model, features);
 			features.dispose();
 			logits.set(scores.logits, row * c);

@@ -13,7 +13,8 @@ import type { Split } from '../../data/manifest';
 import type { CheckpointStore, EpochRecord } from '../checkpoint';
 import type { ClassifierModel } from '../classifier-dir';
 import type { TrainConfig } from '../config';
-import { concatRows, extractArrays, type ImageSource } from '../features';
+import { concatRows, extractArrays, type FrozenNetFactory, type ImageSource } from '../features';
+import { unitNames } from '../mobilenet-v3';
 import type { LoadedBackbone } from '../backbone-dir';
 import { trainingSplit } from '../op-tail';
 import {
@@ -69,6 +70,11 @@ export interface TrainJobOptions {
 	 */
 	extra?: { train: ImageSource; val: ImageSource };
 	features: FeatureCache;
+	/**
+	 * Runs the frozen part (the features, or the prefix before a finetuned tail) on another engine
+	 * (onnxruntime-node in the CLI); absent: TF.js. Training itself always stays on TF.js.
+	 */
+	frozenNet?: FrozenNetFactory;
 	checkpoints?: CheckpointStore;
 	log?: RunLogSink;
 	/** Feature-extraction batch size (Node 32; the worker 16 to keep GPU memory down). */
@@ -98,8 +104,17 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 	checkClassCount(o.labels); // before the (long) feature extraction
 	// Plain-op tail in finetune mode: trains on wasm too (a LayersModel tail needs conv gradients).
 	const training = trainingSplit(tf, backbone.model, config);
+	let engine: Awaited<ReturnType<FrozenNetFactory>> | null = null;
 	try {
-		const { net, tail } = training;
+		const { tail } = training;
+		const cut =
+			training.cutUnit === null ? null : unitNames(backbone.architecture).indexOf(training.cutUnit);
+		// Made on the first cache miss only: a resumed run with every split cached needs none.
+		const net = async () => {
+			if (!o.frozenNet) return training.net;
+			engine ??= await o.frozenNet({ tap: config.backbone.tap, cut });
+			return engine.net;
+		};
 		const featureStart = performance.now();
 		const rows = (split: Split, source: ImageSource, views: number, part: FeatureKey['part']) =>
 			o.features.get(
@@ -115,7 +130,7 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 				},
 				async () => {
 					emit({ type: 'stage', stage: 'features' });
-					return extractArrays(tf, net, source, {
+					return extractArrays(tf, await net(), source, {
 						views,
 						augment: config.augment,
 						seed: config.seed,
@@ -189,5 +204,6 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 		};
 	} finally {
 		training.dispose();
+		await (engine as Awaited<ReturnType<FrozenNetFactory>> | null)?.dispose();
 	}
 }

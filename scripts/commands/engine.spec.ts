@@ -1,0 +1,71 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, sharedDir } from '../../src/lib/node/model-source';
+import { loadOrt } from '../../src/lib/node/onnx';
+import { runLeaflens } from '../../test/run-leaflens';
+
+const MODEL = path.join(REPO_ROOT, 'models/cache/plantvillage-default');
+const COLOR = path.join(sharedDir(), 'data/plantvillage-sample/color');
+const UNKNOWN = path.join(sharedDir(), 'data/field/oafidi_apple/unknown/apple_mosaic_leaf');
+const work = mkdtempSync(path.join(tmpdir(), 'leaflens-engine-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const { ort, reason } = await loadOrt();
+
+interface Line {
+	file: string;
+	label: string;
+	confidence: number;
+	abstained: boolean;
+	reason: string | null;
+	top: { label: string; p: number }[];
+}
+
+describe.skipIf(!ort)(`--engine ort${ort ? '' : ` (skipped: ${reason})`}`, () => {
+	it('leaflens predict gives the answers of --engine tfjs (labels, "not sure", |Δp| ≤ 1e-4)', async () => {
+		const folder = path.join(work, 'photos');
+		mkdirSync(folder);
+		const classes = ['Tomato___Leaf_Mold', 'Apple___Apple_scab', 'Grape___Black_rot'];
+		for (const c of classes)
+			for (const f of readdirSync(path.join(COLOR, c)).sort().slice(0, 3))
+				copyFileSync(path.join(COLOR, c, f), path.join(folder, `${c}-${f}`));
+		for (const f of readdirSync(UNKNOWN).sort().slice(0, 3))
+			copyFileSync(path.join(UNKNOWN, f), path.join(folder, `unknown-${f}`));
+		const answers = async (engine: string) => {
+			const r = await runLeaflens(
+				'predict',
+				'--model',
+				MODEL,
+				'--json',
+				'--engine',
+				engine,
+				folder
+			);
+			expect(r.code, r.stderr).toBe(0);
+			return r.stdout
+				.trim()
+				.split('\n')
+				.map((l) => JSON.parse(l) as Line);
+		};
+		const tfjs = await answers('tfjs');
+		const onnx = await answers('ort');
+		expect(onnx).toHaveLength(12);
+		expect(tfjs.filter((a) => a.abstained).length).toBeGreaterThan(0);
+		onnx.forEach((a, i) => {
+			const b = tfjs[i]!;
+			expect({ ...a, confidence: 0, top: [] }).toEqual({ ...b, confidence: 0, top: [] });
+			expect(Math.abs(a.confidence - b.confidence)).toBeLessThanOrEqual(1e-4);
+			a.top.forEach((t, k) => {
+				expect(t.label).toBe(b.top[k]!.label);
+				expect(Math.abs(t.p - b.top[k]!.p)).toBeLessThanOrEqual(1e-4);
+			});
+		});
+	});
+});
+
+it('--engine with an unknown name is a usage error', async () => {
+	const r = await runLeaflens('predict', '--model', MODEL, '--engine', 'gpu', 'x.jpg');
+	expect(r.code).toBe(2);
+	expect(r.stderr).toMatch(/--engine/);
+});

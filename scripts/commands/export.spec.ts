@@ -1,0 +1,112 @@
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../src/lib/node/model-source';
+import { loadOrt } from '../../src/lib/node/onnx';
+import { runLeaflens } from '../../test/run-leaflens';
+
+const MODEL = path.join(REPO_ROOT, 'models/cache/plantvillage-default');
+const BACKBONE = path.join(REPO_ROOT, 'models/cache/mobilenet_v3_small_100_224');
+const work = mkdtempSync(path.join(tmpdir(), 'leaflens-export-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const { ort, reason } = await loadOrt();
+
+describe('leaflens export --format onnx', () => {
+	it('writes the whole classifier as one ONNX model that onnxruntime loads', async () => {
+		const out = path.join(work, 'ok', 'model.onnx');
+		mkdirSync(path.dirname(out));
+		const { code, stdout, stderr } = await runLeaflens(
+			'export',
+			'--format',
+			'onnx',
+			'--model',
+			MODEL,
+			'--out',
+			out
+		);
+		expect(stderr).toBe('');
+		expect(code).toBe(0);
+		expect(stdout).toMatch(
+			/wrote .*model\.onnx \(\d+\.\d MiB\): mobilenet_v3_small_100_224, head on multiscale features, 34 classes/
+		);
+		expect(readdirSync(path.dirname(out))).toEqual(['model.onnx']);
+		if (!ort) {
+			console.log(`onnxruntime-node check skipped: ${reason}`);
+			return;
+		}
+		const session = await ort.InferenceSession.create(await readFile(out));
+		try {
+			expect(session.inputNames).toEqual(['images']);
+			expect(session.outputNames).toEqual([
+				'probabilities',
+				'logits',
+				'novelty',
+				'abstained',
+				'label_index',
+				'features'
+			]);
+			const grey = new Uint8Array(2 * 224 * 224 * 3).fill(128);
+			const r = await session.run({ images: new ort.Tensor('uint8', grey, [2, 224, 224, 3]) });
+			const p = r.probabilities!.data as Float32Array;
+			expect(r.probabilities!.dims).toEqual([2, 34]);
+			expect(p.slice(0, 34).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+			// A grey square is nothing like a leaf: "not sure".
+			expect(Array.from(r.abstained!.data as Uint8Array)).toEqual([1, 1]);
+		} finally {
+			await session.release();
+		}
+	});
+
+	it('refuses what is not a complete classifier, leaving no file behind', async () => {
+		const dir = path.join(work, 'bad');
+		mkdirSync(dir);
+		const out = path.join(dir, 'model.onnx');
+		const run = (model: string) =>
+			runLeaflens('export', '--format', 'onnx', '--model', model, '--out', out);
+
+		let r = await run(BACKBONE);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toMatch(/is a backbone, not a trained classifier/);
+
+		r = await run(path.join(work, 'nowhere'));
+		expect(r.code).toBe(1);
+		expect(r.stderr).toMatch(/manifest\.json is missing/);
+
+		// A damaged weights file: refused by its sha256.
+		const damaged = path.join(work, 'damaged');
+		mkdirSync(damaged);
+		copyFileSync(path.join(MODEL, 'manifest.json'), path.join(damaged, 'manifest.json'));
+		const weights = await readFile(path.join(MODEL, 'weights.bin'));
+		weights[100] = weights[100]! ^ 0xff;
+		writeFileSync(path.join(damaged, 'weights.bin'), weights);
+		r = await run(damaged);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toMatch(/weights\.bin does not match manifest\.json/);
+
+		// Moved away from its backbone (the relative path no longer leads to it).
+		const moved = path.join(work, 'moved');
+		mkdirSync(moved);
+		for (const f of ['manifest.json', 'weights.bin'])
+			copyFileSync(path.join(MODEL, f), path.join(moved, f));
+		r = await run(moved);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toMatch(/mobilenet_v3_small_100_224: manifest\.json is missing/);
+
+		expect(readdirSync(dir)).toEqual([]);
+		expect(existsSync(out)).toBe(false);
+
+		r = await runLeaflens('export', '--format', 'tflite', '--model', MODEL, '--out', out);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/--format/);
+	});
+});

@@ -1,0 +1,81 @@
+import {
+	choiceOption,
+	defineCommand,
+	requiredString,
+	stringOption,
+	UsageError
+} from '../cli/command';
+
+export default defineCommand({
+	name: 'export',
+	summary: 'Export a trained classifier as one ONNX model (for Android, a server, ONNX Runtime)',
+	help: `
+Usage: leaflens export --format onnx --model <classifier dir> --out <model.onnx>
+                       [--backbone <dir>] [--backend wasm|cpu]
+
+Writes the whole classifier as one ONNX model (opset 14): input "images", RGB uint8 NHWC
+[N,224,224,3] (the photo centre-cropped to a square and resized to 224, as LeafLens does); the
+model's own rescaling to [-1,1], the backbone (with a finetuned tail's weights), the feature tap
+the head reads, the head, the temperature and the softmax. Outputs:
+  probabilities [N,C]  calibrated class probabilities (labels in the metadata, in order)
+  logits [N,C]         the head's raw logits
+  novelty [N]          the "not sure" score (higher = less like the training photos)
+  abstained [N]        true where LeafLens would say "not sure"
+  label_index [N]      the most probable class
+  features [N,D]       the backbone features the head reads
+metadata_props: format leaflens-onnx, formatVersion, labels (JSON), thresholds (JSON
+{minConfidence, maxNovelty}), temperature, noveltyMethod, backbone, tap, mode, input.
+The model directory is verified first (manifest, sha256 of every file, its backbone); the file is
+written through a temporary file and a rename, so a failure leaves no partial file.
+
+Options:
+  --format onnx       the export format (only onnx for now)
+  --model <dir>       a classifier directory (leaflens train, or a model saved by the app)
+  --out <file>        the .onnx file to write (replaced if it exists)
+  --backbone <dir>    backbone directory (default: the one the model names)
+  --backend wasm|cpu  TF.js backend used to load the backbone (default wasm)
+  -h, --help          show this help`,
+	options: {
+		format: { type: 'string' },
+		model: { type: 'string' },
+		out: { type: 'string' },
+		backbone: { type: 'string' },
+		backend: { type: 'string' }
+	},
+	async run({ values }) {
+		const format = choiceOption(values, 'format', ['onnx'] as const);
+		if (format === undefined) throw new UsageError('--format is required (onnx)');
+		const dir = requiredString(values, 'model');
+		const out = requiredString(values, 'out');
+		if (!out.toLowerCase().endsWith('.onnx'))
+			throw new UsageError(`--out should name a .onnx file, got "${out}"`);
+		const backend = choiceOption(values, 'backend', ['wasm', 'cpu'] as const) ?? 'wasm';
+		const { readFile } = await import('node:fs/promises');
+		const nodePath = await import('node:path');
+		const { parseModelManifest, MODEL_MANIFEST_FILE } = await import('../../src/lib/ml/model-dir');
+		const manifestPath = nodePath.join(dir, MODEL_MANIFEST_FILE);
+		const kind = parseModelManifest(
+			await readFile(manifestPath).catch(() => {
+				throw new Error(
+					`${nodePath.resolve(dir)}: ${MODEL_MANIFEST_FILE} is missing (is this a LeafLens model directory?)`
+				);
+			}),
+			manifestPath
+		).kind;
+		if (kind !== 'classifier')
+			throw new Error(
+				`${dir} is a ${kind}, not a trained classifier: train one with leaflens train, then export it`
+			);
+		const { initTf } = await import('../../src/lib/node/tf-node');
+		const tf = await initTf(backend);
+		const { exportClassifierOnnx, writeFileAtomic } = await import('../../src/lib/node/onnx');
+		const { bytes, model } = await exportClassifierOnnx(tf, dir, stringOption(values, 'backbone'));
+		await writeFileAtomic(out, bytes);
+		const m = model.manifest;
+		console.log(
+			`wrote ${out} (${(bytes.byteLength / 2 ** 20).toFixed(1)} MiB): ${m.backbone.architecture}, ` +
+				`${m.mode} on ${m.backbone.tap} features, ${m.labels.length} classes`
+		);
+		return 0;
+	}
+});
