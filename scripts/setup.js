@@ -104,6 +104,9 @@ if (!haveShared) {
 
 if (!args.includes('--skip-install')) {
 	step('Installing dependencies (npm ci)');
+	// onnxruntime-node (optional, the CLI's fast engine) ships its CPU binaries in the package; its
+	// install script would only fetch GPU ones from GitHub.
+	process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
 	run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
