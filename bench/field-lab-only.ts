@@ -87,6 +87,8 @@ const { values } = parseArgs({
 		models: { type: 'string', default: path.join(root, 'models/cache') },
 		cache: { type: 'string', default: tmp },
 		'features-only': { type: 'boolean', default: false },
+		/** Keep the runs of an earlier result of the same name (a sweep continued in parts). */
+		append: { type: 'boolean', default: false },
 		name: { type: 'string', default: 'select' },
 		out: { type: 'string', default: path.join(root, 'bench/results') }
 	}
@@ -206,6 +208,8 @@ interface Scored {
 	cropPredicted: Int32Array;
 	cropConfidence: Float32Array;
 	cropMass: Float32Array;
+	/** [N × C] head logits. */
+	logits: Float32Array;
 }
 
 async function score(model: ClassifierModel, rows: TrainArrays): Promise<Scored> {
@@ -229,6 +233,7 @@ async function score(model: ClassifierModel, rows: TrainArrays): Promise<Scored>
 	}
 	return {
 		labels: rows.labels,
+		logits: s.logits,
 		novelty: s.novelty,
 		confidence,
 		predicted,
@@ -303,6 +308,38 @@ function evaluateRule(scores: Record<keyof Sets, Scored>, rule: Rule, crop: bool
 	};
 }
 
+/**
+ * Crop given, with the apple logits re-centred on the field (a test-time shift of the features'
+ * mean, which for a linear head is a shift of the logits): the mean apple logits of `field`
+ * (unlabelled photos) minus those of PlantVillage val's apple photos are subtracted before the
+ * argmax. No label of `field` is read.
+ */
+function alignedCropForced(target: Scored, field: Scored, pvVal: Scored, c: number): Proportion {
+	const meanOf = (s: Scored, keep: (i: number) => boolean) => {
+		const m = apple.classes.map(() => 0);
+		let n = 0;
+		for (let i = 0; i < s.labels.length; i++) {
+			if (!keep(i)) continue;
+			n++;
+			apple.classes.forEach((j, k) => (m[k]! += s.logits[i * c + j]!));
+		}
+		return m.map((v) => v / n);
+	};
+	const fieldMean = meanOf(field, () => true);
+	const pvMean = meanOf(pvVal, (i) => apple.classes.includes(pvVal.labels[i]!));
+	let right = 0;
+	for (let i = 0; i < target.labels.length; i++) {
+		let best = -1;
+		let bestValue = -Infinity;
+		apple.classes.forEach((j, k) => {
+			const v = target.logits[i * c + j]! - (fieldMean[k]! - pvMean[k]!);
+			if (v > bestValue) [best, bestValue] = [j, v];
+		});
+		if (best === target.labels[i]) right++;
+	}
+	return proportion(right, target.labels.length);
+}
+
 interface RunResult {
 	backbone: string;
 	tap: string;
@@ -312,10 +349,27 @@ interface RunResult {
 	trainSeconds: number;
 	epochs: number;
 	pvVal: Proportion;
+	/** alignedCropForced: dev re-centred on itself, val on the dev photos. */
+	aligned?: { dev: Proportion; val: Proportion };
 	rules: RuleResult[];
 }
 
-const results: RunResult[] = [];
+const resultBase = path.join(values.out, `field-lab-only-${values.name}`);
+const results: RunResult[] = values.append
+	? (
+			JSON.parse(await readFile(`${resultBase}.json`, 'utf8').catch(() => '{"runs":[]}')) as {
+				runs: RunResult[];
+			}
+		).runs
+	: [];
+const commands: string[] = values.append
+	? ((
+			JSON.parse(await readFile(`${resultBase}.json`, 'utf8').catch(() => '{}')) as {
+				commands?: string[];
+			}
+		).commands ?? [])
+	: [];
+commands.push(`npx tsx bench/field-lab-only.ts ${process.argv.slice(2).join(' ')}`.trim());
 const meta: { backbone: string; featureSeconds: number | null; modelBytes: number }[] = [];
 await mkdir(cacheDir, { recursive: true });
 for (const b of backboneNames) {
@@ -382,6 +436,10 @@ for (const b of backboneNames) {
 				Array.from(scores.pvVal.labels).filter((l, i) => scores.pvVal.predicted[i] === l).length,
 				scores.pvVal.labels.length
 			),
+			aligned: {
+				dev: alignedCropForced(scores.fieldTrain, scores.fieldTrain, scores.pvVal, labels.length),
+				val: alignedCropForced(scores.fieldVal, scores.fieldTrain, scores.pvVal, labels.length)
+			},
 			rules
 		});
 		log(`done ${b.name} ${run.tap}/${run.method} in ${trainSeconds.toFixed(0)} s`);
@@ -398,14 +456,14 @@ async function write() {
 			.loadavg()
 			.map((l) => l.toFixed(1))
 			.join(' ')}`,
-		command: `npx tsx bench/field-lab-only.ts ${process.argv.slice(2).join(' ')}`.trim(),
+		command: commands.join('; '),
+		commands,
 		backbones: meta,
 		runs: results
 	};
 	await mkdir(values.out, { recursive: true });
-	const base = path.join(values.out, `field-lab-only-${values.name}`);
-	await writeFile(`${base}.json`, `${JSON.stringify(out, null, '\t')}\n`);
-	await writeFile(`${base}.md`, markdown(out));
+	await writeFile(`${resultBase}.json`, `${JSON.stringify(out, null, '\t')}\n`);
+	await writeFile(`${resultBase}.md`, markdown(out));
 }
 
 function markdown(r: {
@@ -424,14 +482,14 @@ function markdown(r: {
 		'',
 		'## Forced top-1',
 		'',
-		'| backbone | tap | "not sure" | dim | PV val | PV test | dev forced | dev forced, crop given | val forced | val forced, crop given | train s |',
-		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
+		'| backbone | tap | "not sure" | dim | PV val | PV test | dev forced | dev forced, crop given | dev forced, crop given, re-centred | val forced | val forced, crop given | val forced, crop given, re-centred | train s |',
+		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
 	];
 	for (const run of r.runs) {
 		const any = run.rules.find((x) => x.scope === 'any crop')!;
 		const crop = run.rules.find((x) => x.scope === 'crop given')!;
 		lines.push(
-			`| ${run.backbone} | ${run.tap} | ${run.method} | ${run.featureDim} | ${f(run.pvVal)} | ${f(any.pvTest.forced)} | ${f(any.dev.forced)} | ${f(crop.dev.forced)} | ${f(any.val.forced)} | ${f(crop.val.forced)} | ${run.trainSeconds.toFixed(0)} |`
+			`| ${run.backbone} | ${run.tap} | ${run.method} | ${run.featureDim} | ${f(run.pvVal)} | ${f(any.pvTest.forced)} | ${f(any.dev.forced)} | ${f(crop.dev.forced)} | ${run.aligned ? f(run.aligned.dev) : '—'} | ${f(any.val.forced)} | ${f(crop.val.forced)} | ${run.aligned ? f(run.aligned.val) : '—'} | ${run.trainSeconds.toFixed(0)} |`
 		);
 	}
 	for (const run of r.runs) {
