@@ -23,7 +23,7 @@
  * those given, as `train --field` chooses them) for a grid of coverage × novelty share.
  * Results: <out>/field-adapt-novelty.{json,md}. Shares with 95% Wilson intervals and counts.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -285,14 +285,17 @@ const rows = [
 		unknownRows: await photoRows(await unknownPhotos('train')),
 		pv: await pvRows('val')
 	})),
-	...(await study({
-		name: 'all (val)',
-		dir: values.all,
-		given: trainPhotos,
-		evalRows: await photoRows(valPhotos),
-		unknownRows: await photoRows(await unknownPhotos('val')),
-		pv: await pvRows('test')
-	}))
+	// The val model is optional: the dev study alone when it has not been trained yet.
+	...((await stat(values.all).catch(() => null)) === null
+		? []
+		: await study({
+				name: 'all (val)',
+				dir: values.all,
+				given: trainPhotos,
+				evalRows: await photoRows(valPhotos),
+				unknownRows: await photoRows(await unknownPhotos('val')),
+				pv: await pvRows('test')
+			}))
 ];
 
 const result = {
