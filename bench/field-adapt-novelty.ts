@@ -18,7 +18,8 @@
  *   field-block   the same on the block-knn novelty head's logits
  *   field-feature cosine distance of the standardised block features to the k-th nearest of the
  *                 user's field photos
- *   max(stored, field-…)  either score, each scaled by its median on the held-back photos
+ *   max(stored, field-…)  novel by either score, each scaled by its median on the held-back photos
+ *   min(stored, field-…)  novel by both: familiar to the lab photos or to the user's own
  * The thresholds of every score are chosen on the held-back field photos (adapt.valFraction of
  * those given, as `train --field` chooses them) for a grid of coverage × novelty share.
  * Results: <out>/field-adapt-novelty.{json,md}. Shares with 95% Wilson intervals and counts.
@@ -58,7 +59,7 @@ import {
 	type Proportion,
 	unknownRelpaths
 } from './lib/field';
-import { combineMax, knnDistance } from './lib/field-novelty';
+import { combineScaled, knnDistance } from './lib/field-novelty';
 
 const root = path.resolve(import.meta.dirname, '..');
 const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
@@ -244,14 +245,17 @@ async function study(o: {
 		pv: await scoreSet(o.pv)
 	};
 	for (const extra of ['field-logit', 'field-block', 'field-feature']) {
-		const name = `max(stored, ${extra})`;
-		for (const s of Object.values(sets))
-			s.scores[name] = combineMax(
-				s.scores.stored!,
-				s.scores[extra]!,
-				sets.held.scores.stored!,
-				sets.held.scores[extra]!
-			);
+		for (const pick of ['max', 'min'] as const) {
+			const name = `${pick}(stored, ${extra})`;
+			for (const s of Object.values(sets))
+				s.scores[name] = combineScaled(
+					s.scores.stored!,
+					s.scores[extra]!,
+					sets.held.scores.stored!,
+					sets.held.scores[extra]!,
+					pick
+				);
+		}
 	}
 	const rows: Row[] = [];
 	for (const score of Object.keys(sets.held.scores)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineMax, knnDistance, unitRows } from './field-novelty';
+import { combineScaled, knnDistance, unitRows } from './field-novelty';
 
 describe('unitRows', () => {
 	it('scales rows to unit length and keeps a zero row', () => {
@@ -24,11 +24,15 @@ describe('knnDistance', () => {
 	});
 });
 
-describe('combineMax', () => {
-	it('scales each score by its reference median and keeps the larger', () => {
-		const out = combineMax([1, 4], [10, 10], [1, 2, 3], [10, 20, 30]);
+describe('combineScaled', () => {
+	it('scales each score by its reference median and keeps the larger or the smaller', () => {
+		const out = combineScaled([1, 4], [10, 10], [1, 2, 3], [10, 20, 30], 'max');
 		// medians 2 and 20: [max(0.5, 0.5), max(2, 0.5)]
 		expect(Array.from(out)).toEqual([0.5, 2]);
-		expect(() => combineMax([1], [1, 2], [1], [1])).toThrow('Expected scores of one length');
+		const low = combineScaled([1, 4], [40, 10], [1, 2, 3], [10, 20, 30], 'min');
+		expect(Array.from(low)).toEqual([0.5, 0.5]); // [min(0.5, 2), min(2, 0.5)]
+		expect(() => combineScaled([1], [1, 2], [1], [1], 'max')).toThrow(
+			'Expected scores of one length'
+		);
 	});
 });

@@ -49,13 +49,16 @@ export function knnDistance(
 
 /**
  * Two novelty scores on one scale: each divided by its value at quantile `q` of the reference
- * scores (e.g. the held-back field photos), then the larger of the two — novel by either.
+ * scores (e.g. the held-back field photos), then the larger of the two — novel by either
+ * (`pick` 'max') — or the smaller — familiar to either, e.g. the lab photos or the user's own
+ * (`pick` 'min').
  */
-export function combineMax(
+export function combineScaled(
 	a: ArrayLike<number>,
 	b: ArrayLike<number>,
 	refA: ArrayLike<number>,
 	refB: ArrayLike<number>,
+	pick: 'max' | 'min',
 	q = 0.5
 ): Float32Array {
 	if (a.length !== b.length)
@@ -68,5 +71,6 @@ export function combineMax(
 	};
 	const sa = at(refA);
 	const sb = at(refB);
-	return Float32Array.from(a, (v, i) => Math.max(v / sa, b[i]! / sb));
+	const f = pick === 'max' ? Math.max : Math.min;
+	return Float32Array.from(a, (v, i) => f(v / sa, b[i]! / sb));
 }
