@@ -2,12 +2,13 @@
  * `npm run bench [-- --quick] [-- --out <dir>]`: the benchmark suite (bench/run.ts). The suite sits
  * above the app and the CLI and imports both; nothing in src/ or scripts/ imports it.
  */
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSuite } from './run';
 import { errorMessage } from '../src/lib/util/errors';
 
-const HELP = `Usage: npm run bench [-- --quick] [-- --out <dir>]
+const HELP = `Usage: npm run bench [-- --quick] [-- --out <dir>] [-- --field-lab-only]
 
 Measures on this machine, in one run: MobileNetV3 Small and Large-minimalistic inference in Node
 (wasm, cpu) and in Chromium (wasm, webgl, webgpu, cpu; page and worker) with the roofline ratio
@@ -21,6 +22,10 @@ LEAFLENS_CHROMIUM), the imported models (npm run setup) and, for the size table,
 Options:
   --quick      batch 1 only, page only, fewer runs and smaller data: under 5 minutes
   --out <dir>  results folder (default: bench/results)
+  --field-lab-only
+               instead of the suite: lab-only heads on field photos (bench/field-lab-only.ts: both
+               backbones, every tap and "not sure" method; 1-2 h on 2 loaded cores) →
+               <out>/field-lab-only-all.{json,md}
   -h, --help   show this help`;
 
 let values;
@@ -29,6 +34,7 @@ try {
 		options: {
 			quick: { type: 'boolean' },
 			out: { type: 'string' },
+			'field-lab-only': { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' }
 		}
 	}));
@@ -38,6 +44,23 @@ try {
 }
 if (values.help) {
 	console.log(HELP);
+} else if (values['field-lab-only']) {
+	// Its own process and feature cache (bench/tmp/field-lab-only); stdio passed through.
+	const out = path.resolve(values.out ?? 'bench/results');
+	const run = spawnSync(
+		process.execPath,
+		[
+			'--import',
+			'tsx',
+			path.join(import.meta.dirname, 'field-lab-only.ts'),
+			'--name',
+			'all',
+			'--out',
+			out
+		],
+		{ stdio: 'inherit' }
+	);
+	process.exitCode = run.status ?? 1;
 } else {
 	const written = await runSuite({
 		quick: values.quick === true,
