@@ -28,7 +28,9 @@ function shippedLabels(): string[] {
 const TREATMENT: Record<AdviceLanguage, RegExp> = {
 	en: /fungicid|insecticid|miticid|pesticid|bactericid|spray|copper|sulfur|sulphur|chemical|product|dose|treat|apply|label|registered|cure/i,
 	fr: /fongicid|insecticid|acaricid|pesticid|bactéricid|pulvéris|traite|traitement|cuivre|soufre|chimique|produit|dose|appliqu|étiquette|homologu|guéri/i,
-	es: /fungicid|insecticid|acaricid|pesticid|bactericid|pulveriz|rocia|trata|cobre|azufre|químic|producto|dosis|aplica|etiqueta|registrad|cura/i
+	es: /fungicid|insecticid|acaricid|pesticid|bactericid|pulveriz|rocia|trata|cobre|azufre|químic|producto|dosis|aplica|etiqueta|registrad|cura/i,
+	sw: /dawa|nyunyiz|kemikali|lebo|sajili|tibu|shaba|salfa|kipimo/i,
+	hi: /दवा|छिड़क|इलाज|उपचार|रसाय|नाशक|लेबल|पंजीकृत|ठीक/
 };
 
 /** The safety words each file must carry, and how each chemical option stays within the law. */
@@ -59,6 +61,14 @@ const SAFETY: Record<AdviceLanguage, { words: RegExp[]; chemical: RegExp }> = {
 			/registrado/i
 		],
 		chemical: /registrado|ningún tratamiento cura/i
+	},
+	sw: {
+		words: [/soma na ufuate lebo/i, /vifaa vya kujikinga/i, /kabla ya kuvuna/i, /iliyosajiliwa/i],
+		chemical: /iliyosajiliwa|hakuna dawa/i
+	},
+	hi: {
+		words: [/लेबल पढ़ें और उसका पालन करें/, /सुरक्षा का सामान/, /कटाई से पहले की प्रतीक्षा अवधि/, /पंजीकृत/],
+		chemical: /पंजीकृत|कोई भी छिड़काव/
 	}
 };
 
@@ -105,7 +115,7 @@ describe('shipped advice cards', () => {
 			for (const text of [file.retake.title, ...file.retake.steps]) {
 				expect(text, `${language}: ${text}`).not.toMatch(TREATMENT[language]);
 			}
-			expect(file.retake.steps.join(' '), language).toMatch(/photo|foto/i);
+			expect(file.retake.steps.join(' '), language).toMatch(/photo|foto|picha|फ़ोटो/i);
 		}
 	});
 
@@ -240,11 +250,14 @@ describe('adviceFor', () => {
 		expect(fr.fallback).toBe(false);
 		expect(fr.file.language).toBe('fr');
 		expect(fr.card?.about).toContain('mildiou');
-		// A language without a card file (Swahili, say): the English card, flagged so the page says so.
 		const sw = await adviceFor('Tomato___Late_blight', 'sw');
-		expect(sw.fallback).toBe(true);
-		expect(sw.card).toBe(en.card);
-		expect(sw.file.language).toBe('en');
+		expect(sw.fallback).toBe(false);
+		expect(sw.file.language).toBe('sw');
+		// A language without a card file (Portuguese, say): the English card, flagged so the page says so.
+		const pt = await adviceFor('Tomato___Late_blight', 'pt');
+		expect(pt.fallback).toBe(true);
+		expect(pt.card).toBe(en.card);
+		expect(pt.file.language).toBe('en');
 	});
 
 	it('gives no card for "not sure" (the retake advice is in the file) nor for a class it does not know', async () => {

@@ -17,7 +17,7 @@ export const ADVICE_FORMAT = 'leaflens-advice';
 export const ADVICE_FORMAT_VERSION = 1;
 
 /** The languages with a card file; any other language is shown the English cards, with a note. */
-export const ADVICE_LANGUAGES = ['en', 'fr', 'es'] as const;
+export const ADVICE_LANGUAGES = ['en', 'fr', 'es', 'sw', 'hi'] as const;
 export type AdviceLanguage = (typeof ADVICE_LANGUAGES)[number];
 
 const text = z.string().trim().min(1);
@@ -129,6 +129,10 @@ async function importFile(language: AdviceLanguage): Promise<unknown> {
 			return (await import('./advice/fr.json')).default;
 		case 'es':
 			return (await import('./advice/es.json')).default;
+		case 'sw':
+			return (await import('./advice/sw.json')).default;
+		case 'hi':
+			return (await import('./advice/hi.json')).default;
 	}
 }
 
