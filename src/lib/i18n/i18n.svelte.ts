@@ -1,4 +1,5 @@
 /** The current interface language, remembered on this device. */
+import { className, cropName } from './class-names';
 import {
 	EN,
 	format,
@@ -20,8 +21,10 @@ function initialLocale(): Locale {
 	if (typeof localStorage === 'undefined') return 'en';
 	const saved = localStorage.getItem(KEY);
 	if (isLocale(saved)) return saved;
-	const browser = (typeof navigator !== 'undefined' ? navigator.language : 'en').slice(0, 2);
-	return isLocale(browser) ? browser : 'en';
+	// The first of the browser's languages LeafLens has (sw-KE → sw, hi-IN → hi), else English.
+	const wanted =
+		typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : [];
+	return wanted.map((tag) => tag.slice(0, 2).toLowerCase()).find(isLocale) ?? 'en';
 }
 
 class I18n {
@@ -56,6 +59,20 @@ class I18n {
 
 	t = (key: MessageKey, params?: Record<string, string | number>): string =>
 		format(this.#catalogue.messages[key], params);
+
+	/** A class folder name in the current language, e.g. `Tomato___Leaf_Mold` → `Tomato — Leaf Mold`. */
+	className = (label: string): string => className(this.#catalogue, label);
+
+	/** A crop folder name in the current language, e.g. `Corn_(maize)` → `Corn (maize)`. */
+	cropName = (crop: string): string => cropName(this.#catalogue, crop);
+
+	/** A share in [0, 1] as a percentage with one decimal, the language's way (`97.9%`, `97,9 %`). */
+	percent = (share: number): string =>
+		new Intl.NumberFormat(this.locale, {
+			style: 'percent',
+			minimumFractionDigits: 1,
+			maximumFractionDigits: 1
+		}).format(share);
 
 	/** A count phrase in the current language, e.g. tn('count.classes', 1) → "1 class". */
 	tn = (key: PluralKey, count: number): string => plural(this.#catalogue, key, count);

@@ -6,6 +6,7 @@
 export const en = {
 	'app.name': 'LeafLens',
 	'nav.label': 'Main',
+	'nav.skip': 'Skip to content',
 	'nav.diagnose': 'Diagnose',
 	'nav.train': 'Train',
 	'nav.evaluate': 'Evaluate',
@@ -13,6 +14,21 @@ export const en = {
 	'nav.settings': 'Settings',
 	'backend.active': 'Engine: {name}',
 	'backend.starting': 'Starting engine…',
+	'ml.unavailable': 'The {backend} backend is not available here; using {active}.',
+	'ml.workerStopped':
+		'The model worker stopped ({reason}). It restarts on the next action; your saved data is intact.',
+	'ml.workerStoppedWithout':
+		'The model worker stopped ({reason}). It restarts on the next action without {backend}; your saved data is intact.',
+	'ml.unknownError': 'unknown error',
+	'ml.gpuStopped': 'The GPU stopped ({what}).',
+	'ml.gpuRestarting': 'The GPU stopped ({what}); restarting on another engine…',
+	'ml.gpuRecovered': 'The GPU stopped ({what}); now running on {backend}. Your data is intact.',
+	'ml.noEngine': 'no engine',
+	'ml.deviceLost': 'device lost',
+	'ml.contextLost': 'WebGL context lost',
+	'ml.noModel': 'No diagnosis model is available.',
+	'ml.notRunning': 'The model worker is not running.',
+	'ml.noReason': 'The model worker failed and the browser gave no reason ({value}).',
 	'update.available': 'A new version of LeafLens is available.',
 	'update.reload': 'Reload',
 	'update.later': 'Later',
@@ -38,6 +54,8 @@ export const en = {
 		'The photo is unclear: the model cannot tell these diseases apart on it. Come closer to the most affected leaf, in daylight, and hold still.',
 	'diagnose.bestGuess': 'Best guess: {name} ({p}%)',
 	'diagnose.cropLabel': 'Crop of the leaf',
+	'class.name': '{crop} — {disease}',
+	'class.healthy': '{crop} — healthy',
 	'diagnose.cropHint':
 		'Choosing the crop leaves out the diseases of other crops. LeafLens remembers your choice.',
 	'diagnose.anyCrop': 'Any crop',
@@ -347,12 +365,12 @@ export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
 
 /** The interface languages; English is built in, the others are fetched when chosen. */
-export const LOCALES = ['en', 'fr', 'es'] as const;
+export const LOCALES = ['en', 'fr', 'es', 'sw', 'hi'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 /**
  * A message that depends on a count: one text per plural category of the language
- * (Intl.PluralRules: English has one/other, French and Spanish one/many/other). `{n}` is the count.
+ * (Intl.PluralRules: English, Swahili and Hindi have one/other, French and Spanish one/many/other). `{n}` is the count.
  */
 export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
@@ -371,14 +389,28 @@ export const enPlurals = {
 
 export type PluralKey = keyof typeof enPlurals;
 
-/** One language's texts: the messages and the count phrases. */
+/**
+ * The shipped model's crops and diseases in one language (the class folder names are English).
+ * Kept beside that language's catalogue and loaded with it; a class neither table knows (one the
+ * user trained) keeps its folder name.
+ */
+export interface ClassNames {
+	/** By crop folder name, e.g. `Corn_(maize)` → `Maïs`. */
+	crops: Readonly<Record<string, string>>;
+	/** By class folder name, for diseases (a healthy class is `class.healthy` with its crop). */
+	diseases: Readonly<Record<string, string>>;
+}
+
+/** One language's texts: the messages, the count phrases and the names of crops and diseases. */
 export interface LoadedCatalogue {
 	locale: Locale;
 	messages: Catalogue;
 	plurals: Record<PluralKey, PluralForms>;
+	/** Null for English: the folder names are English already. */
+	names: ClassNames | null;
 }
 
-export const EN: LoadedCatalogue = { locale: 'en', messages: en, plurals: enPlurals };
+export const EN: LoadedCatalogue = { locale: 'en', messages: en, plurals: enPlurals, names: null };
 
 /**
  * A language's catalogue. Only English is in the app's first bytes; each other language is its own
@@ -389,12 +421,20 @@ export async function loadCatalogue(locale: Locale): Promise<LoadedCatalogue> {
 		case 'en':
 			return EN;
 		case 'fr': {
-			const { fr, frPlurals } = await import('./messages.fr');
-			return { locale, messages: fr, plurals: frPlurals };
+			const { fr, frPlurals, frNames } = await import('./messages.fr');
+			return { locale, messages: fr, plurals: frPlurals, names: frNames };
 		}
 		case 'es': {
-			const { es, esPlurals } = await import('./messages.es');
-			return { locale, messages: es, plurals: esPlurals };
+			const { es, esPlurals, esNames } = await import('./messages.es');
+			return { locale, messages: es, plurals: esPlurals, names: esNames };
+		}
+		case 'sw': {
+			const { sw, swPlurals, swNames } = await import('./messages.sw');
+			return { locale, messages: sw, plurals: swPlurals, names: swNames };
+		}
+		case 'hi': {
+			const { hi, hiPlurals, hiNames } = await import('./messages.hi');
+			return { locale, messages: hi, plurals: hiPlurals, names: hiNames };
 		}
 	}
 }
@@ -414,11 +454,6 @@ export function plural(catalogue: LoadedCatalogue, key: PluralKey, count: number
 		n: new Intl.NumberFormat(locale).format(count)
 	});
 }
-export const LOCALE_NAMES: Record<Locale, string> = {
-	en: 'English',
-	fr: 'Français',
-	es: 'Español'
-};
 
 /** Fills `{name}` placeholders; an unknown placeholder is left visible rather than dropped. */
 export function format(template: string, params: Record<string, string | number> = {}): string {
