@@ -9,14 +9,15 @@ import { className, cropName } from '../src/lib/i18n/class-names';
 import {
 	EN,
 	en,
+	format,
 	type LoadedCatalogue,
 	type Locale,
 	type MessageKey
 } from '../src/lib/i18n/messages';
-import { es, esNames, esPlurals } from '../src/lib/i18n/messages.es';
-import { fr, frNames, frPlurals } from '../src/lib/i18n/messages.fr';
-import { hi, hiNames, hiPlurals } from '../src/lib/i18n/messages.hi';
-import { sw, swNames, swPlurals } from '../src/lib/i18n/messages.sw';
+import { es, esNames, esPhotoErrors, esPlurals } from '../src/lib/i18n/messages.es';
+import { fr, frNames, frPhotoErrors, frPlurals } from '../src/lib/i18n/messages.fr';
+import { hi, hiNames, hiPhotoErrors, hiPlurals } from '../src/lib/i18n/messages.hi';
+import { sw, swNames, swPhotoErrors, swPlurals } from '../src/lib/i18n/messages.sw';
 import { samplesOf } from './dataset';
 import { collectPageErrors, expectNoAxeViolations, screenshot } from './helpers';
 
@@ -25,22 +26,46 @@ const LANGUAGES: { locale: Locale; browser: string; catalogue: LoadedCatalogue }
 	{
 		locale: 'fr',
 		browser: 'fr-FR',
-		catalogue: { locale: 'fr', messages: fr, plurals: frPlurals, names: frNames }
+		catalogue: {
+			locale: 'fr',
+			messages: fr,
+			plurals: frPlurals,
+			names: frNames,
+			photoErrors: frPhotoErrors
+		}
 	},
 	{
 		locale: 'es',
 		browser: 'es-MX',
-		catalogue: { locale: 'es', messages: es, plurals: esPlurals, names: esNames }
+		catalogue: {
+			locale: 'es',
+			messages: es,
+			plurals: esPlurals,
+			names: esNames,
+			photoErrors: esPhotoErrors
+		}
 	},
 	{
 		locale: 'sw',
 		browser: 'sw-KE',
-		catalogue: { locale: 'sw', messages: sw, plurals: swPlurals, names: swNames }
+		catalogue: {
+			locale: 'sw',
+			messages: sw,
+			plurals: swPlurals,
+			names: swNames,
+			photoErrors: swPhotoErrors
+		}
 	},
 	{
 		locale: 'hi',
 		browser: 'hi-IN',
-		catalogue: { locale: 'hi', messages: hi, plurals: hiPlurals, names: hiNames }
+		catalogue: {
+			locale: 'hi',
+			messages: hi,
+			plurals: hiPlurals,
+			names: hiNames,
+			photoErrors: hiPhotoErrors
+		}
 	}
 ];
 
@@ -201,6 +226,15 @@ test('the history answers in the language chosen later, and the English check ca
 	const hindi = LANGUAGES.find((l) => l.locale === 'hi')!.catalogue;
 	await expect(page.getByTestId('history').locator('li strong').first()).toHaveText(
 		className(hindi, label)
+	);
+	// A file that is no photo: the decoder's reason, said in Hindi too.
+	await page.getByTestId('photo-input').setInputFiles({
+		name: 'notes.txt',
+		mimeType: 'text/plain',
+		buffer: Buffer.from('not a photo')
+	});
+	await expect(page.getByTestId('diagnose-error')).toHaveText(
+		format(hi['diagnose.failed'], { reason: hiPhotoErrors.unreadable })
 	);
 	await page.getByRole('link', { name: hi['nav.settings'] }).click();
 	await page.getByLabel(hi['settings.language']).selectOption('en');

@@ -1,5 +1,5 @@
 /** Spanish: the interface texts and count phrases (loaded when the language is chosen). */
-import type { Catalogue, ClassNames, PluralForms, PluralKey } from './messages';
+import type { Catalogue, ClassNames, PhotoErrors, PluralForms, PluralKey } from './messages';
 
 export const es: Catalogue = {
 	'app.name': 'LeafLens',
@@ -431,4 +431,14 @@ export const esNames: ClassNames = {
 		Tomato___Tomato_Yellow_Leaf_Curl_Virus: 'virus del rizado amarillo (TYLCV)',
 		Tomato___Tomato_mosaic_virus: 'virus del mosaico del tomate'
 	}
+};
+
+// Why a photo was refused (the decoders throw in English: i18n/photo-errors.ts).
+export const esPhotoErrors: PhotoErrors = {
+	unreadable:
+		'Este archivo no es una foto que LeafLens pueda leer, o está dañado. Use una foto JPEG, PNG o WebP.',
+	empty: 'El archivo está vacío.',
+	tooLarge:
+		'Esta foto es demasiado grande para leerla ({width}×{height} píxeles, más de {max} megapíxeles). Use una copia más pequeña.',
+	heic: 'Es una foto HEIC (el formato habitual de la cámara del iPhone), que este navegador no puede leer. Envíela como JPEG, o en el iPhone elija Ajustes → Cámara → Formatos → Más compatible.'
 };

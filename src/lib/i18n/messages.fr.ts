@@ -1,5 +1,5 @@
 /** French: the interface texts and count phrases (loaded when the language is chosen). */
-import type { Catalogue, ClassNames, PluralForms, PluralKey } from './messages';
+import type { Catalogue, ClassNames, PhotoErrors, PluralForms, PluralKey } from './messages';
 
 export const fr: Catalogue = {
 	'app.name': 'LeafLens',
@@ -432,4 +432,14 @@ export const frNames: ClassNames = {
 		Tomato___Tomato_Yellow_Leaf_Curl_Virus: 'maladie des feuilles jaunes en cuillère (TYLCV)',
 		Tomato___Tomato_mosaic_virus: 'virus de la mosaïque de la tomate'
 	}
+};
+
+// Why a photo was refused (the decoders throw in English: i18n/photo-errors.ts).
+export const frPhotoErrors: PhotoErrors = {
+	unreadable:
+		'Ce fichier n’est pas une photo que LeafLens sait lire, ou il est abîmé. Utilisez une photo JPEG, PNG ou WebP.',
+	empty: 'Le fichier est vide.',
+	tooLarge:
+		'Cette photo est trop grande pour être lue ({width}×{height} pixels, plus de {max} mégapixels). Utilisez-en une copie plus petite.',
+	heic: 'C’est une photo HEIC (le format habituel de l’appareil photo de l’iPhone), que ce navigateur ne sait pas lire. Envoyez-la en JPEG, ou sur l’iPhone choisissez Réglages → Appareil photo → Formats → Le plus compatible.'
 };

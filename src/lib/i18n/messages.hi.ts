@@ -3,7 +3,7 @@
  * when the language is chosen). Plain words a farmer uses, the polite "आप"; common loanwords
  * (फ़ोटो, मॉडल, डेटा) where Krishi Vigyan Kendra leaflets use them too.
  */
-import type { Catalogue, ClassNames, PluralForms, PluralKey } from './messages';
+import type { Catalogue, ClassNames, PhotoErrors, PluralForms, PluralKey } from './messages';
 
 export const hi: Catalogue = {
 	'app.name': 'LeafLens',
@@ -413,4 +413,14 @@ export const hiNames: ClassNames = {
 		Tomato___Tomato_Yellow_Leaf_Curl_Virus: 'पीली पत्ती मरोड़ विषाणु',
 		Tomato___Tomato_mosaic_virus: 'टमाटर मोज़ेक विषाणु'
 	}
+};
+
+// Why a photo was refused (the decoders throw in English: i18n/photo-errors.ts).
+export const hiPhotoErrors: PhotoErrors = {
+	unreadable:
+		'यह फ़ाइल ऐसी फ़ोटो नहीं है जिसे LeafLens पढ़ सके, या यह ख़राब है। JPEG, PNG या WebP फ़ोटो इस्तेमाल करें।',
+	empty: 'फ़ाइल खाली है।',
+	tooLarge:
+		'यह फ़ोटो पढ़ने के लिए बहुत बड़ी है ({width}×{height} पिक्सेल, {max} मेगापिक्सेल से ज़्यादा)। इसकी छोटी कॉपी इस्तेमाल करें।',
+	heic: 'यह HEIC फ़ोटो है (iPhone कैमरे का सामान्य फ़ॉर्मेट), जिसे यह ब्राउज़र नहीं पढ़ सकता। इसे JPEG के रूप में भेजें, या iPhone पर सेटिंग्स → कैमरा → फ़ॉर्मेट → Most Compatible चुनें।'
 };

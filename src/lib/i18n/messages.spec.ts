@@ -11,18 +11,42 @@ import {
 	type Locale,
 	type MessageKey
 } from './messages';
-import { es, esNames, esPlurals } from './messages.es';
-import { fr, frNames, frPlurals } from './messages.fr';
-import { hi, hiNames, hiPlurals } from './messages.hi';
-import { sw, swNames, swPlurals } from './messages.sw';
+import { es, esNames, esPhotoErrors, esPlurals } from './messages.es';
+import { fr, frNames, frPhotoErrors, frPlurals } from './messages.fr';
+import { hi, hiNames, hiPhotoErrors, hiPlurals } from './messages.hi';
+import { sw, swNames, swPhotoErrors, swPlurals } from './messages.sw';
 
 const CATALOGUES = { en, fr, es, sw, hi };
 const PLURALS = { en: enPlurals, fr: frPlurals, es: esPlurals, sw: swPlurals, hi: hiPlurals };
 const NAMES_OF = { en: null, fr: frNames, es: esNames, sw: swNames, hi: hiNames };
-const FR: LoadedCatalogue = { locale: 'fr', messages: fr, plurals: frPlurals, names: frNames };
-const ES: LoadedCatalogue = { locale: 'es', messages: es, plurals: esPlurals, names: esNames };
-const SW: LoadedCatalogue = { locale: 'sw', messages: sw, plurals: swPlurals, names: swNames };
-const HI: LoadedCatalogue = { locale: 'hi', messages: hi, plurals: hiPlurals, names: hiNames };
+const FR: LoadedCatalogue = {
+	locale: 'fr',
+	messages: fr,
+	plurals: frPlurals,
+	names: frNames,
+	photoErrors: frPhotoErrors
+};
+const ES: LoadedCatalogue = {
+	locale: 'es',
+	messages: es,
+	plurals: esPlurals,
+	names: esNames,
+	photoErrors: esPhotoErrors
+};
+const SW: LoadedCatalogue = {
+	locale: 'sw',
+	messages: sw,
+	plurals: swPlurals,
+	names: swNames,
+	photoErrors: swPhotoErrors
+};
+const HI: LoadedCatalogue = {
+	locale: 'hi',
+	messages: hi,
+	plurals: hiPlurals,
+	names: hiNames,
+	photoErrors: hiPhotoErrors
+};
 const LOADED: Record<Locale, LoadedCatalogue> = { en: EN, fr: FR, es: ES, sw: SW, hi: HI };
 
 /** Product and technology names: the same text in every language. */

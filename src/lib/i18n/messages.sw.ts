@@ -3,7 +3,7 @@
  * language is chosen). Plain words a farmer uses; "wewe" forms, as extension leaflets in Kenya and
  * Tanzania address the grower.
  */
-import type { Catalogue, ClassNames, PluralForms, PluralKey } from './messages';
+import type { Catalogue, ClassNames, PhotoErrors, PluralForms, PluralKey } from './messages';
 
 export const sw: Catalogue = {
 	'app.name': 'LeafLens',
@@ -426,4 +426,14 @@ export const swNames: ClassNames = {
 		Tomato___Tomato_Yellow_Leaf_Curl_Virus: 'virusi vya kujikunja kwa majani ya njano',
 		Tomato___Tomato_mosaic_virus: 'virusi vya mozaiki ya nyanya'
 	}
+};
+
+// Why a photo was refused (the decoders throw in English: i18n/photo-errors.ts).
+export const swPhotoErrors: PhotoErrors = {
+	unreadable:
+		'Faili hii si picha ambayo LeafLens inaweza kusoma, au imeharibika. Tumia picha ya JPEG, PNG au WebP.',
+	empty: 'Faili hii ni tupu.',
+	tooLarge:
+		'Picha hii ni kubwa mno kusomwa (pikseli {width}×{height}, zaidi ya megapikseli {max}). Tumia nakala ndogo zaidi ya picha hii.',
+	heic: 'Hii ni picha ya HEIC (muundo wa kawaida wa kamera ya iPhone), ambayo kivinjari hiki hakiwezi kusoma. Itume kama JPEG, au kwenye iPhone chagua Settings → Camera → Formats → Most Compatible.'
 };

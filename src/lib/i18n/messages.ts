@@ -401,6 +401,18 @@ export interface ClassNames {
 	diseases: Readonly<Record<string, string>>;
 }
 
+/**
+ * Why a photo was refused, in a language other than English. The decoders throw in English (the
+ * words of util/photo-size.ts), so English needs no table and the app shell carries none;
+ * `tooLarge` has `{width}`, `{height}` and `{max}` (megapixels).
+ */
+export interface PhotoErrors {
+	unreadable: string;
+	empty: string;
+	tooLarge: string;
+	heic: string;
+}
+
 /** One language's texts: the messages, the count phrases and the names of crops and diseases. */
 export interface LoadedCatalogue {
 	locale: Locale;
@@ -408,9 +420,17 @@ export interface LoadedCatalogue {
 	plurals: Record<PluralKey, PluralForms>;
 	/** Null for English: the folder names are English already. */
 	names: ClassNames | null;
+	/** Null for English: the decoders' own words. */
+	photoErrors: PhotoErrors | null;
 }
 
-export const EN: LoadedCatalogue = { locale: 'en', messages: en, plurals: enPlurals, names: null };
+export const EN: LoadedCatalogue = {
+	locale: 'en',
+	messages: en,
+	plurals: enPlurals,
+	names: null,
+	photoErrors: null
+};
 
 /**
  * A language's catalogue. Only English is in the app's first bytes; each other language is its own
@@ -421,20 +441,44 @@ export async function loadCatalogue(locale: Locale): Promise<LoadedCatalogue> {
 		case 'en':
 			return EN;
 		case 'fr': {
-			const { fr, frPlurals, frNames } = await import('./messages.fr');
-			return { locale, messages: fr, plurals: frPlurals, names: frNames };
+			const m = await import('./messages.fr');
+			return {
+				locale,
+				messages: m.fr,
+				plurals: m.frPlurals,
+				names: m.frNames,
+				photoErrors: m.frPhotoErrors
+			};
 		}
 		case 'es': {
-			const { es, esPlurals, esNames } = await import('./messages.es');
-			return { locale, messages: es, plurals: esPlurals, names: esNames };
+			const m = await import('./messages.es');
+			return {
+				locale,
+				messages: m.es,
+				plurals: m.esPlurals,
+				names: m.esNames,
+				photoErrors: m.esPhotoErrors
+			};
 		}
 		case 'sw': {
-			const { sw, swPlurals, swNames } = await import('./messages.sw');
-			return { locale, messages: sw, plurals: swPlurals, names: swNames };
+			const m = await import('./messages.sw');
+			return {
+				locale,
+				messages: m.sw,
+				plurals: m.swPlurals,
+				names: m.swNames,
+				photoErrors: m.swPhotoErrors
+			};
 		}
 		case 'hi': {
-			const { hi, hiPlurals, hiNames } = await import('./messages.hi');
-			return { locale, messages: hi, plurals: hiPlurals, names: hiNames };
+			const m = await import('./messages.hi');
+			return {
+				locale,
+				messages: m.hi,
+				plurals: m.hiPlurals,
+				names: m.hiNames,
+				photoErrors: m.hiPhotoErrors
+			};
 		}
 	}
 }
