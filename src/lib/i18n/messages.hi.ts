@@ -67,14 +67,14 @@ export const hi: Catalogue = {
 	'diagnose.heatmap': 'दिखाएँ कि मॉडल ने कहाँ देखा',
 	'diagnose.heatmapNote': 'गर्म रंग फ़ोटो के वे हिस्से दिखाते हैं जिनका जवाब पर सबसे ज़्यादा असर रहा।',
 	'diagnose.modelInfo':
-		'मॉडल: {classes}। जाँच के लिए अलग रखी गई प्रयोगशाला की फ़ोटो पर {accuracy} बार सही (PlantVillage: एक पत्ती, सादी पृष्ठभूमि)।',
+		'मॉडल: {classes}। जाँच के लिए अलग रखी गई प्रयोगशाला की फ़ोटो पर {accuracy} मामलों में सही (PlantVillage: एक पत्ती, सादी पृष्ठभूमि)।',
 	'diagnose.modelUntested':
 		'मॉडल: {classes}। अलग रखी गई फ़ोटो पर इसकी सटीकता नहीं मापी गई (इस डिवाइस पर ढाले गए मॉडल यह दर्ज नहीं करते)।',
 	'diagnose.modelField':
-		'खेत में ली गई सेब की पत्तियों की फ़ोटो पर, हर फ़ोटो का जवाब देने पर यह {accuracy} बार सही रहा ({photos} में से {correct})।',
+		'खेत में ली गई सेब की पत्तियों की फ़ोटो पर, हर फ़ोटो का जवाब देने पर यह {accuracy} मामलों में सही रहा ({photos} में से {correct})।',
 	'diagnose.modelFailed': 'रोग पहचानने का मॉडल लोड नहीं हो सका: {reason}',
 	'diagnose.failed': 'इस फ़ोटो की जाँच नहीं हो सकी: {reason}',
-	'plant.combined': '{leaves} से मिला-जुला जवाब',
+	'plant.combined': 'मिला-जुला जवाब ({leaves})',
 	'plant.add': 'इसी पौधे की एक और पत्ती जोड़ें',
 	'plant.addHint': 'एक पौधे की कई पत्तियाँ ज़्यादा पक्का जवाब देती हैं ({max} तक)।',
 	'plant.full':
@@ -104,7 +104,7 @@ export const hi: Catalogue = {
 	'share.title': 'LeafLens जाँच',
 	'share.answer': '{answer} — {p}% संभावना',
 	'share.when': 'जाँच की तारीख़: {date}',
-	'share.leaves': 'पौधे की {leaves} से',
+	'share.leaves': 'आधार: पौधे की {leaves}',
 	'share.crop': 'फ़सल: {crop}',
 	'share.confirmed': 'किसान के अनुसार: {name}',
 	'share.location': 'स्थान: {lat}, {lon} (लगभग {m} मीटर के भीतर)',
