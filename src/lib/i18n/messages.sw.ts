@@ -69,11 +69,11 @@ export const sw: Catalogue = {
 	'diagnose.heatmap': 'Onyesha modeli ilipoangalia',
 	'diagnose.heatmapNote': 'Rangi za joto zinaonyesha sehemu za picha zilizochangia zaidi jibu.',
 	'diagnose.modelInfo':
-		'Modeli: {classes}. Ilipata jibu sahihi mara {accuracy} kwenye picha za maabara zilizowekwa kando kwa majaribio (PlantVillage: jani moja, mandhari tupu).',
+		'Modeli: {classes}. Ilipata jibu sahihi kwa {accuracy} ya picha za maabara zilizowekwa kando kwa majaribio (PlantVillage: jani moja, mandhari tupu).',
 	'diagnose.modelUntested':
 		'Modeli: {classes}. Usahihi wake haukupimwa kwa picha zilizowekwa kando (modeli zilizorekebishwa kwenye kifaa hiki hazina kipimo hicho).',
 	'diagnose.modelField':
-		'Kwenye picha za majani ya tufaha zilizopigwa shambani ilipata jibu sahihi mara {accuracy} ilipolazimika kujibu kila picha ({correct} kati ya {photos}).',
+		'Kwenye picha za majani ya tufaha zilizopigwa shambani ilipata jibu sahihi kwa {accuracy} ya picha ilipolazimika kujibu kila picha ({correct} kati ya {photos}).',
 	'diagnose.modelFailed': 'Modeli ya kutambua magonjwa haikuweza kupakiwa: {reason}',
 	'diagnose.failed': 'Picha hii haikuweza kuchunguzwa: {reason}',
 	'plant.combined': 'Jibu la pamoja kutoka {leaves}',
