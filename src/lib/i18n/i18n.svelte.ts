@@ -18,14 +18,21 @@ const KEY = 'leaflens.locale';
 const isLocale = (value: string | null): value is Locale =>
 	value !== null && (LOCALES as readonly string[]).includes(value);
 
+/**
+ * The first of the browser's languages (navigator.languages) LeafLens has, by primary subtag
+ * (sw-KE → sw, hi-IN → hi; Hiligaynon, hil, is not Hindi), else English.
+ */
+export function browserLocale(tags: readonly string[]): Locale {
+	return tags.map((tag) => tag.split('-')[0]!.toLowerCase()).find(isLocale) ?? 'en';
+}
+
 function initialLocale(): Locale {
 	if (typeof localStorage === 'undefined') return 'en';
 	const saved = localStorage.getItem(KEY);
 	if (isLocale(saved)) return saved;
-	// The first of the browser's languages LeafLens has (sw-KE → sw, hi-IN → hi), else English.
-	const wanted =
-		typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : [];
-	return wanted.map((tag) => tag.slice(0, 2).toLowerCase()).find(isLocale) ?? 'en';
+	return browserLocale(
+		typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : []
+	);
 }
 
 class I18n {
