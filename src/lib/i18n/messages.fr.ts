@@ -114,6 +114,23 @@ export const fr: Catalogue = {
 	'share.downloaded':
 		'Ce navigateur ne peut pas partager de photos : le cas a été téléchargé comme page web, prêt à envoyer à votre conseiller.',
 	'share.failed': 'Partage impossible : {reason}',
+	'advice.title': 'Que faire',
+	'advice.loading': 'Chargement des conseils…',
+	'advice.failed': 'Les conseils n’ont pas pu être chargés : {reason}',
+	'advice.fallback':
+		'Ces conseils n’existent pas encore en français ; ils sont affichés en anglais.',
+	'advice.missing':
+		'LeafLens n’a pas encore de conseils pour cette classe. Demandez à un conseiller.',
+	'advice.watch': 'À surveiller',
+	'advice.confirm': 'Comment le confirmer à l’œil',
+	'advice.now': 'Que faire maintenant',
+	'advice.cultural': 'À la ferme',
+	'advice.biological': 'Biologique',
+	'advice.chemical': 'Chimique',
+	'advice.safety': 'Sécurité :',
+	'advice.prevent': 'La saison prochaine',
+	'advice.adviser': 'Quand appeler un conseiller',
+	'advice.sources': 'Sources (vérifiées le {date})',
 	'history.confirmClear': 'Supprimer tous les diagnostics de cet appareil ?',
 	'history.location': 'Enregistrer ma position avec chaque diagnostic',
 	'history.locationDenied': 'Position indisponible : {reason}',
