@@ -109,6 +109,10 @@ function pageTexts(page: Page): Promise<string[]> {
 		for (let node = walker.nextNode(); node; node = walker.nextNode()) {
 			const parent = node.parentElement;
 			if (!parent || parent.closest('script, style, [hidden]')) continue;
+			// Text marked as another language on purpose (an advice card not yet translated, shown in
+			// English with a note in the page's language) is not text left untranslated.
+			if (parent.closest('[lang]')?.getAttribute('lang') !== document.documentElement.lang)
+				continue;
 			add(node.textContent);
 			// A message with a link or an <em> inside spans several text nodes: its block too.
 			add(parent.textContent);
