@@ -1,7 +1,38 @@
-import { parseClassFolder } from '$lib/data/manifest';
+import { i18n, t } from '$lib/i18n/i18n.svelte';
+import type { Prediction } from '$lib/ml/classifier-dir';
+import type { HistoryEntry } from '$lib/state/history.svelte';
 
-/** A class folder's name in words, e.g. `Tomato — Leaf Mold`. */
-export const displayName = (label: string): string => parseClassFolder(label).displayName;
+/** A class folder's name in the interface language, e.g. `Tomato — Leaf Mold` in English. */
+export const displayName = (label: string): string => i18n.className(label);
+
+/** A crop folder's name (`Corn_(maize)`) in the interface language, as a title (`Corn (maize)`). */
+export const cropTitle = (name: string): string => i18n.cropName(name);
+
+/** A crop's name inside a sentence: lower case the language's way (`corn (maize)`). */
+export const cropInText = (name: string): string => cropTitle(name).toLocaleLowerCase(i18n.locale);
+
+/** A share in [0, 1] as a percentage with one decimal, the interface language's way (`97.9%`, `97,9 %`). */
+export const percentText = (v: number): string => i18n.percent(v);
 
 /** A probability as a whole percentage; never "100": a model is never certain, saying so would mislead. */
 export const percent = (p: number): number => Math.min(99, Math.round(p * 100));
+
+/** What the user is shown for an answer: the class, or which "not sure" it is. */
+export function describeAnswer(p: Prediction): string {
+	if (!p.abstained) return displayName(p.label);
+	if (p.reason === 'disagree') return t('plant.notSure');
+	if (p.reason === 'other-crop' && p.crop)
+		return t('diagnose.otherCropTitle', { crop: cropInText(p.crop.name) });
+	return t('diagnose.notSure');
+}
+
+/**
+ * A history entry's answer in the interface language. The entry keeps the words shown when it was
+ * made, in that day's language; the class, or a one-leaf plant's own answer, is said again now. A
+ * "not sure" plant of several leaves keeps its words (why it was not sure is not stored).
+ */
+export function entryAnswer(entry: HistoryEntry): string {
+	if (!entry.abstained && entry.label !== null) return displayName(entry.label);
+	const only = entry.leaves.length === 1 ? entry.leaves[0]!.prediction : null;
+	return only ? describeAnswer(only) : entry.answer;
+}

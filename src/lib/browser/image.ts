@@ -12,7 +12,10 @@ import {
 	HEADER_BYTES,
 	HEIC_UNREADABLE,
 	isHeic,
+	PHOTO_EMPTY,
+	PHOTO_UNREADABLE,
 	photoSize,
+	photoTooLarge,
 	tooLarge
 } from '../util/photo-size';
 
@@ -41,19 +44,17 @@ export interface Region {
 export async function drawScaled(
 	photo: Blob,
 	scaleOf: (width: number, height: number, photoWidth: number, photoHeight: number) => number,
-	unreadable = 'This file is not a photo LeafLens can read, or it is damaged. Use a JPEG, PNG or WebP photo.',
+	unreadable = PHOTO_UNREADABLE,
 	region?: Region
 ): Promise<OffscreenCanvasRenderingContext2D> {
-	if (photo.size === 0) throw new ImageDecodeError('The file is empty.');
+	if (photo.size === 0) throw new ImageDecodeError(PHOTO_EMPTY);
 	const head = new Uint8Array(await photo.slice(0, HEADER_BYTES).arrayBuffer());
 	const header = photoSize(head);
 	// Safari decodes HEIC itself; where the browser cannot, the message says what to do.
 	if (isHeic(head)) unreadable = HEIC_UNREADABLE;
 	const over = header && tooLarge(header.width, header.height);
 	if (over) {
-		throw new ImageDecodeError(
-			`This photo is too large to read (${over}). Use a smaller copy of it.`
-		);
+		throw new ImageDecodeError(photoTooLarge(over));
 	}
 	let scale = 1;
 	let bitmap: ImageBitmap | null = null;

@@ -1,4 +1,6 @@
 /** The current interface language, remembered on this device. */
+import { className, cropName } from './class-names';
+import { photoErrorInLanguage } from './photo-errors';
 import {
 	EN,
 	format,
@@ -16,12 +18,21 @@ const KEY = 'leaflens.locale';
 const isLocale = (value: string | null): value is Locale =>
 	value !== null && (LOCALES as readonly string[]).includes(value);
 
+/**
+ * The first of the browser's languages (navigator.languages) LeafLens has, by primary subtag
+ * (sw-KE → sw, hi-IN → hi; Hiligaynon, hil, is not Hindi), else English.
+ */
+export function browserLocale(tags: readonly string[]): Locale {
+	return tags.map((tag) => tag.split('-')[0]!.toLowerCase()).find(isLocale) ?? 'en';
+}
+
 function initialLocale(): Locale {
 	if (typeof localStorage === 'undefined') return 'en';
 	const saved = localStorage.getItem(KEY);
 	if (isLocale(saved)) return saved;
-	const browser = (typeof navigator !== 'undefined' ? navigator.language : 'en').slice(0, 2);
-	return isLocale(browser) ? browser : 'en';
+	return browserLocale(
+		typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : []
+	);
 }
 
 class I18n {
@@ -56,6 +67,23 @@ class I18n {
 
 	t = (key: MessageKey, params?: Record<string, string | number>): string =>
 		format(this.#catalogue.messages[key], params);
+
+	/** A class folder name in the current language, e.g. `Tomato___Leaf_Mold` → `Tomato — Leaf Mold`. */
+	className = (label: string): string => className(this.#catalogue, label);
+
+	/** A crop folder name in the current language, e.g. `Corn_(maize)` → `Corn (maize)`. */
+	cropName = (crop: string): string => cropName(this.#catalogue, crop);
+
+	/** A reason a photo decoder gave (in English), in the current language when it is a known one. */
+	photoError = (message: string): string => photoErrorInLanguage(message, this.#catalogue);
+
+	/** A share in [0, 1] as a percentage with one decimal, the language's way (`97.9%`, `97,9 %`). */
+	percent = (share: number): string =>
+		new Intl.NumberFormat(this.locale, {
+			style: 'percent',
+			minimumFractionDigits: 1,
+			maximumFractionDigits: 1
+		}).format(share);
 
 	/** A count phrase in the current language, e.g. tn('count.classes', 1) → "1 class". */
 	tn = (key: PluralKey, count: number): string => plural(this.#catalogue, key, count);

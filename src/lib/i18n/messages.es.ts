@@ -1,15 +1,32 @@
 /** Spanish: the interface texts and count phrases (loaded when the language is chosen). */
-import type { Catalogue, PluralForms, PluralKey } from './messages';
+import type { Catalogue, ClassNames, PhotoErrors, PluralForms, PluralKey } from './messages';
 
 export const es: Catalogue = {
 	'app.name': 'LeafLens',
 	'nav.label': 'Principal',
+	'nav.skip': 'Ir al contenido',
 	'nav.diagnose': 'Diagnóstico',
 	'nav.train': 'Entrenar',
 	'nav.evaluate': 'Evaluar',
 	'nav.models': 'Modelos',
 	'nav.settings': 'Ajustes',
 	'backend.active': 'Motor: {name}',
+	'ml.unavailable': 'El motor {backend} no está disponible aquí; se usa {active}.',
+	'ml.workerStopped':
+		'El proceso del modelo se detuvo ({reason}). Se reinicia con la próxima acción; sus datos guardados están intactos.',
+	'ml.workerStoppedWithout':
+		'El proceso del modelo se detuvo ({reason}). Se reinicia con la próxima acción, sin {backend}; sus datos guardados están intactos.',
+	'ml.unknownError': 'error desconocido',
+	'ml.gpuStopped': 'El chip gráfico se detuvo ({what}).',
+	'ml.gpuRestarting': 'El chip gráfico se detuvo ({what}); reiniciando con otro motor…',
+	'ml.gpuRecovered':
+		'El chip gráfico se detuvo ({what}); ahora funciona con {backend}. Sus datos están intactos.',
+	'ml.noEngine': 'ningún motor',
+	'ml.deviceLost': 'dispositivo perdido',
+	'ml.contextLost': 'contexto WebGL perdido',
+	'ml.noModel': 'No hay ningún modelo de diagnóstico disponible.',
+	'ml.notRunning': 'El proceso del modelo no está en marcha.',
+	'ml.noReason': 'El proceso del modelo falló y el navegador no dio ningún motivo ({value}).',
 	'backend.starting': 'Iniciando el motor…',
 	'update.available': 'Hay una nueva versión de LeafLens.',
 	'update.reload': 'Recargar',
@@ -35,6 +52,8 @@ export const es: Catalogue = {
 	'diagnose.lowConfidence':
 		'La foto no es clara: el modelo no puede distinguir estas enfermedades en ella. Acérquese a la hoja más afectada, con luz de día, y no se mueva.',
 	'diagnose.bestGuess': 'Mejor estimación: {name} ({p}%)',
+	'class.name': '{crop} — {disease}',
+	'class.healthy': '{crop} — sana',
 	'diagnose.cropLabel': 'Cultivo de la hoja',
 	'diagnose.cropHint':
 		'Al elegir el cultivo se descartan las enfermedades de otros cultivos. LeafLens recuerda su elección.',
@@ -404,4 +423,57 @@ export const esPlurals: Record<PluralKey, PluralForms> = {
 		many: 'Se omitieron {n} de archivos:',
 		other: 'Se omitieron {n} archivos:'
 	}
+};
+
+// The shipped model's crops (the plant) and diseases, with the names growers and extension services use.
+export const esNames: ClassNames = {
+	crops: {
+		Apple: 'Manzano',
+		Blueberry: 'Arándano',
+		'Cherry_(including_sour)': 'Cerezo',
+		'Corn_(maize)': 'Maíz',
+		Grape: 'Vid',
+		Orange: 'Naranjo',
+		'Pepper,_bell': 'Pimiento',
+		Potato: 'Papa',
+		Raspberry: 'Frambueso',
+		Strawberry: 'Fresa',
+		Tomato: 'Tomate'
+	},
+	diseases: {
+		Apple___Apple_scab: 'sarna',
+		Apple___Black_rot: 'podredumbre negra',
+		Apple___Cedar_apple_rust: 'roya del cedro',
+		'Cherry_(including_sour)___Powdery_mildew': 'oídio',
+		'Corn_(maize)___Cercospora_leaf_spot Gray_leaf_spot': 'mancha gris de la hoja (cercospora)',
+		'Corn_(maize)___Common_rust_': 'roya común',
+		'Corn_(maize)___Northern_Leaf_Blight': 'tizón foliar del norte',
+		Grape___Black_rot: 'podredumbre negra',
+		'Grape___Esca_(Black_Measles)': 'yesca',
+		'Grape___Leaf_blight_(Isariopsis_Leaf_Spot)': 'mancha foliar por Isariopsis',
+		'Orange___Haunglongbing_(Citrus_greening)': 'huanglongbing (enverdecimiento de los cítricos)',
+		'Pepper,_bell___Bacterial_spot': 'mancha bacteriana',
+		Potato___Early_blight: 'tizón temprano',
+		Potato___Late_blight: 'tizón tardío',
+		Strawberry___Leaf_scorch: 'quemadura de la hoja',
+		Tomato___Bacterial_spot: 'mancha bacteriana',
+		Tomato___Early_blight: 'tizón temprano',
+		Tomato___Late_blight: 'tizón tardío',
+		Tomato___Leaf_Mold: 'moho de la hoja',
+		Tomato___Septoria_leaf_spot: 'mancha foliar por Septoria',
+		'Tomato___Spider_mites Two-spotted_spider_mite': 'araña roja (ácaros)',
+		Tomato___Target_Spot: 'mancha diana',
+		Tomato___Tomato_Yellow_Leaf_Curl_Virus: 'virus del rizado amarillo (TYLCV)',
+		Tomato___Tomato_mosaic_virus: 'virus del mosaico del tomate'
+	}
+};
+
+// Why a photo was refused (the decoders throw in English: i18n/photo-errors.ts).
+export const esPhotoErrors: PhotoErrors = {
+	unreadable:
+		'Este archivo no es una foto que LeafLens pueda leer, o está dañado. Use una foto JPEG, PNG o WebP.',
+	empty: 'El archivo está vacío.',
+	tooLarge:
+		'Esta foto es demasiado grande para leerla ({width}×{height} píxeles, más de {max} megapíxeles). Use una copia más pequeña.',
+	heic: 'Es una foto HEIC (el formato habitual de la cámara del iPhone), que este navegador no puede leer. Envíela como JPEG, o en el iPhone elija Ajustes → Cámara → Formatos → Más compatible.'
 };

@@ -1,15 +1,32 @@
 /** French: the interface texts and count phrases (loaded when the language is chosen). */
-import type { Catalogue, PluralForms, PluralKey } from './messages';
+import type { Catalogue, ClassNames, PhotoErrors, PluralForms, PluralKey } from './messages';
 
 export const fr: Catalogue = {
 	'app.name': 'LeafLens',
 	'nav.label': 'Principal',
+	'nav.skip': 'Aller au contenu',
 	'nav.diagnose': 'Diagnostic',
 	'nav.train': 'Entraîner',
 	'nav.evaluate': 'Évaluer',
 	'nav.models': 'Modèles',
 	'nav.settings': 'Réglages',
 	'backend.active': 'Moteur : {name}',
+	'ml.unavailable': 'Le moteur {backend} n’est pas disponible ici ; LeafLens utilise {active}.',
+	'ml.workerStopped':
+		'Le calcul du modèle s’est arrêté ({reason}). Il redémarre à la prochaine action ; vos données enregistrées sont intactes.',
+	'ml.workerStoppedWithout':
+		'Le calcul du modèle s’est arrêté ({reason}). Il redémarre à la prochaine action, sans {backend} ; vos données enregistrées sont intactes.',
+	'ml.unknownError': 'erreur inconnue',
+	'ml.gpuStopped': 'La puce graphique s’est arrêtée ({what}).',
+	'ml.gpuRestarting': 'La puce graphique s’est arrêtée ({what}) ; redémarrage sur un autre moteur…',
+	'ml.gpuRecovered':
+		'La puce graphique s’est arrêtée ({what}) ; LeafLens fonctionne maintenant avec {backend}. Vos données sont intactes.',
+	'ml.noEngine': 'aucun moteur',
+	'ml.deviceLost': 'appareil perdu',
+	'ml.contextLost': 'contexte WebGL perdu',
+	'ml.noModel': 'Aucun modèle de diagnostic n’est disponible.',
+	'ml.notRunning': 'Le calcul du modèle ne tourne pas.',
+	'ml.noReason': 'Le calcul du modèle a échoué et le navigateur n’a donné aucune raison ({value}).',
 	'backend.starting': 'Démarrage du moteur…',
 	'update.available': 'Une nouvelle version de LeafLens est disponible.',
 	'update.reload': 'Recharger',
@@ -35,6 +52,8 @@ export const fr: Catalogue = {
 	'diagnose.lowConfidence':
 		'La photo n’est pas assez claire : le modèle ne peut pas départager ces maladies. Approchez-vous de la feuille la plus atteinte, à la lumière du jour, sans bouger.',
 	'diagnose.bestGuess': 'Meilleure hypothèse : {name} ({p} %)',
+	'class.name': '{crop} — {disease}',
+	'class.healthy': '{crop} — saine',
 	'diagnose.cropLabel': 'Culture de la feuille',
 	'diagnose.cropHint':
 		'Choisir la culture écarte les maladies des autres cultures. LeafLens retient votre choix.',
@@ -411,4 +430,57 @@ export const frPlurals: Record<PluralKey, PluralForms> = {
 		many: '{n} de fichiers ont été ignorés :',
 		other: '{n} fichiers ont été ignorés :'
 	}
+};
+
+// The shipped model's crops (the plant) and diseases, as French growers and extension services name them.
+export const frNames: ClassNames = {
+	crops: {
+		Apple: 'Pommier',
+		Blueberry: 'Myrtillier',
+		'Cherry_(including_sour)': 'Cerisier',
+		'Corn_(maize)': 'Maïs',
+		Grape: 'Vigne',
+		Orange: 'Oranger',
+		'Pepper,_bell': 'Poivron',
+		Potato: 'Pomme de terre',
+		Raspberry: 'Framboisier',
+		Strawberry: 'Fraisier',
+		Tomato: 'Tomate'
+	},
+	diseases: {
+		Apple___Apple_scab: 'tavelure',
+		Apple___Black_rot: 'pourriture noire',
+		Apple___Cedar_apple_rust: 'rouille du genévrier',
+		'Cherry_(including_sour)___Powdery_mildew': 'oïdium',
+		'Corn_(maize)___Cercospora_leaf_spot Gray_leaf_spot': 'cercosporiose (taches grises)',
+		'Corn_(maize)___Common_rust_': 'rouille commune',
+		'Corn_(maize)___Northern_Leaf_Blight': 'helminthosporiose',
+		Grape___Black_rot: 'black-rot',
+		'Grape___Esca_(Black_Measles)': 'esca',
+		'Grape___Leaf_blight_(Isariopsis_Leaf_Spot)': 'taches foliaires à Isariopsis',
+		'Orange___Haunglongbing_(Citrus_greening)': 'huanglongbing (verdissement des agrumes)',
+		'Pepper,_bell___Bacterial_spot': 'gale bactérienne',
+		Potato___Early_blight: 'alternariose',
+		Potato___Late_blight: 'mildiou',
+		Strawberry___Leaf_scorch: 'brûlure des feuilles',
+		Tomato___Bacterial_spot: 'gale bactérienne',
+		Tomato___Early_blight: 'alternariose',
+		Tomato___Late_blight: 'mildiou',
+		Tomato___Leaf_Mold: 'cladosporiose',
+		Tomato___Septoria_leaf_spot: 'septoriose',
+		'Tomato___Spider_mites Two-spotted_spider_mite': 'tétranyques (acariens)',
+		Tomato___Target_Spot: 'corynesporiose (taches en cible)',
+		Tomato___Tomato_Yellow_Leaf_Curl_Virus: 'maladie des feuilles jaunes en cuillère (TYLCV)',
+		Tomato___Tomato_mosaic_virus: 'virus de la mosaïque de la tomate'
+	}
+};
+
+// Why a photo was refused (the decoders throw in English: i18n/photo-errors.ts).
+export const frPhotoErrors: PhotoErrors = {
+	unreadable:
+		'Ce fichier n’est pas une photo que LeafLens sait lire, ou il est abîmé. Utilisez une photo JPEG, PNG ou WebP.',
+	empty: 'Le fichier est vide.',
+	tooLarge:
+		'Cette photo est trop grande pour être lue ({width}×{height} pixels, plus de {max} mégapixels). Utilisez-en une copie plus petite.',
+	heic: 'C’est une photo HEIC (le format habituel de l’appareil photo de l’iPhone), que ce navigateur ne sait pas lire. Envoyez-la en JPEG, ou sur l’iPhone choisissez Réglages → Appareil photo → Formats → Le plus compatible.'
 };

@@ -11,14 +11,43 @@ import {
 	type Locale,
 	type MessageKey
 } from './messages';
-import { es, esPlurals } from './messages.es';
-import { fr, frPlurals } from './messages.fr';
+import { es, esNames, esPhotoErrors, esPlurals } from './messages.es';
+import { fr, frNames, frPhotoErrors, frPlurals } from './messages.fr';
+import { hi, hiNames, hiPhotoErrors, hiPlurals } from './messages.hi';
+import { sw, swNames, swPhotoErrors, swPlurals } from './messages.sw';
 
-const CATALOGUES = { en, fr, es };
-const PLURALS = { en: enPlurals, fr: frPlurals, es: esPlurals };
-const FR: LoadedCatalogue = { locale: 'fr', messages: fr, plurals: frPlurals };
-const ES: LoadedCatalogue = { locale: 'es', messages: es, plurals: esPlurals };
-const LOADED: Record<Locale, LoadedCatalogue> = { en: EN, fr: FR, es: ES };
+const CATALOGUES = { en, fr, es, sw, hi };
+const PLURALS = { en: enPlurals, fr: frPlurals, es: esPlurals, sw: swPlurals, hi: hiPlurals };
+const NAMES_OF = { en: null, fr: frNames, es: esNames, sw: swNames, hi: hiNames };
+const FR: LoadedCatalogue = {
+	locale: 'fr',
+	messages: fr,
+	plurals: frPlurals,
+	names: frNames,
+	photoErrors: frPhotoErrors
+};
+const ES: LoadedCatalogue = {
+	locale: 'es',
+	messages: es,
+	plurals: esPlurals,
+	names: esNames,
+	photoErrors: esPhotoErrors
+};
+const SW: LoadedCatalogue = {
+	locale: 'sw',
+	messages: sw,
+	plurals: swPlurals,
+	names: swNames,
+	photoErrors: swPhotoErrors
+};
+const HI: LoadedCatalogue = {
+	locale: 'hi',
+	messages: hi,
+	plurals: hiPlurals,
+	names: hiNames,
+	photoErrors: hiPhotoErrors
+};
+const LOADED: Record<Locale, LoadedCatalogue> = { en: EN, fr: FR, es: ES, sw: SW, hi: HI };
 
 /** Product and technology names: the same text in every language. */
 const NAMES: readonly MessageKey[] = [
@@ -27,7 +56,9 @@ const NAMES: readonly MessageKey[] = [
 	'feature.webgl2',
 	'feature.wasmSimd',
 	'feature.offscreenCanvas',
-	'evaluate.f1'
+	'evaluate.f1',
+	// "{crop} — {disease}": no words of its own.
+	'class.name'
 ];
 
 /** Texts that are rightly the same as the English one: names, and words both languages share. */
@@ -43,7 +74,9 @@ const SAME_AS_ENGLISH: Record<Exclude<Locale, 'en'>, readonly MessageKey[]> = {
 	es: [
 		...NAMES,
 		'settings.no' // "no"
-	]
+	],
+	sw: NAMES,
+	hi: NAMES
 };
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -74,8 +107,15 @@ describe('message catalogues', () => {
 			expect(loaded.locale).toBe(locale);
 			expect(loaded.messages).toBe(CATALOGUES[locale]);
 			expect(loaded.plurals).toBe(PLURALS[locale]);
+			expect(loaded.names).toBe(NAMES_OF[locale]);
 		}
 		expect(await loadCatalogue('en')).toBe(EN);
+	});
+	it('Hindi is written in Devanagari: every text but the names has Devanagari letters', () => {
+		const latinOnly = (Object.keys(hi) as MessageKey[]).filter(
+			(key) => !/[\u0900-\u097F]/.test(hi[key]) && !SAME_AS_ENGLISH.hi.includes(key)
+		);
+		expect(latinOnly).toEqual([]);
 	});
 	it('format fills named placeholders and leaves unknown ones visible', () => {
 		expect(format('Engine: {name} ({n})', { name: 'wasm', n: 3 })).toBe('Engine: wasm (3)');
@@ -116,7 +156,14 @@ describe('plural messages', () => {
 		['es', 1500, '1500 clases'],
 		['es', 15_000, '15.000 clases'],
 		['es', 1_500_000, '1.500.000 clases'],
-		['es', 1_000_000, '1.000.000 de clases']
+		['es', 1_000_000, '1.000.000 de clases'],
+		['sw', 1, 'aina 1'],
+		['sw', 0, 'aina 0'],
+		['sw', 1500, 'aina 1,500'],
+		['hi', 1, '1 श्रेणी'],
+		['hi', 0, '0 श्रेणी'],
+		['hi', 2, '2 श्रेणियाँ'],
+		['hi', 150_000, '1,50,000 श्रेणियाँ']
 	])('%s: %i → %s', (locale, count, expected) => {
 		expect(plural(LOADED[locale], 'count.classes', count)).toBe(expected);
 	});
@@ -128,6 +175,10 @@ describe('plural messages', () => {
 		expect(plural(FR, 'own.skipped', 3)).toBe('3 fichiers ont été ignorés :');
 		expect(plural(ES, 'own.skipped', 1)).toBe('Se omitió 1 archivo:');
 		expect(plural(ES, 'own.skipped', 3)).toBe('Se omitieron 3 archivos:');
+		expect(plural(SW, 'count.leaves', 1)).toBe('jani 1');
+		expect(plural(SW, 'count.leaves', 3)).toBe('majani 3');
+		expect(plural(HI, 'own.skipped', 1)).toBe('1 फ़ाइल छोड़ दी गई:');
+		expect(plural(HI, 'own.skipped', 3)).toBe('3 फ़ाइलें छोड़ दी गईं:');
 	});
 
 	it('rejects a count that is not a number, naming it', () => {

@@ -6,6 +6,7 @@
 export const en = {
 	'app.name': 'LeafLens',
 	'nav.label': 'Main',
+	'nav.skip': 'Skip to content',
 	'nav.diagnose': 'Diagnose',
 	'nav.train': 'Train',
 	'nav.evaluate': 'Evaluate',
@@ -13,6 +14,21 @@ export const en = {
 	'nav.settings': 'Settings',
 	'backend.active': 'Engine: {name}',
 	'backend.starting': 'Starting engine…',
+	'ml.unavailable': 'The {backend} backend is not available here; using {active}.',
+	'ml.workerStopped':
+		'The model worker stopped ({reason}). It restarts on the next action; your saved data is intact.',
+	'ml.workerStoppedWithout':
+		'The model worker stopped ({reason}). It restarts on the next action without {backend}; your saved data is intact.',
+	'ml.unknownError': 'unknown error',
+	'ml.gpuStopped': 'The GPU stopped ({what}).',
+	'ml.gpuRestarting': 'The GPU stopped ({what}); restarting on another engine…',
+	'ml.gpuRecovered': 'The GPU stopped ({what}); now running on {backend}. Your data is intact.',
+	'ml.noEngine': 'no engine',
+	'ml.deviceLost': 'device lost',
+	'ml.contextLost': 'WebGL context lost',
+	'ml.noModel': 'No diagnosis model is available.',
+	'ml.notRunning': 'The model worker is not running.',
+	'ml.noReason': 'The model worker failed and the browser gave no reason ({value}).',
 	'update.available': 'A new version of LeafLens is available.',
 	'update.reload': 'Reload',
 	'update.later': 'Later',
@@ -38,6 +54,8 @@ export const en = {
 		'The photo is unclear: the model cannot tell these diseases apart on it. Come closer to the most affected leaf, in daylight, and hold still.',
 	'diagnose.bestGuess': 'Best guess: {name} ({p}%)',
 	'diagnose.cropLabel': 'Crop of the leaf',
+	'class.name': '{crop} — {disease}',
+	'class.healthy': '{crop} — healthy',
 	'diagnose.cropHint':
 		'Choosing the crop leaves out the diseases of other crops. LeafLens remembers your choice.',
 	'diagnose.anyCrop': 'Any crop',
@@ -378,12 +396,12 @@ export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
 
 /** The interface languages; English is built in, the others are fetched when chosen. */
-export const LOCALES = ['en', 'fr', 'es'] as const;
+export const LOCALES = ['en', 'fr', 'es', 'sw', 'hi'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 /**
  * A message that depends on a count: one text per plural category of the language
- * (Intl.PluralRules: English has one/other, French and Spanish one/many/other). `{n}` is the count.
+ * (Intl.PluralRules: English, Swahili and Hindi have one/other, French and Spanish one/many/other). `{n}` is the count.
  */
 export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
@@ -403,14 +421,48 @@ export const enPlurals = {
 
 export type PluralKey = keyof typeof enPlurals;
 
-/** One language's texts: the messages and the count phrases. */
+/**
+ * The shipped model's crops and diseases in one language (the class folder names are English).
+ * Kept beside that language's catalogue and loaded with it; a class neither table knows (one the
+ * user trained) keeps its folder name.
+ */
+export interface ClassNames {
+	/** By crop folder name, e.g. `Corn_(maize)` → `Maïs`. */
+	crops: Readonly<Record<string, string>>;
+	/** By class folder name, for diseases (a healthy class is `class.healthy` with its crop). */
+	diseases: Readonly<Record<string, string>>;
+}
+
+/**
+ * Why a photo was refused, in a language other than English. The decoders throw in English (the
+ * words of util/photo-size.ts), so English needs no table and the app shell carries none;
+ * `tooLarge` has `{width}`, `{height}` and `{max}` (megapixels).
+ */
+export interface PhotoErrors {
+	unreadable: string;
+	empty: string;
+	tooLarge: string;
+	heic: string;
+}
+
+/** One language's texts: the messages, the count phrases and the names of crops and diseases. */
 export interface LoadedCatalogue {
 	locale: Locale;
 	messages: Catalogue;
 	plurals: Record<PluralKey, PluralForms>;
+	/** Null for English: the folder names are English already. */
+	names: ClassNames | null;
+	/** Null for English: the decoders' own words. */
+	photoErrors: PhotoErrors | null;
 }
 
-export const EN: LoadedCatalogue = { locale: 'en', messages: en, plurals: enPlurals };
+export const EN: LoadedCatalogue = {
+	locale: 'en',
+	messages: en,
+	plurals: enPlurals,
+	names: null,
+	photoErrors: null
+};
 
 /**
  * A language's catalogue. Only English is in the app's first bytes; each other language is its own
@@ -421,12 +473,44 @@ export async function loadCatalogue(locale: Locale): Promise<LoadedCatalogue> {
 		case 'en':
 			return EN;
 		case 'fr': {
-			const { fr, frPlurals } = await import('./messages.fr');
-			return { locale, messages: fr, plurals: frPlurals };
+			const m = await import('./messages.fr');
+			return {
+				locale,
+				messages: m.fr,
+				plurals: m.frPlurals,
+				names: m.frNames,
+				photoErrors: m.frPhotoErrors
+			};
 		}
 		case 'es': {
-			const { es, esPlurals } = await import('./messages.es');
-			return { locale, messages: es, plurals: esPlurals };
+			const m = await import('./messages.es');
+			return {
+				locale,
+				messages: m.es,
+				plurals: m.esPlurals,
+				names: m.esNames,
+				photoErrors: m.esPhotoErrors
+			};
+		}
+		case 'sw': {
+			const m = await import('./messages.sw');
+			return {
+				locale,
+				messages: m.sw,
+				plurals: m.swPlurals,
+				names: m.swNames,
+				photoErrors: m.swPhotoErrors
+			};
+		}
+		case 'hi': {
+			const m = await import('./messages.hi');
+			return {
+				locale,
+				messages: m.hi,
+				plurals: m.hiPlurals,
+				names: m.hiNames,
+				photoErrors: m.hiPhotoErrors
+			};
 		}
 	}
 }
@@ -446,11 +530,6 @@ export function plural(catalogue: LoadedCatalogue, key: PluralKey, count: number
 		n: new Intl.NumberFormat(locale).format(count)
 	});
 }
-export const LOCALE_NAMES: Record<Locale, string> = {
-	en: 'English',
-	fr: 'Français',
-	es: 'Español'
-};
 
 /** Fills `{name}` placeholders; an unknown placeholder is left visible rather than dropped. */
 export function format(template: string, params: Record<string, string | number> = {}): string {

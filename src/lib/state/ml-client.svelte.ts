@@ -34,6 +34,8 @@ import {
 	within
 } from '../browser/isolation';
 import { errorMessage, toError } from '../util/errors';
+import { t } from '../i18n/i18n.svelte';
+import type { MessageKey } from '../i18n/messages';
 
 export { DEFAULT_MODEL_URL, MODEL_FILES_URL };
 
@@ -65,8 +67,15 @@ export class DeviceLostError extends Error {
 
 /** The words for what happened, as the user sees them. */
 function lostWhat(notice: DeviceLostNotice): string {
-	return notice.backend === 'webgpu' ? 'device lost' : 'WebGL context lost';
+	return t(notice.backend === 'webgpu' ? 'ml.deviceLost' : 'ml.contextLost');
 }
+
+/**
+ * A line for the user: a catalogue message (said again in the language shown, also after the
+ * language changes) or a text that came as it is (an error's own message).
+ */
+type Line = { key: MessageKey; params?: Record<string, string | number> } | { text: string };
+const say = (line: Line): string => ('text' in line ? line.text : t(line.key, line.params));
 
 export class MlClient {
 	#worker: Worker | null = null;
@@ -75,8 +84,11 @@ export class MlClient {
 
 	status = $state<BackendStatus | null>(null);
 	environment = $state<EnvironmentInfo | null>(null);
+	#error = $state<Line | null>(null);
 	/** A problem the user should know about (worker crash, backend failed), in words. */
-	error = $state<string | null>(null);
+	get error(): string | null {
+		return this.#error && say(this.#error);
+	}
 	preference = $state<BackendPreference>('auto');
 	/** The model used for diagnosis, once loaded. */
 	model = $state<ActiveModel | null>(null);
@@ -100,7 +112,7 @@ export class MlClient {
 	start(): Promise<BackendStatus> {
 		this.#starting ??= this.#boot().catch((error: unknown) => {
 			this.#starting = null;
-			this.error = errorMessage(error);
+			this.#error = { text: errorMessage(error) };
 			throw error;
 		});
 		return this.#starting;
@@ -141,7 +153,10 @@ export class MlClient {
 		this.status = status;
 		this.environment = await this.#api.environment();
 		if (preferred && status.active !== preferred) {
-			this.error = `The ${preferred} backend is not available here; using ${status.active}.`;
+			this.#error = {
+				key: 'ml.unavailable',
+				params: { backend: preferred, active: status.active ?? '' }
+			};
 		}
 		// After a crash the fresh worker gets back the model the user had.
 		if (this.#modelSource) await this.#loadModelInto(this.#api, this.#modelSource);
@@ -179,7 +194,7 @@ export class MlClient {
 		options: { heatmap?: boolean; crop?: string } = {}
 	): Promise<DiagnoseResult> {
 		if (!this.model) await this.loadModel(this.#modelSource ?? activeModelSource());
-		if (!this.model) throw new Error(this.modelError ?? 'No diagnosis model is available.');
+		if (!this.model) throw new Error(this.modelError ?? t('ml.noModel'));
 		const bytes = await file.arrayBuffer();
 		const api = await this.api();
 		return this.#guard(
@@ -195,7 +210,7 @@ export class MlClient {
 	/** `call`, unless the worker dies first. */
 	#guard<T>(call: Promise<T>): Promise<T> {
 		return Promise.race([call, this.#died]).catch((error: unknown) => {
-			throw toError(error, 'The model worker');
+			throw toError(error, 'The model worker', t('ml.noReason', { value: String(error) }));
 		});
 	}
 
@@ -203,8 +218,12 @@ export class MlClient {
 		const backend = this.status?.active;
 		// A GPU backend that crashed the worker (device lost, driver bug) is not picked again.
 		if (backend && backend !== 'cpu') this.#crashed.add(backend);
-		this.error = `The model worker stopped (${message || 'unknown error'}). It restarts on the next action${backend && backend !== 'cpu' ? ` without ${backend}` : ''}; your saved data is intact.`;
-		this.#die(new Error(this.error));
+		const reason = message || t('ml.unknownError');
+		this.#error =
+			backend && backend !== 'cpu'
+				? { key: 'ml.workerStoppedWithout', params: { reason, backend } }
+				: { key: 'ml.workerStopped', params: { reason } };
+		this.#die(new Error(say(this.#error)));
 		this.#worker?.terminate();
 		this.#worker = null;
 		this.#api = null;
@@ -219,16 +238,19 @@ export class MlClient {
 	#onDeviceLost(notice: DeviceLostNotice) {
 		this.#crashed.add(notice.backend);
 		const what = lostWhat(notice);
-		this.#die(new DeviceLostError(`The GPU stopped (${what}).`));
+		this.#die(new DeviceLostError(t('ml.gpuStopped', { what })));
 		this.#worker?.terminate();
 		this.#worker = null;
 		this.#api = null;
 		this.#starting = null;
 		this.status = null;
-		this.error = `The GPU stopped (${what}); restarting on another engine…`;
+		this.#error = { key: 'ml.gpuRestarting', params: { what } };
 		this.start().then(
 			(status) => {
-				this.error = `The GPU stopped (${what}); now running on ${status.active ?? 'no engine'}. Your data is intact.`;
+				this.#error = {
+					key: 'ml.gpuRecovered',
+					params: { what, backend: status.active ?? t('ml.noEngine') }
+				};
 			},
 			() => {
 				// start() already put its reason in this.error.
@@ -240,13 +262,13 @@ export class MlClient {
 	async choose(preference: BackendPreference): Promise<void> {
 		this.preference = preference;
 		localStorage.setItem(PREFERENCE_KEY, preference);
-		this.error = null;
+		this.#error = null;
 		const api = await this.api();
 		try {
 			this.status =
 				preference === 'auto' ? await api.init({ probe: true }) : await api.setBackend(preference);
 		} catch (error) {
-			this.error = errorMessage(error);
+			this.#error = { text: errorMessage(error) };
 		}
 	}
 
@@ -328,7 +350,7 @@ export class MlClient {
 	/** The worker API, starting the worker if needed. */
 	async api(): Promise<Comlink.Remote<MlApi>> {
 		await this.start();
-		if (!this.#api) throw new Error('The model worker is not running');
+		if (!this.#api) throw new Error(t('ml.notRunning'));
 		return this.#api;
 	}
 

@@ -10,6 +10,12 @@ describe('toError', () => {
 		expect(abort.name).toBe('AbortError');
 	});
 
+	it("says `noReason` (e.g. in the user's language) for a value that carries no message", () => {
+		expect(toError(null, 'x', 'Pas de raison (null).').message).toBe('Pas de raison (null).');
+		expect(toError(new Error('real'), 'x', 'unused').message).toBe('real');
+		expect(toError('quota', 'x', 'unused').message).toBe('quota');
+	});
+
 	it('turns what browsers throw across a worker boundary into a readable Error', () => {
 		// A structured clone of an Error in some engines: a plain object with a message.
 		expect(toError({ name: 'RangeError', message: 'out of memory' }, 'x')).toMatchObject({

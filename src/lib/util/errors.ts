@@ -7,8 +7,10 @@ export function errorMessage(error: unknown): string {
  * Anything thrown, as an Error with a message a person can act on. Browsers throw more than
  * Errors across a worker boundary — DOMExceptions, objects that lost their prototype in a structured
  * clone, even null — and an `AbortError` must keep its name so the UI can stay silent about it.
+ * `noReason`, when given, is the whole message for a value that carries none (e.g. in the user's
+ * language); otherwise it says that `what` failed without a reason.
  */
-export function toError(value: unknown, what: string): Error {
+export function toError(value: unknown, what: string, noReason?: string): Error {
 	if (value instanceof Error) return value;
 	if (typeof value === 'object' && value !== null && 'message' in value) {
 		const { message, name } = value as { message: unknown; name?: unknown };
@@ -19,7 +21,7 @@ export function toError(value: unknown, what: string): Error {
 		}
 	}
 	if (typeof value === 'string' && value !== '') return new Error(value);
-	return new Error(`${what} failed and the browser gave no reason (${String(value)}).`);
+	return new Error(noReason ?? `${what} failed and the browser gave no reason (${String(value)}).`);
 }
 
 /**

@@ -43,6 +43,16 @@ export function isHeic(b: Uint8Array): boolean {
 }
 
 /** What to say about an HEIC photo a decoder cannot read (the same words in Node and the browser). */
+/** What a file the browser cannot decode gets (the English words; i18n/photo-errors.ts translates). */
+export const PHOTO_UNREADABLE =
+	'This file is not a photo LeafLens can read, or it is damaged. Use a JPEG, PNG or WebP photo.';
+
+export const PHOTO_EMPTY = 'The file is empty.';
+
+/** What a photo over MAX_PHOTO_PIXELS gets, naming its size (`tooLarge`). */
+export const photoTooLarge = (over: string): string =>
+	`This photo is too large to read (${over}). Use a smaller copy of it.`;
+
 export const HEIC_UNREADABLE =
 	'This is an HEIC photo (the iPhone camera’s usual format), which this browser cannot read. Send it as JPEG, or on the iPhone choose Settings → Camera → Formats → Most Compatible.';
 

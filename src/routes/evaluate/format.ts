@@ -1,7 +1,7 @@
-import { parseClassFolder } from '$lib/data/manifest';
+import { i18n } from '$lib/i18n/i18n.svelte';
 
-/** A share in [0, 1] as a percentage with one decimal. */
-export const percent = (v: number): string => `${(v * 100).toFixed(1)}%`;
+/** A share in [0, 1] as a percentage with one decimal, written the interface language's way. */
+export const percent = (v: number): string => i18n.percent(v);
 
-/** A class folder's name in words, e.g. `Tomato — Leaf Mold`. */
-export const className = (label: string): string => parseClassFolder(label).displayName;
+/** A class folder's name in the interface language, e.g. `Tomato — Leaf Mold`. */
+export const className = (label: string): string => i18n.className(label);

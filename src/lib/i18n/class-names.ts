@@ -1,0 +1,35 @@
+/**
+ * Crop and class names in the interface language. The class folder names are English
+ * (`Tomato___Leaf_Mold`); each other language's catalogue carries a table of the shipped model's
+ * crops and diseases (ClassNames). Pure (the catalogue is a parameter), so Node specs check every
+ * language; i18n.svelte.ts applies them to the language shown.
+ */
+import { parseClassFolder } from '../data/manifest';
+import { cropOf, cropTitle } from '../ml/crops';
+import { format, type LoadedCatalogue } from './messages';
+
+/** A crop's folder name (`Corn_(maize)`) in the catalogue's language; an unknown one in words. */
+export function cropName(catalogue: LoadedCatalogue, crop: string): string {
+	return catalogue.names?.crops[crop] ?? cropTitle(crop);
+}
+
+/**
+ * A class folder name in the catalogue's language, e.g. `Tomato___Leaf_Mold` → `Tomate — moisissure
+ * des feuilles` in French. A class the language's table does not know (one the user trained) keeps
+ * its folder name in words, as in English.
+ */
+export function className(catalogue: LoadedCatalogue, label: string): string {
+	const { crop, disease, healthy, displayName } = parseClassFolder(label);
+	const { names, messages } = catalogue;
+	if (names === null) {
+		if (healthy) return format(messages['class.healthy'], { crop });
+		return disease === null ? displayName : format(messages['class.name'], { crop, disease });
+	}
+	const cropWords = names.crops[cropOf(label)];
+	if (cropWords === undefined) return displayName;
+	if (healthy) return format(messages['class.healthy'], { crop: cropWords });
+	const diseaseWords = names.diseases[label];
+	return diseaseWords === undefined
+		? displayName
+		: format(messages['class.name'], { crop: cropWords, disease: diseaseWords });
+}
