@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pngHeaderOnly } from '../test/png-header';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { collectPageErrors, pickWholePhoto } from './helpers';
+import { answerText, collectPageErrors, pickWholePhoto } from './helpers';
 
 // Photos read in place from the shared sample (never copied into the repository).
 const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../shared');
@@ -16,8 +16,7 @@ async function answerOf(page: Page, name: string, buffer: Buffer, mimeType: stri
 	const answer = page.locator(`[data-testid="answer"][data-file="${name}"]`);
 	await expect(answer.getByTestId('diagnosis').or(answer.getByTestId('not-sure'))).toBeVisible();
 	await expect(page.getByTestId('diagnose-error')).toBeHidden();
-	// Without the line that says how long it took (`wasm · 95 ms`).
-	return (await answer.innerText()).replace(/^.* · \d+ ms$/m, '');
+	return answerText(answer);
 }
 
 test('a photo with transparency is read on white, a 24-megapixel photo is answered, an over-large one is refused in words', async ({

@@ -134,3 +134,14 @@ export async function expectNoAxeViolations(page: Page) {
 		)
 	).toEqual([]);
 }
+
+/**
+ * The text of an answer once its advice card has loaded (the card loads on its own, so two reads of
+ * one answer would otherwise differ by "Loading the advice…"), without the line that says how long
+ * it took (`wasm · 95 ms`).
+ */
+export async function answerText(answer: Locator): Promise<string> {
+	await expect(answer.getByTestId('advice')).toBeVisible();
+	await expect(answer.getByTestId('advice').locator('[aria-busy="true"]')).toHaveCount(0);
+	return (await answer.innerText()).replace(/^.* · \d+ ms$/m, '');
+}

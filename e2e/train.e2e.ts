@@ -6,7 +6,8 @@ import {
 	screenshot,
 	startShortRun,
 	useBackendInApp,
-	pickWholePhoto
+	pickWholePhoto,
+	answerText
 } from './helpers';
 
 test('an interrupted download resumes; a shard with wrong bytes is refetched', async ({ page }) => {
@@ -106,8 +107,8 @@ test('trains on webgl in the worker with live curves, resumes after a reload, sa
 		await pickWholePhoto(page, file);
 		const answer = page.locator('[data-testid="answer"][data-file="leaf.jpg"]');
 		await expect(answer).toBeVisible();
-		// Everything but the timing line: label, confidence, alternatives.
-		return (await answer.innerText()).replace(/\d+ ms/, '');
+		// Everything but the timing line: label, confidence, alternatives, advice.
+		return answerText(answer);
 	};
 	await page.goto('/models/');
 	const saved = page.getByTestId('saved-model');

@@ -33,10 +33,15 @@ test('a dataset deleted in one tab while the other downloads it ends complete wi
 	const listedInB = b.getByTestId('datasets').locator('li');
 	await expect(listedInB).toHaveCount(1);
 	await expect(listedInB).toHaveAttribute('data-complete', 'false');
+	const before = (await readDatasets(b))[0]!.stored;
+	expect(before).toBeGreaterThan(0);
 	b.once('dialog', (dialog) => void dialog.accept());
 	await listedInB.getByRole('button', { name: /^Delete/ }).click();
-	await expect(b.getByTestId('datasets')).toHaveCount(0);
-	// The delete landed while tab A was still downloading.
+	// The delete landed (the shards stored so far are gone; tab A's next shard may already have
+	// listed the dataset again, partly stored) while tab A was still downloading.
+	await expect
+		.poll(async () => (await readDatasets(b))[0]?.stored ?? 0, { timeout: 60_000 })
+		.toBeLessThan(before);
 	await expect(progress).toBeVisible();
 
 	await expect(a.getByTestId('datasets').locator('li[data-complete="true"]')).toHaveCount(1, {

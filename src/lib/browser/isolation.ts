@@ -63,14 +63,18 @@ export function letWasmUse(scope: { navigator: { hardwareConcurrency: number } }
 }
 
 /**
- * Firefox (ESR 153 here) hangs for good when TF.js's threaded wasm engine starts with more than one
- * thread in a worker; no feature test shows it beforehand. So the page starts the ML worker with
- * threads and a watchdog: when the engines are not up within THREADS_START_MS, it ends that worker,
- * remembers that threads hang in this browser (this key) and starts one on one thread.
+ * The threaded engine's threads spin while they wait for work, so where the cores are busy starting
+ * it can take far longer than on one thread (Firefox ESR here: 1.1 s idle, over 25 s with both cores
+ * busy), and nothing tells beforehand. So the page starts the ML worker with threads and a watchdog:
+ * when the engines are not up within THREADS_START_MS, it ends that worker, remembers that threads
+ * were too slow to start in this browser (this key) and starts one on one thread.
  */
 export const THREADS_HANG_KEY = 'leaflens.wasmThreadsHang';
-/** Generous: detecting and timing every engine takes 1–5 s on a phone, more on a busy machine. */
-export const THREADS_START_MS = 25_000;
+/**
+ * Detecting and timing every engine takes 1–5 s on a phone (Firefox here: 1.1 s with 2 threads on an
+ * idle machine, over 25 s with the two cores busy).
+ */
+export const THREADS_START_MS = 15_000;
 /** The ML worker's name when it must keep the wasm engine on one thread. */
 export const ONE_THREAD_WORKER = 'leaflens-ml one-thread';
 
