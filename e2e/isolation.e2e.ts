@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { wasmThreadCount } from '../src/lib/browser/isolation';
+import { THREADS_HANG_KEY, wasmThreadCount } from '../src/lib/browser/isolation';
 import { samplesOf } from './dataset';
 import { collectPageErrors, pickWholePhoto } from './helpers';
 import { serveStatic } from './static-server';
@@ -94,6 +94,24 @@ test('cross-origin isolated: the wasm engine runs on every core and answers as o
 		await context.close();
 		server.close();
 	}
+
+	// Where threads were too slow to start before (the watchdog's mark): one thread, the same answers.
+	const marked = await browser.newContext();
+	const slow = await marked.newPage();
+	const slowErrors = collectPageErrors(slow);
+	try {
+		await slow.goto('/');
+		await slow.evaluate((key) => localStorage.setItem(key, 'test'), THREADS_HANG_KEY);
+		await slow.reload();
+		const fallback = await threadsOnWasm(slow);
+		expect(fallback.isolated).toBe(true);
+		expect(fallback.threads).toBe(1);
+		expect(fallback.text).toContain('computes on 1 thread');
+		expectSameAnswers(threaded, await answers(slow));
+	} finally {
+		await marked.close();
+	}
 	expect(errors).toEqual([]);
 	expect(plainErrors).toEqual([]);
+	expect(slowErrors).toEqual([]);
 });

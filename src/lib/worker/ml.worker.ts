@@ -48,11 +48,15 @@ const threads =
 	self.name === ONE_THREAD_WORKER ? 1 : wasmThreadCount(navigator.hardwareConcurrency);
 const cores = threads > 1 ? letWasmUse(self, threads) : navigator.hardwareConcurrency;
 setThreadsCount(threads);
+// One thread: the plain SIMD build, as before the app was isolated (the threaded build starts its
+// pool of thread workers even for one thread).
+if (threads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 /** The wasm engine's thread count, once it has started (null before, or without it). */
 function wasmThreads(): number | null {
 	try {
-		return getThreadsCount();
+		// The plain (unthreaded) build reports -1: it has no thread pool, so one thread.
+		return Math.max(1, getThreadsCount());
 	} catch {
 		return null;
 	}
