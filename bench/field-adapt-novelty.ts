@@ -55,7 +55,8 @@ import {
 	flagged,
 	formatProportion,
 	parseFieldManifest,
-	proportion,
+	summariseAnswers,
+	type AnswerSummary,
 	type Proportion,
 	unknownRelpaths
 } from './lib/field';
@@ -143,29 +144,9 @@ interface Scored {
 	scores: Record<string, Float32Array>;
 }
 
-type Measures = {
-	answered: Proportion;
-	answeredCorrect: Proportion;
-	forced: Proportion;
-};
-function measure(s: Scored, mask: boolean[]): Measures {
-	let right = 0;
-	let ans = 0;
-	let ansRight = 0;
-	s.labels.forEach((l, i) => {
-		const ok = s.predicted[i] === l;
-		if (ok) right++;
-		if (mask[i]) {
-			ans++;
-			if (ok) ansRight++;
-		}
-	});
-	return {
-		forced: proportion(right, s.labels.length),
-		answered: proportion(ans, s.labels.length),
-		answeredCorrect: proportion(ansRight, ans)
-	};
-}
+type Measures = AnswerSummary;
+const measure = (s: Scored, mask: boolean[]): Measures =>
+	summariseAnswers({ predicted: s.predicted, labels: s.labels, answered: mask });
 
 interface Row {
 	model: string;

@@ -55,6 +55,8 @@ import {
 	formatProportion,
 	parseFieldManifest,
 	proportion,
+	summariseAnswers,
+	type AnswerSummary,
 	type Proportion,
 	unknownRelpaths
 } from './lib/field';
@@ -261,30 +263,14 @@ function answeredMask(s: Scored, r: Rule, crop: boolean): boolean[] {
 	);
 }
 
-interface SetMeasure {
-	forced: Proportion;
-	answered: Proportion;
-	answeredCorrect: Proportion;
-}
+type SetMeasure = AnswerSummary;
 
 function measureSet(s: Scored, mask: boolean[], crop: boolean): SetMeasure {
-	const pred = crop ? s.cropPredicted : s.predicted;
-	let right = 0;
-	let ans = 0;
-	let ansRight = 0;
-	for (let i = 0; i < s.labels.length; i++) {
-		const ok = pred[i] === s.labels[i];
-		if (ok) right++;
-		if (mask[i]) {
-			ans++;
-			if (ok) ansRight++;
-		}
-	}
-	return {
-		forced: proportion(right, s.labels.length),
-		answered: proportion(ans, s.labels.length),
-		answeredCorrect: proportion(ansRight, ans)
-	};
+	return summariseAnswers({
+		predicted: crop ? s.cropPredicted : s.predicted,
+		labels: s.labels,
+		answered: mask
+	});
 }
 
 interface RuleResult {

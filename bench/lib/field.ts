@@ -101,6 +101,11 @@ function summarise(o: Outcomes, keep: (i: number) => boolean): AnswerSummary {
 	};
 }
 
+/** The summary over all photos. */
+export function summariseAnswers(o: Outcomes): AnswerSummary {
+	return summarise(o, () => true);
+}
+
 /** The summary over all photos and per true class (only the classes present, in `names` order). */
 export function summariseField(o: Outcomes, names: readonly string[]): FieldSummary {
 	if (o.predicted.length !== o.labels.length || o.answered.length !== o.labels.length)
@@ -109,7 +114,7 @@ export function summariseField(o: Outcomes, names: readonly string[]): FieldSumm
 		);
 	const present = new Set(Array.from(o.labels));
 	return {
-		...summarise(o, () => true),
+		...summariseAnswers(o),
 		perClass: names
 			.map((label, c) => ({ label, c }))
 			.filter(({ c }) => present.has(c))
