@@ -1,28 +1,13 @@
-import { expect, test, type Page } from '@playwright/test';
-import { samplesOf } from './dataset';
+import { expect, test } from '@playwright/test';
 import {
 	collectPageErrors,
 	expectNoAxeViolations,
-	pickWholePhoto,
-	screenshotInView
+	screenshotInView,
+	diagnoseSample,
+	classSample
 } from './helpers';
 
 test.use({ viewport: { width: 412, height: 915 }, hasTouch: true });
-
-/** One test-split photo of each class (the shipped model's 34), by class folder name. */
-const samples = new Map(samplesOf('test', 34).map((s) => [s.meta.className, s]));
-
-/** Diagnoses the test-split photo of `className` (named after it) and waits for the answer. */
-async function diagnoseSample(page: Page, className: string) {
-	const sample = samples.get(className);
-	expect(sample, `a test-split photo of ${className}`).toBeDefined();
-	const name = `${className}.jpg`;
-	await pickWholePhoto(page, { name, mimeType: 'image/jpeg', buffer: Buffer.from(sample!.jpeg) });
-	const answer = page.locator(`[data-testid="answer"][data-file="${name}"]`);
-	await expect(answer).toBeVisible();
-	await expect(page.getByTestId('diagnose-error')).toBeHidden();
-	return answer;
-}
 
 /** Words of a treatment: a "not sure" answer shows none of them. */
 const TREATMENT = /fungicid|insecticid|spray|copper|chemical|registered|Safety/i;
@@ -109,7 +94,7 @@ test('in French, the card and the interface around it are French', async ({ page
 	await page.getByTestId('photo-input').setInputFiles({
 		name,
 		mimeType: 'image/jpeg',
-		buffer: Buffer.from(samples.get(name)!.jpeg)
+		buffer: Buffer.from(classSample(name).jpeg)
 	});
 	await page.getByRole('button', { name: 'Utiliser toute la photo' }).click();
 	const answer = page.locator(`[data-testid="answer"][data-file="${name}"]`);

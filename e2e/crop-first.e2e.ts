@@ -1,21 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { samplesOf } from './dataset';
-import { collectPageErrors, expectNoAxeViolations, pickWholePhoto, screenshot } from './helpers';
-
-/** One test-split photo of each class (the shipped model's 34), by class folder name. */
-const samples = new Map(samplesOf('test', 34).map((s) => [s.meta.className, s]));
-
-/** Diagnoses the test-split photo of `className` (named after it) and waits for the answer. */
-async function diagnoseSample(page: Page, className: string) {
-	const sample = samples.get(className);
-	expect(sample, `a test-split photo of ${className}`).toBeDefined();
-	const name = `${className}.jpg`;
-	await pickWholePhoto(page, { name, mimeType: 'image/jpeg', buffer: Buffer.from(sample!.jpeg) });
-	const answer = page.locator(`[data-testid="answer"][data-file="${name}"]`);
-	await expect(answer).toBeVisible();
-	await expect(page.getByTestId('diagnose-error')).toBeHidden();
-	return answer;
-}
+import { expect, test } from '@playwright/test';
+import { collectPageErrors, expectNoAxeViolations, screenshot, diagnoseSample } from './helpers';
 
 test('crop first: the answer is limited to the crop chosen, "not sure" for another crop’s leaf, and the choice is remembered', async ({
 	page

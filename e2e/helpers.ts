@@ -145,3 +145,24 @@ export async function answerText(answer: Locator): Promise<string> {
 	await expect(answer.getByTestId('advice').locator('[aria-busy="true"]')).toHaveCount(0);
 	return (await answer.innerText()).replace(/^.* · \d+ ms$/m, '');
 }
+
+let classSamples: Map<string, ReturnType<typeof samplesOf>[number]> | null = null;
+
+/** The test-split photo of `className` (one per class of the shipped model's 34). */
+export function classSample(className: string) {
+	classSamples ??= new Map(samplesOf('test', 34).map((s) => [s.meta.className, s]));
+	const sample = classSamples.get(className);
+	expect(sample, `a test-split photo of ${className}`).toBeDefined();
+	return sample!;
+}
+
+/** Diagnoses the test-split photo of `className` (named after it) and waits for the answer. */
+export async function diagnoseSample(page: Page, className: string) {
+	const name = `${className}.jpg`;
+	const { jpeg } = classSample(className);
+	await pickWholePhoto(page, { name, mimeType: 'image/jpeg', buffer: Buffer.from(jpeg) });
+	const answer = page.locator(`[data-testid="answer"][data-file="${name}"]`);
+	await expect(answer).toBeVisible();
+	await expect(page.getByTestId('diagnose-error')).toBeHidden();
+	return answer;
+}
