@@ -14,10 +14,10 @@ import {
 	type Locale,
 	type MessageKey
 } from '../src/lib/i18n/messages';
-import { es, esNames, esPhotoErrors, esPlurals } from '../src/lib/i18n/messages.es';
-import { fr, frNames, frPhotoErrors, frPlurals } from '../src/lib/i18n/messages.fr';
-import { hi, hiNames, hiPhotoErrors, hiPlurals } from '../src/lib/i18n/messages.hi';
-import { sw, swNames, swPhotoErrors, swPlurals } from '../src/lib/i18n/messages.sw';
+import { es, esNames, esErrors, esPlurals } from '../src/lib/i18n/messages.es';
+import { fr, frNames, frErrors, frPlurals } from '../src/lib/i18n/messages.fr';
+import { hi, hiNames, hiErrors, hiPlurals } from '../src/lib/i18n/messages.hi';
+import { sw, swNames, swErrors, swPlurals } from '../src/lib/i18n/messages.sw';
 import { samplesOf } from './dataset';
 import { collectPageErrors, expectNoAxeViolations, screenshot } from './helpers';
 
@@ -31,7 +31,7 @@ const LANGUAGES: { locale: Locale; browser: string; catalogue: LoadedCatalogue }
 			messages: fr,
 			plurals: frPlurals,
 			names: frNames,
-			photoErrors: frPhotoErrors
+			errors: frErrors
 		}
 	},
 	{
@@ -42,7 +42,7 @@ const LANGUAGES: { locale: Locale; browser: string; catalogue: LoadedCatalogue }
 			messages: es,
 			plurals: esPlurals,
 			names: esNames,
-			photoErrors: esPhotoErrors
+			errors: esErrors
 		}
 	},
 	{
@@ -53,7 +53,7 @@ const LANGUAGES: { locale: Locale; browser: string; catalogue: LoadedCatalogue }
 			messages: sw,
 			plurals: swPlurals,
 			names: swNames,
-			photoErrors: swPhotoErrors
+			errors: swErrors
 		}
 	},
 	{
@@ -64,7 +64,7 @@ const LANGUAGES: { locale: Locale; browser: string; catalogue: LoadedCatalogue }
 			messages: hi,
 			plurals: hiPlurals,
 			names: hiNames,
-			photoErrors: hiPhotoErrors
+			errors: hiErrors
 		}
 	}
 ];
@@ -231,6 +231,13 @@ test('the history answers in the language chosen later, and the English check ca
 	await expect(page.getByTestId('history').locator('li strong').first()).toHaveText(
 		className(hindi, label)
 	);
+	// The exported history answers in Hindi too (made in English); `label` stays the class id.
+	const download = page.waitForEvent('download');
+	await page.getByRole('button', { name: hi['history.export'] }).click();
+	const chunks: Buffer[] = [];
+	for await (const chunk of await (await download).createReadStream()) chunks.push(chunk as Buffer);
+	const [, row] = Buffer.concat(chunks).toString('utf8').trim().split('\r\n');
+	expect(row).toContain(`,${className(hindi, label)},${label},`);
 	// A file that is no photo: the decoder's reason, said in Hindi too.
 	await page.getByTestId('photo-input').setInputFiles({
 		name: 'notes.txt',
@@ -238,7 +245,7 @@ test('the history answers in the language chosen later, and the English check ca
 		buffer: Buffer.from('not a photo')
 	});
 	await expect(page.getByTestId('diagnose-error')).toHaveText(
-		format(hi['diagnose.failed'], { reason: hiPhotoErrors.unreadable })
+		format(hi['diagnose.failed'], { reason: hiErrors.unreadable })
 	);
 	await page.getByRole('link', { name: hi['nav.settings'] }).click();
 	await page.getByLabel(hi['settings.language']).selectOption('en');

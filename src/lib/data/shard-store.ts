@@ -19,6 +19,7 @@ import { parseDatasetManifest, type DatasetManifest, type Split } from './manife
 import { readShard, ShardError, type ShardSample } from './shard-format';
 import { sha256Hex } from '../util/hash';
 import { errorMessage } from '../util/errors';
+import { datasetNotOnDevice } from '../util/user-errors';
 
 /** The subset of idb-keyval's API the cache needs (a Map-backed one is used in tests). */
 export interface KeyValueStore {
@@ -356,7 +357,7 @@ export class ShardStore {
 	 */
 	async *samples(id: string, split: Split): AsyncGenerator<ShardSample> {
 		const info = await this.info(id);
-		if (!info) throw new DatasetStoreError(`Dataset ${id} is not on this device`);
+		if (!info) throw new DatasetStoreError(datasetNotOnDevice(id));
 		for (const shard of info.manifest.shards.filter((s) => s.split === split)) {
 			const bytes = await this.store.get<Uint8Array>(shardKey(id, shard.file));
 			if (!bytes) {

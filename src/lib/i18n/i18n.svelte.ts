@@ -1,6 +1,6 @@
 /** The current interface language, remembered on this device. */
 import { className, cropName } from './class-names';
-import { photoErrorInLanguage } from './photo-errors';
+import { errorInLanguage } from './known-errors';
 import {
 	EN,
 	format,
@@ -75,7 +75,7 @@ class I18n {
 	cropName = (crop: string): string => cropName(this.#catalogue, crop);
 
 	/** A reason a photo decoder gave (in English), in the current language when it is a known one. */
-	photoError = (message: string): string => photoErrorInLanguage(message, this.#catalogue);
+	knownError = (message: string): string => errorInLanguage(message, this.#catalogue);
 
 	/** A share in [0, 1] as a percentage with one decimal, the language's way (`97.9%`, `97,9 %`). */
 	percent = (share: number): string =>

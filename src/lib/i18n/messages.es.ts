@@ -1,5 +1,5 @@
 /** Spanish: the interface texts and count phrases (loaded when the language is chosen). */
-import type { Catalogue, ClassNames, PhotoErrors, PluralForms, PluralKey } from './messages';
+import type { Catalogue, ClassNames, KnownErrors, PluralForms, PluralKey } from './messages';
 
 export const es: Catalogue = {
 	'app.name': 'LeafLens',
@@ -468,12 +468,20 @@ export const esNames: ClassNames = {
 	}
 };
 
-// Why a photo was refused (the decoders throw in English: i18n/photo-errors.ts).
-export const esPhotoErrors: PhotoErrors = {
+// Why a photo or a job was refused (thrown in English: i18n/known-errors.ts).
+export const esErrors: KnownErrors = {
 	unreadable:
 		'Este archivo no es una foto que LeafLens pueda leer, o está dañado. Use una foto JPEG, PNG o WebP.',
 	empty: 'El archivo está vacío.',
 	tooLarge:
 		'Esta foto es demasiado grande para leerla ({width}×{height} píxeles, más de {max} megapíxeles). Use una copia más pequeña.',
-	heic: 'Es una foto HEIC (el formato habitual de la cámara del iPhone), que este navegador no puede leer. Envíela como JPEG, o en el iPhone elija Ajustes → Cámara → Formatos → Más compatible.'
+	heic: 'Es una foto HEIC (el formato habitual de la cámara del iPhone), que este navegador no puede leer. Envíela como JPEG, o en el iPhone elija Ajustes → Cámara → Formatos → Más compatible.',
+	incompleteTraining: 'Descargue el conjunto de datos completo antes de entrenar con él.',
+	incompleteEvaluating: 'Descargue el conjunto de datos completo antes de evaluar con él.',
+	noTrainPhotos: 'El conjunto de datos no tiene fotos de entrenamiento.',
+	noValPhotos: 'El conjunto de datos no tiene fotos de validación.',
+	noTestPhotos: 'El conjunto de datos no tiene fotos de prueba.',
+	modelMissing: 'El modelo «{id}» no está en este dispositivo.',
+	datasetMissing: 'El conjunto de datos {id} no está en este dispositivo.',
+	plantvillageUnavailable: 'No se pudieron descargar las fotos de PlantVillage.'
 };

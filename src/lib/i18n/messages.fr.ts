@@ -1,5 +1,5 @@
 /** French: the interface texts and count phrases (loaded when the language is chosen). */
-import type { Catalogue, ClassNames, PhotoErrors, PluralForms, PluralKey } from './messages';
+import type { Catalogue, ClassNames, KnownErrors, PluralForms, PluralKey } from './messages';
 
 export const fr: Catalogue = {
 	'app.name': 'LeafLens',
@@ -475,12 +475,22 @@ export const frNames: ClassNames = {
 	}
 };
 
-// Why a photo was refused (the decoders throw in English: i18n/photo-errors.ts).
-export const frPhotoErrors: PhotoErrors = {
+// Why a photo or a job was refused (thrown in English: i18n/known-errors.ts).
+export const frErrors: KnownErrors = {
 	unreadable:
 		'Ce fichier n’est pas une photo que LeafLens sait lire, ou il est abîmé. Utilisez une photo JPEG, PNG ou WebP.',
 	empty: 'Le fichier est vide.',
 	tooLarge:
 		'Cette photo est trop grande pour être lue ({width}×{height} pixels, plus de {max} mégapixels). Utilisez-en une copie plus petite.',
-	heic: 'C’est une photo HEIC (le format habituel de l’appareil photo de l’iPhone), que ce navigateur ne sait pas lire. Envoyez-la en JPEG, ou sur l’iPhone choisissez Réglages → Appareil photo → Formats → Le plus compatible.'
+	heic: 'C’est une photo HEIC (le format habituel de l’appareil photo de l’iPhone), que ce navigateur ne sait pas lire. Envoyez-la en JPEG, ou sur l’iPhone choisissez Réglages → Appareil photo → Formats → Le plus compatible.',
+	incompleteTraining:
+		'Téléchargez entièrement le jeu de données avant d’entraîner le modèle dessus.',
+	incompleteEvaluating:
+		'Téléchargez entièrement le jeu de données avant d’évaluer le modèle dessus.',
+	noTrainPhotos: 'Le jeu de données n’a aucune photo d’entraînement.',
+	noValPhotos: 'Le jeu de données n’a aucune photo de validation.',
+	noTestPhotos: 'Le jeu de données n’a aucune photo de test.',
+	modelMissing: 'Le modèle « {id} » n’est pas sur cet appareil.',
+	datasetMissing: 'Le jeu de données {id} n’est pas sur cet appareil.',
+	plantvillageUnavailable: 'Les photos PlantVillage n’ont pas pu être téléchargées.'
 };

@@ -3,7 +3,7 @@
  * when the language is chosen). Plain words a farmer uses, the polite "आप"; common loanwords
  * (फ़ोटो, मॉडल, डेटा) where Krishi Vigyan Kendra leaflets use them too.
  */
-import type { Catalogue, ClassNames, PhotoErrors, PluralForms, PluralKey } from './messages';
+import type { Catalogue, ClassNames, KnownErrors, PluralForms, PluralKey } from './messages';
 
 export const hi: Catalogue = {
 	'app.name': 'LeafLens',
@@ -447,12 +447,20 @@ export const hiNames: ClassNames = {
 	}
 };
 
-// Why a photo was refused (the decoders throw in English: i18n/photo-errors.ts).
-export const hiPhotoErrors: PhotoErrors = {
+// Why a photo or a job was refused (thrown in English: i18n/known-errors.ts).
+export const hiErrors: KnownErrors = {
 	unreadable:
 		'यह फ़ाइल ऐसी फ़ोटो नहीं है जिसे LeafLens पढ़ सके, या यह ख़राब है। JPEG, PNG या WebP फ़ोटो इस्तेमाल करें।',
 	empty: 'फ़ाइल खाली है।',
 	tooLarge:
 		'यह फ़ोटो पढ़ने के लिए बहुत बड़ी है ({width}×{height} पिक्सेल, {max} मेगापिक्सेल से ज़्यादा)। इसकी छोटी कॉपी इस्तेमाल करें।',
-	heic: 'यह HEIC फ़ोटो है (iPhone कैमरे का सामान्य फ़ॉर्मेट), जिसे यह ब्राउज़र नहीं पढ़ सकता। इसे JPEG के रूप में भेजें, या iPhone पर सेटिंग्स → कैमरा → फ़ॉर्मेट → Most Compatible चुनें।'
+	heic: 'यह HEIC फ़ोटो है (iPhone कैमरे का सामान्य फ़ॉर्मेट), जिसे यह ब्राउज़र नहीं पढ़ सकता। इसे JPEG के रूप में भेजें, या iPhone पर सेटिंग्स → कैमरा → फ़ॉर्मेट → Most Compatible चुनें।',
+	incompleteTraining: 'इस पर प्रशिक्षण से पहले पूरा डेटासेट डाउनलोड करें।',
+	incompleteEvaluating: 'इस पर मूल्यांकन से पहले पूरा डेटासेट डाउनलोड करें।',
+	noTrainPhotos: 'डेटासेट में प्रशिक्षण की कोई फ़ोटो नहीं है।',
+	noValPhotos: 'डेटासेट में जाँच की कोई फ़ोटो नहीं है।',
+	noTestPhotos: 'डेटासेट में परीक्षण की कोई फ़ोटो नहीं है।',
+	modelMissing: 'मॉडल “{id}” इस डिवाइस पर नहीं है।',
+	datasetMissing: 'डेटासेट {id} इस डिवाइस पर नहीं है।',
+	plantvillageUnavailable: 'PlantVillage की फ़ोटो डाउनलोड नहीं हो सकीं।'
 };

@@ -11,10 +11,10 @@ import {
 	type Locale,
 	type MessageKey
 } from './messages';
-import { es, esNames, esPhotoErrors, esPlurals } from './messages.es';
-import { fr, frNames, frPhotoErrors, frPlurals } from './messages.fr';
-import { hi, hiNames, hiPhotoErrors, hiPlurals } from './messages.hi';
-import { sw, swNames, swPhotoErrors, swPlurals } from './messages.sw';
+import { es, esNames, esErrors, esPlurals } from './messages.es';
+import { fr, frNames, frErrors, frPlurals } from './messages.fr';
+import { hi, hiNames, hiErrors, hiPlurals } from './messages.hi';
+import { sw, swNames, swErrors, swPlurals } from './messages.sw';
 
 const CATALOGUES = { en, fr, es, sw, hi };
 const PLURALS = { en: enPlurals, fr: frPlurals, es: esPlurals, sw: swPlurals, hi: hiPlurals };
@@ -24,28 +24,28 @@ const FR: LoadedCatalogue = {
 	messages: fr,
 	plurals: frPlurals,
 	names: frNames,
-	photoErrors: frPhotoErrors
+	errors: frErrors
 };
 const ES: LoadedCatalogue = {
 	locale: 'es',
 	messages: es,
 	plurals: esPlurals,
 	names: esNames,
-	photoErrors: esPhotoErrors
+	errors: esErrors
 };
 const SW: LoadedCatalogue = {
 	locale: 'sw',
 	messages: sw,
 	plurals: swPlurals,
 	names: swNames,
-	photoErrors: swPhotoErrors
+	errors: swErrors
 };
 const HI: LoadedCatalogue = {
 	locale: 'hi',
 	messages: hi,
 	plurals: hiPlurals,
 	names: hiNames,
-	photoErrors: hiPhotoErrors
+	errors: hiErrors
 };
 const LOADED: Record<Locale, LoadedCatalogue> = { en: EN, fr: FR, es: ES, sw: SW, hi: HI };
 

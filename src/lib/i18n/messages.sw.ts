@@ -3,7 +3,7 @@
  * language is chosen). Plain words a farmer uses; "wewe" forms, as extension leaflets in Kenya and
  * Tanzania address the grower.
  */
-import type { Catalogue, ClassNames, PhotoErrors, PluralForms, PluralKey } from './messages';
+import type { Catalogue, ClassNames, KnownErrors, PluralForms, PluralKey } from './messages';
 
 export const sw: Catalogue = {
 	'app.name': 'LeafLens',
@@ -463,12 +463,20 @@ export const swNames: ClassNames = {
 	}
 };
 
-// Why a photo was refused (the decoders throw in English: i18n/photo-errors.ts).
-export const swPhotoErrors: PhotoErrors = {
+// Why a photo or a job was refused (thrown in English: i18n/known-errors.ts).
+export const swErrors: KnownErrors = {
 	unreadable:
 		'Faili hii si picha ambayo LeafLens inaweza kusoma, au imeharibika. Tumia picha ya JPEG, PNG au WebP.',
 	empty: 'Faili hii ni tupu.',
 	tooLarge:
 		'Picha hii ni kubwa mno kusomwa (pikseli {width}×{height}, zaidi ya megapikseli {max}). Tumia nakala ndogo zaidi ya picha hii.',
-	heic: 'Hii ni picha ya HEIC (muundo wa kawaida wa kamera ya iPhone), ambayo kivinjari hiki hakiwezi kusoma. Itume kama JPEG, au kwenye iPhone chagua Settings → Camera → Formats → Most Compatible.'
+	heic: 'Hii ni picha ya HEIC (muundo wa kawaida wa kamera ya iPhone), ambayo kivinjari hiki hakiwezi kusoma. Itume kama JPEG, au kwenye iPhone chagua Settings → Camera → Formats → Most Compatible.',
+	incompleteTraining: 'Pakua seti ya data yote kwanza kabla ya kufunza modeli kwayo.',
+	incompleteEvaluating: 'Pakua seti ya data yote kwanza kabla ya kupima modeli kwayo.',
+	noTrainPhotos: 'Seti ya data haina picha za mafunzo.',
+	noValPhotos: 'Seti ya data haina picha za uthibitisho.',
+	noTestPhotos: 'Seti ya data haina picha za majaribio.',
+	modelMissing: 'Modeli “{id}” haipo kwenye kifaa hiki.',
+	datasetMissing: 'Seti ya data {id} haipo kwenye kifaa hiki.',
+	plantvillageUnavailable: 'Picha za PlantVillage hazikuweza kupakuliwa.'
 };

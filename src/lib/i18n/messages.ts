@@ -434,15 +434,24 @@ export interface ClassNames {
 }
 
 /**
- * Why a photo was refused, in a language other than English. The decoders throw in English (the
- * words of util/photo-size.ts), so English needs no table and the app shell carries none;
- * `tooLarge` has `{width}`, `{height}` and `{max}` (megapixels).
+ * Errors thrown in English, in a language other than English: why a photo was refused (the words
+ * of util/photo-size.ts) and what a job or a store refused (util/user-errors.ts). English needs no
+ * table and the app shell carries none. `tooLarge` has `{width}`, `{height}` and `{max}`
+ * (megapixels); `modelMissing` and `datasetMissing` have `{id}`.
  */
-export interface PhotoErrors {
+export interface KnownErrors {
 	unreadable: string;
 	empty: string;
 	tooLarge: string;
 	heic: string;
+	incompleteTraining: string;
+	incompleteEvaluating: string;
+	noTrainPhotos: string;
+	noValPhotos: string;
+	noTestPhotos: string;
+	modelMissing: string;
+	datasetMissing: string;
+	plantvillageUnavailable: string;
 }
 
 /** One language's texts: the messages, the count phrases and the names of crops and diseases. */
@@ -452,8 +461,8 @@ export interface LoadedCatalogue {
 	plurals: Record<PluralKey, PluralForms>;
 	/** Null for English: the folder names are English already. */
 	names: ClassNames | null;
-	/** Null for English: the decoders' own words. */
-	photoErrors: PhotoErrors | null;
+	/** Null for English: the words thrown. */
+	errors: KnownErrors | null;
 }
 
 export const EN: LoadedCatalogue = {
@@ -461,7 +470,7 @@ export const EN: LoadedCatalogue = {
 	messages: en,
 	plurals: enPlurals,
 	names: null,
-	photoErrors: null
+	errors: null
 };
 
 /**
@@ -479,7 +488,7 @@ export async function loadCatalogue(locale: Locale): Promise<LoadedCatalogue> {
 				messages: m.fr,
 				plurals: m.frPlurals,
 				names: m.frNames,
-				photoErrors: m.frPhotoErrors
+				errors: m.frErrors
 			};
 		}
 		case 'es': {
@@ -489,7 +498,7 @@ export async function loadCatalogue(locale: Locale): Promise<LoadedCatalogue> {
 				messages: m.es,
 				plurals: m.esPlurals,
 				names: m.esNames,
-				photoErrors: m.esPhotoErrors
+				errors: m.esErrors
 			};
 		}
 		case 'sw': {
@@ -499,7 +508,7 @@ export async function loadCatalogue(locale: Locale): Promise<LoadedCatalogue> {
 				messages: m.sw,
 				plurals: m.swPlurals,
 				names: m.swNames,
-				photoErrors: m.swPhotoErrors
+				errors: m.swErrors
 			};
 		}
 		case 'hi': {
@@ -509,7 +518,7 @@ export async function loadCatalogue(locale: Locale): Promise<LoadedCatalogue> {
 				messages: m.hi,
 				plurals: m.hiPlurals,
 				names: m.hiNames,
-				photoErrors: m.hiPhotoErrors
+				errors: m.hiErrors
 			};
 		}
 	}

@@ -141,6 +141,14 @@ describe('HistoryStore', () => {
 		expect(row).toBe(
 			'2026-03-01T10:00:00.000Z,Apple — Apple scab,Apple___Apple_scab,0.9100,false,Apple___healthy,2,,,a.jpg; second.jpg'
 		);
+		// The page passes the answer as shown now (e.g. in French); the label column stays the id.
+		const [, french] = log
+			.toCsv((e) => (e.label === 'Apple___Apple_scab' ? 'Pommier — tavelure' : e.answer))
+			.trim()
+			.split('\r\n');
+		expect(french).toBe(
+			'2026-03-01T10:00:00.000Z,Pommier — tavelure,Apple___Apple_scab,0.9100,false,Apple___healthy,2,,,a.jpg; second.jpg'
+		);
 	});
 
 	it('clears every stored entry', async () => {

@@ -206,7 +206,11 @@ export class HistoryStore {
 		this.entries = [];
 	}
 
-	toCsv(): string {
+	/**
+	 * One row per plant. `answerOf` gives the `answer` column's words (the page passes the answer
+	 * as it shows it now, in the interface language); by default, the words stored at the time.
+	 */
+	toCsv(answerOf: (entry: HistoryEntry) => string = (e) => e.answer): string {
 		return toCsv(
 			[
 				'time',
@@ -222,7 +226,7 @@ export class HistoryStore {
 			],
 			this.entries.map((e) => [
 				e.time,
-				e.answer,
+				answerOf(e),
 				e.label,
 				e.confidence.toFixed(4),
 				e.abstained,

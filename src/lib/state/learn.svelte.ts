@@ -18,6 +18,7 @@ import { mlClient, type MlClient } from './ml-client.svelte';
 import { modelsState, type ModelsState } from './models.svelte';
 import { trainingState, type JobStorage, type TrainingState } from './training.svelte';
 import type { PhotoFile, TrainRequest } from '../worker/protocol';
+import { PLANTVILLAGE_UNAVAILABLE } from '../util/user-errors';
 
 const PENDING_KEY = 'leaflens.learn.pending';
 const LAST_KEY = 'leaflens.learn.last';
@@ -217,7 +218,7 @@ export class LearnState {
 			if (training.downloadError) throw new Error(training.downloadError);
 		}
 		const base = find();
-		if (!base) throw new Error('The PlantVillage photos could not be downloaded.');
+		if (!base) throw new Error(PLANTVILLAGE_UNAVAILABLE);
 		return base.id;
 	}
 

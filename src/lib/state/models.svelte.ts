@@ -24,6 +24,7 @@ import {
 	type MlClient
 } from './ml-client.svelte';
 import { errorMessage } from '../util/errors';
+import { modelNotOnDevice } from '../util/user-errors';
 
 export { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL };
 /** The files of a served backbone directory. */
@@ -111,7 +112,7 @@ export class ModelsState {
 		ml: CheckMl = mlClient()
 	): Promise<SavedModelInfo> {
 		const info = this.models.find((m) => m.id === id);
-		if (!info) throw new Error(`Model ${JSON.stringify(id)} is not on this device`);
+		if (!info) throw new Error(modelNotOnDevice(id));
 		const dataset = checkDatasetFor(info, this.datasets);
 		if (!dataset) {
 			throw new Error(`No downloaded dataset has the classes of “${info.name}”`);
@@ -163,7 +164,7 @@ export class ModelsState {
 	/** Makes a saved model (or, with null, the shipped default) the one that diagnoses. */
 	activate(id: string | null): void {
 		if (id !== null && !this.models.some((m) => m.id === id)) {
-			throw new Error(`Model ${JSON.stringify(id)} is not on this device`);
+			throw new Error(modelNotOnDevice(id));
 		}
 		this.#setActive(id);
 	}
@@ -200,7 +201,7 @@ export class ModelsState {
 	/** The model's `.leaflens` file as a Blob, with its download name. */
 	async exportFile(id: string): Promise<{ blob: Blob; fileName: string }> {
 		const info = this.models.find((m) => m.id === id);
-		if (!info) throw new Error(`Model ${JSON.stringify(id)} is not on this device`);
+		if (!info) throw new Error(modelNotOnDevice(id));
 		const bytes = await this.store.exportModel(id, await this.backboneFiles(info));
 		return {
 			blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-tar' }),

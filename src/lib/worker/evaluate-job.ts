@@ -13,6 +13,7 @@ import {
 import { loadClassifierFrom } from './model-loader';
 import type { EvaluateRequest, EvaluateResult, Misclassified } from './protocol';
 import { collect, imageSource } from './train-job';
+import { datasetIncomplete, noPhotosIn } from '../util/user-errors';
 
 /** How many misclassified photos the gallery gets. */
 export const GALLERY_SIZE = 24;
@@ -26,7 +27,7 @@ export async function runEvaluateJob(
 ): Promise<EvaluateResult> {
 	const started = performance.now();
 	const info = await shards.info(request.datasetId);
-	if (!info?.complete) throw new Error('Download the dataset completely before evaluating on it.');
+	if (!info?.complete) throw new Error(datasetIncomplete('evaluating'));
 	const { classifier, backbone } = await loadClassifierFrom(request.model, backbonesUrl);
 	try {
 		const labels = classifier.manifest.labels;
@@ -35,7 +36,7 @@ export async function runEvaluateJob(
 			labels
 		);
 		const samples = await collect(shards, request.datasetId, request.split, request.limitPerClass);
-		if (samples.length === 0) throw new Error(`The dataset has no ${request.split} photos.`);
+		if (samples.length === 0) throw new Error(noPhotosIn(request.split));
 		const { report, scores } = await runJob(tf, {
 			model: classifier,
 			backbone,
