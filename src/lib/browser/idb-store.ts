@@ -4,6 +4,7 @@
  */
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import type { KeyValueStore } from '../data/shard-store';
+import { userError } from '../util/user-errors';
 
 /** Saved models and their backbones (Models page, worker). */
 export const MODELS_DB = { db: 'leaflens-models', store: 'files' } as const;
@@ -41,10 +42,7 @@ export function readableFailures(store: KeyValueStore, db: string): KeyValueStor
 			return await work();
 		} catch (error) {
 			if (error instanceof Error) throw error;
-			throw new Error(
-				`This browser refused to keep LeafLens's data on this device (storage "${db}" gave no reason). Private browsing or storage settings can cause this: try a normal window.`,
-				{ cause: error }
-			);
+			throw new Error(userError('storageRefused', { db }), { cause: error });
 		}
 	};
 	return {

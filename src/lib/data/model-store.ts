@@ -31,7 +31,7 @@ import {
 	type ClassifierFiles
 } from './leaflens-file';
 import type { KeyValueStore } from './shard-store';
-import { modelNotOnDevice } from '../util/user-errors';
+import { userError } from '../util/user-errors';
 
 /**
  * An imported model scored on this device (the test split of a downloaded dataset with its
@@ -141,7 +141,7 @@ export class ModelStore {
 
 	async #require(id: string): Promise<SavedModelInfo> {
 		const info = await this.info(id);
-		if (!info) throw new ModelFileError(modelNotOnDevice(id));
+		if (!info) throw new ModelFileError(userError('modelMissing', { id }));
 		return info;
 	}
 
@@ -228,7 +228,7 @@ export class ModelStore {
 					throw new ModelDirError(`A saved model has no file ${JSON.stringify(name)}`);
 				}
 				const bytes = await this.store.get<Uint8Array>(modelFileKey(id, name));
-				if (!bytes) throw new ModelDirError(modelNotOnDevice(id));
+				if (!bytes) throw new ModelDirError(userError('modelMissing', { id }));
 				return bytes;
 			}
 		};

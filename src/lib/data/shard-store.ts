@@ -19,7 +19,7 @@ import { parseDatasetManifest, type DatasetManifest, type Split } from './manife
 import { readShard, ShardError, type ShardSample } from './shard-format';
 import { sha256Hex } from '../util/hash';
 import { errorMessage } from '../util/errors';
-import { datasetNotOnDevice } from '../util/user-errors';
+import { userError } from '../util/user-errors';
 
 /** The subset of idb-keyval's API the cache needs (a Map-backed one is used in tests). */
 export interface KeyValueStore {
@@ -85,12 +85,10 @@ async function fetchBytes(fetchFn: FetchLike, url: string, init: RequestInit): P
 		response = await fetchFn(url, init);
 	} catch (error) {
 		if (error instanceof Error && error.name === 'AbortError') throw error;
-		throw new DatasetStoreError(
-			`Could not reach ${url} (${errorMessage(error)}). Check the connection; the download resumes where it stopped.`
-		);
+		throw new DatasetStoreError(userError('couldNotReach', { url, reason: errorMessage(error) }));
 	}
 	if (!response.ok) {
-		throw new DatasetStoreError(`Downloading ${url} failed: HTTP ${response.status}`);
+		throw new DatasetStoreError(userError('downloadFailed', { url, status: response.status }));
 	}
 	try {
 		return new Uint8Array(await response.arrayBuffer());
@@ -98,7 +96,7 @@ async function fetchBytes(fetchFn: FetchLike, url: string, init: RequestInit): P
 		// The body can fail after the headers arrived: a connection dropped mid-shard.
 		if (error instanceof Error && error.name === 'AbortError') throw error;
 		throw new DatasetStoreError(
-			`The connection dropped while downloading ${url} (${errorMessage(error)}). Check the connection; the download resumes where it stopped.`,
+			userError('connectionDropped', { url, reason: errorMessage(error) }),
 			{ cause: error }
 		);
 	}
@@ -357,7 +355,7 @@ export class ShardStore {
 	 */
 	async *samples(id: string, split: Split): AsyncGenerator<ShardSample> {
 		const info = await this.info(id);
-		if (!info) throw new DatasetStoreError(datasetNotOnDevice(id));
+		if (!info) throw new DatasetStoreError(userError('datasetMissing', { id }));
 		for (const shard of info.manifest.shards.filter((s) => s.split === split)) {
 			const bytes = await this.store.get<Uint8Array>(shardKey(id, shard.file));
 			if (!bytes) {

@@ -7,80 +7,80 @@ import {
 	photoTooLarge,
 	tooLarge
 } from '../util/photo-size';
-import {
-	PLANTVILLAGE_UNAVAILABLE,
-	datasetIncomplete,
-	datasetNotOnDevice,
-	modelNotOnDevice,
-	noPhotosIn
-} from '../util/user-errors';
+import { USER_ERRORS, userError, type UserErrorKey } from '../util/user-errors';
 import { EN, LOCALES, loadCatalogue, type KnownErrors } from './messages';
 import { errorInLanguage } from './known-errors';
 
+/** Example parameters of the user errors that have some. */
+const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
+	modelMissing: { id: 'm-1764480000-ab12' },
+	datasetMissing: { id: 'plantvillage-sample' },
+	couldNotReach: { url: 'https://example.org/pv/manifest.json', reason: 'Failed to fetch' },
+	connectionDropped: { url: 'https://example.org/pv/val-00000.tar', reason: 'network error' },
+	downloadFailed: { url: 'https://example.org/pv/manifest.json', status: 404 },
+	confirmMore: { n: 3 },
+	noDatasetWithClasses: { name: 'My orchard' },
+	backboneUnavailable: { url: '/model-files/mobilenet/weights.bin', status: 503 },
+	storageRefused: { db: 'leaflens-history' }
+};
+const USER_KEYS = Object.keys(USER_ERRORS) as UserErrorKey[];
+/** One message for each key below, in its order. */
 const THROWN = [
 	PHOTO_UNREADABLE,
 	PHOTO_EMPTY,
 	HEIC_UNREADABLE,
 	photoTooLarge(tooLarge(30000, 20000)!),
-	datasetIncomplete('training'),
-	datasetIncomplete('evaluating'),
-	noPhotosIn('train'),
-	noPhotosIn('val'),
-	noPhotosIn('test'),
-	modelNotOnDevice('m-1764480000-ab12'),
-	datasetNotOnDevice('plantvillage-sample'),
-	PLANTVILLAGE_UNAVAILABLE
+	...USER_KEYS.map((key) => userError(key, PARAMS[key]))
 ];
-/** Every key (the type makes the list complete); THROWN has one message for each. */
-const EN_KEYS: Record<keyof KnownErrors, true> = {
-	unreadable: true,
-	empty: true,
-	tooLarge: true,
-	heic: true,
-	incompleteTraining: true,
-	incompleteEvaluating: true,
-	noTrainPhotos: true,
-	noValPhotos: true,
-	noTestPhotos: true,
-	modelMissing: true,
-	datasetMissing: true,
-	plantvillageUnavailable: true
-};
-const WITH_ID: Partial<Record<keyof KnownErrors, string[]>> = {
-	tooLarge: ['height', 'max', 'width'],
-	modelMissing: ['id'],
-	datasetMissing: ['id']
-};
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const KEYS: (keyof KnownErrors)[] = ['unreadable', 'empty', 'heic', 'tooLarge', ...USER_KEYS];
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
+const placeholdersOf = (key: keyof KnownErrors): string[] =>
+	key === 'tooLarge'
+		? ['height', 'max', 'width']
+		: key in USER_ERRORS
+			? placeholders(USER_ERRORS[key as UserErrorKey])
+			: [];
 
 describe('errors thrown in English, in the interface language', () => {
-	it('English shows the decoder’s own words', () => {
+	it('English shows the words thrown', () => {
 		for (const message of THROWN) expect(errorInLanguage(message, EN)).toBe(message);
 	});
 
-	it('every other language has every reason, with the size’s placeholders, and says each', async () => {
+	it('every other language has every error, with its placeholders, and says each', async () => {
+		expect(THROWN).toHaveLength(KEYS.length);
 		for (const locale of LOCALES.filter((l) => l !== 'en')) {
 			const catalogue = await loadCatalogue(locale);
 			const texts = catalogue.errors!;
-			expect(Object.keys(texts).sort(), locale).toEqual(Object.keys(EN_KEYS).sort());
+			expect(Object.keys(texts).sort(), locale).toEqual([...KEYS].sort());
 			for (const [key, text] of Object.entries(texts) as [keyof KnownErrors, string][])
-				expect(placeholders(text), `${locale} ${key}`).toEqual(WITH_ID[key] ?? []);
-			expect(THROWN).toHaveLength(Object.keys(EN_KEYS).length);
+				expect(placeholders(text), `${locale} ${key}`).toEqual(placeholdersOf(key));
 			const said = THROWN.map((m) => errorInLanguage(m, catalogue));
-			for (const [i, text] of said.entries()) expect(text, locale).not.toBe(THROWN[i]);
+			for (const [i, text] of said.entries())
+				expect(text, `${locale} ${KEYS[i]}`).not.toBe(THROWN[i]);
 			expect(new Set(said).size, locale).toBe(THROWN.length);
 			expect(said[3], locale).toContain('30000×20000');
 			expect(said[3], locale).toContain(String(MAX_PHOTO_PIXELS / 1e6));
-			expect(said[9], locale).toContain('m-1764480000-ab12');
-			expect(said[9], locale).not.toContain('"');
-			expect(said[10], locale).toContain('plantvillage-sample');
+			// Each parameter comes through into the language's words, none left as a placeholder.
+			for (const [i, key] of USER_KEYS.entries()) {
+				expect(said[4 + i], `${locale} ${key}`).not.toMatch(/\{\w+\}/);
+				for (const value of Object.values(PARAMS[key] ?? {}))
+					expect(said[4 + i], `${locale} ${key}`).toContain(String(value));
+			}
 		}
 		const hi = await loadCatalogue('hi');
 		expect(errorInLanguage(PHOTO_EMPTY, hi)).toBe('फ़ाइल खाली है।');
+		const fr = await loadCatalogue('fr');
+		expect(errorInLanguage(userError('noValPhotos'), fr)).toBe(
+			'Le jeu de données n’a aucune photo de validation.'
+		);
 	});
 
 	it('leaves any other message as it came', async () => {
 		const fr = await loadCatalogue('fr');
 		expect(errorInLanguage('Quota exceeded', fr)).toBe('Quota exceeded');
+		expect(errorInLanguage(`${userError('photosNotImported')} Again.`, fr)).toBe(
+			`${userError('photosNotImported')} Again.`
+		);
 	});
 });

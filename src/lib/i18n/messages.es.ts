@@ -483,5 +483,16 @@ export const esErrors: KnownErrors = {
 	noTestPhotos: 'El conjunto de datos no tiene fotos de prueba.',
 	modelMissing: 'El modelo «{id}» no está en este dispositivo.',
 	datasetMissing: 'El conjunto de datos {id} no está en este dispositivo.',
-	plantvillageUnavailable: 'No se pudieron descargar las fotos de PlantVillage.'
+	plantvillageUnavailable: 'No se pudieron descargar las fotos de PlantVillage.',
+	couldNotReach:
+		'No se pudo conectar con {url} ({reason}). Revise la conexión; la descarga seguirá donde se detuvo.',
+	connectionDropped:
+		'La conexión se cortó durante la descarga de {url} ({reason}). Revise la conexión; la descarga seguirá donde se detuvo.',
+	downloadFailed: 'La descarga de {url} falló: HTTP {status}',
+	confirmMore: 'Confirme al menos {n} fotos de una enfermedad, de dos plantas o más.',
+	photosNotImported: 'Las fotos no se importaron.',
+	noDatasetWithClasses: 'Ningún conjunto de datos descargado tiene las clases de «{name}»',
+	backboneUnavailable: 'El archivo de la red base {url} no está disponible (HTTP {status})',
+	storageRefused:
+		'Este navegador se negó a guardar los datos de LeafLens en este dispositivo (el almacenamiento «{db}» no dio ningún motivo). La navegación privada o los ajustes de almacenamiento pueden causarlo: pruebe con una ventana normal.'
 };

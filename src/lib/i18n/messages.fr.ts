@@ -492,5 +492,16 @@ export const frErrors: KnownErrors = {
 	noTestPhotos: 'Le jeu de données n’a aucune photo de test.',
 	modelMissing: 'Le modèle « {id} » n’est pas sur cet appareil.',
 	datasetMissing: 'Le jeu de données {id} n’est pas sur cet appareil.',
-	plantvillageUnavailable: 'Les photos PlantVillage n’ont pas pu être téléchargées.'
+	plantvillageUnavailable: 'Les photos PlantVillage n’ont pas pu être téléchargées.',
+	couldNotReach:
+		'Impossible de joindre {url} ({reason}). Vérifiez la connexion ; le téléchargement reprendra là où il s’est arrêté.',
+	connectionDropped:
+		'La connexion a été coupée pendant le téléchargement de {url} ({reason}). Vérifiez la connexion ; le téléchargement reprendra là où il s’est arrêté.',
+	downloadFailed: 'Le téléchargement de {url} a échoué : HTTP {status}',
+	confirmMore: 'Confirmez au moins {n} photos d’une maladie, prises sur deux plantes ou plus.',
+	photosNotImported: 'Les photos n’ont pas été importées.',
+	noDatasetWithClasses: 'Aucun jeu de données téléchargé n’a les classes de « {name} »',
+	backboneUnavailable: 'Le fichier du réseau de base {url} n’est pas disponible (HTTP {status})',
+	storageRefused:
+		'Ce navigateur a refusé de garder les données de LeafLens sur cet appareil (le stockage « {db} » n’a pas donné de raison). La navigation privée ou les réglages de stockage peuvent en être la cause : essayez une fenêtre normale.'
 };

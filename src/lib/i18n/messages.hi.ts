@@ -462,5 +462,15 @@ export const hiErrors: KnownErrors = {
 	noTestPhotos: 'डेटासेट में परीक्षण की कोई फ़ोटो नहीं है।',
 	modelMissing: 'मॉडल “{id}” इस डिवाइस पर नहीं है।',
 	datasetMissing: 'डेटासेट {id} इस डिवाइस पर नहीं है।',
-	plantvillageUnavailable: 'PlantVillage की फ़ोटो डाउनलोड नहीं हो सकीं।'
+	plantvillageUnavailable: 'PlantVillage की फ़ोटो डाउनलोड नहीं हो सकीं।',
+	couldNotReach: '{url} तक नहीं पहुँच सके ({reason})। कनेक्शन जाँचें; डाउनलोड वहीं से फिर शुरू होगा जहाँ रुका था।',
+	connectionDropped:
+		'{url} डाउनलोड करते समय कनेक्शन टूट गया ({reason})। कनेक्शन जाँचें; डाउनलोड वहीं से फिर शुरू होगा जहाँ रुका था।',
+	downloadFailed: '{url} का डाउनलोड विफल रहा: HTTP {status}',
+	confirmMore: 'किसी एक रोग की कम से कम {n} फ़ोटो की पुष्टि करें, दो या अधिक पौधों से।',
+	photosNotImported: 'फ़ोटो आयात नहीं हुईं।',
+	noDatasetWithClasses: 'किसी डाउनलोड किए गए डेटासेट में “{name}” की श्रेणियाँ नहीं हैं',
+	backboneUnavailable: 'आधार नेटवर्क की फ़ाइल {url} उपलब्ध नहीं है (HTTP {status})',
+	storageRefused:
+		'इस ब्राउज़र ने LeafLens का डेटा इस डिवाइस पर रखने से मना कर दिया (स्टोरेज “{db}” ने कोई कारण नहीं बताया)। निजी ब्राउज़िंग या स्टोरेज की सेटिंग इसका कारण हो सकती है: सामान्य विंडो आज़माएँ।'
 };

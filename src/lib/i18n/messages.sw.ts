@@ -478,5 +478,16 @@ export const swErrors: KnownErrors = {
 	noTestPhotos: 'Seti ya data haina picha za majaribio.',
 	modelMissing: 'Modeli “{id}” haipo kwenye kifaa hiki.',
 	datasetMissing: 'Seti ya data {id} haipo kwenye kifaa hiki.',
-	plantvillageUnavailable: 'Picha za PlantVillage hazikuweza kupakuliwa.'
+	plantvillageUnavailable: 'Picha za PlantVillage hazikuweza kupakuliwa.',
+	couldNotReach:
+		'Imeshindwa kufikia {url} ({reason}). Angalia muunganisho; upakuaji utaendelea pale ulipoishia.',
+	connectionDropped:
+		'Muunganisho ulikatika wakati wa kupakua {url} ({reason}). Angalia muunganisho; upakuaji utaendelea pale ulipoishia.',
+	downloadFailed: 'Kupakua {url} kumeshindikana: HTTP {status}',
+	confirmMore: 'Thibitisha angalau picha {n} za ugonjwa mmoja, kutoka mimea miwili au zaidi.',
+	photosNotImported: 'Picha hazikuingizwa.',
+	noDatasetWithClasses: 'Hakuna seti ya data iliyopakuliwa yenye aina za “{name}”',
+	backboneUnavailable: 'Faili ya mtandao wa msingi {url} haipatikani (HTTP {status})',
+	storageRefused:
+		'Kivinjari hiki kimekataa kuhifadhi data ya LeafLens kwenye kifaa hiki (hifadhi “{db}” haikutoa sababu). Kuvinjari kwa faragha au mipangilio ya hifadhi kunaweza kusababisha hili: jaribu dirisha la kawaida.'
 };

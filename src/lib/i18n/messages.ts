@@ -1,3 +1,6 @@
+import { format } from '../util/template';
+import type { UserErrorKey } from '../util/user-errors';
+export { format };
 /**
  * The interface text, one catalogue per language. English is the reference: every other catalogue
  * must have exactly its keys (the type enforces it), and a unit test checks that the `{name}`
@@ -435,24 +438,16 @@ export interface ClassNames {
 
 /**
  * Errors thrown in English, in a language other than English: why a photo was refused (the words
- * of util/photo-size.ts) and what a job or a store refused (util/user-errors.ts). English needs no
- * table and the app shell carries none. `tooLarge` has `{width}`, `{height}` and `{max}`
- * (megapixels); `modelMissing` and `datasetMissing` have `{id}`.
+ * of util/photo-size.ts) and what a job or a store refused (util/user-errors.ts, whose
+ * placeholders each text keeps). English needs no table and the app shell carries none.
+ * `tooLarge` has `{width}`, `{height}` and `{max}` (megapixels).
  */
-export interface KnownErrors {
+export type KnownErrors = Record<UserErrorKey, string> & {
 	unreadable: string;
 	empty: string;
 	tooLarge: string;
 	heic: string;
-	incompleteTraining: string;
-	incompleteEvaluating: string;
-	noTrainPhotos: string;
-	noValPhotos: string;
-	noTestPhotos: string;
-	modelMissing: string;
-	datasetMissing: string;
-	plantvillageUnavailable: string;
-}
+};
 
 /** One language's texts: the messages, the count phrases and the names of crops and diseases. */
 export interface LoadedCatalogue {
@@ -538,11 +533,4 @@ export function plural(catalogue: LoadedCatalogue, key: PluralKey, count: number
 	return format(forms[category] ?? forms.other, {
 		n: new Intl.NumberFormat(locale).format(count)
 	});
-}
-
-/** Fills `{name}` placeholders; an unknown placeholder is left visible rather than dropped. */
-export function format(template: string, params: Record<string, string | number> = {}): string {
-	return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-		name in params ? String(params[name]) : whole
-	);
 }

@@ -18,7 +18,7 @@ import { mlClient, type MlClient } from './ml-client.svelte';
 import { modelsState, type ModelsState } from './models.svelte';
 import { trainingState, type JobStorage, type TrainingState } from './training.svelte';
 import type { PhotoFile, TrainRequest } from '../worker/protocol';
-import { PLANTVILLAGE_UNAVAILABLE } from '../util/user-errors';
+import { userError } from '../util/user-errors';
 
 const PENDING_KEY = 'leaflens.learn.pending';
 const LAST_KEY = 'leaflens.learn.last';
@@ -218,7 +218,7 @@ export class LearnState {
 			if (training.downloadError) throw new Error(training.downloadError);
 		}
 		const base = find();
-		if (!base) throw new Error(PLANTVILLAGE_UNAVAILABLE);
+		if (!base) throw new Error(userError('plantvillageUnavailable'));
 		return base.id;
 	}
 
@@ -233,9 +233,7 @@ export class LearnState {
 		const plan = this.plan;
 		try {
 			if (plan.train.length === 0)
-				throw new Error(
-					`Confirm at least ${MIN_PHOTOS_PER_CLASS + 1} photos of a disease, from two plants or more.`
-				);
+				throw new Error(userError('confirmMore', { n: MIN_PHOTOS_PER_CLASS + 1 }));
 			const datasetId = await this.#baseDataset();
 			this.step = 'before';
 			const before = await this.#score(plan.heldBack);
@@ -246,7 +244,7 @@ export class LearnState {
 				file: p.photo
 			}));
 			const own = await this.#d.training.importPhotos(OWN_DATASET_NAME, photos);
-			if (!own) throw new Error(this.#d.training.importError ?? 'The photos were not imported.');
+			if (!own) throw new Error(this.#d.training.importError ?? userError('photosNotImported'));
 			const request: TrainRequest = {
 				jobId: `learn-${this.#now().getTime().toString(36)}`,
 				datasetId,

@@ -24,7 +24,7 @@ import {
 	type MlClient
 } from './ml-client.svelte';
 import { errorMessage } from '../util/errors';
-import { modelNotOnDevice } from '../util/user-errors';
+import { userError } from '../util/user-errors';
 
 export { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL };
 /** The files of a served backbone directory. */
@@ -112,10 +112,10 @@ export class ModelsState {
 		ml: CheckMl = mlClient()
 	): Promise<SavedModelInfo> {
 		const info = this.models.find((m) => m.id === id);
-		if (!info) throw new Error(modelNotOnDevice(id));
+		if (!info) throw new Error(userError('modelMissing', { id }));
 		const dataset = checkDatasetFor(info, this.datasets);
 		if (!dataset) {
-			throw new Error(`No downloaded dataset has the classes of “${info.name}”`);
+			throw new Error(userError('noDatasetWithClasses', { name: info.name }));
 		}
 		const result = await ml.evaluate(
 			{ model: { kind: 'stored', id }, datasetId: dataset.id, split: 'test', limitPerClass: null },
@@ -164,7 +164,7 @@ export class ModelsState {
 	/** Makes a saved model (or, with null, the shipped default) the one that diagnoses. */
 	activate(id: string | null): void {
 		if (id !== null && !this.models.some((m) => m.id === id)) {
-			throw new Error(modelNotOnDevice(id));
+			throw new Error(userError('modelMissing', { id }));
 		}
 		this.#setActive(id);
 	}
@@ -190,7 +190,7 @@ export class ModelsState {
 			const response = await this.fetchFn(`${base}${name}`);
 			if (!response.ok) {
 				throw new Error(
-					`The backbone file ${base}${name} is not available (HTTP ${response.status})`
+					userError('backboneUnavailable', { url: `${base}${name}`, status: response.status })
 				);
 			}
 			files[name] = new Uint8Array(await response.arrayBuffer());
@@ -201,7 +201,7 @@ export class ModelsState {
 	/** The model's `.leaflens` file as a Blob, with its download name. */
 	async exportFile(id: string): Promise<{ blob: Blob; fileName: string }> {
 		const info = this.models.find((m) => m.id === id);
-		if (!info) throw new Error(modelNotOnDevice(id));
+		if (!info) throw new Error(userError('modelMissing', { id }));
 		const bytes = await this.store.exportModel(id, await this.backboneFiles(info));
 		return {
 			blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-tar' }),

@@ -1,23 +1,46 @@
 /**
  * The English words of the errors a job or a store may hand to the user. They are thrown where
- * there is no interface language (the worker, the stores); i18n/known-errors.ts reads them back and
- * says them in the interface language, so the words live here once, for both sides.
+ * there is no interface language (the worker, the stores; the Node CLI says them as they are), so
+ * an Error crosses to the page as English text: i18n/known-errors.ts reads it back with the
+ * template it was made from and says it in the interface language. The words live here once.
  */
+import { format } from './template';
 
-/** Training or evaluating on a dataset whose download has not finished. */
-export const datasetIncomplete = (purpose: 'training' | 'evaluating'): string =>
-	`Download the dataset completely before ${purpose} on it.`;
+export const USER_ERRORS = {
+	incompleteTraining: 'Download the dataset completely before training on it.',
+	incompleteEvaluating: 'Download the dataset completely before evaluating on it.',
+	noTrainPhotos: 'The dataset has no train photos.',
+	noValPhotos: 'The dataset has no val photos.',
+	noTestPhotos: 'The dataset has no test photos.',
+	/** A model id that names no stored model (deleted, or from another browser). */
+	modelMissing: 'Model "{id}" is not on this device',
+	datasetMissing: 'Dataset {id} is not on this device',
+	/** "Learn my fields" could not get the PlantVillage photos it trains with. */
+	plantvillageUnavailable: 'The PlantVillage photos could not be downloaded.',
+	couldNotReach:
+		'Could not reach {url} ({reason}). Check the connection; the download resumes where it stopped.',
+	connectionDropped:
+		'The connection dropped while downloading {url} ({reason}). Check the connection; the download resumes where it stopped.',
+	downloadFailed: 'Downloading {url} failed: HTTP {status}',
+	/** "Learn my fields" with too few confirmed photos; `{n}` photos are needed. */
+	confirmMore: 'Confirm at least {n} photos of a disease, from two plants or more.',
+	photosNotImported: 'The photos were not imported.',
+	noDatasetWithClasses: 'No downloaded dataset has the classes of “{name}”',
+	backboneUnavailable: 'The backbone file {url} is not available (HTTP {status})',
+	storageRefused:
+		'This browser refused to keep LeafLens\'s data on this device (storage "{db}" gave no reason). Private browsing or storage settings can cause this: try a normal window.'
+} as const;
 
-/** A dataset without a photo in the split a job needs. */
-export const noPhotosIn = (split: 'train' | 'val' | 'test'): string =>
-	`The dataset has no ${split} photos.`;
+export type UserErrorKey = keyof typeof USER_ERRORS;
 
-/** A model id that names no stored model (deleted, or from another browser). */
-export const modelNotOnDevice = (id: string): string =>
-	`Model ${JSON.stringify(id)} is not on this device`;
+/** The English message of `key` with its parameters filled in. */
+export function userError(key: UserErrorKey, params?: Record<string, string | number>): string {
+	return format(USER_ERRORS[key], params);
+}
 
-/** A dataset id that names no stored dataset. */
-export const datasetNotOnDevice = (id: string): string => `Dataset ${id} is not on this device`;
-
-/** "Learn my fields" could not get the PlantVillage photos it trains with. */
-export const PLANTVILLAGE_UNAVAILABLE = 'The PlantVillage photos could not be downloaded.';
+/** The message for a split without photos. */
+export const NO_PHOTOS = {
+	train: 'noTrainPhotos',
+	val: 'noValPhotos',
+	test: 'noTestPhotos'
+} as const satisfies Record<'train' | 'val' | 'test', UserErrorKey>;

@@ -13,7 +13,7 @@ import {
 import { loadClassifierFrom } from './model-loader';
 import type { EvaluateRequest, EvaluateResult, Misclassified } from './protocol';
 import { collect, imageSource } from './train-job';
-import { datasetIncomplete, noPhotosIn } from '../util/user-errors';
+import { NO_PHOTOS, userError } from '../util/user-errors';
 
 /** How many misclassified photos the gallery gets. */
 export const GALLERY_SIZE = 24;
@@ -27,7 +27,7 @@ export async function runEvaluateJob(
 ): Promise<EvaluateResult> {
 	const started = performance.now();
 	const info = await shards.info(request.datasetId);
-	if (!info?.complete) throw new Error(datasetIncomplete('evaluating'));
+	if (!info?.complete) throw new Error(userError('incompleteEvaluating'));
 	const { classifier, backbone } = await loadClassifierFrom(request.model, backbonesUrl);
 	try {
 		const labels = classifier.manifest.labels;
@@ -36,7 +36,7 @@ export async function runEvaluateJob(
 			labels
 		);
 		const samples = await collect(shards, request.datasetId, request.split, request.limitPerClass);
-		if (samples.length === 0) throw new Error(noPhotosIn(request.split));
+		if (samples.length === 0) throw new Error(userError(NO_PHOTOS[request.split]));
 		const { report, scores } = await runJob(tf, {
 			model: classifier,
 			backbone,

@@ -26,7 +26,7 @@ import { memoryRunLog } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
 import { decodeImage } from '../browser/image';
 import type { TrainRequest, TrainResult } from './protocol';
-import { datasetIncomplete, noPhotosIn } from '../util/user-errors';
+import { NO_PHOTOS, userError } from '../util/user-errors';
 
 /** Each job's cached features and last checkpoint, under `job/<id>/…`. */
 const jobs = idbKeyValueStore(TRAINING_DB);
@@ -86,7 +86,7 @@ export async function runTrainJob(
 		throw new Error(`Expected each dataset once, got ${datasetIds.join(', ')}`);
 	}
 	const infos = await Promise.all(datasetIds.map((id) => shards.info(id)));
-	if (!infos.every((i) => i?.complete)) throw new Error(datasetIncomplete('training'));
+	if (!infos.every((i) => i?.complete)) throw new Error(userError('incompleteTraining'));
 	// Classes united by folder name: the base dataset's first, so its indices stay the same.
 	const { labels, remaps } = uniteClasses(
 		infos.map((i) => i!.manifest.classes.map((c) => c.folder))
@@ -102,7 +102,7 @@ export async function runTrainJob(
 				samples.push({ ...sample, cls: remapClass(remaps[d]!, sample.cls) });
 			}
 		}
-		if (samples.length === 0 && part === 'data') throw new Error(noPhotosIn(split));
+		if (samples.length === 0 && part === 'data') throw new Error(userError(NO_PHOTOS[split]));
 		return samples;
 	};
 
