@@ -42,8 +42,7 @@ export function isHeic(b: Uint8Array): boolean {
 	return false;
 }
 
-/** What to say about an HEIC photo a decoder cannot read (the same words in Node and the browser). */
-/** What a file the browser cannot decode gets (the English words; i18n/photo-errors.ts translates). */
+/** What a file the browser cannot decode gets (the English words; i18n/known-errors.ts translates). */
 export const PHOTO_UNREADABLE =
 	'This file is not a photo LeafLens can read, or it is damaged. Use a JPEG, PNG or WebP photo.';
 
@@ -53,6 +52,7 @@ export const PHOTO_EMPTY = 'The file is empty.';
 export const photoTooLarge = (over: string): string =>
 	`This photo is too large to read (${over}). Use a smaller copy of it.`;
 
+/** What to say about an HEIC photo a decoder cannot read (the same words in Node and the browser). */
 export const HEIC_UNREADABLE =
 	'This is an HEIC photo (the iPhone camera’s usual format), which this browser cannot read. Send it as JPEG, or on the iPhone choose Settings → Camera → Formats → Most Compatible.';
 
