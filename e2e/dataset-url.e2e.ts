@@ -7,6 +7,8 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { prepareDataset } from '../src/lib/node/prepare-data';
 import { tinyJpeg } from '../test/dataset-fixtures';
+import { fr, frErrors } from '../src/lib/i18n/messages.fr';
+import { format } from '../src/lib/util/template';
 import { collectPageErrors } from './helpers';
 
 /**
@@ -70,4 +72,23 @@ test('the Train page downloads a dataset from another origin that allows CORS, a
 	});
 	await expect(page.getByTestId('datasets')).toContainText('tiny');
 	expect(errors).toEqual([]);
+});
+
+test.describe('in French', () => {
+	test.use({ locale: 'fr-FR' });
+	test('the refusal of a dataset address it cannot reach is said in French', async ({ page }) => {
+		const errors = collectPageErrors(page);
+		await page.goto('/train/');
+		const url = `${origin}/plain/tiny/manifest.json`;
+		await page.getByLabel(fr['data.url']).fill(url);
+		await page.getByRole('button', { name: fr['data.download'] }).click();
+		const alert = page.getByRole('alert');
+		// The worker's English words, read back: the French sentence with the address and the reason.
+		await expect(alert).toContainText(
+			format(frErrors.couldNotReach, { url, reason: 'X' }).split(' (')[0]!
+		);
+		await expect(alert).toContainText('le téléchargement reprendra');
+		await expect(alert).not.toContainText('Could not reach');
+		expect(errors).toEqual([]);
+	});
 });
