@@ -240,7 +240,11 @@ export class ShardStore {
 				if (isQuotaError(error)) {
 					const needMb = ((bytesTotal - info.bytesStored) / 2 ** 20).toFixed(0);
 					throw new DatasetStoreError(
-						`Not enough storage on this device to keep the rest of "${info.name}" (${needMb} MB more needed). The ${info.stored.length} shards already saved are kept; free some space (delete a dataset or model) and resume.`
+						userError('storageFullDownload', {
+							name: info.name,
+							mb: needMb,
+							n: info.stored.length
+						})
 					);
 				}
 				throw error;
@@ -306,9 +310,7 @@ export class ShardStore {
 				await this.store.set(shardKey(id, shard.file), shards.get(shard.file)!);
 			} catch (error) {
 				if (isQuotaError(error)) {
-					throw new DatasetStoreError(
-						`Not enough storage on this device to keep "${info.name}". Free some space (delete a dataset or model), delete the partial dataset and try again.`
-					);
+					throw new DatasetStoreError(userError('storageFullImport', { name: info.name }));
 				}
 				throw error;
 			}

@@ -21,6 +21,8 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	confirmMore: { n: 3 },
 	noDatasetWithClasses: { name: 'My orchard' },
 	backboneUnavailable: { url: '/model-files/mobilenet/weights.bin', status: 503 },
+	storageFullDownload: { name: 'PlantVillage sample', mb: 120, n: 3 },
+	storageFullImport: { name: 'My orchard' },
 	storageRefused: { db: 'leaflens-history' }
 };
 const USER_KEYS = Object.keys(USER_ERRORS) as UserErrorKey[];

@@ -189,6 +189,7 @@ export const es: Catalogue = {
 	'data.complete': 'listo',
 	'data.partial': 'descargado en parte',
 	'data.resume': 'Reanudar la descarga',
+	'data.failed': 'No se pudo descargar el conjunto de datos: {reason}',
 	'data.delete': 'Borrar',
 	'data.confirmDelete': '¿Borrar el conjunto de datos “{name}” de este dispositivo?',
 	'data.storage': 'Almacenamiento usado por este sitio: {used} MB de {quota} MB disponibles.',
@@ -493,6 +494,10 @@ export const esErrors: KnownErrors = {
 	photosNotImported: 'Las fotos no se importaron.',
 	noDatasetWithClasses: 'Ningún conjunto de datos descargado tiene las clases de «{name}»',
 	backboneUnavailable: 'El archivo de la red base {url} no está disponible (HTTP {status})',
+	storageFullDownload:
+		'No hay espacio suficiente en este dispositivo para guardar el resto de «{name}» (faltan {mb} MB). Los {n} fragmentos ya guardados se conservan; libere espacio (borre un conjunto de datos o un modelo) y reanude.',
+	storageFullImport:
+		'No hay espacio suficiente en este dispositivo para guardar «{name}». Libere espacio (borre un conjunto de datos o un modelo), borre el conjunto de datos parcial e inténtelo de nuevo.',
 	storageRefused:
 		'Este navegador se negó a guardar los datos de LeafLens en este dispositivo (el almacenamiento «{db}» no dio ningún motivo). La navegación privada o los ajustes de almacenamiento pueden causarlo: pruebe con una ventana normal.'
 };

@@ -192,6 +192,7 @@ export const fr: Catalogue = {
 	'data.complete': 'prêt',
 	'data.partial': 'téléchargé en partie',
 	'data.resume': 'Reprendre le téléchargement',
+	'data.failed': 'Le jeu de données n’a pas pu être téléchargé : {reason}',
 	'data.delete': 'Supprimer',
 	'data.confirmDelete': 'Supprimer le jeu de données « {name} » de cet appareil ?',
 	'data.storage': 'Stockage utilisé par ce site : {used} Mo sur {quota} Mo disponibles.',
@@ -502,6 +503,10 @@ export const frErrors: KnownErrors = {
 	photosNotImported: 'Les photos n’ont pas été importées.',
 	noDatasetWithClasses: 'Aucun jeu de données téléchargé n’a les classes de « {name} »',
 	backboneUnavailable: 'Le fichier du réseau de base {url} n’est pas disponible (HTTP {status})',
+	storageFullDownload:
+		'Pas assez de place sur cet appareil pour garder la suite de « {name} » ({mb} Mo de plus nécessaires). Les {n} fragments déjà enregistrés sont gardés ; libérez de la place (supprimez un jeu de données ou un modèle) et reprenez.',
+	storageFullImport:
+		'Pas assez de place sur cet appareil pour garder « {name} ». Libérez de la place (supprimez un jeu de données ou un modèle), supprimez le jeu de données partiel et réessayez.',
 	storageRefused:
 		'Ce navigateur a refusé de garder les données de LeafLens sur cet appareil (le stockage « {db} » n’a pas donné de raison). La navigation privée ou les réglages de stockage peuvent en être la cause : essayez une fenêtre normale.'
 };

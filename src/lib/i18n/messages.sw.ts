@@ -194,6 +194,7 @@ export const sw: Catalogue = {
 	'data.complete': 'tayari',
 	'data.partial': 'imepakuliwa sehemu',
 	'data.resume': 'Endelea kupakua',
+	'data.failed': 'Seti ya data haikuweza kupakuliwa: {reason}',
 	'data.delete': 'Futa',
 	'data.confirmDelete': 'Futa seti ya data "{name}" kwenye kifaa hiki?',
 	'data.storage': 'Nafasi inayotumiwa na tovuti hii: MB {used} kati ya MB {quota} zinazopatikana.',
@@ -488,6 +489,10 @@ export const swErrors: KnownErrors = {
 	photosNotImported: 'Picha hazikuingizwa.',
 	noDatasetWithClasses: 'Hakuna seti ya data iliyopakuliwa yenye aina za “{name}”',
 	backboneUnavailable: 'Faili ya mtandao wa msingi {url} haipatikani (HTTP {status})',
+	storageFullDownload:
+		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi sehemu iliyobaki ya “{name}” (MB {mb} zaidi zinahitajika). Vipande {n} vilivyokwisha hifadhiwa vimebaki; toa nafasi (futa seti ya data au modeli) kisha endelea.',
+	storageFullImport:
+		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi “{name}”. Toa nafasi (futa seti ya data au modeli), futa seti ya data iliyokamilika nusu kisha ujaribu tena.',
 	storageRefused:
 		'Kivinjari hiki kimekataa kuhifadhi data ya LeafLens kwenye kifaa hiki (hifadhi “{db}” haikutoa sababu). Kuvinjari kwa faragha au mipangilio ya hifadhi kunaweza kusababisha hili: jaribu dirisha la kawaida.'
 };

@@ -192,6 +192,7 @@ export const en = {
 	'data.complete': 'ready',
 	'data.partial': 'partly downloaded',
 	'data.resume': 'Resume download',
+	'data.failed': 'The dataset could not be downloaded: {reason}',
 	'data.delete': 'Delete',
 	'data.confirmDelete': 'Delete the dataset "{name}" from this device?',
 	'data.storage': 'Storage used by this site: {used} MB of {quota} MB available.',

@@ -27,6 +27,10 @@ export const USER_ERRORS = {
 	photosNotImported: 'The photos were not imported.',
 	noDatasetWithClasses: 'No downloaded dataset has the classes of “{name}”',
 	backboneUnavailable: 'The backbone file {url} is not available (HTTP {status})',
+	storageFullDownload:
+		'Not enough storage on this device to keep the rest of "{name}" ({mb} MB more needed). The {n} shards already saved are kept; free some space (delete a dataset or model) and resume.',
+	storageFullImport:
+		'Not enough storage on this device to keep "{name}". Free some space (delete a dataset or model), delete the partial dataset and try again.',
 	storageRefused:
 		'This browser refused to keep LeafLens\'s data on this device (storage "{db}" gave no reason). Private browsing or storage settings can cause this: try a normal window.'
 } as const;
