@@ -231,7 +231,7 @@ export class LearnState {
 		if (this.busy || this.#d.training.running) return null;
 		this.error = null;
 		const plan = this.plan;
-		try {
+		return this.#guarded(async () => {
 			if (plan.train.length === 0)
 				throw new Error(userError('confirmMore', { n: MIN_PHOTOS_PER_CLASS + 1 }));
 			const datasetId = await this.#baseDataset();
@@ -260,7 +260,14 @@ export class LearnState {
 				heldBack: plan.heldBack.map(({ entryId, leaf }) => ({ entryId, leaf }))
 			};
 			this.#write(PENDING_KEY, this.pending);
-			return await this.#train();
+			return this.#train();
+		});
+	}
+
+	/** Runs a step of the flow: an error is kept in `error` (and gives null), the step is over after. */
+	async #guarded(work: () => Promise<LearnOutcome | null>): Promise<LearnOutcome | null> {
+		try {
+			return await work();
 		} catch (error) {
 			this.error = errorMessage(error);
 			return null;
@@ -287,18 +294,12 @@ export class LearnState {
 	async resume(): Promise<LearnOutcome | null> {
 		if (!this.pending || this.busy || this.#d.training.running) return null;
 		this.error = null;
-		try {
+		const jobId = this.pending.request.jobId;
+		return this.#guarded(() => {
 			// Finished meanwhile (the Train page resumes an interrupted job too): only switch models.
 			const saved = this.#d.training.saved;
-			if (saved?.jobId === this.pending.request.jobId)
-				return await this.#finish(saved.id, saved.name);
-			return await this.#train();
-		} catch (error) {
-			this.error = errorMessage(error);
-			return null;
-		} finally {
-			this.step = null;
-		}
+			return saved?.jobId === jobId ? this.#finish(saved.id, saved.name) : this.#train();
+		});
 	}
 
 	/** Forgets a stopped adaptation (its cached features and checkpoint too). */
