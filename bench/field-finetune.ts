@@ -4,13 +4,13 @@
  * `field` preset's field look: the leaf cut out and pasted on a field-like scene, shade, colour
  * casts, blur, noise) make a PlantVillage-only model hold up on apple leaves on the tree?
  *
- *   npx tsx bench/field-finetune.ts [--runs lab-composite,lab-plain] [--work DIR] [--out DIR]
+ *   npx tsx bench/field-finetune.ts [--runs lab-composite,lab-plain,default] [--work DIR] [--out DIR]
  *
- * Each run is a `leaflens train` of the PlantVillage sample through the CLI (`nice -n 10 node
- * bin/leaflens.js train …`, the code the app runs), into <work>/<run>; a model directory already
- * there is reused (a run that stopped resumes from its checkpoint), so the bench re-creates its
- * figures without retraining. The finished model (tail weights written into the backbone) is
- * then scored on:
+ * Each run (but `default`, the shipped model measured as it is) is a `leaflens train` of the
+ * PlantVillage sample through the CLI (`nice -n 10 node bin/leaflens.js train …`, the code the app
+ * runs), into <work>/<run>; a model directory already there is reused (a run that stopped resumes
+ * from its checkpoint), so the bench re-creates its figures without retraining. The finished model
+ * (tail weights written into the backbone) is then scored on:
  *   - field `train` (684 photos, 4 apple classes) and the `unknown/` photos of the train split: the
  *     dev set every choice (the "not sure" rule) is made on;
  *   - field `val` (156) and the `unknown/` photos of the val split (70): reported, never chosen on;
@@ -93,7 +93,11 @@ const MAHALANOBIS = [
  * The runs: `leaflens train --preset finetune` overrides. 6 epochs instead of the preset's 8 to fit
  * a 40–60 min run on the shared 2-core machine.
  */
-const RUNS: Record<string, { about: string; args: string[] }> = {
+const RUNS: Record<string, { about: string; args?: string[]; dir?: string }> = {
+	default: {
+		about: 'the shipped default model (`head` preset, frozen backbone), measured as it is',
+		dir: path.join(root, 'models/cache/plantvillage-default')
+	},
 	'lab-composite': {
 		about: '`finetune` preset (last 2 blocks + Conv_1 + Conv_2) with the field look on its view',
 		args: ['--preset', 'finetune', 'epochs=6', ...FIELD_LOOK, ...MAHALANOBIS]
@@ -106,7 +110,7 @@ const RUNS: Record<string, { about: string; args: string[] }> = {
 
 const { values } = parseArgs({
 	options: {
-		runs: { type: 'string', default: 'lab-composite' },
+		runs: { type: 'string', default: 'lab-composite,default' },
 		data: { type: 'string', default: path.join(root, 'static/datasets/plantvillage-sample') },
 		models: { type: 'string', default: path.join(root, 'models/cache') },
 		work: { type: 'string', default: path.join(root, 'bench/tmp/field-finetune') },
@@ -116,7 +120,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
 	process.stdout.write(
-		'Usage: npx tsx bench/field-finetune.ts [--runs lab-composite,lab-plain] [--work DIR] [--out DIR]\n'
+		'Usage: npx tsx bench/field-finetune.ts [--runs lab-composite,lab-plain,default] [--work DIR] [--out DIR]\n'
 	);
 	process.exit(0);
 }
@@ -131,9 +135,13 @@ const log = (line: string) =>
 const started = performance.now();
 const loadSamples: number[] = [];
 
+/** Where run `name`'s model is. */
+const modelDir = (name: string) => RUNS[name]!.dir ?? path.join(work, name);
+
 /** `leaflens train` into <work>/<name> unless a finished model is there; load sampled meanwhile. */
 async function train(name: string): Promise<string> {
-	const out = path.join(work, name);
+	const out = modelDir(name);
+	if (!RUNS[name]!.args) return `(${path.relative(root, out)}, not trained here)`;
 	const args = [
 		'bin/leaflens.js',
 		'train',
@@ -141,7 +149,7 @@ async function train(name: string): Promise<string> {
 		path.relative(root, values.data),
 		'--out',
 		path.relative(root, out),
-		...RUNS[name]!.args,
+		...RUNS[name]!.args!,
 		'--json'
 	];
 	const command = `nice -n 10 node ${args.join(' ')}`;
@@ -203,7 +211,7 @@ interface RunResult {
 }
 
 async function measure(name: string, command: string): Promise<RunResult> {
-	const dir = path.join(work, name);
+	const dir = modelDir(name);
 	const model = await loadClassifier(fsModelDirReader(dir));
 	const backbone = await loadBackboneFromFs(path.join(values.models, BACKBONE));
 	if (backbone.manifestSha256 !== model.manifest.backbone.manifestSha256)
@@ -214,7 +222,7 @@ async function measure(name: string, command: string): Promise<RunResult> {
 	const engine = ort ? await ortFrozenNets(tf, ort, backbone)({ tap, cut: null }) : null;
 	const extractor = engine ? null : createFeatureExtractor(backbone.model, tap);
 	const net: FrozenNet = engine?.net ?? ((x: TF.Tensor4D) => extractor!.predict(x) as TF.Tensor);
-	const cache = path.join(dir, 'bench-cache');
+	const cache = path.join(work, 'bench-cache', name);
 	await mkdir(cache, { recursive: true });
 	const rowsOf = async (set: SetName): Promise<TrainArrays> => {
 		if (set === 'pvVal' || set === 'pvTest') {
