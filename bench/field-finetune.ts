@@ -367,13 +367,13 @@ function markdown(r: typeof out): string {
 		'',
 		'## Forced top-1',
 		'',
-		'| run | training | epochs (best) | PV val | PV test | dev forced | dev forced, crop given | val forced | val forced, crop given |',
+		'| run | fit + calibration (features) | epochs (best) | PV val | PV test | dev forced | dev forced, crop given | val forced | val forced, crop given |',
 		'| --- | --- | --- | --- | --- | --- | --- | --- | --- |'
 	];
 	for (const run of r.runs) {
 		const s = run.stored;
 		lines.push(
-			`| ${run.name} | ${run.trainSeconds === null ? '—' : `${(run.trainSeconds / 60).toFixed(0)} min (features ${((run.featureSeconds ?? 0) / 60).toFixed(0)})`} | ${run.epochs ?? '—'} (${run.bestEpoch ?? '—'}) | ${pct(run.pvVal)} | ${pct(run.pvTest)} | ${f(s.any.dev.forced)} | ${f(s.crop.dev.forced)} | ${f(s.any.val.forced)} | ${f(s.crop.val.forced)} |`
+			`| ${run.name} | ${run.trainSeconds === null ? '—' : `${(run.trainSeconds / 60).toFixed(0)} min (${((run.featureSeconds ?? 0) / 60).toFixed(0)} min)`} | ${run.epochs ?? '—'} (${run.bestEpoch ?? '—'}) | ${pct(run.pvVal)} | ${pct(run.pvTest)} | ${f(s.any.dev.forced)} | ${f(s.crop.dev.forced)} | ${f(s.any.val.forced)} | ${f(s.crop.val.forced)} |`
 		);
 	}
 	const ruleRow = (what: string, x: RuleResult) =>
