@@ -30,11 +30,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as TF from '@tensorflow/tfjs';
-import { chooseThresholds, maxProbs } from '../src/lib/ml/abstain';
+import { chooseThresholds } from '../src/lib/ml/abstain';
 import type { ClassifierModel } from '../src/lib/ml/classifier-dir';
 import { resolveConfig, type TrainConfig } from '../src/lib/ml/config';
-import { cropsOf, cropAnswer, MIN_CROP_MASS, type Crop } from '../src/lib/ml/crops';
-import { softmax } from '../src/lib/ml/evaluate';
+import { cropsOf, type Crop } from '../src/lib/ml/crops';
 import { extractArrays } from '../src/lib/ml/features';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
 import { architectureOf, createFeatureExtractor, tapWidth } from '../src/lib/ml/mobilenet-v3';
@@ -51,16 +50,20 @@ import {
 	type FolderPhoto
 } from '../src/lib/node/train-io';
 import {
-	flagged,
 	formatProportion,
 	parseFieldManifest,
 	proportion,
-	summariseAnswers,
-	type AnswerSummary,
 	type Proportion,
 	unknownRelpaths
 } from './lib/field';
-import { sliceColumns, tapColumns } from './lib/lab-only';
+import {
+	evaluateRule,
+	scoredOf,
+	sliceColumns,
+	tapColumns,
+	type RuleResult,
+	type Scored
+} from './lib/lab-only';
 
 const root = path.resolve(import.meta.dirname, '..');
 const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
@@ -200,98 +203,13 @@ async function featuresOf(backbone: LoadedBackbone): Promise<Sets> {
 	return sets;
 }
 
-/** Calibrated scores of one set: the any-crop answer and the apple-only answer. */
-interface Scored {
-	labels: Int32Array;
-	novelty: Float32Array;
-	confidence: Float32Array;
-	predicted: Int32Array;
-	/** Among the apple classes (crops.ts): the class, its renormalised probability, the crop mass. */
-	cropPredicted: Int32Array;
-	cropConfidence: Float32Array;
-	cropMass: Float32Array;
-	/** [N × C] head logits. */
-	logits: Float32Array;
-}
-
 async function score(model: ClassifierModel, rows: TrainArrays): Promise<Scored> {
-	const c = model.manifest.labels.length;
-	const s = await scoreRows(tf, model, rows);
-	const probs = softmax(s.logits, c, model.manifest.temperature);
-	const { confidence, predicted } = maxProbs(probs, c);
-	const n = rows.labels.length;
-	const cropPredicted = new Int32Array(n);
-	const cropConfidence = new Float32Array(n);
-	const cropMass = new Float32Array(n);
-	const open = { minConfidence: 0, maxNovelty: Number.MAX_VALUE, minCropMass: 0 };
-	for (let i = 0; i < n; i++) {
-		const row = Array.from(probs.subarray(i * c, (i + 1) * c), (p, j) =>
-			apple.classes.includes(j) ? p : 0
-		);
-		const a = cropAnswer(row, model.manifest.labels, apple, s.novelty[i]!, open, 1);
-		cropPredicted[i] = a.index;
-		cropConfidence[i] = a.confidence;
-		cropMass[i] = a.crop!.mass;
-	}
-	return {
-		labels: rows.labels,
-		logits: s.logits,
-		novelty: s.novelty,
-		confidence,
-		predicted,
-		cropPredicted,
-		cropConfidence,
-		cropMass
-	};
-}
-
-interface Rule {
-	targetCoverage: number;
-	noveltyShare: number;
-	minConfidence: number;
-	maxNovelty: number;
-}
-
-/** The app's rules: any crop (decide()) and crop given (cropAnswer with MIN_CROP_MASS). */
-function answeredMask(s: Scored, r: Rule, crop: boolean): boolean[] {
-	return Array.from(s.labels, (_, i) =>
-		crop
-			? s.novelty[i]! <= r.maxNovelty &&
-				s.cropMass[i]! >= MIN_CROP_MASS &&
-				s.cropConfidence[i]! >= r.minConfidence
-			: s.novelty[i]! <= r.maxNovelty && s.confidence[i]! >= r.minConfidence
+	return scoredOf(
+		await scoreRows(tf, model, rows),
+		model.manifest.labels,
+		model.manifest.temperature,
+		apple
 	);
-}
-
-type SetMeasure = AnswerSummary;
-
-function measureSet(s: Scored, mask: boolean[], crop: boolean): SetMeasure {
-	return summariseAnswers({
-		predicted: crop ? s.cropPredicted : s.predicted,
-		labels: s.labels,
-		answered: mask
-	});
-}
-
-interface RuleResult {
-	rule: Rule;
-	scope: 'any crop' | 'crop given';
-	dev: SetMeasure & { unknownFlagged: Proportion };
-	val: SetMeasure & { unknownFlagged: Proportion };
-	pvTest: SetMeasure;
-}
-
-function evaluateRule(scores: Record<keyof Sets, Scored>, rule: Rule, crop: boolean): RuleResult {
-	const on = (s: Scored) => measureSet(s, answeredMask(s, rule, crop), crop);
-	const unk = (s: Scored) => flagged(answeredMask(s, rule, crop));
-	return {
-		rule,
-		scope: crop ? 'crop given' : 'any crop',
-		dev: { ...on(scores.fieldTrain), unknownFlagged: unk(scores.unknownTrain) },
-		val: { ...on(scores.fieldVal), unknownFlagged: unk(scores.unknownVal) },
-		// PlantVillage test with the same rule over all classes (its photos are of every crop).
-		pvTest: measureSet(scores.pvTest, answeredMask(scores.pvTest, rule, false), false)
-	};
 }
 
 /**

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { runSuite } from './run';
 import { errorMessage } from '../src/lib/util/errors';
 
-const HELP = `Usage: npm run bench [-- --quick] [-- --out <dir>] [-- --field-lab-only]
+const HELP = `Usage: npm run bench [-- --quick] [-- --out <dir>] [-- --field-lab-only] [-- --field-finetune]
 
 Measures on this machine, in one run: MobileNetV3 Small and Large-minimalistic inference in Node
 (wasm, cpu) and in Chromium (wasm, webgl, webgpu, cpu; page and worker) with the roofline ratio
@@ -26,6 +26,11 @@ Options:
                instead of the suite: lab-only heads on field photos (bench/field-lab-only.ts: both
                backbones, every tap and "not sure" method; 1-2 h on 2 loaded cores) →
                <out>/field-lab-only-all.{json,md}
+  --field-finetune
+               instead of the suite: lab-only models with a fine-tuned backbone tail on composited
+               photos, trained through the CLI, on field photos (bench/field-finetune.ts; about an
+               hour per training on 2 loaded cores, reused when already trained) →
+               <out>/field-finetune.{json,md}
   -h, --help   show this help`;
 
 let values;
@@ -35,6 +40,7 @@ try {
 			quick: { type: 'boolean' },
 			out: { type: 'string' },
 			'field-lab-only': { type: 'boolean' },
+			'field-finetune': { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' }
 		}
 	}));
@@ -44,20 +50,15 @@ try {
 }
 if (values.help) {
 	console.log(HELP);
-} else if (values['field-lab-only']) {
-	// Its own process and feature cache (bench/tmp/field-lab-only); stdio passed through.
+} else if (values['field-lab-only'] || values['field-finetune']) {
+	// Each its own process and cache (bench/tmp/field-*); stdio passed through.
 	const out = path.resolve(values.out ?? 'bench/results');
+	const [script, args] = values['field-lab-only']
+		? ['field-lab-only.ts', ['--name', 'all']]
+		: ['field-finetune.ts', ['--runs', 'lab-composite,default']];
 	const run = spawnSync(
 		process.execPath,
-		[
-			'--import',
-			'tsx',
-			path.join(import.meta.dirname, 'field-lab-only.ts'),
-			'--name',
-			'all',
-			'--out',
-			out
-		],
+		['--import', 'tsx', path.join(import.meta.dirname, script), ...args, '--out', out],
 		{ stdio: 'inherit' }
 	);
 	process.exitCode = run.status ?? 1;
