@@ -106,6 +106,31 @@ export interface OnnxOutputs {
 	features: ArrayLike<number>;
 }
 
+/**
+ * Runs `run` on the photos in blocks of `block` and joins the outputs: the whole split at once
+ * needs gigabytes for the activations, past what wasm's 4 GiB memory holds.
+ */
+export async function inBlocks(
+	photos: ParityPhotos,
+	run: (pixels: Uint8Array, n: number) => Promise<OnnxOutputs>,
+	block = 64
+): Promise<OnnxOutputs> {
+	const parts: OnnxOutputs[] = [];
+	for (let from = 0; from < photos.n; from += block) {
+		const n = Math.min(block, photos.n - from);
+		parts.push(await run(photos.pixels.subarray(from * PIXELS, (from + n) * PIXELS), n));
+	}
+	const join = (key: keyof OnnxOutputs): number[] =>
+		parts.flatMap((p) => Array.from(p[key] as ArrayLike<number | bigint | boolean>, Number));
+	return {
+		probabilities: join('probabilities'),
+		novelty: join('novelty'),
+		abstained: join('abstained'),
+		labelIndex: join('labelIndex'),
+		features: join('features')
+	};
+}
+
 /** One exported model and the TF.js answers it must reproduce. */
 export interface ParityCase {
 	name: string;

@@ -18,6 +18,7 @@ import {
 	CACHE,
 	SMALL,
 	compareOutputs,
+	inBlocks,
 	describeStats,
 	KINDS,
 	parityCases,
@@ -44,16 +45,18 @@ type Runtime = (bytes: Uint8Array, photos: ParityPhotos) => Promise<OnnxOutputs>
 const onNode: Runtime = async (bytes, photos) => {
 	const session = await ortSession(ort!, bytes);
 	try {
-		const out = await session.run({
-			images: new ort!.Tensor('uint8', photos.pixels, [photos.n, 224, 224, 3])
+		return await inBlocks(photos, async (pixels, n) => {
+			const out = await session.run({
+				images: new ort!.Tensor('uint8', pixels, [n, 224, 224, 3])
+			});
+			return {
+				probabilities: out.probabilities!.data as Float32Array,
+				novelty: out.novelty!.data as Float32Array,
+				abstained: out.abstained!.data as Uint8Array,
+				labelIndex: out.label_index!.data as BigInt64Array,
+				features: out.features!.data as Float32Array
+			};
 		});
-		return {
-			probabilities: out.probabilities!.data as Float32Array,
-			novelty: out.novelty!.data as Float32Array,
-			abstained: out.abstained!.data as Uint8Array,
-			labelIndex: out.label_index!.data as BigInt64Array,
-			features: out.features!.data as Float32Array
-		};
 	} finally {
 		await session.release();
 	}
@@ -67,16 +70,18 @@ const onWeb: Runtime = async (bytes, photos) => {
 		graphOptimizationLevel: 'all'
 	});
 	try {
-		const out = await session.run({
-			images: new ortWeb.Tensor('uint8', photos.pixels, [photos.n, 224, 224, 3])
+		return await inBlocks(photos, async (pixels, n) => {
+			const out = await session.run({
+				images: new ortWeb.Tensor('uint8', pixels, [n, 224, 224, 3])
+			});
+			return {
+				probabilities: out.probabilities!.data as Float32Array,
+				novelty: out.novelty!.data as Float32Array,
+				abstained: out.abstained!.data as Uint8Array,
+				labelIndex: out.label_index!.data as BigInt64Array,
+				features: out.features!.data as Float32Array
+			};
 		});
-		return {
-			probabilities: out.probabilities!.data as Float32Array,
-			novelty: out.novelty!.data as Float32Array,
-			abstained: out.abstained!.data as Uint8Array,
-			labelIndex: out.label_index!.data as BigInt64Array,
-			features: out.features!.data as Float32Array
-		};
 	} finally {
 		await session.release();
 	}
