@@ -3,9 +3,9 @@ import { expect, test } from '@playwright/test';
 import {
 	compareOutputs,
 	describeStats,
-	KINDS,
 	parityCases,
 	parityPhotos,
+	wantedKinds,
 	wantedPhotos,
 	type OnnxOutputs,
 	type ParityCase,
@@ -19,7 +19,8 @@ import { initTf } from '../src/lib/node/tf-node';
  * (test/onnx-parity.ts) gives the TF.js answers — |Δp| ≤ 1e-4, the same "not sure" decision and
  * label for each photo. onnxruntime-web's JS and wasm come from node_modules through this test's
  * routes on the app's origin, and the page may fetch nothing from any other origin.
- * LEAFLENS_PARITY_PHOTOS sets how many test photos (default 64; `all`: the whole split).
+ * LEAFLENS_PARITY_PHOTOS sets how many test photos (default 64; `all`: the whole split),
+ * LEAFLENS_PARITY_KINDS which kinds (indices into KINDS; default all).
  */
 
 const ORT_DIST = path.resolve('node_modules/onnxruntime-web/dist');
@@ -38,7 +39,7 @@ let cases: ParityCase[];
 test.beforeAll(async () => {
 	const tf = await initTf('wasm');
 	photos = await parityPhotos(wantedPhotos(64));
-	cases = await parityCases(tf, photos);
+	cases = await parityCases(tf, photos, wantedKinds());
 });
 
 test('every exported model kind gives the TF.js answers on onnxruntime-web in Chromium', async ({
@@ -136,7 +137,7 @@ test('every exported model kind gives the TF.js answers on onnxruntime-web in Ch
 		expect(stats.sameAbstention, c.name).toBe(photos.n);
 		expect(stats.maxDp, `${c.name}: two engines, not one result`).toBeGreaterThan(0);
 	}
-	expect(cases.map((c) => c.name.split(':')[0])).toEqual([...KINDS]);
+	expect(cases.map((c) => c.name.split(':')[0])).toEqual([...wantedKinds()]);
 	// onnxruntime-web ran its own wasm build, served from this origin; nothing came from elsewhere.
 	expect(ortFiles).toEqual(
 		expect.arrayContaining(['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.wasm'])

@@ -13,7 +13,8 @@
  * each with changed tail weights. The built heads are nearest-class-mean heads on the photos' own
  * features (real class structure, so answers and novelty spread like a trained model's), their
  * thresholds set so that about a quarter of the photos is "not sure" for each reason.
- * LEAFLENS_PARITY_PHOTOS=all uses the whole test split (default: 96 photos spread over it).
+ * LEAFLENS_PARITY_PHOTOS=all uses the whole test split (default: 96 photos spread over it);
+ * LEAFLENS_PARITY_KINDS=0,2 only some kinds (indices into KINDS).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -340,6 +341,20 @@ export const KINDS = [
 	'Large-minimalistic finetune'
 ] as const;
 export type KindName = (typeof KINDS)[number];
+
+/** The kinds to check: LEAFLENS_PARITY_KINDS (indices into KINDS, e.g. `0,2`), else all. */
+export function wantedKinds(): readonly KindName[] {
+	const wanted = process.env.LEAFLENS_PARITY_KINDS;
+	if (!wanted) return KINDS;
+	return wanted.split(',').map((i) => {
+		const kind = KINDS[Number(i)];
+		if (!kind)
+			throw new Error(
+				`LEAFLENS_PARITY_KINDS: expected indices into [0, ${KINDS.length - 1}], got ${i}`
+			);
+		return kind;
+	});
+}
 
 /**
  * The "trained" tail of a finetuned model: the weights of every unit from `cut` on, changed

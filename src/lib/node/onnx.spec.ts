@@ -20,9 +20,9 @@ import {
 	compareOutputs,
 	inBlocks,
 	describeStats,
-	KINDS,
 	parityCases,
 	parityPhotos,
+	wantedKinds,
 	wantedPhotos,
 	type OnnxOutputs,
 	type ParityCase,
@@ -35,9 +35,7 @@ import { initTf } from './tf-node';
 const { ort, reason } = await loadOrt();
 /** The whole split takes minutes per model on TF.js wasm. */
 const TIMEOUT = wantedPhotos() === 'all' ? 3_600_000 : 600_000;
-const KIND_NAMES = process.env.LEAFLENS_PARITY_KINDS
-	? process.env.LEAFLENS_PARITY_KINDS.split(',').map((i) => KINDS[Number(i)]!)
-	: KINDS;
+const KIND_NAMES = wantedKinds();
 
 /** Runs an exported model on a runtime: the photos in, its outputs out. */
 type Runtime = (bytes: Uint8Array, photos: ParityPhotos) => Promise<OnnxOutputs>;
