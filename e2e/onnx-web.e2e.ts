@@ -31,12 +31,14 @@ const TYPES: Record<string, string> = {
 
 // Routes do not see what a service worker answers: the page talks to the network itself here.
 test.use({ serviceWorkers: 'block' });
-test.describe.configure({ timeout: 900_000 });
+test.describe.configure({ timeout: wantedPhotos(64) === 'all' ? 3_600_000 : 900_000 });
 
 let photos: ParityPhotos;
 let cases: ParityCase[];
 
 test.beforeAll(async () => {
+	// The TF.js reference of every kind: about a minute for 64 photos, ten for the whole split.
+	test.setTimeout(wantedPhotos(64) === 'all' ? 3_600_000 : 900_000);
 	const tf = await initTf('wasm');
 	photos = await parityPhotos(wantedPhotos(64));
 	cases = await parityCases(tf, photos, wantedKinds());
