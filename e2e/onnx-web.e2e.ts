@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import {
 	compareOutputs,
+	inBlocks,
 	describeStats,
 	parityCases,
 	parityPhotos,
@@ -61,78 +62,62 @@ test('every exported model kind gives the TF.js answers on onnxruntime-web in Ch
 		ortFiles.push(name);
 		await route.fulfill({ path: path.join(ORT_DIST, name), contentType: type });
 	});
+	// The model, and the photos block by block (the whole split is 150 MB of pixels).
+	let block: Uint8Array = new Uint8Array(0);
 	await page.route('**/__parity/*', async (route) => {
 		const name = path.basename(new URL(route.request().url()).pathname);
-		const body =
-			name === 'pixels.bin'
-				? Buffer.from(photos.pixels)
-				: Buffer.from(cases[Number(name.replace(/\D/g, ''))]!.bytes);
-		await route.fulfill({ body, contentType: 'application/octet-stream' });
+		const body = name === 'pixels.bin' ? block : cases[Number(name.replace(/\D/g, ''))]!.bytes;
+		await route.fulfill({ body: Buffer.from(body), contentType: 'application/octet-stream' });
 	});
 	await page.goto('/');
 	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 	expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
 
+	type Session = {
+		run(
+			feeds: Record<string, unknown>
+		): Promise<Record<string, { data: ArrayLike<number | bigint> }>>;
+		release(): Promise<void>;
+	};
+	type Ort = {
+		env: { wasm: { wasmPaths: string; numThreads: number } };
+		Tensor: new (type: string, data: Uint8Array, dims: number[]) => unknown;
+		InferenceSession: { create(bytes: Uint8Array, options: object): Promise<Session> };
+	};
+	type Held = { ort: Ort; session: Session };
 	for (const [i, c] of cases.entries()) {
-		const got = await page.evaluate(
-			async ([index, n]) => {
-				type OrtTensor = { data: ArrayLike<number | bigint> };
-				type Ort = {
-					env: { wasm: { wasmPaths: string; numThreads: number } };
-					Tensor: new (type: string, data: Uint8Array, dims: number[]) => unknown;
-					InferenceSession: {
-						create(
-							bytes: Uint8Array,
-							options: object
-						): Promise<{
-							run(feeds: Record<string, unknown>): Promise<Record<string, OrtTensor>>;
-							release(): Promise<void>;
-						}>;
-					};
-				};
-				// A URL held in a variable: loaded by the browser as it is, from this origin.
-				const url = '/__ort/ort.wasm.min.mjs';
-				const ort = (await import(url)) as Ort;
-				ort.env.wasm.wasmPaths = '/__ort/';
-				ort.env.wasm.numThreads = 1;
-				const get = async (file: string) =>
-					new Uint8Array(await (await fetch(`/__parity/${file}`)).arrayBuffer());
-				const session = await ort.InferenceSession.create(await get(`model-${index}.onnx`), {
-					executionProviders: ['wasm'],
-					graphOptimizationLevel: 'all'
-				});
-				try {
-					// In blocks of 64 photos: the whole split at once would need gigabytes of wasm memory.
-					const pixels = await get('pixels.bin');
-					const all: Record<string, number[]> = {};
-					for (let from = 0; from < n; from += 64) {
-						const m = Math.min(64, n - from);
-						const out = await session.run({
-							images: new ort.Tensor('uint8', pixels.subarray(from * 150528, (from + m) * 150528), [
-								m,
-								224,
-								224,
-								3
-							])
-						});
-						for (const [name, tensor] of Object.entries(out)) {
-							const list = (all[name] ??= []);
-							for (let i = 0; i < tensor.data.length; i++) list.push(Number(tensor.data[i]));
-						}
-					}
-					return {
-						probabilities: all.probabilities!,
-						novelty: all.novelty!,
-						abstained: all.abstained!,
-						labelIndex: all.label_index!,
-						features: all.features!
-					} satisfies OnnxOutputs;
-				} finally {
-					await session.release();
-				}
-			},
-			[i, photos.n] as const
-		);
+		await page.evaluate(async (index) => {
+			// A URL held in a variable: loaded by the browser as it is, from this origin.
+			const url = '/__ort/ort.wasm.min.mjs';
+			const ort = (await import(url)) as Ort;
+			ort.env.wasm.wasmPaths = '/__ort/';
+			ort.env.wasm.numThreads = 1;
+			const bytes = new Uint8Array(
+				await (await fetch(`/__parity/model-${index}.onnx`)).arrayBuffer()
+			);
+			const session = await ort.InferenceSession.create(bytes, {
+				executionProviders: ['wasm'],
+				graphOptimizationLevel: 'all'
+			});
+			(globalThis as unknown as { parity: Held }).parity = { ort, session };
+		}, i);
+		const got = await inBlocks(photos, async (pixels, n) => {
+			block = pixels;
+			return page.evaluate(async (m) => {
+				const { ort, session } = (globalThis as unknown as { parity: Held }).parity;
+				const input = new Uint8Array(await (await fetch('/__parity/pixels.bin')).arrayBuffer());
+				const out = await session.run({ images: new ort.Tensor('uint8', input, [m, 224, 224, 3]) });
+				const list = (name: string) => Array.from(out[name]!.data, (v) => Number(v));
+				return {
+					probabilities: list('probabilities'),
+					novelty: list('novelty'),
+					abstained: list('abstained'),
+					labelIndex: list('label_index'),
+					features: list('features')
+				} satisfies OnnxOutputs;
+			}, n);
+		});
+		await page.evaluate(() => (globalThis as unknown as { parity: Held }).parity.session.release());
 		const stats = compareOutputs(c, got);
 		console.log(describeStats('onnxruntime-web (wasm, Chromium)', c, stats));
 		expect(stats.problems, c.name).toEqual([]);
