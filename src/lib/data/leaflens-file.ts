@@ -57,11 +57,14 @@ export function validateModelName(name: unknown): string {
 	return trimmed;
 }
 
-/** A safe download file name for a model: `<name>.leaflens` without path or reserved characters. */
-export function exportFileName(name: string): string {
+/**
+ * A safe download file name for a model: `<name>.leaflens` (or another `extension`, e.g. `.onnx`)
+ * without path or reserved characters.
+ */
+export function exportFileName(name: string, extension: string = EXPORT_EXTENSION): string {
 	// eslint-disable-next-line no-control-regex -- control characters are exactly what must go
 	const safe = name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, '_').replace(/^[.\s]+/, '');
-	return `${safe || 'model'}${EXPORT_EXTENSION}`;
+	return `${safe || 'model'}${extension}`;
 }
 
 /** Parses and fully checks a classifier's two files (manifest fields and the weights' layout). */

@@ -243,6 +243,7 @@ describe('export and import', () => {
 	it('names the download after the model, without unsafe characters', () => {
 		expect(exportFileName('Tomato / field 3: "best"')).toBe('Tomato _ field 3_ _best_.leaflens');
 		expect(exportFileName('..')).toBe('model.leaflens');
+		expect(exportFileName('Tomato / field 3', '.onnx')).toBe('Tomato _ field 3.onnx');
 	});
 
 	const good = () => ({

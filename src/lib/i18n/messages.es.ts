@@ -309,6 +309,7 @@ export const es: Catalogue = {
 	'models.delete': 'Borrar',
 	'models.confirmDelete': '¿Borrar “{name}” de este dispositivo?',
 	'models.export': 'Exportar',
+	'models.exportOnnx': 'Descargar en ONNX',
 	'models.exported': 'Descargando {file}.',
 	'models.failed': 'No funcionó: {reason}',
 	'models.trained': 'Entrenado',

@@ -311,6 +311,7 @@ export const fr: Catalogue = {
 	'models.delete': 'Supprimer',
 	'models.confirmDelete': 'Supprimer « {name} » de cet appareil ?',
 	'models.export': 'Exporter',
+	'models.exportOnnx': 'Télécharger en ONNX',
 	'models.exported': 'Téléchargement de {file}.',
 	'models.failed': 'Cela n’a pas fonctionné : {reason}',
 	'models.trained': 'Entraîné le',

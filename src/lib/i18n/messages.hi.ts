@@ -312,6 +312,7 @@ export const hi: Catalogue = {
 	'models.checked': '“{name}” इस डिवाइस की परीक्षण फ़ोटो पर {accuracy} बार सही है।',
 	'models.confirmDelete': '“{name}” इस डिवाइस से हटाएँ?',
 	'models.export': 'निर्यात करें',
+	'models.exportOnnx': 'ONNX डाउनलोड करें',
 	'models.exported': '{file} डाउनलोड हो रही है।',
 	'models.failed': 'यह नहीं हो सका: {reason}',
 	'models.trained': 'सिखाया गया',

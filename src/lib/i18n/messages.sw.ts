@@ -325,6 +325,7 @@ export const sw: Catalogue = {
 		'“{name}” iko sahihi {accuracy} ya mara kwenye picha za majaribio za kifaa hiki.',
 	'models.confirmDelete': 'Futa “{name}” kwenye kifaa hiki?',
 	'models.export': 'Hamisha',
+	'models.exportOnnx': 'Pakua ONNX',
 	'models.exported': '{file} inapakuliwa.',
 	'models.failed': 'Hilo halikufanikiwa: {reason}',
 	'models.trained': 'Ilifunzwa',

@@ -307,6 +307,7 @@ export const en = {
 	'models.delete': 'Delete',
 	'models.confirmDelete': 'Delete “{name}” from this device?',
 	'models.export': 'Export',
+	'models.exportOnnx': 'Download ONNX',
 	'models.exported': '{file} is downloading.',
 	'models.failed': 'That did not work: {reason}',
 	'models.trained': 'Trained',

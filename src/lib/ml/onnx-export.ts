@@ -22,7 +22,8 @@
  */
 import onnxProto from 'onnx-proto';
 import type * as TF from '@tensorflow/tfjs';
-import type { ClassifierModel } from './classifier-dir';
+import type { LoadedBackbone } from './backbone-dir';
+import { applyTailWeights, type ClassifierModel } from './classifier-dir';
 import {
 	convLayers,
 	multiscaleBlocks,
@@ -559,4 +560,20 @@ export function classifierOnnx(
 			'probabilities: calibrated (temperature) softmax; novelty: the "not sure" score (higher = less like the training photos); ' +
 			'abstained: the model would say "not sure" (probability below thresholds.minConfidence or novelty above thresholds.maxNovelty).'
 	);
+}
+
+/**
+ * A loaded classifier as one ONNX model (classifierOnnx): a finetuned tail is written into
+ * `backbone` first, so the backbone is changed — the caller disposes of it afterwards. The one
+ * path of `leaflens export` (src/lib/node/onnx.ts) and the app's "Download ONNX" (the ML worker).
+ */
+export async function exportClassifier(
+	tf: typeof TF,
+	backbone: LoadedBackbone,
+	model: ClassifierModel,
+	options: Parameters<typeof classifierOnnx>[3] = {}
+): Promise<Uint8Array> {
+	if (model.manifest.mode === 'finetune') applyTailWeights(tf, backbone.model, model);
+	const weights = await readBackboneWeights(backbone.model, backbone.architecture);
+	return classifierOnnx(backbone.architecture, weights, model, options);
 }

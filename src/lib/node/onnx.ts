@@ -9,9 +9,9 @@ import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type * as Ort from 'onnxruntime-node';
 import type { LoadedBackbone } from '../ml/backbone-dir';
-import { applyTailWeights, loadClassifier, type ClassifierModel } from '../ml/classifier-dir';
+import { loadClassifier, type ClassifierModel } from '../ml/classifier-dir';
 import type { FrozenNetFactory } from '../ml/features';
-import { backboneOnnx, classifierOnnx, readBackboneWeights } from '../ml/onnx-export';
+import { backboneOnnx, exportClassifier, readBackboneWeights } from '../ml/onnx-export';
 import { fsModelDirReader } from './model-dir-fs';
 import { loadBackboneFor } from './train-run';
 
@@ -60,9 +60,7 @@ export async function exportClassifierOnnx(
 	const model = await loadClassifier(fsModelDirReader(dir));
 	const backbone = await loadBackboneFor(dir, model, backboneOverride);
 	try {
-		if (model.manifest.mode === 'finetune') applyTailWeights(tf, backbone.model, model);
-		const weights = await readBackboneWeights(backbone.model, backbone.architecture);
-		return { bytes: classifierOnnx(backbone.architecture, weights, model, { input }), model };
+		return { bytes: await exportClassifier(tf, backbone, model, { input }), model };
 	} finally {
 		backbone.model.dispose();
 	}

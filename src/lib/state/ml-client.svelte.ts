@@ -343,6 +343,12 @@ export class MlClient {
 		);
 	}
 
+	/** A classifier as one ONNX model (MlApi.exportOnnx); rejects with a message for the user. */
+	async exportOnnx(source: ModelSource): Promise<Uint8Array> {
+		const api = await this.api();
+		return this.#guard(api.exportOnnx(source));
+	}
+
 	async clearTrainJob(jobId: string): Promise<void> {
 		await (await this.api()).clearTrainJob(jobId);
 	}

@@ -21,12 +21,15 @@ import {
 	DEFAULT_MODEL_URL,
 	MODEL_FILES_URL,
 	mlClient,
+	modelSource,
 	type MlClient
 } from './ml-client.svelte';
 import { errorMessage } from '../util/errors';
 import { userError } from '../util/user-errors';
 
 export { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL };
+/** The extension of an ONNX download. */
+export const ONNX_EXTENSION = '.onnx';
 /** The files of a served backbone directory. */
 export const BACKBONE_FILE_NAMES = [
 	'manifest.json',
@@ -37,6 +40,8 @@ export const BACKBONE_FILE_NAMES = [
 
 /** What checking a model needs of the ML client (`MlClient` has it; specs pass a fake). */
 export type CheckMl = Pick<MlClient, 'datasets' | 'evaluate'>;
+/** What the ONNX download needs of the ML client. */
+export type OnnxMl = Pick<MlClient, 'exportOnnx'>;
 
 /**
  * A downloaded dataset an imported model can be scored on: complete, with exactly the model's
@@ -213,6 +218,20 @@ export class ModelsState {
 	async download(id: string): Promise<string> {
 		const { blob, fileName } = await this.exportFile(id);
 		saveFile(blob, fileName);
+		return fileName;
+	}
+
+	/**
+	 * A classifier (a saved model's `id`, or null for the shipped default) as one ONNX model, built
+	 * in the ML worker, handed to the browser as the download `<name>.onnx`; returns the file name.
+	 */
+	async downloadOnnx(id: string | null, name: string, ml: OnnxMl = mlClient()): Promise<string> {
+		const bytes = await ml.exportOnnx(modelSource(id));
+		const fileName = exportFileName(name, ONNX_EXTENSION);
+		saveFile(
+			new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+			fileName
+		);
 		return fileName;
 	}
 

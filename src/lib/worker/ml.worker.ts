@@ -217,6 +217,17 @@ const api: MlApi = {
 		task(request.jobId, (signal) => runTrainJob(shards, request, onEvent, signal)),
 	evaluate: (request, taskId, onProgress) =>
 		task(taskId, (signal) => runEvaluateJob(shards, request, MODEL_FILES_URL, onProgress, signal)),
+	async exportOnnx(source) {
+		const { classifier, backbone } = await loadClassifierFrom(source, MODEL_FILES_URL);
+		try {
+			// Its own chunk (onnx-proto's 300 KB of generated code), fetched when a model is exported.
+			const { exportClassifier } = await import('../ml/onnx-export');
+			const bytes = await exportClassifier(tf, backbone, classifier);
+			return Comlink.transfer(bytes, [bytes.buffer]);
+		} finally {
+			backbone.model.dispose();
+		}
+	},
 	clearTrainJob: (jobId) => clearJob(jobId),
 	async cancel(taskId) {
 		tasks.get(taskId)?.abort();

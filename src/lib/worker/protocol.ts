@@ -223,6 +223,12 @@ export interface MlApi {
 		taskId: string,
 		onProgress: (done: number, total: number) => void
 	): Promise<EvaluateResult>;
+	/**
+	 * The classifier from `source` (files checked as loadModel does) as one ONNX model, the format
+	 * of `leaflens export --format onnx` (ml/onnx-export.ts); its bytes are transferred. The export
+	 * code is loaded on the first call, not with the worker.
+	 */
+	exportOnnx(source: ModelSource): Promise<Uint8Array>;
 	/** Forgets a finished or abandoned job's cached features and checkpoint. */
 	clearTrainJob(jobId: string): Promise<void>;
 	/** Aborts a running download or training task; it rejects with an AbortError. */
