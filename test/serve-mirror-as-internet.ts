@@ -56,7 +56,7 @@ const rows = names.flatMap((name, label) =>
 		.map((file) => ({
 			bytes: new Uint8Array(readFileSync(path.join(color, name, file))),
 			label,
-			leafId: leafGroupId(file) ?? file,
+			leafId: leafGroupId(file) ?? path.parse(file).name,
 			path: file
 		}))
 );

@@ -29,9 +29,10 @@ import {
 } from '../src/lib/ml/tflite';
 import { FloatConversionError, toFloat32Tflite } from './tflite-float';
 import { TfliteWriteError, writeTflite } from './tflite-writer';
+import { MIRROR, mirrorOnly } from './inputs';
 
 const IDS = Object.keys(SOURCES) as ArchitectureId[];
-const labels = imagenetLabels();
+const labels = MIRROR ? imagenetLabels() : [];
 
 /** Little-endian float32 values of a constant tensor's buffer. */
 function floats(model: TfliteModel, tensor: TfliteTensor): Float32Array {
@@ -160,8 +161,8 @@ describe('importTflite on the float32 files (wasm)', () => {
 		tf.disposeVariables();
 	});
 
-	it.each(IDS)(
-		'%s matches the uint8 import within 1e-4 and reproduces the reference top-5',
+	it.skipIf(!MIRROR).each(IDS)(
+		mirrorOnly('%s matches the uint8 import within 1e-4 and reproduces the reference top-5'),
 		async (id) => {
 			const before = tf.memory().numTensors;
 			const fromFloat = await importTflite(floatBytes(id));
@@ -320,8 +321,8 @@ describe('leaflens import-model on a float32 file', () => {
 	const work = mkdtempSync(path.join(tmpdir(), 'leaflens-float-'));
 	afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-	it.each(['float32', 'uint8', 'default'] as const)(
-		'imports it with --weights %s, records the source and self-checks',
+	it.skipIf(!MIRROR).each(['float32', 'uint8', 'default'] as const)(
+		mirrorOnly('imports it with --weights %s, records the source and self-checks'),
 		async (choice) => {
 			const file = path.join(work, 'v3-small_224_1.0_float32-fixture.tflite');
 			const bytes = floatBytes('mobilenet_v3_small_100_224');

@@ -9,11 +9,12 @@ import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../ml/config';
-import { REPO_ROOT, sharedDir } from './model-source';
+import { REPO_ROOT } from './model-source';
 import { loadOrt, ortFrozenNets } from './onnx';
 import { prepareDataset } from './prepare-data';
 import { initTf } from './tf-node';
 import { runEvaluation, runTraining } from './train-run';
+import { plantVillageColor } from '../../../test/inputs';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-engine-run-'));
 const data = path.join(work, 'data');
@@ -23,7 +24,7 @@ let tf: typeof TF;
 
 beforeAll(async () => {
 	await prepareDataset({
-		src: path.join(sharedDir(), 'data/plantvillage-sample/color'),
+		src: plantVillageColor(),
 		out: data,
 		limitPerClass: 6,
 		seed: 3,
