@@ -136,3 +136,19 @@ function requireMirror(): string {
 export function mirrorOnly(title: string): string {
 	return MIRROR ? title : `${title} — skipped: ${MIRROR_ONLY}`;
 }
+
+/**
+ * The 1001 ImageNet class names for `leaflens import-model --labels`: the mirror's, else the list
+ * setup downloaded without it (models/cache/ImageNetLabels.txt, see models/known-models.json).
+ */
+export function imagenetLabelsFile(): string {
+	const mirrored =
+		MIRROR &&
+		path.join(MIRROR, 'models/mobilenet_v3_small_100_224/labels_1001_with_background.txt');
+	if (mirrored && existsSync(mirrored)) return mirrored;
+	const fetched = path.join(REPO_ROOT, 'models/cache/ImageNetLabels.txt');
+	if (existsSync(fetched)) return fetched;
+	throw new Error(
+		`no ImageNet labels: neither the mirror's nor ${fetched}; run \`npm run setup\` first`
+	);
+}

@@ -8,6 +8,7 @@ import { prepareDataset } from './prepare-data';
 import { runLeaflens } from '../../../test/run-leaflens';
 import {
 	fieldDir,
+	imagenetLabelsFile,
 	MIRROR,
 	mirrorOnly,
 	plantVillageColor,
@@ -38,7 +39,9 @@ beforeAll(async () => {
 		'import-model',
 		sourceTflite('v3-small_224_1.0_uint8.tflite'),
 		'--out',
-		backboneDir
+		backboneDir,
+		'--labels',
+		imagenetLabelsFile()
 	);
 	if (imported.code !== 0) throw new Error(`import-model failed: ${imported.stderr}`);
 	tf = await initTf('wasm');
