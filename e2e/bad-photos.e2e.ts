@@ -1,14 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { pngHeaderOnly } from '../test/png-header';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { answerText, collectPageErrors, pickWholePhoto } from './helpers';
+import { plantVillagePhotos } from '../test/inputs';
 
-// Photos read in place from the shared sample (never copied into the repository).
-const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../shared');
-const CLASS_DIR = path.join(SHARED, 'data/plantvillage-sample/color/Tomato___Early_blight');
-const leafPhoto = () => readFileSync(path.join(CLASS_DIR, readdirSync(CLASS_DIR).sort()[0]!));
+// A real PlantVillage photo, read in place (never copied into the repository).
+const leafPhoto = () => readFileSync(plantVillagePhotos('Tomato___Early_blight', 1)[0]!);
 
 /** Diagnoses `buffer` as the whole photo; returns the answer's text (label, likelihood, alternatives). */
 async function answerOf(page: Page, name: string, buffer: Buffer, mimeType: string) {

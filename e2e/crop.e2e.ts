@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { collectPageErrors, expectNoAxeViolations, screenshotInView } from './helpers';
+import { fieldDir, MIRROR, MIRROR_ONLY } from '../test/inputs';
 
-/** A real field photo (384×256, an apple leaf among others), read in place from the shared mirror. */
-const FIELD_PHOTO = path.resolve(
-	process.env.LEAFLENS_SHARED ?? '../shared',
-	'data/field/oafidi_apple/val/Apple___Apple_scab/Scab_75.jpg'
-);
+/** A real field photo (384×256, an apple leaf among others): the mirror's only. */
+const FIELD_PHOTO = MIRROR
+	? path.join(fieldDir(), 'oafidi_apple/val/Apple___Apple_scab/Scab_75.jpg')
+	: '';
+test.skip(!MIRROR, MIRROR_ONLY);
 
 test.use({ viewport: { width: 412, height: 915 }, hasTouch: true });
 

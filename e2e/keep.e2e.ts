@@ -38,9 +38,29 @@ async function exportedRows(page: Page): Promise<Record<string, string>[]> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of await (await download).createReadStream()) chunks.push(chunk as Buffer);
 	const [header, ...rows] = Buffer.concat(chunks).toString('utf8').trim().split('\r\n');
-	const names = header!.split(',');
-	// The columns read here (time … longitude) come before `files` and hold no commas.
-	return rows.map((row) => Object.fromEntries(row.split(',').map((v, i) => [names[i], v])));
+	const names = csvFields(header!);
+	// Quoted cells may hold commas: a class such as "Pepper, bell — Bacterial spot" does.
+	return rows.map((row) => Object.fromEntries(csvFields(row).map((v, i) => [names[i], v])));
+}
+
+/** The cells of one RFC 4180 line (src/lib/data/csv.ts): quoted cells, doubled quotes. */
+function csvFields(line: string): string[] {
+	const cells: string[] = [];
+	let cell = '';
+	let quoted = false;
+	for (let i = 0; i < line.length; i++) {
+		const c = line[i]!;
+		if (quoted && c === '"' && line[i + 1] === '"') {
+			cell += '"';
+			i++;
+		} else if (c === '"') quoted = !quoted;
+		else if (c === ',' && !quoted) {
+			cells.push(cell);
+			cell = '';
+		} else cell += c;
+	}
+	cells.push(cell);
+	return cells;
 }
 
 /** The stored locations, straight from IndexedDB (the accuracy is not exported). */

@@ -8,15 +8,17 @@ import {
 	pickWholePhoto,
 	screenshot
 } from './helpers';
+import { fieldDir, MIRROR, MIRROR_ONLY } from '../test/inputs';
 
 /**
  * The user's photos: real field photos of apple powdery mildew, a disease PlantVillage does not
- * have, read in place from the shared mirror (never copied into the repository). Their split in
+ * have, read in place from the mirror (never copied into the repository; mirror-only). Their split in
  * MANIFEST.tsv is "train".
  */
-const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');
-const MILDEW = path.join(SHARED, 'data/field/oafidi_apple/unknown/apple_powdery_mildew_leaf');
-const PHOTOS = readFileSync(path.join(SHARED, 'data/field/MANIFEST.tsv'), 'utf8')
+test.skip(!MIRROR, MIRROR_ONLY);
+const FIELD = MIRROR ? fieldDir() : '';
+const MILDEW = path.join(FIELD, 'oafidi_apple/unknown/apple_powdery_mildew_leaf');
+const PHOTOS = (MIRROR ? readFileSync(path.join(FIELD, 'MANIFEST.tsv'), 'utf8') : '')
 	.split('\n')
 	.map((line) => line.split('\t'))
 	.filter((cols) => cols[1] === 'train' && cols[2] === 'unknown:apple_powdery_mildew_leaf')

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { collectPageErrors, downloadSample, screenshot } from './helpers';
+import { plantVillageColor } from '../test/inputs';
 
-const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');
-const COLOR = path.join(SHARED, 'data/plantvillage-sample/color');
+const COLOR = plantVillageColor();
 
 /** The first `count` real photos of a PlantVillage class folder. */
 const photosOf = (folder: string, count: number, skip = 0) =>

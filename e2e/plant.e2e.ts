@@ -1,23 +1,20 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { collectPageErrors, expectNoAxeViolations, screenshotInView } from './helpers';
+import { plantVillagePhoto } from '../test/inputs';
 
-/** PlantVillage photos, read in place from the shared mirror. */
-const photo = (className: string, file: string) =>
-	path.resolve(
-		process.env.LEAFLENS_SHARED ?? '../shared',
-		'data/plantvillage-sample/color',
-		className,
-		file
-	);
+/** Real PlantVillage photos, read in place (test/inputs.ts says from where). */
 const CURL = 'Tomato___Tomato_Yellow_Leaf_Curl_Virus';
 const CURL_LEAVES = [
 	'009dd1f5-281a-4e54-9f80-a068d0d8cfcd___YLCV_NREC 2162.JPG',
 	'0120b8af-1482-4af9-85d1-a2bfe24c6985___UF.GRC_YLCV_Lab 02748.JPG',
 	'02aabe96-31be-42a5-a825-261d854e15be___YLCV_GCREC 2894.JPG'
-];
-const TOMATO = photo('Tomato___healthy', '03bc8804-bc25-4930-b9bf-35c35920dc3f___RS_HL 9940.JPG');
-const CORN = photo('Corn_(maize)___Common_rust_', 'RS_Rust 1564_flipLR.JPG');
+].map((file, i) => plantVillagePhoto(CURL, file, i));
+const TOMATO = plantVillagePhoto(
+	'Tomato___healthy',
+	'03bc8804-bc25-4930-b9bf-35c35920dc3f___RS_HL 9940.JPG'
+);
+const CORN = plantVillagePhoto('Corn_(maize)___Common_rust_', 'RS_Rust 1564_flipLR.JPG');
 
 test.use({ viewport: { width: 412, height: 915 }, hasTouch: true });
 
@@ -40,7 +37,7 @@ test('several photos, one answer: three leaves of a plant combine; leaves that d
 	const history = page.getByTestId('history').locator('li');
 
 	// A first leaf: an answer of its own, and the offer to add another leaf of the same plant.
-	await diagnoseLeaf(page, photo(CURL, CURL_LEAVES[0]!));
+	await diagnoseLeaf(page, CURL_LEAVES[0]!);
 	await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-label', CURL);
 	await expect(page.getByTestId('plant-leaves')).toBeHidden();
 	await expect(page.getByText('Add another leaf of this plant')).toBeVisible();
@@ -48,13 +45,13 @@ test('several photos, one answer: three leaves of a plant combine; leaves that d
 	await expect(history.getByTestId('leaf-count')).toBeHidden();
 
 	// Two more leaves go through the crop step ("Leaf 2 of the same plant") into the same plant.
-	await page.getByTestId('add-leaf-input').setInputFiles(photo(CURL, CURL_LEAVES[1]!));
+	await page.getByTestId('add-leaf-input').setInputFiles(CURL_LEAVES[1]!);
 	const note = page.getByTestId('crop-note');
 	await expect(note).toHaveText('Leaf 2 of the same plant');
 	await expect(note).toBeInViewport();
 	await page.getByRole('button', { name: 'Use whole photo' }).click();
 	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 2 leaves');
-	await diagnoseLeaf(page, photo(CURL, CURL_LEAVES[2]!), true);
+	await diagnoseLeaf(page, CURL_LEAVES[2]!, true);
 
 	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 3 leaves');
 	await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-label', CURL);

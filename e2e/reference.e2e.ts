@@ -10,12 +10,14 @@ import jpeg from 'jpeg-js';
 import { bundleBenchPage, startServer } from '../bench/lib/browser-page';
 import { imageToTensor } from '../src/lib/ml/preprocess';
 import { loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
+import { MIRROR, MIRROR_ONLY, mirrorModels } from '../test/inputs';
 
 // The imported backbones (made by setup from Google's .tflite files) load over http in Chromium with
 // the same code as in Node and give the same probabilities: within 1e-4 on identical pixels (jpeg-js,
 // as the reference in ../shared/models was made), on webgl and wasm; with the browser's own JPEG
 // decoder the same top-1 within 0.05.
-const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');
+// Mirror-only: the reference photos are the mirror's.
+test.skip(!MIRROR, MIRROR_ONLY);
 const PHOTOS = ['bulldog.jpg', 'grace_hopper.jpg', 'dog.jpg'];
 const MODELS = ['mobilenet_v3_small_100_224', 'mobilenet_v3_large_minimalistic_100_224'];
 
@@ -58,7 +60,7 @@ for (const id of MODELS) {
 				[id, backend, input] as const
 			);
 		for (const photo of PHOTOS) {
-			const bytes = readFileSync(path.join(SHARED, 'models/reference-images', photo));
+			const bytes = readFileSync(path.join(mirrorModels(), 'reference-images', photo));
 			const decoded = jpeg.decode(bytes, { useTArray: true });
 			const out = tf.tidy(
 				() =>

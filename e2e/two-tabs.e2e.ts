@@ -9,6 +9,7 @@ import { expect, test } from '@playwright/test';
 import { encodeModelExport, type BackboneFiles } from '../src/lib/data/leaflens-file';
 import { collectPageErrors } from './helpers';
 import { readDatasets } from './idb';
+import { plantVillagePhoto } from '../test/inputs';
 
 test('a dataset deleted in one tab while the other downloads it ends complete with every shard', async ({
 	context
@@ -106,14 +107,10 @@ test('a plant confirmed in a tab that has not seen its new leaf keeps both leave
 	context
 }) => {
 	test.setTimeout(300_000);
-	const leaf = (file: string) =>
-		path.resolve(
-			process.env.LEAFLENS_SHARED ?? '../shared',
-			'data/plantvillage-sample/color/Tomato___Tomato_Yellow_Leaf_Curl_Virus',
-			file
-		);
-	const first = leaf('009dd1f5-281a-4e54-9f80-a068d0d8cfcd___YLCV_NREC 2162.JPG');
-	const second = leaf('0120b8af-1482-4af9-85d1-a2bfe24c6985___UF.GRC_YLCV_Lab 02748.JPG');
+	const leaf = (file: string, fallback: number) =>
+		plantVillagePhoto('Tomato___Tomato_Yellow_Leaf_Curl_Virus', file, fallback);
+	const first = leaf('009dd1f5-281a-4e54-9f80-a068d0d8cfcd___YLCV_NREC 2162.JPG', 0);
+	const second = leaf('0120b8af-1482-4af9-85d1-a2bfe24c6985___UF.GRC_YLCV_Lab 02748.JPG', 1);
 	const a = await context.newPage();
 	const b = await context.newPage();
 	const errors = [...collectPageErrors(a), ...collectPageErrors(b)];

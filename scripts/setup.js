@@ -16,9 +16,18 @@
 // Plain JavaScript with Node built-ins only: it runs before node_modules exists.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The mirror's sample has up to 300 photos per class; one made from the full set matches it.
@@ -140,7 +149,8 @@ console.log(
 	`\nSources: ${haveShared ? shared : `no mirror folder at ${shared}; using the official URLs${sourcesUrl ? ` through ${sourcesUrl}` : ''}`}`
 );
 
-// 3. Pretrained backbones: from the mirror's .tflite files, or Google's release archives.
+// 3. Pretrained backbones: from the mirror's .tflite files, or Google's release archives (the
+// verified .tflite kept in data/sources/ for the tests that compare against it).
 /** The ImageNet class names (the mirror has them beside each model; else TensorFlow's list). */
 async function imagenetLabels() {
 	const { url, file, sha256: pinned, lines } = knownFile.labels;
@@ -173,12 +183,78 @@ async function imagenetLabels() {
 	}
 	return target;
 }
+/**
+ * The member of a .tar (already gunzipped) whose base name is `name`, or null. Plain ustar and GNU
+ * long names: enough for Google's release archives, read with Node built-ins only.
+ */
+function tarMember(tarBytes, name) {
+	let longName = null;
+	for (let at = 0; at + 512 <= tarBytes.length;) {
+		const header = tarBytes.subarray(at, at + 512);
+		if (header.every((b) => b === 0)) break;
+		const text = (from, length) =>
+			header
+				.subarray(from, from + length)
+				.toString('utf8')
+				.replace(/\0.*$/s, '');
+		const size = parseInt(text(124, 12).trim() || '0', 8);
+		const type = text(156, 1);
+		const prefix = text(345, 155);
+		const member = longName ?? (prefix ? `${prefix}/${text(0, 100)}` : text(0, 100));
+		const body = tarBytes.subarray(at + 512, at + 512 + size);
+		longName = type === 'L' ? body.toString('utf8').replace(/\0.*$/s, '') : null;
+		if ((type === '0' || type === '') && path.posix.basename(member) === name) return body;
+		at += 512 + Math.ceil(size / 512) * 512;
+	}
+	return null;
+}
+
+/**
+ * Without the mirror: the official .tflite of `model`, taken out of Google's release archive and
+ * kept verified (pinned sha256) in data/sources/, where the tests that compare against Google's
+ * own file find it (test/inputs.ts). Kept across runs; a file that fails the pin is fetched again.
+ */
+async function keptSource(model) {
+	const target = path.join(root, 'data/sources', model.tflite);
+	const digest = (bytes) => createHash('sha256').update(bytes).digest('hex');
+	if (existsSync(target) && digest(readFileSync(target)) === model.sha256) return target;
+	const from = official(model.url);
+	step(`Downloading ${model.name} from its release archive → data/sources/${model.tflite}`);
+	const response = await fetch(from).catch((error) => ({
+		ok: false,
+		status: error?.cause?.code ?? error?.message
+	}));
+	if (!response.ok) {
+		console.error(`\nsetup: cannot download ${from} (${response.status}).`);
+		process.exit(1);
+	}
+	let tflite = null;
+	try {
+		tflite = tarMember(gunzipSync(Buffer.from(await response.arrayBuffer())), model.tflite);
+	} catch (error) {
+		console.error(`\nsetup: ${from} is not a .tgz archive (${error?.message ?? error}).`);
+		process.exit(1);
+	}
+	if (tflite === null || digest(tflite) !== model.sha256) {
+		console.error(
+			`\nsetup: ${from} does not hold the official ${model.tflite} (${tflite === null ? 'no such member' : `sha256 ${digest(tflite)}, pinned ${model.sha256}`}).`
+		);
+		process.exit(1);
+	}
+	mkdirSync(path.dirname(target), { recursive: true });
+	writeFileSync(`${target}.part`, tflite);
+	renameSync(`${target}.part`, target);
+	return target;
+}
+
 const readJson = (file) => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
 const sha256 = (file) =>
 	createHash('sha256')
 		.update(readFileSync(path.join(root, file)))
 		.digest('hex');
 for (const model of known) {
+	const local = path.join(shared, 'models/source', model.tflite);
+	const source = existsSync(local) ? local : await keptSource(model);
 	const out = path.join('models/cache', model.architecture);
 	const manifest = path.join(out, 'manifest.json');
 	// An import is kept while its source is the pinned official file: re-importing would give the
@@ -187,7 +263,6 @@ for (const model of known) {
 		step(`${model.name}: already imported in ${out}`);
 	} else {
 		step(`Importing ${model.name} → ${out}`);
-		const local = path.join(shared, 'models/source', model.tflite);
 		const mirrorLabels = path.join(
 			shared,
 			'models',
@@ -195,13 +270,7 @@ for (const model of known) {
 			'labels_1001_with_background.txt'
 		);
 		const labels = existsSync(mirrorLabels) ? [] : ['--labels', await imagenetLabels()];
-		leaflens(
-			'import-model',
-			existsSync(local) ? local : official(model.url),
-			'--out',
-			out,
-			...labels
-		);
+		leaflens('import-model', source, '--out', out, ...labels);
 	}
 	// The app serves its models as static files (and precaches the default one).
 	const served = path.join(root, 'static/model-files', model.architecture);

@@ -5,22 +5,20 @@
  * models/ and static/ are never touched.
  */
 import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
-import * as tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hfParquetOf, tinyJpeg } from '../test/dataset-fixtures';
+import { hfParquetOf, releaseArchiveOf, tinyJpeg } from '../test/dataset-fixtures';
+import { sourceTflite } from '../test/inputs';
 import { startFixtureServer, type FixtureServer } from '../test/fixture-server';
 import { findSource, mirrorUrl } from '../src/lib/node/dataset-sources';
 import { REPO_ROOT } from '../src/lib/node/model-source';
 
 const run = promisify(execFile);
-const shared = process.env.LEAFLENS_SHARED ?? path.resolve(REPO_ROOT, '../shared');
-const tflites = path.join(shared, 'models/source');
 let tmp: string;
 
 beforeAll(async () => {
@@ -63,121 +61,115 @@ describe('npm run setup without the mirror', () => {
 		);
 	});
 
-	it.runIf(existsSync(path.join(tflites, 'v3-small_224_1.0_uint8.tflite')))(
-		'with a fixture server for the internet: models from the release archives, data through fetch-data, a trained default model',
-		async () => {
-			const server: FixtureServer = await startFixtureServer();
-			try {
-				// Google's release archives, made from the official .tflite files (pinned by sha256).
-				const known = JSON.parse(
-					readFileSync(path.join(REPO_ROOT, 'models/known-models.json'), 'utf8')
-				) as { models: { url: string; tflite: string; name: string }[] };
-				for (const m of known.models) {
-					const pack = tar.pack();
-					const chunks: Buffer[] = [];
-					pack.on('data', (c: unknown) => chunks.push(c as Buffer));
-					const done = new Promise<void>((resolve) => pack.on('end', () => resolve()));
-					pack.entry({ name: `${m.name}/${m.tflite}` }, readFileSync(path.join(tflites, m.tflite)));
-					pack.finalize();
-					await done;
-					server.routes.set(mirrorUrl(m.url, server.base).slice(server.base.length), {
-						body: gzipSync(Buffer.concat(chunks))
-					});
-				}
-				// TensorFlow's ImageNet label list (1001 lines, background first).
-				const labels = ['background', ...Array.from({ length: 1000 }, (_, i) => `class ${i + 1}`)];
-				server.routes.set(
-					'/storage.googleapis.com/download.tensorflow.org/data/ImageNetLabels.txt',
-					{ body: `${labels.join('\n')}\n` }
-				);
-				// A tiny PlantVillage on the Hub: 3 classes, 10 leaves each.
-				const names = ['Apple___Apple_scab', 'Apple___healthy', 'Tomato___healthy'];
-				const rows = [];
-				for (let i = 0; i < 30; i++)
-					rows.push({ bytes: await tinyJpeg(), label: i % 3, leafId: `leaf ${i}` });
-				const parquet = hfParquetOf(rows, names);
-				const fileUrl =
-					'https://huggingface.co/datasets/mohanty/PlantVillage/resolve/refs%2Fconvert%2Fparquet/color/train/0000.parquet';
-				server.routes.set(mirrorUrl(fileUrl, server.base).slice(server.base.length), {
-					body: parquet
+	it('with a fixture server for the internet: models from the release archives, data through fetch-data, a trained default model', async () => {
+		const server: FixtureServer = await startFixtureServer();
+		try {
+			// Google's release archives, made from the official .tflite files (pinned by sha256).
+			const known = JSON.parse(
+				readFileSync(path.join(REPO_ROOT, 'models/known-models.json'), 'utf8')
+			) as { models: { url: string; tflite: string; name: string; sha256: string }[] };
+			for (const m of known.models)
+				server.routes.set(mirrorUrl(m.url, server.base).slice(server.base.length), {
+					body: await releaseArchiveOf(m, readFileSync(sourceTflite(m.tflite)))
 				});
-				// A copy of the repository's tracked files: a clean clone, with node_modules linked.
-				const clone = path.join(tmp, 'clone');
-				const files = spawnSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' })
-					.stdout.split('\0')
-					.filter((f) => f !== '' && existsSync(path.join(REPO_ROOT, f)));
-				for (const f of files) {
-					await mkdir(path.dirname(path.join(clone, f)), { recursive: true });
-					await cp(path.join(REPO_ROOT, f), path.join(clone, f));
-				}
-				await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(clone, 'node_modules'));
-
-				// First without the Hub's listing: the default source fails, the pinned Mendeley zip is
-				// tried instead and its real sha256 refuses the fixture's bytes.
-				const mendeley = findSource('plantvillage', 'mendeley');
-				server.routes.set(mirrorUrl(mendeley.url, server.base).slice(server.base.length), {
-					body: 'not the Mendeley zip'
-				});
-				const failed = await setup(
-					clone,
-					{ LEAFLENS_SOURCES_URL: server.base },
-					'--shared',
-					path.join(tmp, 'no-mirror')
-				);
-				expect(failed.code).not.toBe(0);
-				expect(failed.stderr).toMatch(/HTTP 404 .*datasets-server\.huggingface\.co\/parquet/);
-				expect(failed.stderr).toMatch(/trying the Mendeley zip instead/);
-				expect(failed.stderr).toMatch(/pinned one is ac3432453984d02a/);
-
-				// Then with it: the whole setup passes, keeping the models imported by the first run.
-				const listing = findSource('plantvillage', 'hf').url;
-				server.routes.set(mirrorUrl(listing, server.base).slice(server.base.length), {
-					body: JSON.stringify({
-						parquet_files: [
-							{ split: 'train', url: fileUrl, filename: '0000.parquet', size: parquet.length }
-						]
-					})
-				});
-
-				const r = await setup(
-					clone,
-					{ LEAFLENS_SOURCES_URL: server.base },
-					'--shared',
-					path.join(tmp, 'no-mirror'),
-					'--full'
-				);
-				expect(r.stderr).not.toMatch(/failed \(exit/);
-				expect(r.code).toBe(0);
-				expect(r.stdout).toMatch(/using the official URLs through http:\/\/127\.0\.0\.1/);
-				expect(r.stdout).toMatch(/v3-small_224_1\.0_uint8: already imported/);
-				const manifest = JSON.parse(
-					await readFile(
-						path.join(clone, 'static/datasets/plantvillage-sample/manifest.json'),
-						'utf8'
-					)
-				) as { classes: { folder: string }[]; counts: { total: number } };
-				expect(manifest.classes.map((c) => c.folder)).toEqual(names);
-				expect(manifest.counts.total).toBe(30);
-				expect(
-					existsSync(path.join(clone, 'static/model-files/plantvillage-default/weights.bin'))
-				).toBe(true);
-				// --full: every photo prepared too (here the same 30), beside the sample.
-				const all = JSON.parse(
-					await readFile(path.join(clone, 'static/datasets/plantvillage/manifest.json'), 'utf8')
-				) as { counts: { total: number } };
-				expect(all.counts.total).toBe(30);
-				for (const m of known.models)
-					expect(
-						server.requests.some((q) =>
-							q.path.endsWith(`/${path.posix.basename(new URL(m.url).pathname)}`)
-						)
-					).toBe(true);
-				// The dataset came through fetch-data (unverified: the Hub's files are not pinned yet).
-				expect(r.stderr).toMatch(/no pinned sha256 yet/);
-			} finally {
-				await server.close();
+			// TensorFlow's ImageNet label list (1001 lines, background first).
+			const labels = ['background', ...Array.from({ length: 1000 }, (_, i) => `class ${i + 1}`)];
+			server.routes.set('/storage.googleapis.com/download.tensorflow.org/data/ImageNetLabels.txt', {
+				body: `${labels.join('\n')}\n`
+			});
+			// A tiny PlantVillage on the Hub: 3 classes, 10 leaves each.
+			const names = ['Apple___Apple_scab', 'Apple___healthy', 'Tomato___healthy'];
+			const rows = [];
+			for (let i = 0; i < 30; i++)
+				rows.push({ bytes: await tinyJpeg(), label: i % 3, leafId: `leaf ${i}` });
+			const parquet = hfParquetOf(rows, names);
+			const fileUrl =
+				'https://huggingface.co/datasets/mohanty/PlantVillage/resolve/refs%2Fconvert%2Fparquet/color/train/0000.parquet';
+			server.routes.set(mirrorUrl(fileUrl, server.base).slice(server.base.length), {
+				body: parquet
+			});
+			// A copy of the repository's tracked files: a clean clone, with node_modules linked.
+			const clone = path.join(tmp, 'clone');
+			const files = spawnSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' })
+				.stdout.split('\0')
+				.filter((f) => f !== '' && existsSync(path.join(REPO_ROOT, f)));
+			for (const f of files) {
+				await mkdir(path.dirname(path.join(clone, f)), { recursive: true });
+				await cp(path.join(REPO_ROOT, f), path.join(clone, f));
 			}
-		},
-		600_000
-	);
+			await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(clone, 'node_modules'));
+
+			// First without the Hub's listing: the default source fails, the pinned Mendeley zip is
+			// tried instead and its real sha256 refuses the fixture's bytes.
+			const mendeley = findSource('plantvillage', 'mendeley');
+			server.routes.set(mirrorUrl(mendeley.url, server.base).slice(server.base.length), {
+				body: 'not the Mendeley zip'
+			});
+			const failed = await setup(
+				clone,
+				{ LEAFLENS_SOURCES_URL: server.base },
+				'--shared',
+				path.join(tmp, 'no-mirror')
+			);
+			expect(failed.code).not.toBe(0);
+			expect(failed.stderr).toMatch(/HTTP 404 .*datasets-server\.huggingface\.co\/parquet/);
+			expect(failed.stderr).toMatch(/trying the Mendeley zip instead/);
+			expect(failed.stderr).toMatch(/pinned one is ac3432453984d02a/);
+
+			// Then with it: the whole setup passes, keeping the models imported by the first run.
+			const listing = findSource('plantvillage', 'hf').url;
+			server.routes.set(mirrorUrl(listing, server.base).slice(server.base.length), {
+				body: JSON.stringify({
+					parquet_files: [
+						{ split: 'train', url: fileUrl, filename: '0000.parquet', size: parquet.length }
+					]
+				})
+			});
+
+			const r = await setup(
+				clone,
+				{ LEAFLENS_SOURCES_URL: server.base },
+				'--shared',
+				path.join(tmp, 'no-mirror'),
+				'--full'
+			);
+			expect(r.stderr).not.toMatch(/failed \(exit/);
+			expect(r.code).toBe(0);
+			expect(r.stdout).toMatch(/using the official URLs through http:\/\/127\.0\.0\.1/);
+			expect(r.stdout).toMatch(/v3-small_224_1\.0_uint8: already imported/);
+			const manifest = JSON.parse(
+				await readFile(
+					path.join(clone, 'static/datasets/plantvillage-sample/manifest.json'),
+					'utf8'
+				)
+			) as { classes: { folder: string }[]; counts: { total: number } };
+			expect(manifest.classes.map((c) => c.folder)).toEqual(names);
+			expect(manifest.counts.total).toBe(30);
+			expect(
+				existsSync(path.join(clone, 'static/model-files/plantvillage-default/weights.bin'))
+			).toBe(true);
+			// --full: every photo prepared too (here the same 30), beside the sample.
+			const all = JSON.parse(
+				await readFile(path.join(clone, 'static/datasets/plantvillage/manifest.json'), 'utf8')
+			) as { counts: { total: number } };
+			expect(all.counts.total).toBe(30);
+			// The official .tflite kept, verified, for the tests that compare against it.
+			for (const m of known.models)
+				expect(
+					createHash('sha256')
+						.update(readFileSync(path.join(clone, 'data/sources', m.tflite)))
+						.digest('hex')
+				).toBe(m.sha256);
+			for (const m of known.models)
+				expect(
+					server.requests.some((q) =>
+						q.path.endsWith(`/${path.posix.basename(new URL(m.url).pathname)}`)
+					)
+				).toBe(true);
+			// The dataset came through fetch-data (unverified: the Hub's files are not pinned yet).
+			expect(r.stderr).toMatch(/no pinned sha256 yet/);
+		} finally {
+			await server.close();
+		}
+	}, 600_000);
 });

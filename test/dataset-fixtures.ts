@@ -44,7 +44,8 @@ export async function tarGzOf(files: Record<string, Uint8Array>): Promise<Uint8A
  */
 export function hfParquetOf(
 	rows: { bytes: Uint8Array; label: number; leafId: string; path?: string }[],
-	names: string[]
+	names: string[],
+	rowGroupSize = 2
 ): Uint8Array {
 	const buffer = parquetWriteBuffer({
 		columnData: [
@@ -60,7 +61,7 @@ export function hfParquetOf(
 			{ name: 'label', type: 'INT64', repetition_type: 'OPTIONAL' },
 			{ name: 'leaf_id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' }
 		],
-		rowGroupSize: 2,
+		rowGroupSize,
 		kvMetadata: [
 			{
 				key: 'huggingface',
@@ -77,4 +78,15 @@ export function hfParquetOf(
 		]
 	});
 	return new Uint8Array(buffer);
+}
+
+/**
+ * One of Google's TF-slim MobileNetV3 release archives (`<name>.tgz`) as known-models.json
+ * describes it: a gzipped tar holding `<name>/<tflite>`.
+ */
+export async function releaseArchiveOf(
+	model: { name: string; tflite: string },
+	tflite: Uint8Array
+): Promise<Uint8Array> {
+	return tarGzOf({ [`${model.name}/${model.tflite}`]: tflite });
 }

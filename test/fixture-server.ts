@@ -25,7 +25,8 @@ export interface FixtureServer {
 	close(): Promise<void>;
 }
 
-export async function startFixtureServer(): Promise<FixtureServer> {
+/** Listens on 127.0.0.1:`port` (default: any free port). */
+export async function startFixtureServer(port = 0): Promise<FixtureServer> {
 	const routes = new Map<string, Route>();
 	const requests: FixtureServer['requests'] = [];
 	const cuts = new Map<string, number>();
@@ -70,10 +71,10 @@ export async function startFixtureServer(): Promise<FixtureServer> {
 		}
 		res.end(body.subarray(start));
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+	const address = server.address() as AddressInfo;
 	return {
-		base: `http://127.0.0.1:${port}`,
+		base: `http://127.0.0.1:${address.port}`,
 		routes,
 		requests,
 		close: () =>

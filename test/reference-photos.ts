@@ -1,8 +1,9 @@
 /**
- * The official models' reference fixtures in ../shared/models, for tests and checks that compare
- * an import with Google's published numbers: the source files, the three reference photos decoded
+ * The official models' reference fixtures in the mirror's models/ folder, for tests and checks
+ * that compare an import with Google's published numbers: the three reference photos decoded
  * exactly as the models README made them (jpeg-js RGBA → centre crop → bilinear 224), the README's
- * reference top-5 and the ImageNet labels.
+ * reference top-5 and the ImageNet labels (mirror-only: tests using them skip without the mirror,
+ * see test/inputs.ts), and the official source files (mirror or data/sources/).
  */
 import type * as TF from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
@@ -12,6 +13,7 @@ import type { ArchitectureId } from '../src/lib/ml/mobilenet-v3';
 import { parseLabels } from '../src/lib/ml/predict';
 import { imageToTensor } from '../src/lib/ml/preprocess';
 import { sharedDir } from '../src/lib/node/model-source';
+import { sourceTflite } from './inputs';
 
 export const MODELS_DIR = path.join(sharedDir(), 'models');
 export const REFERENCE_PHOTOS: readonly string[] = ['bulldog.jpg', 'grace_hopper.jpg', 'dog.jpg'];
@@ -22,7 +24,7 @@ export const SOURCES: Record<ArchitectureId, string> = {
 
 /** The official uint8 .tflite of `id`. */
 export function sourceBytes(id: ArchitectureId): Uint8Array {
-	return new Uint8Array(readFileSync(path.join(MODELS_DIR, 'source', SOURCES[id])));
+	return new Uint8Array(readFileSync(sourceTflite(SOURCES[id])));
 }
 
 /** ../shared/models/README.md "Reference top-5", as [photo, class index or label, percent]. */

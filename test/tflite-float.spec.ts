@@ -29,9 +29,10 @@ import {
 } from '../src/lib/ml/tflite';
 import { FloatConversionError, toFloat32Tflite } from './tflite-float';
 import { TfliteWriteError, writeTflite } from './tflite-writer';
+import { MIRROR, mirrorOnly } from './inputs';
 
 const IDS = Object.keys(SOURCES) as ArchitectureId[];
-const labels = imagenetLabels();
+const labels = MIRROR ? imagenetLabels() : [];
 
 /** Little-endian float32 values of a constant tensor's buffer. */
 function floats(model: TfliteModel, tensor: TfliteTensor): Float32Array {
@@ -149,19 +150,20 @@ describe.each(IDS)('toFloat32Tflite on the official %s file', (id) => {
 });
 
 describe('importTflite on the float32 files (wasm)', () => {
-	let x: tf.Tensor4D;
+	let x: tf.Tensor4D | undefined;
 	beforeAll(async () => {
 		tf.enableProdMode();
 		await useBackend(tf, 'wasm');
-		x = jpegJsBatch(tf);
+		// The reference photos are the mirror's (the tests using them skip without it).
+		if (MIRROR) x = jpegJsBatch(tf);
 	});
 	afterAll(() => {
-		x.dispose();
+		x?.dispose();
 		tf.disposeVariables();
 	});
 
-	it.each(IDS)(
-		'%s matches the uint8 import within 1e-4 and reproduces the reference top-5',
+	it.skipIf(!MIRROR).each(IDS)(
+		mirrorOnly('%s matches the uint8 import within 1e-4 and reproduces the reference top-5'),
 		async (id) => {
 			const before = tf.memory().numTensors;
 			const fromFloat = await importTflite(floatBytes(id));
@@ -181,8 +183,8 @@ describe('importTflite on the float32 files (wasm)', () => {
 				const offset = (found.min - hint.min) / hint.scale;
 				expect(Math.abs(offset - Math.round(offset))).toBeLessThan(1e-3);
 			}
-			const mine = await referenceProbabilities(fromFloat.model, x);
-			const theirs = await referenceProbabilities(fromUint8.model, x);
+			const mine = await referenceProbabilities(fromFloat.model, x!);
+			const theirs = await referenceProbabilities(fromUint8.model, x!);
 			for (let i = 0; i < REFERENCE_PHOTOS.length; i++) {
 				expect(maxAbsDiff(mine[i]!, theirs[i]!)).toBeLessThan(1e-4);
 				expect(topK(mine[i]!, labels, 5).map((t) => t.index)).toEqual(
@@ -320,8 +322,8 @@ describe('leaflens import-model on a float32 file', () => {
 	const work = mkdtempSync(path.join(tmpdir(), 'leaflens-float-'));
 	afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-	it.each(['float32', 'uint8', 'default'] as const)(
-		'imports it with --weights %s, records the source and self-checks',
+	it.skipIf(!MIRROR).each(['float32', 'uint8', 'default'] as const)(
+		mirrorOnly('imports it with --weights %s, records the source and self-checks'),
 		async (choice) => {
 			const file = path.join(work, 'v3-small_224_1.0_float32-fixture.tflite');
 			const bytes = floatBytes('mobilenet_v3_small_100_224');

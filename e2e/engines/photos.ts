@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { samplesOf } from '../dataset';
 import { runLeaflens } from '../../test/run-leaflens';
-import { sharedDir } from '../../src/lib/node/model-source';
+import { fieldDir, MIRROR } from '../../test/inputs';
 import { button, css, testId, waitFor, type ElementInfo, type EngineDriver } from './driver';
 import { expect } from './fixtures';
 
@@ -27,13 +27,15 @@ export function testPhotos(count: number): PhotoFile[] {
 }
 
 /**
- * The first field photo (apple leaves on the tree, read in place from ../shared) of each of
+ * The first field photo (apple leaves on the tree, read in place from the mirror) of each of
  * `classes` in the field validation split: photos the shipped model is unsure of, so its
- * probabilities are far from 0 and 1 and differences between engines show.
+ * probabilities are far from 0 and 1 and differences between engines show. None without the
+ * mirror (its field photos are not published elsewhere): the lab photos are compared alone.
  */
 export function fieldPhotos(classes: string[]): PhotoFile[] {
+	if (!MIRROR) return [];
 	return classes.map((className) => {
-		const dir = path.join(sharedDir(), 'data/field/oafidi_apple/val', className);
+		const dir = path.join(fieldDir(), 'oafidi_apple/val', className);
 		const name = readdirSync(dir).sort()[0]!;
 		return { name, path: path.join(dir, name), className };
 	});

@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli';
+import { plantVillageColor } from '../../test/inputs';
+import { readdirSync } from 'node:fs';
 
-const shared = process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../../shared');
-const color = path.join(shared, 'data/plantvillage-sample/color');
+const color = plantVillageColor();
+const classes = readdirSync(color).length;
 let tmp: string;
 
 beforeAll(async () => {
@@ -48,12 +50,14 @@ describe('leaflens prepare-data', () => {
 		]);
 		expect(r.err).toBe('');
 		expect(r.code).toBe(0);
-		expect(r.out).toMatch(/^102 images in 34 classes -> \d+ shards/);
+		expect(r.out).toMatch(
+			new RegExp(`^${3 * classes} images in ${classes} classes -> \\d+ shards`)
+		);
 		expect(r.out).toMatch(/images\/s\)/);
 		const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as {
 			counts: { total: number };
 		};
-		expect(manifest.counts.total).toBe(102);
+		expect(manifest.counts.total).toBe(3 * classes);
 	});
 
 	it('exits 2 naming a bad option and 1 with one line when nothing is usable', async () => {

@@ -1,5 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
 	matchPlantDocClass,
@@ -8,6 +7,7 @@ import {
 	PLANTDOC_TO_PLANTVILLAGE,
 	PLANTVILLAGE_CLASSES
 } from './class-names';
+import { plantVillageColor } from '../../../test/inputs';
 
 /** The 38 labels of TFDS `plant_village` (the Mendeley zip's folder names), as TFDS lists them. */
 const MENDELEY = `Apple___Apple_scab Apple___Black_rot Apple___Cedar_apple_rust Apple___healthy
@@ -52,16 +52,8 @@ describe('class names', () => {
 		});
 	});
 
-	it.runIf(
-		existsSync(
-			path.resolve(import.meta.dirname, '../../../../shared/data/plantvillage-sample/color')
-		)
-	)('keeps the shared sample’s folder names as they are', () => {
-		const dir = path.resolve(
-			import.meta.dirname,
-			'../../../../shared/data/plantvillage-sample/color'
-		);
-		for (const name of readdirSync(dir))
+	it('keeps the real PlantVillage folder names as they are', () => {
+		for (const name of readdirSync(plantVillageColor()))
 			expect(matchPlantVillageClass(name)).toEqual({ kind: 'class', name });
 	});
 

@@ -13,9 +13,9 @@ import {
 } from './own-photos';
 import { readShard } from './shard-format';
 import { sha256Hex } from '../util/hash';
+import { plantVillageColor } from '../../../test/inputs';
 
-const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');
-const COLOR = path.join(SHARED, 'data/plantvillage-sample/color');
+const COLOR = plantVillageColor();
 
 /** `count` real PlantVillage photos of `folder`, filed as the user's class `className`. */
 function photos(folder: string, className: string, count: number): OwnPhoto[] {

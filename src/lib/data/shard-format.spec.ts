@@ -12,10 +12,9 @@ import {
 } from './shard-format';
 import { readTar, writeTar } from './tar';
 import { sha256Hex } from '../util/hash';
+import { plantVillageColor } from '../../../test/inputs';
 
-const shared =
-	process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../../../shared');
-const classDir = path.join(shared, 'data/plantvillage-sample/color/Tomato___Early_blight');
+const classDir = path.join(plantVillageColor(), 'Tomato___Early_blight');
 
 /** A few real images as samples (the bytes need not be re-encoded for the container test). */
 function realSamples(): ShardSample[] {

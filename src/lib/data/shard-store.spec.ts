@@ -6,9 +6,9 @@ import { encodeShard, type ShardSample } from './shard-format';
 import { sha256Hex } from '../util/hash';
 import { datasetNameFromUrl, ShardStore } from './shard-store';
 import { MemoryStore } from '../../../test/memory-store';
+import { plantVillageColor } from '../../../test/inputs';
 
-const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');
-const COLOR = path.join(SHARED, 'data/plantvillage-sample/color');
+const COLOR = plantVillageColor();
 const FOLDERS = ['Apple___healthy', 'Tomato___Leaf_Mold'];
 
 const files = new Map<string, Uint8Array>();

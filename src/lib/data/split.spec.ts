@@ -1,25 +1,18 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leafGroupId, seededRandom, splitDataset, type SplitItem } from './split';
+import { plantVillageFiles } from '../../../test/inputs';
 
-const shared =
-	process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../../../shared');
-const manifestTsv = path.join(shared, 'data/plantvillage-sample/MANIFEST.tsv');
-
-/** The real sample's file list (class, name, sha256), as split input. */
-function realItems(): SplitItem[] {
-	const rows = readFileSync(manifestTsv, 'utf8').trim().split('\n').slice(1);
-	const classes = [...new Set(rows.map((r) => r.split('\t')[0]!))].sort();
-	return rows.map((row) => {
-		const [cls, file, sha256] = row.split('\t') as [string, string, string];
-		return {
-			id: `${cls}/${file}`,
-			classIndex: classes.indexOf(cls),
-			leaf: leafGroupId(file),
-			sha256
-		};
-	});
+/** The real PlantVillage photos' file list (class, name, sha256), as split input. */
+function realItems(): { items: SplitItem[]; classes: number } {
+	const rows = plantVillageFiles();
+	const classes = [...new Set(rows.map((r) => r.className))].sort();
+	const items = rows.map(({ className, file, sha256 }) => ({
+		id: `${className}/${file}`,
+		classIndex: classes.indexOf(className),
+		leaf: leafGroupId(file),
+		sha256
+	}));
+	return { items, classes: classes.length };
 }
 
 describe('leafGroupId', () => {
@@ -56,7 +49,7 @@ describe('seededRandom', () => {
 });
 
 describe('splitDataset on the real PlantVillage sample list', () => {
-	const items = realItems();
+	const { items, classes } = realItems();
 	const options = { seed: 42, valFraction: 0.1, testFraction: 0.15 };
 	const result = splitDataset(items, options);
 
@@ -72,7 +65,7 @@ describe('splitDataset on the real PlantVillage sample list', () => {
 			counts[result.get(item.id)!.split]++;
 			perClass.set(item.classIndex, counts);
 		}
-		expect(perClass.size).toBe(34);
+		expect(perClass.size).toBe(classes);
 		// The largest leaf group bounds how far a greedy deal can miss its target.
 		const groupSizes = new Map<string, number>();
 		for (const a of result.values()) groupSizes.set(a.group, (groupSizes.get(a.group) ?? 0) + 1);

@@ -6,10 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { augmentBatch, drawAugmentParams } from './augment';
 import { AugmentSchema } from './config';
 import { Prng } from './prng';
+import { plantVillageColor } from '../../../test/inputs';
 
-const shared =
-	process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../../../shared');
-const classDir = path.join(shared, 'data/plantvillage-sample/color/Tomato___Early_blight');
+const classDir = path.join(plantVillageColor(), 'Tomato___Early_blight');
 
 function loadImages(count: number): tf.Tensor4D {
 	const files = readdirSync(classDir)

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedDir } from '../node/model-source';
 import { useBackend } from './backends';
 import { importTflite, type ImportedModel } from './import-tflite';
 import { loadBackboneDir, quantizeUint8, writeBackboneDir } from './backbone-dir';
 import { ModelDirError, parseModelManifest, type ModelDirReader } from './model-dir';
+import { sourceTflite } from '../../../test/inputs';
 
 const labels = Array.from({ length: 1001 }, (_, i) => (i === 0 ? 'background' : `class ${i}`));
 
@@ -33,9 +32,7 @@ beforeAll(async () => {
 	tf.enableProdMode();
 	await useBackend(tf, 'wasm');
 	imported = await importTflite(
-		new Uint8Array(
-			readFileSync(path.join(sharedDir(), 'models/source/v3-small_224_1.0_uint8.tflite'))
-		)
+		new Uint8Array(readFileSync(sourceTflite('v3-small_224_1.0_uint8.tflite')))
 	);
 	x = tf.randomUniform([2, 224, 224, 3], 0, 255, 'float32', 3);
 	const y = imported.model.predict(x) as tf.Tensor;

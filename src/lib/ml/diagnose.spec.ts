@@ -10,9 +10,9 @@ import { restrictToCrop } from './crops';
 import { Diagnoser } from './diagnose';
 import { buildMobileNetV3, createFeatureExtractor } from './mobilenet-v3';
 import { imagesToBatch, type RawImage } from './preprocess';
+import { plantVillageColor } from '../../../test/inputs';
 
-const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve('../shared');
-const FOLDER = path.join(SHARED, 'data/plantvillage-sample/color/Tomato___Leaf_Mold');
+const FOLDER = path.join(plantVillageColor(), 'Tomato___Leaf_Mold');
 
 /** A small random classifier (the math, not the accuracy, is tested). */
 function randomClassifier(

@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedDir } from '../node/model-source';
 import {
 	ARCHITECTURE_IDS,
 	ARCHITECTURES,
@@ -17,6 +16,7 @@ import {
 	splitAtBlock,
 	unitNames
 } from './mobilenet-v3';
+import { MIRROR, mirrorModels, mirrorOnly } from '../../../test/inputs';
 
 // Silences the cpu backend's "install tfjs-node" banner (results are unaffected).
 tf.enableProdMode();
@@ -38,11 +38,11 @@ describe('MobileNetV3 architectures', () => {
 		large.dispose();
 	});
 
-	it.each(ARCHITECTURE_IDS)(
-		'%s has the reference conversion layer names, classes and weight shapes',
+	it.skipIf(!MIRROR).each(ARCHITECTURE_IDS)(
+		mirrorOnly('%s has the reference conversion layer names, classes and weight shapes'),
 		(id) => {
 			const json = JSON.parse(
-				readFileSync(path.join(sharedDir(), 'models', id, 'model.json'), 'utf8')
+				readFileSync(path.join(mirrorModels(), id, 'model.json'), 'utf8')
 			) as {
 				modelTopology: { config: { layers: RefLayer[] } };
 				weightsManifest: { weights: { name: string; shape: number[] }[] }[];

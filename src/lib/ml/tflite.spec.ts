@@ -1,14 +1,11 @@
 import { Builder } from 'flatbuffers';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedDir } from '../node/model-source';
 import { importTflite, ModelImportError } from './import-tflite';
 import { readTflite, TfliteFormatError } from './tflite';
+import { plantVillagePhotos, sourceTflite } from '../../../test/inputs';
 
-const SMALL = new Uint8Array(
-	readFileSync(path.join(sharedDir(), 'models/source/v3-small_224_1.0_uint8.tflite'))
-);
+const SMALL = new Uint8Array(readFileSync(sourceTflite('v3-small_224_1.0_uint8.tflite')));
 
 /** A tiny but valid TFLite flatbuffer: one subgraph running `opCode` on a [1,4,4,3] tensor. */
 function craftTflite(opCode: number): Uint8Array {
@@ -98,11 +95,7 @@ describe('readTflite', () => {
 	it.each([
 		['an empty file', new Uint8Array(0), /empty/],
 		['a few bytes', new Uint8Array([1, 2, 3]), /only 3 bytes/],
-		[
-			'a JPEG',
-			new Uint8Array(readFileSync(path.join(sharedDir(), 'models/reference-images/dog.jpg'))),
-			/TFL3/
-		],
+		['a JPEG', new Uint8Array(readFileSync(plantVillagePhotos('Tomato___healthy', 1)[0]!)), /TFL3/],
 		['random bytes', Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24), /TFL3/],
 		['the first half of the real file', SMALL.slice(0, SMALL.length >> 1), /truncated or corrupt/]
 	])('rejects %s with a clear error', (_what, bytes, message) => {

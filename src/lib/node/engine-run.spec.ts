@@ -9,11 +9,12 @@ import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../ml/config';
-import { REPO_ROOT, sharedDir } from './model-source';
+import { REPO_ROOT } from './model-source';
 import { loadOrt, ortFrozenNets } from './onnx';
 import { prepareDataset } from './prepare-data';
 import { initTf } from './tf-node';
 import { runEvaluation, runTraining } from './train-run';
+import { plantVillageColor } from '../../../test/inputs';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-engine-run-'));
 const data = path.join(work, 'data');
@@ -23,7 +24,7 @@ let tf: typeof TF;
 
 beforeAll(async () => {
 	await prepareDataset({
-		src: path.join(sharedDir(), 'data/plantvillage-sample/color'),
+		src: plantVillageColor(),
 		out: data,
 		limitPerClass: 6,
 		seed: 3,
@@ -50,8 +51,16 @@ describe.skipIf(!ort)(
 			const a = await train('tfjs');
 			const b = await train('ort');
 			expect(b.model.manifest.backbone.cutUnit).toBe('expanded_conv_9');
-			expect(b.val.metrics.accuracy).toBe(a.val.metrics.accuracy);
-			expect(b.test!.metrics.accuracy).toBe(a.test!.metrics.accuracy);
+			// Activations 1e-5 apart can flip a photo the barely trained model scores as a near tie
+			// (seen on other real photos than the mirror's): at most one photo of a split.
+			const onePhoto = (m: { confusion: number[][] }) =>
+				1 / m.confusion.flat().reduce((s, n) => s + n, 0) + 1e-9;
+			expect(Math.abs(b.val.metrics.accuracy - a.val.metrics.accuracy)).toBeLessThanOrEqual(
+				onePhoto(a.val.metrics)
+			);
+			expect(Math.abs(b.test!.metrics.accuracy - a.test!.metrics.accuracy)).toBeLessThanOrEqual(
+				onePhoto(a.test!.metrics)
+			);
 			// Fitted on a few val photos after training on activations 1e-5 apart: close, not bit-equal.
 			expect(Math.abs(b.model.manifest.temperature - a.model.manifest.temperature)).toBeLessThan(
 				1e-2 * a.model.manifest.temperature

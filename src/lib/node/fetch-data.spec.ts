@@ -288,6 +288,35 @@ describe('fetch-data against a fixture server', () => {
 		expect(server.requests).toEqual([]);
 	});
 
+	it('a parquet file that reads past its deadline: the reader is stopped, a plain Error says what to do', async () => {
+		// A damaged file can make hyparquet loop for minutes; a 1 ms deadline stands in for one here.
+		const parquet = hfParquetOf(
+			[{ bytes: await tinyJpeg(), label: 0, leafId: 'L1' }],
+			['Apple___healthy']
+		);
+		const listing = JSON.stringify({
+			parquet_files: [{ split: 'train', url: 'http://x/0.parquet', filename: '0.parquet' }]
+		});
+		let calls = 0;
+		const out = await fresh();
+		const started = Date.now();
+		const error = await fetchDataset({
+			dataset: 'plantvillage',
+			source: 'hf',
+			out,
+			retries: 0,
+			fetchImpl: () =>
+				Promise.resolve(new Response(calls++ === 0 ? listing : parquet.slice().buffer)),
+			parquetDeadlineMs: 1
+		}).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toMatch(
+			/0\.parquet: reading its footer took over 0\.001 s: the file is damaged .*delete .* and run again/
+		);
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(existsSync(path.join(out, 'color'))).toBe(false);
+	});
+
 	it('GitHub tar.gz: raw/color only, original <uuid>___<code> names and leaf ids kept', async () => {
 		const leafA = '0a1b2c3d-0000-4000-8000-000000000001___RS_HL 5400.JPG';
 		const leafA2 = '0a1b2c3d-0000-4000-8000-000000000002___RS_HL 5400.1.JPG';

@@ -18,8 +18,8 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import * as tar from 'tar-stream';
 import yauzl from 'yauzl';
 import { z } from 'zod';
@@ -52,6 +52,8 @@ export interface FetchDataOptions {
 	}) => void;
 	/** Warnings as they happen (also kept in the report). */
 	onWarning?: (message: string) => void;
+	/** Deadline of each step reading a parquet file (default PARQUET_STEP_DEADLINE_MS). */
+	parquetDeadlineMs?: number;
 }
 
 export interface FetchedFile {
@@ -195,60 +197,113 @@ function classLabelNames(kv: { key: string; value?: string }[] | undefined): str
 	}
 }
 
-async function* parquetPhotos(file: string, split: string): AsyncGenerator<Photo> {
-	const buffer = await asyncBufferFromFile(file);
-	const metadata = await parquetMetadataAsync(buffer).catch((error: unknown) => {
-		throw new Error(`${file} is not a valid parquet file: ${errorMessage(error)}`);
+/**
+ * How long one step of reading a parquet file (its footer, or one row group) may take. A row group
+ * of the Hub's files holds a few hundred photos and decodes in well under a second; a damaged file
+ * can make the reader loop for minutes (see parquet-worker.js).
+ */
+export const PARQUET_STEP_DEADLINE_MS = 60_000;
+
+type ParquetReply =
+	| { type: 'metadata'; columns: string[]; kv: { key: string; value?: string }[]; groups: number[] }
+	| {
+			type: 'rows';
+			rows: { bytes?: unknown; path?: unknown; label?: unknown; leafId?: unknown }[];
+	  }
+	| { type: 'error'; message: string };
+
+/**
+ * The photos of one Hugging Face parquet file, decoded by hyparquet in a worker thread that is
+ * terminated when a step takes longer than `deadlineMs` (the error then says so and what to do).
+ */
+async function* parquetPhotos(
+	file: string,
+	split: string,
+	deadlineMs = PARQUET_STEP_DEADLINE_MS
+): AsyncGenerator<Photo> {
+	const worker = new Worker(new URL('./parquet-worker.js', import.meta.url), {
+		workerData: { file }
 	});
-	const columns = metadata.schema.map((s) => s.name);
-	for (const needed of ['image', 'label'])
-		if (!columns.includes(needed))
-			throw new Error(
-				`${file} has no "${needed}" column (columns: ${columns.slice(1).join(', ')}): not the Hugging Face PlantVillage layout`
+	let waiting: ((reply: ParquetReply | Error) => void) | null = null;
+	// A crash between two requests is kept for the next one.
+	let crashed: Error | null = null;
+	const settle = (reply: ParquetReply | Error) => {
+		const resolve = waiting;
+		waiting = null;
+		if (resolve) resolve(reply);
+		else if (reply instanceof Error) crashed ??= reply;
+	};
+	worker.on('message', (reply: ParquetReply) => settle(reply));
+	worker.on('error', (error) => settle(error));
+	worker.on('exit', (code) => settle(new Error(`the parquet reader stopped (exit ${code})`)));
+	/** The worker's next reply, or an Error naming the file after a crash or the deadline. */
+	const next = async (what: string): Promise<ParquetReply> => {
+		let timer: NodeJS.Timeout | undefined;
+		if (crashed) throw new Error(`${file}: ${crashed.message}`);
+		const reply = await new Promise<ParquetReply | Error>((resolve) => {
+			waiting = resolve;
+			timer = setTimeout(
+				() =>
+					settle(
+						new Error(
+							`${file}: reading ${what} took over ${deadlineMs / 1000} s: the file is damaged (a valid one reads in seconds)`
+						)
+					),
+				deadlineMs
 			);
-	const hasLeaf = columns.includes('leaf_id');
-	const names = classLabelNames(metadata.key_value_metadata);
-	let rowStart = 0;
-	for (const group of metadata.row_groups) {
-		const rowEnd = rowStart + Number(group.num_rows);
-		const rows = (await parquetReadObjects({
-			file: buffer,
-			metadata,
-			rowStart,
-			rowEnd,
-			columns: ['image', 'label', ...(hasLeaf ? ['leaf_id'] : [])],
-			utf8: false
-		})) as {
-			image?: { bytes?: unknown; path?: unknown } | null;
-			label?: unknown;
-			leaf_id?: unknown;
-		}[];
-		for (const [i, row] of rows.entries()) {
-			const index = rowStart + i;
-			const bytes = row.image?.bytes;
-			if (!(bytes instanceof Uint8Array))
-				throw new Error(`${file} row ${index}: the image column holds no bytes`);
-			let className: string;
-			if (typeof row.label === 'string') className = row.label;
-			else if (typeof row.label === 'bigint' || typeof row.label === 'number') {
-				const name = names?.[Number(row.label)];
-				if (name === undefined)
-					throw new Error(
-						`${file} row ${index}: label ${row.label} has no class name (no ClassLabel names in the file's metadata)`
-					);
-				className = name;
-			} else throw new Error(`${file} row ${index}: no label`);
-			const sourcePath = typeof row.image?.path === 'string' ? row.image.path : '';
-			const ext = bytes[0] === 0x89 && bytes[1] === 0x50 ? 'png' : 'jpg';
-			const leafId = typeof row.leaf_id === 'string' && row.leaf_id !== '' ? row.leaf_id : null;
-			// The Hub's own file name when it keeps the original `<uuid>___<leaf>` one, else a row name.
-			const fileName =
-				leafId === null && sourcePath.includes('___')
-					? path.posix.basename(sourcePath)
-					: `${split}-${String(index).padStart(6, '0')}.${ext}`;
-			yield { className, fileName, bytes, leafId };
+		});
+		clearTimeout(timer);
+		if (reply instanceof Error) throw reply;
+		if (reply.type === 'error') throw new Error(`${file}: ${reply.message}`);
+		return reply;
+	};
+	try {
+		const metadata = await next('its footer');
+		if (metadata.type !== 'metadata')
+			throw new Error(`${file}: the parquet reader answered out of turn`);
+		const columns = metadata.columns;
+		for (const needed of ['image', 'label'])
+			if (!columns.includes(needed))
+				throw new Error(
+					`${file} has no "${needed}" column (columns: ${columns.slice(1).join(', ')}): not the Hugging Face PlantVillage layout`
+				);
+		const names = classLabelNames(metadata.kv);
+		let rowStart = 0;
+		for (const [group, count] of metadata.groups.entries()) {
+			worker.postMessage({ group });
+			const reply = await next(`row group ${group}`);
+			if (reply.type !== 'rows')
+				throw new Error(`${file}: the parquet reader answered out of turn`);
+			for (const [i, row] of reply.rows.entries()) {
+				const index = rowStart + i;
+				const bytes = row.bytes;
+				if (!(bytes instanceof Uint8Array))
+					throw new Error(`${file} row ${index}: the image column holds no bytes`);
+				let className: string;
+				if (typeof row.label === 'string') className = row.label;
+				else if (typeof row.label === 'bigint' || typeof row.label === 'number') {
+					const name = names?.[Number(row.label)];
+					if (name === undefined)
+						throw new Error(
+							`${file} row ${index}: label ${row.label} has no class name (no ClassLabel names in the file's metadata)`
+						);
+					className = name;
+				} else throw new Error(`${file} row ${index}: no label`);
+				const sourcePath = typeof row.path === 'string' ? row.path : '';
+				const ext = bytes[0] === 0x89 && bytes[1] === 0x50 ? 'png' : 'jpg';
+				const leafId = typeof row.leafId === 'string' && row.leafId !== '' ? row.leafId : null;
+				// The Hub's own file name when it keeps the original `<uuid>___<leaf>` one, else a row name.
+				const fileName =
+					leafId === null && sourcePath.includes('___')
+						? path.posix.basename(sourcePath)
+						: `${split}-${String(index).padStart(6, '0')}.${ext}`;
+				yield { className, fileName, bytes, leafId };
+			}
+			rowStart += count;
 		}
-		rowStart = rowEnd;
+	} finally {
+		worker.removeAllListeners('exit');
+		await worker.terminate();
 	}
 }
 
@@ -429,7 +484,7 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 	try {
 		const streams: AsyncGenerator<Photo | string>[] =
 			source.format === 'hf-parquet'
-				? parquet.map((p) => parquetPhotos(p.file, p.split))
+				? parquet.map((p) => parquetPhotos(p.file, p.split, options.parquetDeadlineMs))
 				: [
 						(source.format === 'zip-folders' ? zipPhotos : tarPhotos)(
 							path.join(downloads, source.fileName),

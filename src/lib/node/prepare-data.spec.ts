@@ -24,10 +24,9 @@ import {
 	SKIPPED_FILE,
 	type PrepareDataOptions
 } from './prepare-data';
+import { plantVillageColor } from '../../../test/inputs';
 
-const shared =
-	process.env.LEAFLENS_SHARED ?? path.resolve(import.meta.dirname, '../../../../shared');
-const color = path.join(shared, 'data/plantvillage-sample/color');
+const color = plantVillageColor();
 const isRoot = process.getuid?.() === 0;
 
 let tmp: string;

@@ -6,23 +6,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../ml/config';
 import { prepareDataset } from './prepare-data';
 import { runLeaflens } from '../../../test/run-leaflens';
+import {
+	fieldDir,
+	imagenetLabelsFile,
+	MIRROR,
+	mirrorOnly,
+	plantVillageColor,
+	sourceTflite
+} from '../../../test/inputs';
 import { readDatasetManifest } from './dataset';
 import { initTf } from './tf-node';
 import { loadBackboneFromFs } from './model-dir-fs';
 import { runEvaluation, runTraining } from './train-run';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const SHARED = process.env.LEAFLENS_SHARED ?? path.resolve(ROOT, '../shared');
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-run-'));
 const data = path.join(work, 'data');
 const backboneDir = path.join(work, 'backbone');
 let tf: typeof TF;
 
 beforeAll(async () => {
-	// 8 real photos of each of the 34 sample classes, and the Small backbone imported from the
-	// official .tflite by the project's own CLI.
+	// 8 real photos of each PlantVillage class, and the Small backbone imported from the official
+	// .tflite by the project's own CLI.
 	await prepareDataset({
-		src: path.join(SHARED, 'data/plantvillage-sample/color'),
+		src: plantVillageColor(),
 		out: data,
 		limitPerClass: 8,
 		seed: 5,
@@ -31,9 +37,11 @@ beforeAll(async () => {
 	});
 	const imported = await runLeaflens(
 		'import-model',
-		path.join(SHARED, 'models/source/v3-small_224_1.0_uint8.tflite'),
+		sourceTflite('v3-small_224_1.0_uint8.tflite'),
 		'--out',
-		backboneDir
+		backboneDir,
+		'--labels',
+		imagenetLabelsFile()
 	);
 	if (imported.code !== 0) throw new Error(`import-model failed: ${imported.stderr}`);
 	tf = await initTf('wasm');
@@ -83,45 +91,50 @@ describe('leaflens train --preset finetune (runTraining)', () => {
 	});
 });
 
-describe("leaflens train --field (adaptation with the user's own photos)", () => {
-	it('trains the field photos with the dataset, a new class included, holds some back and leaks nothing', async () => {
-		// The user's photos: real field photos of two known apple classes and one class the dataset
-		// lacks (powdery mildew), 6 each, as a folder with one sub-folder per class.
-		const field = path.join(work, 'field');
-		const take = (from: string, to: string) => {
-			mkdirSync(path.join(field, to), { recursive: true });
-			for (const f of readdirSync(from).sort().slice(0, 6))
-				copyFileSync(path.join(from, f), path.join(field, to, f));
-		};
-		const fieldRoot = path.join(SHARED, 'data/field/oafidi_apple');
-		take(path.join(fieldRoot, 'train/Apple___healthy'), 'Apple___healthy');
-		take(path.join(fieldRoot, 'train/Apple___Cedar_apple_rust'), 'Apple___Cedar_apple_rust');
-		take(path.join(fieldRoot, 'unknown/apple_powdery_mildew_leaf'), 'Apple___powdery_mildew');
-		const config = resolveConfig({
-			preset: 'head',
-			overrides: ['epochs=2', 'adapt.weight=3', 'adapt.views=1', 'adapt.valFraction=0.34']
+describe.skipIf(!MIRROR)(
+	mirrorOnly("leaflens train --field (adaptation with the user's own photos)"),
+	() => {
+		it('trains the field photos with the dataset, a new class included, holds some back and leaks nothing', async () => {
+			// The user's photos: real field photos of two known apple classes and one class the dataset
+			// lacks (powdery mildew), 6 each, as a folder with one sub-folder per class.
+			const field = path.join(work, 'field');
+			const take = (from: string, to: string) => {
+				mkdirSync(path.join(field, to), { recursive: true });
+				for (const f of readdirSync(from).sort().slice(0, 6))
+					copyFileSync(path.join(from, f), path.join(field, to, f));
+			};
+			const fieldRoot = path.join(fieldDir(), 'oafidi_apple');
+			take(path.join(fieldRoot, 'train/Apple___healthy'), 'Apple___healthy');
+			take(path.join(fieldRoot, 'train/Apple___Cedar_apple_rust'), 'Apple___Cedar_apple_rust');
+			take(path.join(fieldRoot, 'unknown/apple_powdery_mildew_leaf'), 'Apple___powdery_mildew');
+			const config = resolveConfig({
+				preset: 'head',
+				overrides: ['epochs=2', 'adapt.weight=3', 'adapt.views=1', 'adapt.valFraction=0.34']
+			});
+			const before = tf.memory().numTensors;
+			const out = path.join(work, 'adapted');
+			const result = await runTraining(tf, { data, out, config, backbone: backboneDir, field });
+			expect(tf.memory().numTensors).toBe(before);
+			const labels = result.model.manifest.labels;
+			const labClasses = (await readDatasetManifest(data)).classes.length;
+			expect(labels.at(-1)).toBe('Apple___powdery_mildew');
+			expect(labels).toHaveLength(labClasses + 1);
+			// 2 of each 6 held back: 6 photos measured alone, and recorded in the model.
+			expect(result.extraVal?.metrics.confusion.flat().reduce((a, b) => a + b, 0)).toBe(6);
+			expect(result.model.manifest.metrics.extraVal?.metrics.accuracy).toBe(
+				result.extraVal?.metrics.accuracy
+			);
+			// The field rows reached training: 4 photos × 3 classes × (1 + 1 view) × weight 3 on top of
+			// the dataset's train split, as the run log's first record counts them.
+			const start = JSON.parse(
+				readFileSync(path.join(out, 'run.jsonl'), 'utf8').split('\n')[0]!
+			) as {
+				data: { train: number; classes: number };
+			};
+			const labTrain = (await readDatasetManifest(data)).counts.splits.train;
+			expect(config.augmentViews).toBe(0);
+			expect(start.data.classes).toBe(labClasses + 1);
+			expect(start.data.train).toBe(labTrain + 3 * 4 * 3 * 2);
 		});
-		const before = tf.memory().numTensors;
-		const out = path.join(work, 'adapted');
-		const result = await runTraining(tf, { data, out, config, backbone: backboneDir, field });
-		expect(tf.memory().numTensors).toBe(before);
-		const labels = result.model.manifest.labels;
-		expect(labels.slice(0, 34)).toHaveLength(34);
-		expect(labels.at(-1)).toBe('Apple___powdery_mildew');
-		expect(labels).toHaveLength(35);
-		// 2 of each 6 held back: 6 photos measured alone, and recorded in the model.
-		expect(result.extraVal?.metrics.confusion.flat().reduce((a, b) => a + b, 0)).toBe(6);
-		expect(result.model.manifest.metrics.extraVal?.metrics.accuracy).toBe(
-			result.extraVal?.metrics.accuracy
-		);
-		// The field rows reached training: 4 photos × 3 classes × (1 + 1 view) × weight 3 on top of
-		// the dataset's train split, as the run log's first record counts them.
-		const start = JSON.parse(readFileSync(path.join(out, 'run.jsonl'), 'utf8').split('\n')[0]!) as {
-			data: { train: number; classes: number };
-		};
-		const labTrain = (await readDatasetManifest(data)).counts.splits.train;
-		expect(config.augmentViews).toBe(0);
-		expect(start.data.classes).toBe(35);
-		expect(start.data.train).toBe(labTrain + 3 * 4 * 3 * 2);
-	});
-});
+	}
+);
