@@ -308,7 +308,15 @@ if (existsSync(sample)) {
 	step(`Preparing the PlantVillage sample → ${datasetOut}`);
 	leaflens('prepare-data', '--src', sample, '--out', datasetOut);
 } else {
-	step(`Preparing a PlantVillage sample (${SAMPLE_PER_CLASS} per class) → ${datasetOut}`);
+	// The mirror's sample, and so the shipped model, has 34 of the 38 classes (no peach, soybean
+	// or squash): the classes the app has advice cards and names for. A sample made from the full
+	// set keeps to them, so the app, its cards and the tests see the same classes either way.
+	const sampleClasses = Object.keys(readJson('src/lib/data/advice/en.json').cards).filter((name) =>
+		existsSync(path.join(root, fetched, 'color', name))
+	);
+	step(
+		`Preparing a PlantVillage sample (${SAMPLE_PER_CLASS} per class, ${sampleClasses.length} classes) → ${datasetOut}`
+	);
 	leaflens(
 		'prepare-data',
 		'--src',
@@ -316,7 +324,8 @@ if (existsSync(sample)) {
 		'--out',
 		datasetOut,
 		'--limit-per-class',
-		String(SAMPLE_PER_CLASS)
+		String(SAMPLE_PER_CLASS),
+		...sampleClasses.flatMap((name) => ['--class', name])
 	);
 }
 if (full) {

@@ -77,11 +77,17 @@ describe('npm run setup without the mirror', () => {
 			server.routes.set('/storage.googleapis.com/download.tensorflow.org/data/ImageNetLabels.txt', {
 				body: `${labels.join('\n')}\n`
 			});
-			// A tiny PlantVillage on the Hub: 3 classes, 10 leaves each.
-			const names = ['Apple___Apple_scab', 'Apple___healthy', 'Tomato___healthy'];
+			// A tiny PlantVillage on the Hub: 4 classes, 10 leaves each; peach is one of the 4 classes
+			// of the full set that the app's sample (and its advice cards) leave out.
+			const names = [
+				'Apple___Apple_scab',
+				'Apple___healthy',
+				'Peach___healthy',
+				'Tomato___healthy'
+			];
 			const rows = [];
-			for (let i = 0; i < 30; i++)
-				rows.push({ bytes: await tinyJpeg(), label: i % 3, leafId: `leaf ${i}` });
+			for (let i = 0; i < 40; i++)
+				rows.push({ bytes: await tinyJpeg(), label: i % 4, leafId: `leaf ${i}` });
 			const parquet = hfParquetOf(rows, names);
 			const fileUrl =
 				'https://huggingface.co/datasets/mohanty/PlantVillage/resolve/refs%2Fconvert%2Fparquet/color/train/0000.parquet';
@@ -143,16 +149,20 @@ describe('npm run setup without the mirror', () => {
 					'utf8'
 				)
 			) as { classes: { folder: string }[]; counts: { total: number } };
-			expect(manifest.classes.map((c) => c.folder)).toEqual(names);
+			// The sample keeps to the classes the app has cards for (the mirror's 34): no peach.
+			expect(manifest.classes.map((c) => c.folder)).toEqual(
+				names.filter((n) => n !== 'Peach___healthy')
+			);
 			expect(manifest.counts.total).toBe(30);
 			expect(
 				existsSync(path.join(clone, 'static/model-files/plantvillage-default/weights.bin'))
 			).toBe(true);
-			// --full: every photo prepared too (here the same 30), beside the sample.
+			// --full: every photo of every class prepared too, beside the sample.
 			const all = JSON.parse(
 				await readFile(path.join(clone, 'static/datasets/plantvillage/manifest.json'), 'utf8')
-			) as { counts: { total: number } };
-			expect(all.counts.total).toBe(30);
+			) as { classes: { folder: string }[]; counts: { total: number } };
+			expect(all.classes.map((c) => c.folder)).toEqual(names);
+			expect(all.counts.total).toBe(40);
 			// The official .tflite kept, verified, for the tests that compare against it.
 			for (const m of known.models)
 				expect(

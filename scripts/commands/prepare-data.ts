@@ -33,6 +33,7 @@ Options:
   --size <px>             shorter side after resizing (default 256)
   --quality <q>           JPEG quality 1-100 (default 90)
   --limit-per-class <n>   take only the first n images of each class
+  --class <name>          only this class folder (repeat for more; each must be found)
   --jobs <n>              images decoded in parallel (default: ${os.availableParallelism()}, the cores)
   -h, --help              show this help
 
@@ -48,6 +49,7 @@ Example:
 		size: { type: 'string' },
 		quality: { type: 'string' },
 		'limit-per-class': { type: 'string' },
+		class: { type: 'string', multiple: true },
 		jobs: { type: 'string' }
 	},
 	async run({ values }) {
@@ -66,6 +68,7 @@ Example:
 			size: numberOption(values, 'size', { integer: true, min: 8, max: 4096 }),
 			quality: numberOption(values, 'quality', { integer: true, min: 1, max: 100 }),
 			limitPerClass: numberOption(values, 'limit-per-class', { integer: true, min: 1 }),
+			classes: values.class as string[] | undefined,
 			jobs: numberOption(values, 'jobs', { integer: true, min: 1 }),
 			onProgress({ phase: p, done, total }) {
 				if (p !== phase) {

@@ -350,6 +350,25 @@ describe('prepareDataset on contradictory or degenerate data', () => {
 		await expect(readdir(out)).rejects.toThrow(/ENOENT/);
 	});
 
+	it('keeps only the classes named, and refuses a name it does not find', async () => {
+		const root = await makeSource('only-src', {
+			'Corn_(maize)___Common_rust_': 4,
+			'Pepper,_bell___healthy': 4,
+			Tomato___healthy: 4
+		});
+		const only = ['Pepper,_bell___healthy', 'Tomato___healthy'];
+		const result = await prepareDataset({ ...small(root, 'only-out'), classes: only });
+		expect(result.manifest!.classes.map((c) => c.folder)).toEqual(only);
+		expect(result.manifest!.counts.total).toBe(8);
+		await expect(
+			prepareDataset({
+				...small(root, 'only-out-2'),
+				classes: ['Tomato___healthy', 'Peach___healthy']
+			})
+		).rejects.toThrow(/No class folder "Peach___healthy" under .*only-src \(found: Corn/);
+		await expect(readdir(path.join(tmp, 'only-out-2'))).rejects.toThrow(/ENOENT/);
+	});
+
 	it('warns in the result and the manifest about a class too small for every split', async () => {
 		const root = await makeSource('tiny-class-src', {
 			'Corn_(maize)___Common_rust_': 6,

@@ -87,6 +87,8 @@ export interface PrepareDataOptions {
 	quality?: number;
 	/** Take at most this many images per class (the first by path), for quick runs. */
 	limitPerClass?: number | null;
+	/** Only these class folders (by name; each must be found); by default every one found. */
+	classes?: readonly string[];
 	/** Images decoded at once; defaults to os.availableParallelism(). */
 	jobs?: number;
 	onProgress?: (event: { phase: 'scan' | 'encode'; done: number; total: number }) => void;
@@ -323,6 +325,23 @@ async function removeOutputs(out: string, keep: ReadonlySet<string> = new Set())
 	}
 }
 
+/** The class folders named in `only` (all when it is undefined); a name not found is an error. */
+function onlyClasses(
+	found: ClassFolder[],
+	only: readonly string[] | undefined,
+	src: string
+): ClassFolder[] {
+	if (only === undefined) return found;
+	const names = new Set(found.map((c) => c.name));
+	const missing = only.filter((name) => !names.has(name));
+	if (missing.length > 0)
+		throw new Error(
+			`No class folder ${missing.map((m) => JSON.stringify(m)).join(', ')} under ${src} (found: ${[...names].join(', ')})`
+		);
+	const wanted = new Set(only);
+	return found.filter((c) => wanted.has(c.name));
+}
+
 /** Prepares (or resumes, or confirms up to date) a dataset in `options.out`. */
 export async function prepareDataset(options: PrepareDataOptions): Promise<PrepareDataResult> {
 	const opts = resolveOptions(options);
@@ -338,7 +357,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	// 1. Find the files and hash them (the hash feeds duplicate grouping and the fingerprint).
 	const found = await findClassFolders(src);
 	const skipped: SkippedFile[] = [...found.skipped];
-	const classFolders = found.classes;
+	const classFolders = onlyClasses(found.classes, options.classes, options.src);
 	if (classFolders.length === 0)
 		throw new Error(`No class folders with images found under ${options.src}`);
 	if (classFolders.length < 2) {
