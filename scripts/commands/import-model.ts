@@ -27,7 +27,8 @@ Options:
   --out <dir>             model directory to create (replaced if it exists)
   --weights uint8|float32 how to store kernels (default: uint8 for 8-bit sources, where it is lossless;
                           float32 for float sources)
-  --labels <file>         class names, 1001 lines (default: ImageNet labels from ../shared/models)
+  --labels <file>         class names, 1001 lines (default: ImageNet labels from ../shared/models,
+                          else the list npm run setup downloaded into models/cache)
   --backend wasm|cpu      TF.js backend for the self-check (default wasm)
   -h, --help              show this help
 
@@ -53,7 +54,7 @@ Example:
 
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
-		const { checkSource, loadKnownModels, readModelSource, sharedDir } =
+		const { checkSource, defaultLabelsFile, loadKnownModels, readModelSource, sharedDir } =
 			await import('../../src/lib/node/model-source');
 		const { importTflite } = await import('../../src/lib/ml/import-tflite');
 		const { buildBackboneFiles, loadBackboneDir } = await import('../../src/lib/ml/backbone-dir');
@@ -77,8 +78,7 @@ Example:
 
 		const imported = await importTflite(source.bytes);
 		const arch = imported.architecture;
-		const labelsFile =
-			labelsOption ?? path.join(sharedDir(), 'models', arch.id, 'labels_1001_with_background.txt');
+		const labelsFile = labelsOption ?? (await defaultLabelsFile(arch.id));
 		if (!existsSync(labelsFile)) {
 			imported.model.dispose();
 			throw new Error(

@@ -1,7 +1,10 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { writeTar } from '../data/tar';
-import { extractTfliteFromTgz, MAX_UNPACKED_BYTES } from './model-source';
+import { defaultLabelsFile, extractTfliteFromTgz, MAX_UNPACKED_BYTES } from './model-source';
 
 describe('extractTfliteFromTgz', () => {
 	it('reads the .tflite of a release archive', async () => {
@@ -30,5 +33,37 @@ describe('extractTfliteFromTgz', () => {
 		// Inflating it all would hold 1 GiB; the cap stops at 256 MiB.
 		expect(process.memoryUsage().rss - before).toBeLessThan(600 * 2 ** 20);
 		expect(performance.now() - started).toBeLessThan(30_000);
+	});
+});
+
+describe('defaultLabelsFile', () => {
+	const before = process.env.LEAFLENS_SHARED;
+	afterEach(() => {
+		if (before === undefined) delete process.env.LEAFLENS_SHARED;
+		else process.env.LEAFLENS_SHARED = before;
+	});
+
+	it('takes the mirror’s labels, else the list setup downloaded, else names the mirror’s path', async () => {
+		const tmp = await mkdtemp(path.join(os.tmpdir(), 'leaflens-labels-'));
+		try {
+			const arch = 'mobilenet_v3_small_100_224';
+			const mirror = path.join(tmp, 'shared');
+			const mirrored = path.join(mirror, 'models', arch, 'labels_1001_with_background.txt');
+			const cache = path.join(tmp, 'cache');
+			const options = { cache };
+			process.env.LEAFLENS_SHARED = mirror;
+			// Neither: the mirror's path (where the error says it looked).
+			expect(await defaultLabelsFile(arch, options)).toBe(mirrored);
+			// What setup downloaded without a mirror (its name from models/known-models.json).
+			await mkdir(cache, { recursive: true });
+			await writeFile(path.join(cache, 'ImageNetLabels.txt'), 'background\n');
+			expect(await defaultLabelsFile(arch, options)).toBe(path.join(cache, 'ImageNetLabels.txt'));
+			// The mirror's own file wins.
+			await mkdir(path.dirname(mirrored), { recursive: true });
+			await writeFile(mirrored, 'background\n');
+			expect(await defaultLabelsFile(arch, options)).toBe(mirrored);
+		} finally {
+			await rm(tmp, { recursive: true, force: true });
+		}
 	});
 });

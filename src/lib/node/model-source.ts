@@ -3,6 +3,7 @@
  * (extracted in memory, nothing unpacked to disk) or from a URL, and checking it against the pinned
  * sha256 list in models/known-models.json.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -27,6 +28,8 @@ export const KNOWN_MODELS_FILE = path.join(REPO_ROOT, 'models/known-models.json'
 const knownModelsSchema = z.object({
 	format: z.literal('leaflens-known-models'),
 	formatVersion: z.literal(1),
+	/** The ImageNet class names setup downloads where the mirror has none. */
+	labels: z.object({ file: z.string() }).loose(),
 	models: z.array(
 		z.object({
 			name: z.string(),
@@ -39,6 +42,27 @@ const knownModelsSchema = z.object({
 	)
 });
 export type KnownModel = z.infer<typeof knownModelsSchema>['models'][number];
+
+/**
+ * The ImageNet labels import-model uses by default: the mirror's file for `architecture`, else the
+ * list `npm run setup` downloaded into models/cache (the mirror's path when neither exists, so the
+ * error names where it looked first).
+ */
+export async function defaultLabelsFile(
+	architecture: string,
+	{ knownModels = KNOWN_MODELS_FILE, cache = path.join(REPO_ROOT, 'models/cache') } = {}
+): Promise<string> {
+	const mirrored = path.join(
+		sharedDir(),
+		'models',
+		architecture,
+		'labels_1001_with_background.txt'
+	);
+	if (existsSync(mirrored)) return mirrored;
+	const parsed = knownModelsSchema.parse(JSON.parse(await readFile(knownModels, 'utf8')));
+	const fetched = path.join(cache, parsed.labels.file);
+	return existsSync(fetched) ? fetched : mirrored;
+}
 
 export async function loadKnownModels(file = KNOWN_MODELS_FILE): Promise<KnownModel[]> {
 	const parsed = knownModelsSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
