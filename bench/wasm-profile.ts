@@ -1,0 +1,135 @@
+/**
+ * Where the TF.js wasm backend spends a MobileNetV3 forward pass (issue #16: "the TF.js WASM path
+ * profiled (per-op time)"). The CLI's real work: the imported backbone directory, the multiscale
+ * feature extractor the default head reads, real test photos, one thread (what the CLI and a
+ * browser without cross-origin isolation use). `tf.profile` times every kernel (the wasm backend
+ * times each synchronously), over several runs after a warm-up; per kernel: calls, time per run
+ * (median over runs), share of the summed kernel time, µs per call. Kernels are also grouped by
+ * what they do in the network, so the overheads the project could remove (layout changes, the
+ * element-wise ops that make up hard-swish and squeeze-excite) stand out from the convolutions.
+ * Writes bench/results/wasm-profile.{json,md}.
+ *
+ *   npx tsx bench/wasm-profile.ts [--runs 5] [--model mobilenet_v3_small_100_224]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type * as TF from '@tensorflow/tfjs';
+import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
+import { imagesToBatch } from '../src/lib/ml/preprocess';
+import { loadDataset } from '../src/lib/node/dataset';
+import { decodeImageFile } from '../src/lib/node/images';
+import { loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
+import { REPO_ROOT } from '../src/lib/node/model-source';
+import { initTf } from '../src/lib/node/tf-node';
+import { describeMachine } from './lib/report';
+import { median } from './lib/inference';
+import { groupOf, summariseKernels, type KernelRow } from './lib/profile';
+
+const { values } = parseArgs({
+	options: { runs: { type: 'string' }, model: { type: 'string' } }
+});
+const RUNS = Number(values.runs ?? 5);
+const MODEL = values.model ?? 'mobilenet_v3_small_100_224';
+const BATCHES = [1, 32];
+
+const tf = await initTf('wasm');
+const backbone = await loadBackboneFromFs(path.join(REPO_ROOT, 'models/cache', MODEL));
+const extractor = createFeatureExtractor(backbone.model, 'multiscale');
+const photos: Uint8Array[] = [];
+for await (const s of (
+	await loadDataset(path.join(REPO_ROOT, 'static/datasets/plantvillage-sample'))
+).samples('test')) {
+	photos.push(s.jpeg);
+	if (photos.length === Math.max(...BATCHES)) break;
+}
+const all = imagesToBatch(await Promise.all(photos.map((p) => decodeImageFile(p))));
+
+interface Case {
+	batch: number;
+	/** Wall time of the un-profiled pass (median), ms. */
+	wallMs: number;
+	/** Summed kernel time of the profiled pass (median), ms. */
+	kernelMs: number;
+	kernels: KernelRow[];
+}
+
+const cases: Case[] = [];
+for (const batch of BATCHES) {
+	const x = tf.slice(all, [0, 0, 0, 0], [batch, -1, -1, -1]) as TF.Tensor4D;
+	const forward = async () => {
+		const y = extractor.predict(x) as TF.Tensor;
+		await y.data();
+		y.dispose();
+	};
+	await forward(); // warm-up: the wasm kernels' first use
+	// A plain pass, then a profiled one, in turns: both see the same load on a shared machine.
+	const walls: number[] = [];
+	const profiles: { name: string; ms: number }[][] = [];
+	for (let i = 0; i < RUNS; i++) {
+		const start = performance.now();
+		await forward();
+		walls.push(performance.now() - start);
+		const info = await tf.profile(forward);
+		profiles.push(
+			await Promise.all(
+				info.kernels.map(async (k) => ({ name: k.name, ms: Number(await k.kernelTimeMs) }))
+			)
+		);
+	}
+	x.dispose();
+	const kernels = summariseKernels(profiles);
+	const kernelMs = kernels.reduce((n, k) => n + k.msPerRun, 0);
+	cases.push({ batch, wallMs: median(walls), kernelMs, kernels });
+	console.log(
+		`batch ${batch}: wall ${median(walls).toFixed(1)} ms, kernels ${kernelMs.toFixed(1)} ms`
+	);
+}
+all.dispose();
+
+const machine = describeMachine();
+const load = Number(os.loadavg()[0]!.toFixed(2));
+const out = path.join(REPO_ROOT, 'bench/results');
+mkdirSync(out, { recursive: true });
+const date = new Date().toISOString();
+writeFileSync(
+	path.join(out, 'wasm-profile.json'),
+	`${JSON.stringify({ date, machine, load, model: MODEL, runs: RUNS, cases }, null, '\t')}\n`
+);
+
+const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
+const md: string[] = [
+	`# TF.js wasm, one thread: where a ${MODEL} forward pass spends its time`,
+	'',
+	`Measured ${date} on ${machine.cpu} (${machine.cores} cores; load average ${load} at the end), Node ${process.version}, TF.js 4.22 wasm SIMD, one thread; \`npx tsx bench/wasm-profile.ts\`. The multiscale feature extractor the default head reads, on real test photos; \`tf.profile\` over ${RUNS} runs after a warm-up (medians). "Kernels" is the summed kernel time; "wall" the un-profiled pass, \`await data()\` included; the gap is TF.js's own bookkeeping between kernels.`,
+	''
+];
+for (const c of cases) {
+	md.push(
+		`## Batch ${c.batch}: wall ${c.wallMs.toFixed(1)} ms (${(c.wallMs / c.batch).toFixed(2)} ms/image), kernels ${c.kernelMs.toFixed(1)} ms (${pct(c.kernelMs, c.wallMs)} of wall)`,
+		''
+	);
+	const groups = new Map<string, { ms: number; calls: number }>();
+	for (const k of c.kernels) {
+		const g = groups.get(groupOf(k.name)) ?? { ms: 0, calls: 0 };
+		g.ms += k.msPerRun;
+		g.calls += k.calls;
+		groups.set(groupOf(k.name), g);
+	}
+	md.push('| what | calls | ms per pass | share |', '| --- | ---: | ---: | ---: |');
+	for (const [name, g] of [...groups].sort((a, b) => b[1].ms - a[1].ms))
+		md.push(`| ${name} | ${g.calls} | ${g.ms.toFixed(2)} | ${pct(g.ms, c.kernelMs)} |`);
+	md.push(
+		'',
+		'| kernel | calls | ms per pass | share | µs per call |',
+		'| --- | ---: | ---: | ---: | ---: |'
+	);
+	for (const k of c.kernels)
+		md.push(
+			`| ${k.name} | ${k.calls} | ${k.msPerRun.toFixed(2)} | ${pct(k.msPerRun, c.kernelMs)} | ${((1000 * k.msPerRun) / k.calls).toFixed(0)} |`
+		);
+	md.push('');
+}
+writeFileSync(path.join(out, 'wasm-profile.md'), md.join('\n'));
+console.log(md.join('\n'));
