@@ -1,26 +1,13 @@
 import { expect, test } from '@playwright/test';
-import jpeg from 'jpeg-js';
 import { samplesOf } from './dataset';
 import {
 	collectPageErrors,
 	downloadSample,
 	expectNoAxeViolations,
+	noisePhoto,
 	startShortRun,
 	pickWholePhoto
 } from './helpers';
-
-/** A photo of no leaf at all (seeded noise): the model should abstain ("not sure"). */
-function noisePhoto(): Buffer {
-	const width = 224;
-	const height = 224;
-	const data = Buffer.alloc(width * height * 4);
-	let seed = 42;
-	for (let i = 0; i < data.length; i++) {
-		seed = (seed * 1103515245 + 12345) >>> 0;
-		data[i] = i % 4 === 3 ? 255 : seed >>> 24;
-	}
-	return Buffer.from(jpeg.encode({ data, width, height }, 90).data);
-}
 
 test('pages filled with results have no accessibility violations', async ({ page }) => {
 	// A download, a short training run and an evaluation on 2 shared cores.

@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
+import jpeg from 'jpeg-js';
 import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { samplesOf } from './dataset';
 
@@ -165,4 +166,17 @@ export async function diagnoseSample(page: Page, className: string) {
 	await expect(answer).toBeVisible();
 	await expect(page.getByTestId('diagnose-error')).toBeHidden();
 	return answer;
+}
+
+/** A 224×224 JPEG of no leaf at all (seeded noise): the shipped model abstains ("not sure"). */
+export function noisePhoto(): Buffer {
+	const width = 224;
+	const height = 224;
+	const data = Buffer.alloc(width * height * 4);
+	let seed = 42;
+	for (let i = 0; i < data.length; i++) {
+		seed = (seed * 1103515245 + 12345) >>> 0;
+		data[i] = i % 4 === 3 ? 255 : seed >>> 24;
+	}
+	return Buffer.from(jpeg.encode({ data, width, height }, 90).data);
 }

@@ -10,7 +10,7 @@ import { decodeImageFile } from '../src/lib/node/images';
 import { initTf } from '../src/lib/node/tf-node';
 import { sha256Hex } from '../src/lib/util/hash';
 import { samplesOf } from './dataset';
-import { collectPageErrors, pickWholePhoto } from './helpers';
+import { collectPageErrors, noisePhoto, pickWholePhoto } from './helpers';
 
 /**
  * "Download ONNX" on the Models page: the model is exported in the ML worker (the code of
@@ -44,14 +44,16 @@ test("Download ONNX: the shipped and a saved model as .onnx files that give the 
 	const errors = collectPageErrors(page);
 	// TF.js in this process (the .leaflens file below checks its backbone; the photos' pixels).
 	await initTf('wasm');
+	// Five test photos of different classes and a photo of no leaf (seeded noise), which the
+	// shipped model does not answer whatever photos it was trained on: both kinds of answer.
 	const samples = await Promise.all(
-		samplesOf('test', 5).map(async (s) => ({
+		[...samplesOf('test', 5), { key: 'noise', jpeg: noisePhoto() }].map(async (s) => ({
 			key: s.key,
 			png: new Uint8Array(await sharp(s.jpeg).resize(224, 224).png().toBuffer())
 		}))
 	);
 
-	// The app's answers (the shipped model) for five test photos of different classes.
+	// The app's answers (the shipped model) for these photos.
 	await page.goto('/');
 	await expect(page.getByTestId('model-info')).toBeVisible();
 	const app: { label: string; confidence: number; notSure: boolean }[] = [];
