@@ -124,7 +124,7 @@ const ADAPT_TAIL = [
 /**
  * The runs: `leaflens train` arguments. Lab-only: `--preset finetune` with 6 epochs instead of the
  * preset's 8 to fit a 40–60 min run on the shared 2-core machine. Adapted (`field`: trained with
- * `--field` on all field `train` photos): 3 epochs, to fit ≈ 45 min (16,410 field rows + 7,912
+ * `--field` on all field `train` photos): 3 epochs, to fit ≈ 45 min (16,440 field rows + 7,912
  * PlantVillage rows an epoch through the 4-unit tail); `cache` shares another run's feature cache.
  */
 const RUNS: Record<
@@ -505,6 +505,21 @@ function labMarkdown(runs: RunResult[], measured: string): string[] {
 	return lines;
 }
 
+/** The stored "not sure" settings of a run, in words. */
+function abstainOf(run: RunResult): string {
+	const a = run.config.abstain as {
+		method?: string;
+		noveltyShare?: number;
+		targetCoverage?: number;
+		extraCoverage?: number | null;
+	};
+	const on =
+		a.extraCoverage == null
+			? `targetCoverage ${a.targetCoverage} of PlantVillage val`
+			: `extraCoverage ${a.extraCoverage} of the held-back field photos`;
+	return `${a.method} novelty, noveltyShare ${a.noveltyShare}, thresholds answering ${on}`;
+}
+
 /** The adapted runs: stored rule only (field `train` is their training data). */
 function adaptedMarkdown(runs: RunResult[]): string[] {
 	const f = formatProportion;
@@ -531,7 +546,7 @@ function adaptedMarkdown(runs: RunResult[]): string[] {
 			'',
 			`\`${run.command}\``,
 			'',
-			`Stored rule: targetCoverage ${run.stored.any.rule.targetCoverage}, noveltyShare ${run.stored.any.rule.noveltyShare} (${String((run.config.abstain as { method?: string }).method)}), thresholds on the held-back field photos.`,
+			`Stored rule: ${abstainOf(run)}.`,
 			'',
 			'| class | forced | answered | accuracy of answers | forced, crop given |',
 			'| --- | --- | --- | --- | --- |',
