@@ -1,10 +1,17 @@
 /**
- * Lab-only models with a fine-tuned backbone tail on field photos (issue #13, part 1): does
- * training the last backbone blocks on composited lab photos (the `finetune` preset with the
- * `field` preset's field look: the leaf cut out and pasted on a field-like scene, shade, colour
- * casts, blur, noise) make a PlantVillage-only model hold up on apple leaves on the tree?
+ * Models with a fine-tuned backbone tail on field photos (issue #13):
+ *   - lab-only (part 1): does training the last backbone blocks on composited lab photos (the
+ *     `finetune` preset with the `field` preset's field look: the leaf cut out and pasted on a
+ *     field-like scene, shade, colour casts, blur, noise) make a PlantVillage-only model hold up on
+ *     apple leaves on the tree?
+ *   - adapted (part 2, `adapt-*` runs): `train --field` with all field `train` photos, the `adapt`
+ *     preset's field weighting with the `finetune` preset's trainable tail (adapt-tail), against the
+ *     frozen-backbone `adapt` preset with the same epochs (adapt-frozen-e3) and as shipped
+ *     (adapt-frozen). These models are trained on the field photos of unclear licence: measure
+ *     only, never ship them.
  *
  *   npx tsx bench/field-finetune.ts [--runs lab-composite,lab-plain,default] [--work DIR] [--out DIR]
+ *   npx tsx bench/field-finetune.ts --runs adapt-tail,adapt-frozen-e3,adapt-frozen --name field-adapt-finetune --nice 19
  *
  * Each run (but `default`, the shipped model measured as it is) is a `leaflens train` of the
  * PlantVillage sample through the CLI (`nice -n 10 node bin/leaflens.js train …`, the code the app
@@ -21,12 +28,17 @@
  * targetCoverage × noveltyShare; the rule quoted is the one with the most accurate answers on dev
  * among those answering ≥ 30% of dev. Shares with their 95% Wilson interval and counts.
  *
- * Results: <out>/field-finetune.{json,md}. The field photos are read from $LEAFLENS_SHARED/data/field
- * (licence unclear: measured on, never trained on here).
+ * An adapted run's thresholds are its own (`train` chose them on the field photos it held back);
+ * field `train` is its training data, so it has no dev set and no rule is chosen for it: it is
+ * measured with its stored rule on field `val`, the `unknown/` photos of the val split and
+ * PlantVillage test, per class.
+ *
+ * Results: <out>/<--name, default field-finetune>.{json,md}. The field photos are read from
+ * $LEAFLENS_SHARED/data/field (licence unclear: the lab-only runs never train on them).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -90,10 +102,35 @@ const MAHALANOBIS = [
 ];
 
 /**
- * The runs: `leaflens train --preset finetune` overrides. 6 epochs instead of the preset's 8 to fit
- * a 40–60 min run on the shared 2-core machine.
+ * The `adapt` preset with the `finetune` preset's tail: finetune mode ends at a single tap
+ * (prelogits, the finetune preset's), so the novelty score is Mahalanobis on the tail's prelogits
+ * instead of block-knn (multiscale only); the field weighting (adapt.weight 10, adapt.views 2),
+ * the field look, the plain PlantVillage rows (augmentViews 0) and the thresholds on the held-back
+ * field photos (extraCoverage 0.85, noveltyShare 0.5) are the adapt preset's; trainable blocks,
+ * lr and batch size the finetune preset's.
  */
-const RUNS: Record<string, { about: string; args?: string[]; dir?: string }> = {
+const ADAPT_TAIL = [
+	'--preset',
+	'adapt',
+	'mode=finetune',
+	'backbone.tap=prelogits',
+	'finetune.trainableBlocks=4',
+	'lr=0.0005',
+	'batchSize=32',
+	'schedule.warmupEpochs=1',
+	'abstain.method=mahalanobis'
+];
+
+/**
+ * The runs: `leaflens train` arguments. Lab-only: `--preset finetune` with 6 epochs instead of the
+ * preset's 8 to fit a 40–60 min run on the shared 2-core machine. Adapted (`field`: trained with
+ * `--field` on all field `train` photos): 3 epochs, to fit ≈ 45 min (16,440 field rows + 7,912
+ * PlantVillage rows an epoch through the 4-unit tail); `cache` shares another run's feature cache.
+ */
+const RUNS: Record<
+	string,
+	{ about: string; args?: string[]; dir?: string; field?: boolean; cache?: string }
+> = {
 	default: {
 		about: 'the shipped default model (`head` preset, frozen backbone), measured as it is',
 		dir: path.join(root, 'models/cache/plantvillage-default')
@@ -105,6 +142,23 @@ const RUNS: Record<string, { about: string; args?: string[]; dir?: string }> = {
 	'lab-plain': {
 		about: '`finetune` preset, plain augmentation (the baseline of lab-composite)',
 		args: ['--preset', 'finetune', 'epochs=6', ...MAHALANOBIS]
+	},
+	'adapt-tail': {
+		about:
+			"`adapt` preset with the `finetune` preset's tail (last 2 blocks + Conv_1 + Conv_2), 3 epochs",
+		args: [...ADAPT_TAIL, 'epochs=3'],
+		field: true
+	},
+	'adapt-frozen-e3': {
+		about: '`adapt` preset (frozen backbone, linear head on multiscale features), 3 epochs',
+		args: ['--preset', 'adapt', 'epochs=3'],
+		field: true
+	},
+	'adapt-frozen': {
+		about: '`adapt` preset as it is (frozen backbone, 20 epochs)',
+		args: ['--preset', 'adapt'],
+		field: true,
+		cache: 'adapt-frozen-e3'
 	}
 };
 
@@ -115,12 +169,14 @@ const { values } = parseArgs({
 		models: { type: 'string', default: path.join(root, 'models/cache') },
 		work: { type: 'string', default: path.join(root, 'bench/tmp/field-finetune') },
 		out: { type: 'string', default: path.join(root, 'bench/results') },
+		name: { type: 'string', default: 'field-finetune' },
+		nice: { type: 'string', default: '10' },
 		help: { type: 'boolean', short: 'h' }
 	}
 });
 if (values.help) {
 	process.stdout.write(
-		'Usage: npx tsx bench/field-finetune.ts [--runs lab-composite,lab-plain,default] [--work DIR] [--out DIR]\n'
+		'Usage: npx tsx bench/field-finetune.ts [--runs lab-composite,lab-plain,default,adapt-tail,adapt-frozen-e3,adapt-frozen] [--work DIR] [--out DIR] [--name field-finetune] [--nice 10]\n'
 	);
 	process.exit(0);
 }
@@ -130,6 +186,7 @@ const runNames = values.runs.split(',').map((r) => {
 	return r;
 });
 const work = path.resolve(values.work);
+const fieldTrainDir = path.join(fieldDir, FIELD_SOURCE, 'train');
 const log = (line: string) =>
 	process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const started = performance.now();
@@ -149,16 +206,23 @@ async function train(name: string): Promise<string> {
 		path.relative(root, values.data),
 		'--out',
 		path.relative(root, out),
+		...(RUNS[name]!.field ? ['--field', fieldTrainDir] : []),
 		...RUNS[name]!.args!,
 		'--json'
 	];
-	const command = `nice -n 10 node ${args.join(' ')}`;
+	const command = `nice -n ${values.nice} node ${args.join(' ')}`;
 	if (existsSync(path.join(out, 'manifest.json'))) return command;
+	const shareCache = RUNS[name]!.cache;
+	if (shareCache && !existsSync(path.join(out, 'cache'))) {
+		await mkdir(out, { recursive: true });
+		await mkdir(path.join(modelDir(shareCache), 'cache'), { recursive: true });
+		await symlink(path.join(modelDir(shareCache), 'cache'), path.join(out, 'cache'));
+	}
 	log(`training: ${command}`);
 	const timer = setInterval(() => loadSamples.push(os.loadavg()[0]!), 60_000);
 	try {
 		await new Promise<void>((resolve, reject) => {
-			const child = spawn('nice', ['-n', '10', 'node', ...args], {
+			const child = spawn('nice', ['-n', values.nice, 'node', ...args], {
 				cwd: root,
 				stdio: ['ignore', 'ignore', 'inherit']
 			});
@@ -195,6 +259,12 @@ type SetName = (typeof SETS)[number];
 interface RunResult {
 	name: string;
 	about: string;
+	/** Trained with all field `train` photos (`--field`): no dev set, no rule chosen. */
+	adapted: boolean;
+	/** Adapted: field photos trained on (+ held back by `train` for its thresholds). */
+	fieldPhotos: { trained: number; heldBack: number } | null;
+	/** Adapted: accuracy on the held-back field photos, as `train` measured it (manifest). */
+	heldBackAccuracy: number | null;
 	command: string;
 	config: Record<string, unknown>;
 	trainSeconds: number | null;
@@ -274,8 +344,10 @@ async function measure(name: string, command: string): Promise<RunResult> {
 		minConfidence: abstention.minConfidence,
 		maxNovelty: abstention.maxNovelty
 	};
+	const adapted = RUNS[name]!.field === true;
 	const rules: RuleResult[] = [];
-	for (const targetCoverage of COVERAGES) {
+	// An adapted run was trained on dev (field `train`): no rule is chosen for it.
+	for (const targetCoverage of adapted ? [] : COVERAGES) {
 		for (const noveltyShare of SHARES) {
 			const t = chooseThresholds(scores.pvVal, targetCoverage, noveltyShare);
 			const rule = { targetCoverage, noveltyShare, ...t };
@@ -305,10 +377,15 @@ async function measure(name: string, command: string): Promise<RunResult> {
 		seconds?: number;
 		featureSeconds?: number;
 		fit?: { epochsRun: number; bestEpoch: number };
+		extraVal?: { metrics: { accuracy: number; count?: number } };
 	};
+	const heldBack = metrics.extraVal?.metrics.count ?? 0;
 	return {
 		name,
 		about: RUNS[name]!.about,
+		adapted,
+		fieldPhotos: adapted ? { trained: scores.fieldTrain.labels.length - heldBack, heldBack } : null,
+		heldBackAccuracy: metrics.extraVal?.metrics.accuracy ?? null,
 		command,
 		config: model.manifest.config,
 		trainSeconds: metrics.seconds ?? null,
@@ -349,28 +426,39 @@ const out = {
 	runs: results
 };
 await mkdir(values.out, { recursive: true });
-const base = path.join(values.out, 'field-finetune');
+const base = path.join(values.out, values.name);
 await writeFile(`${base}.json`, `${JSON.stringify(out, null, '\t')}\n`);
 await writeFile(`${base}.md`, markdown(out));
 log(`wrote ${base}.{json,md}`);
 
 function markdown(r: typeof out): string {
-	const f = formatProportion;
-	const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 	const load = r.load.duringTraining
 		? `, load ${r.load.duringTraining[0]!.toFixed(1)}–${r.load.duringTraining[1]!.toFixed(1)} while training`
 		: '';
+	const lab = r.runs.filter((run) => !run.adapted);
+	const adapted = r.runs.filter((run) => run.adapted);
+	const measured = `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine} (load ${r.load.start.toFixed(1)} at the start, ${r.load.end.toFixed(1)} at the end${load}); \`${r.command}\` (${(r.seconds / 60).toFixed(1)} min, training included only when it ran).`;
+	const lines = lab.length
+		? labMarkdown(lab, measured)
+		: ['# Field photos, adapted models with a fine-tuned backbone tail', '', measured];
+	if (adapted.length) lines.push('', ...adaptedMarkdown(adapted));
+	return `${lines.join('\n')}\n`;
+}
+
+function labMarkdown(runs: RunResult[], measured: string): string[] {
+	const f = formatProportion;
+	const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 	const lines = [
 		'# Field photos, lab-only models with a fine-tuned backbone tail',
 		'',
-		`Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine} (load ${r.load.start.toFixed(1)} at the start, ${r.load.end.toFixed(1)} at the end${load}); \`${r.command}\` (${(r.seconds / 60).toFixed(1)} min, training included only when it ran). Models trained on the PlantVillage sample alone; dev = field \`train\` (684 photos) and the \`unknown/\` photos of the train split (340): the quoted "not sure" rule is chosen there (most accurate answers among rules answering ≥ 30% of dev); val = field \`val\` (156) and the \`unknown/\` photos of the val split (70): reported, never chosen on. Thresholds chosen on PlantVillage val. "Crop given": the answer among the apple classes (crops.ts). Shares with their 95% Wilson interval and counts.`,
+		`${measured} Models trained on the PlantVillage sample alone; dev = field \`train\` (684 photos) and the \`unknown/\` photos of the train split (340): the quoted "not sure" rule is chosen there (most accurate answers among rules answering ≥ 30% of dev); val = field \`val\` (156) and the \`unknown/\` photos of the val split (70): reported, never chosen on. Thresholds chosen on PlantVillage val. "Crop given": the answer among the apple classes (crops.ts). Shares with their 95% Wilson interval and counts.`,
 		'',
 		'## Forced top-1',
 		'',
 		'| run | fit + calibration (features) | epochs (best) | PV val | PV test | dev forced | dev forced, crop given | val forced | val forced, crop given |',
 		'| --- | --- | --- | --- | --- | --- | --- | --- | --- |'
 	];
-	for (const run of r.runs) {
+	for (const run of runs) {
 		const s = run.stored;
 		lines.push(
 			`| ${run.name} | ${run.trainSeconds === null ? '—' : `${(run.trainSeconds / 60).toFixed(0)} min (${((run.featureSeconds ?? 0) / 60).toFixed(0)} min)`} | ${run.epochs ?? '—'} (${run.bestEpoch ?? '—'}) | ${pct(run.pvVal)} | ${pct(run.pvTest)} | ${f(s.any.dev.forced)} | ${f(s.crop.dev.forced)} | ${f(s.any.val.forced)} | ${f(s.crop.val.forced)} |`
@@ -382,7 +470,7 @@ function markdown(r: typeof out): string {
 		'| rule | scope | targetCoverage | noveltyShare | dev answered | dev accuracy of answers | dev unknown flagged | val answered | val accuracy of answers | val unknown flagged | PV test answered |',
 		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
 	];
-	for (const run of r.runs) {
+	for (const run of runs) {
 		lines.push(
 			'',
 			`## ${run.name}: ${run.about}`,
@@ -414,5 +502,59 @@ function markdown(r: typeof out): string {
 			...run.rules.map((x) => ruleRow('grid', x))
 		);
 	}
-	return `${lines.join('\n')}\n`;
+	return lines;
+}
+
+/** The stored "not sure" settings of a run, in words. */
+function abstainOf(run: RunResult): string {
+	const a = run.config.abstain as {
+		method?: string;
+		noveltyShare?: number;
+		targetCoverage?: number;
+		extraCoverage?: number | null;
+	};
+	const on =
+		a.extraCoverage == null
+			? `targetCoverage ${a.targetCoverage} of PlantVillage val`
+			: `extraCoverage ${a.extraCoverage} of the held-back field photos`;
+	return `${a.method} novelty, noveltyShare ${a.noveltyShare}, thresholds answering ${on}`;
+}
+
+/** The adapted runs: stored rule only (field `train` is their training data). */
+function adaptedMarkdown(runs: RunResult[]): string[] {
+	const f = formatProportion;
+	const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
+	const min = (s: number | null) => (s === null ? '—' : `${(s / 60).toFixed(0)} min`);
+	const lines = [
+		'## Adapted: PlantVillage sample + all field `train` photos (`train --field`)',
+		'',
+		'Trained with `--field` on field `train` (684 photos: `train` holds back adapt.valFraction = 20% per class to choose its temperature and "not sure" thresholds on, extraCoverage 0.85 of them answered). Measured with the model\'s own stored thresholds on field `val` (156), the `unknown/` photos of the val split (70) and PlantVillage test (989); nothing chosen on them. "Crop given": the answer among the apple classes. Trained on field photos of unclear licence: measured, never shipped.',
+		'',
+		'| run | field photos trained (+ held back) | fit + calibration (features) | epochs | held-back field accuracy | PV test | PV test answered | val forced | val forced, crop given | val answered | accuracy of answers | unknown val flagged |',
+		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
+	];
+	for (const run of runs) {
+		const s = run.stored.any;
+		lines.push(
+			`| ${run.name} | ${run.fieldPhotos ? `${run.fieldPhotos.trained} (+${run.fieldPhotos.heldBack})` : '—'} | ${min(run.trainSeconds)} (${min(run.featureSeconds)}) | ${run.epochs ?? '—'} | ${pct(run.heldBackAccuracy)} | ${pct(run.pvTest)} | ${f(s.pvTest.answered)} | ${f(s.val.forced)} | ${f(run.stored.crop.val.forced)} | ${f(s.val.answered)} | ${f(s.val.answeredCorrect)} | ${f(s.val.unknownFlagged)} |`
+		);
+	}
+	for (const run of runs) {
+		lines.push(
+			'',
+			`### ${run.name}: ${run.about}`,
+			'',
+			`\`${run.command}\``,
+			'',
+			`Stored rule: ${abstainOf(run)}.`,
+			'',
+			'| class | forced | answered | accuracy of answers | forced, crop given |',
+			'| --- | --- | --- | --- | --- |',
+			...run.perClass.any.perClass.map((c, i) => {
+				const crop = run.perClass.crop.perClass[i]!;
+				return `| ${c.label} | ${f(c.forced)} | ${f(c.answered)} | ${f(c.answeredCorrect)} | ${f(crop.forced)} |`;
+			})
+		);
+	}
+	return lines;
 }

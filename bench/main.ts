@@ -9,6 +9,7 @@ import { runSuite } from './run';
 import { errorMessage } from '../src/lib/util/errors';
 
 const HELP = `Usage: npm run bench [-- --quick] [-- --out <dir>] [-- --field-lab-only] [-- --field-finetune]
+       [-- --field-adapt-finetune]
 
 Measures on this machine, in one run: MobileNetV3 Small and Large-minimalistic inference in Node
 (wasm, cpu) and in Chromium (wasm, webgl, webgpu, cpu; page and worker) with the roofline ratio
@@ -31,6 +32,11 @@ Options:
                photos, trained through the CLI, on field photos (bench/field-finetune.ts; about an
                hour per training on 2 loaded cores, reused when already trained) →
                <out>/field-finetune.{json,md}
+  --field-adapt-finetune
+               instead of the suite: models adapted with all field train photos (train --field),
+               the adapt preset with the finetune preset's backbone tail against the frozen adapt
+               preset (bench/field-finetune.ts; about 45 min for the tail on 2 loaded cores, reused
+               when already trained) → <out>/field-adapt-finetune.{json,md}
   -h, --help   show this help`;
 
 let values;
@@ -41,6 +47,7 @@ try {
 			out: { type: 'string' },
 			'field-lab-only': { type: 'boolean' },
 			'field-finetune': { type: 'boolean' },
+			'field-adapt-finetune': { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' }
 		}
 	}));
@@ -50,12 +57,24 @@ try {
 }
 if (values.help) {
 	console.log(HELP);
-} else if (values['field-lab-only'] || values['field-finetune']) {
+} else if (values['field-lab-only'] || values['field-finetune'] || values['field-adapt-finetune']) {
 	// Each its own process and cache (bench/tmp/field-*); stdio passed through.
 	const out = path.resolve(values.out ?? 'bench/results');
 	const [script, args] = values['field-lab-only']
 		? ['field-lab-only.ts', ['--name', 'all']]
-		: ['field-finetune.ts', ['--runs', 'lab-composite,default']];
+		: values['field-finetune']
+			? ['field-finetune.ts', ['--runs', 'lab-composite,default']]
+			: [
+					'field-finetune.ts',
+					[
+						'--runs',
+						'adapt-tail,adapt-frozen-e3,adapt-frozen',
+						'--name',
+						'field-adapt-finetune',
+						'--nice',
+						'19'
+					]
+				];
 	const run = spawnSync(
 		process.execPath,
 		['--import', 'tsx', path.join(import.meta.dirname, script), ...args, '--out', out],
