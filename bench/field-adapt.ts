@@ -27,7 +27,7 @@
  * `<out>/cache` works). The models are trained on field photos of unclear licence, for measuring
  * only; never ship them.
  */
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -59,12 +59,11 @@ import { runTraining } from '../src/lib/node/train-run';
 import {
 	flagged,
 	formatProportion,
-	parseFieldManifest,
 	summariseField,
 	type FieldSummary,
-	type Proportion,
-	unknownRelpaths
+	type Proportion
 } from './lib/field';
+import { fieldPhotoSets } from './lib/field-photos';
 
 const root = path.resolve(import.meta.dirname, '..');
 const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
@@ -127,18 +126,11 @@ function plainRows(what: string, photos: readonly FolderPhoto[]): Promise<TrainA
 	);
 }
 
-async function unknownPhotos(split: 'train' | 'val'): Promise<FolderPhoto[]> {
-	const rows = parseFieldManifest(await readFile(path.join(fieldDir, 'MANIFEST.tsv'), 'utf8'));
-	return unknownRelpaths(rows, FIELD_SOURCE, split).map((relpath) => ({
-		key: relpath,
-		label: 0,
-		bytes: async () => new Uint8Array(await readFile(path.join(fieldDir, relpath)))
-	}));
-}
-
-/** Photos of a field folder (class sub-folders named like PlantVillage's), labelled by PV index. */
-const fieldPhotos = async (split: 'train' | 'val') =>
-	(await folderPhotos(path.join(fieldDir, FIELD_SOURCE, split), labels)).photos;
+const { labelled: fieldPhotos, unknown: unknownPhotos } = fieldPhotoSets(
+	fieldDir,
+	FIELD_SOURCE,
+	labels
+);
 
 /** A folder of links to `photos` (class sub-folders), for `--field`: the photos are not copied. */
 async function linkFolder(dir: string, photos: readonly FolderPhoto[], from: string) {

@@ -38,7 +38,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,20 +53,9 @@ import type { TrainArrays } from '../src/lib/ml/train';
 import { fsModelDirReader, loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
 import { ortFrozenNets, resolveEngine } from '../src/lib/node/onnx';
 import { initTf } from '../src/lib/node/tf-node';
-import {
-	cachedArrays,
-	datasetImages,
-	folderPhotos,
-	sourceOf,
-	type FolderPhoto
-} from '../src/lib/node/train-io';
-import {
-	formatProportion,
-	parseFieldManifest,
-	summariseField,
-	type FieldSummary,
-	unknownRelpaths
-} from './lib/field';
+import { cachedArrays, datasetImages, sourceOf } from '../src/lib/node/train-io';
+import { formatProportion, summariseField, type FieldSummary } from './lib/field';
+import { fieldPhotoSets } from './lib/field-photos';
 import {
 	answeredMask,
 	evaluateRule,
@@ -242,16 +231,11 @@ const pv = await datasetImages(values.data, 224);
 const labels = pv.classes;
 const apple: Crop = cropsOf(labels).find((c) => c.name === 'Apple')!;
 
-async function unknownPhotos(split: 'train' | 'val'): Promise<FolderPhoto[]> {
-	const rows = parseFieldManifest(await readFile(path.join(fieldDir, 'MANIFEST.tsv'), 'utf8'));
-	return unknownRelpaths(rows, FIELD_SOURCE, split).map((relpath) => ({
-		key: relpath,
-		label: 0,
-		bytes: async () => new Uint8Array(await readFile(path.join(fieldDir, relpath)))
-	}));
-}
-const fieldPhotos = async (split: 'train' | 'val') =>
-	(await folderPhotos(path.join(fieldDir, FIELD_SOURCE, split), labels)).photos;
+const { labelled: fieldPhotos, unknown: unknownPhotos } = fieldPhotoSets(
+	fieldDir,
+	FIELD_SOURCE,
+	labels
+);
 
 const SETS = ['pvVal', 'pvTest', 'fieldTrain', 'fieldVal', 'unknownTrain', 'unknownVal'] as const;
 type SetName = (typeof SETS)[number];

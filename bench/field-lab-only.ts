@@ -42,20 +42,9 @@ import type { TrainArrays } from '../src/lib/ml/train';
 import type { LoadedBackbone } from '../src/lib/ml/backbone-dir';
 import { loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
 import { initTf } from '../src/lib/node/tf-node';
-import {
-	cachedArrays,
-	datasetImages,
-	folderPhotos,
-	sourceOf,
-	type FolderPhoto
-} from '../src/lib/node/train-io';
-import {
-	formatProportion,
-	parseFieldManifest,
-	proportion,
-	type Proportion,
-	unknownRelpaths
-} from './lib/field';
+import { cachedArrays, datasetImages, sourceOf, type FolderPhoto } from '../src/lib/node/train-io';
+import { formatProportion, proportion, type Proportion } from './lib/field';
+import { fieldPhotoSets } from './lib/field-photos';
 import {
 	evaluateRule,
 	scoredOf,
@@ -124,16 +113,11 @@ const pv = await datasetImages(values.data, 224);
 const labels = pv.classes;
 const apple: Crop = cropsOf(labels).find((c) => c.name === 'Apple')!;
 
-async function unknownPhotos(split: 'train' | 'val'): Promise<FolderPhoto[]> {
-	const rows = parseFieldManifest(await readFile(path.join(fieldDir, 'MANIFEST.tsv'), 'utf8'));
-	return unknownRelpaths(rows, FIELD_SOURCE, split).map((relpath) => ({
-		key: relpath,
-		label: 0,
-		bytes: async () => new Uint8Array(await readFile(path.join(fieldDir, relpath)))
-	}));
-}
-const fieldPhotos = async (split: 'train' | 'val') =>
-	(await folderPhotos(path.join(fieldDir, FIELD_SOURCE, split), labels)).photos;
+const { labelled: fieldPhotos, unknown: unknownPhotos } = fieldPhotoSets(
+	fieldDir,
+	FIELD_SOURCE,
+	labels
+);
 
 interface Sets {
 	pvTrain: TrainArrays;
