@@ -40,13 +40,15 @@ const KIND_NAMES = wantedKinds();
 /** Runs an exported model on a runtime: the photos in, its outputs out. */
 type Runtime = (bytes: Uint8Array, photos: ParityPhotos) => Promise<OnnxOutputs>;
 
-const onNode: Runtime = async (bytes, photos) => {
-	const session = await ortSession(ort!, bytes);
+/** The photos through an open session, in blocks; the session is released after. */
+async function runSession(
+	session: ortWeb.InferenceSession,
+	Tensor: typeof ortWeb.Tensor,
+	photos: ParityPhotos
+): Promise<OnnxOutputs> {
 	try {
 		return await inBlocks(photos, async (pixels, n) => {
-			const out = await session.run({
-				images: new ort!.Tensor('uint8', pixels, [n, 224, 224, 3])
-			});
+			const out = await session.run({ images: new Tensor('uint8', pixels, [n, 224, 224, 3]) });
 			return {
 				probabilities: out.probabilities!.data as Float32Array,
 				novelty: out.novelty!.data as Float32Array,
@@ -58,7 +60,10 @@ const onNode: Runtime = async (bytes, photos) => {
 	} finally {
 		await session.release();
 	}
-};
+}
+
+const onNode: Runtime = async (bytes, photos) =>
+	runSession(await ortSession(ort!, bytes), ort!.Tensor, photos);
 
 /** onnxruntime-web's wasm backend (the one browsers run), in Node, on one thread. */
 const onWeb: Runtime = async (bytes, photos) => {
@@ -67,22 +72,7 @@ const onWeb: Runtime = async (bytes, photos) => {
 		executionProviders: ['wasm'],
 		graphOptimizationLevel: 'all'
 	});
-	try {
-		return await inBlocks(photos, async (pixels, n) => {
-			const out = await session.run({
-				images: new ortWeb.Tensor('uint8', pixels, [n, 224, 224, 3])
-			});
-			return {
-				probabilities: out.probabilities!.data as Float32Array,
-				novelty: out.novelty!.data as Float32Array,
-				abstained: out.abstained!.data as Uint8Array,
-				labelIndex: out.label_index!.data as BigInt64Array,
-				features: out.features!.data as Float32Array
-			};
-		});
-	} finally {
-		await session.release();
-	}
+	return runSession(session, ortWeb.Tensor, photos);
 };
 
 let photos: ParityPhotos;
