@@ -19,6 +19,7 @@ import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
 import { errorMessage } from '../../src/lib/util/errors';
 
 const STAGE_TEXT: Record<Extract<TrainEvent, { type: 'stage' }>['stage'], string> = {
+	engines: 'timing the engines', // the app's worker only: the CLI's engine is --engine
 	loading: 'loading the backbone and the data',
 	features: 'features',
 	training: 'training',

@@ -12,6 +12,8 @@ export const MODELS_DB = { db: 'leaflens-models', store: 'files' } as const;
 export const TRAINING_DB = { db: 'leaflens-training', store: 'state' } as const;
 /** The diagnosis history, one entry per plant (page). */
 export const HISTORY_DB = { db: 'leaflens-history', store: 'entries' } as const;
+/** Which engine each task runs fastest on, timed once per device and model (worker). */
+export const ENGINES_DB = { db: 'leaflens-engines', store: 'timings' } as const;
 /** Downloaded dataset shards (worker). */
 export const DATASETS_DB = { db: 'leaflens-datasets', store: 'files' } as const;
 

@@ -210,6 +210,8 @@ export const es: Catalogue = {
 	'train.resume': 'Reanudar el entrenamiento',
 	'train.discard': 'Descartar',
 	'train.pending': 'Se interrumpió un entrenamiento. ¿Reanudarlo desde su última época completada?',
+	'train.stage.engines':
+		'Midiendo los motores de este dispositivo para este entrenamiento (una sola vez)…',
 	'train.stage.loading': 'Cargando el modelo…',
 	'train.stage.features': 'Leyendo las fotos ({split}): {done} de {total}',
 	'train.stage.training': 'Entrenando: época {epoch} de {total}',
@@ -364,6 +366,20 @@ export const es: Catalogue = {
 		'El motor wasm calcula con {threads} (esta página está aislada de otros orígenes).',
 	'settings.oneThread':
 		'El motor wasm calcula con un solo hilo: esta página no está aislada de otros orígenes. Lo estará desde la próxima visita, cuando la aplicación ya funcione sin conexión, o de inmediato si el alojamiento envía los encabezados que indica el README.',
+	'settings.tasks': 'Motor por tarea',
+	'settings.tasksIntro':
+		'En modo automático cada tarea se ejecuta en el motor que la hizo más rápido en este dispositivo, medido con el modelo real una vez por dispositivo y modelo.',
+	'settings.task': 'Tarea',
+	'settings.task.diagnose': 'Diagnóstico',
+	'settings.task.train': 'Entrenamiento',
+	'settings.perPhoto': '{ms} ms por foto',
+	'settings.cannotWin': 'no medido: al menos {ms} ms por pasada, más lento que el mejor',
+	'settings.failed': 'falló: {reason}',
+	'settings.diagnoseLater': 'Se mide al cargar un modelo.',
+	'settings.trainLater': 'Se mide al empezar un entrenamiento.',
+	'settings.timeAgain': 'Medir los motores otra vez',
+	'settings.timing': 'Midiendo los motores…',
+	'settings.overridden': 'Todas las tareas se ejecutan en {backend}, el motor elegido arriba.',
 	'settings.browser': 'Lo que ofrece este navegador',
 	'settings.browserIntro':
 		'Se comprobó probando este navegador, no por su nombre. Cuando falta algo, LeafLens usa otro camino.',

@@ -212,6 +212,8 @@ export const fr: Catalogue = {
 	'train.discard': 'Abandonner',
 	'train.pending':
 		'Un entraînement a été interrompu. Le reprendre depuis sa dernière époque terminée ?',
+	'train.stage.engines':
+		'Mesure des moteurs de cet appareil pour cet entraînement (une seule fois)…',
 	'train.stage.loading': 'Chargement du modèle…',
 	'train.stage.features': 'Lecture des photos ({split}) : {done} sur {total}',
 	'train.stage.training': 'Entraînement : époque {epoch} sur {total}',
@@ -366,6 +368,20 @@ export const fr: Catalogue = {
 		'Le moteur wasm calcule sur {threads} (cette page est isolée des autres origines).',
 	'settings.oneThread':
 		'Le moteur wasm calcule sur un seul fil : cette page n’est pas isolée des autres origines. Elle le sera dès la prochaine visite une fois l’application utilisable hors connexion, ou tout de suite si l’hébergeur envoie les en-têtes indiqués dans le README.',
+	'settings.tasks': 'Moteur par tâche',
+	'settings.tasksIntro':
+		'En mode automatique, chaque tâche tourne sur le moteur qui l’a exécutée le plus vite sur cet appareil, mesuré avec le vrai modèle une fois par appareil et par modèle.',
+	'settings.task': 'Tâche',
+	'settings.task.diagnose': 'Diagnostic',
+	'settings.task.train': 'Entraînement',
+	'settings.perPhoto': '{ms} ms par photo',
+	'settings.cannotWin': 'non mesuré : au moins {ms} ms par passe, plus lent que le meilleur',
+	'settings.failed': 'échec : {reason}',
+	'settings.diagnoseLater': 'Mesuré au chargement d’un modèle.',
+	'settings.trainLater': 'Mesuré au début d’un entraînement.',
+	'settings.timeAgain': 'Mesurer les moteurs à nouveau',
+	'settings.timing': 'Mesure des moteurs…',
+	'settings.overridden': 'Toutes les tâches tournent sur {backend}, le moteur choisi ci-dessus.',
 	'settings.browser': 'Ce que ce navigateur offre',
 	'settings.browserIntro':
 		'Constaté en testant ce navigateur, pas d’après son nom. Quand quelque chose manque, LeafLens passe par un autre chemin.',

@@ -207,6 +207,7 @@ export const hi: Catalogue = {
 	'train.resume': 'प्रशिक्षण फिर शुरू करें',
 	'train.discard': 'छोड़ दें',
 	'train.pending': 'एक प्रशिक्षण बीच में रुक गया था। क्या इसे आख़िरी पूरे दौर से आगे चलाएँ?',
+	'train.stage.engines': 'इस प्रशिक्षण के लिए इस डिवाइस के इंजन मापे जा रहे हैं (केवल एक बार)…',
 	'train.stage.loading': 'मॉडल लोड हो रहा है…',
 	'train.stage.features': 'फ़ोटो पढ़ी जा रही हैं ({split}): {total} में से {done}',
 	'train.stage.training': 'प्रशिक्षण: {total} में से दौर {epoch}',
@@ -352,6 +353,20 @@ export const hi: Catalogue = {
 	'settings.threads': 'wasm इंजन {threads} पर गणना करता है (यह पेज दूसरे स्रोतों से अलग है)।',
 	'settings.oneThread':
 		'wasm इंजन एक थ्रेड पर गणना करता है: यह पेज दूसरे स्रोतों से अलग नहीं है। ऐप के ऑफ़लाइन चलने लगने के बाद अगली बार से यह अलग होगा, या तुरंत, अगर होस्ट README में बताए गए हेडर भेजे।',
+	'settings.tasks': 'हर काम का इंजन',
+	'settings.tasksIntro':
+		'स्वचालित मोड में हर काम उस इंजन पर चलता है जिसने उसे इस डिवाइस पर सबसे तेज़ चलाया, असली मॉडल से हर डिवाइस और मॉडल के लिए एक बार मापा गया।',
+	'settings.task': 'काम',
+	'settings.task.diagnose': 'निदान',
+	'settings.task.train': 'प्रशिक्षण',
+	'settings.perPhoto': 'प्रति फ़ोटो {ms} ms',
+	'settings.cannotWin': 'नहीं मापा गया: हर बार कम से कम {ms} ms, सबसे तेज़ से धीमा',
+	'settings.failed': 'विफल: {reason}',
+	'settings.diagnoseLater': 'मॉडल लोड होने पर मापा जाता है।',
+	'settings.trainLater': 'प्रशिक्षण शुरू होने पर मापा जाता है।',
+	'settings.timeAgain': 'इंजन फिर से मापें',
+	'settings.timing': 'इंजन मापे जा रहे हैं…',
+	'settings.overridden': 'हर काम {backend} पर चलता है, ऊपर चुना गया इंजन।',
 	'settings.browser': 'यह ब्राउज़र क्या देता है',
 	'settings.browserIntro':
 		'यह ब्राउज़र को आज़माकर पता किया गया, उसके नाम से नहीं। जहाँ कुछ कमी हो, LeafLens दूसरा रास्ता अपनाता है।',

@@ -214,6 +214,7 @@ export const sw: Catalogue = {
 	'train.resume': 'Endelea na mafunzo',
 	'train.discard': 'Tupa',
 	'train.pending': 'Mafunzo yalikatizwa. Yaendelee kutoka mzunguko wa mwisho uliokamilika?',
+	'train.stage.engines': 'Inapima injini za kifaa hiki kwa mafunzo haya (mara moja tu)…',
 	'train.stage.loading': 'Inapakia modeli…',
 	'train.stage.features': 'Inasoma picha ({split}): {done} kati ya {total}',
 	'train.stage.training': 'Inafunza: mzunguko {epoch} kati ya {total}',
@@ -367,6 +368,20 @@ export const sw: Catalogue = {
 		'Injini ya wasm inakokotoa kwa {threads} (ukurasa huu umetengwa na asili nyingine).',
 	'settings.oneThread':
 		'Injini ya wasm inakokotoa kwa uzi mmoja: ukurasa huu haujatengwa na asili nyingine. Utatengwa kuanzia ziara ijayo programu ikishafanya kazi bila mtandao, au mara moja ikiwa mwenyeji atatuma vichwa vilivyotajwa kwenye README.',
+	'settings.tasks': 'Injini kwa kila kazi',
+	'settings.tasksIntro':
+		'Katika hali ya kiotomatiki kila kazi huendeshwa kwenye injini iliyoifanya kwa kasi zaidi kwenye kifaa hiki, ikipimwa kwa modeli halisi mara moja kwa kila kifaa na modeli.',
+	'settings.task': 'Kazi',
+	'settings.task.diagnose': 'Utambuzi',
+	'settings.task.train': 'Mafunzo',
+	'settings.perPhoto': 'ms {ms} kwa picha',
+	'settings.cannotWin': 'haikupimwa: angalau ms {ms} kwa mzunguko, polepole kuliko iliyo bora',
+	'settings.failed': 'imeshindwa: {reason}',
+	'settings.diagnoseLater': 'Hupimwa modeli inapopakiwa.',
+	'settings.trainLater': 'Hupimwa mafunzo yanapoanza.',
+	'settings.timeAgain': 'Pima injini tena',
+	'settings.timing': 'Inapima injini…',
+	'settings.overridden': 'Kila kazi inaendeshwa kwenye {backend}, injini uliyochagua hapo juu.',
 	'settings.browser': 'Kivinjari hiki kinatoa nini',
 	'settings.browserIntro':
 		'Imegunduliwa kwa kujaribu kivinjari hiki, si kwa jina lake. Kitu kikikosekana, LeafLens inatumia njia nyingine.',

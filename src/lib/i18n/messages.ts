@@ -211,6 +211,7 @@ export const en = {
 	'train.resume': 'Resume training',
 	'train.discard': 'Discard',
 	'train.pending': 'A training run was interrupted. Resume it from its last completed epoch?',
+	'train.stage.engines': 'Timing the engines on this device for this training (once)…',
 	'train.stage.loading': 'Loading the model…',
 	'train.stage.features': 'Reading the photos ({split}): {done} of {total}',
 	'train.stage.training': 'Training: epoch {epoch} of {total}',
@@ -358,6 +359,20 @@ export const en = {
 	'settings.threads': 'The wasm engine computes on {threads} (this page is cross-origin isolated).',
 	'settings.oneThread':
 		'The wasm engine computes on one thread: this page is not cross-origin isolated. It will be from the next visit once the app works offline, or at once where the host sends the headers the README names.',
+	'settings.tasks': 'Engine per task',
+	'settings.tasksIntro':
+		'In automatic mode each task runs on the engine that ran it fastest on this device, timed with the real model once per device and model.',
+	'settings.task': 'Task',
+	'settings.task.diagnose': 'Diagnosis',
+	'settings.task.train': 'Training',
+	'settings.perPhoto': '{ms} ms a photo',
+	'settings.cannotWin': 'not timed: at least {ms} ms a run, slower than the best',
+	'settings.failed': 'failed: {reason}',
+	'settings.diagnoseLater': 'Timed when a model is loaded.',
+	'settings.trainLater': 'Timed when a training starts.',
+	'settings.timeAgain': 'Time the engines again',
+	'settings.timing': 'Timing the engines…',
+	'settings.overridden': 'Every task runs on {backend}, the engine chosen above.',
 	'settings.browser': 'What this browser offers',
 	'settings.browserIntro':
 		'Found by testing this browser, not by its name. Where something is missing, LeafLens takes another way.',

@@ -8,6 +8,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { errorMessage } from '../util/errors';
+import { median } from '../util/median';
 
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -92,12 +93,6 @@ interface ProbeInputs {
 	depthwise: TF.Tensor4D;
 	pointwise: TF.Tensor4D;
 	dense: TF.Tensor2D;
-}
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Times the probe on the active backend: one warm-up (shader compilation), then `runs` timed runs. */

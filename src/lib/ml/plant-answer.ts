@@ -18,17 +18,12 @@
  */
 import type { AbstainThresholds } from './abstain';
 import type { Prediction } from './classifier-dir';
+import { median } from '../util/median';
 import { cropAnswer, findCrop } from './crops';
 import { answerOf, rankedRow } from './predict';
 
 /** The model's "not sure" thresholds (manifest.abstention). */
 export type PlantThresholds = Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>;
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = sorted.length >> 1;
-	return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /**
  * The plant's answer from its leaves' answers, by the model whose `labels` (in output order) and

@@ -6,7 +6,8 @@
 import * as Comlink from 'comlink';
 import type {
 	BackendName,
-	BackendStatus,
+	PresetName,
+	WorkerStatus,
 	CachedDatasetInfo,
 	DiagnoseResult,
 	DownloadProgress,
@@ -80,9 +81,10 @@ const say = (line: Line): string => ('text' in line ? line.text : t(line.key, li
 export class MlClient {
 	#worker: Worker | null = null;
 	#api: Comlink.Remote<MlApi> | null = null;
-	#starting: Promise<BackendStatus> | null = null;
+	#starting: Promise<WorkerStatus> | null = null;
 
-	status = $state<BackendStatus | null>(null);
+	/** The backends, and the engine chosen for each task so far. */
+	status = $state<WorkerStatus | null>(null);
 	environment = $state<EnvironmentInfo | null>(null);
 	#error = $state<Line | null>(null);
 	/** A problem the user should know about (worker crash, backend failed), in words. */
@@ -109,7 +111,7 @@ export class MlClient {
 	}
 
 	/** Starts the worker (once) and detects backends inside it. */
-	start(): Promise<BackendStatus> {
+	start(): Promise<WorkerStatus> {
 		this.#starting ??= this.#boot().catch((error: unknown) => {
 			this.#starting = null;
 			this.#error = { text: errorMessage(error) };
@@ -118,7 +120,7 @@ export class MlClient {
 		return this.#starting;
 	}
 
-	async #boot(): Promise<BackendStatus> {
+	async #boot(): Promise<WorkerStatus> {
 		const storage = typeof localStorage === 'undefined' ? undefined : localStorage;
 		const threads = mayTryThreads(globalThis.crossOriginIsolated === true, storage);
 		// Vite needs this exact `new Worker(new URL(…), …)` shape to bundle the worker.
@@ -170,6 +172,7 @@ export class MlClient {
 			await untilPrecached();
 			this.model = await this.#guard(api.loadModel(source, MODEL_FILES_URL));
 			this.modelError = null;
+			await this.#refreshStatus(api);
 		} catch (error) {
 			this.model = null;
 			this.modelError = errorMessage(error);
@@ -205,6 +208,17 @@ export class MlClient {
 				)
 			)
 		);
+	}
+
+	/** The engine chosen for each task, after the worker timed one (a model load, a training). */
+	async #refreshStatus(api: Comlink.Remote<MlApi>): Promise<void> {
+		this.status = await this.#guard(api.currentStatus());
+	}
+
+	/** Forgets the kept timings and times diagnosis and training (`preset`) again. */
+	async timeEnginesAgain(preset: PresetName): Promise<void> {
+		const api = await this.api();
+		this.status = await this.#guard(api.timeEnginesAgain(preset));
 	}
 
 	/** `call`, unless the worker dies first. */
@@ -326,10 +340,17 @@ export class MlClient {
 		onEvent: (event: TrainEvent) => void,
 		signal?: AbortSignal
 	): Promise<TrainResult> {
-		return this.#cancellable(request.jobId, signal, (api) =>
+		return this.#cancellable(request.jobId, signal, (api) => {
+			const events = (event: TrainEvent) => {
+				// The job loads once its engine is chosen (timed, or kept from an earlier timing).
+				if (event.type === 'stage' && event.stage === 'loading') {
+					this.#refreshStatus(api).catch(() => undefined);
+				}
+				onEvent(event);
+			};
 			// A plain copy: reactive proxies cannot be posted to a worker (DataCloneError).
-			api.train($state.snapshot(request), Comlink.proxy(onEvent))
-		);
+			return api.train($state.snapshot(request), Comlink.proxy(events));
+		});
 	}
 
 	evaluate(

@@ -11,15 +11,19 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as Comlink from 'comlink';
 import { detectBackends, useBackend, BACKEND_NAMES, type BackendStatus } from '../ml/backends';
+import { resolveConfig } from '../ml/config';
+import { DEFAULT_BACKBONE } from '../ml/mobilenet-v3';
+import { diagnoseWork, trainWork } from '../ml/task-engines';
 import { MODEL_FILES_URL } from '../app-paths';
-import { DATASETS_DB, idbKeyValueStore } from '../browser/idb-store';
+import { DATASETS_DB, ENGINES_DB, idbKeyValueStore } from '../browser/idb-store';
 import { ShardStore } from '../data/shard-store';
 import { Diagnoser } from '../ml/diagnose';
 import { summarizeClassifier, type ModelSummary } from '../ml/model-dir';
 import { metricsTrust, trustedSummary } from '../data/model-store';
 import { withReadableErrors } from '../util/errors';
 import { runEvaluateJob } from './evaluate-job';
-import { clearJob, runTrainJob } from './train-job';
+import { clearJob, loadDefaultBackbone, runTrainJob } from './train-job';
+import { diagnoseWorkName, trainWorkName, WORKER_EXTRACT_BATCH, WorkerEngines } from './engines';
 import { runImportPhotos } from './import-photos';
 import { decodeImage } from '../browser/image';
 import { letWasmUse, ONE_THREAD_WORKER, wasmThreadCount } from '../browser/isolation';
@@ -29,6 +33,7 @@ import type {
 	DeviceLostNotice,
 	EnvironmentInfo,
 	InitOptions,
+	WorkerStatus,
 	MlApi,
 	ModelSource,
 	ActiveModel
@@ -78,7 +83,40 @@ async function task<T>(taskId: string, work: (signal: AbortSignal) => Promise<T>
 		if (tasks.get(taskId) === controller) tasks.delete(taskId);
 	}
 }
-let active: { loaded: LoadedClassifier; diagnoser: Diagnoser } | null = null;
+/**
+ * The diagnosis model: loaded on the backend that was active, and again on another backend the
+ * first time diagnosis runs there (on its own engine, or beside a job holding another one).
+ */
+interface DiagnosisModel {
+	source: ModelSource;
+	backbonesUrl: string;
+	first: LoadedClassifier;
+	byBackend: Map<BackendName, { loaded: LoadedClassifier; diagnoser: Diagnoser }>;
+	/** Diagnoses running on it: a model replaced meanwhile is freed after the last one. */
+	users: number;
+	retired: boolean;
+}
+let diagnosis: DiagnosisModel | null = null;
+
+function freeUnused(model: DiagnosisModel) {
+	if (!model.retired || model.users > 0) return;
+	for (const { loaded, diagnoser } of model.byBackend.values()) {
+		diagnoser.dispose();
+		loaded.backbone.model.dispose();
+	}
+	model.byBackend.clear();
+}
+
+/** The model's diagnoser on `backend` (the active one), loading the model there the first time. */
+async function diagnoserOn(model: DiagnosisModel, backend: BackendName): Promise<Diagnoser> {
+	let entry = model.byBackend.get(backend);
+	if (!entry) {
+		const loaded = await loadClassifierFrom(model.source, model.backbonesUrl);
+		entry = { loaded, diagnoser: new Diagnoser(tf, loaded.backbone.model, loaded.classifier) };
+		model.byBackend.set(backend, entry);
+	}
+	return entry.diagnoser;
+}
 
 function summarize(source: ModelSource, { classifier, info }: LoadedClassifier): ActiveModel {
 	const { minConfidence, maxNovelty } = classifier.manifest.abstention;
@@ -144,21 +182,69 @@ function watchActiveDevice() {
 	}
 }
 
+/** This browser and device in one string: timings kept under another one are not reused. */
+let deviceKey: Promise<string> | null = null;
+const engines = new WorkerEngines(
+	tf,
+	async (name) => {
+		await useBackend(tf, name);
+		watchActiveDevice();
+	},
+	() =>
+		(deviceKey ??= api
+			.environment()
+			.then((env) =>
+				JSON.stringify([
+					env.userAgent,
+					env.hardwareConcurrency,
+					env.webgpuAdapter,
+					env.wasmThreads,
+					status?.reports.filter((r) => r.available).map((r) => r.name)
+				])
+			)),
+	idbKeyValueStore(ENGINES_DB)
+);
+
+/** The engine status with each task's engine. */
+const withTasks = (s: BackendStatus): WorkerStatus => ({ ...s, tasks: engines.tasks });
+
 const api: MlApi = {
 	async init(options: InitOptions) {
-		status = await detectBackends(tf, {
-			candidates: BACKEND_NAMES.filter((name) => !options.exclude?.includes(name)),
-			probe: options.probe ?? true,
-			preferred: options.preferred
-		});
+		// Not while a task runs: detection switches backends under it.
+		const detected = await engines.gate.alone(() =>
+			detectBackends(tf, {
+				candidates: BACKEND_NAMES.filter((name) => !options.exclude?.includes(name)),
+				probe: options.probe ?? true,
+				preferred: options.preferred
+			})
+		);
+		status = detected ?? status;
+		if (!status) throw new Error('The engines cannot be tested while a task runs.');
+		deviceKey = null;
 		watchActiveDevice();
-		return status;
+		const override =
+			options.preferred && status.active === options.preferred ? status.active : null;
+		engines.detected(status, override);
+		await engines.restore('train');
+		return withTasks(status);
 	},
 	async setBackend(name) {
-		await useBackend(tf, name);
-		status = status ? { ...status, active: name } : await api.init({ preferred: name });
-		watchActiveDevice();
-		return status;
+		if (!status) return api.init({ preferred: name });
+		engines.detected(status, name);
+		// Now when the worker is idle, else when the running task ends.
+		await engines.gate.run(name, async () => undefined);
+		status = { ...status, active: tf.getBackend() as BackendName };
+		return withTasks(status);
+	},
+	async currentStatus() {
+		if (!status) throw new Error('The engines have not been detected yet.');
+		return withTasks({ ...status, active: tf.getBackend() as BackendName });
+	},
+	async timeEnginesAgain(preset) {
+		await engines.forget();
+		if (diagnosis) await chooseDiagnosisEngine(diagnosis);
+		await chooseTrainEngine(resolveConfig({ preset }));
+		return api.currentStatus();
 	},
 	async environment(): Promise<EnvironmentInfo> {
 		let webgpuAdapter: string | null = null;
@@ -182,30 +268,47 @@ const api: MlApi = {
 		};
 	},
 	async loadModel(source, backbonesUrl) {
-		const loaded = await loadClassifierFrom(source, backbonesUrl);
-		const diagnoser = new Diagnoser(tf, loaded.backbone.model, loaded.classifier);
-		if (active) {
-			active.diagnoser.dispose();
-			active.loaded.backbone.model.dispose();
-		}
-		active = { loaded, diagnoser };
-		return summarize(source, loaded);
+		const model = await engines.gate.run(null, async (backend) => {
+			const loaded = await loadClassifierFrom(source, backbonesUrl);
+			const diagnoser = new Diagnoser(tf, loaded.backbone.model, loaded.classifier);
+			const model: DiagnosisModel = {
+				source,
+				backbonesUrl,
+				first: loaded,
+				byBackend: new Map([[backend, { loaded, diagnoser }]]),
+				users: 0,
+				retired: false
+			};
+			if (diagnosis) {
+				diagnosis.retired = true;
+				freeUnused(diagnosis);
+			}
+			diagnosis = model;
+			return model;
+		});
+		await chooseDiagnosisEngine(model);
+		return summarize(source, model.first);
 	},
 	async diagnose(request) {
-		if (!active) throw new Error('No diagnosis model is loaded yet.');
-		const start = performance.now();
-		const image = await decodeImage(request.bytes, request.type);
-		const decodeMs = performance.now() - start;
-		const { prediction, heatmap, timings } = await active.diagnoser.diagnose(image, {
-			heatmap: request.heatmap ?? true,
-			crop: request.crop
-		});
-		return {
-			prediction,
-			heatmap,
-			timings: { decodeMs, ...timings },
-			backend: tf.getBackend() as BackendName
-		};
+		const model = diagnosis;
+		if (!model) throw new Error('No diagnosis model is loaded yet.');
+		model.users++;
+		try {
+			return await engines.gate.run(engines.wanted('diagnose'), async (backend) => {
+				const diagnoser = await diagnoserOn(model, backend);
+				const start = performance.now();
+				const image = await decodeImage(request.bytes, request.type);
+				const decodeMs = performance.now() - start;
+				const { prediction, heatmap, timings } = await diagnoser.diagnose(image, {
+					heatmap: request.heatmap ?? true,
+					crop: request.crop
+				});
+				return { prediction, heatmap, timings: { decodeMs, ...timings }, backend };
+			});
+		} finally {
+			model.users--;
+			freeUnused(model);
+		}
 	},
 	datasets: () => shards.list(),
 	downloadDataset: (manifestUrl, taskId, onProgress) =>
@@ -214,25 +317,89 @@ const api: MlApi = {
 	importPhotos: (name, files, taskId, onProgress) =>
 		task(taskId, (signal) => runImportPhotos(shards, name, files, onProgress, signal)),
 	train: (request, onEvent) =>
-		task(request.jobId, (signal) => runTrainJob(shards, request, onEvent, signal)),
+		task(request.jobId, async (signal) => {
+			const config = resolveConfig({ preset: request.preset, overrides: request.overrides });
+			await chooseTrainEngine(config, {
+				onTiming: () => onEvent({ type: 'stage', stage: 'engines' }),
+				signal
+			});
+			return engines.gate.run(engines.wanted('train'), () =>
+				runTrainJob(shards, request, onEvent, signal)
+			);
+		}),
+	// Scoring a split is batch work like training's features: it runs on the training engine.
 	evaluate: (request, taskId, onProgress) =>
-		task(taskId, (signal) => runEvaluateJob(shards, request, MODEL_FILES_URL, onProgress, signal)),
-	async exportOnnx(source) {
-		const { classifier, backbone } = await loadClassifierFrom(source, MODEL_FILES_URL);
-		try {
-			// Its own chunk (onnx-proto's 300 KB of generated code), fetched when a model is exported.
-			const { exportClassifier } = await import('../ml/onnx-export');
-			const bytes = await exportClassifier(tf, backbone, classifier);
-			return Comlink.transfer(bytes, [bytes.buffer]);
-		} finally {
-			backbone.model.dispose();
-		}
-	},
+		task(taskId, (signal) =>
+			engines.gate.run(engines.wanted('train'), () =>
+				runEvaluateJob(shards, request, MODEL_FILES_URL, onProgress, signal)
+			)
+		),
+	exportOnnx: (source) =>
+		engines.gate.run(null, async () => {
+			const { classifier, backbone } = await loadClassifierFrom(source, MODEL_FILES_URL);
+			try {
+				// Its own chunk (onnx-proto's 300 KB of generated code), fetched when a model is exported.
+				const { exportClassifier } = await import('../ml/onnx-export');
+				const bytes = await exportClassifier(tf, backbone, classifier);
+				return Comlink.transfer(bytes, [bytes.buffer]);
+			} finally {
+				backbone.model.dispose();
+			}
+		}),
 	clearTrainJob: (jobId) => clearJob(jobId),
 	async cancel(taskId) {
 		tasks.get(taskId)?.abort();
 	}
 };
+
+/** Times diagnosis of `model` on each backend (once per device and model). */
+async function chooseDiagnosisEngine(model: DiagnosisModel) {
+	await engines.choose('diagnose', diagnoseWorkName(model.first.classifier.manifest), (backend) =>
+		diagnoseWork(async () => {
+			const lent = model.byBackend.get(backend);
+			const loaded = lent?.loaded ?? (await loadClassifierFrom(model.source, model.backbonesUrl));
+			const diagnoser =
+				lent?.diagnoser ?? new Diagnoser(tf, loaded.backbone.model, loaded.classifier);
+			return {
+				diagnoser,
+				inputSize: loaded.backbone.manifest.inputSize,
+				dispose: () => {
+					if (lent) return; // the model's own, kept
+					diagnoser.dispose();
+					loaded.backbone.model.dispose();
+				}
+			};
+		})
+	);
+}
+
+/** Times training with `config` on each backend (once per device, backbone and preset). */
+async function chooseTrainEngine(
+	config: ReturnType<typeof resolveConfig>,
+	options: { onTiming?(): void; signal?: AbortSignal } = {}
+) {
+	const sameBackbone =
+		diagnosis?.first.classifier.manifest.backbone.architecture === DEFAULT_BACKBONE;
+	await engines.choose(
+		'train',
+		trainWorkName(DEFAULT_BACKBONE, config),
+		() =>
+			trainWork(
+				tf,
+				async () => {
+					const backbone = await loadDefaultBackbone();
+					return {
+						model: backbone.model,
+						inputSize: backbone.manifest.inputSize,
+						dispose: () => backbone.model.dispose()
+					};
+				},
+				config,
+				WORKER_EXTRACT_BATCH
+			),
+		{ ...options, sameBackbone, photos: WORKER_EXTRACT_BATCH }
+	);
+}
 
 /** The slice of the WebGPU API used here (lib.dom in TS 6 may not declare navigator.gpu). */
 interface GPULike {

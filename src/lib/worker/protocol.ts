@@ -16,8 +16,13 @@ import type { Heatmap } from '../ml/gradcam';
 import type { TrainEvent } from '../ml/jobs/train-job';
 import type { ModelSummary } from '../ml/model-dir';
 import type { PlantThresholds } from '../ml/plant-answer';
+import type { TaskEngines } from './engines';
+import type { BackendTiming, TaskEngine } from '../ml/task-engines';
 
 export type {
+	BackendTiming,
+	TaskEngine,
+	TaskEngines,
 	BackendName,
 	BackendStatus,
 	CachedDatasetInfo,
@@ -177,11 +182,29 @@ export function isDeviceLostNotice(data: unknown): data is DeviceLostNotice {
 	);
 }
 
+/** The backends, and the engine chosen for each task so far (src/lib/worker/engines.ts). */
+export interface WorkerStatus extends BackendStatus {
+	tasks: TaskEngines;
+}
+
 export interface MlApi {
-	/** Detects which backends this device offers inside the worker and activates one. */
-	init(options: InitOptions): Promise<BackendStatus>;
-	/** Switches backend; rejects with a readable reason when it cannot start. */
-	setBackend(name: BackendName): Promise<BackendStatus>;
+	/**
+	 * Detects which backends this device offers inside the worker and activates one; with
+	 * `preferred`, every task runs on it, else each on the engine timed fastest for it.
+	 */
+	init(options: InitOptions): Promise<WorkerStatus>;
+	/**
+	 * Runs every task on `name` (now, or when the running task ends); rejects with a readable reason
+	 * when it cannot start.
+	 */
+	setBackend(name: BackendName): Promise<WorkerStatus>;
+	/**
+	 * The backends, the active one now and the engine chosen for each task so far (timed when a
+	 * model is loaded and when a training starts).
+	 */
+	currentStatus(): Promise<WorkerStatus>;
+	/** Forgets the kept timings and times diagnosis (of the loaded model) and training (`preset`) again. */
+	timeEnginesAgain(preset: PresetName): Promise<WorkerStatus>;
 	/** Versions and device facts, for run logs and the Settings page. */
 	environment(): Promise<EnvironmentInfo>;
 	/**

@@ -20,7 +20,8 @@ import { resolveConfig } from '../ml/config';
 import { decodedSource, type ImageSource } from '../ml/features';
 import { runTrainJob as runJob, type TrainEvent } from '../ml/jobs/train-job';
 import { DEFAULT_BACKBONE } from '../ml/mobilenet-v3';
-import { loadBackboneDir } from '../ml/backbone-dir';
+import { loadBackboneDir, type LoadedBackbone } from '../ml/backbone-dir';
+import { WORKER_EXTRACT_BATCH } from './engines';
 import { httpModelDirReader } from '../ml/model-dir';
 import { memoryRunLog } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
@@ -73,6 +74,11 @@ export function imageSource(samples: readonly ShardSample[], size: number): Imag
 	);
 }
 
+/** The backbone the app trains on, served with it (verified against its sha256). */
+export function loadDefaultBackbone(): Promise<LoadedBackbone> {
+	return loadBackboneDir(httpModelDirReader(`${MODEL_FILES_URL}${DEFAULT_BACKBONE}/`));
+}
+
 /** The worker's training job: the shared job with IndexedDB adapters under `request.jobId`. */
 export async function runTrainJob(
 	shards: ShardStore,
@@ -107,9 +113,7 @@ export async function runTrainJob(
 	};
 
 	emit({ type: 'stage', stage: 'loading' });
-	const backbone = await loadBackboneDir(
-		httpModelDirReader(`${MODEL_FILES_URL}${DEFAULT_BACKBONE}/`)
-	);
+	const backbone = await loadDefaultBackbone();
 	try {
 		const size = backbone.manifest.inputSize;
 		const log = memoryRunLog();
@@ -141,7 +145,7 @@ export async function runTrainJob(
 			},
 			checkpoints: idbCheckpointStore(request.jobId),
 			log,
-			batchSize: 16,
+			batchSize: WORKER_EXTRACT_BATCH,
 			signal,
 			emit
 		});

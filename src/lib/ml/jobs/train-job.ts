@@ -29,7 +29,8 @@ import { evaluateRows } from './evaluate-job';
 
 /** What a training job reports, in order: stages, feature progress per split, epochs. */
 export type TrainEvent =
-	| { type: 'stage'; stage: 'loading' | 'features' | 'training' | 'calibrating' }
+	// 'engines': the app times its engines for this training first (src/lib/worker/engines.ts).
+	| { type: 'stage'; stage: 'engines' | 'loading' | 'features' | 'training' | 'calibrating' }
 	| { type: 'features'; split: Split; done: number; total: number }
 	| { type: 'epoch'; record: EpochRecord; totalEpochs: number; resumed: boolean }
 	| { type: 'resumed'; epoch: number; history: EpochRecord[] };

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../../test/memory-store';
+import type { BackendName, BackendStatus } from '../ml/backends';
+import type { TaskWork } from '../ml/task-engines';
+import { resolveConfig } from '../ml/config';
+import { diagnoseWorkName, trainWorkName, WorkerEngines } from './engines';
+
+const STATUS: BackendStatus = {
+	reports: [
+		{ name: 'webgl', available: true, canTrainConv: true, probeMs: 0.02 },
+		{ name: 'wasm', available: true, canTrainConv: false, probeMs: 0.01 }
+	],
+	active: 'wasm',
+	recommended: 'wasm'
+};
+
+/** A device where webgl runs a batch faster and wasm one photo (real timings are the bench's). */
+function device(store = new MemoryStore()) {
+	let active: BackendName = 'wasm';
+	const timed: string[] = [];
+	const engines = new WorkerEngines(
+		{ getBackend: () => active },
+		async (backend) => {
+			active = backend;
+		},
+		async () => 'Chromium 156|8',
+		store
+	);
+	const make =
+		(task: string, ms: Record<string, number>) =>
+		(backend: BackendName): TaskWork => ({
+			photos: 1,
+			async prepare() {
+				timed.push(`${task}:${backend}`);
+				return {
+					run: () => new Promise<void>((resolve) => setTimeout(resolve, ms[backend])),
+					dispose: () => undefined
+				};
+			}
+		});
+	return { engines, timed, store, make, active: () => active };
+}
+
+describe('WorkerEngines', () => {
+	it('times each task once, keeps the result, and every task then asks for its own engine', async () => {
+		const d = device();
+		d.engines.detected(STATUS, null);
+		const diagnose = await d.engines.choose(
+			'diagnose',
+			'small',
+			d.make('diagnose', { wasm: 1, webgl: 40 })
+		);
+		const train = await d.engines.choose('train', 'head', d.make('train', { wasm: 40, webgl: 1 }));
+		expect(diagnose?.backend).toBe('wasm');
+		expect(train?.backend).toBe('webgl');
+		expect(d.engines.wanted('diagnose')).toBe('wasm');
+		expect(d.engines.wanted('train')).toBe('webgl');
+		// Timing leaves the backend where it was.
+		expect(d.active()).toBe('wasm');
+
+		// Kept: a new worker (same store, same device) takes the results without timing.
+		const again = device(d.store);
+		again.engines.detected(STATUS, null);
+		await again.engines.restore('train');
+		expect(again.engines.tasks.train?.backend).toBe('webgl'); // shown before any training
+		expect(
+			(await again.engines.choose('diagnose', 'small', again.make('diagnose', {})))?.backend
+		).toBe('wasm');
+		expect(again.timed).toEqual([]);
+		// Another model is timed anew.
+		await again.engines.choose('diagnose', 'large', again.make('diagnose', { wasm: 1, webgl: 40 }));
+		expect(again.timed).toEqual(['diagnose:wasm', 'diagnose:webgl']);
+	});
+
+	it("the user's engine overrides every task; nothing is timed", async () => {
+		const d = device();
+		d.engines.detected(STATUS, 'webgl');
+		expect(await d.engines.choose('diagnose', 'small', d.make('diagnose', {}))).toBeNull();
+		expect(d.engines.wanted('diagnose')).toBe('webgl');
+		expect(d.engines.wanted('train')).toBe('webgl');
+		expect(d.timed).toEqual([]);
+	});
+
+	it('does not time while a task runs (the task keeps its backend); forget() times again', async () => {
+		const d = device();
+		d.engines.detected(STATUS, null);
+		let finish!: () => void;
+		const running = d.engines.gate.run(null, () => new Promise<void>((r) => (finish = r)));
+		await Promise.resolve();
+		expect(
+			await d.engines.choose('train', 'head', d.make('train', { wasm: 1, webgl: 2 }))
+		).toBeNull();
+		expect(d.engines.wanted('train')).toBeNull();
+		finish();
+		await running;
+		await d.engines.choose('train', 'head', d.make('train', { wasm: 1, webgl: 20 }));
+		await d.engines.forget();
+		expect(d.engines.tasks).toEqual({});
+		await d.engines.choose('train', 'head', d.make('train', { wasm: 1, webgl: 20 }));
+		expect(d.timed.filter((t) => t === 'train:wasm')).toHaveLength(2);
+	});
+});
+
+describe('work names (the cache keys)', () => {
+	it('tell apart what changes the work: backbone, mode, tap, trainable blocks', () => {
+		const names = new Set([
+			trainWorkName('small', resolveConfig({ preset: 'head' })),
+			trainWorkName('large', resolveConfig({ preset: 'head' })),
+			trainWorkName('small', resolveConfig({ preset: 'finetune' })),
+			trainWorkName(
+				'small',
+				resolveConfig({ preset: 'finetune', overrides: ['finetune.trainableBlocks=2'] })
+			),
+			diagnoseWorkName({ mode: 'head', backbone: { architecture: 'small', tap: 'multiscale' } }),
+			diagnoseWorkName({ mode: 'head', backbone: { architecture: 'small', tap: 'pooled' } })
+		]);
+		expect(names.size).toBe(6);
+		// Runs that differ in what does not change the work (epochs, rates) share one timing.
+		expect(
+			trainWorkName('small', resolveConfig({ preset: 'head', overrides: ['epochs=3', 'lr=0.01'] }))
+		).toBe(trainWorkName('small', resolveConfig({ preset: 'head' })));
+	});
+});

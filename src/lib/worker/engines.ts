@@ -1,0 +1,146 @@
+/**
+ * The engine per task in the worker: diagnosis and training each run on the backend that ran
+ * their real work fastest on this device (src/lib/ml/task-engines.ts), timed once per device and
+ * model and kept in IndexedDB. A backend the user chose in Settings overrides both.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import type { KeyValueStore } from '../data/shard-store';
+import type { BackendName, BackendStatus } from '../ml/backends';
+import type { TrainConfig } from '../ml/config';
+import {
+	candidatesFor,
+	EngineCache,
+	EngineGate,
+	measureTask,
+	type EngineTask,
+	type TaskEngine,
+	type TaskWork
+} from '../ml/task-engines';
+
+/** The engine chosen for each task so far (diagnosis: the loaded model's; training: the last preset's). */
+export type TaskEngines = Partial<Record<EngineTask, TaskEngine>>;
+
+/** Training's extraction batch in the worker (train-job.ts): what a training engine is timed at. */
+export const WORKER_EXTRACT_BATCH = 16;
+
+/** What is timed for diagnosis, in words: the classifier's backbone, mode and tap. */
+export function diagnoseWorkName(manifest: {
+	mode: string;
+	backbone: { architecture: string; tap: string };
+}): string {
+	return `${manifest.backbone.architecture} ${manifest.mode} (${manifest.backbone.tap}), 1 photo + heatmap`;
+}
+
+/** What is timed for training, in words: the backbone, mode, tap, trainable blocks and batch. */
+export function trainWorkName(
+	architecture: string,
+	config: Pick<TrainConfig, 'mode' | 'backbone' | 'finetune'>
+): string {
+	const blocks =
+		config.mode === 'finetune' ? `, ${config.finetune.trainableBlocks} trainable blocks` : '';
+	return `${architecture} ${config.mode} (${config.backbone.tap}${blocks}), batch ${WORKER_EXTRACT_BATCH}`;
+}
+
+export class WorkerEngines {
+	readonly gate: EngineGate;
+	readonly #tf: Pick<typeof TF, 'getBackend'>;
+	readonly #activate: (backend: BackendName) => Promise<void>;
+	readonly #device: () => Promise<string>;
+	readonly #cache: EngineCache;
+	#status: BackendStatus | null = null;
+	/** The user's choice from Settings: every task runs on it, nothing is timed. */
+	#override: BackendName | null = null;
+	tasks: TaskEngines = {};
+
+	/**
+	 * @param activate switches TF.js to a backend (and watches its device)
+	 * @param device this browser and device in one string (a cache key part)
+	 * @param store where timings are kept (IndexedDB's ENGINES_DB in the worker)
+	 */
+	constructor(
+		tf: Pick<typeof TF, 'getBackend'>,
+		activate: (backend: BackendName) => Promise<void>,
+		device: () => Promise<string>,
+		store: KeyValueStore
+	) {
+		this.#tf = tf;
+		this.#cache = new EngineCache(store);
+		this.#activate = activate;
+		this.#device = device;
+		this.gate = new EngineGate(activate, () => tf.getBackend() as BackendName);
+	}
+
+	/** After the backends were detected: with `override`, every task runs on it. */
+	detected(status: BackendStatus, override: BackendName | null): void {
+		this.#status = status;
+		this.#override = override;
+	}
+
+	/** The backend `task` should run on: the user's, the one timed fastest, or null (any). */
+	wanted(task: EngineTask): BackendName | null {
+		return this.#override ?? this.tasks[task]?.backend ?? null;
+	}
+
+	/**
+	 * Chooses the engine for `task`: kept from an earlier timing on this device, else timed now
+	 * (when the worker is idle; `onTiming` is told first). Without a choice the task runs on the
+	 * active backend.
+	 * @param sameBackbone whether the diagnosis timings are of the backbone `task` runs (bounds)
+	 */
+	async choose(
+		task: EngineTask,
+		work: string,
+		make: (backend: BackendName) => TaskWork,
+		options: {
+			/** Photos one run of the work handles (its batch). */
+			photos?: number;
+			sameBackbone?: boolean;
+			onTiming?(): void;
+			signal?: AbortSignal;
+		} = {}
+	): Promise<TaskEngine | null> {
+		if (this.#override || !this.#status) return null;
+		const key = { task, device: await this.#device(), work };
+		const kept = await this.#cache.get(key);
+		if (kept) return (this.tasks[task] = kept);
+		delete this.tasks[task]; // another model's or preset's, until this one is timed
+		const status = this.#status;
+		const diagnose = options.sameBackbone ? this.tasks.diagnose : undefined;
+		const timed = await this.gate.alone(async () => {
+			options.onTiming?.();
+			const active = this.#tf.getBackend() as BackendName;
+			try {
+				return await measureTask({
+					task,
+					work,
+					candidates: candidatesFor(task, status.reports, { photos: options.photos, diagnose }),
+					activate: this.#activate,
+					make,
+					signal: options.signal
+				});
+			} finally {
+				// Back to where it was: the task that follows switches only if it must.
+				await this.#activate(active);
+			}
+		});
+		if (!timed) return null;
+		await this.#cache.set(key, timed);
+		return (this.tasks[task] = timed);
+	}
+
+	/**
+	 * Shows the latest kept timing of `task` on this device until the task chooses its own (e.g.
+	 * the last training's engine in Settings, before any training in this visit).
+	 */
+	async restore(task: EngineTask): Promise<void> {
+		if (this.#override || this.tasks[task]) return;
+		const kept = await this.#cache.latest(task, await this.#device());
+		if (kept && !this.tasks[task]) this.tasks[task] = kept;
+	}
+
+	/** Forgets every timing (the user asks to time again). */
+	async forget(): Promise<void> {
+		await this.#cache.clear();
+		this.tasks = {};
+	}
+}
