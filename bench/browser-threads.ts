@@ -21,16 +21,11 @@ import { assertChromium, CHROMIUM, QUIET_ARGS } from '../test/chromium';
 import { bundleBenchPage, startServer } from './lib/browser-page';
 import type { InferencePlan, InferenceReport } from './lib/inference';
 import { describeMachine, type Machine } from './lib/report';
+import { median } from '../src/lib/util/median';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MODEL = 'mobilenet_v3_small_100_224';
 const BATCHES = [1, 32];
-
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = sorted.length >> 1;
-	return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 export interface ThreadsRow {
 	threads: number;

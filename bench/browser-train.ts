@@ -38,6 +38,7 @@ import type {
 import { timeToTargetMarkdown } from './lib/time-to-target';
 import { describeMachine, type Machine } from './lib/report';
 import { errorMessage } from '../src/lib/util/errors';
+import { median } from '../src/lib/util/median';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const RESULTS_FORMAT = 'leaflens-bench-browser-train';
@@ -270,12 +271,6 @@ export function runLength(values: readonly (number | string)[]): string {
 		i = j + 1;
 	}
 	return parts.join(', ');
-}
-
-function median(values: readonly number[]): number {
-	const s = [...values].sort((a, b) => a - b);
-	const m = Math.floor(s.length / 2);
-	return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** The markdown section for the browser training results. */

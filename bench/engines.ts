@@ -23,6 +23,7 @@ import { REPO_ROOT } from '../src/lib/node/model-source';
 import { loadOrt, ortFrozenNets } from '../src/lib/node/onnx';
 import { initTf } from '../src/lib/node/tf-node';
 import { describeMachine } from './lib/report';
+import { median } from '../src/lib/util/median';
 
 const { values } = parseArgs({
 	options: { rounds: { type: 'string' }, model: { type: 'string' } }
@@ -30,12 +31,6 @@ const { values } = parseArgs({
 const ROUNDS = Number(values.rounds ?? 9);
 const MODEL = values.model ?? 'mobilenet_v3_small_100_224';
 const N = 32;
-
-const median = (v: number[]) => {
-	const s = [...v].sort((a, b) => a - b);
-	const m = s.length >> 1;
-	return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 const { ort, reason } = await loadOrt();
 if (!ort) throw new Error(reason!);

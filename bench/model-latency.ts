@@ -12,6 +12,7 @@ import { importTflite } from '../src/lib/ml/import-tflite';
 import type { ArchitectureId } from '../src/lib/ml/mobilenet-v3';
 import { initTf, type NodeBackend } from '../src/lib/node/tf-node';
 import { REPO_ROOT, sharedDir } from '../src/lib/node/model-source';
+import { median } from '../src/lib/util/median';
 
 const SOURCES: Record<ArchitectureId, string> = {
 	mobilenet_v3_small_100_224: 'v3-small_224_1.0_uint8.tflite',
@@ -21,12 +22,6 @@ const BACKENDS: NodeBackend[] = ['wasm', 'cpu'];
 const BATCHES = [1, 32];
 /** Timed runs per case; the pure-JS cpu backend at batch 32 takes tens of seconds a run. */
 const runsFor = (backend: NodeBackend, batch: number) => (backend === 'cpu' && batch > 1 ? 3 : 7);
-
-const median = (v: number[]) => {
-	const s = [...v].sort((a, b) => a - b);
-	const m = s.length >> 1;
-	return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 interface Row {
 	model: ArchitectureId;

@@ -14,6 +14,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { median } from '../src/lib/util/median';
 
 const root = path.resolve(import.meta.dirname, '..');
 const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
@@ -49,12 +50,6 @@ async function child(jobs: number, limit: number | null, out: string): Promise<v
 	};
 	console.log(JSON.stringify(r));
 }
-
-const median = (xs: number[]) => {
-	const s = [...xs].sort((a, b) => a - b);
-	const mid = Math.floor(s.length / 2);
-	return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 async function spawnRun(jobs: number, limit: number | null, index: number): Promise<ChildResult> {
 	const out = path.join(tmpRoot, `run-${index}`);

@@ -126,6 +126,22 @@ export function waitFor(
 	return waitUntil(() => find(driver, selector), JSON.stringify(selector), timeout);
 }
 
+/**
+ * Clicks `selector` once it is enabled: a button the app disables while an action runs ignores a
+ * click, as it does a user's.
+ */
+export async function clickEnabled(driver: EngineDriver, selector: Selector, timeout = 60_000) {
+	await waitUntil(
+		async () => {
+			const info = await find(driver, selector);
+			return info !== null && !('disabled' in info.attributes);
+		},
+		`${JSON.stringify(selector)} to be enabled`,
+		timeout
+	);
+	await driver.click(selector);
+}
+
 /** Waits until no element matching `selector` is visible. */
 export async function waitGone(driver: EngineDriver, selector: Selector, timeout = 60_000) {
 	await waitUntil(

@@ -1,6 +1,7 @@
 import { decodeModelExport } from '../../src/lib/data/leaflens-file';
 import {
 	button,
+	clickEnabled,
 	catchDownloads,
 	css,
 	expectText,
@@ -69,11 +70,11 @@ test('downloads the sample dataset, trains a head in the worker, and the model d
 	await driver.evaluate(() => {
 		window.confirm = () => true;
 	});
-	await driver.click(inSavedModel('Delete'));
+	await clickEnabled(driver, inSavedModel('Delete')); // enabled once the export has finished
 	await waitForCount(driver, savedModel, 0);
 	await driver.upload(testId('import-input'), writeTemp(exported.name, exported.bytes));
 	await waitForCount(driver, savedModel, 1);
-	await driver.click(inSavedModel('Activate'));
+	await clickEnabled(driver, inSavedModel('Activate'));
 	await expectText(driver, savedModel, 'In use');
 	expect(await diagnose(driver, photo!)).toEqual(before);
 });
