@@ -7,6 +7,8 @@
  * (median over runs), share of the summed kernel time, µs per call. Kernels are also grouped by
  * what they do in the network, so the overheads the project could remove (layout changes, the
  * element-wise ops that make up hard-swish and squeeze-excite) stand out from the convolutions.
+ * Two paths side by side, run in turns: the LayersModel (`createFeatureExtractor().predict`) and the
+ * op-level forward (src/lib/ml/op-forward.ts, the same weights as fused plain ops).
  * Writes bench/results/wasm-profile.{json,md}.
  *
  *   npx tsx bench/wasm-profile.ts [--runs 5] [--model mobilenet_v3_small_100_224]
@@ -17,6 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as TF from '@tensorflow/tfjs';
 import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
+import { opForward } from '../src/lib/ml/op-forward';
 import { imagesToBatch } from '../src/lib/ml/preprocess';
 import { loadDataset } from '../src/lib/node/dataset';
 import { decodeImageFile } from '../src/lib/node/images';
@@ -37,6 +40,16 @@ const BATCHES = [1, 32];
 const tf = await initTf('wasm');
 const backbone = await loadBackboneFromFs(path.join(REPO_ROOT, 'models/cache', MODEL));
 const extractor = createFeatureExtractor(backbone.model, 'multiscale');
+const ops = opForward(tf, backbone.model);
+const PATHS = {
+	layers: (x: TF.Tensor4D) => extractor.predict(x) as TF.Tensor,
+	ops: (x: TF.Tensor4D) => ops.features(x, 'multiscale')
+};
+type PathName = keyof typeof PATHS;
+const PATH_WORDS: Record<PathName, string> = {
+	layers: 'LayersModel.predict',
+	ops: 'op-level forward (op-forward.ts)'
+};
 const photos: Uint8Array[] = [];
 for await (const s of (
 	await loadDataset(path.join(REPO_ROOT, 'static/datasets/plantvillage-sample'))
@@ -47,6 +60,7 @@ for await (const s of (
 const all = imagesToBatch(await Promise.all(photos.map((p) => decodeImageFile(p))));
 
 interface Case {
+	path: PathName;
 	batch: number;
 	/** Wall time of the un-profiled pass (median), ms. */
 	wallMs: number;
@@ -58,33 +72,41 @@ interface Case {
 const cases: Case[] = [];
 for (const batch of BATCHES) {
 	const x = tf.slice(all, [0, 0, 0, 0], [batch, -1, -1, -1]) as TF.Tensor4D;
-	const forward = async () => {
-		const y = extractor.predict(x) as TF.Tensor;
+	const forward = (path: PathName) => async () => {
+		const y = PATHS[path](x);
 		await y.data();
 		y.dispose();
 	};
-	await forward(); // warm-up: the wasm kernels' first use
-	// A plain pass, then a profiled one, in turns: both see the same load on a shared machine.
-	const walls: number[] = [];
-	const profiles: { name: string; ms: number }[][] = [];
+	const names = Object.keys(PATHS) as PathName[];
+	for (const path of names) await forward(path)(); // warm-up: the wasm kernels' first use
+	// Plain passes, then profiled ones, each path in turn: all see the same load on a shared machine.
+	const walls = new Map(names.map((p) => [p, [] as number[]]));
+	const profiles = new Map(names.map((p) => [p, [] as { name: string; ms: number }[][]]));
 	for (let i = 0; i < RUNS; i++) {
-		const start = performance.now();
-		await forward();
-		walls.push(performance.now() - start);
-		const info = await tf.profile(forward);
-		profiles.push(
-			await Promise.all(
-				info.kernels.map(async (k) => ({ name: k.name, ms: Number(await k.kernelTimeMs) }))
-			)
-		);
+		for (const path of i % 2 ? [...names].reverse() : names) {
+			const start = performance.now();
+			await forward(path)();
+			walls.get(path)!.push(performance.now() - start);
+			const info = await tf.profile(forward(path));
+			profiles
+				.get(path)!
+				.push(
+					await Promise.all(
+						info.kernels.map(async (k) => ({ name: k.name, ms: Number(await k.kernelTimeMs) }))
+					)
+				);
+		}
 	}
 	x.dispose();
-	const kernels = summariseKernels(profiles);
-	const kernelMs = kernels.reduce((n, k) => n + k.msPerRun, 0);
-	cases.push({ batch, wallMs: median(walls), kernelMs, kernels });
-	console.log(
-		`batch ${batch}: wall ${median(walls).toFixed(1)} ms, kernels ${kernelMs.toFixed(1)} ms`
-	);
+	for (const path of names) {
+		const kernels = summariseKernels(profiles.get(path)!);
+		const kernelMs = kernels.reduce((n, k) => n + k.msPerRun, 0);
+		const wallMs = median(walls.get(path)!);
+		cases.push({ path, batch, wallMs, kernelMs, kernels });
+		console.log(
+			`${path} batch ${batch}: wall ${wallMs.toFixed(1)} ms, kernels ${kernelMs.toFixed(1)} ms`
+		);
+	}
 }
 all.dispose();
 
@@ -98,16 +120,25 @@ writeFileSync(
 	`${JSON.stringify({ date, machine, load, model: MODEL, runs: RUNS, cases }, null, '\t')}\n`
 );
 
+const names = (words: Record<PathName, string>) => Object.values(words).join(' and ');
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
 const md: string[] = [
 	`# TF.js wasm, one thread: where a ${MODEL} forward pass spends its time`,
 	'',
-	`Measured ${date} on ${machine.cpu} (${machine.cores} cores; load average ${load} at the end), Node ${process.version}, TF.js 4.22 wasm SIMD, one thread; \`npx tsx bench/wasm-profile.ts\`. The multiscale feature extractor the default head reads, on real test photos; \`tf.profile\` over ${RUNS} runs after a warm-up (medians). "Kernels" is the summed kernel time; "wall" the un-profiled pass, \`await data()\` included; the gap is TF.js's own bookkeeping between kernels.`,
+	`Measured ${date} on ${machine.cpu} (${machine.cores} cores; load average ${load} at the end), Node ${process.version}, TF.js 4.22 wasm SIMD, one thread; \`npx tsx bench/wasm-profile.ts\`. The multiscale features the default head reads, on real test photos, by two paths run in turns: ${names(PATH_WORDS)}; \`tf.profile\` over ${RUNS} runs after a warm-up (medians). "Kernels" is the summed kernel time; "wall" the un-profiled pass, \`await data()\` included; the gap is TF.js's own bookkeeping between kernels.`,
+	'',
+	'| batch | LayersModel wall ms/image | op-level wall ms/image | op-level / LayersModel |',
+	'| ---: | ---: | ---: | ---: |',
+	...BATCHES.map((batch) => {
+		const wall = (path: PathName) =>
+			cases.find((c) => c.path === path && c.batch === batch)!.wallMs;
+		return `| ${batch} | ${(wall('layers') / batch).toFixed(2)} | ${(wall('ops') / batch).toFixed(2)} | ${(wall('ops') / wall('layers')).toFixed(2)}× |`;
+	}),
 	''
 ];
 for (const c of cases) {
 	md.push(
-		`## Batch ${c.batch}: wall ${c.wallMs.toFixed(1)} ms (${(c.wallMs / c.batch).toFixed(2)} ms/image), kernels ${c.kernelMs.toFixed(1)} ms (${pct(c.kernelMs, c.wallMs)} of wall)`,
+		`## ${PATH_WORDS[c.path]}, batch ${c.batch}: wall ${c.wallMs.toFixed(1)} ms (${(c.wallMs / c.batch).toFixed(2)} ms/image), kernels ${c.kernelMs.toFixed(1)} ms (${pct(c.kernelMs, c.wallMs)} of wall)`,
 		''
 	);
 	const groups = new Map<string, { ms: number; calls: number }>();

@@ -20,7 +20,8 @@ import {
 } from './classifier-dir';
 import { restrictToCrop } from './crops';
 import { gradCam, type Heatmap } from './gradcam';
-import { architectureOf, blockAverages, type Activation } from './mobilenet-v3';
+import { architectureOf, type Activation } from './mobilenet-v3';
+import { opForward, type OpForward } from './op-forward';
 import { imagesToBatch, type RawImage } from './preprocess';
 
 export interface Diagnosis {
@@ -33,7 +34,8 @@ export interface Diagnosis {
 export class Diagnoser {
 	readonly #tf: typeof TF;
 	readonly #classifier: ClassifierModel;
-	readonly #spatial: TF.LayersModel;
+	/** The backbone up to its last spatial map (and the multiscale blocks), as fused plain ops. */
+	readonly #backbone: OpForward;
 	readonly #conv2: { kernel: TF.Tensor2D; bias: TF.Tensor1D; activation: Activation } | null;
 
 	/**
@@ -45,13 +47,8 @@ export class Diagnoser {
 		this.#classifier = classifier;
 		const arch = architectureOf(backbone);
 		if (classifier.manifest.mode === 'finetune') applyTailWeights(tf, backbone, classifier);
-		const pool = backbone.getLayer('AvgPool2D_avgpool');
-		const map = pool.getInputAt(0) as TF.SymbolicTensor;
+		this.#backbone = opForward(tf, backbone);
 		const tap = classifier.manifest.backbone.tap;
-		this.#spatial = tf.model({
-			inputs: backbone.inputs,
-			outputs: tap === 'multiscale' ? [map, blockAverages(backbone)] : map
-		});
 		if (tap !== 'pooled') {
 			const [kernel, bias] = backbone.getLayer('Conv_2').getWeights();
 			this.#conv2 = {
@@ -102,8 +99,10 @@ export class Diagnoser {
 	): Promise<Diagnosis> {
 		const tf = this.#tf;
 		const start = performance.now();
-		const out = tf.tidy(() => this.#spatial.predict(imagesToBatch([image])));
-		const [map, blocks] = (Array.isArray(out) ? out : [out]) as [TF.Tensor4D, TF.Tensor2D?];
+		const batch = imagesToBatch([image]);
+		const multiscale = this.#classifier.manifest.backbone.tap === 'multiscale';
+		const { map, blocks } = this.#backbone.run(batch, { blocks: multiscale });
+		batch.dispose();
 		try {
 			const features = this.featuresFromMap(map, blocks);
 			const [answer] = await classify(tf, this.#classifier, features);

@@ -18,13 +18,13 @@ import type { TfFrozenNet } from './features';
 import {
 	architectureOf,
 	convLayers,
-	createFeatureExtractor,
 	finetuneCut,
 	splitAtBlock,
 	unitNames,
 	type ConvLayerSpec,
 	type TailTap
 } from './mobilenet-v3';
+import { opForward } from './op-forward';
 import type { TrainableTail } from './pipeline';
 
 interface ConvWeights {
@@ -218,9 +218,9 @@ export function trainingSplit(
 ): { net: TfFrozenNet; tail?: TrainableTail; cutUnit: string | null; dispose(): void } {
 	const tap = config.backbone.tap;
 	if (config.mode !== 'finetune') {
-		const extractor = createFeatureExtractor(model, tap);
+		const ops = opForward(tf, model);
 		return {
-			net: (x) => extractor.predict(x) as TF.Tensor,
+			net: (x) => ops.features(x, tap),
 			cutUnit: null,
 			dispose: () => undefined
 		};

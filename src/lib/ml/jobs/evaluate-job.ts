@@ -8,7 +8,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { maxProbs } from '../abstain';
 import { applyTailWeights, headLogits, noveltyOf, type ClassifierModel } from '../classifier-dir';
 import { runFrozen, type FrozenNet, type FrozenNetFactory, type ImageSource } from '../features';
-import { createFeatureExtractor } from '../mobilenet-v3';
+import { opForward } from '../op-forward';
 import type { LoadedBackbone } from '../backbone-dir';
 import { reportFor, type EvaluationReport, type TrainableTail } from '../pipeline';
 import type { TrainArrays } from '../train';
@@ -100,8 +100,8 @@ export async function runEvaluateJob(
 	const tap = model.manifest.backbone.tap;
 	// After applyTailWeights: another engine reads the finetuned weights from the backbone.
 	const engine = o.frozenNet ? await o.frozenNet({ tap, cut: null }) : null;
-	const extractor = engine ? null : createFeatureExtractor(o.backbone.model, tap);
-	const net = engine?.net ?? ((x: TF.Tensor4D) => extractor!.predict(x) as TF.Tensor);
+	const ops = engine ? null : opForward(tf, o.backbone.model);
+	const net = engine?.net ?? ((x: TF.Tensor4D) => ops!.features(x, tap));
 	try {
 		return await evaluateImages(tf, model, images, net, o);
 	} finally {

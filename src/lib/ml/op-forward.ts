@@ -1,0 +1,121 @@
+/**
+ * The frozen backbone's forward pass as plain tensor ops, for inference: the very weights and
+ * maths of the LayersModel (mobilenet-v3.ts) without its layer-by-layer bookkeeping, which is most
+ * of a batch-1 pass on wasm (bench/results/wasm-profile.md: kernels were 13% of it) and also skips
+ * the whole-input copy `LayersModel.predict` makes first. Convolutions run fused with their bias and
+ * ReLU (one kernel instead of three); the global poolings are means.
+ *
+ * It returns what the app reads from the backbone: the last spatial map (Grad-CAM's, the input of
+ * the global pooling) and, for the multiscale tap, the blocks' averages; `features(tap)` is what
+ * `createFeatureExtractor(model, tap)` computes. Gradients are not its business (Grad-CAM
+ * differentiates the head over the returned map; training runs the LayersModel or op-tail.ts).
+ */
+import type * as TF from '@tensorflow/tfjs';
+import { activate, hardSigmoid } from './activations';
+import {
+	architectureOf,
+	convLayers,
+	multiscaleBlocks,
+	type ArchitectureSpec,
+	type ConvLayerSpec,
+	type FeatureTap
+} from './mobilenet-v3';
+
+interface Conv {
+	spec: ConvLayerSpec;
+	kernel: TF.Tensor4D;
+	bias: TF.Tensor1D;
+}
+
+export interface BackboneOutputs {
+	/** The last spatial map `[N,H,W,C]` (Conv_1 after its activation). */
+	map: TF.Tensor4D;
+	/** The multiscale blocks' averages `[N,ΣC]`; null unless asked for. */
+	blocks: TF.Tensor2D | null;
+}
+
+export interface OpForward {
+	readonly arch: ArchitectureSpec;
+	/** The map and (with `blocks`) the block averages of `images` `[N,S,S,3]` RGB 0..255. */
+	run(images: TF.Tensor4D, options?: { blocks?: boolean }): BackboneOutputs;
+	/** The features at `tap` `[N,D]`, as createFeatureExtractor(model, tap) gives them. */
+	features(images: TF.Tensor4D, tap: FeatureTap): TF.Tensor2D;
+}
+
+/** An op-level forward over `model`'s weights (read, not copied: the model keeps owning them). */
+export function opForward(tf: typeof TF, model: TF.LayersModel): OpForward {
+	const arch = architectureOf(model);
+	const convs = new Map<string, Conv>();
+	for (const spec of convLayers(arch)) {
+		if (spec.name === 'Logits_Conv2d_1c_1x1') continue;
+		const [kernel, bias] = model.getLayer(spec.name).weights.map((w) => w.read());
+		convs.set(spec.name, { spec, kernel: kernel as TF.Tensor4D, bias: bias as TF.Tensor1D });
+	}
+	const conv = (x: TF.Tensor4D, name: string): TF.Tensor4D => {
+		const { spec, kernel, bias } = convs.get(name)!;
+		// ReLU fused into the kernel; hard-swish (not a fusable activation) after it.
+		const fused = spec.activation === 'relu' ? 'relu' : 'linear';
+		const y =
+			spec.kind === 'depthwise'
+				? tf.fused.depthwiseConv2d({
+						x,
+						filter: kernel,
+						strides: spec.stride,
+						pad: 'same',
+						bias,
+						activation: fused
+					})
+				: tf.fused.conv2d({
+						x,
+						filter: kernel,
+						strides: spec.stride,
+						pad: 'same',
+						bias,
+						activation: fused
+					});
+		return spec.activation === 'hard_swish' ? activate(tf, y, 'hard_swish') : y;
+	};
+	const averaged = new Set(multiscaleBlocks(arch).map((b) => b.layer.replace(/_hard_swish$/, '')));
+
+	const run = (images: TF.Tensor4D, options: { blocks?: boolean } = {}): BackboneOutputs => {
+		const [map, blocks] = tf.tidy(() => {
+			// The model's Rescaling layer: x · (1/127.5) − 1.
+			let x = conv(tf.add(tf.mul(images, 1 / 127.5), -1), 'Conv');
+			const averages: TF.Tensor2D[] = [];
+			for (const b of arch.blocks) {
+				const input = x;
+				if (b.expand !== null) x = conv(x, `${b.name}_expand`);
+				x = conv(x, `${b.name}_depthwise`);
+				if (options.blocks && averaged.has(`${b.name}_depthwise`)) {
+					averages.push(tf.mean(x, [1, 2]) as TF.Tensor2D);
+				}
+				if (b.squeezeExcite) {
+					const se = `${b.name}_squeeze_excite`;
+					const pooled = tf.mean(x, [1, 2], true) as TF.Tensor4D;
+					const gate = hardSigmoid(tf, conv(conv(pooled, `${se}_Conv`), `${se}_Conv_1`));
+					x = tf.mul(x, gate);
+				}
+				x = conv(x, `${b.name}_project`);
+				if (b.stride === 1 && input.shape[3] === b.out) x = tf.add(x, input);
+			}
+			const last = conv(x, 'Conv_1');
+			return options.blocks ? [last, tf.concat(averages, 1)] : [last];
+		});
+		return { map: map as TF.Tensor4D, blocks: (blocks as TF.Tensor2D | undefined) ?? null };
+	};
+
+	return {
+		arch,
+		run,
+		features: (images, tap) =>
+			tf.tidy(() => {
+				const { map, blocks } = run(images, { blocks: tap === 'multiscale' });
+				const pooled = tf.mean(map, [1, 2], true) as TF.Tensor4D;
+				const flat = (t: TF.Tensor) => tf.reshape(t, [images.shape[0], -1]) as TF.Tensor2D;
+				if (tap === 'pooled') return flat(pooled);
+				const prelogits = flat(conv(pooled, 'Conv_2'));
+				if (tap === 'prelogits') return prelogits;
+				return tf.concat([blocks!, flat(pooled), prelogits], 1);
+			})
+	};
+}
