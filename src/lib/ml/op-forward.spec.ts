@@ -10,22 +10,7 @@ import {
 	type ArchitectureId
 } from './mobilenet-v3';
 import { opForward } from './op-forward';
-import { Prng } from './prng';
-
-/** Every weight set to seeded random values (biases too), scaled so activations stay moderate. */
-function randomize(model: tf.LayersModel, seed: number): void {
-	const rng = new Prng(seed);
-	for (const w of model.weights) {
-		const n = w.shape.reduce((a, b) => a! * b!, 1)!;
-		const scale = w.shape.length === 1 ? 0.5 : 1 / Math.sqrt(n / w.shape[w.shape.length - 1]!);
-		w.write(
-			tf.tensor(
-				Float32Array.from({ length: n }, () => rng.uniform(-scale, scale)),
-				w.shape as number[]
-			)
-		);
-	}
-}
+import { randomizeWeights } from '../../../test/random-weights';
 
 /** max |a − b| relative to the largest |b|. */
 async function relDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
@@ -53,7 +38,7 @@ describe.each(['wasm'] as const)('opForward on %s', (backend) => {
 		await useBackend(tf, backend);
 		for (const [i, id] of IDS.entries()) {
 			const model = buildMobileNetV3(id);
-			randomize(model, 11 + i);
+			randomizeWeights(model, 11 + i);
 			models.set(id, model);
 		}
 		images = tf.randomUniform([2, 224, 224, 3], 0, 255, 'float32', 5);

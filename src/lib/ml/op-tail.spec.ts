@@ -13,17 +13,7 @@ import { resolveConfig } from './config';
 import { opTail, trainingSplit } from './op-tail';
 import { layersTail } from './pipeline';
 import { Prng } from './prng';
-
-/** Every weight of `model` set to seeded random values (biases included, so they are exercised). */
-function randomize(model: tf.LayersModel, seed: number): void {
-	const rng = new Prng(seed);
-	for (const w of model.weights) {
-		const n = w.shape.reduce((a, b) => a! * b!, 1)!;
-		const scale = w.shape.length === 1 ? 0.5 : 1 / Math.sqrt(n / w.shape[w.shape.length - 1]!);
-		const values = Float32Array.from({ length: n }, () => rng.uniform(-scale, scale));
-		w.write(tf.tensor(values, w.shape as number[]));
-	}
-}
+import { randomizeWeights } from '../../../test/random-weights';
 
 function maxRelDiff(a: Float32Array, b: Float32Array): number {
 	let scale = 0;
@@ -41,7 +31,7 @@ beforeAll(async () => {
 		['mobilenet_v3_small_100_224', 'mobilenet_v3_large_minimalistic_100_224'] as const
 	).entries()) {
 		const model = buildMobileNetV3(id);
-		randomize(model, 7 + i);
+		randomizeWeights(model, 7 + i);
 		models.set(id, model);
 	}
 });

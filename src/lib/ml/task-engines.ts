@@ -4,13 +4,13 @@
  * The backend probe (backends.ts) times a tiny batch-1 block, where per-dispatch overhead favours
  * wasm; a phone's GPU may lose it and still win training at batch 16 by far. So each task is timed
  * as the app runs it, on the real model: diagnosis is one photo through the classifier with its
- * heatmap (batch 1); training is the frozen net at the extraction batch plus, in finetune mode, the
- * tail's forward and backward at the training batch. The fastest backend wins per task; results
- * are kept per device and model (`engineCacheKey`) so the timing runs once.
+ * heatmap (batch 1); training is a batch through the frozen net plus, in finetune mode, the tail's
+ * forward and backward over it. The fastest backend wins per task; results are kept per device and
+ * model (`EngineCache`) so the timing runs once.
  *
- * A backend is skipped without loading anything when it cannot win: one run of a task does at least
- * the probe's work (a stride-2 convolution, a depthwise and a pointwise one at 112 px, a dense layer)
- * and, for a batch, at least one photo's diagnosis, so those times are lower bounds.
+ * A backend is skipped without loading anything when it cannot win against the best run so far:
+ * its lower bound (`candidatesFor`) comes from the probe's time, one photo's forward pass, and for
+ * a CPU backend the batch's size.
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { KeyValueStore } from '../data/shard-store';
