@@ -2,7 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBackboneFromFs } from '../../src/lib/node/model-dir-fs';
 import { initTf } from '../../src/lib/node/tf-node';
-import { countMacs, fitLine, median, timeRuns } from './inference';
+import { buildMobileNetV3 } from '../../src/lib/ml/mobilenet-v3';
+import { countMacs, fitLine, median, runInferencePlan, timeRuns } from './inference';
 
 const cache = path.resolve(import.meta.dirname, '../../models/cache');
 
@@ -58,5 +59,32 @@ describe('timing helpers', () => {
 			]).r2
 		).toBeCloseTo(0, 9);
 		expect(() => fitLine([{ x: 1, y: 1 }])).toThrow(/at least 2 points, got 1/);
+	});
+});
+
+describe('runInferencePlan paths', () => {
+	it('times the LayersModel features and the op-level forward side by side, leaking nothing', async () => {
+		const tf = await initTf('wasm');
+		const report = await runInferencePlan(
+			tf,
+			'node',
+			{
+				backends: ['wasm'],
+				models: ['mobilenet_v3_small_100_224'],
+				batches: [1],
+				batchOneOnly: [],
+				timing: { runs: 1, minRuns: 1 },
+				matmul: { n: 16, reps: 1 },
+				paths: ['layers', 'ops']
+			},
+			{
+				useBackend: async () => undefined,
+				loadModel: async (id) => buildMobileNetV3(id as 'mobilenet_v3_small_100_224')
+			}
+		);
+		expect(report.errors).toEqual([]);
+		expect(report.rows.map((r) => r.path)).toEqual(['layers', 'ops']);
+		expect(report.rows.every((r) => r.msPerImage > 0)).toBe(true);
+		expect(report.tensorsAfter).toBe(report.tensorsBefore);
 	});
 });

@@ -5,6 +5,8 @@
  * Pure (no DOM, no fs): `tf` is passed in, models are loaded by the caller.
  */
 import type * as TF from '@tensorflow/tfjs';
+import { createFeatureExtractor } from '../../src/lib/ml/mobilenet-v3';
+import { opForward } from '../../src/lib/ml/op-forward';
 
 export const median = (values: readonly number[]): number => {
 	if (values.length === 0) throw new Error('Expected at least one value for a median, got none');
@@ -80,22 +82,48 @@ export async function timeRuns(
 	};
 }
 
+/**
+ * What a timed forward pass computes: `model`, the whole network to its ImageNet predictions
+ * (LayersModel.predict); `layers`, the multiscale features the default head reads, through the
+ * LayersModel (createFeatureExtractor); `ops`, the same features through the op-level forward the
+ * app runs (src/lib/ml/op-forward.ts).
+ */
+export type ForwardPath = 'model' | 'layers' | 'ops';
+
+function forwardOf(
+	tf: typeof TF,
+	model: TF.LayersModel,
+	path: ForwardPath
+): (x: TF.Tensor4D) => TF.Tensor {
+	if (path === 'layers') {
+		const extractor = createFeatureExtractor(model, 'multiscale');
+		return (x) => extractor.predict(x) as TF.Tensor;
+	}
+	if (path === 'ops') {
+		const ops = opForward(tf, model);
+		return (x) => ops.features(x, 'multiscale');
+	}
+	return (x) => model.predict(x) as TF.Tensor;
+}
+
 /** Times one forward pass of `model` on a random batch (0..255, like pixels), `await data()` included. */
 export async function timeForward(
 	tf: typeof TF,
 	model: TF.LayersModel,
 	batch: number,
-	options: TimingOptions = {}
+	options: TimingOptions = {},
+	path: ForwardPath = 'model'
 ): Promise<TimedCase> {
 	if (!Number.isInteger(batch) || batch < 1) {
 		throw new Error(`Expected batch to be a positive integer, got ${batch}`);
 	}
 	const size = (model.inputs[0]!.shape[1] as number | null) ?? 224;
-	const x = tf.randomUniform([batch, size, size, 3], 0, 255, 'float32', 1);
+	const x = tf.randomUniform<TF.Rank.R4>([batch, size, size, 3], 0, 255, 'float32', 1);
+	const forward = forwardOf(tf, model, path);
 	try {
 		return await timeRuns(async () => {
 			const start = performance.now();
-			const y = model.predict(x) as TF.Tensor;
+			const y = forward(x);
 			await y.data();
 			y.dispose();
 			return performance.now() - start;
@@ -146,6 +174,8 @@ export async function measureMatmul(
 /** One row of an inference table, in any JS context. */
 export interface InferenceRow {
 	context: string;
+	/** What was timed (absent: the whole model). */
+	path?: ForwardPath;
 	backend: string;
 	model: string;
 	batch: number;
@@ -194,6 +224,8 @@ export interface InferencePlan {
 	batchOneOnly: string[];
 	timing: TimingOptions;
 	matmul: { n: number; reps: number };
+	/** What each case times, in this order (default: the whole model only). */
+	paths?: ForwardPath[];
 	/**
 	 * Threads for the wasm engine, set in a fresh worker before it starts (cross-origin isolated
 	 * pages only, bench/browser-threads.ts); unset: TF.js's own choice.
@@ -275,23 +307,26 @@ export async function runInferencePlan(
 			report.macs[id] = macs;
 			const batches = plan.batchOneOnly.includes(backend) ? [1] : plan.batches;
 			for (const batch of batches) {
-				try {
-					const timed = await timeForward(tf, model, batch, plan.timing);
-					const row = inferenceRow(
-						context,
-						backend,
-						id,
-						macs,
-						batch,
-						timed,
-						matmul?.gflops ?? null
-					);
-					report.rows.push(row);
-					log(
-						`${context} ${backend} ${id} batch ${batch}: ${row.medianMs.toFixed(1)} ms (${row.msPerImage.toFixed(1)} ms/image, ${row.gflops.toFixed(2)} GFLOP/s)`
-					);
-				} catch (error) {
-					report.errors.push(`${context} ${backend} ${id} batch ${batch}: ${String(error)}`);
+				for (const path of plan.paths ?? ['model']) {
+					const what = `${context} ${backend} ${id}${path === 'model' ? '' : ` (${path})`} batch ${batch}`;
+					try {
+						const timed = await timeForward(tf, model, batch, plan.timing, path);
+						const row = inferenceRow(
+							context,
+							backend,
+							id,
+							macs,
+							batch,
+							timed,
+							matmul?.gflops ?? null
+						);
+						report.rows.push(path === 'model' ? row : { ...row, path });
+						log(
+							`${what}: ${row.medianMs.toFixed(1)} ms (${row.msPerImage.toFixed(1)} ms/image, ${row.gflops.toFixed(2)} GFLOP/s)`
+						);
+					} catch (error) {
+						report.errors.push(`${what}: ${String(error)}`);
+					}
 				}
 			}
 			model.dispose();

@@ -1,0 +1,119 @@
+/**
+ * The app's backbone path against the LayersModel in Chromium (issue #16's browser targets): the
+ * multiscale features of MobileNetV3-Small through `createFeatureExtractor().predict` and through
+ * the op-level forward (src/lib/ml/op-forward.ts), wasm on one thread, in a dedicated worker, at
+ * batch 1 (a diagnosis) and 32 (training's features). Each round is a fresh worker timing both
+ * paths, in alternating order; the result is the median of the rounds' medians, and the ratio.
+ *
+ *   npx tsx bench/browser-op-forward.ts [--rounds N]
+ * Results: bench/results/browser-op-forward.{json,md}
+ */
+import { chromium } from '@playwright/test';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { assertChromium, CHROMIUM, QUIET_ARGS } from '../test/chromium';
+import { median } from '../src/lib/util/median';
+import { bundleBenchPage, startServer } from './lib/browser-page';
+import type { ForwardPath, InferencePlan, InferenceReport } from './lib/inference';
+import { describeMachine } from './lib/report';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const MODEL = 'mobilenet_v3_small_100_224';
+const BATCHES = [1, 32];
+const PATHS: ForwardPath[] = ['layers', 'ops'];
+
+interface Row {
+	path: ForwardPath;
+	batch: number;
+	rounds: number[];
+	msPerImage: number;
+}
+
+async function run(rounds: number, log = console.error) {
+	assertChromium();
+	const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'leaflens-bench-ops-'));
+	let server: Server | null = null;
+	const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_ARGS] });
+	try {
+		await bundleBenchPage(bundleDir);
+		// Isolated, so the worker's thread count can be set (to one: the issue's targets).
+		server = await startServer(bundleDir, { isolated: true });
+		const page = await browser.newPage();
+		page.on('pageerror', (e) => log(`  [chromium error] ${e.message}`));
+		await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+		await page.waitForFunction(() => 'leaflensBench' in globalThis, null, { timeout: 60_000 });
+		const times = new Map<string, number[]>();
+		for (let round = 0; round < rounds; round++) {
+			const plan: InferencePlan = {
+				backends: ['wasm'],
+				models: [MODEL],
+				batches: BATCHES,
+				batchOneOnly: [],
+				timing: { runs: 5, minRuns: 3 },
+				matmul: { n: 128, reps: 1 },
+				threads: 1,
+				paths: round % 2 ? [...PATHS].reverse() : PATHS
+			};
+			type Api = { runInWorker(plan: InferencePlan): Promise<InferenceReport> };
+			const report = await page.evaluate(
+				(p) => (globalThis as unknown as { leaflensBench: Api }).leaflensBench.runInWorker(p),
+				plan
+			);
+			if (report.errors.length > 0) throw new Error(report.errors.join('; '));
+			for (const row of report.rows) {
+				const key = `${row.path}/${row.batch}`;
+				times.set(key, [...(times.get(key) ?? []), row.msPerImage]);
+			}
+			log(
+				`round ${round + 1}: ${report.rows.map((r) => `${r.path} b${r.batch} ${r.msPerImage.toFixed(2)}`).join(', ')} ms/image`
+			);
+		}
+		const rows: Row[] = PATHS.flatMap((p) =>
+			BATCHES.map((batch) => {
+				const list = times.get(`${p}/${batch}`) ?? [];
+				return { path: p, batch, rounds: list, msPerImage: median(list) };
+			})
+		);
+		return { chromium: browser.version(), rows };
+	} finally {
+		await browser.close();
+		const s = server;
+		if (s) await new Promise((resolve) => s.close(resolve));
+		await rm(bundleDir, { recursive: true, force: true });
+	}
+}
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '6' } } });
+const result = await run(Number(values.rounds));
+const machine = describeMachine();
+const date = new Date().toISOString();
+const load = os.loadavg().map((v) => v.toFixed(1));
+const dir = path.join(ROOT, 'bench/results');
+await mkdir(dir, { recursive: true });
+await writeFile(
+	path.join(dir, 'browser-op-forward.json'),
+	`${JSON.stringify({ benchmark: 'browser-op-forward', machine, date, loadAverage: load, ...result }, null, '\t')}\n`
+);
+const row = (p: ForwardPath, batch: number) =>
+	result.rows.find((r) => r.path === p && r.batch === batch)!;
+const md = [
+	'# The op-level backbone forward against the LayersModel, Chromium (TF.js 4.22 wasm, one thread)',
+	'',
+	`Machine: ${machine.summary}. Chromium ${result.chromium}. Measured ${date.slice(0, 16)} UTC, load average at the end ${load.join(' / ')} (ratios are side by side; absolute times are only quiet-machine figures when the load is near 0). \`npx tsx bench/browser-op-forward.ts\`.`,
+	'',
+	`MobileNetV3-Small 224, the multiscale features the default head reads, dedicated worker, wasm SIMD on one thread. ms per image: median over ${result.rows[0]?.rounds.length ?? 0} rounds (a fresh worker each, paths in alternating order) of each round's median of 5 timed runs after a warm-up.`,
+	'',
+	'| batch | LayersModel ms/image | op-level ms/image | op-level / LayersModel | rounds (LayersModel; op-level) |',
+	'| ---: | ---: | ---: | ---: | --- |',
+	...BATCHES.map((b) => {
+		const [l, o] = [row('layers', b), row('ops', b)];
+		return `| ${b} | ${l.msPerImage.toFixed(2)} | ${o.msPerImage.toFixed(2)} | ${(o.msPerImage / l.msPerImage).toFixed(2)}× | ${l.rounds.map((v) => v.toFixed(2)).join(', ')}; ${o.rounds.map((v) => v.toFixed(2)).join(', ')} |`;
+	}),
+	''
+].join('\n');
+await writeFile(path.join(dir, 'browser-op-forward.md'), md);
+console.log(md);
