@@ -101,6 +101,27 @@ describe('WorkerEngines', () => {
 	});
 });
 
+describe('WorkerEngines when timing fails', () => {
+	it('leaves the task to run on the active backend (and to say its own error); keeps nothing', async () => {
+		const d = device();
+		d.engines.detected(STATUS, null);
+		const failing = (): TaskWork => ({
+			photos: 1,
+			prepare: () => Promise.reject(new Error('the backbone files are unreachable'))
+		});
+		expect(await d.engines.choose('train', 'head', failing)).toBeNull();
+		expect(d.engines.wanted('train')).toBeNull();
+		expect(d.active()).toBe('wasm');
+		expect(await d.store.keys()).toEqual([]);
+		// Cancelled: the abort reaches the task.
+		const controller = new AbortController();
+		controller.abort();
+		await expect(
+			d.engines.choose('train', 'head', failing, { signal: controller.signal })
+		).rejects.toThrow();
+	});
+});
+
 describe('work names (the cache keys)', () => {
 	it('tell apart what changes the work: backbone, mode, tap, trainable blocks', () => {
 		const names = new Set([

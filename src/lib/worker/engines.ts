@@ -118,9 +118,14 @@ export class WorkerEngines {
 					make,
 					signal: options.signal
 				});
+			} catch (error) {
+				if (options.signal?.aborted) throw error;
+				// Timing is an optimisation: when no backend could run the work (e.g. its files are
+				// unreachable), the task runs on the active backend and says its own error.
+				return null;
 			} finally {
 				// Back to where it was: the task that follows switches only if it must.
-				await this.#activate(active);
+				await this.#activate(active).catch(() => undefined);
 			}
 		});
 		if (!timed) return null;
