@@ -23,7 +23,7 @@ import type {
 	ImportPhotosResult,
 	PhotoFile
 } from '../worker/protocol';
-import { isDeviceLostNotice, type DeviceLostNotice } from '../worker/protocol';
+import { isDeviceLostNotice, isEnginesNotice, type DeviceLostNotice } from '../worker/protocol';
 
 import { DEFAULT_MODEL_URL, MODEL_FILES_URL } from '../app-paths';
 import { untilPrecached } from '../browser/precache';
@@ -131,7 +131,11 @@ export class MlClient {
 		});
 		worker.addEventListener('error', (event) => this.#onWorkerDied(event.message));
 		worker.addEventListener('message', (event: MessageEvent<unknown>) => {
-			if (isDeviceLostNotice(event.data) && worker === this.#worker) this.#onDeviceLost(event.data);
+			if (worker !== this.#worker) return;
+			if (isDeviceLostNotice(event.data)) this.#onDeviceLost(event.data);
+			else if (isEnginesNotice(event.data) && this.#api) {
+				this.#refreshStatus(this.#api).catch(() => undefined);
+			}
 		});
 		this.#died = new Promise<never>((_, reject) => (this.#die = reject));
 		this.#died.catch(() => {}); // observed by #guard; never an unhandled rejection
@@ -172,6 +176,7 @@ export class MlClient {
 			await untilPrecached();
 			this.model = await this.#guard(api.loadModel(source, MODEL_FILES_URL));
 			this.modelError = null;
+			// The engine kept for this model, if any (a new timing is announced by a notice).
 			await this.#refreshStatus(api);
 		} catch (error) {
 			this.model = null;

@@ -31,6 +31,7 @@ import { loadClassifierFrom, type LoadedClassifier } from './model-loader';
 import type {
 	BackendName,
 	DeviceLostNotice,
+	EnginesNotice,
 	EnvironmentInfo,
 	InitOptions,
 	WorkerStatus,
@@ -286,7 +287,12 @@ const api: MlApi = {
 			diagnosis = model;
 			return model;
 		});
-		await chooseDiagnosisEngine(model);
+		// Timed in the background: the model answers at once (on the active backend) meanwhile, and
+		// the page hears when the choice is made.
+		chooseDiagnosisEngine(model).then(
+			() => self.postMessage({ type: 'leaflens:engines' } satisfies EnginesNotice),
+			() => undefined
+		);
 		return summarize(source, model.first);
 	},
 	async diagnose(request) {

@@ -171,6 +171,22 @@ export interface DeviceLostNotice {
 	reason: string;
 }
 
+/**
+ * A message the worker posts on its own when it has chosen an engine in the background (diagnosis
+ * is timed after a model loads, without holding up its first answer): the page asks for the status.
+ */
+export interface EnginesNotice {
+	type: 'leaflens:engines';
+}
+
+export function isEnginesNotice(data: unknown): data is EnginesNotice {
+	return (
+		typeof data === 'object' &&
+		data !== null &&
+		(data as Partial<EnginesNotice>).type === 'leaflens:engines'
+	);
+}
+
 /** Narrows a worker message to a notice (Comlink's own replies are not). */
 export function isDeviceLostNotice(data: unknown): data is DeviceLostNotice {
 	if (typeof data !== 'object' || data === null) return false;
