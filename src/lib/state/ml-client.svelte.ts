@@ -177,7 +177,7 @@ export class MlClient {
 			this.model = await this.#guard(api.loadModel(source, MODEL_FILES_URL));
 			this.modelError = null;
 			// The engine kept for this model, if any (a new timing is announced by a notice).
-			await this.#refreshStatus(api);
+			await this.#refreshStatus(api).catch(() => undefined);
 		} catch (error) {
 			this.model = null;
 			this.modelError = errorMessage(error);
