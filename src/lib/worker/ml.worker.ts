@@ -183,28 +183,30 @@ function watchActiveDevice() {
 	}
 }
 
-/** This browser and device in one string: timings kept under another one are not reused. */
-let deviceKey: Promise<string> | null = null;
+/**
+ * This browser and device in one string: timings kept under another one are not reused. Made of
+ * what the worker knows at once (no GPU adapter request: in WebKit it can wait on a busy GPU).
+ */
+const deviceKey = () =>
+	JSON.stringify([
+		navigator.userAgent,
+		cores,
+		wasmThreads(),
+		status?.reports.filter((r) => r.available).map((r) => r.name)
+	]);
 const engines = new WorkerEngines(
 	tf,
 	async (name) => {
 		await useBackend(tf, name);
 		watchActiveDevice();
 	},
-	() =>
-		(deviceKey ??= api
-			.environment()
-			.then((env) =>
-				JSON.stringify([
-					env.userAgent,
-					env.hardwareConcurrency,
-					env.webgpuAdapter,
-					env.wasmThreads,
-					status?.reports.filter((r) => r.available).map((r) => r.name)
-				])
-			)),
+	async () => deviceKey(),
 	idbKeyValueStore(ENGINES_DB)
 );
+
+/** Tells the page that an engine choice was made or read in the background. */
+const announceEngines = () =>
+	self.postMessage({ type: 'leaflens:engines' } satisfies EnginesNotice);
 
 /** The engine status with each task's engine. */
 const withTasks = (s: BackendStatus): WorkerStatus => ({ ...s, tasks: engines.tasks });
@@ -221,12 +223,12 @@ const api: MlApi = {
 		);
 		status = detected ?? status;
 		if (!status) throw new Error('The engines cannot be tested while a task runs.');
-		deviceKey = null;
 		watchActiveDevice();
 		const override =
 			options.preferred && status.active === options.preferred ? status.active : null;
 		engines.detected(status, override);
-		await engines.restore('train');
+		// Announced once read, as a background timing is: it never holds up the start.
+		engines.restore('train').then(announceEngines, () => undefined);
 		return withTasks(status);
 	},
 	async setBackend(name) {
@@ -289,10 +291,7 @@ const api: MlApi = {
 		});
 		// Timed in the background: the model answers at once (on the active backend) meanwhile, and
 		// the page hears when the choice is made.
-		chooseDiagnosisEngine(model).then(
-			() => self.postMessage({ type: 'leaflens:engines' } satisfies EnginesNotice),
-			() => undefined
-		);
+		chooseDiagnosisEngine(model).then(announceEngines, () => undefined);
 		return summarize(source, model.first);
 	},
 	async diagnose(request) {
