@@ -8,17 +8,13 @@
  *   npx tsx bench/browser-op-forward.ts [--rounds N]
  * Results: bench/results/browser-op-forward.{json,md}
  */
-import { chromium } from '@playwright/test';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertChromium, CHROMIUM, QUIET_ARGS } from '../test/chromium';
 import { median } from '../src/lib/util/median';
-import { bundleBenchPage, startServer } from './lib/browser-page';
-import type { ForwardPath, InferencePlan, InferenceReport } from './lib/inference';
+import { withIsolatedBenchPage } from './lib/browser-page';
+import type { ForwardPath, InferencePlan } from './lib/inference';
 import { describeMachine } from './lib/report';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -33,19 +29,9 @@ interface Row {
 	msPerImage: number;
 }
 
-async function run(rounds: number, log = console.error) {
-	assertChromium();
-	const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'leaflens-bench-ops-'));
-	let server: Server | null = null;
-	const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_ARGS] });
-	try {
-		await bundleBenchPage(bundleDir);
-		// Isolated, so the worker's thread count can be set (to one: the issue's targets).
-		server = await startServer(bundleDir, { isolated: true });
-		const page = await browser.newPage();
-		page.on('pageerror', (e) => log(`  [chromium error] ${e.message}`));
-		await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-		await page.waitForFunction(() => 'leaflensBench' in globalThis, null, { timeout: 60_000 });
+function run(rounds: number, log = console.error) {
+	// Isolated, so the worker's thread count can be set (to one: the issue's targets).
+	return withIsolatedBenchPage(async ({ chromium: version, runInWorker }) => {
 		const times = new Map<string, number[]>();
 		for (let round = 0; round < rounds; round++) {
 			const plan: InferencePlan = {
@@ -58,11 +44,7 @@ async function run(rounds: number, log = console.error) {
 				threads: 1,
 				paths: round % 2 ? [...PATHS].reverse() : PATHS
 			};
-			type Api = { runInWorker(plan: InferencePlan): Promise<InferenceReport> };
-			const report = await page.evaluate(
-				(p) => (globalThis as unknown as { leaflensBench: Api }).leaflensBench.runInWorker(p),
-				plan
-			);
+			const report = await runInWorker(plan);
 			if (report.errors.length > 0) throw new Error(report.errors.join('; '));
 			for (const row of report.rows) {
 				const key = `${row.path}/${row.batch}`;
@@ -78,13 +60,8 @@ async function run(rounds: number, log = console.error) {
 				return { path: p, batch, rounds: list, msPerImage: median(list) };
 			})
 		);
-		return { chromium: browser.version(), rows };
-	} finally {
-		await browser.close();
-		const s = server;
-		if (s) await new Promise((resolve) => s.close(resolve));
-		await rm(bundleDir, { recursive: true, force: true });
-	}
+		return { chromium: version, rows };
+	}, log);
 }
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '6' } } });

@@ -9,17 +9,13 @@
  *   npx tsx bench/browser-threads.ts [--rounds N]
  * Results: bench/results/browser-threads.{json,md}
  */
-import { chromium } from '@playwright/test';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { wasmThreadCount } from '../src/lib/browser/isolation';
-import { assertChromium, CHROMIUM, QUIET_ARGS } from '../test/chromium';
-import { bundleBenchPage, startServer } from './lib/browser-page';
-import type { InferencePlan, InferenceReport } from './lib/inference';
+import { withIsolatedBenchPage } from './lib/browser-page';
+import type { InferencePlan } from './lib/inference';
 import { describeMachine, type Machine } from './lib/report';
 import { median } from '../src/lib/util/median';
 
@@ -53,34 +49,15 @@ function plan(threads: number): InferencePlan {
 	};
 }
 
-export async function runBrowserThreads(
-	rounds: number,
-	log = console.error
-): Promise<ThreadsResult> {
-	assertChromium();
-	const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'leaflens-bench-threads-'));
-	let server: Server | null = null;
-	const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_ARGS] });
-	try {
-		await bundleBenchPage(bundleDir);
-		server = await startServer(bundleDir, { isolated: true });
-		const page = await browser.newPage();
-		page.on('pageerror', (e) => log(`  [chromium error] ${e.message}`));
-		await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-		await page.waitForFunction(() => 'leaflensBench' in globalThis, null, { timeout: 60_000 });
-		if (!(await page.evaluate(() => self.crossOriginIsolated)))
-			throw new Error('The bench page is not cross-origin isolated');
+export function runBrowserThreads(rounds: number, log = console.error): Promise<ThreadsResult> {
+	return withIsolatedBenchPage(async ({ chromium: version, page, runInWorker }) => {
 		const cores = await page.evaluate(() => navigator.hardwareConcurrency);
 		const counts = [1, wasmThreadCount(cores)];
 		const times = new Map<string, number[]>();
 		for (let round = 0; round < rounds; round++) {
 			// ABBA order: neither thread count always runs first.
 			for (const threads of round % 2 ? [...counts].reverse() : counts) {
-				type Api = { runInWorker(plan: InferencePlan): Promise<InferenceReport> };
-				const report = await page.evaluate(
-					(p) => (globalThis as unknown as { leaflensBench: Api }).leaflensBench.runInWorker(p),
-					plan(threads)
-				);
+				const report = await runInWorker(plan(threads));
 				if (report.errors.length > 0) throw new Error(report.errors.join('; '));
 				if (report.threads !== threads)
 					throw new Error(`Asked for ${threads} threads, the engine used ${report.threads}`);
@@ -99,13 +76,8 @@ export async function runBrowserThreads(
 				return { threads, batch, rounds: list, msPerImage: median(list) };
 			})
 		);
-		return { chromium: browser.version(), cores, rows };
-	} finally {
-		await browser.close();
-		const s = server;
-		if (s) await new Promise((resolve) => s.close(resolve));
-		await rm(bundleDir, { recursive: true, force: true });
-	}
+		return { chromium: version, cores, rows };
+	}, log);
 }
 
 export function threadsMarkdown(r: ThreadsResult): string[] {

@@ -2,11 +2,17 @@
  * The page the browser benchmarks (and e2e/reference.e2e.ts) run in: bench/browser/main.ts bundled
  * with esbuild, served with the model files, datasets and TF.js wasm binaries from 127.0.0.1.
  */
+import { chromium, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../../src/lib/browser/isolation';
+import { assertChromium, CHROMIUM, QUIET_ARGS } from '../../test/chromium';
+import type { InferencePlan, InferenceReport } from './inference';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -78,4 +84,50 @@ export async function bundleBenchPage(bundleDir: string): Promise<void> {
 		target: 'es2022',
 		logLevel: 'error'
 	});
+}
+
+/** The bench page open in Chromium, and the call that runs a plan in a fresh worker of it. */
+export interface IsolatedBenchPage {
+	chromium: string;
+	page: Page;
+	runInWorker(plan: InferencePlan): Promise<InferenceReport>;
+}
+
+/**
+ * Runs `work` with the bench page open in Debian's Chromium, served cross-origin isolated (so a
+ * worker's wasm thread count can be set); closes the browser and server and removes the bundle after.
+ */
+export async function withIsolatedBenchPage<T>(
+	work: (bench: IsolatedBenchPage) => Promise<T>,
+	log: (line: string) => void = console.error
+): Promise<T> {
+	assertChromium();
+	const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'leaflens-bench-'));
+	let server: Server | null = null;
+	const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_ARGS] });
+	try {
+		await bundleBenchPage(bundleDir);
+		server = await startServer(bundleDir, { isolated: true });
+		const page = await browser.newPage();
+		page.on('pageerror', (e) => log(`  [chromium error] ${e.message}`));
+		await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+		await page.waitForFunction(() => 'leaflensBench' in globalThis, null, { timeout: 60_000 });
+		if (!(await page.evaluate(() => self.crossOriginIsolated)))
+			throw new Error('The bench page is not cross-origin isolated');
+		type Api = { runInWorker(plan: InferencePlan): Promise<InferenceReport> };
+		return await work({
+			chromium: browser.version(),
+			page,
+			runInWorker: (plan) =>
+				page.evaluate(
+					(p) => (globalThis as unknown as { leaflensBench: Api }).leaflensBench.runInWorker(p),
+					plan
+				)
+		});
+	} finally {
+		await browser.close();
+		const s = server;
+		if (s) await new Promise((resolve) => s.close(resolve));
+		await rm(bundleDir, { recursive: true, force: true });
+	}
 }
