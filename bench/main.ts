@@ -9,7 +9,7 @@ import { runSuite } from './run';
 import { errorMessage } from '../src/lib/util/errors';
 
 const HELP = `Usage: npm run bench [-- --quick] [-- --out <dir>] [-- --field-lab-only] [-- --field-finetune]
-       [-- --field-adapt-finetune]
+       [-- --field-adapt-finetune] [-- --presets]
 
 Measures on this machine, in one run: MobileNetV3 Small and Large-minimalistic inference in Node
 (wasm, cpu) and in Chromium (wasm, webgl, webgpu, cpu; page and worker) with the roofline ratio
@@ -37,6 +37,11 @@ Options:
                the adapt preset with the finetune preset's backbone tail against the frozen adapt
                preset (bench/field-finetune.ts; about 45 min for the tail on 2 loaded cores, reused
                when already trained) → <out>/field-adapt-finetune.{json,md}
+  --presets    instead of the suite: the head and finetune presets (and the finetune preset before
+               2026-11-30) trained with seeds 42, 43, 44 through the CLI, each measured on
+               PlantVillage test and field val (bench/preset-seeds.ts; 3 min per head, 40-60 min per
+               finetune training on 2 loaded cores, reused when already trained) →
+               <out>/preset-seeds.{json,md}
   -h, --help   show this help`;
 
 let values;
@@ -48,6 +53,7 @@ try {
 			'field-lab-only': { type: 'boolean' },
 			'field-finetune': { type: 'boolean' },
 			'field-adapt-finetune': { type: 'boolean' },
+			presets: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' }
 		}
 	}));
@@ -57,24 +63,31 @@ try {
 }
 if (values.help) {
 	console.log(HELP);
-} else if (values['field-lab-only'] || values['field-finetune'] || values['field-adapt-finetune']) {
+} else if (
+	values['field-lab-only'] ||
+	values['field-finetune'] ||
+	values['field-adapt-finetune'] ||
+	values.presets
+) {
 	// Each its own process and cache (bench/tmp/field-*); stdio passed through.
 	const out = path.resolve(values.out ?? 'bench/results');
-	const [script, args] = values['field-lab-only']
-		? ['field-lab-only.ts', ['--name', 'all']]
-		: values['field-finetune']
-			? ['field-finetune.ts', ['--runs', 'lab-composite,default']]
-			: [
-					'field-finetune.ts',
-					[
-						'--runs',
-						'adapt-tail,adapt-frozen-e3,adapt-frozen',
-						'--name',
-						'field-adapt-finetune',
-						'--nice',
-						'19'
-					]
-				];
+	const [script, args] = values.presets
+		? ['preset-seeds.ts', []]
+		: values['field-lab-only']
+			? ['field-lab-only.ts', ['--name', 'all']]
+			: values['field-finetune']
+				? ['field-finetune.ts', ['--runs', 'lab-composite,default']]
+				: [
+						'field-finetune.ts',
+						[
+							'--runs',
+							'adapt-tail,adapt-frozen-e3,adapt-frozen',
+							'--name',
+							'field-adapt-finetune',
+							'--nice',
+							'19'
+						]
+					];
 	const run = spawnSync(
 		process.execPath,
 		['--import', 'tsx', path.join(import.meta.dirname, script), ...args, '--out', out],

@@ -9,7 +9,8 @@
  *
  * Kinds: MobileNetV3-Small with the shipped default model (a trained linear head, multiscale tap,
  * block-knn novelty); Large-minimalistic with a head with a hidden layer (prelogits, logit-knn);
- * Small finetuned (pooled, Mahalanobis) and Large-minimalistic finetuned (prelogits, logit-knn),
+ * Small finetuned (pooled, Mahalanobis), Large-minimalistic finetuned (prelogits, logit-knn) and Small
+ * finetuned on the multiscale tap (the finetune preset's tail, logit-knn),
  * each with changed tail weights. The built heads are nearest-class-mean heads on the photos' own
  * features (real class structure, so answers and novelty spread like a trained model's), their
  * thresholds set so that about a quarter of the photos is "not sure" for each reason.
@@ -338,7 +339,8 @@ export const KINDS = [
 	'Small head (the shipped default)',
 	'Large-minimalistic head',
 	'Small finetune',
-	'Large-minimalistic finetune'
+	'Large-minimalistic finetune',
+	'Small finetune, multiscale'
 ] as const;
 export type KindName = (typeof KINDS)[number];
 
@@ -425,9 +427,12 @@ async function buildKind(
 			);
 		} else {
 			// Small: the last block and Conv_1 trained, pooled tap, Mahalanobis; Large-minimalistic:
-			// Conv_1 and Conv_2, prelogits tap, logit-knn.
-			const tap: FeatureTap = kind === 'Small finetune' ? 'pooled' : 'prelogits';
-			const cut = finetuneCut(arch, tap, 2);
+			// Conv_1 and Conv_2, prelogits tap, logit-knn; Small multiscale: the last two blocks,
+			// Conv_1 and Conv_2 (the finetune preset's tail), every block average, logit-knn.
+			const multiscale = kind === 'Small finetune, multiscale';
+			const tap: FeatureTap =
+				kind === 'Small finetune' ? 'pooled' : multiscale ? 'multiscale' : 'prelogits';
+			const cut = finetuneCut(arch, tap, multiscale ? 4 : 2);
 			const tail = changedTail(backbone, cut);
 			if (tail.length < 4) throw new Error(`${kind}: expected a tail of 4 weights or more`);
 			const before = await tfFeatures(tf, backbone.model, tap, photos);

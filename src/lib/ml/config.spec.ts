@@ -70,10 +70,16 @@ describe('config', () => {
 		expect(() => resolveConfig({ overrides: ['augment.hflipP=2'] })).toThrow(
 			/augment\.hflipP.*got 2/
 		);
-		// The head preset's multiscale tap has no single layer for a finetune tail to end at.
+		// A multiscale tail computes pooled itself: it trains Conv_1 at least.
 		expect(resolveConfig({ preset: 'head' }).backbone.tap).toBe('multiscale');
+		expect(
+			resolveConfig({
+				preset: 'head',
+				overrides: ['mode="finetune"', 'finetune.trainableBlocks=2']
+			}).mode
+		).toBe('finetune');
 		expect(() => resolveConfig({ preset: 'head', overrides: ['mode="finetune"'] })).toThrow(
-			/backbone\.tap: finetune mode .* got "multiscale"/
+			/finetune\.trainableBlocks: a multiscale tail trains at least Conv_1 and Conv_2 \(2\), got 1/
 		);
 	});
 

@@ -57,8 +57,8 @@ export const TrainConfigSchema = z.strictObject({
 		.strictObject({
 			/**
 			 * prelogits: the 1x1 conv after pooling (1024-d on Small); pooled: the pooled block output
-			 * (576-d); multiscale (head mode only): pooled activations of the later blocks + pooled +
-			 * prelogits (3,880-d on Small).
+			 * (576-d); multiscale: pooled activations of the later blocks + pooled + prelogits
+			 * (3,880-d on Small; in finetune mode the tail trains Conv_1 at least).
 			 */
 			tap: z.enum(['prelogits', 'pooled', 'multiscale']).default('prelogits')
 		})
@@ -246,6 +246,8 @@ export const PRESETS = {
 	 */
 	finetune: {
 		mode: 'finetune',
+		backbone: { tap: 'multiscale' },
+		abstain: { method: 'block-knn', noveltyShare: 1, targetCoverage: 0.96 },
 		epochs: 8,
 		lr: 5e-4,
 		batchSize: 32,
@@ -339,9 +341,13 @@ export function formatConfigError(error: z.ZodError, input: unknown): string {
 export function parseConfig(input: ConfigInput): TrainConfig {
 	const result = TrainConfigSchema.safeParse(input);
 	if (!result.success) throw new Error(formatConfigError(result.error, input));
-	if (result.data.mode === 'finetune' && result.data.backbone.tap === 'multiscale')
+	if (
+		result.data.mode === 'finetune' &&
+		result.data.backbone.tap === 'multiscale' &&
+		result.data.finetune.trainableBlocks < 2
+	)
 		throw new Error(
-			'Invalid backbone.tap: finetune mode trains a tail ending at pooled or prelogits, got "multiscale"'
+			`Invalid finetune.trainableBlocks: a multiscale tail trains at least Conv_1 and Conv_2 (2), got ${result.data.finetune.trainableBlocks}`
 		);
 	const { compositeScaleMin, compositeScaleMax } = result.data.augment;
 	if (compositeScaleMin > compositeScaleMax)

@@ -122,10 +122,10 @@ describe('feature taps, freezing and splitting', () => {
 		expect((await diff.data())[0]).toBeLessThan(1e-4);
 		tf.dispose([x, ms, parts, diff]);
 		expect(tf.memory().numTensors).toBe(before);
-		// Nothing trains towards it: finetune tails end at one layer.
-		expect(() => finetuneCut(small, 'multiscale', 1)).toThrow(/multiscale tap is for head mode/);
+		// A multiscale tail ends where a prelogits one does (op-tail.ts); a LayersModel tail cannot.
+		expect(finetuneCut(small, 'multiscale', 4)).toBe(finetuneCut(small, 'prelogits', 4));
 		expect(() => splitAtBlock(model, 'Conv_1', { until: 'multiscale' as never })).toThrow(
-			/multiscale tap is for head mode/
+			/A LayersModel tail ends at pooled or prelogits; a multiscale tail is op-tail.ts opTail/
 		);
 	});
 

@@ -358,7 +358,7 @@ function applyUnits(
 }
 
 /** Spatial size and channels of the tensor entering unit `index` (for the tail model's input). */
-function unitInputShape(arch: ArchitectureSpec, index: number): [number, number, number] {
+export function unitInputShape(arch: ArchitectureSpec, index: number): [number, number, number] {
 	if (index === 0) return [arch.inputSize, arch.inputSize, 3];
 	let size = Math.ceil(arch.inputSize / 2);
 	let channels = arch.stem.filters;
@@ -460,7 +460,7 @@ function checkTailTap(tap: string): asserts tap is TailTap {
 	checkTap(tap);
 	if (tap === 'multiscale')
 		throw new Error(
-			'The multiscale tap is for head mode; a trainable tail ends at pooled or prelogits'
+			'A LayersModel tail ends at pooled or prelogits; a multiscale tail is op-tail.ts opTail'
 		);
 }
 
@@ -487,6 +487,36 @@ export function multiscaleBlocks(arch: ArchitectureSpec): { layer: string; chann
 		});
 	}
 	return out;
+}
+
+/**
+ * The multiscale blocks by unit index (unitNames: block i is unit i + 1), so a split at a cut can
+ * tell which block averages the frozen prefix computes (unit < cut) and which the tail does.
+ */
+export function multiscaleUnits(
+	arch: ArchitectureSpec
+): { unit: number; block: string; channels: number }[] {
+	const layers = new Set(multiscaleBlocks(arch).map((b) => b.layer));
+	const out: { unit: number; block: string; channels: number }[] = [];
+	let channels = arch.stem.filters;
+	arch.blocks.forEach((b, i) => {
+		const dw = `${b.name}_depthwise`;
+		const expanded = b.expand ?? channels;
+		channels = b.out;
+		if (layers.has(dw) || layers.has(`${dw}_hard_swish`))
+			out.push({ unit: i + 1, block: b.name, channels: expanded });
+	});
+	return out;
+}
+
+/**
+ * Width of the multiscale block averages computed before unit `cut` (the frozen prefix's share of a
+ * multiscale tail's input row).
+ */
+export function frozenBlockWidth(arch: ArchitectureSpec, cut: number): number {
+	return multiscaleUnits(arch)
+		.filter((b) => b.unit < cut)
+		.reduce((sum, b) => sum + b.channels, 0);
 }
 
 /**
@@ -560,15 +590,18 @@ export interface SplitModel {
 
 /**
  * The unit index where finetuning starts: the tail is the last `trainableBlocks` units up to the
- * tap (Conv_1 for pooled, Conv_2 for prelogits); everything before it is frozen (and cached).
+ * tap (Conv_1 for pooled, Conv_2 for prelogits and multiscale); everything before it is frozen (and
+ * cached).
  */
 export function finetuneCut(
 	arch: ArchitectureSpec,
 	tap: FeatureTap,
 	trainableBlocks: number
 ): number {
-	checkTailTap(tap);
+	checkTap(tap);
 	const units = unitNames(arch);
+	// A multiscale tail ends where prelogits does (its last part); the earlier block averages it
+	// also returns come from the frozen prefix or from the trainable blocks, wherever they lie.
 	const end = units.indexOf(tap === 'pooled' ? 'Conv_1' : 'Conv_2') + 1;
 	const index = end - trainableBlocks;
 	if (!Number.isInteger(trainableBlocks) || index < 1 || index >= end)

@@ -202,12 +202,18 @@ function samePads(size: number, kernel: number, stride: number): [number, number
 	return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
-/** What a backbone graph ends with. */
-export type BackboneOutput = { tap: FeatureTap } | { cut: number };
+/**
+ * What a backbone graph ends with: the features at a tap, or the activation entering unit `cut`
+ * (with `blocks`, a multiscale tail's input row: the block averages before the cut, then the
+ * activation flattened in NHWC order, as op-forward.ts `prefix`).
+ */
+export type BackboneOutput = { tap: FeatureTap } | { cut: number; blocks?: boolean };
 
 interface BackboneBuild {
 	/** NCHW activation entering `cut` (when asked for), else null. */
 	cut: string | null;
+	/** [N, C] averages of the multiscale blocks built, in order. */
+	blockAverages: string[];
 	/** [N, width] features at the requested tap, else null. */
 	features: string | null;
 }
@@ -297,7 +303,7 @@ function buildBackbone(
 			if (b.stride === 1 && blockIn === b.out) h = g.op('Add', [h, input]);
 		}
 	}
-	if ('cut' in output) return { cut: h, features: null };
+	if ('cut' in output) return { cut: h, features: null, blockAverages };
 	const flat = (t: string | null) => g.op('Flatten', [t!], { axis: 1 });
 	const features =
 		output.tap === 'pooled'
@@ -305,7 +311,7 @@ function buildBackbone(
 			: output.tap === 'prelogits'
 				? flat(prelogits)
 				: g.op('Concat', [...blockAverages, flat(pooled), flat(prelogits)], { axis: 1 });
-	return { cut: null, features };
+	return { cut: null, features, blockAverages };
 }
 
 function activation(g: Graph, x: string, a: Activation | 'linear'): string {
@@ -418,7 +424,13 @@ export function backboneOnnx(
 	const size = arch.inputSize;
 	const built = buildBackbone(g, arch, weights, 'images', output);
 	let out: InstanceType<typeof onnx.ValueInfoProto>;
-	if (built.cut) {
+	if (built.cut && 'cut' in output && output.blocks) {
+		const nhwc = g.op('Transpose', [built.cut], { perm: [0, 2, 3, 1] });
+		const flat = g.op('Flatten', [nhwc], { axis: 1 });
+		g.op('Concat', [...built.blockAverages, flat], { axis: 1 }, 'features');
+		out = valueInfo('features', 'float', ['N', '?D']);
+		out.type!.tensorType!.shape = null;
+	} else if (built.cut) {
 		g.op('Transpose', [built.cut], { perm: [0, 2, 3, 1] }, 'activation');
 		out = valueInfo('activation', 'float', ['N', '?H', '?W', '?C']);
 		out.type!.tensorType!.shape = null;

@@ -40,6 +40,12 @@ export interface OpForward {
 	run(images: TF.Tensor4D, options?: { blocks?: boolean }): BackboneOutputs;
 	/** The features at `tap` `[N,D]`, as createFeatureExtractor(model, tap) gives them. */
 	features(images: TF.Tensor4D, tap: FeatureTap): TF.Tensor2D;
+	/**
+	 * What a multiscale tail starting at unit `cut` (unitNames index, a block or Conv_1) reads, one
+	 * flat row per photo `[N, F + H·W·C]`: the multiscale block averages computed before the cut
+	 * (F columns, frozenBlockWidth) then the activation entering the cut, row-major.
+	 */
+	prefix(images: TF.Tensor4D, cut: number): TF.Tensor2D;
 }
 
 /** An op-level forward over `model`'s weights (read, not copied: the model keeps owning them). */
@@ -77,27 +83,38 @@ export function opForward(tf: typeof TF, model: TF.LayersModel): OpForward {
 	};
 	const averaged = new Set(multiscaleBlocks(arch).map((b) => b.layer.replace(/_hard_swish$/, '')));
 
+	/** Units [0, until) (unitNames indices; until ≤ the blocks' end) and the averages they make. */
+	const blocksUntil = (
+		images: TF.Tensor4D,
+		until: number,
+		options: { blocks?: boolean }
+	): { x: TF.Tensor4D; averages: TF.Tensor2D[] } => {
+		// The model's Rescaling layer: x · (1/127.5) − 1.
+		let x = conv(tf.add(tf.mul(images, 1 / 127.5), -1), 'Conv');
+		const averages: TF.Tensor2D[] = [];
+		for (const b of arch.blocks.slice(0, until - 1)) {
+			const input = x;
+			if (b.expand !== null) x = conv(x, `${b.name}_expand`);
+			x = conv(x, `${b.name}_depthwise`);
+			if (options.blocks && averaged.has(`${b.name}_depthwise`)) {
+				averages.push(tf.mean(x, [1, 2]) as TF.Tensor2D);
+			}
+			if (b.squeezeExcite) {
+				const se = `${b.name}_squeeze_excite`;
+				const pooled = tf.mean(x, [1, 2], true) as TF.Tensor4D;
+				const gate = hardSigmoid(tf, conv(conv(pooled, `${se}_Conv`), `${se}_Conv_1`));
+				x = tf.mul(x, gate);
+			}
+			x = conv(x, `${b.name}_project`);
+			if (b.stride === 1 && input.shape[3] === b.out) x = tf.add(x, input);
+		}
+		return { x, averages };
+	};
+	const blocksEnd = arch.blocks.length + 1; // unitNames index of Conv_1
+
 	const run = (images: TF.Tensor4D, options: { blocks?: boolean } = {}): BackboneOutputs => {
 		const [map, blocks] = tf.tidy(() => {
-			// The model's Rescaling layer: x · (1/127.5) − 1.
-			let x = conv(tf.add(tf.mul(images, 1 / 127.5), -1), 'Conv');
-			const averages: TF.Tensor2D[] = [];
-			for (const b of arch.blocks) {
-				const input = x;
-				if (b.expand !== null) x = conv(x, `${b.name}_expand`);
-				x = conv(x, `${b.name}_depthwise`);
-				if (options.blocks && averaged.has(`${b.name}_depthwise`)) {
-					averages.push(tf.mean(x, [1, 2]) as TF.Tensor2D);
-				}
-				if (b.squeezeExcite) {
-					const se = `${b.name}_squeeze_excite`;
-					const pooled = tf.mean(x, [1, 2], true) as TF.Tensor4D;
-					const gate = hardSigmoid(tf, conv(conv(pooled, `${se}_Conv`), `${se}_Conv_1`));
-					x = tf.mul(x, gate);
-				}
-				x = conv(x, `${b.name}_project`);
-				if (b.stride === 1 && input.shape[3] === b.out) x = tf.add(x, input);
-			}
+			const { x, averages } = blocksUntil(images, blocksEnd, options);
 			const last = conv(x, 'Conv_1');
 			return options.blocks ? [last, tf.concat(averages, 1)] : [last];
 		});
@@ -116,6 +133,18 @@ export function opForward(tf: typeof TF, model: TF.LayersModel): OpForward {
 				const prelogits = flat(conv(pooled, 'Conv_2'));
 				if (tap === 'prelogits') return prelogits;
 				return tf.concat([blocks!, flat(pooled), prelogits], 1);
-			})
+			}),
+		prefix: (images, cut) => {
+			if (!Number.isInteger(cut) || cut < 1 || cut > blocksEnd)
+				throw new Error(
+					`Expected a multiscale tail's cut at a block or Conv_1 (unit 1…${blocksEnd}), got ${cut}`
+				);
+			return tf.tidy(() => {
+				const { x, averages } = blocksUntil(images, cut, { blocks: true });
+				const n = images.shape[0];
+				const activation = tf.reshape(x, [n, -1]) as TF.Tensor2D;
+				return averages.length ? tf.concat([...averages, activation], 1) : activation;
+			});
+		}
 	};
 }

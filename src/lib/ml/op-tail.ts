@@ -10,6 +10,10 @@
  * forward kernel with a hand-written gradient (below). Strided depthwise convolutions are
  * not supported: the cut must lie after the last stride-2 block (the last two blocks of Small, the
  * last two of Large-minimalistic).
+ *
+ * A tail can end at the multiscale tap (the head preset's features: mid-level block averages +
+ * pooled + prelogits): its input row is then op-forward.ts `prefix` (the frozen blocks' averages
+ * and the cut activation) and it returns every block average, those of its own blocks trained.
  */
 import type * as TF from '@tensorflow/tfjs';
 import { activate, hardSigmoid } from './activations';
@@ -21,8 +25,12 @@ import {
 	finetuneCut,
 	splitAtBlock,
 	unitNames,
+	frozenBlockWidth,
+	multiscaleUnits,
+	tapWidth,
+	unitInputShape,
 	type ConvLayerSpec,
-	type TailTap
+	type FeatureTap
 } from './mobilenet-v3';
 import { opForward } from './op-forward';
 import type { TrainableTail } from './pipeline';
@@ -117,7 +125,12 @@ function depthwise(tf: typeof TF, x: TF.Tensor4D, w: ConvWeights): TF.Tensor {
 export interface OpTailOptions {
 	/** Index (in unitNames) of the first trainable unit. */
 	cut: number;
-	until: TailTap;
+	/**
+	 * Where the tail ends. 'multiscale' (a cut at a block or Conv_1): the input rows are op-forward's
+	 * `prefix(images, cut)` (the frozen block averages, then the cut activation, flat) and the output
+	 * is the multiscale features: every block average, pooled, prelogits.
+	 */
+	until: FeatureTap;
 }
 
 /**
@@ -131,8 +144,23 @@ export function opTail(
 ): TrainableTail {
 	const arch = architectureOf(model);
 	const units = unitNames(arch);
+	const multiscale = options.until === 'multiscale';
+	if (multiscale && !(options.cut >= 1 && options.cut <= units.indexOf('Conv_1')))
+		throw new Error(
+			`A multiscale tail starts at a block or Conv_1 (it computes pooled itself), got a cut at ${units[options.cut] ?? options.cut}`
+		);
 	// The LayersModel tail gives the parameter list (keys, order) and validates the cut.
-	const split = splitAtBlock(model, options.cut, { until: options.until });
+	const split = splitAtBlock(model, options.cut, {
+		until: multiscale ? 'prelogits' : (options.until as 'pooled' | 'prelogits')
+	});
+	const averagedHere = new Set(
+		multiscaleUnits(arch)
+			.filter((b) => b.unit >= options.cut)
+			.map((b) => b.block)
+	);
+	/** Block averages the tail computes, in block order (collected by the steps of one apply). */
+	let averages: TF.Tensor[] = [];
+	let pooled: TF.Tensor | null = null;
 	const specs = new Map(convLayers(arch).map((c) => [c.name, c]));
 	const weights = (name: string): ConvWeights => {
 		const spec = specs.get(name);
@@ -147,7 +175,7 @@ export function opTail(
 		const unit = units[u]!;
 		if (unit === 'Conv_1') {
 			const w = weights('Conv_1');
-			steps.push((x) => tf.mean(pointwise(tf, x, w), [1, 2]));
+			steps.push((x) => (pooled = tf.mean(pointwise(tf, x, w), [1, 2])));
 		} else if (unit === 'Conv_2') {
 			const w = weights('Conv_2');
 			steps.push((x) => pointwise(tf, x, w));
@@ -171,6 +199,7 @@ export function opTail(
 			steps.push((input) => {
 				let x = expand ? pointwise(tf, input, expand) : input;
 				x = depthwise(tf, x as TF.Tensor4D, dw);
+				if (averagedHere.has(b.name)) averages.push(tf.mean(x, [1, 2]));
 				if (se) {
 					const pooled = tf.mean(x, [1, 2]);
 					const gate = pointwise(tf, pointwise(tf, pooled, se.reduce), se.expand);
@@ -191,14 +220,23 @@ export function opTail(
 	// shared layers (which otherwise keeps model.dispose() from freeing the weights).
 	split.frozen.dispose();
 	split.tail.dispose();
-	const outputDim = arch.featureDims[options.until];
+	const outputDim = tapWidth(arch, options.until);
+	const frozenWidth = multiscale ? frozenBlockWidth(arch, options.cut) : 0;
+	const cutShape = unitInputShape(arch, options.cut);
 	return {
 		params,
 		apply: (x) =>
 			tf.tidy(() => {
-				let y: TF.Tensor = x;
+				const n = x.shape[0]!;
+				let y: TF.Tensor = multiscale
+					? tf.reshape(tf.slice(x, [0, frozenWidth], [n, -1]), [n, ...cutShape])
+					: x;
+				averages = [];
 				for (const step of steps) y = step(y);
-				return tf.reshape(y, [x.shape[0]!, outputDim]) as TF.Tensor2D;
+				if (!multiscale) return tf.reshape(y, [n, outputDim]) as TF.Tensor2D;
+				const frozen = frozenWidth ? [tf.slice(x, [0, 0], [n, frozenWidth])] : [];
+				const flat = (t: TF.Tensor) => tf.reshape(t, [n, -1]);
+				return tf.concat([...frozen, ...averages, flat(pooled!), flat(y)], 1) as TF.Tensor2D;
 			}),
 		outputDim,
 		cutUnit: split.cutUnit
@@ -207,7 +245,8 @@ export function opTail(
 
 /**
  * What a training run feeds on, per mode: the frozen net whose outputs are cached (features at the
- * tap for `head`; activations at the cut for `finetune`) and, for `finetune`, the trainable tail.
+ * tap for `head`; activations at the cut for `finetune`, with the frozen block averages in front on
+ * the multiscale tap) and, for `finetune`, the trainable tail.
  * `dispose()` releases the split models, which otherwise keep the backbone's weights alive after
  * the backbone is disposed.
  */
@@ -225,11 +264,18 @@ export function trainingSplit(
 			dispose: () => undefined
 		};
 	}
-	if (tap === 'multiscale')
-		throw new Error(
-			'Finetune mode trains a tail ending at backbone.tap=pooled or prelogits, not multiscale'
-		);
 	const cut = finetuneCut(architectureOf(model), tap, config.finetune.trainableBlocks);
+	if (tap === 'multiscale') {
+		// The frozen part through op-forward: its block averages ride along with the cut activation.
+		const ops = opForward(tf, model);
+		const tail = opTail(tf, model, { cut, until: tap });
+		return {
+			net: (x) => ops.prefix(x, cut),
+			tail,
+			cutUnit: tail.cutUnit,
+			dispose: () => undefined
+		};
+	}
 	const split = splitAtBlock(model, cut, { until: tap });
 	return {
 		net: (x) => split.frozen.predict(x) as TF.Tensor,

@@ -56,7 +56,14 @@ describe('trainClassifier', () => {
 	it('finetune mode trains a conv tail + head, logs the run and does not leak tensors across epochs', async () => {
 		const config = resolveConfig({
 			preset: 'finetune',
-			overrides: ['epochs=4', 'lr=0.01', 'batchSize=16']
+			// A made-up tail: its features are no backbone tap, so no block-knn.
+			overrides: [
+				'epochs=4',
+				'lr=0.01',
+				'batchSize=16',
+				'backbone.tap="prelogits"',
+				'abstain.method="logit-knn"'
+			]
 		});
 		const counts: number[] = [];
 		const model = tinyTail();

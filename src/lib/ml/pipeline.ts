@@ -210,19 +210,23 @@ export async function trainClassifier(
 			valNovelty = await logitKnnScores(tf, novelty, valLogits);
 		} else if (config.abstain.method === 'block-knn') {
 			const arch = ARCHITECTURES[options.backbone.architecture as ArchitectureId];
-			if (!arch || config.backbone.tap !== 'multiscale' || tail)
+			if (!arch || config.backbone.tap !== 'multiscale')
 				throw new Error(
 					`abstain.method "block-knn" needs a head on the multiscale tap of a known backbone, got tap "${config.backbone.tap}" on "${options.backbone.architecture}"`
 				);
+			// Multiscale features of the rows: through the trained tail in finetune mode.
+			const features = async (rows: TrainArrays): Promise<TrainArrays> =>
+				tail ? { ...rows, x: await featuresOf(tf, rows, tail), rowShape: [inputDim] } : rows;
+			const val = await features(options.val);
 			novelty = await fitBlockKnn(tf, {
-				train: options.train,
-				val: options.val,
+				train: await features(options.train),
+				val,
 				numClasses,
 				inputDim: noveltyBlockWidth(arch),
 				config,
 				signal: options.signal
 			});
-			const rows = tf.tensor2d(options.val.x, [options.val.labels.length, inputDim]);
+			const rows = tf.tensor2d(val.x, [val.labels.length, inputDim]);
 			valNovelty = await blockKnnScores(tf, novelty, rows);
 			rows.dispose();
 		} else {

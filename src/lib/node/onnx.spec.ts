@@ -13,6 +13,7 @@ import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createFeatureExtractor, finetuneCut, splitAtBlock } from '../ml/mobilenet-v3';
 import { classifierOnnx, ONNX_FORMAT, readBackboneWeights } from '../ml/onnx-export';
+import { opForward } from '../ml/op-forward';
 import { loadClassifier } from '../ml/classifier-dir';
 import {
 	CACHE,
@@ -94,7 +95,7 @@ describe('ONNX export: same answers as TF.js for every model kind', () => {
 			it.skipIf(skipped !== null)(
 				`${runtime}: ${kind}${skipped ? ` (skipped: ${skipped})` : ''}`,
 				async () => {
-					const c = cases.find((x) => x.name.startsWith(kind))!;
+					const c = cases.find((x) => x.name.startsWith(`${kind}:`))!;
 					const stats = compareOutputs(c, await run(c.bytes, photos));
 					console.log(describeStats(runtime, c, stats));
 					expect(stats.problems).toEqual([]);
@@ -115,7 +116,7 @@ describe.skipIf(!ort)(
 			photos ??= await parityPhotos();
 		}, TIMEOUT);
 
-		it('--engine ort: the frozen backbone gives TF.js features within 1e-4 (every tap, a finetune cut)', async () => {
+		it("--engine ort: the frozen backbone gives TF.js features within 1e-4 (every tap, a finetune cut, a multiscale tail's input)", async () => {
 			for (const id of ['mobilenet_v3_small_100_224', 'mobilenet_v3_large_minimalistic_100_224']) {
 				const backbone = await loadBackboneFromFs(path.join(CACHE, id));
 				const nets = ortFrozenNets(tf, ort!, backbone, 1);
@@ -127,18 +128,25 @@ describe.skipIf(!ort)(
 					const arch = backbone.architecture;
 					const cut = finetuneCut(arch, 'prelogits', 3);
 					const split = splitAtBlock(backbone.model, cut, { until: 'prelogits' });
-					const cases: [string, tf.LayersModel, Parameters<typeof nets>[0]][] = [
+					const msCut = finetuneCut(arch, 'multiscale', 4);
+					const predict = (m: tf.LayersModel) => () => m.predict(x) as tf.Tensor;
+					const cases: [string, () => tf.Tensor, Parameters<typeof nets>[0]][] = [
 						...(['pooled', 'prelogits', 'multiscale'] as const).map(
-							(tap): [string, tf.LayersModel, Parameters<typeof nets>[0]] => [
+							(tap): [string, () => tf.Tensor, Parameters<typeof nets>[0]] => [
 								tap,
-								createFeatureExtractor(backbone.model, tap),
+								predict(createFeatureExtractor(backbone.model, tap)),
 								{ tap, cut: null }
 							]
 						),
-						[`cut at ${split.cutUnit}`, split.frozen, { tap: 'prelogits', cut }]
+						[`cut at ${split.cutUnit}`, predict(split.frozen), { tap: 'prelogits', cut }],
+						[
+							`multiscale tail's input at unit ${msCut}`,
+							() => opForward(tf, backbone.model).prefix(x, msCut),
+							{ tap: 'multiscale', cut: msCut }
+						]
 					];
 					for (const [what, reference, spec] of cases) {
-						const want = reference.predict(x) as tf.Tensor;
+						const want = reference();
 						const engine = await nets(spec);
 						const got = await (engine.net as { run(i: tf.Tensor4D): Promise<tf.Tensor> }).run(x);
 						expect(got.shape, `${id} ${what}`).toEqual(want.shape);

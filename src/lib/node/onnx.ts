@@ -119,7 +119,11 @@ export function ortFrozenNets(
 ): FrozenNetFactory {
 	return async ({ tap, cut }) => {
 		const weights = await readBackboneWeights(backbone.model, backbone.architecture);
-		const bytes = backboneOnnx(backbone.architecture, weights, cut === null ? { tap } : { cut });
+		const bytes = backboneOnnx(
+			backbone.architecture,
+			weights,
+			cut === null ? { tap } : { cut, blocks: tap === 'multiscale' }
+		);
 		const session = await ortSession(ortModule, bytes, threads);
 		const output = session.outputNames[0]!;
 		return {

@@ -50,9 +50,13 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('leaflens train --preset finetune (runTraining)', () => {
-	it('trains the last blocks on wasm, and the saved model evaluates the same through the backbone layers', async () => {
+	it('trains the last blocks on wasm (a tail to prelogits), and the saved model evaluates the same through the backbone layers', async () => {
 		const out = path.join(work, 'model');
-		const config = resolveConfig({ preset: 'finetune', overrides: ['epochs=3'] });
+		// The tail ending at prelogits (the finetune preset before it read the multiscale tap).
+		const config = resolveConfig({
+			preset: 'finetune',
+			overrides: ['epochs=3', 'backbone.tap="prelogits"', 'abstain.method="logit-knn"']
+		});
 		const pretrained = (await loadBackboneFromFs(backboneDir)).model;
 		const [depthwiseBefore] = pretrained.getLayer('expanded_conv_9_depthwise').getWeights();
 		const before = (await depthwiseBefore!.data()).slice();
@@ -88,6 +92,28 @@ describe('leaflens train --preset finetune (runTraining)', () => {
 		expect(report.metrics.accuracy).toBe(result.test!.metrics.accuracy);
 		expect(report.metrics.nll).toBeCloseTo(result.test!.metrics.nll, 3);
 		expect(tf.getBackend()).toBe('wasm');
+	});
+
+	it('on the multiscale tap (the preset): the frozen block averages ride with the cut, block-knn "not sure", and evaluate agrees', async () => {
+		const out = path.join(work, 'model-multiscale');
+		const config = resolveConfig({ preset: 'finetune', overrides: ['epochs=2'] });
+		const before = tf.memory().numTensors;
+		const result = await runTraining(tf, { data, out, config, backbone: backboneDir });
+		expect(tf.memory().numTensors).toBe(before);
+		const { manifest } = result.model;
+		expect(manifest.mode).toBe('finetune');
+		expect(manifest.backbone).toMatchObject({ tap: 'multiscale', cutUnit: 'expanded_conv_9' });
+		expect(manifest.head.inputDim).toBe(3880);
+		expect(result.model.novelty.kind).toBe('block-knn');
+		expect(result.model.weights.map((w) => w.name)).toContain(
+			'tail/expanded_conv_9_depthwise/depthwise_kernel'
+		);
+		// Through the backbone with the tail written in (op-forward over the whole photo) as the
+		// app and `leaflens predict` run it: the same answers and "not sure" as the cached rows gave.
+		const { report } = await runEvaluation(tf, { model: out, data, split: 'test' });
+		expect(report.metrics.accuracy).toBe(result.test!.metrics.accuracy);
+		expect(report.metrics.nll).toBeCloseTo(result.test!.metrics.nll, 3);
+		expect(report.abstention.coverage).toBeCloseTo(result.test!.abstention.coverage, 6);
 	});
 });
 
