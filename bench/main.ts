@@ -37,8 +37,8 @@ Options:
                the adapt preset with the finetune preset's backbone tail against the frozen adapt
                preset (bench/field-finetune.ts; about 45 min for the tail on 2 loaded cores, reused
                when already trained) → <out>/field-adapt-finetune.{json,md}
-  --presets    instead of the suite: the head and finetune presets (and the finetune preset before
-               2026-11-30) trained with seeds 42, 43, 44 through the CLI, each measured on
+  --presets    instead of the suite: the head and finetune presets trained with seeds 42, 43, 44
+               through the CLI, each measured on
                PlantVillage test and field val (bench/preset-seeds.ts; 3 min per head, 40-60 min per
                finetune training on 2 loaded cores, reused when already trained) →
                <out>/preset-seeds.{json,md}

@@ -5,7 +5,7 @@
  * resumes from its checkpoint), so the bench re-creates its tables without retraining. Each model
  * is then measured by bench/field.ts on the field `val` photos (nothing is chosen on them here).
  *
- *   npx tsx bench/preset-seeds.ts [--runs head,finetune,finetune-prelogits] [--seeds 42,43,44]
+ *   npx tsx bench/preset-seeds.ts [--runs head,finetune[,finetune-prelogits]] [--seeds 42,43,44]
  *                                 [--work DIR] [--out DIR] [--nice N]
  *
  * Runs: `head` and `finetune` are the presets as they are; `finetune-prelogits` is the finetune
@@ -45,13 +45,14 @@ const RUNS: Record<string, { preset: string; overrides: string[]; about: string 
 			'abstain.noveltyShare=0.8',
 			'abstain.targetCoverage=0.95'
 		],
-		about: 'the finetune preset before 2026-11-30 (tail to prelogits, logit-knn)'
+		about:
+			'the finetune preset before 2026-11-30 (tail to prelogits, logit-knn), to compare; not in the default runs (the issue measured seed 42 at 97.37% test, val 97.88%)'
 	}
 };
 
 const { values } = parseArgs({
 	options: {
-		runs: { type: 'string', default: 'head,finetune,finetune-prelogits' },
+		runs: { type: 'string', default: 'head,finetune' },
 		seeds: { type: 'string', default: '42,43,44' },
 		work: { type: 'string', default: path.join(tmp, 'preset-seeds') },
 		out: { type: 'string', default: path.join(root, 'bench/results') },
@@ -180,7 +181,7 @@ const summaries = runs.map((name) => {
 const md = [
 	'# Training presets with their seed spread (PlantVillage sample, MobileNetV3-Small)',
 	'',
-	`${machine.summary}. Written ${new Date().toISOString()} by \`npx tsx bench/preset-seeds.ts\` (\`npm run bench -- --presets\`); load average at the end ${machine.loadAverage1m.toFixed(1)} (the 2 cores were shared by two trainings at a time: times are pessimistic).`,
+	`${machine.summary}. Written ${new Date().toISOString()} by \`npx tsx bench/preset-seeds.ts\` (\`npm run bench -- --presets\`); load average at the end ${machine.loadAverage1m.toFixed(1)} (the runs here may have shared the cores with each other: times are pessimistic).`,
 	'',
 	'Each run is a fresh `leaflens train` of the sample (7,912 train / 989 val / 989 test photos, 34 classes, leaf-grouped split) with the seed named; val chose the epoch, the temperature and the "not sure" thresholds, test only reports (±0.6 points is one standard error on 989 photos). Field: the 156 labelled apple photos of `field/oafidi_apple/val` (forced top-1 over the 34 classes, 95% Wilson interval) and its 70 photos of diseases outside the label set, measured by `bench/field.ts`; nothing was chosen on them.',
 	'',
