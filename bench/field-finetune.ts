@@ -83,8 +83,13 @@ const FIELD_LOOK = [
 	'augment.blurP=0.3',
 	'augment.noiseP=0.3'
 ];
-/** "Not sure" by Mahalanobis on the tail's prelogits (field-lab-only-findings.md's best rule). */
+/**
+ * "Not sure" by Mahalanobis on the tail's prelogits (field-lab-only-findings.md's best rule); the
+ * tail ends at prelogits, as the finetune preset's did when these runs were measured (it reads the
+ * multiscale tap since 2026-11-30).
+ */
 const MAHALANOBIS = [
+	'backbone.tap=prelogits',
 	'abstain.method=mahalanobis',
 	'abstain.noveltyShare=1',
 	'abstain.targetCoverage=0.98'
