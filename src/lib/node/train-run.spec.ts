@@ -1,4 +1,12 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+	copyFileSync,
+	cpSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
@@ -92,6 +100,13 @@ describe('leaflens train --preset finetune (runTraining)', () => {
 		expect(report.metrics.accuracy).toBe(result.test!.metrics.accuracy);
 		expect(report.metrics.nll).toBeCloseTo(result.test!.metrics.nll, 3);
 		expect(tf.getBackend()).toBe('wasm');
+
+		// The backbone is stored relative to the model folder: a moved folder says so, by name.
+		const moved = path.join(work, 'elsewhere', 'deeper', 'model');
+		cpSync(out, moved, { recursive: true });
+		await expect(runEvaluation(tf, { model: moved, data, split: 'test' })).rejects.toThrow(
+			/The model's backbone is not at .*: the model folder stores it as "\.\.\/backbone", relative to itself/
+		);
 	});
 
 	it('on the multiscale tap (the preset): the frozen block averages ride with the cut, block-knn "not sure", and evaluate agrees', async () => {

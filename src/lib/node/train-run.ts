@@ -3,6 +3,7 @@
  * features cached in a folder, checkpoints and the JSON Lines run log in the output folder, around
  * the shared jobs in src/lib/ml/jobs.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
@@ -162,6 +163,10 @@ export async function loadBackboneFor(
 	const stored = model.manifest.backbone.path;
 	const dir = override ?? (stored === undefined ? undefined : path.resolve(modelDir, stored));
 	if (!dir) throw new Error('The model does not say where its backbone is; pass --backbone <dir>');
+	if (override === undefined && !existsSync(path.join(dir, 'manifest.json')))
+		throw new Error(
+			`The model's backbone is not at ${dir}: the model folder stores it as "${stored}", relative to itself, so a moved model folder loses it. Put the folder back, or copy or link the backbone there`
+		);
 	const backbone = await loadBackboneFromFs(dir);
 	if (backbone.manifestSha256 !== model.manifest.backbone.manifestSha256) {
 		backbone.model.dispose();
