@@ -96,9 +96,9 @@ const MAHALANOBIS = [
 ];
 
 /**
- * The `adapt` preset with the `finetune` preset's tail: finetune mode ends at a single tap
- * (prelogits, the finetune preset's), so the novelty score is Mahalanobis on the tail's prelogits
- * instead of block-knn (multiscale only); the field weighting (adapt.weight 10, adapt.views 2),
+ * The `adapt` preset with the `finetune` preset's tail as it was measured here (ending at
+ * prelogits: a tail could not end at the multiscale tap before 2026-11-30), so the novelty score is
+ * Mahalanobis on the tail's prelogits instead of block-knn; the field weighting (adapt.weight 10, adapt.views 2),
  * the field look, the plain PlantVillage rows (augmentViews 0) and the thresholds on the held-back
  * field photos (extraCoverage 0.85, noveltyShare 0.5) are the adapt preset's; trainable blocks,
  * lr and batch size the finetune preset's.
