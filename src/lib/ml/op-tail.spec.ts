@@ -139,11 +139,18 @@ describe('opTail', () => {
 		expect(tf.memory().numTensors).toBe(before);
 	});
 
-	it('trainingSplit: finetune cuts at the configured unit, and nothing outlives dispose()', async () => {
+	it('trainingSplit: finetune to prelogits cuts at the configured unit, and nothing outlives dispose()', async () => {
 		await useBackend(tf, 'wasm');
 		const before = tf.memory().numTensors;
 		const model = buildMobileNetV3('mobilenet_v3_small_100_224');
-		const config = resolveConfig({ preset: 'finetune', overrides: ['finetune.trainableBlocks=4'] });
+		const config = resolveConfig({
+			preset: 'finetune',
+			overrides: [
+				'finetune.trainableBlocks=4',
+				'backbone.tap="prelogits"',
+				'abstain.method="logit-knn"'
+			]
+		});
 		const training = trainingSplit(tf, model, config);
 		expect(training.cutUnit).toBe('expanded_conv_9');
 		const x = tf.zeros([1, 224, 224, 3]) as tf.Tensor4D;
