@@ -143,6 +143,21 @@ const RUNS: Record<
 		args: [...ADAPT_TAIL, 'epochs=3'],
 		field: true
 	},
+	'adapt-tail-multiscale': {
+		about:
+			'`adapt` preset with the `finetune` preset\'s tail on the multiscale tap (since 2026-11-30: block-knn "not sure" as the adapt preset\'s), 3 epochs',
+		args: [
+			'--preset',
+			'adapt',
+			'mode=finetune',
+			'finetune.trainableBlocks=4',
+			'lr=0.0005',
+			'batchSize=32',
+			'schedule.warmupEpochs=1',
+			'epochs=3'
+		],
+		field: true
+	},
 	'adapt-frozen-e3': {
 		about: '`adapt` preset (frozen backbone, linear head on multiscale features), 3 epochs',
 		args: ['--preset', 'adapt', 'epochs=3'],
@@ -170,7 +185,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
 	process.stdout.write(
-		'Usage: npx tsx bench/field-finetune.ts [--runs lab-composite,lab-plain,default,adapt-tail,adapt-frozen-e3,adapt-frozen] [--work DIR] [--out DIR] [--name field-finetune] [--nice 10]\n'
+		'Usage: npx tsx bench/field-finetune.ts [--runs lab-composite,lab-plain,default,adapt-tail,adapt-tail-multiscale,adapt-frozen-e3,adapt-frozen] [--work DIR] [--out DIR] [--name field-finetune] [--nice 10]\n'
 	);
 	process.exit(0);
 }

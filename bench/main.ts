@@ -36,12 +36,12 @@ Options:
                instead of the suite: models adapted with all field train photos (train --field),
                the adapt preset with the finetune preset's backbone tail against the frozen adapt
                preset (bench/field-finetune.ts; about 45 min for the tail on 2 loaded cores, reused
-               when already trained) → <out>/field-adapt-finetune.{json,md}
+               when already trained) → <out>/field-adapt-finetune.{json,md}, then the same tail on
+               the multiscale tap (about 30 min) → <out>/field-adapt-finetune-multiscale.{json,md}
   --presets    instead of the suite: the head and finetune presets trained with seeds 42, 43, 44
-               through the CLI, each measured on
-               PlantVillage test and field val (bench/preset-seeds.ts; 3 min per head, 40-60 min per
-               finetune training on 2 loaded cores, reused when already trained) →
-               <out>/preset-seeds.{json,md}
+               through the CLI, each measured on PlantVillage test and field val
+               (bench/preset-seeds.ts; 3 min per head, 40-60 min per finetune training on 2 loaded
+               cores, reused when already trained) → <out>/preset-seeds.{json,md}
   -h, --help   show this help`;
 
 let values;
@@ -71,29 +71,29 @@ if (values.help) {
 ) {
 	// Each its own process and cache (bench/tmp/field-*); stdio passed through.
 	const out = path.resolve(values.out ?? 'bench/results');
-	const [script, args] = values.presets
-		? ['preset-seeds.ts', []]
+	const adapted = (runs: string, name: string): [string, string[]] => [
+		'field-finetune.ts',
+		['--runs', runs, '--name', name, '--nice', '19']
+	];
+	const invocations: [string, string[]][] = values.presets
+		? [['preset-seeds.ts', []]]
 		: values['field-lab-only']
-			? ['field-lab-only.ts', ['--name', 'all']]
+			? [['field-lab-only.ts', ['--name', 'all']]]
 			: values['field-finetune']
-				? ['field-finetune.ts', ['--runs', 'lab-composite,default']]
+				? [['field-finetune.ts', ['--runs', 'lab-composite,default']]]
 				: [
-						'field-finetune.ts',
-						[
-							'--runs',
-							'adapt-tail,adapt-frozen-e3,adapt-frozen',
-							'--name',
-							'field-adapt-finetune',
-							'--nice',
-							'19'
-						]
+						adapted('adapt-tail,adapt-frozen-e3,adapt-frozen', 'field-adapt-finetune'),
+						adapted('adapt-tail-multiscale', 'field-adapt-finetune-multiscale')
 					];
-	const run = spawnSync(
-		process.execPath,
-		['--import', 'tsx', path.join(import.meta.dirname, script), ...args, '--out', out],
-		{ stdio: 'inherit' }
-	);
-	process.exitCode = run.status ?? 1;
+	for (const [script, args] of invocations) {
+		const run = spawnSync(
+			process.execPath,
+			['--import', 'tsx', path.join(import.meta.dirname, script), ...args, '--out', out],
+			{ stdio: 'inherit' }
+		);
+		process.exitCode = run.status ?? 1;
+		if (process.exitCode) break;
+	}
 } else {
 	const written = await runSuite({
 		quick: values.quick === true,
