@@ -11,16 +11,11 @@
  *   npx tsx bench/browser-inference.ts [--quick]
  * Results: bench/results/browser-inference.{json,md}
  */
-import { chromium } from '@playwright/test';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertChromium, CHROMIUM, QUIET_ARGS } from '../test/chromium';
-import { bundleBenchPage, startServer } from './lib/browser-page';
+import { withBenchPage } from './lib/browser-page';
 import type { InferencePlan, InferenceReport } from './lib/inference';
 import { describeMachine, inferenceTable, type Machine } from './lib/report';
 
@@ -64,59 +59,42 @@ export async function runBrowserInference(
 ): Promise<BrowserInferenceResult> {
 	const { quick = false, contexts = quick ? ['page'] : ['page', 'worker'] } = options;
 	const log = options.log ?? ((line: string) => console.error(line));
-	assertChromium();
 	for (const id of MODELS) {
 		if (!existsSync(path.join(ROOT, 'static/model-files', id, 'model.json'))) {
 			throw new Error(`No static/model-files/${id}: run \`leaflens import-model\` (npm run setup)`);
 		}
 	}
-	const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'leaflens-bench-browser-'));
-	let server: Server | null = null;
-	const browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		args: ['--enable-unsafe-webgpu', ...QUIET_ARGS]
-	});
-	try {
-		await bundleBenchPage(bundleDir);
-		server = await startServer(bundleDir);
-		const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-		const page = await browser.newPage();
-		page.on('console', (m) => log(`  [chromium] ${m.text()}`));
-		page.on('pageerror', (e) => log(`  [chromium error] ${e.message}`));
-		await page.goto(origin);
-		await page.waitForFunction(() => 'leaflensBench' in globalThis, null, { timeout: 60_000 });
-		type Api = {
-			environment(): { userAgent: string };
-			run(plan: InferencePlan): Promise<InferenceReport>;
-			runInWorker(plan: InferencePlan): Promise<InferenceReport>;
-		};
-		const env = await page.evaluate(() =>
-			(globalThis as unknown as { leaflensBench: Api }).leaflensBench.environment()
-		);
-		const reports: Record<string, InferenceReport> = {};
-		for (const context of contexts) {
-			const plan = browserPlan(quick, context);
-			log(`chromium ${context}: ${plan.backends.join(', ')}…`);
-			reports[context] = await page.evaluate(
-				([p, c]) => {
-					const api = (globalThis as unknown as { leaflensBench: Api }).leaflensBench;
-					return c === 'worker' ? api.runInWorker(p) : api.run(p);
-				},
-				[plan, context] as const
+	type Api = {
+		environment(): { userAgent: string };
+		run(plan: InferencePlan): Promise<InferenceReport>;
+		runInWorker(plan: InferencePlan): Promise<InferenceReport>;
+	};
+	return withBenchPage(
+		async ({ chromium: version, page }) => {
+			const env = await page.evaluate(() =>
+				(globalThis as unknown as { leaflensBench: Api }).leaflensBench.environment()
 			);
-		}
-		return {
-			chromium: browser.version(),
-			userAgent: env.userAgent,
-			plan: browserPlan(quick),
-			reports
-		};
-	} finally {
-		await browser.close();
-		const s = server;
-		if (s) await new Promise((resolve) => s.close(resolve));
-		await rm(bundleDir, { recursive: true, force: true });
-	}
+			const reports: Record<string, InferenceReport> = {};
+			for (const context of contexts) {
+				const plan = browserPlan(quick, context);
+				log(`chromium ${context}: ${plan.backends.join(', ')}…`);
+				reports[context] = await page.evaluate(
+					([p, c]) => {
+						const api = (globalThis as unknown as { leaflensBench: Api }).leaflensBench;
+						return c === 'worker' ? api.runInWorker(p) : api.run(p);
+					},
+					[plan, context] as const
+				);
+			}
+			return {
+				chromium: version,
+				userAgent: env.userAgent,
+				plan: browserPlan(quick),
+				reports
+			};
+		},
+		{ args: ['--enable-unsafe-webgpu'], log }
+	);
 }
 
 /** The markdown section for the browser inference results. */

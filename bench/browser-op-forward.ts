@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { median } from '../src/lib/util/median';
-import { withIsolatedBenchPage } from './lib/browser-page';
+import { withBenchPage } from './lib/browser-page';
 import type { ForwardPath, InferencePlan } from './lib/inference';
 import { describeMachine } from './lib/report';
 
@@ -31,37 +31,40 @@ interface Row {
 
 function run(rounds: number, log = console.error) {
 	// Isolated, so the worker's thread count can be set (to one: the issue's targets).
-	return withIsolatedBenchPage(async ({ chromium: version, runInWorker }) => {
-		const times = new Map<string, number[]>();
-		for (let round = 0; round < rounds; round++) {
-			const plan: InferencePlan = {
-				backends: ['wasm'],
-				models: [MODEL],
-				batches: BATCHES,
-				batchOneOnly: [],
-				timing: { runs: 5, minRuns: 3 },
-				matmul: { n: 128, reps: 1 },
-				threads: 1,
-				paths: round % 2 ? [...PATHS].reverse() : PATHS
-			};
-			const report = await runInWorker(plan);
-			if (report.errors.length > 0) throw new Error(report.errors.join('; '));
-			for (const row of report.rows) {
-				const key = `${row.path}/${row.batch}`;
-				times.set(key, [...(times.get(key) ?? []), row.msPerImage]);
+	return withBenchPage(
+		async ({ chromium: version, runInWorker }) => {
+			const times = new Map<string, number[]>();
+			for (let round = 0; round < rounds; round++) {
+				const plan: InferencePlan = {
+					backends: ['wasm'],
+					models: [MODEL],
+					batches: BATCHES,
+					batchOneOnly: [],
+					timing: { runs: 5, minRuns: 3 },
+					matmul: { n: 128, reps: 1 },
+					threads: 1,
+					paths: round % 2 ? [...PATHS].reverse() : PATHS
+				};
+				const report = await runInWorker(plan);
+				if (report.errors.length > 0) throw new Error(report.errors.join('; '));
+				for (const row of report.rows) {
+					const key = `${row.path}/${row.batch}`;
+					times.set(key, [...(times.get(key) ?? []), row.msPerImage]);
+				}
+				log(
+					`round ${round + 1}: ${report.rows.map((r) => `${r.path} b${r.batch} ${r.msPerImage.toFixed(2)}`).join(', ')} ms/image`
+				);
 			}
-			log(
-				`round ${round + 1}: ${report.rows.map((r) => `${r.path} b${r.batch} ${r.msPerImage.toFixed(2)}`).join(', ')} ms/image`
+			const rows: Row[] = PATHS.flatMap((p) =>
+				BATCHES.map((batch) => {
+					const list = times.get(`${p}/${batch}`) ?? [];
+					return { path: p, batch, rounds: list, msPerImage: median(list) };
+				})
 			);
-		}
-		const rows: Row[] = PATHS.flatMap((p) =>
-			BATCHES.map((batch) => {
-				const list = times.get(`${p}/${batch}`) ?? [];
-				return { path: p, batch, rounds: list, msPerImage: median(list) };
-			})
-		);
-		return { chromium: version, rows };
-	}, log);
+			return { chromium: version, rows };
+		},
+		{ isolated: true, log }
+	);
 }
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '6' } } });

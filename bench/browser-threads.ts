@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { wasmThreadCount } from '../src/lib/browser/isolation';
-import { withIsolatedBenchPage } from './lib/browser-page';
+import { withBenchPage } from './lib/browser-page';
 import type { InferencePlan } from './lib/inference';
 import { describeMachine, type Machine } from './lib/report';
 import { median } from '../src/lib/util/median';
@@ -50,34 +50,37 @@ function plan(threads: number): InferencePlan {
 }
 
 export function runBrowserThreads(rounds: number, log = console.error): Promise<ThreadsResult> {
-	return withIsolatedBenchPage(async ({ chromium: version, page, runInWorker }) => {
-		const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-		const counts = [1, wasmThreadCount(cores)];
-		const times = new Map<string, number[]>();
-		for (let round = 0; round < rounds; round++) {
-			// ABBA order: neither thread count always runs first.
-			for (const threads of round % 2 ? [...counts].reverse() : counts) {
-				const report = await runInWorker(plan(threads));
-				if (report.errors.length > 0) throw new Error(report.errors.join('; '));
-				if (report.threads !== threads)
-					throw new Error(`Asked for ${threads} threads, the engine used ${report.threads}`);
-				for (const row of report.rows) {
-					const key = `${threads}/${row.batch}`;
-					times.set(key, [...(times.get(key) ?? []), row.msPerImage]);
+	return withBenchPage(
+		async ({ chromium: version, page, runInWorker }) => {
+			const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+			const counts = [1, wasmThreadCount(cores)];
+			const times = new Map<string, number[]>();
+			for (let round = 0; round < rounds; round++) {
+				// ABBA order: neither thread count always runs first.
+				for (const threads of round % 2 ? [...counts].reverse() : counts) {
+					const report = await runInWorker(plan(threads));
+					if (report.errors.length > 0) throw new Error(report.errors.join('; '));
+					if (report.threads !== threads)
+						throw new Error(`Asked for ${threads} threads, the engine used ${report.threads}`);
+					for (const row of report.rows) {
+						const key = `${threads}/${row.batch}`;
+						times.set(key, [...(times.get(key) ?? []), row.msPerImage]);
+					}
+					log(
+						`round ${round + 1}, ${threads} thread(s): ${report.rows.map((r) => `b${r.batch} ${r.msPerImage.toFixed(2)} ms/img`).join(', ')}`
+					);
 				}
-				log(
-					`round ${round + 1}, ${threads} thread(s): ${report.rows.map((r) => `b${r.batch} ${r.msPerImage.toFixed(2)} ms/img`).join(', ')}`
-				);
 			}
-		}
-		const rows = counts.flatMap((threads) =>
-			BATCHES.map((batch) => {
-				const list = times.get(`${threads}/${batch}`) ?? [];
-				return { threads, batch, rounds: list, msPerImage: median(list) };
-			})
-		);
-		return { chromium: version, cores, rows };
-	}, log);
+			const rows = counts.flatMap((threads) =>
+				BATCHES.map((batch) => {
+					const list = times.get(`${threads}/${batch}`) ?? [];
+					return { threads, batch, rounds: list, msPerImage: median(list) };
+				})
+			);
+			return { chromium: version, cores, rows };
+		},
+		{ isolated: true, log }
+	);
 }
 
 export function threadsMarkdown(r: ThreadsResult): string[] {

@@ -16,18 +16,15 @@
  *                                  [--preset head] [key=value…]
  * Results: bench/results/browser-train.{json,md}
  */
-import { chromium, type Browser, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isBackendName } from '../src/lib/ml/backends';
 import { PRESET_NAMES, resolveConfig, type PresetName } from '../src/lib/ml/config';
-import { assertChromium, CHROMIUM, QUIET_ARGS } from '../test/chromium';
-import { bundleBenchPage, startServer } from './lib/browser-page';
+import { inBenchPage, withBenchBrowser } from './lib/browser-page';
 import type {
 	MemoryRunReport,
 	MemoryRunRequest,
@@ -112,25 +109,6 @@ type Api = {
 	trainTarget(request: TargetRunRequest): Promise<TargetRunReport>;
 };
 
-/** Each run in a fresh page: its own JS heap and TF.js engine. */
-async function inPage<T>(
-	browser: Browser,
-	origin: string,
-	log: (line: string) => void,
-	work: (page: Page) => Promise<T>
-): Promise<T> {
-	const page = await browser.newPage();
-	page.on('console', (m) => log(`  [chromium] ${m.text()}`));
-	page.on('pageerror', (e) => log(`  [chromium error] ${e.message}`));
-	try {
-		await page.goto(origin);
-		await page.waitForFunction(() => 'leaflensBench' in globalThis, null, { timeout: 60_000 });
-		return await work(page);
-	} finally {
-		await page.close();
-	}
-}
-
 const userAgentOf = (page: Page) =>
 	page.evaluate(
 		() => (globalThis as unknown as { leaflensBench: Api }).leaflensBench.environment().userAgent
@@ -157,105 +135,94 @@ export async function runBrowserTrain(
 		...(quick ? QUICK_OVERRIDES : [])
 	];
 	resolveConfig({ preset, overrides }); // fails here, naming the bad key, before Chromium starts
-	assertChromium();
 	for (const need of [
 		'static/model-files/mobilenet_v3_small_100_224/model.json',
 		'static/datasets/plantvillage-sample/manifest.json'
 	]) {
 		if (!existsSync(path.join(ROOT, need))) throw new Error(`No ${need}: run \`npm run setup\``);
 	}
-	const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'leaflens-bench-train-'));
-	let server: Server | null = null;
-	const browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		args: ['--enable-precise-memory-info', '--enable-unsafe-webgpu', ...QUIET_ARGS]
-	});
 	const errors: string[] = [];
-	try {
-		await bundleBenchPage(bundleDir);
-		server = await startServer(bundleDir);
-		const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-		let userAgent = '';
-		let memory: BrowserTrainResult['memory'] = null;
-		if (options.memory ?? true) {
-			const request: MemoryRunRequest = {
-				backend: 'wasm',
-				images: quick ? 1000 : 10_000,
-				valImages: quick ? 300 : null,
-				epochs: quick ? 2 : 10,
-				sampleEvery: quick ? 100 : 500,
-				batchSize: 20
-			};
-			log(`chromium: memory run, ${request.images} images on wasm…`);
-			try {
-				const report = await inPage(browser, origin, log, async (page) => {
-					userAgent = await userAgentOf(page);
-					return page.evaluate(
-						(r) => (globalThis as unknown as { leaflensBench: Api }).leaflensBench.trainMemory(r),
-						request
-					);
-				});
-				memory = {
-					...report,
-					flat: {
-						extraction: flatness(report.samples, 'extract'),
-						epochs: flatness(report.samples, 'epoch')
-					}
+	// Each run in a fresh page (inBenchPage): its own JS heap and TF.js engine.
+	return withBenchBrowser(
+		async (bench) => {
+			let userAgent = '';
+			let memory: BrowserTrainResult['memory'] = null;
+			if (options.memory ?? true) {
+				const request: MemoryRunRequest = {
+					backend: 'wasm',
+					images: quick ? 1000 : 10_000,
+					valImages: quick ? 300 : null,
+					epochs: quick ? 2 : 10,
+					sampleEvery: quick ? 100 : 500,
+					batchSize: 20
 				};
-			} catch (error) {
-				errors.push(`memory: ${errorMessage(error)}`);
-				log(`  memory run FAILED: ${errors.at(-1)}`);
+				log(`chromium: memory run, ${request.images} images on wasm…`);
+				try {
+					const report = await inBenchPage(bench, log, async (page) => {
+						userAgent = await userAgentOf(page);
+						return page.evaluate(
+							(r) => (globalThis as unknown as { leaflensBench: Api }).leaflensBench.trainMemory(r),
+							request
+						);
+					});
+					memory = {
+						...report,
+						flat: {
+							extraction: flatness(report.samples, 'extract'),
+							epochs: flatness(report.samples, 'epoch')
+						}
+					};
+				} catch (error) {
+					errors.push(`memory: ${errorMessage(error)}`);
+					log(`  memory run FAILED: ${errors.at(-1)}`);
+				}
 			}
-		}
-		let target: BrowserTrainResult['target'] = null;
-		if (options.target ?? true) {
-			const request: TargetRunRequest = {
-				reference: backends[0]!,
-				others: backends.slice(1),
-				preset,
-				overrides,
-				trainImages: quick ? QUICK_PHOTOS.train : null,
-				valImages: quick ? QUICK_PHOTOS.val : null,
-				target: 0.97,
-				batchSize: 16,
-				samplePhotos: options.samplePhotos ?? (quick ? 16 : SAMPLE_PHOTOS.default),
-				maxEpochsOther: options.maxEpochsOther ?? (quick ? 2 : MAX_EPOCHS_OTHER.default),
-				samplePhotosBy: quick || options.samplePhotos ? {} : SAMPLE_PHOTOS.by,
-				maxEpochsBy: quick || options.maxEpochsOther ? {} : MAX_EPOCHS_OTHER.by
+			let target: BrowserTrainResult['target'] = null;
+			if (options.target ?? true) {
+				const request: TargetRunRequest = {
+					reference: backends[0]!,
+					others: backends.slice(1),
+					preset,
+					overrides,
+					trainImages: quick ? QUICK_PHOTOS.train : null,
+					valImages: quick ? QUICK_PHOTOS.val : null,
+					target: 0.97,
+					batchSize: 16,
+					samplePhotos: options.samplePhotos ?? (quick ? 16 : SAMPLE_PHOTOS.default),
+					maxEpochsOther: options.maxEpochsOther ?? (quick ? 2 : MAX_EPOCHS_OTHER.default),
+					samplePhotosBy: quick || options.samplePhotos ? {} : SAMPLE_PHOTOS.by,
+					maxEpochsBy: quick || options.maxEpochsOther ? {} : MAX_EPOCHS_OTHER.by
+				};
+				log(
+					`chromium: time to 97% on ${backends.join(', ')}, --preset ${preset} ${overrides.join(' ')}…`
+				);
+				try {
+					target = await inBenchPage(bench, log, async (page) => {
+						userAgent ||= await userAgentOf(page);
+						return page.evaluate(
+							(r) => (globalThis as unknown as { leaflensBench: Api }).leaflensBench.trainTarget(r),
+							request
+						);
+					});
+				} catch (error) {
+					errors.push(`time to target: ${errorMessage(error)}`);
+					log(`  time to target FAILED: ${errors.at(-1)}`);
+				}
+			}
+			return {
+				format: RESULTS_FORMAT,
+				formatVersion: RESULTS_FORMAT_VERSION,
+				chromium: bench.browser.version(),
+				userAgent,
+				quick,
+				memory,
+				target,
+				errors,
+				seconds: (performance.now() - started) / 1000
 			};
-			log(
-				`chromium: time to 97% on ${backends.join(', ')}, --preset ${preset} ${overrides.join(' ')}…`
-			);
-			try {
-				target = await inPage(browser, origin, log, async (page) => {
-					userAgent ||= await userAgentOf(page);
-					return page.evaluate(
-						(r) => (globalThis as unknown as { leaflensBench: Api }).leaflensBench.trainTarget(r),
-						request
-					);
-				});
-			} catch (error) {
-				errors.push(`time to target: ${errorMessage(error)}`);
-				log(`  time to target FAILED: ${errors.at(-1)}`);
-			}
-		}
-		return {
-			format: RESULTS_FORMAT,
-			formatVersion: RESULTS_FORMAT_VERSION,
-			chromium: browser.version(),
-			userAgent,
-			quick,
-			memory,
-			target,
-			errors,
-			seconds: (performance.now() - started) / 1000
-		};
-	} finally {
-		await browser.close();
-		const s = server;
-		if (s) await new Promise((resolve) => s.close(resolve));
-		await rm(bundleDir, { recursive: true, force: true });
-	}
+		},
+		{ args: ['--enable-precise-memory-info', '--enable-unsafe-webgpu'] }
+	);
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

@@ -2,7 +2,7 @@
  * The page the browser benchmarks (and e2e/reference.e2e.ts) run in: bench/browser/main.ts bundled
  * with esbuild, served with the model files, datasets and TF.js wasm binaries from 127.0.0.1.
  */
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -86,48 +86,91 @@ export async function bundleBenchPage(bundleDir: string): Promise<void> {
 	});
 }
 
-/** The bench page open in Chromium, and the call that runs a plan in a fresh worker of it. */
-export interface IsolatedBenchPage {
-	chromium: string;
-	page: Page;
-	runInWorker(plan: InferencePlan): Promise<InferenceReport>;
+/** Debian's Chromium and the origin the bench page is served from. */
+export interface BenchBrowser {
+	browser: Browser;
+	origin: string;
 }
 
 /**
- * Runs `work` with the bench page open in Debian's Chromium, served cross-origin isolated (so a
- * worker's wasm thread count can be set); closes the browser and server and removes the bundle after.
+ * Runs `work` with the bench page bundled and served (`isolated`: cross-origin isolated, so a
+ * worker's wasm thread count can be set) and Debian's Chromium launched with `args`; closes the
+ * browser and the server and removes the bundle after.
  */
-export async function withIsolatedBenchPage<T>(
-	work: (bench: IsolatedBenchPage) => Promise<T>,
-	log: (line: string) => void = console.error
+export async function withBenchBrowser<T>(
+	work: (bench: BenchBrowser) => Promise<T>,
+	options: { isolated?: boolean; args?: readonly string[] } = {}
 ): Promise<T> {
 	assertChromium();
 	const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'leaflens-bench-'));
 	let server: Server | null = null;
-	const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_ARGS] });
+	const browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: [...(options.args ?? []), ...QUIET_ARGS]
+	});
 	try {
 		await bundleBenchPage(bundleDir);
-		server = await startServer(bundleDir, { isolated: true });
-		const page = await browser.newPage();
-		page.on('pageerror', (e) => log(`  [chromium error] ${e.message}`));
-		await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-		await page.waitForFunction(() => 'leaflensBench' in globalThis, null, { timeout: 60_000 });
-		if (!(await page.evaluate(() => self.crossOriginIsolated)))
-			throw new Error('The bench page is not cross-origin isolated');
-		type Api = { runInWorker(plan: InferencePlan): Promise<InferenceReport> };
-		return await work({
-			chromium: browser.version(),
-			page,
-			runInWorker: (plan) =>
-				page.evaluate(
-					(p) => (globalThis as unknown as { leaflensBench: Api }).leaflensBench.runInWorker(p),
-					plan
-				)
-		});
+		server = await startServer(bundleDir, { isolated: options.isolated });
+		const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		return await work({ browser, origin });
 	} finally {
 		await browser.close();
 		const s = server;
 		if (s) await new Promise((resolve) => s.close(resolve));
 		await rm(bundleDir, { recursive: true, force: true });
 	}
+}
+
+/** A fresh page of the bench, its console and errors in `log`, ready for `work`; closed after. */
+export async function inBenchPage<T>(
+	{ browser, origin }: BenchBrowser,
+	log: (line: string) => void,
+	work: (page: Page) => Promise<T>
+): Promise<T> {
+	const page = await browser.newPage();
+	page.on('console', (m) => log(`  [chromium] ${m.text()}`));
+	page.on('pageerror', (e) => log(`  [chromium error] ${e.message}`));
+	try {
+		await page.goto(origin);
+		await page.waitForFunction(() => 'leaflensBench' in globalThis, null, { timeout: 60_000 });
+		return await work(page);
+	} finally {
+		await page.close();
+	}
+}
+
+/** The bench page open in Chromium, and the call that runs a plan in a fresh worker of it. */
+export interface BenchPage {
+	chromium: string;
+	page: Page;
+	runInWorker(plan: InferencePlan): Promise<InferenceReport>;
+}
+
+/**
+ * Runs `work` with one bench page open (withBenchBrowser's options; `isolated` is checked on the
+ * page), torn down after.
+ */
+export function withBenchPage<T>(
+	work: (bench: BenchPage) => Promise<T>,
+	options: { isolated?: boolean; args?: readonly string[]; log?: (line: string) => void } = {}
+): Promise<T> {
+	const log = options.log ?? console.error;
+	return withBenchBrowser(
+		(bench) =>
+			inBenchPage(bench, log, async (page) => {
+				if (options.isolated && !(await page.evaluate(() => self.crossOriginIsolated)))
+					throw new Error('The bench page is not cross-origin isolated');
+				type Api = { runInWorker(plan: InferencePlan): Promise<InferenceReport> };
+				return work({
+					chromium: bench.browser.version(),
+					page,
+					runInWorker: (plan) =>
+						page.evaluate(
+							(p) => (globalThis as unknown as { leaflensBench: Api }).leaflensBench.runInWorker(p),
+							plan
+						)
+				});
+			}),
+		options
+	);
 }
