@@ -18,14 +18,16 @@ export function readDatasets(page: Page): Promise<StoredDataset[]> {
 			request.onsuccess = () => resolve(request.result);
 			request.onerror = () => reject(request.error ?? new Error('open failed'));
 		});
-		const all = <T>(what: 'getAllKeys' | 'getAll') =>
-			new Promise<T>((resolve, reject) => {
-				const request = db.transaction('files').objectStore('files')[what]();
-				request.onsuccess = () => resolve(request.result as T);
-				request.onerror = () => reject(request.error ?? new Error('read failed'));
-			});
-		const keys = (await all<IDBValidKey[]>('getAllKeys')).map(String);
-		const values = await all<unknown[]>('getAll');
+		// Keys and values from one transaction: the other tab may write between two.
+		const [keys, values] = await new Promise<[string[], unknown[]]>((resolve, reject) => {
+			const store = db.transaction('files').objectStore('files');
+			const keyRequest = store.getAllKeys();
+			const valueRequest = store.getAll();
+			valueRequest.onsuccess = () =>
+				resolve([keyRequest.result.map(String), valueRequest.result as unknown[]]);
+			valueRequest.onerror = keyRequest.onerror = () =>
+				reject(keyRequest.error ?? valueRequest.error ?? new Error('read failed'));
+		});
 		db.close();
 		type Info = {
 			id: string;
