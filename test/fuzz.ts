@@ -3,7 +3,7 @@
  * bytes, bounded so that each file runs in a few seconds on a small CI machine.
  */
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 
 /**
  * The bound on every property: a fixed number of runs (fast-check's seed comes from vitest's run,
@@ -109,4 +109,66 @@ export function mutateJson(
 	} else if (how === 'remove') delete parent[key];
 	else parent[key] = value as Json;
 	return copy;
+}
+
+/** A valid archive and what was written into it, for the tar mutation properties below. */
+export interface WrittenArchive<T> {
+	list: T;
+	bytes: Uint8Array;
+}
+
+/** Offsets of every header block (checksum-covered bytes) of a ustar archive. */
+export function tarHeaderOffsets(bytes: Uint8Array): number[] {
+	const out: number[] = [];
+	for (let at = 0; at + 512 <= bytes.length;) {
+		const block = bytes.subarray(at, at + 512);
+		if (block.every((b) => b === 0)) break;
+		out.push(at);
+		const size = parseInt(new TextDecoder().decode(block.subarray(124, 135)), 8);
+		at += 512 + Math.ceil(size / 512) * 512;
+	}
+	return out;
+}
+
+/**
+ * The two properties every reader of a tar archive keeps, as tests: one flipped byte in any header
+ * is refused (`read` gives undefined) or reads the same contents; an archive cut anywhere before its
+ * end-of-archive marker is refused, after it reads the same. One byte: the header checksum is a
+ * plain sum of the bytes, so two changes that cancel out (+16 on one byte, -16 on another) are
+ * invisible to any tar reader; one change never is.
+ */
+export function itKeepsTarMutations<T>(
+	written: fc.Arbitrary<WrittenArchive<T>>,
+	read: (bytes: Uint8Array) => T | undefined,
+	same: (a: T, b: T) => boolean
+): void {
+	it('refuses a flipped byte in any tar header (checksum-covered) or reads the same contents', () => {
+		fc.assert(
+			fc.property(
+				written,
+				fc.nat(),
+				fc.nat(511),
+				fc.integer({ min: 1, max: 255 }),
+				({ list, bytes }, h, i, mask) => {
+					const heads = tarHeaderOffsets(bytes);
+					const got = read(flip(bytes, [[heads[h % heads.length]! + i, mask]]));
+					if (got) expect(same(got, list)).toBe(true);
+				}
+			),
+			RUNS
+		);
+	});
+
+	it('refuses an archive cut anywhere before its end-of-archive marker', () => {
+		fc.assert(
+			fc.property(written, fc.double({ min: 0, max: 1, noNaN: true }), ({ list, bytes }, at) => {
+				const markerEnd = bytes.length - 512; // the first zero block ends here
+				const cut = Math.floor(at * bytes.length);
+				const got = read(bytes.subarray(0, cut));
+				if (cut < markerEnd) expect(got).toBeUndefined();
+				else expect(same(got!, list)).toBe(true);
+			}),
+			RUNS
+		);
+	});
 }

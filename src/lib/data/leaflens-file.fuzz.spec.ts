@@ -1,25 +1,12 @@
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-	encodeModelExport,
-	EXPORT_DESCRIPTOR,
-	ModelFileError,
-	type BackboneFiles,
-	type ClassifierFiles
-} from './leaflens-file';
+import { encodeModelExport, EXPORT_DESCRIPTOR, ModelFileError } from './leaflens-file';
 import { ModelStore, type ImportedModel } from './model-store';
 import { readTar, writeTar, type TarEntry } from './tar';
 import { sha256Hex } from '../util/hash';
 import { MemoryStore } from '../../../test/memory-store';
+import { servedBackbone, servedClassifier } from '../../../test/served-models';
 import { flip, jsonMutation, mutateJson, parseOrRefuseAsync, RUNS } from '../../../test/fuzz';
-
-// As model-store.spec.ts: the shipped classifier and the small backbone it was trained on.
-const MODEL_FILES = path.resolve('static/model-files');
-const DEFAULT = path.join(MODEL_FILES, 'plantvillage-default');
-const SMALL = path.join(MODEL_FILES, 'mobilenet_v3_small_100_224');
-const read = (file: string) => new Uint8Array(readFileSync(file));
 
 let exported: Uint8Array;
 let entries: TarEntry[];
@@ -28,17 +15,11 @@ let descriptor: Record<string, unknown>;
 let digests: Map<string, string>;
 
 beforeAll(async () => {
-	if (!existsSync(path.join(DEFAULT, 'manifest.json'))) {
-		throw new Error(`${DEFAULT} is missing: run \`npm run setup\` first`);
-	}
-	const classifier: ClassifierFiles = {
-		'manifest.json': read(path.join(DEFAULT, 'manifest.json')),
-		'weights.bin': read(path.join(DEFAULT, 'weights.bin'))
-	};
-	const small: BackboneFiles = Object.fromEntries(
-		readdirSync(SMALL).map((f) => [f, read(path.join(SMALL, f))])
+	exported = await encodeModelExport(
+		'PlantVillage test',
+		servedClassifier(),
+		servedBackbone('mobilenet_v3_small_100_224')
 	);
-	exported = await encodeModelExport('PlantVillage test', classifier, small);
 	entries = readTar(exported);
 	descriptor = JSON.parse(new TextDecoder().decode(entries[0]!.data)) as Record<string, unknown>;
 	digests = new Map(

@@ -1,5 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadClassifier } from '../ml/classifier-dir';
 import {
@@ -14,20 +13,11 @@ import { metricsTrust, ModelStore, trustedSummary } from './model-store';
 import { sha256Hex } from '../util/hash';
 import { readTar, writeTar } from './tar';
 import { MemoryStore } from '../../../test/memory-store';
-
-// The files `npm run setup` serves: the shipped classifier and the two pretrained backbones.
-const MODEL_FILES = path.resolve('static/model-files');
-const DEFAULT = path.join(MODEL_FILES, 'plantvillage-default');
-const SMALL = path.join(MODEL_FILES, 'mobilenet_v3_small_100_224');
-const LARGE = path.join(MODEL_FILES, 'mobilenet_v3_large_minimalistic_100_224');
+import { servedBackbone, servedClassifier } from '../../../test/served-models';
 
 /** Byte equality through sha256: vitest's deep equality is very slow on megabyte arrays. */
 const digest = (bytes: Uint8Array | undefined) =>
 	bytes ? sha256Hex(bytes) : Promise.resolve('(missing)');
-
-const read = (file: string) => new Uint8Array(readFileSync(file));
-const readDir = (dir: string): BackboneFiles =>
-	Object.fromEntries(readdirSync(dir).map((f) => [f, read(path.join(dir, f))]));
 
 let classifier: ClassifierFiles;
 let manifestJson: Record<string, unknown>;
@@ -36,19 +26,13 @@ let large: BackboneFiles;
 let exported: Uint8Array;
 
 beforeAll(async () => {
-	if (!existsSync(path.join(DEFAULT, 'manifest.json'))) {
-		throw new Error(`${DEFAULT} is missing: run \`npm run setup\` first`);
-	}
-	classifier = {
-		'manifest.json': read(path.join(DEFAULT, 'manifest.json')),
-		'weights.bin': read(path.join(DEFAULT, 'weights.bin'))
-	};
+	classifier = servedClassifier();
 	manifestJson = JSON.parse(new TextDecoder().decode(classifier['manifest.json'])) as Record<
 		string,
 		unknown
 	>;
-	small = readDir(SMALL);
-	large = readDir(LARGE);
+	small = servedBackbone('mobilenet_v3_small_100_224');
+	large = servedBackbone('mobilenet_v3_large_minimalistic_100_224');
 	exported = await encodeModelExport('PlantVillage test', classifier, small);
 });
 
@@ -265,7 +249,7 @@ describe('export and import', () => {
 		],
 		[
 			'a PNG',
-			() => Promise.resolve(read('static/icons/icon-192.png')),
+			() => Promise.resolve(new Uint8Array(readFileSync('static/icons/icon-192.png'))),
 			/^This is not a LeafLens model file\.$/
 		],
 		[

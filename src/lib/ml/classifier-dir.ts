@@ -294,17 +294,10 @@ export function decide(
 	const labels = model.manifest.labels;
 	const c = labels.length;
 	const probs = softmax(logits, c, model.manifest.temperature);
-	const { minConfidence, maxNovelty } = model.manifest.abstention;
 	return Array.from(novelty, (nov, i) => {
 		const probabilities = Array.from(probs.subarray(i * c, (i + 1) * c));
 		const row = rankedRow(probabilities, labels);
-		const reason =
-			nov > maxNovelty
-				? 'unfamiliar'
-				: row[0]!.probability < minConfidence
-					? 'low-confidence'
-					: null;
-		return answerOf(row, probabilities, nov, reason, topK);
+		return answerOf(row, probabilities, nov, model.manifest.abstention, topK);
 	});
 }
 

@@ -18,14 +18,7 @@ const T = { minConfidence: 0.6, maxNovelty: 0.3 };
 
 /** decide()'s answer over all classes, from its probabilities and novelty. */
 function answer(probabilities: number[], novelty = 0.1): Prediction {
-	const row = rankedRow(probabilities, LABELS);
-	const reason =
-		novelty > T.maxNovelty
-			? 'unfamiliar'
-			: row[0]!.probability < T.minConfidence
-				? 'low-confidence'
-				: null;
-	return answerOf(row, probabilities, novelty, reason, 3);
+	return answerOf(rankedRow(probabilities, LABELS), probabilities, novelty, T, 3);
 }
 
 /** A row with `mass` spread as given over the named classes, the rest evenly elsewhere. */

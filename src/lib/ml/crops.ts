@@ -24,7 +24,7 @@
  * Pure: no TF.js, no DOM.
  */
 import type { Prediction } from './classifier-dir';
-import { answerOf, rankedRow } from './predict';
+import { answerOf, rankedRow, type AnswerThresholds } from './predict';
 
 /**
  * Least share of the model's calibrated probability on the chosen crop for an answer. Chosen on the
@@ -97,9 +97,7 @@ export function findCrop(labels: readonly string[], name: string): Crop {
 }
 
 /** The thresholds the rule reads (the model's manifest.abstention). */
-export interface CropThresholds {
-	minConfidence: number;
-	maxNovelty: number;
+export interface CropThresholds extends AnswerThresholds {
 	/** Default MIN_CROP_MASS. */
 	minCropMass?: number;
 }
@@ -151,18 +149,9 @@ export function cropAnswer(
 		!inCrop.has(i) ? 0 : mass > 0 ? p / mass : 1 / crop.classes.length
 	);
 	const row = rankedRow(probabilities, labels).filter((r) => inCrop.has(r.index));
-	const reason =
-		novelty > thresholds.maxNovelty
-			? 'unfamiliar'
-			: disagree
-				? 'disagree'
-				: mass < (thresholds.minCropMass ?? MIN_CROP_MASS)
-					? 'other-crop'
-					: row[0]!.probability < thresholds.minConfidence
-						? 'low-confidence'
-						: null;
+	const otherCrop = mass < (thresholds.minCropMass ?? MIN_CROP_MASS);
 	return {
-		...answerOf(row, probabilities, novelty, reason, topK),
+		...answerOf(row, probabilities, novelty, thresholds, topK, { disagree, otherCrop }),
 		crop: { name: crop.name, mass }
 	};
 }

@@ -8,42 +8,33 @@
 import * as tf from '@tensorflow/tfjs';
 import { hardSigmoid, hardSwish } from './activations';
 
-function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-	if (Array.isArray(inputs)) {
-		if (inputs.length !== 1)
-			throw new Error(`Expected exactly 1 input tensor, got ${inputs.length}`);
-		return inputs[0]!;
-	}
-	return inputs;
+type ElementwiseOp = (ops: typeof tf, x: tf.Tensor) => tf.Tensor;
+
+/** A parameter-free, shape-keeping layer applying `activation`, serialised as `className`. */
+function activationLayer(className: string, activation: ElementwiseOp) {
+	return class extends tf.layers.Layer {
+		static className = className;
+		constructor(args: { name?: string; trainable?: boolean } = {}) {
+			super(args);
+		}
+		override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+			const [x, ...rest] = Array.isArray(inputs) ? inputs : [inputs];
+			if (!x || rest.length > 0) {
+				const got = Array.isArray(inputs) ? inputs.length : 1;
+				throw new Error(`Expected exactly 1 input tensor, got ${got}`);
+			}
+			return tf.tidy(() => activation(tf, x));
+		}
+		override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+			return inputShape;
+		}
+	};
 }
 
 /** Layer computing y = x · relu6(x + 3) / 6 element-wise (MobileNetV3's h-swish). */
-export class HardSwish extends tf.layers.Layer {
-	static className = 'HardSwish';
-	constructor(args: { name?: string; trainable?: boolean } = {}) {
-		super(args);
-	}
-	override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-		return tf.tidy(() => hardSwish(tf, single(inputs)));
-	}
-	override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-		return inputShape;
-	}
-}
-
+export const HardSwish = activationLayer('HardSwish', hardSwish);
 /** Layer computing y = relu6(x + 3) / 6 element-wise (the squeeze-excite gate). */
-export class HardSigmoid extends tf.layers.Layer {
-	static className = 'HardSigmoid';
-	constructor(args: { name?: string; trainable?: boolean } = {}) {
-		super(args);
-	}
-	override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-		return tf.tidy(() => hardSigmoid(tf, single(inputs)));
-	}
-	override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-		return inputShape;
-	}
-}
+export const HardSigmoid = activationLayer('HardSigmoid', hardSigmoid);
 
 tf.serialization.registerClass(HardSwish);
 tf.serialization.registerClass(HardSigmoid);

@@ -31,6 +31,9 @@ function maps(n: number, seed: number): TrainArrays {
 	return { x, rowShape: [4, 4, 3], labels };
 }
 
+/** The same maps as flat 48-value rows (what a head's features look like). */
+const flat = (a: TrainArrays): TrainArrays => ({ ...a, rowShape: [48] });
+
 function tinyTail(): tf.LayersModel {
 	const input = tf.input({ shape: [4, 4, 3] });
 	const conv = tf.layers
@@ -119,7 +122,6 @@ describe('trainClassifier', () => {
 			preset: 'quick',
 			overrides: ['epochs=5', 'lr=0.05', 'abstain.method=mahalanobis']
 		});
-		const flat = (a: TrainArrays): TrainArrays => ({ ...a, rowShape: [48] });
 		const { model } = await trainClassifier(tf, {
 			train: flat(maps(150, 3)),
 			val: flat(maps(60, 4)),
@@ -173,7 +175,6 @@ describe('trainClassifier', () => {
 			overrides: ['epochs=8', 'lr=0.05', 'abstain.prototypes=4', 'abstain.noveltyShare=1']
 		});
 		expect(config.abstain.method).toBe('logit-knn');
-		const flat = (a: TrainArrays): TrainArrays => ({ ...a, rowShape: [48] });
 		const { model } = await trainClassifier(tf, {
 			train: flat(maps(150, 6)),
 			val: flat(maps(90, 7)),
@@ -298,7 +299,6 @@ describe('trainClassifier', () => {
 	});
 
 	it('abstain.extraCoverage chooses the thresholds on the held-back extra (field) photos alone, given enough of them', async () => {
-		const flat = (a: TrainArrays): TrainArrays => ({ ...a, rowShape: [48] });
 		const train = flat(maps(90, 21));
 		const lab = flat(maps(30, 22));
 		const field = flat(maps(60, 23));

@@ -8,14 +8,13 @@ const THRESHOLDS: PlantThresholds = { minConfidence: 0.6, maxNovelty: 0.3 };
 
 /** A leaf's answer as decide() makes it, from its probabilities and novelty. */
 function leaf(probabilities: number[], novelty = 0.1): Prediction {
-	const row = rankedRow(probabilities, LABELS);
-	const reason =
-		novelty > THRESHOLDS.maxNovelty
-			? 'unfamiliar'
-			: row[0]!.probability < THRESHOLDS.minConfidence
-				? 'low-confidence'
-				: null;
-	return answerOf(row, probabilities, novelty, reason, LABELS.length);
+	return answerOf(
+		rankedRow(probabilities, LABELS),
+		probabilities,
+		novelty,
+		THRESHOLDS,
+		LABELS.length
+	);
 }
 
 describe('combineLeaves', () => {

@@ -16,14 +16,13 @@
  * is then answered by the crop rule, with the mean crop mass ('other-crop' when it is small).
  * Pure: no TF.js, no DOM.
  */
-import type { AbstainThresholds } from './abstain';
 import type { Prediction } from './classifier-dir';
 import { median } from '../util/median';
 import { cropAnswer, findCrop } from './crops';
-import { answerOf, rankedRow } from './predict';
+import { answerOf, rankedRow, type AnswerThresholds } from './predict';
 
 /** The model's "not sure" thresholds (manifest.abstention). */
-export type PlantThresholds = Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>;
+export type PlantThresholds = AnswerThresholds;
 
 /**
  * The plant's answer from its leaves' answers, by the model whose `labels` (in output order) and
@@ -73,14 +72,7 @@ export function combineLeaves(
 			topK,
 			named.size > 1
 		);
-	const row = rankedRow(probabilities, labels);
-	const reason =
-		novelty > thresholds.maxNovelty
-			? 'unfamiliar'
-			: named.size > 1
-				? 'disagree'
-				: row[0]!.probability < thresholds.minConfidence
-					? 'low-confidence'
-					: null;
-	return answerOf(row, probabilities, novelty, reason, topK);
+	return answerOf(rankedRow(probabilities, labels), probabilities, novelty, thresholds, topK, {
+		disagree: named.size > 1
+	});
 }

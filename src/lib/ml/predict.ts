@@ -74,19 +74,45 @@ export interface RankedClass {
 	probability: number;
 }
 
+/** The "not sure" thresholds every answer reads (the model's manifest.abstention). */
+export interface AnswerThresholds {
+	minConfidence: number;
+	maxNovelty: number;
+}
+
+/** What else makes an answer "not sure", checked after novelty and before confidence. */
+export interface NotSureCauses {
+	/** A plant's leaves named different classes. */
+	disagree?: boolean;
+	/** The photo does not look like the crop the answer is restricted to. */
+	otherCrop?: boolean;
+}
+
 /**
  * The answer for one photo from its ranked row (most probable first, as `rankedRow` gives, maybe
- * filtered), its calibrated `probabilities` (label order), novelty score and why it is "not sure"
- * (null: answered): the one shape `decide`, several leaves and a crop's answer all return.
+ * filtered), its calibrated `probabilities` (label order) and novelty score: the one shape and the
+ * one "not sure" rule that `decide`, several leaves and a crop's answer all use. Why "not sure", in
+ * this order: unfamiliar (novelty above maxNovelty), disagree, other-crop, low-confidence.
  */
 export function answerOf(
 	row: RankedClass[],
 	probabilities: number[],
 	novelty: number,
-	reason: Prediction['reason'],
-	topK: number
+	thresholds: AnswerThresholds,
+	topK: number,
+	causes: NotSureCauses = {}
 ): Prediction {
 	const best = row[0]!;
+	const reason: Prediction['reason'] =
+		novelty > thresholds.maxNovelty
+			? 'unfamiliar'
+			: causes.disagree
+				? 'disagree'
+				: causes.otherCrop
+					? 'other-crop'
+					: best.probability < thresholds.minConfidence
+						? 'low-confidence'
+						: null;
 	return {
 		index: best.index,
 		label: best.label,

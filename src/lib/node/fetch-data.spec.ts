@@ -398,6 +398,10 @@ describe('leaflens fetch-data (the command)', () => {
 		}
 	}
 
+	/** `leaflens fetch-data plantvillage --source mendeley` into a fresh folder, from `from`. */
+	const mendeley = async (...from: string[]) =>
+		run(['fetch-data', 'plantvillage', '--source', 'mendeley', '--out', await fresh(), ...from]);
+
 	it('prints counts and the sha256, warns on unknown names, exits 0', async () => {
 		server.routes.set('/pv.zip', {
 			body: zipOf({
@@ -407,16 +411,7 @@ describe('leaflens fetch-data (the command)', () => {
 					await tinyJpeg()
 			})
 		});
-		const r = await run([
-			'fetch-data',
-			'plantvillage',
-			'--source',
-			'mendeley',
-			'--out',
-			await fresh(),
-			'--from',
-			`${server.base}/pv.zip`
-		]);
+		const r = await mendeley('--from', `${server.base}/pv.zip`);
 		expect(r.code).toBe(0);
 		expect(r.out).toMatch(/^1 photos in 1 PlantVillage classes -> .*; 1 under unknown class names/);
 		expect(r.out).toMatch(/sha256 NOT verified \(no pin\)/);
@@ -424,16 +419,7 @@ describe('leaflens fetch-data (the command)', () => {
 	});
 
 	it('exits 1 with one line for a wrong sha256 and 2 for bad arguments', async () => {
-		const wrong = await run([
-			'fetch-data',
-			'plantvillage',
-			'--source',
-			'mendeley',
-			'--out',
-			await fresh(),
-			'--mirror',
-			server.base
-		]);
+		const wrong = await mendeley('--mirror', server.base);
 		expect(wrong.code).toBe(1);
 		expect(wrong.err.split('\n')).toHaveLength(1);
 		expect(wrong.err).toMatch(/^leaflens fetch-data: .*(HTTP 404|pinned one is ac34)/);

@@ -19,21 +19,24 @@ function entry(id: string, time: string, overrides: Partial<HistoryEntry> = {}):
 	};
 }
 
+/** An entry as stored before leaves were grouped: one photo's thumbnail, no kept photo. */
+const storedBeforeLeaves = (thumbnail: Blob, location: HistoryEntry['location'] = null) => ({
+	id: 'old',
+	time: '2026-01-01T10:00:00.000Z',
+	label: null,
+	answer: 'Not sure',
+	confidence: 0.3,
+	abstained: true,
+	thumbnail,
+	location,
+	fileName: 'leaf.jpg'
+});
+
 describe('HistoryStore', () => {
 	it('reads entries stored before leaves were grouped, as one leaf with no kept photo', async () => {
 		const db = new MemoryStore();
 		const thumbnail = jpeg('old');
-		await db.set('old', {
-			id: 'old',
-			time: '2026-01-01T10:00:00.000Z',
-			label: null,
-			answer: 'Not sure',
-			confidence: 0.3,
-			abstained: true,
-			thumbnail,
-			location: null,
-			fileName: 'leaf.jpg'
-		});
+		await db.set('old', storedBeforeLeaves(thumbnail));
 		await db.set('new', entry('new', '2026-02-01T10:00:00.000Z'));
 		const log = new HistoryStore(db);
 		await log.load();
@@ -174,17 +177,7 @@ describe('HistoryStore', () => {
 		const log = new HistoryStore(db, async () => null);
 		await log.put(entry('a', '2026-03-01T10:00:00.000Z', { location: here }));
 		await log.put(entry('b', '2026-03-02T10:00:00.000Z'));
-		await db.set('old', {
-			id: 'old',
-			time: '2026-01-01T10:00:00.000Z',
-			label: null,
-			answer: 'Not sure',
-			confidence: 0.3,
-			abstained: true,
-			thumbnail: jpeg('old'),
-			location: here,
-			fileName: 'leaf.jpg'
-		});
+		await db.set('old', storedBeforeLeaves(jpeg('old'), here));
 		expect(log.locationCount).toBe(1);
 		await expect(log.forgetLocations()).resolves.toBe(2);
 		expect(log.locationCount).toBe(0);
