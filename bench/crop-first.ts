@@ -19,31 +19,25 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type * as TF from '@tensorflow/tfjs';
-import { applyTailWeights, decide, loadClassifier } from '../src/lib/ml/classifier-dir';
+import { decide } from '../src/lib/ml/classifier-dir';
 import type { Prediction } from '../src/lib/ml/classifier-dir';
 import { cropOf, cropsOf, MIN_CROP_MASS, restrictToCrop } from '../src/lib/ml/crops';
-import { extractArrays, type ImageSource } from '../src/lib/ml/features';
+import type { ImageSource } from '../src/lib/ml/features';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
-import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
-import { fsModelDirReader } from '../src/lib/node/model-dir-fs';
 import { initTf } from '../src/lib/node/tf-node';
-import { cachedArrays, datasetImages, folderImages } from '../src/lib/node/train-io';
-import { loadBackboneFor } from '../src/lib/node/train-run';
+import { datasetImages, folderImages } from '../src/lib/node/train-io';
 import { formatProportion, proportion, type Proportion } from './lib/field';
+import { loadFieldModel } from './lib/field-model';
+import { FIELD_DIR, FIELD_SOURCE, ROOT } from './lib/field-photos';
 
-const root = path.resolve(import.meta.dirname, '..');
-const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
-const tmp = process.env.LEAFLENS_BENCH_TMP ?? '/tmp/leaflens-bench';
-const FIELD_SOURCE = 'oafidi_apple';
 const MASSES = [0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5];
 
 const { values } = parseArgs({
 	options: {
-		model: { type: 'string', default: path.join(root, 'models/cache/plantvillage-default') },
+		model: { type: 'string', default: path.join(ROOT, 'models/cache/plantvillage-default') },
 		split: { type: 'string', default: 'val' },
-		pv: { type: 'string', default: path.join(root, 'static/datasets/plantvillage-sample') },
-		out: { type: 'string', default: path.join(root, 'bench/results') }
+		pv: { type: 'string', default: path.join(ROOT, 'static/datasets/plantvillage-sample') },
+		out: { type: 'string', default: path.join(ROOT, 'bench/results') }
 	}
 });
 if (values.split !== 'val' && values.split !== 'train')
@@ -52,10 +46,7 @@ const modelDir = path.resolve(values.model);
 const started = performance.now();
 
 const tf = await initTf('wasm');
-const model = await loadClassifier(fsModelDirReader(modelDir));
-const backbone = await loadBackboneFor(modelDir, model);
-applyTailWeights(tf, backbone.model, model);
-const extractor = createFeatureExtractor(backbone.model, model.manifest.backbone.tap);
+const { model, backbone, identity, features } = await loadFieldModel(tf, modelDir);
 const labels = model.manifest.labels;
 const crops = cropsOf(labels);
 
@@ -65,24 +56,7 @@ async function answers(
 	fingerprint: string,
 	source: ImageSource
 ): Promise<{ predictions: Prediction[]; truth: Int32Array }> {
-	const rows = await cachedArrays(
-		path.join(tmp, 'field-features'),
-		JSON.stringify({
-			backbone: backbone.manifestSha256,
-			tap: model.manifest.backbone.tap,
-			tail: model.manifest.mode === 'finetune' ? model.manifest.createdAt : null,
-			what,
-			fingerprint
-		}),
-		() =>
-			extractArrays(tf, (x: TF.Tensor4D) => extractor.predict(x) as TF.Tensor, source, {
-				batchSize: 32,
-				onProgress: (done, total) => {
-					if (done % 320 === 0 || done === total)
-						process.stderr.write(`features ${what}: ${done}/${total}\n`);
-				}
-			})
-	);
+	const rows = await features({ ...identity, what, fingerprint }, source, what);
 	const { logits, novelty } = await scoreRows(tf, model, rows);
 	return { predictions: decide(model, logits, novelty), truth: rows.labels };
 }
@@ -132,7 +106,7 @@ function measure(set: { predictions: Prediction[]; truth: Int32Array }, minCropM
 
 const pv = await datasetImages(values.pv, backbone.manifest.inputSize);
 const field = await folderImages(
-	path.join(shared, 'data/field', FIELD_SOURCE, values.split),
+	path.join(FIELD_DIR, FIELD_SOURCE, values.split),
 	backbone.manifest.inputSize,
 	labels
 );
@@ -155,7 +129,7 @@ const results = Object.entries(sets).map(([set, s]) => ({
 
 const result = {
 	date: new Date().toISOString(),
-	model: path.relative(root, modelDir),
+	model: path.relative(ROOT, modelDir),
 	abstention: model.manifest.abstention,
 	shippedMinCropMass: MIN_CROP_MASS,
 	crops: crops.map((c) => ({ name: c.name, classes: c.classes.length })),

@@ -24,7 +24,7 @@
  * those given, as `train --field` chooses them) for a grid of coverage × novelty share.
  * Results: <out>/field-adapt-novelty.{json,md}. Shares with 95% Wilson intervals and counts.
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,47 +39,36 @@ import {
 import { loadClassifier, type ClassifierModel } from '../src/lib/ml/classifier-dir';
 import { parseConfig, type ConfigInput } from '../src/lib/ml/config';
 import { softmax } from '../src/lib/ml/evaluate';
-import { selectRows } from '../src/lib/ml/features';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
 import type { TrainArrays } from '../src/lib/ml/train';
 import { stratifiedSplit } from '../src/lib/data/split';
 import { fsModelDirReader, loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
 import { initTf } from '../src/lib/node/tf-node';
-import {
-	cachedArrays,
-	datasetImages,
-	folderPhotos,
-	type FolderPhoto
-} from '../src/lib/node/train-io';
+import { cachedArrays, datasetImages, type FolderPhoto } from '../src/lib/node/train-io';
 import {
 	flagged,
 	formatProportion,
-	parseFieldManifest,
 	summariseAnswers,
 	type AnswerSummary,
-	type Proportion,
-	unknownRelpaths
+	type Proportion
 } from './lib/field';
 import { combineScaled, knnDistance } from './lib/field-novelty';
+import { fieldPhotoSets, plainRowsKey, pvRowsKey, ROOT, rowsOfPhotos } from './lib/field-photos';
 
-const root = path.resolve(import.meta.dirname, '..');
-const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
-const FIELD_SOURCE = 'oafidi_apple';
-const fieldDir = path.join(shared, 'data/field');
-const runsDir = path.join(root, 'bench/tmp/field-adapt/runs');
+const runsDir = path.join(ROOT, 'bench/tmp/field-adapt/runs');
 
 const { values } = parseArgs({
 	options: {
 		select: { type: 'string', default: path.join(runsDir, 'select-preset') },
 		all: { type: 'string', default: path.join(runsDir, 'curve-all-seed42') },
-		data: { type: 'string', default: path.join(root, 'static/datasets/plantvillage-sample') },
+		data: { type: 'string', default: path.join(ROOT, 'static/datasets/plantvillage-sample') },
 		backbone: {
 			type: 'string',
-			default: path.join(root, 'models/cache/mobilenet_v3_small_100_224')
+			default: path.join(ROOT, 'models/cache/mobilenet_v3_small_100_224')
 		},
-		cache: { type: 'string', default: path.join(root, 'bench/tmp/field-lab-only') },
+		cache: { type: 'string', default: path.join(ROOT, 'bench/tmp/field-lab-only') },
 		k: { type: 'string', default: '1' },
-		out: { type: 'string', default: path.join(root, 'bench/results') }
+		out: { type: 'string', default: path.join(ROOT, 'bench/results') }
 	}
 });
 const started = performance.now();
@@ -91,50 +80,18 @@ backbone.model.dispose(); // only its identity (the cache keys) is needed
 const cacheDir = path.resolve(values.cache);
 
 /** Cached plain multiscale rows (bench/field-adapt.ts's keys); never computed here. */
-const cached = (key: object) =>
-	cachedArrays(cacheDir, JSON.stringify(key), () => {
-		throw new Error(
-			`No cached rows for ${JSON.stringify(key).slice(0, 120)}…: run bench/field-lab-only.ts first`
-		);
+const cached = (key: string) =>
+	cachedArrays(cacheDir, key, () => {
+		throw new Error(`No cached rows for ${key.slice(0, 120)}…: run bench/field-lab-only.ts first`);
 	});
 const photoRows = (photos: readonly FolderPhoto[]) =>
-	cached({
-		bench: 'field-adapt',
-		backbone: backbone.manifestSha256,
-		tap: 'multiscale',
-		keys: photos.map((p) => `${p.key}:${p.label}`)
-	});
+	cached(plainRowsKey(backbone.manifestSha256, photos));
 const pvRows = (split: 'val' | 'test') =>
-	cached({
-		data: pv.fingerprint,
-		backbone: backbone.manifestSha256,
-		split,
-		part: 'data',
-		views: 0,
-		mode: 'head',
-		tap: 'multiscale',
-		cut: 'none',
-		augment: null,
-		seed: 42
-	});
-async function unknownPhotos(split: 'train' | 'val'): Promise<FolderPhoto[]> {
-	const rows = parseFieldManifest(await readFile(path.join(fieldDir, 'MANIFEST.tsv'), 'utf8'));
-	return unknownRelpaths(rows, FIELD_SOURCE, split).map((relpath) => ({
-		key: relpath,
-		label: 0,
-		bytes: () => Promise.reject(new Error('not read'))
-	}));
-}
-const trainPhotos = (await folderPhotos(path.join(fieldDir, FIELD_SOURCE, 'train'), labels)).photos;
-const valPhotos = (await folderPhotos(path.join(fieldDir, FIELD_SOURCE, 'val'), labels)).photos;
+	cached(pvRowsKey(pv.fingerprint, backbone.manifestSha256, split));
+const { labelled: fieldPhotos, unknown: unknownPhotos } = fieldPhotoSets(labels);
+const trainPhotos = await fieldPhotos('train');
+const valPhotos = await fieldPhotos('val');
 const trainPlain = await photoRows(trainPhotos);
-const byKey = (photos: readonly FolderPhoto[], rows: TrainArrays, keep: readonly FolderPhoto[]) => {
-	const index = new Map(photos.map((p, i) => [p.key, i]));
-	return selectRows(
-		rows,
-		keep.map((p) => index.get(p.key)!)
-	);
-};
 
 interface Scored {
 	logits: Float32Array;
@@ -169,8 +126,8 @@ async function study(o: {
 	const model: ClassifierModel = await loadClassifier(fsModelDirReader(path.resolve(o.dir)));
 	const cfg = parseConfig(model.manifest.config as ConfigInput);
 	const parts = stratifiedSplit(o.given, (p) => p.label, cfg.adapt.valFraction, cfg.seed);
-	const trainedRows = byKey(trainPhotos, trainPlain, parts.train);
-	const heldRows = byKey(trainPhotos, trainPlain, parts.val);
+	const trainedRows = rowsOfPhotos(trainPlain, trainPhotos, parts.train);
+	const heldRows = rowsOfPhotos(trainPlain, trainPhotos, parts.val);
 	const c = model.manifest.labels.length;
 	if (model.novelty.kind !== 'block-knn') throw new Error(`${o.dir}: expected block-knn novelty`);
 	const block = model.novelty;
@@ -266,7 +223,7 @@ const rows = [
 		name: 'select (dev)',
 		dir: values.select,
 		given: outer.train,
-		evalRows: byKey(trainPhotos, trainPlain, outer.val),
+		evalRows: rowsOfPhotos(trainPlain, trainPhotos, outer.val),
 		unknownRows: await photoRows(await unknownPhotos('train')),
 		pv: await pvRows('val')
 	})),

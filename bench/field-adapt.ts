@@ -32,16 +32,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as TF from '@tensorflow/tfjs';
-import {
-	answered,
-	chooseThresholds,
-	maxProbs,
-	type AbstainThresholds
-} from '../src/lib/ml/abstain';
+import { chooseThresholds, maxProbs, type AbstainThresholds } from '../src/lib/ml/abstain';
 import type { ClassifierModel } from '../src/lib/ml/classifier-dir';
 import { resolveConfig, type TrainConfig } from '../src/lib/ml/config';
 import { softmax } from '../src/lib/ml/evaluate';
-import { extractArrays, selectRows } from '../src/lib/ml/features';
+import { extractArrays } from '../src/lib/ml/features';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
 import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
 import type { TrainArrays } from '../src/lib/ml/train';
@@ -56,30 +51,29 @@ import {
 	type FolderPhoto
 } from '../src/lib/node/train-io';
 import { runTraining } from '../src/lib/node/train-run';
+import { formatProportion, measureAnswers, type Proportion, type Scored } from './lib/field';
 import {
-	flagged,
-	formatProportion,
-	summariseField,
-	type FieldSummary,
-	type Proportion
-} from './lib/field';
-import { fieldPhotoSets } from './lib/field-photos';
+	FIELD_DIR,
+	FIELD_SOURCE,
+	fieldPhotoSets,
+	plainRowsKey,
+	pvRowsKey,
+	ROOT,
+	rowsOfPhotos
+} from './lib/field-photos';
+import { log } from './lib/report';
 
-const root = path.resolve(import.meta.dirname, '..');
-const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
 const tmp = process.env.LEAFLENS_BENCH_TMP
 	? path.join(process.env.LEAFLENS_BENCH_TMP, 'field-adapt')
-	: path.join(root, 'bench/tmp/field-adapt');
-const FIELD_SOURCE = 'oafidi_apple';
-const fieldDir = path.join(shared, 'data/field');
+	: path.join(ROOT, 'bench/tmp/field-adapt');
 
 const { values } = parseArgs({
 	options: {
 		mode: { type: 'string', default: 'curve' },
-		data: { type: 'string', default: path.join(root, 'static/datasets/plantvillage-sample') },
+		data: { type: 'string', default: path.join(ROOT, 'static/datasets/plantvillage-sample') },
 		backbone: {
 			type: 'string',
-			default: path.join(root, 'models/cache/mobilenet_v3_small_100_224')
+			default: path.join(ROOT, 'models/cache/mobilenet_v3_small_100_224')
 		},
 		sizes: { type: 'string', default: '5,10,20,all' },
 		seeds: { type: 'string', default: '42' },
@@ -88,15 +82,13 @@ const { values } = parseArgs({
 		'dev-fraction': { type: 'string', default: '0.25' },
 		cache: { type: 'string', default: path.join(tmp, 'cache') },
 		name: { type: 'string' },
-		out: { type: 'string', default: path.join(root, 'bench/results') }
+		out: { type: 'string', default: path.join(ROOT, 'bench/results') }
 	}
 });
 if (values.mode !== 'select' && values.mode !== 'curve')
 	throw new Error(`Expected --mode select|curve, got "${values.mode}"`);
 const mode = values.mode;
 const cacheDir = path.resolve(values.cache);
-const log = (line: string) =>
-	process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
 const tf = await initTf('wasm');
 const pv = await datasetImages(values.data, 224);
@@ -109,28 +101,15 @@ const net = (x: TF.Tensor4D) => extractor.predict(x) as TF.Tensor;
 
 /** Plain multiscale rows of photos, cached by the photos' keys. */
 function plainRows(what: string, photos: readonly FolderPhoto[]): Promise<TrainArrays> {
-	return cachedArrays(
-		cacheDir,
-		JSON.stringify({
-			bench: 'field-adapt',
-			backbone: backbone.manifestSha256,
-			tap: 'multiscale',
-			keys: photos.map((p) => `${p.key}:${p.label}`)
-		}),
-		() => {
-			log(`features ${what}: ${photos.length} photos`);
-			return extractArrays(tf, net, sourceOf(photos, backbone.manifest.inputSize), {
-				batchSize: 32
-			});
-		}
-	);
+	return cachedArrays(cacheDir, plainRowsKey(backbone.manifestSha256, photos), () => {
+		log(`features ${what}: ${photos.length} photos`);
+		return extractArrays(tf, net, sourceOf(photos, backbone.manifest.inputSize), {
+			batchSize: 32
+		});
+	});
 }
 
-const { labelled: fieldPhotos, unknown: unknownPhotos } = fieldPhotoSets(
-	fieldDir,
-	FIELD_SOURCE,
-	labels
-);
+const { labelled: fieldPhotos, unknown: unknownPhotos } = fieldPhotoSets(labels);
 
 /** A folder of links to `photos` (class sub-folders), for `--field`: the photos are not copied. */
 async function linkFolder(dir: string, photos: readonly FolderPhoto[], from: string) {
@@ -153,13 +132,6 @@ function perClass(photos: readonly FolderPhoto[], n: number | 'all', seed: numbe
 }
 
 // ---- measuring one model ----
-interface Scored {
-	confidence: Float32Array;
-	predicted: Int32Array;
-	novelty: Float32Array;
-	labels: Int32Array;
-}
-
 async function score(model: ClassifierModel, rows: TrainArrays): Promise<Scored> {
 	const c = model.manifest.labels.length;
 	const s = await scoreRows(tf, model, rows);
@@ -168,64 +140,16 @@ async function score(model: ClassifierModel, rows: TrainArrays): Promise<Scored>
 }
 
 type Thresholds = Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>;
-const ok = (s: Scored, t: Thresholds) => answered(s.confidence, s.novelty, t);
-
-interface Measured {
-	field: FieldSummary;
-	unknownFlagged: Proportion;
-	pv: { forced: Proportion; answered: Proportion; answeredCorrect: Proportion };
-}
-
-function measure(t: Thresholds, field: Scored, unknown: Scored, pvScores: Scored): Measured {
-	const pvSummary = summariseField(
-		{ predicted: pvScores.predicted, labels: pvScores.labels, answered: ok(pvScores, t) },
-		labels
-	);
-	return {
-		field: summariseField(
-			{ predicted: field.predicted, labels: field.labels, answered: ok(field, t) },
-			labels
-		),
-		unknownFlagged: flagged(ok(unknown, t)),
-		pv: {
-			forced: pvSummary.forced,
-			answered: pvSummary.answered,
-			answeredCorrect: pvSummary.answeredCorrect
-		}
-	};
-}
+type Measured = ReturnType<typeof measureAnswers>;
 
 /** PlantVillage rows from the training cache (the same key as train-run.ts). */
 async function pvRows(split: 'val' | 'test', config: TrainConfig): Promise<TrainArrays> {
-	const key = {
-		data: pv.fingerprint,
-		backbone: backbone.manifestSha256,
-		split,
-		part: 'data',
-		views: 0,
-		mode: config.mode,
-		tap: config.backbone.tap,
-		cut: 'none',
-		augment: null,
-		seed: config.seed
-	};
-	return cachedArrays(cacheDir, JSON.stringify(key), () => {
+	const key = pvRowsKey(pv.fingerprint, backbone.manifestSha256, split, config);
+	return cachedArrays(cacheDir, key, () => {
 		log(`features PlantVillage ${split}`);
 		return extractArrays(tf, net, pv.splits[split]!, { batchSize: 32 });
 	});
 }
-
-const rowsByKey = (
-	rows: TrainArrays,
-	photos: readonly FolderPhoto[],
-	keep: readonly FolderPhoto[]
-) => {
-	const index = new Map(photos.map((p, i) => [p.key, i]));
-	return selectRows(
-		rows,
-		keep.map((p) => index.get(p.key)!)
-	);
-};
 
 interface Run {
 	name: string;
@@ -279,7 +203,7 @@ async function trainAndMeasure(o: {
 	const unknown = await score(model, o.measureOn.unknown);
 	const pvScored = await score(model, await pvRows(o.measureOn.pv, config));
 	const thresholds = model.manifest.abstention;
-	const measured = measure(thresholds, field, unknown, pvScored);
+	const measured = measureAnswers(thresholds, { field, unknown, pv: pvScored }, labels);
 	// The photos train-run held back (the same seeded split), for thresholds chosen on them alone.
 	const linked = await folderPhotos(folder, labels, true);
 	const heldBack = stratifiedSplit(
@@ -290,7 +214,7 @@ async function trainAndMeasure(o: {
 	).val;
 	const posthoc: Run['posthoc'] = [];
 	if (o.posthocGrid) {
-		const hb = await score(model, rowsByKey(o.allPlain.rows, o.allPlain.photos, heldBack));
+		const hb = await score(model, rowsOfPhotos(o.allPlain.rows, o.allPlain.photos, heldBack));
 		const pvVal = await score(model, await pvRows('val', config));
 		const both: Scored = {
 			confidence: Float32Array.from([...pvVal.confidence, ...hb.confidence]),
@@ -311,7 +235,7 @@ async function trainAndMeasure(o: {
 						noveltyShare,
 						minConfidence: t.minConfidence,
 						maxNovelty: t.maxNovelty,
-						...measure(t, field, unknown, pvScored)
+						...measureAnswers(t, { field, unknown, pv: pvScored }, labels)
 					});
 				}
 			}
@@ -370,7 +294,7 @@ async function save() {
 if (mode === 'select') {
 	const devFraction = Number(values['dev-fraction']);
 	const outer = stratifiedSplit(trainPhotos, (p) => p.label, devFraction, 7);
-	const devRows = rowsByKey(trainPlain, trainPhotos, outer.val);
+	const devRows = rowsOfPhotos(trainPlain, trainPhotos, outer.val);
 	const unknownDev = await plainRows('unknown train', await unknownPhotos('train'));
 	// The grid: every combination of --grid key=a,b values.
 	let combos: string[][] = [[]];
@@ -385,7 +309,7 @@ if (mode === 'select') {
 				name: `select-${overrides.join('-') || 'preset'}`,
 				overrides,
 				photos: outer.train,
-				from: path.join(fieldDir, FIELD_SOURCE, 'train'),
+				from: path.join(FIELD_DIR, FIELD_SOURCE, 'train'),
 				fieldPerClass: 'all',
 				measureOn: { field: devRows, unknown: unknownDev, pv: 'val' },
 				allPlain: { rows: trainPlain, photos: trainPhotos },
@@ -406,7 +330,7 @@ if (mode === 'select') {
 					name: `curve-${n}-seed${seed}`,
 					overrides: [...extraOverrides, `seed=${seed}`],
 					photos: perClass(trainPhotos, n, seed),
-					from: path.join(fieldDir, FIELD_SOURCE, 'train'),
+					from: path.join(FIELD_DIR, FIELD_SOURCE, 'train'),
 					fieldPerClass: n,
 					measureOn: { field: fieldVal, unknown: unknownVal, pv: 'test' },
 					allPlain: { rows: trainPlain, photos: trainPhotos },

@@ -38,39 +38,32 @@
  * Results: <out>/field-<name>.{json,md} (default bench/results/field-crop). Features are cached
  * under $LEAFLENS_BENCH_TMP/field-features (default /tmp/leaflens-bench), as bench/field.ts does.
  */
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type * as TF from '@tensorflow/tfjs';
 import { answered, maxProbs } from '../src/lib/ml/abstain';
-import {
-	applyTailWeights,
-	loadClassifier,
-	type ClassifierModel
-} from '../src/lib/ml/classifier-dir';
+import type { ClassifierModel } from '../src/lib/ml/classifier-dir';
 import { softmax } from '../src/lib/ml/evaluate';
-import { extractArrays } from '../src/lib/ml/features';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
-import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
 import type { LabelledBytes } from '../src/lib/ml/features';
 import { centredSquare, leafinessMap, suggestForPhoto, type Square } from '../src/lib/util/crop';
 import { loadDataset } from '../src/lib/node/dataset';
 import { cropPhotoFile, readPhotoGridFile } from '../src/lib/node/images';
-import { fsModelDirReader } from '../src/lib/node/model-dir-fs';
 import { initTf } from '../src/lib/node/tf-node';
-import { cachedArrays, folderPhotos, sourceOf } from '../src/lib/node/train-io';
-import { loadBackboneFor } from '../src/lib/node/train-run';
+import { sourceOf } from '../src/lib/node/train-io';
 import {
 	flagged,
 	formatProportion,
-	parseFieldManifest,
+	summariseAnswers,
 	summariseField,
-	unknownRelpaths,
 	type FieldSummary,
 	type Proportion
 } from './lib/field';
 import { meanRows, paired, shiftedSquare, SHIFTS, type Paired } from './lib/field-crop';
+import { loadFieldModel } from './lib/field-model';
+import { FIELD_SOURCE, fieldPhotoSets, ROOT } from './lib/field-photos';
+import { log } from './lib/report';
 import { createHash } from 'node:crypto';
 
 /**
@@ -78,10 +71,6 @@ import { createHash } from 'node:crypto';
  * suggests the largest square (SUGGESTED_FRACTION = 1 in crop.ts), measured here as 'full'.
  */
 const ZOOMED_FRACTION = 0.55;
-const root = path.resolve(import.meta.dirname, '..');
-const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
-const tmp = process.env.LEAFLENS_BENCH_TMP ?? '/tmp/leaflens-bench';
-const FIELD_SOURCE = 'oafidi_apple';
 /** The app's grid (GRID_SHORT_SIDE in src/lib/browser/image.ts) and the wider alternative. */
 const GRID_SHORT_SIDE = 64;
 const WIDE_FRACTION = 0.8;
@@ -93,22 +82,19 @@ const { values } = parseArgs({
 		model: {
 			type: 'string',
 			multiple: true,
-			default: [path.join(root, 'models/cache/plantvillage-default')]
+			default: [path.join(ROOT, 'models/cache/plantvillage-default')]
 		},
 		/** A line about each --model, in the same order (e.g. how it was trained). */
 		about: { type: 'string', multiple: true, default: [] },
 		split: { type: 'string', default: 'val' },
-		pv: { type: 'string', default: path.join(root, 'static/datasets/plantvillage-sample') },
+		pv: { type: 'string', default: path.join(ROOT, 'static/datasets/plantvillage-sample') },
 		name: { type: 'string', default: 'crop' },
-		out: { type: 'string', default: path.join(root, 'bench/results') }
+		out: { type: 'string', default: path.join(ROOT, 'bench/results') }
 	}
 });
 if (values.split !== 'val' && values.split !== 'train')
 	throw new Error(`Expected --split val|train, got "${values.split}"`);
 const split = values.split;
-const fieldDir = path.join(shared, 'data/field');
-const log = (line: string) =>
-	process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
 /** One photo to measure: its bytes, true label and a key naming it. */
 interface Photo extends LabelledBytes {
@@ -209,17 +195,9 @@ const tf = await initTf('wasm');
 // ---- the photos (labels as PlantVillage's class indices, the models' label order) ----
 const pvDataset = await loadDataset(values.pv);
 const pvLabels = pvDataset.classes.map((c) => c.folder);
-const fieldPhotos = (await folderPhotos(path.join(fieldDir, FIELD_SOURCE, split), pvLabels)).photos;
-const manifestRows = parseFieldManifest(
-	await readFile(path.join(fieldDir, 'MANIFEST.tsv'), 'utf8')
-);
-const unknownPhotos: Photo[] = unknownRelpaths(manifestRows, FIELD_SOURCE, split).map(
-	(relpath) => ({
-		key: relpath,
-		label: 0,
-		bytes: async () => new Uint8Array(await readFile(path.join(fieldDir, relpath)))
-	})
-);
+const fieldSets = fieldPhotoSets(pvLabels);
+const fieldPhotos = await fieldSets.labelled(split);
+const unknownPhotos = await fieldSets.unknown(split);
 const pvPhotos: Photo[] = [];
 for await (const s of pvDataset.samples('test'))
 	pvPhotos.push({ key: s.key, label: s.cls, bytes: () => Promise.resolve(s.jpeg) });
@@ -240,11 +218,7 @@ interface Scored {
 }
 
 async function scoreModel(modelDir: string) {
-	const model = await loadClassifier(fsModelDirReader(modelDir));
-	const backbone = await loadBackboneFor(modelDir, model);
-	applyTailWeights(tf, backbone.model, model);
-	const extractor = createFeatureExtractor(backbone.model, model.manifest.backbone.tap);
-	const net = (x: TF.Tensor4D) => extractor.predict(x) as TF.Tensor;
+	const { model, backbone, identity, features } = await loadFieldModel(tf, modelDir);
 	const c = model.manifest.labels.length;
 	if (model.manifest.labels.join('\n') !== pvLabels.join('\n'))
 		throw new Error(`${modelDir}: its labels are not the PlantVillage sample's classes`);
@@ -261,27 +235,18 @@ async function scoreModel(modelDir: string) {
 					bytes: async () => (square ? cropPhotoFile(await p.bytes(), square) : p.bytes())
 				};
 			});
-			const key = JSON.stringify({
+			const key = {
 				bench: 'field-crop',
-				backbone: backbone.manifestSha256,
-				tap: model.manifest.backbone.tap,
-				tail: model.manifest.mode === 'finetune' ? model.manifest.createdAt : null,
+				...identity,
 				set: set.what,
 				photos: createHash('sha256')
 					.update(set.photos.map((p) => p.key).join('\n'))
 					.digest('hex'),
 				view,
 				squares: set.squares.map((s) => s[view])
-			});
-			const rows = await cachedArrays(path.join(tmp, 'field-features'), key, () =>
-				extractArrays(tf, net, sourceOf(items, backbone.manifest.inputSize), {
-					batchSize: 32,
-					onProgress: (done, total) => {
-						if (done % 320 === 0 || done === total)
-							log(`features ${set.what} ${view}: ${done}/${total}`);
-					}
-				})
-			);
+			};
+			const source = sourceOf(items, backbone.manifest.inputSize);
+			const rows = await features(key, source, `${set.what} ${view}`, { log });
 			const s = await scoreRows(tf, model, rows);
 			scores[name][view] = {
 				probs: softmax(s.logits, c, model.manifest.temperature),
@@ -334,20 +299,19 @@ for (const [index, dir] of values.model.entries()) {
 	const whole = measure(model, scores, ['whole']);
 	const variants = VARIANTS.map((v) => {
 		const m = measure(model, scores, v.views);
-		const pv = summariseField(m.pv, model.manifest.labels);
 		const measured: Measured = {
 			field: summariseField(m.field, model.manifest.labels),
 			unknownFlagged: flagged(m.unknown.answered),
-			pvTest: { forced: pv.forced, answered: pv.answered, answeredCorrect: pv.answeredCorrect },
+			pvTest: summariseAnswers(m.pv),
 			fieldVsWhole: paired(right(whole.field), right(m.field)),
 			fieldAnsweredRightVsWhole: paired(answeredRight(whole.field), answeredRight(m.field))
 		};
 		return { ...v, ...measured };
 	});
 	results.push({
-		model: path.relative(root, modelDir).startsWith('..')
+		model: path.relative(ROOT, modelDir).startsWith('..')
 			? modelDir
-			: path.relative(root, modelDir),
+			: path.relative(ROOT, modelDir),
 		about: values.about[index] ?? null,
 		mode: model.manifest.mode,
 		tap: model.manifest.backbone.tap,

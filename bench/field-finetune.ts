@@ -55,7 +55,7 @@ import { ortFrozenNets, resolveEngine } from '../src/lib/node/onnx';
 import { initTf } from '../src/lib/node/tf-node';
 import { cachedArrays, datasetImages, sourceOf } from '../src/lib/node/train-io';
 import { formatProportion, summariseField, type FieldSummary } from './lib/field';
-import { fieldPhotoSets } from './lib/field-photos';
+import { FIELD_DIR, FIELD_SOURCE, fieldPhotoSets, ROOT } from './lib/field-photos';
 import {
 	answeredMask,
 	evaluateRule,
@@ -64,11 +64,8 @@ import {
 	type RuleResult,
 	type Scored
 } from './lib/lab-only';
+import { log } from './lib/report';
 
-const root = path.resolve(import.meta.dirname, '..');
-const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
-const FIELD_SOURCE = 'oafidi_apple';
-const fieldDir = path.join(shared, 'data/field');
 const BACKBONE = 'mobilenet_v3_small_100_224';
 const COVERAGES = [0.8, 0.9, 0.95, 0.96, 0.98, 0.99, 1];
 const SHARES = [0, 0.5, 1];
@@ -127,7 +124,7 @@ const RUNS: Record<
 > = {
 	default: {
 		about: 'the shipped default model (`head` preset, frozen backbone), measured as it is',
-		dir: path.join(root, 'models/cache/plantvillage-default')
+		dir: path.join(ROOT, 'models/cache/plantvillage-default')
 	},
 	'lab-composite': {
 		about: '`finetune` preset (last 2 blocks + Conv_1 + Conv_2) with the field look on its view',
@@ -174,10 +171,10 @@ const RUNS: Record<
 const { values } = parseArgs({
 	options: {
 		runs: { type: 'string', default: 'lab-composite,default' },
-		data: { type: 'string', default: path.join(root, 'static/datasets/plantvillage-sample') },
-		models: { type: 'string', default: path.join(root, 'models/cache') },
-		work: { type: 'string', default: path.join(root, 'bench/tmp/field-finetune') },
-		out: { type: 'string', default: path.join(root, 'bench/results') },
+		data: { type: 'string', default: path.join(ROOT, 'static/datasets/plantvillage-sample') },
+		models: { type: 'string', default: path.join(ROOT, 'models/cache') },
+		work: { type: 'string', default: path.join(ROOT, 'bench/tmp/field-finetune') },
+		out: { type: 'string', default: path.join(ROOT, 'bench/results') },
 		name: { type: 'string', default: 'field-finetune' },
 		nice: { type: 'string', default: '10' },
 		help: { type: 'boolean', short: 'h' }
@@ -195,9 +192,7 @@ const runNames = values.runs.split(',').map((r) => {
 	return r;
 });
 const work = path.resolve(values.work);
-const fieldTrainDir = path.join(fieldDir, FIELD_SOURCE, 'train');
-const log = (line: string) =>
-	process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+const fieldTrainDir = path.join(FIELD_DIR, FIELD_SOURCE, 'train');
 const started = performance.now();
 const loadSamples: number[] = [];
 
@@ -207,14 +202,14 @@ const modelDir = (name: string) => RUNS[name]!.dir ?? path.join(work, name);
 /** `leaflens train` into <work>/<name> unless a finished model is there; load sampled meanwhile. */
 async function train(name: string): Promise<string> {
 	const out = modelDir(name);
-	if (!RUNS[name]!.args) return `(${path.relative(root, out)}, not trained here)`;
+	if (!RUNS[name]!.args) return `(${path.relative(ROOT, out)}, not trained here)`;
 	const args = [
 		'bin/leaflens.js',
 		'train',
 		'--data',
-		path.relative(root, values.data),
+		path.relative(ROOT, values.data),
 		'--out',
-		path.relative(root, out),
+		path.relative(ROOT, out),
 		...(RUNS[name]!.field ? ['--field', fieldTrainDir] : []),
 		...RUNS[name]!.args!,
 		'--json'
@@ -232,7 +227,7 @@ async function train(name: string): Promise<string> {
 	try {
 		await new Promise<void>((resolve, reject) => {
 			const child = spawn('nice', ['-n', values.nice, 'node', ...args], {
-				cwd: root,
+				cwd: ROOT,
 				stdio: ['ignore', 'ignore', 'inherit']
 			});
 			child.on('error', reject);
@@ -251,11 +246,7 @@ const pv = await datasetImages(values.data, 224);
 const labels = pv.classes;
 const apple: Crop = cropsOf(labels).find((c) => c.name === 'Apple')!;
 
-const { labelled: fieldPhotos, unknown: unknownPhotos } = fieldPhotoSets(
-	fieldDir,
-	FIELD_SOURCE,
-	labels
-);
+const { labelled: fieldPhotos, unknown: unknownPhotos } = fieldPhotoSets(labels);
 
 const SETS = ['pvVal', 'pvTest', 'fieldTrain', 'fieldVal', 'unknownTrain', 'unknownVal'] as const;
 type SetName = (typeof SETS)[number];

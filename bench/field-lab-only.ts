@@ -44,7 +44,7 @@ import { loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
 import { initTf } from '../src/lib/node/tf-node';
 import { cachedArrays, datasetImages, sourceOf, type FolderPhoto } from '../src/lib/node/train-io';
 import { formatProportion, proportion, type Proportion } from './lib/field';
-import { fieldPhotoSets } from './lib/field-photos';
+import { fieldPhotoSets, plainRowsKey, pvRowsKey, ROOT } from './lib/field-photos';
 import {
 	evaluateRule,
 	scoredOf,
@@ -53,14 +53,11 @@ import {
 	type RuleResult,
 	type Scored
 } from './lib/lab-only';
+import { log } from './lib/report';
 
-const root = path.resolve(import.meta.dirname, '..');
-const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
 const tmp = process.env.LEAFLENS_BENCH_TMP
 	? path.join(process.env.LEAFLENS_BENCH_TMP, 'field-lab-only')
-	: path.join(root, 'bench/tmp/field-lab-only');
-const FIELD_SOURCE = 'oafidi_apple';
-const fieldDir = path.join(shared, 'data/field');
+	: path.join(ROOT, 'bench/tmp/field-lab-only');
 const BACKBONES: Record<string, string> = {
 	small: 'mobilenet_v3_small_100_224',
 	large: 'mobilenet_v3_large_minimalistic_100_224'
@@ -77,14 +74,14 @@ const { values } = parseArgs({
 				'multiscale/block-knn,multiscale/logit-knn,pooled/logit-knn,prelogits/logit-knn,prelogits/mahalanobis'
 		},
 		seed: { type: 'string', default: '42' },
-		data: { type: 'string', default: path.join(root, 'static/datasets/plantvillage-sample') },
-		models: { type: 'string', default: path.join(root, 'models/cache') },
+		data: { type: 'string', default: path.join(ROOT, 'static/datasets/plantvillage-sample') },
+		models: { type: 'string', default: path.join(ROOT, 'models/cache') },
 		cache: { type: 'string', default: tmp },
 		'features-only': { type: 'boolean', default: false },
 		/** Keep the runs of an earlier result of the same name (a sweep continued in parts). */
 		append: { type: 'boolean', default: false },
 		name: { type: 'string', default: 'select' },
-		out: { type: 'string', default: path.join(root, 'bench/results') }
+		out: { type: 'string', default: path.join(ROOT, 'bench/results') }
 	}
 });
 const seed = Number(values.seed);
@@ -104,8 +101,6 @@ const runs = values.runs.split(',').map((r) => {
 	};
 });
 const cacheDir = path.resolve(values.cache);
-const log = (line: string) =>
-	process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const started = performance.now();
 
 const tf = await initTf('wasm');
@@ -113,11 +108,7 @@ const pv = await datasetImages(values.data, 224);
 const labels = pv.classes;
 const apple: Crop = cropsOf(labels).find((c) => c.name === 'Apple')!;
 
-const { labelled: fieldPhotos, unknown: unknownPhotos } = fieldPhotoSets(
-	fieldDir,
-	FIELD_SOURCE,
-	labels
-);
+const { labelled: fieldPhotos, unknown: unknownPhotos } = fieldPhotoSets(labels);
 
 interface Sets {
 	pvTrain: TrainArrays;
@@ -139,41 +130,19 @@ async function featuresOf(backbone: LoadedBackbone): Promise<Sets> {
 	};
 	// Keyed as src/lib/node/train-run.ts keys a `train --preset head` run's rows.
 	const pvRows = (split: 'train' | 'val' | 'test') =>
-		cachedArrays(
-			cacheDir,
-			JSON.stringify({
-				data: pv.fingerprint,
-				backbone: backbone.manifestSha256,
-				split,
-				part: 'data',
-				views: 0,
-				mode: 'head',
-				tap: 'multiscale',
-				cut: 'none',
-				augment: null,
-				seed: 42
-			}),
-			() =>
-				extractArrays(tf, net, pv.splits[split]!, {
-					batchSize: 32,
-					onProgress: progress(`${backbone.manifest.architecture} pv-${split}`)
-				})
+		cachedArrays(cacheDir, pvRowsKey(pv.fingerprint, backbone.manifestSha256, split), () =>
+			extractArrays(tf, net, pv.splits[split]!, {
+				batchSize: 32,
+				onProgress: progress(`${backbone.manifest.architecture} pv-${split}`)
+			})
 		);
 	// Keyed as bench/field-adapt.ts keys its plain rows.
 	const photoRows = (what: string, photos: readonly FolderPhoto[]) =>
-		cachedArrays(
-			cacheDir,
-			JSON.stringify({
-				bench: 'field-adapt',
-				backbone: backbone.manifestSha256,
-				tap: 'multiscale',
-				keys: photos.map((p) => `${p.key}:${p.label}`)
-			}),
-			() =>
-				extractArrays(tf, net, sourceOf(photos, size), {
-					batchSize: 32,
-					onProgress: progress(`${backbone.manifest.architecture} ${what}`)
-				})
+		cachedArrays(cacheDir, plainRowsKey(backbone.manifestSha256, photos), () =>
+			extractArrays(tf, net, sourceOf(photos, size), {
+				batchSize: 32,
+				onProgress: progress(`${backbone.manifest.architecture} ${what}`)
+			})
 		);
 	const sets: Sets = {
 		fieldVal: await photoRows('field-val', await fieldPhotos('val')),

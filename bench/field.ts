@@ -19,53 +19,36 @@
  * Backbone features are cached under $LEAFLENS_BENCH_TMP/field-features (default
  * /tmp/leaflens-bench): a head on a frozen backbone reuses them.
  */
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as TF from '@tensorflow/tfjs';
-import {
-	answered,
-	chooseThresholds,
-	maxProbs,
-	type AbstainThresholds
-} from '../src/lib/ml/abstain';
-import {
-	applyTailWeights,
-	loadClassifier,
-	type ClassifierModel
-} from '../src/lib/ml/classifier-dir';
+import { chooseThresholds, maxProbs, type AbstainThresholds } from '../src/lib/ml/abstain';
+import type { ClassifierModel } from '../src/lib/ml/classifier-dir';
 import { softmax } from '../src/lib/ml/evaluate';
-import { extractArrays, type ImageSource } from '../src/lib/ml/features';
-import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
+import type { ImageSource } from '../src/lib/ml/features';
 import { initTf } from '../src/lib/node/tf-node';
-import { fsModelDirReader } from '../src/lib/node/model-dir-fs';
-import { cachedArrays, datasetImages, folderImages, sourceOf } from '../src/lib/node/train-io';
-import { loadBackboneFor } from '../src/lib/node/train-run';
+import { datasetImages, folderImages, sourceOf } from '../src/lib/node/train-io';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
 import {
-	flagged,
 	formatProportion,
-	parseFieldManifest,
-	summariseField,
+	measureAnswers,
 	type FieldSummary,
 	type Proportion,
-	unknownRelpaths
+	type Scored
 } from './lib/field';
-
-const root = path.resolve(import.meta.dirname, '..');
-const shared = process.env.LEAFLENS_SHARED ?? path.resolve(root, '../shared');
-const tmp = process.env.LEAFLENS_BENCH_TMP ?? '/tmp/leaflens-bench';
-const FIELD_SOURCE = 'oafidi_apple';
+import { loadFieldModel } from './lib/field-model';
+import { FIELD_DIR, FIELD_SOURCE, fieldPhotoSets, ROOT } from './lib/field-photos';
 
 const { values } = parseArgs({
 	options: {
 		model: { type: 'string' },
 		split: { type: 'string', default: 'val' },
-		pv: { type: 'string', default: path.join(root, 'static/datasets/plantvillage-sample') },
+		pv: { type: 'string', default: path.join(ROOT, 'static/datasets/plantvillage-sample') },
 		name: { type: 'string' },
 		sweep: { type: 'boolean', default: false },
 		tta: { type: 'boolean', default: false },
-		out: { type: 'string', default: path.join(root, 'bench/results') }
+		out: { type: 'string', default: path.join(ROOT, 'bench/results') }
 	}
 });
 if (!values.model) throw new Error('Expected --model <classifier dir>');
@@ -74,14 +57,9 @@ if (values.split !== 'val' && values.split !== 'train')
 const split = values.split;
 const modelDir = path.resolve(values.model);
 const name = values.name ?? path.basename(modelDir);
-const fieldDir = path.join(shared, 'data/field');
 
 const tf = await initTf('wasm');
-const model = await loadClassifier(fsModelDirReader(modelDir));
-const backbone = await loadBackboneFor(modelDir, model);
-applyTailWeights(tf, backbone.model, model);
-const extractor = createFeatureExtractor(backbone.model, model.manifest.backbone.tap);
-const net = (x: TF.Tensor4D) => extractor.predict(x) as TF.Tensor;
+const { model, backbone, identity, features } = await loadFieldModel(tf, modelDir);
 const labels = model.manifest.labels;
 
 /**
@@ -89,7 +67,7 @@ const labels = model.manifest.labels;
  * whose logits and novelty scores are averaged.
  */
 const VIEWS = {
-	plain: null,
+	plain: undefined,
 	mirror: (x: TF.Tensor4D) => tf.reverse(x, 2),
 	centre: (x: TF.Tensor4D) =>
 		tf.image.cropAndResize(
@@ -105,48 +83,6 @@ const VIEWS = {
 type View = keyof typeof VIEWS;
 const views: View[] = values.tta ? ['plain', 'mirror', 'centre'] : ['plain'];
 
-/** Features of a source, cached by backbone, tap (and the model for a finetuned tail) and data. */
-const features = (what: string, fingerprint: string, source: ImageSource, view: View) =>
-	cachedArrays(
-		path.join(tmp, 'field-features'),
-		JSON.stringify({
-			backbone: backbone.manifestSha256,
-			tap: model.manifest.backbone.tap,
-			tail: model.manifest.mode === 'finetune' ? model.manifest.createdAt : null,
-			what,
-			fingerprint,
-			...(view === 'plain' ? {} : { view })
-		}),
-		() => {
-			const transform = VIEWS[view];
-			return extractArrays(tf, transform ? (x) => net(transform(x)) : net, source, {
-				batchSize: 32,
-				onProgress: (done, total) => {
-					if (done % 320 === 0 || done === total)
-						process.stderr.write(`features ${what} ${view}: ${done}/${total}\n`);
-				}
-			});
-		}
-	);
-
-/** Photos of diseases outside the label set (MANIFEST.tsv), one split; labelled 0 (unused). */
-async function unknownSource(): Promise<{ source: ImageSource; files: string[] }> {
-	const rows = parseFieldManifest(await readFile(path.join(fieldDir, 'MANIFEST.tsv'), 'utf8'));
-	const files = unknownRelpaths(rows, FIELD_SOURCE, split);
-	const photos = files.map((f) => ({
-		bytes: async () => new Uint8Array(await readFile(path.join(fieldDir, f))),
-		label: 0
-	}));
-	return { files, source: sourceOf(photos, backbone.manifest.inputSize) };
-}
-
-interface Scored {
-	confidence: Float32Array;
-	predicted: Int32Array;
-	novelty: Float32Array;
-	labels: Int32Array;
-}
-
 /** Logits and novelty of every view, averaged, then the calibrated answer. */
 async function score(what: string, fingerprint: string, source: ImageSource): Promise<Scored> {
 	const c = labels.length;
@@ -154,7 +90,9 @@ async function score(what: string, fingerprint: string, source: ImageSource): Pr
 	const novelty = new Float32Array(source.size);
 	let truth: Int32Array = new Int32Array(0);
 	for (const view of views) {
-		const rows = await features(what, fingerprint, source, view);
+		// Cached by backbone, tap (and the model for a finetuned tail) and data.
+		const key = { ...identity, what, fingerprint, ...(view === 'plain' ? {} : { view }) };
+		const rows = await features(key, source, `${what} ${view}`, { view: VIEWS[view] });
 		const scored = await scoreRows(tf, model, rows);
 		scored.logits.forEach((v, i) => (logits[i]! += v / views.length));
 		scored.novelty.forEach((v, i) => (novelty[i]! += v / views.length));
@@ -166,13 +104,18 @@ async function score(what: string, fingerprint: string, source: ImageSource): Pr
 
 const started = performance.now();
 const known = await folderImages(
-	path.join(fieldDir, FIELD_SOURCE, split),
+	path.join(FIELD_DIR, FIELD_SOURCE, split),
 	backbone.manifest.inputSize,
 	labels
 );
 const fieldScores = await score(`field-${split}`, known.fingerprint, known.splits.test!);
-const unknown = await unknownSource();
-const unknownScores = await score(`unknown-${split}`, unknown.files.join('\n'), unknown.source);
+// Photos of diseases outside the label set (MANIFEST.tsv), labelled 0 (unused).
+const unknown = await fieldPhotoSets(labels).unknown(split);
+const unknownScores = await score(
+	`unknown-${split}`,
+	unknown.map((p) => p.key).join('\n'),
+	sourceOf(unknown, backbone.manifest.inputSize)
+);
 const pv = await datasetImages(values.pv, backbone.manifest.inputSize);
 const pvTest = await score('pv-test', pv.fingerprint, pv.splits.test!);
 
@@ -183,23 +126,9 @@ interface Measured {
 }
 
 function measure(t: Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>): Measured {
-	const ok = (s: Scored) => answered(s.confidence, s.novelty, t);
-	const pvSummary = summariseField(
-		{ predicted: pvTest.predicted, labels: pvTest.labels, answered: ok(pvTest) },
-		labels
-	);
-	return {
-		field: summariseField(
-			{ predicted: fieldScores.predicted, labels: fieldScores.labels, answered: ok(fieldScores) },
-			labels
-		),
-		unknownFlagged: flagged(ok(unknownScores)),
-		pvTest: {
-			forced: pvSummary.forced,
-			answered: pvSummary.answered,
-			answeredCorrect: pvSummary.answeredCorrect
-		}
-	};
+	const sets = { field: fieldScores, unknown: unknownScores, pv: pvTest };
+	const { field, unknownFlagged, pv } = measureAnswers(t, sets, labels);
+	return { field, unknownFlagged, pvTest: pv };
 }
 
 const shipped = measure(model.manifest.abstention);
@@ -230,7 +159,7 @@ backbone.model.dispose();
 
 const result = {
 	date: new Date().toISOString(),
-	model: path.relative(root, modelDir),
+	model: path.relative(ROOT, modelDir),
 	split,
 	views,
 	config: model.manifest.config,

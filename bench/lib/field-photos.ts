@@ -1,25 +1,92 @@
-/** The field photos a bench measures on, read from the mirror's `data/field` folder. */
+/**
+ * The field photos the benches measure on, read from the mirror's `data/field` folder, and the
+ * cache keys their feature rows (and the PlantVillage rows beside them) are shared under.
+ */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { selectRows } from '../../src/lib/ml/features';
+import type { TrainConfig } from '../../src/lib/ml/config';
+import type { TrainArrays } from '../../src/lib/ml/train';
 import { folderPhotos, type FolderPhoto } from '../../src/lib/node/train-io';
 import { parseFieldManifest, unknownRelpaths } from './field';
 
+/** The repository root. */
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+/** $LEAFLENS_SHARED/data/field (default ../shared/data/field). */
+export const FIELD_DIR = path.join(
+	process.env.LEAFLENS_SHARED ?? path.resolve(ROOT, '../shared'),
+	'data/field'
+);
+/** The field source the benches measure on: apple leaves on the tree. */
+export const FIELD_SOURCE = 'oafidi_apple';
+
 export type FieldSplit = 'train' | 'val';
 
-/** One field source's photos by split: the labelled ones and those of diseases outside the labels. */
-export function fieldPhotoSets(fieldDir: string, source: string, labels: readonly string[]) {
+/** FIELD_SOURCE's photos by split: the labelled ones and those of diseases outside the labels. */
+export function fieldPhotoSets(labels: readonly string[]) {
 	return {
 		/** A split's class sub-folders (named like PlantVillage's), labelled by PlantVillage index. */
 		labelled: async (split: FieldSplit): Promise<FolderPhoto[]> =>
-			(await folderPhotos(path.join(fieldDir, source, split), labels)).photos,
+			(await folderPhotos(path.join(FIELD_DIR, FIELD_SOURCE, split), labels)).photos,
 		/** A split's `unknown/` photos (the manifest says which), all with label 0. */
 		unknown: async (split: FieldSplit): Promise<FolderPhoto[]> => {
-			const rows = parseFieldManifest(await readFile(path.join(fieldDir, 'MANIFEST.tsv'), 'utf8'));
-			return unknownRelpaths(rows, source, split).map((relpath) => ({
+			const rows = parseFieldManifest(await readFile(path.join(FIELD_DIR, 'MANIFEST.tsv'), 'utf8'));
+			return unknownRelpaths(rows, FIELD_SOURCE, split).map((relpath) => ({
 				key: relpath,
 				label: 0,
-				bytes: async () => new Uint8Array(await readFile(path.join(fieldDir, relpath)))
+				bytes: async () => new Uint8Array(await readFile(path.join(FIELD_DIR, relpath)))
 			}));
 		}
 	};
 }
+
+/** The rows of `keep` out of `rows`, one row per photo of `photos`. */
+export function rowsOfPhotos(
+	rows: TrainArrays,
+	photos: readonly FolderPhoto[],
+	keep: readonly FolderPhoto[]
+): TrainArrays {
+	const index = new Map(photos.map((p, i) => [p.key, i]));
+	return selectRows(
+		rows,
+		keep.map((p) => index.get(p.key)!)
+	);
+}
+
+/** The cache key of photos' plain multiscale rows (bench/field-adapt.ts's first). */
+export const plainRowsKey = (backboneSha256: string, photos: readonly FolderPhoto[]) =>
+	JSON.stringify({
+		bench: 'field-adapt',
+		backbone: backboneSha256,
+		tap: 'multiscale',
+		keys: photos.map((p) => `${p.key}:${p.label}`)
+	});
+
+/**
+ * The cache key src/lib/node/train-run.ts gives a split's plain PlantVillage rows under `config`
+ * (default: a `train --preset head` run's), so a `train` run's `<out>/cache` serves the benches.
+ */
+export const pvRowsKey = (
+	data: string,
+	backboneSha256: string,
+	split: string,
+	config: Pick<TrainConfig, 'mode' | 'seed'> & {
+		backbone: Pick<TrainConfig['backbone'], 'tap'>;
+	} = {
+		mode: 'head',
+		backbone: { tap: 'multiscale' },
+		seed: 42
+	}
+) =>
+	JSON.stringify({
+		data,
+		backbone: backboneSha256,
+		split,
+		part: 'data',
+		views: 0,
+		mode: config.mode,
+		tap: config.backbone.tap,
+		cut: 'none',
+		augment: null,
+		seed: config.seed
+	});

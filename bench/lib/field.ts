@@ -4,6 +4,7 @@
  * answered, accuracy of the answers, per class) and on photos of diseases it does not know (share
  * flagged "not sure").
  */
+import { answered, type AbstainThresholds } from '../../src/lib/ml/abstain';
 
 /** One row of shared/data/field/MANIFEST.tsv. */
 export interface FieldManifestRow {
@@ -127,6 +128,28 @@ export function flagged(answered: ArrayLike<boolean>): Proportion {
 	let k = 0;
 	for (let i = 0; i < answered.length; i++) if (!answered[i]) k++;
 	return proportion(k, answered.length);
+}
+
+/** A model's calibrated answers on a set of photos: top-1 probability and class, novelty, truth. */
+export interface Scored {
+	confidence: Float32Array;
+	predicted: Int32Array;
+	novelty: Float32Array;
+	labels: Int32Array;
+}
+
+/** What a model answers under `t` on field photos, photos of unknown diseases and PlantVillage. */
+export function measureAnswers(
+	t: Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>,
+	s: { field: Scored; unknown: Scored; pv: Scored },
+	names: readonly string[]
+): { field: FieldSummary; unknownFlagged: Proportion; pv: AnswerSummary } {
+	const ok = (x: Scored) => answered(x.confidence, x.novelty, t);
+	return {
+		field: summariseField({ ...s.field, answered: ok(s.field) }, names),
+		unknownFlagged: flagged(ok(s.unknown)),
+		pv: summariseAnswers({ ...s.pv, answered: ok(s.pv) })
+	};
 }
 
 /** `41.0% (33.5–48.9) 64/156` */

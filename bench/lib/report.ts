@@ -1,5 +1,5 @@
 /**
- * Machine description and markdown helpers shared by the benchmarks (Node only).
+ * Machine description, progress lines and markdown helpers shared by the benchmarks (Node only).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -29,6 +29,10 @@ export interface Machine {
 	/** One line for reports. */
 	summary: string;
 }
+
+/** A progress line on stderr, after the time of day (UTC). */
+export const log = (line: string) =>
+	process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
 function cpuinfo(): string {
 	try {

@@ -101,6 +101,17 @@ export function numberOption(
 	return value;
 }
 
+/** `f()`, what it throws thrown again as a UsageError (its lines joined by "; "). */
+export function usageErrorOf<T>(f: () => T): T {
+	try {
+		return f();
+	} catch (error) {
+		throw new UsageError(
+			error instanceof Error ? error.message.replaceAll('\n', '; ') : String(error)
+		);
+	}
+}
+
 export function choiceOption<T extends string>(
 	values: OptionValues,
 	key: string,

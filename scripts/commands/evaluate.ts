@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { choiceOption, defineCommand, requiredString, stringOption } from '../cli/command';
-import { ENGINE_HELP, engineOption } from '../cli/engine';
+import { backendOption, ENGINE_HELP, frozenNetOption } from '../cli/engine';
 import { createProgress } from '../cli/progress';
 
 export default defineCommand({
@@ -38,19 +38,18 @@ ${ENGINE_HELP}
 		const model = requiredString(values, 'model');
 		const data = requiredString(values, 'data');
 		const split = choiceOption(values, 'split', ['train', 'val', 'test'] as const) ?? 'test';
-		const backend = choiceOption(values, 'backend', ['wasm', 'cpu'] as const) ?? 'wasm';
+		const backend = backendOption(values);
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const { runEvaluation } = await import('../../src/lib/node/train-run');
 		const tf = await initTf(backend);
-		const ort = await engineOption(values);
-		const { ortFrozenNets } = await import('../../src/lib/node/onnx');
+		const frozenNet = await frozenNetOption(tf, values);
 		let bar: ReturnType<typeof createProgress> | null = null;
 		const { report, count } = await runEvaluation(tf, {
 			model,
 			data,
 			split,
 			backbone: stringOption(values, 'backbone'),
-			frozenNet: ort ? (b) => ortFrozenNets(tf, ort, b) : undefined,
+			frozenNet,
 			onProgress: (done, total) => {
 				bar ??= createProgress('evaluate', total, 'images');
 				bar.update(done);

@@ -5,6 +5,7 @@ import {
 	stringOption,
 	UsageError
 } from '../cli/command';
+import { backendOption } from '../cli/engine';
 
 export default defineCommand({
 	name: 'export',
@@ -49,7 +50,7 @@ Options:
 		const out = requiredString(values, 'out');
 		if (!out.toLowerCase().endsWith('.onnx'))
 			throw new UsageError(`--out should name a .onnx file, got "${out}"`);
-		const backend = choiceOption(values, 'backend', ['wasm', 'cpu'] as const) ?? 'wasm';
+		const backend = backendOption(values);
 		const { readFile } = await import('node:fs/promises');
 		const nodePath = await import('node:path');
 		const { parseModelManifest, MODEL_MANIFEST_FILE } = await import('../../src/lib/ml/model-dir');

@@ -8,8 +8,7 @@ import {
 	stringOption,
 	UsageError
 } from '../cli/command';
-
-const BACKENDS = ['wasm', 'cpu'] as const;
+import { backendOption } from '../cli/engine';
 
 export default defineCommand({
 	name: 'import-model',
@@ -49,7 +48,7 @@ Example:
 		const spec = positionals[0]!;
 		const out = requiredString(values, 'out');
 		const weightsOption = choiceOption(values, 'weights', ['uint8', 'float32'] as const);
-		const backend = choiceOption(values, 'backend', BACKENDS) ?? 'wasm';
+		const backend = backendOption(values);
 		const labelsOption = stringOption(values, 'labels');
 
 		const { initTf } = await import('../../src/lib/node/tf-node');

@@ -1,5 +1,4 @@
 import {
-	choiceOption,
 	defineCommand,
 	numberOption,
 	requiredString,
@@ -8,10 +7,8 @@ import {
 } from '../cli/command';
 import { MIN_CROP_MASS } from '../../src/lib/ml/crops';
 import type { OrtModule } from '../../src/lib/node/onnx';
-import { ENGINE_HELP, engineOption } from '../cli/engine';
+import { backendOption, ENGINE_HELP, engineOption } from '../cli/engine';
 import { errorMessage } from '../../src/lib/util/errors';
-
-const BACKENDS = ['wasm', 'cpu'] as const;
 
 export default defineCommand({
 	name: 'predict',
@@ -58,7 +55,7 @@ ${ENGINE_HELP}
 	allowPositionals: true,
 	async run({ values, positionals }) {
 		const dir = requiredString(values, 'model');
-		const backend = choiceOption(values, 'backend', BACKENDS) ?? 'wasm';
+		const backend = backendOption(values);
 		const k = numberOption(values, 'top', { integer: true, min: 1 }) ?? 5;
 		const json = values.json === true;
 		const crop = stringOption(values, 'crop');

@@ -1,11 +1,12 @@
-import { ENGINE_HELP, engineOption } from '../cli/engine';
+import { ENGINE_HELP, frozenNetOption } from '../cli/engine';
 import { PRESET_NAMES, resolveConfig, type PresetName } from '../../src/lib/ml/config';
 import {
 	choiceOption,
 	defineCommand,
 	requiredString,
 	stringOption,
-	UsageError
+	UsageError,
+	usageErrorOf
 } from '../cli/command';
 import { DEFAULT_BACKBONE_DIR } from '../cli/defaults';
 
@@ -60,20 +61,13 @@ Example:
 		const grid = (values.grid as string[] | undefined) ?? [];
 		if (grid.length === 0) throw new UsageError('--grid is required (e.g. --grid lr=0.001,0.003)');
 		const combos = gridCombinations(grid);
-		const configs = combos.map((c) => {
-			try {
-				return resolveConfig({ preset, overrides: [...positionals, ...c] });
-			} catch (error) {
-				throw new UsageError(
-					error instanceof Error ? error.message.replaceAll('\n', '; ') : String(error)
-				);
-			}
-		});
+		const configs = combos.map((c) =>
+			usageErrorOf(() => resolveConfig({ preset, overrides: [...positionals, ...c] }))
+		);
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const { runTraining } = await import('../../src/lib/node/train-run');
 		const tf = await initTf('wasm');
-		const ort = await engineOption(values);
-		const { ortFrozenNets } = await import('../../src/lib/node/onnx');
+		const frozenNet = await frozenNetOption(tf, values);
 		const rows = [];
 		for (let i = 0; i < configs.length; i++) {
 			process.stderr.write(`run ${i + 1}/${configs.length}: ${combos[i]!.join(' ')}\n`);
@@ -83,7 +77,7 @@ Example:
 				config: configs[i]!,
 				backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_DIR,
 				cacheDir: `${out}/cache`,
-				frozenNet: ort ? (b) => ortFrozenNets(tf, ort, b) : undefined
+				frozenNet
 			});
 			rows.push({
 				run: i + 1,

@@ -10,10 +10,11 @@ import {
 	defineCommand,
 	requiredString,
 	stringOption,
-	UsageError
+	UsageError,
+	usageErrorOf
 } from '../cli/command';
 import { DEFAULT_BACKBONE_DIR } from '../cli/defaults';
-import { ENGINE_HELP, engineOption } from '../cli/engine';
+import { backendOption, ENGINE_HELP, frozenNetOption } from '../cli/engine';
 import { createProgress, type Progress } from '../cli/progress';
 import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
 import { errorMessage } from '../../src/lib/util/errors';
@@ -76,7 +77,7 @@ Example:
 		const data = requiredString(values, 'data');
 		const out = requiredString(values, 'out');
 		const preset = choiceOption<PresetName>(values, 'preset', PRESET_NAMES) ?? 'head';
-		const backend = choiceOption(values, 'backend', ['wasm', 'cpu'] as const) ?? 'wasm';
+		const backend = backendOption(values);
 		const configFile = stringOption(values, 'config');
 		let file: ConfigInput = {};
 		if (configFile) {
@@ -86,19 +87,11 @@ Example:
 				throw new UsageError(`--config ${configFile}: ${errorMessage(error)}`);
 			}
 		}
-		let config;
-		try {
-			config = resolveConfig({ preset, file, overrides: positionals });
-		} catch (error) {
-			throw new UsageError(
-				error instanceof Error ? error.message.replaceAll('\n', '; ') : String(error)
-			);
-		}
+		const config = usageErrorOf(() => resolveConfig({ preset, file, overrides: positionals }));
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const { runTraining } = await import('../../src/lib/node/train-run');
 		const tf = await initTf(backend);
-		const ort = await engineOption(values);
-		const { ortFrozenNets } = await import('../../src/lib/node/onnx');
+		const frozenNet = await frozenNetOption(tf, values);
 		const controller = new AbortController();
 		// Ctrl-C stops between batches; the last completed epoch is on disk and the next run resumes.
 		process.once('SIGINT', () =>
@@ -113,7 +106,7 @@ Example:
 			config,
 			backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_DIR,
 			field: stringOption(values, 'field'),
-			frozenNet: ort ? (b) => ortFrozenNets(tf, ort, b) : undefined,
+			frozenNet,
 			signal: controller.signal,
 			emit: (event) => {
 				if (event.type === 'stage') {
