@@ -4,7 +4,8 @@ import {
 	expectNoAxeViolations,
 	screenshotInView,
 	diagnoseSample,
-	classSample
+	classSample,
+	visitThenGoOffline
 } from './helpers';
 
 test.use({ viewport: { width: 412, height: 915 }, hasTouch: true });
@@ -114,13 +115,7 @@ test('in French, the card and the interface around it are French', async ({ page
 });
 
 test('the advice works offline after one visit', async ({ page, context }) => {
-	await page.goto('/');
-	await expect(page.getByTestId('model-info')).toBeVisible();
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-	});
-	await context.setOffline(true);
-	await page.reload();
+	await visitThenGoOffline(page, context);
 	await expect(page.getByTestId('model-info')).toBeVisible();
 	const answer = await diagnoseSample(page, 'Grape___Black_rot');
 	await expect(answer.getByTestId('advice-about')).toContainText('Guignardia bidwellii');

@@ -20,6 +20,8 @@ test('fine-tunes the last backbone units on wasm in the worker, then diagnoses w
 	await expect(page.getByTestId('train-done')).toBeVisible({ timeout: 300_000 });
 	await expect(rows).toHaveCount(2);
 	await expect(page.getByTestId('train-done')).toContainText('on wasm');
+	// Done is shown before the model is stored: leaving the page before "Saved as" would abort it.
+	await expect(page.getByText(/Saved as/)).toBeVisible();
 
 	await page.goto('/models/');
 	const saved = page.getByTestId('saved-model');

@@ -1,7 +1,13 @@
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import jpeg from 'jpeg-js';
-import { expect, type Browser, type Locator, type Page } from '@playwright/test';
+import {
+	expect,
+	type Browser,
+	type BrowserContext,
+	type Locator,
+	type Page
+} from '@playwright/test';
 import { samplesOf } from './dataset';
 
 export const SCREENSHOT_DIR = 'e2e/screenshots';
@@ -51,6 +57,20 @@ export async function setVisibility(page: Page, selector: string, visibility: 'h
 		},
 		[selector, visibility]
 	);
+}
+
+/**
+ * Visits the start page until the service worker has installed (the shell, the worker, the wasm
+ * files and the default model are precached), then takes the network away and reloads.
+ */
+export async function visitThenGoOffline(page: Page, context: BrowserContext) {
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+	});
+	await context.setOffline(true);
+	await page.reload();
 }
 
 /**

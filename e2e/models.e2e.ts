@@ -1,21 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import {
-	decodeModelExport,
-	encodeModelExport,
-	type BackboneFiles
-} from '../src/lib/data/leaflens-file';
+import { decodeModelExport, encodeModelExport } from '../src/lib/data/leaflens-file';
 import { sha256Hex } from '../src/lib/util/hash';
 import { readTar } from '../src/lib/data/tar';
 import { collectPageErrors, downloadSample, screenshot } from './helpers';
-
-const DEFAULT_DIR = 'static/model-files/plantvillage-default';
-const BACKBONE_DIR = 'static/model-files/mobilenet_v3_small_100_224';
-const BACKBONE_NAMES = ['manifest.json', 'model.json', 'group1-shard1of1.bin', 'labels.txt'];
-
-const read = (file: string) => new Uint8Array(readFileSync(file));
+import { servedBackbone, servedClassifier } from '../test/served-models';
 
 /** How the page writes a percentage in English (one decimal). */
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -33,17 +23,12 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 	page
 }) => {
 	const errors = collectPageErrors(page);
-	const classifier = {
-		'manifest.json': read(path.join(DEFAULT_DIR, 'manifest.json')),
-		'weights.bin': read(path.join(DEFAULT_DIR, 'weights.bin'))
-	};
+	const classifier = servedClassifier();
 	const manifest = JSON.parse(Buffer.from(classifier['manifest.json']).toString('utf8')) as {
 		labels: string[];
 		metrics: { test: { metrics: { accuracy: number; ece: number } } };
 	};
-	const backbone: BackboneFiles = Object.fromEntries(
-		BACKBONE_NAMES.map((n) => [n, read(path.join(BACKBONE_DIR, n))])
-	);
+	const backbone = servedBackbone('mobilenet_v3_small_100_224');
 	const exportBytes = await encodeModelExport('PlantVillage copy', classifier, backbone);
 	const accuracy = percent(manifest.metrics.test.metrics.accuracy);
 
@@ -109,7 +94,7 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 	for (const name of ['manifest.json', 'weights.bin'] as const) {
 		expect(await sha256Hex(decoded.classifier[name])).toBe(await sha256Hex(classifier[name]));
 	}
-	for (const name of BACKBONE_NAMES) {
+	for (const name of Object.keys(backbone)) {
 		expect(await sha256Hex(decoded.backbone[name]!)).toBe(await sha256Hex(backbone[name]!));
 	}
 
@@ -159,10 +144,7 @@ test('an imported model is scored on this device against the downloaded test spl
 }) => {
 	test.setTimeout(600_000);
 	const errors = collectPageErrors(page);
-	const classifier = {
-		'manifest.json': read(path.join(DEFAULT_DIR, 'manifest.json')),
-		'weights.bin': read(path.join(DEFAULT_DIR, 'weights.bin'))
-	};
+	const classifier = servedClassifier();
 	// A forged claim: the shipped model's file, its test accuracy rewritten to 100%. The checksums
 	// hold (the descriptor is recomputed), so only scoring it here can tell.
 	const manifest = JSON.parse(Buffer.from(classifier['manifest.json']).toString('utf8')) as {
@@ -170,9 +152,7 @@ test('an imported model is scored on this device against the downloaded test spl
 	};
 	manifest.metrics.test.metrics.accuracy = 1;
 	classifier['manifest.json'] = new TextEncoder().encode(JSON.stringify(manifest));
-	const backbone: BackboneFiles = Object.fromEntries(
-		BACKBONE_NAMES.map((n) => [n, read(path.join(BACKBONE_DIR, n))])
-	);
+	const backbone = servedBackbone('mobilenet_v3_small_100_224');
 	const exportBytes = await encodeModelExport('Claims 100%', classifier, backbone);
 
 	await downloadSample(page);

@@ -1,17 +1,9 @@
-import { pickWholePhoto } from './helpers';
+import { pickWholePhoto, visitThenGoOffline } from './helpers';
 import { expect, test } from '@playwright/test';
 import { samplesOf } from './dataset';
 
 test('after one visit the app loads and diagnoses offline', async ({ page, context }) => {
-	await page.goto('/');
-	await expect(page.getByTestId('model-info')).toBeVisible();
-	// The service worker has installed: the shell, the worker, the wasm files and the default model
-	// are precached.
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-	});
-	await context.setOffline(true);
-	await page.reload();
+	await visitThenGoOffline(page, context);
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Diagnose a leaf');
 	await expect(page.getByTestId('model-info')).toBeVisible();
 	const [sample] = samplesOf('test', 1);

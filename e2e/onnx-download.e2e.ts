@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Download } from '@playwright/test';
 import onnxProto from 'onnx-proto';
 import sharp from 'sharp';
 import * as ort from 'onnxruntime-web';
-import { encodeModelExport, type BackboneFiles } from '../src/lib/data/leaflens-file';
+import { encodeModelExport } from '../src/lib/data/leaflens-file';
 import { imagesToBatch } from '../src/lib/ml/preprocess';
 import { decodeImageFile } from '../src/lib/node/images';
 import { initTf } from '../src/lib/node/tf-node';
 import { sha256Hex } from '../src/lib/util/hash';
 import { samplesOf } from './dataset';
 import { collectPageErrors, noisePhoto, pickWholePhoto } from './helpers';
+import { servedBackbone, servedClassifier } from '../test/served-models';
 
 /**
  * "Download ONNX" on the Models page: the model is exported in the ML worker (the code of
@@ -18,9 +17,6 @@ import { collectPageErrors, noisePhoto, pickWholePhoto } from './helpers';
  * on onnxruntime-web, gives the answers the app's Diagnose page gave for the same photos.
  */
 
-const DEFAULT_DIR = 'static/model-files/plantvillage-default';
-const BACKBONE_DIR = 'static/model-files/mobilenet_v3_small_100_224';
-const BACKBONE_NAMES = ['manifest.json', 'model.json', 'group1-shard1of1.bin', 'labels.txt'];
 /**
  * The issue's tolerance, on the same pixels: the photos are sent as 224×224 PNGs (lossless, and
  * already the model's size, so the app's crop and resize change nothing). The ONNX input is
@@ -28,8 +24,6 @@ const BACKBONE_NAMES = ['manifest.json', 'model.json', 'group1-shard1of1.bin', '
  * that alone moved one of these photos' confidence by 1% (0.683 → 0.673).
  */
 const CONFIDENCE_TOLERANCE = 1e-4;
-
-const read = (file: string) => new Uint8Array(readFileSync(file));
 
 async function bytesOf(download: Download): Promise<Uint8Array> {
 	const chunks: Buffer[] = [];
@@ -86,16 +80,10 @@ test("Download ONNX: the shipped and a saved model as .onnx files that give the 
 
 	// A saved model (the shipped one imported under another name): its download is named after it
 	// and is the same model, byte for byte.
-	const backbone: BackboneFiles = Object.fromEntries(
-		BACKBONE_NAMES.map((n) => [n, read(path.join(BACKBONE_DIR, n))])
-	);
 	const file = await encodeModelExport(
 		'Tomato field 3',
-		{
-			'manifest.json': read(path.join(DEFAULT_DIR, 'manifest.json')),
-			'weights.bin': read(path.join(DEFAULT_DIR, 'weights.bin'))
-		},
-		backbone
+		servedClassifier(),
+		servedBackbone('mobilenet_v3_small_100_224')
 	);
 	await page.getByTestId('import-input').setInputFiles({
 		name: 'tomato.leaflens',
@@ -116,7 +104,7 @@ test("Download ONNX: the shipped and a saved model as .onnx files that give the 
 	const meta = Object.fromEntries(decoded.metadataProps.map((p) => [p.key, p.value]));
 	expect(meta.format).toBe('leaflens-onnx');
 	const labels = JSON.parse(meta.labels!) as string[];
-	const manifest = JSON.parse(readFileSync(path.join(DEFAULT_DIR, 'manifest.json'), 'utf8')) as {
+	const manifest = JSON.parse(Buffer.from(servedClassifier()['manifest.json']).toString()) as {
 		labels: string[];
 	};
 	expect(labels).toEqual(manifest.labels);

@@ -3,12 +3,12 @@
  * context must leave no corrupted state: a dataset listed complete has every shard, models saved at
  * once are both whole, a plant confirmed from a tab that has not seen its new leaf keeps the leaf.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { encodeModelExport, type BackboneFiles } from '../src/lib/data/leaflens-file';
+import { encodeModelExport } from '../src/lib/data/leaflens-file';
 import { collectPageErrors } from './helpers';
 import { readDatasets } from './idb';
+import { servedBackbone, servedClassifier } from '../test/served-models';
 import { plantVillagePhoto } from '../test/inputs';
 
 test('a dataset deleted in one tab while the other downloads it ends complete with every shard', async ({
@@ -59,22 +59,10 @@ test('a dataset deleted in one tab while the other downloads it ends complete wi
 test('the same model imported in two tabs at once: two whole models, listed in both', async ({
 	context
 }) => {
-	const read = (file: string) => new Uint8Array(readFileSync(file));
-	const dir = 'static/model-files/plantvillage-default';
-	const backboneDir = 'static/model-files/mobilenet_v3_small_100_224';
-	const backbone: BackboneFiles = Object.fromEntries(
-		['manifest.json', 'model.json', 'group1-shard1of1.bin', 'labels.txt'].map((n) => [
-			n,
-			read(path.join(backboneDir, n))
-		])
-	);
 	const bytes = await encodeModelExport(
 		'Shared',
-		{
-			'manifest.json': read(path.join(dir, 'manifest.json')),
-			'weights.bin': read(path.join(dir, 'weights.bin'))
-		},
-		backbone
+		servedClassifier(),
+		servedBackbone('mobilenet_v3_small_100_224')
 	);
 	const file = {
 		name: 'shared.leaflens',
