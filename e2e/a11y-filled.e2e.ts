@@ -50,6 +50,7 @@ test('pages filled with results have no accessibility violations', async ({ page
 	await expect(page.getByTestId('train-done')).toBeVisible({ timeout: 300_000 });
 	await expect(page.getByTestId('epoch-table').locator('tbody tr')).toHaveCount(3);
 	await expect(page.getByTestId('training-chart')).toHaveAttribute('data-epochs', '3');
+	await expect(page.getByText(/Saved as/)).toBeVisible();
 	await expectNoAxeViolations(page);
 
 	// Models with the saved model.

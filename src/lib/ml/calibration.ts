@@ -3,6 +3,7 @@
  * validation set by minimising the negative log-likelihood. NLL is convex in 1/T, so a
  * golden-section search over log T finds the optimum without gradients.
  */
+import { rowExpSum } from './evaluate';
 
 /** Mean NLL of labels under softmax(logits / T). */
 export function nllAt(
@@ -14,12 +15,7 @@ export function nllAt(
 	const n = labels.length;
 	let total = 0;
 	for (let i = 0; i < n; i++) {
-		let max = -Infinity;
-		for (let j = 0; j < numClasses; j++)
-			max = Math.max(max, logits[i * numClasses + j]! / temperature);
-		let sum = 0;
-		for (let j = 0; j < numClasses; j++)
-			sum += Math.exp(logits[i * numClasses + j]! / temperature - max);
+		const { max, sum } = rowExpSum(logits, i, numClasses, temperature);
 		total += Math.log(sum) + max - logits[i * numClasses + labels[i]!]! / temperature;
 	}
 	return total / n;

@@ -4,21 +4,29 @@
  * calibration error (15 equal-width confidence bins, Guo et al. 2017).
  */
 
+/** Row `i` of [N × C] logits at temperature T: its maximum and the sum of exp(logit / T − max). */
+export function rowExpSum(
+	logits: Float32Array,
+	i: number,
+	numClasses: number,
+	temperature: number
+): { max: number; sum: number } {
+	let max = -Infinity;
+	for (let j = 0; j < numClasses; j++)
+		max = Math.max(max, logits[i * numClasses + j]! / temperature);
+	let sum = 0;
+	for (let j = 0; j < numClasses; j++)
+		sum += Math.exp(logits[i * numClasses + j]! / temperature - max);
+	return { max, sum };
+}
+
 /** Row-wise softmax of [N × C] logits at temperature T. */
 export function softmax(logits: Float32Array, numClasses: number, temperature = 1): Float32Array {
 	const out = new Float32Array(logits.length);
-	const n = logits.length / numClasses;
-	for (let i = 0; i < n; i++) {
-		let max = -Infinity;
+	for (let i = 0; i < logits.length / numClasses; i++) {
+		const { max, sum } = rowExpSum(logits, i, numClasses, temperature);
 		for (let j = 0; j < numClasses; j++)
-			max = Math.max(max, logits[i * numClasses + j]! / temperature);
-		let sum = 0;
-		for (let j = 0; j < numClasses; j++) {
-			const e = Math.exp(logits[i * numClasses + j]! / temperature - max);
-			out[i * numClasses + j] = e;
-			sum += e;
-		}
-		for (let j = 0; j < numClasses; j++) out[i * numClasses + j]! /= sum;
+			out[i * numClasses + j] = Math.exp(logits[i * numClasses + j]! / temperature - max) / sum;
 	}
 	return out;
 }

@@ -60,25 +60,16 @@ export function opForward(tf: typeof TF, model: TF.LayersModel): OpForward {
 	const conv = (x: TF.Tensor4D, name: string): TF.Tensor4D => {
 		const { spec, kernel, bias } = convs.get(name)!;
 		// ReLU fused into the kernel; hard-swish (not a fusable activation) after it.
-		const fused = spec.activation === 'relu' ? 'relu' : 'linear';
-		const y =
-			spec.kind === 'depthwise'
-				? tf.fused.depthwiseConv2d({
-						x,
-						filter: kernel,
-						strides: spec.stride,
-						pad: 'same',
-						bias,
-						activation: fused
-					})
-				: tf.fused.conv2d({
-						x,
-						filter: kernel,
-						strides: spec.stride,
-						pad: 'same',
-						bias,
-						activation: fused
-					});
+		const fused = spec.activation === 'relu' ? ('relu' as const) : ('linear' as const);
+		const args = {
+			x,
+			filter: kernel,
+			strides: spec.stride,
+			pad: 'same' as const,
+			bias,
+			activation: fused
+		};
+		const y = spec.kind === 'depthwise' ? tf.fused.depthwiseConv2d(args) : tf.fused.conv2d(args);
 		return spec.activation === 'hard_swish' ? activate(tf, y, 'hard_swish') : y;
 	};
 	const averaged = new Set(multiscaleBlocks(arch).map((b) => b.layer.replace(/_hard_swish$/, '')));
