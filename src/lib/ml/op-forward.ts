@@ -3,7 +3,8 @@
  * maths of the LayersModel (mobilenet-v3.ts) without its layer-by-layer bookkeeping, which is most
  * of a batch-1 pass on wasm (bench/results/wasm-profile.md: kernels were 13% of it) and also skips
  * the whole-input copy `LayersModel.predict` makes first. Convolutions run fused with their bias and
- * ReLU (one kernel instead of three); the global poolings are means.
+ * ReLU (one kernel instead of three); the global poolings are means (on wasm, whole-map average
+ * pools: `spatialMean`).
  *
  * It returns what the app reads from the backbone: the last spatial map (Grad-CAM's, the input of
  * the global pooling) and, for the multiscale tap, the blocks' averages; `features(tap)` is what
@@ -48,6 +49,17 @@ export interface OpForward {
 	prefix(images: TF.Tensor4D, cut: number): TF.Tensor2D;
 }
 
+/**
+ * The mean over H and W of NHWC maps, keeping the dimensions. On wasm a whole-map average pool:
+ * TF.js' wasm Mean reduces over inner axes only, so it transposes the map first, and measured
+ * 10–40× slower than AvgPool (XNNPACK) on the backbone's maps at batch 32. No gradient is asked of it.
+ */
+export function spatialMean(tf: typeof TF, x: TF.Tensor4D): TF.Tensor4D {
+	return tf.getBackend() === 'wasm'
+		? tf.avgPool(x, [x.shape[1], x.shape[2]], 1, 'valid')
+		: (tf.mean(x, [1, 2], true) as TF.Tensor4D);
+}
+
 /** An op-level forward over `model`'s weights (read, not copied: the model keeps owning them). */
 export function opForward(tf: typeof TF, model: TF.LayersModel): OpForward {
 	const arch = architectureOf(model);
@@ -88,11 +100,11 @@ export function opForward(tf: typeof TF, model: TF.LayersModel): OpForward {
 			if (b.expand !== null) x = conv(x, `${b.name}_expand`);
 			x = conv(x, `${b.name}_depthwise`);
 			if (options.blocks && averaged.has(`${b.name}_depthwise`)) {
-				averages.push(tf.mean(x, [1, 2]) as TF.Tensor2D);
+				averages.push(tf.reshape(spatialMean(tf, x), [x.shape[0], -1]) as TF.Tensor2D);
 			}
 			if (b.squeezeExcite) {
 				const se = `${b.name}_squeeze_excite`;
-				const pooled = tf.mean(x, [1, 2], true) as TF.Tensor4D;
+				const pooled = spatialMean(tf, x);
 				const gate = hardSigmoid(tf, conv(conv(pooled, `${se}_Conv`), `${se}_Conv_1`));
 				x = tf.mul(x, gate);
 			}
@@ -118,7 +130,7 @@ export function opForward(tf: typeof TF, model: TF.LayersModel): OpForward {
 		features: (images, tap) =>
 			tf.tidy(() => {
 				const { map, blocks } = run(images, { blocks: tap === 'multiscale' });
-				const pooled = tf.mean(map, [1, 2], true) as TF.Tensor4D;
+				const pooled = spatialMean(tf, map);
 				const flat = (t: TF.Tensor) => tf.reshape(t, [images.shape[0], -1]) as TF.Tensor2D;
 				if (tap === 'pooled') return flat(pooled);
 				const prelogits = flat(conv(pooled, 'Conv_2'));

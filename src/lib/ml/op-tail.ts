@@ -32,7 +32,7 @@ import {
 	type ConvLayerSpec,
 	type FeatureTap
 } from './mobilenet-v3';
-import { opForward } from './op-forward';
+import { opForward, spatialMean } from './op-forward';
 import type { TrainableTail } from './pipeline';
 
 interface ConvWeights {
@@ -60,6 +60,25 @@ function matMulFast(tf: typeof TF, x: TF.Tensor2D, w: TF.Tensor2D): TF.Tensor2D 
 		};
 	});
 	return f(x, w) as TF.Tensor2D;
+}
+
+/**
+ * The mean over H and W of x [B, H, W, C] as [B, C], forward through op-forward's `spatialMean` (an
+ * average pool on wasm, whose Mean kernel transposes first), with its gradient written out: the
+ * incoming gradient spread evenly over the H·W positions.
+ */
+function meanOverMap(tf: typeof TF, x: TF.Tensor4D): TF.Tensor2D {
+	const [b, h, w, c] = x.shape;
+	const f = tf.customGrad((...args: (TF.Tensor | ((t: TF.Tensor[]) => void))[]) => {
+		const input = args[0] as TF.Tensor4D;
+		return {
+			value: tf.reshape(spatialMean(tf, input), [b, c]),
+			gradFunc: (dy: TF.Tensor) => [
+				tf.mul(tf.onesLike(input), tf.reshape(tf.div(dy, h * w), [b, 1, 1, c]))
+			]
+		};
+	});
+	return f(x) as TF.Tensor2D;
 }
 
 /** 1×1 convolution of `x` [B, H, W, Cin] (or [B, Cin]) with bias and activation, as a matMul. */
@@ -175,7 +194,7 @@ export function opTail(
 		const unit = units[u]!;
 		if (unit === 'Conv_1') {
 			const w = weights('Conv_1');
-			steps.push((x) => (pooled = tf.mean(pointwise(tf, x, w), [1, 2])));
+			steps.push((x) => (pooled = meanOverMap(tf, pointwise(tf, x, w) as TF.Tensor4D)));
 		} else if (unit === 'Conv_2') {
 			const w = weights('Conv_2');
 			steps.push((x) => pointwise(tf, x, w));
@@ -199,9 +218,9 @@ export function opTail(
 			steps.push((input) => {
 				let x = expand ? pointwise(tf, input, expand) : input;
 				x = depthwise(tf, x as TF.Tensor4D, dw);
-				if (averagedHere.has(b.name)) averages.push(tf.mean(x, [1, 2]));
+				if (averagedHere.has(b.name)) averages.push(meanOverMap(tf, x as TF.Tensor4D));
 				if (se) {
-					const pooled = tf.mean(x, [1, 2]);
+					const pooled = meanOverMap(tf, x as TF.Tensor4D);
 					const gate = pointwise(tf, pointwise(tf, pooled, se.reduce), se.expand);
 					// hard-sigmoid gate, then a per-channel scale of the map.
 					const hs = hardSigmoid(tf, gate);
