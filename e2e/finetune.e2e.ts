@@ -20,8 +20,10 @@ test('fine-tunes the last backbone units on wasm in the worker, then diagnoses w
 	await expect(page.getByTestId('train-done')).toBeVisible({ timeout: 300_000 });
 	await expect(rows).toHaveCount(2);
 	await expect(page.getByTestId('train-done')).toContainText('on wasm');
-	// Done is shown before the model is stored: leaving the page before "Saved as" would abort it.
+	// Done is shown before the model is stored ("Saving the model…"): leaving the page before
+	// "Saved as" would abort the store.
 	await expect(page.getByText(/Saved as/)).toBeVisible();
+	await expect(page.getByTestId('train-saving')).toBeHidden();
 
 	await page.goto('/models/');
 	const saved = page.getByTestId('saved-model');

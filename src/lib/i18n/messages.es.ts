@@ -228,6 +228,7 @@ export const es: Catalogue = {
 	'train.done':
 		'Terminado en {seconds} s con {backend}: {accuracy} de exactitud en las fotos de validación.',
 	'train.saved': 'Guardado como “{name}”. Abra Modelos para usarlo en el diagnóstico.',
+	'train.saving': 'Guardando el modelo en este dispositivo…',
 	'train.failed': 'El entrenamiento se detuvo: {reason}',
 	'train.needData': 'Primero descargue un conjunto de datos.',
 	'own.title': 'Sus propias fotos',

@@ -230,6 +230,7 @@ export const fr: Catalogue = {
 	'train.done':
 		'Terminé en {seconds} s sur {backend} : {accuracy} de précision sur les photos de validation.',
 	'train.saved': 'Enregistré sous « {name} ». Ouvrez Modèles pour l’utiliser en diagnostic.',
+	'train.saving': 'Enregistrement du modèle sur cet appareil…',
 	'train.failed': 'Entraînement arrêté : {reason}',
 	'train.needData': 'Téléchargez d’abord un jeu de données.',
 	'own.title': 'Vos propres photos',

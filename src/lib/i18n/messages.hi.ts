@@ -223,6 +223,7 @@ export const hi: Catalogue = {
 	'train.seconds': 'सेकंड',
 	'train.done': '{backend} पर {seconds} सेकंड में पूरा: जाँच फ़ोटो पर {accuracy} सटीकता।',
 	'train.saved': '"{name}" नाम से सहेजा गया। जाँच में इस्तेमाल करने के लिए मॉडल पेज खोलें।',
+	'train.saving': 'मॉडल इस डिवाइस पर सहेजा जा रहा है…',
 	'train.failed': 'प्रशिक्षण रुक गया: {reason}',
 	'train.needData': 'पहले एक डेटासेट डाउनलोड करें।',
 	'own.title': 'आपकी अपनी फ़ोटो',

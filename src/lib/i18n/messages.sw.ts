@@ -231,6 +231,7 @@ export const sw: Catalogue = {
 	'train.done':
 		'Imekamilika kwa sekunde {seconds} kwenye {backend}: usahihi wa {accuracy} kwa picha za uthibitisho.',
 	'train.saved': 'Imehifadhiwa kama "{name}". Fungua Modeli ili uitumie kuchunguza.',
+	'train.saving': 'Inahifadhi modeli kwenye kifaa hiki…',
 	'train.failed': 'Mafunzo yamesimama: {reason}',
 	'train.needData': 'Kwanza pakua seti ya data.',
 	'own.title': 'Picha zako mwenyewe',

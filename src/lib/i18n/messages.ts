@@ -227,6 +227,7 @@ export const en = {
 	'train.seconds': 'Seconds',
 	'train.done': 'Done in {seconds} s on {backend}: {accuracy} accuracy on validation photos.',
 	'train.saved': 'Saved as "{name}". Open Models to use it for diagnosis.',
+	'train.saving': 'Saving the model on this device…',
 	'train.failed': 'Training stopped: {reason}',
 	'train.needData': 'Download a dataset first.',
 	'own.title': 'Your own photos',
