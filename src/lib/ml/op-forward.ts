@@ -52,7 +52,8 @@ export interface OpForward {
 /**
  * The mean over H and W of NHWC maps, keeping the dimensions. On wasm a whole-map average pool:
  * TF.js' wasm Mean reduces over inner axes only, so it transposes the map first, and measured
- * 10–40× slower than AvgPool (XNNPACK) on the backbone's maps at batch 32. No gradient is asked of it.
+ * 10–40× slower than AvgPool (XNNPACK) on the backbone's maps at batch 32. Differentiated only
+ * through op-tail.ts's `meanOverMap`, which writes the gradient out.
  */
 export function spatialMean(tf: typeof TF, x: TF.Tensor4D): TF.Tensor4D {
 	return tf.getBackend() === 'wasm'
