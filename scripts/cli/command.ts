@@ -3,6 +3,7 @@
  * node:util parseArgs, `--help`, and one-line reasons for bad arguments (exit 2).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { errorMessage } from '../../src/lib/util/errors';
 
 /** Bad arguments: printed as one line after the command name, exit code 2. */
 export class UsageError extends Error {
@@ -106,9 +107,7 @@ export function usageErrorOf<T>(f: () => T): T {
 	try {
 		return f();
 	} catch (error) {
-		throw new UsageError(
-			error instanceof Error ? error.message.replaceAll('\n', '; ') : String(error)
-		);
+		throw new UsageError(errorMessage(error).replaceAll('\n', '; '));
 	}
 }
 
