@@ -140,7 +140,8 @@ export async function fitNovelty(
 	}
 	const cov = tf.tidy(() => {
 		const z = tf.tensor2d(centered, [n, dim]);
-		return tf.div(tf.matMul(z, z, true, false), n);
+		// Transposed by hand: wasm's matMul with a transpose flag is ~10× slower (train.ts matMulFast).
+		return tf.div(tf.matMul(tf.transpose(z), z), n);
 	});
 	const s = Float64Array.from((await cov.data()) as Float32Array);
 	cov.dispose();
@@ -164,10 +165,12 @@ export async function noveltyScores(
 ): Promise<Float32Array> {
 	const n = features.length / model.dim;
 	const out = new Float32Array(n);
-	const [w, mw, mNorm] = tf.tidy(() => {
-		const w = tf.tensor2d(model.whitening, [model.dim, model.dim]);
-		const mw = tf.matMul(tf.tensor2d(model.means, [model.numClasses, model.dim]), w, false, true);
-		return [w, mw, tf.sum(tf.square(mw), 1)];
+	// y = x · Wᵀ and y · (M Wᵀ)ᵀ with the transposes done once, by hand: wasm's matMul with a
+	// transpose flag is ~10× slower (train.ts matMulFast).
+	const [wT, mwT, mNorm] = tf.tidy(() => {
+		const wT = tf.transpose(tf.tensor2d(model.whitening, [model.dim, model.dim]));
+		const mw = tf.matMul(tf.tensor2d(model.means, [model.numClasses, model.dim]), wT);
+		return [wT, tf.transpose(mw), tf.sum(tf.square(mw), 1)];
 	});
 	try {
 		for (let from = 0; from < n; from += batchSize) {
@@ -175,12 +178,10 @@ export async function noveltyScores(
 			const d = tf.tidy(() => {
 				const y = tf.matMul(
 					tf.tensor2d(features.subarray(from * model.dim, to * model.dim), [to - from, model.dim]),
-					w,
-					false,
-					true
+					wT
 				);
 				const dist = tf.add(
-					tf.sub(tf.sum(tf.square(y), 1, true), tf.mul(2, tf.matMul(y, mw, false, true))),
+					tf.sub(tf.sum(tf.square(y), 1, true), tf.mul(2, tf.matMul(y, mwT))),
 					mNorm
 				);
 				return tf.min(dist, 1);
@@ -189,7 +190,7 @@ export async function noveltyScores(
 			d.dispose();
 		}
 	} finally {
-		tf.dispose([w, mw, mNorm]);
+		tf.dispose([wT, mwT, mNorm]);
 	}
 	return out;
 }
@@ -302,27 +303,22 @@ export async function logitKnnScores(
 	const n = logits.length / d;
 	const out = new Float32Array(n);
 	const unit = l2NormalizeRows(logits, d);
-	const protos = tf.tensor2d(model.prototypes, [model.prototypes.length / d, d]);
+	// Transposed once, by hand: wasm's matMul with a transpose flag is ~10× slower (train.ts).
+	const protosT = tf.tidy(() =>
+		tf.transpose(tf.tensor2d(model.prototypes, [model.prototypes.length / d, d]))
+	);
 	try {
 		for (let from = 0; from < n; from += batchSize) {
 			const to = Math.min(n, from + batchSize);
 			const best = tf.tidy(() =>
-				tf.max(
-					tf.matMul(
-						tf.tensor2d(unit.subarray(from * d, to * d), [to - from, d]),
-						protos,
-						false,
-						true
-					),
-					1
-				)
+				tf.max(tf.matMul(tf.tensor2d(unit.subarray(from * d, to * d), [to - from, d]), protosT), 1)
 			);
 			const sims = (await best.data()) as Float32Array;
 			best.dispose();
 			for (let i = 0; i < sims.length; i++) out[from + i] = 1 - sims[i]!;
 		}
 	} finally {
-		protos.dispose();
+		protosT.dispose();
 	}
 	return out;
 }

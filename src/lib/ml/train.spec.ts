@@ -188,6 +188,32 @@ describe('fit (head mode)', () => {
 		expect(tf.memory().numTensors).toBe(before);
 	});
 
+	it("has the built-in matMul's gradients for its weights and its input", async () => {
+		const head = headFor(resolveConfig({ overrides: ['head.hiddenUnits=8', 'head.dropout=0'] }));
+		const [w1, b1, w2, b2] = head.params.map((p) => p.variable) as tf.Variable[];
+		const reference = (input: tf.Tensor) =>
+			tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(input, w1!), b1!)), w2!), b2!);
+		const x = tf.tensor2d(train.x.subarray(0, 5 * 16), [5, 16]);
+		const weigh = tf.randomNormal([5, 4], 0, 1, 'float32', 3);
+		const loss = (logits: tf.Tensor) => tf.sum(tf.mul(logits, weigh)) as tf.Scalar;
+		const maxDiff = async (a: tf.Tensor, b: tf.Tensor) => {
+			const want = await b.data();
+			return Math.max(...(await a.data()).map((v, i) => Math.abs(v - want[i]!)));
+		};
+		const ours = tf.variableGrads(() => loss(head.forward(x, true, 0)));
+		const theirs = tf.variableGrads(() => loss(reference(x)));
+		expect(Object.keys(ours.grads).sort()).toEqual(Object.keys(theirs.grads).sort());
+		for (const [name, g] of Object.entries(ours.grads))
+			expect(await maxDiff(g, theirs.grads[name]!)).toBeLessThan(1e-5);
+		// The input's gradient too: what a finetuned tail below the head receives.
+		const dOurs = tf.grad((input: tf.Tensor) => loss(head.forward(input, true, 0)))(x);
+		const dTheirs = tf.grad((input: tf.Tensor) => loss(reference(input)))(x);
+		expect(await maxDiff(dOurs, dTheirs)).toBeLessThan(1e-5);
+		tf.dispose([x, weigh, ours.value, theirs.value, dOurs, dTheirs]);
+		tf.dispose([...Object.values(ours.grads), ...Object.values(theirs.grads)]);
+		head.dispose();
+	});
+
 	it('rejects labels outside the class range, naming the value', async () => {
 		const config = resolveConfig({ preset: 'quick' });
 		const head = headFor(config);

@@ -131,17 +131,44 @@ export function createHead(
 			return tf.tidy(() => {
 				let h = x.reshape([x.shape[0]!, -1]) as TF.Tensor2D;
 				if (hidden) {
-					h = tf.relu(tf.add(tf.matMul(h, hidden.kernel), hidden.bias));
+					h = tf.relu(tf.add(matMulFast(tf, h, hidden.kernel), hidden.bias));
 				}
 				if (training && dropout > 0)
 					h = tf.dropout(h, dropout, undefined, dropoutSeed) as TF.Tensor2D;
-				return tf.add(tf.matMul(h, out.kernel), out.bias);
+				return tf.add(matMulFast(tf, h, out.kernel), out.bias);
 			});
 		},
 		dispose() {
 			for (const p of params) p.variable.dispose();
 		}
 	};
+}
+
+/**
+ * x · w for x [N, K], w [K, M] with a hand-written gradient that transposes explicitly: tfjs-wasm's
+ * matMul with transposeA/transposeB (what the built-in gradient uses) ran ~10× slower than a
+ * transpose followed by a plain matMul on these shapes (68 vs 7 ms for [1568, 96] × [96, 576]; a
+ * head's [64, 3880] × [3880, 34]: 8.0 vs 1.2 ms for the kernel's gradient, 7.7 vs 1.8 ms for the
+ * input's; a head epoch in Chromium 1.9 → 1.1 s on wasm, 9.9 → 6.1–7.3 s on webgl:
+ * bench/results/browser-train.md). Not on webgpu, whose matMul shader reads either layout: there the
+ * extra transpose passes made that epoch 70 s against 37–43 s without (SwiftShader, the only WebGPU
+ * measured here). Used by the head and the finetuned tail.
+ */
+export function matMulFast(tf: typeof TF, x: TF.Tensor2D, w: TF.Tensor2D): TF.Tensor2D {
+	if (tf.getBackend() === 'webgpu') return tf.matMul(x, w);
+	const f = tf.customGrad((...args: (TF.Tensor | ((t: TF.Tensor[]) => void))[]) => {
+		const [a, b] = args as [TF.Tensor2D, TF.Tensor2D];
+		(args[2] as (t: TF.Tensor[]) => void)([a, b]);
+		return {
+			value: tf.matMul(a, b),
+			gradFunc: (dy: TF.Tensor, saved: TF.Tensor[]) => {
+				const [sa, sb] = saved as [TF.Tensor2D, TF.Tensor2D];
+				const g = dy as TF.Tensor2D;
+				return [tf.matMul(g, tf.transpose(sb)), tf.matMul(tf.transpose(sa), g)];
+			}
+		};
+	});
+	return f(x, w) as TF.Tensor2D;
 }
 
 /** Stacks rows `indices[from..to)` of `a` into a tensor. */
