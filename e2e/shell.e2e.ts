@@ -33,6 +33,32 @@ test('every page of the shell renders, navigates and has no accessibility violat
 	expect(errors).toEqual([]);
 });
 
+test('the "ready to work offline" toast never covers the end of a page', async ({ browser }) => {
+	for (const viewport of [
+		{ width: 800, height: 600 },
+		{ width: 390, height: 700 }
+	]) {
+		const page = await browser.newPage({ viewport });
+		await page.goto('/models/');
+		const toast = page.getByRole('status').filter({ hasText: 'ready to work offline' });
+		await expect(toast).toBeVisible({ timeout: 60_000 });
+		await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+		// Scrolled to the end, the page's last line is above the toast.
+		const contentEnd = await page.evaluate(() => {
+			const main = document.querySelector('main')!;
+			return main.getBoundingClientRect().bottom - parseFloat(getComputedStyle(main).paddingBottom);
+		});
+		const cover = await toast.boundingBox();
+		expect(contentEnd, `at ${viewport.width}×${viewport.height}`).toBeLessThanOrEqual(cover!.y);
+		// Dismissed, it gives the room back.
+		const height = await page.evaluate(() => document.documentElement.scrollHeight);
+		await toast.getByRole('button', { name: 'OK' }).click();
+		await expect(toast).toBeHidden();
+		expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(height);
+		await page.close();
+	}
+});
+
 test('the Settings panel reports backends detected inside the worker', async ({ page }) => {
 	const errors = collectPageErrors(page);
 	await page.goto('/settings/');

@@ -88,6 +88,14 @@ export class FirefoxDriver implements EngineDriver {
 		// Centred first: at the bottom edge a fixed bar (the phone navigation, the "ready to work
 		// offline" toast) can lie over it and take the click.
 		await handle!.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+		// Puppeteer clicks a point, whatever lies on it: a covered element fails here, as it does in
+		// Playwright, instead of the click landing on the cover unnoticed.
+		const cover = await handle!.evaluate((el) => {
+			const box = el.getBoundingClientRect();
+			const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+			return hit && !el.contains(hit) ? hit.outerHTML.slice(0, 200) : null;
+		});
+		if (cover) throw new Error(`${JSON.stringify(selector)} is covered by ${cover}`);
 		await handle!.click();
 	}
 	async upload(selector: Selector, filePath: string) {

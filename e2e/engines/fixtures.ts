@@ -50,6 +50,10 @@ export const test = base.extend<
 				});
 				const text = await driver.evaluate(() => document.body.innerText);
 				await testInfo.attach('page text', { body: text, contentType: 'text/plain' });
+				// The report shows an attachment's first 300 characters, the header and navigation:
+				// the page itself goes to the output, whole.
+				const main = await driver.evaluate(() => document.querySelector('main')?.innerText ?? '');
+				console.log(`The page when the test failed:\n${main}`);
 			}
 		} finally {
 			await driver.close();
