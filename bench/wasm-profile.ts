@@ -28,7 +28,7 @@ import { REPO_ROOT } from '../src/lib/node/model-source';
 import { initTf } from '../src/lib/node/tf-node';
 import { describeMachine } from './lib/report';
 import { median } from './lib/inference';
-import { groupOf, summariseKernels, type KernelRow } from './lib/profile';
+import { groupOf, summariseKernels, type KernelCall, type KernelRow } from './lib/profile';
 
 const { values } = parseArgs({
 	options: { runs: { type: 'string' }, model: { type: 'string' } }
@@ -81,20 +81,23 @@ for (const batch of BATCHES) {
 	for (const path of names) await forward(path)(); // warm-up: the wasm kernels' first use
 	// Plain passes, then profiled ones, each path in turn: all see the same load on a shared machine.
 	const walls = new Map(names.map((p) => [p, [] as number[]]));
-	const profiles = new Map(names.map((p) => [p, [] as { name: string; ms: number }[][]]));
+	const profiles = new Map(names.map((p) => [p, [] as KernelCall[][]]));
 	for (let i = 0; i < RUNS; i++) {
 		for (const path of i % 2 ? [...names].reverse() : names) {
 			const start = performance.now();
 			await forward(path)();
 			walls.get(path)!.push(performance.now() - start);
 			const info = await tf.profile(forward(path));
-			profiles
-				.get(path)!
-				.push(
-					await Promise.all(
-						info.kernels.map(async (k) => ({ name: k.name, ms: Number(await k.kernelTimeMs) }))
-					)
-				);
+			profiles.get(path)!.push(
+				await Promise.all(
+					info.kernels.map(async (k) => ({
+						name: k.name,
+						ms: Number(await k.kernelTimeMs),
+						inputShapes: k.inputShapes,
+						outputShapes: k.outputShapes
+					}))
+				)
+			);
 		}
 	}
 	x.dispose();
@@ -122,10 +125,12 @@ writeFileSync(
 
 const names = (words: Record<PathName, string>) => Object.values(words).join(' and ');
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
+/** Multiply-adds per second, in billions. */
+const rate = (macs: number, ms: number) => (macs / ms / 1e6).toFixed(2);
 const md: string[] = [
 	`# TF.js wasm, one thread: where a ${MODEL} forward pass spends its time`,
 	'',
-	`Measured ${date} on ${machine.cpu} (${machine.cores} cores; load average ${load} at the end), Node ${process.version}, TF.js 4.22 wasm SIMD, one thread; \`npx tsx bench/wasm-profile.ts\`. The multiscale features the default head reads, on real test photos, by two paths run in turns: ${names(PATH_WORDS)}; \`tf.profile\` over ${RUNS} runs after a warm-up (medians). "Kernels" is the summed kernel time; "wall" the un-profiled pass, \`await data()\` included; the gap is TF.js's own bookkeeping between kernels.`,
+	`Measured ${date} on ${machine.cpu} (${machine.cores} cores; load average ${load} at the end), Node ${process.version}, TF.js 4.22 wasm SIMD, one thread; \`npx tsx bench/wasm-profile.ts\`. The multiscale features the default head reads, on real test photos, by two paths run in turns: ${names(PATH_WORDS)}; \`tf.profile\` over ${RUNS} runs after a warm-up (medians). "Kernels" is the summed kernel time; "wall" the un-profiled pass, \`await data()\` included; the gap is TF.js's own bookkeeping between kernels. Multiply-adds are counted from each convolution's shapes (bias and activation left out): a kernel's G multiply-adds/s says how well it uses the core, whatever its size.`,
 	'',
 	'| batch | LayersModel wall ms/image | op-level wall ms/image | op-level / LayersModel |',
 	'| ---: | ---: | ---: | ---: |',
@@ -141,24 +146,31 @@ for (const c of cases) {
 		`## ${PATH_WORDS[c.path]}, batch ${c.batch}: wall ${c.wallMs.toFixed(1)} ms (${(c.wallMs / c.batch).toFixed(2)} ms/image), kernels ${c.kernelMs.toFixed(1)} ms (${pct(c.kernelMs, c.wallMs)} of wall)`,
 		''
 	);
-	const groups = new Map<string, { ms: number; calls: number }>();
+	const groups = new Map<string, { ms: number; calls: number; macs: number }>();
 	for (const k of c.kernels) {
-		const g = groups.get(groupOf(k.name)) ?? { ms: 0, calls: 0 };
+		const g = groups.get(groupOf(k.name)) ?? { ms: 0, calls: 0, macs: 0 };
 		g.ms += k.msPerRun;
 		g.calls += k.calls;
+		g.macs += k.macs;
 		groups.set(groupOf(k.name), g);
 	}
-	md.push('| what | calls | ms per pass | share |', '| --- | ---: | ---: | ---: |');
+	const macs = c.kernels.reduce((n, k) => n + k.macs, 0);
+	md.push(
+		'| what | calls | ms per pass | share | share of multiply-adds | G multiply-adds/s |',
+		'| --- | ---: | ---: | ---: | ---: | ---: |'
+	);
 	for (const [name, g] of [...groups].sort((a, b) => b[1].ms - a[1].ms))
-		md.push(`| ${name} | ${g.calls} | ${g.ms.toFixed(2)} | ${pct(g.ms, c.kernelMs)} |`);
+		md.push(
+			`| ${name} | ${g.calls} | ${g.ms.toFixed(2)} | ${pct(g.ms, c.kernelMs)} | ${g.macs ? pct(g.macs, macs) : ''} | ${g.macs ? rate(g.macs, g.ms) : ''} |`
+		);
 	md.push(
 		'',
-		'| kernel | calls | ms per pass | share | µs per call |',
-		'| --- | ---: | ---: | ---: | ---: |'
+		'| kernel | calls | ms per pass | share | µs per call | G multiply-adds/s |',
+		'| --- | ---: | ---: | ---: | ---: | ---: |'
 	);
 	for (const k of c.kernels)
 		md.push(
-			`| ${k.name} | ${k.calls} | ${k.msPerRun.toFixed(2)} | ${pct(k.msPerRun, c.kernelMs)} | ${((1000 * k.msPerRun) / k.calls).toFixed(0)} |`
+			`| ${k.name} | ${k.calls} | ${k.msPerRun.toFixed(2)} | ${pct(k.msPerRun, c.kernelMs)} | ${((1000 * k.msPerRun) / k.calls).toFixed(0)} | ${k.macs ? rate(k.macs, k.msPerRun) : ''} |`
 		);
 	md.push('');
 }

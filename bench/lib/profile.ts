@@ -10,6 +10,33 @@ export interface KernelRow {
 	calls: number;
 	/** Median over the runs of the kernel's summed time in one pass, ms. */
 	msPerRun: number;
+	/** Multiply-adds in one pass (convolutions; 0 for other kernels). */
+	macs: number;
+}
+
+/** One kernel call as `tf.profile` records it. */
+export interface KernelCall {
+	name: string;
+	ms: number;
+	inputShapes: readonly (readonly number[])[];
+	outputShapes: readonly (readonly number[])[];
+}
+
+const product = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
+
+/**
+ * The multiply-adds of a convolution call (NHWC; filter [kh, kw, in, out] for a full convolution,
+ * [kh, kw, in, multiplier] for a depthwise one, whose every output reads kh·kw inputs); 0 for other
+ * kernels. Bias and activation are not counted.
+ */
+export function macsOf(call: Omit<KernelCall, 'ms'>): number {
+	const [, filter] = call.inputShapes;
+	const [output] = call.outputShapes;
+	if (!filter || !output || filter.length !== 4) return 0;
+	const group = groupOf(call.name);
+	if (group.startsWith('convolution')) return product(output) * product(filter.slice(0, 3));
+	if (group.startsWith('depthwise')) return product(output) * filter[0]! * filter[1]!;
+	return 0;
 }
 
 /**
@@ -17,7 +44,7 @@ export interface KernelRow {
  * named `<op>__op` is an op's wrapper around its kernel (fused ops with their own gradient): its
  * time is its kernel's again, so it is left out.
  */
-export function summariseKernels(runs: readonly { name: string; ms: number }[][]): KernelRow[] {
+export function summariseKernels(runs: readonly KernelCall[][]): KernelRow[] {
 	if (runs.length === 0) return [];
 	const names = new Set(
 		runs.flatMap((run) => run.map((k) => k.name)).filter((n) => !n.endsWith('__op'))
@@ -29,7 +56,12 @@ export function summariseKernels(runs: readonly { name: string; ms: number }[][]
 			throw new Error(
 				`${name} ran ${perRun.map((ks) => ks.length).join('/')} times: not the same work`
 			);
-		return { name, calls, msPerRun: median(perRun.map((ks) => ks.reduce((n, k) => n + k.ms, 0))) };
+		return {
+			name,
+			calls,
+			msPerRun: median(perRun.map((ks) => ks.reduce((n, k) => n + k.ms, 0))),
+			macs: perRun[0]!.reduce((n, k) => n + macsOf(k), 0)
+		};
 	});
 	return rows.sort((a, b) => b.msPerRun - a.msPerRun || a.name.localeCompare(b.name));
 }
