@@ -48,8 +48,8 @@ export default defineConfig({
 		// The cross-engine flows (e2e/engines) also run in Debian's Firefox ESR and WebKitGTK, driven by
 		// puppeteer-core and selenium-webdriver (Playwright's own builds of these cannot be installed).
 		// Firefox gets one retry (reported as "flaky", with the page printed): once in ~25 CI runs a
-		// model's deletion in IndexedDB stalled there for over a minute, which no other engine and no
-		// local run has shown.
+		// saved model's Delete there had not finished after a minute (cause unknown), which no other
+		// engine and no local run has shown.
 		{ name: 'firefox', testMatch: '**/*.engines.e2e.ts', retries: 1 },
 		{ name: 'webkit', testMatch: '**/*.engines.e2e.ts' }
 	],
