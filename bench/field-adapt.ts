@@ -32,10 +32,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as TF from '@tensorflow/tfjs';
-import { chooseThresholds, maxProbs, type AbstainThresholds } from '../src/lib/ml/abstain';
+import { chooseThresholds, type AbstainThresholds } from '../src/lib/ml/abstain';
 import type { ClassifierModel } from '../src/lib/ml/classifier-dir';
 import { resolveConfig, type TrainConfig } from '../src/lib/ml/config';
-import { softmax } from '../src/lib/ml/evaluate';
+import { cropsOf } from '../src/lib/ml/crops';
 import { extractArrays } from '../src/lib/ml/features';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
 import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
@@ -51,7 +51,13 @@ import {
 	type FolderPhoto
 } from '../src/lib/node/train-io';
 import { runTraining } from '../src/lib/node/train-run';
-import { formatProportion, measureAnswers, type Proportion, type Scored } from './lib/field';
+import {
+	flagged,
+	formatProportion,
+	measureAnswers,
+	type AnswerSummary,
+	type Proportion
+} from './lib/field';
 import {
 	FIELD_DIR,
 	FIELD_SOURCE,
@@ -61,6 +67,7 @@ import {
 	ROOT,
 	rowsOfPhotos
 } from './lib/field-photos';
+import { answeredMask, measureSet, scoredOf, type Scored } from './lib/lab-only';
 import { log } from './lib/report';
 
 const tmp = process.env.LEAFLENS_BENCH_TMP
@@ -132,11 +139,12 @@ function perClass(photos: readonly FolderPhoto[], n: number | 'all', seed: numbe
 }
 
 // ---- measuring one model ----
+/** Calibrated answers of `model` on `rows`, over all classes and among the apple classes. */
 async function score(model: ClassifierModel, rows: TrainArrays): Promise<Scored> {
-	const c = model.manifest.labels.length;
-	const s = await scoreRows(tf, model, rows);
-	const { confidence, predicted } = maxProbs(softmax(s.logits, c, model.manifest.temperature), c);
-	return { confidence, predicted, novelty: s.novelty, labels: rows.labels };
+	const { labels, temperature } = model.manifest;
+	const apple = cropsOf(labels).find((c) => c.name === 'Apple');
+	if (!apple) throw new Error(`Expected the model to know apple classes, got ${labels.join(', ')}`);
+	return scoredOf(await scoreRows(tf, model, rows), labels, temperature, apple);
 }
 
 type Thresholds = Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>;
@@ -163,6 +171,8 @@ interface Run {
 	epochs: number;
 	thresholds: AbstainThresholds;
 	measured: Measured;
+	/** The field photos answered among the apple classes (the app's crop choice), same thresholds. */
+	cropGiven: AnswerSummary & { unknownFlagged: Proportion };
 	posthoc: ({ on: string; targetCoverage: number; noveltyShare: number } & Thresholds & Measured)[];
 }
 
@@ -204,6 +214,10 @@ async function trainAndMeasure(o: {
 	const pvScored = await score(model, await pvRows(o.measureOn.pv, config));
 	const thresholds = model.manifest.abstention;
 	const measured = measureAnswers(thresholds, { field, unknown, pv: pvScored }, labels);
+	const cropGiven = {
+		...measureSet(field, answeredMask(field, thresholds, true), true),
+		unknownFlagged: flagged(answeredMask(unknown, thresholds, true))
+	};
 	// The photos train-run held back (the same seeded split), for thresholds chosen on them alone.
 	const linked = await folderPhotos(folder, labels, true);
 	const heldBack = stratifiedSplit(
@@ -216,7 +230,7 @@ async function trainAndMeasure(o: {
 	if (o.posthocGrid) {
 		const hb = await score(model, rowsOfPhotos(o.allPlain.rows, o.allPlain.photos, heldBack));
 		const pvVal = await score(model, await pvRows('val', config));
-		const both: Scored = {
+		const both = {
 			confidence: Float32Array.from([...pvVal.confidence, ...hb.confidence]),
 			predicted: Int32Array.from([...pvVal.predicted, ...hb.predicted]),
 			novelty: Float32Array.from([...pvVal.novelty, ...hb.novelty]),
@@ -253,6 +267,7 @@ async function trainAndMeasure(o: {
 		epochs: lastEpoch,
 		thresholds,
 		measured,
+		cropGiven,
 		posthoc
 	};
 	log(`  ${o.name}: ${summaryLine(measured)} (${result.seconds.toFixed(0)} s)`);
@@ -368,6 +383,17 @@ function markdown(r: {
 		...r.runs.map(
 			(x) =>
 				`| ${x.name} | ${x.fieldTrainPhotos} (+${x.heldBack}) | ${f(x.measured.field.forced)} | ${f(x.measured.field.answered)} | ${f(x.measured.field.answeredCorrect)} | ${f(x.measured.unknownFlagged)} | ${f(x.measured.pv.forced)} | ${f(x.measured.pv.answered)} | ${x.seconds.toFixed(0)} |`
+		),
+		'',
+		'### Crop given',
+		'',
+		'The same models and "not sure" thresholds, the answer chosen among the apple classes as when the user picks the crop in the app (or `predict --crop Apple`): crops.ts, with its minimum crop mass.',
+		'',
+		'| run | forced top-1 | answered | accuracy of answers | unknown flagged |',
+		'| --- | --- | --- | --- | --- |',
+		...r.runs.map(
+			(x) =>
+				`| ${x.name} | ${f(x.cropGiven.forced)} | ${f(x.cropGiven.answered)} | ${f(x.cropGiven.answeredCorrect)} | ${f(x.cropGiven.unknownFlagged)} |`
 		)
 	];
 	for (const x of r.runs) {

@@ -107,7 +107,11 @@ export interface Rule {
 }
 
 /** The app's rules: any crop (decide()) and crop given (cropAnswer with MIN_CROP_MASS). */
-export function answeredMask(s: Scored, r: Rule, crop: boolean): boolean[] {
+export function answeredMask(
+	s: Scored,
+	r: Pick<Rule, 'minConfidence' | 'maxNovelty'>,
+	crop: boolean
+): boolean[] {
 	return Array.from(s.labels, (_, i) =>
 		crop
 			? s.novelty[i]! <= r.maxNovelty &&
