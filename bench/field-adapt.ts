@@ -3,13 +3,13 @@
  * photos, config.adapt) on the PlantVillage sample plus field photos of shared/data/field, in one
  * process with one shared feature cache, so the PlantVillage features are computed once.
  *
- *   npx tsx bench/field-adapt.ts --mode select [--grid key=a,b …] [--set key=value …]
+ *   npx tsx bench/field-adapt.ts --mode select [--sizes all] [--grid key=a,b …] [--set key=value …]
  *   npx tsx bench/field-adapt.ts --mode curve [--sizes 5,10,20,all] [--seeds 42] [--set key=value …]
  *
  * select: settings are chosen on the field `train` photos only. They are split once per class
  *   (seeded, `--dev-fraction`, default 0.25) into a training folder given to `train --field` (which
- *   holds back adapt.valFraction of it for calibration and the "not sure" thresholds) and a dev
- *   part measured alone, with the `unknown/` photos of the train split (MANIFEST.tsv) as the
+ *   holds back adapt.valFraction of it for calibration and the "not sure" thresholds; `--sizes`: a
+ *   seeded subset of n photos per class of it, as the curve takes) and a dev part measured alone, with the `unknown/` photos of the train split (MANIFEST.tsv) as the
  *   "should be flagged" dev set. Besides the stored thresholds, each model's thresholds are
  *   re-chosen post hoc on the field hold-back alone for a grid of coverage × novelty share.
  * curve: the adapt preset (plus --set) with 5, 10, 20 and all field `train` photos per class
@@ -82,7 +82,7 @@ const { values } = parseArgs({
 			type: 'string',
 			default: path.join(ROOT, 'models/cache/mobilenet_v3_small_100_224')
 		},
-		sizes: { type: 'string', default: '5,10,20,all' },
+		sizes: { type: 'string' },
 		seeds: { type: 'string', default: '42' },
 		grid: { type: 'string', multiple: true, default: [] },
 		set: { type: 'string', multiple: true, default: [] },
@@ -95,6 +95,9 @@ const { values } = parseArgs({
 if (values.mode !== 'select' && values.mode !== 'curve')
 	throw new Error(`Expected --mode select|curve, got "${values.mode}"`);
 const mode = values.mode;
+const sizes = (values.sizes ?? (mode === 'select' ? 'all' : '5,10,20,all'))
+	.split(',')
+	.map((s) => (s === 'all' ? ('all' as const) : Number(s)));
 const cacheDir = path.resolve(values.cache);
 
 const tf = await initTf('wasm');
@@ -317,15 +320,16 @@ if (mode === 'select') {
 		const [key, list] = g.split('=') as [string, string];
 		combos = combos.flatMap((c) => list.split(',').map((v) => [...c, `${key}=${v}`]));
 	}
-	for (const combo of combos) {
+	const seed = Number(values.seeds.split(',')[0]);
+	for (const [n, combo] of sizes.flatMap((n) => combos.map((c) => [n, c] as const))) {
 		const overrides = [...extraOverrides, ...combo];
 		runs.push(
 			await trainAndMeasure({
-				name: `select-${overrides.join('-') || 'preset'}`,
-				overrides,
-				photos: outer.train,
+				name: `select-${n === 'all' ? '' : `${n}-`}${overrides.join('-') || 'preset'}`,
+				overrides: [...overrides, `seed=${seed}`],
+				photos: perClass(outer.train, n, seed),
 				from: path.join(FIELD_DIR, FIELD_SOURCE, 'train'),
-				fieldPerClass: 'all',
+				fieldPerClass: n,
 				measureOn: { field: devRows, unknown: unknownDev, pv: 'val' },
 				allPlain: { rows: trainPlain, photos: trainPhotos },
 				posthocGrid: true
@@ -337,7 +341,6 @@ if (mode === 'select') {
 	const valPhotos = await fieldPhotos('val');
 	const fieldVal = await plainRows('field val', valPhotos);
 	const unknownVal = await plainRows('unknown val', await unknownPhotos('val'));
-	const sizes = values.sizes.split(',').map((s) => (s === 'all' ? 'all' : Number(s)));
 	for (const seed of values.seeds.split(',').map(Number)) {
 		for (const n of sizes) {
 			runs.push(
