@@ -9,13 +9,15 @@
  * select: settings are chosen on the field `train` photos only. They are split once per class
  *   (seeded, `--dev-fraction`, default 0.25) into a training folder given to `train --field` (which
  *   holds back adapt.valFraction of it for calibration and the "not sure" thresholds; `--sizes`: a
- *   seeded subset of n photos per class of it, as the curve takes) and a dev part measured alone, with the `unknown/` photos of the train split (MANIFEST.tsv) as the
- *   "should be flagged" dev set. Besides the stored thresholds, each model's thresholds are
- *   re-chosen post hoc on the field hold-back alone for a grid of coverage × novelty share.
+ *   seeded subset of n photos per class of it, as the curve takes) and a dev part measured alone,
+ *   with the `unknown/` photos of the train split (MANIFEST.tsv) as the "should be flagged" dev
+ *   set. Besides the stored thresholds, each model's thresholds are re-chosen post hoc on the field
+ *   hold-back alone for a grid of coverage × novelty share.
  * curve: the adapt preset (plus --set) with 5, 10, 20 and all field `train` photos per class
  *   (seeded subsets), each measured on field `val` (forced top-1, answered, accuracy of the
- *   answers, per class), the `unknown/` photos of the val split (share flagged) and PlantVillage
- *   test; every share with its 95% Wilson interval. More than one seed: the spread per point.
+ *   answers, per class; over all classes and with the crop given, the apple classes as the app's
+ *   crop choice), the `unknown/` photos of the val split (share flagged) and PlantVillage test;
+ *   every share with its 95% Wilson interval. More than one seed: the spread per point.
  *
  * Both modes also re-choose each model's "not sure" thresholds after training for a grid of
  * (field hold-back alone | PlantVillage val ∪ hold-back) × targetCoverage × noveltyShare, reported
