@@ -19,6 +19,10 @@
  *   crop choice), the `unknown/` photos of the val split (share flagged) and PlantVillage test;
  *   every share with its 95% Wilson interval. More than one seed: the spread per point.
  *
+ * --tta also measures each model with test-time mirroring: the logits and novelty scores of each
+ * photo and its mirror image averaged (stored thresholds; the same sets; the mirrored features
+ * cached beside the plain ones).
+ *
  * Both modes also re-choose each model's "not sure" thresholds after training for a grid of
  * (field hold-back alone | PlantVillage val ∪ hold-back) × targetCoverage × noveltyShare, reported
  * on the same photos (what `train` would store with those settings; identical by construction).
@@ -87,6 +91,7 @@ const { values } = parseArgs({
 		sizes: { type: 'string' },
 		seeds: { type: 'string', default: '42' },
 		grid: { type: 'string', multiple: true, default: [] },
+		tta: { type: 'boolean', default: false },
 		set: { type: 'string', multiple: true, default: [] },
 		'dev-fraction': { type: 'string', default: '0.25' },
 		cache: { type: 'string', default: path.join(tmp, 'cache') },
@@ -111,13 +116,26 @@ const backbone = await loadBackboneFromFs(values.backbone);
 const extractor = createFeatureExtractor(backbone.model, 'multiscale');
 const net = (x: TF.Tensor4D) => extractor.predict(x) as TF.Tensor;
 
-/** Plain multiscale rows of photos, cached by the photos' keys. */
-function plainRows(what: string, photos: readonly FolderPhoto[]): Promise<TrainArrays> {
-	return cachedArrays(cacheDir, plainRowsKey(backbone.manifestSha256, photos), () => {
-		log(`features ${what}: ${photos.length} photos`);
-		return extractArrays(tf, net, sourceOf(photos, backbone.manifest.inputSize), {
-			batchSize: 32
-		});
+/** The photos mirrored left to right (--tta). */
+const mirrored = (x: TF.Tensor4D) => net(tf.reverse(x, 2));
+
+/** Plain (or mirrored) multiscale rows of photos, cached by the photos' keys. */
+function plainRows(
+	what: string,
+	photos: readonly FolderPhoto[],
+	mirror = false
+): Promise<TrainArrays> {
+	const key = plainRowsKey(backbone.manifestSha256, photos) + (mirror ? ':mirror' : '');
+	return cachedArrays(cacheDir, key, () => {
+		log(`features ${what}${mirror ? ' mirrored' : ''}: ${photos.length} photos`);
+		return extractArrays(
+			tf,
+			mirror ? mirrored : net,
+			sourceOf(photos, backbone.manifest.inputSize),
+			{
+				batchSize: 32
+			}
+		);
 	});
 }
 
@@ -144,23 +162,55 @@ function perClass(photos: readonly FolderPhoto[], n: number | 'all', seed: numbe
 }
 
 // ---- measuring one model ----
-/** Calibrated answers of `model` on `rows`, over all classes and among the apple classes. */
-async function score(model: ClassifierModel, rows: TrainArrays): Promise<Scored> {
+/**
+ * Calibrated answers of `model` on `rows`, over all classes and among the apple classes; with the
+ * same photos' `mirror` rows, from the two views' logits and novelty scores averaged.
+ */
+async function score(
+	model: ClassifierModel,
+	rows: TrainArrays,
+	mirror?: TrainArrays
+): Promise<Scored> {
 	const { labels, temperature } = model.manifest;
 	const apple = cropsOf(labels).find((c) => c.name === 'Apple');
 	if (!apple) throw new Error(`Expected the model to know apple classes, got ${labels.join(', ')}`);
-	return scoredOf(await scoreRows(tf, model, rows), labels, temperature, apple);
+	const s = await scoreRows(tf, model, rows);
+	if (mirror) {
+		const m = await scoreRows(tf, model, mirror);
+		s.logits.forEach((v, i) => (s.logits[i] = (v + m.logits[i]!) / 2));
+		s.novelty.forEach((v, i) => (s.novelty[i] = (v + m.novelty[i]!) / 2));
+	}
+	return scoredOf(s, labels, temperature, apple);
 }
 
 type Thresholds = Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>;
+type CropGiven = AnswerSummary & { unknownFlagged: Proportion };
+
+/** The stored rule on field, unknown and PlantVillage scores: over all classes and crop given. */
+function measureBoth(
+	t: Thresholds,
+	s: { field: Scored; unknown: Scored; pv: Scored }
+): { measured: Measured; cropGiven: CropGiven } {
+	return {
+		measured: measureAnswers(t, s, labels),
+		cropGiven: {
+			...measureSet(s.field, answeredMask(s.field, t, true), true),
+			unknownFlagged: flagged(answeredMask(s.unknown, t, true))
+		}
+	};
+}
 type Measured = ReturnType<typeof measureAnswers>;
 
-/** PlantVillage rows from the training cache (the same key as train-run.ts). */
-async function pvRows(split: 'val' | 'test', config: TrainConfig): Promise<TrainArrays> {
+/** PlantVillage rows from the training cache (the same key as train-run.ts), or mirrored. */
+async function pvRows(
+	split: 'val' | 'test',
+	config: TrainConfig,
+	mirror = false
+): Promise<TrainArrays> {
 	const key = pvRowsKey(pv.fingerprint, backbone.manifestSha256, split, config);
-	return cachedArrays(cacheDir, key, () => {
-		log(`features PlantVillage ${split}`);
-		return extractArrays(tf, net, pv.splits[split]!, { batchSize: 32 });
+	return cachedArrays(cacheDir, key + (mirror ? ':mirror' : ''), () => {
+		log(`features PlantVillage ${split}${mirror ? ' mirrored' : ''}`);
+		return extractArrays(tf, mirror ? mirrored : net, pv.splits[split]!, { batchSize: 32 });
 	});
 }
 
@@ -177,7 +227,9 @@ interface Run {
 	thresholds: AbstainThresholds;
 	measured: Measured;
 	/** The field photos answered among the apple classes (the app's crop choice), same thresholds. */
-	cropGiven: AnswerSummary & { unknownFlagged: Proportion };
+	cropGiven: CropGiven;
+	/** --tta: the same measures with each photo and its mirror image averaged. */
+	tta?: { measured: Measured; cropGiven: CropGiven };
 	posthoc: ({ on: string; targetCoverage: number; noveltyShare: number } & Thresholds & Measured)[];
 }
 
@@ -188,7 +240,13 @@ async function trainAndMeasure(o: {
 	photos: FolderPhoto[];
 	from: string;
 	fieldPerClass: number | 'all';
-	measureOn: { field: TrainArrays; unknown: TrainArrays; pv: 'val' | 'test' };
+	measureOn: {
+		field: TrainArrays;
+		unknown: TrainArrays;
+		pv: 'val' | 'test';
+		/** --tta: the mirrored rows of `field` and `unknown`. */
+		mirror?: { field: TrainArrays; unknown: TrainArrays };
+	};
 	allPlain: { rows: TrainArrays; photos: FolderPhoto[] };
 	posthocGrid: boolean;
 }): Promise<Run> {
@@ -218,11 +276,19 @@ async function trainAndMeasure(o: {
 	const unknown = await score(model, o.measureOn.unknown);
 	const pvScored = await score(model, await pvRows(o.measureOn.pv, config));
 	const thresholds = model.manifest.abstention;
-	const measured = measureAnswers(thresholds, { field, unknown, pv: pvScored }, labels);
-	const cropGiven = {
-		...measureSet(field, answeredMask(field, thresholds, true), true),
-		unknownFlagged: flagged(answeredMask(unknown, thresholds, true))
-	};
+	const { measured, cropGiven } = measureBoth(thresholds, { field, unknown, pv: pvScored });
+	const mirror = o.measureOn.mirror;
+	const tta = mirror
+		? measureBoth(thresholds, {
+				field: await score(model, o.measureOn.field, mirror.field),
+				unknown: await score(model, o.measureOn.unknown, mirror.unknown),
+				pv: await score(
+					model,
+					await pvRows(o.measureOn.pv, config),
+					await pvRows(o.measureOn.pv, config, true)
+				)
+			})
+		: undefined;
 	// The photos train-run held back (the same seeded split), for thresholds chosen on them alone.
 	const linked = await folderPhotos(folder, labels, true);
 	const heldBack = stratifiedSplit(
@@ -273,6 +339,7 @@ async function trainAndMeasure(o: {
 		thresholds,
 		measured,
 		cropGiven,
+		...(tta ? { tta } : {}),
 		posthoc
 	};
 	log(`  ${o.name}: ${summaryLine(measured)} (${result.seconds.toFixed(0)} s)`);
@@ -315,7 +382,14 @@ if (mode === 'select') {
 	const devFraction = Number(values['dev-fraction']);
 	const outer = stratifiedSplit(trainPhotos, (p) => p.label, devFraction, 7);
 	const devRows = rowsOfPhotos(trainPlain, trainPhotos, outer.val);
-	const unknownDev = await plainRows('unknown train', await unknownPhotos('train'));
+	const unknownTrain = await unknownPhotos('train');
+	const unknownDev = await plainRows('unknown train', unknownTrain);
+	const mirror = values.tta
+		? {
+				field: await plainRows('field dev', outer.val, true),
+				unknown: await plainRows('unknown train', unknownTrain, true)
+			}
+		: undefined;
 	// The grid: every combination of --grid key=a,b values.
 	let combos: string[][] = [[]];
 	for (const g of values.grid) {
@@ -332,7 +406,7 @@ if (mode === 'select') {
 				photos: perClass(outer.train, n, seed),
 				from: path.join(FIELD_DIR, FIELD_SOURCE, 'train'),
 				fieldPerClass: n,
-				measureOn: { field: devRows, unknown: unknownDev, pv: 'val' },
+				measureOn: { field: devRows, unknown: unknownDev, pv: 'val', mirror },
 				allPlain: { rows: trainPlain, photos: trainPhotos },
 				posthocGrid: true
 			})
@@ -342,7 +416,14 @@ if (mode === 'select') {
 } else {
 	const valPhotos = await fieldPhotos('val');
 	const fieldVal = await plainRows('field val', valPhotos);
-	const unknownVal = await plainRows('unknown val', await unknownPhotos('val'));
+	const unknownValPhotos = await unknownPhotos('val');
+	const unknownVal = await plainRows('unknown val', unknownValPhotos);
+	const mirror = values.tta
+		? {
+				field: await plainRows('field val', valPhotos, true),
+				unknown: await plainRows('unknown val', unknownValPhotos, true)
+			}
+		: undefined;
 	for (const seed of values.seeds.split(',').map(Number)) {
 		for (const n of sizes) {
 			runs.push(
@@ -352,7 +433,7 @@ if (mode === 'select') {
 					photos: perClass(trainPhotos, n, seed),
 					from: path.join(FIELD_DIR, FIELD_SOURCE, 'train'),
 					fieldPerClass: n,
-					measureOn: { field: fieldVal, unknown: unknownVal, pv: 'test' },
+					measureOn: { field: fieldVal, unknown: unknownVal, pv: 'test', mirror },
 					allPlain: { rows: trainPlain, photos: trainPhotos },
 					posthocGrid: true
 				})
@@ -401,6 +482,22 @@ function markdown(r: {
 				`| ${x.name} | ${f(x.cropGiven.forced)} | ${f(x.cropGiven.answered)} | ${f(x.cropGiven.answeredCorrect)} | ${f(x.cropGiven.unknownFlagged)} |`
 		)
 	];
+	const tta = r.runs.filter((x) => x.tta);
+	if (tta.length) {
+		lines.push(
+			'',
+			'### Test-time mirroring (--tta)',
+			'',
+			'The same models and thresholds, each photo scored with its mirror image (logits and novelty averaged); PlantVillage: the same split as above.',
+			'',
+			'| run | forced top-1 | answered | accuracy of answers | unknown flagged | crop given: forced | crop given: answered | crop given: accuracy of answers | PlantVillage accuracy | PV answered |',
+			'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+			...tta.map(({ name, tta: t }) => {
+				const { measured: m, cropGiven: c } = t!;
+				return `| ${name} | ${f(m.field.forced)} | ${f(m.field.answered)} | ${f(m.field.answeredCorrect)} | ${f(m.unknownFlagged)} | ${f(c.forced)} | ${f(c.answered)} | ${f(c.answeredCorrect)} | ${f(m.pv.forced)} | ${f(m.pv.answered)} |`;
+			})
+		);
+	}
 	for (const x of r.runs) {
 		lines.push(
 			'',
