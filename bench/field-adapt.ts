@@ -184,6 +184,7 @@ async function score(
 }
 
 type Thresholds = Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>;
+type Measured = ReturnType<typeof measureAnswers>;
 type CropGiven = AnswerSummary & { unknownFlagged: Proportion };
 
 /** The stored rule on field, unknown and PlantVillage scores: over all classes and crop given. */
@@ -199,7 +200,6 @@ function measureBoth(
 		}
 	};
 }
-type Measured = ReturnType<typeof measureAnswers>;
 
 /** PlantVillage rows from the training cache (the same key as train-run.ts), or mirrored. */
 async function pvRows(
