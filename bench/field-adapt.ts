@@ -141,6 +141,13 @@ function plainRows(
 
 const { labelled: fieldPhotos, unknown: unknownPhotos } = fieldPhotoSets(labels);
 
+type Named = [what: string, photos: readonly FolderPhoto[]];
+/** With --tta, the mirrored rows of the measured field and unknown photos. */
+async function mirrorRows(field: Named, unknown: Named) {
+	if (!values.tta) return undefined;
+	return { field: await plainRows(...field, true), unknown: await plainRows(...unknown, true) };
+}
+
 /** A folder of links to `photos` (class sub-folders), for `--field`: the photos are not copied. */
 async function linkFolder(dir: string, photos: readonly FolderPhoto[], from: string) {
 	await rm(dir, { recursive: true, force: true });
@@ -162,25 +169,27 @@ function perClass(photos: readonly FolderPhoto[], n: number | 'all', seed: numbe
 }
 
 // ---- measuring one model ----
-/**
- * Calibrated answers of `model` on `rows`, over all classes and among the apple classes; with the
- * same photos' `mirror` rows, from the two views' logits and novelty scores averaged.
- */
-async function score(
-	model: ClassifierModel,
-	rows: TrainArrays,
-	mirror?: TrainArrays
-): Promise<Scored> {
+type RawScores = Awaited<ReturnType<typeof scoreRows>>;
+
+/** Calibrated answers from `model`'s raw scores, over all classes and among the apple classes. */
+function calibrated(model: ClassifierModel, s: RawScores): Scored {
 	const { labels, temperature } = model.manifest;
 	const apple = cropsOf(labels).find((c) => c.name === 'Apple');
 	if (!apple) throw new Error(`Expected the model to know apple classes, got ${labels.join(', ')}`);
-	const s = await scoreRows(tf, model, rows);
-	if (mirror) {
-		const m = await scoreRows(tf, model, mirror);
-		s.logits.forEach((v, i) => (s.logits[i] = (v + m.logits[i]!) / 2));
-		s.novelty.forEach((v, i) => (s.novelty[i] = (v + m.novelty[i]!) / 2));
-	}
 	return scoredOf(s, labels, temperature, apple);
+}
+
+async function score(model: ClassifierModel, rows: TrainArrays): Promise<Scored> {
+	return calibrated(model, await scoreRows(tf, model, rows));
+}
+
+/** The two views' logits and novelty scores averaged (--tta), in new arrays. */
+function averaged(a: RawScores, b: RawScores): RawScores {
+	return {
+		...a,
+		logits: a.logits.map((v, i) => (v + b.logits[i]!) / 2),
+		novelty: a.novelty.map((v, i) => (v + b.novelty[i]!) / 2)
+	};
 }
 
 type Thresholds = Pick<AbstainThresholds, 'minConfidence' | 'maxNovelty'>;
@@ -272,21 +281,24 @@ async function trainAndMeasure(o: {
 		}
 	});
 	const model = result.model;
-	const field = await score(model, o.measureOn.field);
-	const unknown = await score(model, o.measureOn.unknown);
-	const pvScored = await score(model, await pvRows(o.measureOn.pv, config));
+	const raw = {
+		field: await scoreRows(tf, model, o.measureOn.field),
+		unknown: await scoreRows(tf, model, o.measureOn.unknown),
+		pv: await scoreRows(tf, model, await pvRows(o.measureOn.pv, config))
+	};
+	const field = calibrated(model, raw.field);
+	const unknown = calibrated(model, raw.unknown);
+	const pvScored = calibrated(model, raw.pv);
 	const thresholds = model.manifest.abstention;
 	const { measured, cropGiven } = measureBoth(thresholds, { field, unknown, pv: pvScored });
 	const mirror = o.measureOn.mirror;
+	const withMirror = async (plain: RawScores, rows: TrainArrays) =>
+		calibrated(model, averaged(plain, await scoreRows(tf, model, rows)));
 	const tta = mirror
 		? measureBoth(thresholds, {
-				field: await score(model, o.measureOn.field, mirror.field),
-				unknown: await score(model, o.measureOn.unknown, mirror.unknown),
-				pv: await score(
-					model,
-					await pvRows(o.measureOn.pv, config),
-					await pvRows(o.measureOn.pv, config, true)
-				)
+				field: await withMirror(raw.field, mirror.field),
+				unknown: await withMirror(raw.unknown, mirror.unknown),
+				pv: await withMirror(raw.pv, await pvRows(o.measureOn.pv, config, true))
 			})
 		: undefined;
 	// The photos train-run held back (the same seeded split), for thresholds chosen on them alone.
@@ -384,12 +396,7 @@ if (mode === 'select') {
 	const devRows = rowsOfPhotos(trainPlain, trainPhotos, outer.val);
 	const unknownTrain = await unknownPhotos('train');
 	const unknownDev = await plainRows('unknown train', unknownTrain);
-	const mirror = values.tta
-		? {
-				field: await plainRows('field dev', outer.val, true),
-				unknown: await plainRows('unknown train', unknownTrain, true)
-			}
-		: undefined;
+	const mirror = await mirrorRows(['field dev', outer.val], ['unknown train', unknownTrain]);
 	// The grid: every combination of --grid key=a,b values.
 	let combos: string[][] = [[]];
 	for (const g of values.grid) {
@@ -418,12 +425,7 @@ if (mode === 'select') {
 	const fieldVal = await plainRows('field val', valPhotos);
 	const unknownValPhotos = await unknownPhotos('val');
 	const unknownVal = await plainRows('unknown val', unknownValPhotos);
-	const mirror = values.tta
-		? {
-				field: await plainRows('field val', valPhotos, true),
-				unknown: await plainRows('unknown val', unknownValPhotos, true)
-			}
-		: undefined;
+	const mirror = await mirrorRows(['field val', valPhotos], ['unknown val', unknownValPhotos]);
 	for (const seed of values.seeds.split(',').map(Number)) {
 		for (const n of sizes) {
 			runs.push(
