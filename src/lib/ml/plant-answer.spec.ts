@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from './classifier-dir';
 import { answerOf, rankedRow } from './predict';
-import { combineLeaves, type PlantThresholds } from './plant-answer';
+import { combineLeaves, MAX_DISSENT, type PlantThresholds } from './plant-answer';
 
 const LABELS = ['Tomato___Early_blight', 'Tomato___Late_blight', 'Corn_(maize)___Common_rust_'];
 const THRESHOLDS: PlantThresholds = { minConfidence: 0.6, maxNovelty: 0.3 };
@@ -43,13 +43,35 @@ describe('combineLeaves', () => {
 		expect(plant).toMatchObject({ abstained: true, reason: 'low-confidence' });
 	});
 
-	it('two leaves confidently naming different classes: "not sure", they disagree', () => {
+	it('leaves confidently naming different classes: "not sure", they disagree', () => {
+		const tomato = leaf([0.95, 0.03, 0.02]);
+		const corn = leaf([0.02, 0.03, 0.95]);
+		const two = combineLeaves([tomato, corn], THRESHOLDS, LABELS);
+		expect(two).toMatchObject({ abstained: true, reason: 'disagree' });
+		// Two of five leaves name corn: more than a third of the leaves dissent.
+		const plant = combineLeaves([tomato, tomato, tomato, corn, corn], THRESHOLDS, LABELS);
+		// The mean alone (0.58 early blight, 0.39 corn) would have answered with a lower bar.
+		expect(plant.confidence).toBeCloseTo((3 * 0.95 + 2 * 0.02) / 5);
+		expect(plant).toMatchObject({ label: LABELS[0], abstained: true, reason: 'disagree' });
+		const lowBar = { ...THRESHOLDS, minConfidence: 0.5 };
+		expect(combineLeaves([tomato, tomato, tomato, corn, corn], lowBar, LABELS)).toMatchObject({
+			reason: 'disagree'
+		});
+	});
+
+	it(`one odd leaf in three (up to ${MAX_DISSENT.toFixed(2)} of the leaves) is outvoted`, () => {
 		const tomato = leaf([0.95, 0.03, 0.02]);
 		const corn = leaf([0.02, 0.03, 0.95]);
 		const plant = combineLeaves([tomato, tomato, corn], THRESHOLDS, LABELS);
-		// The mean alone (0.64 early blight) would have answered.
-		expect(plant.confidence).toBeGreaterThan(THRESHOLDS.minConfidence);
-		expect(plant).toMatchObject({ label: LABELS[0], abstained: true, reason: 'disagree' });
+		expect(plant).toMatchObject({ label: LABELS[0], abstained: false, reason: null });
+		expect(plant.confidence).toBeCloseTo((2 * 0.95 + 0.02) / 3);
+		// Two odd leaves of six are too; a third is not; with no tolerance, one is enough.
+		const six = (odd: number) => [...Array(6 - odd).fill(tomato), ...Array(odd).fill(corn)];
+		expect(combineLeaves(six(2), THRESHOLDS, LABELS).reason).toBeNull();
+		expect(combineLeaves(six(3), THRESHOLDS, LABELS).reason).toBe('disagree');
+		expect(
+			combineLeaves([tomato, tomato, corn], THRESHOLDS, LABELS, { maxDissent: 0 }).reason
+		).toBe('disagree');
 	});
 
 	it('a leaf that was itself "not sure" does not make the plant disagree', () => {

@@ -8,9 +8,10 @@
  *    each, so a blurred leaf's flat row weighs little against a clear leaf's peaked one);
  *  - its novelty is the median of the leaves': one odd photo does not make the plant unfamiliar,
  *    a majority does;
- *  - "not sure" when that median is above maxNovelty ('unfamiliar'), when two leaves answered on
- *    their own name different classes ('disagree': averaging would hide a mixed-up plant, or two
- *    problems), or when the mean's top probability is under minConfidence ('low-confidence').
+ *  - "not sure" when that median is above maxNovelty ('unfamiliar'), when leaves answered on their
+ *    own name different classes and more than `maxDissent` of the leaves named another class than
+ *    the plant's answer ('disagree': averaging would hide a mixed-up plant, or two problems), or
+ *    when the mean's top probability is under minConfidence ('low-confidence').
  * Leaves answered among one crop's classes (crops.ts) combine the same way, on their unrestricted
  * probabilities of that crop's classes (each leaf's renormalised row times its crop mass): the plant
  * is then answered by the crop rule, with the mean crop mass ('other-crop' when it is small).
@@ -21,12 +22,25 @@ import { median } from '../util/median';
 import { cropAnswer, findCrop } from './crops';
 import { answerOf, rankedRow, type AnswerThresholds } from './predict';
 
+/**
+ * The share of a plant's leaves that may, answered on their own, name another class than the
+ * plant's answer before it is "not sure" because its leaves disagree (combineLeaves): one leaf of
+ * three, two of six; two leaves naming different classes always disagree. Chosen on the dev quarter
+ * of the field `train` photos (bench/field-plants.ts --split dev, 2026-12-01: among 0, 0.2, 1/3
+ * and 0.5, the least that answers the most plants of 3 and 6 leaves; with 0, one odd leaf of six
+ * made two plants in three "not sure" while the plants' answers were right 100% of the time).
+ */
+export const MAX_DISSENT = 1 / 3;
+
 /** The model's "not sure" thresholds (manifest.abstention). */
 export type PlantThresholds = AnswerThresholds;
 
 /**
  * The plant's answer from its leaves' answers, by the model whose `labels` (in output order) and
  * thresholds are given. One leaf: exactly its answer.
+ *
+ * `maxDissent`: the share of the leaves that may, answered on their own, name another class than
+ * the plant's answer (0: any two leaves naming different classes make it "not sure").
  *
  * @throws Error when there is no leaf, or when a leaf was not answered by this model (other labels,
  *   or no probabilities kept) or not among the same crop as the first: such a leaf cannot join the
@@ -36,7 +50,7 @@ export function combineLeaves(
 	predictions: readonly Prediction[],
 	thresholds: PlantThresholds,
 	labels: readonly string[],
-	topK = 3
+	{ topK = 3, maxDissent = MAX_DISSENT }: { topK?: number; maxDissent?: number } = {}
 ): Prediction {
 	const c = labels.length;
 	if (predictions.length === 0) throw new Error('Expected at least one leaf, got none');
@@ -60,8 +74,13 @@ export function combineLeaves(
 		(_, j) => predictions.reduce((sum, p) => sum + unrestricted(p, j), 0) / predictions.length
 	);
 	const novelty = median(predictions.map((p) => p.novelty));
-	const named = new Set(predictions.filter((p) => !p.abstained).map((p) => p.label));
+	const answered = predictions.filter((p) => !p.abstained);
 	const crop = predictions[0]!.crop;
+	// The plant's answer (a crop's leaves have no probability outside the crop's classes).
+	const ranked = rankedRow(probabilities, labels);
+	const dissent = answered.filter((p) => p.index !== ranked[0]!.index).length;
+	const disagree =
+		new Set(answered.map((p) => p.index)).size > 1 && dissent > maxDissent * predictions.length;
 	if (crop)
 		return cropAnswer(
 			probabilities,
@@ -70,9 +89,7 @@ export function combineLeaves(
 			novelty,
 			thresholds,
 			topK,
-			named.size > 1
+			disagree
 		);
-	return answerOf(rankedRow(probabilities, labels), probabilities, novelty, thresholds, topK, {
-		disagree: named.size > 1
-	});
+	return answerOf(ranked, probabilities, novelty, thresholds, topK, { disagree });
 }
