@@ -14,6 +14,11 @@ const TOMATO = plantVillagePhoto(
 	'Tomato___healthy',
 	'03bc8804-bc25-4930-b9bf-35c35920dc3f___RS_HL 9940.JPG'
 );
+const TOMATO_2 = plantVillagePhoto(
+	'Tomato___healthy',
+	'04483b12-5e9c-4e74-a5b6-e8c87f60b43f___GH_HL Leaf 439.JPG',
+	1
+);
 const CORN = plantVillagePhoto('Corn_(maize)___Common_rust_', 'RS_Rust 1564_flipLR.JPG');
 
 test.use({ viewport: { width: 412, height: 915 }, hasTouch: true });
@@ -28,7 +33,7 @@ async function diagnoseLeaf(page: Page, file: string, addLeaf = false) {
 	await expect(page.getByTestId('diagnose-error')).toBeHidden();
 }
 
-test('several photos, one answer: three leaves of a plant combine; leaves that disagree say "not sure"', async ({
+test('several photos, one answer: three leaves of a plant combine; leaves that disagree say "not sure" until more leaves outvote the odd one', async ({
 	page
 }) => {
 	const errors = collectPageErrors(page);
@@ -55,6 +60,7 @@ test('several photos, one answer: three leaves of a plant combine; leaves that d
 
 	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 3 leaves');
 	await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-label', CURL);
+	await expect(page.getByTestId('plant-outvoted')).toBeHidden();
 	const leaves = page.locator('.leaves li');
 	await expect(leaves).toHaveCount(3);
 	for (let i = 0; i < 3; i++) {
@@ -90,5 +96,18 @@ test('several photos, one answer: three leaves of a plant combine; leaves that d
 		.evaluate((line) => line.scrollIntoView({ block: 'start' }));
 	await screenshotInView(page, 'plant-disagree-phone', { hidePhotos: true });
 	await expectNoAxeViolations(page);
+
+	// A third leaf like the first: the odd leaf is outvoted, the plant answered, and the answer says
+	// that one leaf looked different on its own.
+	await diagnoseLeaf(page, TOMATO_2, true);
+	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 3 leaves');
+	await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-label', 'Tomato___healthy');
+	await expect(page.getByTestId('plant-outvoted')).toHaveText(
+		'On its own, 1 leaf looked like something else; the other leaves outweigh it.'
+	);
+	await expect(page.locator('.leaves li').nth(1)).toContainText('Corn (maize) — Common rust');
+	await expect(history).toHaveCount(2);
+	await expect(history.first()).toContainText('Tomato — healthy');
+	await expect(history.first().getByTestId('leaf-count')).toHaveText('· 3 leaves');
 	expect(errors).toEqual([]);
 });

@@ -431,6 +431,11 @@ export const esPlurals: Record<PluralKey, PluralForms> = {
 	},
 	'count.photos': { one: '{n} foto', many: '{n} de fotos', other: '{n} fotos' },
 	'count.leaves': { one: '{n} hoja', many: '{n} de hojas', other: '{n} hojas' },
+	'plant.outvoted': {
+		one: 'Por sí sola, {n} hoja parecía otra cosa; las demás hojas pesan más.',
+		many: 'Por sí solas, {n} de hojas parecían otra cosa; las demás hojas pesan más.',
+		other: 'Por sí solas, {n} hojas parecían otra cosa; las demás hojas pesan más.'
+	},
 	'count.threads': { one: '{n} hilo', many: '{n} de hilos', other: '{n} hilos' },
 	'history.removeLocations': {
 		one: 'Borrar la ubicación guardada ({n})',

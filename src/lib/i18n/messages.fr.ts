@@ -434,6 +434,12 @@ export const frPlurals: Record<PluralKey, PluralForms> = {
 	},
 	'count.photos': { one: '{n} photo', many: '{n} de photos', other: '{n} photos' },
 	'count.leaves': { one: '{n} feuille', many: '{n} de feuilles', other: '{n} feuilles' },
+	'plant.outvoted': {
+		one: 'Prise seule, {n} feuille ressemblait à autre chose ; les autres feuilles l’emportent.',
+		many: 'Prises seules, {n} de feuilles ressemblaient à autre chose ; les autres feuilles l’emportent.',
+		other:
+			'Prises seules, {n} feuilles ressemblaient à autre chose ; les autres feuilles l’emportent.'
+	},
 	'count.threads': {
 		one: '{n} fil d’exécution',
 		many: '{n} de fils d’exécution',

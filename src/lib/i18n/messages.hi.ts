@@ -413,6 +413,10 @@ export const hiPlurals: Record<PluralKey, PluralForms> = {
 	'count.leafClasses': { one: 'पत्ती की {n} श्रेणी', other: 'पत्ती की {n} श्रेणियाँ' },
 	'count.photos': { one: '{n} फ़ोटो', other: '{n} फ़ोटो' },
 	'count.leaves': { one: '{n} पत्ती', other: '{n} पत्तियाँ' },
+	'plant.outvoted': {
+		one: 'अकेले देखने पर {n} पत्ती कुछ और लगी; बाकी पत्तियों का वज़न ज़्यादा है।',
+		other: 'अकेले देखने पर {n} पत्तियाँ कुछ और लगीं; बाकी पत्तियों का वज़न ज़्यादा है।'
+	},
 	'count.threads': { one: '{n} थ्रेड', other: '{n} थ्रेड' },
 	'history.removeLocations': {
 		one: 'सहेजा गया {n} स्थान हटाएँ',

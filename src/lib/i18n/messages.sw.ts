@@ -429,6 +429,11 @@ export const swPlurals: Record<PluralKey, PluralForms> = {
 	'count.leafClasses': { one: 'aina {n} ya majani', other: 'aina {n} za majani' },
 	'count.photos': { one: 'picha {n}', other: 'picha {n}' },
 	'count.leaves': { one: 'jani {n}', other: 'majani {n}' },
+	'plant.outvoted': {
+		one: 'Likiangaliwa peke yake, jani {n} lilionekana kama tatizo jingine; majani mengine yanalizidi.',
+		other:
+			'Yakiangaliwa peke yake, majani {n} yalionekana kama tatizo jingine; majani mengine yanayazidi.'
+	},
 	'count.threads': { one: 'uzi {n}', other: 'nyuzi {n}' },
 	'history.removeLocations': {
 		one: 'Futa eneo {n} lililohifadhiwa',

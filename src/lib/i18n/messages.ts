@@ -432,6 +432,10 @@ export const enPlurals = {
 	'count.leafClasses': { one: '{n} leaf class', other: '{n} leaf classes' },
 	'count.photos': { one: '{n} photo', other: '{n} photos' },
 	'count.leaves': { one: '{n} leaf', other: '{n} leaves' },
+	'plant.outvoted': {
+		one: 'On its own, {n} leaf looked like something else; the other leaves outweigh it.',
+		other: 'On their own, {n} leaves looked like something else; the other leaves outweigh them.'
+	},
 	'count.threads': { one: '{n} thread', other: '{n} threads' },
 	'history.removeLocations': {
 		one: 'Remove the {n} stored location',
