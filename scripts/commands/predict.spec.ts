@@ -127,6 +127,71 @@ describe('leaflens predict with a trained classifier', () => {
 		expect(other).toMatchObject({ abstained: true, reason: 'other-crop' });
 	});
 
+	it('--plant answers the photos as leaves of one plant, as "Add another leaf" does', async () => {
+		const dir = path.join(COLOR, 'Tomato___Leaf_Mold');
+		const [mold1, mold2] = readdirSync(dir)
+			.sort()
+			.slice(0, 2)
+			.map((f) => path.join(dir, f));
+		const corn = first(path.join(COLOR, 'Corn_(maize)___Common_rust_'));
+		const unreadable = path.join(REPO_ROOT, 'README.md');
+		const plantOf = async (...files: string[]) => {
+			const { code, stdout } = await runLeaflens(
+				'predict',
+				'--model',
+				MODEL,
+				'--json',
+				'--plant',
+				...files
+			);
+			const lines = stdout
+				.trim()
+				.split('\n')
+				.map((l) => JSON.parse(l) as Record<string, unknown>);
+			return { code, leaves: lines.slice(0, -1), plant: lines.at(-1)! };
+		};
+		// One odd leaf of three is outvoted; a file that cannot be read is named and left out.
+		const three = await plantOf(mold1!, corn, unreadable, mold2!);
+		expect(three.code).toBe(1);
+		expect(three.leaves.map((l) => l.label ?? l.error)).toEqual([
+			'Tomato___Leaf_Mold',
+			'Corn_(maize)___Common_rust_',
+			expect.stringMatching(/not a supported image/),
+			'Tomato___Leaf_Mold'
+		]);
+		expect(three.plant).toMatchObject({
+			plant: [mold1, corn, mold2],
+			label: 'Tomato___Leaf_Mold',
+			abstained: false,
+			reason: null
+		});
+		// Two leaves naming different classes disagree.
+		const two = await plantOf(mold1!, corn);
+		expect(two.code).toBe(0);
+		expect(two.plant).toMatchObject({ plant: [mold1, corn], abstained: true, reason: 'disagree' });
+	});
+
+	it('--plant refuses more than six photos and a backbone (exit 2)', async () => {
+		const seven = await runLeaflens(
+			'predict',
+			'--model',
+			MODEL,
+			'--plant',
+			...Array.from({ length: 7 }, (_, i) => `leaf${i}.jpg`)
+		);
+		expect(seven.code).toBe(2);
+		expect(seven.stderr).toContain('--plant combines at most 6 leaves of one plant, got 7 images');
+		const backbone = await runLeaflens(
+			'predict',
+			'--model',
+			path.join(REPO_ROOT, 'models/cache/mobilenet_v3_small_100_224'),
+			'--plant',
+			first(path.join(COLOR, 'Tomato___Leaf_Mold'))
+		);
+		expect(backbone.code).toBe(2);
+		expect(backbone.stderr).toContain('--plant needs a trained classifier');
+	});
+
 	it('--crop with a crop the model does not know: exit 2, naming the crops it knows', async () => {
 		const { code, stderr } = await runLeaflens(
 			'predict',

@@ -6,6 +6,8 @@ import {
 	UsageError
 } from '../cli/command';
 import { MIN_CROP_MASS } from '../../src/lib/ml/crops';
+import { combineLeaves, MAX_LEAVES } from '../../src/lib/ml/plant-answer';
+import type { Prediction } from '../../src/lib/ml/classifier-dir';
 import type { OrtModule } from '../../src/lib/node/onnx';
 import { backendOption, ENGINE_HELP, engineOption } from '../cli/engine';
 import { errorMessage } from '../../src/lib/util/errors';
@@ -14,8 +16,8 @@ export default defineCommand({
 	name: 'predict',
 	summary: 'Diagnose leaf photos with a trained model (or classify them with a backbone)',
 	help: `
-Usage: leaflens predict --model <dir> <image|folder...> [--crop <name>] [--json] [--backend wasm|cpu]
-                        [--engine auto|ort|tfjs] [--top 5]
+Usage: leaflens predict --model <dir> <image|folder...> [--crop <name>] [--plant] [--json]
+                        [--backend wasm|cpu] [--engine auto|ort|tfjs] [--top 5]
 
 Loads a model directory (verifying every file's sha256), decodes each image (EXIF orientation
 applied, transparency on white, shrunk while decoding; JPEG, PNG, WebP, ...) and prints its answer;
@@ -33,11 +35,17 @@ Options:
                       the model puts under ${MIN_CROP_MASS * 100}% on the crop. A crop is the part of a
                       class name before ___ (Tomato, Corn_(maize)); any case, spaces for _, or
                       the words before a bracket or comma (corn, pepper) will do. Classifiers only
+  --plant             the images are leaves of one plant (at most ${MAX_LEAVES}): after their own answers,
+                      one answer for the plant, combined as the Diagnose page's "Add another leaf"
+                      does (mean of the leaves' probabilities, median novelty; "not sure" (disagree)
+                      when leaves name different classes and more than a third of them name another
+                      class than the plant's answer). A leaf that cannot be read is left out of it.
+                      Classifiers only
   --json              one JSON object per image per line:
                       {"file","label","confidence","abstained","reason","top":[{"label","p"}...]}
                       and with --crop "crop":{"name","mass"} (the mass: the share of the
                       unrestricted probability on the crop); a backbone: no abstained/reason;
-                      or {"file","error"}
+                      or {"file","error"}; with --plant a last line {"plant":[files],"label",…}
   --backend wasm|cpu  TF.js backend (default wasm)
 ${ENGINE_HELP}
                      (a trained classifier runs whole on it, exported as leaflens export does;
@@ -50,7 +58,8 @@ ${ENGINE_HELP}
 		backend: { type: 'string' },
 		engine: { type: 'string' },
 		top: { type: 'string' },
-		crop: { type: 'string' }
+		crop: { type: 'string' },
+		plant: { type: 'boolean' }
 	},
 	allowPositionals: true,
 	async run({ values, positionals }) {
@@ -59,10 +68,15 @@ ${ENGINE_HELP}
 		const k = numberOption(values, 'top', { integer: true, min: 1 }) ?? 5;
 		const json = values.json === true;
 		const crop = stringOption(values, 'crop');
+		const plant = values.plant === true;
 		if (positionals.length === 0)
 			throw new UsageError('expected at least one image file or folder');
 		const files = await imagesOf(positionals);
 		if (files.length === 0) throw new UsageError('no image files in the folders given');
+		if (plant && files.length > MAX_LEAVES)
+			throw new UsageError(
+				`--plant combines at most ${MAX_LEAVES} leaves of one plant, got ${files.length} images`
+			);
 
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
@@ -77,9 +91,16 @@ ${ENGINE_HELP}
 		const manifestPath = nodePath.join(dir, MODEL_MANIFEST_FILE);
 		const kind = parseModelManifest(await readFile(manifestPath), manifestPath).kind;
 		if (kind === 'classifier')
-			return diagnoseFiles(tf, dir, files, { json, k, crop, ort: await engineOption(values) });
+			return diagnoseFiles(tf, dir, files, {
+				json,
+				k,
+				crop,
+				plant,
+				ort: await engineOption(values)
+			});
 		if (crop !== undefined)
 			throw new UsageError(`--crop needs a trained classifier; ${dir} is a backbone`);
+		if (plant) throw new UsageError(`--plant needs a trained classifier; ${dir} is a backbone`);
 
 		const { model, labels, architecture } = await loadBackboneFromFs(dir);
 		try {
@@ -136,7 +157,10 @@ async function answerEach(
 const printTop = (top: readonly { label: string; p: number }[]) =>
 	top.forEach((t, i) => console.log(`  ${i + 1}. ${t.label} ${(t.p * 100).toFixed(2)}%`));
 
-/** One answer per photo from a trained classifier, with the app's Diagnoser (no heatmap). */
+/**
+ * One answer per photo from a trained classifier, with the app's Diagnoser (no heatmap); with
+ * `plant`, then one answer for the photos answered, as leaves of one plant.
+ */
 async function diagnoseFiles(
 	tf: typeof import('@tensorflow/tfjs'),
 	dir: string,
@@ -145,8 +169,15 @@ async function diagnoseFiles(
 		json,
 		k,
 		crop,
+		plant,
 		ort
-	}: { json: boolean; k: number; crop: string | undefined; ort: OrtModule | null }
+	}: {
+		json: boolean;
+		k: number;
+		crop: string | undefined;
+		plant: boolean;
+		ort: OrtModule | null;
+	}
 ): Promise<number> {
 	const { loadClassifier } = await import('../../src/lib/ml/classifier-dir');
 	const { fsModelDirReader } = await import('../../src/lib/node/model-dir-fs');
@@ -167,27 +198,44 @@ async function diagnoseFiles(
 	const engine = ort
 		? await ortDiagnoser(tf, ort, backbone, classifier)
 		: new Diagnoser(tf, backbone.model, classifier);
+	/** The leaves answered, for --plant. */
+	const leaves: { file: string; prediction: Prediction }[] = [];
+	const print = (what: string, p: Prediction, fields: object) => {
+		const top = p.top.slice(0, k).map((t) => ({ label: t.label, p: t.probability }));
+		if (json) {
+			const { label, confidence, abstained, reason, crop } = p;
+			console.log(JSON.stringify({ ...fields, label, confidence, abstained, reason, top, crop }));
+		} else {
+			const among = p.crop
+				? ` among ${p.crop.name} (${(p.crop.mass * 100).toFixed(1)}% on it)`
+				: '';
+			const answer = p.abstained
+				? `not sure (${p.reason?.replace('-', ' ') ?? ''}); best guess`
+				: 'answer';
+			console.log(`${what}: ${answer}${among} ${p.label} ${(p.confidence * 100).toFixed(1)}%`);
+			printTop(top);
+		}
+	};
 	try {
-		return await answerEach(files, json, async (file) => {
-			const { prediction: p } = await engine.diagnose(await decodeImageFile(file), {
+		const code = await answerEach(files, json, async (file) => {
+			const { prediction } = await engine.diagnose(await decodeImageFile(file), {
 				heatmap: false,
 				crop: cropName
 			});
-			const top = p.top.slice(0, k).map((t) => ({ label: t.label, p: t.probability }));
-			if (json) {
-				const { label, confidence, abstained, reason, crop } = p;
-				console.log(JSON.stringify({ file, label, confidence, abstained, reason, top, crop }));
-			} else {
-				const among = p.crop
-					? ` among ${p.crop.name} (${(p.crop.mass * 100).toFixed(1)}% on it)`
-					: '';
-				const answer = p.abstained
-					? `not sure (${p.reason?.replace('-', ' ') ?? ''}); best guess`
-					: 'answer';
-				console.log(`${file}: ${answer}${among} ${p.label} ${(p.confidence * 100).toFixed(1)}%`);
-				printTop(top);
-			}
+			leaves.push({ file, prediction });
+			print(file, prediction, { file });
 		});
+		if (plant && leaves.length > 0) {
+			const p = combineLeaves(
+				leaves.map((l) => l.prediction),
+				classifier.manifest.abstention,
+				labels
+			);
+			print(`plant of ${leaves.length} ${leaves.length === 1 ? 'leaf' : 'leaves'}`, p, {
+				plant: leaves.map((l) => l.file)
+			});
+		}
+		return code;
 	} finally {
 		await engine.dispose();
 		backbone.model.dispose();

@@ -22,6 +22,9 @@ import { median } from '../util/median';
 import { cropAnswer, findCrop } from './crops';
 import { answerOf, rankedRow, type AnswerThresholds } from './predict';
 
+/** The most leaves one answer combines (PlantVillage Nuru assessed six leaves of a plant). */
+export const MAX_LEAVES = 6;
+
 /**
  * The share of a plant's leaves that may, answered on their own, name another class than the
  * plant's answer before it is "not sure" because its leaves disagree (combineLeaves): one leaf of

@@ -4,11 +4,10 @@
  * diagnoses the photo and stores the entry.
  */
 import type { Prediction } from '../ml/classifier-dir';
-import { combineLeaves, type PlantThresholds } from '../ml/plant-answer';
+import { combineLeaves, MAX_LEAVES, type PlantThresholds } from '../ml/plant-answer';
 import type { HistoryEntry, Leaf } from './history.svelte';
 
-/** The most leaves one answer combines (PlantVillage Nuru assessed six leaves of a plant). */
-export const MAX_LEAVES = 6;
+export { MAX_LEAVES };
 
 /** The model answering, and the words the history keeps for an answer. */
 export interface PlantContext {
