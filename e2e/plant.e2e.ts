@@ -109,5 +109,10 @@ test('several photos, one answer: three leaves of a plant combine; leaves that d
 	await expect(history).toHaveCount(2);
 	await expect(history.first()).toContainText('Tomato — healthy');
 	await expect(history.first().getByTestId('leaf-count')).toHaveText('· 3 leaves');
+	await page
+		.getByTestId('plant-leaves')
+		.evaluate((line) => line.scrollIntoView({ block: 'start' }));
+	await screenshotInView(page, 'plant-outvoted-phone', { hidePhotos: true });
+	await expectNoAxeViolations(page);
 	expect(errors).toEqual([]);
 });
