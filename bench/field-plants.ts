@@ -3,9 +3,9 @@
  * combineLeaves, the rule the Diagnose page applies) measured on field photos, for trained
  * classifiers. Each model's answers on the field `val` photos and the `val` photos of diseases
  * outside its labels (`unknown/`) are grouped into plants of 1, 3 and 6 leaves of one class (one
- * unknown disease), 20 seeded partitions each (bench/lib/plants.ts), answered over all classes and
- * with the crop given (Apple, the app's crop choice). Nothing is chosen: every model keeps its
- * stored thresholds.
+ * unknown disease) — 20 seeded random partitions, and consecutive photos in the order of their
+ * file names (bench/lib/plants.ts) — answered over all classes and with the crop given (Apple, the
+ * app's crop choice). Nothing is chosen: every model keeps its stored thresholds.
  *
  *   npx tsx bench/field-plants.ts --model <classifier dir> [--model …] [--split val|dev]
  *       [--sizes 1,3,6] [--dissent 0] [--reps 20] [--seed 42] [--name field-plants] [--out DIR]
@@ -266,5 +266,5 @@ function markdown(r: typeof result): string {
 			''
 		);
 	}
-	return `${lines.join('\n')}`;
+	return lines.join('\n');
 }

@@ -10,6 +10,21 @@ import { combineLeaves, type PlantThresholds } from '../../src/lib/ml/plant-answ
 import { hashString, seededRandom, seededShuffle } from '../../src/lib/data/split';
 import { proportion, type Proportion } from './field';
 
+/** Photo indices by group, in first-seen order. */
+function byGroup(groups: readonly (string | number)[]): [string | number, number[]][] {
+	const map = new Map<string | number, number[]>();
+	groups.forEach((g, i) => map.set(g, [...(map.get(g) ?? []), i]));
+	return [...map];
+}
+
+/** `list` cut into runs of `k`, a short last run left out. */
+const runsOf = (list: readonly number[], k: number): number[][] =>
+	Array.from({ length: Math.floor(list.length / k) }, (_, p) => list.slice(p * k, (p + 1) * k));
+
+const checkLeaves = (k: number) => {
+	if (!(Number.isInteger(k) && k >= 1)) throw new Error(`Expected k ≥ 1 leaves, got ${k}`);
+};
+
 /**
  * `reps` seeded partitions of photos 0…n−1 into plants of `k` photos that share a group (their
  * class): each partition shuffles every group and cuts it into runs of k, leaving out the last
@@ -21,17 +36,13 @@ export function plantPartitions(
 	reps: number,
 	seed: number
 ): number[][][] {
-	if (!(Number.isInteger(k) && k >= 1)) throw new Error(`Expected k ≥ 1 leaves, got ${k}`);
+	checkLeaves(k);
 	if (!(Number.isInteger(reps) && reps >= 1)) throw new Error(`Expected reps ≥ 1, got ${reps}`);
-	const byGroup = new Map<string | number, number[]>();
-	groups.forEach((g, i) => byGroup.set(g, [...(byGroup.get(g) ?? []), i]));
+	const members = byGroup(groups);
 	return Array.from({ length: reps }, (_, r) =>
-		[...byGroup].flatMap(([g, members]) => {
-			const shuffled = seededShuffle(members, seededRandom(hashString(`plants:${g}:${r}`, seed)));
-			return Array.from({ length: Math.floor(shuffled.length / k) }, (_, p) =>
-				shuffled.slice(p * k, (p + 1) * k)
-			);
-		})
+		members.flatMap(([g, list]) =>
+			runsOf(seededShuffle(list, seededRandom(hashString(`plants:${g}:${r}`, seed))), k)
+		)
 	);
 }
 
@@ -46,18 +57,16 @@ export function consecutivePlants(
 	names: readonly string[],
 	k: number
 ): number[][] {
-	if (!(Number.isInteger(k) && k >= 1)) throw new Error(`Expected k ≥ 1 leaves, got ${k}`);
+	checkLeaves(k);
 	if (names.length !== groups.length)
 		throw new Error(`Expected a name per photo (${groups.length}), got ${names.length}`);
-	const byGroup = new Map<string | number, number[]>();
-	groups.forEach((g, i) => byGroup.set(g, [...(byGroup.get(g) ?? []), i]));
 	const natural = new Intl.Collator('en', { numeric: true });
-	return [...byGroup.values()].flatMap((members) => {
-		const sorted = [...members].sort((a, b) => natural.compare(names[a]!, names[b]!));
-		return Array.from({ length: Math.floor(sorted.length / k) }, (_, p) =>
-			sorted.slice(p * k, (p + 1) * k)
-		);
-	});
+	return byGroup(groups).flatMap(([, list]) =>
+		runsOf(
+			[...list].sort((a, b) => natural.compare(names[a]!, names[b]!)),
+			k
+		)
+	);
 }
 
 /** What one partition's plants were answered. */
