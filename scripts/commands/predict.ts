@@ -229,7 +229,8 @@ async function diagnoseFiles(
 			const p = combineLeaves(
 				leaves.map((l) => l.prediction),
 				classifier.manifest.abstention,
-				labels
+				labels,
+				{ topK: k }
 			);
 			print(`plant of ${leaves.length} ${leaves.length === 1 ? 'leaf' : 'leaves'}`, p, {
 				plant: leaves.map((l) => l.file)
