@@ -35,6 +35,11 @@ export const MAX_LEAVES = 6;
  */
 export const MAX_DISSENT = 1 / 3;
 
+/** How many of the leaves, answered on their own, named another class than `index`. */
+export function dissenting(leaves: readonly (Prediction | null)[], index: number): number {
+	return leaves.filter((p) => p && !p.abstained && p.index !== index).length;
+}
+
 /** The model's "not sure" thresholds (manifest.abstention). */
 export type PlantThresholds = AnswerThresholds;
 
@@ -81,7 +86,7 @@ export function combineLeaves(
 	const crop = predictions[0]!.crop;
 	// The plant's answer (a crop's leaves have no probability outside the crop's classes).
 	const ranked = rankedRow(probabilities, labels);
-	const dissent = answered.filter((p) => p.index !== ranked[0]!.index).length;
+	const dissent = dissenting(answered, ranked[0]!.index);
 	const disagree =
 		new Set(answered.map((p) => p.index)).size > 1 && dissent > maxDissent * predictions.length;
 	if (crop)
