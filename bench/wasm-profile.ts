@@ -112,6 +112,7 @@ for (const batch of BATCHES) {
 	}
 }
 all.dispose();
+ops.dispose();
 
 const machine = describeMachine();
 const load = Number(os.loadavg()[0]!.toFixed(2));

@@ -94,16 +94,16 @@ function forwardOf(
 	tf: typeof TF,
 	model: TF.LayersModel,
 	path: ForwardPath
-): (x: TF.Tensor4D) => TF.Tensor {
+): { forward: (x: TF.Tensor4D) => TF.Tensor; dispose(): void } {
 	if (path === 'layers') {
 		const extractor = createFeatureExtractor(model, 'multiscale');
-		return (x) => extractor.predict(x) as TF.Tensor;
+		return { forward: (x) => extractor.predict(x) as TF.Tensor, dispose: () => undefined };
 	}
 	if (path === 'ops') {
 		const ops = opForward(tf, model);
-		return (x) => ops.features(x, 'multiscale');
+		return { forward: (x) => ops.features(x, 'multiscale'), dispose: () => ops.dispose() };
 	}
-	return (x) => model.predict(x) as TF.Tensor;
+	return { forward: (x) => model.predict(x) as TF.Tensor, dispose: () => undefined };
 }
 
 /** Times one forward pass of `model` on a random batch (0..255, like pixels), `await data()` included. */
@@ -119,7 +119,7 @@ export async function timeForward(
 	}
 	const size = (model.inputs[0]!.shape[1] as number | null) ?? 224;
 	const x = tf.randomUniform<TF.Rank.R4>([batch, size, size, 3], 0, 255, 'float32', 1);
-	const forward = forwardOf(tf, model, path);
+	const { forward, dispose } = forwardOf(tf, model, path);
 	try {
 		return await timeRuns(async () => {
 			const start = performance.now();
@@ -130,6 +130,7 @@ export async function timeForward(
 		}, options);
 	} finally {
 		x.dispose();
+		dispose();
 	}
 }
 

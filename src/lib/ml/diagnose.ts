@@ -133,8 +133,9 @@ export class Diagnoser {
 		}
 	}
 
-	/** Frees the copies of Conv_2's weights (the backbone itself stays with the caller). */
+	/** Frees the copies of Conv_2's weights and the op-level forward's (the backbone itself stays with the caller). */
 	dispose(): void {
 		if (this.#conv2) this.#tf.dispose([this.#conv2.kernel, this.#conv2.bias]);
+		this.#backbone.dispose();
 	}
 }

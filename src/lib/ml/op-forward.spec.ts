@@ -3,10 +3,13 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from './backends';
 import {
+	architectureOf,
 	blockAverages,
 	buildMobileNetV3,
 	createFeatureExtractor,
 	FEATURE_TAPS,
+	frozenBlockWidth,
+	splitAtBlock,
 	type ArchitectureId
 } from './mobilenet-v3';
 import { opForward } from './op-forward';
@@ -58,6 +61,7 @@ describe.each(['wasm'] as const)('opForward on %s', (backend) => {
 			expect(await relDiff(actual, expected), tap).toBeLessThan(1e-5);
 			tf.dispose([expected, actual]);
 		}
+		forward.dispose();
 	});
 
 	it.each(IDS)('%s: the map and block averages are the ones Grad-CAM reads', async (id) => {
@@ -68,21 +72,48 @@ describe.each(['wasm'] as const)('opForward on %s', (backend) => {
 			outputs: [pool.getInputAt(0) as tf.SymbolicTensor, blockAverages(model)]
 		});
 		const [map, blocks] = spatial.predict(images) as tf.Tensor[];
-		const out = opForward(tf, model).run(images, { blocks: true });
+		const forward = opForward(tf, model);
+		const out = forward.run(images, { blocks: true });
 		expect(await relDiff(out.map, map!)).toBeLessThan(1e-5);
 		expect(await relDiff(out.blocks!, blocks!)).toBeLessThan(1e-5);
-		expect(opForward(tf, model).run(images).blocks).toBeNull();
-		tf.dispose([map!, blocks!, out.map, out.blocks!]);
+		const plain = forward.run(images);
+		expect(plain.blocks).toBeNull();
+		tf.dispose([map!, blocks!, out.map, out.blocks!, plain.map]);
+		forward.dispose();
 	});
+
+	it.each(IDS)(
+		'%s: a multiscale tail reads the activation entering its cut (the stem, a block), whole',
+		async (id) => {
+			const model = models.get(id)!;
+			const forward = opForward(tf, model);
+			for (const cut of [1, 2, 6]) {
+				const split = splitAtBlock(model, cut);
+				const want = tf.tidy(() => tf.reshape(split.frozen.predict(images) as tf.Tensor, [2, -1]));
+				const rows = forward.prefix(images, cut);
+				const width = frozenBlockWidth(architectureOf(model), cut);
+				const got = tf.slice(rows, [0, width], [-1, -1]);
+				expect(await relDiff(got, want), `cut ${cut}`).toBeLessThan(1e-5);
+				tf.dispose([want, rows, got]);
+				split.frozen.dispose();
+				split.tail.dispose();
+			}
+			forward.dispose();
+		}
+	);
 
 	it('leaves no tensor behind and never disposes the model weights', () => {
 		const model = models.get(IDS[0]!)!;
+		const made = tf.memory().numTensors;
 		const forward = opForward(tf, model);
 		const before = tf.memory().numTensors;
 		for (const tap of FEATURE_TAPS) forward.features(images, tap).dispose();
 		const { map, blocks } = forward.run(images, { blocks: true });
 		tf.dispose([map, blocks!]);
+		for (const cut of [1, 2, 5]) forward.prefix(images, cut).dispose();
 		expect(tf.memory().numTensors).toBe(before);
+		forward.dispose();
+		expect(tf.memory().numTensors).toBe(made);
 		expect(model.weights.every((w) => !w.read().isDisposed)).toBe(true);
 	});
 });

@@ -3,8 +3,12 @@
  * maths of the LayersModel (mobilenet-v3.ts) without its layer-by-layer bookkeeping, which is most
  * of a batch-1 pass on wasm (bench/results/wasm-profile.md: kernels were 13% of it) and also skips
  * the whole-input copy `LayersModel.predict` makes first. Convolutions run fused with their bias and
- * ReLU (one kernel instead of three); the global poolings are means (on wasm, whole-map average
- * pools: `spatialMean`).
+ * ReLU (one kernel instead of three); the squeeze-excite gate's relu6(z + 3) is fused into its
+ * convolution too, and the ÷6 of the gate and of a hard-swish inside a block is folded into the
+ * next convolution's kernel (FOLDED). The global poolings are means (on wasm, whole-map average
+ * pools: `spatialMean`), one per block for its multiscale average and its squeeze-excite. With
+ * both, a MobileNetV3-Small pass runs 169 kernels instead of 221 (bench/results/wasm-profile.md),
+ * the same maps within float rounding.
  *
  * It returns what the app reads from the backbone: the last spatial map (Grad-CAM's, the input of
  * the global pooling) and, for the multiscale tap, the blocks' averages; `features(tap)` is what
@@ -12,12 +16,14 @@
  * differentiates the head over the returned map; training runs the LayersModel or op-tail.ts).
  */
 import type * as TF from '@tensorflow/tfjs';
-import { activate, hardSigmoid } from './activations';
+import { activate } from './activations';
 import {
 	architectureOf,
 	convLayers,
 	multiscaleBlocks,
+	type Activation,
 	type ArchitectureSpec,
+	type BlockSpec,
 	type ConvLayerSpec,
 	type FeatureTap
 } from './mobilenet-v3';
@@ -47,6 +53,8 @@ export interface OpForward {
 	 * (F columns, frozenBlockWidth) then the activation entering the cut, row-major.
 	 */
 	prefix(images: TF.Tensor4D, cut: number): TF.Tensor2D;
+	/** Frees the tensors it made (never the model's weights). */
+	dispose(): void;
 }
 
 /**
@@ -61,7 +69,19 @@ export function spatialMean(tf: typeof TF, x: TF.Tensor4D): TF.Tensor4D {
 		: (tf.mean(x, [1, 2], true) as TF.Tensor4D);
 }
 
-/** An op-level forward over `model`'s weights (read, not copied: the model keeps owning them). */
+/**
+ * A hard-swish or squeeze-excite gate that feeds a convolution is left multiplied by this: its ÷6
+ * lives in the next convolution's kernel instead (one element-wise op fewer per activation, and the
+ * gate's +3 and relu6 ride in its own convolution), so the maps that convolution makes are the
+ * model's. 6 is TF-slim's relu6(x + 3) / 6.
+ */
+const FOLDED = 6;
+
+/**
+ * An op-level forward over `model`'s weights, read when it is made (make it after the weights are
+ * final, e.g. after applyTailWeights). It holds a few tensors of its own (kernels with a folded
+ * scale, the gates' biases): `dispose()` them; the model keeps owning its weights.
+ */
 export function opForward(tf: typeof TF, model: TF.LayersModel): OpForward {
 	const arch = architectureOf(model);
 	const convs = new Map<string, Conv>();
@@ -70,49 +90,86 @@ export function opForward(tf: typeof TF, model: TF.LayersModel): OpForward {
 		const [kernel, bias] = model.getLayer(spec.name).weights.map((w) => w.read());
 		convs.set(spec.name, { spec, kernel: kernel as TF.Tensor4D, bias: bias as TF.Tensor1D });
 	}
-	const conv = (x: TF.Tensor4D, name: string): TF.Tensor4D => {
+	const six = (a: Activation) => (a === 'hard_swish' ? FOLDED : 1);
+	const residual = (b: BlockSpec, channels: number) => b.stride === 1 && channels === b.out;
+	// The stem's hard-swish stays whole when the first block adds its input back.
+	const stemFolded = !residual(arch.blocks[0]!, arch.stem.filters);
+	/** The scale each convolution's input arrives with (1 unless listed). */
+	const inScale = new Map<string, number>();
+	let scale = stemFolded ? six(arch.stem.activation) : 1;
+	for (const b of arch.blocks) {
+		if (b.expand !== null) {
+			inScale.set(`${b.name}_expand`, scale);
+			scale = six(b.activation);
+		}
+		inScale.set(`${b.name}_depthwise`, scale);
+		scale = six(b.activation);
+		if (b.squeezeExcite) {
+			inScale.set(`${b.name}_squeeze_excite_Conv`, scale);
+			scale *= FOLDED;
+		}
+		inScale.set(`${b.name}_project`, scale);
+		scale = 1;
+	}
+	const owned: TF.Tensor[] = [];
+	for (const [name, c] of convs) {
+		const s = inScale.get(name) ?? 1;
+		if (s !== 1) owned.push((c.kernel = tf.mul(c.kernel, 1 / s)));
+		if (c.spec.gate) owned.push((c.bias = tf.add(c.bias, 3)));
+	}
+
+	/**
+	 * The convolution `name` of `x` (at the scale inScale says), with its activation: ReLU fused
+	 * into the kernel; a gate as relu6 fused (×6, its +3 in the bias); a hard-swish (not fusable)
+	 * after it, whole, or ×6 when `folded` (its reader's kernel takes the ÷6).
+	 */
+	const conv = (x: TF.Tensor4D, name: string, folded = false): TF.Tensor4D => {
 		const { spec, kernel, bias } = convs.get(name)!;
-		// ReLU fused into the kernel; hard-swish (not a fusable activation) after it.
-		const fused = spec.activation === 'relu' ? ('relu' as const) : ('linear' as const);
-		const args = {
-			x,
-			filter: kernel,
-			strides: spec.stride,
-			pad: 'same' as const,
-			bias,
-			activation: fused
-		};
-		const y = spec.kind === 'depthwise' ? tf.fused.depthwiseConv2d(args) : tf.fused.conv2d(args);
-		return spec.activation === 'hard_swish' ? activate(tf, y, 'hard_swish') : y;
+		const fused = spec.gate ? 'relu6' : spec.activation === 'relu' ? 'relu' : 'linear';
+		const args = { x, filter: kernel, strides: spec.stride, pad: 'same' as const, bias };
+		const y =
+			spec.kind === 'depthwise'
+				? tf.fused.depthwiseConv2d({ ...args, activation: fused })
+				: tf.fused.conv2d({ ...args, activation: fused });
+		if (spec.activation !== 'hard_swish') return y;
+		return folded ? tf.mul(y, tf.relu6(tf.add(y, 3))) : activate(tf, y, 'hard_swish');
 	};
 	const averaged = new Set(multiscaleBlocks(arch).map((b) => b.layer.replace(/_hard_swish$/, '')));
 
-	/** Units [0, until) (unitNames indices; until ≤ the blocks' end) and the averages they make. */
+	/**
+	 * Units [0, until) (unitNames indices; until ≤ the blocks' end), the averages they make, and
+	 * the scale `x` is left at (1 after a block; the stem's when until is 1).
+	 */
 	const blocksUntil = (
 		images: TF.Tensor4D,
 		until: number,
 		options: { blocks?: boolean }
-	): { x: TF.Tensor4D; averages: TF.Tensor2D[] } => {
+	): { x: TF.Tensor4D; scale: number; averages: TF.Tensor2D[] } => {
 		// The model's Rescaling layer: x · (1/127.5) − 1.
-		let x = conv(tf.add(tf.mul(images, 1 / 127.5), -1), 'Conv');
+		let x = conv(tf.add(tf.mul(images, 1 / 127.5), -1), 'Conv', stemFolded);
+		let scale = stemFolded ? six(arch.stem.activation) : 1;
 		const averages: TF.Tensor2D[] = [];
 		for (const b of arch.blocks.slice(0, until - 1)) {
 			const input = x;
-			if (b.expand !== null) x = conv(x, `${b.name}_expand`);
-			x = conv(x, `${b.name}_depthwise`);
-			if (options.blocks && averaged.has(`${b.name}_depthwise`)) {
-				averages.push(tf.reshape(spatialMean(tf, x), [x.shape[0], -1]) as TF.Tensor2D);
+			if (b.expand !== null) x = conv(x, `${b.name}_expand`, true);
+			x = conv(x, `${b.name}_depthwise`, true);
+			scale = six(b.activation);
+			const needsMean = options.blocks && averaged.has(`${b.name}_depthwise`);
+			// One mean for the multiscale average and the squeeze-excite.
+			const pooled = needsMean || b.squeezeExcite ? spatialMean(tf, x) : null;
+			if (needsMean) {
+				const average = tf.reshape(pooled!, [x.shape[0], -1]) as TF.Tensor2D;
+				averages.push(scale === 1 ? average : tf.mul(average, 1 / scale));
 			}
 			if (b.squeezeExcite) {
 				const se = `${b.name}_squeeze_excite`;
-				const pooled = spatialMean(tf, x);
-				const gate = hardSigmoid(tf, conv(conv(pooled, `${se}_Conv`), `${se}_Conv_1`));
-				x = tf.mul(x, gate);
+				x = tf.mul(x, conv(conv(pooled!, `${se}_Conv`), `${se}_Conv_1`));
 			}
 			x = conv(x, `${b.name}_project`);
+			scale = 1;
 			if (b.stride === 1 && input.shape[3] === b.out) x = tf.add(x, input);
 		}
-		return { x, averages };
+		return { x, scale, averages };
 	};
 	const blocksEnd = arch.blocks.length + 1; // unitNames index of Conv_1
 
@@ -144,11 +201,13 @@ export function opForward(tf: typeof TF, model: TF.LayersModel): OpForward {
 					`Expected a multiscale tail's cut at a block or Conv_1 (unit 1…${blocksEnd}), got ${cut}`
 				);
 			return tf.tidy(() => {
-				const { x, averages } = blocksUntil(images, cut, { blocks: true });
+				const { x, scale, averages } = blocksUntil(images, cut, { blocks: true });
 				const n = images.shape[0];
-				const activation = tf.reshape(x, [n, -1]) as TF.Tensor2D;
+				const whole = scale === 1 ? x : tf.mul(x, 1 / scale);
+				const activation = tf.reshape(whole, [n, -1]) as TF.Tensor2D;
 				return averages.length ? tf.concat([...averages, activation], 1) : activation;
 			});
-		}
+		},
+		dispose: () => tf.dispose(owned)
 	};
 }

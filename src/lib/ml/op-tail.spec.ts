@@ -200,6 +200,7 @@ describe('opTail', () => {
 				tf.dispose([rows, ours, want]);
 				expect(tf.memory().numTensors).toBe(before);
 				x.dispose();
+				ops.dispose();
 			});
 		}
 
@@ -213,7 +214,9 @@ describe('opTail', () => {
 			const cut = finetuneCut(architectureOf(model), 'multiscale', 4);
 			const tail = opTail(tf, model, { cut, until: 'multiscale' });
 			const x = photos(2, 13);
-			const rows = opForward(tf, model).prefix(x, cut);
+			const ops = opForward(tf, model);
+			const rows = ops.prefix(x, cut);
+			ops.dispose();
 			const rng = new Prng(17);
 			const weights = tf.tensor2d(
 				Float32Array.from({ length: 2 * tail.outputDim }, () => rng.uniform(-1, 1)),
@@ -279,9 +282,13 @@ describe('opTail', () => {
 			expect(() => opTail(tf, model, { cut, until: 'multiscale' })).toThrow(
 				/A multiscale tail starts at a block or Conv_1 .* got a cut at Conv_2/
 			);
-			expect(() => opForward(tf, model).prefix(tf.zeros([1, 224, 224, 3]), cut)).toThrow(
+			const ops = opForward(tf, model);
+			const x = tf.zeros<tf.Rank.R4>([1, 224, 224, 3]);
+			expect(() => ops.prefix(x, cut)).toThrow(
 				/Expected a multiscale tail's cut at a block or Conv_1/
 			);
+			tf.dispose(x);
+			ops.dispose();
 		});
 	});
 

@@ -247,7 +247,7 @@ export function opTail(
  * tap for `head`; activations at the cut for `finetune`, with the frozen block averages in front on
  * the multiscale tap) and, for `finetune`, the trainable tail.
  * `dispose()` releases the split models, which otherwise keep the backbone's weights alive after
- * the backbone is disposed.
+ * the backbone is disposed, or the op-level forward's own tensors.
  */
 export function trainingSplit(
 	tf: typeof TF,
@@ -260,7 +260,7 @@ export function trainingSplit(
 		return {
 			net: (x) => ops.features(x, tap),
 			cutUnit: null,
-			dispose: () => undefined
+			dispose: () => ops.dispose()
 		};
 	}
 	const cut = finetuneCut(architectureOf(model), tap, config.finetune.trainableBlocks);
@@ -272,7 +272,7 @@ export function trainingSplit(
 			net: (x) => ops.prefix(x, cut),
 			tail,
 			cutUnit: tail.cutUnit,
-			dispose: () => undefined
+			dispose: () => ops.dispose()
 		};
 	}
 	const split = splitAtBlock(model, cut, { until: tap });

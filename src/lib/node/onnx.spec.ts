@@ -141,7 +141,12 @@ describe.skipIf(!ort)(
 						[`cut at ${split.cutUnit}`, predict(split.frozen), { tap: 'prelogits', cut }],
 						[
 							`multiscale tail's input at unit ${msCut}`,
-							() => opForward(tf, backbone.model).prefix(x, msCut),
+							() => {
+								const ops = opForward(tf, backbone.model);
+								const rows = ops.prefix(x, msCut);
+								ops.dispose();
+								return rows;
+							},
 							{ tap: 'multiscale', cut: msCut }
 						]
 					];

@@ -105,6 +105,7 @@ export async function runEvaluateJob(
 	try {
 		return await evaluateImages(tf, model, images, net, o);
 	} finally {
+		ops?.dispose();
 		await engine?.dispose();
 	}
 }
