@@ -1,0 +1,311 @@
+/**
+ * A field expert: how far a user's own field photos carry a head of their own, over their crop's
+ * classes only, against the adapted joint head of bench/field-adapt.ts (PlantVillage + the field
+ * photos in one 34-class head). Issue #13's few-shot target: ≥ 70% forced top-1 on field `val` with
+ * 10 photos per class.
+ *
+ * For n photos per class and each seed: a linear softmax head on the plain multiscale features of n
+ * field `train` photos per class (the curve's own seeded choice: the same photos bench/field-adapt.ts
+ * trains on), standardised by those photos' mean and spread, trained two ways: the app's createHead
+ * + fit (AdamW; its weight decay tried) and a plain logistic regression with an L2 penalty (full
+ * batch, Adam; its λ tried). Each setting is chosen on field `train` alone: per seed, a dev quarter
+ * of each class is held out, n photos per class of the rest are trained on and the dev quarter is
+ * scored; the value with the best mean over the seeds wins. Reported on field `val`: forced top-1 among the crop's classes
+ * (what the app's crop choice answers), per class, with 95% Wilson intervals, and the seed spread.
+ *
+ *   npx tsx bench/field-expert.ts [--sizes 5,10,20] [--seeds 42,43,44]
+ *
+ * Results: bench/results/field-expert.{md,json}. The features of the field photos are cached as
+ * bench/field-adapt.ts caches them (same key). The field photos' licence is unclear: measuring
+ * only, no model is kept.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type * as TF from '@tensorflow/tfjs';
+import { resolveConfig } from '../src/lib/ml/config';
+import { cropsOf } from '../src/lib/ml/crops';
+import { extractArrays } from '../src/lib/ml/features';
+import { opForward } from '../src/lib/ml/op-forward';
+import { Prng } from '../src/lib/ml/prng';
+import { createHead, fit, predictLogits, type TrainArrays } from '../src/lib/ml/train';
+import { hashString, seededRandom, seededShuffle } from '../src/lib/data/split';
+import { loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
+import { initTf } from '../src/lib/node/tf-node';
+import { cachedArrays, datasetImages, sourceOf, type FolderPhoto } from '../src/lib/node/train-io';
+import { formatProportion, proportion, type Proportion } from './lib/field';
+import { fieldPhotoSets, plainRowsKey, ROOT, rowsOfPhotos } from './lib/field-photos';
+import { describeMachine, log } from './lib/report';
+import { formatSpread, spreadOf } from './lib/seeds';
+
+const { values } = parseArgs({
+	options: {
+		sizes: { type: 'string', default: '5,10,20' },
+		seeds: { type: 'string', default: '42,43,44' },
+		data: { type: 'string', default: path.join(ROOT, 'static/datasets/plantvillage-sample') },
+		backbone: {
+			type: 'string',
+			default: path.join(ROOT, 'models/cache/mobilenet_v3_small_100_224')
+		},
+		cache: { type: 'string', default: path.join(ROOT, 'bench/tmp/field-adapt/cache') },
+		out: { type: 'string', default: path.join(ROOT, 'bench/results') }
+	}
+});
+const sizes = values.sizes.split(',').map(Number);
+const seeds = values.seeds.split(',').map(Number);
+const DEV_SHARE = 0.25;
+
+const started = Date.now();
+const tf = await initTf('wasm');
+const labels = (await datasetImages(values.data, 224)).classes;
+const apple = cropsOf(labels).find((c) => c.name === 'Apple');
+if (!apple) throw new Error('Expected the dataset to know apple classes');
+const classes = apple.classes.map((i) => labels[i]!);
+const local = new Map(apple.classes.map((index, i) => [index, i]));
+
+const backbone = await loadBackboneFromFs(values.backbone);
+const ops = opForward(tf, backbone.model);
+const net = (x: TF.Tensor4D) => ops.features(x, 'multiscale');
+const rowsOf = (what: string, photos: readonly FolderPhoto[]) =>
+	cachedArrays(path.resolve(values.cache), plainRowsKey(backbone.manifestSha256, photos), () => {
+		log(`features ${what}: ${photos.length} photos`);
+		return extractArrays(tf, net, sourceOf(photos, backbone.manifest.inputSize), {
+			batchSize: 32
+		});
+	});
+const { labelled } = fieldPhotoSets(labels);
+const trainPhotos = await labelled('train');
+const valPhotos = await labelled('val');
+const trainRows = await rowsOf('field train', trainPhotos);
+const valRows = await rowsOf('field val', valPhotos);
+ops.dispose();
+
+/** The rows with labels renumbered among the crop's classes. */
+const inCrop = (a: TrainArrays): TrainArrays => ({
+	...a,
+	labels: Int32Array.from(a.labels, (l) => {
+		const i = local.get(l);
+		if (i === undefined) throw new Error(`Expected an apple photo, got class ${labels[l]}`);
+		return i;
+	})
+});
+
+/** n photos per class, the curve's seeded choice (bench/field-adapt.ts perClass). */
+function perClass(photos: readonly FolderPhoto[], n: number, seed: number): FolderPhoto[] {
+	const byClass = new Map<number, FolderPhoto[]>();
+	for (const p of photos) byClass.set(p.label, [...(byClass.get(p.label) ?? []), p]);
+	return [...byClass].flatMap(([c, list]) =>
+		seededShuffle(list, seededRandom(hashString(`subset:${c}`, seed))).slice(0, n)
+	);
+}
+
+/** A seeded dev quarter of each class of field `train`, and the rest. */
+function devSplit(seed: number): { dev: FolderPhoto[]; rest: FolderPhoto[] } {
+	const dev: FolderPhoto[] = [];
+	const rest: FolderPhoto[] = [];
+	const byClass = new Map<number, FolderPhoto[]>();
+	for (const p of trainPhotos) byClass.set(p.label, [...(byClass.get(p.label) ?? []), p]);
+	for (const [c, list] of byClass) {
+		const shuffled = seededShuffle(list, seededRandom(hashString(`dev:${c}`, seed)));
+		const k = Math.round(list.length * DEV_SHARE);
+		dev.push(...shuffled.slice(0, k));
+		rest.push(...shuffled.slice(k));
+	}
+	return { dev, rest };
+}
+
+/** Column means and spreads of `a`'s rows (spread floored so a constant column stays finite). */
+function moments(a: TrainArrays): { mean: Float32Array; scale: Float32Array } {
+	const d = a.rowShape[0]!;
+	const n = a.labels.length;
+	const mean = new Float32Array(d);
+	const scale = new Float32Array(d);
+	for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) mean[j]! += a.x[r * d + j]! / n;
+	for (let r = 0; r < n; r++)
+		for (let j = 0; j < d; j++) scale[j]! += (a.x[r * d + j]! - mean[j]!) ** 2 / n;
+	for (let j = 0; j < d; j++) scale[j] = 1 / (Math.sqrt(scale[j]!) + 1e-3);
+	return { mean, scale };
+}
+
+const standardised = (a: TrainArrays, m: ReturnType<typeof moments>): TrainArrays => {
+	const d = a.rowShape[0]!;
+	return { ...a, x: a.x.map((v, i) => (v - m.mean[i % d]!) * m.scale[i % d]!) };
+};
+
+/** Whether each row's top logit is its label. */
+function topOneRight(logits: Float32Array, labels: Int32Array): boolean[] {
+	const c = classes.length;
+	return Array.from(labels, (label, r) => {
+		const row = logits.subarray(r * c, (r + 1) * c);
+		return row.indexOf(Math.max(...row)) === label;
+	});
+}
+
+/** The app's head (createHead + fit, AdamW with weight decay `decay`) trained on `train`, on `test`. */
+async function appHead(train: TrainArrays, test: TrainArrays, decay: number, seed: number) {
+	const m = moments(train);
+	const config = resolveConfig({
+		overrides: [
+			'epochs=150',
+			'batchSize=256',
+			'lr=0.01',
+			'schedule.warmupEpochs=0',
+			'earlyStopping.patience=0',
+			'head.dropout=0',
+			`optimizer.weightDecay=${decay}`,
+			`seed=${seed}`
+		]
+	});
+	const head = createHead(tf, {
+		inputDim: train.rowShape[0]!,
+		numClasses: classes.length,
+		hiddenUnits: 0,
+		dropout: 0,
+		rng: new Prng(seed)
+	});
+	try {
+		await fit(tf, head, { train: standardised(train, m), numClasses: classes.length, config });
+		return topOneRight(await predictLogits(tf, head, standardised(test, m)), test.labels);
+	} finally {
+		head.dispose();
+	}
+}
+
+/** Logistic regression with the penalty λ‖W‖², from zero weights: 300 full-batch Adam steps. */
+async function l2Regression(train: TrainArrays, test: TrainArrays, lambda: number) {
+	const m = moments(train);
+	const [a, b] = [standardised(train, m), standardised(test, m)];
+	const d = train.rowShape[0]!;
+	const x = tf.tensor2d(a.x, [a.labels.length, d]);
+	const y = tf.tidy(() =>
+		tf.cast(tf.oneHot(tf.tensor1d(a.labels, 'int32'), classes.length), 'float32')
+	);
+	const w = tf.variable(tf.zeros([d, classes.length]));
+	const bias = tf.variable(tf.zeros([classes.length]));
+	const optimizer = tf.train.adam(0.01);
+	try {
+		const loss = () =>
+			tf.add(
+				tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(x, w), bias)),
+				tf.mul(tf.sum(tf.square(w)), lambda)
+			) as TF.Scalar;
+		for (let step = 0; step < 300; step++) optimizer.minimize(loss);
+		const logits = tf.tidy(() =>
+			tf.add(tf.matMul(tf.tensor2d(b.x, [b.labels.length, d]), w), bias)
+		);
+		const values = (await logits.data()) as Float32Array;
+		logits.dispose();
+		return topOneRight(values, test.labels);
+	} finally {
+		tf.dispose([x, y, w, bias]);
+		optimizer.dispose();
+	}
+}
+
+/** The two ways of training the expert, each with the values tried for its one setting. */
+const TRAINERS = [
+	{
+		name: 'app head (createHead + fit, AdamW)',
+		setting: 'weight decay',
+		grid: [1e-4, 1e-2, 1e-1, 0.5],
+		train: appHead
+	},
+	{
+		name: 'logistic regression, L2 penalty (Adam, full batch)',
+		setting: 'λ',
+		grid: [1e-4, 1e-3, 1e-2, 1e-1],
+		train: (a: TrainArrays, b: TrainArrays, lambda: number) => l2Regression(a, b, lambda)
+	}
+] as const;
+
+const rowsFor = (rows: TrainArrays, all: readonly FolderPhoto[], keep: readonly FolderPhoto[]) =>
+	inCrop(rowsOfPhotos(rows, all, keep));
+const share = (right: readonly boolean[]) => right.filter(Boolean).length / right.length;
+
+interface SizeResult {
+	trainer: string;
+	n: number;
+	devMeans: Record<string, number>;
+	chosen: number;
+	runs: { seed: number; forced: Proportion; perClass: Record<string, Proportion> }[];
+}
+const results: SizeResult[] = [];
+for (const trainer of TRAINERS) {
+	for (const n of sizes) {
+		const devMeans: Record<string, number> = {};
+		for (const value of trainer.grid) {
+			const scores: number[] = [];
+			for (const seed of seeds) {
+				const { dev, rest } = devSplit(seed);
+				const right = await trainer.train(
+					rowsFor(trainRows, trainPhotos, perClass(rest, n, seed)),
+					rowsFor(trainRows, trainPhotos, dev),
+					value,
+					seed
+				);
+				scores.push(share(right));
+			}
+			devMeans[String(value)] = spreadOf(scores).mean;
+			log(
+				`${trainer.name}, n=${n}, ${trainer.setting} ${value}: dev ${formatSpread(spreadOf(scores))}`
+			);
+		}
+		const chosen = trainer.grid.reduce((a, b) =>
+			devMeans[String(b)]! > devMeans[String(a)]! ? b : a
+		);
+		const runs: SizeResult['runs'] = [];
+		const test = inCrop(valRows);
+		for (const seed of seeds) {
+			const train = rowsFor(trainRows, trainPhotos, perClass(trainPhotos, n, seed));
+			const right = await trainer.train(train, test, chosen, seed);
+			const perClassShare = Object.fromEntries(
+				classes.map((name, c) => {
+					const mine = right.filter((_, r) => test.labels[r] === c);
+					return [name, proportion(mine.filter(Boolean).length, mine.length)];
+				})
+			);
+			const forced = proportion(right.filter(Boolean).length, right.length);
+			runs.push({ seed, forced, perClass: perClassShare });
+			log(`${trainer.name}, n=${n}, seed ${seed}: val forced ${formatProportion(forced)}`);
+		}
+		results.push({ trainer: trainer.name, n, devMeans, chosen, runs });
+	}
+}
+
+const machine = describeMachine();
+const date = new Date().toISOString();
+const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+await writeFile(
+	path.join(values.out, 'field-expert.json'),
+	`${JSON.stringify({ benchmark: 'field-expert', date, machine, classes, results }, null, '\t')}\n`
+);
+const md = [
+	'# A field expert: a head of the user’s own field photos over their crop’s classes',
+	'',
+	`Measured ${date.slice(0, 16)} UTC on ${machine.summary}; \`npx tsx bench/field-expert.ts --sizes ${values.sizes} --seeds ${values.seeds}\` (${minutes} min). A linear head on the standardised plain multiscale features of n field \`train\` photos per class (the same seeded photos bench/field-adapt.ts's curve trains on, which also holds 20% of them back), over the ${classes.length} apple classes only, trained two ways: the app's createHead + fit (AdamW, lr 0.01, 150 full-batch epochs, label smoothing 0.1) and a logistic regression with an L2 penalty (Adam, lr 0.01, 300 full-batch steps, from zero). Each one's setting chosen on a dev quarter of field \`train\` (per seed, n photos per class of the other three quarters trained on); reported on field \`val\` (${valRows.labels.length} photos): forced top-1 among the apple classes, what the app answers with the crop given. 95% Wilson intervals.`,
+	'',
+	'| trainer | photos per class | setting chosen (dev mean top-1 of each tried) | field `val` forced top-1, per seed | spread |',
+	'| --- | ---: | --- | --- | --- |',
+	...results.map(
+		(r) =>
+			`| ${r.trainer} | ${r.n} | **${r.chosen}** (${Object.entries(r.devMeans)
+				.map(([v, m]) => `${v}: ${(100 * m).toFixed(1)}%`)
+				.join(
+					', '
+				)}) | ${r.runs.map((x) => `${x.seed}: ${formatProportion(x.forced)}`).join('<br>')} | ${formatSpread(spreadOf(r.runs.map((x) => x.forced.value)))} |`
+	),
+	'',
+	'## Per class (field `val`)',
+	'',
+	`| trainer | photos per class | seed | ${classes.join(' | ')} |`,
+	`| --- | ---: | ---: | ${classes.map(() => '---').join(' | ')} |`,
+	...results.flatMap((r) =>
+		r.runs.map(
+			(x) =>
+				`| ${r.trainer} | ${r.n} | ${x.seed} | ${classes.map((c) => formatProportion(x.perClass[c]!)).join(' | ')} |`
+		)
+	),
+	''
+].join('\n');
+await writeFile(path.join(values.out, 'field-expert.md'), md);
+console.log(md);
