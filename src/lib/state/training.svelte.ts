@@ -32,9 +32,12 @@ type Stage = Extract<TrainEvent, { type: 'stage' }>['stage'];
 
 export { DEFAULT_DATASET_URL } from '../app-paths';
 
+/** The device's saved models: one IndexedDB connection for every save (opened at the first). */
+const savedModels = new ModelStore(idbKeyValueStore(MODELS_DB));
+
 /** Saves a finished training run in the device's model store (the Models page lists it). */
 export async function saveTrainedModel(name: string, result: TrainResult): Promise<SavedModelInfo> {
-	return new ModelStore(idbKeyValueStore(MODELS_DB)).save(name, {
+	return savedModels.save(name, {
 		'manifest.json': new TextEncoder().encode(result.manifest),
 		'weights.bin': result.weights
 	});

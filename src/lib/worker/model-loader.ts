@@ -26,6 +26,9 @@ export interface LoadedClassifier {
 	info?: SavedModelInfo;
 }
 
+/** The device's saved models: one IndexedDB connection for every load (opened at the first). */
+const models = new ModelStore(idbKeyValueStore(MODELS_DB));
+
 async function servedBackbone(url: string, sha256: string): Promise<ModelDirReader | null> {
 	// Once: the manifest read to pick this backbone is the one its load verifies.
 	const reader = onceModelDirReader(httpModelDirReader(url));
@@ -57,7 +60,6 @@ export async function loadClassifierFrom(
 	source: ModelSource,
 	backbonesUrl: string
 ): Promise<LoadedClassifier> {
-	const models = new ModelStore(idbKeyValueStore(MODELS_DB));
 	const classifierReader =
 		source.kind === 'http'
 			? onceModelDirReader(httpModelDirReader(source.url)) // the pin check reads the manifest too
