@@ -46,7 +46,7 @@ import { extractArrays } from '../src/lib/ml/features';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
 import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
 import type { TrainArrays } from '../src/lib/ml/train';
-import { hashString, seededRandom, seededShuffle, stratifiedSplit } from '../src/lib/data/split';
+import { hashString, stratifiedSplit } from '../src/lib/data/split';
 import { loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
 import { initTf } from '../src/lib/node/tf-node';
 import {
@@ -68,6 +68,7 @@ import {
 	FIELD_DIR,
 	FIELD_SOURCE,
 	fieldPhotoSets,
+	perClass,
 	plainRowsKey,
 	pvRowsKey,
 	ROOT,
@@ -156,16 +157,6 @@ async function linkFolder(dir: string, photos: readonly FolderPhoto[], from: str
 		await mkdir(path.dirname(target), { recursive: true });
 		await symlink(path.join(from, p.key), target);
 	}
-}
-
-/** `n` photos per class, a seeded choice (all of them for 'all'). */
-function perClass(photos: readonly FolderPhoto[], n: number | 'all', seed: number): FolderPhoto[] {
-	if (n === 'all') return [...photos];
-	const byClass = new Map<number, FolderPhoto[]>();
-	for (const p of photos) byClass.set(p.label, [...(byClass.get(p.label) ?? []), p]);
-	return [...byClass].flatMap(([c, list]) =>
-		seededShuffle(list, seededRandom(hashString(`subset:${c}`, seed))).slice(0, n)
-	);
 }
 
 // ---- measuring one model ----

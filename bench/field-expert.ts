@@ -34,7 +34,7 @@ import { loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
 import { initTf } from '../src/lib/node/tf-node';
 import { cachedArrays, datasetImages, sourceOf, type FolderPhoto } from '../src/lib/node/train-io';
 import { formatProportion, proportion, type Proportion } from './lib/field';
-import { fieldPhotoSets, plainRowsKey, ROOT, rowsOfPhotos } from './lib/field-photos';
+import { fieldPhotoSets, perClass, plainRowsKey, ROOT, rowsOfPhotos } from './lib/field-photos';
 import { describeMachine, log } from './lib/report';
 import { formatSpread, spreadOf } from './lib/seeds';
 
@@ -89,15 +89,6 @@ const inCrop = (a: TrainArrays): TrainArrays => ({
 		return i;
 	})
 });
-
-/** n photos per class, the curve's seeded choice (bench/field-adapt.ts perClass). */
-function perClass(photos: readonly FolderPhoto[], n: number, seed: number): FolderPhoto[] {
-	const byClass = new Map<number, FolderPhoto[]>();
-	for (const p of photos) byClass.set(p.label, [...(byClass.get(p.label) ?? []), p]);
-	return [...byClass].flatMap(([c, list]) =>
-		seededShuffle(list, seededRandom(hashString(`subset:${c}`, seed))).slice(0, n)
-	);
-}
 
 /** A seeded dev quarter of each class of field `train`, and the rest. */
 function devSplit(seed: number): { dev: FolderPhoto[]; rest: FolderPhoto[] } {

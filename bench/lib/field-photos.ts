@@ -7,6 +7,7 @@ import path from 'node:path';
 import { selectRows } from '../../src/lib/ml/features';
 import type { TrainConfig } from '../../src/lib/ml/config';
 import type { TrainArrays } from '../../src/lib/ml/train';
+import { hashString, seededRandom, seededShuffle } from '../../src/lib/data/split';
 import { folderPhotos, type FolderPhoto } from '../../src/lib/node/train-io';
 import { parseFieldManifest, unknownRelpaths } from './field';
 
@@ -90,3 +91,17 @@ export const pvRowsKey = (
 		augment: null,
 		seed: config.seed
 	});
+
+/** `n` photos per class, a seeded choice (all of them for 'all'): the adaptation curve's photos. */
+export function perClass(
+	photos: readonly FolderPhoto[],
+	n: number | 'all',
+	seed: number
+): FolderPhoto[] {
+	if (n === 'all') return [...photos];
+	const byClass = new Map<number, FolderPhoto[]>();
+	for (const p of photos) byClass.set(p.label, [...(byClass.get(p.label) ?? []), p]);
+	return [...byClass].flatMap(([c, list]) =>
+		seededShuffle(list, seededRandom(hashString(`subset:${c}`, seed))).slice(0, n)
+	);
+}
