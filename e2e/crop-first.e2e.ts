@@ -1,5 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, expectNoAxeViolations, screenshot, diagnoseSample } from './helpers';
+import {
+	collectPageErrors,
+	diagnoseSample,
+	expectNoAxeViolations,
+	noisePhoto,
+	pickWholePhoto,
+	screenshot
+} from './helpers';
 
 test('crop first: the answer is limited to the crop chosen, "not sure" for another crop’s leaf, and the choice is remembered', async ({
 	page
@@ -17,6 +24,8 @@ test('crop first: the answer is limited to the crop chosen, "not sure" for anoth
 	const potato = 'Potato___Early_blight';
 	await expect(await diagnoseSample(page, potato)).toHaveAttribute('data-label', potato);
 	await expect(page.getByTestId('among-crop')).toBeHidden();
+	// Answered: no question about the crop.
+	await expect(page.getByTestId('ask-crop')).toBeHidden();
 
 	// Tomato chosen: a tomato leaf is answered among tomato diseases, alternatives included.
 	await choice.selectOption({ label: 'Tomato' });
@@ -49,5 +58,46 @@ test('crop first: the answer is limited to the crop chosen, "not sure" for anoth
 	await choice.selectOption('');
 	await page.reload();
 	await expect(choice).toHaveValue('');
+	expect(errors).toEqual([]);
+});
+
+test('"not sure" among all crops asks which crop the leaf is from, and answers the same photo again among it, in place', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	const choice = page.getByLabel('Crop of the leaf');
+	await expect(choice).toHaveValue('');
+
+	const name = 'noise.jpg';
+	await pickWholePhoto(page, { name, mimeType: 'image/jpeg', buffer: noisePhoto() });
+	const answer = page.locator(`[data-testid="answer"][data-file="${name}"]`);
+	await expect(answer.getByTestId('not-sure')).toBeVisible();
+	await expect(answer.getByTestId('among-crop')).toBeHidden();
+	const ask = answer.getByTestId('ask-crop');
+	await expect(ask.getByRole('heading')).toHaveText('Which crop is this leaf from?');
+	await expect(ask.getByRole('button')).toHaveCount(11);
+	const history = page.getByTestId('history').locator('li');
+	await expect(history).toHaveCount(1);
+	await expect(page.getByTestId('history-crop')).toHaveCount(0);
+	await expectNoAxeViolations(page);
+	await screenshot(page, 'ask-crop', 'phone');
+
+	await ask.getByRole('button', { name: 'Tomato' }).click();
+	// The same photo, answered among tomato diseases: still one plant in the history, now a tomato.
+	await expect(answer.getByTestId('among-crop')).toHaveAttribute('data-crop', 'Tomato');
+	await expect(answer).toHaveAttribute('data-label', /^Tomato___/);
+	await expect(answer.getByTestId('ask-crop')).toBeHidden();
+	await expect(choice).toHaveValue('Tomato');
+	await expect(history).toHaveCount(1);
+	await expect(page.getByTestId('history-crop')).toHaveAttribute('data-crop', 'Tomato');
+
+	// Stored so: after a reload, one plant, a tomato, and the choice remembered.
+	await page.reload();
+	await expect(choice).toHaveValue('Tomato');
+	await expect(history).toHaveCount(1);
+	await expect(page.getByTestId('history-crop')).toHaveAttribute('data-crop', 'Tomato');
+	await choice.selectOption('');
 	expect(errors).toEqual([]);
 });

@@ -58,6 +58,9 @@ export const es: Catalogue = {
 	'diagnose.cropHint':
 		'Al elegir el cultivo se descartan las enfermedades de otros cultivos. LeafLens recuerda su elección.',
 	'diagnose.anyCrop': 'Cualquier cultivo',
+	'diagnose.askCropTitle': '¿De qué cultivo es esta hoja?',
+	'diagnose.askCropHint':
+		'LeafLens la comparó con las enfermedades de todos los cultivos. Toque su cultivo: la misma foto se vuelve a analizar solo entre las enfermedades de ese cultivo, la mejor ayuda para fotos tomadas en el campo. LeafLens recuerda su elección.',
 	'diagnose.amongCrop': 'Entre las enfermedades del cultivo: {crop}',
 	'diagnose.otherCropTitle': 'Sin certeza — ¿es una hoja del cultivo elegido ({crop})?',
 	'diagnose.otherCrop':

@@ -58,6 +58,9 @@ export const fr: Catalogue = {
 	'diagnose.cropHint':
 		'Choisir la culture écarte les maladies des autres cultures. LeafLens retient votre choix.',
 	'diagnose.anyCrop': 'Toutes cultures',
+	'diagnose.askCropTitle': 'De quelle culture est cette feuille ?',
+	'diagnose.askCropHint':
+		'LeafLens l’a comparée aux maladies de toutes les cultures. Touchez sa culture : la même photo est analysée de nouveau parmi les seules maladies de cette culture, la meilleure aide pour les photos prises au champ. LeafLens retient votre choix.',
 	'diagnose.amongCrop': 'Parmi les maladies de la culture : {crop}',
 	'diagnose.otherCropTitle': 'Pas sûr — est-ce bien une feuille de la culture choisie ({crop}) ?',
 	'diagnose.otherCrop':

@@ -60,6 +60,9 @@ export const hi: Catalogue = {
 	'class.healthy': '{crop} — स्वस्थ',
 	'diagnose.cropHint': 'फ़सल चुनने पर दूसरी फ़सलों के रोग हटा दिए जाते हैं। LeafLens आपकी पसंद याद रखता है।',
 	'diagnose.anyCrop': 'कोई भी फ़सल',
+	'diagnose.askCropTitle': 'यह पत्ती किस फ़सल की है?',
+	'diagnose.askCropHint':
+		'LeafLens ने इसकी तुलना हर फ़सल के रोगों से की। इसकी फ़सल चुनें: वही फ़ोटो फिर से सिर्फ़ उस फ़सल के रोगों में से जाँची जाएगी — खेत में ली गई फ़ोटो के लिए यह सबसे बड़ी मदद है। LeafLens आपकी पसंद याद रखता है।',
 	'diagnose.amongCrop': 'फ़सल के रोगों में से: {crop}',
 	'diagnose.otherCropTitle': 'पक्का नहीं — क्या यह चुनी गई फ़सल ({crop}) की पत्ती है?',
 	'diagnose.otherCrop':

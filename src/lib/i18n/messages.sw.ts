@@ -62,6 +62,9 @@ export const sw: Catalogue = {
 	'diagnose.cropHint':
 		'Ukichagua zao, magonjwa ya mazao mengine yanaachwa nje. LeafLens inakumbuka chaguo lako.',
 	'diagnose.anyCrop': 'Zao lolote',
+	'diagnose.askCropTitle': 'Jani hili ni la zao gani?',
+	'diagnose.askCropHint':
+		'LeafLens imelilinganisha na magonjwa ya kila zao. Gusa zao lake: picha ileile inachunguzwa tena kati ya magonjwa ya zao hilo tu, msaada bora kwa picha zilizopigwa shambani. LeafLens inakumbuka chaguo lako.',
 	'diagnose.amongCrop': 'Kati ya magonjwa ya zao: {crop}',
 	'diagnose.otherCropTitle': 'Sina uhakika — je, ni jani la zao lililochaguliwa ({crop})?',
 	'diagnose.otherCrop':

@@ -62,6 +62,9 @@ export const en = {
 	'diagnose.cropHint':
 		'Choosing the crop leaves out the diseases of other crops. LeafLens remembers your choice.',
 	'diagnose.anyCrop': 'Any crop',
+	'diagnose.askCropTitle': 'Which crop is this leaf from?',
+	'diagnose.askCropHint':
+		'LeafLens compared it with the diseases of every crop. Tap its crop: the same photo is answered again among that crop’s diseases only, the best help for photos taken in the field. LeafLens remembers your choice.',
 	'diagnose.amongCrop': 'Among {crop} diseases',
 	'diagnose.otherCropTitle': 'Not sure — is it a {crop} leaf?',
 	'diagnose.otherCrop':

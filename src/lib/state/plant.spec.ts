@@ -3,7 +3,7 @@ import { MemoryStore } from '../../../test/memory-store';
 import type { Prediction } from '../ml/classifier-dir';
 import { restrictToCrop } from '../ml/crops';
 import { HistoryStore } from './history.svelte';
-import { addLeaf, MAX_LEAVES, newPlant, type NewLeaf, type PlantContext } from './plant';
+import { addLeaf, MAX_LEAVES, newPlant, reanswer, type NewLeaf, type PlantContext } from './plant';
 
 const LABELS = ['Corn_(maize)___Common_rust_', 'Tomato___Early_blight'];
 const CONTEXT: PlantContext = {
@@ -98,5 +98,39 @@ describe('a plant leaf by leaf', () => {
 		expect(two.entry).toMatchObject({ crop: 'Tomato', label: LABELS[1] });
 		expect(two.answer.crop!.mass).toBeCloseTo((0.4 + 0.8) / 2);
 		expect(addLeaf(plant.entry, leaf('c.jpg', [0.2, 0.8]), CONTEXT)).toBeNull();
+	});
+
+	it('answers a plant of one leaf again in place: the same entry, photo and confirmation, the new answer and crop', async () => {
+		const log = new HistoryStore(new MemoryStore());
+		const first = newPlant(leaf('a.jpg', [0.45, 0.55], true), FIELDS, CONTEXT);
+		await log.put(first.entry);
+		await log.confirm(FIELDS.id, LABELS[1]!);
+		const stored = log.get(FIELDS.id)!;
+
+		const among = restrictToCrop(
+			first.entry.leaves[0]!.prediction!,
+			LABELS,
+			'Tomato',
+			CONTEXT.abstention
+		);
+		const again = reanswer(stored, among, CONTEXT);
+		await log.put(again.entry);
+
+		expect(log.entries).toHaveLength(1);
+		const entry = log.get(FIELDS.id)!;
+		expect(entry).toMatchObject({
+			...FIELDS,
+			crop: 'Tomato',
+			label: LABELS[1],
+			abstained: false,
+			confirmed: LABELS[1]
+		});
+		expect(entry.leaves).toHaveLength(1);
+		expect(entry.leaves[0]!.photo).toEqual(stored.leaves[0]!.photo);
+		expect(entry.leaves[0]!.prediction).toEqual(among);
+		expect(again.answer).toBe(among);
+
+		const two = addLeaf(stored, leaf('b.jpg', [0.2, 0.8]), CONTEXT)!.entry;
+		expect(() => reanswer(two, among, CONTEXT)).toThrow(/one leaf/);
 	});
 });

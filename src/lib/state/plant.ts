@@ -76,3 +76,21 @@ export function addLeaf(entry: HistoryEntry, leaf: NewLeaf, context: PlantContex
 	}
 	return withAnswer({ ...entry, leaves }, answer, context);
 }
+
+/**
+ * `entry`, a plant of one leaf, answered anew from `prediction`: its photo diagnosed again, e.g.
+ * among the crop the user named after a "not sure" among all crops. The entry keeps its id, time,
+ * location, photo and what the user confirmed; its answer (and crop) are the new prediction's.
+ */
+export function reanswer(
+	entry: HistoryEntry,
+	prediction: Prediction,
+	context: PlantContext
+): Plant {
+	const [photo] = entry.leaves;
+	if (entry.leaves.length !== 1 || !photo)
+		throw new Error(`Expected a plant of one leaf to answer again, got ${entry.leaves.length}`);
+	const { id, time, location } = entry;
+	const plant = newPlant({ ...photo, prediction }, { id, time, location }, context);
+	return { ...plant, entry: { ...plant.entry, confirmed: entry.confirmed } };
+}
