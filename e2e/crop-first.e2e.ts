@@ -84,6 +84,13 @@ test('"not sure" among all crops asks which crop the leaf is from, and answers t
 	await expectNoAxeViolations(page);
 	await screenshot(page, 'ask-crop', 'phone');
 
+	// The user says in the history what the plant has; answering it again keeps that.
+	const row = history.first();
+	await row.getByRole('button', { name: /^Not right…/ }).click();
+	await row.getByLabel('This plant actually has').selectOption('Tomato___Late_blight');
+	await row.getByRole('button', { name: 'Save' }).click();
+	await expect(row.getByTestId('confirmed')).toHaveAttribute('data-label', 'Tomato___Late_blight');
+
 	await ask.getByRole('button', { name: 'Tomato' }).click();
 	// The same photo, answered among tomato diseases: still one plant in the history, now a tomato.
 	await expect(answer.getByTestId('among-crop')).toHaveAttribute('data-crop', 'Tomato');
@@ -92,12 +99,14 @@ test('"not sure" among all crops asks which crop the leaf is from, and answers t
 	await expect(choice).toHaveValue('Tomato');
 	await expect(history).toHaveCount(1);
 	await expect(page.getByTestId('history-crop')).toHaveAttribute('data-crop', 'Tomato');
+	await expect(row.getByTestId('confirmed')).toHaveAttribute('data-label', 'Tomato___Late_blight');
 
 	// Stored so: after a reload, one plant, a tomato, and the choice remembered.
 	await page.reload();
 	await expect(choice).toHaveValue('Tomato');
 	await expect(history).toHaveCount(1);
 	await expect(page.getByTestId('history-crop')).toHaveAttribute('data-crop', 'Tomato');
+	await expect(page.getByTestId('confirmed')).toHaveAttribute('data-label', 'Tomato___Late_blight');
 	await choice.selectOption('');
 	expect(errors).toEqual([]);
 });
