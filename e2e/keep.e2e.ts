@@ -97,6 +97,9 @@ test('asks to keep the data after the first diagnosis, stores coarse locations, 
 	await expect(page.getByTestId('model-field')).toContainText(
 		'On field photos of apple leaves it was right 14.7% of the time'
 	);
+	await expect(page.getByTestId('model-field')).toContainText(
+		'with the crop named, 36.5% (57 of 156)'
+	);
 
 	await page.getByLabel('Save my location with each diagnosis').check();
 	const precise = page.getByLabel('Precise location');

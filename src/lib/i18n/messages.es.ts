@@ -75,7 +75,7 @@ export const es: Catalogue = {
 	'diagnose.modelUntested':
 		'Modelo: {classes}. Su exactitud no se midió con fotos apartadas (los modelos adaptados en este dispositivo no la registran).',
 	'diagnose.modelField':
-		'Con fotos de hojas de manzano tomadas en el campo, acertó en el {accuracy} de los casos cuando tuvo que responder a todas las fotos ({correct} de {photos}).',
+		'Con fotos de hojas de manzano tomadas en el campo, acertó en el {accuracy} de los casos cuando tuvo que responder a todas las fotos ({correct} de {photos}); con el cultivo indicado, el {cropAccuracy} ({cropCorrect} de {photos}).',
 	'diagnose.modelFailed': 'No se pudo cargar el modelo de diagnóstico: {reason}',
 	'diagnose.failed': 'No se pudo diagnosticar esta foto: {reason}',
 	'plant.combined': 'Respuesta combinada de {leaves}',

@@ -75,7 +75,7 @@ export const fr: Catalogue = {
 	'diagnose.modelUntested':
 		'Modèle : {classes}. Sa précision n’a pas été mesurée sur des photos mises de côté (les modèles adaptés sur cet appareil n’en enregistrent pas).',
 	'diagnose.modelField':
-		'Sur des photos de feuilles de pommier prises au champ, il a eu juste dans {accuracy} des cas quand il devait répondre à chaque photo ({correct} sur {photos}).',
+		'Sur des photos de feuilles de pommier prises au champ, il a eu juste dans {accuracy} des cas quand il devait répondre à chaque photo ({correct} sur {photos}) ; la culture indiquée, dans {cropAccuracy} des cas ({cropCorrect} sur {photos}).',
 	'diagnose.modelFailed': 'Le modèle de diagnostic n’a pas pu être chargé : {reason}',
 	'diagnose.failed': 'Cette photo n’a pas pu être diagnostiquée : {reason}',
 	'plant.combined': 'Réponse combinée de {leaves}',

@@ -76,7 +76,7 @@ export const hi: Catalogue = {
 	'diagnose.modelUnverified':
 		'मॉडल: {classes}। आयात किया गया: इसकी सटीकता इस डिवाइस पर जाँची नहीं गई है (मॉडल देखें)।',
 	'diagnose.modelField':
-		'खेत में ली गई सेब की पत्तियों की फ़ोटो पर, हर फ़ोटो का जवाब देने पर यह {accuracy} मामलों में सही रहा ({photos} में से {correct})।',
+		'खेत में ली गई सेब की पत्तियों की फ़ोटो पर, हर फ़ोटो का जवाब देने पर यह {accuracy} मामलों में सही रहा ({photos} में से {correct}); फ़सल बताने पर {cropAccuracy} ({photos} में से {cropCorrect})।',
 	'diagnose.modelFailed': 'रोग पहचानने का मॉडल लोड नहीं हो सका: {reason}',
 	'diagnose.failed': 'इस फ़ोटो की जाँच नहीं हो सकी: {reason}',
 	'plant.combined': 'मिला-जुला जवाब ({leaves})',

@@ -78,7 +78,7 @@ export const sw: Catalogue = {
 	'diagnose.modelUnverified':
 		'Modeli: {classes}. Imeingizwa: usahihi wake haujakaguliwa kwenye kifaa hiki (tazama Modeli).',
 	'diagnose.modelField':
-		'Kwenye picha za majani ya tufaha zilizopigwa shambani ilipata jibu sahihi kwa {accuracy} ya picha ilipolazimika kujibu kila picha ({correct} kati ya {photos}).',
+		'Kwenye picha za majani ya tufaha zilizopigwa shambani ilipata jibu sahihi kwa {accuracy} ya picha ilipolazimika kujibu kila picha ({correct} kati ya {photos}); zao likitajwa, {cropAccuracy} ({cropCorrect} kati ya {photos}).',
 	'diagnose.modelFailed': 'Modeli ya kutambua magonjwa haikuweza kupakiwa: {reason}',
 	'diagnose.failed': 'Picha hii haikuweza kuchunguzwa: {reason}',
 	'plant.combined': 'Jibu la pamoja kutoka {leaves}',

@@ -79,7 +79,7 @@ export const en = {
 	'diagnose.modelUntested':
 		'Model: {classes}. Its accuracy was not measured on held-out photos (models adapted on this device record none).',
 	'diagnose.modelField':
-		'On field photos of apple leaves it was right {accuracy} of the time when made to answer every photo ({correct} of {photos}).',
+		'On field photos of apple leaves it was right {accuracy} of the time when made to answer every photo ({correct} of {photos}); with the crop named, {cropAccuracy} ({cropCorrect} of {photos}).',
 	'diagnose.modelFailed': 'The diagnosis model could not be loaded: {reason}',
 	'diagnose.failed': 'This photo could not be diagnosed: {reason}',
 	'plant.combined': 'Combined answer from {leaves}',
