@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
-import { readableFailures } from './idb-store';
+import { oneAtATime, readableFailures } from './idb-store';
 
 /** A store whose every call rejects with `reason`, as IndexedDB does through idb-keyval. */
 function failingWith(reason: unknown): MemoryStore {
@@ -32,5 +32,68 @@ describe('readableFailures', () => {
 		await store.set('a', { n: 1 });
 		expect(await store.get('a')).toEqual({ n: 1 });
 		expect(await store.keys()).toEqual(['a']);
+	});
+});
+
+/** A store whose calls take `ms` each and log when they start and end. */
+function slowStore(log: string[], name: string, ms = 5): MemoryStore {
+	const store = new MemoryStore();
+	for (const method of ['get', 'set', 'del', 'keys'] as const) {
+		const real = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
+		Object.assign(store, {
+			[method]: async (...args: unknown[]) => {
+				log.push(`${name}.${method} start`);
+				await new Promise((r) => setTimeout(r, ms));
+				try {
+					return await real(...args);
+				} finally {
+					log.push(`${name}.${method} end`);
+				}
+			}
+		});
+	}
+	return store;
+}
+
+describe('oneAtATime', () => {
+	it('runs the calls of every store of one database one at a time, in order, with their results', async () => {
+		const log: string[] = [];
+		const a = oneAtATime(slowStore(log, 'a'), 'db-1');
+		const b = oneAtATime(slowStore(log, 'b'), 'db-1');
+		const [, got, , keys] = await Promise.all([
+			a.set('k', 1),
+			a.get('k'),
+			b.set('k', 2),
+			a.keys(),
+			b.del('k')
+		]);
+		expect(got).toBe(1);
+		expect(keys).toEqual(['k']);
+		expect(log).toEqual([
+			'a.set start',
+			'a.set end',
+			'a.get start',
+			'a.get end',
+			'b.set start',
+			'b.set end',
+			'a.keys start',
+			'a.keys end',
+			'b.del start',
+			'b.del end'
+		]);
+	});
+
+	it('lets another database run alongside, and a failed call neither blocks the next nor hides its error', async () => {
+		const log: string[] = [];
+		const failing = failingWith(new Error('aborted'));
+		const one = oneAtATime(failing, 'db-2');
+		const other = oneAtATime(slowStore(log, 'other', 20), 'db-3');
+		const slow = other.set('k', 1);
+		const mine = oneAtATime(slowStore(log, 'mine'), 'db-2');
+		await expect(one.get('k')).rejects.toThrow('aborted');
+		await mine.set('k', 2);
+		expect(log.slice(0, 3)).toEqual(['other.set start', 'mine.set start', 'mine.set end']);
+		await slow;
+		expect(await mine.get('k')).toBe(2);
 	});
 });
