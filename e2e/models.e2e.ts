@@ -6,6 +6,7 @@ import { sha256Hex } from '../src/lib/util/hash';
 import { readTar } from '../src/lib/data/tar';
 import { collectPageErrors, downloadSample, screenshot } from './helpers';
 import { servedBackbone, servedClassifier } from '../test/served-models';
+import { DEFAULT_MODEL_FIELD, DEFAULT_MODEL_FIELD_CROP } from '../src/lib/ml/field-measures';
 
 /** How the page writes a percentage in English (one decimal). */
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -37,6 +38,15 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 	// The shipped model, with its metrics read from its manifest, in use.
 	const builtIn = page.getByTestId('default-model');
 	await expect(builtIn.getByTestId('accuracy')).toHaveText(accuracy);
+	// Its field figures, any crop and with the crop named, as field-measures.ts holds them.
+	for (const [testId, measure] of [
+		['field-accuracy', DEFAULT_MODEL_FIELD],
+		['field-crop-accuracy', DEFAULT_MODEL_FIELD_CROP]
+	] as const) {
+		await expect(builtIn.getByTestId(testId)).toHaveText(
+			`${percent(measure.correct / measure.photos)} (${measure.correct} of ${measure.photos}, made to answer every photo)`
+		);
+	}
 	await expect(builtIn).toContainText('In use');
 	await expect(page.getByTestId('no-models')).toBeVisible();
 	await expectNoAxeViolations(page);

@@ -331,6 +331,7 @@ export const es: Catalogue = {
 		'Este modelo no registra ninguna cifra de prueba: no se midió con fotos apartadas (los modelos adaptados en este dispositivo no la registran).',
 	'models.fieldAccuracy': 'Exactitud con fotos de hojas de manzano tomadas en el campo',
 	'models.fieldValue': '{accuracy} ({correct} de {photos}, respondiendo a todas las fotos)',
+	'models.fieldCropAccuracy': 'Las mismas fotos, indicando el cultivo (manzano)',
 	'models.ece': 'Error de calibración (ECE)',
 	'models.coverage': 'Respondidas (no “sin certeza”)',
 	'models.unverified': 'sin verificar',

@@ -333,6 +333,7 @@ export const fr: Catalogue = {
 		'Ce modèle n’a pas de chiffre de test : il n’a pas été mesuré sur des photos mises de côté (les modèles adaptés sur cet appareil n’en enregistrent pas).',
 	'models.fieldAccuracy': 'Précision sur des photos de feuilles de pommier prises au champ',
 	'models.fieldValue': '{accuracy} ({correct} sur {photos}, en devant répondre à chaque photo)',
+	'models.fieldCropAccuracy': 'Les mêmes photos, la culture indiquée (pommier)',
 	'models.ece': 'Erreur de calibration (ECE)',
 	'models.coverage': 'Réponses données (pas « pas sûr »)',
 	'models.unverified': 'non vérifiée',

@@ -333,6 +333,7 @@ export const hi: Catalogue = {
 		'यह मॉडल कोई परीक्षण आँकड़ा दर्ज नहीं करता: इसे अलग रखी गई फ़ोटो पर नहीं मापा गया (इस डिवाइस पर ढाले गए मॉडल यह दर्ज नहीं करते)।',
 	'models.fieldAccuracy': 'खेत में ली गई सेब की पत्तियों की फ़ोटो पर सटीकता',
 	'models.fieldValue': '{accuracy} ({photos} में से {correct}, हर फ़ोटो का जवाब देने पर)',
+	'models.fieldCropAccuracy': 'वही फ़ोटो, फ़सल बताकर (सेब)',
 	'models.ece': 'भरोसे के मिलान की त्रुटि (ECE)',
 	'models.coverage': 'जवाब दिया गया (“पक्का नहीं” नहीं)',
 	'models.size': 'आकार',

@@ -346,6 +346,7 @@ export const sw: Catalogue = {
 		'Modeli hii haina kipimo cha majaribio: haikupimwa kwa picha zilizowekwa kando (modeli zilizorekebishwa kwenye kifaa hiki hazina kipimo hicho).',
 	'models.fieldAccuracy': 'Usahihi kwa picha za shambani za majani ya tufaha',
 	'models.fieldValue': '{accuracy} ({correct} kati ya {photos}, ikilazimika kujibu kila picha)',
+	'models.fieldCropAccuracy': 'Picha zilezile, zao likitajwa (tufaha)',
 	'models.ece': 'Kosa la ulinganifu wa uhakika (ECE)',
 	'models.coverage': 'Zilizojibiwa (si “sina uhakika”)',
 	'models.size': 'Ukubwa',

@@ -328,6 +328,7 @@ export const en = {
 		'This model records no test figure: it was not measured on held-out photos (models adapted on this device record none).',
 	'models.fieldAccuracy': 'Accuracy on field photos of apple leaves',
 	'models.fieldValue': '{accuracy} ({correct} of {photos}, made to answer every photo)',
+	'models.fieldCropAccuracy': 'The same photos, with the crop named (Apple)',
 	'models.ece': 'Calibration error (ECE)',
 	'models.coverage': 'Answered (not “not sure”)',
 	'models.size': 'Size',
