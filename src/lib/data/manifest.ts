@@ -8,6 +8,7 @@
  * of misreading it.
  */
 import { z } from 'zod';
+import { parseClassFolder } from './class-folder';
 
 export const DATASET_FORMAT = 'leaflens-dataset';
 export const DATASET_FORMAT_VERSION = 1;
@@ -86,22 +87,6 @@ export type DatasetManifest = z.infer<typeof manifestSchema>;
 /** Thrown for a manifest that is not valid; the message names the bad fields. */
 export class ManifestError extends Error {
 	override name = 'ManifestError';
-}
-
-/**
- * Splits a PlantVillage-style folder name `Crop___Disease` into crop and disease. Underscores become
- * spaces and trailing ones are dropped (`Common_rust_` → `Common rust`); `healthy` marks healthy
- * leaves. A name without `___` is taken as the crop alone.
- */
-export function parseClassFolder(folder: string): Omit<ClassInfo, 'index' | 'folder'> {
-	const tidy = (s: string) => s.replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
-	const at = folder.indexOf('___');
-	const crop = tidy(at >= 0 ? folder.slice(0, at) : folder) || folder;
-	const rest = at >= 0 ? tidy(folder.slice(at + 3)) : '';
-	const healthy = rest.toLowerCase() === 'healthy';
-	const disease = rest === '' || healthy ? null : rest;
-	const displayName = healthy ? `${crop} — healthy` : disease ? `${crop} — ${disease}` : crop;
-	return { displayName, crop, disease, healthy };
 }
 
 /** Builds the class list from folder names, in the given order (index = position). */

@@ -18,12 +18,9 @@ import {
 import { encodeShard, type ShardSample } from './shard-format';
 import { sha256Hex } from '../util/hash';
 import { splitDataset } from './split';
+import { MIN_PHOTOS_PER_CLASS, OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE } from './own-photo-limits';
 
-/** Fewer photos than this in a class cannot give both training and validation photos. */
-export const MIN_PHOTOS_PER_CLASS = 5;
-/** Own photos are resized like prepared datasets: shorter side 256, JPEG quality 90. */
-export const OWN_PHOTO_SIZE = 256;
-export const OWN_PHOTO_QUALITY = 90;
+export { MIN_PHOTOS_PER_CLASS, OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE };
 export const OWN_VAL_FRACTION = 0.2;
 export const OWN_SEED = 42;
 /** Samples per shard: keeps one shard (one IndexedDB value) to a few MB. */

@@ -4,7 +4,7 @@
  * crops and diseases (ClassNames). Pure (the catalogue is a parameter), so Node specs check every
  * language; i18n.svelte.ts applies them to the language shown.
  */
-import { parseClassFolder } from '../data/manifest';
+import { parseClassFolder } from '../data/class-folder';
 import { cropOf, cropTitle } from '../ml/crops';
 import { format, type LoadedCatalogue } from './messages';
 

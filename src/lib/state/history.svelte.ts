@@ -17,7 +17,7 @@ import { HISTORY_DB, idbKeyValueStore } from '../browser/idb-store';
 import { toCsv } from '../data/csv';
 import type { KeyValueStore } from '../data/shard-store';
 import type { Prediction } from '../ml/classifier-dir';
-import { OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE } from '../data/own-photos';
+import { OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE } from '../data/own-photo-limits';
 import { requestPersistence } from '../browser/persist';
 import type { StoredLocation } from '../util/location';
 

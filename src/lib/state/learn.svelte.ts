@@ -10,7 +10,7 @@
  * reload); what this flow still has to do when it ends is remembered in localStorage.
  */
 import { DEFAULT_DATASET_URL } from '../app-paths';
-import { MIN_PHOTOS_PER_CLASS } from '../data/own-photos';
+import { MIN_PHOTOS_PER_CLASS } from '../data/own-photo-limits';
 import { Prng } from '../ml/prng';
 import { errorMessage } from '../util/errors';
 import { history, type HistoryEntry, type HistoryStore } from './history.svelte';
