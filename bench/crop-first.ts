@@ -4,7 +4,8 @@
  *
  * On the PlantVillage val and test splits and the labelled field photos of one split (all apple):
  *   any crop      today's answer
- *   right crop    the photo's own crop chosen: forced top-1, share answered, accuracy of answers,
+ *   right crop    the photo's own crop chosen: forced top-1, the true class among the top 3 (what a
+ *                 "not sure" answer offers to check by eye), share answered, accuracy of answers,
  *                 and how many were "not sure, other crop"
  *   wrong crop    every other crop chosen for every photo: the share still answered (always wrong)
  * for a grid of MIN_CROP_MASS values (the least calibrated probability on the crop for an answer),
@@ -63,6 +64,8 @@ async function answers(
 
 interface Measured {
 	forced: Proportion;
+	/** The true class among the answer's top 3 (over the crop's classes when one is chosen). */
+	top3: Proportion;
 	answered: Proportion;
 	answeredCorrect: Proportion;
 	/** "Not sure" because the photo did not look like the crop chosen. */
@@ -76,6 +79,10 @@ function summarise(outcomes: { p: Prediction; truth: number }[], minCropMass: nu
 	const k = (list: typeof outcomes) => list.filter((o) => o.p.index === o.truth).length;
 	return {
 		forced: proportion(k(outcomes), outcomes.length),
+		top3: proportion(
+			outcomes.filter((o) => o.p.top.slice(0, 3).some((t) => t.index === o.truth)).length,
+			outcomes.length
+		),
 		answered: proportion(answered.length, outcomes.length),
 		answeredCorrect: proportion(k(answered), answered.length),
 		otherCrop: proportion(
@@ -152,7 +159,7 @@ function markdown(): string {
 		`Model \`${result.model}\` (${labels.length} classes, ${crops.length} crops; ${crops.filter((c) => c.classes.length === 1).length} with one class), "not sure" thresholds as shipped (minConfidence ${model.manifest.abstention.minConfidence}, maxNovelty ${model.manifest.abstention.maxNovelty.toFixed(3)}), measured ${result.date.slice(0, 10)} with \`npx tsx bench/crop-first.ts\`. Shares with their 95% Wilson interval and counts. The app ships MIN_CROP_MASS = ${MIN_CROP_MASS}.`,
 		'',
 		'- **any crop**: today’s answer. **right crop**: the photo’s own crop chosen. **wrong crop**: each other crop chosen for each photo (an answer is then always wrong: the share answered should be near 0).',
-		'- forced = top-1 accuracy if it had to answer; answered = not "not sure"; other crop = "not sure" because the model puts under MIN_CROP_MASS of its probability on the crop chosen ("unfamiliar" is checked first); mass under = the photos under MIN_CROP_MASS whatever the other reasons (what the rule alone would catch).',
+		'- forced = top-1 accuracy if it had to answer; top 3 = the true class among the answer’s three likeliest (what a "not sure" answer offers to check by eye); answered = not "not sure"; other crop = "not sure" because the model puts under MIN_CROP_MASS of its probability on the crop chosen ("unfamiliar" is checked first); mass under = the photos under MIN_CROP_MASS whatever the other reasons (what the rule alone would catch).',
 		''
 	];
 	for (const r of results) {
@@ -160,14 +167,14 @@ function markdown(): string {
 		lines.push(
 			`## ${r.set} (${r.photos} photos)`,
 			'',
-			`Any crop: forced ${f(any.forced)}, answered ${f(any.answered)}, accuracy of answers ${f(any.answeredCorrect)}.`,
+			`Any crop: forced ${f(any.forced)}, among the top 3 ${f(any.top3)}, answered ${f(any.answered)}, accuracy of answers ${f(any.answeredCorrect)}.`,
 			'',
-			'| MIN_CROP_MASS | right crop: forced | answered | accuracy of answers | "other crop" | mass under | wrong crop: answered | wrong crop: mass under |',
-			'| --- | --- | --- | --- | --- | --- | --- | --- |'
+			'| MIN_CROP_MASS | right crop: forced | top 3 | answered | accuracy of answers | "other crop" | mass under | wrong crop: answered | wrong crop: mass under |',
+			'| --- | --- | --- | --- | --- | --- | --- | --- | --- |'
 		);
 		for (const m of r.byMass)
 			lines.push(
-				`| ${m.minCropMass}${m.minCropMass === MIN_CROP_MASS ? ' (shipped)' : ''} | ${f(m.right.forced)} | ${f(m.right.answered)} | ${f(m.right.answeredCorrect)} | ${f(m.right.otherCrop)} | ${f(m.right.underMass)} | ${f(m.wrong.answered)} | ${f(m.wrong.underMass)} |`
+				`| ${m.minCropMass}${m.minCropMass === MIN_CROP_MASS ? ' (shipped)' : ''} | ${f(m.right.forced)} | ${f(m.right.top3)} | ${f(m.right.answered)} | ${f(m.right.answeredCorrect)} | ${f(m.right.otherCrop)} | ${f(m.right.underMass)} | ${f(m.wrong.answered)} | ${f(m.wrong.underMass)} |`
 			);
 		lines.push('');
 	}

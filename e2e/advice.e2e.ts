@@ -37,6 +37,7 @@ test('advice after an answer, from a history row, and retake advice (no treatmen
 	}
 	await expect(advice.getByTestId('advice-safety')).toContainText('pre-harvest interval');
 	await expect(advice.getByTestId('advice-fallback')).toBeHidden();
+	await expect(advice.getByTestId('advice-candidates')).toHaveCount(0); // an answer: nothing to check
 	await advice.getByText(/^Sources \(checked /).click();
 	const links = advice.getByTestId('advice-sources').getByRole('link');
 	expect(await links.count()).toBeGreaterThan(0);
@@ -62,6 +63,8 @@ test('advice after an answer, from a history row, and retake advice (no treatmen
 	await expect(retake.getByTestId('advice-retake').locator('li')).not.toHaveCount(0);
 	await expect(retake.getByTestId('advice-about')).toHaveCount(0);
 	await expect(retake.getByTestId('advice-safety')).toHaveCount(0);
+	// Not a tomato leaf, it says: no tomato diseases offered to check by eye.
+	await expect(retake.getByTestId('advice-candidates')).toHaveCount(0);
 	expect(await retake.innerText()).not.toMatch(TREATMENT);
 	await expectNoAxeViolations(page);
 

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
 import {
 	collectPageErrors,
 	diagnoseSample,
@@ -7,6 +8,43 @@ import {
 	pickWholePhoto,
 	screenshot
 } from './helpers';
+
+/** The English advice cards, as the app ships them. */
+const cards = (
+	JSON.parse(readFileSync('src/lib/data/advice/en.json', 'utf8')) as {
+		cards: Record<
+			string,
+			{ kind: 'disease'; confirm: string[] } | { kind: 'healthy'; about: string }
+		>;
+	}
+).cards;
+
+/**
+ * The "not sure" answer's likeliest classes to check by eye: as many as the answer's top, the best
+ * guess first, each with its card's "how to confirm" lines (a healthy card: what it is); returns them.
+ */
+async function expectCandidates(page: Page, bestGuess: string): Promise<string[]> {
+	// The answer's own advice (a history row's advice, once opened, holds another).
+	const box = page.locator('section.result').getByTestId('advice-candidates');
+	await expect(box.getByRole('heading', { level: 3 })).toHaveText(
+		'Is it one of these? Check by eye'
+	);
+	const heads = box.getByTestId('advice-candidate');
+	await expect(heads).toHaveCount(3);
+	const labels = await heads.evaluateAll((els) => els.map((el) => el.getAttribute('data-label')!));
+	expect(labels[0]).toBe(bestGuess);
+	for (const label of labels) {
+		const card = cards[label]!;
+		for (const line of card.kind === 'disease' ? card.confirm : [card.about])
+			await expect(box).toContainText(line);
+	}
+	await expect(box.getByTestId('advice-candidates-none')).toContainText('show it to an adviser');
+	// How to tell them apart, never a treatment.
+	expect(await box.innerText()).not.toMatch(
+		/fungicid|insecticid|spray|copper|chemical|registered/i
+	);
+	return labels;
+}
 
 test('crop first: the answer is limited to the crop chosen, "not sure" for another crop’s leaf, and the choice is remembered', async ({
 	page
@@ -47,7 +85,7 @@ test('crop first: the answer is limited to the crop chosen, "not sure" for anoth
 	// The choice and the history's crops survive a reload, and the next photo is answered among it.
 	await page.reload();
 	await expect(choice).toHaveValue('Tomato');
-	const history = page.getByTestId('history').locator('li');
+	const history = page.getByTestId('history').locator(':scope > li');
 	await expect(history).toHaveCount(3);
 	await expect(page.getByTestId('history-crop')).toHaveCount(2);
 	await expect(page.getByTestId('history-crop').first()).toHaveAttribute('data-crop', 'Tomato');
@@ -78,14 +116,22 @@ test('"not sure" among all crops asks which crop the leaf is from, and answers t
 	const ask = answer.getByTestId('ask-crop');
 	await expect(ask.getByRole('heading')).toHaveText('Which crop is this leaf from?');
 	await expect(ask.getByRole('button')).toHaveCount(11);
-	const history = page.getByTestId('history').locator('li');
+	const history = page.getByTestId('history').locator(':scope > li');
 	await expect(history).toHaveCount(1);
 	await expect(page.getByTestId('history-crop')).toHaveCount(0);
+	// The likeliest classes, to check the leaf against by eye (any crop: several crops' classes).
+	await expectCandidates(page, (await answer.getAttribute('data-label'))!);
 	await expectNoAxeViolations(page);
 	await screenshot(page, 'ask-crop', 'phone');
 
-	// The user says in the history what the plant has; answering it again keeps that.
 	const row = history.first();
+	// The history row's advice offers the same classes to check by eye.
+	const rowAdvice = row.getByTestId('history-advice');
+	await rowAdvice.getByText('What to do').click();
+	await expect(rowAdvice.getByTestId('advice-candidate')).toHaveCount(3);
+	await rowAdvice.getByText('What to do').click();
+
+	// The user says in the history what the plant has; answering it again keeps that.
 	await row.getByRole('button', { name: /^Not right…/ }).click();
 	await row.getByLabel('This plant actually has').selectOption('Tomato___Late_blight');
 	await row.getByRole('button', { name: 'Save' }).click();
@@ -100,6 +146,10 @@ test('"not sure" among all crops asks which crop the leaf is from, and answers t
 	await expect(history).toHaveCount(1);
 	await expect(page.getByTestId('history-crop')).toHaveAttribute('data-crop', 'Tomato');
 	await expect(row.getByTestId('confirmed')).toHaveAttribute('data-label', 'Tomato___Late_blight');
+	// Still "not sure" (noise is no leaf): now the likeliest tomato diseases to check by eye.
+	await expect(answer.getByTestId('not-sure')).toBeVisible();
+	const amongTomato = await expectCandidates(page, (await answer.getAttribute('data-label'))!);
+	expect(amongTomato.every((label) => label.startsWith('Tomato___'))).toBe(true);
 
 	// Stored so: after a reload, one plant, a tomato, and the choice remembered.
 	await page.reload();

@@ -27,6 +27,14 @@ export function describeAnswer(p: Prediction): string {
 }
 
 /**
+ * What a "not sure" answer offers to check the leaf against by eye: its likeliest classes (among the
+ * crop when one is named), best first; none for an answer, nor when the leaf seems not to be of the
+ * crop chosen (its classes would mislead).
+ */
+export const checkByEye = (p: Prediction): string[] =>
+	p.abstained && p.reason !== 'other-crop' ? p.top.map((c) => c.label) : [];
+
+/**
  * A history entry's answer in the interface language. The entry keeps the words shown when it was
  * made, in that day's language; the class, or a one-leaf plant's own answer, is said again now. A
  * "not sure" plant of several leaves keeps its words (why it was not sure is not stored).

@@ -23,9 +23,9 @@ export type AdviceLanguage = (typeof ADVICE_LANGUAGES)[number];
 const text = z.string().trim().min(1);
 const sentences = z.array(text).min(1);
 
-// Plain string checks rather than z.url(), z.iso.date() or z.discriminatedUnion(): zod shares one
-// chunk between the first bytes of the page and this lazily loaded module, and any zod feature used
-// here alone would grow the app shell.
+// Plain string checks rather than z.url(), z.iso.date() or z.discriminatedUnion(): zod is one chunk
+// shared by every module that parses (loaded with the first of them), and any zod feature used here
+// alone would grow it for all.
 const isHttpsUrl = (url: string) => url.startsWith('https://') && URL.canParse(url);
 
 const source = z.strictObject({

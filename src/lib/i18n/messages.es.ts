@@ -125,6 +125,11 @@ export const es: Catalogue = {
 	'advice.missing': 'LeafLens aún no tiene consejos para esta clase. Consulte a un asesor.',
 	'advice.watch': 'Qué vigilar',
 	'advice.confirm': 'Cómo confirmarlo a simple vista',
+	'advice.candidatesTitle': '¿Es una de estas? Compruébelo a simple vista',
+	'advice.candidatesHint':
+		'Las respuestas más probables, la más probable primero. Compare su hoja con lo que muestra cada una; ninguna es segura.',
+	'advice.candidatesNone':
+		'Si su hoja no se parece a ninguna, puede tener una enfermedad que LeafLens no conoce: muéstresela a un asesor.',
 	'advice.now': 'Qué hacer ahora',
 	'advice.cultural': 'En la finca',
 	'advice.biological': 'Biológico',

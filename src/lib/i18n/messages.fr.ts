@@ -128,6 +128,11 @@ export const fr: Catalogue = {
 		'LeafLens n’a pas encore de conseils pour cette classe. Demandez à un conseiller.',
 	'advice.watch': 'À surveiller',
 	'advice.confirm': 'Comment le confirmer à l’œil',
+	'advice.candidatesTitle': 'Est-ce l’une de celles-ci ? Vérifiez à l’œil',
+	'advice.candidatesHint':
+		'Les réponses les plus probables, la plus probable d’abord. Comparez votre feuille à ce que montre chacune ; aucune n’est certaine.',
+	'advice.candidatesNone':
+		'Si votre feuille ne ressemble à aucune, elle a peut-être une maladie que LeafLens ne connaît pas : montrez-la à un conseiller.',
 	'advice.now': 'Que faire maintenant',
 	'advice.cultural': 'À la ferme',
 	'advice.biological': 'Biologique',

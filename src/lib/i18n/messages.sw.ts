@@ -128,6 +128,11 @@ export const sw: Catalogue = {
 	'advice.missing': 'LeafLens bado haina ushauri kwa aina hii. Muulize mshauri wa kilimo.',
 	'advice.watch': 'Cha kuangalia',
 	'advice.confirm': 'Jinsi ya kuuthibitisha kwa macho',
+	'advice.candidatesTitle': 'Je, ni mojawapo ya haya? Kagua kwa macho',
+	'advice.candidatesHint':
+		'Majibu yanayowezekana zaidi, la kwanza likiwa ndilo linalowezekana zaidi. Linganisha jani lako na jinsi kila moja linavyoonekana; hakuna lililo la uhakika.',
+	'advice.candidatesNone':
+		'Ikiwa jani lako halifanani na lolote kati ya haya, huenda lina ugonjwa ambao LeafLens haujui: mwonyeshe mshauri wa kilimo.',
 	'advice.now': 'Cha kufanya sasa',
 	'advice.cultural': 'Shambani',
 	'advice.biological': 'Kibiolojia',

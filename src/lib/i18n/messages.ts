@@ -129,6 +129,11 @@ export const en = {
 	'advice.missing': 'LeafLens has no advice for this class yet. Ask an adviser.',
 	'advice.watch': 'What to watch',
 	'advice.confirm': 'How to confirm it by eye',
+	'advice.candidatesTitle': 'Is it one of these? Check by eye',
+	'advice.candidatesHint':
+		'The likeliest answers, the likeliest first. Compare your leaf with how each one shows; none of them is certain.',
+	'advice.candidatesNone':
+		'If your leaf looks like none of them, it may have a disease LeafLens does not know: show it to an adviser.',
 	'advice.now': 'What to do now',
 	'advice.cultural': 'On the farm',
 	'advice.biological': 'Biological',

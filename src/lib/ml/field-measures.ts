@@ -32,7 +32,7 @@ export const DEFAULT_MODEL_FIELD: FieldMeasure = {
 export const DEFAULT_MODEL_FIELD_CROP: FieldMeasure = {
 	correct: 57,
 	photos: 156,
-	measured: '2026-11-29',
+	measured: '2026-12-01',
 	source: 'bench/results/crop-first.json'
 };
 

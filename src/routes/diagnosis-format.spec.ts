@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { Prediction } from '$lib/ml/classifier-dir';
+import { checkByEye } from './diagnosis-format';
+
+const top = [
+	{ index: 3, label: 'Tomato___Late_blight', probability: 0.4 },
+	{ index: 1, label: 'Tomato___Early_blight', probability: 0.35 },
+	{ index: 7, label: 'Tomato___healthy', probability: 0.1 }
+];
+const answer = (over: Partial<Prediction>): Prediction => ({
+	index: 3,
+	label: 'Tomato___Late_blight',
+	confidence: 0.4,
+	top,
+	novelty: 0.1,
+	abstained: false,
+	reason: null,
+	...over
+});
+
+describe('checkByEye', () => {
+	it('offers a "not sure" answer’s likeliest classes, best first', () => {
+		for (const reason of ['unfamiliar', 'low-confidence', 'disagree'] as const)
+			expect(checkByEye(answer({ abstained: true, reason }))).toEqual([
+				'Tomato___Late_blight',
+				'Tomato___Early_blight',
+				'Tomato___healthy'
+			]);
+	});
+	it('offers nothing for an answer, nor when the leaf seems not to be of the crop chosen', () => {
+		expect(checkByEye(answer({}))).toEqual([]);
+		expect(checkByEye(answer({ abstained: true, reason: 'other-crop' }))).toEqual([]);
+	});
+});
