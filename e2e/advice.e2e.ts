@@ -5,6 +5,7 @@ import {
 	screenshotInView,
 	diagnoseSample,
 	classSample,
+	noisePhoto,
 	visitThenGoOffline
 } from './helpers';
 
@@ -114,6 +115,20 @@ test('in French, the card and the interface around it are French', async ({ page
 	await expect(advice.locator('[lang="fr"]').first()).toBeVisible();
 	expect(await advice.innerText()).not.toMatch(/\bthe\b|\bwhen\b/i);
 	await expectNoAxeViolations(page);
+
+	// "Not sure" (noise, any crop): the likeliest classes to check by eye, in French too.
+	await page
+		.getByTestId('photo-input')
+		.setInputFiles({ name: 'bruit.jpg', mimeType: 'image/jpeg', buffer: noisePhoto() });
+	await page.getByRole('button', { name: 'Utiliser toute la photo' }).click();
+	const notSure = page.locator('[data-testid="answer"][data-file="bruit.jpg"]');
+	await expect(notSure.getByTestId('not-sure')).toBeVisible();
+	const candidates = notSure.getByTestId('advice-candidates');
+	await expect(
+		candidates.getByRole('heading', { name: 'Est-ce l’une de celles-ci ? Vérifiez à l’œil' })
+	).toBeVisible();
+	await expect(candidates.getByTestId('advice-candidate')).toHaveCount(3);
+	expect(await candidates.innerText()).not.toMatch(/\bthe\b|\bwhen\b|\bleaf\b/i);
 	expect(errors).toEqual([]);
 });
 

@@ -122,7 +122,7 @@ test('"not sure" among all crops asks which crop the leaf is from, and answers t
 	// The likeliest classes, to check the leaf against by eye (any crop: several crops' classes).
 	await expectCandidates(page, (await answer.getAttribute('data-label'))!);
 	await expectNoAxeViolations(page);
-	await screenshot(page, 'ask-crop', 'phone');
+	await screenshot(page, 'ask-crop', 'phone', { hidePhotos: true });
 
 	const row = history.first();
 	// The history row's advice offers the same classes to check by eye.
