@@ -19,7 +19,7 @@ import { fr, frNames, frErrors, frPlurals } from '../src/lib/i18n/messages.fr';
 import { hi, hiNames, hiErrors, hiPlurals } from '../src/lib/i18n/messages.hi';
 import { sw, swNames, swErrors, swPlurals } from '../src/lib/i18n/messages.sw';
 import { samplesOf } from './dataset';
-import { collectPageErrors, expectNoAxeViolations, screenshot } from './helpers';
+import { collectPageErrors, expectNoAxeViolations, noisePhoto, screenshot } from './helpers';
 
 const LANGUAGES: { locale: Locale; browser: string; catalogue: LoadedCatalogue }[] = [
 	{ locale: 'en', browser: 'en-GB', catalogue: EN },
@@ -189,6 +189,23 @@ for (const { locale, browser, catalogue } of LANGUAGES) {
 				expect(await englishLeft(page, catalogue), 'English left after the answer').toEqual([]);
 			await expectNoAxeViolations(page);
 			await screenshot(page, `language-${locale}`, 'phone');
+
+			// "Not sure" (noise, tomato still chosen): what to check by eye, in the language too.
+			await page
+				.getByTestId('photo-input')
+				.setInputFiles({ name: 'noise.jpg', mimeType: 'image/jpeg', buffer: noisePhoto() });
+			await page.getByRole('button', { name: m['crop.whole'] }).click();
+			const candidates = page
+				.locator('[data-testid="answer"][data-file="noise.jpg"]')
+				.getByTestId('advice-candidates');
+			await expect(
+				candidates.getByRole('heading', { name: m['advice.candidatesTitle'] })
+			).toBeVisible();
+			await expect(candidates.getByTestId('advice-candidate').first()).toHaveText(
+				new RegExp(`^${cropName(catalogue, 'Tomato')}`)
+			);
+			if (locale !== 'en')
+				expect(await englishLeft(page, catalogue), 'English left when not sure').toEqual([]);
 
 			// Every other page of the app: headings in the language, no English left.
 			const nav = page.getByRole('navigation', { name: m['nav.label'] });
