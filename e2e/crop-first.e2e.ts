@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { parseAdvice } from '../src/lib/data/advice';
 import {
 	collectPageErrors,
 	diagnoseSample,
@@ -9,15 +10,11 @@ import {
 	screenshot
 } from './helpers';
 
-/** The English advice cards, as the app ships them. */
-const cards = (
-	JSON.parse(readFileSync('src/lib/data/advice/en.json', 'utf8')) as {
-		cards: Record<
-			string,
-			{ kind: 'disease'; confirm: string[] } | { kind: 'healthy'; about: string }
-		>;
-	}
-).cards;
+/** The English advice cards, as the app ships them, read by the app's own parser. */
+const { cards } = parseAdvice(
+	JSON.parse(readFileSync('src/lib/data/advice/en.json', 'utf8')),
+	'en.json'
+);
 
 /**
  * The "not sure" answer's likeliest classes to check by eye: as many as the answer's top, the best
