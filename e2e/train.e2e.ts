@@ -63,13 +63,13 @@ test('an interrupted download resumes; a shard with wrong bytes is refetched', a
 test('trains on webgl in the worker with live curves, resumes after a reload, saves the model', async ({
 	page
 }) => {
-	// Feature extraction and ~1,000 optimizer steps on SwiftShader WebGL: minutes on 2 shared cores.
+	// Feature extraction and ~800 optimizer steps on SwiftShader WebGL: minutes on 2 shared cores.
 	test.setTimeout(480_000);
 	const errors = collectPageErrors(page);
 	await useBackendInApp(page, 'webgl');
 	await downloadSample(page);
-	const epochs = 40;
-	await startShortRun(page, { perClass: 6, epochs });
+	const epochs = 60;
+	await startShortRun(page, { perClass: 3, epochs });
 	const rows = page.getByTestId('epoch-table').locator('tbody tr');
 	await expect(rows.nth(1)).toBeVisible({ timeout: 240_000 });
 	await expect(page.getByTestId('training-chart')).not.toHaveAttribute('data-epochs', '0');

@@ -6,7 +6,7 @@ test('trains a short run on WebGPU (SwiftShader) in the worker', async ({ page }
 	test.setTimeout(480_000);
 	await useBackendInApp(page, 'webgpu');
 	await downloadSample(page);
-	await startShortRun(page, { perClass: 2, epochs: 5 });
+	await startShortRun(page, { perClass: 1, epochs: 5 });
 	await expect(page.getByTestId('train-done')).toBeVisible({ timeout: 360_000 });
 	await expect(page.getByTestId('train-done')).toContainText('on webgpu');
 	await expect(page.getByTestId('epoch-table').locator('tbody tr')).toHaveCount(5);
