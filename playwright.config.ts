@@ -9,20 +9,12 @@ import { CHROMIUM as chromium, QUIET_ARGS } from './test/chromium';
 /** The preview server's port (another one when 4173 is taken, e.g. by `npm start`). */
 const port = Number(process.env.LEAFLENS_E2E_PORT ?? 4173);
 const quietArgs = [...QUIET_ARGS];
-/**
- * Chromium tests that must have the CPU to themselves: the wasm threads' start-up is timed against
- * the app's watchdog (THREADS_START_MS), which a test beside them can push past; and trainings on
- * SwiftShader WebGL, which take all the cores (two side by side end later than one after the other).
- */
-const ALONE = ['**/isolation.e2e.ts', '**/train.e2e.ts', '**/device-lost.e2e.ts'];
 
 export default defineConfig({
 	testDir: 'e2e',
 	testMatch: '**/*.e2e.ts',
-	// Two test files at a time, even on 2 cores: a test alone leaves a core idle while it waits on
-	// pages, the server and storage. The tests of a file run in order. `npm run test:e2e` runs the
-	// WebGPU (SwiftShader) and chromium-alone projects afterwards, one test at a time.
-	workers: 2,
+	// One worker: shader compilation and model loading are CPU-heavy on a 2-core machine.
+	workers: 1,
 	fullyParallel: false,
 	forbidOnly: !!process.env.CI,
 	retries: 0,
@@ -42,7 +34,7 @@ export default defineConfig({
 				...devices['Desktop Chrome'],
 				launchOptions: { executablePath: chromium, args: quietArgs }
 			},
-			testIgnore: ['**/*.webgpu.e2e.ts', ...ALONE]
+			testIgnore: '**/*.webgpu.e2e.ts'
 		},
 		{
 			// WebGPU needs this flag on these machines; it then runs on SwiftShader (Vulkan on the CPU).
@@ -59,20 +51,8 @@ export default defineConfig({
 		// runs each, a saved model's Delete there had not finished after a minute (cause unknown; the
 		// test now prints whether the deletion was still running), which Chromium and no local run
 		// (6 of 6 in both) have shown.
-		// One test of each at a time (beside a Chromium test): each WebKit test starts its driver under
-		// `xvfb-run -a`, and two of those started together can pick the same display (seen: the second
-		// session never opened); Firefox's wasm threads start against the watchdog (ALONE).
-		{ name: 'firefox', testMatch: '**/*.engines.e2e.ts', retries: 1, workers: 1 },
-		{ name: 'webkit', testMatch: '**/*.engines.e2e.ts', retries: 1, workers: 1 },
-		// The Chromium tests that must have the CPU to themselves (ALONE).
-		{
-			name: 'chromium-alone',
-			use: {
-				...devices['Desktop Chrome'],
-				launchOptions: { executablePath: chromium, args: quietArgs }
-			},
-			testMatch: ALONE
-		}
+		{ name: 'firefox', testMatch: '**/*.engines.e2e.ts', retries: 1 },
+		{ name: 'webkit', testMatch: '**/*.engines.e2e.ts', retries: 1 }
 	],
 	webServer: {
 		command: `npx vite preview --port ${port} --strictPort`,
