@@ -1,9 +1,10 @@
 /**
  * Storage and network faults in the browser, on the dataset download (the biggest write): a
  * connection cut mid-download and a full disk each give a plain message and keep what was stored.
+ * A full disk when a diagnosis is kept in the history leaves the answer shown.
  */
 import { expect, test } from '@playwright/test';
-import { collectPageErrors } from './helpers';
+import { collectPageErrors, diagnoseOne } from './helpers';
 import { readDatasets } from './idb';
 
 test('a connection cut mid-download: a plain message, shards kept, Resume completes', async ({
@@ -67,5 +68,36 @@ test('storage full mid-download: a clear message, the shards already saved intac
 		'data-complete',
 		'false'
 	);
+	expect(errors).toEqual([]);
+});
+
+test('storage full when an answer is kept: the answer stays shown, with why it is not in the history', async ({
+	page,
+	context,
+	baseURL
+}) => {
+	const errors = collectPageErrors(page);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	// No room left for this origin (the precached app and model already use more than this).
+	const cdp = await context.newCDPSession(page);
+	await cdp.send('Storage.overrideQuotaForOrigin', {
+		origin: new URL(baseURL!).origin,
+		quotaSize: 1
+	});
+	await diagnoseOne(page, 'leaf.jpg');
+	await expect(page.getByTestId('diagnosis').or(page.getByTestId('not-sure'))).toBeVisible();
+	await expect(page.getByTestId('heatmap')).toBeVisible();
+	await expect(page.getByTestId('not-saved')).toContainText(
+		'The answer above is not kept in the history:'
+	);
+	await expect(page.getByTestId('diagnose-error')).toBeHidden();
+	await expect(page.getByTestId('history')).toBeHidden();
+
+	// With room again, the next answer is kept and the note goes away.
+	await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseURL!).origin });
+	await diagnoseOne(page, 'leaf-2.jpg');
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(1);
+	await expect(page.getByTestId('not-saved')).toBeHidden();
 	expect(errors).toEqual([]);
 });

@@ -1,59 +1,86 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { serveStatic } from './static-server';
+import { plantVillageColor } from '../test/inputs';
 
-test('a new deployment shows "update available"; Reload switches to the new version', async ({
-	page
-}) => {
-	// The build without the sample dataset (200 MB, not precached): the app shell and the model.
+/** The build without the sample dataset (200 MB, not precached), served from a folder of its own. */
+async function deployment() {
 	const root = mkdtempSync(path.join(tmpdir(), 'leaflens-deploy-'));
 	cpSync('build', root, {
 		recursive: true,
 		filter: (src) => !src.startsWith(path.join('build', 'datasets'))
 	});
 	const server = await serveStatic(root);
+	return {
+		origin: server.origin,
+		/**
+		 * "Deploys" a new version: the start page changes, and so does its revision in the precache
+		 * manifest, exactly what a rebuild does.
+		 */
+		deployNew() {
+			const indexFile = path.join(root, 'index.html');
+			writeFileSync(
+				indexFile,
+				readFileSync(indexFile, 'utf8').replace(
+					'<html lang="en">',
+					'<html lang="en" data-deploy="2">'
+				)
+			);
+			const swFile = path.join(root, 'service-worker.js');
+			const sw = readFileSync(swFile, 'utf8');
+			const updated = sw.replace(
+				/\{"revision":"[0-9a-f]+","url":"\/"\}/,
+				'{"revision":"deploy-2","url":"/"}'
+			);
+			expect(updated).not.toBe(sw);
+			writeFileSync(swFile, updated);
+		},
+		close() {
+			server.close();
+			rmSync(root, { recursive: true, force: true });
+		}
+	};
+}
+
+/**
+ * Opens the app and waits until the first service worker controls the page: it installs,
+ * activates and takes over the open page (clientsClaim); updates after it wait for the user
+ * (registerType 'prompt').
+ */
+async function openControlled(page: Page, url: string) {
+	await page.goto(url);
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+	});
+	await page.reload();
+	await expect
+		.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+		.toBe(true);
+}
+
+/** The periodic / navigation update check of the service worker, done now. */
+async function checkForUpdate(page: Page) {
+	await page.evaluate(async () => {
+		const registration = await navigator.serviceWorker.getRegistration();
+		await registration!.update();
+	});
+}
+
+test('a new deployment shows "update available"; Reload switches to the new version', async ({
+	page
+}) => {
+	const deploy = await deployment();
 	try {
-		const { origin } = server;
-		await page.goto(`${origin}/`);
+		await openControlled(page, `${deploy.origin}/`);
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Diagnose a leaf');
-		// The first service worker installs, activates and takes over the open page (clientsClaim);
-		// updates after it wait for the user (registerType 'prompt').
-		await page.evaluate(async () => {
-			await navigator.serviceWorker.ready;
-		});
-		await page.reload();
-		await expect
-			.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
-			.toBe(true);
 		await expect(page.getByRole('button', { name: 'Reload' })).toBeHidden();
 		await expect(page.locator('html')).not.toHaveAttribute('data-deploy', '2');
 
-		// "Deploy" a new version: the start page changes, and so does its revision in the precache
-		// manifest, exactly what a rebuild does.
-		const indexFile = path.join(root, 'index.html');
-		writeFileSync(
-			indexFile,
-			readFileSync(indexFile, 'utf8').replace(
-				'<html lang="en">',
-				'<html lang="en" data-deploy="2">'
-			)
-		);
-		const swFile = path.join(root, 'service-worker.js');
-		const sw = readFileSync(swFile, 'utf8');
-		const updated = sw.replace(
-			/\{"revision":"[0-9a-f]+","url":"\/"\}/,
-			'{"revision":"deploy-2","url":"/"}'
-		);
-		expect(updated).not.toBe(sw);
-		writeFileSync(swFile, updated);
-
-		// The periodic/ navigation update check, done now.
-		await page.evaluate(async () => {
-			const registration = await navigator.serviceWorker.getRegistration();
-			await registration!.update();
-		});
+		deploy.deployNew();
+		await checkForUpdate(page);
 		const prompt = page.getByRole('alert').filter({ hasText: 'A new version of LeafLens' });
 		await expect(prompt).toBeVisible();
 		await page.getByRole('button', { name: 'Reload' }).click();
@@ -67,7 +94,58 @@ test('a new deployment shows "update available"; Reload switches to the new vers
 		);
 		expect(noneWaiting).toBe(true);
 	} finally {
-		server.close();
-		rmSync(root, { recursive: true, force: true });
+		deploy.close();
+	}
+});
+
+test('Reload in one tab: another tab with a photo import running keeps it, and is told', async ({
+	page,
+	context
+}) => {
+	const deploy = await deployment();
+	try {
+		await openControlled(page, `${deploy.origin}/`);
+		const other = await context.newPage();
+		await other.goto(`${deploy.origin}/train/`);
+		await expect
+			.poll(() => other.evaluate(() => navigator.serviceWorker.controller !== null))
+			.toBe(true);
+		// Hundreds of photos take seconds to decode and resize in the other tab.
+		const folder = path.join(plantVillageColor(), 'Tomato___Septoria_leaf_spot');
+		const photos = readdirSync(folder)
+			.sort()
+			.slice(0, 20)
+			.map((file) => readFileSync(path.join(folder, file)));
+		await other.getByLabel('New class name').fill('Big');
+		await other.getByLabel('Photos of this class').setInputFiles(
+			Array.from({ length: 600 }, (_, i) => ({
+				name: `${i}.jpg`,
+				mimeType: 'image/jpeg',
+				buffer: photos[i % photos.length]!
+			}))
+		);
+		await other.getByRole('button', { name: 'Add class' }).click();
+		await expect(other.getByText(/Preparing your photos: \d+ of 600/)).toBeVisible();
+
+		deploy.deployNew();
+		await checkForUpdate(page);
+		await page.getByRole('button', { name: 'Reload' }).click();
+		await expect(page.locator('html')).toHaveAttribute('data-deploy', '2');
+
+		// The other tab was not reloaded under its import: it finishes, and says what happened.
+		await expect(other.getByTestId('updated-elsewhere')).toContainText(
+			'LeafLens was updated in another tab.'
+		);
+		await expect(other.getByText(/Preparing your photos: \d+ of 600/)).toBeVisible();
+		await expect(other.getByTestId('own-saved')).toContainText('1 class, 600 photos', {
+			timeout: 120_000
+		});
+		await expect(other.locator('html')).not.toHaveAttribute('data-deploy', '2');
+		// Its work done, its Reload switches it to the new version without asking.
+		await other.getByTestId('updated-elsewhere').getByRole('button', { name: 'Reload' }).click();
+		await expect(other.locator('html')).toHaveAttribute('data-deploy', '2');
+		await expect(other.getByTestId('datasets').locator('li')).toContainText('Big');
+	} finally {
+		deploy.close();
 	}
 });

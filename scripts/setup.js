@@ -280,7 +280,8 @@ for (const model of known) {
 
 // 4. The PlantVillage sample as verified shards the app streams (kept when already up to date):
 // the mirror's sample, or one made from the full set fetched from its official source. --full
-// also prepares every photo (static/datasets/plantvillage).
+// also prepares every photo (static/datasets/plantvillage). These folders are setup's own, so a
+// dataset made from other photos is replaced (--replace; the old one stays until the new is done).
 const sample = path.join(shared, 'data/plantvillage-sample/color');
 const datasetOut = 'static/datasets/plantvillage-sample';
 const fetched = 'data/plantvillage';
@@ -306,7 +307,7 @@ if (needFetch) {
 }
 if (existsSync(sample)) {
 	step(`Preparing the PlantVillage sample → ${datasetOut}`);
-	leaflens('prepare-data', '--src', sample, '--out', datasetOut);
+	leaflens('prepare-data', '--src', sample, '--out', datasetOut, '--replace');
 } else {
 	// The mirror's sample, and so the shipped model, has 34 of the 38 classes (no peach, soybean
 	// or squash): the classes the app has advice cards and names for. A sample made from the full
@@ -323,6 +324,7 @@ if (existsSync(sample)) {
 		path.join(fetched, 'color'),
 		'--out',
 		datasetOut,
+		'--replace',
 		'--limit-per-class',
 		String(SAMPLE_PER_CLASS),
 		...sampleClasses.flatMap((name) => ['--class', name])
@@ -335,7 +337,8 @@ if (full) {
 		'--src',
 		path.join(fetched, 'color'),
 		'--out',
-		'static/datasets/plantvillage'
+		'static/datasets/plantvillage',
+		'--replace'
 	);
 }
 

@@ -9,17 +9,22 @@ import { REPO_ROOT } from '../src/lib/node/model-source';
 
 const run = promisify(execFile);
 
-export async function runLeaflens(
+export function runLeaflens(
+	...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+	return runLeaflensIn(REPO_ROOT, ...args);
+}
+
+/** As runLeaflens, from the directory `cwd` (for what depends on where the user stands). */
+export async function runLeaflensIn(
+	cwd: string,
 	...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
 	try {
 		const { stdout, stderr } = await run(
 			'node',
 			[path.join(REPO_ROOT, 'bin/leaflens.js'), ...args],
-			{
-				cwd: REPO_ROOT,
-				maxBuffer: 16 << 20
-			}
+			{ cwd, maxBuffer: 16 << 20 }
 		);
 		return { code: 0, stdout, stderr };
 	} catch (error) {

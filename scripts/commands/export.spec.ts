@@ -107,6 +107,28 @@ describe('leaflens export --format onnx', () => {
 		expect(readdirSync(dir)).toEqual([]);
 		expect(existsSync(out)).toBe(false);
 
+		// Where the file goes is checked first: a missing folder, or a folder as --out.
+		r = await runLeaflens(
+			'export',
+			'--format',
+			'onnx',
+			'--model',
+			MODEL,
+			'--out',
+			path.join(dir, 'no', 'a.onnx')
+		);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toBe(
+			`leaflens export: the folder of --out, ${path.join(dir, 'no')}, does not exist; create it first (mkdir -p ${path.join(dir, 'no')}) or choose another --out\n`
+		);
+		const folder = path.join(dir, 'folder.onnx');
+		mkdirSync(folder);
+		r = await runLeaflens('export', '--format', 'onnx', '--model', MODEL, '--out', folder);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toMatch(/--out .*folder\.onnx is a folder; name the \.onnx file to write/);
+		expect(readdirSync(dir)).toEqual(['folder.onnx']);
+		expect(readdirSync(folder)).toEqual([]);
+
 		r = await runLeaflens('export', '--format', 'tflite', '--model', MODEL, '--out', out);
 		expect(r.code).toBe(2);
 		expect(r.stderr).toMatch(/--format/);

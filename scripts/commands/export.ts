@@ -32,7 +32,7 @@ written through a temporary file and a rename, so a failure leaves no partial fi
 Options:
   --format onnx       the export format (only onnx for now)
   --model <dir>       a classifier directory (leaflens train, or a model saved by the app)
-  --out <file>        the .onnx file to write (replaced if it exists)
+  --out <file>        the .onnx file to write (replaced if it exists; its folder must exist)
   --backbone <dir>    backbone directory (default: the one the model names)
   --backend wasm|cpu  TF.js backend used to load the backbone (default wasm)
   -h, --help          show this help`,
@@ -51,8 +51,23 @@ Options:
 		if (!out.toLowerCase().endsWith('.onnx'))
 			throw new UsageError(`--out should name a .onnx file, got "${out}"`);
 		const backend = backendOption(values);
-		const { readFile } = await import('node:fs/promises');
+		const { readFile, stat } = await import('node:fs/promises');
 		const nodePath = await import('node:path');
+		// Where the file goes, checked before the (long) export: a folder named --out, or a missing
+		// parent folder, would otherwise fail only once the model is built.
+		const target = nodePath.resolve(out);
+		if ((await stat(target).catch(() => null))?.isDirectory())
+			throw new Error(
+				`--out ${target} is a folder; name the .onnx file to write, e.g. --out ${nodePath.join(out, 'model.onnx')}`
+			);
+		const folder = nodePath.dirname(target);
+		const parent = await stat(folder).catch(() => null);
+		if (!parent)
+			throw new Error(
+				`the folder of --out, ${folder}, does not exist; create it first (mkdir -p ${folder}) or choose another --out`
+			);
+		if (!parent.isDirectory())
+			throw new Error(`the folder of --out, ${folder}, is a file; choose another --out`);
 		const { parseModelManifest, MODEL_MANIFEST_FILE } = await import('../../src/lib/ml/model-dir');
 		const manifestPath = nodePath.join(dir, MODEL_MANIFEST_FILE);
 		const kind = parseModelManifest(

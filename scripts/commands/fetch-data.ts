@@ -21,6 +21,10 @@ pinned sha256, and unpacks the photos into --out/color/<Class>/ with PlantVillag
 class names (src/lib/data/class-names.ts), keeping leaf ids in the file names where the source has
 them. PlantDoc's classes are mapped onto PlantVillage's; photos under a class name LeafLens does not
 know go to --out/unknown/<name>/ and are reported. --out/fetch-report.json says what was fetched.
+A rerun replaces color/ and unknown/, so an --out whose color/ or unknown/ fetch-data did not write
+(no fetch-report.json) is refused. Downloads kept in <dir>/downloads are used again as they are: a
+warning says so when one came from another URL than --from (or the official one) names; delete it
+to download it anew.
 Then: leaflens prepare-data --src <dir>/color --out <shards>.
 
 Sources (the first of each dataset is its default):

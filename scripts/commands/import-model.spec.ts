@@ -1,11 +1,25 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mirrorModels, MIRROR, mirrorOnly, sourceTflite } from '../../test/inputs';
-import { runLeaflens } from '../../test/run-leaflens';
+import {
+	imagenetLabelsFile,
+	mirrorModels,
+	MIRROR,
+	mirrorOnly,
+	sourceTflite
+} from '../../test/inputs';
+import { runLeaflens, runLeaflensIn } from '../../test/run-leaflens';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -102,6 +116,64 @@ describe('leaflens import-model + predict', () => {
 		expect(result.stderr).toMatch(message);
 		expect(existsSync(out)).toBe(false);
 		expect(readdirSync(path.dirname(file))).toEqual([name]);
+	});
+
+	it('refuses an --out it did not write, and the current directory, touching nothing', async () => {
+		const victim = path.join(work, 'victim');
+		mkdirSync(path.join(victim, 'my-photos'), { recursive: true });
+		writeFileSync(path.join(victim, 'notes.txt'), 'precious');
+		const refused = await runLeaflens('import-model', SOURCE, '--out', victim);
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain(
+			`--out ${victim} exists and is not a backbone directory written by import-model (no manifest.json; it holds my-photos, notes.txt)`
+		);
+		const here = await runLeaflensIn(victim, 'import-model', SOURCE, '--out', '.');
+		expect(here.code).toBe(1);
+		expect(here.stderr).toContain(`--out ${victim} is the current directory`);
+		const parent = await runLeaflensIn(
+			path.join(victim, 'my-photos'),
+			'import-model',
+			SOURCE,
+			'--out',
+			'..'
+		);
+		expect(parent.code).toBe(1);
+		expect(parent.stderr).toContain(`--out ${victim} holds the current directory`);
+		expect(readdirSync(victim).sort()).toEqual(['my-photos', 'notes.txt']);
+		expect(readdirSync(path.join(victim, 'my-photos'))).toEqual([]);
+		expect(readFileSync(path.join(victim, 'notes.txt'), 'utf8')).toBe('precious');
+	});
+
+	it('keeps an earlier import of the same .tflite untouched ("already imported"), replaces another', async () => {
+		const out = path.join(work, 'again');
+		const labels = ['--labels', imagenetLabelsFile()];
+		const first = await runLeaflens('import-model', SOURCE, '--out', out, ...labels);
+		expect(first.code, first.stderr).toBe(0);
+		const manifest = readFileSync(path.join(out, 'manifest.json'));
+		// Classifiers record the sha256 of manifest.json: its date must not change.
+		await new Promise((resolve) => setTimeout(resolve, 10));
+		const second = await runLeaflens('import-model', SOURCE, '--out', out, ...labels);
+		expect(second.code, second.stderr).toBe(0);
+		expect(second.stdout).toMatch(
+			/already imported: .*again holds this model \(same source sha256 [0-9a-f]{16}…, same files\); left as it is/
+		);
+		expect(readFileSync(path.join(out, 'manifest.json'))).toEqual(manifest);
+		// Other files from the same source (float32 kernels): an earlier backbone is replaced.
+		const float = await runLeaflens(
+			'import-model',
+			SOURCE,
+			'--out',
+			out,
+			...labels,
+			'--weights',
+			'float32'
+		);
+		expect(float.code, float.stderr).toBe(0);
+		expect(float.stdout).toMatch(/wrote .*again \(mobilenet_v3_small_100_224, float32 kernels/);
+		expect(
+			(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { weights: string })
+				.weights
+		).toBe('float32');
 	});
 
 	it('reports a failed download and bad arguments', async () => {

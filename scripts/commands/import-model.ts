@@ -20,10 +20,12 @@ Reads a TF-slim MobileNetV3 .tflite (Small or Large-minimalistic 1.0/224, 8-bit 
 sha256 against models/known-models.json (unknown files are imported with a warning), converts it to a
 TF.js LayersModel and writes <dir>/ with manifest.json, model.json, the weights and labels.txt. The
 new model is loaded back and run on the reference photos before anything is written; the directory
-appears complete or not at all.
+appears complete or not at all. When <dir> already holds this model (the same source file, the same
+files), it is left as it is ("already imported"), so classifiers trained on it stay valid.
 
 Options:
-  --out <dir>             model directory to create (replaced if it exists)
+  --out <dir>             model directory to create; an earlier import-model backbone there is
+                          replaced, any other existing folder (or the current directory) is refused
   --weights uint8|float32 how to store kernels (default: uint8 for 8-bit sources, where it is lossless;
                           float32 for float sources)
   --labels <file>         class names, 1001 lines (default: ImageNet labels from ../shared/models,
@@ -50,15 +52,19 @@ Example:
 		const weightsOption = choiceOption(values, 'weights', ['uint8', 'float32'] as const);
 		const backend = backendOption(values);
 		const labelsOption = stringOption(values, 'labels');
+		// Before any work: a folder that is not an earlier import is never replaced.
+		const { checkBackboneOut } = await import('../../src/lib/node/model-dir-fs');
+		const existing = await checkBackboneOut(out);
 
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
 		const { checkSource, defaultLabelsFile, loadKnownModels, readModelSource, sharedDir } =
 			await import('../../src/lib/node/model-source');
 		const { importTflite } = await import('../../src/lib/ml/import-tflite');
-		const { buildBackboneFiles, loadBackboneDir } = await import('../../src/lib/ml/backbone-dir');
+		const { buildBackboneFiles, loadBackboneDir, readBackboneDir } =
+			await import('../../src/lib/ml/backbone-dir');
 		const { ModelDirError } = await import('../../src/lib/ml/model-dir');
-		const { atomicDirWriter } = await import('../../src/lib/node/model-dir-fs');
+		const { atomicDirWriter, fsModelDirReader } = await import('../../src/lib/node/model-dir-fs');
 		const { parseLabels, topK } = await import('../../src/lib/ml/predict');
 		const { decodeImageFile } = await import('../../src/lib/node/images');
 		const { imageToTensor } = await import('../../src/lib/ml/preprocess');
@@ -108,6 +114,31 @@ Example:
 			createdBy: 'leaflens import-model'
 		});
 		imported.model.dispose();
+
+		// Already imported? The same source and the same files, intact on disk: kept as they are, since
+		// a new manifest.json (a new date) would orphan every classifier trained on this backbone.
+		const sameFiles = (a: typeof manifest.files, b: typeof manifest.files) => {
+			const key = (files: typeof manifest.files) =>
+				JSON.stringify(
+					[...files]
+						.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
+						.map((f) => [f.path, f.bytes, f.sha256])
+				);
+			return key(a) === key(b);
+		};
+		if (
+			existing?.source.sha256 === source.sha256 &&
+			sameFiles(existing.files, manifest.files) &&
+			(await readBackboneDir(fsModelDirReader(out)).then(
+				() => true,
+				() => false
+			))
+		) {
+			console.log(
+				`already imported: ${path.resolve(out)} holds this model (same source sha256 ${source.sha256.slice(0, 16)}…, same files); left as it is`
+			);
+			return 0;
+		}
 
 		// Self-check on the bytes about to be written, through the same loader the app uses.
 		const loaded = await loadBackboneDir({

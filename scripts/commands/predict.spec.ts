@@ -85,7 +85,9 @@ describe('leaflens predict with a trained classifier', () => {
 		const lines = stdout
 			.trim()
 			.split('\n')
-			.map((l) => JSON.parse(l) as { file: string; label: string });
+			.map((l) => JSON.parse(l) as { file: string; label: string; top: unknown[] });
+		// --top's default, 5 (the app itself shows 3).
+		for (const line of lines) expect(line.top).toHaveLength(5);
 		expect(lines.map((l) => [path.relative(work, l.file), l.label])).toEqual([
 			[path.join('field', 'b.JPG'), 'Tomato___Leaf_Mold'],
 			[path.join('field', 'row 2', 'a.jpg'), 'Corn_(maize)___Common_rust_']
@@ -120,6 +122,7 @@ describe('leaflens predict with a trained classifier', () => {
 					}
 			);
 		expect(leafMold).toMatchObject({ label: 'Tomato___Leaf_Mold', abstained: false });
+		expect(leafMold!.top).toHaveLength(5); // of tomato's 10 classes
 		expect(leafMold!.crop.name).toBe('Tomato');
 		expect(leafMold!.crop.mass).toBeGreaterThan(0.5);
 		expect(other!.label).toMatch(/^Tomato___/);

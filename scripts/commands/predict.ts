@@ -220,7 +220,8 @@ async function diagnoseFiles(
 		const code = await answerEach(files, json, async (file) => {
 			const { prediction } = await engine.diagnose(await decodeImageFile(file), {
 				heatmap: false,
-				crop: cropName
+				crop: cropName,
+				topK: k
 			});
 			leaves.push({ file, prediction });
 			print(file, prediction, { file });
@@ -267,7 +268,10 @@ async function ortDiagnoser(
 	);
 	const size = backbone.architecture.inputSize;
 	return {
-		async diagnose(image: import('../../src/lib/ml/preprocess').RawImage, o: { crop?: string }) {
+		async diagnose(
+			image: import('../../src/lib/ml/preprocess').RawImage,
+			o: { crop?: string; topK?: number }
+		) {
 			const x = imageToTensor(image, size);
 			const pixels = (await x.data()) as Float32Array;
 			x.dispose();
@@ -277,11 +281,14 @@ async function ortDiagnoser(
 			const [answer] = decide(
 				classifier,
 				r.logits!.data as Float32Array,
-				r.novelty!.data as Float32Array
+				r.novelty!.data as Float32Array,
+				o.topK
 			);
 			const { labels, abstention } = classifier.manifest;
 			const prediction =
-				o.crop === undefined ? answer! : restrictToCrop(answer!, labels, o.crop, abstention);
+				o.crop === undefined
+					? answer!
+					: restrictToCrop(answer!, labels, o.crop, abstention, o.topK);
 			return { prediction };
 		},
 		dispose: () => session.release()

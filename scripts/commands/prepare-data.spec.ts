@@ -58,6 +58,21 @@ describe('leaflens prepare-data', () => {
 			counts: { total: number };
 		};
 		expect(manifest.counts.total).toBe(3 * classes);
+
+		// Other options into the same folder: refused (one line, exit 1) unless --replace is given.
+		const twice = ['prepare-data', '--src', color, '--out', out, '--limit-per-class', '2'];
+		const refused = await run([...twice, '--size', '64']);
+		expect(refused.code).toBe(1);
+		expect(refused.err).toBe(
+			`leaflens prepare-data: ${out} holds a complete dataset made from other photos or options (${3 * classes} images); it was left as it is. To replace it, run again with --replace (the old dataset stays until the new one is complete), or choose another --out`
+		);
+		const replaced = await run([...twice, '--size', '64', '--replace']);
+		expect(replaced.code, replaced.err).toBe(0);
+		expect(replaced.out).toMatch(
+			new RegExp(
+				`^${2 * classes} images in ${classes} classes -> .* \\(replacing the dataset that was there\\)`
+			)
+		);
 	});
 
 	it('exits 2 naming a bad option and 1 with one line when nothing is usable', async () => {

@@ -21,7 +21,9 @@ the manifest's "warnings". Refused: fewer than 2 classes, an --out inside --src 
 --out holding files prepare-data did not write (its own earlier output is resumed).
 
 Same input and options give byte-identical output. Interrupted? Run the same command again: finished
-shards are verified and kept.
+shards are verified and kept. An --out holding a complete dataset made from other photos or options
+is refused unless --replace is given; the new dataset is then built beside it (in .<out>.replacing)
+and takes its place only once complete, so a failed or interrupted run leaves the old one intact.
 
 Options:
   --src <folder>          source folder (required)
@@ -35,6 +37,8 @@ Options:
   --limit-per-class <n>   take only the first n images of each class
   --class <name>          only this class folder (repeat for more; each must be found)
   --jobs <n>              images decoded in parallel (default: ${os.availableParallelism()}, the cores)
+  --replace               replace a complete dataset already in --out (made from other photos or
+                          options); it is kept until the new one is complete
   -h, --help              show this help
 
 Example:
@@ -50,7 +54,8 @@ Example:
 		quality: { type: 'string' },
 		'limit-per-class': { type: 'string' },
 		class: { type: 'string', multiple: true },
-		jobs: { type: 'string' }
+		jobs: { type: 'string' },
+		replace: { type: 'boolean' }
 	},
 	async run({ values }) {
 		const src = requiredString(values, 'src');
@@ -70,6 +75,7 @@ Example:
 			limitPerClass: numberOption(values, 'limit-per-class', { integer: true, min: 1 }),
 			classes: values.class as string[] | undefined,
 			jobs: numberOption(values, 'jobs', { integer: true, min: 1 }),
+			replace: values.replace === true,
 			onProgress({ phase: p, done, total }) {
 				if (p !== phase) {
 					bar?.stop();
@@ -94,7 +100,8 @@ Example:
 		}
 		const rate = result.encoded / seconds;
 		console.log(
-			`${m.counts.total} images in ${m.classes.length} classes -> ${m.shards.length} shards (${(size / 1048576).toFixed(1)} MiB) in ${path.resolve(out)}`
+			`${m.counts.total} images in ${m.classes.length} classes -> ${m.shards.length} shards (${(size / 1048576).toFixed(1)} MiB) in ${path.resolve(out)}` +
+				(result.replaced ? ' (replacing the dataset that was there)' : '')
 		);
 		console.log(`splits: train ${train}, val ${val}, test ${test}`);
 		console.log(

@@ -8,7 +8,7 @@ import {
 	UsageError,
 	usageErrorOf
 } from '../cli/command';
-import { DEFAULT_BACKBONE_DIR } from '../cli/defaults';
+import { DEFAULT_BACKBONE_PATH } from '../cli/defaults';
 
 /** `["lr=0.001,0.003", "head.hiddenUnits=0,256"]` → every combination as key=value lists. */
 export function gridCombinations(specs: readonly string[]): string[][] {
@@ -75,7 +75,7 @@ Example:
 				data,
 				out: `${out}/run-${i + 1}`,
 				config: configs[i]!,
-				backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_DIR,
+				backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_PATH,
 				cacheDir: `${out}/cache`,
 				frozenNet
 			});

@@ -13,7 +13,7 @@ import {
 	UsageError,
 	usageErrorOf
 } from '../cli/command';
-import { DEFAULT_BACKBONE_DIR } from '../cli/defaults';
+import { DEFAULT_BACKBONE_DIR, DEFAULT_BACKBONE_PATH } from '../cli/defaults';
 import { backendOption, ENGINE_HELP, frozenNetOption } from '../cli/engine';
 import { createProgress, type Progress } from '../cli/progress';
 import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
@@ -53,7 +53,8 @@ Options:
                      measured alone, the rest weighted by adapt.weight with adapt.views augmented
                      views (see --preset adapt); a class the dataset lacks becomes a new class
   --config <file>    JSON file with config keys
-  --backbone <dir>   backbone model directory from leaflens import-model (default: ${DEFAULT_BACKBONE_DIR})
+  --backbone <dir>   backbone model directory from leaflens import-model (default:
+                     ${DEFAULT_BACKBONE_DIR} in the LeafLens folder, from any directory)
   --backend <name>   wasm | cpu for TF.js: training, and features with --engine tfjs (default wasm)
 ${ENGINE_HELP}
   --json             print the result as one JSON object
@@ -104,7 +105,7 @@ Example:
 			data,
 			out,
 			config,
-			backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_DIR,
+			backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_PATH,
 			field: stringOption(values, 'field'),
 			frozenNet,
 			signal: controller.signal,

@@ -27,6 +27,12 @@ export const EXPORT_DESCRIPTOR = 'leaflens-export.json';
 /** File name extension of an export. */
 export const EXPORT_EXTENSION = '.leaflens';
 export const MAX_NAME_LENGTH = 80;
+/**
+ * The largest `.leaflens` file read: a model with its backbone is a few MB (MobileNetV3-Large with
+ * a fine-tuned tail under 20 MB), so a bigger file is another file picked by mistake, and reading
+ * it whole could take the page's memory.
+ */
+export const MAX_EXPORT_BYTES = 64 * 2 ** 20;
 
 /** The two files of a classifier directory. */
 export interface ClassifierFiles {
@@ -205,12 +211,22 @@ export async function encodeModelExport(
 
 const NOT_OURS = 'This is not a LeafLens model file';
 
+/** Refuses a file too big to be a `.leaflens` model before it is read. */
+export function checkExportSize(bytes: number): void {
+	if (bytes > MAX_EXPORT_BYTES) {
+		throw new ModelFileError(
+			`${NOT_OURS}: it is ${Math.ceil(bytes / 2 ** 20)} MB, and a LeafLens model file is at most ${MAX_EXPORT_BYTES / 2 ** 20} MB.`
+		);
+	}
+}
+
 /**
  * Reads and checks a `.leaflens` file: archive structure, descriptor format and version, the
  * sha256 of every file, the classifier, the backbone, and that they belong together. Throws a
  * ModelFileError in plain words on the first problem.
  */
 export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExport> {
+	checkExportSize(bytes.byteLength);
 	const entries = new Map<string, Uint8Array>();
 	let list: TarEntry[];
 	try {

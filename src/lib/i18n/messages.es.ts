@@ -31,6 +31,10 @@ export const es: Catalogue = {
 	'update.available': 'Hay una nueva versión de LeafLens.',
 	'update.reload': 'Recargar',
 	'update.later': 'Más tarde',
+	'update.elsewhere':
+		'LeafLens se actualizó en otra pestaña. Recargue esta pestaña cuando termine su trabajo.',
+	'update.confirmWork':
+		'Hay trabajo en curso en esta pestaña. ¿Recargar ahora? Un entrenamiento se reanuda desde su última época terminada; una importación de fotos o una evaluación empieza de nuevo.',
 	'offline.ready': 'LeafLens está listo para funcionar sin conexión.',
 	'diagnose.title': 'Diagnosticar una hoja',
 	'diagnose.intro':
@@ -78,6 +82,7 @@ export const es: Catalogue = {
 		'Con fotos de hojas de manzano tomadas en el campo, acertó en el {accuracy} de los casos cuando tuvo que responder a todas las fotos ({correct} de {photos}); con el cultivo indicado, el {cropAccuracy} ({cropCorrect} de {photos}).',
 	'diagnose.modelFailed': 'No se pudo cargar el modelo de diagnóstico: {reason}',
 	'diagnose.failed': 'No se pudo diagnosticar esta foto: {reason}',
+	'diagnose.notSaved': 'La respuesta de arriba no se guardó en el historial: {reason}',
 	'plant.combined': 'Respuesta combinada de {leaves}',
 	'plant.add': 'Agregar otra hoja de esta planta',
 	'plant.addHint': 'Varias hojas de una misma planta dan una respuesta más segura (hasta {max}).',
@@ -101,6 +106,8 @@ export const es: Catalogue = {
 	'crop.suggestion': 'Volver a la sugerencia',
 	'history.title': 'Historial',
 	'history.empty': 'Todavía no hay diagnósticos. Se guardan solo en este dispositivo.',
+	'history.loadFailed': 'No se pudo leer el historial de este dispositivo: {reason}',
+	'history.actionFailed': 'No se pudo cambiar el historial: {reason}',
 	'history.export': 'Exportar CSV',
 	'history.clear': 'Borrar todo',
 	'history.delete': 'Borrar',
@@ -198,6 +205,7 @@ export const es: Catalogue = {
 	'data.partial': 'descargado en parte',
 	'data.resume': 'Reanudar la descarga',
 	'data.failed': 'No se pudo descargar el conjunto de datos: {reason}',
+	'data.deleteFailed': 'No se pudo borrar el conjunto de datos: {reason}',
 	'data.delete': 'Borrar',
 	'data.confirmDelete': '¿Borrar el conjunto de datos “{name}” de este dispositivo?',
 	'data.storage': 'Almacenamiento usado por este sitio: {used} MB de {quota} MB disponibles.',
@@ -238,6 +246,10 @@ export const es: Catalogue = {
 	'train.saved': 'Guardado como “{name}”. Abra Modelos para usarlo en el diagnóstico.',
 	'train.saving': 'Guardando el modelo en este dispositivo…',
 	'train.failed': 'El entrenamiento se detuvo: {reason}',
+	'train.elsewhere':
+		'Este entrenamiento se está ejecutando en otra pestaña de LeafLens: su progreso se ve allí.',
+	'train.saveFailed': 'El modelo se entrenó pero no se pudo guardar: {reason}',
+	'train.saveAgain': 'Guardar de nuevo',
 	'train.needData': 'Primero descargue un conjunto de datos.',
 	'own.title': 'Sus propias fotos',
 	'own.intro':
@@ -524,6 +536,9 @@ export const esErrors: KnownErrors = {
 	downloadFailed: 'La descarga de {url} falló: HTTP {status}',
 	confirmMore: 'Confirme al menos {n} fotos de una enfermedad, de dos plantas o más.',
 	photosNotImported: 'Las fotos no se importaron.',
+	diagnosisGone: 'Este diagnóstico ya no está en este dispositivo: se borró en otra pestaña.',
+	trainJobWaiting:
+		'Hay un entrenamiento en espera en la página Entrenar: reanúdelo o descártelo allí primero.',
 	noDatasetWithClasses: 'Ningún conjunto de datos descargado tiene las clases de «{name}»',
 	backboneUnavailable: 'El archivo de la red base {url} no está disponible (HTTP {status})',
 	storageFullDownload:

@@ -31,6 +31,10 @@ export const fr: Catalogue = {
 	'update.available': 'Une nouvelle version de LeafLens est disponible.',
 	'update.reload': 'Recharger',
 	'update.later': 'Plus tard',
+	'update.elsewhere':
+		'LeafLens a été mis à jour dans un autre onglet. Rechargez cet onglet une fois son travail terminé.',
+	'update.confirmWork':
+		'Un travail est en cours dans cet onglet. Recharger maintenant ? Un entraînement reprend à sa dernière époque terminée ; une importation de photos ou une évaluation recommence.',
 	'offline.ready': 'LeafLens est prêt à fonctionner hors ligne.',
 	'diagnose.title': 'Diagnostiquer une feuille',
 	'diagnose.intro':
@@ -78,6 +82,7 @@ export const fr: Catalogue = {
 		'Sur des photos de feuilles de pommier prises au champ, il a eu juste dans {accuracy} des cas quand il devait répondre à chaque photo ({correct} sur {photos}) ; la culture indiquée, dans {cropAccuracy} des cas ({cropCorrect} sur {photos}).',
 	'diagnose.modelFailed': 'Le modèle de diagnostic n’a pas pu être chargé : {reason}',
 	'diagnose.failed': 'Cette photo n’a pas pu être diagnostiquée : {reason}',
+	'diagnose.notSaved': 'La réponse ci-dessus n’est pas gardée dans l’historique : {reason}',
 	'plant.combined': 'Réponse combinée de {leaves}',
 	'plant.add': 'Ajouter une autre feuille de cette plante',
 	'plant.addHint':
@@ -102,6 +107,8 @@ export const fr: Catalogue = {
 	'crop.suggestion': 'Revenir à la suggestion',
 	'history.title': 'Historique',
 	'history.empty': 'Aucun diagnostic pour l’instant. Ils restent sur cet appareil.',
+	'history.loadFailed': 'L’historique de cet appareil n’a pas pu être lu : {reason}',
+	'history.actionFailed': 'L’historique n’a pas pu être modifié : {reason}',
 	'history.export': 'Exporter en CSV',
 	'history.clear': 'Tout supprimer',
 	'history.delete': 'Supprimer',
@@ -201,6 +208,7 @@ export const fr: Catalogue = {
 	'data.partial': 'téléchargé en partie',
 	'data.resume': 'Reprendre le téléchargement',
 	'data.failed': 'Le jeu de données n’a pas pu être téléchargé : {reason}',
+	'data.deleteFailed': 'Le jeu de données n’a pas pu être supprimé : {reason}',
 	'data.delete': 'Supprimer',
 	'data.confirmDelete': 'Supprimer le jeu de données « {name} » de cet appareil ?',
 	'data.storage': 'Stockage utilisé par ce site : {used} Mo sur {quota} Mo disponibles.',
@@ -240,6 +248,10 @@ export const fr: Catalogue = {
 	'train.saved': 'Enregistré sous « {name} ». Ouvrez Modèles pour l’utiliser en diagnostic.',
 	'train.saving': 'Enregistrement du modèle sur cet appareil…',
 	'train.failed': 'Entraînement arrêté : {reason}',
+	'train.elsewhere':
+		'Cet entraînement tourne dans un autre onglet LeafLens : sa progression s’affiche là-bas.',
+	'train.saveFailed': 'Le modèle est entraîné mais n’a pas pu être enregistré : {reason}',
+	'train.saveAgain': 'Enregistrer à nouveau',
 	'train.needData': 'Téléchargez d’abord un jeu de données.',
 	'own.title': 'Vos propres photos',
 	'own.intro':
@@ -534,6 +546,10 @@ export const frErrors: KnownErrors = {
 	downloadFailed: 'Le téléchargement de {url} a échoué : HTTP {status}',
 	confirmMore: 'Confirmez au moins {n} photos d’une maladie, prises sur deux plantes ou plus.',
 	photosNotImported: 'Les photos n’ont pas été importées.',
+	diagnosisGone:
+		'Ce diagnostic n’est plus sur cet appareil : il a été supprimé dans un autre onglet.',
+	trainJobWaiting:
+		'Un entraînement attend sur la page Entraîner : reprenez-le ou abandonnez-le d’abord.',
 	noDatasetWithClasses: 'Aucun jeu de données téléchargé n’a les classes de « {name} »',
 	backboneUnavailable: 'Le fichier du réseau de base {url} n’est pas disponible (HTTP {status})',
 	storageFullDownload:

@@ -35,6 +35,10 @@ export const sw: Catalogue = {
 	'update.available': 'Toleo jipya la LeafLens linapatikana.',
 	'update.reload': 'Pakia upya',
 	'update.later': 'Baadaye',
+	'update.elsewhere':
+		'LeafLens imesasishwa kwenye kichupo kingine. Pakia upya kichupo hiki kazi yake ikikamilika.',
+	'update.confirmWork':
+		'Kuna kazi inayoendelea kwenye kichupo hiki. Pakia upya sasa? Mafunzo yanaendelea kutoka mzunguko wa mwisho uliokamilika; uingizaji wa picha au tathmini huanza upya.',
 	'offline.ready': 'LeafLens iko tayari kufanya kazi bila mtandao.',
 	'diagnose.title': 'Tambua ugonjwa wa jani',
 	'diagnose.intro':
@@ -81,6 +85,7 @@ export const sw: Catalogue = {
 		'Kwenye picha za majani ya tufaha zilizopigwa shambani ilipata jibu sahihi kwa {accuracy} ya picha ilipolazimika kujibu kila picha ({correct} kati ya {photos}); zao likitajwa, {cropAccuracy} ({cropCorrect} kati ya {photos}).',
 	'diagnose.modelFailed': 'Modeli ya kutambua magonjwa haikuweza kupakiwa: {reason}',
 	'diagnose.failed': 'Picha hii haikuweza kuchunguzwa: {reason}',
+	'diagnose.notSaved': 'Jibu lililo hapo juu halijahifadhiwa kwenye historia: {reason}',
 	'plant.combined': 'Jibu la pamoja kutoka {leaves}',
 	'plant.add': 'Ongeza jani jingine la mmea huu',
 	'plant.addHint': 'Majani kadhaa ya mmea mmoja yanatoa jibu la uhakika zaidi (hadi {max}).',
@@ -104,6 +109,8 @@ export const sw: Catalogue = {
 	'crop.suggestion': 'Rudi kwenye pendekezo',
 	'history.title': 'Historia',
 	'history.empty': 'Bado hakuna uchunguzi. Unahifadhiwa kwenye kifaa hiki tu.',
+	'history.loadFailed': 'Historia kwenye kifaa hiki haikuweza kusomwa: {reason}',
+	'history.actionFailed': 'Historia haikuweza kubadilishwa: {reason}',
 	'history.export': 'Hamisha CSV',
 	'history.clear': 'Futa zote',
 	'history.delete': 'Futa',
@@ -203,6 +210,7 @@ export const sw: Catalogue = {
 	'data.partial': 'imepakuliwa sehemu',
 	'data.resume': 'Endelea kupakua',
 	'data.failed': 'Seti ya data haikuweza kupakuliwa: {reason}',
+	'data.deleteFailed': 'Seti ya data haikuweza kufutwa: {reason}',
 	'data.delete': 'Futa',
 	'data.confirmDelete': 'Futa seti ya data "{name}" kwenye kifaa hiki?',
 	'data.storage': 'Nafasi inayotumiwa na tovuti hii: MB {used} kati ya MB {quota} zinazopatikana.',
@@ -241,6 +249,10 @@ export const sw: Catalogue = {
 	'train.saved': 'Imehifadhiwa kama "{name}". Fungua Modeli ili uitumie kuchunguza.',
 	'train.saving': 'Inahifadhi modeli kwenye kifaa hiki…',
 	'train.failed': 'Mafunzo yamesimama: {reason}',
+	'train.elsewhere':
+		'Mafunzo haya yanaendelea kwenye kichupo kingine cha LeafLens: maendeleo yake yanaonekana huko.',
+	'train.saveFailed': 'Modeli imefunzwa lakini haikuweza kuhifadhiwa: {reason}',
+	'train.saveAgain': 'Hifadhi tena',
 	'train.needData': 'Kwanza pakua seti ya data.',
 	'own.title': 'Picha zako mwenyewe',
 	'own.intro':
@@ -518,6 +530,8 @@ export const swErrors: KnownErrors = {
 	downloadFailed: 'Kupakua {url} kumeshindikana: HTTP {status}',
 	confirmMore: 'Thibitisha angalau picha {n} za ugonjwa mmoja, kutoka mimea miwili au zaidi.',
 	photosNotImported: 'Picha hazikuingizwa.',
+	diagnosisGone: 'Uchunguzi huu haupo tena kwenye kifaa hiki: ulifutwa kwenye kichupo kingine.',
+	trainJobWaiting: 'Mafunzo kwenye ukurasa wa Funza yanasubiri: yaendeleze au uyatupe huko kwanza.',
 	noDatasetWithClasses: 'Hakuna seti ya data iliyopakuliwa yenye aina za “{name}”',
 	backboneUnavailable: 'Faili ya mtandao wa msingi {url} haipatikani (HTTP {status})',
 	storageFullDownload:

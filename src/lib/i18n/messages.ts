@@ -35,6 +35,10 @@ export const en = {
 	'update.available': 'A new version of LeafLens is available.',
 	'update.reload': 'Reload',
 	'update.later': 'Later',
+	'update.elsewhere':
+		'LeafLens was updated in another tab. Reload this tab once its work here is done.',
+	'update.confirmWork':
+		'Work is running in this tab. Reload now? A training resumes from its last finished epoch; a photo import or an evaluation starts again.',
 	'offline.ready': 'LeafLens is ready to work offline.',
 	'diagnose.title': 'Diagnose a leaf',
 	'diagnose.intro':
@@ -82,6 +86,7 @@ export const en = {
 		'On field photos of apple leaves it was right {accuracy} of the time when made to answer every photo ({correct} of {photos}); with the crop named, {cropAccuracy} ({cropCorrect} of {photos}).',
 	'diagnose.modelFailed': 'The diagnosis model could not be loaded: {reason}',
 	'diagnose.failed': 'This photo could not be diagnosed: {reason}',
+	'diagnose.notSaved': 'The answer above is not kept in the history: {reason}',
 	'plant.combined': 'Combined answer from {leaves}',
 	'plant.add': 'Add another leaf of this plant',
 	'plant.addHint': 'Several leaves of one plant give a surer answer (up to {max}).',
@@ -105,6 +110,8 @@ export const en = {
 	'crop.suggestion': 'Back to the suggestion',
 	'history.title': 'History',
 	'history.empty': 'No diagnoses yet. They are kept on this device only.',
+	'history.loadFailed': 'The history on this device could not be read: {reason}',
+	'history.actionFailed': 'The history could not be changed: {reason}',
 	'history.export': 'Export CSV',
 	'history.clear': 'Delete all',
 	'history.delete': 'Delete',
@@ -201,6 +208,7 @@ export const en = {
 	'data.partial': 'partly downloaded',
 	'data.resume': 'Resume download',
 	'data.failed': 'The dataset could not be downloaded: {reason}',
+	'data.deleteFailed': 'The dataset could not be deleted: {reason}',
 	'data.delete': 'Delete',
 	'data.confirmDelete': 'Delete the dataset "{name}" from this device?',
 	'data.storage': 'Storage used by this site: {used} MB of {quota} MB available.',
@@ -237,6 +245,9 @@ export const en = {
 	'train.saved': 'Saved as "{name}". Open Models to use it for diagnosis.',
 	'train.saving': 'Saving the model on this device…',
 	'train.failed': 'Training stopped: {reason}',
+	'train.elsewhere': 'This training is running in another LeafLens tab: its progress shows there.',
+	'train.saveFailed': 'The model was trained but could not be saved: {reason}',
+	'train.saveAgain': 'Save again',
 	'train.needData': 'Download a dataset first.',
 	'own.title': 'Your own photos',
 	'own.intro':

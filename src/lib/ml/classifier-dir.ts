@@ -303,17 +303,19 @@ export function decide(
 
 /**
  * Classifies backbone features [N × D] (the model's tap, from the same backbone): calibrated
- * confidence, top-k, and whether to abstain. For a finetuned model, pass the tail's features.
+ * confidence, the `topK` likeliest classes (default 3, what the app shows), and whether to
+ * abstain. For a finetuned model, pass the tail's features.
  */
 export async function classify(
 	tf: typeof TF,
 	model: ClassifierModel,
-	features: TF.Tensor2D
+	features: TF.Tensor2D,
+	topK = 3
 ): Promise<Prediction[]> {
 	const logits = headLogits(tf, model, features);
 	const values = (await logits.data()) as Float32Array;
 	logits.dispose();
-	return decide(model, values, await noveltyOf(tf, model, features, values));
+	return decide(model, values, await noveltyOf(tf, model, features, values), topK);
 }
 
 /**

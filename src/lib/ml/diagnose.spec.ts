@@ -59,6 +59,27 @@ describe('Diagnoser', () => {
 		}
 	);
 
+	it('lists the topK likeliest classes on request (3 by default, as the app shows), also among a crop', async () => {
+		const labels = [
+			'Tomato___a',
+			'Tomato___b',
+			'Tomato___c',
+			'Tomato___d',
+			'Tomato___e',
+			'Corn___f'
+		];
+		const diagnoser = new Diagnoser(tf, backbone, randomClassifier(576, labels));
+		const three = await diagnoser.diagnose(image, { heatmap: false });
+		expect(three.prediction.top).toHaveLength(3);
+		const five = await diagnoser.diagnose(image, { heatmap: false, topK: 5 });
+		expect(five.prediction.top).toHaveLength(5);
+		expect(five.prediction.top.slice(0, 3)).toEqual(three.prediction.top);
+		expect({ ...five.prediction, top: [] }).toEqual({ ...three.prediction, top: [] });
+		const tomato = await diagnoser.diagnose(image, { heatmap: false, crop: 'tomato', topK: 6 });
+		expect(tomato.prediction.top.map((t) => t.label).sort()).toEqual(labels.slice(0, 5));
+		diagnoser.dispose();
+	});
+
 	it('skips the heatmap on request and abstains by the classifier rule', async () => {
 		const classifier = randomClassifier(576, ['a', 'b']);
 		classifier.manifest.abstention.maxNovelty = 0; // everything is "unfamiliar"

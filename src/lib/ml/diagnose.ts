@@ -91,11 +91,13 @@ export class Diagnoser {
 	 * The answer for one photo and (unless `heatmap` is false) the heatmap of that answer.
 	 * @param options.crop answer among this crop's classes only (crops.ts: a folder name such as
 	 *   `Tomato`, or its words); absent: any crop.
+	 * @param options.topK how many of the likeliest classes `prediction.top` lists (default 3, what
+	 *   the app shows; `leaflens predict --top` asks for more).
 	 * @throws Error for a crop the model does not know, naming the ones it does.
 	 */
 	async diagnose(
 		image: RawImage,
-		options: { heatmap?: boolean; crop?: string } = {}
+		options: { heatmap?: boolean; crop?: string; topK?: number } = {}
 	): Promise<Diagnosis> {
 		const tf = this.#tf;
 		const start = performance.now();
@@ -105,14 +107,15 @@ export class Diagnoser {
 		batch.dispose();
 		try {
 			const features = this.featuresFromMap(map, blocks);
-			const [answer] = await classify(tf, this.#classifier, features);
+			const topK = options.topK ?? 3;
+			const [answer] = await classify(tf, this.#classifier, features, topK);
 			features.dispose();
 			// Restricted before Grad-CAM, so the heatmap explains the answer shown.
 			const { labels, abstention } = this.#classifier.manifest;
 			const prediction =
 				options.crop === undefined
 					? answer
-					: restrictToCrop(answer!, labels, options.crop, abstention);
+					: restrictToCrop(answer!, labels, options.crop, abstention, topK);
 			const predictMs = performance.now() - start;
 			const heatmap =
 				(options.heatmap ?? true)

@@ -210,6 +210,77 @@ describe('fetch-data against a fixture server', () => {
 		expect(onDisk.photos).toBe(4);
 	});
 
+	it('leaves a color/ or unknown/ it did not write alone, refusing before any download', async () => {
+		server.routes.set('/mine.zip', {
+			body: zipOf({
+				'Plant_leave_diseases_dataset_without_augmentation/Corn___Common_rust/image (1).JPG':
+					await tinyJpeg()
+			})
+		});
+		const fetch = (out: string) =>
+			fetchDataset({
+				dataset: 'plantvillage',
+				source: 'mendeley',
+				out,
+				from: `${server.base}/mine.zip`
+			});
+		for (const sub of ['color', 'unknown']) {
+			const out = await fresh();
+			await mkdir(path.join(out, sub, 'My_Own_Class'), { recursive: true });
+			await writeFile(path.join(out, sub, 'My_Own_Class', 'leaf.jpg'), 'mine');
+			await expect(fetch(out)).rejects.toThrow(
+				`${out} already holds ${sub}/ but no fetch-report.json, so fetch-data did not write it and will not replace it: nothing was changed. Choose a new --out folder, or move ${path.join(out, sub)} away first`
+			);
+			expect(await list(out)).toEqual([sub]);
+			expect(await readFile(path.join(out, sub, 'My_Own_Class', 'leaf.jpg'), 'utf8')).toBe('mine');
+		}
+		expect(server.requests).toEqual([]);
+		// Its own output is replaced, also after a run that stopped between moving color/ in and
+		// writing its report (its staging folder is still there then).
+		const out = await fresh();
+		await fetch(out);
+		await rm(path.join(out, 'fetch-report.json'));
+		await mkdir(path.join(out, '.unpacking'));
+		await rm(path.join(out, 'downloads'), { recursive: true });
+		expect((await fetch(out)).photos).toBe(1);
+		expect(await list(out)).toEqual(['color', 'downloads', 'fetch-report.json']);
+	});
+
+	it('says so when a download kept from an earlier run is used instead of the one --from names', async () => {
+		const zip = async (name: string) =>
+			zipOf({
+				[`Plant_leave_diseases_dataset_without_augmentation/${name}/image (1).JPG`]:
+					await tinyJpeg()
+			});
+		server.routes.set('/first.zip', { body: await zip('Corn___Common_rust') });
+		server.routes.set('/second.zip', { body: await zip('Cherry___healthy') });
+		const out = await fresh();
+		const fetch = async (from: string) => {
+			const warnings: string[] = [];
+			const report = await fetchDataset({
+				dataset: 'plantvillage',
+				source: 'mendeley',
+				out,
+				from: `${server.base}${from}`,
+				onWarning: (w) => warnings.push(w)
+			});
+			return { report, reused: warnings.filter((w) => w.includes('is already here')) };
+		};
+		const first = await fetch('/first.zip');
+		expect(first.reused).toEqual([]);
+		server.requests.length = 0;
+		const kept = path.join(out, 'downloads', findSource('plantvillage', 'mendeley').fileName);
+		const second = await fetch('/second.zip');
+		expect(second.reused).toEqual([
+			`${kept} is already here (downloaded from ${server.base}/first.zip), so it was used as it is and ${server.base}/second.zip was not downloaded; delete it and run again to download ${server.base}/second.zip`
+		]);
+		expect(server.requests).toEqual([]);
+		expect(second.report.files[0]!.url).toBe(`${server.base}/first.zip`);
+		expect(second.report.classes).toEqual({ 'Corn_(maize)___Common_rust_': 1 });
+		// The same URL again: nothing to say.
+		expect((await fetch('/first.zip')).reused).toEqual([]);
+	});
+
 	it('Mendeley through a mirror of the official URL: the real pin refuses other bytes', async () => {
 		const source = findSource('plantvillage', 'mendeley');
 		server.routes.set(routeOf(source.url), { body: zipOf({ 'a/b/c.jpg': await tinyJpeg() }) });

@@ -73,6 +73,8 @@ export interface FetchReport {
 	title: string;
 	licence: string;
 	files: FetchedFile[];
+	/** Hugging Face: the parquet listing the files came from (absent in older reports). */
+	listing?: FetchedFile;
 	photos: number;
 	/** Photos per canonical class written under color/. */
 	classes: Record<string, number>;
@@ -93,8 +95,23 @@ const reportSchema = z.object({
 	formatVersion: z.literal(1),
 	dataset: z.string(),
 	source: z.string(),
-	files: z.array(z.object({ sha256: z.string(), name: z.string() }).passthrough())
+	files: z.array(
+		z.object({ sha256: z.string(), name: z.string(), url: z.string().optional() }).passthrough()
+	),
+	listing: z.object({ name: z.string(), url: z.string() }).passthrough().optional()
 });
+
+/** The fetch report in `out` when there is one fetch-data wrote; null otherwise. */
+async function readReport(out: string): Promise<z.infer<typeof reportSchema> | null> {
+	try {
+		const parsed = reportSchema.safeParse(
+			JSON.parse(await readFile(path.join(out, FETCH_REPORT_FILE), 'utf8'))
+		);
+		return parsed.success ? parsed.data : null;
+	} catch {
+		return null;
+	}
+}
 
 /** A photo found in a source, with the class name the source gives it. */
 interface Photo {
@@ -335,11 +352,24 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 	const source = findSource(options.dataset, options.source);
 	const out = path.resolve(options.out);
 	const downloads = path.join(out, 'downloads');
+	const staging = path.join(out, '.unpacking');
 	const warnings: string[] = [];
 	const warn = (message: string) => {
 		warnings.push(message);
 		options.onWarning?.(message);
 	};
+	// color/ and unknown/ are replaced by each run: only when fetch-data wrote them (its report is
+	// there, or its staging folder after a run stopped between the two).
+	const previous = await readReport(out);
+	const present = ['color', 'unknown'].filter((sub) => existsSync(path.join(out, sub)));
+	if (present.length > 0 && !previous && !existsSync(staging))
+		throw new Error(
+			`${out} already holds ${present.map((sub) => `${sub}/`).join(' and ')} but no ${FETCH_REPORT_FILE}, so fetch-data did not write ${present.length > 1 ? 'them' : 'it'} and will not replace ${present.length > 1 ? 'them' : 'it'}: nothing was changed. Choose a new --out folder, or move ${present.map((sub) => path.join(out, sub)).join(' and ')} away first`
+		);
+	/** Where each download kept in downloads/ came from, as the last report recorded it. */
+	const recorded = new Map<string, string>();
+	for (const f of [...(previous?.files ?? []), ...(previous?.listing ? [previous.listing] : [])])
+		if (f.url !== undefined) recorded.set(f.name, f.url);
 	try {
 		await mkdir(downloads, { recursive: true });
 	} catch (error) {
@@ -369,8 +399,14 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 			warn(
 				`${name}: no pinned sha256 yet, so it is not verified; its sha256 is ${result.sha256} (${result.bytes} bytes): record it in src/lib/node/dataset-sources.ts once you trust it`
 			);
+		// A file kept from an earlier run is used as it is: say so when it may be from elsewhere.
+		const from = result.cached ? recorded.get(name) : undefined;
+		if (result.cached && (from === undefined ? options.from !== undefined : from !== fileUrl))
+			warn(
+				`${path.join(downloads, name)} is already here (${from === undefined ? 'where it came from is not recorded' : `downloaded from ${from}`}), so it was used as it is and ${fileUrl} was not downloaded; delete it and run again to download ${fileUrl}`
+			);
 		return {
-			url: fileUrl,
+			url: from ?? fileUrl,
 			name,
 			sha256: result.sha256,
 			bytes: result.bytes,
@@ -381,10 +417,11 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 	// 1. Download.
 	const files: FetchedFile[] = [];
 	const parquet: { file: string; split: string }[] = [];
+	let listingFile: FetchedFile | undefined;
 	if (source.format === 'hf-parquet') {
 		let listing: z.infer<typeof listingSchema>;
 		// The listing is not pinned (it only says which files to get; they are checked by size).
-		const listingFile = await get(url, `${source.fileName}.json`, null, null, false);
+		listingFile = await get(url, `${source.fileName}.json`, null, null, false);
 		try {
 			listing = listingSchema.parse(
 				JSON.parse(await readFile(path.join(downloads, listingFile.name), 'utf8'))
@@ -416,20 +453,17 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 
 	// 2. Up to date? The same verified files already unpacked.
 	const reportFile = path.join(out, FETCH_REPORT_FILE);
-	if (existsSync(reportFile) && existsSync(path.join(out, 'color'))) {
-		const previous = reportSchema.safeParse(JSON.parse(await readFile(reportFile, 'utf8')));
-		if (
-			previous.success &&
-			previous.data.source === source.id &&
-			previous.data.dataset === source.dataset &&
-			JSON.stringify(previous.data.files.map((f) => f.sha256)) ===
-				JSON.stringify(files.map((f) => f.sha256))
-		)
-			return JSON.parse(await readFile(reportFile, 'utf8')) as FetchReport;
-	}
+	if (
+		previous &&
+		existsSync(path.join(out, 'color')) &&
+		previous.source === source.id &&
+		previous.dataset === source.dataset &&
+		JSON.stringify(previous.files.map((f) => f.sha256)) ===
+			JSON.stringify(files.map((f) => f.sha256))
+	)
+		return JSON.parse(await readFile(reportFile, 'utf8')) as FetchReport;
 
 	// 3. Unpack into a fresh folder, then swap it in.
-	const staging = path.join(out, '.unpacking');
 	await rm(staging, { recursive: true, force: true });
 	const against = options.against ? await hashFolder(options.against) : new Set<string>();
 	const seen = new Set<string>(against);
@@ -543,7 +577,6 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 			await rename(path.join(staging, sub), path.join(out, sub));
 	}
 	if (!existsSync(path.join(out, 'color'))) await mkdir(path.join(out, 'color'));
-	await rm(staging, { recursive: true, force: true });
 	const report: FetchReport = {
 		format: 'leaflens-fetch-report',
 		formatVersion: 1,
@@ -552,6 +585,7 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 		title: source.title,
 		licence: source.licence,
 		files,
+		...(listingFile ? { listing: listingFile } : {}),
 		photos,
 		classes: Object.fromEntries(Object.entries(classes).sort(([a], [b]) => (a < b ? -1 : 1))),
 		unknown,
@@ -562,6 +596,8 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 		warnings
 	};
 	await writeFile(reportFile, `${JSON.stringify(report, null, '\t')}\n`);
+	// Last: until the report is written, the staging folder marks color/ and unknown/ as ours.
+	await rm(staging, { recursive: true, force: true });
 	return report;
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { atomicDirWriter, fsModelDirReader } from './model-dir-fs';
+import { atomicDirWriter, checkBackboneOut, fsModelDirReader } from './model-dir-fs';
 
 const root = mkdtempSync(path.join(tmpdir(), 'leaflens-dir-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -25,6 +25,24 @@ describe('atomicDirWriter', () => {
 		expect(readdirSync(path.dirname(target))).toEqual(['model']);
 	});
 
+	it('refuses to replace the current directory or a folder around it', async () => {
+		const here = path.join(root, 'here', 'deeper');
+		mkdirSync(here, { recursive: true });
+		writeFileSync(path.join(here, 'mine.txt'), 'mine');
+		const cwd = process.cwd();
+		process.chdir(here);
+		try {
+			for (const target of [here, path.dirname(here), '.'])
+				await expect(atomicDirWriter(target).commit(files('x'))).rejects.toThrow(
+					/it is or holds the current directory/
+				);
+		} finally {
+			process.chdir(cwd);
+		}
+		expect(readdirSync(here)).toEqual(['mine.txt']);
+		expect(readdirSync(path.dirname(here))).toEqual(['deeper']);
+	});
+
 	it('writes nothing when a file fails, and keeps an existing directory intact', async () => {
 		const fresh = path.join(root, 'fresh');
 		const bad = new Map([...files('x'), ['../escape.txt', new Uint8Array(1)]]);
@@ -36,6 +54,84 @@ describe('atomicDirWriter', () => {
 		await expect(atomicDirWriter(kept).commit(bad)).rejects.toThrow();
 		expect(readdirSync(kept)).toEqual(['old.txt']);
 		expect(readdirSync(root).filter((n) => n.startsWith('.'))).toEqual([]);
+	});
+});
+
+describe('checkBackboneOut (import-model --out)', () => {
+	const backbone = (dir: string, extra: Record<string, string> = {}) => {
+		mkdirSync(dir, { recursive: true });
+		const manifest = {
+			format: 'leaflens-model',
+			formatVersion: 1,
+			kind: 'backbone',
+			architecture: 'mobilenet_v3_small_100_224',
+			inputSize: 224,
+			classes: 1001,
+			labelsFile: 'labels.txt',
+			modelFile: 'model.json',
+			weights: 'uint8',
+			files: ['model.json', 'labels.txt'].map((p) => ({
+				path: p,
+				bytes: 1,
+				sha256: 'a'.repeat(64)
+			})),
+			source: { name: 'x.tflite', sha256: 'b'.repeat(64), bytes: 1 },
+			licence: { spdx: 'Apache-2.0', attribution: 'Google' },
+			createdBy: 'leaflens import-model',
+			createdAt: '2026-12-01T00:00:00.000Z'
+		};
+		writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+		for (const [name, text] of Object.entries({ 'model.json': '{}', 'labels.txt': 'a', ...extra }))
+			writeFileSync(path.join(dir, name), text);
+	};
+
+	it('accepts a new or empty folder and an earlier backbone directory', async () => {
+		expect(await checkBackboneOut(path.join(root, 'absent', 'model'), root)).toBeNull();
+		mkdirSync(path.join(root, 'empty'));
+		expect(await checkBackboneOut(path.join(root, 'empty'), root)).toBeNull();
+		backbone(path.join(root, 'earlier'));
+		expect(await checkBackboneOut(path.join(root, 'earlier'), root)).toMatchObject({
+			kind: 'backbone',
+			source: { sha256: 'b'.repeat(64) }
+		});
+	});
+
+	it('refuses, in words and touching nothing, a folder it did not write and the current directory', async () => {
+		const victim = path.join(root, 'victim');
+		mkdirSync(path.join(victim, 'my-photos'), { recursive: true });
+		writeFileSync(path.join(victim, 'notes.txt'), 'precious');
+		await expect(checkBackboneOut(victim, root)).rejects.toThrow(
+			`--out ${victim} exists and is not a backbone directory written by import-model (no manifest.json; it holds my-photos, notes.txt), and import-model replaces its --out folder: nothing was changed`
+		);
+		const classifier = path.join(root, 'classifier');
+		mkdirSync(classifier);
+		writeFileSync(
+			path.join(classifier, 'manifest.json'),
+			JSON.stringify({ format: 'leaflens-model', formatVersion: 1, kind: 'classifier' })
+		);
+		await expect(checkBackboneOut(classifier, root)).rejects.toThrow(
+			/is not a backbone directory written by import-model \(manifest.json: expected a model directory of kind "backbone", got "classifier"\)/
+		);
+		const cluttered = path.join(root, 'cluttered');
+		backbone(cluttered, { 'notes.txt': 'mine' });
+		await expect(checkBackboneOut(cluttered, root)).rejects.toThrow(
+			/holds files that are not the backbone's \(notes.txt\)/
+		);
+		await expect(checkBackboneOut(path.join(cluttered, 'notes.txt'), root)).rejects.toThrow(
+			/is a file, not a model folder/
+		);
+		// The current directory, and any folder around it, even an earlier backbone directory.
+		await expect(checkBackboneOut(victim, victim)).rejects.toThrow(
+			`--out ${victim} is the current directory`
+		);
+		await expect(checkBackboneOut(root, path.join(victim, 'my-photos'))).rejects.toThrow(
+			`--out ${root} holds the current directory ${path.join(victim, 'my-photos')}`
+		);
+		const earlier = path.join(root, 'earlier-here');
+		backbone(earlier);
+		await expect(checkBackboneOut(earlier, earlier)).rejects.toThrow(/is the current directory/);
+		expect(readdirSync(victim).sort()).toEqual(['my-photos', 'notes.txt']);
+		expect(readFileSync(path.join(victim, 'notes.txt'), 'utf8')).toBe('precious');
 	});
 });
 

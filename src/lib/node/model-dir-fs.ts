@@ -4,10 +4,19 @@
  * place, so an interrupted or failed import never leaves a partial model directory behind.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadBackboneDir, type LoadedBackbone } from '../ml/backbone-dir';
-import { ModelDirError, type ModelDirReader, type ModelDirWriter } from '../ml/model-dir';
+import {
+	MODEL_MANIFEST_FILE,
+	ModelDirError,
+	parseModelManifest,
+	type BackboneManifest,
+	type ModelDirReader,
+	type ModelDirWriter
+} from '../ml/model-dir';
+import { errorMessage } from '../util/errors';
+import { folderRelation } from './paths';
 
 /** Reads model-directory files from `dir` on disk. */
 export function fsModelDirReader(dir: string): ModelDirReader {
@@ -40,12 +49,18 @@ async function exists(p: string): Promise<boolean> {
 
 /**
  * Writes all files into `<parent>/.<name>.tmp-<random>/` then renames it to `dir`. An existing `dir`
- * is replaced only after the new one is complete.
+ * is replaced only after the new one is complete (callers check first that it may be: see
+ * checkBackboneOut); the current directory and the folders around it are always refused.
  */
 export function atomicDirWriter(dir: string): ModelDirWriter {
 	const target = path.resolve(dir);
 	return {
 		async commit(files) {
+			const relation = await folderRelation(process.cwd(), target);
+			if (relation === 'same' || relation === 'inside')
+				throw new Error(
+					`Refusing to replace ${target}: it is or holds the current directory; write the model to a new folder`
+				);
 			const parent = path.dirname(target);
 			const base = path.basename(target);
 			await mkdir(parent, { recursive: true });
@@ -73,6 +88,61 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
 			}
 		}
 	};
+}
+
+/**
+ * Checks a folder `import-model` is about to write a backbone into, before any work, since an
+ * existing folder is replaced. Returns null for a folder that does not exist yet (or is empty), the
+ * manifest of a backbone directory holding nothing but its own files (it may be replaced), and
+ * throws an Error naming the folder and what to do for anything else: the current directory `cwd`
+ * or a folder around it, a file, a folder without a backbone manifest (someone's photos, a
+ * dataset, a classifier) or a backbone directory with other files in it.
+ */
+export async function checkBackboneOut(
+	dir: string,
+	cwd: string = process.cwd()
+): Promise<BackboneManifest | null> {
+	const target = path.resolve(dir);
+	const relation = await folderRelation(cwd, target);
+	if (relation === 'same')
+		throw new Error(
+			`--out ${target} is the current directory, which import-model would replace; name a new folder for the model, e.g. --out models/cache/<name>`
+		);
+	if (relation === 'inside')
+		throw new Error(
+			`--out ${target} holds the current directory ${path.resolve(cwd)}, which import-model would replace; name a new folder for the model`
+		);
+	const info = await stat(target).catch(() => null);
+	if (!info) return null;
+	const refuse = (why: string): never => {
+		throw new Error(
+			`--out ${target} ${why}, and import-model replaces its --out folder: nothing was changed. Choose a new folder, or remove this one yourself if it is yours to remove`
+		);
+	};
+	if (!info.isDirectory()) return refuse('is a file, not a model folder');
+	const entries = (await readdir(target)).sort();
+	if (entries.length === 0) return null;
+	const listed = (names: readonly string[]) =>
+		(names.length > 5 ? [...names.slice(0, 5), '…'] : names).join(', ');
+	if (!entries.includes(MODEL_MANIFEST_FILE))
+		return refuse(
+			`exists and is not a backbone directory written by import-model (no ${MODEL_MANIFEST_FILE}; it holds ${listed(entries)})`
+		);
+	let manifest: BackboneManifest;
+	try {
+		manifest = parseModelManifest(
+			await readFile(path.join(target, MODEL_MANIFEST_FILE)),
+			MODEL_MANIFEST_FILE,
+			'backbone'
+		);
+	} catch (error) {
+		return refuse(`is not a backbone directory written by import-model (${errorMessage(error)})`);
+	}
+	const own = new Set([MODEL_MANIFEST_FILE, ...manifest.files.map((f) => f.path)]);
+	const foreign = entries.filter((name) => !own.has(name));
+	if (foreign.length > 0)
+		return refuse(`holds files that are not the backbone's (${listed(foreign)})`);
+	return manifest;
 }
 
 /** Loads and verifies the model directory at `dir`. The caller disposes the model. */

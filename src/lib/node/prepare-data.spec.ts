@@ -391,6 +391,55 @@ describe('prepareDataset on contradictory or degenerate data', () => {
 	});
 });
 
+describe('prepareDataset keeps a complete dataset in --out', () => {
+	it('refuses other photos or options without replace; a failed or interrupted replacement leaves it as it was', async () => {
+		const out = path.join(tmp, 'kept');
+		await prepareDataset(options('kept'));
+		const before = await snapshot(out);
+		const unchanged = async () => {
+			const now = await snapshot(out);
+			expect([...now.keys()]).toEqual([...before.keys()]);
+			for (const [name, bytes] of before) expect(now.get(name)!.equals(bytes), name).toBe(true);
+		};
+		// Only corrupt files: refused before any work without replace; with it, the run fails and
+		// the complete dataset is still there.
+		const bad = path.join(tmp, 'kept-bad-src');
+		for (const cls of ['Apple___healthy', 'Grape___healthy']) {
+			await mkdir(path.join(bad, cls), { recursive: true });
+			await writeFile(path.join(bad, cls, 'x.jpg'), 'not a photo');
+		}
+		await expect(prepareDataset({ ...options('kept'), src: bad })).rejects.toThrow(
+			`${out} holds a complete dataset made from other photos or options (33 images); it was left as it is. To replace it, run again with --replace (the old dataset stays until the new one is complete), or choose another --out`
+		);
+		await unchanged();
+		const staging = path.join(tmp, '.kept.replacing');
+		await expect(prepareDataset({ ...options('kept'), src: bad, replace: true })).rejects.toThrow(
+			`None of the 2 files under ${bad} could be used (reasons in ${path.join(staging, SKIPPED_FILE)}); the dataset in ${out} was left as it is`
+		);
+		await unchanged();
+
+		// Another seed, replaced: stopped after two shards (as a kill would), nothing changes yet;
+		// the rerun resumes beside it and swaps the new dataset in, as one uninterrupted run gives it.
+		const reseeded = { ...options('kept'), seed: 4, replace: true };
+		expect((await prepareDataset({ ...reseeded, stopAfterShards: 2 })).manifest).toBeNull();
+		await unchanged();
+		expect((await readdir(staging)).filter((f) => f.endsWith('.tar'))).toHaveLength(2);
+		const replaced = await prepareDataset(reseeded);
+		expect(replaced).toMatchObject({ replaced: true, resumedShards: 2 });
+		const fresh = await prepareDataset(options('kept-reference', { seed: 4 }));
+		expect(replaced.manifest!.fingerprint).toBe(fresh.manifest!.fingerprint);
+		const [reference, result] = await Promise.all([
+			snapshot(path.join(tmp, 'kept-reference')),
+			snapshot(out)
+		]);
+		expect([...result.keys()]).toEqual([...reference.keys()]);
+		for (const [name, bytes] of reference) expect(result.get(name)!.equals(bytes), name).toBe(true);
+		expect((await readdir(tmp)).filter((f) => f.startsWith('.kept'))).toEqual([]);
+		// The same options again: up to date, with or without replace.
+		expect((await prepareDataset({ ...options('kept'), seed: 4 })).upToDate).toBe(true);
+	});
+});
+
 describe('prepareDataset refuses an --out it would damage', () => {
 	const two = () => ({ src, size: 64, seed: 3, jobs: 2, limitPerClass: 2 });
 

@@ -9,13 +9,16 @@
  * - Bounded memory: at most one shard plus a small window of in-flight images is held.
  * - Resumable: every finished shard is recorded in a journal; a rerun after a kill keeps the shards
  *   whose sha256 still matches and continues after them, ending with the same bytes as one run.
+ * - A complete dataset in --out is never lost to a failed run: one made from other photos or
+ *   options is refused unless `replace` is set, and is then (as is a damaged one) rebuilt beside it,
+ *   in `.<out>.replacing/`, and swapped in only once the new one is complete.
  * - Bad files (empty, truncated, corrupt, not images, absurdly large or small, unreadable, identical
  *   bytes filed under two classes) are skipped and listed with a reason in `skipped.json`; a class
  *   too small for every split is a warning in the manifest. Errors: fewer than 2 classes, nothing
  *   usable, or an --out it would damage (the source, or a folder holding files it did not write).
  */
-import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
@@ -38,6 +41,7 @@ import { writeFileAtomic, writeShardFile } from './shard-writer';
 import { errorMessage } from '../util/errors';
 import { decodeFailureReason, MAX_INPUT_PIXELS, openPhoto } from './images';
 import { photoSize } from '../util/photo-size';
+import { folderRelation } from './paths';
 
 export const SKIPPED_FILE = 'skipped.json';
 export const JOURNAL_FILE = '.prepare-journal.json';
@@ -94,6 +98,11 @@ export interface PrepareDataOptions {
 	onProgress?: (event: { phase: 'scan' | 'encode'; done: number; total: number }) => void;
 	/** Testing hook: stop (as a kill would) after this many shards were written in this run. */
 	stopAfterShards?: number;
+	/**
+	 * Replace a complete dataset in `out` made from other photos or options (without, it is
+	 * refused). The old dataset stays until the new one is complete.
+	 */
+	replace?: boolean;
 }
 
 export interface SkippedFile {
@@ -111,6 +120,8 @@ export interface PrepareDataResult {
 	/** Images decoded and encoded by this run. */
 	encoded: number;
 	upToDate: boolean;
+	/** True when a complete dataset already in `out` was replaced by this one. */
+	replaced: boolean;
 }
 
 /** A class folder found under the source: all folders with this base name are merged. */
@@ -348,6 +359,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	const out = path.resolve(options.out);
 	const src = path.resolve(options.src);
 	await checkOutFolder(src, out);
+	const staging = stagingFolder(out);
 	// Parallelism comes from decoding several images at once; one libvips thread per image avoids
 	// oversubscribing the cores. No operation cache: every input is seen once.
 	sharp.concurrency(1);
@@ -411,12 +423,11 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 		)
 		.digest('hex');
 
-	await mkdir(out, { recursive: true });
-
 	// 2. Already done? A complete dataset with the same fingerprint and intact shards is kept.
-	const existing = await readManifestIfAny(out);
+	const existing = await completeDataset(out);
 	if (
-		existing &&
+		existing !== null &&
+		existing !== 'unreadable' &&
 		existing.fingerprint === fingerprint &&
 		(await shardsIntact(out, existing.shards))
 	) {
@@ -424,15 +435,32 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 			.then((t) => JSON.parse(t) as SkippedFile[])
 			.catch(() => null);
 		if (previous) {
+			await removeStaging(staging);
 			return {
 				manifest: existing,
 				skipped: previous,
 				resumedShards: existing.shards.length,
 				encoded: 0,
-				upToDate: true
+				upToDate: true,
+				replaced: false
 			};
 		}
 	}
+
+	// Where this run writes: --out itself, unless it holds a complete dataset, which is rebuilt
+	// beside it and replaced only once the new one is complete (a failed run leaves it as it was).
+	let dir = out;
+	if (existing !== null) {
+		if (existing === 'unreadable' || existing.fingerprint !== fingerprint) {
+			if (!options.replace)
+				throw new Error(
+					`${out} holds ${existing === 'unreadable' ? 'a dataset this LeafLens cannot read (a newer version of the format, or damaged)' : `a complete dataset made from other photos or options (${existing.counts.total} images)`}; it was left as it is. To replace it, run again with --replace (the old dataset stays until the new one is complete), or choose another --out`
+				);
+		}
+		dir = staging;
+		await checkOutFolder(src, dir);
+	}
+	await mkdir(dir, { recursive: true });
 
 	// 3. Split, then fix the processing order: per split, a seeded shuffle (so each shard mixes
 	// classes); the position in that order is the sample key.
@@ -462,18 +490,18 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	}
 
 	// 4. Resume: keep the journal's leading shards whose bytes still match.
-	await rm(path.join(out, DATASET_MANIFEST_FILE), { force: true }); // written last; absent = incomplete
+	await rm(path.join(dir, DATASET_MANIFEST_FILE), { force: true }); // written last; absent = incomplete
 	const kept: JournalShard[] = [];
-	const journal = await readJournal(out);
+	const journal = await readJournal(dir);
 	if (journal && journal.fingerprint === fingerprint) {
 		for (const shard of journal.shards) {
-			if ((await fileSha256(path.join(out, shard.file))) !== shard.sha256) break;
+			if ((await fileSha256(path.join(dir, shard.file))) !== shard.sha256) break;
 			kept.push(shard);
 		}
 	}
-	await removeOutputs(out, new Set(kept.map((s) => s.file)));
+	await removeOutputs(dir, new Set(kept.map((s) => s.file)));
 	const saveJournal = () =>
-		writeFileAtomic(path.join(out, JOURNAL_FILE), JSON.stringify({ fingerprint, shards: kept }));
+		writeFileAtomic(path.join(dir, JOURNAL_FILE), JSON.stringify({ fingerprint, shards: kept }));
 	await saveJournal();
 
 	// 5. Encode in parallel, write in order: a sliding window of started conversions, consumed
@@ -502,7 +530,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 		if (buffer.length === 0) return;
 		const split = buffer[0]!.meta.split;
 		const file = `${split}-${String(shardNumbers[split]++).padStart(5, '0')}.tar`;
-		const shard = await writeShardFile(out, file, buffer);
+		const shard = await writeShardFile(dir, file, buffer);
 		const perClass = new Map<number, number>();
 		for (const s of buffer) perClass.set(s.cls, (perClass.get(s.cls) ?? 0) + 1);
 		kept.push({
@@ -554,7 +582,8 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 			skipped: allSkipped,
 			resumedShards: kept.length - written,
 			encoded,
-			upToDate: false
+			upToDate: false,
+			replaced: false
 		};
 
 	// 6. Summaries, then the manifest last: its presence marks a complete dataset.
@@ -565,12 +594,13 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	const total = splits.train + splits.val + splits.test;
 	const warnings = splitWarnings(classes, perClass, opts);
 	await writeFileAtomic(
-		path.join(out, SKIPPED_FILE),
+		path.join(dir, SKIPPED_FILE),
 		`${JSON.stringify(allSkipped, null, '\t')}\n`
 	);
 	if (total === 0) {
 		throw new Error(
-			`None of the ${candidates.length + found.classes.reduce((n, c) => n + c.others.length, 0)} files under ${options.src} could be used (reasons in ${path.join(options.out, SKIPPED_FILE)})`
+			`None of the ${candidates.length + found.classes.reduce((n, c) => n + c.others.length, 0)} files under ${options.src} could be used (reasons in ${dir === out ? path.join(options.out, SKIPPED_FILE) : path.join(dir, SKIPPED_FILE)})` +
+				(dir === out ? '' : `; the dataset in ${out} was left as it is`)
 		);
 	}
 	const manifest = parseDatasetManifest({
@@ -599,16 +629,19 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 		...(warnings.length ? { warnings } : {})
 	});
 	await writeFileAtomic(
-		path.join(out, DATASET_MANIFEST_FILE),
+		path.join(dir, DATASET_MANIFEST_FILE),
 		`${JSON.stringify(manifest, null, '\t')}\n`
 	);
-	await rm(path.join(out, JOURNAL_FILE), { force: true });
+	await rm(path.join(dir, JOURNAL_FILE), { force: true });
+	if (dir === out) await removeStaging(staging);
+	else await swapIn(dir, out);
 	return {
 		manifest,
 		skipped: allSkipped,
 		resumedShards: kept.length - written,
 		encoded,
-		upToDate: false
+		upToDate: false,
+		replaced: dir !== out
 	};
 }
 
@@ -713,25 +746,15 @@ function splitWarnings(
  * finished or interrupted run) is accepted, so a rerun resumes.
  */
 async function checkOutFolder(src: string, out: string): Promise<void> {
-	// Real paths where they exist, so a symlink cannot hide that one holds the other.
-	const real = async (p: string): Promise<string> => {
-		const resolved = await realpath(p).catch(() => null);
-		if (resolved) return resolved;
-		const parent = path.dirname(p);
-		return parent === p ? p : path.join(await real(parent), path.basename(p));
-	};
-	const [s, o] = await Promise.all([real(src), real(out)]);
-	const inside = (child: string, parent: string) => {
-		const rel = path.relative(parent, child);
-		return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-	};
-	if (s === o)
+	// By real paths, so a symlink cannot hide that one holds the other.
+	const relation = await folderRelation(out, src);
+	if (relation === 'same')
 		throw new Error(`--out ${out} is the source folder; choose an output folder outside ${src}`);
-	if (inside(o, s))
+	if (relation === 'inside')
 		throw new Error(
 			`--out ${out} is inside the source folder ${src}; choose an output folder outside it`
 		);
-	if (inside(s, o))
+	if (relation === 'around')
 		throw new Error(
 			`--src ${src} is inside the output folder ${out}; choose an output folder outside it`
 		);
@@ -796,14 +819,56 @@ async function encodeItem(
 	}
 }
 
-async function readManifestIfAny(out: string): Promise<DatasetManifest | null> {
+/**
+ * The complete dataset in `out` (its manifest.json is written last, so its presence says so):
+ * the manifest, 'unreadable' when this version cannot read it (checkOutFolder already refused a
+ * manifest that is not a dataset's), or null when there is none.
+ */
+async function completeDataset(out: string): Promise<DatasetManifest | 'unreadable' | null> {
+	let text: string;
 	try {
-		return parseDatasetManifest(
-			JSON.parse(await readFile(path.join(out, DATASET_MANIFEST_FILE), 'utf8'))
-		);
+		text = await readFile(path.join(out, DATASET_MANIFEST_FILE), 'utf8');
 	} catch {
 		return null;
 	}
+	try {
+		return parseDatasetManifest(JSON.parse(text));
+	} catch {
+		return 'unreadable';
+	}
+}
+
+/** Where a complete dataset in `out` is rebuilt before it is replaced: `.<name>.replacing` beside it. */
+const stagingFolder = (out: string) =>
+	path.join(path.dirname(out), `.${path.basename(out)}.replacing`);
+
+/** Removes a leftover staging folder, when it holds only prepare-data's own files. */
+async function removeStaging(staging: string): Promise<void> {
+	const entries = await readdir(staging, { withFileTypes: true }).catch(() => null);
+	if (entries?.every((e) => e.isFile() && isOwnOutput(e.name)))
+		await rm(staging, { recursive: true, force: true });
+}
+
+/**
+ * Puts the complete dataset in `staging` in the place of the one in `out` (both hold only
+ * prepare-data's files): `out` is set aside, `staging` renamed to it, then the old one removed.
+ */
+async function swapIn(staging: string, out: string): Promise<void> {
+	const old = path.join(
+		path.dirname(out),
+		`.${path.basename(out)}.old-${randomBytes(4).toString('hex')}`
+	);
+	await rename(out, old);
+	try {
+		await rename(staging, out);
+	} catch (error) {
+		await rename(old, out);
+		throw new Error(
+			`could not put the new dataset from ${staging} in the place of ${out} (${errorMessage(error)}); the old one was left as it was`,
+			{ cause: error }
+		);
+	}
+	await rm(old, { recursive: true, force: true });
 }
 
 async function shardsIntact(out: string, shards: readonly ShardInfo[]): Promise<boolean> {

@@ -39,13 +39,16 @@ async function exists(file: string): Promise<boolean> {
 	);
 }
 
+/** The header of a checkpoint folder (see fileCheckpointStore). */
+export const CHECKPOINT_HEADER_FILE = 'checkpoint.json';
+
 /**
  * Checkpoint as `dir/checkpoint.json` ({ blob, meta }) + `dir/checkpoint-<epoch>.bin`. The blob is
  * written first and the header replaced atomically after, so the header on disk always names a
  * complete blob even if the process dies mid-save; the previous blob is removed last.
  */
 export function fileCheckpointStore(dir: string): CheckpointStore {
-	const header = path.join(dir, 'checkpoint.json');
+	const header = path.join(dir, CHECKPOINT_HEADER_FILE);
 	const readHeader = async () =>
 		(await exists(header))
 			? (JSON.parse(await readFile(header, 'utf8')) as { blob: string; meta: unknown })

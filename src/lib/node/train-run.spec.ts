@@ -1,11 +1,13 @@
 import {
 	copyFileSync,
 	cpSync,
+	existsSync,
 	mkdirSync,
 	mkdtempSync,
 	readdirSync,
 	readFileSync,
-	rmSync
+	rmSync,
+	writeFileSync
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,7 +27,8 @@ import {
 import { readDatasetManifest } from './dataset';
 import { initTf } from './tf-node';
 import { loadBackboneFromFs } from './model-dir-fs';
-import { runEvaluation, runTraining } from './train-run';
+import type { TrainEvent } from '../ml/jobs/train-job';
+import { runEvaluation, runTraining, TRAINED_ON_FILE } from './train-run';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-run-'));
 const data = path.join(work, 'data');
@@ -129,6 +132,142 @@ describe('leaflens train --preset finetune (runTraining)', () => {
 		expect(report.metrics.accuracy).toBe(result.test!.metrics.accuracy);
 		expect(report.metrics.nll).toBeCloseTo(result.test!.metrics.nll, 3);
 		expect(report.abstention.coverage).toBeCloseTo(result.test!.abstention.coverage, 6);
+	});
+});
+
+describe('runTraining checks --out before any work', () => {
+	const config = resolveConfig({ preset: 'quick', overrides: ['epochs=1'] });
+	/** Every file and folder under `dir`, relative, sorted; [] when it does not exist. */
+	const tree = (dir: string) =>
+		existsSync(dir) ? (readdirSync(dir, { recursive: true }) as string[]).sort() : [];
+
+	it('refuses an --out that is, holds or sits in --data, --backbone or --field, creating nothing', async () => {
+		const field = path.join(work, 'field-photos');
+		mkdirSync(path.join(field, 'Apple___healthy'), { recursive: true });
+		const before = [data, backboneDir, field].map(tree);
+		const refused = async (out: string, message: string | RegExp, extra = {}) => {
+			await expect(
+				runTraining(tf, { data, out, config, backbone: backboneDir, ...extra })
+			).rejects.toThrow(message);
+		};
+		await refused(data, `--out ${data} is the --data folder; choose another --out`);
+		await refused(
+			path.join(data, 'model'),
+			`--out ${path.join(data, 'model')} is inside the --data folder ${data}; choose an --out outside it`
+		);
+		await refused(
+			work,
+			`--data ${data} is inside the --out folder ${work}; choose an --out outside it`
+		);
+		await refused(backboneDir, `--out ${backboneDir} is the --backbone folder`);
+		await refused(path.join(backboneDir, 'model'), /is inside the --backbone folder/);
+		await refused(path.join(field, 'model'), /is inside the --field folder/, { field });
+		expect([data, backboneDir, field].map(tree)).toEqual(before);
+	});
+
+	it("refuses an --out holding a dataset, a backbone or another program's manifest.json, touching nothing", async () => {
+		const dataset = path.join(work, 'a-dataset');
+		cpSync(data, dataset, { recursive: true });
+		const backbone = path.join(work, 'a-backbone');
+		cpSync(backboneDir, backbone, { recursive: true });
+		const app = path.join(work, 'an-app');
+		mkdirSync(app);
+		writeFileSync(path.join(app, 'manifest.json'), '{"name": "my web app"}');
+		for (const [out, what] of [
+			[dataset, 'a prepared dataset'],
+			[backbone, 'a backbone model directory'],
+			[app, 'a manifest.json LeafLens did not write']
+		] as const) {
+			const before = tree(out);
+			const manifest = readFileSync(path.join(out, 'manifest.json'));
+			await expect(runTraining(tf, { data, out, config, backbone: backboneDir })).rejects.toThrow(
+				`--out ${out} holds ${what} (${path.join(out, 'manifest.json')}), not a trained classifier, and train would replace its manifest.json; choose another --out`
+			);
+			expect(tree(out)).toEqual(before);
+			expect(readFileSync(path.join(out, 'manifest.json'))).toEqual(manifest);
+		}
+	});
+
+	it('a run with a bad --data or --backbone leaves no --out folder behind', async () => {
+		const out = path.join(work, 'never', 'model');
+		await expect(
+			runTraining(tf, { data: path.join(work, 'no-data'), out, config, backbone: backboneDir })
+		).rejects.toThrow(`${path.join(work, 'no-data')} does not exist`);
+		await expect(
+			runTraining(tf, { data, out, config, backbone: path.join(work, 'no-backbone') })
+		).rejects.toThrow(/manifest.json is missing/);
+		expect(existsSync(path.join(work, 'never'))).toBe(false);
+	});
+});
+
+describe('runTraining resumes only a checkpoint of the same data', () => {
+	it('records what the checkpoint was trained on, refuses another dataset, and resumes an unrecorded checkpoint as before', async () => {
+		const out = path.join(work, 'resume');
+		const config = resolveConfig({ preset: 'quick', overrides: ['epochs=2'] });
+		const checkpoint = path.join(out, 'checkpoint');
+		// Stopped after the first epoch, as Ctrl-C would: the checkpoint and its record stay.
+		const controller = new AbortController();
+		await expect(
+			runTraining(tf, {
+				data,
+				out,
+				config,
+				backbone: backboneDir,
+				signal: controller.signal,
+				emit: (event) => {
+					if (event.type === 'epoch') controller.abort(new Error('stopped after epoch 1'));
+				}
+			})
+		).rejects.toThrow('stopped after epoch 1');
+		expect(readdirSync(checkpoint).sort()).toEqual([
+			'checkpoint-1.bin',
+			'checkpoint.json',
+			TRAINED_ON_FILE
+		]);
+		const record = JSON.parse(readFileSync(path.join(checkpoint, TRAINED_ON_FILE), 'utf8')) as {
+			data: string;
+			labels: string[];
+		};
+		const manifest = await readDatasetManifest(data);
+		expect(record.data).toBe(manifest.fingerprint);
+		expect(record.labels).toEqual(manifest.classes.map((c) => c.folder));
+
+		// Another dataset with the same classes (another split): refused, naming the checkpoint.
+		const other = path.join(work, 'other-data');
+		await prepareDataset({
+			src: plantVillageColor(),
+			out: other,
+			limitPerClass: 8,
+			seed: 6,
+			valFraction: 0.25,
+			testFraction: 0.25
+		});
+		const header = readFileSync(path.join(checkpoint, 'checkpoint.json'));
+		await expect(
+			runTraining(tf, { data: other, out, config, backbone: backboneDir })
+		).rejects.toThrow(
+			`${checkpoint} holds the checkpoint of a run trained on another dataset (its fingerprint differs); resuming it would give this run its weights. Remove ${checkpoint} to start afresh, or choose another --out`
+		);
+		expect(readFileSync(path.join(checkpoint, 'checkpoint.json'))).toEqual(header);
+
+		// A checkpoint without the record (as written before it existed) resumes as it always did;
+		// at the end only the run's own files leave the checkpoint folder.
+		rmSync(path.join(checkpoint, TRAINED_ON_FILE));
+		writeFileSync(path.join(checkpoint, 'keep.txt'), 'not the run’s');
+		const events: TrainEvent[] = [];
+		const result = await runTraining(tf, {
+			data,
+			out,
+			config,
+			backbone: backboneDir,
+			emit: (event) => events.push(event)
+		});
+		expect(events.find((e) => e.type === 'resumed')).toMatchObject({ epoch: 1 });
+		expect(result.history).toHaveLength(2);
+		expect(readdirSync(checkpoint)).toEqual(['keep.txt']);
+		expect(
+			(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { kind: string }).kind
+		).toBe('classifier');
 	});
 });
 

@@ -3,10 +3,17 @@
  * features cached in a folder, checkpoints and the JSON Lines run log in the output folder, around
  * the shared jobs in src/lib/ml/jobs.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { claimsDatasetFormat } from '../data/manifest';
+import { MODEL_DIR_FORMAT, MODEL_MANIFEST_FILE } from '../ml/model-dir';
+import { errorMessage } from '../util/errors';
+import { folderRelation } from './paths';
+import { writeFileAtomic } from './shard-writer';
 import { loadClassifier, saveClassifier, type ClassifierModel } from '../ml/classifier-dir';
 import type { TrainConfig } from '../ml/config';
 import { assertSameLabels, runEvaluateJob, type Scores } from '../ml/jobs/evaluate-job';
@@ -23,6 +30,7 @@ import type { EvaluationReport } from '../ml/pipeline';
 import { fsModelDirReader, loadBackboneFromFs } from './model-dir-fs';
 import {
 	cachedArrays,
+	CHECKPOINT_HEADER_FILE,
 	datasetImages,
 	fileCheckpointStore,
 	folderImages,
@@ -34,12 +42,14 @@ import {
 	type OnUnreadable
 } from './train-io';
 
-async function isDataset(dir: string): Promise<boolean> {
-	return stat(path.join(dir, 'manifest.json')).then(
+async function exists(file: string): Promise<boolean> {
+	return stat(file).then(
 		() => true,
 		() => false
 	);
 }
+
+const isDataset = (dir: string): Promise<boolean> => exists(path.join(dir, 'manifest.json'));
 
 /** A prepared dataset (manifest.json + shards) or a folder with class sub-folders. */
 export async function openImages(
@@ -48,6 +58,10 @@ export async function openImages(
 	classes?: readonly string[],
 	onUnreadable?: OnUnreadable
 ): Promise<LabelledImages> {
+	if (!(await exists(dir)))
+		throw new Error(
+			`${dir} does not exist: name a dataset folder from leaflens prepare-data (or a folder of class folders)`
+		);
 	return (await isDataset(dir))
 		? datasetImages(dir, size)
 		: folderImages(dir, size, classes, onUnreadable);
@@ -71,12 +85,136 @@ export interface TrainRunOptions {
 	emit?(event: TrainEvent): void;
 }
 
+/** The checkpoint folder of a run: `<out>/checkpoint`. */
+const CHECKPOINT_DIR = 'checkpoint';
+
+/**
+ * Written beside the checkpoint (`<out>/checkpoint/trained-on.json`): what the run trains on. The
+ * checkpoint itself (src/lib/ml/checkpoint.ts, shared with the app) records the config only, so
+ * without this a resumed run could take another dataset's weights for its own classes.
+ */
+export const TRAINED_ON_FILE = 'trained-on.json';
+
+const TrainedOnSchema = z.object({
+	format: z.literal('leaflens-trained-on'),
+	formatVersion: z.literal(1),
+	/** The dataset's fingerprint (a prepared dataset's manifest, or a folder's photo list). */
+	data: z.string(),
+	labels: z.array(z.string()),
+	/** sha256 of the backbone's manifest.json. */
+	backbone: z.string(),
+	/** --field: the folder (absolute) and the sha256 of its photo list; null without --field. */
+	field: z.object({ folder: z.string(), photos: z.string() }).nullable()
+});
+type TrainedOn = z.infer<typeof TrainedOnSchema>;
+
+/**
+ * Refuses a checkpoint in `dir` recorded as trained on something else than `now`. A checkpoint
+ * without the record (written before it existed) resumes as before.
+ */
+async function checkResumable(dir: string, now: TrainedOn): Promise<void> {
+	if (!(await exists(path.join(dir, CHECKPOINT_HEADER_FILE)))) return;
+	const file = path.join(dir, TRAINED_ON_FILE);
+	let text: string;
+	try {
+		text = await readFile(file, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+		throw error;
+	}
+	let then: TrainedOn | null = null;
+	try {
+		then = TrainedOnSchema.parse(JSON.parse(text));
+	} catch {
+		// Unreadable: what it was trained on is unknown, so it is not resumed.
+	}
+	const differences = !then
+		? [`an unknown dataset (${file} is unreadable)`]
+		: [
+				...(then.data !== now.data ? ['another dataset (its fingerprint differs)'] : []),
+				...(JSON.stringify(then.labels) !== JSON.stringify(now.labels) ? ['other classes'] : []),
+				...(then.backbone !== now.backbone ? ['another backbone'] : []),
+				...(JSON.stringify(then.field) !== JSON.stringify(now.field)
+					? [
+							then.field === null
+								? 'the dataset without --field photos'
+								: now.field === null || then.field.folder !== now.field.folder
+									? `the --field photos of ${then.field.folder}`
+									: 'other --field photos'
+						]
+					: [])
+			];
+	if (differences.length > 0)
+		throw new Error(
+			`${dir} holds the checkpoint of a run trained on ${differences.join(', ')}; resuming it would give this run its weights. Remove ${dir} to start afresh, or choose another --out`
+		);
+}
+
+/**
+ * Refuses an --out that training would damage, before anything is read or written: a file, the
+ * --data, --backbone or --field folder (or a folder inside or around one), or a folder whose
+ * manifest.json is not a classifier's (a dataset, a backbone, someone else's).
+ */
+async function checkOutFolder(o: TrainRunOptions): Promise<void> {
+	const out = path.resolve(o.out);
+	const inputs: [string, string | undefined][] = [
+		['--data', o.data],
+		['--backbone', o.backbone],
+		['--field', o.field]
+	];
+	for (const [option, dir] of inputs) {
+		if (dir === undefined) continue;
+		const where = path.resolve(dir);
+		const relation = await folderRelation(out, where);
+		if (relation === 'same')
+			throw new Error(`--out ${out} is the ${option} folder; choose another --out`);
+		if (relation === 'inside')
+			throw new Error(
+				`--out ${out} is inside the ${option} folder ${where}; choose an --out outside it`
+			);
+		if (relation === 'around')
+			throw new Error(
+				`${option} ${where} is inside the --out folder ${out}; choose an --out outside it`
+			);
+	}
+	const info = await stat(out).catch(() => null);
+	if (info && !info.isDirectory())
+		throw new Error(`--out ${out} is a file, not a folder; choose another --out`);
+	const manifestFile = path.join(out, MODEL_MANIFEST_FILE);
+	let text: string;
+	try {
+		text = await readFile(manifestFile, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+		throw new Error(`cannot read ${manifestFile} (${errorMessage(error)}); choose another --out`, {
+			cause: error
+		});
+	}
+	let json: unknown = null;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		// Not JSON: not LeafLens's.
+	}
+	const head = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+	if (head.format === MODEL_DIR_FORMAT && head.kind === 'classifier') return;
+	const what = claimsDatasetFormat(json)
+		? 'a prepared dataset'
+		: head.format === MODEL_DIR_FORMAT
+			? `a ${typeof head.kind === 'string' ? head.kind : 'LeafLens'} model directory`
+			: 'a manifest.json LeafLens did not write';
+	throw new Error(
+		`--out ${out} holds ${what} (${manifestFile}), not a trained classifier, and train would replace its manifest.json; choose another --out`
+	);
+}
+
 /**
  * The whole `leaflens train`: the shared job (src/lib/ml/jobs/train-job.ts) with files for its
- * feature cache, checkpoints and run log; writes the classifier directory.
+ * feature cache, checkpoints and run log; writes the classifier directory. --out is checked first
+ * and created only once the backbone and the photos have been read.
  */
 export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<TrainJobResult> {
-	await mkdir(o.out, { recursive: true });
+	await checkOutFolder(o);
 	o.emit?.({ type: 'stage', stage: 'loading' });
 	const backbone = await loadBackboneFromFs(o.backbone);
 	try {
@@ -87,6 +225,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 		let extra: TrainJobOptions['extra'];
 		// The cache key of each extra part names its photos: the hold-back depends on valFraction.
 		const fieldKeys: Partial<Record<string, string>> = {};
+		let fieldRecord: TrainedOn['field'] = null;
 		if (o.field) {
 			const field = await folderPhotos(o.field, images.classes, true);
 			labels = field.classes;
@@ -100,7 +239,27 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			extra = { train: sourceOf(parts.train, size), val: sourceOf(parts.val, size) };
 			fieldKeys.train = parts.train.map((p) => p.key).join('\n');
 			fieldKeys.val = parts.val.map((p) => p.key).join('\n');
+			fieldRecord = {
+				folder: path.resolve(o.field),
+				photos: createHash('sha256')
+					.update(field.photos.map((p) => p.key).join('\n'))
+					.digest('hex')
+			};
 		}
+		const trainedOn: TrainedOn = {
+			format: 'leaflens-trained-on',
+			formatVersion: 1,
+			data: images.fingerprint,
+			labels,
+			backbone: backbone.manifestSha256,
+			field: fieldRecord
+		};
+		const checkpointDir = path.join(o.out, CHECKPOINT_DIR);
+		await checkResumable(checkpointDir, trainedOn);
+		// Every input has been read: only now is anything written.
+		await mkdir(checkpointDir, { recursive: true });
+		await writeFileAtomic(path.join(checkpointDir, TRAINED_ON_FILE), JSON.stringify(trainedOn));
+		const checkpoints = fileCheckpointStore(checkpointDir);
 		const cacheDir = o.cacheDir ?? path.join(o.out, 'cache');
 		const log = jsonlRunLog(path.join(o.out, 'run.jsonl'));
 		const result = await runTrainJob(tf, {
@@ -130,7 +289,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 					)
 			},
 			frozenNet: o.frozenNet?.(backbone),
-			checkpoints: fileCheckpointStore(path.join(o.out, 'checkpoint')),
+			checkpoints,
 			log,
 			signal: o.signal,
 			emit: o.emit
@@ -145,8 +304,11 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 				abstention: result.test.abstention
 			}
 		});
-		// The run is complete: a later `train` into this folder starts afresh.
-		await rm(path.join(o.out, 'checkpoint'), { recursive: true, force: true });
+		// The run is complete: a later `train` into this folder starts afresh. Only the files the
+		// run wrote are removed (and the folder, once empty).
+		await checkpoints.clear?.();
+		await rm(path.join(checkpointDir, TRAINED_ON_FILE), { force: true });
+		await rmdir(checkpointDir).catch(() => undefined);
 		return result;
 	} finally {
 		backbone.model.dispose();

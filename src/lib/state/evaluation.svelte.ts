@@ -16,6 +16,7 @@ import type {
 } from '../worker/protocol';
 import { mlClient, modelSource, type MlClient } from './ml-client.svelte';
 import { modelsState } from './models.svelte';
+import { registerWork } from './work';
 
 /** The `<select>` value of the shipped default model (saved models use their id). */
 export const DEFAULT_MODEL_ID = 'default';
@@ -228,6 +229,6 @@ let state: EvaluationState | null = null;
 
 /** The app's one EvaluationState, on the app's ML client and saved models. */
 export function evaluationState(): EvaluationState {
-	state ??= new EvaluationState(mlClient(), modelsState());
+	state ??= registerWork(new EvaluationState(mlClient(), modelsState()), (e) => e.running);
 	return state;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
 import { HistoryStore, readEntry, type HistoryEntry } from './history.svelte';
+import { userError } from '../util/user-errors';
 
 const jpeg = (text: string) => new Blob([text], { type: 'image/jpeg' });
 
@@ -84,7 +85,7 @@ describe('HistoryStore', () => {
 		const reloaded = new HistoryStore(db);
 		await reloaded.load();
 		expect(reloaded.get('a')!.confirmed).toBe('Apple___Cedar_apple_rust');
-		await expect(log.confirm('missing', 'x')).rejects.toThrow('No diagnosis missing');
+		await expect(log.confirm('missing', 'x')).rejects.toThrow(userError('diagnosisGone'));
 	});
 
 	it('two tabs: a confirmation from a tab that has not seen a new leaf keeps the leaf', async () => {
@@ -107,6 +108,42 @@ describe('HistoryStore', () => {
 		expect(reloaded.get('a')!.leaves.map((l) => l.fileName)).toEqual(['a.jpg', 'second.jpg']);
 		expect(reloaded.get('a')!.confirmed).toBe('Apple___healthy');
 		expect(tabB.get('a')!.leaves).toHaveLength(2);
+	});
+
+	it('two tabs: a leaf added from the stored plant keeps a confirmation made in the other tab', async () => {
+		const db = new MemoryStore();
+		const [tabA, tabB] = [
+			new HistoryStore(db, async () => null),
+			new HistoryStore(db, async () => null)
+		];
+		await tabA.put(entry('a', '2026-03-01T10:00:00.000Z'));
+		await tabB.load();
+		await tabB.confirm('a', 'Apple___healthy');
+		expect(tabA.get('a')!.confirmed).toBeNull(); // tab A has not seen it
+		const plant = (await tabA.stored('a'))!;
+		await tabA.put({
+			...plant,
+			leaves: [...plant.leaves, { ...plant.leaves[0]!, fileName: 'second.jpg' }]
+		});
+		const reloaded = new HistoryStore(db);
+		await reloaded.load();
+		expect(reloaded.get('a')!.confirmed).toBe('Apple___healthy');
+		expect(reloaded.get('a')!.leaves).toHaveLength(2);
+	});
+
+	it('two tabs: confirming a plant deleted in the other tab says so and does not bring it back', async () => {
+		const db = new MemoryStore();
+		const [tabA, tabB] = [
+			new HistoryStore(db, async () => null),
+			new HistoryStore(db, async () => null)
+		];
+		await tabA.put(entry('a', '2026-03-01T10:00:00.000Z'));
+		await tabB.load();
+		await tabA.remove('a');
+		await expect(tabB.confirm('a', 'Apple___healthy')).rejects.toThrow(userError('diagnosisGone'));
+		expect(tabB.get('a')).toBeUndefined();
+		expect(await db.keys()).toEqual([]);
+		expect(await tabB.stored('a')).toBeUndefined();
 	});
 
 	it('two tabs: locations forgotten in one tab are not written back by the other', async () => {
@@ -152,6 +189,23 @@ describe('HistoryStore', () => {
 		expect(french).toBe(
 			'2026-03-01T10:00:00.000Z,Pommier — tavelure,Apple___Apple_scab,0.9100,false,Apple___healthy,2,,,a.jpg; second.jpg'
 		);
+	});
+
+	it('a history that cannot be read says so instead of looking empty, and reads on a retry', async () => {
+		const db = new MemoryStore();
+		await new HistoryStore(db, async () => 0).put(entry('a', '2026-01-01T10:00:00.000Z'));
+		const keys = vi
+			.spyOn(db, 'keys')
+			.mockRejectedValueOnce(new DOMException('The operation failed', 'UnknownError'));
+		const log = new HistoryStore(db, async () => 0);
+		await log.load();
+		expect(log.loadError).toBe('The operation failed');
+		expect(log.loaded).toBe(false);
+		expect(log.entries).toEqual([]);
+		await log.load();
+		expect(keys).toHaveBeenCalledTimes(2);
+		expect(log.loadError).toBeNull();
+		expect(log.entries.map((e) => e.id)).toEqual(['a']);
 	});
 
 	it('clears every stored entry', async () => {

@@ -20,6 +20,8 @@ import type { Prediction } from '../ml/classifier-dir';
 import { OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE } from '../data/own-photo-limits';
 import { requestPersistence } from '../browser/persist';
 import type { StoredLocation } from '../util/location';
+import { errorMessage } from '../util/errors';
+import { userError } from '../util/user-errors';
 
 /** One leaf photo of a plant. */
 export interface Leaf {
@@ -123,6 +125,8 @@ export class HistoryStore {
 	readonly #persist: () => Promise<unknown>;
 	entries = $state<HistoryEntry[]>([]);
 	loaded = $state(false);
+	/** Why the stored history could not be read (the list is then not known to be empty). */
+	loadError = $state<string | null>(null);
 	/** How many entries keep a location. */
 	readonly locationCount = $derived(this.entries.filter((e) => e.location !== null).length);
 
@@ -138,16 +142,22 @@ export class HistoryStore {
 		this.#persist = persist;
 	}
 
+	/** Reads the stored history; a failure is kept in `loadError` (and does not reject). */
 	async load(): Promise<void> {
-		const keys = await this.#db.keys();
-		const values = await Promise.all(
-			keys.map((k) => this.#db.get<StoredEntry | LegacyEntry>(String(k)))
-		);
-		this.entries = values
-			.filter((v) => v !== undefined)
-			.map(readEntry)
-			.sort((a, b) => b.time.localeCompare(a.time));
-		this.loaded = true;
+		try {
+			const keys = await this.#db.keys();
+			const values = await Promise.all(
+				keys.map((k) => this.#db.get<StoredEntry | LegacyEntry>(String(k)))
+			);
+			this.entries = values
+				.filter((v) => v !== undefined)
+				.map(readEntry)
+				.sort((a, b) => b.time.localeCompare(a.time));
+			this.loadError = null;
+			this.loaded = true;
+		} catch (error) {
+			this.loadError = errorMessage(error);
+		}
 	}
 
 	get(id: string): HistoryEntry | undefined {
@@ -189,11 +199,23 @@ export class HistoryStore {
 
 	/** Records what the user says the plant has (null forgets it). */
 	async confirm(id: string, className: string | null): Promise<void> {
-		if (!this.get(id)) throw new Error(`No diagnosis ${id} in the history`);
-		// From the stored entry, not this tab's copy: another tab may have added a leaf since.
-		const stored = await this.#db.get<StoredEntry | LegacyEntry>(id);
-		const entry = stored ? readEntry(stored) : this.get(id)!;
+		// From the stored entry, not this tab's copy: another tab may have added a leaf since, or
+		// deleted the plant (it is not written back).
+		const entry = await this.stored(id);
+		if (!entry) {
+			this.entries = this.entries.filter((e) => e.id !== id);
+			throw new Error(userError('diagnosisGone'));
+		}
 		await this.put({ ...entry, confirmed: className });
+	}
+
+	/**
+	 * The entry as stored now: another tab may have changed it (a leaf added, an answer confirmed)
+	 * or deleted it since this tab loaded it.
+	 */
+	async stored(id: string): Promise<HistoryEntry | undefined> {
+		const value = await this.#db.get<StoredEntry | LegacyEntry>(id);
+		return value ? readEntry(value) : undefined;
 	}
 
 	async remove(id: string): Promise<void> {

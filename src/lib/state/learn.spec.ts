@@ -11,6 +11,7 @@ import type {
 	TrainRequest,
 	TrainResult
 } from '../worker/protocol';
+import { userError } from '../util/user-errors';
 
 const photo = (name: string) => new Blob([name], { type: 'image/jpeg' });
 
@@ -249,6 +250,36 @@ describe('LearnState', () => {
 		expect(ml.train).toHaveBeenCalledTimes(2);
 		expect(outcome?.modelId).toBe('adapted');
 		expect(deps.models.activeId).toBe('adapted');
+	});
+
+	it('does not replace a Train-page run waiting to resume; learning again replaces its own stopped run', async () => {
+		const { learn, deps, ml, trainCall, storage } = await setup();
+		const waiting: TrainRequest = {
+			jobId: 'job-train',
+			datasetId: 'pv',
+			preset: 'head',
+			overrides: [],
+			limitPerClass: null
+		};
+		storage.setItem('leaflens.trainJob', JSON.stringify(waiting));
+		expect(await learn.adapt()).toBeNull();
+		expect(learn.error).toBe(userError('trainJobWaiting'));
+		expect(ml.train).not.toHaveBeenCalled();
+		expect(deps.training.storedJob()).toEqual(waiting);
+
+		storage.removeItem('leaflens.trainJob');
+		const first = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		deps.training.stop();
+		await first;
+		const stopped = trainCall().request.jobId;
+		const again = learn.adapt();
+		while (ml.train.mock.calls.length === 1) await settle();
+		expect(ml.clearTrainJob).toHaveBeenCalledWith(stopped);
+		expect(trainCall().request.jobId).not.toBe(stopped);
+		expect(learn.pending?.request.jobId).toBe(trainCall().request.jobId);
+		trainCall().finish();
+		expect(await again).not.toBeNull();
 	});
 
 	it('says what is missing when no class has enough confirmed photos', async () => {

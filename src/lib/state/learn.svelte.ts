@@ -19,6 +19,7 @@ import { modelsState, type ModelsState } from './models.svelte';
 import { trainingState, type JobStorage, type TrainingState } from './training.svelte';
 import type { PhotoFile, TrainRequest } from '../worker/protocol';
 import { userError } from '../util/user-errors';
+import { registerWork } from './work';
 
 const PENDING_KEY = 'leaflens.learn.pending';
 const LAST_KEY = 'leaflens.learn.last';
@@ -234,6 +235,12 @@ export class LearnState {
 		return this.#guarded(async () => {
 			if (plan.train.length === 0)
 				throw new Error(userError('confirmMore', { n: MIN_PHOTOS_PER_CLASS + 1 }));
+			// One job is stored at a time: a Train-page run waiting to resume is not replaced silently;
+			// an earlier adaptation that was stopped is (learning again starts it anew).
+			const stored = this.#d.training.storedJob();
+			if (stored && stored.jobId !== this.pending?.request.jobId)
+				throw new Error(userError('trainJobWaiting'));
+			if (this.pending) await this.discard();
 			const datasetId = await this.#baseDataset();
 			this.step = 'before';
 			const before = await this.#score(plan.heldBack);
@@ -283,8 +290,9 @@ export class LearnState {
 		const training = this.#d.training;
 		const result = await training.run(pending.request);
 		if (!result || !training.saved || training.saved.jobId !== pending.request.jobId) {
-			// Stopped (the job stays resumable) or failed: the Train page's error says why.
-			if (training.error) this.error = training.error;
+			// Stopped (the job stays resumable), failed or not saved: the Train page's error says why.
+			const why = training.error ?? training.saveError;
+			if (why) this.error = why;
 			return null;
 		}
 		return this.#finish(training.saved.id, training.saved.name);
@@ -370,11 +378,14 @@ let state: LearnState | null = null;
 
 /** The app's one LearnState. */
 export function learnState(): LearnState {
-	state ??= new LearnState({
-		history: history(),
-		training: trainingState(),
-		models: modelsState(),
-		ml: mlClient()
-	});
+	state ??= registerWork(
+		new LearnState({
+			history: history(),
+			training: trainingState(),
+			models: modelsState(),
+			ml: mlClient()
+		}),
+		(learn) => learn.busy
+	);
 	return state;
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { checkDatasetFor, ModelsState, type CheckMl } from './models.svelte';
+import { ACTIVE_MODEL_KEY, checkDatasetFor, ModelsState, type CheckMl } from './models.svelte';
 import type { SavedModelInfo } from '../data/model-store';
 import type { CachedDatasetInfo, EvaluateRequest, EvaluateResult } from '../worker/protocol';
 import { MemoryStore } from '../../../test/memory-store';
+import { MAX_EXPORT_BYTES } from '../data/leaflens-file';
 
 const LABELS = ['Tomato___healthy', 'Tomato___Leaf_Mold'];
 
@@ -95,5 +96,46 @@ describe('ModelsState.check', () => {
 		await again.load();
 		expect(again.models[0]!.check?.accuracy).toBe(0.25);
 		expect(again.anyUnverified).toBe(false);
+	});
+});
+
+describe('ModelsState.remove', () => {
+	it('deleting the model another tab made active falls back to the shipped model', async () => {
+		const values = new Map<string, string>();
+		vi.stubGlobal('localStorage', {
+			getItem: (k: string) => values.get(k) ?? null,
+			setItem: (k: string, v: string) => void values.set(k, v),
+			removeItem: (k: string) => void values.delete(k)
+		});
+		try {
+			const kv = new MemoryStore();
+			await kv.set('model/m1/info', info());
+			const state = new ModelsState(kv);
+			await state.load();
+			expect(state.activeId).toBeNull();
+			values.set(ACTIVE_MODEL_KEY, 'm1'); // activated in another tab after this one loaded
+			const onActivate = vi.fn();
+			state.onActivate = onActivate;
+			await state.remove('m1');
+			expect(values.has(ACTIVE_MODEL_KEY)).toBe(false);
+			expect(onActivate).toHaveBeenCalledWith(null);
+			expect(state.models).toEqual([]);
+		} finally {
+			vi.unstubAllGlobals();
+		}
+	});
+});
+
+describe('ModelsState.importFile', () => {
+	it('refuses a file too big to be a model before reading it, and stores nothing', async () => {
+		const kv = new MemoryStore();
+		const state = new ModelsState(kv);
+		const huge = new Blob([new Uint8Array(MAX_EXPORT_BYTES + 1)]);
+		const read = vi.spyOn(huge, 'arrayBuffer');
+		await expect(state.importFile(huge)).rejects.toThrow(
+			/^This is not a LeafLens model file: it is 65 MB, and a LeafLens model file is at most 64 MB\.$/
+		);
+		expect(read).not.toHaveBeenCalled();
+		expect(kv.map.size).toBe(0);
 	});
 });

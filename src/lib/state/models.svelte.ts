@@ -3,7 +3,7 @@
  * (remembered in localStorage; null means the shipped default), and moving models in and out as
  * `.leaflens` files.
  */
-import { exportFileName, type BackboneFiles } from '../data/leaflens-file';
+import { checkExportSize, exportFileName, type BackboneFiles } from '../data/leaflens-file';
 import {
 	metricsTrust,
 	ModelStore,
@@ -182,7 +182,8 @@ export class ModelsState {
 	async remove(id: string): Promise<void> {
 		await this.store.delete(id);
 		this.models = this.models.filter((m) => m.id !== id);
-		if (this.activeId === id) this.activate(null);
+		// Another tab may have made it the active model since this page read the choice.
+		if (this.activeId === id || readActiveId() === id) this.activate(null);
 	}
 
 	/** A backbone's files: saved on this device (imported), else from the app's own files. */
@@ -237,6 +238,7 @@ export class ModelsState {
 
 	/** Imports a `.leaflens` file; throws a plain-words error and changes nothing when it is bad. */
 	async importFile(file: Blob): Promise<SavedModelInfo> {
+		checkExportSize(file.size); // before the whole file is read into memory
 		const { info } = await this.store.importModel(new Uint8Array(await file.arrayBuffer()));
 		this.models = [info, ...this.models.filter((m) => m.id !== info.id)];
 		// The first model saved on this device: ask the browser to keep it (once per run, never throws).

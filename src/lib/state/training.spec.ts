@@ -6,6 +6,7 @@ import {
 	type JobStorage,
 	type TrainingMl
 } from './training.svelte';
+import { validateModelName } from '../data/leaflens-file';
 import type {
 	CachedDatasetInfo,
 	EpochRecord,
@@ -15,6 +16,7 @@ import type {
 } from '../worker/protocol';
 
 const JOB_KEY = 'leaflens.trainJob';
+const HELD_KEY = 'leaflens.trainJobHeld';
 
 function dataset(id: string, name: string, complete = true): CachedDatasetInfo {
 	return { id, name, complete } as CachedDatasetInfo;
@@ -244,6 +246,22 @@ describe('TrainingState', () => {
 		expect(name.startsWith('model + model ')).toBe(true);
 	});
 
+	it('cuts long dataset names so the name fits a model name, keeping the time', () => {
+		const now = new Date(Date.UTC(2026, 10, 29, 17, 0, 0));
+		const long = 'A'.repeat(100);
+		const name = trainedModelName(
+			{ ...job, extraDatasetIds: ['mine'] },
+			[dataset('pv', 'plantvillage-sample'), dataset('mine', long)],
+			now
+		);
+		expect(validateModelName(name)).toBe(name);
+		expect(name.endsWith(` ${now.toLocaleString()}`)).toBe(true);
+		expect(name.startsWith('plantvillage-sample + AAA')).toBe(true);
+		expect(name).toContain('… ');
+		const short = trainedModelName(job, [dataset('pv', 'plantvillage-sample')], now);
+		expect(short).toBe(`plantvillage-sample ${now.toLocaleString()}`);
+	});
+
 	it('asks the browser to keep the data once a model, dataset or photo import is saved', async () => {
 		const { state, ml, calls, saveModel, persist } = setup();
 		await state.enter();
@@ -258,22 +276,79 @@ describe('TrainingState', () => {
 		expect(persist).toHaveBeenCalledTimes(1);
 		await state.addClass('Rust', [new File(['x'], 'a.jpg', { type: 'image/jpeg' })]);
 		expect(persist).toHaveBeenCalledTimes(2);
-		const done = state.start();
-		calls[1]!.finish();
-		await done;
+		// A new run waits until the unsaved one is saved or discarded.
+		expect(await state.start()).toBeNull();
+		expect(calls).toHaveLength(1);
+		expect(await state.saveAgain()).toBe(true);
 		expect(persist).toHaveBeenCalledTimes(3);
 	});
 
-	it('reports a failed save and keeps the job’s cache', async () => {
-		const { state, ml, calls, saveModel } = setup();
+	it('a failed save loses nothing: Save again saves the run, and the job stays stored till then', async () => {
+		const { state, ml, calls, storage, saveModel } = setup();
 		saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
 		await state.enter();
 		const done = state.start();
+		const request = calls[0]!.request;
+		calls[0]!.finish();
+		const result = await done;
+		expect(state.saveError).toBe('QuotaExceededError');
+		expect(state.error).toBeNull();
+		expect(state.savedName).toBeNull();
+		expect(state.unsaved).toEqual({ request, result });
+		expect(ml.clearTrainJob).not.toHaveBeenCalled();
+		expect(JSON.parse(storage.map.get(JOB_KEY)!)).toEqual(request);
+
+		expect(await state.saveAgain()).toBe(true);
+		expect(saveModel).toHaveBeenCalledTimes(2);
+		expect(saveModel.mock.calls[1]).toEqual(saveModel.mock.calls[0]);
+		expect(state.saveError).toBeNull();
+		expect(state.unsaved).toBeNull();
+		expect(state.savedName).toMatch(/^plantvillage-sample /);
+		expect(ml.clearTrainJob).toHaveBeenCalledWith(request.jobId);
+		expect(storage.map.has(JOB_KEY)).toBe(false);
+		expect(storage.map.has(HELD_KEY)).toBe(false);
+		expect(await state.saveAgain()).toBe(false);
+	});
+
+	it('a run whose save failed waits after a reload; Resume saves it, Discard forgets it', async () => {
+		const { state, calls, storage, saveModel } = setup();
+		saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
+		await state.enter();
+		const done = state.start();
+		const request = calls[0]!.request;
 		calls[0]!.finish();
 		await done;
-		expect(state.error).toBe('QuotaExceededError');
-		expect(state.savedName).toBeNull();
-		expect(ml.clearTrainJob).not.toHaveBeenCalled();
+
+		// The tab is reloaded before "Save again": the job waits for the user, it does not rerun.
+		const { ml } = fakeMl([dataset('pv', 'plantvillage-sample')]);
+		const reloaded = new TrainingState(ml, {
+			jobStorage: storage,
+			saveModel,
+			persist: async () => 0
+		});
+		await reloaded.enter();
+		expect(ml.train).not.toHaveBeenCalled();
+		expect(reloaded.pending).toEqual(request);
+		await reloaded.discardPending();
+		expect(ml.clearTrainJob).toHaveBeenCalledWith(request.jobId);
+		expect(storage.map.has(JOB_KEY)).toBe(false);
+		expect(storage.map.has(HELD_KEY)).toBe(false);
+	});
+
+	it('Discard after a failed save removes the run’s cache and the stored job', async () => {
+		const { state, ml, calls, storage, saveModel } = setup();
+		saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
+		await state.enter();
+		const done = state.start();
+		const request = calls[0]!.request;
+		calls[0]!.finish();
+		await done;
+		await state.discardUnsaved();
+		expect(state.unsaved).toBeNull();
+		expect(state.saveError).toBeNull();
+		expect(ml.clearTrainJob).toHaveBeenCalledWith(request.jobId);
+		expect(storage.map.has(JOB_KEY)).toBe(false);
+		expect(saveModel).toHaveBeenCalledTimes(1);
 	});
 
 	it('stops silently: no error, the job stays resumable, nothing is saved', async () => {
@@ -288,16 +363,64 @@ describe('TrainingState', () => {
 		expect(state.running).toBe(false);
 		expect(storage.map.has(JOB_KEY)).toBe(true);
 		expect(saveModel).not.toHaveBeenCalled();
+		// Resume or Discard, now and after a reload (where it does not restart by itself).
+		expect(state.pending).toEqual(calls[0]!.request);
+		const { ml } = fakeMl([dataset('pv', 'plantvillage-sample')]);
+		const reloaded = new TrainingState(ml, { jobStorage: storage, saveModel });
+		await reloaded.enter();
+		expect(ml.train).not.toHaveBeenCalled();
+		expect(reloaded.pending).toEqual(calls[0]!.request);
+		const resumed = reloaded.resumePending();
+		expect(ml.train).toHaveBeenCalledWith(
+			calls[0]!.request,
+			expect.any(Function),
+			expect.anything()
+		);
+		expect(storage.map.has(HELD_KEY)).toBe(false);
+		reloaded.stop();
+		await resumed;
 	});
 
-	it('reports a failure in words', async () => {
-		const { state, calls, saveModel } = setup();
+	it('a new run replaces a job waiting for Resume: its cache is removed', async () => {
+		const { state, ml, calls, storage } = setup();
+		await state.enter();
+		const first = state.start();
+		state.stop();
+		await first;
+		const stopped = calls[0]!.request.jobId;
+		expect(state.pending?.jobId).toBe(stopped);
+		const second = state.start();
+		expect(ml.clearTrainJob).toHaveBeenCalledWith(stopped);
+		await settle();
+		expect(state.pending).toBeNull();
+		expect(calls).toHaveLength(2);
+		expect(JSON.parse(storage.map.get(JOB_KEY)!)).toEqual(calls[1]!.request);
+		calls[1]!.finish();
+		await second;
+	});
+
+	it('discarding another job keeps the stored one', async () => {
+		const { state, ml, storage } = setup({ stored: job });
+		await state.discard('job-other');
+		expect(ml.clearTrainJob).toHaveBeenCalledWith('job-other');
+		expect(JSON.parse(storage.map.get(JOB_KEY)!)).toEqual(job);
+		expect(state.storedJob()).toEqual(job);
+	});
+
+	it('reports a failure in words; the failed job waits for Resume and does not rerun by itself', async () => {
+		const { state, calls, storage, saveModel } = setup();
 		await state.enter();
 		const done = state.start();
 		calls[0]!.fail(new Error('out of memory'));
 		expect(await done).toBeNull();
 		expect(state.error).toBe('out of memory');
 		expect(saveModel).not.toHaveBeenCalled();
+		expect(state.pending).toEqual(calls[0]!.request);
+		const { ml } = fakeMl([dataset('pv', 'plantvillage-sample')]);
+		const reloaded = new TrainingState(ml, { jobStorage: storage, saveModel });
+		await reloaded.enter();
+		expect(ml.train).not.toHaveBeenCalled();
+		expect(reloaded.pending).toEqual(calls[0]!.request);
 	});
 
 	it('runs the same request again after a lost GPU, resuming from the checkpoint', async () => {
@@ -338,6 +461,59 @@ describe('TrainingState', () => {
 		state.form.datasetId = 'c';
 		await state.refresh();
 		expect(state.form.datasetId).toBe('a');
+	});
+
+	it('says why a dataset could not be deleted, and lists what is still stored', async () => {
+		const { state, ml } = setup();
+		ml.deleteDataset.mockRejectedValueOnce(new Error('The operation failed'));
+		await state.deleteDataset('pv');
+		expect(state.deleteError).toBe('The operation failed');
+		expect(state.datasets.map((d) => d.id)).toEqual(['pv']);
+		await state.deleteDataset('pv');
+		expect(state.deleteError).toBeNull();
+	});
+
+	it('two tabs reopened together: one resumes the stored job, the other says it runs elsewhere', async () => {
+		const held = new Set<string>();
+		const locks = {
+			request: async (
+				name: string,
+				_options: { ifAvailable: boolean },
+				callback: (lock: { name: string } | null) => Promise<unknown>
+			) => {
+				if (held.has(name)) return callback(null);
+				held.add(name);
+				try {
+					return await callback({ name });
+				} finally {
+					held.delete(name);
+				}
+			}
+		} as unknown as Pick<LockManager, 'request'>;
+		const first = setup({ stored: job });
+		const storage = first.storage;
+		const tab = (ml: TrainingMl) =>
+			new TrainingState(ml, {
+				jobStorage: storage,
+				saveModel: first.saveModel,
+				estimateStorage: async () => null,
+				persist: async () => 0,
+				locks
+			});
+		const a = tab(first.ml);
+		await a.enter();
+		expect(first.ml.train).toHaveBeenCalledTimes(1);
+		const second = fakeMl([dataset('pv', 'plantvillage-sample')]);
+		const b = tab(second.ml);
+		await b.enter();
+		await settle();
+		expect(second.ml.train).not.toHaveBeenCalled();
+		expect(b.elsewhere).toBe(true);
+		expect(a.elsewhere).toBe(false);
+		first.calls[0]!.finish();
+		await settle();
+		expect(first.saveModel).toHaveBeenCalledTimes(1);
+		expect(held.size).toBe(0);
 	});
 
 	it('reports a bad class name without calling the worker', async () => {

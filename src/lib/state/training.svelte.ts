@@ -12,8 +12,10 @@ import { requestPersistence } from '../browser/persist';
 import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
 import { checkClassName, classFromRelativePath, type SkippedPhoto } from '../data/own-photos';
 import { ModelStore, type SavedModelInfo } from '../data/model-store';
+import { MAX_NAME_LENGTH } from '../data/leaflens-file';
 import { resolveConfig, type PresetName } from '../ml/config';
 import { DeviceLostError, mlClient, type MlClient } from './ml-client.svelte';
+import { registerWork } from './work';
 import type {
 	CachedDatasetInfo,
 	DownloadProgress,
@@ -25,6 +27,11 @@ import type {
 } from '../worker/protocol';
 
 const JOB_KEY = 'leaflens.trainJob';
+/**
+ * The id of the stored job when it was stopped, failed or could not be saved: it waits for the
+ * user's Resume or Discard instead of resuming by itself at the next visit.
+ */
+const HELD_KEY = 'leaflens.trainJobHeld';
 /** The last finished run's job id and the model it was saved as (survives a reload). */
 const SAVED_KEY = 'leaflens.trainSaved';
 
@@ -74,16 +81,21 @@ export function photosForClass(className: string, files: readonly File[]): Photo
 	return files.map((file, i) => ({ path: `${i}-${file.name}`, className: name, file }));
 }
 
-/** The name a finished run is saved under: its datasets' names and the local time. */
+/**
+ * The name a finished run is saved under: its datasets' names and the local time, the names cut
+ * short (…) so that the whole fits a model name's length.
+ */
 export function trainedModelName(
 	request: TrainRequest,
 	datasets: readonly CachedDatasetInfo[],
 	now: Date
 ): string {
-	const names = [request.datasetId, ...(request.extraDatasetIds ?? [])].map(
-		(id) => datasets.find((d) => d.id === id)?.name ?? 'model'
-	);
-	return `${names.join(' + ')} ${now.toLocaleString()}`;
+	const names = [request.datasetId, ...(request.extraDatasetIds ?? [])]
+		.map((id) => datasets.find((d) => d.id === id)?.name.trim() || 'model')
+		.join(' + ');
+	const time = ` ${now.toLocaleString()}`;
+	const room = MAX_NAME_LENGTH - time.length;
+	return `${names.length > room ? `${names.slice(0, room - 1).trimEnd()}…` : names}${time}`;
 }
 
 function isAbort(error: unknown): boolean {
@@ -112,6 +124,8 @@ export interface TrainingOptions {
 	 */
 	persist?: () => Promise<unknown>;
 	now?: () => Date;
+	/** Web Locks, so that one tab runs a job at a time (default: `navigator.locks`; null: none). */
+	locks?: Pick<LockManager, 'request'> | null;
 }
 
 async function estimateStorage(): Promise<{ used: number; quota: number } | null> {
@@ -138,6 +152,7 @@ export class TrainingState {
 	readonly #estimateStorage: () => Promise<{ used: number; quota: number } | null>;
 	readonly #now: () => Date;
 	readonly #persist: () => Promise<unknown>;
+	readonly #locks: Pick<LockManager, 'request'> | null;
 
 	datasets = $state<CachedDatasetInfo[]>([]);
 	/** Datasets that can be trained on. */
@@ -146,6 +161,8 @@ export class TrainingState {
 	storage = $state<{ used: number; quota: number } | null>(null);
 	download = $state<{ url: string; progress: DownloadProgress | null } | null>(null);
 	downloadError = $state<string | null>(null);
+	/** Why the last dataset could not be deleted. */
+	deleteError = $state<string | null>(null);
 	#downloadAbort: AbortController | null = null;
 
 	importing = $state<{ done: number; total: number } | null>(null);
@@ -166,8 +183,17 @@ export class TrainingState {
 	readonly others = $derived(this.complete.filter((d) => d.id !== this.form.datasetId));
 	/** Why the form's settings were refused. */
 	configError = $state<string | null>(null);
-	/** A job a reload interrupted that could not resume by itself (its data is missing). */
+	/**
+	 * A stored job waiting for Resume or Discard: it was stopped or failed, or a reload interrupted
+	 * it and its data is missing.
+	 */
 	pending = $state<TrainRequest | null>(null);
+	/** The job is running in another tab of the app (this one does not run it too). */
+	elsewhere = $state(false);
+	/** A finished run whose model could not be saved (kept in memory for "Save again"). */
+	unsaved = $state<{ request: TrainRequest; result: TrainResult } | null>(null);
+	/** Why saving the finished run failed. */
+	saveError = $state<string | null>(null);
 
 	job = $state<TrainRequest | null>(null);
 	stage = $state<Stage | null>(null);
@@ -192,9 +218,16 @@ export class TrainingState {
 		this.#saveModel = options.saveModel ?? saveTrainedModel;
 		this.#estimateStorage = options.estimateStorage ?? estimateStorage;
 		this.#persist = options.persist ?? requestPersistence;
+		this.#locks =
+			options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks;
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not state
 		this.#now = options.now ?? (() => new Date());
 		this.saved = this.#readJson(SAVED_KEY);
+	}
+
+	/** A training, a photo import or a download is running (a reload would cut it short). */
+	get working(): boolean {
+		return this.running || this.importing !== null || this.download !== null;
 	}
 
 	/** Seconds left, from the mean epoch time so far. */
@@ -206,16 +239,18 @@ export class TrainingState {
 
 	/**
 	 * The page was opened. The first time in this app, a job a reload interrupted resumes by itself
-	 * when its datasets are all here (else it waits in `pending`); later visits only refresh.
+	 * when its datasets are all here; one that was stopped, failed or not saved, or whose data is
+	 * missing, waits in `pending`. Later visits only refresh.
 	 */
 	async enter(): Promise<void> {
 		if (this.#entered) return this.refresh();
 		this.#entered = true;
-		const job = this.#readJob();
+		const job = this.storedJob();
 		await this.refresh();
 		if (!job || this.running) return;
 		const ready = (id: string) => this.complete.some((d) => d.id === id);
-		if ([job.datasetId, ...(job.extraDatasetIds ?? [])].every(ready)) void this.run(job);
+		const held = this.#jobs.getItem(HELD_KEY) === job.jobId;
+		if (!held && [job.datasetId, ...(job.extraDatasetIds ?? [])].every(ready)) void this.run(job);
 		else this.pending = job;
 	}
 
@@ -254,8 +289,14 @@ export class TrainingState {
 		this.#downloadAbort?.abort();
 	}
 
+	/** Deletes a cached dataset; a failure is kept in `deleteError`. */
 	async deleteDataset(id: string): Promise<void> {
-		await this.#ml.deleteDataset(id);
+		this.deleteError = null;
+		try {
+			await this.#ml.deleteDataset(id);
+		} catch (error) {
+			this.deleteError = errorMessage(error);
+		}
 		await this.refresh();
 	}
 
@@ -349,40 +390,94 @@ export class TrainingState {
 		};
 	}
 
-	/** Starts a new run with the form's settings (nothing while one runs). */
+	/**
+	 * Starts a new run with the form's settings (nothing while one runs, or while a finished run
+	 * waits for Save again or Discard). A stored job that waits for Resume or Discard is replaced:
+	 * its cached features and checkpoint are removed (not those of a job another tab may run).
+	 */
 	async start(): Promise<TrainResult | null> {
-		if (this.running) return null;
+		if (this.running || this.unsaved) return null;
 		const request = this.request();
-		return request ? this.run(request) : null;
+		if (!request) return null;
+		const previous = this.storedJob();
+		const waiting =
+			previous !== null &&
+			(previous.jobId === this.pending?.jobId || this.#jobs.getItem(HELD_KEY) === previous.jobId);
+		if (waiting) await this.discard(previous.jobId);
+		return this.run(request);
 	}
 
 	/**
 	 * Trains (or, for the same request, resumes), then saves the model under a name made of its
-	 * datasets' names and clears the job's cached features and checkpoint.
+	 * datasets' names and clears the job's cached features and checkpoint. The job stays stored
+	 * until its model is saved, so a reload or a failed save never loses a finished run.
 	 */
 	async run(request: TrainRequest): Promise<TrainResult | null> {
 		this.pending = null;
 		this.savedName = null;
-		const result = await this.train(request);
-		if (!result) return null;
+		this.unsaved = null;
+		this.saveError = null;
+		this.elsewhere = false;
+		const work = async () => {
+			const result = await this.train(request);
+			if (result) await this.#save(request, result);
+			return result;
+		};
+		if (!this.#locks) return work();
+		// One tab runs a job at a time: two tabs reopened together both find the stored job.
+		return this.#locks.request(`leaflens-train-${request.jobId}`, { ifAvailable: true }, (lock) => {
+			if (lock) return work();
+			this.elsewhere = true;
+			return null;
+		});
+	}
+
+	/** Saves a finished run's model again after a failed save. */
+	async saveAgain(): Promise<boolean> {
+		const unsaved = this.unsaved;
+		if (!unsaved || this.running) return false;
+		this.saveError = null;
+		return this.#save(unsaved.request, unsaved.result);
+	}
+
+	/** Forgets a finished run that could not be saved, with its cached features and checkpoint. */
+	async discardUnsaved(): Promise<void> {
+		const unsaved = this.unsaved;
+		this.unsaved = null;
+		this.saveError = null;
+		if (unsaved) await this.discard(unsaved.request.jobId);
+	}
+
+	async #save(request: TrainRequest, result: TrainResult): Promise<boolean> {
 		const name = trainedModelName(request, this.datasets, this.#now());
+		let id: string;
 		try {
-			const { id } = await this.#saveModel(name, result);
-			void this.#persist();
-			this.saved = { jobId: request.jobId, id, name };
-			this.#jobs.setItem(SAVED_KEY, JSON.stringify(this.saved));
-			await this.#ml.clearTrainJob(request.jobId);
-			this.savedName = name;
+			({ id } = await this.#saveModel(name, result));
 		} catch (error) {
-			this.error = errorMessage(error);
+			this.unsaved = { request, result };
+			this.saveError = errorMessage(error);
+			this.#jobs.setItem(HELD_KEY, request.jobId);
+			return false;
 		}
-		return result;
+		this.unsaved = null;
+		void this.#persist();
+		this.saved = { jobId: request.jobId, id, name };
+		this.#jobs.setItem(SAVED_KEY, JSON.stringify(this.saved));
+		this.#forget(request.jobId);
+		this.savedName = name;
+		try {
+			await this.#ml.clearTrainJob(request.jobId);
+		} catch {
+			// The model is saved; the job's cache is only space, and is looked for no more.
+		}
+		return true;
 	}
 
 	/** Runs the request in the worker; a lost GPU resumes it on the next backend. */
 	async train(request: TrainRequest): Promise<TrainResult | null> {
 		this.job = request;
 		this.#jobs.setItem(JOB_KEY, JSON.stringify(request));
+		this.#jobs.removeItem(HELD_KEY);
 		this.error = null;
 		this.result = null;
 		this.history = [];
@@ -405,10 +500,12 @@ export class TrainingState {
 			}
 			this.result = result;
 			this.history = result.history;
-			this.#jobs.removeItem(JOB_KEY);
 			return result;
 		} catch (error) {
 			if (!isAbort(error)) this.error = errorMessage(error);
+			// Stopped or failed: the job waits for Resume or Discard (here and after a reload).
+			this.#jobs.setItem(HELD_KEY, request.jobId);
+			this.pending = request;
 			return null;
 		} finally {
 			this.#trainAbort = null;
@@ -454,8 +551,8 @@ export class TrainingState {
 		if (job) await this.discard(job.jobId);
 	}
 
-	/** The job a reload interrupted, if any. */
-	#readJob(): TrainRequest | null {
+	/** The job stored for resuming (running, interrupted, stopped, failed or not saved), if any. */
+	storedJob(): TrainRequest | null {
 		return this.#readJson(JOB_KEY);
 	}
 
@@ -470,11 +567,19 @@ export class TrainingState {
 		}
 	}
 
-	/** Forgets an interrupted job and its cached features and checkpoint. */
+	/** Forgets a job and its cached features and checkpoint (another stored job is kept). */
 	async discard(jobId: string): Promise<void> {
-		this.#jobs.removeItem(JOB_KEY);
-		this.job = null;
+		this.#forget(jobId);
+		if (this.job?.jobId === jobId) this.job = null;
+		if (this.pending?.jobId === jobId) this.pending = null;
 		await this.#ml.clearTrainJob(jobId);
+	}
+
+	/** Removes the job from storage, if it is the one stored. */
+	#forget(jobId: string): void {
+		if (this.storedJob()?.jobId !== jobId) return;
+		this.#jobs.removeItem(JOB_KEY);
+		this.#jobs.removeItem(HELD_KEY);
 	}
 }
 
@@ -482,6 +587,6 @@ let state: TrainingState | null = null;
 
 /** The app's one TrainingState, on the app's ML client (it outlives the Train page). */
 export function trainingState(): TrainingState {
-	state ??= new TrainingState(mlClient());
+	state ??= registerWork(new TrainingState(mlClient()), (t) => t.working);
 	return state;
 }

@@ -25,6 +25,11 @@ export const USER_ERRORS = {
 	/** "Learn my fields" with too few confirmed photos; `{n}` photos are needed. */
 	confirmMore: 'Confirm at least {n} photos of a disease, from two plants or more.',
 	photosNotImported: 'The photos were not imported.',
+	/** A history entry deleted in another tab, acted on in a tab that still showed it. */
+	diagnosisGone: 'This diagnosis is no longer on this device: it was deleted in another tab.',
+	/** "Learn my fields" while a Train-page job waits for Resume or Discard (it would replace it). */
+	trainJobWaiting:
+		'A training run on the Train page is waiting: resume it or discard it there first.',
 	noDatasetWithClasses: 'No downloaded dataset has the classes of “{name}”',
 	backboneUnavailable: 'The backbone file {url} is not available (HTTP {status})',
 	storageFullDownload:

@@ -1,0 +1,41 @@
+/**
+ * How two folders a command names relate on disk, so a command can refuse an output folder that is,
+ * holds or sits inside one of its inputs (or the folder the user stands in) before it writes anything.
+ */
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * The real path of `p` (symbolic links resolved) where it exists; for a path that does not exist
+ * yet, its nearest existing parent's real path with the rest appended.
+ */
+export async function realPathOf(p: string): Promise<string> {
+	const resolved = path.resolve(p);
+	const real = await realpath(resolved).catch(() => null);
+	if (real) return real;
+	const parent = path.dirname(resolved);
+	return parent === resolved
+		? resolved
+		: path.join(await realPathOf(parent), path.basename(resolved));
+}
+
+/** True when `child` is strictly below `parent` (both absolute). */
+export function isInside(child: string, parent: string): boolean {
+	const rel = path.relative(parent, child);
+	return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
+/**
+ * Where folder `a` lies relative to folder `b`, by real paths: the same folder, inside it, around
+ * it (b is inside a), or apart (null).
+ */
+export async function folderRelation(
+	a: string,
+	b: string
+): Promise<'same' | 'inside' | 'around' | null> {
+	const [ra, rb] = await Promise.all([realPathOf(a), realPathOf(b)]);
+	if (ra === rb) return 'same';
+	if (isInside(ra, rb)) return 'inside';
+	if (isInside(rb, ra)) return 'around';
+	return null;
+}
