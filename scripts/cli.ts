@@ -37,9 +37,14 @@ async function listCommands(): Promise<string> {
 
 export async function main(argv: string[]): Promise<number> {
 	const [name, ...rest] = argv;
-	if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+	if (name === undefined) {
+		// No command is a usage error: the list goes to stderr, as every usage error's reason does.
+		console.error(await listCommands());
+		return 2;
+	}
+	if (name === '--help' || name === '-h' || name === 'help') {
 		console.log(await listCommands());
-		return name === undefined ? 2 : 0;
+		return 0;
 	}
 	const load = COMMANDS[name];
 	if (!load) {

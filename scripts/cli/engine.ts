@@ -5,7 +5,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { LoadedBackbone } from '../../src/lib/ml/backbone-dir';
-import { choiceOption, type OptionValues } from './command';
+import { choiceOption, usageErrorOf, type OptionValues } from './command';
 
 /** `--backend`: the TF.js backend (default wasm). */
 export const backendOption = (values: OptionValues) =>
@@ -13,12 +13,16 @@ export const backendOption = (values: OptionValues) =>
 
 export const ENGINE_HELP = `  --engine <name>    auto | ort | tfjs: what runs the frozen backbone (default auto:
                      onnxruntime-node when it is installed, else TF.js; ort: fail without it).
-                     LEAFLENS_ORT_THREADS=n caps its threads (default: every core)`;
+                     LEAFLENS_ORT_THREADS=n caps its threads (a whole number; default: every
+                     core; anything else is refused)`;
 
 /** The engine the options ask for, resolved: onnxruntime-node's module, or null for TF.js. */
 export async function engineOption(values: OptionValues) {
-	const { ENGINES, resolveEngine } = await import('../../src/lib/node/onnx');
-	const ort = await resolveEngine(choiceOption(values, 'engine', ENGINES) ?? 'auto');
+	const { cliOrtThreads, ENGINES, resolveEngine } = await import('../../src/lib/node/onnx');
+	const choice = choiceOption(values, 'engine', ENGINES) ?? 'auto';
+	// A bad LEAFLENS_ORT_THREADS is named before any work, like a bad argument (exit 2).
+	if (choice !== 'tfjs') usageErrorOf(() => cliOrtThreads());
+	const ort = await resolveEngine(choice);
 	if (ort) process.stderr.write(`backbone on onnxruntime-node ${ort.env.versions.node ?? ''}\n`);
 	return ort;
 }

@@ -1,10 +1,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT } from '../../src/lib/node/model-source';
 import { fieldDir, MIRROR, plantVillageColor } from '../../test/inputs';
-import { loadOrt } from '../../src/lib/node/onnx';
+import { cliOrtThreads, loadOrt } from '../../src/lib/node/onnx';
 import { runLeaflens } from '../../test/run-leaflens';
 
 const MODEL = path.join(REPO_ROOT, 'models/cache/plantvillage-default');
@@ -71,4 +71,27 @@ it('--engine with an unknown name is a usage error', async () => {
 	const r = await runLeaflens('predict', '--model', MODEL, '--engine', 'gpu', 'x.jpg');
 	expect(r.code).toBe(2);
 	expect(r.stderr).toMatch(/--engine/);
+});
+
+it('a LEAFLENS_ORT_THREADS that is not a whole number is a usage error naming it, not ignored', async () => {
+	const photo = path.join(
+		COLOR,
+		'Tomato___Leaf_Mold',
+		readdirSync(path.join(COLOR, 'Tomato___Leaf_Mold')).sort()[0]!
+	);
+	expect(cliOrtThreads({})).toBe(0);
+	expect(cliOrtThreads({ LEAFLENS_ORT_THREADS: '' })).toBe(0);
+	expect(cliOrtThreads({ LEAFLENS_ORT_THREADS: ' 2 ' })).toBe(2);
+	try {
+		for (const value of ['abc', '-2', '1.5']) {
+			vi.stubEnv('LEAFLENS_ORT_THREADS', value);
+			const r = await runLeaflens('predict', '--model', MODEL, photo);
+			expect(r.code).toBe(2);
+			expect(r.stderr).toContain(
+				`leaflens predict: LEAFLENS_ORT_THREADS must be a whole number of threads (0: every core), got "${value}"; set it to e.g. 2, or unset it`
+			);
+		}
+	} finally {
+		vi.unstubAllEnvs();
+	}
 });

@@ -13,8 +13,11 @@ Usage: leaflens evaluate --model <model dir> --data <dataset dir | image folder>
 Prints accuracy, top-3, macro-F1, calibration error (before/after the model's temperature), how
 many photos the "not sure" rule would answer and their accuracy, and per-class precision/recall/F1.
 --data is a folder from leaflens prepare-data, or any folder with one sub-folder per class named
-like the model's labels. A photo of such a folder that cannot be read (damaged, not an image, over
-250 megapixels) is named on stderr and left out; the counts are of the photos read.
+like the model's labels; either may hold only some of the model's classes (prepare-data --class),
+not a class it lacks. A folder's photos are the .jpg .jpeg .png .webp .tif .tiff .bmp .gif .avif
+files directly in each class folder, hidden files left out; any other file, and a photo that
+cannot be read (damaged, over 250 megapixels), is named on stderr and left out; the counts are of
+the photos read.
 
 Options:
   --model <dir>      classifier directory from leaflens train

@@ -51,7 +51,7 @@ Options:
 		if (!out.toLowerCase().endsWith('.onnx'))
 			throw new UsageError(`--out should name a .onnx file, got "${out}"`);
 		const backend = backendOption(values);
-		const { readFile, stat } = await import('node:fs/promises');
+		const { stat } = await import('node:fs/promises');
 		const nodePath = await import('node:path');
 		// Where the file goes, checked before the (long) export: a folder named --out, or a missing
 		// parent folder, would otherwise fail only once the model is built.
@@ -68,20 +68,8 @@ Options:
 			);
 		if (!parent.isDirectory())
 			throw new Error(`the folder of --out, ${folder}, is a file; choose another --out`);
-		const { parseModelManifest, MODEL_MANIFEST_FILE } = await import('../../src/lib/ml/model-dir');
-		const manifestPath = nodePath.join(dir, MODEL_MANIFEST_FILE);
-		const kind = parseModelManifest(
-			await readFile(manifestPath).catch(() => {
-				throw new Error(
-					`${nodePath.resolve(dir)}: ${MODEL_MANIFEST_FILE} is missing (is this a LeafLens model directory?)`
-				);
-			}),
-			manifestPath
-		).kind;
-		if (kind !== 'classifier')
-			throw new Error(
-				`${dir} is a ${kind}, not a trained classifier: train one with leaflens train, then export it`
-			);
+		const { requireClassifier } = await import('../../src/lib/node/model-dir-fs');
+		await requireClassifier(dir, 'export it');
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
 		const { exportClassifierOnnx, writeFileAtomic } = await import('../../src/lib/node/onnx');

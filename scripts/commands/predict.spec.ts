@@ -1,9 +1,18 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/lib/node/model-source';
 import { fieldDir, MIRROR, plantVillageColor } from '../../test/inputs';
+import { heicHeader } from '../../test/heic-header';
 import { runLeaflens } from '../../test/run-leaflens';
 
 /** The shipped default classifier, trained by `npm run setup` (the CLI reaches its backbone from it). */
@@ -74,7 +83,10 @@ describe('leaflens predict with a trained classifier', () => {
 			path.join(work, 'field', '.thumbnails', 'c.jpg')
 		);
 		writeFileSync(path.join(work, 'field', 'notes.txt'), 'not a photo');
-		const { code, stdout } = await runLeaflens(
+		// An iPhone photo is named (with what to do), macOS's ._ files beside photos are not.
+		writeFileSync(path.join(work, 'field', 'row 2', 'IMG_0001.HEIC'), heicHeader());
+		writeFileSync(path.join(work, 'field', '._b.JPG'), 'Mac OS X resource fork');
+		const { code, stdout, stderr } = await runLeaflens(
 			'predict',
 			'--model',
 			MODEL,
@@ -92,6 +104,56 @@ describe('leaflens predict with a trained classifier', () => {
 			[path.join('field', 'b.JPG'), 'Tomato___Leaf_Mold'],
 			[path.join('field', 'row 2', 'a.jpg'), 'Corn_(maize)___Common_rust_']
 		]);
+		expect(stderr).toContain(
+			`leaflens predict: skipped ${path.join(work, 'field', 'notes.txt')}: not an image file (.txt)`
+		);
+		expect(stderr).toContain(
+			`leaflens predict: skipped ${path.join(work, 'field', 'row 2', 'IMG_0001.HEIC')}: an HEIC photo`
+		);
+		expect(stderr).not.toMatch(/\._b\.JPG|thumbnails/);
+	});
+
+	it('names a --model folder that is not there in words, not as a system error', async () => {
+		const nowhere = path.join(work, 'no-model');
+		const { code, stderr } = await runLeaflens('predict', '--model', nowhere, 'x.jpg');
+		expect(code).toBe(1);
+		expect(stderr).toMatch(
+			new RegExp(
+				`^leaflens predict: ${nowhere}: manifest\\.json is missing \\(is this a LeafLens model directory\\?`
+			)
+		);
+		expect(stderr).not.toMatch(/ENOENT/);
+	});
+
+	it('--plant counts a file named twice (or through a link) as one leaf, and says so', async () => {
+		const mold = first(path.join(COLOR, 'Tomato___Leaf_Mold'));
+		const corn = first(path.join(COLOR, 'Corn_(maize)___Common_rust_'));
+		const link = path.join(work, 'same-leaf.jpg');
+		symlinkSync(mold, link);
+		// The same file by another path: relative to where the CLI runs (the repository).
+		const again = path.relative(REPO_ROOT, mold);
+		const { code, stdout, stderr } = await runLeaflens(
+			'predict',
+			'--model',
+			MODEL,
+			'--json',
+			'--plant',
+			mold,
+			corn,
+			again,
+			link
+		);
+		expect(code, stderr).toBe(0);
+		const lines = stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l) as Record<string, unknown>);
+		expect(lines.at(-1)).toMatchObject({ plant: [mold, corn], reason: 'disagree' });
+		expect(lines).toHaveLength(3);
+		for (const same of [again, link])
+			expect(stderr).toContain(
+				`leaflens predict: ${same} is the same file as ${mold}: one leaf of the plant, counted once`
+			);
 	});
 
 	it('--crop answers among that crop’s classes, "not sure" for a photo of another crop', async () => {

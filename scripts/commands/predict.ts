@@ -21,7 +21,8 @@ Usage: leaflens predict --model <dir> <image|folder...> [--crop <name>] [--plant
 
 Loads a model directory (verifying every file's sha256), decodes each image (EXIF orientation
 applied, transparency on white, shrunk while decoding; JPEG, PNG, WebP, ...) and prints its answer;
-a folder stands for the images in it and its sub-folders (by extension, sorted, hidden ones left out).
+a folder stands for the images in it and its sub-folders (.jpg .jpeg .png .webp .tif .tiff .bmp .gif
+.avif, sorted; hidden files and folders left out, any other file named on stderr as skipped).
 A trained classifier (leaflens train, or the app's saved models) answers as the app's Diagnose
 page does — the same code: calibrated top-k and "not sure" with its reason (unfamiliar, or
 low-confidence; other-crop with --crop). A backbone (leaflens import-model) prints its ImageNet
@@ -39,7 +40,8 @@ Options:
                       one answer for the plant, combined as the Diagnose page's "Add another leaf"
                       does (mean of the leaves' probabilities, median novelty; "not sure" (disagree)
                       when leaves name different classes and more than a third of them name another
-                      class than the plant's answer). A leaf that cannot be read is left out of it.
+                      class than the plant's answer). A leaf that cannot be read is left out of it;
+                      a file named twice (or through a link) is one leaf, said on stderr.
                       Classifiers only
   --json              one JSON object per image per line:
                       {"file","label","confidence","abstained","reason","top":[{"label","p"}...]}
@@ -71,8 +73,9 @@ ${ENGINE_HELP}
 		const plant = values.plant === true;
 		if (positionals.length === 0)
 			throw new UsageError('expected at least one image file or folder');
-		const files = await imagesOf(positionals);
+		let files = await imagesOf(positionals);
 		if (files.length === 0) throw new UsageError('no image files in the folders given');
+		if (plant) files = await distinctFiles(files);
 		if (plant && files.length > MAX_LEAVES)
 			throw new UsageError(
 				`--plant combines at most ${MAX_LEAVES} leaves of one plant, got ${files.length} images`
@@ -85,11 +88,8 @@ ${ENGINE_HELP}
 		const { imageToTensor } = await import('../../src/lib/ml/preprocess');
 		const { topK } = await import('../../src/lib/ml/predict');
 
-		const { readFile } = await import('node:fs/promises');
-		const nodePath = await import('node:path');
-		const { parseModelManifest, MODEL_MANIFEST_FILE } = await import('../../src/lib/ml/model-dir');
-		const manifestPath = nodePath.join(dir, MODEL_MANIFEST_FILE);
-		const kind = parseModelManifest(await readFile(manifestPath), manifestPath).kind;
+		const { modelKindOf } = await import('../../src/lib/node/model-dir-fs');
+		const kind = await modelKindOf(dir);
 		if (kind === 'classifier')
 			return diagnoseFiles(tf, dir, files, {
 				json,
@@ -295,11 +295,14 @@ async function ortDiagnoser(
 	};
 }
 
-/** The image files the arguments name: a file as given, a folder as the images below it. */
+/**
+ * The image files the arguments name: a file as given, a folder as the images below it (listImages:
+ * hidden entries left out, any other file named on stderr as skipped).
+ */
 async function imagesOf(paths: readonly string[]): Promise<string[]> {
-	const { readdir, stat } = await import('node:fs/promises');
+	const { stat } = await import('node:fs/promises');
 	const nodePath = await import('node:path');
-	const { IMAGE_EXTENSIONS } = await import('../../src/lib/node/prepare-data');
+	const { listImages } = await import('../../src/lib/node/image-files');
 	const files: string[] = [];
 	for (const p of paths) {
 		// A path that cannot be read stays in the list: decoding it names the problem.
@@ -307,11 +310,33 @@ async function imagesOf(paths: readonly string[]): Promise<string[]> {
 			files.push(p);
 			continue;
 		}
-		const inside = (await readdir(p, { recursive: true }))
-			.filter((f) => !f.split(nodePath.sep).some((part) => part.startsWith('.')))
-			.filter((f) => IMAGE_EXTENSIONS.includes(nodePath.extname(f).toLowerCase()))
-			.sort();
-		files.push(...inside.map((f) => nodePath.join(p, f)));
+		const { images, skipped } = await listImages(p, { recursive: true });
+		for (const s of skipped)
+			console.error(`leaflens predict: skipped ${nodePath.join(p, s.path)}: ${s.reason}`);
+		files.push(...images.map((f) => nodePath.join(p, f)));
 	}
 	return files;
+}
+
+/**
+ * `files` with each photo once, by its real path (the same file named twice, by another path or
+ * through a link, is one leaf of the plant), saying on stderr which were counted once.
+ */
+async function distinctFiles(files: readonly string[]): Promise<string[]> {
+	const { realpath } = await import('node:fs/promises');
+	const nodePath = await import('node:path');
+	const first = new Map<string, string>();
+	const distinct: string[] = [];
+	for (const file of files) {
+		const real = await realpath(file).catch(() => nodePath.resolve(file));
+		const earlier = first.get(real);
+		if (earlier === undefined) {
+			first.set(real, file);
+			distinct.push(file);
+		} else
+			console.error(
+				`leaflens predict: ${file} is the same file as ${earlier}: one leaf of the plant, counted once`
+			);
+	}
+	return distinct;
 }

@@ -87,6 +87,29 @@ describe('leaflens prepare-data', () => {
 		]);
 		expect(bad.code).toBe(2);
 		expect(bad.err).toBe('leaflens prepare-data: --val must be a number in [0, 1), got "1.5"');
+		// Fractions that leave no train split, or no val split (train needs one): usage errors.
+		const fractions = (val: string, test: string) =>
+			run([
+				'prepare-data',
+				'--src',
+				color,
+				'--out',
+				path.join(tmp, 'x'),
+				'--val',
+				val,
+				'--test',
+				test
+			]);
+		const tooMuch = await fractions('0.6', '0.5');
+		expect(tooMuch.code).toBe(2);
+		expect(tooMuch.err).toBe(
+			'leaflens prepare-data: --val 0.6 and --test 0.5 add up to 1.1, leaving no photos to train on; they must add up to less than 1 (e.g. --val 0.1 --test 0.1)'
+		);
+		const noVal = await fractions('0', '0');
+		expect(noVal.code).toBe(2);
+		expect(noVal.err).toMatch(
+			/^leaflens prepare-data: --val 0 leaves no val split, which leaflens train needs/
+		);
 		const empty = path.join(tmp, 'empty', 'Rose___healthy');
 		await mkdir(empty, { recursive: true });
 		await writeFile(path.join(empty, 'x.jpg'), 'text');

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { prepareDataset, SKIPPED_FILE } from '../../src/lib/node/prepare-data';
-import { defineCommand, numberOption, requiredString } from '../cli/command';
+import { defineCommand, numberOption, requiredString, UsageError } from '../cli/command';
 import { createProgress, type Progress } from '../cli/progress';
 
 export default defineCommand({
@@ -29,8 +29,8 @@ Options:
   --src <folder>          source folder (required)
   --out <dir>             output folder (required)
   --seed <n>              split and shuffle seed (default 42)
-  --val <f>               validation fraction (default 0.1)
-  --test <f>              test fraction (default 0.1)
+  --val <f>               validation fraction, above 0: train needs a val split (default 0.1)
+  --test <f>              test fraction, 0 for none (default 0.1); --val + --test below 1
   --shard-mb <n>          target shard size in MiB (default 16)
   --size <px>             shorter side after resizing (default 256)
   --quality <q>           JPEG quality 1-100 (default 90)
@@ -60,6 +60,18 @@ Example:
 	async run({ values }) {
 		const src = requiredString(values, 'src');
 		const out = requiredString(values, 'out');
+		const valFraction = numberOption(values, 'val', { min: 0, max: 1, maxExclusive: true });
+		const testFraction = numberOption(values, 'test', { min: 0, max: 1, maxExclusive: true });
+		// Checked here, in the options' words (prepareDataset's own check names its fields).
+		const [val, test] = [valFraction ?? 0.1, testFraction ?? 0.1];
+		if (val + test >= 1)
+			throw new UsageError(
+				`--val ${val} and --test ${test} add up to ${+(val + test).toFixed(6)}, leaving no photos to train on; they must add up to less than 1 (e.g. --val 0.1 --test 0.1)`
+			);
+		if (val === 0)
+			throw new UsageError(
+				`--val 0 leaves no val split, which leaflens train needs (it measures each epoch, the temperature and the "not sure" thresholds on it); give --val a fraction above 0 (default 0.1)`
+			);
 		const started = performance.now();
 		let bar: Progress | null = null;
 		let phase = '';
@@ -67,8 +79,8 @@ Example:
 			src,
 			out,
 			seed: numberOption(values, 'seed', { integer: true }),
-			valFraction: numberOption(values, 'val', { min: 0, max: 1, maxExclusive: true }),
-			testFraction: numberOption(values, 'test', { min: 0, max: 1, maxExclusive: true }),
+			valFraction,
+			testFraction,
 			shardMb: numberOption(values, 'shard-mb', { min: 0, minExclusive: true }),
 			size: numberOption(values, 'size', { integer: true, min: 8, max: 4096 }),
 			quality: numberOption(values, 'quality', { integer: true, min: 1, max: 100 }),
@@ -88,7 +100,7 @@ Example:
 		const seconds = (performance.now() - started) / 1000;
 		const m = result.manifest!;
 		const size = m.shards.reduce((n, s) => n + s.bytes, 0);
-		const { train, val, test } = m.counts.splits;
+		const splits = m.counts.splits;
 		// Also kept in the manifest's `warnings`, so the app and later runs can show them.
 		for (const warning of m.warnings ?? [])
 			console.error(`leaflens prepare-data: warning: ${warning}`);
@@ -103,7 +115,7 @@ Example:
 			`${m.counts.total} images in ${m.classes.length} classes -> ${m.shards.length} shards (${(size / 1048576).toFixed(1)} MiB) in ${path.resolve(out)}` +
 				(result.replaced ? ' (replacing the dataset that was there)' : '')
 		);
-		console.log(`splits: train ${train}, val ${val}, test ${test}`);
+		console.log(`splits: train ${splits.train}, val ${splits.val}, test ${splits.test}`);
 		console.log(
 			`skipped ${result.skipped.length} file(s)${result.skipped.length ? ` (reasons in ${path.join(out, SKIPPED_FILE)})` : ''}` +
 				(result.resumedShards ? `; resumed: kept ${result.resumedShards} finished shard(s)` : '')

@@ -1,4 +1,4 @@
-import { ENGINE_HELP, frozenNetOption } from '../cli/engine';
+import { backendOption, ENGINE_HELP, frozenNetOption } from '../cli/engine';
 import { PRESET_NAMES, resolveConfig, type PresetName } from '../../src/lib/ml/config';
 import {
 	choiceOption,
@@ -8,7 +8,7 @@ import {
 	UsageError,
 	usageErrorOf
 } from '../cli/command';
-import { DEFAULT_BACKBONE_PATH } from '../cli/defaults';
+import { DEFAULT_BACKBONE_DIR, DEFAULT_BACKBONE_PATH } from '../cli/defaults';
 
 /** `["lr=0.001,0.003", "head.hiddenUnits=0,256"]` → every combination as key=value lists. */
 export function gridCombinations(specs: readonly string[]): string[][] {
@@ -32,15 +32,26 @@ export default defineCommand({
 	summary: 'Grid search over config keys; prints runs ranked by validation loss',
 	help: `
 Usage: leaflens sweep --data <dataset dir> --out <folder> --grid key=v1,v2 [--grid key=v1,v2 …]
-                      [--preset quick|head|field|finetune] [--backbone <dir>]
-                      [--engine auto|ort|tfjs] [key=value…]
+                      [--preset ${PRESET_NAMES.join('|')}] [--backbone <dir>]
+                      [--backend wasm|cpu] [--engine auto|ort|tfjs] [--json] [key=value…]
 
 Trains one model per combination into <out>/run-<n> and prints a table ranked by validation NLL.
 Features are cached once in <out>/cache and reused by every run whose backbone, tap, augmentation
-and views are the same.
+and views are the same. Config: preset → key=value overrides (as leaflens train) → each grid
+combination.
 
 Options:
+  --data <dir>       dataset folder from leaflens prepare-data (train, val[, test] splits)
+  --out <folder>     where the runs (run-1, run-2, …) and the shared feature cache go
+  --grid key=a,b     a config key and the values to try (repeat for more keys: every
+                     combination is trained), e.g. --grid lr=0.001,0.003
+  --preset <name>    ${PRESET_NAMES.join(' | ')} (default: quick, unlike train's head)
+  --backbone <dir>   backbone model directory from leaflens import-model (default:
+                     ${DEFAULT_BACKBONE_DIR} in the LeafLens folder, from any directory)
+  --backend <name>   wasm | cpu for TF.js: training, and features with --engine tfjs (default wasm)
 ${ENGINE_HELP}
+  --json             print the ranked runs as one JSON array
+  -h, --help         show this help
 
 Example:
   leaflens sweep --data data/pv --out /tmp/sweep --grid lr=0.001,0.003 --grid head.hiddenUnits=0,256`,
@@ -50,6 +61,7 @@ Example:
 		grid: { type: 'string', multiple: true },
 		preset: { type: 'string' },
 		backbone: { type: 'string' },
+		backend: { type: 'string' },
 		engine: { type: 'string' },
 		json: { type: 'boolean' }
 	},
@@ -58,6 +70,7 @@ Example:
 		const data = requiredString(values, 'data');
 		const out = requiredString(values, 'out');
 		const preset = choiceOption<PresetName>(values, 'preset', PRESET_NAMES) ?? 'quick';
+		const backend = backendOption(values);
 		const grid = (values.grid as string[] | undefined) ?? [];
 		if (grid.length === 0) throw new UsageError('--grid is required (e.g. --grid lr=0.001,0.003)');
 		const combos = gridCombinations(grid);
@@ -66,7 +79,7 @@ Example:
 		);
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const { runTraining } = await import('../../src/lib/node/train-run');
-		const tf = await initTf('wasm');
+		const tf = await initTf(backend);
 		const frozenNet = await frozenNetOption(tf, values);
 		const rows = [];
 		for (let i = 0; i < configs.length; i++) {

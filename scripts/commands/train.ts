@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import {
 	PRESET_NAMES,
 	resolveConfig,
@@ -51,7 +52,10 @@ Options:
   --field <dir>      your own labelled photos (one sub-folder per class, e.g. from your fields),
                      trained with the dataset: adapt.valFraction of each class is held back and
                      measured alone, the rest weighted by adapt.weight with adapt.views augmented
-                     views (see --preset adapt); a class the dataset lacks becomes a new class
+                     views (see --preset adapt); a class the dataset lacks becomes a new class.
+                     Photos: .jpg .jpeg .png .webp .tif .tiff .bmp .gif .avif directly in each
+                     class folder, hidden files left out; any other file, and a photo that cannot
+                     be decoded, is named on stderr and left out
   --config <file>    JSON file with config keys
   --backbone <dir>   backbone model directory from leaflens import-model (default:
                      ${DEFAULT_BACKBONE_DIR} in the LeafLens folder, from any directory)
@@ -101,16 +105,24 @@ Example:
 		let bar: Progress | null = null;
 		let barSplit = '';
 		const started = performance.now();
+		const field = stringOption(values, 'field');
 		const result = await runTraining(tf, {
 			data,
 			out,
 			config,
 			backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_PATH,
-			field: stringOption(values, 'field'),
+			field,
 			frozenNet,
+			onUnreadable: (key, reason) => {
+				process.stderr.write(`leaflens train: skipped ${path.join(field!, key)}: ${reason}\n`);
+			},
 			signal: controller.signal,
 			emit: (event) => {
 				if (event.type === 'stage') {
+					// A pass that left photos out never reaches its total: its bar ends here.
+					bar?.stop();
+					bar = null;
+					barSplit = '';
 					process.stderr.write(`${STAGE_TEXT[event.stage]}…\n`);
 				} else if (event.type === 'features') {
 					if (event.split !== barSplit) {

@@ -157,9 +157,17 @@ export async function extractArrays(
 			batch.images.dispose();
 		}
 	}
-	if (row !== total)
-		throw new Error(`The image source yielded ${images} images, expected ${source.size}`);
-	return { x: x ?? new Float32Array(0), rowShape, labels };
+	// A source that leaves unreadable photos out (decodedSource with onUnreadable) yields fewer.
+	const expected = source.size - (source.skipped?.() ?? 0);
+	if (images !== expected)
+		throw new Error(`The image source yielded ${images} images, expected ${expected}`);
+	if (row === total) return { x: x ?? new Float32Array(0), rowShape, labels };
+	const rowSize = rowShape.reduce((a, b) => a * b, 1);
+	return {
+		x: x ? x.slice(0, row * rowSize) : new Float32Array(0),
+		rowShape,
+		labels: labels.slice(0, row)
+	};
 }
 
 /** The rows of `a` at `indices` (e.g. one split, or the classes left in). */

@@ -10,6 +10,7 @@ import sharp, { type Sharp } from 'sharp';
 import type { RawImage } from '../ml/preprocess';
 import { errorMessage } from '../util/errors';
 import { DECODE_SHORT_SIDE, isHeic, MAX_PHOTO_PIXELS } from '../util/photo-size';
+import { HEIC_REASON } from './image-files';
 
 /**
  * Decoding refuses images above this many pixels, from the header, before decoding: a 30000×30000
@@ -58,7 +59,7 @@ export function openPhoto(input: string | Uint8Array, options: PhotoOptions = {}
 export async function decodeFailureReason(input: string | Uint8Array): Promise<string> {
 	const head = await leadingBytes(input, 64);
 	if (isHeic(head)) {
-		return 'an HEIC photo (the iPhone camera’s usual format), which LeafLens cannot decode here: convert it to JPEG';
+		return HEIC_REASON;
 	}
 	const size =
 		typeof input === 'string'

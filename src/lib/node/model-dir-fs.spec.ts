@@ -2,7 +2,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { atomicDirWriter, checkBackboneOut, fsModelDirReader } from './model-dir-fs';
+import { MODEL_DIR_FORMAT } from '../ml/model-dir';
+import { DEFAULT_BACKBONE } from '../ml/architecture-ids';
+import { REPO_ROOT } from './model-source';
+import {
+	atomicDirWriter,
+	checkBackboneOut,
+	fsModelDirReader,
+	modelKindOf,
+	requireClassifier
+} from './model-dir-fs';
 
 const root = mkdtempSync(path.join(tmpdir(), 'leaflens-dir-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -139,6 +148,45 @@ describe('fsModelDirReader', () => {
 	it('names the missing file and the directory', async () => {
 		await expect(fsModelDirReader(root).read('manifest.json')).rejects.toThrow(
 			/manifest.json is missing/
+		);
+	});
+
+	it('says what to do about a missing file by the kind of model the manifest names', async () => {
+		const head = (kind: string) => JSON.stringify({ format: MODEL_DIR_FORMAT, kind });
+		const classifier = path.join(root, 'no-weights');
+		mkdirSync(classifier);
+		writeFileSync(path.join(classifier, 'manifest.json'), head('classifier'));
+		const missing = fsModelDirReader(classifier).read('weights.bin');
+		await expect(missing).rejects.toThrow(
+			`${classifier}: weights.bin is missing (the classifier is incomplete: copy the whole model folder again, or train it again with leaflens train)`
+		);
+		const backbone = path.join(root, 'no-shards');
+		mkdirSync(backbone);
+		writeFileSync(path.join(backbone, 'manifest.json'), head('backbone'));
+		await expect(fsModelDirReader(backbone).read('model.json')).rejects.toThrow(
+			/model.json is missing \(the backbone is incomplete: import it again with leaflens import-model\)/
+		);
+		const file = path.join(root, 'a-file.txt');
+		writeFileSync(file, 'not a model');
+		await expect(fsModelDirReader(file).read('manifest.json')).rejects.toThrow(
+			`${file} is a file, not a model folder`
+		);
+	});
+});
+
+describe('modelKindOf and requireClassifier (checked before anything heavy loads)', () => {
+	it('name a missing folder in words, and a backbone where a classifier is needed', async () => {
+		const nowhere = path.join(root, 'nowhere');
+		await expect(modelKindOf(nowhere)).rejects.toThrow(
+			`${nowhere}: manifest.json is missing (is this a LeafLens model directory? a classifier comes from leaflens train (or a model saved by the app), a backbone from leaflens import-model)`
+		);
+		// The repository's own backbone and the shipped classifier (npm run setup).
+		const backbone = path.join(REPO_ROOT, 'models/cache', DEFAULT_BACKBONE);
+		expect(await modelKindOf(backbone)).toBe('backbone');
+		const classifier = path.join(REPO_ROOT, 'models/cache/plantvillage-default');
+		await expect(requireClassifier(classifier, 'evaluate it')).resolves.toBeUndefined();
+		await expect(requireClassifier(backbone, 'evaluate it')).rejects.toThrow(
+			`${backbone} is a backbone, not a trained classifier: train one with leaflens train, then evaluate it`
 		);
 	});
 });

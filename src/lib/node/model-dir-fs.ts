@@ -13,10 +13,33 @@ import {
 	parseModelManifest,
 	type BackboneManifest,
 	type ModelDirReader,
+	type ModelKind,
 	type ModelDirWriter
 } from '../ml/model-dir';
 import { errorMessage } from '../util/errors';
 import { folderRelation } from './paths';
+
+/** Where each kind of model directory comes from, for messages about a missing file. */
+const MADE_BY =
+	'a classifier comes from leaflens train (or a model saved by the app), a backbone from leaflens import-model';
+
+/**
+ * What to do about `file` missing from the model directory `root`: for a file the manifest lists,
+ * by the kind it names (a classifier is trained or copied again, a backbone imported again).
+ */
+async function missingFileHint(root: string, file: string): Promise<string> {
+	if (file === MODEL_MANIFEST_FILE) return `is this a LeafLens model directory? ${MADE_BY}`;
+	// Only the kind is wanted here: loading checks the whole manifest anyway.
+	const kind = await readFile(path.join(root, MODEL_MANIFEST_FILE), 'utf8').then(
+		(text) => (JSON.parse(text) as { kind?: unknown }).kind,
+		() => null
+	);
+	if (kind === 'classifier')
+		return 'the classifier is incomplete: copy the whole model folder again, or train it again with leaflens train';
+	if (kind === 'backbone')
+		return 'the backbone is incomplete: import it again with leaflens import-model';
+	return `is this a LeafLens model directory? ${MADE_BY}`;
+}
 
 /** Reads model-directory files from `dir` on disk. */
 export function fsModelDirReader(dir: string): ModelDirReader {
@@ -30,12 +53,35 @@ export function fsModelDirReader(dir: string): ModelDirReader {
 				const code = (error as NodeJS.ErrnoException).code;
 				throw new ModelDirError(
 					code === 'ENOENT'
-						? `${root}: ${file} is missing (is this a LeafLens model directory? run leaflens import-model)`
-						: `${root}: cannot read ${file} (${code ?? String(error)})`
+						? `${root}: ${file} is missing (${await missingFileHint(root, file)})`
+						: code === 'ENOTDIR'
+							? `${root} is a file, not a model folder (${MADE_BY})`
+							: `${root}: cannot read ${file} (${code ?? String(error)})`
 				);
 			}
 		}
 	};
+}
+
+/**
+ * The kind of the model directory `dir`, from its manifest.json alone (format, version and kind
+ * checked), before anything heavy is loaded. A missing folder or manifest is named in words.
+ */
+export async function modelKindOf(dir: string): Promise<ModelKind> {
+	const reader = fsModelDirReader(dir);
+	return parseModelManifest(await reader.read(MODEL_MANIFEST_FILE), reader.where).kind;
+}
+
+/**
+ * Throws unless `dir` holds a trained classifier: a backbone is named as one, with what to do
+ * (`then`: what the command does with the classifier, e.g. "evaluate it").
+ */
+export async function requireClassifier(dir: string, then: string): Promise<void> {
+	const kind = await modelKindOf(dir);
+	if (kind !== 'classifier')
+		throw new Error(
+			`${dir} is a ${kind}, not a trained classifier: train one with leaflens train, then ${then}`
+		);
 }
 
 async function exists(p: string): Promise<boolean> {

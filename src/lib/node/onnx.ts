@@ -100,10 +100,20 @@ export async function resolveEngine(choice: EngineChoice): Promise<OrtModule | n
 	return module;
 }
 
-/** ORT's intra-op threads for the CLI: LEAFLENS_ORT_THREADS, else ORT's default (0: every core). */
-export function cliOrtThreads(): number {
-	const n = Number(process.env.LEAFLENS_ORT_THREADS ?? 0);
-	return Number.isInteger(n) && n >= 0 ? n : 0;
+/**
+ * ORT's intra-op threads for the CLI: LEAFLENS_ORT_THREADS (unset or empty: ORT's default, 0,
+ * every core). Throws, naming the value, when it is not a whole number of 0 or more: ignoring it
+ * would quietly run on every core, the very thing it is set to prevent.
+ */
+export function cliOrtThreads(env: NodeJS.ProcessEnv = process.env): number {
+	const raw = env.LEAFLENS_ORT_THREADS?.trim() ?? '';
+	if (raw === '') return 0;
+	const n = Number(raw);
+	if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n))
+		throw new Error(
+			`LEAFLENS_ORT_THREADS must be a whole number of threads (0: every core), got "${env.LEAFLENS_ORT_THREADS}"; set it to e.g. 2, or unset it`
+		);
+	return n;
 }
 
 /**

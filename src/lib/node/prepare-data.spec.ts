@@ -476,4 +476,13 @@ describe('prepareDataset refuses an --out it would damage', () => {
 		);
 		expect((await readdir(cluttered)).sort()).toEqual(['notes.txt', 'photos']);
 	});
+
+	it('refuses an --out that is a file, in words, leaving it alone', async () => {
+		const file = path.join(tmp, 'a-file');
+		await writeFile(file, 'mine\n');
+		await expect(prepareDataset({ ...two(), out: file })).rejects.toThrow(
+			`--out ${file} is a file, not a folder; choose a new or empty folder for --out`
+		);
+		expect(await readFile(file, 'utf8')).toBe('mine\n');
+	});
 });

@@ -42,21 +42,12 @@ import { errorMessage } from '../util/errors';
 import { decodeFailureReason, MAX_INPUT_PIXELS, openPhoto } from './images';
 import { photoSize } from '../util/photo-size';
 import { folderRelation } from './paths';
+import { IMAGE_EXTENSIONS, isImageName, notImageReason } from './image-files';
 
 export const SKIPPED_FILE = 'skipped.json';
 export const JOURNAL_FILE = '.prepare-journal.json';
-/** Extensions taken as images; other files inside a class folder are listed as skipped. */
-export const IMAGE_EXTENSIONS = [
-	'.jpg',
-	'.jpeg',
-	'.png',
-	'.webp',
-	'.tif',
-	'.tiff',
-	'.bmp',
-	'.gif',
-	'.avif'
-];
+/** Extensions taken as images (image-files.ts); other files inside a class folder are skipped. */
+export { IMAGE_EXTENSIONS };
 /** Decoding refuses images above this many pixels (the one cap, src/lib/node/images.ts). */
 export { MAX_INPUT_PIXELS };
 /** Files above this size are skipped before reading (no leaf photo is this big). */
@@ -69,6 +60,18 @@ export const MAX_FILE_BYTES = 256 * 1024 * 1024;
  */
 export const MIN_IMAGE_SIDE = 32;
 const SHARD_NAME = /^(train|val|test)-\d{5}\.tar(\.tmp)?$/;
+
+/**
+ * True when `dir` holds an unfinished prepare-data output: its journal or shards but no
+ * manifest.json yet (the manifest is written last), as an interrupted or failed run leaves it.
+ */
+export async function isUnfinishedDataset(dir: string): Promise<boolean> {
+	const names = await readdir(dir).catch(() => [] as string[]);
+	return (
+		!names.includes(DATASET_MANIFEST_FILE) &&
+		names.some((name) => name === JOURNAL_FILE || SHARD_NAME.test(name))
+	);
+}
 
 /** Files of prepare-data's own making, which an --out may hold (anything else is refused). */
 const isOwnOutput = (name: string) =>
@@ -202,7 +205,6 @@ function resolveOptions(o: PrepareDataOptions): ResolvedOptions {
 }
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
-const isImageName = (name: string) => IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
 
 /**
  * Finds class folders at any depth: a folder whose direct children include images is a class, named
@@ -385,7 +387,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 		for (const other of c.others)
 			skipped.push({
 				path: other,
-				reason: `not an image file (${path.extname(other) || 'no extension'})`
+				reason: notImageReason(other)
 			});
 	});
 	let scanned = 0;
@@ -758,8 +760,11 @@ async function checkOutFolder(src: string, out: string): Promise<void> {
 		throw new Error(
 			`--src ${src} is inside the output folder ${out}; choose an output folder outside it`
 		);
-	const entries = await readdir(out, { withFileTypes: true }).catch(() => null);
-	if (!entries) return; // a new folder
+	const info = await stat(out).catch(() => null);
+	if (!info) return; // a new folder
+	if (!info.isDirectory())
+		throw new Error(`--out ${out} is a file, not a folder; choose a new or empty folder for --out`);
+	const entries = await readdir(out, { withFileTypes: true });
 	const manifestFile = path.join(out, DATASET_MANIFEST_FILE);
 	if (entries.some((e) => e.name === DATASET_MANIFEST_FILE)) {
 		let json: unknown = null;

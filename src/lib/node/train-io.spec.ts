@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stratifiedSplit } from '../data/split';
 import sharp from 'sharp';
-import { folderImages, folderPhotos } from './train-io';
+import type { ImageSource } from '../ml/features';
+import { prepareDataset } from './prepare-data';
+import { datasetImages, folderImages, folderPhotos } from './train-io';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-io-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -40,6 +42,36 @@ describe('folderPhotos (a folder with one sub-folder per class)', () => {
 		const read = await folderPhotos(dir, ['Apple___scab'], true);
 		expect(read.classes).toEqual(['Apple___scab', 'Apple___mosaic']);
 		expect(read.photos[0]!.label).toBe(1);
+	});
+
+	it('leaves hidden files out (macOS ._ files, .DS_Store) and returns every other file it does not read', async () => {
+		const dir = folder('mac', {
+			Apple___scab: ['s1.jpg', '._s1.jpg', '.DS_Store', 'IMG_2.HEIC', 'notes.txt', 's3.tif'],
+			'.Trashes': ['t.jpg']
+		});
+		writeFileSync(path.join(dir, 'list.csv'), 'file,label');
+		writeFileSync(path.join(dir, '._list.csv'), '');
+		mkdirSync(path.join(dir, 'Apple___scab', 'more'));
+		const read = await folderPhotos(dir);
+		expect(read.classes).toEqual(['Apple___scab']);
+		expect(read.photos.map((p) => p.key)).toEqual(['Apple___scab/s1.jpg', 'Apple___scab/s3.tif']);
+		expect(read.skipped.map((s) => [s.path, s.reason])).toEqual([
+			['list.csv', 'not in a class folder (one sub-folder per class)'],
+			['Apple___scab/IMG_2.HEIC', expect.stringMatching(/^an HEIC photo .*convert it to JPEG$/)],
+			['Apple___scab/more', 'a folder (only the photos directly in the folder above it are read)'],
+			['Apple___scab/notes.txt', 'not an image file (.txt)']
+		]);
+	});
+
+	it('names every class folder the model lacks', async () => {
+		const dir = folder('two-unknown', {
+			Apple___scab: ['s.jpg'],
+			Apple___mosaic: ['m.jpg'],
+			Rose___rust: ['r.jpg']
+		});
+		await expect(folderPhotos(dir, ['Apple___scab'])).rejects.toThrow(
+			`Folders "Apple___mosaic", "Rose___rust" in ${dir} are not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
+		);
 	});
 
 	it('refuses a folder without photos instead of scoring nothing', async () => {
@@ -110,5 +142,54 @@ describe('folderImages (leaflens evaluate on an image folder)', () => {
 		await expect(async () => {
 			for await (const batch of strict.batches(4)) batch.images.dispose();
 		}).rejects.toThrow('Cannot decode image a/2-broken.jpg: not a supported image');
+	});
+});
+
+describe("datasetImages with the model's classes (leaflens evaluate on a prepared dataset)", () => {
+	const data = path.join(work, 'dataset');
+	const modelLabels = ['Apple___scab', 'Corn___healthy', 'Tomato___Leaf_Mold', 'Tomato___healthy'];
+
+	it("labels a dataset of some of the model's classes by the model's labels, and names the classes it lacks", async () => {
+		// Two classes of the model's four, as prepare-data --class makes them.
+		const src = path.join(work, 'dataset-src');
+		for (const [cls, colour] of [
+			['Tomato___healthy', { r: 0, g: 160, b: 0 }],
+			['Apple___scab', { r: 120, g: 90, b: 30 }]
+		] as const) {
+			mkdirSync(path.join(src, cls), { recursive: true });
+			for (let i = 0; i < 3; i++)
+				writeFileSync(
+					path.join(src, cls, `${i}.jpg`),
+					await sharp({
+						create: { width: 40 + i, height: 40, channels: 3, background: colour }
+					})
+						.jpeg()
+						.toBuffer()
+				);
+		}
+		await prepareDataset({ src, out: data, valFraction: 0.34, testFraction: 0.34, seed: 1 });
+
+		const own = await datasetImages(data, 16);
+		expect(own.classes).toEqual(['Apple___scab', 'Tomato___healthy']);
+		const images = await datasetImages(data, 16, modelLabels);
+		expect(images.classes).toEqual(modelLabels);
+		expect(images.fingerprint).toBe(own.fingerprint);
+		const labels = async (source: ImageSource) => {
+			const out: number[] = [];
+			for await (const batch of source.batches(8)) {
+				out.push(...batch.labels);
+				batch.images.dispose();
+			}
+			return out.sort();
+		};
+		// Apple___scab is 0 in both lists; Tomato___healthy 1 in the dataset's and 3 in the model's.
+		for (const split of ['train', 'val', 'test'] as const) {
+			const mine = await labels(own.splits[split]!);
+			expect(await labels(images.splits[split]!)).toEqual(mine.map((l) => (l === 1 ? 3 : l)));
+		}
+
+		await expect(datasetImages(data, 16, ['Apple___scab', 'Corn___healthy'])).rejects.toThrow(
+			`The dataset ${data} holds a class the model was not trained on ("Tomato___healthy"), so it cannot be scored on it: prepare the dataset with only the model's classes (leaflens prepare-data --class NAME …), or evaluate a model trained on that class`
+		);
 	});
 });

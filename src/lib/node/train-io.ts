@@ -24,6 +24,7 @@ import type { TrainArrays } from '../ml/train';
 import { loadDataset } from './dataset';
 import { decodeImageFile, PhotoDecodeError } from './images';
 import { errorMessage } from '../util/errors';
+import { IMAGE_EXTENSIONS, isHidden, listImages, type NotRead } from './image-files';
 
 async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
 	await mkdir(path.dirname(file), { recursive: true });
@@ -109,8 +110,31 @@ export const sourceOf = (items: readonly (LabelledBytes | FolderPhoto)[], size: 
 const decodeNamed = (bytes: Uint8Array, item: LabelledBytes | FolderPhoto) =>
 	decodeImageFile(bytes, 'key' in item ? { name: item.key } : {});
 
-/** Called with a photo's `<class folder>/<file>` and why it was left out. */
+/**
+ * Called with a file left out, relative to the folder read (a photo: `<class folder>/<file>`), and
+ * why: a photo that cannot be decoded, or a file that is not read at all (not an image, hidden
+ * files aside).
+ */
 export type OnUnreadable = (key: string, reason: string) => void;
+
+/**
+ * An ImageSource over folder photos. With `onUnreadable`, a photo that cannot be decoded is
+ * reported there (its key and the reason) and left out instead of failing the pass.
+ */
+export function folderSource(
+	photos: readonly FolderPhoto[],
+	size: number,
+	onUnreadable?: OnUnreadable
+): ImageSource {
+	return onUnreadable
+		? decodedSource(photos, size, decodeNamed, (photo, error) =>
+				onUnreadable(
+					photo.key,
+					error instanceof PhotoDecodeError ? error.reason : errorMessage(error)
+				)
+			)
+		: sourceOf(photos, size);
+}
 
 export interface LabelledImages {
 	classes: string[];
@@ -120,27 +144,40 @@ export interface LabelledImages {
 	fingerprint: string;
 }
 
-/** Image sources over a prepared dataset (manifest.json + shards), all splits. */
-export async function datasetImages(dir: string, size = 224): Promise<LabelledImages> {
+/**
+ * Image sources over a prepared dataset (manifest.json + shards), all splits. With `classes` (a
+ * model's labels), the samples are labelled by their class's place in it, so a dataset of some of
+ * the model's classes (prepare-data --class) can be scored; a class it does not hold is refused,
+ * every such class named.
+ */
+export async function datasetImages(
+	dir: string,
+	size = 224,
+	classes?: readonly string[]
+): Promise<LabelledImages> {
 	const dataset = await loadDataset(dir);
+	const own = dataset.classes.map((c) => c.folder);
+	const names = classes ? [...classes] : own;
+	const unknown = own.filter((name) => !names.includes(name));
+	if (unknown.length > 0) {
+		const one = unknown.length === 1;
+		throw new Error(
+			`The dataset ${dir} holds ${one ? 'a class' : `${unknown.length} classes`} the model was not trained on (${unknown.map((u) => JSON.stringify(u)).join(', ')}), so it cannot be scored on ${one ? 'it' : 'them'}: prepare the dataset with only the model's classes (leaflens prepare-data --class NAME …), or evaluate a model trained on ${one ? 'that class' : 'those classes'}`
+		);
+	}
+	const labelOf = own.map((name) => names.indexOf(name));
 	const splits: LabelledImages['splits'] = {};
 	for (const split of ['train', 'val', 'test'] as const) {
 		const items: LabelledBytes[] = [];
 		const keys: string[] = [];
 		for await (const s of dataset.samples(split)) {
-			items.push({ bytes: () => Promise.resolve(s.jpeg), label: s.cls });
+			items.push({ bytes: () => Promise.resolve(s.jpeg), label: labelOf[s.cls]! });
 			keys.push(s.key);
 		}
 		if (items.length) splits[split] = { ...sourceOf(items, size), keys };
 	}
-	return {
-		classes: dataset.classes.map((c) => c.folder),
-		splits,
-		fingerprint: dataset.manifest.fingerprint
-	};
+	return { classes: names, splits, fingerprint: dataset.manifest.fingerprint };
 }
-
-const IMAGE_FILE = /\.(jpe?g|png|webp)$/i;
 
 /** One photo of a class folder. */
 export interface FolderPhoto extends LabelledBytes {
@@ -151,54 +188,64 @@ export interface FolderPhoto extends LabelledBytes {
 /**
  * The photos of a folder with one sub-folder per class, labelled by `classes` (default: the
  * sub-folders' names, sorted). `addUnknown` appends a sub-folder missing from `classes` as a new
- * class instead of refusing it.
+ * class instead of refusing it (every such folder is named). A class folder's photos are listed by
+ * listImages (image-files.ts): hidden files and folders left out, anything else that is not read
+ * returned in `skipped`, as are files beside the class folders.
  */
 export async function folderPhotos(
 	dir: string,
 	classes?: readonly string[],
 	addUnknown = false
-): Promise<{ classes: string[]; photos: FolderPhoto[] }> {
+): Promise<{ classes: string[]; photos: FolderPhoto[]; skipped: NotRead[] }> {
 	const entries = await readdir(dir, { withFileTypes: true });
 	const folders: string[] = [];
+	const skipped: NotRead[] = [];
 	for (const d of entries) {
+		if (isHidden(d.name)) continue;
 		// A class folder may be a symbolic link to one (e.g. a class shared between datasets).
 		const isFolder =
 			d.isDirectory() ||
 			(d.isSymbolicLink() && (await stat(path.join(dir, d.name)).catch(() => null))?.isDirectory());
 		if (isFolder) folders.push(d.name);
+		else skipped.push({ path: d.name, reason: 'not in a class folder (one sub-folder per class)' });
 	}
 	folders.sort();
 	if (folders.length === 0) throw new Error(`No class sub-folders in ${dir}`);
 	const names = classes ? [...classes] : folders;
+	const unknown = folders.filter((folder) => !names.includes(folder));
+	if (unknown.length > 0 && !addUnknown)
+		throw new Error(
+			`${unknown.length === 1 ? 'Folder' : 'Folders'} ${unknown.map((u) => JSON.stringify(u)).join(', ')} in ${dir} ${unknown.length === 1 ? 'is' : 'are'} not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
+		);
 	const photos: FolderPhoto[] = [];
 	for (const folder of folders) {
 		let label = names.indexOf(folder);
-		if (label < 0 && addUnknown) label = names.push(folder) - 1;
-		if (label < 0)
-			throw new Error(`Folder "${folder}" in ${dir} is not one of the model's classes`);
-		for (const file of (await readdir(path.join(dir, folder)))
-			.filter((f) => IMAGE_FILE.test(f))
-			.sort()) {
+		if (label < 0) label = names.push(folder) - 1;
+		const listed = await listImages(path.join(dir, folder));
+		const key = (file: string) => `${folder}/${file.split(path.sep).join('/')}`;
+		skipped.push(...listed.skipped.map((s) => ({ ...s, path: key(s.path) })));
+		for (const file of listed.images) {
 			const full = path.join(dir, folder, file);
 			photos.push({
 				bytes: async () => new Uint8Array(await readFile(full)),
 				label,
-				key: `${folder}/${file}`
+				key: key(file)
 			});
 		}
 	}
 	if (photos.length === 0) {
 		throw new Error(
-			`No photos in the class folders of ${dir} (LeafLens reads .jpg, .jpeg, .png and .webp)`
+			`No photos in the class folders of ${dir} (LeafLens reads ${IMAGE_EXTENSIONS.slice(0, -1).join(', ')} and ${IMAGE_EXTENSIONS.at(-1)!})`
 		);
 	}
-	return { classes: names, photos };
+	return { classes: names, photos, skipped };
 }
 
 /**
  * Image sources over a folder with one sub-folder per class (all images as the `test` split). With
- * `onUnreadable`, a photo that cannot be decoded is reported there and left out instead of failing
- * the pass (`leaflens evaluate`); `keys` still lists every photo found.
+ * `onUnreadable`, every file not read is reported there (as listed by folderPhotos), and a photo
+ * that cannot be decoded is too and left out instead of failing the pass (`leaflens evaluate`);
+ * `keys` still lists every photo found.
  */
 export async function folderImages(
 	dir: string,
@@ -207,16 +254,10 @@ export async function folderImages(
 	onUnreadable?: OnUnreadable
 ): Promise<LabelledImages> {
 	const folder = await folderPhotos(dir, classes);
+	for (const s of folder.skipped) onUnreadable?.(s.path, s.reason);
 	const keys = folder.photos.map((p) => p.key);
 	const fingerprint = createHash('sha256').update(keys.join('\n')).digest('hex');
-	const source = onUnreadable
-		? decodedSource(folder.photos, size, decodeNamed, (photo, error) =>
-				onUnreadable(
-					photo.key,
-					error instanceof PhotoDecodeError ? error.reason : errorMessage(error)
-				)
-			)
-		: sourceOf(folder.photos, size);
+	const source = folderSource(folder.photos, size, onUnreadable);
 	return { classes: folder.classes, splits: { test: { ...source, keys } }, fingerprint };
 }
 

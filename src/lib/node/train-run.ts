@@ -13,10 +13,11 @@ import { claimsDatasetFormat } from '../data/manifest';
 import { MODEL_DIR_FORMAT, MODEL_MANIFEST_FILE } from '../ml/model-dir';
 import { errorMessage } from '../util/errors';
 import { folderRelation } from './paths';
+import { isUnfinishedDataset } from './prepare-data';
 import { writeFileAtomic } from './shard-writer';
 import { loadClassifier, saveClassifier, type ClassifierModel } from '../ml/classifier-dir';
 import type { TrainConfig } from '../ml/config';
-import { assertSameLabels, runEvaluateJob, type Scores } from '../ml/jobs/evaluate-job';
+import { runEvaluateJob, type Scores } from '../ml/jobs/evaluate-job';
 import {
 	runTrainJob,
 	type TrainEvent,
@@ -27,7 +28,7 @@ import { stratifiedSplit } from '../data/split';
 import type { LoadedBackbone } from '../ml/backbone-dir';
 import type { FrozenNetFactory } from '../ml/features';
 import type { EvaluationReport } from '../ml/pipeline';
-import { fsModelDirReader, loadBackboneFromFs } from './model-dir-fs';
+import { fsModelDirReader, loadBackboneFromFs, requireClassifier } from './model-dir-fs';
 import {
 	cachedArrays,
 	CHECKPOINT_HEADER_FILE,
@@ -35,9 +36,9 @@ import {
 	fileCheckpointStore,
 	folderImages,
 	folderPhotos,
+	folderSource,
 	jsonlRunLog,
 	runFolderWriter,
-	sourceOf,
 	type LabelledImages,
 	type OnUnreadable
 } from './train-io';
@@ -51,20 +52,28 @@ async function exists(file: string): Promise<boolean> {
 
 const isDataset = (dir: string): Promise<boolean> => exists(path.join(dir, 'manifest.json'));
 
-/** A prepared dataset (manifest.json + shards) or a folder with class sub-folders. */
+/**
+ * A prepared dataset (manifest.json + shards) or a folder with class sub-folders. With `classes`
+ * (a model's labels) the photos are labelled by them: a dataset or folder of some of them is read,
+ * one with a class they lack refused. A missing path, a file, or an unfinished prepare-data output
+ * is refused in words, saying what to do.
+ */
 export async function openImages(
 	dir: string,
 	size: number,
 	classes?: readonly string[],
 	onUnreadable?: OnUnreadable
 ): Promise<LabelledImages> {
-	if (!(await exists(dir)))
+	const info = await stat(dir).catch(() => null);
+	const wanted = 'name a dataset folder from leaflens prepare-data (or a folder of class folders)';
+	if (!info) throw new Error(`${dir} does not exist: ${wanted}`);
+	if (!info.isDirectory()) throw new Error(`${dir} is a file, not a folder: ${wanted}`);
+	if (await isDataset(dir)) return datasetImages(dir, size, classes);
+	if (await isUnfinishedDataset(dir))
 		throw new Error(
-			`${dir} does not exist: name a dataset folder from leaflens prepare-data (or a folder of class folders)`
+			`${dir} is an unfinished leaflens prepare-data output (shards but no manifest.json: the run was stopped or failed); run the same prepare-data command again to finish it (the finished shards are kept)`
 		);
-	return (await isDataset(dir))
-		? datasetImages(dir, size)
-		: folderImages(dir, size, classes, onUnreadable);
+	return folderImages(dir, size, classes, onUnreadable);
 }
 
 export interface TrainRunOptions {
@@ -81,6 +90,11 @@ export interface TrainRunOptions {
 	cacheDir?: string;
 	/** Runs the frozen backbone on another engine (onnx.ts ortFrozenNets); absent: TF.js. */
 	frozenNet?: (backbone: LoadedBackbone) => FrozenNetFactory;
+	/**
+	 * A --field file left out, by its path relative to --field, and why: one that is not read (not
+	 * an image) or a photo that cannot be decoded. Without it, such a photo fails the run.
+	 */
+	onUnreadable?: OnUnreadable;
 	signal?: AbortSignal;
 	emit?(event: TrainEvent): void;
 }
@@ -228,6 +242,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 		let fieldRecord: TrainedOn['field'] = null;
 		if (o.field) {
 			const field = await folderPhotos(o.field, images.classes, true);
+			for (const s of field.skipped) o.onUnreadable?.(s.path, s.reason);
 			labels = field.classes;
 			const parts = stratifiedSplit(
 				field.photos,
@@ -236,7 +251,10 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 				o.config.seed
 			);
 			const size = backbone.manifest.inputSize;
-			extra = { train: sourceOf(parts.train, size), val: sourceOf(parts.val, size) };
+			extra = {
+				train: folderSource(parts.train, size, o.onUnreadable),
+				val: folderSource(parts.val, size, o.onUnreadable)
+			};
 			fieldKeys.train = parts.train.map((p) => p.key).join('\n');
 			fieldKeys.val = parts.val.map((p) => p.key).join('\n');
 			fieldRecord = {
@@ -339,7 +357,10 @@ export async function loadBackboneFor(
 	return backbone;
 }
 
-/** The whole `leaflens evaluate`: a classifier dir on a dataset split or an image folder. */
+/**
+ * The whole `leaflens evaluate`: a classifier dir on a dataset split or an image folder, either of
+ * all or some of its classes. A --model that is not a classifier is refused before anything loads.
+ */
 export async function runEvaluation(
 	tf: typeof TF,
 	o: {
@@ -350,10 +371,14 @@ export async function runEvaluation(
 		/** Runs the backbone on another engine (onnx.ts ortFrozenNets); absent: TF.js. */
 		frozenNet?: (backbone: LoadedBackbone) => FrozenNetFactory;
 		onProgress?(done: number, total: number): void;
-		/** A photo of an image folder that cannot be decoded: left out and reported here. */
+		/**
+		 * An image folder's file that is not read (not an image), or a photo that cannot be decoded:
+		 * left out and reported here.
+		 */
 		onUnreadable?: OnUnreadable;
 	}
 ): Promise<{ report: EvaluationReport; scores: Scores; count: number; model: ClassifierModel }> {
+	await requireClassifier(o.model, 'evaluate it');
 	const model = await loadClassifier(fsModelDirReader(o.model));
 	const backbone = await loadBackboneFor(o.model, model, o.backbone);
 	try {
@@ -365,7 +390,6 @@ export async function runEvaluation(
 		);
 		const source = images.splits[o.split];
 		if (!source) throw new Error(`${o.data} has no ${o.split} split`);
-		assertSameLabels(images.classes, model.manifest.labels);
 		const { report, scores } = await runEvaluateJob(tf, {
 			model,
 			backbone,

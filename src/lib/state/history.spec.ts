@@ -33,6 +33,16 @@ const storedBeforeLeaves = (thumbnail: Blob, location: HistoryEntry['location'] 
 	fileName: 'leaf.jpg'
 });
 
+/** One IndexedDB, two tabs' stores. */
+function twoTabs() {
+	const db = new MemoryStore();
+	return {
+		db,
+		tabA: new HistoryStore(db, async () => null),
+		tabB: new HistoryStore(db, async () => null)
+	};
+}
+
 describe('HistoryStore', () => {
 	it('reads entries stored before leaves were grouped, as one leaf with no kept photo', async () => {
 		const db = new MemoryStore();
@@ -89,11 +99,7 @@ describe('HistoryStore', () => {
 	});
 
 	it('two tabs: a confirmation from a tab that has not seen a new leaf keeps the leaf', async () => {
-		const db = new MemoryStore(); // one IndexedDB, two tabs
-		const [tabA, tabB] = [
-			new HistoryStore(db, async () => null),
-			new HistoryStore(db, async () => null)
-		];
+		const { db, tabA, tabB } = twoTabs();
 		await tabA.put(entry('a', '2026-03-01T10:00:00.000Z'));
 		await tabB.load();
 		// Tab A adds a second leaf to the plant; tab B, not reloaded, confirms the answer.
@@ -111,11 +117,7 @@ describe('HistoryStore', () => {
 	});
 
 	it('two tabs: a leaf added from the stored plant keeps a confirmation made in the other tab', async () => {
-		const db = new MemoryStore();
-		const [tabA, tabB] = [
-			new HistoryStore(db, async () => null),
-			new HistoryStore(db, async () => null)
-		];
+		const { db, tabA, tabB } = twoTabs();
 		await tabA.put(entry('a', '2026-03-01T10:00:00.000Z'));
 		await tabB.load();
 		await tabB.confirm('a', 'Apple___healthy');
@@ -132,11 +134,7 @@ describe('HistoryStore', () => {
 	});
 
 	it('two tabs: confirming a plant deleted in the other tab says so and does not bring it back', async () => {
-		const db = new MemoryStore();
-		const [tabA, tabB] = [
-			new HistoryStore(db, async () => null),
-			new HistoryStore(db, async () => null)
-		];
+		const { db, tabA, tabB } = twoTabs();
 		await tabA.put(entry('a', '2026-03-01T10:00:00.000Z'));
 		await tabB.load();
 		await tabA.remove('a');
@@ -147,11 +145,7 @@ describe('HistoryStore', () => {
 	});
 
 	it('two tabs: locations forgotten in one tab are not written back by the other', async () => {
-		const db = new MemoryStore();
-		const [tabA, tabB] = [
-			new HistoryStore(db, async () => null),
-			new HistoryStore(db, async () => null)
-		];
+		const { db, tabA, tabB } = twoTabs();
 		const location = { latitude: 48.85, longitude: 2.35, accuracy: 1000 };
 		await tabB.put(entry('a', '2026-03-01T10:00:00.000Z', { location }));
 		await tabA.load();

@@ -66,6 +66,11 @@ export class DeviceLostError extends Error {
 	override name = 'DeviceLostError';
 }
 
+/** A call ended because the worker died (a crash, out of memory); the next call starts a new one. */
+export class WorkerCrashedError extends Error {
+	override name = 'WorkerCrashedError';
+}
+
 /** The words for what happened, as the user sees them. */
 function lostWhat(notice: DeviceLostNotice): string {
 	return t(notice.backend === 'webgpu' ? 'ml.deviceLost' : 'ml.contextLost');
@@ -242,7 +247,7 @@ export class MlClient {
 			backend && backend !== 'cpu'
 				? { key: 'ml.workerStoppedWithout', params: { reason, backend } }
 				: { key: 'ml.workerStopped', params: { reason } };
-		this.#die(new Error(say(this.#error)));
+		this.#die(new WorkerCrashedError(say(this.#error)));
 		this.#worker?.terminate();
 		this.#worker = null;
 		this.#api = null;

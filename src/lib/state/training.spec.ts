@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DeviceLostError } from './ml-client.svelte';
+import { DeviceLostError, WorkerCrashedError } from './ml-client.svelte';
 import {
 	TrainingState,
 	trainedModelName,
@@ -283,14 +283,19 @@ describe('TrainingState', () => {
 		expect(persist).toHaveBeenCalledTimes(3);
 	});
 
+	/** A run that finished and whose model could not be saved (a full disk). */
+	async function unsavedRun() {
+		const tab = setup();
+		tab.saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
+		await tab.state.enter();
+		const done = tab.state.start();
+		const request = tab.calls[0]!.request;
+		tab.calls[0]!.finish();
+		return { ...tab, request, result: await done };
+	}
+
 	it('a failed save loses nothing: Save again saves the run, and the job stays stored till then', async () => {
-		const { state, ml, calls, storage, saveModel } = setup();
-		saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
-		await state.enter();
-		const done = state.start();
-		const request = calls[0]!.request;
-		calls[0]!.finish();
-		const result = await done;
+		const { state, ml, storage, saveModel, request, result } = await unsavedRun();
 		expect(state.saveError).toBe('QuotaExceededError');
 		expect(state.error).toBeNull();
 		expect(state.savedName).toBeNull();
@@ -310,17 +315,10 @@ describe('TrainingState', () => {
 		expect(await state.saveAgain()).toBe(false);
 	});
 
-	it('a run whose save failed waits after a reload; Resume saves it, Discard forgets it', async () => {
-		const { state, calls, storage, saveModel } = setup();
-		saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
-		await state.enter();
-		const done = state.start();
-		const request = calls[0]!.request;
-		calls[0]!.finish();
-		await done;
-
+	it('a run whose save failed waits after a reload; Resume (the last checkpoint) saves it', async () => {
+		const { storage, saveModel, request } = await unsavedRun();
 		// The tab is reloaded before "Save again": the job waits for the user, it does not rerun.
-		const { ml } = fakeMl([dataset('pv', 'plantvillage-sample')]);
+		const { ml, calls } = fakeMl([dataset('pv', 'plantvillage-sample')]);
 		const reloaded = new TrainingState(ml, {
 			jobStorage: storage,
 			saveModel,
@@ -329,20 +327,19 @@ describe('TrainingState', () => {
 		await reloaded.enter();
 		expect(ml.train).not.toHaveBeenCalled();
 		expect(reloaded.pending).toEqual(request);
-		await reloaded.discardPending();
+		const resumed = reloaded.resumePending();
+		expect(calls[0]!.request).toEqual(request);
+		calls[0]!.finish();
+		await resumed;
+		expect(saveModel).toHaveBeenCalledTimes(2);
+		expect(reloaded.savedName).not.toBeNull();
 		expect(ml.clearTrainJob).toHaveBeenCalledWith(request.jobId);
 		expect(storage.map.has(JOB_KEY)).toBe(false);
 		expect(storage.map.has(HELD_KEY)).toBe(false);
 	});
 
 	it('Discard after a failed save removes the run’s cache and the stored job', async () => {
-		const { state, ml, calls, storage, saveModel } = setup();
-		saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
-		await state.enter();
-		const done = state.start();
-		const request = calls[0]!.request;
-		calls[0]!.finish();
-		await done;
+		const { state, ml, storage, saveModel, request } = await unsavedRun();
 		await state.discardUnsaved();
 		expect(state.unsaved).toBeNull();
 		expect(state.saveError).toBeNull();
@@ -437,6 +434,22 @@ describe('TrainingState', () => {
 		expect(await done).not.toBeNull();
 		expect(state.error).toBeNull();
 		expect(saveModel).toHaveBeenCalledTimes(1);
+	});
+
+	it('resumes after the worker died once; a second death stops the run, waiting for Resume', async () => {
+		const { state, ml, calls, saveModel } = setup();
+		await state.enter();
+		const done = state.start();
+		calls[0]!.fail(new WorkerCrashedError('The model worker stopped: out of memory'));
+		await settle();
+		expect(ml.train).toHaveBeenCalledTimes(2);
+		expect(calls[1]!.request).toBe(calls[0]!.request);
+		calls[1]!.fail(new WorkerCrashedError('The model worker stopped: out of memory'));
+		expect(await done).toBeNull();
+		expect(ml.train).toHaveBeenCalledTimes(2);
+		expect(state.error).toBe('The model worker stopped: out of memory');
+		expect(state.pending).toEqual(calls[0]!.request);
+		expect(saveModel).not.toHaveBeenCalled();
 	});
 
 	it('refuses bad settings before any work starts', async () => {

@@ -14,7 +14,7 @@ import { checkClassName, classFromRelativePath, type SkippedPhoto } from '../dat
 import { ModelStore, type SavedModelInfo } from '../data/model-store';
 import { MAX_NAME_LENGTH } from '../data/leaflens-file';
 import { resolveConfig, type PresetName } from '../ml/config';
-import { DeviceLostError, mlClient, type MlClient } from './ml-client.svelte';
+import { DeviceLostError, mlClient, WorkerCrashedError, type MlClient } from './ml-client.svelte';
 import { registerWork } from './work';
 import type {
 	CachedDatasetInfo,
@@ -473,7 +473,10 @@ export class TrainingState {
 		return true;
 	}
 
-	/** Runs the request in the worker; a lost GPU resumes it on the next backend. */
+	/**
+	 * Runs the request in the worker; a lost GPU resumes it on the next backend, and so does a
+	 * worker that died once (twice: it waits for Resume).
+	 */
 	async train(request: TrainRequest): Promise<TrainResult | null> {
 		this.job = request;
 		this.#jobs.setItem(JOB_KEY, JSON.stringify(request));
@@ -488,14 +491,19 @@ export class TrainingState {
 		const signal = this.#trainAbort.signal;
 		try {
 			let result: TrainResult;
+			let crashes = 0;
 			for (;;) {
 				try {
 					result = await this.#ml.train(request, (event) => this.#onEvent(event), signal);
 					break;
 				} catch (error) {
-					// The GPU was lost: the client is restarting the worker on another backend, and the
-					// same request resumes there from the last checkpoint (as after a reload).
-					if (!(error instanceof DeviceLostError) || signal.aborted) throw error;
+					// The GPU was lost, or the worker died: the client starts a new worker (not on a GPU
+					// backend that failed), and the same request resumes there from the last checkpoint
+					// (as after a reload). A worker that dies again is not restarted a third time.
+					const again =
+						error instanceof DeviceLostError ||
+						(error instanceof WorkerCrashedError && crashes++ === 0);
+					if (!again || signal.aborted) throw error;
 				}
 			}
 			this.result = result;

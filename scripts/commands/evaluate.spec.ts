@@ -1,0 +1,111 @@
+import {
+	copyFileSync,
+	cpSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_BACKBONE_PATH } from '../cli/defaults';
+import { REPO_ROOT } from '../../src/lib/node/model-source';
+import { prepareDataset } from '../../src/lib/node/prepare-data';
+import { plantVillageColor } from '../../test/inputs';
+import { runLeaflens } from '../../test/run-leaflens';
+
+/** The shipped default classifier (34 classes), trained by `npm run setup`. */
+const MODEL = path.join(REPO_ROOT, 'models/cache/plantvillage-default');
+const COLOR = plantVillageColor();
+const CLASSES = ['Tomato___Leaf_Mold', 'Corn_(maize)___Common_rust_'];
+const work = mkdtempSync(path.join(tmpdir(), 'leaflens-evaluate-'));
+const data = path.join(work, 'two-classes');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+beforeAll(async () => {
+	// What `prepare-data --class` makes: two of the model's 34 classes.
+	await prepareDataset({
+		src: COLOR,
+		out: data,
+		classes: CLASSES,
+		limitPerClass: 4,
+		valFraction: 0.25,
+		testFraction: 0.5,
+		seed: 2
+	});
+}, 120_000);
+
+interface Report {
+	count: number;
+	metrics: { accuracy: number; perClass: { label: string; support: number }[] };
+}
+
+const evaluate = (...args: string[]) =>
+	runLeaflens('evaluate', '--model', MODEL, '--engine', 'tfjs', ...args);
+
+describe('leaflens evaluate', () => {
+	it("scores a prepared dataset of some of the model's classes, as it does a folder of them", async () => {
+		const r = await evaluate('--data', data, '--json');
+		expect(r.code, r.stderr).toBe(0);
+		const report = JSON.parse(r.stdout) as Report;
+		expect(report.count).toBeGreaterThan(0);
+		expect(report.metrics.perClass).toHaveLength(34);
+		const support = report.metrics.perClass.filter((c) => c.support > 0).map((c) => c.label);
+		expect(support.sort()).toEqual([...CLASSES].sort());
+		expect(report.metrics.accuracy).toBeGreaterThan(0.5);
+	});
+
+	it('reads a folder as the other commands do: hidden files left out, every other file named', async () => {
+		const dir = path.join(work, 'folder');
+		const leafMold = path.join(dir, 'Tomato___Leaf_Mold');
+		mkdirSync(leafMold, { recursive: true });
+		for (const f of readdirSync(path.join(COLOR, CLASSES[0]!)).sort().slice(0, 2))
+			copyFileSync(path.join(COLOR, CLASSES[0]!, f), path.join(leafMold, f));
+		// macOS leaves these beside each photo copied from it: not photos, never read.
+		writeFileSync(path.join(leafMold, '._IMG_1.jpg'), 'Mac OS X resource fork');
+		writeFileSync(path.join(leafMold, 'notes.txt'), 'field 3');
+		mkdirSync(path.join(dir, '.thumbnails', 'x'), { recursive: true });
+		const r = await evaluate('--data', dir, '--json');
+		expect(r.code, r.stderr).toBe(0);
+		expect((JSON.parse(r.stdout) as Report).count).toBe(2);
+		expect(r.stderr).toContain(
+			`leaflens evaluate: skipped ${path.join(leafMold, 'notes.txt')}: not an image file (.txt)`
+		);
+		expect(r.stderr).not.toMatch(/\._IMG_1|thumbnails/);
+	});
+
+	it('refuses, in words, an unfinished prepare-data output, a file as --data, and a --model that is no classifier', async () => {
+		const unfinished = path.join(work, 'unfinished');
+		cpSync(data, unfinished, { recursive: true });
+		rmSync(path.join(unfinished, 'manifest.json'));
+		let r = await evaluate('--data', unfinished);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toContain(
+			`leaflens evaluate: ${unfinished} is an unfinished leaflens prepare-data output (shards but no manifest.json: the run was stopped or failed); run the same prepare-data command again to finish it`
+		);
+
+		const file = path.join(work, 'a-file.txt');
+		writeFileSync(file, 'not a dataset');
+		r = await evaluate('--data', file);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toContain(
+			`leaflens evaluate: ${file} is a file, not a folder: name a dataset`
+		);
+
+		r = await runLeaflens('evaluate', '--model', DEFAULT_BACKBONE_PATH, '--data', data);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toContain(
+			`${DEFAULT_BACKBONE_PATH} is a backbone, not a trained classifier: train one with leaflens train, then evaluate it`
+		);
+
+		const incomplete = path.join(work, 'no-weights');
+		mkdirSync(incomplete);
+		copyFileSync(path.join(MODEL, 'manifest.json'), path.join(incomplete, 'manifest.json'));
+		r = await runLeaflens('evaluate', '--model', incomplete, '--data', data);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toContain('weights.bin is missing (the classifier is incomplete');
+		expect(r.stderr).not.toContain('import-model');
+	});
+});
