@@ -1,18 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
-import { main } from './cli';
-
-/** Runs `leaflens <args>` in-process, capturing console output. */
-async function run(args: string[]) {
-	const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-	const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-	try {
-		const code = await main(args);
-		return { code, out: log.mock.calls.flat().join('\n'), err: error.mock.calls.flat().join('\n') };
-	} finally {
-		log.mockRestore();
-		error.mockRestore();
-	}
-}
+import { describe, expect, it } from 'vitest';
+import { runLeaflensInProcess as run } from '../test/run-leaflens-in-process';
 
 describe('leaflens', () => {
 	it('with no command is a usage error: the command list on stderr, exit 2', async () => {

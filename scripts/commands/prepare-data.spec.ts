@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../cli';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
 import { plantVillageColor } from '../../test/inputs';
 import { readdirSync } from 'node:fs';
 
@@ -16,19 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await rm(tmp, { recursive: true, force: true });
 });
-
-/** Runs `leaflens <args>` in-process, capturing console output. */
-async function run(args: string[]) {
-	const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-	const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-	try {
-		const code = await main(args);
-		return { code, out: log.mock.calls.flat().join('\n'), err: error.mock.calls.flat().join('\n') };
-	} finally {
-		log.mockRestore();
-		error.mockRestore();
-	}
-}
 
 describe('leaflens prepare-data', () => {
 	it('prepares the real sample (3 per class) and prints counts and images/s', async () => {

@@ -1,26 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PRESET_NAMES } from '../../src/lib/ml/config';
-import { main } from '../cli';
+import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
 import { runLeaflens } from '../../test/run-leaflens';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-sweep-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Runs `leaflens <args>` in-process, capturing console output. */
-async function run(args: string[]) {
-	const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-	const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-	try {
-		const code = await main(args);
-		return { code, out: log.mock.calls.flat().join('\n'), err: error.mock.calls.flat().join('\n') };
-	} finally {
-		log.mockRestore();
-		error.mockRestore();
-	}
-}
 
 describe('leaflens sweep', () => {
 	it('--help documents every option, the default preset and every preset', async () => {
