@@ -253,7 +253,8 @@ export class LearnState {
 			const own = await this.#d.training.importPhotos(OWN_DATASET_NAME, photos);
 			if (!own) throw new Error(this.#d.training.importError ?? userError('photosNotImported'));
 			const request: TrainRequest = {
-				jobId: `learn-${this.#now().getTime().toString(36)}`,
+				// The time and a random part: learning again at once (the same millisecond) is a new job.
+				jobId: `learn-${this.#now().getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
 				datasetId,
 				extraDatasetIds: [own.id],
 				preset: 'adapt',
