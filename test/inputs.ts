@@ -22,6 +22,9 @@ export const MIRROR: string | null = existsSync(sharedDir()) ? sharedDir() : nul
 export const MIRROR_ONLY = `needs the mirror folder (${sharedDir()} is absent): its reference photos, reference conversions or field photos are not published elsewhere`;
 
 /** What `npm run setup` fetches without the mirror (see scripts/setup.js). */
+/** The shipped default classifier (34 classes), as `npm run setup` trains it. */
+export const DEFAULT_MODEL_DIR = path.join(REPO_ROOT, 'models/cache/plantvillage-default');
+
 const FETCHED_COLOR = path.join(REPO_ROOT, 'data/plantvillage/color');
 const KEPT_SOURCES = path.join(REPO_ROOT, 'data/sources');
 

@@ -2,12 +2,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { REPO_ROOT } from '../../src/lib/node/model-source';
-import { fieldDir, MIRROR, plantVillageColor } from '../../test/inputs';
+import { DEFAULT_MODEL_DIR, fieldDir, MIRROR, plantVillageColor } from '../../test/inputs';
 import { cliOrtThreads, loadOrt } from '../../src/lib/node/onnx';
 import { runLeaflens } from '../../test/run-leaflens';
 
-const MODEL = path.join(REPO_ROOT, 'models/cache/plantvillage-default');
+const MODEL = DEFAULT_MODEL_DIR;
 const COLOR = plantVillageColor();
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-engine-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

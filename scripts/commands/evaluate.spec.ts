@@ -11,13 +11,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BACKBONE_PATH } from '../cli/defaults';
-import { REPO_ROOT } from '../../src/lib/node/model-source';
 import { prepareDataset } from '../../src/lib/node/prepare-data';
-import { plantVillageColor } from '../../test/inputs';
+import { DEFAULT_MODEL_DIR, plantVillageColor } from '../../test/inputs';
 import { runLeaflens } from '../../test/run-leaflens';
 
-/** The shipped default classifier (34 classes), trained by `npm run setup`. */
-const MODEL = path.join(REPO_ROOT, 'models/cache/plantvillage-default');
+const MODEL = DEFAULT_MODEL_DIR;
 const COLOR = plantVillageColor();
 const CLASSES = ['Tomato___Leaf_Mold', 'Corn_(maize)___Common_rust_'];
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-evaluate-'));

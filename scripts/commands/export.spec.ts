@@ -13,9 +13,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/lib/node/model-source';
 import { loadOrt } from '../../src/lib/node/onnx';
+import { DEFAULT_MODEL_DIR } from '../../test/inputs';
 import { runLeaflens } from '../../test/run-leaflens';
 
-const MODEL = path.join(REPO_ROOT, 'models/cache/plantvillage-default');
+const MODEL = DEFAULT_MODEL_DIR;
 const BACKBONE = path.join(REPO_ROOT, 'models/cache/mobilenet_v3_small_100_224');
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-export-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -11,12 +11,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/lib/node/model-source';
-import { fieldDir, MIRROR, plantVillageColor } from '../../test/inputs';
+import { DEFAULT_MODEL_DIR, fieldDir, MIRROR, plantVillageColor } from '../../test/inputs';
 import { heicHeader } from '../../test/heic-header';
 import { runLeaflens } from '../../test/run-leaflens';
 
-/** The shipped default classifier, trained by `npm run setup` (the CLI reaches its backbone from it). */
-const MODEL = path.join(REPO_ROOT, 'models/cache/plantvillage-default');
+const MODEL = DEFAULT_MODEL_DIR;
 const COLOR = plantVillageColor();
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-predict-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

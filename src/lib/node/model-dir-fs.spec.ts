@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MODEL_DIR_FORMAT } from '../ml/model-dir';
 import { DEFAULT_BACKBONE } from '../ml/architecture-ids';
 import { REPO_ROOT } from './model-source';
+import { DEFAULT_MODEL_DIR } from '../../../test/inputs';
 import {
 	atomicDirWriter,
 	checkBackboneOut,
@@ -183,7 +184,7 @@ describe('modelKindOf and requireClassifier (checked before anything heavy loads
 		// The repository's own backbone and the shipped classifier (npm run setup).
 		const backbone = path.join(REPO_ROOT, 'models/cache', DEFAULT_BACKBONE);
 		expect(await modelKindOf(backbone)).toBe('backbone');
-		const classifier = path.join(REPO_ROOT, 'models/cache/plantvillage-default');
+		const classifier = DEFAULT_MODEL_DIR;
 		await expect(requireClassifier(classifier, 'evaluate it')).resolves.toBeUndefined();
 		await expect(requireClassifier(backbone, 'evaluate it')).rejects.toThrow(
 			`${backbone} is a backbone, not a trained classifier: train one with leaflens train, then evaluate it`

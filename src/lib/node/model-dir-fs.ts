@@ -17,7 +17,7 @@ import {
 	type ModelDirWriter
 } from '../ml/model-dir';
 import { errorMessage } from '../util/errors';
-import { folderRelation } from './paths';
+import { folderRelation, pathExists as exists } from './paths';
 
 /** Where each kind of model directory comes from, for messages about a missing file. */
 const MADE_BY =
@@ -82,15 +82,6 @@ export async function requireClassifier(dir: string, then: string): Promise<void
 		throw new Error(
 			`${dir} is a ${kind}, not a trained classifier: train one with leaflens train, then ${then}`
 		);
-}
-
-async function exists(p: string): Promise<boolean> {
-	try {
-		await stat(p);
-		return true;
-	} catch {
-		return false;
-	}
 }
 
 /**

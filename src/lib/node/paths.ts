@@ -2,7 +2,7 @@
  * How two folders a command names relate on disk, so a command can refuse an output folder that is,
  * holds or sits inside one of its inputs (or the folder the user stands in) before it writes anything.
  */
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -17,6 +17,14 @@ export async function realPathOf(p: string): Promise<string> {
 	return parent === resolved
 		? resolved
 		: path.join(await realPathOf(parent), path.basename(resolved));
+}
+
+/** Whether a file or folder is at `p` (a broken link or an unreadable path: false). */
+export function pathExists(p: string): Promise<boolean> {
+	return stat(p).then(
+		() => true,
+		() => false
+	);
 }
 
 /** True when `child` is strictly below `parent` (both absolute). */

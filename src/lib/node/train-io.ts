@@ -25,19 +25,13 @@ import { loadDataset } from './dataset';
 import { decodeImageFile, PhotoDecodeError } from './images';
 import { errorMessage } from '../util/errors';
 import { IMAGE_EXTENSIONS, isHidden, listImages, type NotRead } from './image-files';
+import { pathExists as exists } from './paths';
 
 async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
 	await mkdir(path.dirname(file), { recursive: true });
 	const tmp = `${file}.tmp-${process.pid}`;
 	await writeFile(tmp, data);
 	await rename(tmp, file);
-}
-
-async function exists(file: string): Promise<boolean> {
-	return stat(file).then(
-		() => true,
-		() => false
-	);
 }
 
 /** The header of a checkpoint folder (see fileCheckpointStore). */

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { claimsDatasetFormat } from '../data/manifest';
 import { MODEL_DIR_FORMAT, MODEL_MANIFEST_FILE } from '../ml/model-dir';
 import { errorMessage } from '../util/errors';
-import { folderRelation } from './paths';
+import { folderRelation, pathExists as exists } from './paths';
 import { isUnfinishedDataset } from './prepare-data';
 import { writeFileAtomic } from './shard-writer';
 import { loadClassifier, saveClassifier, type ClassifierModel } from '../ml/classifier-dir';
@@ -42,13 +42,6 @@ import {
 	type LabelledImages,
 	type OnUnreadable
 } from './train-io';
-
-async function exists(file: string): Promise<boolean> {
-	return stat(file).then(
-		() => true,
-		() => false
-	);
-}
 
 const isDataset = (dir: string): Promise<boolean> => exists(path.join(dir, 'manifest.json'));
 
