@@ -145,6 +145,69 @@ describe('ModelStore', () => {
 	});
 });
 
+describe('stored backbones', () => {
+	const backboneKeys = (kv: MemoryStore) =>
+		[...kv.map.keys()].filter((k) => k.startsWith('backbone/'));
+
+	it('go with the last saved model that uses them', async () => {
+		const kv = new MemoryStore();
+		const store = new ModelStore(kv);
+		const first = await store.importModel(exported);
+		const second = await store.importModel(exported);
+		const trained = await store.save('Trained here', classifier);
+		expect(backboneKeys(kv).length).toBe(Object.keys(small).length + 1);
+		await store.delete(first.info.id);
+		expect(await store.backboneFiles(first.backbone.sha256)).toBeDefined();
+		// A model trained here names the same backbone (the one the app serves): it keeps it too.
+		await store.delete(second.info.id);
+		expect(await store.backboneFiles(first.backbone.sha256)).toBeDefined();
+		await store.delete(trained.id);
+		expect(backboneKeys(kv)).toEqual([]);
+		expect(kv.map.size).toBe(0);
+	});
+
+	it('are not left behind by an import the disk cannot hold', async () => {
+		for (const failOn of ['backbone/', 'model/']) {
+			for (const failAfter of [0, 1, 2]) {
+				const kv = new MemoryStore();
+				kv.failOn = failOn;
+				kv.failAfter = failAfter;
+				await expect(new ModelStore(kv).importModel(exported)).rejects.toThrow(/quota/);
+				expect([...kv.map.keys()], `${failOn} after ${failAfter} writes`).toEqual([]);
+			}
+		}
+	});
+
+	it('stay when a failed import shares them with a saved model', async () => {
+		const kv = new MemoryStore();
+		const store = new ModelStore(kv);
+		const kept = await store.importModel(exported);
+		kv.failOn = 'model/';
+		kv.failAfter = 0;
+		await expect(store.importModel(exported)).rejects.toThrow(/quota/);
+		expect((await store.list()).map((m) => m.id)).toEqual([kept.info.id]);
+		expect(await store.backboneFiles(kept.backbone.sha256)).toBeDefined();
+	});
+
+	it('imports and deletes run one at a time through the given lock', async () => {
+		const held: string[] = [];
+		let running = 0;
+		const store = new ModelStore(new MemoryStore(), async (work) => {
+			expect(running).toBe(0);
+			running++;
+			held.push('lock');
+			try {
+				return await work();
+			} finally {
+				running--;
+			}
+		});
+		const { info } = await store.importModel(exported);
+		await store.delete(info.id);
+		expect(held).toEqual(['lock', 'lock']);
+	});
+});
+
 describe('export and import', () => {
 	it('round-trips a model and its backbone with the same bytes', async () => {
 		const source = new ModelStore(new MemoryStore());

@@ -7,7 +7,9 @@
  *   model/<id>/info                 SavedModelInfo, written last: a save cut short never lists a
  *                                   broken model
  *   backbone/<sha>/file/<name>      backbone directories (../ml/model-dir.ts) by the sha256 of their
- *   backbone/<sha>/files            manifest.json; `files` (the list of names) is written last
+ *   backbone/<sha>/files            manifest.json; `files` (the list of names) is written last.
+ *                                   Only imported models bring one; it is removed with the last
+ *                                   saved model that uses it
  *
  * Models move between devices as `.leaflens` files (./leaflens-file.ts). Pure: no DOM, no fs.
  */
@@ -119,8 +121,18 @@ function newId(): string {
 const copy = (bytes: Uint8Array) => bytes.slice();
 
 /** Classifiers and backbones kept in a key-value store (IndexedDB in the app, a Map in tests). */
+/**
+ * Runs `work` with no other tab's import or delete running (Web Locks in the app): a backbone
+ * removed with the last model that uses it while another tab imports a model on it would leave
+ * that model without one.
+ */
+export type Exclusive = <T>(work: () => Promise<T>) => Promise<T>;
+
 export class ModelStore {
-	constructor(private readonly store: KeyValueStore) {}
+	constructor(
+		private readonly store: KeyValueStore,
+		private readonly exclusive: Exclusive = (work) => work()
+	) {}
 
 	async #keys(prefix: string): Promise<string[]> {
 		return (await this.store.keys()).map(String).filter((k) => k.startsWith(prefix));
@@ -192,11 +204,22 @@ export class ModelStore {
 		return info;
 	}
 
-	/** Removes a saved model. Backbones stay: other models may share them. */
+	/** Removes a saved model, and its backbone when no other saved model uses it. */
 	async delete(id: string): Promise<void> {
-		// The info goes first: a deletion cut short leaves unlisted files, never a listed broken model.
-		await this.store.del(modelInfoKey(id));
-		await this.#deleteKeys(`${MODEL_PREFIX}${id}/`);
+		await this.exclusive(async () => {
+			const info = await this.info(id);
+			// The info goes first: a deletion cut short leaves unlisted files, never a listed broken model.
+			await this.store.del(modelInfoKey(id));
+			await this.#deleteKeys(`${MODEL_PREFIX}${id}/`);
+			if (info) await this.#dropUnusedBackbone(info.backboneSha256);
+		});
+	}
+
+	/** Removes a stored backbone that no saved model uses (its index first: never half listed). */
+	async #dropUnusedBackbone(sha256: string): Promise<void> {
+		if ((await this.list()).some((m) => m.backboneSha256 === sha256)) return;
+		await this.store.del(backboneIndexKey(sha256));
+		await this.#deleteKeys(`${BACKBONE_PREFIX}${sha256}/`);
 	}
 
 	async #deleteKeys(prefix: string): Promise<void> {
@@ -239,12 +262,22 @@ export class ModelStore {
 	 * Storing one already present does nothing.
 	 */
 	async saveBackbone(files: BackboneFiles): Promise<string> {
+		return (await this.#saveBackbone(files)).sha256;
+	}
+
+	/** saveBackbone, also saying whether it was stored now; a write that fails leaves no part. */
+	async #saveBackbone(files: BackboneFiles): Promise<{ sha256: string; stored: boolean }> {
 		const { sha256, names } = await checkBackbone(files, 'The backbone');
-		if (await this.store.get(backboneIndexKey(sha256))) return sha256;
-		for (const name of names)
-			await this.store.set(backboneFileKey(sha256, name), copy(files[name]!));
-		await this.store.set(backboneIndexKey(sha256), names);
-		return sha256;
+		if (await this.store.get(backboneIndexKey(sha256))) return { sha256, stored: false };
+		try {
+			for (const name of names)
+				await this.store.set(backboneFileKey(sha256, name), copy(files[name]!));
+			await this.store.set(backboneIndexKey(sha256), names);
+		} catch (error) {
+			await this.#deleteKeys(`${BACKBONE_PREFIX}${sha256}/`);
+			throw error;
+		}
+		return { sha256, stored: true };
 	}
 
 	/** A stored backbone's files, or undefined when none with that manifest sha256 is stored. */
@@ -268,15 +301,28 @@ export class ModelStore {
 
 	/**
 	 * Checks a `.leaflens` file completely, then stores its classifier (under a new id, marked
-	 * imported: its metrics are claims until it is scored here) and its backbone. Any problem throws a ModelFileError saying what is wrong, and nothing is stored.
+	 * imported: its metrics are claims until it is scored here) and its backbone. A bad file throws
+	 * a ModelFileError saying what is wrong; whatever fails (a full disk too), nothing is stored.
 	 */
 	async importModel(bytes: Uint8Array): Promise<ImportedModel> {
 		const decoded = await decodeModelExport(bytes);
-		const sha = await this.saveBackbone(decoded.backbone);
-		const info = await this.save(decoded.name, decoded.classifier, 'imported');
-		return {
-			info,
-			backbone: { sha256: sha, architecture: info.architecture, files: decoded.backbone }
-		};
+		return this.exclusive(async () => {
+			const backbone = await this.#saveBackbone(decoded.backbone);
+			let info: SavedModelInfo;
+			try {
+				info = await this.save(decoded.name, decoded.classifier, 'imported');
+			} catch (error) {
+				if (backbone.stored) await this.#dropUnusedBackbone(backbone.sha256);
+				throw error;
+			}
+			return {
+				info,
+				backbone: {
+					sha256: backbone.sha256,
+					architecture: info.architecture,
+					files: decoded.backbone
+				}
+			};
+		});
 	}
 }

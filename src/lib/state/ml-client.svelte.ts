@@ -162,7 +162,7 @@ export class MlClient {
 			return this.#boot();
 		}
 		this.status = status;
-		this.environment = await this.#api.environment();
+		this.environment = await this.#guard(this.#api.environment());
 		if (preferred && status.active !== preferred) {
 			this.#error = {
 				key: 'ml.unavailable',
@@ -289,8 +289,9 @@ export class MlClient {
 		this.#error = null;
 		const api = await this.api();
 		try {
-			this.status =
-				preference === 'auto' ? await api.init({ probe: true }) : await api.setBackend(preference);
+			this.status = await this.#guard(
+				preference === 'auto' ? api.init({ probe: true }) : api.setBackend(preference)
+			);
 		} catch (error) {
 			this.#error = { text: errorMessage(error) };
 		}
@@ -314,7 +315,7 @@ export class MlClient {
 	}
 
 	async datasets(): Promise<CachedDatasetInfo[]> {
-		return (await this.api()).datasets();
+		return this.#guard((await this.api()).datasets());
 	}
 
 	downloadDataset(
@@ -342,7 +343,7 @@ export class MlClient {
 	}
 
 	async deleteDataset(id: string): Promise<void> {
-		await (await this.api()).deleteDataset(id);
+		await this.#guard((await this.api()).deleteDataset(id));
 	}
 
 	train(
@@ -381,7 +382,7 @@ export class MlClient {
 	}
 
 	async clearTrainJob(jobId: string): Promise<void> {
-		await (await this.api()).clearTrainJob(jobId);
+		await this.#guard((await this.api()).clearTrainJob(jobId));
 	}
 
 	/** The worker API, starting the worker if needed. */

@@ -8,6 +8,7 @@ import {
 	metricsTrust,
 	ModelStore,
 	type DeviceCheck,
+	type Exclusive,
 	type SavedModelInfo
 } from '../data/model-store';
 import type { CachedDatasetInfo } from '../data/shard-store';
@@ -62,6 +63,11 @@ export function checkDatasetFor(
 	);
 }
 
+/** Imports and deletes one at a time across this origin's tabs (Web Locks, where there are). */
+export function oneTabAtATime(locks: Pick<LockManager, 'request'> | undefined): Exclusive {
+	return (work) => (locks ? locks.request('leaflens-models', () => work()) : work());
+}
+
 function readActiveId(): string | null {
 	if (typeof localStorage === 'undefined') return null;
 	return localStorage.getItem(ACTIVE_MODEL_KEY);
@@ -85,7 +91,7 @@ export class ModelsState {
 		kv: KeyValueStore = idbKeyValueStore(MODELS_DB),
 		private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init)
 	) {
-		this.store = new ModelStore(kv);
+		this.store = new ModelStore(kv, oneTabAtATime(globalThis.navigator?.locks));
 	}
 
 	async load(): Promise<void> {

@@ -12,7 +12,7 @@ import { idbKeyValueStore, TRAINING_DB } from '../browser/idb-store';
 import { MODEL_FILES_URL } from '../app-paths';
 import { remapClass, uniteClasses } from '../data/combine';
 import type { Split } from '../data/manifest';
-import type { ShardStore } from '../data/shard-store';
+import type { KeyValueStore, ShardStore } from '../data/shard-store';
 import type { ShardSample } from '../data/shard-format';
 import type { Checkpoint, CheckpointStore } from '../ml/checkpoint';
 import { encodeClassifier } from '../ml/classifier-dir';
@@ -43,8 +43,44 @@ function idbCheckpointStore(jobId: string): CheckpointStore {
 
 /** Forgets a job's cached features and checkpoint (after it finished, or when the user starts over). */
 export async function clearJob(jobId: string): Promise<void> {
-	const all = (await jobs.keys()).map(String);
-	for (const key of all.filter((k) => k.startsWith(`job/${jobId}/`))) await jobs.del(key);
+	await forgetJob(jobs, jobId);
+}
+
+/** Deletes every key of one job; returns the keys deleted. */
+async function forgetJob(store: KeyValueStore, jobId: string): Promise<string[]> {
+	const keys = (await store.keys()).map(String).filter((k) => k.startsWith(`job/${jobId}/`));
+	for (const key of keys) await store.del(key);
+	return keys;
+}
+
+/**
+ * What a job's cached features and checkpoint were made with: its resolved config, the backbone
+ * and the classes. A stored job resumed after the app was updated (a new backbone, a preset that
+ * changed) would otherwise mix the old features and head with the new ones and save a model that
+ * answers wrongly.
+ */
+export interface JobIdentity {
+	config: unknown;
+	backboneSha256: string;
+	labels: string[];
+}
+
+/**
+ * Keeps a job's cache and checkpoint only when they were made with `identity`; otherwise forgets
+ * them, so the job starts over. Returns whether anything stored was forgotten.
+ */
+export async function keepIfSameJob(
+	store: KeyValueStore,
+	jobId: string,
+	identity: JobIdentity
+): Promise<boolean> {
+	const key = `job/${jobId}/identity`;
+	const wanted = JSON.stringify(identity);
+	const stored = await store.get<string>(key);
+	if (stored === wanted) return false;
+	const forgotten = await forgetJob(store, jobId);
+	await store.set(key, wanted);
+	return forgotten.some((k) => k !== key);
 }
 
 /** Up to `limit` samples per class of one split, in shard order (shards are shuffled by seed). */
@@ -116,6 +152,11 @@ export async function runTrainJob(
 	const backbone = await loadDefaultBackbone();
 	try {
 		const size = backbone.manifest.inputSize;
+		await keepIfSameJob(jobs, request.jobId, {
+			config,
+			backboneSha256: backbone.manifestSha256,
+			labels
+		});
 		const log = memoryRunLog();
 		const result = await runJob(tf, {
 			config,

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../../test/memory-store';
+import { keepIfSameJob, type JobIdentity } from './train-job';
+
+const config = { mode: 'head', epochs: 20, backbone: { tap: 'multiscale' } };
+const identity: JobIdentity = {
+	config,
+	backboneSha256: 'a'.repeat(64),
+	labels: ['Apple___healthy', 'Apple___Apple_scab']
+};
+
+/** A job with cached features and a checkpoint, and another job beside it. */
+async function storedJob(store: MemoryStore): Promise<void> {
+	expect(await keepIfSameJob(store, 'j1', identity)).toBe(false);
+	await store.set('job/j1/features/data/train', { rows: 3 });
+	await store.set('job/j1/checkpoint', { epoch: 4 });
+	await store.set('job/j10/checkpoint', { epoch: 1 });
+}
+
+describe('keepIfSameJob', () => {
+	it('keeps a job resumed with what it was made with', async () => {
+		const store = new MemoryStore();
+		await storedJob(store);
+		expect(await keepIfSameJob(store, 'j1', structuredClone(identity))).toBe(false);
+		expect(await store.get('job/j1/checkpoint')).toEqual({ epoch: 4 });
+		expect(await store.get('job/j1/features/data/train')).toEqual({ rows: 3 });
+	});
+
+	it.each([
+		['another backbone (an app update)', { ...identity, backboneSha256: 'b'.repeat(64) }],
+		['a changed preset', { ...identity, config: { ...config, epochs: 30 } }],
+		['other classes', { ...identity, labels: ['Apple___healthy'] }]
+	])('starts over, forgetting only that job, when resumed with %s', async (_, other) => {
+		const store = new MemoryStore();
+		await storedJob(store);
+		expect(await keepIfSameJob(store, 'j1', other)).toBe(true);
+		expect(await store.get('job/j1/checkpoint')).toBeUndefined();
+		expect(await store.get('job/j1/features/data/train')).toBeUndefined();
+		expect(await store.get('job/j10/checkpoint')).toEqual({ epoch: 1 });
+		// From then on the job is the new one's.
+		expect(await keepIfSameJob(store, 'j1', other)).toBe(false);
+	});
+
+	it('starts over a job stored before identities were kept', async () => {
+		const store = new MemoryStore();
+		await store.set('job/j1/checkpoint', { epoch: 2 });
+		expect(await keepIfSameJob(store, 'j1', identity)).toBe(true);
+		expect(await store.get('job/j1/checkpoint')).toBeUndefined();
+	});
+});
