@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DeviceLostError, WorkerCrashedError } from './ml-client.svelte';
 import {
+	HELD_KEY,
+	JOB_KEY,
 	TrainingState,
 	trainedModelName,
 	type JobStorage,
@@ -14,9 +16,6 @@ import type {
 	TrainRequest,
 	TrainResult
 } from '../worker/protocol';
-
-const JOB_KEY = 'leaflens.trainJob';
-const HELD_KEY = 'leaflens.trainJobHeld';
 
 function dataset(id: string, name: string, complete = true): CachedDatasetInfo {
 	return { id, name, complete } as CachedDatasetInfo;

@@ -26,12 +26,12 @@ import type {
 	TrainResult
 } from '../worker/protocol';
 
-const JOB_KEY = 'leaflens.trainJob';
+export const JOB_KEY = 'leaflens.trainJob';
 /**
  * The id of the stored job when it was stopped, failed or could not be saved: it waits for the
  * user's Resume or Discard instead of resuming by itself at the next visit.
  */
-const HELD_KEY = 'leaflens.trainJobHeld';
+export const HELD_KEY = 'leaflens.trainJobHeld';
 /** The last finished run's job id and the model it was saved as (survives a reload). */
 const SAVED_KEY = 'leaflens.trainSaved';
 
