@@ -4,5 +4,11 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Output piped into a reader that stops early (`leaflens predict … | head`): stop quietly, as Unix
+// tools do, instead of an unhandled EPIPE (which TF.js's wasm module reports by printing itself).
+process.stdout.on('error', (error) => {
+	if (error.code !== 'EPIPE') throw error;
+	process.exit(0);
+});
 const { main } = await import('../scripts/cli.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, diagnoseOne, expectNoAxeViolations, screenshotInView } from './helpers';
+import sharp from 'sharp';
+import { samplesOf } from './dataset';
+import {
+	collectPageErrors,
+	expectNoAxeViolations,
+	pickWholePhoto,
+	screenshotInView
+} from './helpers';
 
 test.use({ viewport: { width: 412, height: 915 }, hasTouch: true });
 
@@ -14,23 +21,33 @@ test('share with an adviser: the photo, the heatmap and a short text go to the s
 		Object.assign(navigator, {
 			canShare: (data: ShareData) => (data.files ?? []).every((f) => f.type === 'image/jpeg'),
 			share: async (data: ShareData) => {
-				w.shared = {
-					title: data.title,
-					text: data.text,
-					files: (data.files ?? []).map((f) => ({ name: f.name, type: f.type, size: f.size }))
-				};
+				const files = await Promise.all(
+					(data.files ?? []).map(async (f) => {
+						const { width, height } = await createImageBitmap(f);
+						return { name: f.name, type: f.type, size: f.size, width, height };
+					})
+				);
+				w.shared = { title: data.title, text: data.text, files };
 			}
 		});
 	});
 	await page.goto('/');
-	await diagnoseOne(page, 'leaf.jpg');
+	// A portrait photo, as phones take them: the leaf in its centre square, grey above and below.
+	const [sample] = samplesOf('test', 1);
+	const portrait = await sharp(Buffer.from(sample!.jpeg))
+		.resize(256, 256)
+		.extend({ top: 72, bottom: 72, background: { r: 128, g: 128, b: 128 } })
+		.jpeg()
+		.toBuffer();
+	await pickWholePhoto(page, { name: 'leaf.jpg', mimeType: 'image/jpeg', buffer: portrait });
 	const answer = page.getByTestId('answer');
+	await expect(page.getByTestId('heatmap')).toBeVisible();
 	await answer.getByRole('button', { name: 'Share with an adviser' }).click();
 	await expect(answer.getByTestId('share-status')).toHaveText('Shared.');
 	const shared = (await page.evaluate(() => (window as unknown as { shared: unknown }).shared)) as {
 		title: string;
 		text: string;
-		files: { name: string; type: string; size: number }[];
+		files: { name: string; type: string; size: number; width: number; height: number }[];
 	};
 	expect(shared.title).toBe('LeafLens diagnosis');
 	// The answer as the history keeps it ("Tomato — Leaf Mold" and how likely, or "Not sure"), when.
@@ -45,6 +62,12 @@ test('share with an adviser: the photo, the heatmap and a short text go to the s
 		['heatmap.jpg', 'image/jpeg']
 	]);
 	for (const file of shared.files) expect(file.size).toBeGreaterThan(1000);
+	// The photo whole; the heatmap over the square the model looked at (as on screen), not stretched
+	// over the whole frame.
+	expect(shared.files.map((f) => [f.width, f.height])).toEqual([
+		[256, 400],
+		[256, 256]
+	]);
 	await expectNoAxeViolations(page);
 	// The answer with its share button at two phone sizes (docs/screenshots/ keeps chosen copies).
 	await answer.getByRole('button', { name: 'Share with an adviser' }).scrollIntoViewIfNeeded();

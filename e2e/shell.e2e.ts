@@ -115,3 +115,31 @@ test.describe('in a browser set to Spanish', () => {
 		await expect(page.locator('html')).toHaveAttribute('lang', 'es');
 	});
 });
+
+test.describe('on a 320-pixel phone in Kiswahili', () => {
+	test.use({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, locale: 'sw' });
+	test('Settings fits the screen: its tables scroll inside their cards, the navigation bar stays on screen, reasons in the language', async ({
+		page
+	}) => {
+		await page.goto('/settings/');
+		await expect(page.locator('html')).toHaveAttribute('lang', 'sw');
+		const report = page.getByTestId('backend-report');
+		await expect(report.locator('tr[data-backend="webgpu"]')).toHaveAttribute(
+			'data-available',
+			'false'
+		);
+		await expect(page.getByTestId('task-engines')).toBeVisible();
+		// Why WebGPU is not there, in Kiswahili (it was the worker's English words).
+		await expect(report.locator('tr[data-backend="webgpu"] .reason')).toContainText(
+			'Injini ya webgpu haikuweza kuanzishwa'
+		);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+			320
+		);
+		const nav = page.getByRole('navigation').last();
+		const box = await nav.boundingBox();
+		expect(box!.y + box!.height).toBeLessThanOrEqual(640);
+		await nav.getByRole('link').first().tap();
+		await expect(page).toHaveURL(/\/$/);
+	});
+});

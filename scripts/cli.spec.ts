@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_DIR, plantVillageColor } from '../test/inputs';
+import { REPO_ROOT } from '../src/lib/node/model-source';
 import { runLeaflensInProcess as run } from '../test/run-leaflens-in-process';
 
 describe('leaflens', () => {
@@ -16,4 +20,30 @@ describe('leaflens', () => {
 		expect(help.err).toBe('');
 		expect(help.out).toMatch(/^Usage: leaflens <command> \[options\]/);
 	});
+
+	it('stops quietly, exit 0, when its output is piped into a reader that stops early (| head -1)', async () => {
+		const child = spawn(
+			'node',
+			[
+				path.join(REPO_ROOT, 'bin/leaflens.js'),
+				'predict',
+				'--model',
+				DEFAULT_MODEL_DIR,
+				'--json',
+				path.join(plantVillageColor(), 'Apple___healthy')
+			],
+			{ stdio: ['ignore', 'pipe', 'pipe'] }
+		);
+		let stderr = '';
+		let first = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		child.stdout.once('data', (chunk: Buffer) => {
+			first = chunk.toString();
+			child.stdout.destroy();
+		});
+		const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+		expect(first).toMatch(/^\{"file":/);
+		expect(stderr).not.toMatch(/EPIPE|tfjs-backend-wasm/);
+		expect(code).toBe(0);
+	}, 120_000);
 });

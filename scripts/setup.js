@@ -343,9 +343,9 @@ if (full) {
 }
 
 // 5. The default model: MobileNetV3-Small with a linear head on its multiscale features (the `head`
-// preset), trained on the sample in about 2–3 minutes: 97.9% test, 0.7 MB of weights (the deeper
-// `finetune` preset reaches 99.2% but trains ~15× longer and adds 4.9 MB to download;
-// bench/results/train-accuracy.md, train-accuracy-finetune.md).
+// preset), trained on the sample in 1–2 minutes: 97.9% test, 0.8 MB of weights (the deeper
+// `finetune` preset reaches 98.4% over 3 seeds but trains ~20× longer and adds 4.9 MB to download;
+// bench/results/train-accuracy.md, preset-seeds.md).
 // The preset's name is also the mode its models record (head or finetune).
 const DEFAULT_PRESET = 'head';
 const backboneDir = 'models/cache/mobilenet_v3_small_100_224';

@@ -23,6 +23,8 @@ export function describeAnswer(p: Prediction): string {
 	if (p.reason === 'disagree') return t('plant.notSure');
 	if (p.reason === 'other-crop' && p.crop)
 		return t('diagnose.otherCropTitle', { crop: cropInText(p.crop.name) });
+	// Unlike every leaf it learned from: most likely a disease it does not know, so no "retake".
+	if (p.reason === 'unfamiliar') return t('diagnose.notSureUnfamiliar');
 	return t('diagnose.notSure');
 }
 

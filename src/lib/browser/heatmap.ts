@@ -4,6 +4,7 @@
  */
 import type { Heatmap } from '../worker/protocol';
 import { drawScaled } from './image';
+import { centerSquare } from '../util/crop';
 
 /** A perceptual blue → yellow → red ramp; transparent where the model did not look. */
 export function heatColour(v: number): [number, number, number, number] {
@@ -40,9 +41,15 @@ export function drawHeatmap(
 	context.globalCompositeOperation = 'source-over';
 }
 
-/** `photo` (longest side at most `size`) with `heatmap` over it, as a JPEG. */
+/**
+ * What the model saw of `photo`, its centre square (side at most `size`), with `heatmap` over it,
+ * as a JPEG: the heatmap covers that square, as on the Diagnose page, not the whole frame.
+ */
 export async function photoWithHeatmap(photo: Blob, heatmap: Heatmap, size = 512): Promise<Blob> {
-	const context = await drawScaled(photo, (w, h) => Math.min(1, size / Math.max(w, h)));
-	drawHeatmap(context, heatmap);
-	return context.canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+	const whole = await drawScaled(photo, (w, h) => Math.min(1, size / Math.min(w, h)));
+	const { top, left, side } = centerSquare(whole.canvas.width, whole.canvas.height);
+	const square = new OffscreenCanvas(side, side).getContext('2d')!;
+	square.drawImage(whole.canvas, left, top, side, side, 0, 0, side, side);
+	drawHeatmap(square, heatmap);
+	return square.canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
 }

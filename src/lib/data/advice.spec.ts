@@ -11,6 +11,8 @@ import {
 	type AdviceLanguage
 } from './advice';
 import english from './advice/en.json';
+import { className } from '../i18n/class-names';
+import { loadCatalogue } from '../i18n/messages';
 
 /** The classes of the model the app ships (written by `npm run setup`). */
 function shippedLabels(): string[] {
@@ -151,6 +153,28 @@ describe('shipped advice cards', () => {
 								c.adviser
 							].map((list) => list.length);
 				expect(shape(card), `${language} ${label}`).toEqual(shape(reference));
+			}
+		}
+	});
+
+	it('each translated disease card names the disease as the diagnosis heading above it does', async () => {
+		// The heading is className() (e.g. "Nyanya — ukungu wa mapema"); the card under it must call the
+		// disease by the same name, not a second one. A name ending in a parenthesis may go on inside it
+		// ("Esca (surua nyeusi, black measles)"). Healthy cards name no disease: their heading says
+		// "healthy" and the card "no sign of disease" (in English too), so they are not checked here.
+		for (const [language, file] of await files()) {
+			if (language === 'en') continue;
+			const catalogue = await loadCatalogue(language);
+			for (const [label, card] of Object.entries(file.cards)) {
+				if (card.kind !== 'disease') continue;
+				const disease = catalogue.names?.diseases[label];
+				expect(disease, `${language} ${label}: no name in the class-name table`).toBeDefined();
+				expect(className(catalogue, label), `${language} ${label}`).toContain(disease);
+				const escaped = disease!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+				const name = disease!.endsWith(')') ? `${escaped.slice(0, -2)}[),]` : escaped;
+				expect(card.about, `${language} ${label}: the heading calls it "${disease}"`).toMatch(
+					new RegExp(name, 'iu')
+				);
 			}
 		}
 	});

@@ -23,7 +23,10 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	backboneUnavailable: { url: '/model-files/mobilenet/weights.bin', status: 503 },
 	storageFullDownload: { name: 'PlantVillage sample', mb: 120, n: 3 },
 	storageFullImport: { name: 'My orchard' },
-	storageRefused: { db: 'leaflens-history' }
+	storageRefused: { db: 'leaflens-history' },
+	backendNotStarted: { backend: 'webgpu' },
+	backendNotStartedBecause: { backend: 'webgl', detail: 'WebGL2 is unavailable' },
+	backendNotIncluded: { backend: 'webgpu' }
 };
 const USER_KEYS = Object.keys(USER_ERRORS) as UserErrorKey[];
 /** One message for each key below, in its order. */

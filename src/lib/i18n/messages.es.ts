@@ -55,7 +55,8 @@ export const es: Catalogue = {
 		'Puede ser una enfermedad que LeafLens no conoce, o la foto no se parece a las hojas con las que aprendió. Fotografíe de cerca una hoja afectada, que ocupe toda la imagen, con luz de día. Si sigue diciendo “sin certeza”, consulte a un asesor técnico.',
 	'diagnose.lowConfidence':
 		'La foto no es clara: el modelo no puede distinguir estas enfermedades en ella. Acérquese a la hoja más afectada, con luz de día, y no se mueva.',
-	'diagnose.bestGuess': 'Mejor estimación: {name} ({p}%)',
+	'diagnose.notSureUnfamiliar': 'Sin certeza — quizá una enfermedad que LeafLens no conoce',
+	'diagnose.bestGuess': 'Lo más parecido, poco fiable: {name}',
 	'class.name': '{crop} — {disease}',
 	'class.healthy': '{crop} — sana',
 	'diagnose.cropLabel': 'Cultivo de la hoja',
@@ -156,6 +157,7 @@ export const es: Catalogue = {
 	'history.right': 'Correcto',
 	'history.wrong': 'Incorrecto…',
 	'history.isActually': 'En realidad, esta planta tiene',
+	'history.chooseClass': 'Elija lo que tiene la planta',
 	'history.newClass': 'Otra cosa (escriba su nombre)',
 	'history.newClassName': 'Nombre de la enfermedad',
 	'history.badName': 'Escriba un nombre de 100 caracteres como máximo, sin “/”.',
@@ -545,6 +547,9 @@ export const esErrors: KnownErrors = {
 		'No hay espacio suficiente en este dispositivo para guardar el resto de «{name}» (faltan {mb} MB). Los {n} fragmentos ya guardados se conservan; libere espacio (borre un conjunto de datos o un modelo) y reanude.',
 	storageFullImport:
 		'No hay espacio suficiente en este dispositivo para guardar «{name}». Libere espacio (borre un conjunto de datos o un modelo), borre el conjunto de datos parcial e inténtelo de nuevo.',
+	backendNotStarted: 'No se pudo iniciar el motor {backend} en este dispositivo',
+	backendNotStartedBecause: 'No se pudo iniciar el motor {backend} en este dispositivo: {detail}',
+	backendNotIncluded: 'El motor {backend} no está incluido en esta versión',
 	storageRefused:
 		'Este navegador se negó a guardar los datos de LeafLens en este dispositivo (el almacenamiento «{db}» no dio ningún motivo). La navegación privada o los ajustes de almacenamiento pueden causarlo: pruebe con una ventana normal.'
 };

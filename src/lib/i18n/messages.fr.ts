@@ -55,7 +55,8 @@ export const fr: Catalogue = {
 		'Il peut s’agir d’une maladie que LeafLens ne connaît pas, ou la photo ne ressemble pas aux feuilles qu’il a apprises. Photographiez une feuille atteinte de près, qui remplit l’image, à la lumière du jour. S’il répond encore « pas sûr », demandez à un conseiller.',
 	'diagnose.lowConfidence':
 		'La photo n’est pas assez claire : le modèle ne peut pas départager ces maladies. Approchez-vous de la feuille la plus atteinte, à la lumière du jour, sans bouger.',
-	'diagnose.bestGuess': 'Meilleure hypothèse : {name} ({p} %)',
+	'diagnose.notSureUnfamiliar': 'Pas sûr — peut-être une maladie que LeafLens ne connaît pas',
+	'diagnose.bestGuess': 'Le plus proche, peu fiable : {name}',
 	'class.name': '{crop} — {disease}',
 	'class.healthy': '{crop} — saine',
 	'diagnose.cropLabel': 'Culture de la feuille',
@@ -159,6 +160,7 @@ export const fr: Catalogue = {
 	'history.right': 'Juste',
 	'history.wrong': 'Pas juste…',
 	'history.isActually': 'Cette plante a en fait',
+	'history.chooseClass': 'Choisissez ce qu’a la plante',
 	'history.newClass': 'Autre chose (tapez son nom)',
 	'history.newClassName': 'Nom de la maladie',
 	'history.badName': 'Tapez un nom de 100 caractères au plus, sans « / ».',
@@ -556,6 +558,9 @@ export const frErrors: KnownErrors = {
 		'Pas assez de place sur cet appareil pour garder la suite de « {name} » ({mb} Mo de plus nécessaires). Les {n} fragments déjà enregistrés sont gardés ; libérez de la place (supprimez un jeu de données ou un modèle) et reprenez.',
 	storageFullImport:
 		'Pas assez de place sur cet appareil pour garder « {name} ». Libérez de la place (supprimez un jeu de données ou un modèle), supprimez le jeu de données partiel et réessayez.',
+	backendNotStarted: 'Le moteur {backend} n’a pas pu démarrer sur cet appareil',
+	backendNotStartedBecause: 'Le moteur {backend} n’a pas pu démarrer sur cet appareil : {detail}',
+	backendNotIncluded: 'Le moteur {backend} n’est pas inclus dans cette version',
 	storageRefused:
 		'Ce navigateur a refusé de garder les données de LeafLens sur cet appareil (le stockage « {db} » n’a pas donné de raison). La navigation privée ou les réglages de stockage peuvent en être la cause : essayez une fenêtre normale.'
 };

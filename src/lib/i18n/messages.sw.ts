@@ -59,7 +59,8 @@ export const sw: Catalogue = {
 		'Huenda ni ugonjwa ambao LeafLens haujui, au picha haifanani na majani iliyojifunzia. Piga picha ya karibu ya jani moja lenye ugonjwa, likijaza picha, mchana. Ikiendelea kusema "sina uhakika", muulize mshauri wa kilimo.',
 	'diagnose.lowConfidence':
 		'Picha haiko wazi: modeli haiwezi kutofautisha magonjwa haya kwenye picha hii. Sogea karibu na jani lililoathirika zaidi, mchana, na usitikise simu.',
-	'diagnose.bestGuess': 'Jibu linalokaribia zaidi: {name} ({p}%)',
+	'diagnose.notSureUnfamiliar': 'Sina uhakika — huenda ni ugonjwa ambao LeafLens haujui',
+	'diagnose.bestGuess': 'Jibu linalokaribia zaidi, lisiloaminika: {name}',
 	'diagnose.cropLabel': 'Zao la jani',
 	'class.name': '{crop} — {disease}',
 	'class.healthy': '{crop} — hakuna ugonjwa',
@@ -159,6 +160,7 @@ export const sw: Catalogue = {
 	'history.right': 'Sahihi',
 	'history.wrong': 'Si sahihi…',
 	'history.isActually': 'Kwa kweli mmea huu una',
+	'history.chooseClass': 'Chagua kile ambacho mmea una',
 	'history.newClass': 'Kitu kingine (andika jina lake)',
 	'history.newClassName': 'Jina la ugonjwa',
 	'history.badName': 'Andika jina lisilozidi herufi 100, bila “/”.',
@@ -538,6 +540,9 @@ export const swErrors: KnownErrors = {
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi sehemu iliyobaki ya “{name}” (MB {mb} zaidi zinahitajika). Vipande {n} vilivyokwisha hifadhiwa vimebaki; toa nafasi (futa seti ya data au modeli) kisha endelea.',
 	storageFullImport:
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi “{name}”. Toa nafasi (futa seti ya data au modeli), futa seti ya data iliyokamilika nusu kisha ujaribu tena.',
+	backendNotStarted: 'Injini ya {backend} haikuweza kuanzishwa kwenye kifaa hiki',
+	backendNotStartedBecause: 'Injini ya {backend} haikuweza kuanzishwa kwenye kifaa hiki: {detail}',
+	backendNotIncluded: 'Injini ya {backend} haijajumuishwa katika toleo hili',
 	storageRefused:
 		'Kivinjari hiki kimekataa kuhifadhi data ya LeafLens kwenye kifaa hiki (hifadhi “{db}” haikutoa sababu). Kuvinjari kwa faragha au mipangilio ya hifadhi kunaweza kusababisha hili: jaribu dirisha la kawaida.'
 };

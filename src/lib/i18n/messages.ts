@@ -59,7 +59,8 @@ export const en = {
 		'This may be a disease LeafLens does not know, or the photo is unlike the leaves it learned from. Photograph one affected leaf close up, filling the picture, in daylight. If it still says "not sure", ask an adviser.',
 	'diagnose.lowConfidence':
 		'The photo is unclear: the model cannot tell these diseases apart on it. Come closer to the most affected leaf, in daylight, and hold still.',
-	'diagnose.bestGuess': 'Best guess: {name} ({p}%)',
+	'diagnose.notSureUnfamiliar': 'Not sure — possibly a disease LeafLens does not know',
+	'diagnose.bestGuess': 'Closest match, not reliable: {name}',
 	'diagnose.cropLabel': 'Crop of the leaf',
 	'class.name': '{crop} — {disease}',
 	'class.healthy': '{crop} — healthy',
@@ -160,6 +161,7 @@ export const en = {
 	'history.right': 'Right',
 	'history.wrong': 'Not right…',
 	'history.isActually': 'This plant actually has',
+	'history.chooseClass': 'Choose what the plant has',
 	'history.newClass': 'Something else (type its name)',
 	'history.newClassName': 'Name of the disease',
 	'history.badName': 'Type a name of at most 100 characters, without “/”.',

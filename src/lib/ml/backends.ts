@@ -9,6 +9,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { errorMessage } from '../util/errors';
 import { median } from '../util/median';
+import { userError } from '../util/user-errors';
 
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -65,8 +66,11 @@ export async function useBackend(tf: typeof TF, name: BackendName): Promise<void
 		cause = error;
 	}
 	if (!ok || tf.getBackend() !== name) {
-		const detail = cause instanceof Error ? `: ${cause.message}` : '';
-		throw new Error(`The ${name} backend could not be started on this device${detail}`, { cause });
+		const message =
+			cause instanceof Error && cause.message
+				? userError('backendNotStartedBecause', { backend: name, detail: cause.message })
+				: userError('backendNotStarted', { backend: name });
+		throw new Error(message, { cause });
 	}
 	await tf.ready();
 }
@@ -131,7 +135,7 @@ export async function detectBackends(
 			canTrainConv: TRAINABLE_BACKENDS.includes(name)
 		};
 		if (!tf.engine().registryFactory[name]) {
-			report.reason = 'not included in this build';
+			report.reason = userError('backendNotIncluded', { backend: name });
 		} else {
 			try {
 				await useBackend(tf, name);

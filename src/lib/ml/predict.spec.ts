@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { centerSquare, imageToTensor } from './preprocess';
+import { imageToTensor } from './preprocess';
+import { centerSquare } from '../util/crop';
 import { parseLabels, topK, topKBatch } from './predict';
 
 // Silences the cpu backend's "install tfjs-node" banner (results are unaffected).

@@ -4,6 +4,7 @@
  * rescales to [-1, 1] itself). This is exactly how the reference top-5 in ../shared/models was made.
  */
 import * as tf from '@tensorflow/tfjs';
+import { centerSquare } from '../util/crop';
 
 /** Decoded pixels, row-major, interleaved channels (3 = RGB, 4 = RGBA; alpha is dropped). */
 export interface RawImage {
@@ -26,15 +27,6 @@ function checkImage(image: RawImage): void {
 			`Expected ${width}x${height}x${channels} = ${width * height * channels} bytes of pixels, got ${data.length}`
 		);
 	}
-}
-
-/** The centre square of side min(width, height): offsets rounded down, like an integer crop. */
-export function centerSquare(
-	width: number,
-	height: number
-): { top: number; left: number; side: number } {
-	const side = Math.min(width, height);
-	return { top: Math.floor((height - side) / 2), left: Math.floor((width - side) / 2), side };
 }
 
 /**

@@ -12,6 +12,18 @@ export interface Square {
 	size: number;
 }
 
+/**
+ * The centre square of side min(width, height), what the model sees of a whole photo: offsets
+ * rounded down, like an integer crop.
+ */
+export function centerSquare(
+	width: number,
+	height: number
+): { top: number; left: number; side: number } {
+	const side = Math.min(width, height);
+	return { top: Math.floor((height - side) / 2), left: Math.floor((width - side) / 2), side };
+}
+
 /** The smallest crop, as a fraction of the photo's shorter side: below it the model sees mush. */
 export const MIN_CROP_FRACTION = 0.1;
 

@@ -36,6 +36,10 @@ export const USER_ERRORS = {
 		'Not enough storage on this device to keep the rest of "{name}" ({mb} MB more needed). The {n} shards already saved are kept; free some space (delete a dataset or model) and resume.',
 	storageFullImport:
 		'Not enough storage on this device to keep "{name}". Free some space (delete a dataset or model), delete the partial dataset and try again.',
+	/** A TF.js backend that would not start (Settings shows it beside the backend). */
+	backendNotStarted: 'The {backend} backend could not be started on this device',
+	backendNotStartedBecause: 'The {backend} backend could not be started on this device: {detail}',
+	backendNotIncluded: 'The {backend} backend is not included in this build',
 	storageRefused:
 		'This browser refused to keep LeafLens\'s data on this device (storage "{db}" gave no reason). Private browsing or storage settings can cause this: try a normal window.'
 } as const;
