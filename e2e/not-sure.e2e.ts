@@ -45,3 +45,45 @@ test('"not sure" for a leaf unlike any it learned: says it may be an unknown dis
 	);
 	expect(errors).toEqual([]);
 });
+
+test('a visit to another page keeps the photo waiting to be cropped, and the answer shown, without stale-state warnings', async ({
+	page
+}) => {
+	const warnings: string[] = [];
+	page.on('console', (m) => {
+		if (m.type() === 'warning' && m.text().includes('svelte')) warnings.push(m.text());
+	});
+	const errors = collectPageErrors(page);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	const nav = page.getByRole('navigation');
+	const away = async (link: string, heading: string) => {
+		await nav.getByRole('link', { name: link }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+		await nav.getByRole('link', { name: 'Diagnose' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Diagnose a leaf');
+	};
+
+	await page
+		.getByTestId('photo-input')
+		.setInputFiles({ name: 'noise.jpg', mimeType: 'image/jpeg', buffer: noisePhoto() });
+	const square = page.getByTestId('crop-square');
+	await expect(square).toBeVisible();
+	const suggested = await square.getAttribute('data-size');
+	await square.focus();
+	await page.keyboard.press('-');
+	const size = await square.getAttribute('data-size');
+	expect(size).not.toBe(suggested);
+	await away('Settings', 'Settings');
+	// The same photo, the square as the user left it.
+	await expect(square).toHaveAttribute('data-size', size!);
+	await page.getByRole('button', { name: 'Diagnose this crop' }).click();
+	const answer = page.locator('[data-testid="answer"][data-file="noise.jpg"]');
+	await expect(answer.getByTestId('not-sure')).toBeVisible();
+
+	await away('Models', 'Models');
+	await expect(answer.getByTestId('not-sure')).toBeVisible();
+	await expect(page.getByTestId('history').locator(':scope > li')).toHaveCount(1);
+	expect(warnings).toEqual([]);
+	expect(errors).toEqual([]);
+});

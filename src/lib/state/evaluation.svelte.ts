@@ -3,6 +3,7 @@
  * score, the run in the worker with its progress, the result with a gallery of misclassified photos,
  * and its export as JSON or CSV. It outlives the page: a result stays shown when the user comes back.
  */
+import { appScoped } from './app-scoped.svelte';
 import { errorMessage } from '../util/errors';
 import { toCsv } from '../data/csv';
 import type { SavedModelInfo } from '../data/model-store';
@@ -229,6 +230,8 @@ let state: EvaluationState | null = null;
 
 /** The app's one EvaluationState, on the app's ML client and saved models. */
 export function evaluationState(): EvaluationState {
-	state ??= registerWork(new EvaluationState(mlClient(), modelsState()), (e) => e.running);
+	state ??= appScoped(() =>
+		registerWork(new EvaluationState(mlClient(), modelsState()), (e) => e.running)
+	);
 	return state;
 }

@@ -12,6 +12,7 @@
  * Blobs in IndexedDB in some sessions (private browsing, automation) and aborts the whole
  * transaction with no error at all. Blobs stored by earlier versions still load.
  */
+import { appScoped } from './app-scoped.svelte';
 import { drawScaled } from '../browser/image';
 import { HISTORY_DB, idbKeyValueStore } from '../browser/idb-store';
 import { toCsv } from '../data/csv';
@@ -276,6 +277,6 @@ export async function makeKeptPhoto(file: Blob): Promise<Blob> {
 
 let store: HistoryStore | null = null;
 export function history(): HistoryStore {
-	store ??= new HistoryStore();
+	store ??= appScoped(() => new HistoryStore());
 	return store;
 }

@@ -9,6 +9,7 @@
  * model stays one tap away. The training job is the Train page's (progress, cancel, resume after a
  * reload); what this flow still has to do when it ends is remembered in localStorage.
  */
+import { appScoped } from './app-scoped.svelte';
 import { DEFAULT_DATASET_URL } from '../app-paths';
 import { MIN_PHOTOS_PER_CLASS } from '../data/own-photo-limits';
 import { Prng } from '../ml/prng';
@@ -379,14 +380,16 @@ let state: LearnState | null = null;
 
 /** The app's one LearnState. */
 export function learnState(): LearnState {
-	state ??= registerWork(
-		new LearnState({
-			history: history(),
-			training: trainingState(),
-			models: modelsState(),
-			ml: mlClient()
-		}),
-		(learn) => learn.busy
+	state ??= appScoped(() =>
+		registerWork(
+			new LearnState({
+				history: history(),
+				training: trainingState(),
+				models: modelsState(),
+				ml: mlClient()
+			}),
+			(learn) => learn.busy
+		)
 	);
 	return state;
 }

@@ -7,6 +7,7 @@
  * last completed epoch: the worker keeps its features and checkpoints in IndexedDB. A finished
  * run is saved in the model store under a name made of its datasets' names and the time.
  */
+import { appScoped } from './app-scoped.svelte';
 import { errorMessage } from '../util/errors';
 import { requestPersistence } from '../browser/persist';
 import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
@@ -595,6 +596,6 @@ let state: TrainingState | null = null;
 
 /** The app's one TrainingState, on the app's ML client (it outlives the Train page). */
 export function trainingState(): TrainingState {
-	state ??= registerWork(new TrainingState(mlClient()), (t) => t.working);
+	state ??= appScoped(() => registerWork(new TrainingState(mlClient()), (t) => t.working));
 	return state;
 }
