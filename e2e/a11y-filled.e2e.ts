@@ -52,6 +52,11 @@ test('pages filled with results have no accessibility violations', async ({ page
 	await expect(page.getByTestId('training-chart')).toHaveAttribute('data-epochs', '3');
 	await expect(page.getByText(/Saved as/)).toBeVisible();
 	await expectNoAxeViolations(page);
+	// On a phone the epoch table scrolls inside its card instead of widening the page.
+	const desktop = page.viewportSize()!;
+	await page.setViewportSize({ width: 390, height: 844 });
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+	await page.setViewportSize(desktop);
 
 	// Models with the saved model.
 	await page.goto('/models/');

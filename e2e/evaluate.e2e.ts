@@ -12,6 +12,9 @@ test('evaluates the shipped model on the test split: metrics, confusion matrix, 
 	const evaluation = page.getByTestId('evaluation');
 	await expect(evaluation).toBeVisible({ timeout: 120_000 });
 	await expect(page.getByTestId('eval-count')).toHaveText('136'); // 34 classes × 4
+	// What was scored is named with the figures.
+	await expect(page.getByTestId('eval-model')).toHaveText('Shipped PlantVillage model');
+	await expect(page.getByTestId('eval-dataset')).toHaveText(/· Test \(held out\)$/);
 	const accuracy = Number((await page.getByTestId('eval-accuracy').innerText()).replace('%', ''));
 	expect(accuracy).toBeGreaterThan(80);
 	// 34 rows of 34 cells, each row's counts adding up to the photos of that class.
@@ -26,10 +29,23 @@ test('evaluates the shipped model on the test split: metrics, confusion matrix, 
 	const { readFileSync } = await import('node:fs');
 	const json = JSON.parse(readFileSync(file, 'utf8')) as {
 		report: { metrics: { accuracy: number; count: number; confusion: number[][] } };
+		model: { id: string };
+		limitPerClass: number;
+		misclassifiedTotal: number;
+		misclassified: unknown[];
 	};
+	expect(json.model.id).toBe('default');
+	expect(json.limitPerClass).toBe(4);
+	// Every wrong photo counted, however few the gallery lists.
+	const right = json.report.metrics.confusion.reduce((sum, row, i) => sum + row[i]!, 0);
+	expect(json.misclassifiedTotal).toBe(136 - right);
+	expect(json.misclassified.length).toBe(Math.min(24, 136 - right));
 	expect(json.report.metrics.count).toBe(136);
 	expect(json.report.metrics.confusion.flat().reduce((a, b) => a + b, 0)).toBe(136);
 	expect((json.report.metrics.accuracy * 100).toFixed(1)).toBe(accuracy.toFixed(1));
+	// On a phone the summary and the tables stay within the screen (the tables scroll in place).
+	await page.setViewportSize({ width: 390, height: 844 });
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 	await screenshot(page, 'evaluate', 'phone');
 	await screenshot(page, 'evaluate', 'desktop');
 	expect(errors).toEqual([]);

@@ -227,7 +227,10 @@ export const es: Catalogue = {
 	'train.stop': 'Detener',
 	'train.resume': 'Reanudar el entrenamiento',
 	'train.discard': 'Descartar',
-	'train.pending': 'Se interrumpió un entrenamiento. ¿Reanudarlo desde su última época completada?',
+	'train.pending':
+		'Un entrenamiento se detuvo antes de terminar. ¿Reanudarlo desde su última época completada?',
+	'train.confirmReplace':
+		'Un entrenamiento detenido espera a ser reanudado. ¿Empezar uno nuevo y descartar el detenido?',
 	'train.stage.engines':
 		'Midiendo los motores de este dispositivo para este entrenamiento (una sola vez)…',
 	'train.stage.loading': 'Cargando el modelo…',
@@ -243,6 +246,8 @@ export const es: Catalogue = {
 	'train.valLoss': 'Pérdida val.',
 	'train.valAccuracy': 'Exactitud val.',
 	'train.seconds': 'Segundos',
+	'train.doneResumed':
+		'Terminado, {seconds} s con {backend} desde que se reanudó: {accuracy} de exactitud en las fotos de validación.',
 	'train.done':
 		'Terminado en {seconds} s con {backend}: {accuracy} de exactitud en las fotos de validación.',
 	'train.saved': 'Guardado como “{name}”. Abra Modelos para usarlo en el diagnóstico.',
@@ -307,6 +312,7 @@ export const es: Catalogue = {
 	'evaluate.f1': 'F1',
 	'evaluate.support': 'Fotos',
 	'evaluate.gallery': 'Fotos mal clasificadas',
+	'evaluate.galleryShown': 'Las primeras {shown} de las {total} fotos mal clasificadas:',
 	'evaluate.galleryEmpty': 'Ninguna foto se clasificó mal.',
 	'evaluate.wasPredicted': 'real: {actual} · predicha: {predicted}',
 	'evaluate.exportJson': 'Exportar JSON',

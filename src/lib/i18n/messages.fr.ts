@@ -229,7 +229,9 @@ export const fr: Catalogue = {
 	'train.resume': 'Reprendre l’entraînement',
 	'train.discard': 'Abandonner',
 	'train.pending':
-		'Un entraînement a été interrompu. Le reprendre depuis sa dernière époque terminée ?',
+		'Un entraînement s’est arrêté avant la fin. Le reprendre depuis sa dernière époque terminée ?',
+	'train.confirmReplace':
+		'Un entraînement arrêté attend d’être repris. En commencer un nouveau et abandonner celui-ci ?',
 	'train.stage.engines':
 		'Mesure des moteurs de cet appareil pour cet entraînement (une seule fois)…',
 	'train.stage.loading': 'Chargement du modèle…',
@@ -245,6 +247,8 @@ export const fr: Catalogue = {
 	'train.valLoss': 'Perte val.',
 	'train.valAccuracy': 'Précision val.',
 	'train.seconds': 'Secondes',
+	'train.doneResumed':
+		'Terminé, {seconds} s sur {backend} depuis la reprise : {accuracy} de précision sur les photos de validation.',
 	'train.done':
 		'Terminé en {seconds} s sur {backend} : {accuracy} de précision sur les photos de validation.',
 	'train.saved': 'Enregistré sous « {name} ». Ouvrez Modèles pour l’utiliser en diagnostic.',
@@ -309,6 +313,7 @@ export const fr: Catalogue = {
 	'evaluate.f1': 'F1',
 	'evaluate.support': 'Photos',
 	'evaluate.gallery': 'Photos mal classées',
+	'evaluate.galleryShown': 'Les {shown} premières des {total} photos mal classées :',
 	'evaluate.galleryEmpty': 'Aucune photo mal classée.',
 	'evaluate.wasPredicted': 'réel : {actual} · prédit : {predicted}',
 	'evaluate.exportJson': 'Exporter en JSON',

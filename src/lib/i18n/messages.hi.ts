@@ -225,6 +225,8 @@ export const hi: Catalogue = {
 	'train.resume': 'प्रशिक्षण फिर शुरू करें',
 	'train.discard': 'छोड़ दें',
 	'train.pending': 'एक प्रशिक्षण बीच में रुक गया था। क्या इसे आख़िरी पूरे दौर से आगे चलाएँ?',
+	'train.confirmReplace':
+		'एक रुका हुआ प्रशिक्षण फिर से चलाए जाने का इंतज़ार कर रहा है। नया प्रशिक्षण शुरू करके रुके हुए को हटा दें?',
 	'train.stage.engines': 'इस प्रशिक्षण के लिए इस डिवाइस के इंजन मापे जा रहे हैं (केवल एक बार)…',
 	'train.stage.loading': 'मॉडल लोड हो रहा है…',
 	'train.stage.features': 'फ़ोटो पढ़ी जा रही हैं ({split}): {total} में से {done}',
@@ -239,6 +241,8 @@ export const hi: Catalogue = {
 	'train.valLoss': 'जाँच हानि',
 	'train.valAccuracy': 'जाँच सटीकता',
 	'train.seconds': 'सेकंड',
+	'train.doneResumed':
+		'पूरा, फिर से शुरू होने के बाद {backend} पर {seconds} सेकंड: जाँच फ़ोटो पर {accuracy} सटीकता।',
 	'train.done': '{backend} पर {seconds} सेकंड में पूरा: जाँच फ़ोटो पर {accuracy} सटीकता।',
 	'train.saved': '"{name}" नाम से सहेजा गया। जाँच में इस्तेमाल करने के लिए मॉडल पेज खोलें।',
 	'train.saving': 'मॉडल इस डिवाइस पर सहेजा जा रहा है…',
@@ -298,6 +302,7 @@ export const hi: Catalogue = {
 	'evaluate.f1': 'F1',
 	'evaluate.support': 'फ़ोटो की संख्या',
 	'evaluate.gallery': 'गलत पहचानी गई फ़ोटो',
+	'evaluate.galleryShown': '{total} गलत पहचानी गई फ़ोटो में से पहली {shown}:',
 	'evaluate.galleryEmpty': 'कोई फ़ोटो गलत नहीं पहचानी गई।',
 	'evaluate.wasPredicted': 'असली: {actual} · अनुमान: {predicted}',
 	'evaluate.exportJson': 'JSON निर्यात करें',

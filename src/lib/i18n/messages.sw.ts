@@ -231,7 +231,10 @@ export const sw: Catalogue = {
 	'train.stop': 'Simamisha',
 	'train.resume': 'Endelea na mafunzo',
 	'train.discard': 'Tupa',
-	'train.pending': 'Mafunzo yalikatizwa. Yaendelee kutoka mzunguko wa mwisho uliokamilika?',
+	'train.pending':
+		'Mafunzo yalisimama kabla ya kumalizika. Yaendelee kutoka mzunguko wa mwisho uliokamilika?',
+	'train.confirmReplace':
+		'Mafunzo yaliyosimamishwa yanasubiri kuendelezwa. Kuanza mafunzo mapya na kuyaacha yaliyosimamishwa?',
 	'train.stage.engines': 'Inapima injini za kifaa hiki kwa mafunzo haya (mara moja tu)…',
 	'train.stage.loading': 'Inapakia modeli…',
 	'train.stage.features': 'Inasoma picha ({split}): {done} kati ya {total}',
@@ -246,6 +249,8 @@ export const sw: Catalogue = {
 	'train.valLoss': 'Hasara (uthibitisho)',
 	'train.valAccuracy': 'Usahihi (uthibitisho)',
 	'train.seconds': 'Sekunde',
+	'train.doneResumed':
+		'Imekamilika, sekunde {seconds} kwenye {backend} tangu yaendelezwe: usahihi wa {accuracy} kwa picha za uthibitisho.',
 	'train.done':
 		'Imekamilika kwa sekunde {seconds} kwenye {backend}: usahihi wa {accuracy} kwa picha za uthibitisho.',
 	'train.saved': 'Imehifadhiwa kama "{name}". Fungua Modeli ili uitumie kuchunguza.',
@@ -309,6 +314,7 @@ export const sw: Catalogue = {
 	'evaluate.f1': 'F1',
 	'evaluate.support': 'Idadi ya picha',
 	'evaluate.gallery': 'Picha zilizokosewa',
+	'evaluate.galleryShown': 'Picha {shown} za kwanza kati ya {total} zilizoainishwa vibaya:',
 	'evaluate.galleryEmpty': 'Hakuna picha iliyokosewa.',
 	'evaluate.wasPredicted': 'halisi: {actual} · ilitabiriwa: {predicted}',
 	'evaluate.exportJson': 'Hamisha JSON',

@@ -228,7 +228,10 @@ export const en = {
 	'train.stop': 'Stop',
 	'train.resume': 'Resume training',
 	'train.discard': 'Discard',
-	'train.pending': 'A training run was interrupted. Resume it from its last completed epoch?',
+	'train.pending':
+		'A training run stopped before its end. Resume it from its last completed epoch?',
+	'train.confirmReplace':
+		'A stopped training run waits to be resumed. Start a new run and discard the stopped one?',
 	'train.stage.engines': 'Timing the engines on this device for this training (once)…',
 	'train.stage.loading': 'Loading the model…',
 	'train.stage.features': 'Reading the photos ({split}): {done} of {total}',
@@ -243,6 +246,8 @@ export const en = {
 	'train.valLoss': 'Val. loss',
 	'train.valAccuracy': 'Val. accuracy',
 	'train.seconds': 'Seconds',
+	'train.doneResumed':
+		'Done, {seconds} s on {backend} since it resumed: {accuracy} accuracy on validation photos.',
 	'train.done': 'Done in {seconds} s on {backend}: {accuracy} accuracy on validation photos.',
 	'train.saved': 'Saved as "{name}". Open Models to use it for diagnosis.',
 	'train.saving': 'Saving the model on this device…',
@@ -304,6 +309,7 @@ export const en = {
 	'evaluate.f1': 'F1',
 	'evaluate.support': 'Photos',
 	'evaluate.gallery': 'Misclassified photos',
+	'evaluate.galleryShown': 'The first {shown} of the {total} misclassified photos:',
 	'evaluate.galleryEmpty': 'No photo was misclassified.',
 	'evaluate.wasPredicted': 'true: {actual} · predicted: {predicted}',
 	'evaluate.exportJson': 'Export JSON',

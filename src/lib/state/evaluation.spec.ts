@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_MODEL_URL } from './ml-client.svelte';
-import { EvaluationState, type EvaluationMl, type SavedModels } from './evaluation.svelte';
+import {
+	EvaluationState,
+	type EvaluationMl,
+	type SavedModels,
+	type Scored
+} from './evaluation.svelte';
 import type { SavedModelInfo } from '../data/model-store';
 import type { CachedDatasetInfo, EvaluateRequest, EvaluateResult } from '../worker/protocol';
 
@@ -200,17 +205,41 @@ describe('EvaluationState', () => {
 
 		state.exportJson();
 		const [json, jsonName, jsonType] = save.mock.calls[0]!;
-		expect(jsonName).toBe('leaflens-evaluation-2026-11-29.json');
+		expect(jsonName).toBe('leaflens-evaluation-shipped-test-2026-11-29.json');
 		expect(jsonType).toBe('application/json');
-		const parsed = JSON.parse(json) as EvaluateResult;
+		const parsed = JSON.parse(json) as EvaluateResult & Scored & { misclassifiedTotal: number };
 		expect(parsed.report.metrics.count).toBe(4);
+		// What was scored travels with the figures.
+		expect(parsed.model).toEqual({ id: 'default', name: null });
+		expect(parsed.dataset).toEqual({ id: 'pv', name: 'pv' });
+		expect(parsed.split).toBe('test');
+		expect(parsed.limitPerClass).toBeNull();
+		expect(parsed.evaluatedAt).toBe('2026-11-29T17:00:00.000Z');
+		// The gallery keeps the first few: the total says how many were wrong (confusion: 1 of 4).
+		expect(parsed.misclassifiedTotal).toBe(1);
 		expect(parsed.misclassified).toEqual([
 			{ key: 'leaf-7', actual: 'Tomato___healthy', predicted: 'Tomato___Leaf_Mold' }
 		]);
 
 		state.exportCsv();
 		const [csv, csvName, csvType] = save.mock.calls[1]!;
-		expect(csvName).toBe('leaflens-evaluation-2026-11-29.csv');
+		expect(csvName).toBe('leaflens-evaluation-shipped-test-2026-11-29.csv');
+
+		// Another model's export is named after it.
+		state.modelId = 'm1';
+		state.split = 'val';
+		state.limit = 2;
+		const again = state.run();
+		calls[1]!.finish();
+		await again;
+		state.exportJson();
+		const [json2, name2] = save.mock.calls[2]!;
+		expect(name2).toBe('leaflens-evaluation-Mine-val-2026-11-29.json');
+		expect(JSON.parse(json2)).toMatchObject({
+			model: { id: 'm1', name: 'Mine' },
+			split: 'val',
+			limitPerClass: 2
+		});
 		expect(csvType).toBe('text/csv');
 		const lines = csv.trim().split(/\r?\n/);
 		expect(lines[0]).toBe(

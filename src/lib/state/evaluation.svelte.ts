@@ -22,6 +22,16 @@ import { registerWork } from './work';
 /** The `<select>` value of the shipped default model (saved models use their id). */
 export const DEFAULT_MODEL_ID = 'default';
 
+/** What an evaluation scored, kept with its result and in its export. */
+export interface Scored {
+	/** `DEFAULT_MODEL_ID` or a saved model's id; name null for the shipped model. */
+	model: { id: string; name: string | null };
+	dataset: { id: string; name: string };
+	split: Split;
+	limitPerClass: number | null;
+	evaluatedAt: string;
+}
+
 /** What the state needs of the ML client (`MlClient` has it; specs pass a fake). */
 export type EvaluationMl = Pick<MlClient, 'datasets' | 'evaluate'>;
 
@@ -68,7 +78,15 @@ export class EvaluationState {
 	result = $state<EvaluateResult | null>(null);
 	error = $state<string | null>(null);
 	gallery = $state<GalleryPhoto[]>([]);
+	/** What the result shown scored: the model, the dataset and its photos, and when. */
+	scored = $state<Scored | null>(null);
 	#abort: AbortController | null = null;
+
+	/** Photos the result got wrong; the gallery shows at most the first few of them. */
+	get misclassifiedTotal(): number {
+		const m = this.result?.report.metrics;
+		return m ? m.count - m.confusion.reduce((sum, row, i) => sum + (row[i] ?? 0), 0) : 0;
+	}
 
 	/** Each confusion cell as a share of its row (true class), so small classes show as clearly. */
 	readonly shares = $derived(
@@ -133,12 +151,22 @@ export class EvaluationState {
 		if (this.running) return null;
 		this.error = null;
 		this.#setResult(null);
+		const request = this.request();
+		const model = this.models.find((m) => m.id === this.modelId);
+		const data = this.complete.find((d) => d.id === request.datasetId);
+		const scored: Scored = {
+			model: { id: this.modelId, name: model?.name ?? null },
+			dataset: { id: request.datasetId, name: data?.name ?? request.datasetId },
+			split: request.split,
+			limitPerClass: request.limitPerClass,
+			evaluatedAt: this.#now().toISOString()
+		};
 		const abort = new AbortController();
 		this.#abort = abort;
 		this.progress = { done: 0, total: 0 };
 		try {
 			const result = await this.#ml.evaluate(
-				this.request(),
+				request,
 				(done, total) => {
 					// A statement, not an expression: Comlink would try to send the value back.
 					this.progress = { done, total };
@@ -146,6 +174,7 @@ export class EvaluationState {
 				abort.signal
 			);
 			this.#setResult(result);
+			this.scored = scored;
 			return result;
 		} catch (error) {
 			if (!(error instanceof Error && error.name === 'AbortError') && !abort.signal.aborted) {
@@ -165,6 +194,7 @@ export class EvaluationState {
 	#setResult(result: EvaluateResult | null): void {
 		for (const photo of this.gallery) this.#urls.revokeObjectURL(photo.url);
 		this.result = result;
+		this.scored = null;
 		this.gallery = (result?.misclassified ?? []).map((m) => ({
 			key: m.key,
 			actual: m.actual,
@@ -175,7 +205,11 @@ export class EvaluationState {
 		}));
 	}
 
-	/** The result as JSON: the report, with the misclassified photos' keys but not their bytes. */
+	/**
+	 * The result as JSON: what was scored (model, dataset, split, photo limit, when), the report,
+	 * and the misclassified photos' keys (the first few, `misclassifiedTotal` says how many there
+	 * are) but not their bytes.
+	 */
 	toJson(): string | null {
 		if (!this.result) return null;
 		const { misclassified, ...rest } = this.result;
@@ -184,7 +218,16 @@ export class EvaluationState {
 			actual: m.actual,
 			predicted: m.predicted
 		}));
-		return JSON.stringify({ ...rest, misclassified: keys }, null, 2);
+		return JSON.stringify(
+			{
+				...this.scored,
+				...rest,
+				misclassifiedTotal: this.misclassifiedTotal,
+				misclassified: keys
+			},
+			null,
+			2
+		);
 	}
 
 	/** Per-class precision, recall, F1 and support, then the class's row of the confusion matrix. */
@@ -221,8 +264,14 @@ export class EvaluationState {
 		if (text !== null) this.#save(text, this.#fileName('csv'), 'text/csv');
 	}
 
+	/** Named after the model and the split scored, so two models' exports do not clash. */
 	#fileName(extension: string): string {
-		return `leaflens-evaluation-${this.#now().toISOString().slice(0, 10)}.${extension}`;
+		const model =
+			this.scored?.model.name ?? (this.scored?.model.id === DEFAULT_MODEL_ID ? 'shipped' : '');
+		const parts = ['leaflens-evaluation', model, this.scored?.split ?? '']
+			.map((p) => p.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^_+|_+$/g, ''))
+			.filter(Boolean);
+		return `${parts.join('-')}-${this.#now().toISOString().slice(0, 10)}.${extension}`;
 	}
 }
 

@@ -141,6 +141,38 @@ describe('TrainingState', () => {
 		expect(ml.datasets).toHaveBeenCalledTimes(3);
 	});
 
+	it('shows the stored job’s settings in the form after a reload, not the defaults', async () => {
+		const stored: TrainRequest = {
+			...job,
+			preset: 'head',
+			overrides: ['epochs=700', 'lr=0.001'],
+			limitPerClass: 2
+		};
+		const { state, calls } = setup({ stored });
+		await state.enter();
+		expect(state.form).toEqual({
+			datasetId: 'pv',
+			preset: 'head',
+			limit: 2,
+			overrides: 'epochs=700\nlr=0.001',
+			extraIds: []
+		});
+		calls[0]!.finish();
+		await settle();
+		// Start again after it finished: the same settings, not all photos of the dataset.
+		void state.start();
+		expect(calls[1]!.request).toMatchObject({
+			preset: 'head',
+			overrides: ['epochs=700', 'lr=0.001'],
+			limitPerClass: 2
+		});
+		// A stopped one waiting for Resume shows its settings too.
+		const waiting = setup({ stored: { ...stored, datasetId: 'gone' } });
+		await waiting.state.enter();
+		expect(waiting.state.pending).not.toBeNull();
+		expect(waiting.state.form.limit).toBe(2);
+	});
+
 	it('does not restart a running job on re-entering, and shows its progress meanwhile', async () => {
 		const { state, ml, calls, saveModel } = setup();
 		await state.enter();
@@ -182,7 +214,9 @@ describe('TrainingState', () => {
 
 		const again = setup({ stored: pendingJob });
 		await again.state.enter();
+		again.state.history = [record(1, 3)]; // the stopped run's curves, still shown
 		await again.state.discardPending();
+		expect(again.state.history).toEqual([]);
 		expect(again.state.pending).toBeNull();
 		expect(again.ml.clearTrainJob).toHaveBeenCalledWith('job-1');
 		expect(again.storage.map.has(JOB_KEY)).toBe(false);

@@ -249,10 +249,25 @@ export class TrainingState {
 		const job = this.storedJob();
 		await this.refresh();
 		if (!job || this.running) return;
+		this.#showInForm(job);
 		const ready = (id: string) => this.complete.some((d) => d.id === id);
 		const held = this.#jobs.getItem(HELD_KEY) === job.jobId;
 		if (!held && [job.datasetId, ...(job.extraDatasetIds ?? [])].every(ready)) void this.run(job);
 		else this.pending = job;
+	}
+
+	/**
+	 * Shows a stored job's settings in the form: after a reload the form would otherwise show the
+	 * defaults, and Start would run them (all photos instead of the job's few per class).
+	 */
+	#showInForm(job: TrainRequest): void {
+		this.form = {
+			datasetId: job.datasetId,
+			preset: job.preset,
+			limit: job.limitPerClass,
+			overrides: job.overrides.join('\n'),
+			extraIds: [...(job.extraDatasetIds ?? [])]
+		};
 	}
 
 	/** Reads the cached datasets (keeping a valid selection) and the storage estimate. */
@@ -557,6 +572,11 @@ export class TrainingState {
 	async discardPending(): Promise<void> {
 		const job = this.pending;
 		this.pending = null;
+		// The discarded run's curves and table go with it.
+		this.history = [];
+		this.totalEpochs = 0;
+		this.resumedFrom = null;
+		this.error = null;
 		if (job) await this.discard(job.jobId);
 	}
 
