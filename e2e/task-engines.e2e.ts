@@ -42,6 +42,7 @@ test('diagnosis and training each get the engine that ran their real work fastes
 	await expect(train).not.toHaveAttribute('data-backend', '', { timeout: 150_000 });
 	await expect(train).toContainText('batch 16');
 	await expectTimings(train);
+	await expect(page.getByText('Timed: the table above shows the new timings.')).toBeVisible();
 	const trainEngine = await train.getAttribute('data-backend');
 	const diagnoseEngine = await diagnose.getAttribute('data-backend');
 

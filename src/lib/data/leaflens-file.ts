@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { verifyClassifier, type ClassifierModel } from '../ml/classifier-dir';
 import { CLASSIFIER_WEIGHTS_FILE, MODEL_MANIFEST_FILE, mapModelDirReader } from '../ml/model-dir';
 import { sha256Hex } from '../util/hash';
+import { userError } from '../util/user-errors';
 import { readTar, TarError, writeTar, type TarEntry } from './tar';
 
 export const EXPORT_FORMAT = 'leaflens-model-export';
@@ -57,7 +58,7 @@ export function validateModelName(name: unknown): string {
 	const trimmed = typeof name === 'string' ? name.trim() : '';
 	if (trimmed.length === 0 || trimmed.length > MAX_NAME_LENGTH) {
 		throw new ModelFileError(
-			`Expected a model name of 1 to ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(name)}`
+			userError('modelNameLength', { max: MAX_NAME_LENGTH, name: String(JSON.stringify(name)) })
 		);
 	}
 	return trimmed;

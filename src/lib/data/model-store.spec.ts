@@ -94,7 +94,9 @@ describe('ModelStore', () => {
 
 		expect((await store.rename(a.id, 'Renamed')).name).toBe('Renamed');
 		expect((await store.info(a.id))?.name).toBe('Renamed');
-		await expect(store.rename(a.id, '   ')).rejects.toThrow(/1 to 80 characters, got " {3}"/);
+		await expect(store.rename(a.id, '   ')).rejects.toThrow(
+			/1 to 80 characters \(spaces at either end do not count\), got " {3}"/
+		);
 		await expect(store.rename(a.id, 'x'.repeat(81))).rejects.toThrow(/1 to 80 characters/);
 		await expect(store.rename('nope', 'Name')).rejects.toThrow(/"nope" is not on this device/);
 		expect((await store.info(a.id))?.name).toBe('Renamed');

@@ -24,6 +24,7 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	storageFullDownload: { name: 'PlantVillage sample', mb: 120, n: 3 },
 	storageFullImport: { name: 'My orchard' },
 	storageRefused: { db: 'leaflens-history' },
+	modelNameLength: { max: 80, name: '"   "' },
 	backendNotStarted: { backend: 'webgpu' },
 	backendNotStartedBecause: { backend: 'webgl', detail: 'WebGL2 is unavailable' },
 	backendNotIncluded: { backend: 'webgpu' }

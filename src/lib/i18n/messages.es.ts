@@ -408,6 +408,7 @@ export const es: Catalogue = {
 	'settings.diagnoseLater': 'Se mide al cargar un modelo.',
 	'settings.trainLater': 'Se mide al empezar un entrenamiento.',
 	'settings.timeAgain': 'Medir los motores otra vez',
+	'settings.timed': 'Medidos: la tabla de arriba muestra los nuevos tiempos.',
 	'settings.timing': 'Midiendo los motores…',
 	'settings.overridden': 'Todas las tareas se ejecutan en {backend}, el motor elegido arriba.',
 	'settings.browser': 'Lo que ofrece este navegador',
@@ -415,7 +416,8 @@ export const es: Catalogue = {
 		'Se comprobó probando este navegador, no por su nombre. Cuando falta algo, LeafLens usa otro camino.',
 	'settings.feature': 'Función',
 	'feature.webgpu': 'WebGPU',
-	'feature.webgpu.use': 'El motor más rápido, en el chip gráfico',
+	'feature.webgpu.use':
+		'El motor más rápido, en el chip gráfico, si el navegador además encuentra un chip utilizable (lo dicen los motores de arriba)',
 	'feature.webgl2': 'WebGL 2',
 	'feature.webgl2.use': 'El motor de chip gráfico que tienen la mayoría de los navegadores',
 	'feature.wasmSimd': 'WebAssembly SIMD',
@@ -553,6 +555,8 @@ export const esErrors: KnownErrors = {
 		'No hay espacio suficiente en este dispositivo para guardar el resto de «{name}» (faltan {mb} MB). Los {n} fragmentos ya guardados se conservan; libere espacio (borre un conjunto de datos o un modelo) y reanude.',
 	storageFullImport:
 		'No hay espacio suficiente en este dispositivo para guardar «{name}». Libere espacio (borre un conjunto de datos o un modelo), borre el conjunto de datos parcial e inténtelo de nuevo.',
+	modelNameLength:
+		'El nombre de un modelo necesita de 1 a {max} caracteres (los espacios de los extremos no cuentan); se recibió {name}',
 	backendNotStarted: 'No se pudo iniciar el motor {backend} en este dispositivo',
 	backendNotStartedBecause: 'No se pudo iniciar el motor {backend} en este dispositivo: {detail}',
 	backendNotIncluded: 'El motor {backend} no está incluido en esta versión',

@@ -409,6 +409,7 @@ export const fr: Catalogue = {
 	'settings.diagnoseLater': 'Mesuré au chargement d’un modèle.',
 	'settings.trainLater': 'Mesuré au début d’un entraînement.',
 	'settings.timeAgain': 'Mesurer les moteurs à nouveau',
+	'settings.timed': 'Mesurés : le tableau ci-dessus montre les nouveaux temps.',
 	'settings.timing': 'Mesure des moteurs…',
 	'settings.overridden': 'Toutes les tâches tournent sur {backend}, le moteur choisi ci-dessus.',
 	'settings.browser': 'Ce que ce navigateur offre',
@@ -416,7 +417,8 @@ export const fr: Catalogue = {
 		'Constaté en testant ce navigateur, pas d’après son nom. Quand quelque chose manque, LeafLens passe par un autre chemin.',
 	'settings.feature': 'Fonction',
 	'feature.webgpu': 'WebGPU',
-	'feature.webgpu.use': 'Le moteur le plus rapide, sur la puce graphique',
+	'feature.webgpu.use':
+		'Le moteur le plus rapide, sur la puce graphique, si le navigateur trouve aussi une puce utilisable (voir les moteurs ci-dessus)',
 	'feature.webgl2': 'WebGL 2',
 	'feature.webgl2.use': 'Le moteur sur puce graphique de la plupart des navigateurs',
 	'feature.wasmSimd': 'WebAssembly SIMD',
@@ -563,6 +565,8 @@ export const frErrors: KnownErrors = {
 		'Pas assez de place sur cet appareil pour garder la suite de « {name} » ({mb} Mo de plus nécessaires). Les {n} fragments déjà enregistrés sont gardés ; libérez de la place (supprimez un jeu de données ou un modèle) et reprenez.',
 	storageFullImport:
 		'Pas assez de place sur cet appareil pour garder « {name} ». Libérez de la place (supprimez un jeu de données ou un modèle), supprimez le jeu de données partiel et réessayez.',
+	modelNameLength:
+		'Le nom d’un modèle doit compter de 1 à {max} caractères (les espaces aux extrémités ne comptent pas) ; reçu : {name}',
 	backendNotStarted: 'Le moteur {backend} n’a pas pu démarrer sur cet appareil',
 	backendNotStartedBecause: 'Le moteur {backend} n’a pas pu démarrer sur cet appareil : {detail}',
 	backendNotIncluded: 'Le moteur {backend} n’est pas inclus dans cette version',

@@ -393,6 +393,7 @@ export const hi: Catalogue = {
 	'settings.diagnoseLater': 'मॉडल लोड होने पर मापा जाता है।',
 	'settings.trainLater': 'प्रशिक्षण शुरू होने पर मापा जाता है।',
 	'settings.timeAgain': 'इंजन फिर से मापें',
+	'settings.timed': 'मापा गया: ऊपर की तालिका नए समय दिखाती है।',
 	'settings.timing': 'इंजन मापे जा रहे हैं…',
 	'settings.overridden': 'हर काम {backend} पर चलता है, ऊपर चुना गया इंजन।',
 	'settings.browser': 'यह ब्राउज़र क्या देता है',
@@ -400,7 +401,8 @@ export const hi: Catalogue = {
 		'यह ब्राउज़र को आज़माकर पता किया गया, उसके नाम से नहीं। जहाँ कुछ कमी हो, LeafLens दूसरा रास्ता अपनाता है।',
 	'settings.feature': 'सुविधा',
 	'feature.webgpu': 'WebGPU',
-	'feature.webgpu.use': 'सबसे तेज़ इंजन, ग्राफ़िक्स चिप पर',
+	'feature.webgpu.use':
+		'सबसे तेज़ इंजन, ग्राफ़िक्स चिप पर, जब ब्राउज़र को इस्तेमाल लायक चिप भी मिले (ऊपर के इंजन बताते हैं)',
 	'feature.webgl2': 'WebGL 2',
 	'feature.webgl2.use': 'ग्राफ़िक्स चिप वाला इंजन जो ज़्यादातर ब्राउज़रों में होता है',
 	'feature.wasmSimd': 'WebAssembly SIMD',
@@ -526,6 +528,8 @@ export const hiErrors: KnownErrors = {
 		'इस डिवाइस पर “{name}” का बाकी हिस्सा रखने की जगह नहीं है ({mb} MB और चाहिए)। पहले से सहेजे गए {n} हिस्से रखे गए हैं; जगह खाली करें (कोई डेटासेट या मॉडल हटाएँ) और फिर से शुरू करें।',
 	storageFullImport:
 		'इस डिवाइस पर “{name}” रखने की जगह नहीं है। जगह खाली करें (कोई डेटासेट या मॉडल हटाएँ), अधूरा डेटासेट हटाएँ और फिर कोशिश करें।',
+	modelNameLength:
+		'मॉडल के नाम में 1 से {max} अक्षर होने चाहिए (शुरू और अंत की खाली जगह नहीं गिनी जाती); मिला: {name}',
 	backendNotStarted: '{backend} इंजन इस डिवाइस पर शुरू नहीं हो सका',
 	backendNotStartedBecause: '{backend} इंजन इस डिवाइस पर शुरू नहीं हो सका: {detail}',
 	backendNotIncluded: '{backend} इंजन इस संस्करण में शामिल नहीं है',

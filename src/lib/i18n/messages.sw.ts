@@ -410,6 +410,7 @@ export const sw: Catalogue = {
 	'settings.diagnoseLater': 'Hupimwa modeli inapopakiwa.',
 	'settings.trainLater': 'Hupimwa mafunzo yanapoanza.',
 	'settings.timeAgain': 'Pima injini tena',
+	'settings.timed': 'Imepimwa: jedwali lililo juu linaonyesha muda mpya.',
 	'settings.timing': 'Inapima injini…',
 	'settings.overridden': 'Kila kazi inaendeshwa kwenye {backend}, injini uliyochagua hapo juu.',
 	'settings.browser': 'Kivinjari hiki kinatoa nini',
@@ -417,7 +418,8 @@ export const sw: Catalogue = {
 		'Imegunduliwa kwa kujaribu kivinjari hiki, si kwa jina lake. Kitu kikikosekana, LeafLens inatumia njia nyingine.',
 	'settings.feature': 'Uwezo',
 	'feature.webgpu': 'WebGPU',
-	'feature.webgpu.use': 'Injini ya haraka zaidi, kwenye chipu ya michoro',
+	'feature.webgpu.use':
+		'Injini ya haraka zaidi, kwenye chipu ya michoro, kivinjari kikipata pia chipu inayotumika (injini zilizo juu zinaonyesha)',
 	'feature.webgl2': 'WebGL 2',
 	'feature.webgl2.use': 'Injini ya chipu ya michoro iliyo kwenye vivinjari vingi',
 	'feature.wasmSimd': 'WebAssembly SIMD',
@@ -546,6 +548,8 @@ export const swErrors: KnownErrors = {
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi sehemu iliyobaki ya “{name}” (MB {mb} zaidi zinahitajika). Vipande {n} vilivyokwisha hifadhiwa vimebaki; toa nafasi (futa seti ya data au modeli) kisha endelea.',
 	storageFullImport:
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi “{name}”. Toa nafasi (futa seti ya data au modeli), futa seti ya data iliyokamilika nusu kisha ujaribu tena.',
+	modelNameLength:
+		'Jina la modeli linahitaji herufi 1 hadi {max} (nafasi za mwanzoni na mwishoni hazihesabiwi); limepokelewa {name}',
 	backendNotStarted: 'Injini ya {backend} haikuweza kuanzishwa kwenye kifaa hiki',
 	backendNotStartedBecause: 'Injini ya {backend} haikuweza kuanzishwa kwenye kifaa hiki: {detail}',
 	backendNotIncluded: 'Injini ya {backend} haijajumuishwa katika toleo hili',

@@ -400,6 +400,7 @@ export const en = {
 	'settings.diagnoseLater': 'Timed when a model is loaded.',
 	'settings.trainLater': 'Timed when a training starts.',
 	'settings.timeAgain': 'Time the engines again',
+	'settings.timed': 'Timed: the table above shows the new timings.',
 	'settings.timing': 'Timing the engines…',
 	'settings.overridden': 'Every task runs on {backend}, the engine chosen above.',
 	'settings.browser': 'What this browser offers',
@@ -407,7 +408,8 @@ export const en = {
 		'Found by testing this browser, not by its name. Where something is missing, LeafLens takes another way.',
 	'settings.feature': 'Feature',
 	'feature.webgpu': 'WebGPU',
-	'feature.webgpu.use': 'The fastest engine, on the graphics chip',
+	'feature.webgpu.use':
+		'The fastest engine, on the graphics chip, when the browser also finds a usable chip (the engines above say)',
 	'feature.webgl2': 'WebGL 2',
 	'feature.webgl2.use': 'The graphics-chip engine most browsers have',
 	'feature.wasmSimd': 'WebAssembly SIMD',

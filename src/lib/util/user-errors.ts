@@ -36,6 +36,9 @@ export const USER_ERRORS = {
 		'Not enough storage on this device to keep the rest of "{name}" ({mb} MB more needed). The {n} shards already saved are kept; free some space (delete a dataset or model) and resume.',
 	storageFullImport:
 		'Not enough storage on this device to keep "{name}". Free some space (delete a dataset or model), delete the partial dataset and try again.',
+	/** A model name that is empty (spaces only) or too long. */
+	modelNameLength:
+		'A model name needs 1 to {max} characters (spaces at either end do not count), got {name}',
 	/** A TF.js backend that would not start (Settings shows it beside the backend). */
 	backendNotStarted: 'The {backend} backend could not be started on this device',
 	backendNotStartedBecause: 'The {backend} backend could not be started on this device: {detail}',
