@@ -61,6 +61,10 @@ test('pages filled with results have no accessibility violations', async ({ page
 	// Models with the saved model.
 	await page.goto('/models/');
 	await expect(page.getByTestId('saved-model')).toHaveCount(1);
+	// Trained here without a test figure: the run's validation accuracy, said to be that.
+	await expect(page.getByTestId('saved-model').getByTestId('accuracy')).toContainText(
+		/^not measured on held-out photos \(\d+(\.\d)?% on the validation photos of its training\)$/
+	);
 	await expectNoAxeViolations(page);
 
 	// Evaluate with a confusion matrix, the per-class table and the gallery.

@@ -351,6 +351,8 @@ export const es: Catalogue = {
 	'models.accuracy': 'Exactitud con fotos de laboratorio apartadas',
 	'models.labNote':
 		'Medida con fotos de laboratorio apartadas (PlantVillage: una hoja, fondo liso). Las fotos tomadas en el campo se ven distintas y suelen ser más difíciles.',
+	'models.valOnly':
+		'no medida en fotos reservadas ({accuracy} en las fotos de validación de su entrenamiento)',
 	'models.notMeasured': 'no medida',
 	'models.untested':
 		'Este modelo no registra ninguna cifra de prueba: no se midió con fotos apartadas (los modelos adaptados en este dispositivo no la registran).',

@@ -352,6 +352,8 @@ export const fr: Catalogue = {
 	'models.accuracy': 'Précision sur des photos de laboratoire mises de côté',
 	'models.labNote':
 		'Mesurée sur des photos de laboratoire mises de côté (PlantVillage : une feuille, fond uni). Les photos prises au champ sont différentes et en général plus difficiles.',
+	'models.valOnly':
+		'non mesurée sur des photos mises de côté ({accuracy} sur les photos de validation de son entraînement)',
 	'models.notMeasured': 'non mesurée',
 	'models.untested':
 		'Ce modèle n’a pas de chiffre de test : il n’a pas été mesuré sur des photos mises de côté (les modèles adaptés sur cet appareil n’en enregistrent pas).',

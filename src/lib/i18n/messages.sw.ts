@@ -366,6 +366,8 @@ export const sw: Catalogue = {
 	'models.accuracy': 'Usahihi kwa picha za maabara zilizowekwa kando',
 	'models.labNote':
 		'Ulipimwa kwa picha za maabara zilizowekwa kando (PlantVillage: jani moja, mandhari tupu). Picha za shambani zinaonekana tofauti na kwa kawaida ni ngumu zaidi.',
+	'models.valOnly':
+		'haukupimwa kwa picha zilizowekwa kando ({accuracy} kwa picha za uthibitisho za mafunzo yake)',
 	'models.notMeasured': 'haukupimwa',
 	'models.untested':
 		'Modeli hii haina kipimo cha majaribio: haikupimwa kwa picha zilizowekwa kando (modeli zilizorekebishwa kwenye kifaa hiki hazina kipimo hicho).',

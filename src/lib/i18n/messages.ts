@@ -347,6 +347,8 @@ export const en = {
 	'models.accuracy': 'Accuracy on held-out lab photos',
 	'models.labNote':
 		'Measured on held-out lab photos (PlantVillage: one leaf, plain background). Photos taken in a field look different and are usually harder.',
+	'models.valOnly':
+		'not measured on held-out photos ({accuracy} on the validation photos of its training)',
 	'models.notMeasured': 'not measured',
 	'models.untested':
 		'This model records no test figure: it was not measured on held-out photos (models adapted on this device record none).',

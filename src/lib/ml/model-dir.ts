@@ -341,6 +341,11 @@ export interface ModelSummary {
 	testAccuracy: number | null;
 	ece: number | null;
 	coverage: number | null;
+	/**
+	 * Accuracy on the validation split the run chose its epoch and calibration on: not a held-out
+	 * figure, shown only when there is no test figure (absent in infos saved before it was kept).
+	 */
+	valAccuracy?: number | null;
 }
 
 export function summarizeClassifier(manifest: Omit<ClassifierManifest, 'weights'>): ModelSummary {
@@ -354,6 +359,7 @@ export function summarizeClassifier(manifest: Omit<ClassifierManifest, 'weights'
 		labels: [...manifest.labels],
 		testAccuracy: test?.metrics.accuracy ?? null,
 		ece: test?.metrics.ece ?? null,
-		coverage: test?.abstention.coverage ?? null
+		coverage: test?.abstention.coverage ?? null,
+		valAccuracy: manifest.metrics.val?.metrics.accuracy ?? null
 	};
 }
