@@ -120,7 +120,8 @@ test('a plant confirmed in a tab that has not seen its new leaf keeps both leave
 	await diagnoseIn(second, 'add-leaf-input');
 	await expect(a.getByTestId('plant-leaves')).toHaveText('Combined answer from 2 leaves');
 	await rowInB.getByRole('button', { name: /^Not right…/ }).click();
-	await rowInB.getByLabel('This plant actually has').selectOption({ index: 1 });
+	// By value: the list fills once tab B's model has loaded (waiting for that class).
+	await rowInB.getByLabel('This plant actually has').selectOption('Tomato___healthy');
 	await rowInB.getByRole('button', { name: 'Save' }).click();
 	await expect(rowInB.getByTestId('confirmed')).toBeVisible();
 	const confirmed = await rowInB.getByTestId('confirmed').getAttribute('data-label');
