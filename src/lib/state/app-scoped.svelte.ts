@@ -5,10 +5,10 @@
  * effect root that is never destroyed, they live as long as the app.
  */
 export function appScoped<T>(make: () => T): T {
-	let made: { value: T } | null = null;
+	let made!: T;
+	// The root runs its function at once, and is never cleaned up.
 	$effect.root(() => {
-		made = { value: make() };
+		made = make();
 	});
-	if (!made) throw new Error('$effect.root did not run its function');
-	return (made as { value: T }).value;
+	return made;
 }

@@ -6,6 +6,7 @@
 import { appScoped } from './app-scoped.svelte';
 import { errorMessage } from '../util/errors';
 import { toCsv } from '../data/csv';
+import { exportFileName } from '../data/leaflens-file';
 import type { SavedModelInfo } from '../data/model-store';
 import { saveFile } from '../browser/save-file';
 import type {
@@ -268,10 +269,9 @@ export class EvaluationState {
 	#fileName(extension: string): string {
 		const model =
 			this.scored?.model.name ?? (this.scored?.model.id === DEFAULT_MODEL_ID ? 'shipped' : '');
-		const parts = ['leaflens-evaluation', model, this.scored?.split ?? '']
-			.map((p) => p.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^_+|_+$/g, ''))
-			.filter(Boolean);
-		return `${parts.join('-')}-${this.#now().toISOString().slice(0, 10)}.${extension}`;
+		const date = this.#now().toISOString().slice(0, 10);
+		const parts = ['leaflens-evaluation', model, this.scored?.split ?? '', date].filter(Boolean);
+		return exportFileName(parts.join('-'), `.${extension}`);
 	}
 }
 
