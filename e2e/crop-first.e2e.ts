@@ -75,7 +75,7 @@ test('crop first: the answer is limited to the crop chosen, "not sure" for anoth
 	const answer = await diagnoseSample(page, potato);
 	await expect(answer).toHaveAttribute('data-label', /^Tomato___/);
 	await expect(page.getByTestId('not-sure')).toHaveAttribute('data-reason', 'other-crop');
-	await expect(answer).toContainText('does not look like a tomato leaf');
+	await expect(answer).toContainText('does not look like a leaf of the crop chosen (tomato)');
 	await expectNoAxeViolations(page);
 	await screenshot(page, 'crop-first', 'phone');
 

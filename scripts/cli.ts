@@ -3,6 +3,7 @@
  * shell over src/lib (the same code the app's worker runs).
  */
 import { parseCommandArgs, UsageError, type Command } from './cli/command';
+import { INTERRUPTED_EXIT_CODE, watchInterrupt } from './cli/interrupt';
 import { errorMessage } from '../src/lib/util/errors';
 
 /** Commands are loaded lazily so `leaflens --help` does not pay for TF.js start-up. */
@@ -52,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
 		return 2;
 	}
 	const { default: command } = await load();
+	const interrupt = watchInterrupt();
 	try {
 		const args = parseCommandArgs(command, rest);
 		if (args.help) {
@@ -67,6 +69,10 @@ export async function main(argv: string[]): Promise<number> {
 		const message = errorMessage(error);
 		console.error(`leaflens ${name}: ${message}`);
 		if (process.env.LEAFLENS_DEBUG && error instanceof Error) console.error(error.stack);
-		return 1;
+		// Stopped by Ctrl-C (the command's own handler stopped its work cleanly): 130, as the
+		// commands that Ctrl-C simply ends, so that a script can tell it from a failure (1).
+		return interrupt.received ? INTERRUPTED_EXIT_CODE : 1;
+	} finally {
+		interrupt.stop();
 	}
 }

@@ -34,6 +34,17 @@ describe('argument helpers', () => {
 		expect(() => parseCommandArgs(demo, ['--nope'])).toThrow(UsageError);
 		expect(() => parseCommandArgs(demo, ['--nope'])).toThrow(/^Unknown option '--nope'$/);
 	});
+	it('says how to give a value that starts with a dash (--n -1), not "argument is ambiguous"', () => {
+		expect(() => parseCommandArgs(demo, ['--n', '-1'])).toThrow(UsageError);
+		expect(() => parseCommandArgs(demo, ['--n', '-1'])).toThrow(
+			/^--n needs a value; for a negative value write --n=-1$/
+		);
+		expect(() => parseCommandArgs(demo, ['--out', '--flag'])).toThrow(
+			/^--out needs a value, but --flag follows it; for a value that starts with a dash write --out=--flag$/
+		);
+		// Written as the message says, the value is taken.
+		expect(parseCommandArgs(demo, ['--n=-1']).values).toMatchObject({ n: '-1' });
+	});
 	it('names the bad value of a numeric option and its range', () => {
 		expect(numberOption({ n: '3' }, 'n', { integer: true, min: 1 })).toBe(3);
 		expect(numberOption({}, 'n')).toBeUndefined();

@@ -51,8 +51,26 @@ export function parseCommandArgs(
 	} catch (error) {
 		// parseArgs messages are multi-line and mention internals; keep the first line.
 		const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-		throw new UsageError(message.replace(/\. To specify a positional argument.*$/, ''));
+		throw new UsageError(
+			dashValueMessage(message, argv) ??
+				message.replace(/\. To specify a positional argument.*$/, '')
+		);
 	}
+}
+
+/**
+ * parseArgs' "Option '--top' argument is ambiguous" (a value that starts with a dash, as in
+ * `--top -1`), in words: the option needs a value, and how to give one that starts with a dash.
+ */
+function dashValueMessage(message: string, argv: readonly string[]): string | null {
+	const option = /^Option '(--[^']+)' argument is ambiguous/.exec(message)?.[1];
+	if (option === undefined) return null;
+	const at = argv.indexOf(option);
+	const next = at < 0 ? undefined : argv[at + 1];
+	if (next === undefined) return `${option} needs a value`;
+	return /^-\.?\d/.test(next)
+		? `${option} needs a value; for a negative value write ${option}=${next}`
+		: `${option} needs a value, but ${next} follows it; for a value that starts with a dash write ${option}=${next}`;
 }
 
 export function stringOption(values: OptionValues, key: string): string | undefined {
@@ -122,4 +140,15 @@ export function choiceOption<T extends string>(
 		throw new UsageError(`--${key} must be one of ${choices.join(', ')}, got "${raw}"`);
 	}
 	return raw as T;
+}
+
+/**
+ * Refuses a folder argument that is not there, or is a file, in words (`<dir> does not exist:
+ * <wanted>`), before anything reads it: the loaders would only say that a file in it is missing.
+ */
+export async function requireFolder(dir: string, option: string, wanted: string): Promise<void> {
+	const { stat } = await import('node:fs/promises');
+	const info = await stat(dir).catch(() => null);
+	if (!info) throw new Error(`${option} ${dir} does not exist: ${wanted}`);
+	if (!info.isDirectory()) throw new Error(`${option} ${dir} is a file, not a folder: ${wanted}`);
 }

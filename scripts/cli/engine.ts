@@ -16,15 +16,26 @@ export const ENGINE_HELP = `  --engine <name>    auto | ort | tfjs: what runs th
                      LEAFLENS_ORT_THREADS=n caps its threads (a whole number; default: every
                      core; anything else is refused)`;
 
-/** The engine the options ask for, resolved: onnxruntime-node's module, or null for TF.js. */
-export async function engineOption(values: OptionValues) {
+/**
+ * The engine the options ask for, checked now (a bad --engine or LEAFLENS_ORT_THREADS is a usage
+ * error before any work) and loaded when the returned function is called: onnxruntime-node's
+ * module, or null for TF.js. For commands with more arguments to check before the engine loads.
+ */
+export async function engineResolver(values: OptionValues) {
 	const { cliOrtThreads, ENGINES, resolveEngine } = await import('../../src/lib/node/onnx');
 	const choice = choiceOption(values, 'engine', ENGINES) ?? 'auto';
 	// A bad LEAFLENS_ORT_THREADS is named before any work, like a bad argument (exit 2).
 	if (choice !== 'tfjs') usageErrorOf(() => cliOrtThreads());
-	const ort = await resolveEngine(choice);
-	if (ort) process.stderr.write(`backbone on onnxruntime-node ${ort.env.versions.node ?? ''}\n`);
-	return ort;
+	return async () => {
+		const ort = await resolveEngine(choice);
+		if (ort) process.stderr.write(`backbone on onnxruntime-node ${ort.env.versions.node ?? ''}\n`);
+		return ort;
+	};
+}
+
+/** The engine the options ask for, resolved: onnxruntime-node's module, or null for TF.js. */
+export async function engineOption(values: OptionValues) {
+	return (await engineResolver(values))();
 }
 
 /** `--engine` as runTraining and runEvaluation take it: onnxruntime-node's frozen nets, or TF.js'. */

@@ -79,9 +79,28 @@ describe('leaflens export --format onnx', () => {
 		expect(r.code).toBe(1);
 		expect(r.stderr).toMatch(/is a backbone, not a trained classifier/);
 
-		r = await run(path.join(work, 'nowhere'));
+		// A model folder that is not there is said so, not "manifest.json is missing".
+		const nowhere = path.join(work, 'nowhere');
+		r = await run(nowhere);
 		expect(r.code).toBe(1);
-		expect(r.stderr).toMatch(/manifest\.json is missing/);
+		expect(r.stderr).toBe(
+			`leaflens export: --model ${nowhere} does not exist: name a classifier directory (from leaflens train, or a model saved by the app)\n`
+		);
+		r = await runLeaflens(
+			'export',
+			'--format',
+			'onnx',
+			'--model',
+			MODEL,
+			'--backbone',
+			nowhere,
+			'--out',
+			out
+		);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toMatch(
+			/^leaflens export: --backbone .*nowhere does not exist: name a backbone/
+		);
 
 		// A damaged weights file: refused by its sha256.
 		const damaged = path.join(work, 'damaged');
@@ -108,7 +127,8 @@ describe('leaflens export --format onnx', () => {
 		expect(readdirSync(dir)).toEqual([]);
 		expect(existsSync(out)).toBe(false);
 
-		// Where the file goes is checked first: a missing folder, or a folder as --out.
+		// Where the file goes is checked first: a missing folder, or a folder as --out (bad
+		// arguments: exit 2).
 		r = await runLeaflens(
 			'export',
 			'--format',
@@ -118,14 +138,14 @@ describe('leaflens export --format onnx', () => {
 			'--out',
 			path.join(dir, 'no', 'a.onnx')
 		);
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2);
 		expect(r.stderr).toBe(
 			`leaflens export: the folder of --out, ${path.join(dir, 'no')}, does not exist; create it first (mkdir -p ${path.join(dir, 'no')}) or choose another --out\n`
 		);
 		const folder = path.join(dir, 'folder.onnx');
 		mkdirSync(folder);
 		r = await runLeaflens('export', '--format', 'onnx', '--model', MODEL, '--out', folder);
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2);
 		expect(r.stderr).toMatch(/--out .*folder\.onnx is a folder; name the \.onnx file to write/);
 		expect(readdirSync(dir)).toEqual(['folder.onnx']);
 		expect(readdirSync(folder)).toEqual([]);

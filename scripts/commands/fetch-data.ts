@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DATASET_SOURCES } from '../../src/lib/node/dataset-sources';
 import { FETCH_REPORT_FILE, fetchDataset } from '../../src/lib/node/fetch-data';
@@ -79,6 +81,9 @@ Example:
 		if (against !== undefined && dataset !== 'plantdoc')
 			throw new UsageError('--against is for plantdoc (de-duplication against PlantVillage)');
 		const out = requiredString(values, 'out');
+		// The folders this run makes, removed again when it fails with them still empty (nothing
+		// was downloaded): a failed first try leaves no empty --out or downloads/ behind.
+		const made = [out, path.join(out, 'downloads')].filter((dir) => !existsSync(dir));
 		let bar: Progress | null = null;
 		let current = '';
 		const report = await fetchDataset({
@@ -105,7 +110,13 @@ Example:
 				}
 				bar?.update(Math.floor(done / 1048576));
 			}
-		}).finally(() => bar?.stop());
+		})
+			.catch(async (error: unknown) => {
+				// rmdir removes only empty folders: anything downloaded stays, to resume from.
+				for (const dir of made.reverse()) await rmdir(dir).catch(() => undefined);
+				throw error;
+			})
+			.finally(() => bar?.stop());
 		const classes = Object.keys(report.classes).length;
 		console.log(
 			`${report.photos} photos in ${classes} PlantVillage classes -> ${path.join(path.resolve(out), 'color')}` +

@@ -11,7 +11,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/lib/node/model-source';
-import { DEFAULT_MODEL_DIR, fieldDir, MIRROR, plantVillageColor } from '../../test/inputs';
+import {
+	DEFAULT_MODEL_DIR,
+	fieldDir,
+	MIRROR,
+	mirrorOnly,
+	plantVillageColor
+} from '../../test/inputs';
+import { cropPhotoFile, readPhotoGridFile } from '../../src/lib/node/images';
+import { centredSquare, suggestForPhoto } from '../../src/lib/util/crop';
 import { heicHeader } from '../../test/heic-header';
 import { runLeaflens } from '../../test/run-leaflens';
 
@@ -116,12 +124,10 @@ describe('leaflens predict with a trained classifier', () => {
 		const nowhere = path.join(work, 'no-model');
 		const { code, stderr } = await runLeaflens('predict', '--model', nowhere, 'x.jpg');
 		expect(code).toBe(1);
-		expect(stderr).toMatch(
-			new RegExp(
-				`^leaflens predict: ${nowhere}: manifest\\.json is missing \\(is this a LeafLens model directory\\?`
-			)
+		// That it is not there, not that a file in it is missing.
+		expect(stderr).toBe(
+			`leaflens predict: --model ${nowhere} does not exist: name a model directory: a classifier from leaflens train (or a model saved by the app), or a backbone from leaflens import-model\n`
 		);
-		expect(stderr).not.toMatch(/ENOENT/);
 	});
 
 	it('--plant counts a file named twice (or through a link) as one leaf, and says so', async () => {
@@ -256,16 +262,59 @@ describe('leaflens predict with a trained classifier', () => {
 		expect(backbone.stderr).toContain('--plant needs a trained classifier');
 	});
 
-	it('--crop with a crop the model does not know: exit 2, naming the crops it knows', async () => {
+	it('--crop with a crop the model does not know: exit 2, naming the crops it knows, before the engine loads', async () => {
 		const { code, stderr } = await runLeaflens(
 			'predict',
 			'--model',
 			MODEL,
+			'--engine',
+			'ort',
 			'--crop',
 			'banana',
 			'x.jpg'
 		);
 		expect(code).toBe(2);
-		expect(stderr).toContain('--crop: Unknown crop "banana": this model knows Apple, Blueberry,');
+		// The one line: no "backbone on onnxruntime-node" (nor its absence) before it.
+		expect(stderr.trim().split('\n')).toHaveLength(1);
+		expect(stderr).toMatch(
+			/^leaflens predict: --crop: Unknown crop "banana": this model knows Apple, Blueberry,/
+		);
+	});
+
+	it('a negative --top is a usage error that says how to write it', async () => {
+		const { code, stderr } = await runLeaflens('predict', '--model', MODEL, '--top', '-1', 'x.jpg');
+		expect(code).toBe(2);
+		expect(stderr).toBe(
+			'leaflens predict: --top needs a value; for a negative value write --top=-1\n'
+		);
+	});
+});
+
+describe.skipIf(!MIRROR)(mirrorOnly('leaflens predict --leaf-crop'), () => {
+	it('answers for the square the Diagnose page suggests, as the page’s crop path gives it; without it, for the centre square', async () => {
+		// A field photo (384×256) whose leaf the page's finder places at the left edge.
+		const photo = path.join(fieldDir(), 'oafidi_apple/val/Apple___Apple_scab/Scab_54.jpg');
+		const { width, height, grid } = await readPhotoGridFile(photo);
+		const square = suggestForPhoto(grid, width, height);
+		expect(square).not.toEqual(centredSquare(width, height));
+		// The page's crop path: the suggested square cut as a JPEG (cropPhoto's counterpart), which
+		// is then diagnosed as a photo.
+		const cut = path.join(work, 'Scab_54-cut.jpg');
+		writeFileSync(cut, await cropPhotoFile(photo, square));
+		const answers = async (...args: string[]) => {
+			const r = await runLeaflens('predict', '--model', MODEL, '--json', '--top', '3', ...args);
+			expect(r.code, r.stderr).toBe(0);
+			return r.stdout
+				.trim()
+				.split('\n')
+				.map((l) => JSON.parse(l) as { file: string; top: { label: string; p: number }[] });
+		};
+		const [leaf] = await answers('--leaf-crop', photo);
+		const [app, whole] = await answers(cut, photo);
+		expect(leaf!.file).toBe(photo);
+		expect(leaf!.top.map((t) => t.label)).toEqual(app!.top.map((t) => t.label));
+		leaf!.top.forEach((t, i) => expect(t.p).toBeCloseTo(app!.top[i]!.p, 6));
+		// The centre square is another input: other probabilities.
+		expect(Math.abs(whole!.top[0]!.p - leaf!.top[0]!.p)).toBeGreaterThan(1e-3);
 	});
 });

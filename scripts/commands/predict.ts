@@ -1,6 +1,7 @@
 import {
 	defineCommand,
 	numberOption,
+	requireFolder,
 	requiredString,
 	stringOption,
 	UsageError
@@ -9,24 +10,27 @@ import { MIN_CROP_MASS } from '../../src/lib/ml/crops';
 import { combineLeaves, MAX_LEAVES } from '../../src/lib/ml/plant-answer';
 import type { Prediction } from '../../src/lib/ml/classifier-dir';
 import type { OrtModule } from '../../src/lib/node/onnx';
-import { backendOption, ENGINE_HELP, engineOption } from '../cli/engine';
+import { backendOption, ENGINE_HELP, engineResolver } from '../cli/engine';
+import type { RawImage } from '../../src/lib/ml/preprocess';
 import { errorMessage } from '../../src/lib/util/errors';
 
 export default defineCommand({
 	name: 'predict',
 	summary: 'Diagnose leaf photos with a trained model (or classify them with a backbone)',
 	help: `
-Usage: leaflens predict --model <dir> <image|folder...> [--crop <name>] [--plant] [--json]
-                        [--backend wasm|cpu] [--engine auto|ort|tfjs] [--top 5]
+Usage: leaflens predict --model <dir> <image|folder...> [--crop <name>] [--plant] [--leaf-crop]
+                        [--json] [--backend wasm|cpu] [--engine auto|ort|tfjs] [--top 5]
 
 Loads a model directory (verifying every file's sha256), decodes each image (EXIF orientation
 applied, transparency on white, shrunk while decoding; JPEG, PNG, WebP, ...) and prints its answer;
 a folder stands for the images in it and its sub-folders (.jpg .jpeg .png .webp .tif .tiff .bmp .gif
 .avif, sorted; hidden files and folders left out, any other file named on stderr as skipped).
 A trained classifier (leaflens train, or the app's saved models) answers as the app's Diagnose
-page does — the same code: calibrated top-k and "not sure" with its reason (unfamiliar, or
-low-confidence; other-crop with --crop). A backbone (leaflens import-model) prints its ImageNet
-top-k. An unreadable image, or one over 250 megapixels, gives an error line for that file and exit
+page does with "Use whole photo" — the same code: the centre square of the photo, calibrated top-k
+and "not sure" with its reason (unfamiliar, or low-confidence; other-crop with --crop). The page's
+default answer is for the square its leaf finder suggests instead, which can differ on photos
+that are not square (field photos): --leaf-crop gives that one. A backbone (leaflens import-model)
+prints its ImageNet top-k. An unreadable image, or one over 250 megapixels, gives an error line for that file and exit
 code 1 after the others are done.
 
 Options:
@@ -43,6 +47,9 @@ Options:
                       class than the plant's answer). A leaf that cannot be read is left out of it;
                       a file named twice (or through a link) is one leaf, said on stderr.
                       Classifiers only
+  --leaf-crop         answer for the square the Diagnose page suggests (where the leaf seems to
+                      be; the page's default), cut from the photo as the page cuts it (a JPEG of
+                      at most 896 pixels a side), instead of the centre square ("Use whole photo")
   --json              one JSON object per image per line:
                       {"file","label","confidence","abstained","reason","top":[{"label","p"}...]}
                       and with --crop "crop":{"name","mass"} (the mass: the share of the
@@ -61,7 +68,8 @@ ${ENGINE_HELP}
 		engine: { type: 'string' },
 		top: { type: 'string' },
 		crop: { type: 'string' },
-		plant: { type: 'boolean' }
+		plant: { type: 'boolean' },
+		'leaf-crop': { type: 'boolean' }
 	},
 	allowPositionals: true,
 	async run({ values, positionals }) {
@@ -71,6 +79,9 @@ ${ENGINE_HELP}
 		const json = values.json === true;
 		const crop = stringOption(values, 'crop');
 		const plant = values.plant === true;
+		const leafCrop = values['leaf-crop'] === true;
+		// --engine is checked now; onnxruntime-node loads only once the other arguments are.
+		const engine = await engineResolver(values);
 		if (positionals.length === 0)
 			throw new UsageError('expected at least one image file or folder');
 		let files = await imagesOf(positionals);
@@ -81,10 +92,11 @@ ${ENGINE_HELP}
 				`--plant combines at most ${MAX_LEAVES} leaves of one plant, got ${files.length} images`
 			);
 
+		await requireFolder(dir, '--model', MODEL_DIR_WANTED);
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
 		const { loadBackboneFromFs } = await import('../../src/lib/node/model-dir-fs');
-		const { decodeImageFile } = await import('../../src/lib/node/images');
+		const decode = photoReader(leafCrop);
 		const { imageToTensor } = await import('../../src/lib/ml/preprocess');
 		const { topK } = await import('../../src/lib/ml/predict');
 
@@ -96,7 +108,8 @@ ${ENGINE_HELP}
 				k,
 				crop,
 				plant,
-				ort: await engineOption(values)
+				decode,
+				engine
 			});
 		if (crop !== undefined)
 			throw new UsageError(`--crop needs a trained classifier; ${dir} is a backbone`);
@@ -105,7 +118,7 @@ ${ENGINE_HELP}
 		const { model, labels, architecture } = await loadBackboneFromFs(dir);
 		try {
 			return await answerEach(files, json, async (file) => {
-				const image = await decodeImageFile(file);
+				const image = await decode(file);
 				const x = tf.tidy(() => imageToTensor(image, architecture.inputSize).expandDims(0));
 				const y = model.predict(x) as import('@tensorflow/tfjs').Tensor;
 				const p = await y.data();
@@ -170,30 +183,34 @@ async function diagnoseFiles(
 		k,
 		crop,
 		plant,
-		ort
+		decode,
+		engine: loadEngine
 	}: {
 		json: boolean;
 		k: number;
 		crop: string | undefined;
 		plant: boolean;
-		ort: OrtModule | null;
+		decode: (file: string) => Promise<RawImage>;
+		/** Loads the --engine (after the arguments are checked): onnxruntime-node, or null. */
+		engine: () => Promise<OrtModule | null>;
 	}
 ): Promise<number> {
 	const { loadClassifier } = await import('../../src/lib/ml/classifier-dir');
 	const { fsModelDirReader } = await import('../../src/lib/node/model-dir-fs');
 	const { loadBackboneFor } = await import('../../src/lib/node/train-run');
-	const { decodeImageFile } = await import('../../src/lib/node/images');
 	const { Diagnoser } = await import('../../src/lib/ml/diagnose');
 	const { findCrop } = await import('../../src/lib/ml/crops');
 	const classifier = await loadClassifier(fsModelDirReader(dir));
 	const { labels } = classifier.manifest;
-	// Checked before the backbone loads and any photo is read: a misspelt crop is a usage error.
+	// Checked before the engine and the backbone load and any photo is read: a misspelt crop is a
+	// usage error.
 	let cropName: string | undefined;
 	try {
 		cropName = crop === undefined ? undefined : findCrop(labels, crop).name;
 	} catch (error) {
 		throw new UsageError(`--crop: ${errorMessage(error)}`);
 	}
+	const ort = await loadEngine();
 	const backbone = await loadBackboneFor(dir, classifier);
 	const engine = ort
 		? await ortDiagnoser(tf, ort, backbone, classifier)
@@ -218,7 +235,7 @@ async function diagnoseFiles(
 	};
 	try {
 		const code = await answerEach(files, json, async (file) => {
-			const { prediction } = await engine.diagnose(await decodeImageFile(file), {
+			const { prediction } = await engine.diagnose(await decode(file), {
 				heatmap: false,
 				crop: cropName,
 				topK: k
@@ -292,6 +309,35 @@ async function ortDiagnoser(
 			return { prediction };
 		},
 		dispose: () => session.release()
+	};
+}
+
+/** What --model names, for a folder that is not there. */
+const MODEL_DIR_WANTED =
+	'name a model directory: a classifier from leaflens train (or a model saved by the app), or a backbone from leaflens import-model';
+
+/**
+ * How each photo is read for the model: the whole photo (the model then sees its centre square,
+ * as the Diagnose page's "Use whole photo"), or with `leafCrop` the square the page suggests by
+ * default, found and cut as the page does (src/routes/+page.svelte `pick` and `diagnoseCrop`,
+ * through their Node counterparts readPhotoGridFile and cropPhotoFile).
+ */
+export function photoReader(leafCrop: boolean): (file: string) => Promise<RawImage> {
+	return async (file) => {
+		const { cropPhotoFile, decodeImageFile, readPhotoGridFile } =
+			await import('../../src/lib/node/images');
+		if (!leafCrop) return decodeImageFile(file);
+		const { suggestForPhoto } = await import('../../src/lib/util/crop');
+		let photo: Awaited<ReturnType<typeof readPhotoGridFile>>;
+		try {
+			photo = await readPhotoGridFile(file);
+		} catch {
+			// As the page: a photo its leaf finder cannot read is diagnosed whole, and decoding it
+			// says why it cannot be read.
+			return decodeImageFile(file);
+		}
+		const square = suggestForPhoto(photo.grid, photo.width, photo.height);
+		return decodeImageFile(await cropPhotoFile(file, square), { name: file });
 	};
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
 import { plantVillageColor } from '../../test/inputs';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 const color = plantVillageColor();
 const classes = readdirSync(color).length;
@@ -97,6 +97,24 @@ describe('leaflens prepare-data', () => {
 		expect(noVal.err).toMatch(
 			/^leaflens prepare-data: --val 0 leaves no val split, which leaflens train needs/
 		);
+		// A --class that is not under --src: a usage error, before any work (no --out made).
+		const nope = await run([
+			'prepare-data',
+			'--src',
+			color,
+			'--out',
+			path.join(tmp, 'z'),
+			'--class',
+			'Tomato___Leaf_Mold',
+			'--class',
+			'Nope'
+		]);
+		expect(nope.code).toBe(2);
+		expect(nope.err).toContain(
+			`leaflens prepare-data: --class: no class folder "Nope" under ${color} (found: `
+		);
+		expect(nope.err).not.toContain('Tomato___Leaf_Mold"');
+		expect(existsSync(path.join(tmp, 'z'))).toBe(false);
 		const empty = path.join(tmp, 'empty', 'Rose___healthy');
 		await mkdir(empty, { recursive: true });
 		await writeFile(path.join(empty, 'x.jpg'), 'text');

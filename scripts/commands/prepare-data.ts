@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { prepareDataset, SKIPPED_FILE } from '../../src/lib/node/prepare-data';
+import { findClassFolders, prepareDataset, SKIPPED_FILE } from '../../src/lib/node/prepare-data';
 import { defineCommand, numberOption, requiredString, UsageError } from '../cli/command';
 import { createProgress, type Progress } from '../cli/progress';
 
@@ -72,6 +72,18 @@ Example:
 			throw new UsageError(
 				`--val 0 leaves no val split, which leaflens train needs (it measures each epoch, the temperature and the "not sure" thresholds on it); give --val a fraction above 0 (default 0.1)`
 			);
+		const classes = values.class as string[] | undefined;
+		// A --class not found under --src is a bad argument (exit 2), said before any work. A --src
+		// that cannot be listed is left to prepareDataset, which names the problem.
+		if (classes !== undefined) {
+			const found = await findClassFolders(src).catch(() => null);
+			const names = new Set(found?.classes.map((c) => c.name));
+			const missing = classes.filter((name) => !names.has(name));
+			if (found && missing.length > 0)
+				throw new UsageError(
+					`--class: no class folder ${missing.map((m) => JSON.stringify(m)).join(', ')} under ${src} (found: ${[...names].join(', ')})`
+				);
+		}
 		const started = performance.now();
 		let bar: Progress | null = null;
 		let phase = '';
@@ -85,7 +97,7 @@ Example:
 			size: numberOption(values, 'size', { integer: true, min: 8, max: 4096 }),
 			quality: numberOption(values, 'quality', { integer: true, min: 1, max: 100 }),
 			limitPerClass: numberOption(values, 'limit-per-class', { integer: true, min: 1 }),
-			classes: values.class as string[] | undefined,
+			classes,
 			jobs: numberOption(values, 'jobs', { integer: true, min: 1 }),
 			replace: values.replace === true,
 			onProgress({ phase: p, done, total }) {

@@ -3,12 +3,16 @@ import { PRESET_NAMES, resolveConfig, type PresetName } from '../../src/lib/ml/c
 import {
 	choiceOption,
 	defineCommand,
+	requireFolder,
 	requiredString,
 	stringOption,
 	UsageError,
 	usageErrorOf
 } from '../cli/command';
 import { DEFAULT_BACKBONE_DIR, DEFAULT_BACKBONE_PATH } from '../cli/defaults';
+import { ctrlCSignal } from '../cli/interrupt';
+import { createProgress, type Progress } from '../cli/progress';
+import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
 
 /** `["lr=0.001,0.003", "head.hiddenUnits=0,256"]` → every combination as key=value lists. */
 export function gridCombinations(specs: readonly string[]): string[][] {
@@ -27,6 +31,57 @@ export function gridCombinations(specs: readonly string[]): string[][] {
 	return combos;
 }
 
+const STAGE_TEXT: Record<Extract<TrainEvent, { type: 'stage' }>['stage'], string> = {
+	engines: 'timing the engines',
+	loading: 'loading the backbone and the data',
+	features: 'features',
+	training: 'training',
+	calibrating: 'calibrating'
+};
+
+/**
+ * Progress of one sweep run, condensed and indented under its "run i/n" line on stderr: each
+ * stage once, a bar (or a line every few seconds) per feature pass, one short line per epoch, and
+ * where a stopped run resumes.
+ */
+export function sweepRunProgress(write: (line: string) => void = (l) => process.stderr.write(l)) {
+	let stage = '';
+	let bar: Progress | null = null;
+	let barSplit = '';
+	const stopBar = () => {
+		bar?.stop();
+		bar = null;
+		barSplit = '';
+	};
+	return {
+		emit(event: TrainEvent) {
+			if (event.type === 'stage') {
+				stopBar();
+				// The features stage starts once per split: said once.
+				if (event.stage !== stage) write(`  ${STAGE_TEXT[event.stage]}…\n`);
+				stage = event.stage;
+			} else if (event.type === 'features') {
+				if (event.split !== barSplit) {
+					stopBar();
+					bar = createProgress(`  features ${event.split}`, event.total, 'images');
+					barSplit = event.split;
+				}
+				bar?.update(event.done);
+				if (event.done === event.total) stopBar();
+			} else if (event.type === 'resumed') {
+				write(`  resuming after epoch ${event.epoch} (its checkpoint)\n`);
+			} else {
+				const r = event.record;
+				write(
+					`  epoch ${r.epoch}/${event.totalEpochs}  loss ${r.trainLoss.toFixed(4)}  ` +
+						`val_loss ${r.valLoss?.toFixed(4) ?? '-'}  val_acc ${r.valAccuracy?.toFixed(4) ?? '-'}  ${r.seconds.toFixed(1)}s\n`
+				);
+			}
+		},
+		stop: stopBar
+	};
+}
+
 export default defineCommand({
 	name: 'sweep',
 	summary: 'Grid search over config keys; prints runs ranked by validation loss',
@@ -38,7 +93,10 @@ Usage: leaflens sweep --data <dataset dir> --out <folder> --grid key=v1,v2 [--gr
 Trains one model per combination into <out>/run-<n> and prints a table ranked by validation NLL.
 Features are cached once in <out>/cache and reused by every run whose backbone, tap, augmentation
 and views are the same. Config: preset → key=value overrides (as leaflens train) → each grid
-combination.
+combination. Progress goes to stderr, under each run's line: its stages, the feature passes, one
+line per epoch. Ctrl-C stops the current run between batches (exit code 130); the same command
+again resumes that run from its last completed epoch ("resuming after epoch n"); the runs before it
+are trained again, from the cached features.
 
 Options:
   --data <dir>       dataset folder from leaflens prepare-data (train, val[, test] splits)
@@ -77,6 +135,13 @@ Example:
 		const configs = combos.map((c) =>
 			usageErrorOf(() => resolveConfig({ preset, overrides: [...positionals, ...c] }))
 		);
+		const backbone = stringOption(values, 'backbone');
+		if (backbone !== undefined)
+			await requireFolder(
+				backbone,
+				'--backbone',
+				'name a backbone directory (from leaflens import-model)'
+			);
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const { runTraining } = await import('../../src/lib/node/train-run');
 		const tf = await initTf(backend);
@@ -84,13 +149,24 @@ Example:
 		const rows = [];
 		for (let i = 0; i < configs.length; i++) {
 			process.stderr.write(`run ${i + 1}/${configs.length}: ${combos[i]!.join(' ')}\n`);
+			// Ctrl-C stops the run between batches; its last completed epoch is on disk and the same
+			// command resumes it (the CLI exits 130, as for any command stopped by Ctrl-C).
+			const ctrlC = ctrlCSignal(
+				`Stopped by Ctrl-C in run ${i + 1}/${configs.length}; run the same command again to resume it from its last completed epoch`
+			);
+			const progress = sweepRunProgress();
 			const r = await runTraining(tf, {
 				data,
 				out: `${out}/run-${i + 1}`,
 				config: configs[i]!,
-				backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_PATH,
+				backbone: backbone ?? DEFAULT_BACKBONE_PATH,
 				cacheDir: `${out}/cache`,
-				frozenNet
+				frozenNet,
+				signal: ctrlC.signal,
+				emit: (event) => progress.emit(event)
+			}).finally(() => {
+				progress.stop();
+				ctrlC.dispose();
 			});
 			rows.push({
 				run: i + 1,

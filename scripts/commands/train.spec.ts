@@ -13,7 +13,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { prepareDataset } from '../../src/lib/node/prepare-data';
 import { plantVillageColor } from '../../test/inputs';
 import { runLeaflens, runLeaflensIn } from '../../test/run-leaflens';
+import { runLeaflensInProcess } from '../../test/run-leaflens-in-process';
+import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
 import { DEFAULT_BACKBONE_PATH } from '../cli/defaults';
+import { fitLine, trainProgress } from './train';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -28,6 +31,133 @@ describe('leaflens train', () => {
 		expect(r.stderr).toMatch(/^leaflens train: no-data does not exist: name a dataset folder/m);
 		// Nothing was trained, so no --out folder was made.
 		expect(existsSync(path.join(work, 'model'))).toBe(false);
+	});
+});
+
+describe('leaflens train: bad --config and --field are usage errors in words (exit 2, before any work)', () => {
+	const train = (...args: string[]) =>
+		runLeaflensInProcess(['train', '--data', 'no-data', '--out', path.join(work, 'x'), ...args]);
+	const file = (name: string, text: string) => {
+		writeFileSync(path.join(work, name), text);
+		return path.join(work, name);
+	};
+
+	it('a --config that is missing, a folder, not JSON, or not a JSON object', async () => {
+		const missing = path.join(work, 'nofile.json');
+		const cases: [string, string][] = [
+			[missing, `--config ${missing} does not exist: name a JSON file of config keys`],
+			[work, `--config ${work} is a folder, not a file: name a JSON file of config keys`],
+			[
+				file('broken.json', '{"epochs": '),
+				`--config ${path.join(work, 'broken.json')} is not valid JSON: `
+			],
+			...(
+				[
+					['null', 'null'],
+					['[1,2]', 'an array'],
+					['3', 'a number'],
+					['"epochs=3"', 'a string']
+				] as const
+			).map(([text, got], i): [string, string] => {
+				const f = file(`cfg${i}.json`, text);
+				return [
+					f,
+					`--config ${f} must hold a JSON object of config keys (e.g. {"epochs": 20}), got ${got}`
+				];
+			})
+		];
+		for (const [config, message] of cases) {
+			const r = await train('--config', config);
+			expect(r.code, r.err).toBe(2);
+			expect(r.err).toContain(`leaflens train: ${message}`);
+			expect(r.err).not.toMatch(/ENOENT|EISDIR|ENOTDIR/);
+		}
+		expect(existsSync(path.join(work, 'x'))).toBe(false);
+	});
+
+	it('a --field that is missing or a file', async () => {
+		const photo = file('healthy.jpg', 'a photo');
+		const missing = path.join(work, 'nonexist');
+		const wanted = 'name a folder of your photos with one sub-folder per class';
+		for (const [field, message] of [
+			[missing, `--field ${missing} does not exist: ${wanted}`],
+			[photo, `--field ${photo} is a file, not a folder: ${wanted}`]
+		]) {
+			const r = await train('--field', field!);
+			expect(r.code, r.err).toBe(2);
+			expect(r.err).toBe(`leaflens train: ${message}`);
+		}
+	});
+});
+
+describe('leaflens train --out', () => {
+	it('refuses a trained classifier unless --replace, and a folder of foreign files, naming one', async () => {
+		const model = path.join(work, 'trained');
+		mkdirSync(model);
+		const manifest = JSON.stringify({
+			format: 'leaflens-model',
+			kind: 'classifier',
+			labels: ['a', 'b']
+		});
+		writeFileSync(path.join(model, 'manifest.json'), manifest);
+		writeFileSync(path.join(model, 'weights.bin'), '');
+		const args = ['train', '--data', path.join(work, 'no-data'), '--engine', 'tfjs', '--out'];
+		let r = await runLeaflensInProcess([...args, model]);
+		expect(r.code).toBe(1);
+		expect(r.err).toContain(
+			`leaflens train: --out ${model} holds a trained classifier of 2 classes (${path.join(model, 'manifest.json')}); train would replace it. To replace it, run again with --replace (the old model stays usable until the new one is written), or choose another --out`
+		);
+		// With --replace the --out is accepted: the next check, the missing --data, stops it.
+		r = await runLeaflensInProcess([...args, model, '--replace']);
+		expect(r.err).toMatch(/no-data does not exist/);
+		expect(readdirSync(model).sort()).toEqual(['manifest.json', 'weights.bin']);
+
+		const photos = path.join(work, 'imgs');
+		mkdirSync(photos);
+		for (const f of ['tomato.jpg', 'healthy.jpg']) writeFileSync(path.join(photos, f), f);
+		r = await runLeaflensInProcess([...args, photos, '--replace']);
+		expect(r.code).toBe(1);
+		expect(r.err).toMatch(
+			/^leaflens train: --out \S+imgs holds "healthy\.jpg" and 1 more entry that train did not write \(it writes only manifest\.json, weights\.bin, run\.jsonl, run\.previous\.jsonl, cache\/, checkpoint\/\); choose a new or empty folder for --out$/
+		);
+		expect(readdirSync(photos).sort()).toEqual(['healthy.jpg', 'tomato.jpg']);
+	});
+
+	it('documents --replace in --help', async () => {
+		const r = await runLeaflensInProcess(['train', '--help']);
+		expect(r.out).toMatch(/^ {2}--replace {10}replace the trained classifier already in --out/m);
+	});
+});
+
+describe('leaflens train progress', () => {
+	const stage = (s: Extract<TrainEvent, { type: 'stage' }>['stage']): TrainEvent => ({
+		type: 'stage',
+		stage: s
+	});
+
+	it('prints each stage once, the features stage of every split included, and claims no duration', () => {
+		let text = '';
+		const emit = trainProgress((t) => (text += t));
+		emit(stage('loading'));
+		for (const split of ['train', 'val', 'test'] as const) {
+			emit(stage('features'));
+			emit({ type: 'features', split, done: 2, total: 2 });
+		}
+		emit(stage('training'));
+		emit(stage('calibrating'));
+		expect(text).toBe(
+			'loading the backbone and the data…\nfeatures…\ntraining…\ncalibrating; fitting the "not sure" model…\n'
+		);
+	});
+
+	it('says when training stopped early, or kept an earlier epoch, and which', () => {
+		expect(fitLine({ bestEpoch: 14, epochsRun: 19, stoppedEarly: true })).toBe(
+			'stopped early at epoch 19; kept epoch 14 (best val loss)'
+		);
+		expect(fitLine({ bestEpoch: 8, epochsRun: 10, stoppedEarly: false })).toBe(
+			'kept epoch 8 of 10 (best val loss)'
+		);
+		expect(fitLine({ bestEpoch: 10, epochsRun: 10, stoppedEarly: false })).toBeNull();
 	});
 });
 
@@ -82,6 +212,8 @@ describe('leaflens train --field', () => {
 			`leaflens train: skipped ${damaged}: not a supported image (unknown format or damaged header)`
 		);
 		expect(r.stderr).not.toContain('._');
+		// Four feature passes (the dataset's train and val, the field photos' two): one stage line.
+		expect(r.stderr.match(/^features…$/gm)).toHaveLength(1);
 		expect(existsSync(path.join(out, 'manifest.json'))).toBe(true);
 	});
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
 	PRESET_NAMES,
@@ -10,6 +10,7 @@ import {
 	choiceOption,
 	defineCommand,
 	requiredString,
+	requireFolder,
 	stringOption,
 	UsageError,
 	usageErrorOf
@@ -25,8 +26,111 @@ const STAGE_TEXT: Record<Extract<TrainEvent, { type: 'stage' }>['stage'], string
 	loading: 'loading the backbone and the data',
 	features: 'features',
 	training: 'training',
-	calibrating: 'calibrating; fitting the "not sure" model (about a minute)'
+	calibrating: 'calibrating; fitting the "not sure" model'
 };
+
+/**
+ * The progress `train` prints (to `write`, stderr) for the job's events: each stage once (the
+ * features stage comes once per split), a bar per split, one line per epoch.
+ */
+/** What a temperature fit that ended on a bound of its range means (calibration.ts). */
+const TEMPERATURE_NOTES: Record<'lower' | 'upper' | 'none', string | null> = {
+	lower:
+		'the model gets every val photo right, so there is nothing to calibrate its confidences against: they are left as trained (temperature 1). A larger val split calibrates them.',
+	upper:
+		'the temperature reached its upper bound (20): on the val split the model is little better than chance, so its confidences are flattened as far as they go.',
+	none: null
+};
+
+export function trainProgress(write: (text: string) => void): (event: TrainEvent) => void {
+	let bar: Progress | null = null;
+	let barSplit = '';
+	let stage = '';
+	const started = performance.now();
+	return (event) => {
+		if (event.type === 'stage') {
+			// A pass that left photos out never reaches its total: its bar ends here.
+			bar?.stop();
+			bar = null;
+			barSplit = '';
+			if (event.stage !== stage) write(`${STAGE_TEXT[event.stage]}…\n`);
+			stage = event.stage;
+		} else if (event.type === 'features') {
+			if (event.split !== barSplit) {
+				bar?.stop();
+				bar = createProgress(`features ${event.split}`, event.total, 'images');
+				barSplit = event.split;
+			}
+			bar?.update(event.done);
+			if (event.done === event.total) {
+				bar?.stop();
+				bar = null;
+			}
+		} else if (event.type === 'resumed') {
+			write(`resuming after epoch ${event.epoch}\n`);
+		} else {
+			const r = event.record;
+			const elapsed = (performance.now() - started) / 1000;
+			const eta = (r.seconds * (event.totalEpochs - r.epoch)).toFixed(0);
+			write(
+				`epoch ${r.epoch}/${event.totalEpochs}  loss ${r.trainLoss.toFixed(4)}  acc ${r.trainAccuracy.toFixed(4)}  ` +
+					`val_loss ${r.valLoss?.toFixed(4) ?? '-'}  val_acc ${r.valAccuracy?.toFixed(4) ?? '-'}  ` +
+					`lr ${r.lr.toExponential(2)}  ${r.seconds.toFixed(1)}s  (elapsed ${elapsed.toFixed(0)}s, ETA ≤${eta}s)\n`
+			);
+		}
+	};
+}
+
+/**
+ * Which epoch's weights the model holds, when not simply the last one printed: "stopped early at
+ * epoch 19; kept epoch 14 (best val loss)"; null when it is the last epoch.
+ */
+export function fitLine(fit: { bestEpoch: number; epochsRun: number; stoppedEarly: boolean }) {
+	if (fit.stoppedEarly)
+		return `stopped early at epoch ${fit.epochsRun}; kept epoch ${fit.bestEpoch} (best val loss)`;
+	if (fit.bestEpoch !== fit.epochsRun)
+		return `kept epoch ${fit.bestEpoch} of ${fit.epochsRun} (best val loss)`;
+	return null;
+}
+
+/** The config keys of a --config file: a JSON object, or a usage error in plain words. */
+async function readConfigFile(file: string): Promise<ConfigInput> {
+	let text: string;
+	try {
+		text = await readFile(file, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		const wanted = 'name a JSON file of config keys';
+		if (code === 'ENOENT') throw new UsageError(`--config ${file} does not exist: ${wanted}`);
+		if (code === 'EISDIR')
+			throw new UsageError(`--config ${file} is a folder, not a file: ${wanted}`);
+		if (code === 'EACCES' || code === 'EPERM')
+			throw new UsageError(`--config ${file} cannot be read (permission denied)`);
+		throw new UsageError(`--config ${file} cannot be read: ${errorMessage(error)}`);
+	}
+	let json: unknown;
+	try {
+		json = JSON.parse(text);
+	} catch (error) {
+		throw new UsageError(`--config ${file} is not valid JSON: ${errorMessage(error)}`);
+	}
+	if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+		const got = json === null ? 'null' : Array.isArray(json) ? 'an array' : `a ${typeof json}`;
+		throw new UsageError(
+			`--config ${file} must hold a JSON object of config keys (e.g. {"epochs": 20}), got ${got}`
+		);
+	}
+	return json as ConfigInput;
+}
+
+/** Refuses a --field that is missing or a file, before any work. */
+async function checkFieldFolder(field: string): Promise<void> {
+	const info = await stat(field).catch(() => null);
+	const wanted = 'name a folder of your photos with one sub-folder per class';
+	if (!info) throw new UsageError(`--field ${field} does not exist: ${wanted}`);
+	if (!info.isDirectory())
+		throw new UsageError(`--field ${field} is a file, not a folder: ${wanted}`);
+}
 
 export default defineCommand({
 	name: 'train',
@@ -34,20 +138,24 @@ export default defineCommand({
 	help: `
 Usage: leaflens train --data <dataset dir> --out <model dir> [--preset ${PRESET_NAMES.join('|')}]
                       [--field <photo folder>] [--config file.json] [--backbone <backbone dir>]
-                      [--backend wasm|cpu] [--engine auto|ort|tfjs] [key=value…]
+                      [--backend wasm|cpu] [--engine auto|ort|tfjs] [--replace] [key=value…]
 
 Computes backbone features once (cached under <out>/cache), trains, fits the temperature and the
 "not sure" thresholds on the val split, measures the test split and writes the classifier
 directory to --out. A run stopped at any point resumes from its last completed epoch when started
-again with the same options (the checkpoint lives in <out>/checkpoint). Every run appends its config,
-per-epoch metrics and environment to <out>/run.jsonl.
+again with the same options (the checkpoint lives in <out>/checkpoint; one written with another
+config, data, classes or backbone is refused before any work). Each run writes its config,
+per-epoch metrics and environment to <out>/run.jsonl. An --out that holds files train did not
+write is refused, and one that holds a trained classifier unless --replace is given.
 
 Config: preset → --config JSON → key=value overrides (dotted keys, values parsed as JSON), e.g.
   epochs=20 lr=0.003 head.hiddenUnits=256 optimizer.name=sgd augment.hflipP=0
 
 Options:
   --data <dir>       dataset folder from leaflens prepare-data (train, val[, test] splits)
-  --out <dir>        model directory to write
+  --out <dir>        model directory to write: a new or empty folder, or one train wrote
+  --replace          replace the trained classifier already in --out; it stays usable until the
+                     new one is written (the feature cache is reused, the run log starts afresh)
   --preset <name>    ${PRESET_NAMES.join(' | ')} (default: head)
   --field <dir>      your own labelled photos (one sub-folder per class, e.g. from your fields),
                      trained with the dataset: adapt.valFraction of each class is held back and
@@ -56,7 +164,7 @@ Options:
                      Photos: .jpg .jpeg .png .webp .tif .tiff .bmp .gif .avif directly in each
                      class folder, hidden files left out; any other file, and a photo that cannot
                      be decoded, is named on stderr and left out
-  --config <file>    JSON file with config keys
+  --config <file>    JSON file holding an object of config keys, e.g. {"epochs": 20}
   --backbone <dir>   backbone model directory from leaflens import-model (default:
                      ${DEFAULT_BACKBONE_DIR} in the LeafLens folder, from any directory)
   --backend <name>   wasm | cpu for TF.js: training, and features with --engine tfjs (default wasm)
@@ -75,6 +183,7 @@ Example:
 		backend: { type: 'string' },
 		engine: { type: 'string' },
 		field: { type: 'string' },
+		replace: { type: 'boolean' },
 		json: { type: 'boolean' }
 	},
 	allowPositionals: true,
@@ -84,15 +193,16 @@ Example:
 		const preset = choiceOption<PresetName>(values, 'preset', PRESET_NAMES) ?? 'head';
 		const backend = backendOption(values);
 		const configFile = stringOption(values, 'config');
-		let file: ConfigInput = {};
-		if (configFile) {
-			try {
-				file = JSON.parse(await readFile(configFile, 'utf8')) as ConfigInput;
-			} catch (error) {
-				throw new UsageError(`--config ${configFile}: ${errorMessage(error)}`);
-			}
-		}
+		const file = configFile ? await readConfigFile(configFile) : {};
 		const config = usageErrorOf(() => resolveConfig({ preset, file, overrides: positionals }));
+		const field = stringOption(values, 'field');
+		if (field !== undefined) await checkFieldFolder(field);
+		const backbone = stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_PATH;
+		await requireFolder(
+			backbone,
+			'--backbone',
+			'name a backbone directory made by leaflens import-model'
+		);
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const { runTraining } = await import('../../src/lib/node/train-run');
 		const tf = await initTf(backend);
@@ -102,58 +212,27 @@ Example:
 		process.once('SIGINT', () =>
 			controller.abort(new Error('Stopped by Ctrl-C; run the same command again to resume'))
 		);
-		let bar: Progress | null = null;
-		let barSplit = '';
-		const started = performance.now();
-		const field = stringOption(values, 'field');
 		const result = await runTraining(tf, {
 			data,
 			out,
 			config,
-			backbone: stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_PATH,
+			backbone,
 			field,
 			frozenNet,
 			onUnreadable: (key, reason) => {
 				process.stderr.write(`leaflens train: skipped ${path.join(field!, key)}: ${reason}\n`);
 			},
+			existingModel: values.replace === true ? 'replace' : 'refuse',
 			signal: controller.signal,
-			emit: (event) => {
-				if (event.type === 'stage') {
-					// A pass that left photos out never reaches its total: its bar ends here.
-					bar?.stop();
-					bar = null;
-					barSplit = '';
-					process.stderr.write(`${STAGE_TEXT[event.stage]}…\n`);
-				} else if (event.type === 'features') {
-					if (event.split !== barSplit) {
-						bar?.stop();
-						bar = createProgress(`features ${event.split}`, event.total, 'images');
-						barSplit = event.split;
-					}
-					bar?.update(event.done);
-					if (event.done === event.total) {
-						bar?.stop();
-						bar = null;
-					}
-				} else if (event.type === 'resumed') {
-					process.stderr.write(`resuming after epoch ${event.epoch}\n`);
-				} else {
-					const r = event.record;
-					const elapsed = (performance.now() - started) / 1000;
-					const eta = (r.seconds * (event.totalEpochs - r.epoch)).toFixed(0);
-					process.stderr.write(
-						`epoch ${r.epoch}/${event.totalEpochs}  loss ${r.trainLoss.toFixed(4)}  acc ${r.trainAccuracy.toFixed(4)}  ` +
-							`val_loss ${r.valLoss?.toFixed(4) ?? '-'}  val_acc ${r.valAccuracy?.toFixed(4) ?? '-'}  ` +
-							`lr ${r.lr.toExponential(2)}  ${r.seconds.toFixed(1)}s  (elapsed ${elapsed.toFixed(0)}s, ETA ≤${eta}s)\n`
-					);
-				}
-			}
+			emit: trainProgress((text) => process.stderr.write(text))
 		});
 		const summary = {
 			out,
 			seconds: result.seconds,
 			featureSeconds: result.featureSeconds,
 			temperature: result.model.manifest.temperature,
+			temperatureBound: result.model.manifest.metrics.temperature?.bound,
+			fit: result.model.manifest.metrics.fit,
 			val: {
 				accuracy: result.val.metrics.accuracy,
 				ece: result.val.metrics.ece,
@@ -172,12 +251,16 @@ Example:
 				abstention: result.test.abstention
 			}
 		};
+		const bound = TEMPERATURE_NOTES[summary.temperatureBound ?? 'none'];
+		if (bound) process.stderr.write(`leaflens train: note: ${bound}\n`);
 		if (values.json) console.log(JSON.stringify(summary));
 		else {
 			const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 			console.log(
 				`wrote ${out} in ${result.seconds.toFixed(1)} s (features ${result.featureSeconds.toFixed(1)} s)`
 			);
+			const kept = summary.fit && fitLine(summary.fit);
+			if (kept) console.log(kept);
 			console.log(`temperature ${summary.temperature.toFixed(3)}`);
 			console.log(`val  accuracy ${pct(summary.val.accuracy)}  ECE ${pct(summary.val.ece)}`);
 			if (summary.field) {

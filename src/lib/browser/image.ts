@@ -1,13 +1,15 @@
 /**
  * Photos in the browser (worker or page), with its own decoder (createImageBitmap on an
  * OffscreenCanvas): JPEG, PNG, WebP and whatever else the browser reads, EXIF orientation applied.
- * Every photo goes through `drawScaled`, which keeps the rules of the Node front end
- * (src/lib/node/images.ts): the pixel count capped from the header, the photo decoded straight at
- * the size it is drawn at (a 48-megapixel photo never becomes a 48-megapixel bitmap), and
- * transparency flattened on white.
+ * Every photo goes through `drawScaled` (a very large one picked on the page, once, through an
+ * <img> instead: `readPickedPhoto`), which keeps the rules of the Node front end
+ * (src/lib/node/images.ts): the pixel count capped from the header, the photo decoded at the size
+ * it is drawn at where the browser can (Chromium decodes the whole photo first all the same, hence
+ * the bounded copy), and transparency flattened on white.
  */
 import type { RawImage } from '../ml/preprocess';
 import {
+	boundedScale,
 	DECODE_SHORT_SIDE,
 	HEADER_BYTES,
 	HEIC_UNREADABLE,
@@ -16,6 +18,7 @@ import {
 	PHOTO_UNREADABLE,
 	photoSize,
 	photoTooLarge,
+	type PhotoSize,
 	tooLarge
 } from '../util/photo-size';
 
@@ -185,6 +188,104 @@ export async function readPhotoGrid(
 	const { canvas } = context;
 	const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
 	return { width, height, grid: { width: canvas.width, height: canvas.height, channels: 4, data } };
+}
+
+/** The quality of the bounded copy of a very large photo: no visible loss, a few MB at most. */
+const BOUNDED_QUALITY = 0.95;
+
+/**
+ * A picked photo made ready for every later step: its size (orientation applied) and small RGBA
+ * copy, as `readPhotoGrid` gives them, and the photo those steps use. A photo over
+ * LARGE_PHOTO_PIXELS (`boundedScale`) is decoded once, here, into a JPEG copy whose longer side is
+ * BOUNDED_LONG_SIDE, orientation applied (the copy has no EXIF, so nothing turns it again); the
+ * size and grid are then the copy's. Other photos are `file` itself, untouched. Throws an
+ * ImageDecodeError on unreadable input or a photo over MAX_PHOTO_PIXELS, as `drawScaled` does.
+ */
+export async function readPickedPhoto(
+	file: File,
+	shortSide = GRID_SHORT_SIDE
+): Promise<{ file: File; width: number; height: number; grid: RawImage }> {
+	const header =
+		file.size > 0
+			? photoSize(new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer()))
+			: null;
+	if (!file.size || (header && boundedScale(header.width, header.height) === 1)) {
+		return { file, ...(await readPhotoGrid(file, shortSide)) };
+	}
+	// Large, or a format whose header gives no size (HEIC in Safari): the size is known once decoded.
+	const over = header && tooLarge(header.width, header.height);
+	if (over) throw new ImageDecodeError(photoTooLarge(over));
+	let scale = 1;
+	const scaleOf = (w: number, h: number) => (scale = boundedScale(w, h));
+	const canvas =
+		(header && (await drawWithImage(file, header, scaleOf))) ??
+		(await drawScaled(file, scaleOf)).canvas;
+	try {
+		const { width, height } = canvas;
+		const grid = gridOf(canvas, shortSide);
+		if (scale === 1) return { file, width, height, grid };
+		const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: BOUNDED_QUALITY });
+		const copy = new File([blob], file.name, { type: blob.type, lastModified: file.lastModified });
+		return { file: copy, width, height, grid };
+	} finally {
+		// The copy's pixels are let go now, not at the next garbage collection.
+		canvas.width = canvas.height = 0;
+	}
+}
+
+/**
+ * `photo` drawn whole through an <img> element, scaled by `scaleOf` of its size (orientation
+ * applied), on white; null where there is no DOM (a worker), where the element cannot read the
+ * photo, or where its size is not `header`'s (a browser that does not orient it): the caller then
+ * uses `drawScaled`. Browsers decode a JPEG that an <img> draws smaller straight at a reduced size:
+ * in Chromium a 192-megapixel photo costs about 270 MB this way, over 1 GB through
+ * createImageBitmap, resized or not.
+ */
+async function drawWithImage(
+	photo: Blob,
+	header: PhotoSize,
+	scaleOf: (width: number, height: number) => number
+): Promise<OffscreenCanvas | null> {
+	if (typeof Image === 'undefined') return null;
+	const url = URL.createObjectURL(photo);
+	const image = new Image();
+	try {
+		image.src = url;
+		try {
+			await image.decode();
+		} catch {
+			return null;
+		}
+		const { naturalWidth, naturalHeight } = image;
+		if (naturalWidth !== header.width || naturalHeight !== header.height) return null;
+		const scale = scaleOf(naturalWidth, naturalHeight);
+		const width = Math.max(1, Math.round(naturalWidth * scale));
+		const height = Math.max(1, Math.round(naturalHeight * scale));
+		const context = new OffscreenCanvas(width, height).getContext('2d');
+		if (!context) return null;
+		// On white, as drawScaled draws: a transparent PNG's leaf must not end up on black.
+		context.fillStyle = '#ffffff';
+		context.fillRect(0, 0, width, height);
+		context.imageSmoothingQuality = 'high';
+		context.drawImage(image, 0, 0, width, height);
+		return context.canvas;
+	} finally {
+		image.removeAttribute('src');
+		URL.revokeObjectURL(url);
+	}
+}
+
+/** `canvas` scaled so its shorter side is `shortSide` pixels (never enlarged), as RGBA. */
+function gridOf(canvas: OffscreenCanvas, shortSide: number): RawImage {
+	const scale = Math.min(1, shortSide / Math.min(canvas.width, canvas.height));
+	const width = Math.max(1, Math.round(canvas.width * scale));
+	const height = Math.max(1, Math.round(canvas.height * scale));
+	const context = new OffscreenCanvas(width, height).getContext('2d');
+	if (!context) throw new ImageDecodeError('This browser cannot draw images off screen.');
+	context.imageSmoothingQuality = 'high';
+	context.drawImage(canvas, 0, 0, width, height);
+	const { data } = context.getImageData(0, 0, width, height);
+	return { width, height, channels: 4, data };
 }
 
 /**

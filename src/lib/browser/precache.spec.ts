@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { precacheSettled, type WorkerContainer, type WorkerRegistration } from './precache';
+import {
+	precacheSettled,
+	untilSettledOrStalled,
+	type WorkerContainer,
+	type WorkerRegistration
+} from './precache';
 
 /** A fake EventTarget-backed container and service worker, driven by the test. */
 function fakes(options: { controlled?: boolean } = {}) {
@@ -55,5 +60,44 @@ describe('precacheSettled', () => {
 		expect(await settledNow(precacheSettled(uncontrolled, hardReload))).toBe(true);
 		const none = { installing: null, waiting: null, active: null };
 		expect(await settledNow(precacheSettled(uncontrolled, none))).toBe(true);
+	});
+});
+
+describe('untilSettledOrStalled', () => {
+	const never = new Promise<void>(() => {});
+
+	it('keeps waiting while files keep coming, and gives up once none has come for a while', async () => {
+		let files = 0;
+		let polls = 0;
+		const count = () => {
+			polls++;
+			// A file each poll for the first 5 polls, then nothing (one request that never ends).
+			if (polls <= 5) files++;
+			return Promise.resolve(files);
+		};
+		const started = Date.now();
+		expect(await untilSettledOrStalled(never, count, 60, 10)).toBe('stalled');
+		// Not before the files stopped coming plus the stall time.
+		expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 10 + 60);
+		const after = polls;
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(polls).toBe(after);
+	});
+
+	it('ends when the precache settles, and stops counting', async () => {
+		let finish = () => {};
+		const settled = new Promise<void>((resolve) => (finish = resolve));
+		let polls = 0;
+		const waiting = untilSettledOrStalled(settled, () => Promise.resolve(++polls), 10_000, 10);
+		await new Promise((resolve) => setTimeout(resolve, 35));
+		finish();
+		expect(await waiting).toBe('settled');
+		const after = polls;
+		await new Promise((resolve) => setTimeout(resolve, 40));
+		expect(polls).toBe(after);
+		// A cache that cannot be read counts as no progress, not as an error.
+		expect(await untilSettledOrStalled(never, () => Promise.reject(new Error('x')), 30, 10)).toBe(
+			'stalled'
+		);
 	});
 });

@@ -62,9 +62,51 @@ export function noteRegistration(outcome: WorkerRegistration | undefined): void 
 }
 
 /**
- * {@link precacheSettled} for this page, once the app has registered its service worker. Resolves
- * at once where none is registered: no support (insecure context, some private modes) or the dev
- * server (vite-plugin-pwa registers nothing there).
+ * Resolves with 'settled' when `settled` does, or with 'stalled' once `count()` (files cached so
+ * far) has not grown for `stallMs`: a file that never comes (a dropped request on a patchy link)
+ * must not keep the page waiting for the rest of the precache. Stops polling either way.
+ */
+export async function untilSettledOrStalled(
+	settled: Promise<void>,
+	count: () => Promise<number>,
+	stallMs: number,
+	pollMs = 1000
+): Promise<'settled' | 'stalled'> {
+	let done = false;
+	void settled.then(() => (done = true));
+	let last = await count().catch(() => 0);
+	let since = Date.now();
+	while (!done) {
+		await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, pollMs))]);
+		if (done) break;
+		const now = await count().catch(() => last);
+		if (now !== last) {
+			last = now;
+			since = Date.now();
+		} else if (Date.now() - since >= stallMs) return 'stalled';
+	}
+	return 'settled';
+}
+
+/** How long a first visit waits for a precache that gains no file before loading the model itself. */
+export const PRECACHE_STALL_MS = 15_000;
+
+/** Entries in Workbox's precache so far (it fills while the service worker installs). */
+async function precachedEntries(): Promise<number> {
+	let total = 0;
+	for (const name of await caches.keys()) {
+		if (name.startsWith('workbox-precache'))
+			total += (await (await caches.open(name)).keys()).length;
+	}
+	return total;
+}
+
+/**
+ * {@link precacheSettled} for this page, once the app has registered its service worker, or
+ * until the precache stops gaining files for PRECACHE_STALL_MS (the model then comes from the
+ * network, as without a service worker). Resolves at once where none is registered: no support
+ * (insecure context, some private modes) or the dev server (vite-plugin-pwa registers nothing
+ * there).
  */
 export async function untilPrecached(): Promise<void> {
 	if (import.meta.env.DEV || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) {
@@ -72,5 +114,9 @@ export async function untilPrecached(): Promise<void> {
 	}
 	const container = navigator.serviceWorker;
 	if (container.controller) return;
-	await precacheSettled(container, await registration);
+	await untilSettledOrStalled(
+		precacheSettled(container, await registration),
+		precachedEntries,
+		PRECACHE_STALL_MS
+	);
 }

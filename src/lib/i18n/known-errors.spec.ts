@@ -27,7 +27,11 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	modelNameLength: { max: 80, name: '"   "' },
 	backendNotStarted: { backend: 'webgpu' },
 	backendNotStartedBecause: { backend: 'webgl', detail: 'WebGL2 is unavailable' },
-	backendNotIncluded: { backend: 'webgpu' }
+	backendNotIncluded: { backend: 'webgpu' },
+	modelUnreachable: {
+		url: '/model-files/plantvillage-default/manifest.json',
+		reason: 'Failed to fetch'
+	}
 };
 const USER_KEYS = Object.keys(USER_ERRORS) as UserErrorKey[];
 /** One message for each key below, in its order. */

@@ -78,10 +78,11 @@ export const es: Catalogue = {
 	'diagnose.modelUnverified':
 		'Modelo: {classes}. Importado: su exactitud no se ha comprobado en este dispositivo (ver Modelos).',
 	'diagnose.modelUntested':
-		'Modelo: {classes}. Su exactitud no se midió con fotos apartadas (los modelos adaptados en este dispositivo no la registran).',
+		'Modelo: {classes}. Hecho en este dispositivo, no tiene cifra de exactitud con fotos de laboratorio apartadas («Aprender de mis campos» muestra cómo le fue a un modelo aprendido con sus fotos apartadas).',
 	'diagnose.modelField':
 		'Con fotos de hojas de manzano tomadas en el campo, acertó en el {accuracy} de los casos cuando tuvo que responder a todas las fotos ({correct} de {photos}); con el cultivo indicado, el {cropAccuracy} ({cropCorrect} de {photos}).',
 	'diagnose.modelFailed': 'No se pudo cargar el modelo de diagnóstico: {reason}',
+	'diagnose.retryModel': 'Reintentar',
 	'diagnose.failed': 'No se pudo diagnosticar esta foto: {reason}',
 	'diagnose.notSaved': 'La respuesta de arriba no se guardó en el historial: {reason}',
 	'plant.combined': 'Respuesta combinada de {leaves}',
@@ -160,6 +161,13 @@ export const es: Catalogue = {
 	'history.chooseClass': 'Elija lo que tiene la planta',
 	'history.newClass': 'Otra cosa (escriba su nombre)',
 	'history.newClassName': 'Nombre de la enfermedad',
+	'history.nameRequired': 'Escriba el nombre de la enfermedad.',
+	'history.cropOf': 'Cultivo de la planta',
+	'history.chooseCrop': 'Elija el cultivo de la planta',
+	'history.otherCrop': 'Otro cultivo (escriba su nombre)',
+	'history.newCropName': 'Nombre del cultivo',
+	'history.cropRequired': 'Escriba el nombre del cultivo.',
+	'history.matched': '(LeafLens ya conoce “{typed}” como {name}: se guardó así.)',
 	'history.badName': 'Escriba un nombre de 100 caracteres como máximo, sin “/”.',
 	'history.save': 'Guardar',
 	'history.cancel': 'Cancelar',
@@ -167,13 +175,14 @@ export const es: Catalogue = {
 	'history.change': 'Cambiar',
 	'learn.title': 'Aprender de mis campos',
 	'learn.intro':
-		'Indique a LeafLens lo que de verdad tiene cada planta (“Correcto” o “Incorrecto…” en el historial). Con {min} fotos o más de una enfermedad, de dos plantas o más, LeafLens aprende de sus campos aquí, en este dispositivo: nada sale de él. Algunas fotos se apartan para comprobar el modelo antes y después.',
+		'Indique a LeafLens lo que de verdad tiene cada planta (“Correcto” o “Incorrecto…” en el historial). Para cada enfermedad, LeafLens aparta una planta para comprobar el modelo antes y después, y aprende de al menos {min} fotos más (así que de dos plantas o más), aquí, en este dispositivo: nada sale de él.',
 	'learn.none': 'Todavía no hay fotos confirmadas con la foto guardada.',
 	'learn.ready': '{name}: {photos} — suficientes',
-	'learn.waiting': '{name}: {photos} — necesita {min} fotos o más, de dos plantas o más',
+	'learn.waiting':
+		'{name}: {photos} — todavía no: se aparta una planta para comprobar, y se necesitan al menos {min} fotos más para aprender ({left} ahora)',
 	'learn.limit':
 		'Fotos de PlantVillage por clase para aprender (vacío: todas; con menos es más rápido)',
-	'learn.start': 'Aprender de {photos}',
+	'learn.start': 'Aprender de {photos} ({held} apartadas para comprobar)',
 	'learn.step.download': 'Descargando las fotos de PlantVillage con las que aprende…',
 	'learn.step.before': 'Comprobando el modelo actual con las fotos apartadas…',
 	'learn.step.import': 'Preparando sus fotos…',
@@ -182,7 +191,8 @@ export const es: Catalogue = {
 	'learn.epochs': 'Ronda {done} de {total}',
 	'learn.progress': 'Progreso del aprendizaje',
 	'learn.stop': 'Detener',
-	'learn.stopped': 'El aprendizaje se detuvo o se interrumpió; continúa donde se quedó.',
+	'learn.stopped':
+		'El aprendizaje se detuvo o se interrumpió. Pulse “Continuar el aprendizaje” para seguir donde se quedó.',
 	'learn.resume': 'Continuar el aprendizaje',
 	'learn.discard': 'Descartar',
 	'learn.failed': 'El aprendizaje no terminó: {reason}',
@@ -192,6 +202,18 @@ export const es: Catalogue = {
 	'learn.restore': 'Volver al modelo anterior',
 	'learn.restored': 'El modelo anterior vuelve a diagnosticar.',
 	'learn.reapply': 'Volver a usar el nuevo modelo',
+	'learn.waitingPlant':
+		'{name}: {photos} de una sola planta — añada otra planta: se aparta una planta para comprobar, y se necesitan al menos {min} fotos más para aprender',
+	'learn.confirmFirst': 'Primero confirme fotos en el historial',
+	'learn.elsewhere':
+		'Aprendiendo en otra pestaña de LeafLens: su resultado se mostrará aquí al terminar.',
+	'learn.modelGone':
+		'El modelo aprendido ya no está en este dispositivo (se eliminó). Aprenda de nuevo para crear otro.',
+	'learn.limitInvalid': 'Escriba un número entero de 1 o más, o déjelo vacío para usar todas.',
+	'learn.modelName': 'Aprendido de mis campos {time}',
+	'learn.reading': 'Leyendo las fotos: {done} de {total}',
+	'learn.downloaded': '{done} de {total} MB',
+	'learn.heldDeleted': 'Eliminadas mientras tanto, y fuera de ambas cifras: {photos} apartadas.',
 	'train.title': 'Entrenar un modelo',
 	'train.intro':
 		'Afine el modelo de hojas con un conjunto de datos o con sus propias fotos, aquí en el navegador. No se sube nada.',
@@ -546,7 +568,8 @@ export const esErrors: KnownErrors = {
 	connectionDropped:
 		'La conexión se cortó durante la descarga de {url} ({reason}). Revise la conexión; la descarga seguirá donde se detuvo.',
 	downloadFailed: 'La descarga de {url} falló: HTTP {status}',
-	confirmMore: 'Confirme al menos {n} fotos de una enfermedad, de dos plantas o más.',
+	confirmMore:
+		'Confirme más fotos de una enfermedad: una planta se aparta para comprobar, y se necesitan al menos {n} fotos más para aprender.',
 	photosNotImported: 'Las fotos no se importaron.',
 	diagnosisGone: 'Este diagnóstico ya no está en este dispositivo: se borró en otra pestaña.',
 	trainJobWaiting:
@@ -562,6 +585,8 @@ export const esErrors: KnownErrors = {
 	backendNotStarted: 'No se pudo iniciar el motor {backend} en este dispositivo',
 	backendNotStartedBecause: 'No se pudo iniciar el motor {backend} en este dispositivo: {detail}',
 	backendNotIncluded: 'El motor {backend} no está incluido en esta versión',
+	modelUnreachable:
+		'No se pudo descargar {url} ({reason}). Revise la conexión y vuelva a intentarlo.',
 	storageRefused:
 		'Este navegador se negó a guardar los datos de LeafLens en este dispositivo (el almacenamiento «{db}» no dio ningún motivo). La navegación privada o los ajustes de almacenamiento pueden causarlo: pruebe con una ventana normal.'
 };

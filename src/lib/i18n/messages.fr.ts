@@ -78,10 +78,11 @@ export const fr: Catalogue = {
 	'diagnose.modelUnverified':
 		'Modèle : {classes}. Importé : sa précision n’a pas été vérifiée sur cet appareil (voir Modèles).',
 	'diagnose.modelUntested':
-		'Modèle : {classes}. Sa précision n’a pas été mesurée sur des photos mises de côté (les modèles adaptés sur cet appareil n’en enregistrent pas).',
+		'Modèle : {classes}. Fait sur cet appareil, il n’a pas de chiffre de précision sur des photos de laboratoire mises de côté (« Apprendre mes champs » montre comment un modèle appris s’en sort sur vos photos mises de côté).',
 	'diagnose.modelField':
 		'Sur des photos de feuilles de pommier prises au champ, il a eu juste dans {accuracy} des cas quand il devait répondre à chaque photo ({correct} sur {photos}) ; la culture indiquée, dans {cropAccuracy} des cas ({cropCorrect} sur {photos}).',
 	'diagnose.modelFailed': 'Le modèle de diagnostic n’a pas pu être chargé : {reason}',
+	'diagnose.retryModel': 'Réessayer',
 	'diagnose.failed': 'Cette photo n’a pas pu être diagnostiquée : {reason}',
 	'diagnose.notSaved': 'La réponse ci-dessus n’est pas gardée dans l’historique : {reason}',
 	'plant.combined': 'Réponse combinée de {leaves}',
@@ -163,6 +164,13 @@ export const fr: Catalogue = {
 	'history.chooseClass': 'Choisissez ce qu’a la plante',
 	'history.newClass': 'Autre chose (tapez son nom)',
 	'history.newClassName': 'Nom de la maladie',
+	'history.nameRequired': 'Tapez le nom de la maladie.',
+	'history.cropOf': 'Culture de la plante',
+	'history.chooseCrop': 'Choisissez la culture de la plante',
+	'history.otherCrop': 'Une autre culture (tapez son nom)',
+	'history.newCropName': 'Nom de la culture',
+	'history.cropRequired': 'Tapez le nom de la culture.',
+	'history.matched': '(LeafLens connaît déjà « {typed} » sous le nom {name} : enregistré ainsi.)',
 	'history.badName': 'Tapez un nom de 100 caractères au plus, sans « / ».',
 	'history.save': 'Enregistrer',
 	'history.cancel': 'Annuler',
@@ -170,13 +178,14 @@ export const fr: Catalogue = {
 	'history.change': 'Modifier',
 	'learn.title': 'Apprendre mes champs',
 	'learn.intro':
-		'Dites à LeafLens ce que chaque plante a vraiment (« Juste » ou « Pas juste… » dans l’historique). Avec {min} photos ou plus d’une maladie, de deux plantes ou plus, LeafLens apprend vos champs ici, sur cet appareil : rien n’en sort. Quelques photos sont mises de côté pour vérifier le modèle avant et après.',
+		'Dites à LeafLens ce que chaque plante a vraiment (« Juste » ou « Pas juste… » dans l’historique). Pour chaque maladie, LeafLens met une plante de côté pour vérifier le modèle avant et après, et apprend d’au moins {min} autres photos (donc de deux plantes ou plus), ici, sur cet appareil : rien n’en sort.',
 	'learn.none': 'Aucune photo confirmée et conservée pour l’instant.',
 	'learn.ready': '{name} : {photos} — prêt',
-	'learn.waiting': '{name} : {photos} — il faut {min} photos ou plus, de deux plantes ou plus',
+	'learn.waiting':
+		'{name} : {photos} — pas encore : une plante est mise de côté pour vérifier, et il faut au moins {min} autres photos pour apprendre ({left} pour l’instant)',
 	'learn.limit':
 		'Photos PlantVillage par classe pour apprendre (vide : toutes ; moins, c’est plus rapide)',
-	'learn.start': 'Apprendre de {photos}',
+	'learn.start': 'Apprendre de {photos} ({held} mises de côté pour vérifier)',
 	'learn.step.download': 'Téléchargement des photos PlantVillage utilisées pour apprendre…',
 	'learn.step.before': 'Vérification du modèle actuel sur les photos mises de côté…',
 	'learn.step.import': 'Préparation de vos photos…',
@@ -185,7 +194,8 @@ export const fr: Catalogue = {
 	'learn.epochs': 'Tour {done} sur {total}',
 	'learn.progress': 'Progression de l’apprentissage',
 	'learn.stop': 'Arrêter',
-	'learn.stopped': 'L’apprentissage a été arrêté ou interrompu ; il reprend là où il s’est arrêté.',
+	'learn.stopped':
+		'L’apprentissage a été arrêté ou interrompu. Appuyez sur « Reprendre l’apprentissage » pour le poursuivre là où il s’est arrêté.',
 	'learn.resume': 'Reprendre l’apprentissage',
 	'learn.discard': 'Abandonner',
 	'learn.failed': 'L’apprentissage n’a pas abouti : {reason}',
@@ -195,6 +205,19 @@ export const fr: Catalogue = {
 	'learn.restore': 'Revenir au modèle précédent',
 	'learn.restored': 'Le modèle précédent diagnostique de nouveau.',
 	'learn.reapply': 'Utiliser de nouveau le nouveau modèle',
+	'learn.waitingPlant':
+		'{name} : {photos} d’une seule plante — ajoutez une autre plante : une plante est mise de côté pour vérifier, et il faut au moins {min} autres photos pour apprendre',
+	'learn.confirmFirst': 'Confirmez d’abord des photos dans l’historique',
+	'learn.elsewhere':
+		'Apprentissage en cours dans un autre onglet de LeafLens : son résultat s’affichera ici à la fin.',
+	'learn.modelGone':
+		'Le modèle appris n’est plus sur cet appareil (il a été supprimé). Apprenez de nouveau pour en créer un.',
+	'learn.limitInvalid': 'Saisissez un nombre entier de 1 ou plus, ou laissez vide pour tout.',
+	'learn.modelName': 'Appris de mes champs {time}',
+	'learn.reading': 'Lecture des photos : {done} sur {total}',
+	'learn.downloaded': '{done} Mo sur {total} Mo',
+	'learn.heldDeleted':
+		'Supprimées entre-temps, et exclues des deux chiffres : {photos} mises de côté.',
 	'train.title': 'Entraîner un modèle',
 	'train.intro':
 		'Affinez le modèle sur un jeu de données ou sur vos propres photos, ici dans le navigateur. Rien n’est envoyé.',
@@ -555,7 +578,8 @@ export const frErrors: KnownErrors = {
 	connectionDropped:
 		'La connexion a été coupée pendant le téléchargement de {url} ({reason}). Vérifiez la connexion ; le téléchargement reprendra là où il s’est arrêté.',
 	downloadFailed: 'Le téléchargement de {url} a échoué : HTTP {status}',
-	confirmMore: 'Confirmez au moins {n} photos d’une maladie, prises sur deux plantes ou plus.',
+	confirmMore:
+		'Confirmez plus de photos d’une maladie : une plante est mise de côté pour vérifier, et il faut au moins {n} autres photos pour apprendre.',
 	photosNotImported: 'Les photos n’ont pas été importées.',
 	diagnosisGone:
 		'Ce diagnostic n’est plus sur cet appareil : il a été supprimé dans un autre onglet.',
@@ -572,6 +596,8 @@ export const frErrors: KnownErrors = {
 	backendNotStarted: 'Le moteur {backend} n’a pas pu démarrer sur cet appareil',
 	backendNotStartedBecause: 'Le moteur {backend} n’a pas pu démarrer sur cet appareil : {detail}',
 	backendNotIncluded: 'Le moteur {backend} n’est pas inclus dans cette version',
+	modelUnreachable:
+		'Impossible de télécharger {url} ({reason}). Vérifiez la connexion et réessayez.',
 	storageRefused:
 		'Ce navigateur a refusé de garder les données de LeafLens sur cet appareil (le stockage « {db} » n’a pas donné de raison). La navigation privée ou les réglages de stockage peuvent en être la cause : essayez une fenêtre normale.'
 };

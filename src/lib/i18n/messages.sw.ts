@@ -79,12 +79,13 @@ export const sw: Catalogue = {
 	'diagnose.modelInfo':
 		'Modeli: {classes}. Ilipata jibu sahihi kwa {accuracy} ya picha za maabara zilizowekwa kando kwa majaribio (PlantVillage: jani moja, mandhari tupu).',
 	'diagnose.modelUntested':
-		'Modeli: {classes}. Usahihi wake haukupimwa kwa picha zilizowekwa kando (modeli zilizorekebishwa kwenye kifaa hiki hazina kipimo hicho).',
+		'Modeli: {classes}. Imetengenezwa kwenye kifaa hiki, haina kipimo cha usahihi kwa picha za maabara zilizowekwa kando (“Jifunze mashamba yangu” inaonyesha jinsi modeli iliyojifunzwa ilivyofanya kwa picha zako zilizowekwa kando).',
 	'diagnose.modelUnverified':
 		'Modeli: {classes}. Imeingizwa: usahihi wake haujakaguliwa kwenye kifaa hiki (tazama Modeli).',
 	'diagnose.modelField':
 		'Kwenye picha za majani ya tufaha zilizopigwa shambani ilipata jibu sahihi kwa {accuracy} ya picha ilipolazimika kujibu kila picha ({correct} kati ya {photos}); zao likitajwa, {cropAccuracy} ({cropCorrect} kati ya {photos}).',
 	'diagnose.modelFailed': 'Modeli ya kutambua magonjwa haikuweza kupakiwa: {reason}',
+	'diagnose.retryModel': 'Jaribu tena',
 	'diagnose.failed': 'Picha hii haikuweza kuchunguzwa: {reason}',
 	'diagnose.notSaved': 'Jibu lililo hapo juu halijahifadhiwa kwenye historia: {reason}',
 	'plant.combined': 'Jibu la pamoja kutoka {leaves}',
@@ -163,6 +164,13 @@ export const sw: Catalogue = {
 	'history.chooseClass': 'Chagua kile ambacho mmea una',
 	'history.newClass': 'Kitu kingine (andika jina lake)',
 	'history.newClassName': 'Jina la ugonjwa',
+	'history.nameRequired': 'Andika jina la ugonjwa.',
+	'history.cropOf': 'Zao la mmea',
+	'history.chooseCrop': 'Chagua zao la mmea',
+	'history.otherCrop': 'Zao lingine (andika jina lake)',
+	'history.newCropName': 'Jina la zao',
+	'history.cropRequired': 'Andika jina la zao.',
+	'history.matched': '(LeafLens tayari inajua “{typed}” kama {name}: imehifadhiwa hivyo.)',
 	'history.badName': 'Andika jina lisilozidi herufi 100, bila “/”.',
 	'history.save': 'Hifadhi',
 	'history.cancel': 'Ghairi',
@@ -170,14 +178,14 @@ export const sw: Catalogue = {
 	'history.change': 'Badilisha',
 	'learn.title': 'Jifunze mashamba yangu',
 	'learn.intro':
-		'Iambie LeafLens kila mmea una nini hasa (“Sahihi” au “Si sahihi…” kwenye historia). Ukiwa na picha {min} au zaidi za ugonjwa mmoja, kutoka mimea miwili au zaidi, LeafLens inajifunza mashamba yako hapa kwenye kifaa hiki: hakuna kinachoondoka. Picha kadhaa zinawekwa kando ili kupima modeli kabla na baada.',
+		'Iambie LeafLens kila mmea una nini hasa (“Sahihi” au “Si sahihi…” kwenye historia). Kwa kila ugonjwa, LeafLens inaweka mmea mmoja kando ili kupima modeli kabla na baada, na inajifunza kutoka angalau picha {min} nyingine (yaani kutoka mimea miwili au zaidi), hapa kwenye kifaa hiki: hakuna kinachoondoka.',
 	'learn.none': 'Bado hakuna picha zilizothibitishwa zenye picha iliyohifadhiwa.',
 	'learn.ready': '{name}: {photos} — tayari',
 	'learn.waiting':
-		'{name}: {photos} — zinahitajika picha {min} au zaidi, kutoka mimea miwili au zaidi',
+		'{name}: {photos} — bado: mmea mmoja unawekwa kando kwa kupima, na zinahitajika angalau picha {min} nyingine za kujifunzia (sasa {left})',
 	'learn.limit':
 		'Picha za PlantVillage kwa kila aina za kujifunzia (tupu: zote; chache ni haraka zaidi)',
-	'learn.start': 'Jifunza kutoka {photos}',
+	'learn.start': 'Jifunza kutoka {photos} ({held} zimewekwa kando kwa kupima)',
 	'learn.step.download': 'Inapakua picha za PlantVillage inazojifunzia…',
 	'learn.step.before': 'Inapima modeli ya sasa kwa picha zilizowekwa kando…',
 	'learn.step.import': 'Inaandaa picha zako…',
@@ -186,7 +194,8 @@ export const sw: Catalogue = {
 	'learn.epochs': 'Mzunguko {done} kati ya {total}',
 	'learn.progress': 'Maendeleo ya kujifunza',
 	'learn.stop': 'Simamisha',
-	'learn.stopped': 'Kujifunza kulisimamishwa au kukatizwa; kutaendelea pale kilipoishia.',
+	'learn.stopped':
+		'Kujifunza kulisimamishwa au kukatizwa. Bonyeza “Endelea kujifunza” ili kuendelea pale kilipoishia.',
 	'learn.resume': 'Endelea kujifunza',
 	'learn.discard': 'Tupa',
 	'learn.failed': 'Kujifunza hakukukamilika: {reason}',
@@ -197,6 +206,19 @@ export const sw: Catalogue = {
 	'learn.restore': 'Rudi kwenye modeli ya awali',
 	'learn.restored': 'Modeli ya awali inachunguza tena.',
 	'learn.reapply': 'Tumia modeli mpya tena',
+	'learn.waitingPlant':
+		'{name}: {photos} za mmea mmoja — ongeza mmea mwingine: mmea mmoja unawekwa kando kwa kupima, na zinahitajika angalau picha {min} nyingine za kujifunzia',
+	'learn.confirmFirst': 'Thibitisha picha kwenye historia kwanza',
+	'learn.elsewhere':
+		'Inajifunza kwenye kichupo kingine cha LeafLens: matokeo yake yataonekana hapa itakapomaliza.',
+	'learn.modelGone':
+		'Modeli iliyojifunzwa haipo tena kwenye kifaa hiki (ilifutwa). Jifunza tena ili kutengeneza mpya.',
+	'learn.limitInvalid': 'Andika namba kamili ya 1 au zaidi, au acha tupu kwa zote.',
+	'learn.modelName': 'Imejifunza kutoka mashamba yangu {time}',
+	'learn.reading': 'Inasoma picha: {done} kati ya {total}',
+	'learn.downloaded': 'MB {done} kati ya {total}',
+	'learn.heldDeleted':
+		'Zilifutwa wakati huo, na haziko kwenye takwimu zote mbili: {photos} zilizowekwa kando.',
 	'train.title': 'Funza modeli',
 	'train.intro':
 		'Boresha modeli ya majani kwa seti ya data au kwa picha zako mwenyewe, hapa kwenye kivinjari. Hakuna kinachopakiwa mtandaoni.',
@@ -540,7 +562,8 @@ export const swErrors: KnownErrors = {
 	connectionDropped:
 		'Muunganisho ulikatika wakati wa kupakua {url} ({reason}). Angalia muunganisho; upakuaji utaendelea pale ulipoishia.',
 	downloadFailed: 'Kupakua {url} kumeshindikana: HTTP {status}',
-	confirmMore: 'Thibitisha angalau picha {n} za ugonjwa mmoja, kutoka mimea miwili au zaidi.',
+	confirmMore:
+		'Thibitisha picha zaidi za ugonjwa: mmea mmoja unawekwa kando kwa kupima, na zinahitajika angalau picha {n} nyingine za kujifunzia.',
 	photosNotImported: 'Picha hazikuingizwa.',
 	diagnosisGone: 'Uchunguzi huu haupo tena kwenye kifaa hiki: ulifutwa kwenye kichupo kingine.',
 	trainJobWaiting: 'Mafunzo kwenye ukurasa wa Funza yanasubiri: yaendeleze au uyatupe huko kwanza.',
@@ -555,6 +578,7 @@ export const swErrors: KnownErrors = {
 	backendNotStarted: 'Injini ya {backend} haikuweza kuanzishwa kwenye kifaa hiki',
 	backendNotStartedBecause: 'Injini ya {backend} haikuweza kuanzishwa kwenye kifaa hiki: {detail}',
 	backendNotIncluded: 'Injini ya {backend} haijajumuishwa katika toleo hili',
+	modelUnreachable: 'Imeshindwa kupakua {url} ({reason}). Angalia muunganisho kisha ujaribu tena.',
 	storageRefused:
 		'Kivinjari hiki kimekataa kuhifadhi data ya LeafLens kwenye kifaa hiki (hifadhi “{db}” haikutoa sababu). Kuvinjari kwa faragha au mipangilio ya hifadhi kunaweza kusababisha hili: jaribu dirisha la kawaida.'
 };

@@ -71,9 +71,9 @@ export const en = {
 	'diagnose.askCropHint':
 		'LeafLens compared it with the diseases of every crop. Tap its crop: the same photo is answered again among that crop’s diseases only, the best help for photos taken in the field. LeafLens remembers your choice.',
 	'diagnose.amongCrop': 'Among {crop} diseases',
-	'diagnose.otherCropTitle': 'Not sure — is it a {crop} leaf?',
+	'diagnose.otherCropTitle': 'Not sure — is it a leaf of the crop chosen ({crop})?',
 	'diagnose.otherCrop':
-		'This does not look like a {crop} leaf to the model. Check the crop chosen above, or choose “Any crop”.',
+		'To the model, this does not look like a leaf of the crop chosen ({crop}). Check the crop chosen above, or choose “Any crop”.',
 	'diagnose.heatmap': 'Show where the model looked',
 	'diagnose.heatmapNote':
 		'Warm colours mark the parts of the photo that weighed most in the answer.',
@@ -82,10 +82,11 @@ export const en = {
 	'diagnose.modelUnverified':
 		'Model: {classes}. Imported: its accuracy has not been checked on this device (see Models).',
 	'diagnose.modelUntested':
-		'Model: {classes}. Its accuracy was not measured on held-out photos (models adapted on this device record none).',
+		'Model: {classes}. Made on this device, it has no accuracy figure on held-out lab photos (“Learn my fields” shows how a learned model did on your photos kept aside).',
 	'diagnose.modelField':
 		'On field photos of apple leaves it was right {accuracy} of the time when made to answer every photo ({correct} of {photos}); with the crop named, {cropAccuracy} ({cropCorrect} of {photos}).',
 	'diagnose.modelFailed': 'The diagnosis model could not be loaded: {reason}',
+	'diagnose.retryModel': 'Try again',
 	'diagnose.failed': 'This photo could not be diagnosed: {reason}',
 	'diagnose.notSaved': 'The answer above is not kept in the history: {reason}',
 	'plant.combined': 'Combined answer from {leaves}',
@@ -164,6 +165,13 @@ export const en = {
 	'history.chooseClass': 'Choose what the plant has',
 	'history.newClass': 'Something else (type its name)',
 	'history.newClassName': 'Name of the disease',
+	'history.nameRequired': 'Type the name of the disease.',
+	'history.cropOf': 'Crop of the plant',
+	'history.chooseCrop': 'Choose the plant’s crop',
+	'history.otherCrop': 'Another crop (type its name)',
+	'history.newCropName': 'Name of the crop',
+	'history.cropRequired': 'Type the name of the crop.',
+	'history.matched': '(LeafLens already knows “{typed}” as {name}: saved as that.)',
 	'history.badName': 'Type a name of at most 100 characters, without “/”.',
 	'history.save': 'Save',
 	'history.cancel': 'Cancel',
@@ -171,12 +179,13 @@ export const en = {
 	'history.change': 'Change',
 	'learn.title': 'Learn my fields',
 	'learn.intro':
-		'Tell LeafLens what each plant really has (“Right” or “Not right…” in the history). With {min} photos or more of a disease, from two plants or more, LeafLens learns your fields here on this device: nothing leaves it. Some photos are kept aside to check the model before and after.',
+		'Tell LeafLens what each plant really has (“Right” or “Not right…” in the history). For each disease, LeafLens keeps one plant aside to check the model before and after, and learns from at least {min} other photos of it (so from two plants or more), here on this device: nothing leaves it.',
 	'learn.none': 'No confirmed photos with a kept photo yet.',
 	'learn.ready': '{name}: {photos} — ready',
-	'learn.waiting': '{name}: {photos} — needs {min} photos or more, from two plants or more',
+	'learn.waiting':
+		'{name}: {photos} — not yet: one plant is kept aside to check on, and at least {min} other photos are needed to learn from ({left} now)',
 	'learn.limit': 'PlantVillage photos per class to learn with (empty: all; fewer is faster)',
-	'learn.start': 'Learn from {photos}',
+	'learn.start': 'Learn from {photos} ({held} kept aside to check)',
 	'learn.step.download': 'Downloading the PlantVillage photos it learns with…',
 	'learn.step.before': 'Checking the current model on the photos kept aside…',
 	'learn.step.import': 'Preparing your photos…',
@@ -185,7 +194,8 @@ export const en = {
 	'learn.epochs': 'Round {done} of {total}',
 	'learn.progress': 'Learning progress',
 	'learn.stop': 'Stop',
-	'learn.stopped': 'Learning was stopped or interrupted; it continues where it stopped.',
+	'learn.stopped':
+		'Learning was stopped or interrupted. Press “Continue learning” to carry on from where it stopped.',
 	'learn.resume': 'Continue learning',
 	'learn.discard': 'Discard',
 	'learn.failed': 'Learning did not finish: {reason}',
@@ -195,6 +205,17 @@ export const en = {
 	'learn.restore': 'Go back to the previous model',
 	'learn.restored': 'The previous model diagnoses again.',
 	'learn.reapply': 'Use the new model again',
+	'learn.waitingPlant':
+		'{name}: {photos} of one plant — add another plant: one plant is kept aside to check on, and at least {min} other photos are needed to learn from',
+	'learn.confirmFirst': 'Confirm photos in the history first',
+	'learn.elsewhere': 'Learning in another tab of LeafLens: its result shows here when it ends.',
+	'learn.modelGone':
+		'The learned model is no longer on this device (it was deleted). Learn again to make a new one.',
+	'learn.limitInvalid': 'Type a whole number of 1 or more, or leave it empty for all.',
+	'learn.modelName': 'Learned from my fields {time}',
+	'learn.reading': 'Reading the photos: {done} of {total}',
+	'learn.downloaded': '{done} of {total} MB',
+	'learn.heldDeleted': 'Deleted meanwhile, and left out of both figures: {photos} kept aside.',
 	'train.title': 'Train a model',
 	'train.intro':
 		'Fine-tune the leaf model on a dataset or on your own photos, here in the browser. Nothing is uploaded.',

@@ -400,7 +400,8 @@ export function answered(
 /**
  * Chooses both thresholds on validation data so that `targetCoverage` of it is answered:
  * `noveltyShare` of the rejected budget goes to the most novel photos, the rest to the least
- * confident of the remaining ones.
+ * confident of the remaining ones. A small validation set answers less than `targetCoverage`
+ * (one photo of it is set aside at the least) rather than never saying "not sure".
  */
 export function chooseThresholds(
 	val: {
@@ -415,7 +416,10 @@ export function chooseThresholds(
 	const n = val.labels.length;
 	if (n === 0)
 		throw new Error('Expected validation examples to choose abstention thresholds, got 0');
-	const reject = Math.floor((1 - targetCoverage) * n);
+	// At least one photo is set aside whenever some are to be: below 1 / (1 − targetCoverage) photos
+	// (25 at 0.96) the budget would round to none and "not sure" would never be said.
+	const budget = (1 - targetCoverage) * n;
+	const reject = budget > 0 ? Math.min(n - 1, Math.max(1, Math.floor(budget))) : 0;
 	const byNovelty = Array.from(val.novelty).sort((a, b) => a - b);
 	const rejectNovel = Math.min(reject, Math.round(reject * noveltyShare));
 	// MAX_VALUE rather than Infinity: the thresholds are stored as JSON.

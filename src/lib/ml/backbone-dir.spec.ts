@@ -86,6 +86,26 @@ describe('model directory round trip', () => {
 		}
 	);
 
+	it('gives the same manifest, the identity classifiers record, on every import of the same file', async () => {
+		const write = async () => {
+			const dir = memoryDir();
+			await writeBackboneDir(
+				{ commit: (f) => Promise.resolve(void f.forEach((v, k) => dir.files.set(k, v))) },
+				imported.model,
+				{ labels, source }
+			);
+			return dir.files.get('manifest.json')!;
+		};
+		const first = await write();
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		expect(Buffer.from(await write()).equals(Buffer.from(first))).toBe(true);
+		// Backbones imported before carry a date, and still read.
+		const dated = { ...JSON.parse(new TextDecoder().decode(first)), createdAt: '2026-11-01' };
+		expect(parseModelManifest(JSON.stringify(dated), 'memory', 'backbone')).toMatchObject({
+			createdAt: '2026-11-01'
+		});
+	});
+
 	it('rejects a manifest from a newer LeafLens, a tampered file and a foreign directory', async () => {
 		const dir = memoryDir();
 		await writeBackboneDir(

@@ -59,7 +59,7 @@ export interface BuildModelDirOptions {
 	/** Lossless uint8 grids from the source (ImportedModel.quantHints). */
 	quantHints?: ReadonlyMap<string, QuantHint>;
 	createdBy?: string;
-	/** Fixed timestamp (tests); defaults to now. */
+	/** A date to record (older backbones have one); none by default, so imports are reproducible. */
 	createdAt?: string;
 }
 
@@ -198,7 +198,8 @@ export async function buildBackboneFiles(
 		source: options.source,
 		licence: { spdx: 'Apache-2.0', attribution: MOBILENET_V3_ATTRIBUTION },
 		createdBy: options.createdBy ?? 'leaflens',
-		createdAt: options.createdAt ?? new Date().toISOString()
+		// No date unless asked for: the same source gives the same manifest, the same identity.
+		...(options.createdAt !== undefined && { createdAt: options.createdAt })
 	});
 	files.set(MODEL_MANIFEST_FILE, encoder.encode(JSON.stringify(manifest, null, '\t') + '\n'));
 	return { manifest, files };

@@ -25,9 +25,21 @@ export interface TemperatureFit {
 	temperature: number;
 	nllBefore: number;
 	nllAfter: number;
+	/**
+	 * Set when the optimum is not inside [0.05, 20]. `lower`: the NLL kept falling as T went to 0,
+	 * which is what a validation split the model gets entirely right does (nothing to calibrate
+	 * against; sharpening ×20 would turn every answer into 100%), so T is left at 1. `upper`: the
+	 * model is no better than chance on it, T stays at 20.
+	 */
+	bound?: 'lower' | 'upper';
 }
 
-/** Fits T in [0.05, 20] by golden-section search on log T. */
+export const TEMPERATURE_RANGE = [0.05, 20] as const;
+
+/**
+ * Fits T in TEMPERATURE_RANGE by golden-section search on log T; T = 1 when the optimum lies
+ * below the range (see TemperatureFit.bound).
+ */
 export function fitTemperature(
 	logits: Float32Array,
 	labels: Int32Array,
@@ -36,8 +48,10 @@ export function fitTemperature(
 	if (labels.length === 0)
 		throw new Error('Expected at least one validation example to fit a temperature, got 0');
 	const f = (logT: number) => nllAt(logits, labels, numClasses, Math.exp(logT));
-	let a = Math.log(0.05);
-	let b = Math.log(20);
+	const lo = Math.log(TEMPERATURE_RANGE[0]);
+	const hi = Math.log(TEMPERATURE_RANGE[1]);
+	let a = lo;
+	let b = hi;
 	const g = (Math.sqrt(5) - 1) / 2;
 	let c = b - g * (b - a);
 	let d = a + g * (b - a);
@@ -58,6 +72,30 @@ export function fitTemperature(
 			fd = f(d);
 		}
 	}
-	const temperature = Math.exp((a + b) / 2);
-	return { temperature, nllBefore: f(0), nllAfter: f(Math.log(temperature)) };
+	const logT = (a + b) / 2;
+	// Every row right: the NLL falls all the way to T → 0 (where it is too flat in float for the
+	// search to reach the bound). Otherwise the search ends near a bound only at or beyond it.
+	const bound =
+		allRight(logits, labels, numClasses) || logT - lo < 1e-3
+			? 'lower'
+			: hi - logT < 1e-3
+				? 'upper'
+				: undefined;
+	const temperature = bound === 'lower' ? 1 : Math.exp(logT);
+	const nllBefore = f(0);
+	return {
+		temperature,
+		nllBefore,
+		nllAfter: temperature === 1 ? nllBefore : f(Math.log(temperature)),
+		...(bound && { bound })
+	};
+}
+
+/** Whether every row's largest logit is its label's. */
+function allRight(logits: Float32Array, labels: Int32Array, numClasses: number): boolean {
+	for (let i = 0; i < labels.length; i++) {
+		const y = logits[i * numClasses + labels[i]!]!;
+		for (let j = 0; j < numClasses; j++) if (logits[i * numClasses + j]! > y) return false;
+	}
+	return true;
 }

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from './classifier-dir';
 import { answerOf, rankedRow } from './predict';
-import { cropOf, cropsOf, findCrop, MIN_CROP_MASS, restrictToCrop } from './crops';
+import {
+	cropNaming,
+	cropOf,
+	cropOfLabel,
+	cropsOf,
+	findCrop,
+	MIN_CROP_MASS,
+	restrictToCrop,
+	withCrop
+} from './crops';
 import { combineLeaves } from './plant-answer';
 
 const LABELS = [
@@ -31,7 +40,8 @@ function row(parts: Record<string, number>): number[] {
 describe('crops', () => {
 	it('names the crop of a class folder, and groups a model’s classes by crop in order', () => {
 		expect(cropOf('Corn_(maize)___Common_rust_')).toBe('Corn_(maize)');
-		expect(cropOf('my_new_disease')).toBe('my_new_disease');
+		// A bare name (a disease the user named before diseases had a crop) is no crop of its own.
+		expect(cropOf('my_new_disease')).toBe('');
 		expect(cropsOf(LABELS).map((c) => [c.name, c.title, c.classes])).toEqual([
 			['Blueberry', 'Blueberry', [0]],
 			['Corn_(maize)', 'Corn (maize)', [1, 2]],
@@ -39,6 +49,62 @@ describe('crops', () => {
 			['Potato', 'Potato', [4]],
 			['Tomato', 'Tomato', [5, 6, 7]]
 		]);
+	});
+
+	it('a disease the user named belongs to its crop: stored as <Crop>___<name>, never a crop of its own', () => {
+		expect(withCrop('Apple powdery mildew', 'Apple')).toBe('Apple___Apple_powdery_mildew');
+		expect(withCrop('  leaf   spot ', 'Corn_(maize)')).toBe('Corn_(maize)___leaf_spot');
+		// Already a class folder name, or no crop to give it: kept.
+		expect(withCrop('Tomato___Late_blight', 'Apple')).toBe('Tomato___Late_blight');
+		expect(withCrop('Apple powdery mildew', null)).toBe('Apple powdery mildew');
+
+		const learned = [...LABELS, 'Tomato___Leaf_curl', 'Cassava___Brown_streak'];
+		const crops = cropsOf(learned);
+		expect(crops.find((c) => c.name === 'Tomato')!.classes).toEqual([5, 6, 7, 8]);
+		expect(crops.map((c) => c.name)).toEqual([
+			'Blueberry',
+			'Corn_(maize)',
+			'Pepper,_bell',
+			'Potato',
+			'Tomato',
+			'Cassava'
+		]);
+		expect(findCrop(learned, 'cassava').classes).toEqual([9]);
+	});
+
+	it('older bare names join the crop whose name begins them, or none; they are never listed as crops', () => {
+		const labels = [
+			...LABELS,
+			'Tomato powdery mildew', // 8: a bare name that begins with a crop
+			'corn smut', // 9: the crop's short form, any case
+			'Mystery spots', // 10: no crop at all
+			'Tomato' // 11: the crop's name alone
+		];
+		const crops = cropsOf(labels);
+		expect(crops.map((c) => c.name)).toEqual(cropsOf(LABELS).map((c) => c.name));
+		expect(crops.find((c) => c.name === 'Tomato')!.classes).toEqual([5, 6, 7, 8, 11]);
+		expect(crops.find((c) => c.name === 'Corn_(maize)')!.classes).toEqual([1, 2, 9]);
+		expect(crops.flatMap((c) => c.classes)).not.toContain(10);
+		expect(cropOfLabel(labels, 'corn smut')).toBe('Corn_(maize)');
+		expect(cropOfLabel(labels, 'Mystery spots')).toBeNull();
+		expect(cropOfLabel(labels, 'Potato___Late_blight')).toBe('Potato');
+		// The longest crop name that begins it, and a whole word only.
+		expect(cropNaming(['Pepper', 'Pepper,_bell'], 'pepper, bell rot')).toBe('Pepper,_bell');
+		expect(cropNaming(['Tomato'], 'Tomatoes wilt')).toBeNull();
+	});
+
+	it('with the crop picked, a disease learned from the farmer’s photos is answered among it', () => {
+		// The audit's case: a model adapted on "Apple powdery mildew", stored bare (older) or with its crop.
+		for (const mildew of ['Apple powdery mildew', 'Apple___Apple_powdery_mildew']) {
+			const labels = ['Apple___Apple_scab', 'Apple___healthy', mildew, 'Tomato___healthy'];
+			const p = [0.1, 0.05, 0.8, 0.05];
+			const any = answerOf(rankedRow(p, labels), p, 0.1, T, 3);
+			const apple = restrictToCrop(any, labels, 'Apple', T);
+			expect(apple.abstained).toBe(false);
+			expect(apple.label).toBe(mildew);
+			expect(apple.crop).toEqual({ name: 'Apple', mass: expect.closeTo(0.95, 6) as number });
+			expect(cropsOf(labels).map((c) => c.name)).toEqual(['Apple', 'Tomato']);
+		}
 	});
 
 	it('finds a crop by folder name, words in any case, or the words before a bracket or comma', () => {

@@ -51,22 +51,82 @@ const tidy = (s: string) => s.replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
 /** A crop's folder name in words: `Corn_(maize)` → `Corn (maize)`. */
 export const cropTitle = (name: string): string => tidy(name) || name;
 
-/** The crop of a class folder name: the part before `___` (a name without one is its own crop). */
+/**
+ * The crop of a class folder name: the part before `___`. A name without one has no crop of its own
+ * (''): before a disease the user named was stored under its crop (`Apple___Powdery_mildew`), it
+ * was stored bare (`Apple powdery mildew`); cropsOf finds such a name's crop among a model's.
+ */
 export function cropOf(label: string): string {
 	const at = label.indexOf('___');
-	return at >= 0 ? label.slice(0, at) : label;
+	return at >= 0 ? label.slice(0, at) : '';
 }
 
-/** The crops of a model's labels, in the order they first appear. */
+/**
+ * The crops of a model's labels, in the order they first appear. A label without `___` (a disease
+ * the user named before diseases had a crop) is never a crop of its own: it joins the crop whose
+ * name begins it (`Apple powdery mildew` → `Apple`, the longest such name), or none (it is then
+ * answered only among all crops).
+ */
 export function cropsOf(labels: readonly string[]): Crop[] {
 	const crops = new Map<string, Crop>();
+	const bare: number[] = [];
 	labels.forEach((label, index) => {
 		const name = cropOf(label);
+		if (name === '') {
+			bare.push(index);
+			return;
+		}
 		const crop = crops.get(name);
 		if (crop) crop.classes.push(index);
 		else crops.set(name, { name, title: cropTitle(name), classes: [index] });
 	});
+	for (const index of bare) {
+		const crop = cropNaming([...crops.keys()], labels[index]!);
+		if (crop !== null) crops.get(crop)!.classes.push(index);
+	}
+	for (const crop of crops.values()) crop.classes.sort((a, b) => a - b);
 	return [...crops.values()];
+}
+
+/**
+ * The crop, among `crops` (folder names), whose name begins `name` (words, any case): the longest
+ * such, by its folder name in words or its short form (`corn` for `Corn_(maize)`); null for none.
+ */
+export function cropNaming(crops: readonly string[], name: string): string | null {
+	const words = tidy(name).toLowerCase();
+	let best: string | null = null;
+	let length = 0;
+	for (const crop of crops)
+		for (const key of keys(crop))
+			if (key.length > length && (words === key || words.startsWith(`${key} `))) {
+				best = crop;
+				length = key.length;
+			}
+	return best;
+}
+
+/**
+ * The crop of `label` among a model's `labels` (as cropsOf groups them): its folder prefix, or for a
+ * bare name the crop whose name begins it; null for none.
+ */
+export function cropOfLabel(labels: readonly string[], label: string): string | null {
+	const crop = cropOf(label);
+	if (crop !== '') return crop;
+	return cropNaming(
+		cropsOf(labels).map((c) => c.name),
+		label
+	);
+}
+
+/**
+ * A class folder name for a disease of `crop` named `name` by the user: `Apple` and `Powdery
+ * mildew` → `Apple___Powdery_mildew` (spaces as `_`, as PlantVillage's; shown as `Apple — Powdery
+ * mildew`). A name with a crop already, or without a crop to give it, is kept as it is.
+ */
+export function withCrop(name: string, crop: string | null | undefined): string {
+	if (name.includes('___') || !crop) return name;
+	const disease = tidy(name).replace(/ /g, '_');
+	return disease === '' ? name : `${crop}___${disease}`;
 }
 
 /** Lower case, `_` as spaces; and the short form, before any `(` or `,`: `corn`, `pepper`. */

@@ -93,8 +93,33 @@ describe('temperature scaling', () => {
 		);
 		expect(after).toBeLessThan(before / 2);
 		expect(after).toBeLessThan(0.03);
+		expect(fit.bound).toBeUndefined();
+	});
+
+	it('leaves T at 1 for a validation split the model gets all right, and says so', () => {
+		// Every row right: the NLL keeps falling as T → 0, which would make every answer 100%.
+		const { logits } = overconfident(12, 4, 5);
+		const labels = Int32Array.from({ length: 12 }, (_, i) => {
+			const row = logits.subarray(i * 4, i * 4 + 4);
+			return row.indexOf(Math.max(...row));
+		});
+		const fit = fitTemperature(logits, labels, 4);
+		expect(fit).toMatchObject({ temperature: 1, bound: 'lower' });
+		expect(fit.nllAfter).toBe(fit.nllBefore);
+		// Logits that say nothing about the labels: flattened as far as the range allows.
+		const flat = fitTemperature(
+			logits,
+			Int32Array.from(labels, (y) => (y + 1) % 4),
+			4
+		);
+		expect(flat.bound).toBe('upper');
+		expect(flat.temperature).toBeCloseTo(20, 2);
 	});
 });
+
+function slice1<T extends Record<string, Float32Array | Int32Array>>(v: T): T {
+	return Object.fromEntries(Object.entries(v).map(([k, a]) => [k, a.slice(0, 1)])) as T;
+}
 
 function gaussian(n: number, dim: number, centres: number[][], seed: number) {
 	const rng = new Prng(seed);
@@ -187,6 +212,25 @@ describe('Mahalanobis novelty + abstention', () => {
 		).length;
 		expect(flags / 100).toBeGreaterThan(0.8);
 		expect(JSON.parse(JSON.stringify(t))).toEqual(t);
+	});
+
+	it('says "not sure" on a validation set too small for its budget to round to a photo', () => {
+		// 12 photos at 96%: 0.48 of a photo to set aside would round to none, and no threshold.
+		const n = 12;
+		const novelty = Float32Array.from({ length: n }, (_, i) => i / n);
+		const confidence = Float32Array.from({ length: n }, (_, i) => 1 - i / (2 * n));
+		const val = {
+			confidence,
+			novelty,
+			predicted: new Int32Array(n),
+			labels: new Int32Array(n)
+		};
+		const t = chooseThresholds(val, 0.96, 0.5);
+		expect(t.maxNovelty).toBeLessThan(novelty[n - 1]!);
+		expect(t.coverage).toBeCloseTo((n - 1) / n);
+		expect(chooseThresholds(val, 0.96, 0).minConfidence).toBeGreaterThan(confidence[n - 1]!);
+		// One photo: nothing to set aside it against.
+		expect(chooseThresholds({ ...val, ...slice1(val) }, 0.96, 0.5).coverage).toBe(1);
 	});
 
 	it('leaks no tensors', async () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fsModelDirReader } from '../node/model-dir-fs';
 import { classifierFiles, decide, loadClassifier } from './classifier-dir';
+import { userError } from '../util/user-errors';
 import {
 	httpModelDirReader,
 	mapModelDirReader,
@@ -84,6 +85,15 @@ describe('the model directory format', () => {
 		const hashes = await Promise.all([disk, served, memory].map(readManifestSha256));
 		expect(new Set(hashes).size).toBe(1);
 		await expect(served.read('weights.bin')).rejects.toThrow(/HTTP 404/);
+		// No answer at all (offline): the words the page says in the user's language.
+		const offline = httpModelDirReader('/m', () =>
+			Promise.reject(new TypeError('Failed to fetch'))
+		);
+		const refused = offline.read('manifest.json');
+		await expect(refused).rejects.toThrow(ModelDirError);
+		await expect(refused).rejects.toThrow(
+			userError('modelUnreachable', { url: '/m/manifest.json', reason: 'Failed to fetch' })
+		);
 		await expect(memory.read('weights.bin')).rejects.toThrow(/memory: weights.bin is missing/);
 		await expect(memory.read('__proto__')).rejects.toThrow(/is missing/);
 	});

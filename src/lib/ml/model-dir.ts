@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { errorMessage } from '../util/errors';
 import { sha256Hex } from '../util/hash';
+import { userError } from '../util/user-errors';
 import { ARCHITECTURE_IDS } from './architecture-ids';
 
 export const MODEL_DIR_FORMAT = 'leaflens-model';
@@ -64,7 +65,10 @@ export function httpModelDirReader(
 			try {
 				response = await fetchImpl(url);
 			} catch (error) {
-				throw new ModelDirError(`Could not fetch ${url}: ${errorMessage(error)}`);
+				// The request never got an answer: the connection, in words the page translates.
+				throw new ModelDirError(
+					userError('modelUnreachable', { url, reason: errorMessage(error) })
+				);
 			}
 			if (!response.ok) throw new ModelDirError(`Could not fetch ${url}: HTTP ${response.status}`);
 			return new Uint8Array(await response.arrayBuffer());
@@ -147,7 +151,12 @@ export const BackboneManifestSchema = z.object({
 	}),
 	licence: z.object({ spdx: z.literal('Apache-2.0'), attribution: z.string().min(1) }),
 	createdBy: z.string(),
-	createdAt: z.string()
+	/**
+	 * Only in backbones imported before 2026-12-02: a date made the manifest's sha256 (the identity
+	 * classifiers record) differ between two imports of the same file, so a re-import orphaned
+	 * every model trained on the first.
+	 */
+	createdAt: z.string().optional()
 });
 export type BackboneManifest = z.infer<typeof BackboneManifestSchema>;
 
@@ -190,7 +199,12 @@ const MetricsSchema = z.looseObject({
 	val: ReportSchema.optional(),
 	test: ReportSchema.optional(),
 	temperature: z
-		.object({ temperature: z.number(), nllBefore: z.number(), nllAfter: z.number() })
+		.object({
+			temperature: z.number(),
+			nllBefore: z.number(),
+			nllAfter: z.number(),
+			bound: z.enum(['lower', 'upper']).optional()
+		})
 		.optional(),
 	fit: z
 		.object({ bestEpoch: z.number(), epochsRun: z.number(), stoppedEarly: z.boolean() })

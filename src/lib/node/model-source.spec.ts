@@ -4,7 +4,12 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeTar } from '../data/tar';
-import { defaultLabelsFile, extractTfliteFromTgz, MAX_UNPACKED_BYTES } from './model-source';
+import {
+	defaultLabelsFile,
+	extractTfliteFromTgz,
+	MAX_UNPACKED_BYTES,
+	readModelSource
+} from './model-source';
 
 describe('extractTfliteFromTgz', () => {
 	it('reads the .tflite of a release archive', async () => {
@@ -64,6 +69,29 @@ describe('defaultLabelsFile', () => {
 			expect(await defaultLabelsFile(arch, options)).toBe(mirrored);
 		} finally {
 			await rm(tmp, { recursive: true, force: true });
+		}
+	});
+});
+
+describe('readModelSource', () => {
+	it('says in words why a local file cannot be read, not a bare Node error code', async () => {
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'leaflens-source-'));
+		try {
+			const file = path.join(dir, 'a.tflite');
+			await writeFile(file, 'x');
+			const missing = path.join(dir, 'nonexist.tflite');
+			await expect(readModelSource(missing)).rejects.toThrow(
+				`Cannot read ${missing}: no such file (check the path, or pass a URL)`
+			);
+			await expect(readModelSource(path.join(file, 'b.tflite'))).rejects.toThrow(
+				/: a part of the path is a file, not a folder$/
+			);
+			await expect(readModelSource(dir)).rejects.toThrow(
+				`Cannot read ${dir}: it is a folder; name the .tflite file (or .tgz) in it`
+			);
+			await expect(readModelSource(missing)).rejects.not.toThrow(/ENOENT/);
+		} finally {
+			await rm(dir, { recursive: true, force: true });
 		}
 	});
 });

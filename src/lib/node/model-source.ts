@@ -169,10 +169,7 @@ export async function readModelSource(
 		try {
 			bytes = new Uint8Array(await readFile(spec));
 		} catch (error) {
-			throw new Error(
-				`Cannot read ${spec}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-				{ cause: error }
-			);
+			throw new Error(`Cannot read ${spec}: ${readFailure(error)}`, { cause: error });
 		}
 	}
 	let name = path.basename(url ? new URL(url).pathname : spec);
@@ -202,4 +199,14 @@ export function checkSource(source: ModelSource, known: readonly KnownModel[]): 
 		);
 	}
 	return { status: 'unknown' };
+}
+
+/** Why a local .tflite could not be read, in words (not the bare Node error code). */
+function readFailure(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'ENOENT') return 'no such file (check the path, or pass a URL)';
+	if (code === 'ENOTDIR') return 'a part of the path is a file, not a folder';
+	if (code === 'EISDIR') return 'it is a folder; name the .tflite file (or .tgz) in it';
+	if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+	return errorMessage(error);
 }

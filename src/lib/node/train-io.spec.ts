@@ -34,6 +34,15 @@ describe('folderPhotos (a folder with one sub-folder per class)', () => {
 		expect(new TextDecoder().decode(await read.photos[0]!.bytes())).toBe('h1.jpg');
 	});
 
+	it('says in words that the folder is missing or a file', async () => {
+		const missing = path.join(work, 'nonexist');
+		const wanted = 'name a folder with one sub-folder of photos per class';
+		await expect(folderPhotos(missing)).rejects.toThrow(`${missing} does not exist: ${wanted}`);
+		const file = path.join(work, 'photo.jpg');
+		writeFileSync(file, 'a photo');
+		await expect(folderPhotos(file)).rejects.toThrow(`${file} is a file, not a folder: ${wanted}`);
+	});
+
 	it('adds an unknown class only when asked, and names a folder it refuses', async () => {
 		const dir = folder('new-class', { Apple___mosaic: ['m.jpg'] });
 		await expect(folderPhotos(dir, ['Apple___scab'])).rejects.toThrow(

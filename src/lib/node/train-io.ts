@@ -191,7 +191,16 @@ export async function folderPhotos(
 	classes?: readonly string[],
 	addUnknown = false
 ): Promise<{ classes: string[]; photos: FolderPhoto[]; skipped: NotRead[] }> {
-	const entries = await readdir(dir, { withFileTypes: true });
+	const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+		const code = (error as NodeJS.ErrnoException).code;
+		const wanted = 'name a folder with one sub-folder of photos per class';
+		if (code === 'ENOENT') throw new Error(`${dir} does not exist: ${wanted}`, { cause: error });
+		if (code === 'ENOTDIR')
+			throw new Error(`${dir} is a file, not a folder: ${wanted}`, { cause: error });
+		if (code === 'EACCES' || code === 'EPERM')
+			throw new Error(`${dir} cannot be read (permission denied)`, { cause: error });
+		throw error;
+	});
 	const folders: string[] = [];
 	const skipped: NotRead[] = [];
 	for (const d of entries) {

@@ -7,6 +7,7 @@ import {
 	readdirSync,
 	readFileSync,
 	rmSync,
+	symlinkSync,
 	writeFileSync
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,9 +27,16 @@ import {
 } from '../../../test/inputs';
 import { readDatasetManifest } from './dataset';
 import { initTf } from './tf-node';
-import { loadBackboneFromFs } from './model-dir-fs';
+import { fsModelDirReader, loadBackboneFromFs } from './model-dir-fs';
+import { loadClassifier } from '../ml/classifier-dir';
 import type { TrainEvent } from '../ml/jobs/train-job';
-import { runEvaluation, runTraining, TRAINED_ON_FILE } from './train-run';
+import {
+	configDifferences,
+	runEvaluation,
+	runTraining,
+	TRAIN_OUTPUT_NAMES,
+	TRAINED_ON_FILE
+} from './train-run';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-run-'));
 const data = path.join(work, 'data');
@@ -197,6 +205,139 @@ describe('runTraining checks --out before any work', () => {
 			runTraining(tf, { data, out, config, backbone: path.join(work, 'no-backbone') })
 		).rejects.toThrow(/manifest.json is missing/);
 		expect(existsSync(path.join(work, 'never'))).toBe(false);
+	});
+});
+
+describe('runTraining and a finished classifier or foreign files in --out', () => {
+	const config = resolveConfig({ preset: 'quick', overrides: ['epochs=1'] });
+	const tree = (dir: string) => (readdirSync(dir, { recursive: true }) as string[]).sort();
+	/** The kinds of the run log's records, in order. */
+	const logTypes = (out: string) =>
+		readFileSync(path.join(out, 'run.jsonl'), 'utf8')
+			.trim()
+			.split('\n')
+			.map((line) => (JSON.parse(line) as { type: string }).type);
+
+	it('refuses a folder of files train did not write, naming the first, before any work', async () => {
+		const out = path.join(work, 'my-photos');
+		mkdirSync(path.join(out, 'holiday'), { recursive: true });
+		writeFileSync(path.join(out, 'leaf.jpg'), 'a photo');
+		writeFileSync(path.join(out, 'run.jsonl'), '');
+		// A feature cache shared with other runs, linked in: train's own.
+		mkdirSync(path.join(work, 'shared-cache'));
+		symlinkSync(path.join(work, 'shared-cache'), path.join(out, 'cache'));
+		const before = tree(out);
+		for (const existingModel of ['refuse', 'replace'] as const)
+			await expect(
+				runTraining(tf, { data, out, config, backbone: backboneDir, existingModel })
+			).rejects.toThrow(
+				`--out ${out} holds "holiday/" and 1 more entry that train did not write (it writes only ${TRAIN_OUTPUT_NAMES.join(', ')}); choose a new or empty folder for --out`
+			);
+		expect(tree(out)).toEqual(before);
+		expect(TRAIN_OUTPUT_NAMES).toEqual([
+			'manifest.json',
+			'weights.bin',
+			'run.jsonl',
+			'run.previous.jsonl',
+			'cache/',
+			'checkpoint/'
+		]);
+	});
+
+	it('refuses a finished classifier unless replacing; replaced, the old one serves until the new one is written, with a fresh run log and the cached features', async () => {
+		const out = path.join(work, 'finished');
+		await runTraining(tf, { data, out, config, backbone: backboneDir });
+		const manifest = readFileSync(path.join(out, 'manifest.json'));
+		const before = tree(out);
+		await expect(
+			runTraining(tf, { data, out, config, backbone: backboneDir, existingModel: 'refuse' })
+		).rejects.toThrow(
+			`--out ${out} holds a trained classifier of ${JSON.parse(manifest.toString()).labels.length} classes (${path.join(out, 'manifest.json')}); train would replace it. To replace it, run again with --replace`
+		);
+		expect(tree(out)).toEqual(before);
+		expect(logTypes(out)).toEqual(['start', 'epoch', 'end', 'saved']);
+
+		// Replaced by a 2-epoch run: during it the old model still loads, its log kept aside.
+		const events: TrainEvent[] = [];
+		const during: string[][] = [];
+		const result = await runTraining(tf, {
+			data,
+			out,
+			config: resolveConfig({ preset: 'quick', overrides: ['epochs=2'] }),
+			backbone: backboneDir,
+			existingModel: 'replace',
+			emit: (event) => {
+				events.push(event);
+				if (event.type === 'epoch') {
+					expect(readFileSync(path.join(out, 'manifest.json'))).toEqual(manifest);
+					during.push(readdirSync(out).sort());
+				}
+			}
+		});
+		expect(during[0]).toContain('run.previous.jsonl');
+		expect(result.history).toHaveLength(2);
+		await loadClassifier(fsModelDirReader(out)); // the new one, complete
+		expect(readFileSync(path.join(out, 'manifest.json'))).not.toEqual(manifest);
+		// One run in the log; the old log gone with the old model; the features came from the cache.
+		expect(logTypes(out)).toEqual(['start', 'epoch', 'epoch', 'end', 'saved']);
+		expect(readdirSync(out).sort()).toEqual(['cache', 'manifest.json', 'run.jsonl', 'weights.bin']);
+		expect(events.filter((e) => e.type === 'stage').map((e) => e.stage)).toEqual([
+			'loading',
+			'training',
+			'calibrating'
+		]);
+	});
+});
+
+describe('runTraining refuses a checkpoint of another config before any work', () => {
+	it('names <out>/checkpoint and the differing keys, without computing features or saying it resumes', async () => {
+		const out = path.join(work, 'other-config');
+		const checkpoint = path.join(out, 'checkpoint');
+		const controller = new AbortController();
+		await expect(
+			runTraining(tf, {
+				data,
+				out,
+				config: resolveConfig({ preset: 'quick', overrides: ['epochs=2', 'lr=0.01'] }),
+				backbone: backboneDir,
+				signal: controller.signal,
+				emit: (event) => {
+					if (event.type === 'epoch') controller.abort(new Error('stopped after epoch 1'));
+				}
+			})
+		).rejects.toThrow('stopped after epoch 1');
+		const events: TrainEvent[] = [];
+		await expect(
+			runTraining(tf, {
+				data,
+				out,
+				config: resolveConfig({ preset: 'quick', overrides: ['epochs=3', 'lr=0.02'] }),
+				backbone: backboneDir,
+				existingModel: 'refuse',
+				emit: (event) => events.push(event)
+			})
+		).rejects.toThrow(
+			`${checkpoint} holds the checkpoint of a run with another config (epochs 2 → 3, lr 0.01 → 0.02); it resumes only with the same config. Run again with the config it was started with to resume it, or remove ${checkpoint} to start afresh with this one`
+		);
+		expect(events).toEqual([{ type: 'stage', stage: 'loading' }]);
+		expect(readdirSync(checkpoint).sort()).toEqual([
+			'checkpoint-1.bin',
+			'checkpoint.json',
+			TRAINED_ON_FILE
+		]);
+	});
+
+	it('lists nested keys, keys one side lacks, and at most a few', () => {
+		expect(
+			configDifferences({ a: 1, b: { c: 'x', d: [1] } }, { a: 1, b: { c: 'y', e: null } })
+		).toEqual(['b.c "x" → "y"', 'b.d [1] → (unset)', 'b.e (unset) → null']);
+		const many = Object.fromEntries([...'abcdefghij'].map((k) => [k, 1]));
+		expect(configDifferences(many, {}, 3)).toEqual([
+			'a 1 → (unset)',
+			'b 1 → (unset)',
+			'c 1 → (unset)',
+			'7 more'
+		]);
 	});
 });
 

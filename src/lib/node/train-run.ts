@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { claimsDatasetFormat } from '../data/manifest';
-import { MODEL_DIR_FORMAT, MODEL_MANIFEST_FILE } from '../ml/model-dir';
+import { CLASSIFIER_WEIGHTS_FILE, MODEL_DIR_FORMAT, MODEL_MANIFEST_FILE } from '../ml/model-dir';
 import { errorMessage } from '../util/errors';
 import { folderRelation, pathExists as exists } from './paths';
 import { isUnfinishedDataset } from './prepare-data';
@@ -88,12 +88,49 @@ export interface TrainRunOptions {
 	 * an image) or a photo that cannot be decoded. Without it, such a photo fails the run.
 	 */
 	onUnreadable?: OnUnreadable;
+	/**
+	 * A finished classifier already in --out (a manifest.json of a classifier and no checkpoint to
+	 * resume): 'refuse' it (`leaflens train` without --replace), or 'replace' it (the default, for
+	 * sweep's reruns into its own run folders). Replaced, the old model stays in place, usable, until
+	 * the new one is written, and the new run starts its own run.jsonl (the old one is kept as
+	 * run.previous.jsonl until then); the feature cache is reused, keyed by data, backbone and config.
+	 */
+	existingModel?: 'refuse' | 'replace';
 	signal?: AbortSignal;
 	emit?(event: TrainEvent): void;
 }
 
 /** The checkpoint folder of a run: `<out>/checkpoint`. */
 const CHECKPOINT_DIR = 'checkpoint';
+/** The run log in --out: one JSON object per line, of one run. */
+const RUN_LOG_FILE = 'run.jsonl';
+/** The run log of the finished model a --replace run replaces, kept until the new model is written. */
+const PREVIOUS_RUN_LOG_FILE = 'run.previous.jsonl';
+/** The default feature cache folder: `<out>/cache`. */
+const CACHE_DIR = 'cache';
+
+/**
+ * Every entry `train` writes in its --out (folders end in "/"); anything else there is someone
+ * else's, and an --out holding it is refused.
+ */
+export const TRAIN_OUTPUT_NAMES: readonly string[] = [
+	MODEL_MANIFEST_FILE,
+	CLASSIFIER_WEIGHTS_FILE,
+	RUN_LOG_FILE,
+	PREVIOUS_RUN_LOG_FILE,
+	`${CACHE_DIR}/`,
+	`${CHECKPOINT_DIR}/`
+];
+
+/**
+ * Whether an entry of --out is train's: one of TRAIN_OUTPUT_NAMES, a file being written atomically
+ * (`<file>.tmp-<pid>`, left by a killed run), or Finder's .DS_Store.
+ */
+function isTrainOutput(name: string, isDirectory: boolean): boolean {
+	if (name === '.DS_Store' && !isDirectory) return true;
+	if (isDirectory) return TRAIN_OUTPUT_NAMES.includes(`${name}/`);
+	return TRAIN_OUTPUT_NAMES.includes(name.replace(/\.tmp-\d+$/, ''));
+}
 
 /**
  * Written beside the checkpoint (`<out>/checkpoint/trained-on.json`): what the run trains on. The
@@ -115,12 +152,52 @@ const TrainedOnSchema = z.object({
 });
 type TrainedOn = z.infer<typeof TrainedOnSchema>;
 
+/** `config` as dotted keys → JSON values (arrays kept whole). */
+function flattenConfig(config: unknown, prefix = '', into = new Map<string, string>()) {
+	if (typeof config === 'object' && config !== null && !Array.isArray(config)) {
+		for (const [key, value] of Object.entries(config))
+			flattenConfig(value, prefix ? `${prefix}.${key}` : key, into);
+	} else into.set(prefix, JSON.stringify(config) ?? 'undefined');
+	return into;
+}
+
 /**
- * Refuses a checkpoint in `dir` recorded as trained on something else than `now`. A checkpoint
- * without the record (written before it existed) resumes as before.
+ * The config keys whose values differ between a checkpoint's config and this run's, as
+ * "epochs 5 → 3": at most `max` of them, then how many more.
  */
-async function checkResumable(dir: string, now: TrainedOn): Promise<void> {
-	if (!(await exists(path.join(dir, CHECKPOINT_HEADER_FILE)))) return;
+export function configDifferences(then: unknown, now: unknown, max = 8): string[] {
+	const a = flattenConfig(then);
+	const b = flattenConfig(now);
+	const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+	const differing = keys
+		.filter((k) => a.get(k) !== b.get(k))
+		.map((k) => `${k} ${a.get(k) ?? '(unset)'} → ${b.get(k) ?? '(unset)'}`);
+	return differing.length > max
+		? [...differing.slice(0, max), `${differing.length - max} more`]
+		: differing;
+}
+
+/**
+ * Refuses a checkpoint in `dir` written with another config than `config`, or recorded as trained
+ * on something else than `now`: before any feature work. A checkpoint without the record (written
+ * before it existed) resumes as before.
+ */
+async function checkResumable(dir: string, now: TrainedOn, config: TrainConfig): Promise<void> {
+	const header = path.join(dir, CHECKPOINT_HEADER_FILE);
+	if (!(await exists(header))) return;
+	let saved: unknown = undefined;
+	try {
+		saved = (JSON.parse(await readFile(header, 'utf8')) as { meta?: { config?: unknown } }).meta
+			?.config;
+	} catch {
+		// An unreadable header fails when the checkpoint is loaded, saying so.
+	}
+	if (saved !== undefined && JSON.stringify(saved) !== JSON.stringify(config)) {
+		const differences = configDifferences(saved, config);
+		throw new Error(
+			`${dir} holds the checkpoint of a run with another config (${differences.length ? differences.join(', ') : 'the same keys, in another form'}); it resumes only with the same config. Run again with the config it was started with to resume it, or remove ${dir} to start afresh with this one`
+		);
+	}
 	const file = path.join(dir, TRAINED_ON_FILE);
 	let text: string;
 	try {
@@ -159,10 +236,13 @@ async function checkResumable(dir: string, now: TrainedOn): Promise<void> {
 
 /**
  * Refuses an --out that training would damage, before anything is read or written: a file, the
- * --data, --backbone or --field folder (or a folder inside or around one), or a folder whose
- * manifest.json is not a classifier's (a dataset, a backbone, someone else's).
+ * --data, --backbone or --field folder (or a folder inside or around one), a folder whose
+ * manifest.json is not a classifier's (a dataset, a backbone, someone else's), a folder holding
+ * entries train does not write (TRAIN_OUTPUT_NAMES), and, with `existingModel: 'refuse'`, a finished
+ * classifier (a classifier's manifest.json and no checkpoint to resume). Returns whether --out
+ * holds a finished classifier that this run replaces.
  */
-async function checkOutFolder(o: TrainRunOptions): Promise<void> {
+async function checkOutFolder(o: TrainRunOptions): Promise<{ replacing: boolean }> {
 	const out = path.resolve(o.out);
 	const inputs: [string, string | undefined][] = [
 		['--data', o.data],
@@ -185,34 +265,65 @@ async function checkOutFolder(o: TrainRunOptions): Promise<void> {
 			);
 	}
 	const info = await stat(out).catch(() => null);
-	if (info && !info.isDirectory())
+	if (!info) return { replacing: false };
+	if (!info.isDirectory())
 		throw new Error(`--out ${out} is a file, not a folder; choose another --out`);
+	const entries = await readdir(out, { withFileTypes: true });
 	const manifestFile = path.join(out, MODEL_MANIFEST_FILE);
-	let text: string;
-	try {
-		text = await readFile(manifestFile, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-		throw new Error(`cannot read ${manifestFile} (${errorMessage(error)}); choose another --out`, {
-			cause: error
-		});
+	let classifier: Record<string, unknown> | null = null;
+	if (entries.some((e) => e.name === MODEL_MANIFEST_FILE)) {
+		let text: string;
+		try {
+			text = await readFile(manifestFile, 'utf8');
+		} catch (error) {
+			throw new Error(
+				`cannot read ${manifestFile} (${errorMessage(error)}); choose another --out`,
+				{ cause: error }
+			);
+		}
+		let json: unknown = null;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			// Not JSON: not LeafLens's.
+		}
+		const head = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+		if (head.format !== MODEL_DIR_FORMAT || head.kind !== 'classifier') {
+			const what = claimsDatasetFormat(json)
+				? 'a prepared dataset'
+				: head.format === MODEL_DIR_FORMAT
+					? `a ${typeof head.kind === 'string' ? head.kind : 'LeafLens'} model directory`
+					: 'a manifest.json LeafLens did not write';
+			throw new Error(
+				`--out ${out} holds ${what} (${manifestFile}), not a trained classifier, and train would replace its manifest.json; choose another --out`
+			);
+		}
+		classifier = head;
 	}
-	let json: unknown = null;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		// Not JSON: not LeafLens's.
+	const foreign: string[] = [];
+	for (const e of entries) {
+		// A folder may be a symbolic link to one (e.g. a feature cache shared between runs).
+		const isDirectory =
+			e.isDirectory() ||
+			(e.isSymbolicLink() &&
+				((await stat(path.join(out, e.name)).catch(() => null))?.isDirectory() ?? false));
+		if (!isTrainOutput(e.name, isDirectory)) foreign.push(isDirectory ? `${e.name}/` : e.name);
 	}
-	const head = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-	if (head.format === MODEL_DIR_FORMAT && head.kind === 'classifier') return;
-	const what = claimsDatasetFormat(json)
-		? 'a prepared dataset'
-		: head.format === MODEL_DIR_FORMAT
-			? `a ${typeof head.kind === 'string' ? head.kind : 'LeafLens'} model directory`
-			: 'a manifest.json LeafLens did not write';
-	throw new Error(
-		`--out ${out} holds ${what} (${manifestFile}), not a trained classifier, and train would replace its manifest.json; choose another --out`
-	);
+	foreign.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+	if (foreign.length > 0)
+		throw new Error(
+			`--out ${out} holds ${JSON.stringify(foreign[0])}${foreign.length > 1 ? ` and ${foreign.length - 1} more ${foreign.length === 2 ? 'entry' : 'entries'}` : ''} that train did not write (it writes only ${TRAIN_OUTPUT_NAMES.join(', ')}); choose a new or empty folder for --out`
+		);
+	if (!classifier) return { replacing: false };
+	if (await exists(path.join(out, CHECKPOINT_DIR, CHECKPOINT_HEADER_FILE)))
+		return { replacing: false }; // an interrupted run: it resumes (checkResumable)
+	if ((o.existingModel ?? 'replace') === 'refuse') {
+		const labels = Array.isArray(classifier.labels) ? classifier.labels.length : null;
+		throw new Error(
+			`--out ${out} holds a trained classifier${labels === null ? '' : ` of ${labels} classes`} (${manifestFile}); train would replace it. To replace it, run again with --replace (the old model stays usable until the new one is written), or choose another --out`
+		);
+	}
+	return { replacing: true };
 }
 
 /**
@@ -221,7 +332,7 @@ async function checkOutFolder(o: TrainRunOptions): Promise<void> {
  * and created only once the backbone and the photos have been read.
  */
 export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<TrainJobResult> {
-	await checkOutFolder(o);
+	const { replacing } = await checkOutFolder(o);
 	o.emit?.({ type: 'stage', stage: 'loading' });
 	const backbone = await loadBackboneFromFs(o.backbone);
 	try {
@@ -266,13 +377,22 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			field: fieldRecord
 		};
 		const checkpointDir = path.join(o.out, CHECKPOINT_DIR);
-		await checkResumable(checkpointDir, trainedOn);
+		await checkResumable(checkpointDir, trainedOn, o.config);
 		// Every input has been read: only now is anything written.
+		const runLog = path.join(o.out, RUN_LOG_FILE);
+		const previousRunLog = path.join(o.out, PREVIOUS_RUN_LOG_FILE);
+		if (replacing) {
+			// A fresh run log for the new model. The old model's stays beside it until the new model
+			// is written; one already kept (an earlier --replace that stopped before its first epoch
+			// ended) is the old model's, and run.jsonl then the stopped run's.
+			if (await exists(previousRunLog)) await rm(runLog, { force: true });
+			else if (await exists(runLog)) await rename(runLog, previousRunLog);
+		}
 		await mkdir(checkpointDir, { recursive: true });
 		await writeFileAtomic(path.join(checkpointDir, TRAINED_ON_FILE), JSON.stringify(trainedOn));
 		const checkpoints = fileCheckpointStore(checkpointDir);
-		const cacheDir = o.cacheDir ?? path.join(o.out, 'cache');
-		const log = jsonlRunLog(path.join(o.out, 'run.jsonl'));
+		const cacheDir = o.cacheDir ?? path.join(o.out, CACHE_DIR);
+		const log = jsonlRunLog(runLog);
 		const result = await runTrainJob(tf, {
 			config: o.config,
 			backbone,
@@ -320,6 +440,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 		await checkpoints.clear?.();
 		await rm(path.join(checkpointDir, TRAINED_ON_FILE), { force: true });
 		await rmdir(checkpointDir).catch(() => undefined);
+		await rm(previousRunLog, { force: true });
 		return result;
 	} finally {
 		backbone.model.dispose();

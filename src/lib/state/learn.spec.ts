@@ -1,7 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
 import { HistoryStore, type HistoryEntry } from './history.svelte';
-import { LearnState, planLearning, type LearnDeps } from './learn.svelte';
+import {
+	LAST_KEY,
+	LEARN_LOCK,
+	LearnState,
+	parseLimit,
+	PENDING_KEY,
+	planLearning,
+	type LearnDeps
+} from './learn.svelte';
 import { TrainingState, type JobStorage, type TrainingMl } from './training.svelte';
 import type {
 	CachedDatasetInfo,
@@ -57,10 +65,10 @@ describe('planLearning', () => {
 		];
 		const plan = planLearning(entries);
 		expect(plan.classes).toEqual([
-			{ className: 'Apple___Apple_scab', photos: 7, plants: 7, ready: true },
+			{ className: 'Apple___Apple_scab', photos: 7, plants: 7, learnFrom: 6, ready: true },
 			// Four photos of one plant and one of another: holding either back leaves too few.
-			{ className: 'Apple___healthy', photos: 5, plants: 2, ready: false },
-			{ className: 'Mosaic', photos: 6, plants: 2, ready: false }
+			{ className: 'Apple___healthy', photos: 5, plants: 2, learnFrom: 4, ready: false },
+			{ className: 'Mosaic', photos: 6, plants: 2, learnFrom: 3, ready: false }
 		]);
 		const scab = (p: { className: string }) => p.className === 'Apple___Apple_scab';
 		expect(plan.heldBack.filter(scab)).toHaveLength(1);
@@ -85,6 +93,20 @@ describe('planLearning', () => {
 		expect(plan.train.some((p) => heldIds.has(p.entryId))).toBe(false);
 	});
 
+	it('two plants of four leaves are not enough: one is kept aside and five other photos are needed', () => {
+		const two = planLearning([plant('a', 'Mosaic', 4), plant('b', 'Mosaic', 4)]);
+		// What the card says: one plant kept aside, 4 photos to learn from where 5 are needed.
+		expect(two.classes).toEqual([
+			{ className: 'Mosaic', photos: 8, plants: 2, learnFrom: 4, ready: false }
+		]);
+		const one = planLearning([plant('a', 'Mosaic', 6)]);
+		expect(one.classes[0]).toMatchObject({ plants: 1, learnFrom: 0, ready: false });
+		const enough = planLearning([plant('a', 'Mosaic', 1), plant('b', 'Mosaic', 5)]);
+		expect(enough.classes[0]).toMatchObject({ learnFrom: 5, ready: true });
+		expect(enough.heldBack).toHaveLength(1);
+		expect(enough.train).toHaveLength(5);
+	});
+
 	it('ignores plants without kept photos (diagnosed before photos were kept)', () => {
 		const old = plant('old', 'Rust', 6);
 		old.leaves = old.leaves.map((l) => ({ ...l, photo: null }));
@@ -104,7 +126,67 @@ function prediction(label: string, abstained = false): Prediction {
 	} as unknown as Prediction;
 }
 
-async function setup() {
+/** Web Locks shared by the tabs of one test (a lock is held while its callback runs). */
+function fakeLocks() {
+	const held = new Set<string>();
+	const locks = {
+		held,
+		request: async (
+			name: string,
+			_options: { ifAvailable: boolean },
+			callback: (lock: { name: string } | null) => Promise<unknown>
+		) => {
+			if (held.has(name)) return callback(null);
+			held.add(name);
+			try {
+				return await callback({ name });
+			} finally {
+				held.delete(name);
+			}
+		},
+		query: async () => ({ held: [...held].map((name) => ({ name })), pending: [] })
+	};
+	return locks as typeof locks & Pick<LockManager, 'request' | 'query'>;
+}
+
+/**
+ * localStorage shared by tabs: each tab's view tells the other tabs' listeners of its changes, as
+ * `storage` events do.
+ */
+function sharedStorage() {
+	const map = new Map<string, string>();
+	const listeners: { tab: number; listener: (key: string | null) => void }[] = [];
+	const tell = (tab: number, key: string) =>
+		listeners.filter((l) => l.tab !== tab).forEach((l) => l.listener(key));
+	return {
+		map,
+		tab(tab: number): { storage: JobStorage; otherTabs: LearnDeps['otherTabs'] } {
+			return {
+				storage: {
+					getItem: (key) => map.get(key) ?? null,
+					setItem: (key, value) => {
+						map.set(key, value);
+						tell(tab, key);
+					},
+					removeItem: (key) => {
+						map.delete(key);
+						tell(tab, key);
+					}
+				},
+				otherTabs: (listener) => void listeners.push({ tab, listener })
+			};
+		}
+	};
+}
+
+async function setup(
+	options: {
+		storage?: JobStorage;
+		otherTabs?: LearnDeps['otherTabs'];
+		locks?: Pick<LockManager, 'request' | 'query'>;
+		plants?: number;
+	} = {}
+) {
 	const base = { id: 'pv', name: 'plantvillage-sample', complete: true } as CachedDatasetInfo;
 	const own = {
 		id: 'own',
@@ -116,10 +198,16 @@ async function setup() {
 	let train: { request: TrainRequest; finish: () => void; signal?: AbortSignal } | null = null;
 	const ml = {
 		datasets: vi.fn(async () => datasets),
-		downloadDataset: vi.fn(async () => {
-			datasets.push(base);
-			return base;
-		}),
+		downloadDataset: vi.fn(
+			async (
+				_url: string,
+				_onProgress: unknown,
+				_signal?: AbortSignal
+			): Promise<CachedDatasetInfo> => {
+				datasets.push(base);
+				return base;
+			}
+		),
 		deleteDataset: vi.fn(async () => {}),
 		importPhotos: vi.fn(async (_name: string, _photos: PhotoFile[]) => {
 			datasets.push(own);
@@ -141,21 +229,28 @@ async function setup() {
 				})
 		)
 	} satisfies TrainingMl;
-	const storage = memoryStorage();
+	const storage = options.storage ?? memoryStorage();
+	const locks = options.locks ?? null;
 	const training = new TrainingState(ml, {
 		jobStorage: storage,
 		saveModel: async () => ({ id: 'adapted' }),
-		estimateStorage: async () => null
+		estimateStorage: async () => null,
+		locks
 	});
 	const log = new HistoryStore(new MemoryStore());
-	for (let i = 0; i < 7; i++) await log.put(plant(`s${i}`, 'Apple___Apple_scab'));
+	for (let i = 0; i < (options.plants ?? 7); i++)
+		await log.put(plant(`s${String(i).padStart(2, '0')}`, 'Apple___Apple_scab'));
 	// The "model": before adapting it says healthy to everything, after it says what was confirmed.
 	let active: string | null = null;
 	const models = {
 		activeId: null as string | null,
 		models: [{ id: 'adapted' }] as LearnDeps['models']['models'],
+		loaded: true,
 		load: vi.fn(async () => {}),
 		activate: vi.fn((id: string | null) => {
+			// As ModelsState's: a model not on the device is refused.
+			if (id !== null && !models.models.some((m) => m.id === id))
+				throw new Error(userError('modelMissing', { id }));
 			models.activeId = id;
 		})
 	};
@@ -171,8 +266,16 @@ async function setup() {
 				}) as unknown as DiagnoseResult
 		)
 	};
-	const deps = { history: log, training, models, ml: client, storage };
-	return { learn: new LearnState(deps), deps, ml, storage, trainCall: () => train! };
+	const deps = {
+		history: log,
+		training,
+		models,
+		ml: client,
+		storage,
+		locks,
+		otherTabs: options.otherTabs ?? null
+	};
+	return { learn: new LearnState(deps), deps, ml, storage, trainCall: () => train!, base, own };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -180,7 +283,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 describe('LearnState', () => {
 	it('downloads PlantVillage, measures before, trains with the confirmed photos, switches and measures after', async () => {
 		const { learn, deps, ml, trainCall } = await setup();
-		learn.limitPerClass = 3;
+		learn.limit = '3';
 		const done = learn.adapt();
 		while (ml.train.mock.calls.length === 0) await settle();
 		expect(ml.downloadDataset).toHaveBeenCalledTimes(1);
@@ -203,6 +306,7 @@ describe('LearnState', () => {
 			modelName: expect.stringMatching(/^plantvillage-sample \+ My fields /),
 			restored: false
 		});
+		expect(outcome).not.toHaveProperty('deleted');
 		// Held-back photos are diagnosed without a heatmap: it is not shown.
 		expect(deps.ml.diagnose.mock.calls.every(([, o]) => o?.heatmap === false)).toBe(true);
 		expect(deps.models.activeId).toBe('adapted');
@@ -235,21 +339,72 @@ describe('LearnState', () => {
 		expect(ml.train).toHaveBeenCalledTimes(2);
 	});
 
-	it('an adaptation the Train page finished after a reload only switches models', async () => {
+	it('an adaptation the Train page finished is used without a press: its model diagnoses, measured', async () => {
 		const { learn, deps, ml, trainCall } = await setup();
 		const first = learn.adapt();
 		while (ml.train.mock.calls.length === 0) await settle();
 		deps.training.stop();
 		await first;
-		// The Train page resumes the interrupted job and saves its model.
+		// The Train page resumes the interrupted job: the card shows its progress and a Stop.
 		const run = deps.training.run(learn.pending!.request);
 		while (ml.train.mock.calls.length === 1) await settle();
+		expect(learn.busy).toBe(false);
+		expect(learn.trainingHere).toBe(true);
+		expect(learn.progressStep).toBe('train');
 		trainCall().finish();
 		await run;
-		const outcome = await learn.resume();
+		await learn.sync();
 		expect(ml.train).toHaveBeenCalledTimes(2);
-		expect(outcome?.modelId).toBe('adapted');
+		expect(learn.pending).toBeNull();
+		expect(learn.outcome).toMatchObject({ modelId: 'adapted', after: { right: 1 } });
 		expect(deps.models.activeId).toBe('adapted');
+		expect(learn.trainingHere).toBe(false);
+		expect(await learn.resume()).toBeNull();
+	});
+
+	it('a job the Train page finished before this app started is used when it starts', async () => {
+		const { learn, deps, ml, trainCall, storage } = await setup();
+		const first = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		deps.training.stop();
+		await first;
+		const run = deps.training.run(learn.pending!.request);
+		while (ml.train.mock.calls.length === 1) await settle();
+		// The Train page's tab ends the job; this state is the Diagnose page's after a reload.
+		storage.setItem(
+			'leaflens.trainSaved',
+			JSON.stringify({ jobId: learn.pending!.request.jobId, id: 'adapted', name: 'n' })
+		);
+		const training = new TrainingState(ml, {
+			jobStorage: storage,
+			estimateStorage: async () => null
+		});
+		const reloaded = new LearnState({ ...deps, training });
+		await reloaded.sync();
+		expect(reloaded.pending).toBeNull();
+		expect(reloaded.outcome).toMatchObject({ modelId: 'adapted', modelName: 'n' });
+		expect(storage.getItem(PENDING_KEY)).toBeNull();
+		trainCall().finish();
+		await run;
+	});
+
+	it('resumed in a fresh app, the model is named after its datasets (not "model + model")', async () => {
+		const { learn, deps, ml, trainCall, storage } = await setup();
+		const first = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		deps.training.stop();
+		await first;
+		// A reload: nothing has listed the datasets yet.
+		const training = new TrainingState(ml, {
+			jobStorage: storage,
+			saveModel: async () => ({ id: 'adapted' }),
+			estimateStorage: async () => null
+		});
+		const reloaded = new LearnState({ ...deps, training });
+		const resumed = reloaded.resume();
+		while (ml.train.mock.calls.length === 1) await settle();
+		trainCall().finish();
+		expect((await resumed)?.modelName).toMatch(/^plantvillage-sample \+ My fields /);
 	});
 
 	it('does not replace a Train-page run waiting to resume; learning again replaces its own stopped run', async () => {
@@ -289,5 +444,138 @@ describe('LearnState', () => {
 		expect(await learn.adapt()).toBeNull();
 		expect(learn.error).toMatch(/Confirm at least 6 photos of a disease, from two plants or more/);
 		expect(ml.downloadDataset).not.toHaveBeenCalled();
+	});
+	it('a second tab says "learning in another tab", offers nothing that would break the first, and follows its outcome', async () => {
+		const locks = fakeLocks();
+		const shared = sharedStorage();
+		const a = await setup({ ...shared.tab(1), locks });
+		const first = a.learn.adapt();
+		while (a.ml.train.mock.calls.length === 0) await settle();
+		expect(locks.held.has(LEARN_LOCK)).toBe(true);
+		// Tab B opens the app while A learns (its own states, the same storage and locks).
+		const b = await setup({ ...shared.tab(2), locks });
+		await b.learn.sync();
+		expect(b.learn.pending?.request.jobId).toBe(a.trainCall().request.jobId);
+		expect(b.learn.elsewhere).toBe(true);
+		// Continue, Discard and Learn do nothing there: no second training, the job's data is kept.
+		expect(await b.learn.resume()).toBeNull();
+		await b.learn.discard();
+		expect(await b.learn.adapt()).toBeNull();
+		expect(b.ml.train).not.toHaveBeenCalled();
+		expect(b.ml.clearTrainJob).not.toHaveBeenCalled();
+		expect(shared.map.get(PENDING_KEY)).toBeDefined();
+		expect(b.learn.error).toBeNull();
+		// A finishes: B takes its outcome and diagnoses with the new model too.
+		a.trainCall().finish();
+		expect(await first).not.toBeNull();
+		await settle();
+		await b.learn.sync();
+		expect(b.learn.elsewhere).toBe(false);
+		expect(b.learn.pending).toBeNull();
+		expect(b.learn.outcome).toEqual(a.learn.outcome);
+		expect(b.deps.models.activeId).toBe('adapted');
+		expect(b.ml.train).not.toHaveBeenCalled();
+		// A's "go back" is followed too.
+		await a.learn.restore();
+		await settle();
+		expect(b.learn.outcome?.restored).toBe(true);
+		expect(b.deps.models.activeId).toBeNull();
+	});
+
+	it('a tab that finishes its job leaves another job stored since in place', async () => {
+		const { learn, ml, trainCall, storage } = await setup();
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		const other = {
+			...learn.pending!,
+			request: { ...learn.pending!.request, jobId: 'learn-other' }
+		};
+		storage.setItem(PENDING_KEY, JSON.stringify(other));
+		trainCall().finish();
+		expect(await run).not.toBeNull();
+		expect(JSON.parse(storage.getItem(PENDING_KEY)!).request.jobId).toBe('learn-other');
+	});
+
+	it('a learned model deleted since is said, never thrown; the card goes back to Learn', async () => {
+		const { learn, deps, ml, trainCall, storage } = await setup();
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		trainCall().finish();
+		await run;
+		await learn.restore();
+		// Deleted on the Models page.
+		deps.models.models = [];
+		await expect(learn.reapply()).resolves.toBeUndefined();
+		expect(learn.error).toBeNull();
+		expect(learn.modelGone).toBe(true);
+		expect(learn.outcome).toBeNull();
+		expect(storage.getItem(LAST_KEY)).toBeNull();
+		expect(deps.models.activeId).toBeNull();
+		expect(learn.ready).toBe(true);
+	});
+
+	it('a learned model deleted while it diagnosed: back on the page the outcome is replaced by a note', async () => {
+		const { learn, deps, ml, trainCall } = await setup();
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		trainCall().finish();
+		await run;
+		deps.models.models = [];
+		deps.models.activeId = null;
+		await learn.sync();
+		expect(learn.outcome).toBeNull();
+		expect(learn.modelGone).toBe(true);
+	});
+
+	it('refuses a PlantVillage limit that is not a whole number of 1 or more, in words, instead of using all', async () => {
+		expect(parseLimit('')).toBeNull();
+		expect(parseLimit(' 3 ')).toBe(3);
+		for (const bad of ['0', '-3', '1.5', 'abc', '1e3']) expect(parseLimit(bad)).toBeUndefined();
+		const { learn, ml } = await setup();
+		learn.limit = '0';
+		expect(learn.limitInvalid).toBe(true);
+		expect(await learn.adapt()).toBeNull();
+		expect(ml.downloadDataset).not.toHaveBeenCalled();
+		expect(ml.train).not.toHaveBeenCalled();
+		learn.limit = '2';
+		expect(learn.limitInvalid).toBe(false);
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		expect(ml.train.mock.calls[0]![0].limitPerClass).toBe(2);
+		learn.stop();
+		await run;
+	});
+
+	it('a plant kept aside deleted while learning is left out of before and after alike, and said', async () => {
+		const { learn, deps, ml, trainCall } = await setup({ plants: 12 });
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		expect(learn.pending!.heldBack).toHaveLength(2);
+		expect(learn.pending!.before.total).toBe(2);
+		await deps.history.remove(learn.pending!.heldBack[0]!.entryId);
+		trainCall().finish();
+		const outcome = await run;
+		expect(outcome?.before.total).toBe(1);
+		expect(outcome?.after.total).toBe(1);
+		expect(outcome?.deleted).toBe(1);
+	});
+
+	it('Stop cancels the PlantVillage download quietly', async () => {
+		const { learn, ml } = await setup();
+		ml.downloadDataset.mockImplementationOnce(
+			(_url: string, _onProgress: unknown, signal?: AbortSignal) =>
+				new Promise<CachedDatasetInfo>((_resolve, reject) =>
+					signal?.addEventListener('abort', () =>
+						reject(Object.assign(new Error('Aborted'), { name: 'AbortError' }))
+					)
+				)
+		);
+		const run = learn.adapt();
+		while (learn.step !== 'download') await settle();
+		learn.stop();
+		expect(await run).toBeNull();
+		expect(learn.error).toBeNull();
+		expect(learn.step).toBeNull();
+		expect(ml.train).not.toHaveBeenCalled();
 	});
 });

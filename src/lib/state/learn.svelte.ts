@@ -8,6 +8,10 @@
  * diagnosed with the model before and after adapting, as the farmer's photos are. The previous
  * model stays one tap away. The training job is the Train page's (progress, cancel, resume after a
  * reload); what this flow still has to do when it ends is remembered in localStorage.
+ *
+ * Tabs: one tab runs the flow at a time (the Web Lock LEARN_LOCK, and the job's own lock while it
+ * trains); another tab says "learning in another tab" and follows the outcome through `storage`
+ * events. A job finished elsewhere (the Train page, another tab) is used without a press.
  */
 import { appScoped } from './app-scoped.svelte';
 import { DEFAULT_DATASET_URL } from '../app-paths';
@@ -17,13 +21,25 @@ import { errorMessage } from '../util/errors';
 import { history, type HistoryEntry, type HistoryStore } from './history.svelte';
 import { mlClient, type MlClient } from './ml-client.svelte';
 import { modelsState, type ModelsState } from './models.svelte';
-import { trainingState, type JobStorage, type TrainingState } from './training.svelte';
+import {
+	HELD_KEY,
+	JOB_KEY,
+	LEARN_JOB_PREFIX,
+	SAVED_KEY,
+	trainingState,
+	type JobStorage,
+	type TrainingState
+} from './training.svelte';
 import type { PhotoFile, TrainRequest } from '../worker/protocol';
 import { userError } from '../util/user-errors';
 import { registerWork } from './work';
 
-const PENDING_KEY = 'leaflens.learn.pending';
-const LAST_KEY = 'leaflens.learn.last';
+export const PENDING_KEY = 'leaflens.learn.pending';
+export const LAST_KEY = 'leaflens.learn.last';
+/** Held by the tab that runs "learn my fields" (from Learn or Continue until the outcome). */
+export const LEARN_LOCK = 'leaflens-learn';
+/** How often a tab that shows "learning in another tab" looks whether it still is. */
+const ELSEWHERE_POLL_MS = 2000;
 /** Share of each class's photos held back to check the model on (whole plants, at least one). */
 export const HELD_BACK_SHARE = 0.2;
 export const LEARN_SEED = 42;
@@ -43,6 +59,11 @@ export interface LearnClass {
 	className: string;
 	photos: number;
 	plants: number;
+	/**
+	 * Photos left to learn from with the smallest plant kept aside (0 with one plant: none can be);
+	 * MIN_PHOTOS_PER_CLASS are needed.
+	 */
+	learnFrom: number;
 	/** Enough photos (and plants) to learn from and to check on. */
 	ready: boolean;
 }
@@ -98,7 +119,9 @@ export function planLearning(entries: readonly HistoryEntry[], seed = LEARN_SEED
 			else kept.push(...plant);
 		}
 		const ready = held.length > 0 && kept.length >= MIN_PHOTOS_PER_CLASS;
-		plan.classes.push({ className, photos: total, plants: plants.length, ready });
+		const smallest = Math.min(...plants.map((p) => p.length));
+		const learnFrom = plants.length > 1 ? total - smallest : 0;
+		plan.classes.push({ className, photos: total, plants: plants.length, learnFrom, ready });
 		if (ready) {
 			plan.train.push(...kept);
 			plan.heldBack.push(...held);
@@ -120,8 +143,11 @@ export interface LearnScore {
 
 /** What the last adaptation did, kept so the result and "restore" survive a reload. */
 export interface LearnOutcome {
+	/** Both scores are on the same photos: those kept aside still in the history at the end. */
 	before: LearnScore;
 	after: LearnScore;
+	/** Photos kept aside that were deleted from the history meanwhile (left out of both scores). */
+	deleted?: number;
 	/** The model that diagnosed before (null: the shipped default). */
 	previousId: string | null;
 	modelId: string;
@@ -129,46 +155,98 @@ export interface LearnOutcome {
 	restored: boolean;
 }
 
+/** How the model before did on one photo kept aside. */
+interface HeldResult {
+	right: boolean;
+	answered: boolean;
+}
+
 /** An adaptation whose training job is running or was interrupted. */
 interface PendingLearn {
 	request: TrainRequest;
 	before: LearnScore;
 	previousId: string | null;
-	heldBack: { entryId: string; leaf: number }[];
+	/** With the model before's answer on each (absent in records of older versions). */
+	heldBack: ({ entryId: string; leaf: number } & Partial<HeldResult>)[];
+}
+
+/**
+ * "PlantVillage photos per class" as typed: empty is all (null); a whole number of 1 or more is
+ * that many; anything else (0, negative, a fraction, not a number) is refused (undefined).
+ */
+export function parseLimit(text: string): number | null | undefined {
+	const trimmed = text.trim();
+	if (trimmed === '') return null;
+	if (!/^\d+$/.test(trimmed)) return undefined;
+	const n = Number(trimmed);
+	return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 }
 
 export interface LearnDeps {
 	history: HistoryStore;
 	training: TrainingState;
-	models: Pick<ModelsState, 'activeId' | 'load' | 'activate' | 'models'>;
+	models: Pick<ModelsState, 'activeId' | 'load' | 'activate' | 'models' | 'loaded'>;
 	ml: Pick<MlClient, 'diagnose' | 'loadModel'>;
 	storage?: JobStorage;
 	now?: () => Date;
+	/** Web Locks, to tell a flow running in another tab (default: `navigator.locks`; null: none). */
+	locks?: Pick<LockManager, 'request' | 'query'> | null;
+	/**
+	 * Calls `listener` with the key of each change another tab makes to `storage` (default: the
+	 * window's `storage` events on localStorage; null: none).
+	 */
+	otherTabs?: ((listener: (key: string | null) => void) => void) | null;
+}
+
+function storageEvents(listener: (key: string | null) => void): void {
+	if (typeof window === 'undefined') return;
+	window.addEventListener('storage', (event) => {
+		if (event.storageArea === null || event.storageArea === localStorage) listener(event.key);
+	});
 }
 
 export class LearnState {
 	readonly #d: LearnDeps;
 	readonly #storage: JobStorage;
 	readonly #now: () => Date;
+	readonly #locks: Pick<LockManager, 'request' | 'query'> | null;
+	/** This tab holds LEARN_LOCK. */
+	#ownLock = false;
+	#syncing: Promise<void> | null = null;
+	#poll: ReturnType<typeof setInterval> | null = null;
 
 	/** What the user confirmed, split into photos to learn from and to check on. */
 	readonly plan = $derived.by(() => planLearning(this.#history.entries));
 	readonly ready = $derived(this.plan.train.length > 0);
-	/** PlantVillage photos per class trained with the user's (null: all). */
-	limitPerClass = $state<number | null>(null);
+	/** "PlantVillage photos per class" as typed (empty: all). */
+	limit = $state('');
+	/** PlantVillage photos per class trained with the user's (null: all; undefined: refused). */
+	readonly limitPerClass = $derived(parseLimit(this.limit));
+	/** The limit typed is not a whole number of 1 or more (Learn waits until it is). */
+	readonly limitInvalid = $derived(this.limitPerClass === undefined);
 	/** The step running now, for the progress line. */
 	step = $state<'download' | 'before' | 'import' | 'train' | 'after' | null>(null);
 	error = $state<string | null>(null);
 	pending = $state<PendingLearn | null>(null);
 	outcome = $state<LearnOutcome | null>(null);
+	/** Another tab runs "learn my fields" (or the pending job): this one offers no Learn, Continue or Discard. */
+	elsewhere = $state(false);
+	/** The learned model of the last outcome was deleted (the outcome is forgotten). */
+	modelGone = $state(false);
 
 	constructor(deps: LearnDeps) {
 		this.#d = deps;
 		this.#storage = deps.storage ?? localStorage;
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not state
 		this.#now = deps.now ?? (() => new Date());
+		this.#locks = deps.locks === undefined ? (globalThis.navigator?.locks ?? null) : deps.locks;
 		this.pending = this.#read<PendingLearn>(PENDING_KEY);
 		this.outcome = this.#read<LearnOutcome>(LAST_KEY);
+		// The job may have finished on the Train page (this tab or another) or in another tab.
+		deps.training.onSaved(() => void this.sync());
+		const otherTabs = deps.otherTabs === undefined ? storageEvents : deps.otherTabs;
+		otherTabs?.((key) => this.#otherTab(key));
+		void this.sync();
 	}
 
 	get #history(): HistoryStore {
@@ -177,6 +255,145 @@ export class LearnState {
 
 	get busy(): boolean {
 		return this.step !== null;
+	}
+
+	/** The pending job runs in this tab outside this flow (the Train page resumed it). */
+	get trainingHere(): boolean {
+		const training = this.#d.training;
+		return (
+			!this.busy &&
+			this.pending !== null &&
+			training.running &&
+			training.job?.jobId === this.pending.request.jobId
+		);
+	}
+
+	/** The step to show progress for: this flow's, or training when the Train page runs its job. */
+	get progressStep(): LearnState['step'] {
+		return this.step ?? (this.trainingHere ? 'train' : null);
+	}
+
+	/**
+	 * Brings the card up to date: whether another tab runs the flow, whether the learned model is
+	 * still on the device, and a pending job that finished elsewhere (its model is used, measured
+	 * on the photos kept aside, without a press). Called at the start, when a run is saved here,
+	 * on other tabs' changes, and while another tab learns.
+	 */
+	sync(): Promise<void> {
+		this.#syncing ??= this.#sync().finally(() => (this.#syncing = null));
+		return this.#syncing;
+	}
+
+	async #sync(): Promise<void> {
+		if (this.busy) return;
+		await this.#checkModel();
+		const jobId = this.pending?.request.jobId ?? null;
+		const elsewhere = await this.#heldElsewhere(jobId);
+		if (this.busy) return;
+		this.#setElsewhere(elsewhere);
+		const saved = this.#d.training.saved;
+		if (elsewhere || !this.pending || saved?.jobId !== jobId || this.#d.training.running) return;
+		this.error = null;
+		await this.#guarded(() => this.#locked(() => this.#finish()));
+	}
+
+	#setElsewhere(elsewhere: boolean): void {
+		this.elsewhere = elsewhere;
+		if (elsewhere && this.#poll === null)
+			this.#poll = setInterval(() => void this.sync(), ELSEWHERE_POLL_MS);
+		if (!elsewhere && this.#poll !== null) {
+			clearInterval(this.#poll);
+			this.#poll = null;
+		}
+	}
+
+	/** Whether another tab holds LEARN_LOCK, or the job's lock (`jobId`'s). */
+	async #heldElsewhere(jobId: string | null): Promise<boolean> {
+		if (!this.#locks) return false;
+		let names: string[];
+		try {
+			names = ((await this.#locks.query()).held ?? []).map((lock) => lock.name ?? '');
+		} catch {
+			return false;
+		}
+		if (names.includes(LEARN_LOCK) && !this.#ownLock) return true;
+		return (
+			jobId !== null &&
+			names.includes(`leaflens-train-${jobId}`) &&
+			!this.#d.training.runsJob(jobId)
+		);
+	}
+
+	/**
+	 * Runs `work` holding LEARN_LOCK; null (and `elsewhere`) when another tab holds it or runs the
+	 * stored pending job. What the other tab stored is read again first.
+	 */
+	async #locked(work: () => Promise<LearnOutcome | null>): Promise<LearnOutcome | null> {
+		const run = async () => {
+			this.#ownLock = true;
+			try {
+				this.pending = this.#read<PendingLearn>(PENDING_KEY);
+				if (await this.#heldElsewhere(this.pending?.request.jobId ?? null)) {
+					this.#setElsewhere(true);
+					return null;
+				}
+				this.#setElsewhere(false);
+				return await work();
+			} finally {
+				this.#ownLock = false;
+			}
+		};
+		if (!this.#locks) return run();
+		return this.#locks.request(LEARN_LOCK, { ifAvailable: true }, (lock) => {
+			if (lock) return run();
+			this.#setElsewhere(true);
+			return null;
+		});
+	}
+
+	/** Another tab changed `key` in localStorage (null: cleared). */
+	#otherTab(key: string | null): void {
+		const keys = [PENDING_KEY, LAST_KEY, SAVED_KEY, JOB_KEY, HELD_KEY];
+		if (key !== null && !keys.includes(key)) return;
+		if (!this.busy) this.pending = this.#read<PendingLearn>(PENDING_KEY);
+		if (key === null || key === LAST_KEY) void this.#follow();
+		this.#d.training.rereadSaved();
+		void this.sync();
+	}
+
+	/** Takes the outcome another tab stored, and diagnoses with the model it says. */
+	async #follow(): Promise<void> {
+		const was = this.outcome;
+		const outcome = this.#read<LearnOutcome>(LAST_KEY);
+		if (this.busy) return;
+		this.outcome = outcome;
+		if (outcome) this.modelGone = false;
+		if (!outcome || (was?.modelId === outcome.modelId && was.restored === outcome.restored)) return;
+		try {
+			await this.#activate(outcome, outcome.restored);
+		} catch (error) {
+			this.error = errorMessage(error);
+		}
+	}
+
+	/** A learned model deleted since (on the Models page): its outcome is forgotten, and said so. */
+	async #checkModel(): Promise<void> {
+		const outcome = this.outcome;
+		if (!outcome) return;
+		const models = this.#d.models;
+		try {
+			if (!models.loaded) await models.load();
+		} catch {
+			return;
+		}
+		if (this.outcome !== outcome || models.models.some((m) => m.id === outcome.modelId)) return;
+		this.#forgetOutcome();
+	}
+
+	#forgetOutcome(): void {
+		this.outcome = null;
+		this.modelGone = true;
+		this.#write(LAST_KEY, null);
 	}
 
 	#read<T>(key: string): T | null {
@@ -194,23 +411,29 @@ export class LearnState {
 		else this.#storage.setItem(key, JSON.stringify(value));
 	}
 
-	/** Diagnoses the held-back photos with the active model. */
-	async #score(photos: readonly LearnPhoto[]): Promise<LearnScore> {
-		const score: LearnScore = { total: photos.length, right: 0, answered: 0, answeredRight: 0 };
+	/** Diagnoses the held-back photos with the active model: right and answered, per photo. */
+	async #diagnose(photos: readonly LearnPhoto[]): Promise<HeldResult[]> {
+		const results: HeldResult[] = [];
 		for (const p of photos) {
 			const { prediction } = await this.#d.ml.diagnose(p.photo, { heatmap: false });
-			const right = prediction.label === p.className;
-			if (right) score.right++;
-			if (!prediction.abstained) {
-				score.answered++;
-				if (right) score.answeredRight++;
-			}
+			results.push({ right: prediction.label === p.className, answered: !prediction.abstained });
 		}
-		return score;
+		return results;
 	}
 
-	/** The downloaded PlantVillage dataset to train together with, fetched when missing. */
-	async #baseDataset(): Promise<string> {
+	/** Stops the step running (a download, the photos' import, the training). */
+	stop(): void {
+		const training = this.#d.training;
+		if (this.step === 'download') training.cancelDownload();
+		else if (this.step === 'import') training.cancelImport();
+		else training.stop();
+	}
+
+	/**
+	 * The downloaded PlantVillage dataset to train together with, fetched when missing; null when
+	 * the download was cancelled.
+	 */
+	async #baseDataset(): Promise<string | null> {
 		const training = this.#d.training;
 		await training.refresh();
 		const find = () => training.complete.find((d) => d.source !== 'local');
@@ -218,6 +441,7 @@ export class LearnState {
 			this.step = 'download';
 			await training.downloadDataset(DEFAULT_DATASET_URL);
 			if (training.downloadError) throw new Error(training.downloadError);
+			if (!find()) return null;
 		}
 		const base = find();
 		if (!base) throw new Error(userError('plantvillageUnavailable'));
@@ -230,47 +454,56 @@ export class LearnState {
 	 * measures it on the same held-back photos.
 	 */
 	async adapt(): Promise<LearnOutcome | null> {
-		if (this.busy || this.#d.training.running) return null;
+		// A refused limit is said beside its field (`limitInvalid`); Learn waits until it is fixed.
+		const limitPerClass = this.limitPerClass;
+		if (this.busy || this.#d.training.running || limitPerClass === undefined) return null;
 		this.error = null;
+		this.modelGone = false;
 		const plan = this.plan;
-		return this.#guarded(async () => {
-			if (plan.train.length === 0)
-				throw new Error(userError('confirmMore', { n: MIN_PHOTOS_PER_CLASS + 1 }));
-			// One job is stored at a time: a Train-page run waiting to resume is not replaced silently;
-			// an earlier adaptation that was stopped is (learning again starts it anew).
-			const stored = this.#d.training.storedJob();
-			if (stored && stored.jobId !== this.pending?.request.jobId)
-				throw new Error(userError('trainJobWaiting'));
-			if (this.pending) await this.discard();
-			const datasetId = await this.#baseDataset();
-			this.step = 'before';
-			const before = await this.#score(plan.heldBack);
-			this.step = 'import';
-			const photos: PhotoFile[] = plan.train.map((p) => ({
-				path: `${p.entryId}/${p.leaf}-${p.fileName}`,
-				className: p.className,
-				file: p.photo
-			}));
-			const own = await this.#d.training.importPhotos(OWN_DATASET_NAME, photos);
-			if (!own) throw new Error(this.#d.training.importError ?? userError('photosNotImported'));
-			const request: TrainRequest = {
-				// The time and a random part: learning again at once (the same millisecond) is a new job.
-				jobId: `learn-${this.#now().getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-				datasetId,
-				extraDatasetIds: [own.id],
-				preset: 'adapt',
-				overrides: [],
-				limitPerClass: this.limitPerClass && this.limitPerClass > 0 ? this.limitPerClass : null
-			};
-			this.pending = {
-				request,
-				before,
-				previousId: this.#d.models.activeId,
-				heldBack: plan.heldBack.map(({ entryId, leaf }) => ({ entryId, leaf }))
-			};
-			this.#write(PENDING_KEY, this.pending);
-			return this.#train();
-		});
+		return this.#guarded(() =>
+			this.#locked(async () => {
+				if (plan.train.length === 0)
+					throw new Error(userError('confirmMore', { n: MIN_PHOTOS_PER_CLASS }));
+				// One job is stored at a time: a Train-page run waiting to resume is not replaced
+				// silently; an earlier adaptation that was stopped is (learning again starts it anew).
+				const stored = this.#d.training.storedJob();
+				if (stored && stored.jobId !== this.pending?.request.jobId)
+					throw new Error(userError('trainJobWaiting'));
+				if (this.pending) await this.#discard();
+				const datasetId = await this.#baseDataset();
+				if (datasetId === null) return null;
+				this.step = 'before';
+				const before = await this.#diagnose(plan.heldBack);
+				this.step = 'import';
+				const photos: PhotoFile[] = plan.train.map((p) => ({
+					path: `${p.entryId}/${p.leaf}-${p.fileName}`,
+					className: p.className,
+					file: p.photo
+				}));
+				const training = this.#d.training;
+				const own = await training.importPhotos(OWN_DATASET_NAME, photos);
+				if (!own && training.importCancelled) return null;
+				if (!own) throw new Error(training.importError ?? userError('photosNotImported'));
+				const random = Math.random().toString(36).slice(2, 8);
+				const request: TrainRequest = {
+					// The time and a random part: learning again at once (the same millisecond) is a new job.
+					jobId: `${LEARN_JOB_PREFIX}${this.#now().getTime().toString(36)}-${random}`,
+					datasetId,
+					extraDatasetIds: [own.id],
+					preset: 'adapt',
+					overrides: [],
+					limitPerClass
+				};
+				this.pending = {
+					request,
+					before: scoreOf(before),
+					previousId: this.#d.models.activeId,
+					heldBack: plan.heldBack.map(({ entryId, leaf }, i) => ({ entryId, leaf, ...before[i] }))
+				};
+				this.#write(PENDING_KEY, this.pending);
+				return this.#train();
+			})
+		);
 	}
 
 	/** Runs a step of the flow: an error is kept in `error` (and gives null), the step is over after. */
@@ -291,61 +524,102 @@ export class LearnState {
 		this.step = 'train';
 		const training = this.#d.training;
 		const result = await training.run(pending.request);
+		if (training.elsewhere) {
+			// Another tab runs this job (its Web Lock): that tab's outcome is followed.
+			this.#setElsewhere(true);
+			return null;
+		}
 		if (!result || !training.saved || training.saved.jobId !== pending.request.jobId) {
 			// Stopped (the job stays resumable), failed or not saved: the Train page's error says why.
 			const why = training.error ?? training.saveError;
 			if (why) this.error = why;
 			return null;
 		}
-		return this.#finish(training.saved.id, training.saved.name);
+		return this.#finish();
 	}
 
 	/** Resumes an adaptation that was stopped or interrupted by a reload. */
 	async resume(): Promise<LearnOutcome | null> {
 		if (!this.pending || this.busy || this.#d.training.running) return null;
 		this.error = null;
-		const jobId = this.pending.request.jobId;
-		return this.#guarded(() => {
-			// Finished meanwhile (the Train page resumes an interrupted job too): only switch models.
-			const saved = this.#d.training.saved;
-			return saved?.jobId === jobId ? this.#finish(saved.id, saved.name) : this.#train();
-		});
+		return this.#guarded(() =>
+			this.#locked(async () => {
+				const pending = this.pending;
+				if (!pending) return null;
+				// Finished meanwhile (the Train page resumes an interrupted job too): only switch models.
+				if (this.#d.training.saved?.jobId === pending.request.jobId) return this.#finish();
+				// The model is named after the datasets: list them first (a fresh app has not).
+				await this.#d.training.refresh();
+				return this.#train();
+			})
+		);
 	}
 
 	/** Forgets a stopped adaptation (its cached features and checkpoint too). */
 	async discard(): Promise<void> {
-		const pending = this.pending;
-		this.pending = null;
-		this.#write(PENDING_KEY, null);
-		if (pending) await this.#d.training.discard(pending.request.jobId);
+		if (!this.pending || this.busy || this.#d.training.running) return;
+		this.error = null;
+		await this.#guarded(() =>
+			this.#locked(async () => {
+				await this.#discard();
+				return null;
+			})
+		);
 	}
 
-	async #finish(modelId: string, modelName: string): Promise<LearnOutcome> {
-		const pending = this.pending!;
+	async #discard(): Promise<void> {
+		const pending = this.pending;
+		this.pending = null;
+		if (!pending) return;
+		this.#clearPending(pending.request.jobId);
+		await this.#d.training.discard(pending.request.jobId);
+	}
+
+	/** Removes the stored pending job if it is still `jobId` (another tab may have stored its own). */
+	#clearPending(jobId: string): void {
+		if (this.#read<PendingLearn>(PENDING_KEY)?.request.jobId === jobId)
+			this.#write(PENDING_KEY, null);
+	}
+
+	/** Switches to the pending job's saved model and measures it on the photos kept aside. */
+	async #finish(): Promise<LearnOutcome | null> {
+		const pending = this.pending;
+		const saved = this.#d.training.saved;
+		if (!pending || saved?.jobId !== pending.request.jobId) return null;
 		this.step = 'after';
 		const models = this.#d.models;
 		await models.load();
-		models.activate(modelId);
+		models.activate(saved.id);
 		await this.#d.ml.loadModel();
-		const held = pending.heldBack.flatMap(({ entryId, leaf }) => {
-			const entry = this.#history.get(entryId);
-			const photo = entry?.leaves[leaf]?.photo;
-			return entry?.confirmed && photo
-				? [{ entryId, leaf, className: entry.confirmed, fileName: '', photo }]
-				: [];
+		// Both scores on the photos kept aside that are still in the history: a plant deleted
+		// meanwhile is left out of before too, and said.
+		const kept = pending.heldBack.flatMap((held) => {
+			const entry = this.#history.get(held.entryId);
+			const photo = entry?.leaves[held.leaf]?.photo;
+			return entry?.confirmed && photo ? [{ held, className: entry.confirmed, photo }] : [];
 		});
+		const measured = kept.every(({ held }) => held.right !== undefined);
+		const after = await this.#diagnose(
+			kept.map(({ held, className, photo }) => ({ ...held, className, fileName: '', photo }))
+		);
 		const outcome: LearnOutcome = {
-			before: pending.before,
-			after: await this.#score(held),
+			before: measured
+				? scoreOf(kept.map(({ held }) => ({ right: !!held.right, answered: !!held.answered })))
+				: pending.before,
+			after: scoreOf(after),
+			...(measured && kept.length < pending.heldBack.length
+				? { deleted: pending.heldBack.length - kept.length }
+				: {}),
 			previousId: pending.previousId,
-			modelId,
-			modelName,
+			modelId: saved.id,
+			modelName: saved.name,
 			restored: false
 		};
 		this.outcome = outcome;
+		this.modelGone = false;
 		this.pending = null;
 		this.#write(LAST_KEY, outcome);
-		this.#write(PENDING_KEY, null);
+		this.#clearPending(pending.request.jobId);
 		return outcome;
 	}
 
@@ -359,10 +633,32 @@ export class LearnState {
 		return this.#switchTo(false);
 	}
 
-	/** Activates the previous model (`restored`) or the adapted one, and remembers which. */
+	/**
+	 * Activates the previous model (`restored`) or the adapted one, and remembers which. A learned
+	 * model deleted since is said (`modelGone`), never thrown; another failure is kept in `error`.
+	 */
 	async #switchTo(restored: boolean): Promise<void> {
 		const outcome = this.outcome;
-		if (!outcome) return;
+		if (!outcome || this.busy) return;
+		this.error = null;
+		try {
+			await this.#d.models.load();
+			if (!this.#d.models.models.some((m) => m.id === outcome.modelId)) {
+				// Going back to the previous model still works; the learned one is gone either way.
+				if (restored) await this.#activate(outcome, true);
+				this.#forgetOutcome();
+				return;
+			}
+			await this.#activate(outcome, restored);
+			this.outcome = { ...outcome, restored };
+			this.#write(LAST_KEY, this.outcome);
+		} catch (error) {
+			this.error = errorMessage(error);
+		}
+	}
+
+	/** Makes the outcome's previous model (`restored`) or its learned one diagnose. */
+	async #activate(outcome: LearnOutcome, restored: boolean): Promise<void> {
 		const models = this.#d.models;
 		await models.load();
 		// A previous model deleted since falls back to the shipped default.
@@ -371,9 +667,17 @@ export class LearnState {
 			: null;
 		models.activate(restored ? previous : outcome.modelId);
 		await this.#d.ml.loadModel();
-		this.outcome = { ...outcome, restored };
-		this.#write(LAST_KEY, this.outcome);
 	}
+}
+
+/** A score from the answers on each photo kept aside. */
+function scoreOf(results: readonly HeldResult[]): LearnScore {
+	return {
+		total: results.length,
+		right: results.filter((r) => r.right).length,
+		answered: results.filter((r) => r.answered).length,
+		answeredRight: results.filter((r) => r.right && r.answered).length
+	};
 }
 
 let state: LearnState | null = null;

@@ -175,6 +175,8 @@ export class MlClient {
 	}
 
 	async #loadModelInto(api: Comlink.Remote<MlApi>, source: ModelSource): Promise<void> {
+		// A new try: "Loading…" again rather than the last failure.
+		this.modelError = null;
 		try {
 			// On a first visit the model files come from the precache once it is filled, instead of
 			// crossing the network a second time (both kinds of model read a served backbone).

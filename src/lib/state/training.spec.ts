@@ -3,6 +3,8 @@ import { DeviceLostError, WorkerCrashedError } from './ml-client.svelte';
 import {
 	HELD_KEY,
 	JOB_KEY,
+	learnModelName,
+	modelNameTime,
 	TrainingState,
 	trainedModelName,
 	type JobStorage,
@@ -288,11 +290,54 @@ describe('TrainingState', () => {
 			now
 		);
 		expect(validateModelName(name)).toBe(name);
-		expect(name.endsWith(` ${now.toLocaleString()}`)).toBe(true);
+		expect(name.endsWith(` ${modelNameTime(now)}`)).toBe(true);
 		expect(name.startsWith('plantvillage-sample + AAA')).toBe(true);
 		expect(name).toContain('… ');
 		const short = trainedModelName(job, [dataset('pv', 'plantvillage-sample')], now);
-		expect(short).toBe(`plantvillage-sample ${now.toLocaleString()}`);
+		expect(short).toBe(`plantvillage-sample ${modelNameTime(now)}`);
+	});
+
+	it("writes a model name's time in the interface language, not the browser's", () => {
+		const now = new Date(2026, 11, 2, 4, 17, 8);
+		expect(modelNameTime(now, 'fr')).toBe('02/12/2026 04:17');
+		const name = trainedModelName(job, [dataset('pv', 'plantvillage-sample')], now, 'fr');
+		expect(name).toBe('plantvillage-sample 02/12/2026 04:17');
+	});
+
+	it('names a "learn my fields" model for it in the interface language, whichever page saves it', async () => {
+		const learn = { ...job, jobId: 'learn-abc', extraDatasetIds: ['mine'] };
+		expect(learnModelName(learn, '02/12/2026 04:17')).toBe(
+			'Learned from my fields 02/12/2026 04:17'
+		);
+		expect(learnModelName(job, 'x')).toBeNull();
+		const { ml, calls, storage, saveModel } = setup();
+		const state = new TrainingState(ml, {
+			jobStorage: storage,
+			saveModel,
+			estimateStorage: async () => null,
+			persist: async () => true,
+			now: () => new Date(2026, 11, 2, 4, 17, 8),
+			locale: () => 'fr',
+			modelName: (request, time) => (request.jobId === 'learn-abc' ? `Appris ${time}` : null)
+		});
+		const done = state.run(learn);
+		while (calls.length === 0) await settle();
+		calls[0]!.finish();
+		await done;
+		expect(saveModel).toHaveBeenCalledWith('Appris 02/12/2026 04:17', expect.anything());
+	});
+
+	it('a job resumed before any page listed the datasets is named after them (not "model")', async () => {
+		const { state, calls, saveModel } = setup({ stored: job });
+		// No enter() or refresh(): the Diagnose page's "Continue learning" after a reload.
+		const saved = vi.fn();
+		state.onSaved(saved);
+		const done = state.run(job);
+		while (calls.length === 0) await settle();
+		calls[0]!.finish();
+		await done;
+		expect((saveModel.mock.calls[0] as unknown[])[0]).toMatch(/^plantvillage-sample /);
+		expect(saved).toHaveBeenCalledTimes(1);
 	});
 
 	it('asks the browser to keep the data once a model, dataset or photo import is saved', async () => {

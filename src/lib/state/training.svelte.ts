@@ -17,6 +17,7 @@ import { MAX_NAME_LENGTH } from '../data/leaflens-file';
 import { resolveConfig, type PresetName } from '../ml/config';
 import { DeviceLostError, mlClient, WorkerCrashedError, type MlClient } from './ml-client.svelte';
 import { registerWork } from './work';
+import { i18n, t } from '../i18n/i18n.svelte';
 import type {
 	CachedDatasetInfo,
 	DownloadProgress,
@@ -34,7 +35,9 @@ export const JOB_KEY = 'leaflens.trainJob';
  */
 export const HELD_KEY = 'leaflens.trainJobHeld';
 /** The last finished run's job id and the model it was saved as (survives a reload). */
-const SAVED_KEY = 'leaflens.trainSaved';
+export const SAVED_KEY = 'leaflens.trainSaved';
+/** How the jobs of "learn my fields" begin (their models are named for it, whichever page saves them). */
+export const LEARN_JOB_PREFIX = 'learn-';
 
 type Stage = Extract<TrainEvent, { type: 'stage' }>['stage'];
 
@@ -82,19 +85,25 @@ export function photosForClass(className: string, files: readonly File[]): Photo
 	return files.map((file, i) => ({ path: `${i}-${file.name}`, className: name, file }));
 }
 
+/** A model name's time: short date and time in `locale` (undefined: the browser's). */
+export function modelNameTime(now: Date, locale?: string): string {
+	return now.toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' });
+}
+
 /**
- * The name a finished run is saved under: its datasets' names and the local time, the names cut
- * short (…) so that the whole fits a model name's length.
+ * The name a finished run is saved under: its datasets' names and the time (in `locale`), the
+ * names cut short (…) so that the whole fits a model name's length.
  */
 export function trainedModelName(
 	request: TrainRequest,
 	datasets: readonly CachedDatasetInfo[],
-	now: Date
+	now: Date,
+	locale?: string
 ): string {
 	const names = [request.datasetId, ...(request.extraDatasetIds ?? [])]
 		.map((id) => datasets.find((d) => d.id === id)?.name.trim() || 'model')
 		.join(' + ');
-	const time = ` ${now.toLocaleString()}`;
+	const time = ` ${modelNameTime(now, locale)}`;
 	const room = MAX_NAME_LENGTH - time.length;
 	return `${names.length > room ? `${names.slice(0, room - 1).trimEnd()}…` : names}${time}`;
 }
@@ -127,6 +136,21 @@ export interface TrainingOptions {
 	now?: () => Date;
 	/** Web Locks, so that one tab runs a job at a time (default: `navigator.locks`; null: none). */
 	locks?: Pick<LockManager, 'request'> | null;
+	/** The language of a model name's time (default: the browser's). */
+	locale?: () => string | undefined;
+	/**
+	 * A finished run's model name in the interface language, given its time, or null for the
+	 * datasets' names (default: none).
+	 */
+	modelName?: (request: TrainRequest, time: string) => string | null;
+}
+
+/**
+ * The model of a "learn my fields" job is named for it in the interface language, whichever page
+ * saved it ("Learned from my fields 02/12/2026 04:17"), not after its datasets' ids.
+ */
+export function learnModelName(request: TrainRequest, time: string): string | null {
+	return request.jobId.startsWith(LEARN_JOB_PREFIX) ? t('learn.modelName', { time }) : null;
 }
 
 async function estimateStorage(): Promise<{ used: number; quota: number } | null> {
@@ -154,6 +178,13 @@ export class TrainingState {
 	readonly #now: () => Date;
 	readonly #persist: () => Promise<unknown>;
 	readonly #locks: Pick<LockManager, 'request'> | null;
+	readonly #locale: () => string | undefined;
+	readonly #modelName: (request: TrainRequest, time: string) => string | null;
+	/** Told when a run's model has been saved. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- listeners, not state
+	readonly #onSaved = new Set<() => void>();
+	/** The job this tab runs now (it holds its lock). */
+	#ownJobId: string | null = null;
 
 	datasets = $state<CachedDatasetInfo[]>([]);
 	/** Datasets that can be trained on. */
@@ -223,7 +254,26 @@ export class TrainingState {
 			options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks;
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not state
 		this.#now = options.now ?? (() => new Date());
+		this.#locale = options.locale ?? (() => undefined);
+		this.#modelName = options.modelName ?? (() => null);
 		this.saved = this.#readJson(SAVED_KEY);
+	}
+
+	/** Calls `listener` each time a finished run's model has been saved here; returns the unsubscribe. */
+	onSaved(listener: () => void): () => void {
+		this.#onSaved.add(listener);
+		return () => void this.#onSaved.delete(listener);
+	}
+
+	/** Reads the last saved run again (another tab may have saved one). */
+	rereadSaved(): void {
+		const saved = this.#readJson<{ jobId: string; id: string; name: string }>(SAVED_KEY);
+		if (saved?.jobId !== this.saved?.jobId || saved?.id !== this.saved?.id) this.saved = saved;
+	}
+
+	/** Whether this tab runs the job now (another tab's run of it holds its Web Lock). */
+	runsJob(jobId: string): boolean {
+		return this.#ownJobId === jobId;
 	}
 
 	/** A training, a photo import or a download is running (a reload would cut it short). */
@@ -435,9 +485,14 @@ export class TrainingState {
 		this.saveError = null;
 		this.elsewhere = false;
 		const work = async () => {
-			const result = await this.train(request);
-			if (result) await this.#save(request, result);
-			return result;
+			this.#ownJobId = request.jobId;
+			try {
+				const result = await this.train(request);
+				if (result) await this.#save(request, result);
+				return result;
+			} finally {
+				this.#ownJobId = null;
+			}
 		};
 		if (!this.#locks) return work();
 		// One tab runs a job at a time: two tabs reopened together both find the stored job.
@@ -465,7 +520,20 @@ export class TrainingState {
 	}
 
 	async #save(request: TrainRequest, result: TrainResult): Promise<boolean> {
-		const name = trainedModelName(request, this.datasets, this.#now());
+		// A job resumed in a fresh app (before any page listed the datasets) is named after them too.
+		const ids = [request.datasetId, ...(request.extraDatasetIds ?? [])];
+		if (!ids.every((id) => this.datasets.some((d) => d.id === id))) {
+			try {
+				await this.refresh();
+			} catch {
+				// The name falls back to "model"; the run is saved all the same.
+			}
+		}
+		const now = this.#now();
+		const locale = this.#locale();
+		const name =
+			this.#modelName(request, modelNameTime(now, locale)) ??
+			trainedModelName(request, this.datasets, now, locale);
 		let id: string;
 		try {
 			({ id } = await this.#saveModel(name, result));
@@ -481,6 +549,7 @@ export class TrainingState {
 		this.#jobs.setItem(SAVED_KEY, JSON.stringify(this.saved));
 		this.#forget(request.jobId);
 		this.savedName = name;
+		for (const listener of this.#onSaved) listener();
 		try {
 			await this.#ml.clearTrainJob(request.jobId);
 		} catch {
@@ -616,6 +685,11 @@ let state: TrainingState | null = null;
 
 /** The app's one TrainingState, on the app's ML client (it outlives the Train page). */
 export function trainingState(): TrainingState {
-	state ??= appScoped(() => registerWork(new TrainingState(mlClient()), (t) => t.working));
+	state ??= appScoped(() =>
+		registerWork(
+			new TrainingState(mlClient(), { locale: () => i18n.locale, modelName: learnModelName }),
+			(training) => training.working
+		)
+	);
 	return state;
 }

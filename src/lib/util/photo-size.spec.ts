@@ -1,7 +1,15 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { heicHeader } from '../../../test/heic-header';
-import { isHeic, MAX_PHOTO_PIXELS, photoSize, tooLarge } from './photo-size';
+import {
+	BOUNDED_LONG_SIDE,
+	boundedScale,
+	isHeic,
+	LARGE_PHOTO_PIXELS,
+	MAX_PHOTO_PIXELS,
+	photoSize,
+	tooLarge
+} from './photo-size';
 
 const image = (width: number, height: number, channels: 3 | 4 = 3) =>
 	sharp({ create: { width, height, channels, background: { r: 40, g: 120, b: 30, alpha: 0.5 } } });
@@ -58,5 +66,40 @@ describe('isHeic', () => {
 		const jpeg = new Uint8Array(await image(8, 8).jpeg().toBuffer());
 		expect(isHeic(jpeg)).toBe(false);
 		expect(isHeic(heicHeader().subarray(0, 8))).toBe(false);
+	});
+});
+
+describe('boundedScale (the copy a very large photo is read into once)', () => {
+	it('leaves phone photos up to LARGE_PHOTO_PIXELS as they are', () => {
+		expect(boundedScale(4032, 3024)).toBe(1);
+		expect(boundedScale(3024, 4032)).toBe(1);
+		expect(boundedScale(4000, 4000)).toBe(1);
+		expect(boundedScale(1, 1)).toBe(1);
+		// Over the pixel count, but no side over the bound: nothing to gain from a copy.
+		expect(boundedScale(4096, 4096)).toBe(1);
+		expect(4096 * 4096).toBeGreaterThan(LARGE_PHOTO_PIXELS);
+	});
+
+	it('shrinks a larger photo so its longer side is BOUNDED_LONG_SIDE, whichever way it stands', () => {
+		const sides = (w: number, h: number) => {
+			const s = boundedScale(w, h);
+			return [Math.round(w * s), Math.round(h * s)];
+		};
+		expect(sides(8000, 6000)).toEqual([BOUNDED_LONG_SIDE, 3072]);
+		expect(sides(6000, 8000)).toEqual([3072, BOUNDED_LONG_SIDE]);
+		expect(sides(12_000, 9000)).toEqual([BOUNDED_LONG_SIDE, 3072]);
+		expect(sides(16_000, 12_000)).toEqual([BOUNDED_LONG_SIDE, 3072]);
+		expect(sides(4100, 4100)).toEqual([BOUNDED_LONG_SIDE, BOUNDED_LONG_SIDE]);
+		// A panorama keeps its shape; its short side may get small, never below one pixel's worth.
+		expect(sides(40_000, 500)).toEqual([BOUNDED_LONG_SIDE, 51]);
+		for (const [w, h] of [
+			[5657, 2829],
+			[4097, 3907],
+			[19_999, 12_500]
+		] as const) {
+			const s = boundedScale(w, h);
+			expect(s).toBeLessThan(1);
+			expect(Math.round(Math.max(w, h) * s)).toBe(BOUNDED_LONG_SIDE);
+		}
 	});
 });

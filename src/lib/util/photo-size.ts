@@ -13,6 +13,26 @@ export const DECODE_SHORT_SIDE = 448;
  */
 export const MAX_PHOTO_PIXELS = 250_000_000;
 
+/**
+ * A picked photo over this many pixels is decoded once, right away, into a bounded copy that every
+ * later step uses (the crop step, the leaf finder, the model, the history): each decode of the
+ * original costs 4 bytes a pixel, and browsers decode the whole photo even when asked for a small
+ * bitmap. A 12-megapixel phone photo (4032×3024) stays as it is, byte for byte.
+ */
+export const LARGE_PHOTO_PIXELS = 16_000_000;
+
+/** The longer side of that copy: sharper than anything the crop step shows or the model reads. */
+export const BOUNDED_LONG_SIDE = 4096;
+
+/**
+ * The scale at which a photo of `width`×`height` pixels (orientation applied) is copied when it is
+ * picked; 1: the photo is used as it is (not over LARGE_PHOTO_PIXELS, or no side to shrink).
+ */
+export function boundedScale(width: number, height: number): number {
+	if (width * height <= LARGE_PHOTO_PIXELS) return 1;
+	return Math.min(1, BOUNDED_LONG_SIDE / Math.max(width, height));
+}
+
 /** A photo's size as the user sees it: EXIF orientation applied. */
 export interface PhotoSize {
 	width: number;

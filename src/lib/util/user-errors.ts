@@ -23,7 +23,8 @@ export const USER_ERRORS = {
 		'The connection dropped while downloading {url} ({reason}). Check the connection; the download resumes where it stopped.',
 	downloadFailed: 'Downloading {url} failed: HTTP {status}',
 	/** "Learn my fields" with too few confirmed photos; `{n}` photos are needed. */
-	confirmMore: 'Confirm at least {n} photos of a disease, from two plants or more.',
+	confirmMore:
+		'Confirm more photos of a disease: one plant is kept aside to check on, and at least {n} other photos are needed to learn from.',
 	photosNotImported: 'The photos were not imported.',
 	/** A history entry deleted in another tab, acted on in a tab that still showed it. */
 	diagnosisGone: 'This diagnosis is no longer on this device: it was deleted in another tab.',
@@ -43,6 +44,8 @@ export const USER_ERRORS = {
 	backendNotStarted: 'The {backend} backend could not be started on this device',
 	backendNotStartedBecause: 'The {backend} backend could not be started on this device: {detail}',
 	backendNotIncluded: 'The {backend} backend is not included in this build',
+	/** A model file the page could not fetch (no connection on a first visit). */
+	modelUnreachable: 'Could not download {url} ({reason}). Check the connection and try again.',
 	storageRefused:
 		'This browser refused to keep LeafLens\'s data on this device (storage "{db}" gave no reason). Private browsing or storage settings can cause this: try a normal window.'
 } as const;

@@ -158,7 +158,8 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 
 		emit({ type: 'stage', stage: 'training' });
 		const checkpoint = await o.checkpoints?.load();
-		if (checkpoint) {
+		// One of another config is refused by the engine (train.ts fit): not announced as resumed.
+		if (checkpoint && JSON.stringify(checkpoint.meta.config) === JSON.stringify(config)) {
 			// The engine resumes from it; the UI gets the epochs already done for its curves.
 			emit({ type: 'resumed', epoch: checkpoint.meta.epoch, history: checkpoint.meta.history });
 		}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { serveStatic } from './static-server';
+
+/**
+ * A farmer's first visit on a patchy link: the model's files must not wait on a file they do not
+ * need, and a connection that drops says so in words, with a way to try again.
+ */
+const MODEL_MANIFEST = '**/model-files/plantvillage-default/manifest.json';
+
+test('a precache stuck on a file the model does not need does not keep the model from loading', async ({
+	page
+}) => {
+	// One icon of the precache never comes; without a limit the page waited for it for good.
+	const stuck = '/icons/icon-512-maskable.png';
+	const server = await serveStatic(path.resolve('build'), { hang: (p) => p === stuck });
+	try {
+		await page.goto(`${server.origin}/`);
+		await expect(page.getByTestId('model-info')).toBeVisible({ timeout: 90_000 });
+		// It came from the network: the service worker is still installing, stuck on the icon.
+		const state = await page.evaluate(async () => {
+			const registration = await navigator.serviceWorker.getRegistration();
+			return {
+				controlled: navigator.serviceWorker.controller !== null,
+				installing: registration?.installing !== null
+			};
+		});
+		expect(state).toEqual({ controlled: false, installing: true });
+	} finally {
+		server.close();
+	}
+});
+
+test.describe('a model that could not be downloaded', () => {
+	test.use({ serviceWorkers: 'block' });
+
+	test('is said in words with a Try again button, and loads again by itself once back online', async ({
+		page,
+		context
+	}) => {
+		await context.route(MODEL_MANIFEST, (route) => route.abort('internetdisconnected'));
+		await page.goto('/');
+		const alert = page.getByRole('alert').filter({ hasText: 'Check the connection' });
+		await expect(alert).toContainText('Could not download /model-files/plantvillage-default/');
+		await context.unroute(MODEL_MANIFEST);
+		await alert.getByRole('button', { name: 'Try again' }).click();
+		await expect(page.getByTestId('model-info')).toBeVisible();
+		await expect(alert).toBeHidden();
+
+		// In French, and with no press: the connection coming back is enough.
+		await page.evaluate(() => localStorage.setItem('leaflens.locale', 'fr'));
+		await context.route(MODEL_MANIFEST, (route) => route.abort('internetdisconnected'));
+		await page.reload();
+		const alerte = page.getByRole('alert').filter({ hasText: 'Vérifiez la connexion' });
+		await expect(alerte).toBeVisible();
+		await expect(alerte.getByRole('button', { name: 'Réessayer' })).toBeVisible();
+		await context.setOffline(true);
+		await context.unroute(MODEL_MANIFEST);
+		await context.setOffline(false);
+		await expect(page.getByTestId('model-info')).toBeVisible();
+		await expect(alerte).toBeHidden();
+	});
+});

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../cli';
+import { prepareDataset } from '../../src/lib/node/prepare-data';
+import { REPO_ROOT } from '../../src/lib/node/model-source';
+import { plantVillageColor } from '../../test/inputs';
+import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
+import { defineCommand } from './command';
+import { ctrlCSignal } from './interrupt';
+
+const work = mkdtempSync(path.join(tmpdir(), 'leaflens-interrupt-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A command that works until Ctrl-C, then stops cleanly by throwing the signal's reason, as train does. */
+const stoppable = (ctrlC: boolean) =>
+	defineCommand({
+		name: 'stoppable',
+		summary: 'test',
+		help: 'Usage: leaflens stoppable',
+		options: {},
+		async run() {
+			const { signal, dispose } = ctrlCSignal('Stopped by Ctrl-C; run it again to resume');
+			try {
+				await new Promise((resolve) => setTimeout(resolve, 10));
+				if (ctrlC) process.emit('SIGINT');
+				signal.throwIfAborted();
+				throw new Error('it failed');
+			} finally {
+				dispose();
+			}
+		}
+	});
+
+afterEach(() => {
+	delete COMMANDS.stoppable;
+});
+
+describe('Ctrl-C', () => {
+	it('a command that stops cleanly on Ctrl-C exits 130 (as those Ctrl-C ends), a failure 1', async () => {
+		const listeners = process.listenerCount('SIGINT');
+		COMMANDS.stoppable = () => Promise.resolve({ default: stoppable(true) });
+		const stopped = await run(['stoppable']);
+		expect(stopped.err).toBe('leaflens stoppable: Stopped by Ctrl-C; run it again to resume');
+		expect(stopped.code).toBe(130);
+		COMMANDS.stoppable = () => Promise.resolve({ default: stoppable(false) });
+		const failed = await run(['stoppable']);
+		expect(failed.err).toBe('leaflens stoppable: it failed');
+		expect(failed.code).toBe(1);
+		// The CLI's watch is gone once the command is done.
+		expect(process.listenerCount('SIGINT')).toBe(listeners);
+	});
+
+	it('train stopped by Ctrl-C exits 130, saying how to resume; a command without a handler is ended by the signal', async () => {
+		const data = path.join(work, 'data');
+		await prepareDataset({
+			src: plantVillageColor(),
+			out: data,
+			classes: ['Tomato___Leaf_Mold', 'Corn_(maize)___Common_rust_'],
+			limitPerClass: 6,
+			valFraction: 0.34,
+			testFraction: 0,
+			size: 96
+		});
+		const out = path.join(work, 'model');
+		const train = await interruptAfter(
+			/^epoch 1\//m,
+			'train',
+			'--data',
+			data,
+			'--out',
+			out,
+			'--preset',
+			'quick',
+			'epochs=400'
+		);
+		expect(train.stderr).toContain(
+			'leaflens train: Stopped by Ctrl-C; run the same command again to resume'
+		);
+		expect(train.code).toBe(130);
+		// prepare-data has no handler of its own: the signal ends it as it always did.
+		const prep = await interruptAfter(
+			/^hashing/m,
+			'prepare-data',
+			'--src',
+			plantVillageColor(),
+			'--out',
+			path.join(work, 'ds2'),
+			'--size',
+			'64'
+		);
+		expect(prep.signal).toBe('SIGINT');
+	}, 180_000);
+});
+
+/** Runs `leaflens …` as a user would, sends it Ctrl-C (SIGINT) once stderr matches `when`. */
+async function interruptAfter(
+	when: RegExp,
+	...args: string[]
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+	const child = spawn('node', [path.join(REPO_ROOT, 'bin/leaflens.js'), ...args], {
+		stdio: ['ignore', 'ignore', 'pipe']
+	});
+	let stderr = '';
+	let sent = false;
+	child.stderr.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+		if (!sent && when.test(stderr)) {
+			sent = true;
+			child.kill('SIGINT');
+		}
+	});
+	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+		child.on('close', (c, s) => resolve([c, s]))
+	);
+	return { code, signal, stderr };
+}

@@ -1,0 +1,111 @@
+/**
+ * What a name the user typed means ("Not right… → Something else"): a class the app knows already,
+ * or a new one. Typing the name the app shows for a class (in any of its languages, any case and
+ * spacing), its folder name, or a name typed before, must give that class, not a second class of
+ * the same disease that "learn my fields" would train against the first. Pure: the names of each
+ * class in each language are a parameter.
+ */
+import { cropOfLabel, withCrop } from './crops';
+
+/** A class's names in one language: as shown (`Tomate — mildiou`) and its disease alone (`mildiou`). */
+export interface ClassWords {
+	full: string;
+	/** null for a class without a disease of its own (a healthy one, a bare name). */
+	disease: string | null;
+}
+
+/** Names a class in one language. */
+export type ClassNamer = (label: string) => ClassWords;
+
+/**
+ * A name as a farmer means it: Unicode-normalised, in lower case, Latin letters without their
+ * accents, `_` as a space, a dash between words (`Tomato — Late blight`, `Tomato - Late blight`)
+ * as a space, spaces collapsed and trimmed.
+ */
+export function nameKey(name: string): string {
+	return name
+		.normalize('NFKD')
+		.replace(/(\p{Script=Latin})\p{Mn}+/gu, '$1')
+		.normalize('NFC')
+		.toLowerCase()
+		.replace(/_/g, ' ')
+		.replace(/[\u2012-\u2015]/g, ' ')
+		.replace(/(^|\s)-+(?=\s|$)/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+}
+
+/** A typed name tidied to store: spaces collapsed and trimmed, `_` as spaces (it separates the crop). */
+export const tidyName = (name: string): string =>
+	name.replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** A crop typed by name as a folder name: `Sweet potato` → `Sweet_potato`. */
+export const cropFolder = (name: string): string => tidyName(name).replace(/ /g, '_');
+
+/**
+ * The crop `typed` names among `crops` (folder names): the one whose folder name, its words before
+ * a bracket or comma (`corn` for `Corn_(maize)`) or its name in a language (`cropNames`) it is, any
+ * case and spacing; else a new crop's folder name (cropFolder).
+ */
+export function matchCrop(
+	typed: string,
+	crops: readonly string[],
+	cropNames: readonly ((crop: string) => string)[] = []
+): string {
+	const key = nameKey(typed);
+	const known = crops.find((crop) => {
+		const full = nameKey(crop);
+		return (
+			full === key ||
+			full.split(/[(,]/)[0]!.trim() === key ||
+			cropNames.some((name) => nameKey(name(crop)) === key)
+		);
+	});
+	return known ?? cropFolder(typed);
+}
+
+/** How a typed name was read: the class it names, and whether that class was known already. */
+export interface ClassMatch {
+	label: string;
+	/** A class of `labels` (the name matched it), not a new one. */
+	known: boolean;
+}
+
+/**
+ * The class a disease name typed for a plant of `crop` means, among `labels` (the model's and those
+ * named before), with `namers` giving each class's names in each language:
+ *  1. a disease of that crop by its disease's name in any language (`late blight`, `mildiou` for
+ *     Tomato), or by the folder name it would get (`Apple` + `powdery mildew` is a bare
+ *     `Apple powdery mildew` named before);
+ *  2. any class by its folder name or its name as shown in any language (`Tomato — Late blight`,
+ *     `tomate — mildiou`), whatever the crop;
+ *  3. else a new class, `<crop>___<name>` (withCrop).
+ * The first class in `labels` order wins within a rule.
+ */
+export function matchClass(
+	typed: string,
+	crop: string,
+	labels: readonly string[],
+	namers: readonly ClassNamer[]
+): ClassMatch {
+	const name = tidyName(typed);
+	const key = nameKey(name);
+	const created = withCrop(name, crop);
+	const createdKey = nameKey(created);
+	const ofCrop = (label: string) => cropOfLabel(labels, label) === crop;
+	const byDisease = labels.find(
+		(label) =>
+			nameKey(label) === createdKey ||
+			(ofCrop(label) &&
+				namers.some((namer) => {
+					const disease = namer(label).disease;
+					return disease !== null && nameKey(disease) === key;
+				}))
+	);
+	if (byDisease !== undefined) return { label: byDisease, known: true };
+	const byName = labels.find(
+		(label) => nameKey(label) === key || namers.some((namer) => nameKey(namer(label).full) === key)
+	);
+	if (byName !== undefined) return { label: byName, known: true };
+	return { label: created, known: false };
+}
