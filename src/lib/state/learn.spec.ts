@@ -20,6 +20,7 @@ import type {
 	TrainResult
 } from '../worker/protocol';
 import { userError } from '../util/user-errors';
+import { MIN_PHOTOS_PER_CLASS } from '../data/own-photo-limits';
 
 const photo = (name: string) => new Blob([name], { type: 'image/jpeg' });
 
@@ -442,7 +443,8 @@ describe('LearnState', () => {
 		for (const e of [...deps.history.entries]) await deps.history.confirm(e.id, null);
 		expect(learn.ready).toBe(false);
 		expect(await learn.adapt()).toBeNull();
-		expect(learn.error).toMatch(/Confirm at least 6 photos of a disease, from two plants or more/);
+		expect(learn.error).toBe(userError('confirmMore', { n: MIN_PHOTOS_PER_CLASS }));
+		expect(learn.error).toMatch(/one plant is kept aside to check on, and at least 5 other photos/);
 		expect(ml.downloadDataset).not.toHaveBeenCalled();
 	});
 	it('a second tab says "learning in another tab", offers nothing that would break the first, and follows its outcome', async () => {
