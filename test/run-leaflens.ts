@@ -2,7 +2,7 @@
  * Runs the `leaflens` CLI as a user would (`node bin/leaflens.js …` from the repository root) and
  * returns its exit code and output instead of throwing on a non-zero exit: for tests of commands.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../src/lib/node/model-source';
@@ -31,4 +31,27 @@ export async function runLeaflensIn(
 		const e = error as { code?: number; stdout?: string; stderr?: string };
 		return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
 	}
+}
+
+/** Runs `leaflens …` as a user would and sends it Ctrl-C (SIGINT) once stderr matches `when`. */
+export async function interruptAfter(
+	when: RegExp,
+	...args: string[]
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+	const child = spawn('node', [path.join(REPO_ROOT, 'bin/leaflens.js'), ...args], {
+		stdio: ['ignore', 'ignore', 'pipe']
+	});
+	let stderr = '';
+	let sent = false;
+	child.stderr.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+		if (!sent && when.test(stderr)) {
+			sent = true;
+			child.kill('SIGINT');
+		}
+	});
+	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+		child.on('close', (c, s) => resolve([c, s]))
+	);
+	return { code, signal, stderr };
 }

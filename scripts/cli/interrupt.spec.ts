@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../cli';
 import { prepareDataset } from '../../src/lib/node/prepare-data';
-import { REPO_ROOT } from '../../src/lib/node/model-source';
 import { plantVillageColor } from '../../test/inputs';
+import { interruptAfter } from '../../test/run-leaflens';
 import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
 import { defineCommand } from './command';
 import { ctrlCSignal } from './interrupt';
@@ -94,26 +93,3 @@ describe('Ctrl-C', () => {
 		expect(prep.signal).toBe('SIGINT');
 	}, 180_000);
 });
-
-/** Runs `leaflens …` as a user would, sends it Ctrl-C (SIGINT) once stderr matches `when`. */
-async function interruptAfter(
-	when: RegExp,
-	...args: string[]
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-	const child = spawn('node', [path.join(REPO_ROOT, 'bin/leaflens.js'), ...args], {
-		stdio: ['ignore', 'ignore', 'pipe']
-	});
-	let stderr = '';
-	let sent = false;
-	child.stderr.on('data', (chunk: Buffer) => {
-		stderr += chunk.toString();
-		if (!sent && when.test(stderr)) {
-			sent = true;
-			child.kill('SIGINT');
-		}
-	});
-	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-		child.on('close', (c, s) => resolve([c, s]))
-	);
-	return { code, signal, stderr };
-}

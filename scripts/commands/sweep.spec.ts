@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PRESET_NAMES } from '../../src/lib/ml/config';
 import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
-import { runLeaflens } from '../../test/run-leaflens';
+import { interruptAfter, runLeaflens } from '../../test/run-leaflens';
 import { prepareDataset } from '../../src/lib/node/prepare-data';
 import { plantVillageColor } from '../../test/inputs';
-import { REPO_ROOT } from '../../src/lib/node/model-source';
 import { sweepRunProgress } from './sweep';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-sweep-'));
@@ -136,24 +134,3 @@ describe('leaflens sweep progress', () => {
 		expect(resumed.stdout).toMatch(/^ {3}1 {2}\d/m);
 	}, 300_000);
 });
-
-/** Runs `leaflens …` as a user would and sends it Ctrl-C (SIGINT) once stderr matches `when`. */
-async function interruptAfter(
-	when: RegExp,
-	...args: string[]
-): Promise<{ code: number | null; stderr: string }> {
-	const child = spawn('node', [path.join(REPO_ROOT, 'bin/leaflens.js'), ...args], {
-		stdio: ['ignore', 'ignore', 'pipe']
-	});
-	let stderr = '';
-	let sent = false;
-	child.stderr.on('data', (chunk: Buffer) => {
-		stderr += chunk.toString();
-		if (!sent && when.test(stderr)) {
-			sent = true;
-			child.kill('SIGINT');
-		}
-	});
-	const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-	return { code, stderr };
-}
