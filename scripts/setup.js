@@ -257,8 +257,9 @@ for (const model of known) {
 	const source = existsSync(local) ? local : await keptSource(model);
 	const out = path.join('models/cache', model.architecture);
 	const manifest = path.join(out, 'manifest.json');
-	// An import is kept while its source is the pinned official file: re-importing would give the
-	// backbone a new manifest (new date) and orphan the classifiers trained on it.
+	// An import is kept while its source is the pinned official file: backbones imported before
+	// 2026-12-02 carry their import date, so re-importing one would give it a new manifest and
+	// orphan the classifiers trained on it (imports since give the same manifest every time).
 	if (existsSync(path.join(root, manifest)) && readJson(manifest).source?.sha256 === model.sha256) {
 		step(`${model.name}: already imported in ${out}`);
 	} else {

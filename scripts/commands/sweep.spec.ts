@@ -7,7 +7,7 @@ import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process'
 import { interruptAfter, runLeaflens } from '../../test/run-leaflens';
 import { prepareDataset } from '../../src/lib/node/prepare-data';
 import { plantVillageColor } from '../../test/inputs';
-import { sweepRunProgress } from './sweep';
+import { trainProgress } from '../cli/train-progress';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-sweep-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -76,7 +76,7 @@ describe('leaflens sweep', () => {
 describe('leaflens sweep progress', () => {
 	it('shows each stage once, one line per epoch and a resume, indented under the run', () => {
 		const lines: string[] = [];
-		const progress = sweepRunProgress((l) => lines.push(l));
+		const progress = trainProgress((l) => lines.push(l), { indent: '  ', brief: true });
 		progress.emit({ type: 'stage', stage: 'loading' });
 		progress.emit({ type: 'stage', stage: 'features' });
 		progress.emit({ type: 'stage', stage: 'features' });

@@ -11,8 +11,7 @@ import {
 } from '../cli/command';
 import { DEFAULT_BACKBONE_DIR, DEFAULT_BACKBONE_PATH } from '../cli/defaults';
 import { ctrlCSignal } from '../cli/interrupt';
-import { createProgress, type Progress } from '../cli/progress';
-import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
+import { trainProgress } from '../cli/train-progress';
 
 /** `["lr=0.001,0.003", "head.hiddenUnits=0,256"]` → every combination as key=value lists. */
 export function gridCombinations(specs: readonly string[]): string[][] {
@@ -29,57 +28,6 @@ export function gridCombinations(specs: readonly string[]): string[][] {
 		combos = combos.flatMap((c) => options.map((v) => [...c, `${key}=${v}`]));
 	}
 	return combos;
-}
-
-const STAGE_TEXT: Record<Extract<TrainEvent, { type: 'stage' }>['stage'], string> = {
-	engines: 'timing the engines',
-	loading: 'loading the backbone and the data',
-	features: 'features',
-	training: 'training',
-	calibrating: 'calibrating'
-};
-
-/**
- * Progress of one sweep run, condensed and indented under its "run i/n" line on stderr: each
- * stage once, a bar (or a line every few seconds) per feature pass, one short line per epoch, and
- * where a stopped run resumes.
- */
-export function sweepRunProgress(write: (line: string) => void = (l) => process.stderr.write(l)) {
-	let stage = '';
-	let bar: Progress | null = null;
-	let barSplit = '';
-	const stopBar = () => {
-		bar?.stop();
-		bar = null;
-		barSplit = '';
-	};
-	return {
-		emit(event: TrainEvent) {
-			if (event.type === 'stage') {
-				stopBar();
-				// The features stage starts once per split: said once.
-				if (event.stage !== stage) write(`  ${STAGE_TEXT[event.stage]}…\n`);
-				stage = event.stage;
-			} else if (event.type === 'features') {
-				if (event.split !== barSplit) {
-					stopBar();
-					bar = createProgress(`  features ${event.split}`, event.total, 'images');
-					barSplit = event.split;
-				}
-				bar?.update(event.done);
-				if (event.done === event.total) stopBar();
-			} else if (event.type === 'resumed') {
-				write(`  resuming after epoch ${event.epoch} (its checkpoint)\n`);
-			} else {
-				const r = event.record;
-				write(
-					`  epoch ${r.epoch}/${event.totalEpochs}  loss ${r.trainLoss.toFixed(4)}  ` +
-						`val_loss ${r.valLoss?.toFixed(4) ?? '-'}  val_acc ${r.valAccuracy?.toFixed(4) ?? '-'}  ${r.seconds.toFixed(1)}s\n`
-				);
-			}
-		},
-		stop: stopBar
-	};
 }
 
 export default defineCommand({
@@ -154,7 +102,11 @@ Example:
 			const ctrlC = ctrlCSignal(
 				`Stopped by Ctrl-C in run ${i + 1}/${configs.length}; run the same command again to resume it from its last completed epoch`
 			);
-			const progress = sweepRunProgress();
+			// Indented under the run's line, epochs kept short.
+			const progress = trainProgress((text) => process.stderr.write(text), {
+				indent: '  ',
+				brief: true
+			});
 			const r = await runTraining(tf, {
 				data,
 				out: `${out}/run-${i + 1}`,
@@ -163,7 +115,7 @@ Example:
 				cacheDir: `${out}/cache`,
 				frozenNet,
 				signal: ctrlC.signal,
-				emit: (event) => progress.emit(event)
+				emit: progress.emit
 			}).finally(() => {
 				progress.stop();
 				ctrlC.dispose();

@@ -16,7 +16,8 @@ import { runLeaflens, runLeaflensIn } from '../../test/run-leaflens';
 import { runLeaflensInProcess } from '../../test/run-leaflens-in-process';
 import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
 import { DEFAULT_BACKBONE_PATH } from '../cli/defaults';
-import { fitLine, trainProgress } from './train';
+import { trainProgress } from '../cli/train-progress';
+import { fitLine } from './train';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -137,7 +138,7 @@ describe('leaflens train progress', () => {
 
 	it('prints each stage once, the features stage of every split included, and claims no duration', () => {
 		let text = '';
-		const emit = trainProgress((t) => (text += t));
+		const { emit } = trainProgress((t) => (text += t));
 		emit(stage('loading'));
 		for (const split of ['train', 'val', 'test'] as const) {
 			emit(stage('features'));

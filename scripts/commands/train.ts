@@ -17,22 +17,9 @@ import {
 } from '../cli/command';
 import { DEFAULT_BACKBONE_DIR, DEFAULT_BACKBONE_PATH } from '../cli/defaults';
 import { backendOption, ENGINE_HELP, frozenNetOption } from '../cli/engine';
-import { createProgress, type Progress } from '../cli/progress';
-import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
+import { trainProgress } from '../cli/train-progress';
 import { errorMessage } from '../../src/lib/util/errors';
 
-const STAGE_TEXT: Record<Extract<TrainEvent, { type: 'stage' }>['stage'], string> = {
-	engines: 'timing the engines', // the app's worker only: the CLI's engine is --engine
-	loading: 'loading the backbone and the data',
-	features: 'features',
-	training: 'training',
-	calibrating: 'calibrating; fitting the "not sure" model'
-};
-
-/**
- * The progress `train` prints (to `write`, stderr) for the job's events: each stage once (the
- * features stage comes once per split), a bar per split, one line per epoch.
- */
 /** What a temperature fit that ended on a bound of its range means (calibration.ts). */
 const TEMPERATURE_NOTES: Record<'lower' | 'upper' | 'none', string | null> = {
 	lower:
@@ -41,45 +28,6 @@ const TEMPERATURE_NOTES: Record<'lower' | 'upper' | 'none', string | null> = {
 		'the temperature reached its upper bound (20): on the val split the model is little better than chance, so its confidences are flattened as far as they go.',
 	none: null
 };
-
-export function trainProgress(write: (text: string) => void): (event: TrainEvent) => void {
-	let bar: Progress | null = null;
-	let barSplit = '';
-	let stage = '';
-	const started = performance.now();
-	return (event) => {
-		if (event.type === 'stage') {
-			// A pass that left photos out never reaches its total: its bar ends here.
-			bar?.stop();
-			bar = null;
-			barSplit = '';
-			if (event.stage !== stage) write(`${STAGE_TEXT[event.stage]}…\n`);
-			stage = event.stage;
-		} else if (event.type === 'features') {
-			if (event.split !== barSplit) {
-				bar?.stop();
-				bar = createProgress(`features ${event.split}`, event.total, 'images');
-				barSplit = event.split;
-			}
-			bar?.update(event.done);
-			if (event.done === event.total) {
-				bar?.stop();
-				bar = null;
-			}
-		} else if (event.type === 'resumed') {
-			write(`resuming after epoch ${event.epoch}\n`);
-		} else {
-			const r = event.record;
-			const elapsed = (performance.now() - started) / 1000;
-			const eta = (r.seconds * (event.totalEpochs - r.epoch)).toFixed(0);
-			write(
-				`epoch ${r.epoch}/${event.totalEpochs}  loss ${r.trainLoss.toFixed(4)}  acc ${r.trainAccuracy.toFixed(4)}  ` +
-					`val_loss ${r.valLoss?.toFixed(4) ?? '-'}  val_acc ${r.valAccuracy?.toFixed(4) ?? '-'}  ` +
-					`lr ${r.lr.toExponential(2)}  ${r.seconds.toFixed(1)}s  (elapsed ${elapsed.toFixed(0)}s, ETA ≤${eta}s)\n`
-			);
-		}
-	};
-}
 
 /**
  * Which epoch's weights the model holds, when not simply the last one printed: "stopped early at
@@ -224,7 +172,7 @@ Example:
 			},
 			existingModel: values.replace === true ? 'replace' : 'refuse',
 			signal: controller.signal,
-			emit: trainProgress((text) => process.stderr.write(text))
+			emit: trainProgress((text) => process.stderr.write(text)).emit
 		});
 		const summary = {
 			out,

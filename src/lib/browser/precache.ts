@@ -88,8 +88,12 @@ export async function untilSettledOrStalled(
 	return 'settled';
 }
 
-/** How long a first visit waits for a precache that gains no file before loading the model itself. */
-export const PRECACHE_STALL_MS = 15_000;
+/**
+ * How long a first visit waits for a precache that gains no file before loading the model itself.
+ * Workbox caches one file at a time, so a slow file looks the same as a lost one: long enough for
+ * the largest (the 2.5 MB backbone) at about 0.7 Mbit/s; below that the model may cross twice.
+ */
+export const PRECACHE_STALL_MS = 30_000;
 
 /** Entries in Workbox's precache so far (it fills while the service worker installs). */
 async function precachedEntries(): Promise<number> {

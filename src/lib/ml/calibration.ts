@@ -26,10 +26,9 @@ export interface TemperatureFit {
 	nllBefore: number;
 	nllAfter: number;
 	/**
-	 * Set when the optimum is not inside [0.05, 20]. `lower`: the NLL kept falling as T went to 0,
-	 * which is what a validation split the model gets entirely right does (nothing to calibrate
-	 * against; sharpening ×20 would turn every answer into 100%), so T is left at 1. `upper`: the
-	 * model is no better than chance on it, T stays at 20.
+	 * `lower`: the model gets every validation row right, so the NLL keeps falling as T goes to 0
+	 * (nothing to calibrate against; sharpening ×20 would turn every answer into 100%): T is left
+	 * at 1. `upper`: the optimum is at or above 20 (the model is little better than chance on it).
 	 */
 	bound?: 'lower' | 'upper';
 }
@@ -37,8 +36,8 @@ export interface TemperatureFit {
 export const TEMPERATURE_RANGE = [0.05, 20] as const;
 
 /**
- * Fits T in TEMPERATURE_RANGE by golden-section search on log T; T = 1 when the optimum lies
- * below the range (see TemperatureFit.bound).
+ * Fits T in TEMPERATURE_RANGE by golden-section search on log T; T = 1 when every row is right
+ * (see TemperatureFit.bound).
  */
 export function fitTemperature(
 	logits: Float32Array,
@@ -74,13 +73,13 @@ export function fitTemperature(
 	}
 	const logT = (a + b) / 2;
 	// Every row right: the NLL falls all the way to T → 0 (where it is too flat in float for the
-	// search to reach the bound). Otherwise the search ends near a bound only at or beyond it.
-	const bound =
-		allRight(logits, labels, numClasses) || logT - lo < 1e-3
-			? 'lower'
-			: hi - logT < 1e-3
-				? 'upper'
-				: undefined;
+	// search to reach the bound). With a row wrong the NLL grows again as T → 0, so the fit stands,
+	// even near 0.05; it ends near 20 only at or beyond it.
+	const bound = allRight(logits, labels, numClasses)
+		? 'lower'
+		: hi - logT < 1e-3
+			? 'upper'
+			: undefined;
 	const temperature = bound === 'lower' ? 1 : Math.exp(logT);
 	const nllBefore = f(0);
 	return {

@@ -43,7 +43,9 @@ const LABELS = [
 	'Tomato___healthy',
 	// Named by the farmer before: with its crop, and an older bare one.
 	'Tomato___Leaf_curl',
-	'Apple powdery mildew'
+	'Apple powdery mildew',
+	// An older bare name of no crop the app knows (it was named for cassava).
+	'Leaf spot'
 ];
 
 const match = (typed: string, crop: string) => matchClass(typed, crop, LABELS, NAMERS);
@@ -99,6 +101,8 @@ describe('a disease name typed by the farmer', () => {
 		});
 		// The same disease name of another crop is another class.
 		expect(match('Leaf curl', 'Apple')).toEqual({ label: 'Apple___Leaf_curl', known: false });
+		// A bare name of no crop is not taken for another crop's disease.
+		expect(match('leaf spot', 'Mango')).toEqual({ label: 'Mango___leaf_spot', known: false });
 		expect(match('Brown streak', 'Cassava')).toEqual({
 			label: 'Cassava___Brown_streak',
 			known: false

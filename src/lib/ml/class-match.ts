@@ -77,8 +77,8 @@ export interface ClassMatch {
  *  1. a disease of that crop by its disease's name in any language (`late blight`, `mildiou` for
  *     Tomato), or by the folder name it would get (`Apple` + `powdery mildew` is a bare
  *     `Apple powdery mildew` named before);
- *  2. any class by its folder name or its name as shown in any language (`Tomato — Late blight`,
- *     `tomate — mildiou`), whatever the crop;
+ *  2. any class of a crop by its folder name or its name as shown in any language (`Tomato — Late
+ *     blight`, `tomate — mildiou`), whatever the crop chosen;
  *  3. else a new class, `<crop>___<name>` (withCrop).
  * The first class in `labels` order wins within a rule.
  */
@@ -103,8 +103,12 @@ export function matchClass(
 				}))
 	);
 	if (byDisease !== undefined) return { label: byDisease, known: true };
+	// A bare name of no crop (named before crops were asked) could be any crop's disease: only
+	// rule 1 (the same crop) may take it.
 	const byName = labels.find(
-		(label) => nameKey(label) === key || namers.some((namer) => nameKey(namer(label).full) === key)
+		(label) =>
+			cropOfLabel(labels, label) !== null &&
+			(nameKey(label) === key || namers.some((namer) => nameKey(namer(label).full) === key))
 	);
 	if (byName !== undefined) return { label: byName, known: true };
 	return { label: created, known: false };

@@ -529,6 +529,24 @@ describe('LearnState', () => {
 		expect(learn.modelGone).toBe(true);
 	});
 
+	it('a model saved since the list was loaded (here or in another tab) is not taken for deleted', async () => {
+		const { learn, deps, ml, trainCall, storage } = await setup();
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		trainCall().finish();
+		await run;
+		// The list this tab loaded before the model was saved; the store has it.
+		deps.models.models = [];
+		deps.models.load.mockImplementation(async () => {
+			deps.models.models = [{ id: 'adapted' }] as LearnDeps['models']['models'];
+		});
+		await learn.sync();
+		expect(deps.models.load).toHaveBeenCalled();
+		expect(learn.modelGone).toBe(false);
+		expect(learn.outcome).toMatchObject({ modelId: 'adapted' });
+		expect(storage.getItem(LAST_KEY)).not.toBeNull();
+	});
+
 	it('refuses a PlantVillage limit that is not a whole number of 1 or more, in words, instead of using all', async () => {
 		expect(parseLimit('')).toBeNull();
 		expect(parseLimit(' 3 ')).toBe(3);

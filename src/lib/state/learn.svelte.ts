@@ -381,12 +381,14 @@ export class LearnState {
 		const outcome = this.outcome;
 		if (!outcome) return;
 		const models = this.#d.models;
+		const listed = () => models.models.some((m) => m.id === outcome.modelId);
 		try {
-			if (!models.loaded) await models.load();
+			// A list loaded earlier may predate the model (saved since, here or in another tab).
+			if (!models.loaded || !listed()) await models.load();
 		} catch {
 			return;
 		}
-		if (this.outcome !== outcome || models.models.some((m) => m.id === outcome.modelId)) return;
+		if (this.outcome !== outcome || listed()) return;
 		this.#forgetOutcome();
 	}
 
