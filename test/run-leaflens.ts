@@ -6,6 +6,8 @@ import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../src/lib/node/model-source';
+import { prepareDataset } from '../src/lib/node/prepare-data';
+import { plantVillageColor } from './inputs';
 
 const run = promisify(execFile);
 
@@ -54,4 +56,17 @@ export async function interruptAfter(
 		child.on('close', (c, s) => resolve([c, s]))
 	);
 	return { code, signal, stderr };
+}
+
+/** A two-class dataset of 96-px photos (6 a class, no test split) that a CLI run trains in seconds. */
+export async function prepareTinyDataset(out: string): Promise<void> {
+	await prepareDataset({
+		src: plantVillageColor(),
+		out,
+		classes: ['Tomato___Leaf_Mold', 'Corn_(maize)___Common_rust_'],
+		limitPerClass: 6,
+		valFraction: 0.34,
+		testFraction: 0,
+		size: 96
+	});
 }

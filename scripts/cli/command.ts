@@ -145,10 +145,16 @@ export function choiceOption<T extends string>(
 /**
  * Refuses a folder argument that is not there, or is a file, in words (`<dir> does not exist:
  * <wanted>`), before anything reads it: the loaders would only say that a file in it is missing.
+ * `Refusal` UsageError makes it a bad argument (exit 2).
  */
-export async function requireFolder(dir: string, option: string, wanted: string): Promise<void> {
+export async function requireFolder(
+	dir: string,
+	option: string,
+	wanted: string,
+	Refusal: new (message: string) => Error = Error
+): Promise<void> {
 	const { stat } = await import('node:fs/promises');
 	const info = await stat(dir).catch(() => null);
-	if (!info) throw new Error(`${option} ${dir} does not exist: ${wanted}`);
-	if (!info.isDirectory()) throw new Error(`${option} ${dir} is a file, not a folder: ${wanted}`);
+	if (!info) throw new Refusal(`${option} ${dir} does not exist: ${wanted}`);
+	if (!info.isDirectory()) throw new Refusal(`${option} ${dir} is a file, not a folder: ${wanted}`);
 }

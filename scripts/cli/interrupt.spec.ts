@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../cli';
-import { prepareDataset } from '../../src/lib/node/prepare-data';
 import { plantVillageColor } from '../../test/inputs';
-import { interruptAfter } from '../../test/run-leaflens';
+import { interruptAfter, prepareTinyDataset } from '../../test/run-leaflens';
 import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
 import { defineCommand } from './command';
 import { ctrlCSignal } from './interrupt';
@@ -54,15 +53,7 @@ describe('Ctrl-C', () => {
 
 	it('train stopped by Ctrl-C exits 130, saying how to resume; a command without a handler is ended by the signal', async () => {
 		const data = path.join(work, 'data');
-		await prepareDataset({
-			src: plantVillageColor(),
-			out: data,
-			classes: ['Tomato___Leaf_Mold', 'Corn_(maize)___Common_rust_'],
-			limitPerClass: 6,
-			valFraction: 0.34,
-			testFraction: 0,
-			size: 96
-		});
+		await prepareTinyDataset(data);
 		const out = path.join(work, 'model');
 		const train = await interruptAfter(
 			/^epoch 1\//m,

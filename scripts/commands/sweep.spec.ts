@@ -4,9 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PRESET_NAMES } from '../../src/lib/ml/config';
 import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
-import { interruptAfter, runLeaflens } from '../../test/run-leaflens';
-import { prepareDataset } from '../../src/lib/node/prepare-data';
-import { plantVillageColor } from '../../test/inputs';
+import { interruptAfter, prepareTinyDataset, runLeaflens } from '../../test/run-leaflens';
 import { trainProgress } from '../cli/train-progress';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-sweep-'));
@@ -108,15 +106,7 @@ describe('leaflens sweep progress', () => {
 
 	it('shows a run’s epochs; Ctrl-C stops the run (exit 130) and the same command resumes it', async () => {
 		const data = path.join(work, 'data');
-		await prepareDataset({
-			src: plantVillageColor(),
-			out: data,
-			classes: ['Tomato___Leaf_Mold', 'Corn_(maize)___Common_rust_'],
-			limitPerClass: 6,
-			valFraction: 0.34,
-			testFraction: 0,
-			size: 96
-		});
+		await prepareTinyDataset(data);
 		const args = ['sweep', '--data', data, '--out', path.join(work, 'sw'), '--grid', 'lr=0.001'];
 		const stopped = await interruptAfter(/^ {2}epoch 2\/300 /m, ...args, 'epochs=300');
 		expect(stopped.stderr).toMatch(

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
 	PRESET_NAMES,
@@ -71,15 +71,6 @@ async function readConfigFile(file: string): Promise<ConfigInput> {
 	return json as ConfigInput;
 }
 
-/** Refuses a --field that is missing or a file, before any work. */
-async function checkFieldFolder(field: string): Promise<void> {
-	const info = await stat(field).catch(() => null);
-	const wanted = 'name a folder of your photos with one sub-folder per class';
-	if (!info) throw new UsageError(`--field ${field} does not exist: ${wanted}`);
-	if (!info.isDirectory())
-		throw new UsageError(`--field ${field} is a file, not a folder: ${wanted}`);
-}
-
 export default defineCommand({
 	name: 'train',
 	summary: 'Train a classifier on a prepared dataset (head on cached features, or finetune)',
@@ -144,7 +135,13 @@ Example:
 		const file = configFile ? await readConfigFile(configFile) : {};
 		const config = usageErrorOf(() => resolveConfig({ preset, file, overrides: positionals }));
 		const field = stringOption(values, 'field');
-		if (field !== undefined) await checkFieldFolder(field);
+		if (field !== undefined)
+			await requireFolder(
+				field,
+				'--field',
+				'name a folder of your photos with one sub-folder per class',
+				UsageError
+			);
 		const backbone = stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_PATH;
 		await requireFolder(
 			backbone,

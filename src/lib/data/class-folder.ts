@@ -13,13 +13,16 @@ export interface ClassNaming {
 	healthy: boolean;
 }
 
+/** A folder name in words: `_` as spaces, spaces collapsed and trimmed (`Common_rust_` → `Common rust`). */
+export const folderWords = (s: string): string => s.replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
+
 /**
  * Splits a PlantVillage-style folder name `Crop___Disease` into crop and disease. Underscores become
  * spaces and trailing ones are dropped (`Common_rust_` → `Common rust`); `healthy` marks healthy
  * leaves. A name without `___` is taken as the crop alone.
  */
 export function parseClassFolder(folder: string): ClassNaming {
-	const tidy = (s: string) => s.replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
+	const tidy = folderWords;
 	const at = folder.indexOf('___');
 	const crop = tidy(at >= 0 ? folder.slice(0, at) : folder) || folder;
 	const rest = at >= 0 ? tidy(folder.slice(at + 3)) : '';

@@ -5,6 +5,7 @@
  * the same disease that "learn my fields" would train against the first. Pure: the names of each
  * class in each language are a parameter.
  */
+import { folderWords } from '../data/class-folder';
 import { cropOfLabel, withCrop } from './crops';
 
 /** A class's names in one language: as shown (`Tomate — mildiou`) and its disease alone (`mildiou`). */
@@ -36,8 +37,7 @@ export function nameKey(name: string): string {
 }
 
 /** A typed name tidied to store: spaces collapsed and trimmed, `_` as spaces (it separates the crop). */
-export const tidyName = (name: string): string =>
-	name.replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
+export const tidyName = folderWords;
 
 /** A crop typed by name as a folder name: `Sweet potato` → `Sweet_potato`. */
 export const cropFolder = (name: string): string => tidyName(name).replace(/ /g, '_');

@@ -23,6 +23,7 @@
  * Without a crop ("Any crop") nothing changes: the answer is decide()'s, byte for byte.
  * Pure: no TF.js, no DOM.
  */
+import { folderWords } from '../data/class-folder';
 import type { Prediction } from './classifier-dir';
 import { answerOf, rankedRow, type AnswerThresholds } from './predict';
 
@@ -46,7 +47,7 @@ export interface Crop {
 	classes: number[];
 }
 
-const tidy = (s: string) => s.replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
+const tidy = folderWords;
 
 /** A crop's folder name in words: `Corn_(maize)` → `Corn (maize)`. */
 export const cropTitle = (name: string): string => tidy(name) || name;
