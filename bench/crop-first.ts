@@ -47,7 +47,7 @@ const modelDir = path.resolve(values.model);
 const started = performance.now();
 
 const tf = await initTf('wasm');
-const { model, backbone, identity, features } = await loadFieldModel(tf, modelDir);
+const { model, backbone, identity, features, side } = await loadFieldModel(tf, modelDir);
 const labels = model.manifest.labels;
 const crops = cropsOf(labels);
 
@@ -111,12 +111,8 @@ function measure(set: { predictions: Prediction[]; truth: Int32Array }, minCropM
 	return { any: summary(any), right: summary(right), wrong: summary(wrong) };
 }
 
-const pv = await datasetImages(values.pv, backbone.manifest.inputSize);
-const field = await folderImages(
-	path.join(FIELD_DIR, FIELD_SOURCE, values.split),
-	backbone.manifest.inputSize,
-	labels
-);
+const pv = await datasetImages(values.pv, side);
+const field = await folderImages(path.join(FIELD_DIR, FIELD_SOURCE, values.split), side, labels);
 const sets = {
 	'PlantVillage val': await answers('pv-val', pv.fingerprint, pv.splits.val!),
 	'PlantVillage test': await answers('pv-test', pv.fingerprint, pv.splits.test!),

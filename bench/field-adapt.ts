@@ -40,11 +40,12 @@ import { parseArgs } from 'node:util';
 import type * as TF from '@tensorflow/tfjs';
 import { chooseThresholds, type AbstainThresholds } from '../src/lib/ml/abstain';
 import type { ClassifierModel } from '../src/lib/ml/classifier-dir';
-import { resolveConfig, type TrainConfig } from '../src/lib/ml/config';
+import { photoSide, resolveConfig, type TrainConfig } from '../src/lib/ml/config';
 import { cropsOf } from '../src/lib/ml/crops';
 import { extractArrays } from '../src/lib/ml/features';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
 import { createFeatureExtractor } from '../src/lib/ml/mobilenet-v3';
+import { opForward } from '../src/lib/ml/op-forward';
 import type { TrainArrays } from '../src/lib/ml/train';
 import { hashString, stratifiedSplit } from '../src/lib/data/split';
 import { loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
@@ -109,13 +110,20 @@ const sizes = (values.sizes ?? (mode === 'select' ? 'all' : '5,10,20,all'))
 const cacheDir = path.resolve(values.cache);
 
 const tf = await initTf('wasm');
-const pv = await datasetImages(values.data, 224);
+/** The side every run's photos are cut to (`--set backbone.side=448`; one for the whole run). */
+const side = photoSide(resolveConfig({ preset: 'adapt', overrides: values.set }), 224);
+const pv = await datasetImages(values.data, side);
 const labels = pv.classes;
 
 // ---- plain features of the field photos, for measuring (one backbone pass per photo, cached) ----
 const backbone = await loadBackboneFromFs(values.backbone);
+// The layers model takes only its own input size; the op-level forward any side.
 const extractor = createFeatureExtractor(backbone.model, 'multiscale');
-const net = (x: TF.Tensor4D) => extractor.predict(x) as TF.Tensor;
+const ops = opForward(tf, backbone.model);
+const net = (x: TF.Tensor4D) =>
+	side === backbone.manifest.inputSize
+		? (extractor.predict(x) as TF.Tensor)
+		: ops.features(x, 'multiscale');
 
 /** The photos mirrored left to right (--tta). */
 const mirrored = (x: TF.Tensor4D) => net(tf.reverse(x, 2));
@@ -126,17 +134,15 @@ function plainRows(
 	photos: readonly FolderPhoto[],
 	mirror = false
 ): Promise<TrainArrays> {
-	const key = plainRowsKey(backbone.manifestSha256, photos) + (mirror ? ':mirror' : '');
+	const key =
+		plainRowsKey(backbone.manifestSha256, photos) +
+		(side === backbone.manifest.inputSize ? '' : `:side=${side}`) +
+		(mirror ? ':mirror' : '');
 	return cachedArrays(cacheDir, key, () => {
 		log(`features ${what}${mirror ? ' mirrored' : ''}: ${photos.length} photos`);
-		return extractArrays(
-			tf,
-			mirror ? mirrored : net,
-			sourceOf(photos, backbone.manifest.inputSize),
-			{
-				batchSize: 32
-			}
-		);
+		return extractArrays(tf, mirror ? mirrored : net, sourceOf(photos, side), {
+			batchSize: 32
+		});
 	});
 }
 

@@ -218,7 +218,7 @@ interface Scored {
 }
 
 async function scoreModel(modelDir: string) {
-	const { model, backbone, identity, features } = await loadFieldModel(tf, modelDir);
+	const { model, backbone, identity, features, side } = await loadFieldModel(tf, modelDir);
 	const c = model.manifest.labels.length;
 	if (model.manifest.labels.join('\n') !== pvLabels.join('\n'))
 		throw new Error(`${modelDir}: its labels are not the PlantVillage sample's classes`);
@@ -245,7 +245,7 @@ async function scoreModel(modelDir: string) {
 				view,
 				squares: set.squares.map((s) => s[view])
 			};
-			const source = sourceOf(items, backbone.manifest.inputSize);
+			const source = sourceOf(items, side);
 			const rows = await features(key, source, `${set.what} ${view}`, { log });
 			const s = await scoreRows(tf, model, rows);
 			scores[name][view] = {

@@ -13,7 +13,11 @@
  * scored; the value with the best mean over the seeds wins. Reported on field `val`: forced top-1 among the crop's classes
  * (what the app's crop choice answers), per class, with 95% Wilson intervals, and the seed spread.
  *
- *   npx tsx bench/field-expert.ts [--sizes 5,10,20] [--seeds 42,43,44]
+ *   npx tsx bench/field-expert.ts [--sizes 5,10,20,all] [--seeds 42,43,44] [--size 448]
+ *
+ * --size: the side the photos are cut to before the backbone (default its input size, 224). The
+ * backbone's convolutions and global means take any side, so a larger one shows it the lesions of a
+ * leaf on the tree at more pixels; results then go to field-expert-<side>.{md,json}.
  *
  * Results: bench/results/field-expert.{md,json}. The features of the field photos are cached as
  * bench/field-adapt.ts caches them (same key). The field photos' licence is unclear: measuring
@@ -38,10 +42,17 @@ import { fieldPhotoSets, perClass, plainRowsKey, ROOT, rowsOfPhotos } from './li
 import { describeMachine, log } from './lib/report';
 import { formatSpread, spreadOf } from './lib/seeds';
 
+/** The app head's weight decays tried unless `--decays` says others. */
+const DEFAULT_DECAYS = '0.0001,0.01,0.1,0.5';
 const { values } = parseArgs({
 	options: {
 		sizes: { type: 'string', default: '5,10,20' },
 		seeds: { type: 'string', default: '42,43,44' },
+		size: { type: 'string', default: '' },
+		/** The app head's weight decays to choose among. */
+		decays: { type: 'string', default: DEFAULT_DECAYS },
+		/** The results' file name (default: field-expert, with the side when not the backbone's). */
+		name: { type: 'string', default: '' },
 		data: { type: 'string', default: path.join(ROOT, 'static/datasets/plantvillage-sample') },
 		backbone: {
 			type: 'string',
@@ -51,7 +62,7 @@ const { values } = parseArgs({
 		out: { type: 'string', default: path.join(ROOT, 'bench/results') }
 	}
 });
-const sizes = values.sizes.split(',').map(Number);
+const sizes = values.sizes.split(',').map((s) => (s === 'all' ? ('all' as const) : Number(s)));
 const seeds = values.seeds.split(',').map(Number);
 const DEV_SHARE = 0.25;
 
@@ -66,10 +77,18 @@ const local = new Map(apple.classes.map((index, i) => [index, i]));
 const backbone = await loadBackboneFromFs(values.backbone);
 const ops = opForward(tf, backbone.model);
 const net = (x: TF.Tensor4D) => ops.features(x, 'multiscale');
+/** The side the photos are cut to for the backbone: its own input size unless --size says. */
+const side = values.size ? Number(values.size) : backbone.manifest.inputSize;
+if (!Number.isInteger(side) || side < 96)
+	throw new Error(`--size wants a side in pixels, got ${values.size}`);
+const rowsKey = (photos: readonly FolderPhoto[]) => {
+	const key = plainRowsKey(backbone.manifestSha256, photos);
+	return side === backbone.manifest.inputSize ? key : `${key}:side=${side}`;
+};
 const rowsOf = (what: string, photos: readonly FolderPhoto[]) =>
-	cachedArrays(path.resolve(values.cache), plainRowsKey(backbone.manifestSha256, photos), () => {
-		log(`features ${what}: ${photos.length} photos`);
-		return extractArrays(tf, net, sourceOf(photos, backbone.manifest.inputSize), {
+	cachedArrays(path.resolve(values.cache), rowsKey(photos), () => {
+		log(`features ${what}: ${photos.length} photos at ${side} px`);
+		return extractArrays(tf, net, sourceOf(photos, side), {
 			batchSize: 32
 		});
 	});
@@ -198,7 +217,7 @@ const TRAINERS = [
 	{
 		name: 'app head (createHead + fit, AdamW)',
 		setting: 'weight decay',
-		grid: [1e-4, 1e-2, 1e-1, 0.5],
+		grid: values.decays.split(',').map(Number),
 		train: appHead
 	},
 	{
@@ -215,7 +234,7 @@ const share = (right: readonly boolean[]) => right.filter(Boolean).length / righ
 
 interface SizeResult {
 	trainer: string;
-	n: number;
+	n: number | 'all';
 	devMeans: Record<string, number>;
 	chosen: number;
 	runs: { seed: number; forced: Proportion; perClass: Record<string, Proportion> }[];
@@ -263,17 +282,20 @@ for (const trainer of TRAINERS) {
 	}
 }
 
+/** Results at the backbone's own side keep the plain name; another side is named in the file. */
+const name =
+	values.name || (side === backbone.manifest.inputSize ? 'field-expert' : `field-expert-${side}`);
 const machine = describeMachine();
 const date = new Date().toISOString();
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 await writeFile(
-	path.join(values.out, 'field-expert.json'),
-	`${JSON.stringify({ benchmark: 'field-expert', date, machine, classes, results }, null, '\t')}\n`
+	path.join(values.out, `${name}.json`),
+	`${JSON.stringify({ benchmark: 'field-expert', side, date, machine, classes, results }, null, '\t')}\n`
 );
 const md = [
 	'# A field expert: a head of the user’s own field photos over their crop’s classes',
 	'',
-	`Measured ${date.slice(0, 16)} UTC on ${machine.summary}; \`npx tsx bench/field-expert.ts --sizes ${values.sizes} --seeds ${values.seeds}\` (${minutes} min). A linear head on the standardised plain multiscale features of n field \`train\` photos per class (the same seeded photos bench/field-adapt.ts's curve trains on, which also holds 20% of them back), over the ${classes.length} apple classes only, trained two ways: the app's createHead + fit (AdamW, lr 0.01, 150 full-batch epochs, label smoothing 0.1) and a logistic regression with an L2 penalty (Adam, lr 0.01, 300 full-batch steps, from zero). Each one's setting chosen on a dev quarter of field \`train\` (per seed, n photos per class of the other three quarters trained on); reported on field \`val\` (${valRows.labels.length} photos): forced top-1 among the apple classes, what the app answers with the crop given. 95% Wilson intervals.`,
+	`Measured ${date.slice(0, 16)} UTC on ${machine.summary}; \`npx tsx bench/field-expert.ts --sizes ${values.sizes} --seeds ${values.seeds}${values.size ? ` --size ${values.size}` : ''}${values.decays === DEFAULT_DECAYS ? '' : ` --decays ${values.decays}`}${values.name ? ` --name ${values.name}` : ''}\` (${minutes} min). A linear head on the standardised plain multiscale features (photos cut to ${side} px) of n field \`train\` photos per class (the same seeded photos bench/field-adapt.ts's curve trains on, which also holds 20% of them back), over the ${classes.length} apple classes only, trained two ways: the app's createHead + fit (AdamW, lr 0.01, 150 full-batch epochs, label smoothing 0.1) and a logistic regression with an L2 penalty (Adam, lr 0.01, 300 full-batch steps, from zero). Each one's setting chosen on a dev quarter of field \`train\` (per seed, n photos per class of the other three quarters trained on); reported on field \`val\` (${valRows.labels.length} photos): forced top-1 among the apple classes, what the app answers with the crop given. 95% Wilson intervals.`,
 	'',
 	'| trainer | photos per class | setting chosen (dev mean top-1 of each tried) | field `val` forced top-1, per seed | spread |',
 	'| --- | ---: | --- | --- | --- |',
@@ -298,5 +320,5 @@ const md = [
 	),
 	''
 ].join('\n');
-await writeFile(path.join(values.out, 'field-expert.md'), md);
+await writeFile(path.join(values.out, `${name}.md`), md);
 console.log(md);

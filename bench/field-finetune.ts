@@ -104,6 +104,8 @@ const ADAPT_TAIL = [
 	'--preset',
 	'adapt',
 	'mode=finetune',
+	// As measured (before 2026-12-02 the preset cut photos to 224; a finetune tail takes only 224).
+	'backbone.side=224',
 	'backbone.tap=prelogits',
 	'finetune.trainableBlocks=4',
 	'lr=0.0005',
@@ -147,6 +149,7 @@ const RUNS: Record<
 			'--preset',
 			'adapt',
 			'mode=finetune',
+			'backbone.side=224',
 			'finetune.trainableBlocks=4',
 			'lr=0.0005',
 			'batchSize=32',
@@ -157,12 +160,12 @@ const RUNS: Record<
 	},
 	'adapt-frozen-e3': {
 		about: '`adapt` preset (frozen backbone, linear head on multiscale features), 3 epochs',
-		args: ['--preset', 'adapt', 'epochs=3'],
+		args: ['--preset', 'adapt', 'backbone.side=224', 'epochs=3'],
 		field: true
 	},
 	'adapt-frozen': {
-		about: '`adapt` preset as it is (frozen backbone, 20 epochs)',
-		args: ['--preset', 'adapt'],
+		about: '`adapt` preset as it was before 2026-12-02 (frozen backbone, 20 epochs, 224 px)',
+		args: ['--preset', 'adapt', 'backbone.side=224'],
 		field: true,
 		cache: 'adapt-frozen-e3'
 	}

@@ -112,9 +112,8 @@ function summarise(field: PlantCounts[], unknown: PlantCounts[]) {
 }
 
 async function measure(modelDir: string) {
-	const { model, backbone, identity, features } = await loadFieldModel(tf, modelDir);
+	const { model, backbone, identity, features, side: size } = await loadFieldModel(tf, modelDir);
 	const labels = model.manifest.labels;
-	const size = backbone.manifest.inputSize;
 	/** The app's answers for cached feature rows: over all classes, and among the crop's classes. */
 	async function answers({ what, fingerprint, source, names }: PhotoSet) {
 		const rows = await features({ ...identity, what, fingerprint }, source, what, { log });

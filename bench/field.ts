@@ -59,7 +59,7 @@ const modelDir = path.resolve(values.model);
 const name = values.name ?? path.basename(modelDir);
 
 const tf = await initTf('wasm');
-const { model, backbone, identity, features } = await loadFieldModel(tf, modelDir);
+const { model, backbone, identity, features, side } = await loadFieldModel(tf, modelDir);
 const labels = model.manifest.labels;
 
 /**
@@ -103,20 +103,16 @@ async function score(what: string, fingerprint: string, source: ImageSource): Pr
 }
 
 const started = performance.now();
-const known = await folderImages(
-	path.join(FIELD_DIR, FIELD_SOURCE, split),
-	backbone.manifest.inputSize,
-	labels
-);
+const known = await folderImages(path.join(FIELD_DIR, FIELD_SOURCE, split), side, labels);
 const fieldScores = await score(`field-${split}`, known.fingerprint, known.splits.test!);
 // Photos of diseases outside the label set (MANIFEST.tsv), labelled 0 (unused).
 const unknown = await fieldPhotoSets(labels).unknown(split);
 const unknownScores = await score(
 	`unknown-${split}`,
 	unknown.map((p) => p.key).join('\n'),
-	sourceOf(unknown, backbone.manifest.inputSize)
+	sourceOf(unknown, side)
 );
-const pv = await datasetImages(values.pv, backbone.manifest.inputSize);
+const pv = await datasetImages(values.pv, side);
 const pvTest = await score('pv-test', pv.fingerprint, pv.splits.test!);
 
 interface Measured {

@@ -9,6 +9,9 @@ import {
 	screenshot
 } from './helpers';
 import { fieldDir, MIRROR, MIRROR_ONLY } from '../test/inputs';
+import { parseDatasetManifest } from '../src/lib/data/manifest';
+import { approximateSize } from '../src/lib/util/byte-size';
+import { DATASET_DIR } from './dataset';
 
 /**
  * The user's photos: real field photos of apple powdery mildew, a disease PlantVillage does not
@@ -53,7 +56,6 @@ test('learn my fields: corrected photos teach a new disease on the device; the p
 	test.setTimeout(600_000);
 	expect(PHOTOS).toHaveLength(7);
 	const errors = collectPageErrors(page);
-	await downloadSample(page);
 	await page.goto('/');
 	await expect(page.getByTestId('model-info')).toContainText('34 leaf classes');
 	const learn = page.getByTestId('learn');
@@ -90,10 +92,23 @@ test('learn my fields: corrected photos teach a new disease on the device; the p
 	}
 	await expect(history).toHaveCount(7);
 	await expect(learn.getByTestId('learn-classes')).toContainText(`${NEW_CLASS}: 7 photos — ready`);
+	// Before the first learn, a farmer on mobile data is told what it will download: the sample.
+	const sample = parseDatasetManifest(
+		JSON.parse(readFileSync(path.join(DATASET_DIR, 'manifest.json'), 'utf8'))
+	);
+	const bytes = sample.shards.reduce((n, s) => n + s.bytes, 0);
+	await expect(learn.getByTestId('learn-download-size')).toHaveText(
+		`Downloads about ${approximateSize(bytes, 'en')} (once): the PlantVillage photos it learns with.`
+	);
 
-	// A reload keeps what was said (the history is on the device).
-	await page.reload();
+	// Once downloaded (here on the Train page), there is nothing left to download; the history is
+	// kept on the device across the visit.
+	await downloadSample(page);
+	await page.goto('/');
 	await expect(page.getByTestId('confirmed')).toHaveCount(7);
+	await expect(learn.getByTestId('learn-download-size')).toHaveText(
+		'Nothing to download: the PlantVillage photos it learns with are on this device.'
+	);
 
 	await learn.getByLabel(/PlantVillage photos per class/).fill('2');
 	// It learns from 6 photos: the seventh plant is kept aside to check on.

@@ -125,3 +125,84 @@ test('a long photo import can be cancelled; datasets imported before stay intact
 	await expect(datasets).toHaveCount(1);
 	expect(errors).toEqual([]);
 });
+
+test('a folder with classes of too few photos: imported without them once the user chooses, also when one class is left', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	const makeFolder = (name: string, classes: Record<string, [string, number]>) => {
+		const root = path.join(mkdtempSync(path.join(tmpdir(), 'leaflens-short-')), name);
+		for (const [c, [folder, count]] of Object.entries(classes)) {
+			mkdirSync(path.join(root, c), { recursive: true });
+			for (const { file, bytes } of photosOf(folder, count))
+				writeFileSync(path.join(root, c, file), bytes);
+		}
+		return root;
+	};
+	await page.goto('/train/');
+	const datasets = page.getByTestId('datasets').locator('li');
+
+	// Two classes of too few photos: nothing would be left, so it is refused.
+	await page
+		.getByTestId('folder-input')
+		.setInputFiles(
+			makeFolder('Pair', { Fine: ['Apple___healthy', 4], Rare: ['Apple___Black_rot', 2] })
+		);
+	const refused = page.getByTestId('own-short-refused');
+	await expect(refused).toContainText('each class needs at least 5 photos, and no class here');
+	await expect(refused).toContainText('“Rare”: 2 photos');
+	await expect(refused).toContainText('“Fine”: 4 photos');
+	await expect(page.getByRole('button', { name: /Import the other/ })).toBeHidden();
+
+	// Five files, one of them not a photo: the class is short once the worker skips it. Refused in
+	// the page's words (not the worker's English error), naming the file.
+	const damaged = makeFolder('Damaged', { Fine: ['Apple___healthy', 4] });
+	writeFileSync(path.join(damaged, 'Fine', 'broken.jpg'), Buffer.from('not a photo'));
+	await page.getByTestId('folder-input').setInputFiles(damaged);
+	await expect(refused.getByTestId('own-unreadable')).toContainText('Damaged/Fine/broken.jpg');
+	await expect(refused).toContainText('“Fine”: 4 photos');
+	await expect(page.getByTestId('own-error')).toBeHidden();
+	await expect(datasets).toHaveCount(0);
+
+	// Four classes, one of 3 photos: the choice, and nothing stored until it is made.
+	const field = makeFolder('Field', {
+		Rust: ['Corn_(maize)___Common_rust_', 5],
+		Spots: ['Tomato___Septoria_leaf_spot', 5],
+		Fine: ['Apple___healthy', 5],
+		Mildew: ['Grape___Esca_(Black_Measles)', 3]
+	});
+	await page.getByTestId('folder-input').setInputFiles(field);
+	await expect(refused).toBeHidden();
+	const short = page.getByTestId('own-short');
+	await expect(short).toContainText('Some classes of “Field” have fewer than 5 photos');
+	await expect(short).toContainText('“Mildew”: 3 photos');
+	await page.getByRole('button', { name: 'Cancel import' }).click();
+	await expect(short).toBeHidden();
+	await expect(page.getByTestId('own-cancelled')).toBeVisible();
+	await expect(datasets).toHaveCount(0);
+
+	await page.getByTestId('folder-input').setInputFiles(field);
+	await expect(datasets).toHaveCount(0);
+	await page.getByRole('button', { name: 'Import the other 3 classes' }).click();
+	await expect(page.getByTestId('own-saved')).toContainText(
+		'“Field” is ready: 3 classes, 15 photos.'
+	);
+	await expect(page.getByText('1 class was left out, with too few photos:')).toBeVisible();
+	await expect(page.getByTestId('own-left-out')).toHaveText('“Mildew”: 3 photos');
+	await expect(short).toBeHidden();
+	await expect(datasets.filter({ hasText: 'Field' })).toContainText('3 classes, 15 photos');
+
+	// One class left once the short one is out: a dataset of one class, as "Add a class" makes.
+	await page
+		.getByTestId('folder-input')
+		.setInputFiles(
+			makeFolder('Orchard', { Scab: ['Apple___Apple_scab', 5], Rare: ['Apple___Black_rot', 2] })
+		);
+	await expect(short).toContainText('“Rare”: 2 photos');
+	await page.getByRole('button', { name: 'Import the other class' }).click();
+	await expect(page.getByTestId('own-saved')).toContainText(
+		'“Orchard” is ready: 1 class, 5 photos.'
+	);
+	await expect(datasets.filter({ hasText: 'Orchard' })).toContainText('1 class, 5 photos');
+	expect(errors).toEqual([]);
+});

@@ -2,7 +2,7 @@ import { pickWholePhoto } from './helpers';
 import { expect, test } from '@playwright/test';
 import { samplesOf } from './dataset';
 
-test('when the model worker crashes the app says so, restarts it and keeps the history', async ({
+test('when the model worker crashes the app says so, restarts it (at the next diagnosis or on Settings) and keeps the history', async ({
 	page
 }) => {
 	await page.goto('/');
@@ -25,6 +25,12 @@ test('when the model worker crashes the app says so, restarts it and keeps the h
 		});
 	});
 	await expect(page.getByRole('alert').first()).toContainText('The model worker stopped');
+
+	// Settings shows the engines, so opening it starts the worker again.
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await expect(page.getByTestId('backend-report')).toBeVisible();
+	await expect(page.getByTestId('active-backend')).toHaveText(/^Engine: \w+$/);
+	await page.getByRole('link', { name: 'Diagnose' }).click();
 
 	await pickWholePhoto(page, file('after.jpg'));
 	await expect(page.locator('[data-testid="answer"][data-file="after.jpg"]')).toBeVisible();

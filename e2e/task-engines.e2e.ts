@@ -50,6 +50,8 @@ test('diagnosis and training each get the engine that ran their real work fastes
 	await page.getByRole('link', { name: 'Diagnose' }).click();
 	await diagnoseOne(page, 'leaf.jpg');
 	await page.getByRole('link', { name: 'Settings' }).click();
+	// The header's badge is on every page: the reload must wait for Settings itself.
+	await expect(table).toBeVisible();
 	await expect(page.getByTestId('active-backend')).toHaveText(`Engine: ${diagnoseEngine}`);
 
 	// Kept on this device: a new visit shows both without timing again.

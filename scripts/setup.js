@@ -149,6 +149,22 @@ console.log(
 	`\nSources: ${haveShared ? shared : `no mirror folder at ${shared}; using the official URLs${sourcesUrl ? ` through ${sourcesUrl}` : ''}`}`
 );
 
+/**
+ * GET `from`; a connection lost before the answer (a reset, a closed kept-alive socket) is tried
+ * twice more, a second apart. Resolves to the response, or `{ ok: false, status }` with the HTTP
+ * status or the network error's code.
+ */
+async function download(from) {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await fetch(from);
+		} catch (error) {
+			if (attempt === 3) return { ok: false, status: error?.cause?.code ?? error?.message };
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
+	}
+}
+
 // 3. Pretrained backbones: from the mirror's .tflite files, or Google's release archives (the
 // verified .tflite kept in data/sources/ for the tests that compare against it).
 /** The ImageNet class names (the mirror has them beside each model; else TensorFlow's list). */
@@ -157,10 +173,7 @@ async function imagenetLabels() {
 	const target = path.join(root, 'models/cache', file);
 	if (!existsSync(target)) {
 		const from = official(url);
-		const response = await fetch(from).catch((error) => ({
-			ok: false,
-			status: error?.cause?.code ?? error?.message
-		}));
+		const response = await download(from);
 		if (!response.ok) {
 			console.error(
 				`\nsetup: cannot download the ImageNet labels from ${from} (${response.status}).`
@@ -220,10 +233,7 @@ async function keptSource(model) {
 	if (existsSync(target) && digest(readFileSync(target)) === model.sha256) return target;
 	const from = official(model.url);
 	step(`Downloading ${model.name} from its release archive → data/sources/${model.tflite}`);
-	const response = await fetch(from).catch((error) => ({
-		ok: false,
-		status: error?.cause?.code ?? error?.message
-	}));
+	const response = await download(from);
 	if (!response.ok) {
 		console.error(`\nsetup: cannot download ${from} (${response.status}).`);
 		process.exit(1);

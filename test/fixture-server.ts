@@ -71,6 +71,9 @@ export async function startFixtureServer(port = 0): Promise<FixtureServer> {
 		}
 		res.end(body.subarray(start));
 	});
+	// Idle kept-alive sockets stay open until close(): a client on a loaded machine that reuses one
+	// just as Node's 5 s default timeout closes it sees "other side closed" (UND_ERR_SOCKET).
+	server.keepAliveTimeout = 120_000;
 	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 	const address = server.address() as AddressInfo;
 	return {

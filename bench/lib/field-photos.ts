@@ -72,7 +72,7 @@ export const pvRowsKey = (
 	backboneSha256: string,
 	split: string,
 	config: Pick<TrainConfig, 'mode' | 'seed'> & {
-		backbone: Pick<TrainConfig['backbone'], 'tap'>;
+		backbone: Pick<TrainConfig['backbone'], 'tap' | 'side'>;
 	} = {
 		mode: 'head',
 		backbone: { tap: 'multiscale' },
@@ -89,7 +89,8 @@ export const pvRowsKey = (
 		tap: config.backbone.tap,
 		cut: 'none',
 		augment: null,
-		seed: config.seed
+		seed: config.seed,
+		...(config.backbone.side === undefined ? {} : { side: config.backbone.side })
 	});
 
 /** `n` photos per class, a seeded choice (all of them for 'all'): the adaptation curve's photos. */

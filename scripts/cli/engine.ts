@@ -44,3 +44,16 @@ export async function frozenNetOption(tf: typeof TF, values: OptionValues) {
 	const { ortFrozenNets } = await import('../../src/lib/node/onnx');
 	return ort ? (backbone: LoadedBackbone) => ortFrozenNets(tf, ort, backbone) : undefined;
 }
+
+/**
+ * frozenNetOption in two steps: the options checked now (engineResolver), the engine loaded when
+ * the returned function is called (`leaflens sweep` loads none when every run is already done).
+ */
+export async function frozenNetResolver(values: OptionValues) {
+	const resolve = await engineResolver(values);
+	return async (tf: typeof TF) => {
+		const ort = await resolve();
+		const { ortFrozenNets } = await import('../../src/lib/node/onnx');
+		return ort ? (backbone: LoadedBackbone) => ortFrozenNets(tf, ort, backbone) : undefined;
+	};
+}

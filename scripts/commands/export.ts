@@ -16,8 +16,10 @@ Usage: leaflens export --format onnx --model <classifier dir> --out <model.onnx>
                        [--backbone <dir>] [--backend wasm|cpu]
 
 Writes the whole classifier as one ONNX model (opset 14): input "images", RGB uint8 NHWC
-[N,224,224,3] (made as below); the model's own rescaling to [-1,1], the backbone (with a finetuned
-tail's weights), the feature tap the head reads, the head, the temperature and the softmax.
+[N,224,224,3] (made as below; [N,S,S,3], resized to S in step 3, for a model trained with
+backbone.side=S, e.g. the adapt preset's 448: the metadata's "input" says which); the model's own
+rescaling to [-1,1], the backbone (with a finetuned tail's weights), the feature tap the head
+reads, the head, the temperature and the softmax.
 The input as LeafLens makes it (src/lib/node/images.ts, src/lib/ml/preprocess.ts):
   1. decode: EXIF orientation applied, transparency on white, 8-bit sRGB, shrunk so that the
      shorter side is 448 pixels, never enlarged (each side rounded; in Node libvips' Lanczos 3

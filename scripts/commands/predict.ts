@@ -283,7 +283,8 @@ async function ortDiagnoser(
 		classifierOnnx(backbone.architecture, weights, classifier, { input: 'float32' }),
 		cliOrtThreads()
 	);
-	const size = backbone.architecture.inputSize;
+	const { photoSide } = await import('../../src/lib/ml/config');
+	const size = photoSide(classifier.manifest, backbone.architecture.inputSize);
 	return {
 		async diagnose(
 			image: import('../../src/lib/ml/preprocess').RawImage,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -122,5 +122,88 @@ describe('leaflens sweep progress', () => {
 		expect(resumed.code, resumed.stderr).toBe(0);
 		expect(resumed.stderr).toMatch(/^ {2}resuming after epoch [1-9]\d* \(its checkpoint\)$/m);
 		expect(resumed.stdout).toMatch(/^ {3}1 {2}\d/m);
+	}, 300_000);
+});
+
+describe('leaflens sweep run again', () => {
+	it('trains only what is not done: a finished run of the same config and data is skipped and ranked with its stored result, a changed grid value trained', async () => {
+		const data = path.join(work, 'data-again');
+		await prepareTinyDataset(data);
+		const out = path.join(work, 'again');
+		const sweep = (values: string, json = true) =>
+			runLeaflens(
+				'sweep',
+				'--data',
+				data,
+				'--out',
+				out,
+				'--engine',
+				'tfjs',
+				...(json ? ['--json'] : []),
+				'--grid',
+				values,
+				'epochs=2'
+			);
+		/** The model files of a run folder: bytes and modification times. */
+		const model = (run: string) =>
+			['manifest.json', 'weights.bin', 'trained-on.json'].map((name) => {
+				const file = path.join(out, run, name);
+				return { name, bytes: readFileSync(file), mtime: statSync(file).mtimeMs };
+			});
+		interface Row {
+			run: number;
+			params: string;
+			valLoss: number;
+			seconds: number;
+			skipped: boolean;
+		}
+		const rows = (stdout: string) => (JSON.parse(stdout) as Row[]).sort((a, b) => a.run - b.run);
+		const skipped = (n: number, params: string) =>
+			`run ${n}/2: ${params}\n  skipped: ${path.join(out, `run-${n}`)} holds its finished model (the same config and data)\n`;
+
+		const first = await sweep('lr=0.001,0.003');
+		expect(first.code, first.stderr).toBe(0);
+		expect(first.stderr).not.toContain('skipped');
+		const trained = rows(first.stdout);
+		expect(trained.map((r) => [r.params, r.skipped])).toEqual([
+			['lr=0.001', false],
+			['lr=0.003', false]
+		]);
+		const run1 = model('run-1');
+		const run2 = model('run-2');
+
+		// The same command again: nothing trained or written, the stored results ranked as before.
+		const again = await sweep('lr=0.001,0.003');
+		expect(again.code, again.stderr).toBe(0);
+		expect(again.stderr).toContain(skipped(1, 'lr=0.001'));
+		expect(again.stderr).toContain(skipped(2, 'lr=0.003'));
+		expect(again.stderr).not.toMatch(/loading|features|epoch/);
+		expect(rows(again.stdout)).toEqual(trained.map((r) => ({ ...r, skipped: true })));
+		expect(model('run-1')).toEqual(run1);
+		expect(model('run-2')).toEqual(run2);
+
+		// A changed grid value: its run is trained in its folder, the unchanged one kept.
+		const changed = await sweep('lr=0.001,0.01');
+		expect(changed.code, changed.stderr).toBe(0);
+		expect(changed.stderr).toContain(skipped(1, 'lr=0.001'));
+		expect(changed.stderr).toMatch(/^run 2\/2: lr=0\.01\n {2}loading the backbone and the data…$/m);
+		expect(changed.stderr).toMatch(/^ {2}epoch 2\/2 /m);
+		expect(model('run-1')).toEqual(run1);
+		const manifest = JSON.parse(readFileSync(path.join(out, 'run-2', 'manifest.json'), 'utf8')) as {
+			config: { lr: number };
+		};
+		expect(manifest.config.lr).toBe(0.01);
+		const now = rows(changed.stdout);
+		expect(now[0]).toEqual({ ...trained[0], skipped: true });
+		expect(now[1]).toMatchObject({ params: 'lr=0.01', skipped: false });
+
+		// The table says which runs were kept rather than trained by this command; the new one trained.
+		const table = await sweep('lr=0.001,0.01,0.1', false);
+		expect(table.code, table.stderr).toBe(0);
+		const lines = table.stdout.trim().split('\n').slice(1);
+		expect(lines).toHaveLength(3);
+		expect(lines.find((line) => line.includes('lr=0.001'))).toMatch(/ lr=0\.001 {2}\(kept\)$/);
+		expect(lines.find((line) => line.includes('lr=0.01 '))).toMatch(/ lr=0\.01 {2}\(kept\)$/);
+		expect(lines.find((line) => line.includes('lr=0.1'))).toMatch(/ lr=0\.1$/);
 	}, 300_000);
 });

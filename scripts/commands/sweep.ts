@@ -1,4 +1,5 @@
-import { backendOption, ENGINE_HELP, frozenNetOption } from '../cli/engine';
+import type * as TF from '@tensorflow/tfjs';
+import { backendOption, ENGINE_HELP, frozenNetResolver } from '../cli/engine';
 import { PRESET_NAMES, resolveConfig, type PresetName } from '../../src/lib/ml/config';
 import {
 	choiceOption,
@@ -38,13 +39,18 @@ Usage: leaflens sweep --data <dataset dir> --out <folder> --grid key=v1,v2 [--gr
                       [--preset ${PRESET_NAMES.join('|')}] [--backbone <dir>]
                       [--backend wasm|cpu] [--engine auto|ort|tfjs] [--json] [key=value…]
 
-Trains one model per combination into <out>/run-<n> and prints a table ranked by validation NLL.
-Features are cached once in <out>/cache and reused by every run whose backbone, tap, augmentation
-and views are the same. Config: preset → key=value overrides (as leaflens train) → each grid
-combination. Progress goes to stderr, under each run's line: its stages, the feature passes, one
-line per epoch. Ctrl-C stops the current run between batches (exit code 130); the same command
-again resumes that run from its last completed epoch ("resuming after epoch n"); the runs before it
-are trained again, from the cached features.
+Trains one model per combination into <out>/run-<n> (n: its place in the grid) and prints a table
+ranked by validation NLL. Features are cached once in <out>/cache and reused by every run whose
+backbone, tap, augmentation and views are the same. Config: preset → key=value overrides (as
+leaflens train) → each grid combination. Progress goes to stderr, under each run's line: its
+stages, the feature passes, one line per epoch. Ctrl-C stops the current run between batches (exit
+code 130); the same command again resumes that run from its last completed epoch ("resuming after
+epoch n"). Run again, a sweep trains only what is not done: a run whose <out>/run-<n> holds its
+finished model, trained with the same resolved config on the same data, classes and backbone, is
+"skipped" and ranked with its stored result (--json: "skipped": true); a missing or unfinished run
+is trained, and one made with another config (a changed grid value) trained again in its place.
+The table marks the kept runs "(kept)"; their seconds are those of the command that trained them.
+A run folder holding a checkpoint of another run is refused (exit 2) before any run trains.
 
 Options:
   --data <dir>       dataset folder from leaflens prepare-data (train, val[, test] splits)
@@ -90,13 +96,54 @@ Example:
 				'--backbone',
 				'name a backbone directory (from leaflens import-model)'
 			);
-		const { initTf } = await import('../../src/lib/node/tf-node');
-		const { runTraining } = await import('../../src/lib/node/train-run');
-		const tf = await initTf(backend);
-		const frozenNet = await frozenNetOption(tf, values);
+		// A bad --engine is a usage error even when no run is left to train.
+		const loadFrozenNet = await frozenNetResolver(values);
+		const runs = configs.map((config, i) => ({
+			data,
+			out: `${out}/run-${i + 1}`,
+			config,
+			backbone: backbone ?? DEFAULT_BACKBONE_PATH,
+			cacheDir: `${out}/cache`
+		}));
+		const { checkTrainOut, finishedRun, OutRefusal, runTraining } =
+			await import('../../src/lib/node/train-run');
+		const usage = (error: unknown): never => {
+			throw error instanceof OutRefusal ? new UsageError(error.message) : error;
+		};
+		// Every run folder is checked before any run trains; the runs already done are kept.
+		const done = [];
+		for (const run of runs) {
+			await checkTrainOut(run).catch(usage);
+			done.push(await finishedRun(run));
+		}
+		// The engine loads only when a run is left to train.
+		let engine: { tf: typeof TF; frozenNet: Awaited<ReturnType<typeof loadFrozenNet>> } | null =
+			null;
+		if (done.includes(null)) {
+			const { initTf } = await import('../../src/lib/node/tf-node');
+			const tf = await initTf(backend);
+			engine = { tf, frozenNet: await loadFrozenNet(tf) };
+		}
 		const rows = [];
 		for (let i = 0; i < configs.length; i++) {
 			process.stderr.write(`run ${i + 1}/${configs.length}: ${combos[i]!.join(' ')}\n`);
+			const kept = done[i];
+			if (kept) {
+				process.stderr.write(
+					`  skipped: ${runs[i]!.out} holds its finished model (the same config and data)\n`
+				);
+				rows.push({
+					run: i + 1,
+					params: combos[i]!.join(' '),
+					valLoss: kept.manifest.metrics.val!.metrics.nll,
+					valAccuracy: kept.manifest.metrics.val!.metrics.accuracy,
+					testAccuracy: kept.manifest.metrics.test?.metrics.accuracy ?? null,
+					seconds: kept.seconds,
+					skipped: true
+				});
+				continue;
+			}
+			const { tf, frozenNet } = engine!;
 			// Ctrl-C stops the run between batches; its last completed epoch is on disk and the same
 			// command resumes it (the CLI exits 130, as for any command stopped by Ctrl-C).
 			const ctrlC = ctrlCSignal(
@@ -108,25 +155,24 @@ Example:
 				brief: true
 			});
 			const r = await runTraining(tf, {
-				data,
-				out: `${out}/run-${i + 1}`,
-				config: configs[i]!,
-				backbone: backbone ?? DEFAULT_BACKBONE_PATH,
-				cacheDir: `${out}/cache`,
+				...runs[i]!,
 				frozenNet,
 				signal: ctrlC.signal,
 				emit: progress.emit
-			}).finally(() => {
-				progress.stop();
-				ctrlC.dispose();
-			});
+			})
+				.catch(usage)
+				.finally(() => {
+					progress.stop();
+					ctrlC.dispose();
+				});
 			rows.push({
 				run: i + 1,
 				params: combos[i]!.join(' '),
 				valLoss: r.val.metrics.nll,
 				valAccuracy: r.val.metrics.accuracy,
 				testAccuracy: r.test?.metrics.accuracy ?? null,
-				seconds: r.seconds
+				seconds: r.seconds,
+				skipped: false
 			});
 		}
 		rows.sort((a, b) => a.valLoss - b.valLoss);
@@ -135,7 +181,7 @@ Example:
 			console.log('rank  val_nll  val_acc  test_acc  seconds  params');
 			rows.forEach((r, k) =>
 				console.log(
-					`${String(k + 1).padStart(4)}  ${r.valLoss.toFixed(4)}  ${(100 * r.valAccuracy).toFixed(2).padStart(6)}%  ${r.testAccuracy === null ? '     -' : `${(100 * r.testAccuracy).toFixed(2).padStart(6)}%`}  ${r.seconds.toFixed(0).padStart(7)}  ${r.params}`
+					`${String(k + 1).padStart(4)}  ${r.valLoss.toFixed(4)}  ${(100 * r.valAccuracy).toFixed(2).padStart(6)}%  ${r.testAccuracy === null ? '     -' : `${(100 * r.testAccuracy).toFixed(2).padStart(6)}%`}  ${r.seconds.toFixed(0).padStart(7)}  ${r.params}${r.skipped ? '  (kept)' : ''}`
 				)
 			);
 		}

@@ -10,6 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/lib/ml/config';
 import { prepareDataset } from '../../src/lib/node/prepare-data';
 import { plantVillageColor } from '../../test/inputs';
 import { runLeaflens, runLeaflensIn } from '../../test/run-leaflens';
@@ -92,7 +93,7 @@ describe('leaflens train: bad --config and --field are usage errors in words (ex
 });
 
 describe('leaflens train --out', () => {
-	it('refuses a trained classifier unless --replace, and a folder of foreign files, naming one', async () => {
+	it('refuses a trained classifier unless --replace, and a folder of foreign files, naming one, as bad arguments (exit 2)', async () => {
 		const model = path.join(work, 'trained');
 		mkdirSync(model);
 		const manifest = JSON.stringify({
@@ -104,7 +105,7 @@ describe('leaflens train --out', () => {
 		writeFileSync(path.join(model, 'weights.bin'), '');
 		const args = ['train', '--data', path.join(work, 'no-data'), '--engine', 'tfjs', '--out'];
 		let r = await runLeaflensInProcess([...args, model]);
-		expect(r.code).toBe(1);
+		expect(r.code, r.err).toBe(2);
 		expect(r.err).toContain(
 			`leaflens train: --out ${model} holds a trained classifier of 2 classes (${path.join(model, 'manifest.json')}); train would replace it. To replace it, run again with --replace (the old model stays usable until the new one is written), or choose another --out`
 		);
@@ -117,11 +118,35 @@ describe('leaflens train --out', () => {
 		mkdirSync(photos);
 		for (const f of ['tomato.jpg', 'healthy.jpg']) writeFileSync(path.join(photos, f), f);
 		r = await runLeaflensInProcess([...args, photos, '--replace']);
-		expect(r.code).toBe(1);
+		expect(r.code, r.err).toBe(2);
 		expect(r.err).toMatch(
-			/^leaflens train: --out \S+imgs holds "healthy\.jpg" and 1 more entry that train did not write \(it writes only manifest\.json, weights\.bin, run\.jsonl, run\.previous\.jsonl, cache\/, checkpoint\/\); choose a new or empty folder for --out$/
+			/^leaflens train: --out \S+imgs holds "healthy\.jpg" and 1 more entry that train did not write \(it writes only manifest\.json, weights\.bin, trained-on\.json, run\.jsonl, run\.previous\.jsonl, cache\/, checkpoint\/, next-model\/\); choose a new or empty folder for --out$/
 		);
 		expect(readdirSync(photos).sort()).toEqual(['healthy.jpg', 'tomato.jpg']);
+	});
+
+	it('refuses a checkpoint of another config as a bad argument (exit 2), before the data is read', async () => {
+		const out = path.join(work, 'stopped');
+		mkdirSync(path.join(out, 'checkpoint'), { recursive: true });
+		const config = resolveConfig({ preset: 'head', overrides: ['epochs=7'] });
+		const header = { blob: 'checkpoint-1.bin', meta: { config } };
+		writeFileSync(path.join(out, 'checkpoint', 'checkpoint.json'), JSON.stringify(header));
+		const r = await runLeaflensInProcess([
+			'train',
+			'--data',
+			path.join(work, 'no-data'),
+			'--engine',
+			'tfjs',
+			'--out',
+			out,
+			'epochs=3'
+		]);
+		expect(r.code, r.err).toBe(2);
+		// Said first: the missing --data (read once the engine has loaded) is not reached.
+		expect(r.err).toBe(
+			`leaflens train: ${path.join(out, 'checkpoint')} holds the checkpoint of a run with another config (epochs 7 → 3); it resumes only with the same config. Run again with the config it was started with to resume it, or remove ${path.join(out, 'checkpoint')} to start afresh with this one`
+		);
+		expect(r.err).not.toContain('no-data');
 	});
 
 	it('documents --replace in --help', async () => {

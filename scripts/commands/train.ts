@@ -82,19 +82,23 @@ Usage: leaflens train --data <dataset dir> --out <model dir> [--preset ${PRESET_
 Computes backbone features once (cached under <out>/cache), trains, fits the temperature and the
 "not sure" thresholds on the val split, measures the test split and writes the classifier
 directory to --out. A run stopped at any point resumes from its last completed epoch when started
-again with the same options (the checkpoint lives in <out>/checkpoint; one written with another
-config, data, classes or backbone is refused before any work). Each run writes its config,
-per-epoch metrics and environment to <out>/run.jsonl. An --out that holds files train did not
-write is refused, and one that holds a trained classifier unless --replace is given.
+again with the same options (the checkpoint lives in <out>/checkpoint). Each run writes its config,
+per-epoch metrics and environment to <out>/run.jsonl, and beside the model what it was trained on
+(<out>/trained-on.json). Refused as bad arguments (exit 2), before the engine loads: an --out that
+holds files train did not write, one that holds a trained classifier unless --replace is given,
+and one whose checkpoint was written with another config, data, classes or backbone.
 
 Config: preset → --config JSON → key=value overrides (dotted keys, values parsed as JSON), e.g.
   epochs=20 lr=0.003 head.hiddenUnits=256 optimizer.name=sgd augment.hflipP=0
+  backbone.side=448 cuts photos to 448 px instead of 224 before the backbone (4× the feature
+  time; the model keeps it for evaluate, predict and export; the adapt preset's; head mode only)
 
 Options:
   --data <dir>       dataset folder from leaflens prepare-data (train, val[, test] splits)
   --out <dir>        model directory to write: a new or empty folder, or one train wrote
   --replace          replace the trained classifier already in --out; it stays usable until the
-                     new one is written (the feature cache is reused, the run log starts afresh)
+                     new one is written whole (a run stopped while writing it leaves the old or
+                     the new one; the feature cache is reused, the run log starts afresh)
   --preset <name>    ${PRESET_NAMES.join(' | ')} (default: head)
   --field <dir>      your own labelled photos (one sub-folder per class, e.g. from your fields),
                      trained with the dataset: adapt.valFraction of each class is held back and
@@ -148,8 +152,15 @@ Example:
 			'--backbone',
 			'name a backbone directory made by leaflens import-model'
 		);
+		const { checkTrainOut, OutRefusal, runTraining } = await import('../../src/lib/node/train-run');
+		// A refused --out (a finished model without --replace, files train did not write, a
+		// checkpoint of another run) is a bad argument: said before the engine loads.
+		const usage = (error: unknown): never => {
+			throw error instanceof OutRefusal ? new UsageError(error.message) : error;
+		};
+		const existingModel = values.replace === true ? 'replace' : 'refuse';
+		await checkTrainOut({ data, out, config, backbone, field, existingModel }).catch(usage);
 		const { initTf } = await import('../../src/lib/node/tf-node');
-		const { runTraining } = await import('../../src/lib/node/train-run');
 		const tf = await initTf(backend);
 		const frozenNet = await frozenNetOption(tf, values);
 		const controller = new AbortController();
@@ -167,10 +178,10 @@ Example:
 			onUnreadable: (key, reason) => {
 				process.stderr.write(`leaflens train: skipped ${path.join(field!, key)}: ${reason}\n`);
 			},
-			existingModel: values.replace === true ? 'replace' : 'refuse',
+			existingModel,
 			signal: controller.signal,
 			emit: trainProgress((text) => process.stderr.write(text)).emit
-		});
+		}).catch(usage);
 		const summary = {
 			out,
 			seconds: result.seconds,

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { parseDatasetManifest } from './manifest';
 import {
 	buildOwnDataset,
+	canLeaveOut,
 	checkClassCounts,
+	countClasses,
 	checkClassName,
 	classFromRelativePath,
 	resizedSize,
@@ -51,6 +53,73 @@ describe('own photos', () => {
 			/at least 5 photos per class are needed; "b" has 4/
 		);
 		expect(() => checkClassCounts([])).toThrow(/No readable photos/);
+	});
+
+	it('counts photos per class, so classes of too few can be left out when another remains', () => {
+		const many = (c: string, n: number) => Array<string>(n).fill(c);
+		// Ten classes, one of them with 3 photos: the other nine can be imported without it.
+		const ten = [...'abcdefghi'].flatMap((c) => many(c, 6));
+		const counts = countClasses([...many('mildew', 3), ...ten]);
+		expect(counts).toEqual({
+			usable: [...'abcdefghi'],
+			tooFew: [{ className: 'mildew', count: 3 }]
+		});
+		expect(canLeaveOut(counts)).toBe(true);
+		expect(canLeaveOut(countClasses(ten))).toBe(false); // nothing to leave out
+		// One class would remain: a dataset of one class, as "Add a class" makes.
+		const two = [...many('a', 5), ...many('b', 4)];
+		expect(canLeaveOut(countClasses(two))).toBe(true);
+		expect(() => checkClassCounts(two)).toThrow(/"b" has 4\.$/);
+		// None would remain: no way out.
+		const none = [...many('a', 2), ...many('b', 4)];
+		expect(countClasses(none).tooFew).toEqual([
+			{ className: 'a', count: 2 },
+			{ className: 'b', count: 4 }
+		]);
+		expect(canLeaveOut(countClasses(none))).toBe(false);
+		// A single class of too few (a new class) is refused as before.
+		expect(() => checkClassCounts(many('a', 4))).toThrow(/"a" has 4\.$/);
+	});
+
+	it('names the classes left out in the manifest, and in the fingerprint only then', async () => {
+		const set = [
+			...photos('Tomato___Leaf_Mold', 'Mould', 5),
+			...photos('Apple___healthy', 'Healthy', 5)
+		];
+		const plain = await buildOwnDataset(set);
+		expect(plain.manifest.warnings).toBeUndefined();
+		// The fingerprint of an import that left nothing out is what it always was.
+		const hashes = (await Promise.all(set.map((p) => sha256Hex(p.jpeg)))).sort();
+		expect(plain.manifest.fingerprint).toBe(
+			await sha256Hex(
+				new TextEncoder().encode(
+					JSON.stringify({ classes: ['Healthy', 'Mould'], photos: hashes, seed: 42 })
+				)
+			)
+		);
+		const leftOut = [
+			{ className: 'Rust', count: 3 },
+			{ className: 'Blight', count: 1 }
+		];
+		const { manifest } = await buildOwnDataset(set, { leftOut });
+		expect(parseDatasetManifest(JSON.parse(JSON.stringify(manifest)))).toEqual(manifest);
+		expect(manifest.warnings).toEqual([
+			'Class "Blight" was left out: it has 1 photo, fewer than the 5 a class needs.',
+			'Class "Rust" was left out: it has 3 photos, fewer than the 5 a class needs.'
+		]);
+		expect(manifest.classes.map((c) => c.folder)).toEqual(['Healthy', 'Mould']);
+		expect(manifest.counts.total).toBe(10);
+		expect(manifest.fingerprint).not.toBe(plain.manifest.fingerprint);
+		const again = await buildOwnDataset(set.slice().reverse(), {
+			leftOut: leftOut.slice().reverse()
+		});
+		expect(again.manifest.fingerprint).toBe(manifest.fingerprint);
+		await expect(
+			buildOwnDataset(set, { leftOut: [{ className: 'Mould', count: 2 }] })
+		).rejects.toThrow(/"Mould" cannot be both imported and left out/);
+		await expect(
+			buildOwnDataset(set, { leftOut: [{ className: 'Rust', count: 5 }] })
+		).rejects.toThrow(/1 to 4 photos, got 5/);
 	});
 
 	it('splits each class about 80/20 with at least one validation photo, deterministically', async () => {

@@ -72,23 +72,61 @@ export function checkClassName(name: string): string {
 	return trimmed;
 }
 
+/** A class with fewer than MIN_PHOTOS_PER_CLASS photos, and how many it has. */
+export interface SmallClass {
+	className: string;
+	count: number;
+}
+
+/** The photos per class of an import, told apart by whether a class has enough to learn from. */
+export interface ClassCounts {
+	/** Classes with at least MIN_PHOTOS_PER_CLASS photos, in code-unit order. */
+	usable: string[];
+	/** Classes with fewer, in code-unit order, with their counts. */
+	tooFew: SmallClass[];
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Counts photos per class (one class name per photo); never throws. */
+export function countClasses(classNames: readonly string[]): ClassCounts {
+	const counts = new Map<string, number>();
+	for (const c of classNames) counts.set(c, (counts.get(c) ?? 0) + 1);
+	const names = [...counts.keys()].sort(byCodeUnit);
+	return {
+		usable: names.filter((c) => counts.get(c)! >= MIN_PHOTOS_PER_CLASS),
+		tooFew: names
+			.filter((c) => counts.get(c)! < MIN_PHOTOS_PER_CLASS)
+			.map((className) => ({ className, count: counts.get(className)! }))
+	};
+}
+
 /**
- * Counts photos per class and rejects classes with fewer than MIN_PHOTOS_PER_CLASS, naming them.
- * Returns the class names in code-unit order (the class index order of the dataset).
+ * Whether the classes of too few photos can be left out and the rest imported: there are some, and
+ * a class with enough photos remains (one class is a dataset too: it is trained with PlantVillage's,
+ * as a class added with "Add a class" is).
+ */
+export function canLeaveOut(counts: ClassCounts): boolean {
+	return counts.tooFew.length > 0 && counts.usable.length > 0;
+}
+
+/**
+ * Counts photos per class and rejects classes with fewer than MIN_PHOTOS_PER_CLASS, naming them
+ * with their counts. Returns the class names in code-unit order (the class index order of the
+ * dataset).
  */
 export function checkClassCounts(classNames: readonly string[]): string[] {
 	if (classNames.length === 0) throw new OwnPhotosError('No readable photos were found.');
-	const counts = new Map<string, number>();
-	for (const c of classNames) counts.set(c, (counts.get(c) ?? 0) + 1);
-	const few = [...counts].filter(([, n]) => n < MIN_PHOTOS_PER_CLASS);
+	const counts = countClasses(classNames);
+	const few = counts.tooFew;
 	if (few.length > 0) {
 		throw new OwnPhotosError(
 			`Too few photos: at least ${MIN_PHOTOS_PER_CLASS} photos per class are needed; ${few
-				.map(([c, n]) => `"${c}" has ${n}`)
+				.map((c) => `"${c.className}" has ${c.count}`)
 				.join(', ')}.`
 		);
 	}
-	return [...counts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+	return counts.usable;
 }
 
 /** The split of every photo (by path): per class ≈80% train, ≥1 validation photo. */
@@ -109,14 +147,21 @@ export async function splitOwnPhotos(
 	return new Map([...assigned].map(([id, a]) => [id, a.split]));
 }
 
+/** The manifest's words for a class the user chose to leave out. */
+export function leftOutWarning(c: SmallClass): string {
+	return `Class "${c.className}" was left out: it has ${c.count} photo${c.count === 1 ? '' : 's'}, fewer than the ${MIN_PHOTOS_PER_CLASS} a class needs.`;
+}
+
 /**
  * Builds the dataset: shards per split (at most SAMPLES_PER_SHARD samples each) and a manifest that
  * passes parseDatasetManifest. The fingerprint is a sha256 over the class names and the photos' sha256 (in
  * sorted order), so the same photos give the same id whatever order they were picked in.
+ * `leftOut`: classes of too few photos the user chose to leave out (none of `photos`); the
+ * manifest names them in its warnings, and they count in the fingerprint.
  */
 export async function buildOwnDataset(
 	photos: readonly OwnPhoto[],
-	options: { skipped?: number; seed?: number } = {}
+	options: { skipped?: number; seed?: number; leftOut?: readonly SmallClass[] } = {}
 ): Promise<{ manifest: DatasetManifest; shards: Map<string, Uint8Array> }> {
 	const seed = options.seed ?? OWN_SEED;
 	const skipped = options.skipped ?? 0;
@@ -128,6 +173,19 @@ export async function buildOwnDataset(
 		paths.add(p.path);
 	}
 	const folders = checkClassCounts(photos.map((p) => p.className));
+	const leftOut = (options.leftOut ?? [])
+		.map((c) => ({ className: c.className, count: c.count }))
+		.sort((a, b) => byCodeUnit(a.className, b.className));
+	for (const [i, c] of leftOut.entries()) {
+		if (!Number.isInteger(c.count) || c.count < 1 || c.count >= MIN_PHOTOS_PER_CLASS)
+			throw new OwnPhotosError(
+				`Expected a left-out class to have 1 to ${MIN_PHOTOS_PER_CLASS - 1} photos, got ${c.count} for "${c.className}"`
+			);
+		if (folders.includes(c.className))
+			throw new OwnPhotosError(`Class "${c.className}" cannot be both imported and left out`);
+		if (leftOut[i - 1]?.className === c.className)
+			throw new OwnPhotosError(`Class "${c.className}" is left out twice`);
+	}
 	const splits = await splitOwnPhotos(photos, seed);
 	// Keys from the sorted path order: stable, and free of the characters a key may not hold.
 	const ordered = photos.slice().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -167,7 +225,15 @@ export async function buildOwnDataset(
 	}
 	const hashes = (await Promise.all(samples.map((s) => sha256Hex(s.jpeg)))).sort();
 	const fingerprint = await sha256Hex(
-		new TextEncoder().encode(JSON.stringify({ classes: folders, photos: hashes, seed }))
+		new TextEncoder().encode(
+			JSON.stringify({
+				classes: folders,
+				photos: hashes,
+				seed,
+				// Only when some were: the fingerprints of imports that left nothing out stay as they were.
+				...(leftOut.length > 0 ? { leftOut } : {})
+			})
+		)
 	);
 	const manifest = parseDatasetManifest({
 		format: DATASET_FORMAT,
@@ -195,7 +261,8 @@ export async function buildOwnDataset(
 				test: 0
 			}))
 		},
-		shards: shardInfos
+		shards: shardInfos,
+		...(leftOut.length > 0 ? { warnings: leftOut.map(leftOutWarning) } : {})
 	});
 	return { manifest, shards };
 }

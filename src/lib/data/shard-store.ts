@@ -111,6 +111,16 @@ function manifestDifferences(a: DatasetManifest, b: DatasetManifest): string[] {
 	return parts.filter((part) => JSON.stringify(a[part]) !== JSON.stringify(b[part]));
 }
 
+/**
+ * The bytes a download of `manifest` still fetches: its shards (by their sizes in the manifest) less
+ * those `cached` lists stored, where `cached` is what the cache keeps of the same dataset (its
+ * fingerprint; another dataset's shards count for nothing).
+ */
+export function bytesToDownload(manifest: DatasetManifest, cached?: CachedDatasetInfo): number {
+	const stored = new Set(cached?.id === manifest.fingerprint ? cached.stored : []);
+	return manifest.shards.filter((s) => !stored.has(s.file)).reduce((n, s) => n + s.bytes, 0);
+}
+
 export class ShardStore {
 	constructor(
 		private readonly store: KeyValueStore,

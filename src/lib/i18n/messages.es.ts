@@ -22,6 +22,8 @@ export const es: Catalogue = {
 	'ml.gpuRecovered':
 		'El chip gráfico se detuvo ({what}); ahora funciona con {backend}. Sus datos están intactos.',
 	'ml.noEngine': 'ningún motor',
+	'ml.engineHung':
+		'El motor {backend} no respondió en {seconds} s; LeafLens se reinició sin él para esta sesión.',
 	'ml.deviceLost': 'dispositivo perdido',
 	'ml.contextLost': 'contexto WebGL perdido',
 	'ml.noModel': 'No hay ningún modelo de diagnóstico disponible.',
@@ -213,6 +215,10 @@ export const es: Catalogue = {
 	'learn.modelName': 'Aprendido de mis campos {time}',
 	'learn.reading': 'Leyendo las fotos: {done} de {total}',
 	'learn.downloaded': '{done} de {total} MB',
+	'learn.downloadSize':
+		'Descarga unos {size} (una sola vez): las fotos de PlantVillage con las que aprende.',
+	'learn.downloadNone':
+		'Nada que descargar: las fotos de PlantVillage con las que aprende ya están en este dispositivo.',
 	'learn.heldDeleted': 'Eliminadas mientras tanto, y fuera de ambas cifras: {photos} apartadas.',
 	'train.title': 'Entrenar un modelo',
 	'train.intro':
@@ -295,6 +301,13 @@ export const es: Catalogue = {
 	'own.progress': 'Progreso de la importación',
 	'own.cancelled': 'Importación cancelada. Sus otros conjuntos de datos no cambiaron.',
 	'own.local': 'sus fotos',
+	'own.short':
+		'Algunas clases de “{name}” tienen menos de {min} fotos, muy pocas para aprender. Todavía no se importó nada.',
+	'own.shortClass': '“{name}” tiene {photos}',
+	'own.shortRefused':
+		'No se pudieron usar sus fotos: cada clase necesita al menos {min} fotos, y ninguna clase de aquí tiene tantas:',
+	'own.importRest': 'Importar las otras {n} clases',
+	'own.importOther': 'Importar la otra clase',
 	'train.include': 'Incluir también',
 	'train.includeNote':
 		'Entrenar también con estos conjuntos de datos; sus clases nuevas se agregan al modelo.',
@@ -501,6 +514,11 @@ export const esPlurals: Record<PluralKey, PluralForms> = {
 		one: 'Se omitió {n} archivo:',
 		many: 'Se omitieron {n} de archivos:',
 		other: 'Se omitieron {n} archivos:'
+	},
+	'own.leftOut': {
+		one: 'Se dejó fuera {n} clase, con muy pocas fotos:',
+		many: 'Se dejaron fuera {n} de clases, con muy pocas fotos:',
+		other: 'Se dejaron fuera {n} clases, con muy pocas fotos:'
 	}
 };
 

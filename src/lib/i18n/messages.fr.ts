@@ -22,6 +22,8 @@ export const fr: Catalogue = {
 	'ml.gpuRecovered':
 		'La puce graphique s’est arrêtée ({what}) ; LeafLens fonctionne maintenant avec {backend}. Vos données sont intactes.',
 	'ml.noEngine': 'aucun moteur',
+	'ml.engineHung':
+		'Le moteur {backend} n’a pas répondu en {seconds} s ; LeafLens a redémarré sans lui pour cette session.',
 	'ml.deviceLost': 'appareil perdu',
 	'ml.contextLost': 'contexte WebGL perdu',
 	'ml.noModel': 'Aucun modèle de diagnostic n’est disponible.',
@@ -216,6 +218,10 @@ export const fr: Catalogue = {
 	'learn.modelName': 'Appris de mes champs {time}',
 	'learn.reading': 'Lecture des photos : {done} sur {total}',
 	'learn.downloaded': '{done} Mo sur {total} Mo',
+	'learn.downloadSize':
+		'Télécharge environ {size} (une seule fois) : les photos PlantVillage utilisées pour apprendre.',
+	'learn.downloadNone':
+		'Rien à télécharger : les photos PlantVillage utilisées pour apprendre sont sur cet appareil.',
 	'learn.heldDeleted':
 		'Supprimées entre-temps, et exclues des deux chiffres : {photos} mises de côté.',
 	'train.title': 'Entraîner un modèle',
@@ -297,6 +303,13 @@ export const fr: Catalogue = {
 	'own.progress': 'Progression de l’import',
 	'own.cancelled': 'Import annulé. Vos autres jeux de données sont inchangés.',
 	'own.local': 'vos photos',
+	'own.short':
+		'Certaines classes de « {name} » ont moins de {min} photos, trop peu pour apprendre. Rien n’est encore importé.',
+	'own.shortClass': '« {name} » : {photos}',
+	'own.shortRefused':
+		'Vos photos n’ont pas pu être utilisées : chaque classe demande au moins {min} photos, et aucune classe ici n’en a autant :',
+	'own.importRest': 'Importer les {n} autres classes',
+	'own.importOther': 'Importer l’autre classe',
 	'train.include': 'Inclure aussi',
 	'train.includeNote':
 		'Entraîner aussi sur ces jeux de données ; leurs nouvelles classes sont ajoutées au modèle.',
@@ -509,6 +522,11 @@ export const frPlurals: Record<PluralKey, PluralForms> = {
 		one: '{n} fichier a été ignoré :',
 		many: '{n} de fichiers ont été ignorés :',
 		other: '{n} fichiers ont été ignorés :'
+	},
+	'own.leftOut': {
+		one: '{n} classe a été laissée de côté, faute de photos :',
+		many: '{n} de classes ont été laissées de côté, faute de photos :',
+		other: '{n} classes ont été laissées de côté, faute de photos :'
 	}
 };
 

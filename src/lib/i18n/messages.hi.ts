@@ -26,6 +26,8 @@ export const hi: Catalogue = {
 	'ml.gpuRestarting': 'ग्राफ़िक्स चिप रुक गई ({what}); दूसरे इंजन पर फिर शुरू हो रहा है…',
 	'ml.gpuRecovered': 'ग्राफ़िक्स चिप रुक गई ({what}); अब {backend} पर चल रहा है। आपका डेटा सुरक्षित है।',
 	'ml.noEngine': 'कोई इंजन नहीं',
+	'ml.engineHung':
+		'{backend} इंजन ने {seconds} सेकंड में जवाब नहीं दिया; LeafLens इस सत्र के लिए उसके बिना फिर शुरू हुआ।',
 	'ml.deviceLost': 'डिवाइस खो गया',
 	'ml.contextLost': 'WebGL संदर्भ खो गया',
 	'ml.noModel': 'रोग पहचानने का कोई मॉडल उपलब्ध नहीं है।',
@@ -211,6 +213,8 @@ export const hi: Catalogue = {
 	'learn.modelName': 'मेरे खेतों से सीखा {time}',
 	'learn.reading': 'फ़ोटो पढ़ी जा रही हैं: {total} में से {done}',
 	'learn.downloaded': '{total} MB में से {done} MB',
+	'learn.downloadSize': 'लगभग {size} डाउनलोड होगा (केवल एक बार): सीखने के लिए PlantVillage की फ़ोटो।',
+	'learn.downloadNone': 'कुछ डाउनलोड नहीं करना है: सीखने के लिए PlantVillage की फ़ोटो इस डिवाइस पर हैं।',
 	'learn.heldDeleted': 'इस बीच हटाई गईं, और दोनों आँकड़ों से बाहर: अलग रखी {photos}।',
 	'train.title': 'मॉडल सिखाएँ',
 	'train.intro':
@@ -286,6 +290,13 @@ export const hi: Catalogue = {
 	'own.progress': 'आयात की प्रगति',
 	'own.cancelled': 'आयात रद्द हुआ। आपके दूसरे डेटासेट नहीं बदले।',
 	'own.local': 'आपकी फ़ोटो',
+	'own.short':
+		'“{name}” की कुछ श्रेणियों में {min} से कम फ़ोटो हैं, सीखने के लिए बहुत कम। अभी कुछ भी आयात नहीं हुआ है।',
+	'own.shortClass': '“{name}” में {photos}',
+	'own.shortRefused':
+		'आपकी फ़ोटो इस्तेमाल नहीं हो सकीं: हर श्रेणी में कम से कम {min} फ़ोटो चाहिए, और यहाँ किसी भी श्रेणी में इतनी फ़ोटो नहीं हैं:',
+	'own.importRest': 'बाकी {n} श्रेणियाँ आयात करें',
+	'own.importOther': 'बाकी श्रेणी आयात करें',
 	'train.include': 'इन्हें भी शामिल करें',
 	'train.includeNote': 'इन डेटासेट पर भी सिखाएँ; इनकी नई श्रेणियाँ मॉडल में जुड़ जाती हैं।',
 	'evaluate.title': 'मॉडल जाँचें',
@@ -473,7 +484,11 @@ export const hiPlurals: Record<PluralKey, PluralForms> = {
 		one: 'सहेजा गया {n} स्थान हटाएँ',
 		other: 'सहेजे गए {n} स्थान हटाएँ'
 	},
-	'own.skipped': { one: '{n} फ़ाइल छोड़ दी गई:', other: '{n} फ़ाइलें छोड़ दी गईं:' }
+	'own.skipped': { one: '{n} फ़ाइल छोड़ दी गई:', other: '{n} फ़ाइलें छोड़ दी गईं:' },
+	'own.leftOut': {
+		one: '{n} श्रेणी छोड़ दी गई, उसमें फ़ोटो बहुत कम थीं:',
+		other: '{n} श्रेणियाँ छोड़ दी गईं, उनमें फ़ोटो बहुत कम थीं:'
+	}
 };
 
 // The shipped model's crops and diseases, with the names Indian extension services use

@@ -27,6 +27,8 @@ export const sw: Catalogue = {
 	'ml.gpuRecovered':
 		'Chipu ya michoro imesimama ({what}); sasa inatumia {backend}. Data yako iko salama.',
 	'ml.noEngine': 'hakuna injini',
+	'ml.engineHung':
+		'Injini ya {backend} haikujibu ndani ya sekunde {seconds}; LeafLens imeanza tena bila hiyo kwa kipindi hiki.',
 	'ml.deviceLost': 'kifaa kimepotea',
 	'ml.contextLost': 'muunganisho wa WebGL umepotea',
 	'ml.noModel': 'Hakuna modeli ya kutambua magonjwa inayopatikana.',
@@ -217,6 +219,10 @@ export const sw: Catalogue = {
 	'learn.modelName': 'Imejifunza kutoka mashamba yangu {time}',
 	'learn.reading': 'Inasoma picha: {done} kati ya {total}',
 	'learn.downloaded': 'MB {done} kati ya {total}',
+	'learn.downloadSize':
+		'Inapakua takriban {size} (mara moja tu): picha za PlantVillage inazojifunzia.',
+	'learn.downloadNone':
+		'Hakuna cha kupakua: picha za PlantVillage inazojifunzia ziko kwenye kifaa hiki.',
 	'learn.heldDeleted':
 		'Zilifutwa wakati huo, na haziko kwenye takwimu zote mbili: {photos} zilizowekwa kando.',
 	'train.title': 'Funza modeli',
@@ -298,6 +304,13 @@ export const sw: Catalogue = {
 	'own.progress': 'Maendeleo ya uingizaji',
 	'own.cancelled': 'Uingizaji umeghairiwa. Seti zako nyingine za data hazijabadilika.',
 	'own.local': 'picha zako',
+	'own.short':
+		'Baadhi ya aina za “{name}” zina picha chini ya {min}, chache mno kujifunza kutoka kwazo. Bado hakuna kilichoingizwa.',
+	'own.shortClass': '“{name}” ina {photos}',
+	'own.shortRefused':
+		'Picha zako hazikuweza kutumika: kila aina inahitaji angalau picha {min}, na hakuna aina hapa yenye picha nyingi hivyo:',
+	'own.importRest': 'Ingiza aina nyingine {n}',
+	'own.importOther': 'Ingiza aina iliyobaki',
 	'train.include': 'Jumuisha pia',
 	'train.includeNote': 'Funza kwa seti hizi za data pia; aina zao mpya zinaongezwa kwenye modeli.',
 	'evaluate.title': 'Pima modeli',
@@ -494,7 +507,11 @@ export const swPlurals: Record<PluralKey, PluralForms> = {
 		one: 'Futa eneo {n} lililohifadhiwa',
 		other: 'Futa maeneo {n} yaliyohifadhiwa'
 	},
-	'own.skipped': { one: 'Faili {n} imerukwa:', other: 'Faili {n} zimerukwa:' }
+	'own.skipped': { one: 'Faili {n} imerukwa:', other: 'Faili {n} zimerukwa:' },
+	'own.leftOut': {
+		one: 'Aina {n} imeachwa nje, ina picha chache mno:',
+		other: 'Aina {n} zimeachwa nje, zina picha chache mno:'
+	}
 };
 
 // The shipped model's crops and diseases, in the words of Kenyan and Tanzanian extension leaflets

@@ -27,6 +27,8 @@ export const en = {
 	'ml.gpuRestarting': 'The GPU stopped ({what}); restarting on another engine…',
 	'ml.gpuRecovered': 'The GPU stopped ({what}); now running on {backend}. Your data is intact.',
 	'ml.noEngine': 'no engine',
+	'ml.engineHung':
+		'The {backend} engine did not answer within {seconds} s; LeafLens started again without it for this session.',
 	'ml.deviceLost': 'device lost',
 	'ml.contextLost': 'WebGL context lost',
 	'ml.noModel': 'No diagnosis model is available.',
@@ -215,6 +217,9 @@ export const en = {
 	'learn.modelName': 'Learned from my fields {time}',
 	'learn.reading': 'Reading the photos: {done} of {total}',
 	'learn.downloaded': '{done} of {total} MB',
+	'learn.downloadSize': 'Downloads about {size} (once): the PlantVillage photos it learns with.',
+	'learn.downloadNone':
+		'Nothing to download: the PlantVillage photos it learns with are on this device.',
 	'learn.heldDeleted': 'Deleted meanwhile, and left out of both figures: {photos} kept aside.',
 	'train.title': 'Train a model',
 	'train.intro':
@@ -292,6 +297,13 @@ export const en = {
 	'own.progress': 'Import progress',
 	'own.cancelled': 'Import cancelled. Your other datasets are unchanged.',
 	'own.local': 'your photos',
+	'own.short':
+		'Some classes of “{name}” have fewer than {min} photos, too few to learn from. Nothing is imported yet.',
+	'own.shortClass': '“{name}”: {photos}',
+	'own.shortRefused':
+		'Your photos could not be used: each class needs at least {min} photos, and no class here has that many:',
+	'own.importRest': 'Import the other {n} classes',
+	'own.importOther': 'Import the other class',
 	'train.include': 'Also include',
 	'train.includeNote': 'Train on these datasets too; their new classes are added to the model.',
 	'evaluate.title': 'Evaluate a model',
@@ -494,7 +506,11 @@ export const enPlurals = {
 		one: 'Remove the {n} stored location',
 		other: 'Remove the {n} stored locations'
 	},
-	'own.skipped': { one: '{n} file was skipped:', other: '{n} files were skipped:' }
+	'own.skipped': { one: '{n} file was skipped:', other: '{n} files were skipped:' },
+	'own.leftOut': {
+		one: '{n} class was left out, with too few photos:',
+		other: '{n} classes were left out, with too few photos:'
+	}
 } as const satisfies Record<string, PluralForms>;
 
 export type PluralKey = keyof typeof enPlurals;

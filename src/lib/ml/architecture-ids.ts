@@ -8,5 +8,8 @@ export const ARCHITECTURE_IDS = [
 ] as const;
 export type ArchitectureId = (typeof ARCHITECTURE_IDS)[number];
 
+/** The input side of every architecture above (each id ends in it). */
+export const ARCHITECTURE_INPUT_SIZE = 224;
+
 /** The backbone the app trains and diagnoses with, and the CLI's default. */
 export const DEFAULT_BACKBONE: ArchitectureId = 'mobilenet_v3_small_100_224';

@@ -50,8 +50,18 @@ describe('detectBackends in Node', () => {
 		expect(tf.getBackend()).toBe(status.active);
 		expect(tf.memory().numTensors).toBe(before);
 	});
-	it('honours an available preferred backend', async () => {
-		const status = await detectBackends(tf, { candidates: ['wasm', 'cpu'], preferred: 'cpu' });
+	it('honours an available preferred backend, saying which one it tries', async () => {
+		const active = () => tf.getBackend();
+		const before = active();
+		const tried: string[] = [];
+		const status = await detectBackends(tf, {
+			candidates: ['wasm', 'cpu'],
+			preferred: 'cpu',
+			onTry: (name) => tried.push(`${name} (${active()})`)
+		});
+		// Told before each engine starts (the one before it still active), and before the chosen
+		// one is started again at the end.
+		expect(tried).toEqual([`wasm (${before})`, 'cpu (wasm)', 'cpu (cpu)']);
 		expect(status.active).toBe('cpu');
 		expect(tf.getBackend()).toBe('cpu');
 	});

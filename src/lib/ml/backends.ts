@@ -124,11 +124,18 @@ export async function probeActiveBackend(tf: typeof TF, runs = 3): Promise<numbe
  */
 export async function detectBackends(
 	tf: typeof TF,
-	options: { candidates?: readonly BackendName[]; probe?: boolean; preferred?: BackendName } = {}
+	options: {
+		candidates?: readonly BackendName[];
+		probe?: boolean;
+		preferred?: BackendName;
+		/** Told before each candidate is started (and probed): a hang is then known by its engine. */
+		onTry?: (name: BackendName) => void;
+	} = {}
 ): Promise<BackendStatus> {
 	const candidates = options.candidates ?? BACKEND_NAMES;
 	const reports: BackendReport[] = [];
 	for (const name of candidates) {
+		options.onTry?.(name);
 		const report: BackendReport = {
 			name,
 			available: false,
@@ -152,7 +159,10 @@ export async function detectBackends(
 		options.preferred && reports.some((r) => r.name === options.preferred && r.available)
 			? options.preferred
 			: recommended;
-	if (target) await useBackend(tf, target);
+	if (target) {
+		options.onTry?.(target);
+		await useBackend(tf, target);
+	}
 	return { reports, recommended, active: target ? (tf.getBackend() as BackendName) : null };
 }
 

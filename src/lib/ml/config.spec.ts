@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRESET_NAMES, parseConfig, parseOverrides, resolveConfig } from './config';
+import { PRESET_NAMES, parseConfig, parseOverrides, photoSide, resolveConfig } from './config';
 
 describe('config', () => {
 	it('fills every default from an empty input', () => {
@@ -19,6 +19,27 @@ describe('config', () => {
 		expect(() => resolveConfig({ overrides: ['abstain.method=energy'] })).toThrow(
 			/abstain\.method.*"energy"/
 		);
+	});
+
+	it('takes a backbone.side in multiples of 32 for a head, absent by default', () => {
+		expect(parseConfig({}).backbone.side).toBeUndefined();
+		expect(photoSide(parseConfig({}), 224)).toBe(224);
+		const c = resolveConfig({ overrides: ['backbone.side=448'] });
+		expect(photoSide(c, 224)).toBe(448);
+		expect(() => resolveConfig({ overrides: ['backbone.side=300'] })).toThrow(
+			/backbone\.side.*got 300/
+		);
+		expect(() => resolveConfig({ overrides: ['backbone.side=2048'] })).toThrow(/backbone\.side/);
+		expect(() => resolveConfig({ preset: 'finetune', overrides: ['backbone.side=448'] })).toThrow(
+			/Invalid backbone\.side: the finetune tail is built for the backbone's own input size; set backbone\.side=224/
+		);
+		// The adapt preset's 448 is undone for a finetune run by naming the backbone's own side.
+		expect(
+			resolveConfig({
+				preset: 'adapt',
+				overrides: ['mode=finetune', 'finetune.trainableBlocks=4', 'backbone.side=224']
+			}).backbone.side
+		).toBe(224);
 	});
 
 	it('keeps the field look off by default and on in the field preset', () => {

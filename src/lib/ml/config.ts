@@ -4,6 +4,7 @@
  * projects. Every run records the fully resolved config, so a result can be reproduced from its log.
  */
 import { z } from 'zod';
+import { ARCHITECTURE_INPUT_SIZE } from './architecture-ids';
 
 const prob = z.number().min(0).max(1);
 const posInt = z.number().int().positive();
@@ -60,7 +61,18 @@ export const TrainConfigSchema = z.strictObject({
 			 * (576-d); multiscale: pooled activations of the later blocks + pooled + prelogits
 			 * (3,880-d on Small; in finetune mode the tail trains Conv_1 at least).
 			 */
-			tap: z.enum(['prelogits', 'pooled', 'multiscale']).default('prelogits')
+			tap: z.enum(['prelogits', 'pooled', 'multiscale']).default('prelogits'),
+			/**
+			 * The side (px) each photo's centre square is scaled to before the backbone; absent: the
+			 * backbone's own input size (224). Its convolutions and global means take any side; a
+			 * larger one enlarges the photo, so the lesions of a leaf on the tree cover more of the
+			 * network's view (the field photos measured are at most 256 px on the shorter side: the
+			 * gain is scale, not detail). The `adapt` preset's 448: bench/results/field-side.md.
+			 * Training, evaluation and diagnosis of the model all use it; it costs its square in
+			 * feature time (448: 4×). At most 512: at 672 TF.js wasm failed on a batch of 32 (a wasm
+			 * table index out of bounds, 2026-12-02).
+			 */
+			side: z.number().int().min(96).max(512).multipleOf(32).optional()
 		})
 		.prefault({}),
 	// Every number has an upper bound a real run stays far below: a typo (epochs=1e9, lr=1e9)
@@ -225,13 +237,17 @@ export const PRESETS = {
 	 * stopped training at PlantVillage val 95.4%). "Not sure": thresholds chosen on the held-back
 	 * field photos alone, 85% of them answered (extraCoverage; with fewer than 50 held back, 96% of
 	 * all val), half the rejections by novelty. Chosen on field `train` only (a dev quarter never
-	 * trained on + the unknown/ train photos): bench/results/field-adapt-select.md. On field `val`
-	 * with all 684 field `train` photos (bench/results/field-adapt.md, seed 42): 85.9% forced top-1,
-	 * 88.5% answered at 89.1%, 38.6% of unknown diseases flagged, PlantVillage test 97.7%; with 10
-	 * photos per class 51.3% forced. Below the issue's field targets: the novelty score is the limit.
+	 * trained on + the unknown/ train photos): bench/results/field-adapt-select.md. Photos cut to 448
+	 * px (backbone.side, 4× the feature time), chosen on the same dev photos
+	 * (bench/results/field-side.md: 75.0% → 84.3% forced with all photos, 64.5% → 66.3% with 10 per
+	 * class). On field `val` with all 684 field `train` photos (bench/results/field-adapt-448.md,
+	 * seed 42): 86.5% forced top-1, 86.5% answered at 90.4%, 44.3% of unknown diseases flagged,
+	 * PlantVillage test 98.2% (at 224: 85.9%, 88.5% at 89.1%, 38.6%, 97.7%); with 10 photos per
+	 * class 55.1% forced (51.3%). Below the issue's field targets: the novelty score is the limit.
 	 */
 	adapt: {
 		...FIELD_PRESET,
+		backbone: { tap: 'multiscale', side: 448 },
 		epochs: 20,
 		earlyStopping: { patience: 0 },
 		augmentViews: 0,
@@ -340,6 +356,13 @@ export function formatConfigError(error: z.ZodError, input: unknown): string {
 		.join('\n');
 }
 
+/**
+ * The side photos are scaled to for a model trained with `config` (or a classifier manifest: both
+ * hold backbone.side) on a backbone of `inputSize`.
+ */
+export const photoSide = (config: { backbone: { side?: number } }, inputSize: number): number =>
+	config.backbone.side ?? inputSize;
+
 /** Validates a merged config input; throws one Error listing every problem. */
 export function parseConfig(input: ConfigInput): TrainConfig {
 	const result = TrainConfigSchema.safeParse(input);
@@ -356,6 +379,11 @@ export function parseConfig(input: ConfigInput): TrainConfig {
 	if (compositeScaleMin > compositeScaleMax)
 		throw new Error(
 			`Invalid augment.compositeScaleMin: at most augment.compositeScaleMax (${compositeScaleMax}), got ${compositeScaleMin}`
+		);
+	const { side } = result.data.backbone;
+	if (result.data.mode === 'finetune' && side !== undefined && side !== ARCHITECTURE_INPUT_SIZE)
+		throw new Error(
+			`Invalid backbone.side: the finetune tail is built for the backbone's own input size; set backbone.side=${ARCHITECTURE_INPUT_SIZE} with mode=finetune, got ${side}`
 		);
 	if (result.data.abstain.method === 'block-knn' && result.data.backbone.tap !== 'multiscale')
 		throw new Error(

@@ -9,6 +9,7 @@ import { classify } from './classifier-dir';
 import { restrictToCrop } from './crops';
 import { Diagnoser } from './diagnose';
 import { buildMobileNetV3, createFeatureExtractor } from './mobilenet-v3';
+import { opForward } from './op-forward';
 import { imagesToBatch, type RawImage } from './preprocess';
 import { plantVillageColor } from '../../../test/inputs';
 import { randomClassifier } from '../../../test/random-classifier';
@@ -58,6 +59,34 @@ describe('Diagnoser', () => {
 			diagnoser.dispose();
 		}
 	);
+
+	it("scales the photo to the classifier's backbone.side (a 14x14 heatmap at 448), not the backbone's 224", async () => {
+		const plain = randomClassifier(3880, ['a', 'b', 'c', 'd'], 'multiscale');
+		const classifier = {
+			...plain,
+			manifest: {
+				...plain.manifest,
+				formatVersion: 2 as const,
+				backbone: { ...plain.manifest.backbone, side: 448 }
+			}
+		};
+		const diagnoser = new Diagnoser(tf, backbone, classifier);
+		expect(diagnoser.side).toBe(448);
+		const { prediction, heatmap } = await diagnoser.diagnose(image);
+		diagnoser.dispose();
+
+		// The op-level forward at 448 (the layers model takes 224 only) fed to the classifier.
+		const ops = opForward(tf, backbone);
+		const features = tf.tidy(() => ops.features(imagesToBatch([image], 448), 'multiscale'));
+		const [at448] = await classify(tf, classifier, features as tf.Tensor2D);
+		features.dispose();
+		ops.dispose();
+		prediction.top.forEach((t, i) =>
+			expect(t.probability).toBeCloseTo(at448!.top[i]!.probability, 4)
+		);
+		// The last map is side / 32 wide: 14 shows the photo went in at 448.
+		expect([heatmap!.width, heatmap!.height]).toEqual([14, 14]);
+	});
 
 	it('lists the topK likeliest classes on request (3 by default, as the app shows), also among a crop', async () => {
 		const labels = [

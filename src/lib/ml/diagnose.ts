@@ -18,6 +18,7 @@ import {
 	type ClassifierModel,
 	type Prediction
 } from './classifier-dir';
+import { photoSide } from './config';
 import { restrictToCrop } from './crops';
 import { gradCam, type Heatmap } from './gradcam';
 import { architectureOf, type Activation } from './mobilenet-v3';
@@ -37,6 +38,8 @@ export class Diagnoser {
 	/** The backbone up to its last spatial map (and the multiscale blocks), as fused plain ops. */
 	readonly #backbone: OpForward;
 	readonly #conv2: { kernel: TF.Tensor2D; bias: TF.Tensor1D; activation: Activation } | null;
+	/** The side photos are scaled to: the classifier's (config backbone.side) or the backbone's. */
+	readonly side: number;
 
 	/**
 	 * @param backbone the MobileNetV3 the classifier was trained on (finetuned tail weights are
@@ -46,6 +49,7 @@ export class Diagnoser {
 		this.#tf = tf;
 		this.#classifier = classifier;
 		const arch = architectureOf(backbone);
+		this.side = photoSide(classifier.manifest, arch.inputSize);
 		if (classifier.manifest.mode === 'finetune') applyTailWeights(tf, backbone, classifier);
 		this.#backbone = opForward(tf, backbone);
 		const tap = classifier.manifest.backbone.tap;
@@ -101,7 +105,7 @@ export class Diagnoser {
 	): Promise<Diagnosis> {
 		const tf = this.#tf;
 		const start = performance.now();
-		const batch = imagesToBatch([image]);
+		const batch = imagesToBatch([image], this.side);
 		const multiscale = this.#classifier.manifest.backbone.tap === 'multiscale';
 		const { map, blocks } = this.#backbone.run(batch, { blocks: multiscale });
 		batch.dispose();

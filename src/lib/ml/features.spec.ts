@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { decodedSource, extractArrays } from './features';
+import { batchAtSide, decodedSource, extractArrays } from './features';
 import type { RawImage } from './preprocess';
 
 /** A flat 8×8 photo of one grey level. */
@@ -35,5 +35,14 @@ describe('extractArrays over a source that leaves unreadable photos out', () => 
 		expect(plain.rowShape).toEqual([3]);
 		expect(plain.x).toHaveLength(3 * 3);
 		expect(tf.memory().numTensors).toBe(before);
+	});
+});
+
+describe('batchAtSide', () => {
+	it('keeps the pixels of a batch: a quarter of the photos at twice the side, never none', () => {
+		expect(batchAtSide(16, 224, 224)).toBe(16);
+		expect(batchAtSide(16, 448, 224)).toBe(4);
+		expect(batchAtSide(32, 320, 224)).toBe(16);
+		expect(batchAtSide(2, 512, 224)).toBe(1);
 	});
 });

@@ -28,7 +28,16 @@ export type TfFrozenNet = (images: TF.Tensor4D) => TF.Tensor;
 export type FrozenNetFactory = (what: {
 	tap: 'pooled' | 'prelogits' | 'multiscale';
 	cut: number | null;
+	/** The side of the square images it is given (a classifier's backbone.side; default the backbone's). */
+	side?: number;
 }) => Promise<{ net: FrozenNet; dispose(): Promise<void> | void }>;
+
+/**
+ * The batch that holds as many pixels at `side` as `batch` photos at the backbone's `inputSize`
+ * (at least 1): the activations, and so the memory a batch takes, stay those of the plain side.
+ */
+export const batchAtSide = (batch: number, side: number, inputSize: number): number =>
+	Math.max(1, Math.round(batch * (inputSize / side) ** 2));
 
 /** Runs `net` on `images` (not disposed). */
 export async function runFrozen(

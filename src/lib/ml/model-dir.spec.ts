@@ -6,6 +6,7 @@ import { userError } from '../util/user-errors';
 import {
 	httpModelDirReader,
 	mapModelDirReader,
+	formatVersionOf,
 	ModelDirError,
 	onceModelDirReader,
 	parseModelManifest,
@@ -50,6 +51,29 @@ describe('the model directory format', () => {
 		await expect(loadClassifier(mapModelDirReader(files, 'memory'))).rejects.toThrow(
 			/memory: weights.bin does not match manifest.json \(sha256 [0-9a-f]{64}, expected/
 		);
+	});
+
+	it('writes a classifier with backbone.side as version 2 (a LeafLens of before refuses it) and keeps every other model at 1', async () => {
+		const v1 = await loadClassifier(fsModelDirReader(FIXTURE));
+		expect(v1.manifest.formatVersion).toBe(1);
+		expect(formatVersionOf(v1.manifest.backbone)).toBe(1);
+		const backbone = { ...v1.manifest.backbone, side: 448 };
+		expect(formatVersionOf(backbone)).toBe(2);
+		const files = await classifierFiles({
+			...v1,
+			manifest: { ...v1.manifest, formatVersion: formatVersionOf(backbone), backbone }
+		});
+		const read = await loadClassifier(mapModelDirReader(files, 'memory'));
+		expect(read.manifest.backbone.side).toBe(448);
+		expect(read.manifest.formatVersion).toBe(2);
+		// A newer version is refused by name, as a LeafLens reading only version 1 refuses this one.
+		const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json'))) as object;
+		expect(() => parseModelManifest({ ...manifest, formatVersion: 3 }, 'dir')).toThrow(
+			/made by a newer LeafLens \(model format version 3; this LeafLens reads version 2\)/
+		);
+		expect(() =>
+			parseModelManifest({ ...manifest, backbone: { ...backbone, side: 12 } }, 'dir')
+		).toThrow(/backbone\.side/);
 	});
 
 	it('names a newer version, another format, the wrong kind and a bad field in one way', () => {

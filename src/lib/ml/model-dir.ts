@@ -19,7 +19,12 @@ import { userError } from '../util/user-errors';
 import { ARCHITECTURE_IDS } from './architecture-ids';
 
 export const MODEL_DIR_FORMAT = 'leaflens-model';
-export const MODEL_DIR_FORMAT_VERSION = 1;
+/**
+ * The newest version read. Version 2 adds a classifier's `backbone.side`; every other model is
+ * still written as version 1 (`formatVersionOf`), so a LeafLens of before reads it and one of
+ * before refuses a model it would diagnose at the wrong side.
+ */
+export const MODEL_DIR_FORMAT_VERSION = 2;
 export const MODEL_MANIFEST_FILE = 'manifest.json';
 /** A classifier's tensors (the index is in its manifest). */
 export const CLASSIFIER_WEIGHTS_FILE = 'weights.bin';
@@ -128,8 +133,12 @@ export type WeightStorage = (typeof WEIGHT_STORAGE)[number];
 
 const envelope = {
 	format: z.literal(MODEL_DIR_FORMAT),
-	formatVersion: z.literal(MODEL_DIR_FORMAT_VERSION)
+	formatVersion: z.union([z.literal(1), z.literal(MODEL_DIR_FORMAT_VERSION)])
 };
+
+/** The version a manifest is written with: the oldest that holds what it says. */
+export const formatVersionOf = (backbone: { side?: number }): 1 | 2 =>
+	backbone.side === undefined ? 1 : 2;
 
 export const BackboneManifestSchema = z.object({
 	...envelope,
@@ -227,6 +236,11 @@ export const ClassifierManifestSchema = z.object({
 		/** sha256 of the backbone directory's manifest.json: which pretrained weights the head expects. */
 		manifestSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a 64-digit lower-case hex sha256'),
 		tap: z.enum(['prelogits', 'pooled', 'multiscale']),
+		/**
+		 * The side photos are scaled to before the backbone (config backbone.side), when it is not
+		 * the backbone's input size; format version 2.
+		 */
+		side: z.number().int().min(96).max(1024).optional(),
 		/** Finetune: the first backbone unit whose weights are in tail/… (null in head mode). */
 		cutUnit: z.string().nullable(),
 		/**

@@ -24,6 +24,7 @@ import onnxProto from 'onnx-proto';
 import type * as TF from '@tensorflow/tfjs';
 import type { LoadedBackbone } from './backbone-dir';
 import { applyTailWeights, type ClassifierModel } from './classifier-dir';
+import { photoSide } from './config';
 import {
 	convLayers,
 	multiscaleBlocks,
@@ -224,7 +225,8 @@ function buildBackbone(
 	arch: ArchitectureSpec,
 	weights: BackboneWeights,
 	x: string,
-	output: BackboneOutput
+	output: BackboneOutput,
+	side: number
 ): BackboneBuild {
 	const units = unitNames(arch);
 	const specs = new Map(convLayers(arch).map((c) => [c.name, c]));
@@ -233,7 +235,7 @@ function buildBackbone(
 		throw new Error(
 			`Expected a cut at a unit in [1, ${units.indexOf('Logits')}] of ${arch.id}, got ${stopAt}`
 		);
-	let size: number = arch.inputSize;
+	let size = side;
 	const conv = (input: string, name: string, inSize: number): string => {
 		const spec = specs.get(name)!;
 		const w = weights.get(name);
@@ -418,11 +420,12 @@ function modelProto(
 export function backboneOnnx(
 	arch: ArchitectureSpec,
 	weights: BackboneWeights,
-	output: BackboneOutput
+	output: BackboneOutput,
+	/** The side of the square images in (a classifier's backbone.side); default the input size. */
+	size: number = arch.inputSize
 ): Uint8Array {
 	const g = new Graph();
-	const size = arch.inputSize;
-	const built = buildBackbone(g, arch, weights, 'images', output);
+	const built = buildBackbone(g, arch, weights, 'images', output, size);
 	let out: InstanceType<typeof onnx.ValueInfoProto>;
 	if (built.cut && 'cut' in output && output.blocks) {
 		const nhwc = g.op('Transpose', [built.cut], { perm: [0, 2, 3, 1] });
@@ -501,9 +504,9 @@ export function classifierOnnx(
 		return t.values;
 	};
 	const g = new Graph();
-	const size = arch.inputSize;
+	const size = photoSide(m, arch.inputSize);
 	const x = input === 'uint8' ? g.op('Cast', ['images'], { to: ELEM.float }) : 'images';
-	const { features } = buildBackbone(g, arch, weights, x, { tap });
+	const { features } = buildBackbone(g, arch, weights, x, { tap }, size);
 	g.op('Identity', [features!], {}, 'features');
 	let h = features!;
 	const hidden = m.head.hiddenUnits;
@@ -552,8 +555,7 @@ export function classifierOnnx(
 		backboneManifestSha256: m.backbone.manifestSha256,
 		tap,
 		mode: m.mode,
-		input:
-			'RGB uint8 NHWC [N,224,224,3]: the photo centre-cropped to a square and resized to 224 (bilinear)'
+		input: `RGB uint8 NHWC [N,${size},${size},3]: the photo centre-cropped to a square and resized to ${size} (bilinear)`
 	};
 	return modelProto(
 		g,

@@ -147,8 +147,9 @@ describe('trainClassifier', () => {
 		if (loaded.novelty.kind === 'mahalanobis' && model.novelty.kind === 'mahalanobis')
 			expect(Array.from(loaded.novelty.whitening)).toEqual(Array.from(model.novelty.whitening));
 		const { manifest, weights } = await encodeClassifier(model);
-		expect(() => decodeClassifier({ ...manifest, formatVersion: 2 }, weights)).toThrow(
-			/made by a newer LeafLens \(model format version 2/
+		expect(manifest.formatVersion).toBe(1);
+		expect(() => decodeClassifier({ ...manifest, formatVersion: 3 }, weights)).toThrow(
+			/made by a newer LeafLens \(model format version 3/
 		);
 		// Models written before abstention.method existed load as Mahalanobis.
 		const old = JSON.parse(JSON.stringify(manifest)) as { abstention: Record<string, unknown> };

@@ -21,6 +21,7 @@ import { fitBlockKnn } from './block-novelty';
 import { fitTemperature } from './calibration';
 import type { CheckpointStore } from './checkpoint';
 import type { ClassifierModel, ClassifierManifest } from './classifier-dir';
+import { formatVersionOf } from './model-dir';
 import type { TrainConfig } from './config';
 import { computeMetrics, softmax, type Metrics } from './evaluate';
 import { ARCHITECTURES, noveltyBlockWidth, type ArchitectureId } from './mobilenet-v3';
@@ -268,13 +269,24 @@ export async function trainClassifier(
 				values: ((await p.variable.data()) as Float32Array).slice()
 			});
 		}
+		// Recorded only when it is not the backbone's own: such a model stays format version 1.
+		const side =
+			config.backbone.side ===
+			ARCHITECTURES[options.backbone.architecture as ArchitectureId]?.inputSize
+				? undefined
+				: config.backbone.side;
 		const manifest: Omit<ClassifierManifest, 'weights'> = {
 			format: 'leaflens-model',
-			formatVersion: 1,
+			formatVersion: formatVersionOf({ side }),
 			kind: 'classifier',
 			createdAt: new Date().toISOString(),
 			mode: config.mode,
-			backbone: { ...options.backbone, tap: config.backbone.tap, cutUnit: tail?.cutUnit ?? null },
+			backbone: {
+				...options.backbone,
+				tap: config.backbone.tap,
+				...(side === undefined ? {} : { side }),
+				cutUnit: tail?.cutUnit ?? null
+			},
 			labels,
 			head: { inputDim, hiddenUnits: config.head.hiddenUnits },
 			temperature: temperature.temperature,

@@ -41,14 +41,34 @@ async function missingFileHint(root: string, file: string): Promise<string> {
 	return `is this a LeafLens model directory? ${MADE_BY}`;
 }
 
-/** Reads model-directory files from `dir` on disk. */
+/**
+ * The folder inside a model directory where `leaflens train` writes a new model before it copies
+ * it over the one there (train-io.ts runFolderWriter). Its manifest.json is written last and
+ * removed first, so while it is there the folder holds the complete new model.
+ */
+export const NEXT_MODEL_DIR = 'next-model';
+
+/**
+ * Where the files of the model directory `dir` are read from: `dir`, or `dir/next-model` while that
+ * holds a complete model (a replacement by `leaflens train` under way, or stopped half-way), whose
+ * files in `dir` may be part old, part new.
+ */
+export async function modelFilesDir(dir: string): Promise<string> {
+	const next = path.join(dir, NEXT_MODEL_DIR);
+	return (await exists(path.join(next, MODEL_MANIFEST_FILE))) ? next : dir;
+}
+
+/**
+ * Reads model-directory files from `dir` on disk (from its next-model/ while that holds a complete
+ * model: see modelFilesDir).
+ */
 export function fsModelDirReader(dir: string): ModelDirReader {
 	const root = path.resolve(dir);
 	return {
 		where: root,
 		async read(file) {
 			try {
-				return new Uint8Array(await readFile(path.join(root, file)));
+				return new Uint8Array(await readFile(path.join(await modelFilesDir(root), file)));
 			} catch (error) {
 				const code = (error as NodeJS.ErrnoException).code;
 				throw new ModelDirError(

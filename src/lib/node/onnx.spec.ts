@@ -29,6 +29,10 @@ import {
 	type ParityCase,
 	type ParityPhotos
 } from '../../../test/onnx-parity';
+import { Diagnoser } from '../ml/diagnose';
+import { imagesToBatch } from '../ml/preprocess';
+import { plantVillagePhotos } from '../../../test/inputs';
+import { decodeImageFile } from './images';
 import { fsModelDirReader, loadBackboneFromFs } from './model-dir-fs';
 import { loadOrt, ortFrozenNets, ortSession } from './onnx';
 import { initTf } from './tf-node';
@@ -223,3 +227,48 @@ it('says what the export is (format, version, labels, thresholds) in its metadat
 		backbone.model.dispose();
 	}
 });
+
+it('exports a classifier with backbone.side as a [N,side,side,3] input that answers as the Diagnoser does at that side (onnxruntime-web)', async () => {
+	const trained = await loadClassifier(fsModelDirReader(path.join(CACHE, 'plantvillage-default')));
+	// The shipped head with a side of 320 written in: what is compared is the computation.
+	const model = {
+		...trained,
+		manifest: {
+			...trained.manifest,
+			formatVersion: 2 as const,
+			backbone: { ...trained.manifest.backbone, side: 320 }
+		}
+	};
+	const backbone = await loadBackboneFromFs(path.join(CACHE, SMALL));
+	const diagnoser = new Diagnoser(tf, backbone.model, model);
+	try {
+		const weights = await readBackboneWeights(backbone.model, backbone.architecture);
+		const bytes = classifierOnnx(backbone.architecture, weights, model, { input: 'float32' });
+		ortWeb.env.wasm.numThreads = 1;
+		const session = await ortWeb.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+		const c = model.manifest.labels.length;
+		let maxDp = 0;
+		for (const file of plantVillagePhotos('Tomato___Leaf_Mold', 3)) {
+			const image = await decodeImageFile(file);
+			const { prediction } = await diagnoser.diagnose(image, { heatmap: false, topK: c });
+			const x = imagesToBatch([image], 320);
+			const pixels = (await x.data()) as Float32Array;
+			x.dispose();
+			const out = await session.run({
+				images: new ortWeb.Tensor('float32', pixels, [1, 320, 320, 3])
+			});
+			const p = out.probabilities!.data as Float32Array;
+			for (const t of prediction.top)
+				maxDp = Math.max(maxDp, Math.abs(t.probability - p[t.index]!));
+			expect(Boolean(out.abstained!.data[0])).toBe(prediction.abstained);
+		}
+		await session.release();
+		expect(maxDp).toBeLessThanOrEqual(1e-4);
+		const { onnx } = (await import('onnx-proto')).default;
+		const input = onnx.ModelProto.decode(bytes).graph?.input?.[0]?.type?.tensorType?.shape?.dim;
+		expect((input ?? []).map((d) => d.dimParam || Number(d.dimValue))).toEqual(['N', 320, 320, 3]);
+	} finally {
+		diagnoser.dispose();
+		backbone.model.dispose();
+	}
+}, 120_000);

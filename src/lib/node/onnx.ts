@@ -127,12 +127,13 @@ export function ortFrozenNets(
 	backbone: LoadedBackbone,
 	threads = cliOrtThreads()
 ): FrozenNetFactory {
-	return async ({ tap, cut }) => {
+	return async ({ tap, cut, side }) => {
 		const weights = await readBackboneWeights(backbone.model, backbone.architecture);
 		const bytes = backboneOnnx(
 			backbone.architecture,
 			weights,
-			cut === null ? { tap } : { cut, blocks: tap === 'multiscale' }
+			cut === null ? { tap } : { cut, blocks: tap === 'multiscale' },
+			side
 		);
 		const session = await ortSession(ortModule, bytes, threads);
 		const output = session.outputNames[0]!;

@@ -17,7 +17,7 @@ import {
 import path from 'node:path';
 import type { Split } from '../data/manifest';
 import { parseCheckpointMeta, type Checkpoint, type CheckpointStore } from '../ml/checkpoint';
-import type { ModelDirWriter } from '../ml/model-dir';
+import { MODEL_MANIFEST_FILE, type ModelDirWriter } from '../ml/model-dir';
 import { decodedSource, type ImageSource, type LabelledBytes } from '../ml/features';
 import type { RunLogSink } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
@@ -25,7 +25,9 @@ import { loadDataset } from './dataset';
 import { decodeImageFile, PhotoDecodeError } from './images';
 import { errorMessage } from '../util/errors';
 import { IMAGE_EXTENSIONS, isHidden, listImages, type NotRead } from './image-files';
+import { NEXT_MODEL_DIR } from './model-dir-fs';
 import { pathExists as exists } from './paths';
+import { writeFileAtomic } from './shard-writer';
 
 async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
 	await mkdir(path.dirname(file), { recursive: true });
@@ -83,15 +85,68 @@ export function jsonlRunLog(file: string): RunLogSink {
 	};
 }
 
+/** `files` with the manifest moved last: its presence is what says the others are complete. */
+function manifestLast(files: ReadonlyMap<string, Uint8Array>): Map<string, Uint8Array> {
+	const ordered = new Map([...files].filter(([name]) => name !== MODEL_MANIFEST_FILE));
+	const manifest = files.get(MODEL_MANIFEST_FILE);
+	if (manifest) ordered.set(MODEL_MANIFEST_FILE, manifest);
+	return ordered;
+}
+
 /**
- * A model directory inside a training run's folder (beside cache/, checkpoint/ and run.jsonl):
- * each file is replaced atomically, in the map's order, so the manifest (last) only ever points at
- * complete weights.
+ * Copies the complete model staged in `<dir>/next-model/` over the files in `dir` (each replaced
+ * atomically, the manifest last), then removes next-model/, its manifest first: until then readers
+ * read the staged model (model-dir-fs.ts modelFilesDir), so they never see the old model's manifest
+ * with the new weights.
+ */
+async function installStaged(dir: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+	for (const [name, bytes] of manifestLast(files))
+		await writeFileAtomic(path.join(dir, name), bytes);
+	const next = path.join(dir, NEXT_MODEL_DIR);
+	await rm(path.join(next, MODEL_MANIFEST_FILE));
+	await rm(next, { recursive: true, force: true });
+}
+
+/**
+ * Finishes what a model commit into the run folder `dir` stopped half-way left (runFolderWriter):
+ * a complete model in `<dir>/next-model/` (its manifest.json there) is put in place ("completed");
+ * an incomplete one, stopped while it was being written, is removed, the model in `dir` untouched
+ * ("dropped"). "none" when there is nothing to finish.
+ */
+export async function settleRunFolder(dir: string): Promise<'none' | 'completed' | 'dropped'> {
+	const next = path.join(dir, NEXT_MODEL_DIR);
+	if (!(await exists(next))) return 'none';
+	if (!(await exists(path.join(next, MODEL_MANIFEST_FILE)))) {
+		await rm(next, { recursive: true, force: true });
+		return 'dropped';
+	}
+	const files = new Map<string, Uint8Array>();
+	for (const name of await readdir(next))
+		if (!/\.tmp(-\d+)?$/.test(name))
+			files.set(name, new Uint8Array(await readFile(path.join(next, name))));
+	await installStaged(dir, files);
+	return 'completed';
+}
+
+/**
+ * A model directory inside a training run's folder (beside cache/, checkpoint/ and run.jsonl),
+ * replaced so that a run stopped at any instant leaves the old model or the new one, whole: the
+ * files are written first into `<dir>/next-model/`, the manifest last, and only then copied over
+ * the old ones (installStaged). A commit stopped half-way is finished by the next one, or by the
+ * next run (settleRunFolder); until then readers read the complete staged model.
  */
 export function runFolderWriter(dir: string): ModelDirWriter {
 	return {
 		async commit(files) {
-			for (const [name, bytes] of files) await writeAtomic(path.join(dir, name), bytes);
+			for (const name of files.keys())
+				if (name !== path.basename(name) || name === NEXT_MODEL_DIR || name.startsWith('.'))
+					throw new Error(`Refusing to write "${name}": not a plain file name`);
+			await settleRunFolder(dir);
+			const next = path.join(dir, NEXT_MODEL_DIR);
+			await mkdir(next, { recursive: true });
+			const ordered = manifestLast(files);
+			for (const [name, bytes] of ordered) await writeFileAtomic(path.join(next, name), bytes);
+			await installStaged(dir, ordered);
 		}
 	};
 }

@@ -31,7 +31,10 @@ import { fsModelDirReader, loadBackboneFromFs } from './model-dir-fs';
 import { loadClassifier } from '../ml/classifier-dir';
 import type { TrainEvent } from '../ml/jobs/train-job';
 import {
+	checkTrainOut,
 	configDifferences,
+	finishedRun,
+	OutRefusal,
 	runEvaluation,
 	runTraining,
 	TRAIN_OUTPUT_NAMES,
@@ -143,6 +146,35 @@ describe('leaflens train --preset finetune (runTraining)', () => {
 	});
 });
 
+describe('leaflens train with backbone.side (runTraining)', () => {
+	it('trains a head on photos cut to that side, writes it into a version-2 model, and evaluate cuts them the same', async () => {
+		const out = path.join(work, 'model-side');
+		const config = resolveConfig({ preset: 'head', overrides: ['epochs=2', 'backbone.side=320'] });
+		const before = tf.memory().numTensors;
+		const result = await runTraining(tf, { data, out, config, backbone: backboneDir });
+		expect(tf.memory().numTensors).toBe(before);
+		const { manifest } = await loadClassifier(fsModelDirReader(out));
+		expect(manifest.formatVersion).toBe(2);
+		expect(manifest.backbone.side).toBe(320);
+		// The features cached at 320 px (the cache key names the side).
+		const keys = readdirSync(path.join(out, 'cache'))
+			.filter((f) => f.endsWith('.json'))
+			.map((f) => {
+				const { key } = JSON.parse(readFileSync(path.join(out, 'cache', f), 'utf8')) as {
+					key: string;
+				};
+				return JSON.parse(key) as { side?: number };
+			});
+		expect(keys.length).toBeGreaterThan(0);
+		for (const k of keys) expect(k.side).toBe(320);
+		// Evaluated from the photos again (op-level forward at the model's side): the same numbers as
+		// the cached rows gave; at 224 they would differ.
+		const { report } = await runEvaluation(tf, { model: out, data, split: 'test' });
+		expect(report.metrics.accuracy).toBe(result.test!.metrics.accuracy);
+		expect(report.metrics.nll).toBeCloseTo(result.test!.metrics.nll, 3);
+	});
+});
+
 describe('runTraining checks --out before any work', () => {
 	const config = resolveConfig({ preset: 'quick', overrides: ['epochs=1'] });
 	/** Every file and folder under `dir`, relative, sorted; [] when it does not exist. */
@@ -237,10 +269,12 @@ describe('runTraining and a finished classifier or foreign files in --out', () =
 		expect(TRAIN_OUTPUT_NAMES).toEqual([
 			'manifest.json',
 			'weights.bin',
+			'trained-on.json',
 			'run.jsonl',
 			'run.previous.jsonl',
 			'cache/',
-			'checkpoint/'
+			'checkpoint/',
+			'next-model/'
 		]);
 	});
 
@@ -254,16 +288,23 @@ describe('runTraining and a finished classifier or foreign files in --out', () =
 		).rejects.toThrow(
 			`--out ${out} holds a trained classifier of ${JSON.parse(manifest.toString()).labels.length} classes (${path.join(out, 'manifest.json')}); train would replace it. To replace it, run again with --replace`
 		);
+		await expect(checkTrainOut({ data, out, config, backbone: backboneDir })).resolves.toEqual({
+			replacing: true
+		});
+		await expect(
+			checkTrainOut({ data, out, config, backbone: backboneDir, existingModel: 'refuse' })
+		).rejects.toBeInstanceOf(OutRefusal);
 		expect(tree(out)).toEqual(before);
 		expect(logTypes(out)).toEqual(['start', 'epoch', 'end', 'saved']);
 
 		// Replaced by a 2-epoch run: during it the old model still loads, its log kept aside.
 		const events: TrainEvent[] = [];
 		const during: string[][] = [];
+		const epochs2 = resolveConfig({ preset: 'quick', overrides: ['epochs=2'] });
 		const result = await runTraining(tf, {
 			data,
 			out,
-			config: resolveConfig({ preset: 'quick', overrides: ['epochs=2'] }),
+			config: epochs2,
 			backbone: backboneDir,
 			existingModel: 'replace',
 			emit: (event) => {
@@ -280,12 +321,31 @@ describe('runTraining and a finished classifier or foreign files in --out', () =
 		expect(readFileSync(path.join(out, 'manifest.json'))).not.toEqual(manifest);
 		// One run in the log; the old log gone with the old model; the features came from the cache.
 		expect(logTypes(out)).toEqual(['start', 'epoch', 'epoch', 'end', 'saved']);
-		expect(readdirSync(out).sort()).toEqual(['cache', 'manifest.json', 'run.jsonl', 'weights.bin']);
+		expect(readdirSync(out).sort()).toEqual([
+			'cache',
+			'manifest.json',
+			'run.jsonl',
+			'trained-on.json',
+			'weights.bin'
+		]);
 		expect(events.filter((e) => e.type === 'stage').map((e) => e.stage)).toEqual([
 			'loading',
 			'training',
 			'calibrating'
 		]);
+
+		// Recorded beside the model: the finished run of this config on this data (what sweep keeps
+		// instead of training it again), and of no other config or data.
+		const kept = await finishedRun({ data, out, config: epochs2, backbone: backboneDir });
+		expect(kept?.seconds).toBe(result.seconds);
+		expect(kept?.manifest.metrics.val?.metrics.nll).toBe(result.val.metrics.nll);
+		expect(await finishedRun({ data, out, config, backbone: backboneDir })).toBeNull();
+		const recordFile = path.join(out, 'trained-on.json');
+		const record = readFileSync(recordFile, 'utf8');
+		writeFileSync(recordFile, record.replace(/"data":"[0-9a-f]+"/, `"data":"${'0'.repeat(64)}"`));
+		expect(await finishedRun({ data, out, config: epochs2, backbone: backboneDir })).toBeNull();
+		writeFileSync(recordFile, record);
+		expect(await finishedRun({ data, out, config: epochs2, backbone: backboneDir })).not.toBeNull();
 	});
 });
 
@@ -307,19 +367,21 @@ describe('runTraining refuses a checkpoint of another config before any work', (
 			})
 		).rejects.toThrow('stopped after epoch 1');
 		const events: TrainEvent[] = [];
+		const other = {
+			data,
+			out,
+			config: resolveConfig({ preset: 'quick', overrides: ['epochs=3', 'lr=0.02'] }),
+			backbone: backboneDir,
+			existingModel: 'refuse' as const
+		};
+		const refusal = `${checkpoint} holds the checkpoint of a run with another config (epochs 2 → 3, lr 0.01 → 0.02); it resumes only with the same config. Run again with the config it was started with to resume it, or remove ${checkpoint} to start afresh with this one`;
 		await expect(
-			runTraining(tf, {
-				data,
-				out,
-				config: resolveConfig({ preset: 'quick', overrides: ['epochs=3', 'lr=0.02'] }),
-				backbone: backboneDir,
-				existingModel: 'refuse',
-				emit: (event) => events.push(event)
-			})
-		).rejects.toThrow(
-			`${checkpoint} holds the checkpoint of a run with another config (epochs 2 → 3, lr 0.01 → 0.02); it resumes only with the same config. Run again with the config it was started with to resume it, or remove ${checkpoint} to start afresh with this one`
-		);
-		expect(events).toEqual([{ type: 'stage', stage: 'loading' }]);
+			runTraining(tf, { ...other, emit: (event) => events.push(event) })
+		).rejects.toThrow(refusal);
+		// Refused before the backbone or the photos load (the CLI: a usage error, exit 2).
+		expect(events).toEqual([]);
+		await expect(checkTrainOut(other)).rejects.toThrow(refusal);
+		await expect(checkTrainOut(other)).rejects.toBeInstanceOf(OutRefusal);
 		expect(readdirSync(checkpoint).sort()).toEqual([
 			'checkpoint-1.bin',
 			'checkpoint.json',

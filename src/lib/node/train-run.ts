@@ -10,13 +10,23 @@ import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { claimsDatasetFormat } from '../data/manifest';
-import { CLASSIFIER_WEIGHTS_FILE, MODEL_DIR_FORMAT, MODEL_MANIFEST_FILE } from '../ml/model-dir';
+import {
+	CLASSIFIER_WEIGHTS_FILE,
+	MODEL_DIR_FORMAT,
+	MODEL_MANIFEST_FILE,
+	readManifestSha256
+} from '../ml/model-dir';
 import { errorMessage } from '../util/errors';
 import { folderRelation, pathExists as exists } from './paths';
 import { isUnfinishedDataset } from './prepare-data';
 import { writeFileAtomic } from './shard-writer';
-import { loadClassifier, saveClassifier, type ClassifierModel } from '../ml/classifier-dir';
-import type { TrainConfig } from '../ml/config';
+import {
+	classifierFiles,
+	loadClassifier,
+	verifyClassifier,
+	type ClassifierModel
+} from '../ml/classifier-dir';
+import { photoSide, type TrainConfig } from '../ml/config';
 import { runEvaluateJob, type Scores } from '../ml/jobs/evaluate-job';
 import {
 	runTrainJob,
@@ -28,7 +38,14 @@ import { stratifiedSplit } from '../data/split';
 import type { LoadedBackbone } from '../ml/backbone-dir';
 import type { FrozenNetFactory } from '../ml/features';
 import type { EvaluationReport } from '../ml/pipeline';
-import { fsModelDirReader, loadBackboneFromFs, requireClassifier } from './model-dir-fs';
+import { readDatasetManifest } from './dataset';
+import {
+	fsModelDirReader,
+	loadBackboneFromFs,
+	modelFilesDir,
+	NEXT_MODEL_DIR,
+	requireClassifier
+} from './model-dir-fs';
 import {
 	cachedArrays,
 	CHECKPOINT_HEADER_FILE,
@@ -91,9 +108,11 @@ export interface TrainRunOptions {
 	/**
 	 * A finished classifier already in --out (a manifest.json of a classifier and no checkpoint to
 	 * resume): 'refuse' it (`leaflens train` without --replace), or 'replace' it (the default, for
-	 * sweep's reruns into its own run folders). Replaced, the old model stays in place, usable, until
-	 * the new one is written, and the new run starts its own run.jsonl (the old one is kept as
-	 * run.previous.jsonl until then); the feature cache is reused, keyed by data, backbone and config.
+	 * sweep's run folders, whose finished runs of the same config and data it keeps: finishedRun).
+	 * Replaced, the old model stays in place, usable, until the new one is written (runFolderWriter:
+	 * a run stopped at any instant leaves one of the two whole), and the new run starts its own
+	 * run.jsonl (the old one is kept as run.previous.jsonl until then); the feature cache is reused,
+	 * keyed by data, backbone and config.
 	 */
 	existingModel?: 'refuse' | 'replace';
 	signal?: AbortSignal;
@@ -110,34 +129,46 @@ const PREVIOUS_RUN_LOG_FILE = 'run.previous.jsonl';
 const CACHE_DIR = 'cache';
 
 /**
+ * Written beside the checkpoint (`<out>/checkpoint/trained-on.json`): what the run trains on. The
+ * checkpoint itself (src/lib/ml/checkpoint.ts, shared with the app) records the config only, so
+ * without this a resumed run could take another dataset's weights for its own classes. A finished
+ * run writes it beside its model too (`<out>/trained-on.json`, FinishedRecord).
+ */
+export const TRAINED_ON_FILE = 'trained-on.json';
+
+/**
+ * An --out that train refuses, or a checkpoint in it that it does not resume: the user's choice of
+ * folder, not a failure of the run (the CLI's usage error, exit 2). Thrown before anything is
+ * loaded, read or written (checkTrainOut).
+ */
+export class OutRefusal extends Error {
+	override name = 'OutRefusal';
+}
+
+/**
  * Every entry `train` writes in its --out (folders end in "/"); anything else there is someone
  * else's, and an --out holding it is refused.
  */
 export const TRAIN_OUTPUT_NAMES: readonly string[] = [
 	MODEL_MANIFEST_FILE,
 	CLASSIFIER_WEIGHTS_FILE,
+	TRAINED_ON_FILE,
 	RUN_LOG_FILE,
 	PREVIOUS_RUN_LOG_FILE,
 	`${CACHE_DIR}/`,
-	`${CHECKPOINT_DIR}/`
+	`${CHECKPOINT_DIR}/`,
+	`${NEXT_MODEL_DIR}/`
 ];
 
 /**
  * Whether an entry of --out is train's: one of TRAIN_OUTPUT_NAMES, a file being written atomically
- * (`<file>.tmp-<pid>`, left by a killed run), or Finder's .DS_Store.
+ * (`<file>.tmp-<pid>` or `<file>.tmp`, left by a killed run), or Finder's .DS_Store.
  */
 function isTrainOutput(name: string, isDirectory: boolean): boolean {
 	if (name === '.DS_Store' && !isDirectory) return true;
 	if (isDirectory) return TRAIN_OUTPUT_NAMES.includes(`${name}/`);
-	return TRAIN_OUTPUT_NAMES.includes(name.replace(/\.tmp-\d+$/, ''));
+	return TRAIN_OUTPUT_NAMES.includes(name.replace(/\.tmp(-\d+)?$/, ''));
 }
-
-/**
- * Written beside the checkpoint (`<out>/checkpoint/trained-on.json`): what the run trains on. The
- * checkpoint itself (src/lib/ml/checkpoint.ts, shared with the app) records the config only, so
- * without this a resumed run could take another dataset's weights for its own classes.
- */
-export const TRAINED_ON_FILE = 'trained-on.json';
 
 const TrainedOnSchema = z.object({
 	format: z.literal('leaflens-trained-on'),
@@ -151,6 +182,72 @@ const TrainedOnSchema = z.object({
 	field: z.object({ folder: z.string(), photos: z.string() }).nullable()
 });
 type TrainedOn = z.infer<typeof TrainedOnSchema>;
+
+/**
+ * `<out>/trained-on.json`, written with a finished model: what it was trained on, which model that
+ * is (the sha256 of its manifest.json, so a record left beside another model is not believed) and
+ * how long the run took. With it `leaflens sweep` tells a finished run of the same config and data
+ * from one to train again, and reports it as if it had just run (finishedRun).
+ */
+const FinishedRecordSchema = TrainedOnSchema.extend({
+	model: z.object({ manifestSha256: z.string(), seconds: z.number() })
+});
+type FinishedRecord = z.infer<typeof FinishedRecordSchema>;
+
+const sha256Of = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/** The --field part of TrainedOn: the folder, and the sha256 of its photo list. */
+const fieldRecord = (field: string, photos: readonly { key: string }[]): TrainedOn['field'] => ({
+	folder: path.resolve(field),
+	photos: sha256Of(photos.map((p) => p.key).join('\n'))
+});
+
+/**
+ * What a run of `o` trains on, read cheaply before anything loads: the dataset's manifest, the
+ * --field folder's photo list and the backbone's manifest.json (the same record runTraining makes
+ * from the loaded inputs). Null when one of them cannot be read that way: the run says why.
+ */
+async function inputsOf(o: TrainRunOptions): Promise<TrainedOn | null> {
+	try {
+		if (!(await isDataset(o.data))) return null;
+		const dataset = await readDatasetManifest(o.data);
+		let labels = dataset.classes.map((c) => c.folder);
+		let field: TrainedOn['field'] = null;
+		if (o.field) {
+			const photos = await folderPhotos(o.field, labels, true);
+			labels = photos.classes;
+			field = fieldRecord(o.field, photos.photos);
+		}
+		return {
+			format: 'leaflens-trained-on',
+			formatVersion: 1,
+			data: dataset.fingerprint,
+			labels,
+			backbone: await readManifestSha256(fsModelDirReader(o.backbone)),
+			field
+		};
+	} catch {
+		return null;
+	}
+}
+
+/** How `then` (a checkpoint's or a model's record) differs from what this run trains on, in words. */
+function inputDifferences(then: TrainedOn, now: TrainedOn): string[] {
+	return [
+		...(then.data !== now.data ? ['another dataset (its fingerprint differs)'] : []),
+		...(JSON.stringify(then.labels) !== JSON.stringify(now.labels) ? ['other classes'] : []),
+		...(then.backbone !== now.backbone ? ['another backbone'] : []),
+		...(JSON.stringify(then.field) !== JSON.stringify(now.field)
+			? [
+					then.field === null
+						? 'the dataset without --field photos'
+						: now.field === null || then.field.folder !== now.field.folder
+							? `the --field photos of ${then.field.folder}`
+							: 'other --field photos'
+				]
+			: [])
+	];
+}
 
 /** `config` as dotted keys → JSON values (arrays kept whole). */
 function flattenConfig(config: unknown, prefix = '', into = new Map<string, string>()) {
@@ -179,10 +276,14 @@ export function configDifferences(then: unknown, now: unknown, max = 8): string[
 
 /**
  * Refuses a checkpoint in `dir` written with another config than `config`, or recorded as trained
- * on something else than `now`: before any feature work. A checkpoint without the record (written
- * before it existed) resumes as before.
+ * on something else than `now` (null: not known yet, not compared): before any feature work. A
+ * checkpoint without the record (written before it existed) resumes as before.
  */
-async function checkResumable(dir: string, now: TrainedOn, config: TrainConfig): Promise<void> {
+async function checkResumable(
+	dir: string,
+	now: TrainedOn | null,
+	config: TrainConfig
+): Promise<void> {
 	const header = path.join(dir, CHECKPOINT_HEADER_FILE);
 	if (!(await exists(header))) return;
 	let saved: unknown = undefined;
@@ -194,10 +295,11 @@ async function checkResumable(dir: string, now: TrainedOn, config: TrainConfig):
 	}
 	if (saved !== undefined && JSON.stringify(saved) !== JSON.stringify(config)) {
 		const differences = configDifferences(saved, config);
-		throw new Error(
+		throw new OutRefusal(
 			`${dir} holds the checkpoint of a run with another config (${differences.length ? differences.join(', ') : 'the same keys, in another form'}); it resumes only with the same config. Run again with the config it was started with to resume it, or remove ${dir} to start afresh with this one`
 		);
 	}
+	if (now === null) return;
 	const file = path.join(dir, TRAINED_ON_FILE);
 	let text: string;
 	try {
@@ -214,22 +316,9 @@ async function checkResumable(dir: string, now: TrainedOn, config: TrainConfig):
 	}
 	const differences = !then
 		? [`an unknown dataset (${file} is unreadable)`]
-		: [
-				...(then.data !== now.data ? ['another dataset (its fingerprint differs)'] : []),
-				...(JSON.stringify(then.labels) !== JSON.stringify(now.labels) ? ['other classes'] : []),
-				...(then.backbone !== now.backbone ? ['another backbone'] : []),
-				...(JSON.stringify(then.field) !== JSON.stringify(now.field)
-					? [
-							then.field === null
-								? 'the dataset without --field photos'
-								: now.field === null || then.field.folder !== now.field.folder
-									? `the --field photos of ${then.field.folder}`
-									: 'other --field photos'
-						]
-					: [])
-			];
+		: inputDifferences(then, now);
 	if (differences.length > 0)
-		throw new Error(
+		throw new OutRefusal(
 			`${dir} holds the checkpoint of a run trained on ${differences.join(', ')}; resuming it would give this run its weights. Remove ${dir} to start afresh, or choose another --out`
 		);
 }
@@ -254,24 +343,25 @@ async function checkOutFolder(o: TrainRunOptions): Promise<{ replacing: boolean 
 		const where = path.resolve(dir);
 		const relation = await folderRelation(out, where);
 		if (relation === 'same')
-			throw new Error(`--out ${out} is the ${option} folder; choose another --out`);
+			throw new OutRefusal(`--out ${out} is the ${option} folder; choose another --out`);
 		if (relation === 'inside')
-			throw new Error(
+			throw new OutRefusal(
 				`--out ${out} is inside the ${option} folder ${where}; choose an --out outside it`
 			);
 		if (relation === 'around')
-			throw new Error(
+			throw new OutRefusal(
 				`${option} ${where} is inside the --out folder ${out}; choose an --out outside it`
 			);
 	}
 	const info = await stat(out).catch(() => null);
 	if (!info) return { replacing: false };
 	if (!info.isDirectory())
-		throw new Error(`--out ${out} is a file, not a folder; choose another --out`);
+		throw new OutRefusal(`--out ${out} is a file, not a folder; choose another --out`);
 	const entries = await readdir(out, { withFileTypes: true });
-	const manifestFile = path.join(out, MODEL_MANIFEST_FILE);
+	// A replacement stopped half-way: the complete new model in next-model/ is the one there.
+	const manifestFile = path.join(await modelFilesDir(out), MODEL_MANIFEST_FILE);
 	let classifier: Record<string, unknown> | null = null;
-	if (entries.some((e) => e.name === MODEL_MANIFEST_FILE)) {
+	if (await exists(manifestFile)) {
 		let text: string;
 		try {
 			text = await readFile(manifestFile, 'utf8');
@@ -294,7 +384,7 @@ async function checkOutFolder(o: TrainRunOptions): Promise<{ replacing: boolean 
 				: head.format === MODEL_DIR_FORMAT
 					? `a ${typeof head.kind === 'string' ? head.kind : 'LeafLens'} model directory`
 					: 'a manifest.json LeafLens did not write';
-			throw new Error(
+			throw new OutRefusal(
 				`--out ${out} holds ${what} (${manifestFile}), not a trained classifier, and train would replace its manifest.json; choose another --out`
 			);
 		}
@@ -311,7 +401,7 @@ async function checkOutFolder(o: TrainRunOptions): Promise<{ replacing: boolean 
 	}
 	foreign.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 	if (foreign.length > 0)
-		throw new Error(
+		throw new OutRefusal(
 			`--out ${out} holds ${JSON.stringify(foreign[0])}${foreign.length > 1 ? ` and ${foreign.length - 1} more ${foreign.length === 2 ? 'entry' : 'entries'}` : ''} that train did not write (it writes only ${TRAIN_OUTPUT_NAMES.join(', ')}); choose a new or empty folder for --out`
 		);
 	if (!classifier) return { replacing: false };
@@ -319,7 +409,7 @@ async function checkOutFolder(o: TrainRunOptions): Promise<{ replacing: boolean 
 		return { replacing: false }; // an interrupted run: it resumes (checkResumable)
 	if ((o.existingModel ?? 'replace') === 'refuse') {
 		const labels = Array.isArray(classifier.labels) ? classifier.labels.length : null;
-		throw new Error(
+		throw new OutRefusal(
 			`--out ${out} holds a trained classifier${labels === null ? '' : ` of ${labels} classes`} (${manifestFile}); train would replace it. To replace it, run again with --replace (the old model stays usable until the new one is written), or choose another --out`
 		);
 	}
@@ -327,23 +417,86 @@ async function checkOutFolder(o: TrainRunOptions): Promise<{ replacing: boolean 
 }
 
 /**
+ * Everything about --out that refuses a run of `o`, checked before anything is loaded (no engine,
+ * backbone or photos needed: the CLI runs it first): checkOutFolder, then a checkpoint in it of
+ * another config, or recorded as trained on other data, classes, backbone or --field photos (as far
+ * as the dataset's manifest, the --field folder and the backbone's manifest.json tell them).
+ * Refusals are OutRefusal. Returns whether the run replaces a finished classifier.
+ */
+export async function checkTrainOut(o: TrainRunOptions): Promise<{ replacing: boolean }> {
+	const state = await checkOutFolder(o);
+	const checkpoint = path.join(o.out, CHECKPOINT_DIR);
+	if (await exists(path.join(checkpoint, CHECKPOINT_HEADER_FILE)))
+		await checkResumable(checkpoint, await inputsOf(o), o.config);
+	return state;
+}
+
+/** A finished run kept in an --out (finishedRun): its model's manifest, and the run's seconds. */
+export interface FinishedRun {
+	manifest: ClassifierModel['manifest'];
+	seconds: number;
+}
+
+/**
+ * The finished run in `o.out` when it is the run `o` would make: its model is whole (weights.bin
+ * matches its manifest), no later run is under way there (no checkpoint), and its trained-on.json,
+ * written for this very manifest, records the same data, classes, backbone and --field photos,
+ * its manifest the same config. Null otherwise (a missing, unfinished, other or unrecorded run,
+ * e.g. one trained before the record existed): `leaflens sweep` trains only those.
+ */
+export async function finishedRun(o: TrainRunOptions): Promise<FinishedRun | null> {
+	if (await exists(path.join(o.out, CHECKPOINT_DIR, CHECKPOINT_HEADER_FILE))) return null;
+	const reader = fsModelDirReader(o.out);
+	let record: FinishedRecord;
+	let model: ClassifierModel;
+	try {
+		const manifest = await reader.read(MODEL_MANIFEST_FILE);
+		record = FinishedRecordSchema.parse(
+			JSON.parse(new TextDecoder().decode(await reader.read(TRAINED_ON_FILE)))
+		);
+		if (record.model.manifestSha256 !== sha256Of(manifest)) return null;
+		model = await verifyClassifier(
+			manifest,
+			await reader.read(CLASSIFIER_WEIGHTS_FILE),
+			reader.where
+		);
+	} catch {
+		return null;
+	}
+	const { manifest } = model;
+	// As the manifest stores it: JSON, without keys whose value is undefined.
+	const config: unknown = JSON.parse(JSON.stringify(o.config));
+	if (configDifferences(manifest.config, config).length > 0 || !manifest.metrics.val) return null;
+	const now = await inputsOf(o);
+	if (
+		!now ||
+		inputDifferences(record, now).length > 0 ||
+		JSON.stringify(manifest.labels) !== JSON.stringify(now.labels) ||
+		manifest.backbone.manifestSha256 !== now.backbone
+	)
+		return null;
+	return { manifest, seconds: record.model.seconds };
+}
+
+/**
  * The whole `leaflens train`: the shared job (src/lib/ml/jobs/train-job.ts) with files for its
  * feature cache, checkpoints and run log; writes the classifier directory. --out is checked first
- * and created only once the backbone and the photos have been read.
+ * (checkTrainOut) and created only once the backbone and the photos have been read.
  */
 export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<TrainJobResult> {
-	const { replacing } = await checkOutFolder(o);
+	const { replacing } = await checkTrainOut(o);
 	o.emit?.({ type: 'stage', stage: 'loading' });
 	const backbone = await loadBackboneFromFs(o.backbone);
 	try {
-		const images = await openImages(o.data, backbone.manifest.inputSize);
+		const side = photoSide(o.config, backbone.manifest.inputSize);
+		const images = await openImages(o.data, side);
 		if (!images.splits.train || !images.splits.val)
 			throw new Error(`${o.data} needs train and val splits (run leaflens prepare-data)`);
 		let labels = images.classes;
 		let extra: TrainJobOptions['extra'];
 		// The cache key of each extra part names its photos: the hold-back depends on valFraction.
 		const fieldKeys: Partial<Record<string, string>> = {};
-		let fieldRecord: TrainedOn['field'] = null;
+		let fieldPhotos: TrainedOn['field'] = null;
 		if (o.field) {
 			const field = await folderPhotos(o.field, images.classes, true);
 			for (const s of field.skipped) o.onUnreadable?.(s.path, s.reason);
@@ -354,19 +507,13 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 				o.config.adapt.valFraction,
 				o.config.seed
 			);
-			const size = backbone.manifest.inputSize;
 			extra = {
-				train: folderSource(parts.train, size, o.onUnreadable),
-				val: folderSource(parts.val, size, o.onUnreadable)
+				train: folderSource(parts.train, side, o.onUnreadable),
+				val: folderSource(parts.val, side, o.onUnreadable)
 			};
 			fieldKeys.train = parts.train.map((p) => p.key).join('\n');
 			fieldKeys.val = parts.val.map((p) => p.key).join('\n');
-			fieldRecord = {
-				folder: path.resolve(o.field),
-				photos: createHash('sha256')
-					.update(field.photos.map((p) => p.key).join('\n'))
-					.digest('hex')
-			};
+			fieldPhotos = fieldRecord(o.field, field.photos);
 		}
 		const trainedOn: TrainedOn = {
 			format: 'leaflens-trained-on',
@@ -374,7 +521,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			data: images.fingerprint,
 			labels,
 			backbone: backbone.manifestSha256,
-			field: fieldRecord
+			field: fieldPhotos
 		};
 		const checkpointDir = path.join(o.out, CHECKPOINT_DIR);
 		await checkResumable(checkpointDir, trainedOn, o.config);
@@ -425,7 +572,14 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			signal: o.signal,
 			emit: o.emit
 		});
-		await saveClassifier(runFolderWriter(o.out), result.model);
+		// The model, with the record of what it was trained on (finishedRun), put in place whole.
+		const files = await classifierFiles(result.model);
+		const record: FinishedRecord = {
+			...trainedOn,
+			model: { manifestSha256: sha256Of(files.get(MODEL_MANIFEST_FILE)!), seconds: result.seconds }
+		};
+		files.set(TRAINED_ON_FILE, new TextEncoder().encode(`${JSON.stringify(record)}\n`));
+		await runFolderWriter(o.out).commit(files);
 		await log.write({
 			type: 'saved',
 			time: new Date().toISOString(),
@@ -498,7 +652,7 @@ export async function runEvaluation(
 	try {
 		const images = await openImages(
 			o.data,
-			backbone.manifest.inputSize,
+			photoSide(model.manifest, backbone.manifest.inputSize),
 			model.manifest.labels,
 			o.onUnreadable
 		);

@@ -11,13 +11,21 @@ import type { CachedDatasetInfo, EvaluateRequest, EvaluateResult } from '../work
 
 const dataset = (id: string, complete = true) => ({ id, name: id, complete }) as CachedDatasetInfo;
 
-function resultOf(request: EvaluateRequest): EvaluateResult {
+/** `wrong` photos of class 0 taken for class 1: the gallery gets the first 24 with their bytes. */
+function resultOf(request: EvaluateRequest, wrong = 1): EvaluateResult {
+	const misclassified = Array.from({ length: wrong }, (_, i) => ({
+		key: `leaf-${7 + i}`,
+		actual: 'Tomato___healthy',
+		predicted: 'Tomato___Leaf_Mold',
+		confidence: 0.75,
+		notSure: i % 2 === 1
+	}));
 	return {
 		labels: ['Tomato___healthy', 'Tomato___Leaf_Mold'],
 		split: request.split,
 		report: {
 			metrics: {
-				count: 4,
+				count: 3 + wrong,
 				accuracy: 0.75,
 				top3: 1,
 				macroF1: 0.73,
@@ -28,21 +36,17 @@ function resultOf(request: EvaluateRequest): EvaluateResult {
 					{ label: 'Tomato___Leaf_Mold', precision: 0.67, recall: 1, f1: 0.8, support: 2 }
 				],
 				confusion: [
-					[1, 1],
+					[1, wrong],
 					[0, 2]
 				]
 			},
 			uncalibrated: { ece: 0.2, nll: 0.6 },
 			abstention: { coverage: 0.9, selectiveAccuracy: 0.8, abstained: 0 }
 		},
-		misclassified: [
-			{
-				key: 'leaf-7',
-				actual: 'Tomato___healthy',
-				predicted: 'Tomato___Leaf_Mold',
-				jpeg: new Uint8Array([0xff, 0xd8, 0xff])
-			}
-		],
+		misclassified,
+		gallery: misclassified
+			.slice(0, 24)
+			.map((m) => ({ ...m, jpeg: new Uint8Array([0xff, 0xd8, 0xff]) })),
 		seconds: 1.5,
 		backend: 'wasm'
 	};
@@ -56,7 +60,7 @@ interface Call {
 	fail: (error: Error) => void;
 }
 
-function setup(saved: Partial<SavedModelInfo>[] = [{ id: 'm1', name: 'Mine' }]) {
+function setup(saved: Partial<SavedModelInfo>[] = [{ id: 'm1', name: 'Mine' }], wrong = 1) {
 	const calls: Call[] = [];
 	const ml = {
 		datasets: vi.fn(async () => [dataset('partial', false), dataset('pv'), dataset('other')]),
@@ -71,7 +75,7 @@ function setup(saved: Partial<SavedModelInfo>[] = [{ id: 'm1', name: 'Mine' }]) 
 						request,
 						progress,
 						signal,
-						finish: () => resolve(resultOf(request)),
+						finish: () => resolve(resultOf(request, wrong)),
 						fail: reject
 					});
 					signal?.addEventListener('abort', () =>
@@ -215,11 +219,19 @@ describe('EvaluationState', () => {
 		expect(parsed.split).toBe('test');
 		expect(parsed.limitPerClass).toBeNull();
 		expect(parsed.evaluatedAt).toBe('2026-11-29T17:00:00.000Z');
-		// The gallery keeps the first few: the total says how many were wrong (confusion: 1 of 4).
+		// Every wrong photo, with how sure the model was (confusion: 1 of 4).
 		expect(parsed.misclassifiedTotal).toBe(1);
 		expect(parsed.misclassified).toEqual([
-			{ key: 'leaf-7', actual: 'Tomato___healthy', predicted: 'Tomato___Leaf_Mold' }
+			{
+				key: 'leaf-7',
+				actual: 'Tomato___healthy',
+				predicted: 'Tomato___Leaf_Mold',
+				confidence: 0.75,
+				notSure: false
+			}
 		]);
+		expect(json).not.toContain('gallery');
+		expect(json).not.toContain('jpeg');
 
 		state.exportCsv();
 		const [csv, csvName, csvType] = save.mock.calls[1]!;
@@ -247,5 +259,29 @@ describe('EvaluationState', () => {
 		);
 		expect(lines[1]).toBe('Tomato___healthy,1,0.5,0.67,2,1,1');
 		expect(lines).toHaveLength(3);
+	});
+
+	it('shows the first 24 misclassified photos and exports all of them', async () => {
+		const { state, calls, save, urls } = setup(undefined, 30);
+		await state.load();
+		const done = state.run();
+		calls[0]!.finish();
+		await done;
+		expect(state.misclassifiedTotal).toBe(30);
+		expect(state.gallery).toHaveLength(24);
+		expect(state.gallery[23]!.key).toBe('leaf-30');
+		expect(urls.createObjectURL).toHaveBeenCalledTimes(24);
+
+		state.exportJson();
+		const parsed = JSON.parse(save.mock.calls[0]![0]) as {
+			misclassifiedTotal: number;
+			misclassified: { key: string; notSure: boolean }[];
+		};
+		expect(parsed.misclassifiedTotal).toBe(30);
+		expect(parsed.misclassified).toHaveLength(30);
+		expect(parsed.misclassified.map((m) => m.key)).toEqual(
+			Array.from({ length: 30 }, (_, i) => `leaf-${7 + i}`)
+		);
+		expect(parsed.misclassified[29]).toMatchObject({ key: 'leaf-36', notSure: true });
 	});
 });

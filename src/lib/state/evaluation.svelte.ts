@@ -196,7 +196,7 @@ export class EvaluationState {
 		for (const photo of this.gallery) this.#urls.revokeObjectURL(photo.url);
 		this.result = result;
 		this.scored = null;
-		this.gallery = (result?.misclassified ?? []).map((m) => ({
+		this.gallery = (result?.gallery ?? []).map((m) => ({
 			key: m.key,
 			actual: m.actual,
 			predicted: m.predicted,
@@ -208,23 +208,19 @@ export class EvaluationState {
 
 	/**
 	 * The result as JSON: what was scored (model, dataset, split, photo limit, when), the report,
-	 * and the misclassified photos' keys (the first few, `misclassifiedTotal` says how many there
-	 * are) but not their bytes.
+	 * and every misclassified photo (key, true class, answer, its confidence and whether the "not
+	 * sure" rule sets it aside; `misclassifiedTotal` counts them) but not the gallery's bytes.
 	 */
 	toJson(): string | null {
 		if (!this.result) return null;
 		const { misclassified, ...rest } = this.result;
-		const keys = misclassified.map((m) => ({
-			key: m.key,
-			actual: m.actual,
-			predicted: m.predicted
-		}));
 		return JSON.stringify(
 			{
 				...this.scored,
 				...rest,
+				gallery: undefined, // left out: its photos' bytes
 				misclassifiedTotal: this.misclassifiedTotal,
-				misclassified: keys
+				misclassified
 			},
 			null,
 			2

@@ -21,6 +21,8 @@ import type {
 } from '../worker/protocol';
 import { userError } from '../util/user-errors';
 import { MIN_PHOTOS_PER_CLASS } from '../data/own-photo-limits';
+import type { DatasetManifest } from '../data/manifest';
+import { DEFAULT_DATASET_URL } from '../app-paths';
 
 const photo = (name: string) => new Blob([name], { type: 'image/jpeg' });
 
@@ -186,6 +188,7 @@ async function setup(
 		otherTabs?: LearnDeps['otherTabs'];
 		locks?: Pick<LockManager, 'request' | 'query'>;
 		plants?: number;
+		fetchManifest?: LearnDeps['fetchManifest'];
 	} = {}
 ) {
 	const base = { id: 'pv', name: 'plantvillage-sample', complete: true } as CachedDatasetInfo;
@@ -248,6 +251,12 @@ async function setup(
 		models: [{ id: 'adapted' }] as LearnDeps['models']['models'],
 		loaded: true,
 		load: vi.fn(async () => {}),
+		remove: vi.fn(async (id: string) => {
+			models.models = models.models.filter((m) => m.id !== id);
+		}),
+		/** As ModelsState's: here, or chosen in another tab (`chosenElsewhere`). */
+		chosenElsewhere: null as string | null,
+		isActive: (id: string) => models.activeId === id || models.chosenElsewhere === id,
 		activate: vi.fn((id: string | null) => {
 			// As ModelsState's: a model not on the device is refused.
 			if (id !== null && !models.models.some((m) => m.id === id))
@@ -274,12 +283,47 @@ async function setup(
 		ml: client,
 		storage,
 		locks,
-		otherTabs: options.otherTabs ?? null
+		otherTabs: options.otherTabs ?? null,
+		fetchManifest:
+			options.fetchManifest ??
+			(async (): Promise<DatasetManifest> => {
+				throw new TypeError('Failed to fetch');
+			})
 	};
-	return { learn: new LearnState(deps), deps, ml, storage, trainCall: () => train!, base, own };
+	return {
+		learn: new LearnState(deps),
+		deps,
+		ml,
+		storage,
+		trainCall: () => train!,
+		base,
+		own,
+		datasets
+	};
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Starts learning, lets the training finish, and returns the run while the new model is checked:
+ * its first held-back photo never finishes diagnosing, so a Stop meets the check under way (the
+ * run is wrapped: an async function would wait for it).
+ */
+async function untilNewModelChecked({
+	learn,
+	deps,
+	ml,
+	trainCall
+}: Pick<Awaited<ReturnType<typeof setup>>, 'learn' | 'deps' | 'ml' | 'trainCall'>): Promise<{
+	run: Promise<unknown>;
+}> {
+	const run = learn.adapt();
+	while (ml.train.mock.calls.length === 0) await settle();
+	deps.ml.diagnose.mockImplementationOnce(() => new Promise(() => {}));
+	trainCall().finish();
+	while (deps.ml.diagnose.mock.calls.length < 2) await settle();
+	return { run };
+}
 
 describe('LearnState', () => {
 	it('downloads PlantVillage, measures before, trains with the confirmed photos, switches and measures after', async () => {
@@ -597,5 +641,170 @@ describe('LearnState', () => {
 		expect(learn.error).toBeNull();
 		expect(learn.step).toBeNull();
 		expect(ml.train).not.toHaveBeenCalled();
+	});
+
+	it('Stop while the current model is checked leaves everything as it was; Learn starts again', async () => {
+		const { learn, deps, ml, trainCall, storage } = await setup();
+		// The photo kept aside takes long to diagnose: the Stop does not wait for it.
+		deps.ml.diagnose.mockImplementationOnce(() => new Promise(() => {}));
+		const run = learn.adapt();
+		while (deps.ml.diagnose.mock.calls.length === 0) await settle();
+		expect(learn.step).toBe('before');
+		learn.stop();
+		expect(await run).toBeNull();
+		expect(learn.step).toBeNull();
+		expect(learn.error).toBeNull();
+		expect(learn.pending).toBeNull();
+		expect(storage.getItem(PENDING_KEY)).toBeNull();
+		expect(ml.importPhotos).not.toHaveBeenCalled();
+		expect(ml.train).not.toHaveBeenCalled();
+		expect(deps.models.activeId).toBeNull();
+		const again = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		trainCall().finish();
+		expect(await again).toMatchObject({ modelId: 'adapted', after: { right: 1 } });
+	});
+
+	it('Stop while the new model is checked: the model before diagnoses again; Continue checks the new one', async () => {
+		const { learn, deps, ml, trainCall, storage } = await setup();
+		const { run } = await untilNewModelChecked({ learn, deps, ml, trainCall });
+		expect(learn.step).toBe('after');
+		expect(deps.models.activeId).toBe('adapted');
+		learn.stop();
+		expect(await run).toBeNull();
+		expect(learn.step).toBeNull();
+		expect(learn.error).toBeNull();
+		expect(learn.outcome).toBeNull();
+		expect(deps.models.activeId).toBeNull();
+		expect(deps.ml.loadModel).toHaveBeenCalledTimes(2);
+		expect(learn.pending?.stopped).toBe(true);
+		// It waits for Continue or Discard: not finished by itself, here or after a reload.
+		await learn.sync();
+		const reloaded = new LearnState({ ...deps, storage });
+		await reloaded.sync();
+		expect(reloaded.pending?.stopped).toBe(true);
+		expect(reloaded.outcome).toBeNull();
+		expect(deps.models.activeId).toBeNull();
+		const outcome = await learn.resume();
+		expect(outcome).toMatchObject({
+			before: { total: 1, right: 0 },
+			after: { total: 1, right: 1 },
+			modelId: 'adapted'
+		});
+		expect(ml.train).toHaveBeenCalledTimes(1);
+		expect(deps.models.activeId).toBe('adapted');
+		expect(storage.getItem(PENDING_KEY)).toBeNull();
+	});
+
+	it('Continue after a Stop in the check of the new model checks that model, also after another training was saved', async () => {
+		const { learn, deps, ml, trainCall } = await setup();
+		const { run } = await untilNewModelChecked({ learn, deps, ml, trainCall });
+		learn.stop();
+		await run;
+		// The Train page trains and saves something else meanwhile.
+		const other = deps.training.run({
+			jobId: 'job-x',
+			datasetId: 'pv',
+			preset: 'quick',
+			overrides: [],
+			limitPerClass: null
+		});
+		while (ml.train.mock.calls.length < 2) await settle();
+		trainCall().finish();
+		await other;
+		expect(deps.training.saved?.jobId).toBe('job-x');
+		const outcome = await learn.resume();
+		// The learned model is checked, not trained again from features already cleared.
+		expect(ml.train).toHaveBeenCalledTimes(2);
+		expect(outcome).toMatchObject({ modelId: 'adapted', after: { total: 1 } });
+		expect(learn.pending).toBeNull();
+	});
+
+	it('Discard after a Stop while the new model is checked forgets it and deletes the model it saved; the model before stays', async () => {
+		const { learn, deps, ml, trainCall, storage } = await setup();
+		const { run } = await untilNewModelChecked({ learn, deps, ml, trainCall });
+		learn.stop();
+		await run;
+		expect(deps.models.models.map((m) => m.id)).toEqual(['adapted']);
+		await learn.discard();
+		expect(deps.models.remove).toHaveBeenCalledWith('adapted');
+		expect(deps.models.models).toEqual([]);
+		expect(learn.pending).toBeNull();
+		expect(storage.getItem(PENDING_KEY)).toBeNull();
+		await learn.sync();
+		expect(learn.outcome).toBeNull();
+		expect(deps.models.activeId).toBeNull();
+		expect(learn.ready).toBe(true);
+	});
+
+	it('Discard after a Stop in the check keeps the new model when another tab chose it since', async () => {
+		const { learn, deps, ml, trainCall } = await setup();
+		const { run } = await untilNewModelChecked({ learn, deps, ml, trainCall });
+		learn.stop();
+		await run;
+		deps.models.chosenElsewhere = 'adapted';
+		await learn.discard();
+		expect(deps.models.remove).not.toHaveBeenCalled();
+		expect(deps.models.models.map((m) => m.id)).toEqual(['adapted']);
+		expect(learn.pending).toBeNull();
+	});
+
+	it('says how much PlantVillage the first learn downloads: the shards not on the device yet, nothing once there', async () => {
+		const shard = (file: string, bytes: number) => ({ file, bytes });
+		const manifest = {
+			fingerprint: 'pv',
+			shards: [
+				shard('train-00000.tar', 30_000_000),
+				shard('train-00001.tar', 8_000_000),
+				shard('val-00000.tar', 2_000_000)
+			]
+		} as unknown as DatasetManifest;
+		const fetchManifest = vi.fn(async () => manifest);
+		const { learn, deps, datasets } = await setup({ fetchManifest });
+		expect(learn.downloadBytes).toBeNull();
+		await learn.measureDownload();
+		expect(learn.downloadBytes).toBe(40_000_000);
+		// The same whatever the PlantVillage photos per class: learning needs the whole sample.
+		learn.limit = '2';
+		expect(learn.downloadBytes).toBe(40_000_000);
+
+		// A download stopped after its first shard: the rest is said, from the cache's own manifest.
+		datasets.push({
+			id: 'pv',
+			name: 'plantvillage-sample',
+			manifestUrl: DEFAULT_DATASET_URL,
+			manifest,
+			stored: ['train-00000.tar'],
+			complete: false,
+			bytesStored: 30_000_000
+		});
+		await learn.measureDownload();
+		expect(learn.downloadBytes).toBe(10_000_000);
+		const reloaded = new LearnState({ ...deps, fetchManifest: vi.fn() });
+		await reloaded.measureDownload();
+		expect(reloaded.downloadBytes).toBe(10_000_000);
+		expect(fetchManifest).toHaveBeenCalledTimes(1);
+
+		// Learning downloads it: there is nothing left to download.
+		const run = learn.adapt();
+		while (learn.step !== 'train') await settle();
+		expect(learn.downloadBytes).toBe(0);
+		learn.stop();
+		await run;
+	});
+
+	it('says nothing of a download size it cannot know (offline), and asks again later', async () => {
+		let online = false;
+		const fetchManifest = vi.fn(async () => {
+			if (!online) throw new TypeError('Failed to fetch');
+			return { fingerprint: 'pv', shards: [{ file: 'a.tar', bytes: 5 }] } as DatasetManifest;
+		});
+		const { learn } = await setup({ fetchManifest });
+		await expect(learn.measureDownload()).resolves.toBeUndefined();
+		expect(learn.downloadBytes).toBeNull();
+		expect(learn.error).toBeNull();
+		online = true;
+		await learn.measureDownload();
+		expect(learn.downloadBytes).toBe(5);
 	});
 });

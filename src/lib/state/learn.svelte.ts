@@ -15,7 +15,9 @@
  */
 import { appScoped } from './app-scoped.svelte';
 import { DEFAULT_DATASET_URL } from '../app-paths';
+import { parseDatasetManifest, type DatasetManifest } from '../data/manifest';
 import { MIN_PHOTOS_PER_CLASS } from '../data/own-photo-limits';
+import { bytesToDownload } from '../data/shard-store';
 import { Prng } from '../ml/prng';
 import { errorMessage } from '../util/errors';
 import { history, type HistoryEntry, type HistoryStore } from './history.svelte';
@@ -168,6 +170,16 @@ interface PendingLearn {
 	previousId: string | null;
 	/** With the model before's answer on each (absent in records of older versions). */
 	heldBack: ({ entryId: string; leaf: number } & Partial<HeldResult>)[];
+	/**
+	 * Stopped while the new model was checked: it waits for Continue or Discard, and is not
+	 * finished by itself (`sync`).
+	 */
+	stopped?: boolean;
+	/**
+	 * The model the job saved, once stopped while it was checked: Continue checks that model even
+	 * when another training has been saved since (the job's features and checkpoint are gone).
+	 */
+	saved?: { id: string; name: string };
 }
 
 /**
@@ -185,7 +197,10 @@ export function parseLimit(text: string): number | null | undefined {
 export interface LearnDeps {
 	history: HistoryStore;
 	training: TrainingState;
-	models: Pick<ModelsState, 'activeId' | 'load' | 'activate' | 'models' | 'loaded'>;
+	models: Pick<
+		ModelsState,
+		'activeId' | 'load' | 'activate' | 'models' | 'loaded' | 'remove' | 'isActive'
+	>;
 	ml: Pick<MlClient, 'diagnose' | 'loadModel'>;
 	storage?: JobStorage;
 	now?: () => Date;
@@ -196,6 +211,14 @@ export interface LearnDeps {
 	 * window's `storage` events on localStorage; null: none).
 	 */
 	otherTabs?: ((listener: (key: string | null) => void) => void) | null;
+	/** The PlantVillage sample's manifest (default: fetched from DEFAULT_DATASET_URL). */
+	fetchManifest?: () => Promise<DatasetManifest>;
+}
+
+async function fetchDefaultManifest(): Promise<DatasetManifest> {
+	const response = await fetch(DEFAULT_DATASET_URL, { cache: 'no-cache' });
+	if (!response.ok) throw new Error(`${DEFAULT_DATASET_URL}: HTTP ${response.status}`);
+	return parseDatasetManifest(await response.json());
 }
 
 function storageEvents(listener: (key: string | null) => void): void {
@@ -210,10 +233,16 @@ export class LearnState {
 	readonly #storage: JobStorage;
 	readonly #now: () => Date;
 	readonly #locks: Pick<LockManager, 'request' | 'query'> | null;
+	readonly #fetchManifest: () => Promise<DatasetManifest>;
 	/** This tab holds LEARN_LOCK. */
 	#ownLock = false;
 	#syncing: Promise<void> | null = null;
 	#poll: ReturnType<typeof setInterval> | null = null;
+	/** Stops the checking step running ('before' or 'after'). */
+	#checkStop: AbortController | null = null;
+	#measuring: Promise<void> | null = null;
+	/** The PlantVillage sample's manifest, once fetched. */
+	#manifest = $state<DatasetManifest | null>(null);
 
 	/** What the user confirmed, split into photos to learn from and to check on. */
 	readonly plan = $derived.by(() => planLearning(this.#history.entries));
@@ -229,6 +258,23 @@ export class LearnState {
 	error = $state<string | null>(null);
 	pending = $state<PendingLearn | null>(null);
 	outcome = $state<LearnOutcome | null>(null);
+	/**
+	 * Bytes the PlantVillage download before learning still fetches: its shards not in the cache (0
+	 * with a PlantVillage dataset complete here; null until `measureDownload` knows). The same for
+	 * every "PlantVillage photos per class": training needs the whole sample (each shard mixes the
+	 * classes), and the limit picks among the photos downloaded.
+	 */
+	readonly downloadBytes = $derived.by((): number | null => {
+		const datasets = this.#d.training.datasets;
+		if (datasets.some((d) => d.complete && d.source !== 'local')) return 0;
+		const manifest =
+			this.#manifest ?? datasets.find((d) => d.manifestUrl === DEFAULT_DATASET_URL)?.manifest;
+		if (!manifest) return null;
+		return bytesToDownload(
+			manifest,
+			datasets.find((d) => d.id === manifest.fingerprint)
+		);
+	});
 	/** Another tab runs "learn my fields" (or the pending job): this one offers no Learn, Continue or Discard. */
 	elsewhere = $state(false);
 	/** The learned model of the last outcome was deleted (the outcome is forgotten). */
@@ -240,6 +286,7 @@ export class LearnState {
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not state
 		this.#now = deps.now ?? (() => new Date());
 		this.#locks = deps.locks === undefined ? (globalThis.navigator?.locks ?? null) : deps.locks;
+		this.#fetchManifest = deps.fetchManifest ?? fetchDefaultManifest;
 		this.pending = this.#read<PendingLearn>(PENDING_KEY);
 		this.outcome = this.#read<LearnOutcome>(LAST_KEY);
 		// The job may have finished on the Train page (this tab or another) or in another tab.
@@ -293,6 +340,7 @@ export class LearnState {
 		this.#setElsewhere(elsewhere);
 		const saved = this.#d.training.saved;
 		if (elsewhere || !this.pending || saved?.jobId !== jobId || this.#d.training.running) return;
+		if (this.pending.stopped) return;
 		this.error = null;
 		await this.#guarded(() => this.#locked(() => this.#finish()));
 	}
@@ -413,21 +461,67 @@ export class LearnState {
 		else this.#storage.setItem(key, JSON.stringify(value));
 	}
 
-	/** Diagnoses the held-back photos with the active model: right and answered, per photo. */
-	async #diagnose(photos: readonly LearnPhoto[]): Promise<HeldResult[]> {
-		const results: HeldResult[] = [];
-		for (const p of photos) {
-			const { prediction } = await this.#d.ml.diagnose(p.photo, { heatmap: false });
-			results.push({ right: prediction.label === p.className, answered: !prediction.abstained });
-		}
-		return results;
+	/**
+	 * Finds out `downloadBytes`: lists the datasets in the cache and, when no PlantVillage one is
+	 * there even in part, fetches the sample's manifest (a few kB, once). Quiet when it fails
+	 * (offline: the size is not known; a later call tries again).
+	 */
+	measureDownload(): Promise<void> {
+		this.#measuring ??= this.#measure().finally(() => (this.#measuring = null));
+		return this.#measuring;
 	}
 
-	/** Stops the step running (a download, the photos' import, the training). */
+	async #measure(): Promise<void> {
+		try {
+			await this.#d.training.refresh();
+			if (this.downloadBytes === null) this.#manifest = await this.#fetchManifest();
+		} catch {
+			// Not known: nothing is said.
+		}
+	}
+
+	/** Starts a checking step ('before' or 'after'); Stop ends it (`signal`). */
+	#startChecking(step: 'before' | 'after'): AbortSignal {
+		this.#checkStop = new AbortController();
+		this.step = step;
+		return this.#checkStop.signal;
+	}
+
+	/**
+	 * Diagnoses the held-back photos with the active model: right and answered, per photo; null when
+	 * `signal` fires (Stop: at once, the photo being diagnosed is not waited for).
+	 */
+	async #diagnose(
+		photos: readonly LearnPhoto[],
+		signal: AbortSignal
+	): Promise<HeldResult[] | null> {
+		const stopped = new Promise<null>((resolve) => {
+			if (signal.aborted) resolve(null);
+			signal.addEventListener('abort', () => resolve(null), { once: true });
+		});
+		const results: HeldResult[] = [];
+		for (const p of photos) {
+			const diagnosis = this.#d.ml.diagnose(p.photo, { heatmap: false });
+			// Left behind by a Stop, it may still fail: that is no one's error.
+			diagnosis.catch(() => {});
+			const answer = await Promise.race([diagnosis, stopped]);
+			if (answer === null) return null;
+			const { prediction } = answer;
+			results.push({ right: prediction.label === p.className, answered: !prediction.abstained });
+		}
+		return signal.aborted ? null : results;
+	}
+
+	/**
+	 * Stops the step running: a download, a check of a model on the photos kept aside, the photos'
+	 * import, the training. The model that diagnoses stays the one before; a stopped training, or
+	 * a check of the new model, waits for Continue or Discard.
+	 */
 	stop(): void {
 		const training = this.#d.training;
 		if (this.step === 'download') training.cancelDownload();
 		else if (this.step === 'import') training.cancelImport();
+		else if (this.step === 'before' || this.step === 'after') this.#checkStop?.abort();
 		else training.stop();
 	}
 
@@ -474,8 +568,9 @@ export class LearnState {
 				if (this.pending) await this.#discard();
 				const datasetId = await this.#baseDataset();
 				if (datasetId === null) return null;
-				this.step = 'before';
-				const before = await this.#diagnose(plan.heldBack);
+				const before = await this.#diagnose(plan.heldBack, this.#startChecking('before'));
+				// Stopped: nothing was made yet (the PlantVillage photos downloaded stay).
+				if (before === null) return null;
 				this.step = 'import';
 				const photos: PhotoFile[] = plan.train.map((p) => ({
 					path: `${p.entryId}/${p.leaf}-${p.fileName}`,
@@ -517,6 +612,7 @@ export class LearnState {
 			return null;
 		} finally {
 			this.step = null;
+			this.#checkStop = null;
 		}
 	}
 
@@ -549,7 +645,8 @@ export class LearnState {
 				const pending = this.pending;
 				if (!pending) return null;
 				// Finished meanwhile (the Train page resumes an interrupted job too): only switch models.
-				if (this.#d.training.saved?.jobId === pending.request.jobId) return this.#finish();
+				if (pending.saved || this.#d.training.saved?.jobId === pending.request.jobId)
+					return this.#finish();
 				// The model is named after the datasets: list them first (a fresh app has not).
 				await this.#d.training.refresh();
 				return this.#train();
@@ -557,7 +654,11 @@ export class LearnState {
 		);
 	}
 
-	/** Forgets a stopped adaptation (its cached features and checkpoint too). */
+	/**
+	 * Forgets a stopped adaptation: its cached features and checkpoint, and the model it saved when
+	 * it was stopped in that model's check (never used: the model before diagnoses), unless that
+	 * model diagnoses now (another tab chose it on the Models page).
+	 */
 	async discard(): Promise<void> {
 		if (!this.pending || this.busy || this.#d.training.running) return;
 		this.error = null;
@@ -571,10 +672,22 @@ export class LearnState {
 
 	async #discard(): Promise<void> {
 		const pending = this.pending;
-		this.pending = null;
 		if (!pending) return;
+		const saved = pending.saved;
+		if (saved) {
+			const models = this.#d.models;
+			await models.load();
+			if (!models.isActive(saved.id) && models.models.some((m) => m.id === saved.id))
+				await models.remove(saved.id);
+		}
+		this.pending = null;
 		this.#clearPending(pending.request.jobId);
 		await this.#d.training.discard(pending.request.jobId);
+	}
+
+	#setPending(pending: PendingLearn): void {
+		this.pending = pending;
+		this.#write(PENDING_KEY, pending);
 	}
 
 	/** Removes the stored pending job if it is still `jobId` (another tab may have stored its own). */
@@ -586,13 +699,18 @@ export class LearnState {
 	/** Switches to the pending job's saved model and measures it on the photos kept aside. */
 	async #finish(): Promise<LearnOutcome | null> {
 		const pending = this.pending;
-		const saved = this.#d.training.saved;
-		if (!pending || saved?.jobId !== pending.request.jobId) return null;
-		this.step = 'after';
+		const current = this.#d.training.saved;
+		const saved =
+			pending?.saved ?? (current?.jobId === pending?.request.jobId ? current : undefined);
+		if (!pending || !saved) return null;
+		const signal = this.#startChecking('after');
 		const models = this.#d.models;
+		const was = models.activeId;
 		await models.load();
-		models.activate(saved.id);
-		await this.#d.ml.loadModel();
+		if (!signal.aborted) {
+			models.activate(saved.id);
+			await this.#d.ml.loadModel();
+		}
 		// Both scores on the photos kept aside that are still in the history: a plant deleted
 		// meanwhile is left out of before too, and said.
 		const kept = pending.heldBack.flatMap((held) => {
@@ -601,9 +719,22 @@ export class LearnState {
 			return entry?.confirmed && photo ? [{ held, className: entry.confirmed, photo }] : [];
 		});
 		const measured = kept.every(({ held }) => held.right !== undefined);
-		const after = await this.#diagnose(
-			kept.map(({ held, className, photo }) => ({ ...held, className, fileName: '', photo }))
-		);
+		const after = signal.aborted
+			? null
+			: await this.#diagnose(
+					kept.map(({ held, className, photo }) => ({ ...held, className, fileName: '', photo })),
+					signal
+				);
+		if (after === null) {
+			// Stopped: the new model waits for Continue (which checks it) or Discard, and the model
+			// before diagnoses again.
+			this.#setPending({ ...pending, stopped: true, saved: { id: saved.id, name: saved.name } });
+			if (models.activeId !== was) {
+				models.activate(was);
+				await this.#d.ml.loadModel();
+			}
+			return null;
+		}
 		const outcome: LearnOutcome = {
 			before: measured
 				? scoreOf(kept.map(({ held }) => ({ right: !!held.right, answered: !!held.answered })))

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MlClient, WorkerCrashedError } from './ml-client.svelte';
+import { ENGINE_STALL_MS, MlClient, WorkerCrashedError } from './ml-client.svelte';
+import { THREADS_HANG_KEY } from '../browser/isolation';
 
 /**
  * A Worker whose other end is a Comlink API in this thread: calls that never answer stand for a
@@ -24,7 +25,9 @@ class FakeWorker extends EventTarget {
 	postMessage(message: unknown, transfer: Transferable[] = []) {
 		this.#port.postMessage(message, transfer);
 	}
+	terminated = false;
 	terminate() {
+		this.terminated = true;
 		this.#port.close();
 	}
 	crash() {
@@ -54,5 +57,98 @@ describe('MlClient', () => {
 		FakeWorker.last!.crash();
 		await expect(pending).rejects.toBeInstanceOf(WorkerCrashedError);
 		await expect(pending).rejects.toThrow(/out of memory/);
+	});
+});
+
+describe('MlClient start', () => {
+	/** The worker tells the page which engine it starts, as ml.worker.ts does while detecting. */
+	const trying = (backend: string) =>
+		FakeWorker.last!.dispatchEvent(
+			new MessageEvent('message', { data: { type: 'leaflens:trying', backend } })
+		);
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	/**
+	 * Starts a client whose first worker hangs while it starts webgl (the next one answers), and
+	 * moves the clock to just past ENGINE_STALL_MS; returns the inits asked and the first worker.
+	 */
+	async function startHungOnWebgl() {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		vi.stubGlobal('Worker', FakeWorker);
+		const inits: unknown[] = [];
+		FakeWorker.api = {
+			init: (options) => {
+				inits.push(options);
+				if (inits.length > 1) return status;
+				trying('webgl');
+				return never();
+			},
+			environment: () => ({})
+		};
+		const client = new MlClient();
+		const started = client.start();
+		const hung = FakeWorker.last!;
+		// The call reaches the worker (a message, not a timer) before the clock moves.
+		while (inits.length === 0) await new Promise((resolve) => setImmediate(resolve));
+		await vi.advanceTimersByTimeAsync(ENGINE_STALL_MS - 1_000);
+		expect(inits).toHaveLength(1);
+		await vi.advanceTimersByTimeAsync(2_000);
+		return { client, started, inits, hung };
+	}
+
+	it('leaves out an engine the start hung on, says so, and starts again without it', async () => {
+		const { client, started, inits, hung } = await startHungOnWebgl();
+		await expect(started).resolves.toEqual(status);
+		expect(hung.terminated).toBe(true);
+		expect(FakeWorker.last).not.toBe(hung);
+		expect(inits[1]).toMatchObject({ exclude: ['webgl'] });
+		expect(client.status).toEqual(status);
+		expect(client.error).toBe(
+			`The webgl engine did not answer within ${ENGINE_STALL_MS / 1000} s; LeafLens started again without it for this session.`
+		);
+	});
+
+	it('with threads, a GPU engine that hangs is left out, and threads are not blamed for it', async () => {
+		vi.stubGlobal('crossOriginIsolated', true);
+		vi.stubGlobal('navigator', { userAgent: 'test' });
+		const stored = new Map<string, string>();
+		vi.stubGlobal('localStorage', {
+			getItem: (key: string) => stored.get(key) ?? null,
+			setItem: (key: string, value: string) => void stored.set(key, value)
+		});
+		// Past the threads' 15 s, the hung GPU engine's own watch decides.
+		const { started, inits } = await startHungOnWebgl();
+		await expect(started).resolves.toEqual(status);
+		expect(inits[1]).toMatchObject({ exclude: ['webgl'] });
+		expect(stored.get(THREADS_HANG_KEY)).toBeUndefined();
+	});
+
+	it("watches a GPU engine's start only: the wasm engine's file and the worker's script may still be downloading", async () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		vi.stubGlobal('Worker', FakeWorker);
+		let answer: (value: unknown) => void = () => {};
+		let inits = 0;
+		FakeWorker.api = {
+			init: () => {
+				inits++;
+				return new Promise((resolve) => (answer = resolve));
+			},
+			environment: () => ({})
+		};
+		const client = new MlClient();
+		const started = client.start();
+		// Nothing tried yet (the script still coming), then webgl within its time, then wasm long.
+		await vi.advanceTimersByTimeAsync(3 * ENGINE_STALL_MS);
+		while (inits === 0) await new Promise((resolve) => setImmediate(resolve));
+		trying('webgl');
+		await vi.advanceTimersByTimeAsync(ENGINE_STALL_MS - 1_000);
+		trying('wasm');
+		await vi.advanceTimersByTimeAsync(3 * ENGINE_STALL_MS);
+		answer(status);
+		await expect(started).resolves.toEqual(status);
+		expect(inits).toBe(1);
+		expect(client.error).toBeNull();
 	});
 });

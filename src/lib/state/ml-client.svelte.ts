@@ -20,10 +20,16 @@ import type {
 	MlApi,
 	ModelSource,
 	ActiveModel,
+	ImportPhotosOptions,
 	ImportPhotosResult,
 	PhotoFile
 } from '../worker/protocol';
-import { isDeviceLostNotice, isEnginesNotice, type DeviceLostNotice } from '../worker/protocol';
+import {
+	isDeviceLostNotice,
+	isEnginesNotice,
+	isTryingNotice,
+	type DeviceLostNotice
+} from '../worker/protocol';
 
 import { DEFAULT_MODEL_URL, MODEL_FILES_URL } from '../app-paths';
 import { untilPrecached } from '../browser/precache';
@@ -57,6 +63,42 @@ export function activeModelSource(): ModelSource {
 }
 
 export type BackendPreference = BackendName | 'auto';
+
+/**
+ * How long the worker may spend starting a GPU engine (and timing it) before it is taken as hung on
+ * it: a GPU driver that stops answering never ends the detection, and the app would say "Starting…"
+ * for good. Starting and timing one takes 0.1–5 s on a phone. (The worker's script and the wasm
+ * engine's file may still be downloading on a first visit over a slow link: never cut short.)
+ */
+export const ENGINE_STALL_MS = 30_000;
+const GPU_ENGINES: readonly BackendName[] = ['webgpu', 'webgl'];
+
+/**
+ * `started`'s value, or `{ hung }` once the engine passed to `watch` has been watched for `ms`
+ * without another call; `watching()` is that engine, or null.
+ */
+function untilStalled<T>(
+	started: Promise<T>,
+	ms: number
+): {
+	result: Promise<T | { hung: BackendName }>;
+	watch: (engine: BackendName | null) => void;
+	watching: () => BackendName | null;
+} {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	let watched: BackendName | null = null;
+	let stall: (engine: BackendName) => void = () => {};
+	const stalled = new Promise<{ hung: BackendName }>(
+		(resolve) => (stall = (hung) => resolve({ hung }))
+	);
+	const watch = (engine: BackendName | null) => {
+		clearTimeout(timer);
+		watched = engine;
+		if (engine) timer = setTimeout(() => stall(engine), ms);
+	};
+	const result = Promise.race([started, stalled]).finally(() => watch(null));
+	return { result, watch, watching: () => watched };
+}
 
 /**
  * A call ended because the GPU behind the worker's backend was lost. The client restarts the worker
@@ -107,6 +149,8 @@ export class MlClient {
 	/** Rejects when the current worker dies, so calls in flight end instead of hanging. */
 	#died: Promise<never> = new Promise(() => {});
 	#die: (error: Error) => void = () => {};
+	/** The engine the worker was starting, until its first status came. */
+	#trying: BackendName | null = null;
 
 	constructor() {
 		if (typeof localStorage !== 'undefined') {
@@ -135,9 +179,16 @@ export class MlClient {
 			name: threads ? 'leaflens-ml' : ONE_THREAD_WORKER
 		});
 		worker.addEventListener('error', (event) => this.#onWorkerDied(event.message));
+		let watchdog: { watch(engine: BackendName | null): void } | null = null;
+		this.#trying = null;
 		worker.addEventListener('message', (event: MessageEvent<unknown>) => {
 			if (worker !== this.#worker) return;
-			if (isDeviceLostNotice(event.data)) this.#onDeviceLost(event.data);
+			if (isTryingNotice(event.data)) {
+				const engine = event.data.backend;
+				if (!this.status) this.#trying = engine;
+				// Only a GPU engine is watched while the worker starts it and times it.
+				watchdog?.watch(GPU_ENGINES.includes(engine) ? engine : null);
+			} else if (isDeviceLostNotice(event.data)) this.#onDeviceLost(event.data);
 			else if (isEnginesNotice(event.data) && this.#api) {
 				this.#refreshStatus(this.#api).catch(() => undefined);
 			}
@@ -151,17 +202,34 @@ export class MlClient {
 			this.preference === 'auto' || this.#crashed.has(this.preference)
 				? undefined
 				: this.preference;
-		const init = this.#guard(
-			this.#api.init({ preferred, probe: true, exclude: [...this.#crashed] })
+		const stall = untilStalled(
+			this.#guard(this.#api.init({ preferred, probe: true, exclude: [...this.#crashed] })),
+			ENGINE_STALL_MS
 		);
-		const status = threads ? await within(init, THREADS_START_MS, null) : await init;
+		watchdog = stall;
+		let status = threads ? await within(stall.result, THREADS_START_MS, null) : await stall.result;
+		// A GPU engine being started has its own watch: threads are not blamed for its hang.
+		while (status === null && stall.watching()) {
+			status = await within(stall.result, THREADS_START_MS, null);
+		}
+		watchdog = null;
 		if (!status) {
 			// The engines did not come up with threads: once in this browser is enough to know.
 			storage?.setItem(THREADS_HANG_KEY, navigator.userAgent);
-			worker.terminate();
+			this.#end(worker);
+			return this.#boot();
+		}
+		if ('hung' in status) {
+			this.#end(worker);
+			this.#crashed.add(status.hung);
+			this.#error = {
+				key: 'ml.engineHung',
+				params: { backend: status.hung, seconds: ENGINE_STALL_MS / 1000 }
+			};
 			return this.#boot();
 		}
 		this.status = status;
+		this.#trying = null;
 		this.environment = await this.#guard(this.#api.environment());
 		if (preferred && status.active !== preferred) {
 			this.#error = {
@@ -233,6 +301,12 @@ export class MlClient {
 		this.status = await this.#guard(api.timeEnginesAgain(preset));
 	}
 
+	/** Ends a worker that did not start: the calls it still owes end too. */
+	#end(worker: Worker): void {
+		this.#die(new WorkerCrashedError(t('ml.notRunning')));
+		worker.terminate();
+	}
+
 	/** `call`, unless the worker dies first. */
 	#guard<T>(call: Promise<T>): Promise<T> {
 		return Promise.race([call, this.#died]).catch((error: unknown) => {
@@ -241,7 +315,8 @@ export class MlClient {
 	}
 
 	#onWorkerDied(message: string) {
-		const backend = this.status?.active;
+		// While it starts, the engine it was starting (a GPU driver can take the worker down).
+		const backend = this.status?.active ?? this.#trying;
 		// A GPU backend that crashed the worker (device lost, driver bug) is not picked again.
 		if (backend && backend !== 'cpu') this.#crashed.add(backend);
 		const reason = message || t('ml.unknownError');
@@ -292,7 +367,9 @@ export class MlClient {
 		const api = await this.api();
 		try {
 			this.status = await this.#guard(
-				preference === 'auto' ? api.init({ probe: true }) : api.setBackend(preference)
+				preference === 'auto'
+					? api.init({ probe: true, exclude: [...this.#crashed] })
+					: api.setBackend(preference)
 			);
 		} catch (error) {
 			this.#error = { text: errorMessage(error) };
@@ -336,11 +413,13 @@ export class MlClient {
 		name: string,
 		photos: PhotoFile[],
 		onProgress: (done: number, total: number) => void,
-		signal?: AbortSignal
+		signal?: AbortSignal,
+		options?: ImportPhotosOptions
 	): Promise<ImportPhotosResult> {
 		const taskId = `import:${Date.now()}`;
-		return this.#cancellable(taskId, signal, (api) =>
-			api.importPhotos(name, photos, taskId, Comlink.proxy(onProgress))
+		// Comlink's Remote spreads the union over Promise: one Promise of the union again.
+		return this.#cancellable<ImportPhotosResult>(taskId, signal, (api) =>
+			api.importPhotos(name, photos, taskId, Comlink.proxy(onProgress), options)
 		);
 	}
 

@@ -114,6 +114,8 @@ describe('ModelsState.remove', () => {
 			await state.load();
 			expect(state.activeId).toBeNull();
 			values.set(ACTIVE_MODEL_KEY, 'm1'); // activated in another tab after this one loaded
+			expect(state.isActive('m1')).toBe(true);
+			expect(state.isActive('m2')).toBe(false);
 			const onActivate = vi.fn();
 			state.onActivate = onActivate;
 			await state.remove('m1');

@@ -188,8 +188,12 @@ export class ModelsState {
 	async remove(id: string): Promise<void> {
 		await this.store.delete(id);
 		this.models = this.models.filter((m) => m.id !== id);
-		// Another tab may have made it the active model since this page read the choice.
-		if (this.activeId === id || readActiveId() === id) this.activate(null);
+		if (this.isActive(id)) this.activate(null);
+	}
+
+	/** Whether `id` diagnoses: here, or chosen in another tab since this page read the choice. */
+	isActive(id: string): boolean {
+		return this.activeId === id || readActiveId() === id;
 	}
 
 	/** A backbone's files: saved on this device (imported), else from the app's own files. */

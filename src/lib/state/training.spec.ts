@@ -14,6 +14,7 @@ import { validateModelName } from '../data/leaflens-file';
 import type {
 	CachedDatasetInfo,
 	EpochRecord,
+	ImportPhotosResult,
 	TrainEvent,
 	TrainRequest,
 	TrainResult
@@ -74,7 +75,12 @@ function fakeMl(datasets: CachedDatasetInfo[]) {
 		datasets: vi.fn(async () => datasets),
 		downloadDataset: vi.fn(async () => datasets[0]!),
 		deleteDataset: vi.fn(async () => {}),
-		importPhotos: vi.fn(async () => ({ dataset: datasets[0]!, skipped: [] })),
+		importPhotos: vi.fn(
+			async (..._args: Parameters<TrainingMl['importPhotos']>): Promise<ImportPhotosResult> => ({
+				dataset: datasets[0]!,
+				skipped: []
+			})
+		),
 		clearTrainJob: vi.fn(async () => {}),
 		train: vi.fn(
 			(request: TrainRequest, onEvent: (event: TrainEvent) => void, signal?: AbortSignal) =>
@@ -605,6 +611,116 @@ describe('TrainingState', () => {
 		await settle();
 		expect(first.saveModel).toHaveBeenCalledTimes(1);
 		expect(held.size).toBe(0);
+	});
+
+	/** Files as a folder picker gives them: `Field/<class>/<n>.jpg`, `counts` photos per class. */
+	function folder(counts: Record<string, number>): File[] {
+		return Object.entries(counts).flatMap(([c, n]) =>
+			Array.from({ length: n }, (_, i) =>
+				Object.defineProperty(new File(['x'], `${i}.jpg`), 'webkitRelativePath', {
+					value: `Field/${c}/${i}.jpg`
+				})
+			)
+		);
+	}
+
+	it('offers to import a folder without its classes of too few photos, importing nothing first', async () => {
+		const { state, ml } = setup();
+		await state.enter();
+		const classes = Object.fromEntries([...'ABCDEFGHI'].map((c) => [c, 6]));
+		expect(await state.importFolder(folder({ ...classes, Mildew: 3 }))).toBeNull();
+		expect(ml.importPhotos).not.toHaveBeenCalled();
+		expect(state.importError).toBeNull();
+		expect(state.shortClasses).toEqual({
+			name: 'Field',
+			tooFew: [{ className: 'Mildew', count: 3 }],
+			usable: 9,
+			canLeaveOut: true,
+			unreadable: []
+		});
+		expect((await state.importWithoutShort())?.id).toBe('pv');
+		const [name, photos, , , options] = ml.importPhotos.mock.calls[0]!;
+		expect(name).toBe('Field');
+		expect(photos).toHaveLength(54);
+		expect(photos.some((p) => p.className === 'Mildew')).toBe(false);
+		const leftOut = [{ className: 'Mildew', count: 3 }];
+		expect(options).toEqual({ offerLeaveOut: true, leftOut });
+		expect(state.shortClasses).toBeNull();
+		expect(state.imported?.leftOut).toEqual(leftOut);
+	});
+
+	it('cancels a folder waiting for the choice, offers it while one class would remain, refuses when none', async () => {
+		const { state, ml } = setup();
+		await state.enter();
+		await state.importFolder(folder({ A: 5, B: 5, C: 2 }));
+		expect(state.shortClasses?.canLeaveOut).toBe(true);
+		state.dismissShort();
+		expect(state.shortClasses).toBeNull();
+		expect(state.importCancelled).toBe(true);
+		expect(await state.importWithoutShort()).toBeNull();
+		// One class would be left: still the choice (a one-class dataset trains with PlantVillage).
+		await state.importFolder(folder({ A: 5, B: 4 }));
+		expect(state.shortClasses).toEqual({
+			name: 'Field',
+			tooFew: [{ className: 'B', count: 4 }],
+			usable: 1,
+			canLeaveOut: true,
+			unreadable: []
+		});
+		state.dismissShort();
+		// Every class too small: a refusal, nothing to choose.
+		await state.importFolder(folder({ A: 3, B: 4 }));
+		expect(state.shortClasses?.canLeaveOut).toBe(false);
+		expect(state.shortClasses?.usable).toBe(0);
+		expect(ml.importPhotos).not.toHaveBeenCalled();
+	});
+
+	it('offers the choice when unreadable photos leave a class with too few', async () => {
+		const { state, ml } = setup();
+		await state.enter();
+		const skipped = [{ path: 'Field/C/0.jpg', reason: 'damaged' }];
+		ml.importPhotos.mockResolvedValueOnce({
+			dataset: null,
+			counts: { usable: ['A', 'B'], tooFew: [{ className: 'C', count: 4 }] },
+			skipped
+		});
+		expect(await state.importFolder(folder({ A: 5, B: 5, C: 5 }))).toBeNull();
+		expect(ml.importPhotos.mock.calls[0]![4]).toEqual({ offerLeaveOut: true, leftOut: [] });
+		expect(state.shortClasses).toMatchObject({ usable: 2, canLeaveOut: true, unreadable: skipped });
+		expect(state.imported).toBeNull();
+		await state.importWithoutShort();
+		expect(ml.importPhotos.mock.calls[1]![1]).toHaveLength(10);
+		expect(ml.importPhotos.mock.calls[1]![4]?.leftOut).toEqual([{ className: 'C', count: 4 }]);
+		expect(state.imported?.leftOut).toEqual([{ className: 'C', count: 4 }]);
+	});
+
+	it('refuses in words, naming the unreadable photos, when they leave no class with enough', async () => {
+		const { state, ml } = setup();
+		await state.enter();
+		const skipped = [
+			{ path: 'Field/A/0.jpg', reason: 'damaged' },
+			{ path: 'Field/B/0.jpg', reason: 'damaged' }
+		];
+		ml.importPhotos.mockResolvedValueOnce({
+			dataset: null,
+			counts: {
+				usable: [],
+				tooFew: [
+					{ className: 'A', count: 4 },
+					{ className: 'B', count: 4 }
+				]
+			},
+			skipped
+		});
+		expect(await state.importFolder(folder({ A: 5, B: 5 }))).toBeNull();
+		expect(state.shortClasses).toMatchObject({
+			usable: 0,
+			canLeaveOut: false,
+			unreadable: skipped
+		});
+		expect(state.importError).toBeNull();
+		expect(await state.importWithoutShort()).toBeNull();
+		expect(ml.importPhotos).toHaveBeenCalledTimes(1);
 	});
 
 	it('reports a bad class name without calling the worker', async () => {

@@ -11,7 +11,15 @@ import { appScoped } from './app-scoped.svelte';
 import { errorMessage } from '../util/errors';
 import { requestPersistence } from '../browser/persist';
 import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
-import { checkClassName, classFromRelativePath, type SkippedPhoto } from '../data/own-photos';
+import {
+	canLeaveOut,
+	checkClassName,
+	classFromRelativePath,
+	countClasses,
+	type ClassCounts,
+	type SkippedPhoto,
+	type SmallClass
+} from '../data/own-photos';
 import { ModelStore, type SavedModelInfo } from '../data/model-store';
 import { MAX_NAME_LENGTH } from '../data/leaflens-file';
 import { resolveConfig, type PresetName } from '../ml/config';
@@ -108,6 +116,23 @@ export function trainedModelName(
 	return `${names.length > room ? `${names.slice(0, room - 1).trimEnd()}…` : names}${time}`;
 }
 
+/**
+ * A folder import with classes of too few photos, waiting for the user: import the other classes
+ * without them (`canLeaveOut`), or cancel. Nothing of it is stored yet.
+ */
+export interface ShortClasses {
+	/** The dataset's name (the folder's). */
+	name: string;
+	/** The classes of too few photos, with their counts. */
+	tooFew: SmallClass[];
+	/** How many classes have enough photos. */
+	usable: number;
+	/** A class would remain; otherwise the import is refused. */
+	canLeaveOut: boolean;
+	/** Photos the worker could not read (they may be why a class is short), with the reason. */
+	unreadable: SkippedPhoto[];
+}
+
 function isAbort(error: unknown): boolean {
 	return error instanceof Error && error.name === 'AbortError';
 }
@@ -199,7 +224,20 @@ export class TrainingState {
 
 	importing = $state<{ done: number; total: number } | null>(null);
 	importError = $state<string | null>(null);
-	imported = $state<{ dataset: CachedDatasetInfo; skipped: SkippedPhoto[] } | null>(null);
+	imported = $state<{
+		dataset: CachedDatasetInfo;
+		skipped: SkippedPhoto[];
+		/** Classes the user chose to leave out (too few photos). */
+		leftOut: SmallClass[];
+	} | null>(null);
+	/** A folder import waiting for the user's choice, or refused: some classes have too few photos. */
+	shortClasses = $state<ShortClasses | null>(null);
+	/** What "import the other classes" imports (set while `shortClasses` can leave out). */
+	#short: {
+		photos: PhotoFile[];
+		skipped: SkippedPhoto[];
+		leftOut: SmallClass[];
+	} | null = null;
 	/** The last import was cancelled by the user (nothing of it was saved). */
 	importCancelled = $state(false);
 	#importAbort: AbortController | null = null;
@@ -369,15 +407,29 @@ export class TrainingState {
 	/**
 	 * Makes a dataset from the user's photos in the worker. `skipped` are files already left out
 	 * here (reported with the worker's). Returns the dataset, or null with `importError` set.
+	 * `offerLeaveOut` (a folder import): classes of too few photos, counted here before any photo
+	 * is read or by the worker after, set `shortClasses` instead, for the user to choose.
+	 * `leftOut`: classes already left out (recorded in the dataset).
 	 */
 	async importPhotos(
 		name: string,
 		photos: PhotoFile[],
-		skipped: SkippedPhoto[] = []
+		skipped: SkippedPhoto[] = [],
+		options: { offerLeaveOut?: boolean; leftOut?: SmallClass[] } = {}
 	): Promise<CachedDatasetInfo | null> {
 		this.importError = null;
 		this.imported = null;
 		this.importCancelled = false;
+		this.#setShort(null);
+		const leftOut = options.leftOut ?? [];
+		const offerLeaveOut = options.offerLeaveOut ?? false;
+		if (offerLeaveOut) {
+			const counts = countClasses(photos.map((p) => p.className));
+			if (counts.tooFew.length > 0) {
+				this.#setShort({ name, photos, skipped, leftOut, counts });
+				return null;
+			}
+		}
 		this.importing = { done: 0, total: photos.length };
 		const abort = new AbortController();
 		this.#importAbort = abort;
@@ -388,9 +440,27 @@ export class TrainingState {
 				(done, total) => {
 					if (this.#importAbort === abort) this.importing = { done, total };
 				},
-				abort.signal
+				abort.signal,
+				{ offerLeaveOut, leftOut }
 			);
-			this.imported = { dataset: result.dataset, skipped: [...skipped, ...result.skipped] };
+			if (result.dataset === null) {
+				// Classes that lost photos the worker could not read: the same choice (or refusal), on
+				// its counts, naming those photos.
+				this.#setShort({
+					name,
+					photos,
+					skipped,
+					leftOut,
+					counts: result.counts,
+					unreadable: result.skipped
+				});
+				return null;
+			}
+			this.imported = {
+				dataset: result.dataset,
+				skipped: [...skipped, ...result.skipped],
+				leftOut
+			};
 			void this.#persist();
 			return result.dataset;
 		} catch (error) {
@@ -404,10 +474,67 @@ export class TrainingState {
 		}
 	}
 
-	/** Imports a picked folder: one class per sub-folder, the dataset named after the folder. */
+	/**
+	 * Imports a picked folder: one class per sub-folder, the dataset named after the folder. Classes
+	 * of too few photos stop it in `shortClasses` until `importWithoutShort` or `dismissShort`.
+	 */
 	importFolder(files: readonly File[]): Promise<CachedDatasetInfo | null> {
 		const { name, photos, skipped } = photosFromFolder(files);
-		return this.importPhotos(name, photos, skipped);
+		return this.importPhotos(name, photos, skipped, { offerLeaveOut: true });
+	}
+
+	/** Imports the folder waiting in `shortClasses` without its classes of too few photos. */
+	async importWithoutShort(): Promise<CachedDatasetInfo | null> {
+		const short = this.shortClasses;
+		const pending = this.#short;
+		if (!short?.canLeaveOut || !pending || this.importing) return null;
+		const out = short.tooFew.map((c) => c.className);
+		return this.importPhotos(
+			short.name,
+			pending.photos.filter((p) => !out.includes(p.className)),
+			pending.skipped,
+			{
+				offerLeaveOut: true,
+				// Plain objects: `tooFew` is state (a proxy), which cannot be posted to the worker.
+				leftOut: [...pending.leftOut, ...short.tooFew].map(({ className, count }) => ({
+					className,
+					count
+				}))
+			}
+		);
+	}
+
+	/** Drops the folder waiting in `shortClasses` (or its refusal): nothing of it is imported. */
+	dismissShort(): void {
+		if (this.shortClasses?.canLeaveOut) this.importCancelled = true;
+		this.#setShort(null);
+	}
+
+	#setShort(
+		short: {
+			name: string;
+			photos: PhotoFile[];
+			skipped: SkippedPhoto[];
+			leftOut: SmallClass[];
+			counts: ClassCounts;
+			unreadable?: SkippedPhoto[];
+		} | null
+	): void {
+		if (!short) {
+			this.shortClasses = null;
+			this.#short = null;
+			return;
+		}
+		const { name, photos, skipped, leftOut, counts } = short;
+		const can = canLeaveOut(counts);
+		this.shortClasses = {
+			name,
+			tooFew: counts.tooFew,
+			usable: counts.usable.length,
+			canLeaveOut: can,
+			unreadable: short.unreadable ?? []
+		};
+		this.#short = can ? { photos, skipped, leftOut } : null;
 	}
 
 	/** Imports photos of one new class; a bad name is reported in `importError`. */

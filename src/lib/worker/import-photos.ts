@@ -7,6 +7,7 @@
  */
 import {
 	buildOwnDataset,
+	countClasses,
 	OWN_PHOTO_QUALITY,
 	OwnPhotosError,
 	resizedSize,
@@ -15,7 +16,7 @@ import {
 } from '../data/own-photos';
 import type { ShardStore } from '../data/shard-store';
 import { drawScaled } from '../browser/image';
-import type { ImportPhotosResult, PhotoFile } from './protocol';
+import type { ImportPhotosOptions, ImportPhotosResult, PhotoFile } from './protocol';
 import { errorMessage } from '../util/errors';
 
 /** Decodes one photo and re-encodes it at the dataset's size and quality. */
@@ -40,7 +41,8 @@ export async function runImportPhotos(
 	name: string,
 	files: readonly PhotoFile[],
 	onProgress: (done: number, total: number) => void,
-	signal: AbortSignal
+	signal: AbortSignal,
+	options: ImportPhotosOptions = {}
 ): Promise<ImportPhotosResult> {
 	const photos: OwnPhoto[] = [];
 	const skipped: SkippedPhoto[] = [];
@@ -57,9 +59,13 @@ export async function runImportPhotos(
 		onProgress(i + 1, files.length);
 	}
 	signal.throwIfAborted();
+	// Classes of too few photos: the user chooses to leave them out (or is told why not, in the
+	// page's language), nothing is stored yet.
+	const counts = countClasses(photos.map((p) => p.className));
+	if (options.offerLeaveOut && counts.tooFew.length > 0) return { dataset: null, counts, skipped };
 	let built: Awaited<ReturnType<typeof buildOwnDataset>>;
 	try {
-		built = await buildOwnDataset(photos, { skipped: skipped.length });
+		built = await buildOwnDataset(photos, { skipped: skipped.length, leftOut: options.leftOut });
 	} catch (error) {
 		// Too few photos left in a class: say which files were dropped, they may be the reason.
 		if (error instanceof OwnPhotosError && skipped.length > 0) {

@@ -32,6 +32,7 @@ import type {
 	BackendName,
 	DeviceLostNotice,
 	EnginesNotice,
+	TryingNotice,
 	EnvironmentInfo,
 	InitOptions,
 	WorkerStatus,
@@ -218,7 +219,9 @@ const api: MlApi = {
 			detectBackends(tf, {
 				candidates: BACKEND_NAMES.filter((name) => !options.exclude?.includes(name)),
 				probe: options.probe ?? true,
-				preferred: options.preferred
+				preferred: options.preferred,
+				onTry: (backend) =>
+					self.postMessage({ type: 'leaflens:trying', backend } satisfies TryingNotice)
 			})
 		);
 		status = detected ?? status;
@@ -319,8 +322,8 @@ const api: MlApi = {
 	downloadDataset: (manifestUrl, taskId, onProgress) =>
 		task(taskId, (signal) => shards.download(manifestUrl, { signal, onProgress })),
 	deleteDataset: (id) => shards.delete(id),
-	importPhotos: (name, files, taskId, onProgress) =>
-		task(taskId, (signal) => runImportPhotos(shards, name, files, onProgress, signal)),
+	importPhotos: (name, files, taskId, onProgress, options) =>
+		task(taskId, (signal) => runImportPhotos(shards, name, files, onProgress, signal, options)),
 	train: (request, onEvent) =>
 		task(request.jobId, async (signal) => {
 			const config = resolveConfig({ preset: request.preset, overrides: request.overrides });

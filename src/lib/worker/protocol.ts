@@ -4,9 +4,9 @@
  * promises carrying an Error again (Comlink serialises them).
  */
 import type { CachedDatasetInfo, DownloadProgress } from '../data/shard-store';
-import type { SkippedPhoto } from '../data/own-photos';
+import type { ClassCounts, SkippedPhoto, SmallClass } from '../data/own-photos';
 import type { Split } from '../data/manifest';
-import type { BackendName, BackendStatus } from '../ml/backends';
+import { BACKEND_NAMES, type BackendName, type BackendStatus } from '../ml/backends';
 import type { EpochRecord } from '../ml/checkpoint';
 import type { PresetName } from '../ml/config';
 import type { RunRecord } from '../ml/run-log';
@@ -41,10 +41,19 @@ export interface EvaluateRequest {
 	limitPerClass: number | null;
 }
 
+/** A photo the model got wrong: its key in the dataset, its true class and the model's answer. */
 export interface Misclassified {
 	key: string;
 	actual: string;
 	predicted: string;
+	/** The answer's calibrated probability (the model's temperature applied), in [0, 1]. */
+	confidence: number;
+	/** Whether the "not sure" rule sets the photo aside instead of giving this answer. */
+	notSure: boolean;
+}
+
+/** A misclassified photo with its JPEG, for the gallery. */
+export interface MisclassifiedPhoto extends Misclassified {
 	jpeg: Uint8Array;
 }
 
@@ -52,8 +61,10 @@ export interface EvaluateResult {
 	labels: string[];
 	split: Split;
 	report: EvaluationReport;
-	/** The first misclassified photos (at most 24). */
+	/** Every misclassified photo, in the split's order, without its bytes. */
 	misclassified: Misclassified[];
+	/** The first of them (at most 24) with their JPEG, for the gallery. */
+	gallery: MisclassifiedPhoto[];
 	seconds: number;
 	backend: string;
 }
@@ -99,13 +110,38 @@ export interface PhotoFile {
 	file: Blob;
 }
 
-export interface ImportPhotosResult {
+/** The photos, made into a stored dataset. */
+export interface ImportedPhotos {
 	dataset: CachedDatasetInfo;
 	/** Files that were not taken, with the reason. */
 	skipped: SkippedPhoto[];
 }
 
-export type { SkippedPhoto };
+/**
+ * Nothing stored: some classes kept too few photos. When the rest could be imported without them
+ * (`canLeaveOut(counts)`) the user chooses; otherwise the page says why nothing can be. Only when
+ * `offerLeaveOut` was asked for.
+ */
+export interface ClassesTooSmall {
+	dataset: null;
+	/** The readable photos per class. */
+	counts: ClassCounts;
+	skipped: SkippedPhoto[];
+}
+
+export type ImportPhotosResult = ImportedPhotos | ClassesTooSmall;
+
+export interface ImportPhotosOptions {
+	/**
+	 * When classes keep fewer than 5 readable photos, answer `ClassesTooSmall` instead of refusing
+	 * in English (a folder import offers to leave them out, or says in its language why not).
+	 */
+	offerLeaveOut?: boolean;
+	/** Classes the user chose to leave out (their photos are not sent): the manifest names them. */
+	leftOut?: SmallClass[];
+}
+
+export type { ClassCounts, SkippedPhoto, SmallClass };
 
 /** Where a classifier comes from: served with the app, or saved on this device. */
 export type ModelSource = { kind: 'http'; url: string } | { kind: 'stored'; id: string };
@@ -187,6 +223,21 @@ export function isEnginesNotice(data: unknown): data is EnginesNotice {
 	);
 }
 
+/**
+ * A message the worker posts on its own as it starts (and times) each engine while it detects them:
+ * a start that never ends (a GPU driver that stops answering) is then known by the engine it hung on.
+ */
+export interface TryingNotice {
+	type: 'leaflens:trying';
+	backend: BackendName;
+}
+
+export function isTryingNotice(data: unknown): data is TryingNotice {
+	if (typeof data !== 'object' || data === null) return false;
+	const d = data as Partial<TryingNotice>;
+	return d.type === 'leaflens:trying' && BACKEND_NAMES.includes(d.backend as BackendName);
+}
+
 /** Narrows a worker message to a notice (Comlink's own replies are not). */
 export function isDeviceLostNotice(data: unknown): data is DeviceLostNotice {
 	if (typeof data !== 'object' || data === null) return false;
@@ -246,13 +297,15 @@ export interface MlApi {
 	/**
 	 * Makes a dataset from the user's photos: each is decoded, resized (shorter side 256) and
 	 * re-encoded as JPEG; unreadable files are skipped and reported, not fatal. Rejects when a class
-	 * keeps fewer than 5 photos. `taskId` names the call for cancel().
+	 * keeps fewer than 5 photos, unless `options.offerLeaveOut` and they can be left out: then it
+	 * stores nothing and answers with the counts. `taskId` names the call for cancel().
 	 */
 	importPhotos(
 		name: string,
 		files: PhotoFile[],
 		taskId: string,
-		onProgress: (done: number, total: number) => void
+		onProgress: (done: number, total: number) => void,
+		options?: ImportPhotosOptions
 	): Promise<ImportPhotosResult>;
 	/** Trains (or resumes) a classifier; progress arrives through `onEvent`. */
 	train(request: TrainRequest, onEvent: (event: TrainEvent) => void): Promise<TrainResult>;

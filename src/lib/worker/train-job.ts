@@ -16,8 +16,8 @@ import type { KeyValueStore, ShardStore } from '../data/shard-store';
 import type { ShardSample } from '../data/shard-format';
 import type { Checkpoint, CheckpointStore } from '../ml/checkpoint';
 import { encodeClassifier } from '../ml/classifier-dir';
-import { resolveConfig } from '../ml/config';
-import { decodedSource, type ImageSource } from '../ml/features';
+import { photoSide, resolveConfig } from '../ml/config';
+import { batchAtSide, decodedSource, type ImageSource } from '../ml/features';
 import { runTrainJob as runJob, type TrainEvent } from '../ml/jobs/train-job';
 import { DEFAULT_BACKBONE } from '../ml/mobilenet-v3';
 import { loadBackboneDir, type LoadedBackbone } from '../ml/backbone-dir';
@@ -151,7 +151,7 @@ export async function runTrainJob(
 	emit({ type: 'stage', stage: 'loading' });
 	const backbone = await loadDefaultBackbone();
 	try {
-		const size = backbone.manifest.inputSize;
+		const size = photoSide(config, backbone.manifest.inputSize);
 		await keepIfSameJob(jobs, request.jobId, {
 			config,
 			backboneSha256: backbone.manifestSha256,
@@ -186,7 +186,8 @@ export async function runTrainJob(
 			},
 			checkpoints: idbCheckpointStore(request.jobId),
 			log,
-			batchSize: WORKER_EXTRACT_BATCH,
+			// As many pixels a batch at a larger side: a phone's memory holds the same activations.
+			batchSize: batchAtSide(WORKER_EXTRACT_BATCH, size, backbone.manifest.inputSize),
 			signal,
 			emit
 		});

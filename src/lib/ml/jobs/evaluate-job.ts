@@ -5,11 +5,14 @@
  * (features or cut activations) for the training job's test split and the benches.
  */
 import type * as TF from '@tensorflow/tfjs';
-import { maxProbs } from '../abstain';
+import { answered, maxProbs } from '../abstain';
 import { applyTailWeights, headLogits, noveltyOf, type ClassifierModel } from '../classifier-dir';
 import { runFrozen, type FrozenNet, type FrozenNetFactory, type ImageSource } from '../features';
 import { opForward } from '../op-forward';
 import type { LoadedBackbone } from '../backbone-dir';
+import { photoSide } from '../config';
+import { softmax } from '../evaluate';
+import type { ClassifierManifest } from '../model-dir';
 import { reportFor, type EvaluationReport, type TrainableTail } from '../pipeline';
 import type { TrainArrays } from '../train';
 
@@ -99,7 +102,8 @@ export async function runEvaluateJob(
 	applyTailWeights(tf, o.backbone.model, model);
 	const tap = model.manifest.backbone.tap;
 	// After applyTailWeights: another engine reads the finetuned weights from the backbone.
-	const engine = o.frozenNet ? await o.frozenNet({ tap, cut: null }) : null;
+	const side = photoSide(model.manifest, o.backbone.manifest.inputSize);
+	const engine = o.frozenNet ? await o.frozenNet({ tap, cut: null, side }) : null;
 	const ops = engine ? null : opForward(tf, o.backbone.model);
 	const net = engine?.net ?? ((x: TF.Tensor4D) => ops!.features(x, tap));
 	try {
@@ -150,16 +154,33 @@ async function evaluateImages(
 	return { report: reportFor(model, scores.logits, scores.novelty, scores.labels), scores };
 }
 
-/** The first `limit` rows whose top-1 is not the true label, with that top-1. */
+/** A row the model got wrong: its top-1, how sure it was, and whether it would have answered. */
+export interface MisclassifiedRow {
+	row: number;
+	predicted: number;
+	/** The top-1's calibrated probability (the model's temperature applied), in [0, 1]. */
+	confidence: number;
+	/** Whether the model's "not sure" rule sets the photo aside instead of giving this answer. */
+	notSure: boolean;
+}
+
+/** Every row whose top-1 is not the true label, in order, as the model's report scores it. */
 export function misclassifiedRows(
 	scores: Scores,
-	numClasses: number,
-	limit: number
-): { row: number; predicted: number }[] {
-	const { predicted } = maxProbs(scores.logits, numClasses);
-	const out: { row: number; predicted: number }[] = [];
-	for (let row = 0; row < scores.labels.length && out.length < limit; row++) {
-		if (predicted[row] !== scores.labels[row]) out.push({ row, predicted: predicted[row]! });
+	manifest: Pick<ClassifierManifest, 'labels' | 'temperature' | 'abstention'>
+): MisclassifiedRow[] {
+	const c = manifest.labels.length;
+	const { confidence, predicted } = maxProbs(softmax(scores.logits, c, manifest.temperature), c);
+	const answeredMask = answered(confidence, scores.novelty, manifest.abstention);
+	const out: MisclassifiedRow[] = [];
+	for (let row = 0; row < scores.labels.length; row++) {
+		if (predicted[row] === scores.labels[row]) continue;
+		out.push({
+			row,
+			predicted: predicted[row]!,
+			confidence: confidence[row]!,
+			notSure: !answeredMask[row]
+		});
 	}
 	return out;
 }

@@ -12,7 +12,7 @@ import type * as TF from '@tensorflow/tfjs';
 import type { Split } from '../../data/manifest';
 import type { CheckpointStore, EpochRecord } from '../checkpoint';
 import type { ClassifierModel } from '../classifier-dir';
-import type { TrainConfig } from '../config';
+import { photoSide, type TrainConfig } from '../config';
 import { concatRows, extractArrays, type FrozenNetFactory, type ImageSource } from '../features';
 import { unitNames } from '../mobilenet-v3';
 import type { LoadedBackbone } from '../backbone-dir';
@@ -48,6 +48,8 @@ export interface FeatureKey {
 	cut: string;
 	augment: TrainConfig['augment'] | null;
 	seed: number;
+	/** The photos' side (config backbone.side), when set. */
+	side?: number;
 }
 
 /** Where cached rows live: a folder in Node, IndexedDB in the worker. `compute` runs on a miss. */
@@ -113,7 +115,11 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 		// Made on the first cache miss only: a resumed run with every split cached needs none.
 		const net = async () => {
 			if (!o.frozenNet) return training.net;
-			engine ??= await o.frozenNet({ tap: config.backbone.tap, cut });
+			engine ??= await o.frozenNet({
+				tap: config.backbone.tap,
+				cut,
+				side: photoSide(config, backbone.manifest.inputSize)
+			});
 			return engine.net;
 		};
 		const featureStart = performance.now();
@@ -127,7 +133,9 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 					tap: config.backbone.tap,
 					cut: training.cutUnit ?? 'none',
 					augment: views ? config.augment : null,
-					seed: config.seed
+					seed: config.seed,
+					// Only when set, so rows cached before the key existed still serve.
+					...(config.backbone.side === undefined ? {} : { side: config.backbone.side })
 				},
 				async () => {
 					emit({ type: 'stage', stage: 'features' });
