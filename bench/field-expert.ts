@@ -6,8 +6,8 @@
  *
  * For n photos per class and each seed: a linear softmax head on the plain multiscale features of n
  * field `train` photos per class (the curve's own seeded choice: the same photos bench/field-adapt.ts
- * trains on), standardised by those photos' mean and spread, trained two ways: the app's createHead
- * + fit (AdamW; its weight decay tried) and a plain logistic regression with an L2 penalty (full
+ * trains on), standardised by those photos' mean and spread, trained three ways: the app's createHead
+ * + fit with AdamW (its weight decay tried) or with Adam and an L2 penalty (its weight tried), and a plain logistic regression with an L2 penalty (full
  * batch, Adam; its λ tried). Each setting is chosen on field `train` alone: per seed, a dev quarter
  * of each class is held out, n photos per class of the rest are trained on and the dev quarter is
  * scored; the value with the best mean over the seeds wins. Reported on field `val`: forced top-1 among the crop's classes
@@ -44,6 +44,8 @@ import { formatSpread, spreadOf } from './lib/seeds';
 
 /** The app head's weight decays tried unless `--decays` says others. */
 const DEFAULT_DECAYS = '0.0001,0.01,0.1,0.5';
+/** The app head's L2 penalties (Adam) tried unless `--l2s` says others: 2λ of the regression's λ grid. */
+const DEFAULT_L2S = '0.0002,0.002,0.02,0.2';
 const { values } = parseArgs({
 	options: {
 		sizes: { type: 'string', default: '5,10,20' },
@@ -51,6 +53,8 @@ const { values } = parseArgs({
 		size: { type: 'string', default: '' },
 		/** The app head's weight decays to choose among. */
 		decays: { type: 'string', default: DEFAULT_DECAYS },
+		/** The app head's L2 penalties (optimizer.name=adam) to choose among. */
+		l2s: { type: 'string', default: DEFAULT_L2S },
 		/** The results' file name (default: field-expert, with the side when not the backbone's). */
 		name: { type: 'string', default: '' },
 		data: { type: 'string', default: path.join(ROOT, 'static/datasets/plantvillage-sample') },
@@ -151,8 +155,17 @@ function topOneRight(logits: Float32Array, labels: Int32Array): boolean[] {
 	});
 }
 
-/** The app's head (createHead + fit, AdamW with weight decay `decay`) trained on `train`, on `test`. */
-async function appHead(train: TrainArrays, test: TrainArrays, decay: number, seed: number) {
+/**
+ * The app's head (createHead + fit; AdamW with decoupled weight decay `decay`, or Adam with the L2
+ * penalty's gradient `decay` × w) trained on `train`, on `test`.
+ */
+async function appHead(
+	optimizer: 'adam' | 'adamw',
+	train: TrainArrays,
+	test: TrainArrays,
+	decay: number,
+	seed: number
+) {
 	const m = moments(train);
 	const config = resolveConfig({
 		overrides: [
@@ -162,6 +175,7 @@ async function appHead(train: TrainArrays, test: TrainArrays, decay: number, see
 			'schedule.warmupEpochs=0',
 			'earlyStopping.patience=0',
 			'head.dropout=0',
+			`optimizer.name=${optimizer}`,
 			`optimizer.weightDecay=${decay}`,
 			`seed=${seed}`
 		]
@@ -218,7 +232,15 @@ const TRAINERS = [
 		name: 'app head (createHead + fit, AdamW)',
 		setting: 'weight decay',
 		grid: values.decays.split(',').map(Number),
-		train: appHead
+		train: (a: TrainArrays, b: TrainArrays, decay: number, seed: number) =>
+			appHead('adamw', a, b, decay, seed)
+	},
+	{
+		name: 'app head (createHead + fit, Adam, L2 penalty)',
+		setting: 'weight decay',
+		grid: values.l2s.split(',').map(Number),
+		train: (a: TrainArrays, b: TrainArrays, decay: number, seed: number) =>
+			appHead('adam', a, b, decay, seed)
 	},
 	{
 		name: 'logistic regression, L2 penalty (Adam, full batch)',
@@ -295,7 +317,7 @@ await writeFile(
 const md = [
 	'# A field expert: a head of the user’s own field photos over their crop’s classes',
 	'',
-	`Measured ${date.slice(0, 16)} UTC on ${machine.summary}; \`npx tsx bench/field-expert.ts --sizes ${values.sizes} --seeds ${values.seeds}${values.size ? ` --size ${values.size}` : ''}${values.decays === DEFAULT_DECAYS ? '' : ` --decays ${values.decays}`}${values.name ? ` --name ${values.name}` : ''}\` (${minutes} min). A linear head on the standardised plain multiscale features (photos cut to ${side} px) of n field \`train\` photos per class (the same seeded photos bench/field-adapt.ts's curve trains on, which also holds 20% of them back), over the ${classes.length} apple classes only, trained two ways: the app's createHead + fit (AdamW, lr 0.01, 150 full-batch epochs, label smoothing 0.1) and a logistic regression with an L2 penalty (Adam, lr 0.01, 300 full-batch steps, from zero). Each one's setting chosen on a dev quarter of field \`train\` (per seed, n photos per class of the other three quarters trained on); reported on field \`val\` (${valRows.labels.length} photos): forced top-1 among the apple classes, what the app answers with the crop given. 95% Wilson intervals.`,
+	`Measured ${date.slice(0, 16)} UTC on ${machine.summary}; \`npx tsx bench/field-expert.ts --sizes ${values.sizes} --seeds ${values.seeds}${values.size ? ` --size ${values.size}` : ''}${values.decays === DEFAULT_DECAYS ? '' : ` --decays ${values.decays}`}${values.l2s === DEFAULT_L2S ? '' : ` --l2s ${values.l2s}`}${values.name ? ` --name ${values.name}` : ''}\` (${minutes} min). A linear head on the standardised plain multiscale features (photos cut to ${side} px) of n field \`train\` photos per class (the same seeded photos bench/field-adapt.ts's curve trains on, which also holds 20% of them back), over the ${classes.length} apple classes only, trained three ways: the app's createHead + fit (lr 0.01, 150 full-batch epochs, label smoothing 0.1) with AdamW or with Adam and an L2 penalty (optimizer.name=adam), and a logistic regression with an L2 penalty (Adam, lr 0.01, 300 full-batch steps, from zero). Each one's setting chosen on a dev quarter of field \`train\` (per seed, n photos per class of the other three quarters trained on); reported on field \`val\` (${valRows.labels.length} photos): forced top-1 among the apple classes, what the app answers with the crop given. 95% Wilson intervals.`,
 	'',
 	'| trainer | photos per class | setting chosen (dev mean top-1 of each tried) | field `val` forced top-1, per seed | spread |',
 	'| --- | ---: | --- | --- | --- |',

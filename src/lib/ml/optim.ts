@@ -15,7 +15,10 @@ export interface OptimizerOptions {
 	beta2: number;
 	epsilon: number;
 	momentum: number;
-	/** AdamW: decoupled decay rate (scaled by the learning rate, as in PyTorch); SGD: L2 on the gradient. Adam ignores it. */
+	/**
+	 * AdamW: decoupled decay rate (scaled by the learning rate, as in PyTorch); Adam and SGD: an L2
+	 * penalty's gradient (weightDecay × w added to the gradient, as PyTorch's Adam and SGD do).
+	 */
 	weightDecay: number;
 }
 
@@ -79,8 +82,9 @@ export class Optimizer {
 			if (!g) continue;
 			const slots = this.slotsFor(param);
 			tf.tidy(() => {
+				const coupled = o.name !== 'adamw' && o.weightDecay > 0 && decays(v);
+				const grad = coupled ? tf.add(g, tf.mul(v, o.weightDecay)) : g;
 				if (o.name === 'sgd') {
-					const grad = o.weightDecay > 0 && decays(v) ? tf.add(g, tf.mul(v, o.weightDecay)) : g;
 					const buf = slots[0]!;
 					const next = tf.add(tf.mul(buf, o.momentum), grad);
 					buf.assign(next);
@@ -88,8 +92,8 @@ export class Optimizer {
 					return;
 				}
 				const [m, s] = slots as [TF.Variable, TF.Variable];
-				const m1 = tf.add(tf.mul(m, o.beta1), tf.mul(g, 1 - o.beta1));
-				const s1 = tf.add(tf.mul(s, o.beta2), tf.mul(tf.square(g), 1 - o.beta2));
+				const m1 = tf.add(tf.mul(m, o.beta1), tf.mul(grad, 1 - o.beta1));
+				const s1 = tf.add(tf.mul(s, o.beta2), tf.mul(tf.square(grad), 1 - o.beta2));
 				m.assign(m1);
 				s.assign(s1);
 				const mHat = tf.div(m1, 1 - o.beta1 ** t);

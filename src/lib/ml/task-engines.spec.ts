@@ -230,6 +230,7 @@ describe('EngineGate', () => {
 	function gate(failOn?: BackendName) {
 		let active: BackendName = 'wasm';
 		const switches: BackendName[] = [];
+		const told: BackendName[] = [];
 		const g = new EngineGate(
 			async (backend) => {
 				await Promise.resolve();
@@ -237,9 +238,10 @@ describe('EngineGate', () => {
 				switches.push(backend);
 				active = backend;
 			},
-			() => active
+			() => active,
+			(backend) => told.push(backend)
 		);
-		return { g, switches };
+		return { g, switches, told };
 	}
 
 	it('switches to the wanted engine when idle, and not while another task runs', async () => {
@@ -260,6 +262,16 @@ describe('EngineGate', () => {
 		expect(await g.run('wasm', async (backend) => backend)).toBe('wasm');
 		expect(switches).toEqual(['webgl', 'wasm']);
 		expect(g.running).toBe(0);
+	});
+
+	it('tells of each switch a task made, once it is made (the page shows the engine in use)', async () => {
+		const { g, told } = gate('webgpu');
+		await g.run('wasm', async () => expect(told).toEqual([]));
+		await g.run('webgl', async () => expect(told).toEqual(['webgl']));
+		await g.run('webgl', async () => undefined);
+		await g.run(null, async () => undefined);
+		await expect(g.run('webgpu', async () => undefined)).rejects.toThrow('webgpu could not start');
+		expect(told).toEqual(['webgl']);
 	});
 
 	it('a task started during a switch waits for it and runs on the new engine', async () => {

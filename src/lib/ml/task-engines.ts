@@ -342,10 +342,17 @@ export class EngineGate {
 	#ready: Promise<void> = Promise.resolve();
 	/** Work running alone (timing the engines): tasks wait for it. */
 	#alone: Promise<unknown> | null = null;
+	readonly #onSwitched: (backend: BackendName) => void;
 
-	constructor(activate: (backend: BackendName) => Promise<void>, active: () => BackendName) {
+	/** @param onSwitched told when a task switched the backend (the page shows the one in use) */
+	constructor(
+		activate: (backend: BackendName) => Promise<void>,
+		active: () => BackendName,
+		onSwitched: (backend: BackendName) => void = () => undefined
+	) {
 		this.#activate = activate;
 		this.#active = active;
+		this.#onSwitched = onSwitched;
 	}
 
 	/** Tasks running now. */
@@ -366,6 +373,7 @@ export class EngineGate {
 				const switching = this.#activate(wanted);
 				this.#ready = switching.catch(() => undefined);
 				await switching;
+				this.#onSwitched(wanted);
 			}
 			// A task that starts while another switches waits for the switch, then shares it.
 			await this.#ready;

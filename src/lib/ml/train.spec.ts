@@ -224,8 +224,8 @@ describe('fit (head mode)', () => {
 });
 
 describe('Optimizer', () => {
-	it('AdamW decays weights that Adam leaves alone when the gradient is zero', () => {
-		const run = (name: 'adam' | 'adamw') => {
+	it('AdamW decays the weights by lr × decay; Adam follows an L2 penalty (its gradient, normalised)', () => {
+		const run = (name: 'adam' | 'adamw', weightDecay = 0.1) => {
 			const v = tf.variable(tf.ones([2, 2]));
 			const opt = new Optimizer(tf, {
 				name,
@@ -233,7 +233,7 @@ describe('Optimizer', () => {
 				beta2: 0.999,
 				epsilon: 1e-7,
 				momentum: 0,
-				weightDecay: 0.1
+				weightDecay
 			});
 			const zero = tf.zeros([2, 2]);
 			opt.apply([{ key: 'w', variable: v }], { [v.name]: zero }, 0.5);
@@ -242,8 +242,12 @@ describe('Optimizer', () => {
 			opt.dispose();
 			return out;
 		};
-		expect(run('adam')).toBeCloseTo(1, 6);
+		// The loss's gradient is zero: Adam's only gradient is the penalty's 0.1 × w, and its first
+		// step moves each weight by a whole lr against it.
+		expect(run('adam')).toBeCloseTo(1 - 0.5, 5);
 		expect(run('adamw')).toBeCloseTo(1 - 0.5 * 0.1, 6);
+		expect(run('adam', 0)).toBeCloseTo(1, 6);
+		expect(run('adamw', 0)).toBeCloseTo(1, 6);
 	});
 
 	it('SGD with momentum accumulates velocity', () => {

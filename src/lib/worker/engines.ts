@@ -56,18 +56,20 @@ export class WorkerEngines {
 	 * @param activate switches TF.js to a backend (and watches its device)
 	 * @param device this browser and device in one string (a cache key part)
 	 * @param store where timings are kept (IndexedDB's ENGINES_DB in the worker)
+	 * @param onSwitched told when a task switched to its engine
 	 */
 	constructor(
 		tf: Pick<typeof TF, 'getBackend'>,
 		activate: (backend: BackendName) => Promise<void>,
 		device: () => Promise<string>,
-		store: KeyValueStore
+		store: KeyValueStore,
+		onSwitched?: (backend: BackendName) => void
 	) {
 		this.#tf = tf;
 		this.#cache = new EngineCache(store);
 		this.#activate = activate;
 		this.#device = device;
-		this.gate = new EngineGate(activate, () => tf.getBackend() as BackendName);
+		this.gate = new EngineGate(activate, () => tf.getBackend() as BackendName, onSwitched);
 	}
 
 	/** After the backends were detected: with `override`, every task runs on it. */

@@ -202,12 +202,15 @@ const engines = new WorkerEngines(
 		watchActiveDevice();
 	},
 	async () => deviceKey(),
-	idbKeyValueStore(ENGINES_DB)
+	idbKeyValueStore(ENGINES_DB),
+	// The header's badge names the engine a diagnosis or training switched to.
+	() => announceEngines()
 );
 
-/** Tells the page that an engine choice was made or read in the background. */
-const announceEngines = () =>
+/** Tells the page that an engine choice was made or read in the background, or a task switched. */
+function announceEngines() {
 	self.postMessage({ type: 'leaflens:engines' } satisfies EnginesNotice);
+}
 
 /** The engine status with each task's engine. */
 const withTasks = (s: BackendStatus): WorkerStatus => ({ ...s, tasks: engines.tasks });
