@@ -226,7 +226,7 @@ async function l2Regression(train: TrainArrays, test: TrainArrays, lambda: numbe
 	}
 }
 
-/** The two ways of training the expert, each with the values tried for its one setting. */
+/** The three ways of training the expert, each with the values tried for its one setting. */
 const TRAINERS = [
 	{
 		name: 'app head (createHead + fit, AdamW)',
@@ -237,7 +237,7 @@ const TRAINERS = [
 	},
 	{
 		name: 'app head (createHead + fit, Adam, L2 penalty)',
-		setting: 'weight decay',
+		setting: 'L2 penalty',
 		grid: values.l2s.split(',').map(Number),
 		train: (a: TrainArrays, b: TrainArrays, decay: number, seed: number) =>
 			appHead('adam', a, b, decay, seed)

@@ -152,3 +152,86 @@ describe('MlClient start', () => {
 		expect(client.error).toBeNull();
 	});
 });
+
+describe('MlClient restarts', () => {
+	/** Workers made by the test, oldest first. */
+	let made: FakeWorker[] = [];
+	function countWorkers() {
+		made = [];
+		vi.stubGlobal(
+			'Worker',
+			class extends FakeWorker {
+				constructor() {
+					super();
+					made.push(this);
+				}
+			}
+		);
+	}
+
+	it('a GPU lost while a start finishes: the restart it began is the one start, the old worker ended', async () => {
+		countWorkers();
+		let environments = 0;
+		FakeWorker.api = {
+			init: () => status,
+			environment: () => {
+				environments++;
+				if (environments > 1) return {};
+				FakeWorker.last!.dispatchEvent(
+					new MessageEvent('message', {
+						data: { type: 'leaflens:device-lost', backend: 'webgl', reason: 'destroyed' }
+					})
+				);
+				return never();
+			}
+		};
+		const client = new MlClient();
+		const first = client.start();
+		await expect(first).rejects.toThrow(/GPU stopped/);
+		await expect(client.start()).resolves.toEqual(status);
+		expect(made).toHaveLength(2);
+		expect(made[0]!.terminated).toBe(true);
+		expect(made[1]!.terminated).toBe(false);
+		// The restart's words, not the first start's failure.
+		expect(client.error).toMatch(/^The GPU stopped \(.*\); now running on wasm/);
+	});
+
+	it('an error from a worker already ended does not end the one that replaced it', async () => {
+		countWorkers();
+		let inits = 0;
+		FakeWorker.api = {
+			init: () => (++inits === 1 ? never() : status),
+			environment: () => ({}),
+			datasets: () => []
+		};
+		const client = new MlClient();
+		const first = client.start();
+		while (inits === 0) await new Promise((resolve) => setImmediate(resolve));
+		made[0]!.crash();
+		await expect(first).rejects.toBeInstanceOf(WorkerCrashedError);
+		await expect(client.start()).resolves.toEqual(status);
+		made[0]!.crash(); // queued by the dead worker, delivered late
+		expect(made[1]!.terminated).toBe(false);
+		expect(client.status).toEqual(status);
+		await expect(client.datasets()).resolves.toEqual([]); // the second worker still answers
+	});
+
+	it('a start that fails ends its worker; the next start makes a fresh one', async () => {
+		countWorkers();
+		let inits = 0;
+		FakeWorker.api = {
+			init: () => {
+				if (++inits === 1) throw new Error('no engine could start');
+				return status;
+			},
+			environment: () => ({})
+		};
+		const client = new MlClient();
+		await expect(client.start()).rejects.toThrow('no engine could start');
+		expect(client.error).toBe('no engine could start');
+		expect(made[0]!.terminated).toBe(true);
+		await expect(client.start()).resolves.toEqual(status);
+		expect(made).toHaveLength(2);
+		expect(made[1]!.terminated).toBe(false);
+	});
+});

@@ -161,11 +161,17 @@ export class MlClient {
 
 	/** Starts the worker (once) and detects backends inside it. */
 	start(): Promise<WorkerStatus> {
-		this.#starting ??= this.#boot().catch((error: unknown) => {
-			this.#starting = null;
-			this.#error = { text: errorMessage(error) };
-			throw error;
-		});
+		if (!this.#starting) {
+			const starting: Promise<WorkerStatus> = this.#boot().catch((error: unknown) => {
+				// A restart begun meanwhile (a lost device) owns the next start and the message.
+				if (this.#starting === starting) {
+					this.#starting = null;
+					this.#error = { text: errorMessage(error) };
+				}
+				throw error;
+			});
+			this.#starting = starting;
+		}
 		return this.#starting;
 	}
 
@@ -178,7 +184,10 @@ export class MlClient {
 			type: 'module',
 			name: threads ? 'leaflens-ml' : ONE_THREAD_WORKER
 		});
-		worker.addEventListener('error', (event) => this.#onWorkerDied(event.message));
+		worker.addEventListener('error', (event) => {
+			// An error queued by a worker already ended is not the new one's.
+			if (worker === this.#worker) this.#onWorkerDied(event.message);
+		});
 		let watchdog: { watch(engine: BackendName | null): void } | null = null;
 		this.#trying = null;
 		worker.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -193,53 +202,72 @@ export class MlClient {
 				this.#refreshStatus(this.#api).catch(() => undefined);
 			}
 		});
-		this.#died = new Promise<never>((_, reject) => (this.#die = reject));
-		this.#died.catch(() => {}); // observed by #guard; never an unhandled rejection
-		this.#worker = worker;
-		this.#api = Comlink.wrap<MlApi>(worker);
-		// A backend that lost its device is not used again in this session, even if chosen in Settings.
-		const preferred =
-			this.preference === 'auto' || this.#crashed.has(this.preference)
-				? undefined
-				: this.preference;
-		const stall = untilStalled(
-			this.#guard(this.#api.init({ preferred, probe: true, exclude: [...this.#crashed] })),
-			ENGINE_STALL_MS
-		);
-		watchdog = stall;
-		let status = threads ? await within(stall.result, THREADS_START_MS, null) : await stall.result;
-		// A GPU engine being started has its own watch: threads are not blamed for its hang.
-		while (status === null && stall.watching()) {
-			status = await within(stall.result, THREADS_START_MS, null);
-		}
-		watchdog = null;
-		if (!status) {
-			// The engines did not come up with threads: once in this browser is enough to know.
-			storage?.setItem(THREADS_HANG_KEY, navigator.userAgent);
-			this.#end(worker);
-			return this.#boot();
-		}
-		if ('hung' in status) {
-			this.#end(worker);
-			this.#crashed.add(status.hung);
-			this.#error = {
-				key: 'ml.engineHung',
-				params: { backend: status.hung, seconds: ENGINE_STALL_MS / 1000 }
+		try {
+			this.#died = new Promise<never>((_, reject) => (this.#die = reject));
+			this.#died.catch(() => {}); // observed by #guard; never an unhandled rejection
+			this.#worker = worker;
+			const api = Comlink.wrap<MlApi>(worker);
+			this.#api = api;
+			/** Throws when this worker was ended meanwhile (a lost device restarts another). */
+			const current = () => {
+				if (worker !== this.#worker) throw new WorkerCrashedError(t('ml.notRunning'));
 			};
-			return this.#boot();
+			// A backend that lost its device is not used again in this session, even if chosen in Settings.
+			const preferred =
+				this.preference === 'auto' || this.#crashed.has(this.preference)
+					? undefined
+					: this.preference;
+			const stall = untilStalled(
+				this.#guard(api.init({ preferred, probe: true, exclude: [...this.#crashed] })),
+				ENGINE_STALL_MS
+			);
+			watchdog = stall;
+			let status = threads
+				? await within(stall.result, THREADS_START_MS, null)
+				: await stall.result;
+			// A GPU engine being started has its own watch: threads are not blamed for its hang.
+			while (status === null && stall.watching()) {
+				status = await within(stall.result, THREADS_START_MS, null);
+			}
+			watchdog = null;
+			if (!status) {
+				// The engines did not come up with threads: once in this browser is enough to know.
+				storage?.setItem(THREADS_HANG_KEY, navigator.userAgent);
+				this.#end(worker);
+				return this.#boot();
+			}
+			if ('hung' in status) {
+				this.#end(worker);
+				this.#crashed.add(status.hung);
+				this.#error = {
+					key: 'ml.engineHung',
+					params: { backend: status.hung, seconds: ENGINE_STALL_MS / 1000 }
+				};
+				return this.#boot();
+			}
+			current();
+			this.status = status;
+			this.#trying = null;
+			this.environment = await this.#guard(api.environment());
+			if (preferred && status.active !== preferred) {
+				this.#error = {
+					key: 'ml.unavailable',
+					params: { backend: preferred, active: status.active ?? '' }
+				};
+			}
+			// After a crash the fresh worker gets back the model the user had.
+			if (this.#modelSource) await this.#loadModelInto(api, this.#modelSource);
+			current();
+			return status;
+		} catch (error) {
+			// A worker that did not start is ended, with the calls it still owes.
+			if (worker === this.#worker) {
+				this.#end(worker);
+				this.#worker = null;
+				this.#api = null;
+			}
+			throw error;
 		}
-		this.status = status;
-		this.#trying = null;
-		this.environment = await this.#guard(this.#api.environment());
-		if (preferred && status.active !== preferred) {
-			this.#error = {
-				key: 'ml.unavailable',
-				params: { backend: preferred, active: status.active ?? '' }
-			};
-		}
-		// After a crash the fresh worker gets back the model the user had.
-		if (this.#modelSource) await this.#loadModelInto(this.#api, this.#modelSource);
-		return status;
 	}
 
 	async #loadModelInto(api: Comlink.Remote<MlApi>, source: ModelSource): Promise<void> {
