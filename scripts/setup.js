@@ -150,14 +150,20 @@ console.log(
 );
 
 /**
- * GET `from`; a connection lost before the answer (a reset, a closed kept-alive socket) is tried
- * twice more, a second apart. Resolves to the response, or `{ ok: false, status }` with the HTTP
- * status or the network error's code.
+ * GET `from` with its whole body; a connection lost before or during the answer (a reset, a closed
+ * kept-alive socket, a body cut short) is tried twice more, a second apart. Resolves to
+ * `{ ok: true, bytes }`, or `{ ok: false, status }` with the HTTP status (not retried) or the
+ * network error's code.
  */
 async function download(from) {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			return await fetch(from);
+			const response = await fetch(from);
+			if (!response.ok) {
+				await response.body?.cancel();
+				return { ok: false, status: response.status };
+			}
+			return { ok: true, bytes: Buffer.from(await response.arrayBuffer()) };
 		} catch (error) {
 			if (attempt === 3) return { ok: false, status: error?.cause?.code ?? error?.message };
 			await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -180,7 +186,7 @@ async function imagenetLabels() {
 			);
 			process.exit(1);
 		}
-		const text = await response.text();
+		const text = response.bytes.toString('utf8');
 		const got = text.replace(/\n+$/, '').split('\n');
 		const sha = createHash('sha256').update(text).digest('hex');
 		if (got.length !== lines || got[0].trim() !== 'background' || (pinned && sha !== pinned)) {
@@ -240,7 +246,7 @@ async function keptSource(model) {
 	}
 	let tflite = null;
 	try {
-		tflite = tarMember(gunzipSync(Buffer.from(await response.arrayBuffer())), model.tflite);
+		tflite = tarMember(gunzipSync(response.bytes), model.tflite);
 	} catch (error) {
 		console.error(`\nsetup: ${from} is not a .tgz archive (${error?.message ?? error}).`);
 		process.exit(1);

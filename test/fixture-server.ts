@@ -10,7 +10,7 @@ export interface Route {
 	body: Uint8Array | string;
 	/** Answer this status instead (with a short text body). */
 	status?: number;
-	/** Close the connection after this many body bytes, for the first `cutTimes` requests. */
+	/** Close the connection after this many body bytes, for the first `cutTimes` GET requests. */
 	cutAfter?: number;
 	cutTimes?: number;
 	/** Ignore Range headers (a server that cannot resume). */
@@ -21,7 +21,7 @@ export interface FixtureServer {
 	/** http://127.0.0.1:PORT */
 	base: string;
 	routes: Map<string, Route>;
-	requests: { path: string; range: string | undefined }[];
+	requests: { method: string; path: string; range: string | undefined }[];
 	close(): Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export async function startFixtureServer(port = 0): Promise<FixtureServer> {
 	const cuts = new Map<string, number>();
 	const server: Server = createServer((req: IncomingMessage, res) => {
 		const key = req.url ?? '/';
-		requests.push({ path: key, range: req.headers.range });
+		requests.push({ method: req.method ?? 'GET', path: key, range: req.headers.range });
 		const route = routes.get(key);
 		if (!route) {
 			res.writeHead(404).end('not found');
@@ -58,6 +58,11 @@ export async function startFixtureServer(port = 0): Promise<FixtureServer> {
 			});
 		} else {
 			res.writeHead(200, { 'Content-Length': body.length, 'Accept-Ranges': 'bytes' });
+		}
+		// Headers only: no body to cut short (a cut counts for the GETs).
+		if (req.method === 'HEAD') {
+			res.end();
+			return;
 		}
 		const cutCount = cuts.get(key) ?? 0;
 		if (route.cutAfter !== undefined && cutCount < (route.cutTimes ?? 1)) {
