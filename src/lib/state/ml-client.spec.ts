@@ -125,6 +125,36 @@ describe('MlClient start', () => {
 		expect(stored.get(THREADS_HANG_KEY)).toBeUndefined();
 	});
 
+	it('"auto" chosen in Settings detects again under the same watch: a GPU engine that hangs then is left out', async () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		vi.stubGlobal('Worker', FakeWorker);
+		vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
+		const inits: unknown[] = [];
+		FakeWorker.api = {
+			init: (options) => {
+				inits.push(options);
+				if (inits.length !== 2) return status;
+				trying('webgl');
+				return never();
+			},
+			environment: () => ({})
+		};
+		const client = new MlClient();
+		await client.start();
+		const first = FakeWorker.last!;
+		const chosen = client.choose('auto');
+		while (inits.length < 2) await new Promise((resolve) => setImmediate(resolve));
+		await vi.advanceTimersByTimeAsync(ENGINE_STALL_MS + 1_000);
+		await chosen;
+		expect(first.terminated).toBe(true);
+		expect(FakeWorker.last).not.toBe(first);
+		expect(inits[2]).toMatchObject({ exclude: ['webgl'] });
+		expect(client.status).toEqual(status);
+		expect(client.error).toBe(
+			`The webgl engine did not answer within ${ENGINE_STALL_MS / 1000} s; LeafLens started again without it for this session.`
+		);
+	});
+
 	it("watches a GPU engine's start only: the wasm engine's file and the worker's script may still be downloading", async () => {
 		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 		vi.stubGlobal('Worker', FakeWorker);

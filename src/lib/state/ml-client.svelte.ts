@@ -151,6 +151,8 @@ export class MlClient {
 	#die: (error: Error) => void = () => {};
 	/** The engine the worker was starting, until its first status came. */
 	#trying: BackendName | null = null;
+	/** The watch on the engines the worker is detecting now (a start, or "auto" chosen), if any. */
+	#watchdog: { watch(engine: BackendName | null): void } | null = null;
 
 	constructor() {
 		if (typeof localStorage !== 'undefined') {
@@ -188,7 +190,7 @@ export class MlClient {
 			// An error queued by a worker already ended is not the new one's.
 			if (worker === this.#worker) this.#onWorkerDied(event.message);
 		});
-		let watchdog: { watch(engine: BackendName | null): void } | null = null;
+		this.#watchdog = null;
 		this.#trying = null;
 		worker.addEventListener('message', (event: MessageEvent<unknown>) => {
 			if (worker !== this.#worker) return;
@@ -196,7 +198,7 @@ export class MlClient {
 				const engine = event.data.backend;
 				if (!this.status) this.#trying = engine;
 				// Only a GPU engine is watched while the worker starts it and times it.
-				watchdog?.watch(GPU_ENGINES.includes(engine) ? engine : null);
+				this.#watchdog?.watch(GPU_ENGINES.includes(engine) ? engine : null);
 			} else if (isDeviceLostNotice(event.data)) this.#onDeviceLost(event.data);
 			else if (isEnginesNotice(event.data) && this.#api) {
 				this.#refreshStatus(this.#api).catch(() => undefined);
@@ -221,7 +223,7 @@ export class MlClient {
 				this.#guard(api.init({ preferred, probe: true, exclude: [...this.#crashed] })),
 				ENGINE_STALL_MS
 			);
-			watchdog = stall;
+			this.#watchdog = stall;
 			let status = threads
 				? await within(stall.result, THREADS_START_MS, null)
 				: await stall.result;
@@ -229,7 +231,7 @@ export class MlClient {
 			while (status === null && stall.watching()) {
 				status = await within(stall.result, THREADS_START_MS, null);
 			}
-			watchdog = null;
+			this.#watchdog = null;
 			if (!status) {
 				// The engines did not come up with threads: once in this browser is enough to know.
 				storage?.setItem(THREADS_HANG_KEY, navigator.userAgent);
@@ -237,12 +239,7 @@ export class MlClient {
 				return this.#boot();
 			}
 			if ('hung' in status) {
-				this.#end(worker);
-				this.#crashed.add(status.hung);
-				this.#error = {
-					key: 'ml.engineHung',
-					params: { backend: status.hung, seconds: ENGINE_STALL_MS / 1000 }
-				};
+				this.#leaveOutHung(worker, status.hung);
 				return this.#boot();
 			}
 			current();
@@ -329,6 +326,16 @@ export class MlClient {
 		this.status = await this.#guard(api.timeEnginesAgain(preset));
 	}
 
+	/** Ends a worker hung on starting a GPU engine, which is left out for the session, and says so. */
+	#leaveOutHung(worker: Worker, engine: BackendName): void {
+		this.#end(worker);
+		this.#crashed.add(engine);
+		this.#error = {
+			key: 'ml.engineHung',
+			params: { backend: engine, seconds: ENGINE_STALL_MS / 1000 }
+		};
+	}
+
 	/** Ends a worker that did not start: the calls it still owes end too. */
 	#end(worker: Worker): void {
 		this.#die(new WorkerCrashedError(t('ml.notRunning')));
@@ -393,12 +400,32 @@ export class MlClient {
 		localStorage.setItem(PREFERENCE_KEY, preference);
 		this.#error = null;
 		const api = await this.api();
+		const worker = this.#worker;
 		try {
-			this.status = await this.#guard(
-				preference === 'auto'
-					? api.init({ probe: true, exclude: [...this.#crashed] })
-					: api.setBackend(preference)
+			if (preference !== 'auto') {
+				this.status = await this.#guard(api.setBackend(preference));
+				return;
+			}
+			// Detected again: a GPU engine that hangs now is watched as at the start.
+			const stall = untilStalled(
+				this.#guard(api.init({ probe: true, exclude: [...this.#crashed] })),
+				ENGINE_STALL_MS
 			);
+			this.#watchdog = stall;
+			const status = await stall.result.finally(() => (this.#watchdog = null));
+			if (!('hung' in status)) {
+				this.status = status;
+				return;
+			}
+			if (worker === this.#worker && worker) {
+				// Started again without it; the message stays unless the start says something else.
+				this.#leaveOutHung(worker, status.hung);
+				this.#worker = null;
+				this.#api = null;
+				this.#starting = null;
+				this.status = null;
+				await this.start();
+			}
 		} catch (error) {
 			this.#error = { text: errorMessage(error) };
 		}
