@@ -33,7 +33,7 @@
  * `<out>/cache` works). The models are trained on field photos of unclear licence, for measuring
  * only; never ship them.
  */
-import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -69,6 +69,7 @@ import {
 	FIELD_DIR,
 	FIELD_SOURCE,
 	fieldPhotoSets,
+	linkFolder,
 	perClass,
 	plainRowsKey,
 	pvRowsKey,
@@ -153,16 +154,6 @@ type Named = [what: string, photos: readonly FolderPhoto[]];
 async function mirrorRows(field: Named, unknown: Named) {
 	if (!values.tta) return undefined;
 	return { field: await plainRows(...field, true), unknown: await plainRows(...unknown, true) };
-}
-
-/** A folder of links to `photos` (class sub-folders), for `--field`: the photos are not copied. */
-async function linkFolder(dir: string, photos: readonly FolderPhoto[], from: string) {
-	await rm(dir, { recursive: true, force: true });
-	for (const p of photos) {
-		const target = path.join(dir, p.key);
-		await mkdir(path.dirname(target), { recursive: true });
-		await symlink(path.join(from, p.key), target);
-	}
 }
 
 // ---- measuring one model ----

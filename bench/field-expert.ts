@@ -33,12 +33,18 @@ import { extractArrays } from '../src/lib/ml/features';
 import { opForward } from '../src/lib/ml/op-forward';
 import { Prng } from '../src/lib/ml/prng';
 import { createHead, fit, predictLogits, type TrainArrays } from '../src/lib/ml/train';
-import { hashString, seededRandom, seededShuffle } from '../src/lib/data/split';
 import { loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
 import { initTf } from '../src/lib/node/tf-node';
 import { cachedArrays, datasetImages, sourceOf, type FolderPhoto } from '../src/lib/node/train-io';
 import { formatProportion, proportion, type Proportion } from './lib/field';
-import { fieldPhotoSets, perClass, plainRowsKey, ROOT, rowsOfPhotos } from './lib/field-photos';
+import {
+	devSplit,
+	fieldPhotoSets,
+	perClass,
+	plainRowsKey,
+	ROOT,
+	rowsOfPhotos
+} from './lib/field-photos';
 import { describeMachine, log } from './lib/report';
 import { formatSpread, spreadOf } from './lib/seeds';
 
@@ -112,21 +118,6 @@ const inCrop = (a: TrainArrays): TrainArrays => ({
 		return i;
 	})
 });
-
-/** A seeded dev quarter of each class of field `train`, and the rest. */
-function devSplit(seed: number): { dev: FolderPhoto[]; rest: FolderPhoto[] } {
-	const dev: FolderPhoto[] = [];
-	const rest: FolderPhoto[] = [];
-	const byClass = new Map<number, FolderPhoto[]>();
-	for (const p of trainPhotos) byClass.set(p.label, [...(byClass.get(p.label) ?? []), p]);
-	for (const [c, list] of byClass) {
-		const shuffled = seededShuffle(list, seededRandom(hashString(`dev:${c}`, seed)));
-		const k = Math.round(list.length * DEV_SHARE);
-		dev.push(...shuffled.slice(0, k));
-		rest.push(...shuffled.slice(k));
-	}
-	return { dev, rest };
-}
 
 /** Column means and spreads of `a`'s rows (spread floored so a constant column stays finite). */
 function moments(a: TrainArrays): { mean: Float32Array; scale: Float32Array } {
@@ -268,7 +259,7 @@ for (const trainer of TRAINERS) {
 		for (const value of trainer.grid) {
 			const scores: number[] = [];
 			for (const seed of seeds) {
-				const { dev, rest } = devSplit(seed);
+				const { dev, rest } = devSplit(trainPhotos, seed, DEV_SHARE);
 				const right = await trainer.train(
 					rowsFor(trainRows, trainPhotos, perClass(rest, n, seed)),
 					rowsFor(trainRows, trainPhotos, dev),

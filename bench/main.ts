@@ -9,7 +9,7 @@ import { runSuite } from './run';
 import { errorMessage } from '../src/lib/util/errors';
 
 const HELP = `Usage: npm run bench [-- --quick] [-- --out <dir>] [-- --field-lab-only] [-- --field-finetune]
-       [-- --field-adapt-finetune] [-- --presets]
+       [-- --field-adapt-finetune] [-- --field-ensemble] [-- --presets]
 
 Measures on this machine, in one run: MobileNetV3 Small and Large-minimalistic inference in Node
 (wasm, cpu) and in Chromium (wasm, webgl, webgpu, cpu; page and worker) with the roofline ratio
@@ -38,6 +38,11 @@ Options:
                preset (bench/field-finetune.ts; about 45 min for the tail on 2 loaded cores, reused
                when already trained) → <out>/field-adapt-finetune.{json,md}, then the same tail on
                the multiscale tap (about 30 min) → <out>/field-adapt-finetune-multiscale.{json,md}
+  --field-ensemble
+               instead of the suite: the adapt preset with 10 and all field train photos per class
+               and a crop expert of the same photos mixed in with the crop given, the expert's
+               weight and penalty chosen on dev quarters of field train (bench/field-ensemble.ts;
+               about 40 min on 2 loaded cores) → <out>/field-ensemble.{json,md}
   --presets    instead of the suite: the head and finetune presets trained with seeds 42, 43, 44
                through the CLI, each measured on PlantVillage test and field val
                (bench/preset-seeds.ts; 3 min per head, 40-60 min per finetune training on 2 loaded
@@ -53,6 +58,7 @@ try {
 			'field-lab-only': { type: 'boolean' },
 			'field-finetune': { type: 'boolean' },
 			'field-adapt-finetune': { type: 'boolean' },
+			'field-ensemble': { type: 'boolean' },
 			presets: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' }
 		}
@@ -67,6 +73,7 @@ if (values.help) {
 	values['field-lab-only'] ||
 	values['field-finetune'] ||
 	values['field-adapt-finetune'] ||
+	values['field-ensemble'] ||
 	values.presets
 ) {
 	// Each its own process and cache (bench/tmp/field-*); stdio passed through.
@@ -77,14 +84,16 @@ if (values.help) {
 	];
 	const invocations: [string, string[]][] = values.presets
 		? [['preset-seeds.ts', []]]
-		: values['field-lab-only']
-			? [['field-lab-only.ts', ['--name', 'all']]]
-			: values['field-finetune']
-				? [['field-finetune.ts', ['--runs', 'lab-composite,default']]]
-				: [
-						adapted('adapt-tail,adapt-frozen-e3,adapt-frozen', 'field-adapt-finetune'),
-						adapted('adapt-tail-multiscale', 'field-adapt-finetune-multiscale')
-					];
+		: values['field-ensemble']
+			? [['field-ensemble.ts', []]]
+			: values['field-lab-only']
+				? [['field-lab-only.ts', ['--name', 'all']]]
+				: values['field-finetune']
+					? [['field-finetune.ts', ['--runs', 'lab-composite,default']]]
+					: [
+							adapted('adapt-tail,adapt-frozen-e3,adapt-frozen', 'field-adapt-finetune'),
+							adapted('adapt-tail-multiscale', 'field-adapt-finetune-multiscale')
+						];
 	for (const [script, args] of invocations) {
 		const run = spawnSync(
 			process.execPath,

@@ -2,7 +2,7 @@
  * The field photos the benches measure on, read from the mirror's `data/field` folder, and the
  * cache keys their feature rows (and the PlantVillage rows beside them) are shared under.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { selectRows } from '../../src/lib/ml/features';
 import type { TrainConfig } from '../../src/lib/ml/config';
@@ -105,4 +105,33 @@ export function perClass(
 	return [...byClass].flatMap(([c, list]) =>
 		seededShuffle(list, seededRandom(hashString(`subset:${c}`, seed))).slice(0, n)
 	);
+}
+
+/** A seeded share (default a quarter) of each class of `photos` held out as dev, and the rest. */
+export function devSplit(
+	photos: readonly FolderPhoto[],
+	seed: number,
+	share = 0.25
+): { dev: FolderPhoto[]; rest: FolderPhoto[] } {
+	const dev: FolderPhoto[] = [];
+	const rest: FolderPhoto[] = [];
+	const byClass = new Map<number, FolderPhoto[]>();
+	for (const p of photos) byClass.set(p.label, [...(byClass.get(p.label) ?? []), p]);
+	for (const [c, list] of byClass) {
+		const shuffled = seededShuffle(list, seededRandom(hashString(`dev:${c}`, seed)));
+		const k = Math.round(list.length * share);
+		dev.push(...shuffled.slice(0, k));
+		rest.push(...shuffled.slice(k));
+	}
+	return { dev, rest };
+}
+
+/** A folder of links to `photos` (class sub-folders) under `from`, for `--field`: nothing copied. */
+export async function linkFolder(dir: string, photos: readonly FolderPhoto[], from: string) {
+	await rm(dir, { recursive: true, force: true });
+	for (const p of photos) {
+		const target = path.join(dir, p.key);
+		await mkdir(path.dirname(target), { recursive: true });
+		await symlink(path.join(from, p.key), target);
+	}
 }

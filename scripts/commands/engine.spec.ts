@@ -4,6 +4,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_MODEL_DIR, fieldDir, MIRROR, plantVillageColor } from '../../test/inputs';
 import { cliOrtThreads, loadOrt } from '../../src/lib/node/onnx';
+import { loadClassifier, saveClassifier } from '../../src/lib/ml/classifier-dir';
+import { findCrop } from '../../src/lib/ml/crops';
+import type { CropExpert } from '../../src/lib/ml/expert';
+import { Prng } from '../../src/lib/ml/prng';
+import { atomicDirWriter, fsModelDirReader } from '../../src/lib/node/model-dir-fs';
 import { runLeaflens } from '../../test/run-leaflens';
 
 const MODEL = DEFAULT_MODEL_DIR;
@@ -63,6 +68,60 @@ describe.skipIf(!ort)(`--engine ort${ort ? '' : ` (skipped: ${reason})`}`, () =>
 				expect(Math.abs(t.p - b.top[k]!.p)).toBeLessThanOrEqual(1e-4);
 			});
 		});
+	});
+
+	it("--crop mixes in the model's crop expert on either engine, from the photo's features", async () => {
+		// The shipped model with a tomato expert: sure of "healthy" unless the features say otherwise.
+		const model = await loadClassifier(fsModelDirReader(MODEL));
+		const { labels } = model.manifest;
+		const tomato = findCrop(labels, 'Tomato').classes;
+		const healthy = tomato.indexOf(labels.indexOf('Tomato___healthy'));
+		const d = model.manifest.head.inputDim;
+		const rng = new Prng(3);
+		const expert: CropExpert = {
+			crop: 'Tomato',
+			classes: tomato,
+			weight: 1,
+			mean: new Float32Array(d),
+			scale: new Float32Array(d).fill(1),
+			kernel: Float32Array.from({ length: d * tomato.length }, () => rng.normal() * 0.01),
+			bias: Float32Array.from(tomato, (_, i) => (i === healthy ? 8 : 0))
+		};
+		const dir = path.join(work, 'with-expert');
+		const backbone = path.resolve(MODEL, model.manifest.backbone.path!);
+		model.manifest.backbone.path = path.relative(dir, backbone);
+		await saveClassifier(atomicDirWriter(dir), { ...model, experts: [expert] });
+		const photo = path.join(
+			COLOR,
+			'Tomato___Leaf_Mold',
+			readdirSync(path.join(COLOR, 'Tomato___Leaf_Mold')).sort()[0]!
+		);
+		const answer = async (modelDir: string, engine: string) => {
+			const r = await runLeaflens(
+				'predict',
+				'--model',
+				modelDir,
+				'--json',
+				'--crop',
+				'tomato',
+				'--engine',
+				engine,
+				photo
+			);
+			expect(r.code, r.stderr).toBe(0);
+			return JSON.parse(r.stdout) as Line & { crop: { mass: number } };
+		};
+		const plain = await answer(MODEL, 'tfjs');
+		const tfjs = await answer(dir, 'tfjs');
+		const onnx = await answer(dir, 'ort');
+		expect(plain.label).toBe('Tomato___Leaf_Mold');
+		for (const a of [tfjs, onnx]) {
+			expect(a.label).toBe('Tomato___healthy');
+			// The crop's mass is the model's own: the expert only reorders within the crop.
+			expect(Math.abs(a.crop.mass - plain.crop.mass)).toBeLessThanOrEqual(1e-4);
+		}
+		expect(Math.abs(onnx.confidence - tfjs.confidence)).toBeLessThanOrEqual(1e-3);
+		onnx.top.forEach((t, k) => expect(Math.abs(t.p - tfjs.top[k]!.p)).toBeLessThanOrEqual(1e-3));
 	});
 });
 

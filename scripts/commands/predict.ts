@@ -39,7 +39,9 @@ Options:
                       does: probabilities renormalised over them, "not sure" (other-crop) when
                       the model puts under ${MIN_CROP_MASS * 100}% on the crop. A crop is the part of a
                       class name before ___ (Tomato, Corn_(maize)); any case, spaces for _, or
-                      the words before a bracket or comma (corn, pepper) will do. Classifiers only
+                      the words before a bracket or comma (corn, pepper) will do. A model
+                      trained with --field photos of every class of the crop mixes in its crop
+                      expert (train's adapt.expertWeight). Classifiers only
   --plant             the images are leaves of one plant (at most ${MAX_LEAVES}): after their own answers,
                       one answer for the plant, combined as the Diagnose page's "Add another leaf"
                       does (mean of the leaves' probabilities, median novelty; "not sure" (disagree)
@@ -263,7 +265,8 @@ async function diagnoseFiles(
 
 /**
  * The Diagnoser's answer (no heatmap) from the whole classifier on onnxruntime-node: the same
- * graph as leaflens export (float input, as TF.js' resize gives it), the same decide() rule.
+ * graph as leaflens export (float input, as TF.js' resize gives it), the same decide() rule, the
+ * same crop expert (from the graph's features output).
  */
 async function ortDiagnoser(
 	tf: typeof import('@tensorflow/tfjs'),
@@ -274,7 +277,7 @@ async function ortDiagnoser(
 	const { applyTailWeights, decide } = await import('../../src/lib/ml/classifier-dir');
 	const { classifierOnnx, readBackboneWeights } = await import('../../src/lib/ml/onnx-export');
 	const { ortSession, cliOrtThreads } = await import('../../src/lib/node/onnx');
-	const { restrictToCrop } = await import('../../src/lib/ml/crops');
+	const { restrictWithExpert } = await import('../../src/lib/ml/expert');
 	const { imageToTensor } = await import('../../src/lib/ml/preprocess');
 	if (classifier.manifest.mode === 'finetune') applyTailWeights(tf, backbone.model, classifier);
 	const weights = await readBackboneWeights(backbone.model, backbone.architecture);
@@ -302,11 +305,17 @@ async function ortDiagnoser(
 				r.novelty!.data as Float32Array,
 				o.topK
 			);
-			const { labels, abstention } = classifier.manifest;
+			// The features are the input of the crop's expert, when the model has one.
 			const prediction =
 				o.crop === undefined
 					? answer!
-					: restrictToCrop(answer!, labels, o.crop, abstention, o.topK);
+					: restrictWithExpert(
+							classifier,
+							answer!,
+							o.crop,
+							r.features!.data as Float32Array,
+							o.topK
+						);
 			return { prediction };
 		},
 		dispose: () => session.release()

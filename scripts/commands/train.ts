@@ -198,6 +198,7 @@ Example:
 				accuracy: result.extraVal.metrics.accuracy,
 				abstention: result.extraVal.abstention
 			},
+			experts: result.experts,
 			test: result.test && {
 				accuracy: result.test.metrics.accuracy,
 				top3: result.test.metrics.top3,
@@ -225,6 +226,12 @@ Example:
 					`field accuracy ${pct(f.accuracy)}  answered ${pct(f.abstention.coverage)}  ` +
 						`accuracy of answers ${pct(f.abstention.selectiveAccuracy)} (held-back photos of --field)`
 				);
+			}
+			if (summary.experts) {
+				const { trained, skipped } = summary.experts;
+				if (trained.length)
+					console.log(`crop experts ${trained.join(', ')} (used when the crop is given)`);
+				for (const s of skipped) console.log(`no crop expert for ${s.crop}: ${s.why}`);
 			}
 			if (summary.test) {
 				const t = summary.test;

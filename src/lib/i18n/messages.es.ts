@@ -383,6 +383,8 @@ export const es: Catalogue = {
 	'models.modeHead': 'cabeza de clasificación nueva',
 	'models.modeFinetune': 'con ajuste fino',
 	'models.classes': 'Clases de hojas',
+	'models.experts': 'Aprendido de sus fotos',
+	'models.expertsValue': '{crops}, al indicar el cultivo',
 	'models.accuracy': 'Exactitud con fotos de laboratorio apartadas',
 	'models.labNote':
 		'Medida con fotos de laboratorio apartadas (PlantVillage: una hoja, fondo liso). Las fotos tomadas en el campo se ven distintas y suelen ser más difíciles.',

@@ -385,6 +385,8 @@ export const fr: Catalogue = {
 	'models.modeHead': 'nouvelle tête de classification',
 	'models.modeFinetune': 'affiné',
 	'models.classes': 'Classes de feuilles',
+	'models.experts': 'Appris de vos photos',
+	'models.expertsValue': '{crops}, quand vous nommez la culture',
 	'models.accuracy': 'Précision sur des photos de laboratoire mises de côté',
 	'models.labNote':
 		'Mesurée sur des photos de laboratoire mises de côté (PlantVillage : une feuille, fond uni). Les photos prises au champ sont différentes et en général plus difficiles.',

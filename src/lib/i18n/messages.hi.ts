@@ -380,6 +380,8 @@ export const hi: Catalogue = {
 	'models.modeHead': 'नई वर्गीकरण परत',
 	'models.modeFinetune': 'बारीकी से सुधारा गया',
 	'models.classes': 'पत्ती की श्रेणियाँ',
+	'models.experts': 'आपकी तस्वीरों से सीखा',
+	'models.expertsValue': '{crops}, जब आप फ़सल का नाम बताते हैं',
 	'models.accuracy': 'अलग रखी गई प्रयोगशाला फ़ोटो पर सटीकता',
 	'models.labNote':
 		'अलग रखी गई प्रयोगशाला फ़ोटो पर मापा गया (PlantVillage: एक पत्ती, सादी पृष्ठभूमि)। खेत में ली गई फ़ोटो अलग दिखती हैं और आमतौर पर ज़्यादा कठिन होती हैं।',

@@ -398,6 +398,8 @@ export const sw: Catalogue = {
 	'models.modeHead': 'sehemu mpya ya mwisho ya kuainisha',
 	'models.modeFinetune': 'imeboreshwa',
 	'models.classes': 'Aina za majani',
+	'models.experts': 'Imejifunza kutoka picha zako',
+	'models.expertsValue': '{crops}, unapotaja zao',
 	'models.accuracy': 'Usahihi kwa picha za maabara zilizowekwa kando',
 	'models.labNote':
 		'Ulipimwa kwa picha za maabara zilizowekwa kando (PlantVillage: jani moja, mandhari tupu). Picha za shambani zinaonekana tofauti na kwa kawaida ni ngumu zaidi.',

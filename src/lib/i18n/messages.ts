@@ -377,6 +377,8 @@ export const en = {
 	'models.modeHead': 'new classifier head',
 	'models.modeFinetune': 'fine-tuned',
 	'models.classes': 'Leaf classes',
+	'models.experts': 'Taught by your photos',
+	'models.expertsValue': '{crops}, used when you name the crop',
 	'models.accuracy': 'Accuracy on held-out lab photos',
 	'models.labNote':
 		'Measured on held-out lab photos (PlantVillage: one leaf, plain background). Photos taken in a field look different and are usually harder.',

@@ -9,7 +9,9 @@
  *   weights.bin    float32 tensors: head/…, tail/… (finetune), and the novelty model:
  *                  novelty/prototypes (abstention.method 'logit-knn'); novelty/mean, /scale,
  *                  /kernel, /bias + /prototypes ('block-knn'); or novelty/means +
- *                  novelty/whitening ('mahalanobis'; the only kind before the field existed)
+ *                  novelty/whitening ('mahalanobis'; the only kind before the field existed);
+ *                  crop experts (manifest.experts, expert.ts): expert/<crop>/mean, /scale,
+ *                  /kernel, /bias
  *
  * The core is pure (encode/decode); files come through a ModelDirReader and go out through a
  * ModelDirWriter (fs in Node, IndexedDB or fetch in the browser).
@@ -19,6 +21,7 @@ import type { AbstainThresholds, LogitKnnNovelty, NoveltyModel } from './abstain
 import { blockKnnScores, logitKnnScores, noveltyScores } from './abstain';
 import { packTensors, unpackTensors } from './checkpoint';
 import { softmax } from './evaluate';
+import { cropsOf } from './crops';
 import { answerOf, rankedRow } from './predict';
 import {
 	CLASSIFIER_WEIGHTS_FILE,
@@ -30,6 +33,7 @@ import {
 	type ModelDirReader,
 	type ModelDirWriter
 } from './model-dir';
+import type { CropExpert } from './expert';
 import type { SavedTensor } from './optim';
 import { sha256Hex } from '../util/hash';
 
@@ -39,6 +43,65 @@ export interface ClassifierModel {
 	/** head/… and (finetune) tail/… weights, keyed by param key. */
 	weights: SavedTensor[];
 	novelty: NoveltyModel;
+	/** Crop experts mixed into the answer when the crop is given (expert.ts); absent: none. */
+	experts?: CropExpert[];
+}
+
+/** The experts' tensors (stored under expert/<crop>/… beside the head's). */
+function encodeExperts(experts: readonly CropExpert[]): SavedTensor[] {
+	return experts.flatMap((e) => {
+		const d = e.mean.length;
+		const k = e.classes.length;
+		return [
+			{ name: `expert/${e.crop}/mean`, shape: [d], values: e.mean },
+			{ name: `expert/${e.crop}/scale`, shape: [d], values: e.scale },
+			{ name: `expert/${e.crop}/kernel`, shape: [d, k], values: e.kernel },
+			{ name: `expert/${e.crop}/bias`, shape: [k], values: e.bias }
+		];
+	});
+}
+
+/** The experts manifest.experts lists, from their tensors; checked against the labels. */
+function decodeExperts(
+	manifest: Omit<ClassifierManifest, 'weights'>,
+	take: (name: string) => SavedTensor
+): CropExpert[] | undefined {
+	if (!manifest.experts) return undefined;
+	const crops = cropsOf(manifest.labels);
+	const seen = new Set<string>();
+	return manifest.experts.map(({ crop, classes, weight }) => {
+		// An expert is over its whole crop, in label order: mixWithExpert moves the crop's mass.
+		const own = crops.find((c) => c.name === crop)?.classes;
+		if (!own || own.join() !== classes.join())
+			throw new Error(
+				own
+					? `The ${crop} expert is over classes ${classes.join(', ')}; the model's ${crop} classes are ${own.join(', ')}`
+					: `The model has an expert for ${crop}, a crop it does not know`
+			);
+		if (seen.has(crop)) throw new Error(`The model has two experts for ${crop}`);
+		seen.add(crop);
+		const kernel = take(`expert/${crop}/kernel`);
+		const [d, k] = kernel.shape as [number, number];
+		if (d !== manifest.head.inputDim || k !== classes.length)
+			throw new Error(
+				`Expected expert/${crop}/kernel of shape [${manifest.head.inputDim},${classes.length}] (features × classes), got [${kernel.shape}]`
+			);
+		const vector = (part: string, n: number) => {
+			const t = take(`expert/${crop}/${part}`);
+			if (t.values.length !== n)
+				throw new Error(`Expected expert/${crop}/${part} to hold ${n} values, got [${t.shape}]`);
+			return t.values;
+		};
+		return {
+			crop,
+			classes,
+			weight,
+			mean: vector('mean', d),
+			scale: vector('scale', d),
+			kernel: kernel.values,
+			bias: vector('bias', k)
+		};
+	});
 }
 
 /** The novelty model's tensors (stored under novelty/… beside the head's). */
@@ -71,7 +134,12 @@ export async function encodeClassifier(model: ClassifierModel): Promise<{
 	weights: Uint8Array;
 }> {
 	const noveltyTensors = encodeNovelty(model.novelty);
-	const { entries, data } = packTensors([...model.weights, ...noveltyTensors]);
+	const experts = model.experts ?? [];
+	const { entries, data } = packTensors([
+		...model.weights,
+		...noveltyTensors,
+		...encodeExperts(experts)
+	]);
 	const { novelty } = model;
 	const method = novelty.kind ?? 'mahalanobis';
 	const perClass =
@@ -83,6 +151,9 @@ export async function encodeClassifier(model: ClassifierModel): Promise<{
 	const manifest = ClassifierManifestSchema.parse({
 		...model.manifest,
 		abstention: { ...model.manifest.abstention, method, perClass },
+		experts: experts.length
+			? experts.map(({ crop, classes, weight }) => ({ crop, classes, weight }))
+			: undefined,
 		weights: { file: CLASSIFIER_WEIGHTS_FILE, sha256: await sha256Hex(data), tensors: entries }
 	});
 	return { manifest, weights: data };
@@ -101,7 +172,11 @@ export function decodeClassifier(
 		if (!t) throw new Error(`${CLASSIFIER_WEIGHTS_FILE} has no tensor ${name}`);
 		return t;
 	};
-	const params = [...tensors.values()].filter((t) => !t.name.startsWith('novelty/'));
+	const params = [...tensors.values()].filter(
+		(t) => !t.name.startsWith('novelty/') && !t.name.startsWith('expert/')
+	);
+	const experts = decodeExperts(manifest, take);
+	const withExperts = experts ? { experts } : {};
 	const c = manifest.labels.length;
 	const knn = (): LogitKnnNovelty => {
 		const prototypes = take('novelty/prototypes');
@@ -118,7 +193,7 @@ export function decodeClassifier(
 		};
 	};
 	if (manifest.abstention.method === 'logit-knn')
-		return { manifest, weights: params, novelty: knn() };
+		return { manifest, weights: params, novelty: knn(), ...withExperts };
 	if (manifest.abstention.method === 'block-knn') {
 		const kernel = take('novelty/kernel');
 		const [d, width] = kernel.shape as [number, number];
@@ -144,7 +219,8 @@ export function decodeClassifier(
 				kernel: kernel.values,
 				bias: vector('novelty/bias', c),
 				knn: knn()
-			}
+			},
+			...withExperts
 		};
 	}
 	const means = take('novelty/means');
@@ -158,7 +234,8 @@ export function decodeClassifier(
 			means: means.values,
 			whitening: take('novelty/whitening').values,
 			shrinkage: manifest.abstention.shrinkage
-		}
+		},
+		...withExperts
 	};
 }
 
@@ -210,7 +287,10 @@ export async function loadClassifier(reader: ModelDirReader): Promise<Classifier
 export interface Prediction {
 	index: number;
 	label: string;
-	/** Temperature-calibrated probability of `label`. */
+	/**
+	 * Temperature-calibrated probability of `label` (among a crop with its expert mixed in: the
+	 * mix, expert.ts).
+	 */
 	confidence: number;
 	top: { index: number; label: string; probability: number }[];
 	/**

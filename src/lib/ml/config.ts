@@ -127,7 +127,20 @@ export const TrainConfigSchema = z.strictObject({
 		.strictObject({
 			weight: posInt.max(100).default(1),
 			views: nonNegInt.max(32).default(0),
-			valFraction: z.number().min(0).lt(1).default(0.2)
+			valFraction: z.number().min(0).lt(1).default(0.2),
+			/**
+			 * With the crop given, the share of a crop expert in the answer (expert.ts): a head of
+			 * the user's photos alone (all of them, the held-back ones too) over each crop they
+			 * cover (every class of it with at least MIN_EXPERT_PHOTOS), mixed into the model's
+			 * answer among that crop's classes. Unset or 0: none. Head mode only. Optional (no
+			 * default), so configs written before it existed stay the same (checkpoints, sweeps).
+			 */
+			expertWeight: z.number().min(0).max(1).optional(),
+			/**
+			 * The expert's L2 penalty: Adam adds `expertL2 × w` to each weight's gradient (its
+			 * optimizer.weightDecay). Unset: DEFAULT_EXPERT_L2.
+			 */
+			expertL2: z.number().min(0).max(1).optional()
 		})
 		.prefault({}),
 	finetune: z

@@ -169,6 +169,40 @@ describe('restrictToCrop', () => {
 		});
 	});
 
+	it('with the row rewritten (a crop expert), names its class but leaves "not sure" to the model', () => {
+		// Tomato classes 5, 6, 7: the rewrite moves the crop's mass onto `to`, keeping the sum.
+		const onto = (to: number) => (onCrop: number[]) => {
+			const mass = onCrop.reduce((a, b) => a + b, 0);
+			return onCrop.map((_, i) => (i === to ? mass : 0));
+		};
+		// The model alone: unsure among tomatoes (0.45 / 0.95); the rewrite is sure of early blight.
+		const split = answer(
+			row({ Tomato___Late_blight: 0.45, Tomato___Early_blight: 0.4, Tomato___healthy: 0.1 })
+		);
+		const unsure = restrictToCrop(split, LABELS, 'Tomato', T, 3, onto(5));
+		expect(unsure).toMatchObject({
+			label: 'Tomato___Early_blight',
+			confidence: 1,
+			abstained: true,
+			reason: 'low-confidence'
+		});
+		expect(unsure.crop).toEqual(restrictToCrop(split, LABELS, 'Tomato', T).crop);
+		// The model alone sure of late blight: the rewritten answer is given, the rewrite's class.
+		const sure = answer(row({ Tomato___Late_blight: 0.8, Tomato___Early_blight: 0.1 }));
+		expect(restrictToCrop(sure, LABELS, 'Tomato', T, 3, onto(5))).toMatchObject({
+			label: 'Tomato___Early_blight',
+			abstained: false,
+			reason: null
+		});
+		// Another crop's photo stays "other crop" whatever the rewrite says.
+		const potato = answer(row({ Potato___Late_blight: 0.95 }));
+		expect(restrictToCrop(potato, LABELS, 'Tomato', T, 3, onto(6))).toMatchObject({
+			label: 'Tomato___Late_blight',
+			abstained: true,
+			reason: 'other-crop'
+		});
+	});
+
 	it('a one-class crop is not answered at 100% whatever the photo: a small crop mass abstains', () => {
 		const tomatoLeaf = answer(row({ Tomato___healthy: 0.9, Blueberry___healthy: 0.01 }));
 		const blueberry = restrictToCrop(tomatoLeaf, LABELS, 'Blueberry', T);

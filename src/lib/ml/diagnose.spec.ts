@@ -8,8 +8,10 @@ import { useBackend } from './backends';
 import { classify } from './classifier-dir';
 import { restrictToCrop } from './crops';
 import { Diagnoser } from './diagnose';
+import { expertProbabilities, mixWithExpert, type CropExpert } from './expert';
 import { buildMobileNetV3, createFeatureExtractor } from './mobilenet-v3';
 import { opForward } from './op-forward';
+import { Prng } from './prng';
 import { imagesToBatch, type RawImage } from './preprocess';
 import { plantVillageColor } from '../../../test/inputs';
 import { randomClassifier } from '../../../test/random-classifier';
@@ -138,6 +140,61 @@ describe('Diagnoser', () => {
 			expect(other.heatmap!.values).not.toEqual(any.heatmap!.values);
 		await expect(diagnoser.diagnose(image, { crop: 'Banana' })).rejects.toThrow(
 			'Unknown crop "Banana": this model knows Potato, Tomato'
+		);
+		diagnoser.dispose();
+	});
+
+	it("mixes the crop's expert into the answer among its crop, from the photo's features, and only there", async () => {
+		const labels = ['Potato___Late_blight', 'Tomato___Early_blight', 'Tomato___Late_blight'];
+		// The untrained backbone's features are ~1e-5: the expert's standardisation scales them up.
+		const d = 3880;
+		const plain = randomClassifier(d, labels, 'multiscale');
+		const alone = new Diagnoser(tf, backbone, plain);
+		const any = await alone.diagnose(image, { heatmap: false });
+		const without = await alone.diagnose(image, { crop: 'Tomato', heatmap: false });
+		alone.dispose();
+		const rng = new Prng(5);
+		const expert: CropExpert = {
+			crop: 'Tomato',
+			classes: [1, 2],
+			weight: 0.75,
+			mean: new Float32Array(d),
+			scale: new Float32Array(d).fill(1e5),
+			kernel: Float32Array.from({ length: d * 2 }, () => rng.normal() * 0.05),
+			bias: Float32Array.from([1, 2], (c) => (c === without.prediction.top[1]!.index ? 1 : 0))
+		};
+		const diagnoser = new Diagnoser(tf, backbone, { ...plain, experts: [expert] });
+		await diagnoser.diagnose(image, { crop: 'tomato', heatmap: false }); // warm-up
+		const before = tf.memory().numTensors;
+		const tomato = await diagnoser.diagnose(image, { crop: 'tomato', heatmap: false });
+		await expect(diagnoser.diagnose(image, { crop: 'Banana' })).rejects.toThrow('Unknown crop');
+		expect(tf.memory().numTensors).toBe(before);
+		// The expert reads the photo's features, as the whole backbone gives them.
+		const extractor = createFeatureExtractor(backbone, 'multiscale');
+		const features = tf.tidy(() => extractor.predict(imagesToBatch([image])) as tf.Tensor2D);
+		const row = (await features.data()) as Float32Array;
+		features.dispose();
+		const expected = (x: Float32Array) =>
+			restrictToCrop(any.prediction, labels, 'Tomato', plain.manifest.abstention, 3, (onCrop) =>
+				mixWithExpert(onCrop, expert, expertProbabilities(expert, x))
+			);
+		const reference = expected(row);
+		expect(tomato.prediction.index).toBe(reference.index);
+		tomato.prediction.probabilities!.forEach((p, i) =>
+			expect(p).toBeCloseTo(reference.probabilities![i]!, 3)
+		);
+		// Not the same answer as from any other row: the features matter.
+		expect(
+			Math.abs(tomato.prediction.confidence - expected(new Float32Array(d)).confidence)
+		).toBeGreaterThan(1e-3);
+		expect(tomato.prediction.crop!.mass).toBeCloseTo(without.prediction.crop!.mass, 6);
+		// Another crop, and any crop, answer as without the expert.
+		const potato = await diagnoser.diagnose(image, { crop: 'Potato', heatmap: false });
+		expect(potato.prediction).toEqual(
+			restrictToCrop(any.prediction, labels, 'Potato', plain.manifest.abstention)
+		);
+		expect((await diagnoser.diagnose(image, { heatmap: false })).prediction).toEqual(
+			any.prediction
 		);
 		diagnoser.dispose();
 	});

@@ -19,7 +19,7 @@ import {
 	type Prediction
 } from './classifier-dir';
 import { photoSide } from './config';
-import { restrictToCrop } from './crops';
+import { expertFor, restrictWithExpert } from './expert';
 import { gradCam, type Heatmap } from './gradcam';
 import { architectureOf, type Activation } from './mobilenet-v3';
 import { opForward, type OpForward } from './op-forward';
@@ -94,7 +94,8 @@ export class Diagnoser {
 	/**
 	 * The answer for one photo and (unless `heatmap` is false) the heatmap of that answer.
 	 * @param options.crop answer among this crop's classes only (crops.ts: a folder name such as
-	 *   `Tomato`, or its words); absent: any crop.
+	 *   `Tomato`, or its words), with the model's expert for that crop mixed in when it has one
+	 *   (expert.ts); absent: any crop.
 	 * @param options.topK how many of the likeliest classes `prediction.top` lists (default 3, what
 	 *   the app shows; `leaflens predict --top` asks for more).
 	 * @throws Error for a crop the model does not know, naming the ones it does.
@@ -110,16 +111,25 @@ export class Diagnoser {
 		const { map, blocks } = this.#backbone.run(batch, { blocks: multiscale });
 		batch.dispose();
 		try {
+			const { crop } = options;
+			// Before the features exist: an unknown crop throws here (findCrop) and leaks nothing.
+			const expert = crop === undefined ? undefined : expertFor(this.#classifier, crop);
 			const features = this.featuresFromMap(map, blocks);
 			const topK = options.topK ?? 3;
-			const [answer] = await classify(tf, this.#classifier, features, topK);
-			features.dispose();
+			let row: Float32Array | null = null;
+			let answer: Prediction | undefined;
+			try {
+				// The photo's features leave the GPU only for a crop expert.
+				if (expert) row = (await features.data()) as Float32Array;
+				[answer] = await classify(tf, this.#classifier, features, topK);
+			} finally {
+				features.dispose();
+			}
 			// Restricted before Grad-CAM, so the heatmap explains the answer shown.
-			const { labels, abstention } = this.#classifier.manifest;
 			const prediction =
-				options.crop === undefined
+				crop === undefined
 					? answer
-					: restrictToCrop(answer!, labels, options.crop, abstention, topK);
+					: restrictWithExpert(this.#classifier, answer!, crop, row, topK);
 			const predictMs = performance.now() - start;
 			const heatmap =
 				(options.heatmap ?? true)

@@ -267,6 +267,21 @@ export const ClassifierManifestSchema = z.object({
 		perClass: z.number().int().positive().optional()
 	}),
 	metrics: MetricsSchema,
+	/**
+	 * Crop experts (expert.ts), mixed into the answer when the crop is given: their tensors are
+	 * expert/<crop>/{mean,scale,kernel,bias} in weights.bin. Absent: none.
+	 */
+	experts: z
+		.array(
+			z.object({
+				crop: z.string().min(1),
+				/** The crop's classes (indices into labels), in the order of the expert's outputs. */
+				classes: z.array(z.number().int().nonnegative()).min(2),
+				/** The expert's share of the mix (0 < weight ≤ 1). */
+				weight: z.number().gt(0).max(1)
+			})
+		)
+		.optional(),
 	config: z.record(z.string(), z.unknown()),
 	weights: z.object({
 		file: z.literal(CLASSIFIER_WEIGHTS_FILE),
@@ -374,6 +389,8 @@ export interface ModelSummary {
 	 * figure, shown only when there is no test figure (absent in infos saved before it was kept).
 	 */
 	valAccuracy?: number | null;
+	/** The crops with an expert (manifest.experts), used when the crop is given; absent: none. */
+	experts?: string[];
 }
 
 export function summarizeClassifier(manifest: Omit<ClassifierManifest, 'weights'>): ModelSummary {
@@ -388,6 +405,7 @@ export function summarizeClassifier(manifest: Omit<ClassifierManifest, 'weights'
 		testAccuracy: test?.metrics.accuracy ?? null,
 		ece: test?.metrics.ece ?? null,
 		coverage: test?.abstention.coverage ?? null,
-		valAccuracy: manifest.metrics.val?.metrics.accuracy ?? null
+		valAccuracy: manifest.metrics.val?.metrics.accuracy ?? null,
+		...(manifest.experts?.length ? { experts: manifest.experts.map((e) => e.crop) } : {})
 	};
 }

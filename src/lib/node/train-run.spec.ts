@@ -487,12 +487,18 @@ describe.skipIf(!MIRROR)(
 					copyFileSync(path.join(from, f), path.join(field, to, f));
 			};
 			const fieldRoot = path.join(fieldDir(), 'oafidi_apple');
-			take(path.join(fieldRoot, 'train/Apple___healthy'), 'Apple___healthy');
-			take(path.join(fieldRoot, 'train/Apple___Cedar_apple_rust'), 'Apple___Cedar_apple_rust');
+			for (const c of ['Apple_scab', 'Black_rot', 'Cedar_apple_rust', 'healthy'])
+				take(path.join(fieldRoot, `train/Apple___${c}`), `Apple___${c}`);
 			take(path.join(fieldRoot, 'unknown/apple_powdery_mildew_leaf'), 'Apple___powdery_mildew');
 			const config = resolveConfig({
 				preset: 'head',
-				overrides: ['epochs=2', 'adapt.weight=3', 'adapt.views=1', 'adapt.valFraction=0.34']
+				overrides: [
+					'epochs=2',
+					'adapt.weight=3',
+					'adapt.views=1',
+					'adapt.valFraction=0.34',
+					'adapt.expertWeight=0.5'
+				]
 			});
 			const before = tf.memory().numTensors;
 			const out = path.join(work, 'adapted');
@@ -502,12 +508,22 @@ describe.skipIf(!MIRROR)(
 			const labClasses = (await readDatasetManifest(data)).classes.length;
 			expect(labels.at(-1)).toBe('Apple___powdery_mildew');
 			expect(labels).toHaveLength(labClasses + 1);
-			// 2 of each 6 held back: 6 photos measured alone, and recorded in the model.
-			expect(result.extraVal?.metrics.confusion.flat().reduce((a, b) => a + b, 0)).toBe(6);
+			// 2 of each 6 held back: 10 photos measured alone, and recorded in the model.
+			expect(result.extraVal?.metrics.confusion.flat().reduce((a, b) => a + b, 0)).toBe(10);
 			expect(result.model.manifest.metrics.extraVal?.metrics.accuracy).toBe(
 				result.extraVal?.metrics.accuracy
 			);
-			// The field rows reached training: 4 photos × 3 classes × (1 + 1 view) × weight 3 on top of
+			// An apple expert learnt from all 30 photos (every apple class has 6), saved with the model.
+			const apple = labels.flatMap((l, i) => (l.startsWith('Apple___') ? [i] : []));
+			expect(result.model.experts?.map((e) => [e.crop, e.classes, e.weight])).toEqual([
+				['Apple', apple, 0.5]
+			]);
+			expect(result.experts).toEqual({ trained: ['Apple'], skipped: [] });
+			const saved = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as {
+				experts: unknown;
+			};
+			expect(saved.experts).toEqual([{ crop: 'Apple', classes: apple, weight: 0.5 }]);
+			// The field rows reached training: 4 photos × 5 classes × (1 + 1 view) × weight 3 on top of
 			// the dataset's train split, as the run log's first record counts them.
 			const start = JSON.parse(
 				readFileSync(path.join(out, 'run.jsonl'), 'utf8').split('\n')[0]!
@@ -517,7 +533,7 @@ describe.skipIf(!MIRROR)(
 			const labTrain = (await readDatasetManifest(data)).counts.splits.train;
 			expect(config.augmentViews).toBe(0);
 			expect(start.data.classes).toBe(labClasses + 1);
-			expect(start.data.train).toBe(labTrain + 3 * 4 * 3 * 2);
+			expect(start.data.train).toBe(labTrain + 5 * 4 * 3 * 2);
 		});
 	}
 );

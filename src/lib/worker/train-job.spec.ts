@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
-import { keepIfSameJob, type JobIdentity } from './train-job';
+import { featureCacheId, keepIfSameJob, type JobIdentity } from './train-job';
 
 const config = { mode: 'head', epochs: 20, backbone: { tap: 'multiscale' } };
 const identity: JobIdentity = {
@@ -46,5 +46,25 @@ describe('keepIfSameJob', () => {
 		await store.set('job/j1/checkpoint', { epoch: 2 });
 		expect(await keepIfSameJob(store, 'j1', identity)).toBe(true);
 		expect(await store.get('job/j1/checkpoint')).toBeUndefined();
+	});
+});
+
+describe('featureCacheId', () => {
+	it("keeps a job's rows of each part, split and number of views apart", () => {
+		const ids = [
+			{ part: 'data', split: 'train', views: 2 },
+			{ part: 'data', split: 'val', views: 0 },
+			{ part: 'extra', split: 'train', views: 2 },
+			// The extra photos' plain rows (crop experts) beside their augmented ones.
+			{ part: 'extra', split: 'train', views: 0 },
+			{ part: 'extra', split: 'val', views: 0 }
+		] as const;
+		const made = ids.map((k) => featureCacheId('j1', k));
+		expect(new Set(made).size).toBe(ids.length);
+		expect(made.every((id) => id.startsWith('job/j1/features/'))).toBe(true);
+		// Plain rows keep the id they had before views were part of it.
+		expect(featureCacheId('j1', { part: 'data', split: 'val', views: 0 })).toBe(
+			'job/j1/features/data/val'
+		);
 	});
 });

@@ -18,7 +18,7 @@ import type { Checkpoint, CheckpointStore } from '../ml/checkpoint';
 import { encodeClassifier } from '../ml/classifier-dir';
 import { photoSide, resolveConfig } from '../ml/config';
 import { batchAtSide, decodedSource, type ImageSource } from '../ml/features';
-import { runTrainJob as runJob, type TrainEvent } from '../ml/jobs/train-job';
+import { runTrainJob as runJob, type FeatureKey, type TrainEvent } from '../ml/jobs/train-job';
 import { DEFAULT_BACKBONE } from '../ml/mobilenet-v3';
 import { loadBackboneDir, type LoadedBackbone } from '../ml/backbone-dir';
 import { WORKER_EXTRACT_BATCH } from './engines';
@@ -115,6 +115,16 @@ export function loadDefaultBackbone(): Promise<LoadedBackbone> {
 	return loadBackboneDir(httpModelDirReader(`${MODEL_FILES_URL}${DEFAULT_BACKBONE}/`));
 }
 
+/**
+ * Where a job's cached rows are kept. Within one job they differ only by part, split and views
+ * (the extra photos' plain rows, for crop experts, beside their augmented ones); the rest is the
+ * job's config, whose change starts the job over (keepIfSameJob).
+ */
+export function featureCacheId(jobId: string, key: Pick<FeatureKey, 'part' | 'split' | 'views'>) {
+	const views = key.views ? `/views${key.views}` : '';
+	return `job/${jobId}/features/${key.part}/${key.split}${views}`;
+}
+
 /** The worker's training job: the shared job with IndexedDB adapters under `request.jobId`. */
 export async function runTrainJob(
 	shards: ShardStore,
@@ -176,7 +186,7 @@ export async function runTrainJob(
 					: undefined,
 			features: {
 				async get(key, compute) {
-					const id = `job/${request.jobId}/features/${key.part}/${key.split}`;
+					const id = featureCacheId(request.jobId, key);
 					const cached = await jobs.get<TrainArrays>(id);
 					if (cached) return cached;
 					const arrays = await compute();

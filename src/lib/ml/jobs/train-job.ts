@@ -13,6 +13,7 @@ import type { Split } from '../../data/manifest';
 import type { CheckpointStore, EpochRecord } from '../checkpoint';
 import type { ClassifierModel } from '../classifier-dir';
 import { photoSide, type TrainConfig } from '../config';
+import { DEFAULT_EXPERT_L2, trainCropExperts } from '../expert';
 import { concatRows, extractArrays, type FrozenNetFactory, type ImageSource } from '../features';
 import { unitNames } from '../mobilenet-v3';
 import type { LoadedBackbone } from '../backbone-dir';
@@ -92,6 +93,11 @@ export interface TrainJobResult {
 	test: EvaluationReport | null;
 	/** The extra (field) photos held back for validation, measured alone; null without extra. */
 	extraVal: EvaluationReport | null;
+	/**
+	 * With config adapt.expertWeight: the crops given an expert (expert.ts), and the crops of the
+	 * extra photos left without one, with why; null when none was asked for.
+	 */
+	experts: { trained: string[]; skipped: { crop: string; why: string }[] } | null;
 	history: EpochRecord[];
 	seconds: number;
 	featureSeconds: number;
@@ -154,9 +160,16 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 		const test = o.images.test ? await rows('test', o.images.test, 0, 'data') : null;
 		let extraVal: TrainArrays | null = null;
 		let extraValFrom: number | undefined;
+		/** The extra photos' plain rows, all of them: what crop experts learn from. */
+		let expertRows: TrainArrays | null = null;
 		if (o.extra) {
 			const extraTrain = await rows('train', o.extra.train, config.adapt.views, 'extra');
 			extraVal = await rows('val', o.extra.val, 0, 'extra');
+			if ((config.adapt.expertWeight ?? 0) > 0 && config.mode === 'head') {
+				const plain =
+					config.adapt.views === 0 ? extraTrain : await rows('train', o.extra.train, 0, 'extra');
+				expertRows = concatRows([plain, extraVal]);
+			}
 			train = concatRows([train, ...Array<TrainArrays>(config.adapt.weight).fill(extraTrain)]);
 			extraValFrom = val.labels.length;
 			val = concatRows([val, extraVal]);
@@ -191,6 +204,22 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 				emit({ type: 'epoch', record, totalEpochs, resumed }),
 			onCalibrate: () => emit({ type: 'stage', stage: 'calibrating' })
 		});
+		let experts: TrainJobResult['experts'] = null;
+		if (expertRows) {
+			const made = await trainCropExperts(tf, expertRows, o.labels, {
+				seed: config.seed,
+				l2: config.adapt.expertL2 ?? DEFAULT_EXPERT_L2,
+				weight: config.adapt.expertWeight!,
+				signal: o.signal
+			});
+			if (made.experts.length) result.model.experts = made.experts;
+			experts = { trained: made.experts.map((e) => e.crop), skipped: made.skipped };
+		} else if ((config.adapt.expertWeight ?? 0) > 0) {
+			const why = o.extra
+				? 'crop experts are trained in head mode only'
+				: 'crop experts learn from --field photos, and there are none';
+			experts = { trained: [], skipped: [{ crop: 'any', why }] };
+		}
 		const metrics = result.model.manifest.metrics;
 		metrics.featureSeconds = featureSeconds;
 		let testReport: EvaluationReport | null = null;
@@ -208,6 +237,7 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 			val: result.val,
 			test: testReport,
 			extraVal: extraReport,
+			experts,
 			history: result.fit.history,
 			seconds: (performance.now() - started) / 1000,
 			featureSeconds

@@ -1,0 +1,176 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findCrop } from './crops';
+import {
+	expertProbabilities,
+	expertShortfall,
+	mixWithExpert,
+	MIN_EXPERT_PHOTOS,
+	trainCropExpert,
+	trainCropExperts,
+	type CropExpert
+} from './expert';
+import { Prng } from './prng';
+import type { TrainArrays } from './train';
+
+const LABELS = [
+	'Apple___Apple_scab',
+	'Apple___Black_rot',
+	'Apple___healthy',
+	'Tomato___Early_blight',
+	'Tomato___healthy'
+];
+const APPLE = findCrop(LABELS, 'Apple');
+const SETTINGS = { l2: 0.2, weight: 0.5 };
+
+/** `perClass` rows of each listed class around its own centre (dim 12), seeded. */
+function rowsOf(classes: number[], perClass: number, seed: number, spread = 0.7): TrainArrays {
+	const dim = 12;
+	const centres = new Prng(1);
+	const centre = LABELS.map(() => Array.from({ length: dim }, () => centres.normal() * 2 + 5));
+	const rng = new Prng(seed);
+	const labels = classes.flatMap((c) => Array<number>(perClass).fill(c));
+	const x = new Float32Array(labels.length * dim);
+	labels.forEach((c, i) => {
+		for (let j = 0; j < dim; j++) x[i * dim + j] = centre[c]![j]! + rng.normal() * spread;
+	});
+	return { x, rowShape: [dim], labels: Int32Array.from(labels) };
+}
+
+const row = (a: TrainArrays, i: number) => a.x.subarray(i * 12, (i + 1) * 12);
+
+describe('trainCropExpert', () => {
+	beforeAll(async () => {
+		expect(await tf.setBackend('cpu')).toBe(true);
+	});
+
+	it("learns the crop's classes from its photos alone, leaving other crops' photos out", async () => {
+		const train = rowsOf([0, 1, 2, 3, 4], 10, 2);
+		const expert = await trainCropExpert(tf, train, APPLE, { seed: 7, l2: 0.2, weight: 0.5 });
+		expect(expert.crop).toBe('Apple');
+		expect(expert.classes).toEqual([0, 1, 2]);
+		expect(expert.weight).toBe(0.5);
+		expect(expert.kernel.length).toBe(12 * 3);
+		const test = rowsOf([0, 1, 2], 20, 3);
+		let right = 0;
+		for (let i = 0; i < test.labels.length; i++) {
+			const p = expertProbabilities(expert, row(test, i));
+			expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+			if (expert.classes[p.indexOf(Math.max(...p))] === test.labels[i]) right++;
+		}
+		expect(right / test.labels.length).toBeGreaterThan(0.9);
+	});
+
+	it('is seeded: the same rows and seed give the same expert, another seed another', async () => {
+		const train = rowsOf([0, 1, 2], 6, 4);
+		const a = await trainCropExpert(tf, train, APPLE, { seed: 3, ...SETTINGS });
+		const b = await trainCropExpert(tf, train, APPLE, { seed: 3, ...SETTINGS });
+		const c = await trainCropExpert(tf, train, APPLE, { seed: 4, ...SETTINGS });
+		expect(Array.from(b.kernel)).toEqual(Array.from(a.kernel));
+		expect(Array.from(b.bias)).toEqual(Array.from(a.bias));
+		expect(Array.from(c.kernel)).not.toEqual(Array.from(a.kernel));
+	});
+
+	it('holds its weights smaller under a larger L2 penalty', async () => {
+		const train = rowsOf([0, 1, 2], 6, 5);
+		const norm = (e: CropExpert) => e.kernel.reduce((s, v) => s + v * v, 0);
+		const light = await trainCropExpert(tf, train, APPLE, { seed: 1, l2: 0.002, weight: 0.5 });
+		const heavy = await trainCropExpert(tf, train, APPLE, { seed: 1, l2: 1, weight: 0.5 });
+		expect(norm(heavy)).toBeLessThan(norm(light) / 2);
+	});
+
+	it('refuses a crop with a class of too few photos, naming the shortfall', async () => {
+		const train = rowsOf([0, 1], MIN_EXPERT_PHOTOS, 6);
+		expect(expertShortfall(train.labels, APPLE)).toBe(
+			`1 of 3 Apple classes have fewer than ${MIN_EXPERT_PHOTOS} photos`
+		);
+		await expect(trainCropExpert(tf, train, APPLE, { seed: 1, ...SETTINGS })).rejects.toThrow(
+			'No Apple expert: 1 of 3 Apple classes'
+		);
+		expect(expertShortfall(rowsOf([0, 1, 2], MIN_EXPERT_PHOTOS, 6).labels, APPLE)).toBeNull();
+	});
+
+	it('trains one for each crop (in label order) whose every class has enough photos, and says why the others got none', async () => {
+		// Apple: all three classes; Tomato: its healthy class only; a one-class crop.
+		const labels = [...LABELS, 'Orange___Haunglongbing'];
+		const rows = rowsOf([0, 1, 2, 4], MIN_EXPERT_PHOTOS, 10);
+		rows.labels[0] = 5; // one Orange photo (its row is class 0's: only the label matters here)
+		const made = await trainCropExperts(tf, rows, labels, { seed: 1, ...SETTINGS });
+		expect(made.experts.map((e) => e.crop)).toEqual([]);
+		expect(made.skipped).toEqual([
+			{ crop: 'Apple', why: `1 of 3 Apple classes have fewer than ${MIN_EXPERT_PHOTOS} photos` },
+			{ crop: 'Tomato', why: `1 of 2 Tomato classes have fewer than ${MIN_EXPERT_PHOTOS} photos` },
+			{ crop: 'Orange', why: 'Orange has one class: nothing to tell apart' }
+		]);
+		const both = await trainCropExperts(tf, rowsOf([0, 1, 2, 3, 4], 4, 11), labels, {
+			seed: 1,
+			...SETTINGS
+		});
+		expect(both.experts.map((e) => [e.crop, e.classes])).toEqual([
+			['Apple', [0, 1, 2]],
+			['Tomato', [3, 4]]
+		]);
+		// A crop none of the photos shows is not listed.
+		expect(both.skipped).toEqual([]);
+	});
+
+	it('leaves no tensor behind', async () => {
+		const train = rowsOf([0, 1, 2], 5, 8);
+		await trainCropExpert(tf, train, APPLE, { seed: 1, ...SETTINGS });
+		const before = tf.memory().numTensors;
+		await trainCropExpert(tf, train, APPLE, { seed: 2, ...SETTINGS });
+		expect(tf.memory().numTensors).toBe(before);
+	});
+
+	it('refuses a row of another width', async () => {
+		const expert = await trainCropExpert(tf, rowsOf([0, 1, 2], 4, 9), APPLE, {
+			seed: 1,
+			...SETTINGS
+		});
+		expect(() => expertProbabilities(expert, new Float32Array(5))).toThrow(
+			'Expected a row of 12 features, got 5'
+		);
+	});
+});
+
+describe('mixWithExpert', () => {
+	const expert = { classes: [0, 1, 2], weight: 0.5 };
+	// The model's row: 0.8 of its mass on apple, leaning to class 0; 0.2 on tomato (left at 0).
+	const onCrop = [0.5, 0.2, 0.1, 0, 0];
+	const mass = 0.8;
+
+	it('is the model alone at weight 0 and the expert alone (times the mass) at weight 1', () => {
+		expect(mixWithExpert(onCrop, expert, [0.1, 0.7, 0.2], 0)).toEqual(onCrop);
+		const alone = mixWithExpert(onCrop, expert, [0.1, 0.7, 0.2], 1);
+		[0.1, 0.7, 0.2].forEach((p, i) => expect(alone[i]).toBeCloseTo(p * mass, 6));
+		expect(alone.slice(3)).toEqual([0, 0]);
+	});
+
+	it('keeps the crop mass and moves the answer toward the expert in between', () => {
+		const mixed = mixWithExpert(onCrop, expert, [0.05, 0.9, 0.05], 0.5);
+		expect(mixed.reduce((a, b) => a + b, 0)).toBeCloseTo(mass, 6);
+		// Geometric mean: class 1 ∝ √(0.25·0.9) beats class 0 ∝ √(0.625·0.05).
+		expect(mixed.indexOf(Math.max(...mixed))).toBe(1);
+		const q = [Math.sqrt(0.625 * 0.05), Math.sqrt(0.25 * 0.9), Math.sqrt(0.125 * 0.05)];
+		const z = q.reduce((a, b) => a + b, 0);
+		q.forEach((v, i) => expect(mixed[i]).toBeCloseTo((mass * v) / z, 6));
+	});
+
+	it("mixes at the expert's own weight unless told another", () => {
+		const probs = [0.05, 0.9, 0.05];
+		expect(mixWithExpert(onCrop, expert, probs)).toEqual(mixWithExpert(onCrop, expert, probs, 0.5));
+		expect(mixWithExpert(onCrop, expert, probs)).not.toEqual(
+			mixWithExpert(onCrop, expert, probs, 0.25)
+		);
+	});
+
+	it('leaves a row without mass on the crop as it is', () => {
+		expect(mixWithExpert([0, 0, 0, 0, 0], expert, [0.2, 0.3, 0.5], 0.5)).toEqual([0, 0, 0, 0, 0]);
+	});
+
+	it('stays finite when the model or the expert gives a class no probability at all', () => {
+		const mixed = mixWithExpert([0.6, 0, 0, 0, 0], expert, [0, 1, 0], 0.5);
+		expect(mixed.every(Number.isFinite)).toBe(true);
+		expect(mixed.slice(0, 3).reduce((a, b) => a + b, 0)).toBeCloseTo(0.6, 6);
+	});
+});

@@ -1,0 +1,248 @@
+/**
+ * A crop expert: a linear head over one crop's classes, trained on the user's own field photos
+ * alone, that sharpens the answer when the crop is given. The adapted model (PlantVillage and the
+ * user's photos in one head over every class) learns a few field photos per class slowly: at 10 per
+ * class it reached 63.0% on field `val` with the crop given, where a head of those photos alone,
+ * standardised and held small by an L2 penalty, reached 70.1% (bench/results/field-expert-448-l2.md).
+ *
+ * The expert does not replace the adapted model's answer: it is mixed into it (mixWithExpert), a
+ * weighted geometric mean of the two distributions over the crop's classes, and the adapted model
+ * keeps what the expert cannot judge — the novelty score ("unfamiliar disease": the expert never saw
+ * another disease) and the crop's mass ("that leaf is not this crop"). The weight and the penalty
+ * (config adapt.expertWeight, adapt.expertL2) were chosen on dev quarters of field `train`
+ * (bench/field-ensemble.ts).
+ *
+ * Training needs TF.js (the app's own head and fit: Adam with an L2 penalty); using an expert is
+ * plain arithmetic on one feature row, the same in Node and the worker.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import { resolveConfig } from './config';
+import type { ClassifierModel, Prediction } from './classifier-dir';
+import { cropsOf, findCrop, restrictToCrop, type Crop } from './crops';
+import { Prng } from './prng';
+import { createHead, fit, type TrainArrays } from './train';
+
+/** One crop's expert: standardisation and a linear layer, as plain arrays (stored with the model). */
+export interface CropExpert {
+	/** The crop's name (crops.ts: the folder prefix, e.g. `Apple`). */
+	crop: string;
+	/** The crop's classes, indices into the model's labels, in the order of the expert's logits. */
+	classes: number[];
+	/** Its share of the mix with the model's answer (mixWithExpert). */
+	weight: number;
+	/** Per feature: the photos' mean, and 1 / (their spread + 1e-3). */
+	mean: Float32Array;
+	scale: Float32Array;
+	/** [features × classes] row-major, and [classes]. */
+	kernel: Float32Array;
+	bias: Float32Array;
+}
+
+/** The expert's L2 penalty when config adapt.expertL2 is unset. */
+export const DEFAULT_EXPERT_L2 = 0.2;
+
+/** Fewest photos of every class of the crop for an expert: with fewer, a class has no say in it. */
+export const MIN_EXPERT_PHOTOS = 3;
+
+/** Photos per class of `crop` among `labels` (indices into the model's labels). */
+function countsOf(labels: Int32Array, crop: Crop): number[] {
+	return crop.classes.map((c) => labels.filter((l) => l === c).length);
+}
+
+/**
+ * Why no expert can be trained for `crop` from rows labelled `labels`, or null when one can: every
+ * class of the crop needs MIN_EXPERT_PHOTOS photos.
+ */
+export function expertShortfall(labels: Int32Array, crop: Crop): string | null {
+	const counts = countsOf(labels, crop);
+	const short = counts.filter((n) => n < MIN_EXPERT_PHOTOS).length;
+	return short === 0
+		? null
+		: `${short} of ${crop.classes.length} ${crop.name} classes have fewer than ${MIN_EXPERT_PHOTOS} photos`;
+}
+
+/** Column means and 1 / (spread + 1e-3) of rows [n × d] (the floor keeps a constant column finite). */
+function moments(x: Float32Array, n: number, d: number) {
+	const mean = new Float32Array(d);
+	const scale = new Float32Array(d);
+	for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) mean[j]! += x[r * d + j]! / n;
+	for (let r = 0; r < n; r++)
+		for (let j = 0; j < d; j++) scale[j]! += (x[r * d + j]! - mean[j]!) ** 2 / n;
+	for (let j = 0; j < d; j++) scale[j] = 1 / (Math.sqrt(scale[j]!) + 1e-3);
+	return { mean, scale };
+}
+
+/**
+ * Trains `crop`'s expert on the rows of its classes in `rows` (plain features at the model's tap;
+ * labels index the model's labels; rows of other crops are left out). Seeded: the same rows and seed
+ * give the same expert.
+ * @throws Error when a class of the crop has too few photos (expertShortfall).
+ */
+export async function trainCropExpert(
+	tf: typeof TF,
+	rows: TrainArrays,
+	crop: Crop,
+	options: { seed: number; l2: number; weight: number; signal?: AbortSignal }
+): Promise<CropExpert> {
+	const shortfall = expertShortfall(rows.labels, crop);
+	if (shortfall) throw new Error(`No ${crop.name} expert: ${shortfall}`);
+	const d = rows.rowShape.reduce((a, b) => a * b, 1);
+	const local = new Map(crop.classes.map((c, i) => [c, i]));
+	const keep = [...rows.labels.keys()].filter((r) => local.has(rows.labels[r]!));
+	const n = keep.length;
+	const x = new Float32Array(n * d);
+	keep.forEach((r, i) => x.set(rows.x.subarray(r * d, (r + 1) * d), i * d));
+	const { mean, scale } = moments(x, n, d);
+	for (let i = 0; i < x.length; i++) x[i] = (x[i]! - mean[i % d]!) * scale[i % d]!;
+	const labels = Int32Array.from(keep, (r) => local.get(rows.labels[r]!)!);
+	const k = crop.classes.length;
+	const config = resolveConfig({
+		overrides: [
+			'epochs=150',
+			'batchSize=256',
+			'lr=0.01',
+			'schedule.warmupEpochs=0',
+			'earlyStopping.patience=0',
+			'head.dropout=0',
+			'optimizer.name=adam',
+			`optimizer.weightDecay=${options.l2}`,
+			`seed=${options.seed}`
+		]
+	});
+	const head = createHead(tf, {
+		inputDim: d,
+		numClasses: k,
+		hiddenUnits: 0,
+		dropout: 0,
+		rng: new Prng(options.seed)
+	});
+	try {
+		await fit(tf, head, {
+			train: { x, rowShape: [d], labels },
+			numClasses: k,
+			config,
+			signal: options.signal
+		});
+		const [kernel, bias] = await Promise.all(
+			head.params.map(async (p) => (await p.variable.data()) as Float32Array)
+		);
+		return {
+			crop: crop.name,
+			classes: [...crop.classes],
+			weight: options.weight,
+			mean,
+			scale,
+			kernel: kernel!,
+			bias: bias!
+		};
+	} finally {
+		head.dispose();
+	}
+}
+
+/** What trainCropExperts made: the experts, and each crop of the photos left without one, and why. */
+export interface CropExperts {
+	experts: CropExpert[];
+	skipped: { crop: string; why: string }[];
+}
+
+/**
+ * An expert for each crop of `labels` with two classes or more whose every class has enough
+ * photos in `rows` (expertShortfall), in the crops' order; a crop the photos show that gets none
+ * is listed in `skipped` with the reason.
+ */
+export async function trainCropExperts(
+	tf: typeof TF,
+	rows: TrainArrays,
+	labels: readonly string[],
+	options: { seed: number; l2: number; weight: number; signal?: AbortSignal }
+): Promise<CropExperts> {
+	const out: CropExperts = { experts: [], skipped: [] };
+	const shown = new Set(rows.labels);
+	for (const crop of cropsOf(labels)) {
+		if (!crop.classes.some((c) => shown.has(c))) continue;
+		const why =
+			crop.classes.length < 2
+				? `${crop.name} has one class: nothing to tell apart`
+				: expertShortfall(rows.labels, crop);
+		if (why) out.skipped.push({ crop: crop.name, why });
+		else out.experts.push(await trainCropExpert(tf, rows, crop, options));
+	}
+	return out;
+}
+
+/** The expert's probabilities over its classes for one feature row (softmax of its logits). */
+export function expertProbabilities(expert: CropExpert, row: ArrayLike<number>): number[] {
+	const { mean, scale, kernel, bias } = expert;
+	const d = mean.length;
+	const k = bias.length;
+	if (row.length !== d) throw new Error(`Expected a row of ${d} features, got ${row.length}`);
+	const logits = Array.from(bias);
+	for (let j = 0; j < d; j++) {
+		const v = (row[j]! - mean[j]!) * scale[j]!;
+		for (let c = 0; c < k; c++) logits[c]! += v * kernel[j * k + c]!;
+	}
+	const top = Math.max(...logits);
+	const exp = logits.map((l) => Math.exp(l - top));
+	const sum = exp.reduce((a, b) => a + b, 0);
+	return exp.map((e) => e / sum);
+}
+
+/**
+ * The crop row (calibrated probabilities on the crop's classes, 0 elsewhere: crops.ts cropAnswer's
+ * input) with the expert mixed in: within the crop, p ∝ p_model^(1−w) · p_expert^w, renormalised to
+ * the crop's mass so the "other crop" test reads what the model alone saw.
+ */
+export function mixWithExpert(
+	onCrop: readonly number[],
+	expert: Pick<CropExpert, 'classes' | 'weight'>,
+	expertProbs: readonly number[],
+	weight = expert.weight
+): number[] {
+	const mass = onCrop.reduce((a, b) => a + b, 0);
+	if (!(mass > 0) || weight === 0) return [...onCrop];
+	const tiny = 1e-12;
+	const mixed = expert.classes.map(
+		(c, i) =>
+			(1 - weight) * Math.log(Math.max(onCrop[c]! / mass, tiny)) +
+			weight * Math.log(Math.max(expertProbs[i]!, tiny))
+	);
+	const top = Math.max(...mixed);
+	const exp = mixed.map((m) => Math.exp(m - top));
+	const sum = exp.reduce((a, b) => a + b, 0);
+	const out = onCrop.map(() => 0);
+	expert.classes.forEach((c, i) => (out[c] = (mass * exp[i]!) / sum));
+	return out;
+}
+
+/** `model`'s expert for the crop `name` (a folder name or its words: crops.ts findCrop), if any. */
+export function expertFor(
+	model: Pick<ClassifierModel, 'manifest' | 'experts'>,
+	name: string
+): CropExpert | undefined {
+	const crop = findCrop(model.manifest.labels, name).name;
+	return model.experts?.find((e) => e.crop === crop);
+}
+
+/**
+ * The answer among crop `name`'s classes (crops.ts restrictToCrop) from the photo's answer over all
+ * classes, with the model's expert for that crop mixed in when it has one; `features` is the
+ * photo's row at the model's tap (the expert's input), needed only then.
+ * @throws Error for a crop the model does not know, or an expert without the photo's features.
+ */
+export function restrictWithExpert(
+	model: Pick<ClassifierModel, 'manifest' | 'experts'>,
+	answer: Prediction,
+	name: string,
+	features: ArrayLike<number> | null,
+	topK = 3
+): Prediction {
+	const { labels, abstention } = model.manifest;
+	const expert = expertFor(model, name);
+	if (expert && !features) throw new Error(`The ${expert.crop} expert needs the photo's features`);
+	const mix =
+		expert && features
+			? (onCrop: number[]) => mixWithExpert(onCrop, expert, expertProbabilities(expert, features))
+			: undefined;
+	return restrictToCrop(answer, labels, name, abstention, topK, mix);
+}
