@@ -7,9 +7,9 @@
  * with a --field folder, as `leaflens train --field`), and a crop expert trained on the plain
  * features of the same n photos per class over the apple classes (trainCropExpert, each L2 penalty
  * tried). Each photo's answer among the apple classes is the app's (expert.ts restrictWithExpert,
- * as the Diagnoser gives it: the class from the adapted model's crop row with the expert mixed in
- * at each weight, 0 the adapted model alone, 1 the expert alone within the crop; "not sure" the
- * adapted model's own call).
+ * as the Diagnoser gives it): the adapted model's crop row with the expert mixed in at each weight
+ * (0 the adapted model alone, 1 the expert alone within the crop), read by the model's own "not
+ * sure" rule (its thresholds; its novelty and crop mass).
  *
  * Chosen on field `train` alone: per seed, a dev quarter of each class is held out (never trained
  * on) and n photos per class of the rest are trained on; the dev quarter and the `unknown/` photos
@@ -341,7 +341,7 @@ const devRow = (label: string, means: Record<string, number>, l2: number) =>
 const md = [
 	'# The adapted model with a crop expert mixed in (crop given)',
 	'',
-	`Measured ${date.slice(0, 16)} UTC on ${machine.summary}; \`npx tsx bench/field-ensemble.ts ${process.argv.slice(2).join(' ')}\` (${minutes} min). Per seed: the \`adapt\` preset (seed 42, photos cut to ${side} px) trained on PlantVillage + n field \`train\` photos per class (the seed picks them), and a crop expert (src/lib/ml/expert.ts: Adam with an L2 penalty, 150 full-batch epochs) on the same photos over the ${apple.classes.length} apple classes; each photo answered among the apple classes as the app answers with the crop given (expert.ts restrictWithExpert: the class from the mix, "not sure" the adapted model's own call — its thresholds, novelty and crop mass), the expert mixed in at a weight (0: the adapted model alone; 1: the expert alone within the crop). One setting chosen for every size, on dev quarters of field \`train\` (never trained on): the best mean over the sizes of the mean forced top-1 over the seeds. Reported on field \`val\` (${valPhotos.length} photos) and the \`unknown/\` photos of the val split (${measured.val.unknown.labels.length}). 95% Wilson intervals.`,
+	`Measured ${date.slice(0, 16)} UTC on ${machine.summary}; \`npx tsx bench/field-ensemble.ts ${process.argv.slice(2).join(' ')}\` (${minutes} min). Per seed: the \`adapt\` preset (seed 42, photos cut to ${side} px) trained on PlantVillage + n field \`train\` photos per class (the seed picks them), and a crop expert (src/lib/ml/expert.ts: Adam with an L2 penalty, 150 full-batch epochs) on the same photos over the ${apple.classes.length} apple classes; each photo answered among the apple classes as the app answers with the crop given (expert.ts restrictWithExpert: the mix, read by the model's own "not sure" rule — its thresholds, novelty and crop mass), the expert mixed in at a weight (0: the adapted model alone; 1: the expert alone within the crop). One setting chosen for every size, on dev quarters of field \`train\` (never trained on): the best mean over the sizes of the mean forced top-1 over the seeds. Reported on field \`val\` (${valPhotos.length} photos) and the \`unknown/\` photos of the val split (${measured.val.unknown.labels.length}). 95% Wilson intervals.`,
 	'',
 	'## Dev (field `train`): mean forced top-1 over the seeds, per penalty × weight',
 	'',

@@ -27,8 +27,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as TF from '@tensorflow/tfjs';
-import { resolveConfig } from '../src/lib/ml/config';
 import { cropsOf } from '../src/lib/ml/crops';
+import { expertTrainConfig, moments } from '../src/lib/ml/expert';
 import { extractArrays } from '../src/lib/ml/features';
 import { opForward } from '../src/lib/ml/op-forward';
 import { Prng } from '../src/lib/ml/prng';
@@ -119,20 +119,10 @@ const inCrop = (a: TrainArrays): TrainArrays => ({
 	})
 });
 
-/** Column means and spreads of `a`'s rows (spread floored so a constant column stays finite). */
-function moments(a: TrainArrays): { mean: Float32Array; scale: Float32Array } {
-	const d = a.rowShape[0]!;
-	const n = a.labels.length;
-	const mean = new Float32Array(d);
-	const scale = new Float32Array(d);
-	for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) mean[j]! += a.x[r * d + j]! / n;
-	for (let r = 0; r < n; r++)
-		for (let j = 0; j < d; j++) scale[j]! += (a.x[r * d + j]! - mean[j]!) ** 2 / n;
-	for (let j = 0; j < d; j++) scale[j] = 1 / (Math.sqrt(scale[j]!) + 1e-3);
-	return { mean, scale };
-}
+/** Column means and spreads of `a`'s rows, as an expert standardises its photos. */
+const momentsOf = (a: TrainArrays) => moments(a.x, a.labels.length, a.rowShape[0]!);
 
-const standardised = (a: TrainArrays, m: ReturnType<typeof moments>): TrainArrays => {
+const standardised = (a: TrainArrays, m: ReturnType<typeof momentsOf>): TrainArrays => {
 	const d = a.rowShape[0]!;
 	return { ...a, x: a.x.map((v, i) => (v - m.mean[i % d]!) * m.scale[i % d]!) };
 };
@@ -157,20 +147,8 @@ async function appHead(
 	decay: number,
 	seed: number
 ) {
-	const m = moments(train);
-	const config = resolveConfig({
-		overrides: [
-			'epochs=150',
-			'batchSize=256',
-			'lr=0.01',
-			'schedule.warmupEpochs=0',
-			'earlyStopping.patience=0',
-			'head.dropout=0',
-			`optimizer.name=${optimizer}`,
-			`optimizer.weightDecay=${decay}`,
-			`seed=${seed}`
-		]
-	});
+	const m = momentsOf(train);
+	const config = expertTrainConfig(seed, optimizer, decay);
 	const head = createHead(tf, {
 		inputDim: train.rowShape[0]!,
 		numClasses: classes.length,
@@ -188,7 +166,7 @@ async function appHead(
 
 /** Logistic regression with the penalty λ‖W‖², from zero weights: 300 full-batch Adam steps. */
 async function l2Regression(train: TrainArrays, test: TrainArrays, lambda: number) {
-	const m = moments(train);
+	const m = momentsOf(train);
 	const [a, b] = [standardised(train, m), standardised(test, m)];
 	const d = train.rowShape[0]!;
 	const x = tf.tensor2d(a.x, [a.labels.length, d]);

@@ -169,32 +169,38 @@ describe('restrictToCrop', () => {
 		});
 	});
 
-	it('with the row rewritten (a crop expert), names its class but leaves "not sure" to the model', () => {
-		// Tomato classes 5, 6, 7: the rewrite moves the crop's mass onto `to`, keeping the sum.
+	it('with the row rewritten (a crop expert), answers by the rewritten row under the same rule', () => {
+		// Tomato classes 5, 6, 7. Rewrites that keep the row's sum: all of it onto one class, or
+		// spread evenly over the crop.
 		const onto = (to: number) => (onCrop: number[]) => {
 			const mass = onCrop.reduce((a, b) => a + b, 0);
 			return onCrop.map((_, i) => (i === to ? mass : 0));
+		};
+		const even = (onCrop: number[], crop: { classes: number[] }) => {
+			const mass = onCrop.reduce((a, b) => a + b, 0);
+			return onCrop.map((_, i) => (crop.classes.includes(i) ? mass / crop.classes.length : 0));
 		};
 		// The model alone: unsure among tomatoes (0.45 / 0.95); the rewrite is sure of early blight.
 		const split = answer(
 			row({ Tomato___Late_blight: 0.45, Tomato___Early_blight: 0.4, Tomato___healthy: 0.1 })
 		);
-		const unsure = restrictToCrop(split, LABELS, 'Tomato', T, 3, onto(5));
-		expect(unsure).toMatchObject({
+		expect(restrictToCrop(split, LABELS, 'Tomato', T).abstained).toBe(true);
+		const sure = restrictToCrop(split, LABELS, 'Tomato', T, 3, onto(5));
+		expect(sure).toMatchObject({
 			label: 'Tomato___Early_blight',
 			confidence: 1,
-			abstained: true,
-			reason: 'low-confidence'
-		});
-		expect(unsure.crop).toEqual(restrictToCrop(split, LABELS, 'Tomato', T).crop);
-		// The model alone sure of late blight: the rewritten answer is given, the rewrite's class.
-		const sure = answer(row({ Tomato___Late_blight: 0.8, Tomato___Early_blight: 0.1 }));
-		expect(restrictToCrop(sure, LABELS, 'Tomato', T, 3, onto(5))).toMatchObject({
-			label: 'Tomato___Early_blight',
 			abstained: false,
 			reason: null
 		});
-		// Another crop's photo stays "other crop" whatever the rewrite says.
+		expect(sure.crop!.mass).toBeCloseTo(restrictToCrop(split, LABELS, 'Tomato', T).crop!.mass);
+		// The model alone sure of late blight; a rewrite that cannot tell the classes apart is not.
+		const late = answer(row({ Tomato___Late_blight: 0.8, Tomato___Early_blight: 0.1 }));
+		expect(restrictToCrop(late, LABELS, 'Tomato', T).abstained).toBe(false);
+		expect(restrictToCrop(late, LABELS, 'Tomato', T, 3, even)).toMatchObject({
+			abstained: true,
+			reason: 'low-confidence'
+		});
+		// Another crop's photo stays "other crop" whatever the rewrite says: the mass is the model's.
 		const potato = answer(row({ Potato___Late_blight: 0.95 }));
 		expect(restrictToCrop(potato, LABELS, 'Tomato', T, 3, onto(6))).toMatchObject({
 			label: 'Tomato___Late_blight',

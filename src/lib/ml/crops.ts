@@ -21,12 +21,11 @@
  *    against the crop's prototypes only would make "looks like another crop" unfamiliar, the
  *    mass test's job with a clearer message, under a threshold chosen for another score.
  *  - a model adapted with the user's own photos may carry an expert for the crop (expert.ts): its
- *    answer over the crop's classes is mixed into the renormalised row, which then names the class
- *    and its probabilities. Whether to answer stays the model's own call — its crop answer's
- *    "not sure" (novelty, crop mass, and minConfidence on its own renormalised row, the row the
- *    threshold was chosen for): the mix is not a calibrated probability, and on field photos its
- *    flatter rows under the model's minConfidence answered far fewer photos
- *    (bench/results/field-ensemble.md).
+ *    answer over the crop's classes is mixed into the renormalised row, and the rule reads the mix
+ *    (the crop's mass and the novelty stay the model's). The mix is not a calibrated probability:
+ *    minConfidence, chosen for the model's own row, applies to it unchanged. On field photos that
+ *    answers fewer of them, more often right, and flags more unknown diseases (the expert's rows
+ *    are flatter off its classes): bench/results/field-ensemble.md.
  * Without a crop ("Any crop") nothing changes: the answer is decide()'s, byte for byte.
  * Pure: no TF.js, no DOM.
  */
@@ -174,8 +173,7 @@ export interface CropThresholds extends AnswerThresholds {
  * The answer among the classes of crop `name` (see the rule above), from a photo's answer over all
  * classes (decide()'s, with its probabilities). `adjust`, when given, rewrites the crop row (the
  * calibrated probabilities on the crop's classes, 0 elsewhere), keeping its sum: a crop expert's
- * mix (expert.ts mixWithExpert). The answer's class and probabilities are then the rewritten row's,
- * its "not sure" and reason the unrewritten row's.
+ * mix (expert.ts mixWithExpert), which the rule then reads.
  *
  * @returns the answer with `probabilities` renormalised over the crop (0 elsewhere), `top` the
  *   crop's classes only, and `crop` set to the crop and its mass.
@@ -197,12 +195,8 @@ export function restrictToCrop(
 			`Expected ${labels.length} probabilities to restrict the answer to a crop, got ${all?.length ?? 'none'}`
 		);
 	const onCrop = labels.map((_, i) => (crop.classes.includes(i) ? all[i]! : 0));
-	const own = cropAnswer(onCrop, labels, crop, prediction.novelty, thresholds, topK);
-	if (!adjust) return own;
-	// Whether to answer is the model's own call; which class, the rewritten row's.
-	const open = { ...thresholds, minConfidence: 0, maxNovelty: Number.MAX_VALUE, minCropMass: 0 };
-	const mixed = cropAnswer(adjust(onCrop, crop), labels, crop, prediction.novelty, open, topK);
-	return { ...mixed, abstained: own.abstained, reason: own.reason, crop: own.crop };
+	const row = adjust ? adjust(onCrop, crop) : onCrop;
+	return cropAnswer(row, labels, crop, prediction.novelty, thresholds, topK);
 }
 
 /**

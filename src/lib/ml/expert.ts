@@ -61,8 +61,29 @@ export function expertShortfall(labels: Int32Array, crop: Crop): string | null {
 		: `${short} of ${crop.classes.length} ${crop.name} classes have fewer than ${MIN_EXPERT_PHOTOS} photos`;
 }
 
+/**
+ * How an expert's head is fitted (the app's createHead + fit): 150 full-batch epochs at lr 0.01,
+ * no warm-up, early stopping or dropout; `optimizer` with `decay` (for `adam` the L2 penalty).
+ * Also what bench/field-expert.ts compared optimizers with.
+ */
+export function expertTrainConfig(seed: number, optimizer: 'adam' | 'adamw', decay: number) {
+	return resolveConfig({
+		overrides: [
+			'epochs=150',
+			'batchSize=256',
+			'lr=0.01',
+			'schedule.warmupEpochs=0',
+			'earlyStopping.patience=0',
+			'head.dropout=0',
+			`optimizer.name=${optimizer}`,
+			`optimizer.weightDecay=${decay}`,
+			`seed=${seed}`
+		]
+	});
+}
+
 /** Column means and 1 / (spread + 1e-3) of rows [n × d] (the floor keeps a constant column finite). */
-function moments(x: Float32Array, n: number, d: number) {
+export function moments(x: Float32Array, n: number, d: number) {
 	const mean = new Float32Array(d);
 	const scale = new Float32Array(d);
 	for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) mean[j]! += x[r * d + j]! / n;
@@ -96,19 +117,7 @@ export async function trainCropExpert(
 	for (let i = 0; i < x.length; i++) x[i] = (x[i]! - mean[i % d]!) * scale[i % d]!;
 	const labels = Int32Array.from(keep, (r) => local.get(rows.labels[r]!)!);
 	const k = crop.classes.length;
-	const config = resolveConfig({
-		overrides: [
-			'epochs=150',
-			'batchSize=256',
-			'lr=0.01',
-			'schedule.warmupEpochs=0',
-			'earlyStopping.patience=0',
-			'head.dropout=0',
-			'optimizer.name=adam',
-			`optimizer.weightDecay=${options.l2}`,
-			`seed=${options.seed}`
-		]
-	});
+	const config = expertTrainConfig(options.seed, 'adam', options.l2);
 	const head = createHead(tf, {
 		inputDim: d,
 		numClasses: k,
