@@ -257,6 +257,9 @@ export const PRESETS = {
 	 * seed 42): 86.5% forced top-1, 86.5% answered at 90.4%, 44.3% of unknown diseases flagged,
 	 * PlantVillage test 98.2% (at 224: 85.9%, 88.5% at 89.1%, 38.6%, 97.7%); with 10 photos per
 	 * class 55.1% forced (51.3%). Below the issue's field targets: the novelty score is the limit.
+	 * With the crop given, a crop expert of the user's photos (expert.ts) answers within the crop
+	 * (weight 1, L2 penalty 0.2: the best mean forced top-1 over 10 and all photos per class on dev
+	 * quarters of field `train`, bench/results/field-ensemble.md).
 	 */
 	adapt: {
 		...FIELD_PRESET,
@@ -264,7 +267,7 @@ export const PRESETS = {
 		epochs: 20,
 		earlyStopping: { patience: 0 },
 		augmentViews: 0,
-		adapt: { weight: 10, views: 2 },
+		adapt: { weight: 10, views: 2, expertWeight: 1, expertL2: 0.2 },
 		abstain: { method: 'block-knn', noveltyShare: 0.5, targetCoverage: 0.96, extraCoverage: 0.85 }
 	},
 	/**
