@@ -101,7 +101,8 @@ const weights = values.weights.split(',').map(Number);
 const started = Date.now();
 
 const tf = await initTf('wasm');
-const config = resolveConfig({ preset: 'adapt' });
+// The adapted model alone: the bench trains and mixes the experts itself, at each setting tried.
+const config = resolveConfig({ preset: 'adapt', overrides: ['adapt.expertWeight=0'] });
 const backbone = await loadBackboneFromFs(values.backbone);
 const side = photoSide(config, backbone.manifest.inputSize);
 const labels = (await datasetImages(values.data, side)).classes;
@@ -341,7 +342,7 @@ const devRow = (label: string, means: Record<string, number>, l2: number) =>
 const md = [
 	'# The adapted model with a crop expert mixed in (crop given)',
 	'',
-	`Measured ${date.slice(0, 16)} UTC on ${machine.summary}; \`npx tsx bench/field-ensemble.ts ${process.argv.slice(2).join(' ')}\` (${minutes} min). Per seed: the \`adapt\` preset (seed 42, photos cut to ${side} px) trained on PlantVillage + n field \`train\` photos per class (the seed picks them), and a crop expert (src/lib/ml/expert.ts: Adam with an L2 penalty, 150 full-batch epochs) on the same photos over the ${apple.classes.length} apple classes; each photo answered among the apple classes as the app answers with the crop given (expert.ts restrictWithExpert: the mix, read by the model's own "not sure" rule — its thresholds, novelty and crop mass), the expert mixed in at a weight (0: the adapted model alone; 1: the expert alone within the crop). One setting chosen for every size, on dev quarters of field \`train\` (never trained on): the best mean over the sizes of the mean forced top-1 over the seeds. Reported on field \`val\` (${valPhotos.length} photos) and the \`unknown/\` photos of the val split (${measured.val.unknown.labels.length}). 95% Wilson intervals.`,
+	`Measured ${date.slice(0, 16)} UTC on ${machine.summary}; \`npx tsx bench/field-ensemble.ts ${process.argv.slice(2).join(' ')}\` (${minutes} min). Per seed: the \`adapt\` preset (seed 42, photos cut to ${side} px) trained on PlantVillage + n field \`train\` photos per class (the seed picks them), and a crop expert (src/lib/ml/expert.ts: Adam with an L2 penalty, 150 epochs of batches of 256) on the same photos over the ${apple.classes.length} apple classes; each photo answered among the apple classes as the app answers with the crop given (expert.ts restrictWithExpert: the mix, read by the model's own "not sure" rule — its thresholds, novelty and crop mass), the expert mixed in at a weight (0: the adapted model alone; 1: the expert alone within the crop). One setting chosen for every size, on dev quarters of field \`train\` (never trained on): the best mean over the sizes of the mean forced top-1 over the seeds. Reported on field \`val\` (${valPhotos.length} photos) and the \`unknown/\` photos of the val split (${measured.val.unknown.labels.length}). 95% Wilson intervals.`,
 	'',
 	'## Dev (field `train`): mean forced top-1 over the seeds, per penalty × weight',
 	'',

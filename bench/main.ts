@@ -42,7 +42,7 @@ Options:
                instead of the suite: the adapt preset with 10 and all field train photos per class
                and a crop expert of the same photos mixed in with the crop given, the expert's
                weight and penalty chosen on dev quarters of field train (bench/field-ensemble.ts;
-               about 40 min on 2 loaded cores) → <out>/field-ensemble.{json,md}
+               about 70 min on 2 cores) → <out>/field-ensemble.{json,md}
   --presets    instead of the suite: the head and finetune presets trained with seeds 42, 43, 44
                through the CLI, each measured on PlantVillage test and field val
                (bench/preset-seeds.ts; 3 min per head, 40-60 min per finetune training on 2 loaded

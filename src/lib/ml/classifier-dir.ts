@@ -294,7 +294,7 @@ export interface Prediction {
 	confidence: number;
 	top: { index: number; label: string; probability: number }[];
 	/**
-	 * Every class's calibrated probability, in label order: what combines several leaves of one
+	 * Every class's calibrated probability (among a crop with its expert: the mix), in label order: what combines several leaves of one
 	 * plant into one answer (plant-answer.ts). Absent in leaves kept before it was recorded.
 	 */
 	probabilities?: number[];

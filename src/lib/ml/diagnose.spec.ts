@@ -163,6 +163,12 @@ describe('Diagnoser', () => {
 			kernel: Float32Array.from({ length: d * 2 }, () => rng.normal() * 0.05),
 			bias: Float32Array.from([1, 2], (c) => (c === without.prediction.top[1]!.index ? 1 : 0))
 		};
+		const diagnosers: Diagnoser[] = [];
+		const diagnoserOf = (model: typeof plain) => {
+			const made = new Diagnoser(tf, backbone, model);
+			diagnosers.push(made);
+			return made;
+		};
 		const diagnoser = new Diagnoser(tf, backbone, { ...plain, experts: [expert] });
 		await diagnoser.diagnose(image, { crop: 'tomato', heatmap: false }); // warm-up
 		const before = tf.memory().numTensors;
@@ -188,6 +194,25 @@ describe('Diagnoser', () => {
 			Math.abs(tomato.prediction.confidence - expected(new Float32Array(d)).confidence)
 		).toBeGreaterThan(1e-3);
 		expect(tomato.prediction.crop!.mass).toBeCloseTo(without.prediction.crop!.mass, 6);
+		// The heatmap explains the mix: alone within the crop, an expert blind to the photo (no
+		// kernel) leaves nothing to explain, where the model alone explains the same class.
+		const shown = await diagnoserOf(plain).diagnose(image, { crop: 'Tomato' });
+		const same = shown.prediction.index;
+		expect(Math.max(...shown.heatmap!.values)).toBeGreaterThan(0);
+		const blind = diagnoserOf({
+			...plain,
+			experts: [
+				{
+					...expert,
+					weight: 1,
+					kernel: new Float32Array(d * 2),
+					bias: Float32Array.from([1, 2], (c) => (c === same ? 3 : 0))
+				}
+			]
+		});
+		const flat = await blind.diagnose(image, { crop: 'Tomato' });
+		expect(flat.prediction.index).toBe(same);
+		expect(Math.max(...flat.heatmap!.values)).toBe(0);
 		// Another crop, and any crop, answer as without the expert.
 		const potato = await diagnoser.diagnose(image, { crop: 'Potato', heatmap: false });
 		expect(potato.prediction).toEqual(
@@ -197,5 +222,6 @@ describe('Diagnoser', () => {
 			any.prediction
 		);
 		diagnoser.dispose();
+		for (const made of diagnosers.splice(0)) made.dispose();
 	});
 });

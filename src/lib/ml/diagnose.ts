@@ -19,7 +19,7 @@ import {
 	type Prediction
 } from './classifier-dir';
 import { photoSide } from './config';
-import { expertFor, restrictWithExpert } from './expert';
+import { expertFor, mixedScores, restrictWithExpert } from './expert';
 import { gradCam, type Heatmap } from './gradcam';
 import { architectureOf, type Activation } from './mobilenet-v3';
 import { opForward, type OpForward } from './op-forward';
@@ -136,7 +136,13 @@ export class Diagnoser {
 					? await gradCam(
 							tf,
 							map,
-							(a) => headLogits(tf, this.#classifier, this.featuresFromMap(a, blocks)),
+							(a) => {
+								const f = this.featuresFromMap(a, blocks);
+								const logits = headLogits(tf, this.#classifier, f);
+								// With a crop expert the answer is the mix's: so is the score explained.
+								const { temperature } = this.#classifier.manifest;
+								return expert ? mixedScores(tf, expert, f, logits, temperature) : logits;
+							},
 							prediction!.index
 						)
 					: null;

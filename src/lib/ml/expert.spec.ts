@@ -6,6 +6,7 @@ import {
 	expertShortfall,
 	mixWithExpert,
 	MIN_EXPERT_PHOTOS,
+	restrictWithExpert,
 	trainCropExpert,
 	trainCropExperts,
 	type CropExpert
@@ -130,6 +131,30 @@ describe('trainCropExpert', () => {
 		expect(() => expertProbabilities(expert, new Float32Array(5))).toThrow(
 			'Expected a row of 12 features, got 5'
 		);
+	});
+});
+
+describe('restrictWithExpert', () => {
+	it("refuses to answer for an expert's crop without the photo's features", () => {
+		const model = {
+			manifest: { labels: LABELS, abstention: { minConfidence: 0.5, maxNovelty: 1 } },
+			experts: [{ crop: 'Apple', classes: [0, 1, 2] } as CropExpert]
+		} as unknown as Parameters<typeof restrictWithExpert>[0];
+		const answer = {
+			index: 0,
+			label: LABELS[0]!,
+			confidence: 0.6,
+			top: [],
+			probabilities: [0.6, 0.1, 0.1, 0.1, 0.1],
+			novelty: 0,
+			abstained: false,
+			reason: null
+		};
+		expect(() => restrictWithExpert(model, answer, 'apple', null)).toThrow(
+			"The Apple expert needs the photo's features"
+		);
+		// Another crop needs none.
+		expect(restrictWithExpert(model, answer, 'tomato', null).crop?.name).toBe('Tomato');
 	});
 });
 

@@ -5,12 +5,12 @@
  * class it reached 63.0% on field `val` with the crop given, where a head of those photos alone,
  * standardised and held small by an L2 penalty, reached 70.1% (bench/results/field-expert-448-l2.md).
  *
- * The expert does not replace the adapted model's answer: it is mixed into it (mixWithExpert), a
- * weighted geometric mean of the two distributions over the crop's classes, and the adapted model
- * keeps what the expert cannot judge — the novelty score ("unfamiliar disease": the expert never saw
- * another disease) and the crop's mass ("that leaf is not this crop"). The weight and the penalty
- * (config adapt.expertWeight, adapt.expertL2) were chosen on dev quarters of field `train`
- * (bench/field-ensemble.ts).
+ * The expert is mixed into the adapted model's answer (mixWithExpert): a weighted geometric mean
+ * of the two distributions over the crop's classes. At weight 1 (the `adapt` preset's) the expert
+ * alone ranks the crop's classes; the adapted model always keeps what the expert cannot judge —
+ * the novelty score ("unfamiliar disease": the expert never saw another disease) and the crop's
+ * mass ("that leaf is not this crop"). The weight and the penalty (config adapt.expertWeight,
+ * adapt.expertL2) were chosen on dev quarters of field `train` (bench/results/field-ensemble.md).
  *
  * Training needs TF.js (the app's own head and fit: Adam with an L2 penalty); using an expert is
  * plain arithmetic on one feature row, the same in Node and the worker.
@@ -62,7 +62,8 @@ export function expertShortfall(labels: Int32Array, crop: Crop): string | null {
 }
 
 /**
- * How an expert's head is fitted (the app's createHead + fit): 150 full-batch epochs at lr 0.01,
+ * How an expert's head is fitted (the app's createHead + fit): 150 epochs of batches of 256 (one
+ * batch up to 256 photos) at lr 0.01,
  * no warm-up, early stopping or dropout; `optimizer` with `decay` (for `adam` the L2 penalty).
  * Also what bench/field-expert.ts compared optimizers with.
  */
@@ -222,6 +223,37 @@ export function mixWithExpert(
 	const out = onCrop.map(() => 0);
 	expert.classes.forEach((c, i) => (out[c] = (mass * exp[i]!) / sum));
 	return out;
+}
+
+/**
+ * Per class, the score Grad-CAM explains for an answer with `expert` mixed in (diagnose.ts): on
+ * the crop's classes (1 − w) · the model's logit / its temperature + w · the expert's logit (the
+ * mix's log-probability up to terms shared by every class), elsewhere the model's logit. In TF.js,
+ * differentiable in `features` [N, D]; `logits` [N, C] are the model's head's.
+ */
+export function mixedScores(
+	tf: typeof TF,
+	expert: CropExpert,
+	features: TF.Tensor2D,
+	logits: TF.Tensor2D,
+	temperature: number
+): TF.Tensor2D {
+	const d = expert.mean.length;
+	const k = expert.classes.length;
+	const c = logits.shape[1]!;
+	const w = expert.weight;
+	return tf.tidy(() => {
+		const x = tf.mul(tf.sub(features, tf.tensor1d(expert.mean)), tf.tensor1d(expert.scale));
+		const own = tf.add(tf.matMul(x, tf.tensor2d(expert.kernel, [d, k])), tf.tensor1d(expert.bias));
+		// [k, C]: the expert's i-th output goes to the model's class classes[i].
+		const place = new Float32Array(k * c);
+		expert.classes.forEach((cls, i) => (place[i * c + cls] = 1));
+		const placed = tf.matMul(own, tf.tensor2d(place, [k, c]));
+		const inCrop = Float32Array.from({ length: c }, (_, j) =>
+			expert.classes.includes(j) ? (1 - w) / temperature : 1
+		);
+		return tf.add(tf.mul(logits, tf.tensor1d(inCrop)), tf.mul(placed, w)) as TF.Tensor2D;
+	});
 }
 
 /** `model`'s expert for the crop `name` (a folder name or its words: crops.ts findCrop), if any. */

@@ -13,8 +13,9 @@
  *    the plant's answer ('disagree': averaging would hide a mixed-up plant, or two problems), or
  *    when the mean's top probability is under minConfidence ('low-confidence').
  * Leaves answered among one crop's classes (crops.ts) combine the same way, on their unrestricted
- * probabilities of that crop's classes (each leaf's renormalised row times its crop mass): the plant
- * is then answered by the crop rule, with the mean crop mass ('other-crop' when it is small).
+ * probabilities of that crop's classes (each leaf's renormalised row times its crop mass; with a
+ * crop expert, its mixed row, which keeps the mass): the plant is then answered by the crop rule,
+ * with the mean crop mass ('other-crop' when it is small).
  * Pure: no TF.js, no DOM.
  */
 import type { Prediction } from './classifier-dir';
