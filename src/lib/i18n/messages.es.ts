@@ -219,6 +219,12 @@ export const es: Catalogue = {
 		'Descarga unos {size} (una sola vez): las fotos de PlantVillage con las que aprende.',
 	'learn.downloadNone':
 		'Nada que descargar: las fotos de PlantVillage con las que aprende ya están en este dispositivo.',
+	'learn.expertReady':
+		'Están todas las clases de {crop}: al aprender se crea también un especialista en {crop} solo con sus fotos, que se usa al indicar el cultivo.',
+	'learn.expertMissing':
+		'{crop}: confirme también fotos de {missing} y al aprender se creará también un especialista en {crop} solo con sus fotos, que se usa al indicar el cultivo.',
+	'learn.expertsLearned':
+		'También aprendido solo de sus fotos: un especialista en {crops}. Indique el cultivo al diagnosticar para usarlo.',
 	'learn.heldDeleted': 'Eliminadas mientras tanto, y fuera de ambas cifras: {photos} apartadas.',
 	'train.title': 'Entrenar un modelo',
 	'train.intro':

@@ -222,6 +222,12 @@ export const fr: Catalogue = {
 		'Télécharge environ {size} (une seule fois) : les photos PlantVillage utilisées pour apprendre.',
 	'learn.downloadNone':
 		'Rien à télécharger : les photos PlantVillage utilisées pour apprendre sont sur cet appareil.',
+	'learn.expertReady':
+		'Toutes les classes de {crop} sont là : l’apprentissage crée aussi un spécialiste de {crop} à partir de vos seules photos, utilisé quand vous nommez la culture.',
+	'learn.expertMissing':
+		'{crop} : confirmez aussi des photos de {missing}, et l’apprentissage créera aussi un spécialiste de {crop} à partir de vos seules photos, utilisé quand vous nommez la culture.',
+	'learn.expertsLearned':
+		'Appris aussi de vos seules photos : un spécialiste de {crops}. Nommez la culture en diagnostiquant pour l’utiliser.',
 	'learn.heldDeleted':
 		'Supprimées entre-temps, et exclues des deux chiffres : {photos} mises de côté.',
 	'train.title': 'Entraîner un modèle',

@@ -215,6 +215,12 @@ export const hi: Catalogue = {
 	'learn.downloaded': '{total} MB में से {done} MB',
 	'learn.downloadSize': 'लगभग {size} डाउनलोड होगा (केवल एक बार): सीखने के लिए PlantVillage की फ़ोटो।',
 	'learn.downloadNone': 'कुछ डाउनलोड नहीं करना है: सीखने के लिए PlantVillage की फ़ोटो इस डिवाइस पर हैं।',
+	'learn.expertReady':
+		'{crop} की सभी श्रेणियाँ मौजूद हैं: सीखने से केवल आपकी तस्वीरों से {crop} का एक विशेषज्ञ भी बनता है, जो फ़सल का नाम बताने पर काम आता है।',
+	'learn.expertMissing':
+		'{crop}: {missing} की तस्वीरों की भी पुष्टि करें, तो सीखने से केवल आपकी तस्वीरों से {crop} का एक विशेषज्ञ भी बनेगा, जो फ़सल का नाम बताने पर काम आता है।',
+	'learn.expertsLearned':
+		'केवल आपकी तस्वीरों से भी सीखा: {crops} का एक विशेषज्ञ। इसे काम में लाने के लिए निदान करते समय फ़सल का नाम बताएँ।',
 	'learn.heldDeleted': 'इस बीच हटाई गईं, और दोनों आँकड़ों से बाहर: अलग रखी {photos}।',
 	'train.title': 'मॉडल सिखाएँ',
 	'train.intro':

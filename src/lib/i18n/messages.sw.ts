@@ -223,6 +223,12 @@ export const sw: Catalogue = {
 		'Inapakua takriban {size} (mara moja tu): picha za PlantVillage inazojifunzia.',
 	'learn.downloadNone':
 		'Hakuna cha kupakua: picha za PlantVillage inazojifunzia ziko kwenye kifaa hiki.',
+	'learn.expertReady':
+		'Aina zote za {crop} zipo: kujifunza pia hutengeneza mtaalamu wa {crop} kutoka picha zako pekee, anayetumika unapotaja zao.',
+	'learn.expertMissing':
+		'{crop}: thibitisha pia picha za {missing}, na kujifunza kutatengeneza pia mtaalamu wa {crop} kutoka picha zako pekee, anayetumika unapotaja zao.',
+	'learn.expertsLearned':
+		'Imejifunza pia kutoka picha zako pekee: mtaalamu wa {crops}. Taja zao unapochunguza ili kumtumia.',
 	'learn.heldDeleted':
 		'Zilifutwa wakati huo, na haziko kwenye takwimu zote mbili: {photos} zilizowekwa kando.',
 	'train.title': 'Funza modeli',

@@ -220,6 +220,12 @@ export const en = {
 	'learn.downloadSize': 'Downloads about {size} (once): the PlantVillage photos it learns with.',
 	'learn.downloadNone':
 		'Nothing to download: the PlantVillage photos it learns with are on this device.',
+	'learn.expertReady':
+		'Every {crop} class is here: learning also makes a {crop} specialist from your photos alone, used when you name the crop.',
+	'learn.expertMissing':
+		'{crop}: confirm photos of {missing} too, and learning also makes a {crop} specialist from your photos alone, used when you name the crop.',
+	'learn.expertsLearned':
+		'Also learned from your photos alone: a specialist for {crops}. Name the crop when you diagnose to use it.',
 	'learn.heldDeleted': 'Deleted meanwhile, and left out of both figures: {photos} kept aside.',
 	'train.title': 'Train a model',
 	'train.intro':

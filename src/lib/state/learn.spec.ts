@@ -2,6 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
 import { HistoryStore, type HistoryEntry } from './history.svelte';
 import {
+	checkCrop,
+	expertPlan,
 	LAST_KEY,
 	LEARN_LOCK,
 	LearnState,
@@ -21,6 +23,7 @@ import type {
 } from '../worker/protocol';
 import { userError } from '../util/user-errors';
 import { MIN_PHOTOS_PER_CLASS } from '../data/own-photo-limits';
+import { MIN_EXPERT_PHOTOS } from '../ml/expert';
 import type { DatasetManifest } from '../data/manifest';
 import { DEFAULT_DATASET_URL } from '../app-paths';
 
@@ -110,6 +113,56 @@ describe('planLearning', () => {
 		expect(enough.train).toHaveLength(5);
 	});
 
+	it('checks a plant among the crop named for it, unless the class confirmed is of another crop', () => {
+		const named = { ...plant('a', 'Apple___Apple_scab', 6), crop: 'Apple' };
+		expect(checkCrop(named)).toBe('Apple');
+		// The farmer named the wrong crop: the check is among all crops, as a fair one.
+		expect(checkCrop({ ...named, confirmed: 'Tomato___Early_blight' })).toBeUndefined();
+		expect(checkCrop(plant('b', 'Apple___Apple_scab'))).toBeUndefined();
+		const plan = planLearning([named, plant('b', 'Apple___Apple_scab', 2)]);
+		expect(plan.classes[0]!.ready).toBe(true);
+		const photos = [...plan.train, ...plan.heldBack];
+		expect(photos.filter((p) => p.entryId === 'a').map((p) => p.crop)).toEqual(
+			Array(6).fill('Apple')
+		);
+		expect(photos.filter((p) => p.entryId === 'b').every((p) => !('crop' in p))).toBe(true);
+	});
+
+	it('says which crops learning gives an expert, and the classes each still lacks', () => {
+		const labels = [
+			'Apple___Apple_scab',
+			'Apple___Black_rot',
+			'Apple___healthy',
+			'Orange___Haunglongbing',
+			'Tomato___healthy',
+			'Tomato___Late_blight'
+		];
+		const ready = (name: string) => Array.from({ length: 7 }, (_, i) => plant(`${name}${i}`, name));
+		const entries = [
+			...ready('Apple___Apple_scab'),
+			...ready('Apple___healthy'),
+			plant('b1', 'Apple___Black_rot'),
+			...ready('Orange___Haunglongbing'),
+			...ready('Tomato___healthy'),
+			...ready('Tomato___Late_blight'),
+			// A disease the user named: a class of its crop, needed for the crop's expert too.
+			...ready('Tomato___Leaf_mold_of_mine')
+		];
+		const plan = planLearning(entries);
+		expect(expertPlan(plan, labels)).toEqual([
+			// Black rot has a plant, not yet enough to learn from.
+			{ crop: 'Apple', missing: ['Apple___Black_rot'] },
+			// Orange has one class: nothing for an expert to choose between.
+			{ crop: 'Tomato', missing: [] }
+		]);
+		// No class of the crop confirmed: nothing said of it.
+		expect(expertPlan(planLearning(ready('Tomato___healthy')), labels)).toEqual([
+			{ crop: 'Tomato', missing: ['Tomato___Late_blight'] }
+		]);
+		// A ready class has enough photos for the expert (expert.ts asks MIN_EXPERT_PHOTOS of each).
+		expect(MIN_PHOTOS_PER_CLASS).toBeGreaterThanOrEqual(MIN_EXPERT_PHOTOS);
+	});
+
 	it('ignores plants without kept photos (diagnosed before photos were kept)', () => {
 		const old = plant('old', 'Rust', 6);
 		old.leaves = old.leaves.map((l) => ({ ...l, photo: null }));
@@ -189,6 +242,10 @@ async function setup(
 		locks?: Pick<LockManager, 'request' | 'query'>;
 		plants?: number;
 		fetchManifest?: LearnDeps['fetchManifest'];
+		/** The crop named for each plant. */
+		crop?: string;
+		/** The crops the saved model has an expert for. */
+		experts?: string[];
 	} = {}
 ) {
 	const base = { id: 'pv', name: 'plantvillage-sample', complete: true } as CachedDatasetInfo;
@@ -243,12 +300,17 @@ async function setup(
 	});
 	const log = new HistoryStore(new MemoryStore());
 	for (let i = 0; i < (options.plants ?? 7); i++)
-		await log.put(plant(`s${String(i).padStart(2, '0')}`, 'Apple___Apple_scab'));
+		await log.put({
+			...plant(`s${String(i).padStart(2, '0')}`, 'Apple___Apple_scab'),
+			...(options.crop ? { crop: options.crop } : {})
+		});
 	// The "model": before adapting it says healthy to everything, after it says what was confirmed.
 	let active: string | null = null;
 	const models = {
 		activeId: null as string | null,
-		models: [{ id: 'adapted' }] as LearnDeps['models']['models'],
+		models: [
+			{ id: 'adapted', ...(options.experts ? { experts: options.experts } : {}) }
+		] as LearnDeps['models']['models'],
 		loaded: true,
 		load: vi.fn(async () => {}),
 		remove: vi.fn(async (id: string) => {
@@ -265,11 +327,12 @@ async function setup(
 		})
 	};
 	const client = {
+		model: { labels: ['Apple___Apple_scab', 'Apple___healthy'] } as LearnDeps['ml']['model'],
 		loadModel: vi.fn(async () => {
 			active = models.activeId;
 		}),
 		diagnose: vi.fn(
-			async (_file: Blob, options?: { heatmap?: boolean }) =>
+			async (_file: Blob, options?: { heatmap?: boolean; crop?: string }) =>
 				({
 					prediction: prediction(active === 'adapted' ? 'Apple___Apple_scab' : 'Apple___healthy'),
 					heatmap: options?.heatmap === false ? null : 'map'
@@ -354,6 +417,8 @@ describe('LearnState', () => {
 		expect(outcome).not.toHaveProperty('deleted');
 		// Held-back photos are diagnosed without a heatmap: it is not shown.
 		expect(deps.ml.diagnose.mock.calls.every(([, o]) => o?.heatmap === false)).toBe(true);
+		// No crop was named for these plants: they are checked among all crops.
+		expect(deps.ml.diagnose.mock.calls.every(([, o]) => o?.crop === undefined)).toBe(true);
 		expect(deps.models.activeId).toBe('adapted');
 		expect(learn.step).toBeNull();
 		expect(learn.pending).toBeNull();
@@ -364,6 +429,21 @@ describe('LearnState', () => {
 		expect(new LearnState(deps).outcome).toMatchObject({ restored: true, modelId: 'adapted' });
 		await learn.reapply();
 		expect(deps.models.activeId).toBe('adapted');
+	});
+
+	it('checks plants diagnosed with a crop named among that crop, and says which experts the model learned', async () => {
+		const { learn, deps, ml, trainCall } = await setup({ crop: 'Apple', experts: ['Apple'] });
+		// Scab is ready, healthy has no photo: the card says what an Apple expert still needs.
+		expect(learn.experts).toEqual([{ crop: 'Apple', missing: ['Apple___healthy'] }]);
+		const done = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		trainCall().finish();
+		const outcome = await done;
+		// Before and after, as the farmer diagnoses: among the crop named (its expert answers there).
+		expect(deps.ml.diagnose).toHaveBeenCalledTimes(2);
+		expect(deps.ml.diagnose.mock.calls.map(([, o]) => o?.crop)).toEqual(['Apple', 'Apple']);
+		expect(outcome?.experts).toEqual(['Apple']);
+		expect(new LearnState(deps).outcome?.experts).toEqual(['Apple']);
 	});
 
 	it('a stopped adaptation resumes the same job, and a finished one is not trained twice', async () => {

@@ -18,6 +18,7 @@ import { DEFAULT_DATASET_URL } from '../app-paths';
 import { parseDatasetManifest, type DatasetManifest } from '../data/manifest';
 import { MIN_PHOTOS_PER_CLASS } from '../data/own-photo-limits';
 import { bytesToDownload } from '../data/shard-store';
+import { cropOf, cropsOf } from '../ml/crops';
 import { Prng } from '../ml/prng';
 import { errorMessage } from '../util/errors';
 import { history, type HistoryEntry, type HistoryStore } from './history.svelte';
@@ -55,6 +56,22 @@ export interface LearnPhoto {
 	className: string;
 	fileName: string;
 	photo: Blob;
+	/**
+	 * The crop it is checked among: the one the farmer named for the plant, when the class confirmed
+	 * is of that crop (the answer then comes from that crop's classes, and its expert, as the
+	 * farmer's does); absent: among all crops.
+	 */
+	crop?: string;
+}
+
+/**
+ * The crop a confirmed plant is checked among: the crop named when it was diagnosed, unless the
+ * class confirmed is not of that crop (the crop named was wrong, and would be again).
+ */
+export function checkCrop(entry: Pick<HistoryEntry, 'crop' | 'confirmed'>): string | undefined {
+	return entry.crop && entry.confirmed && cropOf(entry.confirmed) === entry.crop
+		? entry.crop
+		: undefined;
 }
 
 export interface LearnClass {
@@ -96,7 +113,8 @@ export function planLearning(entries: readonly HistoryEntry[], seed = LEARN_SEED
 							leaf: i,
 							className: entry.confirmed!,
 							fileName: leaf.fileName,
-							photo: leaf.photo
+							photo: leaf.photo,
+							...(checkCrop(entry) ? { crop: checkCrop(entry) } : {})
 						}
 					]
 				: []
@@ -132,6 +150,34 @@ export function planLearning(entries: readonly HistoryEntry[], seed = LEARN_SEED
 	return plan;
 }
 
+/** A crop the confirmed classes belong to, and what it lacks for an expert of its own. */
+export interface LearnExpert {
+	crop: string;
+	/** Its classes not ready to learn from yet, in the model's order (none: learning trains one). */
+	missing: string[];
+}
+
+/**
+ * The crops that learning could give an expert (ml/expert.ts: a head of the user's photos alone
+ * over one crop's classes, which the `adapt` preset trains when each of them has
+ * MIN_EXPERT_PHOTOS): those of `labels` (the model's) and the confirmed classes, with two classes
+ * or more, that a confirmed class belongs to. A ready class has MIN_PHOTOS_PER_CLASS to learn from,
+ * which is at least that many.
+ */
+export function expertPlan(plan: LearnPlan, labels: readonly string[]): LearnExpert[] {
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
+	const ready = new Map(plan.classes.map((c) => [c.className, c.ready]));
+	const all = [
+		...labels,
+		...plan.classes.map((c) => c.className).filter((c) => !labels.includes(c))
+	];
+	return cropsOf(all).flatMap((crop) => {
+		const names = crop.classes.map((i) => all[i]!);
+		if (names.length < 2 || !names.some((n) => ready.has(n))) return [];
+		return [{ crop: crop.name, missing: names.filter((n) => !ready.get(n)) }];
+	});
+}
+
 /** How a model did on the held-back photos. */
 export interface LearnScore {
 	total: number;
@@ -155,6 +201,8 @@ export interface LearnOutcome {
 	modelId: string;
 	modelName: string;
 	restored: boolean;
+	/** The crops the learned model has an expert for (absent: none, or an older record). */
+	experts?: string[];
 }
 
 /** How the model before did on one photo kept aside. */
@@ -201,7 +249,7 @@ export interface LearnDeps {
 		ModelsState,
 		'activeId' | 'load' | 'activate' | 'models' | 'loaded' | 'remove' | 'isActive'
 	>;
-	ml: Pick<MlClient, 'diagnose' | 'loadModel'>;
+	ml: Pick<MlClient, 'diagnose' | 'loadModel' | 'model'>;
 	storage?: JobStorage;
 	now?: () => Date;
 	/** Web Locks, to tell a flow running in another tab (default: `navigator.locks`; null: none). */
@@ -247,6 +295,8 @@ export class LearnState {
 	/** What the user confirmed, split into photos to learn from and to check on. */
 	readonly plan = $derived.by(() => planLearning(this.#history.entries));
 	readonly ready = $derived(this.plan.train.length > 0);
+	/** The crops learning could give an expert, and the classes each still lacks. */
+	readonly experts = $derived.by(() => expertPlan(this.plan, this.#d.ml.model?.labels ?? []));
 	/** "PlantVillage photos per class" as typed (empty: all). */
 	limit = $state('');
 	/** PlantVillage photos per class trained with the user's (null: all; undefined: refused). */
@@ -501,7 +551,10 @@ export class LearnState {
 		});
 		const results: HeldResult[] = [];
 		for (const p of photos) {
-			const diagnosis = this.#d.ml.diagnose(p.photo, { heatmap: false });
+			const diagnosis = this.#d.ml.diagnose(p.photo, {
+				heatmap: false,
+				...(p.crop ? { crop: p.crop } : {})
+			});
 			// Left behind by a Stop, it may still fail: that is no one's error.
 			diagnosis.catch(() => {});
 			const answer = await Promise.race([diagnosis, stopped]);
@@ -716,13 +769,21 @@ export class LearnState {
 		const kept = pending.heldBack.flatMap((held) => {
 			const entry = this.#history.get(held.entryId);
 			const photo = entry?.leaves[held.leaf]?.photo;
-			return entry?.confirmed && photo ? [{ held, className: entry.confirmed, photo }] : [];
+			return entry?.confirmed && photo
+				? [{ held, className: entry.confirmed, photo, crop: checkCrop(entry) }]
+				: [];
 		});
 		const measured = kept.every(({ held }) => held.right !== undefined);
 		const after = signal.aborted
 			? null
 			: await this.#diagnose(
-					kept.map(({ held, className, photo }) => ({ ...held, className, fileName: '', photo })),
+					kept.map(({ held, className, photo, crop }) => ({
+						...held,
+						className,
+						fileName: '',
+						photo,
+						...(crop ? { crop } : {})
+					})),
 					signal
 				);
 		if (after === null) {
@@ -735,6 +796,7 @@ export class LearnState {
 			}
 			return null;
 		}
+		const experts = models.models.find((m) => m.id === saved.id)?.experts;
 		const outcome: LearnOutcome = {
 			before: measured
 				? scoreOf(kept.map(({ held }) => ({ right: !!held.right, answered: !!held.answered })))
@@ -746,7 +808,8 @@ export class LearnState {
 			previousId: pending.previousId,
 			modelId: saved.id,
 			modelName: saved.name,
-			restored: false
+			restored: false,
+			...(experts?.length ? { experts } : {})
 		};
 		this.outcome = outcome;
 		this.modelGone = false;
