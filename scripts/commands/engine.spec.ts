@@ -70,7 +70,7 @@ describe.skipIf(!ort)(`--engine ort${ort ? '' : ` (skipped: ${reason})`}`, () =>
 		});
 	});
 
-	it("--crop mixes in the model's crop expert on either engine, from the photo's features", async () => {
+	it("--crop mixes in the model's crop expert on either engine (tfjs from the photo's features, ort from the graph's expert output)", async () => {
 		// The shipped model with a tomato expert leaning to "healthy", moved by the photo's features:
 		// an engine feeding it another row would disagree.
 		const model = await loadClassifier(fsModelDirReader(MODEL));

@@ -266,7 +266,7 @@ async function diagnoseFiles(
 /**
  * The Diagnoser's answer (no heatmap) from the whole classifier on onnxruntime-node: the same
  * graph as leaflens export (float input, as TF.js' resize gives it), the same decide() rule, the
- * same crop expert (from the graph's features output).
+ * same crop expert (the graph's expert_logits_<i> outputs).
  */
 async function ortDiagnoser(
 	tf: typeof import('@tensorflow/tfjs'),
@@ -275,7 +275,8 @@ async function ortDiagnoser(
 	classifier: import('../../src/lib/ml/classifier-dir').ClassifierModel
 ) {
 	const { applyTailWeights, decide } = await import('../../src/lib/ml/classifier-dir');
-	const { classifierOnnx, readBackboneWeights } = await import('../../src/lib/ml/onnx-export');
+	const { classifierOnnx, expertOutput, readBackboneWeights } =
+		await import('../../src/lib/ml/onnx-export');
 	const { ortSession, cliOrtThreads } = await import('../../src/lib/node/onnx');
 	const { restrictWithExpert } = await import('../../src/lib/ml/expert');
 	const { imageToTensor } = await import('../../src/lib/ml/preprocess');
@@ -305,17 +306,12 @@ async function ortDiagnoser(
 				r.novelty!.data as Float32Array,
 				o.topK
 			);
-			// The features are the input of the crop's expert, when the model has one.
+			// The crop's expert, when the model has one, answers in the graph (its logits output).
+			const expertLogits = (i: number) => r[expertOutput(i)]!.data as Float32Array;
 			const prediction =
 				o.crop === undefined
 					? answer!
-					: restrictWithExpert(
-							classifier,
-							answer!,
-							o.crop,
-							r.features!.data as Float32Array,
-							o.topK
-						);
+					: restrictWithExpert(classifier, answer!, o.crop, { logits: expertLogits }, o.topK);
 			return { prediction };
 		},
 		dispose: () => session.release()

@@ -4,6 +4,7 @@ import { findCrop } from './crops';
 import {
 	expertProbabilities,
 	expertShortfall,
+	expertLogits,
 	mixWithExpert,
 	MIN_EXPERT_PHOTOS,
 	restrictWithExpert,
@@ -155,6 +156,48 @@ describe('restrictWithExpert', () => {
 		);
 		// Another crop needs none.
 		expect(restrictWithExpert(model, answer, 'tomato', null).crop?.name).toBe('Tomato');
+	});
+
+	it("answers the same from the photo's features or the expert's logits computed elsewhere", () => {
+		const rng = new Prng(9);
+		const expert = (crop: string, classes: number[]): CropExpert => ({
+			crop,
+			classes,
+			weight: 0.75,
+			mean: Float32Array.from({ length: 4 }, () => rng.normal()),
+			scale: Float32Array.from({ length: 4 }, () => 1 + rng.next()),
+			kernel: Float32Array.from({ length: 4 * classes.length }, () => rng.normal()),
+			bias: Float32Array.from(classes, () => rng.normal())
+		});
+		const experts = [expert('Apple', [0, 1, 2]), expert('Tomato', [3, 4])];
+		const model = {
+			manifest: { labels: LABELS, abstention: { minConfidence: 0.5, maxNovelty: 1 } },
+			experts
+		} as unknown as Parameters<typeof restrictWithExpert>[0];
+		const answer = {
+			index: 0,
+			label: LABELS[0]!,
+			confidence: 0.3,
+			top: [],
+			probabilities: [0.3, 0.2, 0.2, 0.2, 0.1],
+			novelty: 0,
+			abstained: false,
+			reason: null
+		};
+		const features = [0.5, -1, 2, 0.25];
+		const asked: number[] = [];
+		const logits = (i: number) => (asked.push(i), expertLogits(experts[i]!, features));
+		for (const crop of ['apple', 'tomato']) {
+			const fromFeatures = restrictWithExpert(model, answer, crop, features, 5);
+			const fromLogits = restrictWithExpert(model, answer, crop, { logits }, 5);
+			expect(fromLogits.probabilities).toEqual(fromFeatures.probabilities);
+			// The expert moved the answer: the model's row alone is another.
+			expect(fromFeatures.probabilities).not.toEqual(
+				restrictWithExpert({ ...model, experts: [] }, answer, crop, null, 5).probabilities
+			);
+		}
+		// Each crop's logits are asked for by its expert's index.
+		expect(asked).toEqual([0, 1]);
 	});
 });
 

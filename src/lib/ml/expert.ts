@@ -181,8 +181,8 @@ export async function trainCropExperts(
 	return out;
 }
 
-/** The expert's probabilities over its classes for one feature row (softmax of its logits). */
-export function expertProbabilities(expert: CropExpert, row: ArrayLike<number>): number[] {
+/** The expert's logits over its classes for one feature row: ((row − mean) · scale) · kernel + bias. */
+export function expertLogits(expert: CropExpert, row: ArrayLike<number>): number[] {
 	const { mean, scale, kernel, bias } = expert;
 	const d = mean.length;
 	const k = bias.length;
@@ -192,10 +192,21 @@ export function expertProbabilities(expert: CropExpert, row: ArrayLike<number>):
 		const v = (row[j]! - mean[j]!) * scale[j]!;
 		for (let c = 0; c < k; c++) logits[c]! += v * kernel[j * k + c]!;
 	}
-	const top = Math.max(...logits);
-	const exp = logits.map((l) => Math.exp(l - top));
+	return logits;
+}
+
+/** Softmax of one row of logits. */
+function softmaxRow(logits: ArrayLike<number>): number[] {
+	const row = Array.from(logits);
+	const top = Math.max(...row);
+	const exp = row.map((l) => Math.exp(l - top));
 	const sum = exp.reduce((a, b) => a + b, 0);
 	return exp.map((e) => e / sum);
+}
+
+/** The expert's probabilities over its classes for one feature row (softmax of its logits). */
+export function expertProbabilities(expert: CropExpert, row: ArrayLike<number>): number[] {
+	return softmaxRow(expertLogits(expert, row));
 }
 
 /**
@@ -266,24 +277,33 @@ export function expertFor(
 }
 
 /**
+ * What a crop's expert reads for one photo: its feature row at the model's tap, or the expert's
+ * logits already computed, by the expert's index in `model.experts` (the ONNX export's
+ * `expert_logits_<i>` outputs).
+ */
+export type ExpertInput = ArrayLike<number> | { logits: (index: number) => ArrayLike<number> };
+
+/**
  * The answer among crop `name`'s classes (crops.ts restrictToCrop) from the photo's answer over all
- * classes, with the model's expert for that crop mixed in when it has one; `features` is the
- * photo's row at the model's tap (the expert's input), needed only then.
- * @throws Error for a crop the model does not know, or an expert without the photo's features.
+ * classes, with the model's expert for that crop mixed in when it has one; `input` (the photo's
+ * features, or the expert's logits) is needed only then.
+ * @throws Error for a crop the model does not know, or an expert without its input.
  */
 export function restrictWithExpert(
 	model: Pick<ClassifierModel, 'manifest' | 'experts'>,
 	answer: Prediction,
 	name: string,
-	features: ArrayLike<number> | null,
+	input: ExpertInput | null,
 	topK = 3
 ): Prediction {
 	const { labels, abstention } = model.manifest;
 	const expert = expertFor(model, name);
-	if (expert && !features) throw new Error(`The ${expert.crop} expert needs the photo's features`);
+	if (expert && !input) throw new Error(`The ${expert.crop} expert needs the photo's features`);
+	const probabilities = (e: CropExpert, x: ExpertInput) =>
+		'logits' in x ? softmaxRow(x.logits(model.experts!.indexOf(e))) : expertProbabilities(e, x);
 	const mix =
-		expert && features
-			? (onCrop: number[]) => mixWithExpert(onCrop, expert, expertProbabilities(expert, features))
+		expert && input
+			? (onCrop: number[]) => mixWithExpert(onCrop, expert, probabilities(expert, input))
 			: undefined;
 	return restrictToCrop(answer, labels, name, abstention, topK, mix);
 }

@@ -469,7 +469,16 @@ export interface OnnxMetadata {
 	tap: string;
 	mode: string;
 	input: string;
+	/**
+	 * JSON [{crop, classes, weight, logits}], only for a model with crop experts (expert.ts): the
+	 * crop's class names, in the order of the expert's logits (the output named `logits`), and the
+	 * expert's weight w in the answer when the crop is given.
+	 */
+	experts?: string;
 }
+
+/** The output holding the logits of a classifier's i-th crop expert (model.experts[i]). */
+export const expertOutput = (i: number): string => `expert_logits_${i}`;
 
 /**
  * The whole classifier as one ONNX model. `weights` are the backbone's conv weights with any
@@ -543,6 +552,19 @@ export function classifierOnnx(
 	]);
 	const unsure = g.op('Less', [confidence, g.floats('minConfidence', [minConfidence], [])]);
 	g.op('Or', [unfamiliar, unsure], {}, 'abstained');
+	const experts = model.experts ?? [];
+	experts.forEach((e, i) => {
+		const k = e.classes.length;
+		const sizes = [e.mean.length, e.scale.length, e.kernel.length, e.bias.length];
+		if (sizes.join() !== [width, width, width * k, k].join())
+			throw new Error(`The ${e.crop} expert does not read the ${width} features of the ${tap} tap`);
+		const x = g.op('Mul', [
+			g.op('Sub', [features!, g.floats(`expert/${i}/mean`, e.mean, [width])]),
+			g.floats(`expert/${i}/scale`, e.scale, [width])
+		]);
+		const own = g.op('MatMul', [x, g.floats(`expert/${i}/kernel`, e.kernel, [width, k])]);
+		g.op('Add', [own, g.floats(`expert/${i}/bias`, e.bias, [k])], {}, expertOutput(i));
+	});
 
 	const metadata: OnnxMetadata = {
 		format: ONNX_FORMAT,
@@ -555,7 +577,19 @@ export function classifierOnnx(
 		backboneManifestSha256: m.backbone.manifestSha256,
 		tap,
 		mode: m.mode,
-		input: `RGB uint8 NHWC [N,${size},${size},3]: the photo centre-cropped to a square and resized to ${size} (bilinear)`
+		input: `RGB uint8 NHWC [N,${size},${size},3]: the photo centre-cropped to a square and resized to ${size} (bilinear)`,
+		...(experts.length
+			? {
+					experts: JSON.stringify(
+						experts.map((e, i) => ({
+							crop: e.crop,
+							classes: e.classes.map((c) => m.labels[c]),
+							weight: e.weight,
+							logits: expertOutput(i)
+						}))
+					)
+				}
+			: {})
 	};
 	return modelProto(
 		g,
@@ -566,13 +600,19 @@ export function classifierOnnx(
 			valueInfo('novelty', 'float', ['N']),
 			valueInfo('abstained', 'bool', ['N']),
 			valueInfo('label_index', 'int64', ['N']),
-			valueInfo('features', 'float', ['N', width])
+			valueInfo('features', 'float', ['N', width]),
+			...experts.map((e, i) => valueInfo(expertOutput(i), 'float', ['N', e.classes.length]))
 		],
 		`leaflens_${arch.modelName}_classifier`,
 		{ ...metadata },
 		`LeafLens plant-disease classifier on ${arch.title} (${m.mode}, ${tap} features, ${c} classes). ` +
 			'probabilities: calibrated (temperature) softmax; novelty: the "not sure" score (higher = less like the training photos); ' +
-			'abstained: the model would say "not sure" (probability below thresholds.minConfidence or novelty above thresholds.maxNovelty).'
+			'abstained: the model would say "not sure" (probability below thresholds.minConfidence or novelty above thresholds.maxNovelty).' +
+			(experts.length
+				? ' When the crop is given, the answer is among its classes (probabilities renormalised over them), and a crop ' +
+					'with an expert (metadata experts) mixes in q, the softmax of its logits output: p ∝ p^(1−weight) · q^weight ' +
+					'there; "not sure" then reads that row.'
+				: '')
 	);
 }
 

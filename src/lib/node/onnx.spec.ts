@@ -12,7 +12,10 @@ import * as tf from '@tensorflow/tfjs';
 import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createFeatureExtractor, finetuneCut, splitAtBlock } from '../ml/mobilenet-v3';
-import { classifierOnnx, ONNX_FORMAT, readBackboneWeights } from '../ml/onnx-export';
+import { classifierOnnx, expertOutput, ONNX_FORMAT, readBackboneWeights } from '../ml/onnx-export';
+import { expertLogits, type CropExpert } from '../ml/expert';
+import { findCrop } from '../ml/crops';
+import { Prng } from '../ml/prng';
 import { opForward } from '../ml/op-forward';
 import { loadClassifier } from '../ml/classifier-dir';
 import {
@@ -269,6 +272,96 @@ it('exports a classifier with backbone.side as a [N,side,side,3] input that answ
 		expect((input ?? []).map((d) => d.dimParam || Number(d.dimValue))).toEqual(['N', 320, 320, 3]);
 	} finally {
 		diagnoser.dispose();
+		backbone.model.dispose();
+	}
+}, 120_000);
+
+it("carries a model's crop experts: an output of logits each, named with crop, classes and weight in the metadata (onnxruntime-web)", async () => {
+	const trained = await loadClassifier(fsModelDirReader(path.join(CACHE, 'plantvillage-default')));
+	const { labels } = trained.manifest;
+	const d = trained.manifest.head.inputDim;
+	const rng = new Prng(5);
+	const expert = (crop: string, weight: number): CropExpert => {
+		const classes = findCrop(labels, crop).classes;
+		return {
+			crop,
+			classes,
+			weight,
+			mean: Float32Array.from({ length: d }, () => rng.normal()),
+			scale: Float32Array.from({ length: d }, () => 0.5 + rng.next()),
+			kernel: Float32Array.from({ length: d * classes.length }, () => rng.normal() * 0.05),
+			bias: Float32Array.from(classes, () => rng.normal())
+		};
+	};
+	const experts = [expert('Apple', 1), expert('Tomato', 0.5)];
+	const backbone = await loadBackboneFromFs(path.join(CACHE, SMALL));
+	try {
+		const weights = await readBackboneWeights(backbone.model, backbone.architecture);
+		const bytes = classifierOnnx(
+			backbone.architecture,
+			weights,
+			{ ...trained, experts },
+			{ input: 'float32' }
+		);
+		const { onnx } = (await import('onnx-proto')).default;
+		const decoded = onnx.ModelProto.decode(bytes);
+		const meta = Object.fromEntries(decoded.metadataProps.map((p) => [p.key, p.value]));
+		expect(JSON.parse(meta.experts!)).toEqual([
+			{
+				crop: 'Apple',
+				classes: labels.filter((l) => l.startsWith('Apple___')),
+				weight: 1,
+				logits: 'expert_logits_0'
+			},
+			{
+				crop: 'Tomato',
+				classes: labels.filter((l) => l.startsWith('Tomato___')),
+				weight: 0.5,
+				logits: 'expert_logits_1'
+			}
+		]);
+		expect(decoded.docString).toContain('p^(1−weight) · q^weight');
+		const outputs = (decoded.graph?.output ?? []).map((o) => o.name);
+		expect(outputs.slice(-2)).toEqual([expertOutput(0), expertOutput(1)]);
+		ortWeb.env.wasm.numThreads = 1;
+		const session = await ortWeb.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+		const files = [
+			...plantVillagePhotos('Apple___Black_rot', 1),
+			...plantVillagePhotos('Tomato___Leaf_Mold', 1)
+		];
+		let maxDiff = 0;
+		const spread: number[] = [];
+		for (const file of files) {
+			const x = imagesToBatch([await decodeImageFile(file)], 224);
+			const pixels = (await x.data()) as Float32Array;
+			x.dispose();
+			const out = await session.run({
+				images: new ortWeb.Tensor('float32', pixels, [1, 224, 224, 3])
+			});
+			const features = out.features!.data as Float32Array;
+			experts.forEach((e, i) => {
+				const graph = out[expertOutput(i)]!.data as Float32Array;
+				const js = expertLogits(e, features);
+				expect(graph).toHaveLength(e.classes.length);
+				js.forEach((v, c) => (maxDiff = Math.max(maxDiff, Math.abs(v - graph[c]!))));
+				spread.push(Math.max(...js) - Math.min(...js));
+			});
+		}
+		await session.release();
+		// The graph computes what expert.ts does from the same features (float32 sums of 3880 terms).
+		expect(maxDiff).toBeLessThanOrEqual(1e-3);
+		// Logits that differ by whole units: a zero or constant output would not pass as equal.
+		expect(Math.min(...spread)).toBeGreaterThan(1);
+		// An expert that does not read the tap's features is refused, naming it.
+		const narrow = { ...experts[0]!, mean: experts[0]!.mean.slice(1) };
+		expect(() =>
+			classifierOnnx(backbone.architecture, weights, { ...trained, experts: [narrow] })
+		).toThrow(/The Apple expert does not read the 3880 features/);
+		// Without experts, no experts key and no expert outputs.
+		const plain = onnx.ModelProto.decode(classifierOnnx(backbone.architecture, weights, trained));
+		expect(plain.metadataProps.map((p) => p.key)).not.toContain('experts');
+		expect(plain.graph?.output?.map((o) => o.name)).not.toContain(expertOutput(0));
+	} finally {
 		backbone.model.dispose();
 	}
 }, 120_000);
