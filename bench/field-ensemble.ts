@@ -35,7 +35,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as TF from '@tensorflow/tfjs';
 import { cropsOf } from '../src/lib/ml/crops';
-import { restrictWithExpert, trainCropExpert, type CropExpert } from '../src/lib/ml/expert';
+import {
+	chooseExpertConfidence,
+	restrictWithExpert,
+	trainCropExpert,
+	type CropExpert
+} from '../src/lib/ml/expert';
+import { MIN_EXTRA_VAL } from '../src/lib/ml/pipeline';
+import { stratifiedSplit } from '../src/lib/data/split';
 import { extractArrays } from '../src/lib/ml/features';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
 import { opForward } from '../src/lib/ml/op-forward';
@@ -51,7 +58,13 @@ import { hashString } from '../src/lib/data/split';
 import { fsModelDirReader, loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
 import { initTf } from '../src/lib/node/tf-node';
 import { runTraining } from '../src/lib/node/train-run';
-import { cachedArrays, datasetImages, sourceOf, type FolderPhoto } from '../src/lib/node/train-io';
+import {
+	cachedArrays,
+	datasetImages,
+	folderPhotos,
+	sourceOf,
+	type FolderPhoto
+} from '../src/lib/node/train-io';
 import {
 	flagged,
 	formatProportion,
@@ -141,6 +154,27 @@ const measured = {
 };
 ops.dispose();
 
+/** The --field folder of `photos` (links to them). */
+const folderOf = (photos: readonly FolderPhoto[]) =>
+	path.join(tmp, 'folders', hashString(photos.map((p) => p.key).join('\n'), 0).toString(16));
+
+/**
+ * The photos the adapted model held back from its --field folder (train-run's split: the preset's
+ * valFraction and seed), and the rest: what an expert with its own threshold learns from.
+ */
+async function heldBack(photos: readonly FolderPhoto[]) {
+	const field = await folderPhotos(folderOf(photos), labels, true);
+	const parts = stratifiedSplit(
+		field.photos,
+		(p) => p.label,
+		config.adapt.valFraction,
+		config.seed
+	);
+	const byKey = new Map(photos.map((p) => [p.key, p]));
+	const pick = (list: readonly { key: string }[]) => list.map((p) => byKey.get(p.key)!);
+	return { held: pick(parts.val), rest: pick(parts.train) };
+}
+
 const trained = new Map<string, ClassifierModel>();
 /**
  * The adapted model trained on PlantVillage + `photos` (linked, never copied); trained once per
@@ -150,11 +184,7 @@ async function adapted(name: string, photos: FolderPhoto[]): Promise<ClassifierM
 	const set = photos.map((p) => p.key).join('\n');
 	const known = trained.get(set);
 	if (known) return known;
-	const folder = path.join(
-		tmp,
-		'folders',
-		hashString(photos.map((p) => p.key).join('\n'), 0).toString(16)
-	);
+	const folder = folderOf(photos);
 	await linkFolder(folder, photos, path.join(FIELD_DIR, FIELD_SOURCE, 'train'));
 	const out = path.join(tmp, 'runs', name);
 	if (values.reuse && existsSync(path.join(out, 'manifest.json'))) {
@@ -232,23 +262,58 @@ async function measure(
 	const field = { rows: on.field, any: await anyCrop(model, on.field) };
 	const unknown = { rows: on.unknown, any: await anyCrop(model, on.unknown) };
 	const out = new Map<string, Outcome>();
+	// The expert's own threshold: chosen on the photos the model held back, with an expert that did
+	// not learn from them (as train-job does), when there are MIN_EXTRA_VAL of them.
+	const held = await heldBack(photos);
+	const heldRows = rowsOfPhotos(trainRows, trainPhotos, held.held);
+	const heldAny = held.held.length >= MIN_EXTRA_VAL ? await anyCrop(model, heldRows) : null;
+	const d = heldRows.rowShape[0]!;
 	for (const l2 of l2s) {
-		const expert = await trainCropExpert(tf, rowsOfPhotos(trainRows, trainPhotos, photos), apple!, {
-			seed,
-			l2,
-			weight: 0 // unused: answers() mixes at each weight tried
-		});
+		const settings = { seed, l2, weight: 0 }; // the weight is unused: answers() mixes at each
+		const expert = await trainCropExpert(
+			tf,
+			rowsOfPhotos(trainRows, trainPhotos, photos),
+			apple!,
+			settings
+		);
+		const chooser = heldAny
+			? await trainCropExpert(tf, rowsOfPhotos(trainRows, trainPhotos, held.rest), apple!, settings)
+			: null;
 		for (const w of weights) {
 			const o = answers(model, expert, w, field, unknown);
 			out.set(key(l2, w), o);
 			log(
 				`${name}: l2 ${l2}, weight ${w}: forced ${formatProportion(o.field.forced)}, answered ${formatProportion(o.field.answered)} at ${formatProportion(o.field.answeredCorrect)}, unknown flagged ${formatProportion(o.unknownFlagged)}`
 			);
+			if (!chooser || !heldAny || w === 0) continue;
+			const atZero = {
+				manifest: {
+					...model.manifest,
+					abstention: { ...model.manifest.abstention, minConfidence: 0 }
+				},
+				experts: [{ ...chooser, weight: w }]
+			};
+			const minConfidence = chooseExpertConfidence(
+				heldAny.map((a, i) =>
+					restrictWithExpert(atZero, a, 'Apple', heldRows.x.subarray(i * d, (i + 1) * d), 1)
+				),
+				config.abstain.extraCoverage!
+			);
+			const own = answers(model, { ...expert, minConfidence }, w, field, unknown);
+			out.set(ownKey(l2, w), own);
+			thresholds.set(`${name}|${ownKey(l2, w)}`, minConfidence);
+			log(
+				`${name}: l2 ${l2}, weight ${w}, own threshold ${minConfidence.toFixed(3)} (model's ${model.manifest.abstention.minConfidence.toFixed(3)}): answered ${formatProportion(own.field.answered)} at ${formatProportion(own.field.answeredCorrect)}, unknown flagged ${formatProportion(own.unknownFlagged)}`
+			);
 		}
 	}
 	return out;
 }
 const key = (l2: number, w: number) => `${l2}|${w}`;
+/** The same setting, the expert read by its own threshold. */
+const ownKey = (l2: number, w: number) => `${key(l2, w)}|own`;
+/** Each run's expert threshold, by run name and ownKey. */
+const thresholds = new Map<string, number>();
 
 interface SizeResult {
 	n: number | 'all';
@@ -259,7 +324,9 @@ interface SizeResult {
 		setting: string;
 		l2: number;
 		weight: number;
-		runs: { seed: number; outcome: Outcome }[];
+		/** Read by the expert's own threshold (chosen on the held-back photos). */
+		own?: boolean;
+		runs: { seed: number; outcome: Outcome; minConfidence?: number }[];
 	}[];
 }
 
@@ -274,8 +341,11 @@ function bestOf(means: Record<string, number>): { l2: number; weight: number } {
 
 // Dev: every size and seed; one setting is chosen for all sizes (the preset has one).
 const devMeans = new Map<number | 'all', Record<string, number>>();
+/** Every dev outcome, by size: the own-threshold report reads them. */
+const devRuns = new Map<number | 'all', { seed: number; outcomes: Map<string, Outcome> }[]>();
 for (const n of sizes) {
 	const dev = new Map<string, number[]>();
+	devRuns.set(n, []);
 	for (const seed of seeds) {
 		const split = devSplit(trainPhotos, seed);
 		const outcomes = await measure(
@@ -287,7 +357,9 @@ for (const n of sizes) {
 				unknown: measured.dev.unknown
 			}
 		);
-		for (const [k, o] of outcomes) dev.set(k, [...(dev.get(k) ?? []), o.field.forced.value]);
+		devRuns.get(n)!.push({ seed, outcomes });
+		for (const [k, o] of outcomes)
+			if (!k.endsWith('|own')) dev.set(k, [...(dev.get(k) ?? []), o.field.forced.value]);
 	}
 	devMeans.set(n, Object.fromEntries([...dev].map(([k, v]) => [k, spreadOf(v).mean])));
 }
@@ -309,26 +381,51 @@ for (const n of sizes) {
 		{ setting: 'adapted model alone', l2: chosen.l2, weight: 0 },
 		{ setting: 'expert alone', l2: chosen.l2, weight: 1 }
 	].filter((s, i, all) => all.findIndex((o) => o.weight === s.weight) === i);
-	const val: SizeResult['val'] = settings.map((s) => ({ ...s, runs: [] }));
+	const val: SizeResult['val'] = [
+		...settings,
+		{ setting: "chosen on dev, the expert's own threshold", ...chosen, own: true }
+	].map((s) => ({ ...s, runs: [] }));
 	for (const seed of seeds) {
-		const outcomes = await measure(
-			`ensemble-val-${n}-seed${seed}`,
-			seed,
-			perClass(trainPhotos, n, seed),
-			measured.val
-		);
-		for (const v of val) v.runs.push({ seed, outcome: outcomes.get(key(v.l2, v.weight))! });
+		const name = `ensemble-val-${n}-seed${seed}`;
+		const outcomes = await measure(name, seed, perClass(trainPhotos, n, seed), measured.val);
+		for (const v of val) {
+			const k = v.own ? ownKey(v.l2, v.weight) : key(v.l2, v.weight);
+			const outcome = outcomes.get(k);
+			if (outcome) v.runs.push({ seed, outcome, minConfidence: thresholds.get(`${name}|${k}`) });
+		}
 	}
-	results.push({ n, devMeans: devMeans.get(n)!, best: bestOf(devMeans.get(n)!), val });
+	results.push({
+		n,
+		devMeans: devMeans.get(n)!,
+		best: bestOf(devMeans.get(n)!),
+		val: val.filter((v) => v.runs.length > 0)
+	});
 }
 backbone.model.dispose();
+
+/** On dev, the chosen setting read by the model's threshold and by the expert's own, per size. */
+const devOwn = sizes
+	.flatMap((n) =>
+		[false, true].map((own) => ({
+			n,
+			own,
+			runs: devRuns.get(n)!.flatMap(({ seed, outcomes }) => {
+				const k = own ? ownKey(chosen.l2, chosen.weight) : key(chosen.l2, chosen.weight);
+				const outcome = outcomes.get(k);
+				return outcome
+					? [{ seed, outcome, minConfidence: thresholds.get(`ensemble-dev-${n}-seed${seed}|${k}`) }]
+					: [];
+			})
+		}))
+	)
+	.filter((r) => r.runs.length > 0);
 
 const machine = describeMachine();
 const date = new Date().toISOString();
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 await writeFile(
 	path.join(values.out, 'field-ensemble.json'),
-	`${JSON.stringify({ benchmark: 'field-ensemble', side, date, machine, chosen, overall, results }, null, '\t')}\n`
+	`${JSON.stringify({ benchmark: 'field-ensemble', side, date, machine, chosen, overall, results, devOwn }, null, '\t')}\n`
 );
 const f = formatProportion;
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -342,7 +439,7 @@ const devRow = (label: string, means: Record<string, number>, l2: number) =>
 const md = [
 	'# The adapted model with a crop expert mixed in (crop given)',
 	'',
-	`Measured ${date.slice(0, 16)} UTC on ${machine.summary}; \`npx tsx bench/field-ensemble.ts ${process.argv.slice(2).join(' ')}\` (${minutes} min). Per seed: the \`adapt\` preset (seed 42, photos cut to ${side} px) trained on PlantVillage + n field \`train\` photos per class (the seed picks them), and a crop expert (src/lib/ml/expert.ts: Adam with an L2 penalty, 150 epochs of batches of 256) on the same photos over the ${apple.classes.length} apple classes; each photo answered among the apple classes as the app answers with the crop given (expert.ts restrictWithExpert: the mix, read by the model's own "not sure" rule — its thresholds, novelty and crop mass), the expert mixed in at a weight (0: the adapted model alone; 1: the expert alone within the crop). One setting chosen for every size, on dev quarters of field \`train\` (never trained on): the best mean over the sizes of the mean forced top-1 over the seeds. Reported on field \`val\` (${valPhotos.length} photos) and the \`unknown/\` photos of the val split (${measured.val.unknown.labels.length}). 95% Wilson intervals.`,
+	`Measured ${date.slice(0, 16)} UTC on ${machine.summary}; \`npx tsx bench/field-ensemble.ts ${process.argv.slice(2).join(' ')}\` (${minutes} min). Per seed: the \`adapt\` preset (seed 42, photos cut to ${side} px) trained on PlantVillage + n field \`train\` photos per class (the seed picks them), and a crop expert (src/lib/ml/expert.ts: Adam with an L2 penalty, 150 epochs of batches of 256) on the same photos over the ${apple.classes.length} apple classes; each photo answered among the apple classes as the app answers with the crop given (expert.ts restrictWithExpert: the mix, read by the model's own "not sure" rule — its thresholds, novelty and crop mass), the expert mixed in at a weight (0: the adapted model alone; 1: the expert alone within the crop). One setting chosen for every size, on dev quarters of field \`train\` (never trained on): the best mean over the sizes of the mean forced top-1 over the seeds. Reported on field \`val\` (${valPhotos.length} photos) and the \`unknown/\` photos of the val split (${measured.val.unknown.labels.length}). 95% Wilson intervals.${values.reuse ? ' The adapted models were loaded from an earlier run of this bench that trained them (`--reuse`); the experts were trained again.' : ''}`,
 	'',
 	'## Dev (field `train`): mean forced top-1 over the seeds, per penalty × weight',
 	'',
@@ -362,6 +459,24 @@ const md = [
 			(v) =>
 				`| ${r.n} | ${v.setting} (penalty ${v.l2}, weight ${v.weight}) | ${v.runs.map((x) => `${x.seed}: ${f(x.outcome.field.forced)}`).join('<br>')} | ${formatSpread(spreadOf(v.runs.map((x) => x.outcome.field.forced.value)))} | ${v.runs.map((x) => f(x.outcome.field.answered)).join('<br>')} | ${v.runs.map((x) => f(x.outcome.field.answeredCorrect)).join('<br>')} | ${v.runs.map((x) => f(x.outcome.unknownFlagged)).join('<br>')} |`
 		)
+	),
+	'',
+	"## The expert's own threshold",
+	'',
+	`With ${MIN_EXTRA_VAL} or more photos held back (the photos the adapted model held back from its --field folder: train-run's split), an expert that did not learn from them (trained on the rest) chooses a "not sure" threshold on its mix there, as the model's are chosen (src/lib/ml/expert.ts chooseExpertConfidence: ${(100 * config.abstain.extraCoverage!).toFixed(0)}% of them answered, the preset's abstain.extraCoverage, those the model's novelty or crop-mass test sets aside counted first); the expert trained on all the photos is then read with it. A rule fixed beforehand (nothing chosen on these figures). Chosen setting (penalty ${chosen.l2}, weight ${chosen.weight}); dev: the dev quarters of field \`train\` and its \`unknown/\` photos.`,
+	'',
+	"| photos per class | set | threshold | the expert's, per seed | answered | accuracy of answers | unknown flagged |",
+	'| ---: | --- | --- | --- | --- | --- | --- |',
+	...[
+		...devOwn.map((r) => ({ ...r, set: 'dev' })),
+		...results.flatMap((r) =>
+			r.val
+				.filter((v) => v.l2 === chosen.l2 && v.weight === chosen.weight)
+				.map((v) => ({ n: r.n, own: v.own === true, runs: v.runs, set: 'val' }))
+		)
+	].map(
+		(r) =>
+			`| ${r.n} | ${r.set} | ${r.own ? "expert's own" : "model's"} | ${r.own ? r.runs.map((x) => x.minConfidence!.toFixed(3)).join(', ') : '—'} | ${r.runs.map((x) => f(x.outcome.field.answered)).join('<br>')} | ${r.runs.map((x) => f(x.outcome.field.answeredCorrect)).join('<br>')} | ${r.runs.map((x) => f(x.outcome.unknownFlagged)).join('<br>')} |`
 	),
 	''
 ].join('\n');

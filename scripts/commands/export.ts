@@ -44,8 +44,9 @@ A 224x224 photo gives the same answers as leaflens predict. Outputs:
   expert_logits_<i> [N,K]  a model with crop experts: expert i's logits over its crop's classes
 metadata_props: format leaflens-onnx, formatVersion, labels (JSON), thresholds (JSON
 {minConfidence, maxNovelty}), temperature, noveltyMethod, backbone, tap, mode, input; with crop
-experts, experts (JSON [{crop, classes, weight, logits}]): with the crop given, the answer among
-its classes is p^(1-weight) * softmax(expert logits)^weight, renormalised over them.
+experts, experts (JSON [{crop, classes, weight, logits, minConfidence?}]): with the crop given,
+the answer among its classes is p^(1-weight) * softmax(expert logits)^weight, renormalised over
+them, and "not sure" below the expert's minConfidence when it has one (else the model's).
 The model directory is verified first (manifest, sha256 of every file, its backbone); the file is
 written through a temporary file and a rename, so a failure leaves no partial file.
 

@@ -202,6 +202,7 @@ async function diagnoseFiles(
 	const { loadBackboneFor } = await import('../../src/lib/node/train-run');
 	const { Diagnoser } = await import('../../src/lib/ml/diagnose');
 	const { findCrop } = await import('../../src/lib/ml/crops');
+	const { plantThresholds } = await import('../../src/lib/ml/expert');
 	const classifier = await loadClassifier(fsModelDirReader(dir));
 	const { labels } = classifier.manifest;
 	// Checked before the engine and the backbone load and any photo is read: a misspelt crop is a
@@ -248,7 +249,7 @@ async function diagnoseFiles(
 		if (plant && leaves.length > 0) {
 			const p = combineLeaves(
 				leaves.map((l) => l.prediction),
-				classifier.manifest.abstention,
+				plantThresholds(classifier),
 				labels,
 				{ topK: k }
 			);

@@ -398,6 +398,22 @@ export function answered(
 }
 
 /**
+ * How many of `n` validation photos "not sure" sets aside so that `targetCoverage` of them is
+ * answered. At least one whenever some are to be: below 1 / (1 − targetCoverage) photos (25 at
+ * 0.96) the budget would round to none and "not sure" would never be said; never all of them.
+ */
+export function rejectionBudget(n: number, targetCoverage: number): number {
+	const budget = (1 - targetCoverage) * n;
+	// 1e-9: (1 − 0.8) × 10 is 1.9999999999999996 in floating point, and 2 photos are meant.
+	return budget > 0 ? Math.min(n - 1, Math.max(1, Math.floor(budget + 1e-9))) : 0;
+}
+
+/** The least confidence answered that sets aside the `reject` least of `sorted` (ascending); 0 for none. */
+export function confidenceCut(sorted: readonly number[], reject: number): number {
+	return reject > 0 ? sorted[reject]! : 0;
+}
+
+/**
  * Chooses both thresholds on validation data so that `targetCoverage` of it is answered:
  * `noveltyShare` of the rejected budget goes to the most novel photos, the rest to the least
  * confident of the remaining ones. A small validation set answers less than `targetCoverage`
@@ -416,10 +432,7 @@ export function chooseThresholds(
 	const n = val.labels.length;
 	if (n === 0)
 		throw new Error('Expected validation examples to choose abstention thresholds, got 0');
-	// At least one photo is set aside whenever some are to be: below 1 / (1 − targetCoverage) photos
-	// (25 at 0.96) the budget would round to none and "not sure" would never be said.
-	const budget = (1 - targetCoverage) * n;
-	const reject = budget > 0 ? Math.min(n - 1, Math.max(1, Math.floor(budget))) : 0;
+	const reject = rejectionBudget(n, targetCoverage);
 	const byNovelty = Array.from(val.novelty).sort((a, b) => a - b);
 	const rejectNovel = Math.min(reject, Math.round(reject * noveltyShare));
 	// MAX_VALUE rather than Infinity: the thresholds are stored as JSON.
@@ -427,8 +440,7 @@ export function chooseThresholds(
 	const kept = Array.from(val.confidence)
 		.filter((_, i) => val.novelty[i]! <= maxNovelty)
 		.sort((a, b) => a - b);
-	const rejectConfident = reject - (n - kept.length);
-	const minConfidence = rejectConfident > 0 ? kept[rejectConfident]! : 0;
+	const minConfidence = confidenceCut(kept, reject - (n - kept.length));
 	const t = { minConfidence, maxNovelty };
 	const { coverage, selectiveAccuracy } = selective(
 		answered(val.confidence, val.novelty, t),

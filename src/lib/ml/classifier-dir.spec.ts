@@ -29,7 +29,8 @@ function expert(crop: string, classes: number[], seed: number): CropExpert {
 
 const withExperts = (): ClassifierModel => ({
 	...randomClassifier(D, LABELS),
-	experts: [expert('Apple', [0, 1], 1), expert('Tomato', [2, 3], 2)]
+	// Tomato's with its own "not sure" threshold (adapt.expertCoverage).
+	experts: [expert('Apple', [0, 1], 1), { ...expert('Tomato', [2, 3], 2), minConfidence: 0.42 }]
 });
 
 /** The encoded model as it comes back from a file: manifest JSON text and the weights. */
@@ -44,10 +45,11 @@ describe('crop experts in the model directory', () => {
 		const { manifest, weights } = await roundTrip(model);
 		expect(manifest.experts).toEqual([
 			{ crop: 'Apple', classes: [0, 1], weight: 0.5 },
-			{ crop: 'Tomato', classes: [2, 3], weight: 0.5 }
+			{ crop: 'Tomato', classes: [2, 3], weight: 0.5, minConfidence: 0.42 }
 		]);
 		const loaded = decodeClassifier(manifest, weights);
 		expect(loaded.experts).toEqual(model.experts);
+		expect(loaded.experts![0]).not.toHaveProperty('minConfidence');
 		expect(loaded.weights.map((w) => w.name)).toEqual(['head/logits/kernel', 'head/logits/bias']);
 		// The Models page lists them.
 		expect(summarizeClassifier(loaded.manifest).experts).toEqual(['Apple', 'Tomato']);
@@ -76,6 +78,9 @@ describe('crop experts in the model directory', () => {
 		);
 		expect(() => decodeClassifier(listed({ ...apple, weight: 0 }), weights)).toThrow(
 			/experts\.0\.weight/
+		);
+		expect(() => decodeClassifier(listed({ ...apple, minConfidence: 1.5 }), weights)).toThrow(
+			/experts\.0\.minConfidence/
 		);
 		// Tensors of another shape, or none.
 		const narrow = withExperts();

@@ -69,7 +69,7 @@ function decodeExperts(
 	if (!manifest.experts) return undefined;
 	const crops = cropsOf(manifest.labels);
 	const seen = new Set<string>();
-	return manifest.experts.map(({ crop, classes, weight }) => {
+	return manifest.experts.map(({ crop, classes, weight, minConfidence }) => {
 		// An expert is over its whole crop, in label order: mixWithExpert moves the crop's mass.
 		const own = crops.find((c) => c.name === crop)?.classes;
 		if (!own || own.join() !== classes.join())
@@ -99,7 +99,8 @@ function decodeExperts(
 			mean: vector('mean', d),
 			scale: vector('scale', d),
 			kernel: kernel.values,
-			bias: vector('bias', k)
+			bias: vector('bias', k),
+			...(minConfidence === undefined ? {} : { minConfidence })
 		};
 	});
 }
@@ -152,7 +153,12 @@ export async function encodeClassifier(model: ClassifierModel): Promise<{
 		...model.manifest,
 		abstention: { ...model.manifest.abstention, method, perClass },
 		experts: experts.length
-			? experts.map(({ crop, classes, weight }) => ({ crop, classes, weight }))
+			? experts.map(({ crop, classes, weight, minConfidence }) => ({
+					crop,
+					classes,
+					weight,
+					...(minConfidence === undefined ? {} : { minConfidence })
+				}))
 			: undefined,
 		weights: { file: CLASSIFIER_WEIGHTS_FILE, sha256: await sha256Hex(data), tensors: entries }
 	});

@@ -140,7 +140,16 @@ export const TrainConfigSchema = z.strictObject({
 			 * The expert's L2 penalty: Adam adds `expertL2 × w` to each weight's gradient (its
 			 * optimizer.weightDecay). Unset: DEFAULT_EXPERT_L2.
 			 */
-			expertL2: z.number().min(0).max(1).optional()
+			expertL2: z.number().min(0).max(1).optional(),
+			/**
+			 * The expert's own "not sure" threshold on its mix, chosen so that this share of the
+			 * crop's held-back photos is answered (by an expert that did not learn from them;
+			 * expert.ts chooseExpertConfidence), when MIN_EXTRA_VAL of them are held back. Unset:
+			 * the model's minConfidence reads the mix. bench/results/field-ensemble.md: at 0.85 with
+			 * all field photos, 87.8% of field `val` answered at 93.4% right, but 43% of unknown
+			 * diseases flagged (the model's threshold: 66.7% at 99.0%, 87.1% flagged).
+			 */
+			expertCoverage: z.number().gt(0).lt(1).optional()
 		})
 		.prefault({}),
 	finetune: z

@@ -9,6 +9,7 @@ import {
 	logitKnnScores,
 	maxProbs,
 	noveltyScores,
+	rejectionBudget,
 	sphericalKMeans
 } from './abstain';
 import { fitTemperature, nllAt } from './calibration';
@@ -231,6 +232,21 @@ describe('Mahalanobis novelty + abstention', () => {
 		expect(chooseThresholds(val, 0.96, 0).minConfidence).toBeGreaterThan(confidence[n - 1]!);
 		// One photo: nothing to set aside it against.
 		expect(chooseThresholds({ ...val, ...slice1(val) }, 0.96, 0.5).coverage).toBe(1);
+	});
+
+	it('sets aside the share asked for where floating point falls just short of a whole photo', () => {
+		// (1 − 0.8) × 10 is 1.9999999999999996: two photos of ten are meant, not one.
+		expect(rejectionBudget(10, 0.8)).toBe(2);
+		expect(rejectionBudget(20, 0.85)).toBe(3);
+		expect(rejectionBudget(10, 1)).toBe(0);
+		const n = 10;
+		const val = {
+			confidence: Float32Array.from({ length: n }, (_, i) => 0.5 + i / 20),
+			novelty: new Float32Array(n),
+			predicted: new Int32Array(n),
+			labels: new Int32Array(n)
+		};
+		expect(chooseThresholds(val, 0.8, 0).coverage).toBeCloseTo(0.8);
 	});
 
 	it('leaks no tensors', async () => {

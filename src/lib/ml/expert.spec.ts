@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findCrop } from './crops';
 import {
+	chooseExpertConfidence,
 	expertProbabilities,
 	expertShortfall,
 	expertLogits,
@@ -10,6 +11,7 @@ import {
 	restrictWithExpert,
 	trainCropExpert,
 	trainCropExperts,
+	withOwnThresholds,
 	type CropExpert
 } from './expert';
 import { Prng } from './prng';
@@ -240,5 +242,127 @@ describe('mixWithExpert', () => {
 		const mixed = mixWithExpert([0.6, 0, 0, 0, 0], expert, [0, 1, 0], 0.5);
 		expect(mixed.every(Number.isFinite)).toBe(true);
 		expect(mixed.slice(0, 3).reduce((a, b) => a + b, 0)).toBeCloseTo(0.6, 6);
+	});
+});
+
+describe("an expert's own threshold", () => {
+	beforeAll(async () => {
+		expect(await tf.setBackend('cpu')).toBe(true);
+	});
+
+	const at = (confidence: number, abstained = false) => ({ confidence, abstained });
+
+	it('sets aside the least confident mixes until the share asked for is answered, counting those already set aside', () => {
+		const ten = [0.9, 0.3, 0.8, 0.5, 0.7, 0.6, 0.95, 0.4, 0.85, 0.65].map((c) => at(c));
+		// 80% of 10 answered: the 2 least confident (0.3, 0.4) are not.
+		expect(chooseExpertConfidence(ten, 0.8)).toBe(0.5);
+		// Two set aside already (novelty, crop mass): the budget is spent, every other is answered.
+		const setAside = ten.map((a, i) => (i < 2 ? { ...a, abstained: true } : a));
+		expect(chooseExpertConfidence(setAside, 0.8)).toBe(0);
+		// One set aside: one more goes, the least confident of the rest (0.3).
+		expect(
+			chooseExpertConfidence(
+				ten.map((a, i) => (i === 0 ? { ...a, abstained: true } : a)),
+				0.8
+			)
+		).toBe(0.4);
+		expect(() => chooseExpertConfidence([], 0.8)).toThrow('got 0');
+	});
+
+	it('is what "not sure" reads with the expert, in place of the model\'s', () => {
+		const expert: CropExpert = {
+			crop: 'Apple',
+			classes: [0, 1, 2],
+			weight: 1,
+			mean: new Float32Array(2),
+			scale: new Float32Array(2).fill(1),
+			kernel: new Float32Array(6),
+			// The expert alone: 0.5 / 0.3 / 0.2 on the apple classes whatever the photo.
+			bias: Float32Array.from([0.5, 0.3, 0.2], Math.log)
+		};
+		const model = {
+			manifest: { labels: LABELS, abstention: { minConfidence: 0.6, maxNovelty: 1 } },
+			experts: [expert]
+		} as unknown as Parameters<typeof restrictWithExpert>[0];
+		const answer = {
+			index: 0,
+			label: LABELS[0]!,
+			confidence: 0.6,
+			top: [],
+			probabilities: [0.6, 0.1, 0.1, 0.1, 0.1],
+			novelty: 0,
+			abstained: false,
+			reason: null
+		};
+		const read = (e: CropExpert) =>
+			restrictWithExpert({ ...model, experts: [e] }, answer, 'apple', [0, 0], 3);
+		expect(read(expert)).toMatchObject({ abstained: true, reason: 'low-confidence' });
+		expect(read({ ...expert, minConfidence: 0.45 })).toMatchObject({ abstained: false });
+		expect(read({ ...expert, minConfidence: 0.45 }).confidence).toBeCloseTo(0.5, 5);
+		// Without the expert (another crop) the model's threshold stays.
+		const tomato = restrictWithExpert(
+			{ ...model, experts: [{ ...expert, minConfidence: 0 }] },
+			{ ...answer, probabilities: [0.5, 0.1, 0.1, 0.2, 0.2] },
+			'tomato',
+			[0, 0],
+			3
+		);
+		expect(tomato).toMatchObject({ abstained: true, reason: 'low-confidence' });
+	});
+
+	it('is chosen on the held-back photos of its crop by an expert that learnt without them, given enough of them', async () => {
+		const learnt = rowsOf([0, 1, 2, 3, 4], 8, 21);
+		// Held back: apple photos a little off their centres, and tomato ones.
+		const held = rowsOf([0, 1, 2, 3, 4], 6, 22, 1.6);
+		const model = {
+			manifest: {
+				labels: LABELS,
+				abstention: { minConfidence: 0.99, maxNovelty: 1, coverage: 1, selectiveAccuracy: 1 }
+			}
+		} as unknown as Parameters<typeof withOwnThresholds>[2];
+		// The model's answers over all classes: even odds, nothing unfamiliar.
+		const answers = Array.from(held.labels, () => ({
+			index: 0,
+			label: LABELS[0]!,
+			confidence: 0.2,
+			top: [],
+			probabilities: [0.2, 0.2, 0.2, 0.2, 0.2],
+			novelty: 0,
+			abstained: false,
+			reason: null
+		}));
+		// Weight 1: the mix is the expert's own answer (the model's even odds cancel out).
+		const settings = { seed: 1, l2: 0.2, weight: 1 };
+		const expert = await trainCropExpert(tf, learnt, APPLE, settings);
+		const options = { seed: 1, l2: 0.2, coverage: 0.75, minHeld: 18 };
+		const [chosen] = await withOwnThresholds(
+			tf,
+			[expert],
+			model,
+			learnt,
+			{ rows: held, answers },
+			options
+		);
+		// The expert itself is unchanged; only its threshold is new.
+		expect(Array.from(chosen!.kernel)).toEqual(Array.from(expert.kernel));
+		const t = chosen!.minConfidence!;
+		expect(t).toBeGreaterThan(0);
+		// Read with it, the chooser (learnt alone, same settings) answers 75% of the 18 apple photos.
+		const chooser = await trainCropExpert(tf, learnt, APPLE, settings);
+		const mixed = [...held.labels.keys()]
+			.filter((i) => held.labels[i]! < 3)
+			.map((i) => Math.max(...expertProbabilities(chooser, row(held, i))));
+		expect(mixed.filter((c) => c >= t)).toHaveLength(18 - Math.floor(0.25 * 18));
+		// Fewer held-back photos of the crop than asked for: the model's threshold stays.
+		const [kept] = await withOwnThresholds(
+			tf,
+			[expert],
+			model,
+			learnt,
+			{ rows: held, answers },
+			{ ...options, minHeld: 19 }
+		);
+		expect(kept).toBe(expert);
+		expect(tf.memory().numTensors).toBe(0);
 	});
 });

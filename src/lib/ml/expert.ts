@@ -16,9 +16,11 @@
  * plain arithmetic on one feature row, the same in Node and the worker.
  */
 import type * as TF from '@tensorflow/tfjs';
+import { confidenceCut, rejectionBudget } from './abstain';
 import { resolveConfig } from './config';
 import type { ClassifierModel, Prediction } from './classifier-dir';
 import { cropsOf, findCrop, restrictToCrop, type Crop } from './crops';
+import type { PlantThresholds } from './plant-answer';
 import { Prng } from './prng';
 import { createHead, fit, type TrainArrays } from './train';
 
@@ -36,6 +38,12 @@ export interface CropExpert {
 	/** [features × classes] row-major, and [classes]. */
 	kernel: Float32Array;
 	bias: Float32Array;
+	/**
+	 * "Not sure" below this top probability of the mix, in place of the model's minConfidence
+	 * (chooseExpertConfidence, on held-back photos the expert did not learn from); absent: the
+	 * model's.
+	 */
+	minConfidence?: number;
 }
 
 /** The expert's L2 penalty when config adapt.expertL2 is unset. */
@@ -305,5 +313,95 @@ export function restrictWithExpert(
 		expert && input
 			? (onCrop: number[]) => mixWithExpert(onCrop, expert, probabilities(expert, input))
 			: undefined;
-	return restrictToCrop(answer, labels, name, abstention, topK, mix);
+	const thresholds =
+		mix && expert?.minConfidence !== undefined
+			? { ...abstention, minConfidence: expert.minConfidence }
+			: abstention;
+	return restrictToCrop(answer, labels, name, thresholds, topK, mix);
+}
+
+/**
+ * The expert's own "not sure" threshold on the mix (CropExpert.minConfidence), chosen as the
+ * model's are (abstain.ts chooseThresholds): on held-back photos of its crop that it did not learn
+ * from, `coverage` of them answered. `answers` are their answers among the crop with the expert
+ * mixed in, read at minConfidence 0: those the model's novelty or crop-mass test sets aside count
+ * against the budget, the rest of it goes to the least confident mixes.
+ * @throws Error without answers.
+ */
+export function chooseExpertConfidence(
+	answers: readonly Pick<Prediction, 'confidence' | 'abstained'>[],
+	coverage: number
+): number {
+	const n = answers.length;
+	if (n === 0) throw new Error("Expected held-back photos to choose the expert's threshold, got 0");
+	const kept = answers
+		.filter((a) => !a.abstained)
+		.map((a) => a.confidence)
+		.sort((a, b) => a - b);
+	return confidenceCut(kept, rejectionBudget(n, coverage) - (n - kept.length));
+}
+
+/**
+ * Gives each of `experts` its own "not sure" threshold (chooseExpertConfidence, `coverage` of the
+ * held-back photos answered) where its crop has `minHeld` held-back photos and the photos learnt
+ * from are enough for an expert (expertShortfall): an expert of the same settings trained on
+ * `learnt` alone is mixed into the model's answers on the held-back photos of its crop, so the
+ * threshold is chosen on photos it never saw. `held`: their rows and the model's answers over all
+ * classes (decide()). The others are returned as they are (the model's threshold reads them).
+ */
+export async function withOwnThresholds(
+	tf: typeof TF,
+	experts: readonly CropExpert[],
+	model: Pick<ClassifierModel, 'manifest'>,
+	learnt: TrainArrays,
+	held: { rows: TrainArrays; answers: readonly Prediction[] },
+	options: { seed: number; l2: number; coverage: number; minHeld: number; signal?: AbortSignal }
+): Promise<CropExpert[]> {
+	const { labels, abstention } = model.manifest;
+	const d = held.rows.rowShape.reduce((a, b) => a * b, 1);
+	const out: CropExpert[] = [];
+	for (const expert of experts) {
+		const crop = findCrop(labels, expert.crop);
+		const mine = [...held.rows.labels.keys()].filter((i) =>
+			crop.classes.includes(held.rows.labels[i]!)
+		);
+		if (mine.length < options.minHeld || expertShortfall(learnt.labels, crop)) {
+			out.push(expert);
+			continue;
+		}
+		const chooser = await trainCropExpert(tf, learnt, crop, { ...options, weight: expert.weight });
+		const atZero = {
+			manifest: { ...model.manifest, abstention: { ...abstention, minConfidence: 0 } },
+			experts: [chooser]
+		};
+		const answers = mine.map((i) =>
+			restrictWithExpert(
+				atZero,
+				held.answers[i]!,
+				crop.name,
+				held.rows.x.subarray(i * d, (i + 1) * d),
+				1
+			)
+		);
+		out.push({ ...expert, minConfidence: chooseExpertConfidence(answers, options.coverage) });
+	}
+	return out;
+}
+
+/**
+ * The thresholds a plant's answer is read by (plant-answer.ts combineLeaves): the model's, and each
+ * crop whose expert has its own threshold, as restrictWithExpert reads one leaf.
+ */
+export function plantThresholds(
+	model: Pick<ClassifierModel, 'manifest' | 'experts'>
+): PlantThresholds {
+	const { minConfidence, maxNovelty } = model.manifest.abstention;
+	const own = (model.experts ?? []).filter((e) => e.minConfidence !== undefined);
+	return {
+		minConfidence,
+		maxNovelty,
+		...(own.length
+			? { cropMinConfidence: Object.fromEntries(own.map((e) => [e.crop, e.minConfidence!])) }
+			: {})
+	};
 }

@@ -278,7 +278,9 @@ export const ClassifierManifestSchema = z.object({
 				/** The crop's classes (indices into labels), in the order of the expert's outputs. */
 				classes: z.array(z.number().int().nonnegative()).min(2),
 				/** The expert's share of the mix (0 < weight ≤ 1). */
-				weight: z.number().gt(0).max(1)
+				weight: z.number().gt(0).max(1),
+				/** Its own "not sure" threshold on the mix (config adapt.expertCoverage); absent: the model's. */
+				minConfidence: z.number().min(0).max(1).optional()
 			})
 		)
 		.optional(),

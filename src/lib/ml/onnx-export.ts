@@ -470,9 +470,10 @@ export interface OnnxMetadata {
 	mode: string;
 	input: string;
 	/**
-	 * JSON [{crop, classes, weight, logits}], only for a model with crop experts (expert.ts): the
-	 * crop's class names, in the order of the expert's logits (the output named `logits`), and the
-	 * expert's weight w in the answer when the crop is given.
+	 * JSON [{crop, classes, weight, logits, minConfidence?}], only for a model with crop experts
+	 * (expert.ts): the crop's class names, in the order of the expert's logits (the output named
+	 * `logits`), the expert's weight w in the answer when the crop is given, and its own "not sure"
+	 * threshold on that answer when it has one.
 	 */
 	experts?: string;
 }
@@ -585,7 +586,8 @@ export function classifierOnnx(
 							crop: e.crop,
 							classes: e.classes.map((c) => m.labels[c]),
 							weight: e.weight,
-							logits: expertOutput(i)
+							logits: expertOutput(i),
+							...(e.minConfidence === undefined ? {} : { minConfidence: e.minConfidence })
 						}))
 					)
 				}
@@ -611,7 +613,7 @@ export function classifierOnnx(
 			(experts.length
 				? ' When the crop is given, the answer is among its classes (probabilities renormalised over them), and a crop ' +
 					'with an expert (metadata experts) mixes in q, the softmax of its logits output: p ∝ p^(1−weight) · q^weight ' +
-					'there; "not sure" then reads that row.'
+					'there; "not sure" then reads that row (below the expert\'s minConfidence, when it has one, instead of the model\'s).'
 				: '')
 	);
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from './classifier-dir';
 import { answerOf, rankedRow } from './predict';
+import { restrictToCrop } from './crops';
+import { plantThresholds, type CropExpert } from './expert';
 import { combineLeaves, MAX_DISSENT, type PlantThresholds } from './plant-answer';
 
 const LABELS = ['Tomato___Early_blight', 'Tomato___Late_blight', 'Corn_(maize)___Common_rust_'];
@@ -18,6 +20,31 @@ function leaf(probabilities: number[], novelty = 0.1): Prediction {
 }
 
 describe('combineLeaves', () => {
+	it("reads a crop's leaves by its expert's own threshold, when the expert has one", () => {
+		const tomato = (p: number[]) => restrictToCrop(leaf(p), LABELS, 'Tomato', THRESHOLDS, 3);
+		// Both leaves lean to early blight, 0.55 of the crop on average: under the model's 0.6.
+		const leaves = [tomato([0.5, 0.4, 0.1]), tomato([0.45, 0.4, 0.15])];
+		expect(combineLeaves(leaves, THRESHOLDS, LABELS)).toMatchObject({
+			abstained: true,
+			reason: 'low-confidence'
+		});
+		const own = { ...THRESHOLDS, cropMinConfidence: { Tomato: 0.5 } };
+		expect(combineLeaves(leaves, own, LABELS)).toMatchObject({ index: 0, abstained: false });
+		// Another crop's threshold changes nothing here.
+		expect(
+			combineLeaves(leaves, { ...THRESHOLDS, cropMinConfidence: { Corn_: 0.1 } }, LABELS)
+		).toMatchObject({ abstained: true });
+		// The model's experts give these thresholds: the model's, and each crop's own.
+		const expert = (crop: string, minConfidence?: number) =>
+			({ crop, ...(minConfidence === undefined ? {} : { minConfidence }) }) as CropExpert;
+		const model = {
+			manifest: { abstention: { ...THRESHOLDS, coverage: 1 } },
+			experts: [expert('Tomato', 0.5), expert('Corn_(maize)')]
+		} as unknown as Parameters<typeof plantThresholds>[0];
+		expect(plantThresholds(model)).toEqual(own);
+		expect(plantThresholds({ ...model, experts: [expert('Tomato')] })).toEqual(THRESHOLDS);
+	});
+
 	it('one leaf: exactly its answer', () => {
 		const only = leaf([0.5, 0.3, 0.2]);
 		expect(combineLeaves([only], THRESHOLDS, LABELS)).toBe(only);

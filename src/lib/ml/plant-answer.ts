@@ -42,7 +42,13 @@ export function dissenting(leaves: readonly (Prediction | null)[], index: number
 }
 
 /** The model's "not sure" thresholds (manifest.abstention). */
-export type PlantThresholds = AnswerThresholds;
+export interface PlantThresholds extends AnswerThresholds {
+	/**
+	 * A crop whose expert has its own "not sure" threshold (CropExpert.minConfidence): the
+	 * minConfidence of answers among that crop; absent: the model's for every crop.
+	 */
+	cropMinConfidence?: Record<string, number>;
+}
 
 /**
  * The plant's answer from its leaves' answers, by the model whose `labels` (in output order) and
@@ -90,15 +96,17 @@ export function combineLeaves(
 	const dissent = dissenting(answered, ranked[0]!.index);
 	const disagree =
 		new Set(answered.map((p) => p.index)).size > 1 && dissent > maxDissent * predictions.length;
-	if (crop)
+	if (crop) {
+		const own = thresholds.cropMinConfidence?.[crop.name];
 		return cropAnswer(
 			probabilities,
 			labels,
 			findCrop(labels, crop.name),
 			novelty,
-			thresholds,
+			own === undefined ? thresholds : { ...thresholds, minConfidence: own },
 			topK,
 			disagree
 		);
+	}
 	return answerOf(ranked, probabilities, novelty, thresholds, topK, { disagree });
 }

@@ -293,7 +293,7 @@ it("carries a model's crop experts: an output of logits each, named with crop, c
 			bias: Float32Array.from(classes, () => rng.normal())
 		};
 	};
-	const experts = [expert('Apple', 1), expert('Tomato', 0.5)];
+	const experts = [expert('Apple', 1), { ...expert('Tomato', 0.5), minConfidence: 0.42 }];
 	const backbone = await loadBackboneFromFs(path.join(CACHE, SMALL));
 	try {
 		const weights = await readBackboneWeights(backbone.model, backbone.architecture);
@@ -317,7 +317,8 @@ it("carries a model's crop experts: an output of logits each, named with crop, c
 				crop: 'Tomato',
 				classes: labels.filter((l) => l.startsWith('Tomato___')),
 				weight: 0.5,
-				logits: 'expert_logits_1'
+				logits: 'expert_logits_1',
+				minConfidence: 0.42
 			}
 		]);
 		expect(decoded.docString).toContain('p^(1−weight) · q^weight');

@@ -497,12 +497,21 @@ describe.skipIf(!MIRROR)(
 					'adapt.weight=3',
 					'adapt.views=1',
 					'adapt.valFraction=0.34',
-					'adapt.expertWeight=0.5'
+					'adapt.expertWeight=0.5',
+					'adapt.expertCoverage=0.8'
 				]
 			});
 			const before = tf.memory().numTensors;
 			const out = path.join(work, 'adapted');
-			const result = await runTraining(tf, { data, out, config, backbone: backboneDir, field });
+			// The expert's own threshold from the 10 photos held back (the app asks for 50).
+			const result = await runTraining(tf, {
+				data,
+				out,
+				config,
+				backbone: backboneDir,
+				field,
+				minExpertHeld: 10
+			});
 			expect(tf.memory().numTensors).toBe(before);
 			const labels = result.model.manifest.labels;
 			const labClasses = (await readDatasetManifest(data)).classes.length;
@@ -522,7 +531,13 @@ describe.skipIf(!MIRROR)(
 			const saved = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as {
 				experts: unknown;
 			};
-			expect(saved.experts).toEqual([{ crop: 'Apple', classes: apple, weight: 0.5 }]);
+			// With its own "not sure" threshold, chosen on the 10 held-back photos.
+			const own = result.model.experts![0]!.minConfidence;
+			expect(own).toBeGreaterThan(0);
+			expect(own).toBeLessThanOrEqual(1);
+			expect(saved.experts).toEqual([
+				{ crop: 'Apple', classes: apple, weight: 0.5, minConfidence: own }
+			]);
 			// The field rows reached training: 4 photos × 5 classes × (1 + 1 view) × weight 3 on top of
 			// the dataset's train split, as the run log's first record counts them.
 			const start = JSON.parse(

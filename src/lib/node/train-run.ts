@@ -115,6 +115,8 @@ export interface TrainRunOptions {
 	 * keyed by data, backbone and config.
 	 */
 	existingModel?: 'refuse' | 'replace';
+	/** Fewest held-back photos of a crop for its expert's own threshold (TrainJobOptions). */
+	minExpertHeld?: number;
 	signal?: AbortSignal;
 	emit?(event: TrainEvent): void;
 }
@@ -569,6 +571,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			frozenNet: o.frozenNet?.(backbone),
 			checkpoints,
 			log,
+			minExpertHeld: o.minExpertHeld,
 			signal: o.signal,
 			emit: o.emit
 		});

@@ -18,6 +18,7 @@ import { MODEL_FILES_URL } from '../app-paths';
 import { DATASETS_DB, ENGINES_DB, idbKeyValueStore } from '../browser/idb-store';
 import { ShardStore } from '../data/shard-store';
 import { Diagnoser } from '../ml/diagnose';
+import { plantThresholds } from '../ml/expert';
 import { summarizeClassifier, type ModelSummary } from '../ml/model-dir';
 import { metricsTrust, trustedSummary } from '../data/model-store';
 import { withReadableErrors } from '../util/errors';
@@ -121,14 +122,13 @@ async function diagnoserOn(model: DiagnosisModel, backend: BackendName): Promise
 }
 
 function summarize(source: ModelSource, { classifier, info }: LoadedClassifier): ActiveModel {
-	const { minConfidence, maxNovelty } = classifier.manifest.abstention;
 	// An imported model's metrics are its file's claims: shown only once scored on this device.
 	const summary = summarizeClassifier(classifier.manifest);
 	return {
 		source,
 		...(info ? { ...summary, ...pickMetrics(trustedSummary(info)) } : summary),
 		unverified: info !== undefined && metricsTrust(info).status === 'unverified',
-		abstention: { minConfidence, maxNovelty }
+		abstention: plantThresholds(classifier)
 	};
 }
 

@@ -11,22 +11,23 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Split } from '../../data/manifest';
 import type { CheckpointStore, EpochRecord } from '../checkpoint';
-import type { ClassifierModel } from '../classifier-dir';
+import { decide, type ClassifierModel } from '../classifier-dir';
 import { photoSide, type TrainConfig } from '../config';
-import { DEFAULT_EXPERT_L2, trainCropExperts } from '../expert';
+import { DEFAULT_EXPERT_L2, trainCropExperts, withOwnThresholds } from '../expert';
 import { concatRows, extractArrays, type FrozenNetFactory, type ImageSource } from '../features';
 import { unitNames } from '../mobilenet-v3';
 import type { LoadedBackbone } from '../backbone-dir';
 import { trainingSplit } from '../op-tail';
 import {
 	checkClassCount,
+	MIN_EXTRA_VAL,
 	trainClassifier,
 	type BackboneRef,
 	type EvaluationReport
 } from '../pipeline';
 import type { RunLogSink } from '../run-log';
 import type { TrainArrays } from '../train';
-import { evaluateRows } from './evaluate-job';
+import { evaluateRows, scoreRows } from './evaluate-job';
 
 /** What a training job reports, in order: stages, feature progress per split, epochs. */
 export type TrainEvent =
@@ -83,6 +84,11 @@ export interface TrainJobOptions {
 	log?: RunLogSink;
 	/** Feature-extraction batch size (Node 32; the worker 16 to keep GPU memory down). */
 	batchSize?: number;
+	/**
+	 * Fewest held-back photos of a crop for its expert's own threshold (config
+	 * adapt.expertCoverage); default MIN_EXTRA_VAL, as for the model's own on the extra photos.
+	 */
+	minExpertHeld?: number;
 	signal?: AbortSignal;
 	emit?(event: TrainEvent): void;
 }
@@ -162,6 +168,8 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 		let extraValFrom: number | undefined;
 		/** The extra photos' plain rows, all of them: what crop experts learn from. */
 		let expertRows: TrainArrays | null = null;
+		/** The extra train photos' plain rows alone (an expert's own threshold is chosen without the held-back). */
+		let expertLearnt: TrainArrays | null = null;
 		if (o.extra) {
 			const extraTrain = await rows('train', o.extra.train, config.adapt.views, 'extra');
 			extraVal = await rows('val', o.extra.val, 0, 'extra');
@@ -169,6 +177,7 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 				const plain =
 					config.adapt.views === 0 ? extraTrain : await rows('train', o.extra.train, 0, 'extra');
 				expertRows = concatRows([plain, extraVal]);
+				expertLearnt = plain;
 			}
 			train = concatRows([train, ...Array<TrainArrays>(config.adapt.weight).fill(extraTrain)]);
 			extraValFrom = val.labels.length;
@@ -206,12 +215,27 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 		});
 		let experts: TrainJobResult['experts'] = null;
 		if (expertRows) {
-			const made = await trainCropExperts(tf, expertRows, o.labels, {
+			const settings = {
 				seed: config.seed,
 				l2: config.adapt.expertL2 ?? DEFAULT_EXPERT_L2,
-				weight: config.adapt.expertWeight!,
 				signal: o.signal
+			};
+			const made = await trainCropExperts(tf, expertRows, o.labels, {
+				...settings,
+				weight: config.adapt.expertWeight!
 			});
+			const coverage = config.adapt.expertCoverage;
+			if (made.experts.length && coverage !== undefined && extraVal && expertLearnt) {
+				const scores = await scoreRows(tf, result.model, extraVal);
+				made.experts = await withOwnThresholds(
+					tf,
+					made.experts,
+					result.model,
+					expertLearnt,
+					{ rows: extraVal, answers: decide(result.model, scores.logits, scores.novelty, 1) },
+					{ ...settings, coverage, minHeld: o.minExpertHeld ?? MIN_EXTRA_VAL }
+				);
+			}
 			if (made.experts.length) result.model.experts = made.experts;
 			experts = { trained: made.experts.map((e) => e.crop), skipped: made.skipped };
 		} else if ((config.adapt.expertWeight ?? 0) > 0) {
