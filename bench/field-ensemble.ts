@@ -36,9 +36,9 @@ import { parseArgs } from 'node:util';
 import type * as TF from '@tensorflow/tfjs';
 import { cropsOf } from '../src/lib/ml/crops';
 import {
-	chooseExpertConfidence,
 	restrictWithExpert,
 	trainCropExpert,
+	withOwnThresholds,
 	type CropExpert
 } from '../src/lib/ml/expert';
 import { MIN_EXTRA_VAL } from '../src/lib/ml/pipeline';
@@ -175,6 +175,12 @@ async function heldBack(photos: readonly FolderPhoto[]) {
 	return { held: pick(parts.val), rest: pick(parts.train) };
 }
 
+/**
+ * adapt.expertCoverage measured: the share of the held-back photos the model's own thresholds
+ * answer in the preset (abstain.extraCoverage), fixed before any figure was seen.
+ */
+const EXPERT_COVERAGE = config.abstain.extraCoverage!;
+
 const trained = new Map<string, ClassifierModel>();
 /**
  * The adapted model trained on PlantVillage + `photos` (linked, never copied); trained once per
@@ -262,12 +268,13 @@ async function measure(
 	const field = { rows: on.field, any: await anyCrop(model, on.field) };
 	const unknown = { rows: on.unknown, any: await anyCrop(model, on.unknown) };
 	const out = new Map<string, Outcome>();
-	// The expert's own threshold: chosen on the photos the model held back, with an expert that did
-	// not learn from them (as train-job does), when there are MIN_EXTRA_VAL of them.
+	// The expert's own threshold (expert.ts withOwnThresholds, as train-job gives it with
+	// adapt.expertCoverage): chosen on the photos the model held back, by an expert that did not
+	// learn from them, where MIN_EXTRA_VAL of the crop's are held back.
 	const held = await heldBack(photos);
 	const heldRows = rowsOfPhotos(trainRows, trainPhotos, held.held);
-	const heldAny = held.held.length >= MIN_EXTRA_VAL ? await anyCrop(model, heldRows) : null;
-	const d = heldRows.rowShape[0]!;
+	const heldAnswers = await anyCrop(model, heldRows);
+	const learnt = rowsOfPhotos(trainRows, trainPhotos, held.rest);
 	for (const l2 of l2s) {
 		const settings = { seed, l2, weight: 0 }; // the weight is unused: answers() mixes at each
 		const expert = await trainCropExpert(
@@ -276,30 +283,24 @@ async function measure(
 			apple!,
 			settings
 		);
-		const chooser = heldAny
-			? await trainCropExpert(tf, rowsOfPhotos(trainRows, trainPhotos, held.rest), apple!, settings)
-			: null;
 		for (const w of weights) {
 			const o = answers(model, expert, w, field, unknown);
 			out.set(key(l2, w), o);
 			log(
 				`${name}: l2 ${l2}, weight ${w}: forced ${formatProportion(o.field.forced)}, answered ${formatProportion(o.field.answered)} at ${formatProportion(o.field.answeredCorrect)}, unknown flagged ${formatProportion(o.unknownFlagged)}`
 			);
-			if (!chooser || !heldAny || w === 0) continue;
-			const atZero = {
-				manifest: {
-					...model.manifest,
-					abstention: { ...model.manifest.abstention, minConfidence: 0 }
-				},
-				experts: [{ ...chooser, weight: w }]
-			};
-			const minConfidence = chooseExpertConfidence(
-				heldAny.map((a, i) =>
-					restrictWithExpert(atZero, a, 'Apple', heldRows.x.subarray(i * d, (i + 1) * d), 1)
-				),
-				config.abstain.extraCoverage!
+			if (w === 0) continue;
+			const made = await withOwnThresholds(
+				tf,
+				[{ ...expert, weight: w }],
+				model,
+				learnt,
+				{ rows: heldRows, answers: heldAnswers },
+				{ seed, l2, coverage: EXPERT_COVERAGE, minHeld: MIN_EXTRA_VAL }
 			);
-			const own = answers(model, { ...expert, minConfidence }, w, field, unknown);
+			const minConfidence = made.thresholds[0]!.minConfidence;
+			if (minConfidence === null) continue;
+			const own = answers(model, made.experts[0]!, w, field, unknown);
 			out.set(ownKey(l2, w), own);
 			thresholds.set(`${name}|${ownKey(l2, w)}`, minConfidence);
 			log(
@@ -463,7 +464,7 @@ const md = [
 	'',
 	"## The expert's own threshold",
 	'',
-	`With ${MIN_EXTRA_VAL} or more photos held back (the photos the adapted model held back from its --field folder: train-run's split), an expert that did not learn from them (trained on the rest) chooses a "not sure" threshold on its mix there, as the model's are chosen (src/lib/ml/expert.ts chooseExpertConfidence: ${(100 * config.abstain.extraCoverage!).toFixed(0)}% of them answered, the preset's abstain.extraCoverage, those the model's novelty or crop-mass test sets aside counted first); the expert trained on all the photos is then read with it. A rule fixed beforehand (nothing chosen on these figures). Chosen setting (penalty ${chosen.l2}, weight ${chosen.weight}); dev: the dev quarters of field \`train\` and its \`unknown/\` photos.`,
+	`With ${MIN_EXTRA_VAL} or more of the crop's photos held back (the photos the adapted model held back from its --field folder: train-run's split), an expert that did not learn from them (trained on the rest) chooses a "not sure" threshold on its mix there, as the model's are chosen (src/lib/ml/expert.ts withOwnThresholds, as \`adapt.expertCoverage=${EXPERT_COVERAGE}\` gives it: ${(100 * EXPERT_COVERAGE).toFixed(0)}% of them answered, the preset's abstain.extraCoverage, those the model's novelty or crop-mass test sets aside counted first); the expert trained on all the photos is then read with it. A rule fixed beforehand (nothing chosen on these figures). Chosen setting (penalty ${chosen.l2}, weight ${chosen.weight}); dev: the dev quarters of field \`train\` and its \`unknown/\` photos.`,
 	'',
 	"| photos per class | set | threshold | the expert's, per seed | answered | accuracy of answers | unknown flagged |",
 	'| ---: | --- | --- | --- | --- | --- | --- |',

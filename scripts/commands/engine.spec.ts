@@ -88,10 +88,19 @@ describe.skipIf(!ort)(`--engine ort${ort ? '' : ` (skipped: ${reason})`}`, () =>
 			kernel: Float32Array.from({ length: d * tomato.length }, () => rng.normal() * 0.01),
 			bias: Float32Array.from(tomato, (_, i) => (i === healthy ? 3 : 0))
 		};
+		// An apple expert first: the tomato one is the graph's expert_logits_1, not _0.
+		const appleClasses = findCrop(labels, 'Apple').classes;
+		const apple: CropExpert = {
+			...expert,
+			crop: 'Apple',
+			classes: appleClasses,
+			kernel: new Float32Array(d * appleClasses.length),
+			bias: new Float32Array(appleClasses.length)
+		};
 		const dir = path.join(work, 'with-expert');
 		const backbone = path.resolve(MODEL, model.manifest.backbone.path!);
 		model.manifest.backbone.path = path.relative(dir, backbone);
-		await saveClassifier(atomicDirWriter(dir), { ...model, experts: [expert] });
+		await saveClassifier(atomicDirWriter(dir), { ...model, experts: [apple, expert] });
 		const photo = path.join(
 			COLOR,
 			'Tomato___Leaf_Mold',
@@ -123,6 +132,39 @@ describe.skipIf(!ort)(`--engine ort${ort ? '' : ` (skipped: ${reason})`}`, () =>
 		}
 		expect(Math.abs(onnx.confidence - tfjs.confidence)).toBeLessThanOrEqual(1e-3);
 		onnx.top.forEach((t, k) => expect(Math.abs(t.p - tfjs.top[k]!.p)).toBeLessThanOrEqual(1e-3));
+
+		// A plant of two leaves among tomatoes is read by the tomato expert's own threshold, when
+		// it has one: above its answer's confidence, "not sure"; at 0, the model's low one no more.
+		const plant = async (minConfidence: number) => {
+			const own = path.join(work, `with-expert-${minConfidence}`);
+			model.manifest.backbone.path = path.relative(own, backbone);
+			await saveClassifier(atomicDirWriter(own), {
+				...model,
+				experts: [apple, { ...expert, minConfidence }]
+			});
+			const r = await runLeaflens(
+				'predict',
+				'--model',
+				own,
+				'--json',
+				'--plant',
+				'--crop',
+				'tomato',
+				photo,
+				second
+			);
+			expect(r.code, r.stderr).toBe(0);
+			return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Line & { plant: string[] };
+		};
+		const second = path.join(
+			COLOR,
+			'Tomato___Leaf_Mold',
+			readdirSync(path.join(COLOR, 'Tomato___Leaf_Mold')).sort()[1]!
+		);
+		const strict = await plant(0.999);
+		expect(strict.plant).toHaveLength(2);
+		expect(strict).toMatchObject({ label: 'Tomato___healthy', reason: 'low-confidence' });
+		expect((await plant(0)).reason).not.toBe('low-confidence');
 	});
 });
 

@@ -232,6 +232,12 @@ Example:
 				if (trained.length)
 					console.log(`crop experts ${trained.join(', ')} (used when the crop is given)`);
 				for (const s of skipped) console.log(`no crop expert for ${s.crop}: ${s.why}`);
+				for (const t of summary.experts.thresholds ?? [])
+					console.log(
+						t.minConfidence === null
+							? `${t.crop} expert: the model's "not sure" threshold (${t.why})`
+							: `${t.crop} expert: its own "not sure" threshold ${t.minConfidence.toFixed(3)} (chosen on its held-back photos)`
+					);
 			}
 			if (summary.test) {
 				const t = summary.test;

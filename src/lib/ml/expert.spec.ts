@@ -335,7 +335,7 @@ describe("an expert's own threshold", () => {
 		const settings = { seed: 1, l2: 0.2, weight: 1 };
 		const expert = await trainCropExpert(tf, learnt, APPLE, settings);
 		const options = { seed: 1, l2: 0.2, coverage: 0.75, minHeld: 18 };
-		const [chosen] = await withOwnThresholds(
+		const made = await withOwnThresholds(
 			tf,
 			[expert],
 			model,
@@ -343,6 +343,7 @@ describe("an expert's own threshold", () => {
 			{ rows: held, answers },
 			options
 		);
+		const [chosen] = made.experts;
 		// The expert itself is unchanged; only its threshold is new.
 		expect(Array.from(chosen!.kernel)).toEqual(Array.from(expert.kernel));
 		const t = chosen!.minConfidence!;
@@ -354,7 +355,7 @@ describe("an expert's own threshold", () => {
 			.map((i) => Math.max(...expertProbabilities(chooser, row(held, i))));
 		expect(mixed.filter((c) => c >= t)).toHaveLength(18 - Math.floor(0.25 * 18));
 		// Fewer held-back photos of the crop than asked for: the model's threshold stays.
-		const [kept] = await withOwnThresholds(
+		const few = await withOwnThresholds(
 			tf,
 			[expert],
 			model,
@@ -362,7 +363,13 @@ describe("an expert's own threshold", () => {
 			{ rows: held, answers },
 			{ ...options, minHeld: 19 }
 		);
+		const [kept] = few.experts;
 		expect(kept).toBe(expert);
+		// Each says which threshold it has, and why not its own.
+		expect(made.thresholds).toEqual([{ crop: 'Apple', minConfidence: t, why: null }]);
+		expect(few.thresholds).toEqual([
+			{ crop: 'Apple', minConfidence: null, why: '18 of its photos held back, 19 needed' }
+		]);
 		expect(tf.memory().numTensors).toBe(0);
 	});
 });

@@ -341,6 +341,13 @@ export function chooseExpertConfidence(
 	return confidenceCut(kept, rejectionBudget(n, coverage) - (n - kept.length));
 }
 
+/** What withOwnThresholds made: the experts, and why a crop's kept the model's threshold. */
+export interface OwnThresholds {
+	experts: CropExpert[];
+	/** Per expert, in order: its own threshold, or null and why it has none. */
+	thresholds: { crop: string; minConfidence: number | null; why: string | null }[];
+}
+
 /**
  * Gives each of `experts` its own "not sure" threshold (chooseExpertConfidence, `coverage` of the
  * held-back photos answered) where its crop has `minHeld` held-back photos and the photos learnt
@@ -356,17 +363,22 @@ export async function withOwnThresholds(
 	learnt: TrainArrays,
 	held: { rows: TrainArrays; answers: readonly Prediction[] },
 	options: { seed: number; l2: number; coverage: number; minHeld: number; signal?: AbortSignal }
-): Promise<CropExpert[]> {
+): Promise<OwnThresholds> {
 	const { labels, abstention } = model.manifest;
 	const d = held.rows.rowShape.reduce((a, b) => a * b, 1);
-	const out: CropExpert[] = [];
+	const out: OwnThresholds = { experts: [], thresholds: [] };
 	for (const expert of experts) {
 		const crop = findCrop(labels, expert.crop);
 		const mine = [...held.rows.labels.keys()].filter((i) =>
 			crop.classes.includes(held.rows.labels[i]!)
 		);
-		if (mine.length < options.minHeld || expertShortfall(learnt.labels, crop)) {
-			out.push(expert);
+		const why =
+			mine.length < options.minHeld
+				? `${mine.length} of its photos held back, ${options.minHeld} needed`
+				: expertShortfall(learnt.labels, crop);
+		if (why) {
+			out.experts.push(expert);
+			out.thresholds.push({ crop: crop.name, minConfidence: null, why });
 			continue;
 		}
 		const chooser = await trainCropExpert(tf, learnt, crop, { ...options, weight: expert.weight });
@@ -383,7 +395,9 @@ export async function withOwnThresholds(
 				1
 			)
 		);
-		out.push({ ...expert, minConfidence: chooseExpertConfidence(answers, options.coverage) });
+		const minConfidence = chooseExpertConfidence(answers, options.coverage);
+		out.experts.push({ ...expert, minConfidence });
+		out.thresholds.push({ crop: crop.name, minConfidence, why: null });
 	}
 	return out;
 }

@@ -471,9 +471,10 @@ export interface OnnxMetadata {
 	input: string;
 	/**
 	 * JSON [{crop, classes, weight, logits, minConfidence?}], only for a model with crop experts
-	 * (expert.ts): the crop's class names, in the order of the expert's logits (the output named
-	 * `logits`), the expert's weight w in the answer when the crop is given, and its own "not sure"
-	 * threshold on that answer when it has one.
+	 * (expert.ts): the crop's class names, in the order of the expert's logits, the name of the
+	 * output holding them (`logits`: expert_logits_<i>, not the model's own `logits`), the
+	 * expert's weight w in the answer when the crop is given, and its own "not sure" threshold on
+	 * that answer when it has one.
 	 */
 	experts?: string;
 }

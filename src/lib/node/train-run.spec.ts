@@ -15,6 +15,7 @@ import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../ml/config';
+import { MIN_EXTRA_VAL } from '../ml/pipeline';
 import { prepareDataset } from './prepare-data';
 import { runLeaflens } from '../../../test/run-leaflens';
 import {
@@ -503,15 +504,7 @@ describe.skipIf(!MIRROR)(
 			});
 			const before = tf.memory().numTensors;
 			const out = path.join(work, 'adapted');
-			// The expert's own threshold from the 10 photos held back (the app asks for 50).
-			const result = await runTraining(tf, {
-				data,
-				out,
-				config,
-				backbone: backboneDir,
-				field,
-				minExpertHeld: 10
-			});
+			const result = await runTraining(tf, { data, out, config, backbone: backboneDir, field });
 			expect(tf.memory().numTensors).toBe(before);
 			const labels = result.model.manifest.labels;
 			const labClasses = (await readDatasetManifest(data)).classes.length;
@@ -527,17 +520,22 @@ describe.skipIf(!MIRROR)(
 			expect(result.model.experts?.map((e) => [e.crop, e.classes, e.weight])).toEqual([
 				['Apple', apple, 0.5]
 			]);
-			expect(result.experts).toEqual({ trained: ['Apple'], skipped: [] });
+			// Its own threshold was asked for, but 10 photos held back are too few to choose one on.
+			expect(result.experts).toEqual({
+				trained: ['Apple'],
+				skipped: [],
+				thresholds: [
+					{
+						crop: 'Apple',
+						minConfidence: null,
+						why: `10 of its photos held back, ${MIN_EXTRA_VAL} needed`
+					}
+				]
+			});
 			const saved = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as {
 				experts: unknown;
 			};
-			// With its own "not sure" threshold, chosen on the 10 held-back photos.
-			const own = result.model.experts![0]!.minConfidence;
-			expect(own).toBeGreaterThan(0);
-			expect(own).toBeLessThanOrEqual(1);
-			expect(saved.experts).toEqual([
-				{ crop: 'Apple', classes: apple, weight: 0.5, minConfidence: own }
-			]);
+			expect(saved.experts).toEqual([{ crop: 'Apple', classes: apple, weight: 0.5 }]);
 			// The field rows reached training: 4 photos × 5 classes × (1 + 1 view) × weight 3 on top of
 			// the dataset's train split, as the run log's first record counts them.
 			const start = JSON.parse(
@@ -549,6 +547,41 @@ describe.skipIf(!MIRROR)(
 			expect(config.augmentViews).toBe(0);
 			expect(start.data.classes).toBe(labClasses + 1);
 			expect(start.data.train).toBe(labTrain + 5 * 4 * 3 * 2);
+		});
+
+		it(`with adapt.expertCoverage and ${MIN_EXTRA_VAL} apple photos held back, the apple expert gets its own "not sure" threshold`, async () => {
+			// 25 real field photos of each apple class, 15 of them held back: 60 to choose on.
+			const field = path.join(work, 'field-many');
+			const fieldRoot = path.join(fieldDir(), 'oafidi_apple');
+			for (const c of ['Apple_scab', 'Black_rot', 'Cedar_apple_rust', 'healthy']) {
+				const from = path.join(fieldRoot, `train/Apple___${c}`);
+				mkdirSync(path.join(field, `Apple___${c}`), { recursive: true });
+				for (const f of readdirSync(from).sort().slice(0, 25))
+					copyFileSync(path.join(from, f), path.join(field, `Apple___${c}`, f));
+			}
+			const config = resolveConfig({
+				preset: 'head',
+				overrides: [
+					'epochs=1',
+					'adapt.weight=1',
+					'adapt.valFraction=0.6',
+					'adapt.expertWeight=1',
+					'adapt.expertCoverage=0.8'
+				]
+			});
+			const before = tf.memory().numTensors;
+			const out = path.join(work, 'adapted-own-threshold');
+			const result = await runTraining(tf, { data, out, config, backbone: backboneDir, field });
+			expect(tf.memory().numTensors).toBe(before);
+			const own = result.model.experts?.[0]?.minConfidence;
+			expect(result.experts?.thresholds).toEqual([
+				{ crop: 'Apple', minConfidence: own, why: null }
+			]);
+			expect(own).toBeGreaterThan(0);
+			expect(own).toBeLessThan(1);
+			// Saved with the model, and what a leaf among apples is then read by.
+			const saved = await loadClassifier(fsModelDirReader(out));
+			expect(saved.experts?.[0]?.minConfidence).toBe(own);
 		});
 	}
 );

@@ -115,8 +115,6 @@ export interface TrainRunOptions {
 	 * keyed by data, backbone and config.
 	 */
 	existingModel?: 'refuse' | 'replace';
-	/** Fewest held-back photos of a crop for its expert's own threshold (TrainJobOptions). */
-	minExpertHeld?: number;
 	signal?: AbortSignal;
 	emit?(event: TrainEvent): void;
 }
@@ -571,7 +569,6 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			frozenNet: o.frozenNet?.(backbone),
 			checkpoints,
 			log,
-			minExpertHeld: o.minExpertHeld,
 			signal: o.signal,
 			emit: o.emit
 		});

@@ -159,6 +159,8 @@ describe('planLearning', () => {
 		expect(expertPlan(planLearning(ready('Tomato___healthy')), labels)).toEqual([
 			{ crop: 'Tomato', missing: ['Tomato___Late_blight'] }
 		]);
+		// The model's classes not known yet: nothing is said rather than a guess from the photos.
+		expect(expertPlan(plan, [])).toEqual([]);
 		// A ready class has enough photos for the expert (expert.ts asks MIN_EXPERT_PHOTOS of each).
 		expect(MIN_PHOTOS_PER_CLASS).toBeGreaterThanOrEqual(MIN_EXPERT_PHOTOS);
 	});
@@ -444,6 +446,20 @@ describe('LearnState', () => {
 		expect(deps.ml.diagnose.mock.calls.map(([, o]) => o?.crop)).toEqual(['Apple', 'Apple']);
 		expect(outcome?.experts).toEqual(['Apple']);
 		expect(new LearnState(deps).outcome?.experts).toEqual(['Apple']);
+	});
+
+	it('checks among all crops a plant whose crop the active model does not know', async () => {
+		const { learn, deps, ml, trainCall } = await setup({ crop: 'Apple' });
+		// Another model is active now (trained on tomatoes alone): "Apple" would be refused.
+		deps.ml.model = {
+			labels: ['Tomato___healthy', 'Tomato___Late_blight']
+		} as typeof deps.ml.model;
+		const done = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		trainCall().finish();
+		expect(await done).not.toBeNull();
+		expect(learn.error).toBeNull();
+		expect(deps.ml.diagnose.mock.calls.map(([, o]) => o?.crop)).toEqual([undefined, undefined]);
 	});
 
 	it('a stopped adaptation resumes the same job, and a finished one is not trained twice', async () => {

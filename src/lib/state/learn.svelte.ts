@@ -165,6 +165,8 @@ export interface LearnExpert {
  * which is at least that many.
  */
 export function expertPlan(plan: LearnPlan, labels: readonly string[]): LearnExpert[] {
+	// The model's classes unknown (no manifest or model yet): a crop's classes cannot be told.
+	if (labels.length === 0) return [];
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
 	const ready = new Map(plan.classes.map((c) => [c.className, c.ready]));
 	const all = [
@@ -217,7 +219,7 @@ interface PendingLearn {
 	before: LearnScore;
 	previousId: string | null;
 	/** With the model before's answer on each (absent in records of older versions). */
-	heldBack: ({ entryId: string; leaf: number } & Partial<HeldResult>)[];
+	heldBack: ({ entryId: string; leaf: number; crop?: string } & Partial<HeldResult>)[];
 	/**
 	 * Stopped while the new model was checked: it waits for Continue or Discard, and is not
 	 * finished by itself (`sync`).
@@ -296,7 +298,15 @@ export class LearnState {
 	readonly plan = $derived.by(() => planLearning(this.#history.entries));
 	readonly ready = $derived(this.plan.train.length > 0);
 	/** The crops learning could give an expert, and the classes each still lacks. */
-	readonly experts = $derived.by(() => expertPlan(this.plan, this.#d.ml.model?.labels ?? []));
+	readonly experts = $derived.by(() => {
+		// The learned model's classes before the user's: the PlantVillage sample's it trains with,
+		// else (its manifest not read yet) the active model's.
+		const manifest =
+			this.#manifest ??
+			this.#d.training.datasets.find((d) => d.manifestUrl === DEFAULT_DATASET_URL)?.manifest;
+		const labels = manifest?.classes.map((c) => c.folder) ?? this.#d.ml.model?.labels ?? [];
+		return expertPlan(this.plan, labels);
+	});
 	/** "PlantVillage photos per class" as typed (empty: all). */
 	limit = $state('');
 	/** PlantVillage photos per class trained with the user's (null: all; undefined: refused). */
@@ -550,10 +560,16 @@ export class LearnState {
 			signal.addEventListener('abort', () => resolve(null), { once: true });
 		});
 		const results: HeldResult[] = [];
+		// Among the crop named only where the model knows it (a crop named under another model
+		// would be refused): elsewhere among all crops, as before crops were named.
+		if (!this.#d.ml.model) await this.#d.ml.loadModel();
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
+		const known = new Set(cropsOf(this.#d.ml.model?.labels ?? []).map((c) => c.name));
 		for (const p of photos) {
+			const crop = p.crop !== undefined && known.has(p.crop) ? p.crop : undefined;
 			const diagnosis = this.#d.ml.diagnose(p.photo, {
 				heatmap: false,
-				...(p.crop ? { crop: p.crop } : {})
+				...(crop ? { crop } : {})
 			});
 			// Left behind by a Stop, it may still fail: that is no one's error.
 			diagnosis.catch(() => {});
@@ -648,7 +664,13 @@ export class LearnState {
 					request,
 					before: scoreOf(before),
 					previousId: this.#d.models.activeId,
-					heldBack: plan.heldBack.map(({ entryId, leaf }, i) => ({ entryId, leaf, ...before[i] }))
+					// With the crop each was checked among: the new model is checked among the same.
+					heldBack: plan.heldBack.map(({ entryId, leaf, crop }, i) => ({
+						entryId,
+						leaf,
+						...(crop ? { crop } : {}),
+						...before[i]
+					}))
 				};
 				this.#write(PENDING_KEY, this.pending);
 				return this.#train();
@@ -769,21 +791,13 @@ export class LearnState {
 		const kept = pending.heldBack.flatMap((held) => {
 			const entry = this.#history.get(held.entryId);
 			const photo = entry?.leaves[held.leaf]?.photo;
-			return entry?.confirmed && photo
-				? [{ held, className: entry.confirmed, photo, crop: checkCrop(entry) }]
-				: [];
+			return entry?.confirmed && photo ? [{ held, className: entry.confirmed, photo }] : [];
 		});
 		const measured = kept.every(({ held }) => held.right !== undefined);
 		const after = signal.aborted
 			? null
 			: await this.#diagnose(
-					kept.map(({ held, className, photo, crop }) => ({
-						...held,
-						className,
-						fileName: '',
-						photo,
-						...(crop ? { crop } : {})
-					})),
+					kept.map(({ held, className, photo }) => ({ ...held, className, fileName: '', photo })),
 					signal
 				);
 		if (after === null) {

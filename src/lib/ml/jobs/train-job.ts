@@ -13,7 +13,12 @@ import type { Split } from '../../data/manifest';
 import type { CheckpointStore, EpochRecord } from '../checkpoint';
 import { decide, type ClassifierModel } from '../classifier-dir';
 import { photoSide, type TrainConfig } from '../config';
-import { DEFAULT_EXPERT_L2, trainCropExperts, withOwnThresholds } from '../expert';
+import {
+	DEFAULT_EXPERT_L2,
+	trainCropExperts,
+	withOwnThresholds,
+	type OwnThresholds
+} from '../expert';
 import { concatRows, extractArrays, type FrozenNetFactory, type ImageSource } from '../features';
 import { unitNames } from '../mobilenet-v3';
 import type { LoadedBackbone } from '../backbone-dir';
@@ -84,11 +89,6 @@ export interface TrainJobOptions {
 	log?: RunLogSink;
 	/** Feature-extraction batch size (Node 32; the worker 16 to keep GPU memory down). */
 	batchSize?: number;
-	/**
-	 * Fewest held-back photos of a crop for its expert's own threshold (config
-	 * adapt.expertCoverage); default MIN_EXTRA_VAL, as for the model's own on the extra photos.
-	 */
-	minExpertHeld?: number;
 	signal?: AbortSignal;
 	emit?(event: TrainEvent): void;
 }
@@ -103,7 +103,12 @@ export interface TrainJobResult {
 	 * With config adapt.expertWeight: the crops given an expert (expert.ts), and the crops of the
 	 * extra photos left without one, with why; null when none was asked for.
 	 */
-	experts: { trained: string[]; skipped: { crop: string; why: string }[] } | null;
+	experts: {
+		trained: string[];
+		skipped: { crop: string; why: string }[];
+		/** With config adapt.expertCoverage: each expert's own threshold, or why it has none. */
+		thresholds?: OwnThresholds['thresholds'];
+	} | null;
 	history: EpochRecord[];
 	seconds: number;
 	featureSeconds: number;
@@ -225,19 +230,25 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 				weight: config.adapt.expertWeight!
 			});
 			const coverage = config.adapt.expertCoverage;
+			let own: OwnThresholds | null = null;
 			if (made.experts.length && coverage !== undefined && extraVal && expertLearnt) {
 				const scores = await scoreRows(tf, result.model, extraVal);
-				made.experts = await withOwnThresholds(
+				own = await withOwnThresholds(
 					tf,
 					made.experts,
 					result.model,
 					expertLearnt,
 					{ rows: extraVal, answers: decide(result.model, scores.logits, scores.novelty, 1) },
-					{ ...settings, coverage, minHeld: o.minExpertHeld ?? MIN_EXTRA_VAL }
+					{ ...settings, coverage, minHeld: MIN_EXTRA_VAL }
 				);
+				made.experts = own.experts;
 			}
 			if (made.experts.length) result.model.experts = made.experts;
-			experts = { trained: made.experts.map((e) => e.crop), skipped: made.skipped };
+			experts = {
+				trained: made.experts.map((e) => e.crop),
+				skipped: made.skipped,
+				...(own ? { thresholds: own.thresholds } : {})
+			};
 		} else if ((config.adapt.expertWeight ?? 0) > 0) {
 			const why = o.extra
 				? 'crop experts are trained in head mode only'
