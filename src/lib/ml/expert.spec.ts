@@ -43,6 +43,18 @@ function rowsOf(classes: number[], perClass: number, seed: number, spread = 0.7)
 
 const row = (a: TrainArrays, i: number) => a.x.subarray(i * 12, (i + 1) * 12);
 
+/** The model's answer over all classes (decide()'s shape): its top class first, nothing unfamiliar. */
+const modelAnswer = (probabilities: number[]) => ({
+	index: 0,
+	label: LABELS[0]!,
+	confidence: probabilities[0]!,
+	top: [],
+	probabilities,
+	novelty: 0,
+	abstained: false,
+	reason: null
+});
+
 describe('trainCropExpert', () => {
 	beforeAll(async () => {
 		expect(await tf.setBackend('cpu')).toBe(true);
@@ -143,16 +155,7 @@ describe('restrictWithExpert', () => {
 			manifest: { labels: LABELS, abstention: { minConfidence: 0.5, maxNovelty: 1 } },
 			experts: [{ crop: 'Apple', classes: [0, 1, 2] } as CropExpert]
 		} as unknown as Parameters<typeof restrictWithExpert>[0];
-		const answer = {
-			index: 0,
-			label: LABELS[0]!,
-			confidence: 0.6,
-			top: [],
-			probabilities: [0.6, 0.1, 0.1, 0.1, 0.1],
-			novelty: 0,
-			abstained: false,
-			reason: null
-		};
+		const answer = modelAnswer([0.6, 0.1, 0.1, 0.1, 0.1]);
 		expect(() => restrictWithExpert(model, answer, 'apple', null)).toThrow(
 			"The Apple expert needs the photo's features"
 		);
@@ -176,16 +179,7 @@ describe('restrictWithExpert', () => {
 			manifest: { labels: LABELS, abstention: { minConfidence: 0.5, maxNovelty: 1 } },
 			experts
 		} as unknown as Parameters<typeof restrictWithExpert>[0];
-		const answer = {
-			index: 0,
-			label: LABELS[0]!,
-			confidence: 0.3,
-			top: [],
-			probabilities: [0.3, 0.2, 0.2, 0.2, 0.1],
-			novelty: 0,
-			abstained: false,
-			reason: null
-		};
+		const answer = modelAnswer([0.3, 0.2, 0.2, 0.2, 0.1]);
 		const features = [0.5, -1, 2, 0.25];
 		const asked: number[] = [];
 		const logits = (i: number) => (asked.push(i), expertLogits(experts[i]!, features));
@@ -284,16 +278,7 @@ describe("an expert's own threshold", () => {
 			manifest: { labels: LABELS, abstention: { minConfidence: 0.6, maxNovelty: 1 } },
 			experts: [expert]
 		} as unknown as Parameters<typeof restrictWithExpert>[0];
-		const answer = {
-			index: 0,
-			label: LABELS[0]!,
-			confidence: 0.6,
-			top: [],
-			probabilities: [0.6, 0.1, 0.1, 0.1, 0.1],
-			novelty: 0,
-			abstained: false,
-			reason: null
-		};
+		const answer = modelAnswer([0.6, 0.1, 0.1, 0.1, 0.1]);
 		const read = (e: CropExpert) =>
 			restrictWithExpert({ ...model, experts: [e] }, answer, 'apple', [0, 0], 3);
 		expect(read(expert)).toMatchObject({ abstained: true, reason: 'low-confidence' });
@@ -321,16 +306,7 @@ describe("an expert's own threshold", () => {
 			}
 		} as unknown as Parameters<typeof withOwnThresholds>[2];
 		// The model's answers over all classes: even odds, nothing unfamiliar.
-		const answers = Array.from(held.labels, () => ({
-			index: 0,
-			label: LABELS[0]!,
-			confidence: 0.2,
-			top: [],
-			probabilities: [0.2, 0.2, 0.2, 0.2, 0.2],
-			novelty: 0,
-			abstained: false,
-			reason: null
-		}));
+		const answers = Array.from(held.labels, () => modelAnswer([0.2, 0.2, 0.2, 0.2, 0.2]));
 		// Weight 1: the mix is the expert's own answer (the model's even odds cancel out).
 		const settings = { seed: 1, l2: 0.2, weight: 1 };
 		const expert = await trainCropExpert(tf, learnt, APPLE, settings);
