@@ -306,18 +306,19 @@ export function restrictWithExpert(
 ): Prediction {
 	const { labels, abstention } = model.manifest;
 	const expert = expertFor(model, name);
-	if (expert && !input) throw new Error(`The ${expert.crop} expert needs the photo's features`);
-	const probabilities = (e: CropExpert, x: ExpertInput) =>
-		'logits' in x ? softmaxRow(x.logits(model.experts!.indexOf(e))) : expertProbabilities(e, x);
-	const mix =
-		expert && input
-			? (onCrop: number[]) => mixWithExpert(onCrop, expert, probabilities(expert, input))
-			: undefined;
+	if (!expert) return restrictToCrop(answer, labels, name, abstention, topK);
+	if (!input) throw new Error(`The ${expert.crop} expert needs the photo's features`);
+	const q =
+		'logits' in input
+			? softmaxRow(input.logits(model.experts!.indexOf(expert)))
+			: expertProbabilities(expert, input);
 	const thresholds =
-		mix && expert?.minConfidence !== undefined
-			? { ...abstention, minConfidence: expert.minConfidence }
-			: abstention;
-	return restrictToCrop(answer, labels, name, thresholds, topK, mix);
+		expert.minConfidence === undefined
+			? abstention
+			: { ...abstention, minConfidence: expert.minConfidence };
+	return restrictToCrop(answer, labels, name, thresholds, topK, (onCrop) =>
+		mixWithExpert(onCrop, expert, q)
+	);
 }
 
 /**

@@ -478,19 +478,21 @@ describe('runTraining resumes only a checkpoint of the same data', () => {
 describe.skipIf(!MIRROR)(
 	mirrorOnly("leaflens train --field (adaptation with the user's own photos)"),
 	() => {
+		const fieldRoot = MIRROR ? path.join(fieldDir(), 'oafidi_apple') : '';
+		const APPLE = ['Apple_scab', 'Black_rot', 'Cedar_apple_rust', 'healthy'];
+		/** The first `n` photos of `from` (under the field photos) copied into `field`/`to`. */
+		const take = (field: string, from: string, to: string, n: number) => {
+			mkdirSync(path.join(field, to), { recursive: true });
+			for (const f of readdirSync(path.join(fieldRoot, from)).sort().slice(0, n))
+				copyFileSync(path.join(fieldRoot, from, f), path.join(field, to, f));
+		};
+
 		it('trains the field photos with the dataset, a new class included, holds some back and leaks nothing', async () => {
 			// The user's photos: real field photos of two known apple classes and one class the dataset
 			// lacks (powdery mildew), 6 each, as a folder with one sub-folder per class.
 			const field = path.join(work, 'field');
-			const take = (from: string, to: string) => {
-				mkdirSync(path.join(field, to), { recursive: true });
-				for (const f of readdirSync(from).sort().slice(0, 6))
-					copyFileSync(path.join(from, f), path.join(field, to, f));
-			};
-			const fieldRoot = path.join(fieldDir(), 'oafidi_apple');
-			for (const c of ['Apple_scab', 'Black_rot', 'Cedar_apple_rust', 'healthy'])
-				take(path.join(fieldRoot, `train/Apple___${c}`), `Apple___${c}`);
-			take(path.join(fieldRoot, 'unknown/apple_powdery_mildew_leaf'), 'Apple___powdery_mildew');
+			for (const c of APPLE) take(field, `train/Apple___${c}`, `Apple___${c}`, 6);
+			take(field, 'unknown/apple_powdery_mildew_leaf', 'Apple___powdery_mildew', 6);
 			const config = resolveConfig({
 				preset: 'head',
 				overrides: [
@@ -552,13 +554,7 @@ describe.skipIf(!MIRROR)(
 		it(`with adapt.expertCoverage and ${MIN_EXTRA_VAL} apple photos held back, the apple expert gets its own "not sure" threshold`, async () => {
 			// 25 real field photos of each apple class, 15 of them held back: 60 to choose on.
 			const field = path.join(work, 'field-many');
-			const fieldRoot = path.join(fieldDir(), 'oafidi_apple');
-			for (const c of ['Apple_scab', 'Black_rot', 'Cedar_apple_rust', 'healthy']) {
-				const from = path.join(fieldRoot, `train/Apple___${c}`);
-				mkdirSync(path.join(field, `Apple___${c}`), { recursive: true });
-				for (const f of readdirSync(from).sort().slice(0, 25))
-					copyFileSync(path.join(from, f), path.join(field, `Apple___${c}`, f));
-			}
+			for (const c of APPLE) take(field, `train/Apple___${c}`, `Apple___${c}`, 25);
 			const config = resolveConfig({
 				preset: 'head',
 				overrides: [

@@ -105,6 +105,7 @@ export function planLearning(entries: readonly HistoryEntry[], seed = LEARN_SEED
 	const byClass = new Map<string, LearnPhoto[][]>();
 	for (const entry of [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
 		if (entry.confirmed === null) continue;
+		const crop = checkCrop(entry);
 		const photos = entry.leaves.flatMap((leaf, i) =>
 			leaf.photo
 				? [
@@ -114,7 +115,7 @@ export function planLearning(entries: readonly HistoryEntry[], seed = LEARN_SEED
 							className: entry.confirmed!,
 							fileName: leaf.fileName,
 							photo: leaf.photo,
-							...(checkCrop(entry) ? { crop: checkCrop(entry) } : {})
+							...(crop ? { crop } : {})
 						}
 					]
 				: []
@@ -293,6 +294,12 @@ export class LearnState {
 	#measuring: Promise<void> | null = null;
 	/** The PlantVillage sample's manifest, once fetched. */
 	#manifest = $state<DatasetManifest | null>(null);
+	/** The PlantVillage sample's manifest: fetched, or of its dataset on this device. */
+	readonly #sampleManifest = $derived.by(
+		() =>
+			this.#manifest ??
+			this.#d.training.datasets.find((d) => d.manifestUrl === DEFAULT_DATASET_URL)?.manifest
+	);
 
 	/** What the user confirmed, split into photos to learn from and to check on. */
 	readonly plan = $derived.by(() => planLearning(this.#history.entries));
@@ -301,10 +308,8 @@ export class LearnState {
 	readonly experts = $derived.by(() => {
 		// The learned model's classes before the user's: the PlantVillage sample's it trains with,
 		// else (its manifest not read yet) the active model's.
-		const manifest =
-			this.#manifest ??
-			this.#d.training.datasets.find((d) => d.manifestUrl === DEFAULT_DATASET_URL)?.manifest;
-		const labels = manifest?.classes.map((c) => c.folder) ?? this.#d.ml.model?.labels ?? [];
+		const labels =
+			this.#sampleManifest?.classes.map((c) => c.folder) ?? this.#d.ml.model?.labels ?? [];
 		return expertPlan(this.plan, labels);
 	});
 	/** "PlantVillage photos per class" as typed (empty: all). */
@@ -327,8 +332,7 @@ export class LearnState {
 	readonly downloadBytes = $derived.by((): number | null => {
 		const datasets = this.#d.training.datasets;
 		if (datasets.some((d) => d.complete && d.source !== 'local')) return 0;
-		const manifest =
-			this.#manifest ?? datasets.find((d) => d.manifestUrl === DEFAULT_DATASET_URL)?.manifest;
+		const manifest = this.#sampleManifest;
 		if (!manifest) return null;
 		return bytesToDownload(
 			manifest,
