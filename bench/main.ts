@@ -9,7 +9,7 @@ import { runSuite } from './run';
 import { errorMessage } from '../src/lib/util/errors';
 
 const HELP = `Usage: npm run bench [-- --quick] [-- --out <dir>] [-- --field-lab-only] [-- --field-finetune]
-       [-- --field-adapt-finetune] [-- --field-ensemble] [-- --presets]
+       [-- --field-adapt-finetune] [-- --field-ensemble] [-- --field-partial] [-- --presets]
 
 Measures on this machine, in one run: MobileNetV3 Small and Large-minimalistic inference in Node
 (wasm, cpu) and in Chromium (wasm, webgl, webgpu, cpu; page and worker) with the roofline ratio
@@ -43,6 +43,11 @@ Options:
                and a crop expert of the same photos mixed in with the crop given, the expert's
                weight and penalty chosen on dev quarters of field train (bench/field-ensemble.ts;
                about 70 min on 2 cores) → <out>/field-ensemble.{json,md}
+  --field-partial
+               instead of the suite: the adapt preset with 10 field train photos per class of two
+               or three of the apple classes, its crop expert over them against the model alone,
+               on a dev quarter of field train and on field val (bench/field-partial.ts; about 20
+               min on 2 cores) → <out>/field-partial-dev.{json,md}, <out>/field-partial.{json,md}
   --presets    instead of the suite: the head and finetune presets trained with seeds 42, 43, 44
                through the CLI, each measured on PlantVillage test and field val
                (bench/preset-seeds.ts; 3 min per head, 40-60 min per finetune training on 2 loaded
@@ -59,6 +64,7 @@ try {
 			'field-finetune': { type: 'boolean' },
 			'field-adapt-finetune': { type: 'boolean' },
 			'field-ensemble': { type: 'boolean' },
+			'field-partial': { type: 'boolean' },
 			presets: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' }
 		}
@@ -74,6 +80,7 @@ if (values.help) {
 	values['field-finetune'] ||
 	values['field-adapt-finetune'] ||
 	values['field-ensemble'] ||
+	values['field-partial'] ||
 	values.presets
 ) {
 	// Each its own process and cache (bench/tmp/field-*); stdio passed through.
@@ -86,14 +93,19 @@ if (values.help) {
 		? [['preset-seeds.ts', []]]
 		: values['field-ensemble']
 			? [['field-ensemble.ts', []]]
-			: values['field-lab-only']
-				? [['field-lab-only.ts', ['--name', 'all']]]
-				: values['field-finetune']
-					? [['field-finetune.ts', ['--runs', 'lab-composite,default']]]
-					: [
-							adapted('adapt-tail,adapt-frozen-e3,adapt-frozen', 'field-adapt-finetune'),
-							adapted('adapt-tail-multiscale', 'field-adapt-finetune-multiscale')
-						];
+			: values['field-partial']
+				? [
+						['field-partial.ts', ['--set', 'dev']],
+						['field-partial.ts', ['--set', 'val']]
+					]
+				: values['field-lab-only']
+					? [['field-lab-only.ts', ['--name', 'all']]]
+					: values['field-finetune']
+						? [['field-finetune.ts', ['--runs', 'lab-composite,default']]]
+						: [
+								adapted('adapt-tail,adapt-frozen-e3,adapt-frozen', 'field-adapt-finetune'),
+								adapted('adapt-tail-multiscale', 'field-adapt-finetune-multiscale')
+							];
 	for (const [script, args] of invocations) {
 		const run = spawnSync(
 			process.execPath,

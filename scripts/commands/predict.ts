@@ -40,8 +40,8 @@ Options:
                       the model puts under ${MIN_CROP_MASS * 100}% on the crop. A crop is the part of a
                       class name before ___ (Tomato, Corn_(maize)); any case, spaces for _, or
                       the words before a bracket or comma (corn, pepper) will do. A model
-                      trained with --field photos of every class of the crop mixes in its crop
-                      expert (train's adapt.expertWeight). Classifiers only
+                      trained with --field photos of two classes or more of the crop mixes in its
+                      crop expert among them (train's adapt.expertWeight). Classifiers only
   --plant             the images are leaves of one plant (at most ${MAX_LEAVES}): after their own answers,
                       one answer for the plant, combined as the Diagnose page's "Add another leaf"
                       does (mean of the leaves' probabilities, median novelty; "not sure" (disagree)

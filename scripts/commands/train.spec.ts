@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/lib/ml/config';
+import { MIN_EXPERT_PHOTOS } from '../../src/lib/ml/expert';
 import { prepareDataset } from '../../src/lib/node/prepare-data';
 import { plantVillageColor } from '../../test/inputs';
 import { runLeaflens, runLeaflensIn } from '../../test/run-leaflens';
@@ -188,9 +189,9 @@ describe('leaflens train progress', () => {
 });
 
 describe('leaflens train --field', () => {
-	it('names and leaves out what it cannot read (macOS ._ files unread) instead of failing the run', async () => {
+	it('names and leaves out what it cannot read (macOS ._ files unread) instead of failing the run, and says what the crop expert learnt', async () => {
 		const color = plantVillageColor();
-		const classes = ['Tomato___Leaf_Mold', 'Corn_(maize)___Common_rust_'];
+		const classes = ['Tomato___Early_blight', 'Tomato___Leaf_Mold', 'Tomato___healthy'];
 		const data = path.join(work, 'data');
 		await prepareDataset({
 			src: color,
@@ -201,17 +202,17 @@ describe('leaflens train --field', () => {
 			testFraction: 0,
 			size: 96
 		});
-		// The user's photos: 3 real ones a class, copied from a Mac (a ._ file beside each), a
-		// damaged photo and a note.
+		// The user's photos: 3 real ones of two of the three classes, copied from a Mac (a ._ file
+		// beside each), a damaged photo and a note.
 		const field = path.join(work, 'field');
-		for (const cls of classes) {
+		for (const cls of classes.slice(1)) {
 			mkdirSync(path.join(field, cls), { recursive: true });
 			for (const f of readdirSync(path.join(color, cls)).sort().slice(6, 9)) {
 				copyFileSync(path.join(color, cls, f), path.join(field, cls, f));
 				writeFileSync(path.join(field, cls, `._${f}`), 'Mac OS X resource fork');
 			}
 		}
-		const damaged = path.join(field, classes[0]!, 'damaged.jpg');
+		const damaged = path.join(field, classes[1]!, 'damaged.jpg');
 		writeFileSync(damaged, 'not a photo after all');
 		writeFileSync(path.join(field, 'notes.txt'), 'row 3');
 		const out = path.join(work, 'adapted');
@@ -228,7 +229,8 @@ describe('leaflens train --field', () => {
 			'--engine',
 			'tfjs',
 			'epochs=1',
-			'adapt.valFraction=0.34'
+			'adapt.valFraction=0.34',
+			'adapt.expertWeight=1'
 		);
 		expect(r.code, r.stderr).toBe(0);
 		expect(r.stderr).toContain(
@@ -241,5 +243,10 @@ describe('leaflens train --field', () => {
 		// Four feature passes (the dataset's train and val, the field photos' two): one stage line.
 		expect(r.stderr.match(/^features…$/gm)).toHaveLength(1);
 		expect(existsSync(path.join(out, 'manifest.json'))).toBe(true);
+		// A tomato expert over the two classes with photos; early blight is left to the model.
+		expect(r.stdout).toContain('crop experts Tomato (used when the crop is given)');
+		expect(r.stdout).toContain(
+			`Tomato expert: over Tomato___Leaf_Mold, Tomato___healthy; Tomato___Early_blight left to the model (fewer than ${MIN_EXPERT_PHOTOS} photos)`
+		);
 	});
 });

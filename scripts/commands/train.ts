@@ -15,6 +15,8 @@ import {
 	UsageError,
 	usageErrorOf
 } from '../cli/command';
+import { cropsOf } from '../../src/lib/ml/crops';
+import { MIN_EXPERT_PHOTOS } from '../../src/lib/ml/expert';
 import { DEFAULT_BACKBONE_DIR, DEFAULT_BACKBONE_PATH } from '../cli/defaults';
 import { backendOption, ENGINE_HELP, frozenNetOption } from '../cli/engine';
 import { trainProgress } from '../cli/train-progress';
@@ -198,7 +200,16 @@ Example:
 				accuracy: result.extraVal.metrics.accuracy,
 				abstention: result.extraVal.abstention
 			},
-			experts: result.experts,
+			experts: result.experts && {
+				...result.experts,
+				// Each expert's classes: an expert over part of a crop leaves the others to the model.
+				classes: Object.fromEntries(
+					(result.model.experts ?? []).map((e) => [
+						e.crop,
+						e.classes.map((c) => result.model.manifest.labels[c]!)
+					])
+				)
+			},
 			test: result.test && {
 				accuracy: result.test.metrics.accuracy,
 				top3: result.test.metrics.top3,
@@ -228,9 +239,18 @@ Example:
 				);
 			}
 			if (summary.experts) {
-				const { trained, skipped } = summary.experts;
+				const { trained, skipped, classes } = summary.experts;
 				if (trained.length)
 					console.log(`crop experts ${trained.join(', ')} (used when the crop is given)`);
+				const labels = result.model.manifest.labels;
+				for (const crop of cropsOf(labels).filter((c) => trained.includes(c.name))) {
+					const over = classes[crop.name]!;
+					const left = crop.classes.map((c) => labels[c]!).filter((l) => !over.includes(l));
+					if (left.length)
+						console.log(
+							`${crop.name} expert: over ${over.join(', ')}; ${left.join(', ')} left to the model (fewer than ${MIN_EXPERT_PHOTOS} photos)`
+						);
+				}
 				for (const s of skipped) console.log(`no crop expert for ${s.crop}: ${s.why}`);
 				for (const t of summary.experts.thresholds ?? [])
 					console.log(

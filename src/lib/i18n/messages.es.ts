@@ -221,8 +221,10 @@ export const es: Catalogue = {
 		'Nada que descargar: las fotos de PlantVillage con las que aprende ya están en este dispositivo.',
 	'learn.expertReady':
 		'Están todas las clases de {crop}: al aprender se crea también un especialista en {crop} solo con sus fotos, que se usa al indicar el cultivo.',
+	'learn.expertPartial':
+		'{crop}: al aprender se crea también un especialista en {ready} solo con sus fotos, que se usa al indicar el cultivo. Confirme también fotos de {missing} y también las conocerá.',
 	'learn.expertMissing':
-		'{crop}: confirme también fotos de {missing} y al aprender se creará también un especialista en {crop} solo con sus fotos, que se usa al indicar el cultivo.',
+		'{crop}: confirme fotos de una clase más de {crop} ({missing}) y al aprender se creará también un especialista en {crop} solo con sus fotos, que se usa al indicar el cultivo.',
 	'learn.expertsLearned':
 		'También aprendido solo de sus fotos: un especialista en {crops}. Indique el cultivo al diagnosticar para usarlo.',
 	'learn.heldDeleted': 'Eliminadas mientras tanto, y fuera de ambas cifras: {photos} apartadas.',

@@ -224,8 +224,10 @@ export const fr: Catalogue = {
 		'Rien à télécharger : les photos PlantVillage utilisées pour apprendre sont sur cet appareil.',
 	'learn.expertReady':
 		'Toutes les classes de {crop} sont là : l’apprentissage crée aussi un spécialiste de {crop} à partir de vos seules photos, utilisé quand vous nommez la culture.',
+	'learn.expertPartial':
+		'{crop} : l’apprentissage crée aussi un spécialiste de {ready} à partir de vos seules photos, utilisé quand vous nommez la culture. Confirmez aussi des photos de {missing}, et il les connaîtra aussi.',
 	'learn.expertMissing':
-		'{crop} : confirmez aussi des photos de {missing}, et l’apprentissage créera aussi un spécialiste de {crop} à partir de vos seules photos, utilisé quand vous nommez la culture.',
+		'{crop} : confirmez des photos d’une classe de {crop} de plus ({missing}), et l’apprentissage créera aussi un spécialiste de {crop} à partir de vos seules photos, utilisé quand vous nommez la culture.',
 	'learn.expertsLearned':
 		'Appris aussi de vos seules photos : un spécialiste de {crops}. Nommez la culture en diagnostiquant pour l’utiliser.',
 	'learn.heldDeleted':

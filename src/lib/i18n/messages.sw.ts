@@ -225,8 +225,10 @@ export const sw: Catalogue = {
 		'Hakuna cha kupakua: picha za PlantVillage inazojifunzia ziko kwenye kifaa hiki.',
 	'learn.expertReady':
 		'Aina zote za {crop} zipo: kujifunza pia hutengeneza mtaalamu wa {crop} kutoka picha zako pekee, anayetumika unapotaja zao.',
+	'learn.expertPartial':
+		'{crop}: kujifunza pia hutengeneza mtaalamu wa {ready} kutoka picha zako pekee, anayetumika unapotaja zao. Thibitisha pia picha za {missing}, naye atazijua pia.',
 	'learn.expertMissing':
-		'{crop}: thibitisha pia picha za {missing}, na kujifunza kutatengeneza pia mtaalamu wa {crop} kutoka picha zako pekee, anayetumika unapotaja zao.',
+		'{crop}: thibitisha picha za aina moja zaidi ya {crop} ({missing}), na kujifunza kutatengeneza pia mtaalamu wa {crop} kutoka picha zako pekee, anayetumika unapotaja zao.',
 	'learn.expertsLearned':
 		'Imejifunza pia kutoka picha zako pekee: mtaalamu wa {crops}. Taja zao unapochunguza ili kumtumia.',
 	'learn.heldDeleted':

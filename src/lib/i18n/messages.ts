@@ -222,8 +222,10 @@ export const en = {
 		'Nothing to download: the PlantVillage photos it learns with are on this device.',
 	'learn.expertReady':
 		'Every {crop} class is here: learning also makes a {crop} specialist from your photos alone, used when you name the crop.',
+	'learn.expertPartial':
+		'{crop}: learning also makes a specialist for {ready} from your photos alone, used when you name the crop. Confirm photos of {missing} too, and it will know those as well.',
 	'learn.expertMissing':
-		'{crop}: confirm photos of {missing} too, and learning also makes a {crop} specialist from your photos alone, used when you name the crop.',
+		'{crop}: confirm photos of one more {crop} class ({missing}), and learning also makes a {crop} specialist from your photos alone, used when you name the crop.',
 	'learn.expertsLearned':
 		'Also learned from your photos alone: a specialist for {crops}. Name the crop when you diagnose to use it.',
 	'learn.heldDeleted': 'Deleted meanwhile, and left out of both figures: {photos} kept aside.',

@@ -6,6 +6,7 @@ import { summarizeClassifier } from './model-dir';
 
 const LABELS = [
 	'Apple___Apple_scab',
+	'Apple___Black_rot',
 	'Apple___healthy',
 	'Tomato___Early_blight',
 	'Tomato___healthy'
@@ -29,8 +30,9 @@ function expert(crop: string, classes: number[], seed: number): CropExpert {
 
 const withExperts = (): ClassifierModel => ({
 	...randomClassifier(D, LABELS),
-	// Tomato's with its own "not sure" threshold (adapt.expertCoverage).
-	experts: [expert('Apple', [0, 1], 1), { ...expert('Tomato', [2, 3], 2), minConfidence: 0.42 }]
+	// Apple's over two of its three classes (no black rot photos); Tomato's with its own "not sure"
+	// threshold (adapt.expertCoverage).
+	experts: [expert('Apple', [0, 2], 1), { ...expert('Tomato', [3, 4], 2), minConfidence: 0.42 }]
 });
 
 /** The encoded model as it comes back from a file: manifest JSON text and the weights. */
@@ -44,8 +46,8 @@ describe('crop experts in the model directory', () => {
 		const model = withExperts();
 		const { manifest, weights } = await roundTrip(model);
 		expect(manifest.experts).toEqual([
-			{ crop: 'Apple', classes: [0, 1], weight: 0.5 },
-			{ crop: 'Tomato', classes: [2, 3], weight: 0.5, minConfidence: 0.42 }
+			{ crop: 'Apple', classes: [0, 2], weight: 0.5 },
+			{ crop: 'Tomato', classes: [3, 4], weight: 0.5, minConfidence: 0.42 }
 		]);
 		const loaded = decodeClassifier(manifest, weights);
 		expect(loaded.experts).toEqual(model.experts);
@@ -63,13 +65,18 @@ describe('crop experts in the model directory', () => {
 		expect(summarizeClassifier(loaded.manifest)).not.toHaveProperty('experts');
 	});
 
-	it('refuses an expert over other classes than its crop, of the wrong shape, twice or without its tensors', async () => {
+	it('refuses an expert over other classes than its crop, out of order, of the wrong shape, twice or without its tensors', async () => {
 		const { manifest, weights } = await roundTrip(withExperts());
 		const listed = (...experts: unknown[]) => ({ ...manifest, experts });
-		const apple = { crop: 'Apple', classes: [0, 1], weight: 0.5 };
-		expect(() => decodeClassifier(listed({ ...apple, classes: [0, 2] }), weights)).toThrow(
-			"The Apple expert is over classes 0, 2; the model's Apple classes are 0, 1"
-		);
+		const apple = { crop: 'Apple', classes: [0, 2], weight: 0.5 };
+		for (const classes of [
+			[0, 3],
+			[2, 0],
+			[0, 0, 2]
+		])
+			expect(() => decodeClassifier(listed({ ...apple, classes }), weights)).toThrow(
+				`The Apple expert is over classes ${classes.join(', ')}; expected two or more of the model's Apple classes (0, 1, 2), in order`
+			);
 		expect(() => decodeClassifier(listed({ ...apple, crop: 'Corn' }), weights)).toThrow(
 			'The model has an expert for Corn, a crop it does not know'
 		);

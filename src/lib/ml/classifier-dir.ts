@@ -70,13 +70,14 @@ function decodeExperts(
 	const crops = cropsOf(manifest.labels);
 	const seen = new Set<string>();
 	return manifest.experts.map(({ crop, classes, weight, minConfidence }) => {
-		// An expert is over its whole crop, in label order: mixWithExpert moves the crop's mass.
+		// An expert is over two or more of its crop's classes, in label order (mixWithExpert moves
+		// the mass the model gives them).
 		const own = crops.find((c) => c.name === crop)?.classes;
-		if (!own || own.join() !== classes.join())
+		if (!own) throw new Error(`The model has an expert for ${crop}, a crop it does not know`);
+		const inOrder = classes.every((c, i) => own.includes(c) && (i === 0 || c > classes[i - 1]!));
+		if (!inOrder || classes.length < 2)
 			throw new Error(
-				own
-					? `The ${crop} expert is over classes ${classes.join(', ')}; the model's ${crop} classes are ${own.join(', ')}`
-					: `The model has an expert for ${crop}, a crop it does not know`
+				`The ${crop} expert is over classes ${classes.join(', ')}; expected two or more of the model's ${crop} classes (${own.join(', ')}), in order`
 			);
 		if (seen.has(crop)) throw new Error(`The model has two experts for ${crop}`);
 		seen.add(crop);

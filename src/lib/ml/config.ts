@@ -130,9 +130,9 @@ export const TrainConfigSchema = z.strictObject({
 			valFraction: z.number().min(0).lt(1).default(0.2),
 			/**
 			 * With the crop given, the share of a crop expert in the answer (expert.ts): a head of
-			 * the user's photos alone (all of them, the held-back ones too) over each crop they
-			 * cover (every class of it with at least MIN_EXPERT_PHOTOS), mixed into the model's
-			 * answer among that crop's classes. Unset or 0: none. Head mode only. Optional (no
+			 * the user's photos alone (all of them, the held-back ones too) over the classes of
+			 * each crop that have at least MIN_EXPERT_PHOTOS (two classes or more), mixed into the
+			 * model's answer among them. Unset or 0: none. Head mode only. Optional (no
 			 * default), so configs written before it existed stay the same (checkpoints, sweeps).
 			 */
 			expertWeight: z.number().min(0).max(1).optional(),

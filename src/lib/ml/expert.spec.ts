@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findCrop } from './crops';
 import {
 	chooseExpertConfidence,
+	expertClasses,
 	expertProbabilities,
 	expertShortfall,
 	expertLogits,
@@ -95,27 +96,49 @@ describe('trainCropExpert', () => {
 		expect(norm(heavy)).toBeLessThan(norm(light) / 2);
 	});
 
-	it('refuses a crop with a class of too few photos, naming the shortfall', async () => {
-		const train = rowsOf([0, 1], MIN_EXPERT_PHOTOS, 6);
-		expect(expertShortfall(train.labels, APPLE)).toBe(
-			`1 of 3 Apple classes have fewer than ${MIN_EXPERT_PHOTOS} photos`
+	it('learns the classes with enough photos, refuses a crop with fewer than two, naming the shortfall', async () => {
+		// Apple: black rot has one photo too few; scab and healthy are enough for an expert of two.
+		const train = rowsOf([0, 2], MIN_EXPERT_PHOTOS, 6);
+		const rot = rowsOf([1], MIN_EXPERT_PHOTOS - 1, 7);
+		const partial = {
+			...train,
+			x: Float32Array.from([...train.x, ...rot.x]),
+			labels: Int32Array.from([...train.labels, ...rot.labels])
+		};
+		expect(expertClasses(partial.labels, APPLE)).toEqual([0, 2]);
+		expect(expertShortfall(partial.labels, APPLE)).toBeNull();
+		const expert = await trainCropExpert(tf, partial, APPLE, { seed: 1, ...SETTINGS });
+		expect(expert.classes).toEqual([0, 2]);
+		expect(expert.bias).toHaveLength(2);
+		// One class with enough photos: nothing to tell apart.
+		const one = rowsOf([0], MIN_EXPERT_PHOTOS, 6);
+		const why = `1 of 3 Apple classes have ${MIN_EXPERT_PHOTOS} photos or more; an expert needs 2`;
+		expect(expertShortfall(one.labels, APPLE)).toBe(why);
+		await expect(trainCropExpert(tf, one, APPLE, { seed: 1, ...SETTINGS })).rejects.toThrow(
+			`No Apple expert: ${why}`
 		);
-		await expect(trainCropExpert(tf, train, APPLE, { seed: 1, ...SETTINGS })).rejects.toThrow(
-			'No Apple expert: 1 of 3 Apple classes'
+		// Classes asked for that have too few photos.
+		await expect(
+			trainCropExpert(tf, partial, APPLE, { seed: 1, ...SETTINGS, classes: [0, 1, 2] })
+		).rejects.toThrow(
+			`No Apple expert over classes 0, 1, 2: 1 has fewer than ${MIN_EXPERT_PHOTOS} photos`
 		);
-		expect(expertShortfall(rowsOf([0, 1, 2], MIN_EXPERT_PHOTOS, 6).labels, APPLE)).toBeNull();
 	});
 
-	it('trains one for each crop (in label order) whose every class has enough photos, and says why the others got none', async () => {
-		// Apple: all three classes; Tomato: its healthy class only; a one-class crop.
+	it('trains one for each crop (in label order) with two classes or more of enough photos, over those, and says why the others got none', async () => {
+		// Apple: two of its three classes (black rot one photo short); Tomato: its healthy class
+		// only; a one-class crop.
 		const labels = [...LABELS, 'Orange___Haunglongbing'];
 		const rows = rowsOf([0, 1, 2, 4], MIN_EXPERT_PHOTOS, 10);
-		rows.labels[0] = 5; // one Orange photo (its row is class 0's: only the label matters here)
+		// One Orange photo, in a black rot row's place (only the label matters here).
+		rows.labels[MIN_EXPERT_PHOTOS] = 5;
 		const made = await trainCropExperts(tf, rows, labels, { seed: 1, ...SETTINGS });
-		expect(made.experts.map((e) => e.crop)).toEqual([]);
+		expect(made.experts.map((e) => [e.crop, e.classes])).toEqual([['Apple', [0, 2]]]);
 		expect(made.skipped).toEqual([
-			{ crop: 'Apple', why: `1 of 3 Apple classes have fewer than ${MIN_EXPERT_PHOTOS} photos` },
-			{ crop: 'Tomato', why: `1 of 2 Tomato classes have fewer than ${MIN_EXPERT_PHOTOS} photos` },
+			{
+				crop: 'Tomato',
+				why: `1 of 2 Tomato classes have ${MIN_EXPERT_PHOTOS} photos or more; an expert needs 2`
+			},
 			{ crop: 'Orange', why: 'Orange has one class: nothing to tell apart' }
 		]);
 		const both = await trainCropExperts(tf, rowsOf([0, 1, 2, 3, 4], 4, 11), labels, {
@@ -232,6 +255,17 @@ describe('mixWithExpert', () => {
 		expect(mixWithExpert([0, 0, 0, 0, 0], expert, [0.2, 0.3, 0.5], 0.5)).toEqual([0, 0, 0, 0, 0]);
 	});
 
+	it("an expert over part of the crop moves only its classes' mass; the others keep the model's", () => {
+		const part = { classes: [0, 2], weight: 1 };
+		const mixed = mixWithExpert(onCrop, part, [0.2, 0.8]);
+		expect(mixed[1]).toBe(onCrop[1]);
+		expect(mixed.slice(3)).toEqual([0, 0]);
+		// The model's 0.6 on classes 0 and 2, shared as the expert says.
+		expect(mixed[0]).toBeCloseTo(0.2 * 0.6, 6);
+		expect(mixed[2]).toBeCloseTo(0.8 * 0.6, 6);
+		expect(mixed.reduce((a, b) => a + b, 0)).toBeCloseTo(mass, 6);
+	});
+
 	it('stays finite when the model or the expert gives a class no probability at all', () => {
 		const mixed = mixWithExpert([0.6, 0, 0, 0, 0], expert, [0, 1, 0], 0.5);
 		expect(mixed.every(Number.isFinite)).toBe(true);
@@ -345,6 +379,34 @@ describe("an expert's own threshold", () => {
 		expect(made.thresholds).toEqual([{ crop: 'Apple', minConfidence: t, why: null }]);
 		expect(few.thresholds).toEqual([
 			{ crop: 'Apple', minConfidence: null, why: '18 of its photos held back, 19 needed' }
+		]);
+		// An expert over two apple classes gets its own too; without enough photos of one of its
+		// classes besides those held back, it keeps the model's.
+		const pair = await trainCropExpert(tf, learnt, APPLE, { ...settings, classes: [0, 2] });
+		const ownPair = await withOwnThresholds(
+			tf,
+			[pair],
+			model,
+			learnt,
+			{ rows: held, answers },
+			options
+		);
+		expect(ownPair.thresholds[0]!.minConfidence).toBeGreaterThan(0);
+		const noRot = { ...learnt, labels: learnt.labels.map((l) => (l === 0 ? 1 : l)) };
+		const short = await withOwnThresholds(
+			tf,
+			[pair],
+			model,
+			noRot,
+			{ rows: held, answers },
+			options
+		);
+		expect(short.thresholds).toEqual([
+			{
+				crop: 'Apple',
+				minConfidence: null,
+				why: `1 of its 2 classes have fewer than ${MIN_EXPERT_PHOTOS} photos besides those held back`
+			}
 		]);
 		expect(tf.memory().numTensors).toBe(0);
 	});

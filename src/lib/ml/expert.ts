@@ -49,24 +49,35 @@ export interface CropExpert {
 /** The expert's L2 penalty when config adapt.expertL2 is unset. */
 export const DEFAULT_EXPERT_L2 = 0.2;
 
-/** Fewest photos of every class of the crop for an expert: with fewer, a class has no say in it. */
+/** Fewest photos of a class for an expert to learn it: with fewer, the model alone ranks it. */
 export const MIN_EXPERT_PHOTOS = 3;
 
-/** Photos per class of `crop` among `labels` (indices into the model's labels). */
-function countsOf(labels: Int32Array, crop: Crop): number[] {
-	return crop.classes.map((c) => labels.filter((l) => l === c).length);
+/** Fewest classes an expert tells apart: with one, there is nothing to choose. */
+export const MIN_EXPERT_CLASSES = 2;
+
+/**
+ * The classes of `crop` an expert learns from rows labelled `labels` (indices into the model's
+ * labels, in the crop's order): those with MIN_EXPERT_PHOTOS photos or more. A farmer rarely has
+ * photos of every disease of a crop; an expert over the classes they have still sharpens the
+ * answer among them (mixWithExpert leaves the other classes as the model has them).
+ */
+export function expertClasses(labels: Int32Array, crop: Crop): number[] {
+	const counts = new Map<number, number>();
+	for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+	return crop.classes.filter((c) => (counts.get(c) ?? 0) >= MIN_EXPERT_PHOTOS);
 }
 
 /**
- * Why no expert can be trained for `crop` from rows labelled `labels`, or null when one can: every
- * class of the crop needs MIN_EXPERT_PHOTOS photos.
+ * Why no expert can be trained for `crop` from rows labelled `labels`, or null when one can:
+ * MIN_EXPERT_CLASSES of its classes need MIN_EXPERT_PHOTOS photos each.
  */
 export function expertShortfall(labels: Int32Array, crop: Crop): string | null {
-	const counts = countsOf(labels, crop);
-	const short = counts.filter((n) => n < MIN_EXPERT_PHOTOS).length;
-	return short === 0
+	if (crop.classes.length < MIN_EXPERT_CLASSES)
+		return `${crop.name} has one class: nothing to tell apart`;
+	const enough = expertClasses(labels, crop).length;
+	return enough >= MIN_EXPERT_CLASSES
 		? null
-		: `${short} of ${crop.classes.length} ${crop.name} classes have fewer than ${MIN_EXPERT_PHOTOS} photos`;
+		: `${enough} of ${crop.classes.length} ${crop.name} classes have ${MIN_EXPERT_PHOTOS} photos or more; an expert needs ${MIN_EXPERT_CLASSES}`;
 }
 
 /**
@@ -104,20 +115,35 @@ export function moments(x: Float32Array, n: number, d: number) {
 
 /**
  * Trains `crop`'s expert on the rows of its classes in `rows` (plain features at the model's tap;
- * labels index the model's labels; rows of other crops are left out). Seeded: the same rows and seed
- * give the same expert.
- * @throws Error when a class of the crop has too few photos (expertShortfall).
+ * labels index the model's labels; rows of other crops are left out): over the classes with
+ * enough photos (expertClasses), or over `options.classes` when given. Seeded: the same rows and
+ * seed give the same expert.
+ * @throws Error when too few classes have enough photos (expertShortfall), or a class of
+ *   `options.classes` has too few.
  */
 export async function trainCropExpert(
 	tf: typeof TF,
 	rows: TrainArrays,
 	crop: Crop,
-	options: { seed: number; l2: number; weight: number; signal?: AbortSignal }
+	options: {
+		seed: number;
+		l2: number;
+		weight: number;
+		classes?: readonly number[];
+		signal?: AbortSignal;
+	}
 ): Promise<CropExpert> {
 	const shortfall = expertShortfall(rows.labels, crop);
 	if (shortfall) throw new Error(`No ${crop.name} expert: ${shortfall}`);
+	const enough = expertClasses(rows.labels, crop);
+	const classes = options.classes ?? enough;
+	const short = classes.filter((c) => !enough.includes(c));
+	if (short.length > 0)
+		throw new Error(
+			`No ${crop.name} expert over classes ${classes.join(', ')}: ${short.join(', ')} ${short.length > 1 ? 'have' : 'has'} fewer than ${MIN_EXPERT_PHOTOS} photos`
+		);
 	const d = rows.rowShape.reduce((a, b) => a * b, 1);
-	const local = new Map(crop.classes.map((c, i) => [c, i]));
+	const local = new Map(classes.map((c, i) => [c, i]));
 	const keep = [...rows.labels.keys()].filter((r) => local.has(rows.labels[r]!));
 	const n = keep.length;
 	const x = new Float32Array(n * d);
@@ -125,7 +151,7 @@ export async function trainCropExpert(
 	const { mean, scale } = moments(x, n, d);
 	for (let i = 0; i < x.length; i++) x[i] = (x[i]! - mean[i % d]!) * scale[i % d]!;
 	const labels = Int32Array.from(keep, (r) => local.get(rows.labels[r]!)!);
-	const k = crop.classes.length;
+	const k = classes.length;
 	const config = expertTrainConfig(options.seed, 'adam', options.l2);
 	const head = createHead(tf, {
 		inputDim: d,
@@ -146,7 +172,7 @@ export async function trainCropExpert(
 		);
 		return {
 			crop: crop.name,
-			classes: [...crop.classes],
+			classes: [...classes],
 			weight: options.weight,
 			mean,
 			scale,
@@ -165,9 +191,9 @@ export interface CropExperts {
 }
 
 /**
- * An expert for each crop of `labels` with two classes or more whose every class has enough
- * photos in `rows` (expertShortfall), in the crops' order; a crop the photos show that gets none
- * is listed in `skipped` with the reason.
+ * An expert for each crop of `labels` of which MIN_EXPERT_CLASSES classes or more have enough
+ * photos in `rows` (expertShortfall), over those classes, in the crops' order; a crop the photos
+ * show that gets none is listed in `skipped` with the reason.
  */
 export async function trainCropExperts(
 	tf: typeof TF,
@@ -179,10 +205,7 @@ export async function trainCropExperts(
 	const shown = new Set(rows.labels);
 	for (const crop of cropsOf(labels)) {
 		if (!crop.classes.some((c) => shown.has(c))) continue;
-		const why =
-			crop.classes.length < 2
-				? `${crop.name} has one class: nothing to tell apart`
-				: expertShortfall(rows.labels, crop);
+		const why = expertShortfall(rows.labels, crop);
 		if (why) out.skipped.push({ crop: crop.name, why });
 		else out.experts.push(await trainCropExpert(tf, rows, crop, options));
 	}
@@ -219,8 +242,9 @@ export function expertProbabilities(expert: CropExpert, row: ArrayLike<number>):
 
 /**
  * The crop row (calibrated probabilities on the crop's classes, 0 elsewhere: crops.ts cropAnswer's
- * input) with the expert mixed in: within the crop, p ∝ p_model^(1−w) · p_expert^w, renormalised to
- * the crop's mass so the "other crop" test reads what the model alone saw.
+ * input) with the expert mixed in: among the expert's classes, p ∝ p_model^(1−w) · p_expert^w,
+ * renormalised to the mass the model gives them, so the "other crop" test, and a class the expert
+ * never learnt (an expert over part of a crop), read what the model alone saw.
  */
 export function mixWithExpert(
 	onCrop: readonly number[],
@@ -228,7 +252,7 @@ export function mixWithExpert(
 	expertProbs: readonly number[],
 	weight = expert.weight
 ): number[] {
-	const mass = onCrop.reduce((a, b) => a + b, 0);
+	const mass = expert.classes.reduce((a, c) => a + onCrop[c]!, 0);
 	if (!(mass > 0) || weight === 0) return [...onCrop];
 	const tiny = 1e-12;
 	const mixed = expert.classes.map(
@@ -239,15 +263,15 @@ export function mixWithExpert(
 	const top = Math.max(...mixed);
 	const exp = mixed.map((m) => Math.exp(m - top));
 	const sum = exp.reduce((a, b) => a + b, 0);
-	const out = onCrop.map(() => 0);
+	const out = [...onCrop];
 	expert.classes.forEach((c, i) => (out[c] = (mass * exp[i]!) / sum));
 	return out;
 }
 
 /**
  * Per class, the score Grad-CAM explains for an answer with `expert` mixed in (diagnose.ts): on
- * the crop's classes (1 − w) · the model's logit / its temperature + w · the expert's logit (the
- * mix's log-probability up to terms shared by every class), elsewhere the model's logit. In TF.js,
+ * the expert's classes (1 − w) · the model's logit / its temperature + w · the expert's logit (the
+ * mix's log-probability up to terms shared by those classes), elsewhere the model's logit. In TF.js,
  * differentiable in `features` [N, D]; `logits` [N, C] are the model's head's.
  */
 export function mixedScores(
@@ -352,7 +376,7 @@ export interface OwnThresholds {
 /**
  * Gives each of `experts` its own "not sure" threshold (chooseExpertConfidence, `coverage` of the
  * held-back photos answered) where its crop has `minHeld` held-back photos and the photos learnt
- * from are enough for an expert (expertShortfall): an expert of the same settings trained on
+ * from have enough of each of its classes (expertClasses): an expert of the same settings trained on
  * `learnt` alone is mixed into the model's answers on the held-back photos of its crop, so the
  * threshold is chosen on photos it never saw. `held`: their rows and the model's answers over all
  * classes (decide()). The others are returned as they are (the model's threshold reads them).
@@ -373,16 +397,24 @@ export async function withOwnThresholds(
 		const mine = [...held.rows.labels.keys()].filter((i) =>
 			crop.classes.includes(held.rows.labels[i]!)
 		);
+		const enough = expertClasses(learnt.labels, crop);
+		const short = expert.classes.filter((c) => !enough.includes(c)).length;
 		const why =
 			mine.length < options.minHeld
 				? `${mine.length} of its photos held back, ${options.minHeld} needed`
-				: expertShortfall(learnt.labels, crop);
+				: short > 0
+					? `${short} of its ${expert.classes.length} classes have fewer than ${MIN_EXPERT_PHOTOS} photos besides those held back`
+					: null;
 		if (why) {
 			out.experts.push(expert);
 			out.thresholds.push({ crop: crop.name, minConfidence: null, why });
 			continue;
 		}
-		const chooser = await trainCropExpert(tf, learnt, crop, { ...options, weight: expert.weight });
+		const chooser = await trainCropExpert(tf, learnt, crop, {
+			...options,
+			weight: expert.weight,
+			classes: expert.classes
+		});
 		const atZero = {
 			manifest: { ...model.manifest, abstention: { ...abstention, minConfidence: 0 } },
 			experts: [chooser]

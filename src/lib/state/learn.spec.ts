@@ -150,15 +150,26 @@ describe('planLearning', () => {
 		];
 		const plan = planLearning(entries);
 		expect(expertPlan(plan, labels)).toEqual([
-			// Black rot has a plant, not yet enough to learn from.
-			{ crop: 'Apple', missing: ['Apple___Black_rot'] },
+			// Black rot has a plant, not yet enough to learn from: the expert leaves it to the model.
+			{
+				crop: 'Apple',
+				ready: ['Apple___Apple_scab', 'Apple___healthy'],
+				missing: ['Apple___Black_rot']
+			},
 			// Orange has one class: nothing for an expert to choose between.
-			{ crop: 'Tomato', missing: [] }
+			{
+				crop: 'Tomato',
+				ready: ['Tomato___healthy', 'Tomato___Late_blight', 'Tomato___Leaf_mold_of_mine'],
+				missing: []
+			}
 		]);
-		// No class of the crop confirmed: nothing said of it.
-		expect(expertPlan(planLearning(ready('Tomato___healthy')), labels)).toEqual([
-			{ crop: 'Tomato', missing: ['Tomato___Late_blight'] }
-		]);
+		// One class ready: not yet an expert. No class of the crop ready: nothing said of it.
+		expect(
+			expertPlan(
+				planLearning([...ready('Tomato___healthy'), plant('a1', 'Apple___healthy')]),
+				labels
+			)
+		).toEqual([{ crop: 'Tomato', ready: ['Tomato___healthy'], missing: ['Tomato___Late_blight'] }]);
 		// The model's classes not known yet: nothing is said rather than a guess from the photos.
 		expect(expertPlan(plan, [])).toEqual([]);
 		// A ready class has enough photos for the expert (expert.ts asks MIN_EXPERT_PHOTOS of each).
@@ -436,7 +447,9 @@ describe('LearnState', () => {
 	it('checks plants diagnosed with a crop named among that crop, and says which experts the model learned', async () => {
 		const { learn, deps, ml, trainCall } = await setup({ crop: 'Apple', experts: ['Apple'] });
 		// Scab is ready, healthy has no photo: the card says what an Apple expert still needs.
-		expect(learn.experts).toEqual([{ crop: 'Apple', missing: ['Apple___healthy'] }]);
+		expect(learn.experts).toEqual([
+			{ crop: 'Apple', ready: ['Apple___Apple_scab'], missing: ['Apple___healthy'] }
+		]);
 		const done = learn.adapt();
 		while (ml.train.mock.calls.length === 0) await settle();
 		trainCall().finish();

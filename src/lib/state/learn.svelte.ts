@@ -151,25 +151,27 @@ export function planLearning(entries: readonly HistoryEntry[], seed = LEARN_SEED
 	return plan;
 }
 
-/** A crop the confirmed classes belong to, and what it lacks for an expert of its own. */
+/** A crop the confirmed classes belong to: the classes its expert would learn, and the rest. */
 export interface LearnExpert {
 	crop: string;
-	/** Its classes not ready to learn from yet, in the model's order (none: learning trains one). */
+	/** Its classes ready to learn from, in the model's order: an expert needs two (or more). */
+	ready: string[];
+	/** Its other classes, in the model's order: the expert leaves them to the model. */
 	missing: string[];
 }
 
 /**
  * The crops that learning could give an expert (ml/expert.ts: a head of the user's photos alone
- * over one crop's classes, which the `adapt` preset trains when each of them has
- * MIN_EXPERT_PHOTOS): those of `labels` (the model's) and the confirmed classes, with two classes
- * or more, that a confirmed class belongs to. A ready class has MIN_PHOTOS_PER_CLASS to learn from,
- * which is at least that many.
+ * over the classes of one crop that have MIN_EXPERT_PHOTOS, which the `adapt` preset trains when
+ * two classes or more of the crop have them): those of `labels` (the model's) and the confirmed
+ * classes, with two classes or more, of which a class is ready to learn from. A ready class has
+ * MIN_PHOTOS_PER_CLASS to learn from, which is at least that many.
  */
 export function expertPlan(plan: LearnPlan, labels: readonly string[]): LearnExpert[] {
 	// The model's classes unknown (no manifest or model yet): a crop's classes cannot be told.
 	if (labels.length === 0) return [];
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
-	const ready = new Map(plan.classes.map((c) => [c.className, c.ready]));
+	const ready = new Set(plan.classes.filter((c) => c.ready).map((c) => c.className));
 	const all = [
 		...labels,
 		...plan.classes.map((c) => c.className).filter((c) => !labels.includes(c))
@@ -177,7 +179,13 @@ export function expertPlan(plan: LearnPlan, labels: readonly string[]): LearnExp
 	return cropsOf(all).flatMap((crop) => {
 		const names = crop.classes.map((i) => all[i]!);
 		if (names.length < 2 || !names.some((n) => ready.has(n))) return [];
-		return [{ crop: crop.name, missing: names.filter((n) => !ready.get(n)) }];
+		return [
+			{
+				crop: crop.name,
+				ready: names.filter((n) => ready.has(n)),
+				missing: names.filter((n) => !ready.has(n))
+			}
+		];
 	});
 }
 
@@ -304,7 +312,7 @@ export class LearnState {
 	/** What the user confirmed, split into photos to learn from and to check on. */
 	readonly plan = $derived.by(() => planLearning(this.#history.entries));
 	readonly ready = $derived(this.plan.train.length > 0);
-	/** The crops learning could give an expert, and the classes each still lacks. */
+	/** The crops learning could give an expert, the classes it would learn and those it lacks. */
 	readonly experts = $derived.by(() => {
 		// The learned model's classes before the user's: the PlantVillage sample's it trains with,
 		// else (its manifest not read yet) the active model's.
