@@ -41,12 +41,14 @@ A 224x224 photo gives the same answers as leaflens predict. Outputs:
   abstained [N]        true where LeafLens would say "not sure"
   label_index [N]      the most probable class
   features [N,D]       the backbone features the head reads
-  expert_logits_<i> [N,K]  a model with crop experts: expert i's logits over its crop's classes
+  expert_logits_<i> [N,K]  a model with crop experts: expert i's logits over its classes (two or
+                       more of its crop's)
 metadata_props: format leaflens-onnx, formatVersion, labels (JSON), thresholds (JSON
 {minConfidence, maxNovelty}), temperature, noveltyMethod, backbone, tap, mode, input; with crop
 experts, experts (JSON [{crop, classes, weight, logits, minConfidence?}]): with the crop given,
-the answer among its classes is p^(1-weight) * softmax(expert logits)^weight, renormalised over
-them, and "not sure" below the expert's minConfidence when it has one (else the model's).
+the answer among the expert's classes is p^(1-weight) * softmax(expert logits)^weight, scaled to
+the mass p gives them (the crop's other classes keep p), and "not sure" below the expert's
+minConfidence when it has one (else the model's).
 The model directory is verified first (manifest, sha256 of every file, its backbone); the file is
 written through a temporary file and a rename, so a failure leaves no partial file.
 

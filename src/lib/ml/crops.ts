@@ -21,8 +21,9 @@
  *    against the crop's prototypes only would make "looks like another crop" unfamiliar, the
  *    mass test's job with a clearer message, under a threshold chosen for another score.
  *  - a model adapted with the user's own photos may carry an expert for the crop (expert.ts): its
- *    answer over the crop's classes is mixed into the renormalised row, and the rule reads the mix
- *    (the crop's mass and the novelty stay the model's). The mix is not a calibrated probability:
+ *    answer over its classes (two or more of the crop's) is mixed into the renormalised row, and
+ *    the rule reads the mix (the crop's mass, the mass on the expert's classes and the novelty stay
+ *    the model's). The mix is not a calibrated probability:
  *    minConfidence, chosen for the model's own row, applies to it unchanged. On field photos that
  *    answers fewer of them, more often right, and flags more unknown diseases (the expert's rows
  *    are flatter off its classes): bench/results/field-ensemble.md.

@@ -117,6 +117,13 @@ describe('trainCropExpert', () => {
 		await expect(trainCropExpert(tf, one, APPLE, { seed: 1, ...SETTINGS })).rejects.toThrow(
 			`No Apple expert: ${why}`
 		);
+		// Classes asked for out of order, too few of them or of another crop.
+		for (const classes of [[2, 0], [0], [0, 3]])
+			await expect(
+				trainCropExpert(tf, partial, APPLE, { seed: 1, ...SETTINGS, classes })
+			).rejects.toThrow(
+				`No Apple expert over classes ${classes.join(', ')}: expected 2 or more of 0, 1, 2, ascending`
+			);
 		// Classes asked for that have too few photos.
 		await expect(
 			trainCropExpert(tf, partial, APPLE, { seed: 1, ...SETTINGS, classes: [0, 1, 2] })

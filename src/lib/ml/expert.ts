@@ -1,15 +1,15 @@
 /**
- * A crop expert: a linear head over one crop's classes, trained on the user's own field photos
- * alone, that sharpens the answer when the crop is given. The adapted model (PlantVillage and the
+ * A crop expert: a linear head over one crop's classes (those the user has photos of, two or more),
+ * trained on the user's own field photos alone, that sharpens the answer when the crop is given. The adapted model (PlantVillage and the
  * user's photos in one head over every class) learns a few field photos per class slowly: at 10 per
  * class it reached 63.0% on field `val` with the crop given, where a head of those photos alone,
  * standardised and held small by an L2 penalty, reached 70.1% (bench/results/field-expert-448-l2.md).
  *
  * The expert is mixed into the adapted model's answer (mixWithExpert): a weighted geometric mean
- * of the two distributions over the crop's classes. At weight 1 (the `adapt` preset's) the expert
- * alone ranks the crop's classes; the adapted model always keeps what the expert cannot judge —
- * the novelty score ("unfamiliar disease": the expert never saw another disease) and the crop's
- * mass ("that leaf is not this crop"). The weight and the penalty (config adapt.expertWeight,
+ * of the two distributions over the expert's classes. At weight 1 (the `adapt` preset's) the expert
+ * alone ranks its classes; the adapted model always keeps what the expert cannot judge — the
+ * novelty score ("unfamiliar disease": the expert never saw another disease), the crop's mass
+ * ("that leaf is not this crop") and the mass on the expert's classes (against the crop's others). The weight and the penalty (config adapt.expertWeight,
  * adapt.expertL2) were chosen on dev quarters of field `train` (bench/results/field-ensemble.md).
  *
  * Training needs TF.js (the app's own head and fit: Adam with an L2 penalty); using an expert is
@@ -28,7 +28,7 @@ import { createHead, fit, type TrainArrays } from './train';
 export interface CropExpert {
 	/** The crop's name (crops.ts: the folder prefix, e.g. `Apple`). */
 	crop: string;
-	/** The crop's classes, indices into the model's labels, in the order of the expert's logits. */
+	/** Two or more of the crop's classes, indices into the model's labels, ascending: its logits. */
 	classes: number[];
 	/** Its share of the mix with the model's answer (mixWithExpert). */
 	weight: number;
@@ -137,6 +137,13 @@ export async function trainCropExpert(
 	if (shortfall) throw new Error(`No ${crop.name} expert: ${shortfall}`);
 	const enough = expertClasses(rows.labels, crop);
 	const classes = options.classes ?? enough;
+	const ascending = classes.every(
+		(c, i) => crop.classes.includes(c) && (i === 0 || c > classes[i - 1]!)
+	);
+	if (!ascending || classes.length < MIN_EXPERT_CLASSES)
+		throw new Error(
+			`No ${crop.name} expert over classes ${classes.join(', ')}: expected ${MIN_EXPERT_CLASSES} or more of ${crop.classes.join(', ')}, ascending`
+		);
 	const short = classes.filter((c) => !enough.includes(c));
 	if (short.length > 0)
 		throw new Error(

@@ -275,7 +275,7 @@ export const ClassifierManifestSchema = z.object({
 		.array(
 			z.object({
 				crop: z.string().min(1),
-				/** The crop's classes (indices into labels), in the order of the expert's outputs. */
+				/** Two or more of the crop's classes (indices into labels, ascending): the expert's outputs. */
 				classes: z.array(z.number().int().nonnegative()).min(2),
 				/** The expert's share of the mix (0 < weight ≤ 1). */
 				weight: z.number().gt(0).max(1),

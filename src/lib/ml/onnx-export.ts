@@ -471,7 +471,7 @@ export interface OnnxMetadata {
 	input: string;
 	/**
 	 * JSON [{crop, classes, weight, logits, minConfidence?}], only for a model with crop experts
-	 * (expert.ts): the crop's class names, in the order of the expert's logits, the name of the
+	 * (expert.ts): the class names it is over (two or more of its crop's), in the order of the expert's logits, the name of the
 	 * output holding them (`logits`: expert_logits_<i>, not the model's own `logits`), the
 	 * expert's weight w in the answer when the crop is given, and its own "not sure" threshold on
 	 * that answer when it has one.
@@ -614,7 +614,8 @@ export function classifierOnnx(
 			(experts.length
 				? ' When the crop is given, the answer is among its classes (probabilities renormalised over them), and a crop ' +
 					'with an expert (metadata experts) mixes in q, the softmax of its logits output: p ∝ p^(1−weight) · q^weight ' +
-					'there; "not sure" then reads that row (below the expert\'s minConfidence, when it has one, instead of the model\'s).'
+					"over the expert's classes, scaled to the mass p gives them (the crop's other classes keep p); " +
+					'"not sure" then reads that row (below the expert\'s minConfidence, when it has one, instead of the model\'s).'
 				: '')
 	);
 }

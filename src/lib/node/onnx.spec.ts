@@ -281,8 +281,9 @@ it("carries a model's crop experts: an output of logits each, named with crop, c
 	const { labels } = trained.manifest;
 	const d = trained.manifest.head.inputDim;
 	const rng = new Prng(5);
-	const expert = (crop: string, weight: number): CropExpert => {
-		const classes = findCrop(labels, crop).classes;
+	/** An expert over the crop's classes, or the first `only` of them (part of a crop). */
+	const expert = (crop: string, weight: number, only?: number): CropExpert => {
+		const classes = findCrop(labels, crop).classes.slice(0, only);
 		return {
 			crop,
 			classes,
@@ -293,7 +294,8 @@ it("carries a model's crop experts: an output of logits each, named with crop, c
 			bias: Float32Array.from(classes, () => rng.normal())
 		};
 	};
-	const experts = [expert('Apple', 1), { ...expert('Tomato', 0.5), minConfidence: 0.42 }];
+	// Apple's over three of its four classes (part of a crop), Tomato's over all of them.
+	const experts = [expert('Apple', 1, 3), { ...expert('Tomato', 0.5), minConfidence: 0.42 }];
 	const backbone = await loadBackboneFromFs(path.join(CACHE, SMALL));
 	try {
 		const weights = await readBackboneWeights(backbone.model, backbone.architecture);
@@ -309,7 +311,7 @@ it("carries a model's crop experts: an output of logits each, named with crop, c
 		expect(JSON.parse(meta.experts!)).toEqual([
 			{
 				crop: 'Apple',
-				classes: labels.filter((l) => l.startsWith('Apple___')),
+				classes: labels.filter((l) => l.startsWith('Apple___')).slice(0, 3),
 				weight: 1,
 				logits: 'expert_logits_0'
 			},
