@@ -55,6 +55,10 @@ describe('crop experts in the model directory', () => {
 		expect(loaded.weights.map((w) => w.name)).toEqual(['head/logits/kernel', 'head/logits/bias']);
 		// The Models page lists them.
 		expect(summarizeClassifier(loaded.manifest).experts).toEqual(['Apple', 'Tomato']);
+		// The apple expert knows two of its crop's three classes: the page names them.
+		expect(summarizeClassifier(loaded.manifest).partialExperts).toEqual({
+			Apple: ['Apple___Apple_scab', 'Apple___healthy']
+		});
 	});
 
 	it('a model without experts has none, and no experts key in its manifest', async () => {
@@ -63,6 +67,7 @@ describe('crop experts in the model directory', () => {
 		const loaded = decodeClassifier(manifest, weights);
 		expect(loaded).not.toHaveProperty('experts');
 		expect(summarizeClassifier(loaded.manifest)).not.toHaveProperty('experts');
+		expect(summarizeClassifier(loaded.manifest)).not.toHaveProperty('partialExperts');
 	});
 
 	it('refuses an expert over other classes than its crop, out of order, of the wrong shape, twice or without its tensors', async () => {

@@ -17,6 +17,7 @@ import { errorMessage } from '../util/errors';
 import { sha256Hex } from '../util/hash';
 import { userError } from '../util/user-errors';
 import { ARCHITECTURE_IDS } from './architecture-ids';
+import { cropsOf } from './crops';
 
 export const MODEL_DIR_FORMAT = 'leaflens-model';
 /**
@@ -393,6 +394,11 @@ export interface ModelSummary {
 	valAccuracy?: number | null;
 	/** The crops with an expert (manifest.experts), used when the crop is given; absent: none. */
 	experts?: string[];
+	/**
+	 * Each crop of `experts` whose expert is over part of its classes (the user had photos of
+	 * those): the classes it knows; absent: every expert knows its whole crop.
+	 */
+	partialExperts?: Record<string, string[]>;
 }
 
 export function summarizeClassifier(manifest: Omit<ClassifierManifest, 'weights'>): ModelSummary {
@@ -408,6 +414,24 @@ export function summarizeClassifier(manifest: Omit<ClassifierManifest, 'weights'
 		ece: test?.metrics.ece ?? null,
 		coverage: test?.abstention.coverage ?? null,
 		valAccuracy: manifest.metrics.val?.metrics.accuracy ?? null,
-		...(manifest.experts?.length ? { experts: manifest.experts.map((e) => e.crop) } : {})
+		...(manifest.experts?.length ? { experts: manifest.experts.map((e) => e.crop) } : {}),
+		...partialExperts(manifest)
 	};
+}
+
+/** ModelSummary.partialExperts of a manifest, spread into the summary (nothing when none). */
+function partialExperts(
+	manifest: Pick<ClassifierManifest, 'labels' | 'experts'>
+): Pick<ModelSummary, 'partialExperts'> {
+	const crops = cropsOf(manifest.labels);
+	const partial = (manifest.experts ?? []).filter(
+		(e) => e.classes.length < (crops.find((c) => c.name === e.crop)?.classes.length ?? 0)
+	);
+	return partial.length
+		? {
+				partialExperts: Object.fromEntries(
+					partial.map((e) => [e.crop, e.classes.map((c) => manifest.labels[c]!)])
+				)
+			}
+		: {};
 }
