@@ -33,7 +33,6 @@ import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type * as TF from '@tensorflow/tfjs';
 import { cropsOf } from '../src/lib/ml/crops';
 import {
 	restrictWithExpert,
@@ -43,9 +42,7 @@ import {
 } from '../src/lib/ml/expert';
 import { MIN_EXTRA_VAL } from '../src/lib/ml/pipeline';
 import { stratifiedSplit } from '../src/lib/data/split';
-import { extractArrays } from '../src/lib/ml/features';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
-import { opForward } from '../src/lib/ml/op-forward';
 import { photoSide, resolveConfig } from '../src/lib/ml/config';
 import {
 	decide,
@@ -54,17 +51,10 @@ import {
 	type Prediction
 } from '../src/lib/ml/classifier-dir';
 import type { TrainArrays } from '../src/lib/ml/train';
-import { hashString } from '../src/lib/data/split';
 import { fsModelDirReader, loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
 import { initTf } from '../src/lib/node/tf-node';
 import { runTraining } from '../src/lib/node/train-run';
-import {
-	cachedArrays,
-	datasetImages,
-	folderPhotos,
-	sourceOf,
-	type FolderPhoto
-} from '../src/lib/node/train-io';
+import { datasetImages, folderPhotos, type FolderPhoto } from '../src/lib/node/train-io';
 import {
 	flagged,
 	formatProportion,
@@ -77,9 +67,10 @@ import {
 	FIELD_DIR,
 	FIELD_SOURCE,
 	fieldPhotoSets,
+	linkedFolderOf,
 	linkFolder,
 	perClass,
-	plainRowsKey,
+	plainFieldRows,
 	ROOT,
 	rowsOfPhotos
 } from './lib/field-photos';
@@ -123,24 +114,8 @@ const apple = cropsOf(labels).find((c) => c.name === 'Apple');
 if (!apple) throw new Error('Expected the dataset to know apple classes');
 
 // ---- plain features of the field photos at the preset's side (bench/field-adapt.ts's cache) ----
-const ops = opForward(tf, backbone.model);
-const rowsOf = (what: string, photos: readonly FolderPhoto[]) =>
-	cachedArrays(
-		path.resolve(values.cache),
-		plainRowsKey(backbone.manifestSha256, photos) +
-			(side === backbone.manifest.inputSize ? '' : `:side=${side}`),
-		() => {
-			log(`features ${what}: ${photos.length} photos at ${side} px`);
-			return extractArrays(
-				tf,
-				(x: TF.Tensor4D) => ops.features(x, 'multiscale'),
-				sourceOf(photos, side),
-				{
-					batchSize: 32
-				}
-			);
-		}
-	);
+const plain = plainFieldRows(tf, backbone, side, values.cache);
+const rowsOf = plain.rows;
 const sets = fieldPhotoSets(labels);
 const trainPhotos = await sets.labelled('train');
 const trainRows = await rowsOf('field train', trainPhotos);
@@ -152,11 +127,10 @@ const measured = {
 		unknown: await rowsOf('unknown val', await sets.unknown('val'))
 	}
 };
-ops.dispose();
+plain.dispose();
 
 /** The --field folder of `photos` (links to them). */
-const folderOf = (photos: readonly FolderPhoto[]) =>
-	path.join(tmp, 'folders', hashString(photos.map((p) => p.key).join('\n'), 0).toString(16));
+const folderOf = (photos: readonly FolderPhoto[]) => linkedFolderOf(tmp, photos);
 
 /**
  * The photos the adapted model held back from its --field folder (train-run's split: the preset's

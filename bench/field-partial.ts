@@ -22,20 +22,16 @@ import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type * as TF from '@tensorflow/tfjs';
 import { decide, loadClassifier, type ClassifierModel } from '../src/lib/ml/classifier-dir';
 import { photoSide, resolveConfig } from '../src/lib/ml/config';
 import { cropsOf } from '../src/lib/ml/crops';
 import { restrictWithExpert } from '../src/lib/ml/expert';
-import { extractArrays } from '../src/lib/ml/features';
 import { scoreRows } from '../src/lib/ml/jobs/evaluate-job';
-import { opForward } from '../src/lib/ml/op-forward';
 import type { TrainArrays } from '../src/lib/ml/train';
-import { hashString } from '../src/lib/data/split';
 import { fsModelDirReader, loadBackboneFromFs } from '../src/lib/node/model-dir-fs';
 import { initTf } from '../src/lib/node/tf-node';
 import { runTraining } from '../src/lib/node/train-run';
-import { cachedArrays, datasetImages, sourceOf, type FolderPhoto } from '../src/lib/node/train-io';
+import { datasetImages, type FolderPhoto } from '../src/lib/node/train-io';
 import {
 	flagged,
 	formatProportion,
@@ -48,9 +44,10 @@ import {
 	FIELD_DIR,
 	FIELD_SOURCE,
 	fieldPhotoSets,
+	linkedFolderOf,
 	linkFolder,
 	perClass,
-	plainRowsKey,
+	plainFieldRows,
 	ROOT,
 	rowsOfPhotos
 } from './lib/field-photos';
@@ -103,22 +100,8 @@ const subsets = values.subsets.split(',').map((s) =>
 );
 
 // The field photos' plain features at the preset's side (bench/field-adapt.ts's cache).
-const ops = opForward(tf, backbone.model);
-const rowsOf = (what: string, photos: readonly FolderPhoto[]) =>
-	cachedArrays(
-		path.resolve(values.cache),
-		plainRowsKey(backbone.manifestSha256, photos) +
-			(side === backbone.manifest.inputSize ? '' : `:side=${side}`),
-		() => {
-			log(`features ${what}: ${photos.length} photos at ${side} px`);
-			return extractArrays(
-				tf,
-				(x: TF.Tensor4D) => ops.features(x, 'multiscale'),
-				sourceOf(photos, side),
-				{ batchSize: 32 }
-			);
-		}
-	);
+const plain = plainFieldRows(tf, backbone, side, values.cache);
+const rowsOf = plain.rows;
 const sets = fieldPhotoSets(labels);
 const trainPhotos = await sets.labelled('train');
 const trainRows = dev ? await rowsOf('field train', trainPhotos) : null;
@@ -127,7 +110,7 @@ const unknown = await rowsOf(
 	`unknown ${values.set === 'dev' ? 'train' : 'val'}`,
 	await sets.unknown(dev ? 'train' : 'val')
 );
-ops.dispose();
+plain.dispose();
 /** Per seed, the photos trained from and the labelled rows measured on. */
 function photoSet(seed: number): { from: FolderPhoto[]; on: TrainArrays } {
 	if (!dev) return { from: trainPhotos, on: valRows! };
@@ -137,11 +120,7 @@ function photoSet(seed: number): { from: FolderPhoto[]; on: TrainArrays } {
 
 /** The adapted model (and its experts) trained on PlantVillage + `photos`, linked, never copied. */
 async function adapted(name: string, photos: readonly FolderPhoto[]): Promise<ClassifierModel> {
-	const folder = path.join(
-		tmp,
-		'folders',
-		hashString(photos.map((p) => p.key).join('\n'), 0).toString(16)
-	);
+	const folder = linkedFolderOf(tmp, photos);
 	await linkFolder(folder, photos, path.join(FIELD_DIR, FIELD_SOURCE, 'train'));
 	const out = path.join(tmp, 'runs', name);
 	if (values.reuse && existsSync(path.join(out, 'manifest.json'))) {

@@ -4,12 +4,21 @@
  */
 import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { selectRows } from '../../src/lib/ml/features';
+import type * as TF from '@tensorflow/tfjs';
+import { extractArrays, selectRows } from '../../src/lib/ml/features';
+import { opForward } from '../../src/lib/ml/op-forward';
+import type { LoadedBackbone } from '../../src/lib/ml/backbone-dir';
 import type { TrainConfig } from '../../src/lib/ml/config';
 import type { TrainArrays } from '../../src/lib/ml/train';
 import { hashString, seededRandom, seededShuffle } from '../../src/lib/data/split';
-import { folderPhotos, type FolderPhoto } from '../../src/lib/node/train-io';
+import {
+	cachedArrays,
+	folderPhotos,
+	sourceOf,
+	type FolderPhoto
+} from '../../src/lib/node/train-io';
 import { parseFieldManifest, unknownRelpaths } from './field';
+import { log } from './report';
 
 /** The repository root. */
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -62,6 +71,41 @@ export const plainRowsKey = (backboneSha256: string, photos: readonly FolderPhot
 		tap: 'multiscale',
 		keys: photos.map((p) => `${p.key}:${p.label}`)
 	});
+
+/**
+ * Photos' plain multiscale rows at `side` px, cached in `cache` under plainRowsKey (bench/field-
+ * adapt.ts's cache, shared by the field benches): `rows(what, photos)` per set, `dispose()` after.
+ */
+export function plainFieldRows(
+	tf: typeof TF,
+	backbone: Pick<LoadedBackbone, 'model' | 'manifest' | 'manifestSha256'>,
+	side: number,
+	cache: string
+) {
+	const ops = opForward(tf, backbone.model);
+	return {
+		rows: (what: string, photos: readonly FolderPhoto[]) =>
+			cachedArrays(
+				path.resolve(cache),
+				plainRowsKey(backbone.manifestSha256, photos) +
+					(side === backbone.manifest.inputSize ? '' : `:side=${side}`),
+				() => {
+					log(`features ${what}: ${photos.length} photos at ${side} px`);
+					return extractArrays(
+						tf,
+						(x: TF.Tensor4D) => ops.features(x, 'multiscale'),
+						sourceOf(photos, side),
+						{ batchSize: 32 }
+					);
+				}
+			),
+		dispose: () => ops.dispose()
+	};
+}
+
+/** The --field folder under `tmp` for `photos` (links to them: linkFolder), named by their keys. */
+export const linkedFolderOf = (tmp: string, photos: readonly FolderPhoto[]) =>
+	path.join(tmp, 'folders', hashString(photos.map((p) => p.key).join('\n'), 0).toString(16));
 
 /**
  * The cache key src/lib/node/train-run.ts gives a split's plain PlantVillage rows under `config`
