@@ -7,6 +7,9 @@ import { readTar } from '../src/lib/data/tar';
 import { collectPageErrors, downloadSample, screenshot } from './helpers';
 import { servedBackbone, servedClassifier } from '../test/served-models';
 import { DEFAULT_MODEL_FIELD, DEFAULT_MODEL_FIELD_CROP } from '../src/lib/ml/field-measures';
+import { decodeClassifier, encodeClassifier } from '../src/lib/ml/classifier-dir';
+import { findCrop } from '../src/lib/ml/crops';
+import type { CropExpert } from '../src/lib/ml/expert';
 
 /** How the page writes a percentage in English (one decimal). */
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -200,5 +203,55 @@ test('an imported model is scored on this device against the downloaded test spl
 	await expect(saved.getByTestId('accuracy')).toHaveText(measured);
 	await page.goto('/');
 	await expect(page.getByTestId('model-info')).toContainText(`Right ${measured} of the time`);
+	expect(errors).toEqual([]);
+});
+
+test('lists the crop experts a model was taught, and the classes of one over part of its crop', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	// The shipped model with two experts added on the Node side: an apple one over two of the four
+	// apple classes (photos of scab and healthy leaves only), a tomato one over all of them.
+	const files = servedClassifier();
+	const model = decodeClassifier(
+		JSON.parse(Buffer.from(files['manifest.json']).toString('utf8')),
+		files['weights.bin']
+	);
+	const { labels } = model.manifest;
+	const d = model.manifest.head.inputDim;
+	const expert = (crop: string, classes: number[]): CropExpert => ({
+		crop,
+		classes,
+		weight: 1,
+		mean: new Float32Array(d),
+		scale: new Float32Array(d).fill(1),
+		kernel: new Float32Array(d * classes.length),
+		bias: new Float32Array(classes.length)
+	});
+	const part = [labels.indexOf('Apple___Apple_scab'), labels.indexOf('Apple___healthy')];
+	const encoded = await encodeClassifier({
+		...model,
+		experts: [expert('Apple', part), expert('Tomato', findCrop(labels, 'Tomato').classes)]
+	});
+	const exportBytes = await encodeModelExport(
+		'Scab and healthy',
+		{
+			'manifest.json': new TextEncoder().encode(JSON.stringify(encoded.manifest)),
+			'weights.bin': encoded.weights
+		},
+		servedBackbone('mobilenet_v3_small_100_224')
+	);
+	await page.goto('/models/');
+	await page.getByTestId('import-input').setInputFiles({
+		name: 'scab-and-healthy.leaflens',
+		mimeType: 'application/x-tar',
+		buffer: Buffer.from(exportBytes)
+	});
+	const saved = page.getByTestId('saved-model');
+	await expect(saved.getByTestId('experts')).toHaveText(
+		'Apple (Apple — Apple scab, Apple — healthy), Tomato, used when you name the crop'
+	);
+	// The shipped model has none.
+	await expect(page.getByTestId('default-model').getByTestId('experts')).toHaveCount(0);
 	expect(errors).toEqual([]);
 });
