@@ -8,6 +8,18 @@ export const displayName = (label: string): string => i18n.className(label);
 /** A crop folder's name (`Corn_(maize)`) in the interface language, as a title (`Corn (maize)`). */
 export const cropTitle = (name: string): string => i18n.cropName(name);
 
+/**
+ * The crops a model has an expert for, in the interface language: `Apple (Apple — Apple scab,
+ * Apple — healthy), Tomato`, an expert over part of its crop (`partial`) naming the classes it knows.
+ */
+export const expertsText = (crops: readonly string[], partial?: Record<string, string[]>): string =>
+	crops
+		.map((c) => {
+			const over = partial?.[c];
+			return over ? `${cropTitle(c)} (${over.map(displayName).join(', ')})` : cropTitle(c);
+		})
+		.join(', ');
+
 /** A crop's name inside a sentence: lower case the language's way (`corn (maize)`). */
 export const cropInText = (name: string): string => cropTitle(name).toLocaleLowerCase(i18n.locale);
 

@@ -257,8 +257,9 @@ async function setup(
 		fetchManifest?: LearnDeps['fetchManifest'];
 		/** The crop named for each plant. */
 		crop?: string;
-		/** The crops the saved model has an expert for. */
+		/** The crops the saved model has an expert for, and those over part of their crop. */
 		experts?: string[];
+		partialExperts?: Record<string, string[]>;
 	} = {}
 ) {
 	const base = { id: 'pv', name: 'plantvillage-sample', complete: true } as CachedDatasetInfo;
@@ -322,7 +323,11 @@ async function setup(
 	const models = {
 		activeId: null as string | null,
 		models: [
-			{ id: 'adapted', ...(options.experts ? { experts: options.experts } : {}) }
+			{
+				id: 'adapted',
+				...(options.experts ? { experts: options.experts } : {}),
+				...(options.partialExperts ? { partialExperts: options.partialExperts } : {})
+			}
 		] as LearnDeps['models']['models'],
 		loaded: true,
 		load: vi.fn(async () => {}),
@@ -445,7 +450,13 @@ describe('LearnState', () => {
 	});
 
 	it('checks plants diagnosed with a crop named among that crop, and says which experts the model learned', async () => {
-		const { learn, deps, ml, trainCall } = await setup({ crop: 'Apple', experts: ['Apple'] });
+		// The apple expert knows the two apple classes with photos: scab and one the user named.
+		const partialExperts = { Apple: ['Apple___Apple_scab', 'Apple___Powdery_mildew'] };
+		const { learn, deps, ml, trainCall } = await setup({
+			crop: 'Apple',
+			experts: ['Apple'],
+			partialExperts
+		});
 		// Scab is ready, healthy has no photo: the card says what an Apple expert still needs.
 		expect(learn.experts).toEqual([
 			{ crop: 'Apple', ready: ['Apple___Apple_scab'], missing: ['Apple___healthy'] }
@@ -458,7 +469,9 @@ describe('LearnState', () => {
 		expect(deps.ml.diagnose).toHaveBeenCalledTimes(2);
 		expect(deps.ml.diagnose.mock.calls.map(([, o]) => o?.crop)).toEqual(['Apple', 'Apple']);
 		expect(outcome?.experts).toEqual(['Apple']);
-		expect(new LearnState(deps).outcome?.experts).toEqual(['Apple']);
+		expect(outcome?.partialExperts).toEqual(partialExperts);
+		// Kept for the card after a reload.
+		expect(new LearnState(deps).outcome).toMatchObject({ experts: ['Apple'], partialExperts });
 	});
 
 	it('checks among all crops a plant whose crop the active model does not know', async () => {

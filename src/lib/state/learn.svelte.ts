@@ -214,6 +214,8 @@ export interface LearnOutcome {
 	restored: boolean;
 	/** The crops the learned model has an expert for (absent: none, or an older record). */
 	experts?: string[];
+	/** Those over part of their crop, and the classes each knows (ModelSummary.partialExperts). */
+	partialExperts?: Record<string, string[]>;
 }
 
 /** How the model before did on one photo kept aside. */
@@ -822,7 +824,8 @@ export class LearnState {
 			}
 			return null;
 		}
-		const experts = models.models.find((m) => m.id === saved.id)?.experts;
+		const learned = models.models.find((m) => m.id === saved.id);
+		const experts = learned?.experts;
 		const outcome: LearnOutcome = {
 			before: measured
 				? scoreOf(kept.map(({ held }) => ({ right: !!held.right, answered: !!held.answered })))
@@ -835,7 +838,8 @@ export class LearnState {
 			modelId: saved.id,
 			modelName: saved.name,
 			restored: false,
-			...(experts?.length ? { experts } : {})
+			...(experts?.length ? { experts } : {}),
+			...(learned?.partialExperts ? { partialExperts: learned.partialExperts } : {})
 		};
 		this.outcome = outcome;
 		this.modelGone = false;
