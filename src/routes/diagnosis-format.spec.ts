@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from '$lib/ml/classifier-dir';
-import { checkByEye } from './diagnosis-format';
+import { checkByEye, expertsText } from './diagnosis-format';
 
 const top = [
 	{ index: 3, label: 'Tomato___Late_blight', probability: 0.4 },
@@ -30,5 +30,14 @@ describe('checkByEye', () => {
 	it('offers nothing for an answer, nor when the leaf seems not to be of the crop chosen', () => {
 		expect(checkByEye(answer({}))).toEqual([]);
 		expect(checkByEye(answer({ abstained: true, reason: 'other-crop' }))).toEqual([]);
+	});
+});
+
+describe('expertsText', () => {
+	it('names the crops, and the classes of an expert over part of its crop', () => {
+		expect(expertsText(['Apple', 'Tomato'])).toBe('Apple, Tomato');
+		expect(
+			expertsText(['Apple', 'Corn_(maize)'], { Apple: ['Apple___Apple_scab', 'Apple___healthy'] })
+		).toBe('Apple (Apple — Apple scab, Apple — healthy), Corn (maize)');
 	});
 });
