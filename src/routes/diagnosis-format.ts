@@ -9,14 +9,14 @@ export const displayName = (label: string): string => i18n.className(label);
 export const cropTitle = (name: string): string => i18n.cropName(name);
 
 /**
- * The crops a model has an expert for, in the interface language: `Apple (Apple — Apple scab,
- * Apple — healthy), Tomato`, an expert over part of its crop (`partial`) naming the classes it knows.
+ * The crops a model has an expert for, in the interface language: `Apple (Apple scab, healthy),
+ * Tomato`, an expert over part of its crop (`partial`) naming the diseases it knows.
  */
 export const expertsText = (crops: readonly string[], partial?: Record<string, string[]>): string =>
 	crops
 		.map((c) => {
-			const over = partial?.[c];
-			return over ? `${cropTitle(c)} (${over.map(displayName).join(', ')})` : cropTitle(c);
+			const over = partial && Object.hasOwn(partial, c) ? partial[c] : undefined;
+			return over ? `${cropTitle(c)} (${over.map(i18n.diseaseName).join(', ')})` : cropTitle(c);
 		})
 		.join(', ');
 

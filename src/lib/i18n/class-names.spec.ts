@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { className, cropName } from './class-names';
+import { className, cropName, diseaseName } from './class-names';
 import { EN, LOCALES, loadCatalogue, type LoadedCatalogue } from './messages';
 import { cropsOf } from '../ml/crops';
 
@@ -57,6 +57,17 @@ describe('crop and disease names', () => {
 		expect(className(hi, 'Tomato___healthy')).toBe('टमाटर — स्वस्थ');
 		expect(cropName(hi, 'Corn_(maize)')).toBe('मक्का');
 		expect(cropName(EN, 'Corn_(maize)')).toBe('Corn (maize)');
+	});
+
+	it('names a disease without its crop, where the crop is said already', async () => {
+		const fr = await loadCatalogue('fr');
+		expect(diseaseName(EN, 'Tomato___Late_blight')).toBe('Late blight');
+		expect(diseaseName(EN, 'Apple___healthy')).toBe('healthy');
+		expect(diseaseName(fr, 'Tomato___Late_blight')).toBe('mildiou');
+		expect(diseaseName(fr, 'Apple___healthy')).toBe('saine');
+		// One the user added, and a name without a crop: their words.
+		expect(diseaseName(fr, 'Tomato___Fusarium_wilt')).toBe('Fusarium wilt');
+		expect(diseaseName(fr, 'My_plants')).toBe('My plants');
 	});
 
 	it('a class the table does not know keeps its folder name in words', async () => {

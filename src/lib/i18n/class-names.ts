@@ -14,6 +14,17 @@ export function cropName(catalogue: LoadedCatalogue, crop: string): string {
 }
 
 /**
+ * A class's disease in the catalogue's language, without its crop (`Tomato___Leaf_Mold` → `Leaf
+ * Mold`; a healthy class: the language's word): where the crop is said already. A class the
+ * language's table does not know (one the user trained) keeps its folder name in words.
+ */
+export function diseaseName(catalogue: LoadedCatalogue, label: string): string {
+	const { disease, healthy, displayName } = parseClassFolder(label);
+	if (healthy) return catalogue.messages['class.healthyAlone'];
+	return catalogue.names?.diseases[label] ?? disease ?? displayName;
+}
+
+/**
  * A class folder name in the catalogue's language, e.g. `Tomato___Leaf_Mold` → `Tomate — moisissure
  * des feuilles` in French. A class the language's table does not know (one the user trained) keeps
  * its folder name in words, as in English.

@@ -1,5 +1,5 @@
 /** The current interface language, remembered on this device. */
-import { className, cropName } from './class-names';
+import { className, cropName, diseaseName } from './class-names';
 import { errorInLanguage } from './known-errors';
 import {
 	EN,
@@ -70,6 +70,9 @@ class I18n {
 
 	/** A class folder name in the current language, e.g. `Tomato___Leaf_Mold` → `Tomato — Leaf Mold`. */
 	className = (label: string): string => className(this.#catalogue, label);
+
+	/** A class's disease in the current language, without its crop (`Tomato___Leaf_Mold` → `Leaf Mold`). */
+	diseaseName = (label: string): string => diseaseName(this.#catalogue, label);
 
 	/** A crop folder name in the current language, e.g. `Corn_(maize)` → `Corn (maize)`. */
 	cropName = (crop: string): string => cropName(this.#catalogue, crop);

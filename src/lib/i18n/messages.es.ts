@@ -61,6 +61,7 @@ export const es: Catalogue = {
 	'diagnose.bestGuess': 'Lo más parecido, poco fiable: {name}',
 	'class.name': '{crop} — {disease}',
 	'class.healthy': '{crop} — sana',
+	'class.healthyAlone': 'sana',
 	'diagnose.cropLabel': 'Cultivo de la hoja',
 	'diagnose.cropHint':
 		'Al elegir el cultivo se descartan las enfermedades de otros cultivos. LeafLens recuerda su elección.',

@@ -61,6 +61,7 @@ export const fr: Catalogue = {
 	'diagnose.bestGuess': 'Le plus proche, peu fiable : {name}',
 	'class.name': '{crop} — {disease}',
 	'class.healthy': '{crop} — saine',
+	'class.healthyAlone': 'saine',
 	'diagnose.cropLabel': 'Culture de la feuille',
 	'diagnose.cropHint':
 		'Choisir la culture écarte les maladies des autres cultures. LeafLens retient votre choix.',

@@ -65,6 +65,7 @@ export const hi: Catalogue = {
 	'diagnose.cropLabel': 'पत्ती की फ़सल',
 	'class.name': '{crop} — {disease}',
 	'class.healthy': '{crop} — स्वस्थ',
+	'class.healthyAlone': 'स्वस्थ',
 	'diagnose.cropHint': 'फ़सल चुनने पर दूसरी फ़सलों के रोग हटा दिए जाते हैं। LeafLens आपकी पसंद याद रखता है।',
 	'diagnose.anyCrop': 'कोई भी फ़सल',
 	'diagnose.askCropTitle': 'यह पत्ती किस फ़सल की है?',

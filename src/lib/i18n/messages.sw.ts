@@ -66,6 +66,7 @@ export const sw: Catalogue = {
 	'diagnose.cropLabel': 'Zao la jani',
 	'class.name': '{crop} — {disease}',
 	'class.healthy': '{crop} — hakuna ugonjwa',
+	'class.healthyAlone': 'hakuna ugonjwa',
 	'diagnose.cropHint':
 		'Ukichagua zao, magonjwa ya mazao mengine yanaachwa nje. LeafLens inakumbuka chaguo lako.',
 	'diagnose.anyCrop': 'Zao lolote',

@@ -66,6 +66,7 @@ export const en = {
 	'diagnose.cropLabel': 'Crop of the leaf',
 	'class.name': '{crop} — {disease}',
 	'class.healthy': '{crop} — healthy',
+	'class.healthyAlone': 'healthy',
 	'diagnose.cropHint':
 		'Choosing the crop leaves out the diseases of other crops. LeafLens remembers your choice.',
 	'diagnose.anyCrop': 'Any crop',
