@@ -1,15 +1,17 @@
 /**
- * A crop expert: a linear head over one crop's classes (those the user has photos of, two or more),
- * trained on the user's own field photos alone, that sharpens the answer when the crop is given. The adapted model (PlantVillage and the
- * user's photos in one head over every class) learns a few field photos per class slowly: at 10 per
- * class it reached 63.0% on field `val` with the crop given, where a head of those photos alone,
- * standardised and held small by an L2 penalty, reached 70.1% (bench/results/field-expert-448-l2.md).
+ * A crop expert: a linear head over one crop's classes (those the user has photos of, two or
+ * more), trained on the user's own field photos alone, that sharpens the answer when the crop is
+ * given. The adapted model (PlantVillage and the user's photos in one head over every class)
+ * learns a few field photos per class slowly: at 10 per class it reached 63.0% on field `val` with
+ * the crop given, where a head of those photos alone, standardised and held small by an L2
+ * penalty, reached 70.1% (bench/results/field-expert-448-l2.md).
  *
  * The expert is mixed into the adapted model's answer (mixWithExpert): a weighted geometric mean
- * of the two distributions over the expert's classes. At weight 1 (the `adapt` preset's) the expert
- * alone ranks its classes; the adapted model always keeps what the expert cannot judge — the
- * novelty score ("unfamiliar disease": the expert never saw another disease), the crop's mass
- * ("that leaf is not this crop") and the mass on the expert's classes (against the crop's others). The weight and the penalty (config adapt.expertWeight,
+ * of the two distributions over the expert's classes. At weight 1 (the `adapt` preset's) the
+ * expert alone ranks its classes; the adapted model always keeps what the expert cannot judge —
+ * the novelty score ("unfamiliar disease": the expert never saw another disease), the crop's mass
+ * ("that leaf is not this crop") and the mass on the expert's classes (against the crop's
+ * others). The weight and the penalty (config adapt.expertWeight,
  * adapt.expertL2) were chosen on dev quarters of field `train` (bench/results/field-ensemble.md).
  *
  * Training needs TF.js (the app's own head and fit: Adam with an L2 penalty); using an expert is
