@@ -21,7 +21,7 @@ import type { AbstainThresholds, LogitKnnNovelty, NoveltyModel } from './abstain
 import { blockKnnScores, logitKnnScores, noveltyScores } from './abstain';
 import { packTensors, unpackTensors } from './checkpoint';
 import { softmax } from './evaluate';
-import { cropsOf } from './crops';
+import { ascendingWithin, cropsOf } from './crops';
 import { answerOf, rankedRow } from './predict';
 import {
 	CLASSIFIER_WEIGHTS_FILE,
@@ -74,8 +74,7 @@ function decodeExperts(
 		// the mass the model gives them).
 		const own = crops.find((c) => c.name === crop)?.classes;
 		if (!own) throw new Error(`The model has an expert for ${crop}, a crop it does not know`);
-		const inOrder = classes.every((c, i) => own.includes(c) && (i === 0 || c > classes[i - 1]!));
-		if (!inOrder || classes.length < 2)
+		if (!ascendingWithin(classes, own) || classes.length < 2)
 			throw new Error(
 				`The ${crop} expert is over classes ${classes.join(', ')}; expected two or more of the model's ${crop} classes (${own.join(', ')}), in order`
 			);

@@ -97,6 +97,13 @@ export function cropsOf(labels: readonly string[]): Crop[] {
 }
 
 /**
+ * Whether `classes` are some of a crop's classes `own`, each once, in ascending (label) order: what
+ * a crop expert may be over (expert.ts).
+ */
+export const ascendingWithin = (classes: readonly number[], own: readonly number[]): boolean =>
+	classes.every((c, i) => own.includes(c) && (i === 0 || c > classes[i - 1]!));
+
+/**
  * The crop, among `crops` (folder names), whose name begins `name` (words, any case): the longest
  * such, by its folder name in words or its short form (`corn` for `Corn_(maize)`); null for none.
  */

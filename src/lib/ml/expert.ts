@@ -21,7 +21,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { confidenceCut, rejectionBudget } from './abstain';
 import { resolveConfig } from './config';
 import type { ClassifierModel, Prediction } from './classifier-dir';
-import { cropsOf, findCrop, restrictToCrop, type Crop } from './crops';
+import { ascendingWithin, cropsOf, findCrop, restrictToCrop, type Crop } from './crops';
 import type { PlantThresholds } from './plant-answer';
 import { Prng } from './prng';
 import { createHead, fit, type TrainArrays } from './train';
@@ -139,10 +139,7 @@ export async function trainCropExpert(
 	if (shortfall) throw new Error(`No ${crop.name} expert: ${shortfall}`);
 	const enough = expertClasses(rows.labels, crop);
 	const classes = options.classes ?? enough;
-	const ascending = classes.every(
-		(c, i) => crop.classes.includes(c) && (i === 0 || c > classes[i - 1]!)
-	);
-	if (!ascending || classes.length < MIN_EXPERT_CLASSES)
+	if (!ascendingWithin(classes, crop.classes) || classes.length < MIN_EXPERT_CLASSES)
 		throw new Error(
 			`No ${crop.name} expert over classes ${classes.join(', ')}: expected ${MIN_EXPERT_CLASSES} or more of ${crop.classes.join(', ')}, ascending`
 		);
