@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseClassFolder } from '../data/class-folder';
 import { className, cropName } from '../i18n/class-names';
 import { EN, type LoadedCatalogue } from '../i18n/messages';
-import { fr, frErrors, frNames, frPlurals } from '../i18n/messages.fr';
-import { sw, swErrors, swNames, swPlurals } from '../i18n/messages.sw';
+import { LOADED } from '../../../test/catalogues';
 import {
 	cropFolder,
 	matchClass,
@@ -13,20 +12,7 @@ import {
 	type ClassNamer
 } from './class-match';
 
-const FR: LoadedCatalogue = {
-	locale: 'fr',
-	messages: fr,
-	plurals: frPlurals,
-	names: frNames,
-	errors: frErrors
-};
-const SW: LoadedCatalogue = {
-	locale: 'sw',
-	messages: sw,
-	plurals: swPlurals,
-	names: swNames,
-	errors: swErrors
-};
+const { fr: FR, sw: SW } = LOADED;
 const namer =
 	(c: LoadedCatalogue): ClassNamer =>
 	(label) => ({

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
+import { fakeLocks } from '../../../test/fake-locks';
 import { HistoryStore, type HistoryEntry } from './history.svelte';
 import {
 	checkCrop,
@@ -193,29 +194,6 @@ function prediction(label: string, abstained = false): Prediction {
 		abstained,
 		reason: abstained ? 'low-confidence' : null
 	} as unknown as Prediction;
-}
-
-/** Web Locks shared by the tabs of one test (a lock is held while its callback runs). */
-function fakeLocks() {
-	const held = new Set<string>();
-	const locks = {
-		held,
-		request: async (
-			name: string,
-			_options: { ifAvailable: boolean },
-			callback: (lock: { name: string } | null) => Promise<unknown>
-		) => {
-			if (held.has(name)) return callback(null);
-			held.add(name);
-			try {
-				return await callback({ name });
-			} finally {
-				held.delete(name);
-			}
-		},
-		query: async () => ({ held: [...held].map((name) => ({ name })), pending: [] })
-	};
-	return locks as typeof locks & Pick<LockManager, 'request' | 'query'>;
 }
 
 /**

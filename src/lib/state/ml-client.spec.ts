@@ -42,6 +42,9 @@ afterEach(() => {
 	vi.unstubAllGlobals();
 });
 
+/** What the user reads when the WebGL engine hung at start. */
+const WEBGL_LEFT_OUT = `The webgl engine did not answer within ${ENGINE_STALL_MS / 1000} s; LeafLens started again without it for this session.`;
+
 describe('MlClient', () => {
 	it.each([
 		['datasets', (c: MlClient) => c.datasets()],
@@ -105,9 +108,7 @@ describe('MlClient start', () => {
 		expect(FakeWorker.last).not.toBe(hung);
 		expect(inits[1]).toMatchObject({ exclude: ['webgl'] });
 		expect(client.status).toEqual(status);
-		expect(client.error).toBe(
-			`The webgl engine did not answer within ${ENGINE_STALL_MS / 1000} s; LeafLens started again without it for this session.`
-		);
+		expect(client.error).toBe(WEBGL_LEFT_OUT);
 	});
 
 	it('with threads, a GPU engine that hangs is left out, and threads are not blamed for it', async () => {
@@ -150,9 +151,7 @@ describe('MlClient start', () => {
 		expect(FakeWorker.last).not.toBe(first);
 		expect(inits[2]).toMatchObject({ exclude: ['webgl'] });
 		expect(client.status).toEqual(status);
-		expect(client.error).toBe(
-			`The webgl engine did not answer within ${ENGINE_STALL_MS / 1000} s; LeafLens started again without it for this session.`
-		);
+		expect(client.error).toBe(WEBGL_LEFT_OUT);
 	});
 
 	it("watches a GPU engine's start only: the wasm engine's file and the worker's script may still be downloading", async () => {

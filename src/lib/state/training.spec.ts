@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { fakeLocks } from '../../../test/fake-locks';
 import { DeviceLostError, WorkerCrashedError } from './ml-client.svelte';
 import {
 	HELD_KEY,
@@ -130,6 +131,27 @@ function setup(
 		now: () => new Date(Date.UTC(2026, 10, 29, 17, 0, 0))
 	});
 	return { state, ml, calls, storage, saveModel, persist };
+}
+
+/**
+ * The tab reloaded after a run stopped or failed: the stored job waits for Resume or Discard, it does
+ * not rerun by itself.
+ */
+async function reloadedWaiting(
+	storage: ReturnType<typeof setup>['storage'],
+	saveModel: ReturnType<typeof setup>['saveModel'],
+	request: TrainRequest
+) {
+	const { ml, calls } = fakeMl([dataset('pv', 'plantvillage-sample')]);
+	const reloaded = new TrainingState(ml, {
+		jobStorage: storage,
+		saveModel,
+		persist: async () => 0
+	});
+	await reloaded.enter();
+	expect(ml.train).not.toHaveBeenCalled();
+	expect(reloaded.pending).toEqual(request);
+	return { reloaded, ml, calls };
 }
 
 describe('TrainingState', () => {
@@ -402,15 +424,7 @@ describe('TrainingState', () => {
 	it('a run whose save failed waits after a reload; Resume (the last checkpoint) saves it', async () => {
 		const { storage, saveModel, request } = await unsavedRun();
 		// The tab is reloaded before "Save again": the job waits for the user, it does not rerun.
-		const { ml, calls } = fakeMl([dataset('pv', 'plantvillage-sample')]);
-		const reloaded = new TrainingState(ml, {
-			jobStorage: storage,
-			saveModel,
-			persist: async () => 0
-		});
-		await reloaded.enter();
-		expect(ml.train).not.toHaveBeenCalled();
-		expect(reloaded.pending).toEqual(request);
+		const { reloaded, ml, calls } = await reloadedWaiting(storage, saveModel, request);
 		const resumed = reloaded.resumePending();
 		expect(calls[0]!.request).toEqual(request);
 		calls[0]!.finish();
@@ -446,11 +460,7 @@ describe('TrainingState', () => {
 		expect(saveModel).not.toHaveBeenCalled();
 		// Resume or Discard, now and after a reload (where it does not restart by itself).
 		expect(state.pending).toEqual(calls[0]!.request);
-		const { ml } = fakeMl([dataset('pv', 'plantvillage-sample')]);
-		const reloaded = new TrainingState(ml, { jobStorage: storage, saveModel });
-		await reloaded.enter();
-		expect(ml.train).not.toHaveBeenCalled();
-		expect(reloaded.pending).toEqual(calls[0]!.request);
+		const { reloaded, ml } = await reloadedWaiting(storage, saveModel, calls[0]!.request);
 		const resumed = reloaded.resumePending();
 		expect(ml.train).toHaveBeenCalledWith(
 			calls[0]!.request,
@@ -497,11 +507,7 @@ describe('TrainingState', () => {
 		expect(state.error).toBe('out of memory');
 		expect(saveModel).not.toHaveBeenCalled();
 		expect(state.pending).toEqual(calls[0]!.request);
-		const { ml } = fakeMl([dataset('pv', 'plantvillage-sample')]);
-		const reloaded = new TrainingState(ml, { jobStorage: storage, saveModel });
-		await reloaded.enter();
-		expect(ml.train).not.toHaveBeenCalled();
-		expect(reloaded.pending).toEqual(calls[0]!.request);
+		await reloadedWaiting(storage, saveModel, calls[0]!.request);
 	});
 
 	it('runs the same request again after a lost GPU, resuming from the checkpoint', async () => {
@@ -571,22 +577,7 @@ describe('TrainingState', () => {
 	});
 
 	it('two tabs reopened together: one resumes the stored job, the other says it runs elsewhere', async () => {
-		const held = new Set<string>();
-		const locks = {
-			request: async (
-				name: string,
-				_options: { ifAvailable: boolean },
-				callback: (lock: { name: string } | null) => Promise<unknown>
-			) => {
-				if (held.has(name)) return callback(null);
-				held.add(name);
-				try {
-					return await callback({ name });
-				} finally {
-					held.delete(name);
-				}
-			}
-		} as unknown as Pick<LockManager, 'request'>;
+		const locks = fakeLocks();
 		const first = setup({ stored: job });
 		const storage = first.storage;
 		const tab = (ml: TrainingMl) =>
@@ -610,7 +601,7 @@ describe('TrainingState', () => {
 		first.calls[0]!.finish();
 		await settle();
 		expect(first.saveModel).toHaveBeenCalledTimes(1);
-		expect(held.size).toBe(0);
+		expect(locks.held.size).toBe(0);
 	});
 
 	/** Files as a folder picker gives them: `Field/<class>/<n>.jpg`, `counts` photos per class. */
