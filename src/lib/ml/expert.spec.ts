@@ -112,7 +112,7 @@ describe('trainCropExpert', () => {
 		expect(expert.bias).toHaveLength(2);
 		// One class with enough photos: nothing to tell apart.
 		const one = rowsOf([0], MIN_EXPERT_PHOTOS, 6);
-		const why = `1 of 3 Apple classes have ${MIN_EXPERT_PHOTOS} photos or more; an expert needs 2`;
+		const why = `1 of 3 Apple classes has ${MIN_EXPERT_PHOTOS} photos or more; an expert needs 2`;
 		expect(expertShortfall(one.labels, APPLE)).toBe(why);
 		await expect(trainCropExpert(tf, one, APPLE, { seed: 1, ...SETTINGS })).rejects.toThrow(
 			`No Apple expert: ${why}`
@@ -144,7 +144,7 @@ describe('trainCropExpert', () => {
 		expect(made.skipped).toEqual([
 			{
 				crop: 'Tomato',
-				why: `1 of 2 Tomato classes have ${MIN_EXPERT_PHOTOS} photos or more; an expert needs 2`
+				why: `1 of 2 Tomato classes has ${MIN_EXPERT_PHOTOS} photos or more; an expert needs 2`
 			},
 			{ crop: 'Orange', why: 'Orange has one class: nothing to tell apart' }
 		]);
@@ -412,7 +412,7 @@ describe("an expert's own threshold", () => {
 			{
 				crop: 'Apple',
 				minConfidence: null,
-				why: `1 of its 2 classes have fewer than ${MIN_EXPERT_PHOTOS} photos besides those held back`
+				why: `1 of its 2 classes has fewer than ${MIN_EXPERT_PHOTOS} photos besides those held back`
 			}
 		]);
 		expect(tf.memory().numTensors).toBe(0);

@@ -79,7 +79,7 @@ export function expertShortfall(labels: Int32Array, crop: Crop): string | null {
 	const enough = expertClasses(labels, crop).length;
 	return enough >= MIN_EXPERT_CLASSES
 		? null
-		: `${enough} of ${crop.classes.length} ${crop.name} classes have ${MIN_EXPERT_PHOTOS} photos or more; an expert needs ${MIN_EXPERT_CLASSES}`;
+		: `${enough} of ${crop.classes.length} ${crop.name} classes ${enough === 1 ? 'has' : 'have'} ${MIN_EXPERT_PHOTOS} photos or more; an expert needs ${MIN_EXPERT_CLASSES}`;
 }
 
 /**
@@ -409,7 +409,7 @@ export async function withOwnThresholds(
 			mine.length < options.minHeld
 				? `${mine.length} of its photos held back, ${options.minHeld} needed`
 				: short > 0
-					? `${short} of its ${expert.classes.length} classes have fewer than ${MIN_EXPERT_PHOTOS} photos besides those held back`
+					? `${short} of its ${expert.classes.length} classes ${short === 1 ? 'has' : 'have'} fewer than ${MIN_EXPERT_PHOTOS} photos besides those held back`
 					: null;
 		if (why) {
 			out.experts.push(expert);
