@@ -203,13 +203,15 @@ describe('leaflens train --field', () => {
 			size: 96
 		});
 		// The user's photos: 3 real ones of two of the three classes, copied from a Mac (a ._ file
-		// beside each), a damaged photo and a note.
+		// beside each), a damaged photo and a note; the healthy folder named by hand.
 		const field = path.join(work, 'field');
+		const folderOf = (cls: string) => (cls === 'Tomato___healthy' ? 'tomato Healthy' : cls);
 		for (const cls of classes.slice(1)) {
-			mkdirSync(path.join(field, cls), { recursive: true });
+			const to = path.join(field, folderOf(cls));
+			mkdirSync(to, { recursive: true });
 			for (const f of readdirSync(path.join(color, cls)).sort().slice(6, 9)) {
-				copyFileSync(path.join(color, cls, f), path.join(field, cls, f));
-				writeFileSync(path.join(field, cls, `._${f}`), 'Mac OS X resource fork');
+				copyFileSync(path.join(color, cls, f), path.join(to, f));
+				writeFileSync(path.join(to, `._${f}`), 'Mac OS X resource fork');
 			}
 		}
 		const damaged = path.join(field, classes[1]!, 'damaged.jpg');
@@ -230,15 +232,21 @@ describe('leaflens train --field', () => {
 			'tfjs',
 			'epochs=1',
 			'adapt.valFraction=0.34',
+			'adapt.views=1',
 			'adapt.expertWeight=1'
 		);
 		expect(r.code, r.stderr).toBe(0);
 		expect(r.stderr).toContain(
 			`leaflens train: skipped ${path.join(field, 'notes.txt')}: not in a class folder (one sub-folder per class)`
 		);
+		// Decoded for its views and again for the expert: named once.
+		const skippedDamaged = `leaflens train: skipped ${damaged}: not a supported image (unknown format or damaged header)`;
+		expect(r.stderr.split('\n').filter((line) => line === skippedDamaged)).toHaveLength(1);
 		expect(r.stderr).toContain(
-			`leaflens train: skipped ${damaged}: not a supported image (unknown format or damaged header)`
+			'leaflens train: --field folder "tomato Healthy" is trained as Tomato___healthy (the same class by name)'
 		);
+		expect(r.stderr).not.toContain('new class');
+		expect(r.stdout).toMatch(/accuracy of answers .* \(\d held-back photos of --field\)/);
 		expect(r.stderr).not.toContain('._');
 		// Four feature passes (the dataset's train and val, the field photos' two): one stage line.
 		expect(r.stderr.match(/^features…$/gm)).toHaveLength(1);

@@ -105,7 +105,9 @@ Options:
   --field <dir>      your own labelled photos (one sub-folder per class, e.g. from your fields),
                      trained with the dataset: adapt.valFraction of each class is held back and
                      measured alone, the rest weighted by adapt.weight with adapt.views augmented
-                     views (see --preset adapt); a class the dataset lacks becomes a new class.
+                     views (see --preset adapt). A folder named for a dataset class another way
+                     (\`Apple scab\` for Apple___Apple_scab) is that class; another name becomes a
+                     new class; both are named on stderr.
                      Photos: .jpg .jpeg .png .webp .tif .tiff .bmp .gif .avif directly in each
                      class folder, hidden files left out; any other file, and a photo that cannot
                      be decoded, is named on stderr and left out
@@ -170,6 +172,9 @@ Example:
 		process.once('SIGINT', () =>
 			controller.abort(new Error('Stopped by Ctrl-C; run the same command again to resume'))
 		);
+		const named = new Set<string>();
+		let fieldClasses: { renamed: { folder: string; label: string }[]; added: string[] } | null =
+			null;
 		const result = await runTraining(tf, {
 			data,
 			out,
@@ -177,8 +182,22 @@ Example:
 			backbone,
 			field,
 			frozenNet,
+			// A photo is decoded more than once (its views, the experts' plain copy): named once.
 			onUnreadable: (key, reason) => {
+				if (named.has(key)) return;
+				named.add(key);
 				process.stderr.write(`leaflens train: skipped ${path.join(field!, key)}: ${reason}\n`);
+			},
+			onFieldClasses: (classes) => {
+				fieldClasses = classes;
+				for (const r of classes.renamed)
+					process.stderr.write(
+						`leaflens train: --field folder ${JSON.stringify(r.folder)} is trained as ${r.label} (the same class by name)\n`
+					);
+				if (classes.added.length)
+					process.stderr.write(
+						`leaflens train: new ${classes.added.length === 1 ? 'class' : 'classes'} from --field, not in the dataset: ${classes.added.map((a) => JSON.stringify(a)).join(', ')}\n`
+					);
 			},
 			existingModel,
 			signal: controller.signal,
@@ -197,9 +216,11 @@ Example:
 				abstention: result.val.abstention
 			},
 			field: result.extraVal && {
+				heldBack: result.extraVal.metrics.count,
 				accuracy: result.extraVal.metrics.accuracy,
 				abstention: result.extraVal.abstention
 			},
+			fieldClasses,
 			experts: result.experts && {
 				...result.experts,
 				// Each expert's classes: an expert over part of a crop leaves the others to the model.
@@ -233,9 +254,11 @@ Example:
 			console.log(`val  accuracy ${pct(summary.val.accuracy)}  ECE ${pct(summary.val.ece)}`);
 			if (summary.field) {
 				const f = summary.field;
+				const answers =
+					f.abstention.coverage > 0 ? pct(f.abstention.selectiveAccuracy) : 'n/a (none answered)';
 				console.log(
 					`field accuracy ${pct(f.accuracy)}  answered ${pct(f.abstention.coverage)}  ` +
-						`accuracy of answers ${pct(f.abstention.selectiveAccuracy)} (held-back photos of --field)`
+						`accuracy of answers ${answers} (${f.heldBack} held-back ${f.heldBack === 1 ? 'photo' : 'photos'} of --field)`
 				);
 			}
 			if (summary.experts) {
@@ -251,6 +274,7 @@ Example:
 							`${crop.name} expert: over ${over.join(', ')}; ${left.join(', ')} left to the model (fewer than ${MIN_EXPERT_PHOTOS} photos)`
 						);
 				}
+				if (summary.experts.why) console.log(`no crop experts: ${summary.experts.why}`);
 				for (const s of skipped) console.log(`no crop expert for ${s.crop}: ${s.why}`);
 				for (const t of summary.experts.thresholds ?? [])
 					console.log(

@@ -38,6 +38,6 @@ describe('expertsText', () => {
 		expect(expertsText(['Apple', 'Tomato'])).toBe('Apple, Tomato');
 		expect(
 			expertsText(['Apple', 'Corn_(maize)'], { Apple: ['Apple___Apple_scab', 'Apple___healthy'] })
-		).toBe('Apple (Apple scab, healthy), Corn (maize)');
+		).toBe('Apple (Apple scab, healthy leaves), Corn (maize)');
 	});
 });

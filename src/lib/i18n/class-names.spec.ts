@@ -62,9 +62,9 @@ describe('crop and disease names', () => {
 	it('names a disease without its crop, where the crop is said already', async () => {
 		const fr = await loadCatalogue('fr');
 		expect(diseaseName(EN, 'Tomato___Late_blight')).toBe('Late blight');
-		expect(diseaseName(EN, 'Apple___healthy')).toBe('healthy');
+		expect(diseaseName(EN, 'Apple___healthy')).toBe('healthy leaves');
 		expect(diseaseName(fr, 'Tomato___Late_blight')).toBe('mildiou');
-		expect(diseaseName(fr, 'Apple___healthy')).toBe('saine');
+		expect(diseaseName(fr, 'Apple___healthy')).toBe('feuilles saines');
 		// One the user added, and a name without a crop: their words.
 		expect(diseaseName(fr, 'Tomato___Fusarium_wilt')).toBe('Fusarium wilt');
 		expect(diseaseName(fr, 'My_plants')).toBe('My plants');

@@ -88,6 +88,13 @@ class I18n {
 			maximumFractionDigits: 1
 		}).format(share);
 
+	/** Names as a list the language's way: `and` (`A, B and C`, `A, B et C`) or `or`. */
+	list = (items: readonly string[], type: 'and' | 'or' = 'and'): string =>
+		new Intl.ListFormat(this.locale, {
+			style: 'long',
+			type: type === 'and' ? 'conjunction' : 'disjunction'
+		}).format(items);
+
 	/** A count phrase in the current language, e.g. tn('count.classes', 1) → "1 class". */
 	tn = (key: PluralKey, count: number): string => plural(this.#catalogue, key, count);
 }

@@ -61,7 +61,7 @@ export const es: Catalogue = {
 	'diagnose.bestGuess': 'Lo más parecido, poco fiable: {name}',
 	'class.name': '{crop} — {disease}',
 	'class.healthy': '{crop} — sana',
-	'class.healthyAlone': 'sana',
+	'class.healthyAlone': 'hojas sanas',
 	'diagnose.cropLabel': 'Cultivo de la hoja',
 	'diagnose.cropHint':
 		'Al elegir el cultivo se descartan las enfermedades de otros cultivos. LeafLens recuerda su elección.',
@@ -185,7 +185,7 @@ export const es: Catalogue = {
 		'{name}: {photos} — todavía no: se aparta una planta para comprobar, y se necesitan al menos {min} fotos más para aprender ({left} ahora)',
 	'learn.limit':
 		'Fotos de PlantVillage por clase para aprender (vacío: todas; con menos es más rápido)',
-	'learn.start': 'Aprender de {photos} ({held} apartadas para comprobar)',
+	'learn.start': 'Aprender de {photos} ({held} aparte para comprobar)',
 	'learn.step.download': 'Descargando las fotos de PlantVillage con las que aprende…',
 	'learn.step.before': 'Comprobando el modelo actual con las fotos apartadas…',
 	'learn.step.import': 'Preparando sus fotos…',
@@ -199,8 +199,8 @@ export const es: Catalogue = {
 	'learn.resume': 'Continuar el aprendizaje',
 	'learn.discard': 'Descartar',
 	'learn.failed': 'El aprendizaje no terminó: {reason}',
-	'learn.before': 'Antes: {right} de {total} fotos apartadas correctas ({answered} respondidas)',
-	'learn.after': 'Después: {right} de {total} correctas ({answered} respondidas)',
+	'learn.before': 'Antes: {right} de {total} fotos apartadas correctas (respuesta para {answered})',
+	'learn.after': 'Después: {right} de {total} correctas (respuesta para {answered})',
 	'learn.active': 'Ahora diagnostica el nuevo modelo “{name}”.',
 	'learn.restore': 'Volver al modelo anterior',
 	'learn.restored': 'El modelo anterior vuelve a diagnosticar.',
@@ -221,11 +221,11 @@ export const es: Catalogue = {
 	'learn.downloadNone':
 		'Nada que descargar: las fotos de PlantVillage con las que aprende ya están en este dispositivo.',
 	'learn.expertReady':
-		'Están todas las clases de {crop}: al aprender se crea también un especialista en {crop} solo con sus fotos, que se usa al indicar el cultivo.',
+		'Están todas las clases de {cropIn}: al aprender se crea también un especialista en {cropIn} solo con sus fotos, que se usa al indicar el cultivo.',
 	'learn.expertPartial':
-		'{crop}: al aprender se crea también un especialista en {ready} solo con sus fotos, que se usa al indicar el cultivo. Confirme también fotos de {missing} y también las conocerá.',
+		'{crop}: al aprender se crea también un especialista en {ready} solo con sus fotos, que se usa al indicar el cultivo. Con fotos de {missing} también, conocerá todas las clases de {cropIn}.',
 	'learn.expertMissing':
-		'{crop}: confirme fotos de una clase más de {crop} ({missing}) y al aprender se creará también un especialista en {crop} solo con sus fotos, que se usa al indicar el cultivo.',
+		'{crop}: confirme fotos de una clase más de {cropIn} ({missing}) y al aprender se creará también un especialista en {cropIn} solo con sus fotos, que se usa al indicar el cultivo.',
 	'learn.expertsLearned':
 		'También aprendido solo de sus fotos: un especialista en {crops}. Indique el cultivo al diagnosticar para usarlo.',
 	'learn.heldDeleted': 'Eliminadas mientras tanto, y fuera de ambas cifras: {photos} apartadas.',

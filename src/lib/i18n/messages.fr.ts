@@ -61,7 +61,7 @@ export const fr: Catalogue = {
 	'diagnose.bestGuess': 'Le plus proche, peu fiable : {name}',
 	'class.name': '{crop} — {disease}',
 	'class.healthy': '{crop} — saine',
-	'class.healthyAlone': 'saine',
+	'class.healthyAlone': 'feuilles saines',
 	'diagnose.cropLabel': 'Culture de la feuille',
 	'diagnose.cropHint':
 		'Choisir la culture écarte les maladies des autres cultures. LeafLens retient votre choix.',
@@ -188,7 +188,7 @@ export const fr: Catalogue = {
 		'{name} : {photos} — pas encore : une plante est mise de côté pour vérifier, et il faut au moins {min} autres photos pour apprendre ({left} pour l’instant)',
 	'learn.limit':
 		'Photos PlantVillage par classe pour apprendre (vide : toutes ; moins, c’est plus rapide)',
-	'learn.start': 'Apprendre de {photos} ({held} mises de côté pour vérifier)',
+	'learn.start': 'Apprendre de {photos} ({held} à part pour vérifier)',
 	'learn.step.download': 'Téléchargement des photos PlantVillage utilisées pour apprendre…',
 	'learn.step.before': 'Vérification du modèle actuel sur les photos mises de côté…',
 	'learn.step.import': 'Préparation de vos photos…',
@@ -202,8 +202,9 @@ export const fr: Catalogue = {
 	'learn.resume': 'Reprendre l’apprentissage',
 	'learn.discard': 'Abandonner',
 	'learn.failed': 'L’apprentissage n’a pas abouti : {reason}',
-	'learn.before': 'Avant : {right} sur {total} photos mises de côté justes ({answered} répondues)',
-	'learn.after': 'Après : {right} sur {total} justes ({answered} répondues)',
+	'learn.before':
+		'Avant : {right} sur {total} photos mises de côté justes (réponse pour {answered})',
+	'learn.after': 'Après : {right} sur {total} justes (réponse pour {answered})',
 	'learn.active': 'Le nouveau modèle « {name} » diagnostique désormais.',
 	'learn.restore': 'Revenir au modèle précédent',
 	'learn.restored': 'Le modèle précédent diagnostique de nouveau.',
@@ -224,11 +225,11 @@ export const fr: Catalogue = {
 	'learn.downloadNone':
 		'Rien à télécharger : les photos PlantVillage utilisées pour apprendre sont sur cet appareil.',
 	'learn.expertReady':
-		'Toutes les classes de {crop} sont là : l’apprentissage crée aussi un spécialiste de {crop} à partir de vos seules photos, utilisé quand vous nommez la culture.',
+		'Toutes les classes de {cropIn} sont là : l’apprentissage crée aussi un spécialiste de {cropIn} à partir de vos seules photos, utilisé quand vous nommez la culture.',
 	'learn.expertPartial':
-		'{crop} : l’apprentissage crée aussi un spécialiste de {ready} à partir de vos seules photos, utilisé quand vous nommez la culture. Confirmez aussi des photos de {missing}, et il les connaîtra aussi.',
+		'{crop} : l’apprentissage crée aussi un spécialiste de {ready} à partir de vos seules photos, utilisé quand vous nommez la culture. Avec aussi des photos de {missing}, il connaîtra toutes les classes de {cropIn}.',
 	'learn.expertMissing':
-		'{crop} : confirmez des photos d’une classe de {crop} de plus ({missing}), et l’apprentissage créera aussi un spécialiste de {crop} à partir de vos seules photos, utilisé quand vous nommez la culture.',
+		'{crop} : confirmez des photos d’une classe de {cropIn} de plus ({missing}), et l’apprentissage créera aussi un spécialiste de {cropIn} à partir de vos seules photos, utilisé quand vous nommez la culture.',
 	'learn.expertsLearned':
 		'Appris aussi de vos seules photos : un spécialiste de {crops}. Nommez la culture en diagnostiquant pour l’utiliser.',
 	'learn.heldDeleted':

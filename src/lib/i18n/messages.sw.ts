@@ -225,11 +225,11 @@ export const sw: Catalogue = {
 	'learn.downloadNone':
 		'Hakuna cha kupakua: picha za PlantVillage inazojifunzia ziko kwenye kifaa hiki.',
 	'learn.expertReady':
-		'Aina zote za {crop} zipo: kujifunza pia hutengeneza mtaalamu wa {crop} kutoka picha zako pekee, anayetumika unapotaja zao.',
+		'Aina zote za {cropIn} zipo: kujifunza pia hutengeneza mtaalamu wa {cropIn} kutoka picha zako pekee, anayetumika unapotaja zao.',
 	'learn.expertPartial':
-		'{crop}: kujifunza pia hutengeneza mtaalamu wa {ready} kutoka picha zako pekee, anayetumika unapotaja zao. Thibitisha pia picha za {missing}, naye atazijua pia.',
+		'{crop}: kujifunza pia hutengeneza mtaalamu wa {ready} kutoka picha zako pekee, anayetumika unapotaja zao. Ukiwa na picha za {missing} pia, atajua aina zote za {cropIn}.',
 	'learn.expertMissing':
-		'{crop}: thibitisha picha za aina moja zaidi ya {crop} ({missing}), na kujifunza kutatengeneza pia mtaalamu wa {crop} kutoka picha zako pekee, anayetumika unapotaja zao.',
+		'{crop}: thibitisha picha za aina moja zaidi ya {cropIn} ({missing}), na kujifunza kutatengeneza pia mtaalamu wa {cropIn} kutoka picha zako pekee, anayetumika unapotaja zao.',
 	'learn.expertsLearned':
 		'Imejifunza pia kutoka picha zako pekee: mtaalamu wa {crops}. Taja zao unapochunguza ili kumtumia.',
 	'learn.heldDeleted':

@@ -66,7 +66,7 @@ export const en = {
 	'diagnose.cropLabel': 'Crop of the leaf',
 	'class.name': '{crop} — {disease}',
 	'class.healthy': '{crop} — healthy',
-	'class.healthyAlone': 'healthy',
+	'class.healthyAlone': 'healthy leaves',
 	'diagnose.cropHint':
 		'Choosing the crop leaves out the diseases of other crops. LeafLens remembers your choice.',
 	'diagnose.anyCrop': 'Any crop',
@@ -222,11 +222,11 @@ export const en = {
 	'learn.downloadNone':
 		'Nothing to download: the PlantVillage photos it learns with are on this device.',
 	'learn.expertReady':
-		'Every {crop} class is here: learning also makes a {crop} specialist from your photos alone, used when you name the crop.',
+		'Every {cropIn} class is here: learning also makes a specialist for {cropIn} from your photos alone, used when you name the crop.',
 	'learn.expertPartial':
-		'{crop}: learning also makes a specialist for {ready} from your photos alone, used when you name the crop. Confirm photos of {missing} too, and it will know those as well.',
+		'{crop}: learning also makes a specialist for {ready} from your photos alone, used when you name the crop. With photos of {missing} too, it will know every {cropIn} class.',
 	'learn.expertMissing':
-		'{crop}: confirm photos of one more {crop} class ({missing}), and learning also makes a {crop} specialist from your photos alone, used when you name the crop.',
+		'{crop}: confirm photos of one more {cropIn} class ({missing}), and learning also makes a specialist for {cropIn} from your photos alone, used when you name the crop.',
 	'learn.expertsLearned':
 		'Also learned from your photos alone: a specialist for {crops}. Name the crop when you diagnose to use it.',
 	'learn.heldDeleted': 'Deleted meanwhile, and left out of both figures: {photos} kept aside.',

@@ -8,6 +8,7 @@ import {
 	matchClass,
 	matchCrop,
 	nameKey,
+	sameClass,
 	tidyName,
 	type ClassNamer
 } from './class-match';
@@ -111,5 +112,31 @@ describe('a crop name typed by the farmer', () => {
 	it('else a new crop’s folder name', () => {
 		expect(matchCrop('  Sweet   potato ', crops, names)).toBe('Sweet_potato');
 		expect(cropFolder('Cassava')).toBe('Cassava');
+	});
+});
+
+describe('sameClass', () => {
+	const labels = [
+		'Apple___Apple_scab',
+		'Apple___Black_rot',
+		'Apple___healthy',
+		'Grape___Black_rot',
+		'Potato___Late_blight',
+		'Tomato___Late_blight'
+	];
+	it('is the class a folder names another way: any case or spacing, a dash, the disease alone', () => {
+		for (const [folder, label] of [
+			['Apple scab', 'Apple___Apple_scab'],
+			['Apple___Scab', 'Apple___Apple_scab'],
+			['apple___apple_scab', 'Apple___Apple_scab'],
+			['Apple — Black rot', 'Apple___Black_rot'],
+			['apple healthy', 'Apple___healthy'],
+			['Tomato late blight', 'Tomato___Late_blight']
+		] as const)
+			expect(sameClass(folder, labels), folder).toBe(label);
+	});
+	it('is none when no class, or more than one, is named so', () => {
+		for (const folder of ['Black rot', 'Late blight', 'healthy', 'scab', 'Apple powdery mildew'])
+			expect(sameClass(folder, labels), folder).toBeNull();
 	});
 });

@@ -5,7 +5,7 @@
  * the same disease that "learn my fields" would train against the first. Pure: the names of each
  * class in each language are a parameter.
  */
-import { folderWords } from '../data/class-folder';
+import { folderWords, parseClassFolder } from '../data/class-folder';
 import { cropOfLabel, withCrop } from './crops';
 
 /** A class's names in one language: as shown (`Tomate — mildiou`) and its disease alone (`mildiou`). */
@@ -112,4 +112,20 @@ export function matchClass(
 	);
 	if (byName !== undefined) return { label: byName, known: true };
 	return { label: created, known: false };
+}
+
+/**
+ * The one class of `labels` a class folder named otherwise means (e.g. a folder of field photos
+ * named by hand): the label in any case and spacing (`apple black rot`, `Apple — Black rot` for
+ * `Apple___Black_rot`) or its disease alone (`Apple scab` or `Apple___Scab` for `Apple___Apple_scab`).
+ * null when no class, or more than one, is named so: `Black rot` (Apple's and Grape's) or `scab`
+ * stays a name of its own.
+ */
+export function sameClass(folder: string, labels: readonly string[]): string | null {
+	const key = nameKey(folder);
+	const named = labels.filter((label) => {
+		const { disease } = parseClassFolder(label);
+		return nameKey(label) === key || (disease !== null && nameKey(disease) === key);
+	});
+	return named.length === 1 ? named[0]! : null;
 }

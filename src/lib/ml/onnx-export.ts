@@ -25,6 +25,7 @@ import type * as TF from '@tensorflow/tfjs';
 import type { LoadedBackbone } from './backbone-dir';
 import { applyTailWeights, type ClassifierModel } from './classifier-dir';
 import { photoSide } from './config';
+import { findCrop } from './crops';
 import {
 	convLayers,
 	multiscaleBlocks,
@@ -470,8 +471,9 @@ export interface OnnxMetadata {
 	mode: string;
 	input: string;
 	/**
-	 * JSON [{crop, classes, weight, logits, minConfidence?}], only for a model with crop experts
-	 * (expert.ts): the class names it is over (two or more of its crop's), in the order of the expert's logits, the name of the
+	 * JSON [{crop, cropClasses, classes, weight, logits, minConfidence?}], only for a model with crop
+	 * experts (expert.ts): the crop's class names (what "the crop given" renormalises over), the
+	 * class names it is over (two or more of its crop's), in the order of the expert's logits, the name of the
 	 * output holding them (`logits`: expert_logits_<i>, not the model's own `logits`), the
 	 * expert's weight w in the answer when the crop is given, and its own "not sure" threshold on
 	 * that answer when it has one.
@@ -585,6 +587,9 @@ export function classifierOnnx(
 					experts: JSON.stringify(
 						experts.map((e, i) => ({
 							crop: e.crop,
+							// The crop's classes as LeafLens groups them: a class named without `___`
+							// (`Apple powdery mildew`, a new class) may be one of them.
+							cropClasses: findCrop(m.labels, e.crop).classes.map((c) => m.labels[c]),
 							classes: e.classes.map((c) => m.labels[c]),
 							weight: e.weight,
 							logits: expertOutput(i),

@@ -311,12 +311,14 @@ it("carries a model's crop experts: an output of logits each, named with crop, c
 		expect(JSON.parse(meta.experts!)).toEqual([
 			{
 				crop: 'Apple',
+				cropClasses: labels.filter((l) => l.startsWith('Apple___')),
 				classes: labels.filter((l) => l.startsWith('Apple___')).slice(0, 3),
 				weight: 1,
 				logits: 'expert_logits_0'
 			},
 			{
 				crop: 'Tomato',
+				cropClasses: labels.filter((l) => l.startsWith('Tomato___')),
 				classes: labels.filter((l) => l.startsWith('Tomato___')),
 				weight: 0.5,
 				logits: 'expert_logits_1',

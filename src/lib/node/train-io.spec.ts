@@ -51,6 +51,34 @@ describe('folderPhotos (a folder with one sub-folder per class)', () => {
 		const read = await folderPhotos(dir, ['Apple___scab'], true);
 		expect(read.classes).toEqual(['Apple___scab', 'Apple___mosaic']);
 		expect(read.photos[0]!.label).toBe(1);
+		expect(read.added).toEqual(['Apple___mosaic']);
+		expect(read.renamed).toEqual([]);
+	});
+
+	it('takes a folder named for a class another way as that class, and says so', async () => {
+		const labels = ['Apple___Apple_scab', 'Apple___Black_rot', 'Grape___Black_rot'];
+		const dir = folder('by-hand', {
+			'Apple scab': ['s.jpg'],
+			'apple black rot': ['r.jpg'],
+			'Black rot': ['b.jpg']
+		});
+		// Not when scoring: the folder is refused, with the class it seems to name.
+		await expect(folderPhotos(dir, labels)).rejects.toThrow(
+			'Folders "Apple scab" (Apple___Apple_scab?), "Black rot", "apple black rot" (Apple___Black_rot?) in'
+		);
+		const read = await folderPhotos(dir, labels, true);
+		expect(read.renamed).toEqual([
+			{ folder: 'Apple scab', label: 'Apple___Apple_scab' },
+			{ folder: 'apple black rot', label: 'Apple___Black_rot' }
+		]);
+		// Apple's or Grape's: a class of its own, named.
+		expect(read.added).toEqual(['Black rot']);
+		expect(read.classes).toEqual([...labels, 'Black rot']);
+		expect(read.photos.map((p) => [p.key, read.classes[p.label]])).toEqual([
+			['Apple scab/s.jpg', 'Apple___Apple_scab'],
+			['Black rot/b.jpg', 'Black rot'],
+			['apple black rot/r.jpg', 'Apple___Black_rot']
+		]);
 	});
 
 	it('leaves hidden files out (macOS ._ files, .DS_Store) and returns every other file it does not read', async () => {

@@ -21,6 +21,7 @@ import { MODEL_MANIFEST_FILE, type ModelDirWriter } from '../ml/model-dir';
 import { decodedSource, type ImageSource, type LabelledBytes } from '../ml/features';
 import type { RunLogSink } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
+import { sameClass } from '../ml/class-match';
 import { loadDataset } from './dataset';
 import { decodeImageFile, PhotoDecodeError } from './images';
 import { errorMessage } from '../util/errors';
@@ -236,8 +237,10 @@ export interface FolderPhoto extends LabelledBytes {
 
 /**
  * The photos of a folder with one sub-folder per class, labelled by `classes` (default: the
- * sub-folders' names, sorted). `addUnknown` appends a sub-folder missing from `classes` as a new
- * class instead of refusing it (every such folder is named). A class folder's photos are listed by
+ * sub-folders' names, sorted). `addUnknown` takes a sub-folder missing from `classes` as the class
+ * it names another way (sameClass: `Apple scab` is `Apple___Apple_scab`; in `renamed`), else as a
+ * new class (in `added`), instead of refusing it (every such folder is named, with the class it
+ * seems to name). A class folder's photos are listed by
  * listImages (image-files.ts): hidden files and folders left out, anything else that is not read
  * returned in `skipped`, as are files beside the class folders.
  */
@@ -245,7 +248,15 @@ export async function folderPhotos(
 	dir: string,
 	classes?: readonly string[],
 	addUnknown = false
-): Promise<{ classes: string[]; photos: FolderPhoto[]; skipped: NotRead[] }> {
+): Promise<{
+	classes: string[];
+	photos: FolderPhoto[];
+	skipped: NotRead[];
+	/** Folders taken as one of `classes` they name otherwise (sameClass): `Apple scab` → `Apple___Apple_scab`. */
+	renamed: { folder: string; label: string }[];
+	/** The folders added as new classes (`addUnknown`). */
+	added: string[];
+}> {
 	const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
 		const code = (error as NodeJS.ErrnoException).code;
 		const wanted = 'name a folder with one sub-folder of photos per class';
@@ -270,14 +281,28 @@ export async function folderPhotos(
 	folders.sort();
 	if (folders.length === 0) throw new Error(`No class sub-folders in ${dir}`);
 	const names = classes ? [...classes] : folders;
-	const unknown = folders.filter((folder) => !names.includes(folder));
-	if (unknown.length > 0 && !addUnknown)
-		throw new Error(
-			`${unknown.length === 1 ? 'Folder' : 'Folders'} ${unknown.map((u) => JSON.stringify(u)).join(', ')} in ${dir} ${unknown.length === 1 ? 'is' : 'are'} not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
-		);
+	const likeClass = (folder: string) => (names.includes(folder) ? null : sameClass(folder, names));
+	if (!addUnknown) {
+		const unknown = folders.filter((folder) => !names.includes(folder));
+		const named = (u: string) => {
+			const like = likeClass(u);
+			return JSON.stringify(u) + (like === null ? '' : ` (${like}?)`);
+		};
+		if (unknown.length > 0)
+			throw new Error(
+				`${unknown.length === 1 ? 'Folder' : 'Folders'} ${unknown.map(named).join(', ')} in ${dir} ${unknown.length === 1 ? 'is' : 'are'} not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
+			);
+	}
+	// Training: a folder named for a class another way is that class, said; the others are new.
+	const renamed = folders.flatMap((folder) => {
+		const label = likeClass(folder);
+		return label === null ? [] : [{ folder, label }];
+	});
+	const labelOf = (folder: string) => renamed.find((r) => r.folder === folder)?.label ?? folder;
+	const added = folders.filter((folder) => !names.includes(labelOf(folder)));
 	const photos: FolderPhoto[] = [];
 	for (const folder of folders) {
-		let label = names.indexOf(folder);
+		let label = names.indexOf(labelOf(folder));
 		if (label < 0) label = names.push(folder) - 1;
 		const listed = await listImages(path.join(dir, folder));
 		const key = (file: string) => `${folder}/${file.split(path.sep).join('/')}`;
@@ -296,7 +321,7 @@ export async function folderPhotos(
 			`No photos in the class folders of ${dir} (LeafLens reads ${IMAGE_EXTENSIONS.slice(0, -1).join(', ')} and ${IMAGE_EXTENSIONS.at(-1)!})`
 		);
 	}
-	return { classes: names, photos, skipped };
+	return { classes: names, photos, skipped, renamed, added };
 }
 
 /**

@@ -93,9 +93,12 @@ export interface TrainRunOptions {
 	backbone: string;
 	/**
 	 * A folder of the user's own labelled photos (one sub-folder per class, e.g. field photos)
-	 * trained with the dataset (config.adapt); a class the dataset lacks becomes a new class.
+	 * trained with the dataset (config.adapt); a class the dataset lacks becomes a new class, one it
+	 * names another way is that class (folderPhotos).
 	 */
 	field?: string;
+	/** How --field's folders were read: those taken as a dataset class by name, those added as new. */
+	onFieldClasses?(classes: { renamed: { folder: string; label: string }[]; added: string[] }): void;
 	/** Feature cache folder (default <out>/cache); a sweep shares one across its runs. */
 	cacheDir?: string;
 	/** Runs the frozen backbone on another engine (onnx.ts ortFrozenNets); absent: TF.js. */
@@ -500,6 +503,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 		if (o.field) {
 			const field = await folderPhotos(o.field, images.classes, true);
 			for (const s of field.skipped) o.onUnreadable?.(s.path, s.reason);
+			o.onFieldClasses?.({ renamed: field.renamed, added: field.added });
 			labels = field.classes;
 			const parts = stratifiedSplit(
 				field.photos,

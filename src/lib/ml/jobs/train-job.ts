@@ -108,6 +108,8 @@ export interface TrainJobResult {
 		skipped: { crop: string; why: string }[];
 		/** With config adapt.expertCoverage: each expert's own threshold, or why it has none. */
 		thresholds?: OwnThresholds['thresholds'];
+		/** Why no crop had an expert made (no extra photos, or not head mode). */
+		why?: string;
 	} | null;
 	history: EpochRecord[];
 	seconds: number;
@@ -253,7 +255,7 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 			const why = o.extra
 				? 'crop experts are trained in head mode only'
 				: 'crop experts learn from --field photos, and there are none';
-			experts = { trained: [], skipped: [{ crop: 'any', why }] };
+			experts = { trained: [], skipped: [], why };
 		}
 		const metrics = result.model.manifest.metrics;
 		metrics.featureSeconds = featureSeconds;
