@@ -120,6 +120,12 @@ describe.skipIf(!ort)(`--engine ort${ort ? '' : ` (skipped: ${reason})`}`, () =>
 				photo
 			);
 			expect(r.code, r.stderr).toBe(0);
+			// Said once, on stderr (stdout stays one JSON line per photo).
+			expect(
+				r.stderr.includes(
+					"leaflens predict: Tomato's expert (learnt from --field photos) mixes in over Tomato___"
+				)
+			).toBe(modelDir !== MODEL);
 			return JSON.parse(r.stdout) as Line & { crop: { mass: number } };
 		};
 		const plain = await answer(MODEL, 'tfjs');

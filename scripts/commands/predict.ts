@@ -41,7 +41,8 @@ Options:
                       class name before ___ (Tomato, Corn_(maize)); any case, spaces for _, or
                       the words before a bracket or comma (corn, pepper) will do. A model
                       trained with --field photos of two classes or more of the crop mixes in its
-                      crop expert among them (train's adapt.expertWeight). Classifiers only
+                      crop expert among them (train's adapt.expertWeight; said on stderr).
+                      Classifiers only
   --plant             the images are leaves of one plant (at most ${MAX_LEAVES}): after their own answers,
                       one answer for the plant, combined as the Diagnose page's "Add another leaf"
                       does (mean of the leaves' probabilities, median novelty; "not sure" (disagree)
@@ -213,6 +214,11 @@ async function diagnoseFiles(
 	} catch (error) {
 		throw new UsageError(`--crop: ${errorMessage(error)}`);
 	}
+	const expert = classifier.experts?.find((e) => e.crop === cropName);
+	if (expert)
+		process.stderr.write(
+			`leaflens predict: ${expert.crop}'s expert (learnt from --field photos) mixes in over ${expert.classes.map((c) => labels[c]).join(', ')}\n`
+		);
 	const ort = await loadEngine();
 	const backbone = await loadBackboneFor(dir, classifier);
 	const engine = ort
