@@ -96,7 +96,7 @@ test('learn my fields: corrected photos teach a new disease on the device; the p
 	const expert = learn.getByTestId('learn-expert');
 	await expect(expert).toHaveAttribute('data-ready', 'false');
 	await expect(expert).toContainText(
-		'Apple: confirm photos of one more apple class (Apple scab, Black rot, Cedar apple rust or healthy leaves), and learning also makes a specialist for apple'
+		'Apple: confirm photos of one more apple class (Apple scab, Black rot, Cedar apple rust, or healthy leaves), and learning also makes a specialist for apple'
 	);
 	// Before the first learn, a farmer on mobile data is told what it will download: the sample.
 	const sample = parseDatasetManifest(

@@ -70,14 +70,19 @@ describe('crop and disease names', () => {
 		expect(diseaseName(fr, 'My_plants')).toBe('My plants');
 	});
 
-	it('a class the table does not know keeps its folder name in words', async () => {
+	it('a class the table does not know keeps its folder name in words, a known crop in the language', async () => {
 		for (const catalogue of [EN, ...(await catalogues())]) {
 			// A disease the user added to a known crop, a new crop, and a name without a crop.
-			expect(className(catalogue, 'Tomato___Fusarium_wilt')).toBe('Tomato — Fusarium wilt');
+			expect(className(catalogue, 'Tomato___Fusarium_wilt')).toBe(
+				`${cropName(catalogue, 'Tomato')} — Fusarium wilt`
+			);
 			expect(className(catalogue, 'Cassava___healthy')).toBe('Cassava — healthy');
 			expect(className(catalogue, 'Cassava___Brown_streak')).toBe('Cassava — Brown streak');
 			expect(className(catalogue, 'My_plants')).toBe('My plants');
 			expect(cropName(catalogue, 'Cassava')).toBe('Cassava');
 		}
+		expect(className(await loadCatalogue('fr'), 'Tomato___Fusarium_wilt')).toBe(
+			'Tomate — Fusarium wilt'
+		);
 	});
 });

@@ -26,8 +26,9 @@ export function diseaseName(catalogue: LoadedCatalogue, label: string): string {
 
 /**
  * A class folder name in the catalogue's language, e.g. `Tomato___Leaf_Mold` → `Tomate — moisissure
- * des feuilles` in French. A class the language's table does not know (one the user trained) keeps
- * its folder name in words, as in English.
+ * des feuilles` in French. A disease the table does not know (one the user trained) is named in the
+ * user's words after the crop in the language (`Tomate — Fusarium wilt`); a crop it does not know
+ * keeps the folder name in words, as in English.
  */
 export function className(catalogue: LoadedCatalogue, label: string): string {
 	const { crop, disease, healthy, displayName } = parseClassFolder(label);
@@ -39,8 +40,9 @@ export function className(catalogue: LoadedCatalogue, label: string): string {
 	const cropWords = names.crops[cropOf(label)];
 	if (cropWords === undefined) return displayName;
 	if (healthy) return format(messages['class.healthy'], { crop: cropWords });
-	const diseaseWords = names.diseases[label];
-	return diseaseWords === undefined
+	// A disease the user added to a known crop: the crop in the language, the disease in their words.
+	const diseaseWords = names.diseases[label] ?? disease;
+	return diseaseWords === null
 		? displayName
 		: format(messages['class.name'], { crop: cropWords, disease: diseaseWords });
 }
