@@ -119,7 +119,11 @@ describe('sameClass', () => {
 	const labels = [
 		'Apple___Apple_scab',
 		'Apple___Black_rot',
+		'Apple___Cedar_apple_rust',
 		'Apple___healthy',
+		'Cherry_(including_sour)___Powdery_mildew',
+		'Corn_(maize)___Common_rust_',
+		'Corn_(maize)___healthy',
 		'Grape___Black_rot',
 		'Potato___Late_blight',
 		'Tomato___Late_blight'
@@ -131,12 +135,26 @@ describe('sameClass', () => {
 			['apple___apple_scab', 'Apple___Apple_scab'],
 			['Apple — Black rot', 'Apple___Black_rot'],
 			['apple healthy', 'Apple___healthy'],
-			['Tomato late blight', 'Tomato___Late_blight']
+			['Cedar apple rust', 'Apple___Cedar_apple_rust'],
+			['Tomato late blight', 'Tomato___Late_blight'],
+			['Corn — Common rust', 'Corn_(maize)___Common_rust_'],
+			['Corn___healthy', 'Corn_(maize)___healthy'],
+			['cherry powdery mildew', 'Cherry_(including_sour)___Powdery_mildew']
 		] as const)
 			expect(sameClass(folder, labels), folder).toBe(label);
 	});
 	it('is none when no class, or more than one, is named so', () => {
-		for (const folder of ['Black rot', 'Late blight', 'healthy', 'scab', 'Apple powdery mildew'])
+		// A disease that one crop of these labels has (Cherry's powdery mildew, Corn's common rust)
+		// is not that crop's when the crop is not named: a squash grower's photos stay their own.
+		for (const folder of [
+			'Black rot',
+			'Late blight',
+			'healthy',
+			'scab',
+			'Apple powdery mildew',
+			'Powdery mildew',
+			'Common rust'
+		])
 			expect(sameClass(folder, labels), folder).toBeNull();
 	});
 });

@@ -116,16 +116,22 @@ export function matchClass(
 
 /**
  * The one class of `labels` a class folder named otherwise means (e.g. a folder of field photos
- * named by hand): the label in any case and spacing (`apple black rot`, `Apple — Black rot` for
- * `Apple___Black_rot`) or its disease alone (`Apple scab` or `Apple___Scab` for `Apple___Apple_scab`).
- * null when no class, or more than one, is named so: `Black rot` (Apple's and Grape's) or `scab`
- * stays a name of its own.
+ * named by hand): the label in any case, spacing or dash (`apple black rot`, `Apple — Black rot` for
+ * `Apple___Black_rot`), with its crop's short name (`Corn — Common rust` for
+ * `Corn_(maize)___Common_rust`), or its disease alone when that names the crop (`Apple scab`,
+ * `Apple___Scab` for `Apple___Apple_scab`). null when no class, or more than one, is named so: a
+ * disease without its crop (`Powdery mildew`, `Black rot`, `scab`) stays a name of its own, whatever
+ * crops the dataset has.
  */
 export function sameClass(folder: string, labels: readonly string[]): string | null {
 	const key = nameKey(folder);
 	const named = labels.filter((label) => {
-		const { disease } = parseClassFolder(label);
-		return nameKey(label) === key || (disease !== null && nameKey(disease) === key);
+		if (nameKey(label) === key) return true;
+		const { crop, disease, healthy } = parseClassFolder(label);
+		const rest = disease === null ? (healthy ? 'healthy' : null) : nameKey(disease);
+		if (rest === null) return false;
+		const short = nameKey(crop.split(/[(,]/)[0]!);
+		return key === `${short} ${rest}` || (key === rest && ` ${rest} `.includes(` ${short} `));
 	});
 	return named.length === 1 ? named[0]! : null;
 }

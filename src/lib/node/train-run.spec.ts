@@ -34,6 +34,7 @@ import type { TrainEvent } from '../ml/jobs/train-job';
 import {
 	checkTrainOut,
 	configDifferences,
+	fieldRowsKey,
 	finishedRun,
 	OutRefusal,
 	runEvaluation,
@@ -71,6 +72,20 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('fieldRowsKey (the --field part of a feature cache key)', () => {
+	it('names each photo with its class: the same photos under other classes are other rows', () => {
+		const photo = (key: string, label: number) => ({
+			key,
+			label,
+			bytes: () => Promise.resolve(new Uint8Array())
+		});
+		const before = [photo('Apple scab/1.jpg', 34), photo('Apple___healthy/2.jpg', 3)];
+		const now = [photo('Apple scab/1.jpg', 0), photo('Apple___healthy/2.jpg', 3)];
+		expect(fieldRowsKey(now)).not.toBe(fieldRowsKey(before));
+		expect(fieldRowsKey(now)).toBe(fieldRowsKey([...now]));
+	});
+});
 
 describe('leaflens train --preset finetune (runTraining)', () => {
 	it('trains the last blocks on wasm (a tail to prelogits), and the saved model evaluates the same through the backbone layers', async () => {

@@ -57,6 +57,7 @@ import {
 	jsonlRunLog,
 	runFolderWriter,
 	type LabelledImages,
+	type FolderPhoto,
 	type OnUnreadable
 } from './train-io';
 
@@ -200,6 +201,14 @@ type FinishedRecord = z.infer<typeof FinishedRecordSchema>;
 const sha256Of = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** The --field part of TrainedOn: the folder, and the sha256 of its photo list. */
+/**
+ * What names a part of the --field photos in the feature cache's key: each photo with its class, so
+ * the same photo under another class index (a folder now taken as a dataset class by name) is
+ * computed again rather than read back with its old label.
+ */
+export const fieldRowsKey = (photos: readonly FolderPhoto[]): string =>
+	photos.map((p) => `${p.key}\t${p.label}`).join('\n');
+
 const fieldRecord = (field: string, photos: readonly { key: string }[]): TrainedOn['field'] => ({
 	folder: path.resolve(field),
 	photos: sha256Of(photos.map((p) => p.key).join('\n'))
@@ -515,8 +524,8 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 				train: folderSource(parts.train, side, o.onUnreadable),
 				val: folderSource(parts.val, side, o.onUnreadable)
 			};
-			fieldKeys.train = parts.train.map((p) => p.key).join('\n');
-			fieldKeys.val = parts.val.map((p) => p.key).join('\n');
+			fieldKeys.train = fieldRowsKey(parts.train);
+			fieldKeys.val = fieldRowsKey(parts.val);
 			fieldPhotos = fieldRecord(o.field, field.photos);
 		}
 		const trainedOn: TrainedOn = {
