@@ -218,23 +218,26 @@ describe('leaflens train --field', () => {
 		writeFileSync(damaged, 'not a photo after all');
 		writeFileSync(path.join(field, 'notes.txt'), 'row 3');
 		const out = path.join(work, 'adapted');
-		const r = await runLeaflens(
-			'train',
-			'--data',
-			data,
-			'--field',
-			field,
-			'--out',
-			out,
-			'--preset',
-			'quick',
-			'--engine',
-			'tfjs',
-			'epochs=1',
-			'adapt.valFraction=0.34',
-			'adapt.views=1',
-			'adapt.expertWeight=1'
-		);
+		const train = (...more: string[]) =>
+			runLeaflens(
+				'train',
+				'--data',
+				data,
+				'--field',
+				field,
+				'--out',
+				out,
+				'--preset',
+				'quick',
+				'--engine',
+				'tfjs',
+				'epochs=1',
+				'adapt.valFraction=0.34',
+				'adapt.views=1',
+				'adapt.expertWeight=1',
+				...more
+			);
+		const r = await train();
 		expect(r.code, r.stderr).toBe(0);
 		expect(r.stderr).toContain(
 			`leaflens train: skipped ${path.join(field, 'notes.txt')}: not in a class folder (one sub-folder per class)`
@@ -256,5 +259,46 @@ describe('leaflens train --field', () => {
 		expect(r.stdout).toContain(
 			`Tomato expert: over Tomato___Leaf_Mold, Tomato___healthy; Tomato___Early_blight left to the model (fewer than ${MIN_EXPERT_PHOTOS} photos)`
 		);
+
+		// The same in --json (the features cached: seconds).
+		const again = await train('--replace', '--json');
+		expect(again.code, again.stderr).toBe(0);
+		const json = JSON.parse(again.stdout) as {
+			fieldClasses: unknown;
+			field: { heldBack: number; abstention: { coverage: number } };
+			experts: { trained: string[]; classes: Record<string, string[]>; why?: string };
+		};
+		expect(json.fieldClasses).toEqual({
+			renamed: [{ folder: 'tomato Healthy', label: 'Tomato___healthy' }],
+			added: []
+		});
+		// One photo of each class held back.
+		expect(json.field.heldBack).toBe(2);
+		expect(json.experts.trained).toEqual(['Tomato']);
+		expect(json.experts.classes).toEqual({ Tomato: ['Tomato___Leaf_Mold', 'Tomato___healthy'] });
+		expect(json.experts.why).toBeUndefined();
+
+		// Experts asked for without --field: said once, with no made-up crop.
+		const none = await runLeaflens(
+			'train',
+			'--data',
+			data,
+			'--out',
+			path.join(work, 'no-field'),
+			'--preset',
+			'quick',
+			'--engine',
+			'tfjs',
+			'epochs=1',
+			'adapt.expertWeight=1',
+			'--json'
+		);
+		expect(none.code, none.stderr).toBe(0);
+		expect((JSON.parse(none.stdout) as { experts: unknown }).experts).toEqual({
+			trained: [],
+			skipped: [],
+			why: 'crop experts learn from --field photos, and there are none',
+			classes: {}
+		});
 	});
 });
