@@ -252,7 +252,7 @@ export async function folderPhotos(
 	classes: string[];
 	photos: FolderPhoto[];
 	skipped: NotRead[];
-	/** Folders taken as one of `classes` they name otherwise (sameClass): `Apple scab` → `Apple___Apple_scab`. */
+	/** Folders taken as the one of `classes` they name another way (sameClass, `addUnknown`). */
 	renamed: { folder: string; label: string }[];
 	/** The folders added as new classes (`addUnknown`). */
 	added: string[];
