@@ -21,6 +21,7 @@ import { DEFAULT_BACKBONE_DIR, DEFAULT_BACKBONE_PATH } from '../cli/defaults';
 import { backendOption, ENGINE_HELP, frozenNetOption } from '../cli/engine';
 import { trainProgress } from '../cli/train-progress';
 import { errorMessage } from '../../src/lib/util/errors';
+import type { FieldClasses } from '../../src/lib/node/train-io';
 
 /** What a temperature fit that ended on a bound of its range means (calibration.ts). */
 const TEMPERATURE_NOTES: Record<'lower' | 'upper' | 'none', string | null> = {
@@ -173,8 +174,7 @@ Example:
 			controller.abort(new Error('Stopped by Ctrl-C; run the same command again to resume'))
 		);
 		const named = new Set<string>();
-		let fieldClasses: { renamed: { folder: string; label: string }[]; added: string[] } | null =
-			null;
+		let fieldClasses: FieldClasses | null = null;
 		const result = await runTraining(tf, {
 			data,
 			out,

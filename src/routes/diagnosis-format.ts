@@ -9,8 +9,8 @@ export const displayName = (label: string): string => i18n.className(label);
 export const cropTitle = (name: string): string => i18n.cropName(name);
 
 /**
- * The crops a model has an expert for, in the interface language: `Apple (Apple scab, healthy leaves),
- * Tomato`, an expert over part of its crop (`partial`) naming the diseases it knows.
+ * The crops a model has an expert for, in the interface language: `Apple (Apple scab, healthy
+ * leaves), Tomato`, an expert over part of its crop (`partial`) naming the diseases it knows.
  */
 export const expertsText = (crops: readonly string[], partial?: Record<string, string[]>): string =>
 	crops

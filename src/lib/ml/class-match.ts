@@ -36,6 +36,9 @@ export function nameKey(name: string): string {
 		.trim();
 }
 
+/** A crop's name before any bracket or comma (`corn (maize)` → `corn`). */
+const shortOf = (crop: string): string => crop.split(/[(,]/)[0]!.trim();
+
 /** A typed name tidied to store: spaces collapsed and trimmed, `_` as spaces (it separates the crop). */
 export const tidyName = folderWords;
 
@@ -56,9 +59,7 @@ export function matchCrop(
 	const known = crops.find((crop) => {
 		const full = nameKey(crop);
 		return (
-			full === key ||
-			full.split(/[(,]/)[0]!.trim() === key ||
-			cropNames.some((name) => nameKey(name(crop)) === key)
+			full === key || shortOf(full) === key || cropNames.some((name) => nameKey(name(crop)) === key)
 		);
 	});
 	return known ?? cropFolder(typed);
@@ -130,7 +131,7 @@ export function sameClass(folder: string, labels: readonly string[]): string | n
 		const { crop, disease, healthy } = parseClassFolder(label);
 		const rest = disease === null ? (healthy ? 'healthy' : null) : nameKey(disease);
 		if (rest === null) return false;
-		const short = nameKey(crop.split(/[(,]/)[0]!);
+		const short = shortOf(nameKey(crop));
 		return key === `${short} ${rest}` || (key === rest && ` ${rest} `.includes(` ${short} `));
 	});
 	return named.length === 1 ? named[0]! : null;

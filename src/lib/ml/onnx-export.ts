@@ -473,8 +473,8 @@ export interface OnnxMetadata {
 	/**
 	 * JSON [{crop, cropClasses, classes, weight, logits, minConfidence?}], only for a model with crop
 	 * experts (expert.ts): the crop's class names (what "the crop given" renormalises over), the
-	 * class names it is over (two or more of its crop's), in the order of the expert's logits, the name of the
-	 * output holding them (`logits`: expert_logits_<i>, not the model's own `logits`), the
+	 * class names it is over (two or more of its crop's), in the order of the expert's logits, the
+	 * name of the output holding them (`logits`: expert_logits_<i>, not the model's own `logits`), the
 	 * expert's weight w in the answer when the crop is given, and its own "not sure" threshold on
 	 * that answer when it has one.
 	 */

@@ -235,6 +235,14 @@ export interface FolderPhoto extends LabelledBytes {
 	key: string;
 }
 
+/** How a --field folder's class folders were read (folderPhotos with `addUnknown`). */
+export interface FieldClasses {
+	/** Folders taken as the one of the given classes they name another way (sameClass). */
+	renamed: { folder: string; label: string }[];
+	/** Folders added as new classes. */
+	added: string[];
+}
+
 /**
  * The photos of a folder with one sub-folder per class, labelled by `classes` (default: the
  * sub-folders' names, sorted). `addUnknown` takes a sub-folder missing from `classes` as the class
@@ -248,15 +256,7 @@ export async function folderPhotos(
 	dir: string,
 	classes?: readonly string[],
 	addUnknown = false
-): Promise<{
-	classes: string[];
-	photos: FolderPhoto[];
-	skipped: NotRead[];
-	/** Folders taken as the one of `classes` they name another way (sameClass, `addUnknown`). */
-	renamed: { folder: string; label: string }[];
-	/** The folders added as new classes (`addUnknown`). */
-	added: string[];
-}> {
+): Promise<{ classes: string[]; photos: FolderPhoto[]; skipped: NotRead[] } & FieldClasses> {
 	const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
 		const code = (error as NodeJS.ErrnoException).code;
 		const wanted = 'name a folder with one sub-folder of photos per class';

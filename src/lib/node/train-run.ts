@@ -56,8 +56,9 @@ import {
 	folderSource,
 	jsonlRunLog,
 	runFolderWriter,
-	type LabelledImages,
+	type FieldClasses,
 	type FolderPhoto,
+	type LabelledImages,
 	type OnUnreadable
 } from './train-io';
 
@@ -99,7 +100,7 @@ export interface TrainRunOptions {
 	 */
 	field?: string;
 	/** How --field's folders were read: those taken as a dataset class by name, those added as new. */
-	onFieldClasses?(classes: { renamed: { folder: string; label: string }[]; added: string[] }): void;
+	onFieldClasses?(classes: FieldClasses): void;
 	/** Feature cache folder (default <out>/cache); a sweep shares one across its runs. */
 	cacheDir?: string;
 	/** Runs the frozen backbone on another engine (onnx.ts ortFrozenNets); absent: TF.js. */
@@ -200,7 +201,6 @@ type FinishedRecord = z.infer<typeof FinishedRecordSchema>;
 
 const sha256Of = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
-/** The --field part of TrainedOn: the folder, and the sha256 of its photo list. */
 /**
  * What names a part of the --field photos in the feature cache's key: each photo with its class, so
  * the same photo under another class index (a folder now taken as a dataset class by name) is
@@ -209,6 +209,7 @@ const sha256Of = (data: string | Uint8Array) => createHash('sha256').update(data
 export const fieldRowsKey = (photos: readonly FolderPhoto[]): string =>
 	photos.map((p) => `${p.key}\t${p.label}`).join('\n');
 
+/** The --field part of TrainedOn: the folder, and the sha256 of its photo list. */
 const fieldRecord = (field: string, photos: readonly { key: string }[]): TrainedOn['field'] => ({
 	folder: path.resolve(field),
 	photos: sha256Of(photos.map((p) => p.key).join('\n'))
