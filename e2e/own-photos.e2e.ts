@@ -14,16 +14,17 @@ const photosOf = (folder: string, count: number, skip = 0) =>
 		.slice(skip, skip + count)
 		.map((file) => ({ file, bytes: readFileSync(path.join(COLOR, folder, file)) }));
 
-test('own photos: a folder becomes a dataset, a new class is trained together with PlantVillage', async ({
+test('own photos: a folder becomes a dataset, its classes and a new one are trained together with PlantVillage', async ({
 	page
 }) => {
 	const errors = collectPageErrors(page);
-	// A user's folder: three classes of six photos, and one damaged file among them.
+	// A user's folder: three classes of six photos, and one damaged file among them. One is a
+	// PlantVillage class named by hand.
 	const root = path.join(mkdtempSync(path.join(tmpdir(), 'leaflens-own-')), 'Field');
 	const classes = {
 		Rust: 'Corn_(maize)___Common_rust_',
 		Spots: 'Tomato___Septoria_leaf_spot',
-		Fine: 'Apple___healthy'
+		'apple healthy': 'Apple___healthy'
 	};
 	for (const [name, folder] of Object.entries(classes)) {
 		mkdirSync(path.join(root, name), { recursive: true });
@@ -61,9 +62,15 @@ test('own photos: a folder becomes a dataset, a new class is trained together wi
 	await expect(page.getByTestId('own-saved')).toContainText('1 class, 5 photos');
 	await expect(datasets).toHaveCount(3);
 
-	// Train PlantVillage (34 classes) plus the new class: a model of 35 classes.
+	// Train PlantVillage (34 classes) plus the new class and the folder's two new ones: a model of
+	// 37 classes, the folder's "apple healthy" trained as PlantVillage's class, as the form says.
 	await page.getByLabel('Dataset', { exact: true }).selectOption({ label: 'plantvillage-sample' });
 	await page.getByRole('checkbox', { name: /My disease/ }).check();
+	await expect(page.getByTestId('same-named')).toBeHidden();
+	await page.getByRole('checkbox', { name: /Field/ }).check();
+	await expect(page.getByTestId('same-named')).toHaveText(
+		'“apple healthy” of Field is trained as Apple — healthy, the class it names.'
+	);
 	await page.getByLabel('Preset').selectOption('quick');
 	await page.getByLabel('Photos per class (empty: all)').fill('2');
 	await page
@@ -79,7 +86,7 @@ test('own photos: a folder becomes a dataset, a new class is trained together wi
 	await page.goto('/models/');
 	const saved = page.getByTestId('saved-model');
 	await expect(saved).toHaveCount(1);
-	await expect(saved.locator('dt:text-is("Leaf classes") + dd')).toHaveText('35');
+	await expect(saved.locator('dt:text-is("Leaf classes") + dd')).toHaveText('37');
 	expect(errors).toEqual([]);
 });
 

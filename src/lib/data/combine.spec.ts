@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { remapClass, uniteClasses } from './combine';
+import { remapClass, uniteClasses, type SameAs } from './combine';
 
 describe('uniteClasses', () => {
 	it('keeps the base classes in order and appends the new ones of later datasets', () => {
@@ -15,6 +15,38 @@ describe('uniteClasses', () => {
 		[base, own, more].forEach((list, d) =>
 			list.forEach((folder, i) => expect(labels[remapClass(remaps[d]!, i)]).toBe(folder))
 		);
+	});
+
+	it('takes a later folder named another way as the class sameAs finds, never a base folder', () => {
+		const base = ['Apple___Apple_scab', 'Apple___healthy'];
+		// A stand-in rule: a name in lower case without underscores is the class.
+		const sameAs: SameAs = (folder, labels) =>
+			labels.find((l) => l.toLowerCase().replace(/_+/g, ' ') === folder) ?? null;
+		const own = ['apple apple scab', 'My disease', 'my disease'];
+		const { labels, remaps, renamed } = uniteClasses([base, own, ['apple healthy']], sameAs);
+		expect(labels).toEqual([...base, 'My disease']);
+		expect(remaps).toEqual([[0, 1], [0, 2, 2], [1]]);
+		expect(renamed).toEqual([
+			{ dataset: 1, folder: 'apple apple scab', label: 'Apple___Apple_scab' },
+			{ dataset: 1, folder: 'my disease', label: 'My disease' },
+			{ dataset: 2, folder: 'apple healthy', label: 'Apple___healthy' }
+		]);
+		// The base dataset's classes stay as they are, even when one is another's name.
+		expect(uniteClasses([['a b', 'a_b']], () => 'a b').labels).toEqual(['a b', 'a_b']);
+		// A rule naming no united class leaves the folder a class of its own.
+		expect(uniteClasses([base, ['x']], () => 'gone').labels).toEqual([...base, 'x']);
+	});
+
+	it('by default, takes a folder as the class it names the way the CLI does (sameClass)', () => {
+		const base = ['Apple___Apple_scab', 'Cherry___Powdery_mildew', 'Corn_(maize)___Common_rust_'];
+		const own = ['Apple scab', 'Powdery mildew', 'corn — common rust', 'Apple___Apple_scab'];
+		const { labels, remaps, renamed } = uniteClasses([base, own]);
+		expect(labels).toEqual([...base, 'Powdery mildew']);
+		expect(remaps[1]).toEqual([0, 3, 2, 0]);
+		expect(renamed.map((r) => [r.folder, r.label])).toEqual([
+			['Apple scab', 'Apple___Apple_scab'],
+			['corn — common rust', 'Corn_(maize)___Common_rust_']
+		]);
 	});
 
 	it('rejects no lists, a dataset naming a class twice, and indices outside a dataset', () => {

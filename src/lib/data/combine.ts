@@ -3,6 +3,16 @@
  * photos): the classes are united by folder name and each dataset's class indices are mapped onto
  * the united list. Pure.
  */
+import { sameClass } from '../ml/class-match';
+
+/** A later dataset's folder trained as a class of the union named another way (`sameAs`). */
+export interface SameNamed {
+	/** The dataset's position in the lists (≥ 1). */
+	dataset: number;
+	folder: string;
+	/** The united class it is trained as. */
+	label: string;
+}
 
 /** The united class list and, per dataset, its class index → united index. */
 export interface ClassUnion {
@@ -10,16 +20,28 @@ export interface ClassUnion {
 	labels: string[];
 	/** remaps[d][i] is the united index of class i of dataset d. */
 	remaps: number[][];
+	/** The later datasets' folders taken as a class of another name, in dataset and folder order. */
+	renamed: SameNamed[];
 }
+
+/** The one class of `labels` a folder named otherwise means, or null. */
+export type SameAs = (folder: string, labels: readonly string[]) => string | null;
 
 /**
  * Unites the class lists of several datasets by folder name. The first list keeps its indices, so a
- * model trained on the union answers the base dataset's classes at the same positions.
+ * model trained on the union answers the base dataset's classes at the same positions. A later
+ * dataset's folder of no united class's name is the class `sameAs` finds among those united so far
+ * (`Apple scab` is `Apple___Apple_scab`), else a new class. By default that is sameClass, the rule
+ * the CLI's `train --field` folders follow too.
  */
-export function uniteClasses(lists: readonly (readonly string[])[]): ClassUnion {
+export function uniteClasses(
+	lists: readonly (readonly string[])[],
+	sameAs: SameAs = sameClass
+): ClassUnion {
 	if (lists.length === 0) throw new Error('Expected at least one class list, got none');
 	const labels: string[] = [];
 	const index = new Map<string, number>();
+	const renamed: SameNamed[] = [];
 	const remaps = lists.map((list, d) => {
 		const seen = new Set<string>();
 		return list.map((folder) => {
@@ -27,15 +49,20 @@ export function uniteClasses(lists: readonly (readonly string[])[]): ClassUnion 
 				throw new Error(`Expected unique class names in dataset ${d}, got "${folder}" twice`);
 			seen.add(folder);
 			let at = index.get(folder);
-			if (at === undefined) {
-				at = labels.length;
-				labels.push(folder);
-				index.set(folder, at);
+			if (at !== undefined) return at;
+			const label = d === 0 ? null : sameAs(folder, labels);
+			at = label === null ? undefined : index.get(label);
+			if (label !== null && at !== undefined) {
+				renamed.push({ dataset: d, folder, label });
+				return at;
 			}
+			at = labels.length;
+			labels.push(folder);
+			index.set(folder, at);
 			return at;
 		});
 	});
-	return { labels, remaps };
+	return { labels, remaps, renamed };
 }
 
 /** Maps one class index through a remap, naming the bad index if it is outside the dataset. */

@@ -320,6 +320,7 @@ export const es: Catalogue = {
 	'train.include': 'Incluir también',
 	'train.includeNote':
 		'Entrenar también con estos conjuntos de datos; sus clases nuevas se agregan al modelo.',
+	'train.sameClass': '«{folder}» de {dataset} se entrena como {name}, la clase que nombra.',
 	'evaluate.title': 'Evaluar un modelo',
 	'evaluate.intro':
 		'Mida un modelo con fotos apartadas: exactitud por enfermedad, matriz de confusión y calibración.',

@@ -308,6 +308,8 @@ export const hi: Catalogue = {
 	'own.importOther': 'बाकी श्रेणी आयात करें',
 	'train.include': 'इन्हें भी शामिल करें',
 	'train.includeNote': 'इन डेटासेट पर भी सिखाएँ; इनकी नई श्रेणियाँ मॉडल में जुड़ जाती हैं।',
+	'train.sameClass':
+		'{dataset} का “{folder}” {name} के रूप में सिखाया जाता है, वही श्रेणी जिसका यह नाम है।',
 	'evaluate.title': 'मॉडल जाँचें',
 	'evaluate.intro':
 		'अलग रखी गई फ़ोटो पर मॉडल को मापें: हर रोग की सटीकता, भ्रम तालिका और भरोसे का मिलान।',

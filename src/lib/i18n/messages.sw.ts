@@ -322,6 +322,7 @@ export const sw: Catalogue = {
 	'own.importOther': 'Ingiza aina iliyobaki',
 	'train.include': 'Jumuisha pia',
 	'train.includeNote': 'Funza kwa seti hizi za data pia; aina zao mpya zinaongezwa kwenye modeli.',
+	'train.sameClass': '“{folder}” ya {dataset} inafunzwa kama {name}, aina inayotajwa na jina lake.',
 	'evaluate.title': 'Pima modeli',
 	'evaluate.intro':
 		'Pima modeli kwa picha zilizowekwa kando: usahihi kwa kila ugonjwa, jedwali la michanganyiko na ulinganifu wa uhakika.',

@@ -315,6 +315,7 @@ export const en = {
 	'own.importOther': 'Import the other class',
 	'train.include': 'Also include',
 	'train.includeNote': 'Train on these datasets too; their new classes are added to the model.',
+	'train.sameClass': '“{folder}” of {dataset} is trained as {name}, the class it names.',
 	'evaluate.title': 'Evaluate a model',
 	'evaluate.intro':
 		'Measure a model on held-out photos: accuracy per disease, confusion matrix and calibration.',

@@ -69,6 +69,8 @@ describe('a disease name typed by the farmer', () => {
 		expect(match('MILDIOU', 'Potato').label).toBe('Potato___Late_blight');
 		expect(match('healthy', 'Apple').label).toBe('Apple___healthy');
 		expect(match('apple scab', 'Apple').label).toBe('Apple___Apple_scab');
+		// As training would unite the folder it makes (sameClass): not a second apple scab.
+		expect(match('Scab', 'Apple')).toEqual({ label: 'Apple___Apple_scab', known: true });
 	});
 
 	it('as a name typed before is that class, with its crop or an older bare one', () => {

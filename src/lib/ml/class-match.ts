@@ -77,7 +77,8 @@ export interface ClassMatch {
  * named before), with `namers` giving each class's names in each language:
  *  1. a disease of that crop by its disease's name in any language (`late blight`, `mildiou` for
  *     Tomato), or by the folder name it would get (`Apple` + `powdery mildew` is a bare
- *     `Apple powdery mildew` named before);
+ *     `Apple powdery mildew` named before), or the class of that crop the folder name means to
+ *     training (sameClass: `scab` of Apple is `Apple___Apple_scab`);
  *  2. any class of a crop by its folder name or its name as shown in any language (`Tomato — Late
  *     blight`, `tomate — mildiou`), whatever the crop chosen;
  *  3. else a new class, `<crop>___<name>` (withCrop).
@@ -104,6 +105,9 @@ export function matchClass(
 				}))
 	);
 	if (byDisease !== undefined) return { label: byDisease, known: true };
+	// The class training would take the new folder for (sameClass: `scab` of Apple is Apple scab).
+	const same = sameClass(created, labels);
+	if (same !== null && ofCrop(same)) return { label: same, known: true };
 	// A bare name of no crop (named before crops were asked) could be any crop's disease: only
 	// rule 1 (the same crop) may take it.
 	const byName = labels.find(

@@ -566,6 +566,36 @@ describe('TrainingState', () => {
 		expect(state.form.datasetId).toBe('a');
 	});
 
+	it('says which folders of the datasets chosen with it are trained as a class of another name', async () => {
+		const withClasses = (id: string, name: string, folders: string[]) =>
+			({
+				...dataset(id, name),
+				manifest: { classes: folders.map((folder) => ({ folder })) }
+			}) as CachedDatasetInfo;
+		const { state, calls } = setup({
+			datasets: [
+				withClasses('pv', 'PlantVillage', ['Apple___Apple_scab', 'Apple___healthy']),
+				withClasses('own', 'My orchard', ['Apple scab', 'Apple___healthy', 'Fire blight']),
+				withClasses('more', 'More', ['apple healthy', 'fire blight'])
+			]
+		});
+		await state.refresh();
+		expect(state.sameNamed).toEqual([]);
+		state.form.extraIds = ['more', 'own'];
+		// United in the order chosen, as the worker unites them: More's folders come first.
+		expect(state.sameNamed).toEqual([
+			{ id: 'more', dataset: 'More', folder: 'apple healthy', label: 'Apple___healthy' },
+			{ id: 'own', dataset: 'My orchard', folder: 'Apple scab', label: 'Apple___Apple_scab' },
+			{ id: 'own', dataset: 'My orchard', folder: 'Fire blight', label: 'fire blight' }
+		]);
+		void state.start();
+		await settle();
+		expect(calls[0]!.request.extraDatasetIds).toEqual(['more', 'own']);
+		// The base dataset's own classes are never renamed: none are listed once it is alone.
+		state.form.extraIds = [];
+		expect(state.sameNamed).toEqual([]);
+	});
+
 	it('says why a dataset could not be deleted, and lists what is still stored', async () => {
 		const { state, ml } = setup();
 		ml.deleteDataset.mockRejectedValueOnce(new Error('The operation failed'));

@@ -22,6 +22,7 @@ import {
 } from '../data/own-photos';
 import { ModelStore, type SavedModelInfo } from '../data/model-store';
 import { MAX_NAME_LENGTH } from '../data/leaflens-file';
+import { uniteClasses } from '../data/combine';
 import { resolveConfig, type PresetName } from '../ml/config';
 import { DeviceLostError, mlClient, WorkerCrashedError, type MlClient } from './ml-client.svelte';
 import { registerWork } from './work';
@@ -251,6 +252,25 @@ export class TrainingState {
 	});
 	/** Datasets that can be trained on together with the selected one. */
 	readonly others = $derived(this.complete.filter((d) => d.id !== this.form.datasetId));
+	/** The datasets chosen to be trained with the selected one, in the order they are united. */
+	readonly #extras = $derived(
+		this.form.extraIds.filter((id) => this.others.some((d) => d.id === id))
+	);
+	/**
+	 * The chosen datasets' folders that training takes as a class of another name (uniteClasses:
+	 * `Apple scab` is `Apple___Apple_scab`), with their dataset's name: the form says so.
+	 */
+	readonly sameNamed = $derived.by(() => {
+		const chosen = [this.form.datasetId, ...this.#extras].map((id) =>
+			this.complete.find((d) => d.id === id)
+		);
+		if (chosen.length < 2 || chosen.some((d) => d === undefined)) return [];
+		const { renamed } = uniteClasses(chosen.map((d) => d!.manifest.classes.map((c) => c.folder)));
+		return renamed.map(({ dataset, folder, label }) => {
+			const { id, name } = chosen[dataset]!;
+			return { id, dataset: name, folder, label };
+		});
+	});
 	/** Why the form's settings were refused. */
 	configError = $state<string | null>(null);
 	/**
@@ -571,7 +591,7 @@ export class TrainingState {
 			this.configError = errorMessage(error);
 			return null;
 		}
-		const extras = this.form.extraIds.filter((id) => this.others.some((d) => d.id === id));
+		const extras = this.#extras;
 		return {
 			jobId: `job-${this.#now().getTime().toString(36)}`,
 			datasetId,
