@@ -12,7 +12,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BACKBONE_PATH } from '../cli/defaults';
 import { prepareDataset } from '../../src/lib/node/prepare-data';
-import { DEFAULT_MODEL_DIR, plantVillageColor } from '../../test/inputs';
+import {
+	DEFAULT_MODEL_DIR,
+	fieldDir,
+	MIRROR,
+	mirrorOnly,
+	plantVillageColor
+} from '../../test/inputs';
 import { runLeaflens } from '../../test/run-leaflens';
 
 const MODEL = DEFAULT_MODEL_DIR;
@@ -105,5 +111,54 @@ describe('leaflens evaluate', () => {
 		expect(r.code).toBe(1);
 		expect(r.stderr).toContain('weights.bin is missing (the classifier is incomplete');
 		expect(r.stderr).not.toContain('import-model');
+	});
+});
+
+describe.skipIf(!MIRROR)(mirrorOnly('leaflens evaluate --crop'), () => {
+	it('scores the answers predict --crop gives, photo for photo, and refuses photos of another crop', async () => {
+		// Field photos of apple leaves, five of each class: the default model, asked among apple.
+		const dir = path.join(work, 'apple-field');
+		const val = path.join(fieldDir(), 'oafidi_apple/val');
+		for (const cls of readdirSync(val)) {
+			mkdirSync(path.join(dir, cls), { recursive: true });
+			for (const f of readdirSync(path.join(val, cls)).sort().slice(0, 5))
+				copyFileSync(path.join(val, cls, f), path.join(dir, cls, f));
+		}
+		const r = await evaluate('--data', dir, '--crop', 'apple', '--json');
+		expect(r.code, r.stderr).toBe(0);
+		const among = JSON.parse(r.stdout) as Report & {
+			crop: { crop: string; classes: string[]; expert: boolean; reasons: Record<string, number> };
+			abstention: { abstained: number };
+		};
+		expect(among.count).toBe(20);
+		expect(among.crop.crop).toBe('Apple');
+		expect(among.crop.classes).toEqual(readdirSync(val).sort());
+		expect(among.crop.expert).toBe(false);
+		const reasons = Object.values(among.crop.reasons).reduce((a, b) => a + b, 0);
+		expect(reasons).toBe(among.abstention.abstained);
+		// Only apple's classes are scored.
+		expect(among.metrics.perClass.filter((c) => c.support > 0)).toHaveLength(4);
+
+		const p = await runLeaflens('predict', '--model', MODEL, '--crop', 'apple', '--json', dir);
+		expect(p.code, p.stderr).toBe(0);
+		const answers = p.stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l) as { file: string; label: string });
+		expect(answers).toHaveLength(20);
+		const right = answers.filter((a) => path.basename(path.dirname(a.file)) === a.label).length;
+		expect(among.metrics.accuracy).toBeCloseTo(right / 20, 9);
+		// Among apple's classes the model is right more often than among all 34 (other crops' answers
+		// are set aside).
+		const all = await evaluate('--data', dir, '--json');
+		expect(among.metrics.accuracy).toBeGreaterThan(
+			(JSON.parse(all.stdout) as Report).metrics.accuracy
+		);
+
+		const mixed = await evaluate('--data', data, '--crop', 'Tomato');
+		expect(mixed.code).toBe(1);
+		expect(mixed.stderr).toContain(
+			"leaflens evaluate: The photos include Corn_(maize)___Common_rust_, not a class of Tomato: score one crop's photos among its classes"
+		);
 	});
 });

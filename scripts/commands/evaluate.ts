@@ -8,7 +8,8 @@ export default defineCommand({
 	summary: 'Measure a trained classifier on a dataset split or an image folder',
 	help: `
 Usage: leaflens evaluate --model <model dir> --data <dataset dir | image folder> [--split test]
-                         [--backbone <dir>] [--backend wasm|cpu] [--engine auto|ort|tfjs] [--json]
+                         [--crop <name>] [--backbone <dir>] [--backend wasm|cpu]
+                         [--engine auto|ort|tfjs] [--json]
 
 Prints accuracy, top-3, macro-F1, calibration error (before/after the model's temperature), how
 many photos the "not sure" rule would answer and their accuracy, and per-class precision/recall/F1.
@@ -23,6 +24,11 @@ Options:
   --model <dir>      classifier directory from leaflens train
   --data <dir>       dataset folder or image folder with class sub-folders
   --split <name>     train | val | test of a dataset folder (default test)
+  --crop <name>      score the answers among this crop's classes, as the Diagnose page's crop
+                     choice and predict --crop give them: renormalised over the crop, its expert
+                     (train --field) mixed in, "not sure" also when the model puts too little on
+                     the crop (other-crop); every photo must be of the crop's classes. The "not
+                     sure" count is split by reason.
   --backbone <dir>   backbone directory (default: where the model was trained from)
   --backend <name>   wasm | cpu (default wasm)
 ${ENGINE_HELP}
@@ -32,6 +38,7 @@ ${ENGINE_HELP}
 		model: { type: 'string' },
 		data: { type: 'string' },
 		split: { type: 'string' },
+		crop: { type: 'string' },
 		backbone: { type: 'string' },
 		backend: { type: 'string' },
 		engine: { type: 'string' },
@@ -47,10 +54,11 @@ ${ENGINE_HELP}
 		const tf = await initTf(backend);
 		const frozenNet = await frozenNetOption(tf, values);
 		let bar: ReturnType<typeof createProgress> | null = null;
-		const { report, count } = await runEvaluation(tf, {
+		const { report, count, crop } = await runEvaluation(tf, {
 			model,
 			data,
 			split,
+			crop: stringOption(values, 'crop'),
 			backbone: stringOption(values, 'backbone'),
 			frozenNet,
 			onProgress: (done, total) => {
@@ -63,21 +71,31 @@ ${ENGINE_HELP}
 		});
 		(bar as ReturnType<typeof createProgress> | null)?.stop();
 		if (values.json) {
-			console.log(JSON.stringify({ count, ...report }));
+			console.log(JSON.stringify({ count, ...(crop ? { crop } : {}), ...report }));
 			return 0;
 		}
 		const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 		const m = report.metrics;
-		console.log(`${count} photos`);
+		console.log(
+			crop
+				? `${count} photos of ${crop.crop}, answered among its ${crop.classes.length} classes${crop.expert ? ` (its expert mixed in)` : ''}`
+				: `${count} photos`
+		);
 		console.log(`accuracy ${pct(m.accuracy)}  top-3 ${pct(m.top3)}  macro-F1 ${pct(m.macroF1)}`);
 		console.log(
 			`ECE ${pct(report.uncalibrated.ece)} uncalibrated → ${pct(m.ece)} with temperature`
 		);
+		const why = crop
+			? `: ${Object.entries(crop.reasons)
+					.map(([reason, n]) => `${n} ${reason}`)
+					.join(', ')}`
+			: '';
 		console.log(
-			`answered ${pct(report.abstention.coverage)} (${report.abstention.abstained} "not sure"), accuracy on answered ${pct(report.abstention.selectiveAccuracy)}`
+			`answered ${pct(report.abstention.coverage)} (${report.abstention.abstained} "not sure"${why}), accuracy on answered ${pct(report.abstention.selectiveAccuracy)}`
 		);
 		console.log('\nclass'.padEnd(52) + 'precision  recall     f1  support');
-		for (const c of m.perClass) {
+		const rows = crop ? m.perClass.filter((c) => crop.classes.includes(c.label)) : m.perClass;
+		for (const c of rows) {
 			console.log(
 				`${c.label.slice(0, 50).padEnd(51)}${pct(c.precision).padStart(9)} ${pct(c.recall).padStart(8)} ${pct(c.f1).padStart(7)} ${String(c.support).padStart(8)}`
 			);

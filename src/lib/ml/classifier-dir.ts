@@ -372,7 +372,7 @@ export function applyTailWeights(
 
 /** Pure decision from logits and novelty scores (the same rule evaluate and predict use). */
 export function decide(
-	model: ClassifierModel,
+	model: Pick<ClassifierModel, 'manifest'>,
 	logits: Float32Array,
 	novelty: Float32Array,
 	topK = 3

@@ -60,16 +60,19 @@ describe('folderPhotos (a folder with one sub-folder per class)', () => {
 		const dir = folder('by-hand', {
 			'Apple scab': ['s.jpg'],
 			'apple black rot': ['r.jpg'],
-			'Black rot': ['b.jpg']
+			'Black rot': ['b.jpg'],
+			black_rot: ['b2.jpg']
 		});
 		// Not when scoring: the folder is refused, with the class it seems to name.
 		await expect(folderPhotos(dir, labels)).rejects.toThrow(
-			'Folders "Apple scab" (Apple___Apple_scab?), "Black rot", "apple black rot" (Apple___Black_rot?) in'
+			'Folders "Apple scab" (Apple___Apple_scab?), "Black rot", "apple black rot" (Apple___Black_rot?), "black_rot" in'
 		);
 		const read = await folderPhotos(dir, labels, true);
 		expect(read.renamed).toEqual([
 			{ folder: 'Apple scab', label: 'Apple___Apple_scab' },
-			{ folder: 'apple black rot', label: 'Apple___Black_rot' }
+			{ folder: 'apple black rot', label: 'Apple___Black_rot' },
+			// A folder named as a new one before it is that new class, not a second one.
+			{ folder: 'black_rot', label: 'Black rot' }
 		]);
 		// Apple's or Grape's: a class of its own, named.
 		expect(read.added).toEqual(['Black rot']);
@@ -77,7 +80,8 @@ describe('folderPhotos (a folder with one sub-folder per class)', () => {
 		expect(read.photos.map((p) => [p.key, read.classes[p.label]])).toEqual([
 			['Apple scab/s.jpg', 'Apple___Apple_scab'],
 			['Black rot/b.jpg', 'Black rot'],
-			['apple black rot/r.jpg', 'Apple___Black_rot']
+			['apple black rot/r.jpg', 'Apple___Black_rot'],
+			['black_rot/b2.jpg', 'Black rot']
 		]);
 	});
 

@@ -22,6 +22,7 @@ import { decodedSource, type ImageSource, type LabelledBytes } from '../ml/featu
 import type { RunLogSink } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
 import { sameClass } from '../ml/class-match';
+import { uniteClasses } from '../data/combine';
 import { loadDataset } from './dataset';
 import { decodeImageFile, PhotoDecodeError } from './images';
 import { errorMessage } from '../util/errors';
@@ -237,20 +238,23 @@ export interface FolderPhoto extends LabelledBytes {
 
 /** How a --field folder's class folders were read (folderPhotos with `addUnknown`). */
 export interface FieldClasses {
-	/** Folders taken as the one of the given classes they name another way (sameClass). */
+	/**
+	 * Folders taken as the one class they name another way (sameClass): of the given classes, or a
+	 * folder before them (`fire_blight` after `Fire blight`).
+	 */
 	renamed: { folder: string; label: string }[];
-	/** Folders added as new classes. */
+	/** Folders added as new classes, in order. */
 	added: string[];
 }
 
 /**
  * The photos of a folder with one sub-folder per class, labelled by `classes` (default: the
- * sub-folders' names, sorted). `addUnknown` takes a sub-folder missing from `classes` as the class
- * it names another way (sameClass: `Apple scab` is `Apple___Apple_scab`; in `renamed`), else as a
- * new class (in `added`), instead of refusing it (every such folder is named, with the class it
- * seems to name). A class folder's photos are listed by
- * listImages (image-files.ts): hidden files and folders left out, anything else that is not read
- * returned in `skipped`, as are files beside the class folders.
+ * sub-folders' names, sorted). A sub-folder missing from `classes` is refused, naming the class it
+ * seems to name; with `addUnknown` it is taken as the class it names another way, one of `classes`
+ * or a folder before it (uniteClasses: `Apple scab` is `Apple___Apple_scab`; in `renamed`), else
+ * as a new class (in `added`). A class folder's photos are listed by listImages (image-files.ts):
+ * hidden files and folders left out, anything else that is not read returned in `skipped`, as are
+ * files beside the class folders.
  */
 export async function folderPhotos(
 	dir: string,
@@ -293,17 +297,14 @@ export async function folderPhotos(
 				`${unknown.length === 1 ? 'Folder' : 'Folders'} ${unknown.map(named).join(', ')} in ${dir} ${unknown.length === 1 ? 'is' : 'are'} not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
 			);
 	}
-	// Training: a folder named for a class another way is that class, said; the others are new.
-	const renamed = folders.flatMap((folder) => {
-		const label = likeClass(folder);
-		return label === null ? [] : [{ folder, label }];
-	});
-	const labelOf = (folder: string) => renamed.find((r) => r.folder === folder)?.label ?? folder;
-	const added = folders.filter((folder) => !names.includes(labelOf(folder)));
+	// Training: a folder named for a class another way (also a folder before it) is that class,
+	// said; the others are new. The app unites its datasets' classes by the same rule.
+	const union = uniteClasses([names, folders]);
+	const renamed = union.renamed.map(({ folder, label }) => ({ folder, label }));
+	const added = union.labels.slice(names.length);
 	const photos: FolderPhoto[] = [];
-	for (const folder of folders) {
-		let label = names.indexOf(labelOf(folder));
-		if (label < 0) label = names.push(folder) - 1;
+	for (const [i, folder] of folders.entries()) {
+		const label = union.remaps[1]![i]!;
 		const listed = await listImages(path.join(dir, folder));
 		const key = (file: string) => `${folder}/${file.split(path.sep).join('/')}`;
 		skipped.push(...listed.skipped.map((s) => ({ ...s, path: key(s.path) })));
@@ -321,7 +322,7 @@ export async function folderPhotos(
 			`No photos in the class folders of ${dir} (LeafLens reads ${IMAGE_EXTENSIONS.slice(0, -1).join(', ')} and ${IMAGE_EXTENSIONS.at(-1)!})`
 		);
 	}
-	return { classes: names, photos, skipped, renamed, added };
+	return { classes: union.labels, photos, skipped, renamed, added };
 }
 
 /**

@@ -27,7 +27,15 @@ import {
 	type ClassifierModel
 } from '../ml/classifier-dir';
 import { photoSide, type TrainConfig } from '../ml/config';
-import { runEvaluateJob, type Scores } from '../ml/jobs/evaluate-job';
+import {
+	assertOfCrop,
+	cropReportFor,
+	runEvaluateJob,
+	type CropReport,
+	type Scores
+} from '../ml/jobs/evaluate-job';
+import { findCrop, type Crop } from '../ml/crops';
+import { expertFor } from '../ml/expert';
 import {
 	runTrainJob,
 	type TrainEvent,
@@ -36,7 +44,7 @@ import {
 } from '../ml/jobs/train-job';
 import { stratifiedSplit } from '../data/split';
 import type { LoadedBackbone } from '../ml/backbone-dir';
-import type { FrozenNetFactory } from '../ml/features';
+import type { FrozenNetFactory, ImageSource } from '../ml/features';
 import type { EvaluationReport } from '../ml/pipeline';
 import { readDatasetManifest } from './dataset';
 import {
@@ -650,6 +658,11 @@ export async function runEvaluation(
 		data: string;
 		split: 'train' | 'val' | 'test';
 		backbone?: string;
+		/**
+		 * Answers among this crop's classes, its expert mixed in, as the app's crop choice does
+		 * (cropReportFor); every photo must be of the crop. Checked before the backbone loads.
+		 */
+		crop?: string;
 		/** Runs the backbone on another engine (onnx.ts ortFrozenNets); absent: TF.js. */
 		frozenNet?: (backbone: LoadedBackbone) => FrozenNetFactory;
 		onProgress?(done: number, total: number): void;
@@ -659,9 +672,17 @@ export async function runEvaluation(
 		 */
 		onUnreadable?: OnUnreadable;
 	}
-): Promise<{ report: EvaluationReport; scores: Scores; count: number; model: ClassifierModel }> {
+): Promise<{
+	report: EvaluationReport;
+	scores: Scores;
+	count: number;
+	model: ClassifierModel;
+	/** With `crop`: the crop, its classes, its expert, why photos were "not sure". */
+	crop?: Omit<CropReport, 'report'>;
+}> {
 	await requireClassifier(o.model, 'evaluate it');
 	const model = await loadClassifier(fsModelDirReader(o.model));
+	const crop = o.crop === undefined ? undefined : findCrop(model.manifest.labels, o.crop);
 	const backbone = await loadBackboneFor(o.model, model, o.backbone);
 	try {
 		const images = await openImages(
@@ -675,12 +696,35 @@ export async function runEvaluation(
 		const { report, scores } = await runEvaluateJob(tf, {
 			model,
 			backbone,
-			images: source,
+			images: crop ? ofCrop(source, crop, model.manifest.labels) : source,
 			frozenNet: o.frozenNet?.(backbone),
+			keepFeatures: crop !== undefined && expertFor(model, crop.name) !== undefined,
 			onProgress: o.onProgress
 		});
-		return { report, scores, count: scores.labels.length, model };
+		const count = scores.labels.length;
+		if (!crop) return { report, scores, count, model };
+		const { report: among, ...rest } = cropReportFor(model, scores, crop.name);
+		return { report: among, scores, count, model, crop: rest };
 	} finally {
 		backbone.model.dispose();
 	}
+}
+
+/** `source`, failing at the first batch with a photo of another class than `crop`'s. */
+function ofCrop(source: ImageSource, crop: Crop, labels: readonly string[]): ImageSource {
+	return {
+		size: source.size,
+		...(source.skipped ? { skipped: () => source.skipped!() } : {}),
+		async *batches(batchSize) {
+			for await (const batch of source.batches(batchSize)) {
+				try {
+					assertOfCrop(batch.labels, crop, labels);
+				} catch (error) {
+					batch.images.dispose();
+					throw error;
+				}
+				yield batch;
+			}
+		}
+	};
 }

@@ -5,13 +5,21 @@
  * (features or cut activations) for the training job's test split and the benches.
  */
 import type * as TF from '@tensorflow/tfjs';
-import { answered, maxProbs } from '../abstain';
-import { applyTailWeights, headLogits, noveltyOf, type ClassifierModel } from '../classifier-dir';
+import { answered, maxProbs, selective } from '../abstain';
+import {
+	applyTailWeights,
+	decide,
+	headLogits,
+	noveltyOf,
+	type ClassifierModel
+} from '../classifier-dir';
+import { findCrop, type Crop } from '../crops';
+import { expertFor, restrictWithExpert } from '../expert';
 import { runFrozen, type FrozenNet, type FrozenNetFactory, type ImageSource } from '../features';
 import { opForward } from '../op-forward';
 import type { LoadedBackbone } from '../backbone-dir';
 import { photoSide } from '../config';
-import { softmax } from '../evaluate';
+import { computeMetrics, softmax } from '../evaluate';
 import type { ClassifierManifest } from '../model-dir';
 import { reportFor, type EvaluationReport, type TrainableTail } from '../pipeline';
 import type { TrainArrays } from '../train';
@@ -21,6 +29,8 @@ export interface Scores {
 	logits: Float32Array;
 	novelty: Float32Array;
 	labels: Int32Array;
+	/** The photos' features [N × D] at the model's tap, when asked for (a crop expert reads them). */
+	features?: Float32Array;
 }
 
 /** Throws when a dataset's classes are not the model's labels, in order. */
@@ -88,6 +98,8 @@ export interface EvaluateJobOptions {
 	images: ImageSource;
 	/** Computes the features on another engine (onnxruntime-node in the CLI); absent: TF.js. */
 	frozenNet?: FrozenNetFactory;
+	/** Also returns the features in `scores` (cropReportFor with a crop expert). */
+	keepFeatures?: boolean;
 	batchSize?: number;
 	signal?: AbortSignal;
 	onProgress?(done: number, total: number): void;
@@ -119,10 +131,11 @@ async function evaluateImages(
 	model: ClassifierModel,
 	images: ImageSource,
 	net: FrozenNet,
-	o: Pick<EvaluateJobOptions, 'batchSize' | 'signal' | 'onProgress'>
+	o: Pick<EvaluateJobOptions, 'batchSize' | 'signal' | 'onProgress' | 'keepFeatures'>
 ): Promise<{ report: EvaluationReport; scores: Scores }> {
 	const c = model.manifest.labels.length;
 	const logits = new Float32Array(images.size * c);
+	const kept: Float32Array[] = [];
 	const novelty = new Float32Array(images.size);
 	const labels = new Int32Array(images.size);
 	let row = 0;
@@ -130,6 +143,7 @@ async function evaluateImages(
 		try {
 			o.signal?.throwIfAborted();
 			const features = (await runFrozen(tf, net, batch.images)) as TF.Tensor2D;
+			if (o.keepFeatures) kept.push((await features.data()) as Float32Array);
 			const scores = await scoreFeatures(tf, model, features);
 			features.dispose();
 			logits.set(scores.logits, row * c);
@@ -146,12 +160,106 @@ async function evaluateImages(
 	if (row + skipped !== images.size)
 		throw new Error(`The image source yielded ${row} images, expected ${images.size - skipped}`);
 	if (row === 0 && skipped > 0) throw new Error(`None of the ${images.size} photos could be read`);
-	const scores = {
+	const scores: Scores = {
 		logits: logits.subarray(0, row * c),
 		novelty: novelty.subarray(0, row),
-		labels: labels.subarray(0, row)
+		labels: labels.subarray(0, row),
+		...(o.keepFeatures ? { features: concatRows(kept) } : {})
 	};
 	return { report: reportFor(model, scores.logits, scores.novelty, scores.labels), scores };
+}
+
+function concatRows(parts: readonly Float32Array[]): Float32Array {
+	const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+	let at = 0;
+	for (const p of parts) {
+		out.set(p, at);
+		at += p.length;
+	}
+	return out;
+}
+
+/** Throws, naming them, when some of the true `labels` are not classes of `crop`. */
+export function assertOfCrop(labels: Int32Array, crop: Crop, names: readonly string[]): void {
+	const other = [...new Set(labels)].filter((y) => !crop.classes.includes(y));
+	if (other.length > 0)
+		throw new Error(
+			`The photos include ${other.map((y) => names[y]).join(', ')}, not ${other.length === 1 ? 'a class' : 'classes'} of ${crop.title}: score one crop's photos among its classes`
+		);
+}
+
+/** An evaluation among one crop's classes: the report, and why its photos were "not sure". */
+export interface CropReport {
+	report: EvaluationReport;
+	/** The crop's folder name and classes (labels). */
+	crop: string;
+	classes: string[];
+	/** The model's expert for the crop mixed in (one trained with --field photos of it). */
+	expert: boolean;
+	/** "Not sure" photos by reason: unfamiliar, other-crop (under the minimum crop mass), low-confidence. */
+	reasons: Record<'unfamiliar' | 'other-crop' | 'low-confidence', number>;
+}
+
+/**
+ * The report of `scores` answered among the classes of crop `name` as the app's crop choice and
+ * `leaflens predict --crop` answer (expert.ts restrictWithExpert: renormalised over the crop, its
+ * expert mixed in, 'other-crop' under the minimum crop mass): accuracy, top-3, calibration and the
+ * "not sure" rule all read the restricted answers; the uncalibrated figures are the model's softmax
+ * renormalised over the crop. Every photo must be of the crop's classes.
+ * @throws Error for an unknown crop, a photo of another crop's class, or an expert without features.
+ */
+export function cropReportFor(
+	model: Pick<ClassifierModel, 'manifest' | 'experts'>,
+	scores: Scores,
+	name: string
+): CropReport {
+	const names = model.manifest.labels;
+	const c = names.length;
+	const crop = findCrop(names, name);
+	assertOfCrop(scores.labels, crop, names);
+	const own = new Set(crop.classes);
+	const expert = expertFor(model, crop.name);
+	const n = scores.labels.length;
+	const d = scores.features ? scores.features.length / Math.max(n, 1) : 0;
+	if (expert && !scores.features) throw new Error(`The ${crop.title} expert needs the features`);
+	const answers = decide(model, scores.logits, scores.novelty, 1).map((a, i) =>
+		restrictWithExpert(
+			model,
+			a,
+			crop.name,
+			scores.features?.subarray(i * d, (i + 1) * d) ?? null,
+			1
+		)
+	);
+	const probs = new Float32Array(n * c);
+	answers.forEach((a, i) => probs.set(a.probabilities!, i * c));
+	const raw = softmax(scores.logits, c);
+	for (let i = 0; i < n; i++) {
+		const row = raw.subarray(i * c, (i + 1) * c);
+		const mass = crop.classes.reduce((m, k) => m + row[k]!, 0);
+		for (let k = 0; k < c; k++)
+			row[k] = !own.has(k) ? 0 : mass > 0 ? row[k]! / mass : 1 / crop.classes.length;
+	}
+	const uncalibrated = computeMetrics(raw, scores.labels, names);
+	const reasons = { unfamiliar: 0, 'other-crop': 0, 'low-confidence': 0 };
+	for (const a of answers)
+		if (a.reason === 'unfamiliar' || a.reason === 'other-crop' || a.reason === 'low-confidence')
+			reasons[a.reason]++;
+	return {
+		report: {
+			metrics: computeMetrics(probs, scores.labels, names),
+			uncalibrated: { ece: uncalibrated.ece, nll: uncalibrated.nll },
+			abstention: selective(
+				answers.map((a) => !a.abstained),
+				answers.map((a) => a.index),
+				scores.labels
+			)
+		},
+		crop: crop.name,
+		classes: crop.classes.map((k) => names[k]!),
+		expert: expert !== undefined,
+		reasons
+	};
 }
 
 /** A row the model got wrong: its top-1, how sure it was, and whether it would have answered. */
