@@ -83,7 +83,7 @@ ${ENGINE_HELP}
 		);
 		console.log(`accuracy ${pct(m.accuracy)}  top-3 ${pct(m.top3)}  macro-F1 ${pct(m.macroF1)}`);
 		console.log(
-			`ECE ${pct(report.uncalibrated.ece)} uncalibrated → ${pct(m.ece)} with temperature`
+			`ECE ${pct(report.uncalibrated.ece)} uncalibrated → ${pct(m.ece)} with temperature${crop?.expert ? ' and its expert' : ''}`
 		);
 		const why = crop
 			? `: ${Object.entries(crop.reasons)

@@ -323,7 +323,8 @@ export const fr: Catalogue = {
 	'train.include': 'Inclure aussi',
 	'train.includeNote':
 		'Entraîner aussi sur ces jeux de données ; leurs nouvelles classes sont ajoutées au modèle.',
-	'train.sameClass': '« {folder} » de {dataset} est appris comme {name}, la classe qu’il nomme.',
+	'train.sameClass':
+		'Les photos de « {folder} » ({dataset}) entraînent {name}, la classe que ce nom désigne.',
 	'evaluate.title': 'Évaluer un modèle',
 	'evaluate.intro':
 		'Mesurez un modèle sur des photos mises de côté : précision par maladie, matrice de confusion et calibration.',

@@ -322,7 +322,8 @@ export const sw: Catalogue = {
 	'own.importOther': 'Ingiza aina iliyobaki',
 	'train.include': 'Jumuisha pia',
 	'train.includeNote': 'Funza kwa seti hizi za data pia; aina zao mpya zinaongezwa kwenye modeli.',
-	'train.sameClass': '“{folder}” ya {dataset} inafunzwa kama {name}, aina inayotajwa na jina lake.',
+	'train.sameClass':
+		'“{folder}” ya {dataset} inafunzwa kama {name}, aina ambayo jina hilo linaitaja.',
 	'evaluate.title': 'Pima modeli',
 	'evaluate.intro':
 		'Pima modeli kwa picha zilizowekwa kando: usahihi kwa kila ugonjwa, jedwali la michanganyiko na ulinganifu wa uhakika.',

@@ -189,8 +189,8 @@ export function folderSource(
 
 export interface LabelledImages {
 	classes: string[];
-	/** One source per split present. */
-	splits: Partial<Record<Split, ImageSource & { keys: string[] }>>;
+	/** One source per split present, with each photo's key and class (index in `classes`). */
+	splits: Partial<Record<Split, ImageSource & { keys: string[]; labels: Int32Array }>>;
 	/** Identifies the data for the feature cache. */
 	fingerprint: string;
 }
@@ -225,7 +225,8 @@ export async function datasetImages(
 			items.push({ bytes: () => Promise.resolve(s.jpeg), label: labelOf[s.cls]! });
 			keys.push(s.key);
 		}
-		if (items.length) splits[split] = { ...sourceOf(items, size), keys };
+		const labels = Int32Array.from(items, (i) => i.label);
+		if (items.length) splits[split] = { ...sourceOf(items, size), keys, labels };
 	}
 	return { classes: names, splits, fingerprint: dataset.manifest.fingerprint };
 }
@@ -342,7 +343,8 @@ export async function folderImages(
 	const keys = folder.photos.map((p) => p.key);
 	const fingerprint = createHash('sha256').update(keys.join('\n')).digest('hex');
 	const source = folderSource(folder.photos, size, onUnreadable);
-	return { classes: folder.classes, splits: { test: { ...source, keys } }, fingerprint };
+	const labels = Int32Array.from(folder.photos, (p) => p.label);
+	return { classes: folder.classes, splits: { test: { ...source, keys, labels } }, fingerprint };
 }
 
 /** Cached TrainArrays in `dir/<key>.{json,bin}`; `compute` runs on a miss. */

@@ -34,7 +34,7 @@ import {
 	type CropReport,
 	type Scores
 } from '../ml/jobs/evaluate-job';
-import { findCrop, type Crop } from '../ml/crops';
+import { findCrop } from '../ml/crops';
 import { expertFor } from '../ml/expert';
 import {
 	runTrainJob,
@@ -44,7 +44,7 @@ import {
 } from '../ml/jobs/train-job';
 import { stratifiedSplit } from '../data/split';
 import type { LoadedBackbone } from '../ml/backbone-dir';
-import type { FrozenNetFactory, ImageSource } from '../ml/features';
+import type { FrozenNetFactory } from '../ml/features';
 import type { EvaluationReport } from '../ml/pipeline';
 import { readDatasetManifest } from './dataset';
 import {
@@ -660,7 +660,7 @@ export async function runEvaluation(
 		backbone?: string;
 		/**
 		 * Answers among this crop's classes, its expert mixed in, as the app's crop choice does
-		 * (cropReportFor); every photo must be of the crop. Checked before the backbone loads.
+		 * (cropReportFor); every photo must be of the crop (checked before any photo is read).
 		 */
 		crop?: string;
 		/** Runs the backbone on another engine (onnx.ts ortFrozenNets); absent: TF.js. */
@@ -693,10 +693,13 @@ export async function runEvaluation(
 		);
 		const source = images.splits[o.split];
 		if (!source) throw new Error(`${o.data} has no ${o.split} split`);
+		const advice =
+			'score only its class folders (or a dataset of them: prepare-data --class), or leave --crop out';
+		if (crop) assertOfCrop(source.labels, crop, model.manifest.labels, advice);
 		const { report, scores } = await runEvaluateJob(tf, {
 			model,
 			backbone,
-			images: crop ? ofCrop(source, crop, model.manifest.labels) : source,
+			images: source,
 			frozenNet: o.frozenNet?.(backbone),
 			keepFeatures: crop !== undefined && expertFor(model, crop.name) !== undefined,
 			onProgress: o.onProgress
@@ -708,23 +711,4 @@ export async function runEvaluation(
 	} finally {
 		backbone.model.dispose();
 	}
-}
-
-/** `source`, failing at the first batch with a photo of another class than `crop`'s. */
-function ofCrop(source: ImageSource, crop: Crop, labels: readonly string[]): ImageSource {
-	return {
-		size: source.size,
-		...(source.skipped ? { skipped: () => source.skipped!() } : {}),
-		async *batches(batchSize) {
-			for await (const batch of source.batches(batchSize)) {
-				try {
-					assertOfCrop(batch.labels, crop, labels);
-				} catch (error) {
-					batch.images.dispose();
-					throw error;
-				}
-				yield batch;
-			}
-		}
-	};
 }

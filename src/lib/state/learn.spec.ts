@@ -396,6 +396,8 @@ describe('LearnState', () => {
 		expect(trainCall().request).toMatchObject({
 			datasetId: 'pv',
 			extraDatasetIds: ['own'],
+			// The confirmed classes are trained as named, not taken for another by name.
+			exactClasses: true,
 			preset: 'adapt',
 			limitPerClass: 3
 		});

@@ -670,6 +670,8 @@ export class LearnState {
 					jobId: `${LEARN_JOB_PREFIX}${this.#now().getTime().toString(36)}-${random}`,
 					datasetId,
 					extraDatasetIds: [own.id],
+					// Its folders are the confirmed classes, as the plan and the checks name them.
+					exactClasses: true,
 					preset: 'adapt',
 					overrides: [],
 					limitPerClass

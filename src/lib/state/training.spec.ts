@@ -582,15 +582,16 @@ describe('TrainingState', () => {
 		await state.refresh();
 		expect(state.sameNamed).toEqual([]);
 		state.form.extraIds = ['more', 'own'];
-		// United in the order chosen, as the worker unites them: More's folders come first.
+		// United in the order they are listed, whatever the order they were ticked in, as the
+		// worker unites them: My orchard's "Fire blight" names the class.
 		expect(state.sameNamed).toEqual([
-			{ id: 'more', dataset: 'More', folder: 'apple healthy', label: 'Apple___healthy' },
 			{ id: 'own', dataset: 'My orchard', folder: 'Apple scab', label: 'Apple___Apple_scab' },
-			{ id: 'own', dataset: 'My orchard', folder: 'Fire blight', label: 'fire blight' }
+			{ id: 'more', dataset: 'More', folder: 'apple healthy', label: 'Apple___healthy' },
+			{ id: 'more', dataset: 'More', folder: 'fire blight', label: 'Fire blight' }
 		]);
 		void state.start();
 		await settle();
-		expect(calls[0]!.request.extraDatasetIds).toEqual(['more', 'own']);
+		expect(calls[0]!.request.extraDatasetIds).toEqual(['own', 'more']);
 		// The base dataset's own classes are never renamed: none are listed once it is alone.
 		state.form.extraIds = [];
 		expect(state.sameNamed).toEqual([]);

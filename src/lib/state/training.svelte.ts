@@ -252,9 +252,12 @@ export class TrainingState {
 	});
 	/** Datasets that can be trained on together with the selected one. */
 	readonly others = $derived(this.complete.filter((d) => d.id !== this.form.datasetId));
-	/** The datasets chosen to be trained with the selected one, in the order they are united. */
+	/**
+	 * The datasets chosen to be trained with the selected one, in the order they are listed (and
+	 * united: which of two folders named alike names the class does not depend on the ticking).
+	 */
 	readonly #extras = $derived(
-		this.form.extraIds.filter((id) => this.others.some((d) => d.id === id))
+		this.others.filter((d) => this.form.extraIds.includes(d.id)).map((d) => d.id)
 	);
 	/**
 	 * The chosen datasets' folders that training takes as a class of another name (uniteClasses:

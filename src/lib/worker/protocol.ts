@@ -79,9 +79,16 @@ export interface TrainRequest {
 	datasetId: string;
 	/**
 	 * Further complete datasets trained on together with `datasetId` (e.g. a new disease from the
-	 * user's own photos): classes are united by folder name, the base dataset's first, in order.
+	 * user's own photos): classes are united by folder name (uniteClasses), the base dataset's
+	 * first, in order.
 	 */
 	extraDatasetIds?: string[];
+	/**
+	 * The extra datasets' folders are class labels already (the "learn my fields" classes, each
+	 * matched with its crop when confirmed): united by exact name only, none taken as a class it
+	 * names another way (uniteClasses' sameClass, for folders the user named).
+	 */
+	exactClasses?: boolean;
 	preset: PresetName;
 	/** `key=value` config overrides, as on the command line. */
 	overrides: string[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
-import { featureCacheId, keepIfSameJob, type JobIdentity } from './train-job';
+import { featureCacheId, keepIfSameJob, requestClasses, type JobIdentity } from './train-job';
 
 const config = { mode: 'head', epochs: 20, backbone: { tap: 'multiscale' } };
 const identity: JobIdentity = {
@@ -66,5 +66,31 @@ describe('featureCacheId', () => {
 		expect(featureCacheId('j1', { part: 'data', split: 'val', views: 0 })).toBe(
 			'job/j1/features/data/val'
 		);
+	});
+});
+
+describe('requestClasses', () => {
+	const folders = [
+		['Apple___Apple_scab', 'Apple___healthy'],
+		['Apple scab', 'Apple___scab']
+	];
+
+	it('takes a folder the user named as the class it names, a learn job’s labels as they are', () => {
+		expect(requestClasses({}, folders)).toMatchObject({
+			labels: ['Apple___Apple_scab', 'Apple___healthy'],
+			remaps: [
+				[0, 1],
+				[0, 0]
+			]
+		});
+		// "Learn my fields": each confirmed class was matched with its crop already.
+		expect(requestClasses({ exactClasses: true }, folders)).toMatchObject({
+			labels: ['Apple___Apple_scab', 'Apple___healthy', 'Apple scab', 'Apple___scab'],
+			remaps: [
+				[0, 1],
+				[2, 3]
+			],
+			renamed: []
+		});
 	});
 });

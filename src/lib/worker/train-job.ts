@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { idbKeyValueStore, TRAINING_DB } from '../browser/idb-store';
 import { MODEL_FILES_URL } from '../app-paths';
-import { remapClass, uniteClasses } from '../data/combine';
+import { remapClass, uniteClasses, type ClassUnion } from '../data/combine';
 import type { Split } from '../data/manifest';
 import type { KeyValueStore, ShardStore } from '../data/shard-store';
 import type { ShardSample } from '../data/shard-format';
@@ -125,6 +125,18 @@ export function featureCacheId(jobId: string, key: Pick<FeatureKey, 'part' | 'sp
 	return `job/${jobId}/features/${key.part}/${key.split}${views}`;
 }
 
+/**
+ * The classes a request trains: its datasets' class folders united by name, the base dataset's
+ * first so its indices stay the same; a folder the user named another way is the class it names
+ * (uniteClasses), unless the request's folders are class labels already (`exactClasses`).
+ */
+export function requestClasses(
+	request: Pick<TrainRequest, 'exactClasses'>,
+	folders: readonly (readonly string[])[]
+): ClassUnion {
+	return uniteClasses(folders, request.exactClasses ? () => null : undefined);
+}
+
 /** The worker's training job: the shared job with IndexedDB adapters under `request.jobId`. */
 export async function runTrainJob(
 	shards: ShardStore,
@@ -139,8 +151,8 @@ export async function runTrainJob(
 	}
 	const infos = await Promise.all(datasetIds.map((id) => shards.info(id)));
 	if (!infos.every((i) => i?.complete)) throw new Error(userError('incompleteTraining'));
-	// Classes united by folder name: the base dataset's first, so its indices stay the same.
-	const { labels, remaps } = uniteClasses(
+	const { labels, remaps } = requestClasses(
+		request,
 		infos.map((i) => i!.manifest.classes.map((c) => c.folder))
 	);
 	/** One split of the base dataset (d = 0) or of all extra datasets (d ≥ 1), classes united. */

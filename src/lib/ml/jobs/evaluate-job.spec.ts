@@ -138,7 +138,7 @@ describe('cropReportFor', () => {
 	it("refuses photos of another crop's classes, and an expert without the features", () => {
 		const withTomato = { ...scores, labels: Int32Array.from([0, 1, 2, 3, 4]) };
 		expect(() => cropReportFor({ manifest: cropManifest }, withTomato, 'Apple')).toThrow(
-			"The photos include Tomato___Early_blight, Tomato___healthy, not classes of Apple: score one crop's photos among its classes"
+			"The photos include Tomato___Early_blight, Tomato___healthy, not classes of Apple: score that crop's photos only"
 		);
 		const bare: Scores = { ...scores, features: undefined };
 		expect(() =>

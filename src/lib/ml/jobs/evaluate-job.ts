@@ -135,7 +135,9 @@ async function evaluateImages(
 ): Promise<{ report: EvaluationReport; scores: Scores }> {
 	const c = model.manifest.labels.length;
 	const logits = new Float32Array(images.size * c);
-	const kept: Float32Array[] = [];
+	// The features, when kept: [size × D], allocated once D is known (the first batch).
+	let kept: Float32Array | null = null;
+	let dim = 0;
 	const novelty = new Float32Array(images.size);
 	const labels = new Int32Array(images.size);
 	let row = 0;
@@ -143,7 +145,11 @@ async function evaluateImages(
 		try {
 			o.signal?.throwIfAborted();
 			const features = (await runFrozen(tf, net, batch.images)) as TF.Tensor2D;
-			if (o.keepFeatures) kept.push((await features.data()) as Float32Array);
+			if (o.keepFeatures) {
+				dim = features.shape[1];
+				kept ??= new Float32Array(images.size * dim);
+				kept.set((await features.data()) as Float32Array, row * dim);
+			}
 			const scores = await scoreFeatures(tf, model, features);
 			features.dispose();
 			logits.set(scores.logits, row * c);
@@ -164,27 +170,25 @@ async function evaluateImages(
 		logits: logits.subarray(0, row * c),
 		novelty: novelty.subarray(0, row),
 		labels: labels.subarray(0, row),
-		...(o.keepFeatures ? { features: concatRows(kept) } : {})
+		...(o.keepFeatures ? { features: kept?.subarray(0, row * dim) ?? new Float32Array(0) } : {})
 	};
 	return { report: reportFor(model, scores.logits, scores.novelty, scores.labels), scores };
 }
 
-function concatRows(parts: readonly Float32Array[]): Float32Array {
-	const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-	let at = 0;
-	for (const p of parts) {
-		out.set(p, at);
-		at += p.length;
-	}
-	return out;
-}
-
-/** Throws, naming them, when some of the true `labels` are not classes of `crop`. */
-export function assertOfCrop(labels: Int32Array, crop: Crop, names: readonly string[]): void {
-	const other = [...new Set(labels)].filter((y) => !crop.classes.includes(y));
+/**
+ * Throws, naming them, when some of the true `labels` are not classes of `crop`; `advice` says
+ * what to do instead.
+ */
+export function assertOfCrop(
+	labels: Int32Array,
+	crop: Crop,
+	names: readonly string[],
+	advice = "score that crop's photos only"
+): void {
+	const other = [...new Set(labels)].filter((y) => !crop.classes.includes(y)).sort((a, b) => a - b);
 	if (other.length > 0)
 		throw new Error(
-			`The photos include ${other.map((y) => names[y]).join(', ')}, not ${other.length === 1 ? 'a class' : 'classes'} of ${crop.title}: score one crop's photos among its classes`
+			`The photos include ${other.map((y) => names[y]).join(', ')}, not ${other.length === 1 ? 'a class' : 'classes'} of ${crop.title}: ${advice}`
 		);
 }
 
