@@ -87,6 +87,23 @@ test('own photos: a folder becomes a dataset, its classes and a new one are trai
 	const saved = page.getByTestId('saved-model');
 	await expect(saved).toHaveCount(1);
 	await expect(saved.locator('dt:text-is("Leaf classes") + dd')).toHaveText('37');
+
+	// The new model scored on the folder: its "apple healthy" photos are Apple — healthy's, as
+	// training took them (the shipped model, without Rust and Spots, cannot be scored on it).
+	await page.goto('/evaluate/');
+	await page.getByLabel('Dataset', { exact: true }).selectOption({ label: 'Field' });
+	await page.getByLabel('Photos', { exact: true }).selectOption({ label: 'Training' });
+	await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+	await expect(page.getByRole('alert')).toContainText(
+		'The model was not trained on “Rust”, “Spots” of this dataset'
+	);
+	await page.getByLabel('Model', { exact: true }).selectOption({ index: 1 });
+	await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+	await expect(page.getByTestId('evaluation')).toBeVisible({ timeout: 60_000 });
+	const perClass = page.getByTestId('per-class').locator('tbody tr');
+	await expect(perClass).toHaveCount(37);
+	const healthy = perClass.filter({ has: page.locator('th', { hasText: /^Apple — healthy$/ }) });
+	expect(Number(await healthy.locator('td').last().innerText())).toBeGreaterThan(0);
 	expect(errors).toEqual([]);
 });
 

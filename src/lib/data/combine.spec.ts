@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { remapClass, uniteClasses, type SameAs } from './combine';
+import { classesOfModel, remapClass, uniteClasses, type SameAs } from './combine';
 
 describe('uniteClasses', () => {
 	it('keeps the base classes in order and appends the new ones of later datasets', () => {
@@ -58,5 +58,27 @@ describe('uniteClasses', () => {
 			])
 		).toThrow(/dataset 1, got "c" twice/);
 		expect(() => remapClass([3, 1], 2)).toThrow(/\[0, 2\), got 2/);
+	});
+});
+
+describe('classesOfModel', () => {
+	it("maps a dataset's folders onto a model's classes as training would, naming those it lacks", () => {
+		const labels = ['Apple___Apple_scab', 'Apple___healthy', 'Fire blight'];
+		expect(
+			classesOfModel(['Apple___healthy', 'Apple scab', 'fire_blight', 'Leaf spot'], labels)
+		).toEqual({
+			remap: [1, 0, 2, -1],
+			renamed: [
+				{ folder: 'Apple scab', label: 'Apple___Apple_scab' },
+				{ folder: 'fire_blight', label: 'Fire blight' }
+			],
+			missing: ['Leaf spot']
+		});
+		// Exact names only, when asked.
+		expect(classesOfModel(['Apple scab'], labels, () => null)).toEqual({
+			remap: [-1],
+			renamed: [],
+			missing: ['Apple scab']
+		});
 	});
 });

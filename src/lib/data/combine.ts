@@ -73,3 +73,33 @@ export function remapClass(remap: readonly number[], cls: number): number {
 	}
 	return united;
 }
+
+/** A dataset's classes as a model's (classesOfModel). */
+export interface ModelClasses {
+	/** remap[i] is the model's index of the dataset's class i; -1 for one in `missing`. */
+	remap: number[];
+	/** The dataset's folders taken as the model's class they name another way. */
+	renamed: { folder: string; label: string }[];
+	/** The dataset's folders the model has no class for, in order. */
+	missing: string[];
+}
+
+/**
+ * A dataset's class folders as the classes of a model with `labels`, to score it: a folder of a
+ * label's name is that class, else the class it names another way (sameAs: a folder trained as a
+ * class is scored as it), else missing.
+ */
+export function classesOfModel(
+	folders: readonly string[],
+	labels: readonly string[],
+	sameAs: SameAs = sameClass
+): ModelClasses {
+	const out: ModelClasses = { remap: [], renamed: [], missing: [] };
+	for (const folder of folders) {
+		const label = labels.includes(folder) ? folder : sameAs(folder, labels);
+		if (label !== null && label !== folder) out.renamed.push({ folder, label });
+		if (label === null) out.missing.push(folder);
+		out.remap.push(label === null ? -1 : labels.indexOf(label));
+	}
+	return out;
+}

@@ -587,6 +587,8 @@ export const esErrors: KnownErrors = {
 	heic: 'Es una foto HEIC (el formato habitual de la cámara del iPhone), que este navegador no puede leer. Envíela como JPEG, o en el iPhone elija Ajustes → Cámara → Formatos → Más compatible.',
 	incompleteTraining: 'Descargue el conjunto de datos completo antes de entrenar con él.',
 	incompleteEvaluating: 'Descargue el conjunto de datos completo antes de evaluar con él.',
+	notModelClasses:
+		'El modelo no se entrenó con {classes} de este conjunto de datos, así que no se puede evaluar con él: elija un modelo entrenado con esas clases u otro conjunto de datos.',
 	noTrainPhotos: 'El conjunto de datos no tiene fotos de entrenamiento.',
 	noValPhotos: 'El conjunto de datos no tiene fotos de validación.',
 	noTestPhotos: 'El conjunto de datos no tiene fotos de prueba.',

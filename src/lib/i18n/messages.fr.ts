@@ -599,6 +599,8 @@ export const frErrors: KnownErrors = {
 		'Téléchargez entièrement le jeu de données avant d’entraîner le modèle dessus.',
 	incompleteEvaluating:
 		'Téléchargez entièrement le jeu de données avant d’évaluer le modèle dessus.',
+	notModelClasses:
+		'Le modèle n’a pas été entraîné sur {classes} de ce jeu de données : il ne peut pas y être évalué. Choisissez un modèle entraîné sur ces classes, ou un autre jeu de données.',
 	noTrainPhotos: 'Le jeu de données n’a aucune photo d’entraînement.',
 	noValPhotos: 'Le jeu de données n’a aucune photo de validation.',
 	noTestPhotos: 'Le jeu de données n’a aucune photo de test.',

@@ -581,6 +581,8 @@ export const swErrors: KnownErrors = {
 	heic: 'Hii ni picha ya HEIC (muundo wa kawaida wa kamera ya iPhone), ambayo kivinjari hiki hakiwezi kusoma. Itume kama JPEG, au kwenye iPhone chagua Settings → Camera → Formats → Most Compatible.',
 	incompleteTraining: 'Pakua seti ya data yote kwanza kabla ya kufunza modeli kwayo.',
 	incompleteEvaluating: 'Pakua seti ya data yote kwanza kabla ya kupima modeli kwayo.',
+	notModelClasses:
+		'Modeli haikufunzwa kwa {classes} za seti hii ya data, kwa hiyo haiwezi kupimwa kwayo: chagua modeli iliyofunzwa kwa aina hizo, au seti nyingine ya data.',
 	noTrainPhotos: 'Seti ya data haina picha za mafunzo.',
 	noValPhotos: 'Seti ya data haina picha za uthibitisho.',
 	noTestPhotos: 'Seti ya data haina picha za majaribio.',

@@ -9,6 +9,9 @@ import { format } from './template';
 export const USER_ERRORS = {
 	incompleteTraining: 'Download the dataset completely before training on it.',
 	incompleteEvaluating: 'Download the dataset completely before evaluating on it.',
+	/** Evaluating a model on a dataset with classes it was not trained on, `{classes}` quoted. */
+	notModelClasses:
+		'The model was not trained on {classes} of this dataset, so it cannot be scored on it: choose a model trained on them, or another dataset.',
 	noTrainPhotos: 'The dataset has no train photos.',
 	noValPhotos: 'The dataset has no val photos.',
 	noTestPhotos: 'The dataset has no test photos.',

@@ -6,12 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ShardSample } from '../data/shard-format';
 import type { ShardStore } from '../data/shard-store';
-import {
-	assertSameLabels,
-	misclassifiedRows,
-	runEvaluateJob as runJob,
-	type Scores
-} from '../ml/jobs/evaluate-job';
+import { classesOfModel, remapClass } from '../data/combine';
+import { misclassifiedRows, runEvaluateJob as runJob, type Scores } from '../ml/jobs/evaluate-job';
 import { photoSide } from '../ml/config';
 import { batchAtSide } from '../ml/features';
 import { loadClassifierFrom } from './model-loader';
@@ -66,11 +62,19 @@ export async function runEvaluateJob(
 	const { classifier, backbone } = await loadClassifierFrom(request.model, backbonesUrl);
 	try {
 		const labels = classifier.manifest.labels;
-		assertSameLabels(
+		// The dataset may hold some of the model's classes, by name or named another way (as training
+		// took its folders); one the model lacks cannot be scored.
+		const { remap, missing } = classesOfModel(
 			info.manifest.classes.map((c) => c.folder),
 			labels
 		);
-		const samples = await collect(shards, request.datasetId, request.split, request.limitPerClass);
+		if (missing.length > 0)
+			throw new Error(
+				userError('notModelClasses', { classes: missing.map((m) => `“${m}”`).join(', ') })
+			);
+		const samples = (
+			await collect(shards, request.datasetId, request.split, request.limitPerClass)
+		).map((sample) => ({ ...sample, cls: remapClass(remap, sample.cls) }));
 		const side = photoSide(classifier.manifest, backbone.manifest.inputSize);
 		if (samples.length === 0) throw new Error(userError(NO_PHOTOS[request.split]));
 		const { report, scores } = await runJob(tf, {

@@ -33,15 +33,6 @@ export interface Scores {
 	features?: Float32Array;
 }
 
-/** Throws when a dataset's classes are not the model's labels, in order. */
-export function assertSameLabels(datasetLabels: readonly string[], modelLabels: readonly string[]) {
-	if (datasetLabels.join('\n') !== modelLabels.join('\n')) {
-		throw new Error(
-			`The dataset's ${datasetLabels.length} classes are not the model's ${modelLabels.length} classes, so the model cannot be scored on it.`
-		);
-	}
-}
-
 async function scoreFeatures(
 	tf: typeof TF,
 	model: ClassifierModel,
