@@ -78,6 +78,18 @@ describe('leaflens evaluate', () => {
 			`leaflens evaluate: skipped ${path.join(leafMold, 'notes.txt')}: not an image file (.txt)`
 		);
 		expect(r.stderr).not.toMatch(/\._IMG_1|thumbnails/);
+
+		// A class folder named by hand is the class it names, as train --field takes it: said.
+		const byHand = path.join(work, 'by-hand');
+		cpSync(leafMold, path.join(byHand, 'tomato — leaf mold'), { recursive: true });
+		const named = await evaluate('--data', byHand, '--json');
+		expect(named.code, named.stderr).toBe(0);
+		const report = JSON.parse(named.stdout) as Report;
+		expect(report.count).toBe(2);
+		expect(report.metrics.perClass.find((c) => c.support > 0)?.label).toBe('Tomato___Leaf_Mold');
+		expect(named.stderr).toContain(
+			'leaflens evaluate: class folder "tomato — leaf mold" is scored as Tomato___Leaf_Mold (the same class by name)'
+		);
 	});
 
 	it('refuses, in words, an unfinished prepare-data output, a file as --data, and a --model that is no classifier', async () => {

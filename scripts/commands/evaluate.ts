@@ -14,8 +14,9 @@ Usage: leaflens evaluate --model <model dir> --data <dataset dir | image folder>
 Prints accuracy, top-3, macro-F1, calibration error (before/after the model's temperature), how
 many photos the "not sure" rule would answer and their accuracy, and per-class precision/recall/F1.
 --data is a folder from leaflens prepare-data, or any folder with one sub-folder per class named
-like the model's labels; either may hold only some of the model's classes (prepare-data --class),
-not a class it lacks. A folder's photos are the .jpg .jpeg .png .webp .tif .tiff .bmp .gif .avif
+like the model's labels (a folder named for one another way, e.g. "Apple scab", is that class, as
+train --field takes it, and said on stderr); either may hold only some of the model's classes
+(prepare-data --class), not a class it lacks. A folder's photos are the .jpg .jpeg .png .webp .tif .tiff .bmp .gif .avif
 files directly in each class folder, hidden files left out; any other file, and a photo that
 cannot be read (damaged, over 250 megapixels), is named on stderr and left out; the counts are of
 the photos read.
@@ -54,7 +55,7 @@ ${ENGINE_HELP}
 		const tf = await initTf(backend);
 		const frozenNet = await frozenNetOption(tf, values);
 		let bar: ReturnType<typeof createProgress> | null = null;
-		const { report, count, crop } = await runEvaluation(tf, {
+		const { report, count, crop, renamed } = await runEvaluation(tf, {
 			model,
 			data,
 			split,
@@ -70,6 +71,10 @@ ${ENGINE_HELP}
 			}
 		});
 		(bar as ReturnType<typeof createProgress> | null)?.stop();
+		for (const r of renamed)
+			console.error(
+				`leaflens evaluate: class folder "${r.folder}" is scored as ${r.label} (the same class by name)`
+			);
 		if (values.json) {
 			console.log(JSON.stringify({ count, ...(crop ? { crop } : {}), ...report }));
 			return 0;

@@ -57,16 +57,27 @@ describe('folderPhotos (a folder with one sub-folder per class)', () => {
 
 	it('takes a folder named for a class another way as that class, and says so', async () => {
 		const labels = ['Apple___Apple_scab', 'Apple___Black_rot', 'Grape___Black_rot'];
+		const known = folder('by-hand-known', {
+			'Apple scab': ['s.jpg'],
+			Apple___Black_rot: ['r.jpg']
+		});
 		const dir = folder('by-hand', {
 			'Apple scab': ['s.jpg'],
 			'apple black rot': ['r.jpg'],
 			'Black rot': ['b.jpg'],
 			black_rot: ['b2.jpg']
 		});
-		// Not when scoring: the folder is refused, with the class it seems to name.
+		// Scoring takes the folders named for a class as it, and refuses the others, named.
 		await expect(folderPhotos(dir, labels)).rejects.toThrow(
-			'Folders "Apple scab" (Apple___Apple_scab?), "Black rot", "apple black rot" (Apple___Black_rot?), "black_rot" in'
+			`Folders "Black rot", "black_rot" in ${dir} are not one of the model's classes`
 		);
+		const scored = folderPhotos(known, labels);
+		await expect(scored).resolves.toMatchObject({
+			classes: labels,
+			renamed: [{ folder: 'Apple scab', label: 'Apple___Apple_scab' }],
+			added: []
+		});
+		expect((await scored).photos.map((p) => p.label)).toEqual([0, 1]);
 		const read = await folderPhotos(dir, labels, true);
 		expect(read.renamed).toEqual([
 			{ folder: 'Apple scab', label: 'Apple___Apple_scab' },

@@ -21,8 +21,7 @@ import { MODEL_MANIFEST_FILE, type ModelDirWriter } from '../ml/model-dir';
 import { decodedSource, type ImageSource, type LabelledBytes } from '../ml/features';
 import type { RunLogSink } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
-import { sameClass } from '../ml/class-match';
-import { uniteClasses } from '../data/combine';
+import { classesOfModel, uniteClasses } from '../data/combine';
 import { loadDataset } from './dataset';
 import { decodeImageFile, PhotoDecodeError } from './images';
 import { errorMessage } from '../util/errors';
@@ -193,13 +192,16 @@ export interface LabelledImages {
 	splits: Partial<Record<Split, ImageSource & { keys: string[]; labels: Int32Array }>>;
 	/** Identifies the data for the feature cache. */
 	fingerprint: string;
+	/** Class folders taken as the one of `classes` they name another way (classesOfModel). */
+	renamed: { folder: string; label: string }[];
 }
 
 /**
  * Image sources over a prepared dataset (manifest.json + shards), all splits. With `classes` (a
  * model's labels), the samples are labelled by their class's place in it, so a dataset of some of
- * the model's classes (prepare-data --class) can be scored; a class it does not hold is refused,
- * every such class named.
+ * the model's classes (prepare-data --class) can be scored, a class folder named another way taken
+ * as the class it names (classesOfModel, in `renamed`); a class it does not hold is refused, every
+ * such class named.
  */
 export async function datasetImages(
 	dir: string,
@@ -209,14 +211,13 @@ export async function datasetImages(
 	const dataset = await loadDataset(dir);
 	const own = dataset.classes.map((c) => c.folder);
 	const names = classes ? [...classes] : own;
-	const unknown = own.filter((name) => !names.includes(name));
+	const { remap: labelOf, renamed, missing: unknown } = classesOfModel(own, names);
 	if (unknown.length > 0) {
 		const one = unknown.length === 1;
 		throw new Error(
 			`The dataset ${dir} holds ${one ? 'a class' : `${unknown.length} classes`} the model was not trained on (${unknown.map((u) => JSON.stringify(u)).join(', ')}), so it cannot be scored on ${one ? 'it' : 'them'}: prepare the dataset with only the model's classes (leaflens prepare-data --class NAME …), or evaluate a model trained on ${one ? 'that class' : 'those classes'}`
 		);
 	}
-	const labelOf = own.map((name) => names.indexOf(name));
 	const splits: LabelledImages['splits'] = {};
 	for (const split of ['train', 'val', 'test'] as const) {
 		const items: LabelledBytes[] = [];
@@ -228,7 +229,7 @@ export async function datasetImages(
 		const labels = Int32Array.from(items, (i) => i.label);
 		if (items.length) splits[split] = { ...sourceOf(items, size), keys, labels };
 	}
-	return { classes: names, splits, fingerprint: dataset.manifest.fingerprint };
+	return { classes: names, splits, fingerprint: dataset.manifest.fingerprint, renamed };
 }
 
 /** One photo of a class folder. */
@@ -250,10 +251,10 @@ export interface FieldClasses {
 
 /**
  * The photos of a folder with one sub-folder per class, labelled by `classes` (default: the
- * sub-folders' names, sorted). A sub-folder missing from `classes` is refused, naming the class it
- * seems to name; with `addUnknown` it is taken as the class it names another way, one of `classes`
- * or a folder before it (uniteClasses: `Apple scab` is `Apple___Apple_scab`; in `renamed`), else
- * as a new class (in `added`). A class folder's photos are listed by listImages (image-files.ts):
+ * sub-folders' names, sorted). A sub-folder not named as one of `classes` is the class it names
+ * another way (classesOfModel, uniteClasses: `Apple scab` is `Apple___Apple_scab`; in `renamed`),
+ * else refused, or with `addUnknown` (training) a new class (in `added`; a folder named like one
+ * before it joins it). A class folder's photos are listed by listImages (image-files.ts):
  * hidden files and folders left out, anything else that is not read returned in `skipped`, as are
  * files beside the class folders.
  */
@@ -286,20 +287,15 @@ export async function folderPhotos(
 	folders.sort();
 	if (folders.length === 0) throw new Error(`No class sub-folders in ${dir}`);
 	const names = classes ? [...classes] : folders;
-	const likeClass = (folder: string) => (names.includes(folder) ? null : sameClass(folder, names));
 	if (!addUnknown) {
-		const unknown = folders.filter((folder) => !names.includes(folder));
-		const named = (u: string) => {
-			const like = likeClass(u);
-			return JSON.stringify(u) + (like === null ? '' : ` (${like}?)`);
-		};
-		if (unknown.length > 0)
+		const { missing } = classesOfModel(folders, names);
+		if (missing.length > 0)
 			throw new Error(
-				`${unknown.length === 1 ? 'Folder' : 'Folders'} ${unknown.map(named).join(', ')} in ${dir} ${unknown.length === 1 ? 'is' : 'are'} not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
+				`${missing.length === 1 ? 'Folder' : 'Folders'} ${missing.map((m) => JSON.stringify(m)).join(', ')} in ${dir} ${missing.length === 1 ? 'is' : 'are'} not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
 			);
 	}
-	// Training: a folder named for a class another way (also a folder before it) is that class,
-	// said; the others are new. The app unites its datasets' classes by the same rule.
+	// A folder named for a class another way (when training, also a folder before it) is that
+	// class, said; the others are new. The app unites its datasets' classes by the same rule.
 	const union = uniteClasses([names, folders]);
 	const renamed = union.renamed.map(({ folder, label }) => ({ folder, label }));
 	const added = union.labels.slice(names.length);
@@ -344,7 +340,12 @@ export async function folderImages(
 	const fingerprint = createHash('sha256').update(keys.join('\n')).digest('hex');
 	const source = folderSource(folder.photos, size, onUnreadable);
 	const labels = Int32Array.from(folder.photos, (p) => p.label);
-	return { classes: folder.classes, splits: { test: { ...source, keys, labels } }, fingerprint };
+	return {
+		classes: folder.classes,
+		splits: { test: { ...source, keys, labels } },
+		fingerprint,
+		renamed: folder.renamed
+	};
 }
 
 /** Cached TrainArrays in `dir/<key>.{json,bin}`; `compute` runs on a miss. */

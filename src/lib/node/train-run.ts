@@ -679,6 +679,8 @@ export async function runEvaluation(
 	model: ClassifierModel;
 	/** With `crop`: the crop, its classes, its expert, why photos were "not sure". */
 	crop?: Omit<CropReport, 'report'>;
+	/** Class folders scored as the model's class they name another way (`Apple scab`). */
+	renamed: { folder: string; label: string }[];
 }> {
 	await requireClassifier(o.model, 'evaluate it');
 	const model = await loadClassifier(fsModelDirReader(o.model));
@@ -705,9 +707,10 @@ export async function runEvaluation(
 			onProgress: o.onProgress
 		});
 		const count = scores.labels.length;
-		if (!crop) return { report, scores, count, model };
+		const { renamed } = images;
+		if (!crop) return { report, scores, count, model, renamed };
 		const { report: among, ...rest } = cropReportFor(model, scores, crop.name);
-		return { report: among, scores, count, model, crop: rest };
+		return { report: among, scores, count, model, crop: rest, renamed };
 	} finally {
 		backbone.model.dispose();
 	}
