@@ -95,13 +95,20 @@ test('own photos: a folder becomes a dataset, its classes and a new one are trai
 	await page.getByLabel('Photos', { exact: true }).selectOption({ label: 'Training' });
 	await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
 	await expect(page.getByRole('alert')).toContainText(
-		'The model was not trained on “Rust”, “Spots” of this dataset'
+		'This dataset has classes the model was not trained on: “Rust”, “Spots”.'
 	);
 	await page.getByLabel('Model', { exact: true }).selectOption({ index: 1 });
 	await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
 	await expect(page.getByTestId('evaluation')).toBeVisible({ timeout: 60_000 });
+	await expect(page.getByTestId('eval-renamed')).toHaveText(
+		'“apple healthy” is scored as Apple — healthy, the class it names.'
+	);
+	// The classes with photos here, the model's others said to be left out.
 	const perClass = page.getByTestId('per-class').locator('tbody tr');
-	await expect(perClass).toHaveCount(37);
+	await expect(perClass).toHaveCount(3);
+	await expect(page.getByTestId('per-class-shown')).toHaveText(
+		'3 of the model’s 37 classes have photos here; the others are left out.'
+	);
 	const healthy = perClass.filter({ has: page.locator('th', { hasText: /^Apple — healthy$/ }) });
 	expect(Number(await healthy.locator('td').last().innerText())).toBeGreaterThan(0);
 	expect(errors).toEqual([]);

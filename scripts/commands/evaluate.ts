@@ -76,7 +76,7 @@ ${ENGINE_HELP}
 				`leaflens evaluate: class folder "${r.folder}" is scored as ${r.label} (the same class by name)`
 			);
 		if (values.json) {
-			console.log(JSON.stringify({ count, ...(crop ? { crop } : {}), ...report }));
+			console.log(JSON.stringify({ count, ...(crop ? { crop } : {}), renamed, ...report }));
 			return 0;
 		}
 		const pct = (v: number) => `${(100 * v).toFixed(2)}%`;

@@ -321,6 +321,9 @@ export const es: Catalogue = {
 	'train.includeNote':
 		'Entrenar también con estos conjuntos de datos; sus clases nuevas se agregan al modelo.',
 	'train.sameClass': '«{folder}» de {dataset} se entrena como {name}, la clase que nombra.',
+	'evaluate.sameClass': '«{folder}» se evalúa como {name}, la clase que nombra.',
+	'evaluate.perClassShown':
+		'{shown} de las {total} clases del modelo tienen fotos aquí; las demás se omiten.',
 	'evaluate.title': 'Evaluar un modelo',
 	'evaluate.intro':
 		'Mida un modelo con fotos apartadas: exactitud por enfermedad, matriz de confusión y calibración.',
@@ -588,7 +591,7 @@ export const esErrors: KnownErrors = {
 	incompleteTraining: 'Descargue el conjunto de datos completo antes de entrenar con él.',
 	incompleteEvaluating: 'Descargue el conjunto de datos completo antes de evaluar con él.',
 	notModelClasses:
-		'El modelo no se entrenó con {classes} de este conjunto de datos, así que no se puede evaluar con él: elija un modelo entrenado con esas clases u otro conjunto de datos.',
+		'Este conjunto de datos tiene clases con las que el modelo no se entrenó: {classes}. Elija un modelo entrenado con todas sus clases u otro conjunto de datos.',
 	noTrainPhotos: 'El conjunto de datos no tiene fotos de entrenamiento.',
 	noValPhotos: 'El conjunto de datos no tiene fotos de validación.',
 	noTestPhotos: 'El conjunto de datos no tiene fotos de prueba.',

@@ -325,6 +325,10 @@ export const fr: Catalogue = {
 		'Entraîner aussi sur ces jeux de données ; leurs nouvelles classes sont ajoutées au modèle.',
 	'train.sameClass':
 		'Les photos de « {folder} » ({dataset}) entraînent {name}, la classe que ce nom désigne.',
+	'evaluate.sameClass':
+		'Les photos de « {folder} » sont évaluées comme {name}, la classe que ce nom désigne.',
+	'evaluate.perClassShown':
+		'{shown} des {total} classes du modèle ont des photos ici ; les autres sont omises.',
 	'evaluate.title': 'Évaluer un modèle',
 	'evaluate.intro':
 		'Mesurez un modèle sur des photos mises de côté : précision par maladie, matrice de confusion et calibration.',
@@ -600,7 +604,7 @@ export const frErrors: KnownErrors = {
 	incompleteEvaluating:
 		'Téléchargez entièrement le jeu de données avant d’évaluer le modèle dessus.',
 	notModelClasses:
-		'Le modèle n’a pas été entraîné sur {classes} de ce jeu de données : il ne peut pas y être évalué. Choisissez un modèle entraîné sur ces classes, ou un autre jeu de données.',
+		'Ce jeu de données a des classes sur lesquelles le modèle n’a pas été entraîné : {classes}. Choisissez un modèle entraîné sur toutes ses classes, ou un autre jeu de données.',
 	noTrainPhotos: 'Le jeu de données n’a aucune photo d’entraînement.',
 	noValPhotos: 'Le jeu de données n’a aucune photo de validation.',
 	noTestPhotos: 'Le jeu de données n’a aucune photo de test.',

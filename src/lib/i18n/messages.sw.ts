@@ -324,6 +324,9 @@ export const sw: Catalogue = {
 	'train.includeNote': 'Funza kwa seti hizi za data pia; aina zao mpya zinaongezwa kwenye modeli.',
 	'train.sameClass':
 		'“{folder}” ya {dataset} inafunzwa kama {name}, aina ambayo jina hilo linaitaja.',
+	'evaluate.sameClass': '“{folder}” inapimwa kama {name}, aina ambayo jina hilo linaitaja.',
+	'evaluate.perClassShown':
+		'Aina {shown} kati ya {total} za modeli zina picha hapa; nyingine zimeachwa.',
 	'evaluate.title': 'Pima modeli',
 	'evaluate.intro':
 		'Pima modeli kwa picha zilizowekwa kando: usahihi kwa kila ugonjwa, jedwali la michanganyiko na ulinganifu wa uhakika.',
@@ -582,7 +585,7 @@ export const swErrors: KnownErrors = {
 	incompleteTraining: 'Pakua seti ya data yote kwanza kabla ya kufunza modeli kwayo.',
 	incompleteEvaluating: 'Pakua seti ya data yote kwanza kabla ya kupima modeli kwayo.',
 	notModelClasses:
-		'Modeli haikufunzwa kwa {classes} za seti hii ya data, kwa hiyo haiwezi kupimwa kwayo: chagua modeli iliyofunzwa kwa aina hizo, au seti nyingine ya data.',
+		'Seti hii ya data ina aina ambazo modeli haikufunzwa kwazo: {classes}. Chagua modeli iliyofunzwa kwa aina zake zote, au seti nyingine ya data.',
 	noTrainPhotos: 'Seti ya data haina picha za mafunzo.',
 	noValPhotos: 'Seti ya data haina picha za uthibitisho.',
 	noTestPhotos: 'Seti ya data haina picha za majaribio.',

@@ -316,6 +316,9 @@ export const en = {
 	'train.include': 'Also include',
 	'train.includeNote': 'Train on these datasets too; their new classes are added to the model.',
 	'train.sameClass': '“{folder}” of {dataset} is trained as {name}, the class it names.',
+	'evaluate.sameClass': '“{folder}” is scored as {name}, the class it names.',
+	'evaluate.perClassShown':
+		'{shown} of the model’s {total} classes have photos here; the others are left out.',
 	'evaluate.title': 'Evaluate a model',
 	'evaluate.intro':
 		'Measure a model on held-out photos: accuracy per disease, confusion matrix and calibration.',

@@ -47,6 +47,7 @@ function resultOf(request: EvaluateRequest, wrong = 1): EvaluateResult {
 		gallery: misclassified
 			.slice(0, 24)
 			.map((m) => ({ ...m, jpeg: new Uint8Array([0xff, 0xd8, 0xff]) })),
+		renamed: [{ folder: 'tomato healthy', label: 'Tomato___healthy' }],
 		seconds: 1.5,
 		backend: 'wasm'
 	};
@@ -219,6 +220,8 @@ describe('EvaluationState', () => {
 		expect(parsed.split).toBe('test');
 		expect(parsed.limitPerClass).toBeNull();
 		expect(parsed.evaluatedAt).toBe('2026-11-29T17:00:00.000Z');
+		// Which folders were scored as a class they name another way.
+		expect(parsed.renamed).toEqual([{ folder: 'tomato healthy', label: 'Tomato___healthy' }]);
 		// Every wrong photo, with how sure the model was (confusion: 1 of 4).
 		expect(parsed.misclassifiedTotal).toBe(1);
 		expect(parsed.misclassified).toEqual([

@@ -11,7 +11,7 @@ export const USER_ERRORS = {
 	incompleteEvaluating: 'Download the dataset completely before evaluating on it.',
 	/** Evaluating a model on a dataset with classes it was not trained on, `{classes}` quoted. */
 	notModelClasses:
-		'The model was not trained on {classes} of this dataset, so it cannot be scored on it: choose a model trained on them, or another dataset.',
+		"This dataset has classes the model was not trained on: {classes}. Choose a model trained on all of this dataset's classes, or another dataset.",
 	noTrainPhotos: 'The dataset has no train photos.',
 	noValPhotos: 'The dataset has no val photos.',
 	noTestPhotos: 'The dataset has no test photos.',

@@ -64,7 +64,7 @@ export async function runEvaluateJob(
 		const labels = classifier.manifest.labels;
 		// The dataset may hold some of the model's classes, by name or named another way (as training
 		// took its folders); one the model lacks cannot be scored.
-		const { remap, missing } = classesOfModel(
+		const { remap, renamed, missing } = classesOfModel(
 			info.manifest.classes.map((c) => c.folder),
 			labels
 		);
@@ -92,6 +92,7 @@ export async function runEvaluateJob(
 			report,
 			misclassified,
 			gallery,
+			renamed,
 			seconds: (performance.now() - started) / 1000,
 			backend: tf.getBackend()
 		};

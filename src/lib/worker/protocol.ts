@@ -65,6 +65,8 @@ export interface EvaluateResult {
 	misclassified: Misclassified[];
 	/** The first of them (at most 24) with their JPEG, for the gallery. */
 	gallery: MisclassifiedPhoto[];
+	/** The dataset's class folders scored as the model's class they name another way. */
+	renamed: { folder: string; label: string }[];
 	seconds: number;
 	backend: string;
 }
