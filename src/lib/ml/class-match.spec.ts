@@ -4,6 +4,7 @@ import { className, cropName } from '../i18n/class-names';
 import { EN, type LoadedCatalogue } from '../i18n/messages';
 import { LOADED } from '../../../test/catalogues';
 import {
+	classesOfDisease,
 	cropFolder,
 	matchClass,
 	matchCrop,
@@ -158,5 +159,17 @@ describe('sameClass', () => {
 			'Common rust'
 		])
 			expect(sameClass(folder, labels), folder).toBeNull();
+	});
+});
+
+describe('classesOfDisease', () => {
+	it('names the classes a disease without its crop may mean, for a hint', () => {
+		const labels = ['Apple___Black_rot', 'Grape___Black_rot', 'Apple___healthy', 'Black rot'];
+		expect(classesOfDisease('black  ROT', labels)).toEqual([
+			'Apple___Black_rot',
+			'Grape___Black_rot'
+		]);
+		expect(classesOfDisease('healthy', labels)).toEqual([]);
+		expect(classesOfDisease('Leaf spot', labels)).toEqual([]);
 	});
 });

@@ -69,7 +69,7 @@ describe('folderPhotos (a folder with one sub-folder per class)', () => {
 		});
 		// Scoring takes the folders named for a class as it, and refuses the others, named.
 		await expect(folderPhotos(dir, labels)).rejects.toThrow(
-			`Folders "Black rot", "black_rot" in ${dir} are not one of the model's classes`
+			`Folders "Black rot" (Apple___Black_rot or Grape___Black_rot? name its crop too), "black_rot" (Apple___Black_rot or Grape___Black_rot? name its crop too) in ${dir} are not one of the model's classes`
 		);
 		const scored = folderPhotos(known, labels);
 		await expect(scored).resolves.toMatchObject({

@@ -22,6 +22,7 @@ import { decodedSource, type ImageSource, type LabelledBytes } from '../ml/featu
 import type { RunLogSink } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
 import { classesOfModel, uniteClasses } from '../data/combine';
+import { classesOfDisease } from '../ml/class-match';
 import { loadDataset } from './dataset';
 import { decodeImageFile, PhotoDecodeError } from './images';
 import { errorMessage } from '../util/errors';
@@ -289,9 +290,14 @@ export async function folderPhotos(
 	const names = classes ? [...classes] : folders;
 	if (!addUnknown) {
 		const { missing } = classesOfModel(folders, names);
+		// A disease without its crop (`Black rot`): the classes it may mean, to name one.
+		const withHint = (folder: string) => {
+			const like = classesOfDisease(folder, names);
+			return `${JSON.stringify(folder)}${like.length ? ` (${like.join(' or ')}? name its crop too)` : ''}`;
+		};
 		if (missing.length > 0)
 			throw new Error(
-				`${missing.length === 1 ? 'Folder' : 'Folders'} ${missing.map((m) => JSON.stringify(m)).join(', ')} in ${dir} ${missing.length === 1 ? 'is' : 'are'} not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
+				`${missing.length === 1 ? 'Folder' : 'Folders'} ${missing.map(withHint).join(', ')} in ${dir} ${missing.length === 1 ? 'is' : 'are'} not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
 			);
 	}
 	// A folder named for a class another way (when training, also a folder before it) is that
