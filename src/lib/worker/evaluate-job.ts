@@ -72,9 +72,13 @@ export async function runEvaluateJob(
 			throw new Error(
 				userError('notModelClasses', { classes: missing.map((m) => `“${m}”`).join(', ') })
 			);
-		const samples = (
-			await collect(shards, request.datasetId, request.split, request.limitPerClass)
-		).map((sample) => ({ ...sample, cls: remapClass(remap, sample.cls) }));
+		const samples = await collect(
+			shards,
+			request.datasetId,
+			request.split,
+			request.limitPerClass,
+			(cls) => remapClass(remap, cls)
+		);
 		const side = photoSide(classifier.manifest, backbone.manifest.inputSize);
 		if (samples.length === 0) throw new Error(userError(NO_PHOTOS[request.split]));
 		const { report, scores } = await runJob(tf, {

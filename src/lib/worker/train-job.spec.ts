@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
-import { featureCacheId, keepIfSameJob, requestClasses, type JobIdentity } from './train-job';
+import type { ShardSample } from '../data/shard-format';
+import {
+	collect,
+	featureCacheId,
+	keepIfSameJob,
+	requestClasses,
+	type JobIdentity
+} from './train-job';
 
 const config = { mode: 'head', epochs: 20, backbone: { tap: 'multiscale' } };
 const identity: JobIdentity = {
@@ -92,5 +99,33 @@ describe('requestClasses', () => {
 			],
 			renamed: []
 		});
+	});
+});
+
+describe('collect', () => {
+	// Dataset classes 0 and 1 are one model class (two folders named for it), 2 another.
+	const classes = [0, 1, 0, 1, 2, 2, 2, 0];
+	const shards = {
+		async *samples() {
+			for (const [i, cls] of classes.entries())
+				yield { key: `p${i}`, cls, jpeg: new Uint8Array([i]) } as ShardSample;
+		}
+	};
+
+	it('keeps up to the limit per class, in shard order, counting the classes they are labelled', async () => {
+		const plain = await collect(shards, 'd', 'test', 1);
+		expect(plain.map((s) => [s.key, s.cls])).toEqual([
+			['p0', 0],
+			['p1', 1],
+			['p4', 2]
+		]);
+		const merged = await collect(shards, 'd', 'test', 2, (cls) => (cls === 2 ? 1 : 0));
+		expect(merged.map((s) => [s.key, s.cls])).toEqual([
+			['p0', 0],
+			['p1', 0],
+			['p4', 1],
+			['p5', 1]
+		]);
+		expect(await collect(shards, 'd', 'test', null)).toHaveLength(8);
 	});
 });

@@ -83,20 +83,26 @@ export async function keepIfSameJob(
 	return forgotten.some((k) => k !== key);
 }
 
-/** Up to `limit` samples per class of one split, in shard order (shards are shuffled by seed). */
+/**
+ * Up to `limit` samples per class of one split, in shard order (shards are shuffled by seed), each
+ * labelled `classOf` its dataset class (e.g. the model's class it is scored as): the limit counts
+ * those, so two folders of one class give `limit` photos of it, not twice as many.
+ */
 export async function collect(
-	shards: ShardStore,
+	shards: Pick<ShardStore, 'samples'>,
 	datasetId: string,
 	split: Split,
-	limit: number | null
+	limit: number | null,
+	classOf: (cls: number) => number = (cls) => cls
 ): Promise<ShardSample[]> {
 	const perClass = new Map<number, number>();
 	const picked: ShardSample[] = [];
 	for await (const sample of shards.samples(datasetId, split)) {
-		const n = perClass.get(sample.cls) ?? 0;
+		const cls = classOf(sample.cls);
+		const n = perClass.get(cls) ?? 0;
 		if (limit !== null && n >= limit) continue;
-		perClass.set(sample.cls, n + 1);
-		picked.push(sample);
+		perClass.set(cls, n + 1);
+		picked.push(cls === sample.cls ? sample : { ...sample, cls });
 	}
 	return picked;
 }
