@@ -208,6 +208,18 @@ export function restrictToCrop(
 }
 
 /**
+ * A probability row (label order) renormalised over `crop`'s classes, 0 elsewhere. A mass that
+ * underflowed to 0 leaves nothing to renormalise: even odds (and 'other-crop' anyway).
+ */
+export function renormalisedOnCrop(row: ArrayLike<number>, crop: Pick<Crop, 'classes'>): number[] {
+	const inCrop = new Set(crop.classes);
+	const mass = crop.classes.reduce((m, k) => m + row[k]!, 0);
+	return Array.from(row, (p, i) =>
+		!inCrop.has(i) ? 0 : mass > 0 ? p / mass : 1 / crop.classes.length
+	);
+}
+
+/**
  * The answer from a row that is the calibrated probabilities on the crop's classes and 0 elsewhere
  * (its sum is the crop's mass): renormalised, ranked, and "not sure" by the rule above, or for
  * `disagree` (a plant whose leaves named different classes, checked after 'unfamiliar').
@@ -222,11 +234,8 @@ export function cropAnswer(
 	disagree = false
 ): Prediction {
 	const mass = onCrop.reduce((a, b) => a + b, 0);
-	// A mass that underflowed to 0 leaves nothing to renormalise: even odds, and 'other-crop' anyway.
 	const inCrop = new Set(crop.classes);
-	const probabilities = onCrop.map((p, i) =>
-		!inCrop.has(i) ? 0 : mass > 0 ? p / mass : 1 / crop.classes.length
-	);
+	const probabilities = renormalisedOnCrop(onCrop, crop);
 	const row = rankedRow(probabilities, labels).filter((r) => inCrop.has(r.index));
 	const otherCrop = mass < (thresholds.minCropMass ?? MIN_CROP_MASS);
 	return {

@@ -13,7 +13,7 @@ import {
 	noveltyOf,
 	type ClassifierModel
 } from '../classifier-dir';
-import { findCrop, type Crop } from '../crops';
+import { findCrop, renormalisedOnCrop, type Crop } from '../crops';
 import { expertFor, restrictWithExpert } from '../expert';
 import { runFrozen, type FrozenNet, type FrozenNetFactory, type ImageSource } from '../features';
 import { opForward } from '../op-forward';
@@ -212,7 +212,6 @@ export function cropReportFor(
 	const c = names.length;
 	const crop = findCrop(names, name);
 	assertOfCrop(scores.labels, crop, names);
-	const own = new Set(crop.classes);
 	const expert = expertFor(model, crop.name);
 	const n = scores.labels.length;
 	const d = scores.features ? scores.features.length / Math.max(n, 1) : 0;
@@ -229,12 +228,8 @@ export function cropReportFor(
 	const probs = new Float32Array(n * c);
 	answers.forEach((a, i) => probs.set(a.probabilities!, i * c));
 	const raw = softmax(scores.logits, c);
-	for (let i = 0; i < n; i++) {
-		const row = raw.subarray(i * c, (i + 1) * c);
-		const mass = crop.classes.reduce((m, k) => m + row[k]!, 0);
-		for (let k = 0; k < c; k++)
-			row[k] = !own.has(k) ? 0 : mass > 0 ? row[k]! / mass : 1 / crop.classes.length;
-	}
+	for (let i = 0; i < n; i++)
+		raw.set(renormalisedOnCrop(raw.subarray(i * c, (i + 1) * c), crop), i * c);
 	const uncalibrated = computeMetrics(raw, scores.labels, names);
 	const reasons = { unfamiliar: 0, 'other-crop': 0, 'low-confidence': 0 };
 	for (const a of answers)
