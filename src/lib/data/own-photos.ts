@@ -19,6 +19,7 @@ import { encodeShard, type ShardSample } from './shard-format';
 import { sha256Hex } from '../util/hash';
 import { splitDataset } from './split';
 import { MIN_PHOTOS_PER_CLASS, OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE } from './own-photo-limits';
+import { codeUnitOrder } from '../util/order';
 
 export { MIN_PHOTOS_PER_CLASS, OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE };
 export const OWN_VAL_FRACTION = 0.2;
@@ -86,13 +87,11 @@ export interface ClassCounts {
 	tooFew: SmallClass[];
 }
 
-const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** Counts photos per class (one class name per photo); never throws. */
 export function countClasses(classNames: readonly string[]): ClassCounts {
 	const counts = new Map<string, number>();
 	for (const c of classNames) counts.set(c, (counts.get(c) ?? 0) + 1);
-	const names = [...counts.keys()].sort(byCodeUnit);
+	const names = [...counts.keys()].sort(codeUnitOrder);
 	return {
 		usable: names.filter((c) => counts.get(c)! >= MIN_PHOTOS_PER_CLASS),
 		tooFew: names
@@ -175,7 +174,7 @@ export async function buildOwnDataset(
 	const folders = checkClassCounts(photos.map((p) => p.className));
 	const leftOut = (options.leftOut ?? [])
 		.map((c) => ({ className: c.className, count: c.count }))
-		.sort((a, b) => byCodeUnit(a.className, b.className));
+		.sort((a, b) => codeUnitOrder(a.className, b.className));
 	for (const [i, c] of leftOut.entries()) {
 		if (!Number.isInteger(c.count) || c.count < 1 || c.count >= MIN_PHOTOS_PER_CLASS)
 			throw new OwnPhotosError(

@@ -8,6 +8,7 @@
  */
 import type { Split } from './manifest';
 import { Prng } from '../ml/prng';
+import { codeUnitOrder } from '../util/order';
 
 export interface SplitItem {
 	/** Unique, stable identifier (e.g. the relative path); also the tie-break for ordering. */
@@ -74,8 +75,6 @@ export function seededShuffle<T>(items: readonly T[], random: () => number): T[]
 	return out;
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * Assigns every item a split. Returns a map from item id. Groups (same class + leaf id, or same
  * sha256) never straddle splits; per class, each split receives close to its fraction of the images
@@ -100,7 +99,7 @@ export function splitDataset(
 			`Expected valFraction + testFraction to be below 1, got ${valFraction + testFraction}`
 		);
 	}
-	const sorted = items.slice().sort((a, b) => compare(a.id, b.id));
+	const sorted = items.slice().sort((a, b) => codeUnitOrder(a.id, b.id));
 	const ids = new Set<string>();
 	for (const item of sorted) {
 		if (ids.has(item.id)) throw new Error(`Duplicate item id "${item.id}"`);

@@ -36,6 +36,7 @@ import {
 	type ArchitectureSpec
 } from './mobilenet-v3';
 import { parseLabels } from './predict';
+import { codeUnitOrder } from '../util/order';
 
 export const MODEL_FILE = 'model.json';
 export const LABELS_FILE = 'labels.txt';
@@ -290,7 +291,7 @@ const references = new Map<ArchitectureId, ReferenceNetwork>();
 function canonicalJson(value: unknown): string {
 	return JSON.stringify(value, (_key, v: unknown) =>
 		v && typeof v === 'object' && !Array.isArray(v)
-			? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+			? Object.fromEntries(Object.entries(v).sort(([a], [b]) => codeUnitOrder(a, b)))
 			: v
 	);
 }

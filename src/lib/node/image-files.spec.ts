@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HEIC_REASON, listImages } from './image-files';
+import { HEIC_REASON, listImages, walkFolders, type FolderVisit } from './image-files';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-image-files-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -60,5 +60,43 @@ describe('listImages (the one way the CLI reads a folder of photos)', () => {
 
 	it('throws when the folder itself cannot be read', async () => {
 		await expect(listImages(path.join(work, 'nowhere'))).rejects.toThrow(/ENOENT/);
+	});
+});
+
+describe('walkFolders (the folder walk of listImages and prepare-data)', () => {
+	it('visits each real folder once in name order, a link to a folder above it included, and names an unreadable one', async () => {
+		const dir = folder('walk', ['b/x.jpg', 'a/deep/y.jpg', 'a/z.txt', 'c/.hidden/w.jpg']);
+		symlinkSync(dir, path.join(dir, 'a', 'deep', 'up')); // a loop back to the top
+		symlinkSync(path.join(dir, 'gone'), path.join(dir, 'b', 'dangling.jpg'));
+		const visits: FolderVisit[] = [];
+		const unreadable: string[] = [];
+		await walkFolders(dir, {
+			recursive: true,
+			visit: (v) => visits.push(v),
+			unreadable: (rel, code) => unreadable.push(`${rel} ${code}`)
+		});
+		expect(visits).toEqual([
+			{ rel: '', files: [], folders: ['a', 'b', 'c'] },
+			{ rel: 'a', files: ['z.txt'], folders: ['deep'] },
+			{ rel: path.join('a', 'deep'), files: ['y.jpg'], folders: ['up'] },
+			{ rel: 'b', files: ['dangling.jpg', 'x.jpg'], folders: [] },
+			{ rel: 'c', files: [], folders: [] }
+		]);
+		expect(unreadable).toEqual([]);
+
+		const shallow: string[] = [];
+		await walkFolders(dir, {
+			recursive: false,
+			visit: (v) => shallow.push(v.rel),
+			unreadable: () => {}
+		});
+		expect(shallow).toEqual(['']);
+
+		await walkFolders(path.join(work, 'nowhere'), {
+			recursive: true,
+			visit: () => {},
+			unreadable: (rel, code) => unreadable.push(`${rel}|${code}`)
+		});
+		expect(unreadable).toEqual(['|ENOENT']);
 	});
 });

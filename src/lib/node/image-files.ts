@@ -7,6 +7,7 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { codeUnitOrder } from '../util/order';
 
 /** Extensions taken as images (sharp decodes them all); other files are listed as not read. */
 export const IMAGE_EXTENSIONS = [
@@ -52,8 +53,64 @@ export interface ImageListing {
 	skipped: NotRead[];
 }
 
-/** Code-unit order (not the locale's): the same on every machine. */
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The code of a failed file-system call (`EACCES`), or its message when it has none. */
+export function errorCode(error: unknown): string {
+	const code = (error as { code?: unknown }).code;
+	return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+}
+
+/** One folder as walkFolders finds it: its children's names, hidden ones left out, in code-unit order. */
+export interface FolderVisit {
+	/** Relative to the folder walked ('' for that folder itself), with the platform's separator. */
+	rel: string;
+	files: string[];
+	folders: string[];
+}
+
+/**
+ * Visits `root` and, with `recursive`, every folder below it, depth first in name order, each real
+ * folder once (symbolic links followed, so a linked folder cannot loop; of two ways to one folder
+ * the first by name is taken). Hidden entries are left out; a link counts as what it points at, a
+ * dangling one as a file (so that reading it names it). A folder that cannot be read goes to
+ * `unreadable` with its error's code; that may throw (for `root` itself, rel '').
+ */
+export async function walkFolders(
+	root: string,
+	options: {
+		recursive: boolean;
+		visit: (folder: FolderVisit) => void;
+		unreadable: (rel: string, code: string, error: unknown) => void;
+	}
+): Promise<void> {
+	const visited = new Set<string>();
+	const walk = async (rel: string): Promise<void> => {
+		const full = path.join(root, rel);
+		const real = await realpath(full).catch(() => full);
+		if (visited.has(real)) return;
+		visited.add(real);
+		let entries;
+		try {
+			entries = await readdir(full, { withFileTypes: true });
+		} catch (error) {
+			options.unreadable(rel, errorCode(error), error);
+			return;
+		}
+		entries.sort((a, b) => codeUnitOrder(a.name, b.name));
+		const files: string[] = [];
+		const folders: string[] = [];
+		for (const entry of entries) {
+			if (isHidden(entry.name)) continue;
+			const isFolder =
+				entry.isDirectory() ||
+				(entry.isSymbolicLink() &&
+					(await stat(path.join(full, entry.name)).catch(() => null))?.isDirectory() === true);
+			(isFolder ? folders : files).push(entry.name);
+		}
+		options.visit({ rel, files, folders });
+		if (options.recursive) for (const folder of folders) await walk(path.join(rel, folder));
+	};
+	await walk('');
+}
 
 /**
  * The photos in `dir` by extension (see IMAGE_EXTENSIONS), hidden entries left out. With
@@ -66,44 +123,28 @@ export async function listImages(
 ): Promise<ImageListing> {
 	const images: string[] = [];
 	const skipped: NotRead[] = [];
-	const visited = new Set<string>();
-	const walk = async (rel: string): Promise<void> => {
-		const full = path.join(dir, rel);
-		const real = await realpath(full).catch(() => full);
-		if (visited.has(real)) return;
-		visited.add(real);
-		let entries;
-		try {
-			entries = await readdir(full, { withFileTypes: true });
-		} catch (error) {
-			if (rel === '') throw error;
-			const code = (error as NodeJS.ErrnoException).code ?? String(error);
-			skipped.push({ path: rel, reason: `unreadable folder (${code})` });
-			return;
-		}
-		// In name order, so that of two ways to one folder (a link) the first by name is listed.
-		entries.sort((a, b) => byName(a.name, b.name));
-		for (const entry of entries) {
-			if (isHidden(entry.name)) continue;
-			const name = path.join(rel, entry.name);
-			// A link counts as what it points at; a dangling one as a file (decoding names it).
-			const isFolder =
-				entry.isDirectory() ||
-				(entry.isSymbolicLink() &&
-					(await stat(path.join(dir, name)).catch(() => null))?.isDirectory() === true);
-			if (isFolder) {
-				if (options.recursive) await walk(name);
-				else
+	const recursive = options.recursive ?? false;
+	await walkFolders(dir, {
+		recursive,
+		visit: ({ rel, files, folders }) => {
+			for (const file of files) {
+				const name = path.join(rel, file);
+				if (isImageName(file)) images.push(name);
+				else skipped.push({ path: name, reason: notImageReason(file) });
+			}
+			if (!recursive)
+				for (const folder of folders)
 					skipped.push({
-						path: name,
+						path: path.join(rel, folder),
 						reason: 'a folder (only the photos directly in the folder above it are read)'
 					});
-			} else if (isImageName(entry.name)) images.push(name);
-			else skipped.push({ path: name, reason: notImageReason(entry.name) });
+		},
+		unreadable: (rel, code, error) => {
+			if (rel === '') throw error;
+			skipped.push({ path: rel, reason: `unreadable folder (${code})` });
 		}
-	};
-	await walk('');
-	images.sort(byName);
-	skipped.sort((a, b) => byName(a.path, b.path));
+	});
+	images.sort(codeUnitOrder);
+	skipped.sort((a, b) => codeUnitOrder(a.path, b.path));
 	return { images, skipped };
 }

@@ -18,7 +18,7 @@
  *   usable, or an --out it would damage (the source, or a folder holding files it did not write).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
@@ -42,7 +42,14 @@ import { errorMessage } from '../util/errors';
 import { decodeFailureReason, MAX_INPUT_PIXELS, openPhoto } from './images';
 import { photoSize } from '../util/photo-size';
 import { folderRelation } from './paths';
-import { IMAGE_EXTENSIONS, isImageName, notImageReason } from './image-files';
+import { codeUnitOrder } from '../util/order';
+import {
+	errorCode,
+	IMAGE_EXTENSIONS,
+	isImageName,
+	notImageReason,
+	walkFolders
+} from './image-files';
 
 export const SKIPPED_FILE = 'skipped.json';
 export const JOURNAL_FILE = '.prepare-journal.json';
@@ -169,7 +176,6 @@ interface WorkItem {
 	key: string;
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function resolveOptions(o: PrepareDataOptions): ResolvedOptions {
 	const r: ResolvedOptions = {
@@ -219,62 +225,31 @@ export async function findClassFolders(
 	if (!info?.isDirectory()) throw new Error(`Source folder not found: ${src}`);
 	const byName = new Map<string, ClassFolder>();
 	const skipped: SkippedFile[] = [];
-	const visited = new Set<string>(); // real paths, so symlinked folders cannot loop
-	const walk = async (dir: string): Promise<void> => {
-		const real = await realpath(dir).catch(() => dir);
-		if (visited.has(real)) return;
-		visited.add(real);
-		let entries;
-		try {
-			entries = await readdir(dir, { withFileTypes: true });
-		} catch (error) {
-			skipped.push({
-				path: toPosix(path.relative(root, dir)) || '.',
-				reason: `unreadable folder: ${errorCode(error)}`
-			});
-			return;
-		}
-		entries.sort((a, b) => compare(a.name, b.name));
-		const files: string[] = [];
-		const dirs: string[] = [];
-		for (const entry of entries) {
-			if (entry.name.startsWith('.')) continue; // .DS_Store, our own journal, editor files
-			const full = path.join(dir, entry.name);
-			if (entry.isSymbolicLink()) {
-				// A dangling link is kept as a file so it is reported (unreadable) rather than ignored.
-				const target = await stat(full).catch(() => null);
-				if (target?.isDirectory()) dirs.push(full);
-				else files.push(full);
-			} else if (entry.isDirectory()) dirs.push(full);
-			else if (entry.isFile()) files.push(full);
-		}
-		const images = files.filter((f) => isImageName(f));
-		if (images.length > 0) {
-			const name = path.basename(dir);
+	const relative = (...parts: string[]) => toPosix(path.join(...parts));
+	await walkFolders(root, {
+		recursive: true,
+		visit: ({ rel, files }) => {
+			const images = files.filter((f) => isImageName(f));
+			if (images.length === 0) return;
+			const name = rel === '' ? path.basename(root) : path.basename(rel);
 			let folder = byName.get(name);
 			if (!folder) {
 				folder = { name, images: [], others: [] };
 				byName.set(name, folder);
 			}
-			folder.images.push(...images.map((f) => toPosix(path.relative(root, f))));
-			folder.others.push(
-				...files.filter((f) => !isImageName(f)).map((f) => toPosix(path.relative(root, f)))
-			);
+			folder.images.push(...images.map((f) => relative(rel, f)));
+			folder.others.push(...files.filter((f) => !isImageName(f)).map((f) => relative(rel, f)));
+		},
+		unreadable: (rel, code) => {
+			skipped.push({ path: toPosix(rel) || '.', reason: `unreadable folder: ${code}` });
 		}
-		for (const d of dirs) await walk(d);
-	};
-	await walk(root);
-	const classes = [...byName.values()].sort((a, b) => compare(a.name, b.name));
+	});
+	const classes = [...byName.values()].sort((a, b) => codeUnitOrder(a.name, b.name));
 	for (const c of classes) {
-		c.images.sort(compare);
-		c.others.sort(compare);
+		c.images.sort(codeUnitOrder);
+		c.others.sort(codeUnitOrder);
 	}
 	return { classes, skipped };
-}
-
-function errorCode(error: unknown): string {
-	const code = (error as { code?: unknown }).code;
-	return typeof code === 'string' ? code : errorMessage(error);
 }
 
 /**
@@ -576,7 +551,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	}
 
 	const allSkipped = [...skipped, ...kept.flatMap((s) => s.skipped), ...bufferSkipped].sort(
-		(a, b) => compare(a.path, b.path)
+		(a, b) => codeUnitOrder(a.path, b.path)
 	);
 	if (stopped)
 		return {
@@ -706,7 +681,7 @@ function contradictoryLabels(
 			const others = copies
 				.filter((c) => c !== copy)
 				.map((c) => c.source)
-				.sort(compare);
+				.sort(codeUnitOrder);
 			skipped.push({
 				path: copy.source,
 				reason: `contradictory label: the same bytes are filed under ${names} (${others.join(', ')}); every copy is left out`
@@ -783,7 +758,7 @@ async function checkOutFolder(src: string, out: string): Promise<void> {
 	const foreign = entries
 		.filter((e) => !(e.isFile() && isOwnOutput(e.name)))
 		.map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
-		.sort(compare);
+		.sort(codeUnitOrder);
 	if (foreign.length > 0) {
 		const shown = foreign.length > 5 ? [...foreign.slice(0, 5), '…'] : foreign;
 		throw new Error(

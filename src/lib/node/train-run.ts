@@ -69,6 +69,7 @@ import {
 	type LabelledImages,
 	type OnUnreadable
 } from './train-io';
+import { codeUnitOrder } from '../util/order';
 
 const isDataset = (dir: string): Promise<boolean> => exists(path.join(dir, 'manifest.json'));
 
@@ -420,7 +421,7 @@ async function checkOutFolder(o: TrainRunOptions): Promise<{ replacing: boolean 
 				((await stat(path.join(out, e.name)).catch(() => null))?.isDirectory() ?? false));
 		if (!isTrainOutput(e.name, isDirectory)) foreign.push(isDirectory ? `${e.name}/` : e.name);
 	}
-	foreign.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+	foreign.sort(codeUnitOrder);
 	if (foreign.length > 0)
 		throw new OutRefusal(
 			`--out ${out} holds ${JSON.stringify(foreign[0])}${foreign.length > 1 ? ` and ${foreign.length - 1} more ${foreign.length === 2 ? 'entry' : 'entries'}` : ''} that train did not write (it writes only ${TRAIN_OUTPUT_NAMES.join(', ')}); choose a new or empty folder for --out`
