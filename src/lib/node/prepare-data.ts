@@ -176,7 +176,6 @@ interface WorkItem {
 	key: string;
 }
 
-
 function resolveOptions(o: PrepareDataOptions): ResolvedOptions {
 	const r: ResolvedOptions = {
 		seed: o.seed ?? 42,
