@@ -36,11 +36,13 @@ import {
 	configDifferences,
 	fieldRowsKey,
 	finishedRun,
+	inputDifferences,
 	OutRefusal,
 	runEvaluation,
 	runTraining,
 	TRAIN_OUTPUT_NAMES,
-	TRAINED_ON_FILE
+	TRAINED_ON_FILE,
+	type TrainedOn
 } from './train-run';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-run-'));
@@ -84,6 +86,44 @@ describe('fieldRowsKey (the --field part of a feature cache key)', () => {
 		const now = [photo('Apple scab/1.jpg', 0), photo('Apple___healthy/2.jpg', 3)];
 		expect(fieldRowsKey(now)).not.toBe(fieldRowsKey(before));
 		expect(fieldRowsKey(now)).toBe(fieldRowsKey([...now]));
+	});
+});
+
+describe('inputDifferences (what a checkpoint or finished run was trained on, against this run)', () => {
+	const record = (field: TrainedOn['field']): TrainedOn => ({
+		format: 'leaflens-trained-on',
+		formatVersion: 1,
+		data: 'fingerprint',
+		labels: ['a', 'b'],
+		backbone: 'sha',
+		field
+	});
+	const mine = { folder: '/home/ana/field', photos: 'list-1' };
+
+	it('takes the same --field photos moved to another folder as the same run', () => {
+		expect(inputDifferences(record(mine), record({ ...mine, folder: '/mnt/usb/field' }))).toEqual(
+			[]
+		);
+	});
+
+	it('names other photos, photos added or left out, and the rest of the record', () => {
+		expect(inputDifferences(record(mine), record({ ...mine, photos: 'list-2' }))).toEqual([
+			"other --field photos (the run's were those of /home/ana/field)"
+		]);
+		expect(inputDifferences(record(mine), record(null))).toEqual([
+			'the --field photos of /home/ana/field'
+		]);
+		expect(inputDifferences(record(null), record(mine))).toEqual([
+			'the dataset without --field photos'
+		]);
+		expect(
+			inputDifferences(record(null), {
+				...record(null),
+				data: 'other',
+				labels: ['a'],
+				backbone: 'x'
+			})
+		).toEqual(['another dataset (its fingerprint differs)', 'other classes', 'another backbone']);
 	});
 });
 

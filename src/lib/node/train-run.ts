@@ -192,10 +192,13 @@ const TrainedOnSchema = z.object({
 	labels: z.array(z.string()),
 	/** sha256 of the backbone's manifest.json. */
 	backbone: z.string(),
-	/** --field: the folder (absolute) and the sha256 of its photo list; null without --field. */
+	/**
+	 * --field: the folder (absolute, for messages only) and the sha256 of its photo list; null
+	 * without --field.
+	 */
 	field: z.object({ folder: z.string(), photos: z.string() }).nullable()
 });
-type TrainedOn = z.infer<typeof TrainedOnSchema>;
+export type TrainedOn = z.infer<typeof TrainedOnSchema>;
 
 /**
  * `<out>/trained-on.json`, written with a finished model: what it was trained on, which model that
@@ -253,19 +256,23 @@ async function inputsOf(o: TrainRunOptions): Promise<TrainedOn | null> {
 	}
 }
 
-/** How `then` (a checkpoint's or a model's record) differs from what this run trains on, in words. */
-function inputDifferences(then: TrainedOn, now: TrainedOn): string[] {
+/**
+ * How `then` (a checkpoint's or a model's record) differs from what this run trains on, in words.
+ * The --field photos are compared by their list (paths inside the folder, with their classes' folder
+ * names), not by where the folder is: the same photos moved or copied elsewhere are the same run.
+ */
+export function inputDifferences(then: TrainedOn, now: TrainedOn): string[] {
 	return [
 		...(then.data !== now.data ? ['another dataset (its fingerprint differs)'] : []),
 		...(JSON.stringify(then.labels) !== JSON.stringify(now.labels) ? ['other classes'] : []),
 		...(then.backbone !== now.backbone ? ['another backbone'] : []),
-		...(JSON.stringify(then.field) !== JSON.stringify(now.field)
+		...(then.field?.photos !== now.field?.photos
 			? [
 					then.field === null
 						? 'the dataset without --field photos'
-						: now.field === null || then.field.folder !== now.field.folder
+						: now.field === null
 							? `the --field photos of ${then.field.folder}`
-							: 'other --field photos'
+							: `other --field photos (the run's were those of ${then.field.folder})`
 				]
 			: [])
 	];
