@@ -97,7 +97,7 @@ test('storage full when an answer is kept: the answer stays shown, with why it i
 	await expect(page.getByTestId('diagnosis').or(page.getByTestId('not-sure'))).toBeVisible();
 	await expect(page.getByTestId('heatmap')).toBeVisible();
 	await expect(page.getByTestId('not-saved')).toHaveText(
-		'The answer above is not kept in the history: The quota has been exceeded.'
+		'The answer above is not kept in the history: Not enough storage on this device. Free some space (delete a dataset or model you no longer need) and try again.'
 	);
 	await expect(page.getByTestId('diagnose-error')).toBeHidden();
 	await expect(page.getByTestId('history')).toBeHidden();
@@ -107,5 +107,26 @@ test('storage full when an answer is kept: the answer stays shown, with why it i
 	await diagnoseOne(page, 'leaf-2.jpg');
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(1);
 	await expect(page.getByTestId('not-saved')).toBeHidden();
+
+	// A correction that cannot be saved keeps the form as typed, saying why beside it; Save again
+	// once there is room.
+	const row = page.getByTestId('history').locator('li').first();
+	await row.getByRole('button', { name: /^Not right…/ }).click();
+	await row
+		.getByLabel('This plant actually has')
+		.selectOption({ label: 'Something else (type its name)' });
+	await row.getByLabel('Name of the disease').fill('Stem canker');
+	await row.getByLabel('Crop of the plant').selectOption({ label: 'Tomato' });
+	await setFull(true);
+	await row.getByRole('button', { name: 'Save' }).click();
+	await expect(row.getByTestId('confirm-error')).toHaveText(
+		'The history could not be changed: Not enough storage on this device. Free some space (delete a dataset or model you no longer need) and try again.'
+	);
+	await expect(row.getByLabel('Name of the disease')).toHaveValue('Stem canker');
+	await expect(row.getByTestId('confirmed')).toBeHidden();
+	await setFull(false);
+	await row.getByRole('button', { name: 'Save' }).click();
+	await expect(row.getByTestId('confirmed')).toHaveAttribute('data-label', 'Tomato___Stem_canker');
+	await expect(row.getByTestId('confirm-error')).toBeHidden();
 	expect(errors).toEqual([]);
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
 import { oneAtATime, readableFailures } from './idb-store';
+import { userError } from '../util/user-errors';
 
 /** A store whose every call rejects with `reason`, as IndexedDB does through idb-keyval. */
 function failingWith(reason: unknown): MemoryStore {
@@ -25,9 +26,16 @@ describe('readableFailures', () => {
 		}
 	});
 
-	it('lets real errors through with their name, and values through unchanged', async () => {
+	it('says a full storage in words (its name kept), lets other errors and values through unchanged', async () => {
 		const quota = new DOMException('full', 'QuotaExceededError');
-		await expect(readableFailures(failingWith(quota), 'x').set('a', 1)).rejects.toBe(quota);
+		const full = await readableFailures(failingWith(quota), 'x')
+			.set('a', 1)
+			.catch((error: unknown) => error);
+		expect(full).toBeInstanceOf(Error);
+		expect(full).toMatchObject({ name: 'QuotaExceededError', message: userError('storageFull') });
+		expect((full as Error).cause).toBe(quota);
+		const other = new TypeError('not cloneable');
+		await expect(readableFailures(failingWith(other), 'x').set('a', 1)).rejects.toBe(other);
 		const store = readableFailures(new MemoryStore(), 'x');
 		await store.set('a', { n: 1 });
 		expect(await store.get('a')).toEqual({ n: 1 });

@@ -3,7 +3,7 @@
  * and in the worker (no DOM). One database per store, as idb-keyval's createStore expects.
  */
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
-import type { KeyValueStore } from '../data/shard-store';
+import { isQuotaError, type KeyValueStore } from '../data/shard-store';
 import { userError } from '../util/user-errors';
 
 /** Saved models and their backbones (Models page, worker). */
@@ -73,14 +73,20 @@ export function oneAtATime(store: KeyValueStore, db: string): KeyValueStore {
 /**
  * `store` with failures that carry no Error turned into one that says what happened. IndexedDB
  * rejects with `request.error`/`transaction.error`, which is null when a browser aborts a
- * transaction without saying why (WebKit does this for values it will not keep); real errors
- * (e.g. QuotaExceededError, which callers look for by name) pass through untouched.
+ * transaction without saying why (WebKit does this for values it will not keep). A full storage
+ * says so in words the page translates (storageFull), keeping its name (QuotaExceededError, which
+ * callers look for); other errors pass through untouched.
  */
 export function readableFailures(store: KeyValueStore, db: string): KeyValueStore {
 	const guard = async <T>(work: () => Promise<T>): Promise<T> => {
 		try {
 			return await work();
 		} catch (error) {
+			if (isQuotaError(error)) {
+				const full = new Error(userError('storageFull'), { cause: error });
+				full.name = (error as Error).name;
+				throw full;
+			}
 			if (error instanceof Error) throw error;
 			throw new Error(userError('storageRefused', { db }), { cause: error });
 		}

@@ -70,7 +70,8 @@ export function datasetNameFromUrl(manifestUrl: string): string {
 	return decodeURIComponent(folder ?? 'dataset');
 }
 
-function isQuotaError(error: unknown): boolean {
+/** A browser's "storage full" (by name: Chromium and WebKit, Firefox's older one). */
+export function isQuotaError(error: unknown): boolean {
 	return (
 		typeof error === 'object' &&
 		error !== null &&

@@ -613,6 +613,8 @@ export const esErrors: KnownErrors = {
 	backboneUnavailable: 'El archivo de la red base {url} no está disponible (HTTP {status})',
 	storageFullDownload:
 		'No hay espacio suficiente en este dispositivo para guardar el resto de «{name}» (faltan {mb} MB). Los {n} fragmentos ya guardados se conservan; libere espacio (borre un conjunto de datos o un modelo) y reanude.',
+	storageFull:
+		'No hay espacio suficiente en este dispositivo. Libere espacio (borre un conjunto de datos o un modelo que ya no necesite) e inténtelo de nuevo.',
 	storageFullImport:
 		'No hay espacio suficiente en este dispositivo para guardar «{name}». Libere espacio (borre un conjunto de datos o un modelo), borre el conjunto de datos parcial e inténtelo de nuevo.',
 	modelNameLength:

@@ -627,6 +627,8 @@ export const frErrors: KnownErrors = {
 	backboneUnavailable: 'Le fichier du réseau de base {url} n’est pas disponible (HTTP {status})',
 	storageFullDownload:
 		'Pas assez de place sur cet appareil pour garder la suite de « {name} » ({mb} Mo de plus nécessaires). Les {n} fragments déjà enregistrés sont gardés ; libérez de la place (supprimez un jeu de données ou un modèle) et reprenez.',
+	storageFull:
+		'Espace de stockage insuffisant sur cet appareil. Libérez de la place (supprimez un jeu de données ou un modèle dont vous n’avez plus besoin) et réessayez.',
 	storageFullImport:
 		'Pas assez de place sur cet appareil pour garder « {name} ». Libérez de la place (supprimez un jeu de données ou un modèle), supprimez le jeu de données partiel et réessayez.',
 	modelNameLength:

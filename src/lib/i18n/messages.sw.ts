@@ -606,6 +606,8 @@ export const swErrors: KnownErrors = {
 	backboneUnavailable: 'Faili ya mtandao wa msingi {url} haipatikani (HTTP {status})',
 	storageFullDownload:
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi sehemu iliyobaki ya “{name}” (MB {mb} zaidi zinahitajika). Vipande {n} vilivyokwisha hifadhiwa vimebaki; toa nafasi (futa seti ya data au modeli) kisha endelea.',
+	storageFull:
+		'Hakuna nafasi ya kutosha kwenye kifaa hiki. Futa kitu ili kupata nafasi (seti ya data au modeli usiyohitaji tena) kisha ujaribu tena.',
 	storageFullImport:
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi “{name}”. Toa nafasi (futa seti ya data au modeli), futa seti ya data iliyokamilika nusu kisha ujaribu tena.',
 	modelNameLength:

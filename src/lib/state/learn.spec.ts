@@ -839,6 +839,45 @@ describe('LearnState', () => {
 		expect(learn.ready).toBe(true);
 	});
 
+	it('a check of the new model that fails is said, the model before diagnoses again, and Discard deletes the new one', async () => {
+		const { learn, deps, ml, trainCall } = await setup();
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		// The worker crashes while the new model answers its first photo kept aside.
+		deps.ml.diagnose.mockImplementationOnce(async () => {
+			throw new Error('The engine stopped');
+		});
+		trainCall().finish();
+		expect(await run).toBeNull();
+		expect(learn.error).toBe('The engine stopped');
+		expect(learn.outcome).toBeNull();
+		expect(learn.pending).toMatchObject({ stopped: true, saved: { id: 'adapted' } });
+		expect(deps.models.activeId).toBeNull();
+		await learn.discard();
+		expect(deps.models.remove).toHaveBeenCalledWith('adapted');
+		expect(learn.pending).toBeNull();
+	});
+
+	it('a reload in the check of the new model checks it again; a Stop then brings back the model before learning', async () => {
+		const { learn, deps, ml, trainCall, storage } = await setup();
+		const { run } = await untilNewModelChecked({ learn, deps, ml, trainCall });
+		expect(deps.models.activeId).toBe('adapted');
+		// The tab is closed mid-check: the new model stays chosen, the job pending, unstopped.
+		void run;
+		const reloaded = new LearnState({ ...deps, storage });
+		deps.ml.diagnose.mockImplementationOnce(() => new Promise(() => {}));
+		const calls = deps.ml.diagnose.mock.calls.length;
+		const synced = reloaded.sync();
+		while (deps.ml.diagnose.mock.calls.length === calls) await settle();
+		expect(reloaded.step).toBe('after');
+		reloaded.stop();
+		await synced;
+		expect(reloaded.pending?.stopped).toBe(true);
+		expect(deps.models.activeId).toBeNull();
+		await reloaded.discard();
+		expect(deps.models.remove).toHaveBeenCalledWith('adapted');
+	});
+
 	it('Discard after a Stop in the check keeps the new model when another tab chose it since', async () => {
 		const { learn, deps, ml, trainCall } = await setup();
 		const { run } = await untilNewModelChecked({ learn, deps, ml, trainCall });

@@ -796,34 +796,42 @@ export class LearnState {
 		if (!pending || !saved) return null;
 		const signal = this.#startChecking('after');
 		const models = this.#d.models;
-		const was = models.activeId;
-		await models.load();
-		if (!signal.aborted) {
-			models.activate(saved.id);
-			await this.#d.ml.loadModel();
-		}
-		// Both scores on the photos kept aside that are still in the history: a plant deleted
-		// meanwhile is left out of before too, and said.
-		const kept = pending.heldBack.flatMap((held) => {
-			const entry = this.#history.get(held.entryId);
-			const photo = entry?.leaves[held.leaf]?.photo;
-			return entry?.confirmed && photo ? [{ held, className: entry.confirmed, photo }] : [];
-		});
-		const measured = kept.every(({ held }) => held.right !== undefined);
-		const after = signal.aborted
-			? null
-			: await this.#diagnose(
-					kept.map(({ held, className, photo }) => ({ ...held, className, fileName: '', photo })),
-					signal
-				);
-		if (after === null) {
-			// Stopped: the new model waits for Continue (which checks it) or Discard, and the model
-			// before diagnoses again.
+		// Stopped or failed, the new model waits for Continue (which checks it) or Discard, and the
+		// model before learning diagnoses again (also after a reload in the check, when the new one
+		// was already active).
+		const waitForContinue = async () => {
 			this.#setPending({ ...pending, stopped: true, saved: { id: saved.id, name: saved.name } });
-			if (models.activeId !== was) {
-				models.activate(was);
+			await this.#activateId(this.#previousOf(pending.previousId));
+		};
+		let kept: { held: PendingLearn['heldBack'][number]; className: string; photo: Blob }[];
+		let after: HeldResult[] | null;
+		try {
+			await models.load();
+			if (!signal.aborted) {
+				models.activate(saved.id);
 				await this.#d.ml.loadModel();
 			}
+			// Both scores on the photos kept aside that are still in the history: a plant deleted
+			// meanwhile is left out of before too, and said.
+			kept = pending.heldBack.flatMap((held) => {
+				const entry = this.#history.get(held.entryId);
+				const photo = entry?.leaves[held.leaf]?.photo;
+				return entry?.confirmed && photo ? [{ held, className: entry.confirmed, photo }] : [];
+			});
+			after = signal.aborted
+				? null
+				: await this.#diagnose(
+						kept.map(({ held, className, photo }) => ({ ...held, className, fileName: '', photo })),
+						signal
+					);
+		} catch (error) {
+			// The worker crashed or the model would not load: the error is said, as after a Stop.
+			await waitForContinue().catch(() => undefined);
+			throw error;
+		}
+		const measured = kept.every(({ held }) => held.right !== undefined);
+		if (after === null) {
+			await waitForContinue();
 			return null;
 		}
 		const learned = models.models.find((m) => m.id === saved.id);
@@ -887,13 +895,21 @@ export class LearnState {
 
 	/** Makes the outcome's previous model (`restored`) or its learned one diagnose. */
 	async #activate(outcome: LearnOutcome, restored: boolean): Promise<void> {
-		const models = this.#d.models;
-		await models.load();
-		// A previous model deleted since falls back to the shipped default.
-		const previous = models.models.some((m) => m.id === outcome.previousId)
-			? outcome.previousId
-			: null;
-		models.activate(restored ? previous : outcome.modelId);
+		await this.#d.models.load();
+		const id = restored ? this.#previousOf(outcome.previousId) : outcome.modelId;
+		this.#d.models.activate(id);
+		await this.#d.ml.loadModel();
+	}
+
+	/** The model that diagnosed before learning; the shipped default (null) if deleted since. */
+	#previousOf(previousId: string | null): string | null {
+		return this.#d.models.models.some((m) => m.id === previousId) ? previousId : null;
+	}
+
+	/** Makes model `id` diagnose, unless it does already. */
+	async #activateId(id: string | null): Promise<void> {
+		if (this.#d.models.activeId === id) return;
+		this.#d.models.activate(id);
 		await this.#d.ml.loadModel();
 	}
 }

@@ -38,6 +38,9 @@ export const USER_ERRORS = {
 	backboneUnavailable: 'The backbone file {url} is not available (HTTP {status})',
 	storageFullDownload:
 		'Not enough storage on this device to keep the rest of "{name}" ({mb} MB more needed). The {n} shards already saved are kept; free some space (delete a dataset or model) and resume.',
+	/** Storage full when the history or a model is saved (a download or an import says more). */
+	storageFull:
+		'Not enough storage on this device. Free some space (delete a dataset or model you no longer need) and try again.',
 	storageFullImport:
 		'Not enough storage on this device to keep "{name}". Free some space (delete a dataset or model), delete the partial dataset and try again.',
 	/** A model name that is empty (spaces only) or too long. */
