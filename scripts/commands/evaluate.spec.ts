@@ -59,6 +59,15 @@ describe('leaflens evaluate', () => {
 		const support = report.metrics.perClass.filter((c) => c.support > 0).map((c) => c.label);
 		expect(support.sort()).toEqual([...CLASSES].sort());
 		expect(report.metrics.accuracy).toBeGreaterThan(0.5);
+
+		// In words, as the Evaluate page: only the classes with photos are listed, and it says so.
+		const text = await evaluate('--data', data);
+		expect(text.code, text.stderr).toBe(0);
+		expect(text.stdout).toContain(
+			"2 of the model's 34 classes have photos here: only they are listed"
+		);
+		const rows = text.stdout.split('\n').filter((line) => /^\S+___\S*\s+[\d.]+%/.test(line));
+		expect(rows.map((line) => line.split(/\s+/)[0]).sort()).toEqual([...CLASSES].sort());
 	});
 
 	it('reads a folder as the other commands do: hidden files left out, every other file named', async () => {

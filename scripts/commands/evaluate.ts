@@ -95,11 +95,21 @@ ${ENGINE_HELP}
 					.map(([reason, n]) => `${n} ${reason}`)
 					.join(', ')}`
 			: '';
+		const onAnswered =
+			report.abstention.coverage > 0
+				? pct(report.abstention.selectiveAccuracy)
+				: 'n/a (none answered)';
 		console.log(
-			`answered ${pct(report.abstention.coverage)} (${report.abstention.abstained} "not sure"${why}), accuracy on answered ${pct(report.abstention.selectiveAccuracy)}`
+			`answered ${pct(report.abstention.coverage)} (${report.abstention.abstained} "not sure"${why}), accuracy on answered ${onAnswered}`
 		);
+		// As the Evaluate page: the classes with photos here (--data may hold some of the model's).
+		const ofCrop = crop ? m.perClass.filter((c) => crop.classes.includes(c.label)) : m.perClass;
+		const rows = ofCrop.filter((c) => c.support > 0);
+		if (rows.length < ofCrop.length)
+			console.log(
+				`\n${rows.length} of the model's ${ofCrop.length}${crop ? ` ${crop.crop}` : ''} classes have photos here: only they are listed`
+			);
 		console.log('\nclass'.padEnd(52) + 'precision  recall     f1  support');
-		const rows = crop ? m.perClass.filter((c) => crop.classes.includes(c.label)) : m.perClass;
 		for (const c of rows) {
 			console.log(
 				`${c.label.slice(0, 50).padEnd(51)}${pct(c.precision).padStart(9)} ${pct(c.recall).padStart(8)} ${pct(c.f1).padStart(7)} ${String(c.support).padStart(8)}`

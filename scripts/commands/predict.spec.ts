@@ -7,6 +7,7 @@ import {
 	symlinkSync,
 	writeFileSync
 } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -118,6 +119,32 @@ describe('leaflens predict with a trained classifier', () => {
 			`leaflens predict: skipped ${path.join(work, 'field', 'row 2', 'IMG_0001.HEIC')}: an HEIC photo`
 		);
 		expect(stderr).not.toMatch(/\._b\.JPG|thumbnails/);
+	});
+
+	it('output cut short by its reader (`| head -1`) still exits 1 when a photo had failed before', async () => {
+		const photo = first(path.join(COLOR, 'Tomato___Leaf_Mold'));
+		const child = spawn(
+			process.execPath,
+			[
+				path.join(REPO_ROOT, 'bin/leaflens.js'),
+				'predict',
+				'--model',
+				MODEL,
+				'--json',
+				path.join(REPO_ROOT, 'README.md'),
+				...Array.from({ length: 6 }, () => photo)
+			],
+			{ stdio: ['ignore', 'pipe', 'ignore'] }
+		);
+		let line = '';
+		// The reader takes the first line (the failed file's) and goes away, as `head -1` does.
+		child.stdout.once('data', (chunk: Buffer) => {
+			line = chunk.toString().split('\n')[0]!;
+			child.stdout.destroy();
+		});
+		const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+		expect(JSON.parse(line)).toMatchObject({ file: path.join(REPO_ROOT, 'README.md') });
+		expect(code).toBe(1);
 	});
 
 	it('names a --model folder that is not there in words, not as a system error', async () => {

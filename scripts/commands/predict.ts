@@ -162,6 +162,8 @@ async function answerEach(
 			await answer(file);
 		} catch (error) {
 			failures++;
+			// Known at once, so that output cut short by its reader (`| head`) still exits 1.
+			process.exitCode = 1;
 			const message = errorMessage(error);
 			console.error(`leaflens predict: ${file}: ${message}`);
 			if (json) console.log(JSON.stringify({ file, error: message }));

@@ -197,6 +197,13 @@ describe('decodeImageFile: bounded', () => {
 		expect([image.width, image.height]).toEqual([64, 48]);
 	});
 
+	it('says that a path is not there, not that it cannot be decoded', async () => {
+		const missing = path.join(work, 'not-taken.jpg');
+		await expect(decodeImageFile(missing)).rejects.toThrow(
+			`Cannot decode image ${missing}: no such file`
+		);
+	});
+
 	it('names a file that is not an image, and decodes the next one', async () => {
 		const bad = path.join(work, 'notes.jpg');
 		writeFileSync(bad, 'not a photo');

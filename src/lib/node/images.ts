@@ -8,9 +8,8 @@
 import { access, open, stat } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
 import type { RawImage } from '../ml/preprocess';
-import { errorMessage } from '../util/errors';
 import { DECODE_SHORT_SIDE, isHeic, MAX_PHOTO_PIXELS } from '../util/photo-size';
-import { HEIC_REASON } from './image-files';
+import { errorCode, HEIC_REASON } from './image-files';
 
 /**
  * Decoding refuses images above this many pixels, from the header, before decoding: a 30000×30000
@@ -131,14 +130,20 @@ export async function decodeImageFile(
 			data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
 		};
 	} catch (error) {
-		// A missing or unreadable path keeps its own message; a decoding failure gets the header's.
+		// A missing or unreadable path says so; a decoding failure gets the header's reason.
 		const unreadable =
-			typeof input === 'string' &&
-			!(await access(input).then(
-				() => true,
-				() => false
-			));
-		const reason = unreadable ? errorMessage(error) : await decodeFailureReason(input);
+			typeof input === 'string'
+				? await access(input).then(
+						() => null,
+						(e: unknown) => errorCode(e)
+					)
+				: null;
+		const reason =
+			unreadable === 'ENOENT'
+				? 'no such file'
+				: unreadable !== null
+					? `unreadable (${unreadable})`
+					: await decodeFailureReason(input);
 		throw new PhotoDecodeError(what, reason, { cause: error });
 	}
 }
