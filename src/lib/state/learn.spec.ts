@@ -839,6 +839,18 @@ describe('LearnState', () => {
 		expect(learn.ready).toBe(true);
 	});
 
+	it('deletes the dataset an earlier learning made of the photos, keeping other imports', async () => {
+		const { learn, ml, trainCall, datasets } = await setup();
+		const earlier = { id: 'own-1', name: 'My fields', complete: true, source: 'local' };
+		const mine = { id: 'plot-3', name: 'Plot 3', complete: true, source: 'local' };
+		datasets.push(earlier as CachedDatasetInfo, mine as CachedDatasetInfo);
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		expect(ml.deleteDataset.mock.calls).toEqual([['own-1']]);
+		trainCall().finish();
+		expect(await run).toMatchObject({ modelId: 'adapted' });
+	});
+
 	it('a check of the new model that fails is said, the model before diagnoses again, and Discard deletes the new one', async () => {
 		const { learn, deps, ml, trainCall } = await setup();
 		const run = learn.adapt();

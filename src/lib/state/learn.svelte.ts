@@ -664,6 +664,7 @@ export class LearnState {
 				const own = await training.importPhotos(OWN_DATASET_NAME, photos);
 				if (!own && training.importCancelled) return null;
 				if (!own) throw new Error(training.importError ?? userError('photosNotImported'));
+				await this.#forgetOlderOwn(own.id);
 				const random = Math.random().toString(36).slice(2, 8);
 				const request: TrainRequest = {
 					// The time and a random part: learning again at once (the same millisecond) is a new job.
@@ -692,6 +693,20 @@ export class LearnState {
 				return this.#train();
 			})
 		);
+	}
+
+	/**
+	 * Deletes the datasets earlier learnings made of this device's photos ("My fields"), all but
+	 * `keep`: each learning makes its own anew from the history, which keeps the photos, so the
+	 * older ones would only fill the storage. A deletion that fails is said on the Train page.
+	 */
+	async #forgetOlderOwn(keep: string): Promise<void> {
+		const training = this.#d.training;
+		await training.refresh();
+		const older = training.datasets.filter(
+			(d) => d.source === 'local' && d.name === OWN_DATASET_NAME && d.id !== keep
+		);
+		for (const dataset of older) await training.deleteDataset(dataset.id);
 	}
 
 	/** Runs a step of the flow: an error is kept in `error` (and gives null), the step is over after. */
