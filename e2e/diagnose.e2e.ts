@@ -77,3 +77,24 @@ test('diagnoses real test-split leaf photos with a heatmap, survives bad files, 
 	await expect(history).toHaveCount(0);
 	expect(errors).toEqual([]);
 });
+
+test('an answer that comes while the user is on another page is shown on the way back, and kept', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	// A slow phone: the answer takes long enough for the user to leave for Settings meanwhile.
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
+	const [sample] = samplesOf('test', 1);
+	await pickWholePhoto(page, photo('leaf.jpg', Buffer.from(sample!.jpeg)));
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await expect(page).toHaveURL(/\/settings/);
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+	await page.getByRole('link', { name: 'Diagnose' }).click();
+	await expect(page.locator('[data-testid="answer"][data-file="leaf.jpg"]')).toBeVisible();
+	await expect(page.getByTestId('diagnosis').or(page.getByTestId('not-sure'))).toBeVisible();
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(1);
+	expect(errors).toEqual([]);
+});

@@ -63,6 +63,45 @@ describe('MlClient', () => {
 	});
 });
 
+describe('MlClient loadModel', () => {
+	it('loads one model at a time, the one asked for last answering, and leaves out one replaced before its turn', async () => {
+		vi.stubGlobal('Worker', FakeWorker);
+		const started: string[] = [];
+		const finish = new Map<string, () => void>();
+		FakeWorker.api = {
+			init: () => status,
+			environment: () => ({}),
+			status: () => status,
+			loadModel: (source: unknown) => {
+				const id = (source as { id: string }).id;
+				started.push(id);
+				return new Promise((resolve) => finish.set(id, () => resolve({ labels: [id] })));
+			}
+		};
+		const client = new MlClient();
+		await client.start();
+		const model = (id: string) => ({ kind: 'stored', id }) as never;
+		const a = client.loadModel(model('a'));
+		while (started.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+		// While a loads, b is asked for, then c.
+		const b = client.loadModel(model('b'));
+		const c = client.loadModel(model('c'));
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(started).toEqual(['a']);
+		finish.get('a')!();
+		while (started.length === 1) await new Promise((resolve) => setTimeout(resolve, 5));
+		// b was replaced by c before its turn: never loaded.
+		expect(started).toEqual(['a', 'c']);
+		let settled = false;
+		void Promise.all([a, b]).then(() => (settled = true));
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(settled).toBe(false);
+		finish.get('c')!();
+		await Promise.all([a, b, c]);
+		expect(client.model?.labels).toEqual(['c']);
+	});
+});
+
 describe('MlClient start', () => {
 	/** The worker tells the page which engine it starts, as ml.worker.ts does while detecting. */
 	const trying = (backend: string) =>

@@ -284,13 +284,34 @@ export class MlClient {
 		}
 	}
 
-	/** Loads the diagnosis model (default: the one chosen on the Models page). */
+	/** The last load asked for, and the loads in turn: see loadModel. */
+	#loadsAsked = 0;
+	#loads: Promise<void> = Promise.resolve();
+
+	/**
+	 * Loads the diagnosis model (default: the one chosen on the Models page). Loads run one after
+	 * another, and one that a later call has replaced before its turn is left out: the model that
+	 * answers is the one asked for last, whichever file is quicker to read. Every call resolves
+	 * once that model is loaded (or has failed, said in `modelError`).
+	 */
 	async loadModel(source: ModelSource = activeModelSource()): Promise<void> {
-		const api = await this.api();
-		// Set once the worker runs: #boot loads the remembered source into a *restarted* worker, and
-		// set before, it loaded it into the first one too, right before this load (twice the bytes).
-		this.#modelSource = source;
-		await this.#loadModelInto(api, source);
+		const asked = ++this.#loadsAsked;
+		const load = this.#loads.then(async () => {
+			if (asked !== this.#loadsAsked) return;
+			const api = await this.api();
+			// Set once the worker runs: #boot loads the remembered source into a *restarted* worker, and
+			// set before, it loaded it into the first one too, right before this load (twice the bytes).
+			this.#modelSource = source;
+			await this.#loadModelInto(api, source);
+		});
+		this.#loads = load.catch(() => undefined);
+		await load;
+		// Replaced while it waited or ran: done when the last one asked for is.
+		let tail: Promise<void>;
+		do {
+			tail = this.#loads;
+			await tail;
+		} while (tail !== this.#loads);
 	}
 
 	/**
