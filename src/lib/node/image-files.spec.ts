@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,6 +69,8 @@ describe('walkFolders (the folder walk of listImages and prepare-data)', () => {
 		const dir = folder('walk', ['b/x.jpg', 'a/deep/y.jpg', 'a/z.txt', 'c/.hidden/w.jpg']);
 		symlinkSync(dir, path.join(dir, 'a', 'deep', 'up')); // a loop back to the top
 		symlinkSync(path.join(dir, 'gone'), path.join(dir, 'b', 'dangling.jpg'));
+		// A named pipe: reading it would wait for a writer forever.
+		execFileSync('mkfifo', [path.join(dir, 'a', 'deep', 'pipe.jpg')]);
 		const visits: FolderVisit[] = [];
 		const unreadable: string[] = [];
 		await walkFolders(dir, {
@@ -76,11 +79,11 @@ describe('walkFolders (the folder walk of listImages and prepare-data)', () => {
 			unreadable: (rel, code) => unreadable.push(`${rel} ${code}`)
 		});
 		expect(visits).toEqual([
-			{ rel: '', files: [], folders: ['a', 'b', 'c'] },
-			{ rel: 'a', files: ['z.txt'], folders: ['deep'] },
-			{ rel: path.join('a', 'deep'), files: ['y.jpg'], folders: ['up'] },
-			{ rel: 'b', files: ['dangling.jpg', 'x.jpg'], folders: [] },
-			{ rel: 'c', files: [], folders: [] }
+			{ rel: '', files: [], folders: ['a', 'b', 'c'], special: [] },
+			{ rel: 'a', files: ['z.txt'], folders: ['deep'], special: [] },
+			{ rel: path.join('a', 'deep'), files: ['y.jpg'], folders: ['up'], special: ['pipe.jpg'] },
+			{ rel: 'b', files: ['dangling.jpg', 'x.jpg'], folders: [], special: [] },
+			{ rel: 'c', files: [], folders: [], special: [] }
 		]);
 		expect(unreadable).toEqual([]);
 

@@ -63,8 +63,11 @@ export function errorCode(error: unknown): string {
 export interface FolderVisit {
 	/** Relative to the folder walked ('' for that folder itself), with the platform's separator. */
 	rel: string;
+	/** Regular files, and links that are not to a folder (a dangling one included). */
 	files: string[];
 	folders: string[];
+	/** Neither: named pipes, sockets, devices (reading one could block). */
+	special: string[];
 }
 
 /**
@@ -98,15 +101,17 @@ export async function walkFolders(
 		entries.sort((a, b) => codeUnitOrder(a.name, b.name));
 		const files: string[] = [];
 		const folders: string[] = [];
+		const special: string[] = [];
 		for (const entry of entries) {
 			if (isHidden(entry.name)) continue;
-			const isFolder =
-				entry.isDirectory() ||
-				(entry.isSymbolicLink() &&
-					(await stat(path.join(full, entry.name)).catch(() => null))?.isDirectory() === true);
-			(isFolder ? folders : files).push(entry.name);
+			const target = entry.isSymbolicLink()
+				? await stat(path.join(full, entry.name)).catch(() => null)
+				: entry;
+			if (target?.isDirectory()) folders.push(entry.name);
+			else if (!target || target.isFile()) files.push(entry.name);
+			else special.push(entry.name);
 		}
-		options.visit({ rel, files, folders });
+		options.visit({ rel, files, folders, special });
 		if (options.recursive) for (const folder of folders) await walk(path.join(rel, folder));
 	};
 	await walk('');
@@ -126,12 +131,14 @@ export async function listImages(
 	const recursive = options.recursive ?? false;
 	await walkFolders(dir, {
 		recursive,
-		visit: ({ rel, files, folders }) => {
+		visit: ({ rel, files, folders, special }) => {
 			for (const file of files) {
 				const name = path.join(rel, file);
 				if (isImageName(file)) images.push(name);
 				else skipped.push({ path: name, reason: notImageReason(file) });
 			}
+			for (const entry of special)
+				skipped.push({ path: path.join(rel, entry), reason: 'not a regular file' });
 			if (!recursive)
 				for (const folder of folders)
 					skipped.push({

@@ -237,6 +237,11 @@ export async function datasetImages(
 export interface FolderPhoto extends LabelledBytes {
 	/** `<class folder>/<file>`. */
 	key: string;
+	/**
+	 * The file's size in bytes (-1: could not be read; absent: not a file of a folder read), so
+	 * that a run record tells other photos of the same names apart.
+	 */
+	size?: number;
 }
 
 /** How a --field folder's class folders were read (folderPhotos with `addUnknown`). */
@@ -311,12 +316,21 @@ export async function folderPhotos(
 		const listed = await listImages(path.join(dir, folder));
 		const key = (file: string) => `${folder}/${file.split(path.sep).join('/')}`;
 		skipped.push(...listed.skipped.map((s) => ({ ...s, path: key(s.path) })));
-		for (const file of listed.images) {
+		const sizes = await Promise.all(
+			listed.images.map((file) =>
+				stat(path.join(dir, folder, file)).then(
+					(info) => info.size,
+					() => -1
+				)
+			)
+		);
+		for (const [j, file] of listed.images.entries()) {
 			const full = path.join(dir, folder, file);
 			photos.push({
 				bytes: async () => new Uint8Array(await readFile(full)),
 				label,
-				key: key(file)
+				key: key(file),
+				size: sizes[j]!
 			});
 		}
 	}

@@ -98,7 +98,7 @@ describe('inputDifferences (what a checkpoint or finished run was trained on, ag
 		backbone: 'sha',
 		field
 	});
-	const mine = { folder: '/home/ana/field', photos: 'list-1' };
+	const mine = { folder: '/home/ana/field', photos: 'list-1', sizes: 'sizes-1' };
 
 	it('takes the same --field photos moved to another folder as the same run', () => {
 		expect(inputDifferences(record(mine), record({ ...mine, folder: '/mnt/usb/field' }))).toEqual(
@@ -110,6 +110,14 @@ describe('inputDifferences (what a checkpoint or finished run was trained on, ag
 		expect(inputDifferences(record(mine), record({ ...mine, photos: 'list-2' }))).toEqual([
 			"other --field photos (the run's were those of /home/ana/field)"
 		]);
+		// Other photos under the same names (another season's folder): their sizes differ.
+		const other = record({ ...mine, folder: '/home/ana/field-2025', sizes: 'sizes-2' });
+		expect(inputDifferences(record(mine), other)).toEqual([
+			"other --field photos (the run's were those of /home/ana/field)"
+		]);
+		// A record written before sizes were kept is compared by the list alone.
+		const { sizes: _, ...older } = mine;
+		expect(inputDifferences(record(older), record(mine))).toEqual([]);
 		expect(inputDifferences(record(mine), record(null))).toEqual([
 			'the --field photos of /home/ana/field'
 		]);

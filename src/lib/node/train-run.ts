@@ -196,7 +196,14 @@ const TrainedOnSchema = z.object({
 	 * --field: the folder (absolute, for messages only) and the sha256 of its photo list; null
 	 * without --field.
 	 */
-	field: z.object({ folder: z.string(), photos: z.string() }).nullable()
+	field: z
+		.object({
+			folder: z.string(),
+			photos: z.string(),
+			/** sha256 of the photos' sizes, in the same order (absent in records written before it). */
+			sizes: z.string().optional()
+		})
+		.nullable()
 });
 export type TrainedOn = z.infer<typeof TrainedOnSchema>;
 
@@ -221,11 +228,22 @@ const sha256Of = (data: string | Uint8Array) => createHash('sha256').update(data
 export const fieldRowsKey = (photos: readonly FolderPhoto[]): string =>
 	photos.map((p) => `${p.key}\t${p.label}`).join('\n');
 
-/** The --field part of TrainedOn: the folder, and the sha256 of its photo list. */
-const fieldRecord = (field: string, photos: readonly { key: string }[]): TrainedOn['field'] => ({
+/** The --field part of TrainedOn: the folder, and the sha256 of its photo list and their sizes. */
+const fieldRecord = (
+	field: string,
+	photos: readonly { key: string; size?: number }[]
+): TrainedOn['field'] => ({
 	folder: path.resolve(field),
-	photos: sha256Of(photos.map((p) => p.key).join('\n'))
+	photos: sha256Of(photos.map((p) => p.key).join('\n')),
+	sizes: sha256Of(photos.map((p) => p.size ?? -1).join('\n'))
 });
+
+/** Whether two records name the same --field photos (sizes compared when both have them). */
+const sameField = (a: TrainedOn['field'], b: TrainedOn['field']): boolean =>
+	a === null || b === null
+		? a === b
+		: a.photos === b.photos &&
+			(a.sizes === undefined || b.sizes === undefined || a.sizes === b.sizes);
 
 /**
  * What a run of `o` trains on, read cheaply before anything loads: the dataset's manifest, the
@@ -259,14 +277,15 @@ async function inputsOf(o: TrainRunOptions): Promise<TrainedOn | null> {
 /**
  * How `then` (a checkpoint's or a model's record) differs from what this run trains on, in words.
  * The --field photos are compared by their list (paths inside the folder, with their classes' folder
- * names), not by where the folder is: the same photos moved or copied elsewhere are the same run.
+ * names, and their sizes), not by where the folder is: the same photos moved or copied elsewhere
+ * are the same run.
  */
 export function inputDifferences(then: TrainedOn, now: TrainedOn): string[] {
 	return [
 		...(then.data !== now.data ? ['another dataset (its fingerprint differs)'] : []),
 		...(JSON.stringify(then.labels) !== JSON.stringify(now.labels) ? ['other classes'] : []),
 		...(then.backbone !== now.backbone ? ['another backbone'] : []),
-		...(then.field?.photos !== now.field?.photos
+		...(!sameField(then.field, now.field)
 			? [
 					then.field === null
 						? 'the dataset without --field photos'

@@ -870,6 +870,26 @@ describe('LearnState', () => {
 		expect(learn.pending).toBeNull();
 	});
 
+	it('Stop in the check brings back the model chosen during the training, not the one before learning', async () => {
+		const { learn, deps, ml, trainCall } = await setup();
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		// While it trains, the user chooses model c on the Models page.
+		deps.models.models = [
+			...deps.models.models,
+			{ id: 'c' } as (typeof deps.models.models)[number]
+		];
+		deps.models.activeId = 'c';
+		deps.ml.diagnose.mockImplementationOnce(() => new Promise(() => {}));
+		const calls = deps.ml.diagnose.mock.calls.length;
+		trainCall().finish();
+		while (deps.ml.diagnose.mock.calls.length === calls) await settle();
+		expect(deps.models.activeId).toBe('adapted');
+		learn.stop();
+		await run;
+		expect(deps.models.activeId).toBe('c');
+	});
+
 	it('a reload in the check of the new model checks it again; a Stop then brings back the model before learning', async () => {
 		const { learn, deps, ml, trainCall, storage } = await setup();
 		const { run } = await untilNewModelChecked({ learn, deps, ml, trainCall });

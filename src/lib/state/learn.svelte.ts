@@ -703,8 +703,13 @@ export class LearnState {
 	async #forgetOlderOwn(keep: string): Promise<void> {
 		const training = this.#d.training;
 		await training.refresh();
+		// Not while a Train-page run (started meanwhile) or a stored job may read one of them.
+		if (training.running) return;
+		const stored = training.storedJob();
+		const inUse = new Set(stored ? [stored.datasetId, ...(stored.extraDatasetIds ?? [])] : []);
 		const older = training.datasets.filter(
-			(d) => d.source === 'local' && d.name === OWN_DATASET_NAME && d.id !== keep
+			(d) =>
+				d.source === 'local' && d.name === OWN_DATASET_NAME && d.id !== keep && !inUse.has(d.id)
 		);
 		for (const dataset of older) await training.deleteDataset(dataset.id);
 	}
@@ -811,12 +816,13 @@ export class LearnState {
 		if (!pending || !saved) return null;
 		const signal = this.#startChecking('after');
 		const models = this.#d.models;
+		const was = models.activeId;
 		// Stopped or failed, the new model waits for Continue (which checks it) or Discard, and the
-		// model before learning diagnoses again (also after a reload in the check, when the new one
-		// was already active).
+		// model that diagnosed before the check does again: after a reload in the check, when the
+		// new one was already active, the model before learning.
 		const waitForContinue = async () => {
 			this.#setPending({ ...pending, stopped: true, saved: { id: saved.id, name: saved.name } });
-			await this.#activateId(this.#previousOf(pending.previousId));
+			await this.#activateId(was === saved.id ? this.#previousOf(pending.previousId) : was);
 		};
 		let kept: { held: PendingLearn['heldBack'][number]; className: string; photo: Blob }[];
 		let after: HeldResult[] | null;

@@ -102,6 +102,44 @@ describe('MlClient loadModel', () => {
 	});
 });
 
+describe('MlClient diagnose while a model loads', () => {
+	it('answers with the model asked for last, not the one loading when the photo came', async () => {
+		vi.stubGlobal('Worker', FakeWorker);
+		const started: string[] = [];
+		const finish = new Map<string, () => void>();
+		let loaded: string | null = null;
+		FakeWorker.api = {
+			init: () => status,
+			environment: () => ({}),
+			status: () => status,
+			loadModel: (source: unknown) => {
+				const id = (source as { id: string }).id;
+				started.push(id);
+				return new Promise((resolve) =>
+					finish.set(id, () => {
+						loaded = id;
+						resolve({ labels: [id] });
+					})
+				);
+			},
+			diagnose: () => ({ answeredBy: loaded })
+		};
+		const client = new MlClient();
+		await client.start();
+		const model = (id: string) => ({ kind: 'stored', id }) as never;
+		const a = client.loadModel(model('a'));
+		while (started.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+		const b = client.loadModel(model('b'));
+		const answer = client.diagnose(new Blob(['photo']));
+		finish.get('a')!();
+		while (started.length === 1) await new Promise((resolve) => setTimeout(resolve, 5));
+		finish.get('b')!();
+		await Promise.all([a, b]);
+		expect(await answer).toEqual({ answeredBy: 'b' });
+		expect(started).toEqual(['a', 'b']);
+	});
+});
+
 describe('MlClient start', () => {
 	/** The worker tells the page which engine it starts, as ml.worker.ts does while detecting. */
 	const trying = (backend: string) =>

@@ -296,6 +296,7 @@ export class MlClient {
 	 */
 	async loadModel(source: ModelSource = activeModelSource()): Promise<void> {
 		const asked = ++this.#loadsAsked;
+		this.#askedSource = source;
 		const load = this.#loads.then(async () => {
 			if (asked !== this.#loadsAsked) return;
 			const api = await this.api();
@@ -307,6 +308,14 @@ export class MlClient {
 		this.#loads = load.catch(() => undefined);
 		await load;
 		// Replaced while it waited or ran: done when the last one asked for is.
+		await this.#loadsSettled();
+	}
+
+	/** The source of the last load asked for (it may still wait for its turn). */
+	#askedSource: ModelSource | null = null;
+
+	/** Resolves once no load is waiting or running. */
+	async #loadsSettled(): Promise<void> {
 		let tail: Promise<void>;
 		do {
 			tail = this.#loads;
@@ -322,7 +331,9 @@ export class MlClient {
 		file: Blob,
 		options: { heatmap?: boolean; crop?: string } = {}
 	): Promise<DiagnoseResult> {
-		if (!this.model) await this.loadModel(this.#modelSource ?? activeModelSource());
+		// A model asked for (chosen on the Models page, say) and still loading is the one to answer.
+		await this.#loadsSettled();
+		if (!this.model) await this.loadModel(this.#askedSource ?? activeModelSource());
 		if (!this.model) throw new Error(this.modelError ?? t('ml.noModel'));
 		const bytes = await file.arrayBuffer();
 		const api = await this.api();
