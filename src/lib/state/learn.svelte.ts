@@ -706,10 +706,15 @@ export class LearnState {
 		// Not while a Train-page run (started meanwhile) or a stored job may read one of them.
 		if (training.running) return;
 		const stored = training.storedJob();
-		const inUse = new Set(stored ? [stored.datasetId, ...(stored.extraDatasetIds ?? [])] : []);
+		const inUse: readonly string[] = stored
+			? [stored.datasetId, ...(stored.extraDatasetIds ?? [])]
+			: [];
 		const older = training.datasets.filter(
 			(d) =>
-				d.source === 'local' && d.name === OWN_DATASET_NAME && d.id !== keep && !inUse.has(d.id)
+				d.source === 'local' &&
+				d.name === OWN_DATASET_NAME &&
+				d.id !== keep &&
+				!inUse.includes(d.id)
 		);
 		for (const dataset of older) await training.deleteDataset(dataset.id);
 	}
