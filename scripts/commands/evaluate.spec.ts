@@ -125,6 +125,13 @@ describe('leaflens evaluate', () => {
 			`${DEFAULT_BACKBONE_PATH} is a backbone, not a trained classifier: train one with leaflens train, then evaluate it`
 		);
 
+		const nowhere = path.join(work, 'no-model');
+		r = await runLeaflens('evaluate', '--model', nowhere, '--data', data);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toBe(
+			`leaflens evaluate: --model ${nowhere} does not exist: name a classifier directory (from leaflens train, or a model saved by the app)\n`
+		);
+
 		const incomplete = path.join(work, 'no-weights');
 		mkdirSync(incomplete);
 		copyFileSync(path.join(MODEL, 'manifest.json'), path.join(incomplete, 'manifest.json'));
@@ -142,9 +149,12 @@ describe('leaflens evaluate', () => {
 		);
 		// Refused before the first batch: no progress was shown.
 		expect(r.stderr).not.toMatch(/\d+\/\d+ images/);
+		// A crop the model does not know is a bad argument, as in predict.
 		const unknown = await evaluate('--data', data, '--crop', 'Mango');
-		expect(unknown.code).toBe(1);
-		expect(unknown.stderr).toMatch(/Unknown crop "Mango": this model knows Apple, .*Tomato/);
+		expect(unknown.code).toBe(2);
+		expect(unknown.stderr).toMatch(
+			/leaflens evaluate: --crop: Unknown crop "Mango": this model knows Apple, .*Tomato/
+		);
 	});
 });
 

@@ -1,7 +1,17 @@
 import path from 'node:path';
-import { choiceOption, defineCommand, requiredString, stringOption } from '../cli/command';
+import {
+	choiceOption,
+	defineCommand,
+	requiredString,
+	requireFolder,
+	stringOption,
+	UsageError
+} from '../cli/command';
 import { backendOption, ENGINE_HELP, frozenNetOption } from '../cli/engine';
 import { createProgress } from '../cli/progress';
+
+const MODEL_WANTED =
+	'name a classifier directory (from leaflens train, or a model saved by the app)';
 
 export default defineCommand({
 	name: 'evaluate',
@@ -50,12 +60,15 @@ ${ENGINE_HELP}
 		const data = requiredString(values, 'data');
 		const split = choiceOption(values, 'split', ['train', 'val', 'test'] as const) ?? 'test';
 		const backend = backendOption(values);
+		// Before the engine loads: a --model that is not there is said so (not "manifest.json is missing").
+		await requireFolder(model, '--model', MODEL_WANTED);
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const { runEvaluation } = await import('../../src/lib/node/train-run');
 		const tf = await initTf(backend);
 		const frozenNet = await frozenNetOption(tf, values);
 		let bar: ReturnType<typeof createProgress> | null = null;
-		const { report, count, crop, renamed } = await runEvaluation(tf, {
+		const { UnknownCropError } = await import('../../src/lib/ml/crops');
+		const evaluation = runEvaluation(tf, {
 			model,
 			data,
 			split,
@@ -69,6 +82,10 @@ ${ENGINE_HELP}
 			onUnreadable: (key, reason) => {
 				console.error(`leaflens evaluate: skipped ${path.join(data, key)}: ${reason}`);
 			}
+		});
+		// A crop the model does not know is a bad argument (exit 2), as in predict.
+		const { report, count, crop, renamed } = await evaluation.catch((error: unknown) => {
+			throw error instanceof UnknownCropError ? new UsageError(`--crop: ${error.message}`) : error;
 		});
 		(bar as ReturnType<typeof createProgress> | null)?.stop();
 		for (const r of renamed)

@@ -151,11 +151,16 @@ function keys(name: string): string[] {
 	return short && short !== full ? [full, short] : [full];
 }
 
+/** A crop name the model does not know (or that names several): the user's choice, not a failure. */
+export class UnknownCropError extends Error {
+	override name = 'UnknownCropError';
+}
+
 /**
  * The crop of `labels` called `name`: its folder name (`Corn_(maize)`), in words (`corn (maize)`,
  * any case) or the words before a bracket or comma (`corn`, `pepper`).
  *
- * @throws Error naming the crops the model knows when none (or more than one) is called so.
+ * @throws UnknownCropError naming the crops the model knows when none (or more than one) is called so.
  */
 export function findCrop(labels: readonly string[], name: string): Crop {
 	const crops = cropsOf(labels);
@@ -164,7 +169,7 @@ export function findCrop(labels: readonly string[], name: string): Crop {
 	const matches = exact ? [exact] : crops.filter((c) => keys(c.name).includes(wanted));
 	if (matches.length === 1) return matches[0]!;
 	const known = crops.map((c) => c.title).join(', ');
-	throw new Error(
+	throw new UnknownCropError(
 		matches.length === 0
 			? `Unknown crop "${name}": this model knows ${known}`
 			: `The crop "${name}" is ambiguous: ${matches.map((c) => c.title).join(' or ')}`
