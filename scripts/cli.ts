@@ -44,7 +44,10 @@ export async function main(argv: string[]): Promise<number> {
 		return 2;
 	}
 	if (name === '--help' || name === '-h' || name === 'help') {
-		console.log(await listCommands());
+		// `leaflens help predict`: that command's help, as `leaflens predict --help`.
+		const topic = name === 'help' ? rest[0] : undefined;
+		const loadTopic = topic === undefined ? undefined : COMMANDS[topic];
+		console.log(loadTopic ? (await loadTopic()).default.help.trim() : await listCommands());
 		return 0;
 	}
 	const load = COMMANDS[name];

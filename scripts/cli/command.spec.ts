@@ -34,6 +34,12 @@ describe('argument helpers', () => {
 		expect(() => parseCommandArgs(demo, ['--nope'])).toThrow(UsageError);
 		expect(() => parseCommandArgs(demo, ['--nope'])).toThrow(/^Unknown option '--nope'$/);
 	});
+	it('says how to name a file that starts with a dash, not only "Unknown option \'-d\'"', () => {
+		expect(() => parseCommandArgs(demo, ['-dash.jpg'])).toThrow(
+			/^Unknown option '-d' \(for a file named -dash\.jpg, write \.\/-dash\.jpg or put it after --\)$/
+		);
+		expect(parseCommandArgs(demo, ['--', '-dash.jpg']).positionals).toEqual(['-dash.jpg']);
+	});
 	it('says how to give a value that starts with a dash (--n -1), not "argument is ambiguous"', () => {
 		expect(() => parseCommandArgs(demo, ['--n', '-1'])).toThrow(UsageError);
 		expect(() => parseCommandArgs(demo, ['--n', '-1'])).toThrow(
@@ -77,6 +83,11 @@ describe('leaflens binary', () => {
 		expect(r.code).toBe(0);
 		expect(r.stdout).toMatch(/Usage: leaflens <command>/);
 		expect(r.stdout).toMatch(/backends/);
+	});
+	it("help <command> prints that command's help", async () => {
+		const r = await cli('help', 'predict');
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/^Usage: leaflens predict --model/);
 	});
 	it('rejects an unknown command with one line and exit 2', async () => {
 		const r = await cli('frobnicate');

@@ -53,9 +53,24 @@ export function parseCommandArgs(
 		const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
 		throw new UsageError(
 			dashValueMessage(message, argv) ??
+				dashFileMessage(message, argv) ??
 				message.replace(/\. To specify a positional argument.*$/, '')
 		);
 	}
+}
+
+/**
+ * parseArgs' "Unknown option '-d'" for a file whose name starts with a dash (`-dash.jpg`), in
+ * words: how to name such a file. Other unknown options as parseArgs says them, its advice cut.
+ */
+function dashFileMessage(message: string, argv: readonly string[]): string | null {
+	const option = /^Unknown option '(-[^']*)'/.exec(message)?.[1];
+	if (option === undefined) return null;
+	const word = argv.find((a) => a.startsWith(option)) ?? option;
+	const unknown = message.replace(/\. To specify a positional argument.*$/, '');
+	return /^-[^-]/.test(word) && /\.\w+$/.test(word)
+		? `${unknown} (for a file named ${word}, write ./${word} or put it after --)`
+		: unknown;
 }
 
 /**
