@@ -150,6 +150,16 @@ describe('leaflens export --format onnx', () => {
 		expect(readdirSync(dir)).toEqual(['folder.onnx']);
 		expect(readdirSync(folder)).toEqual([]);
 
+		// A name the file system cannot hold (with the temporary file's ending) is said before the
+		// export, in terms of --out.
+		const long = path.join(dir, `${'n'.repeat(248)}.onnx`);
+		r = await runLeaflens('export', '--format', 'onnx', '--model', MODEL, '--out', long);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toBe(
+			`leaflens export: --out ${long}: the file name is too long for this file system; choose a shorter one\n`
+		);
+		expect(readdirSync(dir)).toEqual(['folder.onnx']);
+
 		r = await runLeaflens('export', '--format', 'tflite', '--model', MODEL, '--out', out);
 		expect(r.code).toBe(2);
 		expect(r.stderr).toMatch(/--format/);

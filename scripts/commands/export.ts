@@ -91,6 +91,14 @@ Options:
 			);
 		if (!parent.isDirectory())
 			throw new UsageError(`the folder of --out, ${folder}, is a file; choose another --out`);
+		const { cannotWrite, writeFileAtomic } = await import('../../src/lib/node/atomic-file');
+		const why = await cannotWrite(target);
+		if (why !== null)
+			throw new UsageError(
+				why === 'ENAMETOOLONG'
+					? `--out ${target}: the file name is too long for this file system; choose a shorter one`
+					: `--out ${target} cannot be written (${why}); choose another --out`
+			);
 		const backbone = stringOption(values, 'backbone');
 		await requireFolder(
 			dir,
@@ -107,9 +115,9 @@ Options:
 		await requireClassifier(dir, 'export it');
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
-		const { exportClassifierOnnx, writeFileAtomic } = await import('../../src/lib/node/onnx');
+		const { exportClassifierOnnx } = await import('../../src/lib/node/onnx');
 		const { bytes, model } = await exportClassifierOnnx(tf, dir, backbone);
-		await writeFileAtomic(out, bytes);
+		await writeFileAtomic(target, bytes);
 		const m = model.manifest;
 		console.log(
 			`wrote ${out} (${(bytes.byteLength / 2 ** 20).toFixed(1)} MiB): ${m.backbone.architecture}, ` +

@@ -1,11 +1,8 @@
 /**
- * Node side of ONNX (src/lib/ml/onnx-export.ts): a classifier directory → ONNX bytes, written
- * atomically; and onnxruntime-node, which is an optional dependency — loaded on demand, and its
+ * Node side of ONNX (src/lib/ml/onnx-export.ts): a classifier directory → ONNX bytes (the export
+ * command writes them with atomic-file.ts); and onnxruntime-node, which is an optional dependency — loaded on demand, and its
  * absence is an answer (`null` and the reason), never a crash.
  */
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type * as Ort from 'onnxruntime-node';
 import type { LoadedBackbone } from '../ml/backbone-dir';
@@ -63,25 +60,6 @@ export async function exportClassifierOnnx(
 		return { bytes: await exportClassifier(tf, backbone, model, { input }), model };
 	} finally {
 		backbone.model.dispose();
-	}
-}
-
-/**
- * Writes `bytes` to `file` through a temporary file beside it and a rename: a failed or
- * interrupted write never leaves a partial file (nor replaces an existing one).
- */
-export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
-	const target = path.resolve(file);
-	const tmp = path.join(
-		path.dirname(target),
-		`.${path.basename(target)}.tmp-${randomBytes(4).toString('hex')}`
-	);
-	try {
-		await writeFile(tmp, bytes, { flag: 'wx' });
-		await rename(tmp, target);
-	} catch (error) {
-		await rm(tmp, { force: true });
-		throw error;
 	}
 }
 

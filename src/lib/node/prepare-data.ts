@@ -37,7 +37,8 @@ import {
 } from '../data/manifest';
 import { sampleTarBytes, TAR_END_BYTES, type ShardSample } from '../data/shard-format';
 import { hashString, leafGroupId, seededRandom, seededShuffle, splitDataset } from '../data/split';
-import { writeFileAtomic, writeShardFile } from './shard-writer';
+import { writeFileAtomic } from './atomic-file';
+import { writeShardFile } from './shard-writer';
 import { errorMessage } from '../util/errors';
 import { decodeFailureReason, MAX_INPUT_PIXELS, openPhoto } from './images';
 import { photoSize } from '../util/photo-size';

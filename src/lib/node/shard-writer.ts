@@ -3,9 +3,9 @@
  * killed mid-write never leaves a half shard under its final name.
  */
 import { createHash } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { encodeShard, type ShardSample } from '../data/shard-format';
+import { writeFileAtomic } from './atomic-file';
 
 export interface WrittenShard {
 	file: string;
@@ -22,20 +22,4 @@ export async function writeShardFile(
 	const bytes = encodeShard(samples);
 	await writeFileAtomic(path.join(dir, file), bytes);
 	return { file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-}
-
-/** Writes to a temporary name, fsyncs, then renames over `target`. */
-export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
-	const tmp = `${target}.tmp`;
-	const handle = await open(tmp, 'w');
-	try {
-		await handle.writeFile(data);
-		await handle.sync();
-	} catch (error) {
-		await handle.close();
-		await rm(tmp, { force: true });
-		throw error;
-	}
-	await handle.close();
-	await rename(tmp, target);
 }

@@ -4,16 +4,7 @@
  * plain folder with one sub-folder per class. The engine itself (src/lib/ml) stays pure.
  */
 import { createHash } from 'node:crypto';
-import {
-	appendFile,
-	mkdir,
-	readdir,
-	readFile,
-	rename,
-	rm,
-	stat,
-	writeFile
-} from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Split } from '../data/manifest';
 import { parseCheckpointMeta, type Checkpoint, type CheckpointStore } from '../ml/checkpoint';
@@ -29,13 +20,12 @@ import { errorMessage } from '../util/errors';
 import { IMAGE_EXTENSIONS, isHidden, listImages, type NotRead } from './image-files';
 import { NEXT_MODEL_DIR } from './model-dir-fs';
 import { pathExists as exists } from './paths';
-import { writeFileAtomic } from './shard-writer';
+import { writeFileAtomic } from './atomic-file';
 
+/** writeFileAtomic, its folder made first. */
 async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
 	await mkdir(path.dirname(file), { recursive: true });
-	const tmp = `${file}.tmp-${process.pid}`;
-	await writeFile(tmp, data);
-	await rename(tmp, file);
+	await writeFileAtomic(file, data);
 }
 
 /** The header of a checkpoint folder (see fileCheckpointStore). */

@@ -19,7 +19,7 @@ import {
 import { errorMessage } from '../util/errors';
 import { folderRelation, pathExists as exists } from './paths';
 import { isUnfinishedDataset } from './prepare-data';
-import { writeFileAtomic } from './shard-writer';
+import { writeFileAtomic } from './atomic-file';
 import {
 	classifierFiles,
 	loadClassifier,
