@@ -96,5 +96,19 @@ test('an answer that comes while the user is on another page is shown on the way
 	await expect(page.locator('[data-testid="answer"][data-file="leaf.jpg"]')).toBeVisible();
 	await expect(page.getByTestId('diagnosis').or(page.getByTestId('not-sure'))).toBeVisible();
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(1);
+
+	// The same through the crop step ("Diagnose this crop": the square is cut, then diagnosed).
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
+	await page
+		.getByTestId('photo-input')
+		.setInputFiles(photo('leaf-2.jpg', Buffer.from(sample!.jpeg)));
+	await page.getByRole('button', { name: 'Diagnose this crop' }).click();
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await expect(page).toHaveURL(/\/settings/);
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+	await page.getByRole('link', { name: 'Diagnose' }).click();
+	await expect(page.locator('[data-testid="answer"][data-file="leaf-2.jpg"]')).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Diagnose this crop' })).toBeHidden();
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(2);
 	expect(errors).toEqual([]);
 });

@@ -116,3 +116,30 @@ test('several photos, one answer: three leaves of a plant combine; leaves that d
 	await expectNoAxeViolations(page);
 	expect(errors).toEqual([]);
 });
+
+test('a leaf added to a plant deleted meanwhile is kept as a plant of its own, and the page says so', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	const history = page.getByTestId('history').locator('li');
+	await diagnoseLeaf(page, TOMATO);
+	await expect(history).toHaveCount(1);
+	// The plant is deleted from the history (here, or in another tab) while its answer is shown.
+	await history
+		.first()
+		.getByRole('button', { name: /^Delete/ })
+		.click();
+	await expect(history).toHaveCount(0);
+	await diagnoseLeaf(page, TOMATO_2, true);
+	await expect(page.getByTestId('separate-plant')).toHaveText(
+		'This leaf could not join the plant it was added to (the plant was deleted since, or another model now answers), so it is kept as a plant of its own.'
+	);
+	await expect(page.getByTestId('plant-leaves')).toBeHidden();
+	await expect(history).toHaveCount(1);
+	// The next photo is a plant of its own as asked: no note.
+	await diagnoseLeaf(page, CORN);
+	await expect(page.getByTestId('separate-plant')).toBeHidden();
+	expect(errors).toEqual([]);
+});

@@ -87,6 +87,8 @@ export const fr: Catalogue = {
 	'diagnose.modelFailed': 'Le modèle de diagnostic n’a pas pu être chargé : {reason}',
 	'diagnose.retryModel': 'Réessayer',
 	'diagnose.failed': 'Cette photo n’a pas pu être diagnostiquée : {reason}',
+	'diagnose.separatePlant':
+		'Cette feuille n’a pas pu rejoindre la plante à laquelle elle était ajoutée (la plante a été supprimée depuis, ou un autre modèle répond maintenant) : elle est gardée comme une plante à part.',
 	'diagnose.notSaved': 'La réponse ci-dessus n’est pas gardée dans l’historique : {reason}',
 	'plant.combined': 'Réponse combinée de {leaves}',
 	'plant.add': 'Ajouter une autre feuille de cette plante',

@@ -88,6 +88,8 @@ export const hi: Catalogue = {
 	'diagnose.modelFailed': 'रोग पहचानने का मॉडल लोड नहीं हो सका: {reason}',
 	'diagnose.retryModel': 'फिर से कोशिश करें',
 	'diagnose.failed': 'इस फ़ोटो की जाँच नहीं हो सकी: {reason}',
+	'diagnose.separatePlant':
+		'यह पत्ती उस पौधे में नहीं जुड़ सकी जिसमें इसे जोड़ा गया था (पौधा तब से हटा दिया गया, या अब कोई दूसरा मॉडल जवाब देता है), इसलिए इसे अलग पौधे के रूप में रखा गया है।',
 	'diagnose.notSaved': 'ऊपर का जवाब इतिहास में नहीं रखा गया: {reason}',
 	'plant.combined': 'मिला-जुला जवाब ({leaves})',
 	'plant.add': 'इसी पौधे की एक और पत्ती जोड़ें',

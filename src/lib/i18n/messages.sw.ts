@@ -90,6 +90,8 @@ export const sw: Catalogue = {
 	'diagnose.modelFailed': 'Modeli ya kutambua magonjwa haikuweza kupakiwa: {reason}',
 	'diagnose.retryModel': 'Jaribu tena',
 	'diagnose.failed': 'Picha hii haikuweza kuchunguzwa: {reason}',
+	'diagnose.separatePlant':
+		'Jani hili halikuweza kuunganishwa na mmea lililoongezwa kwake (mmea ulifutwa tangu hapo, au modeli nyingine sasa inajibu), kwa hiyo limehifadhiwa kama mmea peke yake.',
 	'diagnose.notSaved': 'Jibu lililo hapo juu halijahifadhiwa kwenye historia: {reason}',
 	'plant.combined': 'Jibu la pamoja kutoka {leaves}',
 	'plant.add': 'Ongeza jani jingine la mmea huu',
