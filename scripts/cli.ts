@@ -46,11 +46,18 @@ export async function main(argv: string[]): Promise<number> {
 	if (name === '--help' || name === '-h' || name === 'help') {
 		// `leaflens help predict`: that command's help, as `leaflens predict --help`.
 		const topic = name === 'help' ? rest[0] : undefined;
-		const loadTopic = topic === undefined ? undefined : COMMANDS[topic];
-		console.log(loadTopic ? (await loadTopic()).default.help.trim() : await listCommands());
+		if (topic === undefined) {
+			console.log(await listCommands());
+			return 0;
+		}
+		if (!Object.hasOwn(COMMANDS, topic)) {
+			console.error(`leaflens: unknown command "${topic}" (run leaflens --help for the list)`);
+			return 2;
+		}
+		console.log((await COMMANDS[topic]!()).default.help.trim());
 		return 0;
 	}
-	const load = COMMANDS[name];
+	const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 	if (!load) {
 		console.error(`leaflens: unknown command "${name}" (run leaflens --help for the list)`);
 		return 2;

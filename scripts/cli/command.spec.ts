@@ -88,6 +88,13 @@ describe('leaflens binary', () => {
 		const r = await cli('help', 'predict');
 		expect(r.code).toBe(0);
 		expect(r.stdout).toMatch(/^Usage: leaflens predict --model/);
+		for (const name of ['frobnicate', 'toString']) {
+			const bad = await cli('help', name);
+			expect(bad.code, name).toBe(2);
+			expect(bad.stderr.trim()).toBe(
+				`leaflens: unknown command "${name}" (run leaflens --help for the list)`
+			);
+		}
 	});
 	it('rejects an unknown command with one line and exit 2', async () => {
 		const r = await cli('frobnicate');

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cannotWrite, writeFileAtomic } from './atomic-file';
+import { cannotWrite, isTempOf, withoutTempEnding, writeFileAtomic } from './atomic-file';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-atomic-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -14,6 +14,20 @@ describe('writeFileAtomic', () => {
 		await writeFileAtomic(file, '{"new":true}');
 		expect(readFileSync(file, 'utf8')).toBe('{"new":true}');
 		expect(readdirSync(work)).toEqual(['a.json']);
+	});
+
+	it('two writes of one file at once leave one of them whole, both succeeding', async () => {
+		const dir = mkdtempSync(path.join(work, 'both-'));
+		const file = path.join(dir, 'model.onnx');
+		const big = new Uint8Array(300_000).fill(7);
+		const small = new Uint8Array(1_000).fill(9);
+		for (let round = 0; round < 20; round++) {
+			await Promise.all([writeFileAtomic(file, big), writeFileAtomic(file, small)]);
+			const bytes = readFileSync(file);
+			expect([big.length, small.length]).toContain(bytes.length);
+			expect(bytes.every((b) => b === bytes[0])).toBe(true);
+		}
+		expect(readdirSync(dir)).toEqual(['model.onnx']);
 	});
 
 	it('a write that fails (at the rename) leaves nothing behind', async () => {
@@ -33,5 +47,16 @@ describe('cannotWrite', () => {
 		expect(await cannotWrite(path.join(work, 'missing', 'x.onnx'))).toBe('ENOENT');
 		expect(await cannotWrite(path.join(work, `${'n'.repeat(250)}.onnx`))).toBe('ENAMETOOLONG');
 		expect(readdirSync(work).filter((f) => f.includes('.onnx'))).toEqual([]);
+	});
+});
+
+describe('isTempOf', () => {
+	it('knows the temporary files of a file, of this version and earlier ones, and only those', () => {
+		for (const name of ['manifest.json.tmp', 'manifest.json.tmp-12', 'manifest.json.tmp-12-3'])
+			expect(isTempOf(name, 'manifest.json'), name).toBe(true);
+		for (const name of ['manifest.json', 'manifest.json.tmpx', 'manifest.json.tmp-a', 'x.json.tmp'])
+			expect(isTempOf(name, 'manifest.json'), name).toBe(false);
+		expect(withoutTempEnding('weights.bin.tmp-9-1')).toBe('weights.bin');
+		expect(withoutTempEnding('weights.bin')).toBe('weights.bin');
 	});
 });

@@ -1,18 +1,30 @@
 /**
- * Files written whole or not at all: the bytes go to `<name>.tmp` beside the file, are flushed,
- * then renamed over it. A failed write leaves nothing behind and the old file as it was; a killed
- * one at most `<name>.tmp`, which the commands that write there take as theirs (prepare-data,
- * train) or overwrite on the next run.
+ * Files written whole or not at all: the bytes go to a temporary file beside the target
+ * (`<name>.tmp-<pid>-<n>`, each write its own, created afresh: never an existing file or a link),
+ * are flushed, then renamed over it. A failed write leaves nothing behind and the old file as it
+ * was; a killed one at most its temporary file, which the commands that write there take as theirs
+ * (isTempOf: prepare-data, train).
  */
 import { open, rename, rm } from 'node:fs/promises';
 
-const tmpOf = (target: string) => `${target}.tmp`;
+let writes = 0;
+const tmpOf = (target: string) => `${target}.tmp-${process.pid}-${++writes}`;
+
+/**
+ * Whether `name` is a temporary file of writeFileAtomic for the file `file` (in the same folder),
+ * or `<file>.tmp` / `<file>.tmp-<pid>` as earlier versions named theirs.
+ */
+export const isTempOf = (name: string, file: string): boolean =>
+	name.startsWith(`${file}.tmp`) && /^(-\d+)*$/.test(name.slice(file.length + '.tmp'.length));
+
+/** `name` without a temporary file's ending (see isTempOf), or `name` itself. */
+export const withoutTempEnding = (name: string): string => name.replace(/\.tmp(-\d+)*$/, '');
 
 /** Writes `data` to `target` atomically (see above). */
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
 	const tmp = tmpOf(target);
 	try {
-		const handle = await open(tmp, 'w');
+		const handle = await open(tmp, 'wx');
 		try {
 			await handle.writeFile(data);
 			await handle.sync();
@@ -28,13 +40,13 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
 
 /**
  * Why writeFileAtomic could not write `target` (`EACCES`, `ENAMETOOLONG`, `EROFS`…), found by
- * creating and removing its temporary file; null when it can. For checking an output path before
- * a long piece of work.
+ * creating and removing a temporary file of its kind (nothing existing is touched); null when it
+ * can. For checking an output path before a long piece of work.
  */
 export async function cannotWrite(target: string): Promise<string | null> {
 	const tmp = tmpOf(target);
 	try {
-		const handle = await open(tmp, 'w');
+		const handle = await open(tmp, 'wx');
 		await handle.close();
 		await rm(tmp, { force: true });
 		return null;

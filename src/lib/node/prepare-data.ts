@@ -37,7 +37,7 @@ import {
 } from '../data/manifest';
 import { sampleTarBytes, TAR_END_BYTES, type ShardSample } from '../data/shard-format';
 import { hashString, leafGroupId, seededRandom, seededShuffle, splitDataset } from '../data/split';
-import { writeFileAtomic } from './atomic-file';
+import { isTempOf, writeFileAtomic } from './atomic-file';
 import { writeShardFile } from './shard-writer';
 import { errorMessage } from '../util/errors';
 import { decodeFailureReason, MAX_INPUT_PIXELS, openPhoto } from './images';
@@ -67,7 +67,7 @@ export const MAX_FILE_BYTES = 256 * 1024 * 1024;
  * photos are 256×256; phone photos are far larger.
  */
 export const MIN_IMAGE_SIDE = 32;
-const SHARD_NAME = /^(train|val|test)-\d{5}\.tar(\.tmp)?$/;
+const SHARD_NAME = /^(train|val|test)-\d{5}\.tar(\.tmp(-\d+)*)?$/;
 
 /**
  * True when `dir` holds an unfinished prepare-data output: its journal or shards but no
@@ -85,7 +85,7 @@ export async function isUnfinishedDataset(dir: string): Promise<boolean> {
 const isOwnOutput = (name: string) =>
 	SHARD_NAME.test(name) ||
 	[DATASET_MANIFEST_FILE, SKIPPED_FILE, JOURNAL_FILE].some(
-		(f) => name === f || name === `${f}.tmp`
+		(f) => name === f || isTempOf(name, f)
 	) ||
 	name === '.DS_Store';
 
@@ -305,8 +305,8 @@ async function removeOutputs(out: string, keep: ReadonlySet<string> = new Set())
 		if (keep.has(name)) continue;
 		if (
 			SHARD_NAME.test(name) ||
-			name === `${DATASET_MANIFEST_FILE}.tmp` ||
-			name === `${SKIPPED_FILE}.tmp`
+			isTempOf(name, DATASET_MANIFEST_FILE) ||
+			isTempOf(name, SKIPPED_FILE)
 		) {
 			await rm(path.join(out, name), { force: true });
 		}

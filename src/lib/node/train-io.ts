@@ -20,7 +20,7 @@ import { errorMessage } from '../util/errors';
 import { IMAGE_EXTENSIONS, isHidden, listImages, type NotRead } from './image-files';
 import { NEXT_MODEL_DIR } from './model-dir-fs';
 import { pathExists as exists } from './paths';
-import { writeFileAtomic } from './atomic-file';
+import { withoutTempEnding, writeFileAtomic } from './atomic-file';
 
 /** writeFileAtomic, its folder made first. */
 async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
@@ -114,7 +114,7 @@ export async function settleRunFolder(dir: string): Promise<'none' | 'completed'
 	}
 	const files = new Map<string, Uint8Array>();
 	for (const name of await readdir(next))
-		if (!/\.tmp(-\d+)?$/.test(name))
+		if (withoutTempEnding(name) === name)
 			files.set(name, new Uint8Array(await readFile(path.join(next, name))));
 	await installStaged(dir, files);
 	return 'completed';

@@ -19,7 +19,7 @@ import {
 import { errorMessage } from '../util/errors';
 import { folderRelation, pathExists as exists } from './paths';
 import { isUnfinishedDataset } from './prepare-data';
-import { writeFileAtomic } from './atomic-file';
+import { withoutTempEnding, writeFileAtomic } from './atomic-file';
 import {
 	classifierFiles,
 	loadClassifier,
@@ -176,12 +176,12 @@ export const TRAIN_OUTPUT_NAMES: readonly string[] = [
 
 /**
  * Whether an entry of --out is train's: one of TRAIN_OUTPUT_NAMES, a file being written atomically
- * (`<file>.tmp-<pid>` or `<file>.tmp`, left by a killed run), or Finder's .DS_Store.
+ * (its temporary file, atomic-file.ts's isTempOf, left by a killed run), or Finder's .DS_Store.
  */
 function isTrainOutput(name: string, isDirectory: boolean): boolean {
 	if (name === '.DS_Store' && !isDirectory) return true;
 	if (isDirectory) return TRAIN_OUTPUT_NAMES.includes(`${name}/`);
-	return TRAIN_OUTPUT_NAMES.includes(name.replace(/\.tmp(-\d+)?$/, ''));
+	return TRAIN_OUTPUT_NAMES.includes(withoutTempEnding(name));
 }
 
 const TrainedOnSchema = z.object({
