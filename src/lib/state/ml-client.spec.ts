@@ -63,77 +63,74 @@ describe('MlClient', () => {
 	});
 });
 
+/**
+ * A started client whose worker loads models when told (`finish(id)`), noting which it started;
+ * its diagnose says which model was loaded last.
+ */
+async function clientLoadingByHand() {
+	vi.stubGlobal('Worker', FakeWorker);
+	const started: string[] = [];
+	const finish = new Map<string, () => void>();
+	let loaded: string | null = null;
+	FakeWorker.api = {
+		init: () => status,
+		environment: () => ({}),
+		status: () => status,
+		loadModel: (source: unknown) => {
+			const id = (source as { id: string }).id;
+			started.push(id);
+			return new Promise((resolve) =>
+				finish.set(id, () => {
+					loaded = id;
+					resolve({ labels: [id] });
+				})
+			);
+		},
+		diagnose: () => ({ answeredBy: loaded })
+	};
+	const client = new MlClient();
+	await client.start();
+	const model = (id: string) => ({ kind: 'stored', id }) as never;
+	const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
+	/** Waits until `n` loads have started. */
+	const untilStarted = async (n: number) => {
+		while (started.length < n) await tick();
+	};
+	return { client, model, started, finish: (id: string) => finish.get(id)!(), untilStarted, tick };
+}
+
 describe('MlClient loadModel', () => {
 	it('loads one model at a time, the one asked for last answering, and leaves out one replaced before its turn', async () => {
-		vi.stubGlobal('Worker', FakeWorker);
-		const started: string[] = [];
-		const finish = new Map<string, () => void>();
-		FakeWorker.api = {
-			init: () => status,
-			environment: () => ({}),
-			status: () => status,
-			loadModel: (source: unknown) => {
-				const id = (source as { id: string }).id;
-				started.push(id);
-				return new Promise((resolve) => finish.set(id, () => resolve({ labels: [id] })));
-			}
-		};
-		const client = new MlClient();
-		await client.start();
-		const model = (id: string) => ({ kind: 'stored', id }) as never;
+		const { client, model, started, finish, untilStarted, tick } = await clientLoadingByHand();
 		const a = client.loadModel(model('a'));
-		while (started.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+		await untilStarted(1);
 		// While a loads, b is asked for, then c.
 		const b = client.loadModel(model('b'));
 		const c = client.loadModel(model('c'));
-		await new Promise((resolve) => setTimeout(resolve, 20));
+		await tick(20);
 		expect(started).toEqual(['a']);
-		finish.get('a')!();
-		while (started.length === 1) await new Promise((resolve) => setTimeout(resolve, 5));
+		finish('a');
+		await untilStarted(2);
 		// b was replaced by c before its turn: never loaded.
 		expect(started).toEqual(['a', 'c']);
 		let settled = false;
 		void Promise.all([a, b]).then(() => (settled = true));
-		await new Promise((resolve) => setTimeout(resolve, 20));
+		await tick(20);
 		expect(settled).toBe(false);
-		finish.get('c')!();
+		finish('c');
 		await Promise.all([a, b, c]);
 		expect(client.model?.labels).toEqual(['c']);
 	});
-});
 
-describe('MlClient diagnose while a model loads', () => {
-	it('answers with the model asked for last, not the one loading when the photo came', async () => {
-		vi.stubGlobal('Worker', FakeWorker);
-		const started: string[] = [];
-		const finish = new Map<string, () => void>();
-		let loaded: string | null = null;
-		FakeWorker.api = {
-			init: () => status,
-			environment: () => ({}),
-			status: () => status,
-			loadModel: (source: unknown) => {
-				const id = (source as { id: string }).id;
-				started.push(id);
-				return new Promise((resolve) =>
-					finish.set(id, () => {
-						loaded = id;
-						resolve({ labels: [id] });
-					})
-				);
-			},
-			diagnose: () => ({ answeredBy: loaded })
-		};
-		const client = new MlClient();
-		await client.start();
-		const model = (id: string) => ({ kind: 'stored', id }) as never;
+	it('a diagnosis answers with the model asked for last, not the one loading when the photo came', async () => {
+		const { client, model, started, finish, untilStarted } = await clientLoadingByHand();
 		const a = client.loadModel(model('a'));
-		while (started.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+		await untilStarted(1);
 		const b = client.loadModel(model('b'));
 		const answer = client.diagnose(new Blob(['photo']));
-		finish.get('a')!();
-		while (started.length === 1) await new Promise((resolve) => setTimeout(resolve, 5));
-		finish.get('b')!();
+		finish('a');
+		await untilStarted(2);
+		finish('b');
 		await Promise.all([a, b]);
 		expect(await answer).toEqual({ answeredBy: 'b' });
 		expect(started).toEqual(['a', 'b']);
