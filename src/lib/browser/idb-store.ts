@@ -3,7 +3,8 @@
  * and in the worker (no DOM). One database per store, as idb-keyval's createStore expects.
  */
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
-import { isQuotaError, type KeyValueStore } from '../data/shard-store';
+import type { KeyValueStore } from '../data/shard-store';
+import { isQuotaError } from '../util/errors';
 import { userError } from '../util/user-errors';
 
 /** Saved models and their backbones (Models page, worker). */

@@ -18,7 +18,7 @@
 import { parseDatasetManifest, type DatasetManifest, type Split } from './manifest';
 import { readShard, ShardError, type ShardSample } from './shard-format';
 import { sha256Hex } from '../util/hash';
-import { errorMessage } from '../util/errors';
+import { errorMessage, isQuotaError } from '../util/errors';
 import { userError } from '../util/user-errors';
 
 /** The subset of idb-keyval's API the cache needs (a Map-backed one is used in tests). */
@@ -68,16 +68,6 @@ export function datasetNameFromUrl(manifestUrl: string): string {
 	const parts = manifestUrl.split('?')[0]!.split('/').filter(Boolean);
 	const folder = parts.at(-1) === 'manifest.json' ? parts.at(-2) : parts.at(-1);
 	return decodeURIComponent(folder ?? 'dataset');
-}
-
-/** A browser's "storage full" (by name: Chromium and WebKit, Firefox's older one). */
-export function isQuotaError(error: unknown): boolean {
-	return (
-		typeof error === 'object' &&
-		error !== null &&
-		'name' in error &&
-		(error.name === 'QuotaExceededError' || error.name === 'NS_ERROR_DOM_QUOTA_REACHED')
-	);
 }
 
 async function fetchBytes(fetchFn: FetchLike, url: string, init: RequestInit): Promise<Uint8Array> {

@@ -44,3 +44,13 @@ export function withReadableErrors<T extends object>(api: T, what: (method: stri
 	}
 	return wrapped as T;
 }
+
+/** A browser's "storage full" (by name: Chromium and WebKit, Firefox's older one). */
+export function isQuotaError(error: unknown): boolean {
+	return (
+		typeof error === 'object' &&
+		error !== null &&
+		'name' in error &&
+		(error.name === 'QuotaExceededError' || error.name === 'NS_ERROR_DOM_QUOTA_REACHED')
+	);
+}
