@@ -6,6 +6,7 @@
  * (isTempOf: prepare-data, train).
  */
 import { open, rename, rm } from 'node:fs/promises';
+import { errorCode } from '../util/errors';
 
 let writes = 0;
 const tmpOf = (target: string) => `${target}.tmp-${process.pid}-${++writes}`;
@@ -51,7 +52,6 @@ export async function cannotWrite(target: string): Promise<string | null> {
 		await rm(tmp, { force: true });
 		return null;
 	} catch (error) {
-		const code = (error as { code?: unknown }).code;
-		return typeof code === 'string' ? code : String(error);
+		return errorCode(error);
 	}
 }

@@ -7,6 +7,7 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { errorCode } from '../util/errors';
 import { codeUnitOrder } from '../util/order';
 
 /** Extensions taken as images (sharp decodes them all); other files are listed as not read. */
@@ -51,12 +52,6 @@ export interface ImageListing {
 	images: string[];
 	/** Everything else that is not hidden, sorted. */
 	skipped: NotRead[];
-}
-
-/** The code of a failed file-system call (`EACCES`), or its message when it has none. */
-export function errorCode(error: unknown): string {
-	const code = (error as { code?: unknown }).code;
-	return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
 }
 
 /** One folder as walkFolders finds it: its children's names, hidden ones left out, in code-unit order. */

@@ -9,7 +9,8 @@ import { access, open, stat } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
 import type { RawImage } from '../ml/preprocess';
 import { DECODE_SHORT_SIDE, isHeic, MAX_PHOTO_PIXELS } from '../util/photo-size';
-import { errorCode, HEIC_REASON } from './image-files';
+import { errorCode } from '../util/errors';
+import { HEIC_REASON } from './image-files';
 
 /**
  * Decoding refuses images above this many pixels, from the header, before decoding: a 30000×30000

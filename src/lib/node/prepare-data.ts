@@ -39,18 +39,12 @@ import { sampleTarBytes, TAR_END_BYTES, type ShardSample } from '../data/shard-f
 import { hashString, leafGroupId, seededRandom, seededShuffle, splitDataset } from '../data/split';
 import { isTempOf, writeFileAtomic } from './atomic-file';
 import { writeShardFile } from './shard-writer';
-import { errorMessage } from '../util/errors';
+import { errorCode, errorMessage } from '../util/errors';
 import { decodeFailureReason, MAX_INPUT_PIXELS, openPhoto } from './images';
 import { photoSize } from '../util/photo-size';
 import { folderRelation } from './paths';
 import { codeUnitOrder } from '../util/order';
-import {
-	errorCode,
-	IMAGE_EXTENSIONS,
-	isImageName,
-	notImageReason,
-	walkFolders
-} from './image-files';
+import { IMAGE_EXTENSIONS, isImageName, notImageReason, walkFolders } from './image-files';
 
 export const SKIPPED_FILE = 'skipped.json';
 export const JOURNAL_FILE = '.prepare-journal.json';

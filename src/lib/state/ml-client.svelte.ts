@@ -287,6 +287,8 @@ export class MlClient {
 	/** The last load asked for, and the loads in turn: see loadModel. */
 	#loadsAsked = 0;
 	#loads: Promise<void> = Promise.resolve();
+	/** The source of the last load asked for (it may still wait for its turn). */
+	#askedSource: ModelSource | null = null;
 
 	/**
 	 * Loads the diagnosis model (default: the one chosen on the Models page). Loads run one after
@@ -310,9 +312,6 @@ export class MlClient {
 		// Replaced while it waited or ran: done when the last one asked for is.
 		await this.#loadsSettled();
 	}
-
-	/** The source of the last load asked for (it may still wait for its turn). */
-	#askedSource: ModelSource | null = null;
 
 	/** Resolves once no load is waiting or running. */
 	async #loadsSettled(): Promise<void> {

@@ -54,3 +54,9 @@ export function isQuotaError(error: unknown): boolean {
 		(error.name === 'QuotaExceededError' || error.name === 'NS_ERROR_DOM_QUOTA_REACHED')
 	);
 }
+
+/** The code of a failed file-system call (`EACCES`), or its message when it has none. */
+export function errorCode(error: unknown): string {
+	const code = (error as { code?: unknown }).code;
+	return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+}
