@@ -11,7 +11,6 @@ import { Diagnoser } from './diagnose';
 import { expertProbabilities, mixWithExpert, type CropExpert } from './expert';
 import { buildMobileNetV3, createFeatureExtractor } from './mobilenet-v3';
 import { opForward } from './op-forward';
-import { Prng } from './prng';
 import { imagesToBatch, type RawImage } from './preprocess';
 import { plantVillageColor } from '../../../test/inputs';
 import { randomClassifier } from '../../../test/random-classifier';
@@ -153,15 +152,26 @@ describe('Diagnoser', () => {
 		const any = await alone.diagnose(image, { heatmap: false });
 		const without = await alone.diagnose(image, { crop: 'Tomato', heatmap: false });
 		alone.dispose();
-		const rng = new Prng(5);
+		// The expert reads the photo's features, as the whole backbone gives them.
+		const extractor = createFeatureExtractor(backbone, 'multiscale');
+		const features = tf.tidy(() => extractor.predict(imagesToBatch([image])) as tf.Tensor2D);
+		const row = (await features.data()) as Float32Array;
+		features.dispose();
+		// Its bias favours the model's runner-up; the photo's features (standardised: v = row · 1e5)
+		// add 3 to the other class's logit, whatever the untrained backbone's random weights gave.
+		const scale = 1e5;
+		const favoured = without.prediction.top[1]!.index === 1 ? 0 : 1;
+		const norm2 = row.reduce((a, r) => a + (r * scale) ** 2, 0);
+		const kernel = new Float32Array(d * 2);
+		row.forEach((r, j) => (kernel[j * 2 + (1 - favoured)] = (3 * r * scale) / norm2));
 		const expert: CropExpert = {
 			crop: 'Tomato',
 			classes: [1, 2],
 			weight: 0.75,
 			mean: new Float32Array(d),
-			scale: new Float32Array(d).fill(1e5),
-			kernel: Float32Array.from({ length: d * 2 }, () => rng.normal() * 0.05),
-			bias: Float32Array.from([1, 2], (c) => (c === without.prediction.top[1]!.index ? 1 : 0))
+			scale: new Float32Array(d).fill(scale),
+			kernel,
+			bias: Float32Array.from([1, 2], (_, c) => (c === favoured ? 1 : 0))
 		};
 		const diagnosers: Diagnoser[] = [];
 		const diagnoserOf = (model: typeof plain) => {
@@ -175,11 +185,6 @@ describe('Diagnoser', () => {
 		const tomato = await diagnoser.diagnose(image, { crop: 'tomato', heatmap: false });
 		await expect(diagnoser.diagnose(image, { crop: 'Banana' })).rejects.toThrow('Unknown crop');
 		expect(tf.memory().numTensors).toBe(before);
-		// The expert reads the photo's features, as the whole backbone gives them.
-		const extractor = createFeatureExtractor(backbone, 'multiscale');
-		const features = tf.tidy(() => extractor.predict(imagesToBatch([image])) as tf.Tensor2D);
-		const row = (await features.data()) as Float32Array;
-		features.dispose();
 		const expected = (x: Float32Array) =>
 			restrictToCrop(any.prediction, labels, 'Tomato', plain.manifest.abstention, 3, (onCrop) =>
 				mixWithExpert(onCrop, expert, expertProbabilities(expert, x))
