@@ -240,10 +240,42 @@ describe('ShardStore', () => {
 		expect(train).toHaveLength(4);
 	});
 
-	it('reports a damaged stored shard when reading, and deletes everything of a dataset', async () => {
+	it('reports a damaged stored shard when reading and drops it, so resuming the download repairs it; deletes everything of a dataset', async () => {
 		const store = new MemoryStore();
-		const shardStore = new ShardStore(store, server().fetchFn);
+		const { fetchFn, requests } = server();
+		const shardStore = new ShardStore(store, fetchFn);
 		const info = await shardStore.download('/datasets/pv/manifest.json');
+		const key = `dataset/${info.id}/shard/train-00000.tar`;
+		const bytes = (await store.get<Uint8Array>(key))!.slice();
+		bytes[100]! ^= 1;
+		await store.set(key, bytes);
+		const read = async () => {
+			const keys: string[] = [];
+			for await (const sample of shardStore.samples(info.id, 'train')) keys.push(sample.key);
+			return keys;
+		};
+		await expect(read()).rejects.toThrow(
+			/train-00000.tar of "pv" in this device's storage was damaged and is removed; resume the download/
+		);
+		const dropped = (await shardStore.info(info.id))!;
+		expect(dropped.complete).toBe(false);
+		expect(dropped.stored).not.toContain('train-00000.tar');
+		expect(dropped.bytesStored).toBe(info.bytesStored - manifest.shards[0]!.bytes);
+		requests.length = 0;
+		expect((await shardStore.download('/datasets/pv/manifest.json')).complete).toBe(true);
+		expect(requests).toEqual(['/datasets/pv/manifest.json', '/datasets/pv/train-00000.tar']);
+		expect(await read()).toHaveLength(4);
+		await shardStore.delete(info.id);
+		expect(store.map.size).toBe(0);
+	});
+
+	it('a damaged shard of photos made on this device: import them again (there is nothing to download)', async () => {
+		const store = new MemoryStore();
+		const shards = new Map(
+			manifest.shards.map((s) => [s.file, files.get(`/datasets/pv/${s.file}`)!])
+		);
+		const shardStore = new ShardStore(store, () => Promise.reject(new Error('no network')));
+		const info = await shardStore.saveLocal('My field', manifest, shards);
 		const key = `dataset/${info.id}/shard/train-00000.tar`;
 		const bytes = (await store.get<Uint8Array>(key))!.slice();
 		bytes[100]! ^= 1;
@@ -251,9 +283,10 @@ describe('ShardStore', () => {
 		const read = async () => {
 			for await (const _ of shardStore.samples(info.id, 'train')) void _;
 		};
-		await expect(read()).rejects.toThrow(/train-00000.tar in this device's storage is damaged/);
-		await shardStore.delete(info.id);
-		expect(store.map.size).toBe(0);
+		await expect(read()).rejects.toThrow(
+			/damaged and is removed; delete "My field" and import the photos again/
+		);
+		expect((await shardStore.info(info.id))!.complete).toBe(false);
 	});
 
 	it('rejects a manifest from a newer format and a non-JSON manifest', async () => {

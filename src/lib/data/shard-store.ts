@@ -342,6 +342,27 @@ export class ShardStore {
 		await this.store.set(infoKey(info.id), structuredClone(info));
 	}
 
+	/**
+	 * Removes a shard found damaged when read, so that resuming the download fetches it again (a
+	 * download skips the shards stored), and says what to do.
+	 */
+	async #dropDamaged(info: CachedDatasetInfo, file: string): Promise<ShardError> {
+		await this.store.del(shardKey(info.id, file));
+		const present = await this.#presentShards(info.id);
+		const stored = info.manifest.shards.filter((s) => present.has(s.file));
+		await this.#save({
+			...info,
+			stored: stored.map((s) => s.file),
+			bytesStored: stored.reduce((a, s) => a + s.bytes, 0),
+			complete: false
+		});
+		return new ShardError(
+			info.source === 'local'
+				? `Shard ${file} of "${info.name}" in this device's storage was damaged and is removed; delete "${info.name}" and import the photos again.`
+				: `Shard ${file} of "${info.name}" in this device's storage was damaged and is removed; resume the download to fetch it again.`
+		);
+	}
+
 	/** Removes a dataset and all its shards. */
 	async delete(id: string): Promise<void> {
 		const keys = (await this.store.keys())
@@ -366,11 +387,8 @@ export class ShardStore {
 					`Shard ${shard.file} of "${info.name}" is not downloaded yet; resume the download first.`
 				);
 			}
-			if ((await sha256Hex(bytes)) !== shard.sha256) {
-				throw new ShardError(
-					`Shard ${shard.file} in this device's storage is damaged; download it again.`
-				);
-			}
+			if ((await sha256Hex(bytes)) !== shard.sha256)
+				throw await this.#dropDamaged(info, shard.file);
 			yield* readShard(bytes);
 		}
 	}

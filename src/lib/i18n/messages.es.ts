@@ -210,6 +210,8 @@ export const es: Catalogue = {
 	'learn.waitingPlant':
 		'{name}: {photos} de una sola planta — añada otra planta: se aparta una planta para comprobar, y se necesitan al menos {min} fotos más para aprender',
 	'learn.confirmFirst': 'Primero confirme fotos en el historial',
+	'learn.waitTraining':
+		'Aprender espera a que termine el entrenamiento o la descarga en curso en la página Entrenar.',
 	'learn.elsewhere':
 		'Aprendiendo en otra pestaña de LeafLens: su resultado se mostrará aquí al terminar.',
 	'learn.modelGone':

@@ -214,6 +214,8 @@ export const fr: Catalogue = {
 	'learn.waitingPlant':
 		'{name} : {photos} d’une seule plante — ajoutez une autre plante : une plante est mise de côté pour vérifier, et il faut au moins {min} autres photos pour apprendre',
 	'learn.confirmFirst': 'Confirmez d’abord des photos dans l’historique',
+	'learn.waitTraining':
+		'Apprendre attend la fin de l’entraînement ou du téléchargement en cours sur la page Entraîner.',
 	'learn.elsewhere':
 		'Apprentissage en cours dans un autre onglet de LeafLens : son résultat s’affichera ici à la fin.',
 	'learn.modelGone':

@@ -214,6 +214,8 @@ export const sw: Catalogue = {
 	'learn.waitingPlant':
 		'{name}: {photos} za mmea mmoja — ongeza mmea mwingine: mmea mmoja unawekwa kando kwa kupima, na zinahitajika angalau picha {min} nyingine za kujifunzia',
 	'learn.confirmFirst': 'Thibitisha picha kwenye historia kwanza',
+	'learn.waitTraining':
+		'Kujifunza kunasubiri mafunzo au upakuaji unaoendelea kwenye ukurasa wa Funza umalizike.',
 	'learn.elsewhere':
 		'Inajifunza kwenye kichupo kingine cha LeafLens: matokeo yake yataonekana hapa itakapomaliza.',
 	'learn.modelGone':

@@ -213,6 +213,8 @@ export const en = {
 	'learn.waitingPlant':
 		'{name}: {photos} of one plant — add another plant: one plant is kept aside to check on, and at least {min} other photos are needed to learn from',
 	'learn.confirmFirst': 'Confirm photos in the history first',
+	'learn.waitTraining':
+		'Learn waits until the training or download under way on the Train page ends.',
 	'learn.elsewhere': 'Learning in another tab of LeafLens: its result shows here when it ends.',
 	'learn.modelGone':
 		'The learned model is no longer on this device (it was deleted). Learn again to make a new one.',

@@ -240,7 +240,12 @@ async function setup(
 		partialExperts?: Record<string, string[]>;
 	} = {}
 ) {
-	const base = { id: 'pv', name: 'plantvillage-sample', complete: true } as CachedDatasetInfo;
+	const base = {
+		id: 'pv',
+		name: 'plantvillage-sample',
+		manifestUrl: DEFAULT_DATASET_URL,
+		complete: true
+	} as CachedDatasetInfo;
 	const own = {
 		id: 'own',
 		name: 'My fields',
@@ -582,6 +587,58 @@ describe('LearnState', () => {
 		expect(learn.pending?.request.jobId).toBe(trainCall().request.jobId);
 		trainCall().finish();
 		expect(await again).not.toBeNull();
+	});
+
+	it("trains with the PlantVillage sample, not with another downloaded dataset (a researcher's own)", async () => {
+		const { learn, ml, trainCall, datasets } = await setup();
+		const theirs = {
+			id: 'tomatoes',
+			name: 'tomatoes',
+			manifestUrl: 'https://example.org/tomatoes/manifest.json',
+			complete: true
+		} as CachedDatasetInfo;
+		datasets.push(theirs);
+		await learn.measureDownload();
+		expect(learn.downloadBytes).not.toBe(0);
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		expect(ml.downloadDataset.mock.calls.map(([url]) => url)).toEqual([DEFAULT_DATASET_URL]);
+		expect(trainCall().request).toMatchObject({ datasetId: 'pv', extraDatasetIds: ['own'] });
+		learn.stop();
+		await run;
+		// The sample typed as a whole address on the Train page is the sample too.
+		datasets.splice(0, datasets.length, theirs, {
+			...datasets.find((d) => d.id === 'pv')!,
+			manifestUrl: `https://leaflens.example${DEFAULT_DATASET_URL}?v=2`
+		});
+		ml.downloadDataset.mockClear();
+		await learn.discard();
+		const again = learn.adapt();
+		while (ml.train.mock.calls.length < 2) await settle();
+		expect(ml.downloadDataset).not.toHaveBeenCalled();
+		expect(ml.train.mock.calls[1]![0]).toMatchObject({ datasetId: 'pv' });
+		learn.stop();
+		await again;
+	});
+
+	it('waits while the Train page downloads a dataset: Learn would cut that download, and its Stop stop nothing', async () => {
+		const { learn, deps, ml } = await setup();
+		let finish = () => {};
+		ml.downloadDataset.mockImplementationOnce(
+			() => new Promise<CachedDatasetInfo>((resolve) => (finish = () => resolve({} as never)))
+		);
+		const download = deps.training.downloadDataset(DEFAULT_DATASET_URL);
+		expect(learn.waitsForTraining).toBe(true);
+		expect(await learn.adapt()).toBeNull();
+		expect(ml.downloadDataset).toHaveBeenCalledTimes(1);
+		expect(ml.train).not.toHaveBeenCalled();
+		finish();
+		await download;
+		expect(learn.waitsForTraining).toBe(false);
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		learn.stop();
+		await run;
 	});
 
 	it('says what is missing when no class has enough confirmed photos', async () => {

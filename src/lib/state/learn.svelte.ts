@@ -17,7 +17,7 @@ import { appScoped } from './app-scoped.svelte';
 import { DEFAULT_DATASET_URL } from '../app-paths';
 import { parseDatasetManifest, type DatasetManifest } from '../data/manifest';
 import { MIN_PHOTOS_PER_CLASS } from '../data/own-photo-limits';
-import { bytesToDownload } from '../data/shard-store';
+import { bytesToDownload, type CachedDatasetInfo } from '../data/shard-store';
 import { cropOf, cropsOf } from '../ml/crops';
 import { Prng } from '../ml/prng';
 import { errorMessage } from '../util/errors';
@@ -282,6 +282,17 @@ async function fetchDefaultManifest(): Promise<DatasetManifest> {
 	return parseDatasetManifest(await response.json());
 }
 
+/** `url` is DEFAULT_DATASET_URL, as typed on the Train page (relative or absolute). */
+function isSampleUrl(url: string): boolean {
+	if (!url) return false;
+	const path = (u: string) => new URL(u, 'http://localhost/').pathname;
+	try {
+		return path(url) === path(DEFAULT_DATASET_URL);
+	} catch {
+		return false;
+	}
+}
+
 function storageEvents(listener: (key: string | null) => void): void {
 	if (typeof window === 'undefined') return;
 	window.addEventListener('storage', (event) => {
@@ -307,9 +318,17 @@ export class LearnState {
 	/** The PlantVillage sample's manifest: fetched, or of its dataset on this device. */
 	readonly #sampleManifest = $derived.by(
 		() =>
-			this.#manifest ??
-			this.#d.training.datasets.find((d) => d.manifestUrl === DEFAULT_DATASET_URL)?.manifest
+			this.#manifest ?? this.#d.training.datasets.find((d) => isSampleUrl(d.manifestUrl))?.manifest
 	);
+
+	/**
+	 * The dataset is the PlantVillage sample learning trains with: downloaded from its address, or
+	 * with its fingerprint. Another downloaded dataset (a researcher's own) is not: trained with, the
+	 * learned model would lose PlantVillage's classes.
+	 */
+	#isSample(d: Pick<CachedDatasetInfo, 'id' | 'manifestUrl'>): boolean {
+		return isSampleUrl(d.manifestUrl) || d.id === this.#sampleManifest?.fingerprint;
+	}
 
 	/** What the user confirmed, split into photos to learn from and to check on. */
 	readonly plan = $derived.by(() => planLearning(this.#history.entries));
@@ -341,7 +360,7 @@ export class LearnState {
 	 */
 	readonly downloadBytes = $derived.by((): number | null => {
 		const datasets = this.#d.training.datasets;
-		if (datasets.some((d) => d.complete && d.source !== 'local')) return 0;
+		if (datasets.some((d) => d.complete && this.#isSample(d))) return 0;
 		const manifest = this.#sampleManifest;
 		if (!manifest) return null;
 		return bytesToDownload(
@@ -376,6 +395,15 @@ export class LearnState {
 
 	get busy(): boolean {
 		return this.step !== null;
+	}
+
+	/**
+	 * A training or a dataset download of the Train page runs in this tab: Learn waits for its end
+	 * (a second download of the sample would cut the first, and its Stop stop neither).
+	 */
+	get waitsForTraining(): boolean {
+		const training = this.#d.training;
+		return !this.busy && (training.running || training.download !== null);
 	}
 
 	/** The pending job runs in this tab outside this flow (the Train page resumed it). */
@@ -615,7 +643,7 @@ export class LearnState {
 	async #baseDataset(): Promise<string | null> {
 		const training = this.#d.training;
 		await training.refresh();
-		const find = () => training.complete.find((d) => d.source !== 'local');
+		const find = () => training.complete.find((d) => this.#isSample(d));
 		if (!find()) {
 			this.step = 'download';
 			await training.downloadDataset(DEFAULT_DATASET_URL);
@@ -635,7 +663,7 @@ export class LearnState {
 	async adapt(): Promise<LearnOutcome | null> {
 		// A refused limit is said beside its field (`limitInvalid`); Learn waits until it is fixed.
 		const limitPerClass = this.limitPerClass;
-		if (this.busy || this.#d.training.running || limitPerClass === undefined) return null;
+		if (this.busy || this.waitsForTraining || limitPerClass === undefined) return null;
 		this.error = null;
 		this.modelGone = false;
 		const plan = this.plan;

@@ -22,7 +22,12 @@ import type {
 } from '../worker/protocol';
 
 function dataset(id: string, name: string, complete = true): CachedDatasetInfo {
-	return { id, name, complete } as CachedDatasetInfo;
+	return {
+		id,
+		name,
+		complete,
+		manifestUrl: `/datasets/${name}/manifest.json`
+	} as CachedDatasetInfo;
 }
 
 function memoryStorage(entries: Record<string, string> = {}): JobStorage & {
@@ -595,6 +600,34 @@ describe('TrainingState', () => {
 		// The base dataset's own classes are never renamed: none are listed once it is alone.
 		state.form.extraIds = [];
 		expect(state.sameNamed).toEqual([]);
+	});
+
+	it('deleting a dataset that downloads cancels the download first (it would store the dataset again)', async () => {
+		const { state, ml } = setup();
+		await state.enter();
+		let signal: AbortSignal | undefined;
+		ml.downloadDataset.mockImplementationOnce(
+			(_url: string, _progress: unknown, abort?: AbortSignal) =>
+				new Promise((_resolve, reject) => {
+					signal = abort;
+					abort?.addEventListener('abort', () =>
+						reject(Object.assign(new Error('Aborted'), { name: 'AbortError' }))
+					);
+				})
+		);
+		const url = state.datasets.find((d) => d.id === 'pv')!.manifestUrl;
+		const download = state.downloadDataset(url);
+		expect(state.download?.url).toBe(url);
+		let ended = false;
+		void download.then(() => (ended = true));
+		ml.deleteDataset.mockImplementationOnce(async () => expect(ended).toBe(true));
+		await state.deleteDataset('pv');
+		expect(signal?.aborted).toBe(true);
+		expect(ml.deleteDataset).toHaveBeenCalledWith('pv');
+		expect(state.download).toBeNull();
+		expect(state.downloadError).toBeNull();
+		expect(state.deleteError).toBeNull();
+		await download;
 	});
 
 	it('says why a dataset could not be deleted, and lists what is still stored', async () => {

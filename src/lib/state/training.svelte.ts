@@ -222,6 +222,8 @@ export class TrainingState {
 	/** Why the last dataset could not be deleted. */
 	deleteError = $state<string | null>(null);
 	#downloadAbort: AbortController | null = null;
+	/** The download under way (it ends with `download` null). */
+	#downloading: Promise<void> | null = null;
 
 	importing = $state<{ done: number; total: number } | null>(null);
 	importError = $state<string | null>(null);
@@ -390,7 +392,12 @@ export class TrainingState {
 		this.storage = await this.#estimateStorage();
 	}
 
-	async downloadDataset(url: string): Promise<void> {
+	downloadDataset(url: string): Promise<void> {
+		this.#downloading = this.#download(url);
+		return this.#downloading;
+	}
+
+	async #download(url: string): Promise<void> {
 		this.downloadError = null;
 		this.download = { url, progress: null };
 		this.#downloadAbort = new AbortController();
@@ -416,9 +423,17 @@ export class TrainingState {
 		this.#downloadAbort?.abort();
 	}
 
-	/** Deletes a cached dataset; a failure is kept in `deleteError`. */
+	/**
+	 * Deletes a cached dataset; a failure is kept in `deleteError`. A download of it under way is
+	 * cancelled first (it would store the dataset again).
+	 */
 	async deleteDataset(id: string): Promise<void> {
 		this.deleteError = null;
+		const url = this.datasets.find((d) => d.id === id)?.manifestUrl;
+		if (url && this.download?.url === url) {
+			this.cancelDownload();
+			await this.#downloading;
+		}
 		try {
 			await this.#ml.deleteDataset(id);
 		} catch (error) {
