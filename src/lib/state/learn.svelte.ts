@@ -27,6 +27,7 @@ import { modelsState, type ModelsState } from './models.svelte';
 import {
 	HELD_KEY,
 	JOB_KEY,
+	jobLock,
 	LEARN_JOB_PREFIX,
 	SAVED_KEY,
 	trainingState,
@@ -467,11 +468,7 @@ export class LearnState {
 			return false;
 		}
 		if (names.includes(LEARN_LOCK) && !this.#ownLock) return true;
-		return (
-			jobId !== null &&
-			names.includes(`leaflens-train-${jobId}`) &&
-			!this.#d.training.runsJob(jobId)
-		);
+		return jobId !== null && names.includes(jobLock(jobId)) && !this.#d.training.runsJob(jobId);
 	}
 
 	/**

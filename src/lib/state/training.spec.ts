@@ -79,7 +79,9 @@ function fakeMl(datasets: CachedDatasetInfo[]) {
 	const calls: Call[] = [];
 	const ml = {
 		datasets: vi.fn(async () => datasets),
-		downloadDataset: vi.fn(async () => datasets[0]!),
+		downloadDataset: vi.fn(
+			async (_url: string, _onProgress: unknown, _signal?: AbortSignal) => datasets[0]!
+		),
 		deleteDataset: vi.fn(async () => {}),
 		importPhotos: vi.fn(
 			async (..._args: Parameters<TrainingMl['importPhotos']>): Promise<ImportPhotosResult> => ({
@@ -443,9 +445,13 @@ describe('TrainingState', () => {
 
 	it('Discard after a failed save removes the run’s cache and the stored job', async () => {
 		const { state, ml, storage, saveModel, request } = await unsavedRun();
+		expect(state.result).not.toBeNull();
 		await state.discardUnsaved();
 		expect(state.unsaved).toBeNull();
 		expect(state.saveError).toBeNull();
+		// Nothing of the discarded run is shown ("saving the model…" stayed before).
+		expect(state.result).toBeNull();
+		expect(state.history).toEqual([]);
 		expect(ml.clearTrainJob).toHaveBeenCalledWith(request.jobId);
 		expect(storage.map.has(JOB_KEY)).toBe(false);
 		expect(saveModel).toHaveBeenCalledTimes(1);
@@ -486,8 +492,8 @@ describe('TrainingState', () => {
 		const stopped = calls[0]!.request.jobId;
 		expect(state.pending?.jobId).toBe(stopped);
 		const second = state.start();
-		expect(ml.clearTrainJob).toHaveBeenCalledWith(stopped);
 		await settle();
+		expect(ml.clearTrainJob).toHaveBeenCalledWith(stopped);
 		expect(state.pending).toBeNull();
 		expect(calls).toHaveLength(2);
 		expect(JSON.parse(storage.map.get(JOB_KEY)!)).toEqual(calls[1]!.request);
@@ -608,7 +614,7 @@ describe('TrainingState', () => {
 		let signal: AbortSignal | undefined;
 		ml.downloadDataset.mockImplementationOnce(
 			(_url: string, _progress: unknown, abort?: AbortSignal) =>
-				new Promise((_resolve, reject) => {
+				new Promise<CachedDatasetInfo>((_resolve, reject) => {
 					signal = abort;
 					abort?.addEventListener('abort', () =>
 						reject(Object.assign(new Error('Aborted'), { name: 'AbortError' }))
@@ -666,6 +672,64 @@ describe('TrainingState', () => {
 		await settle();
 		expect(first.saveModel).toHaveBeenCalledTimes(1);
 		expect(locks.held.size).toBe(0);
+	});
+
+	it('a second tab neither replaces nor discards the job another tab runs, and offers what that tab leaves once it ends', async () => {
+		vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+		try {
+			const locks = fakeLocks();
+			const first = setup({ stored: job });
+			const tab = (ml: TrainingMl) =>
+				new TrainingState(ml, {
+					jobStorage: first.storage,
+					saveModel: first.saveModel,
+					estimateStorage: async () => null,
+					persist: async () => 0,
+					locks
+				});
+			// Both tabs show the stopped job; the first resumes it.
+			first.storage.setItem(HELD_KEY, job.jobId);
+			const a = tab(first.ml);
+			await a.enter();
+			const second = fakeMl([dataset('pv', 'plantvillage-sample')]);
+			const b = tab(second.ml);
+			await b.enter();
+			expect([a.pending, b.pending]).toEqual([job, job]);
+			const resumed = a.resumePending();
+			await settle();
+			expect(first.calls).toHaveLength(1);
+			// The second tab's Discard, then Start, would delete the running job's cache or replace it.
+			await b.discardPending();
+			expect(second.ml.clearTrainJob).not.toHaveBeenCalled();
+			expect(b.elsewhere).toBe(true);
+			expect(await b.start()).toBeNull();
+			expect(second.ml.train).not.toHaveBeenCalled();
+			expect(JSON.parse(first.storage.getItem(JOB_KEY)!)).toEqual(job);
+			// The first tab stops it: the second offers Resume again, with the job's settings.
+			a.stop();
+			await resumed;
+			await vi.advanceTimersByTimeAsync(2000);
+			expect(b.elsewhere).toBe(false);
+			expect(b.pending).toEqual(job);
+			expect(b.form.limit).toBe(job.limitPerClass);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('Resume runs the stopped job as it was, and the form shows it (not edits made while it waited)', async () => {
+		const { storage, saveModel } = setup({ stored: job });
+		storage.setItem(HELD_KEY, job.jobId);
+		const { reloaded, calls: again } = await reloadedWaiting(storage, saveModel, job);
+		reloaded.form.preset = 'finetune';
+		reloaded.form.overrides = 'epochs=20';
+		const resumed = reloaded.resumePending();
+		expect(again[0]!.request).toEqual(job);
+		expect(reloaded.form).toMatchObject({ preset: job.preset, overrides: '' });
+		// The epoch line counts the epoch under way, of the job's total, from the start.
+		expect(reloaded.totalEpochs).toBeGreaterThan(0);
+		again[0]!.finish();
+		await resumed;
 	});
 
 	/** Files as a folder picker gives them: `Field/<class>/<n>.jpg`, `counts` photos per class. */

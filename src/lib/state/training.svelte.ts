@@ -26,6 +26,7 @@ import { uniteClasses } from '../data/combine';
 import { resolveConfig, type PresetName } from '../ml/config';
 import { DeviceLostError, mlClient, WorkerCrashedError, type MlClient } from './ml-client.svelte';
 import { registerWork } from './work';
+import { modelsState } from './models.svelte';
 import { i18n, t } from '../i18n/i18n.svelte';
 import type {
 	CachedDatasetInfo,
@@ -47,6 +48,10 @@ export const HELD_KEY = 'leaflens.trainJobHeld';
 export const SAVED_KEY = 'leaflens.trainSaved';
 /** How the jobs of "learn my fields" begin (their models are named for it, whichever page saves them). */
 export const LEARN_JOB_PREFIX = 'learn-';
+/** The Web Lock a tab holds while it runs job `jobId` (one tab runs a job at a time). */
+export const jobLock = (jobId: string) => `leaflens-train-${jobId}`;
+/** How often a tab that shows "running in another tab" looks whether it still is. */
+const ELSEWHERE_POLL_MS = 2000;
 
 type Stage = Extract<TrainEvent, { type: 'stage' }>['stage'];
 
@@ -134,6 +139,15 @@ export interface ShortClasses {
 	unreadable: SkippedPhoto[];
 }
 
+/** The epochs the job trains in all (its config's; 0 when it cannot be read). */
+function epochsOf(request: TrainRequest): number {
+	try {
+		return resolveConfig({ preset: request.preset, overrides: request.overrides }).epochs;
+	} catch {
+		return 0;
+	}
+}
+
 function isAbort(error: unknown): boolean {
 	return error instanceof Error && error.name === 'AbortError';
 }
@@ -161,7 +175,7 @@ export interface TrainingOptions {
 	persist?: () => Promise<unknown>;
 	now?: () => Date;
 	/** Web Locks, so that one tab runs a job at a time (default: `navigator.locks`; null: none). */
-	locks?: Pick<LockManager, 'request'> | null;
+	locks?: Pick<LockManager, 'request' | 'query'> | null;
 	/** The language of a model name's time (default: the browser's). */
 	locale?: () => string | undefined;
 	/**
@@ -203,7 +217,7 @@ export class TrainingState {
 	readonly #estimateStorage: () => Promise<{ used: number; quota: number } | null>;
 	readonly #now: () => Date;
 	readonly #persist: () => Promise<unknown>;
-	readonly #locks: Pick<LockManager, 'request'> | null;
+	readonly #locks: Pick<LockManager, 'request' | 'query'> | null;
 	readonly #locale: () => string | undefined;
 	readonly #modelName: (request: TrainRequest, time: string) => string | null;
 	/** Told when a run's model has been saved. */
@@ -304,6 +318,8 @@ export class TrainingState {
 	/** The last finished run: its job and the saved model (kept across reloads). */
 	saved = $state<{ jobId: string; id: string; name: string } | null>(null);
 	#trainAbort: AbortController | null = null;
+	/** Looks whether the job another tab runs still runs (while `elsewhere`). */
+	#elsewherePoll: ReturnType<typeof setInterval> | null = null;
 	/** The interrupted job was looked for (once per app: a reload makes a new state). */
 	#entered = false;
 
@@ -631,6 +647,11 @@ export class TrainingState {
 		const request = this.request();
 		if (!request) return null;
 		const previous = this.storedJob();
+		// Another tab runs the stored job: a new run would replace it there (and its resume).
+		if (previous && (await this.#runsElsewhere(previous.jobId))) {
+			this.#setElsewhere(previous.jobId);
+			return null;
+		}
 		const waiting =
 			previous !== null &&
 			(previous.jobId === this.pending?.jobId || this.#jobs.getItem(HELD_KEY) === previous.jobId);
@@ -661,9 +682,9 @@ export class TrainingState {
 		};
 		if (!this.#locks) return work();
 		// One tab runs a job at a time: two tabs reopened together both find the stored job.
-		return this.#locks.request(`leaflens-train-${request.jobId}`, { ifAvailable: true }, (lock) => {
+		return this.#locks.request(jobLock(request.jobId), { ifAvailable: true }, (lock) => {
 			if (lock) return work();
-			this.elsewhere = true;
+			this.#setElsewhere(request.jobId);
 			return null;
 		});
 	}
@@ -681,6 +702,11 @@ export class TrainingState {
 		const unsaved = this.unsaved;
 		this.unsaved = null;
 		this.saveError = null;
+		// The finished run's status ("saving…"), curves and table go with it.
+		this.result = null;
+		this.history = [];
+		this.totalEpochs = 0;
+		this.resumedFrom = null;
 		if (unsaved) await this.discard(unsaved.request.jobId);
 	}
 
@@ -736,6 +762,7 @@ export class TrainingState {
 		this.history = [];
 		this.features = null;
 		this.resumedFrom = null;
+		this.totalEpochs = epochsOf(request);
 		this.#trainAbort = new AbortController();
 		this.running = true;
 		const signal = this.#trainAbort.signal;
@@ -799,13 +826,21 @@ export class TrainingState {
 	/** Resumes the job in `pending`. */
 	resumePending(): Promise<TrainResult | null> {
 		const job = this.pending;
-		return job && !this.running ? this.run(job) : Promise.resolve(null);
+		if (!job || this.running) return Promise.resolve(null);
+		// The form shows what runs: edits made while it waited are not the job's settings.
+		this.#showInForm(job);
+		return this.run(job);
 	}
 
 	/** Forgets the job in `pending` and its cached features and checkpoint. */
 	async discardPending(): Promise<void> {
 		const job = this.pending;
 		this.pending = null;
+		// Resumed in another tab meanwhile: its cache is in use there.
+		if (job && (await this.#runsElsewhere(job.jobId))) {
+			this.#setElsewhere(job.jobId);
+			return;
+		}
 		// The discarded run's curves and table go with it.
 		this.history = [];
 		this.totalEpochs = 0;
@@ -838,6 +873,40 @@ export class TrainingState {
 		await this.#ml.clearTrainJob(jobId);
 	}
 
+	/** Whether another tab runs job `jobId` now (it holds the job's Web Lock). */
+	async #runsElsewhere(jobId: string): Promise<boolean> {
+		if (!this.#locks || this.runsJob(jobId)) return false;
+		try {
+			const held = (await this.#locks.query()).held ?? [];
+			return held.some((lock) => lock.name === jobLock(jobId));
+		} catch {
+			return false;
+		}
+	}
+
+	/**
+	 * Says that another tab runs job `jobId`, and looks every ELSEWHERE_POLL_MS whether it still
+	 * does: once not, what it left is offered here (a stopped run's Resume, the saved model).
+	 */
+	#setElsewhere(jobId: string): void {
+		this.elsewhere = true;
+		if (this.#elsewherePoll) return;
+		this.#elsewherePoll = setInterval(() => {
+			void this.#runsElsewhere(jobId).then((still) => {
+				if (still || !this.#elsewherePoll) return;
+				clearInterval(this.#elsewherePoll);
+				this.#elsewherePoll = null;
+				this.elsewhere = false;
+				this.rereadSaved();
+				const job = this.storedJob();
+				if (job && !this.running) {
+					this.pending = job;
+					this.#showInForm(job);
+				}
+			});
+		}, ELSEWHERE_POLL_MS);
+	}
+
 	/** Removes the job from storage, if it is the one stored. */
 	#forget(jobId: string): void {
 		if (this.storedJob()?.jobId !== jobId) return;
@@ -850,11 +919,19 @@ let state: TrainingState | null = null;
 
 /** The app's one TrainingState, on the app's ML client (it outlives the Train page). */
 export function trainingState(): TrainingState {
-	state ??= appScoped(() =>
-		registerWork(
-			new TrainingState(mlClient(), { locale: () => i18n.locale, modelName: learnModelName }),
-			(training) => training.working
-		)
-	);
+	state ??= appScoped(() => {
+		const training = new TrainingState(mlClient(), {
+			locale: () => i18n.locale,
+			modelName: learnModelName
+		});
+		// A run that ends while the Models or Evaluate page is open is listed there at once.
+		training.onSaved(
+			() =>
+				void modelsState()
+					.load()
+					.catch(() => {})
+		);
+		return registerWork(training, (t) => t.working);
+	});
 	return state;
 }
