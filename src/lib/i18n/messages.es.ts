@@ -248,6 +248,8 @@ export const es: Catalogue = {
 	'data.partial': 'descargado en parte',
 	'data.resume': 'Reanudar la descarga',
 	'data.failed': 'No se pudo descargar el conjunto de datos: {reason}',
+	'data.listFailed':
+		'No se pudieron leer los conjuntos de datos de este dispositivo: {reason}. Recarga la página para intentarlo de nuevo.',
 	'data.deleteFailed': 'No se pudo borrar el conjunto de datos: {reason}',
 	'data.delete': 'Borrar',
 	'data.confirmDelete': '¿Borrar el conjunto de datos “{name}” de este dispositivo?',
@@ -268,6 +270,8 @@ export const es: Catalogue = {
 	'train.stop': 'Detener',
 	'train.resume': 'Reanudar el entrenamiento',
 	'train.discard': 'Descartar',
+	'train.pendingUnsaved':
+		'Un entrenamiento terminó, pero su modelo no se pudo guardar. «Reanudar el entrenamiento» lo guarda sin volver a entrenar; «Descartar» lo borra.',
 	'train.pending':
 		'Un entrenamiento se detuvo antes de terminar. ¿Reanudarlo desde su última época completada?',
 	'train.confirmReplace':
@@ -592,6 +596,8 @@ export const esErrors: KnownErrors = {
 	tooLarge:
 		'Esta foto es demasiado grande para leerla ({width}×{height} píxeles, más de {max} megapíxeles). Use una copia más pequeña.',
 	heic: 'Es una foto HEIC (el formato habitual de la cámara del iPhone), que este navegador no puede leer. Envíela como JPEG, o en el iPhone elija Ajustes → Cámara → Formatos → Más compatible.',
+	trainDatasetGone:
+		'Un conjunto de datos que usa este entrenamiento ya no está en este dispositivo: descarte el entrenamiento, o descargue o importe de nuevo el conjunto de datos y reanúdelo.',
 	incompleteTraining: 'Descargue el conjunto de datos completo antes de entrenar con él.',
 	incompleteEvaluating: 'Descargue el conjunto de datos completo antes de evaluar con él.',
 	notModelClasses:

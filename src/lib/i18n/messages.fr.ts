@@ -253,6 +253,8 @@ export const fr: Catalogue = {
 	'data.partial': 'téléchargé en partie',
 	'data.resume': 'Reprendre le téléchargement',
 	'data.failed': 'Le jeu de données n’a pas pu être téléchargé : {reason}',
+	'data.listFailed':
+		'Les jeux de données de cet appareil n’ont pas pu être lus : {reason}. Rechargez la page pour réessayer.',
 	'data.deleteFailed': 'Le jeu de données n’a pas pu être supprimé : {reason}',
 	'data.delete': 'Supprimer',
 	'data.confirmDelete': 'Supprimer le jeu de données « {name} » de cet appareil ?',
@@ -271,6 +273,8 @@ export const fr: Catalogue = {
 	'train.stop': 'Arrêter',
 	'train.resume': 'Reprendre l’entraînement',
 	'train.discard': 'Abandonner',
+	'train.pendingUnsaved':
+		'Un entraînement s’est terminé, mais son modèle n’a pas pu être enregistré. « Reprendre l’entraînement » l’enregistre sans réentraîner ; « Abandonner » le supprime.',
 	'train.pending':
 		'Un entraînement s’est arrêté avant la fin. Le reprendre depuis sa dernière époque terminée ?',
 	'train.confirmReplace':
@@ -603,6 +607,8 @@ export const frErrors: KnownErrors = {
 	tooLarge:
 		'Cette photo est trop grande pour être lue ({width}×{height} pixels, plus de {max} mégapixels). Utilisez-en une copie plus petite.',
 	heic: 'C’est une photo HEIC (le format habituel de l’appareil photo de l’iPhone), que ce navigateur ne sait pas lire. Envoyez-la en JPEG, ou sur l’iPhone choisissez Réglages → Appareil photo → Formats → Le plus compatible.',
+	trainDatasetGone:
+		'Un jeu de données utilisé par cet entraînement n’est plus sur cet appareil : abandonnez l’entraînement, ou téléchargez ou importez de nouveau le jeu de données puis reprenez-le.',
 	incompleteTraining:
 		'Téléchargez entièrement le jeu de données avant d’entraîner le modèle dessus.',
 	incompleteEvaluating:

@@ -253,6 +253,8 @@ export const sw: Catalogue = {
 	'data.partial': 'imepakuliwa sehemu',
 	'data.resume': 'Endelea kupakua',
 	'data.failed': 'Seti ya data haikuweza kupakuliwa: {reason}',
+	'data.listFailed':
+		'Seti za data kwenye kifaa hiki hazikuweza kusomwa: {reason}. Pakia ukurasa upya ili ujaribu tena.',
 	'data.deleteFailed': 'Seti ya data haikuweza kufutwa: {reason}',
 	'data.delete': 'Futa',
 	'data.confirmDelete': 'Futa seti ya data "{name}" kwenye kifaa hiki?',
@@ -272,6 +274,8 @@ export const sw: Catalogue = {
 	'train.stop': 'Simamisha',
 	'train.resume': 'Endelea na mafunzo',
 	'train.discard': 'Tupa',
+	'train.pendingUnsaved':
+		'Mafunzo yalimalizika, lakini modeli yake haikuweza kuhifadhiwa. “Endelea na mafunzo” huihifadhi bila kufunza tena; “Tupa” huifuta.',
 	'train.pending':
 		'Mafunzo yalisimama kabla ya kumalizika. Yaendelee kutoka mzunguko wa mwisho uliokamilika?',
 	'train.confirmReplace':
@@ -586,6 +590,8 @@ export const swErrors: KnownErrors = {
 	tooLarge:
 		'Picha hii ni kubwa mno kusomwa (pikseli {width}×{height}, zaidi ya megapikseli {max}). Tumia nakala ndogo zaidi ya picha hii.',
 	heic: 'Hii ni picha ya HEIC (muundo wa kawaida wa kamera ya iPhone), ambayo kivinjari hiki hakiwezi kusoma. Itume kama JPEG, au kwenye iPhone chagua Settings → Camera → Formats → Most Compatible.',
+	trainDatasetGone:
+		'Seti ya data inayotumiwa na mafunzo haya haipo tena kwenye kifaa hiki: tupa mafunzo, au pakua au ingiza seti ya data tena kisha uendelee.',
 	incompleteTraining: 'Pakua seti ya data yote kwanza kabla ya kufunza modeli kwayo.',
 	incompleteEvaluating: 'Pakua seti ya data yote kwanza kabla ya kupima modeli kwayo.',
 	notModelClasses:

@@ -249,6 +249,8 @@ export const en = {
 	'data.partial': 'partly downloaded',
 	'data.resume': 'Resume download',
 	'data.failed': 'The dataset could not be downloaded: {reason}',
+	'data.listFailed':
+		'The datasets on this device could not be read: {reason}. Reload the page to try again.',
 	'data.deleteFailed': 'The dataset could not be deleted: {reason}',
 	'data.delete': 'Delete',
 	'data.confirmDelete': 'Delete the dataset "{name}" from this device?',
@@ -267,6 +269,8 @@ export const en = {
 	'train.stop': 'Stop',
 	'train.resume': 'Resume training',
 	'train.discard': 'Discard',
+	'train.pendingUnsaved':
+		'A training run finished, but its model could not be saved. “Resume training” saves it without training again; “Discard” deletes it.',
 	'train.pending':
 		'A training run stopped before its end. Resume it from its last completed epoch?',
 	'train.confirmReplace':

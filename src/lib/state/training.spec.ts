@@ -7,6 +7,7 @@ import {
 	learnModelName,
 	modelNameTime,
 	TrainingState,
+	UNSAVED_KEY,
 	trainedModelName,
 	type JobStorage,
 	type TrainingMl
@@ -432,6 +433,8 @@ describe('TrainingState', () => {
 		const { storage, saveModel, request } = await unsavedRun();
 		// The tab is reloaded before "Save again": the job waits for the user, it does not rerun.
 		const { reloaded, ml, calls } = await reloadedWaiting(storage, saveModel, request);
+		// Said as a finished run whose model waits to be saved, not as a stopped one.
+		expect(reloaded.pendingFinished).toBe(true);
 		const resumed = reloaded.resumePending();
 		expect(calls[0]!.request).toEqual(request);
 		calls[0]!.finish();
@@ -441,6 +444,7 @@ describe('TrainingState', () => {
 		expect(ml.clearTrainJob).toHaveBeenCalledWith(request.jobId);
 		expect(storage.map.has(JOB_KEY)).toBe(false);
 		expect(storage.map.has(HELD_KEY)).toBe(false);
+		expect(storage.map.has(UNSAVED_KEY)).toBe(false);
 	});
 
 	it('Discard after a failed save removes the run’s cache and the stored job', async () => {
@@ -472,6 +476,7 @@ describe('TrainingState', () => {
 		// Resume or Discard, now and after a reload (where it does not restart by itself).
 		expect(state.pending).toEqual(calls[0]!.request);
 		const { reloaded, ml } = await reloadedWaiting(storage, saveModel, calls[0]!.request);
+		expect(reloaded.pendingFinished).toBe(false);
 		const resumed = reloaded.resumePending();
 		expect(ml.train).toHaveBeenCalledWith(
 			calls[0]!.request,
@@ -644,6 +649,19 @@ describe('TrainingState', () => {
 		expect(state.datasets.map((d) => d.id)).toEqual(['pv']);
 		await state.deleteDataset('pv');
 		expect(state.deleteError).toBeNull();
+	});
+
+	it('datasets that cannot be listed are said, and the interrupted job is looked for again at the next visit', async () => {
+		const { state, ml, calls } = setup({ stored: job });
+		ml.datasets.mockRejectedValueOnce(new Error('The worker stopped'));
+		await state.enter();
+		expect(state.listError).toBe('The worker stopped');
+		expect(ml.train).not.toHaveBeenCalled();
+		await state.enter();
+		expect(state.listError).toBeNull();
+		// The job a reload interrupted resumes, as it would have the first time.
+		expect(calls[0]!.request).toEqual(job);
+		calls[0]!.finish();
 	});
 
 	it('two tabs reopened together: one resumes the stored job, the other says it runs elsewhere', async () => {

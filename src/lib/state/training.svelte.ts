@@ -44,6 +44,8 @@ export const JOB_KEY = 'leaflens.trainJob';
  * user's Resume or Discard instead of resuming by itself at the next visit.
  */
 export const HELD_KEY = 'leaflens.trainJobHeld';
+/** The id of the stored job when it finished but its model could not be saved. */
+export const UNSAVED_KEY = 'leaflens.trainJobUnsaved';
 /** The last finished run's job id and the model it was saved as (survives a reload). */
 export const SAVED_KEY = 'leaflens.trainSaved';
 /** How the jobs of "learn my fields" begin (their models are named for it, whichever page saves them). */
@@ -297,6 +299,8 @@ export class TrainingState {
 	 * it and its data is missing.
 	 */
 	pending = $state<TrainRequest | null>(null);
+	/** Why the datasets on this device could not be listed (the worker or IndexedDB failed). */
+	listError = $state<string | null>(null);
 	/** The job is running in another tab of the app (this one does not run it too). */
 	elsewhere = $state(false);
 	/** A finished run whose model could not be saved (kept in memory for "Save again"). */
@@ -360,6 +364,11 @@ export class TrainingState {
 		return this.running || this.importing !== null || this.download !== null;
 	}
 
+	/** The job waiting for Resume had finished: only its model's save failed (Resume saves it). */
+	get pendingFinished(): boolean {
+		return this.pending !== null && this.#jobs.getItem(UNSAVED_KEY) === this.pending.jobId;
+	}
+
 	/** Seconds left, from the mean epoch time so far. */
 	get etaSeconds(): number | null {
 		if (this.history.length === 0 || this.totalEpochs === 0) return null;
@@ -373,10 +382,14 @@ export class TrainingState {
 	 * missing, waits in `pending`. Later visits only refresh.
 	 */
 	async enter(): Promise<void> {
-		if (this.#entered) return this.refresh();
+		if (this.#entered) return this.#refreshShown();
 		this.#entered = true;
 		const job = this.storedJob();
-		await this.refresh();
+		if (!(await this.#refreshShown())) {
+			// The stored job is looked for again at the next visit (it is not lost to this one).
+			this.#entered = false;
+			return;
+		}
 		if (!job || this.running) return;
 		this.#showInForm(job);
 		const ready = (id: string) => this.complete.some((d) => d.id === id);
@@ -397,6 +410,18 @@ export class TrainingState {
 			overrides: job.overrides.join('\n'),
 			extraIds: [...(job.extraDatasetIds ?? [])]
 		};
+	}
+
+	/** `refresh`, a failure kept in `listError`; whether it succeeded. */
+	async #refreshShown(): Promise<boolean> {
+		try {
+			await this.refresh();
+			this.listError = null;
+			return true;
+		} catch (error) {
+			this.listError = errorMessage(error);
+			return false;
+		}
 	}
 
 	/** Reads the cached datasets (keeping a valid selection) and the storage estimate. */
@@ -732,6 +757,7 @@ export class TrainingState {
 			this.unsaved = { request, result };
 			this.saveError = errorMessage(error);
 			this.#jobs.setItem(HELD_KEY, request.jobId);
+			this.#jobs.setItem(UNSAVED_KEY, request.jobId);
 			return false;
 		}
 		this.unsaved = null;
@@ -912,6 +938,7 @@ export class TrainingState {
 		if (this.storedJob()?.jobId !== jobId) return;
 		this.#jobs.removeItem(JOB_KEY);
 		this.#jobs.removeItem(HELD_KEY);
+		this.#jobs.removeItem(UNSAVED_KEY);
 	}
 }
 

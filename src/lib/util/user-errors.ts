@@ -8,6 +8,9 @@ import { format } from './template';
 
 export const USER_ERRORS = {
 	incompleteTraining: 'Download the dataset completely before training on it.',
+	/** A stored job's dataset was deleted meanwhile. */
+	trainDatasetGone:
+		'A dataset this training uses is no longer on this device: discard the training, or download or import the dataset again and resume.',
 	incompleteEvaluating: 'Download the dataset completely before evaluating on it.',
 	/** Evaluating a model on a dataset with classes it was not trained on, `{classes}` quoted. */
 	notModelClasses:

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
 import type { ShardSample } from '../data/shard-format';
+import { ShardStore } from '../data/shard-store';
+import { userError } from '../util/user-errors';
 import {
 	collect,
 	featureCacheId,
 	keepIfSameJob,
 	requestClasses,
+	runTrainJob,
 	type JobIdentity
 } from './train-job';
 
@@ -127,5 +130,20 @@ describe('collect', () => {
 			['p5', 1]
 		]);
 		expect(await collect(shards, 'd', 'test', null)).toHaveLength(8);
+	});
+});
+
+describe('runTrainJob', () => {
+	it('says that a dataset deleted meanwhile is gone (not "download it completely")', async () => {
+		const shards = new ShardStore(new MemoryStore());
+		const request = {
+			jobId: 'j1',
+			datasetId: 'deleted',
+			preset: 'quick',
+			overrides: [],
+			limitPerClass: null
+		} as const;
+		const run = runTrainJob(shards, request, () => {}, new AbortController().signal);
+		await expect(run).rejects.toThrow(userError('trainDatasetGone'));
 	});
 });

@@ -156,6 +156,7 @@ export async function runTrainJob(
 		throw new Error(`Expected each dataset once, got ${datasetIds.join(', ')}`);
 	}
 	const infos = await Promise.all(datasetIds.map((id) => shards.info(id)));
+	if (!infos.every(Boolean)) throw new Error(userError('trainDatasetGone'));
 	if (!infos.every((i) => i?.complete)) throw new Error(userError('incompleteTraining'));
 	const { labels, remaps } = requestClasses(
 		request,
