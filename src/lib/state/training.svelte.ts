@@ -382,7 +382,10 @@ export class TrainingState {
 	 * missing, waits in `pending`. Later visits only refresh.
 	 */
 	async enter(): Promise<void> {
-		if (this.#entered) return this.#refreshShown();
+		if (this.#entered) {
+			await this.#refreshShown();
+			return;
+		}
 		this.#entered = true;
 		const job = this.storedJob();
 		if (!(await this.#refreshShown())) {

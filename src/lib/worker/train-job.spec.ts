@@ -3,6 +3,7 @@ import { MemoryStore } from '../../../test/memory-store';
 import type { ShardSample } from '../data/shard-format';
 import { ShardStore } from '../data/shard-store';
 import { userError } from '../util/user-errors';
+import type { TrainRequest } from './protocol';
 import {
 	collect,
 	featureCacheId,
@@ -136,13 +137,13 @@ describe('collect', () => {
 describe('runTrainJob', () => {
 	it('says that a dataset deleted meanwhile is gone (not "download it completely")', async () => {
 		const shards = new ShardStore(new MemoryStore());
-		const request = {
+		const request: TrainRequest = {
 			jobId: 'j1',
 			datasetId: 'deleted',
 			preset: 'quick',
 			overrides: [],
 			limitPerClass: null
-		} as const;
+		};
 		const run = runTrainJob(shards, request, () => {}, new AbortController().signal);
 		await expect(run).rejects.toThrow(userError('trainDatasetGone'));
 	});
