@@ -20,6 +20,7 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	downloadFailed: { url: 'https://example.org/pv/manifest.json', status: 404 },
 	confirmMore: { n: 3 },
 	noDatasetWithClasses: { name: 'My orchard' },
+	noClassFolders: { name: 'Blight' },
 	notModelClasses: { classes: '“Fire blight”, “Leaf spot”' },
 	backboneUnavailable: { url: '/model-files/mobilenet/weights.bin', status: 503 },
 	storageFullDownload: { name: 'PlantVillage sample', mb: 120, n: 3 },

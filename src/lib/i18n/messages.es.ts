@@ -613,6 +613,8 @@ export const esErrors: KnownErrors = {
 	connectionDropped:
 		'La conexión se cortó durante la descarga de {url} ({reason}). Revise la conexión; la descarga seguirá donde se detuvo.',
 	downloadFailed: 'La descarga de {url} falló: HTTP {status}',
+	noClassFolders:
+		'La carpeta «{name}» tiene fotos pero ninguna subcarpeta por clase: ponga las fotos de cada enfermedad en una subcarpeta con su nombre (p. ej. {name}/Sarna del manzano/) y elija la carpeta de nuevo.',
 	confirmMore:
 		'Confirme más fotos de una enfermedad: una planta se aparta para comprobar, y se necesitan al menos {n} fotos más para aprender.',
 	photosNotImported: 'Las fotos no se importaron.',

@@ -626,6 +626,8 @@ export const frErrors: KnownErrors = {
 	connectionDropped:
 		'La connexion a été coupée pendant le téléchargement de {url} ({reason}). Vérifiez la connexion ; le téléchargement reprendra là où il s’est arrêté.',
 	downloadFailed: 'Le téléchargement de {url} a échoué : HTTP {status}',
+	noClassFolders:
+		'Le dossier « {name} » contient des photos mais aucun sous-dossier par classe : mettez les photos de chaque maladie dans un sous-dossier à son nom (p. ex. {name}/Tavelure du pommier/), puis choisissez de nouveau le dossier.',
 	confirmMore:
 		'Confirmez plus de photos d’une maladie : une plante est mise de côté pour vérifier, et il faut au moins {n} autres photos pour apprendre.',
 	photosNotImported: 'Les photos n’ont pas été importées.',

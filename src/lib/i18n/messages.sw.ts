@@ -607,6 +607,8 @@ export const swErrors: KnownErrors = {
 	connectionDropped:
 		'Muunganisho ulikatika wakati wa kupakua {url} ({reason}). Angalia muunganisho; upakuaji utaendelea pale ulipoishia.',
 	downloadFailed: 'Kupakua {url} kumeshindikana: HTTP {status}',
+	noClassFolders:
+		'Folda “{name}” ina picha lakini haina folda ndogo za madaraja: weka picha za kila ugonjwa kwenye folda ndogo yenye jina lake (k.m. {name}/Apple scab/), kisha chagua folda tena.',
 	confirmMore:
 		'Thibitisha picha zaidi za ugonjwa: mmea mmoja unawekwa kando kwa kupima, na zinahitajika angalau picha {n} nyingine za kujifunzia.',
 	photosNotImported: 'Picha hazikuingizwa.',

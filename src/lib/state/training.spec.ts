@@ -13,6 +13,7 @@ import {
 	type TrainingMl
 } from './training.svelte';
 import { validateModelName } from '../data/leaflens-file';
+import { userError } from '../util/user-errors';
 import type {
 	CachedDatasetInfo,
 	EpochRecord,
@@ -760,6 +761,18 @@ describe('TrainingState', () => {
 			)
 		);
 	}
+
+	it('a folder of photos without class sub-folders says how to lay it out, importing nothing', async () => {
+		const { state, ml } = setup();
+		await state.enter();
+		const loose = ['a.jpg', 'b.jpg'].map((n) =>
+			Object.defineProperty(new File(['x'], n), 'webkitRelativePath', { value: `Blight/${n}` })
+		);
+		expect(await state.importFolder(loose)).toBeNull();
+		expect(ml.importPhotos).not.toHaveBeenCalled();
+		expect(state.importError).toBe(userError('noClassFolders', { name: 'Blight' }));
+		expect(state.importError).toMatch(/no class sub-folders: put the photos of each disease/);
+	});
 
 	it('offers to import a folder without its classes of too few photos, importing nothing first', async () => {
 		const { state, ml } = setup();

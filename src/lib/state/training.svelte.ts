@@ -9,6 +9,7 @@
  */
 import { appScoped } from './app-scoped.svelte';
 import { errorMessage } from '../util/errors';
+import { userError } from '../util/user-errors';
 import { requestPersistence } from '../browser/persist';
 import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
 import {
@@ -70,6 +71,8 @@ export async function saveTrainedModel(name: string, result: TrainResult): Promi
 	});
 }
 
+const NOT_IN_CLASS = 'Not inside a class sub-folder.';
+
 /**
  * The files of a folder picked with `<input webkitdirectory>`: one class per sub-folder. Files
  * directly in the folder, or hidden, are reported as skipped. The dataset is named after the folder.
@@ -87,7 +90,7 @@ export function photosFromFolder(files: readonly File[]): {
 		name ||= path.split('/')[0] ?? '';
 		const className = classFromRelativePath(path);
 		if (className === null) {
-			skipped.push({ path, reason: 'Not inside a class sub-folder.' });
+			skipped.push({ path, reason: NOT_IN_CLASS });
 		} else {
 			photos.push({ path, className, file });
 		}
@@ -562,6 +565,12 @@ export class TrainingState {
 	 */
 	importFolder(files: readonly File[]): Promise<CachedDatasetInfo | null> {
 		const { name, photos, skipped } = photosFromFolder(files);
+		if (photos.length === 0 && skipped.some((s) => s.reason === NOT_IN_CLASS)) {
+			// Photos picked straight from the folder: say how to lay it out, not "no photos".
+			this.importError = userError('noClassFolders', { name });
+			this.imported = null;
+			return Promise.resolve(null);
+		}
 		return this.importPhotos(name, photos, skipped, { offerLeaveOut: true });
 	}
 

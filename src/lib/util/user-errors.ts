@@ -28,6 +28,9 @@ export const USER_ERRORS = {
 	connectionDropped:
 		'The connection dropped while downloading {url} ({reason}). Check the connection; the download resumes where it stopped.',
 	downloadFailed: 'Downloading {url} failed: HTTP {status}',
+	/** A folder picked for import whose photos are not in class sub-folders. */
+	noClassFolders:
+		'The folder “{name}” holds photos but no class sub-folders: put the photos of each disease in a sub-folder named after it (e.g. {name}/Apple scab/), then pick the folder again.',
 	/** "Learn my fields" with too few confirmed photos; `{n}` photos are needed. */
 	confirmMore:
 		'Confirm more photos of a disease: one plant is kept aside to check on, and at least {n} other photos are needed to learn from.',
