@@ -25,6 +25,7 @@ import {
 	type PrepareDataOptions
 } from './prepare-data';
 import { plantVillageColor } from '../../../test/inputs';
+import { HEIC_REASON } from './image-files';
 
 const color = plantVillageColor();
 const isRoot = process.getuid?.() === 0;
@@ -131,6 +132,32 @@ describe('findClassFolders', () => {
 		expect(tomato.images.filter((f) => f.startsWith('extra/more/'))).toHaveLength(2);
 		expect(tomato.others).toEqual(['train/Tomato___Early_blight/notes.txt']);
 	});
+
+	it('names folders of one name merged from different places, says why a folder is no class, and merges split folders quietly', async () => {
+		const root = path.join(tmp, 'places');
+		const put = async (rel: string) => {
+			await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+			await writeFile(path.join(root, rel), 'x');
+		};
+		for (const rel of [
+			'apple/healthy/1.jpg',
+			'tomato/healthy/2.jpg',
+			'apple/train/scab/3.jpg',
+			'apple/val/scab/4.jpg',
+			'apple/mildew/IMG_1.HEIC',
+			'apple/mildew/notes.txt'
+		])
+			await put(rel);
+		await mkdir(path.join(root, 'apple', 'rust'));
+		const { classes, skipped, merged } = await findClassFolders(root);
+		expect(classes.map((c) => c.name)).toEqual(['healthy', 'scab']);
+		expect(merged).toEqual([{ name: 'healthy', folders: ['apple/healthy', 'tomato/healthy'] }]);
+		expect(skipped).toEqual([
+			{ path: 'apple/mildew/IMG_1.HEIC', reason: HEIC_REASON },
+			{ path: 'apple/mildew/notes.txt', reason: 'not an image file (.txt)' },
+			{ path: 'apple/rust', reason: 'empty folder' }
+		]);
+	});
 });
 
 describe('prepareDataset on real and crafted bad files', () => {
@@ -158,6 +185,10 @@ describe('prepareDataset on real and crafted bad files', () => {
 		expect(m.counts.total).toBe(33);
 		expect(m.counts.skipped).toBe(skipped.length);
 		expect(m.classes.map((c) => c.crop)).toEqual(['Corn (maize)', 'Tomato']);
+		// Folders of one name from two places are one class, said in the manifest's warnings.
+		expect(m.warnings?.[0]).toBe(
+			'class Tomato___Early_blight merges folders of that name from extra/more/Tomato___Early_blight, train/Tomato___Early_blight: if they are different classes, rename them, or prepare each from its own --src'
+		);
 	});
 
 	it('writes 8-bit sRGB RGB JPEGs with EXIF rotation applied and alpha flattened on white', async () => {

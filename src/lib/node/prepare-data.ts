@@ -110,6 +110,13 @@ export interface PrepareDataOptions {
 	replace?: boolean;
 }
 
+/** Folders of one name merged into one class from places that differ (see findClassFolders). */
+export interface MergedClass {
+	name: string;
+	/** One folder of each place, `/`-separated, relative to the source folder. */
+	folders: string[];
+}
+
 export interface SkippedFile {
 	/** Path relative to the source folder, `/`-separated. */
 	path: string;
@@ -206,26 +213,45 @@ function resolveOptions(o: PrepareDataOptions): ResolvedOptions {
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
 
+/** Folder names that only split a class's photos (`train/X` + `val/X` are one class X). */
+const SPLIT_FOLDER = /^(train(ing)?|val(id(ation)?)?|test(ing)?|dev)$/i;
+
 /**
  * Finds class folders at any depth: a folder whose direct children include images is a class, named
  * by its base name (`color/<Class>/…` and `train/<Class>/…` both work; folders sharing a name, as in
- * `train/X` + `val/X`, are merged). Sorted by name in code-unit order.
+ * `train/X` + `val/X`, are merged). Sorted by name in code-unit order. `merged`: names given to
+ * folders in places that differ by more than split folders (`apple/healthy` + `tomato/healthy`),
+ * perhaps different classes. A folder without sub-folders or images is no class: its files, or the
+ * folder itself when empty, go to `skipped`.
  */
 export async function findClassFolders(
 	src: string
-): Promise<{ classes: ClassFolder[]; skipped: SkippedFile[] }> {
+): Promise<{ classes: ClassFolder[]; skipped: SkippedFile[]; merged: MergedClass[] }> {
 	const root = path.resolve(src);
 	const info = await stat(root).catch(() => null);
 	if (!info?.isDirectory()) throw new Error(`Source folder not found: ${src}`);
 	const byName = new Map<string, ClassFolder>();
+	/** Each class's folders, by their place without split folders. */
+	const places = new Map<string, Map<string, string>>();
 	const skipped: SkippedFile[] = [];
 	const relative = (...parts: string[]) => toPosix(path.join(...parts));
 	await walkFolders(root, {
 		recursive: true,
-		visit: ({ rel, files }) => {
+		visit: ({ rel, files, folders }) => {
 			const images = files.filter((f) => isImageName(f));
-			if (images.length === 0) return;
+			if (images.length === 0) {
+				if (folders.length > 0 || rel === '') return;
+				for (const f of files) skipped.push({ path: relative(rel, f), reason: notImageReason(f) });
+				if (files.length === 0) skipped.push({ path: toPosix(rel), reason: 'empty folder' });
+				return;
+			}
 			const name = rel === '' ? path.basename(root) : path.basename(rel);
+			const place = toPosix(path.dirname(rel))
+				.split('/')
+				.filter((part) => part !== '.' && !SPLIT_FOLDER.test(part))
+				.join('/');
+			if (!places.has(name)) places.set(name, new Map());
+			if (!places.get(name)!.has(place)) places.get(name)!.set(place, toPosix(rel) || '.');
 			let folder = byName.get(name);
 			if (!folder) {
 				folder = { name, images: [], others: [] };
@@ -243,7 +269,10 @@ export async function findClassFolders(
 		c.images.sort(codeUnitOrder);
 		c.others.sort(codeUnitOrder);
 	}
-	return { classes, skipped };
+	const merged = classes
+		.map((c) => ({ name: c.name, folders: [...places.get(c.name)!.values()] }))
+		.filter((m) => m.folders.length > 1);
+	return { classes, skipped, merged };
 }
 
 /**
@@ -563,7 +592,15 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	const splits = { train: 0, val: 0, test: 0 };
 	for (const s of kept) splits[s.split] += s.samples;
 	const total = splits.train + splits.val + splits.test;
-	const warnings = splitWarnings(classes, perClass, opts);
+	const warnings = [
+		...found.merged
+			.filter((m) => classFolders.some((c) => c.name === m.name))
+			.map(
+				(m) =>
+					`class ${m.name} merges folders of that name from ${m.folders.join(', ')}: if they are different classes, rename them, or prepare each from its own --src`
+			),
+		...splitWarnings(classes, perClass, opts)
+	];
 	await writeFileAtomic(
 		path.join(dir, SKIPPED_FILE),
 		`${JSON.stringify(allSkipped, null, '\t')}\n`
