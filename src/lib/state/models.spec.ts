@@ -99,6 +99,47 @@ describe('ModelsState.check', () => {
 	});
 });
 
+describe('ModelsState.check while it runs', () => {
+	it('is one check, its progress kept in the state (a page left and opened again), and Delete waits for it', async () => {
+		const kv = new MemoryStore();
+		const state = new ModelsState(kv);
+		await kv.set('model/m1/info', info({ testAccuracy: 0.99, ece: 0.01, coverage: 1 }));
+		await state.load();
+		let finish = () => {};
+		const ml: CheckMl = {
+			datasets: vi.fn(async () => [dataset('pv', LABELS)]),
+			evaluate: vi.fn(
+				(_request: EvaluateRequest, onProgress) =>
+					new Promise<EvaluateResult>((resolve) => {
+						onProgress(1, 4);
+						finish = () =>
+							resolve({
+								report: {
+									metrics: { count: 4, accuracy: 0.5, ece: 0.1 },
+									abstention: { coverage: 1 }
+								}
+							} as unknown as EvaluateResult);
+					})
+			)
+		};
+		await state.loadDatasets(ml);
+		const first = state.check('m1', undefined, ml);
+		await Promise.resolve();
+		expect(state.checking).toEqual({ m1: { done: 1, total: 4 } });
+		expect(state.check('m1', undefined, ml)).toBe(first);
+		expect(ml.evaluate).toHaveBeenCalledTimes(1);
+		let removed = false;
+		const removing = state.remove('m1').then(() => (removed = true));
+		await Promise.resolve();
+		expect(removed).toBe(false);
+		finish();
+		expect((await first).check?.accuracy).toBe(0.5);
+		await removing;
+		expect(state.checking).toEqual({});
+		expect(state.models).toEqual([]);
+	});
+});
+
 describe('ModelsState.remove', () => {
 	it('deleting the model another tab made active falls back to the shipped model', async () => {
 		const values = new Map<string, string>();

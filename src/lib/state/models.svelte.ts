@@ -84,6 +84,13 @@ export class ModelsState {
 	defaultError = $state<string | null>(null);
 	/** Datasets on this device (read when an imported model waits to be checked). */
 	datasets = $state<CachedDatasetInfo[]>([]);
+	/**
+	 * The checks running, by model id, and how far (app-scoped: a check goes on, and is shown, when
+	 * the user leaves the Models page and comes back).
+	 */
+	checking = $state<Record<string, { done: number; total: number }>>({});
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- the runs' promises, not state (`checking` is)
+	readonly #checks = new Map<string, Promise<SavedModelInfo>>();
 	/** Called after the active model changes (the ML client reloads the worker's model). */
 	onActivate: ((id: string | null) => void) | null = null;
 
@@ -117,10 +124,34 @@ export class ModelsState {
 	 * Scores an imported model on this device, on the whole test split of a downloaded dataset with
 	 * its classes, and records the result, which is then shown instead of the file's claims.
 	 */
-	async check(
+	check(
 		id: string,
 		onProgress: (done: number, total: number) => void = () => {},
 		ml: CheckMl = mlClient()
+	): Promise<SavedModelInfo> {
+		// Asked again while it runs (the page left and opened again): the same check.
+		const running = this.#checks.get(id);
+		if (running) return running;
+		this.checking[id] = { done: 0, total: 0 };
+		const run = this.#check(
+			id,
+			(done, total) => {
+				if (this.checking[id]) this.checking[id] = { done, total };
+				onProgress(done, total);
+			},
+			ml
+		).finally(() => {
+			this.#checks.delete(id);
+			delete this.checking[id];
+		});
+		this.#checks.set(id, run);
+		return run;
+	}
+
+	async #check(
+		id: string,
+		onProgress: (done: number, total: number) => void,
+		ml: CheckMl
 	): Promise<SavedModelInfo> {
 		const info = this.models.find((m) => m.id === id);
 		if (!info) throw new Error(userError('modelMissing', { id }));
@@ -186,6 +217,8 @@ export class ModelsState {
 	}
 
 	async remove(id: string): Promise<void> {
+		// Its check would end in "not on this device"; the Delete button waits for it too.
+		await this.#checks.get(id)?.catch(() => {});
 		await this.store.delete(id);
 		this.models = this.models.filter((m) => m.id !== id);
 		if (this.isActive(id)) this.activate(null);
