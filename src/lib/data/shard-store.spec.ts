@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { classesFromFolders, type DatasetManifest, type Split } from './manifest';
 import { encodeShard, type ShardSample } from './shard-format';
 import { sha256Hex } from '../util/hash';
+import { userError } from '../util/user-errors';
 import { datasetNameFromUrl, ShardStore } from './shard-store';
 import { MemoryStore } from '../../../test/memory-store';
 import { plantVillageColor } from '../../../test/inputs';
@@ -287,6 +288,22 @@ describe('ShardStore', () => {
 			/damaged and is removed; delete "My field" and import the photos again/
 		);
 		expect((await shardStore.info(info.id))!.complete).toBe(false);
+	});
+
+	it('says that a web page came instead of a shard (a Wi-Fi sign-in page), keeping what was stored', async () => {
+		const store = new MemoryStore();
+		const { fetchFn } = server();
+		const portal = async (url: string) =>
+			url.endsWith('val-00000.tar')
+				? new Response('<!doctype html><title>Sign in</title>', {
+						headers: { 'content-type': 'text/html; charset=utf-8' }
+					})
+				: fetchFn(url);
+		const shardStore = new ShardStore(store, portal);
+		await expect(shardStore.download('/datasets/pv/manifest.json')).rejects.toThrow(
+			userError('webPageInstead', { url: '/datasets/pv/val-00000.tar' })
+		);
+		expect((await shardStore.list())[0]!.stored).toEqual(['train-00000.tar']);
 	});
 
 	it('rejects a manifest from a newer format and a non-JSON manifest', async () => {

@@ -81,6 +81,10 @@ async function fetchBytes(fetchFn: FetchLike, url: string, init: RequestInit): P
 	if (!response.ok) {
 		throw new DatasetStoreError(userError('downloadFailed', { url, status: response.status }));
 	}
+	// A manifest or shard never comes as HTML: a network's sign-in page answered instead.
+	if (/^text\/html\b/i.test(response.headers.get('content-type') ?? '')) {
+		throw new DatasetStoreError(userError('webPageInstead', { url }));
+	}
 	try {
 		return new Uint8Array(await response.arrayBuffer());
 	} catch (error) {

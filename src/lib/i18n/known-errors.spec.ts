@@ -18,6 +18,7 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	couldNotReach: { url: 'https://example.org/pv/manifest.json', reason: 'Failed to fetch' },
 	connectionDropped: { url: 'https://example.org/pv/val-00000.tar', reason: 'network error' },
 	downloadFailed: { url: 'https://example.org/pv/manifest.json', status: 404 },
+	webPageInstead: { url: 'https://example.org/pv/train-00000.tar' },
 	confirmMore: { n: 3 },
 	noDatasetWithClasses: { name: 'My orchard' },
 	noClassFolders: { name: 'Blight' },

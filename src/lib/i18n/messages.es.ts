@@ -612,6 +612,8 @@ export const esErrors: KnownErrors = {
 		'No se pudo conectar con {url} ({reason}). Revise la conexión; la descarga seguirá donde se detuvo.',
 	connectionDropped:
 		'La conexión se cortó durante la descarga de {url} ({reason}). Revise la conexión; la descarga seguirá donde se detuvo.',
+	webPageInstead:
+		'El servidor respondió a {url} con una página web (¿una página de acceso a la red wifi?): inicie sesión o revise la conexión y descargue de nuevo; lo ya descargado se conserva.',
 	downloadFailed: 'La descarga de {url} falló: HTTP {status}',
 	noClassFolders:
 		'La carpeta «{name}» tiene fotos pero ninguna subcarpeta por clase: ponga las fotos de cada enfermedad en una subcarpeta con su nombre (p. ej. {name}/Sarna del manzano/) y elija la carpeta de nuevo.',

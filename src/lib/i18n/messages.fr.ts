@@ -625,6 +625,8 @@ export const frErrors: KnownErrors = {
 		'Impossible de joindre {url} ({reason}). Vérifiez la connexion ; le téléchargement reprendra là où il s’est arrêté.',
 	connectionDropped:
 		'La connexion a été coupée pendant le téléchargement de {url} ({reason}). Vérifiez la connexion ; le téléchargement reprendra là où il s’est arrêté.',
+	webPageInstead:
+		'Le serveur a répondu à {url} par une page web (une page de connexion au Wi-Fi ?) : connectez-vous ou vérifiez la connexion, puis téléchargez de nouveau ; ce qui a été téléchargé est conservé.',
 	downloadFailed: 'Le téléchargement de {url} a échoué : HTTP {status}',
 	noClassFolders:
 		'Le dossier « {name} » contient des photos mais aucun sous-dossier par classe : mettez les photos de chaque maladie dans un sous-dossier à son nom (p. ex. {name}/Tavelure du pommier/), puis choisissez de nouveau le dossier.',

@@ -606,6 +606,8 @@ export const swErrors: KnownErrors = {
 		'Imeshindwa kufikia {url} ({reason}). Angalia muunganisho; upakuaji utaendelea pale ulipoishia.',
 	connectionDropped:
 		'Muunganisho ulikatika wakati wa kupakua {url} ({reason}). Angalia muunganisho; upakuaji utaendelea pale ulipoishia.',
+	webPageInstead:
+		'Seva ilijibu {url} kwa ukurasa wa wavuti (ukurasa wa kuingia kwenye Wi-Fi?): ingia au kagua muunganisho, kisha pakua tena; kilichopakuliwa tayari kinahifadhiwa.',
 	downloadFailed: 'Kupakua {url} kumeshindikana: HTTP {status}',
 	noClassFolders:
 		'Folda “{name}” ina picha lakini haina folda ndogo za madaraja: weka picha za kila ugonjwa kwenye folda ndogo yenye jina lake (k.m. {name}/Apple scab/), kisha chagua folda tena.',

@@ -28,6 +28,9 @@ export const USER_ERRORS = {
 	connectionDropped:
 		'The connection dropped while downloading {url} ({reason}). Check the connection; the download resumes where it stopped.',
 	downloadFailed: 'Downloading {url} failed: HTTP {status}',
+	/** A web page where a dataset file was asked for: a network's sign-in page (captive portal). */
+	webPageInstead:
+		'The server answered {url} with a web page (a Wi-Fi or network sign-in page?): sign in or check the connection, then download again; what was downloaded is kept.',
 	/** A folder picked for import whose photos are not in class sub-folders. */
 	noClassFolders:
 		'The folder “{name}” holds photos but no class sub-folders: put the photos of each disease in a sub-folder named after it (e.g. {name}/Apple scab/), then pick the folder again.',
