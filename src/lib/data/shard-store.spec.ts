@@ -377,6 +377,25 @@ describe('ShardStore', () => {
 		expect(store.map.size).toBe(0);
 	});
 
+	it('the same photos imported again, in another order, are the dataset already here (one left incomplete is made again)', async () => {
+		const store = new MemoryStore();
+		const shardStore = new ShardStore(store);
+		const shards = new Map(
+			manifest.shards.map((s) => [s.file, files.get(`/datasets/pv/${s.file}`)!])
+		);
+		// Another order: the same fingerprint (made of the photos), shards listed otherwise.
+		const reordered = { ...manifest, shards: [...manifest.shards].reverse() };
+		store.failOn = '/shard/';
+		store.failAfter = 1;
+		await expect(shardStore.saveLocal('Field', manifest, shards)).rejects.toThrow(/Not enough/);
+		store.failAfter = Infinity;
+		const made = await shardStore.saveLocal('Field', reordered, shards);
+		expect(made).toMatchObject({ complete: true, manifest: reordered });
+		const again = await shardStore.saveLocal('Field again', manifest, shards);
+		expect(again).toMatchObject({ id: made.id, name: 'Field', complete: true });
+		expect(await shardStore.list()).toHaveLength(1);
+	});
+
 	it("refuses a manifest that claims a cached dataset's fingerprint with other content", async () => {
 		const store = new MemoryStore();
 		const shardStore = new ShardStore(store, server().fetchFn);

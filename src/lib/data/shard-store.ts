@@ -280,7 +280,14 @@ export class ShardStore {
 			throw new DatasetStoreError('Expected a dataset name, got an empty one');
 		const manifest = parseDatasetManifest(manifestJson);
 		const cached = await this.info(manifest.fingerprint);
-		if (cached) this.#checkSameDataset(cached, manifest, `The manifest of "${name.trim()}"`);
+		if (cached?.source === 'local') {
+			// The same photos (the fingerprint is made of them), perhaps picked in another order or
+			// under other names: the dataset here serves; one left incomplete is made again.
+			if (cached.complete) return cached;
+			if (manifestDifferences(cached.manifest, manifest).length > 0) await this.delete(cached.id);
+		} else if (cached) {
+			this.#checkSameDataset(cached, manifest, `The manifest of "${name.trim()}"`);
+		}
 		const expected = new Set(manifest.shards.map((s) => s.file));
 		for (const file of shards.keys()) {
 			if (!expected.has(file))
