@@ -377,7 +377,7 @@ describe('ShardStore', () => {
 		expect(store.map.size).toBe(0);
 	});
 
-	it('the same photos imported again, in another order, are the dataset already here (one left incomplete is made again)', async () => {
+	it('the same photos imported again in another order (or one filed under another class) are made again as picked now; the same import again is the dataset here', async () => {
 		const store = new MemoryStore();
 		const shardStore = new ShardStore(store);
 		const shards = new Map(
@@ -391,8 +391,11 @@ describe('ShardStore', () => {
 		store.failAfter = Infinity;
 		const made = await shardStore.saveLocal('Field', reordered, shards);
 		expect(made).toMatchObject({ complete: true, manifest: reordered });
+		const same = await shardStore.saveLocal('Field again', reordered, shards);
+		expect(same).toMatchObject({ id: made.id, name: 'Field', complete: true });
+		// Picked otherwise (a photo moved to another class changes the shards, not the fingerprint).
 		const again = await shardStore.saveLocal('Field again', manifest, shards);
-		expect(again).toMatchObject({ id: made.id, name: 'Field', complete: true });
+		expect(again).toMatchObject({ id: made.id, name: 'Field again', complete: true, manifest });
 		expect(await shardStore.list()).toHaveLength(1);
 	});
 

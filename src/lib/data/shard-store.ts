@@ -281,9 +281,9 @@ export class ShardStore {
 		const manifest = parseDatasetManifest(manifestJson);
 		const cached = await this.info(manifest.fingerprint);
 		if (cached?.source === 'local') {
-			// The same photos (the fingerprint is made of them), perhaps picked in another order or
-			// under other names: the dataset here serves; one left incomplete is made again.
-			if (cached.complete) return cached;
+			// The same photos (the fingerprint is made of their bytes and the class names), picked in
+			// another order, under other names, or some filed under another class: made again as
+			// picked now (an identical one complete here serves as it is).
 			if (manifestDifferences(cached.manifest, manifest).length > 0) await this.delete(cached.id);
 		} else if (cached) {
 			this.#checkSameDataset(cached, manifest, `The manifest of "${name.trim()}"`);

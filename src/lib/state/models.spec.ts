@@ -137,6 +137,9 @@ describe('ModelsState.check while it runs', () => {
 		await removing;
 		expect(state.checking).toEqual({});
 		expect(state.models).toEqual([]);
+		// A check that fails is said by the state (the page may have been left meanwhile).
+		await expect(state.check('m1', undefined, ml)).rejects.toThrow(/is not on this device/);
+		expect(state.checkError).toMatchObject({ id: 'm1', message: expect.stringMatching(/m1/) });
 	});
 });
 

@@ -89,6 +89,8 @@ export class ModelsState {
 	 * the user leaves the Models page and comes back).
 	 */
 	checking = $state<Record<string, { done: number; total: number }>>({});
+	/** Why the last check failed, and of which model (shown on the page, also after leaving it). */
+	checkError = $state<{ id: string; message: string } | null>(null);
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- the runs' promises, not state (`checking` is)
 	readonly #checks = new Map<string, Promise<SavedModelInfo>>();
 	/** Called after the active model changes (the ML client reloads the worker's model). */
@@ -133,6 +135,7 @@ export class ModelsState {
 		const running = this.#checks.get(id);
 		if (running) return running;
 		this.checking[id] = { done: 0, total: 0 };
+		if (this.checkError?.id === id) this.checkError = null;
 		const run = this.#check(
 			id,
 			(done, total) => {
@@ -140,12 +143,14 @@ export class ModelsState {
 				onProgress(done, total);
 			},
 			ml
-		).finally(() => {
+		);
+		run.catch((error: unknown) => (this.checkError = { id, message: errorMessage(error) }));
+		const settled = run.finally(() => {
 			this.#checks.delete(id);
 			delete this.checking[id];
 		});
-		this.#checks.set(id, run);
-		return run;
+		this.#checks.set(id, settled);
+		return settled;
 	}
 
 	async #check(

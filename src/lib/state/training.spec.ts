@@ -515,16 +515,40 @@ describe('TrainingState', () => {
 		expect(state.storedJob()).toEqual(job);
 	});
 
-	it('reports a failure in words; the failed job waits for Resume and does not rerun by itself', async () => {
-		const { state, calls, storage, saveModel } = setup();
+	it('a double click on Start starts one run', async () => {
+		const { state, ml, calls } = setup();
 		await state.enter();
+		const [first, second] = [state.start(), state.start()];
+		expect(await second).toBeNull();
+		await settle();
+		expect(ml.train).toHaveBeenCalledTimes(1);
+		calls[0]!.finish();
+		await first;
+	});
+
+	it('reports a failure in words; the failed job waits for Resume and does not rerun by itself', async () => {
+		const { state, calls, storage, saveModel, ml } = setup();
+		await state.enter();
+		const listed = ml.datasets.mock.calls.length;
 		const done = state.start();
 		calls[0]!.fail(new Error('out of memory'));
 		expect(await done).toBeNull();
 		expect(state.error).toBe('out of memory');
 		expect(saveModel).not.toHaveBeenCalled();
 		expect(state.pending).toEqual(calls[0]!.request);
+		// Listed again: a shard found damaged while training is no longer complete.
+		await settle();
+		expect(ml.datasets.mock.calls.length).toBeGreaterThan(listed);
 		await reloadedWaiting(storage, saveModel, calls[0]!.request);
+	});
+
+	it('a listing that works again, whatever asked for it, clears "could not be read"', async () => {
+		const { state, ml } = setup();
+		ml.datasets.mockRejectedValueOnce(new Error('The worker stopped'));
+		await state.enter();
+		expect(state.listError).toBe('The worker stopped');
+		await state.refresh();
+		expect(state.listError).toBeNull();
 	});
 
 	it('runs the same request again after a lost GPU, resuming from the checkpoint', async () => {
@@ -768,7 +792,12 @@ describe('TrainingState', () => {
 		const loose = ['a.jpg', 'b.jpg'].map((n) =>
 			Object.defineProperty(new File(['x'], n), 'webkitRelativePath', { value: `Blight/${n}` })
 		);
+		// A folder asked about before (a class of too few photos) is no longer offered.
+		expect(await state.importFolder(folder({ A: 6, B: 6, Mildew: 3 }))).toBeNull();
+		expect(state.shortClasses).not.toBeNull();
 		expect(await state.importFolder(loose)).toBeNull();
+		expect(state.shortClasses).toBeNull();
+		expect(await state.importWithoutShort()).toBeNull();
 		expect(ml.importPhotos).not.toHaveBeenCalled();
 		expect(state.importError).toBe(userError('noClassFolders', { name: 'Blight' }));
 		expect(state.importError).toMatch(/no class sub-folders: put the photos of each disease/);

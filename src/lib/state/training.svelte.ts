@@ -325,6 +325,8 @@ export class TrainingState {
 	/** The last finished run: its job and the saved model (kept across reloads). */
 	saved = $state<{ jobId: string; id: string; name: string } | null>(null);
 	#trainAbort: AbortController | null = null;
+	/** A Start is under way (a second click starts nothing). */
+	#starting = false;
 	/** Looks whether the job another tab runs still runs (while `elsewhere`). */
 	#elsewherePoll: ReturnType<typeof setInterval> | null = null;
 	/** The interrupted job was looked for (once per app: a reload makes a new state). */
@@ -433,6 +435,7 @@ export class TrainingState {
 	/** Reads the cached datasets (keeping a valid selection) and the storage estimate. */
 	async refresh(): Promise<void> {
 		this.datasets = await this.#ml.datasets();
+		this.listError = null;
 		if (!this.complete.some((d) => d.id === this.form.datasetId)) {
 			this.form.datasetId = this.complete[0]?.id ?? '';
 		}
@@ -569,6 +572,8 @@ export class TrainingState {
 			// Photos picked straight from the folder: say how to lay it out, not "no photos".
 			this.importError = userError('noClassFolders', { name });
 			this.imported = null;
+			this.importCancelled = false;
+			this.#setShort(null);
 			return Promise.resolve(null);
 		}
 		return this.importPhotos(name, photos, skipped, { offerLeaveOut: true });
@@ -680,7 +685,16 @@ export class TrainingState {
 	 * its cached features and checkpoint are removed (not those of a job another tab may run).
 	 */
 	async start(): Promise<TrainResult | null> {
-		if (this.running || this.unsaved) return null;
+		if (this.running || this.unsaved || this.#starting) return null;
+		this.#starting = true;
+		try {
+			return await this.#start();
+		} finally {
+			this.#starting = false;
+		}
+	}
+
+	async #start(): Promise<TrainResult | null> {
 		const request = this.request();
 		if (!request) return null;
 		const previous = this.storedJob();
@@ -825,7 +839,11 @@ export class TrainingState {
 			this.history = result.history;
 			return result;
 		} catch (error) {
-			if (!isAbort(error)) this.error = errorMessage(error);
+			if (!isAbort(error)) {
+				this.error = errorMessage(error);
+				// A shard found damaged is dropped, its dataset no longer complete: list it so.
+				void this.refresh().catch(() => {});
+			}
 			// Stopped or failed: the job waits for Resume or Discard (here and after a reload).
 			this.#jobs.setItem(HELD_KEY, request.jobId);
 			this.pending = request;
@@ -934,15 +952,28 @@ export class TrainingState {
 				if (still || !this.#elsewherePoll) return;
 				clearInterval(this.#elsewherePoll);
 				this.#elsewherePoll = null;
-				this.elsewhere = false;
 				this.rereadSaved();
 				const job = this.storedJob();
-				if (job && !this.running) {
-					this.pending = job;
-					this.#showInForm(job);
+				// The other tab went on to another job: that one runs there now.
+				if (job && job.jobId !== jobId) {
+					void this.#runsElsewhere(job.jobId).then((runs) =>
+						runs ? this.#setElsewhere(job.jobId) : this.#offerStored()
+					);
+					return;
 				}
+				this.#offerStored();
 			});
 		}, ELSEWHERE_POLL_MS);
+	}
+
+	/** Another tab's run ended: its stored job, if any, waits here for Resume or Discard. */
+	#offerStored(): void {
+		this.elsewhere = false;
+		const job = this.storedJob();
+		if (job && !this.running) {
+			this.pending = job;
+			this.#showInForm(job);
+		}
 	}
 
 	/** Removes the job from storage, if it is the one stored. */
