@@ -174,11 +174,7 @@ export class ShardStore {
 		// tabs): what is stored is read from the store itself before each shard and each save, never
 		// only remembered, so a dataset is listed complete only when every shard is really there.
 		const refresh = async () => {
-			const present = await this.#presentShards(id);
-			info.stored = manifest.shards.map((s) => s.file).filter((f) => present.has(f));
-			info.bytesStored = manifest.shards
-				.filter((s) => present.has(s.file))
-				.reduce((a, s) => a + s.bytes, 0);
+			Object.assign(info, await this.#storedPart(id, manifest));
 		};
 		await refresh();
 		await this.#save(info);
@@ -199,6 +195,19 @@ export class ShardStore {
 		info.complete = true;
 		await this.#save(info);
 		return info;
+	}
+
+	/** The shards of `manifest` whose bytes are in the store under dataset `id`, and their size. */
+	async #storedPart(
+		id: string,
+		manifest: DatasetManifest
+	): Promise<Pick<CachedDatasetInfo, 'stored' | 'bytesStored'>> {
+		const present = await this.#presentShards(id);
+		const stored = manifest.shards.filter((s) => present.has(s.file));
+		return {
+			stored: stored.map((s) => s.file),
+			bytesStored: stored.reduce((a, s) => a + s.bytes, 0)
+		};
 	}
 
 	/** Names of the shards of dataset `id` whose bytes are in the store. */
@@ -359,12 +368,9 @@ export class ShardStore {
 	 */
 	async #dropDamaged(info: CachedDatasetInfo, file: string): Promise<ShardError> {
 		await this.store.del(shardKey(info.id, file));
-		const present = await this.#presentShards(info.id);
-		const stored = info.manifest.shards.filter((s) => present.has(s.file));
 		await this.#save({
 			...info,
-			stored: stored.map((s) => s.file),
-			bytesStored: stored.reduce((a, s) => a + s.bytes, 0),
+			...(await this.#storedPart(info.id, info.manifest)),
 			complete: false
 		});
 		return new ShardError(

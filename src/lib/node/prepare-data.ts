@@ -250,8 +250,8 @@ export async function findClassFolders(
 				.split('/')
 				.filter((part) => part !== '.' && !SPLIT_FOLDER.test(part))
 				.join('/');
-			if (!places.has(name)) places.set(name, new Map());
-			if (!places.get(name)!.has(place)) places.get(name)!.set(place, toPosix(rel) || '.');
+			const ofName = places.get(name) ?? places.set(name, new Map()).get(name)!;
+			if (!ofName.has(place)) ofName.set(place, toPosix(rel) || '.');
 			let folder = byName.get(name);
 			if (!folder) {
 				folder = { name, images: [], others: [] };

@@ -423,8 +423,7 @@ export class TrainingState {
 	/** `refresh`, a failure kept in `listError`; whether it succeeded. */
 	async #refreshShown(): Promise<boolean> {
 		try {
-			await this.refresh();
-			this.listError = null;
+			await this.refresh(); // clears listError
 			return true;
 		} catch (error) {
 			this.listError = errorMessage(error);
