@@ -134,6 +134,11 @@ test('"not sure" among all crops asks which crop the leaf is from, and answers t
 	await row.getByRole('button', { name: 'Save' }).click();
 	await expect(row.getByTestId('confirmed')).toHaveAttribute('data-label', 'Tomato___Late_blight');
 
+	// Still asked, and still answering, after a visit to another page (Settings, say).
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
+	await page.getByRole('link', { name: 'Diagnose' }).click();
+	await expect(ask).toBeVisible();
 	await ask.getByRole('button', { name: 'Tomato' }).click();
 	// The same photo, answered among tomato diseases: still one plant in the history, now a tomato.
 	await expect(answer.getByTestId('among-crop')).toHaveAttribute('data-crop', 'Tomato');

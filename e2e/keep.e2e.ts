@@ -187,3 +187,38 @@ test('Settings explains eviction when storage is not kept, and asks again on req
 	expect(await persistCalls(page)).toBe(2);
 	expect(errors).toEqual([]);
 });
+
+test('a position the browser refuses, or a permission prompt left unanswered, does not hold up the answer; a note says why', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	// The first ask is refused; the second never answers (a prompt nobody answers).
+	await page.addInitScript(() => {
+		let asked = 0;
+		navigator.geolocation.getCurrentPosition = (_found, failed) => {
+			if (++asked > 1) return;
+			failed?.({
+				code: 1,
+				message: 'User denied Geolocation',
+				PERMISSION_DENIED: 1,
+				POSITION_UNAVAILABLE: 2,
+				TIMEOUT: 3
+			});
+		};
+	});
+	await page.goto('/');
+	await page.getByLabel('Save my location with each diagnosis').check();
+	const note = page.getByText(/^No location kept: /);
+	await diagnoseOne(page, 'refused.jpg');
+	await expect(note).toHaveText(
+		'No location kept: this browser may not give it to LeafLens (see the site’s permissions).'
+	);
+	await diagnoseOne(page, 'unanswered.jpg');
+	await expect(note).toHaveText('No location kept: the device did not tell where it is in time.');
+	const rows = await exportedRows(page);
+	expect(rows.map((r) => [r.latitude, r.longitude])).toEqual([
+		['', ''],
+		['', '']
+	]);
+	expect(errors).toEqual([]);
+});

@@ -2,7 +2,7 @@ import { pickWholePhoto } from './helpers';
 import { expect, test } from '@playwright/test';
 import { samplesOf } from './dataset';
 
-test('when the model worker crashes the app says so, restarts it (at the next diagnosis or on Settings) and keeps the history', async ({
+test('when the model worker crashes the app says so, restarts it (at the next diagnosis or on Settings) and keeps the history; a photo it crashed on can be tried again', async ({
 	page
 }) => {
 	await page.goto('/');
@@ -36,4 +36,48 @@ test('when the model worker crashes the app says so, restarts it (at the next di
 	await expect(page.locator('[data-testid="answer"][data-file="after.jpg"]')).toBeVisible();
 	await expect(page.getByTestId('diagnose-error')).toBeHidden();
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(2);
+
+	// A crash while a photo is answered: the photo stays, and "Try this photo again" answers it in
+	// a new worker. The worker dies on the diagnose call itself (Comlink's message names it).
+	const restarted = page
+		.workers()
+		.filter((w) => w.url().includes('ml.worker'))
+		.at(-1)!;
+	await restarted.evaluate(() => {
+		self.addEventListener('message', (event) => {
+			if (JSON.stringify(event.data).includes('"diagnose"')) throw new Error('simulated crash');
+		});
+	});
+	await pickWholePhoto(page, file('crashed.jpg'));
+	const failed = page.getByTestId('diagnose-error');
+	await expect(failed).toContainText('could not be diagnosed');
+	await expect(failed).toContainText('simulated crash');
+	await expect(page.getByRole('img', { name: 'The photo being diagnosed' })).toBeVisible();
+	await failed.getByRole('button', { name: 'Try this photo again' }).click();
+	const answered = page.locator('[data-testid="answer"][data-file="crashed.jpg"][data-confidence]');
+	await expect(answered).toBeVisible();
+	await expect(failed).toBeHidden();
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+
+	// A photo picked by mistake: Cancel in the crop step goes back to the answer shown.
+	await page.getByTestId('photo-input').setInputFiles(file('mistake.jpg'));
+	await expect(page.getByTestId('crop-square')).toBeVisible();
+	await expect(answered).toBeVisible();
+	await page.getByRole('button', { name: 'Cancel' }).click();
+	await expect(page.getByTestId('crop-square')).toBeHidden();
+	await expect(answered).toBeVisible();
+	const rows = page.getByTestId('history').locator('li');
+	await expect(rows).toHaveCount(3);
+
+	// A row deleted by mistake comes back with Undo, also after a reload.
+	await rows
+		.first()
+		.getByRole('button', { name: /^Delete/ })
+		.click();
+	await expect(rows).toHaveCount(2);
+	await page.getByTestId('history-deleted').getByRole('button', { name: 'Undo' }).click();
+	await expect(rows).toHaveCount(3);
+	await expect(page.getByTestId('history-deleted')).toBeHidden();
+	await page.reload();
+	await expect(rows).toHaveCount(3);
 });

@@ -81,7 +81,8 @@ test('share with an adviser: the photo, the heatmap and a short text go to the s
 		Object.assign(navigator, { share: undefined, canShare: undefined });
 	});
 	const download = page.waitForEvent('download');
-	await row.getByRole('button', { name: 'Share with an adviser' }).click();
+	// A row's button says which plant it shares (several rows, one name each).
+	await row.getByRole('button', { name: /^Share with an adviser: \S/ }).click();
 	const file = await download;
 	expect(file.suggestedFilename()).toMatch(/^leaflens-\d{4}-\d{2}-\d{2}-.+\.html$/);
 	const chunks: Buffer[] = [];

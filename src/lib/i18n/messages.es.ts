@@ -86,6 +86,7 @@ export const es: Catalogue = {
 		'Con fotos de hojas de manzano tomadas en el campo, acertó en el {accuracy} de los casos cuando tuvo que responder a todas las fotos ({correct} de {photos}); con el cultivo indicado, el {cropAccuracy} ({cropCorrect} de {photos}).',
 	'diagnose.modelFailed': 'No se pudo cargar el modelo de diagnóstico: {reason}',
 	'diagnose.retryModel': 'Reintentar',
+	'diagnose.retry': 'Probar de nuevo con esta foto',
 	'diagnose.failed': 'No se pudo diagnosticar esta foto: {reason}',
 	'diagnose.separatePlant':
 		'Esta hoja no pudo unirse a la planta a la que se añadió (la planta se borró entretanto, u otro modelo responde ahora), así que se guarda como una planta aparte.',
@@ -111,6 +112,7 @@ export const es: Catalogue = {
 	'crop.diagnose': 'Diagnosticar este recorte',
 	'crop.whole': 'Usar la foto entera',
 	'crop.suggestion': 'Volver a la sugerencia',
+	'crop.cancel': 'Cancelar',
 	'history.title': 'Historial',
 	'history.empty': 'Todavía no hay diagnósticos. Se guardan solo en este dispositivo.',
 	'history.loadFailed': 'No se pudo leer el historial de este dispositivo: {reason}',
@@ -118,6 +120,8 @@ export const es: Catalogue = {
 	'history.export': 'Exportar CSV',
 	'history.clear': 'Borrar todo',
 	'history.delete': 'Borrar',
+	'history.deleted': 'Borrado: {answer}',
+	'history.undo': 'Deshacer',
 	'share.button': 'Compartir con un asesor técnico',
 	'share.title': 'Diagnóstico de LeafLens',
 	'share.answer': '{answer} — {p}% de probabilidad',
@@ -154,7 +158,11 @@ export const es: Catalogue = {
 	'advice.sources': 'Fuentes (revisadas el {date})',
 	'history.confirmClear': '¿Borrar todos los diagnósticos de este dispositivo?',
 	'history.location': 'Guardar mi ubicación con cada diagnóstico',
-	'history.locationDenied': 'La ubicación no está disponible: {reason}',
+	'history.locationRefused':
+		'No se guardó la ubicación: este navegador no puede darla a LeafLens (vea los permisos del sitio).',
+	'history.locationUnavailable':
+		'No se guardó la ubicación: el dispositivo no pudo saber dónde está.',
+	'history.locationSlow': 'No se guardó la ubicación: el dispositivo no dijo a tiempo dónde está.',
 	'history.locationPrecise': 'Ubicación precisa (si no, redondeada a 1 km aproximadamente)',
 	'history.locationOff':
 		'Los nuevos diagnósticos se guardan sin ubicación. ¿Borrar las ubicaciones ya guardadas?',

@@ -86,6 +86,7 @@ export const fr: Catalogue = {
 		'Sur des photos de feuilles de pommier prises au champ, il a eu juste dans {accuracy} des cas quand il devait répondre à chaque photo ({correct} sur {photos}) ; la culture indiquée, dans {cropAccuracy} des cas ({cropCorrect} sur {photos}).',
 	'diagnose.modelFailed': 'Le modèle de diagnostic n’a pas pu être chargé : {reason}',
 	'diagnose.retryModel': 'Réessayer',
+	'diagnose.retry': 'Réessayer avec cette photo',
 	'diagnose.failed': 'Cette photo n’a pas pu être diagnostiquée : {reason}',
 	'diagnose.separatePlant':
 		'Cette feuille n’a pas pu rejoindre la plante à laquelle elle était ajoutée (la plante a été supprimée depuis, ou un autre modèle répond maintenant) : elle est gardée comme une plante à part.',
@@ -112,6 +113,7 @@ export const fr: Catalogue = {
 	'crop.diagnose': 'Diagnostiquer ce recadrage',
 	'crop.whole': 'Utiliser toute la photo',
 	'crop.suggestion': 'Revenir à la suggestion',
+	'crop.cancel': 'Annuler',
 	'history.title': 'Historique',
 	'history.empty': 'Aucun diagnostic pour l’instant. Ils restent sur cet appareil.',
 	'history.loadFailed': 'L’historique de cet appareil n’a pas pu être lu : {reason}',
@@ -119,6 +121,8 @@ export const fr: Catalogue = {
 	'history.export': 'Exporter en CSV',
 	'history.clear': 'Tout supprimer',
 	'history.delete': 'Supprimer',
+	'history.deleted': 'Supprimé : {answer}',
+	'history.undo': 'Rétablir',
 	'share.button': 'Partager avec un conseiller',
 	'share.title': 'Diagnostic LeafLens',
 	'share.answer': '{answer} — probable à {p} %',
@@ -157,7 +161,12 @@ export const fr: Catalogue = {
 	'advice.sources': 'Sources (vérifiées le {date})',
 	'history.confirmClear': 'Supprimer tous les diagnostics de cet appareil ?',
 	'history.location': 'Enregistrer ma position avec chaque diagnostic',
-	'history.locationDenied': 'Position indisponible : {reason}',
+	'history.locationRefused':
+		'Position non enregistrée : ce navigateur ne peut pas la donner à LeafLens (voir les autorisations du site).',
+	'history.locationUnavailable':
+		'Position non enregistrée : l’appareil n’a pas pu savoir où il se trouve.',
+	'history.locationSlow':
+		'Position non enregistrée : l’appareil n’a pas donné sa position à temps.',
 	'history.locationPrecise': 'Position précise (sinon arrondie à environ 1 km)',
 	'history.locationOff':
 		'Les nouveaux diagnostics sont enregistrés sans position. Supprimer celles déjà enregistrées ?',

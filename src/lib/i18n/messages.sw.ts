@@ -89,6 +89,7 @@ export const sw: Catalogue = {
 		'Kwenye picha za majani ya tufaha zilizopigwa shambani ilipata jibu sahihi kwa {accuracy} ya picha ilipolazimika kujibu kila picha ({correct} kati ya {photos}); zao likitajwa, {cropAccuracy} ({cropCorrect} kati ya {photos}).',
 	'diagnose.modelFailed': 'Modeli ya kutambua magonjwa haikuweza kupakiwa: {reason}',
 	'diagnose.retryModel': 'Jaribu tena',
+	'diagnose.retry': 'Jaribu picha hii tena',
 	'diagnose.failed': 'Picha hii haikuweza kuchunguzwa: {reason}',
 	'diagnose.separatePlant':
 		'Jani hili halikuweza kuunganishwa na mmea lililoongezwa kwake (mmea ulifutwa tangu hapo, au modeli nyingine sasa inajibu), kwa hiyo limehifadhiwa kama mmea peke yake.',
@@ -114,6 +115,7 @@ export const sw: Catalogue = {
 	'crop.diagnose': 'Chunguza sehemu hii',
 	'crop.whole': 'Tumia picha nzima',
 	'crop.suggestion': 'Rudi kwenye pendekezo',
+	'crop.cancel': 'Ghairi',
 	'history.title': 'Historia',
 	'history.empty': 'Bado hakuna uchunguzi. Unahifadhiwa kwenye kifaa hiki tu.',
 	'history.loadFailed': 'Historia kwenye kifaa hiki haikuweza kusomwa: {reason}',
@@ -121,6 +123,8 @@ export const sw: Catalogue = {
 	'history.export': 'Hamisha CSV',
 	'history.clear': 'Futa zote',
 	'history.delete': 'Futa',
+	'history.deleted': 'Imefutwa: {answer}',
+	'history.undo': 'Rudisha',
 	'share.button': 'Tuma kwa mshauri wa kilimo',
 	'share.title': 'Uchunguzi wa LeafLens',
 	'share.answer': '{answer} — inawezekana kwa {p}%',
@@ -157,7 +161,10 @@ export const sw: Catalogue = {
 	'advice.sources': 'Vyanzo (vilikaguliwa {date})',
 	'history.confirmClear': 'Futa uchunguzi wote kwenye kifaa hiki?',
 	'history.location': 'Hifadhi mahali nilipo pamoja na kila uchunguzi',
-	'history.locationDenied': 'Mahali hapapatikani: {reason}',
+	'history.locationRefused':
+		'Mahali hapakuhifadhiwa: kivinjari hiki hakiruhusiwi kuipa LeafLens mahali (angalia ruhusa za tovuti).',
+	'history.locationUnavailable': 'Mahali hapakuhifadhiwa: kifaa hakikuweza kujua kilipo.',
+	'history.locationSlow': 'Mahali hapakuhifadhiwa: kifaa hakikusema kilipo kwa wakati.',
 	'history.locationPrecise': 'Mahali kamili (vinginevyo takriban kilomita 1)',
 	'history.locationOff':
 		'Uchunguzi mpya utahifadhiwa bila mahali. Ufute maeneo yaliyokwisha hifadhiwa?',

@@ -90,6 +90,7 @@ export const en = {
 		'On field photos of apple leaves it was right {accuracy} of the time when made to answer every photo ({correct} of {photos}); with the crop named, {cropAccuracy} ({cropCorrect} of {photos}).',
 	'diagnose.modelFailed': 'The diagnosis model could not be loaded: {reason}',
 	'diagnose.retryModel': 'Try again',
+	'diagnose.retry': 'Try this photo again',
 	'diagnose.failed': 'This photo could not be diagnosed: {reason}',
 	'diagnose.separatePlant':
 		'This leaf could not join the plant it was added to (the plant was deleted since, or another model now answers), so it is kept as a plant of its own.',
@@ -115,6 +116,7 @@ export const en = {
 	'crop.diagnose': 'Diagnose this crop',
 	'crop.whole': 'Use whole photo',
 	'crop.suggestion': 'Back to the suggestion',
+	'crop.cancel': 'Cancel',
 	'history.title': 'History',
 	'history.empty': 'No diagnoses yet. They are kept on this device only.',
 	'history.loadFailed': 'The history on this device could not be read: {reason}',
@@ -122,6 +124,8 @@ export const en = {
 	'history.export': 'Export CSV',
 	'history.clear': 'Delete all',
 	'history.delete': 'Delete',
+	'history.deleted': 'Deleted: {answer}',
+	'history.undo': 'Undo',
 	'share.button': 'Share with an adviser',
 	'share.title': 'LeafLens diagnosis',
 	'share.answer': '{answer} — {p}% likely',
@@ -158,7 +162,10 @@ export const en = {
 	'advice.sources': 'Sources (checked {date})',
 	'history.confirmClear': 'Delete all diagnoses from this device?',
 	'history.location': 'Save my location with each diagnosis',
-	'history.locationDenied': 'Location is not available: {reason}',
+	'history.locationRefused':
+		'No location kept: this browser may not give it to LeafLens (see the site’s permissions).',
+	'history.locationUnavailable': 'No location kept: the device could not tell where it is.',
+	'history.locationSlow': 'No location kept: the device did not tell where it is in time.',
 	'history.locationPrecise': 'Precise location (otherwise rounded to about 1 km)',
 	'history.locationOff':
 		'New diagnoses are saved without a location. Remove the ones already stored?',

@@ -202,6 +202,30 @@ describe('HistoryStore', () => {
 		expect(log.entries.map((e) => e.id)).toEqual(['a']);
 	});
 
+	it('an entry deleted and put back (Undo) is as it was: its place, photos, location and confirmation', async () => {
+		const db = new MemoryStore();
+		const log = new HistoryStore(db, async () => null);
+		const location = { latitude: 1.5, longitude: 2.5, accuracy: 1000 };
+		await log.put(
+			entry('a', '2026-03-01T10:00:00.000Z', { location, confirmed: 'Apple___healthy' })
+		);
+		await log.put(entry('b', '2026-03-02T10:00:00.000Z'));
+		await log.put(entry('c', '2026-03-03T10:00:00.000Z'));
+		const before = structuredClone(db.map.get('b'));
+		const deleted = log.get('b')!;
+		await log.remove('b');
+		await log.put(deleted);
+		expect(log.entries.map((e) => e.id)).toEqual(['c', 'b', 'a']);
+		expect(db.map.get('b')).toEqual(before);
+		const a = log.get('a')!;
+		await log.remove('a');
+		await log.put(a);
+		const reloaded = new HistoryStore(db, async () => null);
+		await reloaded.load();
+		expect(reloaded.get('a')).toMatchObject({ location, confirmed: 'Apple___healthy' });
+		expect(await reloaded.get('a')!.leaves[0]!.photo!.text()).toBe('p');
+	});
+
 	it('clears every stored entry', async () => {
 		const db = new MemoryStore();
 		const log = new HistoryStore(db);

@@ -337,4 +337,49 @@ describe('MlClient restarts', () => {
 		expect(made).toHaveLength(2);
 		expect(made[1]!.terminated).toBe(false);
 	});
+	/**
+	 * A client with a model loaded whose worker's diagnose loses the GPU the first `losses` times
+	 * (the device-lost notice, no answer), then answers with the number of workers made so far.
+	 */
+	async function losingGpuWhileDiagnosing(losses: number) {
+		countWorkers();
+		const loads: number[] = [];
+		let diagnoses = 0;
+		FakeWorker.api = {
+			init: () => status,
+			environment: () => ({}),
+			status: () => status,
+			currentStatus: () => status,
+			loadModel: () => {
+				loads.push(made.length);
+				return { labels: ['a'] };
+			},
+			diagnose: () => {
+				if (++diagnoses > losses) return { answeredBy: made.length };
+				FakeWorker.last!.dispatchEvent(
+					new MessageEvent('message', {
+						data: { type: 'leaflens:device-lost', backend: 'webgl', reason: 'destroyed' }
+					})
+				);
+				return never();
+			}
+		};
+		const client = new MlClient();
+		await client.loadModel({ kind: 'stored', id: 'a' } as never);
+		return { client, loads, diagnoses: () => diagnoses };
+	}
+
+	it('a GPU lost while a photo is answered: the photo is answered by the restarted worker, its model loaded there', async () => {
+		const { client, loads } = await losingGpuWhileDiagnosing(1);
+		await expect(client.diagnose(new Blob(['photo']))).resolves.toEqual({ answeredBy: 2 });
+		expect(made[0]!.terminated).toBe(true);
+		expect(loads).toEqual([1, 2]);
+		expect(client.error).toMatch(/^The GPU stopped/);
+	});
+
+	it('a GPU lost twice while a photo is answered: the photo is tried once more, then the loss is said', async () => {
+		const { client, diagnoses } = await losingGpuWhileDiagnosing(2);
+		await expect(client.diagnose(new Blob(['photo']))).rejects.toThrow(/GPU stopped/);
+		expect(diagnoses()).toBe(2);
+	});
 });

@@ -324,11 +324,25 @@ export class MlClient {
 
 	/**
 	 * Diagnoses one photo file (with a heatmap unless told not to; among one crop's classes with
-	 * `crop`, see DiagnoseRequest); rejects with a message for the user.
+	 * `crop`, see DiagnoseRequest); rejects with a message for the user. A GPU lost while the photo
+	 * is answered does not cost the answer: the worker restarts on the next engine (#onDeviceLost)
+	 * and the photo is answered there, once.
 	 */
 	async diagnose(
 		file: Blob,
 		options: { heatmap?: boolean; crop?: string } = {}
+	): Promise<DiagnoseResult> {
+		try {
+			return await this.#diagnoseOnce(file, options);
+		} catch (error) {
+			if (!(error instanceof DeviceLostError)) throw error;
+			return this.#diagnoseOnce(file, options);
+		}
+	}
+
+	async #diagnoseOnce(
+		file: Blob,
+		options: { heatmap?: boolean; crop?: string }
 	): Promise<DiagnoseResult> {
 		// A model asked for (chosen on the Models page, say) and still loading is the one to answer.
 		await this.#loadsSettled();
