@@ -196,7 +196,8 @@ test('a position the browser refuses, or a permission prompt left unanswered, do
 	await page.addInitScript(() => {
 		let asked = 0;
 		navigator.geolocation.getCurrentPosition = (_found, failed) => {
-			if (++asked > 1) return;
+			sessionStorage.setItem('leaflens-test.asked', String(++asked));
+			if (asked > 1) return;
 			failed?.({
 				code: 1,
 				message: 'User denied Geolocation',
@@ -215,8 +216,12 @@ test('a position the browser refuses, or a permission prompt left unanswered, do
 	);
 	await diagnoseOne(page, 'unanswered.jpg');
 	await expect(note).toHaveText('No location kept: the device did not tell where it is in time.');
+	// While that prompt still waits, the browser is not asked again (nor waited for).
+	await diagnoseOne(page, 'still-waiting.jpg');
+	expect(await page.evaluate(() => sessionStorage.getItem('leaflens-test.asked'))).toBe('2');
 	const rows = await exportedRows(page);
 	expect(rows.map((r) => [r.latitude, r.longitude])).toEqual([
+		['', ''],
 		['', ''],
 		['', '']
 	]);
