@@ -53,7 +53,10 @@ test('when the model worker crashes the app says so, restarts it (at the next di
 	await expect(failed).toContainText('could not be diagnosed');
 	await expect(failed).toContainText('simulated crash');
 	await expect(page.getByRole('img', { name: 'The photo being diagnosed' })).toBeVisible();
-	await failed.getByRole('button', { name: 'Try this photo again' }).click();
+	// The focus is on what comes next (the crop step it was on is gone).
+	const tryAgain = failed.getByRole('button', { name: 'Try this photo again' });
+	await expect(tryAgain).toBeFocused();
+	await tryAgain.click();
 	const answered = page.locator('[data-testid="answer"][data-file="crashed.jpg"][data-confidence]');
 	await expect(answered).toBeVisible();
 	await expect(failed).toBeHidden();
@@ -66,6 +69,8 @@ test('when the model worker crashes the app says so, restarts it (at the next di
 	await page.getByRole('button', { name: 'Cancel' }).click();
 	await expect(page.getByTestId('crop-square')).toBeHidden();
 	await expect(answered).toBeVisible();
+	// Focus back on the photo buttons, not lost with the step's Cancel.
+	await expect(page.getByTestId('photo-input')).toBeFocused();
 	const rows = page.getByTestId('history').locator('li');
 	await expect(rows).toHaveCount(3);
 

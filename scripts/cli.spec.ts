@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIR, plantVillageColor } from '../test/inputs';
 import { REPO_ROOT } from '../src/lib/node/model-source';
 import { runLeaflensInProcess as run } from '../test/run-leaflens-in-process';
+import { COMMANDS } from './cli';
 
 describe('leaflens', () => {
 	it('with no command is a usage error: the command list on stderr, exit 2', async () => {
@@ -19,6 +20,31 @@ describe('leaflens', () => {
 		expect(help.code).toBe(0);
 		expect(help.err).toBe('');
 		expect(help.out).toMatch(/^Usage: leaflens <command> \[options\]/);
+	});
+
+	it('--help still lists every command when one cannot load, saying why', async () => {
+		COMMANDS.broken = () => Promise.reject(new Error('Could not load the "sharp" module\nmore'));
+		try {
+			const help = await run(['--help']);
+			expect(help.code).toBe(0);
+			expect(help.out).toContain('  train          Train');
+			expect(help.out).toContain(
+				'  broken         (cannot load here: Could not load the "sharp" module)\n'
+			);
+			// Its own help, or running it: one line, exit 1.
+			for (const args of [
+				['broken', '--help'],
+				['help', 'broken']
+			]) {
+				const broken = await run(args);
+				expect(broken.code).toBe(1);
+				expect(broken.err).toBe(
+					'leaflens broken: cannot load here: Could not load the "sharp" module'
+				);
+			}
+		} finally {
+			delete COMMANDS.broken;
+		}
 	});
 
 	it('stops quietly, exit 0, when its output is piped into a reader that stops early (| head -1)', async () => {

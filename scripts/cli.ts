@@ -19,11 +19,28 @@ export const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
 	sweep: () => import('./commands/sweep')
 };
 
+/** The first line of why a command's module could not load (the rest with LEAFLENS_DEBUG). */
+function loadFailure(error: unknown): string {
+	const [first, ...more] = errorMessage(error).split('\n');
+	if (process.env.LEAFLENS_DEBUG && more.length) console.error(more.join('\n'));
+	return `cannot load here: ${first}`;
+}
+
+/** A command's module, or the one line that says why it cannot load (a native package left out). */
+async function loadCommand(name: string): Promise<Command | string> {
+	try {
+		return (await COMMANDS[name]!()).default;
+	} catch (error) {
+		return loadFailure(error);
+	}
+}
+
 async function listCommands(): Promise<string> {
 	const lines = await Promise.all(
-		Object.entries(COMMANDS).map(async ([name, load]) => {
-			const { default: command } = await load();
-			return `  ${name.padEnd(14)} ${command.summary}`;
+		Object.keys(COMMANDS).map(async (name) => {
+			// One command that cannot load still lets the others be listed.
+			const command = await loadCommand(name);
+			return `  ${name.padEnd(14)} ${typeof command === 'string' ? `(${command})` : command.summary}`;
 		})
 	);
 	return [
@@ -54,15 +71,23 @@ export async function main(argv: string[]): Promise<number> {
 			console.error(`leaflens: unknown command "${topic}" (run leaflens --help for the list)`);
 			return 2;
 		}
-		console.log((await COMMANDS[topic]!()).default.help.trim());
+		const command = await loadCommand(topic);
+		if (typeof command === 'string') {
+			console.error(`leaflens ${topic}: ${command}`);
+			return 1;
+		}
+		console.log(command.help.trim());
 		return 0;
 	}
-	const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-	if (!load) {
+	if (!Object.hasOwn(COMMANDS, name)) {
 		console.error(`leaflens: unknown command "${name}" (run leaflens --help for the list)`);
 		return 2;
 	}
-	const { default: command } = await load();
+	const command = await loadCommand(name);
+	if (typeof command === 'string') {
+		console.error(`leaflens ${name}: ${command}`);
+		return 1;
+	}
 	const interrupt = watchInterrupt();
 	try {
 		const args = parseCommandArgs(command, rest);

@@ -35,21 +35,34 @@ export async function runLeaflensIn(
 	}
 }
 
-/** Runs `leaflens …` as a user would and sends it Ctrl-C (SIGINT) once stderr matches `when`. */
+/**
+ * Runs `leaflens …` as a user would and sends it Ctrl-C (SIGINT) once stderr matches `when`. With
+ * `tty`, in a terminal (util-linux `script` gives it one: its live progress bars are drawn) where
+ * Ctrl-C is typed as a user types it; stdout and stderr then come back together, as `stderr`.
+ */
 export async function interruptAfter(
 	when: RegExp,
-	...args: string[]
+	...args: [...string[], string | { tty: true }]
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-	const child = spawn('node', [path.join(REPO_ROOT, 'bin/leaflens.js'), ...args], {
-		stdio: ['ignore', 'ignore', 'pipe']
-	});
+	const last = args.at(-1);
+	const tty = typeof last === 'object';
+	const words = (tty ? args.slice(0, -1) : args) as string[];
+	const node = ['node', path.join(REPO_ROOT, 'bin/leaflens.js'), ...words];
+	// exec: Ctrl-C reaches node itself, not a shell that might end first.
+	const quoted = `exec ${node.map((w) => `'${w.replaceAll("'", `'\\''`)}'`).join(' ')}`;
+	const child = tty
+		? spawn('script', ['--quiet', '--flush', '--return', '--command', quoted, '/dev/null'], {
+				stdio: ['pipe', 'pipe', 'ignore']
+			})
+		: spawn(node[0]!, node.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
 	let stderr = '';
 	let sent = false;
-	child.stderr.on('data', (chunk: Buffer) => {
+	(tty ? child.stdout : child.stderr)!.on('data', (chunk: Buffer) => {
 		stderr += chunk.toString();
 		if (!sent && when.test(stderr)) {
 			sent = true;
-			child.kill('SIGINT');
+			if (tty) child.stdin!.write('\x03');
+			else child.kill('SIGINT');
 		}
 	});
 	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>

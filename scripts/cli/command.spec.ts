@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
+	backboneOption,
 	choiceOption,
 	defineCommand,
 	numberOption,
@@ -67,6 +68,19 @@ describe('argument helpers', () => {
 		expect(choiceOption({ w: 'uint8' }, 'w', ['uint8', 'float32'])).toBe('uint8');
 		expect(() => choiceOption({ w: 'int4' }, 'w', ['uint8', 'float32'])).toThrow(
 			'--w must be one of uint8, float32, got "int4"'
+		);
+	});
+
+	it('takes --backbone or the default, refusing a folder that is not there in words', async () => {
+		const here = import.meta.dirname;
+		expect(await backboneOption({})).toBeUndefined();
+		expect(await backboneOption({ backbone: here }, '/nowhere')).toBe(here);
+		expect(await backboneOption({}, here)).toBe(here);
+		await expect(backboneOption({ backbone: '/no-backbone' })).rejects.toThrow(
+			'--backbone /no-backbone does not exist: name a backbone directory (from leaflens import-model)'
+		);
+		await expect(backboneOption({}, '/no-default')).rejects.toThrow(
+			'The default backbone /no-default does not exist: run npm run setup to import it, or name one with --backbone'
 		);
 	});
 });

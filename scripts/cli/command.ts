@@ -173,3 +173,29 @@ export async function requireFolder(
 	if (!info) throw new Refusal(`${option} ${dir} does not exist: ${wanted}`);
 	if (!info.isDirectory()) throw new Refusal(`${option} ${dir} is a file, not a folder: ${wanted}`);
 }
+
+/**
+ * `--backbone`, or `fallback` (the default backbone) when it is not given; refused in words first
+ * when it is not a folder (as requireFolder).
+ */
+export async function backboneOption(values: OptionValues): Promise<string | undefined>;
+export async function backboneOption(values: OptionValues, fallback: string): Promise<string>;
+export async function backboneOption(
+	values: OptionValues,
+	fallback?: string
+): Promise<string | undefined> {
+	const dir = stringOption(values, 'backbone');
+	if (dir !== undefined)
+		await requireFolder(
+			dir,
+			'--backbone',
+			'name a backbone directory (from leaflens import-model)'
+		);
+	else if (fallback !== undefined)
+		await requireFolder(
+			fallback,
+			'The default backbone',
+			'run npm run setup to import it, or name one with --backbone'
+		);
+	return dir ?? fallback;
+}

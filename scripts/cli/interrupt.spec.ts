@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../cli';
 import { plantVillageColor } from '../../test/inputs';
+import { prepareDataset } from '../../src/lib/node/prepare-data';
 import { interruptAfter, prepareTinyDataset } from '../../test/run-leaflens';
 import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
 import { defineCommand } from './command';
@@ -82,5 +83,24 @@ describe('Ctrl-C', () => {
 			'64'
 		);
 		expect(prep.signal).toBe('SIGINT');
+	}, 180_000);
+
+	it('train stopped by Ctrl-C in a terminal while a features bar is drawn ends, its cursor shown again', async () => {
+		// Enough photos that the features pass is still running when Ctrl-C comes.
+		const data = path.join(work, 'data-bar');
+		await prepareDataset({
+			src: plantVillageColor(),
+			out: data,
+			classes: ['Tomato___Leaf_Mold', 'Corn_(maize)___Common_rust_'],
+			limitPerClass: 150,
+			testFraction: 0,
+			size: 96
+		});
+		const args = ['train', '--data', data, '--out', path.join(work, 'model-bar')];
+		const r = await interruptAfter(/features \w+ \[/, ...args, { tty: true });
+		expect(r.stderr).toContain('leaflens train: Stopped by Ctrl-C; run the same command again');
+		expect(r.code).toBe(130);
+		// The bar hid the cursor; it is shown again after it (a bar left running kept the process alive).
+		expect(r.stderr.lastIndexOf('\x1b[?25h')).toBeGreaterThan(r.stderr.lastIndexOf('\x1b[?25l'));
 	}, 180_000);
 });

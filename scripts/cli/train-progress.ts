@@ -4,6 +4,7 @@
  * where a stopped run resumes. `sweep` indents it under its "run i/n" line and keeps epochs short.
  */
 import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
+import { ctrlCSignal } from './interrupt';
 import { createProgress, type Progress } from './progress';
 
 const STAGE_TEXT: Record<Extract<TrainEvent, { type: 'stage' }>['stage'], string> = {
@@ -67,4 +68,24 @@ export function trainProgress(
 		}
 	};
 	return { emit, stop };
+}
+
+/**
+ * Runs a training job as `train` and `sweep` do: Ctrl-C stops it between batches (it then fails
+ * with `stopped`, which says how to resume) and its events are printed (trainProgress `options`).
+ * Both are undone however the job ends: a terminal's bar left running keeps the process alive.
+ */
+export async function withTrainProgress<T>(
+	stopped: string,
+	options: { indent?: string; brief?: boolean },
+	job: (run: { signal: AbortSignal; emit: (event: TrainEvent) => void }) => Promise<T>
+): Promise<T> {
+	const ctrlC = ctrlCSignal(stopped);
+	const progress = trainProgress((text) => process.stderr.write(text), options);
+	try {
+		return await job({ signal: ctrlC.signal, emit: progress.emit });
+	} finally {
+		progress.stop();
+		ctrlC.dispose();
+	}
 }

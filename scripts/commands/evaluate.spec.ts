@@ -87,6 +87,12 @@ describe('leaflens evaluate', () => {
 			`leaflens evaluate: skipped ${path.join(leafMold, 'notes.txt')}: not an image file (.txt)`
 		);
 		expect(r.stderr).not.toMatch(/\._IMG_1|thumbnails/);
+		// A folder has no splits: --split val says how it is scored instead.
+		const val = await evaluate('--data', dir, '--split', 'val');
+		expect(val.code).toBe(1);
+		expect(val.stderr).toContain(
+			`leaflens evaluate: ${dir} has no val split: a folder of class folders is scored whole, as --split test (the default)`
+		);
 
 		// A class folder named by hand is the class it names, as train --field takes it: said.
 		const byHand = path.join(work, 'by-hand');
@@ -130,6 +136,13 @@ describe('leaflens evaluate', () => {
 		expect(r.code).toBe(1);
 		expect(r.stderr).toBe(
 			`leaflens evaluate: --model ${nowhere} does not exist: name a classifier directory (from leaflens train, or a model saved by the app)\n`
+		);
+
+		const noBackbone = path.join(work, 'no-backbone');
+		r = await runLeaflens('evaluate', '--model', MODEL, '--data', data, '--backbone', noBackbone);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toBe(
+			`leaflens evaluate: --backbone ${noBackbone} does not exist: name a backbone directory (from leaflens import-model)\n`
 		);
 
 		const incomplete = path.join(work, 'no-weights');

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+	backboneOption,
 	choiceOption,
 	defineCommand,
 	requiredString,
@@ -62,6 +63,7 @@ ${ENGINE_HELP}
 		const backend = backendOption(values);
 		// Before the engine loads: a --model that is not there is said so (not "manifest.json is missing").
 		await requireFolder(model, '--model', MODEL_WANTED);
+		const backbone = await backboneOption(values);
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const { runEvaluation } = await import('../../src/lib/node/train-run');
 		const tf = await initTf(backend);
@@ -73,7 +75,7 @@ ${ENGINE_HELP}
 			data,
 			split,
 			crop: stringOption(values, 'crop'),
-			backbone: stringOption(values, 'backbone'),
+			backbone,
 			frozenNet,
 			onProgress: (done, total) => {
 				bar ??= createProgress('evaluate', total, 'images');

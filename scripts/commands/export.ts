@@ -1,9 +1,9 @@
 import {
+	backboneOption,
 	choiceOption,
 	defineCommand,
 	requireFolder,
 	requiredString,
-	stringOption,
 	UsageError
 } from '../cli/command';
 import { backendOption } from '../cli/engine';
@@ -99,18 +99,12 @@ Options:
 					? `--out ${target}: the file name is too long for this file system; choose a shorter one`
 					: `--out ${target} cannot be written (${why}); choose another --out`
 			);
-		const backbone = stringOption(values, 'backbone');
 		await requireFolder(
 			dir,
 			'--model',
 			'name a classifier directory (from leaflens train, or a model saved by the app)'
 		);
-		if (backbone !== undefined)
-			await requireFolder(
-				backbone,
-				'--backbone',
-				'name a backbone directory (from leaflens import-model)'
-			);
+		const backbone = await backboneOption(values);
 		const { requireClassifier } = await import('../../src/lib/node/model-dir-fs');
 		await requireClassifier(dir, 'export it');
 		const { initTf } = await import('../../src/lib/node/tf-node');

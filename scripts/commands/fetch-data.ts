@@ -3,7 +3,13 @@ import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DATASET_SOURCES } from '../../src/lib/node/dataset-sources';
 import { FETCH_REPORT_FILE, fetchDataset } from '../../src/lib/node/fetch-data';
-import { defineCommand, requiredString, stringOption, UsageError } from '../cli/command';
+import {
+	defineCommand,
+	requiredString,
+	requireFolder,
+	stringOption,
+	UsageError
+} from '../cli/command';
 import { createProgress, type Progress } from '../cli/progress';
 
 const sources = DATASET_SOURCES.map(
@@ -80,6 +86,15 @@ Example:
 		const against = stringOption(values, 'against');
 		if (against !== undefined && dataset !== 'plantdoc')
 			throw new UsageError('--against is for plantdoc (de-duplication against PlantVillage)');
+		if (against !== undefined) {
+			await requireFolder(
+				against,
+				'--against',
+				'name a PlantVillage folder of class folders (e.g. data/plantvillage/color)',
+				UsageError
+			);
+			process.stderr.write(`reading the photos of ${against} (to leave out those also there)…\n`);
+		}
 		const out = requiredString(values, 'out');
 		// The folders this run makes, removed again when it fails with them still empty (nothing
 		// was downloaded): a failed first try leaves no empty --out or downloads/ behind.

@@ -2,17 +2,15 @@ import type * as TF from '@tensorflow/tfjs';
 import { backendOption, ENGINE_HELP, frozenNetResolver } from '../cli/engine';
 import { PRESET_NAMES, resolveConfig, type PresetName } from '../../src/lib/ml/config';
 import {
+	backboneOption,
 	choiceOption,
 	defineCommand,
-	requireFolder,
 	requiredString,
-	stringOption,
 	UsageError,
 	usageErrorOf
 } from '../cli/command';
 import { DEFAULT_BACKBONE_DIR, DEFAULT_BACKBONE_PATH } from '../cli/defaults';
-import { ctrlCSignal } from '../cli/interrupt';
-import { trainProgress } from '../cli/train-progress';
+import { withTrainProgress } from '../cli/train-progress';
 
 /** `["lr=0.001,0.003", "head.hiddenUnits=0,256"]` → every combination as key=value lists. */
 export function gridCombinations(specs: readonly string[]): string[][] {
@@ -89,20 +87,14 @@ Example:
 		const configs = combos.map((c) =>
 			usageErrorOf(() => resolveConfig({ preset, overrides: [...positionals, ...c] }))
 		);
-		const backbone = stringOption(values, 'backbone');
-		if (backbone !== undefined)
-			await requireFolder(
-				backbone,
-				'--backbone',
-				'name a backbone directory (from leaflens import-model)'
-			);
+		const backbone = await backboneOption(values, DEFAULT_BACKBONE_PATH);
 		// A bad --engine is a usage error even when no run is left to train.
 		const loadFrozenNet = await frozenNetResolver(values);
 		const runs = configs.map((config, i) => ({
 			data,
 			out: `${out}/run-${i + 1}`,
 			config,
-			backbone: backbone ?? DEFAULT_BACKBONE_PATH,
+			backbone,
 			cacheDir: `${out}/cache`
 		}));
 		const { checkTrainOut, finishedRun, OutRefusal, runTraining } =
@@ -146,25 +138,12 @@ Example:
 			const { tf, frozenNet } = engine!;
 			// Ctrl-C stops the run between batches; its last completed epoch is on disk and the same
 			// command resumes it (the CLI exits 130, as for any command stopped by Ctrl-C).
-			const ctrlC = ctrlCSignal(
-				`Stopped by Ctrl-C in run ${i + 1}/${configs.length}; run the same command again to resume it from its last completed epoch`
-			);
-			// Indented under the run's line, epochs kept short.
-			const progress = trainProgress((text) => process.stderr.write(text), {
-				indent: '  ',
-				brief: true
-			});
-			const r = await runTraining(tf, {
-				...runs[i]!,
-				frozenNet,
-				signal: ctrlC.signal,
-				emit: progress.emit
-			})
-				.catch(usage)
-				.finally(() => {
-					progress.stop();
-					ctrlC.dispose();
-				});
+			// Progress indented under the run's line, epochs kept short.
+			const r = await withTrainProgress(
+				`Stopped by Ctrl-C in run ${i + 1}/${configs.length}; run the same command again to resume it from its last completed epoch`,
+				{ indent: '  ', brief: true },
+				(run) => runTraining(tf, { ...runs[i]!, frozenNet, ...run })
+			).catch(usage);
 			rows.push({
 				run: i + 1,
 				params: combos[i]!.join(' '),

@@ -34,6 +34,20 @@ describe('leaflens train', () => {
 		expect(r.stderr).toMatch(/^leaflens train: no-data does not exist: name a dataset folder/m);
 		// Nothing was trained, so no --out folder was made.
 		expect(existsSync(path.join(work, 'model'))).toBe(false);
+		// Class folders have no splits to train with: what to run is said (evaluate reads them).
+		const folders = await runLeaflensIn(
+			work,
+			'train',
+			'--data',
+			plantVillageColor(),
+			'--out',
+			'model'
+		);
+		expect(folders.code).toBe(1);
+		expect(folders.stderr).toContain(
+			`leaflens train: ${plantVillageColor()} is not a prepared dataset (it has no manifest.json): training needs the train and val splits that leaflens prepare-data makes; from a folder of class folders of photos: leaflens prepare-data --src <that folder> --out data/mine, then --data data/mine`
+		);
+		expect(existsSync(path.join(work, 'model'))).toBe(false);
 	});
 });
 
@@ -124,6 +138,27 @@ describe('leaflens train --out', () => {
 			/^leaflens train: --out \S+imgs holds "healthy\.jpg" and 1 more entry that train did not write \(it writes only manifest\.json, weights\.bin, trained-on\.json, run\.jsonl, run\.previous\.jsonl, cache\/, checkpoint\/, next-model\/\); choose a new or empty folder for --out$/
 		);
 		expect(readdirSync(photos).sort()).toEqual(['healthy.jpg', 'tomato.jpg']);
+
+		// An --out under a file cannot be made: said at once, not as ENOTDIR after the features.
+		const file = path.join(photos, 'tomato.jpg');
+		r = await runLeaflensInProcess([...args, path.join(file, 'model')]);
+		expect(r.code, r.err).toBe(2);
+		expect(r.err).toBe(
+			`leaflens train: --out ${path.join(file, 'model')} cannot be made: ${file} is a file, not a folder; choose another --out`
+		);
+		r = await runLeaflensInProcess([
+			'sweep',
+			'--data',
+			path.join(work, 'no-data'),
+			'--grid',
+			'lr=0.001',
+			'--out',
+			file
+		]);
+		expect(r.code, r.err).toBe(2);
+		expect(r.err).toMatch(
+			/^leaflens sweep: --out \S+run-1 cannot be made: \S+tomato\.jpg is a file/
+		);
 	});
 
 	it('refuses a checkpoint of another config as a bad argument (exit 2), before the data is read', async () => {

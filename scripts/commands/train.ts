@@ -7,6 +7,7 @@ import {
 	type PresetName
 } from '../../src/lib/ml/config';
 import {
+	backboneOption,
 	choiceOption,
 	defineCommand,
 	requiredString,
@@ -19,7 +20,7 @@ import { cropsOf } from '../../src/lib/ml/crops';
 import { MIN_EXPERT_PHOTOS } from '../../src/lib/ml/expert';
 import { DEFAULT_BACKBONE_DIR, DEFAULT_BACKBONE_PATH } from '../cli/defaults';
 import { backendOption, ENGINE_HELP, frozenNetOption } from '../cli/engine';
-import { trainProgress } from '../cli/train-progress';
+import { withTrainProgress } from '../cli/train-progress';
 import { errorMessage } from '../../src/lib/util/errors';
 import type { FieldClasses } from '../../src/lib/node/train-io';
 
@@ -151,12 +152,7 @@ Example:
 				'name a folder of your photos with one sub-folder per class',
 				UsageError
 			);
-		const backbone = stringOption(values, 'backbone') ?? DEFAULT_BACKBONE_PATH;
-		await requireFolder(
-			backbone,
-			'--backbone',
-			'name a backbone directory made by leaflens import-model'
-		);
+		const backbone = await backboneOption(values, DEFAULT_BACKBONE_PATH);
 		const { checkTrainOut, OutRefusal, runTraining } = await import('../../src/lib/node/train-run');
 		// A refused --out (a finished model without --replace, files train did not write, a
 		// checkpoint of another run) is a bad argument: said before the engine loads.
@@ -168,41 +164,39 @@ Example:
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
 		const frozenNet = await frozenNetOption(tf, values);
-		const controller = new AbortController();
-		// Ctrl-C stops between batches; the last completed epoch is on disk and the next run resumes.
-		process.once('SIGINT', () =>
-			controller.abort(new Error('Stopped by Ctrl-C; run the same command again to resume'))
-		);
 		const named = new Set<string>();
 		let fieldClasses: FieldClasses | null = null;
-		const result = await runTraining(tf, {
-			data,
-			out,
-			config,
-			backbone,
-			field,
-			frozenNet,
-			// A photo is decoded more than once (its views, the experts' plain copy): named once.
-			onUnreadable: (key, reason) => {
-				if (named.has(key)) return;
-				named.add(key);
-				process.stderr.write(`leaflens train: skipped ${path.join(field!, key)}: ${reason}\n`);
-			},
-			onFieldClasses: (classes) => {
-				fieldClasses = classes;
-				for (const r of classes.renamed)
-					process.stderr.write(
-						`leaflens train: --field folder ${JSON.stringify(r.folder)} is trained as ${r.label} (the same class by name)\n`
-					);
-				if (classes.added.length)
-					process.stderr.write(
-						`leaflens train: new ${classes.added.length === 1 ? 'class' : 'classes'} from --field, not in the dataset: ${classes.added.map((a) => JSON.stringify(a)).join(', ')}\n`
-					);
-			},
-			existingModel,
-			signal: controller.signal,
-			emit: trainProgress((text) => process.stderr.write(text)).emit
-		}).catch(usage);
+		// Ctrl-C stops between batches; the last completed epoch is on disk and the next run resumes.
+		const stopped = 'Stopped by Ctrl-C; run the same command again to resume';
+		const result = await withTrainProgress(stopped, {}, (run) =>
+			runTraining(tf, {
+				data,
+				out,
+				config,
+				backbone,
+				field,
+				frozenNet,
+				// A photo is decoded more than once (its views, the experts' plain copy): named once.
+				onUnreadable: (key, reason) => {
+					if (named.has(key)) return;
+					named.add(key);
+					process.stderr.write(`leaflens train: skipped ${path.join(field!, key)}: ${reason}\n`);
+				},
+				onFieldClasses: (classes) => {
+					fieldClasses = classes;
+					for (const r of classes.renamed)
+						process.stderr.write(
+							`leaflens train: --field folder ${JSON.stringify(r.folder)} is trained as ${r.label} (the same class by name)\n`
+						);
+					if (classes.added.length)
+						process.stderr.write(
+							`leaflens train: new ${classes.added.length === 1 ? 'class' : 'classes'} from --field, not in the dataset: ${classes.added.map((a) => JSON.stringify(a)).join(', ')}\n`
+						);
+				},
+				existingModel,
+				...run
+			})
+		).catch(usage);
 		const summary = {
 			out,
 			seconds: result.seconds,

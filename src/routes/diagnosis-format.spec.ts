@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from '$lib/ml/classifier-dir';
-import { checkByEye, expertsText } from './diagnosis-format';
+import type { HistoryEntry } from '$lib/state/history.svelte';
+import { checkByEye, entryName, expertsText } from './diagnosis-format';
 
 const top = [
 	{ index: 3, label: 'Tomato___Late_blight', probability: 0.4 },
@@ -39,5 +40,26 @@ describe('expertsText', () => {
 		expect(
 			expertsText(['Apple', 'Corn_(maize)'], { Apple: ['Apple___Apple_scab', 'Apple___healthy'] })
 		).toBe('Apple (Apple scab, healthy leaves), Corn (maize)');
+	});
+});
+
+describe('entryName', () => {
+	it('tells two history rows with the same answer apart by their time', () => {
+		const entry = (time: string): HistoryEntry => ({
+			id: time,
+			time,
+			label: 'Tomato___Late_blight',
+			answer: 'Tomato — Late blight',
+			confidence: 0.9,
+			abstained: false,
+			leaves: [],
+			location: null,
+			confirmed: null
+		});
+		const morning = entryName(entry('2026-06-01T08:00:00.000Z'));
+		const evening = entryName(entry('2026-06-01T18:30:00.000Z'));
+		expect(morning).toMatch(/^Tomato — Late blight, \S/);
+		expect(evening).toMatch(/^Tomato — Late blight, \S/);
+		expect(morning).not.toBe(evening);
 	});
 });

@@ -58,3 +58,10 @@ export function entryAnswer(entry: HistoryEntry): string {
 	const only = entry.leaves.length === 1 ? entry.leaves[0]!.prediction : null;
 	return only ? describeAnswer(only) : entry.answer;
 }
+
+/**
+ * Which history row a button is for, in its accessible name: the answer and when it was taken
+ * (two plants with the same answer are told apart by their time, as the rows show it).
+ */
+export const entryName = (entry: HistoryEntry): string =>
+	`${entryAnswer(entry)}, ${new Date(entry.time).toLocaleString(i18n.locale)}`;

@@ -90,6 +90,8 @@ export const es: Catalogue = {
 	'diagnose.failed': 'No se pudo diagnosticar esta foto: {reason}',
 	'diagnose.separatePlant':
 		'Esta hoja no pudo unirse a la planta a la que se añadió (la planta se borró entretanto, u otro modelo responde ahora), así que se guarda como una planta aparte.',
+	'diagnose.separateAgain':
+		'La planta de esta foto tiene ahora otra hoja (añadida en otra pestaña) que se respondió entre otros cultivos, así que la nueva respuesta de la foto se guarda como una planta aparte.',
 	'diagnose.notSaved': 'La respuesta de arriba no se guardó en el historial: {reason}',
 	'plant.combined': 'Respuesta combinada de {leaves}',
 	'plant.add': 'Agregar otra hoja de esta planta',

@@ -90,6 +90,8 @@ export const fr: Catalogue = {
 	'diagnose.failed': 'Cette photo n’a pas pu être diagnostiquée : {reason}',
 	'diagnose.separatePlant':
 		'Cette feuille n’a pas pu rejoindre la plante à laquelle elle était ajoutée (la plante a été supprimée depuis, ou un autre modèle répond maintenant) : elle est gardée comme une plante à part.',
+	'diagnose.separateAgain':
+		'La plante de cette photo a maintenant une autre feuille (ajoutée dans un autre onglet), répondue parmi d’autres cultures : la nouvelle réponse de la photo est gardée comme une plante à part.',
 	'diagnose.notSaved': 'La réponse ci-dessus n’est pas gardée dans l’historique : {reason}',
 	'plant.combined': 'Réponse combinée de {leaves}',
 	'plant.add': 'Ajouter une autre feuille de cette plante',

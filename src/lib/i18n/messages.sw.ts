@@ -93,6 +93,8 @@ export const sw: Catalogue = {
 	'diagnose.failed': 'Picha hii haikuweza kuchunguzwa: {reason}',
 	'diagnose.separatePlant':
 		'Jani hili halikuweza kuunganishwa na mmea lililoongezwa kwake (mmea ulifutwa tangu hapo, au modeli nyingine sasa inajibu), kwa hiyo limehifadhiwa kama mmea peke yake.',
+	'diagnose.separateAgain':
+		'Mmea wa picha hii sasa una jani jingine (lililoongezwa kwenye kichupo kingine) lililojibiwa kati ya mazao mengine, kwa hiyo jibu jipya la picha limehifadhiwa kama mmea peke yake.',
 	'diagnose.notSaved': 'Jibu lililo hapo juu halijahifadhiwa kwenye historia: {reason}',
 	'plant.combined': 'Jibu la pamoja kutoka {leaves}',
 	'plant.add': 'Ongeza jani jingine la mmea huu',

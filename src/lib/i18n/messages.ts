@@ -94,6 +94,8 @@ export const en = {
 	'diagnose.failed': 'This photo could not be diagnosed: {reason}',
 	'diagnose.separatePlant':
 		'This leaf could not join the plant it was added to (the plant was deleted since, or another model now answers), so it is kept as a plant of its own.',
+	'diagnose.separateAgain':
+		'This photo’s plant has another leaf now (added in another tab) that was answered among other crops, so the photo’s new answer is kept as a plant of its own.',
 	'diagnose.notSaved': 'The answer above is not kept in the history: {reason}',
 	'plant.combined': 'Combined answer from {leaves}',
 	'plant.add': 'Add another leaf of this plant',

@@ -9,7 +9,7 @@ import { startFixtureServer, type FixtureServer } from '../../../test/fixture-se
 import { leafGroupId } from '../data/split';
 import { DATASET_SOURCES, findSource, mirrorUrl } from './dataset-sources';
 import { ChecksumError, download, HttpError, sha256File } from './download';
-import { classOfMember, fetchDataset, type FetchReport } from './fetch-data';
+import { classOfMember, FETCH_REPORT_FILE, fetchDataset, type FetchReport } from './fetch-data';
 
 let server: FixtureServer;
 let tmp: string;
@@ -447,6 +447,34 @@ describe('fetch-data against a fixture server', () => {
 			null
 		]);
 		expect(report.warnings.join('\n')).toMatch(/"Banana leaf" \(1\).*PLANTDOC_TO_PLANTVILLAGE/);
+		// The same download again: up to date only with the same --against photos. Without one, the
+		// photo also in PlantVillage comes back; with it again, it is left out again. (A report
+		// written before the --against photos were recorded is not taken as up to date.)
+		const reportFile = path.join(out, FETCH_REPORT_FILE);
+		const { against: recorded, ...older } = JSON.parse(
+			await readFile(reportFile, 'utf8')
+		) as FetchReport;
+		expect(recorded).toMatch(/^[0-9a-f]{64}$/);
+		await writeFile(reportFile, JSON.stringify(older));
+		const again = { dataset: 'plantdoc', out, mirrorBase: server.base } as const;
+		const without = await fetchDataset(again);
+		expect(without.duplicates).toBe(1);
+		expect(without.classes).toEqual({
+			Apple___Apple_scab: 1,
+			Tomato___healthy: 2,
+			'Corn_(maize)___Common_rust_': 1
+		});
+		expect(await list(path.join(out, 'color/Corn_(maize)___Common_rust_'))).toEqual([
+			'from-pv.jpg'
+		]);
+		const withAgain = await fetchDataset({ ...again, against: path.dirname(pv) });
+		expect(withAgain.duplicates).toBe(2);
+		expect(existsSync(path.join(out, 'color/Corn_(maize)___Common_rust_'))).toBe(false);
+		// A folder that is not there is said before anything is downloaded.
+		server.routes.delete(routeOf(source.url));
+		await expect(
+			fetchDataset({ ...again, out: await fresh(), against: path.join(pv, 'nowhere') })
+		).rejects.toThrow(/cannot read the PlantVillage folder .*nowhere to de-duplicate against/);
 	});
 });
 
@@ -504,6 +532,18 @@ describe('leaflens fetch-data (the command)', () => {
 		expect(
 			(await run(['fetch-data', 'plantvillage', '--out', 'x', '--from', 'ftp://x'])).err
 		).toMatch(/--from must be an http\(s\) URL/);
+		const against = await run([
+			'fetch-data',
+			'plantdoc',
+			'--out',
+			await fresh(),
+			'--against',
+			path.join(await fresh(), 'nowhere')
+		]);
+		expect(against.code).toBe(2);
+		expect(against.err).toMatch(
+			/^leaflens fetch-data: --against \S+nowhere does not exist: name a PlantVillage folder/
+		);
 	});
 });
 

@@ -86,6 +86,11 @@ export interface FetchReport {
 	duplicates: number;
 	/** Files in the class folders that are not photos (by extension), e.g. a README. */
 	notPhotos: number;
+	/**
+	 * The `against` folder's photos as one sha256 (of their sorted sha256s), or null without one:
+	 * a run with other `against` photos unpacks again (absent in older reports: null).
+	 */
+	against?: string | null;
 	leafIds: DatasetSource['leafIds'];
 	warnings: string[];
 }
@@ -98,7 +103,8 @@ const reportSchema = z.object({
 	files: z.array(
 		z.object({ sha256: z.string(), name: z.string(), url: z.string().optional() }).passthrough()
 	),
-	listing: z.object({ name: z.string(), url: z.string() }).passthrough().optional()
+	listing: z.object({ name: z.string(), url: z.string() }).passthrough().optional(),
+	against: z.string().nullable().optional()
 });
 
 /** The fetch report in `out` when there is one fetch-data wrote; null otherwise. */
@@ -366,6 +372,9 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 		throw new Error(
 			`${out} already holds ${present.map((sub) => `${sub}/`).join(' and ')} but no ${FETCH_REPORT_FILE}, so fetch-data did not write ${present.length > 1 ? 'them' : 'it'} and will not replace ${present.length > 1 ? 'them' : 'it'}: nothing was changed. Choose a new --out folder, or move ${present.map((sub) => path.join(out, sub)).join(' and ')} away first`
 		);
+	// The PlantVillage photos to leave out, read before any download: a wrong folder is said at once.
+	const against = options.against ? await hashFolder(options.against) : new Set<string>();
+	const againstDigest = options.against ? digestOf(against) : null;
 	/** Where each download kept in downloads/ came from, as the last report recorded it. */
 	const recorded = new Map<string, string>();
 	for (const f of [...(previous?.files ?? []), ...(previous?.listing ? [previous.listing] : [])])
@@ -459,13 +468,15 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 		previous.source === source.id &&
 		previous.dataset === source.dataset &&
 		JSON.stringify(previous.files.map((f) => f.sha256)) ===
-			JSON.stringify(files.map((f) => f.sha256))
+			JSON.stringify(files.map((f) => f.sha256)) &&
+		// A report from before `against` was recorded: not known to match, so unpacked again.
+		previous.against !== undefined &&
+		previous.against === againstDigest
 	)
 		return JSON.parse(await readFile(reportFile, 'utf8')) as FetchReport;
 
 	// 3. Unpack into a fresh folder, then swap it in.
 	await rm(staging, { recursive: true, force: true });
-	const against = options.against ? await hashFolder(options.against) : new Set<string>();
 	const seen = new Set<string>(against);
 	const classes: Record<string, number> = {};
 	const unknown: Record<string, number> = {};
@@ -592,6 +603,7 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 		excluded,
 		duplicates,
 		notPhotos,
+		against: againstDigest,
 		leafIds: source.leafIds,
 		warnings
 	};
@@ -599,6 +611,13 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 	// Last: until the report is written, the staging folder marks color/ and unknown/ as ours.
 	await rm(staging, { recursive: true, force: true });
 	return report;
+}
+
+/** One sha256 for a set of photos' sha256s, whatever order they were read in. */
+function digestOf(hashes: Set<string>): string {
+	return createHash('sha256')
+		.update([...hashes].sort().join('\n'))
+		.digest('hex');
 }
 
 /** sha256 of every photo under `dir` (any depth). */

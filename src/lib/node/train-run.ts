@@ -79,22 +79,29 @@ const isDataset = (dir: string): Promise<boolean> => exists(path.join(dir, 'mani
  * one with a class they lack refused. A missing path, a file, or an unfinished prepare-data output
  * is refused in words, saying what to do.
  */
-export async function openImages(
+async function openImages(
 	dir: string,
 	size: number,
-	classes?: readonly string[],
-	onUnreadable?: OnUnreadable
+	o: { classes?: readonly string[]; onUnreadable?: OnUnreadable; splits?: 'needed' } = {}
 ): Promise<LabelledImages> {
 	const info = await stat(dir).catch(() => null);
-	const wanted = 'name a dataset folder from leaflens prepare-data (or a folder of class folders)';
+	// Training needs the train and val splits that only prepare-data makes; scoring reads either.
+	const wanted =
+		o.splits === 'needed'
+			? 'name a dataset folder from leaflens prepare-data'
+			: 'name a dataset folder from leaflens prepare-data (or a folder of class folders)';
 	if (!info) throw new Error(`${dir} does not exist: ${wanted}`);
 	if (!info.isDirectory()) throw new Error(`${dir} is a file, not a folder: ${wanted}`);
-	if (await isDataset(dir)) return datasetImages(dir, size, classes);
+	if (await isDataset(dir)) return datasetImages(dir, size, o.classes);
 	if (await isUnfinishedDataset(dir))
 		throw new Error(
 			`${dir} is an unfinished leaflens prepare-data output (shards but no manifest.json: the run was stopped or failed); run the same prepare-data command again to finish it (the finished shards are kept)`
 		);
-	return folderImages(dir, size, classes, onUnreadable);
+	if (o.splits === 'needed')
+		throw new Error(
+			`${dir} is not a prepared dataset (it has no manifest.json): training needs the train and val splits that leaflens prepare-data makes; from a folder of class folders of photos: leaflens prepare-data --src <that folder> --out data/mine, then --data data/mine`
+		);
+	return folderImages(dir, size, o.classes, o.onUnreadable);
 }
 
 export interface TrainRunOptions {
@@ -402,7 +409,23 @@ async function checkOutFolder(o: TrainRunOptions): Promise<{ replacing: boolean 
 			);
 	}
 	const info = await stat(out).catch(() => null);
-	if (!info) return { replacing: false };
+	if (!info) {
+		// Made when the run writes: refused now when a folder above it is a file (it cannot be).
+		for (
+			let above = path.dirname(out);
+			above !== path.dirname(above);
+			above = path.dirname(above)
+		) {
+			const up = await stat(above).catch(() => null);
+			if (!up) continue;
+			if (!up.isDirectory())
+				throw new OutRefusal(
+					`--out ${out} cannot be made: ${above} is a file, not a folder; choose another --out`
+				);
+			break;
+		}
+		return { replacing: false };
+	}
 	if (!info.isDirectory())
 		throw new OutRefusal(`--out ${out} is a file, not a folder; choose another --out`);
 	const entries = await readdir(out, { withFileTypes: true });
@@ -537,7 +560,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 	const backbone = await loadBackboneFromFs(o.backbone);
 	try {
 		const side = photoSide(o.config, backbone.manifest.inputSize);
-		const images = await openImages(o.data, side);
+		const images = await openImages(o.data, side, { splits: 'needed' });
 		if (!images.splits.train || !images.splits.val)
 			throw new Error(`${o.data} needs train and val splits (run leaflens prepare-data)`);
 		let labels = images.classes;
@@ -717,11 +740,18 @@ export async function runEvaluation(
 		const images = await openImages(
 			o.data,
 			photoSide(model.manifest, backbone.manifest.inputSize),
-			model.manifest.labels,
-			o.onUnreadable
+			{ classes: model.manifest.labels, onUnreadable: o.onUnreadable }
 		);
 		const source = images.splits[o.split];
-		if (!source) throw new Error(`${o.data} has no ${o.split} split`);
+		if (!source) {
+			const has = Object.keys(images.splits);
+			throw new Error(
+				`${o.data} has no ${o.split} split: ` +
+					((await isDataset(o.data))
+						? `it has ${has.join(', ') || 'none with photos'}`
+						: 'a folder of class folders is scored whole, as --split test (the default)')
+			);
+		}
 		const advice =
 			'score only its class folders (or a dataset of them: prepare-data --class), or leave --crop out';
 		if (crop) assertOfCrop(source.labels, crop, model.manifest.labels, advice);

@@ -113,7 +113,7 @@ describe('a plant leaf by leaf', () => {
 			'Tomato',
 			CONTEXT.abstention
 		);
-		const again = reanswer(stored, among, CONTEXT);
+		const again = reanswer(stored, among, CONTEXT)!;
 		await log.put(again.entry);
 
 		expect(log.entries).toHaveLength(1);
@@ -130,7 +130,15 @@ describe('a plant leaf by leaf', () => {
 		expect(entry.leaves[0]!.prediction).toEqual(among);
 		expect(again.answer).toBe(among);
 
+		// Another tab added a leaf since (among all crops, as the first was): it cannot join an
+		// answer among Tomato, so the photo's new answer is a plant of its own (null), no error.
 		const two = addLeaf(stored, leaf('b.jpg', [0.2, 0.8]), CONTEXT)!.entry;
-		expect(() => reanswer(two, among, CONTEXT)).toThrow(/one leaf/);
+		expect(reanswer(two, among, CONTEXT)).toBeNull();
+		// A leaf that can join (answered among the same crop) does: the plant keeps both leaves.
+		const both = reanswer(two, leaf('a.jpg', [0.3, 0.7]).prediction, CONTEXT)!;
+		expect(both.entry).toMatchObject({ id: FIELDS.id, confirmed: LABELS[1], label: LABELS[1] });
+		expect(both.entry.leaves.map((l) => l.fileName)).toEqual(['a.jpg', 'b.jpg']);
+		expect(both.entry.leaves[0]!.prediction!.confidence).toBe(0.7);
+		expect(both.answer.confidence).toBeCloseTo((0.7 + 0.8) / 2);
 	});
 });

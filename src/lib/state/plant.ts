@@ -81,16 +81,22 @@ export function addLeaf(entry: HistoryEntry, leaf: NewLeaf, context: PlantContex
  * `entry`, a plant of one leaf, answered anew from `prediction`: its photo diagnosed again, e.g.
  * among the crop the user named after a "not sure" among all crops. The entry keeps its id, time,
  * location, photo and what the user confirmed; its answer (and crop) are the new prediction's.
+ * Leaves another tab added since join again as addLeaf would have them; null when one cannot (it
+ * was answered among another crop): the photo's new answer is then a plant of its own.
  */
 export function reanswer(
 	entry: HistoryEntry,
 	prediction: Prediction,
 	context: PlantContext
-): Plant {
-	const [photo] = entry.leaves;
-	if (entry.leaves.length !== 1 || !photo)
-		throw new Error(`Expected a plant of one leaf to answer again, got ${entry.leaves.length}`);
+): Plant | null {
+	const [photo, ...added] = entry.leaves;
+	if (!photo) return null;
 	const { id, time, location } = entry;
-	const plant = newPlant({ ...photo, prediction }, { id, time, location }, context);
-	return { ...plant, entry: { ...plant.entry, confirmed: entry.confirmed } };
+	let plant: Plant | null = newPlant({ ...photo, prediction }, { id, time, location }, context);
+	for (const leaf of added) {
+		const answered = leaf.prediction;
+		plant =
+			plant && answered ? addLeaf(plant.entry, { ...leaf, prediction: answered }, context) : null;
+	}
+	return plant && { ...plant, entry: { ...plant.entry, confirmed: entry.confirmed } };
 }
