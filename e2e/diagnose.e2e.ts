@@ -110,5 +110,34 @@ test('an answer that comes while the user is on another page is shown on the way
 	await expect(page.locator('[data-testid="answer"][data-file="leaf-2.jpg"]')).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Diagnose this crop' })).toBeHidden();
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(2);
+
+	// A photo still being read when the user leaves: its crop step is there on the way back. The
+	// read is held (the photo's bytes wait) until the user is on Settings.
+	await page.evaluate(() => {
+		const read = Blob.prototype.arrayBuffer;
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		Object.assign(window, {
+			releaseRead: () => {
+				Blob.prototype.arrayBuffer = read;
+				release();
+			}
+		});
+		Blob.prototype.arrayBuffer = async function (this: Blob) {
+			await held;
+			return read.call(this);
+		};
+	});
+	await page
+		.getByTestId('photo-input')
+		.setInputFiles(photo('leaf-3.jpg', Buffer.from(sample!.jpeg)));
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await expect(page).toHaveURL(/\/settings/);
+	await page.evaluate(() => (window as unknown as { releaseRead: () => void }).releaseRead());
+	await page.getByRole('link', { name: 'Diagnose' }).click();
+	await expect(page.getByTestId('crop-square')).toBeVisible();
+	await page.getByRole('button', { name: 'Use whole photo' }).click();
+	await expect(page.locator('[data-testid="answer"][data-file="leaf-3.jpg"]')).toBeVisible();
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
 	expect(errors).toEqual([]);
 });

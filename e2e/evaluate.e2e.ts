@@ -8,7 +8,8 @@ test('evaluates the shipped model on the test split: metrics, confusion matrix, 
 	await downloadSample(page);
 	await page.goto('/evaluate/');
 	await page.getByLabel('Photos per class (empty: all)').fill('4');
-	await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+	// A double click starts one run (its second click does not land on Cancel).
+	await page.getByRole('button', { name: 'Evaluate', exact: true }).dblclick();
 	const evaluation = page.getByTestId('evaluation');
 	await expect(evaluation).toBeVisible({ timeout: 120_000 });
 	await expect(page.getByTestId('eval-count')).toHaveText('136'); // 34 classes × 4

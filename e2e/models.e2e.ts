@@ -81,13 +81,25 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 	await saved.getByLabel('New name').fill('Tomato field 3');
 	await saved.getByLabel('New name').press('Enter');
 	await expect(saved.getByTestId('model-name')).toHaveText('Tomato field 3');
+	// The form went with its focused field: the focus is back on Rename.
+	await expect(saved.getByRole('button', { name: 'Rename' })).toBeFocused();
 	await page.reload();
+	await expect(saved.getByTestId('model-name')).toHaveText('Tomato field 3');
+	// Escape leaves the name as it was, the focus on Rename too.
+	await saved.getByRole('button', { name: 'Rename' }).click();
+	await saved.getByLabel('New name').press('Escape');
+	await expect(saved.getByRole('button', { name: 'Rename' })).toBeFocused();
 	await expect(saved.getByTestId('model-name')).toHaveText('Tomato field 3');
 
 	// Activate: the saved model is in use, remembered for the worker.
 	await saved.getByRole('button', { name: 'Activate' }).click();
 	await expect(saved).toContainText('In use');
 	await expect(builtIn).not.toContainText('In use');
+	// Said, and the focus (its Activate button is gone) on the model's name.
+	await expect(page.getByTestId('models-notice')).toHaveText(
+		'“Tomato field 3” now diagnoses your photos.'
+	);
+	await expect(saved.getByTestId('model-name')).toBeFocused();
 	const id = await saved.getAttribute('data-id');
 	expect(await page.evaluate(() => localStorage.getItem('leaflens.activeModel'))).toBe(id);
 	await expectNoAxeViolations(page);
@@ -147,6 +159,8 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 	await saved.getByRole('button', { name: 'Delete' }).click();
 	await expect(saved).toHaveCount(0);
 	await expect(page.getByTestId('no-models')).toBeVisible();
+	await expect(page.getByTestId('models-notice')).toHaveText('“Tomato field 3” was deleted.');
+	await expect(page.getByRole('heading', { name: 'Saved on this device' })).toBeFocused();
 	await expect(builtIn).toContainText('In use');
 	expect(await page.evaluate(() => localStorage.getItem('leaflens.activeModel'))).toBeNull();
 	expect(errors).toEqual([]);

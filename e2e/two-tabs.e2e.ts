@@ -88,6 +88,16 @@ test('the same model imported in two tabs at once: two whole models, listed in b
 			chunks.push(chunk as Buffer);
 		expect(Buffer.concat(chunks).equals(Buffer.from(bytes))).toBe(true);
 	}
+	// One activated in a tab is the one in use in the other too.
+	const chosen = first!.getByTestId('saved-model').first();
+	const id = await chosen.getAttribute('data-id');
+	await chosen.getByRole('button', { name: 'Activate' }).click();
+	await expect(chosen).toContainText('In use');
+	const other = pages[1]!;
+	await expect(other.locator(`[data-testid="saved-model"][data-id="${id}"]`)).toContainText(
+		'In use'
+	);
+	await expect(other.getByTestId('default-model')).not.toContainText('In use');
 	expect(errors).toEqual([]);
 });
 

@@ -355,8 +355,11 @@ export const es: Catalogue = {
 	'evaluate.limit': 'Fotos por clase (vacío: todas)',
 	'evaluate.run': 'Evaluar',
 	'evaluate.cancel': 'Cancelar',
+	'evaluate.preparing': 'Leyendo el modelo y las fotos…',
+	'evaluate.stopping': 'Deteniendo…',
 	'evaluate.progress': 'Evaluando fotos: {done} de {total}',
 	'evaluate.scrollable': '{name}, con desplazamiento horizontal',
+	'evaluate.loadingData': 'Leyendo los conjuntos de datos de este dispositivo…',
 	'evaluate.needData': 'Primero descargue un conjunto de datos en la página Entrenar.',
 	'evaluate.failed': 'La evaluación se detuvo: {reason}',
 	'evaluate.summary': 'Resumen',
@@ -407,6 +410,8 @@ export const es: Catalogue = {
 	'models.confirmDelete': '¿Borrar “{name}” de este dispositivo?',
 	'models.export': 'Exportar',
 	'models.exportOnnx': 'Descargar en ONNX',
+	'models.activated': '«{name}» diagnostica ahora sus fotos.',
+	'models.deleted': '«{name}» se eliminó.',
 	'models.exported': 'Descargando {file}.',
 	'models.failed': 'No funcionó: {reason}',
 	'models.trained': 'Entrenado',
@@ -437,6 +442,7 @@ export const es: Catalogue = {
 	'models.checkHow':
 		'Para comprobarlo, descargue un conjunto de datos con las mismas clases en la página Entrenar.',
 	'models.check': 'Comprobar con «{dataset}»',
+	'models.preparing': 'Comprobando en este dispositivo… leyendo el modelo y las fotos',
 	'models.checking': 'Comprobando en este dispositivo… {done} de {total} fotos',
 	'models.checkedNote':
 		'Medida en este dispositivo con {photos} fotos de prueba de «{dataset}» ({date}), no tomada de su archivo.',

@@ -361,8 +361,11 @@ export const fr: Catalogue = {
 	'evaluate.limit': 'Photos par classe (vide : toutes)',
 	'evaluate.run': 'Évaluer',
 	'evaluate.cancel': 'Annuler',
+	'evaluate.preparing': 'Lecture du modèle et des photos…',
+	'evaluate.stopping': 'Arrêt en cours…',
 	'evaluate.progress': 'Évaluation des photos : {done} sur {total}',
 	'evaluate.scrollable': '{name}, défilement horizontal',
+	'evaluate.loadingData': 'Lecture des jeux de données de cet appareil…',
 	'evaluate.needData': 'Téléchargez d’abord un jeu de données sur la page Entraîner.',
 	'evaluate.failed': 'Évaluation arrêtée : {reason}',
 	'evaluate.summary': 'Résumé',
@@ -413,6 +416,8 @@ export const fr: Catalogue = {
 	'models.confirmDelete': 'Supprimer « {name} » de cet appareil ?',
 	'models.export': 'Exporter',
 	'models.exportOnnx': 'Télécharger en ONNX',
+	'models.activated': '« {name} » diagnostique maintenant vos photos.',
+	'models.deleted': '« {name} » a été supprimé.',
 	'models.exported': 'Téléchargement de {file}.',
 	'models.failed': 'Cela n’a pas fonctionné : {reason}',
 	'models.trained': 'Entraîné le',
@@ -443,6 +448,7 @@ export const fr: Catalogue = {
 	'models.checkHow':
 		'Pour le vérifier, téléchargez un jeu de données avec les mêmes classes sur la page Entraîner.',
 	'models.check': 'Vérifier sur « {dataset} »',
+	'models.preparing': 'Vérification sur cet appareil… lecture du modèle et des photos',
 	'models.checking': 'Vérification sur cet appareil… {done} photos sur {total}',
 	'models.checkedNote':
 		'Mesurée sur cet appareil sur {photos} photos de test de « {dataset} » ({date}), et non reprise de son fichier.',

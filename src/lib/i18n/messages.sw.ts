@@ -357,8 +357,11 @@ export const sw: Catalogue = {
 	'evaluate.limit': 'Picha kwa kila aina (tupu: zote)',
 	'evaluate.run': 'Pima',
 	'evaluate.cancel': 'Ghairi',
+	'evaluate.preparing': 'Inasoma modeli na picha…',
+	'evaluate.stopping': 'Inasimamisha…',
 	'evaluate.progress': 'Inapima picha: {done} kati ya {total}',
 	'evaluate.scrollable': '{name}, inaweza kusogezwa kando',
+	'evaluate.loadingData': 'Inasoma seti za data kwenye kifaa hiki…',
 	'evaluate.needData': 'Kwanza pakua seti ya data kwenye ukurasa wa Funza.',
 	'evaluate.failed': 'Upimaji umesimama: {reason}',
 	'evaluate.summary': 'Muhtasari',
@@ -414,6 +417,7 @@ export const sw: Catalogue = {
 	'models.checkHow':
 		'Ili kuikagua, pakua seti ya picha yenye madaraja yale yale kwenye ukurasa wa Funza.',
 	'models.check': 'Kagua kwa “{dataset}”',
+	'models.preparing': 'Inakagua kwenye kifaa hiki… inasoma modeli na picha',
 	'models.checking': 'Inakagua kwenye kifaa hiki… picha {done} kati ya {total}',
 	'models.checkedNote':
 		'Imepimwa kwenye kifaa hiki kwa picha {photos} za majaribio za “{dataset}” ({date}), si kutoka kwenye faili lake.',
@@ -422,6 +426,8 @@ export const sw: Catalogue = {
 	'models.confirmDelete': 'Futa “{name}” kwenye kifaa hiki?',
 	'models.export': 'Hamisha',
 	'models.exportOnnx': 'Pakua ONNX',
+	'models.activated': '“{name}” sasa inachunguza picha zako.',
+	'models.deleted': '“{name}” imefutwa.',
 	'models.exported': '{file} inapakuliwa.',
 	'models.failed': 'Hilo halikufanikiwa: {reason}',
 	'models.trained': 'Ilifunzwa',

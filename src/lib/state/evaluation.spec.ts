@@ -127,6 +127,19 @@ describe('EvaluationState', () => {
 		expect(state.modelId).toBe('default');
 	});
 
+	it('says the datasets could not be read (not "download one first"), and reads them again later', async () => {
+		const { state, ml } = setup();
+		expect(state.loaded).toBe(false);
+		ml.datasets.mockRejectedValueOnce(new Error('IndexedDB is closed'));
+		await state.load();
+		expect(state.loaded).toBe(true);
+		expect(state.listError).toBe('IndexedDB is closed');
+		expect(state.complete).toEqual([]);
+		await state.load();
+		expect(state.listError).toBeNull();
+		expect(state.datasetId).toBe('pv');
+	});
+
 	it('still loads when the saved models cannot be read', async () => {
 		const { state, models } = setup();
 		vi.mocked(models.load).mockRejectedValueOnce(new Error('IndexedDB is closed'));
@@ -190,9 +203,18 @@ describe('EvaluationState', () => {
 	it('cancels silently', async () => {
 		const { state, calls } = setup();
 		await state.load();
+		expect(state.status).toBe('');
 		const done = state.run();
+		// Before the first batch (the model and photos being read): no "0 of 0".
+		expect(state.status).toBe('Reading the model and the photos…');
+		calls[0]!.progress(3, 10);
+		expect(state.status).toBe('Scoring photos: 3 of 10');
 		state.cancel();
+		// Until the run stops at its next batch.
+		expect(state.status).toBe('Stopping…');
 		expect(await done).toBeNull();
+		expect(state.status).toBe('');
+		expect(state.cancelling).toBe(false);
 		expect(calls[0]!.signal?.aborted).toBe(true);
 		expect(state.error).toBeNull();
 		expect(state.result).toBeNull();

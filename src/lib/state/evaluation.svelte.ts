@@ -5,6 +5,7 @@
  */
 import { appScoped } from './app-scoped.svelte';
 import { errorMessage } from '../util/errors';
+import { t } from '../i18n/i18n.svelte';
 import { toCsv } from '../data/csv';
 import { exportFileName } from '../data/leaflens-file';
 import type { SavedModelInfo } from '../data/model-store';
@@ -66,6 +67,10 @@ export class EvaluationState {
 	readonly #now: () => Date;
 
 	datasets = $state<CachedDatasetInfo[]>([]);
+	/** The datasets on this device have been read once (or could not be: `listError`). */
+	loaded = $state(false);
+	/** Why the datasets could not be read (the page says so, not "download a dataset first"). */
+	listError = $state<string | null>(null);
 	/** Datasets that can be scored. */
 	readonly complete = $derived(this.datasets.filter((d) => d.complete));
 	/** `DEFAULT_MODEL_ID` or a saved model's id. */
@@ -74,8 +79,10 @@ export class EvaluationState {
 	split = $state<Split>('test');
 	/** Photos per class; null or 0: all. */
 	limit = $state<number | null>(null);
-	/** Photos scored so far; null when no run is going on. */
+	/** Photos scored so far (total 0: the model and photos are still being read); null: no run. */
 	progress = $state<{ done: number; total: number } | null>(null);
+	/** Cancel was pressed: the run stops at its next batch. */
+	cancelling = $state(false);
 	result = $state<EvaluateResult | null>(null);
 	error = $state<string | null>(null);
 	gallery = $state<GalleryPhoto[]>([]);
@@ -123,10 +130,16 @@ export class EvaluationState {
 	/** Reads the saved models and cached datasets; a choice that is gone falls back to the first. */
 	async load(): Promise<void> {
 		const [datasets] = await Promise.all([
-			this.#ml.datasets(),
+			this.#ml.datasets().catch((error: unknown) => {
+				this.listError = errorMessage(error);
+				return null;
+			}),
 			// Without the list only the shipped model is offered; the Models page reports the reason.
 			this.#models.load().catch(() => {})
 		]);
+		this.loaded = true;
+		if (!datasets) return;
+		this.listError = null;
 		this.datasets = datasets;
 		if (!this.complete.some((d) => d.id === this.datasetId)) {
 			this.datasetId = this.complete[0]?.id ?? '';
@@ -184,12 +197,23 @@ export class EvaluationState {
 			return null;
 		} finally {
 			this.progress = null;
+			this.cancelling = false;
 			this.#abort = null;
 		}
 	}
 
 	cancel(): void {
-		this.#abort?.abort();
+		if (!this.#abort) return;
+		this.cancelling = true;
+		this.#abort.abort();
+	}
+
+	/** What the run is doing, in words; '' when none is going on. */
+	get status(): string {
+		const p = this.progress;
+		if (!p) return '';
+		if (this.cancelling) return t('evaluate.stopping');
+		return p.total === 0 ? t('evaluate.preparing') : t('evaluate.progress', p);
 	}
 
 	#setResult(result: EvaluateResult | null): void {

@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ACTIVE_MODEL_KEY, checkDatasetFor, ModelsState, type CheckMl } from './models.svelte';
+import {
+	ACTIVE_MODEL_KEY,
+	checkDatasetFor,
+	ModelsState,
+	modelsWorking,
+	type CheckMl
+} from './models.svelte';
 import type { SavedModelInfo } from '../data/model-store';
 import type { CachedDatasetInfo, EvaluateRequest, EvaluateResult } from '../worker/protocol';
 import { MemoryStore } from '../../../test/memory-store';
@@ -183,5 +189,37 @@ describe('ModelsState.importFile', () => {
 		);
 		expect(read).not.toHaveBeenCalled();
 		expect(kv.map.size).toBe(0);
+	});
+});
+
+describe('ModelsState.busyWith', () => {
+	it('marks each model busy for its own action only, and runs one action a model at a time', async () => {
+		const state = new ModelsState(new MemoryStore());
+		let finishA!: () => void;
+		let finishB!: () => void;
+		const a = state.busyWith('a', () => new Promise<void>((resolve) => (finishA = resolve)));
+		const b = state.busyWith('b', () => new Promise<void>((resolve) => (finishB = resolve)));
+		const shipped = state.busyWith(null, () => 'onnx');
+		expect([...state.busy].sort()).toEqual(['', 'a', 'b']);
+		// A reload would cut them short: the update prompt asks first.
+		expect(modelsWorking(state)).toBe(true);
+		// A second action on a model still busy does not run.
+		const twice = vi.fn(() => 'again');
+		expect(await state.busyWith('a', twice)).toBeUndefined();
+		expect(twice).not.toHaveBeenCalled();
+		expect(await shipped).toBe('onnx');
+		finishB();
+		await b;
+		// B's end leaves A busy.
+		expect([...state.busy]).toEqual(['a']);
+		finishA();
+		await a;
+		expect(state.busy.size).toBe(0);
+		expect(modelsWorking(state)).toBe(false);
+		// A failed action frees its model too.
+		await expect(state.busyWith('a', () => Promise.reject(new Error('disk full')))).rejects.toThrow(
+			'disk full'
+		);
+		expect(state.busy.size).toBe(0);
 	});
 });

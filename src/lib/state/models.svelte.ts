@@ -25,7 +25,9 @@ import {
 	modelSource,
 	type MlClient
 } from './ml-client.svelte';
+import { SvelteSet } from 'svelte/reactivity';
 import { errorMessage } from '../util/errors';
+import { registerWork } from './work';
 import { userError } from '../util/user-errors';
 
 export { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL };
@@ -93,6 +95,11 @@ export class ModelsState {
 	checkError = $state<{ id: string; message: string } | null>(null);
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- the runs' promises, not state (`checking` is)
 	readonly #checks = new Map<string, Promise<SavedModelInfo>>();
+	/**
+	 * The models with an action in flight (an export, a rename, a delete…), by id ('' for the shipped
+	 * model): their buttons wait, each model for its own actions only.
+	 */
+	readonly busy = new SvelteSet<string>();
 	/** Called after the active model changes (the ML client reloads the worker's model). */
 	onActivate: ((id: string | null) => void) | null = null;
 
@@ -101,6 +108,21 @@ export class ModelsState {
 		private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init)
 	) {
 		this.store = new ModelStore(kv, oneTabAtATime(globalThis.navigator?.locks));
+	}
+
+	/**
+	 * Runs `action` for model `id` (null: the shipped model), marked busy until it ends; not again
+	 * while one is in flight for that model (then: undefined).
+	 */
+	async busyWith<T>(id: string | null, action: () => Promise<T> | T): Promise<T | undefined> {
+		const key = id ?? '';
+		if (this.busy.has(key)) return undefined;
+		this.busy.add(key);
+		try {
+			return await action();
+		} finally {
+			this.busy.delete(key);
+		}
 	}
 
 	async load(): Promise<void> {
@@ -295,13 +317,31 @@ export class ModelsState {
 	}
 }
 
+/**
+ * Work on the Models page that a reload would cut short (the update prompt asks first): a check
+ * scoring a model, or an action in flight (an export being built, a rename, a delete).
+ */
+export const modelsWorking = (s: ModelsState): boolean =>
+	Object.keys(s.checking).length > 0 || s.busy.size > 0;
+
 let state: ModelsState | null = null;
 /** The app's one ModelsState. */
 export function modelsState(): ModelsState {
 	if (!state) {
-		state = new ModelsState();
+		state = registerWork(new ModelsState(), modelsWorking);
 		// The worker switches to the newly active model (a diagnosis always uses the chosen one).
 		state.onActivate = () => void mlClient().loadModel();
+		const models = state;
+		// Another tab chose another model: this one shows it in use, and diagnoses with it.
+		if (typeof window !== 'undefined')
+			window.addEventListener('storage', (event) => {
+				if (event.storageArea !== localStorage) return;
+				if (event.key !== null && event.key !== ACTIVE_MODEL_KEY) return;
+				const id = readActiveId();
+				if (id === models.activeId) return;
+				models.activeId = id;
+				models.onActivate?.(id);
+			});
 	}
 	return state;
 }
