@@ -166,6 +166,98 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 	expect(errors).toEqual([]);
 });
 
+/** Holds every Blob read in the page until `releaseReads()` is called there. */
+async function holdReads(page: Page) {
+	await page.evaluate(() => {
+		const read = Blob.prototype.arrayBuffer;
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		Object.assign(window, {
+			releaseReads: () => {
+				Blob.prototype.arrayBuffer = read;
+				release();
+			}
+		});
+		Blob.prototype.arrayBuffer = async function (this: Blob) {
+			await held;
+			return read.call(this);
+		};
+	});
+}
+
+const releaseReads = (page: Page) =>
+	page.evaluate(() => (window as unknown as { releaseReads: () => void }).releaseReads());
+
+test('an import goes on while the user is on another page, and says how it ended on the way back', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	const exportBytes = await encodeModelExport(
+		'Imported while away',
+		servedClassifier(),
+		servedBackbone('mobilenet_v3_small_100_224')
+	);
+	const input = page.getByTestId('import-input');
+	const importing = page.getByText('Checking the model file…');
+	const toPage = async (name: 'Settings' | 'Models') => {
+		await page.getByRole('link', { name, exact: true }).click();
+		await expect(page).toHaveURL(name === 'Settings' ? /\/settings/ : /\/models/);
+	};
+	await page.goto('/models/');
+	await expect(page.getByTestId('no-models')).toBeVisible();
+
+	// The file's bytes are held while the user is away: the import is still said, and a second
+	// file cannot start, on the way back.
+	await holdReads(page);
+	await input.setInputFiles({
+		name: 'away.leaflens',
+		mimeType: 'application/x-tar',
+		buffer: Buffer.from(exportBytes)
+	});
+	await expect(importing).toBeVisible();
+	await expect(input).toBeDisabled();
+	await toPage('Settings');
+	await toPage('Models');
+	await expect(importing).toBeVisible();
+	await expect(input).toBeDisabled();
+	// Closing the tab now would lose the import: the browser asks first, and the user stays.
+	const asked = page.waitForEvent('dialog');
+	await page.close({ runBeforeUnload: true });
+	const dialog = await asked;
+	expect(dialog.type()).toBe('beforeunload');
+	await dialog.dismiss();
+	expect(page.isClosed()).toBe(false);
+	await expect(importing).toBeVisible();
+	// It ends while the user is away: the page says so on the way back, once.
+	await toPage('Settings');
+	await releaseReads(page);
+	await toPage('Models');
+	await expect(page.getByTestId('models-notice')).toHaveText('“Imported while away” was imported.');
+	await expect(page.getByTestId('saved-model')).toHaveCount(1);
+	await expect(importing).toHaveCount(0);
+	await expect(input).toBeEnabled();
+	await toPage('Settings');
+	await toPage('Models');
+	await expect(page.getByTestId('saved-model')).toHaveCount(1);
+	await expect(page.getByTestId('models-notice')).toHaveText('');
+
+	// A file refused while the user is away: why, on the way back.
+	await holdReads(page);
+	await input.setInputFiles({
+		name: 'leaf.leaflens',
+		mimeType: 'image/png',
+		buffer: readFileSync('static/icons/icon-192.png')
+	});
+	await toPage('Settings');
+	await releaseReads(page);
+	await toPage('Models');
+	await expect(page.getByTestId('import-error')).toContainText(
+		'leaf.leaflens could not be imported. This is not a LeafLens model file.'
+	);
+	await expect(page.getByTestId('saved-model')).toHaveCount(1);
+	expect(errors).toEqual([]);
+});
+
 test('an imported model is scored on this device against the downloaded test split', async ({
 	page
 }) => {

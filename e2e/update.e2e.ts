@@ -149,3 +149,46 @@ test('Reload in one tab: another tab with a photo import running keeps it, and i
 		deploy.close();
 	}
 });
+
+test('Reload in one tab: another tab with a photo waiting in the crop step keeps it, and is told', async ({
+	page,
+	context
+}) => {
+	const deploy = await deployment();
+	try {
+		await openControlled(page, `${deploy.origin}/`);
+		const other = await context.newPage();
+		await other.goto(`${deploy.origin}/`);
+		await expect
+			.poll(() => other.evaluate(() => navigator.serviceWorker.controller !== null))
+			.toBe(true);
+		const folder = path.join(plantVillageColor(), 'Tomato___Septoria_leaf_spot');
+		const [first] = readdirSync(folder).sort();
+		await other.getByTestId('photo-input').setInputFiles({
+			name: 'leaf.jpg',
+			mimeType: 'image/jpeg',
+			buffer: readFileSync(path.join(folder, first!))
+		});
+		await expect(other.getByTestId('crop-square')).toBeVisible();
+
+		deploy.deployNew();
+		await checkForUpdate(page);
+		await page.getByRole('button', { name: 'Reload' }).click();
+		await expect(page.locator('html')).toHaveAttribute('data-deploy', '2');
+
+		// The other tab was not reloaded under the photo: it is still there to diagnose.
+		await expect(other.getByTestId('updated-elsewhere')).toContainText(
+			'LeafLens was updated in another tab.'
+		);
+		await expect(other.getByTestId('crop-square')).toBeVisible();
+		await expect(other.locator('html')).not.toHaveAttribute('data-deploy', '2');
+		await other.getByRole('button', { name: 'Use whole photo' }).click();
+		await expect(other.locator('[data-testid="answer"][data-file="leaf.jpg"]')).toBeVisible();
+		// Answered and kept: its Reload switches it to the new version without asking.
+		await other.getByTestId('updated-elsewhere').getByRole('button', { name: 'Reload' }).click();
+		await expect(other.locator('html')).toHaveAttribute('data-deploy', '2');
+		await expect(other.getByTestId('history').locator('li')).toHaveCount(1);
+	} finally {
+		deploy.close();
+	}
+});

@@ -79,10 +79,13 @@ describe('mayTryThreads', () => {
 		getItem: (key: string) => entries[key] ?? null
 	});
 	it('tries threads where the page is isolated and they have not hung before', () => {
-		expect(mayTryThreads(true, storage({}))).toBe(true);
-		expect(mayTryThreads(false, storage({}))).toBe(false);
-		expect(mayTryThreads(true, storage({ [THREADS_HANG_KEY]: 'Firefox/153' }))).toBe(false);
-		expect(mayTryThreads(true, undefined)).toBe(false);
+		const ua = 'Firefox/153';
+		expect(mayTryThreads(true, storage({}), ua)).toBe(true);
+		expect(mayTryThreads(false, storage({}), ua)).toBe(false);
+		expect(mayTryThreads(true, storage({ [THREADS_HANG_KEY]: 'Firefox/153' }), ua)).toBe(false);
+		// The browser was updated since threads hung: they are tried again.
+		expect(mayTryThreads(true, storage({ [THREADS_HANG_KEY]: 'Firefox/140' }), ua)).toBe(true);
+		expect(mayTryThreads(true, undefined, ua)).toBe(false);
 	});
 });
 

@@ -78,12 +78,18 @@ export const THREADS_START_MS = 15_000;
 /** The ML worker's name when it must keep the wasm engine on one thread. */
 export const ONE_THREAD_WORKER = 'leaflens-ml one-thread';
 
-/** Whether the ML worker may try threads: the page is isolated and they never hung here. */
+/**
+ * Whether the ML worker may try threads: the page is isolated and they never hung in this browser
+ * (`userAgent`: a browser updated since they hung tries them again).
+ */
 export function mayTryThreads(
 	isolated: boolean,
-	storage: { getItem(key: string): string | null } | undefined
+	storage: { getItem(key: string): string | null } | undefined,
+	userAgent: string
 ): boolean {
-	return isolated && storage?.getItem(THREADS_HANG_KEY) === null;
+	if (!isolated || !storage) return false;
+	const hung = storage.getItem(THREADS_HANG_KEY);
+	return hung === null || hung !== userAgent;
 }
 
 /** `promise`'s value, or `timedOut` when it has not settled within `ms`. */

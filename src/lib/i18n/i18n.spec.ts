@@ -1,5 +1,38 @@
-import { describe, expect, it } from 'vitest';
-import { browserLocale } from './i18n.svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { browserLocale, I18n } from './i18n.svelte';
+import * as messages from './messages';
+
+afterEach(() => {
+	vi.restoreAllMocks();
+	vi.unstubAllGlobals();
+});
+
+describe('switching the language', () => {
+	it('remembers a language once its texts are here; one that cannot load changes nothing', async () => {
+		const saved = new Map<string, string>();
+		vi.stubGlobal('localStorage', {
+			getItem: (key: string) => saved.get(key) ?? null,
+			setItem: (key: string, value: string) => saved.set(key, value)
+		});
+		const load = vi.spyOn(messages, 'loadCatalogue');
+		const i18n = new I18n();
+		expect(i18n.fixed(1234.5, 1)).toBe('1,234.5');
+		await i18n.set('fr');
+		expect(i18n.locale).toBe('fr');
+		expect(saved.get('leaflens.locale')).toBe('fr');
+		// Numbers follow: a loss and a size the French way.
+		expect(i18n.fixed(0.12345, 4)).toBe('0,1235');
+		expect(i18n.fixed(1234.5, 1)).toMatch(/^1\s234,5$/);
+		// Offline before the app was cached: the texts of Kiswahili cannot be fetched.
+		load.mockRejectedValueOnce(new TypeError('Failed to fetch dynamically imported module'));
+		await expect(i18n.set('sw')).rejects.toThrow('Failed to fetch');
+		expect(i18n.locale).toBe('fr');
+		expect(saved.get('leaflens.locale')).toBe('fr');
+		await i18n.set('es');
+		expect(i18n.locale).toBe('es');
+		expect(saved.get('leaflens.locale')).toBe('es');
+	});
+});
 
 describe('the language from the browser', () => {
 	it.each<[string[], string]>([

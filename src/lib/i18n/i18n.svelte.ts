@@ -35,19 +35,26 @@ function initialLocale(): Locale {
 	);
 }
 
-class I18n {
+export class I18n {
 	#catalogue = $state.raw<LoadedCatalogue>(EN);
 	/** The last language asked for (a slow load of an earlier choice does not win). */
 	#wanted: Locale = 'en';
 
 	constructor() {
 		const locale = initialLocale();
-		if (locale !== 'en') void this.#switch(locale);
+		// A catalogue that cannot load (offline before the app was cached): English meanwhile.
+		if (locale !== 'en') this.#switch(locale).catch(() => {});
 	}
 
 	async #switch(locale: Locale): Promise<void> {
 		this.#wanted = locale;
-		const catalogue = await loadCatalogue(locale);
+		let catalogue: LoadedCatalogue;
+		try {
+			catalogue = await loadCatalogue(locale);
+		} catch (error) {
+			if (this.#wanted === locale) this.#wanted = this.#catalogue.locale;
+			throw error;
+		}
 		if (this.#wanted !== locale) return;
 		this.#catalogue = catalogue;
 		// Also when the language comes from the browser or an earlier visit, not only from set().
@@ -59,10 +66,13 @@ class I18n {
 		return this.#catalogue.locale;
 	}
 
-	/** Switches the language (fetching its texts first) and remembers it. */
+	/**
+	 * Switches the language (fetching its texts first) and remembers it once they are here; a
+	 * language whose texts cannot be fetched throws, and the language shown and remembered stay.
+	 */
 	async set(locale: Locale): Promise<void> {
-		localStorage.setItem(KEY, locale);
 		await this.#switch(locale);
+		if (this.#wanted === locale) localStorage.setItem(KEY, locale);
 	}
 
 	t = (key: MessageKey, params?: Record<string, string | number>): string =>
@@ -87,6 +97,13 @@ class I18n {
 			minimumFractionDigits: 1,
 			maximumFractionDigits: 1
 		}).format(share);
+
+	/** A number with exactly `digits` decimals, the language's way (`0.1234`, `0,1234`). */
+	fixed = (value: number, digits: number): string =>
+		new Intl.NumberFormat(this.locale, {
+			minimumFractionDigits: digits,
+			maximumFractionDigits: digits
+		}).format(value);
 
 	/** Names as a list the language's way: `and` (`A, B and C`, `A, B et C`) or `or`. */
 	list = (items: readonly string[], type: 'and' | 'or' = 'and'): string =>

@@ -38,6 +38,7 @@ export const es: Catalogue = {
 	'update.confirmWork':
 		'Hay trabajo en curso en esta pestaña. ¿Recargar ahora? Un entrenamiento se reanuda desde su última época terminada; una importación de fotos o una evaluación empieza de nuevo.',
 	'offline.ready': 'LeafLens está listo para funcionar sin conexión.',
+	'offline.ok': 'Entendido',
 	'diagnose.title': 'Diagnosticar una hoja',
 	'diagnose.intro':
 		'Tome una foto nítida de una sola hoja, con luz de día, que ocupe casi toda la imagen. LeafLens responde en este dispositivo; la foto nunca sale de él.',
@@ -252,6 +253,7 @@ export const es: Catalogue = {
 	'data.cancel': 'Cancelar',
 	'data.downloading': 'Descargando {file}: {done} de {total} MB',
 	'data.starting': 'Iniciando la descarga…',
+	'data.progress': 'Progreso de la descarga',
 	'data.none': 'Todavía no hay ningún conjunto de datos en este dispositivo.',
 	'data.summary': '{classes}, {photos}, {stored} de {total} MB guardados',
 	'data.complete': 'listo',
@@ -262,6 +264,8 @@ export const es: Catalogue = {
 		'No se pudieron leer los conjuntos de datos de este dispositivo: {reason}. Recarga la página para intentarlo de nuevo.',
 	'data.deleteFailed': 'No se pudo borrar el conjunto de datos: {reason}',
 	'data.delete': 'Borrar',
+	'data.inTraining':
+		'El entrenamiento en curso usa este conjunto de datos: detenga primero el entrenamiento y luego bórrelo.',
 	'data.confirmDelete': '¿Borrar el conjunto de datos “{name}” de este dispositivo?',
 	'data.storage': 'Almacenamiento usado por este sitio: {used} MB de {quota} MB disponibles.',
 	'train.settings': 'Entrenamiento',
@@ -275,6 +279,9 @@ export const es: Catalogue = {
 	'train.presetAdapt':
 		'Aprender de mis campos (el conjunto de datos más mis propias fotos, ponderadas)',
 	'train.limit': 'Fotos por clase (vacío: todas)',
+	'train.limitInvalid':
+		'Fotos por clase: escriba un número entero de al menos 1, o déjelo vacío para usar todas las fotos.',
+	'train.settingsRefused': 'No se pueden usar estos ajustes avanzados: {reason}',
 	'train.overrides': 'Ajustes avanzados (una clave=valor por línea)',
 	'train.start': 'Iniciar el entrenamiento',
 	'train.stop': 'Detener',
@@ -451,6 +458,8 @@ export const es: Catalogue = {
 	'models.size': 'Tamaño',
 	'settings.title': 'Ajustes',
 	'settings.language': 'Idioma',
+	'settings.languageFailed':
+		'No se pudo cargar {name}: conéctese a internet una vez y vuelva a elegirlo.',
 	'settings.backends': 'Motores de cálculo de este dispositivo',
 	'settings.backendsIntro':
 		'LeafLens ejecuta TensorFlow.js en un proceso en segundo plano. Cada motor se probó en este dispositivo y se cronometró con una prueba corta; se usa el más rápido, salvo que usted elija otro.',
@@ -487,6 +496,8 @@ export const es: Catalogue = {
 	'settings.timed': 'Medidos: la tabla de arriba muestra los nuevos tiempos.',
 	'settings.timing': 'Midiendo los motores…',
 	'settings.overridden': 'Todas las tareas se ejecutan en {backend}, el motor elegido arriba.',
+	'settings.choosing':
+		'Cambiando de motor… Una tarea en curso (un diagnóstico, un entrenamiento) termina antes en {active}.',
 	'settings.browser': 'Lo que ofrece este navegador',
 	'settings.browserIntro':
 		'Se comprobó probando este navegador, no por su nombre. Cuando falta algo, LeafLens usa otro camino.',
@@ -649,6 +660,8 @@ export const esErrors: KnownErrors = {
 		'No hay espacio suficiente en este dispositivo para guardar «{name}». Libere espacio (borre un conjunto de datos o un modelo), borre el conjunto de datos parcial e inténtelo de nuevo.',
 	modelNameLength:
 		'El nombre de un modelo necesita de 1 a {max} caracteres (los espacios de los extremos no cuentan); se recibió {name}',
+	timingBusy:
+		'Hay una tarea en curso (un diagnóstico, un entrenamiento o una evaluación): vuelva a medir los motores cuando termine.',
 	backendNotStarted: 'No se pudo iniciar el motor {backend} en este dispositivo',
 	backendNotStartedBecause: 'No se pudo iniciar el motor {backend} en este dispositivo: {detail}',
 	backendNotIncluded: 'El motor {backend} no está incluido en esta versión',

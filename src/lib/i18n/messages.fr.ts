@@ -38,6 +38,7 @@ export const fr: Catalogue = {
 	'update.confirmWork':
 		'Un travail est en cours dans cet onglet. Recharger maintenant ? Un entraînement reprend à sa dernière époque terminée ; une importation de photos ou une évaluation recommence.',
 	'offline.ready': 'LeafLens est prêt à fonctionner hors ligne.',
+	'offline.ok': 'Compris',
 	'diagnose.title': 'Diagnostiquer une feuille',
 	'diagnose.intro':
 		'Prenez une photo nette d’une seule feuille, à la lumière du jour, qui remplit presque toute l’image. LeafLens répond sur cet appareil ; la photo ne le quitte jamais.',
@@ -258,6 +259,7 @@ export const fr: Catalogue = {
 	'data.cancel': 'Annuler',
 	'data.downloading': 'Téléchargement de {file} : {done} sur {total} Mo',
 	'data.starting': 'Début du téléchargement…',
+	'data.progress': 'Progression du téléchargement',
 	'data.none': 'Aucun jeu de données sur cet appareil pour l’instant.',
 	'data.summary': '{classes}, {photos}, {stored} sur {total} Mo enregistrés',
 	'data.complete': 'prêt',
@@ -268,6 +270,8 @@ export const fr: Catalogue = {
 		'Les jeux de données de cet appareil n’ont pas pu être lus : {reason}. Rechargez la page pour réessayer.',
 	'data.deleteFailed': 'Le jeu de données n’a pas pu être supprimé : {reason}',
 	'data.delete': 'Supprimer',
+	'data.inTraining':
+		'L’entraînement en cours utilise ce jeu de données : arrêtez d’abord l’entraînement, puis supprimez-le.',
 	'data.confirmDelete': 'Supprimer le jeu de données « {name} » de cet appareil ?',
 	'data.storage': 'Stockage utilisé par ce site : {used} Mo sur {quota} Mo disponibles.',
 	'train.settings': 'Entraînement',
@@ -279,6 +283,9 @@ export const fr: Catalogue = {
 	'train.presetField': 'Tête pour les photos prises au champ (photos de labo sur fonds variés)',
 	'train.presetAdapt': 'Apprendre mes champs (le jeu de données plus mes photos, pondérées)',
 	'train.limit': 'Photos par classe (vide : toutes)',
+	'train.limitInvalid':
+		'Photos par classe : saisissez un nombre entier d’au moins 1, ou laissez vide pour toutes les photos.',
+	'train.settingsRefused': 'Ces réglages avancés ne peuvent pas être utilisés : {reason}',
 	'train.overrides': 'Réglages avancés (une clé=valeur par ligne)',
 	'train.start': 'Lancer l’entraînement',
 	'train.stop': 'Arrêter',
@@ -457,6 +464,8 @@ export const fr: Catalogue = {
 	'models.size': 'Taille',
 	'settings.title': 'Réglages',
 	'settings.language': 'Langue',
+	'settings.languageFailed':
+		'{name} n’a pas pu être chargé : connectez-vous une fois à Internet, puis choisissez-le à nouveau.',
 	'settings.backends': 'Moteurs de calcul de cet appareil',
 	'settings.backendsIntro':
 		'LeafLens exécute TensorFlow.js dans un worker en arrière-plan. Chaque moteur a été essayé sur cet appareil et chronométré sur un court test ; le plus rapide est utilisé sauf si vous en choisissez un autre.',
@@ -493,6 +502,8 @@ export const fr: Catalogue = {
 	'settings.timed': 'Mesurés : le tableau ci-dessus montre les nouveaux temps.',
 	'settings.timing': 'Mesure des moteurs…',
 	'settings.overridden': 'Toutes les tâches tournent sur {backend}, le moteur choisi ci-dessus.',
+	'settings.choosing':
+		'Changement de moteur… Une tâche en cours (un diagnostic, un entraînement) se termine d’abord sur {active}.',
 	'settings.browser': 'Ce que ce navigateur offre',
 	'settings.browserIntro':
 		'Constaté en testant ce navigateur, pas d’après son nom. Quand quelque chose manque, LeafLens passe par un autre chemin.',
@@ -664,6 +675,8 @@ export const frErrors: KnownErrors = {
 		'Pas assez de place sur cet appareil pour garder « {name} ». Libérez de la place (supprimez un jeu de données ou un modèle), supprimez le jeu de données partiel et réessayez.',
 	modelNameLength:
 		'Le nom d’un modèle doit compter de 1 à {max} caractères (les espaces aux extrémités ne comptent pas) ; reçu : {name}',
+	timingBusy:
+		'Une tâche est en cours (un diagnostic, un entraînement ou une évaluation) : mesurez à nouveau les moteurs une fois qu’elle est terminée.',
 	backendNotStarted: 'Le moteur {backend} n’a pas pu démarrer sur cet appareil',
 	backendNotStartedBecause: 'Le moteur {backend} n’a pas pu démarrer sur cet appareil : {detail}',
 	backendNotIncluded: 'Le moteur {backend} n’est pas inclus dans cette version',

@@ -41,6 +41,7 @@ export const hi: Catalogue = {
 	'update.confirmWork':
 		'इस टैब में काम चल रहा है। क्या अभी फिर से लोड करें? प्रशिक्षण अपने आख़िरी पूरे दौर से आगे चलेगा; फ़ोटो आयात या मूल्यांकन फिर से शुरू होगा।',
 	'offline.ready': 'LeafLens अब बिना इंटरनेट के काम करने के लिए तैयार है।',
+	'offline.ok': 'ठीक है',
 	'diagnose.title': 'पत्ती का रोग पहचानें',
 	'diagnose.intro':
 		'दिन के उजाले में एक पत्ती की साफ़ फ़ोटो लें, जिसमें पत्ती लगभग पूरी तस्वीर भर दे। LeafLens इसी डिवाइस पर जवाब देता है; फ़ोटो कभी बाहर नहीं जाती।',
@@ -246,6 +247,7 @@ export const hi: Catalogue = {
 	'data.cancel': 'रद्द करें',
 	'data.downloading': '{file} डाउनलोड हो रहा है: {total} में से {done} MB',
 	'data.starting': 'डाउनलोड शुरू हो रहा है…',
+	'data.progress': 'डाउनलोड की प्रगति',
 	'data.none': 'इस डिवाइस पर अभी कोई डेटासेट नहीं है।',
 	'data.summary': '{classes}, {photos}, {total} में से {stored} MB सहेजे गए',
 	'data.complete': 'तैयार',
@@ -256,6 +258,7 @@ export const hi: Catalogue = {
 		'इस डिवाइस के डेटासेट पढ़े नहीं जा सके: {reason}। फिर से कोशिश करने के लिए पेज दोबारा लोड करें।',
 	'data.deleteFailed': 'डेटासेट हटाया नहीं जा सका: {reason}',
 	'data.delete': 'हटाएँ',
+	'data.inTraining': 'अभी चल रहा प्रशिक्षण इस डेटासेट का उपयोग कर रहा है: पहले प्रशिक्षण रोकें, फिर इसे हटाएँ।',
 	'data.confirmDelete': 'डेटासेट "{name}" इस डिवाइस से हटाएँ?',
 	'data.storage': 'इस साइट द्वारा इस्तेमाल की गई जगह: {quota} MB में से {used} MB।',
 	'train.settings': 'प्रशिक्षण',
@@ -267,6 +270,8 @@ export const hi: Catalogue = {
 	'train.presetField': 'खेत में ली गई फ़ोटो के लिए अंतिम परत (अलग-अलग पृष्ठभूमि पर प्रयोगशाला की फ़ोटो)',
 	'train.presetAdapt': 'मेरे खेत सीखें (डेटासेट और मेरी अपनी फ़ोटो, भार के साथ)',
 	'train.limit': 'हर श्रेणी की फ़ोटो (खाली: सभी)',
+	'train.limitInvalid': 'हर श्रेणी की फ़ोटो: कम से कम 1 की पूर्ण संख्या लिखें, या सभी फ़ोटो के लिए खाली छोड़ें।',
+	'train.settingsRefused': 'ये उन्नत सेटिंग्स इस्तेमाल नहीं की जा सकतीं: {reason}',
 	'train.overrides': 'उन्नत सेटिंग्स (हर पंक्ति में एक key=value)',
 	'train.start': 'प्रशिक्षण शुरू करें',
 	'train.stop': 'रोकें',
@@ -432,6 +437,7 @@ export const hi: Catalogue = {
 	'models.size': 'आकार',
 	'settings.title': 'सेटिंग्स',
 	'settings.language': 'भाषा',
+	'settings.languageFailed': '{name} लोड नहीं हो सकी: एक बार इंटरनेट से जुड़ें, फिर इसे दोबारा चुनें।',
 	'settings.backends': 'इस डिवाइस पर गणना इंजन',
 	'settings.backendsIntro':
 		'LeafLens पृष्ठभूमि में TensorFlow.js चलाता है। हर इंजन को इस डिवाइस पर आज़माया गया और एक छोटे परीक्षण से समय मापा गया; जब तक आप कोई और न चुनें, सबसे तेज़ इंजन इस्तेमाल होता है।',
@@ -466,6 +472,8 @@ export const hi: Catalogue = {
 	'settings.timed': 'मापा गया: ऊपर की तालिका नए समय दिखाती है।',
 	'settings.timing': 'इंजन मापे जा रहे हैं…',
 	'settings.overridden': 'हर काम {backend} पर चलता है, ऊपर चुना गया इंजन।',
+	'settings.choosing':
+		'इंजन बदला जा रहा है… अभी चल रहा काम (निदान, प्रशिक्षण) पहले {active} पर पूरा होगा।',
 	'settings.browser': 'यह ब्राउज़र क्या देता है',
 	'settings.browserIntro':
 		'यह ब्राउज़र को आज़माकर पता किया गया, उसके नाम से नहीं। जहाँ कुछ कमी हो, LeafLens दूसरा रास्ता अपनाता है।',
@@ -615,6 +623,8 @@ export const hiErrors: KnownErrors = {
 		'इस डिवाइस पर “{name}” रखने की जगह नहीं है। जगह खाली करें (कोई डेटासेट या मॉडल हटाएँ), अधूरा डेटासेट हटाएँ और फिर कोशिश करें।',
 	modelNameLength:
 		'मॉडल के नाम में 1 से {max} अक्षर होने चाहिए (शुरू और अंत की खाली जगह नहीं गिनी जाती); मिला: {name}',
+	timingBusy:
+		'एक काम चल रहा है (निदान, प्रशिक्षण या मूल्यांकन): उसके ख़त्म होने के बाद इंजनों का समय फिर से मापें।',
 	backendNotStarted: '{backend} इंजन इस डिवाइस पर शुरू नहीं हो सका',
 	backendNotStartedBecause: '{backend} इंजन इस डिवाइस पर शुरू नहीं हो सका: {detail}',
 	backendNotIncluded: '{backend} इंजन इस संस्करण में शामिल नहीं है',

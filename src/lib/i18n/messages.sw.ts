@@ -42,6 +42,7 @@ export const sw: Catalogue = {
 	'update.confirmWork':
 		'Kuna kazi inayoendelea kwenye kichupo hiki. Pakia upya sasa? Mafunzo yanaendelea kutoka mzunguko wa mwisho uliokamilika; uingizaji wa picha au tathmini huanza upya.',
 	'offline.ready': 'LeafLens iko tayari kufanya kazi bila mtandao.',
+	'offline.ok': 'Sawa',
 	'diagnose.title': 'Tambua ugonjwa wa jani',
 	'diagnose.intro':
 		'Piga picha safi ya jani moja, mchana, likijaza sehemu kubwa ya picha. LeafLens inajibu kwenye kifaa hiki; picha haiondoki humu.',
@@ -256,6 +257,7 @@ export const sw: Catalogue = {
 	'data.cancel': 'Ghairi',
 	'data.downloading': 'Inapakua {file}: MB {done} kati ya {total}',
 	'data.starting': 'Upakuaji unaanza…',
+	'data.progress': 'Maendeleo ya upakuaji',
 	'data.none': 'Bado hakuna seti ya data kwenye kifaa hiki.',
 	'data.summary': '{classes}, {photos}, MB {stored} kati ya {total} zimehifadhiwa',
 	'data.complete': 'tayari',
@@ -266,6 +268,8 @@ export const sw: Catalogue = {
 		'Seti za data kwenye kifaa hiki hazikuweza kusomwa: {reason}. Pakia ukurasa upya ili ujaribu tena.',
 	'data.deleteFailed': 'Seti ya data haikuweza kufutwa: {reason}',
 	'data.delete': 'Futa',
+	'data.inTraining':
+		'Mafunzo yanayoendelea sasa yanatumia seti hii ya data: simamisha mafunzo kwanza, kisha uifute.',
 	'data.confirmDelete': 'Futa seti ya data "{name}" kwenye kifaa hiki?',
 	'data.storage': 'Nafasi inayotumiwa na tovuti hii: MB {used} kati ya MB {quota} zinazopatikana.',
 	'train.settings': 'Mafunzo',
@@ -278,6 +282,9 @@ export const sw: Catalogue = {
 		'Sehemu ya mwisho kwa picha za shambani (picha za maabara kwenye mandhari mbalimbali)',
 	'train.presetAdapt': 'Jifunze mashamba yangu (seti ya data pamoja na picha zangu, kwa uzito)',
 	'train.limit': 'Picha kwa kila aina (tupu: zote)',
+	'train.limitInvalid':
+		'Picha kwa kila aina: andika namba kamili ya angalau 1, au iache tupu kwa picha zote.',
+	'train.settingsRefused': 'Mipangilio hii ya hali ya juu haiwezi kutumika: {reason}',
 	'train.overrides': 'Mipangilio ya hali ya juu (ufunguo=thamani moja kwa kila mstari)',
 	'train.start': 'Anza mafunzo',
 	'train.stop': 'Simamisha',
@@ -453,6 +460,8 @@ export const sw: Catalogue = {
 	'models.size': 'Ukubwa',
 	'settings.title': 'Mipangilio',
 	'settings.language': 'Lugha',
+	'settings.languageFailed':
+		'{name} haikuweza kupakiwa: unganisha kwenye intaneti mara moja, kisha uichague tena.',
 	'settings.backends': 'Injini za kukokotoa kwenye kifaa hiki',
 	'settings.backendsIntro':
 		'LeafLens inaendesha TensorFlow.js nyuma ya pazia. Kila injini ilijaribiwa kwenye kifaa hiki na kupimwa muda kwa jaribio fupi; ya haraka zaidi inatumika usipochagua nyingine.',
@@ -489,6 +498,8 @@ export const sw: Catalogue = {
 	'settings.timed': 'Imepimwa: jedwali lililo juu linaonyesha muda mpya.',
 	'settings.timing': 'Inapima injini…',
 	'settings.overridden': 'Kila kazi inaendeshwa kwenye {backend}, injini uliyochagua hapo juu.',
+	'settings.choosing':
+		'Inabadilisha injini… Kazi inayoendelea sasa (utambuzi, mafunzo) itamalizika kwanza kwenye {active}.',
 	'settings.browser': 'Kivinjari hiki kinatoa nini',
 	'settings.browserIntro':
 		'Imegunduliwa kwa kujaribu kivinjari hiki, si kwa jina lake. Kitu kikikosekana, LeafLens inatumia njia nyingine.',
@@ -641,6 +652,7 @@ export const swErrors: KnownErrors = {
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi “{name}”. Toa nafasi (futa seti ya data au modeli), futa seti ya data iliyokamilika nusu kisha ujaribu tena.',
 	modelNameLength:
 		'Jina la modeli linahitaji herufi 1 hadi {max} (nafasi za mwanzoni na mwishoni hazihesabiwi); limepokelewa {name}',
+	timingBusy: 'Kazi inaendelea (utambuzi, mafunzo au tathmini): pima injini tena ikishakamilika.',
 	backendNotStarted: 'Injini ya {backend} haikuweza kuanzishwa kwenye kifaa hiki',
 	backendNotStartedBecause: 'Injini ya {backend} haikuweza kuanzishwa kwenye kifaa hiki: {detail}',
 	backendNotIncluded: 'Injini ya {backend} haijajumuishwa katika toleo hili',

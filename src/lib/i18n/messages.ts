@@ -42,6 +42,7 @@ export const en = {
 	'update.confirmWork':
 		'Work is running in this tab. Reload now? A training resumes from its last finished epoch; a photo import or an evaluation starts again.',
 	'offline.ready': 'LeafLens is ready to work offline.',
+	'offline.ok': 'OK',
 	'diagnose.title': 'Diagnose a leaf',
 	'diagnose.intro':
 		'Take a clear photo of one leaf, in daylight, filling most of the picture. LeafLens answers on this device; the photo never leaves it.',
@@ -252,6 +253,7 @@ export const en = {
 	'data.cancel': 'Cancel',
 	'data.downloading': 'Downloading {file}: {done} of {total} MB',
 	'data.starting': 'Starting the download…',
+	'data.progress': 'Download progress',
 	'data.none': 'No dataset on this device yet.',
 	'data.summary': '{classes}, {photos}, {stored} of {total} MB stored',
 	'data.complete': 'ready',
@@ -262,6 +264,8 @@ export const en = {
 		'The datasets on this device could not be read: {reason}. Reload the page to try again.',
 	'data.deleteFailed': 'The dataset could not be deleted: {reason}',
 	'data.delete': 'Delete',
+	'data.inTraining':
+		'This dataset is used by the training running now: stop the training first, then delete it.',
 	'data.confirmDelete': 'Delete the dataset "{name}" from this device?',
 	'data.storage': 'Storage used by this site: {used} MB of {quota} MB available.',
 	'train.settings': 'Training',
@@ -273,6 +277,9 @@ export const en = {
 	'train.presetField': 'Head for photos taken in the field (lab photos on varied backgrounds)',
 	'train.presetAdapt': 'Learn my fields (the dataset plus my own photos, weighted)',
 	'train.limit': 'Photos per class (empty: all)',
+	'train.limitInvalid':
+		'Photos per class: type a whole number of at least 1, or leave it empty for all photos.',
+	'train.settingsRefused': 'These advanced settings cannot be used: {reason}',
 	'train.overrides': 'Advanced settings (one key=value per line)',
 	'train.start': 'Start training',
 	'train.stop': 'Stop',
@@ -442,6 +449,8 @@ export const en = {
 	'models.checked': '“{name}” is right {accuracy} of the time on this device’s test photos.',
 	'settings.title': 'Settings',
 	'settings.language': 'Language',
+	'settings.languageFailed':
+		'{name} could not be loaded: connect to the internet once, then choose it again.',
 	'settings.backends': 'Compute engines on this device',
 	'settings.backendsIntro':
 		'LeafLens runs TensorFlow.js in a background worker. Each engine was tried on this device and timed on a short test; the fastest is used unless you choose another.',
@@ -476,6 +485,8 @@ export const en = {
 	'settings.timed': 'Timed: the table above shows the new timings.',
 	'settings.timing': 'Timing the engines…',
 	'settings.overridden': 'Every task runs on {backend}, the engine chosen above.',
+	'settings.choosing':
+		'Changing the engine… A task running now (a diagnosis, a training) finishes on {active} first.',
 	'settings.browser': 'What this browser offers',
 	'settings.browserIntro':
 		'Found by testing this browser, not by its name. Where something is missing, LeafLens takes another way.',

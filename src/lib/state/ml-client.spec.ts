@@ -228,6 +228,29 @@ describe('MlClient start', () => {
 		expect(client.error).toBe(WEBGL_LEFT_OUT);
 	});
 
+	it('an engine chosen while a task runs is applied when the task ends, said meanwhile', async () => {
+		vi.stubGlobal('Worker', FakeWorker);
+		vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
+		let taskEnds!: () => void;
+		FakeWorker.api = {
+			init: () => status,
+			environment: () => ({}),
+			setBackend: () =>
+				new Promise((resolve) => (taskEnds = () => resolve({ ...status, active: 'wasm' })))
+		};
+		const client = new MlClient();
+		await client.start();
+		expect(client.choosing).toBe(false);
+		const chosen = client.choose('wasm');
+		expect(client.choosing).toBe(true);
+		while (!taskEnds) await new Promise((resolve) => setImmediate(resolve));
+		expect(client.choosing).toBe(true);
+		taskEnds();
+		await chosen;
+		expect(client.choosing).toBe(false);
+		expect(client.status?.active).toBe('wasm');
+	});
+
 	it("watches a GPU engine's start only: the wasm engine's file and the worker's script may still be downloading", async () => {
 		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 		vi.stubGlobal('Worker', FakeWorker);

@@ -139,6 +139,8 @@ export class MlClient {
 		return this.#error && say(this.#error);
 	}
 	preference = $state<BackendPreference>('auto');
+	/** A choice of engine is being applied (the engines timed again, or a task's end awaited). */
+	choosing = $state(false);
 	/** The model used for diagnosis, once loaded. */
 	model = $state<ActiveModel | null>(null);
 	modelError = $state<string | null>(null);
@@ -179,7 +181,11 @@ export class MlClient {
 
 	async #boot(): Promise<WorkerStatus> {
 		const storage = typeof localStorage === 'undefined' ? undefined : localStorage;
-		const threads = mayTryThreads(globalThis.crossOriginIsolated === true, storage);
+		const threads = mayTryThreads(
+			globalThis.crossOriginIsolated === true,
+			storage,
+			globalThis.navigator?.userAgent ?? ''
+		);
 		// Vite needs this exact `new Worker(new URL(…), …)` shape to bundle the worker.
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL, not state
 		const worker = new Worker(new URL('../worker/ml.worker.ts', import.meta.url), {
@@ -439,8 +445,20 @@ export class MlClient {
 		);
 	}
 
-	/** Saves the user's backend choice and applies it (re-probing for 'auto'). */
+	/**
+	 * Saves the user's backend choice and applies it (re-probing for 'auto'); `choosing` meanwhile
+	 * (an engine chosen while a task runs takes over when the task ends).
+	 */
 	async choose(preference: BackendPreference): Promise<void> {
+		this.choosing = true;
+		try {
+			await this.#choose(preference);
+		} finally {
+			this.choosing = false;
+		}
+	}
+
+	async #choose(preference: BackendPreference): Promise<void> {
 		this.preference = preference;
 		localStorage.setItem(PREFERENCE_KEY, preference);
 		this.#error = null;

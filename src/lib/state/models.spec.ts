@@ -192,6 +192,36 @@ describe('ModelsState.importFile', () => {
 	});
 });
 
+describe('ModelsState.importChosen', () => {
+	it('keeps how the import ended, imports one file at a time, and counts as work meanwhile', async () => {
+		const state = new ModelsState(new MemoryStore());
+		let finish!: (info: SavedModelInfo) => void;
+		const importFile = vi
+			.spyOn(state, 'importFile')
+			.mockImplementationOnce(() => new Promise((resolve) => (finish = resolve)));
+		const first = state.importChosen(new File(['a'], 'tomato.leaflens'));
+		expect(state.importing).toBe('tomato.leaflens');
+		expect(modelsWorking(state)).toBe(true);
+		// A second file while the first is read is not imported.
+		expect(await state.importChosen(new File(['b'], 'other.leaflens'))).toBeNull();
+		expect(importFile).toHaveBeenCalledTimes(1);
+		finish(info({ name: 'Tomato v2' }));
+		expect(await first).toEqual({ ok: true, name: 'Tomato v2' });
+		expect(state.importOutcome).toEqual({ ok: true, name: 'Tomato v2' });
+		expect(state.importing).toBeNull();
+		expect(modelsWorking(state)).toBe(false);
+
+		// A refused file: its name and the reason are kept, nothing thrown, nothing stored.
+		importFile.mockRestore();
+		const outcome = await state.importChosen(new File(['not a tar'], 'photo.jpg'));
+		expect(outcome).toMatchObject({ ok: false, file: 'photo.jpg' });
+		expect(state.importOutcome).toEqual(outcome);
+		expect((outcome as { message: string }).message.length).toBeGreaterThan(0);
+		expect(state.importing).toBeNull();
+		expect(await state.store.list()).toEqual([]);
+	});
+});
+
 describe('ModelsState.busyWith', () => {
 	it('marks each model busy for its own action only, and runs one action a model at a time', async () => {
 		const state = new ModelsState(new MemoryStore());

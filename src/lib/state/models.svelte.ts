@@ -27,7 +27,7 @@ import {
 } from './ml-client.svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import { errorMessage } from '../util/errors';
-import { registerWork } from './work';
+import { registerLosable, registerWork } from './work';
 import { userError } from '../util/user-errors';
 
 export { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL };
@@ -75,6 +75,10 @@ function readActiveId(): string | null {
 	return localStorage.getItem(ACTIVE_MODEL_KEY);
 }
 
+/** How the last import the user chose ended: the model saved, or why the file was refused. */
+export type ImportOutcome =
+	{ ok: true; name: string } | { ok: false; file: string; message: string };
+
 export class ModelsState {
 	readonly store: ModelStore;
 	models = $state<SavedModelInfo[]>([]);
@@ -100,6 +104,12 @@ export class ModelsState {
 	 * model): their buttons wait, each model for its own actions only.
 	 */
 	readonly busy = new SvelteSet<string>();
+	/**
+	 * The name of the `.leaflens` file being imported, and how the last import ended (app-scoped:
+	 * an import goes on when the user leaves the Models page, and is shown on coming back).
+	 */
+	importing = $state<string | null>(null);
+	importOutcome = $state<ImportOutcome | null>(null);
 	/** Called after the active model changes (the ML client reloads the worker's model). */
 	onActivate: ((id: string | null) => void) | null = null;
 
@@ -306,6 +316,25 @@ export class ModelsState {
 		return fileName;
 	}
 
+	/**
+	 * Imports the file the user chose, one at a time (another file while one is read: ignored); the
+	 * outcome is kept in `importOutcome` rather than thrown.
+	 */
+	async importChosen(file: File): Promise<ImportOutcome | null> {
+		if (this.importing !== null) return null;
+		this.importing = file.name;
+		this.importOutcome = null;
+		try {
+			const info = await this.importFile(file);
+			this.importOutcome = { ok: true, name: info.name };
+		} catch (error) {
+			this.importOutcome = { ok: false, file: file.name, message: errorMessage(error) };
+		} finally {
+			this.importing = null;
+		}
+		return this.importOutcome;
+	}
+
 	/** Imports a `.leaflens` file; throws a plain-words error and changes nothing when it is bad. */
 	async importFile(file: Blob): Promise<SavedModelInfo> {
 		checkExportSize(file.size); // before the whole file is read into memory
@@ -319,16 +348,20 @@ export class ModelsState {
 
 /**
  * Work on the Models page that a reload would cut short (the update prompt asks first): a check
- * scoring a model, or an action in flight (an export being built, a rename, a delete).
+ * scoring a model, an import, or an action in flight (an export being built, a rename, a delete).
  */
 export const modelsWorking = (s: ModelsState): boolean =>
-	Object.keys(s.checking).length > 0 || s.busy.size > 0;
+	Object.keys(s.checking).length > 0 || s.busy.size > 0 || s.importing !== null;
 
 let state: ModelsState | null = null;
 /** The app's one ModelsState. */
 export function modelsState(): ModelsState {
 	if (!state) {
-		state = registerWork(new ModelsState(), modelsWorking);
+		state = registerLosable(
+			registerWork(new ModelsState(), modelsWorking),
+			// A model file being imported is lost with the tab: the browser asks.
+			(s) => s.importing !== null
+		);
 		// The worker switches to the newly active model (a diagnosis always uses the chosen one).
 		state.onActivate = () => void mlClient().loadModel();
 		const models = state;

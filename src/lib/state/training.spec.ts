@@ -278,7 +278,7 @@ describe('TrainingState', () => {
 		expect(state.form.datasetId).toBe('pv');
 		expect(state.storage).toEqual({ used: 2 * 2 ** 20, quota: 100 * 2 ** 20 });
 		state.form.extraIds = ['mine', 'pv', 'unknown'];
-		state.form.limit = 6.7;
+		state.form.limit = 6;
 		state.form.overrides = ' epochs=3 \n\nbatchSize=8\n';
 		const done = state.start();
 		const request = calls[0]!.request;
@@ -428,6 +428,24 @@ describe('TrainingState', () => {
 		expect(storage.map.has(JOB_KEY)).toBe(false);
 		expect(storage.map.has(HELD_KEY)).toBe(false);
 		expect(await state.saveAgain()).toBe(false);
+	});
+
+	it('Save again pressed twice saves the run once; Discard waits while it saves', async () => {
+		const { state, ml, saveModel } = await unsavedRun();
+		let finish!: () => void;
+		saveModel.mockImplementationOnce(
+			() => new Promise<{ id: string }>((resolve) => (finish = () => resolve({ id: 'saved-2' })))
+		);
+		const first = state.saveAgain();
+		expect(state.saving).toBe(true);
+		expect(await state.saveAgain()).toBe(false);
+		await state.discardUnsaved();
+		expect(state.unsaved).not.toBeNull();
+		finish();
+		expect(await first).toBe(true);
+		expect(state.saving).toBe(false);
+		expect(saveModel).toHaveBeenCalledTimes(2);
+		expect(ml.clearTrainJob).toHaveBeenCalledTimes(1);
 	});
 
 	it('a run whose save failed waits after a reload; Resume (the last checkpoint) saves it', async () => {
@@ -592,6 +610,24 @@ describe('TrainingState', () => {
 		expect(ml.train).not.toHaveBeenCalled();
 	});
 
+	it.each([0, -5, 0.5, 2.5])(
+		'refuses %s photos per class in words (not "all photos", not none)',
+		async (limit) => {
+			const { state, ml } = setup();
+			await state.enter();
+			state.form.limit = limit;
+			expect(await state.start()).toBeNull();
+			expect(state.configError).toBe(
+				'Photos per class: type a whole number of at least 1, or leave it empty for all photos.'
+			);
+			expect(ml.train).not.toHaveBeenCalled();
+			state.form.limit = 3;
+			void state.start();
+			await settle();
+			expect(ml.train.mock.calls[0]![0].limitPerClass).toBe(3);
+		}
+	);
+
 	it('keeps a valid dataset choice across refreshes and drops one that is gone', async () => {
 		const { state } = setup({
 			datasets: [dataset('a', 'A'), dataset('b', 'B'), dataset('c', 'C', false)]
@@ -664,6 +700,53 @@ describe('TrainingState', () => {
 		expect(state.downloadError).toBeNull();
 		expect(state.deleteError).toBeNull();
 		await download;
+	});
+
+	it('Enter in the address field while a dataset downloads does not start a second download', async () => {
+		const { state, ml } = setup();
+		await state.enter();
+		let finish!: () => void;
+		ml.downloadDataset.mockImplementationOnce(
+			() =>
+				new Promise<CachedDatasetInfo>((resolve) => (finish = () => resolve(state.datasets[0]!)))
+		);
+		const first = state.downloadDataset('/datasets/a/manifest.json');
+		const again = state.downloadDataset('/datasets/b/manifest.json');
+		expect(ml.downloadDataset).toHaveBeenCalledTimes(1);
+		expect(state.download?.url).toBe('/datasets/a/manifest.json');
+		finish();
+		await Promise.all([first, again]);
+		expect(state.download).toBeNull();
+		// Once it has ended, another download starts.
+		await state.downloadDataset('/datasets/b/manifest.json');
+		expect(ml.downloadDataset).toHaveBeenCalledTimes(2);
+	});
+
+	it('refuses to delete a dataset the running training uses, in words', async () => {
+		const { state, ml, calls } = setup();
+		await state.enter();
+		const run = state.start();
+		await settle();
+		expect(state.running).toBe(true);
+		await state.deleteDataset('pv');
+		expect(state.deleteError).toBe(
+			'This dataset is used by the training running now: stop the training first, then delete it.'
+		);
+		expect(ml.deleteDataset).not.toHaveBeenCalled();
+		calls[0]!.finish();
+		await run;
+		await state.deleteDataset('pv');
+		expect(state.deleteError).toBeNull();
+		expect(ml.deleteDataset).toHaveBeenCalledWith('pv');
+	});
+
+	it('a job that cannot be discarded says why, and Discard or Start do not throw', async () => {
+		const { state, ml } = setup({ stored: job, datasets: [] });
+		await state.enter();
+		expect(state.pending).toEqual(job);
+		ml.clearTrainJob.mockRejectedValueOnce(new Error('The operation failed'));
+		await state.discardPending();
+		expect(state.error).toBe('The operation failed');
 	});
 
 	it('says why a dataset could not be deleted, and lists what is still stored', async () => {

@@ -8,6 +8,7 @@
  * run is saved in the model store under a name made of its datasets' names and the time.
  */
 import { appScoped } from './app-scoped.svelte';
+import { DEFAULT_DATASET_URL } from '../app-paths';
 import { errorMessage } from '../util/errors';
 import { userError } from '../util/user-errors';
 import { requestPersistence } from '../browser/persist';
@@ -26,7 +27,7 @@ import { MAX_NAME_LENGTH } from '../data/leaflens-file';
 import { uniteClasses } from '../data/combine';
 import { resolveConfig, type PresetName } from '../ml/config';
 import { DeviceLostError, mlClient, WorkerCrashedError, type MlClient } from './ml-client.svelte';
-import { registerWork } from './work';
+import { registerLosable, registerWork } from './work';
 import { modelsState } from './models.svelte';
 import { i18n, t } from '../i18n/i18n.svelte';
 import type {
@@ -58,7 +59,7 @@ const ELSEWHERE_POLL_MS = 2000;
 
 type Stage = Extract<TrainEvent, { type: 'stage' }>['stage'];
 
-export { DEFAULT_DATASET_URL } from '../app-paths';
+export { DEFAULT_DATASET_URL };
 
 /** The device's saved models: one IndexedDB connection for every save (opened at the first). */
 const savedModels = new ModelStore(idbKeyValueStore(MODELS_DB));
@@ -295,6 +296,8 @@ export class TrainingState {
 			return { id, dataset: name, folder, label };
 		});
 	});
+	/** The dataset address in the download form (kept when the user leaves the page). */
+	downloadUrl = $state(DEFAULT_DATASET_URL);
 	/** Why the form's settings were refused. */
 	configError = $state<string | null>(null);
 	/**
@@ -310,6 +313,8 @@ export class TrainingState {
 	unsaved = $state<{ request: TrainRequest; result: TrainResult } | null>(null);
 	/** Why saving the finished run failed. */
 	saveError = $state<string | null>(null);
+	/** "Save again" is saving the finished run (its buttons wait). */
+	saving = $state(false);
 
 	job = $state<TrainRequest | null>(null);
 	stage = $state<Stage | null>(null);
@@ -441,7 +446,9 @@ export class TrainingState {
 		this.storage = await this.#estimateStorage();
 	}
 
+	/** Downloads a dataset; while one downloads, asked again (Enter in the address field): the same. */
 	downloadDataset(url: string): Promise<void> {
+		if (this.download && this.#downloading) return this.#downloading;
 		this.#downloading = this.#download(url);
 		return this.#downloading;
 	}
@@ -449,14 +456,15 @@ export class TrainingState {
 	async #download(url: string): Promise<void> {
 		this.downloadError = null;
 		this.download = { url, progress: null };
-		this.#downloadAbort = new AbortController();
+		const abort = new AbortController();
+		this.#downloadAbort = abort;
 		try {
 			await this.#ml.downloadDataset(
 				url,
 				(progress) => {
 					if (this.download) this.download.progress = progress;
 				},
-				this.#downloadAbort.signal
+				abort.signal
 			);
 			void this.#persist();
 		} catch (error) {
@@ -464,7 +472,7 @@ export class TrainingState {
 		} finally {
 			this.download = null;
 			this.#downloadAbort = null;
-			await this.refresh();
+			await this.#refreshShown();
 		}
 	}
 
@@ -478,6 +486,12 @@ export class TrainingState {
 	 */
 	async deleteDataset(id: string): Promise<void> {
 		this.deleteError = null;
+		// The running training reads it (its photos, then its name for the saved model).
+		const job = this.running ? this.job : null;
+		if (job && [job.datasetId, ...(job.extraDatasetIds ?? [])].includes(id)) {
+			this.deleteError = t('data.inTraining');
+			return;
+		}
 		const url = this.datasets.find((d) => d.id === id)?.manifestUrl;
 		if (url && this.download?.url === url) {
 			this.cancelDownload();
@@ -488,7 +502,7 @@ export class TrainingState {
 		} catch (error) {
 			this.deleteError = errorMessage(error);
 		}
-		await this.refresh();
+		await this.#refreshShown();
 	}
 
 	/**
@@ -557,7 +571,7 @@ export class TrainingState {
 		} finally {
 			this.#importAbort = null;
 			this.importing = null;
-			await this.refresh();
+			await this.#refreshShown();
 		}
 	}
 
@@ -660,10 +674,16 @@ export class TrainingState {
 			.split('\n')
 			.map((l) => l.trim())
 			.filter(Boolean);
+		// Empty: all photos (null; undefined from a field cleared another way).
+		const perClass = typeof limit === 'number' ? limit : null;
+		if (perClass !== null && !(Number.isInteger(perClass) && perClass >= 1)) {
+			this.configError = t('train.limitInvalid');
+			return null;
+		}
 		try {
 			resolveConfig({ preset, overrides });
 		} catch (error) {
-			this.configError = errorMessage(error);
+			this.configError = t('train.settingsRefused', { reason: errorMessage(error) });
 			return null;
 		}
 		const extras = this.#extras;
@@ -674,7 +694,7 @@ export class TrainingState {
 			...(extras.length > 0 ? { extraDatasetIds: extras } : {}),
 			preset,
 			overrides,
-			limitPerClass: limit && limit > 0 ? Math.floor(limit) : null
+			limitPerClass: perClass
 		};
 	}
 
@@ -705,7 +725,14 @@ export class TrainingState {
 		const waiting =
 			previous !== null &&
 			(previous.jobId === this.pending?.jobId || this.#jobs.getItem(HELD_KEY) === previous.jobId);
-		if (waiting) await this.discard(previous.jobId);
+		if (waiting) {
+			try {
+				await this.discard(previous.jobId);
+			} catch (error) {
+				this.error = errorMessage(error);
+				return null;
+			}
+		}
 		return this.run(request);
 	}
 
@@ -742,13 +769,22 @@ export class TrainingState {
 	/** Saves a finished run's model again after a failed save. */
 	async saveAgain(): Promise<boolean> {
 		const unsaved = this.unsaved;
-		if (!unsaved || this.running) return false;
+		if (!unsaved || this.running || this.saving) return false;
 		this.saveError = null;
-		return this.#save(unsaved.request, unsaved.result);
+		this.saving = true;
+		try {
+			return await this.#save(unsaved.request, unsaved.result);
+		} finally {
+			this.saving = false;
+		}
 	}
 
-	/** Forgets a finished run that could not be saved, with its cached features and checkpoint. */
+	/**
+	 * Forgets a finished run that could not be saved, with its cached features and checkpoint (not
+	 * while "Save again" saves it).
+	 */
 	async discardUnsaved(): Promise<void> {
+		if (this.saving) return;
 		const unsaved = this.unsaved;
 		this.unsaved = null;
 		this.saveError = null;
@@ -757,7 +793,12 @@ export class TrainingState {
 		this.history = [];
 		this.totalEpochs = 0;
 		this.resumedFrom = null;
-		if (unsaved) await this.discard(unsaved.request.jobId);
+		if (!unsaved) return;
+		try {
+			await this.discard(unsaved.request.jobId);
+		} catch (error) {
+			this.error = errorMessage(error);
+		}
 	}
 
 	async #save(request: TrainRequest, result: TrainResult): Promise<boolean> {
@@ -901,7 +942,12 @@ export class TrainingState {
 		this.totalEpochs = 0;
 		this.resumedFrom = null;
 		this.error = null;
-		if (job) await this.discard(job.jobId);
+		if (!job) return;
+		try {
+			await this.discard(job.jobId);
+		} catch (error) {
+			this.error = errorMessage(error);
+		}
 	}
 
 	/** The job stored for resuming (running, interrupted, stopped, failed or not saved), if any. */
@@ -1000,7 +1046,11 @@ export function trainingState(): TrainingState {
 					.load()
 					.catch(() => {})
 		);
-		return registerWork(training, (t) => t.working);
+		// A photo import is lost with the tab (its photos must be picked again): the browser asks.
+		return registerLosable(
+			registerWork(training, (t) => t.working),
+			(t) => t.importing !== null
+		);
 	});
 	return state;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registerWork, workInProgress } from './work';
+import { registerLosable, registerWork, workInProgress, workLostOnLeaving } from './work';
 
 describe('workInProgress', () => {
 	it('is true while any registered state works', () => {
@@ -12,5 +12,17 @@ describe('workInProgress', () => {
 		expect(workInProgress()).toBe(false);
 		idle.step = 'train';
 		expect(workInProgress()).toBe(true);
+	});
+});
+
+describe('workLostOnLeaving', () => {
+	it('is true while a registered state holds work a closed tab would lose, whatever else works', () => {
+		const importing = { files: null as number | null };
+		expect(registerLosable(importing, (s) => s.files !== null)).toBe(importing);
+		expect(workLostOnLeaving()).toBe(false);
+		importing.files = 400;
+		expect(workLostOnLeaving()).toBe(true);
+		importing.files = null;
+		expect(workLostOnLeaving()).toBe(false);
 	});
 });

@@ -18,3 +18,21 @@ export function workInProgress(): boolean {
 	for (const working of registered) if (working()) return true;
 	return false;
 }
+
+const losable = new Set<() => boolean>();
+
+/**
+ * Registers what says that a state holds work a reload or a closed tab would lose for good (a
+ * photo or model import: the files would have to be picked again), unlike a training or a
+ * download, which resume; returns the state.
+ */
+export function registerLosable<T>(state: T, losing: (state: T) => boolean): T {
+	losable.add(() => losing(state));
+	return state;
+}
+
+/** Whether closing or reloading the tab now would lose work (the browser asks first). */
+export function workLostOnLeaving(): boolean {
+	for (const losing of losable) if (losing()) return true;
+	return false;
+}

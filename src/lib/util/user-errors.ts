@@ -56,6 +56,9 @@ export const USER_ERRORS = {
 	modelNameLength:
 		'A model name needs 1 to {max} characters (spaces at either end do not count), got {name}',
 	/** A TF.js backend that would not start (Settings shows it beside the backend). */
+	/** "Time the engines again" while a task runs in the worker. */
+	timingBusy:
+		'A task is running (a diagnosis, a training or an evaluation): time the engines again once it has ended.',
 	backendNotStarted: 'The {backend} backend could not be started on this device',
 	backendNotStartedBecause: 'The {backend} backend could not be started on this device: {detail}',
 	backendNotIncluded: 'The {backend} backend is not included in this build',

@@ -84,6 +84,7 @@ describe('WorkerEngines', () => {
 	it('does not time while a task runs (the task keeps its backend); forget() times again', async () => {
 		const d = device();
 		d.engines.detected(STATUS, null);
+		await d.engines.choose('diagnose', 'small', d.make('diagnose', { wasm: 1, webgl: 2 }));
 		let finish!: () => void;
 		const running = d.engines.gate.run(null, () => new Promise<void>((r) => (finish = r)));
 		await Promise.resolve();
@@ -91,6 +92,11 @@ describe('WorkerEngines', () => {
 			await d.engines.choose('train', 'head', d.make('train', { wasm: 1, webgl: 2 }))
 		).toBeNull();
 		expect(d.engines.wanted('train')).toBeNull();
+		// Asked to time again meanwhile: refused in words, the timings kept.
+		await expect(d.engines.forget()).rejects.toThrow(
+			'A task is running (a diagnosis, a training or an evaluation): time the engines again once it has ended.'
+		);
+		expect(d.engines.wanted('diagnose')).toBe('wasm');
 		finish();
 		await running;
 		await d.engines.choose('train', 'head', d.make('train', { wasm: 1, webgl: 20 }));

@@ -5,6 +5,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { KeyValueStore } from '../data/shard-store';
+import { userError } from '../util/user-errors';
 import type { BackendName, BackendStatus } from '../ml/backends';
 import type { TrainConfig } from '../ml/config';
 import {
@@ -145,8 +146,12 @@ export class WorkerEngines {
 		if (kept && !this.tasks[task]) this.tasks[task] = kept;
 	}
 
-	/** Forgets every timing (the user asks to time again). */
+	/**
+	 * Forgets every timing (the user asks to time again); refused while a task runs, which could
+	 * not be timed beside it (the timings would be gone, none new).
+	 */
 	async forget(): Promise<void> {
+		if (this.gate.running > 0) throw new Error(userError('timingBusy'));
 		await this.#cache.clear();
 		this.tasks = {};
 	}

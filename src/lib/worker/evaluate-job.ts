@@ -59,8 +59,11 @@ export async function runEvaluateJob(
 	const started = performance.now();
 	const info = await shards.info(request.datasetId);
 	if (!info?.complete) throw new Error(userError('incompleteEvaluating'));
+	signal.throwIfAborted();
 	const { classifier, backbone } = await loadClassifierFrom(request.model, backbonesUrl);
 	try {
+		// Cancelled while the model loaded: no photo is read.
+		signal.throwIfAborted();
 		const labels = classifier.manifest.labels;
 		// The dataset may hold some of the model's classes, by name or named another way (as training
 		// took its folders); one the model lacks cannot be scored.
@@ -72,13 +75,10 @@ export async function runEvaluateJob(
 			throw new Error(
 				userError('notModelClasses', { classes: missing.map((m) => `“${m}”`).join(', ') })
 			);
-		const samples = await collect(
-			shards,
-			request.datasetId,
-			request.split,
-			request.limitPerClass,
-			(cls) => remapClass(remap, cls)
-		);
+		const samples = await collect(shards, request.datasetId, request.split, request.limitPerClass, {
+			classOf: (cls) => remapClass(remap, cls),
+			signal
+		});
 		const side = photoSide(classifier.manifest, backbone.manifest.inputSize);
 		if (samples.length === 0) throw new Error(userError(NO_PHOTOS[request.split]));
 		const { report, scores } = await runJob(tf, {

@@ -123,7 +123,7 @@ describe('collect', () => {
 			['p1', 1],
 			['p4', 2]
 		]);
-		const merged = await collect(shards, 'd', 'test', 2, (cls) => (cls === 2 ? 1 : 0));
+		const merged = await collect(shards, 'd', 'test', 2, { classOf: (cls) => (cls === 2 ? 1 : 0) });
 		expect(merged.map((s) => [s.key, s.cls])).toEqual([
 			['p0', 0],
 			['p1', 0],
@@ -131,6 +131,30 @@ describe('collect', () => {
 			['p5', 1]
 		]);
 		expect(await collect(shards, 'd', 'test', null)).toHaveLength(8);
+	});
+
+	it('stops reading photos once cancelled', async () => {
+		const controller = new AbortController();
+		let read = 0;
+		const cancelling = {
+			async *samples() {
+				for (const [i, cls] of classes.entries()) {
+					read++;
+					if (i === 2) controller.abort();
+					yield { key: `p${i}`, cls, jpeg: new Uint8Array([i]) } as ShardSample;
+				}
+			}
+		};
+		await expect(
+			collect(cancelling, 'd', 'test', null, { signal: controller.signal })
+		).rejects.toMatchObject({ name: 'AbortError' });
+		expect(read).toBe(3);
+		// Cancelled before: nothing is read.
+		read = 0;
+		await expect(
+			collect(cancelling, 'd', 'test', null, { signal: controller.signal })
+		).rejects.toMatchObject({ name: 'AbortError' });
+		expect(read).toBe(0);
 	});
 });
 

@@ -93,11 +93,21 @@ export async function collect(
 	datasetId: string,
 	split: Split,
 	limit: number | null,
-	classOf: (cls: number) => number = (cls) => cls
+	{
+		classOf = (cls) => cls,
+		signal
+	}: {
+		/** The class a dataset class is counted and labelled as (the model's, for a renamed folder). */
+		classOf?: (cls: number) => number;
+		/** Cancels the read between photos (a large split takes a while before the first batch). */
+		signal?: AbortSignal;
+	} = {}
 ): Promise<ShardSample[]> {
 	const perClass = new Map<number, number>();
 	const picked: ShardSample[] = [];
+	signal?.throwIfAborted();
 	for await (const sample of shards.samples(datasetId, split)) {
+		signal?.throwIfAborted();
 		const cls = classOf(sample.cls);
 		const n = perClass.get(cls) ?? 0;
 		if (limit !== null && n >= limit) continue;
@@ -169,7 +179,7 @@ export async function runTrainJob(
 			if ((d === 0) !== (part === 'data')) continue;
 			// The user's own photos are few: all of them are used, the limit is the base dataset's.
 			const limit = d === 0 ? request.limitPerClass : null;
-			for (const sample of await collect(shards, id, split, limit)) {
+			for (const sample of await collect(shards, id, split, limit, { signal })) {
 				samples.push({ ...sample, cls: remapClass(remaps[d]!, sample.cls) });
 			}
 		}
