@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { samplesOf } from './dataset';
-import { collectPageErrors, pickWholePhoto, screenshot } from './helpers';
+import { collectPageErrors, holdReads, pickWholePhoto, releaseReads, screenshot } from './helpers';
 
 const photo = (name: string, buffer: Buffer, mimeType = 'image/jpeg') => ({
 	name,
@@ -113,27 +113,13 @@ test('an answer that comes while the user is on another page is shown on the way
 
 	// A photo still being read when the user leaves: its crop step is there on the way back. The
 	// read is held (the photo's bytes wait) until the user is on Settings.
-	await page.evaluate(() => {
-		const read = Blob.prototype.arrayBuffer;
-		let release!: () => void;
-		const held = new Promise<void>((resolve) => (release = resolve));
-		Object.assign(window, {
-			releaseRead: () => {
-				Blob.prototype.arrayBuffer = read;
-				release();
-			}
-		});
-		Blob.prototype.arrayBuffer = async function (this: Blob) {
-			await held;
-			return read.call(this);
-		};
-	});
+	await holdReads(page);
 	await page
 		.getByTestId('photo-input')
 		.setInputFiles(photo('leaf-3.jpg', Buffer.from(sample!.jpeg)));
 	await page.getByRole('link', { name: 'Settings' }).click();
 	await expect(page).toHaveURL(/\/settings/);
-	await page.evaluate(() => (window as unknown as { releaseRead: () => void }).releaseRead());
+	await releaseReads(page);
 	await page.getByRole('link', { name: 'Diagnose' }).click();
 	await expect(page.getByTestId('crop-square')).toBeVisible();
 	await page.getByRole('button', { name: 'Use whole photo' }).click();

@@ -200,3 +200,29 @@ export function noisePhoto(): Buffer {
 	}
 	return Buffer.from(jpeg.encode({ data, width, height }, 90).data);
 }
+
+/**
+ * Holds every Blob read in the page (a photo or a model file being read) until `releaseReads` is
+ * called: what the page does with work in flight when the user leaves, for example.
+ */
+export async function holdReads(page: Page) {
+	await page.evaluate(() => {
+		const read = Blob.prototype.arrayBuffer;
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		Object.assign(window, {
+			releaseReads: () => {
+				Blob.prototype.arrayBuffer = read;
+				release();
+			}
+		});
+		Blob.prototype.arrayBuffer = async function (this: Blob) {
+			await held;
+			return read.call(this);
+		};
+	});
+}
+
+/** Lets the reads `holdReads` held go on. */
+export const releaseReads = (page: Page) =>
+	page.evaluate(() => (window as unknown as { releaseReads: () => void }).releaseReads());

@@ -4,7 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { decodeModelExport, encodeModelExport } from '../src/lib/data/leaflens-file';
 import { sha256Hex } from '../src/lib/util/hash';
 import { readTar } from '../src/lib/data/tar';
-import { collectPageErrors, downloadSample, screenshot } from './helpers';
+import { collectPageErrors, downloadSample, holdReads, releaseReads, screenshot } from './helpers';
 import { servedBackbone, servedClassifier } from '../test/served-models';
 import { DEFAULT_MODEL_FIELD, DEFAULT_MODEL_FIELD_CROP } from '../src/lib/ml/field-measures';
 import { decodeClassifier, encodeClassifier } from '../src/lib/ml/classifier-dir';
@@ -165,28 +165,6 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 	expect(await page.evaluate(() => localStorage.getItem('leaflens.activeModel'))).toBeNull();
 	expect(errors).toEqual([]);
 });
-
-/** Holds every Blob read in the page until `releaseReads()` is called there. */
-async function holdReads(page: Page) {
-	await page.evaluate(() => {
-		const read = Blob.prototype.arrayBuffer;
-		let release!: () => void;
-		const held = new Promise<void>((resolve) => (release = resolve));
-		Object.assign(window, {
-			releaseReads: () => {
-				Blob.prototype.arrayBuffer = read;
-				release();
-			}
-		});
-		Blob.prototype.arrayBuffer = async function (this: Blob) {
-			await held;
-			return read.call(this);
-		};
-	});
-}
-
-const releaseReads = (page: Page) =>
-	page.evaluate(() => (window as unknown as { releaseReads: () => void }).releaseReads());
 
 test('an import goes on while the user is on another page, and says how it ended on the way back', async ({
 	page

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { serveStatic } from './static-server';
 import { plantVillageColor } from '../test/inputs';
 
@@ -61,6 +61,16 @@ async function openControlled(page: Page, url: string) {
 		.toBe(true);
 }
 
+/** Opens `url` in another tab of the same browser, controlled by the service worker already there. */
+async function secondTab(context: BrowserContext, url: string): Promise<Page> {
+	const other = await context.newPage();
+	await other.goto(url);
+	await expect
+		.poll(() => other.evaluate(() => navigator.serviceWorker.controller !== null))
+		.toBe(true);
+	return other;
+}
+
 /** The periodic / navigation update check of the service worker, done now. */
 async function checkForUpdate(page: Page) {
 	await page.evaluate(async () => {
@@ -105,11 +115,7 @@ test('Reload in one tab: another tab with a photo import running keeps it, and i
 	const deploy = await deployment();
 	try {
 		await openControlled(page, `${deploy.origin}/`);
-		const other = await context.newPage();
-		await other.goto(`${deploy.origin}/train/`);
-		await expect
-			.poll(() => other.evaluate(() => navigator.serviceWorker.controller !== null))
-			.toBe(true);
+		const other = await secondTab(context, `${deploy.origin}/train/`);
 		// Hundreds of photos take seconds to decode and resize in the other tab.
 		const folder = path.join(plantVillageColor(), 'Tomato___Septoria_leaf_spot');
 		const photos = readdirSync(folder)
@@ -157,11 +163,7 @@ test('Reload in one tab: another tab with a photo waiting in the crop step keeps
 	const deploy = await deployment();
 	try {
 		await openControlled(page, `${deploy.origin}/`);
-		const other = await context.newPage();
-		await other.goto(`${deploy.origin}/`);
-		await expect
-			.poll(() => other.evaluate(() => navigator.serviceWorker.controller !== null))
-			.toBe(true);
+		const other = await secondTab(context, `${deploy.origin}/`);
 		const folder = path.join(plantVillageColor(), 'Tomato___Septoria_leaf_spot');
 		const [first] = readdirSync(folder).sort();
 		await other.getByTestId('photo-input').setInputFiles({

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { focusLost, focusOnChange, refocus } from './focus';
+import { focusFollows, focusLost, refocus } from './focus';
 
 /** A document and elements with just what the helpers read. */
 function page(active: 'body' | 'none' | 'other') {
@@ -45,20 +45,53 @@ describe('refocus', () => {
 	});
 });
 
-describe('focusOnChange', () => {
-	it('focuses the control shown after the state changed, not on the first render', () => {
-		const { element } = page('body');
-		const start = element(true);
-		const stop = element(true);
-		const follow = focusOnChange<'idle' | 'run'>('idle');
-		follow('idle', start);
-		expect(start.focus).not.toHaveBeenCalled();
-		// Not rendered yet: waits for the control, then focuses it once.
-		follow('run', undefined);
-		follow('run', stop);
-		follow('run', stop);
+describe('focusFollows', () => {
+	/** A page whose focus is on `focused` (null: on the body). */
+	function swapPage() {
+		const body = {};
+		const doc = { body, activeElement: body as unknown };
+		const control = (name: string) => {
+			const el = {
+				name,
+				isConnected: true,
+				ownerDocument: doc,
+				contains: (other: unknown) => other === el,
+				focus: vi.fn(() => (doc.activeElement = el))
+			};
+			return el;
+		};
+		return { doc, control };
+	}
+
+	it('moves the focus to the new control only when the replaced one had it', () => {
+		const { doc, control } = swapPage();
+		const start = control('start');
+		const stop = control('stop');
+		let shown: Record<string, typeof start | undefined> = { idle: start };
+		const follow = focusFollows<'idle' | 'run'>(
+			'idle',
+			(s) => shown[s] as unknown as HTMLElement | undefined
+		);
+		// Start pressed: it has the focus; it goes, Stop comes (rendered a moment later).
+		doc.activeElement = start;
+		follow.before('run');
+		start.isConnected = false;
+		doc.activeElement = doc.body;
+		follow.after('run');
+		shown = { run: stop };
+		follow.before('run');
+		follow.after('run');
 		expect(stop.focus).toHaveBeenCalledTimes(1);
-		follow('idle', start);
-		expect(start.focus).toHaveBeenCalledTimes(1);
+
+		// The run ends on its own while the user is elsewhere (the focus on another control):
+		// nothing moves, also when the focus went nowhere.
+		const other = control('other');
+		doc.activeElement = other;
+		const restart = control('start again');
+		follow.before('idle');
+		shown = { idle: restart };
+		doc.activeElement = doc.body;
+		follow.after('idle');
+		expect(restart.focus).not.toHaveBeenCalled();
 	});
 });

@@ -16,18 +16,29 @@ export function refocus(...targets: (HTMLElement | null | undefined)[]): void {
 }
 
 /**
- * For a control swapped for another when a state changes (Start for Stop when a training starts,
- * Download for Cancel): call the returned function from an `$effect` with the state and the
- * control shown for it; after a change (not on the first render), that control takes the focus
- * the pressed one dropped.
+ * Keeps the keyboard focus on a control swapped for another when a state changes (Start for Stop
+ * when a training starts, Download for Cancel): `control(state)` is the control shown for a
+ * state. Call `before(state)` from an `$effect.pre` (the old control is still there: did it have
+ * the focus?) and `after(state)` from an `$effect`: the new control takes the focus only when the
+ * one it replaced had it, so a change the user did not cause (a page opened, a run ending on its
+ * own) moves nothing.
  */
-export function focusOnChange<T>(
-	initial: T
-): (now: T, shown: HTMLElement | null | undefined) => void {
+export function focusFollows<T>(initial: T, control: (state: T) => HTMLElement | null | undefined) {
 	let last = initial;
-	return (now, shown) => {
-		if (Object.is(now, last) || !shown) return;
-		last = now;
-		refocus(shown);
+	let carry = false;
+	return {
+		before(now: T): void {
+			if (Object.is(now, last)) return;
+			const old = control(last);
+			if (old?.isConnected && old.contains(old.ownerDocument.activeElement)) carry = true;
+		},
+		after(now: T): void {
+			if (Object.is(now, last)) return;
+			const shown = control(now);
+			if (!shown) return; // not rendered yet: the effect runs again once it is
+			last = now;
+			if (carry) refocus(shown);
+			carry = false;
+		}
 	};
 }

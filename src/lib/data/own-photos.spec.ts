@@ -40,8 +40,11 @@ describe('own photos', () => {
 		expect(classFromRelativePath('Field/IMG_1.jpg')).toBeNull();
 		expect(classFromRelativePath('Field/Rust/.DS_Store')).toBeNull();
 		expect(checkClassName('  My disease ')).toBe('My disease');
-		expect(() => checkClassName('  ')).toThrow(/empty/);
-		expect(() => checkClassName('a/b')).toThrow(/without "\/", got "a\/b"/);
+		expect(() => checkClassName('  ')).toThrow('Type a name for the class.');
+		expect(() => checkClassName('a/b')).toThrow('A class name cannot contain “/”: “a/b”.');
+		expect(() => checkClassName('x'.repeat(101))).toThrow(
+			'A class name is at most 100 characters; this one has 101.'
+		);
 	});
 
 	it('rejects classes with fewer than 5 photos, naming them', () => {

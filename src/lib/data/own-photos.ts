@@ -20,6 +20,7 @@ import { sha256Hex } from '../util/hash';
 import { splitDataset } from './split';
 import { MIN_PHOTOS_PER_CLASS, OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE } from './own-photo-limits';
 import { codeUnitOrder } from '../util/order';
+import { userError } from '../util/user-errors';
 
 export { MIN_PHOTOS_PER_CLASS, OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE };
 export const OWN_VAL_FRACTION = 0.2;
@@ -63,13 +64,11 @@ export function classFromRelativePath(relativePath: string): string | null {
 /** Checks a class name typed by the user; returns it trimmed. */
 export function checkClassName(name: string): string {
 	const trimmed = name.trim();
-	if (trimmed === '') throw new OwnPhotosError('Expected a class name, got an empty one');
+	if (trimmed === '') throw new OwnPhotosError(userError('classNameEmpty'));
 	if (trimmed.length > 100)
-		throw new OwnPhotosError(
-			`Expected a class name of at most 100 characters, got ${trimmed.length}`
-		);
+		throw new OwnPhotosError(userError('classNameTooLong', { n: trimmed.length }));
 	if (trimmed.includes('/'))
-		throw new OwnPhotosError(`Expected a class name without "/", got "${trimmed}"`);
+		throw new OwnPhotosError(userError('classNameSlash', { name: trimmed }));
 	return trimmed;
 }
 

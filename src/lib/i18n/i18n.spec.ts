@@ -31,6 +31,16 @@ describe('switching the language', () => {
 		await i18n.set('es');
 		expect(i18n.locale).toBe('es');
 		expect(saved.get('leaflens.locale')).toBe('es');
+		// A slow language chosen, then another: the last chosen is shown and remembered.
+		let arrive!: () => void;
+		const hindi = await messages.loadCatalogue('hi');
+		load.mockImplementationOnce(() => new Promise((resolve) => (arrive = () => resolve(hindi))));
+		const slow = i18n.set('hi');
+		await i18n.set('fr');
+		arrive();
+		await slow;
+		expect(i18n.locale).toBe('fr');
+		expect(saved.get('leaflens.locale')).toBe('fr');
 	});
 });
 

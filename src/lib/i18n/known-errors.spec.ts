@@ -31,6 +31,8 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	backendNotStarted: { backend: 'webgpu' },
 	backendNotStartedBecause: { backend: 'webgl', detail: 'WebGL2 is unavailable' },
 	backendNotIncluded: { backend: 'webgpu' },
+	classNameTooLong: { n: 104 },
+	classNameSlash: { name: 'Leaf/spot' },
 	modelUnreachable: {
 		url: '/model-files/plantvillage-default/manifest.json',
 		reason: 'Failed to fetch'

@@ -496,8 +496,8 @@ export const es: Catalogue = {
 	'settings.timed': 'Medidos: la tabla de arriba muestra los nuevos tiempos.',
 	'settings.timing': 'Midiendo los motores…',
 	'settings.overridden': 'Todas las tareas se ejecutan en {backend}, el motor elegido arriba.',
-	'settings.choosing':
-		'Cambiando de motor… Una tarea en curso (un diagnóstico, un entrenamiento) termina antes en {active}.',
+	'settings.switchWaits':
+		'Las tareas se ejecutarán en {backend} cuando la tarea en curso (un diagnóstico, un entrenamiento) termine en {active}.',
 	'settings.browser': 'Lo que ofrece este navegador',
 	'settings.browserIntro':
 		'Se comprobó probando este navegador, no por su nombre. Cuando falta algo, LeafLens usa otro camino.',
@@ -660,6 +660,10 @@ export const esErrors: KnownErrors = {
 		'No hay espacio suficiente en este dispositivo para guardar «{name}». Libere espacio (borre un conjunto de datos o un modelo), borre el conjunto de datos parcial e inténtelo de nuevo.',
 	modelNameLength:
 		'El nombre de un modelo necesita de 1 a {max} caracteres (los espacios de los extremos no cuentan); se recibió {name}',
+	classNameEmpty: 'Escriba un nombre para la clase.',
+	classNameTooLong: 'Un nombre de clase tiene como máximo 100 caracteres; este tiene {n}.',
+	classNameSlash: 'Un nombre de clase no puede contener «/»: «{name}».',
+	notInClass: 'No está dentro de una subcarpeta de clase.',
 	timingBusy:
 		'Hay una tarea en curso (un diagnóstico, un entrenamiento o una evaluación): vuelva a medir los motores cuando termine.',
 	backendNotStarted: 'No se pudo iniciar el motor {backend} en este dispositivo',

@@ -502,8 +502,8 @@ export const fr: Catalogue = {
 	'settings.timed': 'Mesurés : le tableau ci-dessus montre les nouveaux temps.',
 	'settings.timing': 'Mesure des moteurs…',
 	'settings.overridden': 'Toutes les tâches tournent sur {backend}, le moteur choisi ci-dessus.',
-	'settings.choosing':
-		'Changement de moteur… Une tâche en cours (un diagnostic, un entraînement) se termine d’abord sur {active}.',
+	'settings.switchWaits':
+		'Les tâches tourneront sur {backend} une fois la tâche en cours (un diagnostic, un entraînement) terminée sur {active}.',
 	'settings.browser': 'Ce que ce navigateur offre',
 	'settings.browserIntro':
 		'Constaté en testant ce navigateur, pas d’après son nom. Quand quelque chose manque, LeafLens passe par un autre chemin.',
@@ -675,6 +675,10 @@ export const frErrors: KnownErrors = {
 		'Pas assez de place sur cet appareil pour garder « {name} ». Libérez de la place (supprimez un jeu de données ou un modèle), supprimez le jeu de données partiel et réessayez.',
 	modelNameLength:
 		'Le nom d’un modèle doit compter de 1 à {max} caractères (les espaces aux extrémités ne comptent pas) ; reçu : {name}',
+	classNameEmpty: 'Saisissez un nom pour la classe.',
+	classNameTooLong: 'Un nom de classe compte au plus 100 caractères ; celui-ci en a {n}.',
+	classNameSlash: 'Un nom de classe ne peut pas contenir « / » : « {name} ».',
+	notInClass: 'Pas dans un sous-dossier de classe.',
 	timingBusy:
 		'Une tâche est en cours (un diagnostic, un entraînement ou une évaluation) : mesurez à nouveau les moteurs une fois qu’elle est terminée.',
 	backendNotStarted: 'Le moteur {backend} n’a pas pu démarrer sur cet appareil',

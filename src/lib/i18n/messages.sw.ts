@@ -498,8 +498,8 @@ export const sw: Catalogue = {
 	'settings.timed': 'Imepimwa: jedwali lililo juu linaonyesha muda mpya.',
 	'settings.timing': 'Inapima injini…',
 	'settings.overridden': 'Kila kazi inaendeshwa kwenye {backend}, injini uliyochagua hapo juu.',
-	'settings.choosing':
-		'Inabadilisha injini… Kazi inayoendelea sasa (utambuzi, mafunzo) itamalizika kwanza kwenye {active}.',
+	'settings.switchWaits':
+		'Kazi zitaendeshwa kwenye {backend} kazi inayoendelea sasa (utambuzi, mafunzo) ikishamalizika kwenye {active}.',
 	'settings.browser': 'Kivinjari hiki kinatoa nini',
 	'settings.browserIntro':
 		'Imegunduliwa kwa kujaribu kivinjari hiki, si kwa jina lake. Kitu kikikosekana, LeafLens inatumia njia nyingine.',
@@ -652,6 +652,10 @@ export const swErrors: KnownErrors = {
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi “{name}”. Toa nafasi (futa seti ya data au modeli), futa seti ya data iliyokamilika nusu kisha ujaribu tena.',
 	modelNameLength:
 		'Jina la modeli linahitaji herufi 1 hadi {max} (nafasi za mwanzoni na mwishoni hazihesabiwi); limepokelewa {name}',
+	classNameEmpty: 'Andika jina la aina.',
+	classNameTooLong: 'Jina la aina lina herufi 100 zaidi; hili lina {n}.',
+	classNameSlash: 'Jina la aina haliwezi kuwa na “/”: “{name}”.',
+	notInClass: 'Haiko ndani ya folda ndogo ya aina.',
 	timingBusy: 'Kazi inaendelea (utambuzi, mafunzo au tathmini): pima injini tena ikishakamilika.',
 	backendNotStarted: 'Injini ya {backend} haikuweza kuanzishwa kwenye kifaa hiki',
 	backendNotStartedBecause: 'Injini ya {backend} haikuweza kuanzishwa kwenye kifaa hiki: {detail}',

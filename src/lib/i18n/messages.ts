@@ -485,8 +485,8 @@ export const en = {
 	'settings.timed': 'Timed: the table above shows the new timings.',
 	'settings.timing': 'Timing the engines…',
 	'settings.overridden': 'Every task runs on {backend}, the engine chosen above.',
-	'settings.choosing':
-		'Changing the engine… A task running now (a diagnosis, a training) finishes on {active} first.',
+	'settings.switchWaits':
+		'Tasks will run on {backend} once the task running now (a diagnosis, a training) has ended on {active}.',
 	'settings.browser': 'What this browser offers',
 	'settings.browserIntro':
 		'Found by testing this browser, not by its name. Where something is missing, LeafLens takes another way.',

@@ -8,7 +8,6 @@ import {
 	LAST_KEY,
 	LEARN_LOCK,
 	LearnState,
-	parseLimit,
 	PENDING_KEY,
 	planLearning,
 	type LearnDeps
@@ -751,9 +750,6 @@ describe('LearnState', () => {
 	});
 
 	it('refuses a PlantVillage limit that is not a whole number of 1 or more, in words, instead of using all', async () => {
-		expect(parseLimit('')).toBeNull();
-		expect(parseLimit(' 3 ')).toBe(3);
-		for (const bad of ['0', '-3', '1.5', 'abc', '1e3']) expect(parseLimit(bad)).toBeUndefined();
 		const { learn, ml } = await setup();
 		learn.limit = '0';
 		expect(learn.limitInvalid).toBe(true);

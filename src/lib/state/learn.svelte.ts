@@ -17,6 +17,7 @@ import { appScoped } from './app-scoped.svelte';
 import { DEFAULT_DATASET_URL } from '../app-paths';
 import { parseDatasetManifest, type DatasetManifest } from '../data/manifest';
 import { MIN_PHOTOS_PER_CLASS } from '../data/own-photo-limits';
+import { parseLimit } from '../util/limit';
 import { bytesToDownload, type CachedDatasetInfo } from '../data/shard-store';
 import { cropOf, cropsOf } from '../ml/crops';
 import { Prng } from '../ml/prng';
@@ -242,18 +243,6 @@ interface PendingLearn {
 	 * when another training has been saved since (the job's features and checkpoint are gone).
 	 */
 	saved?: { id: string; name: string };
-}
-
-/**
- * "PlantVillage photos per class" as typed: empty is all (null); a whole number of 1 or more is
- * that many; anything else (0, negative, a fraction, not a number) is refused (undefined).
- */
-export function parseLimit(text: string): number | null | undefined {
-	const trimmed = text.trim();
-	if (trimmed === '') return null;
-	if (!/^\d+$/.test(trimmed)) return undefined;
-	const n = Number(trimmed);
-	return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 }
 
 export interface LearnDeps {

@@ -228,27 +228,37 @@ describe('MlClient start', () => {
 		expect(client.error).toBe(WEBGL_LEFT_OUT);
 	});
 
-	it('an engine chosen while a task runs is applied when the task ends, said meanwhile', async () => {
+	it('an engine chosen while a task runs: said to wait for the task, until the worker switches', async () => {
 		vi.stubGlobal('Worker', FakeWorker);
 		vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
-		let taskEnds!: () => void;
+		let active = 'webgl';
+		let answer!: () => void;
 		FakeWorker.api = {
-			init: () => status,
+			init: () => ({ ...status, active }),
 			environment: () => ({}),
-			setBackend: () =>
-				new Promise((resolve) => (taskEnds = () => resolve({ ...status, active: 'wasm' })))
+			// The worker answers at once; with a task running it keeps the task's engine.
+			setBackend: () => new Promise((resolve) => (answer = () => resolve({ ...status, active }))),
+			currentStatus: () => ({ ...status, active })
 		};
 		const client = new MlClient();
 		await client.start();
-		expect(client.choosing).toBe(false);
+		expect(client.switchWaits).toBe(false);
 		const chosen = client.choose('wasm');
 		expect(client.choosing).toBe(true);
-		while (!taskEnds) await new Promise((resolve) => setImmediate(resolve));
-		expect(client.choosing).toBe(true);
-		taskEnds();
+		// Not said while the worker is asked (it may switch at once).
+		expect(client.switchWaits).toBe(false);
+		while (!answer) await new Promise((resolve) => setImmediate(resolve));
+		answer();
 		await chosen;
 		expect(client.choosing).toBe(false);
-		expect(client.status?.active).toBe('wasm');
+		expect(client.switchWaits).toBe(true);
+		// The task ends: the worker switches and says so; the page reads the engine in use.
+		active = 'wasm';
+		FakeWorker.last!.dispatchEvent(
+			new MessageEvent('message', { data: { type: 'leaflens:engines' } })
+		);
+		await vi.waitFor(() => expect(client.status?.active).toBe('wasm'));
+		expect(client.switchWaits).toBe(false);
 	});
 
 	it("watches a GPU engine's start only: the wasm engine's file and the worker's script may still be downloading", async () => {

@@ -139,8 +139,23 @@ export class MlClient {
 		return this.#error && say(this.#error);
 	}
 	preference = $state<BackendPreference>('auto');
-	/** A choice of engine is being applied (the engines timed again, or a task's end awaited). */
+	/** A choice of engine is being applied (the worker asked; "auto": the engines timed again). */
 	choosing = $state(false);
+
+	/**
+	 * An engine was chosen while a task ran: the worker switches to it when the task ends, the
+	 * task's engine staying active until then; not when the engine could not start (`error`).
+	 */
+	get switchWaits(): boolean {
+		const active = this.status?.active ?? null;
+		return (
+			!this.choosing &&
+			this.preference !== 'auto' &&
+			active !== null &&
+			active !== this.preference &&
+			this.#error === null
+		);
+	}
 	/** The model used for diagnosis, once loaded. */
 	model = $state<ActiveModel | null>(null);
 	modelError = $state<string | null>(null);

@@ -192,7 +192,7 @@ describe('TrainingState', () => {
 		expect(state.form).toEqual({
 			datasetId: 'pv',
 			preset: 'head',
-			limit: 2,
+			limit: '2',
 			overrides: 'epochs=700\nlr=0.001',
 			extraIds: []
 		});
@@ -209,7 +209,7 @@ describe('TrainingState', () => {
 		const waiting = setup({ stored: { ...stored, datasetId: 'gone' } });
 		await waiting.state.enter();
 		expect(waiting.state.pending).not.toBeNull();
-		expect(waiting.state.form.limit).toBe(2);
+		expect(waiting.state.form.limit).toBe('2');
 	});
 
 	it('does not restart a running job on re-entering, and shows its progress meanwhile', async () => {
@@ -278,7 +278,7 @@ describe('TrainingState', () => {
 		expect(state.form.datasetId).toBe('pv');
 		expect(state.storage).toEqual({ used: 2 * 2 ** 20, quota: 100 * 2 ** 20 });
 		state.form.extraIds = ['mine', 'pv', 'unknown'];
-		state.form.limit = 6;
+		state.form.limit = ' 6 ';
 		state.form.overrides = ' epochs=3 \n\nbatchSize=8\n';
 		const done = state.start();
 		const request = calls[0]!.request;
@@ -610,7 +610,7 @@ describe('TrainingState', () => {
 		expect(ml.train).not.toHaveBeenCalled();
 	});
 
-	it.each([0, -5, 0.5, 2.5])(
+	it.each(['0', '-5', '0.5', '2.5', '4e', 'all'])(
 		'refuses %s photos per class in words (not "all photos", not none)',
 		async (limit) => {
 			const { state, ml } = setup();
@@ -621,7 +621,7 @@ describe('TrainingState', () => {
 				'Photos per class: type a whole number of at least 1, or leave it empty for all photos.'
 			);
 			expect(ml.train).not.toHaveBeenCalled();
-			state.form.limit = 3;
+			state.form.limit = '3';
 			void state.start();
 			await settle();
 			expect(ml.train.mock.calls[0]![0].limitPerClass).toBe(3);
@@ -722,31 +722,53 @@ describe('TrainingState', () => {
 		expect(ml.downloadDataset).toHaveBeenCalledTimes(2);
 	});
 
-	it('refuses to delete a dataset the running training uses, in words', async () => {
-		const { state, ml, calls } = setup();
+	it('refuses to delete a dataset a training of this tab uses, in words, till its model is saved', async () => {
+		const { state, ml, calls, saveModel } = setup();
 		await state.enter();
+		const refused =
+			'This dataset is used by the training running now: stop the training first, then delete it.';
 		const run = state.start();
+		// Starting (before the worker runs it): refused too.
+		await state.deleteDataset('pv');
+		expect(state.deleteError).toBe(refused);
 		await settle();
 		expect(state.running).toBe(true);
 		await state.deleteDataset('pv');
-		expect(state.deleteError).toBe(
-			'This dataset is used by the training running now: stop the training first, then delete it.'
+		expect(state.deleteError).toBe(refused);
+		// Saving the model (its name is made of the dataset's).
+		let saved!: () => void;
+		saveModel.mockImplementationOnce(
+			() => new Promise((resolve) => (saved = () => resolve({ id: 'saved-1' })))
 		);
-		expect(ml.deleteDataset).not.toHaveBeenCalled();
 		calls[0]!.finish();
+		await settle();
+		expect(state.running).toBe(false);
+		await state.deleteDataset('pv');
+		expect(state.deleteError).toBe(refused);
+		expect(ml.deleteDataset).not.toHaveBeenCalled();
+		saved();
 		await run;
 		await state.deleteDataset('pv');
 		expect(state.deleteError).toBeNull();
 		expect(ml.deleteDataset).toHaveBeenCalledWith('pv');
 	});
 
-	it('a job that cannot be discarded says why, and Discard or Start do not throw', async () => {
+	it('a job whose cache cannot be cleared: Discard says why, Start runs the new job all the same', async () => {
 		const { state, ml } = setup({ stored: job, datasets: [] });
 		await state.enter();
 		expect(state.pending).toEqual(job);
 		ml.clearTrainJob.mockRejectedValueOnce(new Error('The operation failed'));
 		await state.discardPending();
 		expect(state.error).toBe('The operation failed');
+
+		const waiting = setup({ stored: { ...job, datasetId: 'gone' } });
+		await waiting.state.enter();
+		expect(waiting.state.pending).not.toBeNull();
+		waiting.ml.clearTrainJob.mockRejectedValueOnce(new Error('The operation failed'));
+		void waiting.state.start();
+		await settle();
+		expect(waiting.ml.train).toHaveBeenCalledTimes(1);
+		expect(waiting.state.pending).toBeNull();
 	});
 
 	it('says why a dataset could not be deleted, and lists what is still stored', async () => {
@@ -837,7 +859,7 @@ describe('TrainingState', () => {
 			await vi.advanceTimersByTimeAsync(2000);
 			expect(b.elsewhere).toBe(false);
 			expect(b.pending).toEqual(job);
-			expect(b.form.limit).toBe(job.limitPerClass);
+			expect(b.form.limit).toBe(String(job.limitPerClass));
 		} finally {
 			vi.useRealTimers();
 		}

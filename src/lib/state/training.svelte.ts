@@ -28,6 +28,7 @@ import { uniteClasses } from '../data/combine';
 import { resolveConfig, type PresetName } from '../ml/config';
 import { DeviceLostError, mlClient, WorkerCrashedError, type MlClient } from './ml-client.svelte';
 import { registerLosable, registerWork } from './work';
+import { parseLimit } from '../util/limit';
 import { modelsState } from './models.svelte';
 import { i18n, t } from '../i18n/i18n.svelte';
 import type {
@@ -72,7 +73,7 @@ export async function saveTrainedModel(name: string, result: TrainResult): Promi
 	});
 }
 
-const NOT_IN_CLASS = 'Not inside a class sub-folder.';
+const NOT_IN_CLASS = userError('notInClass');
 
 /**
  * The files of a folder picked with `<input webkitdirectory>`: one class per sub-folder. Files
@@ -208,8 +209,8 @@ async function estimateStorage(): Promise<{ used: number; quota: number } | null
 export interface TrainForm {
 	datasetId: string;
 	preset: PresetName;
-	/** Photos per class; null or 0: all. */
-	limit: number | null;
+	/** Photos per class as typed (parseLimit): empty for all. */
+	limit: string;
 	/** `key=value` lines. */
 	overrides: string;
 	/** Further datasets to train on together with `datasetId`. */
@@ -230,7 +231,7 @@ export class TrainingState {
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- listeners, not state
 	readonly #onSaved = new Set<() => void>();
 	/** The job this tab runs now (it holds its lock). */
-	#ownJobId: string | null = null;
+	#ownRequest: TrainRequest | null = null;
 
 	datasets = $state<CachedDatasetInfo[]>([]);
 	/** Datasets that can be trained on. */
@@ -268,7 +269,7 @@ export class TrainingState {
 	form = $state<TrainForm>({
 		datasetId: '',
 		preset: 'quick',
-		limit: null,
+		limit: '',
 		overrides: '',
 		extraIds: []
 	});
@@ -366,7 +367,7 @@ export class TrainingState {
 
 	/** Whether this tab runs the job now (another tab's run of it holds its Web Lock). */
 	runsJob(jobId: string): boolean {
-		return this.#ownJobId === jobId;
+		return this.#ownRequest?.jobId === jobId;
 	}
 
 	/** A training, a photo import or a download is running (a reload would cut it short). */
@@ -419,7 +420,7 @@ export class TrainingState {
 		this.form = {
 			datasetId: job.datasetId,
 			preset: job.preset,
-			limit: job.limitPerClass,
+			limit: job.limitPerClass === null ? '' : String(job.limitPerClass),
 			overrides: job.overrides.join('\n'),
 			extraIds: [...(job.extraDatasetIds ?? [])]
 		};
@@ -486,8 +487,13 @@ export class TrainingState {
 	 */
 	async deleteDataset(id: string): Promise<void> {
 		this.deleteError = null;
-		// The running training reads it (its photos, then its name for the saved model).
-		const job = this.running ? this.job : null;
+		// A training of this tab starting, running or saving its model reads it (its photos, then
+		// its name for the model).
+		const job =
+			this.#ownRequest ??
+			(this.#starting
+				? { datasetId: this.form.datasetId, extraDatasetIds: this.form.extraIds }
+				: null);
 		if (job && [job.datasetId, ...(job.extraDatasetIds ?? [])].includes(id)) {
 			this.deleteError = t('data.inTraining');
 			return;
@@ -674,9 +680,8 @@ export class TrainingState {
 			.split('\n')
 			.map((l) => l.trim())
 			.filter(Boolean);
-		// Empty: all photos (null; undefined from a field cleared another way).
-		const perClass = typeof limit === 'number' ? limit : null;
-		if (perClass !== null && !(Number.isInteger(perClass) && perClass >= 1)) {
+		const perClass = parseLimit(limit);
+		if (perClass === undefined) {
 			this.configError = t('train.limitInvalid');
 			return null;
 		}
@@ -728,9 +733,8 @@ export class TrainingState {
 		if (waiting) {
 			try {
 				await this.discard(previous.jobId);
-			} catch (error) {
-				this.error = errorMessage(error);
-				return null;
+			} catch {
+				// Forgotten already; its cache left behind is only space (as after a save).
 			}
 		}
 		return this.run(request);
@@ -748,13 +752,13 @@ export class TrainingState {
 		this.saveError = null;
 		this.elsewhere = false;
 		const work = async () => {
-			this.#ownJobId = request.jobId;
+			this.#ownRequest = request;
 			try {
 				const result = await this.train(request);
 				if (result) await this.#save(request, result);
 				return result;
 			} finally {
-				this.#ownJobId = null;
+				this.#ownRequest = null;
 			}
 		};
 		if (!this.#locks) return work();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { registerLosable, registerWork, workInProgress, workLostOnLeaving } from './work';
+import {
+	allowLeaving,
+	registerLosable,
+	registerWork,
+	workInProgress,
+	workLostOnLeaving
+} from './work';
 
 describe('workInProgress', () => {
 	it('is true while any registered state works', () => {
@@ -23,6 +29,10 @@ describe('workLostOnLeaving', () => {
 		importing.files = 400;
 		expect(workLostOnLeaving()).toBe(true);
 		importing.files = null;
+		expect(workLostOnLeaving()).toBe(false);
+		// The user agreed to reload (the update prompt asked): the browser does not ask again.
+		importing.files = 400;
+		allowLeaving();
 		expect(workLostOnLeaving()).toBe(false);
 	});
 });

@@ -31,8 +31,16 @@ export function registerLosable<T>(state: T, losing: (state: T) => boolean): T {
 	return state;
 }
 
+let leavingAllowed = false;
+
+/** The user already agreed to lose the work (the update prompt asked): the browser asks no more. */
+export function allowLeaving(): void {
+	leavingAllowed = true;
+}
+
 /** Whether closing or reloading the tab now would lose work (the browser asks first). */
 export function workLostOnLeaving(): boolean {
+	if (leavingAllowed) return false;
 	for (const losing of losable) if (losing()) return true;
 	return false;
 }

@@ -56,6 +56,12 @@ export const USER_ERRORS = {
 	modelNameLength:
 		'A model name needs 1 to {max} characters (spaces at either end do not count), got {name}',
 	/** A TF.js backend that would not start (Settings shows it beside the backend). */
+	/** A class name typed for the user's own photos that cannot be used. */
+	classNameEmpty: 'Type a name for the class.',
+	classNameTooLong: 'A class name is at most 100 characters; this one has {n}.',
+	classNameSlash: 'A class name cannot contain “/”: “{name}”.',
+	/** A photo of a picked folder that lies in no class sub-folder (left out). */
+	notInClass: 'Not inside a class sub-folder.',
 	/** "Time the engines again" while a task runs in the worker. */
 	timingBusy:
 		'A task is running (a diagnosis, a training or an evaluation): time the engines again once it has ended.',
