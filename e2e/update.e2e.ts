@@ -71,6 +71,24 @@ async function secondTab(context: BrowserContext, url: string): Promise<Page> {
 	return other;
 }
 
+/**
+ * A new version deployed and taken with Reload in `page`, which switches to it; `other`, a tab
+ * with work in progress, is told instead of reloaded.
+ */
+async function reloadedElsewhere(
+	deploy: Awaited<ReturnType<typeof deployment>>,
+	page: Page,
+	other: Page
+) {
+	deploy.deployNew();
+	await checkForUpdate(page);
+	await page.getByRole('button', { name: 'Reload' }).click();
+	await expect(page.locator('html')).toHaveAttribute('data-deploy', '2');
+	await expect(other.getByTestId('updated-elsewhere')).toContainText(
+		'LeafLens was updated in another tab.'
+	);
+}
+
 /** The periodic / navigation update check of the service worker, done now. */
 async function checkForUpdate(page: Page) {
 	await page.evaluate(async () => {
@@ -133,15 +151,8 @@ test('Reload in one tab: another tab with a photo import running keeps it, and i
 		await other.getByRole('button', { name: 'Add class' }).click();
 		await expect(other.getByText(/Preparing your photos: \d+ of 600/)).toBeVisible();
 
-		deploy.deployNew();
-		await checkForUpdate(page);
-		await page.getByRole('button', { name: 'Reload' }).click();
-		await expect(page.locator('html')).toHaveAttribute('data-deploy', '2');
-
 		// The other tab was not reloaded under its import: it finishes, and says what happened.
-		await expect(other.getByTestId('updated-elsewhere')).toContainText(
-			'LeafLens was updated in another tab.'
-		);
+		await reloadedElsewhere(deploy, page, other);
 		await expect(other.getByText(/Preparing your photos: \d+ of 600/)).toBeVisible();
 		await expect(other.getByTestId('own-saved')).toContainText('1 class, 600 photos', {
 			timeout: 120_000
@@ -173,15 +184,8 @@ test('Reload in one tab: another tab with a photo waiting in the crop step keeps
 		});
 		await expect(other.getByTestId('crop-square')).toBeVisible();
 
-		deploy.deployNew();
-		await checkForUpdate(page);
-		await page.getByRole('button', { name: 'Reload' }).click();
-		await expect(page.locator('html')).toHaveAttribute('data-deploy', '2');
-
 		// The other tab was not reloaded under the photo: it is still there to diagnose.
-		await expect(other.getByTestId('updated-elsewhere')).toContainText(
-			'LeafLens was updated in another tab.'
-		);
+		await reloadedElsewhere(deploy, page, other);
 		await expect(other.getByTestId('crop-square')).toBeVisible();
 		await expect(other.locator('html')).not.toHaveAttribute('data-deploy', '2');
 		await other.getByRole('button', { name: 'Use whole photo' }).click();

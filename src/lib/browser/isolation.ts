@@ -87,9 +87,7 @@ export function mayTryThreads(
 	storage: { getItem(key: string): string | null } | undefined,
 	userAgent: string
 ): boolean {
-	if (!isolated || !storage) return false;
-	const hung = storage.getItem(THREADS_HANG_KEY);
-	return hung === null || hung !== userAgent;
+	return isolated && storage !== undefined && storage.getItem(THREADS_HANG_KEY) !== userAgent;
 }
 
 /** `promise`'s value, or `timedOut` when it has not settled within `ms`. */

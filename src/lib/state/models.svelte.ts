@@ -27,7 +27,7 @@ import {
 } from './ml-client.svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import { errorMessage } from '../util/errors';
-import { registerLosable, registerWork } from './work';
+import { registerWork } from './work';
 import { userError } from '../util/user-errors';
 
 export { ACTIVE_MODEL_KEY, DEFAULT_MODEL_URL, MODEL_FILES_URL };
@@ -357,8 +357,9 @@ let state: ModelsState | null = null;
 /** The app's one ModelsState. */
 export function modelsState(): ModelsState {
 	if (!state) {
-		state = registerLosable(
-			registerWork(new ModelsState(), modelsWorking),
+		state = registerWork(
+			new ModelsState(),
+			modelsWorking,
 			// A model file being imported is lost with the tab: the browser asks.
 			(s) => s.importing !== null
 		);

@@ -27,7 +27,7 @@ import { MAX_NAME_LENGTH } from '../data/leaflens-file';
 import { uniteClasses } from '../data/combine';
 import { resolveConfig, type PresetName } from '../ml/config';
 import { DeviceLostError, mlClient, WorkerCrashedError, type MlClient } from './ml-client.svelte';
-import { registerLosable, registerWork } from './work';
+import { registerWork } from './work';
 import { parseLimit } from '../util/limit';
 import { modelsState } from './models.svelte';
 import { i18n, t } from '../i18n/i18n.svelte';
@@ -797,12 +797,7 @@ export class TrainingState {
 		this.history = [];
 		this.totalEpochs = 0;
 		this.resumedFrom = null;
-		if (!unsaved) return;
-		try {
-			await this.discard(unsaved.request.jobId);
-		} catch (error) {
-			this.error = errorMessage(error);
-		}
+		if (unsaved) await this.#discardSaying(unsaved.request.jobId);
 	}
 
 	async #save(request: TrainRequest, result: TrainResult): Promise<boolean> {
@@ -946,12 +941,7 @@ export class TrainingState {
 		this.totalEpochs = 0;
 		this.resumedFrom = null;
 		this.error = null;
-		if (!job) return;
-		try {
-			await this.discard(job.jobId);
-		} catch (error) {
-			this.error = errorMessage(error);
-		}
+		if (job) await this.#discardSaying(job.jobId);
 	}
 
 	/** The job stored for resuming (running, interrupted, stopped, failed or not saved), if any. */
@@ -976,6 +966,15 @@ export class TrainingState {
 		if (this.job?.jobId === jobId) this.job = null;
 		if (this.pending?.jobId === jobId) this.pending = null;
 		await this.#ml.clearTrainJob(jobId);
+	}
+
+	/** `discard`, a failure said in `error` (the user pressed Discard: it must not pass silently). */
+	async #discardSaying(jobId: string): Promise<void> {
+		try {
+			await this.discard(jobId);
+		} catch (error) {
+			this.error = errorMessage(error);
+		}
 	}
 
 	/** Whether another tab runs job `jobId` now (it holds the job's Web Lock). */
@@ -1051,8 +1050,9 @@ export function trainingState(): TrainingState {
 					.catch(() => {})
 		);
 		// A photo import is lost with the tab (its photos must be picked again): the browser asks.
-		return registerLosable(
-			registerWork(training, (t) => t.working),
+		return registerWork(
+			training,
+			(t) => t.working,
 			(t) => t.importing !== null
 		);
 	});

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	allowLeaving,
-	registerLosable,
-	registerWork,
-	workInProgress,
-	workLostOnLeaving
-} from './work';
+import { allowLeaving, registerWork, workInProgress, workLostOnLeaving } from './work';
 
 describe('workInProgress', () => {
 	it('is true while any registered state works', () => {
@@ -24,7 +18,13 @@ describe('workInProgress', () => {
 describe('workLostOnLeaving', () => {
 	it('is true while a registered state holds work a closed tab would lose, whatever else works', () => {
 		const importing = { files: null as number | null };
-		expect(registerLosable(importing, (s) => s.files !== null)).toBe(importing);
+		expect(
+			registerWork(
+				importing,
+				() => false,
+				(s) => s.files !== null
+			)
+		).toBe(importing);
 		expect(workLostOnLeaving()).toBe(false);
 		importing.files = 400;
 		expect(workLostOnLeaving()).toBe(true);

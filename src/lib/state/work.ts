@@ -5,30 +5,26 @@
  * another tab switched to a new version.
  */
 
-const registered = new Set<() => boolean>();
+const registered = new Set<{ working: () => boolean; losing: () => boolean }>();
 
-/** Registers an app-scoped state (once per app) with what says it is working; returns the state. */
-export function registerWork<T>(state: T, working: (state: T) => boolean): T {
-	registered.add(() => working(state));
+/**
+ * Registers an app-scoped state (once per app) with what says it is working and, optionally, what
+ * says its work would be lost for good with the tab (a photo or model import: the files would have
+ * to be picked again), unlike a training or a download, which resume; returns the state.
+ */
+export function registerWork<T>(
+	state: T,
+	working: (state: T) => boolean,
+	losing: (state: T) => boolean = () => false
+): T {
+	registered.add({ working: () => working(state), losing: () => losing(state) });
 	return state;
 }
 
 /** Whether any registered state has work in progress. */
 export function workInProgress(): boolean {
-	for (const working of registered) if (working()) return true;
+	for (const { working } of registered) if (working()) return true;
 	return false;
-}
-
-const losable = new Set<() => boolean>();
-
-/**
- * Registers what says that a state holds work a reload or a closed tab would lose for good (a
- * photo or model import: the files would have to be picked again), unlike a training or a
- * download, which resume; returns the state.
- */
-export function registerLosable<T>(state: T, losing: (state: T) => boolean): T {
-	losable.add(() => losing(state));
-	return state;
 }
 
 let leavingAllowed = false;
@@ -41,6 +37,6 @@ export function allowLeaving(): void {
 /** Whether closing or reloading the tab now would lose work (the browser asks first). */
 export function workLostOnLeaving(): boolean {
 	if (leavingAllowed) return false;
-	for (const losing of losable) if (losing()) return true;
+	for (const { losing } of registered) if (losing()) return true;
 	return false;
 }
