@@ -84,7 +84,7 @@ describe('WorkerEngines', () => {
 	it('does not time while a task runs (the task keeps its backend); forget() times again', async () => {
 		const d = device();
 		d.engines.detected(STATUS, null);
-		await d.engines.choose('diagnose', 'small', d.make('diagnose', { wasm: 1, webgl: 2 }));
+		await d.engines.choose('diagnose', 'small', d.make('diagnose', { wasm: 1, webgl: 40 }));
 		let finish!: () => void;
 		const running = d.engines.gate.run(null, () => new Promise<void>((r) => (finish = r)));
 		await Promise.resolve();
