@@ -151,3 +151,38 @@ test('a name the app knows already (as shown, in any case or language, or typed 
 	]);
 	expect(errors).toEqual([]);
 });
+
+test('a correction of a plant deleted in another tab is said above the list, where the focus goes', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	await diagnoseSample(page, 'Tomato___Leaf_Mold');
+	const row = newestRow(page);
+	await row.getByRole('button', { name: /^Not right…/ }).click();
+	await row.getByLabel('This plant actually has').selectOption({ index: 1 });
+	// Another tab deletes the plant (one IndexedDB for all tabs) before Save is pressed here.
+	await page.evaluate(
+		() =>
+			new Promise<void>((resolve, reject) => {
+				const open = indexedDB.open('leaflens-history');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const tx = open.result.transaction('entries', 'readwrite');
+					tx.objectStore('entries').clear();
+					tx.oncomplete = () => {
+						open.result.close();
+						resolve();
+					};
+					tx.onerror = () => reject(tx.error);
+				};
+			})
+	);
+	await row.getByRole('button', { name: 'Save' }).click();
+	await expect(page.getByTestId('history-error')).toHaveText(
+		'The history could not be changed: This diagnosis is no longer on this device: it was deleted in another tab.'
+	);
+	await expect(page.getByRole('heading', { name: 'History' })).toBeFocused();
+	expect(errors).toEqual([]);
+});

@@ -125,5 +125,17 @@ test('an answer that comes while the user is on another page is shown on the way
 	await page.getByRole('button', { name: 'Use whole photo' }).click();
 	await expect(page.locator('[data-testid="answer"][data-file="leaf-3.jpg"]')).toBeVisible();
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+
+	// An answer that comes while the user works elsewhere on the page leaves the focus there (a
+	// correction being typed in the history is not cut short).
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
+	await pickWholePhoto(page, photo('leaf-4.jpg', Buffer.from(sample!.jpeg)));
+	const exportCsv = page.getByRole('button', { name: 'Export CSV' });
+	await exportCsv.focus();
+	const fourth = page.locator('[data-testid="answer"][data-file="leaf-4.jpg"]');
+	await expect(fourth).toBeHidden(); // still being answered when the focus moved
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+	await expect(fourth).toBeVisible();
+	await expect(exportCsv).toBeFocused();
 	expect(errors).toEqual([]);
 });

@@ -6,6 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { collectPageErrors, diagnoseOne } from './helpers';
 import { readDatasets } from './idb';
+import { samplesOf } from './dataset';
 
 test('a connection cut mid-download: a plain message, shards kept, Resume completes', async ({
 	page,
@@ -101,6 +102,20 @@ test('storage full when an answer is kept: the answer stays shown, with why it i
 	);
 	await expect(page.getByTestId('diagnose-error')).toBeHidden();
 	await expect(page.getByTestId('history')).toBeHidden();
+
+	// Another leaf of that plant, still without room: it joins the plant as shown (not a plant of its
+	// own said to have been deleted).
+	const [sample] = samplesOf('test', 1);
+	await page.getByTestId('add-leaf-input').setInputFiles({
+		name: 'leaf-b.jpg',
+		mimeType: 'image/jpeg',
+		buffer: Buffer.from(sample!.jpeg)
+	});
+	await expect(page.getByTestId('crop-note')).toHaveText('Leaf 2 of the same plant');
+	await page.getByRole('button', { name: 'Use whole photo' }).click();
+	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 2 leaves');
+	await expect(page.getByTestId('separate-plant')).toBeHidden();
+	await expect(page.getByTestId('not-saved')).toBeVisible();
 
 	// With room again, the next answer is kept and the note goes away.
 	await setFull(false);

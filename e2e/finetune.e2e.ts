@@ -21,9 +21,14 @@ test('fine-tunes the last backbone units on wasm in the worker, then diagnoses w
 	);
 	await expect(page.getByTestId('epoch-table')).toBeHidden();
 	await limit.fill('4');
-	await page
-		.getByLabel('Advanced settings (one key=value per line)')
-		.fill('epochs=2\nbatchSize=8\naugmentViews=0\nearlyStopping.patience=0');
+	const advanced = page.getByLabel('Advanced settings (one key=value per line)');
+	const settings = 'epochs=2\nbatchSize=8\naugmentViews=0\nearlyStopping.patience=0';
+	await advanced.fill(settings);
+	// A reload (or a closed tab) keeps the settings typed.
+	await page.reload();
+	await expect(page.getByLabel('Preset')).toHaveValue('finetune');
+	await expect(limit).toHaveValue('4');
+	await expect(advanced).toHaveValue(settings);
 	// Started from the keyboard: Stop, in Start's place, has the focus.
 	await start.focus();
 	await page.keyboard.press('Enter');

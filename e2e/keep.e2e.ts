@@ -1,5 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import { collectPageErrors, diagnoseOne, expectNoAxeViolations, screenshotInView } from './helpers';
+import {
+	collectPageErrors,
+	diagnoseOne,
+	expectNoAxeViolations,
+	pickWholePhoto,
+	screenshotInView
+} from './helpers';
+import { samplesOf } from './dataset';
 
 /** Where the stubbed position puts the user: central Paris, reported to 12 m. */
 const HERE = { latitude: 48.856613, longitude: 2.352222, accuracy: 12 };
@@ -225,5 +232,38 @@ test('a position the browser refuses, or a permission prompt left unanswered, do
 		['', ''],
 		['', '']
 	]);
+	expect(errors).toEqual([]);
+});
+
+test('location switched off while a diagnosis waits for the position: the answer keeps none', async ({
+	page
+}) => {
+	const errors = collectPageErrors(page);
+	// The position comes when the test says (a device slow to find it).
+	await page.addInitScript((here) => {
+		navigator.geolocation.getCurrentPosition = (found) => {
+			(globalThis as { answerPosition?: () => void }).answerPosition = () =>
+				found({
+					coords: { ...here, altitude: null, altitudeAccuracy: null, heading: null, speed: null },
+					timestamp: Date.now()
+				} as GeolocationPosition);
+		};
+	}, HERE);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	const location = page.getByLabel('Save my location with each diagnosis');
+	await location.check();
+	const [sample] = samplesOf('test', 1);
+	await pickWholePhoto(page, {
+		name: 'slow-gps.jpg',
+		mimeType: 'image/jpeg',
+		buffer: Buffer.from(sample!.jpeg)
+	});
+	await page.waitForFunction(() => 'answerPosition' in globalThis);
+	await location.uncheck();
+	await page.evaluate(() => (globalThis as { answerPosition?: () => void }).answerPosition?.());
+	await expect(page.locator('[data-testid="answer"][data-file="slow-gps.jpg"]')).toBeVisible();
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(1);
+	expect(await storedLocations(page)).toEqual([null]);
 	expect(errors).toEqual([]);
 });

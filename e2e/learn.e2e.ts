@@ -120,6 +120,8 @@ test('learn my fields: corrected photos teach a new disease on the device; the p
 	// It learns from 6 photos: the seventh plant is kept aside to check on.
 	await learn.getByRole('button', { name: 'Learn from 6 photos (1 kept aside to check)' }).click();
 	await expect(learn.getByTestId('learn-progress')).toBeVisible();
+	// The status region the outcome is said in is there, empty, before the outcome comes.
+	await expect(learn.getByTestId('learn-announce')).toHaveText('');
 	const outcome = learn.getByTestId('learn-outcome');
 	await expect(outcome).toBeVisible({ timeout: 420_000 });
 	await expect(learn.getByTestId('learn-error')).toBeHidden();
@@ -128,6 +130,8 @@ test('learn my fields: corrected photos teach a new disease on the device; the p
 	await expect(outcome).toContainText(/After: [01] of 1 right/);
 	await expect(outcome).toContainText('now diagnoses');
 	await expect(outcome).toContainText('“Learned from my fields ');
+	// Said to screen readers from a region that was there before the outcome came.
+	await expect(learn.getByTestId('learn-announce')).toHaveText(/After: [01] of 1 right/);
 	await expect(page.getByTestId('model-info')).toContainText('35 leaf classes');
 	await expectNoAxeViolations(page);
 	await screenshot(page, 'learn', 'phone', { hidePhotos: true });
@@ -143,8 +147,11 @@ test('learn my fields: corrected photos teach a new disease on the device; the p
 	expect(answered).toBeGreaterThanOrEqual(5);
 
 	// The previous model is one tap away, and so is the new one again.
-	await learn.getByRole('button', { name: 'Go back to the previous model' }).click();
+	// From the keyboard: the button that replaces the one pressed takes the focus.
+	await learn.getByRole('button', { name: 'Go back to the previous model' }).focus();
+	await page.keyboard.press('Enter');
 	await expect(learn).toContainText('The previous model diagnoses again.');
+	await expect(learn.getByRole('button', { name: 'Use the new model again' })).toBeFocused();
 	await expect(page.getByTestId('model-info')).toContainText('34 leaf classes');
 	await diagnose(page, PHOTOS[0]!);
 	expect(await shownLabel(page)).not.toMatch(NEW_SHOWN);

@@ -86,6 +86,8 @@ test('when the model worker crashes the app says so, restarts it (at the next di
 	await undo.click();
 	await expect(rows).toHaveCount(3);
 	await expect(page.getByTestId('history-deleted')).toHaveText('');
+	// The focused Undo went: the row put back has it, on its Delete.
+	await expect(rows.first().getByRole('button', { name: /^Delete/ })).toBeFocused();
 	await page.reload();
 	await expect(rows).toHaveCount(3);
 });

@@ -5,6 +5,7 @@
 import { parseCommandArgs, UsageError, type Command } from './cli/command';
 import { INTERRUPTED_EXIT_CODE, watchInterrupt } from './cli/interrupt';
 import { errorMessage } from '../src/lib/util/errors';
+import { Refusal } from '../src/lib/node/refusal';
 
 /** Commands are loaded lazily so `leaflens --help` does not pay for TF.js start-up. */
 export const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
@@ -97,7 +98,8 @@ export async function main(argv: string[]): Promise<number> {
 		}
 		return await command.run(args);
 	} catch (error) {
-		if (error instanceof UsageError) {
+		// A folder or argument refused before any work (src/lib/node/refusal.ts) is a bad argument too.
+		if (error instanceof UsageError || error instanceof Refusal) {
 			console.error(`leaflens ${name}: ${error.message}`);
 			return 2;
 		}

@@ -160,13 +160,13 @@ export function choiceOption<T extends string>(
 /**
  * Refuses a folder argument that is not there, or is a file, in words (`<dir> does not exist:
  * <wanted>`), before anything reads it: the loaders would only say that a file in it is missing.
- * `Refusal` UsageError makes it a bad argument (exit 2).
+ * A bad argument (UsageError, exit 2) unless `Refusal` says otherwise.
  */
 export async function requireFolder(
 	dir: string,
 	option: string,
 	wanted: string,
-	Refusal: new (message: string) => Error = Error
+	Refusal: new (message: string) => Error = UsageError
 ): Promise<void> {
 	const { stat } = await import('node:fs/promises');
 	const info = await stat(dir).catch(() => null);
@@ -195,7 +195,8 @@ export async function backboneOption(
 		await requireFolder(
 			fallback,
 			'The default backbone',
-			'run npm run setup to import it, or name one with --backbone'
+			'run npm run setup to import it, or name one with --backbone',
+			Error // not the user's argument: this LeafLens folder lacks it (exit 1)
 		);
 	return dir ?? fallback;
 }

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { DEFAULT_BACKBONE } from '../../src/lib/ml/architecture-ids';
-import { REPO_ROOT } from '../../src/lib/node/model-source';
+import { BACKBONE_CACHE, REPO_ROOT } from '../../src/lib/node/model-source';
 
 /** Where `npm run setup` imports the default backbone (relative to the repository root). */
-export const DEFAULT_BACKBONE_DIR = `models/cache/${DEFAULT_BACKBONE}`;
+export const DEFAULT_BACKBONE_DIR = `${BACKBONE_CACHE}/${DEFAULT_BACKBONE}`;
 
 /**
  * The default --backbone of `train` and `sweep`: the repository's copy, found from this file

@@ -133,14 +133,14 @@ describe('leaflens evaluate', () => {
 
 		const nowhere = path.join(work, 'no-model');
 		r = await runLeaflens('evaluate', '--model', nowhere, '--data', data);
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2);
 		expect(r.stderr).toBe(
 			`leaflens evaluate: --model ${nowhere} does not exist: name a classifier directory (from leaflens train, or a model saved by the app)\n`
 		);
 
 		const noBackbone = path.join(work, 'no-backbone');
 		r = await runLeaflens('evaluate', '--model', MODEL, '--data', data, '--backbone', noBackbone);
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2);
 		expect(r.stderr).toBe(
 			`leaflens evaluate: --backbone ${noBackbone} does not exist: name a backbone directory (from leaflens import-model)\n`
 		);

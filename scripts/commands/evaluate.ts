@@ -41,7 +41,8 @@ Options:
                      (train --field) mixed in, "not sure" also when the model puts too little on
                      the crop (other-crop); every photo must be of the crop's classes. The "not
                      sure" count is split by reason.
-  --backbone <dir>   backbone directory (default: where the model was trained from)
+  --backbone <dir>   backbone directory (default: where the model was trained from, or for a
+                     model saved by the app or moved, the LeafLens folder's copy of its backbone)
   --backend <name>   wasm | cpu (default wasm)
 ${ENGINE_HELP}
   --json             print the full report as one JSON object

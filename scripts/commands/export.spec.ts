@@ -82,7 +82,7 @@ describe('leaflens export --format onnx', () => {
 		// A model folder that is not there is said so, not "manifest.json is missing".
 		const nowhere = path.join(work, 'nowhere');
 		r = await run(nowhere);
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2);
 		expect(r.stderr).toBe(
 			`leaflens export: --model ${nowhere} does not exist: name a classifier directory (from leaflens train, or a model saved by the app)\n`
 		);
@@ -97,7 +97,7 @@ describe('leaflens export --format onnx', () => {
 			'--out',
 			out
 		);
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2);
 		expect(r.stderr).toMatch(
 			/^leaflens export: --backbone .*nowhere does not exist: name a backbone/
 		);
@@ -113,11 +113,16 @@ describe('leaflens export --format onnx', () => {
 		expect(r.code).toBe(1);
 		expect(r.stderr).toMatch(/weights\.bin does not match manifest\.json/);
 
-		// Moved away from its backbone (the relative path no longer leads to it).
+		// Moved away from a backbone the LeafLens folder has no copy of (a moved model whose
+		// backbone it has runs on that copy: predict.spec).
 		const moved = path.join(work, 'moved');
 		mkdirSync(moved);
-		for (const f of ['manifest.json', 'weights.bin'])
-			copyFileSync(path.join(MODEL, f), path.join(moved, f));
+		copyFileSync(path.join(MODEL, 'weights.bin'), path.join(moved, 'weights.bin'));
+		const manifest = JSON.parse(await readFile(path.join(MODEL, 'manifest.json'), 'utf8')) as {
+			backbone: { manifestSha256: string };
+		};
+		manifest.backbone.manifestSha256 = 'f'.repeat(64);
+		writeFileSync(path.join(moved, 'manifest.json'), JSON.stringify(manifest));
 		r = await run(moved);
 		expect(r.code).toBe(1);
 		expect(r.stderr).toMatch(

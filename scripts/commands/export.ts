@@ -56,7 +56,8 @@ Options:
   --format onnx       the export format (only onnx for now)
   --model <dir>       a classifier directory (leaflens train, or a model saved by the app)
   --out <file>        the .onnx file to write (replaced if it exists; its folder must exist)
-  --backbone <dir>    backbone directory (default: the one the model names)
+  --backbone <dir>    backbone directory (default: the one the model names, or for a model saved
+                      by the app or moved, the LeafLens folder's copy of its backbone)
   --backend wasm|cpu  TF.js backend used to load the backbone (default wasm)
   -h, --help          show this help`,
 	options: {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-fetch-cli-'));
@@ -24,5 +24,31 @@ describe('leaflens fetch-data', () => {
 		const again = await run(['fetch-data', 'plantvillage', '--out', kept, '--from', UNREACHABLE]);
 		expect(again.code).toBe(1);
 		expect(readdirSync(kept)).toEqual(['notes']);
+	});
+
+	it('a source or mirror address that is no URL is a usage error naming it (not "cannot reach")', async () => {
+		const out = path.join(work, 'bad-url');
+		for (const [args, message] of [
+			[
+				['--from', 'http://exa mple/pv.zip'],
+				'--from must be an http(s) URL, got "http://exa mple/pv.zip"'
+			],
+			[['--mirror', 'mirror.local'], '--mirror must be an http(s) URL, got "mirror.local"']
+		] as const) {
+			const r = await run(['fetch-data', 'plantvillage', '--out', out, ...args]);
+			expect(r.code).toBe(2);
+			expect(r.err).toBe(`leaflens fetch-data: ${message}`);
+		}
+		vi.stubEnv('LEAFLENS_SOURCES_URL', 'notaurl');
+		try {
+			const r = await run(['fetch-data', 'plantvillage', '--out', out]);
+			expect(r.code).toBe(2);
+			expect(r.err).toBe(
+				'leaflens fetch-data: $LEAFLENS_SOURCES_URL must be an http(s) URL, got "notaurl"'
+			);
+		} finally {
+			vi.unstubAllEnvs();
+		}
+		expect(existsSync(out)).toBe(false);
 	});
 });

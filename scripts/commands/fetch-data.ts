@@ -17,6 +17,11 @@ const sources = DATASET_SOURCES.map(
 		`  ${`${s.dataset} --source ${s.id}`.padEnd(31)} ${s.title}; ${s.format}, sha256 ${s.sha256 ? 'pinned' : 'not pinned yet'}`
 ).join('\n');
 
+/** Whether `value` is an http(s) URL that parses (`http://exa mple` does not). */
+function isHttpUrl(value: string): boolean {
+	return /^https?:\/\//i.test(value) && URL.canParse(value);
+}
+
 export default defineCommand({
 	name: 'fetch-data',
 	summary:
@@ -41,7 +46,8 @@ ${sources}
 Options:
   --out <dir>          output folder (required); downloads are kept in <dir>/downloads
   --source <id>        which official source (see above)
-  --from <url>         download this URL instead of the official one (not verified)
+  --from <url>         download this URL instead of the official one (checked against the
+                       source's pinned sha256 where it has one, else not verified)
   --mirror <url>       a server standing in for every official host: https://host/p → <url>/host/p
                        (default $LEAFLENS_SOURCES_URL)
   --against <folder>   plantdoc: leave out photos byte-identical to one in this PlantVillage folder
@@ -77,12 +83,16 @@ Example:
 					.join(', ')})`
 			);
 		const from = stringOption(values, 'from');
-		for (const [key, value] of [
-			['from', from],
-			['mirror', stringOption(values, 'mirror')]
+		const mirror = stringOption(values, 'mirror');
+		const envMirror = process.env.LEAFLENS_SOURCES_URL || undefined;
+		for (const [name, value] of [
+			['--from', from],
+			['--mirror', mirror],
+			// Used (and so checked) only without --from and --mirror; a bad one is named as what it is.
+			['$LEAFLENS_SOURCES_URL', from === undefined && mirror === undefined ? envMirror : undefined]
 		] as const)
-			if (value !== undefined && !/^https?:\/\//i.test(value))
-				throw new UsageError(`--${key} must be an http(s) URL, got "${value}"`);
+			if (value !== undefined && !isHttpUrl(value))
+				throw new UsageError(`${name} must be an http(s) URL, got "${value}"`);
 		const against = stringOption(values, 'against');
 		if (against !== undefined && dataset !== 'plantdoc')
 			throw new UsageError('--against is for plantdoc (de-duplication against PlantVillage)');
@@ -90,8 +100,7 @@ Example:
 			await requireFolder(
 				against,
 				'--against',
-				'name a PlantVillage folder of class folders (e.g. data/plantvillage/color)',
-				UsageError
+				'name a PlantVillage folder of class folders (e.g. data/plantvillage/color)'
 			);
 			process.stderr.write(`reading the photos of ${against} (to leave out those also there)…\n`);
 		}
@@ -106,7 +115,7 @@ Example:
 			source,
 			out,
 			from,
-			mirrorBase: stringOption(values, 'mirror') ?? (process.env.LEAFLENS_SOURCES_URL || undefined),
+			mirrorBase: mirror ?? envMirror,
 			against,
 			onWarning: (message) => console.error(`leaflens fetch-data: warning: ${message}`),
 			onProgress({ phase, done, total, what }) {
@@ -146,7 +155,7 @@ Example:
 		];
 		if (left.length) console.log(`left out: ${left.join(', ')}`);
 		console.log(
-			`sha256 ${report.files.every((f) => f.verified) ? 'verified' : 'NOT verified (no pin)'}: ${report.files.map((f) => `${f.name} ${f.sha256}`).join(', ')}; report in ${path.join(out, FETCH_REPORT_FILE)}`
+			`sha256 ${report.files.every((f) => f.verified) ? 'verified' : 'NOT verified (no pin, or --from gave another file)'}: ${report.files.map((f) => `${f.name} ${f.sha256}`).join(', ')}; report in ${path.join(out, FETCH_REPORT_FILE)}`
 		);
 		return 0;
 	}

@@ -123,12 +123,12 @@ describe('leaflens import-model + predict', () => {
 		mkdirSync(path.join(victim, 'my-photos'), { recursive: true });
 		writeFileSync(path.join(victim, 'notes.txt'), 'precious');
 		const refused = await runLeaflens('import-model', SOURCE, '--out', victim);
-		expect(refused.code).toBe(1);
+		expect(refused.code).toBe(2); // a folder refused before any work: a bad argument
 		expect(refused.stderr).toContain(
 			`--out ${victim} exists and is not a backbone directory written by import-model (no manifest.json; it holds my-photos, notes.txt)`
 		);
 		const here = await runLeaflensIn(victim, 'import-model', SOURCE, '--out', '.');
-		expect(here.code).toBe(1);
+		expect(here.code).toBe(2);
 		expect(here.stderr).toContain(`--out ${victim} is the current directory`);
 		const parent = await runLeaflensIn(
 			path.join(victim, 'my-photos'),
@@ -137,7 +137,7 @@ describe('leaflens import-model + predict', () => {
 			'--out',
 			'..'
 		);
-		expect(parent.code).toBe(1);
+		expect(parent.code).toBe(2);
 		expect(parent.stderr).toContain(`--out ${victim} holds the current directory`);
 		expect(readdirSync(victim).sort()).toEqual(['my-photos', 'notes.txt']);
 		expect(readdirSync(path.join(victim, 'my-photos'))).toEqual([]);

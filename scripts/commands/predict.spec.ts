@@ -1,5 +1,6 @@
 import {
 	copyFileSync,
+	cpSync,
 	mkdirSync,
 	mkdtempSync,
 	readdirSync,
@@ -150,7 +151,7 @@ describe('leaflens predict with a trained classifier', () => {
 	it('names a --model folder that is not there in words, not as a system error', async () => {
 		const nowhere = path.join(work, 'no-model');
 		const { code, stderr } = await runLeaflens('predict', '--model', nowhere, 'x.jpg');
-		expect(code).toBe(1);
+		expect(code).toBe(2);
 		// That it is not there, not that a file in it is missing.
 		expect(stderr).toBe(
 			`leaflens predict: --model ${nowhere} does not exist: name a model directory: a classifier from leaflens train (or a model saved by the app), or a backbone from leaflens import-model\n`
@@ -266,6 +267,39 @@ describe('leaflens predict with a trained classifier', () => {
 		const two = await plantOf(mold1!, corn);
 		expect(two.code).toBe(0);
 		expect(two.plant).toMatchObject({ plant: [mold1, corn], abstained: true, reason: 'disagree' });
+	});
+
+	it('a model folder moved away from its backbone (as one saved by the app) runs on the LeafLens folder’s copy, or on --backbone', async () => {
+		const moved = path.join(work, 'moved', 'model');
+		cpSync(MODEL, moved, { recursive: true });
+		const photo = first(path.join(COLOR, 'Tomato___Leaf_Mold'));
+		const here = await runLeaflens('predict', '--model', MODEL, '--json', photo);
+		expect(here.code, here.stderr).toBe(0);
+		const away = await runLeaflens('predict', '--model', moved, '--json', photo);
+		expect(away.code, away.stderr).toBe(0);
+		expect(away.stdout).toBe(here.stdout);
+		const backboneDir = path.join(REPO_ROOT, 'models/cache/mobilenet_v3_small_100_224');
+		const given = await runLeaflens(
+			'predict',
+			'--model',
+			moved,
+			'--backbone',
+			backboneDir,
+			'--json',
+			photo
+		);
+		expect(given.stdout).toBe(here.stdout);
+		// A backbone's ImageNet answer has no backbone of its own to name.
+		const backbone = await runLeaflens(
+			'predict',
+			'--model',
+			backboneDir,
+			'--backbone',
+			backboneDir,
+			photo
+		);
+		expect(backbone.code).toBe(2);
+		expect(backbone.stderr).toContain('--backbone is for a trained classifier');
 	});
 
 	it('--plant refuses more than six photos and a backbone (exit 2)', async () => {

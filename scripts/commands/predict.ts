@@ -1,4 +1,5 @@
 import {
+	backboneOption,
 	defineCommand,
 	numberOption,
 	requireFolder,
@@ -20,6 +21,7 @@ export default defineCommand({
 	help: `
 Usage: leaflens predict --model <dir> <image|folder...> [--crop <name>] [--plant] [--leaf-crop]
                         [--json] [--backend wasm|cpu] [--engine auto|ort|tfjs] [--top 5]
+                        [--backbone <dir>]
 
 Loads a model directory (verifying every file's sha256), decodes each image (EXIF orientation
 applied, transparency on white, shrunk while decoding; JPEG, PNG, WebP, ...) and prints its answer;
@@ -35,6 +37,9 @@ code 1 after the others are done.
 
 Options:
   --model <dir>       a classifier directory (its backbone is found from it) or a backbone directory
+  --backbone <dir>    a classifier's backbone directory (default: where the model was trained
+                      from, or, for a model saved by the app or moved, the LeafLens folder's copy
+                      of the backbone it was trained on). Classifiers only
   --crop <name>       answer among this crop's classes only, as the Diagnose page's crop choice
                       does: probabilities renormalised over them, "not sure" (other-crop) when
                       the model puts under ${MIN_CROP_MASS * 100}% on the crop. A crop is the part of a
@@ -66,6 +71,7 @@ ${ENGINE_HELP}
   -h, --help          show this help`,
 	options: {
 		model: { type: 'string' },
+		backbone: { type: 'string' },
 		json: { type: 'boolean' },
 		backend: { type: 'string' },
 		engine: { type: 'string' },
@@ -83,6 +89,7 @@ ${ENGINE_HELP}
 		const crop = stringOption(values, 'crop');
 		const plant = values.plant === true;
 		const leafCrop = values['leaf-crop'] === true;
+		const backbone = await backboneOption(values);
 		// --engine is checked now; onnxruntime-node loads only once the other arguments are.
 		const engine = await engineResolver(values);
 		if (positionals.length === 0)
@@ -112,8 +119,11 @@ ${ENGINE_HELP}
 				crop,
 				plant,
 				decode,
-				engine
+				engine,
+				backbone
 			});
+		if (backbone !== undefined)
+			throw new UsageError(`--backbone is for a trained classifier; ${dir} is a backbone`);
 		if (crop !== undefined)
 			throw new UsageError(`--crop needs a trained classifier; ${dir} is a backbone`);
 		if (plant) throw new UsageError(`--plant needs a trained classifier; ${dir} is a backbone`);
@@ -189,7 +199,8 @@ async function diagnoseFiles(
 		crop,
 		plant,
 		decode,
-		engine: loadEngine
+		engine: loadEngine,
+		backbone: backboneDir
 	}: {
 		json: boolean;
 		k: number;
@@ -198,6 +209,8 @@ async function diagnoseFiles(
 		decode: (file: string) => Promise<RawImage>;
 		/** Loads the --engine (after the arguments are checked): onnxruntime-node, or null. */
 		engine: () => Promise<OrtModule | null>;
+		/** --backbone, if given. */
+		backbone: string | undefined;
 	}
 ): Promise<number> {
 	const { loadClassifier } = await import('../../src/lib/ml/classifier-dir');
@@ -222,7 +235,7 @@ async function diagnoseFiles(
 			`leaflens predict: ${expert.crop}'s expert (learnt from --field photos) mixes in over ${expert.classes.map((c) => labels[c]).join(', ')}\n`
 		);
 	const ort = await loadEngine();
-	const backbone = await loadBackboneFor(dir, classifier);
+	const backbone = await loadBackboneFor(dir, classifier, backboneDir);
 	const engine = ort
 		? await ortDiagnoser(tf, ort, backbone, classifier)
 		: new Diagnoser(tf, backbone.model, classifier);

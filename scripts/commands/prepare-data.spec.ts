@@ -46,10 +46,11 @@ describe('leaflens prepare-data', () => {
 		};
 		expect(manifest.counts.total).toBe(3 * classes);
 
-		// Other options into the same folder: refused (one line, exit 1) unless --replace is given.
+		// Other options into the same folder: refused (one line, exit 2 as train's --out refusals)
+		// unless --replace is given.
 		const twice = ['prepare-data', '--src', color, '--out', out, '--limit-per-class', '2'];
 		const refused = await run([...twice, '--size', '64']);
-		expect(refused.code).toBe(1);
+		expect(refused.code).toBe(2);
 		expect(refused.err).toBe(
 			`leaflens prepare-data: ${out} holds a complete dataset made from other photos or options (${3 * classes} images); it was left as it is. To replace it, run again with --replace (the old dataset stays until the new one is complete), or choose another --out`
 		);
@@ -74,6 +75,20 @@ describe('leaflens prepare-data', () => {
 		]);
 		expect(bad.code).toBe(2);
 		expect(bad.err).toBe('leaflens prepare-data: --val must be a number in [0, 1), got "1.5"');
+		// A seed the split would read as another (it takes 32 bits): refused, not aliased.
+		const seed = await run([
+			'prepare-data',
+			'--src',
+			color,
+			'--out',
+			path.join(tmp, 'x'),
+			'--seed',
+			'4294967338'
+		]);
+		expect(seed.code).toBe(2);
+		expect(seed.err).toBe(
+			'leaflens prepare-data: --seed must be an integer in [0, 4294967295], got "4294967338"'
+		);
 		// Fractions that leave no train split, or no val split (train needs one): usage errors.
 		const fractions = (val: string, test: string) =>
 			run([

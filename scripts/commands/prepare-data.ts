@@ -1,6 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
-import { findClassFolders, prepareDataset, SKIPPED_FILE } from '../../src/lib/node/prepare-data';
+import {
+	findClassFolders,
+	MAX_SEED,
+	prepareDataset,
+	SKIPPED_FILE
+} from '../../src/lib/node/prepare-data';
 import { defineCommand, numberOption, requiredString, UsageError } from '../cli/command';
 import { createProgress, type Progress } from '../cli/progress';
 
@@ -28,7 +33,7 @@ and takes its place only once complete, so a failed or interrupted run leaves th
 Options:
   --src <folder>          source folder (required)
   --out <dir>             output folder (required)
-  --seed <n>              split and shuffle seed (default 42)
+  --seed <n>              split and shuffle seed, 0 to 4294967295 (default 42)
   --val <f>               validation fraction, above 0: train needs a val split (default 0.1)
   --test <f>              test fraction, 0 for none (default 0.1); --val + --test below 1
   --shard-mb <n>          target shard size in MiB (default 16)
@@ -90,7 +95,7 @@ Example:
 		const result = await prepareDataset({
 			src,
 			out,
-			seed: numberOption(values, 'seed', { integer: true }),
+			seed: numberOption(values, 'seed', { integer: true, min: 0, max: MAX_SEED }),
 			valFraction,
 			testFraction,
 			shardMb: numberOption(values, 'shard-mb', { min: 0, minExclusive: true }),

@@ -6,6 +6,7 @@ import { PRESET_NAMES } from '../../src/lib/ml/config';
 import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
 import { interruptAfter, prepareTinyDataset, runLeaflens } from '../../test/run-leaflens';
 import { trainProgress } from '../cli/train-progress';
+import { gridCombinations } from './sweep';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-sweep-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -64,9 +65,24 @@ describe('leaflens sweep', () => {
 			'--backbone',
 			nowhere
 		]);
-		expect(b.code).toBe(1);
+		expect(b.code).toBe(2);
 		expect(b.err).toBe(
 			`leaflens sweep: --backbone ${nowhere} does not exist: name a backbone directory (from leaflens import-model)`
+		);
+	});
+});
+
+describe('gridCombinations (--grid)', () => {
+	it('makes every combination, and refuses a key given twice or a value listed twice, in words', () => {
+		expect(gridCombinations(['lr=0.1,0.2', 'epochs=3'])).toEqual([
+			['lr=0.1', 'epochs=3'],
+			['lr=0.2', 'epochs=3']
+		]);
+		expect(() => gridCombinations(['lr=0.1,0.2', 'lr=0.3'])).toThrow(
+			'--grid lr is given twice: list its values in one --grid'
+		);
+		expect(() => gridCombinations(['lr=0.1,0.1'])).toThrow(
+			'--grid lr lists 0.1 twice: each value is one run'
 		);
 	});
 });

@@ -15,15 +15,23 @@ import { withTrainProgress } from '../cli/train-progress';
 /** `["lr=0.001,0.003", "head.hiddenUnits=0,256"]` → every combination as key=value lists. */
 export function gridCombinations(specs: readonly string[]): string[][] {
 	let combos: string[][] = [[]];
+	const keys = new Set<string>();
 	for (const spec of specs) {
 		const eq = spec.indexOf('=');
 		if (eq <= 0) throw new UsageError(`--grid expects key=v1,v2,…, got "${spec}"`);
 		const key = spec.slice(0, eq);
+		// A key given twice would train the last of its values under every name of the first.
+		if (keys.has(key))
+			throw new UsageError(`--grid ${key} is given twice: list its values in one --grid`);
+		keys.add(key);
 		const options = spec
 			.slice(eq + 1)
 			.split(',')
 			.filter((v) => v !== '');
 		if (options.length === 0) throw new UsageError(`--grid ${key} has no values`);
+		const twice = options.find((v, i) => options.indexOf(v) !== i);
+		if (twice !== undefined)
+			throw new UsageError(`--grid ${key} lists ${twice} twice: each value is one run`);
 		combos = combos.flatMap((c) => options.map((v) => [...c, `${key}=${v}`]));
 	}
 	return combos;
@@ -97,15 +105,13 @@ Example:
 			backbone,
 			cacheDir: `${out}/cache`
 		}));
-		const { checkTrainOut, finishedRun, OutRefusal, runTraining } =
+		const { checkTrainOut, finishedRun, runTraining } =
 			await import('../../src/lib/node/train-run');
-		const usage = (error: unknown): never => {
-			throw error instanceof OutRefusal ? new UsageError(error.message) : error;
-		};
-		// Every run folder is checked before any run trains; the runs already done are kept.
+		// Every run folder is checked before any run trains (a refusal is exit 2); the runs
+		// already done are kept.
 		const done = [];
 		for (const run of runs) {
-			await checkTrainOut(run).catch(usage);
+			await checkTrainOut(run);
 			done.push(await finishedRun(run));
 		}
 		// The engine loads only when a run is left to train.
@@ -143,7 +149,7 @@ Example:
 				`Stopped by Ctrl-C in run ${i + 1}/${configs.length}; run the same command again to resume it from its last completed epoch`,
 				{ indent: '  ', brief: true },
 				(run) => runTraining(tf, { ...runs[i]!, frozenNet, ...run })
-			).catch(usage);
+			);
 			rows.push({
 				run: i + 1,
 				params: combos[i]!.join(' '),

@@ -272,6 +272,21 @@ describe('leaflens train --field', () => {
 				'adapt.expertWeight=1',
 				...more
 			);
+		// A class folder named for a disease alone would be a second class beside the dataset's
+		// class of it: refused before any work, the class named.
+		const bare = path.join(work, 'field-bare');
+		mkdirSync(path.join(bare, 'Leaf Mold'), { recursive: true });
+		copyFileSync(
+			path.join(color, classes[1]!, readdirSync(path.join(color, classes[1]!)).sort()[6]!),
+			path.join(bare, 'Leaf Mold', 'a.jpg')
+		);
+		const bareOut = path.join(work, 'bare-out');
+		const refused = await runLeaflens('train', '--data', data, '--field', bare, '--out', bareOut);
+		expect(refused.code, refused.stderr).toBe(2);
+		expect(refused.stderr).toContain(
+			`leaflens train: --field: Folder "Leaf Mold" (Tomato___Leaf_Mold? name its crop too) in ${bare} would be a new class beside the class of that disease`
+		);
+		expect(existsSync(bareOut)).toBe(false);
 		const r = await train();
 		expect(r.code, r.stderr).toBe(0);
 		expect(r.stderr).toContain(

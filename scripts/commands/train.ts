@@ -109,7 +109,9 @@ Options:
                      measured alone, the rest weighted by adapt.weight with adapt.views augmented
                      views (see --preset adapt). A folder named for a dataset class another way
                      (\`Apple scab\` for Apple___Apple_scab) is that class; another name becomes a
-                     new class; both are named on stderr.
+                     new class; both are named on stderr. A disease named without its crop that
+                     the dataset has (\`Leaf Mold\`) is refused (exit 2): name the crop too. A class
+                     folder with no photo is left out, named on stderr.
                      Photos: .jpg .jpeg .png .webp .tif .tiff .bmp .gif .avif directly in each
                      class folder, hidden files left out; any other file, and a photo that cannot
                      be decoded, is named on stderr and left out
@@ -149,18 +151,15 @@ Example:
 			await requireFolder(
 				field,
 				'--field',
-				'name a folder of your photos with one sub-folder per class',
-				UsageError
+				'name a folder of your photos with one sub-folder per class'
 			);
 		const backbone = await backboneOption(values, DEFAULT_BACKBONE_PATH);
-		const { checkTrainOut, OutRefusal, runTraining } = await import('../../src/lib/node/train-run');
+		const { checkTrainOut, runTraining } = await import('../../src/lib/node/train-run');
 		// A refused --out (a finished model without --replace, files train did not write, a
-		// checkpoint of another run) is a bad argument: said before the engine loads.
-		const usage = (error: unknown): never => {
-			throw error instanceof OutRefusal ? new UsageError(error.message) : error;
-		};
+		// checkpoint of another run) or --field is a bad argument (an OutRefusal, exit 2): said
+		// before the engine loads.
 		const existingModel = values.replace === true ? 'replace' : 'refuse';
-		await checkTrainOut({ data, out, config, backbone, field, existingModel }).catch(usage);
+		await checkTrainOut({ data, out, config, backbone, field, existingModel });
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
 		const frozenNet = await frozenNetOption(tf, values);
@@ -196,7 +195,7 @@ Example:
 				existingModel,
 				...run
 			})
-		).catch(usage);
+		);
 		const summary = {
 			out,
 			seconds: result.seconds,

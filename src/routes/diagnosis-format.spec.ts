@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from '$lib/ml/classifier-dir';
 import type { HistoryEntry } from '$lib/state/history.svelte';
-import { checkByEye, entryName, expertsText } from './diagnosis-format';
+import { checkByEye, describeAnswer, entryName, expertsText } from './diagnosis-format';
 
 const top = [
 	{ index: 3, label: 'Tomato___Late_blight', probability: 0.4 },
@@ -31,6 +31,18 @@ describe('checkByEye', () => {
 	it('offers nothing for an answer, nor when the leaf seems not to be of the crop chosen', () => {
 		expect(checkByEye(answer({}))).toEqual([]);
 		expect(checkByEye(answer({ abstained: true, reason: 'other-crop' }))).toEqual([]);
+	});
+});
+
+describe('describeAnswer', () => {
+	it('tells a photo to retake from leaves that together point to no one problem', () => {
+		const unclear = answer({ abstained: true, reason: 'low-confidence' });
+		expect(describeAnswer(unclear)).toBe('Not sure — retake the photo');
+		expect(describeAnswer(unclear, 3)).toBe('Not sure — the leaves do not point to one problem');
+		expect(describeAnswer(answer({ abstained: true, reason: 'disagree' }), 3)).toBe(
+			'Not sure — the leaves disagree'
+		);
+		expect(describeAnswer(answer({}), 3)).toBe('Tomato — Late blight');
 	});
 });
 

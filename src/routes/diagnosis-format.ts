@@ -29,10 +29,14 @@ export const percentText = (v: number): string => i18n.percent(v);
 /** A probability as a whole percentage; never "100": a model is never certain, saying so would mislead. */
 export const percent = (p: number): number => Math.min(99, Math.round(p * 100));
 
-/** What the user is shown for an answer: the class, or which "not sure" it is. */
-export function describeAnswer(p: Prediction): string {
+/**
+ * What the user is shown for an answer (of a plant of `leaves` leaves): the class, or which "not
+ * sure" it is. Several leaves too unclear together are not "retake the photo".
+ */
+export function describeAnswer(p: Prediction, leaves = 1): string {
 	if (!p.abstained) return displayName(p.label);
 	if (p.reason === 'disagree') return t('plant.notSure');
+	if (p.reason === 'low-confidence' && leaves > 1) return t('plant.notSureUnclear');
 	if (p.reason === 'other-crop' && p.crop)
 		return t('diagnose.otherCropTitle', { crop: cropInText(p.crop.name) });
 	// Unlike every leaf it learned from: most likely a disease it does not know, so no "retake".

@@ -103,6 +103,9 @@ export const es: Catalogue = {
 	'plant.notSure': 'Sin certeza — las hojas no coinciden',
 	'plant.disagree':
 		'Las hojas parecen tener problemas distintos. Fotografíe solo hojas afectadas de esta misma planta, de cerca, con luz de día, y deje fuera las que se ven sanas. Si siguen sin coincidir, puede que la planta tenga dos problemas: consulte a un asesor técnico.',
+	'plant.notSureUnclear': 'Sin certeza — las hojas no señalan un solo problema',
+	'plant.lowConfidence':
+		'En conjunto, las hojas no señalan con claridad un solo problema. Añada una foto de cerca, con luz de día, de otra hoja afectada de esta planta. Si sigue sin certeza, consulte a un asesor técnico.',
 	'plant.leaf': 'Hoja {n}',
 	'plant.leafNotSure': 'sin certeza',
 	'crop.title': 'Señale la hoja',
@@ -266,6 +269,8 @@ export const es: Catalogue = {
 	'data.delete': 'Borrar',
 	'data.inTraining':
 		'El entrenamiento en curso usa este conjunto de datos: detenga primero el entrenamiento y luego bórrelo.',
+	'data.inTrainingElsewhere':
+		'Un entrenamiento en curso en otra pestaña usa este conjunto de datos: deténgalo allí primero y luego bórrelo.',
 	'data.confirmDelete': '¿Borrar el conjunto de datos “{name}” de este dispositivo?',
 	'data.storage': 'Almacenamiento usado por este sitio: {used} MB de {quota} MB disponibles.',
 	'train.settings': 'Entrenamiento',

@@ -104,6 +104,9 @@ export const fr: Catalogue = {
 	'plant.notSure': 'Pas sûr — les feuilles ne concordent pas',
 	'plant.disagree':
 		'Les feuilles semblent montrer des problèmes différents. Photographiez seulement des feuilles atteintes de cette plante, de près, à la lumière du jour, sans les feuilles d’apparence saine. Si elles ne concordent toujours pas, la plante a peut-être deux problèmes : demandez à un conseiller.',
+	'plant.notSureUnclear': 'Pas sûr — les feuilles n’indiquent pas un seul problème',
+	'plant.lowConfidence':
+		'Ensemble, les feuilles n’indiquent pas clairement un seul problème. Ajoutez une photo de près, à la lumière du jour, d’une autre feuille atteinte de cette plante. Si ce n’est toujours pas sûr, demandez à un conseiller.',
 	'plant.leaf': 'Feuille {n}',
 	'plant.leafNotSure': 'pas sûr',
 	'crop.title': 'Montrez la feuille',
@@ -272,6 +275,8 @@ export const fr: Catalogue = {
 	'data.delete': 'Supprimer',
 	'data.inTraining':
 		'L’entraînement en cours utilise ce jeu de données : arrêtez d’abord l’entraînement, puis supprimez-le.',
+	'data.inTrainingElsewhere':
+		'Un entraînement en cours dans un autre onglet utilise ce jeu de données : arrêtez-le d’abord là-bas, puis supprimez-le.',
 	'data.confirmDelete': 'Supprimer le jeu de données « {name} » de cet appareil ?',
 	'data.storage': 'Stockage utilisé par ce site : {used} Mo sur {quota} Mo disponibles.',
 	'train.settings': 'Entraînement',

@@ -106,6 +106,9 @@ export const sw: Catalogue = {
 	'plant.notSure': 'Sina uhakika — majani hayakubaliani',
 	'plant.disagree':
 		'Majani yanaonekana kuwa na matatizo tofauti. Piga picha za karibu za majani yenye ugonjwa tu ya mmea huu mmoja, mchana, na uache yale yanayoonekana mazima. Yakiendelea kutokubaliana, huenda mmea una matatizo mawili: muulize mshauri wa kilimo.',
+	'plant.notSureUnclear': 'Sina uhakika — majani hayaonyeshi tatizo moja',
+	'plant.lowConfidence':
+		'Kwa pamoja, majani hayaonyeshi wazi tatizo moja. Ongeza picha ya karibu, mchana, ya jani jingine lenye ugonjwa la mmea huu. Ikiendelea kukosa uhakika, muulize mshauri wa kilimo.',
 	'plant.leaf': 'Jani la {n}',
 	'plant.leafNotSure': 'sina uhakika',
 	'crop.title': 'Onyesha jani',
@@ -270,6 +273,8 @@ export const sw: Catalogue = {
 	'data.delete': 'Futa',
 	'data.inTraining':
 		'Mafunzo yanayoendelea sasa yanatumia seti hii ya data: simamisha mafunzo kwanza, kisha uifute.',
+	'data.inTrainingElsewhere':
+		'Mafunzo yanayoendelea kwenye kichupo kingine yanatumia seti hii ya data: yasimamishe huko kwanza, kisha uifute.',
 	'data.confirmDelete': 'Futa seti ya data "{name}" kwenye kifaa hiki?',
 	'data.storage': 'Nafasi inayotumiwa na tovuti hii: MB {used} kati ya MB {quota} zinazopatikana.',
 	'train.settings': 'Mafunzo',

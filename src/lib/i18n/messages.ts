@@ -107,6 +107,9 @@ export const en = {
 	'plant.notSure': 'Not sure — the leaves disagree',
 	'plant.disagree':
 		'The leaves look like different problems. Photograph only affected leaves of this one plant, close up, in daylight, and leave out healthy-looking ones. If they still disagree, the plant may have two problems: ask an adviser.',
+	'plant.notSureUnclear': 'Not sure — the leaves do not point to one problem',
+	'plant.lowConfidence':
+		'Together, the leaves do not point clearly to one problem. Add a close-up photo, in daylight, of another affected leaf of this plant. If it is still not sure, ask an adviser.',
 	'plant.leaf': 'Leaf {n}',
 	'plant.leafNotSure': 'not sure',
 	'crop.title': 'Point at the leaf',
@@ -266,6 +269,8 @@ export const en = {
 	'data.delete': 'Delete',
 	'data.inTraining':
 		'This dataset is used by the training running now: stop the training first, then delete it.',
+	'data.inTrainingElsewhere':
+		'This dataset is used by a training running in another tab: stop it there first, then delete it.',
 	'data.confirmDelete': 'Delete the dataset "{name}" from this device?',
 	'data.storage': 'Storage used by this site: {used} MB of {quota} MB available.',
 	'train.settings': 'Training',

@@ -27,6 +27,7 @@ import { matchPlantDocClass, matchPlantVillageClass, type ClassMatch } from '../
 import { errorMessage } from '../util/errors';
 import { findSource, mirrorUrl, type DatasetSource } from './dataset-sources';
 import { download, fileErrorMessage, type DownloadResult } from './download';
+import { Refusal } from './refusal';
 
 export const FETCH_REPORT_FILE = 'fetch-report.json';
 const IMAGE_EXTENSIONS = /\.(jpe?g|png)$/i;
@@ -61,7 +62,7 @@ export interface FetchedFile {
 	name: string;
 	sha256: string;
 	bytes: number;
-	/** True when a pinned sha256 matched; false: no pin yet (see dataset-sources.ts). */
+	/** True when a pinned sha256 matched; false: no pin yet (see dataset-sources.ts), or --from gave another file. */
 	verified: boolean;
 }
 
@@ -369,7 +370,7 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 	const previous = await readReport(out);
 	const present = ['color', 'unknown'].filter((sub) => existsSync(path.join(out, sub)));
 	if (present.length > 0 && !previous && !existsSync(staging))
-		throw new Error(
+		throw new Refusal(
 			`${out} already holds ${present.map((sub) => `${sub}/`).join(' and ')} but no ${FETCH_REPORT_FILE}, so fetch-data did not write ${present.length > 1 ? 'them' : 'it'} and will not replace ${present.length > 1 ? 'them' : 'it'}: nothing was changed. Choose a new --out folder, or move ${present.map((sub) => path.join(out, sub)).join(' and ')} away first`
 		);
 	// The PlantVillage photos to leave out, read before any download: a wrong folder is said at once.
@@ -450,14 +451,24 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 			parquet.push({ file: path.join(downloads, name), split: entry.split });
 		}
 	} else {
-		files.push(
-			await get(
-				url,
-				source.fileName,
-				options.from ? null : source.sha256,
-				options.from ? null : source.bytes
-			)
+		// --from may name another file than the official one (not refused), but the official one
+		// from elsewhere (a mirror of it) is verified against its pin all the same.
+		const pin = options.from ? null : source.sha256;
+		const file = await get(
+			url,
+			source.fileName,
+			pin,
+			options.from ? null : source.bytes,
+			!(options.from && source.sha256)
 		);
+		if (options.from && source.sha256) {
+			file.verified = file.sha256 === source.sha256;
+			if (!file.verified)
+				warn(
+					`${file.name} from --from is not the file pinned for ${source.title} (its sha256 is ${file.sha256}, the pin's ${source.sha256}), so it is not verified`
+				);
+		}
+		files.push(file);
 	}
 
 	// 2. Up to date? The same verified files already unpacked.

@@ -17,6 +17,7 @@ import {
 	type ModelDirWriter
 } from '../ml/model-dir';
 import { errorMessage } from '../util/errors';
+import { Refusal } from './refusal';
 import { folderRelation, pathExists as exists } from './paths';
 
 /** Where each kind of model directory comes from, for messages about a missing file. */
@@ -151,7 +152,7 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
  * Checks a folder `import-model` is about to write a backbone into, before any work, since an
  * existing folder is replaced. Returns null for a folder that does not exist yet (or is empty), the
  * manifest of a backbone directory holding nothing but its own files (it may be replaced), and
- * throws an Error naming the folder and what to do for anything else: the current directory `cwd`
+ * throws a Refusal (exit 2) naming the folder and what to do for anything else: the current directory `cwd`
  * or a folder around it, a file, a folder without a backbone manifest (someone's photos, a
  * dataset, a classifier) or a backbone directory with other files in it.
  */
@@ -162,17 +163,17 @@ export async function checkBackboneOut(
 	const target = path.resolve(dir);
 	const relation = await folderRelation(cwd, target);
 	if (relation === 'same')
-		throw new Error(
+		throw new Refusal(
 			`--out ${target} is the current directory, which import-model would replace; name a new folder for the model, e.g. --out models/cache/<name>`
 		);
 	if (relation === 'inside')
-		throw new Error(
+		throw new Refusal(
 			`--out ${target} holds the current directory ${path.resolve(cwd)}, which import-model would replace; name a new folder for the model`
 		);
 	const info = await stat(target).catch(() => null);
 	if (!info) return null;
 	const refuse = (why: string): never => {
-		throw new Error(
+		throw new Refusal(
 			`--out ${target} ${why}, and import-model replaces its --out folder: nothing was changed. Choose a new folder, or remove this one yourself if it is yours to remove`
 		);
 	};

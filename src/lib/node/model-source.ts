@@ -18,6 +18,9 @@ import { errorMessage } from '../util/errors';
 /** The repository root (this file is src/lib/node/model-source.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
+/** Where `npm run setup` imports the backbones, one folder per architecture id (relative to REPO_ROOT). */
+export const BACKBONE_CACHE = 'models/cache';
+
 /** ../shared (read-only inputs), or $LEAFLENS_SHARED. */
 export function sharedDir(): string {
 	return path.resolve(process.env.LEAFLENS_SHARED ?? path.join(REPO_ROOT, '../shared'));
@@ -50,7 +53,7 @@ export type KnownModel = z.infer<typeof knownModelsSchema>['models'][number];
  */
 export async function defaultLabelsFile(
 	architecture: string,
-	{ knownModels = KNOWN_MODELS_FILE, cache = path.join(REPO_ROOT, 'models/cache') } = {}
+	{ knownModels = KNOWN_MODELS_FILE, cache = path.join(REPO_ROOT, BACKBONE_CACHE) } = {}
 ): Promise<string> {
 	const mirrored = path.join(
 		sharedDir(),

@@ -301,7 +301,12 @@ describe('prepareDataset on real and crafted bad files', () => {
 		).rejects.toThrow(/^None of the 3 files under .* could be used/);
 		await expect(
 			prepareDataset({ src: path.join(tmp, 'nowhere'), out: path.join(tmp, 'e') })
-		).rejects.toThrow('Source folder not found');
+		).rejects.toThrow(
+			`--src ${path.join(tmp, 'nowhere')} does not exist: name a folder of class folders of photos`
+		);
+		await expect(
+			prepareDataset({ src: path.join(worse, 'c.jpg'), out: path.join(tmp, 'e') })
+		).rejects.toThrow(`--src ${path.join(worse, 'c.jpg')} is a file, not a folder`);
 		await expect(prepareDataset({ src, out: path.join(tmp, 'e'), quality: 0 })).rejects.toThrow(
 			'Expected quality to be an integer in [1, 100], got 0'
 		);
@@ -418,6 +423,20 @@ describe('prepareDataset on contradictory or degenerate data', () => {
 		// Up to date: the same warning comes back.
 		expect((await prepareDataset(small(root, 'tiny-class-out'))).manifest!.warnings).toEqual([
 			warning
+		]);
+	});
+
+	it('says once that a split is empty for every class (train then cannot use the dataset)', async () => {
+		const root = await makeSource('tiny-src', {
+			'Corn_(maize)___Common_rust_': 1,
+			Tomato___healthy: 1
+		});
+		const { warnings } = (await prepareDataset(small(root, 'tiny-out'))).manifest!;
+		expect(warnings?.filter((w) => w.startsWith('the '))).toEqual([
+			expect.stringMatching(
+				/^the val split is empty: too few photos per class for --val [\d.]+; leaflens train needs photos in it: add photos, or raise --val$/
+			),
+			expect.stringMatching(/^the test split is empty: too few photos per class for --test [\d.]+$/)
 		]);
 	});
 });

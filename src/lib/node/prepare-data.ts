@@ -42,6 +42,7 @@ import { writeShardFile } from './shard-writer';
 import { errorCode, errorMessage } from '../util/errors';
 import { decodeFailureReason, MAX_INPUT_PIXELS, openPhoto } from './images';
 import { photoSize } from '../util/photo-size';
+import { Refusal } from './refusal';
 import { folderRelation } from './paths';
 import { codeUnitOrder } from '../util/order';
 import { IMAGE_EXTENSIONS, isImageName, notImageReason, walkFolders } from './image-files';
@@ -82,6 +83,9 @@ const isOwnOutput = (name: string) =>
 		(f) => name === f || isTempOf(name, f)
 	) ||
 	name === '.DS_Store';
+
+/** The largest --seed: the split reads it as 32 bits (split.ts). */
+export const MAX_SEED = 2 ** 32 - 1;
 
 export interface PrepareDataOptions {
 	src: string;
@@ -192,7 +196,9 @@ function resolveOptions(o: PrepareDataOptions): ResolvedOptions {
 	const fail = (name: string, rule: string, value: unknown) => {
 		throw new Error(`Expected ${name} to be ${rule}, got ${String(value)}`);
 	};
-	if (!Number.isInteger(r.seed)) fail('seed', 'an integer', r.seed);
+	// The split reads the seed as 32 bits: a larger one would give another's split under its name.
+	if (!(Number.isInteger(r.seed) && r.seed >= 0 && r.seed <= MAX_SEED))
+		fail('seed', `an integer in [0, ${MAX_SEED}]`, r.seed);
 	if (!(r.valFraction >= 0 && r.valFraction < 1)) fail('valFraction', 'in [0, 1)', r.valFraction);
 	if (!(r.testFraction >= 0 && r.testFraction < 1))
 		fail('testFraction', 'in [0, 1)', r.testFraction);
@@ -229,7 +235,12 @@ export async function findClassFolders(
 ): Promise<{ classes: ClassFolder[]; skipped: SkippedFile[]; merged: MergedClass[] }> {
 	const root = path.resolve(src);
 	const info = await stat(root).catch(() => null);
-	if (!info?.isDirectory()) throw new Error(`Source folder not found: ${src}`);
+	if (!info)
+		throw new Refusal(`--src ${src} does not exist: name a folder of class folders of photos`);
+	if (!info.isDirectory())
+		throw new Refusal(
+			`--src ${src} is a file, not a folder: name a folder of class folders of photos`
+		);
 	const byName = new Map<string, ClassFolder>();
 	/** Each class's folders, by their place without split folders. */
 	const places = new Map<string, Map<string, string>>();
@@ -453,7 +464,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	if (existing !== null) {
 		if (existing === 'unreadable' || existing.fingerprint !== fingerprint) {
 			if (!options.replace)
-				throw new Error(
+				throw new Refusal(
 					`${out} holds ${existing === 'unreadable' ? 'a dataset this LeafLens cannot read (a newer version of the format, or damaged)' : `a complete dataset made from other photos or options (${existing.counts.total} images)`}; it was left as it is. To replace it, run again with --replace (the old dataset stays until the new one is complete), or choose another --out`
 				);
 		}
@@ -723,8 +734,9 @@ function contradictoryLabels(
 }
 
 /**
- * One warning per class that ended up with no image in a split it should have one in (a split with
- * fraction 0 is not expected): too few images, or too few leaves, to deal one to each split.
+ * One warning per split that no class has an image in, then one per class that ended up with no
+ * image in a split it should have one in (a split with fraction 0 is not expected): too few
+ * images, or too few leaves, to deal one to each split.
  */
 function splitWarnings(
 	classes: readonly { folder: string }[],
@@ -735,6 +747,15 @@ function splitWarnings(
 		(s) => s === 'train' || (s === 'val' ? opts.valFraction : opts.testFraction) > 0
 	);
 	const warnings: string[] = [];
+	// A split empty for every class, said once: `train` cannot use the dataset without train and val.
+	const why = {
+		train: 'leaflens train needs photos in it: add photos',
+		val: `too few photos per class for --val ${opts.valFraction}; leaflens train needs photos in it: add photos, or raise --val`,
+		test: `too few photos per class for --test ${opts.testFraction}`
+	};
+	for (const split of wanted)
+		if (perClass.every((counts) => counts[split] === 0))
+			warnings.push(`the ${split} split is empty: ${why[split]}`);
 	classes.forEach((c, i) => {
 		const counts = perClass[i]!;
 		const missing = wanted.filter((s) => counts[s] === 0);
@@ -757,19 +778,21 @@ async function checkOutFolder(src: string, out: string): Promise<void> {
 	// By real paths, so a symlink cannot hide that one holds the other.
 	const relation = await folderRelation(out, src);
 	if (relation === 'same')
-		throw new Error(`--out ${out} is the source folder; choose an output folder outside ${src}`);
+		throw new Refusal(`--out ${out} is the source folder; choose an output folder outside ${src}`);
 	if (relation === 'inside')
-		throw new Error(
+		throw new Refusal(
 			`--out ${out} is inside the source folder ${src}; choose an output folder outside it`
 		);
 	if (relation === 'around')
-		throw new Error(
+		throw new Refusal(
 			`--src ${src} is inside the output folder ${out}; choose an output folder outside it`
 		);
 	const info = await stat(out).catch(() => null);
 	if (!info) return; // a new folder
 	if (!info.isDirectory())
-		throw new Error(`--out ${out} is a file, not a folder; choose a new or empty folder for --out`);
+		throw new Refusal(
+			`--out ${out} is a file, not a folder; choose a new or empty folder for --out`
+		);
 	const entries = await readdir(out, { withFileTypes: true });
 	const manifestFile = path.join(out, DATASET_MANIFEST_FILE);
 	if (entries.some((e) => e.name === DATASET_MANIFEST_FILE)) {
@@ -781,7 +804,7 @@ async function checkOutFolder(src: string, out: string): Promise<void> {
 		}
 		if (!claimsDatasetFormat(json)) {
 			const format = (json as { format?: unknown } | null)?.format;
-			throw new Error(
+			throw new Refusal(
 				`${manifestFile} is not a LeafLens dataset manifest (${typeof format === 'string' ? `format "${format}"` : 'no dataset format field'}); choose an empty or new output folder`
 			);
 		}
@@ -792,7 +815,7 @@ async function checkOutFolder(src: string, out: string): Promise<void> {
 		.sort(codeUnitOrder);
 	if (foreign.length > 0) {
 		const shown = foreign.length > 5 ? [...foreign.slice(0, 5), '…'] : foreign;
-		throw new Error(
+		throw new Refusal(
 			`${out} holds files prepare-data did not write (${shown.join(', ')}); choose an empty or new output folder`
 		);
 	}

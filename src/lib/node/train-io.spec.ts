@@ -78,22 +78,38 @@ describe('folderPhotos (a folder with one sub-folder per class)', () => {
 			added: []
 		});
 		expect((await scored).photos.map((p) => p.label)).toEqual([0, 1]);
-		const read = await folderPhotos(dir, labels, true);
+		// Training: Apple's or Grape's? A class of its own would sit beside both: refused, named.
+		await expect(folderPhotos(dir, labels, true)).rejects.toThrow(
+			`Folders "Black rot" (Apple___Black_rot or Grape___Black_rot? name its crop too), "black_rot" (Apple___Black_rot or Grape___Black_rot? name its crop too) in ${dir} would be new classes beside the class of that disease`
+		);
+		const withNew = folder('by-hand-new', {
+			'Apple scab': ['s.jpg'],
+			'apple black rot': ['r.jpg'],
+			'Fire blight': ['f.jpg'],
+			fire_blight: ['f2.jpg'],
+			// A folder with no photo is no class (e.g. one holding only sub-folders).
+			Empty: []
+		});
+		const read = await folderPhotos(withNew, labels, true);
 		expect(read.renamed).toEqual([
 			{ folder: 'Apple scab', label: 'Apple___Apple_scab' },
 			{ folder: 'apple black rot', label: 'Apple___Black_rot' },
 			// A folder named as a new one before it is that new class, not a second one.
-			{ folder: 'black_rot', label: 'Black rot' }
+			{ folder: 'fire_blight', label: 'Fire blight' }
 		]);
-		// Apple's or Grape's: a class of its own, named.
-		expect(read.added).toEqual(['Black rot']);
-		expect(read.classes).toEqual([...labels, 'Black rot']);
+		// A disease the classes lack: a class of its own, named.
+		expect(read.added).toEqual(['Fire blight']);
+		expect(read.classes).toEqual([...labels, 'Fire blight']);
 		expect(read.photos.map((p) => [p.key, read.classes[p.label]])).toEqual([
 			['Apple scab/s.jpg', 'Apple___Apple_scab'],
-			['Black rot/b.jpg', 'Black rot'],
+			['Fire blight/f.jpg', 'Fire blight'],
 			['apple black rot/r.jpg', 'Apple___Black_rot'],
-			['black_rot/b2.jpg', 'Black rot']
+			['fire_blight/f2.jpg', 'Fire blight']
 		]);
+		expect(read.skipped).toContainEqual({
+			path: 'Empty/',
+			reason: 'no photos in this class folder: left out'
+		});
 	});
 
 	it('leaves hidden files out (macOS ._ files, .DS_Store) and returns every other file it does not read', async () => {

@@ -282,14 +282,24 @@ export async function folderPhotos(
 	}
 	folders.sort();
 	if (folders.length === 0) throw new Error(`No class sub-folders in ${dir}`);
-	const names = classes ? [...classes] : folders;
+	// Each class folder's photos; a folder with none is no class (said in `skipped`).
+	const listed = new Map<string, Awaited<ReturnType<typeof listImages>>>();
+	for (const folder of folders) {
+		const found = await listImages(path.join(dir, folder));
+		const key = (file: string) => `${folder}/${file.split(path.sep).join('/')}`;
+		skipped.push(...found.skipped.map((s) => ({ ...s, path: key(s.path) })));
+		if (found.images.length > 0) listed.set(folder, found);
+		else skipped.push({ path: `${folder}/`, reason: 'no photos in this class folder: left out' });
+	}
+	const withPhotos = folders.filter((folder) => listed.has(folder));
+	const names = classes ? [...classes] : withPhotos;
+	// A disease without its crop (`Black rot`): the classes it may mean, to name one.
+	const withHint = (folder: string) => {
+		const like = classesOfDisease(folder, names);
+		return `${JSON.stringify(folder)}${like.length ? ` (${like.join(' or ')}? name its crop too)` : ''}`;
+	};
 	if (!addUnknown) {
-		const { missing } = classesOfModel(folders, names);
-		// A disease without its crop (`Black rot`): the classes it may mean, to name one.
-		const withHint = (folder: string) => {
-			const like = classesOfDisease(folder, names);
-			return `${JSON.stringify(folder)}${like.length ? ` (${like.join(' or ')}? name its crop too)` : ''}`;
-		};
+		const { missing } = classesOfModel(withPhotos, names);
 		if (missing.length > 0)
 			throw new Error(
 				`${missing.length === 1 ? 'Folder' : 'Folders'} ${missing.map(withHint).join(', ')} in ${dir} ${missing.length === 1 ? 'is' : 'are'} not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
@@ -297,24 +307,33 @@ export async function folderPhotos(
 	}
 	// A folder named for a class another way (when training, also a folder before it) is that
 	// class, said; the others are new. The app unites its datasets' classes by the same rule.
-	const union = uniteClasses([names, folders]);
+	const union = uniteClasses([names, withPhotos]);
 	const renamed = union.renamed.map(({ folder, label }) => ({ folder, label }));
 	const added = union.labels.slice(names.length);
+	// A new class named as a disease of the given classes without its crop (`healthy`, `Black rot`)
+	// would be a second class beside them: the crop is asked for.
+	const unclear = withPhotos.filter(
+		(folder, i) =>
+			union.remaps[1]![i]! >= names.length && classesOfDisease(folder, names).length > 0
+	);
+	if (unclear.length > 0)
+		throw new Error(
+			`${unclear.length === 1 ? 'Folder' : 'Folders'} ${unclear.map(withHint).join(', ')} in ${dir} would be ${unclear.length === 1 ? 'a new class' : 'new classes'} beside the class of that disease: put the crop in the folder's name (e.g. "Tomato Leaf Mold")`
+		);
 	const photos: FolderPhoto[] = [];
-	for (const [i, folder] of folders.entries()) {
+	for (const [i, folder] of withPhotos.entries()) {
 		const label = union.remaps[1]![i]!;
-		const listed = await listImages(path.join(dir, folder));
+		const { images } = listed.get(folder)!;
 		const key = (file: string) => `${folder}/${file.split(path.sep).join('/')}`;
-		skipped.push(...listed.skipped.map((s) => ({ ...s, path: key(s.path) })));
 		const sizes = await Promise.all(
-			listed.images.map((file) =>
+			images.map((file) =>
 				stat(path.join(dir, folder, file)).then(
 					(info) => info.size,
 					() => -1
 				)
 			)
 		);
-		for (const [j, file] of listed.images.entries()) {
+		for (const [j, file] of images.entries()) {
 			const full = path.join(dir, folder, file);
 			photos.push({
 				bytes: async () => new Uint8Array(await readFile(full)),

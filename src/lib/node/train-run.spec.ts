@@ -179,11 +179,22 @@ describe('leaflens train --preset finetune (runTraining)', () => {
 		expect(report.metrics.nll).toBeCloseTo(result.test!.metrics.nll, 3);
 		expect(tf.getBackend()).toBe('wasm');
 
-		// The backbone is stored relative to the model folder: a moved folder says so, by name.
+		// The backbone is stored relative to the model folder: a moved folder (or a model saved by
+		// the app, which stores no path) runs on the LeafLens folder's copy of the same backbone
+		// (npm run setup imports it as this test did: the same manifest)...
 		const moved = path.join(work, 'elsewhere', 'deeper', 'model');
 		cpSync(out, moved, { recursive: true });
+		const again = await runEvaluation(tf, { model: moved, data, split: 'test' });
+		expect(again.report.metrics.accuracy).toBe(report.metrics.accuracy);
+		// ...and, with no copy of the one it was trained on, says where it looked, by name.
+		const manifestFile = path.join(moved, 'manifest.json');
+		const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+			backbone: { manifestSha256: string };
+		};
+		manifest.backbone.manifestSha256 = 'f'.repeat(64);
+		writeFileSync(manifestFile, JSON.stringify(manifest));
 		await expect(runEvaluation(tf, { model: moved, data, split: 'test' })).rejects.toThrow(
-			/The model's backbone is not at .*: the model folder stores it as "\.\.\/backbone", relative to itself/
+			/The model's backbone is not at .*: the model folder stores it as "\.\.\/backbone", relative to itself.* or pass --backbone <dir>/
 		);
 	});
 

@@ -70,6 +70,9 @@ import {
 	type OnUnreadable
 } from './train-io';
 import { codeUnitOrder } from '../util/order';
+import { ARCHITECTURE_IDS } from '../ml/architecture-ids';
+import { BACKBONE_CACHE, REPO_ROOT } from './model-source';
+import { Refusal } from './refusal';
 
 const isDataset = (dir: string): Promise<boolean> => exists(path.join(dir, 'manifest.json'));
 
@@ -158,11 +161,11 @@ const CACHE_DIR = 'cache';
 export const TRAINED_ON_FILE = 'trained-on.json';
 
 /**
- * An --out that train refuses, or a checkpoint in it that it does not resume: the user's choice of
- * folder, not a failure of the run (the CLI's usage error, exit 2). Thrown before anything is
- * loaded, read or written (checkTrainOut).
+ * An --out that train refuses, or a checkpoint in it that it does not resume, or --field class
+ * folders it cannot take: the user's choice of folder, not a failure of the run (the CLI's usage
+ * error, exit 2). Thrown before anything is loaded, read or written (checkTrainOut).
  */
-export class OutRefusal extends Error {
+export class OutRefusal extends Refusal {
 	override name = 'OutRefusal';
 }
 
@@ -491,11 +494,18 @@ async function checkOutFolder(o: TrainRunOptions): Promise<{ replacing: boolean 
  * Everything about --out that refuses a run of `o`, checked before anything is loaded (no engine,
  * backbone or photos needed: the CLI runs it first): checkOutFolder, then a checkpoint in it of
  * another config, or recorded as trained on other data, classes, backbone or --field photos (as far
- * as the dataset's manifest, the --field folder and the backbone's manifest.json tell them).
+ * as the dataset's manifest, the --field folder and the backbone's manifest.json tell them); and
+ * --field class folders that would be a second class beside the dataset's (folderPhotos).
  * Refusals are OutRefusal. Returns whether the run replaces a finished classifier.
  */
 export async function checkTrainOut(o: TrainRunOptions): Promise<{ replacing: boolean }> {
 	const state = await checkOutFolder(o);
+	if (o.field && (await isDataset(o.data))) {
+		const classes = (await readDatasetManifest(o.data)).classes.map((c) => c.folder);
+		await folderPhotos(o.field, classes, true).catch((error: unknown) => {
+			throw new OutRefusal(`--field: ${errorMessage(error)}`);
+		});
+	}
 	const checkpoint = path.join(o.out, CHECKPOINT_DIR);
 	if (await exists(path.join(checkpoint, CHECKPOINT_HEADER_FILE)))
 		await checkResumable(checkpoint, await inputsOf(o), o.config);
@@ -561,8 +571,11 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 	try {
 		const side = photoSide(o.config, backbone.manifest.inputSize);
 		const images = await openImages(o.data, side, { splits: 'needed' });
-		if (!images.splits.train || !images.splits.val)
-			throw new Error(`${o.data} needs train and val splits (run leaflens prepare-data)`);
+		const missing = (['train', 'val'] as const).filter((split) => !images.splits[split]);
+		if (missing.length > 0)
+			throw new Error(
+				`${o.data} has no ${missing.join(' or ')} photos: train needs both (prepare it with leaflens prepare-data, with more photos per class or a larger --val)`
+			);
 		let labels = images.classes;
 		let extra: TrainJobOptions['extra'];
 		// The cache key of each extra part names its photos: the hold-back depends on valFraction.
@@ -680,15 +693,30 @@ export async function loadBackboneFor(
 	override?: string
 ): Promise<LoadedBackbone> {
 	// The stored path is relative to the model directory (older models: absolute).
-	const stored = model.manifest.backbone.path;
-	const dir = override ?? (stored === undefined ? undefined : path.resolve(modelDir, stored));
-	if (!dir) throw new Error('The model does not say where its backbone is; pass --backbone <dir>');
-	if (override === undefined && !existsSync(path.join(dir, 'manifest.json')))
-		throw new Error(
-			`The model's backbone is not at ${dir}: the model folder stores it as "${stored}", relative to itself, so a moved model folder loses it. Put the folder back, or copy or link the backbone there`
-		);
-	const backbone = await loadBackboneFromFs(dir);
-	if (backbone.manifestSha256 !== model.manifest.backbone.manifestSha256) {
+	const { path: stored, architecture, manifestSha256 } = model.manifest.backbone;
+	let dir = override ?? (stored === undefined ? undefined : path.resolve(modelDir, stored));
+	if (override === undefined && !(dir && existsSync(path.join(dir, 'manifest.json')))) {
+		// No path (a model saved by the app), or not there (a moved folder): the repository's copy
+		// of the backbone it was trained on, as `npm run setup` imports it, will do.
+		const own = (ARCHITECTURE_IDS as readonly string[]).includes(architecture)
+			? path.join(REPO_ROOT, BACKBONE_CACHE, architecture)
+			: null;
+		const same =
+			own !== null &&
+			existsSync(path.join(own, 'manifest.json')) &&
+			(await readManifestSha256(fsModelDirReader(own))) === manifestSha256;
+		if (same) dir = own;
+		else if (!dir)
+			throw new Error(
+				`The model does not say where its backbone (${architecture}) is; pass --backbone <dir>`
+			);
+		else
+			throw new Error(
+				`The model's backbone is not at ${dir}: the model folder stores it as "${stored}", relative to itself, so a moved model folder loses it. Put the folder back, copy or link the backbone there, or pass --backbone <dir>`
+			);
+	}
+	const backbone = await loadBackboneFromFs(dir!);
+	if (backbone.manifestSha256 !== manifestSha256) {
 		backbone.model.dispose();
 		throw new Error(
 			`The backbone at ${dir} is not the one this model was trained on (manifest sha256 differs)`

@@ -779,6 +779,19 @@ describe('LearnState', () => {
 		expect(outcome?.deleted).toBe(1);
 	});
 
+	it('the photos kept aside are read as stored: a history this page has not read yet deletes none', async () => {
+		const { learn, deps, ml, trainCall } = await setup({ plants: 12 });
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		// As after a reload on a page that has not listed the history yet.
+		deps.history.entries = [];
+		trainCall().finish();
+		const outcome = await run;
+		expect(outcome?.before.total).toBe(2);
+		expect(outcome?.after.total).toBe(2);
+		expect(outcome?.deleted).toBeUndefined();
+	});
+
 	it('Stop cancels the PlantVillage download quietly', async () => {
 		const { learn, ml } = await setup();
 		ml.downloadDataset.mockImplementationOnce(

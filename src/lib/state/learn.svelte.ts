@@ -852,9 +852,13 @@ export class LearnState {
 				await this.#d.ml.loadModel();
 			}
 			// Both scores on the photos kept aside that are still in the history: a plant deleted
-			// meanwhile is left out of before too, and said.
-			kept = pending.heldBack.flatMap((held) => {
-				const entry = this.#history.get(held.entryId);
+			// meanwhile is left out of before too, and said. Read as stored (this page's list may
+			// not be read yet; a history that cannot be read is said, not taken for deleted plants).
+			const stored = await Promise.all(
+				pending.heldBack.map((held) => this.#history.stored(held.entryId))
+			);
+			kept = pending.heldBack.flatMap((held, i) => {
+				const entry = stored[i];
 				const photo = entry?.leaves[held.leaf]?.photo;
 				return entry?.confirmed && photo ? [{ held, className: entry.confirmed, photo }] : [];
 			});

@@ -13,8 +13,8 @@ export { MAX_LEAVES };
 export interface PlantContext {
 	labels: readonly string[];
 	abstention: PlantThresholds;
-	/** What the user is shown for `answer`, e.g. "Tomato — Leaf Mold" or "Not sure". */
-	describe: (answer: Prediction) => string;
+	/** What the user is shown for `answer` of a plant of `leaves` leaves, e.g. "Tomato — Leaf Mold". */
+	describe: (answer: Prediction, leaves: number) => string;
 }
 
 /** A leaf that was just diagnosed, so it has its own answer. */
@@ -35,7 +35,7 @@ function withAnswer(
 		entry: {
 			...entry,
 			label: answer.abstained ? null : answer.label,
-			answer: context.describe(answer),
+			answer: context.describe(answer, entry.leaves.length),
 			confidence: answer.confidence,
 			abstained: answer.abstained
 		},

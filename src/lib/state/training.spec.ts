@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { fakeLocks } from '../../../test/fake-locks';
 import { DeviceLostError, WorkerCrashedError } from './ml-client.svelte';
 import {
+	FORM_KEY,
 	HELD_KEY,
 	JOB_KEY,
 	learnModelName,
@@ -722,6 +723,39 @@ describe('TrainingState', () => {
 		expect(ml.downloadDataset).toHaveBeenCalledTimes(2);
 	});
 
+	it('keeps the form as the user left it across a reload; a damaged kept form gives the defaults', async () => {
+		const datasets = [dataset('pv', 'plantvillage-sample'), dataset('own', 'My photos')];
+		const { state, storage } = setup({ datasets });
+		const defaults = { ...state.form };
+		await state.enter();
+		Object.assign(state.form, {
+			datasetId: 'own',
+			preset: 'finetune',
+			limit: '12',
+			overrides: 'epochs=5\nhead.lr=0.01',
+			extraIds: ['pv']
+		});
+		state.keepForm();
+		const reloaded = new TrainingState(fakeMl(datasets).ml, { jobStorage: storage });
+		await reloaded.enter();
+		expect(reloaded.form).toEqual(state.form);
+		// A dataset deleted since: the first one is selected, the rest is kept.
+		const fewer = new TrainingState(fakeMl([dataset('pv', 'plantvillage-sample')]).ml, {
+			jobStorage: storage
+		});
+		await fewer.enter();
+		expect(fewer.form).toMatchObject({ datasetId: 'pv', preset: 'finetune', limit: '12' });
+		for (const damaged of [
+			'{',
+			'{"preset":"deepest","limit":"","overrides":"","datasetId":"pv","extraIds":[]}'
+		]) {
+			storage.setItem(FORM_KEY, damaged);
+			expect(new TrainingState(fakeMl(datasets).ml, { jobStorage: storage }).form).toEqual(
+				defaults
+			);
+		}
+	});
+
 	it('refuses to delete a dataset a training of this tab uses, in words, till its model is saved', async () => {
 		const { state, ml, calls, saveModel } = setup();
 		await state.enter();
@@ -816,10 +850,20 @@ describe('TrainingState', () => {
 		expect(second.ml.train).not.toHaveBeenCalled();
 		expect(b.elsewhere).toBe(true);
 		expect(a.elsewhere).toBe(false);
+		// The second tab cannot delete the dataset the first one trains with ("dataset gone" there).
+		await b.deleteDataset('pv');
+		expect(b.deleteError).toBe(
+			'This dataset is used by a training running in another tab: stop it there first, then delete it.'
+		);
+		expect(second.ml.deleteDataset).not.toHaveBeenCalled();
 		first.calls[0]!.finish();
 		await settle();
 		expect(first.saveModel).toHaveBeenCalledTimes(1);
 		expect(locks.held.size).toBe(0);
+		// Once it has ended, it can.
+		await b.deleteDataset('pv');
+		expect(b.deleteError).toBeNull();
+		expect(second.ml.deleteDataset).toHaveBeenCalledWith('pv');
 	});
 
 	it('a second tab neither replaces nor discards the job another tab runs, and offers what that tab leaves once it ends', async () => {

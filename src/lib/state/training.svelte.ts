@@ -25,7 +25,7 @@ import {
 import { ModelStore, type SavedModelInfo } from '../data/model-store';
 import { MAX_NAME_LENGTH } from '../data/leaflens-file';
 import { uniteClasses } from '../data/combine';
-import { resolveConfig, type PresetName } from '../ml/config';
+import { PRESET_NAMES, resolveConfig, type PresetName } from '../ml/config';
 import { DeviceLostError, mlClient, WorkerCrashedError, type MlClient } from './ml-client.svelte';
 import { registerWork } from './work';
 import { parseLimit } from '../util/limit';
@@ -51,6 +51,8 @@ export const HELD_KEY = 'leaflens.trainJobHeld';
 export const UNSAVED_KEY = 'leaflens.trainJobUnsaved';
 /** The last finished run's job id and the model it was saved as (survives a reload). */
 export const SAVED_KEY = 'leaflens.trainSaved';
+/** The training form as the user left it (kept across reloads). */
+export const FORM_KEY = 'leaflens.trainForm';
 /** How the jobs of "learn my fields" begin (their models are named for it, whichever page saves them). */
 export const LEARN_JOB_PREFIX = 'learn-';
 /** The Web Lock a tab holds while it runs job `jobId` (one tab runs a job at a time). */
@@ -205,7 +207,33 @@ async function estimateStorage(): Promise<{ used: number; quota: number } | null
 	return estimate ? { used: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null;
 }
 
-/** The training form's values (kept while the app runs, so a running job's settings stay shown). */
+/** Whether a training job reads dataset `id`. */
+const usesDataset = (job: Pick<TrainRequest, 'datasetId' | 'extraDatasetIds'>, id: string) =>
+	job.datasetId === id || (job.extraDatasetIds ?? []).includes(id);
+
+/** The form kept under FORM_KEY, if it is one (a damaged or older one is left out). */
+function keptForm(text: string | null): TrainForm | null {
+	try {
+		const form = JSON.parse(text ?? 'null') as Partial<Record<keyof TrainForm, unknown>> | null;
+		const strings = [form?.datasetId, form?.limit, form?.overrides];
+		const ids = form?.extraIds;
+		if (
+			!strings.every((v) => typeof v === 'string') ||
+			!PRESET_NAMES.includes(form?.preset as PresetName) ||
+			!Array.isArray(ids) ||
+			!ids.every((id) => typeof id === 'string')
+		)
+			return null;
+		return form as TrainForm;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * The training form's values (kept while the app runs, so a running job's settings stay shown, and
+ * across reloads).
+ */
 export interface TrainForm {
 	datasetId: string;
 	preset: PresetName;
@@ -351,6 +379,17 @@ export class TrainingState {
 		this.#locale = options.locale ?? (() => undefined);
 		this.#modelName = options.modelName ?? (() => null);
 		this.saved = this.#readJson(SAVED_KEY);
+		const form = keptForm(this.#jobs.getItem(FORM_KEY));
+		if (form) this.form = form;
+	}
+
+	/** Keeps the form as it is now for the next visit (the page calls it on each edit). */
+	keepForm(): void {
+		try {
+			this.#jobs.setItem(FORM_KEY, JSON.stringify(this.form));
+		} catch {
+			// Storage full: the form is kept while the app runs.
+		}
 	}
 
 	/** Calls `listener` each time a finished run's model has been saved here; returns the unsubscribe. */
@@ -494,8 +533,14 @@ export class TrainingState {
 			(this.#starting
 				? { datasetId: this.form.datasetId, extraDatasetIds: this.form.extraIds }
 				: null);
-		if (job && [job.datasetId, ...(job.extraDatasetIds ?? [])].includes(id)) {
+		if (job && usesDataset(job, id)) {
 			this.deleteError = t('data.inTraining');
+			return;
+		}
+		// Another tab's training (it holds the stored job's lock) would fail with "dataset gone".
+		const stored = this.storedJob();
+		if (stored && usesDataset(stored, id) && (await this.#runsElsewhere(stored.jobId))) {
+			this.deleteError = t('data.inTrainingElsewhere');
 			return;
 		}
 		const url = this.datasets.find((d) => d.id === id)?.manifestUrl;
