@@ -64,44 +64,20 @@ describe('leaflens prepare-data', () => {
 	});
 
 	it('exits 2 naming a bad option and 1 with one line when nothing is usable', async () => {
-		const bad = await run([
-			'prepare-data',
-			'--src',
-			color,
-			'--out',
-			path.join(tmp, 'x'),
-			'--val',
-			'1.5'
-		]);
+		/** prepare-data of the sample into a new folder, with `options`. */
+		const prepare = (...options: string[]) =>
+			run(['prepare-data', '--src', color, '--out', path.join(tmp, 'x'), ...options]);
+		const bad = await prepare('--val', '1.5');
 		expect(bad.code).toBe(2);
 		expect(bad.err).toBe('leaflens prepare-data: --val must be a number in [0, 1), got "1.5"');
 		// A seed the split would read as another (it takes 32 bits): refused, not aliased.
-		const seed = await run([
-			'prepare-data',
-			'--src',
-			color,
-			'--out',
-			path.join(tmp, 'x'),
-			'--seed',
-			'4294967338'
-		]);
+		const seed = await prepare('--seed', '4294967338');
 		expect(seed.code).toBe(2);
 		expect(seed.err).toBe(
 			'leaflens prepare-data: --seed must be an integer in [0, 4294967295], got "4294967338"'
 		);
 		// Fractions that leave no train split, or no val split (train needs one): usage errors.
-		const fractions = (val: string, test: string) =>
-			run([
-				'prepare-data',
-				'--src',
-				color,
-				'--out',
-				path.join(tmp, 'x'),
-				'--val',
-				val,
-				'--test',
-				test
-			]);
+		const fractions = (val: string, test: string) => prepare('--val', val, '--test', test);
 		const tooMuch = await fractions('0.6', '0.5');
 		expect(tooMuch.code).toBe(2);
 		expect(tooMuch.err).toBe(

@@ -21,7 +21,7 @@ export function refocus(...targets: (HTMLElement | null | undefined)[]): void {
  * state. Call `before(state)` from an `$effect.pre` (the old control is still there: did it have
  * the focus?) and `after(state)` from an `$effect`: the new control takes the focus only when the
  * one it replaced had it, so a change the user did not cause (a page opened, a run ending on its
- * own) moves nothing.
+ * own) moves nothing. A component calls followFocus (follow-focus.svelte.ts), which does both.
  */
 export function focusFollows<T>(initial: T, control: (state: T) => HTMLElement | null | undefined) {
 	let last = initial;
