@@ -33,6 +33,8 @@ test('"not sure" for a leaf unlike any it learned: says it may be an unknown dis
 	// In another language the history's buttons are named in it, not in the diagnosis's language.
 	await page.goto('/settings/');
 	await page.getByLabel('Language').selectOption('fr');
+	// The choice is kept once the French texts have loaded (not before): wait for them.
+	await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
 	await page.goto('/');
 	const change = page
 		.getByTestId('history')
