@@ -60,7 +60,9 @@ test('own photos: a folder becomes a dataset, its classes and a new one are trai
 	await expect(page.getByTestId('own-error')).toContainText('at least 5 photos per class');
 	await addClass(disease, 5);
 	await expect(page.getByTestId('own-saved')).toContainText('1 class, 5 photos');
-	await expect(datasets).toHaveCount(3);
+	// A class named as a disease without its crop: "healthy", but whose?
+	await addClass('healthy', 5);
+	await expect(datasets).toHaveCount(4);
 
 	// Train PlantVillage (34 classes) plus the new class and the folder's two new ones: a model of
 	// 37 classes, the folder's "apple healthy" trained as PlantVillage's class, as the form says.
@@ -71,6 +73,21 @@ test('own photos: a folder becomes a dataset, its classes and a new one are trai
 	await expect(page.getByTestId('same-named')).toHaveText(
 		'“apple healthy” of Field is trained as Apple — healthy, the class it names.'
 	);
+	// Trained with PlantVillage it would be a class beside each crop's healthy one: the form says
+	// which it may mean and refuses to start.
+	const healthyOnly = page.getByRole('checkbox', { name: /^healthy/ });
+	await expect(page.getByTestId('cropless')).toBeHidden();
+	await healthyOnly.check();
+	await expect(page.getByTestId('cropless')).toHaveText(
+		/^“healthy” of healthy names a disease without its crop: Apple — healthy, .*, or Tomato — healthy\? It would be trained as a class of its own\.$/
+	);
+	await page.getByRole('button', { name: 'Start training' }).click();
+	await expect(
+		page.getByRole('alert').filter({ hasText: 'names a disease without its crop (listed above)' })
+	).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled();
+	await healthyOnly.uncheck();
+	await expect(page.getByTestId('cropless')).toBeHidden();
 	await page.getByLabel('Preset').selectOption('quick');
 	await page.getByLabel('Photos per class (empty: all)').fill('2');
 	await page

@@ -120,7 +120,7 @@ describe('leaflens evaluate', () => {
 		const file = path.join(work, 'a-file.txt');
 		writeFileSync(file, 'not a dataset');
 		r = await evaluate('--data', file);
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2);
 		expect(r.stderr).toContain(
 			`leaflens evaluate: ${file} is a file, not a folder: name a dataset`
 		);

@@ -50,7 +50,7 @@ describe('leaflens sweep', () => {
 			'--grid',
 			'lr=0.001,0.003'
 		);
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2);
 		expect(r.stderr).toContain(`leaflens sweep: ${data} does not exist`);
 		// A --backbone folder that is not there is said so (not "manifest.json is missing").
 		const nowhere = path.join(work, 'no-backbone');

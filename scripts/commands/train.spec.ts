@@ -29,7 +29,7 @@ describe('leaflens train', () => {
 		expect(existsSync(path.join(DEFAULT_BACKBONE_PATH, 'manifest.json'))).toBe(true);
 		// From a folder with no models/cache: the backbone loads, and the missing --data is named.
 		const r = await runLeaflensIn(work, 'train', '--data', 'no-data', '--out', 'model');
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2);
 		expect(r.stderr).not.toMatch(/manifest\.json is missing/);
 		expect(r.stderr).toMatch(/^leaflens train: no-data does not exist: name a dataset folder/m);
 		// Nothing was trained, so no --out folder was made.
@@ -126,6 +126,7 @@ describe('leaflens train --out', () => {
 		);
 		// With --replace the --out is accepted: the next check, the missing --data, stops it.
 		r = await runLeaflensInProcess([...args, model, '--replace']);
+		expect(r.code).toBe(2);
 		expect(r.err).toMatch(/no-data does not exist/);
 		expect(readdirSync(model).sort()).toEqual(['manifest.json', 'weights.bin']);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classesOfModel, remapClass, uniteClasses, type SameAs } from './combine';
+import { classesOfModel, croplessFolders, remapClass, uniteClasses, type SameAs } from './combine';
 
 describe('uniteClasses', () => {
 	it('keeps the base classes in order and appends the new ones of later datasets', () => {
@@ -47,6 +47,33 @@ describe('uniteClasses', () => {
 			['Apple scab', 'Apple___Apple_scab'],
 			['corn — common rust', 'Corn_(maize)___Common_rust_']
 		]);
+	});
+
+	it("lists the folders that name a disease of another dataset's class without its crop", () => {
+		const base = [
+			'Tomato___Leaf_Mold',
+			'Apple___healthy',
+			'Apple___Black_rot',
+			'Grape___Black_rot'
+		];
+		const own = ['Leaf Mold', 'healthy', 'Black rot', 'Fire blight', 'Apple___Black_rot'];
+		const more = ['leaf_mold', 'Scab'];
+		const cropless = (lists: string[][]) => croplessFolders(lists, uniteClasses(lists));
+		expect(cropless([base, own, more])).toEqual([
+			{ dataset: 1, folder: 'Leaf Mold', like: ['Tomato___Leaf_Mold'] },
+			{ dataset: 1, folder: 'healthy', like: ['Apple___healthy'] },
+			{ dataset: 1, folder: 'Black rot', like: ['Apple___Black_rot', 'Grape___Black_rot'] },
+			{ dataset: 2, folder: 'leaf_mold', like: ['Tomato___Leaf_Mold'] }
+		]);
+		// Either way round: a base dataset's bare name beside a later dataset's class.
+		expect(cropless([['Leaf Mold'], ['Tomato___Leaf_Mold']])).toEqual([
+			{ dataset: 0, folder: 'Leaf Mold', like: ['Tomato___Leaf_Mold'] }
+		]);
+		// One dataset, or a dataset that brings both (a model trained on both tells them apart),
+		// is as its author named it.
+		expect(cropless([['Leaf Mold', 'Tomato___Leaf_Mold']])).toEqual([]);
+		expect(cropless([['Leaf Mold', 'Tomato___Leaf_Mold'], ['Leaf Mold']])).toEqual([]);
+		expect(cropless([base, ['Fire blight', 'Scab', 'Tomato___Leaf_Mold']])).toEqual([]);
 	});
 
 	it('rejects no lists, a dataset naming a class twice, and indices outside a dataset', () => {

@@ -3,7 +3,7 @@
  * photos): the classes are united by folder name and each dataset's class indices are mapped onto
  * the united list. Pure.
  */
-import { sameClass } from '../ml/class-match';
+import { classesOfDisease, sameClass } from '../ml/class-match';
 
 /** A later dataset's folder trained as a class of the union named another way (`sameAs`). */
 export interface SameNamed {
@@ -63,6 +63,44 @@ export function uniteClasses(
 		});
 	});
 	return { labels, remaps, renamed };
+}
+
+/** A folder united as a class of its own though it names a disease of another class without its crop. */
+export interface CroplessFolder {
+	/** The dataset's position in the lists. */
+	dataset: number;
+	folder: string;
+	/** The classes of the other datasets it may mean (folder names). */
+	like: string[];
+}
+
+/**
+ * The folders of `lists` (united as `union`) that become a class of their own though they name,
+ * without its crop, the disease of a class another of the datasets brings (`Leaf Mold` beside
+ * `Tomato___Leaf_Mold`, `healthy` beside `Apple___healthy`): training would learn one disease as
+ * two classes, which the crop in the folder's name tells apart (`Tomato Leaf Mold`). In dataset
+ * and folder order. A dataset's own classes are as its author named them: a class is listed only
+ * when a dataset brings the class it may mean without it (a model trained on both already tells
+ * them apart).
+ */
+export function croplessFolders(
+	lists: readonly (readonly string[])[],
+	union: ClassUnion
+): CroplessFolder[] {
+	const from = union.labels.map(() => new Set<number>());
+	lists.forEach((list, d) => list.forEach((_, i) => from[union.remaps[d]![i]!]!.add(d)));
+	const at = new Map(union.labels.map((label, i) => [label, i]));
+	const like = union.labels.map((label, i) =>
+		classesOfDisease(label, union.labels).filter((other) =>
+			[...from[at.get(other)!]!].some((d) => !from[i]!.has(d))
+		)
+	);
+	return lists.flatMap((list, dataset) =>
+		list.flatMap((folder, i) => {
+			const classes = like[union.remaps[dataset]![i]!]!;
+			return classes.length > 0 ? [{ dataset, folder, like: classes }] : [];
+		})
+	);
 }
 
 /** Maps one class index through a remap, naming the bad index if it is outside the dataset. */

@@ -356,6 +356,10 @@ export const fr: Catalogue = {
 		'Entraîner aussi sur ces jeux de données ; leurs nouvelles classes sont ajoutées au modèle.',
 	'train.sameClass':
 		'Les photos de « {folder} » ({dataset}) entraînent {name}, la classe que ce nom désigne.',
+	'train.cropless':
+		'« {folder} » ({dataset}) nomme une maladie sans sa culture : {names} ? Elle serait entraînée comme une classe à part.',
+	'train.croplessRefused':
+		'Un dossier des jeux de données choisis nomme une maladie sans sa culture (voir ci-dessus) : importez à nouveau ses photos dans un dossier qui nomme la culture (par ex. « Tomato Leaf Mold »), ou laissez ce jeu de données de côté.',
 	'evaluate.sameClass':
 		'Les photos de « {folder} » sont évaluées comme {name}, la classe que ce nom désigne.',
 	'evaluate.perClassShown':

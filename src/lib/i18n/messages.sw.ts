@@ -353,6 +353,10 @@ export const sw: Catalogue = {
 	'train.includeNote': 'Funza kwa seti hizi za data pia; aina zao mpya zinaongezwa kwenye modeli.',
 	'train.sameClass':
 		'“{folder}” ya {dataset} inafunzwa kama {name}, aina ambayo jina hilo linaitaja.',
+	'train.cropless':
+		'“{folder}” ya {dataset} inataja ugonjwa bila zao lake: {names}? Ingefunzwa kama aina yake yenyewe.',
+	'train.croplessRefused':
+		'Folda ya seti za data zilizochaguliwa inataja ugonjwa bila zao lake (juu): ingiza picha zake tena katika folda yenye jina la zao (k.m. “Tomato Leaf Mold”), au acha seti hiyo ya data.',
 	'evaluate.sameClass': '“{folder}” inapimwa kama {name}, aina ambayo jina hilo linaitaja.',
 	'evaluate.perClassShown':
 		'Aina {shown} kati ya {total} za modeli zina picha hapa; nyingine zimeachwa.',

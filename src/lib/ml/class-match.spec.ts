@@ -169,7 +169,7 @@ describe('classesOfDisease', () => {
 			'Apple___Black_rot',
 			'Grape___Black_rot'
 		]);
-		expect(classesOfDisease('healthy', labels)).toEqual([]);
+		expect(classesOfDisease('Healthy', labels)).toEqual(['Apple___healthy']);
 		expect(classesOfDisease('Leaf spot', labels)).toEqual([]);
 	});
 });

@@ -143,13 +143,14 @@ export function sameClass(folder: string, labels: readonly string[]): string | n
 
 /**
  * The classes of `labels` whose disease alone a folder name is, in any case or spacing (`Black rot`
- * → `Apple___Black_rot`, `Grape___Black_rot`): a hint for a folder sameClass leaves unnamed
- * because its crop is not said.
+ * → `Apple___Black_rot`, `Grape___Black_rot`; `healthy` → each crop's healthy class): a hint for
+ * a folder sameClass leaves unnamed because its crop is not said.
  */
 export function classesOfDisease(folder: string, labels: readonly string[]): string[] {
 	const key = nameKey(folder);
 	return labels.filter((label) => {
-		const { disease } = parseClassFolder(label);
-		return disease !== null && nameKey(disease) === key;
+		const { disease, healthy } = parseClassFolder(label);
+		const rest = healthy ? 'healthy' : disease;
+		return rest !== null && nameKey(rest) === key;
 	});
 }

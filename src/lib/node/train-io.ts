@@ -12,7 +12,7 @@ import { MODEL_MANIFEST_FILE, type ModelDirWriter } from '../ml/model-dir';
 import { decodedSource, type ImageSource, type LabelledBytes } from '../ml/features';
 import type { RunLogSink } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
-import { classesOfModel, uniteClasses } from '../data/combine';
+import { classesOfModel, croplessFolders, uniteClasses } from '../data/combine';
 import { classesOfDisease } from '../ml/class-match';
 import { loadDataset } from './dataset';
 import { decodeImageFile, PhotoDecodeError } from './images';
@@ -294,15 +294,13 @@ export async function folderPhotos(
 	const withPhotos = folders.filter((folder) => listed.has(folder));
 	const names = classes ? [...classes] : withPhotos;
 	// A disease without its crop (`Black rot`): the classes it may mean, to name one.
-	const withHint = (folder: string) => {
-		const like = classesOfDisease(folder, names);
-		return `${JSON.stringify(folder)}${like.length ? ` (${like.join(' or ')}? name its crop too)` : ''}`;
-	};
+	const withHint = (folder: string, like = classesOfDisease(folder, names)) =>
+		`${JSON.stringify(folder)}${like.length ? ` (${like.join(' or ')}? name its crop too)` : ''}`;
 	if (!addUnknown) {
 		const { missing } = classesOfModel(withPhotos, names);
 		if (missing.length > 0)
 			throw new Error(
-				`${missing.length === 1 ? 'Folder' : 'Folders'} ${missing.map(withHint).join(', ')} in ${dir} ${missing.length === 1 ? 'is' : 'are'} not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
+				`${missing.length === 1 ? 'Folder' : 'Folders'} ${missing.map((folder) => withHint(folder)).join(', ')} in ${dir} ${missing.length === 1 ? 'is' : 'are'} not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
 			);
 	}
 	// A folder named for a class another way (when training, also a folder before it) is that
@@ -311,14 +309,11 @@ export async function folderPhotos(
 	const renamed = union.renamed.map(({ folder, label }) => ({ folder, label }));
 	const added = union.labels.slice(names.length);
 	// A new class named as a disease of the given classes without its crop (`healthy`, `Black rot`)
-	// would be a second class beside them: the crop is asked for.
-	const unclear = withPhotos.filter(
-		(folder, i) =>
-			union.remaps[1]![i]! >= names.length && classesOfDisease(folder, names).length > 0
-	);
+	// would be a second class beside them: the crop is asked for. The app's Train form asks too.
+	const unclear = croplessFolders([names, withPhotos], union).filter((c) => c.dataset === 1);
 	if (unclear.length > 0)
 		throw new Error(
-			`${unclear.length === 1 ? 'Folder' : 'Folders'} ${unclear.map(withHint).join(', ')} in ${dir} would be ${unclear.length === 1 ? 'a new class' : 'new classes'} beside the class of that disease: put the crop in the folder's name (e.g. "Tomato Leaf Mold")`
+			`${unclear.length === 1 ? 'Folder' : 'Folders'} ${unclear.map((c) => withHint(c.folder, c.like)).join(', ')} in ${dir} would be ${unclear.length === 1 ? 'a new class' : 'new classes'} beside the class of that disease: put the crop in the folder's name (e.g. "Tomato Leaf Mold")`
 		);
 	const photos: FolderPhoto[] = [];
 	for (const [i, folder] of withPhotos.entries()) {

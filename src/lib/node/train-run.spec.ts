@@ -44,6 +44,7 @@ import {
 	TRAINED_ON_FILE,
 	type TrainedOn
 } from './train-run';
+import { Refusal } from './refusal';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-run-'));
 const data = path.join(work, 'data');
@@ -308,6 +309,10 @@ describe('runTraining checks --out before any work', () => {
 		await expect(
 			runTraining(tf, { data: path.join(work, 'no-data'), out, config, backbone: backboneDir })
 		).rejects.toThrow(`${path.join(work, 'no-data')} does not exist`);
+		// Refused before any work, as the CLI's other bad arguments are (exit 2).
+		await expect(
+			checkTrainOut({ data: path.join(work, 'no-data'), out, config, backbone: backboneDir })
+		).rejects.toBeInstanceOf(Refusal);
 		await expect(
 			runTraining(tf, { data, out, config, backbone: path.join(work, 'no-backbone') })
 		).rejects.toThrow(/manifest.json is missing/);

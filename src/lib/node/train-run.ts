@@ -77,6 +77,20 @@ import { Refusal } from './refusal';
 const isDataset = (dir: string): Promise<boolean> => exists(path.join(dir, 'manifest.json'));
 
 /**
+ * Refuses (exit 2) a --data that is not there or is a file, in words that say what to name:
+ * training needs the train and val splits that only prepare-data makes; scoring reads either.
+ */
+async function requireDataFolder(dir: string, splits?: 'needed'): Promise<void> {
+	const wanted =
+		splits === 'needed'
+			? 'name a dataset folder from leaflens prepare-data'
+			: 'name a dataset folder from leaflens prepare-data (or a folder of class folders)';
+	const info = await stat(dir).catch(() => null);
+	if (!info) throw new Refusal(`${dir} does not exist: ${wanted}`);
+	if (!info.isDirectory()) throw new Refusal(`${dir} is a file, not a folder: ${wanted}`);
+}
+
+/**
  * A prepared dataset (manifest.json + shards) or a folder with class sub-folders. With `classes`
  * (a model's labels) the photos are labelled by them: a dataset or folder of some of them is read,
  * one with a class they lack refused. A missing path, a file, or an unfinished prepare-data output
@@ -87,14 +101,7 @@ async function openImages(
 	size: number,
 	o: { classes?: readonly string[]; onUnreadable?: OnUnreadable; splits?: 'needed' } = {}
 ): Promise<LabelledImages> {
-	const info = await stat(dir).catch(() => null);
-	// Training needs the train and val splits that only prepare-data makes; scoring reads either.
-	const wanted =
-		o.splits === 'needed'
-			? 'name a dataset folder from leaflens prepare-data'
-			: 'name a dataset folder from leaflens prepare-data (or a folder of class folders)';
-	if (!info) throw new Error(`${dir} does not exist: ${wanted}`);
-	if (!info.isDirectory()) throw new Error(`${dir} is a file, not a folder: ${wanted}`);
+	await requireDataFolder(dir, o.splits);
 	if (await isDataset(dir)) return datasetImages(dir, size, o.classes);
 	if (await isUnfinishedDataset(dir))
 		throw new Error(
@@ -491,12 +498,13 @@ async function checkOutFolder(o: TrainRunOptions): Promise<{ replacing: boolean 
 }
 
 /**
- * Everything about --out that refuses a run of `o`, checked before anything is loaded (no engine,
- * backbone or photos needed: the CLI runs it first): checkOutFolder, then a checkpoint in it of
- * another config, or recorded as trained on other data, classes, backbone or --field photos (as far
- * as the dataset's manifest, the --field folder and the backbone's manifest.json tell them); and
- * --field class folders that would be a second class beside the dataset's (folderPhotos).
- * Refusals are OutRefusal. Returns whether the run replaces a finished classifier.
+ * Everything about --out and --data that refuses a run of `o`, checked before anything is loaded
+ * (no engine, backbone or photos needed: the CLI runs it first): checkOutFolder, then a checkpoint
+ * in it of another config, or recorded as trained on other data, classes, backbone or --field
+ * photos (as far as the dataset's manifest, the --field folder and the backbone's manifest.json
+ * tell them); --field class folders that would be a second class beside the dataset's
+ * (folderPhotos); last, a --data that is no folder. The refusals of --out and --field are
+ * OutRefusal, all are Refusal. Returns whether the run replaces a finished classifier.
  */
 export async function checkTrainOut(o: TrainRunOptions): Promise<{ replacing: boolean }> {
 	const state = await checkOutFolder(o);
@@ -509,6 +517,7 @@ export async function checkTrainOut(o: TrainRunOptions): Promise<{ replacing: bo
 	const checkpoint = path.join(o.out, CHECKPOINT_DIR);
 	if (await exists(path.join(checkpoint, CHECKPOINT_HEADER_FILE)))
 		await checkResumable(checkpoint, await inputsOf(o), o.config);
+	await requireDataFolder(o.data, 'needed');
 	return state;
 }
 

@@ -15,6 +15,7 @@ import {
 } from './training.svelte';
 import { validateModelName } from '../data/leaflens-file';
 import { userError } from '../util/user-errors';
+import { t } from '../i18n/i18n.svelte';
 import type {
 	CachedDatasetInfo,
 	EpochRecord,
@@ -29,8 +30,9 @@ function dataset(id: string, name: string, complete = true): CachedDatasetInfo {
 		id,
 		name,
 		complete,
-		manifestUrl: `/datasets/${name}/manifest.json`
-	} as CachedDatasetInfo;
+		manifestUrl: `/datasets/${name}/manifest.json`,
+		manifest: { classes: [] }
+	} as unknown as CachedDatasetInfo;
 }
 
 function memoryStorage(entries: Record<string, string> = {}): JobStorage & {
@@ -673,6 +675,35 @@ describe('TrainingState', () => {
 		// The base dataset's own classes are never renamed: none are listed once it is alone.
 		state.form.extraIds = [];
 		expect(state.sameNamed).toEqual([]);
+	});
+
+	it('refuses to train a folder named as a disease without its crop beside the class it may mean', async () => {
+		const withClasses = (id: string, name: string, folders: string[]) =>
+			({
+				...dataset(id, name),
+				manifest: { classes: folders.map((folder) => ({ folder })) }
+			}) as CachedDatasetInfo;
+		const { state, calls } = setup({
+			datasets: [
+				withClasses('pv', 'PlantVillage', ['Tomato___Leaf_Mold', 'Tomato___healthy']),
+				withClasses('own', 'My field', ['Leaf Mold', 'Tomato___healthy', 'Fire blight'])
+			]
+		});
+		await state.refresh();
+		// Alone, a dataset's classes are as its author named them.
+		expect(state.cropless).toEqual([]);
+		state.form.extraIds = ['own'];
+		expect(state.cropless).toEqual([
+			{ id: 'own', dataset: 'My field', folder: 'Leaf Mold', like: ['Tomato___Leaf_Mold'] }
+		]);
+		expect(state.request()).toBeNull();
+		expect(state.configError).toBe(t('train.croplessRefused'));
+		await state.start();
+		expect(calls).toEqual([]);
+		// Left out, the form trains again.
+		state.form.extraIds = [];
+		expect(state.request()).not.toBeNull();
+		expect(state.configError).toBeNull();
 	});
 
 	it('deleting a dataset that downloads cancels the download first (it would store the dataset again)', async () => {

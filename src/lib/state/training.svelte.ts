@@ -24,7 +24,7 @@ import {
 } from '../data/own-photos';
 import { ModelStore, type SavedModelInfo } from '../data/model-store';
 import { MAX_NAME_LENGTH } from '../data/leaflens-file';
-import { uniteClasses } from '../data/combine';
+import { croplessFolders, uniteClasses } from '../data/combine';
 import { PRESET_NAMES, resolveConfig, type PresetName } from '../ml/config';
 import { DeviceLostError, mlClient, WorkerCrashedError, type MlClient } from './ml-client.svelte';
 import { registerWork } from './work';
@@ -310,19 +310,38 @@ export class TrainingState {
 	readonly #extras = $derived(
 		this.others.filter((d) => this.form.extraIds.includes(d.id)).map((d) => d.id)
 	);
+	/** The datasets chosen together, their class lists and their union; null for one alone. */
+	readonly #united = $derived.by(() => {
+		const chosen = [this.form.datasetId, ...this.#extras].map((id) =>
+			this.complete.find((d) => d.id === id)
+		);
+		if (chosen.length < 2 || !chosen.every((d) => d !== undefined)) return null;
+		const lists = chosen.map((d) => d.manifest.classes.map((c) => c.folder));
+		return { chosen, lists, union: uniteClasses(lists) };
+	});
 	/**
 	 * The chosen datasets' folders that training takes as a class of another name (uniteClasses:
 	 * `Apple scab` is `Apple___Apple_scab`), with their dataset's name: the form says so.
 	 */
 	readonly sameNamed = $derived.by(() => {
-		const chosen = [this.form.datasetId, ...this.#extras].map((id) =>
-			this.complete.find((d) => d.id === id)
-		);
-		if (chosen.length < 2 || chosen.some((d) => d === undefined)) return [];
-		const { renamed } = uniteClasses(chosen.map((d) => d!.manifest.classes.map((c) => c.folder)));
-		return renamed.map(({ dataset, folder, label }) => {
+		if (!this.#united) return [];
+		const { chosen, union } = this.#united;
+		return union.renamed.map(({ dataset, folder, label }) => {
 			const { id, name } = chosen[dataset]!;
 			return { id, dataset: name, folder, label };
+		});
+	});
+	/**
+	 * The chosen datasets' folders that would train a class of their own beside the class they
+	 * mean (croplessFolders: `Leaf Mold` beside PlantVillage's `Tomato___Leaf_Mold`), with their
+	 * dataset's name and the classes they may mean: the form says so, and training is refused.
+	 */
+	readonly cropless = $derived.by(() => {
+		if (!this.#united) return [];
+		const { chosen, lists, union } = this.#united;
+		return croplessFolders(lists, union).map(({ dataset, folder, like }) => {
+			const { id, name } = chosen[dataset]!;
+			return { id, dataset: name, folder, like };
 		});
 	});
 	/** The dataset address in the download form (kept when the user leaves the page). */
@@ -734,6 +753,10 @@ export class TrainingState {
 			resolveConfig({ preset, overrides });
 		} catch (error) {
 			this.configError = t('train.settingsRefused', { reason: errorMessage(error) });
+			return null;
+		}
+		if (this.cropless.length > 0) {
+			this.configError = t('train.croplessRefused');
 			return null;
 		}
 		const extras = this.#extras;
