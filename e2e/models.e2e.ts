@@ -274,6 +274,8 @@ test('an imported model is scored on this device against the downloaded test spl
 	await page.goto('/models/');
 	await saved.getByRole('button', { name: /^Check on “/ }).click();
 	await expect(saved.getByTestId('check-progress')).toBeVisible();
+	// The pressed button went with the check's start: the focus is on the model's name.
+	await expect(saved.getByTestId('model-name')).toBeFocused();
 	await expect(saved.getByTestId('accuracy')).not.toHaveText('unverified', { timeout: 540_000 });
 	const measured = await saved.getByTestId('accuracy').innerText();
 	expect(measured).toMatch(/^\d+\.\d%$/);

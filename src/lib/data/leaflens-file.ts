@@ -216,7 +216,10 @@ const NOT_OURS = 'This is not a LeafLens model file';
 export function checkExportSize(bytes: number): void {
 	if (bytes > MAX_EXPORT_BYTES) {
 		throw new ModelFileError(
-			`${NOT_OURS}: it is ${Math.ceil(bytes / 2 ** 20)} MB, and a LeafLens model file is at most ${MAX_EXPORT_BYTES / 2 ** 20} MB.`
+			userError('modelFileTooBig', {
+				mb: Math.ceil(bytes / 2 ** 20),
+				max: MAX_EXPORT_BYTES / 2 ** 20
+			})
 		);
 	}
 }
@@ -236,7 +239,9 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 		if (!(error instanceof TarError)) throw error;
 		// A first header that is not a tar header: another kind of file; later problems: damage.
 		const why =
-			error.offset === 0 ? `${NOT_OURS}.` : `This model file is damaged: ${error.message}.`;
+			error.offset === 0
+				? userError('notModelFile')
+				: `This model file is damaged: ${error.message}.`;
 		throw new ModelFileError(why, { cause: error });
 	}
 	for (const { name, data } of list) {
@@ -266,9 +271,7 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 		);
 	}
 	if (typeof version === 'number' && version > EXPORT_VERSION) {
-		throw new ModelFileError(
-			`This model file was made by a newer LeafLens (export format version ${version}; this LeafLens reads version ${EXPORT_VERSION}). Update LeafLens to import it.`
-		);
+		throw new ModelFileError(userError('modelFileNewer', { version, ours: EXPORT_VERSION }));
 	}
 	const parsed = descriptorSchema.safeParse(json);
 	if (!parsed.success) {
@@ -284,11 +287,9 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 	const listed = new Map<string, Uint8Array>();
 	for (const file of descriptor.files) {
 		const data = entries.get(file.path);
-		if (!data) throw new ModelFileError(`This model file is incomplete: ${file.path} is missing.`);
+		if (!data) throw new ModelFileError(userError('modelFileIncomplete', { file: file.path }));
 		if (data.byteLength !== file.bytes || (await sha256Hex(data)) !== file.sha256) {
-			throw new ModelFileError(
-				`This model file is damaged: ${file.path} does not match its checksum.`
-			);
+			throw new ModelFileError(userError('modelFileDamaged', { file: file.path }));
 		}
 		listed.set(file.path, data);
 	}

@@ -72,6 +72,22 @@ const prefixed = (prefix: string, files: Record<string, Uint8Array>) =>
 	Object.fromEntries(Object.entries(files).map(([n, d]) => [`${prefix}${n}`, d]));
 
 describe('ModelStore', () => {
+	it('renames and records a check with no other tab deleting meanwhile (a deleted model stays gone)', async () => {
+		const kv = new MemoryStore();
+		const saved = await new ModelStore(kv).save('First', classifier);
+		// Another tab's delete, run while this tab's rename waits for the lock.
+		let deleteFirst: (() => Promise<void>) | null = () => new ModelStore(kv).delete(saved.id);
+		const store = new ModelStore(kv, async (work) => {
+			const other = deleteFirst;
+			deleteFirst = null;
+			if (other) await other();
+			return work();
+		});
+		await expect(store.rename(saved.id, 'Renamed')).rejects.toThrow(/is not on this device/);
+		expect(await store.list()).toEqual([]);
+		expect(await store.info(saved.id)).toBeUndefined();
+	});
+
 	it('saves, lists, renames and deletes models, and loads them through io()', async () => {
 		const kv = new MemoryStore();
 		const store = new ModelStore(kv);

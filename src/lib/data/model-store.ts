@@ -192,16 +192,28 @@ export class ModelStore {
 	/** Renames a saved model (1 to 80 characters after trimming). */
 	async rename(id: string, name: string): Promise<SavedModelInfo> {
 		const validName = validateModelName(name);
-		const info = { ...(await this.#require(id)), name: validName };
-		await this.store.set(modelInfoKey(id), structuredClone(info));
-		return info;
+		return this.#updateInfo(id, (info) => ({ ...info, name: validName }));
 	}
 
 	/** Records an imported model's scoring on this device (shown instead of its file's claims). */
 	async recordCheck(id: string, check: DeviceCheck): Promise<SavedModelInfo> {
-		const info = { ...(await this.#require(id)), check };
-		await this.store.set(modelInfoKey(id), structuredClone(info));
-		return info;
+		return this.#updateInfo(id, (info) => ({ ...info, check }));
+	}
+
+	/**
+	 * Writes a saved model's info changed by `change`, with no other tab's delete running: a
+	 * deletion between the read and the write would otherwise list again a model whose files are
+	 * gone.
+	 */
+	#updateInfo(
+		id: string,
+		change: (info: SavedModelInfo) => SavedModelInfo
+	): Promise<SavedModelInfo> {
+		return this.exclusive(async () => {
+			const info = change(await this.#require(id));
+			await this.store.set(modelInfoKey(id), structuredClone(info));
+			return info;
+		});
 	}
 
 	/** Removes a saved model, and its backbone when no other saved model uses it. */

@@ -377,6 +377,8 @@ export const es: Catalogue = {
 	'evaluate.scrollable': '{name}, con desplazamiento horizontal',
 	'evaluate.loadingData': 'Leyendo los conjuntos de datos de este dispositivo…',
 	'evaluate.needData': 'Primero descargue un conjunto de datos en la página Entrenar.',
+	'evaluate.done': 'Evaluación terminada: {accuracy} de aciertos, fotos evaluadas: {count}.',
+	'evaluate.cancelled': 'Evaluación cancelada.',
 	'evaluate.failed': 'La evaluación se detuvo: {reason}',
 	'evaluate.summary': 'Resumen',
 	'evaluate.photos': 'Fotos',
@@ -669,6 +671,14 @@ export const esErrors: KnownErrors = {
 		'No hay espacio suficiente en este dispositivo para guardar «{name}». Libere espacio (borre un conjunto de datos o un modelo), borre el conjunto de datos parcial e inténtelo de nuevo.',
 	modelNameLength:
 		'El nombre de un modelo necesita de 1 a {max} caracteres (los espacios de los extremos no cuentan); se recibió {name}',
+	notModelFile: 'Esto no es un archivo de modelo de LeafLens.',
+	modelFileTooBig:
+		'Esto no es un archivo de modelo de LeafLens: ocupa {mb} MB, y un archivo de modelo de LeafLens ocupa como máximo {max} MB.',
+	modelFileNewer:
+		'Este archivo de modelo lo creó una versión más nueva de LeafLens (formato de exportación versión {version}; esta versión lee la {ours}). Actualice LeafLens para importarlo.',
+	modelFileDamaged:
+		'Este archivo de modelo está dañado: {file} no coincide con su suma de verificación.',
+	modelFileIncomplete: 'Este archivo de modelo está incompleto: falta {file}.',
 	classNameEmpty: 'Escriba un nombre para la clase.',
 	classNameTooLong: 'Un nombre de clase tiene como máximo 100 caracteres; este tiene {n}.',
 	classNameSlash: 'Un nombre de clase no puede contener «/»: «{name}».',

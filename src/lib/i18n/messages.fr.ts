@@ -383,6 +383,9 @@ export const fr: Catalogue = {
 	'evaluate.scrollable': '{name}, défilement horizontal',
 	'evaluate.loadingData': 'Lecture des jeux de données de cet appareil…',
 	'evaluate.needData': 'Téléchargez d’abord un jeu de données sur la page Entraîner.',
+	'evaluate.done':
+		'Évaluation terminée : {accuracy} de réponses justes, photos évaluées : {count}.',
+	'evaluate.cancelled': 'Évaluation annulée.',
 	'evaluate.failed': 'Évaluation arrêtée : {reason}',
 	'evaluate.summary': 'Résumé',
 	'evaluate.photos': 'Photos',
@@ -684,6 +687,14 @@ export const frErrors: KnownErrors = {
 		'Pas assez de place sur cet appareil pour garder « {name} ». Libérez de la place (supprimez un jeu de données ou un modèle), supprimez le jeu de données partiel et réessayez.',
 	modelNameLength:
 		'Le nom d’un modèle doit compter de 1 à {max} caractères (les espaces aux extrémités ne comptent pas) ; reçu : {name}',
+	notModelFile: 'Ce fichier n’est pas un fichier de modèle LeafLens.',
+	modelFileTooBig:
+		'Ce fichier n’est pas un fichier de modèle LeafLens : il fait {mb} Mo, et un fichier de modèle LeafLens fait au plus {max} Mo.',
+	modelFileNewer:
+		'Ce fichier de modèle vient d’une version plus récente de LeafLens (format d’export version {version} ; cette version lit la version {ours}). Mettez LeafLens à jour pour l’importer.',
+	modelFileDamaged:
+		'Ce fichier de modèle est endommagé : {file} ne correspond pas à sa somme de contrôle.',
+	modelFileIncomplete: 'Ce fichier de modèle est incomplet : {file} manque.',
 	classNameEmpty: 'Saisissez un nom pour la classe.',
 	classNameTooLong: 'Un nom de classe compte au plus 100 caractères ; celui-ci en a {n}.',
 	classNameSlash: 'Un nom de classe ne peut pas contenir « / » : « {name} ».',

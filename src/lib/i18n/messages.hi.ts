@@ -361,6 +361,8 @@ export const hi: Catalogue = {
 	'evaluate.scrollable': '{name}, बगल में खिसकाया जा सकता है',
 	'evaluate.loadingData': 'इस डिवाइस के डेटासेट पढ़े जा रहे हैं…',
 	'evaluate.needData': 'पहले सिखाएँ पेज पर एक डेटासेट डाउनलोड करें।',
+	'evaluate.done': 'मूल्यांकन पूरा हुआ: {accuracy} सही, जाँची गई फ़ोटो: {count}।',
+	'evaluate.cancelled': 'मूल्यांकन रद्द किया गया।',
 	'evaluate.failed': 'जाँच रुक गई: {reason}',
 	'evaluate.summary': 'सारांश',
 	'evaluate.photos': 'फ़ोटो',
@@ -632,6 +634,13 @@ export const hiErrors: KnownErrors = {
 		'इस डिवाइस पर “{name}” रखने की जगह नहीं है। जगह खाली करें (कोई डेटासेट या मॉडल हटाएँ), अधूरा डेटासेट हटाएँ और फिर कोशिश करें।',
 	modelNameLength:
 		'मॉडल के नाम में 1 से {max} अक्षर होने चाहिए (शुरू और अंत की खाली जगह नहीं गिनी जाती); मिला: {name}',
+	notModelFile: 'यह LeafLens मॉडल फ़ाइल नहीं है।',
+	modelFileTooBig:
+		'यह LeafLens मॉडल फ़ाइल नहीं है: इसका आकार {mb} MB है, और LeafLens मॉडल फ़ाइल अधिकतम {max} MB की होती है।',
+	modelFileNewer:
+		'यह मॉडल फ़ाइल LeafLens के नए संस्करण ने बनाई है (एक्सपोर्ट फ़ॉर्मेट संस्करण {version}; यह LeafLens संस्करण {ours} पढ़ता है)। इसे आयात करने के लिए LeafLens अपडेट करें।',
+	modelFileDamaged: 'यह मॉडल फ़ाइल खराब है: {file} अपने चेकसम से मेल नहीं खाती।',
+	modelFileIncomplete: 'यह मॉडल फ़ाइल अधूरी है: {file} इसमें नहीं है।',
 	classNameEmpty: 'श्रेणी के लिए एक नाम लिखें।',
 	classNameTooLong: 'श्रेणी का नाम अधिकतम 100 अक्षरों का होता है; इसमें {n} हैं।',
 	classNameSlash: 'श्रेणी के नाम में “/” नहीं हो सकता: “{name}”।',

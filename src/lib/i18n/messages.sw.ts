@@ -379,6 +379,8 @@ export const sw: Catalogue = {
 	'evaluate.scrollable': '{name}, inaweza kusogezwa kando',
 	'evaluate.loadingData': 'Inasoma seti za data kwenye kifaa hiki…',
 	'evaluate.needData': 'Kwanza pakua seti ya data kwenye ukurasa wa Funza.',
+	'evaluate.done': 'Tathmini imekamilika: {accuracy} sahihi, picha zilizopimwa: {count}.',
+	'evaluate.cancelled': 'Tathmini imeghairiwa.',
 	'evaluate.failed': 'Upimaji umesimama: {reason}',
 	'evaluate.summary': 'Muhtasari',
 	'evaluate.photos': 'Picha',
@@ -661,6 +663,13 @@ export const swErrors: KnownErrors = {
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi “{name}”. Toa nafasi (futa seti ya data au modeli), futa seti ya data iliyokamilika nusu kisha ujaribu tena.',
 	modelNameLength:
 		'Jina la modeli linahitaji herufi 1 hadi {max} (nafasi za mwanzoni na mwishoni hazihesabiwi); limepokelewa {name}',
+	notModelFile: 'Hii si faili ya modeli ya LeafLens.',
+	modelFileTooBig:
+		'Hii si faili ya modeli ya LeafLens: ina ukubwa wa MB {mb}, na faili ya modeli ya LeafLens haizidi MB {max}.',
+	modelFileNewer:
+		'Faili hii ya modeli imetengenezwa na toleo jipya zaidi la LeafLens (toleo la muundo {version}; LeafLens hii inasoma toleo {ours}). Sasisha LeafLens ili kuiingiza.',
+	modelFileDamaged: 'Faili hii ya modeli imeharibika: {file} hailingani na checksum yake.',
+	modelFileIncomplete: 'Faili hii ya modeli haijakamilika: {file} haipo.',
 	classNameEmpty: 'Andika jina la aina.',
 	classNameTooLong: 'Jina la aina lina herufi 100 zaidi; hili lina {n}.',
 	classNameSlash: 'Jina la aina haliwezi kuwa na “/”: “{name}”.',

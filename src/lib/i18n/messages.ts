@@ -371,6 +371,8 @@ export const en = {
 	'evaluate.scrollable': '{name}, scrollable sideways',
 	'evaluate.loadingData': 'Reading the datasets on this device…',
 	'evaluate.needData': 'Download a dataset on the Train page first.',
+	'evaluate.done': 'Evaluation finished: {accuracy} right, photos scored: {count}.',
+	'evaluate.cancelled': 'Evaluation cancelled.',
 	'evaluate.failed': 'Evaluation stopped: {reason}',
 	'evaluate.summary': 'Summary',
 	'evaluate.photos': 'Photos',

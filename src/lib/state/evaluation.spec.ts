@@ -152,7 +152,7 @@ describe('EvaluationState', () => {
 		await state.load();
 		state.modelId = 'm1';
 		state.split = 'val';
-		state.limit = 4.5;
+		state.limit = 4;
 		const done = state.run();
 		expect(state.running).toBe(true);
 		expect(calls[0]!.request).toEqual({
@@ -170,6 +170,11 @@ describe('EvaluationState', () => {
 		expect(state.result).toBe(result);
 		expect(state.progress).toBeNull();
 		expect(state.error).toBeNull();
+		// Said once it is done (the status is a live region).
+		expect(state.status).toBe('Evaluation finished: 75.0% right, photos scored: 4.');
+		// Progress of the ended run that comes in late (another message port) is not taken.
+		calls[0]!.progress(8, 8);
+		expect(state.running).toBe(false);
 		expect(state.shares).toEqual([
 			[0.5, 0.5],
 			[0, 1]
@@ -179,28 +184,58 @@ describe('EvaluationState', () => {
 		]);
 		expect(urls.createObjectURL.mock.calls[0]![0].type).toBe('image/jpeg');
 
-		// A new run drops the last result and its photos' URLs.
+		// The last result and its photos stay until a new one is in; then their URLs are revoked.
 		const again = state.run();
-		expect(state.result).toBeNull();
-		expect(state.gallery).toEqual([]);
-		expect(urls.revokeObjectURL).toHaveBeenCalledWith('blob:1');
+		expect(state.status).toBe('Reading the model and the photos…');
+		expect(state.result).toBe(result);
+		expect(urls.revokeObjectURL).not.toHaveBeenCalled();
 		calls[1]!.finish();
 		await again;
+		expect(urls.revokeObjectURL).toHaveBeenCalledWith('blob:1');
 		expect(state.gallery[0]!.url).toBe('blob:2');
 	});
 
-	it('reports a failure in words and shows no result', async () => {
-		const { state, calls } = setup();
+	it('reports a failure in words, keeps the result shown before, and reads the datasets again', async () => {
+		const { state, calls, ml } = setup();
 		await state.load();
+		const first = state.run();
+		calls[0]!.finish();
+		const result = await first;
 		const done = state.run();
-		calls[0]!.fail(new Error('Model m1 is not on this device'));
+		ml.datasets.mockResolvedValueOnce([dataset('other')]);
+		calls[1]!.fail(new Error('Dataset pv is not on this device'));
 		expect(await done).toBeNull();
-		expect(state.error).toBe('Model m1 is not on this device');
-		expect(state.result).toBeNull();
+		expect(state.error).toBe('Dataset pv is not on this device');
+		expect(state.result).toBe(result);
+		expect(state.scored?.dataset.id).toBe('pv');
 		expect(state.running).toBe(false);
+		expect(state.status).toBe('');
+		// The dataset deleted in another tab leaves the form.
+		await vi.waitFor(() => expect(state.datasetId).toBe('other'));
 	});
 
-	it('cancels silently', async () => {
+	it('refuses photos per class that are not a whole number from 1, before any work', async () => {
+		const { state, ml } = setup();
+		await state.load();
+		for (const limit of [0.5, -3, 2.5]) {
+			state.limit = limit;
+			expect(await state.run()).toBeNull();
+			expect(state.limitInvalid).toBe(true);
+			expect(state.error).toBeNull();
+		}
+		expect(ml.evaluate).not.toHaveBeenCalled();
+		state.limit = 3;
+		void state.run();
+		expect(state.limitInvalid).toBe(false);
+		expect(ml.evaluate).toHaveBeenCalledTimes(1);
+		// Empty (null) or 0: all photos.
+		for (const limit of [null, 0]) {
+			state.limit = limit;
+			expect(state.request()?.limitPerClass).toBeNull();
+		}
+	});
+
+	it('cancels without an error, and says so', async () => {
 		const { state, calls } = setup();
 		await state.load();
 		expect(state.status).toBe('');
@@ -213,7 +248,7 @@ describe('EvaluationState', () => {
 		// Until the run stops at its next batch.
 		expect(state.status).toBe('Stopping…');
 		expect(await done).toBeNull();
-		expect(state.status).toBe('');
+		expect(state.status).toBe('Evaluation cancelled.');
 		expect(state.cancelling).toBe(false);
 		expect(calls[0]!.signal?.aborted).toBe(true);
 		expect(state.error).toBeNull();
@@ -232,7 +267,7 @@ describe('EvaluationState', () => {
 
 		state.exportJson();
 		const [json, jsonName, jsonType] = save.mock.calls[0]!;
-		expect(jsonName).toBe('leaflens-evaluation-shipped-test-2026-11-29.json');
+		expect(jsonName).toBe('leaflens-evaluation-shipped-pv-test-2026-11-29.json');
 		expect(jsonType).toBe('application/json');
 		const parsed = JSON.parse(json) as EvaluateResult & Scored & { misclassifiedTotal: number };
 		expect(parsed.report.metrics.count).toBe(4);
@@ -260,7 +295,7 @@ describe('EvaluationState', () => {
 
 		state.exportCsv();
 		const [csv, csvName, csvType] = save.mock.calls[1]!;
-		expect(csvName).toBe('leaflens-evaluation-shipped-test-2026-11-29.csv');
+		expect(csvName).toBe('leaflens-evaluation-shipped-pv-test-2026-11-29.csv');
 
 		// Another model's export is named after it.
 		state.modelId = 'm1';
@@ -271,7 +306,7 @@ describe('EvaluationState', () => {
 		await again;
 		state.exportJson();
 		const [json2, name2] = save.mock.calls[2]!;
-		expect(name2).toBe('leaflens-evaluation-Mine-val-2026-11-29.json');
+		expect(name2).toBe('leaflens-evaluation-Mine-pv-val-2026-11-29.json');
 		expect(JSON.parse(json2)).toMatchObject({
 			model: { id: 'm1', name: 'Mine' },
 			split: 'val',

@@ -5,7 +5,7 @@
  */
 import { appScoped } from './app-scoped.svelte';
 import { errorMessage } from '../util/errors';
-import { t } from '../i18n/i18n.svelte';
+import { i18n, t } from '../i18n/i18n.svelte';
 import { toCsv } from '../data/csv';
 import { exportFileName } from '../data/leaflens-file';
 import type { SavedModelInfo } from '../data/model-store';
@@ -77,12 +77,16 @@ export class EvaluationState {
 	modelId = $state(DEFAULT_MODEL_ID);
 	datasetId = $state('');
 	split = $state<Split>('test');
-	/** Photos per class; null or 0: all. */
+	/** Photos per class, a whole number from 1; null or 0: all. */
 	limit = $state<number | null>(null);
+	/** Evaluate was pressed with photos per class that are not a whole number from 1. */
+	limitInvalid = $state(false);
 	/** Photos scored so far (total 0: the model and photos are still being read); null: no run. */
 	progress = $state<{ done: number; total: number } | null>(null);
 	/** Cancel was pressed: the run stops at its next batch. */
 	cancelling = $state(false);
+	/** How the last run ended (scored, or cancelled), said once it has; null while one runs. */
+	outcome = $state<string | null>(null);
 	result = $state<EvaluateResult | null>(null);
 	error = $state<string | null>(null);
 	gallery = $state<GalleryPhoto[]>([]);
@@ -149,23 +153,29 @@ export class EvaluationState {
 		}
 	}
 
-	/** The request the form describes. */
-	request(): EvaluateRequest {
-		const limit = this.limit;
+	/** The request the form describes; null when its photos per class are not a whole number from 1. */
+	request(): EvaluateRequest | null {
+		const limit = this.limit || null;
+		if (limit !== null && !(Number.isInteger(limit) && limit >= 1)) return null;
 		return {
 			model: this.source,
 			datasetId: this.datasetId,
 			split: this.split,
-			limitPerClass: limit && limit > 0 ? Math.floor(limit) : null
+			limitPerClass: limit
 		};
 	}
 
-	/** Scores the chosen model; a cancelled run ends with no result and no error. */
+	/**
+	 * Scores the chosen model. The result shown before stays until the new one is in: a run that is
+	 * cancelled or fails ends with it (and with no error when cancelled).
+	 */
 	async run(): Promise<EvaluateResult | null> {
 		if (this.running) return null;
 		this.error = null;
-		this.#setResult(null);
+		this.outcome = null;
 		const request = this.request();
+		this.limitInvalid = request === null;
+		if (!request) return null;
 		const model = this.models.find((m) => m.id === this.modelId);
 		const data = this.complete.find((d) => d.id === request.datasetId);
 		const scored: Scored = {
@@ -182,18 +192,22 @@ export class EvaluationState {
 			const result = await this.#ml.evaluate(
 				request,
 				(done, total) => {
-					// A statement, not an expression: Comlink would try to send the value back.
-					this.progress = { done, total };
+					// Progress sent before the run ended may arrive after it (another message port).
+					if (this.#abort === abort) this.progress = { done, total };
 				},
 				abort.signal
 			);
 			this.#setResult(result);
 			this.scored = scored;
+			const { count, accuracy } = result.report.metrics;
+			this.outcome = t('evaluate.done', { count, accuracy: i18n.percent(accuracy) });
 			return result;
 		} catch (error) {
 			if (!(error instanceof Error && error.name === 'AbortError') && !abort.signal.aborted) {
 				this.error = errorMessage(error);
-			}
+				// A dataset deleted meanwhile (in another tab) leaves the list.
+				void this.load();
+			} else this.outcome = t('evaluate.cancelled');
 			return null;
 		} finally {
 			this.progress = null;
@@ -208,10 +222,10 @@ export class EvaluationState {
 		this.#abort.abort();
 	}
 
-	/** What the run is doing, in words; '' when none is going on. */
+	/** What the run is doing, in words; else how the last one ended, or ''. */
 	get status(): string {
 		const p = this.progress;
-		if (!p) return '';
+		if (!p) return this.outcome ?? '';
 		if (this.cancelling) return t('evaluate.stopping');
 		return p.total === 0 ? t('evaluate.preparing') : t('evaluate.progress', p);
 	}
@@ -285,12 +299,18 @@ export class EvaluationState {
 		if (text !== null) this.#save(text, this.#fileName('csv'), 'text/csv');
 	}
 
-	/** Named after the model and the split scored, so two models' exports do not clash. */
+	/** Named after the model, dataset and split scored, so two evaluations' exports do not clash. */
 	#fileName(extension: string): string {
 		const model =
 			this.scored?.model.name ?? (this.scored?.model.id === DEFAULT_MODEL_ID ? 'shipped' : '');
 		const date = this.#now().toISOString().slice(0, 10);
-		const parts = ['leaflens-evaluation', model, this.scored?.split ?? '', date].filter(Boolean);
+		const parts = [
+			'leaflens-evaluation',
+			model,
+			this.scored?.dataset.name ?? '',
+			this.scored?.split ?? '',
+			date
+		].filter(Boolean);
 		return exportFileName(parts.join('-'), `.${extension}`);
 	}
 }
@@ -300,7 +320,12 @@ let state: EvaluationState | null = null;
 /** The app's one EvaluationState, on the app's ML client and saved models. */
 export function evaluationState(): EvaluationState {
 	state ??= appScoped(() =>
-		registerWork(new EvaluationState(mlClient(), modelsState()), (e) => e.running)
+		// A run does not resume after a reload: the browser asks before the tab is closed.
+		registerWork(
+			new EvaluationState(mlClient(), modelsState()),
+			(e) => e.running,
+			(e) => e.running
+		)
 	);
 	return state;
 }

@@ -178,6 +178,35 @@ describe('ModelsState.remove', () => {
 	});
 });
 
+describe('ModelsState.choose', () => {
+	it('refuses a model another tab deleted after this one listed it, and lists it no more', async () => {
+		const values = new Map<string, string>();
+		vi.stubGlobal('localStorage', {
+			getItem: (k: string) => values.get(k) ?? null,
+			setItem: (k: string, v: string) => void values.set(k, v),
+			removeItem: (k: string) => void values.delete(k)
+		});
+		try {
+			const kv = new MemoryStore();
+			const savedAt = '2026-12-01T10:00:00.000Z';
+			await kv.set('model/m1/info', info({ savedAt }));
+			await kv.set('model/m2/info', info({ id: 'm2', savedAt }));
+			const state = new ModelsState(kv);
+			await state.load();
+			await kv.del('model/m1/info'); // deleted in another tab
+			await expect(state.choose('m1')).rejects.toThrow('Model "m1" is not on this device');
+			expect(values.has(ACTIVE_MODEL_KEY)).toBe(false);
+			expect(state.models.map((m) => m.id)).toEqual(['m2']);
+			await state.choose('m2');
+			expect(values.get(ACTIVE_MODEL_KEY)).toBe('m2');
+			await state.choose(null);
+			expect(values.has(ACTIVE_MODEL_KEY)).toBe(false);
+		} finally {
+			vi.unstubAllGlobals();
+		}
+	});
+});
+
 describe('ModelsState.importFile', () => {
 	it('refuses a file too big to be a model before reading it, and stores nothing', async () => {
 		const kv = new MemoryStore();

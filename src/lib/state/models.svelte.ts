@@ -248,6 +248,16 @@ export class ModelsState {
 		this.#setActive(id);
 	}
 
+	/**
+	 * Activate as the Models page asks: the saved models are read again first, so a model another
+	 * tab deleted (this tab's list still shows it) is refused as not on this device, and leaves the
+	 * list, instead of being made the model every tab fails to load.
+	 */
+	async choose(id: string | null): Promise<void> {
+		if (id !== null) await this.load();
+		this.activate(id);
+	}
+
 	async rename(id: string, name: string): Promise<void> {
 		const info = await this.store.rename(id, name);
 		this.models = this.models.map((m) => (m.id === id ? info : m));
@@ -375,6 +385,8 @@ export function modelsState(): ModelsState {
 				if (id === models.activeId) return;
 				models.activeId = id;
 				models.onActivate?.(id);
+				// A model that tab saved or imported after this one read the list: listed too.
+				if (id !== null && !models.models.some((m) => m.id === id)) void models.load();
 			});
 	}
 	return state;

@@ -55,6 +55,14 @@ export const USER_ERRORS = {
 	/** A model name that is empty (spaces only) or too long. */
 	modelNameLength:
 		'A model name needs 1 to {max} characters (spaces at either end do not count), got {name}',
+	/** A file picked to import as a model that is no `.leaflens` file (a photo, say). */
+	notModelFile: 'This is not a LeafLens model file.',
+	modelFileTooBig:
+		'This is not a LeafLens model file: it is {mb} MB, and a LeafLens model file is at most {max} MB.',
+	modelFileNewer:
+		'This model file was made by a newer LeafLens (export format version {version}; this LeafLens reads version {ours}). Update LeafLens to import it.',
+	modelFileDamaged: 'This model file is damaged: {file} does not match its checksum.',
+	modelFileIncomplete: 'This model file is incomplete: {file} is missing.',
 	/** A TF.js backend that would not start (Settings shows it beside the backend). */
 	/** A class name typed for the user's own photos that cannot be used. */
 	classNameEmpty: 'Type a name for the class.',

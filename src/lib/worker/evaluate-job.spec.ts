@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GALLERY_SIZE, misclassifiedOf } from './evaluate-job';
+import { GALLERY_SIZE, misclassifiedOf, runEvaluateJob } from './evaluate-job';
+import type { ShardStore } from '../data/shard-store';
+import { userError } from '../util/user-errors';
 
 const manifest = {
 	labels: ['Tomato___healthy', 'Tomato___Leaf_Mold'],
@@ -39,5 +41,27 @@ describe('misclassifiedOf', () => {
 		gallery.forEach((photo, i) => {
 			expect(photo).toEqual({ ...misclassified[i], jpeg: wrong[i]!.jpeg });
 		});
+	});
+});
+
+describe('runEvaluateJob', () => {
+	const request = {
+		model: { kind: 'http', url: '/models/default/' },
+		datasetId: 'pv',
+		split: 'test',
+		limitPerClass: null
+	} as const;
+	const run = (info: unknown) =>
+		runEvaluateJob(
+			{ info: async () => info } as unknown as ShardStore,
+			request,
+			'/backbones/',
+			() => {},
+			new AbortController().signal
+		);
+
+	it('says a dataset deleted meanwhile is not on this device, and asks for a whole download', async () => {
+		await expect(run(undefined)).rejects.toThrow(userError('datasetMissing', { id: 'pv' }));
+		await expect(run({ complete: false })).rejects.toThrow(userError('incompleteEvaluating'));
 	});
 });

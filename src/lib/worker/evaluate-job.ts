@@ -58,7 +58,9 @@ export async function runEvaluateJob(
 ): Promise<EvaluateResult> {
 	const started = performance.now();
 	const info = await shards.info(request.datasetId);
-	if (!info?.complete) throw new Error(userError('incompleteEvaluating'));
+	// Deleted meanwhile (in another tab), or never downloaded whole.
+	if (!info) throw new Error(userError('datasetMissing', { id: request.datasetId }));
+	if (!info.complete) throw new Error(userError('incompleteEvaluating'));
 	signal.throwIfAborted();
 	const { classifier, backbone } = await loadClassifierFrom(request.model, backbonesUrl);
 	try {
