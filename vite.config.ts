@@ -52,6 +52,9 @@ export default defineConfig({
 			base: '/',
 			scope: '/',
 			injectRegister: false,
+			// The pages' URLs in the precache as the app links them (+layout.ts): /train/, not /train,
+			// which a host may answer with a redirect or a 404 (the install would then fail).
+			kit: { trailingSlash: 'always' },
 			manifest: {
 				name: 'LeafLens — plant disease diagnosis',
 				short_name: 'LeafLens',

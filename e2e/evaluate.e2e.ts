@@ -7,11 +7,23 @@ test('evaluates the shipped model on the test split: metrics, confusion matrix, 
 	const errors = collectPageErrors(page);
 	await downloadSample(page);
 	await page.goto('/evaluate/');
-	await page.getByLabel('Photos per class (empty: all)').fill('4');
+	// Half a photo per class: refused beside the field, nothing runs.
+	const limit = page.getByLabel('Photos per class (empty: all)');
+	await limit.fill('0.5');
+	await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+	await expect(page.getByRole('alert')).toHaveText(
+		'Photos per class: type a whole number of at least 1, or leave it empty for all photos.'
+	);
+	await expect(limit).toHaveAttribute('aria-invalid', 'true');
+	await limit.fill('4');
 	// A double click starts one run (its second click does not land on Cancel).
 	await page.getByRole('button', { name: 'Evaluate', exact: true }).dblclick();
 	const evaluation = page.getByTestId('evaluation');
 	await expect(evaluation).toBeVisible({ timeout: 120_000 });
+	// The end is said (a live region).
+	await expect(page.getByTestId('evaluate-progress')).toHaveText(
+		/^Evaluation finished: [\d.]+% right, photos scored: 136\.$/
+	);
 	await expect(page.getByTestId('eval-count')).toHaveText('136'); // 34 classes × 4
 	// What was scored is named with the figures.
 	await expect(page.getByTestId('eval-model')).toHaveText('Shipped PlantVillage model');

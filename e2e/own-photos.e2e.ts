@@ -57,7 +57,10 @@ test('own photos: a folder becomes a dataset, its classes and a new one are trai
 	// A long but valid class name (up to 100 characters): the model's name is cut to fit its 80.
 	const disease = 'My disease of the lower orchard, seen after the long wet spring, rows 12 to 19';
 	await addClass(disease, 4);
-	await expect(page.getByTestId('own-error')).toContainText('at least 5 photos per class');
+	await expect(page.getByTestId('own-short-refused')).toContainText(
+		'each class needs at least 5 photos'
+	);
+	await expect(page.getByTestId('own-short-refused')).toContainText(`“${disease}”: 4 photos`);
 	await addClass(disease, 5);
 	await expect(page.getByTestId('own-saved')).toContainText('1 class, 5 photos');
 	// A class named as a disease without its crop: "healthy", but whose?

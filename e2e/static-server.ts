@@ -61,8 +61,12 @@ export function serveStatic(
 			response.end(body);
 		};
 		if (!file.startsWith(root)) return answer(403);
-		// Pages are folders (train/index.html); the precache asks for them as `train`.
-		if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.html');
+		// Pages are folders (train/index.html), served at /train/. A strict host: /train is not
+		// found (the precache must ask for the pages as the app links them).
+		if (existsSync(file) && statSync(file).isDirectory()) {
+			if (!url.pathname.endsWith('/')) return answer(404);
+			file = path.join(file, 'index.html');
+		}
 		let body: Buffer;
 		try {
 			body = readFileSync(file);

@@ -1,4 +1,12 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
@@ -16,26 +24,34 @@ async function deployment() {
 	return {
 		origin: server.origin,
 		/**
-		 * "Deploys" a new version: the start page changes, and so does its revision in the precache
-		 * manifest, exactly what a rebuild does.
+		 * "Deploys" a new version: the pages change (`/`, `train/`, …), and so do their revisions in
+		 * the precache manifest, exactly what a rebuild does.
 		 */
 		deployNew() {
-			const indexFile = path.join(root, 'index.html');
-			writeFileSync(
-				indexFile,
-				readFileSync(indexFile, 'utf8').replace(
-					'<html lang="en">',
-					'<html lang="en" data-deploy="2">'
-				)
-			);
+			const pages = [
+				'',
+				...readdirSync(root).filter((d) => existsSync(path.join(root, d, 'index.html')))
+			];
 			const swFile = path.join(root, 'service-worker.js');
-			const sw = readFileSync(swFile, 'utf8');
-			const updated = sw.replace(
-				/\{"revision":"[0-9a-f]+","url":"\/"\}/,
-				'{"revision":"deploy-2","url":"/"}'
-			);
-			expect(updated).not.toBe(sw);
-			writeFileSync(swFile, updated);
+			let sw = readFileSync(swFile, 'utf8');
+			for (const page of pages) {
+				const indexFile = path.join(root, page, 'index.html');
+				writeFileSync(
+					indexFile,
+					readFileSync(indexFile, 'utf8').replace(
+						'<html lang="en">',
+						'<html lang="en" data-deploy="2">'
+					)
+				);
+				const url = page === '' ? '/' : `${page}/`;
+				const updated = sw.replace(
+					new RegExp(`\\{"revision":"[0-9a-f]+","url":"${url}"\\}`),
+					`{"revision":"deploy-2","url":"${url}"}`
+				);
+				expect(updated, url).not.toBe(sw);
+				sw = updated;
+			}
+			writeFileSync(swFile, sw);
 		},
 		close() {
 			server.close();
@@ -97,18 +113,23 @@ async function checkForUpdate(page: Page) {
 	});
 }
 
-test('a new deployment shows "update available"; Reload switches to the new version', async ({
+test('a new deployment shows "update available" when the app is shown again; Reload switches to the new version, also in the tab of the first visit', async ({
 	page
 }) => {
 	const deploy = await deployment();
 	try {
-		await openControlled(page, `${deploy.origin}/`);
+		// The first visit, not reloaded: its service worker took the tab over (clientsClaim).
+		await page.goto(`${deploy.origin}/`);
+		await expect
+			.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+			.toBe(true);
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Diagnose a leaf');
 		await expect(page.getByRole('button', { name: 'Reload' })).toBeHidden();
 		await expect(page.locator('html')).not.toHaveAttribute('data-deploy', '2');
 
 		deploy.deployNew();
-		await checkForUpdate(page);
+		// The app, left open, is shown again: it looks for a new version.
+		await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
 		const prompt = page.getByRole('alert').filter({ hasText: 'A new version of LeafLens' });
 		await expect(prompt).toBeVisible();
 		await page.getByRole('button', { name: 'Reload' }).click();

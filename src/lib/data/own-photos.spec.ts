@@ -82,6 +82,11 @@ describe('own photos', () => {
 		expect(canLeaveOut(countClasses(none))).toBe(false);
 		// A single class of too few (a new class) is refused as before.
 		expect(() => checkClassCounts(many('a', 4))).toThrow(/"a" has 4\.$/);
+		// A class whose every photo was unreadable counts, with none.
+		expect(countClasses(many('a', 5), ['a', 'rust', 'a'])).toEqual({
+			usable: ['a'],
+			tooFew: [{ className: 'rust', count: 0 }]
+		});
 	});
 
 	it('names the classes left out in the manifest, and in the fingerprint only then', async () => {
@@ -122,7 +127,12 @@ describe('own photos', () => {
 		).rejects.toThrow(/"Mould" cannot be both imported and left out/);
 		await expect(
 			buildOwnDataset(set, { leftOut: [{ className: 'Rust', count: 5 }] })
-		).rejects.toThrow(/1 to 4 photos, got 5/);
+		).rejects.toThrow(/0 to 4 readable photos, got 5/);
+		// A class none of whose photos could be read is left out with 0.
+		const none = await buildOwnDataset(set, { leftOut: [{ className: 'Rust', count: 0 }] });
+		expect(none.manifest.warnings).toEqual([
+			'Class "Rust" was left out: it has 0 photos, fewer than the 5 a class needs.'
+		]);
 	});
 
 	it('splits each class about 80/20 with at least one validation photo, deterministically', async () => {

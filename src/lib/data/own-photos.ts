@@ -86,9 +86,15 @@ export interface ClassCounts {
 	tooFew: SmallClass[];
 }
 
-/** Counts photos per class (one class name per photo); never throws. */
-export function countClasses(classNames: readonly string[]): ClassCounts {
-	const counts = new Map<string, number>();
+/**
+ * Counts photos per class (one class name per photo); the classes of `all` that have none count 0
+ * (every photo of the class was unreadable). Never throws.
+ */
+export function countClasses(
+	classNames: readonly string[],
+	all: readonly string[] = []
+): ClassCounts {
+	const counts = new Map<string, number>(all.map((c) => [c, 0]));
 	for (const c of classNames) counts.set(c, (counts.get(c) ?? 0) + 1);
 	const names = [...counts.keys()].sort(codeUnitOrder);
 	return {
@@ -114,7 +120,7 @@ export function canLeaveOut(counts: ClassCounts): boolean {
  * dataset).
  */
 export function checkClassCounts(classNames: readonly string[]): string[] {
-	if (classNames.length === 0) throw new OwnPhotosError('No readable photos were found.');
+	if (classNames.length === 0) throw new OwnPhotosError(userError('noReadablePhotos'));
 	const counts = countClasses(classNames);
 	const few = counts.tooFew;
 	if (few.length > 0) {
@@ -175,9 +181,9 @@ export async function buildOwnDataset(
 		.map((c) => ({ className: c.className, count: c.count }))
 		.sort((a, b) => codeUnitOrder(a.className, b.className));
 	for (const [i, c] of leftOut.entries()) {
-		if (!Number.isInteger(c.count) || c.count < 1 || c.count >= MIN_PHOTOS_PER_CLASS)
+		if (!Number.isInteger(c.count) || c.count < 0 || c.count >= MIN_PHOTOS_PER_CLASS)
 			throw new OwnPhotosError(
-				`Expected a left-out class to have 1 to ${MIN_PHOTOS_PER_CLASS - 1} photos, got ${c.count} for "${c.className}"`
+				`Expected a left-out class to have 0 to ${MIN_PHOTOS_PER_CLASS - 1} readable photos, got ${c.count} for "${c.className}"`
 			);
 		if (folders.includes(c.className))
 			throw new OwnPhotosError(`Class "${c.className}" cannot be both imported and left out`);

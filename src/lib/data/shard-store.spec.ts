@@ -290,6 +290,31 @@ describe('ShardStore', () => {
 		expect((await shardStore.info(info.id))!.complete).toBe(false);
 	});
 
+	it('photos saved while another tab deletes them: refused, nothing left listed', async () => {
+		const store = new MemoryStore();
+		const shards = new Map(
+			manifest.shards.map((s) => [s.file, files.get(`/datasets/pv/${s.file}`)!])
+		);
+		const shardStore = new ShardStore(store, () => Promise.reject(new Error('no network')));
+		const other = new ShardStore(store, () => Promise.reject(new Error('no network')));
+		const set = store.set.bind(store);
+		let deleted = false;
+		store.set = async (key: string, value: unknown) => {
+			await set(key, value);
+			// The other tab's delete lands after the last shard is written.
+			const last = manifest.shards.at(-1)!.file;
+			if (!deleted && String(key).endsWith(`/shard/${last}`)) {
+				deleted = true;
+				await other.delete(manifest.fingerprint);
+			}
+		};
+		await expect(shardStore.saveLocal('My field', manifest, shards)).rejects.toThrow(
+			'The photos were not imported.'
+		);
+		expect(await shardStore.list()).toEqual([]);
+		expect(store.map.size).toBe(0);
+	});
+
 	it('says that a web page came instead of a shard (a Wi-Fi sign-in page), keeping what was stored', async () => {
 		const store = new MemoryStore();
 		const { fetchFn } = server();

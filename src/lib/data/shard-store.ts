@@ -154,7 +154,7 @@ export class ShardStore {
 		try {
 			json = JSON.parse(new TextDecoder().decode(manifestBytes));
 		} catch {
-			throw new DatasetStoreError(`${manifestUrl} is not a JSON dataset manifest`);
+			throw new DatasetStoreError(userError('notDatasetManifest', { url: manifestUrl }));
 		}
 		const manifest = parseDatasetManifest(json);
 		const id = manifest.fingerprint;
@@ -188,7 +188,7 @@ export class ShardStore {
 			if (pass === 2) {
 				await this.#save(info);
 				throw new DatasetStoreError(
-					`"${info.name}" was deleted while it downloaded (in another tab?); download it again.`
+					userError('datasetDeletedWhileDownloading', { name: info.name })
 				);
 			}
 		}
@@ -339,6 +339,11 @@ export class ShardStore {
 			info.bytesStored += shard.bytes;
 			await this.#save(info);
 		}
+		// Deleted meanwhile (in another tab): not listed complete with shards gone, nor left half.
+		if ((await this.#storedPart(id, manifest)).stored.length !== manifest.shards.length) {
+			await this.delete(id);
+			throw new DatasetStoreError(userError('photosNotImported'));
+		}
 		info.complete = true;
 		await this.#save(info);
 		return info;
@@ -401,7 +406,7 @@ export class ShardStore {
 			const bytes = await this.store.get<Uint8Array>(shardKey(id, shard.file));
 			if (!bytes) {
 				throw new DatasetStoreError(
-					`Shard ${shard.file} of "${info.name}" is not downloaded yet; resume the download first.`
+					userError('shardMissing', { name: info.name, file: shard.file })
 				);
 			}
 			if ((await sha256Hex(bytes)) !== shard.sha256)

@@ -44,6 +44,26 @@ describe('switching the language', () => {
 	});
 });
 
+describe('a language chosen in another tab', () => {
+	it('is followed here once its texts are here', async () => {
+		const target = new EventTarget();
+		vi.stubGlobal('window', target);
+		vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => {} });
+		const load = vi.spyOn(messages, 'loadCatalogue');
+		const i18n = new I18n();
+		const stored = (key: string, newValue: string | null) =>
+			target.dispatchEvent(Object.assign(new Event('storage'), { key, newValue }));
+		stored('leaflens.locale', 'sw');
+		await vi.waitFor(() => expect(i18n.locale).toBe('sw'));
+		// Other keys, and values that are no language, change nothing.
+		stored('leaflens.crop', 'fr');
+		stored('leaflens.locale', 'de');
+		stored('leaflens.locale', null);
+		expect(load).toHaveBeenCalledTimes(1);
+		expect(i18n.locale).toBe('sw');
+	});
+});
+
 describe('the language from the browser', () => {
 	it.each<[string[], string]>([
 		[['sw-KE', 'en-US'], 'sw'],

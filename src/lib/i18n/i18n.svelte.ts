@@ -44,6 +44,13 @@ export class I18n {
 		const locale = initialLocale();
 		// A catalogue that cannot load (offline before the app was cached): English meanwhile.
 		if (locale !== 'en') this.#switch(locale).catch(() => {});
+		// Another tab (the installed app, a browser tab) chose a language: this one follows.
+		if (typeof window !== 'undefined')
+			window.addEventListener('storage', (event) => {
+				const chosen = event.newValue;
+				if (event.key === KEY && isLocale(chosen) && chosen !== this.#wanted)
+					this.#switch(chosen).catch(() => {});
+			});
 	}
 
 	async #switch(locale: Locale): Promise<void> {

@@ -15,6 +15,9 @@ import { errorInLanguage } from './known-errors';
 const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	modelMissing: { id: 'm-1764480000-ab12' },
 	datasetMissing: { id: 'plantvillage-sample' },
+	notDatasetManifest: { url: 'https://example.org/pv/' },
+	datasetDeletedWhileDownloading: { name: 'PlantVillage sample' },
+	shardMissing: { name: 'My orchard', file: 'train-00000.tar' },
 	couldNotReach: { url: 'https://example.org/pv/manifest.json', reason: 'Failed to fetch' },
 	connectionDropped: { url: 'https://example.org/pv/val-00000.tar', reason: 'network error' },
 	downloadFailed: { url: 'https://example.org/pv/manifest.json', status: 404 },

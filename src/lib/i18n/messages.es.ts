@@ -256,6 +256,8 @@ export const es: Catalogue = {
 	'data.cancel': 'Cancelar',
 	'data.downloading': 'Descargando {file}: {done} de {total} MB',
 	'data.starting': 'Iniciando la descarga…',
+	'data.downloaded': '«{name}» se descargó y está listo.',
+	'data.deleted': '«{name}» se borró de este dispositivo.',
 	'data.progress': 'Progreso de la descarga',
 	'data.none': 'Todavía no hay ningún conjunto de datos en este dispositivo.',
 	'data.summary': '{classes}, {photos}, {stored} de {total} MB guardados',
@@ -296,6 +298,12 @@ export const es: Catalogue = {
 		'Un entrenamiento terminó, pero su modelo no se pudo guardar. «Reanudar el entrenamiento» lo guarda sin volver a entrenar; «Descartar» lo borra.',
 	'train.pending':
 		'Un entrenamiento se detuvo antes de terminar. ¿Reanudarlo desde su última época completada?',
+	'train.confirmDiscard':
+		'¿Descartar el entrenamiento detenido? Lo aprendido hasta ahora se pierde.',
+	'train.confirmDiscardUnsaved':
+		'¿Descartar el entrenamiento terminado? Su modelo, aún sin guardar, se pierde.',
+	'train.confirmReplaceUnsaved':
+		'Un entrenamiento terminado espera a ser guardado («Reanudar el entrenamiento» lo guarda). ¿Empezar uno nuevo y descartarlo?',
 	'train.confirmReplace':
 		'Un entrenamiento detenido espera a ser reanudado. ¿Empezar uno nuevo y descartar el detenido?',
 	'train.stage.engines':
@@ -645,6 +653,12 @@ export const esErrors: KnownErrors = {
 	noTestPhotos: 'El conjunto de datos no tiene fotos de prueba.',
 	modelMissing: 'El modelo «{id}» no está en este dispositivo.',
 	datasetMissing: 'El conjunto de datos {id} no está en este dispositivo.',
+	notDatasetManifest:
+		'{url} no es un manifiesto de conjunto de datos JSON: revise la dirección (termina en manifest.json).',
+	datasetDeletedWhileDownloading:
+		'«{name}» se borró mientras se descargaba (¿en otra pestaña?); descárguelo de nuevo.',
+	shardMissing:
+		'Una parte de «{name}» ({file}) no está en este dispositivo: reanude su descarga, o impórtelo o descárguelo de nuevo.',
 	plantvillageUnavailable: 'No se pudieron descargar las fotos de PlantVillage.',
 	couldNotReach:
 		'No se pudo conectar con {url} ({reason}). Revise la conexión; la descarga seguirá donde se detuvo.',
@@ -658,6 +672,7 @@ export const esErrors: KnownErrors = {
 	confirmMore:
 		'Confirme más fotos de una enfermedad: una planta se aparta para comprobar, y se necesitan al menos {n} fotos más para aprender.',
 	photosNotImported: 'Las fotos no se importaron.',
+	noReadablePhotos: 'No se encontró ninguna foto legible.',
 	diagnosisGone: 'Este diagnóstico ya no está en este dispositivo: se borró en otra pestaña.',
 	trainJobWaiting:
 		'Hay un entrenamiento en espera en la página Entrenar: reanúdelo o descártelo allí primero.',

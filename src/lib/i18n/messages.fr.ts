@@ -262,6 +262,8 @@ export const fr: Catalogue = {
 	'data.cancel': 'Annuler',
 	'data.downloading': 'Téléchargement de {file} : {done} sur {total} Mo',
 	'data.starting': 'Début du téléchargement…',
+	'data.downloaded': '« {name} » est téléchargé et prêt.',
+	'data.deleted': '« {name} » a été supprimé de cet appareil.',
 	'data.progress': 'Progression du téléchargement',
 	'data.none': 'Aucun jeu de données sur cet appareil pour l’instant.',
 	'data.summary': '{classes}, {photos}, {stored} sur {total} Mo enregistrés',
@@ -300,6 +302,12 @@ export const fr: Catalogue = {
 		'Un entraînement s’est terminé, mais son modèle n’a pas pu être enregistré. « Reprendre l’entraînement » l’enregistre sans réentraîner ; « Abandonner » le supprime.',
 	'train.pending':
 		'Un entraînement s’est arrêté avant la fin. Le reprendre depuis sa dernière époque terminée ?',
+	'train.confirmDiscard':
+		'Abandonner l’entraînement arrêté ? Ce qu’il a appris jusqu’ici est perdu.',
+	'train.confirmDiscardUnsaved':
+		'Abandonner l’entraînement terminé ? Son modèle, pas encore enregistré, est perdu.',
+	'train.confirmReplaceUnsaved':
+		'Un entraînement terminé attend d’être enregistré (« Reprendre l’entraînement » l’enregistre). En commencer un nouveau et abandonner celui-ci ?',
 	'train.confirmReplace':
 		'Un entraînement arrêté attend d’être repris. En commencer un nouveau et abandonner celui-ci ?',
 	'train.stage.engines':
@@ -660,6 +668,12 @@ export const frErrors: KnownErrors = {
 	noTestPhotos: 'Le jeu de données n’a aucune photo de test.',
 	modelMissing: 'Le modèle « {id} » n’est pas sur cet appareil.',
 	datasetMissing: 'Le jeu de données {id} n’est pas sur cet appareil.',
+	notDatasetManifest:
+		'{url} n’est pas un manifeste de jeu de données JSON : vérifiez l’adresse (elle se termine par manifest.json).',
+	datasetDeletedWhileDownloading:
+		'« {name} » a été supprimé pendant son téléchargement (dans un autre onglet ?) ; téléchargez-le à nouveau.',
+	shardMissing:
+		'Une partie de « {name} » ({file}) n’est pas sur cet appareil : reprenez son téléchargement, ou importez-le ou téléchargez-le à nouveau.',
 	plantvillageUnavailable: 'Les photos PlantVillage n’ont pas pu être téléchargées.',
 	couldNotReach:
 		'Impossible de joindre {url} ({reason}). Vérifiez la connexion ; le téléchargement reprendra là où il s’est arrêté.',
@@ -673,6 +687,7 @@ export const frErrors: KnownErrors = {
 	confirmMore:
 		'Confirmez plus de photos d’une maladie : une plante est mise de côté pour vérifier, et il faut au moins {n} autres photos pour apprendre.',
 	photosNotImported: 'Les photos n’ont pas été importées.',
+	noReadablePhotos: 'Aucune photo lisible n’a été trouvée.',
 	diagnosisGone:
 		'Ce diagnostic n’est plus sur cet appareil : il a été supprimé dans un autre onglet.',
 	trainJobWaiting:

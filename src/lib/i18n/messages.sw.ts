@@ -260,6 +260,8 @@ export const sw: Catalogue = {
 	'data.cancel': 'Ghairi',
 	'data.downloading': 'Inapakua {file}: MB {done} kati ya {total}',
 	'data.starting': 'Upakuaji unaanza…',
+	'data.downloaded': '“{name}” imepakuliwa na iko tayari.',
+	'data.deleted': '“{name}” imefutwa kwenye kifaa hiki.',
 	'data.progress': 'Maendeleo ya upakuaji',
 	'data.none': 'Bado hakuna seti ya data kwenye kifaa hiki.',
 	'data.summary': '{classes}, {photos}, MB {stored} kati ya {total} zimehifadhiwa',
@@ -299,6 +301,11 @@ export const sw: Catalogue = {
 		'Mafunzo yalimalizika, lakini modeli yake haikuweza kuhifadhiwa. “Endelea na mafunzo” huihifadhi bila kufunza tena; “Tupa” huifuta.',
 	'train.pending':
 		'Mafunzo yalisimama kabla ya kumalizika. Yaendelee kutoka mzunguko wa mwisho uliokamilika?',
+	'train.confirmDiscard': 'Kutupa mafunzo yaliyosimamishwa? Yaliyojifunzwa hadi sasa yatapotea.',
+	'train.confirmDiscardUnsaved':
+		'Kutupa mafunzo yaliyokamilika? Modeli yake, ambayo bado haijahifadhiwa, itapotea.',
+	'train.confirmReplaceUnsaved':
+		'Mafunzo yaliyokamilika yanasubiri kuhifadhiwa (“Endelea na mafunzo” huyahifadhi). Kuanza mafunzo mapya na kuyatupa?',
 	'train.confirmReplace':
 		'Mafunzo yaliyosimamishwa yanasubiri kuendelezwa. Kuanza mafunzo mapya na kuyaacha yaliyosimamishwa?',
 	'train.stage.engines': 'Inapima injini za kifaa hiki kwa mafunzo haya (mara moja tu)…',
@@ -638,6 +645,12 @@ export const swErrors: KnownErrors = {
 	noTestPhotos: 'Seti ya data haina picha za majaribio.',
 	modelMissing: 'Modeli “{id}” haipo kwenye kifaa hiki.',
 	datasetMissing: 'Seti ya data {id} haipo kwenye kifaa hiki.',
+	notDatasetManifest:
+		'{url} si manifesti ya seti ya data ya JSON: kagua anwani (inaishia na manifest.json).',
+	datasetDeletedWhileDownloading:
+		'“{name}” ilifutwa ilipokuwa ikipakuliwa (kwenye kichupo kingine?); ipakue tena.',
+	shardMissing:
+		'Sehemu ya “{name}” ({file}) haipo kwenye kifaa hiki: endelea kuipakua, au iingize au uipakue tena.',
 	plantvillageUnavailable: 'Picha za PlantVillage hazikuweza kupakuliwa.',
 	couldNotReach:
 		'Imeshindwa kufikia {url} ({reason}). Angalia muunganisho; upakuaji utaendelea pale ulipoishia.',
@@ -651,6 +664,7 @@ export const swErrors: KnownErrors = {
 	confirmMore:
 		'Thibitisha picha zaidi za ugonjwa: mmea mmoja unawekwa kando kwa kupima, na zinahitajika angalau picha {n} nyingine za kujifunzia.',
 	photosNotImported: 'Picha hazikuingizwa.',
+	noReadablePhotos: 'Hakuna picha inayosomeka iliyopatikana.',
 	diagnosisGone: 'Uchunguzi huu haupo tena kwenye kifaa hiki: ulifutwa kwenye kichupo kingine.',
 	trainJobWaiting: 'Mafunzo kwenye ukurasa wa Funza yanasubiri: yaendeleze au uyatupe huko kwanza.',
 	noDatasetWithClasses: 'Hakuna seti ya data iliyopakuliwa yenye aina za “{name}”',

@@ -256,6 +256,8 @@ export const en = {
 	'data.cancel': 'Cancel',
 	'data.downloading': 'Downloading {file}: {done} of {total} MB',
 	'data.starting': 'Starting the download…',
+	'data.downloaded': '“{name}” is downloaded and ready.',
+	'data.deleted': '“{name}” was deleted from this device.',
 	'data.progress': 'Download progress',
 	'data.none': 'No dataset on this device yet.',
 	'data.summary': '{classes}, {photos}, {stored} of {total} MB stored',
@@ -294,6 +296,11 @@ export const en = {
 		'A training run finished, but its model could not be saved. “Resume training” saves it without training again; “Discard” deletes it.',
 	'train.pending':
 		'A training run stopped before its end. Resume it from its last completed epoch?',
+	'train.confirmDiscard': 'Discard the stopped training run? What it has learnt so far is lost.',
+	'train.confirmDiscardUnsaved':
+		'Discard the finished training run? Its model, not saved yet, is lost.',
+	'train.confirmReplaceUnsaved':
+		'A finished training run waits to be saved (“Resume training” saves it). Start a new run and discard it?',
 	'train.confirmReplace':
 		'A stopped training run waits to be resumed. Start a new run and discard the stopped one?',
 	'train.stage.engines': 'Timing the engines on this device for this training (once)…',

@@ -677,7 +677,18 @@ export class LearnState {
 				const training = this.#d.training;
 				const own = await training.importPhotos(OWN_DATASET_NAME, photos);
 				if (!own && training.importCancelled) return null;
-				if (!own) throw new Error(training.importError ?? userError('photosNotImported'));
+				if (!own) {
+					// Photos the worker could not read left a class too few to learn from: said
+					// here, not offered on the Train page.
+					const short = training.shortClasses !== null;
+					training.dismissShort();
+					throw new Error(
+						training.importError ??
+							(short
+								? userError('confirmMore', { n: MIN_PHOTOS_PER_CLASS })
+								: userError('photosNotImported'))
+					);
+				}
 				await this.#forgetOlderOwn(own.id);
 				const random = Math.random().toString(36).slice(2, 8);
 				const request: TrainRequest = {

@@ -63,6 +63,29 @@ describe('MlClient', () => {
 	});
 });
 
+describe('MlClient timeEnginesAgain', () => {
+	it('times once at a time, and keeps how it went (Settings left and opened again)', async () => {
+		vi.stubGlobal('Worker', FakeWorker);
+		const answers: ((value: unknown) => void)[] = [];
+		const retime = vi.fn(() => new Promise((resolve) => answers.push(resolve)));
+		FakeWorker.api = { init: () => status, environment: () => ({}), timeEnginesAgain: retime };
+		const client = new MlClient();
+		await client.start();
+		const first = client.timeEnginesAgain('head');
+		expect(client.retiming).toBe('running');
+		await client.timeEnginesAgain('head'); // pressed again (another visit to Settings)
+		await vi.waitFor(() => expect(answers).toHaveLength(1));
+		answers[0]!({ ...status, active: 'cpu' });
+		await first;
+		expect(retime).toHaveBeenCalledTimes(1);
+		expect(client.retiming).toBe('done');
+		expect(client.status?.active).toBe('cpu');
+		FakeWorker.api.timeEnginesAgain = () => Promise.reject(new Error('No backend could run it'));
+		await client.timeEnginesAgain('head');
+		expect(client.retiming).toEqual({ error: 'No backend could run it' });
+	});
+});
+
 /**
  * A started client whose worker loads models when told (`finish(id)`), noting which it started;
  * its diagnose says which model was loaded last.

@@ -386,10 +386,26 @@ export class MlClient {
 		this.status = await this.#guard(api.currentStatus());
 	}
 
-	/** Forgets the kept timings and times diagnosis and training (`preset`) again. */
+	/**
+	 * "Time the engines again" (Settings): running, done, or why it failed; kept here, so that
+	 * leaving Settings and coming back shows it, and does not start a second timing.
+	 */
+	retiming = $state<'running' | 'done' | { error: string } | null>(null);
+
+	/**
+	 * Forgets the kept timings and times diagnosis and training (`preset`) again (nothing while it
+	 * runs already); how it went is in `retiming`.
+	 */
 	async timeEnginesAgain(preset: PresetName): Promise<void> {
-		const api = await this.api();
-		this.status = await this.#guard(api.timeEnginesAgain(preset));
+		if (this.retiming === 'running') return;
+		this.retiming = 'running';
+		try {
+			const api = await this.api();
+			this.status = await this.#guard(api.timeEnginesAgain(preset));
+			this.retiming = 'done';
+		} catch (error) {
+			this.retiming = { error: errorMessage(error) };
+		}
 	}
 
 	/** Ends a worker hung on starting a GPU engine, which is left out for the session, and says so. */

@@ -392,7 +392,8 @@ describe('TrainingState', () => {
 		expect(persist).not.toHaveBeenCalled();
 		await state.downloadDataset('/d/manifest.json');
 		expect(persist).toHaveBeenCalledTimes(1);
-		await state.addClass('Rust', [new File(['x'], 'a.jpg', { type: 'image/jpeg' })]);
+		const five = [...'abcde'].map((n) => new File(['x'], `${n}.jpg`, { type: 'image/jpeg' }));
+		await state.addClass('Rust', five);
 		expect(persist).toHaveBeenCalledTimes(2);
 		// A new run waits until the unsaved one is saved or discarded.
 		expect(await state.start()).toBeNull();
@@ -706,6 +707,24 @@ describe('TrainingState', () => {
 		expect(state.configError).toBeNull();
 	});
 
+	it('says a download that ended and a dataset deleted (the page announces it)', async () => {
+		const { state, ml } = setup();
+		await state.enter();
+		const done = state.downloadDataset('/d/manifest.json');
+		expect(state.dataDone).toBeNull();
+		await done;
+		expect(state.dataDone).toEqual({ done: 'downloaded', name: 'plantvillage-sample' });
+		await state.deleteDataset('pv');
+		expect(state.dataDone).toEqual({ done: 'deleted', name: 'plantvillage-sample' });
+		// A failure says itself, and nothing is said done.
+		ml.deleteDataset.mockRejectedValueOnce(new Error('IndexedDB is closed'));
+		await state.deleteDataset('pv');
+		expect(state.dataDone).toBeNull();
+		ml.downloadDataset.mockRejectedValueOnce(new Error('offline'));
+		await state.downloadDataset('/d/manifest.json');
+		expect(state.dataDone).toBeNull();
+	});
+
 	it('deleting a dataset that downloads cancels the download first (it would store the dataset again)', async () => {
 		const { state, ml } = setup();
 		await state.enter();
@@ -1003,7 +1022,7 @@ describe('TrainingState', () => {
 		expect(photos).toHaveLength(54);
 		expect(photos.some((p) => p.className === 'Mildew')).toBe(false);
 		const leftOut = [{ className: 'Mildew', count: 3 }];
-		expect(options).toEqual({ offerLeaveOut: true, leftOut });
+		expect(options).toEqual({ leftOut });
 		expect(state.shortClasses).toBeNull();
 		expect(state.imported?.leftOut).toEqual(leftOut);
 	});
@@ -1044,7 +1063,7 @@ describe('TrainingState', () => {
 			skipped
 		});
 		expect(await state.importFolder(folder({ A: 5, B: 5, C: 5 }))).toBeNull();
-		expect(ml.importPhotos.mock.calls[0]![4]).toEqual({ offerLeaveOut: true, leftOut: [] });
+		expect(ml.importPhotos.mock.calls[0]![4]).toEqual({ leftOut: [] });
 		expect(state.shortClasses).toMatchObject({ usable: 2, canLeaveOut: true, unreadable: skipped });
 		expect(state.imported).toBeNull();
 		await state.importWithoutShort();
@@ -1087,5 +1106,18 @@ describe('TrainingState', () => {
 		expect(await state.addClass('  ', [])).toBeNull();
 		expect(state.importError).not.toBeNull();
 		expect(ml.importPhotos).not.toHaveBeenCalled();
+	});
+
+	it("refuses a new class of too few photos before any is read, in the page's words", async () => {
+		const { state, ml } = setup();
+		const four = [...'abcd'].map((n) => new File(['x'], `${n}.jpg`, { type: 'image/jpeg' }));
+		expect(await state.addClass('Rust', four)).toBeNull();
+		expect(ml.importPhotos).not.toHaveBeenCalled();
+		expect(state.importError).toBeNull();
+		expect(state.shortClasses).toMatchObject({
+			tooFew: [{ className: 'Rust', count: 4 }],
+			usable: 0,
+			canLeaveOut: false
+		});
 	});
 });

@@ -353,6 +353,8 @@ export class TrainingState {
 	 * it and its data is missing.
 	 */
 	pending = $state<TrainRequest | null>(null);
+	/** The last download that ended, or dataset deleted, here: said (a live region). */
+	dataDone = $state<{ done: 'downloaded' | 'deleted'; name: string } | null>(null);
 	/** Why the datasets on this device could not be listed (the worker or IndexedDB failed). */
 	listError = $state<string | null>(null);
 	/** The job is running in another tab of the app (this one does not run it too). */
@@ -514,17 +516,19 @@ export class TrainingState {
 
 	async #download(url: string): Promise<void> {
 		this.downloadError = null;
+		this.dataDone = null;
 		this.download = { url, progress: null };
 		const abort = new AbortController();
 		this.#downloadAbort = abort;
 		try {
-			await this.#ml.downloadDataset(
+			const info = await this.#ml.downloadDataset(
 				url,
 				(progress) => {
 					if (this.download) this.download.progress = progress;
 				},
 				abort.signal
 			);
+			this.dataDone = { done: 'downloaded', name: info.name };
 			void this.#persist();
 		} catch (error) {
 			if (!isAbort(error)) this.downloadError = errorMessage(error);
@@ -545,6 +549,7 @@ export class TrainingState {
 	 */
 	async deleteDataset(id: string): Promise<void> {
 		this.deleteError = null;
+		this.dataDone = null;
 		// A training of this tab starting, running or saving its model reads it (its photos, then
 		// its name for the model).
 		const job =
@@ -567,8 +572,10 @@ export class TrainingState {
 			this.cancelDownload();
 			await this.#downloading;
 		}
+		const name = this.datasets.find((d) => d.id === id)?.name ?? id;
 		try {
 			await this.#ml.deleteDataset(id);
+			this.dataDone = { done: 'deleted', name };
 		} catch (error) {
 			this.deleteError = errorMessage(error);
 		}
@@ -578,28 +585,25 @@ export class TrainingState {
 	/**
 	 * Makes a dataset from the user's photos in the worker. `skipped` are files already left out
 	 * here (reported with the worker's). Returns the dataset, or null with `importError` set.
-	 * `offerLeaveOut` (a folder import): classes of too few photos, counted here before any photo
-	 * is read or by the worker after, set `shortClasses` instead, for the user to choose.
-	 * `leftOut`: classes already left out (recorded in the dataset).
+	 * Classes of too few photos, counted here before any photo is read or by the worker after
+	 * (photos it could not read), set `shortClasses` instead: the user chooses to leave them out,
+	 * or is told why nothing can be imported. `leftOut`: classes already left out (recorded in the
+	 * dataset).
 	 */
 	async importPhotos(
 		name: string,
 		photos: PhotoFile[],
 		skipped: SkippedPhoto[] = [],
-		options: { offerLeaveOut?: boolean; leftOut?: SmallClass[] } = {}
+		leftOut: SmallClass[] = []
 	): Promise<CachedDatasetInfo | null> {
 		this.importError = null;
 		this.imported = null;
 		this.importCancelled = false;
 		this.#setShort(null);
-		const leftOut = options.leftOut ?? [];
-		const offerLeaveOut = options.offerLeaveOut ?? false;
-		if (offerLeaveOut) {
-			const counts = countClasses(photos.map((p) => p.className));
-			if (counts.tooFew.length > 0) {
-				this.#setShort({ name, photos, skipped, leftOut, counts });
-				return null;
-			}
+		const counts = countClasses(photos.map((p) => p.className));
+		if (counts.tooFew.length > 0) {
+			this.#setShort({ name, photos, skipped, leftOut, counts });
+			return null;
 		}
 		this.importing = { done: 0, total: photos.length };
 		const abort = new AbortController();
@@ -612,7 +616,7 @@ export class TrainingState {
 					if (this.#importAbort === abort) this.importing = { done, total };
 				},
 				abort.signal,
-				{ offerLeaveOut, leftOut }
+				{ leftOut }
 			);
 			if (result.dataset === null) {
 				// Classes that lost photos the worker could not read: the same choice (or refusal), on
@@ -659,7 +663,7 @@ export class TrainingState {
 			this.#setShort(null);
 			return Promise.resolve(null);
 		}
-		return this.importPhotos(name, photos, skipped, { offerLeaveOut: true });
+		return this.importPhotos(name, photos, skipped);
 	}
 
 	/** Imports the folder waiting in `shortClasses` without its classes of too few photos. */
@@ -672,14 +676,8 @@ export class TrainingState {
 			short.name,
 			pending.photos.filter((p) => !out.includes(p.className)),
 			pending.skipped,
-			{
-				offerLeaveOut: true,
-				// Plain objects: `tooFew` is state (a proxy), which cannot be posted to the worker.
-				leftOut: [...pending.leftOut, ...short.tooFew].map(({ className, count }) => ({
-					className,
-					count
-				}))
-			}
+			// Plain objects: `tooFew` is state (a proxy), which cannot be posted to the worker.
+			[...pending.leftOut, ...short.tooFew].map(({ className, count }) => ({ className, count }))
 		);
 	}
 

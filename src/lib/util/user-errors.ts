@@ -21,6 +21,15 @@ export const USER_ERRORS = {
 	/** A model id that names no stored model (deleted, or from another browser). */
 	modelMissing: 'Model "{id}" is not on this device',
 	datasetMissing: 'Dataset {id} is not on this device',
+	/** A dataset address that answers something else than a dataset manifest (a web page, say). */
+	notDatasetManifest:
+		'{url} is not a JSON dataset manifest: check the address (it ends with manifest.json).',
+	/** A dataset deleted in another tab while this one downloaded it. */
+	datasetDeletedWhileDownloading:
+		'“{name}” was deleted while it downloaded (in another tab?); download it again.',
+	/** A shard missing from a dataset on this device (a download that stopped, or storage cleared). */
+	shardMissing:
+		'Part of “{name}” ({file}) is not on this device: resume its download, or import or download it again.',
 	/** "Learn my fields" could not get the PlantVillage photos it trains with. */
 	plantvillageUnavailable: 'The PlantVillage photos could not be downloaded.',
 	couldNotReach:
@@ -38,6 +47,8 @@ export const USER_ERRORS = {
 	confirmMore:
 		'Confirm more photos of a disease: one plant is kept aside to check on, and at least {n} other photos are needed to learn from.',
 	photosNotImported: 'The photos were not imported.',
+	/** An import of photos none of which could be read. */
+	noReadablePhotos: 'No readable photos were found.',
 	/** A history entry deleted in another tab, acted on in a tab that still showed it. */
 	diagnosisGone: 'This diagnosis is no longer on this device: it was deleted in another tab.',
 	/** "Learn my fields" while a Train-page job waits for Resume or Discard (it would replace it). */

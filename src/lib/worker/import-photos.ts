@@ -9,7 +9,6 @@ import {
 	buildOwnDataset,
 	countClasses,
 	OWN_PHOTO_QUALITY,
-	OwnPhotosError,
 	resizedSize,
 	type OwnPhoto,
 	type SkippedPhoto
@@ -23,11 +22,7 @@ import { errorMessage } from '../util/errors';
 export async function toDatasetJpeg(
 	file: Blob
 ): Promise<{ jpeg: Uint8Array; width: number; height: number }> {
-	const { canvas } = await drawScaled(
-		file,
-		(w, h) => resizedSize(w, h).scale,
-		'Not a photo LeafLens can read, or it is damaged.'
-	);
+	const { canvas } = await drawScaled(file, (w, h) => resizedSize(w, h).scale);
 	const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: OWN_PHOTO_QUALITY / 100 });
 	return {
 		jpeg: new Uint8Array(await blob.arrayBuffer()),
@@ -59,22 +54,18 @@ export async function runImportPhotos(
 		onProgress(i + 1, files.length);
 	}
 	signal.throwIfAborted();
-	// Classes of too few photos: the user chooses to leave them out (or is told why not, in the
-	// page's language), nothing is stored yet.
-	const counts = countClasses(photos.map((p) => p.className));
-	if (options.offerLeaveOut && counts.tooFew.length > 0) return { dataset: null, counts, skipped };
-	let built: Awaited<ReturnType<typeof buildOwnDataset>>;
-	try {
-		built = await buildOwnDataset(photos, { skipped: skipped.length, leftOut: options.leftOut });
-	} catch (error) {
-		// Too few photos left in a class: say which files were dropped, they may be the reason.
-		if (error instanceof OwnPhotosError && skipped.length > 0) {
-			throw new OwnPhotosError(
-				`${error.message} Skipped: ${skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}`
-			);
-		}
-		throw error;
-	}
+	// Classes left with too few readable photos (none, when every photo of one was unreadable):
+	// the user chooses to leave them out, or is told why not, in the page's language, with the
+	// files that could not be read. Nothing is stored yet.
+	const counts = countClasses(
+		photos.map((p) => p.className),
+		files.map((f) => f.className)
+	);
+	if (counts.tooFew.length > 0) return { dataset: null, counts, skipped };
+	const built = await buildOwnDataset(photos, {
+		skipped: skipped.length,
+		leftOut: options.leftOut
+	});
 	// Last chance to cancel: after this the dataset is stored.
 	signal.throwIfAborted();
 	const dataset = await shards.saveLocal(name, built.manifest, built.shards);

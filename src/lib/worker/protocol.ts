@@ -127,9 +127,8 @@ export interface ImportedPhotos {
 }
 
 /**
- * Nothing stored: some classes kept too few photos. When the rest could be imported without them
- * (`canLeaveOut(counts)`) the user chooses; otherwise the page says why nothing can be. Only when
- * `offerLeaveOut` was asked for.
+ * Nothing stored: some classes kept too few readable photos. When the rest could be imported
+ * without them (`canLeaveOut(counts)`) the user chooses; otherwise the page says why nothing can be.
  */
 export interface ClassesTooSmall {
 	dataset: null;
@@ -141,11 +140,6 @@ export interface ClassesTooSmall {
 export type ImportPhotosResult = ImportedPhotos | ClassesTooSmall;
 
 export interface ImportPhotosOptions {
-	/**
-	 * When classes keep fewer than 5 readable photos, answer `ClassesTooSmall` instead of refusing
-	 * in English (a folder import offers to leave them out, or says in its language why not).
-	 */
-	offerLeaveOut?: boolean;
 	/** Classes the user chose to leave out (their photos are not sent): the manifest names them. */
 	leftOut?: SmallClass[];
 }
@@ -305,9 +299,9 @@ export interface MlApi {
 	deleteDataset(id: string): Promise<void>;
 	/**
 	 * Makes a dataset from the user's photos: each is decoded, resized (shorter side 256) and
-	 * re-encoded as JPEG; unreadable files are skipped and reported, not fatal. Rejects when a class
-	 * keeps fewer than 5 photos, unless `options.offerLeaveOut` and they can be left out: then it
-	 * stores nothing and answers with the counts. `taskId` names the call for cancel().
+	 * re-encoded as JPEG; unreadable files are skipped and reported, not fatal. When a class keeps
+	 * fewer than 5 readable photos it stores nothing and answers with the counts (ClassesTooSmall).
+	 * `taskId` names the call for cancel().
 	 */
 	importPhotos(
 		name: string,
