@@ -149,14 +149,20 @@ describe('ModelsState.check while it runs', () => {
 	});
 });
 
+/** A localStorage of this test's own (vi.unstubAllGlobals ends it), and its values. */
+function stubLocalStorage(): Map<string, string> {
+	const values = new Map<string, string>();
+	vi.stubGlobal('localStorage', {
+		getItem: (k: string) => values.get(k) ?? null,
+		setItem: (k: string, v: string) => void values.set(k, v),
+		removeItem: (k: string) => void values.delete(k)
+	});
+	return values;
+}
+
 describe('ModelsState.remove', () => {
 	it('deleting the model another tab made active falls back to the shipped model', async () => {
-		const values = new Map<string, string>();
-		vi.stubGlobal('localStorage', {
-			getItem: (k: string) => values.get(k) ?? null,
-			setItem: (k: string, v: string) => void values.set(k, v),
-			removeItem: (k: string) => void values.delete(k)
-		});
+		const values = stubLocalStorage();
 		try {
 			const kv = new MemoryStore();
 			await kv.set('model/m1/info', info());
@@ -180,12 +186,7 @@ describe('ModelsState.remove', () => {
 
 describe('ModelsState.choose', () => {
 	it('refuses a model another tab deleted after this one listed it, and lists it no more', async () => {
-		const values = new Map<string, string>();
-		vi.stubGlobal('localStorage', {
-			getItem: (k: string) => values.get(k) ?? null,
-			setItem: (k: string, v: string) => void values.set(k, v),
-			removeItem: (k: string) => void values.delete(k)
-		});
+		const values = stubLocalStorage();
 		try {
 			const kv = new MemoryStore();
 			const savedAt = '2026-12-01T10:00:00.000Z';

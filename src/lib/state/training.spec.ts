@@ -35,6 +35,13 @@ function dataset(id: string, name: string, complete = true): CachedDatasetInfo {
 	} as unknown as CachedDatasetInfo;
 }
 
+/** A complete dataset of these class folders. */
+const withClasses = (id: string, name: string, folders: string[]) =>
+	({
+		...dataset(id, name),
+		manifest: { classes: folders.map((folder) => ({ folder })) }
+	}) as CachedDatasetInfo;
+
 function memoryStorage(entries: Record<string, string> = {}): JobStorage & {
 	map: Map<string, string>;
 } {
@@ -648,11 +655,6 @@ describe('TrainingState', () => {
 	});
 
 	it('says which folders of the datasets chosen with it are trained as a class of another name', async () => {
-		const withClasses = (id: string, name: string, folders: string[]) =>
-			({
-				...dataset(id, name),
-				manifest: { classes: folders.map((folder) => ({ folder })) }
-			}) as CachedDatasetInfo;
 		const { state, calls } = setup({
 			datasets: [
 				withClasses('pv', 'PlantVillage', ['Apple___Apple_scab', 'Apple___healthy']),
@@ -679,11 +681,6 @@ describe('TrainingState', () => {
 	});
 
 	it('refuses to train a folder named as a disease without its crop beside the class it may mean', async () => {
-		const withClasses = (id: string, name: string, folders: string[]) =>
-			({
-				...dataset(id, name),
-				manifest: { classes: folders.map((folder) => ({ folder })) }
-			}) as CachedDatasetInfo;
 		const { state, calls } = setup({
 			datasets: [
 				withClasses('pv', 'PlantVillage', ['Tomato___Leaf_Mold', 'Tomato___healthy']),
