@@ -10,6 +10,7 @@ import {
 	checkClassName,
 	classFromRelativePath,
 	resizedSize,
+	splitFirst,
 	splitOwnPhotos,
 	type OwnPhoto
 } from './own-photos';
@@ -39,6 +40,14 @@ describe('own photos', () => {
 		expect(classFromRelativePath('Field/Rust/day 2/IMG_1.jpg')).toBe('Rust');
 		expect(classFromRelativePath('Field/IMG_1.jpg')).toBeNull();
 		expect(classFromRelativePath('Field/Rust/.DS_Store')).toBeNull();
+		// A folder split first (as downloaded datasets come): the class is inside the split.
+		expect(classFromRelativePath('PlantDoc/train/Rust/IMG_1.jpg', true)).toBe('Rust');
+		expect(classFromRelativePath('PlantDoc/train/IMG_1.jpg', true)).toBeNull();
+		const kaggle = ['P/train/Rust/1.jpg', 'P/valid/Rust/2.jpg', 'P/Test/Spots/a/3.jpg', 'P/x.txt'];
+		expect(splitFirst(kaggle)).toBe(true);
+		expect(splitFirst([...kaggle, 'P/Rust/4.jpg'])).toBe(false); // a class of its own beside
+		expect(splitFirst(['P/Test/1.jpg', 'P/Train/2.jpg'])).toBe(false); // classes named so
+		expect(splitFirst([])).toBe(false);
 		expect(checkClassName('  My disease ')).toBe('My disease');
 		expect(() => checkClassName('  ')).toThrow('Type a name for the class.');
 		expect(() => checkClassName('a/b')).toThrow('A class name cannot contain “/”: “a/b”.');

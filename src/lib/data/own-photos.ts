@@ -51,14 +51,45 @@ export class OwnPhotosError extends Error {
 
 /**
  * The class of a file picked with a folder picker: the sub-folder right under the chosen folder
- * (`Root/Class/…/photo.jpg` → `Class`). Null for files directly in the chosen folder and for hidden
- * files or folders (`.DS_Store`, `.thumbnails/`), which are not photos of a class.
+ * (`Root/Class/…/photo.jpg` → `Class`), or under its split folder in a folder split first
+ * (`Root/train/Class/…/photo.jpg`, see splitFirst). Null for files directly in the chosen folder
+ * (or its split folders) and for hidden files or folders (`.DS_Store`, `.thumbnails/`), which are
+ * not photos of a class.
  */
-export function classFromRelativePath(relativePath: string): string | null {
+export function classFromRelativePath(relativePath: string, split = false): string | null {
 	const parts = relativePath.split('/').filter(Boolean);
-	if (parts.length < 3) return null;
+	const at = split ? 2 : 1;
+	if (parts.length < at + 2) return null;
 	if (parts.some((p) => p.startsWith('.'))) return null;
-	return parts[1]!.trim() || null;
+	return parts[at]!.trim() || null;
+}
+
+/** The folders a dataset downloaded already split keeps its splits in. */
+const SPLIT_FOLDERS = new Set([
+	'train',
+	'training',
+	'val',
+	'valid',
+	'validation',
+	'test',
+	'testing'
+]);
+
+/**
+ * Whether a picked folder is split first, as datasets downloaded from the web come
+ * (`Root/train/Rust/…`, `Root/valid/Rust/…`): every photo of a class folder is in a class folder
+ * inside a folder named as a split. Its classes are then the folders inside the splits, each
+ * class's photos of every split together (the import makes its own split), not "train" and
+ * "valid".
+ */
+export function splitFirst(relativePaths: readonly string[]): boolean {
+	const inClasses = relativePaths
+		.map((path) => path.split('/').filter(Boolean))
+		.filter((parts) => parts.length >= 3 && !parts.some((p) => p.startsWith('.')));
+	return (
+		inClasses.length > 0 &&
+		inClasses.every((parts) => parts.length >= 4 && SPLIT_FOLDERS.has(parts[1]!.toLowerCase()))
+	);
 }
 
 /** Checks a class name typed by the user; returns it trimmed. */

@@ -982,6 +982,15 @@ describe('TrainingState', () => {
 		);
 	}
 
+	it('a folder split first (train/, valid/ as downloaded datasets come) imports the classes inside the splits', async () => {
+		const { state, ml } = setup();
+		await state.enter();
+		await state.importFolder(folder({ 'train/Rust': 4, 'valid/Rust': 1, 'train/Spots': 5 }));
+		const [, photos] = ml.importPhotos.mock.calls[0]!;
+		expect([...new Set(photos.map((p) => p.className))].sort()).toEqual(['Rust', 'Spots']);
+		expect(photos).toHaveLength(10);
+	});
+
 	it('a folder of photos without class sub-folders says how to lay it out, importing nothing', async () => {
 		const { state, ml } = setup();
 		await state.enter();

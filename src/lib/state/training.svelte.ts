@@ -17,6 +17,7 @@ import {
 	canLeaveOut,
 	checkClassName,
 	classFromRelativePath,
+	splitFirst,
 	countClasses,
 	type ClassCounts,
 	type SkippedPhoto,
@@ -89,10 +90,12 @@ export function photosFromFolder(files: readonly File[]): {
 	const photos: PhotoFile[] = [];
 	const skipped: SkippedPhoto[] = [];
 	let name = '';
+	const pathOf = (file: File) => file.webkitRelativePath || file.name;
+	const split = splitFirst(files.map(pathOf));
 	for (const file of files) {
-		const path = file.webkitRelativePath || file.name;
+		const path = pathOf(file);
 		name ||= path.split('/')[0] ?? '';
-		const className = classFromRelativePath(path);
+		const className = classFromRelativePath(path, split);
 		if (className === null) {
 			skipped.push({ path, reason: NOT_IN_CLASS });
 		} else {
