@@ -82,11 +82,11 @@ test('own photos: a folder becomes a dataset, its classes and a new one are trai
 	await expect(page.getByTestId('cropless')).toBeHidden();
 	await healthyOnly.check();
 	await expect(page.getByTestId('cropless')).toHaveText(
-		/^“healthy” of healthy names a disease without its crop: Apple — healthy, .*, or Tomato — healthy\? It would be trained as a class of its own\.$/
+		/^“healthy” of healthy does not name its crop: Apple — healthy, .*, or Tomato — healthy\? It would be trained as a class of its own\.$/
 	);
 	await page.getByRole('button', { name: 'Start training' }).click();
 	await expect(
-		page.getByRole('alert').filter({ hasText: 'names a disease without its crop (listed above)' })
+		page.getByRole('alert').filter({ hasText: 'does not name its crop (listed above)' })
 	).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled();
 	await healthyOnly.uncheck();

@@ -46,6 +46,7 @@ describe('own photos', () => {
 		const kaggle = ['P/train/Rust/1.jpg', 'P/valid/Rust/2.jpg', 'P/Test/Spots/a/3.jpg', 'P/x.txt'];
 		expect(splitFirst(kaggle)).toBe(true);
 		expect(splitFirst([...kaggle, 'P/Rust/4.jpg'])).toBe(false); // a class of its own beside
+		expect(splitFirst([...kaggle, 'P/train/_annotations.csv'])).toBe(true); // a split's own file
 		expect(splitFirst(['P/Test/1.jpg', 'P/Train/2.jpg'])).toBe(false); // classes named so
 		expect(splitFirst([])).toBe(false);
 		expect(checkClassName('  My disease ')).toBe('My disease');

@@ -64,6 +64,9 @@ export function classFromRelativePath(relativePath: string, split = false): stri
 	return parts[at]!.trim() || null;
 }
 
+/** A file name of a photo (by its extension). */
+const PHOTO_NAME = /\.(jpe?g|png|webp|gif|bmp|tiff?|heic|heif|avif)$/i;
+
 /** The folders a dataset downloaded already split keeps its splits in. */
 const SPLIT_FOLDERS = new Set([
 	'train',
@@ -83,7 +86,9 @@ const SPLIT_FOLDERS = new Set([
  * "valid".
  */
 export function splitFirst(relativePaths: readonly string[]): boolean {
+	// Photos only: a split's own files (`train/_annotations.csv`) are no class's.
 	const inClasses = relativePaths
+		.filter((path) => PHOTO_NAME.test(path))
 		.map((path) => path.split('/').filter(Boolean))
 		.filter((parts) => parts.length >= 3 && !parts.some((p) => p.startsWith('.')));
 	return (

@@ -360,9 +360,9 @@ export const es: Catalogue = {
 		'Entrenar también con estos conjuntos de datos; sus clases nuevas se agregan al modelo.',
 	'train.sameClass': '«{folder}» de {dataset} se entrena como {name}, la clase que nombra.',
 	'train.cropless':
-		'«{folder}» de {dataset} nombra una enfermedad sin su cultivo: ¿{names}? Se entrenaría como una clase aparte.',
+		'«{folder}» de {dataset} no nombra su cultivo: ¿{names}? Se entrenaría como una clase aparte.',
 	'train.croplessRefused':
-		'Una carpeta de los conjuntos de datos elegidos nombra una enfermedad sin su cultivo (arriba): importa de nuevo sus fotos en una carpeta con el nombre del cultivo (p. ej. «Tomato Leaf Mold») o deja fuera ese conjunto de datos.',
+		'Una carpeta de los conjuntos de datos elegidos no nombra su cultivo (arriba): importe de nuevo sus fotos en una carpeta con el nombre del cultivo (p. ej. «Tomato Leaf Mold») o deje fuera ese conjunto de datos.',
 	'evaluate.sameClass': '«{folder}» se evalúa como {name}, la clase que nombra.',
 	'evaluate.perClassShown':
 		'{shown} de las {total} clases del modelo tienen fotos aquí; las demás se omiten.',

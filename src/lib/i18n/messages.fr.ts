@@ -365,9 +365,9 @@ export const fr: Catalogue = {
 	'train.sameClass':
 		'Les photos de « {folder} » ({dataset}) entraînent {name}, la classe que ce nom désigne.',
 	'train.cropless':
-		'« {folder} » ({dataset}) nomme une maladie sans sa culture : {names} ? Elle serait entraînée comme une classe à part.',
+		'« {folder} » ({dataset}) ne nomme pas sa culture : {names} ? Il serait entraîné comme une classe à part.',
 	'train.croplessRefused':
-		'Un dossier des jeux de données choisis nomme une maladie sans sa culture (voir ci-dessus) : importez à nouveau ses photos dans un dossier qui nomme la culture (par ex. « Tomato Leaf Mold »), ou laissez ce jeu de données de côté.',
+		'Un dossier des jeux de données choisis ne nomme pas sa culture (voir ci-dessus) : importez à nouveau ses photos dans un dossier qui nomme la culture (par ex. « Tomato Leaf Mold »), ou laissez ce jeu de données de côté.',
 	'evaluate.sameClass':
 		'Les photos de « {folder} » sont évaluées comme {name}, la classe que ce nom désigne.',
 	'evaluate.perClassShown':

@@ -361,9 +361,9 @@ export const sw: Catalogue = {
 	'train.sameClass':
 		'“{folder}” ya {dataset} inafunzwa kama {name}, aina ambayo jina hilo linaitaja.',
 	'train.cropless':
-		'“{folder}” ya {dataset} inataja ugonjwa bila zao lake: {names}? Ingefunzwa kama aina yake yenyewe.',
+		'“{folder}” ya {dataset} haitaji zao lake: {names}? Ingefunzwa kama aina yake yenyewe.',
 	'train.croplessRefused':
-		'Folda ya seti za data zilizochaguliwa inataja ugonjwa bila zao lake (juu): ingiza picha zake tena katika folda yenye jina la zao (k.m. “Tomato Leaf Mold”), au acha seti hiyo ya data.',
+		'Folda ya seti za data zilizochaguliwa haitaji zao lake (juu): ingiza picha zake tena katika folda yenye jina la zao (k.m. “Tomato Leaf Mold”), au acha seti hiyo ya data.',
 	'evaluate.sameClass': '“{folder}” inapimwa kama {name}, aina ambayo jina hilo linaitaja.',
 	'evaluate.perClassShown':
 		'Aina {shown} kati ya {total} za modeli zina picha hapa; nyingine zimeachwa.',

@@ -353,9 +353,9 @@ export const en = {
 	'train.includeNote': 'Train on these datasets too; their new classes are added to the model.',
 	'train.sameClass': '“{folder}” of {dataset} is trained as {name}, the class it names.',
 	'train.cropless':
-		'“{folder}” of {dataset} names a disease without its crop: {names}? It would be trained as a class of its own.',
+		'“{folder}” of {dataset} does not name its crop: {names}? It would be trained as a class of its own.',
 	'train.croplessRefused':
-		'A folder of the datasets chosen names a disease without its crop (listed above): import its photos again in a folder named with the crop (e.g. “Tomato Leaf Mold”), or leave its dataset out.',
+		'A folder of the datasets chosen does not name its crop (listed above): import its photos again in a folder named with the crop (e.g. “Tomato Leaf Mold”), or leave its dataset out.',
 	'evaluate.sameClass': '“{folder}” is scored as {name}, the class it names.',
 	'evaluate.perClassShown':
 		'{shown} of the model’s {total} classes have photos here; the others are left out.',

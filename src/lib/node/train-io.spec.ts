@@ -82,6 +82,11 @@ describe('folderPhotos (a folder with one sub-folder per class)', () => {
 		await expect(folderPhotos(dir, labels, true)).rejects.toThrow(
 			`Folders "Black rot" (Apple___Black_rot or Grape___Black_rot? name its crop too), "black_rot" (Apple___Black_rot or Grape___Black_rot? name its crop too) in ${dir} would be new classes beside the class of that disease`
 		);
+		// Either way round: a given class named without its crop beside a folder of that disease.
+		const crops = folder('by-hand-crop', { Tomato___Leaf_Mold: ['m.jpg'] });
+		await expect(folderPhotos(crops, ['Leaf Mold', ...labels], true)).rejects.toThrow(
+			`Class "Leaf Mold" (Tomato___Leaf_Mold in ${crops}?) of the dataset would be trained beside a class of that disease from ${crops}`
+		);
 		const withNew = folder('by-hand-new', {
 			'Apple scab': ['s.jpg'],
 			'apple black rot': ['r.jpg'],

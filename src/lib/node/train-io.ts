@@ -309,11 +309,18 @@ export async function folderPhotos(
 	const renamed = union.renamed.map(({ folder, label }) => ({ folder, label }));
 	const added = union.labels.slice(names.length);
 	// A new class named as a disease of the given classes without its crop (`healthy`, `Black rot`)
-	// would be a second class beside them: the crop is asked for. The app's Train form asks too.
-	const unclear = croplessFolders([names, withPhotos], union).filter((c) => c.dataset === 1);
+	// would be a second class beside them: the crop is asked for; so is a given class named so
+	// beside a folder of that disease. The app's Train form asks the same (croplessFolders).
+	const cropless = croplessFolders([names, withPhotos], union);
+	const unclear = cropless.filter((c) => c.dataset === 1);
 	if (unclear.length > 0)
 		throw new Error(
 			`${unclear.length === 1 ? 'Folder' : 'Folders'} ${unclear.map((c) => withHint(c.folder, c.like)).join(', ')} in ${dir} would be ${unclear.length === 1 ? 'a new class' : 'new classes'} beside the class of that disease: put the crop in the folder's name (e.g. "Tomato Leaf Mold")`
+		);
+	const given = cropless.filter((c) => c.dataset === 0);
+	if (given.length > 0)
+		throw new Error(
+			`${given.length === 1 ? 'Class' : 'Classes'} ${given.map((c) => `${JSON.stringify(c.folder)} (${c.like.join(' or ')} in ${dir}?)`).join(', ')} of the dataset would be trained beside ${given.length === 1 ? 'a class' : 'classes'} of that disease from ${dir}: name the crop in both (e.g. "Tomato Leaf Mold"), or leave the folder out`
 		);
 	const photos: FolderPhoto[] = [];
 	for (const [i, folder] of withPhotos.entries()) {

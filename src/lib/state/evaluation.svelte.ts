@@ -85,8 +85,11 @@ export class EvaluationState {
 	progress = $state<{ done: number; total: number } | null>(null);
 	/** Cancel was pressed: the run stops at its next batch. */
 	cancelling = $state(false);
-	/** How the last run ended (scored, or cancelled), said once it has; null while one runs. */
-	outcome = $state<string | null>(null);
+	/**
+	 * How the last run ended, said once it has (in the language shown then): its photos and
+	 * accuracy, or cancelled; null while one runs.
+	 */
+	outcome = $state<{ count: number; accuracy: number } | 'cancelled' | null>(null);
 	result = $state<EvaluateResult | null>(null);
 	error = $state<string | null>(null);
 	gallery = $state<GalleryPhoto[]>([]);
@@ -200,14 +203,14 @@ export class EvaluationState {
 			this.#setResult(result);
 			this.scored = scored;
 			const { count, accuracy } = result.report.metrics;
-			this.outcome = t('evaluate.done', { count, accuracy: i18n.percent(accuracy) });
+			this.outcome = { count, accuracy };
 			return result;
 		} catch (error) {
 			if (!(error instanceof Error && error.name === 'AbortError') && !abort.signal.aborted) {
 				this.error = errorMessage(error);
 				// A dataset deleted meanwhile (in another tab) leaves the list.
 				void this.load();
-			} else this.outcome = t('evaluate.cancelled');
+			} else this.outcome = 'cancelled';
 			return null;
 		} finally {
 			this.progress = null;
@@ -225,7 +228,12 @@ export class EvaluationState {
 	/** What the run is doing, in words; else how the last one ended, or ''. */
 	get status(): string {
 		const p = this.progress;
-		if (!p) return this.outcome ?? '';
+		if (!p) {
+			const o = this.outcome;
+			if (o === null) return '';
+			if (o === 'cancelled') return t('evaluate.cancelled');
+			return t('evaluate.done', { count: o.count, accuracy: i18n.percent(o.accuracy) });
+		}
 		if (this.cancelling) return t('evaluate.stopping');
 		return p.total === 0 ? t('evaluate.preparing') : t('evaluate.progress', p);
 	}

@@ -681,7 +681,7 @@ export class LearnState {
 					// Photos the worker could not read left a class too few to learn from: said
 					// here, not offered on the Train page.
 					const short = training.shortClasses !== null;
-					training.dismissShort();
+					training.dismissShort({ quiet: true });
 					throw new Error(
 						training.importError ??
 							(short
@@ -741,7 +741,7 @@ export class LearnState {
 				d.id !== keep &&
 				!inUse.includes(d.id)
 		);
-		for (const dataset of older) await training.deleteDataset(dataset.id);
+		for (const dataset of older) await training.deleteDataset(dataset.id, { quiet: true });
 	}
 
 	/** Runs a step of the flow: an error is kept in `error` (and gives null), the step is over after. */

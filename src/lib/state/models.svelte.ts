@@ -386,7 +386,7 @@ export function modelsState(): ModelsState {
 				models.activeId = id;
 				models.onActivate?.(id);
 				// A model that tab saved or imported after this one read the list: listed too.
-				if (id !== null && !models.models.some((m) => m.id === id)) void models.load();
+				if (id !== null && !models.models.some((m) => m.id === id)) models.load().catch(() => {}); // the Models page says a list it cannot read
 			});
 	}
 	return state;

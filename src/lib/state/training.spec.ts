@@ -713,6 +713,9 @@ describe('TrainingState', () => {
 		expect(state.dataDone).toEqual({ done: 'downloaded', name: 'plantvillage-sample' });
 		await state.deleteDataset('pv');
 		expect(state.dataDone).toEqual({ done: 'deleted', name: 'plantvillage-sample' });
+		// Another flow's deletion (learn my fields' older photos) is not said here.
+		await state.deleteDataset('pv', { quiet: true });
+		expect(state.dataDone).toBeNull();
 		// A failure says itself, and nothing is said done.
 		ml.deleteDataset.mockRejectedValueOnce(new Error('IndexedDB is closed'));
 		await state.deleteDataset('pv');
@@ -1038,6 +1041,11 @@ describe('TrainingState', () => {
 		await state.enter();
 		await state.importFolder(folder({ A: 5, B: 5, C: 2 }));
 		expect(state.shortClasses?.canLeaveOut).toBe(true);
+		// Another flow's (learn my fields) says nothing here.
+		state.dismissShort({ quiet: true });
+		expect(state.shortClasses).toBeNull();
+		expect(state.importCancelled).toBe(false);
+		await state.importFolder(folder({ A: 5, B: 5, C: 2 }));
 		state.dismissShort();
 		expect(state.shortClasses).toBeNull();
 		expect(state.importCancelled).toBe(true);

@@ -550,7 +550,7 @@ export class TrainingState {
 	 * Deletes a cached dataset; a failure is kept in `deleteError`. A download of it under way is
 	 * cancelled first (it would store the dataset again).
 	 */
-	async deleteDataset(id: string): Promise<void> {
+	async deleteDataset(id: string, options: { quiet?: boolean } = {}): Promise<void> {
 		this.deleteError = null;
 		this.dataDone = null;
 		// A training of this tab starting, running or saving its model reads it (its photos, then
@@ -578,7 +578,7 @@ export class TrainingState {
 		const name = this.datasets.find((d) => d.id === id)?.name ?? id;
 		try {
 			await this.#ml.deleteDataset(id);
-			this.dataDone = { done: 'deleted', name };
+			if (!options.quiet) this.dataDone = { done: 'deleted', name };
 		} catch (error) {
 			this.deleteError = errorMessage(error);
 		}
@@ -684,9 +684,12 @@ export class TrainingState {
 		);
 	}
 
-	/** Drops the folder waiting in `shortClasses` (or its refusal): nothing of it is imported. */
-	dismissShort(): void {
-		if (this.shortClasses?.canLeaveOut) this.importCancelled = true;
+	/**
+	 * Drops the folder waiting in `shortClasses` (or its refusal): nothing of it is imported. The
+	 * user's Cancel says so (`importCancelled`); another flow's (`quiet`) says nothing here.
+	 */
+	dismissShort(options: { quiet?: boolean } = {}): void {
+		if (this.shortClasses?.canLeaveOut && !options.quiet) this.importCancelled = true;
 		this.#setShort(null);
 	}
 
