@@ -113,16 +113,12 @@ async function checkForUpdate(page: Page) {
 	});
 }
 
-test('a new deployment shows "update available" when the app is shown again; Reload switches to the new version, also in the tab of the first visit', async ({
+test('a new deployment shows "update available" when the app is shown again; Reload switches to the new version', async ({
 	page
 }) => {
 	const deploy = await deployment();
 	try {
-		// The first visit, not reloaded: its service worker took the tab over (clientsClaim).
-		await page.goto(`${deploy.origin}/`);
-		await expect
-			.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
-			.toBe(true);
+		await openControlled(page, `${deploy.origin}/`);
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Diagnose a leaf');
 		await expect(page.getByRole('button', { name: 'Reload' })).toBeHidden();
 		await expect(page.locator('html')).not.toHaveAttribute('data-deploy', '2');
