@@ -195,7 +195,8 @@ export class EvaluationState {
 			const result = await this.#ml.evaluate(
 				request,
 				(done, total) => {
-					// Progress sent before the run ended may arrive after it (another message port).
+					// Progress sent before the run ended may arrive after it (another message port). A
+					// statement, not an expression: Comlink would try to send the value back.
 					if (this.#abort === abort) this.progress = { done, total };
 				},
 				abort.signal
