@@ -225,7 +225,7 @@ export const es: Catalogue = {
 		'{name}: {photos} de una sola planta — añada otra planta: se aparta una planta para comprobar, y se necesitan al menos {min} fotos más para aprender',
 	'learn.confirmFirst': 'Primero confirme fotos en el historial',
 	'learn.waitTraining':
-		'Aprender espera a que termine el entrenamiento o la descarga en curso en la página Entrenar.',
+		'Aprender espera a que termine el entrenamiento, la descarga o la importación de fotos en curso en la página Entrenar.',
 	'learn.elsewhere':
 		'Aprendiendo en otra pestaña de LeafLens: su resultado se mostrará aquí al terminar.',
 	'learn.modelGone':
@@ -330,6 +330,8 @@ export const es: Catalogue = {
 	'train.failed': 'El entrenamiento se detuvo: {reason}',
 	'train.elsewhere':
 		'Este entrenamiento se está ejecutando en otra pestaña de LeafLens: su progreso se ve allí.',
+	'train.learning':
+		'«Aprender de mis campos» está en curso en la página Diagnóstico: el entrenamiento y la importación de fotos de aquí esperan a que termine.',
 	'train.saveFailed': 'El modelo se entrenó pero no se pudo guardar: {reason}',
 	'train.saveAgain': 'Guardar de nuevo',
 	'train.needData': 'Primero descargue un conjunto de datos.',

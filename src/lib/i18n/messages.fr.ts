@@ -230,7 +230,7 @@ export const fr: Catalogue = {
 		'{name} : {photos} d’une seule plante — ajoutez une autre plante : une plante est mise de côté pour vérifier, et il faut au moins {min} autres photos pour apprendre',
 	'learn.confirmFirst': 'Confirmez d’abord des photos dans l’historique',
 	'learn.waitTraining':
-		'Apprendre attend la fin de l’entraînement ou du téléchargement en cours sur la page Entraîner.',
+		'Apprendre attend la fin de l’entraînement, du téléchargement ou de l’import de photos en cours sur la page Entraîner.',
 	'learn.elsewhere':
 		'Apprentissage en cours dans un autre onglet de LeafLens : son résultat s’affichera ici à la fin.',
 	'learn.modelGone':
@@ -334,6 +334,8 @@ export const fr: Catalogue = {
 	'train.failed': 'Entraînement arrêté : {reason}',
 	'train.elsewhere':
 		'Cet entraînement tourne dans un autre onglet LeafLens : sa progression s’affiche là-bas.',
+	'train.learning':
+		'« Apprendre mes champs » est en cours sur la page Diagnostic : l’entraînement et l’import de photos d’ici attendent sa fin.',
 	'train.saveFailed': 'Le modèle est entraîné mais n’a pas pu être enregistré : {reason}',
 	'train.saveAgain': 'Enregistrer à nouveau',
 	'train.needData': 'Téléchargez d’abord un jeu de données.',

@@ -228,7 +228,7 @@ export const sw: Catalogue = {
 		'{name}: {photos} za mmea mmoja — ongeza mmea mwingine: mmea mmoja unawekwa kando kwa kupima, na zinahitajika angalau picha {min} nyingine za kujifunzia',
 	'learn.confirmFirst': 'Thibitisha picha kwenye historia kwanza',
 	'learn.waitTraining':
-		'Kujifunza kunasubiri mafunzo au upakuaji unaoendelea kwenye ukurasa wa Funza umalizike.',
+		'Kujifunza kunasubiri mafunzo, upakuaji au uingizaji wa picha unaoendelea kwenye ukurasa wa Funza umalizike.',
 	'learn.elsewhere':
 		'Inajifunza kwenye kichupo kingine cha LeafLens: matokeo yake yataonekana hapa itakapomaliza.',
 	'learn.modelGone':
@@ -331,6 +331,8 @@ export const sw: Catalogue = {
 	'train.failed': 'Mafunzo yamesimama: {reason}',
 	'train.elsewhere':
 		'Mafunzo haya yanaendelea kwenye kichupo kingine cha LeafLens: maendeleo yake yanaonekana huko.',
+	'train.learning':
+		'“Jifunza mashamba yangu” kinaendelea kwenye ukurasa wa Tambua: mafunzo na uingizaji wa picha hapa vinasubiri kimalizike.',
 	'train.saveFailed': 'Modeli imefunzwa lakini haikuweza kuhifadhiwa: {reason}',
 	'train.saveAgain': 'Hifadhi tena',
 	'train.needData': 'Kwanza pakua seti ya data.',

@@ -227,7 +227,7 @@ export const en = {
 		'{name}: {photos} of one plant — add another plant: one plant is kept aside to check on, and at least {min} other photos are needed to learn from',
 	'learn.confirmFirst': 'Confirm photos in the history first',
 	'learn.waitTraining':
-		'Learn waits until the training or download under way on the Train page ends.',
+		'Learn waits until the training, download or photo import under way on the Train page ends.',
 	'learn.elsewhere': 'Learning in another tab of LeafLens: its result shows here when it ends.',
 	'learn.modelGone':
 		'The learned model is no longer on this device (it was deleted). Learn again to make a new one.',
@@ -324,6 +324,8 @@ export const en = {
 	'train.saving': 'Saving the model on this device…',
 	'train.failed': 'Training stopped: {reason}',
 	'train.elsewhere': 'This training is running in another LeafLens tab: its progress shows there.',
+	'train.learning':
+		'Learn my fields is under way on the Diagnose page: training and photo imports here wait until it ends.',
 	'train.saveFailed': 'The model was trained but could not be saved: {reason}',
 	'train.saveAgain': 'Save again',
 	'train.needData': 'Download a dataset first.',

@@ -640,6 +640,50 @@ describe('LearnState', () => {
 		await run;
 	});
 
+	it('waits while the Train page imports photos or asks about its short classes: a second import would take over its progress and Stop', async () => {
+		const { learn, deps, ml } = await setup();
+		deps.training.importing = { done: 3, total: 600 };
+		expect(learn.waitsForTraining).toBe(true);
+		expect(await learn.adapt()).toBeNull();
+		expect(ml.importPhotos).not.toHaveBeenCalled();
+		deps.training.importing = null;
+		deps.training.shortClasses = { name: 'Orchard', short: [], keep: [] } as never;
+		expect(learn.waitsForTraining).toBe(true);
+		deps.training.shortClasses = null;
+		expect(learn.waitsForTraining).toBe(false);
+	});
+
+	it('keeps the Train page from starting a run of its own while it checks the model: two runs would share one progress and Stop', async () => {
+		const { learn, deps, ml } = await setup();
+		let release = () => {};
+		deps.ml.diagnose.mockImplementationOnce(
+			() =>
+				new Promise<DiagnoseResult>(
+					(resolve) =>
+						(release = () =>
+							resolve({
+								prediction: prediction('Apple___healthy'),
+								heatmap: null
+							} as unknown as DiagnoseResult))
+				)
+		);
+		expect(deps.training.learning).toBe(false);
+		const run = learn.adapt();
+		while (deps.ml.diagnose.mock.calls.length === 0) await settle();
+		expect(learn.step).toBe('before');
+		expect(deps.training.learning).toBe(true);
+		// The sample is on the device: the Train page could train on it.
+		await deps.training.refresh();
+		deps.training.form.datasetId = 'pv';
+		expect(await deps.training.start()).toBeNull();
+		expect(ml.train).not.toHaveBeenCalled();
+		release();
+		while (ml.train.mock.calls.length === 0) await settle();
+		learn.stop();
+		await run;
+		expect(deps.training.learning).toBe(false);
+	});
+
 	it('says what is missing when no class has enough confirmed photos', async () => {
 		const { learn, deps, ml } = await setup();
 		for (const e of [...deps.history.entries]) await deps.history.confirm(e.id, null);

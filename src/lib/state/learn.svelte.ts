@@ -370,6 +370,8 @@ export class LearnState {
 		this.#now = deps.now ?? (() => new Date());
 		this.#locks = deps.locks === undefined ? (globalThis.navigator?.locks ?? null) : deps.locks;
 		this.#fetchManifest = deps.fetchManifest ?? fetchDefaultManifest;
+		// The Train page's Start and imports wait while this flow is under way.
+		deps.training.followLearn(() => this.busy);
 		this.pending = this.#read<PendingLearn>(PENDING_KEY);
 		this.outcome = this.#read<LearnOutcome>(LAST_KEY);
 		// The job may have finished on the Train page (this tab or another) or in another tab.
@@ -388,12 +390,19 @@ export class LearnState {
 	}
 
 	/**
-	 * A training or a dataset download of the Train page runs in this tab: Learn waits for its end
-	 * (a second download of the sample would cut the first, and its Stop stop neither).
+	 * A training, a dataset download or a photo import of the Train page runs in this tab (or waits
+	 * for its short classes to be settled): Learn waits for its end (a second download of the sample
+	 * would cut the first, a second import would take over the first one's progress and Stop).
 	 */
 	get waitsForTraining(): boolean {
 		const training = this.#d.training;
-		return !this.busy && (training.running || training.download !== null);
+		return (
+			!this.busy &&
+			(training.running ||
+				training.download !== null ||
+				training.importing !== null ||
+				training.shortClasses !== null)
+		);
 	}
 
 	/** The pending job runs in this tab outside this flow (the Train page resumed it). */

@@ -372,6 +372,8 @@ export class TrainingState {
 	job = $state<TrainRequest | null>(null);
 	stage = $state<Stage | null>(null);
 	running = $state(false);
+	/** Says whether "Learn my fields" (the Diagnose page) is under way in this tab (see `learning`). */
+	#learnBusy: () => boolean = () => false;
 	features = $state<{ split: string; done: number; total: number } | null>(null);
 	history = $state<EpochRecord[]>([]);
 	totalEpochs = $state(0);
@@ -436,6 +438,20 @@ export class TrainingState {
 	/** A training, a photo import or a download is running (a reload would cut it short). */
 	get working(): boolean {
 		return this.running || this.importing !== null || this.download !== null;
+	}
+
+	/**
+	 * "Learn my fields" is under way in this tab: it checks, imports and trains through this state,
+	 * so the Train page's Start and photo imports wait for it (one run and one import at a time:
+	 * a second would take over the first one's progress and Stop).
+	 */
+	get learning(): boolean {
+		return this.#learnBusy();
+	}
+
+	/** Tells this state how to know whether "Learn my fields" is under way (learnState() does). */
+	followLearn(busy: () => boolean): void {
+		this.#learnBusy = busy;
 	}
 
 	/** The job waiting for Resume had finished: only its model's save failed (Resume saves it). */
@@ -781,7 +797,7 @@ export class TrainingState {
 	 * its cached features and checkpoint are removed (not those of a job another tab may run).
 	 */
 	async start(): Promise<TrainResult | null> {
-		if (this.running || this.unsaved || this.#starting) return null;
+		if (this.running || this.unsaved || this.#starting || this.learning) return null;
 		this.#starting = true;
 		try {
 			return await this.#start();
