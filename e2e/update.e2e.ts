@@ -74,6 +74,13 @@ async function modelLoaded(page: Page) {
 	await expect(page.getByTestId('model-info')).toBeVisible();
 }
 
+/** Waits until a service worker controls `page`. */
+async function untilControlled(page: Page) {
+	await expect
+		.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+		.toBe(true);
+}
+
 /**
  * Opens the app's Diagnose page and waits until the first service worker controls it: it installs,
  * activates and takes over the open page (clientsClaim); updates after it wait for the user
@@ -86,9 +93,7 @@ async function openControlled(page: Page, origin: string) {
 		await navigator.serviceWorker.ready;
 	});
 	await page.reload();
-	await expect
-		.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
-		.toBe(true);
+	await untilControlled(page);
 	await modelLoaded(page);
 }
 
@@ -96,9 +101,7 @@ async function openControlled(page: Page, origin: string) {
 async function secondTab(context: BrowserContext, url: string): Promise<Page> {
 	const other = await context.newPage();
 	await other.goto(url);
-	await expect
-		.poll(() => other.evaluate(() => navigator.serviceWorker.controller !== null))
-		.toBe(true);
+	await untilControlled(other);
 	if (new URL(url).pathname === '/') await modelLoaded(other);
 	return other;
 }
@@ -136,9 +139,7 @@ test('a new deployment shows "update available" when the app is shown again; Rel
 	try {
 		// The first visit, not reloaded: its service worker took the tab over (clientsClaim).
 		await page.goto(`${deploy.origin}/`);
-		await expect
-			.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
-			.toBe(true);
+		await untilControlled(page);
 		await modelLoaded(page);
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Diagnose a leaf');
 		await expect(page.getByRole('button', { name: 'Reload' })).toBeHidden();
