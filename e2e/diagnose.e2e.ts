@@ -75,6 +75,8 @@ test('diagnoses real test-split leaf photos with a heatmap, survives bad files, 
 	page.once('dialog', (dialog) => void dialog.accept());
 	await page.getByRole('button', { name: 'Delete all' }).click();
 	await expect(history).toHaveCount(0);
+	// The pressed button went with the list: the focus is on the history's heading, not lost.
+	await expect(page.getByRole('heading', { name: 'History' })).toBeFocused();
 	expect(errors).toEqual([]);
 });
 

@@ -20,8 +20,11 @@ test('evaluates the shipped model on the test split: metrics, confusion matrix, 
 	await page.getByRole('button', { name: 'Evaluate', exact: true }).dblclick();
 	const evaluation = page.getByTestId('evaluation');
 	await expect(evaluation).toBeVisible({ timeout: 120_000 });
-	// The end is said (a live region).
+	// The end is shown, and said (a live region).
 	await expect(page.getByTestId('evaluate-progress')).toHaveText(
+		/^Evaluation finished: [\d.]+% right, photos scored: 136\.$/
+	);
+	await expect(page.getByTestId('evaluate-announce')).toHaveText(
 		/^Evaluation finished: [\d.]+% right, photos scored: 136\.$/
 	);
 	await expect(page.getByTestId('eval-count')).toHaveText('136'); // 34 classes × 4

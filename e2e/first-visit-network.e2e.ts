@@ -46,6 +46,8 @@ test.describe('a model that could not be downloaded', () => {
 		await alert.getByRole('button', { name: 'Try again' }).click();
 		await expect(page.getByTestId('model-info')).toBeVisible();
 		await expect(alert).toBeHidden();
+		// The pressed button went with the alert: the focus is on the photo picker, not lost.
+		await expect(page.getByTestId('photo-input')).toBeFocused();
 
 		// In French, and with no press: the connection coming back is enough.
 		await page.evaluate(() => localStorage.setItem('leaflens.locale', 'fr'));

@@ -149,6 +149,8 @@ test('asks to keep the data after the first diagnosis, stores coarse locations, 
 	await screenshotInView(page, 'keep-location-off', { hidePhotos: true });
 	await remove.click();
 	await expect(page.getByText('The stored locations were removed.')).toBeVisible();
+	// The pressed button went with the offer: the focus is on the toggle, not lost.
+	await expect(page.getByLabel('Save my location with each diagnosis')).toBeFocused();
 	await page.reload();
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
 	rows = await exportedRows(page);

@@ -18,6 +18,7 @@ import { es, esNames, esErrors, esPlurals } from '../src/lib/i18n/messages.es';
 import { fr, frNames, frErrors, frPlurals } from '../src/lib/i18n/messages.fr';
 import { hi, hiNames, hiErrors, hiPlurals } from '../src/lib/i18n/messages.hi';
 import { sw, swNames, swErrors, swPlurals } from '../src/lib/i18n/messages.sw';
+import { PHOTO_UNREADABLE } from '../src/lib/util/photo-size';
 import { samplesOf } from './dataset';
 import { collectPageErrors, expectNoAxeViolations, noisePhoto, screenshot } from './helpers';
 
@@ -267,4 +268,9 @@ test('the history answers in the language chosen later, and the English check ca
 	await page.getByRole('link', { name: hi['nav.settings'] }).click();
 	await page.getByLabel(hi['settings.language']).selectOption('en');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
+	// Back on the page, the error still shown is said in the language chosen since.
+	await page.getByRole('link', { name: 'Diagnose' }).click();
+	await expect(page.getByTestId('diagnose-error')).toHaveText(
+		format(en['diagnose.failed'], { reason: PHOTO_UNREADABLE })
+	);
 });

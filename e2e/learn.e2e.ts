@@ -120,8 +120,11 @@ test('learn my fields: corrected photos teach a new disease on the device; the p
 	// It learns from 6 photos: the seventh plant is kept aside to check on.
 	await learn.getByRole('button', { name: 'Learn from 6 photos (1 kept aside to check)' }).click();
 	await expect(learn.getByTestId('learn-progress')).toBeVisible();
-	// The status region the outcome is said in is there, empty, before the outcome comes.
-	await expect(learn.getByTestId('learn-announce')).toHaveText('');
+	// The status region says the steps (not the counts that change by the photo), then the outcome.
+	await expect(learn.getByTestId('learn-progress')).not.toHaveAttribute('aria-live');
+	await expect(learn.getByTestId('learn-announce')).toHaveText(
+		/^(Downloading the PlantVillage photos|Checking the current model|Preparing your photos|Learning your fields|Checking the new model)/
+	);
 	const outcome = learn.getByTestId('learn-outcome');
 	await expect(outcome).toBeVisible({ timeout: 420_000 });
 	await expect(learn.getByTestId('learn-error')).toBeHidden();

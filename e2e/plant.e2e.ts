@@ -56,6 +56,18 @@ test('several photos, one answer: three leaves of a plant combine; leaves that d
 	await expect(note).toBeInViewport();
 	await page.getByRole('button', { name: 'Use whole photo' }).click();
 	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 2 leaves');
+	// A leaf photo LeafLens cannot read is refused by name; the plant's answer stays shown.
+	await page.getByTestId('add-leaf-input').setInputFiles({
+		name: 'notes.txt',
+		mimeType: 'text/plain',
+		buffer: Buffer.from('not a photo')
+	});
+	const refused = page.getByTestId('diagnose-error');
+	await expect(refused).toContainText('The leaf photo notes.txt could not be added to this plant:');
+	await expect(refused).toContainText('not a photo LeafLens can read');
+	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 2 leaves');
+	await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-label', CURL);
+	await expect(history.getByTestId('leaf-count')).toHaveText('· 2 leaves');
 	await diagnoseLeaf(page, CURL_LEAVES[2]!, true);
 
 	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 3 leaves');

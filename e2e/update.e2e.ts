@@ -188,11 +188,11 @@ test('Reload in one tab: another tab with a photo import running keeps it, and i
 			}))
 		);
 		await other.getByRole('button', { name: 'Add class' }).click();
-		await expect(other.getByText(/Preparing your photos: \d+ of 600/)).toBeVisible();
+		await expect(other.getByTestId('own-count')).toHaveText(/Preparing your photos: \d+ of 600/);
 
 		// The other tab was not reloaded under its import: it finishes, and says what happened.
 		await reloadedElsewhere(deploy, page, other);
-		await expect(other.getByText(/Preparing your photos: \d+ of 600/)).toBeVisible();
+		await expect(other.getByTestId('own-count')).toHaveText(/Preparing your photos: \d+ of 600/);
 		await expect(other.getByTestId('own-saved')).toContainText('1 class, 600 photos', {
 			timeout: 120_000
 		});

@@ -19,6 +19,7 @@ import {
 	photoSize,
 	photoTooLarge,
 	type PhotoSize,
+	readBytes,
 	tooLarge
 } from '../util/photo-size';
 
@@ -51,7 +52,7 @@ export async function drawScaled(
 	region?: Region
 ): Promise<OffscreenCanvasRenderingContext2D> {
 	if (photo.size === 0) throw new ImageDecodeError(PHOTO_EMPTY);
-	const head = new Uint8Array(await photo.slice(0, HEADER_BYTES).arrayBuffer());
+	const head = new Uint8Array(await readBytes(photo, HEADER_BYTES));
 	const header = photoSize(head);
 	// Safari decodes HEIC itself; where the browser cannot, the message says what to do.
 	if (isHeic(head)) unreadable = HEIC_UNREADABLE;
@@ -206,9 +207,7 @@ export async function readPickedPhoto(
 	shortSide = GRID_SHORT_SIDE
 ): Promise<{ file: File; width: number; height: number; grid: RawImage }> {
 	const header =
-		file.size > 0
-			? photoSize(new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer()))
-			: null;
+		file.size > 0 ? photoSize(new Uint8Array(await readBytes(file, HEADER_BYTES))) : null;
 	if (!file.size || (header && boundedScale(header.width, header.height) === 1)) {
 		return { file, ...(await readPhotoGrid(file, shortSide)) };
 	}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	FILE_UNREADABLE,
 	HEIC_UNREADABLE,
 	MAX_PHOTO_PIXELS,
 	PHOTO_EMPTY,
@@ -52,9 +53,17 @@ const THROWN = [
 	PHOTO_EMPTY,
 	HEIC_UNREADABLE,
 	photoTooLarge(tooLarge(30000, 20000)!),
+	FILE_UNREADABLE,
 	...USER_KEYS.map((key) => userError(key, PARAMS[key]))
 ];
-const KEYS: (keyof KnownErrors)[] = ['unreadable', 'empty', 'heic', 'tooLarge', ...USER_KEYS];
+const KEYS: (keyof KnownErrors)[] = [
+	'unreadable',
+	'empty',
+	'heic',
+	'tooLarge',
+	'fileGone',
+	...USER_KEYS
+];
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
 const placeholdersOf = (key: keyof KnownErrors): string[] =>
@@ -85,9 +94,9 @@ describe('errors thrown in English, in the interface language', () => {
 			expect(said[3], locale).toContain(String(MAX_PHOTO_PIXELS / 1e6));
 			// Each parameter comes through into the language's words, none left as a placeholder.
 			for (const [i, key] of USER_KEYS.entries()) {
-				expect(said[4 + i], `${locale} ${key}`).not.toMatch(/\{\w+\}/);
+				expect(said[5 + i], `${locale} ${key}`).not.toMatch(/\{\w+\}/);
 				for (const value of Object.values(PARAMS[key] ?? {}))
-					expect(said[4 + i], `${locale} ${key}`).toContain(String(value));
+					expect(said[5 + i], `${locale} ${key}`).toContain(String(value));
 			}
 		}
 		const hi = await loadCatalogue('hi');

@@ -5,7 +5,12 @@
  * message only; the page says a known one again from the language's KnownErrors table. English,
  * and any other message, is shown as it came.
  */
-import { HEIC_UNREADABLE, PHOTO_EMPTY, PHOTO_UNREADABLE } from '../util/photo-size';
+import {
+	FILE_UNREADABLE,
+	HEIC_UNREADABLE,
+	PHOTO_EMPTY,
+	PHOTO_UNREADABLE
+} from '../util/photo-size';
 import { parseFormatted } from '../util/template';
 import { USER_ERRORS, type UserErrorKey } from '../util/user-errors';
 import { format, type KnownErrors, type LoadedCatalogue } from './messages';
@@ -17,7 +22,8 @@ const TOO_LARGE =
 const PHOTO: Readonly<Record<string, keyof KnownErrors>> = {
 	[PHOTO_UNREADABLE]: 'unreadable',
 	[PHOTO_EMPTY]: 'empty',
-	[HEIC_UNREADABLE]: 'heic'
+	[HEIC_UNREADABLE]: 'heic',
+	[FILE_UNREADABLE]: 'fileGone'
 };
 
 /** `message` in the catalogue's language when it is a known error; otherwise as it is. */

@@ -89,6 +89,7 @@ export const es: Catalogue = {
 	'diagnose.retryModel': 'Reintentar',
 	'diagnose.retry': 'Probar de nuevo con esta foto',
 	'diagnose.failed': 'No se pudo diagnosticar esta foto: {reason}',
+	'diagnose.leafFailed': 'No se pudo añadir la foto de hoja {file} a esta planta: {reason}',
 	'diagnose.separatePlant':
 		'Esta hoja no pudo unirse a la planta a la que se añadió (la planta se borró entretanto, u otro modelo responde ahora), así que se guarda como una planta aparte.',
 	'diagnose.separateAgain':
@@ -384,6 +385,7 @@ export const es: Catalogue = {
 	'evaluate.preparing': 'Leyendo el modelo y las fotos…',
 	'evaluate.stopping': 'Deteniendo…',
 	'evaluate.progress': 'Evaluando fotos: {done} de {total}',
+	'evaluate.scoring': 'Evaluando las fotos…',
 	'evaluate.scrollable': '{name}, con desplazamiento horizontal',
 	'evaluate.loadingData': 'Leyendo los conjuntos de datos de este dispositivo…',
 	'evaluate.needData': 'Primero descargue un conjunto de datos en la página Entrenar.',
@@ -644,6 +646,8 @@ export const esErrors: KnownErrors = {
 	tooLarge:
 		'Esta foto es demasiado grande para leerla ({width}×{height} píxeles, más de {max} megapíxeles). Use una copia más pequeña.',
 	heic: 'Es una foto HEIC (el formato habitual de la cámara del iPhone), que este navegador no puede leer. Envíela como JPEG, o en el iPhone elija Ajustes → Cámara → Formatos → Más compatible.',
+	fileGone:
+		'No se pudo leer este archivo: puede que se haya movido o eliminado, o que solo esté guardado en línea. Vuelva a elegirlo, o guarde antes una copia en este dispositivo.',
 	trainDatasetGone:
 		'Un conjunto de datos que usa este entrenamiento ya no está en este dispositivo: descarte el entrenamiento, o descargue o importe de nuevo el conjunto de datos y reanúdelo.',
 	incompleteTraining: 'Descargue el conjunto de datos completo antes de entrenar con él.',
@@ -678,6 +682,8 @@ export const esErrors: KnownErrors = {
 	diagnosisGone: 'Este diagnóstico ya no está en este dispositivo: se borró en otra pestaña.',
 	trainJobWaiting:
 		'Hay un entrenamiento en espera en la página Entrenar: reanúdelo o descártelo allí primero.',
+	trainRunsElsewhere:
+		'Hay un entrenamiento en curso en otra pestaña: aprenda cuando haya terminado.',
 	noDatasetWithClasses: 'Ningún conjunto de datos descargado tiene las clases de «{name}»',
 	backboneUnavailable: 'El archivo de la red base {url} no está disponible (HTTP {status})',
 	storageFullDownload:

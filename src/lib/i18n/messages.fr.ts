@@ -89,6 +89,8 @@ export const fr: Catalogue = {
 	'diagnose.retryModel': 'Réessayer',
 	'diagnose.retry': 'Réessayer avec cette photo',
 	'diagnose.failed': 'Cette photo n’a pas pu être diagnostiquée : {reason}',
+	'diagnose.leafFailed':
+		'La photo de feuille {file} n’a pas pu être ajoutée à cette plante : {reason}',
 	'diagnose.separatePlant':
 		'Cette feuille n’a pas pu rejoindre la plante à laquelle elle était ajoutée (la plante a été supprimée depuis, ou un autre modèle répond maintenant) : elle est gardée comme une plante à part.',
 	'diagnose.separateAgain':
@@ -390,6 +392,7 @@ export const fr: Catalogue = {
 	'evaluate.preparing': 'Lecture du modèle et des photos…',
 	'evaluate.stopping': 'Arrêt en cours…',
 	'evaluate.progress': 'Évaluation des photos : {done} sur {total}',
+	'evaluate.scoring': 'Évaluation des photos…',
 	'evaluate.scrollable': '{name}, défilement horizontal',
 	'evaluate.loadingData': 'Lecture des jeux de données de cet appareil…',
 	'evaluate.needData': 'Téléchargez d’abord un jeu de données sur la page Entraîner.',
@@ -657,6 +660,8 @@ export const frErrors: KnownErrors = {
 	tooLarge:
 		'Cette photo est trop grande pour être lue ({width}×{height} pixels, plus de {max} mégapixels). Utilisez-en une copie plus petite.',
 	heic: 'C’est une photo HEIC (le format habituel de l’appareil photo de l’iPhone), que ce navigateur ne sait pas lire. Envoyez-la en JPEG, ou sur l’iPhone choisissez Réglages → Appareil photo → Formats → Le plus compatible.',
+	fileGone:
+		'Ce fichier n’a pas pu être lu : il a peut-être été déplacé ou supprimé, ou n’est conservé qu’en ligne. Choisissez-le à nouveau, ou enregistrez-en d’abord une copie sur cet appareil.',
 	trainDatasetGone:
 		'Un jeu de données utilisé par cet entraînement n’est plus sur cet appareil : abandonnez l’entraînement, ou téléchargez ou importez de nouveau le jeu de données puis reprenez-le.',
 	incompleteTraining:
@@ -694,6 +699,8 @@ export const frErrors: KnownErrors = {
 		'Ce diagnostic n’est plus sur cet appareil : il a été supprimé dans un autre onglet.',
 	trainJobWaiting:
 		'Un entraînement attend sur la page Entraîner : reprenez-le ou abandonnez-le d’abord.',
+	trainRunsElsewhere:
+		'Un entraînement est en cours dans un autre onglet : apprenez une fois qu’il est terminé.',
 	noDatasetWithClasses: 'Aucun jeu de données téléchargé n’a les classes de « {name} »',
 	backboneUnavailable: 'Le fichier du réseau de base {url} n’est pas disponible (HTTP {status})',
 	storageFullDownload:

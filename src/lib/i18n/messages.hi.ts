@@ -90,6 +90,7 @@ export const hi: Catalogue = {
 	'diagnose.retryModel': 'फिर से कोशिश करें',
 	'diagnose.retry': 'इसी फ़ोटो से फिर कोशिश करें',
 	'diagnose.failed': 'इस फ़ोटो की जाँच नहीं हो सकी: {reason}',
+	'diagnose.leafFailed': 'पत्ती की फ़ोटो {file} इस पौधे में नहीं जोड़ी जा सकी: {reason}',
 	'diagnose.separatePlant':
 		'यह पत्ती उस पौधे में नहीं जुड़ सकी जिसमें इसे जोड़ा गया था (पौधा तब से हटा दिया गया, या अब कोई दूसरा मॉडल जवाब देता है), इसलिए इसे अलग पौधे के रूप में रखा गया है।',
 	'diagnose.separateAgain':
@@ -368,6 +369,7 @@ export const hi: Catalogue = {
 	'evaluate.preparing': 'मॉडल और फ़ोटो पढ़े जा रहे हैं…',
 	'evaluate.stopping': 'रोका जा रहा है…',
 	'evaluate.progress': 'फ़ोटो जाँची जा रही हैं: {total} में से {done}',
+	'evaluate.scoring': 'फ़ोटो जाँची जा रही हैं…',
 	'evaluate.scrollable': '{name}, बगल में खिसकाया जा सकता है',
 	'evaluate.loadingData': 'इस डिवाइस के डेटासेट पढ़े जा रहे हैं…',
 	'evaluate.needData': 'पहले सिखाएँ पेज पर एक डेटासेट डाउनलोड करें।',
@@ -609,6 +611,8 @@ export const hiErrors: KnownErrors = {
 	tooLarge:
 		'यह फ़ोटो पढ़ने के लिए बहुत बड़ी है ({width}×{height} पिक्सेल, {max} मेगापिक्सेल से ज़्यादा)। इसकी छोटी कॉपी इस्तेमाल करें।',
 	heic: 'यह HEIC फ़ोटो है (iPhone कैमरे का सामान्य फ़ॉर्मेट), जिसे यह ब्राउज़र नहीं पढ़ सकता। इसे JPEG के रूप में भेजें, या iPhone पर सेटिंग्स → कैमरा → फ़ॉर्मेट → Most Compatible चुनें।',
+	fileGone:
+		'यह फ़ाइल पढ़ी नहीं जा सकी: हो सकता है कि इसे हटाया या मिटाया गया हो, या यह केवल ऑनलाइन रखी हो। इसे फिर से चुनें, या पहले इस डिवाइस पर इसकी एक प्रति सहेजें।',
 	trainDatasetGone:
 		'इस प्रशिक्षण का एक डेटासेट अब इस डिवाइस पर नहीं है: प्रशिक्षण छोड़ दें, या डेटासेट फिर से डाउनलोड या इम्पोर्ट करके इसे फिर शुरू करें।',
 	incompleteTraining: 'इस पर प्रशिक्षण से पहले पूरा डेटासेट डाउनलोड करें।',
@@ -640,6 +644,7 @@ export const hiErrors: KnownErrors = {
 	noReadablePhotos: 'पढ़ने योग्य कोई फ़ोटो नहीं मिली।',
 	diagnosisGone: 'यह जाँच अब इस डिवाइस पर नहीं है: इसे किसी दूसरे टैब में हटा दिया गया।',
 	trainJobWaiting: 'सिखाएँ पेज पर एक प्रशिक्षण रुका हुआ है: पहले वहाँ उसे फिर शुरू करें या छोड़ दें।',
+	trainRunsElsewhere: 'दूसरे टैब में एक प्रशिक्षण चल रहा है: उसके पूरा होने के बाद सिखाएँ।',
 	noDatasetWithClasses: 'किसी डाउनलोड किए गए डेटासेट में “{name}” की श्रेणियाँ नहीं हैं',
 	backboneUnavailable: 'आधार नेटवर्क की फ़ाइल {url} उपलब्ध नहीं है (HTTP {status})',
 	storageFullDownload:

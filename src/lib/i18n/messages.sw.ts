@@ -92,6 +92,7 @@ export const sw: Catalogue = {
 	'diagnose.retryModel': 'Jaribu tena',
 	'diagnose.retry': 'Jaribu picha hii tena',
 	'diagnose.failed': 'Picha hii haikuweza kuchunguzwa: {reason}',
+	'diagnose.leafFailed': 'Picha ya jani {file} haikuweza kuongezwa kwenye mmea huu: {reason}',
 	'diagnose.separatePlant':
 		'Jani hili halikuweza kuunganishwa na mmea lililoongezwa kwake (mmea ulifutwa tangu hapo, au modeli nyingine sasa inajibu), kwa hiyo limehifadhiwa kama mmea peke yake.',
 	'diagnose.separateAgain':
@@ -385,6 +386,7 @@ export const sw: Catalogue = {
 	'evaluate.preparing': 'Inasoma modeli na picha…',
 	'evaluate.stopping': 'Inasimamisha…',
 	'evaluate.progress': 'Inapima picha: {done} kati ya {total}',
+	'evaluate.scoring': 'Inapima picha…',
 	'evaluate.scrollable': '{name}, inaweza kusogezwa kando',
 	'evaluate.loadingData': 'Inasoma seti za data kwenye kifaa hiki…',
 	'evaluate.needData': 'Kwanza pakua seti ya data kwenye ukurasa wa Funza.',
@@ -636,6 +638,8 @@ export const swErrors: KnownErrors = {
 	tooLarge:
 		'Picha hii ni kubwa mno kusomwa (pikseli {width}×{height}, zaidi ya megapikseli {max}). Tumia nakala ndogo zaidi ya picha hii.',
 	heic: 'Hii ni picha ya HEIC (muundo wa kawaida wa kamera ya iPhone), ambayo kivinjari hiki hakiwezi kusoma. Itume kama JPEG, au kwenye iPhone chagua Settings → Camera → Formats → Most Compatible.',
+	fileGone:
+		'Faili hii haikuweza kusomwa: huenda imehamishwa au kufutwa, au imehifadhiwa mtandaoni tu. Ichague tena, au kwanza hifadhi nakala yake kwenye kifaa hiki.',
 	trainDatasetGone:
 		'Seti ya data inayotumiwa na mafunzo haya haipo tena kwenye kifaa hiki: tupa mafunzo, au pakua au ingiza seti ya data tena kisha uendelee.',
 	incompleteTraining: 'Pakua seti ya data yote kwanza kabla ya kufunza modeli kwayo.',
@@ -669,6 +673,7 @@ export const swErrors: KnownErrors = {
 	noReadablePhotos: 'Hakuna picha inayosomeka iliyopatikana.',
 	diagnosisGone: 'Uchunguzi huu haupo tena kwenye kifaa hiki: ulifutwa kwenye kichupo kingine.',
 	trainJobWaiting: 'Mafunzo kwenye ukurasa wa Funza yanasubiri: yaendeleze au uyatupe huko kwanza.',
+	trainRunsElsewhere: 'Mafunzo yanaendelea kwenye kichupo kingine: jifunze yakishamalizika.',
 	noDatasetWithClasses: 'Hakuna seti ya data iliyopakuliwa yenye aina za “{name}”',
 	backboneUnavailable: 'Faili ya mtandao wa msingi {url} haipatikani (HTTP {status})',
 	storageFullDownload:

@@ -93,6 +93,7 @@ export const en = {
 	'diagnose.retryModel': 'Try again',
 	'diagnose.retry': 'Try this photo again',
 	'diagnose.failed': 'This photo could not be diagnosed: {reason}',
+	'diagnose.leafFailed': 'The leaf photo {file} could not be added to this plant: {reason}',
 	'diagnose.separatePlant':
 		'This leaf could not join the plant it was added to (the plant was deleted since, or another model now answers), so it is kept as a plant of its own.',
 	'diagnose.separateAgain':
@@ -377,6 +378,7 @@ export const en = {
 	'evaluate.preparing': 'Reading the model and the photos…',
 	'evaluate.stopping': 'Stopping…',
 	'evaluate.progress': 'Scoring photos: {done} of {total}',
+	'evaluate.scoring': 'Scoring the photos…',
 	'evaluate.scrollable': '{name}, scrollable sideways',
 	'evaluate.loadingData': 'Reading the datasets on this device…',
 	'evaluate.needData': 'Download a dataset on the Train page first.',
@@ -607,6 +609,8 @@ export type KnownErrors = Record<UserErrorKey, string> & {
 	empty: string;
 	tooLarge: string;
 	heic: string;
+	/** A picked file the browser can no longer read (moved, deleted, or kept only online). */
+	fileGone: string;
 };
 
 /** One language's texts: the messages, the count phrases and the names of crops and diseases. */

@@ -242,13 +242,20 @@ describe('EvaluationState', () => {
 		const done = state.run();
 		// Before the first batch (the model and photos being read): no "0 of 0".
 		expect(state.status).toBe('Reading the model and the photos…');
+		expect(state.spoken).toBe('Reading the model and the photos…');
 		calls[0]!.progress(3, 10);
 		expect(state.status).toBe('Scoring photos: 3 of 10');
+		// Screen readers are told the stage once, not each batch.
+		expect(state.spoken).toBe('Scoring the photos…');
+		calls[0]!.progress(4, 10);
+		expect(state.spoken).toBe('Scoring the photos…');
 		state.cancel();
 		// Until the run stops at its next batch.
 		expect(state.status).toBe('Stopping…');
+		expect(state.spoken).toBe('Stopping…');
 		expect(await done).toBeNull();
 		expect(state.status).toBe('Evaluation cancelled.');
+		expect(state.spoken).toBe('Evaluation cancelled.');
 		expect(state.cancelling).toBe(false);
 		expect(calls[0]!.signal?.aborted).toBe(true);
 		expect(state.error).toBeNull();

@@ -239,6 +239,12 @@ export class EvaluationState {
 		return p.total === 0 ? t('evaluate.preparing') : t('evaluate.progress', p);
 	}
 
+	/** `status` as screen readers are told it: the stage, not the count that changes by the batch. */
+	get spoken(): string {
+		const p = this.progress;
+		return p && p.total > 0 && !this.cancelling ? t('evaluate.scoring') : this.status;
+	}
+
 	#setResult(result: EvaluateResult | null): void {
 		for (const photo of this.gallery) this.#urls.revokeObjectURL(photo.url);
 		this.result = result;

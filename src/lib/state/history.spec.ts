@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
-import { HistoryStore, readEntry, type HistoryEntry } from './history.svelte';
+import { HistoryStore, readEntry, storedEntry, type HistoryEntry } from './history.svelte';
 import { userError } from '../util/user-errors';
 
 const jpeg = (text: string) => new Blob([text], { type: 'image/jpeg' });
@@ -224,6 +224,32 @@ describe('HistoryStore', () => {
 		await reloaded.load();
 		expect(reloaded.get('a')).toMatchObject({ location, confirmed: 'Apple___healthy' });
 		expect(await reloaded.get('a')!.leaves[0]!.photo!.text()).toBe('p');
+	});
+
+	it('a diagnosis saved while the history is read stays in the list', async () => {
+		const db = new MemoryStore();
+		await db.set('a', await storedEntry(entry('a', '2026-01-01T10:00:00.000Z')));
+		const log = new HistoryStore(db, async () => null);
+		// The read's first step waits until the test lets it go, as a slow IndexedDB would.
+		const keys = db.keys.bind(db);
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		let first = true;
+		db.keys = async () => {
+			const read = await keys();
+			if (first) {
+				first = false;
+				await held;
+			}
+			return read;
+		};
+		const loading = log.load();
+		await Promise.resolve();
+		await log.put(entry('b', '2026-01-02T10:00:00.000Z'));
+		await log.remove('a');
+		release();
+		await loading;
+		expect(log.entries.map((e) => e.id)).toEqual(['b']);
 	});
 
 	it('clears every stored entry', async () => {

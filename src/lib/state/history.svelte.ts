@@ -128,6 +128,8 @@ export class HistoryStore {
 	loaded = $state(false);
 	/** Why the stored history could not be read (the list is then not known to be empty). */
 	loadError = $state<string | null>(null);
+	/** Counts this store's changes, so that a read they overtook is made again (`load`). */
+	#changes = 0;
 	/** How many entries keep a location. */
 	readonly locationCount = $derived(this.entries.filter((e) => e.location !== null).length);
 
@@ -146,10 +148,17 @@ export class HistoryStore {
 	/** Reads the stored history; a failure is kept in `loadError` (and does not reject). */
 	async load(): Promise<void> {
 		try {
-			const keys = await this.#db.keys();
-			const values = await Promise.all(
-				keys.map((k) => this.#db.get<StoredEntry | LegacyEntry>(String(k)))
-			);
+			let values: (StoredEntry | LegacyEntry | undefined)[];
+			let changes: number;
+			// A change made here while the store was read (a diagnosis saved, say) may be missing
+			// from what was read: read again, or the list would lose it until the next visit.
+			do {
+				changes = this.#changes;
+				const keys = await this.#db.keys();
+				values = await Promise.all(
+					keys.map((k) => this.#db.get<StoredEntry | LegacyEntry>(String(k)))
+				);
+			} while (changes !== this.#changes);
 			this.entries = values
 				.filter((v) => v !== undefined)
 				.map(readEntry)
@@ -175,6 +184,7 @@ export class HistoryStore {
 		const before = await this.#db.get<StoredEntry | LegacyEntry>(entry.id);
 		if (before && before.location === null) stored.location = null;
 		await this.#db.set(entry.id, stored);
+		this.#changes++;
 		const plain = readEntry(stored);
 		const others = this.entries.filter((e) => e.id !== entry.id);
 		this.entries = [plain, ...others].sort((a, b) => b.time.localeCompare(a.time));
@@ -192,6 +202,7 @@ export class HistoryStore {
 			const value = await this.#db.get<StoredEntry | LegacyEntry>(String(key));
 			if (!value?.location) continue;
 			await this.#db.set(String(key), { ...value, location: null });
+			this.#changes++;
 			count++;
 		}
 		this.entries = this.entries.map((e) => (e.location ? { ...e, location: null } : e));
@@ -221,11 +232,15 @@ export class HistoryStore {
 
 	async remove(id: string): Promise<void> {
 		await this.#db.del(id);
+		this.#changes++;
 		this.entries = this.entries.filter((e) => e.id !== id);
 	}
 
 	async clear(): Promise<void> {
-		for (const key of await this.#db.keys()) await this.#db.del(String(key));
+		for (const key of await this.#db.keys()) {
+			await this.#db.del(String(key));
+			this.#changes++;
+		}
 		this.entries = [];
 	}
 

@@ -367,6 +367,27 @@ async function setup(
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** A run of the Train page's own, stored (waiting to resume, or running in another tab). */
+const TRAIN_PAGE_JOB: TrainRequest = {
+	jobId: 'job-train',
+	datasetId: 'pv',
+	preset: 'head',
+	overrides: [],
+	limitPerClass: null
+};
+
+/** Starts learning and stops it in its training: the job waits for Continue or Discard. */
+async function adaptAndStop({
+	learn,
+	deps,
+	ml
+}: Pick<Awaited<ReturnType<typeof setup>>, 'learn' | 'deps' | 'ml'>): Promise<void> {
+	const first = learn.adapt();
+	while (ml.train.mock.calls.length === 0) await settle();
+	deps.training.stop();
+	expect(await first).toBeNull();
+}
+
 /**
  * Starts learning, lets the training finish, and returns the run while the new model is checked:
  * its first held-back photo never finishes diagnosing, so a Stop meets the check under way (the
@@ -492,10 +513,7 @@ describe('LearnState', () => {
 
 	it('an adaptation the Train page finished is used without a press: its model diagnoses, measured', async () => {
 		const { learn, deps, ml, trainCall } = await setup();
-		const first = learn.adapt();
-		while (ml.train.mock.calls.length === 0) await settle();
-		deps.training.stop();
-		await first;
+		await adaptAndStop({ learn, deps, ml });
 		// The Train page resumes the interrupted job: the card shows its progress and a Stop.
 		const run = deps.training.run(learn.pending!.request);
 		while (ml.train.mock.calls.length === 1) await settle();
@@ -515,10 +533,7 @@ describe('LearnState', () => {
 
 	it('a job the Train page finished before this app started is used when it starts', async () => {
 		const { learn, deps, ml, trainCall, storage } = await setup();
-		const first = learn.adapt();
-		while (ml.train.mock.calls.length === 0) await settle();
-		deps.training.stop();
-		await first;
+		await adaptAndStop({ learn, deps, ml });
 		const run = deps.training.run(learn.pending!.request);
 		while (ml.train.mock.calls.length === 1) await settle();
 		// The Train page's tab ends the job; this state is the Diagnose page's after a reload.
@@ -539,12 +554,51 @@ describe('LearnState', () => {
 		await run;
 	});
 
+	it('a job the Train page finished is used, not trained again, also after later runs were saved', async () => {
+		const { learn, deps, ml, trainCall, storage } = await setup();
+		await adaptAndStop({ learn, deps, ml });
+		const jobId = learn.pending!.request.jobId;
+		// A tab without the Learn card (the Train page's, after a reload) resumes the job, finishes
+		// it, then trains another model: the last saved run is no longer the learn job.
+		let saves = 0;
+		const trainTab = new TrainingState(ml, {
+			jobStorage: storage,
+			saveModel: async () => ({ id: saves++ === 0 ? 'adapted' : 'other' }),
+			estimateStorage: async () => null
+		});
+		const resumed = trainTab.run(learn.pending!.request);
+		while (ml.train.mock.calls.length === 1) await settle();
+		trainCall().finish();
+		await resumed;
+		const other = trainTab.run({ ...learn.pending!.request, jobId: 'job-other' });
+		while (ml.train.mock.calls.length === 2) await settle();
+		trainCall().finish();
+		await other;
+		expect(trainTab.saved?.jobId).toBe('job-other');
+		expect(trainTab.savedRun(jobId)).toMatchObject({ id: 'adapted' });
+
+		const reloaded = new LearnState({ ...deps, training: trainTab });
+		expect(await reloaded.resume()).toMatchObject({ modelId: 'adapted', after: { right: 1 } });
+		expect(ml.train).toHaveBeenCalledTimes(3);
+		expect(reloaded.pending).toBeNull();
+		expect(deps.models.activeId).toBe('adapted');
+	});
+
+	it('Continue does not replace a Train-page run stored since (waiting to resume, or not saved)', async () => {
+		const { learn, deps, ml, trainCall, storage } = await setup();
+		await adaptAndStop({ learn, deps, ml });
+		const waiting = TRAIN_PAGE_JOB;
+		storage.setItem('leaflens.trainJob', JSON.stringify(waiting));
+		expect(await learn.resume()).toBeNull();
+		expect(learn.error).toBe(userError('trainJobWaiting'));
+		expect(ml.train).toHaveBeenCalledTimes(1);
+		expect(deps.training.storedJob()).toEqual(waiting);
+		expect(learn.pending?.request.jobId).toBe(trainCall().request.jobId);
+	});
+
 	it('resumed in a fresh app, the model is named after its datasets (not "model + model")', async () => {
 		const { learn, deps, ml, trainCall, storage } = await setup();
-		const first = learn.adapt();
-		while (ml.train.mock.calls.length === 0) await settle();
-		deps.training.stop();
-		await first;
+		await adaptAndStop({ learn, deps, ml });
 		// A reload: nothing has listed the datasets yet.
 		const training = new TrainingState(ml, {
 			jobStorage: storage,
@@ -560,13 +614,7 @@ describe('LearnState', () => {
 
 	it('does not replace a Train-page run waiting to resume; learning again replaces its own stopped run', async () => {
 		const { learn, deps, ml, trainCall, storage } = await setup();
-		const waiting: TrainRequest = {
-			jobId: 'job-train',
-			datasetId: 'pv',
-			preset: 'head',
-			overrides: [],
-			limitPerClass: null
-		};
+		const waiting = TRAIN_PAGE_JOB;
 		storage.setItem('leaflens.trainJob', JSON.stringify(waiting));
 		expect(await learn.adapt()).toBeNull();
 		expect(learn.error).toBe(userError('trainJobWaiting'));
@@ -574,10 +622,7 @@ describe('LearnState', () => {
 		expect(deps.training.storedJob()).toEqual(waiting);
 
 		storage.removeItem('leaflens.trainJob');
-		const first = learn.adapt();
-		while (ml.train.mock.calls.length === 0) await settle();
-		deps.training.stop();
-		await first;
+		await adaptAndStop({ learn, deps, ml });
 		const stopped = trainCall().request.jobId;
 		const again = learn.adapt();
 		while (ml.train.mock.calls.length === 1) await settle();
@@ -728,6 +773,27 @@ describe('LearnState', () => {
 		await settle();
 		expect(b.learn.outcome?.restored).toBe(true);
 		expect(b.deps.models.activeId).toBeNull();
+	});
+
+	it('says a Train-page run in another tab runs there, not that it waits', async () => {
+		const locks = fakeLocks();
+		const shared = sharedStorage();
+		const a = await setup({ ...shared.tab(1), locks });
+		const request = TRAIN_PAGE_JOB;
+		const running = a.deps.training.run(request);
+		while (a.ml.train.mock.calls.length === 0) await settle();
+		const b = await setup({ ...shared.tab(2), locks });
+		expect(await b.learn.adapt()).toBeNull();
+		expect(b.learn.error).toBe(userError('trainRunsElsewhere'));
+		expect(b.ml.train).not.toHaveBeenCalled();
+		a.trainCall().finish();
+		await running;
+		// Once it ended (and was saved), nothing is stored: B learns.
+		const learning = b.learn.adapt();
+		while (b.ml.train.mock.calls.length === 0) await settle();
+		expect(b.learn.error).toBeNull();
+		b.trainCall().finish();
+		expect(await learning).not.toBeNull();
 	});
 
 	it('a tab that finishes its job leaves another job stored since in place', async () => {

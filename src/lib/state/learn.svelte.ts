@@ -439,8 +439,9 @@ export class LearnState {
 		const elsewhere = await this.#heldElsewhere(jobId);
 		if (this.busy) return;
 		this.#setElsewhere(elsewhere);
-		const saved = this.#d.training.saved;
-		if (elsewhere || !this.pending || saved?.jobId !== jobId || this.#d.training.running) return;
+		// Saved here or in another tab, also when later runs were saved since.
+		const saved = jobId === null ? null : this.#d.training.savedRun(jobId);
+		if (elsewhere || !this.pending || !saved || this.#d.training.running) return;
 		if (this.pending.stopped) return;
 		this.error = null;
 		await this.#guarded(() => this.#locked(() => this.#finish()));
@@ -668,9 +669,7 @@ export class LearnState {
 					throw new Error(userError('confirmMore', { n: MIN_PHOTOS_PER_CLASS }));
 				// One job is stored at a time: a Train-page run waiting to resume is not replaced
 				// silently; an earlier adaptation that was stopped is (learning again starts it anew).
-				const stored = this.#d.training.storedJob();
-				if (stored && stored.jobId !== this.pending?.request.jobId)
-					throw new Error(userError('trainJobWaiting'));
+				await this.#refuseStoredJob(this.pending?.request.jobId);
 				if (this.pending) await this.#discard();
 				const datasetId = await this.#baseDataset();
 				if (datasetId === null) return null;
@@ -766,6 +765,15 @@ export class LearnState {
 		}
 	}
 
+	/** Refuses, in words, when a job other than `own` is stored: it runs in another tab, or waits. */
+	async #refuseStoredJob(own: string | undefined): Promise<void> {
+		const training = this.#d.training;
+		const stored = training.storedJob();
+		if (!stored || stored.jobId === own) return;
+		const elsewhere = await training.runsElsewhere(stored.jobId);
+		throw new Error(userError(elsewhere ? 'trainRunsElsewhere' : 'trainJobWaiting'));
+	}
+
 	/** Trains the pending request (again: it resumes) and, when it ends, switches models. */
 	async #train(): Promise<LearnOutcome | null> {
 		const pending = this.pending!;
@@ -795,8 +803,10 @@ export class LearnState {
 				const pending = this.pending;
 				if (!pending) return null;
 				// Finished meanwhile (the Train page resumes an interrupted job too): only switch models.
-				if (pending.saved || this.#d.training.saved?.jobId === pending.request.jobId)
+				if (pending.saved || this.#d.training.savedRun(pending.request.jobId))
 					return this.#finish();
+				// Nor does Continue (a run whose model could not be saved is that model's only copy).
+				await this.#refuseStoredJob(pending.request.jobId);
 				// The model is named after the datasets: list them first (a fresh app has not).
 				await this.#d.training.refresh();
 				return this.#train();
@@ -849,9 +859,8 @@ export class LearnState {
 	/** Switches to the pending job's saved model and measures it on the photos kept aside. */
 	async #finish(): Promise<LearnOutcome | null> {
 		const pending = this.pending;
-		const current = this.#d.training.saved;
 		const saved =
-			pending?.saved ?? (current?.jobId === pending?.request.jobId ? current : undefined);
+			pending?.saved ?? (pending ? this.#d.training.savedRun(pending.request.jobId) : null);
 		if (!pending || !saved) return null;
 		const signal = this.#startChecking('after');
 		const models = this.#d.models;

@@ -41,6 +41,7 @@ import {
 	within
 } from '../browser/isolation';
 import { errorMessage, toError } from '../util/errors';
+import { readBytes } from '../util/photo-size';
 import { t } from '../i18n/i18n.svelte';
 import type { MessageKey } from '../i18n/messages';
 
@@ -369,7 +370,7 @@ export class MlClient {
 		await this.#loadsSettled();
 		if (!this.model) await this.loadModel(this.#askedSource ?? activeModelSource());
 		if (!this.model) throw new Error(this.modelError ?? t('ml.noModel'));
-		const bytes = await file.arrayBuffer();
+		const bytes = await readBytes(file);
 		const api = await this.api();
 		return this.#guard(
 			api.diagnose(

@@ -27,6 +27,7 @@ import {
 } from './ml-client.svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import { errorMessage } from '../util/errors';
+import { readBytes } from '../util/photo-size';
 import { registerWork } from './work';
 import { userError } from '../util/user-errors';
 
@@ -348,7 +349,7 @@ export class ModelsState {
 	/** Imports a `.leaflens` file; throws a plain-words error and changes nothing when it is bad. */
 	async importFile(file: Blob): Promise<SavedModelInfo> {
 		checkExportSize(file.size); // before the whole file is read into memory
-		const { info } = await this.store.importModel(new Uint8Array(await file.arrayBuffer()));
+		const { info } = await this.store.importModel(new Uint8Array(await readBytes(file)));
 		this.models = [info, ...this.models.filter((m) => m.id !== info.id)];
 		// The first model saved on this device: ask the browser to keep it (once per run, never throws).
 		void requestPersistence();

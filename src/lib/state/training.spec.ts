@@ -7,6 +7,7 @@ import {
 	JOB_KEY,
 	learnModelName,
 	modelNameTime,
+	SAVED_RUNS_KEY,
 	TrainingState,
 	UNSAVED_KEY,
 	trainedModelName,
@@ -321,6 +322,26 @@ describe('TrainingState', () => {
 		expect(state.history).toHaveLength(2);
 		expect(storage.map.has(JOB_KEY)).toBe(false);
 		expect(state.error).toBeNull();
+	});
+
+	it('knows the model of each of the last 8 runs saved, also read in another tab; a damaged list is ignored', async () => {
+		const { state, calls, storage, saveModel } = setup();
+		for (let i = 0; i < 9; i++) {
+			saveModel.mockResolvedValueOnce({ id: `model-${i}` });
+			const run = state.run({ ...job, jobId: `job-${i}` });
+			while (calls.length === i) await settle();
+			calls[i]!.finish();
+			await run;
+		}
+		const other = new TrainingState(fakeMl([]).ml, { jobStorage: storage });
+		expect(other.savedRun('job-8')).toMatchObject({ id: 'model-8' });
+		expect(other.savedRun('job-1')).toMatchObject({ id: 'model-1' });
+		expect(other.savedRun('job-0')).toBeNull();
+		storage.map.set(SAVED_RUNS_KEY, '{"not": "a list"}');
+		expect(other.savedRun('job-1')).toBeNull();
+		expect(other.savedRun('job-8')).toMatchObject({ id: 'model-8' });
+		storage.map.set(SAVED_RUNS_KEY, '[null, {"jobId": "job-3"}, "x"]');
+		expect(other.savedRun('job-3')).toBeNull();
 	});
 
 	it('names a model after "model" when a dataset is no longer listed', () => {

@@ -52,6 +52,18 @@ export const HELD_KEY = 'leaflens.trainJobHeld';
 export const UNSAVED_KEY = 'leaflens.trainJobUnsaved';
 /** The last finished run's job id and the model it was saved as (survives a reload). */
 export const SAVED_KEY = 'leaflens.trainSaved';
+/**
+ * The last SAVED_RUNS_KEPT finished runs' jobs and models, newest last: a job's model is still
+ * found after later runs were saved (Learn's job, finished by the Train page, then another run).
+ */
+export const SAVED_RUNS_KEY = 'leaflens.trainSavedRuns';
+const SAVED_RUNS_KEPT = 8;
+/** A finished run's job and the model it was saved as. */
+export interface SavedRun {
+	jobId: string;
+	id: string;
+	name: string;
+}
 /** The training form as the user left it (kept across reloads). */
 export const FORM_KEY = 'leaflens.trainForm';
 /** How the jobs of "learn my fields" begin (their models are named for it, whichever page saves them). */
@@ -383,7 +395,7 @@ export class TrainingState {
 	/** The name the last finished run was saved under (cleared when a new run starts). */
 	savedName = $state<string | null>(null);
 	/** The last finished run: its job and the saved model (kept across reloads). */
-	saved = $state<{ jobId: string; id: string; name: string } | null>(null);
+	saved = $state<SavedRun | null>(null);
 	#trainAbort: AbortController | null = null;
 	/** A Start is under way (a second click starts nothing). */
 	#starting = false;
@@ -426,7 +438,7 @@ export class TrainingState {
 
 	/** Reads the last saved run again (another tab may have saved one). */
 	rereadSaved(): void {
-		const saved = this.#readJson<{ jobId: string; id: string; name: string }>(SAVED_KEY);
+		const saved = this.#readJson<SavedRun>(SAVED_KEY);
 		if (saved?.jobId !== this.saved?.jobId || saved?.id !== this.saved?.id) this.saved = saved;
 	}
 
@@ -582,7 +594,7 @@ export class TrainingState {
 		}
 		// Another tab's training (it holds the stored job's lock) would fail with "dataset gone".
 		const stored = this.storedJob();
-		if (stored && usesDataset(stored, id) && (await this.#runsElsewhere(stored.jobId))) {
+		if (stored && usesDataset(stored, id) && (await this.runsElsewhere(stored.jobId))) {
 			this.deleteError = t('data.inTrainingElsewhere');
 			return;
 		}
@@ -811,7 +823,7 @@ export class TrainingState {
 		if (!request) return null;
 		const previous = this.storedJob();
 		// Another tab runs the stored job: a new run would replace it there (and its resume).
-		if (previous && (await this.#runsElsewhere(previous.jobId))) {
+		if (previous && (await this.runsElsewhere(previous.jobId))) {
 			this.#setElsewhere(previous.jobId);
 			return null;
 		}
@@ -916,6 +928,13 @@ export class TrainingState {
 		this.unsaved = null;
 		void this.#persist();
 		this.saved = { jobId: request.jobId, id, name };
+		// The list first: another tab told of SAVED_KEY finds the run in it too.
+		const runs = [...this.#savedRuns().filter((r) => r.jobId !== request.jobId), this.saved];
+		try {
+			this.#jobs.setItem(SAVED_RUNS_KEY, JSON.stringify(runs.slice(-SAVED_RUNS_KEPT)));
+		} catch {
+			// Storage full: the last run is still known (SAVED_KEY, a few bytes).
+		}
 		this.#jobs.setItem(SAVED_KEY, JSON.stringify(this.saved));
 		this.#forget(request.jobId);
 		this.savedName = name;
@@ -1020,7 +1039,7 @@ export class TrainingState {
 		const job = this.pending;
 		this.pending = null;
 		// Resumed in another tab meanwhile: its cache is in use there.
-		if (job && (await this.#runsElsewhere(job.jobId))) {
+		if (job && (await this.runsElsewhere(job.jobId))) {
 			this.#setElsewhere(job.jobId);
 			return;
 		}
@@ -1030,6 +1049,23 @@ export class TrainingState {
 		this.resumedFrom = null;
 		this.error = null;
 		if (job) await this.#discardSaying(job.jobId);
+	}
+
+	/** The model job `jobId` was saved as, if it finished here or in another tab (read afresh). */
+	savedRun(jobId: string): SavedRun | null {
+		const last = this.#readJson<SavedRun>(SAVED_KEY);
+		if (last?.jobId === jobId) return last;
+		return this.#savedRuns().find((r) => r.jobId === jobId) ?? null;
+	}
+
+	#savedRuns(): SavedRun[] {
+		const runs = this.#readJson<unknown>(SAVED_RUNS_KEY);
+		return Array.isArray(runs)
+			? runs.filter(
+					(r: Partial<SavedRun> | null): r is SavedRun =>
+						typeof r?.jobId === 'string' && typeof r.id === 'string' && typeof r.name === 'string'
+				)
+			: [];
 	}
 
 	/** The job stored for resuming (running, interrupted, stopped, failed or not saved), if any. */
@@ -1066,7 +1102,7 @@ export class TrainingState {
 	}
 
 	/** Whether another tab runs job `jobId` now (it holds the job's Web Lock). */
-	async #runsElsewhere(jobId: string): Promise<boolean> {
+	async runsElsewhere(jobId: string): Promise<boolean> {
 		if (!this.#locks || this.runsJob(jobId)) return false;
 		try {
 			const held = (await this.#locks.query()).held ?? [];
@@ -1084,7 +1120,7 @@ export class TrainingState {
 		this.elsewhere = true;
 		if (this.#elsewherePoll) return;
 		this.#elsewherePoll = setInterval(() => {
-			void this.#runsElsewhere(jobId).then((still) => {
+			void this.runsElsewhere(jobId).then((still) => {
 				if (still || !this.#elsewherePoll) return;
 				clearInterval(this.#elsewherePoll);
 				this.#elsewherePoll = null;
@@ -1092,7 +1128,7 @@ export class TrainingState {
 				const job = this.storedJob();
 				// The other tab went on to another job: that one runs there now.
 				if (job && job.jobId !== jobId) {
-					void this.#runsElsewhere(job.jobId).then((runs) =>
+					void this.runsElsewhere(job.jobId).then((runs) =>
 						runs ? this.#setElsewhere(job.jobId) : this.#offerStored()
 					);
 					return;

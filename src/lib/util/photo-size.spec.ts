@@ -2,6 +2,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { heicHeader } from '../../../test/heic-header';
 import {
+	FILE_UNREADABLE,
+	readBytes,
 	BOUNDED_LONG_SIDE,
 	boundedScale,
 	isHeic,
@@ -101,5 +103,28 @@ describe('boundedScale (the copy a very large photo is read into once)', () => {
 			expect(s).toBeLessThan(1);
 			expect(Math.round(Math.max(w, h) * s)).toBe(BOUNDED_LONG_SIDE);
 		}
+	});
+});
+
+describe('readBytes', () => {
+	it('gives the bytes, or the first `end` of them', async () => {
+		const blob = new Blob([new Uint8Array([1, 2, 3, 4])]);
+		expect([...new Uint8Array(await readBytes(blob))]).toEqual([1, 2, 3, 4]);
+		expect([...new Uint8Array(await readBytes(blob, 2))]).toEqual([1, 2]);
+	});
+
+	it("says a file the browser can no longer read in the app's words; other failures as they are", async () => {
+		const failing = (error: unknown) =>
+			({
+				slice: () => failing(error),
+				arrayBuffer: () => Promise.reject(error)
+			}) as unknown as Blob;
+		for (const name of ['NotReadableError', 'NotFoundError']) {
+			const gone = failing(new DOMException('The requested file could not be read', name));
+			await expect(readBytes(gone)).rejects.toThrow(FILE_UNREADABLE);
+			await expect(readBytes(gone, 10)).rejects.toThrow(FILE_UNREADABLE);
+		}
+		const other = new RangeError('Array buffer allocation failed');
+		await expect(readBytes(failing(other))).rejects.toBe(other);
 	});
 });

@@ -68,6 +68,26 @@ export const PHOTO_UNREADABLE =
 
 export const PHOTO_EMPTY = 'The file is empty.';
 
+/** What a picked file the browser can no longer read gets (moved, deleted, or kept only online). */
+export const FILE_UNREADABLE =
+	'This file could not be read: it may have been moved or deleted, or be kept only online. Pick it again, or save a copy on this device first.';
+
+/**
+ * `blob`'s bytes (its first `end` with `end`). A picked file the browser can no longer read throws
+ * FILE_UNREADABLE, in words the app says in the interface language, instead of the browser's
+ * English NotReadableError or NotFoundError.
+ */
+export async function readBytes(blob: Blob, end?: number): Promise<ArrayBuffer> {
+	try {
+		return await (end === undefined ? blob : blob.slice(0, end)).arrayBuffer();
+	} catch (error) {
+		const name = (error as { name?: unknown } | null)?.name;
+		if (name === 'NotReadableError' || name === 'NotFoundError')
+			throw new Error(FILE_UNREADABLE, { cause: error });
+		throw error;
+	}
+}
+
 /** What a photo over MAX_PHOTO_PIXELS gets, naming its size (`tooLarge`). */
 export const photoTooLarge = (over: string): string =>
 	`This photo is too large to read (${over}). Use a smaller copy of it.`;

@@ -54,6 +54,8 @@ export const USER_ERRORS = {
 	/** "Learn my fields" while a Train-page job waits for Resume or Discard (it would replace it). */
 	trainJobWaiting:
 		'A training run on the Train page is waiting: resume it or discard it there first.',
+	/** "Learn my fields" while a Train-page job runs in another tab (it would replace it). */
+	trainRunsElsewhere: 'A training runs in another tab: learn once it has ended.',
 	noDatasetWithClasses: 'No downloaded dataset has the classes of “{name}”',
 	backboneUnavailable: 'The backbone file {url} is not available (HTTP {status})',
 	storageFullDownload:
