@@ -151,15 +151,27 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 	await expect(saved.getByTestId('model-name')).toHaveText('Tomato field 3');
 	await expectNoAxeViolations(page);
 
+	// Another tab open on this page lists what this one changes: a rename, then the delete below.
+	const other = await page.context().newPage();
+	await other.goto('/models');
+	const otherSaved = other.getByTestId('saved-model');
+	await expect(otherSaved.getByTestId('model-name')).toHaveText('Tomato field 3');
+	await saved.getByRole('button', { name: 'Rename' }).click();
+	await saved.getByLabel('New name').fill('Tomato field 4');
+	await saved.getByLabel('New name').press('Enter');
+	await expect(otherSaved.getByTestId('model-name')).toHaveText('Tomato field 4');
+
 	// Delete (confirmed): the list is empty and the shipped model is in use again.
 	page.once('dialog', (dialog) => {
-		expect(dialog.message()).toBe('Delete “Tomato field 3” from this device?');
+		expect(dialog.message()).toBe('Delete “Tomato field 4” from this device?');
 		void dialog.accept();
 	});
 	await saved.getByRole('button', { name: 'Delete' }).click();
 	await expect(saved).toHaveCount(0);
 	await expect(page.getByTestId('no-models')).toBeVisible();
-	await expect(page.getByTestId('models-notice')).toHaveText('“Tomato field 3” was deleted.');
+	await expect(page.getByTestId('models-notice')).toHaveText('“Tomato field 4” was deleted.');
+	await expect(otherSaved).toHaveCount(0);
+	await other.close();
 	await expect(page.getByRole('heading', { name: 'Saved on this device' })).toBeFocused();
 	await expect(builtIn).toContainText('In use');
 	expect(await page.evaluate(() => localStorage.getItem('leaflens.activeModel'))).toBeNull();

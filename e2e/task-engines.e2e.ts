@@ -32,7 +32,7 @@ test('diagnosis and training each get the engine that ran their real work fastes
 	// Loading the model timed diagnosis (one photo and its heatmap) on the real model.
 	await expect(diagnose).not.toHaveAttribute('data-backend', '');
 	await expect(diagnose).toContainText(
-		'mobilenet_v3_small_100_224 head (multiscale), 1 photo + heatmap'
+		'mobilenet_v3_small_100_224 head (multiscale): one photo and where the model looked'
 	);
 	await expectTimings(diagnose);
 	await expect(train).toContainText('Timed when a training starts.');
@@ -40,7 +40,7 @@ test('diagnosis and training each get the engine that ran their real work fastes
 	// Timing again also times training, at the worker's batch.
 	await page.getByRole('button', { name: 'Time the engines again' }).click();
 	await expect(train).not.toHaveAttribute('data-backend', '', { timeout: 150_000 });
-	await expect(train).toContainText('batch 16');
+	await expect(train).toContainText('batches of 16 photos');
 	await expectTimings(train);
 	await expect(page.getByText('Timed: the table above shows the new timings.')).toBeVisible();
 	const trainEngine = await train.getAttribute('data-backend');
@@ -62,6 +62,13 @@ test('diagnosis and training each get the engine that ran their real work fastes
 	await page.getByRole('link', { name: 'Settings' }).click();
 	await expect(diagnose).toHaveAttribute('data-backend', diagnoseEngine!);
 	await expect(page.getByRole('status').filter({ hasText: 'Timing the engines' })).toHaveCount(0);
+	// What was timed is said in the interface language, as kept (the network's names stay).
+	await page.getByLabel('Language').selectOption('fr');
+	await expect(train).toContainText('lots de 16 photos');
+	await expect(diagnose).toContainText(
+		'mobilenet_v3_small_100_224 head (multiscale) : une photo et où le modèle a regardé'
+	);
+	await page.getByLabel('Langue').selectOption('en');
 
 	// The user's choice overrides both.
 	await page.getByLabel('Engine to use').selectOption('cpu');

@@ -210,8 +210,6 @@ export async function encodeModelExport(
 	return writeTar([{ name: EXPORT_DESCRIPTOR, data: json }, ...entries]);
 }
 
-const NOT_OURS = 'This is not a LeafLens model file';
-
 /** Refuses a file too big to be a `.leaflens` model before it is read. */
 export function checkExportSize(bytes: number): void {
 	if (bytes > MAX_EXPORT_BYTES) {
@@ -241,25 +239,31 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 		const why =
 			error.offset === 0
 				? userError('notModelFile')
-				: `This model file is damaged: ${error.message}.`;
+				: userError('modelFileDamagedDetail', { detail: `${error.message}.` });
 		throw new ModelFileError(why, { cause: error });
 	}
 	for (const { name, data } of list) {
 		// Two copies of one path (two descriptors naming different models): neither may win silently.
 		if (entries.has(name)) {
-			throw new ModelFileError(`This model file is damaged: it holds ${name} twice.`);
+			throw new ModelFileError(
+				userError('modelFileDamagedDetail', { detail: `it holds ${name} twice.` })
+			);
 		}
 		entries.set(name, data);
 	}
 	const descriptorBytes = entries.get(EXPORT_DESCRIPTOR);
 	if (!descriptorBytes) {
-		throw new ModelFileError(`${NOT_OURS}: it is an archive without ${EXPORT_DESCRIPTOR}.`);
+		throw new ModelFileError(
+			userError('notModelFileDetail', { detail: `it is an archive without ${EXPORT_DESCRIPTOR}.` })
+		);
 	}
 	let json: unknown;
 	try {
 		json = JSON.parse(decoder.decode(descriptorBytes));
 	} catch {
-		throw new ModelFileError(`${NOT_OURS}: ${EXPORT_DESCRIPTOR} is not valid JSON.`);
+		throw new ModelFileError(
+			userError('notModelFileDetail', { detail: `${EXPORT_DESCRIPTOR} is not valid JSON.` })
+		);
 	}
 	const { format, formatVersion: version } = (typeof json === 'object' && json ? json : {}) as {
 		format?: unknown;
@@ -267,7 +271,9 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 	};
 	if (format !== EXPORT_FORMAT) {
 		throw new ModelFileError(
-			`${NOT_OURS}: its descriptor says format ${JSON.stringify(format)}, expected "${EXPORT_FORMAT}".`
+			userError('notModelFileDetail', {
+				detail: `its descriptor says format ${JSON.stringify(format)}, expected "${EXPORT_FORMAT}".`
+			})
 		);
 	}
 	if (typeof version === 'number' && version > EXPORT_VERSION) {
@@ -277,7 +283,9 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0]!;
 		throw new ModelFileError(
-			`This model file is damaged: ${EXPORT_DESCRIPTOR}: ${issue.path.join('.') || '(root)'}: ${issue.message}`
+			userError('modelFileDamagedDetail', {
+				detail: `${EXPORT_DESCRIPTOR}: ${issue.path.join('.') || '(root)'}: ${issue.message}`
+			})
 		);
 	}
 	const descriptor = parsed.data;
@@ -308,7 +316,9 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 	const prefix = descriptor.backbone.path;
 	if (prefix !== `backbone/${descriptor.backbone.architecture}/`) {
 		throw new ModelFileError(
-			`This model file is damaged: the backbone path ${JSON.stringify(prefix)} does not match its architecture ${descriptor.backbone.architecture}.`
+			userError('modelFileDamagedDetail', {
+				detail: `the backbone path ${JSON.stringify(prefix)} does not match its architecture ${descriptor.backbone.architecture}.`
+			})
 		);
 	}
 	const backbone: BackboneFiles = {};

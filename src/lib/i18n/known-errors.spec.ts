@@ -11,6 +11,8 @@ import {
 import { USER_ERRORS, userError, type UserErrorKey } from '../util/user-errors';
 import { EN, LOCALES, loadCatalogue, type KnownErrors } from './messages';
 import { errorInLanguage } from './known-errors';
+import { decodeModelExport } from '../data/leaflens-file';
+import { writeTar } from '../data/tar';
 
 /** Example parameters of the user errors that have some. */
 const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
@@ -35,6 +37,8 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	modelFileTooBig: { mb: 64, max: 48 },
 	modelFileNewer: { version: 3, ours: 1 },
 	modelFileDamaged: { file: 'classifier/weights.bin' },
+	modelFileDamagedDetail: { detail: 'it holds leaflens-export.json twice.' },
+	notModelFileDetail: { detail: 'it is an archive without leaflens-export.json.' },
 	modelFileIncomplete: { file: 'backbone/mobilenet_v3_small_100_224/manifest.json' },
 	backendNotStarted: { backend: 'webgpu' },
 	backendNotStartedBecause: { backend: 'webgl', detail: 'WebGL2 is unavailable' },
@@ -104,6 +108,26 @@ describe('errors thrown in English, in the interface language', () => {
 		const fr = await loadCatalogue('fr');
 		expect(errorInLanguage(userError('noValPhotos'), fr)).toBe(
 			'Le jeu de données n’a aucune photo de validation.'
+		);
+	});
+
+	it('a picked file that is another archive, or a model file cut short, is refused in the language', async () => {
+		const fr = await loadCatalogue('fr');
+		const refusal = (bytes: Uint8Array) =>
+			decodeModelExport(bytes).then(
+				() => '',
+				(error: Error) => errorInLanguage(error.message, fr)
+			);
+		const text = (n: number) => new Uint8Array(n).fill(65);
+		expect(await refusal(writeTar([{ name: 'notes.txt', data: text(10) }]))).toBe(
+			'Ce fichier n’est pas un fichier de modèle LeafLens : it is an archive without leaflens-export.json.'
+		);
+		const tar = writeTar([
+			{ name: 'a.txt', data: text(10) },
+			{ name: 'b.txt', data: text(4096) }
+		]);
+		expect(await refusal(tar.subarray(0, 2048))).toMatch(
+			/^Ce fichier de modèle est endommagé : .*cut short/
 		);
 	});
 

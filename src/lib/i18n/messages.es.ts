@@ -274,6 +274,8 @@ export const es: Catalogue = {
 		'El entrenamiento en curso usa este conjunto de datos: detenga primero el entrenamiento y luego bórrelo.',
 	'data.inTrainingElsewhere':
 		'Un entrenamiento en curso en otra pestaña usa este conjunto de datos: deténgalo allí primero y luego bórrelo.',
+	'data.inStoredJob':
+		'Un entrenamiento en espera de reanudarse usa este conjunto de datos: reanúdelo o descártelo primero y luego elimine el conjunto de datos.',
 	'data.confirmDelete': '¿Borrar el conjunto de datos “{name}” de este dispositivo?',
 	'data.storage': 'Almacenamiento usado por este sitio: {used} MB de {quota} MB disponibles.',
 	'train.settings': 'Entrenamiento',
@@ -510,6 +512,9 @@ export const es: Catalogue = {
 	'settings.task': 'Tarea',
 	'settings.task.diagnose': 'Diagnóstico',
 	'settings.task.train': 'Entrenamiento',
+	'settings.workDiagnose': '{network}: una foto y dónde miró el modelo',
+	'settings.workTrain': '{network}: lotes de {batch} fotos',
+	'settings.workTrainBlocks': '{network}, {blocks} bloques entrenables: lotes de {batch} fotos',
 	'settings.perPhoto': '{ms} ms por foto',
 	'settings.cannotWin': 'no medido: al menos {ms} ms por pasada, más lento que el mejor',
 	'settings.failed': 'falló: {reason}',
@@ -702,6 +707,8 @@ export const esErrors: KnownErrors = {
 	modelFileDamaged:
 		'Este archivo de modelo está dañado: {file} no coincide con su suma de verificación.',
 	modelFileIncomplete: 'Este archivo de modelo está incompleto: falta {file}.',
+	modelFileDamagedDetail: 'Este archivo de modelo está dañado: {detail}',
+	notModelFileDetail: 'Este no es un archivo de modelo de LeafLens: {detail}',
 	classNameEmpty: 'Escriba un nombre para la clase.',
 	classNameTooLong: 'Un nombre de clase tiene como máximo 100 caracteres; este tiene {n}.',
 	classNameSlash: 'Un nombre de clase no puede contener «/»: «{name}».',

@@ -281,6 +281,8 @@ export const fr: Catalogue = {
 		'L’entraînement en cours utilise ce jeu de données : arrêtez d’abord l’entraînement, puis supprimez-le.',
 	'data.inTrainingElsewhere':
 		'Un entraînement en cours dans un autre onglet utilise ce jeu de données : arrêtez-le d’abord là-bas, puis supprimez-le.',
+	'data.inStoredJob':
+		'Un entraînement en attente de reprise utilise ce jeu de données : reprenez-le ou abandonnez-le d’abord, puis supprimez le jeu de données.',
 	'data.confirmDelete': 'Supprimer le jeu de données « {name} » de cet appareil ?',
 	'data.storage': 'Stockage utilisé par ce site : {used} Mo sur {quota} Mo disponibles.',
 	'train.settings': 'Entraînement',
@@ -518,6 +520,9 @@ export const fr: Catalogue = {
 	'settings.task': 'Tâche',
 	'settings.task.diagnose': 'Diagnostic',
 	'settings.task.train': 'Entraînement',
+	'settings.workDiagnose': '{network} : une photo et où le modèle a regardé',
+	'settings.workTrain': '{network} : lots de {batch} photos',
+	'settings.workTrainBlocks': '{network}, {blocks} blocs entraînables : lots de {batch} photos',
 	'settings.perPhoto': '{ms} ms par photo',
 	'settings.cannotWin': 'non mesuré : au moins {ms} ms par passe, plus lent que le meilleur',
 	'settings.failed': 'échec : {reason}',
@@ -719,6 +724,8 @@ export const frErrors: KnownErrors = {
 	modelFileDamaged:
 		'Ce fichier de modèle est endommagé : {file} ne correspond pas à sa somme de contrôle.',
 	modelFileIncomplete: 'Ce fichier de modèle est incomplet : {file} manque.',
+	modelFileDamagedDetail: 'Ce fichier de modèle est endommagé : {detail}',
+	notModelFileDetail: 'Ce fichier n’est pas un fichier de modèle LeafLens : {detail}',
 	classNameEmpty: 'Saisissez un nom pour la classe.',
 	classNameTooLong: 'Un nom de classe compte au plus 100 caractères ; celui-ci en a {n}.',
 	classNameSlash: 'Un nom de classe ne peut pas contenir « / » : « {name} ».',

@@ -268,6 +268,8 @@ export const hi: Catalogue = {
 	'data.inTraining': 'अभी चल रहा प्रशिक्षण इस डेटासेट का उपयोग कर रहा है: पहले प्रशिक्षण रोकें, फिर इसे हटाएँ।',
 	'data.inTrainingElsewhere':
 		'दूसरे टैब में चल रहा प्रशिक्षण इस डेटासेट का उपयोग कर रहा है: पहले उसे वहाँ रोकें, फिर इसे हटाएँ।',
+	'data.inStoredJob':
+		'फिर से शुरू होने की प्रतीक्षा में एक प्रशिक्षण इस डेटासेट का उपयोग करता है: पहले उसे फिर शुरू करें या छोड़ दें, फिर डेटासेट हटाएँ।',
 	'data.confirmDelete': 'डेटासेट "{name}" इस डिवाइस से हटाएँ?',
 	'data.storage': 'इस साइट द्वारा इस्तेमाल की गई जगह: {quota} MB में से {used} MB।',
 	'train.settings': 'प्रशिक्षण',
@@ -486,6 +488,9 @@ export const hi: Catalogue = {
 	'settings.task': 'काम',
 	'settings.task.diagnose': 'निदान',
 	'settings.task.train': 'प्रशिक्षण',
+	'settings.workDiagnose': '{network}: एक फ़ोटो और मॉडल ने कहाँ देखा',
+	'settings.workTrain': '{network}: {batch} फ़ोटो के बैच',
+	'settings.workTrainBlocks': '{network}, {blocks} प्रशिक्षण-योग्य ब्लॉक: {batch} फ़ोटो के बैच',
 	'settings.perPhoto': 'प्रति फ़ोटो {ms} ms',
 	'settings.cannotWin': 'नहीं मापा गया: हर बार कम से कम {ms} ms, सबसे तेज़ से धीमा',
 	'settings.failed': 'विफल: {reason}',
@@ -662,6 +667,8 @@ export const hiErrors: KnownErrors = {
 		'यह मॉडल फ़ाइल LeafLens के नए संस्करण ने बनाई है (एक्सपोर्ट फ़ॉर्मेट संस्करण {version}; यह LeafLens संस्करण {ours} पढ़ता है)। इसे आयात करने के लिए LeafLens अपडेट करें।',
 	modelFileDamaged: 'यह मॉडल फ़ाइल खराब है: {file} अपने चेकसम से मेल नहीं खाती।',
 	modelFileIncomplete: 'यह मॉडल फ़ाइल अधूरी है: {file} इसमें नहीं है।',
+	modelFileDamagedDetail: 'यह मॉडल फ़ाइल खराब है: {detail}',
+	notModelFileDetail: 'यह LeafLens मॉडल फ़ाइल नहीं है: {detail}',
 	classNameEmpty: 'श्रेणी के लिए एक नाम लिखें।',
 	classNameTooLong: 'श्रेणी का नाम अधिकतम 100 अक्षरों का होता है; इसमें {n} हैं।',
 	classNameSlash: 'श्रेणी के नाम में “/” नहीं हो सकता: “{name}”।',

@@ -278,6 +278,8 @@ export const sw: Catalogue = {
 		'Mafunzo yanayoendelea sasa yanatumia seti hii ya data: simamisha mafunzo kwanza, kisha uifute.',
 	'data.inTrainingElsewhere':
 		'Mafunzo yanayoendelea kwenye kichupo kingine yanatumia seti hii ya data: yasimamishe huko kwanza, kisha uifute.',
+	'data.inStoredJob':
+		'Mafunzo yanayosubiri kuendelezwa yanatumia seti hii ya data: yaendeleze au uyatupe kwanza, kisha ufute seti ya data.',
 	'data.confirmDelete': 'Futa seti ya data "{name}" kwenye kifaa hiki?',
 	'data.storage': 'Nafasi inayotumiwa na tovuti hii: MB {used} kati ya MB {quota} zinazopatikana.',
 	'train.settings': 'Mafunzo',
@@ -511,6 +513,9 @@ export const sw: Catalogue = {
 	'settings.task': 'Kazi',
 	'settings.task.diagnose': 'Utambuzi',
 	'settings.task.train': 'Mafunzo',
+	'settings.workDiagnose': '{network}: picha moja na mahali modeli ilipoangalia',
+	'settings.workTrain': '{network}: makundi ya picha {batch}',
+	'settings.workTrainBlocks': '{network}, vitalu {blocks} vinavyofunzwa: makundi ya picha {batch}',
 	'settings.perPhoto': 'ms {ms} kwa picha',
 	'settings.cannotWin': 'haikupimwa: angalau ms {ms} kwa mzunguko, polepole kuliko iliyo bora',
 	'settings.failed': 'imeshindwa: {reason}',
@@ -691,6 +696,8 @@ export const swErrors: KnownErrors = {
 		'Faili hii ya modeli imetengenezwa na toleo jipya zaidi la LeafLens (toleo la muundo {version}; LeafLens hii inasoma toleo {ours}). Sasisha LeafLens ili kuiingiza.',
 	modelFileDamaged: 'Faili hii ya modeli imeharibika: {file} hailingani na checksum yake.',
 	modelFileIncomplete: 'Faili hii ya modeli haijakamilika: {file} haipo.',
+	modelFileDamagedDetail: 'Faili hii ya modeli imeharibika: {detail}',
+	notModelFileDetail: 'Hii si faili ya modeli ya LeafLens: {detail}',
 	classNameEmpty: 'Andika jina la aina.',
 	classNameTooLong: 'Jina la aina lina herufi 100 zaidi; hili lina {n}.',
 	classNameSlash: 'Jina la aina haliwezi kuwa na “/”: “{name}”.',

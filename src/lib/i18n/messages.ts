@@ -274,6 +274,8 @@ export const en = {
 		'This dataset is used by the training running now: stop the training first, then delete it.',
 	'data.inTrainingElsewhere':
 		'This dataset is used by a training running in another tab: stop it there first, then delete it.',
+	'data.inStoredJob':
+		'A training run waiting to be resumed uses this dataset: resume or discard it first, then delete the dataset.',
 	'data.confirmDelete': 'Delete the dataset "{name}" from this device?',
 	'data.storage': 'Storage used by this site: {used} MB of {quota} MB available.',
 	'train.settings': 'Training',
@@ -498,6 +500,9 @@ export const en = {
 	'settings.task': 'Task',
 	'settings.task.diagnose': 'Diagnosis',
 	'settings.task.train': 'Training',
+	'settings.workDiagnose': '{network}: one photo and where the model looked',
+	'settings.workTrain': '{network}: batches of {batch} photos',
+	'settings.workTrainBlocks': '{network}, {blocks} trainable blocks: batches of {batch} photos',
 	'settings.perPhoto': '{ms} ms a photo',
 	'settings.cannotWin': 'not timed: at least {ms} ms a run, slower than the best',
 	'settings.failed': 'failed: {reason}',

@@ -184,16 +184,22 @@ describe('ModelsState.remove', () => {
 	});
 });
 
+/** Models m1 and m2 saved at the same time, listed. */
+async function twoModels() {
+	const kv = new MemoryStore();
+	const savedAt = '2026-12-01T10:00:00.000Z';
+	await kv.set('model/m1/info', info({ savedAt }));
+	await kv.set('model/m2/info', info({ id: 'm2', savedAt }));
+	const state = new ModelsState(kv);
+	await state.load();
+	return { kv, state };
+}
+
 describe('ModelsState.choose', () => {
 	it('refuses a model another tab deleted after this one listed it, and lists it no more', async () => {
 		const values = stubLocalStorage();
 		try {
-			const kv = new MemoryStore();
-			const savedAt = '2026-12-01T10:00:00.000Z';
-			await kv.set('model/m1/info', info({ savedAt }));
-			await kv.set('model/m2/info', info({ id: 'm2', savedAt }));
-			const state = new ModelsState(kv);
-			await state.load();
+			const { kv, state } = await twoModels();
 			await kv.del('model/m1/info'); // deleted in another tab
 			await expect(state.choose('m1')).rejects.toThrow('Model "m1" is not on this device');
 			expect(values.has(ACTIVE_MODEL_KEY)).toBe(false);
@@ -202,6 +208,92 @@ describe('ModelsState.choose', () => {
 			expect(values.get(ACTIVE_MODEL_KEY)).toBe('m2');
 			await state.choose(null);
 			expect(values.has(ACTIVE_MODEL_KEY)).toBe(false);
+		} finally {
+			vi.unstubAllGlobals();
+		}
+	});
+});
+
+describe('ModelsState.choose, with the worker', () => {
+	it('is done once the model loaded; one that will not load is said, and the model before diagnoses again', async () => {
+		const values = stubLocalStorage();
+		try {
+			const { state } = await twoModels();
+			const loads: (string | null)[] = [];
+			let finish!: (error: string | null) => void;
+			state.onActivate = (id) => {
+				loads.push(id);
+				return new Promise((resolve) => (finish = resolve));
+			};
+			let chosen = false;
+			const choosing = state.choose('m1').then(() => (chosen = true));
+			while (loads.length === 0) await new Promise((r) => setTimeout(r, 0));
+			expect(chosen).toBe(false); // not said done while the worker loads it
+			finish(null);
+			await choosing;
+			expect(values.get(ACTIVE_MODEL_KEY)).toBe('m1');
+
+			const failing = state.choose('m2');
+			while (loads.length === 1) await new Promise((r) => setTimeout(r, 0));
+			finish('The backbone file /x is not available (HTTP 404)');
+			await expect(failing).rejects.toThrow('The backbone file /x is not available (HTTP 404)');
+			expect(loads).toEqual(['m1', 'm2', 'm1']);
+			expect(state.activeId).toBe('m1');
+			expect(values.get(ACTIVE_MODEL_KEY)).toBe('m1');
+		} finally {
+			vi.unstubAllGlobals();
+		}
+	});
+});
+
+/** `kv` whose next listing waits until `release` is called, as a slow IndexedDB would. */
+function holdNextListing(kv: MemoryStore): () => void {
+	const keys = kv.keys.bind(kv);
+	let release!: () => void;
+	const held = new Promise<void>((resolve) => (release = resolve));
+	kv.keys = async () => {
+		const read = await keys();
+		kv.keys = keys;
+		await held;
+		return read;
+	};
+	return release;
+}
+
+describe('ModelsState.load', () => {
+	it('a rename made here while the list is read is not undone by the read', async () => {
+		const kv = new MemoryStore();
+		await kv.set('model/m1/info', info());
+		const state = new ModelsState(kv);
+		await state.load();
+		const changes = vi.fn();
+		state.onChange = changes;
+		const release = holdNextListing(kv);
+		const loading = state.load();
+		await state.rename('m1', 'Orchard 2');
+		expect(changes).toHaveBeenCalledTimes(1); // the other tabs are told
+		release();
+		await loading;
+		expect(state.models.map((m) => m.name)).toEqual(['Orchard 2']);
+	});
+
+	it('a model saved and chosen in another tab while the list was read stays in use', async () => {
+		const values = stubLocalStorage();
+		try {
+			const kv = new MemoryStore();
+			const state = new ModelsState(kv);
+			const release = holdNextListing(kv);
+			const loading = state.load();
+			await new Promise((r) => setTimeout(r, 0));
+			// The other tab saves m1 and makes it active; this tab's storage listener follows.
+			await kv.set('model/m1/info', info());
+			values.set(ACTIVE_MODEL_KEY, 'm1');
+			state.activeId = 'm1';
+			release();
+			await loading;
+			expect(state.activeId).toBe('m1');
+			expect(values.get(ACTIVE_MODEL_KEY)).toBe('m1');
+			expect(state.models.map((m) => m.id)).toEqual(['m1']);
 		} finally {
 			vi.unstubAllGlobals();
 		}

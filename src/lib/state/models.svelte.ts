@@ -111,8 +111,17 @@ export class ModelsState {
 	 */
 	importing = $state<string | null>(null);
 	importOutcome = $state<ImportOutcome | null>(null);
-	/** Called after the active model changes (the ML client reloads the worker's model). */
-	onActivate: ((id: string | null) => void) | null = null;
+	/**
+	 * Called after the active model changes (the ML client reloads the worker's model); resolves
+	 * once it is loaded, to why it could not be (null: loaded).
+	 */
+	onActivate: ((id: string | null) => Promise<string | null> | void) | null = null;
+	/** The last onActivate's load. */
+	#switched: Promise<string | null> | void = undefined;
+	/** Called after this tab changed the saved models (the app tells the other tabs). */
+	onChange: (() => void) | null = null;
+	/** Counts this tab's changes to the list, so that a read they overtook is made again. */
+	#changes = 0;
 
 	constructor(
 		kv: KeyValueStore = idbKeyValueStore(MODELS_DB),
@@ -137,12 +146,26 @@ export class ModelsState {
 	}
 
 	async load(): Promise<void> {
-		this.models = await this.store.list();
+		let models: SavedModelInfo[];
+		let changes: number;
+		// An import, rename or delete here while the list was read: read again (it may predate it).
+		do {
+			changes = this.#changes;
+			models = await this.store.list();
+		} while (changes !== this.#changes);
+		const listed = () => this.activeId === null || models.some((m) => m.id === this.activeId);
+		// Chosen in another tab while the list was read (saved there just before): read once more.
+		if (!listed()) models = await this.store.list();
+		this.models = models;
 		// A model deleted elsewhere (another tab) cannot stay active.
-		if (this.activeId !== null && !this.models.some((m) => m.id === this.activeId)) {
-			this.#setActive(null);
-		}
+		if (!listed()) this.#setActive(null);
 		this.loaded = true;
+	}
+
+	/** This tab changed the saved models: a read under way is made again, other tabs are told. */
+	#changed(): void {
+		this.#changes++;
+		this.onChange?.();
 	}
 
 	/** True when an imported model has not been scored on this device yet. */
@@ -213,8 +236,9 @@ export class ModelsState {
 		};
 		const checked = await this.store.recordCheck(id, check);
 		this.models = this.models.map((m) => (m.id === id ? checked : m));
+		this.#changed();
 		// The worker's summary of the active model carries the checked figures from now on.
-		if (this.activeId === id) this.onActivate?.(id);
+		if (this.activeId === id) void this.onActivate?.(id);
 		return checked;
 	}
 
@@ -238,7 +262,7 @@ export class ModelsState {
 			if (id === null) localStorage.removeItem(ACTIVE_MODEL_KEY);
 			else localStorage.setItem(ACTIVE_MODEL_KEY, id);
 		}
-		this.onActivate?.(id);
+		this.#switched = this.onActivate?.(id);
 	}
 
 	/** Makes a saved model (or, with null, the shipped default) the one that diagnoses. */
@@ -256,12 +280,24 @@ export class ModelsState {
 	 */
 	async choose(id: string | null): Promise<void> {
 		if (id !== null) await this.load();
+		const was = this.activeId;
 		this.activate(id);
+		// Said done only once it diagnoses: a model that will not load is said, and the one before
+		// it diagnoses again (the shipped one when that is gone too).
+		const failed = (await this.#switched) ?? null;
+		if (failed === null || this.activeId !== id || was === id) return;
+		try {
+			this.activate(was);
+		} catch {
+			this.activate(null);
+		}
+		throw new Error(failed);
 	}
 
 	async rename(id: string, name: string): Promise<void> {
 		const info = await this.store.rename(id, name);
 		this.models = this.models.map((m) => (m.id === id ? info : m));
+		this.#changed();
 	}
 
 	async remove(id: string): Promise<void> {
@@ -269,6 +305,7 @@ export class ModelsState {
 		await this.#checks.get(id)?.catch(() => {});
 		await this.store.delete(id);
 		this.models = this.models.filter((m) => m.id !== id);
+		this.#changed();
 		if (this.isActive(id)) this.activate(null);
 	}
 
@@ -351,6 +388,7 @@ export class ModelsState {
 		checkExportSize(file.size); // before the whole file is read into memory
 		const { info } = await this.store.importModel(new Uint8Array(await readBytes(file)));
 		this.models = [info, ...this.models.filter((m) => m.id !== info.id)];
+		this.#changed();
 		// The first model saved on this device: ask the browser to keep it (once per run, never throws).
 		void requestPersistence();
 		return info;
@@ -364,6 +402,9 @@ export class ModelsState {
 export const modelsWorking = (s: ModelsState): boolean =>
 	Object.keys(s.checking).length > 0 || s.busy.size > 0 || s.importing !== null;
 
+/** The BroadcastChannel on which a tab says it changed the saved models. */
+const MODELS_CHANNEL = 'leaflens-models';
+
 let state: ModelsState | null = null;
 /** The app's one ModelsState. */
 export function modelsState(): ModelsState {
@@ -375,8 +416,18 @@ export function modelsState(): ModelsState {
 			(s) => s.importing !== null
 		);
 		// The worker switches to the newly active model (a diagnosis always uses the chosen one).
-		state.onActivate = () => void mlClient().loadModel();
+		state.onActivate = async () => {
+			const ml = mlClient();
+			await ml.loadModel();
+			return ml.modelError;
+		};
 		const models = state;
+		// Another tab saved, imported, renamed, checked or deleted a model: listed here as there.
+		if (typeof BroadcastChannel !== 'undefined') {
+			const channel = new BroadcastChannel(MODELS_CHANNEL);
+			channel.onmessage = () => void models.load().catch(() => {}); // the page says a list it cannot read
+			models.onChange = () => channel.postMessage('changed');
+		}
 		// Another tab chose another model: this one shows it in use, and diagnoses with it.
 		if (typeof window !== 'undefined')
 			window.addEventListener('storage', (event) => {
@@ -385,7 +436,7 @@ export function modelsState(): ModelsState {
 				const id = readActiveId();
 				if (id === models.activeId) return;
 				models.activeId = id;
-				models.onActivate?.(id);
+				void models.onActivate?.(id);
 				// A model that tab saved or imported after this one read the list: listed too.
 				if (id !== null && !models.models.some((m) => m.id === id)) models.load().catch(() => {}); // the Models page says a list it cannot read
 			});

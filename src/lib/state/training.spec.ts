@@ -565,6 +565,53 @@ describe('TrainingState', () => {
 		expect(state.storedJob()).toEqual(job);
 	});
 
+	it('Start waits while a finished run is saved: the new run would replace its model if the save failed', async () => {
+		const { state, calls, saveModel } = setup();
+		await state.enter();
+		let saved!: () => void;
+		saveModel.mockImplementationOnce(
+			() => new Promise((resolve) => (saved = () => resolve({ id: 'saved-1' })))
+		);
+		const first = state.start();
+		while (calls.length === 0) await settle();
+		calls[0]!.finish();
+		while (!state.saving) await settle();
+		expect(state.running).toBe(false);
+		expect(await state.start()).toBeNull();
+		expect(calls).toHaveLength(1);
+		saved();
+		await first;
+		expect(state.saving).toBe(false);
+		expect(state.saved?.id).toBe('saved-1');
+		const second = state.start();
+		while (calls.length === 1) await settle();
+		calls[1]!.finish();
+		expect(await second).not.toBeNull();
+	});
+
+	it("a second tab's Start offers the run another tab stopped since, instead of discarding it unseen", async () => {
+		const { state, calls, storage, ml } = setup();
+		await state.enter();
+		const other = new TrainingState(ml, { jobStorage: storage, estimateStorage: async () => null });
+		await other.enter();
+		const stopped = state.start();
+		while (calls.length === 0) await settle();
+		state.stop();
+		await stopped;
+		const job = calls[0]!.request;
+		expect(other.pending).toBeNull();
+		expect(await other.start()).toBeNull();
+		expect(other.pending).toEqual(job);
+		expect(ml.clearTrainJob).not.toHaveBeenCalled();
+		expect(calls).toHaveLength(1);
+		// Start again (the page asks first): the stopped run is discarded, the new one runs.
+		const next = other.start();
+		while (calls.length === 1) await settle();
+		expect(ml.clearTrainJob).toHaveBeenCalledWith(job.jobId);
+		calls[1]!.finish();
+		expect(await next).not.toBeNull();
+	});
+
 	it('a double click on Start starts one run', async () => {
 		const { state, ml, calls } = setup();
 		await state.enter();
@@ -581,6 +628,8 @@ describe('TrainingState', () => {
 		await state.enter();
 		const listed = ml.datasets.mock.calls.length;
 		const done = state.start();
+		// Photos were read (their features are kept for a resume).
+		calls[0]!.emit({ type: 'features', split: 'train', done: 1, total: 10 });
 		calls[0]!.fail(new Error('out of memory'));
 		expect(await done).toBeNull();
 		expect(state.error).toBe('out of memory');
@@ -590,6 +639,33 @@ describe('TrainingState', () => {
 		await settle();
 		expect(ml.datasets.mock.calls.length).toBeGreaterThan(listed);
 		await reloadedWaiting(storage, saveModel, calls[0]!.request);
+	});
+
+	it('a new run that fails before reading a photo is not offered as a stopped run; a resumed one still is', async () => {
+		const { state, calls, storage, ml } = setup();
+		await state.enter();
+		const gone = userError('trainDatasetGone');
+		const done = state.start();
+		calls[0]!.fail(new Error(gone));
+		expect(await done).toBeNull();
+		expect(state.error).toBe(gone);
+		expect(state.pending).toBeNull();
+		expect(storage.map.has(JOB_KEY)).toBe(false);
+		expect(storage.map.has(HELD_KEY)).toBe(false);
+		expect(ml.clearTrainJob).toHaveBeenCalledWith(calls[0]!.request.jobId);
+
+		// A stored run (it may have a checkpoint) that fails at once on Resume still waits.
+		const stopped = state.start();
+		while (calls.length === 1) await settle();
+		calls[1]!.emit({ type: 'features', split: 'train', done: 1, total: 10 });
+		state.stop();
+		await stopped;
+		const resumed = state.resumePending();
+		while (calls.length === 2) await settle();
+		calls[2]!.fail(new Error(gone));
+		expect(await resumed).toBeNull();
+		expect(state.pending).toEqual(calls[1]!.request);
+		expect(storage.map.has(JOB_KEY)).toBe(true);
 	});
 
 	it('a listing that works again, whatever asked for it, clears "could not be read"', async () => {
@@ -625,6 +701,7 @@ describe('TrainingState', () => {
 		await settle();
 		expect(ml.train).toHaveBeenCalledTimes(2);
 		expect(calls[1]!.request).toBe(calls[0]!.request);
+		calls[1]!.emit({ type: 'features', split: 'train', done: 1, total: 10 });
 		calls[1]!.fail(new WorkerCrashedError('The model worker stopped: out of memory'));
 		expect(await done).toBeNull();
 		expect(ml.train).toHaveBeenCalledTimes(2);
@@ -825,6 +902,29 @@ describe('TrainingState', () => {
 				defaults
 			);
 		}
+	});
+
+	it('refuses to delete a dataset a run waiting for Resume uses (it could never resume); Discard frees it', async () => {
+		const { state, ml, calls } = setup({
+			datasets: [dataset('pv', 'plantvillage-sample'), dataset('other', 'Other')]
+		});
+		await state.enter();
+		const run = state.start();
+		while (calls.length === 0) await settle();
+		state.stop();
+		await run;
+		expect(state.pending).not.toBeNull();
+		await state.deleteDataset('pv');
+		expect(state.deleteError).toBe(t('data.inStoredJob'));
+		expect(ml.deleteDataset).not.toHaveBeenCalled();
+		// A dataset the run does not use is deleted.
+		await state.deleteDataset('other');
+		expect(state.deleteError).toBeNull();
+		expect(ml.deleteDataset).toHaveBeenCalledWith('other');
+		await state.discardPending();
+		await state.deleteDataset('pv');
+		expect(state.deleteError).toBeNull();
+		expect(ml.deleteDataset).toHaveBeenCalledWith('pv');
 	});
 
 	it('refuses to delete a dataset a training of this tab uses, in words, till its model is saved', async () => {

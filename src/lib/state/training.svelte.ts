@@ -378,7 +378,7 @@ export class TrainingState {
 	unsaved = $state<{ request: TrainRequest; result: TrainResult } | null>(null);
 	/** Why saving the finished run failed. */
 	saveError = $state<string | null>(null);
-	/** "Save again" is saving the finished run (its buttons wait). */
+	/** A finished run's model is being saved (Start, Save again and Discard wait). */
 	saving = $state(false);
 
 	job = $state<TrainRequest | null>(null);
@@ -592,10 +592,12 @@ export class TrainingState {
 			this.deleteError = t('data.inTraining');
 			return;
 		}
-		// Another tab's training (it holds the stored job's lock) would fail with "dataset gone".
+		// Another tab's training (it holds the stored job's lock) would fail with "dataset gone", and
+		// a run waiting for Resume could never resume (nor save its model, when only that failed).
 		const stored = this.storedJob();
-		if (stored && usesDataset(stored, id) && (await this.runsElsewhere(stored.jobId))) {
-			this.deleteError = t('data.inTrainingElsewhere');
+		if (stored && usesDataset(stored, id)) {
+			const elsewhere = await this.runsElsewhere(stored.jobId);
+			this.deleteError = t(elsewhere ? 'data.inTrainingElsewhere' : 'data.inStoredJob');
 			return;
 		}
 		const url = this.datasets.find((d) => d.id === id)?.manifestUrl;
@@ -804,12 +806,14 @@ export class TrainingState {
 	}
 
 	/**
-	 * Starts a new run with the form's settings (nothing while one runs, or while a finished run
-	 * waits for Save again or Discard). A stored job that waits for Resume or Discard is replaced:
-	 * its cached features and checkpoint are removed (not those of a job another tab may run).
+	 * Starts a new run with the form's settings (nothing while one runs or is saved, or while a
+	 * finished run waits for Save again or Discard). The stored job offered for Resume or Discard
+	 * (`pending`) is replaced: its cached features and checkpoint are removed. A job stored since
+	 * the page looked (in another tab) is offered instead, and nothing starts; one another tab runs
+	 * is left alone.
 	 */
 	async start(): Promise<TrainResult | null> {
-		if (this.running || this.unsaved || this.#starting || this.learning) return null;
+		if (this.running || this.saving || this.unsaved || this.#starting || this.learning) return null;
 		this.#starting = true;
 		try {
 			return await this.#start();
@@ -827,10 +831,13 @@ export class TrainingState {
 			this.#setElsewhere(previous.jobId);
 			return null;
 		}
-		const waiting =
-			previous !== null &&
-			(previous.jobId === this.pending?.jobId || this.#jobs.getItem(HELD_KEY) === previous.jobId);
-		if (waiting) {
+		// A job stored since this page looked (another tab's run, stopped or cut short): offered for
+		// Resume or Discard first (the page then asks before replacing it), never replaced unseen.
+		if (previous && previous.jobId !== this.pending?.jobId) {
+			this.pending = previous;
+			return null;
+		}
+		if (previous) {
 			try {
 				await this.discard(previous.jobId);
 			} catch {
@@ -855,10 +862,19 @@ export class TrainingState {
 			this.#ownRequest = request;
 			try {
 				const result = await this.train(request);
-				if (result) await this.#save(request, result);
+				if (result) {
+					// Until the model is saved, the run's datasets are in use and no new run starts
+					// (its save would replace this one's unsaved model).
+					this.saving = true;
+					try {
+						await this.#save(request, result);
+					} finally {
+						this.saving = false;
+					}
+				}
 				return result;
 			} finally {
-				this.#ownRequest = null;
+				if (this.#ownRequest === request) this.#ownRequest = null;
 			}
 		};
 		if (!this.#locks) return work();
@@ -953,6 +969,8 @@ export class TrainingState {
 	 */
 	async train(request: TrainRequest): Promise<TrainResult | null> {
 		this.job = request;
+		// A new job has no checkpoint or cached features yet (a stored one may have).
+		const fresh = this.storedJob()?.jobId !== request.jobId;
 		this.#jobs.setItem(JOB_KEY, JSON.stringify(request));
 		this.#jobs.removeItem(HELD_KEY);
 		this.error = null;
@@ -989,6 +1007,13 @@ export class TrainingState {
 				this.error = errorMessage(error);
 				// A shard found damaged is dropped, its dataset no longer complete: list it so.
 				void this.refresh().catch(() => {});
+				// A new job that failed before reading a photo (its dataset gone, say) has nothing to
+				// resume: it is forgotten, not offered as a stopped run (the form keeps its settings).
+				if (fresh && this.features === null && this.history.length === 0) {
+					this.#forget(request.jobId);
+					void this.#ml.clearTrainJob(request.jobId).catch(() => {});
+					return null;
+				}
 			}
 			// Stopped or failed: the job waits for Resume or Discard (here and after a reload).
 			this.#jobs.setItem(HELD_KEY, request.jobId);
@@ -1166,13 +1191,13 @@ export function trainingState(): TrainingState {
 			locale: () => i18n.locale,
 			modelName: learnModelName
 		});
-		// A run that ends while the Models or Evaluate page is open is listed there at once.
-		training.onSaved(
-			() =>
-				void modelsState()
-					.load()
-					.catch(() => {})
-		);
+		// A run that ends while the Models or Evaluate page is open is listed there at once (in the
+		// other tabs too).
+		training.onSaved(() => {
+			const models = modelsState();
+			models.onChange?.();
+			void models.load().catch(() => {});
+		});
 		// A photo import is lost with the tab (its photos must be picked again): the browser asks.
 		return registerWork(
 			training,

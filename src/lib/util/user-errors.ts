@@ -76,6 +76,10 @@ export const USER_ERRORS = {
 		'This model file was made by a newer LeafLens (export format version {version}; this LeafLens reads version {ours}). Update LeafLens to import it.',
 	modelFileDamaged: 'This model file is damaged: {file} does not match its checksum.',
 	modelFileIncomplete: 'This model file is incomplete: {file} is missing.',
+	/** Other damage (`{detail}`: what, in technical English); after modelFileDamaged, which it also matches. */
+	modelFileDamagedDetail: 'This model file is damaged: {detail}',
+	/** Another kind of archive (`{detail}`: why); after modelFileTooBig, which it also matches. */
+	notModelFileDetail: 'This is not a LeafLens model file: {detail}',
 	/** A TF.js backend that would not start (Settings shows it beside the backend). */
 	/** A class name typed for the user's own photos that cannot be used. */
 	classNameEmpty: 'Type a name for the class.',

@@ -8,6 +8,7 @@ import type { KeyValueStore } from '../data/shard-store';
 import { userError } from '../util/user-errors';
 import type { BackendName, BackendStatus } from '../ml/backends';
 import type { TrainConfig } from '../ml/config';
+import { workName } from '../ml/work-name';
 import {
 	candidatesFor,
 	EngineCache,
@@ -29,7 +30,8 @@ export function diagnoseWorkName(manifest: {
 	mode: string;
 	backbone: { architecture: string; tap: string };
 }): string {
-	return `${manifest.backbone.architecture} ${manifest.mode} (${manifest.backbone.tap}), 1 photo + heatmap`;
+	const { architecture, tap } = manifest.backbone;
+	return workName({ architecture, mode: manifest.mode, tap });
 }
 
 /** What is timed for training, in words: the backbone, mode, tap, trainable blocks and batch. */
@@ -37,9 +39,13 @@ export function trainWorkName(
 	architecture: string,
 	config: Pick<TrainConfig, 'mode' | 'backbone' | 'finetune'>
 ): string {
-	const blocks =
-		config.mode === 'finetune' ? `, ${config.finetune.trainableBlocks} trainable blocks` : '';
-	return `${architecture} ${config.mode} (${config.backbone.tap}${blocks}), batch ${WORKER_EXTRACT_BATCH}`;
+	return workName({
+		architecture,
+		mode: config.mode,
+		tap: config.backbone.tap,
+		...(config.mode === 'finetune' ? { trainableBlocks: config.finetune.trainableBlocks } : {}),
+		batch: WORKER_EXTRACT_BATCH
+	});
 }
 
 export class WorkerEngines {
