@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DEFAULT_MODEL_URL } from './ml-client.svelte';
+import { DEFAULT_MODEL_URL, DeviceLostError, WorkerCrashedError } from './ml-client.svelte';
 import {
 	EvaluationState,
 	type EvaluationMl,
@@ -102,6 +102,8 @@ function setup(saved: Partial<SavedModelInfo>[] = [{ id: 'm1', name: 'Mine' }], 
 	});
 	return { state, ml, models, calls, urls, save };
 }
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('EvaluationState', () => {
 	it('offers the complete datasets and the shipped model first', async () => {
@@ -212,6 +214,30 @@ describe('EvaluationState', () => {
 		expect(state.status).toBe('');
 		// The dataset deleted in another tab leaves the form.
 		await vi.waitFor(() => expect(state.datasetId).toBe('other'));
+	});
+
+	it('scores again on a new worker after a lost GPU or a crash; a second crash ends the run', async () => {
+		const { state, calls, ml } = setup();
+		await state.load();
+		const done = state.run();
+		calls[0]!.progress(3, 10);
+		calls[0]!.fail(new DeviceLostError('The GPU was lost'));
+		while (calls.length === 1) await settle();
+		expect(state.progress).toEqual({ done: 0, total: 0 });
+		calls[1]!.fail(new WorkerCrashedError('The model worker stopped: out of memory'));
+		while (calls.length === 2) await settle();
+		calls[2]!.finish();
+		expect(await done).not.toBeNull();
+		expect(state.error).toBeNull();
+		expect(calls[2]!.request).toEqual(calls[0]!.request);
+
+		const again = state.run();
+		calls[3]!.fail(new WorkerCrashedError('The model worker stopped: out of memory'));
+		while (calls.length === 4) await settle();
+		calls[4]!.fail(new WorkerCrashedError('The model worker stopped: out of memory'));
+		expect(await again).toBeNull();
+		expect(state.error).toBe('The model worker stopped: out of memory');
+		expect(ml.evaluate).toHaveBeenCalledTimes(5);
 	});
 
 	it('refuses photos per class that are not a whole number from 1, before any work', async () => {
