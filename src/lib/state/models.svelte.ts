@@ -280,18 +280,12 @@ export class ModelsState {
 	 */
 	async choose(id: string | null): Promise<void> {
 		if (id !== null) await this.load();
-		const was = this.activeId;
 		this.activate(id);
-		// Said done only once it diagnoses: a model that will not load is said, and the one before
-		// it diagnoses again (the shipped one when that is gone too).
+		// Said done only once it diagnoses: a model that will not load is said here (it stays
+		// chosen, as the Diagnose page says with its Try again; nothing is changed back, which a
+		// load cut short by leaving the page would do as well).
 		const failed = (await this.#switched) ?? null;
-		if (failed === null || this.activeId !== id || was === id) return;
-		try {
-			this.activate(was);
-		} catch {
-			this.activate(null);
-		}
-		throw new Error(failed);
+		if (failed !== null && this.activeId === id) throw new Error(failed);
 	}
 
 	async rename(id: string, name: string): Promise<void> {
