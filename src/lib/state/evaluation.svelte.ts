@@ -17,13 +17,7 @@ import type {
 	ModelSource,
 	Split
 } from '../worker/protocol';
-import {
-	DeviceLostError,
-	mlClient,
-	modelSource,
-	WorkerCrashedError,
-	type MlClient
-} from './ml-client.svelte';
+import { againOnNewWorker, mlClient, modelSource, type MlClient } from './ml-client.svelte';
 import { modelsState } from './models.svelte';
 import { registerWork } from './work';
 
@@ -198,11 +192,10 @@ export class EvaluationState {
 		this.#abort = abort;
 		this.progress = { done: 0, total: 0 };
 		try {
-			let result: EvaluateResult;
-			let crashes = 0;
-			for (;;) {
-				try {
-					result = await this.#ml.evaluate(
+			// After a lost GPU or a dead worker, the run is scored again on the new worker.
+			const result = await againOnNewWorker(
+				() =>
+					this.#ml.evaluate(
 						request,
 						(done, total) => {
 							// Progress sent before the run ended may arrive after it (another message port).
@@ -210,19 +203,10 @@ export class EvaluationState {
 							if (this.#abort === abort) this.progress = { done, total };
 						},
 						abort.signal
-					);
-					break;
-				} catch (error) {
-					// The GPU was lost, or the worker died: the client starts a new worker (not on a GPU
-					// backend that failed) and the run is scored again there, as a training resumes. A
-					// worker that dies again is not restarted a third time.
-					const again =
-						error instanceof DeviceLostError ||
-						(error instanceof WorkerCrashedError && crashes++ === 0);
-					if (!again || abort.signal.aborted) throw error;
-					this.progress = { done: 0, total: 0 };
-				}
-			}
+					),
+				abort.signal,
+				() => (this.progress = { done: 0, total: 0 })
+			);
 			this.#setResult(result);
 			this.scored = scored;
 			const { count, accuracy } = result.report.metrics;

@@ -114,6 +114,31 @@ export class WorkerCrashedError extends Error {
 	override name = 'WorkerCrashedError';
 }
 
+/**
+ * Runs a long job (a training, an evaluation) and, when the GPU was lost or the worker died, runs
+ * it again: the client has started a new worker (not on a GPU backend that failed). A worker that
+ * dies again is not restarted a third time; nothing runs again once `signal` is aborted.
+ * `onRetry` is told before each new try.
+ */
+export async function againOnNewWorker<T>(
+	run: () => Promise<T>,
+	signal: AbortSignal,
+	onRetry: () => void = () => {}
+): Promise<T> {
+	let crashes = 0;
+	for (;;) {
+		try {
+			return await run();
+		} catch (error) {
+			const again =
+				error instanceof DeviceLostError ||
+				(error instanceof WorkerCrashedError && crashes++ === 0);
+			if (!again || signal.aborted) throw error;
+			onRetry();
+		}
+	}
+}
+
 /** The words for what happened, as the user sees them. */
 function lostWhat(notice: DeviceLostNotice): string {
 	return t(notice.backend === 'webgpu' ? 'ml.deviceLost' : 'ml.contextLost');

@@ -27,7 +27,7 @@ import { ModelStore, type SavedModelInfo } from '../data/model-store';
 import { MAX_NAME_LENGTH } from '../data/leaflens-file';
 import { croplessFolders, uniteClasses } from '../data/combine';
 import { PRESET_NAMES, resolveConfig, type PresetName } from '../ml/config';
-import { DeviceLostError, mlClient, WorkerCrashedError, type MlClient } from './ml-client.svelte';
+import { againOnNewWorker, mlClient, type MlClient } from './ml-client.svelte';
 import { registerWork } from './work';
 import { parseLimit } from '../util/limit';
 import { modelsState } from './models.svelte';
@@ -983,22 +983,12 @@ export class TrainingState {
 		this.running = true;
 		const signal = this.#trainAbort.signal;
 		try {
-			let result: TrainResult;
-			let crashes = 0;
-			for (;;) {
-				try {
-					result = await this.#ml.train(request, (event) => this.#onEvent(event), signal);
-					break;
-				} catch (error) {
-					// The GPU was lost, or the worker died: the client starts a new worker (not on a GPU
-					// backend that failed), and the same request resumes there from the last checkpoint
-					// (as after a reload). A worker that dies again is not restarted a third time.
-					const again =
-						error instanceof DeviceLostError ||
-						(error instanceof WorkerCrashedError && crashes++ === 0);
-					if (!again || signal.aborted) throw error;
-				}
-			}
+			// After a lost GPU or a dead worker, the same request resumes on the new worker from the
+			// last checkpoint (as after a reload).
+			const result = await againOnNewWorker(
+				() => this.#ml.train(request, (event) => this.#onEvent(event), signal),
+				signal
+			);
 			this.result = result;
 			this.history = result.history;
 			return result;
