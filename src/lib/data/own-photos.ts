@@ -194,8 +194,9 @@ export function leftOutWarning(c: SmallClass): string {
 
 /**
  * Builds the dataset: shards per split (at most SAMPLES_PER_SHARD samples each) and a manifest that
- * passes parseDatasetManifest. The fingerprint is a sha256 over the class names and the photos' sha256 (in
- * sorted order), so the same photos give the same id whatever order they were picked in.
+ * passes parseDatasetManifest. The fingerprint is a sha256 over the class names, the photos' sha256 (in
+ * sorted order) and the shards' sha256, so the same photos give the same id whatever order they
+ * were picked in, and photos filed or named otherwise another id.
  * `leftOut`: classes of too few photos the user chose to leave out (none of `photos`); the
  * manifest names them in its warnings, and they count in the fingerprint.
  */
@@ -270,8 +271,10 @@ export async function buildOwnDataset(
 				classes: folders,
 				photos: hashes,
 				seed,
-				// Only when some were: the fingerprints of imports that left nothing out stay as they were.
-				...(leftOut.length > 0 ? { leftOut } : {})
+				...(leftOut.length > 0 ? { leftOut } : {}),
+				// What the shards hold (which photo in which class and split, under which name): the same
+				// photos filed otherwise are another dataset, never a rewrite of one a training may read.
+				shards: shardInfos.map((s) => s.sha256)
 			})
 		)
 	);

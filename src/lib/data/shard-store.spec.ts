@@ -402,26 +402,35 @@ describe('ShardStore', () => {
 		expect(store.map.size).toBe(0);
 	});
 
-	it('the same photos imported again in another order (or one filed under another class) are made again as picked now; the same import again is the dataset here', async () => {
+	it('never rewrites a dataset of photos made here: the same import again is the dataset here, other shards under its fingerprint are refused', async () => {
 		const store = new MemoryStore();
 		const shardStore = new ShardStore(store);
 		const shards = new Map(
 			manifest.shards.map((s) => [s.file, files.get(`/datasets/pv/${s.file}`)!])
 		);
-		// Another order: the same fingerprint (made of the photos), shards listed otherwise.
-		const reordered = { ...manifest, shards: [...manifest.shards].reverse() };
 		store.failOn = '/shard/';
 		store.failAfter = 1;
 		await expect(shardStore.saveLocal('Field', manifest, shards)).rejects.toThrow(/Not enough/);
 		store.failAfter = Infinity;
-		const made = await shardStore.saveLocal('Field', reordered, shards);
-		expect(made).toMatchObject({ complete: true, manifest: reordered });
-		const same = await shardStore.saveLocal('Field again', reordered, shards);
-		expect(same).toMatchObject({ id: made.id, name: 'Field', complete: true });
-		// Picked otherwise (a photo moved to another class changes the shards, not the fingerprint).
-		const again = await shardStore.saveLocal('Field again', manifest, shards);
-		expect(again).toMatchObject({ id: made.id, name: 'Field again', complete: true, manifest });
-		expect(await shardStore.list()).toHaveLength(1);
+		// The partial one is completed.
+		const made = await shardStore.saveLocal('Field', manifest, shards);
+		expect(made).toMatchObject({ complete: true, manifest });
+		// Again with a file left out beside the photos: the same shards, the dataset here serves.
+		const skippedOne = { ...manifest, counts: { ...manifest.counts, skipped: 1 } };
+		const same = await shardStore.saveLocal('Field again', skippedOne, shards);
+		expect(same).toMatchObject({ id: made.id, name: 'Field', complete: true, manifest });
+		// Other shards under its fingerprint (a training may be reading the shards here): refused,
+		// the dataset here kept as it was.
+		const reordered = { ...manifest, shards: [...manifest.shards].reverse() };
+		await expect(shardStore.saveLocal('Field again', reordered, shards)).rejects.toThrow(
+			/has the fingerprint of "Field" on this device but other shards/
+		);
+		expect(await shardStore.list()).toEqual([made]);
+		for (const shard of manifest.shards) {
+			expect(await store.get(`dataset/${made.id}/shard/${shard.file}`)).toEqual(
+				shards.get(shard.file)
+			);
+		}
 	});
 
 	it("refuses a manifest that claims a cached dataset's fingerprint with other content", async () => {

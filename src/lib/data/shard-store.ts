@@ -101,9 +101,15 @@ async function fetchBytes(fetchFn: FetchLike, url: string, init: RequestInit): P
  * The parts of two manifests with one fingerprint that differ ([] when they describe the same
  * dataset). Both are parsed by the same schema, so their JSON is canonical.
  */
-function manifestDifferences(a: DatasetManifest, b: DatasetManifest): string[] {
+function manifestDifferences(
+	a: DatasetManifest,
+	b: DatasetManifest,
+	ignore: readonly string[] = []
+): string[] {
 	const parts = ['classes', 'shards', 'counts', 'preprocessing', 'warnings'] as const;
-	return parts.filter((part) => JSON.stringify(a[part]) !== JSON.stringify(b[part]));
+	return parts.filter(
+		(part) => !ignore.includes(part) && JSON.stringify(a[part]) !== JSON.stringify(b[part])
+	);
 }
 
 /**
@@ -289,13 +295,16 @@ export class ShardStore {
 			throw new DatasetStoreError('Expected a dataset name, got an empty one');
 		const manifest = parseDatasetManifest(manifestJson);
 		const cached = await this.info(manifest.fingerprint);
-		if (cached?.source === 'local') {
-			// The same photos (the fingerprint is made of their bytes and the class names), picked in
-			// another order, under other names, or some filed under another class: made again as
-			// picked now (an identical one complete here serves as it is).
-			if (manifestDifferences(cached.manifest, manifest).length > 0) await this.delete(cached.id);
-		} else if (cached) {
-			this.#checkSameDataset(cached, manifest, `The manifest of "${name.trim()}"`);
+		// A dataset of the user's photos is never rewritten (a training may be reading it): the same
+		// fingerprint holds the same shards (it is made of them), and a count of files left out is
+		// all that may differ.
+		if (cached) {
+			this.#checkSameDataset(
+				cached,
+				manifest,
+				`The manifest of "${name.trim()}"`,
+				cached.source === 'local' ? ['counts'] : []
+			);
 		}
 		const expected = new Set(manifest.shards.map((s) => s.file));
 		for (const file of shards.keys()) {
@@ -354,8 +363,13 @@ export class ShardStore {
 	 * with other content (a copied or hand-edited manifest) would pair its classes with the cached
 	 * shards. Refused: the user deletes the cached dataset or prepares the data again.
 	 */
-	#checkSameDataset(cached: CachedDatasetInfo, manifest: DatasetManifest, where: string): void {
-		const differences = manifestDifferences(cached.manifest, manifest);
+	#checkSameDataset(
+		cached: CachedDatasetInfo,
+		manifest: DatasetManifest,
+		where: string,
+		ignore: readonly string[] = []
+	): void {
+		const differences = manifestDifferences(cached.manifest, manifest, ignore);
 		if (differences.length === 0) return;
 		throw new DatasetStoreError(
 			`${where} has the fingerprint of "${cached.name}" on this device but other ${differences.join(' and ')}; delete "${cached.name}" first, or prepare the dataset again so it gets its own fingerprint.`

@@ -124,5 +124,7 @@ export class I18n {
 }
 
 export const i18n = new I18n();
+/** Words made when shown: an error kept on a page is said in the language chosen since. */
+export type Said = () => string;
 export const t = i18n.t;
 export const tn = i18n.tn;

@@ -360,6 +360,11 @@ export class EngineGate {
 		return this.#running;
 	}
 
+	/** Work running alone now (timing the engines), or null: settles when it ends. */
+	get timing(): Promise<unknown> | null {
+		return this.#alone;
+	}
+
 	/**
 	 * Runs `work` on `wanted` when the worker is idle (or on the backend in use when it is not);
 	 * `work` receives the backend it runs on.

@@ -16,7 +16,7 @@ import {
 } from './training.svelte';
 import { validateModelName } from '../data/leaflens-file';
 import { userError } from '../util/user-errors';
-import { t } from '../i18n/i18n.svelte';
+import { i18n, t } from '../i18n/i18n.svelte';
 import type {
 	CachedDatasetInfo,
 	EpochRecord,
@@ -917,6 +917,17 @@ describe('TrainingState', () => {
 		await state.deleteDataset('pv');
 		expect(state.deleteError).toBe(t('data.inStoredJob'));
 		expect(ml.deleteDataset).not.toHaveBeenCalled();
+		// Said in the language chosen since (on Settings, coming back).
+		vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
+		const english = state.deleteError;
+		try {
+			await i18n.set('fr');
+			expect(state.deleteError).toBe(t('data.inStoredJob'));
+			expect(state.deleteError).not.toBe(english);
+		} finally {
+			await i18n.set('en');
+			vi.unstubAllGlobals();
+		}
 		// A dataset the run does not use is deleted.
 		await state.deleteDataset('other');
 		expect(state.deleteError).toBeNull();

@@ -31,7 +31,7 @@ import { againOnNewWorker, mlClient, type MlClient } from './ml-client.svelte';
 import { registerWork } from './work';
 import { parseLimit } from '../util/limit';
 import { modelsState } from './models.svelte';
-import { i18n, t } from '../i18n/i18n.svelte';
+import { i18n, t, type Said } from '../i18n/i18n.svelte';
 import type {
 	CachedDatasetInfo,
 	DownloadProgress,
@@ -283,8 +283,11 @@ export class TrainingState {
 	storage = $state<{ used: number; quota: number } | null>(null);
 	download = $state<{ url: string; progress: DownloadProgress | null } | null>(null);
 	downloadError = $state<string | null>(null);
-	/** Why the last dataset could not be deleted. */
-	deleteError = $state<string | null>(null);
+	#deleteError = $state<Said | null>(null);
+	/** Why the last dataset could not be deleted (in the language shown now). */
+	get deleteError(): string | null {
+		return this.#deleteError?.() ?? null;
+	}
 	#downloadAbort: AbortController | null = null;
 	/** The download under way (it ends with `download` null). */
 	#downloading: Promise<void> | null = null;
@@ -361,8 +364,11 @@ export class TrainingState {
 	});
 	/** The dataset address in the download form (kept when the user leaves the page). */
 	downloadUrl = $state(DEFAULT_DATASET_URL);
-	/** Why the form's settings were refused. */
-	configError = $state<string | null>(null);
+	#configError = $state<Said | null>(null);
+	/** Why the form's settings were refused (in the language shown now). */
+	get configError(): string | null {
+		return this.#configError?.() ?? null;
+	}
 	/**
 	 * A stored job waiting for Resume or Discard: it was stopped or failed, or a reload interrupted
 	 * it and its data is missing.
@@ -579,7 +585,7 @@ export class TrainingState {
 	 * cancelled first (it would store the dataset again).
 	 */
 	async deleteDataset(id: string, options: { quiet?: boolean } = {}): Promise<void> {
-		this.deleteError = null;
+		this.#deleteError = null;
 		this.dataDone = null;
 		// A training of this tab starting, running or saving its model reads it (its photos, then
 		// its name for the model).
@@ -589,7 +595,7 @@ export class TrainingState {
 				? { datasetId: this.form.datasetId, extraDatasetIds: this.form.extraIds }
 				: null);
 		if (job && usesDataset(job, id)) {
-			this.deleteError = t('data.inTraining');
+			this.#deleteError = () => t('data.inTraining');
 			return;
 		}
 		// Another tab's training (it holds the stored job's lock) would fail with "dataset gone", and
@@ -597,7 +603,7 @@ export class TrainingState {
 		const stored = this.storedJob();
 		if (stored && usesDataset(stored, id)) {
 			const elsewhere = await this.runsElsewhere(stored.jobId);
-			this.deleteError = t(elsewhere ? 'data.inTrainingElsewhere' : 'data.inStoredJob');
+			this.#deleteError = () => t(elsewhere ? 'data.inTrainingElsewhere' : 'data.inStoredJob');
 			return;
 		}
 		const url = this.datasets.find((d) => d.id === id)?.manifestUrl;
@@ -610,7 +616,8 @@ export class TrainingState {
 			await this.#ml.deleteDataset(id);
 			if (!options.quiet) this.dataDone = { done: 'deleted', name };
 		} catch (error) {
-			this.deleteError = errorMessage(error);
+			const message = errorMessage(error);
+			this.#deleteError = () => message;
 		}
 		await this.#refreshShown();
 	}
@@ -772,7 +779,7 @@ export class TrainingState {
 	 * typo is reported before any work starts.
 	 */
 	request(): TrainRequest | null {
-		this.configError = null;
+		this.#configError = null;
 		const { datasetId, preset, limit } = this.form;
 		const overrides = this.form.overrides
 			.split('\n')
@@ -780,17 +787,18 @@ export class TrainingState {
 			.filter(Boolean);
 		const perClass = parseLimit(limit);
 		if (perClass === undefined) {
-			this.configError = t('train.limitInvalid');
+			this.#configError = () => t('train.limitInvalid');
 			return null;
 		}
 		try {
 			resolveConfig({ preset, overrides });
 		} catch (error) {
-			this.configError = t('train.settingsRefused', { reason: errorMessage(error) });
+			const reason = errorMessage(error);
+			this.#configError = () => t('train.settingsRefused', { reason: i18n.knownError(reason) });
 			return null;
 		}
 		if (this.cropless.length > 0) {
-			this.configError = t('train.croplessRefused');
+			this.#configError = () => t('train.croplessRefused');
 			return null;
 		}
 		const extras = this.#extras;

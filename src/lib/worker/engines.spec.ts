@@ -105,6 +105,26 @@ describe('WorkerEngines', () => {
 		await d.engines.choose('train', 'head', d.make('train', { wasm: 1, webgl: 20 }));
 		expect(d.timed.filter((t) => t === 'train:wasm')).toHaveLength(2);
 	});
+
+	it('asked to time again while a timing runs (a model just loaded), forgets once it has ended and times anew', async () => {
+		const d = device();
+		d.engines.detected(STATUS, null);
+		const background = d.engines.choose(
+			'diagnose',
+			'small',
+			d.make('diagnose', { wasm: 20, webgl: 40 })
+		);
+		await new Promise((r) => setTimeout(r, 5)); // the background timing is under way
+		expect(d.engines.gate.timing).not.toBeNull();
+		await d.engines.forget();
+		expect(d.engines.gate.timing).toBeNull();
+		// What "Time the engines again" does next is timed, not refused as busy.
+		expect(
+			await d.engines.choose('train', 'head', d.make('train', { wasm: 1, webgl: 20 }))
+		).toMatchObject({ backend: 'wasm' });
+		expect(await background).toMatchObject({ backend: 'wasm' });
+		expect(d.timed).toEqual(['diagnose:wasm', 'diagnose:webgl', 'train:wasm', 'train:webgl']);
+	});
 });
 
 describe('WorkerEngines when timing fails', () => {

@@ -154,9 +154,14 @@ export class WorkerEngines {
 
 	/**
 	 * Forgets every timing (the user asks to time again); refused while a task runs, which could
-	 * not be timed beside it (the timings would be gone, none new).
+	 * not be timed beside it (the timings would be gone, none new). A timing under way (of a model
+	 * just loaded) ends first: forgotten beside it, its result would be kept after all, and the
+	 * timing asked for would find the engines busy and time nothing.
 	 */
 	async forget(): Promise<void> {
+		for (let timing = this.gate.timing; timing; timing = this.gate.timing) {
+			await timing.catch(() => undefined);
+		}
 		if (this.gate.running > 0) throw new Error(userError('timingBusy'));
 		await this.#cache.clear();
 		this.tasks = {};

@@ -13,7 +13,7 @@ import {
 	type OwnPhoto,
 	type SkippedPhoto
 } from '../data/own-photos';
-import type { ShardStore } from '../data/shard-store';
+import type { CachedDatasetInfo, ShardStore } from '../data/shard-store';
 import { drawScaled } from '../browser/image';
 import type { ImportPhotosOptions, ImportPhotosResult, PhotoFile } from './protocol';
 import { errorMessage } from '../util/errors';
@@ -66,8 +66,25 @@ export async function runImportPhotos(
 		skipped: skipped.length,
 		leftOut: options.leftOut
 	});
-	// Last chance to cancel: after this the dataset is stored.
-	signal.throwIfAborted();
-	const dataset = await shards.saveLocal(name, built.manifest, built.shards);
+	const dataset = await storeOwnDataset(shards, name, built, signal);
 	return { dataset, skipped };
+}
+
+/**
+ * Stores a built dataset unless cancelled: a Cancel pressed while it is being stored takes back
+ * what this import stored (a dataset already here complete stays), so a cancelled import never
+ * shows up listed afterwards.
+ */
+export async function storeOwnDataset(
+	shards: ShardStore,
+	name: string,
+	built: Awaited<ReturnType<typeof buildOwnDataset>>,
+	signal: AbortSignal
+): Promise<CachedDatasetInfo> {
+	signal.throwIfAborted();
+	const here = (await shards.info(built.manifest.fingerprint))?.complete === true;
+	const dataset = await shards.saveLocal(name, built.manifest, built.shards);
+	if (signal.aborted && !here) await shards.delete(dataset.id);
+	signal.throwIfAborted();
+	return dataset;
 }
