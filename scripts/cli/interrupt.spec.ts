@@ -103,4 +103,20 @@ describe('Ctrl-C', () => {
 		// The bar hid the cursor; it is shown again after it (a bar left running kept the process alive).
 		expect(r.stderr.lastIndexOf('\x1b[?25h')).toBeGreaterThan(r.stderr.lastIndexOf('\x1b[?25l'));
 	}, 180_000);
+
+	it('a command without a handler ended by Ctrl-C in a terminal while a bar is drawn shows the cursor again', async () => {
+		const r = await interruptAfter(
+			/hashing \[/,
+			'prepare-data',
+			'--src',
+			plantVillageColor(),
+			'--out',
+			path.join(work, 'ds-bar'),
+			'--size',
+			'64',
+			{ tty: true }
+		);
+		expect(r.stderr).toContain('\x1b[?25l');
+		expect(r.stderr.lastIndexOf('\x1b[?25h')).toBeGreaterThan(r.stderr.lastIndexOf('\x1b[?25l'));
+	}, 180_000);
 });

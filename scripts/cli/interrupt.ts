@@ -25,6 +25,8 @@ export function watchInterrupt(): InterruptWatch {
 		received = true;
 		if (process.listenerCount('SIGINT') > 1) return; // the command's own handler stops it
 		process.off('SIGINT', onSigint);
+		// A live progress bar hid the cursor and holds the line: give both back to the shell.
+		if (process.stderr.isTTY) process.stderr.write('\x1b[?25h\n');
 		process.kill(process.pid, 'SIGINT');
 	};
 	process.on('SIGINT', onSigint);

@@ -86,11 +86,15 @@ ${ENGINE_HELP}
 				console.error(`leaflens evaluate: skipped ${path.join(data, key)}: ${reason}`);
 			}
 		});
-		// A crop the model does not know is a bad argument (exit 2), as in predict.
-		const { report, count, crop, renamed } = await evaluation.catch((error: unknown) => {
-			throw error instanceof UnknownCropError ? new UsageError(`--crop: ${error.message}`) : error;
-		});
-		(bar as ReturnType<typeof createProgress> | null)?.stop();
+		// A crop the model does not know is a bad argument (exit 2), as in predict. The bar stops
+		// either way (a live bar's timer would keep the process from ending).
+		const { report, count, crop, renamed } = await evaluation
+			.catch((error: unknown) => {
+				throw error instanceof UnknownCropError
+					? new UsageError(`--crop: ${error.message}`)
+					: error;
+			})
+			.finally(() => (bar as ReturnType<typeof createProgress> | null)?.stop());
 		for (const r of renamed)
 			console.error(
 				`leaflens evaluate: class folder "${r.folder}" is scored as ${r.label} (the same class by name)`

@@ -502,6 +502,7 @@ export const es: Catalogue = {
 	'settings.environment':
 		'TensorFlow.js {version}, {cores} hilos de CPU, adaptador WebGPU: {adapter}',
 	'settings.none': 'ninguno',
+	'settings.unknownAdapter': 'sin nombre',
 	'settings.threads':
 		'El motor wasm calcula con {threads} (esta página está aislada de otros orígenes).',
 	'settings.oneThread':

@@ -510,6 +510,7 @@ export const fr: Catalogue = {
 	'settings.environment':
 		'TensorFlow.js {version}, {cores} fils d’exécution, adaptateur WebGPU : {adapter}',
 	'settings.none': 'aucun',
+	'settings.unknownAdapter': 'sans nom',
 	'settings.threads':
 		'Le moteur wasm calcule sur {threads} (cette page est isolée des autres origines).',
 	'settings.oneThread':

@@ -479,6 +479,7 @@ export const hi: Catalogue = {
 	'settings.detecting': 'इस डिवाइस पर इंजन आज़माए जा रहे हैं…',
 	'settings.environment': 'TensorFlow.js {version}, {cores} CPU थ्रेड, WebGPU एडाप्टर: {adapter}',
 	'settings.none': 'कोई नहीं',
+	'settings.unknownAdapter': 'बिना नाम',
 	'settings.threads': 'wasm इंजन {threads} पर गणना करता है (यह पेज दूसरे स्रोतों से अलग है)।',
 	'settings.oneThread':
 		'wasm इंजन एक थ्रेड पर गणना करता है: यह पेज दूसरे स्रोतों से अलग नहीं है। ऐप के ऑफ़लाइन चलने लगने के बाद अगली बार से यह अलग होगा, या तुरंत, अगर होस्ट README में बताए गए हेडर भेजे।',

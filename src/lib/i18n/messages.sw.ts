@@ -503,6 +503,7 @@ export const sw: Catalogue = {
 	'settings.environment':
 		'TensorFlow.js {version}, nyuzi {cores} za CPU, adapta ya WebGPU: {adapter}',
 	'settings.none': 'hakuna',
+	'settings.unknownAdapter': 'haina jina',
 	'settings.threads':
 		'Injini ya wasm inakokotoa kwa {threads} (ukurasa huu umetengwa na asili nyingine).',
 	'settings.oneThread':

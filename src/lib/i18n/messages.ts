@@ -491,6 +491,7 @@ export const en = {
 	'settings.detecting': 'Testing the engines on this device…',
 	'settings.environment': 'TensorFlow.js {version}, {cores} CPU threads, WebGPU adapter: {adapter}',
 	'settings.none': 'none',
+	'settings.unknownAdapter': 'unnamed',
 	'settings.threads': 'The wasm engine computes on {threads} (this page is cross-origin isolated).',
 	'settings.oneThread':
 		'The wasm engine computes on one thread: this page is not cross-origin isolated. It will be from the next visit once the app works offline, or at once where the host sends the headers the README names.',

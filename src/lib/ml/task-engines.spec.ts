@@ -264,6 +264,25 @@ describe('EngineGate', () => {
 		expect(g.running).toBe(0);
 	});
 
+	it('idle() settles once the tasks running have ended', async () => {
+		const { g } = gate();
+		await g.idle();
+		let release!: () => void;
+		const first = g.run(null, () => new Promise<void>((resolve) => (release = resolve)));
+		const second = g.run(null, async () => undefined);
+		await Promise.resolve();
+		let idle = false;
+		const waiting = g.idle().then(() => (idle = true));
+		await second;
+		await Promise.resolve();
+		expect(idle).toBe(false);
+		release();
+		await first;
+		await waiting;
+		expect(idle).toBe(true);
+		expect(g.running).toBe(0);
+	});
+
 	it('tells of each switch a task made, once it is made (the page shows the engine in use)', async () => {
 		const { g, told } = gate('webgpu');
 		await g.run('wasm', async () => expect(told).toEqual([]));
@@ -306,6 +325,22 @@ describe('EngineGate', () => {
 		finish();
 		await busy;
 		expect(await g.alone(async () => 'x')).toBe('x');
+	});
+
+	it('a task cancelled while it waits for a timing ends then, not when the timing has', async () => {
+		const { g } = gate();
+		let release!: () => void;
+		const timing = g.alone(() => new Promise<void>((resolve) => (release = resolve)));
+		const abort = new AbortController();
+		let ran = false;
+		const task = g.run('webgl', async () => void (ran = true), abort.signal);
+		await Promise.resolve();
+		abort.abort();
+		await expect(task).rejects.toThrow(/abort/i);
+		expect(g.running).toBe(0);
+		release();
+		await timing;
+		expect(ran).toBe(false);
 	});
 
 	it('a failed switch fails that task only; the gate goes on', async () => {

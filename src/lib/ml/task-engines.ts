@@ -14,7 +14,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { KeyValueStore } from '../data/shard-store';
-import { errorMessage } from '../util/errors';
+import { errorMessage, untilAborted } from '../util/errors';
 import { median } from '../util/median';
 import type { BackendName, BackendReport } from './backends';
 import type { TrainConfig } from './config';
@@ -118,10 +118,12 @@ export async function measureTask(o: MeasureOptions): Promise<TaskEngine> {
 			await o.activate(backend);
 			const work = o.make(backend);
 			prepared = await work.prepare();
+			o.signal?.throwIfAborted();
 			await prepared.run(); // warm-up: shader compilation, first allocations
 			const times: number[] = [];
 			const forward: number[] = [];
 			for (let i = 0; i < runs; i++) {
+				o.signal?.throwIfAborted();
 				const start = now();
 				const forwardMs = await prepared.run();
 				times.push(now() - start);
@@ -342,6 +344,8 @@ export class EngineGate {
 	#ready: Promise<void> = Promise.resolve();
 	/** Work running alone (timing the engines): tasks wait for it. */
 	#alone: Promise<unknown> | null = null;
+	/** Told once no task runs. */
+	readonly #whenIdle: (() => void)[] = [];
 	readonly #onSwitched: (backend: BackendName) => void;
 
 	/** @param onSwitched told when a task switched the backend (the page shows the one in use) */
@@ -360,6 +364,12 @@ export class EngineGate {
 		return this.#running;
 	}
 
+	/** Settles once no task runs (at once when none does). */
+	idle(): Promise<void> {
+		if (this.#running === 0) return Promise.resolve();
+		return new Promise((resolve) => this.#whenIdle.push(resolve));
+	}
+
 	/** Work running alone now (timing the engines), or null: settles when it ends. */
 	get timing(): Promise<unknown> | null {
 		return this.#alone;
@@ -367,10 +377,18 @@ export class EngineGate {
 
 	/**
 	 * Runs `work` on `wanted` when the worker is idle (or on the backend in use when it is not);
-	 * `work` receives the backend it runs on.
+	 * `work` receives the backend it runs on. Aborting `signal` ends the wait for a timing.
 	 */
-	async run<T>(wanted: BackendName | null, work: (backend: BackendName) => Promise<T>): Promise<T> {
-		while (this.#alone) await this.#alone.catch(() => undefined);
+	async run<T>(
+		wanted: BackendName | null,
+		work: (backend: BackendName) => Promise<T>,
+		signal?: AbortSignal
+	): Promise<T> {
+		while (this.#alone) {
+			signal?.throwIfAborted();
+			await untilAborted(this.#alone, signal).catch(() => undefined);
+		}
+		signal?.throwIfAborted();
 		const idle = this.#running === 0;
 		this.#running++;
 		try {
@@ -384,7 +402,7 @@ export class EngineGate {
 			await this.#ready;
 			return await work(this.#active());
 		} finally {
-			this.#running--;
+			if (--this.#running === 0) for (const resolve of this.#whenIdle.splice(0)) resolve();
 		}
 	}
 

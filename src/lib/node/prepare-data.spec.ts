@@ -19,6 +19,7 @@ import { readShard } from '../data/shard-format';
 import { loadDataset } from './dataset';
 import {
 	findClassFolders,
+	isUnfinishedDataset,
 	JOURNAL_FILE,
 	prepareDataset,
 	SKIPPED_FILE,
@@ -299,6 +300,9 @@ describe('prepareDataset on real and crafted bad files', () => {
 		await expect(
 			prepareDataset({ src: path.dirname(bad), out: path.join(tmp, 'e') })
 		).rejects.toThrow(/^None of the 3 files under .* could be used/);
+		// The reasons are left, no journal: nothing there reads as an unfinished run to finish.
+		expect((await readdir(path.join(tmp, 'e'))).sort()).toEqual([SKIPPED_FILE]);
+		expect(await isUnfinishedDataset(path.join(tmp, 'e'))).toBe(false);
 		await expect(
 			prepareDataset({ src: path.join(tmp, 'nowhere'), out: path.join(tmp, 'e') })
 		).rejects.toThrow(

@@ -617,6 +617,8 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 		`${JSON.stringify(allSkipped, null, '\t')}\n`
 	);
 	if (total === 0) {
+		// Nothing to finish: no journal, so that the output does not read as a run to finish.
+		await rm(path.join(dir, JOURNAL_FILE), { force: true });
 		throw new Error(
 			`None of the ${candidates.length + found.classes.reduce((n, c) => n + c.others.length, 0)} files under ${options.src} could be used (reasons in ${dir === out ? path.join(options.out, SKIPPED_FILE) : path.join(dir, SKIPPED_FILE)})` +
 				(dir === out ? '' : `; the dataset in ${out} was left as it is`)

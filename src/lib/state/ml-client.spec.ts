@@ -63,6 +63,26 @@ describe('MlClient', () => {
 	});
 });
 
+describe('MlClient cancellable calls', () => {
+	it('a Cancel while the worker still starts ends the call then, not when the start ends', async () => {
+		vi.stubGlobal('Worker', FakeWorker);
+		const evaluate = vi.fn(never);
+		FakeWorker.api = { init: never, environment: () => ({}), evaluate };
+		const client = new MlClient();
+		const abort = new AbortController();
+		const run = client.evaluate(
+			{ model: { kind: 'stored', id: 'm1' }, datasetId: 'd', split: 'test', limitPerClass: null },
+			() => undefined,
+			abort.signal
+		);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		abort.abort();
+		await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+		expect(evaluate).not.toHaveBeenCalled();
+		FakeWorker.last!.terminate();
+	});
+});
+
 describe('MlClient timeEnginesAgain', () => {
 	it('times once at a time, and keeps how it went (Settings left and opened again)', async () => {
 		vi.stubGlobal('Worker', FakeWorker);

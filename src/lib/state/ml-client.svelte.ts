@@ -40,7 +40,7 @@ import {
 	THREADS_START_MS,
 	within
 } from '../browser/isolation';
-import { errorMessage, toError } from '../util/errors';
+import { errorMessage, toError, untilAborted } from '../util/errors';
 import { readBytes } from '../util/photo-size';
 import { t } from '../i18n/i18n.svelte';
 import type { MessageKey } from '../i18n/messages';
@@ -551,14 +551,16 @@ export class MlClient {
 		}
 	}
 
-	/** Runs a cancellable worker call: aborting `signal` cancels the task inside the worker. */
+	/**
+	 * Runs a cancellable worker call: aborting `signal` cancels the task inside the worker, or ends
+	 * the wait for a worker still starting (a GPU engine can take long to start, or hang).
+	 */
 	async #cancellable<T>(
 		taskId: string,
 		signal: AbortSignal | undefined,
 		call: (api: Comlink.Remote<MlApi>) => Promise<T>
 	): Promise<T> {
-		const api = await this.api();
-		signal?.throwIfAborted();
+		const api = await untilAborted(this.api(), signal);
 		const onAbort = () => void api.cancel(taskId);
 		signal?.addEventListener('abort', onAbort, { once: true });
 		try {

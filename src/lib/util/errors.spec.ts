@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorMessage, toError, withReadableErrors } from './errors';
+import { errorMessage, toError, untilAborted, withReadableErrors } from './errors';
 
 describe('toError', () => {
 	it('keeps Errors, and an AbortError its name', () => {
@@ -51,5 +51,20 @@ describe('withReadableErrors', () => {
 			"The worker's throwsNull failed and the browser gave no reason (null)."
 		);
 		await expect(api.throwsAbort()).rejects.toMatchObject({ name: 'AbortError' });
+	});
+});
+
+describe('untilAborted', () => {
+	it('is the promise until the signal is aborted, then its reason', async () => {
+		expect(await untilAborted(Promise.resolve(1))).toBe(1);
+		const abort = new AbortController();
+		expect(await untilAborted(Promise.resolve(2), abort.signal)).toBe(2);
+		await expect(untilAborted(Promise.reject(new Error('no')), abort.signal)).rejects.toThrow('no');
+		const waiting = untilAborted(new Promise(() => {}), abort.signal);
+		abort.abort();
+		await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+		await expect(untilAborted(Promise.resolve(3), abort.signal)).rejects.toMatchObject({
+			name: 'AbortError'
+		});
 	});
 });

@@ -60,3 +60,26 @@ export function errorCode(error: unknown): string {
 	const code = (error as { code?: unknown }).code;
 	return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * `promise`, or its abort's reason as soon as `signal` is aborted (what `promise` does after is
+ * left to it): a wait the user cancels ends then, not when the thing waited for is done.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+	if (!signal) return promise;
+	if (signal.aborted) return Promise.reject(signal.reason as Error);
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(signal.reason as Error);
+		signal.addEventListener('abort', onAbort, { once: true });
+		promise.then(
+			(value) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(value);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error as Error);
+			}
+		);
+	});
+}

@@ -106,6 +106,25 @@ describe('WorkerEngines', () => {
 		expect(d.timed.filter((t) => t === 'train:wasm')).toHaveLength(2);
 	});
 
+	it("the user's engine is switched to once the running task has ended, not at the next task", async () => {
+		const d = device();
+		d.engines.detected(STATUS, null);
+		let finish!: () => void;
+		const running = d.engines.gate.run(null, () => new Promise<void>((r) => (finish = r)));
+		await Promise.resolve();
+		await d.engines.useChosen(STATUS, 'webgl');
+		expect(d.active()).toBe('wasm'); // the task keeps its engine
+		expect(d.engines.wanted('diagnose')).toBe('webgl');
+		finish();
+		await running;
+		await d.engines.gate.idle();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(d.active()).toBe('webgl');
+		// Idle: at once.
+		await d.engines.useChosen(STATUS, 'wasm');
+		expect(d.active()).toBe('wasm');
+	});
+
 	it('asked to time again while a timing runs (a model just loaded), forgets once it has ended and times anew', async () => {
 		const d = device();
 		d.engines.detected(STATUS, null);

@@ -85,6 +85,23 @@ export class WorkerEngines {
 		this.#override = override;
 	}
 
+	/**
+	 * The user's engine from Settings: every task runs on it, switched to now when the worker is
+	 * idle, else once the running tasks have ended (told as a switch, so the page stops saying it
+	 * waits; a switch that fails is left to the next task, which says its error).
+	 */
+	async useChosen(status: BackendStatus, backend: BackendName): Promise<void> {
+		this.detected(status, backend);
+		const noWork = async () => undefined;
+		if (this.gate.running > 0) {
+			void this.gate
+				.idle()
+				.then(() => this.gate.run(this.#override, noWork))
+				.catch(() => undefined);
+		}
+		await this.gate.run(backend, noWork);
+	}
+
 	/** The backend `task` should run on: the user's, the one timed fastest, or null (any). */
 	wanted(task: EngineTask): BackendName | null {
 		return this.#override ?? this.tasks[task]?.backend ?? null;

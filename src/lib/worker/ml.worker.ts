@@ -239,9 +239,7 @@ const api: MlApi = {
 	},
 	async setBackend(name) {
 		if (!status) return api.init({ preferred: name });
-		engines.detected(status, name);
-		// Now when the worker is idle, else when the running task ends.
-		await engines.gate.run(name, async () => undefined);
+		await engines.useChosen(status, name);
 		status = { ...status, active: tf.getBackend() as BackendName };
 		return withTasks(status);
 	},
@@ -262,9 +260,8 @@ const api: MlApi = {
 			const adapter = await gpu.requestAdapter().catch(() => null);
 			if (adapter) {
 				const info = adapter.info;
-				webgpuAdapter = info
-					? [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown'
-					: 'unknown';
+				// '' when the browser names neither (Settings says so in the page's language).
+				webgpuAdapter = info ? [info.vendor, info.architecture].filter(Boolean).join(' ') : '';
 			}
 		}
 		return {
@@ -334,15 +331,19 @@ const api: MlApi = {
 				onTiming: () => onEvent({ type: 'stage', stage: 'engines' }),
 				signal
 			});
-			return engines.gate.run(engines.wanted('train'), () =>
-				runTrainJob(shards, request, onEvent, signal)
+			return engines.gate.run(
+				engines.wanted('train'),
+				() => runTrainJob(shards, request, onEvent, signal),
+				signal
 			);
 		}),
 	// Scoring a split is batch work like training's features: it runs on the training engine.
 	evaluate: (request, taskId, onProgress) =>
 		task(taskId, (signal) =>
-			engines.gate.run(engines.wanted('train'), () =>
-				runEvaluateJob(shards, request, MODEL_FILES_URL, onProgress, signal)
+			engines.gate.run(
+				engines.wanted('train'),
+				() => runEvaluateJob(shards, request, MODEL_FILES_URL, onProgress, signal),
+				signal
 			)
 		),
 	exportOnnx: (source) =>

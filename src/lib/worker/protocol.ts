@@ -191,6 +191,7 @@ export interface EnvironmentInfo {
 	tfjsVersion: string;
 	userAgent: string;
 	hardwareConcurrency: number;
+	/** The WebGPU adapter's vendor and architecture; '' when unnamed, null when there is none. */
 	webgpuAdapter: string | null;
 	/** Whether the worker may share memory with threads (the page and worker are isolated). */
 	crossOriginIsolated: boolean;
