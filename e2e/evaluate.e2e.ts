@@ -64,5 +64,17 @@ test('evaluates the shipped model on the test split: metrics, confusion matrix, 
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 	await screenshot(page, 'evaluate', 'phone');
 	await screenshot(page, 'evaluate', 'desktop');
+
+	// A run followed from another visit: its Cancel, pressed from the keyboard, goes at its end,
+	// and the focus comes back to Evaluate (not to the page's body).
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await page.getByRole('link', { name: 'Evaluate' }).click();
+	const cancel = page.getByRole('button', { name: 'Cancel' });
+	await cancel.focus();
+	await page.keyboard.press('Enter');
+	await expect(cancel).toBeHidden({ timeout: 60_000 });
+	await expect(page.getByRole('button', { name: 'Evaluate', exact: true })).toBeFocused();
 	expect(errors).toEqual([]);
 });

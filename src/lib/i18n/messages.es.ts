@@ -295,6 +295,7 @@ export const es: Catalogue = {
 	'train.overrides': 'Ajustes avanzados (una clave=valor por línea)',
 	'train.start': 'Iniciar el entrenamiento',
 	'train.stop': 'Detener',
+	'train.stopping': 'Deteniendo…',
 	'train.resume': 'Reanudar el entrenamiento',
 	'train.discard': 'Descartar',
 	'train.pendingUnsaved':

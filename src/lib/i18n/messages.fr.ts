@@ -300,6 +300,7 @@ export const fr: Catalogue = {
 	'train.overrides': 'Réglages avancés (une clé=valeur par ligne)',
 	'train.start': 'Lancer l’entraînement',
 	'train.stop': 'Arrêter',
+	'train.stopping': 'Arrêt en cours…',
 	'train.resume': 'Reprendre l’entraînement',
 	'train.discard': 'Abandonner',
 	'train.pendingUnsaved':

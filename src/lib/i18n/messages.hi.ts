@@ -286,6 +286,7 @@ export const hi: Catalogue = {
 	'train.overrides': 'उन्नत सेटिंग्स (हर पंक्ति में एक key=value)',
 	'train.start': 'प्रशिक्षण शुरू करें',
 	'train.stop': 'रोकें',
+	'train.stopping': 'रोका जा रहा है…',
 	'train.resume': 'प्रशिक्षण फिर शुरू करें',
 	'train.discard': 'छोड़ दें',
 	'train.pendingUnsaved':

@@ -298,6 +298,7 @@ export const sw: Catalogue = {
 	'train.overrides': 'Mipangilio ya hali ya juu (ufunguo=thamani moja kwa kila mstari)',
 	'train.start': 'Anza mafunzo',
 	'train.stop': 'Simamisha',
+	'train.stopping': 'Inasimamisha…',
 	'train.resume': 'Endelea na mafunzo',
 	'train.discard': 'Tupa',
 	'train.pendingUnsaved':

@@ -293,6 +293,7 @@ export const en = {
 	'train.overrides': 'Advanced settings (one key=value per line)',
 	'train.start': 'Start training',
 	'train.stop': 'Stop',
+	'train.stopping': 'Stopping…',
 	'train.resume': 'Resume training',
 	'train.discard': 'Discard',
 	'train.pendingUnsaved':

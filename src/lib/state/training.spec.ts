@@ -517,11 +517,14 @@ describe('TrainingState', () => {
 		await state.enter();
 		const done = state.start();
 		expect(state.running).toBe(true);
+		expect(state.stopping).toBe(false);
 		state.stop();
+		expect(state.stopping).toBe(true); // said on Stop until the run has stopped
 		expect(await done).toBeNull();
 		expect(calls[0]!.signal?.aborted).toBe(true);
 		expect(state.error).toBeNull();
 		expect(state.running).toBe(false);
+		expect(state.stopping).toBe(false);
 		expect(storage.map.has(JOB_KEY)).toBe(true);
 		expect(saveModel).not.toHaveBeenCalled();
 		// Resume or Discard, now and after a reload (where it does not restart by itself).

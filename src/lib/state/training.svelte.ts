@@ -403,6 +403,8 @@ export class TrainingState {
 	/** The last finished run: its job and the saved model (kept across reloads). */
 	saved = $state<SavedRun | null>(null);
 	#trainAbort: AbortController | null = null;
+	/** Stop was pressed: the run is stopping (at its next step; a running batch ends first). */
+	stopping = $state(false);
 	/** A Start is under way (a second click starts nothing). */
 	#starting = false;
 	/** Looks whether the job another tab runs still runs (while `elsewhere`). */
@@ -1020,6 +1022,7 @@ export class TrainingState {
 		} finally {
 			this.#trainAbort = null;
 			this.running = false;
+			this.stopping = false;
 			this.stage = null;
 		}
 	}
@@ -1045,7 +1048,9 @@ export class TrainingState {
 
 	/** Stops training after the current batch; the job stays resumable. */
 	stop(): void {
-		this.#trainAbort?.abort();
+		if (!this.#trainAbort) return;
+		this.stopping = true;
+		this.#trainAbort.abort();
 	}
 
 	/** Resumes the job in `pending`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowLeaving, registerWork, workInProgress, workLostOnLeaving } from './work';
+import { allowLeaving, onTakeover, registerWork, workInProgress, workLostOnLeaving } from './work';
 
 describe('workInProgress', () => {
 	it('is true while any registered state works', () => {
@@ -34,5 +34,17 @@ describe('workLostOnLeaving', () => {
 		importing.files = 400;
 		allowLeaving();
 		expect(workLostOnLeaving()).toBe(false);
+	});
+});
+
+describe('onTakeover', () => {
+	it('reloads an idle tab or one whose work the user agreed to lose; asks about work started after Reload', () => {
+		expect(onTakeover(null, false)).toBe('reload');
+		expect(onTakeover('idle', false)).toBe('reload');
+		expect(onTakeover('lose', true)).toBe('reload');
+		// Reload pressed with nothing running, an import started before the new version took over.
+		expect(onTakeover('idle', true)).toBe('ask');
+		// Another tab agreed: this tab's work is kept.
+		expect(onTakeover(null, true)).toBe('keep');
 	});
 });

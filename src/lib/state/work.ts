@@ -40,3 +40,17 @@ export function workLostOnLeaving(): boolean {
 	for (const { losing } of registered) if (losing()) return true;
 	return false;
 }
+
+/**
+ * What a tab does when a new version takes it over: `asked`, what the user agreed to when pressing
+ * Reload in this tab (null: not pressed here; 'idle': pressed with no work in progress; 'lose':
+ * agreed then to lose the work in progress). The takeover can come minutes after Reload, so work
+ * started since is asked about first ('ask'); a tab with work it did not agree to lose keeps it.
+ */
+export function onTakeover(
+	asked: 'idle' | 'lose' | null,
+	working: boolean
+): 'reload' | 'ask' | 'keep' {
+	if (!working || asked === 'lose') return 'reload';
+	return asked === 'idle' ? 'ask' : 'keep';
+}
