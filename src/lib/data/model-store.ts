@@ -270,16 +270,27 @@ export class ModelStore {
 	}
 
 	/**
-	 * Verifies and stores a backbone directory under the sha256 of its manifest.json (returned).
-	 * Storing one already present does nothing.
+	 * Verifies and stores a backbone directory under the sha256 of its manifest.json (returned;
+	 * `expected`: the one it must have). Storing one already present does nothing.
 	 */
-	async saveBackbone(files: BackboneFiles): Promise<string> {
-		return (await this.#saveBackbone(files)).sha256;
+	async saveBackbone(files: BackboneFiles, expected?: string): Promise<string> {
+		return (await this.#saveBackbone(files, expected)).sha256;
 	}
 
-	/** saveBackbone, also saying whether it was stored now; a write that fails leaves no part. */
-	async #saveBackbone(files: BackboneFiles): Promise<{ sha256: string; stored: boolean }> {
+	/**
+	 * saveBackbone, also saying whether it was stored now; a write that fails leaves no part.
+	 * `expected`: the manifest sha256 it must have (another backbone is refused, nothing stored).
+	 */
+	async #saveBackbone(
+		files: BackboneFiles,
+		expected?: string
+	): Promise<{ sha256: string; stored: boolean }> {
 		const { sha256, names } = await checkBackbone(files, 'The backbone');
+		if (expected !== undefined && sha256 !== expected) {
+			throw new Error(
+				`The backbone's manifest sha256 is ${sha256.slice(0, 12)}…, not the ${expected.slice(0, 12)}… expected; it was not stored.`
+			);
+		}
 		if (await this.store.get(backboneIndexKey(sha256))) return { sha256, stored: false };
 		try {
 			for (const name of names)

@@ -10,6 +10,8 @@ import type { SavedModelInfo } from '../data/model-store';
 import type { CachedDatasetInfo, EvaluateRequest, EvaluateResult } from '../worker/protocol';
 import { MemoryStore } from '../../../test/memory-store';
 import { MAX_EXPORT_BYTES } from '../data/leaflens-file';
+import { servedBackbone } from '../../../test/served-models';
+import { sha256Hex } from '../util/hash';
 
 const LABELS = ['Tomato___healthy', 'Tomato___Leaf_Mold'];
 
@@ -373,5 +375,37 @@ describe('ModelsState.busyWith', () => {
 			'disk full'
 		);
 		expect(state.busy.size).toBe(0);
+	});
+});
+
+describe('ModelsState.keepBackbone', () => {
+	it("keeps the served backbone a model trained here was built on, once; another backbone's files are not kept", async () => {
+		const small = servedBackbone('mobilenet_v3_small_100_224');
+		const sha = await sha256Hex(small['manifest.json']!);
+		const fetchFn = vi.fn(async (url: string | URL | Request) => {
+			const file = String(url).split('/').at(-1)!;
+			const bytes = small[file];
+			return bytes
+				? new Response(bytes as Uint8Array<ArrayBuffer>)
+				: new Response('', { status: 404 });
+		}) as unknown as typeof fetch;
+		const state = new ModelsState(new MemoryStore(), fetchFn);
+		const trained = info({
+			architecture: 'mobilenet_v3_small_100_224',
+			backboneSha256: sha
+		});
+		await state.keepBackbone(trained);
+		expect(Object.keys((await state.store.backboneFiles(sha)) ?? {}).sort()).toEqual(
+			Object.keys(small).sort()
+		);
+		const fetched = vi.mocked(fetchFn).mock.calls.length;
+		expect(fetched).toBeGreaterThan(0);
+		await state.keepBackbone(trained); // kept already: nothing fetched
+		expect(vi.mocked(fetchFn).mock.calls.length).toBe(fetched);
+		// The app serves another backbone than the model's (updated meanwhile): nothing kept.
+		const other = new ModelsState(new MemoryStore(), fetchFn);
+		const older = { ...trained, backboneSha256: '0'.repeat(64) };
+		await expect(other.keepBackbone(older)).rejects.toThrow(/not the 000000000000… expected/);
+		expect(await other.store.backboneFiles(sha)).toBeUndefined();
 	});
 });

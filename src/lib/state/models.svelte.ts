@@ -326,6 +326,16 @@ export class ModelsState {
 		return files;
 	}
 
+	/**
+	 * Keeps the backbone a model trained here was built on beside it (once per backbone): a later
+	 * version of the app that serves another backbone still loads the model. Best kept, not needed
+	 * now (the app serves it): the model is saved whether this works or not.
+	 */
+	async keepBackbone(info: SavedModelInfo): Promise<void> {
+		if (await this.store.backboneFiles(info.backboneSha256)) return;
+		await this.store.saveBackbone(await this.backboneFiles(info), info.backboneSha256);
+	}
+
 	/** The model's `.leaflens` file as a Blob, with its download name. */
 	async exportFile(id: string): Promise<{ blob: Blob; fileName: string }> {
 		const info = this.models.find((m) => m.id === id);

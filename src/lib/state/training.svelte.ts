@@ -80,12 +80,19 @@ export { DEFAULT_DATASET_URL };
 /** The device's saved models: one IndexedDB connection for every save (opened at the first). */
 const savedModels = new ModelStore(idbKeyValueStore(MODELS_DB));
 
-/** Saves a finished training run in the device's model store (the Models page lists it). */
+/**
+ * Saves a finished training run in the device's model store (the Models page lists it), with the
+ * backbone it was trained on when that can be kept too (storage full: the model all the same).
+ */
 export async function saveTrainedModel(name: string, result: TrainResult): Promise<SavedModelInfo> {
-	return savedModels.save(name, {
+	const info = await savedModels.save(name, {
 		'manifest.json': new TextEncoder().encode(result.manifest),
 		'weights.bin': result.weights
 	});
+	await modelsState()
+		.keepBackbone(info)
+		.catch(() => undefined);
+	return info;
 }
 
 const NOT_IN_CLASS = userError('notInClass');
