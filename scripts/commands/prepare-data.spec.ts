@@ -106,6 +106,23 @@ describe('leaflens prepare-data', () => {
 		);
 		expect(nope.err).not.toContain('Tomato___Leaf_Mold"');
 		expect(existsSync(path.join(tmp, 'z'))).toBe(false);
+		// One class, named twice: nothing to tell apart, a usage error too.
+		const one = await run([
+			'prepare-data',
+			'--src',
+			color,
+			'--out',
+			path.join(tmp, 'z'),
+			'--class',
+			'Tomato___Leaf_Mold',
+			'--class',
+			'Tomato___Leaf_Mold'
+		]);
+		expect(one.code).toBe(2);
+		expect(one.err).toContain(
+			'leaflens prepare-data: --class: a dataset needs at least 2 classes, named "Tomato___Leaf_Mold"; name 2 or more'
+		);
+		expect(existsSync(path.join(tmp, 'z'))).toBe(false);
 		const empty = path.join(tmp, 'empty', 'Rose___healthy');
 		await mkdir(empty, { recursive: true });
 		await writeFile(path.join(empty, 'x.jpg'), 'text');

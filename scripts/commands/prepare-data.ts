@@ -88,6 +88,11 @@ Example:
 				throw new UsageError(
 					`--class: no class folder ${missing.map((m) => JSON.stringify(m)).join(', ')} under ${src} (found: ${[...names].join(', ')})`
 				);
+			// One class named (however often) leaves nothing to tell apart: as bad an argument.
+			if (new Set(classes).size < 2)
+				throw new UsageError(
+					`--class: a dataset needs at least 2 classes, named ${[...new Set(classes)].map((c) => JSON.stringify(c)).join(', ')}; name 2 or more, or none for every class under ${src}`
+				);
 		}
 		const started = performance.now();
 		let bar: Progress | null = null;
