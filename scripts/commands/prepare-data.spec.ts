@@ -89,17 +89,16 @@ describe('leaflens prepare-data', () => {
 			/^leaflens prepare-data: --val 0 leaves no val split, which leaflens train needs/
 		);
 		// A --class that is not under --src: a usage error, before any work (no --out made).
-		const nope = await run([
-			'prepare-data',
-			'--src',
-			color,
-			'--out',
-			path.join(tmp, 'z'),
-			'--class',
-			'Tomato___Leaf_Mold',
-			'--class',
-			'Nope'
-		]);
+		const withClasses = (...names: string[]) =>
+			run([
+				'prepare-data',
+				'--src',
+				color,
+				'--out',
+				path.join(tmp, 'z'),
+				...names.flatMap((name) => ['--class', name])
+			]);
+		const nope = await withClasses('Tomato___Leaf_Mold', 'Nope');
 		expect(nope.code).toBe(2);
 		expect(nope.err).toContain(
 			`leaflens prepare-data: --class: no class folder "Nope" under ${color} (found: `
@@ -107,17 +106,7 @@ describe('leaflens prepare-data', () => {
 		expect(nope.err).not.toContain('Tomato___Leaf_Mold"');
 		expect(existsSync(path.join(tmp, 'z'))).toBe(false);
 		// One class, named twice: nothing to tell apart, a usage error too.
-		const one = await run([
-			'prepare-data',
-			'--src',
-			color,
-			'--out',
-			path.join(tmp, 'z'),
-			'--class',
-			'Tomato___Leaf_Mold',
-			'--class',
-			'Tomato___Leaf_Mold'
-		]);
+		const one = await withClasses('Tomato___Leaf_Mold', 'Tomato___Leaf_Mold');
 		expect(one.code).toBe(2);
 		expect(one.err).toContain(
 			'leaflens prepare-data: --class: a dataset needs at least 2 classes, named "Tomato___Leaf_Mold"; name 2 or more'
