@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_MODEL_URL, DeviceLostError, WorkerCrashedError } from './ml-client.svelte';
+import { i18n, t } from '../i18n/i18n.svelte';
 import {
 	EvaluationState,
 	type EvaluationMl,
@@ -234,10 +235,22 @@ describe('EvaluationState', () => {
 		const again = state.run();
 		calls[3]!.fail(new WorkerCrashedError('The model worker stopped: out of memory'));
 		while (calls.length === 4) await settle();
-		calls[4]!.fail(new WorkerCrashedError('The model worker stopped: out of memory'));
+		const stopped = { key: 'ml.workerStopped' as const, params: { reason: 'out of memory' } };
+		calls[4]!.fail(new WorkerCrashedError(t(stopped.key, stopped.params), stopped));
 		expect(await again).toBeNull();
-		expect(state.error).toBe('The model worker stopped: out of memory');
+		const english = t(stopped.key, stopped.params);
+		expect(state.error).toBe(english);
 		expect(ml.evaluate).toHaveBeenCalledTimes(5);
+		// Said in the language chosen since (on Settings, coming back).
+		vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
+		try {
+			await i18n.set('fr');
+			expect(state.error).toBe(t(stopped.key, stopped.params));
+			expect(state.error).not.toBe(english);
+		} finally {
+			await i18n.set('en');
+			vi.unstubAllGlobals();
+		}
 	});
 
 	it('refuses photos per class that are not a whole number from 1, before any work', async () => {

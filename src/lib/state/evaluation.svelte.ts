@@ -5,7 +5,7 @@
  */
 import { appScoped } from './app-scoped.svelte';
 import { errorMessage } from '../util/errors';
-import { i18n, t } from '../i18n/i18n.svelte';
+import { i18n, t, type Said } from '../i18n/i18n.svelte';
 import { toCsv } from '../data/csv';
 import { exportFileName } from '../data/leaflens-file';
 import type { SavedModelInfo } from '../data/model-store';
@@ -17,7 +17,13 @@ import type {
 	ModelSource,
 	Split
 } from '../worker/protocol';
-import { againOnNewWorker, mlClient, modelSource, type MlClient } from './ml-client.svelte';
+import {
+	againOnNewWorker,
+	mlClient,
+	modelSource,
+	sayError,
+	type MlClient
+} from './ml-client.svelte';
 import { modelsState } from './models.svelte';
 import { registerWork } from './work';
 
@@ -91,7 +97,11 @@ export class EvaluationState {
 	 */
 	outcome = $state<{ count: number; accuracy: number } | 'cancelled' | null>(null);
 	result = $state<EvaluateResult | null>(null);
-	error = $state<string | null>(null);
+	#error = $state<Said | null>(null);
+	/** Why the last run failed (in the language shown now). */
+	get error(): string | null {
+		return this.#error?.() ?? null;
+	}
 	gallery = $state<GalleryPhoto[]>([]);
 	/** What the result shown scored: the model, the dataset and its photos, and when. */
 	scored = $state<Scored | null>(null);
@@ -174,7 +184,7 @@ export class EvaluationState {
 	 */
 	async run(): Promise<EvaluateResult | null> {
 		if (this.running) return null;
-		this.error = null;
+		this.#error = null;
 		this.outcome = null;
 		const request = this.request();
 		this.limitInvalid = request === null;
@@ -214,7 +224,7 @@ export class EvaluationState {
 			return result;
 		} catch (error) {
 			if (!(error instanceof Error && error.name === 'AbortError') && !abort.signal.aborted) {
-				this.error = errorMessage(error);
+				this.#error = sayError(error);
 				// A dataset deleted meanwhile (in another tab) leaves the list.
 				void this.load();
 			} else this.outcome = 'cancelled';

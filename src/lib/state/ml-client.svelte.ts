@@ -42,7 +42,7 @@ import {
 } from '../browser/isolation';
 import { errorMessage, toError, untilAborted } from '../util/errors';
 import { readBytes } from '../util/photo-size';
-import { t } from '../i18n/i18n.svelte';
+import { t, type Said } from '../i18n/i18n.svelte';
 import type { MessageKey } from '../i18n/messages';
 
 export { DEFAULT_MODEL_URL, MODEL_FILES_URL };
@@ -107,11 +107,39 @@ function untilStalled<T>(
  */
 export class DeviceLostError extends Error {
 	override name = 'DeviceLostError';
+	/** @param line its words as a catalogue line, said in the language shown when they are */
+	constructor(
+		message: string,
+		readonly line?: Line
+	) {
+		super(message);
+	}
 }
 
 /** A call ended because the worker died (a crash, out of memory); the next call starts a new one. */
 export class WorkerCrashedError extends Error {
 	override name = 'WorkerCrashedError';
+	/** @param line its words as a catalogue line, said in the language shown when they are */
+	constructor(
+		message: string,
+		readonly line?: Line
+	) {
+		super(message);
+	}
+}
+
+/**
+ * An error's words, made when shown: a lost GPU or a dead worker in the language shown then (a
+ * page keeps its error while the user changes the language), anything else as its message.
+ */
+export function sayError(error: unknown): Said {
+	const line =
+		error instanceof DeviceLostError || error instanceof WorkerCrashedError
+			? error.line
+			: undefined;
+	if (line) return () => say(line);
+	const message = errorMessage(error);
+	return () => message;
 }
 
 /**
@@ -150,6 +178,7 @@ function lostWhat(notice: DeviceLostNotice): string {
  */
 type Line = { key: MessageKey; params?: Record<string, string | number> } | { text: string };
 const say = (line: Line): string => ('text' in line ? line.text : t(line.key, line.params));
+const NOT_RUNNING: Line = { key: 'ml.notRunning' };
 
 export class MlClient {
 	#worker: Worker | null = null;
@@ -259,7 +288,7 @@ export class MlClient {
 			this.#api = api;
 			/** Throws when this worker was ended meanwhile (a lost device restarts another). */
 			const current = () => {
-				if (worker !== this.#worker) throw new WorkerCrashedError(t('ml.notRunning'));
+				if (worker !== this.#worker) throw new WorkerCrashedError(t('ml.notRunning'), NOT_RUNNING);
 			};
 			// A backend that lost its device is not used again in this session, even if chosen in Settings.
 			const preferred =
@@ -446,7 +475,7 @@ export class MlClient {
 
 	/** Ends a worker that did not start: the calls it still owes end too. */
 	#end(worker: Worker): void {
-		this.#die(new WorkerCrashedError(t('ml.notRunning')));
+		this.#die(new WorkerCrashedError(t('ml.notRunning'), NOT_RUNNING));
 		worker.terminate();
 	}
 
@@ -467,7 +496,7 @@ export class MlClient {
 			backend && backend !== 'cpu'
 				? { key: 'ml.workerStoppedWithout', params: { reason, backend } }
 				: { key: 'ml.workerStopped', params: { reason } };
-		this.#die(new WorkerCrashedError(say(this.#error)));
+		this.#die(new WorkerCrashedError(say(this.#error), this.#error));
 		this.#worker?.terminate();
 		this.#worker = null;
 		this.#api = null;
@@ -482,7 +511,8 @@ export class MlClient {
 	#onDeviceLost(notice: DeviceLostNotice) {
 		this.#crashed.add(notice.backend);
 		const what = lostWhat(notice);
-		this.#die(new DeviceLostError(t('ml.gpuStopped', { what })));
+		const stopped: Line = { key: 'ml.gpuStopped', params: { what } };
+		this.#die(new DeviceLostError(say(stopped), stopped));
 		this.#worker?.terminate();
 		this.#worker = null;
 		this.#api = null;

@@ -27,7 +27,7 @@ import { ModelStore, type SavedModelInfo } from '../data/model-store';
 import { MAX_NAME_LENGTH } from '../data/leaflens-file';
 import { croplessFolders, uniteClasses } from '../data/combine';
 import { PRESET_NAMES, resolveConfig, type PresetName } from '../ml/config';
-import { againOnNewWorker, mlClient, type MlClient } from './ml-client.svelte';
+import { againOnNewWorker, mlClient, sayError, type MlClient } from './ml-client.svelte';
 import { registerWork } from './work';
 import { parseLimit } from '../util/limit';
 import { modelsState } from './models.svelte';
@@ -404,7 +404,11 @@ export class TrainingState {
 	totalEpochs = $state(0);
 	resumedFrom = $state<number | null>(null);
 	result = $state<TrainResult | null>(null);
-	error = $state<string | null>(null);
+	#error = $state<Said | null>(null);
+	/** Why the run failed (in the language shown now). */
+	get error(): string | null {
+		return this.#error?.() ?? null;
+	}
 	/** The name the last finished run was saved under (cleared when a new run starts). */
 	savedName = $state<string | null>(null);
 	/** The last finished run: its job and the saved model (kept across reloads). */
@@ -990,7 +994,7 @@ export class TrainingState {
 		const fresh = this.storedJob()?.jobId !== request.jobId;
 		this.#jobs.setItem(JOB_KEY, JSON.stringify(request));
 		this.#jobs.removeItem(HELD_KEY);
-		this.error = null;
+		this.#error = null;
 		this.result = null;
 		this.history = [];
 		this.features = null;
@@ -1011,7 +1015,7 @@ export class TrainingState {
 			return result;
 		} catch (error) {
 			if (!isAbort(error)) {
-				this.error = errorMessage(error);
+				this.#error = sayError(error);
 				// A shard found damaged is dropped, its dataset no longer complete: list it so.
 				void this.refresh().catch(() => {});
 				// A new job that failed before reading a photo (its dataset gone, say) has nothing to
@@ -1082,7 +1086,7 @@ export class TrainingState {
 		this.history = [];
 		this.totalEpochs = 0;
 		this.resumedFrom = null;
-		this.error = null;
+		this.#error = null;
 		if (job) await this.#discardSaying(job.jobId);
 	}
 
@@ -1132,7 +1136,7 @@ export class TrainingState {
 		try {
 			await this.discard(jobId);
 		} catch (error) {
-			this.error = errorMessage(error);
+			this.#error = sayError(error);
 		}
 	}
 
