@@ -303,6 +303,11 @@ export class ModelStore {
 		return { sha256, stored: true };
 	}
 
+	/** Whether a backbone with that manifest sha256 is stored (its index only is read). */
+	async hasBackbone(sha256: string): Promise<boolean> {
+		return (await this.store.get(backboneIndexKey(sha256))) !== undefined;
+	}
+
 	/** A stored backbone's files, or undefined when none with that manifest sha256 is stored. */
 	async backboneFiles(sha256: string): Promise<BackboneFiles | undefined> {
 		const names = await this.store.get<string[]>(backboneIndexKey(sha256));

@@ -332,7 +332,7 @@ export class ModelsState {
 	 * now (the app serves it): the model is saved whether this works or not.
 	 */
 	async keepBackbone(info: SavedModelInfo): Promise<void> {
-		if (await this.store.backboneFiles(info.backboneSha256)) return;
+		if (await this.store.hasBackbone(info.backboneSha256)) return;
 		await this.store.saveBackbone(await this.backboneFiles(info), info.backboneSha256);
 	}
 
