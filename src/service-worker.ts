@@ -3,10 +3,11 @@
  * The service worker (built by @vite-pwa/sveltekit's injectManifest): what Workbox's generated worker
  * did — the app precached, every navigation answered by the precached page or the app shell, old
  * caches cleaned, the page that installed it claimed, updates applied only when the user agrees —
- * plus one thing a generated worker cannot do: every response it answers carries the cross-origin
- * isolation headers ($lib/browser/isolation), so the wasm engine gets its threads on any host.
+ * plus two things a generated worker cannot do: every response it answers carries the cross-origin
+ * isolation headers ($lib/browser/isolation), so the wasm engine gets its threads on any host; and
+ * a tab kept on the previous version still gets that version's files ($lib/browser/previous-version).
  */
-import { clientsClaim } from 'workbox-core';
+import { cacheNames, clientsClaim } from 'workbox-core';
 import {
 	addPlugins,
 	cleanupOutdatedCaches,
@@ -15,6 +16,13 @@ import {
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { withCrossOriginIsolation } from './lib/browser/isolation';
+import {
+	dropOtherKept,
+	isAppFile,
+	keepPreviousFiles,
+	keptCacheName,
+	keptFile
+} from './lib/browser/previous-version';
 
 declare const self: ServiceWorkerGlobalScope & {
 	__WB_MANIFEST: Parameters<typeof precacheAndRoute>[0];
@@ -29,7 +37,33 @@ self.addEventListener('message', (event) => {
 // waits for it ($lib/browser/precache): the model files cross the network once, into the precache.
 clientsClaim();
 
+// Registered before Workbox's own: the previous version's files are copied while the precache
+// still holds them (Workbox deletes them when this version activates).
+const manifest = self.__WB_MANIFEST;
+const kept = keptCacheName(manifest);
+self.addEventListener('install', (event) => {
+	const shipped = new Set(
+		manifest.map(
+			(entry) => new URL(typeof entry === 'string' ? entry : entry.url, self.location.href).href
+		)
+	);
+	// Best effort: a copy that fails (storage full) must not keep the new version from installing.
+	event.waitUntil(
+		keepPreviousFiles(caches, cacheNames.precache, kept, shipped, self.registration.scope).catch(
+			() => 0
+		)
+	);
+});
+self.addEventListener('activate', (event) => event.waitUntil(dropOtherKept(caches, kept)));
+
 addPlugins([{ handlerWillRespond: async ({ response }) => withCrossOriginIsolation(response) }]);
-precacheAndRoute(self.__WB_MANIFEST);
+precacheAndRoute(manifest);
 cleanupOutdatedCaches();
+// An app file this version does not ship (its precache answers the others): a tab still running the
+// previous version asks for it.
+registerRoute(
+	({ url }) => isAppFile(url, self.registration.scope),
+	async ({ request }) =>
+		withCrossOriginIsolation((await keptFile(caches, kept, request)) ?? (await fetch(request)))
+);
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/')));
