@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../cli';
 import { plantVillageColor } from '../../test/inputs';
+import { REPO_ROOT } from '../../src/lib/node/model-source';
 import { prepareDataset } from '../../src/lib/node/prepare-data';
 import { interruptAfter, prepareTinyDataset } from '../../test/run-leaflens';
 import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
@@ -119,4 +121,24 @@ describe('Ctrl-C', () => {
 		expect(r.stderr).toContain('\x1b[?25l');
 		expect(r.stderr.lastIndexOf('\x1b[?25h')).toBeGreaterThan(r.stderr.lastIndexOf('\x1b[?25l'));
 	}, 180_000);
+
+	it('a command without a handler ended by Ctrl-C while it writes a file leaves no temporary file', async () => {
+		const dir = mkdtempSync(path.join(work, 'write-'));
+		const child = spawn(
+			'node',
+			[
+				'--import',
+				'tsx',
+				path.join(REPO_ROOT, 'test/interrupted-write.ts'),
+				path.join(dir, 'out.bin')
+			],
+			{ cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] }
+		);
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		const signal = await new Promise((resolve) => child.on('close', (_, s) => resolve(s)));
+		expect(stderr).toContain('writing');
+		expect(signal).toBe('SIGINT');
+		expect(readdirSync(dir)).toEqual([]);
+	}, 60_000);
 });

@@ -1,10 +1,13 @@
 /**
  * Ctrl-C (SIGINT) and the exit code 130 it gives, the same for every command. A command without a
  * handler of its own (prepare-data, export, …) is ended by the signal as Node always does (a shell
- * says 130). A command that stops cleanly on it (train, sweep: the run resumes when started again)
- * throws once its work has stopped; `watchInterrupt` tells the CLI that this error came from Ctrl-C,
- * so it exits 130 too, not 1 as for a failure.
+ * says 130), the temporary files of the writes it had in progress removed first. A command that
+ * stops cleanly on it (train, sweep: the run resumes when started again) throws once its work has
+ * stopped; `watchInterrupt` tells the CLI that this error came from Ctrl-C, so it exits 130 too,
+ * not 1 as for a failure.
  */
+
+import { removeUnfinished } from '../../src/lib/node/atomic-file';
 
 /** The exit code of a command stopped by Ctrl-C: 128 + SIGINT (2), as shells report it. */
 export const INTERRUPTED_EXIT_CODE = 130;
@@ -27,6 +30,7 @@ export function watchInterrupt(): InterruptWatch {
 		process.off('SIGINT', onSigint);
 		// A live progress bar hid the cursor and holds the line: give both back to the shell.
 		if (process.stderr.isTTY) process.stderr.write('\x1b[?25h\n');
+		removeUnfinished();
 		process.kill(process.pid, 'SIGINT');
 	};
 	process.on('SIGINT', onSigint);

@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cannotWrite, isTempOf, withoutTempEnding, writeFileAtomic } from './atomic-file';
+import {
+	cannotWrite,
+	isTempOf,
+	removeUnfinished,
+	withoutTempEnding,
+	writeFileAtomic,
+	writingTemp
+} from './atomic-file';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-atomic-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -38,6 +45,32 @@ describe('writeFileAtomic', () => {
 		await expect(writeFileAtomic(target, 'x')).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
 		expect(readdirSync(dir)).toEqual(['c.bin']);
 		expect(readdirSync(target)).toEqual(['inside']);
+	});
+});
+
+describe('removeUnfinished', () => {
+	it('removes the temporary files and folders of the writes in progress, and only those', async () => {
+		const dir = mkdtempSync(path.join(work, 'unfinished-'));
+		writeFileSync(path.join(dir, 'kept.json'), '{}');
+		let finish = () => {};
+		let started = () => {};
+		const running = new Promise<void>((resolve) => (started = resolve));
+		const folder = path.join(dir, '.model.tmp-1');
+		const writing = writingTemp(folder, async () => {
+			mkdirSync(folder);
+			writeFileSync(path.join(folder, 'weights.bin'), 'x');
+			started();
+			await new Promise<void>((resolve) => (finish = resolve));
+		});
+		await running;
+		removeUnfinished();
+		expect(readdirSync(dir)).toEqual(['kept.json']);
+		finish();
+		await writing;
+		// A write done is no longer in progress: a later Ctrl-C leaves its file alone.
+		await writingTemp(folder, async () => mkdirSync(folder));
+		removeUnfinished();
+		expect(readdirSync(dir).sort()).toEqual(['.model.tmp-1', 'kept.json']);
 	});
 });
 

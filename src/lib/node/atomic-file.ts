@@ -3,13 +3,40 @@
  * (`<name>.tmp-<pid>-<n>`, each write its own, created afresh: never an existing file or a link),
  * are flushed, then renamed over it. A failed write leaves nothing behind and the old file as it
  * was; a killed one at most its temporary file, which the commands that write there take as theirs
- * (isTempOf: prepare-data, train).
+ * (isTempOf: prepare-data, train). Ctrl-C removes the temporary files being written
+ * (removeUnfinished, called by the CLI before the signal ends it).
  */
+import { rmSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { errorCode } from '../util/errors';
 
 let writes = 0;
 const tmpOf = (target: string) => `${target}.tmp-${process.pid}-${++writes}`;
+
+/** Temporary files and folders being written now. */
+const unfinished = new Set<string>();
+
+/**
+ * Runs `write`, which makes the temporary file or folder `tmp` (and renames or removes it before it
+ * ends): until then, removeUnfinished removes `tmp`.
+ */
+export async function writingTemp<T>(tmp: string, write: () => Promise<T>): Promise<T> {
+	unfinished.add(tmp);
+	try {
+		return await write();
+	} finally {
+		unfinished.delete(tmp);
+	}
+}
+
+/**
+ * Removes, at once (synchronously: the process is about to end), the temporary files and folders
+ * of the writes in progress, so a command ended by Ctrl-C leaves none behind.
+ */
+export function removeUnfinished(): void {
+	for (const tmp of unfinished) rmSync(tmp, { recursive: true, force: true });
+	unfinished.clear();
+}
 
 /**
  * Whether `name` is a temporary file of writeFileAtomic for the file `file` (in the same folder),
@@ -24,19 +51,21 @@ export const withoutTempEnding = (name: string): string => name.replace(/\.tmp(-
 /** Writes `data` to `target` atomically (see above). */
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
 	const tmp = tmpOf(target);
-	try {
-		const handle = await open(tmp, 'wx');
+	await writingTemp(tmp, async () => {
 		try {
-			await handle.writeFile(data);
-			await handle.sync();
-		} finally {
-			await handle.close();
+			const handle = await open(tmp, 'wx');
+			try {
+				await handle.writeFile(data);
+				await handle.sync();
+			} finally {
+				await handle.close();
+			}
+			await rename(tmp, target);
+		} catch (error) {
+			await rm(tmp, { force: true });
+			throw error;
 		}
-		await rename(tmp, target);
-	} catch (error) {
-		await rm(tmp, { force: true });
-		throw error;
-	}
+	});
 }
 
 /**

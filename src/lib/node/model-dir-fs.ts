@@ -17,6 +17,7 @@ import {
 	type ModelDirWriter
 } from '../ml/model-dir';
 import { errorMessage } from '../util/errors';
+import { writingTemp } from './atomic-file';
 import { Refusal } from './refusal';
 import { folderRelation, pathExists as exists } from './paths';
 
@@ -125,25 +126,27 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
 			const tag = randomBytes(4).toString('hex');
 			const tmp = path.join(parent, `.${base}.tmp-${tag}`);
 			const old = path.join(parent, `.${base}.old-${tag}`);
-			try {
-				await mkdir(tmp);
-				for (const [name, bytes] of files) {
-					if (name !== path.basename(name))
-						throw new Error(`Refusing to write "${name}": not a plain file name`);
-					await writeFile(path.join(tmp, name), bytes);
-				}
-				const replacing = await exists(target);
-				if (replacing) await rename(target, old);
+			await writingTemp(tmp, async () => {
 				try {
-					await rename(tmp, target);
-				} catch (error) {
-					if (replacing) await rename(old, target);
-					throw error;
+					await mkdir(tmp);
+					for (const [name, bytes] of files) {
+						if (name !== path.basename(name))
+							throw new Error(`Refusing to write "${name}": not a plain file name`);
+						await writeFile(path.join(tmp, name), bytes);
+					}
+					const replacing = await exists(target);
+					if (replacing) await rename(target, old);
+					try {
+						await rename(tmp, target);
+					} catch (error) {
+						if (replacing) await rename(old, target);
+						throw error;
+					}
+					if (replacing) await rm(old, { recursive: true, force: true });
+				} finally {
+					await rm(tmp, { recursive: true, force: true });
 				}
-				if (replacing) await rm(old, { recursive: true, force: true });
-			} finally {
-				await rm(tmp, { recursive: true, force: true });
-			}
+			});
 		}
 	};
 }
