@@ -126,7 +126,7 @@ describe('leaflens evaluate', () => {
 		);
 
 		r = await runLeaflens('evaluate', '--model', DEFAULT_BACKBONE_PATH, '--data', data);
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2);
 		expect(r.stderr).toContain(
 			`${DEFAULT_BACKBONE_PATH} is a backbone, not a trained classifier: train one with leaflens train, then evaluate it`
 		);

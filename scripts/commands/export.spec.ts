@@ -76,7 +76,7 @@ describe('leaflens export --format onnx', () => {
 			runLeaflens('export', '--format', 'onnx', '--model', model, '--out', out);
 
 		let r = await run(BACKBONE);
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2);
 		expect(r.stderr).toMatch(/is a backbone, not a trained classifier/);
 
 		// A model folder that is not there is said so, not "manifest.json is missing".

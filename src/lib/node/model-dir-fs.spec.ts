@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MODEL_DIR_FORMAT } from '../ml/model-dir';
 import { DEFAULT_BACKBONE } from '../ml/architecture-ids';
 import { REPO_ROOT } from './model-source';
+import { Refusal } from './refusal';
 import { DEFAULT_MODEL_DIR } from '../../../test/inputs';
 import {
 	atomicDirWriter,
@@ -186,8 +187,10 @@ describe('modelKindOf and requireClassifier (checked before anything heavy loads
 		expect(await modelKindOf(backbone)).toBe('backbone');
 		const classifier = DEFAULT_MODEL_DIR;
 		await expect(requireClassifier(classifier, 'evaluate it')).resolves.toBeUndefined();
-		await expect(requireClassifier(backbone, 'evaluate it')).rejects.toThrow(
+		const refused = requireClassifier(backbone, 'evaluate it');
+		await expect(refused).rejects.toThrow(
 			`${backbone} is a backbone, not a trained classifier: train one with leaflens train, then evaluate it`
 		);
+		await expect(refused).rejects.toBeInstanceOf(Refusal);
 	});
 });

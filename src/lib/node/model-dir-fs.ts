@@ -96,12 +96,13 @@ export async function modelKindOf(dir: string): Promise<ModelKind> {
 
 /**
  * Throws unless `dir` holds a trained classifier: a backbone is named as one, with what to do
- * (`then`: what the command does with the classifier, e.g. "evaluate it").
+ * (`then`: what the command does with the classifier, e.g. "evaluate it"), as a Refusal (a bad
+ * `--model`: exit 2, as `predict --crop` with a backbone).
  */
 export async function requireClassifier(dir: string, then: string): Promise<void> {
 	const kind = await modelKindOf(dir);
 	if (kind !== 'classifier')
-		throw new Error(
+		throw new Refusal(
 			`${dir} is a ${kind}, not a trained classifier: train one with leaflens train, then ${then}`
 		);
 }
