@@ -13,6 +13,8 @@ import {
 	type LearnDeps
 } from './learn.svelte';
 import { TrainingState, type JobStorage, type TrainingMl } from './training.svelte';
+import { WorkerCrashedError } from './ml-client.svelte';
+import { i18n, t } from '../i18n/i18n.svelte';
 import type {
 	CachedDatasetInfo,
 	DiagnoseResult,
@@ -1044,6 +1046,29 @@ describe('LearnState', () => {
 		await learn.discard();
 		expect(deps.models.remove).toHaveBeenCalledWith('adapted');
 		expect(learn.pending).toBeNull();
+	});
+
+	it('a worker that dies in the check is said in the language shown, also after a change', async () => {
+		const { learn, deps, ml, trainCall } = await setup();
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		const stopped = { key: 'ml.workerStopped' as const, params: { reason: 'out of memory' } };
+		const english = t(stopped.key, stopped.params);
+		deps.ml.diagnose.mockImplementationOnce(async () => {
+			throw new WorkerCrashedError(english, stopped);
+		});
+		trainCall().finish();
+		expect(await run).toBeNull();
+		expect(learn.error).toBe(english);
+		vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
+		try {
+			await i18n.set('fr');
+			expect(learn.error).toBe(t(stopped.key, stopped.params));
+			expect(learn.error).not.toBe(english);
+		} finally {
+			await i18n.set('en');
+			vi.unstubAllGlobals();
+		}
 	});
 
 	it('Stop in the check brings back the model chosen during the training, not the one before learning', async () => {

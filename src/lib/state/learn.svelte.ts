@@ -21,9 +21,9 @@ import { parseLimit } from '../util/limit';
 import { bytesToDownload, type CachedDatasetInfo } from '../data/shard-store';
 import { cropOf, cropsOf } from '../ml/crops';
 import { Prng } from '../ml/prng';
-import { errorMessage } from '../util/errors';
 import { history, type HistoryEntry, type HistoryStore } from './history.svelte';
-import { mlClient, type MlClient } from './ml-client.svelte';
+import { mlClient, sayError, type MlClient } from './ml-client.svelte';
+import type { Said } from '../i18n/i18n.svelte';
 import { modelsState, type ModelsState } from './models.svelte';
 import {
 	HELD_KEY,
@@ -339,7 +339,11 @@ export class LearnState {
 	readonly limitInvalid = $derived(this.limitPerClass === undefined);
 	/** The step running now, for the progress line. */
 	step = $state<'download' | 'before' | 'import' | 'train' | 'after' | null>(null);
-	error = $state<string | null>(null);
+	#error = $state<Said | null>(null);
+	/** Why the last step failed (in the language shown now). */
+	get error(): string | null {
+		return this.#error?.() ?? null;
+	}
 	pending = $state<PendingLearn | null>(null);
 	outcome = $state<LearnOutcome | null>(null);
 	/**
@@ -443,7 +447,7 @@ export class LearnState {
 		const saved = jobId === null ? null : this.#d.training.savedRun(jobId);
 		if (elsewhere || !this.pending || !saved || this.#d.training.running) return;
 		if (this.pending.stopped) return;
-		this.error = null;
+		this.#error = null;
 		await this.#guarded(() => this.#locked(() => this.#finish()));
 	}
 
@@ -518,7 +522,7 @@ export class LearnState {
 		try {
 			await this.#activate(outcome, outcome.restored);
 		} catch (error) {
-			this.error = errorMessage(error);
+			this.#error = sayError(error);
 		}
 	}
 
@@ -660,7 +664,7 @@ export class LearnState {
 		// A refused limit is said beside its field (`limitInvalid`); Learn waits until it is fixed.
 		const limitPerClass = this.limitPerClass;
 		if (this.busy || this.waitsForTraining || limitPerClass === undefined) return null;
-		this.error = null;
+		this.#error = null;
 		this.modelGone = false;
 		const plan = this.plan;
 		return this.#guarded(() =>
@@ -757,7 +761,7 @@ export class LearnState {
 		try {
 			return await work();
 		} catch (error) {
-			this.error = errorMessage(error);
+			this.#error = sayError(error);
 			return null;
 		} finally {
 			this.step = null;
@@ -787,8 +791,9 @@ export class LearnState {
 		}
 		if (!result || !training.saved || training.saved.jobId !== pending.request.jobId) {
 			// Stopped (the job stays resumable), failed or not saved: the Train page's error says why.
-			const why = training.error ?? training.saveError;
-			if (why) this.error = why;
+			const saveError = training.saveError;
+			const why = training.errorSaid ?? (saveError === null ? null : () => saveError);
+			if (why) this.#error = why;
 			return null;
 		}
 		return this.#finish();
@@ -797,7 +802,7 @@ export class LearnState {
 	/** Resumes an adaptation that was stopped or interrupted by a reload. */
 	async resume(): Promise<LearnOutcome | null> {
 		if (!this.pending || this.busy || this.#d.training.running) return null;
-		this.error = null;
+		this.#error = null;
 		return this.#guarded(() =>
 			this.#locked(async () => {
 				const pending = this.pending;
@@ -821,7 +826,7 @@ export class LearnState {
 	 */
 	async discard(): Promise<void> {
 		if (!this.pending || this.busy || this.#d.training.running) return;
-		this.error = null;
+		this.#error = null;
 		await this.#guarded(() =>
 			this.#locked(async () => {
 				await this.#discard();
@@ -949,7 +954,7 @@ export class LearnState {
 	async #switchTo(restored: boolean): Promise<void> {
 		const outcome = this.outcome;
 		if (!outcome || this.busy) return;
-		this.error = null;
+		this.#error = null;
 		try {
 			await this.#d.models.load();
 			if (!this.#d.models.models.some((m) => m.id === outcome.modelId)) {
@@ -962,7 +967,7 @@ export class LearnState {
 			this.outcome = { ...outcome, restored };
 			this.#write(LAST_KEY, this.outcome);
 		} catch (error) {
-			this.error = errorMessage(error);
+			this.#error = sayError(error);
 		}
 	}
 

@@ -409,6 +409,10 @@ export class TrainingState {
 	get error(): string | null {
 		return this.#error?.() ?? null;
 	}
+	/** `error` as made when shown (for a page that keeps it, e.g. "Learn my fields"). */
+	get errorSaid(): Said | null {
+		return this.#error;
+	}
 	/** The name the last finished run was saved under (cleared when a new run starts). */
 	savedName = $state<string | null>(null);
 	/** The last finished run: its job and the saved model (kept across reloads). */
