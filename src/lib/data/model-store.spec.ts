@@ -207,6 +207,38 @@ describe('stored backbones', () => {
 		expect(await store.backboneFiles(kept.backbone.sha256)).toBeDefined();
 	});
 
+	it('sweep removes what saves and imports cut short left, and nothing a model uses', async () => {
+		const kv = new MemoryStore();
+		let locked = 0;
+		const store = new ModelStore(kv, async (work) => {
+			locked++;
+			return work();
+		});
+		const imported = await store.importModel(exported);
+		const trained = await store.save('Trained here', classifier);
+		const kept = [...kv.map.keys()].sort();
+		// A save cut short (files, no info), a backbone no model uses (an import cut short after
+		// it), and a backbone's files without their index (a write cut short).
+		kv.map.set('model/cut/file/weights.bin', new Uint8Array(3));
+		await store.saveBackbone(large);
+		kv.map.set('backbone/f00d/file/model.json', new Uint8Array(1));
+		locked = 0;
+		expect(await store.sweep()).toBe(1 + Object.keys(large).length + 1 + 1);
+		expect(locked).toBe(1);
+		expect([...kv.map.keys()].sort()).toEqual(kept);
+		expect((await store.list()).map((m) => m.id).sort()).toEqual(
+			[imported.info.id, trained.id].sort()
+		);
+		expect(await store.backboneFiles(imported.backbone.sha256)).toBeDefined();
+		expect(await store.sweep()).toBe(0);
+
+		// A model whose info does not name its backbone (another version wrote it): every backbone stays.
+		await store.saveBackbone(large);
+		const info = kv.map.get(`model/${trained.id}/info`) as Record<string, unknown>;
+		kv.map.set(`model/${trained.id}/info`, { ...info, backboneSha256: undefined });
+		expect(await store.sweep()).toBe(0);
+	});
+
 	it('imports and deletes run one at a time through the given lock', async () => {
 		const held: string[] = [];
 		let running = 0;

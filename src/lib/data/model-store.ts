@@ -112,6 +112,8 @@ const modelFileKey = (id: string, name: string) => `${MODEL_PREFIX}${id}/file/${
 const modelInfoKey = (id: string) => `${MODEL_PREFIX}${id}/info`;
 const backboneFileKey = (sha: string, name: string) => `${BACKBONE_PREFIX}${sha}/file/${name}`;
 const backboneIndexKey = (sha: string) => `${BACKBONE_PREFIX}${sha}/files`;
+/** The model id or backbone sha256 a key belongs to (`model/<id>/…`, `backbone/<sha>/…`). */
+const ownerOf = (key: string) => key.split('/')[1] ?? '';
 function newId(): string {
 	// getRandomValues, unlike randomUUID, also exists outside secure contexts.
 	const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -159,9 +161,18 @@ export class ModelStore {
 
 	/**
 	 * Stores a classifier directory under a new id, after checking it. The files go first and the
-	 * info last, so a save cut short (quota, closed tab) never lists a broken model.
+	 * info last, so a save cut short (quota, closed tab) never lists a broken model (sweep removes
+	 * what it left).
 	 */
 	async save(
+		name: string,
+		files: ClassifierFiles,
+		origin?: SavedModelInfo['origin']
+	): Promise<SavedModelInfo> {
+		return this.exclusive(() => this.#save(name, files, origin));
+	}
+
+	async #save(
 		name: string,
 		files: ClassifierFiles,
 		origin?: SavedModelInfo['origin']
@@ -234,6 +245,38 @@ export class ModelStore {
 		await this.#deleteKeys(`${BACKBONE_PREFIX}${sha256}/`);
 	}
 
+	/**
+	 * Removes what writes cut short left behind (a tab closed while a model was saved or imported):
+	 * files of a model that is not listed, files of a backbone without its index, and backbones no
+	 * saved model uses. Returns how many keys it removed. Every write holds the lock it runs under,
+	 * so nothing being written is taken for a leftover.
+	 */
+	async sweep(): Promise<number> {
+		return this.exclusive(async () => {
+			const keys = (await this.store.keys()).map(String);
+			const listed = new Set(
+				keys.filter((k) => k.startsWith(MODEL_PREFIX) && k.endsWith('/info')).map(ownerOf)
+			);
+			const models = await this.list();
+			const used = new Set(models.map((m) => m.backboneSha256));
+			// A model whose info does not say its backbone (written by another version): keep them all.
+			const keepBackbones = models.some((m) => typeof m.backboneSha256 !== 'string');
+			const indexed = new Set(
+				keys.filter((k) => k.startsWith(BACKBONE_PREFIX) && k.endsWith('/files')).map(ownerOf)
+			);
+			const leftover = keys.filter((k) =>
+				k.startsWith(MODEL_PREFIX)
+					? !listed.has(ownerOf(k))
+					: k.startsWith(BACKBONE_PREFIX) &&
+						(!indexed.has(ownerOf(k)) || (!keepBackbones && !used.has(ownerOf(k))))
+			);
+			// A backbone's index goes first: never half listed.
+			leftover.sort((a, b) => Number(b.endsWith('/files')) - Number(a.endsWith('/files')));
+			for (const key of leftover) await this.store.del(key);
+			return leftover.length;
+		});
+	}
+
 	async #deleteKeys(prefix: string): Promise<void> {
 		for (const key of await this.#keys(prefix)) await this.store.del(key);
 	}
@@ -274,7 +317,7 @@ export class ModelStore {
 	 * `expected`: the one it must have). Storing one already present does nothing.
 	 */
 	async saveBackbone(files: BackboneFiles, expected?: string): Promise<string> {
-		return (await this.#saveBackbone(files, expected)).sha256;
+		return this.exclusive(async () => (await this.#saveBackbone(files, expected)).sha256);
 	}
 
 	/**
@@ -338,7 +381,7 @@ export class ModelStore {
 			const backbone = await this.#saveBackbone(decoded.backbone);
 			let info: SavedModelInfo;
 			try {
-				info = await this.save(decoded.name, decoded.classifier, 'imported');
+				info = await this.#save(decoded.name, decoded.classifier, 'imported');
 			} catch (error) {
 				if (backbone.stored) await this.#dropUnusedBackbone(backbone.sha256);
 				throw error;

@@ -263,6 +263,17 @@ function holdNextListing(kv: MemoryStore): () => void {
 }
 
 describe('ModelsState.load', () => {
+	it('the first removes what a save cut short left, and keeps the models listed', async () => {
+		const kv = new MemoryStore();
+		await kv.set('model/m1/info', info());
+		await kv.set('model/cut/file/weights.bin', new Uint8Array(2));
+		const state = new ModelsState(kv);
+		await state.load();
+		await vi.waitFor(() => expect(kv.map.has('model/cut/file/weights.bin')).toBe(false));
+		expect(state.models.map((m) => m.id)).toEqual(['m1']);
+		expect(kv.map.has('model/m1/info')).toBe(true);
+	});
+
 	it('a rename made here while the list is read is not undone by the read', async () => {
 		const kv = new MemoryStore();
 		await kv.set('model/m1/info', info());

@@ -122,6 +122,7 @@ export class ModelsState {
 	onChange: (() => void) | null = null;
 	/** Counts this tab's changes to the list, so that a read they overtook is made again. */
 	#changes = 0;
+	#swept = false;
 
 	constructor(
 		kv: KeyValueStore = idbKeyValueStore(MODELS_DB),
@@ -146,6 +147,11 @@ export class ModelsState {
 	}
 
 	async load(): Promise<void> {
+		// Once per app: what a save or import cut short by a closed tab left is removed.
+		if (!this.#swept) {
+			this.#swept = true;
+			this.store.sweep().catch(() => undefined);
+		}
 		let models: SavedModelInfo[];
 		let changes: number;
 		// An import, rename or delete here while the list was read: read again (it may predate it).

@@ -12,7 +12,6 @@ import { DEFAULT_DATASET_URL } from '../app-paths';
 import { errorMessage } from '../util/errors';
 import { userError } from '../util/user-errors';
 import { requestPersistence } from '../browser/persist';
-import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
 import {
 	canLeaveOut,
 	checkClassName,
@@ -23,7 +22,7 @@ import {
 	type SkippedPhoto,
 	type SmallClass
 } from '../data/own-photos';
-import { ModelStore, type SavedModelInfo } from '../data/model-store';
+import type { SavedModelInfo } from '../data/model-store';
 import { MAX_NAME_LENGTH } from '../data/leaflens-file';
 import { croplessFolders, uniteClasses } from '../data/combine';
 import { PRESET_NAMES, resolveConfig, type PresetName } from '../ml/config';
@@ -77,21 +76,17 @@ type Stage = Extract<TrainEvent, { type: 'stage' }>['stage'];
 
 export { DEFAULT_DATASET_URL };
 
-/** The device's saved models: one IndexedDB connection for every save (opened at the first). */
-const savedModels = new ModelStore(idbKeyValueStore(MODELS_DB));
-
 /**
  * Saves a finished training run in the device's model store (the Models page lists it), with the
  * backbone it was trained on when that can be kept too (storage full: the model all the same).
  */
 export async function saveTrainedModel(name: string, result: TrainResult): Promise<SavedModelInfo> {
-	const info = await savedModels.save(name, {
+	const models = modelsState();
+	const info = await models.store.save(name, {
 		'manifest.json': new TextEncoder().encode(result.manifest),
 		'weights.bin': result.weights
 	});
-	await modelsState()
-		.keepBackbone(info)
-		.catch(() => undefined);
+	await models.keepBackbone(info).catch(() => undefined);
 	return info;
 }
 
