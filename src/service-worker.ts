@@ -21,7 +21,9 @@ import {
 	isAppFile,
 	keepPreviousFiles,
 	keptCacheName,
-	keptFile
+	keptFile,
+	readActive,
+	recordActive
 } from './lib/browser/previous-version';
 
 declare const self: ServiceWorkerGlobalScope & {
@@ -41,20 +43,22 @@ clientsClaim();
 // still holds them (Workbox deletes them when this version activates).
 const manifest = self.__WB_MANIFEST;
 const kept = keptCacheName(manifest);
-self.addEventListener('install', (event) => {
-	const shipped = new Set(
-		manifest.map(
-			(entry) => new URL(typeof entry === 'string' ? entry : entry.url, self.location.href).href
-		)
-	);
-	// Best effort: a copy that fails (storage full) must not keep the new version from installing.
+const shipped = manifest.map(
+	(entry) => new URL(typeof entry === 'string' ? entry : entry.url, self.location.href).href
+);
+async function keepRunningVersion(): Promise<void> {
+	const scope = self.registration.scope;
+	const active = await readActive(caches, scope);
+	await keepPreviousFiles(caches, cacheNames.precache, kept, new Set(shipped), scope, active);
+	await dropOtherKept(caches, active ? [kept, active.kept] : [kept]);
+}
+// Best effort: a copy that fails (storage full) must not keep the new version from installing.
+self.addEventListener('install', (event) => event.waitUntil(keepRunningVersion().catch(() => {})));
+self.addEventListener('activate', (event) =>
 	event.waitUntil(
-		keepPreviousFiles(caches, cacheNames.precache, kept, shipped, self.registration.scope).catch(
-			() => 0
-		)
-	);
-});
-self.addEventListener('activate', (event) => event.waitUntil(dropOtherKept(caches, kept)));
+		recordActive(caches, self.registration.scope, { urls: shipped, kept }).catch(() => {})
+	)
+);
 
 addPlugins([{ handlerWillRespond: async ({ response }) => withCrossOriginIsolation(response) }]);
 precacheAndRoute(manifest);

@@ -5,7 +5,9 @@ import {
 	KEPT_CACHE_PREFIX,
 	keepPreviousFiles,
 	keptCacheName,
-	keptFile
+	keptFile,
+	readActive,
+	recordActive
 } from './previous-version';
 
 const scope = 'https://app.example/';
@@ -99,7 +101,28 @@ describe('keepPreviousFiles, keptFile, dropOtherKept', () => {
 		const { caches, stores } = memoryCaches();
 		for (const name of [`${KEPT_CACHE_PREFIX}a`, `${KEPT_CACHE_PREFIX}b`, 'precache'])
 			await caches.open(name);
-		await dropOtherKept(caches, `${KEPT_CACHE_PREFIX}b`);
+		await dropOtherKept(caches, [`${KEPT_CACHE_PREFIX}b`]);
 		expect([...stores.keys()].sort()).toEqual([`${KEPT_CACHE_PREFIX}b`, 'precache']);
+	});
+
+	it('copies only the running version’s files once it is recorded, not those of versions put off', async () => {
+		const { caches, stores } = memoryCaches();
+		await precacheOfVersionOne(caches);
+		// Version 1 runs; version 2 (newApp) installed and was put off with Later; 3 installs.
+		expect(await readActive(caches, scope)).toBeNull();
+		await recordActive(caches, scope, { urls: [oldApp, page], kept: 'kept-1' });
+		expect(await readActive(caches, scope)).toEqual({ urls: [oldApp, page], kept: 'kept-1' });
+		const active = await readActive(caches, scope);
+		expect(await keepPreviousFiles(caches, 'precache', 'kept-3', new Set(), scope, active)).toBe(1);
+		expect([...stores.get('kept-3')!.keys()]).toEqual([oldApp]);
+	});
+
+	it('takes a record it cannot read for none', async () => {
+		const { caches } = memoryCaches();
+		const records = await caches.open('leaflens-active-version');
+		await records.put(`${scope}__leaflens-active-version`, new Response('{"urls": 3}'));
+		expect(await readActive(caches, scope)).toBeNull();
+		await records.put(`${scope}__leaflens-active-version`, new Response('not json'));
+		expect(await readActive(caches, scope)).toBeNull();
 	});
 });

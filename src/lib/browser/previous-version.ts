@@ -6,8 +6,10 @@
  * new version neither precaches (Workbox deletes them from its precache when it activates) nor, on
  * a host that replaced the old build, serves. So a new version copies the files it does not ship
  * from the precache, when it installs (before the old ones are deleted), into a cache of its own,
- * and answers them from there; the copy of the version before is deleted when it activates. One
- * version back is kept (about 5 MB).
+ * and answers them from there. A version records, when it activates, which files it ships: a
+ * version installed after it copies only those (not the files of versions that installed, were put
+ * off with Later and never ran), and removes the copies of every version but the running one. So
+ * one version back is kept (about 5 MB), and at most two copies are stored.
  */
 import { hashString } from '$lib/data/split';
 
@@ -27,19 +29,60 @@ export function isAppFile(url: string | URL, scope: string): boolean {
 	return origin === root.origin && pathname.startsWith(root.pathname);
 }
 
+/** The running version, as it recorded itself when it activated. */
+export interface ActiveVersion {
+	/** The URLs (absolute) of its precache manifest. */
+	urls: string[];
+	/** Its cache of the version before it. */
+	kept: string;
+}
+
+const RECORD_CACHE = 'leaflens-active-version';
+const recordUrl = (scope: string) => new URL('__leaflens-active-version', scope).href;
+
+/** Records the version that activates now (see ActiveVersion). */
+export async function recordActive(
+	caches: CacheStorage,
+	scope: string,
+	active: ActiveVersion
+): Promise<void> {
+	const cache = await caches.open(RECORD_CACHE);
+	await cache.put(recordUrl(scope), new Response(JSON.stringify(active)));
+}
+
+/** The running version's record; null when none was made (a version from before records). */
+export async function readActive(
+	caches: CacheStorage,
+	scope: string
+): Promise<ActiveVersion | null> {
+	if (!(await caches.has(RECORD_CACHE))) return null;
+	const response = await (await caches.open(RECORD_CACHE)).match(recordUrl(scope));
+	try {
+		const record = (await response?.json()) as Partial<ActiveVersion> | undefined;
+		return Array.isArray(record?.urls) && typeof record.kept === 'string'
+			? { urls: record.urls.map(String), kept: record.kept }
+			: null;
+	} catch {
+		return null;
+	}
+}
+
 /**
  * Copies the app files in the precache (`precacheName`) that the installing version does not ship
- * (`shipped`: its manifest's URLs, absolute) into its cache `keptName`; returns how many. Run again
- * (an install retried), it copies the same files.
+ * (`shipped`: its manifest's URLs, absolute) into its cache `keptName`; returns how many. Only the
+ * running version's files when it is known (`active`), every such file otherwise. Run again (an
+ * install retried), it copies the same files.
  */
 export async function keepPreviousFiles(
 	caches: CacheStorage,
 	precacheName: string,
 	keptName: string,
 	shipped: ReadonlySet<string>,
-	scope: string
+	scope: string,
+	active: ActiveVersion | null = null
 ): Promise<number> {
 	if (!(await caches.has(precacheName))) return 0;
+	const running = active && new Set(active.urls);
 	const precache = await caches.open(precacheName);
 	const kept = await caches.open(keptName);
 	let copied = 0;
@@ -47,6 +90,7 @@ export async function keepPreviousFiles(
 		const url = new URL(request.url);
 		url.search = '';
 		if (!isAppFile(url, scope) || shipped.has(url.href)) continue;
+		if (running && !running.has(url.href)) continue;
 		const response = await precache.match(request);
 		if (!response?.ok) continue;
 		await kept.put(url.href, response);
@@ -55,10 +99,10 @@ export async function keepPreviousFiles(
 	return copied;
 }
 
-/** Deletes the previous-version caches of every version but the one that keeps in `keptName`. */
-export async function dropOtherKept(caches: CacheStorage, keptName: string): Promise<void> {
+/** Deletes the previous-version caches but those named in `keep`. */
+export async function dropOtherKept(caches: CacheStorage, keep: readonly string[]): Promise<void> {
 	for (const name of await caches.keys())
-		if (name.startsWith(KEPT_CACHE_PREFIX) && name !== keptName) await caches.delete(name);
+		if (name.startsWith(KEPT_CACHE_PREFIX) && !keep.includes(name)) await caches.delete(name);
 }
 
 /** The previous version's copy of the file `request` asks for, if it is kept. */
