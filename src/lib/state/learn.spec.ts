@@ -598,6 +598,28 @@ describe('LearnState', () => {
 		expect(learn.pending?.request.jobId).toBe(trainCall().request.jobId);
 	});
 
+	it('does not replace a Train-page run started in another tab while the photos were imported', async () => {
+		const { learn, deps, ml, storage } = await setup();
+		ml.importPhotos.mockImplementationOnce(async () => {
+			// Meanwhile another tab starts a run on the Train page.
+			storage.setItem('leaflens.trainJob', JSON.stringify(TRAIN_PAGE_JOB));
+			return {
+				dataset: {
+					id: 'own',
+					name: 'My fields',
+					complete: true,
+					source: 'local'
+				} as CachedDatasetInfo,
+				skipped: []
+			};
+		});
+		expect(await learn.adapt()).toBeNull();
+		expect(learn.error).toBe(userError('trainJobWaiting'));
+		expect(ml.train).not.toHaveBeenCalled();
+		expect(deps.training.storedJob()).toEqual(TRAIN_PAGE_JOB);
+		expect(learn.pending).toBeNull();
+	});
+
 	it('resumed in a fresh app, the model is named after its datasets (not "model + model")', async () => {
 		const { learn, deps, ml, trainCall, storage } = await setup();
 		await adaptAndStop({ learn, deps, ml });
@@ -1069,6 +1091,26 @@ describe('LearnState', () => {
 			await i18n.set('en');
 			vi.unstubAllGlobals();
 		}
+	});
+
+	it('Continue after the learned model was deleted says so and forgets the learning, not stuck on "not on this device"', async () => {
+		const { learn, deps, ml, trainCall } = await setup();
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		deps.ml.diagnose.mockImplementationOnce(async () => {
+			throw new Error('The engine stopped');
+		});
+		trainCall().finish();
+		expect(await run).toBeNull();
+		expect(learn.pending).toMatchObject({ stopped: true, saved: { id: 'adapted' } });
+		// The user deletes it on the Models page, then comes back and presses Continue.
+		await deps.models.remove('adapted');
+		expect(await learn.resume()).toBeNull();
+		expect(learn.error).toBeNull();
+		expect(learn.modelGone).toBe(true);
+		expect(learn.pending).toBeNull();
+		expect(deps.models.activeId).toBeNull();
+		expect(ml.train).toHaveBeenCalledTimes(1);
 	});
 
 	it('Stop in the check brings back the model chosen during the training, not the one before learning', async () => {

@@ -702,6 +702,9 @@ export class LearnState {
 					);
 				}
 				await this.#forgetOlderOwn(own.id);
+				// Again: a run started in another tab while the photos were downloaded, checked and
+				// imported (minutes) is not replaced either.
+				await this.#refuseStoredJob(undefined);
 				const random = Math.random().toString(36).slice(2, 8);
 				const request: TrainRequest = {
 					// The time and a random part: learning again at once (the same millisecond) is a new job.
@@ -881,6 +884,15 @@ export class LearnState {
 		let after: HeldResult[] | null;
 		try {
 			await models.load();
+			if (!models.models.some((m) => m.id === saved.id)) {
+				// Deleted since it was saved (the Models page, here or in another tab): there is
+				// nothing to check or to continue; said, and forgotten.
+				this.pending = null;
+				this.#clearPending(pending.request.jobId);
+				await this.#d.training.discard(pending.request.jobId);
+				this.modelGone = true;
+				return null;
+			}
 			if (!signal.aborted) {
 				models.activate(saved.id);
 				await this.#d.ml.loadModel();
