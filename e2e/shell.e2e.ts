@@ -29,6 +29,18 @@ test('every page of the shell renders, navigates and has no accessibility violat
 		).toEqual([]);
 		await screenshot(page, name, 'phone');
 		await screenshot(page, name, 'desktop');
+		// A photo dragged onto the page where nothing takes it is refused, not opened by the
+		// browser in place of the app (what the tab held would be lost).
+		const refused = await page.getByRole('heading', { level: 1 }).evaluate((heading) =>
+			['dragover', 'drop'].map((type) => {
+				const dataTransfer = new DataTransfer();
+				dataTransfer.items.add(new File(['x'], 'leaf.jpg', { type: 'image/jpeg' }));
+				const event = new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer });
+				heading.dispatchEvent(event);
+				return event.defaultPrevented;
+			})
+		);
+		expect(refused, path).toEqual([true, true]);
 	}
 	expect(errors).toEqual([]);
 });
