@@ -129,7 +129,7 @@ async function clientLoadingByHand() {
 				})
 			);
 		},
-		diagnose: () => ({ answeredBy: loaded })
+		diagnose: (request: { crop?: string }) => ({ answeredBy: loaded, among: request.crop })
 	};
 	const client = new MlClient();
 	await client.start();
@@ -165,6 +165,24 @@ describe('MlClient loadModel', () => {
 		expect(client.model?.labels).toEqual(['c']);
 	});
 
+	it('a crop chosen earlier is asked of the model that answers only if it knows it, once it has loaded', async () => {
+		const { client, model, finish, untilStarted } = await clientLoadingByHand();
+		// A photo comes while the first model still loads: its crop is not left out.
+		const tomato = client.loadModel(model('Tomato___healthy'));
+		await untilStarted(1);
+		const first = client.diagnose(new Blob(['photo']), { cropIfKnown: 'Tomato' });
+		finish('Tomato___healthy');
+		await tomato;
+		expect(await first).toEqual({ answeredBy: 'Tomato___healthy', among: 'Tomato' });
+		// Another model, without tomatoes, chosen meanwhile: answered among all, not refused.
+		const apple = client.loadModel(model('Apple___healthy'));
+		await untilStarted(2);
+		const second = client.diagnose(new Blob(['photo']), { cropIfKnown: 'Tomato' });
+		finish('Apple___healthy');
+		await apple;
+		expect(await second).toEqual({ answeredBy: 'Apple___healthy', among: undefined });
+	});
+
 	it('a diagnosis answers with the model asked for last, not the one loading when the photo came', async () => {
 		const { client, model, started, finish, untilStarted } = await clientLoadingByHand();
 		const a = client.loadModel(model('a'));
@@ -175,7 +193,7 @@ describe('MlClient loadModel', () => {
 		await untilStarted(2);
 		finish('b');
 		await Promise.all([a, b]);
-		expect(await answer).toEqual({ answeredBy: 'b' });
+		expect(await answer).toEqual({ answeredBy: 'b', among: undefined });
 		expect(started).toEqual(['a', 'b']);
 	});
 });

@@ -42,6 +42,7 @@ import {
 } from '../browser/isolation';
 import { errorMessage, toError, untilAborted } from '../util/errors';
 import { readBytes } from '../util/photo-size';
+import { cropsOf } from '../ml/crops';
 import { t, type Said } from '../i18n/i18n.svelte';
 import type { MessageKey } from '../i18n/messages';
 
@@ -126,6 +127,21 @@ export class WorkerCrashedError extends Error {
 	) {
 		super(message);
 	}
+}
+
+/** How MlClient.diagnose answers a photo. */
+export interface DiagnoseOptions {
+	/** With a heatmap (the default) or not. */
+	heatmap?: boolean;
+	/** Among this crop's classes only (see DiagnoseRequest); a crop the model lacks is refused. */
+	crop?: string;
+	/**
+	 * Among this crop's classes if the model that answers knows it, else among all: a crop the user
+	 * chose earlier (the answer's `prediction.crop` says which it was). Read once the model asked
+	 * for has loaded, so that neither a model still loading nor one switched to meanwhile is asked
+	 * for a crop it lacks, and a crop is not left out because the model had not loaded yet.
+	 */
+	cropIfKnown?: string;
 }
 
 /**
@@ -404,10 +420,7 @@ export class MlClient {
 	 * is answered does not cost the answer: the worker restarts on the next engine (#onDeviceLost)
 	 * and the photo is answered there, once.
 	 */
-	async diagnose(
-		file: Blob,
-		options: { heatmap?: boolean; crop?: string } = {}
-	): Promise<DiagnoseResult> {
+	async diagnose(file: Blob, options: DiagnoseOptions = {}): Promise<DiagnoseResult> {
 		try {
 			return await this.#diagnoseOnce(file, options);
 		} catch (error) {
@@ -416,22 +429,24 @@ export class MlClient {
 		}
 	}
 
-	async #diagnoseOnce(
-		file: Blob,
-		options: { heatmap?: boolean; crop?: string }
-	): Promise<DiagnoseResult> {
+	async #diagnoseOnce(file: Blob, options: DiagnoseOptions): Promise<DiagnoseResult> {
 		// A model asked for (chosen on the Models page, say) and still loading is the one to answer.
 		await this.#loadsSettled();
 		if (!this.model) await this.loadModel(this.#askedSource ?? activeModelSource());
 		if (!this.model) throw new Error(this.modelError ?? t('ml.noModel'));
+		const { cropIfKnown } = options;
+		const crop =
+			options.crop ??
+			(cropIfKnown !== undefined && cropsOf(this.model.labels).some((c) => c.name === cropIfKnown)
+				? cropIfKnown
+				: undefined);
 		const bytes = await readBytes(file);
 		const api = await this.api();
 		return this.#guard(
 			api.diagnose(
-				Comlink.transfer(
-					{ bytes, type: file.type, heatmap: options.heatmap ?? true, crop: options.crop },
-					[bytes]
-				)
+				Comlink.transfer({ bytes, type: file.type, heatmap: options.heatmap ?? true, crop }, [
+					bytes
+				])
 			)
 		);
 	}
