@@ -1,6 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
-import { HistoryStore, readEntry, storedEntry, type HistoryEntry } from './history.svelte';
+import {
+	followOtherTabs,
+	HistoryStore,
+	readEntry,
+	storedEntry,
+	type HistoryEntry
+} from './history.svelte';
 import { userError } from '../util/user-errors';
 
 const jpeg = (text: string) => new Blob([text], { type: 'image/jpeg' });
@@ -290,5 +296,33 @@ describe('HistoryStore', () => {
 		expect(reloaded.get('old')!.leaves).toHaveLength(1);
 		expect(log.toCsv()).not.toContain('48.86');
 		await expect(log.forgetLocations()).resolves.toBe(0);
+	});
+});
+
+describe('followOtherTabs', () => {
+	it('a diagnosis saved, a plant deleted or the history cleared in one tab is listed so in the other', async () => {
+		const { tabA, tabB } = twoTabs();
+		// Two tabs' BroadcastChannels: what one posts, the other hears.
+		const channelA = { onmessage: null, postMessage: (m: unknown) => void deliver(channelB, m) };
+		const channelB = { onmessage: null, postMessage: (m: unknown) => void deliver(channelA, m) };
+		const deliver = (to: { onmessage: unknown }, data: unknown) =>
+			(to.onmessage as ((event: MessageEvent) => void) | null)?.(
+				new MessageEvent('message', { data })
+			);
+		followOtherTabs(tabA, channelA as unknown as BroadcastChannel);
+		followOtherTabs(tabB, channelB as unknown as BroadcastChannel);
+		await tabA.load();
+		await tabB.load();
+
+		await tabB.put(entry('b1', '2026-12-05T10:00:00Z'));
+		await vi.waitFor(() => expect(tabA.entries.map((e) => e.id)).toEqual(['b1']));
+		// In the other tab's CSV export too.
+		expect(tabA.toCsv().trim().split('\n')).toHaveLength(2);
+		await tabA.put(entry('a1', '2026-12-05T11:00:00Z'));
+		await vi.waitFor(() => expect(tabB.entries.map((e) => e.id)).toEqual(['a1', 'b1']));
+		await tabA.remove('b1');
+		await vi.waitFor(() => expect(tabB.entries.map((e) => e.id)).toEqual(['a1']));
+		await tabB.clear();
+		await vi.waitFor(() => expect(tabA.entries).toEqual([]));
 	});
 });

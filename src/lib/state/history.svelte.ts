@@ -130,6 +130,8 @@ export class HistoryStore {
 	loadError = $state<string | null>(null);
 	/** Counts this store's changes, so that a read they overtook is made again (`load`). */
 	#changes = 0;
+	/** Called after this tab changed the stored history (the app tells the other tabs). */
+	onChange: (() => void) | null = null;
 	/** How many entries keep a location. */
 	readonly locationCount = $derived(this.entries.filter((e) => e.location !== null).length);
 
@@ -184,7 +186,7 @@ export class HistoryStore {
 		const before = await this.#db.get<StoredEntry | LegacyEntry>(entry.id);
 		if (before && before.location === null) stored.location = null;
 		await this.#db.set(entry.id, stored);
-		this.#changes++;
+		this.#changed();
 		const plain = readEntry(stored);
 		const others = this.entries.filter((e) => e.id !== entry.id);
 		this.entries = [plain, ...others].sort((a, b) => b.time.localeCompare(a.time));
@@ -202,7 +204,7 @@ export class HistoryStore {
 			const value = await this.#db.get<StoredEntry | LegacyEntry>(String(key));
 			if (!value?.location) continue;
 			await this.#db.set(String(key), { ...value, location: null });
-			this.#changes++;
+			this.#changed();
 			count++;
 		}
 		this.entries = this.entries.map((e) => (e.location ? { ...e, location: null } : e));
@@ -232,16 +234,21 @@ export class HistoryStore {
 
 	async remove(id: string): Promise<void> {
 		await this.#db.del(id);
-		this.#changes++;
+		this.#changed();
 		this.entries = this.entries.filter((e) => e.id !== id);
 	}
 
 	async clear(): Promise<void> {
 		for (const key of await this.#db.keys()) {
 			await this.#db.del(String(key));
-			this.#changes++;
+			this.#changed();
 		}
 		this.entries = [];
+	}
+
+	#changed(): void {
+		this.#changes++;
+		this.onChange?.();
 	}
 
 	/**
@@ -290,8 +297,29 @@ export async function makeKeptPhoto(file: Blob): Promise<Blob> {
 	return canvas.convertToBlob({ type: 'image/jpeg', quality: OWN_PHOTO_QUALITY / 100 });
 }
 
+/** The BroadcastChannel on which a tab says it changed the stored history. */
+const HISTORY_CHANNEL = 'leaflens-history';
+
+/**
+ * Keeps `store` as the other tabs left the history: each change here is said on `channel`, and
+ * each said there reads the history again (a diagnosis made in another tab is listed, and in the
+ * CSV export, here too).
+ */
+export function followOtherTabs(
+	store: HistoryStore,
+	channel: Pick<BroadcastChannel, 'postMessage' | 'onmessage'>
+): void {
+	channel.onmessage = () => void store.load(); // load keeps its own error (loadError)
+	store.onChange = () => channel.postMessage('changed');
+}
+
 let store: HistoryStore | null = null;
 export function history(): HistoryStore {
-	store ??= appScoped(() => new HistoryStore());
+	store ??= appScoped(() => {
+		const made = new HistoryStore();
+		if (typeof BroadcastChannel !== 'undefined')
+			followOtherTabs(made, new BroadcastChannel(HISTORY_CHANNEL));
+		return made;
+	});
 	return store;
 }

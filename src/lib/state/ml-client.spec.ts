@@ -129,7 +129,10 @@ async function clientLoadingByHand() {
 				})
 			);
 		},
-		diagnose: (request: { crop?: string }) => ({ answeredBy: loaded, among: request.crop })
+		diagnose: (request: unknown) => ({
+			answeredBy: loaded,
+			among: (request as { crop?: string }).crop
+		})
 	};
 	const client = new MlClient();
 	await client.start();
