@@ -762,6 +762,29 @@ describe('LearnState', () => {
 		expect(learn.error).toMatch(/one plant is kept aside to check on, and at least 5 other photos/);
 		expect(ml.downloadDataset).not.toHaveBeenCalled();
 	});
+	it('Learn pressed twice runs once, and the tab is not taken for another one learning', async () => {
+		const locks = fakeLocks();
+		const { learn, ml, trainCall } = await setup({ ...sharedStorage().tab(1), locks });
+		// The datasets are listed slowly (a worker starting): the second press comes meanwhile.
+		let listed = () => {};
+		const listing = ml.datasets.getMockImplementation()!;
+		ml.datasets.mockImplementationOnce(async () => {
+			await new Promise<void>((resolve) => (listed = resolve));
+			return listing();
+		});
+		const first = learn.adapt();
+		while (ml.datasets.mock.calls.length === 0) await settle();
+		expect(await learn.adapt()).toBeNull();
+		expect(learn.elsewhere).toBe(false);
+		listed();
+		while (ml.train.mock.calls.length === 0) await settle();
+		expect(learn.busy).toBe(true);
+		trainCall().finish();
+		expect(await first).toMatchObject({ modelId: 'adapted' });
+		expect(ml.train).toHaveBeenCalledTimes(1);
+		expect(learn.error).toBeNull();
+	});
+
 	it('a second tab says "learning in another tab", offers nothing that would break the first, and follows its outcome', async () => {
 		const locks = fakeLocks();
 		const shared = sharedStorage();

@@ -298,6 +298,8 @@ export class LearnState {
 	readonly #fetchManifest: () => Promise<DatasetManifest>;
 	/** This tab holds LEARN_LOCK. */
 	#ownLock = false;
+	/** A step of the flow runs in this tab (#guarded). */
+	#stepping = false;
 	#syncing: Promise<void> | null = null;
 	#poll: ReturnType<typeof setInterval> | null = null;
 	/** Stops the checking step running ('before' or 'after'). */
@@ -761,6 +763,10 @@ export class LearnState {
 
 	/** Runs a step of the flow: an error is kept in `error` (and gives null), the step is over after. */
 	async #guarded(work: () => Promise<LearnOutcome | null>): Promise<LearnOutcome | null> {
+		// One step at a time in this tab: a second press (a double tap on Learn) while the first is
+		// still on its way (`busy` is set only once its first step starts) does nothing.
+		if (this.#stepping) return null;
+		this.#stepping = true;
 		try {
 			return await work();
 		} catch (error) {
@@ -769,6 +775,7 @@ export class LearnState {
 		} finally {
 			this.step = null;
 			this.#checkStop = null;
+			this.#stepping = false;
 		}
 	}
 
