@@ -222,6 +222,7 @@ export const es: Catalogue = {
 	'learn.restore': 'Volver al modelo anterior',
 	'learn.restored': 'El modelo anterior vuelve a diagnosticar.',
 	'learn.reapply': 'Volver a usar el nuevo modelo',
+	'learn.otherActive': 'Ahora diagnostica otro modelo (elegido después en la página Modelos).',
 	'learn.waitingPlant':
 		'{name}: {photos} de una sola planta — añada otra planta: se aparta una planta para comprobar, y se necesitan al menos {min} fotos más para aprender',
 	'learn.confirmFirst': 'Primero confirme fotos en el historial',

@@ -228,6 +228,8 @@ export const fr: Catalogue = {
 	'learn.restore': 'Revenir au modèle précédent',
 	'learn.restored': 'Le modèle précédent diagnostique de nouveau.',
 	'learn.reapply': 'Utiliser de nouveau le nouveau modèle',
+	'learn.otherActive':
+		'Un autre modèle diagnostique maintenant (choisi depuis sur la page Modèles).',
 	'learn.waitingPlant':
 		'{name} : {photos} d’une seule plante — ajoutez une autre plante : une plante est mise de côté pour vérifier, et il faut au moins {min} autres photos pour apprendre',
 	'learn.confirmFirst': 'Confirmez d’abord des photos dans l’historique',

@@ -225,6 +225,8 @@ export const sw: Catalogue = {
 	'learn.restore': 'Rudi kwenye modeli ya awali',
 	'learn.restored': 'Modeli ya awali inachunguza tena.',
 	'learn.reapply': 'Tumia modeli mpya tena',
+	'learn.otherActive':
+		'Modeli nyingine inatambua sasa (iliyochaguliwa baadaye kwenye ukurasa wa Modeli).',
 	'learn.waitingPlant':
 		'{name}: {photos} za mmea mmoja — ongeza mmea mwingine: mmea mmoja unawekwa kando kwa kupima, na zinahitajika angalau picha {min} nyingine za kujifunzia',
 	'learn.confirmFirst': 'Thibitisha picha kwenye historia kwanza',

@@ -224,6 +224,7 @@ export const en = {
 	'learn.restore': 'Go back to the previous model',
 	'learn.restored': 'The previous model diagnoses again.',
 	'learn.reapply': 'Use the new model again',
+	'learn.otherActive': 'Another model diagnoses now (chosen since on the Models page).',
 	'learn.waitingPlant':
 		'{name}: {photos} of one plant — add another plant: one plant is kept aside to check on, and at least {min} other photos are needed to learn from',
 	'learn.confirmFirst': 'Confirm photos in the history first',

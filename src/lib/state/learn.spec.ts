@@ -449,11 +449,23 @@ describe('LearnState', () => {
 		expect(learn.pending).toBeNull();
 
 		// The previous model is one tap away, and so is the adapted one again; both survive a reload.
+		expect(learn.outcomeInUse).toBe(true);
 		await learn.restore();
 		expect(deps.models.activeId).toBeNull();
+		expect(learn.outcomeInUse).toBe(true);
 		expect(new LearnState(deps).outcome).toMatchObject({ restored: true, modelId: 'adapted' });
 		await learn.reapply();
 		expect(deps.models.activeId).toBe('adapted');
+		// Another model chosen since on the Models page: the outcome no longer says it diagnoses.
+		deps.models.models = [
+			...deps.models.models,
+			{ id: 'c' } as (typeof deps.models.models)[number]
+		];
+		deps.models.activate('c');
+		expect(learn.outcomeInUse).toBe(false);
+		await learn.reapply();
+		expect(deps.models.activeId).toBe('adapted');
+		expect(learn.outcomeInUse).toBe(true);
 	});
 
 	it('checks plants diagnosed with a crop named among that crop, and says which experts the model learned', async () => {

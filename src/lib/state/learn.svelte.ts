@@ -300,6 +300,8 @@ export class LearnState {
 	#ownLock = false;
 	/** A step of the flow runs in this tab (#guarded). */
 	#stepping = false;
+	/** Go back or Use again runs (#switchTo). */
+	#switching = $state(false);
 	#syncing: Promise<void> | null = null;
 	#poll: ReturnType<typeof setInterval> | null = null;
 	/** Stops the checking step running ('before' or 'after'). */
@@ -393,6 +395,21 @@ export class LearnState {
 
 	get busy(): boolean {
 		return this.step !== null;
+	}
+
+	/**
+	 * Whether the model the outcome says diagnoses (the learned one, or the one before when gone
+	 * back) still does: false once another was chosen (the Models page, another tab).
+	 */
+	get outcomeInUse(): boolean {
+		const outcome = this.outcome;
+		if (!outcome) return false;
+		// Go back or Use again under way: the model changes before the outcome says so.
+		if (this.#switching) return true;
+		const active = this.#d.models.activeId;
+		return outcome.restored
+			? active === this.#previousOf(outcome.previousId)
+			: active === outcome.modelId;
 	}
 
 	/**
@@ -974,6 +991,7 @@ export class LearnState {
 		const outcome = this.outcome;
 		if (!outcome || this.busy) return;
 		this.#error = null;
+		this.#switching = true;
 		try {
 			await this.#d.models.load();
 			if (!this.#d.models.models.some((m) => m.id === outcome.modelId)) {
@@ -987,6 +1005,8 @@ export class LearnState {
 			this.#write(LAST_KEY, this.outcome);
 		} catch (error) {
 			this.#error = sayError(error);
+		} finally {
+			this.#switching = false;
 		}
 	}
 
