@@ -138,6 +138,8 @@ test('storage full when an answer is kept: the answer stays shown, with why it i
 		'The history could not be changed: Not enough storage on this device. Free some space (delete a dataset or model you no longer need) and try again.'
 	);
 	await expect(row.getByLabel('Name of the disease')).toHaveValue('Stem canker');
+	// The Save pressed (disabled while it saved) has the keyboard focus again.
+	await expect(row.getByRole('button', { name: 'Save' })).toBeFocused();
 	await expect(row.getByTestId('confirmed')).toBeHidden();
 	await setFull(false);
 	await row.getByRole('button', { name: 'Save' }).click();
