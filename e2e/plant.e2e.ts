@@ -50,10 +50,14 @@ test('several photos, one answer: three leaves of a plant combine; leaves that d
 	await expect(history.getByTestId('leaf-count')).toBeHidden();
 
 	// Two more leaves go through the crop step ("Leaf 2 of the same plant") into the same plant.
-	await page.getByTestId('add-leaf-input').setInputFiles(CURL_LEAVES[1]!);
+	const addLeaf = page.getByTestId('add-leaf-input');
+	await addLeaf.focus();
+	await addLeaf.setInputFiles(CURL_LEAVES[1]!);
 	const note = page.getByTestId('crop-note');
 	await expect(note).toHaveText('Leaf 2 of the same plant');
 	await expect(note).toBeInViewport();
+	// The step, opened above the button pressed, takes the keyboard focus.
+	await expect(page.getByRole('heading', { name: 'Point at the leaf' })).toBeFocused();
 	await page.getByRole('button', { name: 'Use whole photo' }).click();
 	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 2 leaves');
 	// A leaf photo LeafLens cannot read is refused by name; the plant's answer stays shown.
