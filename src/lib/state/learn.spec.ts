@@ -774,6 +774,26 @@ describe('LearnState', () => {
 		expect(learn.error).toMatch(/one plant is kept aside to check on, and at least 5 other photos/);
 		expect(ml.downloadDataset).not.toHaveBeenCalled();
 	});
+	it('Stop pressed as the photo import ends stops the flow before any training', async () => {
+		const { learn, ml } = await setup();
+		let imported = () => {};
+		const importing = ml.importPhotos.getMockImplementation()!;
+		ml.importPhotos.mockImplementationOnce(async (name, photos) => {
+			await new Promise<void>((resolve) => (imported = resolve));
+			return importing(name, photos);
+		});
+		const run = learn.adapt();
+		while (ml.importPhotos.mock.calls.length === 0) await settle();
+		expect(learn.step).toBe('import');
+		learn.stop();
+		imported();
+		expect(await run).toBeNull();
+		expect(ml.train).not.toHaveBeenCalled();
+		expect(learn.pending).toBeNull();
+		expect(learn.busy).toBe(false);
+		expect(learn.error).toBeNull();
+	});
+
 	it('Learn pressed twice runs once, and the tab is not taken for another one learning', async () => {
 		const locks = fakeLocks();
 		const { learn, ml, trainCall } = await setup({ ...sharedStorage().tab(1), locks });

@@ -300,6 +300,8 @@ export class LearnState {
 	#ownLock = false;
 	/** A step of the flow runs in this tab (#guarded). */
 	#stepping = false;
+	/** Stop was pressed during the step running now (#guarded). */
+	#stopAsked = false;
 	/** Go back or Use again runs (#switchTo). */
 	#switching = $state(false);
 	#syncing: Promise<void> | null = null;
@@ -648,6 +650,9 @@ export class LearnState {
 	 * a check of the new model, waits for Continue or Discard.
 	 */
 	stop(): void {
+		// Also between the steps, where there is nothing to cancel (a step ending, the next not
+		// started): the flow stops at its next step.
+		this.#stopAsked = true;
 		const training = this.#d.training;
 		if (this.step === 'download') training.cancelDownload();
 		else if (this.step === 'import') training.cancelImport();
@@ -724,6 +729,8 @@ export class LearnState {
 				// Again: a run started in another tab while the photos were downloaded, checked and
 				// imported (minutes) is not replaced either.
 				await this.#refuseStoredJob(undefined);
+				// Stopped as the import ended: nothing to continue (Learn imports anew).
+				if (this.#stopAsked) return null;
 				const random = Math.random().toString(36).slice(2, 8);
 				const request: TrainRequest = {
 					// The time and a random part: learning again at once (the same millisecond) is a new job.
@@ -784,6 +791,7 @@ export class LearnState {
 		// still on its way (`busy` is set only once its first step starts) does nothing.
 		if (this.#stepping) return null;
 		this.#stepping = true;
+		this.#stopAsked = false;
 		try {
 			return await work();
 		} catch (error) {
@@ -810,6 +818,8 @@ export class LearnState {
 		const pending = this.pending!;
 		this.step = 'train';
 		const training = this.#d.training;
+		// Stopped before the training started: it waits for Continue, as one stopped while it ran.
+		if (this.#stopAsked) return null;
 		const result = await training.run(pending.request);
 		if (training.elsewhere) {
 			// Another tab runs this job (its Web Lock): that tab's outcome is followed.
