@@ -216,6 +216,7 @@ export const es: Catalogue = {
 	'learn.resume': 'Continuar el aprendizaje',
 	'learn.discard': 'Descartar',
 	'learn.failed': 'El aprendizaje no terminó: {reason}',
+	'learn.switchFailed': 'No se pudo cambiar de modelo: {reason}',
 	'learn.before': 'Antes: {right} de {total} fotos apartadas correctas (respuesta para {answered})',
 	'learn.after': 'Después: {right} de {total} correctas (respuesta para {answered})',
 	'learn.active': 'Ahora diagnostica el nuevo modelo “{name}”.',

@@ -221,6 +221,7 @@ export const fr: Catalogue = {
 	'learn.resume': 'Reprendre l’apprentissage',
 	'learn.discard': 'Abandonner',
 	'learn.failed': 'L’apprentissage n’a pas abouti : {reason}',
+	'learn.switchFailed': 'Le modèle n’a pas pu être changé : {reason}',
 	'learn.before':
 		'Avant : {right} sur {total} photos mises de côté justes (réponse pour {answered})',
 	'learn.after': 'Après : {right} sur {total} justes (réponse pour {answered})',

@@ -214,6 +214,7 @@ export const hi: Catalogue = {
 	'learn.resume': 'सीखना जारी रखें',
 	'learn.discard': 'छोड़ दें',
 	'learn.failed': 'सीखना पूरा नहीं हुआ: {reason}',
+	'learn.switchFailed': 'मॉडल बदला नहीं जा सका: {reason}',
 	'learn.before': 'पहले: अलग रखी गई {total} फ़ोटो में से {right} सही ({answered} का जवाब दिया)',
 	'learn.after': 'बाद में: {total} में से {right} सही ({answered} का जवाब दिया)',
 	'learn.active': 'अब नया मॉडल “{name}” जाँच करता है।',

@@ -218,6 +218,7 @@ export const sw: Catalogue = {
 	'learn.resume': 'Endelea kujifunza',
 	'learn.discard': 'Tupa',
 	'learn.failed': 'Kujifunza hakukukamilika: {reason}',
+	'learn.switchFailed': 'Modeli haikuweza kubadilishwa: {reason}',
 	'learn.before':
 		'Kabla: {right} kati ya picha {total} zilizowekwa kando sahihi ({answered} zilijibiwa)',
 	'learn.after': 'Baada: {right} kati ya {total} sahihi ({answered} zilijibiwa)',

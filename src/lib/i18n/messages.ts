@@ -218,6 +218,7 @@ export const en = {
 	'learn.resume': 'Continue learning',
 	'learn.discard': 'Discard',
 	'learn.failed': 'Learning did not finish: {reason}',
+	'learn.switchFailed': 'The model could not be changed: {reason}',
 	'learn.before': 'Before: {right} of {total} photos kept aside right ({answered} answered)',
 	'learn.after': 'After: {right} of {total} right ({answered} answered)',
 	'learn.active': 'The new model “{name}” now diagnoses.',

@@ -466,6 +466,11 @@ describe('LearnState', () => {
 		await learn.reapply();
 		expect(deps.models.activeId).toBe('adapted');
 		expect(learn.outcomeInUse).toBe(true);
+		// A Go back that fails is said as a change of model, not as a learning that did not finish.
+		deps.ml.loadModel.mockRejectedValueOnce(new Error('The model would not load'));
+		await learn.restore();
+		expect(learn.error).toBe('The model would not load');
+		expect(learn.errorAbout).toBe('switch');
 	});
 
 	it('checks plants diagnosed with a crop named among that crop, and says which experts the model learned', async () => {

@@ -350,6 +350,8 @@ export class LearnState {
 	get error(): string | null {
 		return this.#error?.() ?? null;
 	}
+	/** What `error` is about: the learning, or Go back / Use again changing the model. */
+	errorAbout = $state<'learning' | 'switch'>('learning');
 	pending = $state<PendingLearn | null>(null);
 	outcome = $state<LearnOutcome | null>(null);
 	/**
@@ -544,6 +546,7 @@ export class LearnState {
 			await this.#activate(outcome, outcome.restored);
 		} catch (error) {
 			this.#error = sayError(error);
+			this.errorAbout = 'switch';
 		}
 	}
 
@@ -796,6 +799,7 @@ export class LearnState {
 			return await work();
 		} catch (error) {
 			this.#error = sayError(error);
+			this.errorAbout = 'learning';
 			return null;
 		} finally {
 			this.step = null;
@@ -830,7 +834,10 @@ export class LearnState {
 			// Stopped (the job stays resumable), failed or not saved: the Train page's error says why.
 			const saveError = training.saveError;
 			const why = training.errorSaid ?? (saveError === null ? null : () => saveError);
-			if (why) this.#error = why;
+			if (why) {
+				this.#error = why;
+				this.errorAbout = 'learning';
+			}
 			return null;
 		}
 		return this.#finish();
@@ -1015,6 +1022,7 @@ export class LearnState {
 			this.#write(LAST_KEY, this.outcome);
 		} catch (error) {
 			this.#error = sayError(error);
+			this.errorAbout = 'switch';
 		} finally {
 			this.#switching = false;
 		}
