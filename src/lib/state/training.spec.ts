@@ -245,6 +245,25 @@ describe('TrainingState', () => {
 		expect(state.running).toBe(false);
 	});
 
+	it('a Resume offered before another tab replaced or forgot the stored job does not run over it', async () => {
+		const waiting = { ...job, datasetId: 'gone' };
+		const { state, ml, storage } = setup({ stored: waiting });
+		await state.enter();
+		expect(state.pending).toEqual(waiting);
+		// Another tab started a run of its own (the job offered here discarded there), then stopped it.
+		const other: TrainRequest = { ...job, jobId: 'job-2', preset: 'head' };
+		storage.setItem(JOB_KEY, JSON.stringify(other));
+		expect(await state.resumePending()).toBeNull();
+		expect(ml.train).not.toHaveBeenCalled();
+		expect(state.pending).toEqual(other);
+		expect(storage.getItem(JOB_KEY)).toBe(JSON.stringify(other));
+		// Forgotten there too: nothing is offered, nothing runs.
+		storage.removeItem(JOB_KEY);
+		expect(await state.resumePending()).toBeNull();
+		expect(state.pending).toBeNull();
+		expect(ml.train).not.toHaveBeenCalled();
+	});
+
 	it('keeps an interrupted job pending when its data is gone; resume or discard it', async () => {
 		const pendingJob = { ...job, datasetId: 'gone' };
 		const { state, ml, calls, storage } = setup({ stored: pendingJob });

@@ -1063,10 +1063,24 @@ export class TrainingState {
 		this.#trainAbort.abort();
 	}
 
-	/** Resumes the job in `pending`. */
+	/**
+	 * Resumes the job in `pending`, if it is still the one stored: another tab may have replaced
+	 * it (a run of its own) or forgotten it since this page offered it. That tab's job is then
+	 * offered here instead (or said to run there), never run over.
+	 */
 	resumePending(): Promise<TrainResult | null> {
 		const job = this.pending;
 		if (!job || this.running) return Promise.resolve(null);
+		const stored = this.storedJob();
+		if (stored?.jobId !== job.jobId) {
+			this.pending = null;
+			if (!stored) return Promise.resolve(null);
+			return this.runsElsewhere(stored.jobId).then((runs) => {
+				if (runs) this.#setElsewhere(stored.jobId);
+				else this.#offerStored();
+				return null;
+			});
+		}
 		// The form shows what runs: edits made while it waited are not the job's settings.
 		this.#showInForm(job);
 		return this.run(job);
