@@ -245,6 +245,26 @@ describe('TrainingState', () => {
 		expect(state.running).toBe(false);
 	});
 
+	it('a photo import or a download cut by a lost GPU (the worker restarted) goes on on the new worker', async () => {
+		const { state, ml } = setup();
+		ml.importPhotos.mockRejectedValueOnce(new DeviceLostError('The GPU stopped'));
+		const photos = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => ({
+			path: `Tomato___x/${n}.jpg`,
+			className: 'Tomato___x',
+			file: new Blob([n])
+		}));
+		expect(await state.importPhotos('Mine', photos)).toMatchObject({ id: 'pv' });
+		expect(ml.importPhotos).toHaveBeenCalledTimes(2);
+		expect(ml.importPhotos.mock.calls[1]![1]).toBe(photos);
+		expect(state.importError).toBeNull();
+
+		ml.downloadDataset.mockRejectedValueOnce(new WorkerCrashedError('The model worker stopped'));
+		await state.downloadDataset('https://example.org/manifest.json');
+		expect(ml.downloadDataset).toHaveBeenCalledTimes(2);
+		expect(state.downloadError).toBeNull();
+		expect(state.dataDone).toMatchObject({ done: 'downloaded' });
+	});
+
 	it('a Resume offered before another tab replaced or forgot the stored job does not run over it', async () => {
 		const waiting = { ...job, datasetId: 'gone' };
 		const { state, ml, storage } = setup({ stored: waiting });

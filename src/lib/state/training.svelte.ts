@@ -570,11 +570,17 @@ export class TrainingState {
 		const abort = new AbortController();
 		this.#downloadAbort = abort;
 		try {
-			const info = await this.#ml.downloadDataset(
-				url,
-				(progress) => {
-					if (this.download) this.download.progress = progress;
-				},
+			// A GPU lost (or the worker dead once) under a training beside it restarts the worker:
+			// the download goes on there, from the shards already stored.
+			const info = await againOnNewWorker(
+				() =>
+					this.#ml.downloadDataset(
+						url,
+						(progress) => {
+							if (this.download) this.download.progress = progress;
+						},
+						abort.signal
+					),
 				abort.signal
 			);
 			this.dataDone = { done: 'downloaded', name: info.name };
@@ -661,14 +667,23 @@ export class TrainingState {
 		const abort = new AbortController();
 		this.#importAbort = abort;
 		try {
-			const result = await this.#ml.importPhotos(
-				name,
-				photos,
-				(done, total) => {
-					if (this.#importAbort === abort) this.importing = { done, total };
-				},
+			// As a download: the photos, still here, are imported again on the new worker (the user
+			// need not pick them again).
+			const result = await againOnNewWorker(
+				() =>
+					this.#ml.importPhotos(
+						name,
+						photos,
+						(done, total) => {
+							if (this.#importAbort === abort) this.importing = { done, total };
+						},
+						abort.signal,
+						{ leftOut }
+					),
 				abort.signal,
-				{ leftOut }
+				() => {
+					if (this.#importAbort === abort) this.importing = { done: 0, total: photos.length };
+				}
 			);
 			if (result.dataset === null) {
 				// Classes that lost photos the worker could not read: the same choice (or refusal), on
