@@ -5,7 +5,7 @@ import { classesFromFolders, type DatasetManifest, type Split } from './manifest
 import { encodeShard, type ShardSample } from './shard-format';
 import { sha256Hex } from '../util/hash';
 import { userError } from '../util/user-errors';
-import { datasetNameFromUrl, ShardStore } from './shard-store';
+import { datasetNameFromUrl, ShardStore, type CachedDatasetInfo } from './shard-store';
 import { MemoryStore } from '../../../test/memory-store';
 import { plantVillageColor } from '../../../test/inputs';
 
@@ -110,6 +110,23 @@ describe('ShardStore', () => {
 		for await (const sample of shardStore.samples(info.id, 'test')) test.push(sample.cls);
 		expect(test.sort()).toEqual([0, 0, 1, 1]);
 		expect(await shardStore.list()).toHaveLength(1);
+	});
+
+	it('a dataset downloaded again is listed complete all along, and no shard is fetched again', async () => {
+		const store = new MemoryStore();
+		const { fetchFn, requests } = server();
+		const first = await new ShardStore(store, fetchFn).download('/datasets/pv/manifest.json');
+		const saved: boolean[] = [];
+		const set = store.set.bind(store);
+		store.set = async (key, value) => {
+			if (key.endsWith('/info')) saved.push((value as CachedDatasetInfo).complete);
+			return set(key, value);
+		};
+		const again = await new ShardStore(store, fetchFn).download('/datasets/pv/manifest.json');
+		expect(again).toMatchObject({ id: first.id, complete: true, stored: first.stored });
+		expect(saved.length).toBeGreaterThan(0);
+		expect(saved.every(Boolean)).toBe(true);
+		expect(requests.filter((r) => r.endsWith('.tar'))).toHaveLength(3);
 	});
 
 	it('resumes an interrupted download without refetching stored shards', async () => {

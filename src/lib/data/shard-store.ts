@@ -183,6 +183,13 @@ export class ShardStore {
 			Object.assign(info, await this.#storedPart(id, manifest));
 		};
 		await refresh();
+		// Every shard here already (the same dataset downloaded again): listed complete all along, so
+		// that a training started meanwhile, or in another tab, does not find it incomplete.
+		if (info.stored.length === manifest.shards.length) {
+			info.complete = true;
+			await this.#save(info);
+			return info;
+		}
 		await this.#save(info);
 
 		// A second pass fetches shards another tab deleted during the first; a third would mean the
