@@ -258,6 +258,7 @@ export const es: Catalogue = {
 	'data.download': 'Descargar',
 	'data.cancel': 'Cancelar',
 	'data.downloading': 'Descargando {file}: {done} de {total} MB',
+	'data.downloadingSpoken': 'Descargando: {done} de {total} MB',
 	'data.starting': 'Iniciando la descarga…',
 	'data.downloaded': '«{name}» se descargó y está listo.',
 	'data.deleted': '«{name}» se borró de este dispositivo.',

@@ -266,6 +266,7 @@ export const fr: Catalogue = {
 	'data.download': 'Télécharger',
 	'data.cancel': 'Annuler',
 	'data.downloading': 'Téléchargement de {file} : {done} sur {total} Mo',
+	'data.downloadingSpoken': 'Téléchargement : {done} sur {total} Mo',
 	'data.starting': 'Début du téléchargement…',
 	'data.downloaded': '« {name} » est téléchargé et prêt.',
 	'data.deleted': '« {name} » a été supprimé de cet appareil.',

@@ -253,6 +253,7 @@ export const hi: Catalogue = {
 	'data.download': 'डाउनलोड करें',
 	'data.cancel': 'रद्द करें',
 	'data.downloading': '{file} डाउनलोड हो रहा है: {total} में से {done} MB',
+	'data.downloadingSpoken': 'डाउनलोड हो रहा है: {total} में से {done} MB',
 	'data.starting': 'डाउनलोड शुरू हो रहा है…',
 	'data.downloaded': '“{name}” डाउनलोड हो गया है और तैयार है।',
 	'data.deleted': '“{name}” इस डिवाइस से हटा दिया गया।',

@@ -263,6 +263,7 @@ export const sw: Catalogue = {
 	'data.download': 'Pakua',
 	'data.cancel': 'Ghairi',
 	'data.downloading': 'Inapakua {file}: MB {done} kati ya {total}',
+	'data.downloadingSpoken': 'Inapakua: MB {done} kati ya {total}',
 	'data.starting': 'Upakuaji unaanza…',
 	'data.downloaded': '“{name}” imepakuliwa na iko tayari.',
 	'data.deleted': '“{name}” imefutwa kwenye kifaa hiki.',

@@ -258,6 +258,7 @@ export const en = {
 	'data.download': 'Download',
 	'data.cancel': 'Cancel',
 	'data.downloading': 'Downloading {file}: {done} of {total} MB',
+	'data.downloadingSpoken': 'Downloading: {done} of {total} MB',
 	'data.starting': 'Starting the download…',
 	'data.downloaded': '“{name}” is downloaded and ready.',
 	'data.deleted': '“{name}” was deleted from this device.',
