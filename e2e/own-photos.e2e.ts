@@ -102,6 +102,8 @@ test('own photos: a folder becomes a dataset, its classes and a new one are trai
 	await expect(
 		page.getByText(/Saved as "plantvillage-sample \+ My disease of the lower.*…/)
 	).toBeVisible();
+	// Stop had the keyboard focus while it ran; Start (disabled while the model was saved) has it now.
+	await expect(page.getByRole('button', { name: 'Start training' })).toBeFocused();
 
 	await page.goto('/models/');
 	const saved = page.getByTestId('saved-model');

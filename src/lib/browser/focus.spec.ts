@@ -56,7 +56,11 @@ describe('focusFollows', () => {
 				isConnected: true,
 				ownerDocument: doc,
 				contains: (other: unknown) => other === el,
-				focus: vi.fn(() => (doc.activeElement = el))
+				disabled: false,
+				// A disabled control takes no focus.
+				focus: vi.fn(() => {
+					if (!el.disabled) doc.activeElement = el;
+				})
 			};
 			return el;
 		};
@@ -93,5 +97,30 @@ describe('focusFollows', () => {
 		doc.activeElement = doc.body;
 		follow.after('idle');
 		expect(restart.focus).not.toHaveBeenCalled();
+	});
+
+	it('passes the focus over a control shown disabled, to the next state’s', () => {
+		const { doc, control } = swapPage();
+		const stop = control('stop');
+		const start = control('start');
+		const shown: Record<string, unknown> = { run: stop, idle: start, saving: start };
+		const follow = focusFollows<'run' | 'idle' | 'saving'>('run', (s) => shown[s] as HTMLElement);
+		// Stop has the focus; the run ends: Start takes it.
+		doc.activeElement = stop;
+		follow.before('idle');
+		stop.isConnected = false;
+		doc.activeElement = doc.body;
+		follow.after('idle');
+		expect(doc.activeElement).toBe(start);
+		// Its model is saved: Start, disabled meanwhile, drops the focus, and takes it back after.
+		follow.before('saving');
+		start.disabled = true;
+		doc.activeElement = doc.body;
+		follow.after('saving');
+		follow.before('idle');
+		start.disabled = false;
+		follow.after('idle');
+		expect(start.focus).toHaveBeenCalledTimes(2);
+		expect(doc.activeElement).toBe(start);
 	});
 });

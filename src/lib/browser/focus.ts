@@ -37,6 +37,9 @@ export function focusFollows<T>(initial: T, control: (state: T) => HTMLElement |
 			const shown = control(now);
 			if (!shown) return; // not rendered yet: the effect runs again once it is
 			last = now;
+			// Disabled (Start while a finished run's model is saved), it cannot take the focus: the
+			// control of the next state does.
+			if ((shown as Partial<HTMLButtonElement>).disabled === true) return;
 			if (carry) refocus(shown);
 			carry = false;
 		}
