@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { parseClassFolder } from './class-folder';
+import { userError } from '../util/user-errors';
 
 export const DATASET_FORMAT = 'leaflens-dataset';
 export const DATASET_FORMAT_VERSION = 1;
@@ -118,7 +119,10 @@ export function parseDatasetManifest(json: unknown): DatasetManifest {
 	const record = json as Record<string, unknown>;
 	if (record.format !== DATASET_FORMAT) {
 		throw new ManifestError(
-			`Not a LeafLens dataset manifest: expected format "${DATASET_FORMAT}", got ${describe(record.format)}`
+			userError('notLeafLensManifest', {
+				expected: DATASET_FORMAT,
+				got: describe(record.format)
+			})
 		);
 	}
 	const version = record.formatVersion;
@@ -128,7 +132,7 @@ export function parseDatasetManifest(json: unknown): DatasetManifest {
 		version > DATASET_FORMAT_VERSION
 	) {
 		throw new ManifestError(
-			`This dataset was made by a newer LeafLens (format ${version}); this version reads format ${DATASET_FORMAT_VERSION}. Update LeafLens or prepare the dataset again.`
+			userError('datasetNewer', { version, supported: DATASET_FORMAT_VERSION })
 		);
 	}
 	const result = manifestSchema.safeParse(json);

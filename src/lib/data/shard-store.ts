@@ -257,7 +257,11 @@ export class ShardStore {
 				const actual = await sha256Hex(bytes);
 				if (actual !== shard.sha256) {
 					throw new ShardError(
-						`Shard ${shard.file} failed its checksum twice (expected ${shard.sha256}, got ${actual}); it was not stored. The server's copy is damaged: prepare the dataset again.`
+						userError('shardChecksumTwice', {
+							file: shard.file,
+							expected: shard.sha256,
+							actual
+						})
 					);
 				}
 			}
@@ -400,9 +404,10 @@ export class ShardStore {
 			complete: false
 		});
 		return new ShardError(
-			info.source === 'local'
-				? `Shard ${file} of "${info.name}" in this device's storage was damaged and is removed; delete "${info.name}" and import the photos again.`
-				: `Shard ${file} of "${info.name}" in this device's storage was damaged and is removed; resume the download to fetch it again.`
+			userError(info.source === 'local' ? 'shardDamagedLocal' : 'shardDamaged', {
+				file,
+				name: info.name
+			})
 		);
 	}
 

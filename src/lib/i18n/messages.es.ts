@@ -700,6 +700,16 @@ export const esErrors: KnownErrors = {
 		'No hay espacio suficiente en este dispositivo para guardar el resto de «{name}» (faltan {mb} MB). Los {n} fragmentos ya guardados se conservan; libere espacio (borre un conjunto de datos o un modelo) y reanude.',
 	storageFull:
 		'No hay espacio suficiente en este dispositivo. Libere espacio (borre un conjunto de datos o un modelo que ya no necesite) e inténtelo de nuevo.',
+	notLeafLensManifest:
+		'No es un manifiesto de conjunto de datos de LeafLens: se esperaba el formato "{expected}", se recibió {got}',
+	datasetNewer:
+		'Este conjunto de datos lo hizo un LeafLens más reciente (formato {version}); esta versión lee el formato {supported}. Actualice LeafLens o prepare el conjunto de datos de nuevo.',
+	shardChecksumTwice:
+		'El fragmento {file} falló su suma de comprobación dos veces (se esperaba {expected}, se obtuvo {actual}); no se guardó. La copia del servidor está dañada: prepare el conjunto de datos de nuevo.',
+	shardDamagedLocal:
+		'El fragmento {file} de «{name}» guardado en este dispositivo estaba dañado y se ha quitado; borre «{name}» e importe las fotos de nuevo.',
+	shardDamaged:
+		'El fragmento {file} de «{name}» guardado en este dispositivo estaba dañado y se ha quitado; reanude la descarga para obtenerlo de nuevo.',
 	storageFullImport:
 		'No hay espacio suficiente en este dispositivo para guardar «{name}». Libere espacio (borre un conjunto de datos o un modelo), borre el conjunto de datos parcial e inténtelo de nuevo.',
 	modelNameLength:

@@ -718,6 +718,16 @@ export const frErrors: KnownErrors = {
 		'Pas assez de place sur cet appareil pour garder la suite de « {name} » ({mb} Mo de plus nécessaires). Les {n} fragments déjà enregistrés sont gardés ; libérez de la place (supprimez un jeu de données ou un modèle) et reprenez.',
 	storageFull:
 		'Espace de stockage insuffisant sur cet appareil. Libérez de la place (supprimez un jeu de données ou un modèle dont vous n’avez plus besoin) et réessayez.',
+	notLeafLensManifest:
+		'Ce n’est pas un manifeste de jeu de données LeafLens : format attendu « {expected} », reçu {got}',
+	datasetNewer:
+		'Ce jeu de données a été fait par un LeafLens plus récent (format {version}) ; cette version lit le format {supported}. Mettez LeafLens à jour ou préparez le jeu de données à nouveau.',
+	shardChecksumTwice:
+		'Le fragment {file} a échoué deux fois à sa somme de contrôle (attendu {expected}, reçu {actual}) ; il n’a pas été gardé. La copie du serveur est endommagée : préparez le jeu de données à nouveau.',
+	shardDamagedLocal:
+		'Le fragment {file} de « {name} » gardé sur cet appareil était endommagé et a été retiré ; supprimez « {name} » et importez les photos à nouveau.',
+	shardDamaged:
+		'Le fragment {file} de « {name} » gardé sur cet appareil était endommagé et a été retiré ; reprenez le téléchargement pour le récupérer.',
 	storageFullImport:
 		'Pas assez de place sur cet appareil pour garder « {name} ». Libérez de la place (supprimez un jeu de données ou un modèle), supprimez le jeu de données partiel et réessayez.',
 	modelNameLength:

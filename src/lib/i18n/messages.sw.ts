@@ -691,6 +691,16 @@ export const swErrors: KnownErrors = {
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi sehemu iliyobaki ya “{name}” (MB {mb} zaidi zinahitajika). Vipande {n} vilivyokwisha hifadhiwa vimebaki; toa nafasi (futa seti ya data au modeli) kisha endelea.',
 	storageFull:
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki. Futa kitu ili kupata nafasi (seti ya data au modeli usiyohitaji tena) kisha ujaribu tena.',
+	notLeafLensManifest:
+		'Hii si orodha ya seti ya data ya LeafLens: muundo "{expected}" ulitarajiwa, umepokelewa {got}',
+	datasetNewer:
+		'Seti hii ya data ilitengenezwa na LeafLens mpya zaidi (muundo {version}); toleo hili husoma muundo {supported}. Sasisha LeafLens au andaa seti ya data tena.',
+	shardChecksumTwice:
+		'Kipande {file} kilishindwa ukaguzi wake mara mbili (ilitarajiwa {expected}, imepatikana {actual}); hakikuhifadhiwa. Nakala ya seva imeharibika: andaa seti ya data tena.',
+	shardDamagedLocal:
+		'Kipande {file} cha “{name}” kilichohifadhiwa kwenye kifaa hiki kiliharibika na kimeondolewa; futa “{name}” kisha uingize picha tena.',
+	shardDamaged:
+		'Kipande {file} cha “{name}” kilichohifadhiwa kwenye kifaa hiki kiliharibika na kimeondolewa; endelea na upakuaji ili kukipata tena.',
 	storageFullImport:
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi “{name}”. Toa nafasi (futa seti ya data au modeli), futa seti ya data iliyokamilika nusu kisha ujaribu tena.',
 	modelNameLength:

@@ -63,6 +63,17 @@ export const USER_ERRORS = {
 	/** Storage full when the history or a model is saved (a download or an import says more). */
 	storageFull:
 		'Not enough storage on this device. Free some space (delete a dataset or model you no longer need) and try again.',
+	/** JSON that is not a LeafLens dataset manifest (`{got}`: what its format field holds). */
+	notLeafLensManifest: 'Not a LeafLens dataset manifest: expected format "{expected}", got {got}',
+	datasetNewer:
+		'This dataset was made by a newer LeafLens (format {version}); this version reads format {supported}. Update LeafLens or prepare the dataset again.',
+	shardChecksumTwice:
+		"Shard {file} failed its checksum twice (expected {expected}, got {actual}); it was not stored. The server's copy is damaged: prepare the dataset again.",
+	/** A stored shard that no longer matches its checksum, of photos made here / of a download. */
+	shardDamagedLocal:
+		'Shard {file} of "{name}" in this device\'s storage was damaged and is removed; delete "{name}" and import the photos again.',
+	shardDamaged:
+		'Shard {file} of "{name}" in this device\'s storage was damaged and is removed; resume the download to fetch it again.',
 	storageFullImport:
 		'Not enough storage on this device to keep "{name}". Free some space (delete a dataset or model), delete the partial dataset and try again.',
 	/** A model name that is empty (spaces only) or too long. */
