@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { inLanguage } from '../../../test/in-language';
 import { DEFAULT_MODEL_URL, DeviceLostError, WorkerCrashedError } from './ml-client.svelte';
-import { i18n, t } from '../i18n/i18n.svelte';
+import { t } from '../i18n/i18n.svelte';
 import {
 	EvaluationState,
 	type EvaluationMl,
@@ -242,15 +243,10 @@ describe('EvaluationState', () => {
 		expect(state.error).toBe(english);
 		expect(ml.evaluate).toHaveBeenCalledTimes(5);
 		// Said in the language chosen since (on Settings, coming back).
-		vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
-		try {
-			await i18n.set('fr');
+		await inLanguage('fr', () => {
 			expect(state.error).toBe(t(stopped.key, stopped.params));
 			expect(state.error).not.toBe(english);
-		} finally {
-			await i18n.set('en');
-			vi.unstubAllGlobals();
-		}
+		});
 	});
 
 	it('refuses photos per class that are not a whole number from 1, before any work', async () => {

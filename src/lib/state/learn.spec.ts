@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { inLanguage } from '../../../test/in-language';
 import { MemoryStore } from '../../../test/memory-store';
 import { fakeLocks } from '../../../test/fake-locks';
 import { HistoryStore, type HistoryEntry } from './history.svelte';
@@ -14,7 +15,7 @@ import {
 } from './learn.svelte';
 import { TrainingState, type JobStorage, type TrainingMl } from './training.svelte';
 import { WorkerCrashedError } from './ml-client.svelte';
-import { i18n, t } from '../i18n/i18n.svelte';
+import { t } from '../i18n/i18n.svelte';
 import type {
 	CachedDatasetInfo,
 	DiagnoseResult,
@@ -225,6 +226,22 @@ function sharedStorage() {
 			};
 		}
 	};
+}
+
+/**
+ * A learning whose check of the new model fails with `error` (the worker crashing, say) while it
+ * answers the first photo kept aside: it waits, stopped, its new model saved.
+ */
+async function failedInCheck(error: Error) {
+	const made = await setup();
+	const run = made.learn.adapt();
+	while (made.ml.train.mock.calls.length === 0) await settle();
+	made.deps.ml.diagnose.mockImplementationOnce(async () => {
+		throw error;
+	});
+	made.trainCall().finish();
+	expect(await run).toBeNull();
+	return made;
 }
 
 async function setup(
@@ -1112,15 +1129,8 @@ describe('LearnState', () => {
 	});
 
 	it('a check of the new model that fails is said, the model before diagnoses again, and Discard deletes the new one', async () => {
-		const { learn, deps, ml, trainCall } = await setup();
-		const run = learn.adapt();
-		while (ml.train.mock.calls.length === 0) await settle();
 		// The worker crashes while the new model answers its first photo kept aside.
-		deps.ml.diagnose.mockImplementationOnce(async () => {
-			throw new Error('The engine stopped');
-		});
-		trainCall().finish();
-		expect(await run).toBeNull();
+		const { learn, deps } = await failedInCheck(new Error('The engine stopped'));
 		expect(learn.error).toBe('The engine stopped');
 		expect(learn.outcome).toBeNull();
 		expect(learn.pending).toMatchObject({ stopped: true, saved: { id: 'adapted' } });
@@ -1131,37 +1141,18 @@ describe('LearnState', () => {
 	});
 
 	it('a worker that dies in the check is said in the language shown, also after a change', async () => {
-		const { learn, deps, ml, trainCall } = await setup();
-		const run = learn.adapt();
-		while (ml.train.mock.calls.length === 0) await settle();
 		const stopped = { key: 'ml.workerStopped' as const, params: { reason: 'out of memory' } };
 		const english = t(stopped.key, stopped.params);
-		deps.ml.diagnose.mockImplementationOnce(async () => {
-			throw new WorkerCrashedError(english, stopped);
-		});
-		trainCall().finish();
-		expect(await run).toBeNull();
+		const { learn } = await failedInCheck(new WorkerCrashedError(english, stopped));
 		expect(learn.error).toBe(english);
-		vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
-		try {
-			await i18n.set('fr');
+		await inLanguage('fr', () => {
 			expect(learn.error).toBe(t(stopped.key, stopped.params));
 			expect(learn.error).not.toBe(english);
-		} finally {
-			await i18n.set('en');
-			vi.unstubAllGlobals();
-		}
+		});
 	});
 
 	it('Continue after the learned model was deleted says so and forgets the learning, not stuck on "not on this device"', async () => {
-		const { learn, deps, ml, trainCall } = await setup();
-		const run = learn.adapt();
-		while (ml.train.mock.calls.length === 0) await settle();
-		deps.ml.diagnose.mockImplementationOnce(async () => {
-			throw new Error('The engine stopped');
-		});
-		trainCall().finish();
-		expect(await run).toBeNull();
+		const { learn, deps, ml } = await failedInCheck(new Error('The engine stopped'));
 		expect(learn.pending).toMatchObject({ stopped: true, saved: { id: 'adapted' } });
 		// The user deletes it on the Models page, then comes back and presses Continue.
 		await deps.models.remove('adapted');

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { inLanguage } from '../../../test/in-language';
 import { fakeLocks } from '../../../test/fake-locks';
 import { DeviceLostError, WorkerCrashedError } from './ml-client.svelte';
 import {
@@ -16,7 +17,7 @@ import {
 } from './training.svelte';
 import { validateModelName } from '../data/leaflens-file';
 import { userError } from '../util/user-errors';
-import { i18n, t } from '../i18n/i18n.svelte';
+import { t } from '../i18n/i18n.svelte';
 import type {
 	CachedDatasetInfo,
 	EpochRecord,
@@ -960,16 +961,11 @@ describe('TrainingState', () => {
 		expect(state.deleteError).toBe(t('data.inStoredJob'));
 		expect(ml.deleteDataset).not.toHaveBeenCalled();
 		// Said in the language chosen since (on Settings, coming back).
-		vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
 		const english = state.deleteError;
-		try {
-			await i18n.set('fr');
+		await inLanguage('fr', () => {
 			expect(state.deleteError).toBe(t('data.inStoredJob'));
 			expect(state.deleteError).not.toBe(english);
-		} finally {
-			await i18n.set('en');
-			vi.unstubAllGlobals();
-		}
+		});
 		// A dataset the run does not use is deleted.
 		await state.deleteDataset('other');
 		expect(state.deleteError).toBeNull();
