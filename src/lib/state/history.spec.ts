@@ -304,7 +304,14 @@ describe('followOtherTabs', () => {
 		const { tabA, tabB } = twoTabs();
 		// Two tabs' BroadcastChannels: what one posts, the other hears.
 		const channelA = { onmessage: null, postMessage: (m: unknown) => void deliver(channelB, m) };
-		const channelB = { onmessage: null, postMessage: (m: unknown) => void deliver(channelA, m) };
+		let postedByB = 0;
+		const channelB = {
+			onmessage: null,
+			postMessage: (m: unknown) => {
+				postedByB++;
+				deliver(channelA, m);
+			}
+		};
 		const deliver = (to: { onmessage: unknown }, data: unknown) =>
 			(to.onmessage as ((event: MessageEvent) => void) | null)?.(
 				new MessageEvent('message', { data })
@@ -322,7 +329,14 @@ describe('followOtherTabs', () => {
 		await vi.waitFor(() => expect(tabB.entries.map((e) => e.id)).toEqual(['a1', 'b1']));
 		await tabA.remove('b1');
 		await vi.waitFor(() => expect(tabB.entries.map((e) => e.id)).toEqual(['a1']));
+		await tabB.put(entry('b2', '2026-12-05T12:00:00Z'));
+		await vi.waitFor(() => expect(tabA.entries).toHaveLength(2));
+		postedByB = 0;
+		// Cleared: said once, not once per plant (each message reads the whole history there).
+		const loads = vi.spyOn(tabA, 'load');
 		await tabB.clear();
+		expect(postedByB).toBe(1);
 		await vi.waitFor(() => expect(tabA.entries).toEqual([]));
+		expect(loads).toHaveBeenCalledTimes(1);
 	});
 });

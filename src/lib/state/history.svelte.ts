@@ -204,9 +204,10 @@ export class HistoryStore {
 			const value = await this.#db.get<StoredEntry | LegacyEntry>(String(key));
 			if (!value?.location) continue;
 			await this.#db.set(String(key), { ...value, location: null });
-			this.#changed();
+			this.#changes++;
 			count++;
 		}
+		if (count > 0) this.#changed();
 		this.entries = this.entries.map((e) => (e.location ? { ...e, location: null } : e));
 		return count;
 	}
@@ -241,9 +242,10 @@ export class HistoryStore {
 	async clear(): Promise<void> {
 		for (const key of await this.#db.keys()) {
 			await this.#db.del(String(key));
-			this.#changed();
+			this.#changes++;
 		}
 		this.entries = [];
+		this.#changed();
 	}
 
 	#changed(): void {
@@ -309,7 +311,23 @@ export function followOtherTabs(
 	store: HistoryStore,
 	channel: Pick<BroadcastChannel, 'postMessage' | 'onmessage'>
 ): void {
-	channel.onmessage = () => void store.load(); // load keeps its own error (loadError)
+	// One read at a time, and one more after it when told again meanwhile: the last read is the
+	// newest (a slower earlier one never overwrites it). A read keeps its own error (loadError).
+	let reading = false;
+	let again = false;
+	channel.onmessage = async () => {
+		again = true;
+		if (reading) return;
+		reading = true;
+		try {
+			while (again) {
+				again = false;
+				await store.load();
+			}
+		} finally {
+			reading = false;
+		}
+	};
 	store.onChange = () => channel.postMessage('changed');
 }
 

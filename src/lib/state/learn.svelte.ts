@@ -703,7 +703,8 @@ export class LearnState {
 				await this.#refuseStoredJob(this.pending?.request.jobId);
 				if (this.pending) await this.#discard();
 				const datasetId = await this.#baseDataset();
-				if (datasetId === null) return null;
+				// Stopped as the download ended (nothing left to cancel in it): no check, no import.
+				if (datasetId === null || this.#stopAsked) return null;
 				const before = await this.#diagnose(plan.heldBack, this.#startChecking('before'));
 				// Stopped: nothing was made yet (the PlantVillage photos downloaded stay).
 				if (before === null) return null;

@@ -434,14 +434,16 @@ export class MlClient {
 		await this.#loadsSettled();
 		if (!this.model) await this.loadModel(this.#askedSource ?? activeModelSource());
 		if (!this.model) throw new Error(this.modelError ?? t('ml.noModel'));
-		const { cropIfKnown } = options;
-		const crop =
-			options.crop ??
-			(cropIfKnown !== undefined && cropsOf(this.model.labels).some((c) => c.name === cropIfKnown)
-				? cropIfKnown
-				: undefined);
 		const bytes = await readBytes(file);
 		const api = await this.api();
+		// Read last, as near the worker's answer as can be: the model loaded now answers.
+		const { cropIfKnown } = options;
+		const known = this.model?.labels ?? [];
+		const crop =
+			options.crop ??
+			(cropIfKnown !== undefined && cropsOf(known).some((c) => c.name === cropIfKnown)
+				? cropIfKnown
+				: undefined);
 		return this.#guard(
 			api.diagnose(
 				Comlink.transfer({ bytes, type: file.type, heatmap: options.heatmap ?? true, crop }, [
