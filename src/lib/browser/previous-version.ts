@@ -29,6 +29,13 @@ export function isAppFile(url: string | URL, scope: string): boolean {
 	return origin === root.origin && pathname.startsWith(root.pathname);
 }
 
+/** `url` without its query (`?import`, Workbox's `__WB_REVISION__`): the file it names. */
+function fileUrl(url: string): string {
+	const file = new URL(url);
+	file.search = '';
+	return file.href;
+}
+
 /** The running version, as it recorded itself when it activated. */
 export interface ActiveVersion {
 	/** The URLs (absolute) of its precache manifest. */
@@ -87,13 +94,12 @@ export async function keepPreviousFiles(
 	const kept = await caches.open(keptName);
 	let copied = 0;
 	for (const request of await precache.keys()) {
-		const url = new URL(request.url);
-		url.search = '';
-		if (!isAppFile(url, scope) || shipped.has(url.href)) continue;
-		if (running && !running.has(url.href)) continue;
+		const url = fileUrl(request.url);
+		if (!isAppFile(url, scope) || shipped.has(url)) continue;
+		if (running && !running.has(url)) continue;
 		const response = await precache.match(request);
 		if (!response?.ok) continue;
-		await kept.put(url.href, response);
+		await kept.put(url, response);
 		copied++;
 	}
 	return copied;
@@ -112,7 +118,5 @@ export async function keptFile(
 	request: Request
 ): Promise<Response | undefined> {
 	if (!(await caches.has(keptName))) return undefined;
-	const url = new URL(request.url);
-	url.search = '';
-	return (await caches.open(keptName)).match(url.href);
+	return (await caches.open(keptName)).match(fileUrl(request.url));
 }

@@ -185,12 +185,9 @@ export class ShardStore {
 		await refresh();
 		// Every shard here already (the same dataset downloaded again): listed complete all along, so
 		// that a training started meanwhile, or in another tab, does not find it incomplete.
-		if (info.stored.length === manifest.shards.length) {
-			info.complete = true;
-			await this.#save(info);
-			return info;
-		}
+		info.complete = info.stored.length === manifest.shards.length;
 		await this.#save(info);
+		if (info.complete) return info;
 
 		// A second pass fetches shards another tab deleted during the first; a third would mean the
 		// other tab keeps deleting, and the download stops there (resumable).
