@@ -81,6 +81,7 @@ test('point at the leaf: the suggested square, moved by keyboard and pointer, is
 	// On the phone the answer comes first: in view, above its photo, and focused for screen readers.
 	const answer = page.getByTestId('answer');
 	await expect(answer).toBeFocused();
+	await expect(page.getByTestId('answer-spoken')).toBeEmpty(); // read as focused, not said again
 	await expect(answer.getByRole('heading', { level: 2 })).toBeInViewport();
 	const answerTop = (await answer.boundingBox())!.y;
 	expect(answerTop).toBeLessThan((await page.locator('.result .photo').boundingBox())!.y);
@@ -110,5 +111,27 @@ test('point at the leaf: the suggested square, moved by keyboard and pointer, is
 	await expect(history).toHaveCount(2);
 	const [wholeW, wholeH] = await natural('[data-testid="history"] li img');
 	expect(wholeW / wholeH).toBeCloseTo(1.5, 1);
+
+	// A square that could not be cut (the phone short of memory, say) is said in the crop step, the
+	// answer below stays, and Diagnose, pressed from where it was, cuts it again.
+	await page.getByTestId('photo-input').setInputFiles(FIELD_PHOTO);
+	await expect(square).toBeVisible();
+	await page.evaluate(() => {
+		const convert = OffscreenCanvas.prototype.convertToBlob;
+		OffscreenCanvas.prototype.convertToBlob = function () {
+			OffscreenCanvas.prototype.convertToBlob = convert;
+			return Promise.reject(new Error('Out of memory'));
+		};
+	});
+	const diagnoseCrop = page.getByRole('button', { name: 'Diagnose this crop' });
+	await diagnoseCrop.click();
+	await expect(page.getByTestId('crop-error')).toContainText('Out of memory');
+	await expect(diagnoseCrop).toBeFocused();
+	await expect(answer).toBeVisible();
+	await expect(page.getByTestId('diagnose-error')).toBeHidden();
+	await page.keyboard.press('Enter');
+	await expect(history).toHaveCount(3);
+	await expect(square).toBeHidden();
+	await expect(page.getByTestId('crop-error')).toBeHidden();
 	expect(errors).toEqual([]);
 });

@@ -139,5 +139,9 @@ test('an answer that comes while the user is on another page is shown on the way
 	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 	await expect(fourth).toBeVisible();
 	await expect(exportCsv).toBeFocused();
+	// The answer is said in a few words instead (the card is no live region: read once, not twice).
+	const heading = (await fourth.getByRole('heading', { level: 2 }).textContent())!.trim();
+	await expect(page.getByTestId('answer-spoken')).toContainText(heading);
+	await expect(page.locator('.result')).not.toHaveAttribute('aria-live');
 	expect(errors).toEqual([]);
 });

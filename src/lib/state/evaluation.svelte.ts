@@ -4,7 +4,6 @@
  * and its export as JSON or CSV. It outlives the page: a result stays shown when the user comes back.
  */
 import { appScoped } from './app-scoped.svelte';
-import { errorMessage } from '../util/errors';
 import { i18n, t, type Said } from '../i18n/i18n.svelte';
 import { toCsv } from '../data/csv';
 import { exportFileName } from '../data/leaflens-file';
@@ -75,8 +74,11 @@ export class EvaluationState {
 	datasets = $state<CachedDatasetInfo[]>([]);
 	/** The datasets on this device have been read once (or could not be: `listError`). */
 	loaded = $state(false);
+	#listError = $state<Said | null>(null);
 	/** Why the datasets could not be read (the page says so, not "download a dataset first"). */
-	listError = $state<string | null>(null);
+	get listError(): string | null {
+		return this.#listError?.() ?? null;
+	}
 	/** Datasets that can be scored. */
 	readonly complete = $derived(this.datasets.filter((d) => d.complete));
 	/** `DEFAULT_MODEL_ID` or a saved model's id. */
@@ -148,7 +150,7 @@ export class EvaluationState {
 	async load(): Promise<void> {
 		const [datasets] = await Promise.all([
 			this.#ml.datasets().catch((error: unknown) => {
-				this.listError = errorMessage(error);
+				this.#listError = sayError(error);
 				return null;
 			}),
 			// Without the list only the shipped model is offered; the Models page reports the reason.
@@ -156,7 +158,7 @@ export class EvaluationState {
 		]);
 		this.loaded = true;
 		if (!datasets) return;
-		this.listError = null;
+		this.#listError = null;
 		this.datasets = datasets;
 		if (!this.complete.some((d) => d.id === this.datasetId)) {
 			this.datasetId = this.complete[0]?.id ?? '';

@@ -833,8 +833,7 @@ export class LearnState {
 		}
 		if (!result || !training.saved || training.saved.jobId !== pending.request.jobId) {
 			// Stopped (the job stays resumable), failed or not saved: the Train page's error says why.
-			const saveError = training.saveError;
-			const why = training.errorSaid ?? (saveError === null ? null : () => saveError);
+			const why = training.errorSaid ?? training.saveErrorSaid;
 			if (why) {
 				this.#error = why;
 				this.errorAbout = 'learning';

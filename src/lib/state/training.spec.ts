@@ -266,6 +266,36 @@ describe('TrainingState', () => {
 		expect(state.dataDone).toMatchObject({ done: 'downloaded' });
 	});
 
+	it('a photo import, a download or a list the worker stopped twice is said in the language shown now', async () => {
+		const { state, ml } = setup();
+		const stopped = { key: 'ml.workerStopped' as const, params: { reason: 'out of memory' } };
+		const crash = () => new WorkerCrashedError(t(stopped.key, stopped.params), stopped);
+		const english = t(stopped.key, stopped.params);
+		ml.importPhotos.mockRejectedValueOnce(crash()).mockRejectedValueOnce(crash());
+		const photos = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => ({
+			path: `Tomato___x/${n}.jpg`,
+			className: 'Tomato___x',
+			file: new Blob([n])
+		}));
+		expect(await state.importPhotos('Mine', photos)).toBeNull();
+		ml.downloadDataset.mockRejectedValueOnce(crash()).mockRejectedValueOnce(crash());
+		await state.downloadDataset('https://example.org/manifest.json');
+		ml.datasets.mockRejectedValueOnce(crash());
+		await state.enter();
+		expect([state.importError, state.downloadError, state.listError]).toEqual([
+			english,
+			english,
+			english
+		]);
+		// Said in the language chosen since (on Settings, coming back).
+		await inLanguage('fr', () => {
+			for (const said of [state.importError, state.downloadError, state.listError]) {
+				expect(said).toBe(t(stopped.key, stopped.params));
+				expect(said).not.toBe(english);
+			}
+		});
+	});
+
 	it('a Resume offered before another tab replaced or forgot the stored job does not run over it', async () => {
 		const waiting = { ...job, datasetId: 'gone' };
 		const { state, ml, storage } = setup({ stored: waiting });

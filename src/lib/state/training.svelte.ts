@@ -284,7 +284,11 @@ export class TrainingState {
 	/** Storage used by this site, when the browser tells. */
 	storage = $state<{ used: number; quota: number } | null>(null);
 	download = $state<{ url: string; progress: DownloadProgress | null } | null>(null);
-	downloadError = $state<string | null>(null);
+	#downloadError = $state<Said | null>(null);
+	/** Why the last download failed (in the language shown now). */
+	get downloadError(): string | null {
+		return this.#downloadError?.() ?? null;
+	}
 	#deleteError = $state<Said | null>(null);
 	/** Why the last dataset could not be deleted (in the language shown now). */
 	get deleteError(): string | null {
@@ -295,7 +299,11 @@ export class TrainingState {
 	#downloading: Promise<void> | null = null;
 
 	importing = $state<{ done: number; total: number } | null>(null);
-	importError = $state<string | null>(null);
+	#importError = $state<Said | null>(null);
+	/** Why the last import of photos failed (in the language shown now). */
+	get importError(): string | null {
+		return this.#importError?.() ?? null;
+	}
 	imported = $state<{
 		dataset: CachedDatasetInfo;
 		skipped: SkippedPhoto[];
@@ -378,14 +386,24 @@ export class TrainingState {
 	pending = $state<TrainRequest | null>(null);
 	/** The last download that ended, or dataset deleted, here: said (a live region). */
 	dataDone = $state<{ done: 'downloaded' | 'deleted'; name: string } | null>(null);
+	#listError = $state<Said | null>(null);
 	/** Why the datasets on this device could not be listed (the worker or IndexedDB failed). */
-	listError = $state<string | null>(null);
+	get listError(): string | null {
+		return this.#listError?.() ?? null;
+	}
 	/** The job is running in another tab of the app (this one does not run it too). */
 	elsewhere = $state(false);
 	/** A finished run whose model could not be saved (kept in memory for "Save again"). */
 	unsaved = $state<{ request: TrainRequest; result: TrainResult } | null>(null);
-	/** Why saving the finished run failed. */
-	saveError = $state<string | null>(null);
+	#saveError = $state<Said | null>(null);
+	/** Why saving the finished run failed (in the language shown now). */
+	get saveError(): string | null {
+		return this.#saveError?.() ?? null;
+	}
+	/** `saveError` as made when shown (for a page that keeps it, e.g. "Learn my fields"). */
+	get saveErrorSaid(): Said | null {
+		return this.#saveError;
+	}
 	/** A finished run's model is being saved (Start, Save again and Discard wait). */
 	saving = $state(false);
 
@@ -541,7 +559,7 @@ export class TrainingState {
 			await this.refresh(); // clears listError
 			return true;
 		} catch (error) {
-			this.listError = errorMessage(error);
+			this.#listError = sayError(error);
 			return false;
 		}
 	}
@@ -549,7 +567,7 @@ export class TrainingState {
 	/** Reads the cached datasets (keeping a valid selection) and the storage estimate. */
 	async refresh(): Promise<void> {
 		this.datasets = await this.#ml.datasets();
-		this.listError = null;
+		this.#listError = null;
 		if (!this.complete.some((d) => d.id === this.form.datasetId)) {
 			this.form.datasetId = this.complete[0]?.id ?? '';
 		}
@@ -564,7 +582,7 @@ export class TrainingState {
 	}
 
 	async #download(url: string): Promise<void> {
-		this.downloadError = null;
+		this.#downloadError = null;
 		this.dataDone = null;
 		this.download = { url, progress: null };
 		const abort = new AbortController();
@@ -586,7 +604,7 @@ export class TrainingState {
 			this.dataDone = { done: 'downloaded', name: info.name };
 			void this.#persist();
 		} catch (error) {
-			if (!isAbort(error)) this.downloadError = errorMessage(error);
+			if (!isAbort(error)) this.#downloadError = sayError(error);
 		} finally {
 			this.download = null;
 			this.#downloadAbort = null;
@@ -654,7 +672,7 @@ export class TrainingState {
 		skipped: SkippedPhoto[] = [],
 		leftOut: SmallClass[] = []
 	): Promise<CachedDatasetInfo | null> {
-		this.importError = null;
+		this.#importError = null;
 		this.imported = null;
 		this.importCancelled = false;
 		this.#setShort(null);
@@ -707,7 +725,7 @@ export class TrainingState {
 			return result.dataset;
 		} catch (error) {
 			if (isAbort(error) || abort.signal.aborted) this.importCancelled = true;
-			else this.importError = errorMessage(error);
+			else this.#importError = sayError(error);
 			return null;
 		} finally {
 			this.#importAbort = null;
@@ -724,7 +742,8 @@ export class TrainingState {
 		const { name, photos, skipped } = photosFromFolder(files);
 		if (photos.length === 0 && skipped.some((s) => s.reason === NOT_IN_CLASS)) {
 			// Photos picked straight from the folder: say how to lay it out, not "no photos".
-			this.importError = userError('noClassFolders', { name });
+			const refused = userError('noClassFolders', { name });
+			this.#importError = () => refused;
 			this.imported = null;
 			this.importCancelled = false;
 			this.#setShort(null);
@@ -790,7 +809,7 @@ export class TrainingState {
 		try {
 			photos = photosForClass(className, files);
 		} catch (error) {
-			this.importError = errorMessage(error);
+			this.#importError = sayError(error);
 			return null;
 		}
 		return this.importPhotos(className.trim(), photos);
@@ -891,7 +910,7 @@ export class TrainingState {
 		this.pending = null;
 		this.savedName = null;
 		this.unsaved = null;
-		this.saveError = null;
+		this.#saveError = null;
 		this.elsewhere = false;
 		const work = async () => {
 			this.#ownRequest = request;
@@ -925,7 +944,7 @@ export class TrainingState {
 	async saveAgain(): Promise<boolean> {
 		const unsaved = this.unsaved;
 		if (!unsaved || this.running || this.saving) return false;
-		this.saveError = null;
+		this.#saveError = null;
 		this.saving = true;
 		try {
 			return await this.#save(unsaved.request, unsaved.result);
@@ -942,7 +961,7 @@ export class TrainingState {
 		if (this.saving) return;
 		const unsaved = this.unsaved;
 		this.unsaved = null;
-		this.saveError = null;
+		this.#saveError = null;
 		// The finished run's status ("saving…"), curves and table go with it.
 		this.result = null;
 		this.history = [];
@@ -971,7 +990,7 @@ export class TrainingState {
 			({ id } = await this.#saveModel(name, result));
 		} catch (error) {
 			this.unsaved = { request, result };
-			this.saveError = errorMessage(error);
+			this.#saveError = sayError(error);
 			this.#jobs.setItem(HELD_KEY, request.jobId);
 			this.#jobs.setItem(UNSAVED_KEY, request.jobId);
 			return false;
