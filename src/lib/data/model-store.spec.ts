@@ -9,7 +9,7 @@ import {
 	type BackboneFiles,
 	type ClassifierFiles
 } from './leaflens-file';
-import { metricsTrust, ModelStore, trustedSummary } from './model-store';
+import { metricsTrust, ModelStore, SWEEP_AFTER_MS, trustedSummary } from './model-store';
 import { sha256Hex } from '../util/hash';
 import { readTar, writeTar } from './tar';
 import { MemoryStore } from '../../../test/memory-store';
@@ -223,20 +223,47 @@ describe('stored backbones', () => {
 		await store.saveBackbone(large);
 		kv.map.set('backbone/f00d/file/model.json', new Uint8Array(1));
 		locked = 0;
-		expect(await store.sweep()).toBe(1 + Object.keys(large).length + 1 + 1);
-		expect(locked).toBe(1);
+		// First seen now: a write still under way in a tab without the lock is not cut short.
+		const t0 = Date.UTC(2026, 11, 5, 9);
+		expect(await store.sweep(t0)).toBe(0);
+		expect(await store.sweep(t0 + SWEEP_AFTER_MS - 1)).toBe(0);
+		expect(locked).toBe(2);
+		// A day later, still left over: removed.
+		expect(await store.sweep(t0 + SWEEP_AFTER_MS)).toBe(1 + Object.keys(large).length + 1 + 1);
 		expect([...kv.map.keys()].sort()).toEqual(kept);
 		expect((await store.list()).map((m) => m.id).sort()).toEqual(
 			[imported.info.id, trained.id].sort()
 		);
 		expect(await store.backboneFiles(imported.backbone.sha256)).toBeDefined();
-		expect(await store.sweep()).toBe(0);
+		expect(await store.sweep(t0 + 2 * SWEEP_AFTER_MS)).toBe(0);
 
 		// A model whose info does not name its backbone (another version wrote it): every backbone stays.
 		await store.saveBackbone(large);
 		const info = kv.map.get(`model/${trained.id}/info`) as Record<string, unknown>;
 		kv.map.set(`model/${trained.id}/info`, { ...info, backboneSha256: undefined });
-		expect(await store.sweep()).toBe(0);
+		expect(await store.sweep(t0 + 3 * SWEEP_AFTER_MS)).toBe(0);
+		expect(await store.sweep(t0 + 5 * SWEEP_AFTER_MS)).toBe(0);
+	});
+
+	it('sweep keeps a save another version of the app makes without the lock, as it ends', async () => {
+		const kv = new MemoryStore();
+		const store = new ModelStore(kv);
+		const t0 = Date.UTC(2026, 11, 5, 9);
+		// The other tab has written a model's files, not yet its info, when this tab starts.
+		kv.map.set('model/other/file/manifest.json', new Uint8Array(2));
+		expect(await store.sweep(t0)).toBe(0);
+		// Its info written: a model, no longer a leftover, and forgotten by the sweep.
+		kv.map.set('model/other/info', { id: 'other' });
+		expect(await store.sweep(t0 + SWEEP_AFTER_MS)).toBe(0);
+		expect(kv.map.has('model/other/file/manifest.json')).toBe(true);
+		expect([...kv.map.keys()].some((k) => k.startsWith('sweep/'))).toBe(false);
+		// A clock set back a day after a leftover was seen: it is seen again from then.
+		kv.map.set('model/cut/file/weights.bin', new Uint8Array(3));
+		expect(await store.sweep(t0 + SWEEP_AFTER_MS)).toBe(0);
+		expect(await store.sweep(t0)).toBe(0);
+		expect(await store.sweep(t0 + SWEEP_AFTER_MS - 1)).toBe(0);
+		expect(await store.sweep(t0 + SWEEP_AFTER_MS)).toBe(1);
+		expect(kv.map.has('model/cut/file/weights.bin')).toBe(false);
 	});
 
 	it('imports and deletes run one at a time through the given lock', async () => {

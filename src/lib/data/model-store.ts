@@ -108,6 +108,14 @@ export interface ImportedModel {
 
 const MODEL_PREFIX = 'model/';
 const BACKBONE_PREFIX = 'backbone/';
+/** When `sweep` first saw each leftover it keeps (neither a model's key nor a backbone's). */
+const SWEEP_KEY = 'sweep/first-seen';
+/**
+ * How long a leftover stays before `sweep` removes it. A write that does not hold the lock (an
+ * older version of the app in another tab, a browser without Web Locks) or a tab frozen in the
+ * middle of a save (a phone's app in the background) is not cut short: given a day, it has ended.
+ */
+export const SWEEP_AFTER_MS = 24 * 60 * 60 * 1000;
 const modelFileKey = (id: string, name: string) => `${MODEL_PREFIX}${id}/file/${name}`;
 const modelInfoKey = (id: string) => `${MODEL_PREFIX}${id}/info`;
 const backboneFileKey = (sha: string, name: string) => `${BACKBONE_PREFIX}${sha}/file/${name}`;
@@ -248,10 +256,11 @@ export class ModelStore {
 	/**
 	 * Removes what writes cut short left behind (a tab closed while a model was saved or imported):
 	 * files of a model that is not listed, files of a backbone without its index, and backbones no
-	 * saved model uses. Returns how many keys it removed. Every write holds the lock it runs under,
-	 * so nothing being written is taken for a leftover.
+	 * saved model uses. A key is removed only when an earlier sweep, `SWEEP_AFTER_MS` before `now`,
+	 * already found it left over: a write still under way in a tab that does not hold the lock
+	 * (this version's writes all do) is not taken for one. Returns how many keys it removed.
 	 */
-	async sweep(): Promise<number> {
+	async sweep(now = Date.now()): Promise<number> {
 		return this.exclusive(async () => {
 			const keys = (await this.store.keys()).map(String);
 			const listed = new Set(
@@ -270,10 +279,22 @@ export class ModelStore {
 					: k.startsWith(BACKBONE_PREFIX) &&
 						(!indexed.has(ownerOf(k)) || (!keepBackbones && !used.has(ownerOf(k))))
 			);
+			const seen = (await this.store.get<Record<string, number>>(SWEEP_KEY)) ?? {};
+			const waiting: Record<string, number> = {};
+			const due = leftover.filter((key) => {
+				const first = seen[key];
+				// A clock set back since: seen now.
+				const since = typeof first === 'number' && first <= now ? first : now;
+				if (now - since >= SWEEP_AFTER_MS) return true;
+				waiting[key] = since;
+				return false;
+			});
 			// A backbone's index goes first: never half listed.
-			leftover.sort((a, b) => Number(b.endsWith('/files')) - Number(a.endsWith('/files')));
-			for (const key of leftover) await this.store.del(key);
-			return leftover.length;
+			due.sort((a, b) => Number(b.endsWith('/files')) - Number(a.endsWith('/files')));
+			for (const key of due) await this.store.del(key);
+			if (Object.keys(waiting).length > 0) await this.store.set(SWEEP_KEY, waiting);
+			else if (Object.keys(seen).length > 0) await this.store.del(SWEEP_KEY);
+			return due.length;
 		});
 	}
 

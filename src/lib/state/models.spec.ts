@@ -6,7 +6,7 @@ import {
 	modelsWorking,
 	type CheckMl
 } from './models.svelte';
-import type { SavedModelInfo } from '../data/model-store';
+import { SWEEP_AFTER_MS, type SavedModelInfo } from '../data/model-store';
 import type { CachedDatasetInfo, EvaluateRequest, EvaluateResult } from '../worker/protocol';
 import { MemoryStore } from '../../../test/memory-store';
 import { fakeLocks } from '../../../test/fake-locks';
@@ -264,23 +264,31 @@ function holdNextListing(kv: MemoryStore): () => void {
 }
 
 describe('ModelsState.load', () => {
-	it('the first removes what a save cut short left, and keeps the models listed', async () => {
-		const kv = new MemoryStore();
-		await kv.set('model/m1/info', info());
-		await kv.set('model/cut/file/weights.bin', new Uint8Array(2));
-		// Without Web Locks another tab's save could be under way: nothing is swept.
-		await new ModelsState(kv).load();
-		await new Promise((resolve) => setTimeout(resolve, 10));
-		expect(kv.map.has('model/cut/file/weights.bin')).toBe(true);
-		vi.stubGlobal('navigator', { locks: fakeLocks() });
-		try {
-			const state = new ModelsState(kv);
-			await state.load();
-			await vi.waitFor(() => expect(kv.map.has('model/cut/file/weights.bin')).toBe(false));
-			expect(state.models.map((m) => m.id)).toEqual(['m1']);
-			expect(kv.map.has('model/m1/info')).toBe(true);
-		} finally {
-			vi.unstubAllGlobals();
+	it('the first removes what a save cut short left a day ago, and keeps the models listed', async () => {
+		for (const locks of [fakeLocks(), undefined]) {
+			const kv = new MemoryStore();
+			await kv.set('model/m1/info', info());
+			await kv.set('model/cut/file/weights.bin', new Uint8Array(2));
+			await kv.set('model/new/file/weights.bin', new Uint8Array(2));
+			// Seen left over by a sweep a day ago (the other only now: maybe another tab's save).
+			await kv.set('sweep/first-seen', {
+				'model/cut/file/weights.bin': Date.now() - SWEEP_AFTER_MS
+			});
+			vi.stubGlobal('navigator', { locks });
+			try {
+				const state = new ModelsState(kv);
+				await state.load();
+				await state.load(); // once per app
+				await vi.waitFor(() => expect(kv.map.has('model/cut/file/weights.bin')).toBe(false));
+				expect(state.models.map((m) => m.id)).toEqual(['m1']);
+				expect(kv.map.has('model/m1/info')).toBe(true);
+				expect(kv.map.has('model/new/file/weights.bin')).toBe(true);
+				expect(Object.keys(kv.map.get('sweep/first-seen') as object)).toEqual([
+					'model/new/file/weights.bin'
+				]);
+			} finally {
+				vi.unstubAllGlobals();
+			}
 		}
 	});
 

@@ -128,11 +128,7 @@ export class ModelsState {
 		kv: KeyValueStore = idbKeyValueStore(MODELS_DB),
 		private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init)
 	) {
-		const locks = globalThis.navigator?.locks;
-		this.store = new ModelStore(kv, oneTabAtATime(locks));
-		// Only where every tab's writes hold the lock: without it, a sweep could take another tab's
-		// save in progress for a leftover.
-		this.#swept = locks === undefined;
+		this.store = new ModelStore(kv, oneTabAtATime(globalThis.navigator?.locks));
 	}
 
 	/**
@@ -151,7 +147,8 @@ export class ModelsState {
 	}
 
 	async load(): Promise<void> {
-		// Once per app: what a save or import cut short by a closed tab left is removed (#swept).
+		// Once per app: what a save or import cut short by a closed tab left, found a day before, is
+		// removed (#swept).
 		if (!this.#swept) {
 			this.#swept = true;
 			this.store.sweep().catch(() => undefined);
