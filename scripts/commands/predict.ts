@@ -103,15 +103,15 @@ ${ENGINE_HELP}
 			);
 
 		await requireFolder(dir, '--model', MODEL_DIR_WANTED);
+		// Its kind first (a folder that is no model is refused before the engine starts).
+		const { loadBackboneFromFs, modelKindOf } = await import('../../src/lib/node/model-dir-fs');
+		const kind = await modelKindOf(dir);
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
-		const { loadBackboneFromFs } = await import('../../src/lib/node/model-dir-fs');
 		const decode = photoReader(leafCrop);
 		const { imageToTensor } = await import('../../src/lib/ml/preprocess');
 		const { topK } = await import('../../src/lib/ml/predict');
 
-		const { modelKindOf } = await import('../../src/lib/node/model-dir-fs');
-		const kind = await modelKindOf(dir);
 		if (kind === 'classifier')
 			return diagnoseFiles(tf, dir, files, {
 				json,

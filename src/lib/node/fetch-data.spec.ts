@@ -248,6 +248,32 @@ describe('fetch-data against a fixture server', () => {
 		await rm(path.join(out, 'downloads'), { recursive: true });
 		expect((await fetch(out)).photos).toBe(1);
 		expect(await list(out)).toEqual(['color', 'downloads', 'fetch-report.json']);
+
+		// Nor the folder compared against, when it is what the run replaces.
+		await expect(
+			fetchDataset({
+				dataset: 'plantvillage',
+				source: 'mendeley',
+				out,
+				from: `${server.base}/mine.zip`,
+				against: path.join(out, 'color')
+			})
+		).rejects.toThrow(
+			`--against ${path.join(out, 'color')} is in ${path.join(out, 'color')}, which this run replaces; choose another --out folder`
+		);
+		// Nor another dataset's photos: its report says which dataset they are.
+		const reportFile = path.join(out, 'fetch-report.json');
+		const report = JSON.parse(await readFile(reportFile, 'utf8')) as FetchReport;
+		await writeFile(
+			reportFile,
+			JSON.stringify({ ...report, dataset: 'plantdoc', title: 'PlantDoc' })
+		);
+		server.requests.length = 0;
+		await expect(fetch(out)).rejects.toThrow(
+			`${out} holds the PlantDoc dataset (fetch-report.json): fetching the ${report.title} there would replace its color/; nothing was changed. Choose another --out folder`
+		);
+		expect(server.requests).toEqual([]);
+		expect(await list(path.join(out, 'color'))).toEqual(['Corn_(maize)___Common_rust_']);
 	});
 
 	it('says so when a download kept from an earlier run is used instead of the one --from names', async () => {

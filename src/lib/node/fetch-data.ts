@@ -28,6 +28,7 @@ import { errorMessage } from '../util/errors';
 import { findSource, mirrorUrl, type DatasetSource } from './dataset-sources';
 import { download, fileErrorMessage, type DownloadResult } from './download';
 import { Refusal } from './refusal';
+import { folderRelation } from './paths';
 
 export const FETCH_REPORT_FILE = 'fetch-report.json';
 const IMAGE_EXTENSIONS = /\.(jpe?g|png)$/i;
@@ -101,6 +102,7 @@ const reportSchema = z.object({
 	formatVersion: z.literal(1),
 	dataset: z.string(),
 	source: z.string(),
+	title: z.string().optional(),
 	files: z.array(
 		z.object({ sha256: z.string(), name: z.string(), url: z.string().optional() }).passthrough()
 	),
@@ -373,6 +375,20 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 		throw new Refusal(
 			`${out} already holds ${present.map((sub) => `${sub}/`).join(' and ')} but no ${FETCH_REPORT_FILE}, so fetch-data did not write ${present.length > 1 ? 'them' : 'it'} and will not replace ${present.length > 1 ? 'them' : 'it'}: nothing was changed. Choose a new --out folder, or move ${present.map((sub) => path.join(out, sub)).join(' and ')} away first`
 		);
+	// Another dataset's photos (its report says which) are not replaced by this one's.
+	if (present.length > 0 && previous && previous.dataset !== source.dataset)
+		throw new Refusal(
+			`${out} holds the ${previous.title ?? previous.dataset} dataset (${FETCH_REPORT_FILE}): fetching the ${source.title} there would replace its ${present.map((sub) => `${sub}/`).join(' and ')}; nothing was changed. Choose another --out folder`
+		);
+	// Nor the folder to compare against, when it is (or is in) what this run replaces.
+	if (options.against)
+		for (const sub of ['color', 'unknown']) {
+			const relation = await folderRelation(options.against, path.join(out, sub));
+			if (relation === 'same' || relation === 'inside')
+				throw new Refusal(
+					`--against ${options.against} is in ${path.join(out, sub)}, which this run replaces; choose another --out folder`
+				);
+		}
 	// The PlantVillage photos to leave out, read before any download: a wrong folder is said at once.
 	const against = options.against ? await hashFolder(options.against) : new Set<string>();
 	const againstDigest = options.against ? digestOf(against) : null;

@@ -179,9 +179,14 @@ describe('fsModelDirReader', () => {
 describe('modelKindOf and requireClassifier (checked before anything heavy loads)', () => {
 	it('name a missing folder in words, and a backbone where a classifier is needed', async () => {
 		const nowhere = path.join(root, 'nowhere');
-		await expect(modelKindOf(nowhere)).rejects.toThrow(
+		const missing = modelKindOf(nowhere);
+		await expect(missing).rejects.toThrow(
 			`${nowhere}: manifest.json is missing (is this a LeafLens model directory? a classifier comes from leaflens train (or a model saved by the app), a backbone from leaflens import-model)`
 		);
+		await expect(missing).rejects.toBeInstanceOf(Refusal);
+		// A dataset's folder (its manifest.json is a dataset's): refused as well, exit 2.
+		const dataset = path.join(REPO_ROOT, 'static/datasets/plantvillage-sample');
+		await expect(modelKindOf(dataset)).rejects.toBeInstanceOf(Refusal);
 		// The repository's own backbone and the shipped classifier (npm run setup).
 		const backbone = path.join(REPO_ROOT, 'models/cache', DEFAULT_BACKBONE);
 		expect(await modelKindOf(backbone)).toBe('backbone');

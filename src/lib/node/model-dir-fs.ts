@@ -87,11 +87,17 @@ export function fsModelDirReader(dir: string): ModelDirReader {
 
 /**
  * The kind of the model directory `dir`, from its manifest.json alone (format, version and kind
- * checked), before anything heavy is loaded. A missing folder or manifest is named in words.
+ * checked), before anything heavy is loaded. A missing folder or manifest, or one of another kind
+ * of folder (a dataset, photos), is named in words as a Refusal (a bad `--model`: exit 2).
  */
 export async function modelKindOf(dir: string): Promise<ModelKind> {
 	const reader = fsModelDirReader(dir);
-	return parseModelManifest(await reader.read(MODEL_MANIFEST_FILE), reader.where).kind;
+	try {
+		return parseModelManifest(await reader.read(MODEL_MANIFEST_FILE), reader.where).kind;
+	} catch (error) {
+		if (error instanceof ModelDirError) throw new Refusal(error.message);
+		throw error;
+	}
 }
 
 /**

@@ -47,3 +47,15 @@ export async function folderRelation(
 	if (isInside(rb, ra)) return 'around';
 	return null;
 }
+
+/**
+ * For a folder `p` that does not exist yet: the nearest path above it that exists and is a file
+ * (so `p` cannot be made), or null when it can be.
+ */
+export async function fileAbove(p: string): Promise<string | null> {
+	for (let above = path.dirname(p); above !== path.dirname(above); above = path.dirname(above)) {
+		const info = await stat(above).catch(() => null);
+		if (info) return info.isDirectory() ? null : above;
+	}
+	return null;
+}

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASET_MANIFEST_FILE } from '../data/manifest';
 import { readShard } from '../data/shard-format';
 import { loadDataset } from './dataset';
+import { Refusal } from './refusal';
 import {
 	findClassFolders,
 	isUnfinishedDataset,
@@ -381,13 +382,21 @@ describe('prepareDataset on contradictory or degenerate data', () => {
 		expect(result.manifest!.counts.skipped).toBe(4);
 	});
 
-	it('refuses fewer than 2 classes before any work', async () => {
+	it('refuses fewer than 2 classes before any work, naming what was left out', async () => {
 		const root = await makeSource('one-class-src', { Tomato___healthy: 3 });
 		const out = path.join(tmp, 'one-class-out');
-		await expect(prepareDataset(small(root, 'one-class-out'))).rejects.toThrow(
+		const refused = prepareDataset(small(root, 'one-class-out'));
+		await expect(refused).rejects.toThrow(
 			'A dataset needs at least 2 classes, found 1: Tomato___healthy'
 		);
+		await expect(refused).rejects.toBeInstanceOf(Refusal);
 		await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+		// The other class's photos are of a kind it cannot read: said, as the likely cause.
+		await mkdir(path.join(root, 'Tomato___Leaf_Mold'));
+		await writeFile(path.join(root, 'Tomato___Leaf_Mold', 'IMG_1.HEIC'), 'heic');
+		await expect(prepareDataset(small(root, 'one-class-out'))).rejects.toThrow(
+			/found 1: Tomato___healthy .*; left out: Tomato___Leaf_Mold\/IMG_1\.HEIC \(/
+		);
 	});
 
 	it('keeps only the classes named, and refuses a name it does not find', async () => {
@@ -529,6 +538,17 @@ describe('prepareDataset refuses an --out it would damage', () => {
 			`${cluttered} holds files prepare-data did not write (notes.txt, photos/); choose an empty or new output folder`
 		);
 		expect((await readdir(cluttered)).sort()).toEqual(['notes.txt', 'photos']);
+
+		// Files named as its outputs, in a folder without its journal or manifest: someone else's.
+		const lookalike = path.join(tmp, 'lookalike');
+		await mkdir(lookalike);
+		await writeFile(path.join(lookalike, 'train-00007.tar'), 'mine\n');
+		await writeFile(path.join(lookalike, 'skipped.json'), '{}\n');
+		await expect(prepareDataset({ ...two(), out: lookalike })).rejects.toThrow(
+			`${lookalike} holds files prepare-data did not write (skipped.json, train-00007.tar); choose an empty or new output folder`
+		);
+		expect(await readFile(path.join(lookalike, 'train-00007.tar'), 'utf8')).toBe('mine\n');
+		expect(await readFile(path.join(lookalike, 'skipped.json'), 'utf8')).toBe('{}\n');
 	});
 
 	it('refuses an --out that is a file, in words, leaving it alone', async () => {
@@ -538,5 +558,9 @@ describe('prepareDataset refuses an --out it would damage', () => {
 			`--out ${file} is a file, not a folder; choose a new or empty folder for --out`
 		);
 		expect(await readFile(file, 'utf8')).toBe('mine\n');
+		// Below a file: refused as well, before any photo is read.
+		await expect(prepareDataset({ ...two(), out: path.join(file, 'ds') })).rejects.toThrow(
+			`--out ${path.join(file, 'ds')} cannot be made: ${file} is a file, not a folder`
+		);
 	});
 });

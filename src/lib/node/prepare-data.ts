@@ -43,7 +43,7 @@ import { errorCode, errorMessage } from '../util/errors';
 import { decodeFailureReason, MAX_INPUT_PIXELS, openPhoto } from './images';
 import { photoSize } from '../util/photo-size';
 import { Refusal } from './refusal';
-import { folderRelation } from './paths';
+import { fileAbove, folderRelation } from './paths';
 import { codeUnitOrder } from '../util/order';
 import { IMAGE_EXTENSIONS, isImageName, notImageReason, walkFolders } from './image-files';
 
@@ -83,6 +83,33 @@ const isOwnOutput = (name: string) =>
 		(f) => name === f || isTempOf(name, f)
 	) ||
 	name === '.DS_Store';
+
+/** What finding the class folders left out, for a refusal: the first three and how many more. */
+function leftOut(skipped: readonly SkippedFile[]): string {
+	if (skipped.length === 0) return '';
+	const named = skipped.slice(0, 3).map((s) => `${s.path} (${s.reason})`);
+	const more = skipped.length > 3 ? ` and ${skipped.length - 3} more` : '';
+	return `; left out: ${named.join(', ')}${more}`;
+}
+
+/** Whether `text` is a skipped list as prepare-data writes it: `[{ "path", "reason" }, …]`. */
+function isSkippedList(text: string): boolean {
+	try {
+		const json: unknown = JSON.parse(text);
+		return (
+			Array.isArray(json) &&
+			json.every(
+				(s) =>
+					typeof s === 'object' &&
+					s !== null &&
+					typeof (s as SkippedFile).path === 'string' &&
+					typeof (s as SkippedFile).reason === 'string'
+			)
+		);
+	} catch {
+		return false;
+	}
+}
 
 /** The largest --seed: the split reads it as 32 bits (split.ts). */
 export const MAX_SEED = 2 ** 32 - 1;
@@ -381,12 +408,16 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	const found = await findClassFolders(src);
 	const skipped: SkippedFile[] = [...found.skipped];
 	const classFolders = onlyClasses(found.classes, options.classes, options.src);
+	// Refused before any work (nothing is written), naming what was left out and why (HEIC photos,
+	// a folder of folders…): that is usually the missing class.
 	if (classFolders.length === 0)
-		throw new Error(`No class folders with images found under ${options.src}`);
+		throw new Refusal(
+			`No class folders with images found under ${options.src}${leftOut(found.skipped)}`
+		);
 	if (classFolders.length < 2) {
 		// Nothing to tell apart: training would fail much later (TF.js: "depth must be >=2").
-		throw new Error(
-			`A dataset needs at least 2 classes, found ${classFolders.length}: ${classFolders.map((c) => c.name).join(', ')} (a class is a folder of images under ${options.src})`
+		throw new Refusal(
+			`A dataset needs at least 2 classes, found ${classFolders.length}: ${classFolders.map((c) => c.name).join(', ')} (a class is a folder of images under ${options.src})${leftOut(found.skipped)}`
 		);
 	}
 	const candidates: { source: string; classIndex: number }[] = [];
@@ -790,13 +821,24 @@ async function checkOutFolder(src: string, out: string): Promise<void> {
 			`--src ${src} is inside the output folder ${out}; choose an output folder outside it`
 		);
 	const info = await stat(out).catch(() => null);
-	if (!info) return; // a new folder
+	if (!info) {
+		// A new folder, unless it cannot be made: said now, not as ENOTDIR after every photo is read.
+		const above = await fileAbove(out);
+		if (above !== null)
+			throw new Refusal(
+				`--out ${out} cannot be made: ${above} is a file, not a folder; choose a new or empty folder for --out`
+			);
+		return;
+	}
 	if (!info.isDirectory())
 		throw new Refusal(
 			`--out ${out} is a file, not a folder; choose a new or empty folder for --out`
 		);
 	const entries = await readdir(out, { withFileTypes: true });
 	const manifestFile = path.join(out, DATASET_MANIFEST_FILE);
+	// Shards and a skipped list are its own only beside its journal (written before any of them)
+	// or its manifest: in any other folder, files of those names are someone else's.
+	const marked = entries.some((e) => e.name === JOURNAL_FILE || e.name === DATASET_MANIFEST_FILE);
 	if (entries.some((e) => e.name === DATASET_MANIFEST_FILE)) {
 		let json: unknown = null;
 		try {
@@ -811,8 +853,20 @@ async function checkOutFolder(src: string, out: string): Promise<void> {
 			);
 		}
 	}
+	// Alone, its skipped list too (a run that found no usable photo leaves only that): when it
+	// reads as one.
+	const skippedList =
+		!marked &&
+		entries.some((e) => e.name === SKIPPED_FILE) &&
+		isSkippedList(await readFile(path.join(out, SKIPPED_FILE), 'utf8').catch(() => ''));
+	const own = (name: string) =>
+		marked
+			? isOwnOutput(name)
+			: name === '.DS_Store' ||
+				isTempOf(name, JOURNAL_FILE) ||
+				(name === SKIPPED_FILE && skippedList);
 	const foreign = entries
-		.filter((e) => !(e.isFile() && isOwnOutput(e.name)))
+		.filter((e) => !(e.isFile() && own(e.name)))
 		.map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
 		.sort(codeUnitOrder);
 	if (foreign.length > 0) {

@@ -17,7 +17,7 @@ import {
 	readManifestSha256
 } from '../ml/model-dir';
 import { errorMessage } from '../util/errors';
-import { folderRelation, pathExists as exists } from './paths';
+import { fileAbove, folderRelation, pathExists as exists } from './paths';
 import { isUnfinishedDataset } from './prepare-data';
 import { withoutTempEnding, writeFileAtomic } from './atomic-file';
 import {
@@ -421,19 +421,11 @@ async function checkOutFolder(o: TrainRunOptions): Promise<{ replacing: boolean 
 	const info = await stat(out).catch(() => null);
 	if (!info) {
 		// Made when the run writes: refused now when a folder above it is a file (it cannot be).
-		for (
-			let above = path.dirname(out);
-			above !== path.dirname(above);
-			above = path.dirname(above)
-		) {
-			const up = await stat(above).catch(() => null);
-			if (!up) continue;
-			if (!up.isDirectory())
-				throw new OutRefusal(
-					`--out ${out} cannot be made: ${above} is a file, not a folder; choose another --out`
-				);
-			break;
-		}
+		const above = await fileAbove(out);
+		if (above !== null)
+			throw new OutRefusal(
+				`--out ${out} cannot be made: ${above} is a file, not a folder; choose another --out`
+			);
 		return { replacing: false };
 	}
 	if (!info.isDirectory())
