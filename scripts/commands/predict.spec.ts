@@ -8,7 +8,7 @@ import {
 	symlinkSync,
 	writeFileSync
 } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -339,6 +339,24 @@ describe('leaflens predict with a trained classifier', () => {
 		expect(stderr.trim().split('\n')).toHaveLength(1);
 		expect(stderr).toMatch(
 			/^leaflens predict: --crop: Unknown crop "banana": this model knows Apple, Blueberry,/
+		);
+	});
+
+	it('refuses a pipe named as a photo (exit 2) instead of waiting on it; a folder of photos is a model folder it is not', async () => {
+		const fifo = path.join(work, 'photo.fifo');
+		execFileSync('mkfifo', [fifo]);
+		const piped = await runLeaflens('predict', '--model', MODEL, fifo);
+		expect(piped.code).toBe(2);
+		expect(piped.stderr).toBe(
+			`leaflens predict: ${fifo} is not a regular file (a pipe, socket or device): save the photo to a file and name that\n`
+		);
+		// A folder that is no model: refused in words (exit 2), as a bad argument.
+		const photos = path.join(work, 'photos');
+		mkdirSync(photos);
+		const notModel = await runLeaflens('predict', '--model', photos, 'x.jpg');
+		expect(notModel.code).toBe(2);
+		expect(notModel.stderr).toMatch(
+			/manifest\.json is missing \(is this a LeafLens model directory\?/
 		);
 	});
 

@@ -379,8 +379,14 @@ async function imagesOf(paths: readonly string[]): Promise<string[]> {
 	const { listImages } = await import('../../src/lib/node/image-files');
 	const files: string[] = [];
 	for (const p of paths) {
+		const info = await stat(p).catch(() => null);
+		// A pipe, a socket or a device: reading it could wait forever, or fail on a seek.
+		if (info && !info.isDirectory() && !info.isFile())
+			throw new UsageError(
+				`${p} is not a regular file (a pipe, socket or device): save the photo to a file and name that`
+			);
 		// A path that cannot be read stays in the list: decoding it names the problem.
-		if (!(await stat(p).catch(() => null))?.isDirectory()) {
+		if (!info?.isDirectory()) {
 			files.push(p);
 			continue;
 		}
