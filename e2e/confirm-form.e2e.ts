@@ -186,3 +186,73 @@ test('a correction of a plant deleted in another tab is said above the list, whe
 	await expect(page.getByRole('heading', { name: 'History' })).toBeFocused();
 	expect(errors).toEqual([]);
 });
+
+test('a plant deleted in another tab while its correction is typed here: said, and the focus kept on the page', async ({
+	page,
+	context
+}) => {
+	const errors = collectPageErrors(page);
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	await diagnoseSample(page, 'Tomato___Leaf_Mold');
+	const row = newestRow(page);
+	await row.getByRole('button', { name: /^Not right…/ }).click();
+	await expect(row.getByLabel('This plant actually has')).toBeFocused();
+	const other = await context.newPage();
+	await other.goto('/');
+	await newestRow(other)
+		.getByRole('button', { name: /^Delete/ })
+		.click();
+	await expect(other.getByTestId('history').locator(':scope > li')).toHaveCount(0);
+	// Told over the tabs' channel, this tab's list loses the row with its form.
+	await expect(page.getByTestId('history').locator(':scope > li')).toHaveCount(0);
+	await expect(page.getByTestId('history-error')).toHaveText(
+		'This diagnosis is no longer on this device: it was deleted in another tab.'
+	);
+	await expect(page.getByRole('heading', { name: 'History' })).toBeFocused();
+	await other.close();
+	// A row deleted here says nothing of the kind: its Undo has the focus.
+	await diagnoseSample(page, 'Tomato___Leaf_Mold');
+	await expect(page.getByTestId('history').locator(':scope > li')).toHaveCount(1);
+	await newestRow(page)
+		.getByRole('button', { name: /^Delete/ })
+		.click();
+	await expect(page.getByRole('button', { name: 'Undo' })).toBeFocused();
+	await expect(page.getByTestId('history-error')).toBeHidden();
+	expect(errors).toEqual([]);
+});
+
+test.describe('before the model has loaded', () => {
+	// No service worker: the model's download is held here, on every reload.
+	test.use({ serviceWorkers: 'block' });
+
+	test('"Not right…" offers no class the list lacks: Save files nothing the user did not choose', async ({
+		page,
+		context
+	}) => {
+		const errors = collectPageErrors(page);
+		await page.goto('/');
+		await expect(page.getByTestId('model-info')).toBeVisible();
+		await diagnoseSample(page, 'Tomato___Leaf_Mold');
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		await context.route('**/model-files/plantvillage-default/manifest.json', async (route) => {
+			await held;
+			await route.continue();
+		});
+		await page.reload();
+		const row = newestRow(page);
+		await row.getByRole('button', { name: /^Not right…/ }).click();
+		const field = row.getByLabel('This plant actually has');
+		await expect(field).toHaveValue('');
+		await row.getByRole('button', { name: 'Save' }).click();
+		await expect(row.getByTestId('confirm-error')).toContainText('Choose');
+		await expect(field).toBeFocused();
+		release();
+		await expect(page.getByTestId('model-info')).toBeVisible();
+		await page.reload();
+		await expect(newestRow(page).getByRole('button', { name: /^Not right…/ })).toBeVisible();
+		await expect(newestRow(page).getByTestId('confirmed')).toHaveCount(0);
+		expect(errors).toEqual([]);
+	});
+});

@@ -67,7 +67,10 @@ test('diagnoses real test-split leaf photos with a heatmap, survives bad files, 
 	const csv = await (await download).createReadStream();
 	const chunks: Buffer[] = [];
 	for await (const chunk of csv) chunks.push(chunk as Buffer);
-	const lines = Buffer.concat(chunks).toString('utf8').trim().split('\r\n');
+	const text = Buffer.concat(chunks).toString('utf8');
+	// UTF-8 with its byte order mark: Excel reads the accents and dashes right.
+	expect(text.startsWith('\uFEFF')).toBe(true);
+	const lines = text.slice(1).trim().split('\r\n');
 	expect(lines[0]).toBe(
 		'time,answer,label,confidence,not_sure,confirmed,leaves,latitude,longitude,files'
 	);

@@ -44,6 +44,8 @@ test('share with an adviser: the photo, the heatmap and a short text go to the s
 	await expect(page.getByTestId('heatmap')).toBeVisible();
 	await answer.getByRole('button', { name: 'Share with an adviser' }).click();
 	await expect(answer.getByTestId('share-status')).toHaveText('Shared.');
+	// Disabled while it shared, the button has the keyboard focus back.
+	await expect(answer.getByRole('button', { name: 'Share with an adviser' })).toBeFocused();
 	const shared = (await page.evaluate(() => (window as unknown as { shared: unknown }).shared)) as {
 		title: string;
 		text: string;
@@ -92,5 +94,6 @@ test('share with an adviser: the photo, the heatmap and a short text go to the s
 	expect(html).toContain('src="data:image/jpeg;base64,');
 	expect(html).not.toMatch(/<script/i);
 	await expect(row.getByTestId('share-status')).toContainText('downloaded as a web page');
+	await expect(row.getByRole('button', { name: /^Share with an adviser: \S/ })).toBeFocused();
 	expect(errors).toEqual([]);
 });
