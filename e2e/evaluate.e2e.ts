@@ -15,9 +15,19 @@ test('evaluates the shipped model on the test split: metrics, confusion matrix, 
 		'Photos per class: type a whole number of at least 1, or leave it empty for all photos.'
 	);
 	await expect(limit).toHaveAttribute('aria-invalid', 'true');
+	// Said until the field is changed; what a number field could not read is refused too (not
+	// taken for empty: every photo).
+	await limit.fill('1e');
+	await expect(limit).not.toHaveAttribute('aria-invalid', 'true');
+	await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+	await expect(limit).toHaveAttribute('aria-invalid', 'true');
 	await limit.fill('4');
-	// A double click starts one run (its second click does not land on Cancel).
-	await page.getByRole('button', { name: 'Evaluate', exact: true }).dblclick();
+	// A double click starts one run (its second click does not land on Cancel); Evaluate keeps the
+	// keyboard focus while it scores.
+	const run = page.getByRole('button', { name: 'Evaluate', exact: true });
+	await run.dblclick();
+	await expect(run).toHaveAttribute('aria-disabled', 'true');
+	await expect(run).toBeFocused();
 	const evaluation = page.getByTestId('evaluation');
 	await expect(evaluation).toBeVisible({ timeout: 120_000 });
 	// The end is shown, and said (a live region).

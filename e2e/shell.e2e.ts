@@ -100,6 +100,18 @@ test('the Settings panel reports backends detected inside the worker', async ({ 
 	await page.reload();
 	await expect(page.getByTestId('active-backend')).toHaveText('Engine: cpu');
 	await expect(page.getByLabel('Engine to use')).toHaveValue('cpu');
+
+	// The arrow keys on the closed menu do not start an engine at each press: the one they reach
+	// is applied on Enter.
+	const choice = page.getByLabel('Engine to use');
+	await choice.focus();
+	await page.keyboard.press('ArrowUp');
+	await expect(choice).toHaveValue('wasm');
+	expect(await page.evaluate(() => localStorage.getItem('leaflens.backend'))).toBe('cpu');
+	await expect(page.getByTestId('active-backend')).toHaveText('Engine: cpu');
+	await page.keyboard.press('Enter');
+	await expect(page.getByTestId('active-backend')).toHaveText('Engine: wasm');
+	await expect(choice).toBeFocused();
 	expect(errors).toEqual([]);
 });
 

@@ -5,6 +5,7 @@
  */
 import { appScoped } from './app-scoped.svelte';
 import { i18n, t, type Said } from '../i18n/i18n.svelte';
+import { parseLimit } from '../util/limit';
 import { toCsv } from '../data/csv';
 import { exportFileName } from '../data/leaflens-file';
 import type { SavedModelInfo } from '../data/model-store';
@@ -85,8 +86,8 @@ export class EvaluationState {
 	modelId = $state(DEFAULT_MODEL_ID);
 	datasetId = $state('');
 	split = $state<Split>('test');
-	/** Photos per class, a whole number from 1; null or 0: all. */
-	limit = $state<number | null>(null);
+	/** Photos per class as typed: a whole number from 1; empty: all. */
+	limit = $state('');
 	/** Evaluate was pressed with photos per class that are not a whole number from 1. */
 	limitInvalid = $state(false);
 	/** Photos scored so far (total 0: the model and photos are still being read); null: no run. */
@@ -170,8 +171,8 @@ export class EvaluationState {
 
 	/** The request the form describes; null when its photos per class are not a whole number from 1. */
 	request(): EvaluateRequest | null {
-		const limit = this.limit || null;
-		if (limit !== null && !(Number.isInteger(limit) && limit >= 1)) return null;
+		const limit = parseLimit(this.limit);
+		if (limit === undefined) return null;
 		return {
 			model: this.source,
 			datasetId: this.datasetId,
@@ -227,8 +228,9 @@ export class EvaluationState {
 		} catch (error) {
 			if (!(error instanceof Error && error.name === 'AbortError') && !abort.signal.aborted) {
 				this.#error = sayError(error);
-				// A dataset deleted meanwhile (in another tab) leaves the list.
-				void this.load();
+				// A dataset deleted meanwhile (in another tab) leaves the list, before the run is
+				// said to end (the page then puts the focus where the form still is).
+				await this.load();
 			} else this.outcome = 'cancelled';
 			return null;
 		} finally {
