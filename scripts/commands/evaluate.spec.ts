@@ -89,7 +89,7 @@ describe('leaflens evaluate', () => {
 		expect(r.stderr).not.toMatch(/\._IMG_1|thumbnails/);
 		// A folder has no splits: --split val says how it is scored instead.
 		const val = await evaluate('--data', dir, '--split', 'val');
-		expect(val.code).toBe(1);
+		expect(val.code).toBe(2);
 		expect(val.stderr).toContain(
 			`leaflens evaluate: ${dir} has no val split: a folder of class folders is scored whole, as --split test (the default)`
 		);
@@ -112,7 +112,7 @@ describe('leaflens evaluate', () => {
 		cpSync(data, unfinished, { recursive: true });
 		rmSync(path.join(unfinished, 'manifest.json'));
 		let r = await evaluate('--data', unfinished);
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2);
 		expect(r.stderr).toContain(
 			`leaflens evaluate: ${unfinished} is an unfinished leaflens prepare-data output (shards but no manifest.json: the run was stopped or failed); run the same prepare-data command again to finish it`
 		);
@@ -156,7 +156,7 @@ describe('leaflens evaluate', () => {
 
 	it('refuses --crop with photos of another crop, naming them, before any photo is read', async () => {
 		const r = await evaluate('--data', data, '--crop', 'Tomato');
-		expect(r.code).toBe(1);
+		expect(r.code).toBe(2); // a bad --crop or --data, as the refusals before any work
 		expect(r.stderr).toContain(
 			'leaflens evaluate: The photos include Corn_(maize)___Common_rust_, not a class of Tomato: score only its class folders (or a dataset of them: prepare-data --class), or leave --crop out'
 		);

@@ -43,7 +43,7 @@ describe('leaflens train', () => {
 			'--out',
 			'model'
 		);
-		expect(folders.code).toBe(1);
+		expect(folders.code).toBe(2);
 		expect(folders.stderr).toContain(
 			`leaflens train: ${plantVillageColor()} is not a prepared dataset (it has no manifest.json): training needs the train and val splits that leaflens prepare-data makes; from a folder of class folders of photos: leaflens prepare-data --src <that folder> --out data/mine, then --data data/mine`
 		);

@@ -104,11 +104,11 @@ async function openImages(
 	await requireDataFolder(dir, o.splits);
 	if (await isDataset(dir)) return datasetImages(dir, size, o.classes);
 	if (await isUnfinishedDataset(dir))
-		throw new Error(
+		throw new Refusal(
 			`${dir} is an unfinished leaflens prepare-data output (shards but no manifest.json: the run was stopped or failed); run the same prepare-data command again to finish it (the finished shards are kept)`
 		);
 	if (o.splits === 'needed')
-		throw new Error(
+		throw new Refusal(
 			`${dir} is not a prepared dataset (it has no manifest.json): training needs the train and val splits that leaflens prepare-data makes; from a folder of class folders of photos: leaflens prepare-data --src <that folder> --out data/mine, then --data data/mine`
 		);
 	return folderImages(dir, size, o.classes, o.onUnreadable);
@@ -574,7 +574,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 		const images = await openImages(o.data, side, { splits: 'needed' });
 		const missing = (['train', 'val'] as const).filter((split) => !images.splits[split]);
 		if (missing.length > 0)
-			throw new Error(
+			throw new Refusal(
 				`${o.data} has no ${missing.join(' or ')} photos: train needs both (prepare it with leaflens prepare-data, with more photos per class or a larger --val)`
 			);
 		let labels = images.classes;
@@ -774,7 +774,7 @@ export async function runEvaluation(
 		const source = images.splits[o.split];
 		if (!source) {
 			const has = Object.keys(images.splits);
-			throw new Error(
+			throw new Refusal(
 				`${o.data} has no ${o.split} split: ` +
 					((await isDataset(o.data))
 						? `it has ${has.join(', ') || 'none with photos'}`
@@ -783,7 +783,13 @@ export async function runEvaluation(
 		}
 		const advice =
 			'score only its class folders (or a dataset of them: prepare-data --class), or leave --crop out';
-		if (crop) assertOfCrop(source.labels, crop, model.manifest.labels, advice);
+		// Photos of another crop's classes: a bad --data or --crop (exit 2), said before scoring.
+		if (crop)
+			try {
+				assertOfCrop(source.labels, crop, model.manifest.labels, advice);
+			} catch (error) {
+				throw new Refusal(errorMessage(error));
+			}
 		const { report, scores } = await runEvaluateJob(tf, {
 			model,
 			backbone,
