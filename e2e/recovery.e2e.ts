@@ -30,6 +30,21 @@ test('when the model worker crashes the app says so, restarts it (at the next di
 	await page.getByRole('link', { name: 'Settings' }).click();
 	await expect(page.getByTestId('backend-report')).toBeVisible();
 	await expect(page.getByTestId('active-backend')).toHaveText(/^Engine: \w+$/);
+	// A crash while Settings is open: it offers to start the engines again, and does.
+	await page
+		.workers()
+		.filter((w) => w.url().includes('ml.worker'))
+		.at(-1)!
+		.evaluate(() => {
+			setTimeout(() => {
+				throw new Error('simulated crash');
+			});
+		});
+	const startAgain = page.getByRole('button', { name: 'Start the engines again' });
+	await expect(startAgain).toBeVisible();
+	await startAgain.click();
+	await expect(page.getByTestId('backend-report')).toBeVisible();
+	await expect(page.getByLabel('Engine to use')).toBeFocused();
 	await page.getByRole('link', { name: 'Diagnose' }).click();
 
 	await pickWholePhoto(page, file('after.jpg'));

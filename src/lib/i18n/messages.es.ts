@@ -503,6 +503,7 @@ export const es: Catalogue = {
 	'settings.choice': 'Motor que se usará',
 	'settings.auto': 'Automático (el más rápido)',
 	'settings.detecting': 'Probando los motores de este dispositivo…',
+	'settings.startAgain': 'Volver a iniciar los motores',
 	'settings.environment':
 		'TensorFlow.js {version}, {cores} hilos de CPU, adaptador WebGPU: {adapter}',
 	'settings.none': 'ninguno',

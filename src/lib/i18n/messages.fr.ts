@@ -512,6 +512,7 @@ export const fr: Catalogue = {
 	'settings.choice': 'Moteur à utiliser',
 	'settings.auto': 'Automatique (le plus rapide)',
 	'settings.detecting': 'Test des moteurs de cet appareil…',
+	'settings.startAgain': 'Relancer les moteurs',
 	'settings.environment':
 		'TensorFlow.js {version}, {cores} fils d’exécution, adaptateur WebGPU : {adapter}',
 	'settings.none': 'aucun',

@@ -481,6 +481,7 @@ export const hi: Catalogue = {
 	'settings.choice': 'इस्तेमाल होने वाला इंजन',
 	'settings.auto': 'अपने-आप (सबसे तेज़)',
 	'settings.detecting': 'इस डिवाइस पर इंजन आज़माए जा रहे हैं…',
+	'settings.startAgain': 'इंजन फिर से शुरू करें',
 	'settings.environment': 'TensorFlow.js {version}, {cores} CPU थ्रेड, WebGPU एडाप्टर: {adapter}',
 	'settings.none': 'कोई नहीं',
 	'settings.unknownAdapter': 'बिना नाम',

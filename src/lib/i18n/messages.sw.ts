@@ -505,6 +505,7 @@ export const sw: Catalogue = {
 	'settings.choice': 'Injini ya kutumia',
 	'settings.auto': 'Kiotomatiki (ya haraka zaidi)',
 	'settings.detecting': 'Inajaribu injini kwenye kifaa hiki…',
+	'settings.startAgain': 'Anzisha injini tena',
 	'settings.environment':
 		'TensorFlow.js {version}, nyuzi {cores} za CPU, adapta ya WebGPU: {adapter}',
 	'settings.none': 'hakuna',

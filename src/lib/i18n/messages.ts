@@ -493,6 +493,7 @@ export const en = {
 	'settings.choice': 'Engine to use',
 	'settings.auto': 'Automatic (fastest)',
 	'settings.detecting': 'Testing the engines on this device…',
+	'settings.startAgain': 'Start the engines again',
 	'settings.environment': 'TensorFlow.js {version}, {cores} CPU threads, WebGPU adapter: {adapter}',
 	'settings.none': 'none',
 	'settings.unknownAdapter': 'unnamed',

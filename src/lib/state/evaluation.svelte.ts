@@ -6,6 +6,7 @@
 import { appScoped } from './app-scoped.svelte';
 import { i18n, t, type Said } from '../i18n/i18n.svelte';
 import { parseLimit } from '../util/limit';
+import { localDay } from '../util/day';
 import { toCsv } from '../data/csv';
 import { exportFileName } from '../data/leaflens-file';
 import type { SavedModelInfo } from '../data/model-store';
@@ -338,7 +339,7 @@ export class EvaluationState {
 	#fileName(extension: string): string {
 		const model =
 			this.scored?.model.name ?? (this.scored?.model.id === DEFAULT_MODEL_ID ? 'shipped' : '');
-		const date = this.#now().toISOString().slice(0, 10);
+		const date = localDay(this.#now());
 		const parts = [
 			'leaflens-evaluation',
 			model,

@@ -5,6 +5,7 @@
  */
 import { shareOrDownload, type ShareOutcome } from '../browser/share';
 import type { HistoryEntry } from './history.svelte';
+import { localDay } from '../util/day';
 
 /** The words and formats the text needs (the page passes its i18n; specs pass plain ones). */
 export interface CaseWords {
@@ -54,7 +55,7 @@ export function shareCase(
 	words: CaseWords,
 	heatmap: Blob | null = null
 ): Promise<ShareOutcome> {
-	const day = entry.time.slice(0, 10);
+	const day = localDay(new Date(entry.time));
 	return shareOrDownload(
 		{ title: words.title, text: caseText(entry, words), files: caseFiles(entry, heatmap) },
 		`leaflens-${day}-${entry.id}.html`
