@@ -18,6 +18,12 @@ import { writeTar } from '../data/tar';
 const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	modelMissing: { id: 'm-1764480000-ab12' },
 	datasetMissing: { id: 'plantvillage-sample' },
+	shippedModelChanged: {
+		where: '/model-files/plantvillage-default/',
+		actual: '0123456789ab',
+		expected: 'ba9876543210'
+	},
+	backboneMissing: { architecture: 'mobilenet_v3_small_100_224', sha256: '0123456789ab' },
 	notDatasetManifest: { url: 'https://example.org/pv/' },
 	datasetDeletedWhileDownloading: { name: 'PlantVillage sample' },
 	shardMissing: { name: 'My orchard', file: 'train-00000.tar' },

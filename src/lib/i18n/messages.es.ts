@@ -670,6 +670,10 @@ export const esErrors: KnownErrors = {
 	noTestPhotos: 'El conjunto de datos no tiene fotos de prueba.',
 	modelMissing: 'El modelo «{id}» no está en este dispositivo.',
 	datasetMissing: 'El conjunto de datos {id} no está en este dispositivo.',
+	shippedModelChanged:
+		'{where}: el modelo incluido no es aquel con el que se construyó esta versión de LeafLens (sha256 del manifiesto {actual}…, se esperaba {expected}…). Recargue la página; si continúa, los archivos del servidor están dañados.',
+	backboneMissing:
+		'Este modelo necesita la red base {architecture} con la que se entrenó (sha256 del manifiesto {sha256}…), y no la ofrece esta aplicación ni está guardada en este dispositivo. Importe el modelo desde su archivo .leaflens, que incluye su red base.',
 	notDatasetManifest:
 		'{url} no es un manifiesto de conjunto de datos JSON: revise la dirección (termina en manifest.json).',
 	datasetDeletedWhileDownloading:

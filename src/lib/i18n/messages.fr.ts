@@ -687,6 +687,10 @@ export const frErrors: KnownErrors = {
 	noTestPhotos: 'Le jeu de données n’a aucune photo de test.',
 	modelMissing: 'Le modèle « {id} » n’est pas sur cet appareil.',
 	datasetMissing: 'Le jeu de données {id} n’est pas sur cet appareil.',
+	shippedModelChanged:
+		'{where} : le modèle fourni n’est pas celui avec lequel cette version de LeafLens a été construite (sha256 du manifeste {actual}…, attendu {expected}…). Rechargez la page ; si cela persiste, les fichiers du serveur sont endommagés.',
+	backboneMissing:
+		'Ce modèle a besoin du réseau de base {architecture} sur lequel il a été entraîné (sha256 du manifeste {sha256}…), qui n’est ni fourni par l’application ni enregistré sur cet appareil. Importez le modèle depuis son fichier .leaflens, qui contient son réseau de base.',
 	notDatasetManifest:
 		'{url} n’est pas un manifeste de jeu de données JSON : vérifiez l’adresse (elle se termine par manifest.json).',
 	datasetDeletedWhileDownloading:

@@ -663,6 +663,10 @@ export const swErrors: KnownErrors = {
 	noTestPhotos: 'Seti ya data haina picha za majaribio.',
 	modelMissing: 'Modeli “{id}” haipo kwenye kifaa hiki.',
 	datasetMissing: 'Seti ya data {id} haipo kwenye kifaa hiki.',
+	shippedModelChanged:
+		'{where}: modeli iliyokuja na programu si ile ambayo toleo hili la LeafLens lilijengwa nayo (sha256 ya manifest {actual}…, ilitarajiwa {expected}…). Pakia ukurasa upya; likiendelea, faili za seva zimeharibika.',
+	backboneMissing:
+		'Modeli hii inahitaji mtandao msingi wa {architecture} iliofunzwa nao (sha256 ya manifest {sha256}…), na haitolewi na programu hii wala haijahifadhiwa kwenye kifaa hiki. Leta modeli kutoka kwenye faili yake ya .leaflens, ambayo ina mtandao msingi wake.',
 	notDatasetManifest:
 		'{url} si manifesti ya seti ya data ya JSON: kagua anwani (inaishia na manifest.json).',
 	datasetDeletedWhileDownloading:

@@ -3,7 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HEIC_REASON, listImages, walkFolders, type FolderVisit } from './image-files';
+import {
+	HEIC_REASON,
+	listImages,
+	MISNAMED_REASON,
+	walkFolders,
+	type FolderVisit
+} from './image-files';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-image-files-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -59,6 +65,22 @@ describe('listImages (the one way the CLI reads a folder of photos)', () => {
 		}
 	});
 
+	it('names a file or folder whose name is not valid UTF-8 (it cannot be opened by it), not as ENOENT', async () => {
+		const odd = path.join(work, 'odd-names');
+		mkdirSync(odd);
+		const bytes = (name: string, bad: number) =>
+			Buffer.concat([Buffer.from(`${odd}/${name}`), Buffer.from([bad]), Buffer.from('.jpg')]);
+		writeFileSync(bytes('leaf', 0xe9), '');
+		mkdirSync(Buffer.concat([Buffer.from(`${odd}/B`), Buffer.from([0xe9])]));
+		writeFileSync(path.join(odd, 'fine.jpg'), '');
+		const listed = await listImages(odd, { recursive: true });
+		expect(listed.images).toEqual(['fine.jpg']);
+		expect(listed.skipped).toEqual([
+			{ path: 'B\uFFFD', reason: MISNAMED_REASON },
+			{ path: 'leaf\uFFFD.jpg', reason: MISNAMED_REASON }
+		]);
+	});
+
 	it('throws when the folder itself cannot be read', async () => {
 		await expect(listImages(path.join(work, 'nowhere'))).rejects.toThrow(/ENOENT/);
 	});
@@ -79,11 +101,17 @@ describe('walkFolders (the folder walk of listImages and prepare-data)', () => {
 			unreadable: (rel, code) => unreadable.push(`${rel} ${code}`)
 		});
 		expect(visits).toEqual([
-			{ rel: '', files: [], folders: ['a', 'b', 'c'], special: [] },
-			{ rel: 'a', files: ['z.txt'], folders: ['deep'], special: [] },
-			{ rel: path.join('a', 'deep'), files: ['y.jpg'], folders: ['up'], special: ['pipe.jpg'] },
-			{ rel: 'b', files: ['dangling.jpg', 'x.jpg'], folders: [], special: [] },
-			{ rel: 'c', files: [], folders: [], special: [] }
+			{ rel: '', files: [], folders: ['a', 'b', 'c'], special: [], misnamed: [] },
+			{ rel: 'a', files: ['z.txt'], folders: ['deep'], special: [], misnamed: [] },
+			{
+				rel: path.join('a', 'deep'),
+				files: ['y.jpg'],
+				folders: ['up'],
+				special: ['pipe.jpg'],
+				misnamed: []
+			},
+			{ rel: 'b', files: ['dangling.jpg', 'x.jpg'], folders: [], special: [], misnamed: [] },
+			{ rel: 'c', files: [], folders: [], special: [], misnamed: [] }
 		]);
 		expect(unreadable).toEqual([]);
 

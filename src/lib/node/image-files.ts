@@ -5,7 +5,7 @@
  * resource forks, .thumbnails/), and every other entry named with the reason it is not read, so
  * that nothing is ignored silently.
  */
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode } from '../util/errors';
 import { codeUnitOrder } from '../util/order';
@@ -63,7 +63,15 @@ export interface FolderVisit {
 	folders: string[];
 	/** Neither: named pipes, sockets, devices (reading one could block). */
 	special: string[];
+	/**
+	 * Names that are not valid UTF-8 (a zip made on Windows, unpacked here): Node reads them with
+	 * U+FFFD in place of the bad bytes and cannot open them by that name.
+	 */
+	misnamed: string[];
 }
+
+/** Why a file or folder in `FolderVisit.misnamed` is not read. */
+export const MISNAMED_REASON = 'its name is not valid UTF-8 (rename it)';
 
 /**
  * Visits `root` and, with `recursive`, every folder below it, depth first in name order, each real
@@ -97,8 +105,16 @@ export async function walkFolders(
 		const files: string[] = [];
 		const folders: string[] = [];
 		const special: string[] = [];
+		const misnamed: string[] = [];
 		for (const entry of entries) {
 			if (isHidden(entry.name)) continue;
+			if (
+				entry.name.includes('\uFFFD') &&
+				!(await lstat(path.join(full, entry.name)).catch(() => null))
+			) {
+				misnamed.push(entry.name);
+				continue;
+			}
 			const target = entry.isSymbolicLink()
 				? await stat(path.join(full, entry.name)).catch(() => null)
 				: entry;
@@ -106,7 +122,7 @@ export async function walkFolders(
 			else if (!target || target.isFile()) files.push(entry.name);
 			else special.push(entry.name);
 		}
-		options.visit({ rel, files, folders, special });
+		options.visit({ rel, files, folders, special, misnamed });
 		if (options.recursive) for (const folder of folders) await walk(path.join(rel, folder));
 	};
 	await walk('');
@@ -126,7 +142,9 @@ export async function listImages(
 	const recursive = options.recursive ?? false;
 	await walkFolders(dir, {
 		recursive,
-		visit: ({ rel, files, folders, special }) => {
+		visit: ({ rel, files, folders, special, misnamed }) => {
+			for (const entry of misnamed)
+				skipped.push({ path: path.join(rel, entry), reason: MISNAMED_REASON });
 			for (const file of files) {
 				const name = path.join(rel, file);
 				if (isImageName(file)) images.push(name);

@@ -181,22 +181,27 @@ export async function readPhotoGridFile(
 	input: string | Uint8Array,
 	shortSide = 64
 ): Promise<{ width: number; height: number; grid: RawImage & { channels: 4 } }> {
-	const { data, info } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+	const open = () => sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
+	// The size as shown (EXIF orientation applied) from the header; the grid is then made in one
+	// pass, never holding the whole photo's pixels (a 225-megapixel photo would be 900 MB of RGBA).
+	const meta = await open().metadata();
+	if (!meta.width || !meta.height) throw new Error('the photo has no size');
+	const turned = (meta.orientation ?? 1) >= 5;
+	const width = turned ? meta.height : meta.width;
+	const height = turned ? meta.width : meta.height;
+	const size = scaledToShortSide(width, height, shortSide);
+	const small = await open()
 		.rotate()
 		.flatten({ background: ALPHA_BACKGROUND })
 		.toColourspace('srgb')
-		.ensureAlpha()
-		.raw()
-		.toBuffer({ resolveWithObject: true });
-	const size = scaledToShortSide(info.width, info.height, shortSide);
-	const small = await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
 		.resize(size.width, size.height, { fit: 'fill' })
+		.ensureAlpha()
 		.raw()
 		.toBuffer({ resolveWithObject: true });
 	if (small.info.channels !== 4) throw new Error(`grid has ${small.info.channels} channels`);
 	return {
-		width: info.width,
-		height: info.height,
+		width,
+		height,
 		grid: {
 			width: small.info.width,
 			height: small.info.height,

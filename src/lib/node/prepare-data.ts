@@ -45,7 +45,13 @@ import { photoSize } from '../util/photo-size';
 import { Refusal } from './refusal';
 import { fileAbove, folderRelation } from './paths';
 import { codeUnitOrder } from '../util/order';
-import { IMAGE_EXTENSIONS, isImageName, notImageReason, walkFolders } from './image-files';
+import {
+	IMAGE_EXTENSIONS,
+	isImageName,
+	MISNAMED_REASON,
+	notImageReason,
+	walkFolders
+} from './image-files';
 
 export const SKIPPED_FILE = 'skipped.json';
 export const JOURNAL_FILE = '.prepare-journal.json';
@@ -275,7 +281,9 @@ export async function findClassFolders(
 	const relative = (...parts: string[]) => toPosix(path.join(...parts));
 	await walkFolders(root, {
 		recursive: true,
-		visit: ({ rel, files, folders }) => {
+		visit: ({ rel, files, folders, misnamed }) => {
+			for (const entry of misnamed)
+				skipped.push({ path: relative(rel, entry), reason: MISNAMED_REASON });
 			const images = files.filter((f) => isImageName(f));
 			if (images.length === 0) {
 				if (folders.length > 0 || rel === '') return;

@@ -21,6 +21,12 @@ export const USER_ERRORS = {
 	/** A model id that names no stored model (deleted, or from another browser). */
 	modelMissing: 'Model "{id}" is not on this device',
 	datasetMissing: 'Dataset {id} is not on this device',
+	/** The shipped model's files are not those this build pins (a damaged or half-updated server). */
+	shippedModelChanged:
+		'{where}: the shipped model is not the one this version of LeafLens was built with (manifest sha256 {actual}…, expected {expected}…). Reload the page; if it persists, the files on the server are damaged.',
+	/** A saved model whose backbone is neither served by the app nor saved on the device. */
+	backboneMissing:
+		'This model needs the {architecture} backbone it was trained on (manifest sha256 {sha256}…), and it is neither served by this app nor saved on this device. Import the model from its .leaflens file, which carries its backbone.',
 	/** A dataset address that answers something else than a dataset manifest (a web page, say). */
 	notDatasetManifest:
 		'{url} is not a JSON dataset manifest: check the address (it ends with manifest.json).',

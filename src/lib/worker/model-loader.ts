@@ -18,6 +18,7 @@ import {
 } from '../ml/model-dir';
 import { DEFAULT_MODEL_URL } from '../app-paths';
 import type { ModelSource } from './protocol';
+import { userError } from '../util/user-errors';
 
 export interface LoadedClassifier {
 	classifier: ClassifierModel;
@@ -48,7 +49,11 @@ export async function checkPinned(reader: ModelDirReader, pinned: string | null)
 	const actual = await readManifestSha256(reader);
 	if (actual !== pinned) {
 		throw new ModelDirError(
-			`${reader.where}: the shipped model is not the one this version of LeafLens was built with (manifest sha256 ${actual.slice(0, 12)}…, expected ${pinned.slice(0, 12)}…). Reload the page; if it persists, the files on the server are damaged.`
+			userError('shippedModelChanged', {
+				where: reader.where,
+				actual: actual.slice(0, 12),
+				expected: pinned.slice(0, 12)
+			})
 		);
 	}
 }
@@ -78,7 +83,7 @@ export async function loadClassifierFrom(
 	}
 	if (!reader) {
 		throw new Error(
-			`This model needs the ${architecture} backbone it was trained on (manifest sha256 ${manifestSha256.slice(0, 12)}…), and it is neither served by this app nor saved on this device. Import the model from its .leaflens file, which carries its backbone.`
+			userError('backboneMissing', { architecture, sha256: manifestSha256.slice(0, 12) })
 		);
 	}
 	const info = source.kind === 'stored' ? await models.info(source.id) : undefined;
