@@ -130,6 +130,43 @@ test('the interface switches language and remembers it', async ({ page }) => {
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
 });
 
+test.describe('a language whose texts cannot be fetched', () => {
+	// No service worker: the page fetches the languages' texts itself, and each fetch is seen here.
+	test.use({ serviceWorkers: 'block' });
+	test('is said, unless another language chosen after it came in first', async ({
+		page,
+		context
+	}) => {
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		let dropped!: () => void;
+		const failed = new Promise<void>((resolve) => (dropped = resolve));
+		// The French texts' chunk: held, then the connection drops.
+		await context.route('**/_app/immutable/chunks/*.js', async (route) => {
+			const response = await route.fetch();
+			if (!(await response.text()).includes('Réessayer')) return route.fulfill({ response });
+			await held;
+			await route.abort('internetdisconnected');
+			dropped();
+		});
+		await page.goto('/settings/');
+		const language = page.getByLabel('Language');
+		await language.selectOption('fr');
+		await language.selectOption('es');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ajustes');
+		release();
+		await failed;
+		// French failed after Spanish came: nothing to say, Spanish stays (given time to be said).
+		await page.waitForTimeout(500);
+		await expect(page.getByTestId('language-failed')).toBeEmpty();
+		await expect(page.getByLabel('Idioma')).toHaveValue('es');
+		// Chosen alone, its failure is said.
+		await page.getByLabel('Idioma').selectOption('fr');
+		await expect(page.getByTestId('language-failed')).toContainText('Français');
+		await expect(page.getByLabel('Idioma')).toHaveValue('es');
+	});
+});
+
 test.describe('in a browser set to Spanish', () => {
 	test.use({ locale: 'es-MX' });
 	test('the interface follows the browser language', async ({ page }) => {
