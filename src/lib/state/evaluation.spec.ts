@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { inLanguage } from '../../../test/in-language';
 import { DEFAULT_MODEL_URL, DeviceLostError, WorkerCrashedError } from './ml-client.svelte';
 import { t } from '../i18n/i18n.svelte';
+import { userError } from '../util/user-errors';
 import {
 	EvaluationState,
 	type EvaluationMl,
@@ -201,15 +202,17 @@ describe('EvaluationState', () => {
 
 	it('reports a failure in words, keeps the result shown before, and reads the datasets again', async () => {
 		const { state, calls, ml } = setup();
+		ml.datasets.mockResolvedValueOnce([{ ...dataset('pv'), name: 'Plant pv' }]);
 		await state.load();
 		const first = state.run();
 		calls[0]!.finish();
 		const result = await first;
 		const done = state.run();
 		ml.datasets.mockResolvedValueOnce([dataset('other')]);
-		calls[1]!.fail(new Error('Dataset pv is not on this device'));
+		calls[1]!.fail(new Error(userError('datasetMissing', { id: 'pv' })));
 		expect(await done).toBeNull();
-		expect(state.error).toBe('Dataset pv is not on this device');
+		// Named by its name (deleted in another tab), not by the worker's id.
+		expect(state.error).toBe(userError('datasetMissing', { id: '“Plant pv”' }));
 		expect(state.result).toBe(result);
 		expect(state.scored?.dataset.id).toBe('pv');
 		expect(state.running).toBe(false);

@@ -7,6 +7,8 @@ import { appScoped } from './app-scoped.svelte';
 import { i18n, t, type Said } from '../i18n/i18n.svelte';
 import { parseLimit } from '../util/limit';
 import { localDay } from '../util/day';
+import { errorMessage } from '../util/errors';
+import { userError } from '../util/user-errors';
 import { toCsv } from '../data/csv';
 import { exportFileName } from '../data/leaflens-file';
 import type { SavedModelInfo } from '../data/model-store';
@@ -56,6 +58,20 @@ export interface EvaluationOptions {
 	/** Object URLs for the gallery's photos (default: `URL`). */
 	urls?: Pick<typeof URL, 'createObjectURL' | 'revokeObjectURL'>;
 	now?: () => Date;
+}
+
+/**
+ * Why a run failed, in words; a dataset or saved model deleted meanwhile (in another tab) is
+ * named by its name, not by the id the worker knows it by.
+ */
+function namedError(error: unknown, scored: Scored): Said {
+	const message = errorMessage(error);
+	const { dataset, model } = scored;
+	if (message === userError('datasetMissing', { id: dataset.id }))
+		return () => userError('datasetMissing', { id: `“${dataset.name}”` });
+	if (model.name !== null && message === userError('modelMissing', { id: model.id }))
+		return () => userError('modelMissing', { id: model.name! });
+	return sayError(error);
 }
 
 /** A misclassified photo, ready to show. */
@@ -228,7 +244,7 @@ export class EvaluationState {
 			return result;
 		} catch (error) {
 			if (!(error instanceof Error && error.name === 'AbortError') && !abort.signal.aborted) {
-				this.#error = sayError(error);
+				this.#error = namedError(error, scored);
 				// A dataset deleted meanwhile (in another tab) leaves the list, before the run is
 				// said to end (the page then puts the focus where the form still is).
 				await this.load();
