@@ -282,6 +282,8 @@ test('an imported model is scored on this device against the downloaded test spl
 
 	// Activated unchecked: the Diagnose page does not quote the claim either.
 	await saved.getByRole('button', { name: 'Activate' }).click();
+	// Chosen before the page is left (a reload cut the choice short, once in CI).
+	await expect(saved).toContainText('In use');
 	await page.goto('/');
 	await expect(page.getByTestId('model-info')).toContainText(
 		'Imported: its accuracy has not been checked on this device'
