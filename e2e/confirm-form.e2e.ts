@@ -8,8 +8,19 @@ import { collectPageErrors, diagnoseSample, expectNoAxeViolations } from './help
  */
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true });
 
+/** The history's rows, newest first. */
+const historyRows = (page: Page) => page.getByTestId('history').locator(':scope > li');
+
 /** The history's newest row. */
-const newestRow = (page: Page) => page.getByTestId('history').locator(':scope > li').first();
+const newestRow = (page: Page) => historyRows(page).first();
+
+/** Opens Diagnose and answers one photo of leaf mould: its history row. */
+async function onePlant(page: Page): Promise<Locator> {
+	await page.goto('/');
+	await expect(page.getByTestId('model-info')).toBeVisible();
+	await diagnoseSample(page, 'Tomato___Leaf_Mold');
+	return newestRow(page);
+}
 
 /** Expects the page not to scroll sideways, and every field of `form` inside the screen and 44 px tall. */
 async function expectFits(page: Page, form: Locator) {
@@ -156,10 +167,7 @@ test('a correction of a plant deleted in another tab is said above the list, whe
 	page
 }) => {
 	const errors = collectPageErrors(page);
-	await page.goto('/');
-	await expect(page.getByTestId('model-info')).toBeVisible();
-	await diagnoseSample(page, 'Tomato___Leaf_Mold');
-	const row = newestRow(page);
+	const row = await onePlant(page);
 	await row.getByRole('button', { name: /^Not right…/ }).click();
 	await row.getByLabel('This plant actually has').selectOption({ index: 1 });
 	// Another tab deletes the plant (one IndexedDB for all tabs) before Save is pressed here.
@@ -192,10 +200,7 @@ test('a plant deleted in another tab while its correction is typed here: said, a
 	context
 }) => {
 	const errors = collectPageErrors(page);
-	await page.goto('/');
-	await expect(page.getByTestId('model-info')).toBeVisible();
-	await diagnoseSample(page, 'Tomato___Leaf_Mold');
-	const row = newestRow(page);
+	const row = await onePlant(page);
 	await row.getByRole('button', { name: /^Not right…/ }).click();
 	await expect(row.getByLabel('This plant actually has')).toBeFocused();
 	const other = await context.newPage();
@@ -203,9 +208,9 @@ test('a plant deleted in another tab while its correction is typed here: said, a
 	await newestRow(other)
 		.getByRole('button', { name: /^Delete/ })
 		.click();
-	await expect(other.getByTestId('history').locator(':scope > li')).toHaveCount(0);
+	await expect(historyRows(other)).toHaveCount(0);
 	// Told over the tabs' channel, this tab's list loses the row with its form.
-	await expect(page.getByTestId('history').locator(':scope > li')).toHaveCount(0);
+	await expect(historyRows(page)).toHaveCount(0);
 	await expect(page.getByTestId('history-error')).toHaveText(
 		'This diagnosis is no longer on this device: it was deleted in another tab.'
 	);
@@ -213,7 +218,7 @@ test('a plant deleted in another tab while its correction is typed here: said, a
 	await other.close();
 	// A row deleted here says nothing of the kind: its Undo has the focus.
 	await diagnoseSample(page, 'Tomato___Leaf_Mold');
-	await expect(page.getByTestId('history').locator(':scope > li')).toHaveCount(1);
+	await expect(historyRows(page)).toHaveCount(1);
 	await newestRow(page)
 		.getByRole('button', { name: /^Delete/ })
 		.click();
@@ -231,9 +236,7 @@ test.describe('before the model has loaded', () => {
 		context
 	}) => {
 		const errors = collectPageErrors(page);
-		await page.goto('/');
-		await expect(page.getByTestId('model-info')).toBeVisible();
-		await diagnoseSample(page, 'Tomato___Leaf_Mold');
+		await onePlant(page);
 		let release!: () => void;
 		const held = new Promise<void>((resolve) => (release = resolve));
 		await context.route('**/model-files/plantvillage-default/manifest.json', async (route) => {

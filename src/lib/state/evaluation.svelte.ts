@@ -67,10 +67,11 @@ export interface EvaluationOptions {
 function namedError(error: unknown, scored: Scored): Said {
 	const message = errorMessage(error);
 	const { dataset, model } = scored;
+	const modelName = model.name;
 	if (message === userError('datasetMissing', { id: dataset.id }))
 		return () => userError('datasetMissing', { id: `“${dataset.name}”` });
-	if (model.name !== null && message === userError('modelMissing', { id: model.id }))
-		return () => userError('modelMissing', { id: model.name! });
+	if (modelName !== null && message === userError('modelMissing', { id: model.id }))
+		return () => userError('modelMissing', { id: modelName });
 	return sayError(error);
 }
 
