@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -24,6 +32,23 @@ describe('leaflens fetch-data', () => {
 		const again = await run(['fetch-data', 'plantvillage', '--out', kept, '--from', UNREACHABLE]);
 		expect(again.code).toBe(1);
 		expect(readdirSync(kept)).toEqual(['notes']);
+	});
+
+	it('an --out that is a file, or lies under one, is refused before any download (exit 2)', async () => {
+		const file = path.join(work, 'a-file');
+		writeFileSync(file, 'mine');
+		for (const [out, message] of [
+			[file, `--out ${file} is a file, not a folder; choose a folder for --out`],
+			[
+				path.join(file, 'sub'),
+				`--out ${path.join(file, 'sub')} cannot be made: ${file} is a file, not a folder; choose another --out`
+			]
+		] as const) {
+			const r = await run(['fetch-data', 'plantvillage', '--out', out, '--from', UNREACHABLE]);
+			expect(r.code).toBe(2);
+			expect(r.err).toBe(`leaflens fetch-data: ${message}`);
+		}
+		expect(readFileSync(file, 'utf8')).toBe('mine');
 	});
 
 	it('a source or mirror address that is no URL is a usage error naming it (not "cannot reach")', async () => {

@@ -195,5 +195,10 @@ describe('leaflens import-model + predict', () => {
 		);
 		expect(usage.code).toBe(2);
 		expect(usage.stderr).toMatch(/--weights must be one of uint8, float32, got "int4"/);
+		const missing = path.join(work, 'no-such.tflite');
+		const unread = await runLeaflens('import-model', missing, '--out', path.join(work, 'm'));
+		expect(unread.code).toBe(2); // the user's path: a bad argument, said before TF.js starts
+		expect(unread.stderr).toContain(`Cannot read ${missing}: no such file`);
+		expect(existsSync(path.join(work, 'm'))).toBe(false);
 	});
 });

@@ -56,10 +56,12 @@ Example:
 		const { checkBackboneOut } = await import('../../src/lib/node/model-dir-fs');
 		const existing = await checkBackboneOut(out);
 
-		const { initTf } = await import('../../src/lib/node/tf-node');
-		const tf = await initTf(backend);
+		// The source is read (or downloaded) before TF.js starts: a wrong path is said at once.
 		const { checkSource, defaultLabelsFile, loadKnownModels, readModelSource, sharedDir } =
 			await import('../../src/lib/node/model-source');
+		const source = await readModelSource(spec);
+		const { initTf } = await import('../../src/lib/node/tf-node');
+		const tf = await initTf(backend);
 		const { importTflite } = await import('../../src/lib/ml/import-tflite');
 		const { buildBackboneFiles, loadBackboneDir, readBackboneDir } =
 			await import('../../src/lib/ml/backbone-dir');
@@ -69,7 +71,6 @@ Example:
 		const { decodeImageFile } = await import('../../src/lib/node/images');
 		const { imageToTensor } = await import('../../src/lib/ml/preprocess');
 
-		const source = await readModelSource(spec);
 		const check = checkSource(source, await loadKnownModels());
 		if (check.status === 'verified') {
 			console.log(

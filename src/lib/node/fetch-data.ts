@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,7 +28,7 @@ import { errorMessage } from '../util/errors';
 import { findSource, mirrorUrl, type DatasetSource } from './dataset-sources';
 import { download, fileErrorMessage, type DownloadResult } from './download';
 import { Refusal } from './refusal';
-import { folderRelation } from './paths';
+import { fileAbove, folderRelation } from './paths';
 
 export const FETCH_REPORT_FILE = 'fetch-report.json';
 const IMAGE_EXTENSIONS = /\.(jpe?g|png)$/i;
@@ -367,6 +367,15 @@ export async function fetchDataset(options: FetchDataOptions): Promise<FetchRepo
 		warnings.push(message);
 		options.onWarning?.(message);
 	};
+	// An --out that cannot be a folder is said before anything is read or downloaded.
+	const outInfo = await stat(out).catch(() => null);
+	if (outInfo && !outInfo.isDirectory())
+		throw new Refusal(`--out ${options.out} is a file, not a folder; choose a folder for --out`);
+	const above = outInfo ? null : await fileAbove(out);
+	if (above !== null)
+		throw new Refusal(
+			`--out ${options.out} cannot be made: ${above} is a file, not a folder; choose another --out`
+		);
 	// color/ and unknown/ are replaced by each run: only when fetch-data wrote them (its report is
 	// there, or its staging folder after a run stopped between the two).
 	const previous = await readReport(out);

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { sha256Hex } from '../util/hash';
 import { ARCHITECTURE_IDS } from '../ml/architecture-ids';
 import { errorMessage } from '../util/errors';
+import { Refusal } from './refusal';
 
 /** The repository root (this file is src/lib/node/model-source.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -172,7 +173,8 @@ export async function readModelSource(
 		try {
 			bytes = new Uint8Array(await readFile(spec));
 		} catch (error) {
-			throw new Error(`Cannot read ${spec}: ${readFailure(error)}`, { cause: error });
+			// The user's path names no readable file: refused as a bad argument (exit 2).
+			throw new Refusal(`Cannot read ${spec}: ${readFailure(error)}`, { cause: error });
 		}
 	}
 	let name = path.basename(url ? new URL(url).pathname : spec);
