@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { fr } from '../src/lib/i18n/messages.fr';
 import { collectPageErrors, diagnoseSample, expectNoAxeViolations } from './helpers';
 
 /**
@@ -77,6 +78,14 @@ test('the correction form fits a phone, keeps the focus, says its checks in the 
 	await expect(name).toBeFocused();
 	await expect(name).toHaveAttribute('aria-invalid', 'true');
 	await expect(row.getByTestId('confirmed')).toHaveCount(0);
+	// Another tab chooses French, then English again: the check still shown follows each time.
+	const settings = await page.context().newPage();
+	await settings.goto('/settings/');
+	await settings.getByLabel('Language').selectOption('fr');
+	await expect(row.getByRole('alert')).toHaveText(fr['history.nameRequired']);
+	await settings.getByLabel(fr['settings.language']).selectOption('en');
+	await expect(row.getByRole('alert')).toHaveText('Type the name of the disease.');
+	await settings.close();
 
 	// A new disease is stored under its crop (so "Crop: Tomato" answers it once learned); the focus
 	// goes to what was said.
