@@ -232,6 +232,8 @@ export interface FolderPhoto extends LabelledBytes {
 	 * that a run record tells other photos of the same names apart.
 	 */
 	size?: number;
+	/** When the file was last written (ms since the epoch; absent where size is), with `size`. */
+	modified?: number;
 }
 
 /** How a --field folder's class folders were read (folderPhotos with `addUnknown`). */
@@ -327,11 +329,11 @@ export async function folderPhotos(
 		const label = union.remaps[1]![i]!;
 		const { images } = listed.get(folder)!;
 		const key = (file: string) => `${folder}/${file.split(path.sep).join('/')}`;
-		const sizes = await Promise.all(
+		const stats = await Promise.all(
 			images.map((file) =>
 				stat(path.join(dir, folder, file)).then(
-					(info) => info.size,
-					() => -1
+					(info) => ({ size: info.size, modified: info.mtimeMs }),
+					() => ({ size: -1, modified: -1 })
 				)
 			)
 		);
@@ -341,7 +343,7 @@ export async function folderPhotos(
 				bytes: async () => new Uint8Array(await readFile(full)),
 				label,
 				key: key(file),
-				size: sizes[j]!
+				...stats[j]!
 			});
 		}
 	}

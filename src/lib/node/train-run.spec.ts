@@ -88,6 +88,20 @@ describe('fieldRowsKey (the --field part of a feature cache key)', () => {
 		expect(fieldRowsKey(now)).not.toBe(fieldRowsKey(before));
 		expect(fieldRowsKey(now)).toBe(fieldRowsKey([...now]));
 	});
+
+	it('names each photo by its size and time of writing: another photo under the same name is another row', () => {
+		const photo = (size: number, modified: number) => ({
+			key: 'Apple scab/IMG_0001.jpg',
+			label: 0,
+			size,
+			modified,
+			bytes: () => Promise.resolve(new Uint8Array())
+		});
+		const key = fieldRowsKey([photo(52_000, 1_700_000_000_000)]);
+		expect(fieldRowsKey([photo(52_000, 1_700_000_000_000)])).toBe(key);
+		expect(fieldRowsKey([photo(61_000, 1_700_000_000_000)])).not.toBe(key);
+		expect(fieldRowsKey([photo(52_000, 1_800_000_000_000)])).not.toBe(key);
+	});
 });
 
 describe('inputDifferences (what a checkpoint or finished run was trained on, against this run)', () => {

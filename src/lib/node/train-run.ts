@@ -240,10 +240,11 @@ const sha256Of = (data: string | Uint8Array) => createHash('sha256').update(data
 /**
  * What names a part of the --field photos in the feature cache's key: each photo with its class, so
  * the same photo under another class index (a folder now taken as a dataset class by name) is
- * computed again rather than read back with its old label.
+ * computed again rather than read back with its old label; and with its size and time of writing,
+ * so a photo replaced by another of the same name is read again, not taken from the cache.
  */
 export const fieldRowsKey = (photos: readonly FolderPhoto[]): string =>
-	photos.map((p) => `${p.key}\t${p.label}`).join('\n');
+	photos.map((p) => `${p.key}\t${p.label}\t${p.size ?? ''}\t${p.modified ?? ''}`).join('\n');
 
 /** The --field part of TrainedOn: the folder, and the sha256 of its photo list and their sizes. */
 const fieldRecord = (
@@ -597,8 +598,10 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 				train: folderSource(parts.train, side, o.onUnreadable),
 				val: folderSource(parts.val, side, o.onUnreadable)
 			};
-			fieldKeys.train = fieldRowsKey(parts.train);
-			fieldKeys.val = fieldRowsKey(parts.val);
+			// With the folder's absolute path: a relative --field names another folder elsewhere.
+			const folder = path.resolve(o.field);
+			fieldKeys.train = `${folder}\n${fieldRowsKey(parts.train)}`;
+			fieldKeys.val = `${folder}\n${fieldRowsKey(parts.val)}`;
 			fieldPhotos = fieldRecord(o.field, field.photos);
 		}
 		const trainedOn: TrainedOn = {
@@ -642,10 +645,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 					cachedArrays(
 						cacheDir,
 						JSON.stringify({
-							data:
-								key.part === 'extra'
-									? `${o.field}\n${fieldKeys[key.split] ?? ''}`
-									: images.fingerprint,
+							data: key.part === 'extra' ? (fieldKeys[key.split] ?? '') : images.fingerprint,
 							backbone: backbone.manifestSha256,
 							...key
 						}),
