@@ -7,6 +7,7 @@ import type { TrainRequest } from './protocol';
 import {
 	collect,
 	featureCacheId,
+	jobStores,
 	keepIfSameJob,
 	requestClasses,
 	runTrainJob,
@@ -27,6 +28,57 @@ async function storedJob(store: MemoryStore): Promise<void> {
 	await store.set('job/j1/checkpoint', { epoch: 4 });
 	await store.set('job/j10/checkpoint', { epoch: 1 });
 }
+
+describe("jobStores (a job's cached features and checkpoint)", () => {
+	const key = {
+		split: 'train',
+		part: 'data',
+		views: 0,
+		mode: 'head',
+		tap: 'multiscale',
+		cut: 'none',
+		augment: null,
+		seed: 42
+	} as const;
+	const arrays = { x: new Float32Array([1, 2]), rowShape: [2], labels: new Int32Array([0]) };
+
+	it('keeps features and checkpoints, and reads them back', async () => {
+		const store = new MemoryStore();
+		const { features, checkpoints } = jobStores(store, 'j1');
+		expect(await features.get(key, () => Promise.resolve(arrays))).toBe(arrays);
+		let computed = 0;
+		const again = await features.get(key, () => {
+			computed++;
+			return Promise.resolve(arrays);
+		});
+		expect(again).toEqual(arrays);
+		expect(computed).toBe(0);
+		await checkpoints.save({ meta: { epoch: 3 }, data: new Uint8Array() } as never);
+		expect(await checkpoints.load()).toMatchObject({ meta: { epoch: 3 } });
+		await checkpoints.clear?.();
+		expect(await checkpoints.load()).toBeNull();
+	});
+
+	it('a full storage keeps neither, and the run goes on with the rows computed', async () => {
+		const store = new MemoryStore();
+		store.failAfter = 0;
+		const { features, checkpoints } = jobStores(store, 'j1');
+		expect(await features.get(key, () => Promise.resolve(arrays))).toBe(arrays);
+		await expect(
+			checkpoints.save({ meta: { epoch: 1 }, data: new Uint8Array() } as never)
+		).resolves.toBeUndefined();
+		expect(store.map.size).toBe(0);
+		expect(await checkpoints.load()).toBeNull();
+	});
+
+	it('other storage failures still end the run', async () => {
+		const store = new MemoryStore();
+		store.set = () => Promise.reject(new Error('The database connection is closing.'));
+		const { features, checkpoints } = jobStores(store, 'j1');
+		await expect(features.get(key, () => Promise.resolve(arrays))).rejects.toThrow(/closing/);
+		await expect(checkpoints.save({} as never)).rejects.toThrow(/closing/);
+	});
+});
 
 describe('keepIfSameJob', () => {
 	it('keeps a job resumed with what it was made with', async () => {

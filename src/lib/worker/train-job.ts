@@ -18,7 +18,12 @@ import type { Checkpoint, CheckpointStore } from '../ml/checkpoint';
 import { encodeClassifier } from '../ml/classifier-dir';
 import { photoSide, resolveConfig } from '../ml/config';
 import { batchAtSide, decodedSource, type ImageSource } from '../ml/features';
-import { runTrainJob as runJob, type FeatureKey, type TrainEvent } from '../ml/jobs/train-job';
+import {
+	runTrainJob as runJob,
+	type FeatureCache,
+	type FeatureKey,
+	type TrainEvent
+} from '../ml/jobs/train-job';
 import { DEFAULT_BACKBONE } from '../ml/mobilenet-v3';
 import { loadBackboneDir, type LoadedBackbone } from '../ml/backbone-dir';
 import { WORKER_EXTRACT_BATCH } from './engines';
@@ -28,16 +33,45 @@ import type { TrainArrays } from '../ml/train';
 import { decodeImage } from '../browser/image';
 import type { TrainRequest, TrainResult } from './protocol';
 import { NO_PHOTOS, userError } from '../util/user-errors';
+import { isQuotaError } from '../util/errors';
 
 /** Each job's cached features and last checkpoint, under `job/<id>/…`. */
 const jobs = idbKeyValueStore(TRAINING_DB);
 
-function idbCheckpointStore(jobId: string): CheckpointStore {
-	const key = `job/${jobId}/checkpoint`;
+/**
+ * One job's cached features and checkpoint in `store`. Both only spare work on a resume, so a full
+ * storage does not end the run: the rows computed are used (and computed again on a resume), an
+ * epoch's checkpoint not kept leaves the last one kept, and the run goes on. Other failures end it.
+ */
+export function jobStores(
+	store: KeyValueStore,
+	jobId: string
+): { features: FeatureCache; checkpoints: CheckpointStore } {
+	const keep = async (key: string, value: unknown) => {
+		try {
+			await store.set(key, value);
+		} catch (error) {
+			if (!isQuotaError(error)) throw error;
+			console.warn(`LeafLens: storage full, ${key} not kept; the training goes on`);
+		}
+	};
+	const checkpoint = `job/${jobId}/checkpoint`;
 	return {
-		load: async () => (await jobs.get<Checkpoint>(key)) ?? null,
-		save: (checkpoint) => jobs.set(key, checkpoint),
-		clear: () => jobs.del(key)
+		features: {
+			async get(key, compute) {
+				const id = featureCacheId(jobId, key);
+				const cached = await store.get<TrainArrays>(id);
+				if (cached) return cached;
+				const arrays = await compute();
+				await keep(id, arrays);
+				return arrays;
+			}
+		},
+		checkpoints: {
+			load: async () => (await store.get<Checkpoint>(checkpoint)) ?? null,
+			save: (value) => keep(checkpoint, value),
+			clear: () => store.del(checkpoint)
+		}
 	};
 }
 
@@ -213,17 +247,7 @@ export async function runTrainJob(
 							val: imageSource(await samplesOf('val', 'extra'), size)
 						}
 					: undefined,
-			features: {
-				async get(key, compute) {
-					const id = featureCacheId(request.jobId, key);
-					const cached = await jobs.get<TrainArrays>(id);
-					if (cached) return cached;
-					const arrays = await compute();
-					await jobs.set(id, arrays);
-					return arrays;
-				}
-			},
-			checkpoints: idbCheckpointStore(request.jobId),
+			...jobStores(jobs, request.jobId),
 			log,
 			// As many pixels a batch at a larger side: a phone's memory holds the same activations.
 			batchSize: batchAtSide(WORKER_EXTRACT_BATCH, size, backbone.manifest.inputSize),
