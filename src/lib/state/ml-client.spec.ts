@@ -1,6 +1,12 @@
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ENGINE_STALL_MS, MlClient, WorkerCrashedError } from './ml-client.svelte';
+import {
+	againOnNewWorker,
+	DeviceLostError,
+	ENGINE_STALL_MS,
+	MlClient,
+	WorkerCrashedError
+} from './ml-client.svelte';
 import { THREADS_HANG_KEY } from '../browser/isolation';
 
 /**
@@ -44,6 +50,33 @@ afterEach(() => {
 
 /** What the user reads when the WebGL engine hung at start. */
 const WEBGL_LEFT_OUT = `The webgl engine did not answer within ${ENGINE_STALL_MS / 1000} s; LeafLens started again without it for this session.`;
+
+describe('againOnNewWorker', () => {
+	it('runs a job again once its GPU was lost, and says a stop pressed meanwhile as a stop', async () => {
+		let tries = 0;
+		const retried = vi.fn();
+		const lost = () => new DeviceLostError('The GPU was lost.');
+		const result = await againOnNewWorker(
+			() => (tries++ === 0 ? Promise.reject(lost()) : Promise.resolve('done')),
+			new AbortController().signal,
+			retried
+		);
+		expect(result).toBe('done');
+		expect(retried).toHaveBeenCalledTimes(1);
+
+		const stop = new AbortController();
+		stop.abort();
+		const error = await againOnNewWorker(() => Promise.reject(lost()), stop.signal).catch(
+			(e: unknown) => e
+		);
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).name).toBe('AbortError');
+		// A failure that is no lost GPU is said as it is, stopped or not.
+		await expect(
+			againOnNewWorker(() => Promise.reject(new Error('broken')), stop.signal)
+		).rejects.toThrow('broken');
+	});
+});
 
 describe('MlClient', () => {
 	it.each([

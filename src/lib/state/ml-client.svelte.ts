@@ -177,7 +177,9 @@ export async function againOnNewWorker<T>(
 			const again =
 				error instanceof DeviceLostError ||
 				(error instanceof WorkerCrashedError && crashes++ === 0);
-			if (!again || signal.aborted) throw error;
+			if (!again) throw error;
+			// Stopped while the GPU was lost or the worker died: a stop (AbortError), not a failure.
+			if (signal.aborted) throw signal.reason;
 			onRetry();
 		}
 	}
