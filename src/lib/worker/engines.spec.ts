@@ -125,6 +125,26 @@ describe('WorkerEngines', () => {
 		expect(d.active()).toBe('wasm');
 	});
 
+	it('an engine that fails to start when chosen is said, and the engine before is kept for the next tasks', async () => {
+		let active: BackendName = 'wasm';
+		const engines = new WorkerEngines(
+			{ getBackend: () => active },
+			async (backend) => {
+				if (backend === 'webgl') throw new Error('WebGL context could not be created');
+				active = backend;
+			},
+			async () => 'Chromium 156|8',
+			new MemoryStore()
+		);
+		engines.detected(STATUS, null);
+		await expect(engines.useChosen(STATUS, 'webgl')).rejects.toThrow(/context could not/);
+		expect(engines.wanted('diagnose')).toBeNull();
+		await engines.useChosen(STATUS, 'wasm');
+		await expect(engines.useChosen(STATUS, 'webgl')).rejects.toThrow(/context could not/);
+		expect(engines.wanted('train')).toBe('wasm');
+		expect(active).toBe('wasm');
+	});
+
 	it('asked to time again while a timing runs (a model just loaded), forgets once it has ended and times anew', async () => {
 		const d = device();
 		d.engines.detected(STATUS, null);

@@ -88,9 +88,12 @@ export class WorkerEngines {
 	/**
 	 * The user's engine from Settings: every task runs on it, switched to now when the worker is
 	 * idle, else once the running tasks have ended (told as a switch, so the page stops saying it
-	 * waits; a switch that fails is left to the next task, which says its error).
+	 * waits; a switch that fails is left to the next task, which says its error). A switch that
+	 * fails at once is said here, and the engine chosen before is kept: it is not tried again by
+	 * every task after.
 	 */
 	async useChosen(status: BackendStatus, backend: BackendName): Promise<void> {
+		const before = { status: this.#status, override: this.#override };
 		this.detected(status, backend);
 		const noWork = async () => undefined;
 		if (this.gate.running > 0) {
@@ -99,7 +102,13 @@ export class WorkerEngines {
 				.then(() => this.gate.run(this.#override, noWork))
 				.catch(() => undefined);
 		}
-		await this.gate.run(backend, noWork);
+		try {
+			await this.gate.run(backend, noWork);
+		} catch (error) {
+			if (this.#override === backend && before.status)
+				this.detected(before.status, before.override);
+			throw error;
+		}
 	}
 
 	/** The backend `task` should run on: the user's, the one timed fastest, or null (any). */
