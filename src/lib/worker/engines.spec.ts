@@ -55,6 +55,9 @@ describe('WorkerEngines', () => {
 		expect(train?.backend).toBe('webgl');
 		expect(d.engines.wanted('diagnose')).toBe('wasm');
 		expect(d.engines.wanted('train')).toBe('webgl');
+		// A lost GPU matters while a task is to run on it, active now or not.
+		expect(d.engines.uses('webgl')).toBe(true);
+		expect(d.engines.uses('webgpu')).toBe(false);
 		// Timing leaves the backend where it was.
 		expect(d.active()).toBe('wasm');
 

@@ -111,6 +111,13 @@ export class WorkerEngines {
 		}
 	}
 
+	/** Whether a task is to run on `backend` (the user's engine, or one a task was timed fastest on). */
+	uses(backend: BackendName): boolean {
+		return (
+			this.#override === backend || Object.values(this.tasks).some((t) => t.backend === backend)
+		);
+	}
+
 	/** The backend `task` should run on: the user's, the one timed fastest, or null (any). */
 	wanted(task: EngineTask): BackendName | null {
 		return this.#override ?? this.tasks[task]?.backend ?? null;

@@ -153,8 +153,10 @@ interface WebGlBackendLike {
 const watched = new WeakSet<object>();
 
 function reportLost(backend: DeviceLostNotice['backend'], reason: string) {
-	// Only the backend in use matters: one probed and left idle is excluded by the next init anyway.
-	if (tf.getBackend() !== backend) return;
+	// Only a backend in use matters: the active one, or one a task switches to (per-task engines: a
+	// GPU lost during a training on wasm would take every diagnosis after it). One probed and left
+	// idle is excluded by the next init anyway.
+	if (tf.getBackend() !== backend && !engines.uses(backend)) return;
 	const notice: DeviceLostNotice = { type: 'leaflens:device-lost', backend, reason };
 	self.postMessage(notice);
 }
