@@ -1,7 +1,9 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import type { ClassifierModel } from '../classifier-dir';
 import type { CropExpert } from '../expert';
 import type { ClassifierManifest } from '../model-dir';
-import { cropReportFor, misclassifiedRows, type Scores } from './evaluate-job';
+import { cropReportFor, misclassifiedRows, scoreRows, type Scores } from './evaluate-job';
 
 /** 40 photos of class 0, every fourth right: 30 wrong, some unsure, row 1 novel. */
 function scoresOf(): Scores {
@@ -27,6 +29,20 @@ const manifest = {
 		shrinkage: 0.1
 	}
 };
+
+describe('scoreRows', () => {
+	it('leaks no tensor when scoring fails (a head that cannot score the rows)', async () => {
+		await tf.setBackend('cpu');
+		const broken = {
+			manifest: { labels: ['a', 'b'], head: { hiddenUnits: 0 } },
+			weights: []
+		} as unknown as ClassifierModel;
+		const rows = { x: new Float32Array(6), rowShape: [3], labels: new Int32Array(2) };
+		const before = tf.memory().numTensors;
+		await expect(scoreRows(tf, broken, rows)).rejects.toThrow(/has no weight/);
+		expect(tf.memory().numTensors).toBe(before);
+	});
+});
 
 describe('misclassifiedRows', () => {
 	it('lists every wrong row in order, with its calibrated confidence and the "not sure" rule', () => {

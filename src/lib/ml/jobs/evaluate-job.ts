@@ -39,8 +39,12 @@ async function scoreFeatures(
 	features: TF.Tensor2D
 ): Promise<{ logits: Float32Array; novelty: Float32Array }> {
 	const l = headLogits(tf, model, features);
-	const logits = (await l.data()) as Float32Array;
-	l.dispose();
+	let logits: Float32Array;
+	try {
+		logits = (await l.data()) as Float32Array;
+	} finally {
+		l.dispose();
+	}
 	return { logits, novelty: await noveltyOf(tf, model, features, logits) };
 }
 
@@ -63,8 +67,12 @@ export async function scoreRows(
 			const x = tf.tensor(rows.x.subarray(from * size, to * size), [to - from, ...rows.rowShape]);
 			return tail ? tail.apply(x, false) : (x.reshape([to - from, size]) as TF.Tensor2D);
 		});
-		const scores = await scoreFeatures(tf, model, f);
-		f.dispose();
+		let scores: Awaited<ReturnType<typeof scoreFeatures>>;
+		try {
+			scores = await scoreFeatures(tf, model, f);
+		} finally {
+			f.dispose();
+		}
 		logits.set(scores.logits, from * c);
 		novelty.set(scores.novelty, from);
 	}
@@ -136,13 +144,17 @@ async function evaluateImages(
 		try {
 			o.signal?.throwIfAborted();
 			const features = (await runFrozen(tf, net, batch.images)) as TF.Tensor2D;
-			if (o.keepFeatures) {
-				dim = features.shape[1];
-				kept ??= new Float32Array(images.size * dim);
-				kept.set((await features.data()) as Float32Array, row * dim);
+			let scores: Awaited<ReturnType<typeof scoreFeatures>>;
+			try {
+				if (o.keepFeatures) {
+					dim = features.shape[1];
+					kept ??= new Float32Array(images.size * dim);
+					kept.set((await features.data()) as Float32Array, row * dim);
+				}
+				scores = await scoreFeatures(tf, model, features);
+			} finally {
+				features.dispose();
 			}
-			const scores = await scoreFeatures(tf, model, features);
-			features.dispose();
 			logits.set(scores.logits, row * c);
 			novelty.set(scores.novelty, row);
 			labels.set(batch.labels, row);
