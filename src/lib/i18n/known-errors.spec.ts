@@ -17,6 +17,8 @@ import { writeTar } from '../data/tar';
 /** Example parameters of the user errors that have some. */
 const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	modelMissing: { id: 'm-1764480000-ab12' },
+	tooFewClasses: { count: 1, classes: 'Apple___healthy' },
+	trainingDiverged: { epoch: 3, trainLoss: 'NaN', valLoss: 'Infinity', lr: 0.5 },
 	datasetMissing: { id: 'plantvillage-sample' },
 	shippedModelChanged: {
 		where: '/model-files/plantvillage-default/',

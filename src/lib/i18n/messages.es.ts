@@ -695,6 +695,10 @@ export const esErrors: KnownErrors = {
 	photosNotImported: 'Las fotos no se importaron.',
 	noReadablePhotos: 'No se encontró ninguna foto legible.',
 	diagnosisGone: 'Este diagnóstico ya no está en este dispositivo: se borró en otra pestaña.',
+	tooFewClasses:
+		'El entrenamiento necesita al menos 2 clases, hay {count} ({classes}): añada fotos de otra clase',
+	trainingDiverged:
+		'El entrenamiento divergió en la época {epoch} (pérdida de entrenamiento {trainLoss}, pérdida val. {valLoss}); no se guardó nada de él. Baje lr (ahora {lr}) o revise los datos.',
 	trainJobWaiting:
 		'Hay un entrenamiento en espera en la página Entrenar: reanúdelo o descártelo allí primero.',
 	trainRunsElsewhere:

@@ -713,6 +713,10 @@ export const frErrors: KnownErrors = {
 	noReadablePhotos: 'Aucune photo lisible n’a été trouvée.',
 	diagnosisGone:
 		'Ce diagnostic n’est plus sur cet appareil : il a été supprimé dans un autre onglet.',
+	tooFewClasses:
+		'L’entraînement demande au moins 2 classes, il y en a {count} ({classes}) : ajoutez des photos d’une autre classe',
+	trainingDiverged:
+		'L’entraînement a divergé à l’époque {epoch} (perte d’entraînement {trainLoss}, perte val. {valLoss}) ; rien n’en a été gardé. Baissez lr (actuellement {lr}) ou vérifiez les données.',
 	trainJobWaiting:
 		'Un entraînement attend sur la page Entraîner : reprenez-le ou abandonnez-le d’abord.',
 	trainRunsElsewhere:

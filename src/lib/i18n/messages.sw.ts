@@ -688,6 +688,10 @@ export const swErrors: KnownErrors = {
 	photosNotImported: 'Picha hazikuingizwa.',
 	noReadablePhotos: 'Hakuna picha inayosomeka iliyopatikana.',
 	diagnosisGone: 'Uchunguzi huu haupo tena kwenye kifaa hiki: ulifutwa kwenye kichupo kingine.',
+	tooFewClasses:
+		'Mafunzo yanahitaji angalau aina 2, zipo {count} ({classes}): ongeza picha za aina nyingine',
+	trainingDiverged:
+		'Mafunzo yaliharibika katika mzunguko {epoch} (hasara ya mafunzo {trainLoss}, hasara ya uthibitisho {valLoss}); hakuna kilichohifadhiwa kutoka kwayo. Punguza lr (sasa {lr}) au kagua data.',
 	trainJobWaiting: 'Mafunzo kwenye ukurasa wa Funza yanasubiri: yaendeleze au uyatupe huko kwanza.',
 	trainRunsElsewhere: 'Mafunzo yanaendelea kwenye kichupo kingine: jifunze yakishamalizika.',
 	noDatasetWithClasses: 'Hakuna seti ya data iliyopakuliwa yenye aina za “{name}”',

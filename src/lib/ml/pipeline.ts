@@ -28,6 +28,7 @@ import { ARCHITECTURES, noveltyBlockWidth, type ArchitectureId } from './mobilen
 import type { Param } from './optim';
 import { Prng } from './prng';
 import { describeEnvironment, logRecord, type RunLogSink } from './run-log';
+import { userError } from '../util/user-errors';
 import {
 	createHead,
 	fit,
@@ -143,7 +144,7 @@ export function reportFor(
 export function checkClassCount(labels: readonly string[]): void {
 	if (labels.length < 2) {
 		throw new Error(
-			`Training needs at least 2 classes, got ${labels.length}${labels.length ? ` (${labels.join(', ')})` : ''}: add photos of another class`
+			userError('tooFewClasses', { count: labels.length, classes: labels.join(', ') || '—' })
 		);
 	}
 }

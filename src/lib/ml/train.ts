@@ -24,6 +24,7 @@ import type { TrainConfig } from './config';
 import { Optimizer, type Param, type SavedTensor } from './optim';
 import { Prng } from './prng';
 import { classBalancedWeights, learningRateAt, smoothedOneHot, softCrossEntropy } from './schedule';
+import { userError } from '../util/user-errors';
 
 export type { EpochRecord } from './checkpoint';
 
@@ -381,7 +382,12 @@ export async function fit(
 			const trainLoss = lossSum / n;
 			if (!Number.isFinite(trainLoss) || (valLoss !== null && !Number.isFinite(valLoss))) {
 				throw new TrainingDivergedError(
-					`Training diverged in epoch ${epoch + 1} (train loss ${trainLoss}, val loss ${valLoss}); nothing was saved from it. Lower lr (now ${config.lr}) or check the data.`
+					userError('trainingDiverged', {
+						epoch: epoch + 1,
+						trainLoss: String(trainLoss),
+						valLoss: String(valLoss),
+						lr: config.lr
+					})
 				);
 			}
 			const record: EpochRecord = {

@@ -33,7 +33,7 @@ function dataset(id: string, name: string, complete = true): CachedDatasetInfo {
 		name,
 		complete,
 		manifestUrl: `/datasets/${name}/manifest.json`,
-		manifest: { classes: [] }
+		manifest: { classes: [{ folder: 'Apple___Apple_scab' }, { folder: 'Apple___healthy' }] }
 	} as unknown as CachedDatasetInfo;
 }
 
@@ -873,6 +873,25 @@ describe('TrainingState', () => {
 		state.form.extraIds = [];
 		expect(state.request()).not.toBeNull();
 		expect(state.configError).toBeNull();
+	});
+
+	it('refuses one class before any work starts, alone or with the datasets chosen with it', async () => {
+		const { state, calls } = setup({
+			datasets: [
+				withClasses('own', 'My field', ['Fire blight']),
+				withClasses('more', 'More', ['fire blight'])
+			]
+		});
+		await state.refresh();
+		expect(state.request()).toBeNull();
+		expect(state.configError).toBe(
+			'Training needs at least 2 classes, got 1 (Fire blight): add photos of another class'
+		);
+		// "fire blight" is the same class: still one.
+		state.form.extraIds = ['more'];
+		expect(state.request()).toBeNull();
+		await state.start();
+		expect(calls).toEqual([]);
 	});
 
 	it('says a download that ended and a dataset deleted (the page announces it)', async () => {

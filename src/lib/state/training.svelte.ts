@@ -847,6 +847,19 @@ export class TrainingState {
 			this.#configError = () => t('train.croplessRefused');
 			return null;
 		}
+		// One class (a dataset of the user's own photos, say): refused now, not after the engines
+		// were timed and the backbone loaded.
+		const classes =
+			this.#united?.union.labels ??
+			this.complete.find((d) => d.id === datasetId)?.manifest.classes.map((c) => c.folder);
+		if (classes && classes.length < 2) {
+			const message = userError('tooFewClasses', {
+				count: classes.length,
+				classes: classes.join(', ') || '—'
+			});
+			this.#configError = () => i18n.knownError(message);
+			return null;
+		}
 		const extras = this.#extras;
 		return {
 			jobId: `job-${this.#now().getTime().toString(36)}`,

@@ -108,6 +108,12 @@ export const USER_ERRORS = {
 	timingBusy:
 		'A task is running (a diagnosis, a training or an evaluation): time the engines again once it has ended.',
 	backendNotStarted: 'The {backend} backend could not be started on this device',
+	/** A training of fewer than 2 classes (`{classes}`: their names, comma-separated, or "—"). */
+	tooFewClasses:
+		'Training needs at least 2 classes, got {count} ({classes}): add photos of another class',
+	/** Losses that became NaN or infinite (`{lr}`: the learning rate the run used). */
+	trainingDiverged:
+		'Training diverged in epoch {epoch} (train loss {trainLoss}, val loss {valLoss}); nothing was saved from it. Lower lr (now {lr}) or check the data.',
 	backendNotStartedBecause: 'The {backend} backend could not be started on this device: {detail}',
 	backendNotIncluded: 'The {backend} backend is not included in this build',
 	/** A model file the page could not fetch (no connection on a first visit). */
