@@ -1,12 +1,35 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { PRESET_NAMES } from '../../src/lib/ml/config';
 import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process';
 import { interruptAfter, prepareTinyDataset, runLeaflens } from '../../test/run-leaflens';
 import { trainProgress } from '../cli/train-progress';
 import { gridCombinations } from './sweep';
+
+/**
+ * The lr whose runs diverge in their second epoch, after the first one's checkpoint: a real lr does
+ * not reliably turn a tiny dataset's loss NaN, so the val features are made NaN (in the runs of the
+ * command run in this process only).
+ */
+const { DIVERGING_LR } = vi.hoisted(() => ({ DIVERGING_LR: 0.5 }));
+vi.mock('../../src/lib/ml/train', async (importOriginal) => {
+	const real = await importOriginal<typeof import('../../src/lib/ml/train')>();
+	const fit: typeof real.fit = (tf, model, options) => {
+		if (options.config.lr !== DIVERGING_LR || !options.val) return real.fit(tf, model, options);
+		const val = { ...options.val, x: options.val.x.slice() };
+		return real.fit(tf, model, {
+			...options,
+			val,
+			onEpoch: async (record, info) => {
+				await options.onEpoch?.(record, info);
+				val.x.fill(Number.NaN);
+			}
+		});
+	};
+	return { ...real, fit };
+});
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-sweep-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -27,6 +50,7 @@ describe('leaflens sweep', () => {
 		])
 			expect(out).toMatch(new RegExp(`^  ${option} `, 'm'));
 		expect(out).toContain('default: quick');
+		expect(out).toMatch(/diverges[^]*"\(diverged\)"[^]*exits 1/);
 		expect(out).toContain(`[--preset ${PRESET_NAMES.join('|')}]`);
 		expect(PRESET_NAMES).toContain('adapt');
 	});
@@ -221,5 +245,71 @@ describe('leaflens sweep run again', () => {
 		expect(lines.find((line) => line.includes('lr=0.001'))).toMatch(/ lr=0\.001 {2}\(kept\)$/);
 		expect(lines.find((line) => line.includes('lr=0.01 '))).toMatch(/ lr=0\.01 {2}\(kept\)$/);
 		expect(lines.find((line) => line.includes('lr=0.1'))).toMatch(/ lr=0\.1$/);
+	}, 300_000);
+});
+
+describe('leaflens sweep with a run that diverges', () => {
+	it('goes on with the other runs, ranks it last as diverged, exits 1 after the table, and trains it afresh when run again', async () => {
+		const data = path.join(work, 'data-diverged');
+		await prepareTinyDataset(data);
+		const out = path.join(work, 'diverged');
+		const sweep = (json: boolean) =>
+			run([
+				'sweep',
+				'--data',
+				data,
+				'--out',
+				out,
+				'--engine',
+				'tfjs',
+				...(json ? ['--json'] : []),
+				'--grid',
+				`lr=0.001,${DIVERGING_LR},0.003`,
+				'epochs=3'
+			]);
+		const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+		try {
+			const first = await sweep(true);
+			const said = stderr.mock.calls.map((c) => String(c[0])).join('');
+			expect(first.code, `${first.err}\n${said}`).toBe(1);
+			expect(said).toMatch(
+				/^run 2\/3: lr=0\.5\n(?: {2}.*\n)* {2}diverged: Training diverged in epoch 2 /m
+			);
+			// The run after it trained.
+			expect(said).toMatch(/^run 3\/3: lr=0\.003\n {2}loading/m);
+			expect(said).toMatch(
+				/\nleaflens sweep: 1 of 3 runs diverged \(run 2: lr=0\.5\): lower their lr or check the data\. Run again, the sweep trains them afresh and keeps the runs done\n$/
+			);
+			const rows = JSON.parse(first.out) as {
+				run: number;
+				valLoss: number | null;
+				valAccuracy: number | null;
+				diverged: boolean;
+			}[];
+			expect(rows.map((r) => [r.run, r.diverged])).toEqual([
+				[expect.any(Number), false],
+				[expect.any(Number), false],
+				[2, true]
+			]);
+			expect(rows[2]).toMatchObject({ valLoss: null, valAccuracy: null, testAccuracy: null });
+			expect(existsSync(path.join(out, 'run-3', 'manifest.json'))).toBe(true);
+			// No checkpoint to resume into the epochs that diverged.
+			expect(existsSync(path.join(out, 'run-2', 'checkpoint'))).toBe(false);
+
+			// Again: the runs done are kept, the diverged one trained from the start (and diverges).
+			stderr.mockClear();
+			const again = await sweep(false);
+			const saidAgain = stderr.mock.calls.map((c) => String(c[0])).join('');
+			expect(again.code, `${again.err}\n${saidAgain}`).toBe(1);
+			expect(saidAgain).toContain(`skipped: ${path.join(out, 'run-1')}`);
+			expect(saidAgain).toContain(`skipped: ${path.join(out, 'run-3')}`);
+			expect(saidAgain).not.toContain('resuming');
+			expect(saidAgain).toMatch(/^ {2}diverged: Training diverged in epoch 2 /m);
+			const lines = again.out.trim().split('\n');
+			expect(lines).toHaveLength(4);
+			expect(lines[3]).toMatch(/^ {3}3 {7}- {8}- {7}- +\d+ {2}lr=0\.5 {2}\(diverged\)$/);
+		} finally {
+			stderr.mockRestore();
+		}
 	}, 300_000);
 });

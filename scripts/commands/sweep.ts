@@ -57,6 +57,11 @@ finished model, trained with the same resolved config on the same data, classes 
 is trained, and one made with another config (a changed grid value) trained again in its place.
 The table marks the kept runs "(kept)"; their seconds are those of the command that trained them.
 A run folder holding a checkpoint of another run is refused (exit 2) before any run trains.
+A run whose training diverges (its loss turns NaN or infinite: lr too high, or bad data) does not
+stop the sweep: it is ranked last as "(diverged)" (--json: "diverged": true, its results null) and
+its checkpoint is removed, so that the same command trains it again from the start (resumed, it
+would only diverge again) while the runs done are kept; the other runs go on. Once the table is
+printed the sweep then exits 1, naming the runs that diverged, so that a script notices.
 
 Options:
   --data <dir>       dataset folder from leaflens prepare-data (train, val[, test] splits)
@@ -105,8 +110,9 @@ Example:
 			backbone,
 			cacheDir: `${out}/cache`
 		}));
-		const { checkTrainOut, finishedRun, runTraining } =
+		const { checkTrainOut, discardCheckpoint, finishedRun, runTraining } =
 			await import('../../src/lib/node/train-run');
+		const { TrainingDivergedError } = await import('../../src/lib/ml/train');
 		// Every run folder is checked before any run trains (a refusal is exit 2); the runs
 		// already done are kept.
 		const done = [];
@@ -122,7 +128,17 @@ Example:
 			const tf = await initTf(backend);
 			engine = { tf, frozenNet: await loadFrozenNet(tf) };
 		}
-		const rows = [];
+		const rows: {
+			run: number;
+			params: string;
+			/** Null for a run that diverged. */
+			valLoss: number | null;
+			valAccuracy: number | null;
+			testAccuracy: number | null;
+			seconds: number;
+			skipped: boolean;
+			diverged: boolean;
+		}[] = [];
 		for (let i = 0; i < configs.length; i++) {
 			process.stderr.write(`run ${i + 1}/${configs.length}: ${combos[i]!.join(' ')}\n`);
 			const kept = done[i];
@@ -137,7 +153,8 @@ Example:
 					valAccuracy: kept.manifest.metrics.val!.metrics.accuracy,
 					testAccuracy: kept.manifest.metrics.test?.metrics.accuracy ?? null,
 					seconds: kept.seconds,
-					skipped: true
+					skipped: true,
+					diverged: false
 				});
 				continue;
 			}
@@ -145,11 +162,33 @@ Example:
 			// Ctrl-C stops the run between batches; its last completed epoch is on disk and the same
 			// command resumes it (the CLI exits 130, as for any command stopped by Ctrl-C).
 			// Progress indented under the run's line, epochs kept short.
-			const r = await withTrainProgress(
-				`Stopped by Ctrl-C in run ${i + 1}/${configs.length}; run the same command again to resume it from its last completed epoch`,
-				{ indent: '  ', brief: true },
-				(run) => runTraining(tf, { ...runs[i]!, frozenNet, ...run })
-			);
+			const started = performance.now();
+			let r: Awaited<ReturnType<typeof runTraining>>;
+			try {
+				r = await withTrainProgress(
+					`Stopped by Ctrl-C in run ${i + 1}/${configs.length}; run the same command again to resume it from its last completed epoch`,
+					{ indent: '  ', brief: true },
+					(run) => runTraining(tf, { ...runs[i]!, frozenNet, ...run })
+				);
+			} catch (error) {
+				if (!(error instanceof TrainingDivergedError)) throw error;
+				// One combination that diverges (a too high lr is what a grid tries) is a result of
+				// the sweep, not its end. Its checkpoint goes: resumed, it would only diverge again, and
+				// the next run of the command would stop there.
+				await discardCheckpoint(runs[i]!.out);
+				process.stderr.write(`  diverged: ${error.message}\n`);
+				rows.push({
+					run: i + 1,
+					params: combos[i]!.join(' '),
+					valLoss: null,
+					valAccuracy: null,
+					testAccuracy: null,
+					seconds: (performance.now() - started) / 1000,
+					skipped: false,
+					diverged: true
+				});
+				continue;
+			}
 			rows.push({
 				run: i + 1,
 				params: combos[i]!.join(' '),
@@ -157,18 +196,33 @@ Example:
 				valAccuracy: r.val.metrics.accuracy,
 				testAccuracy: r.test?.metrics.accuracy ?? null,
 				seconds: r.seconds,
-				skipped: false
+				skipped: false,
+				diverged: false
 			});
 		}
-		rows.sort((a, b) => a.valLoss - b.valLoss);
+		// By validation loss; the runs that diverged last, in grid order.
+		rows.sort(
+			(a, b) =>
+				Number(a.valLoss === null) - Number(b.valLoss === null) ||
+				(a.valLoss ?? 0) - (b.valLoss ?? 0)
+		);
 		if (values.json) console.log(JSON.stringify(rows));
 		else {
 			console.log('rank  val_nll  val_acc  test_acc  seconds  params');
+			const pct = (v: number) => `${(100 * v).toFixed(2).padStart(6)}%`;
 			rows.forEach((r, k) =>
 				console.log(
-					`${String(k + 1).padStart(4)}  ${r.valLoss.toFixed(4)}  ${(100 * r.valAccuracy).toFixed(2).padStart(6)}%  ${r.testAccuracy === null ? '     -' : `${(100 * r.testAccuracy).toFixed(2).padStart(6)}%`}  ${r.seconds.toFixed(0).padStart(7)}  ${r.params}${r.skipped ? '  (kept)' : ''}`
+					`${String(k + 1).padStart(4)}  ${r.valLoss === null ? '     -' : r.valLoss.toFixed(4)}  ${r.valAccuracy === null ? '      -' : pct(r.valAccuracy)}  ${r.testAccuracy === null ? '     -' : pct(r.testAccuracy)}  ${r.seconds.toFixed(0).padStart(7)}  ${r.params}${r.skipped ? '  (kept)' : ''}${r.diverged ? '  (diverged)' : ''}`
 				)
 			);
+		}
+		const diverged = rows.filter((r) => r.diverged).sort((a, b) => a.run - b.run);
+		if (diverged.length > 0) {
+			// After the table: the ranking of the others is printed, and a script sees the failure.
+			process.stderr.write(
+				`leaflens sweep: ${diverged.length} of ${rows.length} runs diverged (${diverged.map((r) => `run ${r.run}: ${r.params}`).join('; ')}): lower their lr or check the data. Run again, the sweep trains them afresh and keeps the runs done\n`
+			);
+			return 1;
 		}
 		return 0;
 	}

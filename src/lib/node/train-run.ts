@@ -675,16 +675,25 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 				abstention: result.test.abstention
 			}
 		});
-		// The run is complete: a later `train` into this folder starts afresh. Only the files the
-		// run wrote are removed (and the folder, once empty).
-		await checkpoints.clear?.();
-		await rm(path.join(checkpointDir, TRAINED_ON_FILE), { force: true });
-		await rmdir(checkpointDir).catch(() => undefined);
+		// The run is complete: a later `train` into this folder starts afresh.
+		await discardCheckpoint(o.out);
 		await rm(previousRunLog, { force: true });
 		return result;
 	} finally {
 		backbone.model.dispose();
 	}
+}
+
+/**
+ * Removes the checkpoint of the run in `out`, so that the next run there starts afresh: after a
+ * finished run, and in `leaflens sweep` after a run that diverged (resumed, it would only reach
+ * the same NaN again). Only the files a run wrote there are removed (and the folder, once empty).
+ */
+export async function discardCheckpoint(out: string): Promise<void> {
+	const dir = path.join(out, CHECKPOINT_DIR);
+	await fileCheckpointStore(dir).clear?.();
+	await rm(path.join(dir, TRAINED_ON_FILE), { force: true });
+	await rmdir(dir).catch(() => undefined);
 }
 
 /** The backbone a classifier directory names (or `override`), checked to be the one it was trained on. */
