@@ -7,6 +7,8 @@ import { runLeaflensInProcess as run } from '../../test/run-leaflens-in-process'
 import { interruptAfter, prepareTinyDataset, runLeaflens } from '../../test/run-leaflens';
 import { trainProgress } from '../cli/train-progress';
 import { gridCombinations } from './sweep';
+import { prepareDataset } from '../../src/lib/node/prepare-data';
+import { plantVillageColor } from '../../test/inputs';
 
 /**
  * The lr whose runs diverge in their second epoch, after the first one's checkpoint: a real lr does
@@ -46,6 +48,7 @@ describe('leaflens sweep', () => {
 			'--backbone',
 			'--backend',
 			'--engine',
+			'--replace',
 			'--json'
 		])
 			expect(out).toMatch(new RegExp(`^  ${option} `, 'm'));
@@ -166,11 +169,11 @@ describe('leaflens sweep progress', () => {
 });
 
 describe('leaflens sweep run again', () => {
-	it('trains only what is not done: a finished run of the same config and data is skipped and ranked with its stored result, a changed grid value trained', async () => {
+	it('trains only what is not done: a finished run of the same config and data is skipped and ranked with its stored result, a changed grid value refused unless --replace', async () => {
 		const data = path.join(work, 'data-again');
 		await prepareTinyDataset(data);
 		const out = path.join(work, 'again');
-		const sweep = (values: string, json = true) =>
+		const sweep = (values: string, json = true, ...more: string[]) =>
 			runLeaflens(
 				'sweep',
 				'--data',
@@ -182,7 +185,8 @@ describe('leaflens sweep run again', () => {
 				...(json ? ['--json'] : []),
 				'--grid',
 				values,
-				'epochs=2'
+				'epochs=2',
+				...more
 			);
 		/** The model files of a run folder: bytes and modification times. */
 		const model = (run: string) =>
@@ -222,8 +226,24 @@ describe('leaflens sweep run again', () => {
 		expect(model('run-1')).toEqual(run1);
 		expect(model('run-2')).toEqual(run2);
 
-		// A changed grid value: its run is trained in its folder, the unchanged one kept.
-		const changed = await sweep('lr=0.001,0.01');
+		// A changed grid value would replace a finished run: refused before anything trains, naming
+		// its folder and what differs, and nothing written.
+		const refused = await sweep('lr=0.001,0.01');
+		expect(refused.code, refused.stderr).toBe(2);
+		expect(refused.stderr).toBe(
+			`leaflens sweep: ${path.join(out, 'run-2')} holds the finished model of another run (another config (lr 0.003 → 0.01)); the sweep would replace it and its run log. To replace it, run again with --replace, or choose another --out\n`
+		);
+		expect(model('run-1')).toEqual(run1);
+		expect(model('run-2')).toEqual(run2);
+		// A grid widened in front numbers every run anew: each folder is named.
+		const widened = await sweep('lr=0.0003,0.001,0.003');
+		expect(widened.code, widened.stderr).toBe(2);
+		expect(widened.stderr).toContain(
+			`leaflens sweep: ${path.join(out, 'run-1')} holds the finished model of another run (another config (lr 0.001 → 0.0003)), as does ${path.join(out, 'run-2')}; the sweep would replace them and their run logs. To replace them, run again with --replace`
+		);
+
+		// With --replace: its run is trained in its folder, the unchanged one still kept.
+		const changed = await sweep('lr=0.001,0.01', true, '--replace');
 		expect(changed.code, changed.stderr).toBe(0);
 		expect(changed.stderr).toContain(skipped(1, 'lr=0.001'));
 		expect(changed.stderr).toMatch(/^run 2\/2: lr=0\.01\n {2}loading the backbone and the data…$/m);
@@ -308,6 +328,68 @@ describe('leaflens sweep with a run that diverges', () => {
 			const lines = again.out.trim().split('\n');
 			expect(lines).toHaveLength(4);
 			expect(lines[3]).toMatch(/^ {3}3 {7}- {8}- {7}- +\d+ {2}lr=0\.5 {2}\(diverged\)$/);
+		} finally {
+			stderr.mockRestore();
+		}
+	}, 300_000);
+});
+
+describe('leaflens sweep on other data', () => {
+	it('refuses to replace the finished runs of another dataset unless --replace, before anything trains', async () => {
+		const data = path.join(work, 'data-a');
+		await prepareTinyDataset(data);
+		const other = path.join(work, 'data-b');
+		await prepareDataset({
+			src: plantVillageColor(),
+			out: other,
+			classes: ['Tomato___Leaf_Mold', 'Corn_(maize)___Common_rust_'],
+			limitPerClass: 5,
+			valFraction: 0.4,
+			testFraction: 0,
+			size: 96
+		});
+		const out = path.join(work, 'other-data');
+		const sweep = (dir: string, ...more: string[]) =>
+			run([
+				'sweep',
+				'--data',
+				dir,
+				'--out',
+				out,
+				'--engine',
+				'tfjs',
+				'--json',
+				'--grid',
+				'lr=0.001',
+				'epochs=2',
+				...more
+			]);
+		const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+		try {
+			const first = await sweep(data);
+			expect(first.code, first.err).toBe(0);
+			const manifest = path.join(out, 'run-1', 'manifest.json');
+			const log = path.join(out, 'run-1', 'run.jsonl');
+			const before = [readFileSync(manifest), readFileSync(log)];
+
+			stderr.mockClear();
+			const refused = await sweep(other);
+			expect(refused.code).toBe(2);
+			expect(refused.err).toBe(
+				`leaflens sweep: ${path.join(out, 'run-1')} holds the finished model of another run (another dataset (its fingerprint differs)); the sweep would replace it and its run log. To replace it, run again with --replace, or choose another --out`
+			);
+			expect(stderr.mock.calls.join('')).not.toMatch(/loading|epoch/);
+			expect([readFileSync(manifest), readFileSync(log)]).toEqual(before);
+
+			// The same data again is still kept, --replace or not.
+			stderr.mockClear();
+			const same = await sweep(data, '--replace');
+			expect(same.code, same.err).toBe(0);
+			expect(stderr.mock.calls.join('')).toContain(`skipped: ${path.join(out, 'run-1')}`);
+
+			const replaced = await sweep(other, '--replace');
+			expect(replaced.code, replaced.err).toBe(0);
+			expect(readFileSync(manifest)).not.toEqual(before[0]);
 		} finally {
 			stderr.mockRestore();
 		}

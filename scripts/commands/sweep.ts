@@ -43,7 +43,8 @@ export default defineCommand({
 	help: `
 Usage: leaflens sweep --data <dataset dir> --out <folder> --grid key=v1,v2 [--grid key=v1,v2 …]
                       [--preset ${PRESET_NAMES.join('|')}] [--backbone <dir>]
-                      [--backend wasm|cpu] [--engine auto|ort|tfjs] [--json] [key=value…]
+                      [--backend wasm|cpu] [--engine auto|ort|tfjs] [--replace] [--json]
+                      [key=value…]
 
 Trains one model per combination into <out>/run-<n> (n: its place in the grid) and prints a table
 ranked by validation NLL. Features are cached once in <out>/cache and reused by every run whose
@@ -54,9 +55,11 @@ code 130); the same command again resumes that run from its last completed epoch
 epoch n"). Run again, a sweep trains only what is not done: a run whose <out>/run-<n> holds its
 finished model, trained with the same resolved config on the same data, classes and backbone, is
 "skipped" and ranked with its stored result (--json: "skipped": true); a missing or unfinished run
-is trained, and one made with another config (a changed grid value) trained again in its place.
-The table marks the kept runs "(kept)"; their seconds are those of the command that trained them.
-A run folder holding a checkpoint of another run is refused (exit 2) before any run trains.
+is trained. The table marks the kept runs "(kept)"; their seconds are those of the command that
+trained them. Refused (exit 2) before any run trains, naming the folder: a run folder holding a
+checkpoint of another run, and one holding the finished model of another run (another config, as
+after a changed grid value or a grid widened so that the runs are numbered anew, or other data,
+classes or backbone) unless --replace is given: then that run is trained again in its place.
 A run whose training diverges (its loss turns NaN or infinite: lr too high, or bad data) does not
 stop the sweep: it is ranked last as "(diverged)" (--json: "diverged": true, its results null) and
 its checkpoint is removed, so that the same command trains it again from the start (resumed, it
@@ -73,6 +76,9 @@ Options:
                      ${DEFAULT_BACKBONE_DIR} in the LeafLens folder, from any directory)
   --backend <name>   wasm | cpu for TF.js: training, and features with --engine tfjs (default wasm)
 ${ENGINE_HELP}
+  --replace          train again the run folders that hold the finished model of another run
+                     (see above), replacing it and its run log; each stays usable until its new
+                     model is written. Finished runs of the same config and data are still kept
   --json             print the ranked runs as one JSON array
   -h, --help         show this help
 
@@ -86,6 +92,7 @@ Example:
 		backbone: { type: 'string' },
 		backend: { type: 'string' },
 		engine: { type: 'string' },
+		replace: { type: 'boolean' },
 		json: { type: 'boolean' }
 	},
 	allowPositionals: true,
@@ -103,22 +110,43 @@ Example:
 		const backbone = await backboneOption(values, DEFAULT_BACKBONE_PATH);
 		// A bad --engine is a usage error even when no run is left to train.
 		const loadFrozenNet = await frozenNetResolver(values);
+		// A finished model of another run is replaced only when asked, as train's --replace.
+		const existingModel: 'replace' | 'refuse' = values.replace === true ? 'replace' : 'refuse';
 		const runs = configs.map((config, i) => ({
 			data,
 			out: `${out}/run-${i + 1}`,
 			config,
 			backbone,
-			cacheDir: `${out}/cache`
+			cacheDir: `${out}/cache`,
+			existingModel
 		}));
-		const { checkTrainOut, discardCheckpoint, finishedRun, runTraining } =
+		const { checkTrainOut, compareFinishedRun, discardCheckpoint, runTraining } =
 			await import('../../src/lib/node/train-run');
 		const { TrainingDivergedError } = await import('../../src/lib/ml/train');
 		// Every run folder is checked before any run trains (a refusal is exit 2); the runs
 		// already done are kept.
 		const done = [];
+		const others: { out: string; differences: string[] }[] = [];
 		for (const run of runs) {
-			await checkTrainOut(run);
-			done.push(await finishedRun(run));
+			// Checked as replacing: a finished model of this very run is kept, not refused.
+			const { replacing } = await checkTrainOut({ ...run, existingModel: 'replace' });
+			const { run: kept, differences } = await compareFinishedRun(run);
+			if (replacing && !kept && existingModel === 'refuse')
+				others.push({ out: run.out, differences });
+			done.push(kept);
+		}
+		// Run folders are named by place in the grid, so another --data or a widened grid would
+		// otherwise train over finished runs (models and logs) without a word.
+		if (others.length > 0) {
+			const first = others[0]!;
+			const rest = others.slice(1).map((o) => o.out);
+			const also =
+				rest.length === 0 ? '' : `, as ${rest.length === 1 ? 'does' : 'do'} ${rest.join(', ')}`;
+			const [them, their] =
+				others.length === 1 ? ['it', 'its run log'] : ['them', 'their run logs'];
+			throw new UsageError(
+				`${first.out} holds the finished model of another run (${first.differences.join(', ') || 'not this one'})${also}; the sweep would replace ${them} and ${their}. To replace ${them}, run again with --replace, or choose another --out`
+			);
 		}
 		// The engine loads only when a run is left to train.
 		let engine: { tf: typeof TF; frozenNet: Awaited<ReturnType<typeof loadFrozenNet>> } | null =

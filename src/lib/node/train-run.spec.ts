@@ -33,6 +33,7 @@ import { loadClassifier } from '../ml/classifier-dir';
 import type { TrainEvent } from '../ml/jobs/train-job';
 import {
 	checkTrainOut,
+	compareFinishedRun,
 	configDifferences,
 	fieldRowsKey,
 	finishedRun,
@@ -434,10 +435,22 @@ describe('runTraining and a finished classifier or foreign files in --out', () =
 		expect(kept?.seconds).toBe(result.seconds);
 		expect(kept?.manifest.metrics.val?.metrics.nll).toBe(result.val.metrics.nll);
 		expect(await finishedRun({ data, out, config, backbone: backboneDir })).toBeNull();
+		// Why not, in words (what sweep says when it refuses to replace it).
+		expect(await compareFinishedRun({ data, out, config, backbone: backboneDir })).toEqual({
+			run: null,
+			differences: [`another config (epochs 2 → ${config.epochs})`]
+		});
 		const recordFile = path.join(out, 'trained-on.json');
 		const record = readFileSync(recordFile, 'utf8');
 		writeFileSync(recordFile, record.replace(/"data":"[0-9a-f]+"/, `"data":"${'0'.repeat(64)}"`));
 		expect(await finishedRun({ data, out, config: epochs2, backbone: backboneDir })).toBeNull();
+		expect(await compareFinishedRun({ data, out, config: epochs2, backbone: backboneDir })).toEqual(
+			{ run: null, differences: ['another dataset (its fingerprint differs)'] }
+		);
+		writeFileSync(recordFile, '{}');
+		expect(
+			(await compareFinishedRun({ data, out, config: epochs2, backbone: backboneDir })).differences
+		).toEqual(['no record of what it was trained on (trained-on.json)']);
 		writeFileSync(recordFile, record);
 		expect(await finishedRun({ data, out, config: epochs2, backbone: backboneDir })).not.toBeNull();
 	});

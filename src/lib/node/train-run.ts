@@ -528,37 +528,68 @@ export interface FinishedRun {
  * e.g. one trained before the record existed): `leaflens sweep` trains only those.
  */
 export async function finishedRun(o: TrainRunOptions): Promise<FinishedRun | null> {
-	if (await exists(path.join(o.out, CHECKPOINT_DIR, CHECKPOINT_HEADER_FILE))) return null;
+	return (await compareFinishedRun(o)).run;
+}
+
+/**
+ * As finishedRun, with why the model in `o.out` is not the run `o` would make, in words ("another
+ * config (lr 0.003 → 0.01)", "another dataset (its fingerprint differs)"): what `leaflens sweep`
+ * says when it refuses to replace it. No differences when the run is that one, or when there is no
+ * finished model to compare (none, or a checkpoint under way).
+ */
+export async function compareFinishedRun(
+	o: TrainRunOptions
+): Promise<{ run: FinishedRun; differences: [] } | { run: null; differences: string[] }> {
+	const other = (...differences: string[]) => ({ run: null, differences });
+	if (await exists(path.join(o.out, CHECKPOINT_DIR, CHECKPOINT_HEADER_FILE))) return other();
 	const reader = fsModelDirReader(o.out);
+	let manifestBytes: Uint8Array;
+	try {
+		manifestBytes = await reader.read(MODEL_MANIFEST_FILE);
+	} catch {
+		return other();
+	}
 	let record: FinishedRecord;
 	let model: ClassifierModel;
 	try {
-		const manifest = await reader.read(MODEL_MANIFEST_FILE);
 		record = FinishedRecordSchema.parse(
 			JSON.parse(new TextDecoder().decode(await reader.read(TRAINED_ON_FILE)))
 		);
-		if (record.model.manifestSha256 !== sha256Of(manifest)) return null;
+	} catch {
+		return other(`no record of what it was trained on (${TRAINED_ON_FILE})`);
+	}
+	if (record.model.manifestSha256 !== sha256Of(manifestBytes))
+		return other(`a record (${TRAINED_ON_FILE}) of another model`);
+	try {
 		model = await verifyClassifier(
-			manifest,
+			manifestBytes,
 			await reader.read(CLASSIFIER_WEIGHTS_FILE),
 			reader.where
 		);
-	} catch {
-		return null;
+	} catch (error) {
+		return other(`a model that cannot be read (${errorMessage(error)})`);
 	}
 	const { manifest } = model;
 	// As the manifest stores it: JSON, without keys whose value is undefined.
 	const config: unknown = JSON.parse(JSON.stringify(o.config));
-	if (configDifferences(manifest.config, config).length > 0 || !manifest.metrics.val) return null;
+	const configs = configDifferences(manifest.config, config);
+	const differences = [
+		...(configs.length > 0 ? [`another config (${configs.join(', ')})`] : []),
+		...(!manifest.metrics.val ? ['no val result'] : [])
+	];
 	const now = await inputsOf(o);
-	if (
-		!now ||
-		inputDifferences(record, now).length > 0 ||
-		JSON.stringify(manifest.labels) !== JSON.stringify(now.labels) ||
-		manifest.backbone.manifestSha256 !== now.backbone
-	)
-		return null;
-	return { manifest, seconds: record.model.seconds };
+	if (!now)
+		differences.push('data that cannot be compared (its dataset or backbone is unreadable)');
+	else {
+		const inputs = inputDifferences(record, now);
+		if (JSON.stringify(manifest.labels) !== JSON.stringify(now.labels) && inputs.length === 0)
+			inputs.push('other classes');
+		if (manifest.backbone.manifestSha256 !== now.backbone && inputs.length === 0)
+			inputs.push('another backbone');
+		differences.push(...inputs);
+	}
+	if (differences.length > 0) return other(...differences);
+	return { run: { manifest, seconds: record.model.seconds }, differences: [] };
 }
 
 /**
