@@ -17,7 +17,8 @@ against each backend's matmul GFLOP/s; prepare-data images/s against one job; tr
 (features, head epochs, finetune); peak memory and live tensor counts; feature extraction time
 against dataset size, extrapolated to the full PlantVillage; and the size budgets of the built app.
 
-Writes <out>/<date>-<cpu>-<cores>c[-quick].json and .md. Needs /usr/bin/chromium (or
+Writes <out>/<date>-<HHMM>-<cpu>-<cores>c[-quick].json and .md (HHMM: the UTC time it started;
+an earlier run's files are never overwritten). Needs /usr/bin/chromium (or
 LEAFLENS_CHROMIUM), the imported models (npm run setup) and, for the size table, a build (vite build).
 
 Options:

@@ -1,14 +1,15 @@
 /**
  * The benchmark suite behind `npm run bench` (bench/main.ts): inference in Node and Chromium,
  * data preparation, training throughput, memory, scaling with dataset size and the size budgets,
- * measured in one run on one machine, written to bench/results/<date>-<machine>[-quick].{json,md}.
+ * measured in one run on one machine, written to
+ * bench/results/<date>-<HHMM>-<cpu>-<cores>c[-quick].{json,md} (resultsName).
  *
  * Every piece that runs Node work runs in its own child process (bench/lib/child.ts) so its peak RSS
  * is its own; a piece that fails is recorded under `errors` and the suite goes on.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -28,7 +29,8 @@ import {
 	type BrowserInferenceResult
 } from './browser-inference';
 import { fitLine, median, type InferencePlan, type InferenceReport } from './lib/inference';
-import { describeMachine, inferenceTable, type Machine } from './lib/report';
+import { describeMachine, inferenceTable, resultsName, type Machine } from './lib/report';
+import { writeFileAtomic } from '../src/lib/node/atomic-file';
 import { timeToTargetMarkdown, type TimeToTargetReport } from './lib/time-to-target';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -272,16 +274,16 @@ export async function runSuite(options: SuiteOptions = {}): Promise<{ json: stri
 			scaling,
 			errors
 		};
-		const slug = `${machine.date.slice(0, 10)}-${machine.cpu
-			.toLowerCase()
-			.replace(/\(r\)|\(tm\)|processor|cpu/g, '')
-			.replace(/[^a-z0-9]+/g, '-')
-			.replace(/^-|-$/g, '')}-${machine.cores}c${quick ? '-quick' : ''}`;
 		await mkdir(outDir, { recursive: true });
+		// Named by the minute the run started, so an earlier run's results are never overwritten;
+		// each file written whole (a run stopped while writing leaves none half-written).
+		const slug = resultsName(machine, quick, (name) =>
+			['json', 'md'].some((ext) => existsSync(path.join(outDir, `${name}.${ext}`)))
+		);
 		const json = path.join(outDir, `${slug}.json`);
 		const md = path.join(outDir, `${slug}.md`);
-		await writeFile(json, `${JSON.stringify(result, null, '\t')}\n`);
-		await writeFile(md, markdown({ ...result, sizes: sizes?.rows ?? null, trainAccuracy }));
+		await writeFileAtomic(json, `${JSON.stringify(result, null, '\t')}\n`);
+		await writeFileAtomic(md, markdown({ ...result, sizes: sizes?.rows ?? null, trainAccuracy }));
 		log(
 			`wrote ${path.relative(ROOT, json)} and ${path.relative(ROOT, md)} in ${result.seconds.toFixed(0)} s`
 		);

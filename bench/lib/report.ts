@@ -91,6 +91,30 @@ export function describeMachine(chromiumPath = '/usr/bin/chromium'): Machine {
 	};
 }
 
+/**
+ * The name of a suite run's results files (without .json / .md): the UTC date and time it started
+ * (to the minute), the CPU and core count, `-quick` for a quick run, as
+ * `2026-11-28-2249-intel-xeon-2c-quick`. With the time, a second run the same day gets files of its
+ * own; one started in the same minute as files `taken` already has gets `-2`, `-3`… so that no
+ * earlier results are overwritten.
+ */
+export function resultsName(
+	machine: Pick<Machine, 'date' | 'cpu' | 'cores'>,
+	quick: boolean,
+	taken: (name: string) => boolean = () => false
+): string {
+	const { date } = machine;
+	const cpu = machine.cpu
+		.toLowerCase()
+		.replace(/\(r\)|\(tm\)|processor|cpu/g, '')
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '');
+	const base = `${date.slice(0, 10)}-${date.slice(11, 13)}${date.slice(14, 16)}-${cpu}-${machine.cores}c${quick ? '-quick' : ''}`;
+	let name = base;
+	for (let n = 2; taken(name); n++) name = `${base}-${n}`;
+	return name;
+}
+
 const fmt = (v: number, digits = 1) => v.toFixed(digits);
 const short = (model: string) =>
 	model
