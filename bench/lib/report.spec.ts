@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resultsName } from './report';
 
 describe('resultsName (the suite run’s results files)', () => {
@@ -32,5 +35,29 @@ describe('resultsName (the suite run’s results files)', () => {
 		expect(resultsName(machine, true, (name) => taken.has(name))).toBe(
 			'2026-11-28-2249-intel-xeon-2c-quick'
 		);
+	});
+});
+
+describe('describeMachine', () => {
+	afterEach(() => {
+		vi.unstubAllEnvs();
+		vi.resetModules();
+	});
+
+	it('names the Chromium the browser runs launch: LEAFLENS_CHROMIUM when set', async () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'leaflens-chromium-'));
+		try {
+			const chromium = path.join(dir, 'chromium');
+			writeFileSync(chromium, '#!/bin/sh\necho "Chromium 999.0.1 (LEAFLENS_CHROMIUM)"\n');
+			chmodSync(chromium, 0o755);
+			vi.stubEnv('LEAFLENS_CHROMIUM', chromium);
+			vi.resetModules(); // test/chromium.ts reads it when loaded
+			const { describeMachine } = await import('./report');
+			const machine = describeMachine();
+			expect(machine.chromium).toBe('Chromium 999.0.1 (LEAFLENS_CHROMIUM)');
+			expect(machine.summary).toContain('Chromium 999.0.1 (LEAFLENS_CHROMIUM)');
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { BackendMatmul, InferenceRow } from './inference';
+import { CHROMIUM } from '../../test/chromium';
 
 export interface Machine {
 	cpu: string;
@@ -13,7 +14,7 @@ export interface Machine {
 	node: string;
 	platform: string;
 	hostname: string;
-	/** `chromium --version`, when a Chromium is installed. */
+	/** `chromium --version` of the Chromium the browser benchmarks drive, when it is installed. */
 	chromium: string | null;
 	/** Clock from /proc/cpuinfo (os.cpus() reports 0 in this VM). */
 	ghz: number | null;
@@ -42,8 +43,12 @@ function cpuinfo(): string {
 	}
 }
 
-/** Describes this machine: CPU, cores, memory, Node and Chromium versions, theoretical peak. */
-export function describeMachine(chromiumPath = '/usr/bin/chromium'): Machine {
+/**
+ * Describes this machine: CPU, cores, memory, Node and Chromium versions, theoretical peak. The
+ * Chromium is the one the browser runs launch (test/chromium.ts: LEAFLENS_CHROMIUM when set), so
+ * that a report names the browser its numbers came from.
+ */
+export function describeMachine(chromiumPath = CHROMIUM): Machine {
 	const info = cpuinfo();
 	const flags = new Set(/^flags\s*:\s*(.*)$/m.exec(info)?.[1]?.split(/\s+/) ?? []);
 	const mhz = Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(info)?.[1] ?? os.cpus()[0]?.speed ?? 0);
