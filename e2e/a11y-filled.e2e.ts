@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import { en } from '../src/lib/i18n/messages';
+import { fr } from '../src/lib/i18n/messages.fr';
 import { samplesOf } from './dataset';
 import {
 	collectPageErrors,
@@ -50,6 +52,17 @@ test('pages filled with results have no accessibility violations', async ({ page
 	await expect(page.getByTestId('train-done')).toBeVisible({ timeout: 300_000 });
 	await expect(page.getByTestId('epoch-table').locator('tbody tr')).toHaveCount(3);
 	await expect(page.getByTestId('training-chart')).toHaveAttribute('data-epochs', '3');
+	// The chart's axes and legend are the app's words, in the language chosen (here in another tab).
+	const legend = page.getByTestId('training-chart').locator('.u-legend');
+	await expect(legend).toContainText(en['train.valLoss']);
+	const settings = await page.context().newPage();
+	await settings.goto('/settings/');
+	await settings.getByLabel('Language').selectOption('fr');
+	await expect(legend).toContainText(fr['train.valLoss']);
+	await expect(legend).toContainText(fr['train.epoch']);
+	await settings.getByLabel(fr['settings.language']).selectOption('en');
+	await settings.close();
+	await expect(legend).toContainText(en['train.valLoss']);
 	await expect(page.getByText(/Saved as/)).toBeVisible();
 	await expectNoAxeViolations(page);
 	// On a phone the epoch table scrolls inside its card instead of widening the page.

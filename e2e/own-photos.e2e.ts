@@ -54,6 +54,17 @@ test('own photos: a folder becomes a dataset, its classes and a new one are trai
 		);
 		await page.getByRole('button', { name: 'Add class' }).click();
 	};
+	// A name that cannot be a folder: said, and the field marked with the keyboard focus in it.
+	const nameField = page.getByLabel('New class name');
+	await addClass('Rust/2', 5);
+	await expect(page.getByTestId('own-error')).toContainText(
+		'A class name cannot contain “/”: “Rust/2”.'
+	);
+	await expect(nameField).toBeFocused();
+	await expect(nameField).toHaveAttribute('aria-invalid', 'true');
+	await expect(nameField).toHaveAccessibleDescription(/cannot contain “\/”/);
+	await nameField.press('Backspace');
+	await expect(nameField).toHaveAttribute('aria-invalid', 'false');
 	// A long but valid class name (up to 100 characters): the model's name is cut to fit its 80.
 	const disease = 'My disease of the lower orchard, seen after the long wet spring, rows 12 to 19';
 	await addClass(disease, 4);
@@ -70,7 +81,8 @@ test('own photos: a folder becomes a dataset, its classes and a new one are trai
 	// Train PlantVillage (34 classes) plus the new class and the folder's two new ones: a model of
 	// 37 classes, the folder's "apple healthy" trained as PlantVillage's class, as the form says.
 	await page.getByLabel('Dataset', { exact: true }).selectOption({ label: 'plantvillage-sample' });
-	await page.getByRole('checkbox', { name: /My disease/ }).check();
+	// Each dataset that can be trained with it says its count of classes in words.
+	await page.getByRole('checkbox', { name: /^My disease .*\(1 class\)$/ }).check();
 	await expect(page.getByTestId('same-named')).toBeHidden();
 	await page.getByRole('checkbox', { name: /Field/ }).check();
 	await expect(page.getByTestId('same-named')).toHaveText(
@@ -102,7 +114,7 @@ test('own photos: a folder becomes a dataset, its classes and a new one are trai
 	await expect(
 		page.getByText(/Saved as "plantvillage-sample \+ My disease of the lower.*…/)
 	).toBeVisible();
-	// Stop had the keyboard focus while it ran; Start (disabled while the model was saved) has it now.
+	// Stop had the keyboard focus while it ran; Start (held while the model was saved) has it now.
 	await expect(page.getByRole('button', { name: 'Start training' })).toBeFocused();
 
 	await page.goto('/models/');

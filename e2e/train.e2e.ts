@@ -74,6 +74,12 @@ test('trains on webgl in the worker with live curves, resumes after a reload, sa
 	await downloadSample(page);
 	const epochs = 60;
 	await startShortRun(page, { perClass: 3, epochs });
+	// The photos are read first, a split at a time, named in words (not "train", "val").
+	await expect(page.getByTestId('features-count')).toContainText(
+		/Reading the photos \((Training|Validation)\): \d+ of \d+/,
+		{ timeout: 120_000 }
+	);
+	await expect(page.getByRole('progressbar', { name: 'Photos read' })).toBeVisible();
 	const rows = page.getByTestId('epoch-table').locator('tbody tr');
 	await expect(rows.nth(1)).toBeVisible({ timeout: 240_000 });
 	await expect(page.getByTestId('training-chart')).not.toHaveAttribute('data-epochs', '0');

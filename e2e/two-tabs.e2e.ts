@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { encodeModelExport } from '../src/lib/data/leaflens-file';
-import { collectPageErrors } from './helpers';
+import { collectPageErrors, downloadSample, startShortRun } from './helpers';
 import { readDatasets } from './idb';
 import { servedBackbone, servedClassifier } from '../test/served-models';
 import { plantVillagePhoto } from '../test/inputs';
@@ -143,5 +143,33 @@ test('a plant confirmed in a tab that has not seen its new leaf keeps both leave
 		await expect(row.getByTestId('leaf-count')).toHaveText('· 2 leaves');
 		await expect(row.getByTestId('confirmed')).toHaveAttribute('data-label', confirmed!);
 	}
+	expect(errors).toEqual([]);
+});
+
+test('Start pressed in a tab while another tab trains: it says so, and the keyboard focus stays on Start', async ({
+	context
+}) => {
+	test.setTimeout(300_000);
+	const a = await context.newPage();
+	const errors = collectPageErrors(a);
+	await downloadSample(a);
+	const b = await context.newPage();
+	errors.push(...collectPageErrors(b));
+	await b.goto('/train/');
+	await startShortRun(a, { perClass: 1, epochs: 500 });
+	const stop = a.getByRole('button', { name: 'Stop' });
+	await expect(stop).toBeVisible();
+
+	const start = b.getByRole('button', { name: 'Start training' });
+	await start.focus();
+	await b.keyboard.press('Enter');
+	await expect(b.getByTestId('train-elsewhere')).toBeVisible();
+	await expect(start).toHaveAttribute('aria-disabled', 'true');
+	await expect(start).toBeFocused();
+	// Pressed again, nothing starts here.
+	await b.keyboard.press('Enter');
+	await expect(b.getByRole('button', { name: 'Stop' })).toBeHidden();
+	await stop.click();
+	await expect(a.getByRole('button', { name: 'Resume' })).toBeVisible({ timeout: 60_000 });
 	expect(errors).toEqual([]);
 });

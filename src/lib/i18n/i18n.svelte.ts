@@ -1,4 +1,5 @@
 /** The current interface language, remembered on this device. */
+import type { Split } from '../data/manifest';
 import { className, cropName, diseaseName } from './class-names';
 import { errorInLanguage } from './known-errors';
 import {
@@ -128,3 +129,11 @@ export const i18n = new I18n();
 export type Said = () => string;
 export const t = i18n.t;
 export const tn = i18n.tn;
+
+const SPLIT_KEYS = {
+	test: 'evaluate.splitTest',
+	val: 'evaluate.splitVal',
+	train: 'evaluate.splitTrain'
+} as const;
+/** A dataset split's name in the current language ("Validation" for `val`). */
+export const splitName = (split: Split): string => t(SPLIT_KEYS[split]);

@@ -317,6 +317,7 @@ export const es: Catalogue = {
 		'Midiendo los motores de este dispositivo para este entrenamiento (una sola vez)…',
 	'train.stage.loading': 'Cargando el modelo…',
 	'train.stage.features': 'Leyendo las fotos ({split}): {done} de {total}',
+	'train.readingProgress': 'Fotos leídas',
 	'train.stage.training': 'Entrenando: época {epoch} de {total}',
 	'train.stage.calibrating': 'Calibrando y aprendiendo cuándo decir “sin certeza”…',
 	'train.eta': 'Quedan unos {seconds} s',

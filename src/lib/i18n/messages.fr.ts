@@ -323,6 +323,7 @@ export const fr: Catalogue = {
 		'Mesure des moteurs de cet appareil pour cet entraînement (une seule fois)…',
 	'train.stage.loading': 'Chargement du modèle…',
 	'train.stage.features': 'Lecture des photos ({split}) : {done} sur {total}',
+	'train.readingProgress': 'Photos lues',
 	'train.stage.training': 'Entraînement : époque {epoch} sur {total}',
 	'train.stage.calibrating': 'Calibrage et apprentissage du « je ne sais pas »…',
 	'train.eta': 'Environ {seconds} s restantes',

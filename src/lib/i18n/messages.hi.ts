@@ -305,6 +305,7 @@ export const hi: Catalogue = {
 	'train.stage.engines': 'इस प्रशिक्षण के लिए इस डिवाइस के इंजन मापे जा रहे हैं (केवल एक बार)…',
 	'train.stage.loading': 'मॉडल लोड हो रहा है…',
 	'train.stage.features': 'फ़ोटो पढ़ी जा रही हैं ({split}): {total} में से {done}',
+	'train.readingProgress': 'पढ़ी गई फ़ोटो',
 	'train.stage.training': 'प्रशिक्षण: {total} में से दौर {epoch}',
 	'train.stage.calibrating': 'मिलान हो रहा है और सीखा जा रहा है कि कब "पक्का नहीं" कहना है…',
 	'train.eta': 'लगभग {seconds} सेकंड बाकी',

@@ -319,6 +319,7 @@ export const sw: Catalogue = {
 	'train.stage.engines': 'Inapima injini za kifaa hiki kwa mafunzo haya (mara moja tu)…',
 	'train.stage.loading': 'Inapakia modeli…',
 	'train.stage.features': 'Inasoma picha ({split}): {done} kati ya {total}',
+	'train.readingProgress': 'Picha zilizosomwa',
 	'train.stage.training': 'Inafunza: mzunguko {epoch} kati ya {total}',
 	'train.stage.calibrating': 'Inarekebisha na kujifunza wakati wa kusema "sina uhakika"…',
 	'train.eta': 'Zimebaki takriban sekunde {seconds}',

@@ -313,6 +313,7 @@ export const en = {
 	'train.stage.engines': 'Timing the engines on this device for this training (once)…',
 	'train.stage.loading': 'Loading the model…',
 	'train.stage.features': 'Reading the photos ({split}): {done} of {total}',
+	'train.readingProgress': 'Photos read',
 	'train.stage.training': 'Training: epoch {epoch} of {total}',
 	'train.stage.calibrating': 'Calibrating and learning when to say "not sure"…',
 	'train.eta': 'About {seconds} s left',

@@ -789,7 +789,13 @@ describe('TrainingState', () => {
 		state.form.overrides = 'epochz=3';
 		expect(await state.start()).toBeNull();
 		expect(state.configError).toMatch(/epochz/);
+		expect(state.configField).toBe('overrides');
 		expect(ml.train).not.toHaveBeenCalled();
+		// Edited: the refusal goes with the edit (Start checks again).
+		state.form.overrides = 'epochs=3';
+		state.keepForm();
+		expect(state.configError).toBeNull();
+		expect(state.configField).toBeNull();
 	});
 
 	it.each(['0', '-5', '0.5', '2.5', '4e', 'all'])(
@@ -802,6 +808,7 @@ describe('TrainingState', () => {
 			expect(state.configError).toBe(
 				'Photos per class: type a whole number of at least 1, or leave it empty for all photos.'
 			);
+			expect(state.configField).toBe('limit');
 			expect(ml.train).not.toHaveBeenCalled();
 			state.form.limit = '3';
 			void state.start();

@@ -11,6 +11,7 @@ import { appScoped } from './app-scoped.svelte';
 import { DEFAULT_DATASET_URL } from '../app-paths';
 import { errorMessage } from '../util/errors';
 import { userError } from '../util/user-errors';
+import type { Split } from '../data/manifest';
 import { requestPersistence } from '../browser/persist';
 import {
 	canLeaveOut,
@@ -375,10 +376,12 @@ export class TrainingState {
 	/** The dataset address in the download form (kept when the user leaves the page). */
 	downloadUrl = $state(DEFAULT_DATASET_URL);
 	#configError = $state<Said | null>(null);
-	/** Why the form's settings were refused (in the language shown now). */
+	/** Why the form's settings were refused (in the language shown now), until the form is edited. */
 	get configError(): string | null {
 		return this.#configError?.() ?? null;
 	}
+	/** The field the refusal is about (its aria-invalid), if one is. */
+	configField = $state<'limit' | 'overrides' | null>(null);
 	/**
 	 * A stored job waiting for Resume or Discard: it was stopped or failed, or a reload interrupted
 	 * it and its data is missing.
@@ -412,7 +415,7 @@ export class TrainingState {
 	running = $state(false);
 	/** Says whether "Learn my fields" (the Diagnose page) is under way in this tab (see `learning`). */
 	#learnBusy: () => boolean = () => false;
-	features = $state<{ split: string; done: number; total: number } | null>(null);
+	features = $state<{ split: Split; done: number; total: number } | null>(null);
 	history = $state<EpochRecord[]>([]);
 	totalEpochs = $state(0);
 	resumedFrom = $state<number | null>(null);
@@ -459,6 +462,9 @@ export class TrainingState {
 
 	/** Keeps the form as it is now for the next visit (the page calls it on each edit). */
 	keepForm(): void {
+		// Edited since: what the last Start refused may be put right (Start checks again).
+		this.#configError = null;
+		this.configField = null;
 		try {
 			this.#jobs.setItem(FORM_KEY, JSON.stringify(this.form));
 		} catch {
@@ -826,6 +832,7 @@ export class TrainingState {
 	 */
 	request(): TrainRequest | null {
 		this.#configError = null;
+		this.configField = null;
 		const { datasetId, preset, limit } = this.form;
 		const overrides = this.form.overrides
 			.split('\n')
@@ -834,6 +841,7 @@ export class TrainingState {
 		const perClass = parseLimit(limit);
 		if (perClass === undefined) {
 			this.#configError = () => t('train.limitInvalid');
+			this.configField = 'limit';
 			return null;
 		}
 		try {
@@ -841,6 +849,7 @@ export class TrainingState {
 		} catch (error) {
 			const reason = errorMessage(error);
 			this.#configError = () => t('train.settingsRefused', { reason: i18n.knownError(reason) });
+			this.configField = 'overrides';
 			return null;
 		}
 		if (this.cropless.length > 0) {
