@@ -9,6 +9,12 @@ import {
 } from './ml-client.svelte';
 import { THREADS_HANG_KEY } from '../browser/isolation';
 
+/** The service worker's precache, filled when a test says so (at once unless it holds it). */
+const precache = vi.hoisted(() => ({ held: null as Promise<void> | null }));
+vi.mock('../browser/precache', () => ({
+	untilPrecached: () => precache.held ?? Promise.resolve()
+}));
+
 /**
  * A Worker whose other end is a Comlink API in this thread: calls that never answer stand for a
  * worker busy when it dies; `crash()` fires the error event a dying worker fires.
@@ -448,6 +454,37 @@ describe('MlClient restarts', () => {
 		expect(client.status).toEqual(status);
 		await expect(client.datasets()).resolves.toEqual([]); // the second worker still answers
 	});
+
+	it('a GPU lost while a model waits for the precache: its load ends, and the next load is answered', async () => {
+		countWorkers();
+		let fill!: () => void;
+		precache.held = new Promise<void>((resolve) => (fill = resolve));
+		FakeWorker.api = {
+			init: () => status,
+			environment: () => ({}),
+			status: () => status,
+			loadModel: (source: unknown) => ({ labels: [(source as { id: string }).id] })
+		};
+		try {
+			const client = new MlClient();
+			await client.start();
+			const first = client.loadModel({ kind: 'stored', id: 'a' } as never);
+			await new Promise((resolve) => setTimeout(resolve, 5));
+			made[0]!.dispatchEvent(
+				new MessageEvent('message', {
+					data: { type: 'leaflens:device-lost', backend: 'webgl', reason: 'destroyed' }
+				})
+			);
+			fill();
+			await first; // settled (its failure said as the model's error), not waiting forever
+			precache.held = null;
+			await client.loadModel({ kind: 'stored', id: 'b' } as never);
+			expect(client.model?.labels).toEqual(['b']);
+			expect(made).toHaveLength(2);
+		} finally {
+			precache.held = null;
+		}
+	}, 10_000); // without the fix the first load never settled
 
 	it('a start that fails ends its worker; the next start makes a fresh one', async () => {
 		countWorkers();

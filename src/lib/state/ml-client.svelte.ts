@@ -364,11 +364,14 @@ export class MlClient {
 	async #loadModelInto(api: Comlink.Remote<MlApi>, source: ModelSource): Promise<void> {
 		// A new try: "Loading…" again rather than the last failure.
 		this.modelError = null;
+		// This worker's end, taken before any wait: a GPU lost meanwhile ends it and starts another
+		// (this.#died is then the new one's), and the call must not wait on the ended one forever.
+		const died = this.#died;
 		try {
 			// On a first visit the model files come from the precache once it is filled, instead of
 			// crossing the network a second time (both kinds of model read a served backbone).
 			await untilPrecached();
-			this.model = await this.#guard(api.loadModel(source, MODEL_FILES_URL));
+			this.model = await this.#guard(api.loadModel(source, MODEL_FILES_URL), died);
 			this.modelError = null;
 			// The engine kept for this model, if any (a new timing is announced by a notice).
 			await this.#refreshStatus(api).catch(() => undefined);
@@ -498,9 +501,9 @@ export class MlClient {
 		worker.terminate();
 	}
 
-	/** `call`, unless the worker dies first. */
-	#guard<T>(call: Promise<T>): Promise<T> {
-		return Promise.race([call, this.#died]).catch((error: unknown) => {
+	/** `call`, unless its worker (the current one unless `died` names another's end) dies first. */
+	#guard<T>(call: Promise<T>, died: Promise<never> = this.#died): Promise<T> {
+		return Promise.race([call, died]).catch((error: unknown) => {
 			throw toError(error, 'The model worker', t('ml.noReason', { value: String(error) }));
 		});
 	}
