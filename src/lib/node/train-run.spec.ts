@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import {
 	copyFileSync,
 	cpSync,
@@ -46,6 +47,7 @@ import {
 	type TrainedOn
 } from './train-run';
 import { Refusal } from './refusal';
+import { RUN_LOCK_FILE } from './run-lock';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-run-'));
 const data = path.join(work, 'data');
@@ -316,6 +318,23 @@ describe('runTraining checks --out before any work', () => {
 			);
 			expect(tree(out)).toEqual(before);
 			expect(readFileSync(path.join(out, 'manifest.json'))).toEqual(manifest);
+		}
+	});
+
+	it('a run into an --out another process trains into is refused, its checkpoint untouched', async () => {
+		const out = path.join(work, 'busy');
+		const checkpoint = path.join(out, 'checkpoint');
+		mkdirSync(checkpoint, { recursive: true });
+		const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+		try {
+			writeFileSync(path.join(checkpoint, RUN_LOCK_FILE), String(other.pid));
+			const before = tree(out);
+			await expect(runTraining(tf, { data, out, config, backbone: backboneDir })).rejects.toThrow(
+				`--out ${out} is being trained into by another leaflens process (pid ${other.pid})`
+			);
+			expect(tree(out)).toEqual(before);
+		} finally {
+			other.kill();
 		}
 	});
 

@@ -18,6 +18,7 @@ import {
 } from '../ml/model-dir';
 import { errorMessage } from '../util/errors';
 import { fileAbove, folderRelation, pathExists as exists } from './paths';
+import { takeRunLock } from './run-lock';
 import { isUnfinishedDataset } from './prepare-data';
 import { withoutTempEnding, writeFileAtomic } from './atomic-file';
 import {
@@ -601,6 +602,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 	const { replacing } = await checkTrainOut(o);
 	o.emit?.({ type: 'stage', stage: 'loading' });
 	const backbone = await loadBackboneFromFs(o.backbone);
+	let release: (() => Promise<void>) | null = null;
 	try {
 		const side = photoSide(o.config, backbone.manifest.inputSize);
 		const images = await openImages(o.data, side, { splits: 'needed' });
@@ -645,7 +647,11 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 		};
 		const checkpointDir = path.join(o.out, CHECKPOINT_DIR);
 		await checkResumable(checkpointDir, trainedOn, o.config);
-		// Every input has been read: only now is anything written.
+		// Every input has been read: only now is anything written, by this process alone.
+		await mkdir(checkpointDir, { recursive: true });
+		release = await takeRunLock(checkpointDir, o.out);
+		// Checked again under the lock: a run that another process ended meanwhile left its own.
+		await checkResumable(checkpointDir, trainedOn, o.config);
 		const runLog = path.join(o.out, RUN_LOG_FILE);
 		const previousRunLog = path.join(o.out, PREVIOUS_RUN_LOG_FILE);
 		if (replacing) {
@@ -655,7 +661,6 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			if (await exists(previousRunLog)) await rm(runLog, { force: true });
 			else if (await exists(runLog)) await rename(runLog, previousRunLog);
 		}
-		await mkdir(checkpointDir, { recursive: true });
 		await writeFileAtomic(path.join(checkpointDir, TRAINED_ON_FILE), JSON.stringify(trainedOn));
 		const checkpoints = fileCheckpointStore(checkpointDir);
 		const cacheDir = o.cacheDir ?? path.join(o.out, CACHE_DIR);
@@ -711,6 +716,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 		await rm(previousRunLog, { force: true });
 		return result;
 	} finally {
+		await release?.();
 		backbone.model.dispose();
 	}
 }
