@@ -123,7 +123,14 @@ function parsePax(data: Uint8Array, into: Record<string, string>, fail: (why: st
 		const digits = space > at ? decoder.decode(data.subarray(at, space)) : '';
 		const length = /^\d{1,9}$/.test(digits) ? Number(digits) : 0;
 		const record = decoder.decode(data.subarray(space + 1, at + length - 1));
-		if (length <= space - at + 1 || at + length > data.length || data[at + length - 1] !== 0x0a) {
+		// No length (no space after it: indexOf gives -1) is malformed too, not a record of 0 bytes
+		// read at the same place forever.
+		if (
+			space <= at ||
+			length <= space - at + 1 ||
+			at + length > data.length ||
+			data[at + length - 1] !== 0x0a
+		) {
 			throw fail(`a malformed PAX record at byte ${at} of the extended header`);
 		}
 		if (record.indexOf('=') < 1) throw fail(`a PAX record without key=value at byte ${at}`);
