@@ -9,6 +9,7 @@ import {
 	LAST_KEY,
 	LEARN_LOCK,
 	LearnState,
+	LEARNED_DATASETS_KEY,
 	PENDING_KEY,
 	planLearning,
 	type LearnDeps
@@ -1116,14 +1117,23 @@ describe('LearnState', () => {
 		expect(learn.ready).toBe(true);
 	});
 
-	it('deletes the dataset an earlier learning made of the photos, keeping other imports', async () => {
-		const { learn, ml, trainCall, datasets } = await setup();
+	it('deletes the dataset an earlier learning made of the photos, keeping other imports, also one the user named "My fields"', async () => {
+		const storage = memoryStorage();
+		storage.setItem(LEARNED_DATASETS_KEY, JSON.stringify(['own-1']));
+		const { learn, ml, trainCall, datasets } = await setup({ storage });
 		const earlier = { id: 'own-1', name: 'My fields', complete: true, source: 'local' };
 		const mine = { id: 'plot-3', name: 'Plot 3', complete: true, source: 'local' };
-		datasets.push(earlier as CachedDatasetInfo, mine as CachedDatasetInfo);
+		const named = { id: 'mine-2', name: 'My fields', complete: true, source: 'local' };
+		datasets.push(
+			earlier as CachedDatasetInfo,
+			mine as CachedDatasetInfo,
+			named as CachedDatasetInfo
+		);
 		const run = learn.adapt();
 		while (ml.train.mock.calls.length === 0) await settle();
 		expect(ml.deleteDataset.mock.calls).toEqual([['own-1']]);
+		// This learning's own dataset is recorded for the next one to delete.
+		expect(JSON.parse(storage.getItem(LEARNED_DATASETS_KEY)!)).toContain('own');
 		trainCall().finish();
 		expect(await run).toMatchObject({ modelId: 'adapted' });
 	});

@@ -41,6 +41,11 @@ import { registerWork } from './work';
 
 export const PENDING_KEY = 'leaflens.learn.pending';
 export const LAST_KEY = 'leaflens.learn.last';
+/**
+ * The ids of the datasets learnings made of this device's photos: only those are deleted when a
+ * later learning makes its own (a dataset the user imported under the same name is theirs).
+ */
+export const LEARNED_DATASETS_KEY = 'leaflens.learn.datasets';
 /** Held by the tab that runs "learn my fields" (from Learn or Continue until the outcome). */
 export const LEARN_LOCK = 'leaflens-learn';
 /** How often a tab that shows "learning in another tab" looks whether it still is. */
@@ -729,6 +734,10 @@ export class LearnState {
 								: userError('photosNotImported'))
 					);
 				}
+				this.#write(LEARNED_DATASETS_KEY, [
+					...(this.#read<string[]>(LEARNED_DATASETS_KEY) ?? []).filter((id) => id !== own.id),
+					own.id
+				]);
 				await this.#forgetOlderOwn(own.id);
 				// Again: a run started in another tab while the photos were downloaded, checked and
 				// imported (minutes) is not replaced either.
@@ -768,7 +777,8 @@ export class LearnState {
 	/**
 	 * Deletes the datasets earlier learnings made of this device's photos ("My fields"), all but
 	 * `keep`: each learning makes its own anew from the history, which keeps the photos, so the
-	 * older ones would only fill the storage. A deletion that fails is said on the Train page.
+	 * older ones would only fill the storage. Only those it recorded making (LEARNED_DATASETS_KEY),
+	 * never one the user imported under that name. A deletion that fails is said on the Train page.
 	 */
 	async #forgetOlderOwn(keep: string): Promise<void> {
 		const training = this.#d.training;
@@ -779,14 +789,16 @@ export class LearnState {
 		const inUse: readonly string[] = stored
 			? [stored.datasetId, ...(stored.extraDatasetIds ?? [])]
 			: [];
+		const made = this.#read<string[]>(LEARNED_DATASETS_KEY) ?? [];
 		const older = training.datasets.filter(
-			(d) =>
-				d.source === 'local' &&
-				d.name === OWN_DATASET_NAME &&
-				d.id !== keep &&
-				!inUse.includes(d.id)
+			(d) => d.source === 'local' && made.includes(d.id) && d.id !== keep && !inUse.includes(d.id)
 		);
 		for (const dataset of older) await training.deleteDataset(dataset.id, { quiet: true });
+		// Those still here (kept, in use, or a deletion that failed) stay recorded.
+		this.#write(
+			LEARNED_DATASETS_KEY,
+			made.filter((id) => training.datasets.some((d) => d.id === id))
+		);
 	}
 
 	/** Runs a step of the flow: an error is kept in `error` (and gives null), the step is over after. */
