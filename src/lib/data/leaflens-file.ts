@@ -17,7 +17,12 @@
  */
 import { z } from 'zod';
 import { verifyClassifier, type ClassifierModel } from '../ml/classifier-dir';
-import { CLASSIFIER_WEIGHTS_FILE, MODEL_MANIFEST_FILE, mapModelDirReader } from '../ml/model-dir';
+import {
+	CLASSIFIER_WEIGHTS_FILE,
+	MODEL_MANIFEST_FILE,
+	mapModelDirReader,
+	NewerModelError
+} from '../ml/model-dir';
 import { sha256Hex } from '../util/hash';
 import { userError } from '../util/user-errors';
 import { readTar, TarError, writeTar, type TarEntry } from './tar';
@@ -94,6 +99,8 @@ export async function checkClassifier(
 		);
 		return model.manifest;
 	} catch (error) {
+		// Update LeafLens: said as it is (in the interface language), not as a model not valid.
+		if (error instanceof NewerModelError) throw new ModelFileError(error.message, { cause: error });
 		throw new ModelFileError(
 			`${where}: the model is not valid (${error instanceof Error ? error.message : String(error)})`,
 			{ cause: error }

@@ -409,6 +409,20 @@ describe('export and import', () => {
 			/made by a newer LeafLens \(export format version 2; this LeafLens reads version 1\)/
 		],
 		[
+			'a classifier of a newer model format (said as it is, in words the app translates)',
+			() => {
+				const files = good();
+				const manifest = JSON.parse(
+					new TextDecoder().decode(files['classifier/manifest.json'])
+				) as Record<string, unknown>;
+				files['classifier/manifest.json'] = new TextEncoder().encode(
+					JSON.stringify({ ...manifest, formatVersion: 99 })
+				);
+				return forge(files);
+			},
+			/^The model in this file: this model was made by a newer LeafLens \(model format version 99; this LeafLens reads version \d+\)\. Update LeafLens to use it\.$/
+		],
+		[
 			'a flipped byte in weights.bin',
 			async () => {
 				const bytes = exported.slice();

@@ -729,6 +729,8 @@ export const esErrors: KnownErrors = {
 		'Esto no es un archivo de modelo de LeafLens: ocupa {mb} MB, y un archivo de modelo de LeafLens ocupa como máximo {max} MB.',
 	modelFileNewer:
 		'Este archivo de modelo lo creó una versión más nueva de LeafLens (formato de exportación versión {version}; esta versión lee la {ours}). Actualice LeafLens para importarlo.',
+	modelNewer:
+		'{where}: este modelo lo creó una versión más nueva de LeafLens (formato de modelo versión {version}; esta versión lee la {ours}). Actualice LeafLens para usarlo.',
 	modelFileDamaged:
 		'Este archivo de modelo está dañado: {file} no coincide con su suma de verificación.',
 	modelFileIncomplete: 'Este archivo de modelo está incompleto: falta {file}.',

@@ -747,6 +747,8 @@ export const frErrors: KnownErrors = {
 		'Ce fichier n’est pas un fichier de modèle LeafLens : il fait {mb} Mo, et un fichier de modèle LeafLens fait au plus {max} Mo.',
 	modelFileNewer:
 		'Ce fichier de modèle vient d’une version plus récente de LeafLens (format d’export version {version} ; cette version lit la version {ours}). Mettez LeafLens à jour pour l’importer.',
+	modelNewer:
+		'{where} : ce modèle vient d’une version plus récente de LeafLens (format de modèle version {version} ; cette version lit la version {ours}). Mettez LeafLens à jour pour l’utiliser.',
 	modelFileDamaged:
 		'Ce fichier de modèle est endommagé : {file} ne correspond pas à sa somme de contrôle.',
 	modelFileIncomplete: 'Ce fichier de modèle est incomplet : {file} manque.',

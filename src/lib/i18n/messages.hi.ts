@@ -689,6 +689,8 @@ export const hiErrors: KnownErrors = {
 		'यह LeafLens मॉडल फ़ाइल नहीं है: इसका आकार {mb} MB है, और LeafLens मॉडल फ़ाइल अधिकतम {max} MB की होती है।',
 	modelFileNewer:
 		'यह मॉडल फ़ाइल LeafLens के नए संस्करण ने बनाई है (एक्सपोर्ट फ़ॉर्मेट संस्करण {version}; यह LeafLens संस्करण {ours} पढ़ता है)। इसे आयात करने के लिए LeafLens अपडेट करें।',
+	modelNewer:
+		'{where}: यह मॉडल LeafLens के नए संस्करण ने बनाया है (मॉडल फ़ॉर्मेट संस्करण {version}; यह LeafLens संस्करण {ours} पढ़ता है)। इसे इस्तेमाल करने के लिए LeafLens अपडेट करें।',
 	modelFileDamaged: 'यह मॉडल फ़ाइल खराब है: {file} अपने चेकसम से मेल नहीं खाती।',
 	modelFileIncomplete: 'यह मॉडल फ़ाइल अधूरी है: {file} इसमें नहीं है।',
 	modelFileDamagedDetail: 'यह मॉडल फ़ाइल खराब है: {detail}',

@@ -720,6 +720,8 @@ export const swErrors: KnownErrors = {
 		'Hii si faili ya modeli ya LeafLens: ina ukubwa wa MB {mb}, na faili ya modeli ya LeafLens haizidi MB {max}.',
 	modelFileNewer:
 		'Faili hii ya modeli imetengenezwa na toleo jipya zaidi la LeafLens (toleo la muundo {version}; LeafLens hii inasoma toleo {ours}). Sasisha LeafLens ili kuiingiza.',
+	modelNewer:
+		'{where}: modeli hii imetengenezwa na toleo jipya zaidi la LeafLens (toleo la muundo wa modeli {version}; LeafLens hii inasoma toleo {ours}). Sasisha LeafLens ili kuitumia.',
 	modelFileDamaged: 'Faili hii ya modeli imeharibika: {file} hailingani na checksum yake.',
 	modelFileIncomplete: 'Faili hii ya modeli haijakamilika: {file} haipo.',
 	modelFileDamagedDetail: 'Faili hii ya modeli imeharibika: {detail}',

@@ -35,6 +35,11 @@ export class ModelDirError extends Error {
 	override name = 'ModelDirError';
 }
 
+/** A model from a newer LeafLens (`userError('modelNewer')`): said as it is wherever it is met. */
+export class NewerModelError extends ModelDirError {
+	override name = 'NewerModelError';
+}
+
 /** Where a model directory's files come from. `where` names the directory or URL in errors. */
 export interface ModelDirReader {
 	where: string;
@@ -345,8 +350,12 @@ export function parseModelManifest(
 		);
 	}
 	if (typeof head.formatVersion === 'number' && head.formatVersion > MODEL_DIR_FORMAT_VERSION) {
-		throw new ModelDirError(
-			`${where}: this model was made by a newer LeafLens (model format version ${head.formatVersion}; this LeafLens reads version ${MODEL_DIR_FORMAT_VERSION}). Update LeafLens to use it.`
+		throw new NewerModelError(
+			userError('modelNewer', {
+				where,
+				version: head.formatVersion,
+				ours: MODEL_DIR_FORMAT_VERSION
+			})
 		);
 	}
 	const kind = head.kind;

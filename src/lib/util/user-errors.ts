@@ -92,6 +92,9 @@ export const USER_ERRORS = {
 	modelFileNewer:
 		'This model file was made by a newer LeafLens (export format version {version}; this LeafLens reads version {ours}). Update LeafLens to import it.',
 	modelFileDamaged: 'This model file is damaged: {file} does not match its checksum.',
+	/** A model (directory, or inside a .leaflens file) in a model format newer than this app reads. */
+	modelNewer:
+		'{where}: this model was made by a newer LeafLens (model format version {version}; this LeafLens reads version {ours}). Update LeafLens to use it.',
 	modelFileIncomplete: 'This model file is incomplete: {file} is missing.',
 	/** Other damage (`{detail}`: what, in technical English); after modelFileDamaged, which it also matches. */
 	modelFileDamagedDetail: 'This model file is damaged: {detail}',
