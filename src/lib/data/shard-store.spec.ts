@@ -21,24 +21,7 @@ beforeAll(async () => {
 	const shards: DatasetManifest['shards'] = [];
 	const counts = { train: 0, val: 0, test: 0 };
 	for (const [s, split] of splits.entries()) {
-		const samples: ShardSample[] = FOLDERS.flatMap((folder, cls) =>
-			readdirSync(path.join(COLOR, folder))
-				.sort()
-				.slice(s * 2, s * 2 + 2)
-				.map((file, i) => ({
-					key: `${split}-${cls}-${i}`,
-					jpeg: new Uint8Array(readFileSync(path.join(COLOR, folder, file))),
-					cls,
-					meta: {
-						className: folder,
-						split,
-						group: file,
-						source: `${folder}/${file}`,
-						width: 256,
-						height: 256
-					}
-				}))
-		);
+		const samples = splitSamples(s, split);
 		const bytes = encodeShard(samples);
 		const file = `${split}-00000.tar`;
 		files.set(`/datasets/pv/${file}`, bytes);
@@ -76,6 +59,28 @@ beforeAll(async () => {
 	};
 	files.set('/datasets/pv/manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
 });
+
+/** The photos of shard `s` (of split `split`): two of each class. */
+function splitSamples(s: number, split: Split): ShardSample[] {
+	return FOLDERS.flatMap((folder, cls) =>
+		readdirSync(path.join(COLOR, folder))
+			.sort()
+			.slice(s * 2, s * 2 + 2)
+			.map((file, i) => ({
+				key: `${split}-${cls}-${i}`,
+				jpeg: new Uint8Array(readFileSync(path.join(COLOR, folder, file))),
+				cls,
+				meta: {
+					className: folder,
+					split,
+					group: file,
+					source: `${folder}/${file}`,
+					width: 256,
+					height: 256
+				}
+			}))
+	);
+}
 
 /** A fake server over `files`; `corrupt` serves damaged bytes for some requests. */
 function server(options: { corrupt?: (url: string, n: number) => boolean; failOn?: string } = {}) {
@@ -448,6 +453,45 @@ describe('ShardStore', () => {
 				shards.get(shard.file)
 			);
 		}
+	});
+
+	it('a partial download resumed after the dataset was prepared again (other shard bytes, same fingerprint) completes, the changed shards fetched again', async () => {
+		const store = new MemoryStore();
+		const first = server({ failOn: 'test-00000.tar' });
+		await expect(
+			new ShardStore(store, first.fetchFn).download('/datasets/pv/manifest.json')
+		).rejects.toThrow(/Could not reach/);
+		// Prepared again: the val shard's bytes differ (another JPEG encoder), the rest is the same.
+		const changed = encodeShard(
+			splitSamples(1, 'val').map((x) => ({ ...x, meta: { ...x.meta, width: 255 } }))
+		);
+		const again: DatasetManifest = {
+			...manifest,
+			shards: await Promise.all(
+				manifest.shards.map(async (s) =>
+					s.file === 'val-00000.tar'
+						? { ...s, bytes: changed.length, sha256: await sha256Hex(changed) }
+						: s
+				)
+			)
+		};
+		const requests: string[] = [];
+		const fetchFn = async (url: string) => {
+			requests.push(url);
+			if (url.endsWith('manifest.json')) return new Response(JSON.stringify(again));
+			if (url.endsWith('val-00000.tar')) return new Response(changed.slice());
+			return server().fetchFn(url);
+		};
+		const shardStore = new ShardStore(store, fetchFn);
+		const info = await shardStore.download('/datasets/pv/manifest.json');
+		expect(info).toMatchObject({ complete: true, manifest: again });
+		expect(requests.filter((r) => r.endsWith('.tar')).sort()).toEqual([
+			'/datasets/pv/test-00000.tar',
+			'/datasets/pv/val-00000.tar'
+		]);
+		const read: number[] = [];
+		for await (const sample of shardStore.samples(info.id, 'val')) read.push(sample.cls);
+		expect(read).toHaveLength(4);
 	});
 
 	it("refuses a manifest that claims a cached dataset's fingerprint with other content", async () => {

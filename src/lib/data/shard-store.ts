@@ -165,7 +165,14 @@ export class ShardStore {
 		const manifest = parseDatasetManifest(json);
 		const id = manifest.fingerprint;
 		const previous = await this.info(id);
-		if (previous) this.#checkSameDataset(previous, manifest, manifestUrl);
+		if (previous && this.#preparedAgain(previous, manifest, manifestUrl)) {
+			// The same dataset prepared again from the same address (its shards' bytes changed: an
+			// update of the JPEG encoder): the download goes on with the shards that did not change;
+			// those that did are fetched again.
+			const now = new Map(manifest.shards.map((s) => [s.file, s.sha256]));
+			for (const shard of previous.manifest.shards)
+				if (now.get(shard.file) !== shard.sha256) await this.store.del(shardKey(id, shard.file));
+		} else if (previous) this.#checkSameDataset(previous, manifest, manifestUrl);
 		const info: CachedDatasetInfo = {
 			id,
 			name: previous?.name ?? datasetNameFromUrl(manifestUrl),
@@ -364,6 +371,18 @@ export class ShardStore {
 		info.complete = true;
 		await this.#save(info);
 		return info;
+	}
+
+	/**
+	 * Whether `manifest` is the dataset `cached` partly downloaded from the same address, prepared
+	 * again with other shard bytes (the fingerprint names the photos and options, not the encoder):
+	 * the same classes, counts and preprocessing, other shards. Not for a complete dataset, which a
+	 * training may be reading.
+	 */
+	#preparedAgain(cached: CachedDatasetInfo, manifest: DatasetManifest, url: string): boolean {
+		if (cached.complete || cached.source === 'local' || cached.manifestUrl !== url) return false;
+		const differences = manifestDifferences(cached.manifest, manifest, ['warnings']);
+		return differences.length === 1 && differences[0] === 'shards';
 	}
 
 	/**
