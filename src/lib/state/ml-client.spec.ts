@@ -392,6 +392,34 @@ describe('MlClient start', () => {
 	});
 });
 
+describe('MlClient choose', () => {
+	it('an engine that does not start when chosen is said, and the choice before is kept', async () => {
+		vi.stubGlobal('Worker', FakeWorker);
+		const stored = new Map<string, string>();
+		vi.stubGlobal('localStorage', {
+			getItem: (key: string) => stored.get(key) ?? null,
+			setItem: (key: string, value: string) => void stored.set(key, value)
+		});
+		FakeWorker.api = {
+			init: () => status,
+			environment: () => ({}),
+			setBackend: (name: unknown) => {
+				if (name === 'webgl')
+					throw new Error('The webgl backend could not be started on this device');
+				return { ...status, active: name };
+			}
+		};
+		const client = new MlClient();
+		await client.start();
+		await client.choose('wasm');
+		expect(client.preference).toBe('wasm');
+		await client.choose('webgl');
+		expect(client.error).toMatch(/webgl backend could not be started/);
+		expect(client.preference).toBe('wasm');
+		expect(stored.get('leaflens.backend')).toBe('wasm');
+	});
+});
+
 describe('MlClient restarts', () => {
 	/** Workers made by the test, oldest first. */
 	let made: FakeWorker[] = [];

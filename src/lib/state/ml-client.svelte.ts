@@ -568,6 +568,7 @@ export class MlClient {
 	}
 
 	async #choose(preference: BackendPreference): Promise<void> {
+		const before = this.preference;
 		this.preference = preference;
 		localStorage.setItem(PREFERENCE_KEY, preference);
 		this.#error = null;
@@ -575,7 +576,17 @@ export class MlClient {
 		const worker = this.#worker;
 		try {
 			if (preference !== 'auto') {
-				this.status = await this.#guard(api.setBackend(preference));
+				try {
+					this.status = await this.#guard(api.setBackend(preference));
+				} catch (error) {
+					// Not started on this device: the engine before stays, chosen and shown (the worker
+					// keeps it too), not one every later visit would try first.
+					if (this.preference === preference) {
+						this.preference = before;
+						localStorage.setItem(PREFERENCE_KEY, before);
+					}
+					throw error;
+				}
 				return;
 			}
 			// Detected again: a GPU engine that hangs now is watched as at the start.
