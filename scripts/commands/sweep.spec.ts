@@ -33,6 +33,18 @@ vi.mock('../../src/lib/ml/train', async (importOriginal) => {
 	return { ...real, fit };
 });
 
+/** A sweep of the dataset `data` into `out` on TF.js, then `rest`: its arguments. */
+const sweepArgs = (data: string, out: string, ...rest: string[]) => [
+	'sweep',
+	'--data',
+	data,
+	'--out',
+	out,
+	'--engine',
+	'tfjs',
+	...rest
+];
+
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-sweep-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -175,18 +187,7 @@ describe('leaflens sweep run again', () => {
 		const out = path.join(work, 'again');
 		const sweep = (values: string, json = true, ...more: string[]) =>
 			runLeaflens(
-				'sweep',
-				'--data',
-				data,
-				'--out',
-				out,
-				'--engine',
-				'tfjs',
-				...(json ? ['--json'] : []),
-				'--grid',
-				values,
-				'epochs=2',
-				...more
+				...sweepArgs(data, out, ...(json ? ['--json'] : []), '--grid', values, 'epochs=2', ...more)
 			);
 		/** The model files of a run folder: bytes and modification times. */
 		const model = (run: string) =>
@@ -274,19 +275,16 @@ describe('leaflens sweep with a run that diverges', () => {
 		await prepareTinyDataset(data);
 		const out = path.join(work, 'diverged');
 		const sweep = (json: boolean) =>
-			run([
-				'sweep',
-				'--data',
-				data,
-				'--out',
-				out,
-				'--engine',
-				'tfjs',
-				...(json ? ['--json'] : []),
-				'--grid',
-				`lr=0.001,${DIVERGING_LR},0.003`,
-				'epochs=3'
-			]);
+			run(
+				sweepArgs(
+					data,
+					out,
+					...(json ? ['--json'] : []),
+					'--grid',
+					`lr=0.001,${DIVERGING_LR},0.003`,
+					'epochs=3'
+				)
+			);
 		const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 		try {
 			const first = await sweep(true);
@@ -350,20 +348,7 @@ describe('leaflens sweep on other data', () => {
 		});
 		const out = path.join(work, 'other-data');
 		const sweep = (dir: string, ...more: string[]) =>
-			run([
-				'sweep',
-				'--data',
-				dir,
-				'--out',
-				out,
-				'--engine',
-				'tfjs',
-				'--json',
-				'--grid',
-				'lr=0.001',
-				'epochs=2',
-				...more
-			]);
+			run(sweepArgs(dir, out, '--json', '--grid', 'lr=0.001', 'epochs=2', ...more));
 		const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 		try {
 			const first = await sweep(data);

@@ -645,12 +645,12 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			backbone: backbone.manifestSha256,
 			field: fieldPhotos
 		};
+		// Every input has been read: only now is anything written, by this process alone. The
+		// checkpoint is checked under the lock (another process may have left its own meanwhile); a
+		// refused one keeps the folder as it was (the release removes only the lock).
 		const checkpointDir = path.join(o.out, CHECKPOINT_DIR);
-		await checkResumable(checkpointDir, trainedOn, o.config);
-		// Every input has been read: only now is anything written, by this process alone.
 		await mkdir(checkpointDir, { recursive: true });
 		release = await takeRunLock(checkpointDir, o.out);
-		// Checked again under the lock: a run that another process ended meanwhile left its own.
 		await checkResumable(checkpointDir, trainedOn, o.config);
 		const runLog = path.join(o.out, RUN_LOG_FILE);
 		const previousRunLog = path.join(o.out, PREVIOUS_RUN_LOG_FILE);
