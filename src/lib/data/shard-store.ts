@@ -317,7 +317,7 @@ export class ShardStore {
 			this.#checkSameDataset(
 				cached,
 				manifest,
-				`The manifest of "${name.trim()}"`,
+				`"${name.trim()}"`,
 				cached.source === 'local' ? ['counts'] : []
 			);
 		}
@@ -399,7 +399,11 @@ export class ShardStore {
 		const differences = manifestDifferences(cached.manifest, manifest, ignore);
 		if (differences.length === 0) return;
 		throw new DatasetStoreError(
-			`${where} has the fingerprint of "${cached.name}" on this device but other ${differences.join(' and ')}; delete "${cached.name}" first, or prepare the dataset again so it gets its own fingerprint.`
+			userError('fingerprintTaken', {
+				where,
+				name: cached.name,
+				differences: differences.join(' and ')
+			})
 		);
 	}
 

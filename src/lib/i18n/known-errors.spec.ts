@@ -42,6 +42,11 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	storageFullDownload: { name: 'PlantVillage sample', mb: 120, n: 3 },
 	notLeafLensManifest: { expected: 'leaflens-dataset', got: '"coco"' },
 	datasetNewer: { version: 2, supported: 1 },
+	fingerprintTaken: {
+		where: 'https://example.org/pv/manifest.json',
+		name: 'plantvillage-sample',
+		differences: 'classes and shards'
+	},
 	shardChecksumTwice: { file: 'train-00000.tar', expected: 'ab12', actual: 'cd34' },
 	shardDamagedLocal: { file: 'train-00000.tar', name: 'My orchard' },
 	shardDamaged: { file: 'train-00000.tar', name: 'plantvillage-sample' },

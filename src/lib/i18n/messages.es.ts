@@ -712,6 +712,8 @@ export const esErrors: KnownErrors = {
 		'No hay espacio suficiente en este dispositivo. Libere espacio (borre un conjunto de datos o un modelo que ya no necesite) e inténtelo de nuevo.',
 	notLeafLensManifest:
 		'No es un manifiesto de conjunto de datos de LeafLens: se esperaba el formato "{expected}", se recibió {got}',
+	fingerprintTaken:
+		'{where} tiene la huella de «{name}» en este dispositivo pero otros campos del manifiesto ({differences}); elimine «{name}» primero, o prepare el conjunto de datos de nuevo para que tenga su propia huella.',
 	datasetNewer:
 		'Este conjunto de datos lo hizo un LeafLens más reciente (formato {version}); esta versión lee el formato {supported}. Actualice LeafLens o prepare el conjunto de datos de nuevo.',
 	shardChecksumTwice:

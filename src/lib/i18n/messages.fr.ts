@@ -730,6 +730,8 @@ export const frErrors: KnownErrors = {
 		'Espace de stockage insuffisant sur cet appareil. Libérez de la place (supprimez un jeu de données ou un modèle dont vous n’avez plus besoin) et réessayez.',
 	notLeafLensManifest:
 		'Ce n’est pas un manifeste de jeu de données LeafLens : format attendu « {expected} », reçu {got}',
+	fingerprintTaken:
+		'{where} a l’empreinte de « {name} » sur cet appareil mais d’autres champs de manifeste ({differences}) ; supprimez d’abord « {name} », ou préparez le jeu de données à nouveau pour qu’il ait sa propre empreinte.',
 	datasetNewer:
 		'Ce jeu de données a été fait par un LeafLens plus récent (format {version}) ; cette version lit le format {supported}. Mettez LeafLens à jour ou préparez le jeu de données à nouveau.',
 	shardChecksumTwice:

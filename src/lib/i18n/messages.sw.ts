@@ -703,6 +703,8 @@ export const swErrors: KnownErrors = {
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki. Futa kitu ili kupata nafasi (seti ya data au modeli usiyohitaji tena) kisha ujaribu tena.',
 	notLeafLensManifest:
 		'Hii si orodha ya seti ya data ya LeafLens: muundo "{expected}" ulitarajiwa, umepokelewa {got}',
+	fingerprintTaken:
+		'{where} ina alama ya “{name}” kwenye kifaa hiki lakini sehemu nyingine za manifest ({differences}) ni tofauti; futa “{name}” kwanza, au andaa seti ya data upya ili ipate alama yake yenyewe.',
 	datasetNewer:
 		'Seti hii ya data ilitengenezwa na LeafLens mpya zaidi (muundo {version}); toleo hili husoma muundo {supported}. Sasisha LeafLens au andaa seti ya data tena.',
 	shardChecksumTwice:

@@ -71,6 +71,9 @@ export const USER_ERRORS = {
 		'Not enough storage on this device. Free some space (delete a dataset or model you no longer need) and try again.',
 	/** JSON that is not a LeafLens dataset manifest (`{got}`: what its format field holds). */
 	notLeafLensManifest: 'Not a LeafLens dataset manifest: expected format "{expected}", got {got}',
+	/** A manifest (`{where}`: its address or dataset name) with a stored dataset's fingerprint but other `{differences}` (manifest fields). */
+	fingerprintTaken:
+		'{where} has the fingerprint of "{name}" on this device but other {differences}; delete "{name}" first, or prepare the dataset again so it gets its own fingerprint.',
 	datasetNewer:
 		'This dataset was made by a newer LeafLens (format {version}); this version reads format {supported}. Update LeafLens or prepare the dataset again.',
 	shardChecksumTwice:
