@@ -116,6 +116,29 @@ describe('measureTask', () => {
 		);
 	});
 
+	it('tells each run, warm-up included, as it starts and once it returned (a hang is known outside)', async () => {
+		const device = fakeDevice({ wasm: 10, webgl: 5 });
+		const told: (BackendName | null)[] = [];
+		const ran: BackendName[] = [];
+		await measureTask({
+			...device.options([{ backend: 'webgl' }, { backend: 'wasm' }]),
+			runs: 2,
+			onRun: (backend) => {
+				told.push(backend);
+				// Told before the run: the run itself is not counted yet.
+				if (backend) expect(device.runs).toEqual(ran);
+				else ran.push(device.runs.at(-1)!);
+			}
+		});
+		const each = (backend: BackendName) => [backend, null];
+		expect(told).toEqual(
+			[...each('webgl'), ...each('webgl'), ...each('webgl')].concat([
+				...each('wasm'),
+				...each('wasm')
+			])
+		);
+	});
+
 	it('stops when aborted', async () => {
 		const device = fakeDevice({ wasm: 10 });
 		const controller = new AbortController();

@@ -89,6 +89,11 @@ export interface MeasureOptions {
 	giveUpRatio?: number;
 	now?: () => number;
 	signal?: AbortSignal;
+	/**
+	 * Told the backend before each run of the work on it (the warm-up too), and null after it
+	 * returned: a run that never returns (a GPU driver that stops answering) is known from outside.
+	 */
+	onRun?(backend: BackendName | null): void;
 }
 
 /**
@@ -119,13 +124,21 @@ export async function measureTask(o: MeasureOptions): Promise<TaskEngine> {
 			const work = o.make(backend);
 			prepared = await work.prepare();
 			o.signal?.throwIfAborted();
-			await prepared.run(); // warm-up: shader compilation, first allocations
+			const run = async (ready: PreparedWork) => {
+				o.onRun?.(backend);
+				try {
+					return await ready.run();
+				} finally {
+					o.onRun?.(null);
+				}
+			};
+			await run(prepared); // warm-up: shader compilation, first allocations
 			const times: number[] = [];
 			const forward: number[] = [];
 			for (let i = 0; i < runs; i++) {
 				o.signal?.throwIfAborted();
 				const start = now();
-				const forwardMs = await prepared.run();
+				const forwardMs = await run(prepared);
 				times.push(now() - start);
 				if (typeof forwardMs === 'number') forward.push(forwardMs);
 				if (best && times[0]! > giveUp * best.runMs) break;

@@ -5,6 +5,7 @@ import {
 	DeviceLostError,
 	ENGINE_STALL_MS,
 	MlClient,
+	TIMING_RUN_STALL_MS,
 	WorkerCrashedError
 } from './ml-client.svelte';
 import { THREADS_HANG_KEY } from '../browser/isolation';
@@ -461,6 +462,55 @@ describe('MlClient restarts', () => {
 		expect(made[1]!.terminated).toBe(false);
 		// The restart's words, not the first start's failure.
 		expect(client.error).toMatch(/^The GPU stopped \(.*\); now running on wasm/);
+	});
+
+	it('a timing run on a GPU engine that never returns: calls in flight end as on a lost GPU, and the worker starts again without it', async () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			countWorkers();
+			const inits: unknown[] = [];
+			const timingRun = (backend: string | null) =>
+				made
+					.at(-1)!
+					.dispatchEvent(
+						new MessageEvent('message', { data: { type: 'leaflens:timing-run', backend } })
+					);
+			FakeWorker.api = {
+				init: (options) => {
+					inits.push(options);
+					return status;
+				},
+				environment: () => ({}),
+				// The first worker times in the background (a model just loaded) and hangs on webgl.
+				datasets: () => (made.length === 1 ? never() : [])
+			};
+			const client = new MlClient();
+			await client.start();
+			const pending = client.datasets();
+			pending.catch(() => undefined);
+			// Runs that return, and a run on a CPU engine however long, are no hang.
+			timingRun('webgl');
+			await vi.advanceTimersByTimeAsync(TIMING_RUN_STALL_MS - 1_000);
+			timingRun(null);
+			timingRun('wasm');
+			await vi.advanceTimersByTimeAsync(2 * TIMING_RUN_STALL_MS);
+			expect(made).toHaveLength(1);
+			timingRun('webgl');
+			await vi.advanceTimersByTimeAsync(TIMING_RUN_STALL_MS - 1_000);
+			expect(made).toHaveLength(1);
+			await vi.advanceTimersByTimeAsync(2_000);
+			expect(made[0]!.terminated).toBe(true);
+			expect(made).toHaveLength(2);
+			await expect(pending).rejects.toBeInstanceOf(DeviceLostError);
+			while (inits.length < 2) await vi.advanceTimersByTimeAsync(10);
+			expect(inits[1]).toMatchObject({ exclude: ['webgl'] });
+			await expect(client.datasets()).resolves.toEqual([]);
+			expect(client.error).toBe(
+				`The webgl engine did not answer within ${TIMING_RUN_STALL_MS / 1000} s; LeafLens started again without it for this session.`
+			);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('an error from a worker already ended does not end the one that replaced it', async () => {

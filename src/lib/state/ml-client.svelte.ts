@@ -28,6 +28,7 @@ import {
 	isDeviceLostNotice,
 	isEnginesNotice,
 	isTryingNotice,
+	isTimingRunNotice,
 	type DeviceLostNotice
 } from '../worker/protocol';
 
@@ -76,6 +77,13 @@ export const ENGINE_STALL_MS = 30_000;
 const GPU_ENGINES: readonly BackendName[] = ['webgpu', 'webgl'];
 
 /**
+ * How long one run of a task's work, timed on a GPU engine (a model load times diagnosis, a training
+ * its batch), may take before the GPU is taken as hung: a timing that never ends holds every task
+ * after it. A run takes 0.01–2 s on a phone; the first compiles the shaders, seconds more.
+ */
+export const TIMING_RUN_STALL_MS = 120_000;
+
+/**
  * `started`'s value, or `{ hung }` once the engine passed to `watch` has been watched for `ms`
  * without another call; `watching()` is that engine, or null.
  */
@@ -103,7 +111,8 @@ function untilStalled<T>(
 }
 
 /**
- * A call ended because the GPU behind the worker's backend was lost. The client restarts the worker
+ * A call ended because the GPU behind the worker's backend was lost (or hung on a run of a task's
+ * timing: TIMING_RUN_STALL_MS). The client restarts the worker
  * on another backend by itself; callers that can resume (training) just run the call again.
  */
 export class DeviceLostError extends Error {
@@ -293,7 +302,8 @@ export class MlClient {
 				if (!this.status) this.#trying = engine;
 				// Only a GPU engine is watched while the worker starts it and times it.
 				this.#watchdog?.watch(GPU_ENGINES.includes(engine) ? engine : null);
-			} else if (isDeviceLostNotice(event.data)) this.#onDeviceLost(event.data);
+			} else if (isTimingRunNotice(event.data)) this.#watchTimingRun(worker, event.data.backend);
+			else if (isDeviceLostNotice(event.data)) this.#onDeviceLost(event.data);
 			else if (isEnginesNotice(event.data) && this.#api) {
 				this.#refreshStatus(this.#api).catch(() => undefined);
 			}
@@ -531,17 +541,15 @@ export class MlClient {
 	 * replace the worker with one on the next backend of the probe order, and say what happened.
 	 */
 	#onDeviceLost(notice: DeviceLostNotice) {
-		this.#crashed.add(notice.backend);
 		const what = lostWhat(notice);
-		const stopped: Line = { key: 'ml.gpuStopped', params: { what } };
-		this.#die(new DeviceLostError(say(stopped), stopped));
-		this.#worker?.terminate();
-		this.#worker = null;
-		this.#api = null;
-		this.#starting = null;
-		this.status = null;
-		this.#error = { key: 'ml.gpuRestarting', params: { what } };
-		this.start().then(
+		this.#restartWithout(
+			notice.backend,
+			{ key: 'ml.gpuStopped', params: { what } },
+			{
+				key: 'ml.gpuRestarting',
+				params: { what }
+			}
+		).then(
 			(status) => {
 				this.#error = {
 					key: 'ml.gpuRecovered',
@@ -552,6 +560,47 @@ export class MlClient {
 				// start() already put its reason in this.error.
 			}
 		);
+	}
+
+	/** The timer of the run of a timing on a GPU engine now (see TIMING_RUN_STALL_MS). */
+	#timingRun: ReturnType<typeof setTimeout> | undefined;
+
+	/**
+	 * Watches a run of a task's timing in `worker` on `engine` (null: the run returned): one on a GPU
+	 * engine that has not returned after TIMING_RUN_STALL_MS is a hung GPU, handled as a lost one
+	 * (calls in flight run again on a new worker without it), and said.
+	 */
+	#watchTimingRun(worker: Worker, engine: BackendName | null) {
+		clearTimeout(this.#timingRun);
+		if (!engine || !GPU_ENGINES.includes(engine)) return;
+		this.#timingRun = setTimeout(() => {
+			if (worker !== this.#worker) return;
+			const hung: Line = {
+				key: 'ml.engineHung',
+				params: { backend: engine, seconds: TIMING_RUN_STALL_MS / 1000 }
+			};
+			this.#restartWithout(engine, hung, hung).catch(() => {
+				// start() already put its reason in this.error.
+			});
+		}, TIMING_RUN_STALL_MS);
+	}
+
+	/**
+	 * Ends the worker, its calls in flight with a DeviceLostError said as `stopped` (those that can
+	 * run again do, on the next worker), and starts another without `engine` for the session;
+	 * `restarting` is shown meanwhile.
+	 */
+	#restartWithout(engine: BackendName, stopped: Line, restarting: Line): Promise<WorkerStatus> {
+		this.#crashed.add(engine);
+		clearTimeout(this.#timingRun);
+		this.#die(new DeviceLostError(say(stopped), stopped));
+		this.#worker?.terminate();
+		this.#worker = null;
+		this.#api = null;
+		this.#starting = null;
+		this.status = null;
+		this.#error = restarting;
+		return this.start();
 	}
 
 	/**

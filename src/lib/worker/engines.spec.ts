@@ -18,13 +18,17 @@ const STATUS: BackendStatus = {
 function device(store = new MemoryStore()) {
 	let active: BackendName = 'wasm';
 	const timed: string[] = [];
+	/** The runs told (ml.worker posts them to the page, which watches a GPU run for a hang). */
+	const runs: (BackendName | null)[] = [];
 	const engines = new WorkerEngines(
 		{ getBackend: () => active },
 		async (backend) => {
 			active = backend;
 		},
 		async () => 'Chromium 156|8',
-		store
+		store,
+		undefined,
+		(backend) => void runs.push(backend)
 	);
 	const make =
 		(task: string, ms: Record<string, number>) =>
@@ -38,7 +42,7 @@ function device(store = new MemoryStore()) {
 				};
 			}
 		});
-	return { engines, timed, store, make, active: () => active };
+	return { engines, timed, runs, store, make, active: () => active };
 }
 
 describe('WorkerEngines', () => {
@@ -60,6 +64,10 @@ describe('WorkerEngines', () => {
 		expect(d.engines.uses('webgpu')).toBe(false);
 		// Timing leaves the backend where it was.
 		expect(d.active()).toBe('wasm');
+		// Each run timed was told as it started and once it returned.
+		expect(d.runs.filter((b) => b === 'webgl').length).toBeGreaterThanOrEqual(4);
+		expect(d.runs.filter((b) => b === null)).toHaveLength(d.runs.length / 2);
+		expect(d.runs.at(-1)).toBeNull();
 
 		// Kept: a new worker (same store, same device) takes the results without timing.
 		const again = device(d.store);

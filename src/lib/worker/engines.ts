@@ -54,6 +54,7 @@ export class WorkerEngines {
 	readonly #activate: (backend: BackendName) => Promise<void>;
 	readonly #device: () => Promise<string>;
 	readonly #cache: EngineCache;
+	readonly #onRun?: (backend: BackendName | null) => void;
 	#status: BackendStatus | null = null;
 	/** The user's choice from Settings: every task runs on it, nothing is timed. */
 	#override: BackendName | null = null;
@@ -64,15 +65,18 @@ export class WorkerEngines {
 	 * @param device this browser and device in one string (a cache key part)
 	 * @param store where timings are kept (IndexedDB's ENGINES_DB in the worker)
 	 * @param onSwitched told when a task switched to its engine
+	 * @param onRun told each run of a timing as it starts (its backend) and once it returned (null)
 	 */
 	constructor(
 		tf: Pick<typeof TF, 'getBackend'>,
 		activate: (backend: BackendName) => Promise<void>,
 		device: () => Promise<string>,
 		store: KeyValueStore,
-		onSwitched?: (backend: BackendName) => void
+		onSwitched?: (backend: BackendName) => void,
+		onRun?: (backend: BackendName | null) => void
 	) {
 		this.#tf = tf;
+		this.#onRun = onRun;
 		this.#cache = new EngineCache(store);
 		this.#activate = activate;
 		this.#device = device;
@@ -158,7 +162,8 @@ export class WorkerEngines {
 					candidates: candidatesFor(task, status.reports, { photos: options.photos, diagnose }),
 					activate: this.#activate,
 					make,
-					signal: options.signal
+					signal: options.signal,
+					onRun: this.#onRun
 				});
 			} catch (error) {
 				if (options.signal?.aborted) throw error;

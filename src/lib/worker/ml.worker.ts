@@ -34,6 +34,7 @@ import type {
 	DeviceLostNotice,
 	EnginesNotice,
 	TryingNotice,
+	TimingRunNotice,
 	EnvironmentInfo,
 	InitOptions,
 	WorkerStatus,
@@ -206,7 +207,9 @@ const engines = new WorkerEngines(
 	async () => deviceKey(),
 	idbKeyValueStore(ENGINES_DB),
 	// The header's badge names the engine a diagnosis or training switched to.
-	() => announceEngines()
+	() => announceEngines(),
+	// The page watches each run of a timing on a GPU engine: one that never returns is a hung GPU.
+	(backend) => self.postMessage({ type: 'leaflens:timing-run', backend } satisfies TimingRunNotice)
 );
 
 /** Tells the page that an engine choice was made or read in the background, or a task switched. */

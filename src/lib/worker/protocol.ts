@@ -242,6 +242,25 @@ export function isTryingNotice(data: unknown): data is TryingNotice {
 	return d.type === 'leaflens:trying' && BACKEND_NAMES.includes(d.backend as BackendName);
 }
 
+/**
+ * A message the worker posts on its own around each run of a task's work it times on an engine
+ * (ml/task-engines.ts measureTask): the engine as a run starts, null once it returned. A run that
+ * never returns (a GPU driver that stops answering mid-timing) is then known by its engine.
+ */
+export interface TimingRunNotice {
+	type: 'leaflens:timing-run';
+	backend: BackendName | null;
+}
+
+export function isTimingRunNotice(data: unknown): data is TimingRunNotice {
+	if (typeof data !== 'object' || data === null) return false;
+	const d = data as Partial<TimingRunNotice>;
+	return (
+		d.type === 'leaflens:timing-run' &&
+		(d.backend === null || BACKEND_NAMES.includes(d.backend as BackendName))
+	);
+}
+
 /** Narrows a worker message to a notice (Comlink's own replies are not). */
 export function isDeviceLostNotice(data: unknown): data is DeviceLostNotice {
 	if (typeof data !== 'object' || data === null) return false;
