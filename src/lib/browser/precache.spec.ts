@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+	PRECACHE_STALL_MS,
 	precacheSettled,
+	untilPrecached,
 	untilSettledOrStalled,
 	type WorkerContainer,
 	type WorkerRegistration
@@ -99,5 +101,28 @@ describe('untilSettledOrStalled', () => {
 		expect(await untilSettledOrStalled(never, () => Promise.reject(new Error('x')), 30, 10)).toBe(
 			'stalled'
 		);
+	});
+});
+
+describe('untilPrecached', () => {
+	afterEach(() => {
+		vi.useRealTimers();
+		vi.unstubAllEnvs();
+		vi.unstubAllGlobals();
+	});
+
+	it('a first visit whose service worker registration never ends loads the model once nothing is cached for a while', async () => {
+		vi.useFakeTimers();
+		vi.stubEnv('DEV', false);
+		// Not controlled, and the registration's outcome never handed over (noteRegistration not
+		// called: workbox-window's chunk dropped on a patchy link).
+		vi.stubGlobal('navigator', { serviceWorker: fakes().container });
+		vi.stubGlobal('caches', { keys: () => Promise.resolve([]) });
+		let done = false;
+		void untilPrecached().then(() => (done = true));
+		await vi.advanceTimersByTimeAsync(PRECACHE_STALL_MS - 2_000);
+		expect(done).toBe(false);
+		await vi.advanceTimersByTimeAsync(4_000);
+		expect(done).toBe(true);
 	});
 });

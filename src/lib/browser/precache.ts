@@ -107,7 +107,7 @@ async function precachedEntries(): Promise<number> {
 
 /**
  * {@link precacheSettled} for this page, once the app has registered its service worker, or
- * until the precache stops gaining files for PRECACHE_STALL_MS (the model then comes from the
+ * until the precache stops gaining files for PRECACHE_STALL_MS (a registration that never ends too) (the model then comes from the
  * network, as without a service worker). Resolves at once where none is registered: no support
  * (insecure context, some private modes) or the dev server (vite-plugin-pwa registers nothing
  * there).
@@ -118,8 +118,10 @@ export async function untilPrecached(): Promise<void> {
 	}
 	const container = navigator.serviceWorker;
 	if (container.controller) return;
+	// Watched from now, not from the registration: one that never ends (workbox-window's chunk or
+	// the service worker's script dropped on a patchy link) caches nothing, and stalls like a file.
 	await untilSettledOrStalled(
-		precacheSettled(container, await registration),
+		registration.then((outcome) => precacheSettled(container, outcome)),
 		precachedEntries,
 		PRECACHE_STALL_MS
 	);
