@@ -42,6 +42,14 @@ test('every page of the shell renders, navigates and has no accessibility violat
 		);
 		expect(refused, path).toEqual([true, true]);
 	}
+	// The skip link takes the focus into the page's content, each time it is used.
+	for (let use = 0; use < 2; use++) {
+		await page.getByRole('link', { name: 'Skip to content' }).focus();
+		await page.keyboard.press('Enter');
+		await expect(page.locator('main')).toBeFocused();
+		await page.keyboard.press('Tab');
+		expect(await page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true);
+	}
 	expect(errors).toEqual([]);
 });
 
@@ -62,11 +70,14 @@ test('the "ready to work offline" toast never covers the end of a page', async (
 		});
 		const cover = await toast.boundingBox();
 		expect(contentEnd, `at ${viewport.width}×${viewport.height}`).toBeLessThanOrEqual(cover!.y);
-		// Dismissed, it gives the room back.
+		// Dismissed (from the keyboard), it gives the room back, and the focus goes to the page's
+		// content, not to the start of the document.
 		const height = await page.evaluate(() => document.documentElement.scrollHeight);
-		await toast.getByRole('button', { name: 'OK' }).click();
+		await toast.getByRole('button', { name: 'OK' }).focus();
+		await page.keyboard.press('Enter');
 		await expect(toast).toBeHidden();
 		expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(height);
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
 		await page.close();
 	}
 });
