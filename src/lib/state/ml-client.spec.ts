@@ -9,6 +9,8 @@ import {
 	WorkerCrashedError
 } from './ml-client.svelte';
 import { THREADS_HANG_KEY } from '../browser/isolation';
+import { i18n } from '../i18n/i18n.svelte';
+import { fr } from '../i18n/messages.fr';
 
 /** The service worker's precache, filled when a test says so (at once unless it holds it). */
 const precache = vi.hoisted(() => ({ held: null as Promise<void> | null }));
@@ -462,6 +464,15 @@ describe('MlClient restarts', () => {
 		expect(made[1]!.terminated).toBe(false);
 		// The restart's words, not the first start's failure.
 		expect(client.error).toMatch(/^The GPU stopped \(.*\); now running on wasm/);
+		// Said whole in a language chosen since, what was lost too.
+		vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
+		try {
+			await i18n.set('fr');
+			expect(client.error).toContain(fr['ml.contextLost']);
+			expect(client.error).not.toMatch(/WebGL context lost/);
+		} finally {
+			await i18n.set('en');
+		}
 	});
 
 	it('a timing run on a GPU engine that never returns: calls in flight end as on a lost GPU, and the worker starts again without it', async () => {

@@ -195,16 +195,29 @@ export async function againOnNewWorker<T>(
 }
 
 /** The words for what happened, as the user sees them. */
-function lostWhat(notice: DeviceLostNotice): string {
-	return t(notice.backend === 'webgpu' ? 'ml.deviceLost' : 'ml.contextLost');
+function lostWhat(notice: DeviceLostNotice): Line {
+	return { key: notice.backend === 'webgpu' ? 'ml.deviceLost' : 'ml.contextLost' };
 }
 
 /**
  * A line for the user: a catalogue message (said again in the language shown, also after the
  * language changes) or a text that came as it is (an error's own message).
  */
-type Line = { key: MessageKey; params?: Record<string, string | number> } | { text: string };
-const say = (line: Line): string => ('text' in line ? line.text : t(line.key, line.params));
+type Line = { key: MessageKey; params?: Record<string, string | number | Line> } | { text: string };
+/** A line's words now; a parameter that is a line itself is said in the same language. */
+const say = (line: Line): string =>
+	'text' in line
+		? line.text
+		: t(
+				line.key,
+				line.params &&
+					Object.fromEntries(
+						Object.entries(line.params).map(([name, value]) => [
+							name,
+							typeof value === 'object' ? say(value) : value
+						])
+					)
+			);
 const NOT_RUNNING: Line = { key: 'ml.notRunning' };
 
 export class MlClient {
@@ -523,7 +536,7 @@ export class MlClient {
 		const backend = this.status?.active ?? this.#trying;
 		// A GPU backend that crashed the worker (device lost, driver bug) is not picked again.
 		if (backend && backend !== 'cpu') this.#crashed.add(backend);
-		const reason = message || t('ml.unknownError');
+		const reason: Line = message ? { text: message } : { key: 'ml.unknownError' };
 		this.#error =
 			backend && backend !== 'cpu'
 				? { key: 'ml.workerStoppedWithout', params: { reason, backend } }
@@ -553,7 +566,7 @@ export class MlClient {
 			(status) => {
 				this.#error = {
 					key: 'ml.gpuRecovered',
-					params: { what, backend: status.active ?? t('ml.noEngine') }
+					params: { what, backend: status.active ?? { key: 'ml.noEngine' } }
 				};
 			},
 			() => {
