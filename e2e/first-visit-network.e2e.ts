@@ -31,6 +31,38 @@ test('a precache stuck on a file the model does not need does not keep the model
 	}
 });
 
+test('a first install that failed (one download cut) is said, and installed again when asked: LeafLens then opens offline', async ({
+	page,
+	context
+}) => {
+	let cut = true;
+	const server = await serveStatic(path.resolve('build'), {
+		drop: (p) => cut && p === '/icons/icon-512-maskable.png'
+	});
+	try {
+		await page.goto(`${server.origin}/`);
+		const failed = page.getByTestId('offline-failed');
+		await expect(failed).toContainText('does not open without a connection yet', {
+			timeout: 90_000
+		});
+		// The model still loads (from the network).
+		await expect(page.getByTestId('model-info')).toBeVisible({ timeout: 90_000 });
+		cut = false;
+		await failed.getByRole('button', { name: 'Try again' }).click();
+		await expect(page.getByRole('status').filter({ hasText: 'ready to work offline' })).toBeVisible(
+			{ timeout: 90_000 }
+		);
+		await expect(failed).toBeHidden();
+		await context.setOffline(true);
+		await page.reload();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Diagnose a leaf');
+		await expect(page.getByTestId('model-info')).toBeVisible({ timeout: 90_000 });
+	} finally {
+		await context.setOffline(false);
+		server.close();
+	}
+});
+
 test.describe('a model that could not be downloaded', () => {
 	test.use({ serviceWorkers: 'block' });
 

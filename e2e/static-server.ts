@@ -35,17 +35,26 @@ export interface StaticServer {
  * static host serves the app: every file `no-cache` with an ETag (each use asks the server again,
  * which answers 304 when the file is unchanged), except SvelteKit's content-hashed
  * `/_app/immutable/` files when `immutable` is set (cached for a year, what hosts are told to do
- * with them). It records every request it answers; the paths `hang` picks it never answers.
+ * with them). It records every request it answers; the paths `hang` picks it never answers, and
+ * those `drop` picks it cuts (the connection reset: a download that failed).
  */
 export function serveStatic(
 	root: string,
-	options: { immutable?: boolean; hang?: (path: string) => boolean } = {}
+	options: {
+		immutable?: boolean;
+		hang?: (path: string) => boolean;
+		drop?: (path: string) => boolean;
+	} = {}
 ): Promise<StaticServer> {
 	const served: Served[] = [];
 	const server: Server = createServer((request, response) => {
 		const url = new URL(request.url ?? '/', 'http://localhost');
 		// A request that never gets an answer (a patchy link): left open until close().
 		if (options.hang?.(url.pathname)) return;
+		if (options.drop?.(url.pathname)) {
+			request.socket.destroy();
+			return;
+		}
 		let file = path.join(root, decodeURIComponent(url.pathname));
 		const answer = (
 			status: number,

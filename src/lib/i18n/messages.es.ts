@@ -39,6 +39,9 @@ export const es: Catalogue = {
 		'Hay trabajo en curso en esta pestaña. ¿Recargar ahora? Un entrenamiento se reanuda desde su última época terminada; una importación de fotos o una evaluación empieza de nuevo.',
 	'offline.ready': 'LeafLens está listo para funcionar sin conexión.',
 	'offline.ok': 'Entendido',
+	'offline.failed':
+		'LeafLens no se pudo guardar en este dispositivo (falló una descarga): todavía no abre sin conexión. Lo intentará de nuevo cuando vuelva a la aplicación.',
+	'offline.retry': 'Reintentar',
 	'diagnose.title': 'Diagnosticar una hoja',
 	'diagnose.intro':
 		'Tome una foto nítida de una sola hoja, con luz de día, que ocupe casi toda la imagen. LeafLens responde en este dispositivo; la foto nunca sale de él.',

@@ -39,6 +39,9 @@ export const fr: Catalogue = {
 		'Un travail est en cours dans cet onglet. Recharger maintenant ? Un entraînement reprend à sa dernière époque terminée ; une importation de photos ou une évaluation recommence.',
 	'offline.ready': 'LeafLens est prêt à fonctionner hors ligne.',
 	'offline.ok': 'Compris',
+	'offline.failed':
+		'LeafLens n’a pas pu être enregistré sur cet appareil (un téléchargement a échoué) : il ne s’ouvre pas encore sans connexion. Il réessaie quand vous revenez dans l’application.',
+	'offline.retry': 'Réessayer',
 	'diagnose.title': 'Diagnostiquer une feuille',
 	'diagnose.intro':
 		'Prenez une photo nette d’une seule feuille, à la lumière du jour, qui remplit presque toute l’image. LeafLens répond sur cet appareil ; la photo ne le quitte jamais.',

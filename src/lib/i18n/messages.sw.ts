@@ -43,6 +43,9 @@ export const sw: Catalogue = {
 		'Kuna kazi inayoendelea kwenye kichupo hiki. Pakia upya sasa? Mafunzo yanaendelea kutoka mzunguko wa mwisho uliokamilika; uingizaji wa picha au tathmini huanza upya.',
 	'offline.ready': 'LeafLens iko tayari kufanya kazi bila mtandao.',
 	'offline.ok': 'Sawa',
+	'offline.failed':
+		'LeafLens haikuweza kuhifadhiwa kwenye kifaa hiki (upakuaji mmoja ulishindwa): bado haifunguki bila mtandao. Itajaribu tena utakaporudi kwenye programu.',
+	'offline.retry': 'Jaribu tena',
 	'diagnose.title': 'Tambua ugonjwa wa jani',
 	'diagnose.intro':
 		'Piga picha safi ya jani moja, mchana, likijaza sehemu kubwa ya picha. LeafLens inajibu kwenye kifaa hiki; picha haiondoki humu.',

@@ -43,6 +43,9 @@ export const en = {
 		'Work is running in this tab. Reload now? A training resumes from its last finished epoch; a photo import or an evaluation starts again.',
 	'offline.ready': 'LeafLens is ready to work offline.',
 	'offline.ok': 'OK',
+	'offline.failed':
+		'LeafLens could not be saved on this device (a download failed): it does not open without a connection yet. It tries again when you come back to it.',
+	'offline.retry': 'Try again',
 	'diagnose.title': 'Diagnose a leaf',
 	'diagnose.intro':
 		'Take a clear photo of one leaf, in daylight, filling most of the picture. LeafLens answers on this device; the photo never leaves it.',
