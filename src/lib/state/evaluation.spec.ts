@@ -290,6 +290,8 @@ describe('EvaluationState', () => {
 		expect(state.spoken).toBe('Scoring the photos…');
 		calls[0]!.progress(4, 10);
 		expect(state.spoken).toBe('Scoring the photos…');
+		calls[0]!.progress(1234, 12345);
+		expect(state.status).toBe('Scoring photos: 1,234 of 12,345');
 		state.cancel();
 		// Until the run stops at its next batch.
 		expect(state.status).toBe('Stopping…');

@@ -271,10 +271,16 @@ export class EvaluationState {
 			const o = this.outcome;
 			if (o === null) return '';
 			if (o === 'cancelled') return t('evaluate.cancelled');
-			return t('evaluate.done', { count: o.count, accuracy: i18n.percent(o.accuracy) });
+			return t('evaluate.done', {
+				count: i18n.fixed(o.count, 0),
+				accuracy: i18n.percent(o.accuracy)
+			});
 		}
 		if (this.cancelling) return t('evaluate.stopping');
-		return p.total === 0 ? t('evaluate.preparing') : t('evaluate.progress', p);
+		// Counts grouped the language's way (12 345, 12,345), as elsewhere.
+		return p.total === 0
+			? t('evaluate.preparing')
+			: t('evaluate.progress', { done: i18n.fixed(p.done, 0), total: i18n.fixed(p.total, 0) });
 	}
 
 	/** `status` as screen readers are told it: the stage, not the count that changes by the batch. */
