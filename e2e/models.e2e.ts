@@ -176,6 +176,12 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 	await expect(page.getByTestId('no-models')).toBeVisible();
 	await expect(page.getByTestId('models-notice')).toHaveText('“Tomato field 4” was deleted.');
 	await expect(otherSaved).toHaveCount(0);
+	// The notice is said again in a language chosen in another tab.
+	await other.goto('/settings/');
+	await other.getByLabel('Language').selectOption('fr');
+	await expect(page.getByTestId('models-notice')).toHaveText('« Tomato field 4 » a été supprimé.');
+	await other.getByLabel('Langue').selectOption('en');
+	await expect(page.getByTestId('models-notice')).toHaveText('“Tomato field 4” was deleted.');
 	await other.close();
 	await expect(page.getByRole('heading', { name: 'Saved on this device' })).toBeFocused();
 	await expect(builtIn).toContainText('In use');
