@@ -60,6 +60,12 @@ test('pages filled with results have no accessibility violations', async ({ page
 	await settings.getByLabel('Language').selectOption('fr');
 	await expect(legend).toContainText(fr['train.valLoss']);
 	await expect(legend).toContainText(fr['train.epoch']);
+	// Its numbers too (the legend's, under the pointer): the French decimal comma, whatever the
+	// browser's language.
+	await page.getByTestId('training-chart').locator('.u-over').hover();
+	const values = legend.locator('.u-value');
+	await expect(values.nth(1)).toContainText(/\d,\d/);
+	expect(await values.allTextContents()).not.toContainEqual(expect.stringMatching(/\d\.\d/));
 	await settings.getByLabel(fr['settings.language']).selectOption('en');
 	await settings.close();
 	await expect(legend).toContainText(en['train.valLoss']);
