@@ -310,7 +310,7 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 	}
 	const take = (path: string) => {
 		const data = listed.get(path);
-		if (!data) throw new ModelFileError(`This model file is incomplete: ${path} is not listed.`);
+		if (!data) throw new ModelFileError(userError('modelFileIncomplete', { file: path }));
 		return data;
 	};
 

@@ -11,6 +11,8 @@ import {
 } from './leaflens-file';
 import { metricsTrust, ModelStore, SWEEP_AFTER_MS, trustedSummary } from './model-store';
 import { sha256Hex } from '../util/hash';
+import { errorInLanguage } from '../i18n/known-errors';
+import { loadCatalogue } from '../i18n/messages';
 import { readTar, writeTar } from './tar';
 import { MemoryStore } from '../../../test/memory-store';
 import { servedBackbone, servedClassifier } from '../../../test/served-models';
@@ -586,6 +588,19 @@ describe('export and import', () => {
 			expect(kv.map.size).toBe(0);
 		});
 	}
+
+	it('says a file whose descriptor leaves out a classifier file in the interface language', async () => {
+		const files = good();
+		delete files['classifier/weights.bin'];
+		const message = await decodeModelExport(await forge(files)).then(
+			() => '',
+			(error: Error) => error.message
+		);
+		expect(message).toContain('classifier/weights.bin');
+		expect(errorInLanguage(message, await loadCatalogue('fr'))).toBe(
+			'Ce fichier de modèle est incomplet : classifier/weights.bin manque.'
+		);
+	});
 
 	it('accepts the forged good file (the forger itself is sound)', async () => {
 		const decoded = await decodeModelExport(await forge(good()));

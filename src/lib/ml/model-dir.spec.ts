@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { fsModelDirReader } from '../node/model-dir-fs';
 import { classifierFiles, decide, loadClassifier } from './classifier-dir';
 import { userError } from '../util/user-errors';
+import { errorInLanguage } from '../i18n/known-errors';
+import { loadCatalogue } from '../i18n/messages';
 import {
 	httpModelDirReader,
 	mapModelDirReader,
@@ -120,6 +122,19 @@ describe('the model directory format', () => {
 		);
 		await expect(memory.read('weights.bin')).rejects.toThrow(/memory: weights.bin is missing/);
 		await expect(memory.read('__proto__')).rejects.toThrow(/is missing/);
+	});
+
+	it('refuses a file the server does not give in words the page says in its language', async () => {
+		const served = httpModelDirReader('/model-files/m/', () =>
+			Promise.resolve(new Response('gone', { status: 404 }))
+		);
+		const message = await served.read('weights.bin').then(
+			() => '',
+			(error: Error) => error.message
+		);
+		expect(message).toContain('/model-files/m/weights.bin');
+		const fr = errorInLanguage(message, await loadCatalogue('fr'));
+		expect(fr).toBe('Le téléchargement de /model-files/m/weights.bin a échoué : HTTP 404');
 	});
 
 	it('reads each file once for one load, and a failed read again', async () => {

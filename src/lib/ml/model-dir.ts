@@ -81,7 +81,9 @@ export function httpModelDirReader(
 					userError('modelUnreachable', { url, reason: errorMessage(error) })
 				);
 			}
-			if (!response.ok) throw new ModelDirError(`Could not fetch ${url}: HTTP ${response.status}`);
+			if (!response.ok) {
+				throw new ModelDirError(userError('downloadFailed', { url, status: response.status }));
+			}
 			return new Uint8Array(await response.arrayBuffer());
 		}
 	};
