@@ -21,7 +21,9 @@ import {
 	CLASSIFIER_WEIGHTS_FILE,
 	MODEL_MANIFEST_FILE,
 	mapModelDirReader,
-	NewerModelError
+	NewerModelError,
+	sayNewer,
+	type NewerModelWords
 } from '../ml/model-dir';
 import { sha256Hex } from '../util/hash';
 import { userError } from '../util/user-errors';
@@ -82,7 +84,8 @@ export function exportFileName(name: string, extension: string = EXPORT_EXTENSIO
 /** Parses and fully checks a classifier's two files (manifest fields and the weights' layout). */
 export async function checkClassifier(
 	files: ClassifierFiles,
-	where: string
+	where: string,
+	newer?: NewerModelWords
 ): Promise<ClassifierModel['manifest']> {
 	for (const name of CLASSIFIER_NAMES) {
 		if (!(files[name] instanceof Uint8Array)) {
@@ -100,7 +103,9 @@ export async function checkClassifier(
 		return model.manifest;
 	} catch (error) {
 		// Update LeafLens: said as it is (in the interface language), not as a model not valid.
-		if (error instanceof NewerModelError) throw new ModelFileError(error.message, { cause: error });
+		if (error instanceof NewerModelError) {
+			throw new ModelFileError(sayNewer(error, newer).message, { cause: error });
+		}
 		throw new ModelFileError(
 			`${where}: the model is not valid (${error instanceof Error ? error.message : String(error)})`,
 			{ cause: error }
@@ -111,7 +116,8 @@ export async function checkClassifier(
 /** Verifies a backbone directory (backbone-dir.ts, loaded on demand: it pulls in TF.js). */
 export async function checkBackbone(
 	files: BackboneFiles,
-	where: string
+	where: string,
+	newer?: NewerModelWords
 ): Promise<{ sha256: string; architecture: string; names: string[] }> {
 	const manifestBytes = files['manifest.json'];
 	if (!manifestBytes) throw new ModelFileError(`${where}: manifest.json is missing`);
@@ -119,7 +125,7 @@ export async function checkBackbone(
 	try {
 		// Verifies the manifest, the size and sha256 of every listed file, model.json and labels,
 		// then that model.json is the very network LeafLens builds for the manifest's architecture.
-		const contents = await readBackboneDir(mapModelDirReader(files, where));
+		const contents = await readBackboneDir(mapModelDirReader(files, where, newer));
 		checkBackboneNetwork(contents, where);
 		const { manifest, manifestSha256 } = contents;
 		return {
@@ -318,7 +324,9 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 		'manifest.json': take(`classifier/${MODEL_MANIFEST_FILE}`),
 		'weights.bin': take(`classifier/${CLASSIFIER_WEIGHTS_FILE}`)
 	};
-	const manifest = await checkClassifier(classifier, 'The model in this file');
+	const manifest = await checkClassifier(classifier, 'The model in this file', {
+		key: 'modelNewerInFile'
+	});
 
 	const prefix = descriptor.backbone.path;
 	if (prefix !== `backbone/${descriptor.backbone.architecture}/`) {
@@ -332,7 +340,9 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 	for (const [path, data] of listed) {
 		if (path.startsWith(prefix)) backbone[path.slice(prefix.length)] = data;
 	}
-	const checked = await checkBackbone(backbone, 'The backbone in this file');
+	const checked = await checkBackbone(backbone, 'The backbone in this file', {
+		key: 'backboneNewerInFile'
+	});
 	if (
 		checked.sha256 !== manifest.backbone.manifestSha256 ||
 		checked.architecture !== manifest.backbone.architecture

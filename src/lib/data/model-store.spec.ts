@@ -422,7 +422,7 @@ describe('export and import', () => {
 				);
 				return forge(files);
 			},
-			/^The model in this file: this model was made by a newer LeafLens \(model format version 99; this LeafLens reads version \d+\)\. Update LeafLens to use it\.$/
+			/^The model in this file was made by a newer LeafLens \(model format version 99; this LeafLens reads version \d+\)\. Update LeafLens to use it\.$/
 		],
 		[
 			'a flipped byte in weights.bin',
@@ -605,6 +605,78 @@ describe('export and import', () => {
 	it('accepts the forged good file (the forger itself is sound)', async () => {
 		const decoded = await decodeModelExport(await forge(good()));
 		expect(decoded.name).toBe('Forged');
+	});
+});
+
+describe('a model from a newer LeafLens is refused in whole sentences of the interface language', () => {
+	const newer = (manifest: Uint8Array) =>
+		new TextEncoder().encode(
+			JSON.stringify({
+				...(JSON.parse(new TextDecoder().decode(manifest)) as object),
+				formatVersion: 99
+			})
+		);
+	const refusal = (work: Promise<unknown>) =>
+		work.then(
+			() => '',
+			(error: Error) => error.message
+		);
+	/** `message` in French: said (not as it came), with the version and no English of where the model is. */
+	async function inFrench(message: string): Promise<string> {
+		expect(message).toMatch(/newer LeafLens \(model format version 99;/);
+		const said = errorInLanguage(message, await loadCatalogue('fr'));
+		expect(said).not.toBe(message);
+		expect(said).toContain('99');
+		expect(said).not.toMatch(/\b(The|model|backbone|in this file|on this device|saved)\b/);
+		return said;
+	}
+	const SMALL = 'mobilenet_v3_small_100_224';
+
+	it('a classifier or a backbone in a .leaflens file', async () => {
+		const model = await refusal(
+			decodeModelExport(
+				await forge({
+					...prefixed('classifier/', {
+						...classifier,
+						'manifest.json': newer(classifier['manifest.json'])
+					}),
+					...prefixed(`backbone/${SMALL}/`, small)
+				})
+			)
+		);
+		await inFrench(model);
+		const backbone = await refusal(
+			decodeModelExport(
+				await forge({
+					...prefixed('classifier/', { ...classifier }),
+					...prefixed(`backbone/${SMALL}/`, {
+						...small,
+						'manifest.json': newer(small['manifest.json']!)
+					})
+				})
+			)
+		);
+		await inFrench(backbone);
+		expect(backbone).not.toBe(model);
+	});
+
+	it('a model or a backbone saved on this device', async () => {
+		const kv = new MemoryStore();
+		const store = new ModelStore(kv);
+		const saved = await store.save('Orchard', classifier);
+		const manifestKey = (owner: string) =>
+			[...kv.map.keys()].find((k) => k.includes(owner) && k.endsWith('/file/manifest.json'))!;
+		kv.map.set(manifestKey(saved.id), newer(classifier['manifest.json']));
+		const model = await refusal(loadClassifier(store.reader(saved.id)));
+		expect(await inFrench(model)).toContain(saved.id);
+
+		const sha = await store.saveBackbone(small);
+		kv.map.set(manifestKey(sha), newer(small['manifest.json']!));
+		const { readBackboneDir } = await import('../ml/backbone-dir');
+		const reader = await store.backboneReader(sha, SMALL);
+		const backbone = await refusal(readBackboneDir(reader!));
+		expect(await inFrench(backbone)).toContain(SMALL);
+		expect(await store.backboneReader('0'.repeat(64), SMALL)).toBeUndefined();
 	});
 });
 

@@ -16,6 +16,7 @@
 import {
 	CLASSIFIER_WEIGHTS_FILE,
 	MODEL_MANIFEST_FILE,
+	mapModelDirReader,
 	ModelDirError,
 	summarizeClassifier,
 	type ModelDirReader,
@@ -322,6 +323,7 @@ export class ModelStore {
 	reader(id: string): ModelDirReader {
 		return {
 			where: `model ${JSON.stringify(id)} on this device`,
+			newer: { key: 'modelNewerStored', params: { id } },
 			read: async (name) => {
 				if (!(CLASSIFIER_NAMES as readonly string[]).includes(name)) {
 					throw new ModelDirError(`A saved model has no file ${JSON.stringify(name)}`);
@@ -383,6 +385,19 @@ export class ModelStore {
 			files[name] = bytes;
 		}
 		return files;
+	}
+
+	/**
+	 * A stored backbone as a model directory for `loadBackboneDir` (its `architecture` names it in
+	 * errors), or undefined when none with that manifest sha256 is stored.
+	 */
+	async backboneReader(sha256: string, architecture: string): Promise<ModelDirReader | undefined> {
+		const files = await this.backboneFiles(sha256);
+		if (!files) return undefined;
+		return mapModelDirReader(files, `the ${architecture} backbone saved on this device`, {
+			key: 'backboneNewerStored',
+			params: { architecture }
+		});
 	}
 
 	/** The `.leaflens` file of a saved model, with the backbone it was trained on. */

@@ -19,6 +19,10 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	modelMissing: { id: 'm-1764480000-ab12' },
 	tooFewClasses: { count: 1, classes: 'Apple___healthy' },
 	modelNewer: { where: 'Orchard model.leaflens', version: 3, ours: 2 },
+	modelNewerInFile: { version: 3, ours: 2 },
+	backboneNewerInFile: { version: 3, ours: 2 },
+	modelNewerStored: { id: 'm-1764480000-ab12', version: 3, ours: 2 },
+	backboneNewerStored: { architecture: 'mobilenet_v3_small_100_224', version: 3, ours: 2 },
 	trainingDiverged: { epoch: 3, trainLoss: 'NaN', valLoss: 'Infinity', lr: 0.5 },
 	datasetMissing: { id: 'plantvillage-sample' },
 	shippedModelChanged: {

@@ -736,6 +736,14 @@ export const esErrors: KnownErrors = {
 		'Este archivo de modelo lo creó una versión más nueva de LeafLens (formato de exportación versión {version}; esta versión lee la {ours}). Actualice LeafLens para importarlo.',
 	modelNewer:
 		'{where}: este modelo lo creó una versión más nueva de LeafLens (formato de modelo versión {version}; esta versión lee la {ours}). Actualice LeafLens para usarlo.',
+	modelNewerInFile:
+		'El modelo de este archivo lo creó una versión más nueva de LeafLens (formato de modelo versión {version}; esta versión lee la {ours}). Actualice LeafLens para usarlo.',
+	backboneNewerInFile:
+		'La red base de este archivo la creó una versión más nueva de LeafLens (formato de modelo versión {version}; esta versión lee la {ours}). Actualice LeafLens para usarla.',
+	modelNewerStored:
+		'El modelo «{id}» de este dispositivo lo creó una versión más nueva de LeafLens (formato de modelo versión {version}; esta versión lee la {ours}). Actualice LeafLens para usarlo.',
+	backboneNewerStored:
+		'La red base {architecture} guardada en este dispositivo la creó una versión más nueva de LeafLens (formato de modelo versión {version}; esta versión lee la {ours}). Actualice LeafLens para usarla.',
 	modelFileDamaged:
 		'Este archivo de modelo está dañado: {file} no coincide con su suma de verificación.',
 	modelFileIncomplete: 'Este archivo de modelo está incompleto: falta {file}.',

@@ -754,6 +754,14 @@ export const frErrors: KnownErrors = {
 		'Ce fichier de modèle vient d’une version plus récente de LeafLens (format d’export version {version} ; cette version lit la version {ours}). Mettez LeafLens à jour pour l’importer.',
 	modelNewer:
 		'{where} : ce modèle vient d’une version plus récente de LeafLens (format de modèle version {version} ; cette version lit la version {ours}). Mettez LeafLens à jour pour l’utiliser.',
+	modelNewerInFile:
+		'Le modèle de ce fichier vient d’une version plus récente de LeafLens (format de modèle version {version} ; cette version lit la version {ours}). Mettez LeafLens à jour pour l’utiliser.',
+	backboneNewerInFile:
+		'Le réseau de base de ce fichier vient d’une version plus récente de LeafLens (format de modèle version {version} ; cette version lit la version {ours}). Mettez LeafLens à jour pour l’utiliser.',
+	modelNewerStored:
+		'Le modèle « {id} » de cet appareil vient d’une version plus récente de LeafLens (format de modèle version {version} ; cette version lit la version {ours}). Mettez LeafLens à jour pour l’utiliser.',
+	backboneNewerStored:
+		'Le réseau de base {architecture} enregistré sur cet appareil vient d’une version plus récente de LeafLens (format de modèle version {version} ; cette version lit la version {ours}). Mettez LeafLens à jour pour l’utiliser.',
 	modelFileDamaged:
 		'Ce fichier de modèle est endommagé : {file} ne correspond pas à sa somme de contrôle.',
 	modelFileIncomplete: 'Ce fichier de modèle est incomplet : {file} manque.',

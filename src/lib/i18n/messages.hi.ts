@@ -696,6 +696,14 @@ export const hiErrors: KnownErrors = {
 		'यह मॉडल फ़ाइल LeafLens के नए संस्करण ने बनाई है (एक्सपोर्ट फ़ॉर्मेट संस्करण {version}; यह LeafLens संस्करण {ours} पढ़ता है)। इसे आयात करने के लिए LeafLens अपडेट करें।',
 	modelNewer:
 		'{where}: यह मॉडल LeafLens के नए संस्करण ने बनाया है (मॉडल फ़ॉर्मेट संस्करण {version}; यह LeafLens संस्करण {ours} पढ़ता है)। इसे इस्तेमाल करने के लिए LeafLens अपडेट करें।',
+	modelNewerInFile:
+		'इस फ़ाइल का मॉडल LeafLens के नए संस्करण ने बनाया है (मॉडल फ़ॉर्मेट संस्करण {version}; यह LeafLens संस्करण {ours} पढ़ता है)। इसे इस्तेमाल करने के लिए LeafLens अपडेट करें।',
+	backboneNewerInFile:
+		'इस फ़ाइल का बैकबोन LeafLens के नए संस्करण ने बनाया है (मॉडल फ़ॉर्मेट संस्करण {version}; यह LeafLens संस्करण {ours} पढ़ता है)। इसे इस्तेमाल करने के लिए LeafLens अपडेट करें।',
+	modelNewerStored:
+		'इस डिवाइस पर मॉडल “{id}” LeafLens के नए संस्करण ने बनाया है (मॉडल फ़ॉर्मेट संस्करण {version}; यह LeafLens संस्करण {ours} पढ़ता है)। इसे इस्तेमाल करने के लिए LeafLens अपडेट करें।',
+	backboneNewerStored:
+		'इस डिवाइस पर सहेजा गया {architecture} बैकबोन LeafLens के नए संस्करण ने बनाया है (मॉडल फ़ॉर्मेट संस्करण {version}; यह LeafLens संस्करण {ours} पढ़ता है)। इसे इस्तेमाल करने के लिए LeafLens अपडेट करें।',
 	modelFileDamaged: 'यह मॉडल फ़ाइल खराब है: {file} अपने चेकसम से मेल नहीं खाती।',
 	modelFileIncomplete: 'यह मॉडल फ़ाइल अधूरी है: {file} इसमें नहीं है।',
 	modelFileDamagedDetail: 'यह मॉडल फ़ाइल खराब है: {detail}',

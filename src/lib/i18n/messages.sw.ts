@@ -727,6 +727,14 @@ export const swErrors: KnownErrors = {
 		'Faili hii ya modeli imetengenezwa na toleo jipya zaidi la LeafLens (toleo la muundo {version}; LeafLens hii inasoma toleo {ours}). Sasisha LeafLens ili kuiingiza.',
 	modelNewer:
 		'{where}: modeli hii imetengenezwa na toleo jipya zaidi la LeafLens (toleo la muundo wa modeli {version}; LeafLens hii inasoma toleo {ours}). Sasisha LeafLens ili kuitumia.',
+	modelNewerInFile:
+		'Modeli iliyo kwenye faili hii imetengenezwa na toleo jipya zaidi la LeafLens (toleo la muundo wa modeli {version}; LeafLens hii inasoma toleo {ours}). Sasisha LeafLens ili kuitumia.',
+	backboneNewerInFile:
+		'Mtandao msingi ulio kwenye faili hii umetengenezwa na toleo jipya zaidi la LeafLens (toleo la muundo wa modeli {version}; LeafLens hii inasoma toleo {ours}). Sasisha LeafLens ili kuutumia.',
+	modelNewerStored:
+		'Modeli “{id}” iliyo kwenye kifaa hiki imetengenezwa na toleo jipya zaidi la LeafLens (toleo la muundo wa modeli {version}; LeafLens hii inasoma toleo {ours}). Sasisha LeafLens ili kuitumia.',
+	backboneNewerStored:
+		'Mtandao msingi wa {architecture} uliohifadhiwa kwenye kifaa hiki umetengenezwa na toleo jipya zaidi la LeafLens (toleo la muundo wa modeli {version}; LeafLens hii inasoma toleo {ours}). Sasisha LeafLens ili kuutumia.',
 	modelFileDamaged: 'Faili hii ya modeli imeharibika: {file} hailingani na checksum yake.',
 	modelFileIncomplete: 'Faili hii ya modeli haijakamilika: {file} haipo.',
 	modelFileDamagedDetail: 'Faili hii ya modeli imeharibika: {detail}',

@@ -22,6 +22,7 @@ import {
 	MODEL_MANIFEST_FILE,
 	ModelDirError,
 	parseModelManifest,
+	sayNewer,
 	WEIGHT_STORAGE,
 	type BackboneManifest,
 	type ModelDirReader,
@@ -230,7 +231,12 @@ export interface BackboneContents {
 export async function readBackboneDir(reader: ModelDirReader): Promise<BackboneContents> {
 	const manifestBytes = await reader.read(MODEL_MANIFEST_FILE);
 	// The same hash as readManifestSha256(reader), from the bytes this read verifies.
-	const manifest = parseModelManifest(manifestBytes, reader.where, 'backbone');
+	let manifest: BackboneManifest;
+	try {
+		manifest = parseModelManifest(manifestBytes, reader.where, 'backbone');
+	} catch (error) {
+		throw sayNewer(error, reader.newer);
+	}
 	const files = new Map<string, Uint8Array>();
 	for (const entry of manifest.files) {
 		const bytes = await reader.read(entry.path);

@@ -29,6 +29,7 @@ import {
 	MODEL_MANIFEST_FILE,
 	ModelDirError,
 	parseModelManifest,
+	sayNewer,
 	type ClassifierManifest,
 	type ModelDirReader,
 	type ModelDirWriter
@@ -286,7 +287,15 @@ export async function verifyClassifier(
 /** Reads and checks a classifier directory (see verifyClassifier). */
 export async function loadClassifier(reader: ModelDirReader): Promise<ClassifierModel> {
 	const manifest = await reader.read(MODEL_MANIFEST_FILE);
-	return verifyClassifier(manifest, await reader.read(CLASSIFIER_WEIGHTS_FILE), reader.where);
+	try {
+		return await verifyClassifier(
+			manifest,
+			await reader.read(CLASSIFIER_WEIGHTS_FILE),
+			reader.where
+		);
+	} catch (error) {
+		throw sayNewer(error, reader.newer);
+	}
 }
 
 /** One photo's answer. */

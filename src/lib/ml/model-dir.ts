@@ -35,14 +35,51 @@ export class ModelDirError extends Error {
 	override name = 'ModelDirError';
 }
 
+/**
+ * How a refusal of a model from a newer LeafLens names the model when it is not a path or a URL
+ * (`modelNewer`'s `{where}`): one whole sentence per case, so each is said in the interface
+ * language; `params` holds only names and ids.
+ */
+export interface NewerModelWords {
+	key: 'modelNewerInFile' | 'backboneNewerInFile' | 'modelNewerStored' | 'backboneNewerStored';
+	params?: Record<string, string>;
+}
+
 /** A model from a newer LeafLens (`userError('modelNewer')`): said as it is wherever it is met. */
 export class NewerModelError extends ModelDirError {
 	override name = 'NewerModelError';
+	/** The model format version the model has. */
+	readonly version: number;
+
+	constructor(message: string, version: number, options?: ErrorOptions) {
+		super(message, options);
+		this.version = version;
+	}
 }
 
-/** Where a model directory's files come from. `where` names the directory or URL in errors. */
+/** `error` in `words` when it refuses a model from a newer LeafLens (and words are given); else itself. */
+export function sayNewer(
+	error: NewerModelError,
+	words: NewerModelWords | undefined
+): NewerModelError;
+export function sayNewer(error: unknown, words: NewerModelWords | undefined): unknown;
+export function sayNewer(error: unknown, words: NewerModelWords | undefined): unknown {
+	if (!(error instanceof NewerModelError) || !words) return error;
+	const message = userError(words.key, {
+		...words.params,
+		version: error.version,
+		ours: MODEL_DIR_FORMAT_VERSION
+	});
+	return new NewerModelError(message, error.version, { cause: error });
+}
+
+/**
+ * Where a model directory's files come from. `where` names the directory or URL in errors;
+ * `newer`, when the model is no path or URL, names it in the refusal of a newer model.
+ */
 export interface ModelDirReader {
 	where: string;
+	newer?: NewerModelWords;
 	read(name: string): Promise<Uint8Array>;
 }
 
@@ -98,6 +135,7 @@ export function onceModelDirReader(reader: ModelDirReader): ModelDirReader {
 	const reads = new Map<string, Promise<Uint8Array>>();
 	return {
 		where: reader.where,
+		...(reader.newer ? { newer: reader.newer } : {}),
 		read(name) {
 			let bytes = reads.get(name);
 			if (!bytes) {
@@ -113,7 +151,8 @@ export function onceModelDirReader(reader: ModelDirReader): ModelDirReader {
 /** A model directory held in memory (a `.leaflens` file's parts, a backbone saved on the device). */
 export function mapModelDirReader(
 	files: Readonly<Record<string, Uint8Array>> | ReadonlyMap<string, Uint8Array>,
-	where: string
+	where: string,
+	newer?: NewerModelWords
 ): ModelDirReader {
 	const get = (name: string) =>
 		files instanceof Map
@@ -123,6 +162,7 @@ export function mapModelDirReader(
 				: undefined;
 	return {
 		where,
+		...(newer ? { newer } : {}),
 		read: async (name) => {
 			const bytes = get(name);
 			if (!bytes) throw new ModelDirError(`${where}: ${name} is missing`);
@@ -357,7 +397,8 @@ export function parseModelManifest(
 				where,
 				version: head.formatVersion,
 				ours: MODEL_DIR_FORMAT_VERSION
-			})
+			}),
+			head.formatVersion
 		);
 	}
 	const kind = head.kind;

@@ -95,9 +95,22 @@ export const USER_ERRORS = {
 	modelFileNewer:
 		'This model file was made by a newer LeafLens (export format version {version}; this LeafLens reads version {ours}). Update LeafLens to import it.',
 	modelFileDamaged: 'This model file is damaged: {file} does not match its checksum.',
-	/** A model (directory, or inside a .leaflens file) in a model format newer than this app reads. */
+	/**
+	 * A model directory in a model format newer than this app reads, `{where}` its path or URL (the
+	 * ones below name a model that has neither in their own words).
+	 */
 	modelNewer:
 		'{where}: this model was made by a newer LeafLens (model format version {version}; this LeafLens reads version {ours}). Update LeafLens to use it.',
+	/** modelNewer, of the classifier / the backbone inside a `.leaflens` file. */
+	modelNewerInFile:
+		'The model in this file was made by a newer LeafLens (model format version {version}; this LeafLens reads version {ours}). Update LeafLens to use it.',
+	backboneNewerInFile:
+		'The backbone in this file was made by a newer LeafLens (model format version {version}; this LeafLens reads version {ours}). Update LeafLens to use it.',
+	/** modelNewer, of a model / a backbone saved on this device (by a newer LeafLens in this browser). */
+	modelNewerStored:
+		'Model "{id}" on this device was made by a newer LeafLens (model format version {version}; this LeafLens reads version {ours}). Update LeafLens to use it.',
+	backboneNewerStored:
+		'The {architecture} backbone saved on this device was made by a newer LeafLens (model format version {version}; this LeafLens reads version {ours}). Update LeafLens to use it.',
 	modelFileIncomplete: 'This model file is incomplete: {file} is missing.',
 	/** Other damage (`{detail}`: what, in technical English); after modelFileDamaged, which it also matches. */
 	modelFileDamagedDetail: 'This model file is damaged: {detail}',

@@ -12,7 +12,6 @@ import {
 	httpModelDirReader,
 	ModelDirError,
 	readManifestSha256,
-	mapModelDirReader,
 	onceModelDirReader,
 	type ModelDirReader
 } from '../ml/model-dir';
@@ -75,12 +74,9 @@ export async function loadClassifierFrom(
 	const classifier = await loadClassifier(classifierReader);
 	const { architecture, manifestSha256 } = classifier.manifest.backbone;
 	const url = `${backbonesUrl.replace(/\/$/, '')}/${architecture}/`;
-	let reader = await servedBackbone(url, manifestSha256);
-	if (!reader) {
-		const files = await models.backboneFiles(manifestSha256);
-		if (files)
-			reader = mapModelDirReader(files, `the ${architecture} backbone saved on this device`);
-	}
+	const reader =
+		(await servedBackbone(url, manifestSha256)) ??
+		(await models.backboneReader(manifestSha256, architecture));
 	if (!reader) {
 		throw new Error(
 			userError('backboneMissing', { architecture, sha256: manifestSha256.slice(0, 12) })
