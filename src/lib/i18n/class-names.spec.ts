@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { className, cropName, diseaseName } from './class-names';
-import { EN, LOCALES, loadCatalogue, type LoadedCatalogue } from './messages';
+import { EN, format, LOCALES, loadCatalogue, type LoadedCatalogue } from './messages';
 import { cropsOf } from '../ml/crops';
 
 /** The shipped model's class folder names (34 PlantVillage classes). */
@@ -76,7 +76,10 @@ describe('crop and disease names', () => {
 			expect(className(catalogue, 'Tomato___Fusarium_wilt')).toBe(
 				`${cropName(catalogue, 'Tomato')} — Fusarium wilt`
 			);
-			expect(className(catalogue, 'Cassava___healthy')).toBe('Cassava — healthy');
+			// A healthy class of a new crop says healthy in the language, as diseaseName does.
+			expect(className(catalogue, 'Cassava___healthy')).toBe(
+				format(catalogue.messages['class.healthy'], { crop: 'Cassava' })
+			);
 			expect(className(catalogue, 'Cassava___Brown_streak')).toBe('Cassava — Brown streak');
 			expect(className(catalogue, 'My_plants')).toBe('My plants');
 			expect(cropName(catalogue, 'Cassava')).toBe('Cassava');
@@ -84,5 +87,7 @@ describe('crop and disease names', () => {
 		expect(className(await loadCatalogue('fr'), 'Tomato___Fusarium_wilt')).toBe(
 			'Tomate — Fusarium wilt'
 		);
+		expect(className(await loadCatalogue('fr'), 'Cassava___healthy')).toBe('Cassava — saine');
+		expect(className(await loadCatalogue('sw'), 'Cassava___healthy')).not.toContain('healthy');
 	});
 });

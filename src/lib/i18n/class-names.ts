@@ -28,7 +28,7 @@ export function diseaseName(catalogue: LoadedCatalogue, label: string): string {
  * A class folder name in the catalogue's language, e.g. `Tomato___Leaf_Mold` → `Tomate — moisissure
  * des feuilles` in French. A disease the table does not know (one the user trained) is named in the
  * user's words after the crop in the language (`Tomate — Fusarium wilt`); a crop it does not know
- * keeps the folder name in words, as in English.
+ * keeps the folder name in words, as in English (`Cassava — saine` for its healthy class).
  */
 export function className(catalogue: LoadedCatalogue, label: string): string {
 	const { crop, disease, healthy, displayName } = parseClassFolder(label);
@@ -38,7 +38,10 @@ export function className(catalogue: LoadedCatalogue, label: string): string {
 		return disease === null ? displayName : format(messages['class.name'], { crop, disease });
 	}
 	const cropWords = names.crops[cropOf(label)];
-	if (cropWords === undefined) return displayName;
+	// A crop the table does not know: its name in words; a healthy class still says so in the language.
+	if (cropWords === undefined) {
+		return healthy ? format(messages['class.healthy'], { crop }) : displayName;
+	}
 	if (healthy) return format(messages['class.healthy'], { crop: cropWords });
 	// A disease the user added to a known crop: the crop in the language, the disease in their words.
 	const diseaseWords = names.diseases[label] ?? disease;
