@@ -258,6 +258,8 @@ export const es: Catalogue = {
 		'Afine el modelo de hojas con un conjunto de datos o con sus propias fotos, aquí en el navegador. No se sube nada.',
 	'data.title': 'Conjuntos de datos en este dispositivo',
 	'data.url': 'Dirección del conjunto de datos (manifest.json)',
+	'data.urlEmpty':
+		'Escriba la dirección del manifiesto de un conjunto de datos (termina en manifest.json).',
 	'data.download': 'Descargar',
 	'data.cancel': 'Cancelar',
 	'data.downloading': 'Descargando {file}: {done} de {total} MB',
@@ -750,6 +752,7 @@ export const esErrors: KnownErrors = {
 	modelFileDamagedDetail: 'Este archivo de modelo está dañado: {detail}',
 	notModelFileDetail: 'Este no es un archivo de modelo de LeafLens: {detail}',
 	classNameEmpty: 'Escriba un nombre para la clase.',
+	classPhotosEmpty: 'Elija las fotos de la clase.',
 	classNameTooLong: 'Un nombre de clase tiene como máximo 100 caracteres; este tiene {n}.',
 	classNameSlash: 'Un nombre de clase no puede contener «/»: «{name}».',
 	notInClass: 'No está dentro de una subcarpeta de clase.',

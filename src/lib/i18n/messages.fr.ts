@@ -266,6 +266,8 @@ export const fr: Catalogue = {
 		'Affinez le modèle sur un jeu de données ou sur vos propres photos, ici dans le navigateur. Rien n’est envoyé.',
 	'data.title': 'Jeux de données sur cet appareil',
 	'data.url': 'Adresse du jeu de données (manifest.json)',
+	'data.urlEmpty':
+		'Saisissez l’adresse du manifeste d’un jeu de données (elle se termine par manifest.json).',
 	'data.download': 'Télécharger',
 	'data.cancel': 'Annuler',
 	'data.downloading': 'Téléchargement de {file} : {done} sur {total} Mo',
@@ -768,6 +770,7 @@ export const frErrors: KnownErrors = {
 	modelFileDamagedDetail: 'Ce fichier de modèle est endommagé : {detail}',
 	notModelFileDetail: 'Ce fichier n’est pas un fichier de modèle LeafLens : {detail}',
 	classNameEmpty: 'Saisissez un nom pour la classe.',
+	classPhotosEmpty: 'Choisissez les photos de la classe.',
 	classNameTooLong: 'Un nom de classe compte au plus 100 caractères ; celui-ci en a {n}.',
 	classNameSlash: 'Un nom de classe ne peut pas contenir « / » : « {name} ».',
 	notInClass: 'Pas dans un sous-dossier de classe.',

@@ -258,6 +258,8 @@ export const en = {
 		'Fine-tune the leaf model on a dataset or on your own photos, here in the browser. Nothing is uploaded.',
 	'data.title': 'Datasets on this device',
 	'data.url': 'Dataset address (manifest.json)',
+	/** The Download of an empty dataset address (the form's own check, in the language). */
+	'data.urlEmpty': 'Type the address of a dataset manifest (it ends with manifest.json).',
 	'data.download': 'Download',
 	'data.cancel': 'Cancel',
 	'data.downloading': 'Downloading {file}: {done} of {total} MB',

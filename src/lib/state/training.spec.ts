@@ -18,6 +18,8 @@ import {
 import { validateModelName } from '../data/leaflens-file';
 import { userError } from '../util/user-errors';
 import { t } from '../i18n/i18n.svelte';
+import { errorInLanguage } from '../i18n/known-errors';
+import { loadCatalogue } from '../i18n/messages';
 import type {
 	CachedDatasetInfo,
 	EpochRecord,
@@ -1346,6 +1348,25 @@ describe('TrainingState', () => {
 		expect(await state.addClass('  ', [])).toBeNull();
 		expect(state.importError).not.toBeNull();
 		expect(ml.importPhotos).not.toHaveBeenCalled();
+	});
+
+	it("refuses a new class without photos and an empty dataset address in the page's words, without the worker", async () => {
+		const { state, ml } = setup();
+		// The forms leave their checks to these (novalidate: no browser bubble in its own language).
+		expect(await state.addClass('Rust', [])).toBeNull();
+		expect(state.importError).toBe(userError('classPhotosEmpty'));
+		expect(ml.importPhotos).not.toHaveBeenCalled();
+		await state.downloadDataset('   ');
+		expect(ml.downloadDataset).not.toHaveBeenCalled();
+		expect(state.download).toBeNull();
+		const english = state.downloadError;
+		expect(english).toBe(t('data.urlEmpty'));
+		await inLanguage('fr', async () => {
+			const fr = await loadCatalogue('fr');
+			expect(state.downloadError).toBe(fr.messages['data.urlEmpty']);
+			expect(state.downloadError).not.toBe(english);
+			expect(errorInLanguage(state.importError!, fr)).toBe(fr.errors!.classPhotosEmpty);
+		});
 	});
 
 	it("refuses a new class of too few photos before any is read, in the page's words", async () => {

@@ -19,6 +19,7 @@ import {
 	classFromRelativePath,
 	splitFirst,
 	countClasses,
+	OwnPhotosError,
 	type ClassCounts,
 	type SkippedPhoto,
 	type SmallClass
@@ -123,6 +124,7 @@ export function photosFromFolder(files: readonly File[]): {
 /** Photos picked for one new class (the name is checked; a bad one throws with the reason). */
 export function photosForClass(className: string, files: readonly File[]): PhotoFile[] {
 	const name = checkClassName(className);
+	if (files.length === 0) throw new OwnPhotosError(userError('classPhotosEmpty'));
 	return files.map((file, i) => ({ path: `${i}-${file.name}`, className: name, file }));
 }
 
@@ -580,9 +582,17 @@ export class TrainingState {
 		this.storage = await this.#estimateStorage();
 	}
 
-	/** Downloads a dataset; while one downloads, asked again (Enter in the address field): the same. */
+	/**
+	 * Downloads a dataset; while one downloads, asked again (Enter in the address field): the same.
+	 * An empty address is refused in the page's words (the form leaves its checks to this).
+	 */
 	downloadDataset(url: string): Promise<void> {
 		if (this.download && this.#downloading) return this.#downloading;
+		if (url.trim() === '') {
+			this.dataDone = null;
+			this.#downloadError = () => t('data.urlEmpty');
+			return Promise.resolve();
+		}
 		this.#downloading = this.#download(url);
 		return this.#downloading;
 	}

@@ -119,6 +119,8 @@ export const USER_ERRORS = {
 	/** A TF.js backend that would not start (Settings shows it beside the backend). */
 	/** A class name typed for the user's own photos that cannot be used. */
 	classNameEmpty: 'Type a name for the class.',
+	/** A new class added without photos. */
+	classPhotosEmpty: 'Choose the photos of the class.',
 	classNameTooLong: 'A class name is at most 100 characters; this one has {n}.',
 	classNameSlash: 'A class name cannot contain “/”: “{name}”.',
 	/** A photo of a picked folder that lies in no class sub-folder (left out). */
