@@ -118,7 +118,9 @@ test('learn my fields: corrected photos teach a new disease on the device; the p
 
 	await learn.getByLabel(/PlantVillage photos per class/).fill('2');
 	// It learns from 6 photos: the seventh plant is kept aside to check on.
-	await learn.getByRole('button', { name: 'Learn from 6 photos (1 kept aside to check)' }).click();
+	await learn
+		.getByRole('button', { name: 'Learn from 6 photos (1 photo kept aside to check)' })
+		.click();
 	await expect(learn.getByTestId('learn-progress')).toBeVisible();
 	// The status region says the steps (not the counts that change by the photo), then the outcome.
 	await expect(learn.getByTestId('learn-progress')).not.toHaveAttribute('aria-live');
@@ -129,7 +131,7 @@ test('learn my fields: corrected photos teach a new disease on the device; the p
 	await expect(outcome).toBeVisible({ timeout: 420_000 });
 	await expect(learn.getByTestId('learn-error')).toBeHidden();
 	// One plant of seven was kept aside: the old model could not name a disease it never knew.
-	await expect(outcome).toContainText('Before: 0 of 1 photos kept aside right');
+	await expect(outcome).toContainText('Before: 0 of 1 photo kept aside right');
 	await expect(outcome).toContainText(/After: [01] of 1 right/);
 	await expect(outcome).toContainText('now diagnoses');
 	await expect(outcome).toContainText('“Learned from my fields ');

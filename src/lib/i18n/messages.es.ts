@@ -205,7 +205,7 @@ export const es: Catalogue = {
 		'{name}: {photos} — todavía no: se aparta una planta para comprobar, y se necesitan al menos {min} fotos más para aprender ({left} ahora)',
 	'learn.limit':
 		'Fotos de PlantVillage por clase para aprender (vacío: todas; con menos es más rápido)',
-	'learn.start': 'Aprender de {photos} ({held} aparte para comprobar)',
+	'learn.start': 'Aprender de {photos} ({held} para comprobar)',
 	'learn.step.download': 'Descargando las fotos de PlantVillage con las que aprende…',
 	'learn.step.before': 'Comprobando el modelo actual con las fotos apartadas…',
 	'learn.step.import': 'Preparando sus fotos…',
@@ -220,7 +220,7 @@ export const es: Catalogue = {
 	'learn.discard': 'Descartar',
 	'learn.failed': 'El aprendizaje no terminó: {reason}',
 	'learn.switchFailed': 'No se pudo cambiar de modelo: {reason}',
-	'learn.before': 'Antes: {right} de {total} fotos apartadas correctas (respuesta para {answered})',
+	'learn.before': 'Antes: {right} de {held} correctas (respuesta para {answered})',
 	'learn.after': 'Después: {right} de {total} correctas (respuesta para {answered})',
 	'learn.active': 'Ahora diagnostica el nuevo modelo “{name}”.',
 	'learn.restore': 'Volver al modelo anterior',
@@ -485,7 +485,7 @@ export const es: Catalogue = {
 		'Para comprobarlo, descargue un conjunto de datos con las mismas clases en la página Entrenar.',
 	'models.check': 'Comprobar con «{dataset}»',
 	'models.preparing': 'Comprobando en este dispositivo… leyendo el modelo y las fotos',
-	'models.checking': 'Comprobando en este dispositivo… {done} de {total} fotos',
+	'models.checking': 'Comprobando en este dispositivo… {done} de {photos}',
 	'models.checkedNote':
 		'Medida en este dispositivo con {photos} fotos de prueba de «{dataset}» ({date}), no tomada de su archivo.',
 	'models.checked':
@@ -604,6 +604,11 @@ export const esPlurals: Record<PluralKey, PluralForms> = {
 		one: 'Se omitió {n} archivo:',
 		many: 'Se omitieron {n} de archivos:',
 		other: 'Se omitieron {n} archivos:'
+	},
+	'learn.keptAside': {
+		one: '{n} foto apartada',
+		many: '{n} de fotos apartadas',
+		other: '{n} fotos apartadas'
 	},
 	'own.leftOut': {
 		one: 'Se dejó fuera {n} clase, con muy pocas fotos:',

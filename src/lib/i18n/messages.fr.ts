@@ -210,7 +210,7 @@ export const fr: Catalogue = {
 		'{name} : {photos} — pas encore : une plante est mise de côté pour vérifier, et il faut au moins {min} autres photos pour apprendre ({left} pour l’instant)',
 	'learn.limit':
 		'Photos PlantVillage par classe pour apprendre (vide : toutes ; moins, c’est plus rapide)',
-	'learn.start': 'Apprendre de {photos} ({held} à part pour vérifier)',
+	'learn.start': 'Apprendre de {photos} ({held} pour vérifier)',
 	'learn.step.download': 'Téléchargement des photos PlantVillage utilisées pour apprendre…',
 	'learn.step.before': 'Vérification du modèle actuel sur les photos mises de côté…',
 	'learn.step.import': 'Préparation de vos photos…',
@@ -225,8 +225,7 @@ export const fr: Catalogue = {
 	'learn.discard': 'Abandonner',
 	'learn.failed': 'L’apprentissage n’a pas abouti : {reason}',
 	'learn.switchFailed': 'Le modèle n’a pas pu être changé : {reason}',
-	'learn.before':
-		'Avant : {right} sur {total} photos mises de côté justes (réponse pour {answered})',
+	'learn.before': 'Avant : {right} sur {held} justes (réponse pour {answered})',
 	'learn.after': 'Après : {right} sur {total} justes (réponse pour {answered})',
 	'learn.active': 'Le nouveau modèle « {name} » diagnostique désormais.',
 	'learn.restore': 'Revenir au modèle précédent',
@@ -494,7 +493,7 @@ export const fr: Catalogue = {
 		'Pour le vérifier, téléchargez un jeu de données avec les mêmes classes sur la page Entraîner.',
 	'models.check': 'Vérifier sur « {dataset} »',
 	'models.preparing': 'Vérification sur cet appareil… lecture du modèle et des photos',
-	'models.checking': 'Vérification sur cet appareil… {done} photos sur {total}',
+	'models.checking': 'Vérification sur cet appareil… {done} sur {photos}',
 	'models.checkedNote':
 		'Mesurée sur cet appareil sur {photos} photos de test de « {dataset} » ({date}), et non reprise de son fichier.',
 	'models.checked':
@@ -619,6 +618,11 @@ export const frPlurals: Record<PluralKey, PluralForms> = {
 		one: '{n} fichier a été ignoré :',
 		many: '{n} de fichiers ont été ignorés :',
 		other: '{n} fichiers ont été ignorés :'
+	},
+	'learn.keptAside': {
+		one: '{n} photo mise de côté',
+		many: '{n} de photos mises de côté',
+		other: '{n} photos mises de côté'
 	},
 	'own.leftOut': {
 		one: '{n} classe a été laissée de côté, faute de photos :',

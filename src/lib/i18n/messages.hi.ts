@@ -203,7 +203,7 @@ export const hi: Catalogue = {
 	'learn.waiting':
 		'{name}: {photos} — अभी नहीं: जाँच के लिए एक पौधा अलग रखा जाता है, और सीखने के लिए कम से कम {min} दूसरी फ़ोटो चाहिए (अभी {left})',
 	'learn.limit': 'सीखने के लिए हर श्रेणी की PlantVillage फ़ोटो (खाली: सभी; कम हों तो तेज़)',
-	'learn.start': '{photos} से सीखें (जाँच के लिए {held} अलग रखी गईं)',
+	'learn.start': '{photos} से सीखें (जाँच के लिए {held})',
 	'learn.step.download': 'सीखने के लिए PlantVillage की फ़ोटो डाउनलोड हो रही हैं…',
 	'learn.step.before': 'अलग रखी गई फ़ोटो पर मौजूदा मॉडल जाँचा जा रहा है…',
 	'learn.step.import': 'आपकी फ़ोटो तैयार की जा रही हैं…',
@@ -218,7 +218,7 @@ export const hi: Catalogue = {
 	'learn.discard': 'छोड़ दें',
 	'learn.failed': 'सीखना पूरा नहीं हुआ: {reason}',
 	'learn.switchFailed': 'मॉडल बदला नहीं जा सका: {reason}',
-	'learn.before': 'पहले: अलग रखी गई {total} फ़ोटो में से {right} सही ({answered} का जवाब दिया)',
+	'learn.before': 'पहले: {held} में से {right} सही ({answered} का जवाब दिया)',
 	'learn.after': 'बाद में: {total} में से {right} सही ({answered} का जवाब दिया)',
 	'learn.active': 'अब नया मॉडल “{name}” जाँच करता है।',
 	'learn.restore': 'पिछले मॉडल पर वापस जाएँ',
@@ -438,7 +438,7 @@ export const hi: Catalogue = {
 	'models.checkHow': 'इसे जाँचने के लिए, प्रशिक्षण पेज पर उन्हीं वर्गों वाला डेटासेट डाउनलोड करें।',
 	'models.check': '“{dataset}” पर जाँचें',
 	'models.preparing': 'इस डिवाइस पर जाँच… मॉडल और फ़ोटो पढ़े जा रहे हैं',
-	'models.checking': 'इस डिवाइस पर जाँच हो रही है… {total} में से {done} फ़ोटो',
+	'models.checking': 'इस डिवाइस पर जाँच हो रही है… {photos} में से {done}',
 	'models.checkedNote':
 		'इस डिवाइस पर “{dataset}” की {photos} परीक्षण फ़ोटो पर मापा गया ({date}), फ़ाइल से नहीं लिया गया।',
 	'models.checked': '“{name}” इस डिवाइस की परीक्षण फ़ोटो पर {accuracy} बार सही है।',
@@ -569,6 +569,7 @@ export const hiPlurals: Record<PluralKey, PluralForms> = {
 		other: 'सहेजे गए {n} स्थान हटाएँ'
 	},
 	'own.skipped': { one: '{n} फ़ाइल छोड़ दी गई:', other: '{n} फ़ाइलें छोड़ दी गईं:' },
+	'learn.keptAside': { one: 'अलग रखी गई {n} फ़ोटो', other: 'अलग रखी गई {n} फ़ोटो' },
 	'own.leftOut': {
 		one: '{n} श्रेणी छोड़ दी गई, उसमें फ़ोटो बहुत कम थीं:',
 		other: '{n} श्रेणियाँ छोड़ दी गईं, उनमें फ़ोटो बहुत कम थीं:'

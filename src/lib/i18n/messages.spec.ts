@@ -150,6 +150,34 @@ describe('plural messages', () => {
 		expect(plural(HI, 'own.skipped', 3)).toBe('3 फ़ाइलें छोड़ दी गईं:');
 	});
 
+	it('says a count of photos in a sentence through its plural phrase (1 photo, not "1 photos")', () => {
+		const held = (catalogue: LoadedCatalogue, n: number) => plural(catalogue, 'learn.keptAside', n);
+		const photos = (catalogue: LoadedCatalogue, n: number) => plural(catalogue, 'count.photos', n);
+		const start = (c: LoadedCatalogue, n: number, k: number) =>
+			format(c.messages['learn.start'], { photos: photos(c, n), held: held(c, k) });
+		const before = (c: LoadedCatalogue, right: number, total: number) =>
+			format(c.messages['learn.before'], { right, held: held(c, total), answered: total });
+		const checking = (c: LoadedCatalogue, done: number, total: number) =>
+			format(c.messages['models.checking'], { done, photos: photos(c, total) });
+		expect(start(EN, 6, 1)).toBe('Learn from 6 photos (1 photo kept aside to check)');
+		expect(start(EN, 6, 2)).toBe('Learn from 6 photos (2 photos kept aside to check)');
+		expect(before(EN, 0, 1)).toBe('Before: 0 of 1 photo kept aside right (1 answered)');
+		expect(checking(EN, 0, 1)).toBe('Checking on this device… 0 of 1 photo');
+		expect(before(FR, 0, 1)).toBe('Avant : 0 sur 1 photo mise de côté justes (réponse pour 1)');
+		expect(start(FR, 6, 2)).toBe('Apprendre de 6 photos (2 photos mises de côté pour vérifier)');
+		expect(checking(ES, 0, 1)).toBe('Comprobando en este dispositivo… 0 de 1 foto');
+		expect(start(SW, 6, 1)).toBe('Jifunza kutoka picha 6 (picha 1 iliyowekwa kando kwa kupima)');
+		// Every language: each of the three sentences is whole, its count said once, in its phrase.
+		for (const c of Object.values(LOADED)) {
+			for (const text of [start(c, 6, 1), before(c, 0, 1), checking(c, 0, 1)]) {
+				expect(text, c.locale).not.toMatch(/\{\w+\}/);
+				expect(text, c.locale).not.toMatch(/\b1 (photos|fotos)\b/);
+			}
+			expect(before(c, 0, 1), c.locale).toContain(held(c, 1));
+			expect(checking(c, 0, 1), c.locale).toContain(photos(c, 1));
+		}
+	});
+
 	it('rejects a count that is not a number, naming it', () => {
 		expect(() => plural(EN, 'count.photos', Number.NaN)).toThrow(/got NaN/);
 	});

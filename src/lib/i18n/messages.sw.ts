@@ -207,7 +207,7 @@ export const sw: Catalogue = {
 		'{name}: {photos} — bado: mmea mmoja unawekwa kando kwa kupima, na zinahitajika angalau picha {min} nyingine za kujifunzia (sasa {left})',
 	'learn.limit':
 		'Picha za PlantVillage kwa kila aina za kujifunzia (tupu: zote; chache ni haraka zaidi)',
-	'learn.start': 'Jifunza kutoka {photos} ({held} zimewekwa kando kwa kupima)',
+	'learn.start': 'Jifunza kutoka {photos} ({held} kwa kupima)',
 	'learn.step.download': 'Inapakua picha za PlantVillage inazojifunzia…',
 	'learn.step.before': 'Inapima modeli ya sasa kwa picha zilizowekwa kando…',
 	'learn.step.import': 'Inaandaa picha zako…',
@@ -222,8 +222,7 @@ export const sw: Catalogue = {
 	'learn.discard': 'Tupa',
 	'learn.failed': 'Kujifunza hakukukamilika: {reason}',
 	'learn.switchFailed': 'Modeli haikuweza kubadilishwa: {reason}',
-	'learn.before':
-		'Kabla: {right} kati ya picha {total} zilizowekwa kando sahihi ({answered} zilijibiwa)',
+	'learn.before': 'Kabla: {right} kati ya {held} sahihi ({answered} zilijibiwa)',
 	'learn.after': 'Baada: {right} kati ya {total} sahihi ({answered} zilijibiwa)',
 	'learn.active': 'Modeli mpya “{name}” sasa ndiyo inayochunguza.',
 	'learn.restore': 'Rudi kwenye modeli ya awali',
@@ -459,7 +458,7 @@ export const sw: Catalogue = {
 		'Ili kuikagua, pakua seti ya picha yenye madaraja yale yale kwenye ukurasa wa Funza.',
 	'models.check': 'Kagua kwa “{dataset}”',
 	'models.preparing': 'Inakagua kwenye kifaa hiki… inasoma modeli na picha',
-	'models.checking': 'Inakagua kwenye kifaa hiki… picha {done} kati ya {total}',
+	'models.checking': 'Inakagua kwenye kifaa hiki… {done} kati ya {photos}',
 	'models.checkedNote':
 		'Imepimwa kwenye kifaa hiki kwa picha {photos} za majaribio za “{dataset}” ({date}), si kutoka kwenye faili lake.',
 	'models.checked':
@@ -597,6 +596,10 @@ export const swPlurals: Record<PluralKey, PluralForms> = {
 		other: 'Futa maeneo {n} yaliyohifadhiwa'
 	},
 	'own.skipped': { one: 'Faili {n} imerukwa:', other: 'Faili {n} zimerukwa:' },
+	'learn.keptAside': {
+		one: 'picha {n} iliyowekwa kando',
+		other: 'picha {n} zilizowekwa kando'
+	},
 	'own.leftOut': {
 		one: 'Aina {n} imeachwa nje, ina picha chache mno:',
 		other: 'Aina {n} zimeachwa nje, zina picha chache mno:'

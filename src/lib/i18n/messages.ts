@@ -207,7 +207,7 @@ export const en = {
 	'learn.waiting':
 		'{name}: {photos} — not yet: one plant is kept aside to check on, and at least {min} other photos are needed to learn from ({left} now)',
 	'learn.limit': 'PlantVillage photos per class to learn with (empty: all; fewer is faster)',
-	'learn.start': 'Learn from {photos} ({held} kept aside to check)',
+	'learn.start': 'Learn from {photos} ({held} to check)',
 	'learn.step.download': 'Downloading the PlantVillage photos it learns with…',
 	'learn.step.before': 'Checking the current model on the photos kept aside…',
 	'learn.step.import': 'Preparing your photos…',
@@ -222,7 +222,7 @@ export const en = {
 	'learn.discard': 'Discard',
 	'learn.failed': 'Learning did not finish: {reason}',
 	'learn.switchFailed': 'The model could not be changed: {reason}',
-	'learn.before': 'Before: {right} of {total} photos kept aside right ({answered} answered)',
+	'learn.before': 'Before: {right} of {held} right ({answered} answered)',
 	'learn.after': 'After: {right} of {total} right ({answered} answered)',
 	'learn.active': 'The new model “{name}” now diagnoses.',
 	'learn.restore': 'Go back to the previous model',
@@ -477,7 +477,7 @@ export const en = {
 	'models.checkHow': 'To check it, download a dataset with the same classes on the Train page.',
 	'models.check': 'Check on “{dataset}”',
 	'models.preparing': 'Checking on this device… reading the model and the photos',
-	'models.checking': 'Checking on this device… {done} of {total} photos',
+	'models.checking': 'Checking on this device… {done} of {photos}',
 	'models.checkedNote':
 		'Measured on this device on {photos} test photos of “{dataset}” ({date}), not taken from its file.',
 	'models.checked': '“{name}” is right {accuracy} of the time on this device’s test photos.',
@@ -595,6 +595,8 @@ export const enPlurals = {
 		other: 'Remove the {n} stored locations'
 	},
 	'own.skipped': { one: '{n} file was skipped:', other: '{n} files were skipped:' },
+	/** The photos "Learn my fields" keeps aside to check the model on (learn.start, learn.before). */
+	'learn.keptAside': { one: '{n} photo kept aside', other: '{n} photos kept aside' },
 	'own.leftOut': {
 		one: '{n} class was left out, with too few photos:',
 		other: '{n} classes were left out, with too few photos:'
