@@ -33,16 +33,13 @@ export function diseaseName(catalogue: LoadedCatalogue, label: string): string {
 export function className(catalogue: LoadedCatalogue, label: string): string {
 	const { crop, disease, healthy, displayName } = parseClassFolder(label);
 	const { names, messages } = catalogue;
+	// The crop in the language where the table knows it, else in words; healthy said in the language.
+	const cropWords = names?.crops[cropOf(label)];
+	if (healthy) return format(messages['class.healthy'], { crop: cropWords ?? crop });
 	if (names === null) {
-		if (healthy) return format(messages['class.healthy'], { crop });
 		return disease === null ? displayName : format(messages['class.name'], { crop, disease });
 	}
-	const cropWords = names.crops[cropOf(label)];
-	// A crop the table does not know: its name in words; a healthy class still says so in the language.
-	if (cropWords === undefined) {
-		return healthy ? format(messages['class.healthy'], { crop }) : displayName;
-	}
-	if (healthy) return format(messages['class.healthy'], { crop: cropWords });
+	if (cropWords === undefined) return displayName;
 	// A disease the user added to a known crop: the crop in the language, the disease in their words.
 	const diseaseWords = names.diseases[label] ?? disease;
 	return diseaseWords === null

@@ -555,14 +555,9 @@ export class MlClient {
 	 */
 	#onDeviceLost(notice: DeviceLostNotice) {
 		const what = lostWhat(notice);
-		this.#restartWithout(
-			notice.backend,
-			{ key: 'ml.gpuStopped', params: { what } },
-			{
-				key: 'ml.gpuRestarting',
-				params: { what }
-			}
-		).then(
+		const stopped: Line = { key: 'ml.gpuStopped', params: { what } };
+		const restarting: Line = { key: 'ml.gpuRestarting', params: { what } };
+		this.#restartWithout(notice.backend, stopped, restarting).then(
 			(status) => {
 				this.#error = {
 					key: 'ml.gpuRecovered',
