@@ -47,6 +47,8 @@ test('fine-tunes the last backbone units on wasm in the worker, then diagnoses w
 	await expect(saved).toHaveCount(1);
 	await expect(saved).toContainText('fine-tuned');
 	await saved.getByRole('button', { name: 'Activate' }).click();
+	// Chosen before the page is left (a navigation right after the click can cut the choice short).
+	await expect(saved).toContainText('In use');
 
 	const [sample] = samplesOf('test', 1);
 	await page.goto('/');

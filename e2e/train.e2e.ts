@@ -124,6 +124,8 @@ test('trains on webgl in the worker with live curves, resumes after a reload, sa
 	const saved = page.getByTestId('saved-model');
 	await expect(saved).toHaveCount(1);
 	await saved.getByRole('button', { name: 'Activate' }).click();
+	// Chosen before the page is left (a navigation right after the click can cut the choice short).
+	await expect(saved).toContainText('In use');
 	const first = await diagnose();
 	await page.goto('/models/');
 	const download = page.waitForEvent('download');
@@ -135,6 +137,7 @@ test('trains on webgl in the worker with live curves, resumes after a reload, sa
 	await page.getByTestId('import-input').setInputFiles(exported);
 	await expect(saved).toHaveCount(1);
 	await saved.getByRole('button', { name: 'Activate' }).click();
+	await expect(saved).toContainText('In use');
 	expect(await diagnose()).toBe(first);
 	await screenshot(page, 'train', 'phone');
 	await screenshot(page, 'train', 'desktop');
