@@ -35,6 +35,7 @@ export const es: Catalogue = {
 	'update.later': 'Más tarde',
 	'update.elsewhere':
 		'LeafLens se actualizó en otra pestaña. Recargue esta pestaña cuando termine su trabajo.',
+	'update.afterWork': 'LeafLens se actualizó. Recargue esta pestaña cuando termine su trabajo.',
 	'update.confirmWork':
 		'Hay trabajo en curso en esta pestaña. ¿Recargar ahora? Un entrenamiento se reanuda desde su última época terminada; una importación de fotos o una evaluación empieza de nuevo.',
 	'offline.ready': 'LeafLens está listo para funcionar sin conexión.',

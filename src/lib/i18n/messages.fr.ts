@@ -35,6 +35,8 @@ export const fr: Catalogue = {
 	'update.later': 'Plus tard',
 	'update.elsewhere':
 		'LeafLens a été mis à jour dans un autre onglet. Rechargez cet onglet une fois son travail terminé.',
+	'update.afterWork':
+		'LeafLens a été mis à jour. Rechargez cet onglet une fois son travail terminé.',
 	'update.confirmWork':
 		'Un travail est en cours dans cet onglet. Recharger maintenant ? Un entraînement reprend à sa dernière époque terminée ; une importation de photos ou une évaluation recommence.',
 	'offline.ready': 'LeafLens est prêt à fonctionner hors ligne.',

@@ -39,6 +39,7 @@ export const sw: Catalogue = {
 	'update.later': 'Baadaye',
 	'update.elsewhere':
 		'LeafLens imesasishwa kwenye kichupo kingine. Pakia upya kichupo hiki kazi yake ikikamilika.',
+	'update.afterWork': 'LeafLens imesasishwa. Pakia upya kichupo hiki kazi yake ikikamilika.',
 	'update.confirmWork':
 		'Kuna kazi inayoendelea kwenye kichupo hiki. Pakia upya sasa? Mafunzo yanaendelea kutoka mzunguko wa mwisho uliokamilika; uingizaji wa picha au tathmini huanza upya.',
 	'offline.ready': 'LeafLens iko tayari kufanya kazi bila mtandao.',

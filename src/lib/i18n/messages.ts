@@ -39,6 +39,7 @@ export const en = {
 	'update.later': 'Later',
 	'update.elsewhere':
 		'LeafLens was updated in another tab. Reload this tab once its work here is done.',
+	'update.afterWork': 'LeafLens was updated. Reload this tab once its work here is done.',
 	'update.confirmWork':
 		'Work is running in this tab. Reload now? A training resumes from its last finished epoch; a photo import or an evaluation starts again.',
 	'offline.ready': 'LeafLens is ready to work offline.',

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { allowLeaving, onTakeover, registerWork, workInProgress, workLostOnLeaving } from './work';
+import {
+	allowLeaving,
+	onTakeover,
+	registerWork,
+	ReloadRequest,
+	workInProgress,
+	workLostOnLeaving
+} from './work';
 
 describe('workInProgress', () => {
 	it('is true while any registered state works', () => {
@@ -46,5 +53,22 @@ describe('onTakeover', () => {
 		expect(onTakeover('idle', true)).toBe('ask');
 		// Another tab agreed: this tab's work is kept.
 		expect(onTakeover(null, true)).toBe('keep');
+	});
+});
+
+describe('ReloadRequest', () => {
+	it('agreeing to lose the work in progress does not cover work started after it ended', () => {
+		const request = new ReloadRequest();
+		expect(request.takeover(true)).toBe('keep');
+		request.press(true);
+		request.note(true);
+		expect(request.takeover(true)).toBe('reload');
+		// The training agreed to lose finished, an import started before the takeover: asked.
+		request.note(false);
+		expect(request.takeover(true)).toBe('ask');
+		expect(request.takeover(false)).toBe('reload');
+		// Pressed again with the import running: agreed to lose it.
+		request.press(true);
+		expect(request.takeover(true)).toBe('reload');
 	});
 });

@@ -54,3 +54,25 @@ export function onTakeover(
 	if (!working || asked === 'lose') return 'reload';
 	return asked === 'idle' ? 'ask' : 'keep';
 }
+
+/**
+ * Reload pressed in this tab, kept until the new version takes over. Agreeing to lose the work in
+ * progress covers that work only: once no work runs, work started later is asked about again.
+ */
+export class ReloadRequest {
+	asked: 'idle' | 'lose' | null = null;
+
+	/** Reload pressed (the user agreed to lose the work in progress, if any). */
+	press(working: boolean): void {
+		this.asked = working ? 'lose' : 'idle';
+	}
+
+	/** Called whenever the work in progress may have changed. */
+	note(working: boolean): void {
+		if (!working && this.asked === 'lose') this.asked = 'idle';
+	}
+
+	takeover(working: boolean): 'reload' | 'ask' | 'keep' {
+		return onTakeover(this.asked, working);
+	}
+}
