@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from '$lib/ml/classifier-dir';
 import type { HistoryEntry } from '$lib/state/history.svelte';
-import { checkByEye, describeAnswer, entryName, expertsText } from './diagnosis-format';
+import {
+	checkByEye,
+	describeAnswer,
+	entryAnswer,
+	entryName,
+	expertsText
+} from './diagnosis-format';
 
 const top = [
 	{ index: 3, label: 'Tomato___Late_blight', probability: 0.4 },
@@ -43,6 +49,34 @@ describe('describeAnswer', () => {
 			'Not sure — the leaves disagree'
 		);
 		expect(describeAnswer(answer({}), 3)).toBe('Tomato — Late blight');
+	});
+});
+
+describe('entryAnswer', () => {
+	const leaf = { fileName: 'leaf.jpg', thumbnail: new Blob(), photo: null, prediction: null };
+	/** A "not sure" plant of three leaves, its words kept in French the day it was made. */
+	const plant = (over: Partial<HistoryEntry>): HistoryEntry => ({
+		id: 'p',
+		time: '2026-06-01T08:00:00.000Z',
+		label: null,
+		answer: 'Pas sûr — les feuilles ne sont pas d’accord',
+		confidence: 0.4,
+		abstained: true,
+		leaves: [leaf, leaf, leaf],
+		location: null,
+		confirmed: null,
+		...over
+	});
+	it('says why a plant of several leaves was "not sure" in the interface language', () => {
+		expect(entryAnswer(plant({ reason: 'disagree' }))).toBe('Not sure — the leaves disagree');
+		expect(entryAnswer(plant({ reason: 'low-confidence' }))).toBe(
+			'Not sure — the leaves do not point to one problem'
+		);
+		expect(entryAnswer(plant({ reason: 'other-crop', crop: 'Corn_(maize)' }))).toBe(
+			'Not sure — is it a leaf of the crop chosen (corn (maize))?'
+		);
+		// Made before the reason was kept: its own words.
+		expect(entryAnswer(plant({}))).toBe('Pas sûr — les feuilles ne sont pas d’accord');
 	});
 });
 

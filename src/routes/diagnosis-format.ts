@@ -33,7 +33,10 @@ export const percent = (p: number): number => Math.min(99, Math.round(p * 100));
  * What the user is shown for an answer (of a plant of `leaves` leaves): the class, or which "not
  * sure" it is. Several leaves too unclear together are not "retake the photo".
  */
-export function describeAnswer(p: Prediction, leaves = 1): string {
+export function describeAnswer(
+	p: Pick<Prediction, 'abstained' | 'label' | 'reason' | 'crop'>,
+	leaves = 1
+): string {
 	if (!p.abstained) return displayName(p.label);
 	if (p.reason === 'disagree') return t('plant.notSure');
 	if (p.reason === 'low-confidence' && leaves > 1) return t('plant.notSureUnclear');
@@ -54,13 +57,18 @@ export const checkByEye = (p: Prediction): string[] =>
 
 /**
  * A history entry's answer in the interface language. The entry keeps the words shown when it was
- * made, in that day's language; the class, or a one-leaf plant's own answer, is said again now. A
- * "not sure" plant of several leaves keeps its words (why it was not sure is not stored).
+ * made, in that day's language; the class, a one-leaf plant's own answer, or why a plant was "not
+ * sure" is said again now. Only a "not sure" plant of several leaves from before the reason was
+ * kept keeps its words.
  */
 export function entryAnswer(entry: HistoryEntry): string {
 	if (!entry.abstained && entry.label !== null) return displayName(entry.label);
 	const only = entry.leaves.length === 1 ? entry.leaves[0]!.prediction : null;
-	return only ? describeAnswer(only) : entry.answer;
+	if (only) return describeAnswer(only);
+	const { reason, crop, leaves } = entry;
+	if (reason === undefined) return entry.answer;
+	const restricted = crop === undefined ? {} : { crop: { name: crop, mass: 0 } };
+	return describeAnswer({ abstained: true, label: '', reason, ...restricted }, leaves.length);
 }
 
 /**

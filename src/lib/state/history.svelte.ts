@@ -48,6 +48,11 @@ export interface HistoryEntry {
 	answer: string;
 	confidence: number;
 	abstained: boolean;
+	/**
+	 * Why the plant's answer is "not sure" (null: answered), so that its words can be said again in
+	 * another language; absent in entries made before it was kept.
+	 */
+	reason?: Prediction['reason'];
 	/** The leaves of the plant, in the order they were added (at least one). */
 	leaves: Leaf[];
 	/** Rounded to about 1 km unless the user chose precise (see util/location.ts); null: none. */

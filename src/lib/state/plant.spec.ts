@@ -63,7 +63,9 @@ describe('a plant leaf by leaf', () => {
 		expect(mixed.entry).toMatchObject({
 			label: null,
 			answer: 'Not sure (disagree)',
-			abstained: true
+			abstained: true,
+			// Kept, so that the words can be said again in another language.
+			reason: 'disagree'
 		});
 	});
 

@@ -27,7 +27,7 @@ export interface Plant {
 }
 
 function withAnswer(
-	entry: Omit<HistoryEntry, 'label' | 'answer' | 'confidence' | 'abstained'>,
+	entry: Omit<HistoryEntry, 'label' | 'answer' | 'confidence' | 'abstained' | 'reason'>,
 	answer: Prediction,
 	context: PlantContext
 ): Plant {
@@ -37,7 +37,8 @@ function withAnswer(
 			label: answer.abstained ? null : answer.label,
 			answer: context.describe(answer, entry.leaves.length),
 			confidence: answer.confidence,
-			abstained: answer.abstained
+			abstained: answer.abstained,
+			reason: answer.reason
 		},
 		answer
 	};
