@@ -29,6 +29,8 @@ import {
 } from './ml-client.svelte';
 import { modelsState } from './models.svelte';
 import { registerWork } from './work';
+import { rereader } from '../util/reread';
+import { DATASETS_CHANNEL } from './datasets-channel';
 
 /** The `<select>` value of the shipped default model (saved models use their id). */
 export const DEFAULT_MODEL_ID = 'default';
@@ -378,13 +380,22 @@ let state: EvaluationState | null = null;
 
 /** The app's one EvaluationState, on the app's ML client and saved models. */
 export function evaluationState(): EvaluationState {
-	state ??= appScoped(() =>
+	state ??= appScoped(() => {
+		const evaluation = new EvaluationState(mlClient(), modelsState());
+		// A dataset downloaded, imported or deleted here (on the Train page) or in another tab is
+		// listed so, once the page has listed them.
+		if (typeof BroadcastChannel !== 'undefined') {
+			const reread = rereader(async () => {
+				if (evaluation.loaded) await evaluation.load();
+			});
+			new BroadcastChannel(DATASETS_CHANNEL).onmessage = () => void reread();
+		}
 		// A run does not resume after a reload: the browser asks before the tab is closed.
-		registerWork(
-			new EvaluationState(mlClient(), modelsState()),
+		return registerWork(
+			evaluation,
 			(e) => e.running,
 			(e) => e.running
-		)
-	);
+		);
+	});
 	return state;
 }

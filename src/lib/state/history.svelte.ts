@@ -23,6 +23,7 @@ import { requestPersistence } from '../browser/persist';
 import type { StoredLocation } from '../util/location';
 import { errorMessage } from '../util/errors';
 import { userError } from '../util/user-errors';
+import { rereader } from '../util/reread';
 
 /** One leaf photo of a plant. */
 export interface Leaf {
@@ -316,23 +317,9 @@ export function followOtherTabs(
 	store: HistoryStore,
 	channel: Pick<BroadcastChannel, 'postMessage' | 'onmessage'>
 ): void {
-	// One read at a time, and one more after it when told again meanwhile: the last read is the
-	// newest (a slower earlier one never overwrites it). A read keeps its own error (loadError).
-	let reading = false;
-	let again = false;
-	channel.onmessage = async () => {
-		again = true;
-		if (reading) return;
-		reading = true;
-		try {
-			while (again) {
-				again = false;
-				await store.load();
-			}
-		} finally {
-			reading = false;
-		}
-	};
+	// A read keeps its own error (loadError).
+	const reread = rereader(() => store.load());
+	channel.onmessage = () => void reread();
 	store.onChange = () => channel.postMessage('changed');
 }
 

@@ -903,6 +903,44 @@ describe('TrainingState', () => {
 		expect(calls).toEqual([]);
 	});
 
+	it('a dataset downloaded, imported or deleted in one tab is listed so in another', async () => {
+		// Both tabs read the one IndexedDB: what one stores, the other lists once told.
+		const stored = [dataset('pv', 'plantvillage-sample')];
+		const tabA = setup();
+		const tabB = setup();
+		for (const { ml } of [tabA, tabB]) ml.datasets.mockImplementation(async () => [...stored]);
+		tabA.state.onDatasetsChanged = () => void tabB.state.rereadDatasets();
+		// Not listed before the page was opened: nothing to read again.
+		await tabB.state.rereadDatasets();
+		expect(tabB.ml.datasets).not.toHaveBeenCalled();
+		await tabA.state.enter();
+		await tabB.state.enter();
+		const told = vi.spyOn(tabB.state, 'rereadDatasets');
+
+		stored.push(dataset('mine', 'My fields'));
+		const photos = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => ({
+			path: `Tomato___healthy/${n}.jpg`,
+			className: 'Tomato___healthy',
+			file: new Blob([n])
+		}));
+		await tabA.state.importPhotos('My fields', photos);
+		await settle();
+		expect(tabB.state.datasets.map((d) => d.id)).toEqual(['pv', 'mine']);
+
+		stored.shift();
+		await tabA.state.deleteDataset('pv');
+		await settle();
+		expect(tabB.state.datasets.map((d) => d.id)).toEqual(['mine']);
+		// The choice made there falls back to a dataset still here.
+		expect(tabB.state.form.datasetId).toBe('mine');
+
+		stored.push(dataset('pv', 'plantvillage-sample'));
+		await tabA.state.downloadDataset('/d/manifest.json');
+		await settle();
+		expect(tabB.state.datasets.map((d) => d.id)).toEqual(['mine', 'pv']);
+		expect(told).toHaveBeenCalledTimes(3);
+	});
+
 	it('says a download that ended and a dataset deleted (the page announces it)', async () => {
 		const { state, ml } = setup();
 		await state.enter();

@@ -31,6 +31,8 @@ import { PRESET_NAMES, resolveConfig, type PresetName } from '../ml/config';
 import { againOnNewWorker, mlClient, sayError, type MlClient } from './ml-client.svelte';
 import { registerWork } from './work';
 import { parseLimit } from '../util/limit';
+import { rereader } from '../util/reread';
+import { DATASETS_CHANNEL } from './datasets-channel';
 import { modelsState } from './models.svelte';
 import { i18n, t, type Said } from '../i18n/i18n.svelte';
 import type {
@@ -474,6 +476,14 @@ export class TrainingState {
 		}
 	}
 
+	/** Called after this tab downloaded, imported or deleted a dataset (the app tells the other tabs). */
+	onDatasetsChanged: (() => void) | null = null;
+
+	/** Another tab changed the datasets: listed again here, once the page has listed them. */
+	readonly rereadDatasets = rereader(async () => {
+		if (this.#entered) await this.#refreshShown();
+	});
+
 	/** Calls `listener` each time a finished run's model has been saved here; returns the unsubscribe. */
 	onSaved(listener: () => void): () => void {
 		this.#onSaved.add(listener);
@@ -625,6 +635,7 @@ export class TrainingState {
 			this.download = null;
 			this.#downloadAbort = null;
 			await this.#refreshShown();
+			this.onDatasetsChanged?.();
 		}
 	}
 
@@ -672,6 +683,7 @@ export class TrainingState {
 			this.#deleteError = () => message;
 		}
 		await this.#refreshShown();
+		this.onDatasetsChanged?.();
 	}
 
 	/**
@@ -747,6 +759,7 @@ export class TrainingState {
 			this.#importAbort = null;
 			this.importing = null;
 			await this.#refreshShown();
+			this.onDatasetsChanged?.();
 		}
 	}
 
@@ -1291,6 +1304,13 @@ export function trainingState(): TrainingState {
 			models.onChange?.();
 			void models.load().catch(() => {});
 		});
+		// A dataset downloaded, imported or deleted in another tab is listed so here (and on the
+		// Evaluate page, which reads its own list).
+		if (typeof BroadcastChannel !== 'undefined') {
+			const channel = new BroadcastChannel(DATASETS_CHANNEL);
+			channel.onmessage = () => void training.rereadDatasets();
+			training.onDatasetsChanged = () => channel.postMessage('changed');
+		}
 		// A photo import is lost with the tab (its photos must be picked again): the browser asks.
 		return registerWork(
 			training,
