@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { encodeModelExport } from '../src/lib/data/leaflens-file';
+import { en } from '../src/lib/i18n/messages';
 import { collectPageErrors, downloadSample, startShortRun } from './helpers';
 import { readDatasets } from './idb';
 import { servedBackbone, servedClassifier } from '../test/served-models';
@@ -22,7 +23,11 @@ test('a dataset deleted in one tab while the other downloads it ends complete wi
 	});
 	const a = await context.newPage();
 	const b = await context.newPage();
-	const errors = [...collectPageErrors(a), ...collectPageErrors(b)];
+	const c = await context.newPage();
+	const errors = [...collectPageErrors(a), ...collectPageErrors(b), ...collectPageErrors(c)];
+	// A third tab on the Evaluate page: no dataset complete yet.
+	await c.goto('/evaluate/');
+	await expect(c.getByText(en['evaluate.needData'])).toBeVisible();
 	await a.goto('/train/');
 	await a.getByRole('button', { name: 'Download' }).click();
 	const progress = a.getByTestId('download-progress');
@@ -51,8 +56,9 @@ test('a dataset deleted in one tab while the other downloads it ends complete wi
 	const [stored] = await readDatasets(a);
 	expect(stored).toMatchObject({ complete: true, missing: [] });
 	expect(stored!.stored).toBe(stored!.shards);
-	await b.reload();
+	// The other tabs list it complete without a reload (tab A says so on a BroadcastChannel).
 	await expect(b.getByTestId('datasets').locator('li[data-complete="true"]')).toHaveCount(1);
+	await expect(c.locator('#eval-dataset option')).toHaveText([stored!.name]);
 	expect(errors).toEqual([]);
 });
 
