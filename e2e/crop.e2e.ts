@@ -52,8 +52,20 @@ test('point at the leaf: the suggested square, moved by keyboard and pointer, is
 	expect(moved.x).not.toBe(smaller.x);
 	expect(moved.y).not.toBe(smaller.y);
 	await expect(square).toHaveAttribute('aria-label', new RegExp(`${moved.size} by ${moved.size}`));
-	await expect(page.getByRole('button', { name: 'Back to the suggestion' })).toBeEnabled();
+	const back = page.getByRole('button', { name: 'Back to the suggestion' });
+	await expect(back).toBeEnabled();
 	await expectNoAxeViolations(page);
+	// Back to the suggestion from the keyboard: the pressed button goes disabled, the focus goes to
+	// the square (not to the page), where the same keys move it again.
+	await back.focus();
+	await page.keyboard.press('Enter');
+	expect(await read()).toEqual(suggested);
+	await expect(back).toBeDisabled();
+	await expect(square).toBeFocused();
+	await page.keyboard.press('-');
+	await page.keyboard.press(suggested.x > 100 ? 'ArrowLeft' : 'ArrowRight');
+	await page.keyboard.press(suggested.y > 50 ? 'ArrowUp' : 'ArrowDown');
+	expect(await read()).toEqual(moved);
 
 	// Pointer (a finger or a mouse): drag the square towards the middle, then shrink it by its corner.
 	const box = (await square.boundingBox())!;

@@ -117,11 +117,12 @@ test('an answer that comes while the user is on another page is shown on the way
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(2);
 
 	// A photo still being read when the user leaves: its crop step is there on the way back. The
-	// read is held (the photo's bytes wait) until the user is on Settings.
+	// read is held (the photo's bytes wait) until the user is on Settings. Another photo picked
+	// while the first was read takes its place.
 	await holdReads(page);
-	await page
-		.getByTestId('photo-input')
-		.setInputFiles(photo('leaf-3.jpg', Buffer.from(sample!.jpeg)));
+	const input = page.getByTestId('photo-input');
+	await input.setInputFiles(photo('leaf-3a.jpg', Buffer.from(sample!.jpeg)));
+	await input.setInputFiles(photo('leaf-3.jpg', Buffer.from(sample!.jpeg)));
 	await page.getByRole('link', { name: 'Settings' }).click();
 	await expect(page).toHaveURL(/\/settings/);
 	await releaseReads(page);

@@ -4,7 +4,7 @@
  * A full disk when a diagnosis is kept in the history leaves the answer shown.
  */
 import { expect, test } from '@playwright/test';
-import { collectPageErrors, diagnoseOne } from './helpers';
+import { collectPageErrors, diagnoseOne, historyFull } from './helpers';
 import { readDatasets } from './idb';
 import { samplesOf } from './dataset';
 
@@ -76,21 +76,7 @@ test('storage full when an answer is kept: the answer stays shown, with why it i
 	page
 }) => {
 	const errors = collectPageErrors(page);
-	// A full disk for the history's writes, as Chromium reports it (the quota override through CDP
-	// reaches IndexedDB's writes only some of the time, so the fault is injected where it surfaces).
-	await page.addInitScript(() => {
-		const put = IDBObjectStore.prototype.put;
-		IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args) {
-			const full = (globalThis as { historyFull?: boolean }).historyFull === true;
-			if (full && this.transaction.db.name === 'leaflens-history')
-				throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-			return put.apply(this, args);
-		} as typeof put;
-	});
-	const setFull = (full: boolean) =>
-		page.evaluate((value) => {
-			(globalThis as { historyFull?: boolean }).historyFull = value;
-		}, full);
+	const setFull = await historyFull(page);
 	await page.goto('/');
 	await expect(page.getByTestId('model-info')).toBeVisible();
 	await setFull(true);

@@ -226,3 +226,24 @@ export async function holdReads(page: Page) {
 /** Lets the reads `holdReads` held go on. */
 export const releaseReads = (page: Page) =>
 	page.evaluate(() => (window as unknown as { releaseReads: () => void }).releaseReads());
+
+/**
+ * A full disk for the history's writes once the returned switch turns it on, as Chromium reports
+ * it (the quota override through CDP reaches IndexedDB's writes only some of the time, so the fault
+ * is injected where it surfaces). Call before the page loads.
+ */
+export async function historyFull(page: Page): Promise<(full: boolean) => Promise<void>> {
+	await page.addInitScript(() => {
+		const put = IDBObjectStore.prototype.put;
+		IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args) {
+			const full = (globalThis as { historyFull?: boolean }).historyFull === true;
+			if (full && this.transaction.db.name === 'leaflens-history')
+				throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+			return put.apply(this, args);
+		} as typeof put;
+	});
+	return (full) =>
+		page.evaluate((value) => {
+			(globalThis as { historyFull?: boolean }).historyFull = value;
+		}, full);
+}

@@ -27,12 +27,27 @@ async function stubBrowser(page: Page) {
 			return granted;
 		};
 		storage.persisted = async () => localStorage.getItem('leaflens-test.persisted') === '1';
+		// The share sheet of a phone: the text it is given is kept for the test.
+		Object.assign(navigator, {
+			canShare: () => true,
+			share: async (data: ShareData) =>
+				localStorage.setItem('leaflens-test.shared', data.text ?? '')
+		});
 		navigator.geolocation.getCurrentPosition = (success) =>
 			success({
 				coords: { ...here, altitude: null, altitudeAccuracy: null, heading: null, speed: null },
 				timestamp: Date.now()
 			} as GeolocationPosition);
 	}, HERE);
+}
+
+/** The text the answer shown was shared with (Share with an adviser). */
+async function sharedText(page: Page): Promise<string> {
+	const read = () => page.evaluate(() => localStorage.getItem('leaflens-test.shared'));
+	await page.evaluate(() => localStorage.removeItem('leaflens-test.shared'));
+	await page.getByTestId('answer').getByRole('button', { name: 'Share with an adviser' }).click();
+	await expect.poll(read).not.toBeNull();
+	return (await read())!;
 }
 
 const persistCalls = (page: Page) =>
@@ -139,6 +154,8 @@ test('asks to keep the data after the first diagnosis, stores coarse locations, 
 	expect(rows[0]).toMatchObject({ latitude: '48.856613', longitude: '2.352222' });
 	await expectNoAxeViolations(page);
 
+	expect(await sharedText(page)).toContain('Location: 48.85');
+
 	// Switching location off offers to remove the stored ones.
 	await page.getByLabel('Save my location with each diagnosis').uncheck();
 	await expect(page.getByLabel('Precise location')).toBeHidden();
@@ -151,6 +168,8 @@ test('asks to keep the data after the first diagnosis, stores coarse locations, 
 	await expect(page.getByText('The stored locations were removed.')).toBeVisible();
 	// The pressed button went with the offer: the focus is on the toggle, not lost.
 	await expect(page.getByLabel('Save my location with each diagnosis')).toBeFocused();
+	// The answer still shown shares no location either.
+	expect(await sharedText(page)).not.toContain('Location');
 	await page.reload();
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
 	rows = await exportedRows(page);

@@ -149,9 +149,12 @@ test('a leaf added to a plant deleted meanwhile is kept as a plant of its own, a
 		.click();
 	await expect(history).toHaveCount(0);
 	await diagnoseLeaf(page, TOMATO_2, true);
-	await expect(page.getByTestId('separate-plant')).toHaveText(
+	// Said in the answer, which takes the focus: read with it.
+	const answer = page.getByTestId('answer');
+	await expect(answer.getByTestId('separate-plant')).toHaveText(
 		'This leaf could not join the plant it was added to (the plant was deleted since, or another model now answers), so it is kept as a plant of its own.'
 	);
+	await expect(answer).toBeFocused();
 	await expect(page.getByTestId('plant-leaves')).toBeHidden();
 	await expect(history).toHaveCount(1);
 	// The next photo is a plant of its own as asked: no note.

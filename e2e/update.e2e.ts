@@ -14,6 +14,7 @@ import path from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { serveStatic } from './static-server';
 import { plantVillageColor } from '../test/inputs';
+import { diagnoseOne, historyFull } from './helpers';
 
 /**
  * What a rebuild does to SvelteKit's content-hashed files: every `_app/immutable/` file gets a new
@@ -295,6 +296,32 @@ test('Reload in one tab: another tab with a photo waiting in the crop step keeps
 		await other.getByTestId('updated-elsewhere').getByRole('button', { name: 'Reload' }).click();
 		await expect(other.locator('html')).toHaveAttribute('data-deploy', '2');
 		await expect(other.getByTestId('history').locator('li')).toHaveCount(1);
+	} finally {
+		deploy.close();
+	}
+});
+
+test('Reload in one tab: another tab showing an answer the history could not keep keeps it, and is told', async ({
+	page,
+	context
+}) => {
+	const deploy = await deployment();
+	try {
+		await openControlled(page, deploy.origin);
+		const other = await context.newPage();
+		const setFull = await historyFull(other);
+		await other.goto(`${deploy.origin}/`);
+		await untilControlled(other);
+		await modelLoaded(other);
+		await setFull(true);
+		await diagnoseOne(other, 'leaf.jpg');
+		await expect(other.getByTestId('not-saved')).toBeVisible();
+
+		// Not reloaded under it: the answer, in no history, is still there to read (or share).
+		await reloadedElsewhere(deploy, page, other);
+		await expect(other.locator('[data-testid="answer"][data-file="leaf.jpg"]')).toBeVisible();
+		await expect(other.getByTestId('not-saved')).toBeVisible();
+		await expect(other.locator('html')).not.toHaveAttribute('data-deploy', '2');
 	} finally {
 		deploy.close();
 	}
