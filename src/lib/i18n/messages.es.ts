@@ -37,7 +37,7 @@ export const es: Catalogue = {
 		'LeafLens se actualizó en otra pestaña. Recargue esta pestaña cuando termine su trabajo.',
 	'update.afterWork': 'LeafLens se actualizó. Recargue esta pestaña cuando termine su trabajo.',
 	'update.confirmWork':
-		'Hay trabajo en curso en esta pestaña. ¿Recargar ahora? Un entrenamiento se reanuda desde su última época terminada; una importación de fotos o una evaluación empieza de nuevo.',
+		'Hay trabajo en curso en esta pestaña. ¿Recargar ahora? Un entrenamiento se reanuda desde su última época terminada; una importación de fotos o una evaluación empieza de nuevo; una foto de la página Diagnóstico, o una respuesta no guardada en el historial, se pierde.',
 	'offline.ready': 'LeafLens está listo para funcionar sin conexión.',
 	'offline.ok': 'Entendido',
 	'offline.failed':

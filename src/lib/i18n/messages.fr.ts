@@ -38,7 +38,7 @@ export const fr: Catalogue = {
 	'update.afterWork':
 		'LeafLens a été mis à jour. Rechargez cet onglet une fois son travail terminé.',
 	'update.confirmWork':
-		'Un travail est en cours dans cet onglet. Recharger maintenant ? Un entraînement reprend à sa dernière époque terminée ; une importation de photos ou une évaluation recommence.',
+		'Un travail est en cours dans cet onglet. Recharger maintenant ? Un entraînement reprend à sa dernière époque terminée ; une importation de photos ou une évaluation recommence ; une photo de la page Diagnostic, ou une réponse non gardée dans l’historique, est perdue.',
 	'offline.ready': 'LeafLens est prêt à fonctionner hors ligne.',
 	'offline.ok': 'Compris',
 	'offline.failed':

@@ -41,7 +41,7 @@ export const sw: Catalogue = {
 		'LeafLens imesasishwa kwenye kichupo kingine. Pakia upya kichupo hiki kazi yake ikikamilika.',
 	'update.afterWork': 'LeafLens imesasishwa. Pakia upya kichupo hiki kazi yake ikikamilika.',
 	'update.confirmWork':
-		'Kuna kazi inayoendelea kwenye kichupo hiki. Pakia upya sasa? Mafunzo yanaendelea kutoka mzunguko wa mwisho uliokamilika; uingizaji wa picha au tathmini huanza upya.',
+		'Kuna kazi inayoendelea kwenye kichupo hiki. Pakia upya sasa? Mafunzo yanaendelea kutoka mzunguko wa mwisho uliokamilika; uingizaji wa picha au tathmini huanza upya; picha kwenye ukurasa wa Tambua, au jibu ambalo halijahifadhiwa kwenye historia, hupotea.',
 	'offline.ready': 'LeafLens iko tayari kufanya kazi bila mtandao.',
 	'offline.ok': 'Sawa',
 	'offline.failed':

@@ -41,7 +41,7 @@ export const en = {
 		'LeafLens was updated in another tab. Reload this tab once its work here is done.',
 	'update.afterWork': 'LeafLens was updated. Reload this tab once its work here is done.',
 	'update.confirmWork':
-		'Work is running in this tab. Reload now? A training resumes from its last finished epoch; a photo import or an evaluation starts again.',
+		'Work is running in this tab. Reload now? A training resumes from its last finished epoch; a photo import or an evaluation starts again; a photo on the Diagnose page, or an answer not kept in the history, is lost.',
 	'offline.ready': 'LeafLens is ready to work offline.',
 	'offline.ok': 'OK',
 	'offline.failed':

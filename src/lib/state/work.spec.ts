@@ -57,18 +57,49 @@ describe('onTakeover', () => {
 });
 
 describe('ReloadRequest', () => {
-	it('agreeing to lose the work in progress does not cover work started after it ended', () => {
-		const request = new ReloadRequest();
-		expect(request.takeover(true)).toBe('keep');
-		request.press(true);
-		request.note(true);
-		expect(request.takeover(true)).toBe('reload');
-		// The training agreed to lose finished, an import started before the takeover: asked.
-		request.note(false);
-		expect(request.takeover(true)).toBe('ask');
-		expect(request.takeover(false)).toBe('reload');
-		// Pressed again with the import running: agreed to lose it.
-		request.press(true);
-		expect(request.takeover(true)).toBe('reload');
+	/** A state's work, switched on and off by the test. */
+	const work = () => {
+		const state = { on: false };
+		return { state, work: { working: () => state.on, losing: () => false } };
+	};
+
+	it('reloads what the user agreed to lose; work started since, or started again, is asked about', () => {
+		const training = work();
+		const diagnosis = work();
+		const request = new ReloadRequest([training.work, diagnosis.work]);
+		// Not pressed here: an idle tab reloads, a working one keeps its work.
+		expect(request.takeover()).toBe('reload');
+		training.state.on = true;
+		expect(request.takeover()).toBe('keep');
+
+		request.press();
+		expect(request.asked).toBe('lose');
+		expect(request.takeover()).toBe('reload');
+		// A photo picked before the takeover, the training still running: asked.
+		diagnosis.state.on = true;
+		expect(request.takeover()).toBe('ask');
+		diagnosis.state.on = false;
+		// The training agreed to lose ended (seen by `note`) and another started: asked.
+		training.state.on = false;
+		request.note();
+		training.state.on = true;
+		expect(request.takeover()).toBe('ask');
+
+		// Pressed again with it running: agreed to lose it; handled, a later version asks anew.
+		request.press();
+		expect(request.takeover()).toBe('reload');
+		request.reset();
+		expect(request.asked).toBeNull();
+		expect(request.takeover()).toBe('keep');
+	});
+
+	it('pressed with nothing running: work started before the takeover is asked about', () => {
+		const training = work();
+		const request = new ReloadRequest([training.work]);
+		request.press();
+		expect(request.asked).toBe('idle');
+		expect(request.takeover()).toBe('reload');
+		training.state.on = true;
+		expect(request.takeover()).toBe('ask');
 	});
 });

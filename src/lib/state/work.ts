@@ -5,7 +5,7 @@
  * another tab switched to a new version.
  */
 
-const registered = new Set<{ working: () => boolean; losing: () => boolean }>();
+const registered = new Set<Work>();
 
 /**
  * Registers an app-scoped state (once per app) with what says it is working and, optionally, what
@@ -55,24 +55,56 @@ export function onTakeover(
 	return asked === 'idle' ? 'ask' : 'keep';
 }
 
+/** One registered state's work: what says it works, and what says it would be lost for good. */
+export interface Work {
+	working: () => boolean;
+	losing: () => boolean;
+}
+
 /**
- * Reload pressed in this tab, kept until the new version takes over. Agreeing to lose the work in
- * progress covers that work only: once no work runs, work started later is asked about again.
+ * Reload pressed in this tab, kept until the new version takes over (or the user chose to keep the
+ * work then). Agreeing to lose the work in progress covers that work only: work another state
+ * started since, or one that ended and started again, is asked about first (`note`, called often,
+ * sees work end).
  */
 export class ReloadRequest {
+	/** Null: Reload not pressed here. */
 	asked: 'idle' | 'lose' | null = null;
+	readonly #works: Iterable<Work>;
+	/** The states working when the user agreed to lose their work, while they still work. */
+	readonly #agreed = new Set<Work>();
+
+	constructor(works: Iterable<Work> = registered) {
+		this.#works = works;
+	}
+
+	#working(): Work[] {
+		return [...this.#works].filter((w) => w.working());
+	}
 
 	/** Reload pressed (the user agreed to lose the work in progress, if any). */
-	press(working: boolean): void {
-		this.asked = working ? 'lose' : 'idle';
+	press(): void {
+		this.#agreed.clear();
+		for (const work of this.#working()) this.#agreed.add(work);
+		this.asked = this.#agreed.size > 0 ? 'lose' : 'idle';
 	}
 
-	/** Called whenever the work in progress may have changed. */
-	note(working: boolean): void {
-		if (!working && this.asked === 'lose') this.asked = 'idle';
+	/** Sees work that ended: started again later, it is asked about. */
+	note(): void {
+		for (const work of this.#agreed) if (!work.working()) this.#agreed.delete(work);
 	}
 
-	takeover(working: boolean): 'reload' | 'ask' | 'keep' {
-		return onTakeover(this.asked, working);
+	/** What the tab does when the new version takes it over (see onTakeover). */
+	takeover(): 'reload' | 'ask' | 'keep' {
+		this.note();
+		const working = this.#working();
+		const covered = working.every((work) => this.#agreed.has(work));
+		return onTakeover(this.asked === 'lose' && !covered ? 'idle' : this.asked, working.length > 0);
+	}
+
+	/** The takeover was handled: a later version is asked for anew. */
+	reset(): void {
+		this.asked = null;
+		this.#agreed.clear();
 	}
 }
