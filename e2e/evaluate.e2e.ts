@@ -15,6 +15,11 @@ test('evaluates the shipped model on the test split: metrics, confusion matrix, 
 		'Photos per class: type a whole number of at least 1, or leave it empty for all photos.'
 	);
 	await expect(limit).toHaveAttribute('aria-invalid', 'true');
+	// Pressed again unchanged: said again (the alert is made anew, not left as it was).
+	await page.getByRole('alert').evaluate((alert) => alert.setAttribute('data-said', ''));
+	await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+	await expect(page.getByRole('alert')).toBeVisible();
+	await expect(page.getByRole('alert')).not.toHaveAttribute('data-said');
 	// Said until the field is changed; what a number field could not read is refused too (not
 	// taken for empty: every photo).
 	await limit.fill('1e');
@@ -86,5 +91,14 @@ test('evaluates the shipped model on the test split: metrics, confusion matrix, 
 	await page.keyboard.press('Enter');
 	await expect(cancel).toBeHidden({ timeout: 60_000 });
 	await expect(page.getByRole('button', { name: 'Evaluate', exact: true })).toBeFocused();
+
+	// A run that ends while the user reads the page (the focus on its body, as after coming back
+	// from another page) does not pull the focus, nor the view, up to Evaluate.
+	await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+	await expect(cancel).toBeVisible();
+	await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+	await expect(cancel).toBeHidden({ timeout: 120_000 });
+	await expect(page.getByTestId('evaluate-progress')).toHaveText(/^Evaluation finished/);
+	expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
 	expect(errors).toEqual([]);
 });

@@ -209,10 +209,26 @@ test('Settings explains eviction when storage is not kept, and asks again on req
 	await expectNoAxeViolations(page);
 
 	await screenshotInView(page, 'keep-settings-not-kept');
+	// Refused again: said again (the status empties while the browser answers, so its words change).
+	const refusal = page.getByText('The browser said no.');
+	const said = await refusal.textContent();
+	await refusal.evaluate((status) => {
+		const seen: string[] = [];
+		Object.assign(window, { seen });
+		new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, {
+			childList: true,
+			characterData: true,
+			subtree: true
+		});
+	});
+	await ask.click();
+	await expect
+		.poll(() => page.evaluate(() => (window as unknown as { seen: string[] }).seen))
+		.toEqual(['', said]);
 	await page.evaluate(() => localStorage.setItem('leaflens-test.grant', '1'));
 	await ask.click();
 	await expect(state).toHaveText('Storage: kept until you delete it.');
-	expect(await persistCalls(page)).toBe(2);
+	expect(await persistCalls(page)).toBe(3);
 	expect(errors).toEqual([]);
 });
 

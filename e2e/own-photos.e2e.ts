@@ -141,7 +141,7 @@ test('own photos: a folder becomes a dataset, its classes and a new one are trai
 	const perClass = page.getByTestId('per-class').locator('tbody tr');
 	await expect(perClass).toHaveCount(3);
 	await expect(page.getByTestId('per-class-shown')).toHaveText(
-		'3 of the model’s 37 classes have photos here; the others are left out.'
+		'The photos here cover 3 of the model’s 37 classes; the others are left out.'
 	);
 	const healthy = perClass.filter({ has: page.locator('th', { hasText: /^Apple — healthy$/ }) });
 	expect(Number(await healthy.locator('td').last().innerText())).toBeGreaterThan(0);

@@ -381,7 +381,7 @@ export const es: Catalogue = {
 		'Una carpeta de los conjuntos de datos elegidos no nombra su cultivo (arriba): importe de nuevo sus fotos en una carpeta con el nombre del cultivo (p. ej. «Tomato Leaf Mold») o deje fuera ese conjunto de datos.',
 	'evaluate.sameClass': '«{folder}» se evalúa como {name}, la clase que nombra.',
 	'evaluate.perClassShown':
-		'{shown} de las {total} clases del modelo tienen fotos aquí; las demás se omiten.',
+		'Las fotos de aquí cubren {shown} de las {total} clases del modelo; las demás se omiten.',
 	'evaluate.title': 'Evaluar un modelo',
 	'evaluate.intro':
 		'Mida un modelo con fotos apartadas: exactitud por enfermedad, matriz de confusión y calibración.',

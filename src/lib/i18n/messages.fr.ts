@@ -389,7 +389,7 @@ export const fr: Catalogue = {
 	'evaluate.sameClass':
 		'Les photos de « {folder} » sont évaluées comme {name}, la classe que ce nom désigne.',
 	'evaluate.perClassShown':
-		'{shown} des {total} classes du modèle ont des photos ici ; les autres sont omises.',
+		'Les photos d’ici couvrent {shown} des {total} classes du modèle ; les autres sont omises.',
 	'evaluate.title': 'Évaluer un modèle',
 	'evaluate.intro':
 		'Mesurez un modèle sur des photos mises de côté : précision par maladie, matrice de confusion et calibration.',

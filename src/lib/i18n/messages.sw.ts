@@ -381,7 +381,7 @@ export const sw: Catalogue = {
 		'Folda ya seti za data zilizochaguliwa haitaji zao lake (juu): ingiza picha zake tena katika folda yenye jina la zao (k.m. “Tomato Leaf Mold”), au acha seti hiyo ya data.',
 	'evaluate.sameClass': '“{folder}” inapimwa kama {name}, aina ambayo jina hilo linaitaja.',
 	'evaluate.perClassShown':
-		'Aina {shown} kati ya {total} za modeli zina picha hapa; nyingine zimeachwa.',
+		'Picha za hapa zinahusu aina {shown} kati ya {total} za modeli; nyingine zimeachwa.',
 	'evaluate.title': 'Pima modeli',
 	'evaluate.intro':
 		'Pima modeli kwa picha zilizowekwa kando: usahihi kwa kila ugonjwa, jedwali la michanganyiko na ulinganifu wa uhakika.',

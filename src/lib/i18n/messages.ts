@@ -374,7 +374,7 @@ export const en = {
 		'A folder of the datasets chosen does not name its crop (listed above): import its photos again in a folder named with the crop (e.g. “Tomato Leaf Mold”), or leave its dataset out.',
 	'evaluate.sameClass': '“{folder}” is scored as {name}, the class it names.',
 	'evaluate.perClassShown':
-		'{shown} of the model’s {total} classes have photos here; the others are left out.',
+		'The photos here cover {shown} of the model’s {total} classes; the others are left out.',
 	'evaluate.title': 'Evaluate a model',
 	'evaluate.intro':
 		'Measure a model on held-out photos: accuracy per disease, confusion matrix and calibration.',

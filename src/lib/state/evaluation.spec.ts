@@ -5,6 +5,7 @@ import { t } from '../i18n/i18n.svelte';
 import { userError } from '../util/user-errors';
 import {
 	EvaluationState,
+	evaluationWorking,
 	type EvaluationMl,
 	type SavedModels,
 	type Scored
@@ -262,6 +263,8 @@ describe('EvaluationState', () => {
 			expect(state.limitInvalid).toBe(true);
 			expect(state.error).toBeNull();
 		}
+		// Each refused press counted: the page says each again.
+		expect(state.limitRefusals).toBe(6);
 		expect(ml.evaluate).not.toHaveBeenCalled();
 		state.limit = '3';
 		void state.run();
@@ -312,10 +315,14 @@ describe('EvaluationState', () => {
 		expect(save).not.toHaveBeenCalled(); // nothing to export yet
 		await state.load();
 		const done = state.run();
+		expect(evaluationWorking(state)).toBe(true);
 		calls[0]!.finish();
 		await done;
+		// Its result is lost with the tab until it is exported.
+		expect(evaluationWorking(state)).toBe(true);
 
 		state.exportJson();
+		expect(evaluationWorking(state)).toBe(false);
 		const [json, jsonName, jsonType] = save.mock.calls[0]!;
 		expect(jsonName).toBe('leaflens-evaluation-shipped-pv-test-2026-11-29.json');
 		expect(jsonType).toBe('application/json');

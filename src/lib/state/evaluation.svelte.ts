@@ -110,6 +110,8 @@ export class EvaluationState {
 	limit = $state('');
 	/** Evaluate was pressed with photos per class that are not a whole number from 1. */
 	limitInvalid = $state(false);
+	/** How many presses were refused so: each is said again (the page makes its alert anew). */
+	limitRefusals = $state(0);
 	/** Photos scored so far (total 0: the model and photos are still being read); null: no run. */
 	progress = $state<{ done: number; total: number } | null>(null);
 	/** Cancel was pressed: the run stops at its next batch. */
@@ -120,6 +122,8 @@ export class EvaluationState {
 	 */
 	outcome = $state<{ count: number; accuracy: number } | 'cancelled' | null>(null);
 	result = $state<EvaluateResult | null>(null);
+	/** The result shown was saved as JSON or CSV (a reload then loses nothing). */
+	exported = $state(false);
 	#error = $state<Said | null>(null);
 	/** Why the last run failed (in the language shown now). */
 	get error(): string | null {
@@ -211,7 +215,10 @@ export class EvaluationState {
 		this.outcome = null;
 		const request = this.request();
 		this.limitInvalid = request === null;
-		if (!request) return null;
+		if (!request) {
+			this.limitRefusals++;
+			return null;
+		}
 		const model = this.models.find((m) => m.id === this.modelId);
 		const data = this.complete.find((d) => d.id === request.datasetId);
 		const scored: Scored = {
@@ -294,6 +301,7 @@ export class EvaluationState {
 	#setResult(result: EvaluateResult | null): void {
 		for (const photo of this.gallery) this.#urls.revokeObjectURL(photo.url);
 		this.result = result;
+		this.exported = false;
 		this.scored = null;
 		this.gallery = (result?.gallery ?? []).map((m) => ({
 			key: m.key,
@@ -352,12 +360,16 @@ export class EvaluationState {
 
 	exportJson(): void {
 		const text = this.toJson();
-		if (text !== null) this.#save(text, this.#fileName('json'), 'application/json');
+		if (text === null) return;
+		this.#save(text, this.#fileName('json'), 'application/json');
+		this.exported = true;
 	}
 
 	exportCsv(): void {
 		const text = this.toCsv();
-		if (text !== null) this.#save(text, this.#fileName('csv'), 'text/csv');
+		if (text === null) return;
+		this.#save(text, this.#fileName('csv'), 'text/csv');
+		this.exported = true;
 	}
 
 	/** Named after the model, dataset and split scored, so two evaluations' exports do not clash. */
@@ -376,6 +388,13 @@ export class EvaluationState {
 	}
 }
 
+/**
+ * An evaluation a reload would lose: one running, or its result not yet exported (a run on a
+ * phone's CPU can take many minutes).
+ */
+export const evaluationWorking = (e: EvaluationState): boolean =>
+	e.running || (e.result !== null && !e.exported);
+
 let state: EvaluationState | null = null;
 
 /** The app's one EvaluationState, on the app's ML client and saved models. */
@@ -390,12 +409,9 @@ export function evaluationState(): EvaluationState {
 			});
 			new BroadcastChannel(DATASETS_CHANNEL).onmessage = () => void reread();
 		}
-		// A run does not resume after a reload: the browser asks before the tab is closed.
-		return registerWork(
-			evaluation,
-			(e) => e.running,
-			(e) => e.running
-		);
+		// A run does not resume after a reload, nor is its result kept: the update prompt asks before
+		// it reloads; the browser asks before a running one's tab is closed.
+		return registerWork(evaluation, evaluationWorking, (e) => e.running);
 	});
 	return state;
 }
