@@ -106,3 +106,38 @@ test('when the model worker crashes the app says so, restarts it (at the next di
 	await page.reload();
 	await expect(rows).toHaveCount(3);
 });
+
+test.describe('with the engines unable to start again', () => {
+	// The worker's script is fetched by the page (no service worker answering it): a route cuts it.
+	test.use({ serviceWorkers: 'block' });
+
+	test('Settings: a start that fails again is said again, and its button keeps the focus', async ({
+		page
+	}) => {
+		await page.goto('/settings/');
+		await expect(page.getByTestId('backend-report')).toBeVisible();
+		// From now on the worker's script cannot be fetched: every start fails the same way.
+		await page.route(/ml\.worker/, (route) => route.abort());
+		await page
+			.workers()
+			.find((w) => w.url().includes('ml.worker'))!
+			.evaluate(() => {
+				setTimeout(() => {
+					throw new Error('simulated crash');
+				});
+			});
+		const startAgain = page.getByRole('button', { name: 'Start the engines again' });
+		const banner = page.getByRole('alert').filter({ hasText: 'The model worker stopped' });
+		await expect(banner).toBeVisible();
+		await startAgain.focus();
+		for (const attempt of ['first', 'second']) {
+			await banner.evaluate((element, said) => (element.dataset.said = said), attempt);
+			await page.keyboard.press('Enter');
+			// The message went while the engines started, and came back: a new alert, read again.
+			await expect(page.locator(`[data-said="${attempt}"]`)).toHaveCount(0);
+			await expect(banner).toBeVisible();
+			await expect(startAgain).toBeFocused();
+			await expect(startAgain).not.toHaveAttribute('aria-disabled', 'true');
+		}
+	});
+});

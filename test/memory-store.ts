@@ -15,6 +15,10 @@ export class MemoryStore implements KeyValueStore {
 		}
 		this.map.set(key, value);
 	}
+	async update<T>(key: string, change: (value: T | undefined) => T | undefined) {
+		const value = change(this.map.get(key) as T | undefined);
+		if (value !== undefined) await this.set(key, value);
+	}
 	async del(key: string) {
 		this.map.delete(key);
 	}

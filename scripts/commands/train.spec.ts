@@ -19,7 +19,7 @@ import { runLeaflensInProcess } from '../../test/run-leaflens-in-process';
 import type { TrainEvent } from '../../src/lib/ml/jobs/train-job';
 import { DEFAULT_BACKBONE_PATH } from '../cli/defaults';
 import { trainProgress } from '../cli/train-progress';
-import { fitLine } from './train';
+import { fitLine, resumeLine } from './train';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -221,6 +221,16 @@ describe('leaflens train progress', () => {
 			'kept epoch 8 of 10 (best val loss)'
 		);
 		expect(fitLine({ bestEpoch: 10, epochsRun: 10, stoppedEarly: false })).toBeNull();
+	});
+
+	it('says what the interrupted run it resumed spent, apart from its own seconds', () => {
+		expect(resumeLine({ resumedAfter: 3, earlierSeconds: 41.25 })).toBe(
+			'resumed an interrupted run: its epochs 1–3 took 41.3 s more'
+		);
+		expect(resumeLine({ resumedAfter: 1, earlierSeconds: 2 })).toBe(
+			'resumed an interrupted run: its epoch 1 took 2.0 s more'
+		);
+		expect(resumeLine({})).toBeNull();
 	});
 });
 

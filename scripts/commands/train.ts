@@ -45,6 +45,13 @@ export function fitLine(fit: { bestEpoch: number; epochsRun: number; stoppedEarl
 	return null;
 }
 
+/** What an interrupted run did before this one resumed it (not in this run's seconds), or null. */
+export function resumeLine(fit: { resumedAfter?: number; earlierSeconds?: number }) {
+	if (!fit.resumedAfter) return null;
+	const epochs = fit.resumedAfter === 1 ? 'epoch 1' : `epochs 1–${fit.resumedAfter}`;
+	return `resumed an interrupted run: its ${epochs} took ${(fit.earlierSeconds ?? 0).toFixed(1)} s more`;
+}
+
 /** The config keys of a --config file: a JSON object, or a usage error in plain words. */
 async function readConfigFile(file: string): Promise<ConfigInput> {
 	let text: string;
@@ -241,6 +248,8 @@ Example:
 			console.log(
 				`wrote ${out} in ${result.seconds.toFixed(1)} s (features ${result.featureSeconds.toFixed(1)} s)`
 			);
+			const resumed = summary.fit && resumeLine(summary.fit);
+			if (resumed) console.log(resumed);
 			const kept = summary.fit && fitLine(summary.fit);
 			if (kept) console.log(kept);
 			console.log(`temperature ${summary.temperature.toFixed(3)}`);

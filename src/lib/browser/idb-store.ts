@@ -2,7 +2,7 @@
  * IndexedDB (through idb-keyval) in the KeyValueStore shape the pure stores take. Works on the page
  * and in the worker (no DOM). One database per store, as idb-keyval's createStore expects.
  */
-import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
+import { createStore, del, get, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import type { KeyValueStore } from '../data/shard-store';
 import { isQuotaError } from '../util/errors';
 import { userError } from '../util/user-errors';
@@ -28,11 +28,41 @@ export function idbKeyValueStore(target: { db: string; store: string }): KeyValu
 				get: (key) => get(key, open()),
 				set: (key, value) => set(key, value, open()),
 				del: (key) => del(key, open()),
-				keys: () => keys(open())
+				keys: () => keys(open()),
+				update: (key, change) => updateIn(open(), key, change)
 			},
 			target.db
 		),
 		target.db
+	);
+}
+
+/**
+ * idb-keyval's `update`, except that `change` returning undefined writes nothing (idb-keyval's
+ * would store undefined under the key).
+ */
+function updateIn<T>(
+	store: UseStore,
+	key: string,
+	change: (value: T | undefined) => T | undefined
+): Promise<void> {
+	return store(
+		'readwrite',
+		(objects) =>
+			new Promise<void>((resolve, reject) => {
+				const read = objects.get(key);
+				read.onerror = () => reject(read.error);
+				// Written in the read's own event (not after an await): the transaction stays active.
+				read.onsuccess = () => {
+					try {
+						const value = change(read.result as T | undefined);
+						if (value !== undefined) objects.put(value, key);
+						resolve(promisifyRequest(objects.transaction));
+					} catch (error) {
+						reject(error);
+					}
+				};
+			})
 	);
 }
 
@@ -67,7 +97,8 @@ export function oneAtATime(store: KeyValueStore, db: string): KeyValueStore {
 		get: (key) => queued(() => store.get(key)),
 		set: (key, value) => queued(() => store.set(key, value)),
 		del: (key) => queued(() => store.del(key)),
-		keys: () => queued(() => store.keys())
+		keys: () => queued(() => store.keys()),
+		update: (key, change) => queued(() => store.update(key, change))
 	};
 }
 
@@ -96,6 +127,7 @@ export function readableFailures(store: KeyValueStore, db: string): KeyValueStor
 		get: (key) => guard(() => store.get(key)),
 		set: (key, value) => guard(() => store.set(key, value)),
 		del: (key) => guard(() => store.del(key)),
-		keys: () => guard(() => store.keys())
+		keys: () => guard(() => store.keys()),
+		update: (key, change) => guard(() => store.update(key, change))
 	};
 }

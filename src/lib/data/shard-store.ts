@@ -27,6 +27,12 @@ export interface KeyValueStore {
 	set(key: string, value: unknown): Promise<void>;
 	del(key: string): Promise<void>;
 	keys(): Promise<IDBValidKey[]>;
+	/**
+	 * Reads `key` and writes what `change` makes of its value, in one step no other tab or worker
+	 * can come between (one IndexedDB readwrite transaction); `change` returning undefined writes
+	 * nothing. `change` must not await: the transaction would end under it.
+	 */
+	update<T>(key: string, change: (value: T | undefined) => T | undefined): Promise<void>;
 }
 
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;

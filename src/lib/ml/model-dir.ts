@@ -264,8 +264,17 @@ const MetricsSchema = z.looseObject({
 		})
 		.optional(),
 	fit: z
-		.object({ bestEpoch: z.number(), epochsRun: z.number(), stoppedEarly: z.boolean() })
+		.object({
+			bestEpoch: z.number(),
+			epochsRun: z.number(),
+			stoppedEarly: z.boolean(),
+			/** Epochs an earlier, interrupted run completed before this one resumed it. */
+			resumedAfter: z.number().optional(),
+			/** What those epochs took, in that run: not in `seconds`. */
+			earlierSeconds: z.number().optional()
+		})
 		.optional(),
+	/** Seconds the run that finished the model took (a resumed run: from its own start). */
 	seconds: z.number().optional(),
 	featureSeconds: z.number().optional(),
 	/** The extra (field) photos held back for validation (config.adapt), measured alone. */

@@ -309,7 +309,15 @@ export async function trainClassifier(
 			fit: {
 				bestEpoch: result.bestEpoch,
 				epochsRun: result.epochsRun,
-				stoppedEarly: result.stoppedEarly
+				stoppedEarly: result.stoppedEarly,
+				...(result.resumedFrom > 0
+					? {
+							resumedAfter: result.resumedFrom,
+							earlierSeconds: result.history
+								.slice(0, result.resumedFrom)
+								.reduce((sum, epoch) => sum + epoch.seconds, 0)
+						}
+					: {})
 			},
 			seconds
 		};

@@ -593,6 +593,11 @@ describe('runTraining resumes only a checkpoint of the same data', () => {
 		});
 		expect(events.find((e) => e.type === 'resumed')).toMatchObject({ epoch: 1 });
 		expect(result.history).toHaveLength(2);
+		// The first epoch's time was spent by the interrupted run, and is said apart from this one's.
+		expect(result.model.manifest.metrics.fit).toMatchObject({
+			resumedAfter: 1,
+			earlierSeconds: result.history[0]!.seconds
+		});
 		expect(readdirSync(checkpoint)).toEqual(['keep.txt']);
 		expect(
 			(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { kind: string }).kind

@@ -49,6 +49,27 @@ function twoTabs() {
 	};
 }
 
+/** One IndexedDB in which no write is made before two reads were: two tabs' changes overlap. */
+class Overlapping extends MemoryStore {
+	#reads = 0;
+	#bothRead: () => void = () => undefined;
+	readonly bothRead = new Promise<void>((resolve) => (this.#bothRead = resolve));
+	override async get<T>(key: string) {
+		const value = await super.get<T>(key);
+		if (++this.#reads === 2) this.#bothRead();
+		return value;
+	}
+	override async update<T>(key: string, change: (value: T | undefined) => T | undefined) {
+		await this.bothRead;
+		await super.update(key, change);
+	}
+}
+
+const withLeaf = (plant: HistoryEntry, fileName: string): HistoryEntry => ({
+	...plant,
+	leaves: [...plant.leaves, { ...plant.leaves[0]!, fileName }]
+});
+
 describe('HistoryStore', () => {
 	it('reads entries stored before leaves were grouped, as one leaf with no kept photo', async () => {
 		const db = new MemoryStore();
@@ -137,6 +158,51 @@ describe('HistoryStore', () => {
 		await reloaded.load();
 		expect(reloaded.get('a')!.confirmed).toBe('Apple___healthy');
 		expect(reloaded.get('a')!.leaves).toHaveLength(2);
+	});
+
+	it('two tabs at once: a leaf added while the other tab confirms the plant keeps both', async () => {
+		const db = new Overlapping();
+		await db.set('a', await storedEntry(entry('a', '2026-03-01T10:00:00.000Z')));
+		const tabA = new HistoryStore(db, async () => null);
+		const tabB = new HistoryStore(db, async () => null);
+		// Both read the plant before either writes: the later write is made again on what the
+		// other left.
+		await Promise.all([
+			tabA.change('a', (now) => now && withLeaf(now, 'second.jpg')),
+			tabB.confirm('a', 'Apple___healthy')
+		]);
+		const reloaded = new HistoryStore(db);
+		await reloaded.load();
+		expect(reloaded.get('a')!.leaves.map((l) => l.fileName)).toEqual(['a.jpg', 'second.jpg']);
+		expect(reloaded.get('a')!.confirmed).toBe('Apple___healthy');
+	});
+
+	it('a change overtaken by a deletion in another tab writes nothing and says so', async () => {
+		const { db, tabA, tabB } = twoTabs();
+		await tabA.put(entry('a', '2026-03-01T10:00:00.000Z'));
+		const seen: (string | undefined)[] = [];
+		const kept = await tabA.change('a', (now) => {
+			seen.push(now?.id);
+			// Tab B deletes the plant after tab A read it, before tab A writes.
+			if (seen.length === 1) void tabB.remove('a');
+			return now && withLeaf(now, 'second.jpg');
+		});
+		expect(seen).toEqual(['a', undefined]);
+		expect(kept).toBeUndefined();
+		expect(await db.keys()).toEqual([]);
+	});
+
+	it('Undo puts a deleted plant back unless another tab already did (one step)', async () => {
+		const { db, tabA, tabB } = twoTabs();
+		const plant = entry('a', '2026-03-01T10:00:00.000Z');
+		await tabA.put(plant);
+		await tabA.change('a', (now) => now && { ...now, confirmed: 'Apple___healthy' });
+		const putBack = (now: HistoryEntry | undefined) => (now ? undefined : plant);
+		expect(await tabB.change('a', putBack)).toBeUndefined();
+		expect((await tabB.stored('a'))!.confirmed).toBe('Apple___healthy');
+		await tabA.remove('a');
+		expect((await tabB.change('a', putBack))!.id).toBe('a');
+		expect(await db.keys()).toEqual(['a']);
 	});
 
 	it('two tabs: confirming a plant deleted in the other tab says so and does not bring it back', async () => {

@@ -78,12 +78,19 @@ interface StoredLeaf extends Omit<Leaf, 'thumbnail' | 'photo'> {
 /** An entry as stored. */
 export interface StoredEntry extends Omit<HistoryEntry, 'leaves'> {
 	leaves: StoredLeaf[];
+	/**
+	 * How many times the entry was written (absent: before this was counted), so that a tab
+	 * writing what it made of the entry sees whether another wrote it meanwhile (`change`).
+	 */
+	revision?: number;
 }
 
 /** How entries were stored before grouping: one photo, its thumbnail and name at the top level. */
 interface LegacyEntry extends Omit<HistoryEntry, 'leaves' | 'confirmed'> {
 	thumbnail: StoredPhoto;
 	fileName: string;
+	/** As in StoredEntry: a legacy entry whose location was forgotten counts the write. */
+	revision?: number;
 }
 
 const toBlob = (photo: StoredPhoto): Blob =>
@@ -107,8 +114,9 @@ export async function storedEntry(entry: HistoryEntry): Promise<StoredEntry> {
 }
 
 /** A stored value in the current shape (older entries are converted; they keep no photo). */
-export function readEntry(value: StoredEntry | LegacyEntry): HistoryEntry {
-	if ('leaves' in value) {
+export function readEntry(stored: StoredEntry | LegacyEntry): HistoryEntry {
+	if ('leaves' in stored) {
+		const { revision, ...value } = stored;
 		return {
 			...value,
 			leaves: value.leaves.map((leaf) => ({
@@ -119,13 +127,16 @@ export function readEntry(value: StoredEntry | LegacyEntry): HistoryEntry {
 			confirmed: value.confirmed ?? null
 		};
 	}
-	const { thumbnail, fileName, ...rest } = value;
+	const { thumbnail, fileName, revision, ...rest } = stored;
 	return {
 		...rest,
 		leaves: [{ fileName, thumbnail: toBlob(thumbnail), photo: null, prediction: null }],
 		confirmed: null
 	};
 }
+
+/** How many times `value` was written as counted (0: before counting, or not stored). */
+const revisionOf = (value: StoredEntry | LegacyEntry | undefined): number => value?.revision ?? 0;
 
 export class HistoryStore {
 	readonly #db: KeyValueStore;
@@ -182,22 +193,48 @@ export class HistoryStore {
 		return this.entries.find((e) => e.id === id);
 	}
 
-	/**
-	 * Adds a new entry, or replaces the one with the same id (a leaf added, an answer confirmed).
-	 * Another tab may have changed the stored entry since this one loaded it (one IndexedDB for all
-	 * tabs): a location it forgot stays forgotten (an entry never gains one after it is made).
-	 */
+	/** Adds a new entry, or replaces the one with the same id, whatever it holds now. */
 	async put(entry: HistoryEntry): Promise<void> {
-		const stored = await storedEntry(entry);
-		const before = await this.#db.get<StoredEntry | LegacyEntry>(entry.id);
-		if (before && before.location === null) stored.location = null;
-		await this.#db.set(entry.id, stored);
-		this.#changed();
-		const plain = readEntry(stored);
-		const others = this.entries.filter((e) => e.id !== entry.id);
-		this.entries = [plain, ...others].sort((a, b) => b.time.localeCompare(a.time));
-		// Not awaited: the answer (maybe a browser prompt) must not hold up showing the diagnosis.
-		void this.#persist();
+		await this.change(entry.id, () => entry);
+	}
+
+	/**
+	 * Changes entry `id` from what is stored now, so that what another tab does to it meanwhile
+	 * (one IndexedDB for all tabs: a leaf added, an answer confirmed, the plant deleted) is not
+	 * lost: `edit` gets the entry as stored (undefined: there is none) and returns it changed, or
+	 * undefined to write nothing. When another tab wrote the entry between this read and this
+	 * write, nothing is written and `edit` is called again on what that tab left. A location that
+	 * was forgotten stays forgotten (an entry never gains one after it is made). Returns the entry
+	 * written, or undefined when `edit` wrote nothing.
+	 */
+	async change(
+		id: string,
+		edit: (now: HistoryEntry | undefined) => HistoryEntry | undefined
+	): Promise<HistoryEntry | undefined> {
+		for (;;) {
+			const before = await this.#db.get<StoredEntry | LegacyEntry>(id);
+			const next = edit(before && readEntry(before));
+			if (!next) return undefined;
+			const revision = revisionOf(before);
+			const stored = { ...(await storedEntry(next)), id, revision: revision + 1 };
+			if (before?.location === null) stored.location = null;
+			let written = false;
+			await this.#db.update<StoredEntry | LegacyEntry>(id, (now) => {
+				if ((now === undefined) !== (before === undefined) || revisionOf(now) !== revision) {
+					return undefined;
+				}
+				written = true;
+				return stored;
+			});
+			if (!written) continue;
+			this.#changed();
+			const plain = readEntry(stored);
+			const others = this.entries.filter((e) => e.id !== id);
+			this.entries = [plain, ...others].sort((a, b) => b.time.localeCompare(a.time));
+			// Not awaited: the answer (maybe a browser prompt) must not hold up showing the diagnosis.
+			void this.#persist();
+			return plain;
+		}
 	}
 
 	/**
@@ -207,9 +244,14 @@ export class HistoryStore {
 	async forgetLocations(): Promise<number> {
 		let count = 0;
 		for (const key of await this.#db.keys()) {
-			const value = await this.#db.get<StoredEntry | LegacyEntry>(String(key));
-			if (!value?.location) continue;
-			await this.#db.set(String(key), { ...value, location: null });
+			let forgot = false;
+			await this.#db.update<StoredEntry | LegacyEntry>(String(key), (value) => {
+				forgot = Boolean(value?.location);
+				return value?.location
+					? { ...value, location: null, revision: revisionOf(value) + 1 }
+					: undefined;
+			});
+			if (!forgot) continue;
 			this.#changes++;
 			count++;
 		}
@@ -222,12 +264,11 @@ export class HistoryStore {
 	async confirm(id: string, className: string | null): Promise<void> {
 		// From the stored entry, not this tab's copy: another tab may have added a leaf since, or
 		// deleted the plant (it is not written back).
-		const entry = await this.stored(id);
-		if (!entry) {
+		const kept = await this.change(id, (now) => now && { ...now, confirmed: className });
+		if (!kept) {
 			this.entries = this.entries.filter((e) => e.id !== id);
 			throw new Error(userError('diagnosisGone'));
 		}
-		await this.put({ ...entry, confirmed: className });
 	}
 
 	/**

@@ -593,6 +593,35 @@ describe('MlClient restarts', () => {
 		expect(made).toHaveLength(2);
 		expect(made[1]!.terminated).toBe(false);
 	});
+	it('started again by the user: the message goes while it starts, and the same failure is said anew', async () => {
+		countWorkers();
+		let inits = 0;
+		let release = () => {};
+		FakeWorker.api = {
+			init: async () => {
+				inits++;
+				if (inits === 2) await new Promise<void>((resolve) => (release = resolve));
+				if (inits <= 2) throw new Error('no engine could start');
+				return status;
+			},
+			environment: () => ({})
+		};
+		const client = new MlClient();
+		await expect(client.start()).rejects.toThrow('no engine could start');
+		const again = client.startAgain();
+		expect(client.error).toBeNull();
+		await vi.waitFor(() => expect(inits).toBe(2));
+		// Pressed again while it starts: the same start, nothing said meanwhile.
+		expect(client.startAgain()).toBe(again);
+		expect(client.error).toBeNull();
+		release();
+		await expect(again).rejects.toThrow('no engine could start');
+		expect(client.error).toBe('no engine could start');
+		await expect(client.startAgain()).resolves.toEqual(status);
+		expect(client.error).toBeNull();
+		expect(made).toHaveLength(3);
+	});
+
 	/**
 	 * A client with a model loaded whose worker's diagnose loses the GPU the first `losses` times
 	 * (the device-lost notice, no answer), then answers with the number of workers made so far.

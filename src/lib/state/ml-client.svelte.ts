@@ -289,6 +289,15 @@ export class MlClient {
 		return this.#starting;
 	}
 
+	/**
+	 * Starts the stopped worker again when the user asks: its message goes while it starts (the
+	 * header says it starts), so that a failure, the same one too, is said anew.
+	 */
+	startAgain(): Promise<WorkerStatus> {
+		if (!this.#starting) this.#error = null;
+		return this.start();
+	}
+
 	async #boot(): Promise<WorkerStatus> {
 		const storage = typeof localStorage === 'undefined' ? undefined : localStorage;
 		const threads = mayTryThreads(
