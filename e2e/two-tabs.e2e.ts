@@ -179,3 +179,37 @@ test('Start pressed in a tab while another tab trains: it says so, and the keybo
 	await expect(a.getByRole('button', { name: 'Resume' })).toBeVisible({ timeout: 60_000 });
 	expect(errors).toEqual([]);
 });
+
+test('a dataset deleted in another tab while Evaluate scores it: the run keeps its progress and Cancel, then the page says none is left', async ({
+	context
+}) => {
+	test.setTimeout(300_000);
+	const a = await context.newPage();
+	const errors = collectPageErrors(a);
+	await downloadSample(a);
+	await a.goto('/evaluate/');
+	// Every photo of the train split: a run long enough to be under way when the delete lands.
+	await a.getByLabel('Photos', { exact: true }).selectOption('train');
+	await a.getByRole('button', { name: 'Evaluate', exact: true }).click();
+	const cancel = a.getByRole('button', { name: 'Cancel' });
+	const progress = a.getByTestId('evaluate-progress');
+	await expect(progress).toHaveText(/^Scoring photos: [\d,]+ of 7,912$/, { timeout: 60_000 });
+
+	const b = await context.newPage();
+	errors.push(...collectPageErrors(b));
+	await b.goto('/train/');
+	b.once('dialog', (dialog) => void dialog.accept());
+	await b
+		.getByTestId('datasets')
+		.getByRole('button', { name: /^Delete/ })
+		.click();
+	await expect(b.getByTestId('datasets').locator('li')).toHaveCount(0);
+	// Tab A hears of it (no dataset left to choose); the run under way stays, with its Cancel.
+	await expect(a.locator('#eval-dataset option')).toHaveCount(0);
+	await expect(progress).toHaveText(/^Scoring photos: [\d,]+ of 7,912$/);
+	await expect(cancel).toBeVisible();
+	await cancel.click();
+	await expect(cancel).toBeHidden({ timeout: 60_000 });
+	await expect(a.getByText(en['evaluate.needData'])).toBeVisible();
+	expect(errors).toEqual([]);
+});
