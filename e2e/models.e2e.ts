@@ -112,9 +112,16 @@ test('imports, renames, activates, exports and deletes a model; rejects bad file
 	await screenshot(page, 'models', 'desktop');
 
 	// Export: the download is a complete, valid model file with the same files and the new name.
+	// Pressed from the keyboard, Export keeps the focus (disabled while the file is made).
 	const download = page.waitForEvent('download');
-	await saved.getByRole('button', { name: 'Export' }).click();
+	const exportButton = saved.getByRole('button', { name: 'Export' });
+	await exportButton.focus();
+	await page.keyboard.press('Enter');
 	const file = await download;
+	await expect(page.getByTestId('models-notice')).toHaveText(
+		'Tomato field 3.leaflens is downloading.'
+	);
+	await expect(exportButton).toBeFocused();
 	expect(file.suggestedFilename()).toBe('Tomato field 3.leaflens');
 	const chunks: Buffer[] = [];
 	for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
@@ -301,6 +308,10 @@ test('an imported model is scored on this device against the downloaded test spl
 	await expect(saved.getByTestId('check-progress')).toBeVisible();
 	// The pressed button went with the check's start: the focus is on the model's name.
 	await expect(saved.getByTestId('model-name')).toBeFocused();
+	// Left while it runs, and opened again: its end is said all the same.
+	await page.getByRole('link', { name: 'Diagnose' }).click();
+	await page.getByRole('link', { name: 'Models' }).click();
+	await expect(saved.getByTestId('check-progress')).toBeVisible();
 	await expect(saved.getByTestId('accuracy')).not.toHaveText('unverified', { timeout: 540_000 });
 	const measured = await saved.getByTestId('accuracy').innerText();
 	expect(measured).toMatch(/^\d+\.\d%$/);

@@ -454,6 +454,8 @@ export const es: Catalogue = {
 	'models.export': 'Exportar',
 	'models.exportOnnx': 'Descargar en ONNX',
 	'models.activated': '«{name}» diagnostica ahora sus fotos.',
+	'models.chosenElsewhere':
+		'Otra pestaña eligió otro modelo mientras «{name}» se cargaba: el marcado «En uso» diagnostica sus fotos.',
 	'models.deleted': '«{name}» se eliminó.',
 	'models.exported': 'Descargando {file}.',
 	'models.failed': 'No funcionó: {reason}',

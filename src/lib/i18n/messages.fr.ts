@@ -463,6 +463,8 @@ export const fr: Catalogue = {
 	'models.export': 'Exporter',
 	'models.exportOnnx': 'Télécharger en ONNX',
 	'models.activated': '« {name} » diagnostique maintenant vos photos.',
+	'models.chosenElsewhere':
+		'Un autre onglet a choisi un autre modèle pendant le chargement de « {name} » : celui marqué « Utilisé » diagnostique vos photos.',
 	'models.deleted': '« {name} » a été supprimé.',
 	'models.exported': 'Téléchargement de {file}.',
 	'models.failed': 'Cela n’a pas fonctionné : {reason}',

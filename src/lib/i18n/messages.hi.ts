@@ -447,6 +447,8 @@ export const hi: Catalogue = {
 	'models.export': 'निर्यात करें',
 	'models.exportOnnx': 'ONNX डाउनलोड करें',
 	'models.activated': 'अब “{name}” आपकी फ़ोटो की जाँच करता है।',
+	'models.chosenElsewhere':
+		'“{name}” लोड होते समय किसी दूसरे टैब ने दूसरा मॉडल चुन लिया: “इस्तेमाल में” वाला मॉडल आपकी फ़ोटो की जाँच करता है।',
 	'models.deleted': '“{name}” हटा दिया गया।',
 	'models.exported': '{file} डाउनलोड हो रही है।',
 	'models.failed': 'यह नहीं हो सका: {reason}',

@@ -468,6 +468,8 @@ export const sw: Catalogue = {
 	'models.export': 'Hamisha',
 	'models.exportOnnx': 'Pakua ONNX',
 	'models.activated': '“{name}” sasa inachunguza picha zako.',
+	'models.chosenElsewhere':
+		'Kichupo kingine kilichagua muundo mwingine wakati “{name}” kilipokuwa kikipakiwa: ule ulioandikwa “Inatumika” ndio unachunguza picha zako.',
 	'models.deleted': '“{name}” imefutwa.',
 	'models.exported': '{file} inapakuliwa.',
 	'models.failed': 'Hilo halikufanikiwa: {reason}',

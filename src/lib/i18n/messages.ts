@@ -446,6 +446,8 @@ export const en = {
 	'models.export': 'Export',
 	'models.exportOnnx': 'Download ONNX',
 	'models.activated': '“{name}” now diagnoses your photos.',
+	'models.chosenElsewhere':
+		'Another tab chose another model while “{name}” loaded: the one marked “In use” diagnoses your photos.',
 	'models.deleted': '“{name}” was deleted.',
 	'models.exported': '{file} is downloading.',
 	'models.failed': 'That did not work: {reason}',

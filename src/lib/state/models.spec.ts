@@ -143,12 +143,37 @@ describe('ModelsState.check while it runs', () => {
 		expect(removed).toBe(false);
 		finish();
 		expect((await first).check?.accuracy).toBe(0.5);
+		// Said by the state too: the page may have been left and opened again meanwhile.
+		expect(state.checked).toMatchObject({ id: 'm1', check: { accuracy: 0.5 } });
 		await removing;
 		expect(state.checking).toEqual({});
 		expect(state.models).toEqual([]);
 		// A check that fails is said by the state (the page may have been left meanwhile).
 		await expect(state.check('m1', undefined, ml)).rejects.toThrow(/is not on this device/);
 		expect(state.checkError).toMatchObject({ id: 'm1', message: expect.stringMatching(/m1/) });
+	});
+});
+
+describe('ModelsState.check, the model deleted meanwhile', () => {
+	it('says the model by its name, not its id', async () => {
+		const kv = new MemoryStore();
+		const state = new ModelsState(kv);
+		await kv.set('model/m1/info', info());
+		await state.load();
+		const ml: CheckMl = {
+			datasets: vi.fn(async () => [dataset('pv', LABELS)]),
+			evaluate: vi.fn(async () => {
+				await kv.del('model/m1/info'); // deleted in another tab while it was scored
+				return {
+					report: { metrics: { count: 4, accuracy: 0.5, ece: 0.1 }, abstention: { coverage: 1 } }
+				} as unknown as EvaluateResult;
+			})
+		};
+		await state.loadDatasets(ml);
+		await expect(state.check('m1', undefined, ml)).rejects.toThrow(
+			'Model "From a colleague" is not on this device'
+		);
+		expect(state.checked).toBeNull();
 	});
 });
 
@@ -204,7 +229,10 @@ describe('ModelsState.choose', () => {
 		try {
 			const { kv, state } = await twoModels();
 			await kv.del('model/m1/info'); // deleted in another tab
-			await expect(state.choose('m1')).rejects.toThrow('Model "m1" is not on this device');
+			// Said by the name the user knows, not by its id.
+			await expect(state.choose('m1')).rejects.toThrow(
+				'Model "From a colleague" is not on this device'
+			);
 			expect(values.has(ACTIVE_MODEL_KEY)).toBe(false);
 			expect(state.models.map((m) => m.id)).toEqual(['m2']);
 			await state.choose('m2');
@@ -243,6 +271,18 @@ describe('ModelsState.choose, with the worker', () => {
 			expect(loads).toEqual(['m1', 'm2']);
 			// Still chosen (the Diagnose page says why it does not load, with Try again).
 			expect(values.get(ACTIVE_MODEL_KEY)).toBe('m2');
+
+			// Another tab chooses m2 while m1 loads here (its storage event): m1 is not said in use.
+			const replaced = state.choose('m1');
+			while (loads.length === 2) await new Promise((r) => setTimeout(r, 0));
+			values.set(ACTIVE_MODEL_KEY, 'm2');
+			state.activeId = 'm2';
+			finish(null);
+			await expect(replaced).resolves.toBe(false);
+			const back = state.choose(null);
+			while (loads.length === 3) await new Promise((r) => setTimeout(r, 0));
+			finish(null);
+			await expect(back).resolves.toBe(true);
 		} finally {
 			vi.unstubAllGlobals();
 		}

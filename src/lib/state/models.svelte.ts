@@ -80,6 +80,16 @@ function readActiveId(): string | null {
 export type ImportOutcome =
 	{ ok: true; name: string } | { ok: false; file: string; message: string };
 
+/**
+ * `error` with saved model `id` said "not on this device" by its id, said by `name` instead: the
+ * user knows the name (the list may have dropped the model already).
+ */
+function namedMissing(error: unknown, id: string, name: string | undefined): unknown {
+	if (name === undefined || !(error instanceof Error)) return error;
+	if (error.message !== userError('modelMissing', { id })) return error;
+	return new Error(userError('modelMissing', { id: name }), { cause: error });
+}
+
 export class ModelsState {
 	readonly store: ModelStore;
 	models = $state<SavedModelInfo[]>([]);
@@ -98,6 +108,8 @@ export class ModelsState {
 	checking = $state<Record<string, { done: number; total: number }>>({});
 	/** Why the last check failed, and of which model (shown on the page, also after leaving it). */
 	checkError = $state<{ id: string; message: string } | null>(null);
+	/** The model the last check scored, with its figures (said on the page, also on coming back). */
+	checked = $state<SavedModelInfo | null>(null);
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- the runs' promises, not state (`checking` is)
 	readonly #checks = new Map<string, Promise<SavedModelInfo>>();
 	/**
@@ -207,7 +219,10 @@ export class ModelsState {
 			},
 			ml
 		);
-		run.catch((error: unknown) => (this.checkError = { id, message: errorMessage(error) }));
+		run.then(
+			(checked) => (this.checked = checked),
+			(error: unknown) => (this.checkError = { id, message: errorMessage(error) })
+		);
 		const settled = run.finally(() => {
 			this.#checks.delete(id);
 			delete this.checking[id];
@@ -241,7 +256,10 @@ export class ModelsState {
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not state
 			checkedAt: new Date().toISOString()
 		};
-		const checked = await this.store.recordCheck(id, check);
+		// Deleted in another tab meanwhile: said by its name (the list here has dropped it).
+		const checked = await this.store
+			.recordCheck(id, check)
+			.catch((error: unknown) => Promise.reject(namedMissing(error, id, info.name)));
 		this.models = this.models.map((m) => (m.id === id ? checked : m));
 		this.#changed();
 		// The worker's summary of the active model carries the checked figures from now on.
@@ -283,16 +301,25 @@ export class ModelsState {
 	/**
 	 * Activate as the Models page asks: the saved models are read again first, so a model another
 	 * tab deleted (this tab's list still shows it) is refused as not on this device, and leaves the
-	 * list, instead of being made the model every tab fails to load.
+	 * list, instead of being made the model every tab fails to load. Returns whether `id` is the
+	 * model in use once loaded: false when another tab chose another meanwhile.
 	 */
-	async choose(id: string | null): Promise<void> {
-		if (id !== null) await this.load();
-		this.activate(id);
+	async choose(id: string | null): Promise<boolean> {
+		const name = this.models.find((m) => m.id === id)?.name;
+		try {
+			if (id !== null) await this.load();
+			this.activate(id);
+		} catch (error) {
+			throw id === null ? error : namedMissing(error, id, name);
+		}
 		// Said done only once it diagnoses: a model that will not load is said here (it stays
 		// chosen, as the Diagnose page says with its Try again; nothing is changed back, which a
 		// load cut short by leaving the page would do as well).
 		const failed = (await this.#switched) ?? null;
-		if (failed !== null && this.activeId === id) throw new Error(failed);
+		// Another tab chose another model while this one loaded: that one diagnoses, not this.
+		if (this.activeId !== id) return false;
+		if (failed !== null) throw new Error(failed);
+		return true;
 	}
 
 	async rename(id: string, name: string): Promise<void> {
