@@ -88,6 +88,25 @@ describe('planLearning', () => {
 		expect(planLearning([...entries].reverse())).toEqual(plan);
 	});
 
+	it('a plant learnt from is not held back when plants are added: a model learned then is not checked on it', () => {
+		const three = [plant('a', 'Rust', 3), plant('b', 'Rust', 3), plant('c', 'Rust', 3)];
+		const first = planLearning(three);
+		expect(first.classes[0]!.ready).toBe(true);
+		const learnt = new Set(first.train.map((p) => p.entryId));
+		const second = planLearning([...three, plant('d', 'Rust', 3)]);
+		expect(second.heldBack.length).toBeGreaterThan(0);
+		expect(second.heldBack.filter((p) => learnt.has(p.entryId))).toEqual([]);
+		// And so on as a class grows, a plant (of one to three leaves) at a time, learning each time.
+		const added: HistoryEntry[] = [];
+		learnt.clear();
+		for (let i = 0; i < 40; i++) {
+			added.push(plant(`p${i}`, 'Rust', 1 + (i % 3)));
+			const plan = planLearning(added);
+			expect(plan.heldBack.filter((p) => learnt.has(p.entryId))).toEqual([]);
+			for (const p of plan.train) learnt.add(p.entryId);
+		}
+	});
+
 	it('never splits a plant: its leaves are held back or learnt from together', () => {
 		const entries = [
 			plant('a', 'Rust', 2),
@@ -257,6 +276,8 @@ async function setup(
 		/** The crops the saved model has an expert for, and those over part of their crop. */
 		experts?: string[];
 		partialExperts?: Record<string, string[]>;
+		/** Saves the trained model (default: at once, as 'adapted'). */
+		saveModel?: () => Promise<{ id: string }>;
 	} = {}
 ) {
 	const base = {
@@ -310,7 +331,7 @@ async function setup(
 	const locks = options.locks ?? null;
 	const training = new TrainingState(ml, {
 		jobStorage: storage,
-		saveModel: async () => ({ id: 'adapted' }),
+		saveModel: options.saveModel ?? (async () => ({ id: 'adapted' })),
 		estimateStorage: async () => null,
 		locks
 	});
@@ -877,6 +898,43 @@ describe('LearnState', () => {
 		expect(b.deps.models.activeId).toBeNull();
 	});
 
+	it('Go back and Use again change nothing while another tab learns: its checks would meet another model', async () => {
+		const locks = fakeLocks();
+		const shared = sharedStorage();
+		const a = await setup({ ...shared.tab(1), locks });
+		const first = a.learn.adapt();
+		while (a.ml.train.mock.calls.length === 0) await settle();
+		a.trainCall().finish();
+		expect(await first).not.toBeNull();
+		const b = await setup({ ...shared.tab(2), locks });
+		await b.learn.sync();
+		expect(b.learn.outcome).toMatchObject({ modelId: 'adapted', restored: false });
+		// A learns again; its check of the current model takes a while. B has not looked since.
+		let checked = () => {};
+		const diagnosing = a.deps.ml.diagnose.getMockImplementation()!;
+		a.deps.ml.diagnose.mockImplementationOnce(async (file, options) => {
+			await new Promise<void>((resolve) => (checked = resolve));
+			return diagnosing(file, options);
+		});
+		const again = a.learn.adapt();
+		while (a.learn.step !== 'before') await settle();
+		expect(b.learn.elsewhere).toBe(false);
+		await b.learn.restore();
+		expect(b.deps.models.activate).not.toHaveBeenCalled();
+		expect(b.learn.outcome?.restored).toBe(false);
+		expect(JSON.parse(shared.map.get(LAST_KEY)!)).toMatchObject({ restored: false });
+		expect(b.learn.elsewhere).toBe(true);
+		// Once B knows, Use again does nothing either.
+		await b.learn.reapply();
+		expect(b.deps.models.activate).not.toHaveBeenCalled();
+		expect(b.learn.error).toBeNull();
+		checked();
+		while (a.ml.train.mock.calls.length < 2) await settle();
+		a.trainCall().finish();
+		expect(await again).toMatchObject({ before: { right: 1 }, after: { right: 1 } });
+		expect(a.deps.models.activeId).toBe('adapted');
+	});
+
 	it('says a Train-page run in another tab runs there, not that it waits', async () => {
 		const locks = fakeLocks();
 		const shared = sharedStorage();
@@ -979,15 +1037,16 @@ describe('LearnState', () => {
 
 	it('a plant kept aside deleted while learning is left out of before and after alike, and said', async () => {
 		const { learn, deps, ml, trainCall } = await setup({ plants: 12 });
+		// Those twelve plants' draws hold three back.
 		const run = learn.adapt();
 		while (ml.train.mock.calls.length === 0) await settle();
-		expect(learn.pending!.heldBack).toHaveLength(2);
-		expect(learn.pending!.before.total).toBe(2);
+		expect(learn.pending!.heldBack).toHaveLength(3);
+		expect(learn.pending!.before.total).toBe(3);
 		await deps.history.remove(learn.pending!.heldBack[0]!.entryId);
 		trainCall().finish();
 		const outcome = await run;
-		expect(outcome?.before.total).toBe(1);
-		expect(outcome?.after.total).toBe(1);
+		expect(outcome?.before.total).toBe(2);
+		expect(outcome?.after.total).toBe(2);
 		expect(outcome?.deleted).toBe(1);
 	});
 
@@ -999,8 +1058,8 @@ describe('LearnState', () => {
 		deps.history.entries = [];
 		trainCall().finish();
 		const outcome = await run;
-		expect(outcome?.before.total).toBe(2);
-		expect(outcome?.after.total).toBe(2);
+		expect(outcome?.before.total).toBe(3);
+		expect(outcome?.after.total).toBe(3);
 		expect(outcome?.deleted).toBeUndefined();
 	});
 
@@ -1074,6 +1133,37 @@ describe('LearnState', () => {
 		expect(ml.train).toHaveBeenCalledTimes(1);
 		expect(deps.models.activeId).toBe('adapted');
 		expect(storage.getItem(PENDING_KEY)).toBeNull();
+	});
+
+	it('Stop while the new model is saved: it is not used, and waits for Continue, which checks it', async () => {
+		let saved = () => {};
+		const { learn, deps, ml, trainCall, storage } = await setup({
+			saveModel: async () => {
+				await new Promise<void>((resolve) => (saved = resolve));
+				return { id: 'adapted' };
+			}
+		});
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		trainCall().finish();
+		// The training is over (nothing left in it to cancel); its model is being saved.
+		while (!deps.training.saving) await settle();
+		expect(learn.step).toBe('train');
+		learn.stop();
+		saved();
+		expect(await run).toBeNull();
+		expect(deps.models.activate).not.toHaveBeenCalled();
+		expect(deps.models.activeId).toBeNull();
+		expect(learn.outcome).toBeNull();
+		expect(learn.error).toBeNull();
+		expect(learn.pending).toMatchObject({ stopped: true, saved: { id: 'adapted' } });
+		expect(JSON.parse(storage.getItem(PENDING_KEY)!)).toMatchObject({ stopped: true });
+		// Not finished by itself: it waits for Continue.
+		await learn.sync();
+		expect(deps.models.activate).not.toHaveBeenCalled();
+		expect(await learn.resume()).toMatchObject({ modelId: 'adapted', after: { right: 1 } });
+		expect(ml.train).toHaveBeenCalledTimes(1);
+		expect(deps.models.activeId).toBe('adapted');
 	});
 
 	it('Continue after a Stop in the check of the new model checks that model, also after another training was saved', async () => {

@@ -21,6 +21,8 @@ import { parseLimit } from '../util/limit';
 import { bytesToDownload, type CachedDatasetInfo } from '../data/shard-store';
 import { cropOf, cropsOf } from '../ml/crops';
 import { Prng } from '../ml/prng';
+import { hashString } from '../data/split';
+import { codeUnitOrder } from '../util/order';
 import { history, type HistoryEntry, type HistoryStore } from './history.svelte';
 import { mlClient, sayError, type MlClient } from './ml-client.svelte';
 import type { Said } from '../i18n/i18n.svelte';
@@ -50,7 +52,10 @@ export const LEARNED_DATASETS_KEY = 'leaflens.learn.datasets';
 export const LEARN_LOCK = 'leaflens-learn';
 /** How often a tab that shows "learning in another tab" looks whether it still is. */
 const ELSEWHERE_POLL_MS = 2000;
-/** Share of each class's photos held back to check the model on (whole plants, at least one). */
+/**
+ * The chance of each plant to be held back to check the model on (whole plants, at least one per
+ * class): about that share of each class's photos.
+ */
 export const HELD_BACK_SHARE = 0.2;
 export const LEARN_SEED = 42;
 /** The name of the dataset made of the user's confirmed photos. */
@@ -103,14 +108,25 @@ export interface LearnPlan {
 }
 
 /**
- * Splits the confirmed plants' kept photos: per class, whole plants in a seeded order are held
- * back until about HELD_BACK_SHARE of the photos are, keeping at least MIN_PHOTOS_PER_CLASS to
- * train on. A class is ready when both parts have photos.
+ * Whether a plant is held back is drawn from its id alone (its chance HELD_BACK_SHARE), not from
+ * its place among the others: a plant learnt from stays learnt from when plants are added, so a
+ * model learned before is not checked on a plant it learnt from (its "before" would be too good).
+ * Only a plant that could not be held back then, leaving too few photos to learn from, may be later.
+ */
+function heldBackDraw(entryId: string, seed: number): number {
+	return new Prng(hashString(entryId, seed)).next();
+}
+
+/**
+ * Splits the confirmed plants' kept photos: per class, whole plants whose draw (`heldBackDraw`)
+ * falls under HELD_BACK_SHARE are held back (about that share of the photos), and at least one
+ * plant, the one with the lowest draw, when none is; each keeping MIN_PHOTOS_PER_CLASS to train on.
+ * A class is ready when both parts have photos.
  */
 export function planLearning(entries: readonly HistoryEntry[], seed = LEARN_SEED): LearnPlan {
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
-	const byClass = new Map<string, LearnPhoto[][]>();
-	for (const entry of [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+	const byClass = new Map<string, { draw: number; photos: LearnPhoto[] }[]>();
+	for (const entry of [...entries].sort((a, b) => codeUnitOrder(a.id, b.id))) {
 		if (entry.confirmed === null) continue;
 		const crop = checkCrop(entry);
 		const photos = entry.leaves.flatMap((leaf, i) =>
@@ -129,30 +145,34 @@ export function planLearning(entries: readonly HistoryEntry[], seed = LEARN_SEED
 		);
 		if (photos.length === 0) continue;
 		const plants = byClass.get(entry.confirmed) ?? [];
-		plants.push(photos);
+		plants.push({ draw: heldBackDraw(entry.id, seed), photos });
 		byClass.set(entry.confirmed, plants);
 	}
 	const plan: LearnPlan = { classes: [], train: [], heldBack: [] };
 	for (const className of [...byClass.keys()].sort()) {
-		const plants = byClass.get(className)!;
-		const total = plants.reduce((n, p) => n + p.length, 0);
-		const target = Math.max(1, Math.round(total * HELD_BACK_SHARE));
-		const order = new Prng(seed).permutation(plants.length);
-		const held: LearnPhoto[] = [];
-		const kept: LearnPhoto[] = [];
-		for (const i of order) {
-			const plant = plants[i]!;
-			const left = total - held.length - plant.length;
-			if (held.length < target && left >= MIN_PHOTOS_PER_CLASS) held.push(...plant);
-			else kept.push(...plant);
-		}
-		const ready = held.length > 0 && kept.length >= MIN_PHOTOS_PER_CLASS;
-		const smallest = Math.min(...plants.map((p) => p.length));
+		// Lowest draw first; plants with the same draw in the order of their ids (the sort is stable).
+		const plants = byClass.get(className)!.sort((a, b) => a.draw - b.draw);
+		const total = plants.reduce((n, p) => n + p.photos.length, 0);
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
+		const held = new Set<(typeof plants)[number]>();
+		let heldPhotos = 0;
+		const hold = (plant: (typeof plants)[number]) => {
+			if (total - heldPhotos - plant.photos.length < MIN_PHOTOS_PER_CLASS) return false;
+			held.add(plant);
+			heldPhotos += plant.photos.length;
+			return true;
+		};
+		for (const plant of plants) if (plant.draw < HELD_BACK_SHARE) hold(plant);
+		if (held.size === 0) plants.some(hold);
+		const heldBack = plants.filter((p) => held.has(p)).flatMap((p) => p.photos);
+		const kept = plants.filter((p) => !held.has(p)).flatMap((p) => p.photos);
+		const ready = heldBack.length > 0 && kept.length >= MIN_PHOTOS_PER_CLASS;
+		const smallest = Math.min(...plants.map((p) => p.photos.length));
 		const learnFrom = plants.length > 1 ? total - smallest : 0;
 		plan.classes.push({ className, photos: total, plants: plants.length, learnFrom, ready });
 		if (ready) {
 			plan.train.push(...kept);
-			plan.heldBack.push(...held);
+			plan.heldBack.push(...heldBack);
 		}
 	}
 	return plan;
@@ -614,6 +634,9 @@ export class LearnState {
 	/** Starts a checking step ('before' or 'after'); Stop ends it (`signal`). */
 	#startChecking(step: 'before' | 'after'): AbortSignal {
 		this.#checkStop = new AbortController();
+		// Stop pressed before the check started (while the new model was saved, where the training
+		// has nothing left to cancel): the check is stopped at once, and the model before diagnoses.
+		if (this.#stopAsked) this.#checkStop.abort();
 		this.step = step;
 		return this.#checkStop.signal;
 	}
@@ -665,6 +688,8 @@ export class LearnState {
 		if (this.step === 'download') training.cancelDownload();
 		else if (this.step === 'import') training.cancelImport();
 		else if (this.step === 'before' || this.step === 'after') this.#checkStop?.abort();
+		// While the trained model is saved, nothing is left to cancel: the check after is stopped
+		// before it uses the new model (#startChecking).
 		else training.stop();
 	}
 
@@ -1015,28 +1040,38 @@ export class LearnState {
 	/**
 	 * Activates the previous model (`restored`) or the adapted one, and remembers which. A learned
 	 * model deleted since is said (`modelGone`), never thrown; another failure is kept in `error`.
+	 * Nothing changes while another tab learns (`elsewhere`, or LEARN_LOCK taken there): its checks
+	 * before and after would each meet another model.
 	 */
 	async #switchTo(restored: boolean): Promise<void> {
 		const outcome = this.outcome;
-		if (!outcome || this.busy) return;
+		// Nor while a step of this tab is on its way (it holds LEARN_LOCK, or is about to).
+		if (!outcome || this.busy || this.#stepping || this.elsewhere) return;
 		this.#error = null;
+		this.#stepping = true;
 		this.#switching = true;
 		try {
-			await this.#d.models.load();
-			if (!this.#d.models.models.some((m) => m.id === outcome.modelId)) {
-				// Going back to the previous model still works; the learned one is gone either way.
-				if (restored) await this.#activate(outcome, true);
-				this.#forgetOutcome();
-				return;
-			}
-			await this.#activate(outcome, restored);
-			this.outcome = { ...outcome, restored };
-			this.#write(LAST_KEY, this.outcome);
+			// LEARN_LOCK is held while the model changes: a tab that started learning since this card
+			// last looked is found (`elsewhere`), and none starts meanwhile.
+			await this.#locked(async () => {
+				await this.#d.models.load();
+				if (!this.#d.models.models.some((m) => m.id === outcome.modelId)) {
+					// Going back to the previous model still works; the learned one is gone either way.
+					if (restored) await this.#activate(outcome, true);
+					this.#forgetOutcome();
+					return null;
+				}
+				await this.#activate(outcome, restored);
+				this.outcome = { ...outcome, restored };
+				this.#write(LAST_KEY, this.outcome);
+				return null;
+			});
 		} catch (error) {
 			this.#error = sayError(error);
 			this.errorAbout = 'switch';
 		} finally {
 			this.#switching = false;
+			this.#stepping = false;
 		}
 	}
 
