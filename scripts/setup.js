@@ -287,7 +287,8 @@ for (const model of known) {
 			'labels_1001_with_background.txt'
 		);
 		const labels = existsSync(mirrorLabels) ? [] : ['--labels', await imagenetLabels()];
-		leaflens('import-model', source, '--out', out, ...labels);
+		// Replacing an import of another source (the pin changed): asked for, as the CLI wants.
+		leaflens('import-model', source, '--out', out, '--replace', ...labels);
 	}
 	// The app serves its models as static files (and precaches the default one).
 	const served = path.join(root, 'static/model-files', model.architecture);

@@ -145,6 +145,25 @@ describe('leaflens evaluate', () => {
 			`leaflens evaluate: --backbone ${noBackbone} does not exist: name a backbone directory (from leaflens import-model)\n`
 		);
 
+		// A folder of no class folders is a bad --data too (exit 2, as the others).
+		const empty = path.join(work, 'empty');
+		mkdirSync(empty);
+		r = await evaluate('--data', empty);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(`No class sub-folders in ${empty}`);
+
+		// A dataset that lost a shard: named, with what to do, not the system's error code.
+		const lacking = path.join(work, 'lacking-a-shard');
+		cpSync(data, lacking, { recursive: true });
+		const shard = readdirSync(lacking).find((f) => f.startsWith('test-'))!;
+		rmSync(path.join(lacking, shard));
+		r = await evaluate('--data', lacking);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toContain(
+			`Shard ${shard} is missing from ${lacking}: its manifest.json lists it. Prepare or download the dataset again.`
+		);
+		expect(r.stderr).not.toContain('ENOENT');
+
 		const incomplete = path.join(work, 'no-weights');
 		mkdirSync(incomplete);
 		copyFileSync(path.join(MODEL, 'manifest.json'), path.join(incomplete, 'manifest.json'));

@@ -144,7 +144,7 @@ describe('leaflens import-model + predict', () => {
 		expect(readFileSync(path.join(victim, 'notes.txt'), 'utf8')).toBe('precious');
 	});
 
-	it('keeps an earlier import of the same .tflite untouched ("already imported"), replaces another', async () => {
+	it('keeps an earlier import of the same .tflite untouched ("already imported"), replaces another only with --replace', async () => {
 		const out = path.join(work, 'again');
 		const labels = ['--labels', imagenetLabelsFile()];
 		const first = await runLeaflens('import-model', SOURCE, '--out', out, ...labels);
@@ -158,18 +158,18 @@ describe('leaflens import-model + predict', () => {
 			/already imported: .*again holds this model \(same source sha256 [0-9a-f]{16}…, same files\); left as it is/
 		);
 		expect(readFileSync(path.join(out, 'manifest.json'))).toEqual(manifest);
-		// Other files from the same source (float32 kernels): an earlier backbone is replaced.
-		const float = await runLeaflens(
-			'import-model',
-			SOURCE,
-			'--out',
-			out,
-			...labels,
-			'--weights',
-			'float32'
+		// Other files from the same source (float32 kernels): the classifiers trained on the earlier
+		// backbone would no longer load with it, so it is replaced only when asked.
+		const float = ['import-model', SOURCE, '--out', out, ...labels, '--weights', 'float32'];
+		const refused = await runLeaflens(...float);
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toContain(
+			`--out ${out} holds another import (mobilenet_v3_small_100_224, uint8 kernels, from v3-small_224_1.0_uint8.tflite; other files): the classifiers trained on it would no longer load with it. Run again with --replace to replace it, or choose another --out`
 		);
-		expect(float.code, float.stderr).toBe(0);
-		expect(float.stdout).toMatch(/wrote .*again \(mobilenet_v3_small_100_224, float32 kernels/);
+		expect(readFileSync(path.join(out, 'manifest.json'))).toEqual(manifest);
+		const replaced = await runLeaflens(...float, '--replace');
+		expect(replaced.code, replaced.stderr).toBe(0);
+		expect(replaced.stdout).toMatch(/wrote .*again \(mobilenet_v3_small_100_224, float32 kernels/);
 		expect(
 			(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { weights: string })
 				.weights
@@ -200,5 +200,24 @@ describe('leaflens import-model + predict', () => {
 		expect(unread.code).toBe(2); // the user's path: a bad argument, said before TF.js starts
 		expect(unread.stderr).toContain(`Cannot read ${missing}: no such file`);
 		expect(existsSync(path.join(work, 'm'))).toBe(false);
+		// A --labels that is not a file: said of --labels, before any work.
+		for (const [labels, what] of [
+			[path.join(work, 'no-labels.txt'), 'does not exist'],
+			[work, 'is a folder']
+		] as const) {
+			const r = await runLeaflens(
+				'import-model',
+				SOURCE,
+				'--out',
+				path.join(work, 'l'),
+				'--labels',
+				labels
+			);
+			expect(r.code).toBe(2);
+			expect(r.stderr).toContain(
+				`--labels ${labels} ${what}: name a text file of class names, one per line`
+			);
+			expect(existsSync(path.join(work, 'l'))).toBe(false);
+		}
 	});
 });

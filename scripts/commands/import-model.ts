@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
 	choiceOption,
@@ -21,11 +21,14 @@ sha256 against models/known-models.json (unknown files are imported with a warni
 TF.js LayersModel and writes <dir>/ with manifest.json, model.json, the weights and labels.txt. The
 new model is loaded back and run on the reference photos before anything is written; the directory
 appears complete or not at all. When <dir> already holds this model (the same source file, the same
-files), it is left as it is ("already imported"), so classifiers trained on it stay valid.
+files), it is left as it is ("already imported"), so classifiers trained on it stay valid; another
+import there (another source, or other --weights) is replaced only with --replace: the classifiers
+trained on it no longer load with it.
 
 Options:
-  --out <dir>             model directory to create; an earlier import-model backbone there is
-                          replaced, any other existing folder (or the current directory) is refused
+  --out <dir>             model directory to create; any other existing folder (or the current
+                          directory) is refused
+  --replace               replace another import-model backbone in --out
   --weights uint8|float32 how to store kernels (default: uint8 for 8-bit sources, where it is lossless;
                           float32 for float sources)
   --labels <file>         class names, 1001 lines (default: ImageNet labels from ../shared/models,
@@ -40,7 +43,8 @@ Example:
 		out: { type: 'string' },
 		weights: { type: 'string' },
 		labels: { type: 'string' },
-		backend: { type: 'string' }
+		backend: { type: 'string' },
+		replace: { type: 'boolean' }
 	},
 	allowPositionals: true,
 	async run({ values, positionals }) {
@@ -55,11 +59,30 @@ Example:
 		// Before any work: a folder that is not an earlier import is never replaced.
 		const { checkBackboneOut } = await import('../../src/lib/node/model-dir-fs');
 		const existing = await checkBackboneOut(out);
+		const { Refusal } = await import('../../src/lib/node/refusal');
+		if (labelsOption !== undefined) {
+			const kind = await stat(labelsOption).then(
+				(s) => (s.isFile() ? 'file' : 'folder'),
+				() => 'none'
+			);
+			if (kind !== 'file')
+				throw new Refusal(
+					`--labels ${labelsOption} ${kind === 'none' ? 'does not exist' : 'is a folder'}: name a text file of class names, one per line`
+				);
+		}
+		/** Another import in --out: replaced only when asked, since its classifiers stop loading. */
+		const refuseReplacing = (why: string) => {
+			if (existing && values.replace !== true)
+				throw new Refusal(
+					`--out ${out} holds another import (${existing.architecture}, ${existing.weights} kernels, from ${existing.source.name}; ${why}): the classifiers trained on it would no longer load with it. Run again with --replace to replace it, or choose another --out`
+				);
+		};
 
 		// The source is read (or downloaded) before TF.js starts: a wrong path is said at once.
 		const { checkSource, defaultLabelsFile, loadKnownModels, readModelSource, sharedDir } =
 			await import('../../src/lib/node/model-source');
 		const source = await readModelSource(spec);
+		if (existing && existing.source.sha256 !== source.sha256) refuseReplacing('another source');
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
 		const { importTflite } = await import('../../src/lib/ml/import-tflite');
@@ -140,6 +163,7 @@ Example:
 			);
 			return 0;
 		}
+		refuseReplacing('other files');
 
 		// Self-check on the bytes about to be written, through the same loader the app uses.
 		const loaded = await loadBackboneDir({

@@ -40,6 +40,18 @@ export async function readDatasetManifest(dir: string): Promise<DatasetManifest>
 	return parseDatasetManifest(json);
 }
 
+/** A shard's bytes; one the manifest lists but the folder lacks is said so, with what to do. */
+async function readShardFile(dir: string, file: string): Promise<Uint8Array> {
+	try {
+		return new Uint8Array(await readFile(path.join(dir, file)));
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+		throw new ShardError(
+			`Shard ${file} is missing from ${dir}: its manifest.json lists it. Prepare or download the dataset again.`
+		);
+	}
+}
+
 /** Opens a dataset folder. Shards are read lazily when a split is iterated. */
 export async function loadDataset(
 	dir: string,
@@ -53,7 +65,7 @@ export async function loadDataset(
 		classes: manifest.classes,
 		async *samples(split: Split) {
 			for (const shard of manifest.shards.filter((s) => s.split === split)) {
-				const bytes = new Uint8Array(await readFile(path.join(dir, shard.file)));
+				const bytes = await readShardFile(dir, shard.file);
 				if (verify) await verifyShard(bytes, shard.sha256, shard.file);
 				const samples = readShard(bytes);
 				if (samples.length !== shard.samples) {

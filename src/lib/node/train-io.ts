@@ -20,6 +20,7 @@ import { errorMessage } from '../util/errors';
 import { IMAGE_EXTENSIONS, isHidden, listImages, type NotRead } from './image-files';
 import { NEXT_MODEL_DIR } from './model-dir-fs';
 import { pathExists as exists } from './paths';
+import { Refusal } from './refusal';
 import { withoutTempEnding, writeFileAtomic } from './atomic-file';
 
 /** writeFileAtomic, its folder made first. */
@@ -205,7 +206,7 @@ export async function datasetImages(
 	const { remap: labelOf, renamed, missing: unknown } = classesOfModel(own, names);
 	if (unknown.length > 0) {
 		const one = unknown.length === 1;
-		throw new Error(
+		throw new Refusal(
 			`The dataset ${dir} holds ${one ? 'a class' : `${unknown.length} classes`} the model was not trained on (${unknown.map((u) => JSON.stringify(u)).join(', ')}), so it cannot be scored on ${one ? 'it' : 'them'}: prepare the dataset with only the model's classes (leaflens prepare-data --class NAME …), or evaluate a model trained on ${one ? 'that class' : 'those classes'}`
 		);
 	}
@@ -283,7 +284,7 @@ export async function folderPhotos(
 		else skipped.push({ path: d.name, reason: 'not in a class folder (one sub-folder per class)' });
 	}
 	folders.sort();
-	if (folders.length === 0) throw new Error(`No class sub-folders in ${dir}`);
+	if (folders.length === 0) throw new Refusal(`No class sub-folders in ${dir}`);
 	// Each class folder's photos; a folder with none is no class (said in `skipped`).
 	const listed = new Map<string, Awaited<ReturnType<typeof listImages>>>();
 	for (const folder of folders) {
@@ -301,7 +302,7 @@ export async function folderPhotos(
 	if (!addUnknown) {
 		const { missing } = classesOfModel(withPhotos, names);
 		if (missing.length > 0)
-			throw new Error(
+			throw new Refusal(
 				`${missing.length === 1 ? 'Folder' : 'Folders'} ${missing.map((folder) => withHint(folder)).join(', ')} in ${dir} ${missing.length === 1 ? 'is' : 'are'} not one of the model's classes: name each class folder as one of the model's labels, or move the others out`
 			);
 	}
