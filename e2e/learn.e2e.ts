@@ -10,6 +10,7 @@ import {
 } from './helpers';
 import { fieldDir, MIRROR, MIRROR_ONLY } from '../test/inputs';
 import { parseDatasetManifest } from '../src/lib/data/manifest';
+import { en } from '../src/lib/i18n/messages';
 import { approximateSize } from '../src/lib/util/byte-size';
 import { DATASET_DIR } from './dataset';
 
@@ -171,5 +172,14 @@ test('learn my fields: corrected photos teach a new disease on the device; the p
 	expect(await shownLabel(page)).not.toMatch(NEW_SHOWN);
 	await learn.getByRole('button', { name: 'Use the new model again' }).click();
 	await expect(page.getByTestId('model-info')).toContainText('35 leaf classes');
+
+	// Learning again, stopped at once: said stopped (or nothing), never as the learning before.
+	await learn.getByRole('button', { name: /^Learn from / }).click();
+	await learn.getByRole('button', { name: 'Stop' }).click();
+	await expect(learn.getByRole('button', { name: 'Stop' })).toBeHidden({ timeout: 120_000 });
+	const announce = learn.getByTestId('learn-announce');
+	if (await learn.getByTestId('learn-stopped').isVisible())
+		await expect(announce).toHaveText(en['learn.stopped']);
+	else await expect(announce).toHaveText('');
 	expect(errors).toEqual([]);
 });

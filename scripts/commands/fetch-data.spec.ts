@@ -51,14 +51,19 @@ describe('leaflens fetch-data', () => {
 		expect(readFileSync(file, 'utf8')).toBe('mine');
 	});
 
-	it('a source or mirror address that is no URL is a usage error naming it (not "cannot reach")', async () => {
+	it('a source or mirror address that is no URL, or both at once, is a usage error naming it (not "cannot reach")', async () => {
 		const out = path.join(work, 'bad-url');
 		for (const [args, message] of [
 			[
 				['--from', 'http://exa mple/pv.zip'],
 				'--from must be an http(s) URL, got "http://exa mple/pv.zip"'
 			],
-			[['--mirror', 'mirror.local'], '--mirror must be an http(s) URL, got "mirror.local"']
+			[['--mirror', 'mirror.local'], '--mirror must be an http(s) URL, got "mirror.local"'],
+			// A mirror beside --from would stand in for nothing: refused, not ignored.
+			[
+				['--from', 'http://127.0.0.1:9/list.json', '--mirror', 'http://127.0.0.1:9/mirror'],
+				'--from and --mirror do not go together: --from names the address itself (a listing: its files from the addresses it lists), --mirror stands in for the official hosts; give one'
+			]
 		] as const) {
 			const r = await run(['fetch-data', 'plantvillage', '--out', out, ...args]);
 			expect(r.code).toBe(2);

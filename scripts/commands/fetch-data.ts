@@ -49,7 +49,7 @@ Options:
   --from <url>         download this URL instead of the official one (checked against the
                        source's pinned sha256 where it has one, else not verified)
   --mirror <url>       a server standing in for every official host: https://host/p → <url>/host/p
-                       (default $LEAFLENS_SOURCES_URL)
+                       (default $LEAFLENS_SOURCES_URL); not with --from
   --against <folder>   plantdoc: leave out photos byte-identical to one in this PlantVillage folder
   -h, --help           show this help
 
@@ -93,6 +93,12 @@ Example:
 		] as const)
 			if (value !== undefined && !isHttpUrl(value))
 				throw new UsageError(`${name} must be an http(s) URL, got "${value}"`);
+		// --from is downloaded as it is (and a listing's files from the addresses it lists): a
+		// --mirror beside it would stand in for nothing.
+		if (from !== undefined && mirror !== undefined)
+			throw new UsageError(
+				'--from and --mirror do not go together: --from names the address itself (a listing: its files from the addresses it lists), --mirror stands in for the official hosts; give one'
+			);
 		const against = stringOption(values, 'against');
 		if (against !== undefined && dataset !== 'plantdoc')
 			throw new UsageError('--against is for plantdoc (de-duplication against PlantVillage)');

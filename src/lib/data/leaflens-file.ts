@@ -81,6 +81,22 @@ export function exportFileName(name: string, extension: string = EXPORT_EXTENSIO
 	return `${safe || 'model'}${extension}`;
 }
 
+/**
+ * Checks a part of a `.leaflens` file (its model, its backbone): a failure is said as damage to the
+ * file, in the interface language (the detail as it is), unless it has words of its own (made by
+ * a newer LeafLens).
+ */
+async function checkedPart<T>(check: () => Promise<T>): Promise<T> {
+	try {
+		return await check();
+	} catch (error) {
+		if (!(error instanceof ModelFileError) || error.cause instanceof NewerModelError) throw error;
+		throw new ModelFileError(userError('modelFileDamagedDetail', { detail: error.message }), {
+			cause: error
+		});
+	}
+}
+
 /** Parses and fully checks a classifier's two files (manifest fields and the weights' layout). */
 export async function checkClassifier(
 	files: ClassifierFiles,
@@ -324,9 +340,9 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 		'manifest.json': take(`classifier/${MODEL_MANIFEST_FILE}`),
 		'weights.bin': take(`classifier/${CLASSIFIER_WEIGHTS_FILE}`)
 	};
-	const manifest = await checkClassifier(classifier, 'The model in this file', {
-		key: 'modelNewerInFile'
-	});
+	const manifest = await checkedPart(() =>
+		checkClassifier(classifier, 'The model in this file', { key: 'modelNewerInFile' })
+	);
 
 	const prefix = descriptor.backbone.path;
 	if (prefix !== `backbone/${descriptor.backbone.architecture}/`) {
@@ -340,15 +356,20 @@ export async function decodeModelExport(bytes: Uint8Array): Promise<DecodedExpor
 	for (const [path, data] of listed) {
 		if (path.startsWith(prefix)) backbone[path.slice(prefix.length)] = data;
 	}
-	const checked = await checkBackbone(backbone, 'The backbone in this file', {
-		key: 'backboneNewerInFile'
-	});
+	const checked = await checkedPart(() =>
+		checkBackbone(backbone, 'The backbone in this file', { key: 'backboneNewerInFile' })
+	);
 	if (
 		checked.sha256 !== manifest.backbone.manifestSha256 ||
 		checked.architecture !== manifest.backbone.architecture
 	) {
 		throw new ModelFileError(
-			`This model file does not fit together: its backbone (${checked.architecture}, manifest sha256 ${checked.sha256.slice(0, 12)}…) is not the one the model was trained on (${manifest.backbone.architecture}, ${manifest.backbone.manifestSha256.slice(0, 12)}…).`
+			userError('modelFileMismatch', {
+				architecture: checked.architecture,
+				sha256: checked.sha256.slice(0, 12),
+				expected: manifest.backbone.architecture,
+				expectedSha256: manifest.backbone.manifestSha256.slice(0, 12)
+			})
 		);
 	}
 	return { descriptor, name, classifier, backbone };

@@ -467,7 +467,7 @@ describe('export and import', () => {
 					{},
 					'mobilenet_v3_large_minimalistic_100_224'
 				),
-			/does not fit together: its backbone \(mobilenet_v3_large_minimalistic_100_224.*is not the one the model was trained on/
+			/^This model file does not fit together: its backbone \(mobilenet_v3_large_minimalistic_100_224.*is not the one the model was trained on/
 		],
 		[
 			'a damaged backbone file listed with its damaged checksum',
@@ -476,7 +476,7 @@ describe('export and import', () => {
 					...good(),
 					'backbone/mobilenet_v3_small_100_224/labels.txt': new TextEncoder().encode('x\n')
 				}),
-			/labels\.txt does not match manifest\.json/
+			/^This model file is damaged: .*labels\.txt does not match manifest\.json/
 		],
 		[
 			'a path that climbs out of the archive',
@@ -492,7 +492,7 @@ describe('export and import', () => {
 						JSON.stringify({ ...manifestJson, labels: ['only one'] })
 					)
 				}),
-			/The model in this file: the model is not valid \(.*labels/
+			/^This model file is damaged: The model in this file: the model is not valid \(.*labels/
 		]
 	];
 
@@ -548,7 +548,7 @@ describe('export and import', () => {
 		[
 			"another network (Large-minimalistic) under the Small backbone's name, checksums recomputed",
 			async () => forge(await forgedBackbone(large)),
-			/^The backbone in this file is not the MobileNetV3-Small 1\.0 \(224\) network LeafLens builds \(model\.json has \d+ layers, the network has \d+\); LeafLens can only use a backbone it can build$/
+			/^This model file is damaged: The backbone in this file is not the MobileNetV3-Small 1\.0 \(224\) network LeafLens builds \(model\.json has \d+ layers, the network has \d+\); LeafLens can only use a backbone it can build$/
 		],
 		[
 			'the Small network with one layer changed (a 5×5 kernel for a 3×3)',

@@ -60,6 +60,12 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	modelFileTooBig: { mb: 64, max: 48 },
 	modelFileNewer: { version: 3, ours: 1 },
 	modelFileDamaged: { file: 'classifier/weights.bin' },
+	modelFileMismatch: {
+		architecture: 'mobilenet_v3_small_100_224',
+		sha256: '0123456789ab',
+		expected: 'mobilenet_v3_large_minimalistic_100_224',
+		expectedSha256: 'ba9876543210'
+	},
 	modelFileDamagedDetail: { detail: 'it holds leaflens-export.json twice.' },
 	notModelFileDetail: { detail: 'it is an archive without leaflens-export.json.' },
 	modelFileIncomplete: { file: 'backbone/mobilenet_v3_small_100_224/manifest.json' },

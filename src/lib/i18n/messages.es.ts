@@ -756,6 +756,8 @@ export const esErrors: KnownErrors = {
 		'La red base {architecture} guardada en este dispositivo la creó una versión más nueva de LeafLens (formato de modelo versión {version}; esta versión lee la {ours}). Actualice LeafLens para usarla.',
 	modelFileDamaged:
 		'Este archivo de modelo está dañado: {file} no coincide con su suma de verificación.',
+	modelFileMismatch:
+		'Este archivo de modelo no es coherente: su red base ({architecture}, sha256 del manifiesto {sha256}…) no es aquella con la que se entrenó el modelo ({expected}, {expectedSha256}…).',
 	modelFileIncomplete: 'Este archivo de modelo está incompleto: falta {file}.',
 	modelFileDamagedDetail: 'Este archivo de modelo está dañado: {detail}',
 	notModelFileDetail: 'Este no es un archivo de modelo de LeafLens: {detail}',

@@ -774,6 +774,8 @@ export const frErrors: KnownErrors = {
 		'Le réseau de base {architecture} enregistré sur cet appareil vient d’une version plus récente de LeafLens (format de modèle version {version} ; cette version lit la version {ours}). Mettez LeafLens à jour pour l’utiliser.',
 	modelFileDamaged:
 		'Ce fichier de modèle est endommagé : {file} ne correspond pas à sa somme de contrôle.',
+	modelFileMismatch:
+		'Ce fichier de modèle ne tient pas ensemble : son réseau de base ({architecture}, sha256 du manifeste {sha256}…) n’est pas celui sur lequel le modèle a été entraîné ({expected}, {expectedSha256}…).',
 	modelFileIncomplete: 'Ce fichier de modèle est incomplet : {file} manque.',
 	modelFileDamagedDetail: 'Ce fichier de modèle est endommagé : {detail}',
 	notModelFileDetail: 'Ce fichier n’est pas un fichier de modèle LeafLens : {detail}',

@@ -710,6 +710,8 @@ export const hiErrors: KnownErrors = {
 	backboneNewerStored:
 		'इस डिवाइस पर सहेजा गया {architecture} बैकबोन LeafLens के नए संस्करण ने बनाया है (मॉडल फ़ॉर्मेट संस्करण {version}; यह LeafLens संस्करण {ours} पढ़ता है)। इसे इस्तेमाल करने के लिए LeafLens अपडेट करें।',
 	modelFileDamaged: 'यह मॉडल फ़ाइल खराब है: {file} अपने चेकसम से मेल नहीं खाती।',
+	modelFileMismatch:
+		'यह मॉडल फ़ाइल आपस में मेल नहीं खाती: इसका बैकबोन ({architecture}, मैनिफ़ेस्ट sha256 {sha256}…) वह नहीं है जिस पर मॉडल प्रशिक्षित हुआ था ({expected}, {expectedSha256}…)।',
 	modelFileIncomplete: 'यह मॉडल फ़ाइल अधूरी है: {file} इसमें नहीं है।',
 	modelFileDamagedDetail: 'यह मॉडल फ़ाइल खराब है: {detail}',
 	notModelFileDetail: 'यह LeafLens मॉडल फ़ाइल नहीं है: {detail}',

@@ -743,6 +743,8 @@ export const swErrors: KnownErrors = {
 	backboneNewerStored:
 		'Mtandao msingi wa {architecture} uliohifadhiwa kwenye kifaa hiki umetengenezwa na toleo jipya zaidi la LeafLens (toleo la muundo wa modeli {version}; LeafLens hii inasoma toleo {ours}). Sasisha LeafLens ili kuutumia.',
 	modelFileDamaged: 'Faili hii ya modeli imeharibika: {file} hailingani na checksum yake.',
+	modelFileMismatch:
+		'Faili hii ya modeli hailingani: mtandao wake wa msingi ({architecture}, sha256 ya manifest {sha256}…) si ule ambao modeli ilifunzwa juu yake ({expected}, {expectedSha256}…).',
 	modelFileIncomplete: 'Faili hii ya modeli haijakamilika: {file} haipo.',
 	modelFileDamagedDetail: 'Faili hii ya modeli imeharibika: {detail}',
 	notModelFileDetail: 'Hii si faili ya modeli ya LeafLens: {detail}',

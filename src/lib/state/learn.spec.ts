@@ -1251,6 +1251,22 @@ describe('LearnState', () => {
 		});
 	});
 
+	it('a worker that dies while PlantVillage downloads, or the photos are imported, is said in the language shown, also after a change', async () => {
+		const stopped = { key: 'ml.workerStopped' as const, params: { reason: 'out of memory' } };
+		const english = t(stopped.key, stopped.params);
+		for (const part of ['downloadDataset', 'importPhotos'] as const) {
+			const { learn, ml } = await setup();
+			// Every try: a worker that dies once is started again, and the call made again.
+			ml[part].mockRejectedValue(new WorkerCrashedError(english, stopped));
+			expect(await learn.adapt()).toBeNull();
+			expect(learn.error, part).toBe(english);
+			await inLanguage('fr', () => {
+				expect(learn.error, part).toBe(t(stopped.key, stopped.params));
+				expect(learn.error, part).not.toBe(english);
+			});
+		}
+	});
+
 	it('Continue after the learned model was deleted says so and forgets the learning, not stuck on "not on this device"', async () => {
 		const { learn, deps, ml } = await failedInCheck(new Error('The engine stopped'));
 		expect(learn.pending).toMatchObject({ stopped: true, saved: { id: 'adapted' } });

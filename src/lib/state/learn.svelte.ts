@@ -24,7 +24,7 @@ import { Prng } from '../ml/prng';
 import { hashString } from '../data/split';
 import { codeUnitOrder } from '../util/order';
 import { history, type HistoryEntry, type HistoryStore } from './history.svelte';
-import { mlClient, sayError, type MlClient } from './ml-client.svelte';
+import { mlClient, SaidError, sayError, type MlClient } from './ml-client.svelte';
 import type { Said } from '../i18n/i18n.svelte';
 import { modelsState, type ModelsState } from './models.svelte';
 import {
@@ -704,7 +704,8 @@ export class LearnState {
 		if (!find()) {
 			this.step = 'download';
 			await training.downloadDataset(DEFAULT_DATASET_URL);
-			if (training.downloadError) throw new Error(training.downloadError);
+			// Its words kept to be said (a lost GPU in the language chosen later, too).
+			if (training.downloadFailure) throw new SaidError(training.downloadFailure);
 			if (!find()) return null;
 		}
 		const base = find();
@@ -752,11 +753,11 @@ export class LearnState {
 					// here, not offered on the Train page.
 					const short = training.shortClasses !== null;
 					training.dismissShort({ quiet: true });
+					if (training.importFailure) throw new SaidError(training.importFailure);
 					throw new Error(
-						training.importError ??
-							(short
-								? userError('confirmMore', { n: MIN_PHOTOS_PER_CLASS })
-								: userError('photosNotImported'))
+						short
+							? userError('confirmMore', { n: MIN_PHOTOS_PER_CLASS })
+							: userError('photosNotImported')
 					);
 				}
 				this.#write(LEARNED_DATASETS_KEY, [

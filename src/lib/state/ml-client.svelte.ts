@@ -157,7 +157,16 @@ export interface DiagnoseOptions {
  * An error's words, made when shown: a lost GPU or a dead worker in the language shown then (a
  * page keeps its error while the user changes the language), anything else as its message.
  */
+/** An error whose words are said when shown (`said`), in the language shown then. */
+export class SaidError extends Error {
+	override name = 'SaidError';
+	constructor(readonly said: Said) {
+		super(said());
+	}
+}
+
 export function sayError(error: unknown): Said {
+	if (error instanceof SaidError) return error.said;
 	const line =
 		error instanceof DeviceLostError || error instanceof WorkerCrashedError
 			? error.line

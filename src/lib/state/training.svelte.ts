@@ -294,6 +294,10 @@ export class TrainingState {
 	get downloadError(): string | null {
 		return this.#downloadError?.() ?? null;
 	}
+	/** downloadError, as words to say later (in the language shown then). */
+	get downloadFailure(): Said | null {
+		return this.#downloadError;
+	}
 	#deleteError = $state<Said | null>(null);
 	/** Why the last dataset could not be deleted (in the language shown now). */
 	get deleteError(): string | null {
@@ -308,6 +312,10 @@ export class TrainingState {
 	/** Why the last import of photos failed (in the language shown now). */
 	get importError(): string | null {
 		return this.#importError?.() ?? null;
+	}
+	/** importError, as words to say later (in the language shown then). */
+	get importFailure(): Said | null {
+		return this.#importError;
 	}
 	imported = $state<{
 		dataset: CachedDatasetInfo;

@@ -95,6 +95,9 @@ export const USER_ERRORS = {
 	modelFileNewer:
 		'This model file was made by a newer LeafLens (export format version {version}; this LeafLens reads version {ours}). Update LeafLens to import it.',
 	modelFileDamaged: 'This model file is damaged: {file} does not match its checksum.',
+	/** A `.leaflens` file whose backbone is not the one its model was trained on. */
+	modelFileMismatch:
+		'This model file does not fit together: its backbone ({architecture}, manifest sha256 {sha256}…) is not the one the model was trained on ({expected}, {expectedSha256}…).',
 	/**
 	 * A model directory in a model format newer than this app reads, `{where}` its path or URL (the
 	 * ones below name a model that has neither in their own words).
