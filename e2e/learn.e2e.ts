@@ -173,6 +173,25 @@ test('learn my fields: corrected photos teach a new disease on the device; the p
 	await learn.getByRole('button', { name: 'Use the new model again' }).click();
 	await expect(page.getByTestId('model-info')).toContainText('35 leaf classes');
 
+	// The learned model deleted in another tab: Use again, pressed from the keyboard, says it is
+	// gone, and those words take the focus (the button went with the outcome).
+	const other = await page.context().newPage();
+	errors.push(...collectPageErrors(other));
+	await other.goto('/models/');
+	other.once('dialog', (dialog) => void dialog.accept());
+	await other
+		.getByTestId('saved-models')
+		.locator('li', { hasText: 'Learned from my fields' })
+		.getByRole('button', { name: 'Delete' })
+		.click();
+	await expect(other.getByTestId('models-notice')).toContainText('was deleted');
+	await other.close();
+	const useAgain = learn.getByRole('button', { name: 'Use the new model again' });
+	await useAgain.focus();
+	await page.keyboard.press('Enter');
+	await expect(learn.getByTestId('learn-model-gone')).toBeFocused();
+	await expect(learn.getByTestId('learn-model-gone')).toHaveText(en['learn.modelGone']);
+
 	// Learning again, stopped at once: said stopped (or nothing), never as the learning before.
 	await learn.getByRole('button', { name: /^Learn from / }).click();
 	await learn.getByRole('button', { name: 'Stop' }).click();

@@ -253,7 +253,8 @@ export const es: Catalogue = {
 		'{crop}: confirme fotos de una clase más de {cropIn} ({missing}) y al aprender se creará también un especialista en {cropIn} solo con sus fotos, que se usa al indicar el cultivo.',
 	'learn.expertsLearned':
 		'También aprendido solo de sus fotos: un especialista en {crops}. Indique el cultivo al diagnosticar para usarlo.',
-	'learn.heldDeleted': 'Eliminadas mientras tanto, y fuera de ambas cifras: {photos} apartadas.',
+	'learn.heldDeleted':
+		'Eliminadas o corregidas mientras tanto, y fuera de ambas cifras: {photos} apartadas.',
 	'train.title': 'Entrenar un modelo',
 	'train.intro':
 		'Afine el modelo de hojas con un conjunto de datos o con sus propias fotos, aquí en el navegador. No se sube nada.',

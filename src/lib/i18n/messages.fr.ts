@@ -261,7 +261,7 @@ export const fr: Catalogue = {
 	'learn.expertsLearned':
 		'Appris aussi de vos seules photos : un spécialiste de {crops}. Nommez la culture en diagnostiquant pour l’utiliser.',
 	'learn.heldDeleted':
-		'Supprimées entre-temps, et exclues des deux chiffres : {photos} mises de côté.',
+		'Supprimées ou corrigées entre-temps, et exclues des deux chiffres : {photos} mises de côté.',
 	'train.title': 'Entraîner un modèle',
 	'train.intro':
 		'Affinez le modèle sur un jeu de données ou sur vos propres photos, ici dans le navigateur. Rien n’est envoyé.',

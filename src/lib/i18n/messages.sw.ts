@@ -257,7 +257,7 @@ export const sw: Catalogue = {
 	'learn.expertsLearned':
 		'Imejifunza pia kutoka picha zako pekee: mtaalamu wa {crops}. Taja zao unapochunguza ili kumtumia.',
 	'learn.heldDeleted':
-		'Zilifutwa wakati huo, na haziko kwenye takwimu zote mbili: {photos} zilizowekwa kando.',
+		'Zilifutwa au kusahihishwa wakati huo, na haziko kwenye takwimu zote mbili: {photos} zilizowekwa kando.',
 	'train.title': 'Funza modeli',
 	'train.intro':
 		'Boresha modeli ya majani kwa seti ya data au kwa picha zako mwenyewe, hapa kwenye kivinjari. Hakuna kinachopakiwa mtandaoni.',

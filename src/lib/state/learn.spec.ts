@@ -1050,6 +1050,36 @@ describe('LearnState', () => {
 		expect(outcome?.deleted).toBe(1);
 	});
 
+	it('a plant corrected while Learn downloads is learnt as corrected, or left out; one kept aside is left out of both figures', async () => {
+		const { learn, deps, ml, trainCall, datasets, base } = await setup({ plants: 12 });
+		let release = () => {};
+		ml.downloadDataset.mockImplementationOnce(async () => {
+			await new Promise<void>((resolve) => (release = resolve));
+			datasets.push(base);
+			return base;
+		});
+		const run = learn.adapt();
+		while (ml.downloadDataset.mock.calls.length === 0) await settle();
+		const trained = learn.plan.train[0]!.entryId;
+		const held = learn.plan.heldBack[0]!.entryId;
+		const heldCount = learn.plan.heldBack.length;
+		// The farmer corrects two plants meanwhile, to a class this learning does not teach (it
+		// has too few photos yet).
+		await deps.history.confirm(trained, 'Apple___healthy');
+		await deps.history.confirm(held, 'Apple___healthy');
+		release();
+		while (ml.train.mock.calls.length === 0) await settle();
+		const imported = ml.importPhotos.mock.calls[0]![1];
+		expect(imported.some((p) => p.path.startsWith(`${trained}/`))).toBe(false);
+		expect(imported.every((p) => p.className === 'Apple___Apple_scab')).toBe(true);
+		trainCall().finish();
+		const outcome = await run;
+		// Checked before as scab, it would be checked after as healthy: in neither figure.
+		expect(outcome?.before.total).toBe(heldCount - 1);
+		expect(outcome?.after.total).toBe(heldCount - 1);
+		expect(outcome?.deleted).toBe(1);
+	});
+
 	it('the photos kept aside are read as stored: a history this page has not read yet deletes none', async () => {
 		const { learn, deps, ml, trainCall } = await setup({ plants: 12 });
 		const run = learn.adapt();

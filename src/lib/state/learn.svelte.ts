@@ -257,7 +257,13 @@ interface PendingLearn {
 	before: LearnScore;
 	previousId: string | null;
 	/** With the model before's answer on each (absent in records of older versions). */
-	heldBack: ({ entryId: string; leaf: number; crop?: string } & Partial<HeldResult>)[];
+	heldBack: ({
+		entryId: string;
+		leaf: number;
+		/** The class it was checked against before (absent: stored before it was kept). */
+		className?: string;
+		crop?: string;
+	} & Partial<HeldResult>)[];
 	/**
 	 * Stopped while the new model was checked: it waits for Continue or Discard, and is not
 	 * finished by itself (`sync`).
@@ -740,11 +746,18 @@ export class LearnState {
 				// Stopped: nothing was made yet (the PlantVillage photos downloaded stay).
 				if (before === null) return null;
 				this.step = 'import';
-				const photos: PhotoFile[] = plan.train.map((p) => ({
-					path: `${p.entryId}/${p.leaf}-${p.fileName}`,
-					className: p.className,
-					file: p.photo
-				}));
+				// Corrected since Learn was pressed (the download and the check take minutes): a photo
+				// is learnt under the class the farmer says now when it is one this learning teaches,
+				// else left out (deleted, no longer confirmed, or of a class with too few photos yet).
+				// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
+				const confirmedNow = new Map(this.#history.entries.map((e) => [e.id, e.confirmed]));
+				// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
+				const taught = new Set(plan.train.map((p) => p.className));
+				const photos: PhotoFile[] = plan.train.flatMap((p) => {
+					const className = confirmedNow.get(p.entryId);
+					if (!className || !taught.has(className)) return [];
+					return [{ path: `${p.entryId}/${p.leaf}-${p.fileName}`, className, file: p.photo }];
+				});
 				const training = this.#d.training;
 				const own = await training.importPhotos(OWN_DATASET_NAME, photos);
 				if (!own && training.importCancelled) return null;
@@ -787,9 +800,10 @@ export class LearnState {
 					before: scoreOf(before),
 					previousId: this.#d.models.activeId,
 					// With the crop each was checked among: the new model is checked among the same.
-					heldBack: plan.heldBack.map(({ entryId, leaf, crop }, i) => ({
+					heldBack: plan.heldBack.map(({ entryId, leaf, crop, className }, i) => ({
 						entryId,
 						leaf,
+						className,
 						...(crop ? { crop } : {}),
 						...before[i]
 					}))
@@ -976,16 +990,20 @@ export class LearnState {
 				models.activate(saved.id);
 				await this.#d.ml.loadModel();
 			}
-			// Both scores on the photos kept aside that are still in the history: a plant deleted
-			// meanwhile is left out of before too, and said. Read as stored (this page's list may
-			// not be read yet; a history that cannot be read is said, not taken for deleted plants).
+			// Both scores on the photos kept aside that are still in the history as they were checked
+			// before: a plant deleted, or corrected to another class, meanwhile is left out of before
+			// too, and said. Read as stored (this page's list may not be read yet; a history that
+			// cannot be read is said, not taken for deleted plants).
 			const stored = await Promise.all(
 				pending.heldBack.map((held) => this.#history.stored(held.entryId))
 			);
 			kept = pending.heldBack.flatMap((held, i) => {
 				const entry = stored[i];
 				const photo = entry?.leaves[held.leaf]?.photo;
-				return entry?.confirmed && photo ? [{ held, className: entry.confirmed, photo }] : [];
+				const same = held.className === undefined || entry?.confirmed === held.className;
+				return entry?.confirmed && photo && same
+					? [{ held, className: entry.confirmed, photo }]
+					: [];
 			});
 			after = signal.aborted
 				? null
