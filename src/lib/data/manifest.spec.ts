@@ -47,6 +47,15 @@ describe('parseDatasetManifest', () => {
 		);
 	});
 
+	it('refuses a class listed twice (a hand-edited manifest), naming it', () => {
+		const m = goodManifest();
+		m.classes[1]!.folder = m.classes[0]!.folder;
+		expect(() => parseDatasetManifest(m)).toThrow(ManifestError);
+		expect(() => parseDatasetManifest(m)).toThrow(
+			`classes.1.folder "${m.classes[0]!.folder}" is classes.0's too; each class is listed once`
+		);
+	});
+
 	it('checks that counts agree with the shards', () => {
 		const m = goodManifest();
 		m.counts.splits.val = 2;

@@ -154,6 +154,13 @@ function checkConsistency(m: DatasetManifest): void {
 				`Invalid dataset manifest: classes.${i}.index must be ${i}, got ${c.index}`
 			);
 		}
+		// Two classes of one name: no model can tell them apart (nor a dataset be trained with it).
+		const first = m.classes.findIndex((other) => other.folder === c.folder);
+		if (first !== i) {
+			throw new ManifestError(
+				`Invalid dataset manifest: classes.${i}.folder "${c.folder}" is classes.${first}'s too; each class is listed once`
+			);
+		}
 	});
 	if (m.counts.perClass.length !== m.classes.length) {
 		throw new ManifestError(

@@ -8,6 +8,7 @@ import {
 	JOB_KEY,
 	learnModelName,
 	modelNameTime,
+	photosFromFolder,
 	SAVED_RUNS_KEY,
 	TrainingState,
 	UNSAVED_KEY,
@@ -177,6 +178,28 @@ async function reloadedWaiting(
 	return { reloaded, ml, calls };
 }
 
+describe('photosFromFolder', () => {
+	it("leaves hidden files out without a word (a Mac's .DS_Store and ._ copies), and names files outside a class folder", () => {
+		const picked = (path: string) => {
+			const file = new File(['x'], path.split('/').at(-1)!);
+			Object.defineProperty(file, 'webkitRelativePath', { value: path });
+			return file;
+		};
+		const { name, photos, skipped } = photosFromFolder(
+			[
+				'Field/Rust/IMG_1.jpg',
+				'Field/Rust/.DS_Store',
+				'Field/Rust/._IMG_1.jpg',
+				'Field/.thumbnails/Rust/IMG_1.jpg',
+				'Field/notes.txt'
+			].map(picked)
+		);
+		expect(name).toBe('Field');
+		expect(photos.map((p) => [p.path, p.className])).toEqual([['Field/Rust/IMG_1.jpg', 'Rust']]);
+		expect(skipped).toEqual([{ path: 'Field/notes.txt', reason: userError('notInClass') }]);
+	});
+});
+
 describe('TrainingState', () => {
 	it('resumes a job a reload interrupted once, however often the page is entered', async () => {
 		const { state, ml, calls } = setup({ stored: job });
@@ -192,6 +215,18 @@ describe('TrainingState', () => {
 		expect(calls[0]!.signal?.aborted).toBe(false);
 		expect(state.running).toBe(true);
 		expect(ml.datasets).toHaveBeenCalledTimes(3);
+	});
+
+	it('a Stop is kept at once: a tab closed before the worker stopped does not resume the run by itself next time', async () => {
+		const { state, ml, storage, saveModel } = setup({ stored: job });
+		// A worker busy where it cannot stop midway (a model loading): the call does not end.
+		ml.train.mockImplementationOnce(() => new Promise<TrainResult>(() => {}));
+		await state.enter();
+		expect(state.running).toBe(true);
+		state.stop();
+		expect(state.stopping).toBe(true);
+		// The tab is closed now; the next visit offers Resume or Discard.
+		await reloadedWaiting(storage, saveModel, job);
 	});
 
 	it('shows the stored job’s settings in the form after a reload, not the defaults', async () => {

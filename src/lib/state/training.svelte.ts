@@ -98,7 +98,9 @@ const NOT_IN_CLASS = userError('notInClass');
 
 /**
  * The files of a folder picked with `<input webkitdirectory>`: one class per sub-folder. Files
- * directly in the folder, or hidden, are reported as skipped. The dataset is named after the folder.
+ * directly in the folder are reported as skipped; hidden ones (a Mac's `.DS_Store` and `._` copies,
+ * `.thumbnails/`) are no photos, and left out without a word, as the CLI does. The dataset is named
+ * after the folder.
  */
 export function photosFromFolder(files: readonly File[]): {
 	name: string;
@@ -113,6 +115,7 @@ export function photosFromFolder(files: readonly File[]): {
 	for (const file of files) {
 		const path = pathOf(file);
 		name ||= path.split('/')[0] ?? '';
+		if (path.split('/').some((part) => part.startsWith('.'))) continue;
 		const className = classFromRelativePath(path, split);
 		if (className === null) {
 			skipped.push({ path, reason: NOT_IN_CLASS });
@@ -1147,6 +1150,10 @@ export class TrainingState {
 	stop(): void {
 		if (!this.#trainAbort) return;
 		this.stopping = true;
+		// Held at once, not when the worker has stopped (a model loading or a calibration does not
+		// stop midway): a tab closed meanwhile must not find the run to resume by itself next time.
+		const job = this.job;
+		if (job && this.storedJob()?.jobId === job.jobId) this.#jobs.setItem(HELD_KEY, job.jobId);
 		this.#trainAbort.abort();
 	}
 
