@@ -67,7 +67,8 @@ export function letWasmUse(scope: { navigator: { hardwareConcurrency: number } }
  * it can take far longer than on one thread (Firefox ESR here: 1.1 s idle, over 25 s with both cores
  * busy), and nothing tells beforehand. So the page starts the ML worker with threads and a watchdog:
  * when the engines are not up within THREADS_START_MS, it ends that worker, remembers that threads
- * were too slow to start in this browser (this key) and starts one on one thread.
+ * were too slow to start in this browser (this key; only when its files came from the device, not
+ * on a first visit, which a slow connection may have made slow) and starts one on one thread.
  */
 export const THREADS_HANG_KEY = 'leaflens.wasmThreadsHang';
 /**

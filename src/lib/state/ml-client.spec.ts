@@ -8,7 +8,7 @@ import {
 	TIMING_RUN_STALL_MS,
 	WorkerCrashedError
 } from './ml-client.svelte';
-import { THREADS_HANG_KEY } from '../browser/isolation';
+import { THREADS_HANG_KEY, THREADS_START_MS } from '../browser/isolation';
 import { i18n } from '../i18n/i18n.svelte';
 import { fr } from '../i18n/messages.fr';
 
@@ -304,6 +304,40 @@ describe('MlClient start', () => {
 		await expect(started).resolves.toEqual(status);
 		expect(inits[1]).toMatchObject({ exclude: ['webgl'] });
 		expect(stored.get(THREADS_HANG_KEY)).toBeUndefined();
+	});
+
+	it('threads that do not start are remembered as hanging only when the files came from this device (not a slow first visit)', async () => {
+		for (const controlled of [false, true]) {
+			vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+			vi.stubGlobal('Worker', FakeWorker);
+			vi.stubGlobal('crossOriginIsolated', true);
+			vi.stubGlobal('navigator', {
+				userAgent: 'test',
+				serviceWorker: { controller: controlled ? {} : null }
+			});
+			const stored = new Map<string, string>();
+			vi.stubGlobal('localStorage', {
+				getItem: (key: string) => stored.get(key) ?? null,
+				setItem: (key: string, value: string) => void stored.set(key, value)
+			});
+			let inits = 0;
+			// The first worker (threads) never comes up, the next (one thread) does.
+			FakeWorker.api = {
+				init: () => (++inits === 1 ? never() : status),
+				environment: () => ({})
+			};
+			const client = new MlClient();
+			const started = client.start();
+			while (inits === 0) await new Promise((resolve) => setImmediate(resolve));
+			await vi.advanceTimersByTimeAsync(THREADS_START_MS + 1_000);
+			await expect(started).resolves.toEqual(status);
+			expect(inits).toBe(2);
+			expect(stored.get(THREADS_HANG_KEY), String(controlled)).toBe(
+				controlled ? 'test' : undefined
+			);
+			vi.useRealTimers();
+			vi.unstubAllGlobals();
+		}
 	});
 
 	it('"auto" chosen in Settings detects again under the same watch: a GPU engine that hangs then is left out', async () => {

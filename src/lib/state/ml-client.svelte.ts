@@ -307,13 +307,18 @@ export class MlClient {
 		return this.start();
 	}
 
+	/** Threads did not start on this visit (and were not remembered as hanging): one thread. */
+	#oneThread = false;
+
 	async #boot(): Promise<WorkerStatus> {
 		const storage = typeof localStorage === 'undefined' ? undefined : localStorage;
-		const threads = mayTryThreads(
-			globalThis.crossOriginIsolated === true,
-			storage,
-			globalThis.navigator?.userAgent ?? ''
-		);
+		const threads =
+			!this.#oneThread &&
+			mayTryThreads(
+				globalThis.crossOriginIsolated === true,
+				storage,
+				globalThis.navigator?.userAgent ?? ''
+			);
 		// Vite needs this exact `new Worker(new URL(…), …)` shape to bundle the worker.
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL, not state
 		const worker = new Worker(new URL('../worker/ml.worker.ts', import.meta.url), {
@@ -368,8 +373,12 @@ export class MlClient {
 			}
 			this.#watchdog = null;
 			if (!status) {
-				// The engines did not come up with threads: once in this browser is enough to know.
-				storage?.setItem(THREADS_HANG_KEY, navigator.userAgent);
+				// The engines did not come up with threads: once in this browser is enough to know,
+				// when the worker's files came from this device (a page the service worker controls).
+				// On a first visit a slow connection may be all it was: one thread for this visit.
+				if (globalThis.navigator?.serviceWorker?.controller)
+					storage?.setItem(THREADS_HANG_KEY, navigator.userAgent);
+				else this.#oneThread = true;
 				this.#end(worker);
 				return this.#boot();
 			}
