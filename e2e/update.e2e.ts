@@ -301,6 +301,39 @@ test('Reload in one tab: another tab with a photo waiting in the crop step keeps
 	}
 });
 
+test('Reload in one tab: another tab with a correction being typed keeps it, and is told', async ({
+	page,
+	context
+}) => {
+	const deploy = await deployment();
+	try {
+		await openControlled(page, deploy.origin);
+		const other = await secondTab(context, `${deploy.origin}/`);
+		const folder = path.join(plantVillageColor(), 'Tomato___Septoria_leaf_spot');
+		const [first] = readdirSync(folder).sort();
+		await other.getByTestId('photo-input').setInputFiles({
+			name: 'leaf.jpg',
+			mimeType: 'image/jpeg',
+			buffer: readFileSync(path.join(folder, first!))
+		});
+		await other.getByRole('button', { name: 'Use whole photo' }).click();
+		const row = other.getByTestId('history').locator(':scope > li').first();
+		await row.getByRole('button', { name: /^Not right…/ }).click();
+		await row
+			.getByLabel('This plant actually has')
+			.selectOption({ label: 'Something else (type its name)' });
+		const name = row.getByLabel('Name of the disease');
+		await name.fill('Early leaf spot');
+
+		// The other tab was not reloaded under the name being typed: it is still there to save.
+		await reloadedElsewhere(deploy, page, other);
+		await expect(other.locator('html')).not.toHaveAttribute('data-deploy', '2');
+		await expect(name).toHaveValue('Early leaf spot');
+	} finally {
+		deploy.close();
+	}
+});
+
 test('Reload in one tab: another tab showing an answer the history could not keep keeps it, and is told', async ({
 	page,
 	context

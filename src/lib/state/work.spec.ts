@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	allowLeaving,
+	holdWork,
 	onTakeover,
 	registerWork,
 	ReloadRequest,
@@ -19,6 +20,12 @@ describe('workInProgress', () => {
 		expect(workInProgress()).toBe(false);
 		idle.step = 'train';
 		expect(workInProgress()).toBe(true);
+		idle.step = null;
+		// A component's work (a correction typed) counts while it is shown, and goes with it.
+		const end = holdWork(() => true);
+		expect(workInProgress()).toBe(true);
+		end();
+		expect(workInProgress()).toBe(false);
 	});
 });
 

@@ -21,6 +21,16 @@ export function registerWork<T>(
 	return state;
 }
 
+/**
+ * Registers work a component holds while it is shown (a correction being typed): unlike an
+ * app-scoped state's, it goes with the component; returns what ends it (an onMount cleanup).
+ */
+export function holdWork(working: () => boolean): () => void {
+	const work: Work = { working, losing: () => false };
+	registered.add(work);
+	return () => registered.delete(work);
+}
+
 /** Whether any registered state has work in progress. */
 export function workInProgress(): boolean {
 	for (const { working } of registered) if (working()) return true;
