@@ -53,6 +53,20 @@ test('every page of the shell renders, navigates and has no accessibility violat
 	expect(errors).toEqual([]);
 });
 
+test('before its scripts run, a page shows the app (not a blank screen); once they run, the app alone', async ({
+	page,
+	request
+}) => {
+	// The HTML as a slow first visit gets it first: the icon and name, no script needed.
+	const html = await (await request.get('/')).text();
+	expect(html).toMatch(
+		/<p id="boot" aria-busy="true">\s*<img src="[^"]*icons\/icon\.svg"[^>]*>\s*LeafLens/
+	);
+	await page.goto('/');
+	await expect(page.getByTestId('active-backend')).toBeAttached();
+	await expect(page.locator('#boot')).toHaveCount(0);
+});
+
 test('the "ready to work offline" toast never covers the end of a page', async ({ browser }) => {
 	for (const viewport of [
 		{ width: 800, height: 600 },
