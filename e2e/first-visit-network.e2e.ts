@@ -71,6 +71,32 @@ test('a first install that failed (one download cut) is said, and installed agai
 	}
 });
 
+test('a service worker that could not even be registered (its script cut) is said; Try again from the keyboard registers it, and "ready" takes the focus', async ({
+	page
+}) => {
+	let cut = true;
+	const server = await serveStatic(path.resolve('build'), {
+		drop: (p) => cut && p === '/service-worker.js'
+	});
+	try {
+		await page.goto(`${server.origin}/`);
+		const failed = page.getByTestId('offline-failed');
+		await expect(failed).toContainText('does not open without a connection yet', {
+			timeout: 90_000
+		});
+		await expect(failed).toHaveAttribute('role', 'alert');
+		cut = false;
+		await failed.getByRole('button', { name: 'Try again' }).focus();
+		await page.keyboard.press('Enter');
+		const ready = page.getByRole('status').filter({ hasText: 'ready to work offline' });
+		await expect(ready).toBeVisible({ timeout: 90_000 });
+		await expect(failed).toBeHidden();
+		await expect(ready.getByRole('button', { name: 'OK' })).toBeFocused();
+	} finally {
+		server.close();
+	}
+});
+
 test.describe('a model that could not be downloaded', () => {
 	test.use({ serviceWorkers: 'block' });
 
