@@ -309,14 +309,7 @@ test('Reload in one tab: another tab with a correction being typed keeps it, and
 	try {
 		await openControlled(page, deploy.origin);
 		const other = await secondTab(context, `${deploy.origin}/`);
-		const folder = path.join(plantVillageColor(), 'Tomato___Septoria_leaf_spot');
-		const [first] = readdirSync(folder).sort();
-		await other.getByTestId('photo-input').setInputFiles({
-			name: 'leaf.jpg',
-			mimeType: 'image/jpeg',
-			buffer: readFileSync(path.join(folder, first!))
-		});
-		await other.getByRole('button', { name: 'Use whole photo' }).click();
+		await diagnoseOne(other, 'leaf.jpg');
 		const row = other.getByTestId('history').locator(':scope > li').first();
 		await row.getByRole('button', { name: /^Not right…/ }).click();
 		await row
