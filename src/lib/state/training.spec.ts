@@ -587,6 +587,49 @@ describe('TrainingState', () => {
 		expect(ml.clearTrainJob).toHaveBeenCalledTimes(1);
 	});
 
+	it('a run whose save failed, resumed in another tab: Save again and Discard here leave it to that tab', async () => {
+		vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+		try {
+			for (const press of ['save again', 'discard'] as const) {
+				const locks = fakeLocks();
+				const first = setup();
+				const tab = (ml: TrainingMl) =>
+					new TrainingState(ml, {
+						jobStorage: first.storage,
+						saveModel: first.saveModel,
+						estimateStorage: async () => null,
+						persist: async () => 0,
+						locks
+					});
+				first.saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
+				const a = tab(first.ml);
+				await a.enter();
+				const done = a.start();
+				first.calls[0]!.finish();
+				await done;
+				expect(a.unsaved).not.toBeNull();
+				// Another tab offered the stored run, and resumed it (it saves the model when it ends).
+				const second = fakeMl([dataset('pv', 'plantvillage-sample')]);
+				const b = tab(second.ml);
+				await b.enter();
+				const resumed = b.resumePending();
+				await settle();
+				expect(second.calls).toHaveLength(1);
+				if (press === 'save again') expect(await a.saveAgain()).toBe(false);
+				else await a.discardUnsaved();
+				expect(first.saveModel, press).toHaveBeenCalledTimes(1);
+				expect(first.ml.clearTrainJob, press).not.toHaveBeenCalled();
+				expect(a.elsewhere, press).toBe(true);
+				expect(a.unsaved, press).toBeNull();
+				second.calls[0]!.finish();
+				await resumed;
+				expect(first.saveModel, press).toHaveBeenCalledTimes(2);
+			}
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
 	it('a run whose save failed waits after a reload; Resume (the last checkpoint) saves it', async () => {
 		const { storage, saveModel, request } = await unsavedRun();
 		// The tab is reloaded before "Save again": the job waits for the user, it does not rerun.

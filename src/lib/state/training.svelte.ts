@@ -1003,10 +1003,23 @@ export class TrainingState {
 		this.#saveError = null;
 		this.saving = true;
 		try {
+			if (await this.#resumedElsewhere(unsaved.request.jobId)) return false;
 			return await this.#save(unsaved.request, unsaved.result);
 		} finally {
 			this.saving = false;
 		}
+	}
+
+	/**
+	 * Whether another tab resumed job `jobId` (a run whose save failed here, offered there): it saves
+	 * the model when it ends, and its cache is in use, so this tab neither saves nor discards it,
+	 * and says it runs there.
+	 */
+	async #resumedElsewhere(jobId: string): Promise<boolean> {
+		if (!(await this.runsElsewhere(jobId))) return false;
+		this.unsaved = null;
+		this.#setElsewhere(jobId);
+		return true;
 	}
 
 	/**
@@ -1016,6 +1029,7 @@ export class TrainingState {
 	async discardUnsaved(): Promise<void> {
 		if (this.saving) return;
 		const unsaved = this.unsaved;
+		if (unsaved && (await this.#resumedElsewhere(unsaved.request.jobId))) return;
 		this.unsaved = null;
 		this.#saveError = null;
 		// The finished run's status ("saving…"), curves and table go with it.
