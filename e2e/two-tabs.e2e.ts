@@ -175,8 +175,12 @@ test('Start pressed in a tab while another tab trains: it says so, and the keybo
 	// Pressed again, nothing starts here.
 	await b.keyboard.press('Enter');
 	await expect(b.getByRole('button', { name: 'Stop' })).toBeHidden();
+	// The note on a stopped run is said from a status already on the page (not one made with it).
+	const note = a.getByRole('status').filter({ hasText: en['train.pending'] });
+	await expect(a.locator('p.pending-status[role="status"]')).toBeEmpty();
 	await stop.click();
 	await expect(a.getByRole('button', { name: 'Resume' })).toBeVisible({ timeout: 60_000 });
+	await expect(note).toBeVisible();
 	expect(errors).toEqual([]);
 });
 
