@@ -174,6 +174,14 @@ export async function requireFolder(
 	if (!info.isDirectory()) throw new Refusal(`${option} ${dir} is a file, not a folder: ${wanted}`);
 }
 
+/** As requireFolder, for a file argument (`<file> is a folder: <wanted>`). */
+export async function requireFile(file: string, option: string, wanted: string): Promise<void> {
+	const { stat } = await import('node:fs/promises');
+	const info = await stat(file).catch(() => null);
+	if (!info) throw new UsageError(`${option} ${file} does not exist: ${wanted}`);
+	if (!info.isFile()) throw new UsageError(`${option} ${file} is a folder: ${wanted}`);
+}
+
 /**
  * `--backbone`, or `fallback` (the default backbone) when it is not given; refused in words first
  * when it is not a folder (as requireFolder).

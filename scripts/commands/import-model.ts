@@ -1,10 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
 	choiceOption,
 	defineCommand,
 	requiredString,
+	requireFile,
 	stringOption,
 	UsageError
 } from '../cli/command';
@@ -60,16 +61,8 @@ Example:
 		const { checkBackboneOut } = await import('../../src/lib/node/model-dir-fs');
 		const existing = await checkBackboneOut(out);
 		const { Refusal } = await import('../../src/lib/node/refusal');
-		if (labelsOption !== undefined) {
-			const kind = await stat(labelsOption).then(
-				(s) => (s.isFile() ? 'file' : 'folder'),
-				() => 'none'
-			);
-			if (kind !== 'file')
-				throw new Refusal(
-					`--labels ${labelsOption} ${kind === 'none' ? 'does not exist' : 'is a folder'}: name a text file of class names, one per line`
-				);
-		}
+		if (labelsOption !== undefined)
+			await requireFile(labelsOption, '--labels', 'name a text file of class names, one per line');
 		/** Another import in --out: replaced only when asked, since its classifiers stop loading. */
 		const refuseReplacing = (why: string) => {
 			if (existing && values.replace !== true)

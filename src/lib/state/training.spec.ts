@@ -157,6 +157,17 @@ function setup(
 	return { state, ml, calls, storage, saveModel, persist };
 }
 
+/** Makes more tabs of `first`'s app: the same job storage and model saving, `locks` shared. */
+const tabsOf =
+	(first: ReturnType<typeof setup>, locks: ReturnType<typeof fakeLocks>) => (ml: TrainingMl) =>
+		new TrainingState(ml, {
+			jobStorage: first.storage,
+			saveModel: first.saveModel,
+			estimateStorage: async () => null,
+			persist: async () => 0,
+			locks
+		});
+
 /**
  * The tab reloaded after a run stopped or failed: the stored job waits for Resume or Discard, it does
  * not rerun by itself.
@@ -593,14 +604,7 @@ describe('TrainingState', () => {
 			for (const press of ['save again', 'discard'] as const) {
 				const locks = fakeLocks();
 				const first = setup();
-				const tab = (ml: TrainingMl) =>
-					new TrainingState(ml, {
-						jobStorage: first.storage,
-						saveModel: first.saveModel,
-						estimateStorage: async () => null,
-						persist: async () => 0,
-						locks
-					});
+				const tab = tabsOf(first, locks);
 				first.saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
 				const a = tab(first.ml);
 				await a.enter();
@@ -1265,14 +1269,7 @@ describe('TrainingState', () => {
 		try {
 			const locks = fakeLocks();
 			const first = setup({ stored: job });
-			const tab = (ml: TrainingMl) =>
-				new TrainingState(ml, {
-					jobStorage: first.storage,
-					saveModel: first.saveModel,
-					estimateStorage: async () => null,
-					persist: async () => 0,
-					locks
-				});
+			const tab = tabsOf(first, locks);
 			// Both tabs show the stopped job; the first resumes it.
 			first.storage.setItem(HELD_KEY, job.jobId);
 			const a = tab(first.ml);
