@@ -1,5 +1,5 @@
 /** A Map with idb-keyval's interface, for specs of stores that take a KeyValueStore. */
-import type { KeyValueStore } from '../src/lib/data/shard-store';
+import { REMOVE, type KeyValueStore } from '../src/lib/data/shard-store';
 
 export class MemoryStore implements KeyValueStore {
 	map = new Map<string, unknown>();
@@ -15,9 +15,10 @@ export class MemoryStore implements KeyValueStore {
 		}
 		this.map.set(key, value);
 	}
-	async update<T>(key: string, change: (value: T | undefined) => T | undefined) {
+	async update<T>(key: string, change: (value: T | undefined) => T | undefined | typeof REMOVE) {
 		const value = change(this.map.get(key) as T | undefined);
-		if (value !== undefined) await this.set(key, value);
+		if (value === REMOVE) this.map.delete(key);
+		else if (value !== undefined) await this.set(key, value);
 	}
 	async del(key: string) {
 		this.map.delete(key);

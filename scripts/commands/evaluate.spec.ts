@@ -80,9 +80,10 @@ describe('leaflens evaluate', () => {
 		writeFileSync(path.join(leafMold, '._IMG_1.jpg'), 'Mac OS X resource fork');
 		writeFileSync(path.join(leafMold, 'notes.txt'), 'field 3');
 		mkdirSync(path.join(dir, '.thumbnails', 'x'), { recursive: true });
-		const r = await evaluate('--data', dir, '--json');
+		const r = await evaluate('--data', dir);
 		expect(r.code, r.stderr).toBe(0);
-		expect((JSON.parse(r.stdout) as Report).count).toBe(2);
+		// The progress counted the three files read: the photos scored and the one skipped are said.
+		expect(r.stdout).toContain('2 photos (1 file skipped)');
 		expect(r.stderr).toContain(
 			`leaflens evaluate: skipped ${path.join(leafMold, 'notes.txt')}: not an image file (.txt)`
 		);
@@ -99,8 +100,8 @@ describe('leaflens evaluate', () => {
 		cpSync(leafMold, path.join(byHand, 'tomato — leaf mold'), { recursive: true });
 		const named = await evaluate('--data', byHand, '--json');
 		expect(named.code, named.stderr).toBe(0);
-		const report = JSON.parse(named.stdout) as Report;
-		expect(report.count).toBe(2);
+		const report = JSON.parse(named.stdout) as Report & { skipped: number };
+		expect([report.count, report.skipped]).toEqual([2, 1]); // its notes.txt came along
 		expect(report.metrics.perClass.find((c) => c.support > 0)?.label).toBe('Tomato___Leaf_Mold');
 		expect(named.stderr).toContain(
 			'leaflens evaluate: class folder "tomato — leaf mold" is scored as Tomato___Leaf_Mold (the same class by name)'

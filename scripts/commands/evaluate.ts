@@ -70,6 +70,7 @@ ${ENGINE_HELP}
 		const tf = await initTf(backend);
 		const frozenNet = await frozenNetOption(tf, values);
 		let bar: ReturnType<typeof createProgress> | null = null;
+		let skipped = 0;
 		const { UnknownCropError } = await import('../../src/lib/ml/crops');
 		const evaluation = runEvaluation(tf, {
 			model,
@@ -83,6 +84,7 @@ ${ENGINE_HELP}
 				bar.update(done);
 			},
 			onUnreadable: (key, reason) => {
+				skipped++;
 				console.error(`leaflens evaluate: skipped ${path.join(data, key)}: ${reason}`);
 			}
 		});
@@ -100,15 +102,19 @@ ${ENGINE_HELP}
 				`leaflens evaluate: class folder "${r.folder}" is scored as ${r.label} (the same class by name)`
 			);
 		if (values.json) {
-			console.log(JSON.stringify({ count, ...(crop ? { crop } : {}), renamed, ...report }));
+			console.log(
+				JSON.stringify({ count, skipped, ...(crop ? { crop } : {}), renamed, ...report })
+			);
 			return 0;
 		}
 		const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 		const m = report.metrics;
+		// The bar counted every file read; those skipped were named above.
+		const notScored = skipped > 0 ? ` (${skipped} file${skipped > 1 ? 's' : ''} skipped)` : '';
 		console.log(
 			crop
-				? `${count} photos of ${crop.crop}, answered among its ${crop.classes.length} classes${crop.expert ? ` (its expert mixed in)` : ''}`
-				: `${count} photos`
+				? `${count} photos of ${crop.crop}${notScored}, answered among its ${crop.classes.length} classes${crop.expert ? ` (its expert mixed in)` : ''}`
+				: `${count} photos${notScored}`
 		);
 		console.log(`accuracy ${pct(m.accuracy)}  top-3 ${pct(m.top3)}  macro-F1 ${pct(m.macroF1)}`);
 		console.log(

@@ -97,6 +97,8 @@ Example:
 		const started = performance.now();
 		let bar: Progress | null = null;
 		let phase = '';
+		// The rate counts the encoding only: hashing (and a resumed run's check) come before it.
+		let encodeStarted: number | null = null;
 		const result = await prepareDataset({
 			src,
 			out,
@@ -114,12 +116,14 @@ Example:
 				if (p !== phase) {
 					bar?.stop();
 					phase = p;
+					if (p === 'encode') encodeStarted = performance.now();
 					bar = createProgress(p === 'scan' ? 'hashing' : 'encoding', total, 'images');
 				}
 				bar?.update(done);
 			}
 		}).finally(() => bar?.stop());
-		const seconds = (performance.now() - started) / 1000;
+		const ended = performance.now();
+		const seconds = (ended - started) / 1000;
 		const m = result.manifest!;
 		const size = m.shards.reduce((n, s) => n + s.bytes, 0);
 		const splits = m.counts.splits;
@@ -132,7 +136,8 @@ Example:
 			);
 			return 0;
 		}
-		const rate = result.encoded / seconds;
+		const encodeSeconds = (ended - (encodeStarted ?? started)) / 1000;
+		const rate = encodeSeconds > 0 ? result.encoded / encodeSeconds : 0;
 		console.log(
 			`${m.counts.total} images in ${m.classes.length} classes -> ${m.shards.length} shards (${(size / 1048576).toFixed(1)} MiB) in ${path.resolve(out)}` +
 				(result.replaced ? ' (replacing the dataset that was there)' : '')
@@ -143,7 +148,7 @@ Example:
 				(result.resumedShards ? `; resumed: kept ${result.resumedShards} finished shard(s)` : '')
 		);
 		console.log(
-			`encoded ${result.encoded} images in ${seconds.toFixed(1)} s (${rate.toFixed(1)} images/s)`
+			`encoded ${result.encoded} images in ${encodeSeconds.toFixed(1)} s (${rate.toFixed(1)} images/s); ${seconds.toFixed(1)} s in all`
 		);
 		return 0;
 	}

@@ -3,7 +3,7 @@
  * and in the worker (no DOM). One database per store, as idb-keyval's createStore expects.
  */
 import { createStore, del, get, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
-import type { KeyValueStore } from '../data/shard-store';
+import { REMOVE, type KeyValueStore } from '../data/shard-store';
 import { isQuotaError } from '../util/errors';
 import { userError } from '../util/user-errors';
 
@@ -39,12 +39,12 @@ export function idbKeyValueStore(target: { db: string; store: string }): KeyValu
 
 /**
  * idb-keyval's `update`, except that `change` returning undefined writes nothing (idb-keyval's
- * would store undefined under the key).
+ * would store undefined under the key) and REMOVE deletes the key.
  */
 function updateIn<T>(
 	store: UseStore,
 	key: string,
-	change: (value: T | undefined) => T | undefined
+	change: (value: T | undefined) => T | undefined | typeof REMOVE
 ): Promise<void> {
 	return store(
 		'readwrite',
@@ -56,7 +56,8 @@ function updateIn<T>(
 				read.onsuccess = () => {
 					try {
 						const value = change(read.result as T | undefined);
-						if (value !== undefined) objects.put(value, key);
+						if (value === REMOVE) objects.delete(key);
+						else if (value !== undefined) objects.put(value, key);
 						resolve(promisifyRequest(objects.transaction));
 					} catch (error) {
 						reject(error);

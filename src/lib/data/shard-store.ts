@@ -30,10 +30,16 @@ export interface KeyValueStore {
 	/**
 	 * Reads `key` and writes what `change` makes of its value, in one step no other tab or worker
 	 * can come between (one IndexedDB readwrite transaction); `change` returning undefined writes
-	 * nothing. `change` must not await: the transaction would end under it.
+	 * nothing, REMOVE deletes the key. `change` must not await: the transaction would end under it.
 	 */
-	update<T>(key: string, change: (value: T | undefined) => T | undefined): Promise<void>;
+	update<T>(
+		key: string,
+		change: (value: T | undefined) => T | undefined | typeof REMOVE
+	): Promise<void>;
 }
+
+/** What `KeyValueStore.update`'s change returns to delete the key. */
+export const REMOVE: unique symbol = Symbol('remove');
 
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 

@@ -262,9 +262,17 @@ describe('prepareDataset on real and crafted bad files', () => {
 		const third = files.filter((f) => f.endsWith('.tar')).sort()[2]!;
 		await writeFile(path.join(out, third), 'garbage');
 
-		const resumed = await prepareDataset(options('c'));
+		const encoding: number[] = [];
+		const resumed = await prepareDataset(
+			options('c', {
+				onProgress: ({ phase, done }) => void (phase === 'encode' && encoding.push(done))
+			})
+		);
 		expect(resumed.resumedShards).toBe(2);
 		expect(resumed.encoded).toBeLessThan(resumed.manifest!.counts.total);
+		// The encoding is said before its first photo (its clock starts there), from where it resumed.
+		expect(encoding[0]).toBeGreaterThan(0);
+		expect(encoding[1]).toBe(encoding[0]! + 1);
 		const [reference, result] = await Promise.all([snapshot(path.join(tmp, 'a')), snapshot(out)]);
 		expect([...result.keys()]).toEqual([...reference.keys()]);
 		for (const [name, bytes] of reference) expect(result.get(name)!.equals(bytes), name).toBe(true);

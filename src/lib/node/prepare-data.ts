@@ -599,6 +599,8 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 		if (options.stopAfterShards !== undefined && written >= options.stopAfterShards) stopped = true;
 	};
 	try {
+		// Said before the first photo is encoded: the encoding's clock starts here.
+		options.onProgress?.({ phase: 'encode', done: startIndex, total: work.length });
 		for (let i = startIndex; i < work.length && !stopped; i++) {
 			for (let j = i; j < Math.min(work.length, i + window); j++) start(j);
 			const result = await pending.get(i)!;

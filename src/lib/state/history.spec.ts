@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
+import type { REMOVE } from '../data/shard-store';
 import {
 	followOtherTabs,
 	HistoryStore,
@@ -59,7 +60,10 @@ class Overlapping extends MemoryStore {
 		if (++this.#reads === 2) this.#bothRead();
 		return value;
 	}
-	override async update<T>(key: string, change: (value: T | undefined) => T | undefined) {
+	override async update<T>(
+		key: string,
+		change: (value: T | undefined) => T | undefined | typeof REMOVE
+	) {
 		await this.bothRead;
 		await super.update(key, change);
 	}
@@ -203,6 +207,18 @@ describe('HistoryStore', () => {
 		await tabA.remove('a');
 		expect((await tabB.change('a', putBack))!.id).toBe('a');
 		expect(await db.keys()).toEqual(['a']);
+	});
+
+	it('Delete gives back the plant as it was deleted: with a leaf another tab added after this one loaded', async () => {
+		const { db, tabA, tabB } = twoTabs();
+		await tabA.put(entry('a', '2026-03-01T10:00:00.000Z'));
+		await tabB.load();
+		await tabA.change('a', (now) => now && withLeaf(now, 'second.jpg'));
+		const removed = await tabB.remove('a');
+		expect(removed!.leaves.map((l) => l.fileName)).toEqual(['a.jpg', 'second.jpg']);
+		expect(await db.keys()).toEqual([]);
+		expect(tabB.get('a')).toBeUndefined();
+		expect(await tabA.remove('a')).toBeUndefined(); // gone already
 	});
 
 	it('two tabs: confirming a plant deleted in the other tab says so and does not bring it back', async () => {

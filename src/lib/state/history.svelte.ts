@@ -16,7 +16,7 @@ import { appScoped } from './app-scoped.svelte';
 import { drawScaled } from '../browser/image';
 import { HISTORY_DB, idbKeyValueStore } from '../browser/idb-store';
 import { toCsv } from '../data/csv';
-import type { KeyValueStore } from '../data/shard-store';
+import { REMOVE, type KeyValueStore } from '../data/shard-store';
 import type { Prediction } from '../ml/classifier-dir';
 import { OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE } from '../data/own-photo-limits';
 import { requestPersistence } from '../browser/persist';
@@ -280,10 +280,19 @@ export class HistoryStore {
 		return value ? readEntry(value) : undefined;
 	}
 
-	async remove(id: string): Promise<void> {
-		await this.#db.del(id);
+	/**
+	 * Deletes entry `id` and returns it as it was deleted (undefined: it was gone already), read
+	 * and deleted in one step: a leaf another tab adds meanwhile is in what Undo puts back.
+	 */
+	async remove(id: string): Promise<HistoryEntry | undefined> {
+		let removed: StoredEntry | LegacyEntry | undefined;
+		await this.#db.update<StoredEntry | LegacyEntry>(id, (now) => {
+			removed = now;
+			return now === undefined ? undefined : REMOVE;
+		});
 		this.#changed();
 		this.entries = this.entries.filter((e) => e.id !== id);
+		return removed && readEntry(removed);
 	}
 
 	async clear(): Promise<void> {
