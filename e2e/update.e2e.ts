@@ -352,3 +352,48 @@ test('Reload in one tab: another tab showing an answer the history could not kee
 		deploy.close();
 	}
 });
+
+test('Reload pressed, then work begun before the new version takes over: kept if the user says so, and the focus stays on the toast', async ({
+	page
+}) => {
+	const deploy = await deployment();
+	try {
+		await openControlled(page, deploy.origin);
+		deploy.deployNew();
+		await checkForUpdate(page);
+		const prompt = page.getByRole('alert').filter({ hasText: 'A new version of LeafLens' });
+		await expect(prompt).toBeVisible();
+		// The switch is held back (the messages to the waiting version kept) until the work begins.
+		await page.evaluate(() => {
+			const send = ServiceWorker.prototype.postMessage;
+			const held: (() => void)[] = [];
+			(window as unknown as { release: () => void }).release = () => held.forEach((f) => f());
+			ServiceWorker.prototype.postMessage = function (this: ServiceWorker, ...args) {
+				held.push(() => send.apply(this, args as Parameters<typeof send>));
+			} as typeof send;
+		});
+		const reloadButton = prompt.getByRole('button', { name: 'Reload' });
+		await reloadButton.focus();
+		await page.keyboard.press('Enter');
+		const folder = path.join(plantVillageColor(), 'Tomato___Septoria_leaf_spot');
+		await page.getByTestId('photo-input').setInputFiles({
+			name: 'leaf.jpg',
+			mimeType: 'image/jpeg',
+			buffer: readFileSync(path.join(folder, readdirSync(folder).sort()[0]!))
+		});
+		await expect(page.getByTestId('crop-square')).toBeVisible();
+		await reloadButton.focus(); // where the user left it
+
+		// Asked whether to lose the photo: no. The tab keeps it, says why it did not reload, and the
+		// keyboard focus goes to the new toast's Reload (not to the start of the page).
+		page.once('dialog', (dialog) => void dialog.dismiss());
+		await page.evaluate(() => (window as unknown as { release: () => void }).release());
+		const kept = page.getByTestId('updated-elsewhere');
+		await expect(kept).toContainText('Reload this tab once its work here is done.');
+		await expect(kept.getByRole('button', { name: 'Reload' })).toBeFocused();
+		await expect(page.getByTestId('crop-square')).toBeVisible();
+		await expect(page.locator('html')).not.toHaveAttribute('data-deploy', '2');
+	} finally {
+		deploy.close();
+	}
+});
