@@ -103,6 +103,17 @@ describe('splitDataset on the real PlantVillage sample list', () => {
 		const moved = items.filter((i) => other.get(i.id)!.split !== result.get(i.id)!.split).length;
 		expect(moved).toBeGreaterThan(items.length * 0.1);
 	});
+
+	it('splits a class of a dataset of some classes (its place among all given) as the dataset of all does', () => {
+		const all = classes - 1;
+		const tomato = items.filter((i) => i.classIndex === all).map((i) => ({ ...i, classIndex: 0 }));
+		const alone = splitDataset(tomato, { ...options, placeOf: () => all });
+		expect([...alone].filter(([, a]) => a.split === 'test').length).toBeGreaterThan(0);
+		for (const [id, { split }] of alone) expect(split, id).toBe(result.get(id)!.split);
+		// Without its place, the class is shuffled as another one: its test photos differ.
+		const misplaced = splitDataset(tomato, options);
+		expect([...misplaced].some(([id, a]) => a.split !== result.get(id)!.split)).toBe(true);
+	});
 });
 
 describe('splitDataset grouping', () => {

@@ -24,6 +24,13 @@ export interface SplitOptions {
 	seed: number;
 	valFraction: number;
 	testFraction: number;
+	/**
+	 * The place of each class among all the classes of its source (by default its index): each
+	 * class's shuffle is seeded with it, so a dataset of some of the classes (prepare-data --class)
+	 * splits every one of them as the dataset of all does, and its test photos are none of the
+	 * whole dataset's training photos.
+	 */
+	placeOf?: (classIndex: number) => number;
 }
 
 export interface SplitAssignment {
@@ -85,7 +92,7 @@ export function splitDataset(
 	items: readonly SplitItem[],
 	options: SplitOptions
 ): Map<string, SplitAssignment> {
-	const { seed, valFraction, testFraction } = options;
+	const { seed, valFraction, testFraction, placeOf = (classIndex) => classIndex } = options;
 	if (!Number.isInteger(seed)) throw new Error(`Expected seed to be an integer, got ${seed}`);
 	for (const [name, value] of [
 		['valFraction', valFraction],
@@ -141,7 +148,7 @@ export function splitDataset(
 	});
 
 	// Per class: the class's groups, ordered by their first id, then shuffled with a seed derived
-	// from the class so adding a class does not reshuffle the others.
+	// from the class's place so adding or leaving out a class does not reshuffle the others.
 	const byClass = new Map<number, number[]>();
 	for (const root of groups.keys()) {
 		const cls = sorted[root]!.classIndex;
@@ -154,7 +161,7 @@ export function splitDataset(
 	const classes = [...byClass.keys()].sort((a, b) => a - b);
 	for (const cls of classes) {
 		const roots = byClass.get(cls)!; // already in ascending root order = first-id order
-		const random = seededRandom(hashString(`class:${cls}`, seed));
+		const random = seededRandom(hashString(`class:${placeOf(cls)}`, seed));
 		const shuffled = seededShuffle(roots, random);
 		const total = shuffled.reduce((n, r) => n + groups.get(r)!.length, 0);
 		const target: Record<Split, number> = {
@@ -183,31 +190,43 @@ export function splitDataset(
 
 /**
  * A seeded per-class split of labelled items (a folder of the user's own photos): `valFraction` of
- * each class, rounded, with at least one photo left for training, goes to val. Deterministic for a
- * seed; the items' order within each part follows the input.
+ * each class, rounded, with at least one photo left for training, goes to val. Items of one group
+ * (`groupOf`: copies of one photo) go to one side together; val then takes the groups that fit.
+ * Deterministic for a seed; the items' order within each part follows the input.
  */
 export function stratifiedSplit<T>(
 	items: readonly T[],
 	labelOf: (item: T) => number,
 	valFraction: number,
-	seed: number
+	seed: number,
+	groupOf?: (item: T) => string
 ): { train: T[]; val: T[] } {
 	if (!(valFraction >= 0 && valFraction < 1))
 		throw new Error(`Expected valFraction in [0, 1), got ${valFraction}`);
-	const byClass = new Map<number, number[]>();
+	// Per class, its groups in the order of their first item (each item alone without groupOf).
+	const byClass = new Map<number, Map<string, number[]>>();
 	items.forEach((item, i) => {
-		const list = byClass.get(labelOf(item)) ?? [];
-		list.push(i);
-		byClass.set(labelOf(item), list);
+		const label = labelOf(item);
+		const groups = byClass.get(label) ?? new Map<string, number[]>();
+		const group = groupOf ? groupOf(item) : String(i);
+		const members = groups.get(group);
+		if (members) members.push(i);
+		else groups.set(group, [i]);
+		byClass.set(label, groups);
 	});
 	const toVal = new Set<number>();
-	for (const [cls, indices] of byClass) {
-		const n = Math.min(indices.length - 1, Math.round(indices.length * valFraction));
-		for (const i of seededShuffle(indices, seededRandom(hashString(`field:${cls}`, seed))).slice(
-			0,
-			n
-		))
-			toVal.add(i);
+	for (const [cls, groups] of byClass) {
+		const count = [...groups.values()].reduce((n, g) => n + g.length, 0);
+		const n = Math.min(count - 1, Math.round(count * valFraction));
+		let taken = 0;
+		for (const group of seededShuffle(
+			[...groups.values()],
+			seededRandom(hashString(`field:${cls}`, seed))
+		)) {
+			if (taken + group.length > n) continue;
+			taken += group.length;
+			for (const i of group) toVal.add(i);
+		}
 	}
 	return {
 		train: items.filter((_, i) => !toVal.has(i)),

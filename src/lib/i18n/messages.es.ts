@@ -378,6 +378,8 @@ export const es: Catalogue = {
 	'train.sameClass': '«{folder}» de {dataset} se entrena como {name}, la clase que nombra.',
 	'train.cropless':
 		'«{folder}» de {dataset} no nombra su cultivo: ¿{names}? Se entrenaría como una clase aparte.',
+	'train.valFractionHere':
+		'adapt.valFraction no se puede ajustar aquí: una quinta parte de sus propias fotos de cada clase se aparta al añadirlas (el --field de la línea de órdenes sí toma este ajuste).',
 	'train.croplessRefused':
 		'Una carpeta de los conjuntos de datos elegidos no nombra su cultivo (arriba): importe de nuevo sus fotos en una carpeta con el nombre del cultivo (p. ej. «Tomato Leaf Mold») o deje fuera ese conjunto de datos.',
 	'evaluate.sameClass': '«{folder}» se evalúa como {name}, la clase que nombra.',

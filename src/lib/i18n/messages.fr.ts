@@ -384,6 +384,8 @@ export const fr: Catalogue = {
 		'Les photos de « {folder} » ({dataset}) entraînent {name}, la classe que ce nom désigne.',
 	'train.cropless':
 		'« {folder} » ({dataset}) ne nomme pas sa culture : {names} ? Il serait entraîné comme une classe à part.',
+	'train.valFractionHere':
+		'adapt.valFraction ne peut pas être réglé ici : un cinquième de vos propres photos de chaque classe est mis de côté quand elles sont ajoutées (le --field de la ligne de commande prend ce réglage).',
 	'train.croplessRefused':
 		'Un dossier des jeux de données choisis ne nomme pas sa culture (voir ci-dessus) : importez à nouveau ses photos dans un dossier qui nomme la culture (par ex. « Tomato Leaf Mold »), ou laissez ce jeu de données de côté.',
 	'evaluate.sameClass':

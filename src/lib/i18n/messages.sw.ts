@@ -377,6 +377,8 @@ export const sw: Catalogue = {
 		'“{folder}” ya {dataset} inafunzwa kama {name}, aina ambayo jina hilo linaitaja.',
 	'train.cropless':
 		'“{folder}” ya {dataset} haitaji zao lake: {names}? Ingefunzwa kama aina yake yenyewe.',
+	'train.valFractionHere':
+		'adapt.valFraction haiwezi kuwekwa hapa: sehemu ya tano ya picha zako mwenyewe za kila aina huwekwa kando zinapoongezwa (--field ya mstari wa amri huchukua mpangilio huu).',
 	'train.croplessRefused':
 		'Folda ya seti za data zilizochaguliwa haitaji zao lake (juu): ingiza picha zake tena katika folda yenye jina la zao (k.m. “Tomato Leaf Mold”), au acha seti hiyo ya data.',
 	'evaluate.sameClass': '“{folder}” inapimwa kama {name}, aina ambayo jina hilo linaitaja.',

@@ -371,6 +371,8 @@ export const en = {
 	'train.sameClass': '“{folder}” of {dataset} is trained as {name}, the class it names.',
 	'train.cropless':
 		'“{folder}” of {dataset} does not name its crop: {names}? It would be trained as a class of its own.',
+	'train.valFractionHere':
+		'adapt.valFraction cannot be set here: a fifth of your own photos of each class is held back when they are added (the command line’s --field takes the setting).',
 	'train.croplessRefused':
 		'A folder of the datasets chosen does not name its crop (listed above): import its photos again in a folder named with the crop (e.g. “Tomato Leaf Mold”), or leave its dataset out.',
 	'evaluate.sameClass': '“{folder}” is scored as {name}, the class it names.',

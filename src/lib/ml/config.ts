@@ -121,7 +121,9 @@ export const TrainConfigSchema = z.strictObject({
 	 * Adaptation: photos of the user's own fields (`leaflens train --field DIR`, the app's own photos)
 	 * trained together with the dataset. Their rows are repeated `weight` times, each photo with
 	 * `views` augmented views, so a few dozen field photos are not drowned by thousands of lab
-	 * photos; `valFraction` of them (per class, seeded) are held back to choose and measure on.
+	 * photos; `valFraction` of them (per class, seeded, copies of one photo together) are held
+	 * back to choose and measure on. The app splits the user's photos when they are added (a
+	 * fifth held back) and refuses this setting.
 	 */
 	adapt: z
 		.strictObject({

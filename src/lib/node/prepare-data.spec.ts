@@ -417,6 +417,19 @@ describe('prepareDataset on contradictory or degenerate data', () => {
 		const result = await prepareDataset({ ...small(root, 'only-out'), classes: only });
 		expect(result.manifest!.classes.map((c) => c.folder)).toEqual(only);
 		expect(result.manifest!.counts.total).toBe(8);
+		// Each class named is split as in the dataset of every class: the test photos of one are
+		// none of the other's training photos.
+		await prepareDataset(small(root, 'only-all'));
+		const splits = async (out: string) => {
+			const ds = await loadDataset(path.join(tmp, out));
+			const bySource = new Map<string, string>();
+			for (const split of ['train', 'val', 'test'] as const)
+				for await (const s of ds.samples(split)) bySource.set(s.meta.source, split);
+			return bySource;
+		};
+		const [some, all] = await Promise.all([splits('only-out'), splits('only-all')]);
+		expect(new Set(some.values())).toEqual(new Set(['train', 'val', 'test']));
+		for (const [source, split] of some) expect(split, source).toBe(all.get(source));
 		await expect(
 			prepareDataset({
 				...small(root, 'only-out-2'),

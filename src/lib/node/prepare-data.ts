@@ -428,6 +428,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 			`A dataset needs at least 2 classes, found ${classFolders.length}: ${classFolders.map((c) => c.name).join(', ')} (a class is a folder of images under ${options.src})${leftOut(found.skipped)}`
 		);
 	}
+	const placeAmongAll = new Map(found.classes.map((c, place) => [c.name, place]));
 	const candidates: { source: string; classIndex: number }[] = [];
 	classFolders.forEach((c, classIndex) => {
 		const images = opts.limitPerClass === null ? c.images : c.images.slice(0, opts.limitPerClass);
@@ -521,7 +522,13 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 			leaf: leafGroupId(u.source),
 			sha256: u.sha256
 		})),
-		{ seed: opts.seed, valFraction: opts.valFraction, testFraction: opts.testFraction }
+		{
+			seed: opts.seed,
+			valFraction: opts.valFraction,
+			testFraction: opts.testFraction,
+			// --class: each class splits as in the dataset of every class found.
+			placeOf: (classIndex) => placeAmongAll.get(classFolders[classIndex]!.name)!
+		}
 	);
 	const work: WorkItem[] = [];
 	for (const split of SPLITS) {

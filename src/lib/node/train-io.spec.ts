@@ -6,7 +6,7 @@ import { stratifiedSplit } from '../data/split';
 import sharp from 'sharp';
 import type { ImageSource } from '../ml/features';
 import { prepareDataset } from './prepare-data';
-import { datasetImages, folderImages, folderPhotos } from './train-io';
+import { copiesOf, datasetImages, fieldSplit, folderImages, folderPhotos } from './train-io';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-io-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -176,6 +176,51 @@ describe("stratifiedSplit (the held-back part of the user's photos)", () => {
 		expect(one.train.filter((x) => x.label === 0)).toHaveLength(1);
 		expect(one.train.filter((x) => x.label === 1)).toHaveLength(1);
 		expect(() => stratifiedSplit(items, (x) => x.label, 1, 1)).toThrow(/valFraction in \[0, 1\)/);
+	});
+
+	it('keeps the copies of one photo on one side, and splits photos without copies as before', () => {
+		const alone = (x: { id: number }) => `photo ${x.id}`;
+		expect(stratifiedSplit(items, (x) => x.label, 0.2, 7, alone)).toEqual(
+			stratifiedSplit(items, (x) => x.label, 0.2, 7)
+		);
+		// Every photo there twice (IMG_1.jpg and "IMG_1 (1).jpg"): no copy is held back while the
+		// other is trained on, for any seed.
+		const twice = [...items, ...items];
+		for (const seed of [1, 2, 3, 7, 8]) {
+			const { train, val } = stratifiedSplit(twice, (x) => x.label, 0.2, seed, alone);
+			expect(val).toHaveLength(12);
+			const trained = new Set(train.map((x) => x.id));
+			expect(val.filter((x) => trained.has(x.id))).toEqual([]);
+		}
+	});
+});
+
+describe('copiesOf (copies in a --field folder)', () => {
+	it('names copies of one photo alike (read only when another photo has their size), others apart', async () => {
+		const dir = folder('copies', { Apple___scab: ['a.jpg', 'b.jpg'], Apple___healthy: ['c.jpg'] });
+		writeFileSync(path.join(dir, 'Apple___scab', 'a (1).jpg'), 'a.jpg');
+		writeFileSync(path.join(dir, 'Apple___healthy', 'd.jpg'), 'x'.repeat(40));
+		const { photos } = await folderPhotos(dir);
+		const group = await copiesOf(photos);
+		const named = new Map(photos.map((p) => [p.key, group(p)]));
+		expect(named.get('Apple___scab/a (1).jpg')).toBe(named.get('Apple___scab/a.jpg'));
+		// b.jpg and c.jpg have a.jpg's size but other bytes; d.jpg no other's size (never read).
+		expect(new Set(named.values()).size).toBe(4);
+		expect(named.get('Apple___healthy/d.jpg')).toBe('file:Apple___healthy/d.jpg');
+	});
+
+	it('keeps the copies in a --field folder on one side of its hold-back', async () => {
+		const files = Array.from({ length: 10 }, (_, i) => `IMG_${i}.jpg`);
+		const dir = folder('field-copies', { Apple___scab: files, Apple___healthy: files });
+		for (const cls of ['Apple___scab', 'Apple___healthy'])
+			for (const f of files) writeFileSync(path.join(dir, cls, f.replace('.jpg', ' (1).jpg')), f);
+		const { photos } = await folderPhotos(dir);
+		for (const seed of [1, 2, 3]) {
+			const { train, val } = await fieldSplit(photos, 0.2, seed);
+			expect(val).toHaveLength(8);
+			const trained = new Set(train.map((p) => p.key.replace(' (1)', '')));
+			expect(val.filter((p) => trained.has(p.key.replace(' (1)', '')))).toEqual([]);
+		}
 	});
 });
 

@@ -13,6 +13,7 @@ import { decodedSource, type ImageSource, type LabelledBytes } from '../ml/featu
 import type { RunLogSink } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
 import { classesOfModel, croplessFolders, uniteClasses } from '../data/combine';
+import { stratifiedSplit } from '../data/split';
 import { classesOfDisease } from '../ml/class-match';
 import { loadDataset } from './dataset';
 import { decodeImageFile, PhotoDecodeError } from './images';
@@ -235,6 +236,43 @@ export interface FolderPhoto extends LabelledBytes {
 	size?: number;
 	/** When the file was last written (ms since the epoch; absent where size is), with `size`. */
 	modified?: number;
+}
+
+/**
+ * Which photos are copies of one another (the same bytes), as a group name per photo: copies in a
+ * --field folder are held back, or trained on, together. Only photos of a size another has are read.
+ */
+export async function copiesOf(
+	photos: readonly FolderPhoto[]
+): Promise<(photo: FolderPhoto) => string> {
+	const bySize = new Map<number, FolderPhoto[]>();
+	for (const photo of photos) {
+		if (photo.size === undefined || photo.size < 0) continue;
+		const same = bySize.get(photo.size);
+		if (same) same.push(photo);
+		else bySize.set(photo.size, [photo]);
+	}
+	const group = new Map<FolderPhoto, string>();
+	for (const same of bySize.values()) {
+		if (same.length < 2) continue;
+		for (const photo of same) {
+			const bytes = await photo.bytes().catch(() => null); // unreadable: said when decoded
+			if (bytes) group.set(photo, `sha256:${createHash('sha256').update(bytes).digest('hex')}`);
+		}
+	}
+	return (photo) => group.get(photo) ?? `file:${photo.key}`;
+}
+
+/**
+ * A --field folder's photos held back (val: to choose and measure on) and trained on: per class,
+ * `valFraction` of them by the seed, copies of one photo on one side.
+ */
+export async function fieldSplit(
+	photos: readonly FolderPhoto[],
+	valFraction: number,
+	seed: number
+): Promise<{ train: FolderPhoto[]; val: FolderPhoto[] }> {
+	return stratifiedSplit(photos, (p) => p.label, valFraction, seed, await copiesOf(photos));
 }
 
 /** How a --field folder's class folders were read (folderPhotos with `addUnknown`). */

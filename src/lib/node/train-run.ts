@@ -43,7 +43,6 @@ import {
 	type TrainJobOptions,
 	type TrainJobResult
 } from '../ml/jobs/train-job';
-import { stratifiedSplit } from '../data/split';
 import type { LoadedBackbone } from '../ml/backbone-dir';
 import type { FrozenNetFactory } from '../ml/features';
 import type { EvaluationReport } from '../ml/pipeline';
@@ -58,6 +57,7 @@ import {
 import {
 	cachedArrays,
 	CHECKPOINT_HEADER_FILE,
+	fieldSplit,
 	datasetImages,
 	fileCheckpointStore,
 	folderImages,
@@ -621,12 +621,7 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			for (const s of field.skipped) o.onUnreadable?.(s.path, s.reason);
 			o.onFieldClasses?.({ renamed: field.renamed, added: field.added });
 			labels = field.classes;
-			const parts = stratifiedSplit(
-				field.photos,
-				(p) => p.label,
-				o.config.adapt.valFraction,
-				o.config.seed
-			);
+			const parts = await fieldSplit(field.photos, o.config.adapt.valFraction, o.config.seed);
 			extra = {
 				train: folderSource(parts.train, side, o.onUnreadable),
 				val: folderSource(parts.val, side, o.onUnreadable)

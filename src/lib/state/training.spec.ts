@@ -880,6 +880,12 @@ describe('TrainingState', () => {
 		state.keepForm();
 		expect(state.configError).toBeNull();
 		expect(state.configField).toBeNull();
+		// A setting the app does not take (its own photos were split when added): said, not ignored.
+		state.form.overrides = 'epochs=3\nadapt.valFraction=0.4';
+		expect(await state.start()).toBeNull();
+		expect(state.configError).toBe(t('train.valFractionHere'));
+		expect(state.configField).toBe('overrides');
+		expect(ml.train).not.toHaveBeenCalled();
 	});
 
 	it.each(['0', '-5', '0.5', '2.5', '4e', 'all'])(

@@ -886,6 +886,12 @@ export class TrainingState {
 			this.configField = 'overrides';
 			return null;
 		}
+		// Here the user's own photos were split when they were added (OWN_VAL_FRACTION), not by it.
+		if (overrides.some((line) => line.split('=')[0]!.trim() === 'adapt.valFraction')) {
+			this.#configError = () => t('train.valFractionHere');
+			this.configField = 'overrides';
+			return null;
+		}
 		if (this.cropless.length > 0) {
 			this.#configError = () => t('train.croplessRefused');
 			return null;
