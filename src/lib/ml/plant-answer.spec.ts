@@ -110,14 +110,61 @@ describe('combineLeaves', () => {
 		expect(plant).toMatchObject({ label: LABELS[0], abstained: false, reason: null });
 	});
 
-	it('novelty is the median: one odd photo is outvoted, a majority makes the plant unfamiliar', () => {
+	it('one odd photo is outvoted, more than half of the leaves make the plant unfamiliar', () => {
 		const usual = leaf([0.9, 0.05, 0.05], 0.1);
 		const odd = leaf([0.9, 0.05, 0.05], 0.9);
 		const outvoted = combineLeaves([usual, odd, usual], THRESHOLDS, LABELS);
 		expect(outvoted).toMatchObject({ novelty: 0.1, abstained: false, reason: null });
 		const unfamiliar = combineLeaves([usual, odd, odd], THRESHOLDS, LABELS);
 		expect(unfamiliar).toMatchObject({ novelty: 0.9, abstained: true, reason: 'unfamiliar' });
-		expect(combineLeaves([usual, odd], THRESHOLDS, LABELS).novelty).toBeCloseTo(0.5);
+		// One odd leaf of two is not a majority (the mean of the two, 0.375, would be over 0.3).
+		const two = combineLeaves(
+			[leaf([0.9, 0.05, 0.05], 0.05), leaf([0.9, 0.05, 0.05], 0.7)],
+			THRESHOLDS,
+			LABELS
+		);
+		expect(two).toMatchObject({ novelty: 0.05, index: 0, abstained: false, reason: null });
+		// Two of four is not either; three of four is.
+		expect(combineLeaves([usual, odd, usual, odd], THRESHOLDS, LABELS).reason).toBeNull();
+		expect(combineLeaves([usual, odd, odd, odd], THRESHOLDS, LABELS)).toMatchObject({
+			novelty: 0.9,
+			reason: 'unfamiliar'
+		});
+	});
+
+	it('leaves the model finds unfamiliar are left out of the mean while one leaf is familiar', () => {
+		// Both familiar leaves lean to early blight; the unfamiliar one is sure of late blight.
+		const familiar = leaf([0.62, 0.37, 0.01], 0.1);
+		const odd = leaf([0, 0.99, 0.01], 0.9);
+		expect(odd.reason).toBe('unfamiliar');
+		const plant = combineLeaves([familiar, familiar, odd], THRESHOLDS, LABELS);
+		expect(plant).toMatchObject({ index: 0, label: LABELS[0], abstained: false, reason: null });
+		expect(plant.confidence).toBeCloseTo(0.62);
+		expect(plant.novelty).toBe(0.1);
+		// Every leaf unfamiliar: all are in the mean, and the plant is unfamiliar.
+		const all = combineLeaves([odd, leaf([0.9, 0.05, 0.05], 0.8)], THRESHOLDS, LABELS);
+		expect(all).toMatchObject({ index: 1, reason: 'unfamiliar' });
+		expect(all.confidence).toBeCloseTo((0.99 + 0.05) / 2);
+	});
+
+	it('familiar leaves naming different classes still disagree beside an unfamiliar one', () => {
+		const tomato = leaf([0.95, 0.03, 0.02], 0.1);
+		const corn = leaf([0.02, 0.03, 0.95], 0.1);
+		const odd = leaf([0.9, 0.05, 0.05], 0.9);
+		expect(combineLeaves([tomato, corn, odd], THRESHOLDS, LABELS)).toMatchObject({
+			abstained: true,
+			reason: 'disagree'
+		});
+	});
+
+	it('leaves that all named one class disagree with a mean that names another', () => {
+		// Two leaves name early blight, barely; a "not sure" leaf pulls the mean to late blight.
+		const early = leaf([0.61, 0.39, 0], 0.1);
+		const flat = leaf([0, 0.55, 0.45], 0.1);
+		expect(flat.reason).toBe('low-confidence');
+		const plant = combineLeaves([early, early, flat], THRESHOLDS, LABELS);
+		expect(plant.index).toBe(1);
+		expect(plant).toMatchObject({ abstained: true, reason: 'disagree' });
 	});
 
 	it('refuses leaves of another model, naming the leaf', () => {

@@ -4,13 +4,17 @@
  * accuracy rose from 65% to 74–88% when six leaves of a plant were assessed together.
  *
  * The rule, from the leaves' own calibrated answers (decide() in classifier-dir.ts):
- *  - the plant's probabilities are the mean of the leaves' (the temperature already calibrated
- *    each, so a blurred leaf's flat row weighs little against a clear leaf's peaked one);
- *  - its novelty is the median of the leaves': one odd photo does not make the plant unfamiliar,
- *    a majority does;
- *  - "not sure" when that median is above maxNovelty ('unfamiliar'), when leaves answered on their
- *    own name different classes and more than `maxDissent` of the leaves named another class than
- *    the plant's answer ('disagree': averaging would hide a mixed-up plant, or two problems), or
+ *  - a leaf whose novelty is above maxNovelty (set aside on its own as 'unfamiliar') is left out
+ *    of the plant's answer while at least one leaf is familiar: what the model says of a photo it
+ *    does not know is not evidence;
+ *  - the plant's probabilities are the mean of the other leaves' (the temperature already
+ *    calibrated each, so a blurred leaf's flat row weighs little against a clear leaf's peaked one);
+ *  - it is unfamiliar when more than half of its leaves are: one odd photo of two or three does not
+ *    make the plant unfamiliar, a majority does. Its novelty is the lower median of the leaves'
+ *    (the lower of the middle two for an even count), which is above maxNovelty exactly then;
+ *  - "not sure" when it is unfamiliar ('unfamiliar'), when more than `maxDissent` of the leaves in
+ *    its mean named, answered on their own, another class than the plant's answer ('disagree':
+ *    averaging would hide a mixed-up plant, or two problems, or a mean that no leaf named), or
  *    when the mean's top probability is under minConfidence ('low-confidence').
  * Leaves answered among one crop's classes (crops.ts) combine the same way, on their unrestricted
  * probabilities of that crop's classes (each leaf's renormalised row times its crop mass; with a
@@ -19,7 +23,7 @@
  * Pure: no TF.js, no DOM.
  */
 import type { Prediction } from './classifier-dir';
-import { median } from '../util/median';
+import { lowerMedian } from '../util/median';
 import { cropAnswer, findCrop } from './crops';
 import { answerOf, rankedRow, type AnswerThresholds } from './predict';
 
@@ -27,9 +31,10 @@ import { answerOf, rankedRow, type AnswerThresholds } from './predict';
 export const MAX_LEAVES = 6;
 
 /**
- * The share of a plant's leaves that may, answered on their own, name another class than the
- * plant's answer before it is "not sure" because its leaves disagree (combineLeaves): one leaf of
- * three, two of six; two leaves naming different classes always disagree. Chosen on the dev quarter
+ * The share of a plant's leaves (those in its mean: not the unfamiliar ones) that may, answered on
+ * their own, name another class than the plant's answer before it is "not sure" because its leaves
+ * disagree (combineLeaves): one leaf of three, two of six; two leaves naming different classes
+ * always disagree. Chosen on the dev quarter
  * of the field `train` photos (bench/field-plants.ts --split dev, 2026-12-01: among 0, 0.2, 1/3
  * and 0.5, the least that answers the most plants of 3 and 6 leaves; with 0, one odd leaf of six
  * made two plants in three "not sure" while the plants' answers were right 100% of the time).
@@ -54,8 +59,8 @@ export interface PlantThresholds extends AnswerThresholds {
  * The plant's answer from its leaves' answers, by the model whose `labels` (in output order) and
  * thresholds are given. One leaf: exactly its answer.
  *
- * `maxDissent`: the share of the leaves that may, answered on their own, name another class than
- * the plant's answer (0: any two leaves naming different classes make it "not sure").
+ * `maxDissent`: the share of the leaves in the plant's mean that may, answered on their own, name
+ * another class than the plant's answer (0: any leaf naming another class makes it "not sure").
  *
  * @throws Error when there is no leaf, or when a leaf was not answered by this model (other labels,
  *   or no probabilities kept) or not among the same crop as the first: such a leaf cannot join the
@@ -84,18 +89,20 @@ export function combineLeaves(
 
 	/** A leaf's unrestricted probability of class j (of its crop's classes when restricted). */
 	const unrestricted = (p: Prediction, j: number) => p.probabilities![j]! * (p.crop?.mass ?? 1);
+	// The leaves the plant's answer is made of: the familiar ones (all, when none is: the plant is
+	// then unfamiliar anyway, and its answer says what the model made of them).
+	const familiar = predictions.filter((p) => !(p.novelty > thresholds.maxNovelty));
+	const pooled = familiar.length > 0 ? familiar : predictions;
 	const probabilities = Array.from(
 		{ length: c },
-		(_, j) => predictions.reduce((sum, p) => sum + unrestricted(p, j), 0) / predictions.length
+		(_, j) => pooled.reduce((sum, p) => sum + unrestricted(p, j), 0) / pooled.length
 	);
-	const novelty = median(predictions.map((p) => p.novelty));
-	const answered = predictions.filter((p) => !p.abstained);
+	// Above maxNovelty exactly when more than half of the leaves are.
+	const novelty = lowerMedian(predictions.map((p) => p.novelty));
 	const crop = predictions[0]!.crop;
 	// The plant's answer (a crop's leaves have no probability outside the crop's classes).
 	const ranked = rankedRow(probabilities, labels);
-	const dissent = dissenting(answered, ranked[0]!.index);
-	const disagree =
-		new Set(answered.map((p) => p.index)).size > 1 && dissent > maxDissent * predictions.length;
+	const disagree = dissenting(pooled, ranked[0]!.index) > maxDissent * pooled.length;
 	if (crop) {
 		const own = thresholds.cropMinConfidence?.[crop.name];
 		return cropAnswer(
