@@ -24,8 +24,12 @@ import { rowMax } from './evaluate';
 export interface MahalanobisNovelty {
 	kind?: 'mahalanobis';
 	dim: number;
+	/**
+	 * Rows of `means`: the classes that had training rows (a class without any has no mean to be
+	 * near, so it takes no part in the nearest-mean distance; the model's label count otherwise).
+	 */
 	numClasses: number;
-	/** [C × D] class means of the training features. */
+	/** [numClasses × D] means of the training features of the classes that had rows, in class order. */
 	means: Float32Array;
 	/** [D × D] lower-triangular W with Σ⁻¹ = Wᵀ W, so d²(x, μ) = ‖W (x − μ)‖². */
 	whitening: Float32Array;
@@ -111,7 +115,11 @@ function invertLower(l: Float64Array, d: number): Float32Array {
 
 /**
  * Fits class means and the shared covariance Σ = (1 − α) S + α (tr S / D) I of the training
- * features; S is the pooled within-class covariance. The D×D products run on TF.js.
+ * features; S is the pooled within-class covariance. The D×D products run on TF.js. A class with no
+ * training rows keeps no mean (a mean of zeros would make a blank photo's features the most
+ * familiar of all).
+ *
+ * @throws Error when there are no rows (no class to be near) or a label is not a class index.
  */
 export async function fitNovelty(
 	tf: typeof TF,
@@ -122,22 +130,31 @@ export async function fitNovelty(
 ): Promise<MahalanobisNovelty> {
 	const n = labels.length;
 	const dim = features.length / n;
-	if (!Number.isInteger(dim) || n === 0)
+	if (n === 0)
+		throw new Error('Cannot fit novelty without training rows: no class has a mean to be near');
+	if (!Number.isInteger(dim))
 		throw new Error(`Expected N×D features for ${n} labels, got ${features.length}`);
 	if (!(shrinkage >= 0 && shrinkage <= 1))
 		throw new Error(`Expected shrinkage in [0, 1], got ${shrinkage}`);
+	const bad = labels.findIndex((y) => !(y >= 0 && y < numClasses));
+	if (bad >= 0)
+		throw new Error(`Expected labels in [0, ${numClasses}), got ${labels[bad]} at row ${bad}`);
 	const { sums, counts } = sumByGroup(features, dim, labels, numClasses);
-	const means = new Float32Array(numClasses * dim);
+	const classMeans = new Float32Array(numClasses * dim);
 	for (let c = 0; c < numClasses; c++) {
 		if (counts[c]! > 0)
-			for (let k = 0; k < dim; k++) means[c * dim + k] = sums[c * dim + k]! / counts[c]!;
+			for (let k = 0; k < dim; k++) classMeans[c * dim + k] = sums[c * dim + k]! / counts[c]!;
 	}
 	const centered = new Float32Array(features.length);
 	for (let i = 0; i < n; i++) {
 		const y = labels[i]!;
 		for (let k = 0; k < dim; k++)
-			centered[i * dim + k] = features[i * dim + k]! - means[y * dim + k]!;
+			centered[i * dim + k] = features[i * dim + k]! - classMeans[y * dim + k]!;
 	}
+	// The means of the classes with rows only: a class without any is left out of the minimum.
+	const present = Array.from(counts.keys()).filter((c) => counts[c]! > 0);
+	const means = new Float32Array(present.length * dim);
+	present.forEach((c, row) => means.set(classMeans.subarray(c * dim, (c + 1) * dim), row * dim));
 	const cov = tf.tidy(() => {
 		const z = tf.tensor2d(centered, [n, dim]);
 		// Transposed by hand: wasm's matMul with a transpose flag is ~10× slower (train.ts matMulFast).
@@ -153,16 +170,23 @@ export async function fitNovelty(
 	const floor = 1e-6 * (trace / dim || 1);
 	for (let k = 0; k < dim; k++) s[k * dim + k]! += ridge + floor;
 	const whitening = invertLower(cholesky(s, dim), dim);
-	return { dim, numClasses, means, whitening, shrinkage };
+	return { dim, numClasses: present.length, means, whitening, shrinkage };
 }
 
-/** Squared Mahalanobis distance of each row to its nearest class mean (classes with a mean only). */
+/**
+ * Squared Mahalanobis distance of each row to its nearest class mean (the classes that had
+ * training rows: fitNovelty keeps no mean for the others).
+ *
+ * @throws Error when the model has no class mean.
+ */
 export async function noveltyScores(
 	tf: typeof TF,
 	model: MahalanobisNovelty,
 	features: Float32Array,
 	batchSize = 512
 ): Promise<Float32Array> {
+	if (model.numClasses === 0)
+		throw new Error('The novelty model has no class mean (no class had training rows)');
 	const n = features.length / model.dim;
 	const out = new Float32Array(n);
 	// y = x · Wᵀ and y · (M Wᵀ)ᵀ with the transposes done once, by hand: wasm's matMul with a

@@ -249,6 +249,45 @@ describe('Mahalanobis novelty + abstention', () => {
 		expect(chooseThresholds(val, 0.8, 0).coverage).toBeCloseTo(0.8);
 	});
 
+	it('leaves a class without training rows out: a blank photo is not the most familiar', async () => {
+		// Classes 0 and 1 have rows around 5 and 8; class 2 has none, so it has no mean (not zeros).
+		const dim = 8;
+		const rng = new Prng(1);
+		const n = 200;
+		const x = new Float32Array(n * dim);
+		const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
+		for (let i = 0; i < n; i++)
+			for (let k = 0; k < dim; k++) x[i * dim + k] = 5 + 3 * labels[i]! + rng.normal() * 0.5;
+		const model = await fitNovelty(tf, x, labels, 3, 0.1);
+		const typical = (await noveltyScores(tf, model, x.subarray(0, dim)))[0]!;
+		const [blank, far] = await noveltyScores(
+			tf,
+			model,
+			Float32Array.from([...Array(dim).fill(0), ...Array(dim).fill(20)])
+		);
+		expect(blank).toBeGreaterThan(100 * typical);
+		expect(far).toBeGreaterThan(100 * typical);
+		// The saved shape is the means': only the classes with rows.
+		expect(model.numClasses).toBe(2);
+		expect(model.means.length).toBe(2 * dim);
+		// Labels must be classes, and some class must have rows.
+		await expect(
+			fitNovelty(
+				tf,
+				x,
+				Int32Array.from(labels, () => 3),
+				3,
+				0.1
+			)
+		).rejects.toThrow(/labels in \[0, 3\), got 3 at row 0/);
+		await expect(fitNovelty(tf, new Float32Array(0), new Int32Array(0), 3, 0.1)).rejects.toThrow(
+			/without training rows/
+		);
+		await expect(
+			noveltyScores(tf, { ...model, numClasses: 0, means: new Float32Array(0) }, x)
+		).rejects.toThrow(/no class mean/);
+	});
+
 	it('leaks no tensors', async () => {
 		const { x, labels } = gaussian(
 			100,
