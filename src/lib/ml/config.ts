@@ -123,7 +123,9 @@ export const TrainConfigSchema = z.strictObject({
 	 * `views` augmented views, so a few dozen field photos are not drowned by thousands of lab
 	 * photos; `valFraction` of them (per class, seeded, copies of one photo together) are held
 	 * back to choose and measure on. The app splits the user's photos when they are added (a
-	 * fifth held back) and refuses this setting.
+	 * fifth held back) and refuses this setting. The repeated rows may take 1 GiB at most
+	 * (train-job.ts MAX_REPEATED_EXTRA_BYTES: the `adapt` preset's weight 10 × 3 views of Small's
+	 * multiscale rows, some 2,300 photos), checked before any photo is read.
 	 */
 	adapt: z
 		.strictObject({

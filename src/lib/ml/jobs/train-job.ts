@@ -20,7 +20,14 @@ import {
 	type OwnThresholds
 } from '../expert';
 import { concatRows, extractArrays, type FrozenNetFactory, type ImageSource } from '../features';
-import { unitNames } from '../mobilenet-v3';
+import {
+	finetuneCut,
+	frozenBlockWidth,
+	tapWidth,
+	unitInputShape,
+	unitNames,
+	type ArchitectureSpec
+} from '../mobilenet-v3';
 import type { LoadedBackbone } from '../backbone-dir';
 import { trainingSplit } from '../op-tail';
 import {
@@ -53,10 +60,77 @@ export interface FeatureKey {
 	tap: TrainConfig['backbone']['tap'];
 	/** The first trainable unit in finetune mode; 'none' for a head. */
 	cut: string;
+	/** How the augmented views were made; null without any (the plain rows do not depend on it). */
 	augment: TrainConfig['augment'] | null;
-	seed: number;
+	/** The seed of the augmented views; null without any, so runs of other seeds share plain rows. */
+	seed: number | null;
 	/** The photos' side (config backbone.side), when set. */
 	side?: number;
+}
+
+/**
+ * The key of one split's rows under `config`, `cutUnit` the first trainable unit (null: a head).
+ * The seed and augmentation count only where augmented views are made: plain rows are the same
+ * for every seed (`sweep --grid seed=…` reuses them). Which photos a seed holds back of the extra
+ * (field) photos is the adapter's part of the key (train-run.ts names them).
+ */
+export function featureKey(
+	config: TrainConfig,
+	cutUnit: string | null,
+	split: Split,
+	part: FeatureKey['part'],
+	views: number
+): FeatureKey {
+	return {
+		split,
+		part,
+		views,
+		mode: config.mode,
+		tap: config.backbone.tap,
+		cut: cutUnit ?? 'none',
+		augment: views ? config.augment : null,
+		seed: views ? config.seed : null,
+		// Only when set, so rows cached before the key existed still serve.
+		...(config.backbone.side === undefined ? {} : { side: config.backbone.side })
+	};
+}
+
+/**
+ * The most bytes the extra (field) photos' repeated rows may take (adapt.weight copies of each
+ * photo's 1 + adapt.views rows, float32): 1 GiB. They are copied into the training rows, beside
+ * the dataset's own and before the engine's tensors; more would not fit a browser tab's memory
+ * (WebAssembly's 4 GiB at most) and strains a laptop's. checkExtraRepeat refuses more up front.
+ */
+export const MAX_REPEATED_EXTRA_BYTES = 2 ** 30;
+
+/** Floats in one cached row of `config` on `arch`: the tap's features, or what a finetuned tail reads. */
+export function rowFloats(arch: ArchitectureSpec, config: TrainConfig): number {
+	const tap = config.backbone.tap;
+	if (config.mode !== 'finetune') return tapWidth(arch, tap);
+	const cut = finetuneCut(arch, tap, config.finetune.trainableBlocks);
+	// At the backbone's own input size: a finetuned tail takes no other (config.ts parseConfig).
+	const [h, w, c] = unitInputShape(arch, cut);
+	return (tap === 'multiscale' ? frozenBlockWidth(arch, cut) : 0) + h * w * c;
+}
+
+/**
+ * Refuses, before any photo is read, a run whose `photos` extra train photos would be repeated
+ * into more than MAX_REPEATED_EXTRA_BYTES of rows (`floats` per row), naming what to lower.
+ */
+export function checkExtraRepeat(
+	adapt: Pick<TrainConfig['adapt'], 'weight' | 'views'>,
+	photos: number,
+	floats: number
+): void {
+	const rows = photos * (1 + adapt.views) * adapt.weight;
+	const bytes = rows * floats * 4;
+	if (bytes <= MAX_REPEATED_EXTRA_BYTES) return;
+	const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+	throw new Error(
+		`The field photos would be repeated into ${gib(bytes)} of training rows (${photos} photos × ` +
+			`(1 + adapt.views ${adapt.views}) × adapt.weight ${adapt.weight} × ${floats} features × 4 bytes), ` +
+			`more than the ${gib(MAX_REPEATED_EXTRA_BYTES)} allowed: lower adapt.weight or adapt.views, or train on fewer field photos`
+	);
 }
 
 /** Where cached rows live: a folder in Node, IndexedDB in the worker. `compute` runs on a miss. */
@@ -123,7 +197,10 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 	const emit = o.emit ?? (() => undefined);
 	const { train: trainImages, val: valImages } = o.images;
 	if (!trainImages || !valImages) throw new Error('Training needs a train and a val split');
-	checkClassCount(o.labels); // before the (long) feature extraction
+	// Before the (long) feature extraction:
+	checkClassCount(o.labels);
+	if (o.extra)
+		checkExtraRepeat(config.adapt, o.extra.train.size, rowFloats(backbone.architecture, config));
 	// Plain-op tail in finetune mode: trains on wasm too (a LayersModel tail needs conv gradients).
 	const training = trainingSplit(tf, backbone.model, config);
 	let engine: Awaited<ReturnType<FrozenNetFactory>> | null = null;
@@ -143,31 +220,17 @@ export async function runTrainJob(tf: typeof TF, o: TrainJobOptions): Promise<Tr
 		};
 		const featureStart = performance.now();
 		const rows = (split: Split, source: ImageSource, views: number, part: FeatureKey['part']) =>
-			o.features.get(
-				{
-					split,
-					part,
+			o.features.get(featureKey(config, training.cutUnit, split, part, views), async () => {
+				emit({ type: 'stage', stage: 'features' });
+				return extractArrays(tf, await net(), source, {
 					views,
-					mode: config.mode,
-					tap: config.backbone.tap,
-					cut: training.cutUnit ?? 'none',
-					augment: views ? config.augment : null,
+					augment: config.augment,
 					seed: config.seed,
-					// Only when set, so rows cached before the key existed still serve.
-					...(config.backbone.side === undefined ? {} : { side: config.backbone.side })
-				},
-				async () => {
-					emit({ type: 'stage', stage: 'features' });
-					return extractArrays(tf, await net(), source, {
-						views,
-						augment: config.augment,
-						seed: config.seed,
-						batchSize: o.batchSize ?? 32,
-						signal: o.signal,
-						onProgress: (done, total) => emit({ type: 'features', split, done, total })
-					});
-				}
-			);
+					batchSize: o.batchSize ?? 32,
+					signal: o.signal,
+					onProgress: (done, total) => emit({ type: 'features', split, done, total })
+				});
+			});
 		let train = await rows('train', trainImages, config.augmentViews, 'data');
 		let val = await rows('val', valImages, 0, 'data');
 		const test = o.images.test ? await rows('test', o.images.test, 0, 'data') : null;
