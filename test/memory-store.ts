@@ -1,5 +1,5 @@
 /** A Map with idb-keyval's interface, for specs of stores that take a KeyValueStore. */
-import { REMOVE, type KeyValueStore } from '../src/lib/data/shard-store';
+import { REMOVE, type KeyValueStore } from '../src/lib/data/key-value-store';
 
 export class MemoryStore implements KeyValueStore {
 	map = new Map<string, unknown>();

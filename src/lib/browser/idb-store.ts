@@ -3,7 +3,7 @@
  * and in the worker (no DOM). One database per store, as idb-keyval's createStore expects.
  */
 import { createStore, del, get, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
-import { REMOVE, type KeyValueStore } from '../data/shard-store';
+import { REMOVE, type KeyValueStore } from '../data/key-value-store';
 import { isQuotaError } from '../util/errors';
 import { userError } from '../util/user-errors';
 

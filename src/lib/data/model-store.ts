@@ -33,7 +33,7 @@ import {
 	type BackboneFiles,
 	type ClassifierFiles
 } from './leaflens-file';
-import type { KeyValueStore } from './shard-store';
+import type { KeyValueStore } from './key-value-store';
 import { userError } from '../util/user-errors';
 
 /**

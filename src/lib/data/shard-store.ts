@@ -20,26 +20,7 @@ import { readShard, ShardError, type ShardSample } from './shard-format';
 import { sha256Hex } from '../util/hash';
 import { errorMessage, isQuotaError } from '../util/errors';
 import { userError } from '../util/user-errors';
-
-/** The subset of idb-keyval's API the cache needs (a Map-backed one is used in tests). */
-export interface KeyValueStore {
-	get<T = unknown>(key: string): Promise<T | undefined>;
-	set(key: string, value: unknown): Promise<void>;
-	del(key: string): Promise<void>;
-	keys(): Promise<IDBValidKey[]>;
-	/**
-	 * Reads `key` and writes what `change` makes of its value, in one step no other tab or worker
-	 * can come between (one IndexedDB readwrite transaction); `change` returning undefined writes
-	 * nothing, REMOVE deletes the key. `change` must not await: the transaction would end under it.
-	 */
-	update<T>(
-		key: string,
-		change: (value: T | undefined) => T | undefined | typeof REMOVE
-	): Promise<void>;
-}
-
-/** What `KeyValueStore.update`'s change returns to delete the key. */
-export const REMOVE: unique symbol = Symbol('remove');
+import type { KeyValueStore } from './key-value-store';
 
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 

@@ -13,7 +13,7 @@
  * a CPU backend the batch's size.
  */
 import type * as TF from '@tensorflow/tfjs';
-import type { KeyValueStore } from '../data/shard-store';
+import type { KeyValueStore } from '../data/key-value-store';
 import { errorMessage, untilAborted } from '../util/errors';
 import { median } from '../util/median';
 import type { BackendName, BackendReport } from './backends';

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
-import type { REMOVE } from '../data/shard-store';
+import type { REMOVE } from '../data/key-value-store';
 import {
 	followOtherTabs,
 	HistoryStore,

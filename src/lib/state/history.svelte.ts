@@ -16,7 +16,7 @@ import { appScoped } from './app-scoped.svelte';
 import { drawScaled } from '../browser/image';
 import { HISTORY_DB, idbKeyValueStore } from '../browser/idb-store';
 import { toCsv } from '../data/csv';
-import { REMOVE, type KeyValueStore } from '../data/shard-store';
+import { REMOVE, type KeyValueStore } from '../data/key-value-store';
 import type { Prediction } from '../ml/classifier-dir';
 import { OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE } from '../data/own-photo-limits';
 import { requestPersistence } from '../browser/persist';

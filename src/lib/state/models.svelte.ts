@@ -12,7 +12,7 @@ import {
 	type SavedModelInfo
 } from '../data/model-store';
 import type { CachedDatasetInfo } from '../data/shard-store';
-import type { KeyValueStore } from '../data/shard-store';
+import type { KeyValueStore } from '../data/key-value-store';
 import { parseModelManifest, summarizeClassifier, type ModelSummary } from '../ml/model-dir';
 import { idbKeyValueStore, MODELS_DB } from '../browser/idb-store';
 import { saveFile } from '../browser/save-file';

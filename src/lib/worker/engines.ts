@@ -4,7 +4,7 @@
  * model and kept in IndexedDB. A backend the user chose in Settings overrides both.
  */
 import type * as TF from '@tensorflow/tfjs';
-import type { KeyValueStore } from '../data/shard-store';
+import type { KeyValueStore } from '../data/key-value-store';
 import { userError } from '../util/user-errors';
 import type { BackendName, BackendStatus } from '../ml/backends';
 import type { TrainConfig } from '../ml/config';
