@@ -109,8 +109,8 @@ export async function checkClassifier(
 		}
 	}
 	try {
-		// Checks weights.bin's sha256, that every tensor of the index lies inside it and that the
-		// novelty model is there.
+		// Checks weights.bin's sha256, that every tensor of the index lies inside it, that the head
+		// and the novelty model are there in the shapes the manifest gives, all of finite values.
 		const model = await verifyClassifier(
 			files[MODEL_MANIFEST_FILE],
 			files[CLASSIFIER_WEIGHTS_FILE],

@@ -377,6 +377,33 @@ describe('export and import', () => {
 		...prefixed('backbone/mobilenet_v3_small_100_224/', small)
 	});
 
+	/**
+	 * The served model's files with its classifier changed by `edit` (its manifest, with the tensor
+	 * index at `weights.tensors`, and its floats), weights.bin's sha256 recomputed: a file that
+	 * passes every checksum, so only the weights' shapes and values can give it away.
+	 */
+	type Index = { name: string; shape: number[]; length: number; offset: number }[];
+	async function craftedClassifier(
+		edit: (manifest: Record<string, unknown>, floats: Float32Array, index: Index) => void
+	): Promise<Uint8Array> {
+		const manifest = structuredClone(manifestJson);
+		const floats = new Float32Array(classifier['weights.bin'].slice().buffer);
+		const weights = manifest.weights as { sha256: string; tensors: Index };
+		edit(manifest, floats, weights.tensors);
+		const bytes = new Uint8Array(floats.buffer);
+		weights.sha256 = await sha256Hex(bytes);
+		return forge({
+			...good(),
+			'classifier/manifest.json': new TextEncoder().encode(JSON.stringify(manifest)),
+			'classifier/weights.bin': bytes
+		});
+	}
+	const tensor = (index: Index, name: string) => index.find((t) => t.name === name)!;
+	const invalid = (detail: string) =>
+		new RegExp(
+			`^This model file is damaged: The model in this file: the model is not valid \\(${detail}\\)$`
+		);
+
 	const rejections: [string, () => Promise<Uint8Array>, RegExp][] = [
 		[
 			'random bytes',
@@ -496,6 +523,51 @@ describe('export and import', () => {
 		]
 	];
 
+	rejections.push(
+		[
+			'a head kernel whose shape does not hold its values (diagnosis threw on it)',
+			() =>
+				craftedClassifier((_, __, index) => {
+					tensor(index, 'head/logits/kernel').shape = [1, 1];
+				}),
+			invalid(
+				'weights\\.bin: tensor head/logits/kernel of shape \\[1,1\\] \\(1 values\\) holds 131920 values'
+			)
+		],
+		[
+			'a head bias of NaN (an answer of confidence NaN, not "not sure")',
+			() =>
+				craftedClassifier((_, floats, index) => {
+					const bias = tensor(index, 'head/logits/bias');
+					floats.fill(NaN, bias.offset, bias.offset + bias.length);
+				}),
+			invalid('weights\\.bin: tensor head/logits/bias holds NaN at index 0, not a finite number')
+		],
+		[
+			'a head of 33 logits for 34 labels (confidence NaN)',
+			() =>
+				craftedClassifier((_, __, index) => {
+					Object.assign(tensor(index, 'head/logits/kernel'), {
+						shape: [3880, 33],
+						length: 3880 * 33
+					});
+					Object.assign(tensor(index, 'head/logits/bias'), { shape: [33], length: 33 });
+				}),
+			invalid(
+				'Expected head/logits/kernel of shape \\[3880,34\\] \\(features × labels\\), got \\[3880,33\\]'
+			)
+		],
+		[
+			'a label listed twice',
+			() =>
+				craftedClassifier((manifest) => {
+					const labels = manifest.labels as string[];
+					labels[1] = labels[0]!;
+				}),
+			/^This model file is damaged: The model in this file: the model is not valid \(The model in this file: invalid manifest\.json: labels: "Apple___Apple_scab" is listed twice\)$/
+		]
+	);
+
 	/**
 	 * A forged backbone under the small architecture's name: `edit` changes its model.json (and
 	 * `files` its other files); manifest.json's checksums and the classifier's pointer to the
@@ -600,6 +672,11 @@ describe('export and import', () => {
 		expect(errorInLanguage(message, await loadCatalogue('fr'))).toBe(
 			'Ce fichier de modèle est incomplet : classifier/weights.bin manque.'
 		);
+	});
+
+	it('accepts a crafted classifier left unchanged (the crafter itself is sound)', async () => {
+		const decoded = await decodeModelExport(await craftedClassifier(() => {}));
+		expect(decoded.name).toBe('Forged');
 	});
 
 	it('accepts the forged good file (the forger itself is sound)', async () => {

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { randomClassifier } from '../../../test/random-classifier';
-import { decodeClassifier, encodeClassifier, type ClassifierModel } from './classifier-dir';
+import {
+	decodeClassifier,
+	encodeClassifier,
+	requireTapWidth,
+	verifyClassifier,
+	type ClassifierModel
+} from './classifier-dir';
 import type { CropExpert } from './expert';
 import { summarizeClassifier } from './model-dir';
+import { sha256Hex } from '../util/hash';
 
 const LABELS = [
 	'Apple___Apple_scab',
@@ -108,5 +115,184 @@ describe('crop experts in the model directory', () => {
 		expect(() =>
 			decodeClassifier({ ...tomatoOnly.manifest, experts: [apple] }, tomatoOnly.weights)
 		).toThrow('weights.bin has no tensor expert/Apple/kernel');
+	});
+});
+
+describe('weights that do not fit the manifest', () => {
+	type Index = { name: string; shape: number[]; offset: number; length: number }[];
+	/**
+	 * `model` encoded, then `edit`ed as a damaged or hand-made file would be: the manifest (its
+	 * tensor index at `weights.tensors`) and the floats, the weights' sha256 recomputed, so only
+	 * the shapes and values can give it away. Resolves to the error verifyClassifier refuses it with.
+	 */
+	async function refusal(
+		model: ClassifierModel,
+		edit: (manifest: Record<string, unknown>, floats: Float32Array, index: Index) => void
+	): Promise<string> {
+		const { manifest, weights } = await roundTrip(model);
+		const floats = new Float32Array(weights.slice().buffer);
+		edit(manifest, floats, (manifest.weights as { tensors: Index }).tensors);
+		const bytes = new Uint8Array(floats.buffer);
+		(manifest.weights as { sha256: string }).sha256 = await sha256Hex(bytes);
+		return verifyClassifier(manifest, bytes, 'X').then(
+			() => 'accepted',
+			(error: Error) => error.message
+		);
+	}
+	const at = (index: Index, name: string) => index.find((t) => t.name === name)!;
+
+	it('loads a good model, unchanged', async () => {
+		expect(await refusal(randomClassifier(D, LABELS), () => {})).toBe('accepted');
+		const { manifest, weights } = await roundTrip(withExperts());
+		expect(decodeClassifier(manifest, weights).novelty).toMatchObject({
+			kind: 'mahalanobis',
+			numClasses: 5,
+			dim: D
+		});
+	});
+
+	it('refuses a tensor whose shape does not hold its values (diagnosis threw on it)', async () => {
+		expect(
+			await refusal(randomClassifier(D, LABELS), (_, __, index) => {
+				at(index, 'head/logits/kernel').shape = [1, 1];
+			})
+		).toBe(
+			`weights.bin: tensor head/logits/kernel of shape [1,1] (1 values) holds ${D * 5} values`
+		);
+	});
+
+	it('refuses a weight that is not a finite number (an answer of confidence NaN)', async () => {
+		for (const bad of [NaN, Infinity]) {
+			const message = await refusal(randomClassifier(D, LABELS), (_, floats, index) => {
+				const bias = at(index, 'head/logits/bias');
+				floats.fill(bad, bias.offset, bias.offset + bias.length);
+			});
+			expect(message).toBe(
+				`weights.bin: tensor head/logits/bias holds ${bad} at index 0, not a finite number`
+			);
+		}
+		// In the novelty model too.
+		expect(
+			await refusal(randomClassifier(D, LABELS), (_, floats, index) => {
+				floats[at(index, 'novelty/whitening').offset + 3] = NaN;
+			})
+		).toBe('weights.bin: tensor novelty/whitening holds NaN at index 3, not a finite number');
+	});
+
+	it('refuses a head that does not give one logit per label, or reads other features', async () => {
+		// 4 labels for a head of 5 (consistent in itself): softmax read NaN past its end.
+		expect(
+			await refusal(randomClassifier(D, LABELS), (manifest) => {
+				manifest.labels = LABELS.slice(0, 4);
+			})
+		).toBe(`Expected head/logits/kernel of shape [${D},4] (features × labels), got [${D},5]`);
+		expect(
+			await refusal(randomClassifier(D, LABELS), (manifest) => {
+				manifest.head = { inputDim: D + 1, hiddenUnits: 0 };
+			})
+		).toBe(`Expected head/logits/kernel of shape [${D + 1},5] (features × labels), got [${D},5]`);
+		// A hidden layer the manifest promises and the weights lack, or of another width.
+		expect(
+			await refusal(randomClassifier(D, LABELS), (manifest) => {
+				manifest.head = { inputDim: D, hiddenUnits: 3 };
+			})
+		).toBe('weights.bin has no tensor head/hidden/kernel');
+		const hidden = randomClassifier(D, LABELS);
+		const v = (n: number) => new Float32Array(n).fill(0.1);
+		hidden.manifest.head.hiddenUnits = 3;
+		hidden.weights = [
+			{ name: 'head/hidden/kernel', shape: [D, 3], values: v(D * 3) },
+			{ name: 'head/hidden/bias', shape: [3], values: v(3) },
+			{ name: 'head/logits/kernel', shape: [3, 5], values: v(15) },
+			{ name: 'head/logits/bias', shape: [5], values: v(5) }
+		];
+		expect(await refusal(hidden, () => {})).toBe('accepted');
+		expect(
+			await refusal(hidden, (manifest) => {
+				manifest.head = { inputDim: D, hiddenUnits: 4 };
+			})
+		).toBe('Expected head/hidden/kernel of shape [6,4] (features × hidden units), got [6,3]');
+		expect(
+			await refusal(hidden, (_, __, index) => {
+				at(index, 'head/hidden/bias').shape = [1, 3];
+			})
+		).toBe('Expected head/hidden/bias of shape [3] (hidden units), got [1,3]');
+	});
+
+	it('refuses the same label twice', async () => {
+		expect(
+			await refusal(randomClassifier(D, LABELS), (manifest) => {
+				manifest.labels = [...LABELS.slice(0, 4), LABELS[0]];
+			})
+		).toBe('X: invalid manifest.json: labels: "Apple___Apple_scab" is listed twice');
+	});
+
+	it('refuses Mahalanobis statistics of other sizes than labels × features', async () => {
+		// 30 values either way: only the shape is wrong.
+		expect(
+			await refusal(randomClassifier(D, LABELS), (_, __, index) => {
+				at(index, 'novelty/means').shape = [3, 10];
+			})
+		).toBe('Expected novelty/means of shape [5,6] (labels × features), got [3,10]');
+		expect(
+			await refusal(randomClassifier(D, LABELS), (_, __, index) => {
+				at(index, 'novelty/whitening').shape = [4, 9];
+			})
+		).toBe('Expected novelty/whitening of shape [6,6] (features × features), got [4,9]');
+	});
+
+	it('refuses k-NN prototypes and a block novelty head of other sizes', async () => {
+		const c = LABELS.length;
+		const knn: ClassifierModel = {
+			...randomClassifier(D, LABELS),
+			novelty: {
+				kind: 'logit-knn',
+				dim: c,
+				numClasses: c,
+				perClass: 2,
+				prototypes: new Float32Array(2 * c * c).fill(0.5)
+			}
+		};
+		expect(await refusal(knn, () => {})).toBe('accepted');
+		expect(
+			await refusal(knn, (_, __, index) => {
+				at(index, 'novelty/prototypes').shape = [2, c, c];
+			})
+		).toBe(`Expected novelty/prototypes of width ${c} (one per label), got [2,${c},${c}]`);
+		const d = 4;
+		const v = (n: number) => new Float32Array(n).fill(0.25);
+		const block: ClassifierModel = {
+			...randomClassifier(D, LABELS, 'multiscale'),
+			novelty: {
+				kind: 'block-knn',
+				inputDim: d,
+				numClasses: c,
+				mean: v(d),
+				scale: v(d),
+				kernel: v(d * c),
+				bias: v(c),
+				knn: knn.novelty as Extract<ClassifierModel['novelty'], { kind: 'logit-knn' }>
+			}
+		};
+		expect(await refusal(block, () => {})).toBe('accepted');
+		// Reading more columns than the features have.
+		const wide = { ...block, novelty: { ...block.novelty, inputDim: D + 1 } };
+		Object.assign(wide.novelty, { mean: v(D + 1), scale: v(D + 1), kernel: v((D + 1) * c) });
+		expect(await refusal(wide as ClassifierModel, () => {})).toBe(
+			`Expected novelty/kernel of shape [1…${D}, ${c}] (leading features × labels), got [${D + 1},${c}]`
+		);
+		expect(
+			await refusal(block, (_, __, index) => {
+				at(index, 'novelty/scale').shape = [1, d];
+			})
+		).toBe(`Expected novelty/scale of shape [${d}] (one per column), got [1,${d}]`);
+	});
+
+	it('refuses a head that reads other features than its tap gives on the backbone it is paired with', () => {
+		const model = randomClassifier(D, LABELS);
+		expect(() => requireTapWidth(model, D)).not.toThrow();
+		expect(() => requireTapWidth(model, 576)).toThrow(
+			`The classifier's head reads ${D} features, but the pooled tap of mobilenet_v3_small_100_224 gives 576`
+		);
 	});
 });

@@ -166,7 +166,27 @@ export async function encodeClassifier(model: ClassifierModel): Promise<{
 	return { manifest, weights: data };
 }
 
-/** Pure: the inverse of encodeClassifier. */
+/**
+ * Every tensor's shape holds its values, and every value is a finite number: a damaged or
+ * hand-made weights.bin is refused here, not as a shape error or a NaN answer at diagnosis.
+ */
+function checkTensorValues(tensors: Iterable<SavedTensor>): void {
+	for (const { name, shape, values } of tensors) {
+		const size = shape.reduce((a, b) => a * b, 1);
+		if (size !== values.length)
+			throw new Error(
+				`${CLASSIFIER_WEIGHTS_FILE}: tensor ${name} of shape [${shape}] (${size} values) holds ${values.length} values`
+			);
+		for (let i = 0; i < values.length; i++) {
+			if (!Number.isFinite(values[i]!))
+				throw new Error(
+					`${CLASSIFIER_WEIGHTS_FILE}: tensor ${name} holds ${values[i]} at index ${i}, not a finite number`
+				);
+		}
+	}
+}
+
+/** Pure: the inverse of encodeClassifier. Refuses weights that do not fit the manifest. */
 export function decodeClassifier(
 	manifestJson: unknown,
 	weights: Uint8Array,
@@ -174,20 +194,41 @@ export function decodeClassifier(
 ): ClassifierModel {
 	const { weights: index, ...manifest } = parseModelManifest(manifestJson, where, 'classifier');
 	const tensors = unpackTensors(index.tensors, weights);
+	checkTensorValues(tensors.values());
 	const take = (name: string) => {
 		const t = tensors.get(name);
 		if (!t) throw new Error(`${CLASSIFIER_WEIGHTS_FILE} has no tensor ${name}`);
 		return t;
 	};
+	/** The tensor `name`, of exactly `shape` (`what` says what its axes are). */
+	const shaped = (name: string, shape: readonly number[], what: string) => {
+		const t = take(name);
+		if (t.shape.length !== shape.length || t.shape.some((n, i) => n !== shape[i]))
+			throw new Error(`Expected ${name} of shape [${shape}] (${what}), got [${t.shape}]`);
+		return t;
+	};
 	const params = [...tensors.values()].filter(
 		(t) => !t.name.startsWith('novelty/') && !t.name.startsWith('expert/')
 	);
+	const c = manifest.labels.length;
+	const { inputDim, hiddenUnits } = manifest.head;
+	// The head headLogits runs: [hidden dense +] dense to one logit per label.
+	if (hiddenUnits > 0) {
+		shaped('head/hidden/kernel', [inputDim, hiddenUnits], 'features × hidden units');
+		shaped('head/hidden/bias', [hiddenUnits], 'hidden units');
+	}
+	shaped(
+		'head/logits/kernel',
+		[hiddenUnits > 0 ? hiddenUnits : inputDim, c],
+		`${hiddenUnits > 0 ? 'hidden units' : 'features'} × labels`
+	);
+	shaped('head/logits/bias', [c], 'labels');
 	const experts = decodeExperts(manifest, take);
 	const withExperts = experts ? { experts } : {};
-	const c = manifest.labels.length;
 	const knn = (): LogitKnnNovelty => {
 		const prototypes = take('novelty/prototypes');
-		if (prototypes.shape[1] !== c)
+		const [rows, width] = prototypes.shape;
+		if (prototypes.shape.length !== 2 || width !== c || !(rows! > 0))
 			throw new Error(
 				`Expected novelty/prototypes of width ${c} (one per label), got [${prototypes.shape}]`
 			);
@@ -195,7 +236,7 @@ export function decodeClassifier(
 			kind: 'logit-knn',
 			dim: c,
 			numClasses: c,
-			perClass: manifest.abstention.perClass ?? prototypes.shape[0]! / c,
+			perClass: manifest.abstention.perClass ?? rows! / c,
 			prototypes: prototypes.values
 		};
 	};
@@ -204,16 +245,16 @@ export function decodeClassifier(
 	if (manifest.abstention.method === 'block-knn') {
 		const kernel = take('novelty/kernel');
 		const [d, width] = kernel.shape as [number, number];
-		const vector = (name: string, n: number) => {
-			const t = take(name);
-			if (t.values.length !== n)
-				throw new Error(`Expected ${name} to hold ${n} values, got [${t.shape}]`);
-			return t.values;
-		};
 		if (width !== c)
 			throw new Error(
 				`Expected novelty/kernel of width ${c} (one per label), got [${kernel.shape}]`
 			);
+		// The novelty head reads the features' first d columns (blockHeadLogits).
+		if (kernel.shape.length !== 2 || !(d > 0 && d <= inputDim))
+			throw new Error(
+				`Expected novelty/kernel of shape [1…${inputDim}, ${c}] (leading features × labels), got [${kernel.shape}]`
+			);
+		const vector = (name: string, n: number) => shaped(name, [n], 'one per column').values;
 		return {
 			manifest,
 			weights: params,
@@ -224,22 +265,23 @@ export function decodeClassifier(
 				mean: vector('novelty/mean', d),
 				scale: vector('novelty/scale', d),
 				kernel: kernel.values,
-				bias: vector('novelty/bias', c),
+				bias: shaped('novelty/bias', [c], 'labels').values,
 				knn: knn()
 			},
 			...withExperts
 		};
 	}
-	const means = take('novelty/means');
+	const means = shaped('novelty/means', [c, inputDim], 'labels × features');
+	const whitening = shaped('novelty/whitening', [inputDim, inputDim], 'features × features');
 	return {
 		manifest,
 		weights: params,
 		novelty: {
 			kind: 'mahalanobis',
-			numClasses: means.shape[0]!,
-			dim: means.shape[1]!,
+			numClasses: c,
+			dim: inputDim,
 			means: means.values,
-			whitening: take('novelty/whitening').values,
+			whitening: whitening.values,
 			shrinkage: manifest.abstention.shrinkage
 		},
 		...withExperts
@@ -264,8 +306,10 @@ export async function saveClassifier(
 
 /**
  * Checks a classifier's two files completely: the manifest (schema, kind, version), weights.bin
- * against the sha256 the manifest records, and every tensor's place in it. A model written before
- * the sha256 was recorded is checked for layout only.
+ * against the sha256 the manifest records, every tensor's place in it, and that the tensors fit
+ * the manifest (decodeClassifier: shapes, finite values). A model written before the sha256 was
+ * recorded is checked for all but the sha256. Whether the head fits its backbone's tap is known
+ * once that is loaded (requireTapWidth).
  */
 export async function verifyClassifier(
 	manifestJson: unknown,
@@ -331,6 +375,18 @@ export interface Prediction {
 	 * the unrestricted calibrated probability on its classes); absent: any crop.
 	 */
 	crop?: { name: string; mass: number };
+}
+
+/**
+ * Throws unless the head reads `width` features: what the model's tap gives on the backbone it is
+ * paired with (mobilenet-v3.ts tapWidth), known once that backbone is loaded.
+ */
+export function requireTapWidth(model: Pick<ClassifierModel, 'manifest'>, width: number): void {
+	const { head, backbone } = model.manifest;
+	if (head.inputDim !== width)
+		throw new Error(
+			`The classifier's head reads ${head.inputDim} features, but the ${backbone.tap} tap of ${backbone.architecture} gives ${width}`
+		);
 }
 
 /** Head logits for features [N × D] from saved head tensors (no variables, no training). */

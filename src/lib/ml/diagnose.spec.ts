@@ -28,6 +28,12 @@ beforeAll(async () => {
 afterAll(() => backbone.dispose());
 
 describe('Diagnoser', () => {
+	it('refuses a classifier whose head reads other features than its tap gives on this backbone', () => {
+		expect(() => new Diagnoser(tf, backbone, randomClassifier(1024, ['a', 'b'], 'pooled'))).toThrow(
+			"The classifier's head reads 1024 features, but the pooled tap of mobilenet_v3_small_100_224 gives 576"
+		);
+	});
+
 	it.each([
 		['pooled', 576],
 		['prelogits', 1024],

@@ -15,13 +15,14 @@ import {
 	applyTailWeights,
 	classify,
 	headLogits,
+	requireTapWidth,
 	type ClassifierModel,
 	type Prediction
 } from './classifier-dir';
 import { photoSide } from './config';
 import { expertFor, mixedScores, restrictWithExpert } from './expert';
 import { gradCam, type Heatmap } from './gradcam';
-import { architectureOf, type Activation } from './mobilenet-v3';
+import { architectureOf, tapWidth, type Activation } from './mobilenet-v3';
 import { opForward, type OpForward } from './op-forward';
 import { imagesToBatch, type RawImage } from './preprocess';
 
@@ -49,6 +50,7 @@ export class Diagnoser {
 		this.#tf = tf;
 		this.#classifier = classifier;
 		const arch = architectureOf(backbone);
+		requireTapWidth(classifier, tapWidth(arch, classifier.manifest.backbone.tap));
 		this.side = photoSide(classifier.manifest, arch.inputSize);
 		if (classifier.manifest.mode === 'finetune') applyTailWeights(tf, backbone, classifier);
 		this.#backbone = opForward(tf, backbone);

@@ -306,7 +306,15 @@ export const ClassifierManifestSchema = z.object({
 		 */
 		path: z.string().optional()
 	}),
-	labels: z.array(z.string().min(1)).min(2),
+	/** One per class, each once: an answer names its class by label. */
+	labels: z
+		.array(z.string().min(1))
+		.min(2)
+		.superRefine((labels, ctx) => {
+			const twice = labels.find((label, i) => labels.indexOf(label) !== i);
+			if (twice !== undefined)
+				ctx.addIssue({ code: 'custom', message: `${JSON.stringify(twice)} is listed twice` });
+		}),
 	head: z.object({
 		inputDim: z.number().int().positive(),
 		hiddenUnits: z.number().int().nonnegative()

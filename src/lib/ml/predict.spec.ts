@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { imageToTensor } from './preprocess';
 import { centerSquare } from '../util/crop';
-import { parseLabels, topK, topKBatch } from './predict';
+import { answerOf, parseLabels, rankedRow, topK, topKBatch } from './predict';
 
 // Silences the cpu backend's "install tfjs-node" banner (results are unaffected).
 tf.enableProdMode();
@@ -30,6 +30,25 @@ describe('labels and top-k', () => {
 		]);
 		expect(() => topK([1], ['a'], 0)).toThrow(/got 0/);
 		expect(() => topK([1, 0], ['a'], 1)).toThrow(/one label per class/);
+	});
+});
+
+describe('answerOf', () => {
+	const thresholds = { minConfidence: 0.5, maxNovelty: 1 };
+	const answer = (probabilities: number[], novelty: number) =>
+		answerOf(rankedRow(probabilities, ['a', 'b']), probabilities, novelty, thresholds, 2);
+
+	it('answers a confident, familiar photo', () => {
+		expect(answer([0.9, 0.1], 0.5)).toMatchObject({ label: 'a', abstained: false, reason: null });
+	});
+
+	it('is "not sure" when confidence or novelty is not a number (a damaged model)', () => {
+		expect(answer([NaN, NaN], 0.5)).toMatchObject({ abstained: true, reason: 'low-confidence' });
+		for (const novelty of [NaN, Infinity, -Infinity])
+			expect(answer([0.9, 0.1], novelty)).toMatchObject({
+				abstained: true,
+				reason: 'unfamiliar'
+			});
 	});
 });
 

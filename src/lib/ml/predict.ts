@@ -92,7 +92,8 @@ export interface NotSureCauses {
  * The answer for one photo from its ranked row (most probable first, as `rankedRow` gives, maybe
  * filtered), its calibrated `probabilities` (label order) and novelty score: the one shape and the
  * one "not sure" rule that `decide`, several leaves and a crop's answer all use. Why "not sure", in
- * this order: unfamiliar (novelty above maxNovelty), disagree, other-crop, low-confidence.
+ * this order: unfamiliar (novelty above maxNovelty, or not a number), disagree, other-crop,
+ * low-confidence (confidence below minConfidence, or not a number).
  */
 export function answerOf(
 	row: RankedClass[],
@@ -103,14 +104,15 @@ export function answerOf(
 	causes: NotSureCauses = {}
 ): Prediction {
 	const best = row[0]!;
+	// A score that is no number (a damaged model) is never answered: as `answered` counts it.
 	const reason: Prediction['reason'] =
-		novelty > thresholds.maxNovelty
+		!Number.isFinite(novelty) || novelty > thresholds.maxNovelty
 			? 'unfamiliar'
 			: causes.disagree
 				? 'disagree'
 				: causes.otherCrop
 					? 'other-crop'
-					: best.probability < thresholds.minConfidence
+					: !Number.isFinite(best.probability) || best.probability < thresholds.minConfidence
 						? 'low-confidence'
 						: null;
 	return {

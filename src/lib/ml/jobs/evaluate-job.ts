@@ -11,11 +11,13 @@ import {
 	decide,
 	headLogits,
 	noveltyOf,
+	requireTapWidth,
 	type ClassifierModel
 } from '../classifier-dir';
 import { findCrop, renormalisedOnCrop, type Crop } from '../crops';
 import { expertFor, restrictWithExpert } from '../expert';
 import { runFrozen, type FrozenNet, type FrozenNetFactory, type ImageSource } from '../features';
+import { architectureOf, tapWidth } from '../mobilenet-v3';
 import { opForward } from '../op-forward';
 import type { LoadedBackbone } from '../backbone-dir';
 import { photoSide } from '../config';
@@ -110,8 +112,9 @@ export async function runEvaluateJob(
 	o: EvaluateJobOptions
 ): Promise<{ report: EvaluationReport; scores: Scores }> {
 	const { model, images } = o;
-	applyTailWeights(tf, o.backbone.model, model);
 	const tap = model.manifest.backbone.tap;
+	requireTapWidth(model, tapWidth(architectureOf(o.backbone.model), tap));
+	applyTailWeights(tf, o.backbone.model, model);
 	// After applyTailWeights: another engine reads the finetuned weights from the backbone.
 	const side = photoSide(model.manifest, o.backbone.manifest.inputSize);
 	const engine = o.frozenNet ? await o.frozenNet({ tap, cut: null, side }) : null;
