@@ -8,6 +8,7 @@ import {
 	type ClassifierModel
 } from './classifier-dir';
 import type { CropExpert } from './expert';
+import type { MahalanobisNovelty } from './abstain';
 import { summarizeClassifier } from './model-dir';
 import { sha256Hex } from '../util/hash';
 
@@ -227,13 +228,30 @@ describe('weights that do not fit the manifest', () => {
 		).toBe('X: invalid manifest.json: labels: "Apple___Apple_scab" is listed twice');
 	});
 
-	it('refuses Mahalanobis statistics of other sizes than labels × features', async () => {
+	it('loads Mahalanobis means of the classes that had training rows only (fewer than its labels)', async () => {
+		const model = randomClassifier(D, LABELS);
+		const novelty = model.novelty as MahalanobisNovelty;
+		const fewer = {
+			...model,
+			novelty: { ...novelty, numClasses: 4, means: novelty.means.slice(0, 4 * D) }
+		};
+		const { manifest, weights } = await roundTrip(fewer);
+		const loaded = decodeClassifier(manifest, weights).novelty as MahalanobisNovelty;
+		expect([loaded.numClasses, loaded.dim, loaded.means.length]).toEqual([4, D, 4 * D]);
+	});
+
+	it('refuses Mahalanobis statistics of other sizes than classes × features', async () => {
 		// 30 values either way: only the shape is wrong.
 		expect(
 			await refusal(randomClassifier(D, LABELS), (_, __, index) => {
 				at(index, 'novelty/means').shape = [3, 10];
 			})
-		).toBe('Expected novelty/means of shape [5,6] (labels × features), got [3,10]');
+		).toBe('Expected novelty/means of shape [1…5, 6] (classes × features), got [3,10]');
+		expect(
+			await refusal(randomClassifier(D, LABELS), (_, __, index) => {
+				at(index, 'novelty/means').shape = [6, 5];
+			})
+		).toBe('Expected novelty/means of shape [1…5, 6] (classes × features), got [6,5]');
 		expect(
 			await refusal(randomClassifier(D, LABELS), (_, __, index) => {
 				at(index, 'novelty/whitening').shape = [4, 9];

@@ -271,14 +271,24 @@ export function decodeClassifier(
 			...withExperts
 		};
 	}
-	const means = shaped('novelty/means', [c, inputDim], 'labels × features');
+	// One mean per class that had training rows (fitNovelty keeps none for the others).
+	const means = take('novelty/means');
+	const [meanRows] = means.shape;
+	if (
+		means.shape.length !== 2 ||
+		!(meanRows! >= 1 && meanRows! <= c) ||
+		means.shape[1] !== inputDim
+	)
+		throw new Error(
+			`Expected novelty/means of shape [1…${c}, ${inputDim}] (classes × features), got [${means.shape}]`
+		);
 	const whitening = shaped('novelty/whitening', [inputDim, inputDim], 'features × features');
 	return {
 		manifest,
 		weights: params,
 		novelty: {
 			kind: 'mahalanobis',
-			numClasses: c,
+			numClasses: meanRows!,
 			dim: inputDim,
 			means: means.values,
 			whitening: whitening.values,
