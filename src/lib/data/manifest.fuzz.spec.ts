@@ -13,6 +13,7 @@ const good = goodManifest();
 function expectConsistent(m: ReturnType<typeof parseDatasetManifest>) {
 	m.classes.forEach((c, i) => expect(c.index).toBe(i));
 	expect(m.counts.perClass).toHaveLength(m.classes.length);
+	expect(new Set(m.shards.map((s) => s.file.toLowerCase())).size).toBe(m.shards.length);
 	for (const split of SPLITS) {
 		const inShards = m.shards.filter((s) => s.split === split).reduce((n, s) => n + s.samples, 0);
 		expect(inShards).toBe(m.counts.splits[split]);

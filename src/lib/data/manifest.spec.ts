@@ -56,6 +56,21 @@ describe('parseDatasetManifest', () => {
 		);
 	});
 
+	it('refuses a shard file listed twice, even in two splits (test measured on train photos)', () => {
+		const m = goodManifest();
+		m.shards[2] = { ...m.shards[0]!, split: 'test' };
+		m.counts.splits.test = 3;
+		m.counts.total = 7;
+		expect(() => parseDatasetManifest(m)).toThrow(ManifestError);
+		expect(() => parseDatasetManifest(m)).toThrow(
+			`shards.2.file "train-00000.tar" (test) is shards.0's too ("train-00000.tar", train); each shard file is listed once`
+		);
+		// One file on a case-insensitive disk.
+		const cased = goodManifest();
+		cased.shards[2]!.file = 'TRAIN-00000.tar';
+		expect(() => parseDatasetManifest(cased)).toThrow(/shards\.2\.file "TRAIN-00000\.tar"/);
+	});
+
 	it('checks that counts agree with the shards', () => {
 		const m = goodManifest();
 		m.counts.splits.val = 2;

@@ -146,7 +146,7 @@ export function parseDatasetManifest(json: unknown): DatasetManifest {
 	return result.data;
 }
 
-/** Cross-field checks zod cannot express: indices in order, counts adding up. */
+/** Cross-field checks zod cannot express: indices in order, names once, counts adding up. */
 function checkConsistency(m: DatasetManifest): void {
 	m.classes.forEach((c, i) => {
 		if (c.index !== i) {
@@ -161,6 +161,19 @@ function checkConsistency(m: DatasetManifest): void {
 				`Invalid dataset manifest: classes.${i}.folder "${c.folder}" is classes.${first}'s too; each class is listed once`
 			);
 		}
+	});
+	// One file listed twice (in two splits, say) would measure the test split on training photos;
+	// names differing only in case are one file on a case-insensitive disk (macOS, Windows).
+	const listed = new Map<string, number>();
+	m.shards.forEach((s, i) => {
+		const first = listed.get(s.file.toLowerCase());
+		if (first !== undefined) {
+			const other = m.shards[first]!;
+			throw new ManifestError(
+				`Invalid dataset manifest: shards.${i}.file "${s.file}" (${s.split}) is shards.${first}'s too ("${other.file}", ${other.split}); each shard file is listed once`
+			);
+		}
+		listed.set(s.file.toLowerCase(), i);
 	});
 	if (m.counts.perClass.length !== m.classes.length) {
 		throw new ManifestError(

@@ -6,6 +6,7 @@ import {
 	readShard,
 	sampleTarBytes,
 	ShardError,
+	ShardMismatchError,
 	TAR_END_BYTES,
 	verifyShard,
 	type ShardSample
@@ -142,6 +143,40 @@ describe('readShard refuses duplicated entries (found by shard-format.fuzz.spec.
 		expect(() => readShard(again)).toThrow(ShardError);
 		expect(() => readShard(writeTar([...entries, entries[1]!]))).toThrow(
 			/^Duplicate entry 0\.jpg in shard$/
+		);
+	});
+});
+
+describe('readShard with its manifest entry (the split and the classes)', () => {
+	const meta = {
+		className: 'Apple___healthy',
+		split: 'train' as const,
+		group: 'g',
+		source: 's',
+		width: 1,
+		height: 1
+	};
+	const classes = [{ folder: 'Apple___healthy' }, { folder: 'Tomato___Leaf_Mold' }];
+	const shard = encodeShard([{ key: 'a1', jpeg: new Uint8Array(1), cls: 0, meta }]);
+
+	it('reads the samples of its split and classes', () => {
+		expect(readShard(shard, { split: 'train', classes }).map((s) => s.key)).toEqual(['a1']);
+	});
+
+	it('refuses a sample of another split: a train shard listed as a test one', () => {
+		expect(() => readShard(shard, { split: 'test', classes })).toThrow(ShardMismatchError);
+		expect(() => readShard(shard, { split: 'test', classes })).toThrow(
+			'sample "a1" is in a test shard but its a1.json says split "train"'
+		);
+	});
+
+	it('refuses a class index beyond the classes or naming another class', () => {
+		const other = encodeShard([{ key: 'a1', jpeg: new Uint8Array(1), cls: 1, meta }]);
+		expect(() => readShard(other, { split: 'train', classes })).toThrow(
+			'sample "a1" has class 1 ("Tomato___Leaf_Mold") but its a1.json says class "Apple___healthy"'
+		);
+		expect(() => readShard(other, { split: 'train', classes: classes.slice(0, 1) })).toThrow(
+			'sample "a1" has class 1, beyond the 1 classes'
 		);
 	});
 });

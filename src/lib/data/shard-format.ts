@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { sha256Hex } from '../util/hash';
-import { SPLITS } from './manifest';
+import { SPLITS, type Split } from './manifest';
 import { readTar, TAR_END_BYTES, tarEntryBytes, TarError, writeTar, type TarEntry } from './tar';
 
 export { TAR_END_BYTES };
@@ -39,6 +39,21 @@ export interface ShardSample {
 /** Thrown for a shard that is corrupt, truncated or does not follow the format. */
 export class ShardError extends Error {
 	override name = 'ShardError';
+}
+
+/**
+ * Thrown by readShard for a sample that disagrees with its shard's manifest entry (another split,
+ * a class index beyond the classes or naming another class): a dataset put together by hand or by
+ * mistake, which re-downloading does not mend. The message names the sample.
+ */
+export class ShardMismatchError extends ShardError {
+	override name = 'ShardMismatchError';
+}
+
+/** What the manifest says of a shard's samples: their split, and the dataset's classes by index. */
+export interface ShardListing {
+	split: Split;
+	classes: readonly { folder: string }[];
 }
 
 const KEY_PATTERN = /^[A-Za-z0-9_-]{1,90}$/;
@@ -98,8 +113,10 @@ export function encodeShard(samples: readonly ShardSample[]): Uint8Array {
  * Reads a shard into samples, in archive order. Pure and synchronous; the jpeg views share the
  * shard's memory (copy them if the shard buffer is reused). Throws ShardError naming the entry for
  * bad checksums or truncation, and naming the sample for a missing file or a bad .cls or .json.
+ * With `listing` (the shard's manifest entry), a sample of another split, or whose class index is
+ * beyond the classes or is not the class its .json names, is refused with a ShardMismatchError.
  */
-export function readShard(bytes: Uint8Array): ShardSample[] {
+export function readShard(bytes: Uint8Array, listing?: ShardListing): ShardSample[] {
 	let entries: TarEntry[];
 	try {
 		entries = readTar(bytes);
@@ -142,8 +159,31 @@ export function readShard(bytes: Uint8Array): ShardSample[] {
 				`Invalid ${key}.json: ${first?.path.join('.') || '(root)'}: ${first?.message}`
 			);
 		}
-		return { key, jpeg: jpg, cls: Number(clsText), meta: parsed.data };
+		const sample = { key, jpeg: jpg, cls: Number(clsText), meta: parsed.data };
+		if (listing) checkListed(sample, listing);
+		return sample;
 	});
+}
+
+/** Throws a ShardMismatchError when `sample` is not what its shard's manifest entry says. */
+function checkListed(sample: ShardSample, listing: ShardListing): void {
+	const { key, cls, meta } = sample;
+	if (meta.split !== listing.split) {
+		throw new ShardMismatchError(
+			`sample "${key}" is in a ${listing.split} shard but its ${key}.json says split "${meta.split}"`
+		);
+	}
+	const folder = listing.classes[cls]?.folder;
+	if (folder === undefined) {
+		throw new ShardMismatchError(
+			`sample "${key}" has class ${cls}, beyond the ${listing.classes.length} classes`
+		);
+	}
+	if (meta.className !== folder) {
+		throw new ShardMismatchError(
+			`sample "${key}" has class ${cls} ("${folder}") but its ${key}.json says class "${meta.className}"`
+		);
+	}
 }
 
 /**

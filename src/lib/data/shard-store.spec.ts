@@ -353,6 +353,37 @@ describe('ShardStore', () => {
 		expect((await shardStore.list())[0]!.stored).toEqual(['train-00000.tar']);
 	});
 
+	it('refuses to read a shard whose samples are of another split (train photos listed as test), keeping it', async () => {
+		const train = manifest.shards.find((s) => s.split === 'train')!;
+		const crafted: DatasetManifest = {
+			...manifest,
+			fingerprint: 'e'.repeat(64),
+			shards: manifest.shards.map((s) =>
+				s.split === 'test' ? { ...train, file: 'test-00000.tar', split: 'test' } : s
+			)
+		};
+		const fetchFn = async (url: string) =>
+			new Response(
+				url.endsWith('manifest.json')
+					? JSON.stringify(crafted)
+					: files.get(url.replace('/crafted/', '/datasets/pv/').replace('test-', 'train-'))!.slice()
+			);
+		const shardStore = new ShardStore(new MemoryStore(), fetchFn);
+		const info = await shardStore.download('/crafted/manifest.json');
+		const read = async () => {
+			for await (const sample of shardStore.samples(info.id, 'test')) void sample;
+		};
+		await expect(read()).rejects.toThrow(
+			userError('shardDisagrees', {
+				file: 'test-00000.tar',
+				name: 'crafted',
+				detail: 'sample "train-0-0" is in a test shard but its train-0-0.json says split "train"'
+			})
+		);
+		// Its bytes are those listed: dropping it would only fetch the same again.
+		expect((await shardStore.info(info.id))!).toMatchObject({ complete: true });
+	});
+
 	it('rejects a manifest from a newer format and a non-JSON manifest', async () => {
 		const newer = { ...manifest, formatVersion: 2 };
 		const fetchFn = async (url: string) =>

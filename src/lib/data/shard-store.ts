@@ -16,7 +16,7 @@
  * a partial dataset the user can delete.
  */
 import { parseDatasetManifest, type DatasetManifest, type Split } from './manifest';
-import { readShard, ShardError, type ShardSample } from './shard-format';
+import { readShard, ShardError, ShardMismatchError, type ShardSample } from './shard-format';
 import { sha256Hex } from '../util/hash';
 import { errorMessage, isQuotaError } from '../util/errors';
 import { userError } from '../util/user-errors';
@@ -450,7 +450,19 @@ export class ShardStore {
 			}
 			if ((await sha256Hex(bytes)) !== shard.sha256)
 				throw await this.#dropDamaged(info, shard.file);
-			yield* readShard(bytes);
+			let samples: ShardSample[];
+			try {
+				// Each sample is of the shard's split and the class its index names.
+				samples = readShard(bytes, { split: shard.split, classes: info.manifest.classes });
+			} catch (error) {
+				// Its bytes are the ones listed: fetching them again would not mend it, so it stays.
+				if (!(error instanceof ShardMismatchError)) throw error;
+				throw new DatasetStoreError(
+					userError('shardDisagrees', { file: shard.file, name: info.name, detail: error.message }),
+					{ cause: error }
+				);
+			}
+			yield* samples;
 		}
 	}
 }

@@ -54,6 +54,11 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	shardChecksumTwice: { file: 'train-00000.tar', expected: 'ab12', actual: 'cd34' },
 	shardDamagedLocal: { file: 'train-00000.tar', name: 'My orchard' },
 	shardDamaged: { file: 'train-00000.tar', name: 'plantvillage-sample' },
+	shardDisagrees: {
+		file: 'test-00000.tar',
+		name: 'plantvillage-sample',
+		detail: 'sample "train-0-1" is in a test shard but its train-0-1.json says split "train"'
+	},
 	storageFullImport: { name: 'My orchard' },
 	storageRefused: { db: 'leaflens-history' },
 	modelNameLength: { max: 80, name: '"   "' },

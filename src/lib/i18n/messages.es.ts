@@ -738,6 +738,8 @@ export const esErrors: KnownErrors = {
 		'El fragmento {file} de «{name}» guardado en este dispositivo estaba dañado y se ha quitado; borre «{name}» e importe las fotos de nuevo.',
 	shardDamaged:
 		'El fragmento {file} de «{name}» guardado en este dispositivo estaba dañado y se ha quitado; reanude la descarga para obtenerlo de nuevo.',
+	shardDisagrees:
+		'El fragmento {file} de «{name}» no concuerda con el manifiesto del conjunto de datos ({detail}): el conjunto de datos se armó mal y no se puede usar. Borre «{name}» y vuelva a preparar el conjunto de datos.',
 	storageFullImport:
 		'No hay espacio suficiente en este dispositivo para guardar «{name}». Libere espacio (borre un conjunto de datos o un modelo), borre el conjunto de datos parcial e inténtelo de nuevo.',
 	modelNameLength:

@@ -755,6 +755,8 @@ export const frErrors: KnownErrors = {
 		'Le fragment {file} de « {name} » gardé sur cet appareil était endommagé et a été retiré ; supprimez « {name} » et importez les photos à nouveau.',
 	shardDamaged:
 		'Le fragment {file} de « {name} » gardé sur cet appareil était endommagé et a été retiré ; reprenez le téléchargement pour le récupérer.',
+	shardDisagrees:
+		'Le fragment {file} de « {name} » ne concorde pas avec le manifeste du jeu de données ({detail}) : le jeu de données a été mal assemblé et ne peut pas servir. Supprimez « {name} » et préparez de nouveau le jeu de données.',
 	storageFullImport:
 		'Pas assez de place sur cet appareil pour garder « {name} ». Libérez de la place (supprimez un jeu de données ou un modèle), supprimez le jeu de données partiel et réessayez.',
 	modelNameLength:

@@ -725,6 +725,8 @@ export const swErrors: KnownErrors = {
 		'Kipande {file} cha “{name}” kilichohifadhiwa kwenye kifaa hiki kiliharibika na kimeondolewa; futa “{name}” kisha uingize picha tena.',
 	shardDamaged:
 		'Kipande {file} cha “{name}” kilichohifadhiwa kwenye kifaa hiki kiliharibika na kimeondolewa; endelea na upakuaji ili kukipata tena.',
+	shardDisagrees:
+		'Kipande {file} cha “{name}” hakilingani na maelezo ya seti ya data ({detail}): seti ya data iliundwa vibaya na haiwezi kutumika. Futa “{name}” kisha uandae seti ya data upya.',
 	storageFullImport:
 		'Hakuna nafasi ya kutosha kwenye kifaa hiki kuhifadhi “{name}”. Toa nafasi (futa seti ya data au modeli), futa seti ya data iliyokamilika nusu kisha ujaribu tena.',
 	modelNameLength:

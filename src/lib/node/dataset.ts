@@ -12,7 +12,13 @@ import {
 	type DatasetManifest,
 	type Split
 } from '../data/manifest';
-import { readShard, ShardError, verifyShard, type ShardSample } from '../data/shard-format';
+import {
+	readShard,
+	ShardError,
+	ShardMismatchError,
+	verifyShard,
+	type ShardSample
+} from '../data/shard-format';
 
 export interface LoadedDataset {
 	dir: string;
@@ -67,20 +73,23 @@ export async function loadDataset(
 			for (const shard of manifest.shards.filter((s) => s.split === split)) {
 				const bytes = await readShardFile(dir, shard.file);
 				if (verify) await verifyShard(bytes, shard.sha256, shard.file);
-				const samples = readShard(bytes);
+				let samples: ShardSample[];
+				try {
+					// Each sample is of the shard's split and the class its index names.
+					samples = readShard(bytes, { split: shard.split, classes: manifest.classes });
+				} catch (error) {
+					if (!(error instanceof ShardMismatchError)) throw error;
+					throw new ShardError(
+						`Shard ${shard.file} does not agree with ${path.join(dir, DATASET_MANIFEST_FILE)}: ${error.message}. The dataset is damaged or was put together by hand: prepare it again.`,
+						{ cause: error }
+					);
+				}
 				if (samples.length !== shard.samples) {
 					throw new ShardError(
 						`Shard ${shard.file} holds ${samples.length} samples, the manifest says ${shard.samples}`
 					);
 				}
-				for (const sample of samples) {
-					if (sample.cls >= manifest.classes.length) {
-						throw new ShardError(
-							`Sample ${sample.key} in ${shard.file} has class ${sample.cls}, beyond the ${manifest.classes.length} classes`
-						);
-					}
-					yield sample;
-				}
+				yield* samples;
 			}
 		}
 	};

@@ -83,6 +83,12 @@ export const USER_ERRORS = {
 		'Shard {file} of "{name}" in this device\'s storage was damaged and is removed; delete "{name}" and import the photos again.',
 	shardDamaged:
 		'Shard {file} of "{name}" in this device\'s storage was damaged and is removed; resume the download to fetch it again.',
+	/**
+	 * A stored shard whose samples are not what the dataset's manifest says (another split, another
+	 * class); `{detail}`: which sample and how, in technical English. Fetching it again cannot mend it.
+	 */
+	shardDisagrees:
+		'Shard {file} of "{name}" does not agree with the dataset\'s manifest ({detail}): the dataset was put together wrongly and cannot be used. Delete "{name}" and prepare the dataset again.',
 	storageFullImport:
 		'Not enough storage on this device to keep "{name}". Free some space (delete a dataset or model), delete the partial dataset and try again.',
 	/** A model name that is empty (spaces only) or too long. */
