@@ -4,8 +4,15 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from './backends';
 import { importTflite, type ImportedModel } from './import-tflite';
-import { loadBackboneDir, quantizeUint8, writeBackboneDir } from './backbone-dir';
+import {
+	checkBackboneNetwork,
+	loadBackboneDir,
+	quantizeUint8,
+	readBackboneDir,
+	writeBackboneDir
+} from './backbone-dir';
 import { ModelDirError, parseModelManifest, type ModelDirReader } from './model-dir';
+import { sha256Hex } from '../util/hash';
 import { sourceTflite } from '../../../test/inputs';
 
 const labels = Array.from({ length: 1001 }, (_, i) => (i === 0 ? 'background' : `class ${i}`));
@@ -138,6 +145,38 @@ describe('model directory round trip', () => {
 		await expect(loadBackboneDir(dir.reader)).rejects.toThrow(ModelDirError);
 		await expect(loadBackboneDir(dir.reader)).rejects.toThrow(
 			/labels.txt does not match manifest.json/
+		);
+	});
+});
+
+describe("a manifest's inputSize and classes are its architecture's", () => {
+	it.each([
+		['inputSize', 60000, 'manifest.json says inputSize 60000, the network takes 224'],
+		['classes', 1000, 'manifest.json says 1000 classes, the network has 1001']
+	] as const)('refuses a manifest saying %s %d', async (field, value, words) => {
+		const dir = memoryDir();
+		await writeBackboneDir(
+			{ commit: (f) => Promise.resolve(void f.forEach((v, k) => dir.files.set(k, v))) },
+			imported.model,
+			{ labels, source }
+		);
+		const contents = await readBackboneDir(dir.reader);
+		const edited = { ...contents.manifest, [field]: value };
+		// Checked on the network too, for contents that did not come through readBackboneDir.
+		expect(() => checkBackboneNetwork({ ...contents, manifest: edited }, 'The backbone')).toThrow(
+			`The backbone is not the MobileNetV3-Small 1.0 (224) network LeafLens builds (${words})`
+		);
+		// The manifest edited on disk, its labels matching (a manifest sha256 is nowhere to check).
+		if (field === 'classes') {
+			const fewer = new TextEncoder().encode(labels.slice(0, value).join('\n') + '\n');
+			dir.files.set('labels.txt', fewer);
+			const listed = { bytes: fewer.byteLength, sha256: await sha256Hex(fewer) };
+			edited.files = edited.files.map((f) => (f.path === 'labels.txt' ? { ...f, ...listed } : f));
+		}
+		dir.files.set('manifest.json', new TextEncoder().encode(JSON.stringify(edited)));
+		await expect(readBackboneDir(dir.reader)).rejects.toThrow(ModelDirError);
+		await expect(loadBackboneDir(dir.reader)).rejects.toThrow(
+			`memory: ${words}; the backbone is damaged or was edited: import it again`
 		);
 	});
 });

@@ -219,6 +219,20 @@ export async function writeBackboneDir(
 }
 
 const decoder = new TextDecoder();
+
+/**
+ * What of the manifest's `inputSize` and `classes` is not its architecture's (photos are resized
+ * to `inputSize` for training and evaluation), in words; null when both are.
+ */
+function architectureDifference(manifest: BackboneManifest): string | null {
+	const arch = getArchitecture(manifest.architecture);
+	if (manifest.inputSize !== arch.inputSize)
+		return `manifest.json says inputSize ${manifest.inputSize}, the network takes ${arch.inputSize}`;
+	if (manifest.classes !== arch.classes)
+		return `manifest.json says ${manifest.classes} classes, the network has ${arch.classes}`;
+	return null;
+}
+
 export interface BackboneContents {
 	manifest: BackboneManifest;
 	/** sha256 of manifest.json: the backbone's identity, which trained classifiers record. */
@@ -236,6 +250,12 @@ export async function readBackboneDir(reader: ModelDirReader): Promise<BackboneC
 		manifest = parseModelManifest(manifestBytes, reader.where, 'backbone');
 	} catch (error) {
 		throw sayNewer(error, reader.newer);
+	}
+	const differs = architectureDifference(manifest);
+	if (differs) {
+		throw new ModelDirError(
+			`${reader.where}: ${differs}; the backbone is damaged or was edited: import it again`
+		);
 	}
 	const files = new Map<string, Uint8Array>();
 	for (const entry of manifest.files) {
@@ -340,6 +360,8 @@ export function checkBackboneNetwork(contents: BackboneContents, where: string):
 			`${where} is not the ${arch.title} network LeafLens builds (${why}); LeafLens can only use a backbone it can build`
 		);
 	};
+	const differs = architectureDifference(contents.manifest);
+	if (differs) fail(differs);
 	const topology = contents.artifacts.modelTopology as
 		{ class_name?: unknown; config?: { layers?: unknown }; model_config?: unknown } | undefined;
 	// model.json may hold the Keras model itself or wrap it in model_config.
