@@ -165,9 +165,17 @@ export async function download(options: DownloadOptions): Promise<DownloadResult
 	};
 }
 
+/** The first byte a 206's `Content-Range` (`bytes 500-999/1000`) says it holds; null if unreadable. */
+function contentRangeStart(header: string | null): number | null {
+	const match = /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(header ?? '');
+	if (!match || Number(match[2]) < Number(match[1])) return null;
+	return Number(match[1]);
+}
+
 /**
  * One request: appends to `part` from byte `have`. Returns true when the file is complete, false
- * when the server ignored a stale range and the part was restarted (try again). Throws on errors.
+ * when the server ignored a stale range or answered another one and the part was dropped (try
+ * again from byte 0). Throws on errors.
  */
 async function fetchInto(
 	url: string,
@@ -196,6 +204,15 @@ async function fetchInto(
 				(response.status >= 500 ? ': it may be down for a while; try again later' : ''),
 			response.status
 		);
+	// A 206 that does not start at the part's end (a cache or server sending the whole file, or other
+	// bytes, as "partial") cannot be appended: the part is dropped and the file fetched from byte 0.
+	if (have > 0 && response.status === 206) {
+		if (contentRangeStart(response.headers.get('content-range')) !== have) {
+			await response.body?.cancel();
+			await rm(part, { force: true });
+			return false;
+		}
+	}
 	// 200 to a range request: the server cannot resume, start the file over.
 	const append = have > 0 && response.status === 206;
 	const length = Number(response.headers.get('content-length') ?? NaN);

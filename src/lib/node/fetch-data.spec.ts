@@ -79,6 +79,39 @@ describe('download', () => {
 		expect(result.sha256).toBe(await sha256OfBytes(body));
 	});
 
+	it('starts over, never appending, when a 206 does not start at the part end (or says no range)', async () => {
+		const body = new Uint8Array(1000).fill(0x42);
+		for (const contentRange of ['bytes 0-999/1000', 'bytes 400-999/1000', null]) {
+			const file = path.join(await fresh(), 'data.zip');
+			// An earlier, interrupted run left 500 bytes of an older copy of the file.
+			await writeFile(`${file}.part`, new Uint8Array(500).fill(0x41));
+			const ranges: (string | undefined)[] = [];
+			const fetchImpl = (async (_url: string, init?: RequestInit) => {
+				const range = (init?.headers as Record<string, string> | undefined)?.Range;
+				ranges.push(range);
+				// A server (or cache) answering a range request with 206 and other bytes.
+				const sent =
+					range && contentRange ? body.slice(Number(/ (\d+)-/.exec(contentRange)![1])) : body;
+				return new Response(sent, {
+					status: range ? 206 : 200,
+					headers: {
+						'content-length': String(sent.length),
+						...(range && contentRange ? { 'content-range': contentRange } : {})
+					}
+				});
+			}) as typeof fetch;
+			const result = await download({
+				url: 'https://example.org/data.zip',
+				file,
+				sha256: null,
+				fetchImpl
+			});
+			expect(result.bytes, String(contentRange)).toBe(1000);
+			expect(await readFile(file)).toEqual(Buffer.from(body));
+			expect(ranges, String(contentRange)).toEqual(['bytes=500-', undefined]);
+		}
+	});
+
 	it('refuses a wrong sha256 and removes the file', async () => {
 		server.routes.set('/wrong.bin', { body: 'not the pinned bytes' });
 		const file = path.join(await fresh(), 'wrong.bin');
