@@ -556,5 +556,8 @@ describe('ShardStore', () => {
 		expect(datasetNameFromUrl('/datasets/plantvillage-sample/manifest.json?v=2')).toBe(
 			'plantvillage-sample'
 		);
+		expect(datasetNameFromUrl('https://host/my%20field/manifest.json')).toBe('my field');
+		// A % that is no escape: the folder as written, not a URIError.
+		expect(datasetNameFromUrl('https://host/data-100%/manifest.json')).toBe('data-100%');
 	});
 });

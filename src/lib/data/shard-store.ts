@@ -59,8 +59,12 @@ const shardKey = (id: string, file: string) => `${PREFIX}${id}/shard/${file}`;
 /** A display name for a dataset from its URL: the folder holding manifest.json. */
 export function datasetNameFromUrl(manifestUrl: string): string {
 	const parts = manifestUrl.split('?')[0]!.split('/').filter(Boolean);
-	const folder = parts.at(-1) === 'manifest.json' ? parts.at(-2) : parts.at(-1);
-	return decodeURIComponent(folder ?? 'dataset');
+	const folder = (parts.at(-1) === 'manifest.json' ? parts.at(-2) : parts.at(-1)) ?? 'dataset';
+	try {
+		return decodeURIComponent(folder);
+	} catch {
+		return folder; // a % that is no escape (`data-100%`): the name as written
+	}
 }
 
 async function fetchBytes(fetchFn: FetchLike, url: string, init: RequestInit): Promise<Uint8Array> {
