@@ -1,7 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	writeFileSync,
+	mkdirSync
+} from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { MODEL_DIR_FORMAT } from '../ml/model-dir';
 import { DEFAULT_BACKBONE } from '../ml/architecture-ids';
 import { REPO_ROOT } from './model-source';
@@ -65,6 +74,50 @@ describe('atomicDirWriter', () => {
 		await expect(atomicDirWriter(kept).commit(bad)).rejects.toThrow();
 		expect(readdirSync(kept)).toEqual(['old.txt']);
 		expect(readdirSync(root).filter((n) => n.startsWith('.'))).toEqual([]);
+	});
+});
+
+describe('atomicDirWriter on a power cut or a crash', () => {
+	it("flushes every file and the new folder to disk before it takes the old one's place", async () => {
+		const target = path.join(root, 'durable');
+		await atomicDirWriter(target).commit(files('one'));
+		const probe = await open(path.join(target, 'a.txt'), 'r');
+		const proto = Object.getPrototypeOf(probe) as { sync: FileHandle['sync'] };
+		await probe.close();
+		const sync = proto.sync;
+		// What the target holds at each flush: the old files until the new ones are all on disk.
+		const seen: string[] = [];
+		const spy = vi.spyOn(proto, 'sync').mockImplementation(function (this: FileHandle) {
+			seen.push(readFileSync(path.join(target, 'a.txt'), 'utf8'));
+			return sync.call(this);
+		});
+		try {
+			await atomicDirWriter(target).commit(files('two'));
+		} finally {
+			spy.mockRestore();
+		}
+		// a.txt, b.bin and the new folder, then the parent folder once the new one is in.
+		expect(seen).toEqual(['one', 'one', 'one', 'two']);
+	});
+
+	it('puts back a folder set aside by a crash between the two renames, when read or written next', async () => {
+		const parent = path.join(root, 'crash');
+		const target = path.join(parent, 'model');
+		const aside = path.join(parent, '.model.old-0123abcd');
+		await atomicDirWriter(target).commit(files('one'));
+		renameSync(target, aside); // the crash: set aside, the new folder not yet in
+		expect(new TextDecoder().decode(await fsModelDirReader(target).read('a.txt'))).toBe('one');
+		expect(readdirSync(parent)).toEqual(['model']);
+		renameSync(target, aside);
+		await atomicDirWriter(target).commit(files('two'));
+		expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('two');
+		expect(readdirSync(parent)).toEqual(['model']);
+		// Only its own: another folder's, or a name of another shape, is left alone.
+		rmSync(target, { recursive: true });
+		mkdirSync(path.join(parent, '.other.old-0123abcd'));
+		mkdirSync(path.join(parent, '.model.old-x'));
+		await expect(fsModelDirReader(target).read('a.txt')).rejects.toThrow(/a.txt is missing/);
+		expect(readdirSync(parent).sort()).toEqual(['.model.old-x', '.other.old-0123abcd']);
 	});
 });
 

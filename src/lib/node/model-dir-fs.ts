@@ -1,10 +1,13 @@
 /**
  * Node side of the model directory (src/lib/ml/model-dir.ts): reading from disk, and writing
- * atomically — files go into a temporary directory beside the target which is then renamed into
- * place, so an interrupted or failed import never leaves a partial model directory behind.
+ * atomically — files go into a temporary directory beside the target, are flushed to disk, and the
+ * directory is then renamed into place, so an interrupted or failed import (or a power cut) never
+ * leaves a partial model directory behind. A directory being replaced is set aside first; one left
+ * set aside by a crash before the new one took its place is put back when the folder is next read
+ * or written.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadBackboneDir, type LoadedBackbone } from '../ml/backbone-dir';
 import {
@@ -66,23 +69,23 @@ export async function modelFilesDir(dir: string): Promise<string> {
  */
 export function fsModelDirReader(dir: string): ModelDirReader {
 	const root = path.resolve(dir);
-	return {
-		where: root,
-		async read(file) {
-			try {
-				return new Uint8Array(await readFile(path.join(await modelFilesDir(root), file)));
-			} catch (error) {
-				const code = (error as NodeJS.ErrnoException).code;
-				throw new ModelDirError(
-					code === 'ENOENT'
-						? `${root}: ${file} is missing (${await missingFileHint(root, file)})`
-						: code === 'ENOTDIR'
-							? `${root} is a file, not a model folder (${MADE_BY})`
-							: `${root}: cannot read ${file} (${code ?? String(error)})`
-				);
-			}
+	const read = async (file: string): Promise<Uint8Array> => {
+		try {
+			return new Uint8Array(await readFile(path.join(await modelFilesDir(root), file)));
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			// The folder set aside by a replacement that a crash stopped half-way: put back.
+			if (code === 'ENOENT' && (await restoreSetAside(root))) return read(file);
+			throw new ModelDirError(
+				code === 'ENOENT'
+					? `${root}: ${file} is missing (${await missingFileHint(root, file)})`
+					: code === 'ENOTDIR'
+						? `${root} is a file, not a model folder (${MADE_BY})`
+						: `${root}: cannot read ${file} (${code ?? String(error)})`
+			);
 		}
 	};
+	return { where: root, read };
 }
 
 /**
@@ -114,9 +117,58 @@ export async function requireClassifier(dir: string, then: string): Promise<void
 }
 
 /**
- * Writes all files into `<parent>/.<name>.tmp-<random>/` then renames it to `dir`. An existing `dir`
- * is replaced only after the new one is complete (callers check first that it may be: see
- * checkBackboneOut); the current directory and the folders around it are always refused.
+ * Puts back the directory `dir` when it is missing and atomicDirWriter had set it aside
+ * (`.<name>.old-<tag>` beside it): a crash between its two renames. Returns whether it did.
+ */
+export async function restoreSetAside(dir: string): Promise<boolean> {
+	const target = path.resolve(dir);
+	if (await exists(target)) return false;
+	const parent = path.dirname(target);
+	// `.<name>.old-<tag>`, as atomicDirWriter names it.
+	const prefix = `.${path.basename(target)}.old-`;
+	const aside = (await readdir(parent).catch(() => [])).filter(
+		(name) => name.startsWith(prefix) && /^[0-9a-f]{8}$/.test(name.slice(prefix.length))
+	);
+	if (aside.length === 0) return false;
+	// Several only after several such crashes: the latest set aside is the latest directory.
+	const dated = await Promise.all(
+		aside.map(async (name) => ({ name, at: (await stat(path.join(parent, name))).ctimeMs }))
+	);
+	const latest = dated.sort((a, b) => b.at - a.at)[0]!.name;
+	await rename(path.join(parent, latest), target);
+	return true;
+}
+
+/** Writes `bytes` to the new file `file` and flushes it to disk. */
+async function writeFlushed(file: string, bytes: Uint8Array): Promise<void> {
+	const handle = await open(file, 'wx');
+	try {
+		await handle.writeFile(bytes);
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+}
+
+/** Flushes a folder's entries (names created or renamed) to disk, where folders open (not Windows). */
+async function syncFolder(dir: string): Promise<void> {
+	let handle;
+	try {
+		handle = await open(dir, 'r');
+		await handle.sync();
+	} catch {
+		// Windows cannot open a folder; there, renames are what NTFS keeps.
+	} finally {
+		await handle?.close();
+	}
+}
+
+/**
+ * Writes all files into `<parent>/.<name>.tmp-<random>/`, flushes them, then renames it to `dir`.
+ * An existing `dir` is replaced only after the new one is complete and on disk (callers check first
+ * that it may be: see checkBackboneOut); it is set aside as `.<name>.old-<random>` meanwhile, and
+ * put back if a crash came between the renames (restoreSetAside). The current directory and the
+ * folders around it are always refused.
  */
 export function atomicDirWriter(dir: string): ModelDirWriter {
 	const target = path.resolve(dir);
@@ -130,6 +182,7 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
 			const parent = path.dirname(target);
 			const base = path.basename(target);
 			await mkdir(parent, { recursive: true });
+			await restoreSetAside(target);
 			const tag = randomBytes(4).toString('hex');
 			const tmp = path.join(parent, `.${base}.tmp-${tag}`);
 			const old = path.join(parent, `.${base}.old-${tag}`);
@@ -139,8 +192,9 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
 					for (const [name, bytes] of files) {
 						if (name !== path.basename(name))
 							throw new Error(`Refusing to write "${name}": not a plain file name`);
-						await writeFile(path.join(tmp, name), bytes);
+						await writeFlushed(path.join(tmp, name), bytes);
 					}
+					await syncFolder(tmp);
 					const replacing = await exists(target);
 					if (replacing) await rename(target, old);
 					try {
@@ -149,6 +203,8 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
 						if (replacing) await rename(old, target);
 						throw error;
 					}
+					// The new name on disk before the old copy goes.
+					await syncFolder(parent);
 					if (replacing) await rm(old, { recursive: true, force: true });
 				} finally {
 					await rm(tmp, { recursive: true, force: true });
