@@ -106,6 +106,9 @@ describe('model directory round trip', () => {
 		const first = await write();
 		await new Promise((resolve) => setTimeout(resolve, 5));
 		expect(Buffer.from(await write()).equals(Buffer.from(first))).toBe(true);
+		// Its version is part of that identity: backbones have been written at version 2 since
+		// 2026-12-02, and another version would orphan the classifiers trained on them since.
+		expect(JSON.parse(new TextDecoder().decode(first))).toMatchObject({ formatVersion: 2 });
 		// Backbones imported before carry a date, and still read.
 		const dated = { ...JSON.parse(new TextDecoder().decode(first)), createdAt: '2026-11-01' };
 		expect(parseModelManifest(JSON.stringify(dated), 'memory', 'backbone')).toMatchObject({

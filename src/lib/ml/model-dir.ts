@@ -21,9 +21,12 @@ import { cropsOf } from './crops';
 
 export const MODEL_DIR_FORMAT = 'leaflens-model';
 /**
- * The newest version read. Version 2 adds a classifier's `backbone.side`; every other model is
- * still written as version 1 (`formatVersionOf`), so a LeafLens of before reads it and one of
- * before refuses a model it would diagnose at the wrong side.
+ * The newest version read. Version 2 adds a classifier's `backbone.side`; other classifiers are
+ * still written as version 1 (`formatVersionOf`), so a LeafLens of before reads them and refuses
+ * one it would diagnose at the wrong side. Backbones are written at this version (since
+ * 2026-12-02; a LeafLens of before refuses them as newer): their manifest's sha256 is the
+ * identity classifiers name, so it stays 2 (pinned in backbone-dir.spec.ts). Models trained in
+ * the app keep their own backbone beside them (ModelsState.keepBackbone).
  */
 export const MODEL_DIR_FORMAT_VERSION = 2;
 export const MODEL_MANIFEST_FILE = 'manifest.json';
