@@ -2,8 +2,13 @@
  * Seeded image augmentation for training, with Albumentations-style low probabilities: random
  * resized crop, horizontal/vertical flip, a small rotation and brightness/contrast/saturation jitter.
  * With the field-look keys set (composite.ts) the leaf is first cut out and pasted onto a field-like
- * scene, shaded, tinted, blurred and noised. Every random draw comes from a Prng, so one seed gives one augmented dataset, on every backend,
- * and a resumed run sees the same views as an uninterrupted one.
+ * scene, shaded, tinted, blurred and noised. Every random draw comes from a Prng, so one seed gives
+ * one augmented dataset on every backend at one extraction batch size, and a resumed run sees the
+ * same views as an uninterrupted one. The draws are made batch by batch (and the field look takes
+ * its background leaves from the batch), so another batch size gives other views of the same
+ * photos: the app's worker extracts 16 photos a batch (4 at side 448), the CLI 32, so the app's
+ * "learn my fields" and `leaflens train --preset adapt` train on equally drawn but not identical
+ * views (not fixed: the fix, drawing per photo, changes the views every field figure was measured on).
  *
  * Input and output: float [N, H, W, 3] images in 0..255 (the backbone's input range).
  */
