@@ -148,7 +148,7 @@ export function splitDataset(
 	});
 
 	// Per class: the class's groups, ordered by their first id, then shuffled with a seed derived
-	// from the class's place so adding or leaving out a class does not reshuffle the others.
+	// from the class's place (placeOf), so leaving classes out does not reshuffle the others.
 	const byClass = new Map<number, number[]>();
 	for (const root of groups.keys()) {
 		const cls = sorted[root]!.classIndex;

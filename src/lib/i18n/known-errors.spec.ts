@@ -54,6 +54,7 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	shardChecksumTwice: { file: 'train-00000.tar', expected: 'ab12', actual: 'cd34' },
 	shardDamagedLocal: { file: 'train-00000.tar', name: 'My orchard' },
 	shardDamaged: { file: 'train-00000.tar', name: 'plantvillage-sample' },
+	fieldRowsTooMany: { photos: 2400, size: '1.0 GiB', views: 2, weight: 10, most: '1.0 GiB' },
 	shardDisagrees: {
 		file: 'test-00000.tar',
 		name: 'plantvillage-sample',

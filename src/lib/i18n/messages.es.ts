@@ -738,6 +738,8 @@ export const esErrors: KnownErrors = {
 		'El fragmento {file} de «{name}» guardado en este dispositivo estaba dañado y se ha quitado; borre «{name}» e importe las fotos de nuevo.',
 	shardDamaged:
 		'El fragmento {file} de «{name}» guardado en este dispositivo estaba dañado y se ha quitado; reanude la descarga para obtenerlo de nuevo.',
+	fieldRowsTooMany:
+		'Las {photos} fotos de campo se repetirían en {size} de filas de entrenamiento (cada una con {views} vistas aumentadas, {weight} veces), más que los {most} permitidos: entrene con menos fotos o (en la línea de órdenes) baje adapt.weight o adapt.views.',
 	shardDisagrees:
 		'El fragmento {file} de «{name}» no concuerda con el manifiesto del conjunto de datos ({detail}): el conjunto de datos se armó mal y no se puede usar. Borre «{name}» y vuelva a preparar el conjunto de datos.',
 	storageFullImport:

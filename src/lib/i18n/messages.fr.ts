@@ -755,6 +755,8 @@ export const frErrors: KnownErrors = {
 		'Le fragment {file} de « {name} » gardé sur cet appareil était endommagé et a été retiré ; supprimez « {name} » et importez les photos à nouveau.',
 	shardDamaged:
 		'Le fragment {file} de « {name} » gardé sur cet appareil était endommagé et a été retiré ; reprenez le téléchargement pour le récupérer.',
+	fieldRowsTooMany:
+		'Les {photos} photos de terrain seraient répétées en {size} de lignes d’entraînement (chacune avec {views} vues augmentées, {weight} fois), plus que les {most} permis : entraînez sur moins de photos, ou (en ligne de commande) baissez adapt.weight ou adapt.views.',
 	shardDisagrees:
 		'Le fragment {file} de « {name} » ne concorde pas avec le manifeste du jeu de données ({detail}) : le jeu de données a été mal assemblé et ne peut pas servir. Supprimez « {name} » et préparez de nouveau le jeu de données.',
 	storageFullImport:

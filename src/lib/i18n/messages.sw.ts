@@ -725,6 +725,8 @@ export const swErrors: KnownErrors = {
 		'Kipande {file} cha “{name}” kilichohifadhiwa kwenye kifaa hiki kiliharibika na kimeondolewa; futa “{name}” kisha uingize picha tena.',
 	shardDamaged:
 		'Kipande {file} cha “{name}” kilichohifadhiwa kwenye kifaa hiki kiliharibika na kimeondolewa; endelea na upakuaji ili kukipata tena.',
+	fieldRowsTooMany:
+		'Picha {photos} za shambani zingerudiwa kuwa safu za mafunzo za {size} (kila moja na mionekano {views} iliyoongezwa, mara {weight}), zaidi ya {most} zinazoruhusiwa: funza kwa picha chache zaidi, au (kwenye mstari wa amri) punguza adapt.weight au adapt.views.',
 	shardDisagrees:
 		'Kipande {file} cha “{name}” hakilingani na maelezo ya seti ya data ({detail}): seti ya data iliundwa vibaya na haiwezi kutumika. Futa “{name}” kisha uandae seti ya data upya.',
 	storageFullImport:

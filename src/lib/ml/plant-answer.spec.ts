@@ -147,6 +147,15 @@ describe('combineLeaves', () => {
 		expect(all.confidence).toBeCloseTo((0.99 + 0.05) / 2);
 	});
 
+	it('a leaf whose novelty is no number counts as unfamiliar, as it does alone', () => {
+		const familiar = leaf([0.62, 0.37, 0.01], 0.1);
+		const broken = leaf([0, 0.99, 0.01], NaN);
+		expect(broken.reason).toBe('unfamiliar');
+		const plant = combineLeaves([familiar, broken, familiar], THRESHOLDS, LABELS);
+		expect(plant).toMatchObject({ index: 0, novelty: 0.1, reason: null });
+		expect(combineLeaves([broken, familiar, broken], THRESHOLDS, LABELS).reason).toBe('unfamiliar');
+	});
+
 	it('familiar leaves naming different classes still disagree beside an unfamiliar one', () => {
 		const tomato = leaf([0.95, 0.03, 0.02], 0.1);
 		const corn = leaf([0.02, 0.03, 0.95], 0.1);

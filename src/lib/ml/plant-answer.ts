@@ -91,14 +91,16 @@ export function combineLeaves(
 	const unrestricted = (p: Prediction, j: number) => p.probabilities![j]! * (p.crop?.mass ?? 1);
 	// The leaves the plant's answer is made of: the familiar ones (all, when none is: the plant is
 	// then unfamiliar anyway, and its answer says what the model made of them).
-	const familiar = predictions.filter((p) => !(p.novelty > thresholds.maxNovelty));
+	// A novelty that is no number is unfamiliar, as answerOf counts it.
+	const noveltyOf = (p: Prediction) => (Number.isFinite(p.novelty) ? p.novelty : Infinity);
+	const familiar = predictions.filter((p) => noveltyOf(p) <= thresholds.maxNovelty);
 	const pooled = familiar.length > 0 ? familiar : predictions;
 	const probabilities = Array.from(
 		{ length: c },
 		(_, j) => pooled.reduce((sum, p) => sum + unrestricted(p, j), 0) / pooled.length
 	);
 	// Above maxNovelty exactly when more than half of the leaves are.
-	const novelty = lowerMedian(predictions.map((p) => p.novelty));
+	const novelty = lowerMedian(predictions.map(noveltyOf));
 	const crop = predictions[0]!.crop;
 	// The plant's answer (a crop's leaves have no probability outside the crop's classes).
 	const ranked = rankedRow(probabilities, labels);

@@ -1,4 +1,5 @@
 import {
+	cpSync,
 	mkdtempSync,
 	readdirSync,
 	readFileSync,
@@ -118,6 +119,19 @@ describe('atomicDirWriter on a power cut or a crash', () => {
 		mkdirSync(path.join(parent, '.model.old-x'));
 		await expect(fsModelDirReader(target).read('a.txt')).rejects.toThrow(/a.txt is missing/);
 		expect(readdirSync(parent).sort()).toEqual(['.model.old-x', '.other.old-0123abcd']);
+	});
+
+	it('never brings back an old copy a crash left once the new folder was in, and clears it', async () => {
+		const parent = path.join(root, 'crash-after');
+		const target = path.join(parent, 'model');
+		await atomicDirWriter(target).commit(files('one'));
+		// The crash: the new folder in, the old copy on its way out (renamed, not yet deleted).
+		cpSync(target, path.join(parent, '.model.gone-0123abcd'), { recursive: true });
+		rmSync(target, { recursive: true }); // later, the user deletes the model
+		await expect(fsModelDirReader(target).read('a.txt')).rejects.toThrow(/a.txt is missing/);
+		await atomicDirWriter(target).commit(files('two'));
+		expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('two');
+		expect(readdirSync(parent)).toEqual(['model']);
 	});
 });
 

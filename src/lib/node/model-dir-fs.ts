@@ -183,6 +183,10 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
 			const base = path.basename(target);
 			await mkdir(parent, { recursive: true });
 			await restoreSetAside(target);
+			// Old copies a crash left on their way out.
+			for (const name of await readdir(parent))
+				if (name.startsWith(`.${base}.gone-`))
+					await rm(path.join(parent, name), { recursive: true, force: true });
 			const tag = randomBytes(4).toString('hex');
 			const tmp = path.join(parent, `.${base}.tmp-${tag}`);
 			const old = path.join(parent, `.${base}.old-${tag}`);
@@ -203,9 +207,15 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
 						if (replacing) await rename(old, target);
 						throw error;
 					}
-					// The new name on disk before the old copy goes.
+					// The new name on disk before the old copy goes. The old copy is first renamed out
+					// of restoreSetAside's sight: left by a crash now, it must never come back (the
+					// user may delete the new directory later).
 					await syncFolder(parent);
-					if (replacing) await rm(old, { recursive: true, force: true });
+					if (replacing) {
+						const gone = path.join(parent, `.${base}.gone-${tag}`);
+						await rename(old, gone);
+						await rm(gone, { recursive: true, force: true });
+					}
 				} finally {
 					await rm(tmp, { recursive: true, force: true });
 				}

@@ -430,12 +430,22 @@ describe('prepareDataset on contradictory or degenerate data', () => {
 		const [some, all] = await Promise.all([splits('only-out'), splits('only-all')]);
 		expect(new Set(some.values())).toEqual(new Set(['train', 'val', 'test']));
 		for (const [source, split] of some) expect(split, source).toBe(all.get(source));
+		// A folder added beside them moves the classes' places, so their split: the dataset made
+		// before is not taken as up to date (nor resumed) with its other split.
+		await mkdir(path.join(root, 'Apple___healthy'));
+		for (const f of await realFiles('Apple___healthy', 4))
+			await copyFile(path.join(color, 'Apple___healthy', f), path.join(root, 'Apple___healthy', f));
+		await expect(prepareDataset({ ...small(root, 'only-out'), classes: only })).rejects.toThrow(
+			/holds a complete dataset made from other photos or options/
+		);
 		await expect(
 			prepareDataset({
 				...small(root, 'only-out-2'),
 				classes: ['Tomato___healthy', 'Peach___healthy']
 			})
-		).rejects.toThrow(/No class folder "Peach___healthy" under .*only-src \(found: Corn/);
+		).rejects.toThrow(
+			/No class folder "Peach___healthy" under .*only-src \(found: Apple___healthy, Corn/
+		);
 		await expect(readdir(path.join(tmp, 'only-out-2'))).rejects.toThrow(/ENOENT/);
 	});
 

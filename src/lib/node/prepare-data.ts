@@ -469,6 +469,8 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 				formatVersion: DATASET_FORMAT_VERSION,
 				options: { ...opts, jobs: undefined },
 				classes: classes.map((c) => c.folder),
+				// --class: the split depends on each class's place among all the folders found too.
+				...(options.classes ? { places: classFolders.map((c) => placeAmongAll.get(c.name)) } : {}),
 				files: usable.map((u) => [u.source, u.classIndex, u.sha256])
 			})
 		)

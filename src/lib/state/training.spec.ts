@@ -885,6 +885,9 @@ describe('TrainingState', () => {
 		expect(await state.start()).toBeNull();
 		expect(state.configError).toBe(t('train.valFractionHere'));
 		expect(state.configField).toBe('overrides');
+		state.form.overrides = 'adapt={"valFraction":0.4}'; // the same, as an object
+		expect(await state.start()).toBeNull();
+		expect(state.configError).toBe(t('train.valFractionHere'));
 		expect(ml.train).not.toHaveBeenCalled();
 	});
 

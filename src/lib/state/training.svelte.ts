@@ -27,7 +27,7 @@ import {
 import type { SavedModelInfo } from '../data/model-store';
 import { MAX_NAME_LENGTH } from '../data/leaflens-file';
 import { croplessFolders, uniteClasses } from '../data/combine';
-import { PRESET_NAMES, resolveConfig, type PresetName } from '../ml/config';
+import { parseOverrides, PRESET_NAMES, resolveConfig, type PresetName } from '../ml/config';
 import { againOnNewWorker, mlClient, sayError, type MlClient } from './ml-client.svelte';
 import { registerWork } from './work';
 import { parseLimit } from '../util/limit';
@@ -887,7 +887,8 @@ export class TrainingState {
 			return null;
 		}
 		// Here the user's own photos were split when they were added (OWN_VAL_FRACTION), not by it.
-		if (overrides.some((line) => line.split('=')[0]!.trim() === 'adapt.valFraction')) {
+		const adapt = parseOverrides(overrides).adapt;
+		if (adapt && typeof adapt === 'object' && 'valFraction' in adapt) {
 			this.#configError = () => t('train.valFractionHere');
 			this.configField = 'overrides';
 			return null;

@@ -85,7 +85,7 @@ describe('checkExtraRepeat', () => {
 		const photos = MAX_REPEATED_EXTRA_BYTES / (4 * floats * 3 * 4);
 		expect(() => checkExtraRepeat({ weight: 4, views: 2 }, photos, floats)).not.toThrow();
 		expect(() => checkExtraRepeat({ weight: 4, views: 2 }, photos + 1, floats)).toThrow(
-			/^The field photos would be repeated into 1\.0 GiB of training rows .* more than the 1\.0 GiB allowed: lower adapt\.weight or adapt\.views, or train on fewer field photos$/
+			/^The [\d.]+ field photos would be repeated into 1\.0 GiB of training rows \(each with 2 augmented views, 4 times\), more than the 1\.0 GiB allowed: train on fewer of them, or \(on the command line\) lower adapt\.weight or adapt\.views\.$/
 		);
 	});
 
@@ -110,7 +110,7 @@ describe('checkExtraRepeat', () => {
 				}
 			})
 		).rejects.toThrow(
-			/^The field photos would be repeated into 4\.8 GiB of training rows \(100 photos × \(1 \+ adapt\.views 32\) × adapt\.weight 100 × 3880 features × 4 bytes\)/
+			/^The 100 field photos would be repeated into 4\.8 GiB of training rows \(each with 32 augmented views, 100 times\)/
 		);
 		expect(computed).toBe(0);
 	});

@@ -19,6 +19,7 @@ import {
 	withOwnThresholds,
 	type OwnThresholds
 } from '../expert';
+import { userError } from '../../util/user-errors';
 import { concatRows, extractArrays, type FrozenNetFactory, type ImageSource } from '../features';
 import {
 	finetuneCut,
@@ -126,10 +127,15 @@ export function checkExtraRepeat(
 	const bytes = rows * floats * 4;
 	if (bytes <= MAX_REPEATED_EXTRA_BYTES) return;
 	const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+	// The app's "learn my fields" says it too (its settings are the adapt preset's).
 	throw new Error(
-		`The field photos would be repeated into ${gib(bytes)} of training rows (${photos} photos × ` +
-			`(1 + adapt.views ${adapt.views}) × adapt.weight ${adapt.weight} × ${floats} features × 4 bytes), ` +
-			`more than the ${gib(MAX_REPEATED_EXTRA_BYTES)} allowed: lower adapt.weight or adapt.views, or train on fewer field photos`
+		userError('fieldRowsTooMany', {
+			photos,
+			size: gib(bytes),
+			views: adapt.views,
+			weight: adapt.weight,
+			most: gib(MAX_REPEATED_EXTRA_BYTES)
+		})
 	);
 }
 
