@@ -68,6 +68,24 @@ describe('leaflens export --format onnx', () => {
 		}
 	});
 
+	it("writes a float32 input with --input float32 (the app's unrounded pixels), and refuses another", async () => {
+		const out = path.join(work, 'float', 'model.onnx');
+		mkdirSync(path.dirname(out));
+		const args = ['export', '--format', 'onnx', '--model', MODEL, '--out', out, '--input'];
+		const r = await runLeaflens(...args, 'float32');
+		expect(r.code, r.stderr).toBe(0);
+		const { onnx } = (await import('onnx-proto')).default;
+		const decoded = onnx.ModelProto.decode(await readFile(out));
+		expect(decoded.graph?.input?.[0]?.type?.tensorType?.elemType).toBe(
+			onnx.TensorProto.DataType.FLOAT
+		);
+		const meta = Object.fromEntries(decoded.metadataProps.map((p) => [p.key, p.value]));
+		expect(meta.input).toMatch(/^RGB float32 0-255 NHWC \[N,224,224,3\]: /);
+		const bad = await runLeaflens(...args, 'int8');
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/--input/);
+	});
+
 	it('refuses what is not a complete classifier, leaving no file behind', async () => {
 		const dir = path.join(work, 'bad');
 		mkdirSync(dir);

@@ -44,8 +44,13 @@ A 224x224 photo gives the same answers as leaflens predict. Outputs:
   expert_logits_<i> [N,K]  a model with crop experts: expert i's logits over its classes (two or
                        more of its crop's)
 metadata_props: format leaflens-onnx, formatVersion, labels (JSON), thresholds (JSON
-{minConfidence, maxNovelty}), temperature, noveltyMethod, backbone, tap, mode, input; with crop
-experts, experts (JSON [{crop, classes, weight, logits, minConfidence?}]): with the crop given,
+{minConfidence, maxNovelty}: "abstained" is true where the max probability is below
+minConfidence, the novelty output above maxNovelty, or either is no number), temperature,
+noveltyMethod (mahalanobis, logit-knn or block-knn: how novelty is computed), backbone,
+backboneManifestSha256, tap, mode, input (this recipe, in words), crops (JSON {crop: [classes]}:
+with the crop given, the answer is among its classes, renormalised, and "not sure" when they hold
+less than minCropMass of the probability), minCropMass; with crop experts, experts (JSON
+[{crop, cropClasses, classes, weight, logits, minConfidence?}]): with the crop given,
 the answer among the expert's classes is p^(1-weight) * softmax(expert logits)^weight, scaled to
 the mass p gives them (the crop's other classes keep p), and "not sure" below the expert's
 minConfidence when it has one (else the model's).
@@ -58,6 +63,8 @@ Options:
   --out <file>        the .onnx file to write (replaced if it exists; its folder must exist)
   --backbone <dir>    backbone directory (default: the one the model names, or for a model saved
                       by the app or moved, the LeafLens folder's copy of its backbone)
+  --input uint8|float32  the images input: uint8 (default; step 4 above rounds) or float32
+                      (0-255 with the fractions LeafLens keeps: the app's answers exactly)
   --backend wasm|cpu  TF.js backend used to load the backbone (default wasm)
   -h, --help          show this help`,
 	options: {
@@ -65,7 +72,8 @@ Options:
 		model: { type: 'string' },
 		out: { type: 'string' },
 		backbone: { type: 'string' },
-		backend: { type: 'string' }
+		backend: { type: 'string' },
+		input: { type: 'string' }
 	},
 	async run({ values }) {
 		const format = choiceOption(values, 'format', ['onnx'] as const);
@@ -75,6 +83,7 @@ Options:
 		if (!out.toLowerCase().endsWith('.onnx'))
 			throw new UsageError(`--out should name a .onnx file, got "${out}"`);
 		const backend = backendOption(values);
+		const input = choiceOption(values, 'input', ['uint8', 'float32'] as const) ?? 'uint8';
 		const { stat } = await import('node:fs/promises');
 		const nodePath = await import('node:path');
 		// Where the file goes, checked before the (long) export: a folder named --out, or a missing
@@ -111,7 +120,7 @@ Options:
 		const { initTf } = await import('../../src/lib/node/tf-node');
 		const tf = await initTf(backend);
 		const { exportClassifierOnnx } = await import('../../src/lib/node/onnx');
-		const { bytes, model } = await exportClassifierOnnx(tf, dir, backbone);
+		const { bytes, model } = await exportClassifierOnnx(tf, dir, backbone, input);
 		await writeFileAtomic(target, bytes);
 		const m = model.manifest;
 		console.log(

@@ -25,7 +25,7 @@ import type * as TF from '@tensorflow/tfjs';
 import type { LoadedBackbone } from './backbone-dir';
 import { applyTailWeights, type ClassifierModel } from './classifier-dir';
 import { photoSide } from './config';
-import { findCrop } from './crops';
+import { cropsOf, findCrop, MIN_CROP_MASS } from './crops';
 import {
 	convLayers,
 	multiscaleBlocks,
@@ -479,6 +479,14 @@ export interface OnnxMetadata {
 	 * that answer when it has one.
 	 */
 	experts?: string;
+	/**
+	 * JSON {crop: [class names]}: every crop of the labels as LeafLens groups them (a class named
+	 * without `___`, e.g. `Apple powdery mildew`, joins the crop its name starts with). With the
+	 * crop given, the answer is among its classes, their probabilities renormalised over them, and
+	 * "not sure" (the leaf is likely of another crop) when they sum to less than minCropMass.
+	 */
+	crops: string;
+	minCropMass: string;
 }
 
 /** The output holding the logits of a classifier's i-th crop expert (model.experts[i]). */
@@ -547,14 +555,16 @@ export function classifierOnnx(
 	const probabilities = g.op('Softmax', [scaled], { axis: 1 }, 'probabilities');
 	const nov = g.op('Identity', [novelty(g, model, features!, logits)], {}, 'novelty');
 	g.op('ArgMax', [probabilities], { axis: 1, keepdims: 0 }, 'label_index');
-	// The "not sure" rule (classifier-dir.ts decide): answered iff confidence ≥ min and novelty ≤ max.
+	// The "not sure" rule (classifier-dir.ts decide): answered iff confidence ≥ min and novelty ≤ max;
+	// a score that is no number is never answered (predict.ts answerOf), so the tests are negated.
 	const { minConfidence, maxNovelty } = m.abstention;
 	const confidence = g.op('ReduceMax', [probabilities], { axes: [1], keepdims: 0 });
-	const unfamiliar = g.op('Greater', [
-		nov,
-		g.floats('maxNovelty', [Math.min(maxNovelty, 3.4e38)], [])
+	const unfamiliar = g.op('Not', [
+		g.op('LessOrEqual', [nov, g.floats('maxNovelty', [Math.min(maxNovelty, 3.4e38)], [])])
 	]);
-	const unsure = g.op('Less', [confidence, g.floats('minConfidence', [minConfidence], [])]);
+	const unsure = g.op('Not', [
+		g.op('GreaterOrEqual', [confidence, g.floats('minConfidence', [minConfidence], [])])
+	]);
 	g.op('Or', [unfamiliar, unsure], {}, 'abstained');
 	const experts = model.experts ?? [];
 	experts.forEach((e, i) => {
@@ -581,7 +591,13 @@ export function classifierOnnx(
 		backboneManifestSha256: m.backbone.manifestSha256,
 		tap,
 		mode: m.mode,
-		input: `RGB uint8 NHWC [N,${size},${size},3]: the photo centre-cropped to a square and resized to ${size} (bilinear)`,
+		input: `${input === 'uint8' ? 'RGB uint8 0-255' : 'RGB float32 0-255'} NHWC [N,${size},${size},3]: the photo decoded (EXIF orientation applied, transparency on white) and shrunk with antialiasing (Lanczos) so that its shorter side is at most 448 pixels, its centre square (side min(w,h), left floor((w-side)/2), top floor((h-side)/2)) resized to ${size} by bilinear interpolation without antialiasing, half-pixel centres or aligned corners (output pixel i reads input position i*side/${size}: TF.js resizeBilinear's default, ONNX Resize linear with coordinate_transformation_mode asymmetric)${input === 'uint8' ? ', rounded' : ''}`,
+		crops: JSON.stringify(
+			Object.fromEntries(
+				cropsOf(m.labels).map((crop) => [crop.name, crop.classes.map((c) => m.labels[c])])
+			)
+		),
+		minCropMass: String(MIN_CROP_MASS),
 		...(experts.length
 			? {
 					experts: JSON.stringify(

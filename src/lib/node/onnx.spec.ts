@@ -202,6 +202,14 @@ it('says what the export is (format, version, labels, thresholds) in its metadat
 			maxNovelty: model.manifest.abstention.maxNovelty
 		});
 		expect(meta.backbone).toBe('mobilenet_v3_small_100_224');
+		// What a consumer needs to answer as the app does: the crops and their rule, the input's recipe.
+		const crops = JSON.parse(meta.crops!) as Record<string, string[]>;
+		expect(Object.values(crops).flat().sort()).toEqual([...model.manifest.labels].sort());
+		expect(crops.Tomato).toContain('Tomato___Leaf_Mold');
+		expect(meta.minCropMass).toBe('0.1');
+		expect(meta.input).toMatch(
+			/^RGB uint8 0-255 NHWC \[N,224,224,3\]: .*at most 448 .*asymmetric\), rounded$/
+		);
 		expect((decoded.graph?.input ?? []).map((i) => i.name)).toEqual(['images']);
 		expect((decoded.graph?.output ?? []).map((o) => o.name)).toEqual([
 			'probabilities',
@@ -265,6 +273,11 @@ it('exports a classifier with backbone.side as a [N,side,side,3] input that answ
 				maxDp = Math.max(maxDp, Math.abs(t.probability - p[t.index]!));
 			expect(Boolean(out.abstained!.data[0])).toBe(prediction.abstained);
 		}
+		// Scores that are no number (pixels that are none) are "not sure", as the app says them.
+		const nan = new Float32Array(320 * 320 * 3).fill(NaN);
+		const none = await session.run({ images: new ortWeb.Tensor('float32', nan, [1, 320, 320, 3]) });
+		expect(Number.isNaN((none.probabilities!.data as Float32Array)[0])).toBe(true);
+		expect(Boolean(none.abstained!.data[0])).toBe(true);
 		await session.release();
 		expect(maxDp).toBeLessThanOrEqual(1e-4);
 		const { onnx } = (await import('onnx-proto')).default;
