@@ -11,6 +11,7 @@ import {
 import { encodeShard, ShardError, type ShardSample } from '../data/shard-format';
 import { sha256Hex } from '../util/hash';
 import { loadDataset } from './dataset';
+import { goodManifest } from '../../../test/fixtures/dataset-manifest';
 
 const root = mkdtempSync(path.join(tmpdir(), 'leaflens-dataset-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -63,19 +64,7 @@ async function datasetDir(
 	const splits = { train: 0, val: 0, test: 0 };
 	for (const s of listing) splits[s.split] += s.samples;
 	const manifest: DatasetManifest = {
-		format: 'leaflens-dataset',
-		formatVersion: 1,
-		fingerprint: 'a'.repeat(64),
-		preprocessing: {
-			size: 256,
-			quality: 90,
-			resize: 'shorter-side-no-enlarge',
-			colorSpace: 'srgb-8bit-rgb',
-			seed: 1,
-			valFraction: 0.1,
-			testFraction: 0.1,
-			limitPerClass: null
-		},
+		...(goodManifest() as DatasetManifest),
 		classes: classesFromFolders(FOLDERS),
 		counts: {
 			total: splits.train + splits.val + splits.test,
