@@ -13,7 +13,7 @@ export default defineCommand({
 	summary: 'Export a trained classifier as one ONNX model (for Android, a server, ONNX Runtime)',
 	help: `
 Usage: leaflens export --format onnx --model <classifier dir> --out <model.onnx>
-                       [--backbone <dir>] [--backend wasm|cpu]
+                       [--input uint8|float32] [--backbone <dir>] [--backend wasm|cpu]
 
 Writes the whole classifier as one ONNX model (opset 14): input "images", RGB uint8 NHWC
 [N,224,224,3] (made as below; [N,S,S,3], resized to S in step 3, for a model trained with

@@ -25,6 +25,7 @@ import type * as TF from '@tensorflow/tfjs';
 import type { LoadedBackbone } from './backbone-dir';
 import { applyTailWeights, type ClassifierModel } from './classifier-dir';
 import { photoSide } from './config';
+import { DECODE_SHORT_SIDE } from '../util/photo-size';
 import { cropsOf, findCrop, MIN_CROP_MASS } from './crops';
 import {
 	convLayers,
@@ -481,7 +482,8 @@ export interface OnnxMetadata {
 	experts?: string;
 	/**
 	 * JSON {crop: [class names]}: every crop of the labels as LeafLens groups them (a class named
-	 * without `___`, e.g. `Apple powdery mildew`, joins the crop its name starts with). With the
+	 * without `___`, e.g. `Apple powdery mildew`, joins the crop its name starts with; one whose
+	 * name starts with no crop is in none, and is answered only with no crop given). With the
 	 * crop given, the answer is among its classes, their probabilities renormalised over them, and
 	 * "not sure" (the leaf is likely of another crop) when they sum to less than minCropMass.
 	 */
@@ -559,8 +561,11 @@ export function classifierOnnx(
 	// a score that is no number is never answered (predict.ts answerOf), so the tests are negated.
 	const { minConfidence, maxNovelty } = m.abstention;
 	const confidence = g.op('ReduceMax', [probabilities], { axes: [1], keepdims: 0 });
-	const unfamiliar = g.op('Not', [
-		g.op('LessOrEqual', [nov, g.floats('maxNovelty', [Math.min(maxNovelty, 3.4e38)], [])])
+	const unfamiliar = g.op('Or', [
+		g.op('Not', [
+			g.op('LessOrEqual', [nov, g.floats('maxNovelty', [Math.min(maxNovelty, 3.4e38)], [])])
+		]),
+		g.op('IsInf', [nov])
 	]);
 	const unsure = g.op('Not', [
 		g.op('GreaterOrEqual', [confidence, g.floats('minConfidence', [minConfidence], [])])
@@ -591,7 +596,7 @@ export function classifierOnnx(
 		backboneManifestSha256: m.backbone.manifestSha256,
 		tap,
 		mode: m.mode,
-		input: `${input === 'uint8' ? 'RGB uint8 0-255' : 'RGB float32 0-255'} NHWC [N,${size},${size},3]: the photo decoded (EXIF orientation applied, transparency on white) and shrunk with antialiasing (Lanczos) so that its shorter side is at most 448 pixels, its centre square (side min(w,h), left floor((w-side)/2), top floor((h-side)/2)) resized to ${size} by bilinear interpolation without antialiasing, half-pixel centres or aligned corners (output pixel i reads input position i*side/${size}: TF.js resizeBilinear's default, ONNX Resize linear with coordinate_transformation_mode asymmetric)${input === 'uint8' ? ', rounded' : ''}`,
+		input: `${input === 'uint8' ? 'RGB uint8 0-255' : 'RGB float32 0-255'} NHWC [N,${size},${size},3]: the photo decoded (EXIF orientation applied, transparency on white) and shrunk with antialiasing so that its shorter side is at most ${DECODE_SHORT_SIDE} pixels (each side rounded), its centre square (side min(w,h), left floor((w-side)/2), top floor((h-side)/2)) resized to ${size} by bilinear interpolation without antialiasing, half-pixel centres or aligned corners (output pixel i reads input position i*side/${size}: TF.js resizeBilinear's default, ONNX Resize linear with coordinate_transformation_mode asymmetric)${input === 'uint8' ? ', rounded' : ''}`,
 		crops: JSON.stringify(
 			Object.fromEntries(
 				cropsOf(m.labels).map((crop) => [crop.name, crop.classes.map((c) => m.labels[c])])

@@ -97,8 +97,9 @@ describe('atomicDirWriter on a power cut or a crash', () => {
 		} finally {
 			spy.mockRestore();
 		}
-		// a.txt, b.bin and the new folder, then the parent folder once the new one is in.
-		expect(seen).toEqual(['one', 'one', 'one', 'two']);
+		// a.txt, b.bin and the new folder, then the parent folder once the new one is in, and once
+		// the old copy is renamed out of sight (before it is deleted).
+		expect(seen).toEqual(['one', 'one', 'one', 'two', 'two']);
 	});
 
 	it('puts back a folder set aside by a crash between the two renames, when read or written next', async () => {
@@ -132,6 +133,11 @@ describe('atomicDirWriter on a power cut or a crash', () => {
 		await atomicDirWriter(target).commit(files('two'));
 		expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('two');
 		expect(readdirSync(parent)).toEqual(['model']);
+		// Left by a crash before it was renamed out of sight, beside the new folder: cleared too.
+		cpSync(target, path.join(parent, '.model.old-89abcdef'), { recursive: true });
+		mkdirSync(path.join(parent, '.model.gone-x')); // not of that shape: another's, kept
+		await atomicDirWriter(target).commit(files('three'));
+		expect(readdirSync(parent).sort()).toEqual(['.model.gone-x', 'model']);
 	});
 });
 

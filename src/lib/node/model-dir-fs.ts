@@ -183,10 +183,16 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
 			const base = path.basename(target);
 			await mkdir(parent, { recursive: true });
 			await restoreSetAside(target);
-			// Old copies a crash left on their way out.
+			// Old copies a crash left once the new folder was in (on their way out, or set aside
+			// beside a target that is there): never to come back.
+			const kinds = (await exists(target)) ? ['gone', 'old'] : ['gone'];
+			const leftOver = (name: string) =>
+				kinds.some((kind) => {
+					const prefix = `.${base}.${kind}-`;
+					return name.startsWith(prefix) && /^[0-9a-f]{8}$/.test(name.slice(prefix.length));
+				});
 			for (const name of await readdir(parent))
-				if (name.startsWith(`.${base}.gone-`))
-					await rm(path.join(parent, name), { recursive: true, force: true });
+				if (leftOver(name)) await rm(path.join(parent, name), { recursive: true, force: true });
 			const tag = randomBytes(4).toString('hex');
 			const tmp = path.join(parent, `.${base}.tmp-${tag}`);
 			const old = path.join(parent, `.${base}.old-${tag}`);
@@ -214,6 +220,7 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
 					if (replacing) {
 						const gone = path.join(parent, `.${base}.gone-${tag}`);
 						await rename(old, gone);
+						await syncFolder(parent);
 						await rm(gone, { recursive: true, force: true });
 					}
 				} finally {

@@ -259,12 +259,14 @@ it('exports a classifier with backbone.side as a [N,side,side,3] input that answ
 		const session = await ortWeb.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
 		const c = model.manifest.labels.length;
 		let maxDp = 0;
+		let leafPixels: Float32Array = new Float32Array(0);
 		for (const file of plantVillagePhotos('Tomato___Leaf_Mold', 3)) {
 			const image = await decodeImageFile(file);
 			const { prediction } = await diagnoser.diagnose(image, { heatmap: false, topK: c });
 			const x = imagesToBatch([image], 320);
 			const pixels = (await x.data()) as Float32Array;
 			x.dispose();
+			leafPixels = pixels;
 			const out = await session.run({
 				images: new ortWeb.Tensor('float32', pixels, [1, 320, 320, 3])
 			});
@@ -279,6 +281,26 @@ it('exports a classifier with backbone.side as a [N,side,side,3] input that answ
 		expect(Number.isNaN((none.probabilities!.data as Float32Array)[0])).toBe(true);
 		expect(Boolean(none.abstained!.data[0])).toBe(true);
 		await session.release();
+		// Each test alone: probabilities that are no number beside a novelty that is one.
+		const nanTemperature = await ortWeb.InferenceSession.create(
+			classifierOnnx(
+				backbone.architecture,
+				weights,
+				{ ...model, manifest: { ...model.manifest, temperature: NaN } },
+				{ input: 'float32' }
+			),
+			{ executionProviders: ['wasm'] }
+		);
+		const unsure = await nanTemperature.run({
+			images: new ortWeb.Tensor('float32', leafPixels, [1, 320, 320, 3])
+		});
+		await nanTemperature.release();
+		// A leaf like those it learned: only the probabilities make it "not sure".
+		expect((unsure.novelty!.data as Float32Array)[0]).toBeLessThanOrEqual(
+			model.manifest.abstention.maxNovelty
+		);
+		expect(Number.isNaN((unsure.probabilities!.data as Float32Array)[0])).toBe(true);
+		expect(Boolean(unsure.abstained!.data[0])).toBe(true);
 		expect(maxDp).toBeLessThanOrEqual(1e-4);
 		const { onnx } = (await import('onnx-proto')).default;
 		const input = onnx.ModelProto.decode(bytes).graph?.input?.[0]?.type?.tensorType?.shape?.dim;

@@ -462,6 +462,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 	const contradictory = new Set(contradictions.map((c) => c.path));
 	const usable = readable.filter((u) => !contradictory.has(u.source));
 	const classes = classesFromFolders(classFolders.map((c) => c.name));
+	const places = classFolders.map((c) => placeAmongAll.get(c.name)!);
 	const fingerprint = createHash('sha256')
 		.update(
 			JSON.stringify({
@@ -469,8 +470,9 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 				formatVersion: DATASET_FORMAT_VERSION,
 				options: { ...opts, jobs: undefined },
 				classes: classes.map((c) => c.folder),
-				// --class: the split depends on each class's place among all the folders found too.
-				...(options.classes ? { places: classFolders.map((c) => placeAmongAll.get(c.name)) } : {}),
+				// --class: the split depends on each class's place among all the folders found too
+				// (named only when it is not its index: datasets made before keep their fingerprint).
+				...(places.some((place, index) => place !== index) ? { places } : {}),
 				files: usable.map((u) => [u.source, u.classIndex, u.sha256])
 			})
 		)

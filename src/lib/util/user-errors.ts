@@ -83,13 +83,13 @@ export const USER_ERRORS = {
 		'Shard {file} of "{name}" in this device\'s storage was damaged and is removed; delete "{name}" and import the photos again.',
 	shardDamaged:
 		'Shard {file} of "{name}" in this device\'s storage was damaged and is removed; resume the download to fetch it again.',
+	/** More field photos than the training rows' memory bound takes (train-job.ts checkExtraRepeat). */
+	fieldRowsTooMany:
+		'The {photos} field photos would be repeated into {size} of training rows (each with {views} augmented views, {weight} times), more than the {most} allowed: train on fewer of them, or (on the command line) lower adapt.weight or adapt.views.',
 	/**
 	 * A stored shard whose samples are not what the dataset's manifest says (another split, another
 	 * class); `{detail}`: which sample and how, in technical English. Fetching it again cannot mend it.
 	 */
-	/** More field photos than the training rows' memory bound takes (train-job.ts checkExtraRepeat). */
-	fieldRowsTooMany:
-		'The {photos} field photos would be repeated into {size} of training rows (each with {views} augmented views, {weight} times), more than the {most} allowed: train on fewer of them, or (on the command line) lower adapt.weight or adapt.views.',
 	shardDisagrees:
 		'Shard {file} of "{name}" does not agree with the dataset\'s manifest ({detail}): the dataset was put together wrongly and cannot be used. Delete "{name}" and prepare the dataset again.',
 	storageFullImport:
