@@ -212,15 +212,46 @@ describe('copiesOf (copies in a --field folder)', () => {
 	it('keeps the copies in a --field folder on one side of its hold-back', async () => {
 		const files = Array.from({ length: 10 }, (_, i) => `IMG_${i}.jpg`);
 		const dir = folder('field-copies', { Apple___scab: files, Apple___healthy: files });
+		// Each photo of its own class (other bytes), there twice.
 		for (const cls of ['Apple___scab', 'Apple___healthy'])
-			for (const f of files) writeFileSync(path.join(dir, cls, f.replace('.jpg', ' (1).jpg')), f);
-		const { photos } = await folderPhotos(dir);
+			for (const f of files)
+				for (const name of [f, f.replace('.jpg', ' (1).jpg')])
+					writeFileSync(path.join(dir, cls, name), `${cls}/${f}`);
+		const { photos, classes } = await folderPhotos(dir);
 		for (const seed of [1, 2, 3]) {
-			const { train, val } = await fieldSplit(photos, 0.2, seed);
+			const { train, val } = await fieldSplit(photos, classes, 0.2, seed);
 			expect(val).toHaveLength(8);
 			const trained = new Set(train.map((p) => p.key.replace(' (1)', '')));
 			expect(val.filter((p) => trained.has(p.key.replace(' (1)', '')))).toEqual([]);
 		}
+	});
+
+	it('leaves out, naming each, the copies of one photo filed under two classes', async () => {
+		const dir = folder('field-contradictory', {
+			Apple___scab: ['a.jpg', 'b.jpg', 'same.jpg'],
+			Apple___healthy: ['c.jpg', 'd.jpg']
+		});
+		writeFileSync(path.join(dir, 'Apple___healthy', 'copy.jpg'), 'same.jpg');
+		const { photos, classes } = await folderPhotos(dir);
+		const { train, val, left } = await fieldSplit(photos, classes, 0.2, 1);
+		expect(left).toEqual([
+			{
+				path: 'Apple___healthy/copy.jpg',
+				reason:
+					'contradictory label: the same bytes are filed under Apple___healthy and Apple___scab (Apple___scab/same.jpg); every copy is left out'
+			},
+			{
+				path: 'Apple___scab/same.jpg',
+				reason:
+					'contradictory label: the same bytes are filed under Apple___healthy and Apple___scab (Apple___healthy/copy.jpg); every copy is left out'
+			}
+		]);
+		expect([...train, ...val].map((p) => p.key).sort()).toEqual([
+			'Apple___healthy/c.jpg',
+			'Apple___healthy/d.jpg',
+			'Apple___scab/a.jpg',
+			'Apple___scab/b.jpg'
+		]);
 	});
 });
 

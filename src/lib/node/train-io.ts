@@ -265,14 +265,40 @@ export async function copiesOf(
 
 /**
  * A --field folder's photos held back (val: to choose and measure on) and trained on: per class,
- * `valFraction` of them by the seed, copies of one photo on one side.
+ * `valFraction` of them by the seed, copies of one photo on one side. Copies filed under two
+ * classes or more (`classes` names them) are left out, every one, with why (`left`), as
+ * prepare-data leaves them out: the photo's label is not known.
  */
 export async function fieldSplit(
 	photos: readonly FolderPhoto[],
+	classes: readonly string[],
 	valFraction: number,
 	seed: number
-): Promise<{ train: FolderPhoto[]; val: FolderPhoto[] }> {
-	return stratifiedSplit(photos, (p) => p.label, valFraction, seed, await copiesOf(photos));
+): Promise<{ train: FolderPhoto[]; val: FolderPhoto[]; left: NotRead[] }> {
+	const group = await copiesOf(photos);
+	const byGroup = new Map<string, FolderPhoto[]>();
+	for (const photo of photos) {
+		const same = byGroup.get(group(photo));
+		if (same) same.push(photo);
+		else byGroup.set(group(photo), [photo]);
+	}
+	const left: NotRead[] = [];
+	for (const copies of byGroup.values()) {
+		const labels = [...new Set(copies.map((c) => c.label))].sort((a, b) => a - b);
+		if (labels.length < 2) continue;
+		const names = labels.map((l) => classes[l]!);
+		const under = `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+		for (const copy of copies) {
+			const others = copies.filter((c) => c !== copy).map((c) => c.key);
+			left.push({
+				path: copy.key,
+				reason: `contradictory label: the same bytes are filed under ${under} (${others.join(', ')}); every copy is left out`
+			});
+		}
+	}
+	const out = new Set(left.map((l) => l.path));
+	const kept = photos.filter((p) => !out.has(p.key));
+	return { ...stratifiedSplit(kept, (p) => p.label, valFraction, seed, group), left };
 }
 
 /** How a --field folder's class folders were read (folderPhotos with `addUnknown`). */

@@ -621,7 +621,13 @@ export async function runTraining(tf: typeof TF, o: TrainRunOptions): Promise<Tr
 			for (const s of field.skipped) o.onUnreadable?.(s.path, s.reason);
 			o.onFieldClasses?.({ renamed: field.renamed, added: field.added });
 			labels = field.classes;
-			const parts = await fieldSplit(field.photos, o.config.adapt.valFraction, o.config.seed);
+			const parts = await fieldSplit(
+				field.photos,
+				field.classes,
+				o.config.adapt.valFraction,
+				o.config.seed
+			);
+			for (const s of parts.left) o.onUnreadable?.(s.path, s.reason);
 			extra = {
 				train: folderSource(parts.train, side, o.onUnreadable),
 				val: folderSource(parts.val, side, o.onUnreadable)
