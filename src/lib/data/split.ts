@@ -233,3 +233,40 @@ export function stratifiedSplit<T>(
 		val: items.filter((_, i) => toVal.has(i))
 	};
 }
+
+const listAnd = (items: readonly string[]) =>
+	items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+
+/**
+ * Identical bytes filed under two or more classes: the data contradicts itself, and keeping either
+ * copy would teach one label for a photo whose label is unknown. Every copy becomes a skipped file
+ * whose reason names the classes and the other copies.
+ */
+export function contradictoryLabels(
+	files: readonly { source: string; classIndex: number; sha256: string }[],
+	classNames: readonly string[]
+): { path: string; reason: string }[] {
+	const bySha = new Map<string, { source: string; classIndex: number }[]>();
+	for (const f of files) {
+		const copies = bySha.get(f.sha256);
+		if (copies) copies.push(f);
+		else bySha.set(f.sha256, [f]);
+	}
+	const skipped: { path: string; reason: string }[] = [];
+	for (const copies of bySha.values()) {
+		const classes = [...new Set(copies.map((c) => c.classIndex))].sort((a, b) => a - b);
+		if (classes.length < 2) continue;
+		const names = listAnd(classes.map((i) => classNames[i]!));
+		for (const copy of copies) {
+			const others = copies
+				.filter((c) => c !== copy)
+				.map((c) => c.source)
+				.sort(codeUnitOrder);
+			skipped.push({
+				path: copy.source,
+				reason: `contradictory label: the same bytes are filed under ${names} (${others.join(', ')}); every copy is left out`
+			});
+		}
+	}
+	return skipped;
+}

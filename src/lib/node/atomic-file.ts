@@ -48,18 +48,23 @@ export const isTempOf = (name: string, file: string): boolean =>
 /** `name` without a temporary file's ending (see isTempOf), or `name` itself. */
 export const withoutTempEnding = (name: string): string => name.replace(/\.tmp(-\d+)*$/, '');
 
+/** Writes `data` to the new file `file` and flushes it to disk. */
+export async function writeFlushed(file: string, data: Uint8Array | string): Promise<void> {
+	const handle = await open(file, 'wx');
+	try {
+		await handle.writeFile(data);
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+}
+
 /** Writes `data` to `target` atomically (see above). */
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
 	const tmp = tmpOf(target);
 	await writingTemp(tmp, async () => {
 		try {
-			const handle = await open(tmp, 'wx');
-			try {
-				await handle.writeFile(data);
-				await handle.sync();
-			} finally {
-				await handle.close();
-			}
+			await writeFlushed(tmp, data);
 			await rename(tmp, target);
 		} catch (error) {
 			await rm(tmp, { force: true });

@@ -20,7 +20,7 @@ import {
 	type ModelDirWriter
 } from '../ml/model-dir';
 import { errorMessage } from '../util/errors';
-import { writingTemp } from './atomic-file';
+import { writeFlushed, writingTemp } from './atomic-file';
 import { Refusal } from './refusal';
 import { folderRelation, pathExists as exists } from './paths';
 
@@ -116,6 +116,12 @@ export async function requireClassifier(dir: string, then: string): Promise<void
 		);
 }
 
+/** Whether `name` is atomicDirWriter's `.<base>.<kind>-<tag>` folder for the directory `base`. */
+function isLeftBy(name: string, base: string, kind: 'old' | 'gone'): boolean {
+	const prefix = `.${base}.${kind}-`;
+	return name.startsWith(prefix) && /^[0-9a-f]{8}$/.test(name.slice(prefix.length));
+}
+
 /**
  * Puts back the directory `dir` when it is missing and atomicDirWriter had set it aside
  * (`.<name>.old-<tag>` beside it): a crash between its two renames. Returns whether it did.
@@ -124,10 +130,8 @@ export async function restoreSetAside(dir: string): Promise<boolean> {
 	const target = path.resolve(dir);
 	if (await exists(target)) return false;
 	const parent = path.dirname(target);
-	// `.<name>.old-<tag>`, as atomicDirWriter names it.
-	const prefix = `.${path.basename(target)}.old-`;
-	const aside = (await readdir(parent).catch(() => [])).filter(
-		(name) => name.startsWith(prefix) && /^[0-9a-f]{8}$/.test(name.slice(prefix.length))
+	const aside = (await readdir(parent).catch(() => [])).filter((name) =>
+		isLeftBy(name, path.basename(target), 'old')
 	);
 	if (aside.length === 0) return false;
 	// Several only after several such crashes: the latest set aside is the latest directory.
@@ -137,17 +141,6 @@ export async function restoreSetAside(dir: string): Promise<boolean> {
 	const latest = dated.sort((a, b) => b.at - a.at)[0]!.name;
 	await rename(path.join(parent, latest), target);
 	return true;
-}
-
-/** Writes `bytes` to the new file `file` and flushes it to disk. */
-async function writeFlushed(file: string, bytes: Uint8Array): Promise<void> {
-	const handle = await open(file, 'wx');
-	try {
-		await handle.writeFile(bytes);
-		await handle.sync();
-	} finally {
-		await handle.close();
-	}
 }
 
 /** Flushes a folder's entries (names created or renamed) to disk, where folders open (not Windows). */
@@ -185,14 +178,10 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
 			await restoreSetAside(target);
 			// Old copies a crash left once the new folder was in (on their way out, or set aside
 			// beside a target that is there): never to come back.
-			const kinds = (await exists(target)) ? ['gone', 'old'] : ['gone'];
-			const leftOver = (name: string) =>
-				kinds.some((kind) => {
-					const prefix = `.${base}.${kind}-`;
-					return name.startsWith(prefix) && /^[0-9a-f]{8}$/.test(name.slice(prefix.length));
-				});
+			const kinds = (await exists(target)) ? (['gone', 'old'] as const) : (['gone'] as const);
 			for (const name of await readdir(parent))
-				if (leftOver(name)) await rm(path.join(parent, name), { recursive: true, force: true });
+				if (kinds.some((kind) => isLeftBy(name, base, kind)))
+					await rm(path.join(parent, name), { recursive: true, force: true });
 			const tag = randomBytes(4).toString('hex');
 			const tmp = path.join(parent, `.${base}.tmp-${tag}`);
 			const old = path.join(parent, `.${base}.old-${tag}`);

@@ -36,7 +36,14 @@ import {
 	type Split
 } from '../data/manifest';
 import { sampleTarBytes, TAR_END_BYTES, type ShardSample } from '../data/shard-format';
-import { hashString, leafGroupId, seededRandom, seededShuffle, splitDataset } from '../data/split';
+import {
+	contradictoryLabels,
+	hashString,
+	leafGroupId,
+	seededRandom,
+	seededShuffle,
+	splitDataset
+} from '../data/split';
 import { isTempOf, writeFileAtomic } from './atomic-file';
 import { writeShardFile } from './shard-writer';
 import { errorCode, errorMessage } from '../util/errors';
@@ -531,7 +538,7 @@ export async function prepareDataset(options: PrepareDataOptions): Promise<Prepa
 			valFraction: opts.valFraction,
 			testFraction: opts.testFraction,
 			// --class: each class splits as in the dataset of every class found.
-			placeOf: (classIndex) => placeAmongAll.get(classFolders[classIndex]!.name)!
+			placeOf: (classIndex) => places[classIndex]!
 		}
 	);
 	const work: WorkItem[] = [];
@@ -748,43 +755,6 @@ async function headerSize(bytes: Uint8Array): Promise<{ width: number; height: n
 	} catch {
 		return null;
 	}
-}
-
-const listAnd = (items: readonly string[]) =>
-	items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-
-/**
- * Identical bytes filed under two or more classes: the data contradicts itself, and keeping either
- * copy would teach one label for a photo whose label is unknown. Every copy becomes a skipped file
- * whose reason names the classes and the other copies.
- */
-function contradictoryLabels(
-	files: readonly { source: string; classIndex: number; sha256: string }[],
-	classNames: readonly string[]
-): SkippedFile[] {
-	const bySha = new Map<string, { source: string; classIndex: number }[]>();
-	for (const f of files) {
-		const copies = bySha.get(f.sha256);
-		if (copies) copies.push(f);
-		else bySha.set(f.sha256, [f]);
-	}
-	const skipped: SkippedFile[] = [];
-	for (const copies of bySha.values()) {
-		const classes = [...new Set(copies.map((c) => c.classIndex))].sort((a, b) => a - b);
-		if (classes.length < 2) continue;
-		const names = listAnd(classes.map((i) => classNames[i]!));
-		for (const copy of copies) {
-			const others = copies
-				.filter((c) => c !== copy)
-				.map((c) => c.source)
-				.sort(codeUnitOrder);
-			skipped.push({
-				path: copy.source,
-				reason: `contradictory label: the same bytes are filed under ${names} (${others.join(', ')}); every copy is left out`
-			});
-		}
-	}
-	return skipped;
 }
 
 /**

@@ -13,7 +13,7 @@ import { decodedSource, type ImageSource, type LabelledBytes } from '../ml/featu
 import type { RunLogSink } from '../ml/run-log';
 import type { TrainArrays } from '../ml/train';
 import { classesOfModel, croplessFolders, uniteClasses } from '../data/combine';
-import { stratifiedSplit } from '../data/split';
+import { contradictoryLabels, stratifiedSplit } from '../data/split';
 import { classesOfDisease } from '../ml/class-match';
 import { loadDataset } from './dataset';
 import { decodeImageFile, PhotoDecodeError } from './images';
@@ -276,26 +276,10 @@ export async function fieldSplit(
 	seed: number
 ): Promise<{ train: FolderPhoto[]; val: FolderPhoto[]; left: NotRead[] }> {
 	const group = await copiesOf(photos);
-	const byGroup = new Map<string, FolderPhoto[]>();
-	for (const photo of photos) {
-		const same = byGroup.get(group(photo));
-		if (same) same.push(photo);
-		else byGroup.set(group(photo), [photo]);
-	}
-	const left: NotRead[] = [];
-	for (const copies of byGroup.values()) {
-		const labels = [...new Set(copies.map((c) => c.label))].sort((a, b) => a - b);
-		if (labels.length < 2) continue;
-		const names = labels.map((l) => classes[l]!);
-		const under = `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
-		for (const copy of copies) {
-			const others = copies.filter((c) => c !== copy).map((c) => c.key);
-			left.push({
-				path: copy.key,
-				reason: `contradictory label: the same bytes are filed under ${under} (${others.join(', ')}); every copy is left out`
-			});
-		}
-	}
+	const left = contradictoryLabels(
+		photos.map((p) => ({ source: p.key, classIndex: p.label, sha256: group(p) })),
+		classes
+	);
 	const out = new Set(left.map((l) => l.path));
 	const kept = photos.filter((p) => !out.has(p.key));
 	return { ...stratifiedSplit(kept, (p) => p.label, valFraction, seed, group), left };
