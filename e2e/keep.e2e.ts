@@ -156,10 +156,36 @@ test('asks to keep the data after the first diagnosis, stores coarse locations, 
 
 	expect(await sharedText(page)).toContain('Location: 48.85');
 
-	// Switching location off offers to remove the stored ones.
+	// Switching "precise" off offers to round the precise one stored; the coarse ones stay as they are.
+	await page.getByLabel('Precise location').uncheck();
+	await page.getByRole('button', { name: 'Round the 1 stored location' }).click();
+	await expect(page.getByText('The stored locations were rounded to about 1 km.')).toBeVisible();
+	await expect(page.getByLabel('Precise location')).toBeFocused();
+	rows = await exportedRows(page);
+	expect(rows.map((r) => [r.latitude, r.longitude])).toEqual([
+		['48.86', '2.35'],
+		['48.86', '2.35'],
+		['48.86', '2.35']
+	]);
+	// The time where the user is, with its offset (the browser's zone here is the machine's).
+	expect(rows[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+
+	// A plant deleted, then location switched off: Undo puts it back without its location.
+	await page
+		.getByTestId('history')
+		.locator('li')
+		.first()
+		.getByRole('button', { name: /^Delete/ })
+		.click();
 	await page.getByLabel('Save my location with each diagnosis').uncheck();
+	await expect(page.getByRole('button', { name: 'Remove the 2 stored locations' })).toBeVisible();
+	await page.getByTestId('history-deleted').getByRole('button', { name: 'Undo' }).click();
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+	expect((await storedLocations(page)).filter((l) => l === null)).toHaveLength(1);
+
+	// Switching location off offers to remove the stored ones.
 	await expect(page.getByLabel('Precise location')).toBeHidden();
-	const remove = page.getByRole('button', { name: 'Remove the 3 stored locations' });
+	const remove = page.getByRole('button', { name: 'Remove the 2 stored locations' });
 	await expect(remove).toBeVisible();
 	await expectNoAxeViolations(page);
 	await remove.scrollIntoViewIfNeeded();
@@ -179,6 +205,35 @@ test('asks to keep the data after the first diagnosis, stores coarse locations, 
 		['', '']
 	]);
 	expect(await storedLocations(page)).toEqual([null, null, null]);
+
+	// One entry the browser cannot read does not hide the others, and can be deleted.
+	await page.evaluate(
+		() =>
+			new Promise<void>((resolve, reject) => {
+				const open = indexedDB.open('leaflens-history');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const put = open.result
+						.transaction('entries', 'readwrite')
+						.objectStore('entries')
+						.put('not an entry', 'broken');
+					put.onsuccess = () => {
+						open.result.close();
+						resolve();
+					};
+					put.onerror = () => reject(put.error);
+				};
+			})
+	);
+	await page.reload();
+	const unreadable = page.getByTestId('history-unreadable');
+	await expect(unreadable).toContainText('Not listed, as they could not be read: 1 diagnosis');
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+	await unreadable.getByRole('button', { name: 'Delete what could not be read' }).click();
+	await expect(unreadable).toBeHidden();
+	await page.reload();
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+	await expect(unreadable).toBeHidden();
 
 	// Settings shows the browser's answer.
 	await page.getByRole('link', { name: 'Settings' }).click();
@@ -302,5 +357,23 @@ test('location switched off while a diagnosis waits for the position: the answer
 	await expect(page.locator('[data-testid="answer"][data-file="slow-gps.jpg"]')).toBeVisible();
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(1);
 	expect(await storedLocations(page)).toEqual([null]);
+
+	// Switched on here, then off in another tab: the next diagnosis made here keeps none either.
+	await location.check();
+	const other = await page.context().newPage();
+	await other.goto('/');
+	await other.getByLabel('Save my location with each diagnosis').uncheck();
+	await expect(location).not.toBeChecked();
+	await pickWholePhoto(page, {
+		name: 'after-other-tab.jpg',
+		mimeType: 'image/jpeg',
+		buffer: Buffer.from(sample!.jpeg)
+	});
+	await expect(
+		page.locator('[data-testid="answer"][data-file="after-other-tab.jpg"]')
+	).toBeVisible();
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(2);
+	expect(await storedLocations(page)).toEqual([null, null]);
+	await other.close();
 	expect(errors).toEqual([]);
 });

@@ -127,6 +127,13 @@ export const es: Catalogue = {
 	'history.title': 'Historial',
 	'history.empty': 'Todavía no hay diagnósticos. Se guardan solo en este dispositivo.',
 	'history.loadFailed': 'No se pudo leer el historial de este dispositivo: {reason}',
+	'history.loading': 'Leyendo el historial de este dispositivo…',
+	'history.retry': 'Reintentar',
+	'history.unreadable': 'No se muestran porque no se pudieron leer: {diagnoses} ({reason}).',
+	'history.deleteUnreadable': 'Borrar lo que no se puede leer',
+	'history.preciseOff':
+		'Los nuevos diagnósticos guardan una ubicación redondeada a 1 km aproximadamente. ¿Redondear también las ubicaciones precisas ya guardadas?',
+	'history.locationsRounded': 'Se redondearon las ubicaciones guardadas a 1 km aproximadamente.',
 	'history.actionFailed': 'No se pudo cambiar el historial: {reason}',
 	'history.export': 'Exportar CSV',
 	'history.clear': 'Borrar todo',
@@ -601,6 +608,16 @@ export const esPlurals: Record<PluralKey, PluralForms> = {
 		other: 'Por sí solas, {n} hojas parecían otra cosa; las demás hojas pesan más.'
 	},
 	'count.threads': { one: '{n} hilo', many: '{n} de hilos', other: '{n} hilos' },
+	'count.diagnoses': {
+		one: '{n} diagnóstico',
+		many: '{n} de diagnósticos',
+		other: '{n} diagnósticos'
+	},
+	'history.roundLocations': {
+		one: 'Redondear la ubicación guardada ({n})',
+		many: 'Redondear los {n} de ubicaciones guardadas',
+		other: 'Redondear las {n} ubicaciones guardadas'
+	},
 	'history.removeLocations': {
 		one: 'Borrar la ubicación guardada ({n})',
 		many: 'Borrar los {n} de ubicaciones guardadas',

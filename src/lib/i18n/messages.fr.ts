@@ -130,6 +130,13 @@ export const fr: Catalogue = {
 	'history.title': 'Historique',
 	'history.empty': 'Aucun diagnostic pour l’instant. Ils restent sur cet appareil.',
 	'history.loadFailed': 'L’historique de cet appareil n’a pas pu être lu : {reason}',
+	'history.loading': 'Lecture de l’historique de cet appareil…',
+	'history.retry': 'Réessayer',
+	'history.unreadable': 'Non affichés, car illisibles : {diagnoses} ({reason}).',
+	'history.deleteUnreadable': 'Supprimer ce qui est illisible',
+	'history.preciseOff':
+		'Les nouveaux diagnostics gardent une position arrondie à environ 1 km. Arrondir aussi les positions précises déjà enregistrées ?',
+	'history.locationsRounded': 'Les positions enregistrées ont été arrondies à environ 1 km.',
 	'history.actionFailed': 'L’historique n’a pas pu être modifié : {reason}',
 	'history.export': 'Exporter en CSV',
 	'history.clear': 'Tout supprimer',
@@ -614,6 +621,16 @@ export const frPlurals: Record<PluralKey, PluralForms> = {
 		one: '{n} fil d’exécution',
 		many: '{n} de fils d’exécution',
 		other: '{n} fils d’exécution'
+	},
+	'count.diagnoses': {
+		one: '{n} diagnostic',
+		many: '{n} de diagnostics',
+		other: '{n} diagnostics'
+	},
+	'history.roundLocations': {
+		one: 'Arrondir la position enregistrée ({n})',
+		many: 'Arrondir les {n} de positions enregistrées',
+		other: 'Arrondir les {n} positions enregistrées'
 	},
 	'history.removeLocations': {
 		one: 'Supprimer la position enregistrée ({n})',

@@ -128,6 +128,13 @@ export const hi: Catalogue = {
 	'history.title': 'इतिहास',
 	'history.empty': 'अभी तक कोई जाँच नहीं। जाँचें केवल इसी डिवाइस पर रखी जाती हैं।',
 	'history.loadFailed': 'इस डिवाइस का इतिहास पढ़ा नहीं जा सका: {reason}',
+	'history.loading': 'इस डिवाइस का इतिहास पढ़ा जा रहा है…',
+	'history.retry': 'फिर से कोशिश करें',
+	'history.unreadable': 'पढ़ी न जा सकने के कारण नहीं दिखाई गईं: {diagnoses} ({reason})।',
+	'history.deleteUnreadable': 'जो पढ़ा नहीं जा सका, उसे हटाएँ',
+	'history.preciseOff':
+		'नई जाँचों के साथ लगभग 1 किमी तक गोल किया गया स्थान रखा जाएगा। पहले से सहेजे गए सटीक स्थान भी गोल करें?',
+	'history.locationsRounded': 'सहेजे गए स्थान लगभग 1 किमी तक गोल कर दिए गए।',
 	'history.actionFailed': 'इतिहास बदला नहीं जा सका: {reason}',
 	'history.export': 'CSV निर्यात करें',
 	'history.clear': 'सब हटाएँ',
@@ -569,6 +576,11 @@ export const hiPlurals: Record<PluralKey, PluralForms> = {
 		other: 'अकेले देखने पर {n} पत्तियाँ कुछ और लगीं; बाकी पत्तियों का वज़न ज़्यादा है।'
 	},
 	'count.threads': { one: '{n} थ्रेड', other: '{n} थ्रेड' },
+	'count.diagnoses': { one: '{n} जाँच', other: '{n} जाँचें' },
+	'history.roundLocations': {
+		one: 'सहेजा गया {n} स्थान गोल करें',
+		other: 'सहेजे गए {n} स्थान गोल करें'
+	},
 	'history.removeLocations': {
 		one: 'सहेजा गया {n} स्थान हटाएँ',
 		other: 'सहेजे गए {n} स्थान हटाएँ'

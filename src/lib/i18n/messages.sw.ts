@@ -130,6 +130,13 @@ export const sw: Catalogue = {
 	'history.title': 'Historia',
 	'history.empty': 'Bado hakuna uchunguzi. Unahifadhiwa kwenye kifaa hiki tu.',
 	'history.loadFailed': 'Historia kwenye kifaa hiki haikuweza kusomwa: {reason}',
+	'history.loading': 'Inasoma historia kwenye kifaa hiki…',
+	'history.retry': 'Jaribu tena',
+	'history.unreadable': 'Hazionyeshwi kwa sababu hazikuweza kusomwa: {diagnoses} ({reason}).',
+	'history.deleteUnreadable': 'Futa zisizoweza kusomwa',
+	'history.preciseOff':
+		'Uchunguzi mpya utahifadhi mahali palipokadiriwa hadi takriban km 1. Ukadirie pia maeneo kamili yaliyokwisha hifadhiwa?',
+	'history.locationsRounded': 'Maeneo yaliyohifadhiwa yamekadiriwa hadi takriban km 1.',
 	'history.actionFailed': 'Historia haikuweza kubadilishwa: {reason}',
 	'history.export': 'Hamisha CSV',
 	'history.clear': 'Futa zote',
@@ -596,6 +603,11 @@ export const swPlurals: Record<PluralKey, PluralForms> = {
 			'Yakiangaliwa peke yake, majani {n} yalionekana kama tatizo jingine; majani mengine yanayazidi.'
 	},
 	'count.threads': { one: 'uzi {n}', other: 'nyuzi {n}' },
+	'count.diagnoses': { one: 'uchunguzi {n}', other: 'uchunguzi {n}' },
+	'history.roundLocations': {
+		one: 'Kadiria eneo {n} lililohifadhiwa',
+		other: 'Kadiria maeneo {n} yaliyohifadhiwa'
+	},
 	'history.removeLocations': {
 		one: 'Futa eneo {n} lililohifadhiwa',
 		other: 'Futa maeneo {n} yaliyohifadhiwa'

@@ -131,6 +131,13 @@ export const en = {
 	'history.title': 'History',
 	'history.empty': 'No diagnoses yet. They are kept on this device only.',
 	'history.loadFailed': 'The history on this device could not be read: {reason}',
+	'history.loading': 'Reading the history on this device…',
+	'history.retry': 'Try again',
+	'history.unreadable': 'Not listed, as they could not be read: {diagnoses} ({reason}).',
+	'history.deleteUnreadable': 'Delete what could not be read',
+	'history.preciseOff':
+		'New diagnoses keep a location rounded to about 1 km. Round the precise ones already stored too?',
+	'history.locationsRounded': 'The stored locations were rounded to about 1 km.',
 	'history.actionFailed': 'The history could not be changed: {reason}',
 	'history.export': 'Export CSV',
 	'history.clear': 'Delete all',
@@ -596,6 +603,11 @@ export const enPlurals = {
 		other: 'On their own, {n} leaves looked like something else; the other leaves outweigh them.'
 	},
 	'count.threads': { one: '{n} thread', other: '{n} threads' },
+	'count.diagnoses': { one: '{n} diagnosis', other: '{n} diagnoses' },
+	'history.roundLocations': {
+		one: 'Round the {n} stored location',
+		other: 'Round the {n} stored locations'
+	},
 	'history.removeLocations': {
 		one: 'Remove the {n} stored location',
 		other: 'Remove the {n} stored locations'

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
 import type { REMOVE } from '../data/key-value-store';
 import {
@@ -9,6 +9,10 @@ import {
 	type HistoryEntry
 } from './history.svelte';
 import { userError } from '../util/user-errors';
+import { storedLocation } from '../util/location';
+
+const storedLocationOf = (at: { latitude: number; longitude: number; accuracy: number }) =>
+	storedLocation(at, false);
 
 const jpeg = (text: string) => new Blob([text], { type: 'image/jpeg' });
 
@@ -251,7 +255,15 @@ describe('HistoryStore', () => {
 		expect(tabB.get('a')!.location).toBeNull();
 	});
 
+	const zone = process.env.TZ;
+	afterEach(() => {
+		if (zone === undefined) delete process.env.TZ;
+		else process.env.TZ = zone;
+	});
+
 	it('exports one row per plant with its leaves and what the user confirmed', async () => {
+		// The time as the rows on screen show it: where the user is, with its offset from UTC.
+		process.env.TZ = 'Asia/Kolkata';
 		const log = new HistoryStore(new MemoryStore());
 		const two = entry('a', '2026-03-01T10:00:00.000Z', { confirmed: 'Apple___healthy' });
 		two.leaves.push({ ...two.leaves[0]!, fileName: 'second.jpg' });
@@ -261,7 +273,7 @@ describe('HistoryStore', () => {
 			'time,answer,label,confidence,not_sure,confirmed,leaves,latitude,longitude,files'
 		);
 		expect(row).toBe(
-			'2026-03-01T10:00:00.000Z,Apple — Apple scab,Apple___Apple_scab,0.9100,false,Apple___healthy,2,,,a.jpg; second.jpg'
+			'2026-03-01T15:30:00+05:30,Apple — Apple scab,Apple___Apple_scab,0.9100,false,Apple___healthy,2,,,a.jpg; second.jpg'
 		);
 		// The page passes the answer as shown now (e.g. in French); the label column stays the id.
 		const [, french] = log
@@ -269,7 +281,7 @@ describe('HistoryStore', () => {
 			.trim()
 			.split('\r\n');
 		expect(french).toBe(
-			'2026-03-01T10:00:00.000Z,Pommier — tavelure,Apple___Apple_scab,0.9100,false,Apple___healthy,2,,,a.jpg; second.jpg'
+			'2026-03-01T15:30:00+05:30,Pommier — tavelure,Apple___Apple_scab,0.9100,false,Apple___healthy,2,,,a.jpg; second.jpg'
 		);
 	});
 
@@ -378,6 +390,102 @@ describe('HistoryStore', () => {
 		expect(reloaded.get('old')!.leaves).toHaveLength(1);
 		expect(log.toCsv()).not.toContain('48.86');
 		await expect(log.forgetLocations()).resolves.toBe(0);
+	});
+
+	it('rounds the precise locations stored, loaded or not, to about 1 km; a coarse one is kept as it is', async () => {
+		const db = new MemoryStore();
+		const precise = { latitude: 48.858372, longitude: 2.294481, accuracy: 12 };
+		const coarse = storedLocationOf({ latitude: 1.234567, longitude: 5.6789, accuracy: 30 });
+		const log = new HistoryStore(db, async () => null);
+		await log.put(entry('a', '2026-03-01T10:00:00.000Z', { location: precise }));
+		await log.put(entry('b', '2026-03-02T10:00:00.000Z', { location: coarse }));
+		await log.put(entry('c', '2026-03-03T10:00:00.000Z'));
+		// Stored by a version that kept positions unrounded, never loaded here.
+		await db.set('old', storedBeforeLeaves(jpeg('old'), precise));
+		const storedB = structuredClone(db.map.get('b'));
+		expect(log.preciseCount).toBe(1);
+		await expect(log.roundLocations()).resolves.toBe(2);
+		expect(log.preciseCount).toBe(0);
+		const rounded = storedLocationOf(precise);
+		expect(rounded).toMatchObject({ latitude: 48.86, longitude: 2.29 });
+		expect(log.get('a')!.location).toEqual(rounded);
+		expect(db.map.get('b')).toEqual(storedB);
+		const reloaded = new HistoryStore(db, async () => null);
+		await reloaded.load();
+		expect(reloaded.entries.map((e) => [e.id, e.location])).toEqual([
+			['c', null],
+			['b', coarse],
+			['a', rounded],
+			['old', rounded]
+		]);
+		expect(reloaded.toCsv()).not.toContain('48.858');
+		await expect(log.roundLocations()).resolves.toBe(0);
+	});
+
+	it('two tabs: a location rounded in one tab is not written back precise by the other', async () => {
+		const { db, tabA, tabB } = twoTabs();
+		const precise = { latitude: 48.858372, longitude: 2.294481, accuracy: 12 };
+		await tabB.put(entry('a', '2026-03-01T10:00:00.000Z', { location: precise }));
+		await tabA.load();
+		expect(await tabA.roundLocations()).toBe(1);
+		// Tab B still holds the precise location and saves the plant again (a leaf added).
+		await tabB.put(withLeaf(tabB.get('a')!, 'b.jpg'));
+		const reloaded = new HistoryStore(db);
+		await reloaded.load();
+		expect(reloaded.get('a')!.location).toEqual(storedLocationOf(precise));
+		expect(reloaded.get('a')!.leaves).toHaveLength(2);
+	});
+
+	it('an entry that cannot be read is named, the others are listed, and it can be deleted', async () => {
+		const db = new MemoryStore();
+		const log = new HistoryStore(db, async () => null);
+		await log.put(entry('a', '2026-03-01T10:00:00.000Z'));
+		await log.put(entry('b', '2026-03-02T10:00:00.000Z'));
+		await log.put(entry('c', '2026-03-03T10:00:00.000Z'));
+		// What no version wrote (readEntry cannot make an entry of it).
+		await db.set('d', 'not an entry');
+		const get = db.get.bind(db);
+		vi.spyOn(db, 'get').mockImplementation(async <T>(key: string) => {
+			if (key === 'b')
+				throw new DOMException('Failed to read large IndexedDB value', 'UnknownError');
+			return get<T>(key);
+		});
+		const reader = new HistoryStore(db, async () => null);
+		await reader.load();
+		expect(reader.loadError).toBeNull();
+		expect(reader.loaded).toBe(true);
+		expect(reader.entries.map((e) => e.id)).toEqual(['c', 'a']);
+		expect(reader.unreadable).toEqual({
+			keys: ['b', 'd'],
+			reason: 'Failed to read large IndexedDB value'
+		});
+		expect(() => readEntry('not an entry' as never)).toThrow(
+			'Expected a stored diagnosis, got string'
+		);
+		await reader.removeUnreadable();
+		expect(reader.unreadable).toBeNull();
+		expect([...db.map.keys()].sort()).toEqual(['a', 'c']);
+		await reader.load();
+		expect(reader.unreadable).toBeNull();
+		expect(reader.entries.map((e) => e.id)).toEqual(['c', 'a']);
+	});
+
+	it('an entry that cannot be read does not keep the others from losing their location', async () => {
+		const db = new MemoryStore();
+		const here = { latitude: 48.86, longitude: 2.35, accuracy: 650 };
+		const log = new HistoryStore(db, async () => null);
+		await log.put(entry('a', '2026-03-01T10:00:00.000Z', { location: here }));
+		await log.put(entry('b', '2026-03-02T10:00:00.000Z', { location: here }));
+		await log.put(entry('c', '2026-03-03T10:00:00.000Z', { location: here }));
+		const update = db.update.bind(db);
+		vi.spyOn(db, 'update').mockImplementation(async (key, change) => {
+			if (key === 'b')
+				throw new DOMException('Failed to read large IndexedDB value', 'UnknownError');
+			return update(key, change);
+		});
+		await expect(log.forgetLocations()).rejects.toThrow('Failed to read large IndexedDB value');
+		expect((db.map.get('a') as HistoryEntry).location).toBeNull();
+		expect((db.map.get('c') as HistoryEntry).location).toBeNull();
 	});
 });
 

@@ -20,7 +20,8 @@ import { REMOVE, type KeyValueStore } from '../data/key-value-store';
 import type { Prediction } from '../ml/classifier-dir';
 import { OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE } from '../data/own-photo-limits';
 import { requestPersistence } from '../browser/persist';
-import type { StoredLocation } from '../util/location';
+import { isCoarse, storedLocation, type StoredLocation } from '../util/location';
+import { localTime } from '../util/day';
 import { errorMessage } from '../util/errors';
 import { userError } from '../util/user-errors';
 import { rereader } from '../util/reread';
@@ -115,6 +116,8 @@ export async function storedEntry(entry: HistoryEntry): Promise<StoredEntry> {
 
 /** A stored value in the current shape (older entries are converted; they keep no photo). */
 export function readEntry(stored: StoredEntry | LegacyEntry): HistoryEntry {
+	if (typeof stored !== 'object' || stored === null)
+		throw new Error(`Expected a stored diagnosis, got ${stored === null ? 'null' : typeof stored}`);
 	if ('leaves' in stored) {
 		const { revision, ...value } = stored;
 		return {
@@ -135,6 +138,15 @@ export function readEntry(stored: StoredEntry | LegacyEntry): HistoryEntry {
 	};
 }
 
+/** Whether two stored locations (or none) are the same. */
+const sameLocation = (a: StoredLocation | null, b: StoredLocation | null): boolean =>
+	a === b ||
+	(a !== null &&
+		b !== null &&
+		a.latitude === b.latitude &&
+		a.longitude === b.longitude &&
+		a.accuracy === b.accuracy);
+
 /** How many times `value` was written as counted (0: before counting, or not stored). */
 const revisionOf = (value: StoredEntry | LegacyEntry | undefined): number => value?.revision ?? 0;
 
@@ -145,12 +157,21 @@ export class HistoryStore {
 	loaded = $state(false);
 	/** Why the stored history could not be read (the list is then not known to be empty). */
 	loadError = $state<string | null>(null);
+	/**
+	 * Stored entries that could not be read (a browser that cannot read a large value back, say),
+	 * and why the first could not: the others are listed, and these can be deleted.
+	 */
+	unreadable = $state<{ keys: string[]; reason: string } | null>(null);
 	/** Counts this store's changes, so that a read they overtook is made again (`load`). */
 	#changes = 0;
 	/** Called after this tab changed the stored history (the app tells the other tabs). */
 	onChange: (() => void) | null = null;
 	/** How many entries keep a location. */
 	readonly locationCount = $derived(this.entries.filter((e) => e.location !== null).length);
+	/** How many entries keep a location finer than about 1 km (saved with "precise" on). */
+	readonly preciseCount = $derived(
+		this.entries.filter((e) => e.location !== null && !isCoarse(e.location)).length
+	);
 
 	/**
 	 * @param persist called on every save: asks the browser to keep the data (it asks once per run,
@@ -164,29 +185,51 @@ export class HistoryStore {
 		this.#persist = persist;
 	}
 
-	/** Reads the stored history; a failure is kept in `loadError` (and does not reject). */
+	/**
+	 * Reads the stored history; a failure is kept in `loadError` (and does not reject). An entry
+	 * that cannot be read is left out of the list and named in `unreadable`: one bad entry does
+	 * not hide the others.
+	 */
 	async load(): Promise<void> {
 		try {
-			let values: (StoredEntry | LegacyEntry | undefined)[];
+			let keys: string[];
+			let read: PromiseSettledResult<HistoryEntry | undefined>[];
 			let changes: number;
 			// A change made here while the store was read (a diagnosis saved, say) may be missing
 			// from what was read: read again, or the list would lose it until the next visit.
 			do {
 				changes = this.#changes;
-				const keys = await this.#db.keys();
-				values = await Promise.all(
-					keys.map((k) => this.#db.get<StoredEntry | LegacyEntry>(String(k)))
+				keys = (await this.#db.keys()).map(String);
+				read = await Promise.allSettled(
+					keys.map(async (k) => {
+						const value = await this.#db.get<StoredEntry | LegacyEntry>(k);
+						return value && readEntry(value);
+					})
 				);
 			} while (changes !== this.#changes);
-			this.entries = values
-				.filter((v) => v !== undefined)
-				.map(readEntry)
+			const failed = read.flatMap((r, i) => (r.status === 'rejected' ? [[keys[i]!, r]] : []));
+			this.entries = read
+				.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []))
 				.sort((a, b) => b.time.localeCompare(a.time));
+			const first = failed[0]?.[1] as PromiseRejectedResult | undefined;
+			this.unreadable = first
+				? { keys: failed.map(([key]) => key as string), reason: errorMessage(first.reason) }
+				: null;
 			this.loadError = null;
 			this.loaded = true;
 		} catch (error) {
 			this.loadError = errorMessage(error);
 		}
+	}
+
+	/** Deletes the entries that could not be read (`unreadable`). */
+	async removeUnreadable(): Promise<void> {
+		for (const key of this.unreadable?.keys ?? []) {
+			await this.#db.del(key);
+			this.#changes++;
+		}
+		this.unreadable = null;
+		this.#changed();
 	}
 
 	get(id: string): HistoryEntry | undefined {
@@ -203,8 +246,9 @@ export class HistoryStore {
 	 * (one IndexedDB for all tabs: a leaf added, an answer confirmed, the plant deleted) is not
 	 * lost: `edit` gets the entry as stored (undefined: there is none) and returns it changed, or
 	 * undefined to write nothing. When another tab wrote the entry between this read and this
-	 * write, nothing is written and `edit` is called again on what that tab left. A location that
-	 * was forgotten stays forgotten (an entry never gains one after it is made). Returns the entry
+	 * write, nothing is written and `edit` is called again on what that tab left. A stored entry
+	 * keeps the location it has (a location forgotten or rounded meanwhile is not written back:
+	 * an entry's location never changes after it is made but by those). Returns the entry
 	 * written, or undefined when `edit` wrote nothing.
 	 */
 	async change(
@@ -217,7 +261,7 @@ export class HistoryStore {
 			if (!next) return undefined;
 			const revision = revisionOf(before);
 			const stored = { ...(await storedEntry(next)), id, revision: revision + 1 };
-			if (before?.location === null) stored.location = null;
+			if (before) stored.location = before.location ?? null;
 			let written = false;
 			await this.#db.update<StoredEntry | LegacyEntry>(id, (now) => {
 				if ((now === undefined) !== (before === undefined) || revisionOf(now) !== revision) {
@@ -242,21 +286,48 @@ export class HistoryStore {
 	 * many had one.
 	 */
 	async forgetLocations(): Promise<number> {
+		return this.#relocate(() => null);
+	}
+
+	/**
+	 * Rounds every stored location finer than about 1 km as `storedLocation` rounds new ones (all
+	 * of the store, loaded or not); returns how many were.
+	 */
+	async roundLocations(): Promise<number> {
+		return this.#relocate((location) => storedLocation(location, false));
+	}
+
+	/**
+	 * Writes `change(location)` into every stored entry whose location it changes; returns how
+	 * many. An entry that cannot be read does not stop the others; the first such failure is
+	 * thrown once they are done.
+	 */
+	async #relocate(change: (location: StoredLocation) => StoredLocation | null): Promise<number> {
 		let count = 0;
+		let failure: { error: unknown } | null = null;
 		for (const key of await this.#db.keys()) {
-			let forgot = false;
-			await this.#db.update<StoredEntry | LegacyEntry>(String(key), (value) => {
-				forgot = Boolean(value?.location);
-				return value?.location
-					? { ...value, location: null, revision: revisionOf(value) + 1 }
-					: undefined;
-			});
-			if (!forgot) continue;
+			let done = false;
+			try {
+				await this.#db.update<StoredEntry | LegacyEntry>(String(key), (value) => {
+					if (!value?.location) return undefined;
+					const next = change(value.location);
+					done = !sameLocation(next, value.location);
+					return done ? { ...value, location: next, revision: revisionOf(value) + 1 } : undefined;
+				});
+			} catch (error) {
+				failure ??= { error };
+				continue;
+			}
+			if (!done) continue;
 			this.#changes++;
 			count++;
 		}
 		if (count > 0) this.#changed();
-		this.entries = this.entries.map((e) => (e.location ? { ...e, location: null } : e));
+		this.entries = this.entries.map((e) => {
+			const next = e.location && change(e.location);
+			return sameLocation(next, e.location) ? e : { ...e, location: next };
+		});
+		if (failure) throw failure.error;
 		return count;
 	}
 
@@ -328,7 +399,7 @@ export class HistoryStore {
 				'files'
 			],
 			this.entries.map((e) => [
-				e.time,
+				localTime(e.time),
 				answerOf(e),
 				e.label,
 				e.confidence.toFixed(4),

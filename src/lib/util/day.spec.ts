@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { localDay } from './day';
+import { localDay, localTime } from './day';
 
 describe('localDay', () => {
 	const zone = process.env.TZ;
@@ -16,5 +16,22 @@ describe('localDay', () => {
 		expect(localDay(diagnosed)).toBe('2025-05-04');
 		process.env.TZ = 'UTC';
 		expect(localDay(new Date('2026-01-09T00:00:00Z'))).toBe('2026-01-09');
+	});
+
+	it('gives the time where the user is with its offset: the same instant, the day and hour seen', () => {
+		const diagnosed = new Date('2025-05-04T20:30:05Z');
+		process.env.TZ = 'Asia/Kolkata';
+		expect(localTime(diagnosed)).toBe('2025-05-05T02:00:05+05:30');
+		process.env.TZ = 'America/Mexico_City';
+		expect(localTime(diagnosed)).toBe('2025-05-04T14:30:05-06:00');
+		// Newfoundland: a negative offset that is not whole hours.
+		process.env.TZ = 'America/St_Johns';
+		expect(localTime(diagnosed)).toBe('2025-05-04T18:00:05-02:30');
+		process.env.TZ = 'UTC';
+		expect(localTime(diagnosed)).toBe('2025-05-04T20:30:05+00:00');
+		for (const zone of ['Asia/Kolkata', 'America/St_Johns', 'Pacific/Chatham']) {
+			process.env.TZ = zone;
+			expect(new Date(localTime(diagnosed)).getTime()).toBe(diagnosed.getTime());
+		}
 	});
 });

@@ -59,3 +59,13 @@ export function storedLocation(
 		accuracy: Math.round(Math.max(reported, roundingError(coarse.latitude)))
 	};
 }
+
+/** Whether `location` is stored as coarsely as `storedLocation(…, false)` keeps it. */
+export function isCoarse(location: StoredLocation): boolean {
+	const coarse = storedLocation(location, false);
+	return (
+		coarse.latitude === location.latitude &&
+		coarse.longitude === location.longitude &&
+		coarse.accuracy === location.accuracy
+	);
+}
