@@ -30,6 +30,7 @@ import { datasetImages, folderImages } from '../src/lib/node/train-io';
 import { formatProportion, proportion, type Proportion } from './lib/field';
 import { loadFieldModel } from './lib/field-model';
 import { FIELD_DIR, FIELD_SOURCE, ROOT } from './lib/field-photos';
+import { describeMachine } from './lib/report';
 
 const MASSES = [0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5];
 
@@ -130,8 +131,11 @@ const results = Object.entries(sets).map(([set, s]) => ({
 	byMass: MASSES.map((minCropMass) => ({ minCropMass, ...measure(s, minCropMass) }))
 }));
 
+/** The machine it ran on, as every bench records it (its summary ends with the date). */
+const machine = describeMachine();
 const result = {
-	date: new Date().toISOString(),
+	date: machine.date,
+	machine,
 	model: path.relative(ROOT, modelDir),
 	abstention: model.manifest.abstention,
 	shippedMinCropMass: MIN_CROP_MASS,
@@ -152,9 +156,9 @@ function markdown(): string {
 	const lines = [
 		'# Crop first: answers among the chosen crop’s classes',
 		'',
-		`Model \`${result.model}\` (${labels.length} classes, ${crops.length} crops; ${crops.filter((c) => c.classes.length === 1).length} with one class), "not sure" thresholds as shipped (minConfidence ${model.manifest.abstention.minConfidence}, maxNovelty ${model.manifest.abstention.maxNovelty.toFixed(3)}), measured ${result.date.slice(0, 10)} with \`npx tsx bench/crop-first.ts\`. Shares with their 95% Wilson interval and counts. The app ships MIN_CROP_MASS = ${MIN_CROP_MASS}.`,
+		`Model \`${result.model}\` (${labels.length} classes, ${crops.length} crops; ${crops.filter((c) => c.classes.length === 1).length} with one class), "not sure" thresholds as shipped (minConfidence ${model.manifest.abstention.minConfidence}, maxNovelty ${model.manifest.abstention.maxNovelty.toFixed(3)}), measured on ${result.machine.summary} with \`npx tsx bench/crop-first.ts\`. Shares with their 95% Wilson interval and counts. The app ships MIN_CROP_MASS = ${MIN_CROP_MASS}.`,
 		'',
-		'- **any crop**: today’s answer. **right crop**: the photo’s own crop chosen. **wrong crop**: each other crop chosen for each photo (an answer is then always wrong: the share answered should be near 0).',
+		`- **any crop**: today’s answer. **right crop**: the photo’s own crop chosen. **wrong crop**: each other crop chosen for each photo (an answer is then always wrong: the share answered should be near 0); counted over photo × other-crop pairs (${crops.length - 1} pairs a photo), not photos.`,
 		'- forced = top-1 accuracy if it had to answer; top 3 = the true class among the answer’s three likeliest (what a "not sure" answer offers to check by eye); answered = not "not sure"; other crop = "not sure" because the model puts under MIN_CROP_MASS of its probability on the crop chosen ("unfamiliar" is checked first); mass under = the photos under MIN_CROP_MASS whatever the other reasons (what the rule alone would catch).',
 		''
 	];

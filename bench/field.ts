@@ -39,6 +39,7 @@ import {
 } from './lib/field';
 import { loadFieldModel } from './lib/field-model';
 import { FIELD_DIR, FIELD_SOURCE, fieldPhotoSets, ROOT } from './lib/field-photos';
+import { describeMachine } from './lib/report';
 
 const { values } = parseArgs({
 	options: {
@@ -153,8 +154,11 @@ if (values.sweep) {
 }
 backbone.model.dispose();
 
+/** The machine it ran on, as every bench records it (its summary ends with the date). */
+const machine = describeMachine();
 const result = {
-	date: new Date().toISOString(),
+	date: machine.date,
+	machine,
 	model: path.relative(ROOT, modelDir),
 	split,
 	views,
@@ -183,7 +187,7 @@ function markdown(m: ClassifierModel, r: typeof result): string {
 	const lines = [
 		`# Field photos: ${name}`,
 		'',
-		`Model \`${r.model}\` (${m.manifest.mode}, tap ${m.manifest.backbone.tap}, "not sure": ${m.manifest.abstention.method}), measured ${r.date.slice(0, 10)} on the field \`${split}\` split (${FIELD_SOURCE}) and the PlantVillage test split.${r.views.length > 1 ? ` Test-time views averaged: ${r.views.join(', ')}.` : ''} Shares with their 95% Wilson interval and counts.`,
+		`Model \`${r.model}\` (${m.manifest.mode}, tap ${m.manifest.backbone.tap}, "not sure": ${m.manifest.abstention.method}), measured on ${r.machine.summary}, on the field \`${split}\` split (${FIELD_SOURCE}) and the PlantVillage test split.${r.views.length > 1 ? ` Test-time views averaged: ${r.views.join(', ')}.` : ''} Shares with their 95% Wilson interval and counts.`,
 		'',
 		'| measure | value |',
 		'| --- | --- |',
