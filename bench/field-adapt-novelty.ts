@@ -2,9 +2,18 @@
  * "Unfamiliar disease" for an adapted model: novelty scores fitted on the user's own field photos,
  * against the stored block-knn score, on models bench/field-adapt.ts trained (`adapt` preset).
  *
- *   npx tsx bench/field-adapt.ts --mode select --cache bench/tmp/field-lab-only …   (the dev model)
- *   npx tsx bench/field-adapt.ts --mode curve --sizes all --cache bench/tmp/field-lab-only …
+ *   npx tsx bench/field-lab-only.ts --backbones small --runs multiscale/block-knn  (the PV rows)
+ *   npx tsx bench/field-adapt.ts --mode select --set backbone.side=224 \
+ *       --cache bench/tmp/field-lab-only --name field-adapt-novelty-select --out bench/tmp/results
+ *   npx tsx bench/field-adapt.ts --mode curve --sizes all --set backbone.side=224 \
+ *       --cache bench/tmp/field-lab-only --name field-adapt-novelty-all --out bench/tmp/results
  *   npx tsx bench/field-adapt-novelty.ts [--select DIR] [--all DIR] [--cache DIR] [--out DIR]
+ *
+ * The rows read are the cached plain multiscale rows of photos cut to the backbone's own input size
+ * (224 px): a model that cuts photos to another side (the `adapt` preset's 448 px since
+ * 2026-12-02, hence `--set backbone.side=224` above) or was trained on another backbone is refused
+ * in words, not scored on rows it was not made for. The two field-adapt.ts runs keep their models
+ * under their own names (bench/tmp/field-adapt/runs/<name>/…), the defaults of --select and --all.
  *
  * select: the model trained on 3/4 of field `train` (split per class, seed 7, as field-adapt.ts
  *   does), measured on the other quarter (dev, 172 photos) and the `unknown/` photos of the train
@@ -53,14 +62,24 @@ import {
 	type Proportion
 } from './lib/field';
 import { combineScaled, knnDistance } from './lib/field-novelty';
+import { adaptRunDir, modelRowsMismatch } from './lib/field-runs';
 import { fieldPhotoSets, plainRowsKey, pvRowsKey, ROOT, rowsOfPhotos } from './lib/field-photos';
 
-const runsDir = path.join(ROOT, 'bench/tmp/field-adapt/runs');
+/** bench/field-adapt.ts's folder, where the two runs above keep their models. */
+const adaptTmp = process.env.LEAFLENS_BENCH_TMP
+	? path.join(process.env.LEAFLENS_BENCH_TMP, 'field-adapt')
+	: path.join(ROOT, 'bench/tmp/field-adapt');
 
 const { values } = parseArgs({
 	options: {
-		select: { type: 'string', default: path.join(runsDir, 'select-preset') },
-		all: { type: 'string', default: path.join(runsDir, 'curve-all-seed42') },
+		select: {
+			type: 'string',
+			default: adaptRunDir(adaptTmp, 'field-adapt-novelty-select', 'select-backbone.side=224')
+		},
+		all: {
+			type: 'string',
+			default: adaptRunDir(adaptTmp, 'field-adapt-novelty-all', 'curve-all-seed42')
+		},
 		data: { type: 'string', default: path.join(ROOT, 'static/datasets/plantvillage-sample') },
 		backbone: {
 			type: 'string',
@@ -73,10 +92,17 @@ const { values } = parseArgs({
 });
 const started = performance.now();
 const tf = await initTf('wasm');
-const pv = await datasetImages(values.data, 224);
-const labels = pv.classes;
 const backbone = await loadBackboneFromFs(values.backbone);
 backbone.model.dispose(); // only its identity (the cache keys) is needed
+/** The rows read: photos cut to the backbone's own input size (keys without a side). */
+const rowsInput = {
+	architecture: backbone.manifest.architecture,
+	manifestSha256: backbone.manifestSha256,
+	side: backbone.manifest.inputSize,
+	inputSize: backbone.manifest.inputSize
+};
+const pv = await datasetImages(values.data, rowsInput.side);
+const labels = pv.classes;
 const cacheDir = path.resolve(values.cache);
 
 /** Cached plain multiscale rows (bench/field-adapt.ts's keys); never computed here. */
@@ -124,6 +150,8 @@ async function study(o: {
 	pv: TrainArrays;
 }): Promise<Row[]> {
 	const model: ClassifierModel = await loadClassifier(fsModelDirReader(path.resolve(o.dir)));
+	const mismatch = modelRowsMismatch(o.dir, model.manifest.backbone, rowsInput);
+	if (mismatch) throw new Error(mismatch);
 	const cfg = parseConfig(model.manifest.config as ConfigInput);
 	const parts = stratifiedSplit(o.given, (p) => p.label, cfg.adapt.valFraction, cfg.seed);
 	const trainedRows = rowsOfPhotos(trainPlain, trainPhotos, parts.train);

@@ -27,10 +27,12 @@
  * (field hold-back alone | PlantVillage val ∪ hold-back) × targetCoverage × noveltyShare, reported
  * on the same photos (what `train` would store with those settings; identical by construction).
  *
- * Results: bench/results/<--name>.{md,json}, written after every run. Models and the feature cache
- * go to $LEAFLENS_BENCH_TMP/field-adapt (default bench/tmp/field-adapt; `--cache DIR` to share one
- * with other runs: the PlantVillage rows are keyed as train-run.ts keys them, so a `train` run's
- * `<out>/cache` works). The models are trained on field photos of unclear licence, for measuring
+ * Results: bench/results/<--name>.{md,json}, written after every run. Models go to
+ * $LEAFLENS_BENCH_TMP/field-adapt/runs/<--name>/<run> (default bench/tmp/field-adapt; the results
+ * name in the path, so a 448-px or Large-minimalistic run never overwrites another result's models,
+ * which bench/field-plants.ts and bench/field-adapt-novelty.ts read), the feature cache to
+ * bench/tmp/field-adapt/cache (`--cache DIR` to share one with other runs: the PlantVillage rows
+ * are keyed as train-run.ts keys them, so a `train` run's `<out>/cache` works). The models are trained on field photos of unclear licence, for measuring
  * only; never ship them.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -77,6 +79,7 @@ import {
 	rowsOfPhotos
 } from './lib/field-photos';
 import { answeredMask, measureSet, scoredOf, type Scored } from './lib/lab-only';
+import { adaptRunDir } from './lib/field-runs';
 import { log } from './lib/report';
 
 const tmp = process.env.LEAFLENS_BENCH_TMP
@@ -105,6 +108,8 @@ const { values } = parseArgs({
 if (values.mode !== 'select' && values.mode !== 'curve')
 	throw new Error(`Expected --mode select|curve, got "${values.mode}"`);
 const mode = values.mode;
+/** The results' name: bench/results/<name>.{md,json}, and the folder its models are kept in. */
+const name = values.name ?? (mode === 'select' ? 'field-adapt-select' : 'field-adapt');
 const sizes = (values.sizes ?? (mode === 'select' ? 'all' : '5,10,20,all'))
 	.split(',')
 	.map((s) => (s === 'all' ? ('all' as const) : Number(s)));
@@ -230,7 +235,10 @@ interface Run {
 	posthoc: ({ on: string; targetCoverage: number; noveltyShare: number } & Thresholds & Measured)[];
 }
 
-/** Trains into tmp/<name> on PlantVillage + `photos` (linked from `from`), measures, returns. */
+/**
+ * Trains into tmp/runs/<results name>/<run name> on PlantVillage + `photos` (linked from `from`),
+ * measures, returns.
+ */
 async function trainAndMeasure(o: {
 	name: string;
 	overrides: string[];
@@ -252,7 +260,8 @@ async function trainAndMeasure(o: {
 	const photoSet = o.photos.map((p) => p.key).join('\n');
 	const folder = path.join(tmp, 'folders', hashString(photoSet, 0).toString(16));
 	await linkFolder(folder, o.photos, o.from);
-	const out = path.join(tmp, 'runs', o.name);
+	// Under the results name: a run of another --name (side, backbone, seeds) keeps its own models.
+	const out = adaptRunDir(tmp, name, o.name);
 	await rm(out, { recursive: true, force: true });
 	log(`train ${o.name}: ${o.photos.length} field photos, ${o.overrides.join(' ')}`);
 	let lastEpoch = 0;
@@ -357,7 +366,6 @@ const trainPhotos = await fieldPhotos('train');
 const trainPlain = await plainRows('field train', trainPhotos);
 const runs: Run[] = [];
 const extraOverrides = values.set;
-const name = values.name ?? (mode === 'select' ? 'field-adapt-select' : 'field-adapt');
 await mkdir(values.out, { recursive: true });
 /** Writes the results so far (after every run: a long sweep keeps what it has measured). */
 async function save() {

@@ -17,8 +17,10 @@
  *
  * The field photos carry no plant ids: a plant here is photos of different trees and sources, so
  * the gain is an upper bound on what the leaves of one plant give (their mistakes are more alike).
- * The adapted models are bench/field-adapt.ts's (`--mode curve` keeps them under
- * $LEAFLENS_BENCH_TMP/field-adapt/runs); features are cached as bench/field.ts caches them.
+ * The adapted models are bench/field-adapt.ts's (it keeps them under
+ * $LEAFLENS_BENCH_TMP/field-adapt/runs/<its --name>/<run>, e.g. runs/field-adapt-448/curve-10-seed42;
+ * before 2026-12-06 under runs/<run>, where runs of another side overwrote them); each model is
+ * measured at its own side (backbone.side); features are cached as bench/field.ts caches them.
  * Results: <out>/<name>.{md,json}.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
