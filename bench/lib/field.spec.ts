@@ -3,7 +3,9 @@ import {
 	flagged,
 	formatProportion,
 	parseFieldManifest,
+	formatSplitsMean,
 	proportion,
+	splitsMean,
 	summariseField,
 	wilson
 } from './field';
@@ -26,6 +28,42 @@ describe('wilson', () => {
 	it('names bad counts', () => {
 		expect(() => wilson(3, 2)).toThrow('Expected integers 0 <= k <= n, got k=3, n=2');
 		expect(() => wilson(1.5, 2)).toThrow('got k=1.5');
+	});
+});
+
+describe('splitsMean', () => {
+	it('is the proportion of the only split when there is one', () => {
+		const m = splitsMean([{ right: 139, of: 172 }]);
+		expect(m.value).toBeCloseTo(139 / 172, 12);
+		expect(m.n).toBe(172);
+		expect(m.interval).toEqual(wilson(139, 172));
+	});
+
+	it('takes the interval on the n of one split, not the pooled count of overlapping splits', () => {
+		// field-probe.md, Small multiscale, all photos: 3 held-out quarters of 172 photos each.
+		const splits = [
+			{ right: 139, of: 172 },
+			{ right: 142, of: 172 },
+			{ right: 135, of: 172 }
+		];
+		const m = splitsMean(splits);
+		expect(m.value).toBeCloseTo(416 / 516, 12);
+		expect(m.n).toBe(172);
+		expect(m.bySplit.map((p) => p.k)).toEqual([139, 142, 135]);
+		const pooled = wilson(416, 516);
+		expect(m.interval[0]).toBeLessThan(pooled[0]);
+		expect(m.interval[1]).toBeGreaterThan(pooled[1]);
+		expect(formatSplitsMean(m)).toBe('80.6% (74.1–85.8) on n = 172');
+	});
+
+	it('takes the n of the smallest split and refuses none', () => {
+		expect(
+			splitsMean([
+				{ right: 5, of: 10 },
+				{ right: 40, of: 80 }
+			]).n
+		).toBe(10);
+		expect(() => splitsMean([])).toThrow('Expected at least one split, got none');
 	});
 });
 
