@@ -25,9 +25,10 @@ Options:
   --quick      batch 1 only, page only, fewer runs and smaller data: under 5 minutes
   --out <dir>  results folder (default: bench/results)
   --field-lab-only
-               instead of the suite: lab-only heads on field photos (bench/field-lab-only.ts: both
-               backbones, every tap and "not sure" method; 1-2 h on 2 loaded cores) →
-               <out>/field-lab-only-all.{json,md}
+               instead of the suite: lab-only heads on field photos (bench/field-lab-only.ts), the
+               runs of the committed results: Small with four tap / "not sure" methods, then
+               Large-minimalistic with two (about 20 min each on 2 loaded cores) →
+               <out>/field-lab-only-small.{json,md}, <out>/field-lab-only-large.{json,md}
   --field-finetune
                instead of the suite: lab-only models with a fine-tuned backbone tail on composited
                photos, trained through the CLI, on field photos (bench/field-finetune.ts; about an
@@ -54,6 +55,16 @@ Options:
                (bench/preset-seeds.ts; 3 min per head, 40-60 min per finetune training on 2 loaded
                cores, reused when already trained) → <out>/preset-seeds.{json,md}
   -h, --help   show this help`;
+
+/**
+ * `--field-lab-only`: bench/field-lab-only.ts as the committed field-lab-only-small and -large
+ * results were made, one backbone each, the file named after it (field-lab-only-findings.md cites
+ * them as re-created by this command).
+ */
+const LAB_ONLY_RUNS: [backbone: string, runs: string][] = [
+	['small', 'multiscale/block-knn,prelogits/logit-knn,pooled/logit-knn,prelogits/mahalanobis'],
+	['large', 'multiscale/block-knn,prelogits/logit-knn']
+];
 
 let values;
 try {
@@ -100,7 +111,10 @@ if (values.help) {
 						['field-partial.ts', ['--set', 'val']]
 					]
 				: values['field-lab-only']
-					? [['field-lab-only.ts', ['--name', 'all']]]
+					? LAB_ONLY_RUNS.map(([backbone, runs]): [string, string[]] => [
+							'field-lab-only.ts',
+							['--backbones', backbone, '--runs', runs, '--name', backbone]
+						])
 					: values['field-finetune']
 						? [['field-finetune.ts', ['--runs', 'lab-composite,default']]]
 						: [
