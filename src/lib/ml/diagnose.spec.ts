@@ -2,12 +2,12 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeImageFile } from '../node/images';
 import { useBackend } from './backends';
 import { classify } from './classifier-dir';
 import { restrictToCrop } from './crops';
-import { Diagnoser } from './diagnose';
+import { Diagnoser, makeDiagnoser } from './diagnose';
 import { expertProbabilities, mixWithExpert, type CropExpert } from './expert';
 import { buildMobileNetV3, createFeatureExtractor } from './mobilenet-v3';
 import { opForward } from './op-forward';
@@ -32,6 +32,38 @@ describe('Diagnoser', () => {
 		expect(() => new Diagnoser(tf, backbone, randomClassifier(1024, ['a', 'b'], 'pooled'))).toThrow(
 			"The classifier's head reads 1024 features, but the pooled tap of mobilenet_v3_small_100_224 gives 576"
 		);
+	});
+
+	it('made for a loaded model: one that cannot be made frees the backbone loaded for it (each "Try again" leaked one)', () => {
+		const before = tf.memory().numTensors;
+		const loaded = {
+			backbone: { model: buildMobileNetV3('mobilenet_v3_small_100_224') },
+			classifier: randomClassifier(1024, ['a', 'b'], 'pooled')
+		};
+		expect(tf.memory().numTensors).toBeGreaterThan(before);
+		expect(() => makeDiagnoser(tf, loaded)).toThrow(/reads 1024 features/);
+		expect(tf.memory().numTensors).toBe(before);
+		// Made: the backbone stays with the caller, beside the diagnoser's own copies.
+		const fits = { backbone: { model: backbone }, classifier: randomClassifier(576, ['a', 'b']) };
+		const kept = tf.memory().numTensors;
+		const diagnoser = makeDiagnoser(tf, fits);
+		diagnoser.dispose();
+		expect(tf.memory().numTensors).toBe(kept);
+	});
+
+	it("not made for want of Conv_2's weights frees the copies it had made of the backbone", () => {
+		// Read after the op-level forward is made (which reads the layer's weights otherwise).
+		const spy = vi.spyOn(backbone.getLayer('Conv_2'), 'getWeights').mockImplementation(() => {
+			throw new Error('No weights in Conv_2');
+		});
+		const classifier = randomClassifier(1024, ['a', 'b'], 'prelogits');
+		const before = tf.memory().numTensors;
+		try {
+			expect(() => new Diagnoser(tf, backbone, classifier)).toThrow('No weights in Conv_2');
+		} finally {
+			spy.mockRestore();
+		}
+		expect(tf.memory().numTensors).toBe(before);
 	});
 
 	it.each([

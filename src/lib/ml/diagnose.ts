@@ -56,12 +56,21 @@ export class Diagnoser {
 		this.#backbone = opForward(tf, backbone);
 		const tap = classifier.manifest.backbone.tap;
 		if (tap !== 'pooled') {
-			const [kernel, bias] = backbone.getLayer('Conv_2').getWeights();
-			this.#conv2 = {
-				kernel: tf.reshape(kernel!, [arch.head.conv1, arch.head.conv2]),
-				bias: tf.clone(bias!) as TF.Tensor1D,
-				activation: arch.head.activation
-			};
+			let kernel: TF.Tensor2D | null = null;
+			try {
+				const [weights, bias] = backbone.getLayer('Conv_2').getWeights();
+				kernel = tf.reshape(weights!, [arch.head.conv1, arch.head.conv2]);
+				this.#conv2 = {
+					kernel,
+					bias: tf.clone(bias!) as TF.Tensor1D,
+					activation: arch.head.activation
+				};
+			} catch (error) {
+				// Not made: the op-level forward's copies go with it.
+				kernel?.dispose();
+				this.#backbone.dispose();
+				throw error;
+			}
 		} else {
 			this.#conv2 = null;
 		}
@@ -162,5 +171,22 @@ export class Diagnoser {
 	dispose(): void {
 		if (this.#conv2) this.#tf.dispose([this.#conv2.kernel, this.#conv2.bias]);
 		this.#backbone.dispose();
+	}
+}
+
+/**
+ * A Diagnoser for a classifier and the backbone loaded for it. When it cannot be made (a head that
+ * does not fit its backbone's tap, tail weights that do not fit), the backbone is disposed before
+ * the error is thrown: nothing else holds it, and every "Try again" would leak another one.
+ */
+export function makeDiagnoser(
+	tf: typeof TF,
+	loaded: { classifier: ClassifierModel; backbone: { model: TF.LayersModel } }
+): Diagnoser {
+	try {
+		return new Diagnoser(tf, loaded.backbone.model, loaded.classifier);
+	} catch (error) {
+		loaded.backbone.model.dispose();
+		throw error;
 	}
 }

@@ -17,7 +17,7 @@ import { diagnoseWork, trainWork } from '../ml/task-engines';
 import { MODEL_FILES_URL } from '../app-paths';
 import { DATASETS_DB, ENGINES_DB, idbKeyValueStore } from '../browser/idb-store';
 import { ShardStore } from '../data/shard-store';
-import { Diagnoser } from '../ml/diagnose';
+import { makeDiagnoser, type Diagnoser } from '../ml/diagnose';
 import { plantThresholds } from '../ml/expert';
 import { summarizeClassifier, type ModelSummary } from '../ml/model-dir';
 import { metricsTrust, trustedSummary } from '../data/model-store';
@@ -116,7 +116,7 @@ async function diagnoserOn(model: DiagnosisModel, backend: BackendName): Promise
 	let entry = model.byBackend.get(backend);
 	if (!entry) {
 		const loaded = await loadClassifierFrom(model.source, model.backbonesUrl);
-		entry = { loaded, diagnoser: new Diagnoser(tf, loaded.backbone.model, loaded.classifier) };
+		entry = { loaded, diagnoser: makeDiagnoser(tf, loaded) };
 		model.byBackend.set(backend, entry);
 	}
 	return entry.diagnoser;
@@ -281,7 +281,7 @@ const api: MlApi = {
 	async loadModel(source, backbonesUrl) {
 		const model = await engines.gate.run(null, async (backend) => {
 			const loaded = await loadClassifierFrom(source, backbonesUrl);
-			const diagnoser = new Diagnoser(tf, loaded.backbone.model, loaded.classifier);
+			const diagnoser = makeDiagnoser(tf, loaded);
 			const model: DiagnosisModel = {
 				source,
 				backbonesUrl,
@@ -375,8 +375,7 @@ async function chooseDiagnosisEngine(model: DiagnosisModel) {
 		diagnoseWork(async () => {
 			const lent = model.byBackend.get(backend);
 			const loaded = lent?.loaded ?? (await loadClassifierFrom(model.source, model.backbonesUrl));
-			const diagnoser =
-				lent?.diagnoser ?? new Diagnoser(tf, loaded.backbone.model, loaded.classifier);
+			const diagnoser = lent?.diagnoser ?? makeDiagnoser(tf, loaded);
 			return {
 				diagnoser,
 				inputSize: loaded.backbone.manifest.inputSize,
