@@ -26,6 +26,7 @@ import { runEvaluateJob } from './evaluate-job';
 import { clearJob, loadDefaultBackbone, runTrainJob } from './train-job';
 import { diagnoseWorkName, trainWorkName, WORKER_EXTRACT_BATCH, WorkerEngines } from './engines';
 import { runImportPhotos } from './import-photos';
+import { SharedLoads } from './shared-loads';
 import { decodeImage } from '../browser/image';
 import { letWasmUse, ONE_THREAD_WORKER, wasmThreadCount } from '../browser/isolation';
 import { loadClassifierFrom, type LoadedClassifier } from './model-loader';
@@ -95,7 +96,8 @@ interface DiagnosisModel {
 	source: ModelSource;
 	backbonesUrl: string;
 	first: LoadedClassifier;
-	byBackend: Map<BackendName, { loaded: LoadedClassifier; diagnoser: Diagnoser }>;
+	/** Per backend: diagnoses that reach one before its load is done share that load. */
+	byBackend: SharedLoads<BackendName, { loaded: LoadedClassifier; diagnoser: Diagnoser }>;
 	/** Diagnoses running on it: a model replaced meanwhile is freed after the last one. */
 	users: number;
 	retired: boolean;
@@ -104,21 +106,18 @@ let diagnosis: DiagnosisModel | null = null;
 
 function freeUnused(model: DiagnosisModel) {
 	if (!model.retired || model.users > 0) return;
-	for (const { loaded, diagnoser } of model.byBackend.values()) {
+	model.byBackend.clear(({ loaded, diagnoser }) => {
 		diagnoser.dispose();
 		loaded.backbone.model.dispose();
-	}
-	model.byBackend.clear();
+	});
 }
 
 /** The model's diagnoser on `backend` (the active one), loading the model there the first time. */
 async function diagnoserOn(model: DiagnosisModel, backend: BackendName): Promise<Diagnoser> {
-	let entry = model.byBackend.get(backend);
-	if (!entry) {
+	const entry = await model.byBackend.get(backend, async () => {
 		const loaded = await loadClassifierFrom(model.source, model.backbonesUrl);
-		entry = { loaded, diagnoser: makeDiagnoser(tf, loaded) };
-		model.byBackend.set(backend, entry);
-	}
+		return { loaded, diagnoser: makeDiagnoser(tf, loaded) };
+	});
 	return entry.diagnoser;
 }
 
@@ -286,10 +285,11 @@ const api: MlApi = {
 				source,
 				backbonesUrl,
 				first: loaded,
-				byBackend: new Map([[backend, { loaded, diagnoser }]]),
+				byBackend: new SharedLoads(),
 				users: 0,
 				retired: false
 			};
+			model.byBackend.set(backend, { loaded, diagnoser });
 			if (diagnosis) {
 				diagnosis.retired = true;
 				freeUnused(diagnosis);
@@ -373,7 +373,7 @@ const api: MlApi = {
 async function chooseDiagnosisEngine(model: DiagnosisModel) {
 	await engines.choose('diagnose', diagnoseWorkName(model.first.classifier.manifest), (backend) =>
 		diagnoseWork(async () => {
-			const lent = model.byBackend.get(backend);
+			const lent = model.byBackend.settled(backend);
 			const loaded = lent?.loaded ?? (await loadClassifierFrom(model.source, model.backbonesUrl));
 			const diagnoser = lent?.diagnoser ?? makeDiagnoser(tf, loaded);
 			return {
