@@ -32,7 +32,7 @@ test('diagnosis and training each get the engine that ran their real work fastes
 	// Loading the model timed diagnosis (one photo and its heatmap) on the real model.
 	await expect(diagnose).not.toHaveAttribute('data-backend', '');
 	await expect(diagnose).toContainText(
-		'mobilenet_v3_small_100_224 head (multiscale): one photo and where the model looked'
+		'mobilenet_v3_small_100_224 head (multiscale, 224 px): one photo and where the model looked'
 	);
 	await expectTimings(diagnose);
 	await expect(train).toContainText('Timed when a training starts.');
@@ -66,7 +66,7 @@ test('diagnosis and training each get the engine that ran their real work fastes
 	await page.getByLabel('Language').selectOption('fr');
 	await expect(train).toContainText('lots de 16 photos');
 	await expect(diagnose).toContainText(
-		'mobilenet_v3_small_100_224 head (multiscale) : une photo et où le modèle a regardé'
+		'mobilenet_v3_small_100_224 head (multiscale, 224 px) : une photo et où le modèle a regardé'
 	);
 	await page.getByLabel('Langue').selectOption('en');
 

@@ -414,6 +414,28 @@ describe('the real works (Node wasm, random weights)', () => {
 		}
 	);
 
+	it.each([
+		['head', 224],
+		['adapt', 448]
+	] as const)(
+		'%s training work times batches of photos at the side its jobs use (%i px)',
+		async (preset, side) => {
+			const { load } = lend();
+			const shapes: number[][] = [];
+			// tf as the work sees it, telling the shape of each random batch it makes.
+			const seen: typeof tf = {
+				...tf,
+				randomUniform: (shape, ...rest) => {
+					shapes.push([...shape]);
+					return tf.randomUniform(shape, ...rest);
+				}
+			};
+			const prepared = await trainWork(seen, load, resolveConfig({ preset }), 2).prepare();
+			prepared.dispose();
+			expect(shapes).toEqual([[2, side, side, 3]]);
+		}
+	);
+
 	it('the diagnosis work answers one photo with its heatmap and leaves no tensor behind', async () => {
 		let disposed = 0;
 		const work = diagnoseWork(async () => {

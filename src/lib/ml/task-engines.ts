@@ -17,7 +17,7 @@ import type { KeyValueStore } from '../data/key-value-store';
 import { errorMessage, untilAborted } from '../util/errors';
 import { median } from '../util/median';
 import type { BackendName, BackendReport } from './backends';
-import type { TrainConfig } from './config';
+import { photoSide, type TrainConfig } from './config';
 import type { Diagnoser } from './diagnose';
 import { trainingSplit } from './op-tail';
 import { Prng } from './prng';
@@ -187,7 +187,8 @@ export const CPU_BACKENDS: readonly BackendName[] = ['wasm', 'cpu'];
  * The backends to time for `task`, with their lower bounds for one run: one photo's, from the
  * probe's time × PROBE_TO_PHOTO or, where diagnosis timed it, its forward pass; for a batch of
  * `photos` on a CPU backend, photos/2 times that (CPU_BACKENDS).
- * @param diagnose the diagnosis timings of a classifier on the same backbone as the task's.
+ * @param diagnose the diagnosis timings of a classifier on the same backbone as the task's, its
+ *   photos at the same side (a forward pass at 448 takes about 4 times one at 224).
  */
 export function candidatesFor(
 	task: EngineTask,
@@ -255,7 +256,8 @@ export function trainWork(
 			let images: TF.Tensor4D | null = null;
 			try {
 				split = trainingSplit(tf, loaded.model, config);
-				const size = loaded.inputSize;
+				// At the side the job's photos go in at (the adapt preset's 448), not the backbone's own.
+				const size = photoSide(config, loaded.inputSize);
 				images = tf.randomUniform<TF.Rank.R4>([batch, size, size, 3], 0, 255, 'float32', 1);
 			} catch (error) {
 				images?.dispose();

@@ -199,22 +199,86 @@ describe('WorkerEngines when timing fails', () => {
 });
 
 describe('work names (the cache keys)', () => {
-	it('tell apart what changes the work: backbone, mode, tap, trainable blocks', () => {
+	it('tell apart what changes the work: backbone, mode, tap, trainable blocks, side', () => {
 		const names = new Set([
-			trainWorkName('small', resolveConfig({ preset: 'head' })),
-			trainWorkName('large', resolveConfig({ preset: 'head' })),
-			trainWorkName('small', resolveConfig({ preset: 'finetune' })),
+			trainWorkName('small', resolveConfig({ preset: 'head' }), 224),
+			trainWorkName('large', resolveConfig({ preset: 'head' }), 224),
+			trainWorkName('small', resolveConfig({ preset: 'finetune' }), 224),
 			trainWorkName(
 				'small',
-				resolveConfig({ preset: 'finetune', overrides: ['finetune.trainableBlocks=2'] })
+				resolveConfig({ preset: 'finetune', overrides: ['finetune.trainableBlocks=2'] }),
+				224
 			),
-			diagnoseWorkName({ mode: 'head', backbone: { architecture: 'small', tap: 'multiscale' } }),
-			diagnoseWorkName({ mode: 'head', backbone: { architecture: 'small', tap: 'pooled' } })
+			// "Learn my fields" trains at 448 px: 4 times the work of the head preset's 224.
+			trainWorkName('small', resolveConfig({ preset: 'adapt' }), 224),
+			diagnoseWorkName(
+				{ mode: 'head', backbone: { architecture: 'small', tap: 'multiscale' } },
+				224
+			),
+			diagnoseWorkName(
+				{ mode: 'head', backbone: { architecture: 'small', tap: 'multiscale', side: 448 } },
+				224
+			),
+			diagnoseWorkName({ mode: 'head', backbone: { architecture: 'small', tap: 'pooled' } }, 224)
 		]);
-		expect(names.size).toBe(6);
+		expect(names.size).toBe(8);
+		expect(trainWorkName('small', resolveConfig({ preset: 'adapt' }), 224)).toBe(
+			'small head (multiscale, 448 px), batch 16'
+		);
 		// Runs that differ in what does not change the work (epochs, rates) share one timing.
 		expect(
-			trainWorkName('small', resolveConfig({ preset: 'head', overrides: ['epochs=3', 'lr=0.01'] }))
-		).toBe(trainWorkName('small', resolveConfig({ preset: 'head' })));
+			trainWorkName(
+				'small',
+				resolveConfig({ preset: 'head', overrides: ['epochs=3', 'lr=0.01'] }),
+				224
+			)
+		).toBe(trainWorkName('small', resolveConfig({ preset: 'head' }), 224));
+	});
+});
+
+describe("WorkerEngines: diagnosis's forward pass as a bound on training", () => {
+	/**
+	 * Diagnosis that says its forward pass takes 1000 ms on webgl (and next to nothing on wasm); each
+	 * run waits a timer, past the probe's bound, so that both are timed.
+	 */
+	const slowOnWebgl =
+		(timed: string[]) =>
+		(backend: BackendName): TaskWork => ({
+			photos: 1,
+			async prepare() {
+				timed.push(`diagnose:${backend}`);
+				return {
+					run: async () => {
+						await new Promise((resolve) => setTimeout(resolve, 1));
+						return backend === 'webgl' ? 1000 : 0.001;
+					},
+					dispose: () => undefined
+				};
+			}
+		});
+	const diagnoseAt = (side?: number) =>
+		diagnoseWorkName(
+			{
+				mode: 'head',
+				backbone: { architecture: 'small', tap: 'multiscale', ...(side ? { side } : {}) }
+			},
+			224
+		);
+
+	it.each([
+		['224 px diagnosis, 224 px training: bounded, webgl left untimed', diagnoseAt(), 'head', false],
+		['448 px diagnosis, 224 px training: not bounded', diagnoseAt(448), 'head', true],
+		['224 px diagnosis, 448 px training: not bounded', diagnoseAt(), 'adapt', true]
+	] as const)('%s', async (_, diagnoseWork, preset, webglTimed) => {
+		const d = device();
+		d.engines.detected(STATUS, null);
+		await d.engines.choose('diagnose', diagnoseWork, slowOnWebgl(d.timed));
+		expect(d.engines.tasks.diagnose?.timings.map((t) => t.forwardMs)).toEqual([1000, 0.001]);
+		const train = trainWorkName('small', resolveConfig({ preset }), 224);
+		const engine = await d.engines.choose('train', train, d.make('train', { wasm: 1, webgl: 1 }));
+		expect(d.timed.includes('train:webgl')).toBe(webglTimed);
+		expect(engine?.timings.find((t) => t.backend === 'webgl')?.lowerBoundMs !== undefined).toBe(
+			!webglTimed
+		);
 	});
 });

@@ -7,8 +7,8 @@ import type * as TF from '@tensorflow/tfjs';
 import type { KeyValueStore } from '../data/key-value-store';
 import { userError } from '../util/user-errors';
 import type { BackendName, BackendStatus } from '../ml/backends';
-import type { TrainConfig } from '../ml/config';
-import { workName } from '../ml/work-name';
+import { photoSide, type TrainConfig } from '../ml/config';
+import { sameForward, workName } from '../ml/work-name';
 import {
 	candidatesFor,
 	EngineCache,
@@ -25,25 +25,36 @@ export type TaskEngines = Partial<Record<EngineTask, TaskEngine>>;
 /** Training's extraction batch in the worker (train-job.ts): what a training engine is timed at. */
 export const WORKER_EXTRACT_BATCH = 16;
 
-/** What is timed for diagnosis, in words: the classifier's backbone, mode and tap. */
-export function diagnoseWorkName(manifest: {
-	mode: string;
-	backbone: { architecture: string; tap: string };
-}): string {
+/**
+ * What is timed for diagnosis, in words: the classifier's backbone, mode, tap and the side photos
+ * go in at (its backbone.side, else `inputSize`, the backbone's own).
+ */
+export function diagnoseWorkName(
+	manifest: {
+		mode: string;
+		backbone: { architecture: string; tap: string; side?: number };
+	},
+	inputSize: number
+): string {
 	const { architecture, tap } = manifest.backbone;
-	return workName({ architecture, mode: manifest.mode, tap });
+	return workName({ architecture, mode: manifest.mode, tap, side: photoSide(manifest, inputSize) });
 }
 
-/** What is timed for training, in words: the backbone, mode, tap, trainable blocks and batch. */
+/**
+ * What is timed for training, in words: the backbone, mode, tap, trainable blocks, the side photos
+ * go in at (the config's backbone.side, else `inputSize`, the backbone's own) and batch.
+ */
 export function trainWorkName(
 	architecture: string,
-	config: Pick<TrainConfig, 'mode' | 'backbone' | 'finetune'>
+	config: Pick<TrainConfig, 'mode' | 'backbone' | 'finetune'>,
+	inputSize: number
 ): string {
 	return workName({
 		architecture,
 		mode: config.mode,
 		tap: config.backbone.tap,
 		...(config.mode === 'finetune' ? { trainableBlocks: config.finetune.trainableBlocks } : {}),
+		side: photoSide(config, inputSize),
 		batch: WORKER_EXTRACT_BATCH
 	});
 }
@@ -130,8 +141,8 @@ export class WorkerEngines {
 	/**
 	 * Chooses the engine for `task`: kept from an earlier timing on this device, else timed now
 	 * (when the worker is idle; `onTiming` is told first). Without a choice the task runs on the
-	 * active backend.
-	 * @param sameBackbone whether the diagnosis timings are of the backbone `task` runs (bounds)
+	 * active backend. A training is bounded by diagnosis's forward pass only where that one ran the
+	 * same backbone at the same side (`sameForward` of the work names).
 	 */
 	async choose(
 		task: EngineTask,
@@ -140,7 +151,6 @@ export class WorkerEngines {
 		options: {
 			/** Photos one run of the work handles (its batch). */
 			photos?: number;
-			sameBackbone?: boolean;
 			onTiming?(): void;
 			signal?: AbortSignal;
 		} = {}
@@ -151,7 +161,8 @@ export class WorkerEngines {
 		if (kept) return (this.tasks[task] = kept);
 		delete this.tasks[task]; // another model's or preset's, until this one is timed
 		const status = this.#status;
-		const diagnose = options.sameBackbone ? this.tasks.diagnose : undefined;
+		const diagnosed = this.tasks.diagnose;
+		const diagnose = diagnosed && sameForward(diagnosed.work, work) ? diagnosed : undefined;
 		const timed = await this.gate.alone(async () => {
 			options.onTiming?.();
 			const active = this.#tf.getBackend() as BackendName;

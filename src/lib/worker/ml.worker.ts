@@ -13,6 +13,7 @@ import * as Comlink from 'comlink';
 import { detectBackends, useBackend, BACKEND_NAMES, type BackendStatus } from '../ml/backends';
 import { resolveConfig } from '../ml/config';
 import { DEFAULT_BACKBONE } from '../ml/mobilenet-v3';
+import { ARCHITECTURE_INPUT_SIZE } from '../ml/architecture-ids';
 import { diagnoseWork, trainWork } from '../ml/task-engines';
 import { MODEL_FILES_URL } from '../app-paths';
 import { DATASETS_DB, ENGINES_DB, idbKeyValueStore } from '../browser/idb-store';
@@ -371,7 +372,9 @@ const api: MlApi = {
 
 /** Times diagnosis of `model` on each backend (once per device and model). */
 async function chooseDiagnosisEngine(model: DiagnosisModel) {
-	await engines.choose('diagnose', diagnoseWorkName(model.first.classifier.manifest), (backend) =>
+	const { classifier, backbone } = model.first;
+	const work = diagnoseWorkName(classifier.manifest, backbone.manifest.inputSize);
+	await engines.choose('diagnose', work, (backend) =>
 		diagnoseWork(async () => {
 			const lent = model.byBackend.settled(backend);
 			const loaded = lent?.loaded ?? (await loadClassifierFrom(model.source, model.backbonesUrl));
@@ -394,11 +397,11 @@ async function chooseTrainEngine(
 	config: ReturnType<typeof resolveConfig>,
 	options: { onTiming?(): void; signal?: AbortSignal } = {}
 ) {
-	const sameBackbone =
-		diagnosis?.first.classifier.manifest.backbone.architecture === DEFAULT_BACKBONE;
+	// Bounded by diagnosis's forward pass only where that one ran this backbone at this side
+	// (engines.choose reads both from the work names).
 	await engines.choose(
 		'train',
-		trainWorkName(DEFAULT_BACKBONE, config),
+		trainWorkName(DEFAULT_BACKBONE, config, ARCHITECTURE_INPUT_SIZE),
 		() =>
 			trainWork(
 				tf,
@@ -413,7 +416,7 @@ async function chooseTrainEngine(
 				config,
 				WORKER_EXTRACT_BATCH
 			),
-		{ ...options, sameBackbone, photos: WORKER_EXTRACT_BATCH }
+		{ ...options, photos: WORKER_EXTRACT_BATCH }
 	);
 }
 
