@@ -51,7 +51,7 @@ class FakeWorker extends EventTarget {
 }
 
 const never = () => new Promise(() => {});
-const status = { available: ['wasm'], active: 'wasm', tasks: {} };
+const status = { available: ['wasm'], active: 'wasm', tasks: {}, override: null };
 
 afterEach(() => {
 	vi.unstubAllGlobals();
@@ -377,8 +377,9 @@ describe('MlClient start', () => {
 			init: () => ({ ...status, active }),
 			environment: () => ({}),
 			// The worker answers at once; with a task running it keeps the task's engine.
-			setBackend: () => new Promise((resolve) => (answer = () => resolve({ ...status, active }))),
-			currentStatus: () => ({ ...status, active })
+			setBackend: () =>
+				new Promise((resolve) => (answer = () => resolve({ ...status, active, override: 'wasm' }))),
+			currentStatus: () => ({ ...status, active, override: 'wasm' })
 		};
 		const client = new MlClient();
 		await client.start();
@@ -398,6 +399,66 @@ describe('MlClient start', () => {
 			new MessageEvent('message', { data: { type: 'leaflens:engines' } })
 		);
 		await vi.waitFor(() => expect(client.status?.active).toBe('wasm'));
+		expect(client.switchWaits).toBe(false);
+	});
+
+	it('a saved engine that does not start on this visit: every task on its own engine, not said to run on the saved one', async () => {
+		vi.stubGlobal('Worker', FakeWorker);
+		const stored = new Map([['leaflens.backend', 'webgpu']]);
+		vi.stubGlobal('localStorage', {
+			getItem: (key: string) => stored.get(key) ?? null,
+			setItem: (key: string, value: string) => void stored.set(key, value)
+		});
+		const inits: unknown[] = [];
+		FakeWorker.api = {
+			// No WebGPU here: the worker started wasm and times each task (no engine over them).
+			init: (options) => {
+				inits.push(options);
+				return { ...status, active: 'wasm', override: null };
+			},
+			environment: () => ({}),
+			setBackend: (name: unknown) => ({ ...status, active: name, override: name })
+		};
+		const client = new MlClient();
+		await client.start();
+		expect(inits).toEqual([expect.objectContaining({ preferred: 'webgpu' })]);
+		// Kept to be tried first on the next visit, and said unavailable on this one.
+		expect(client.preference).toBe('webgpu');
+		expect(client.error).toBe('The webgpu backend is not available here; using wasm.');
+		expect(client.override).toBeNull();
+		expect(client.switchWaits).toBe(false);
+		// Chosen in Settings and started: every task runs on it.
+		await client.choose('wasm');
+		expect(client.override).toBe('wasm');
+		expect(client.switchWaits).toBe(false);
+	});
+
+	it('a saved engine left out after it crashed the worker: the next worker is not said to wait to switch to it', async () => {
+		vi.stubGlobal('Worker', FakeWorker);
+		vi.stubGlobal('localStorage', {
+			getItem: (key: string) => (key === 'leaflens.backend' ? 'webgl' : null),
+			setItem: () => undefined
+		});
+		const inits: { preferred?: string; exclude?: string[] }[] = [];
+		FakeWorker.api = {
+			init: (options) => {
+				inits.push(options as (typeof inits)[number]);
+				return inits.length === 1
+					? { ...status, active: 'webgl', override: 'webgl' }
+					: { ...status, active: 'wasm', override: null };
+			},
+			environment: () => ({})
+		};
+		const client = new MlClient();
+		await client.start();
+		expect(client.override).toBe('webgl');
+		FakeWorker.last!.crash();
+		await client.startAgain();
+		expect(inits[1]).toMatchObject({ exclude: ['webgl'] });
+		expect(inits[1]!.preferred).toBeUndefined();
+		// Each task on its own engine now; webgl stays saved for the next visit.
+		expect(client.preference).toBe('webgl');
+		expect(client.override).toBeNull();
 		expect(client.switchWaits).toBe(false);
 	});
 

@@ -247,16 +247,26 @@ export class MlClient {
 	choosing = $state(false);
 
 	/**
+	 * The engine every task runs on, as the worker holds to it: the one chosen in Settings, or null
+	 * where each task runs on its own engine ("auto", or the engine chosen could not start on this
+	 * visit, or was left out after a crash: `preference` still names it, to be tried next visit).
+	 */
+	get override(): BackendName | null {
+		return this.status?.override ?? null;
+	}
+
+	/**
 	 * An engine was chosen while a task ran: the worker switches to it when the task ends, the
 	 * task's engine staying active until then; not when the engine could not start (`error`).
 	 */
 	get switchWaits(): boolean {
 		const active = this.status?.active ?? null;
+		const override = this.override;
 		return (
 			!this.choosing &&
-			this.preference !== 'auto' &&
+			override !== null &&
 			active !== null &&
-			active !== this.preference &&
+			active !== override &&
 			this.#error === null
 		);
 	}
@@ -390,7 +400,7 @@ export class MlClient {
 			this.status = status;
 			this.#trying = null;
 			this.environment = await this.#guard(api.environment());
-			if (preferred && status.active !== preferred) {
+			if (preferred && status.override !== preferred) {
 				this.#error = {
 					key: 'ml.unavailable',
 					params: { backend: preferred, active: status.active ?? '' }

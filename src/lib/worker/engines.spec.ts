@@ -86,6 +86,7 @@ describe('WorkerEngines', () => {
 	it("the user's engine overrides every task; nothing is timed", async () => {
 		const d = device();
 		d.engines.detected(STATUS, 'webgl');
+		expect(d.engines.override).toBe('webgl'); // what the page says every task runs on
 		expect(await d.engines.choose('diagnose', 'small', d.make('diagnose', {}))).toBeNull();
 		expect(d.engines.wanted('diagnose')).toBe('webgl');
 		expect(d.engines.wanted('train')).toBe('webgl');
@@ -150,6 +151,7 @@ describe('WorkerEngines', () => {
 		engines.detected(STATUS, null);
 		await expect(engines.useChosen(STATUS, 'webgl')).rejects.toThrow(/context could not/);
 		expect(engines.wanted('diagnose')).toBeNull();
+		expect(engines.override).toBeNull();
 		await engines.useChosen(STATUS, 'wasm');
 		await expect(engines.useChosen(STATUS, 'webgl')).rejects.toThrow(/context could not/);
 		expect(engines.wanted('train')).toBe('wasm');

@@ -94,6 +94,11 @@ export class WorkerEngines {
 		this.gate = new EngineGate(activate, () => tf.getBackend() as BackendName, onSwitched);
 	}
 
+	/** The user's engine every task runs on, or null: each task on its own. */
+	get override(): BackendName | null {
+		return this.#override;
+	}
+
 	/** After the backends were detected: with `override`, every task runs on it. */
 	detected(status: BackendStatus, override: BackendName | null): void {
 		this.#status = status;

@@ -217,8 +217,12 @@ function announceEngines() {
 	self.postMessage({ type: 'leaflens:engines' } satisfies EnginesNotice);
 }
 
-/** The engine status with each task's engine. */
-const withTasks = (s: BackendStatus): WorkerStatus => ({ ...s, tasks: engines.tasks });
+/** The engine status with each task's engine, and the user's engine where every task runs on it. */
+const withTasks = (s: BackendStatus): WorkerStatus => ({
+	...s,
+	tasks: engines.tasks,
+	override: engines.override
+});
 
 const api: MlApi = {
 	async init(options: InitOptions) {
@@ -232,7 +236,8 @@ const api: MlApi = {
 					self.postMessage({ type: 'leaflens:trying', backend } satisfies TryingNotice)
 			})
 		);
-		status = detected ?? status;
+		// Not detected (a task runs): the last detection's, with the engine in use now.
+		status = detected ?? (status && { ...status, active: tf.getBackend() as BackendName });
 		if (!status) throw new Error('The engines cannot be tested while a task runs.');
 		watchActiveDevice();
 		const override =

@@ -275,6 +275,12 @@ export function isDeviceLostNotice(data: unknown): data is DeviceLostNotice {
 /** The backends, and the engine chosen for each task so far (src/lib/worker/engines.ts). */
 export interface WorkerStatus extends BackendStatus {
 	tasks: TaskEngines;
+	/**
+	 * The engine every task runs on, the user's choice from Settings, where the worker holds to it;
+	 * null where each task runs on its own engine: "auto" chosen, or the engine chosen could not
+	 * start on this visit, or was left out after a crash.
+	 */
+	override: BackendName | null;
 }
 
 export interface MlApi {
