@@ -15,11 +15,10 @@ import {
 	type LearnDeps
 } from './learn.svelte';
 import { TrainingState, type JobStorage, type TrainingMl } from './training.svelte';
-import { WorkerCrashedError } from './ml-client.svelte';
+import { WorkerCrashedError, type DiagnoseAnswer } from './ml-client.svelte';
 import { t } from '../i18n/i18n.svelte';
 import type {
 	CachedDatasetInfo,
-	DiagnoseResult,
 	PhotoFile,
 	Prediction,
 	TrainRequest,
@@ -377,7 +376,7 @@ async function setup(
 				({
 					prediction: prediction(active === 'adapted' ? 'Apple___Apple_scab' : 'Apple___healthy'),
 					heatmap: options?.heatmap === false ? null : 'map'
-				}) as unknown as DiagnoseResult
+				}) as unknown as DiagnoseAnswer
 		)
 	};
 	const deps = {
@@ -783,13 +782,13 @@ describe('LearnState', () => {
 		let release = () => {};
 		deps.ml.diagnose.mockImplementationOnce(
 			() =>
-				new Promise<DiagnoseResult>(
+				new Promise<DiagnoseAnswer>(
 					(resolve) =>
 						(release = () =>
 							resolve({
 								prediction: prediction('Apple___healthy'),
 								heatmap: null
-							} as unknown as DiagnoseResult))
+							} as unknown as DiagnoseAnswer))
 				)
 		);
 		expect(deps.training.learning).toBe(false);

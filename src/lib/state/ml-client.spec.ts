@@ -218,14 +218,14 @@ describe('MlClient loadModel', () => {
 		const first = client.diagnose(new Blob(['photo']), { cropIfKnown: 'Tomato' });
 		finish('Tomato___healthy');
 		await tomato;
-		expect(await first).toEqual({ answeredBy: 'Tomato___healthy', among: 'Tomato' });
+		expect(await first).toMatchObject({ answeredBy: 'Tomato___healthy', among: 'Tomato' });
 		// Another model, without tomatoes, chosen meanwhile: answered among all, not refused.
 		const apple = client.loadModel(model('Apple___healthy'));
 		await untilStarted(2);
 		const second = client.diagnose(new Blob(['photo']), { cropIfKnown: 'Tomato' });
 		finish('Apple___healthy');
 		await apple;
-		expect(await second).toEqual({ answeredBy: 'Apple___healthy', among: undefined });
+		expect(await second).toMatchObject({ answeredBy: 'Apple___healthy', among: undefined });
 	});
 
 	it('a diagnosis answers with the model asked for last, not the one loading when the photo came', async () => {
@@ -238,8 +238,28 @@ describe('MlClient loadModel', () => {
 		await untilStarted(2);
 		finish('b');
 		await Promise.all([a, b]);
-		expect(await answer).toEqual({ answeredBy: 'b', among: undefined });
+		expect(await answer).toMatchObject({ answeredBy: 'b', among: undefined });
 		expect(started).toEqual(['a', 'b']);
+	});
+
+	it('a diagnosis says which model made it, also when another is adopted before its answer comes', async () => {
+		const { client, model, finish, untilStarted } = await clientLoadingByHand();
+		const a = client.loadModel(model('a'));
+		await untilStarted(1);
+		finish('a');
+		await a;
+		let answer: (value: unknown) => void = () => undefined;
+		FakeWorker.api.diagnose = () => new Promise((resolve) => (answer = resolve));
+		const diagnosis = client.diagnose(new Blob(['photo']));
+		// The worker has the photo; model b is adopted (Models page, or Learn) before it answers.
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		const b = client.loadModel(model('b'));
+		await untilStarted(2);
+		finish('b');
+		await b;
+		expect(client.model?.labels).toEqual(['b']);
+		answer({ answeredBy: 'a' });
+		expect((await diagnosis).model.labels).toEqual(['a']);
 	});
 });
 
@@ -751,7 +771,7 @@ describe('MlClient restarts', () => {
 
 	it('a GPU lost while a photo is answered: the photo is answered by the restarted worker, its model loaded there', async () => {
 		const { client, loads } = await losingGpuWhileDiagnosing(1);
-		await expect(client.diagnose(new Blob(['photo']))).resolves.toEqual({ answeredBy: 2 });
+		await expect(client.diagnose(new Blob(['photo']))).resolves.toMatchObject({ answeredBy: 2 });
 		expect(made[0]!.terminated).toBe(true);
 		expect(loads).toEqual([1, 2]);
 		expect(client.error).toMatch(/^The GPU stopped/);

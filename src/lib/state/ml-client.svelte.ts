@@ -229,6 +229,9 @@ const say = (line: Line): string =>
 			);
 const NOT_RUNNING: Line = { key: 'ml.notRunning' };
 
+/** A diagnosis, with the model that made it (another may be adopted by the time it comes). */
+export type DiagnoseAnswer = DiagnoseResult & { model: ActiveModel };
+
 export class MlClient {
 	#worker: Worker | null = null;
 	#api: Comlink.Remote<MlApi> | null = null;
@@ -485,7 +488,7 @@ export class MlClient {
 	 * is answered does not cost the answer: the worker restarts on the next engine (#onDeviceLost)
 	 * and the photo is answered there, once.
 	 */
-	async diagnose(file: Blob, options: DiagnoseOptions = {}): Promise<DiagnoseResult> {
+	async diagnose(file: Blob, options: DiagnoseOptions = {}): Promise<DiagnoseAnswer> {
 		try {
 			return await this.#diagnoseOnce(file, options);
 		} catch (error) {
@@ -494,28 +497,32 @@ export class MlClient {
 		}
 	}
 
-	async #diagnoseOnce(file: Blob, options: DiagnoseOptions): Promise<DiagnoseResult> {
+	async #diagnoseOnce(file: Blob, options: DiagnoseOptions): Promise<DiagnoseAnswer> {
 		// A model asked for (chosen on the Models page, say) and still loading is the one to answer.
 		await this.#loadsSettled();
 		if (!this.model) await this.loadModel(this.#askedSource ?? activeModelSource());
 		if (!this.model) throw new Error(this.modelError ?? t('ml.noModel'));
 		const bytes = await readBytes(file);
 		const api = await this.api();
-		// Read last, as near the worker's answer as can be: the model loaded now answers.
+		// Read last, as near the worker's answer as can be: the model loaded now answers (another
+		// adopted while it does comes after: the answer is this one's).
+		const model = this.model;
+		if (!model) throw new Error(this.modelError ?? t('ml.noModel'));
 		const { cropIfKnown } = options;
-		const known = this.model?.labels ?? [];
+		const known = model.labels;
 		const crop =
 			options.crop ??
 			(cropIfKnown !== undefined && cropsOf(known).some((c) => c.name === cropIfKnown)
 				? cropIfKnown
 				: undefined);
-		return this.#guard(
+		const result = await this.#guard(
 			api.diagnose(
 				Comlink.transfer({ bytes, type: file.type, heatmap: options.heatmap ?? true, crop }, [
 					bytes
 				])
 			)
 		);
+		return { ...result, model };
 	}
 
 	/** The engine chosen for each task, after the worker timed one (a model load, a training). */
