@@ -352,13 +352,34 @@ describe('HistoryStore', () => {
 		expect(log.entries.map((e) => e.id)).toEqual(['b']);
 	});
 
-	it('clears every stored entry', async () => {
+	it('clears every stored entry, those that could not be read too', async () => {
 		const db = new MemoryStore();
 		const log = new HistoryStore(db);
 		await log.put(entry('a', '2026-03-01T10:00:00.000Z'));
+		await db.set('broken', 'not an entry');
+		await log.load();
+		expect(log.unreadable?.keys).toEqual(['broken']);
 		await log.clear();
 		expect(db.map.size).toBe(0);
+		expect(log.unreadable).toBeNull();
 		expect(readEntry(entry('x', 't')).confirmed).toBeNull();
+	});
+
+	it('Delete all that fails midway lists what is left and tells the other tabs', async () => {
+		const db = new MemoryStore();
+		const log = new HistoryStore(db, async () => null);
+		await log.put(entry('a', '2026-03-01T10:00:00.000Z'));
+		await log.put(entry('b', '2026-03-02T10:00:00.000Z'));
+		const told = vi.fn();
+		log.onChange = told;
+		const del = db.del.bind(db);
+		vi.spyOn(db, 'del').mockImplementation(async (key) => {
+			if (key === 'b') throw new DOMException('The transaction was aborted', 'AbortError');
+			return del(key);
+		});
+		await expect(log.clear()).rejects.toThrow('The transaction was aborted');
+		expect(log.entries.map((e) => e.id)).toEqual(['b']);
+		expect(told).toHaveBeenCalled();
 	});
 
 	it('asks the browser to keep the data whenever an entry is saved', async () => {

@@ -366,13 +366,21 @@ export class HistoryStore {
 		return removed && readEntry(removed);
 	}
 
+	/** Deletes every stored entry; one that fails leaves the list as stored (the rest deleted). */
 	async clear(): Promise<void> {
-		for (const key of await this.#db.keys()) {
-			await this.#db.del(String(key));
-			this.#changes++;
+		try {
+			for (const key of await this.#db.keys()) {
+				await this.#db.del(String(key));
+				this.#changes++;
+			}
+			this.entries = [];
+			this.unreadable = null;
+		} catch (error) {
+			await this.load();
+			throw error;
+		} finally {
+			this.#changed();
 		}
-		this.entries = [];
-		this.#changed();
 	}
 
 	#changed(): void {
