@@ -28,6 +28,7 @@ import { clearJob, loadDefaultBackbone, runTrainJob } from './train-job';
 import { diagnoseWorkName, trainWorkName, WORKER_EXTRACT_BATCH, WorkerEngines } from './engines';
 import { runImportPhotos } from './import-photos';
 import { SharedLoads } from './shared-loads';
+import { LostEngines } from './lost-engines';
 import { decodeImage } from '../browser/image';
 import { letWasmUse, ONE_THREAD_WORKER, wasmThreadCount } from '../browser/isolation';
 import { loadClassifierFrom, type LoadedClassifier } from './model-loader';
@@ -153,14 +154,16 @@ interface WebGlBackendLike {
 /** Backend instances already watched (detectBackends starts each one once). */
 const watched = new WeakSet<object>();
 
-function reportLost(backend: DeviceLostNotice['backend'], reason: string) {
-	// Only a backend in use matters: the active one, or one a task switches to (per-task engines: a
-	// GPU lost during a training on wasm would take every diagnosis after it). One probed and left
-	// idle is excluded by the next init anyway.
-	if (tf.getBackend() !== backend && !engines.uses(backend)) return;
-	const notice: DeviceLostNotice = { type: 'leaflens:device-lost', backend, reason };
-	self.postMessage(notice);
-}
+/**
+ * GPU engines whose device was lost, whatever their use: said to the page (which restarts the
+ * worker without it) at once where a task runs or is to run on it, else when it is next switched
+ * to (a backend watched before and idle since stays watched, so its loss is known only here).
+ */
+const lostEngines = new LostEngines(
+	(backend, reason) =>
+		self.postMessage({ type: 'leaflens:device-lost', backend, reason } satisfies DeviceLostNotice),
+	(backend) => tf.getBackend() === backend || engines.uses(backend)
+);
 
 /**
  * Watches the active GPU backend for device loss. TF.js keeps running on a lost device and every
@@ -175,15 +178,18 @@ function watchActiveDevice() {
 		if (!device) return;
 		watched.add(backend);
 		void device.lost.then((info) =>
-			reportLost('webgpu', [info.reason, info.message].filter(Boolean).join(': ') || 'unknown')
+			lostEngines.lost(
+				'webgpu',
+				[info.reason, info.message].filter(Boolean).join(': ') || 'unknown'
+			)
 		);
 	} else if (name === 'webgl') {
 		const gl = (backend as WebGlBackendLike).gpgpu?.gl;
 		if (!gl) return;
 		watched.add(backend);
-		gl.canvas.addEventListener('webglcontextlost', () => reportLost('webgl', 'context lost'));
+		gl.canvas.addEventListener('webglcontextlost', () => lostEngines.lost('webgl', 'context lost'));
 		// Lost before we started listening (e.g. while the probe ran).
-		if (gl.isContextLost()) reportLost('webgl', 'context lost');
+		if (gl.isContextLost()) lostEngines.lost('webgl', 'context lost');
 	}
 }
 
@@ -201,6 +207,7 @@ const deviceKey = () =>
 const engines = new WorkerEngines(
 	tf,
 	async (name) => {
+		lostEngines.check(name);
 		await useBackend(tf, name);
 		watchActiveDevice();
 	},
@@ -229,7 +236,10 @@ const api: MlApi = {
 		// Not while a task runs: detection switches backends under it.
 		const detected = await engines.gate.alone(() =>
 			detectBackends(tf, {
-				candidates: BACKEND_NAMES.filter((name) => !options.exclude?.includes(name)),
+				// Not an engine whose device was lost meanwhile (its backend is still registered).
+				candidates: lostEngines.without(
+					BACKEND_NAMES.filter((name) => !options.exclude?.includes(name))
+				),
 				probe: options.probe ?? true,
 				preferred: options.preferred,
 				onTry: (backend) =>
