@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../test/memory-store';
 import type { BackendName, BackendStatus } from '../ml/backends';
-import type { TaskWork } from '../ml/task-engines';
+import type { TaskEngine, TaskWork } from '../ml/task-engines';
 import { resolveConfig } from '../ml/config';
-import { diagnoseWorkName, trainWorkName, WorkerEngines } from './engines';
+import {
+	diagnoseWorkName,
+	trainWorkName,
+	WorkerEngines,
+	type TaskChoice,
+	type TimingSkipped
+} from './engines';
 
 const STATUS: BackendStatus = {
 	reports: [
@@ -15,7 +21,7 @@ const STATUS: BackendStatus = {
 };
 
 /** A device where webgl runs a batch faster and wasm one photo (real timings are the bench's). */
-function device(store = new MemoryStore()) {
+function device(store = new MemoryStore(), onChosen?: (engine: TaskEngine) => void) {
 	let active: BackendName = 'wasm';
 	const timed: string[] = [];
 	/** The runs told (ml.worker posts them to the page, which watches a GPU run for a hang). */
@@ -28,7 +34,8 @@ function device(store = new MemoryStore()) {
 		async () => 'Chromium 156|8',
 		store,
 		undefined,
-		(backend) => void runs.push(backend)
+		(backend) => void runs.push(backend),
+		onChosen
 	);
 	const make =
 		(task: string, ms: Record<string, number>) =>
@@ -45,6 +52,10 @@ function device(store = new MemoryStore()) {
 	return { engines, timed, runs, store, make, active: () => active };
 }
 
+/** The engine chosen, or null (none, or a timing skipped: see the tests of that). */
+const engineOf = (choice: TaskChoice): TaskEngine | null =>
+	choice && 'skipped' in choice ? null : choice;
+
 describe('WorkerEngines', () => {
 	it('times each task once, keeps the result, and every task then asks for its own engine', async () => {
 		const d = device();
@@ -55,8 +66,8 @@ describe('WorkerEngines', () => {
 			d.make('diagnose', { wasm: 1, webgl: 40 })
 		);
 		const train = await d.engines.choose('train', 'head', d.make('train', { wasm: 40, webgl: 1 }));
-		expect(diagnose?.backend).toBe('wasm');
-		expect(train?.backend).toBe('webgl');
+		expect(engineOf(diagnose)?.backend).toBe('wasm');
+		expect(engineOf(train)?.backend).toBe('webgl');
 		expect(d.engines.wanted('diagnose')).toBe('wasm');
 		expect(d.engines.wanted('train')).toBe('webgl');
 		// A lost GPU matters while a task is to run on it, active now or not.
@@ -75,7 +86,7 @@ describe('WorkerEngines', () => {
 		await again.engines.restore('train');
 		expect(again.engines.tasks.train?.backend).toBe('webgl'); // shown before any training
 		expect(
-			(await again.engines.choose('diagnose', 'small', again.make('diagnose', {})))?.backend
+			engineOf(await again.engines.choose('diagnose', 'small', again.make('diagnose', {})))?.backend
 		).toBe('wasm');
 		expect(again.timed).toEqual([]);
 		// Another model is timed anew.
@@ -100,9 +111,8 @@ describe('WorkerEngines', () => {
 		let finish!: () => void;
 		const running = d.engines.gate.run(null, () => new Promise<void>((r) => (finish = r)));
 		await Promise.resolve();
-		expect(
-			await d.engines.choose('train', 'head', d.make('train', { wasm: 1, webgl: 2 }))
-		).toBeNull();
+		const skipped = await d.engines.choose('train', 'head', d.make('train', { wasm: 1, webgl: 2 }));
+		expect(skipped).toMatchObject({ skipped: 'busy' });
 		expect(d.engines.wanted('train')).toBeNull();
 		// Asked to time again meanwhile: refused in words, the timings kept.
 		await expect(d.engines.forget()).rejects.toThrow(
@@ -111,6 +121,8 @@ describe('WorkerEngines', () => {
 		expect(d.engines.wanted('diagnose')).toBe('wasm');
 		finish();
 		await running;
+		// Timed once the task has ended.
+		expect(await (skipped as TimingSkipped).retried).toMatchObject({ backend: 'wasm' });
 		await d.engines.choose('train', 'head', d.make('train', { wasm: 1, webgl: 20 }));
 		await d.engines.forget();
 		expect(d.engines.tasks).toEqual({});
@@ -156,6 +168,68 @@ describe('WorkerEngines', () => {
 		await expect(engines.useChosen(STATUS, 'webgl')).rejects.toThrow(/context could not/);
 		expect(engines.wanted('train')).toBe('wasm');
 		expect(active).toBe('wasm');
+	});
+
+	it('a timing skipped while a task ran (a diagnosis just after a model load) is done once the task has ended, and told', async () => {
+		const chosen: string[] = [];
+		const d = device(new MemoryStore(), (engine) => void chosen.push(engine.work));
+		d.engines.detected(STATUS, null);
+		let finish!: () => void;
+		const running = d.engines.gate.run(null, () => new Promise<void>((r) => (finish = r)));
+		await Promise.resolve();
+		const choice = await d.engines.choose(
+			'diagnose',
+			'small',
+			d.make('diagnose', { wasm: 1, webgl: 40 })
+		);
+		// Said apart from "no engine could run it": skipped, not timed beside the task.
+		expect(choice).toMatchObject({ skipped: 'busy' });
+		expect(d.timed).toEqual([]);
+		expect(d.engines.tasks.diagnose).toBeUndefined();
+		finish();
+		await running;
+		expect(await (choice as TimingSkipped).retried).toMatchObject({ backend: 'wasm' });
+		expect(d.engines.tasks.diagnose).toMatchObject({ work: 'small', backend: 'wasm' });
+		expect(d.timed).toEqual(['diagnose:wasm', 'diagnose:webgl']);
+		expect(chosen).toEqual(['small']); // the page hears it (Settings shows the timing)
+	});
+
+	it('a skipped timing gives way to a later choice of its task (another model loaded meanwhile)', async () => {
+		const d = device();
+		d.engines.detected(STATUS, null);
+		let finish!: () => void;
+		const running = d.engines.gate.run(null, () => new Promise<void>((r) => (finish = r)));
+		await Promise.resolve();
+		const first = await d.engines.choose('diagnose', 'small', d.make('small', { wasm: 1 }));
+		const second = await d.engines.choose('diagnose', 'large', d.make('large', { wasm: 1 }));
+		finish();
+		await running;
+		expect(await (first as TimingSkipped).retried).toBeNull();
+		expect(await (second as TimingSkipped).retried).toMatchObject({ work: 'large' });
+		expect(d.timed).toEqual(['large:wasm', 'large:webgl']); // not the first model's
+		expect(d.engines.tasks.diagnose?.work).toBe('large');
+	});
+
+	it('"Time the engines again": a task started between the two timings is waited for, then timed', async () => {
+		const d = device();
+		d.engines.detected(STATUS, null);
+		await d.engines.forget();
+		await d.engines.choose('diagnose', 'small', d.make('diagnose', { wasm: 1, webgl: 40 }), {
+			wait: true
+		});
+		// A diagnosis (queued behind the diagnosis timing) runs when the training is to be timed.
+		let finish!: () => void;
+		const running = d.engines.gate.run(null, () => new Promise<void>((r) => (finish = r)));
+		await Promise.resolve();
+		const train = d.engines.choose('train', 'head', d.make('train', { wasm: 40, webgl: 1 }), {
+			wait: true
+		});
+		await new Promise((r) => setTimeout(r, 0));
+		expect(d.timed).not.toContain('train:webgl'); // not beside the task
+		finish();
+		await running;
+		expect(await train).toMatchObject({ backend: 'webgl' });
+		expect(d.engines.tasks.train?.backend).toBe('webgl');
 	});
 
 	it('asked to time again while a timing runs (a model just loaded), forgets once it has ended and times anew', async () => {
@@ -279,8 +353,8 @@ describe("WorkerEngines: diagnosis's forward pass as a bound on training", () =>
 		const train = trainWorkName('small', resolveConfig({ preset }), 224);
 		const engine = await d.engines.choose('train', train, d.make('train', { wasm: 1, webgl: 1 }));
 		expect(d.timed.includes('train:webgl')).toBe(webglTimed);
-		expect(engine?.timings.find((t) => t.backend === 'webgl')?.lowerBoundMs !== undefined).toBe(
-			!webglTimed
-		);
+		expect(
+			engineOf(engine)?.timings.find((t) => t.backend === 'webgl')?.lowerBoundMs !== undefined
+		).toBe(!webglTimed);
 	});
 });

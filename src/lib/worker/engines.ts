@@ -59,6 +59,27 @@ export function trainWorkName(
 	});
 }
 
+/** A timing skipped because the engines were busy, and the one done once they are idle. */
+export interface TimingSkipped {
+	skipped: 'busy';
+	/** The engine timed once the worker was idle; null when not timed (chosen again, forgotten). */
+	retried: Promise<TaskEngine | null>;
+}
+
+/** What `choose` found: the engine, none (the task runs on the active backend), or skipped. */
+export type TaskChoice = TaskEngine | null | TimingSkipped;
+
+export interface ChooseOptions {
+	/** Photos one run of the work handles (its batch). */
+	photos?: number;
+	onTiming?(): void;
+	signal?: AbortSignal;
+	/** When the engines are busy, wait until they are idle and time then. */
+	wait?: boolean;
+}
+
+const BUSY = Symbol('busy');
+
 export class WorkerEngines {
 	readonly gate: EngineGate;
 	readonly #tf: Pick<typeof TF, 'getBackend'>;
@@ -70,6 +91,9 @@ export class WorkerEngines {
 	/** The user's choice from Settings: every task runs on it, nothing is timed. */
 	#override: BackendName | null = null;
 	tasks: TaskEngines = {};
+	/** The latest choice asked for each task (a retry of an earlier one gives way to it). */
+	#choosing: Partial<Record<EngineTask, object>> = {};
+	readonly #onChosen?: (engine: TaskEngine) => void;
 
 	/**
 	 * @param activate switches TF.js to a backend (and watches its device)
@@ -77,6 +101,7 @@ export class WorkerEngines {
 	 * @param store where timings are kept (IndexedDB's ENGINES_DB in the worker)
 	 * @param onSwitched told when a task switched to its engine
 	 * @param onRun told each run of a timing as it starts (its backend) and once it returned (null)
+	 * @param onChosen told when a timing skipped because the engines were busy was done later
 	 */
 	constructor(
 		tf: Pick<typeof TF, 'getBackend'>,
@@ -84,9 +109,11 @@ export class WorkerEngines {
 		device: () => Promise<string>,
 		store: KeyValueStore,
 		onSwitched?: (backend: BackendName) => void,
-		onRun?: (backend: BackendName | null) => void
+		onRun?: (backend: BackendName | null) => void,
+		onChosen?: (engine: TaskEngine) => void
 	) {
 		this.#tf = tf;
+		this.#onChosen = onChosen;
 		this.#onRun = onRun;
 		this.#cache = new EngineCache(store);
 		this.#activate = activate;
@@ -145,34 +172,67 @@ export class WorkerEngines {
 
 	/**
 	 * Chooses the engine for `task`: kept from an earlier timing on this device, else timed now
-	 * (when the worker is idle; `onTiming` is told first). Without a choice the task runs on the
+	 * when the worker is idle (`onTiming` is told first). Without a choice the task runs on the
 	 * active backend. A training is bounded by diagnosis's forward pass only where that one ran the
 	 * same backbone at the same side (`sameForward` of the work names).
+	 *
+	 * Not timed because a task was running (or a timing): said as such (`skipped`), and timed once
+	 * the worker is next idle (`retried`; `onChosen` is told), unless `task` was chosen again
+	 * meanwhile (another model, another preset) or the timings forgotten. With `wait`, that retry
+	 * is waited for (the user asked to time the engines).
 	 */
+	choose(
+		task: EngineTask,
+		work: string,
+		make: (backend: BackendName) => TaskWork,
+		options: ChooseOptions & { wait: true }
+	): Promise<TaskEngine | null>;
+	choose(
+		task: EngineTask,
+		work: string,
+		make: (backend: BackendName) => TaskWork,
+		options?: ChooseOptions
+	): Promise<TaskChoice>;
 	async choose(
 		task: EngineTask,
 		work: string,
 		make: (backend: BackendName) => TaskWork,
-		options: {
-			/** Photos one run of the work handles (its batch). */
-			photos?: number;
-			onTiming?(): void;
-			signal?: AbortSignal;
-		} = {}
-	): Promise<TaskEngine | null> {
+		options: ChooseOptions = {}
+	): Promise<TaskChoice> {
+		const token = {};
+		this.#choosing[task] = token; // an earlier choice still waiting to be timed gives way
+		if (this.#override || !this.#status) return null;
+		const chosen = await this.#chooseOnce(task, token, work, make, options);
+		if (chosen !== BUSY) return chosen;
+		const retried = this.#retry(task, token, work, make, options.photos);
+		if (options.wait) return retried;
+		retried.catch(() => undefined); // said by the task that runs on the active backend instead
+		return { skipped: 'busy', retried };
+	}
+
+	/** One try at choosing: BUSY when the engines could not be timed alone now. */
+	async #chooseOnce(
+		task: EngineTask,
+		token: object,
+		work: string,
+		make: (backend: BackendName) => TaskWork,
+		options: { photos?: number; onTiming?(): void; signal?: AbortSignal }
+	): Promise<TaskEngine | null | typeof BUSY> {
 		if (this.#override || !this.#status) return null;
 		const key = { task, device: await this.#device(), work };
 		const kept = await this.#cache.get(key);
-		if (kept) return (this.tasks[task] = kept);
-		delete this.tasks[task]; // another model's or preset's, until this one is timed
+		if (kept) return this.#chosen(task, token, kept);
+		// Another model's or preset's, until this one is timed.
+		if (this.#choosing[task] === token) delete this.tasks[task];
 		const status = this.#status;
 		const diagnosed = this.tasks.diagnose;
 		const diagnose = diagnosed && sameForward(diagnosed.work, work) ? diagnosed : undefined;
-		const timed = await this.gate.alone(async () => {
+		// Wrapped: null from alone() is "busy", { timed: null } a timing that found no engine.
+		const result = await this.gate.alone(async () => {
 			options.onTiming?.();
 			const active = this.#tf.getBackend() as BackendName;
 			try {
-				return await measureTask({
+				const timed = await measureTask({
 					task,
 					work,
 					candidates: candidatesFor(task, status.reports, { photos: options.photos, diagnose }),
@@ -181,19 +241,50 @@ export class WorkerEngines {
 					signal: options.signal,
 					onRun: this.#onRun
 				});
+				return { timed };
 			} catch (error) {
 				if (options.signal?.aborted) throw error;
 				// Timing is an optimisation: when no backend could run the work (e.g. its files are
 				// unreachable), the task runs on the active backend and says its own error.
-				return null;
+				return { timed: null };
 			} finally {
 				// Back to where it was: the task that follows switches only if it must.
 				await this.#activate(active).catch(() => undefined);
 			}
 		});
-		if (!timed) return null;
-		await this.#cache.set(key, timed);
-		return (this.tasks[task] = timed);
+		if (!result) return BUSY;
+		if (!result.timed) return null;
+		await this.#cache.set(key, result.timed);
+		return this.#chosen(task, token, result.timed);
+	}
+
+	/** `engine` for `task`, unless it was chosen again (or forgotten) since `token`'s choice. */
+	#chosen(task: EngineTask, token: object, engine: TaskEngine): TaskEngine {
+		if (this.#choosing[task] === token) this.tasks[task] = engine;
+		return engine;
+	}
+
+	/** Times `task` once no task (nor timing) runs, until it is timed or chosen again. */
+	async #retry(
+		task: EngineTask,
+		token: object,
+		work: string,
+		make: (backend: BackendName) => TaskWork,
+		photos: number | undefined
+	): Promise<TaskEngine | null> {
+		for (;;) {
+			await this.gate.idle();
+			const timing = this.gate.timing;
+			if (timing) {
+				await timing.catch(() => undefined);
+				continue;
+			}
+			if (this.#choosing[task] !== token) return null;
+			const chosen = await this.#chooseOnce(task, token, work, make, { photos });
+			if (chosen === BUSY) continue; // a task started meanwhile: once it has ended
+			if (chosen && this.#choosing[task] === token) this.#onChosen?.(chosen);
+			return chosen;
+		}
 	}
 
 	/**
@@ -219,5 +310,6 @@ export class WorkerEngines {
 		if (this.gate.running > 0) throw new Error(userError('timingBusy'));
 		await this.#cache.clear();
 		this.tasks = {};
+		this.#choosing = {}; // a timing waiting for the engines to be idle is not done
 	}
 }

@@ -216,7 +216,9 @@ const engines = new WorkerEngines(
 	// The header's badge names the engine a diagnosis or training switched to.
 	() => announceEngines(),
 	// The page watches each run of a timing on a GPU engine: one that never returns is a hung GPU.
-	(backend) => self.postMessage({ type: 'leaflens:timing-run', backend } satisfies TimingRunNotice)
+	(backend) => self.postMessage({ type: 'leaflens:timing-run', backend } satisfies TimingRunNotice),
+	// A timing skipped while a task ran, done once the worker was idle: Settings shows it.
+	() => announceEngines()
 );
 
 /** Tells the page that an engine choice was made or read in the background, or a task switched. */
@@ -269,8 +271,9 @@ const api: MlApi = {
 	},
 	async timeEnginesAgain(preset) {
 		await engines.forget();
-		if (diagnosis) await chooseDiagnosisEngine(diagnosis);
-		await chooseTrainEngine(resolveConfig({ preset }));
+		// A task that starts meanwhile is waited for: the page says "timed" once both are.
+		if (diagnosis) await chooseDiagnosisEngine(diagnosis, { wait: true });
+		await chooseTrainEngine(resolveConfig({ preset }), { wait: true });
 		return api.currentStatus();
 	},
 	async environment(): Promise<EnvironmentInfo> {
@@ -386,31 +389,35 @@ const api: MlApi = {
 };
 
 /** Times diagnosis of `model` on each backend (once per device and model). */
-async function chooseDiagnosisEngine(model: DiagnosisModel) {
+async function chooseDiagnosisEngine(model: DiagnosisModel, options: { wait?: boolean } = {}) {
 	const { classifier, backbone } = model.first;
 	const work = diagnoseWorkName(classifier.manifest, backbone.manifest.inputSize);
-	await engines.choose('diagnose', work, (backend) =>
-		diagnoseWork(async () => {
-			const lent = model.byBackend.settled(backend);
-			const loaded = lent?.loaded ?? (await loadClassifierFrom(model.source, model.backbonesUrl));
-			const diagnoser = lent?.diagnoser ?? makeDiagnoser(tf, loaded);
-			return {
-				diagnoser,
-				inputSize: loaded.backbone.manifest.inputSize,
-				dispose: () => {
-					if (lent) return; // the model's own, kept
-					diagnoser.dispose();
-					loaded.backbone.model.dispose();
-				}
-			};
-		})
+	await engines.choose(
+		'diagnose',
+		work,
+		(backend) =>
+			diagnoseWork(async () => {
+				const lent = model.byBackend.settled(backend);
+				const loaded = lent?.loaded ?? (await loadClassifierFrom(model.source, model.backbonesUrl));
+				const diagnoser = lent?.diagnoser ?? makeDiagnoser(tf, loaded);
+				return {
+					diagnoser,
+					inputSize: loaded.backbone.manifest.inputSize,
+					dispose: () => {
+						if (lent) return; // the model's own, kept
+						diagnoser.dispose();
+						loaded.backbone.model.dispose();
+					}
+				};
+			}),
+		options
 	);
 }
 
 /** Times training with `config` on each backend (once per device, backbone and preset). */
 async function chooseTrainEngine(
 	config: ReturnType<typeof resolveConfig>,
-	options: { onTiming?(): void; signal?: AbortSignal } = {}
+	options: { onTiming?(): void; signal?: AbortSignal; wait?: boolean } = {}
 ) {
 	// Bounded by diagnosis's forward pass only where that one ran this backbone at this side
 	// (engines.choose reads both from the work names).
