@@ -47,6 +47,25 @@ describe('photoSize (the header, before any pixel is decoded)', () => {
 		}
 	});
 
+	it('keeps the EXIF orientation when an XMP segment follows it (as phones write)', async () => {
+		const exif = new Uint8Array(
+			await image(300, 100).withMetadata({ orientation: 6 }).jpeg().toBuffer()
+		);
+		// The XMP APP1 segment goes right after the EXIF one (the first APP1).
+		let at = 2;
+		while (!(exif[at] === 0xff && exif[at + 1] === 0xe1))
+			at += 2 + ((exif[at + 2]! << 8) | exif[at + 3]!);
+		const after = at + 2 + ((exif[at + 2]! << 8) | exif[at + 3]!);
+		const payload = new TextEncoder().encode('http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>');
+		const length = payload.length + 2;
+		const xmp = new Uint8Array([0xff, 0xe1, length >> 8, length & 0xff, ...payload]);
+		const both = new Uint8Array([...exif.subarray(0, after), ...xmp, ...exif.subarray(after)]);
+		expect(photoSize(both)).toEqual({ width: 100, height: 300, orientation: 6 });
+		// sharp, a decoder, agrees.
+		const decoded = await sharp(Buffer.from(both)).rotate().toBuffer({ resolveWithObject: true });
+		expect([decoded.info.width, decoded.info.height]).toEqual([100, 300]);
+	});
+
 	it('gives null for what it cannot read, and sizes over the cap get a message', () => {
 		expect(photoSize(new TextEncoder().encode('not a photo at all'))).toBeNull();
 		expect(photoSize(new Uint8Array([0xff, 0xd8, 0xff]))).toBeNull();

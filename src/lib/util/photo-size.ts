@@ -103,9 +103,14 @@ export function tooLarge(width: number, height: number): string | null {
 		: null;
 }
 
-function exifOrientation(b: Uint8Array, start: number, end: number): number {
+/**
+ * The orientation in an APP1 segment's EXIF (1 when it has none); null when the segment is not
+ * EXIF (XMP, which phones write in an APP1 of its own after the EXIF one).
+ */
+function exifOrientation(b: Uint8Array, start: number, end: number): number | null {
 	// "Exif\0\0" then a TIFF header: byte order, 42, offset of IFD0.
-	if (end - start < 14 || String.fromCharCode(...b.subarray(start, start + 4)) !== 'Exif') return 1;
+	if (end - start < 14 || String.fromCharCode(...b.subarray(start, start + 4)) !== 'Exif')
+		return null;
 	const tiff = start + 6;
 	const little = b[tiff] === 0x49;
 	const u16 = (at: number) => (little ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!);
@@ -128,7 +133,8 @@ function exifOrientation(b: Uint8Array, start: number, end: number): number {
 }
 
 function jpegSize(b: Uint8Array): PhotoSize | null {
-	let orientation = 1;
+	/** From the first EXIF segment, as decoders read it; 1 without one. */
+	let orientation: number | null = null;
 	let at = 2;
 	while (at + 4 <= b.length) {
 		if (b[at] !== 0xff) return null;
@@ -142,7 +148,7 @@ function jpegSize(b: Uint8Array): PhotoSize | null {
 			continue;
 		}
 		const length = (b[at + 2]! << 8) | b[at + 3]!;
-		if (marker === 0xe1)
+		if (marker === 0xe1 && orientation === null)
 			orientation = exifOrientation(b, at + 4, Math.min(b.length, at + 2 + length));
 		const isFrame = marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
 		if (isFrame) {
@@ -150,9 +156,10 @@ function jpegSize(b: Uint8Array): PhotoSize | null {
 			const height = (b[at + 5]! << 8) | b[at + 6]!;
 			const width = (b[at + 7]! << 8) | b[at + 8]!;
 			if (width === 0 || height === 0) return null;
-			return orientation >= 5
-				? { width: height, height: width, orientation }
-				: { width, height, orientation };
+			const turn = orientation ?? 1;
+			return turn >= 5
+				? { width: height, height: width, orientation: turn }
+				: { width, height, orientation: turn };
 		}
 		at += 2 + length;
 	}
