@@ -289,5 +289,9 @@ describe('adviceFor', () => {
 		expect(notSure.card).toBeNull();
 		expect(notSure.file.retake.steps.length).toBeGreaterThan(0);
 		expect((await adviceFor('Mango___Anthracnose', 'en')).card).toBeNull();
+		// Nor in English: no "shown in English" note above "no advice", the file stays French.
+		const named = await adviceFor('Mango___Anthracnose', 'fr');
+		expect(named).toMatchObject({ card: null, fallback: false });
+		expect(named.file.language).toBe('fr');
 	});
 });

@@ -165,13 +165,17 @@ export interface AdviceFor {
  * @throws AdviceFormatError when a shipped file is damaged (a build error, caught by the spec).
  */
 export async function adviceFor(label: string | null, language: string): Promise<AdviceFor> {
+	let own: AdviceFile | null = null;
 	if (isAdviceLanguage(language)) {
-		const file = await loadAdviceFile(language);
-		if (label === null || file.cards[label]) {
-			return { card: label === null ? null : file.cards[label]!, file, fallback: false };
+		own = await loadAdviceFile(language);
+		if (label === null || own.cards[label]) {
+			return { card: label === null ? null : own.cards[label]!, file: own, fallback: false };
 		}
 	}
 	const english = await loadAdviceFile('en');
 	const card = label === null ? null : (english.cards[label] ?? null);
+	// No card in English either (a class the user named): nothing is shown in English, so nothing
+	// is said of it, and the file's other advice stays in the language asked for.
+	if (card === null && own) return { card, file: own, fallback: false };
 	return { card, file: english, fallback: language !== 'en' };
 }
