@@ -67,6 +67,14 @@ export function classFromRelativePath(relativePath: string, split = false): stri
 /** A file name of a photo (by its extension). */
 const PHOTO_NAME = /\.(jpe?g|png|webp|gif|bmp|tiff?|heic|heif|avif)$/i;
 
+/**
+ * Whether a picked file is a photo by its name. Others (`Thumbs.db`, `desktop.ini`, a phone's
+ * `.mp4` videos) are left out unread, with the reason, as the CLI does (node/image-files.ts).
+ */
+export function isPhotoName(path: string): boolean {
+	return PHOTO_NAME.test(path);
+}
+
 /** The folders a dataset downloaded already split keeps its splits in. */
 const SPLIT_FOLDERS = new Set([
 	'train',

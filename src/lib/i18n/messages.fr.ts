@@ -807,6 +807,7 @@ export const frErrors: KnownErrors = {
 	classNameTooLong: 'Un nom de classe compte au plus 100 caractères ; celui-ci en a {n}.',
 	classNameSlash: 'Un nom de classe ne peut pas contenir « / » : « {name} ».',
 	notInClass: 'Pas dans un sous-dossier de classe.',
+	notPhotoFile: 'Pas un fichier photo (JPEG, PNG, WebP, HEIC…).',
 	timingBusy:
 		'Une tâche est en cours (un diagnostic, un entraînement ou une évaluation) : mesurez à nouveau les moteurs une fois qu’elle est terminée.',
 	backendNotStarted: 'Le moteur {backend} n’a pas pu démarrer sur cet appareil',

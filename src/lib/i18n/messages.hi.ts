@@ -738,6 +738,7 @@ export const hiErrors: KnownErrors = {
 	classNameTooLong: 'श्रेणी का नाम अधिकतम 100 अक्षरों का होता है; इसमें {n} हैं।',
 	classNameSlash: 'श्रेणी के नाम में “/” नहीं हो सकता: “{name}”।',
 	notInClass: 'किसी श्रेणी के उप-फ़ोल्डर में नहीं है।',
+	notPhotoFile: 'फ़ोटो फ़ाइल नहीं है (JPEG, PNG, WebP, HEIC…)।',
 	timingBusy:
 		'एक काम चल रहा है (निदान, प्रशिक्षण या मूल्यांकन): उसके ख़त्म होने के बाद इंजनों का समय फिर से मापें।',
 	backendNotStarted: '{backend} इंजन इस डिवाइस पर शुरू नहीं हो सका',

@@ -17,6 +17,7 @@ import {
 	type TrainingMl
 } from './training.svelte';
 import { validateModelName } from '../data/leaflens-file';
+import { countClasses } from '../data/own-photos';
 import { userError } from '../util/user-errors';
 import { t } from '../i18n/i18n.svelte';
 import { errorInLanguage } from '../i18n/known-errors';
@@ -207,7 +208,40 @@ describe('photosFromFolder', () => {
 		);
 		expect(name).toBe('Field');
 		expect(photos.map((p) => [p.path, p.className])).toEqual([['Field/Rust/IMG_1.jpg', 'Rust']]);
-		expect(skipped).toEqual([{ path: 'Field/notes.txt', reason: userError('notInClass') }]);
+		expect(skipped).toEqual([{ path: 'Field/notes.txt', reason: userError('notPhotoFile') }]);
+	});
+
+	it('leaves files that are no photos by their name out unread, named, before the classes are counted', () => {
+		const picked = (path: string) => {
+			const file = new File(['x'], path.split('/').at(-1)!);
+			Object.defineProperty(file, 'webkitRelativePath', { value: path });
+			return file;
+		};
+		const { photos, skipped } = photosFromFolder(
+			[
+				'Field/Rust/1.jpg',
+				'Field/Rust/2.JPEG',
+				'Field/Rust/3.png',
+				'Field/Rust/Thumbs.db',
+				'Field/Rust/desktop.ini',
+				'Field/Rust/VID_1.mp4',
+				'Field/IMG_9.jpg'
+			].map(picked)
+		);
+		expect(photos.map((p) => p.path)).toEqual([
+			'Field/Rust/1.jpg',
+			'Field/Rust/2.JPEG',
+			'Field/Rust/3.png'
+		]);
+		expect(countClasses(photos.map((p) => p.className)).tooFew).toEqual([
+			{ className: 'Rust', count: 3 }
+		]);
+		expect(skipped).toEqual([
+			{ path: 'Field/Rust/Thumbs.db', reason: userError('notPhotoFile') },
+			{ path: 'Field/Rust/desktop.ini', reason: userError('notPhotoFile') },
+			{ path: 'Field/Rust/VID_1.mp4', reason: userError('notPhotoFile') },
+			{ path: 'Field/IMG_9.jpg', reason: userError('notInClass') }
+		]);
 	});
 });
 

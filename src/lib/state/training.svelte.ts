@@ -17,6 +17,7 @@ import {
 	canLeaveOut,
 	checkClassName,
 	classFromRelativePath,
+	isPhotoName,
 	splitFirst,
 	countClasses,
 	OwnPhotosError,
@@ -95,10 +96,12 @@ export async function saveTrainedModel(name: string, result: TrainResult): Promi
 }
 
 const NOT_IN_CLASS = userError('notInClass');
+const NOT_A_PHOTO = userError('notPhotoFile');
 
 /**
  * The files of a folder picked with `<input webkitdirectory>`: one class per sub-folder. Files
- * directly in the folder are reported as skipped; hidden ones (a Mac's `.DS_Store` and `._` copies,
+ * directly in the folder, and files that are no photos by their name (`Thumbs.db`, a video), are
+ * reported as skipped, unread; hidden ones (a Mac's `.DS_Store` and `._` copies,
  * `.thumbnails/`) are no photos, and left out without a word, as the CLI does. The dataset is named
  * after the folder.
  */
@@ -116,6 +119,11 @@ export function photosFromFolder(files: readonly File[]): {
 		const path = pathOf(file);
 		name ||= path.split('/')[0] ?? '';
 		if (path.split('/').some((part) => part.startsWith('.'))) continue;
+		// Not a photo by its name (Thumbs.db, desktop.ini, a video): never read, never counted.
+		if (!isPhotoName(path)) {
+			skipped.push({ path, reason: NOT_A_PHOTO });
+			continue;
+		}
 		const className = classFromRelativePath(path, split);
 		if (className === null) {
 			skipped.push({ path, reason: NOT_IN_CLASS });

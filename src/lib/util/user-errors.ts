@@ -137,6 +137,8 @@ export const USER_ERRORS = {
 	classNameSlash: 'A class name cannot contain “/”: “{name}”.',
 	/** A photo of a picked folder that lies in no class sub-folder (left out). */
 	notInClass: 'Not inside a class sub-folder.',
+	/** A picked file that is no photo by its name (Thumbs.db, a video): left out unread. */
+	notPhotoFile: 'Not a photo file (JPEG, PNG, WebP, HEIC…).',
 	/** "Time the engines again" while a task runs in the worker. */
 	timingBusy:
 		'A task is running (a diagnosis, a training or an evaluation): time the engines again once it has ended.',
