@@ -57,6 +57,14 @@ describe('own photos', () => {
 		);
 	});
 
+	it('gives a class name in one Unicode form, whichever form the folder name came in', () => {
+		const nfd = 'Mildiu\u0301';
+		const nfc = 'Mildi\u00fa';
+		expect(classFromRelativePath(`Field/${nfd}/1.jpg`)).toBe(nfc);
+		expect(classFromRelativePath(`Field/train/${nfd}/1.jpg`, true)).toBe(nfc);
+		expect(checkClassName(` ${nfd} `)).toBe(nfc);
+	});
+
 	it('rejects classes with fewer than 5 photos, naming them', () => {
 		expect(checkClassCounts(['b', 'a', 'b', 'a', 'b', 'a', 'b', 'a', 'b', 'a'])).toEqual([
 			'a',

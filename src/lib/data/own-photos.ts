@@ -61,7 +61,25 @@ export function classFromRelativePath(relativePath: string, split = false): stri
 	const at = split ? 2 : 1;
 	if (parts.length < at + 2) return null;
 	if (parts.some((p) => p.startsWith('.'))) return null;
-	return parts[at]!.trim() || null;
+	// NFC: a Mac's folder names come decomposed (NFD), the same name typed elsewhere composed.
+	return parts[at]!.normalize('NFC').trim() || null;
+}
+
+/**
+ * The photos of one import with class names equal ignoring case (`Rust`, `rust`) made one class,
+ * under the spelling first in code-unit order (the same whatever order the files were picked in).
+ * Names are NFC already (classFromRelativePath).
+ */
+export function mergeClassSpellings<T extends { className: string }>(photos: readonly T[]): T[] {
+	const spelling = new Map<string, string>();
+	for (const name of [...new Set(photos.map((p) => p.className))].sort(codeUnitOrder)) {
+		const key = name.toLowerCase();
+		if (!spelling.has(key)) spelling.set(key, name);
+	}
+	return photos.map((p) => {
+		const name = spelling.get(p.className.toLowerCase())!;
+		return name === p.className ? p : { ...p, className: name };
+	});
 }
 
 /** A file name of a photo (by its extension). */
@@ -105,9 +123,9 @@ export function splitFirst(relativePaths: readonly string[]): boolean {
 	);
 }
 
-/** Checks a class name typed by the user; returns it trimmed. */
+/** Checks a class name typed by the user; returns it trimmed, in Unicode form NFC. */
 export function checkClassName(name: string): string {
-	const trimmed = name.trim();
+	const trimmed = name.normalize('NFC').trim();
 	if (trimmed === '') throw new OwnPhotosError(userError('classNameEmpty'));
 	if (trimmed.length > 100)
 		throw new OwnPhotosError(userError('classNameTooLong', { n: trimmed.length }));

@@ -211,6 +211,30 @@ describe('photosFromFolder', () => {
 		expect(skipped).toEqual([{ path: 'Field/notes.txt', reason: userError('notPhotoFile') }]);
 	});
 
+	it('makes one class of folders named alike but for Unicode form or case', () => {
+		const picked = (path: string) => {
+			const file = new File(['x'], path.split('/').at(-1)!);
+			Object.defineProperty(file, 'webkitRelativePath', { value: path });
+			return file;
+		};
+		const { photos } = photosFromFolder(
+			[
+				'Field/Mildiu\u0301/1.jpg',
+				'Field/Mildi\u00fa/2.jpg',
+				'Field/rust/3.jpg',
+				'Field/Rust/4.jpg',
+				'Field/RUST/5.jpg'
+			].map(picked)
+		);
+		expect(photos.map((p) => p.className)).toEqual([
+			'Mildi\u00fa',
+			'Mildi\u00fa',
+			'RUST',
+			'RUST',
+			'RUST'
+		]);
+	});
+
 	it('leaves files that are no photos by their name out unread, named, before the classes are counted', () => {
 		const picked = (path: string) => {
 			const file = new File(['x'], path.split('/').at(-1)!);

@@ -18,6 +18,7 @@ import {
 	checkClassName,
 	classFromRelativePath,
 	isPhotoName,
+	mergeClassSpellings,
 	splitFirst,
 	countClasses,
 	OwnPhotosError,
@@ -131,7 +132,8 @@ export function photosFromFolder(files: readonly File[]): {
 			photos.push({ path, className, file });
 		}
 	}
-	return { name: name || 'My photos', photos, skipped };
+	// One class for folders named alike but for case (`Rust/`, `rust/`, say from two phones).
+	return { name: name || 'My photos', photos: mergeClassSpellings(photos), skipped };
 }
 
 /** Photos picked for one new class (the name is checked; a bad one throws with the reason). */
