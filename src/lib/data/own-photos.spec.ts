@@ -49,6 +49,10 @@ describe('own photos', () => {
 		expect(splitFirst([...kaggle, 'P/train/_annotations.csv'])).toBe(true); // a split's own file
 		expect(splitFirst(['P/Test/1.jpg', 'P/Train/2.jpg'])).toBe(false); // classes named so
 		expect(splitFirst([])).toBe(false);
+		// A stray photo directly in a split folder: still split first, that photo in no class.
+		const stray = ['Leaves/train/Rust/1.jpg', 'Leaves/valid/Rust/2.jpg', 'Leaves/test/001.jpg'];
+		expect(splitFirst(stray)).toBe(true);
+		expect(stray.map((p) => classFromRelativePath(p, true))).toEqual(['Rust', 'Rust', null]);
 		expect(checkClassName('  My disease ')).toBe('My disease');
 		expect(() => checkClassName('  ')).toThrow('Type a name for the class.');
 		expect(() => checkClassName('a/b')).toThrow('A class name cannot contain “/”: “a/b”.');

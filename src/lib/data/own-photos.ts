@@ -106,8 +106,9 @@ const SPLIT_FOLDERS = new Set([
 
 /**
  * Whether a picked folder is split first, as datasets downloaded from the web come
- * (`Root/train/Rust/…`, `Root/valid/Rust/…`): every photo of a class folder is in a class folder
- * inside a folder named as a split. Its classes are then the folders inside the splits, each
+ * (`Root/train/Rust/…`, `Root/valid/Rust/…`): every photo of a class folder is in a folder named
+ * as a split, and some are in class folders inside one (those directly in a split folder are in
+ * no class). Its classes are then the folders inside the splits, each
  * class's photos of every split together (the import makes its own split), not "train" and
  * "valid".
  */
@@ -117,9 +118,12 @@ export function splitFirst(relativePaths: readonly string[]): boolean {
 		.filter((path) => PHOTO_NAME.test(path))
 		.map((path) => path.split('/').filter(Boolean))
 		.filter((parts) => parts.length >= 3 && !parts.some((p) => p.startsWith('.')));
+	// Every photo under a folder named as a split, and some in a class folder inside one: a photo
+	// lying directly in a split folder (`Root/test/001.jpg`) is then in no class (skipped), not a
+	// reason to make "train", "valid" and "test" the classes.
 	return (
-		inClasses.length > 0 &&
-		inClasses.every((parts) => parts.length >= 4 && SPLIT_FOLDERS.has(parts[1]!.toLowerCase()))
+		inClasses.some((parts) => parts.length >= 4) &&
+		inClasses.every((parts) => SPLIT_FOLDERS.has(parts[1]!.toLowerCase()))
 	);
 }
 

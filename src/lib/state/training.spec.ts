@@ -211,6 +211,28 @@ describe('photosFromFolder', () => {
 		expect(skipped).toEqual([{ path: 'Field/notes.txt', reason: userError('notPhotoFile') }]);
 	});
 
+	it('takes the classes inside the split folders when a photo lies directly in one', () => {
+		const picked = (path: string) => {
+			const file = new File(['x'], path.split('/').at(-1)!);
+			Object.defineProperty(file, 'webkitRelativePath', { value: path });
+			return file;
+		};
+		const { photos, skipped } = photosFromFolder(
+			[
+				'Leaves/train/Rust/1.jpg',
+				'Leaves/train/Scab/2.jpg',
+				'Leaves/valid/Rust/3.jpg',
+				'Leaves/test/001.jpg'
+			].map(picked)
+		);
+		expect(photos.map((p) => [p.path, p.className])).toEqual([
+			['Leaves/train/Rust/1.jpg', 'Rust'],
+			['Leaves/train/Scab/2.jpg', 'Scab'],
+			['Leaves/valid/Rust/3.jpg', 'Rust']
+		]);
+		expect(skipped).toEqual([{ path: 'Leaves/test/001.jpg', reason: userError('notInClass') }]);
+	});
+
 	it('makes one class of folders named alike but for Unicode form or case', () => {
 		const picked = (path: string) => {
 			const file = new File(['x'], path.split('/').at(-1)!);
