@@ -17,6 +17,7 @@ import {
 import { readShard } from './shard-format';
 import { sha256Hex } from '../util/hash';
 import { plantVillageColor } from '../../../test/inputs';
+import { userError } from '../util/user-errors';
 
 const COLOR = plantVillageColor();
 
@@ -161,6 +162,43 @@ describe('own photos', () => {
 		// The same photos in another order: the same assignment.
 		const again = await splitOwnPhotos(set.slice().reverse());
 		expect([...again].sort()).toEqual([...split].sort());
+	});
+
+	it('leaves out every copy of the same photo filed under two classes, naming them', async () => {
+		const mould = photos('Tomato___Leaf_Mold', 'Mould', 6);
+		const healthy = photos('Apple___healthy', 'Healthy', 7);
+		// The first Mould photo copied into Healthy too, and twice within Mould (a harmless copy).
+		const copy = { ...mould[0]!, path: 'Field/Healthy/copy.jpg', className: 'Healthy' };
+		const twin = { ...mould[1]!, path: 'Field/Mould/twin.jpg' };
+		const { manifest, shards, skipped } = await buildOwnDataset(
+			[...mould, ...healthy, copy, twin],
+			{
+				skipped: 2
+			}
+		);
+		expect(skipped).toEqual([
+			{
+				path: 'Field/Healthy/copy.jpg',
+				reason: userError('sameInClasses', {
+					classes: '“Healthy”, “Mould”',
+					paths: mould[0]!.path
+				})
+			},
+			{
+				path: mould[0]!.path,
+				reason: userError('sameInClasses', {
+					classes: '“Healthy”, “Mould”',
+					paths: 'Field/Healthy/copy.jpg'
+				})
+			}
+		]);
+		expect(manifest.counts.total).toBe(13);
+		expect(manifest.counts.skipped).toBe(4);
+		expect(manifest.counts.perClass.map((c) => c.train + c.val)).toEqual([7, 6]);
+		const sources = [...shards.values()].flatMap((b) => readShard(b).map((x) => x.meta.source));
+		expect(sources).not.toContain(mould[0]!.path);
+		expect(sources).not.toContain('Field/Healthy/copy.jpg');
+		expect(sources).toContain('Field/Mould/twin.jpg');
 	});
 
 	it('builds shards and a valid manifest whose fingerprint depends on the photos and how they are filed, not on their order', async () => {

@@ -217,6 +217,46 @@ export async function splitOwnPhotos(
 	return new Map([...assigned].map(([id, a]) => [id, a.split]));
 }
 
+/**
+ * The photos of an import without those whose bytes are filed under more than one class (the same
+ * photo copied into `Rust/` and `Scab/`: no label to learn), and every copy of them as skipped,
+ * naming the classes and the other copies, as `leaflens prepare-data` leaves them out
+ * (split.ts's contradictoryLabels). Copies within one class stay (the splitter keeps them together).
+ */
+export async function leaveOutContradictions<T extends OwnPhoto>(
+	photos: readonly T[]
+): Promise<{ kept: T[]; skipped: SkippedPhoto[] }> {
+	const hashes = await Promise.all(photos.map((p) => sha256Hex(p.jpeg)));
+	const bySha = new Map<string, T[]>();
+	for (const [i, p] of photos.entries()) {
+		const copies = bySha.get(hashes[i]!);
+		if (copies) copies.push(p);
+		else bySha.set(hashes[i]!, [p]);
+	}
+	const out = new Set<T>();
+	const skipped: SkippedPhoto[] = [];
+	for (const copies of bySha.values()) {
+		const classes = [...new Set(copies.map((c) => c.className))].sort(codeUnitOrder);
+		if (classes.length < 2) continue;
+		for (const copy of copies) {
+			out.add(copy);
+			const others = copies
+				.filter((c) => c !== copy)
+				.map((c) => c.path)
+				.sort(codeUnitOrder);
+			skipped.push({
+				path: copy.path,
+				reason: userError('sameInClasses', {
+					classes: classes.map((c) => `“${c}”`).join(', '),
+					paths: others.join(', ')
+				})
+			});
+		}
+	}
+	skipped.sort((a, b) => codeUnitOrder(a.path, b.path));
+	return { kept: photos.filter((p) => !out.has(p)), skipped };
+}
+
 /** The manifest's words for a class the user chose to leave out. */
 export function leftOutWarning(c: SmallClass): string {
 	return `Class "${c.className}" was left out: it has ${c.count} photo${c.count === 1 ? '' : 's'}, fewer than the ${MIN_PHOTOS_PER_CLASS} a class needs.`;
@@ -227,22 +267,32 @@ export function leftOutWarning(c: SmallClass): string {
  * passes parseDatasetManifest. The fingerprint is a sha256 over the class names, the photos' sha256 (in
  * sorted order) and the shards' sha256, so the same photos give the same id whatever order they
  * were picked in, and photos filed or named otherwise another id.
+ * Every copy of a photo filed under more than one class is left out and returned as skipped (counted
+ * in the manifest's skipped, besides `options.skipped`).
  * `leftOut`: classes of too few photos the user chose to leave out (none of `photos`); the
  * manifest names them in its warnings, and they count in the fingerprint.
  */
 export async function buildOwnDataset(
-	photos: readonly OwnPhoto[],
+	picked: readonly OwnPhoto[],
 	options: { skipped?: number; seed?: number; leftOut?: readonly SmallClass[] } = {}
-): Promise<{ manifest: DatasetManifest; shards: Map<string, Uint8Array> }> {
+): Promise<{
+	manifest: DatasetManifest;
+	shards: Map<string, Uint8Array>;
+	/** Photos left out here: every copy of the same bytes filed under more than one class. */
+	skipped: SkippedPhoto[];
+}> {
 	const seed = options.seed ?? OWN_SEED;
-	const skipped = options.skipped ?? 0;
-	if (!Number.isInteger(skipped) || skipped < 0)
-		throw new OwnPhotosError(`Expected skipped to be a non-negative integer, got ${skipped}`);
+	if (!Number.isInteger(options.skipped ?? 0) || (options.skipped ?? 0) < 0)
+		throw new OwnPhotosError(
+			`Expected skipped to be a non-negative integer, got ${options.skipped}`
+		);
 	const paths = new Set<string>();
-	for (const p of photos) {
+	for (const p of picked) {
 		if (paths.has(p.path)) throw new OwnPhotosError(`Duplicate photo path "${p.path}"`);
 		paths.add(p.path);
 	}
+	const { kept: photos, skipped: contradictory } = await leaveOutContradictions(picked);
+	const skipped = (options.skipped ?? 0) + contradictory.length;
 	const folders = checkClassCounts(photos.map((p) => p.className));
 	const leftOut = (options.leftOut ?? [])
 		.map((c) => ({ className: c.className, count: c.count }))
@@ -337,7 +387,7 @@ export async function buildOwnDataset(
 		shards: shardInfos,
 		...(leftOut.length > 0 ? { warnings: leftOut.map(leftOutWarning) } : {})
 	});
-	return { manifest, shards };
+	return { manifest, shards, skipped: contradictory };
 }
 
 /** Output size for resizing the shorter side to `size` without enlarging (at least 1 px). */

@@ -80,6 +80,7 @@ const PARAMS: Partial<Record<UserErrorKey, Record<string, string | number>>> = {
 	backendNotIncluded: { backend: 'webgpu' },
 	classNameTooLong: { n: 104 },
 	classNameSlash: { name: 'Leaf/spot' },
+	sameInClasses: { classes: '“Rust”, “Scab”', paths: 'Field/Scab/IMG_1.jpg' },
 	modelUnreachable: {
 		url: '/model-files/plantvillage-default/manifest.json',
 		reason: 'Failed to fetch'

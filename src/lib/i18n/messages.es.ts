@@ -790,6 +790,8 @@ export const esErrors: KnownErrors = {
 	classNameTooLong: 'Un nombre de clase tiene como máximo 100 caracteres; este tiene {n}.',
 	classNameSlash: 'Un nombre de clase no puede contener «/»: «{name}».',
 	notInClass: 'No está dentro de una subcarpeta de clase.',
+	sameInClasses:
+		'La misma foto está en las clases {classes} ({paths}): se dejan fuera todas sus copias.',
 	notPhotoFile: 'No es un archivo de foto (JPEG, PNG, WebP, HEIC…).',
 	timingBusy:
 		'Hay una tarea en curso (un diagnóstico, un entrenamiento o una evaluación): vuelva a medir los motores cuando termine.',

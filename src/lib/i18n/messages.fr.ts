@@ -807,6 +807,8 @@ export const frErrors: KnownErrors = {
 	classNameTooLong: 'Un nom de classe compte au plus 100 caractères ; celui-ci en a {n}.',
 	classNameSlash: 'Un nom de classe ne peut pas contenir « / » : « {name} ».',
 	notInClass: 'Pas dans un sous-dossier de classe.',
+	sameInClasses:
+		'La même photo est rangée dans les classes {classes} ({paths}) : toutes ses copies sont laissées de côté.',
 	notPhotoFile: 'Pas un fichier photo (JPEG, PNG, WebP, HEIC…).',
 	timingBusy:
 		'Une tâche est en cours (un diagnostic, un entraînement ou une évaluation) : mesurez à nouveau les moteurs une fois qu’elle est terminée.',

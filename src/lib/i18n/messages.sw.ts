@@ -771,6 +771,8 @@ export const swErrors: KnownErrors = {
 	classNameTooLong: 'Jina la aina lina herufi 100 zaidi; hili lina {n}.',
 	classNameSlash: 'Jina la aina haliwezi kuwa na “/”: “{name}”.',
 	notInClass: 'Haiko ndani ya folda ndogo ya aina.',
+	sameInClasses:
+		'Picha hiyo hiyo iko katika aina {classes} ({paths}): nakala zake zote zimeachwa nje.',
 	notPhotoFile: 'Si faili ya picha (JPEG, PNG, WebP, HEIC…).',
 	timingBusy: 'Kazi inaendelea (utambuzi, mafunzo au tathmini): pima injini tena ikishakamilika.',
 	backendNotStarted: 'Injini ya {backend} haikuweza kuanzishwa kwenye kifaa hiki',

@@ -137,6 +137,9 @@ export const USER_ERRORS = {
 	classNameSlash: 'A class name cannot contain “/”: “{name}”.',
 	/** A photo of a picked folder that lies in no class sub-folder (left out). */
 	notInClass: 'Not inside a class sub-folder.',
+	/** A photo whose bytes are filed under more than one class (`{classes}` quoted): every copy left out. */
+	sameInClasses:
+		'The same photo is filed under the classes {classes} ({paths}): every copy is left out.',
 	/** A picked file that is no photo by its name (Thumbs.db, a video): left out unread. */
 	notPhotoFile: 'Not a photo file (JPEG, PNG, WebP, HEIC…).',
 	/** "Time the engines again" while a task runs in the worker. */

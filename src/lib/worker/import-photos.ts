@@ -8,6 +8,7 @@
 import {
 	buildOwnDataset,
 	countClasses,
+	leaveOutContradictions,
 	OWN_PHOTO_QUALITY,
 	resizedSize,
 	type OwnPhoto,
@@ -54,15 +55,18 @@ export async function runImportPhotos(
 		onProgress(i + 1, files.length);
 	}
 	signal.throwIfAborted();
+	// The same photo filed under two classes: every copy left out and named, before the count.
+	const { kept, skipped: contradictory } = await leaveOutContradictions(photos);
+	skipped.push(...contradictory);
 	// Classes left with too few readable photos (none, when every photo of one was unreadable):
 	// the user chooses to leave them out, or is told why not, in the page's language, with the
 	// files that could not be read. Nothing is stored yet.
 	const counts = countClasses(
-		photos.map((p) => p.className),
+		kept.map((p) => p.className),
 		files.map((f) => f.className)
 	);
 	if (counts.tooFew.length > 0) return { dataset: null, counts, skipped };
-	const built = await buildOwnDataset(photos, {
+	const built = await buildOwnDataset(kept, {
 		skipped: skipped.length,
 		leftOut: options.leftOut
 	});
