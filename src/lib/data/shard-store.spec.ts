@@ -312,6 +312,28 @@ describe('ShardStore', () => {
 		expect((await shardStore.info(info.id))!.complete).toBe(false);
 	});
 
+	it('a full disk while saving the record of photos made on this device is said in words', async () => {
+		const shards = new Map(
+			manifest.shards.map((s) => [s.file, files.get(`/datasets/pv/${s.file}`)!])
+		);
+		// Full at the first record, after a shard, and at the last (complete) record.
+		for (const at of [0, 1, manifest.shards.length + 1]) {
+			const store = new MemoryStore();
+			const shardStore = new ShardStore(store, () => Promise.reject(new Error('no network')));
+			const set = store.set.bind(store);
+			let records = 0;
+			store.set = async (key: string, value: unknown) => {
+				if (!String(key).includes('/shard/') && records++ === at)
+					throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+				await set(key, value);
+			};
+			await expect(
+				shardStore.saveLocal('My field', manifest, shards),
+				`record ${at}`
+			).rejects.toThrow(userError('storageFullImport', { name: 'My field' }));
+		}
+	});
+
 	it('photos saved while another tab deletes them: refused, nothing left listed', async () => {
 		const store = new MemoryStore();
 		const shards = new Map(

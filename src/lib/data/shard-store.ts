@@ -346,19 +346,23 @@ export class ShardStore {
 			complete: false,
 			bytesStored: 0
 		};
-		await this.#save(info);
+		// A full disk while writing a shard or the dataset's record: said in words, in the page's
+		// language, not as the browser's English QuotaExceededError.
+		const full = (error: unknown) =>
+			isQuotaError(error)
+				? new DatasetStoreError(userError('storageFullImport', { name: info.name }))
+				: error;
+		const save = () => this.#save(info).catch((error: unknown) => Promise.reject(full(error)));
+		await save();
 		for (const shard of manifest.shards) {
 			try {
 				await this.store.set(shardKey(id, shard.file), shards.get(shard.file)!);
 			} catch (error) {
-				if (isQuotaError(error)) {
-					throw new DatasetStoreError(userError('storageFullImport', { name: info.name }));
-				}
-				throw error;
+				throw full(error);
 			}
 			info.stored.push(shard.file);
 			info.bytesStored += shard.bytes;
-			await this.#save(info);
+			await save();
 		}
 		// Deleted meanwhile (in another tab): not listed complete with shards gone, nor left half.
 		if ((await this.#storedPart(id, manifest)).stored.length !== manifest.shards.length) {
@@ -366,7 +370,7 @@ export class ShardStore {
 			throw new DatasetStoreError(userError('photosNotImported'));
 		}
 		info.complete = true;
-		await this.#save(info);
+		await save();
 		return info;
 	}
 
