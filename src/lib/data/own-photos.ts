@@ -17,7 +17,7 @@ import {
 } from './manifest';
 import { encodeShard, type ShardSample } from './shard-format';
 import { sha256Hex } from '../util/hash';
-import { splitDataset } from './split';
+import { contradictoryCopies, splitDataset } from './split';
 import { MIN_PHOTOS_PER_CLASS, OWN_PHOTO_QUALITY, OWN_PHOTO_SIZE } from './own-photo-limits';
 import { codeUnitOrder } from '../util/order';
 import { userError } from '../util/user-errors';
@@ -226,33 +226,22 @@ export async function splitOwnPhotos(
 export async function leaveOutContradictions<T extends OwnPhoto>(
 	photos: readonly T[]
 ): Promise<{ kept: T[]; skipped: SkippedPhoto[] }> {
-	const hashes = await Promise.all(photos.map((p) => sha256Hex(p.jpeg)));
-	const bySha = new Map<string, T[]>();
-	for (const [i, p] of photos.entries()) {
-		const copies = bySha.get(hashes[i]!);
-		if (copies) copies.push(p);
-		else bySha.set(hashes[i]!, [p]);
-	}
-	const out = new Set<T>();
-	const skipped: SkippedPhoto[] = [];
-	for (const copies of bySha.values()) {
-		const classes = [...new Set(copies.map((c) => c.className))].sort(codeUnitOrder);
-		if (classes.length < 2) continue;
-		for (const copy of copies) {
-			out.add(copy);
-			const others = copies
-				.filter((c) => c !== copy)
-				.map((c) => c.path)
-				.sort(codeUnitOrder);
-			skipped.push({
-				path: copy.path,
-				reason: userError('sameInClasses', {
-					classes: classes.map((c) => `“${c}”`).join(', '),
-					paths: others.join(', ')
-				})
-			});
-		}
-	}
+	const hashes = new Map(
+		await Promise.all(photos.map(async (p) => [p, await sha256Hex(p.jpeg)] as const))
+	);
+	const found = contradictoryCopies(photos, (p) => ({
+		sha256: hashes.get(p)!,
+		className: p.className,
+		name: p.path
+	}));
+	const out = new Set(found.map((f) => f.item));
+	const skipped: SkippedPhoto[] = found.map(({ item, classes, others }) => ({
+		path: item.path,
+		reason: userError('sameInClasses', {
+			classes: classes.map((c) => `“${c}”`).join(', '),
+			paths: others.join(', ')
+		})
+	}));
 	skipped.sort((a, b) => codeUnitOrder(a.path, b.path));
 	return { kept: photos.filter((p) => !out.has(p)), skipped };
 }

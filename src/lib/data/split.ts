@@ -238,35 +238,52 @@ const listAnd = (items: readonly string[]) =>
 	items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
 /**
- * Identical bytes filed under two or more classes: the data contradicts itself, and keeping either
- * copy would teach one label for a photo whose label is unknown. Every copy becomes a skipped file
- * whose reason names the classes and the other copies.
+ * Every copy of bytes filed under two or more classes: the item, its group's classes (in order)
+ * and the names of the other copies (in code-unit order). The data contradicts itself there, and
+ * keeping any copy would teach one label for a photo whose label is unknown.
+ */
+export function contradictoryCopies<T, C extends string | number>(
+	items: readonly T[],
+	of: (item: T) => { sha256: string; className: C; name: string }
+): { item: T; classes: C[]; others: string[] }[] {
+	const bySha = new Map<string, T[]>();
+	for (const item of items) {
+		const { sha256 } = of(item);
+		const copies = bySha.get(sha256);
+		if (copies) copies.push(item);
+		else bySha.set(sha256, [item]);
+	}
+	const found: { item: T; classes: C[]; others: string[] }[] = [];
+	for (const copies of bySha.values()) {
+		const classes = [...new Set(copies.map((c) => of(c).className))].sort((a, b) =>
+			typeof a === 'number' && typeof b === 'number' ? a - b : codeUnitOrder(String(a), String(b))
+		);
+		if (classes.length < 2) continue;
+		for (const item of copies) {
+			const others = copies
+				.filter((c) => c !== item)
+				.map((c) => of(c).name)
+				.sort(codeUnitOrder);
+			found.push({ item, classes, others });
+		}
+	}
+	return found;
+}
+
+/**
+ * Identical bytes filed under two or more classes (contradictoryCopies): every copy becomes a
+ * skipped file whose reason names the classes and the other copies.
  */
 export function contradictoryLabels(
 	files: readonly { source: string; classIndex: number; sha256: string }[],
 	classNames: readonly string[]
 ): { path: string; reason: string }[] {
-	const bySha = new Map<string, { source: string; classIndex: number }[]>();
-	for (const f of files) {
-		const copies = bySha.get(f.sha256);
-		if (copies) copies.push(f);
-		else bySha.set(f.sha256, [f]);
-	}
-	const skipped: { path: string; reason: string }[] = [];
-	for (const copies of bySha.values()) {
-		const classes = [...new Set(copies.map((c) => c.classIndex))].sort((a, b) => a - b);
-		if (classes.length < 2) continue;
-		const names = listAnd(classes.map((i) => classNames[i]!));
-		for (const copy of copies) {
-			const others = copies
-				.filter((c) => c !== copy)
-				.map((c) => c.source)
-				.sort(codeUnitOrder);
-			skipped.push({
-				path: copy.source,
-				reason: `contradictory label: the same bytes are filed under ${names} (${others.join(', ')}); every copy is left out`
-			});
-		}
-	}
-	return skipped;
+	return contradictoryCopies(files, (f) => ({
+		sha256: f.sha256,
+		className: f.classIndex,
+		name: f.source
+	})).map(({ item, classes, others }) => ({
+		path: item.source,
+		reason: `contradictory label: the same bytes are filed under ${listAnd(classes.map((i) => classNames[i]!))} (${others.join(', ')}); every copy is left out`
+	}));
 }
