@@ -156,7 +156,28 @@ test('asks to keep the data after the first diagnosis, stores coarse locations, 
 
 	expect(await sharedText(page)).toContain('Location: 48.85');
 
-	// Switching "precise" off offers to round the precise one stored; the coarse ones stay as they are.
+	const historyRows = page.getByTestId('history').locator('li');
+	const undo = page.getByTestId('history-deleted').getByRole('button', { name: 'Undo' });
+	// The precise plant deleted, then "precise" switched off (no precise one left to offer to
+	// round): Undo puts it back rounded.
+	await historyRows
+		.first()
+		.getByRole('button', { name: /^Delete/ })
+		.click();
+	await page.getByLabel('Precise location').uncheck();
+	await expect(page.getByTestId('location-rounding')).toBeHidden();
+	await undo.click();
+	await expect(historyRows).toHaveCount(3);
+	rows = await exportedRows(page);
+	expect(rows.map((r) => [r.latitude, r.longitude])).toEqual([
+		['48.86', '2.35'],
+		['48.86', '2.35'],
+		['48.86', '2.35']
+	]);
+
+	// Precise again for one more; switching "precise" off offers to round it, the coarse ones stay.
+	await page.getByLabel('Precise location').check();
+	await diagnoseOne(page, 'fourth.jpg');
 	await page.getByLabel('Precise location').uncheck();
 	await page.getByRole('button', { name: 'Round the 1 stored location' }).click();
 	await expect(page.getByText('The stored locations were rounded to about 1 km.')).toBeVisible();
@@ -165,27 +186,26 @@ test('asks to keep the data after the first diagnosis, stores coarse locations, 
 	expect(rows.map((r) => [r.latitude, r.longitude])).toEqual([
 		['48.86', '2.35'],
 		['48.86', '2.35'],
+		['48.86', '2.35'],
 		['48.86', '2.35']
 	]);
 	// The time where the user is, with its offset (the browser's zone here is the machine's).
-	expect(rows[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+	expect(rows[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/);
 
 	// A plant deleted, then location switched off: Undo puts it back without its location.
-	await page
-		.getByTestId('history')
-		.locator('li')
+	await historyRows
 		.first()
 		.getByRole('button', { name: /^Delete/ })
 		.click();
 	await page.getByLabel('Save my location with each diagnosis').uncheck();
-	await expect(page.getByRole('button', { name: 'Remove the 2 stored locations' })).toBeVisible();
-	await page.getByTestId('history-deleted').getByRole('button', { name: 'Undo' }).click();
-	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+	await expect(page.getByRole('button', { name: 'Remove the 3 stored locations' })).toBeVisible();
+	await undo.click();
+	await expect(historyRows).toHaveCount(4);
 	expect((await storedLocations(page)).filter((l) => l === null)).toHaveLength(1);
 
 	// Switching location off offers to remove the stored ones.
 	await expect(page.getByLabel('Precise location')).toBeHidden();
-	const remove = page.getByRole('button', { name: 'Remove the 2 stored locations' });
+	const remove = page.getByRole('button', { name: 'Remove the 3 stored locations' });
 	await expect(remove).toBeVisible();
 	await expectNoAxeViolations(page);
 	await remove.scrollIntoViewIfNeeded();
@@ -197,14 +217,15 @@ test('asks to keep the data after the first diagnosis, stores coarse locations, 
 	// The answer still shown shares no location either.
 	expect(await sharedText(page)).not.toContain('Location');
 	await page.reload();
-	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+	await expect(historyRows).toHaveCount(4);
 	rows = await exportedRows(page);
 	expect(rows.map((r) => [r.latitude, r.longitude])).toEqual([
 		['', ''],
 		['', ''],
+		['', ''],
 		['', '']
 	]);
-	expect(await storedLocations(page)).toEqual([null, null, null]);
+	expect(await storedLocations(page)).toEqual([null, null, null, null]);
 
 	// One entry the browser cannot read does not hide the others, and can be deleted.
 	await page.evaluate(
@@ -228,11 +249,11 @@ test('asks to keep the data after the first diagnosis, stores coarse locations, 
 	await page.reload();
 	const unreadable = page.getByTestId('history-unreadable');
 	await expect(unreadable).toContainText('Not listed, as they could not be read: 1 diagnosis');
-	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+	await expect(historyRows).toHaveCount(4);
 	await unreadable.getByRole('button', { name: 'Delete what could not be read' }).click();
 	await expect(unreadable).toBeHidden();
 	await page.reload();
-	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+	await expect(historyRows).toHaveCount(4);
 	await expect(unreadable).toBeHidden();
 
 	// Settings shows the browser's answer.

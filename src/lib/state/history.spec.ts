@@ -273,7 +273,7 @@ describe('HistoryStore', () => {
 			'time,answer,label,confidence,not_sure,confirmed,leaves,latitude,longitude,files'
 		);
 		expect(row).toBe(
-			'2026-03-01T15:30:00+05:30,Apple — Apple scab,Apple___Apple_scab,0.9100,false,Apple___healthy,2,,,a.jpg; second.jpg'
+			'2026-03-01T15:30:00.000+05:30,Apple — Apple scab,Apple___Apple_scab,0.9100,false,Apple___healthy,2,,,a.jpg; second.jpg'
 		);
 		// The page passes the answer as shown now (e.g. in French); the label column stays the id.
 		const [, french] = log
@@ -281,7 +281,7 @@ describe('HistoryStore', () => {
 			.trim()
 			.split('\r\n');
 		expect(french).toBe(
-			'2026-03-01T15:30:00+05:30,Pommier — tavelure,Apple___Apple_scab,0.9100,false,Apple___healthy,2,,,a.jpg; second.jpg'
+			'2026-03-01T15:30:00.000+05:30,Pommier — tavelure,Apple___Apple_scab,0.9100,false,Apple___healthy,2,,,a.jpg; second.jpg'
 		);
 	});
 
@@ -483,6 +483,19 @@ describe('HistoryStore', () => {
 		expect(() => readEntry('not an entry' as never)).toThrow(
 			'Expected a stored diagnosis, got string'
 		);
+		// One that cannot be deleted either: the other goes, it stays named, the other tabs are told.
+		const told = vi.fn();
+		reader.onChange = told;
+		const del = db.del.bind(db);
+		const refusing = vi.spyOn(db, 'del').mockImplementationOnce(async (key) => {
+			await del(key);
+		});
+		refusing.mockImplementationOnce(async () => {
+			throw new DOMException('The transaction was aborted', 'AbortError');
+		});
+		await expect(reader.removeUnreadable()).rejects.toThrow('The transaction was aborted');
+		expect(reader.unreadable?.keys).toEqual(['d']);
+		expect(told).toHaveBeenCalled();
 		await reader.removeUnreadable();
 		expect(reader.unreadable).toBeNull();
 		expect([...db.map.keys()].sort()).toEqual(['a', 'c']);
@@ -507,6 +520,9 @@ describe('HistoryStore', () => {
 		await expect(log.forgetLocations()).rejects.toThrow('Failed to read large IndexedDB value');
 		expect((db.map.get('a') as HistoryEntry).location).toBeNull();
 		expect((db.map.get('c') as HistoryEntry).location).toBeNull();
+		// Listed as stored: b keeps its location, still offered to be removed.
+		expect(log.get('b')!.location).toEqual(here);
+		expect(log.locationCount).toBe(1);
 	});
 });
 

@@ -224,12 +224,21 @@ export class HistoryStore {
 
 	/** Deletes the entries that could not be read (`unreadable`). */
 	async removeUnreadable(): Promise<void> {
-		for (const key of this.unreadable?.keys ?? []) {
-			await this.#db.del(key);
-			this.#changes++;
+		const keys = this.unreadable?.keys ?? [];
+		let deleted = 0;
+		try {
+			for (const key of keys) {
+				await this.#db.del(key);
+				this.#changes++;
+				deleted++;
+			}
+		} finally {
+			// One that fails midway: those left are still named (and the other tabs told).
+			const left = keys.slice(deleted);
+			this.unreadable =
+				left.length > 0 && this.unreadable ? { ...this.unreadable, keys: left } : null;
+			this.#changed();
 		}
-		this.unreadable = null;
-		this.#changed();
 	}
 
 	get(id: string): HistoryEntry | undefined {
@@ -303,7 +312,8 @@ export class HistoryStore {
 	 * thrown once they are done.
 	 */
 	async #relocate(change: (location: StoredLocation) => StoredLocation | null): Promise<number> {
-		let count = 0;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
+		const changed = new Set<string>();
 		let failure: { error: unknown } | null = null;
 		for (const key of await this.#db.keys()) {
 			let done = false;
@@ -320,15 +330,15 @@ export class HistoryStore {
 			}
 			if (!done) continue;
 			this.#changes++;
-			count++;
+			changed.add(String(key));
 		}
-		if (count > 0) this.#changed();
-		this.entries = this.entries.map((e) => {
-			const next = e.location && change(e.location);
-			return sameLocation(next, e.location) ? e : { ...e, location: next };
-		});
+		if (changed.size > 0) this.#changed();
+		// Only those written: one whose write failed is listed as it is still stored.
+		this.entries = this.entries.map((e) =>
+			changed.has(e.id) && e.location ? { ...e, location: change(e.location) } : e
+		);
 		if (failure) throw failure.error;
-		return count;
+		return changed.size;
 	}
 
 	/** Records what the user says the plant has (null forgets it). */

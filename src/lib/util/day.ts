@@ -9,7 +9,7 @@ export function localDay(date: Date): string {
 
 /**
  * `time` (a Date, or an ISO 8601 string) where the user is, in ISO 8601 with the offset from UTC,
- * e.g. `2025-05-05T02:00:00+05:30`: the same instant as `toISOString()`, with the day and hour the
+ * e.g. `2025-05-05T02:00:00.000+05:30`: the same instant as `toISOString()`, with the day and hour the
  * user saw (history exports, whose rows the app shows in local time).
  */
 export function localTime(time: Date | string): string {
@@ -19,6 +19,7 @@ export function localTime(time: Date | string): string {
 	const ahead = -date.getTimezoneOffset();
 	const sign = ahead < 0 ? '-' : '+';
 	const offset = `${sign}${two(Math.floor(Math.abs(ahead) / 60))}:${two(Math.abs(ahead) % 60)}`;
-	const clock = `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+	const ms = String(date.getMilliseconds()).padStart(3, '0');
+	const clock = `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${ms}`;
 	return `${localDay(date)}T${clock}${offset}`;
 }
