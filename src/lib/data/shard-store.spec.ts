@@ -117,6 +117,36 @@ describe('ShardStore', () => {
 		expect(await shardStore.list()).toHaveLength(1);
 	});
 
+	it('a full disk while downloading is said in words, at a shard or at the dataset’s record', async () => {
+		// Full at the first record, at the first shard, after a shard (its record), at the last record.
+		for (const [at, kind] of [
+			[0, 'info'],
+			[0, 'shard'],
+			[1, 'info'],
+			[manifest.shards.length + 1, 'info']
+		] as const) {
+			const store = new MemoryStore();
+			const { fetchFn } = server();
+			const set = store.set.bind(store);
+			let writes = 0;
+			store.set = async (key: string, value: unknown) => {
+				const isShard = String(key).includes('/shard/');
+				if (isShard === (kind === 'shard') && writes++ === at)
+					throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+				await set(key, value);
+			};
+			const failed = new ShardStore(store, fetchFn).download('/datasets/pv/manifest.json').then(
+				() => null,
+				(error: unknown) => error
+			);
+			const error = await failed;
+			expect(error, `${kind} ${at}`).toBeInstanceOf(Error);
+			expect((error as Error).message, `${kind} ${at}`).toMatch(
+				/^Not enough storage on this device to keep the rest of "pv" \(\d+ MB more needed\)\. The \d+ shards already saved are kept/
+			);
+		}
+	});
+
 	it('a dataset downloaded again is listed complete all along, and no shard is fetched again', async () => {
 		const store = new MemoryStore();
 		const { fetchFn, requests } = server();

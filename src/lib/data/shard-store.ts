@@ -187,27 +187,44 @@ export class ShardStore {
 			Object.assign(info, await this.#storedPart(id, manifest));
 		};
 		await refresh();
+		// A full disk while writing a shard or the dataset's record: said in words (what is missing
+		// and what was kept), not as the browser's English QuotaExceededError.
+		const full = (error: unknown) =>
+			isQuotaError(error)
+				? new DatasetStoreError(
+						userError('storageFullDownload', {
+							name: info.name,
+							mb: ((bytesTotal - info.bytesStored) / 2 ** 20).toFixed(0),
+							n: info.stored.length
+						})
+					)
+				: error;
+		const save = () => this.#save(info).catch((error: unknown) => Promise.reject(full(error)));
 		// Every shard here already (the same dataset downloaded again): listed complete all along, so
 		// that a training started meanwhile, or in another tab, does not find it incomplete.
 		info.complete = info.stored.length === manifest.shards.length;
-		await this.#save(info);
+		await save();
 		if (info.complete) return info;
 
 		// A second pass fetches shards another tab deleted during the first; a third would mean the
 		// other tab keeps deleting, and the download stops there (resumable).
 		for (let pass = 1; ; pass++) {
-			await this.#downloadMissing(info, manifest, manifestUrl, bytesTotal, refresh, options);
+			await this.#downloadMissing(info, manifest, manifestUrl, bytesTotal, options, {
+				refresh,
+				save,
+				full
+			});
 			await refresh();
 			if (info.stored.length === manifest.shards.length) break;
 			if (pass === 2) {
-				await this.#save(info);
+				await save();
 				throw new DatasetStoreError(
 					userError('datasetDeletedWhileDownloading', { name: info.name })
 				);
 			}
 		}
 		info.complete = true;
-		await this.#save(info);
+		await save();
 		return info;
 	}
 
@@ -240,9 +257,11 @@ export class ShardStore {
 		manifest: DatasetManifest,
 		manifestUrl: string,
 		bytesTotal: number,
-		refresh: () => Promise<void>,
-		options: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void }
+		options: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void },
+		/** The record read again, saved, and a write's error as said to the user. */
+		record: { refresh(): Promise<void>; save(): Promise<void>; full(error: unknown): unknown }
 	): Promise<void> {
+		const { refresh, save, full } = record;
 		const { signal, onProgress } = options;
 		const id = info.id;
 		for (const shard of manifest.shards) {
@@ -269,20 +288,10 @@ export class ShardStore {
 			try {
 				await this.store.set(shardKey(id, shard.file), bytes);
 			} catch (error) {
-				if (isQuotaError(error)) {
-					const needMb = ((bytesTotal - info.bytesStored) / 2 ** 20).toFixed(0);
-					throw new DatasetStoreError(
-						userError('storageFullDownload', {
-							name: info.name,
-							mb: needMb,
-							n: info.stored.length
-						})
-					);
-				}
-				throw error;
+				throw full(error);
 			}
 			await refresh();
-			await this.#save(info);
+			await save();
 			onProgress?.({
 				shard: shard.file,
 				shardsDone: info.stored.length,
