@@ -128,8 +128,10 @@ describe('sameClass', () => {
 		'Corn_(maize)___Common_rust_',
 		'Corn_(maize)___healthy',
 		'Grape___Black_rot',
+		'Pepper,_bell___Bacterial_spot',
 		'Potato___Late_blight',
-		'Tomato___Late_blight'
+		'Tomato___Late_blight',
+		'Tomato___Spider_mites Two-spotted_spider_mite'
 	];
 	it('is the class a folder names another way: any case or spacing, a dash, the disease alone', () => {
 		for (const [folder, label] of [
@@ -142,7 +144,15 @@ describe('sameClass', () => {
 			['Tomato late blight', 'Tomato___Late_blight'],
 			['Corn — Common rust', 'Corn_(maize)___Common_rust_'],
 			['Corn___healthy', 'Corn_(maize)___healthy'],
-			['cherry powdery mildew', 'Cherry_(including_sour)___Powdery_mildew']
+			['cherry powdery mildew', 'Cherry_(including_sour)___Powdery_mildew'],
+			// Commas and hyphens left out, as folders named by hand have them.
+			['Pepper bell Bacterial spot', 'Pepper,_bell___Bacterial_spot'],
+			['Pepper__bell___Bacterial_spot', 'Pepper,_bell___Bacterial_spot'],
+			['Pepper Bacterial spot', 'Pepper,_bell___Bacterial_spot'],
+			[
+				'Tomato Spider mites Two spotted spider mite',
+				'Tomato___Spider_mites Two-spotted_spider_mite'
+			]
 		] as const)
 			expect(sameClass(folder, labels), folder).toBe(label);
 	});

@@ -36,6 +36,13 @@ export function nameKey(name: string): string {
 		.trim();
 }
 
+/**
+ * nameKey with commas and hyphens as spaces: a folder named by hand leaves them out
+ * (`Pepper bell Bacterial spot` for `Pepper,_bell___Bacterial_spot`, `Two spotted spider mite`).
+ */
+const looseKey = (name: string): string =>
+	nameKey(name).replace(/[,-]+/g, ' ').replace(/\s+/g, ' ').trim();
+
 /** A crop's name before any bracket or comma (`corn (maize)` → `corn`). */
 const shortOf = (crop: string): string => crop.split(/[(,]/)[0]!.trim();
 
@@ -121,7 +128,8 @@ export function matchClass(
 
 /**
  * The one class of `labels` a class folder named otherwise means (e.g. a folder of field photos
- * named by hand): the label in any case, spacing or dash (`apple black rot`, `Apple — Black rot` for
+ * named by hand): the label in any case, spacing, dash, comma or hyphen (`apple black rot`,
+ * `Pepper bell Bacterial spot`, `Apple — Black rot` for
  * `Apple___Black_rot`), with its crop's short name (`Corn — Common rust` for
  * `Corn_(maize)___Common_rust`), or its disease alone when that names the crop (`Apple scab`,
  * `Apple___Scab` for `Apple___Apple_scab`). null when no class, or more than one, is named so: a
@@ -129,11 +137,11 @@ export function matchClass(
  * crops the dataset has.
  */
 export function sameClass(folder: string, labels: readonly string[]): string | null {
-	const key = nameKey(folder);
+	const key = looseKey(folder);
 	const named = labels.filter((label) => {
-		if (nameKey(label) === key) return true;
+		if (looseKey(label) === key) return true;
 		const { crop, disease, healthy } = parseClassFolder(label);
-		const rest = disease === null ? (healthy ? 'healthy' : null) : nameKey(disease);
+		const rest = disease === null ? (healthy ? 'healthy' : null) : looseKey(disease);
 		if (rest === null) return false;
 		const short = shortOf(nameKey(crop));
 		return key === `${short} ${rest}` || (key === rest && ` ${rest} `.includes(` ${short} `));
