@@ -82,9 +82,29 @@ test('point at the leaf: the suggested square, moved by keyboard and pointer, is
 	await page.mouse.down();
 	await page.mouse.move(corner.x + corner.width - 28, corner.y + corner.height - 28, { steps: 5 });
 	await page.mouse.up();
+	const resized = await read();
+	expect(resized.size).toBeLessThan(dragged.size);
+	expect(resized.x).toBe(dragged.x);
+
+	// At its smallest (narrower than a finger on a phone) the square is drawn at the size cut, and a
+	// drag from its middle still moves it.
+	await square.focus();
+	for (let i = 0; i < 40; i++) await page.keyboard.press('-');
+	const smallest = await read();
+	const frameWidth = (await page.locator('.frame').boundingBox())!.width;
+	const drawn = (await square.boundingBox())!;
+	expect(drawn.width).toBeLessThan(44);
+	expect(Math.abs(drawn.width - (smallest.size * frameWidth) / 384)).toBeLessThan(1.5);
+	const toward = smallest.x + smallest.size / 2 < 192 ? 20 : -20;
+	await page.mouse.move(drawn.x + drawn.width / 2, drawn.y + drawn.height / 2);
+	await page.mouse.down();
+	await page.mouse.move(drawn.x + drawn.width / 2 + toward, drawn.y + drawn.height / 2, {
+		steps: 5
+	});
+	await page.mouse.up();
 	const final = await read();
-	expect(final.size).toBeLessThan(dragged.size);
-	expect(final.x).toBe(dragged.x);
+	expect(final.size).toBe(smallest.size);
+	expect(Math.sign(final.x - smallest.x)).toBe(Math.sign(toward));
 
 	await page.getByRole('button', { name: 'Diagnose this crop' }).click();
 	await expect(square).toBeHidden();
