@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { parseAdvice } from '../src/lib/data/advice';
 import {
+	classSample,
 	collectPageErrors,
 	diagnoseSample,
 	expectNoAxeViolations,
@@ -78,6 +79,19 @@ test('crop first: the answer is limited to the crop chosen, "not sure" for anoth
 	await expect(answer).toContainText('does not look like a leaf of the crop chosen (tomato)');
 	await expectNoAxeViolations(page);
 	await screenshot(page, 'crop-first', 'phone');
+	// Another potato leaf added to that plant: answered among its crop (tomato) still, whatever is
+	// chosen above, and the words say how to start a plant of another crop instead.
+	await page.getByTestId('add-leaf-input').setInputFiles({
+		name: 'potato-2.jpg',
+		mimeType: 'image/jpeg',
+		buffer: Buffer.from(classSample('Potato___Late_blight').jpeg)
+	});
+	await page.getByRole('button', { name: 'Use whole photo' }).click();
+	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 2 leaves');
+	await expect(page.getByTestId('not-sure')).toHaveAttribute('data-reason', 'other-crop');
+	await expect(page.getByTestId('answer')).toContainText(
+		'these leaves do not look like leaves of this plant’s crop (tomato). If the plant is another crop, start a new plant'
+	);
 
 	// The choice and the history's crops survive a reload, and the next photo is answered among it.
 	await page.reload();

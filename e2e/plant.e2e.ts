@@ -44,6 +44,8 @@ test('several photos, one answer: three leaves of a plant combine; leaves that d
 	// A first leaf: an answer of its own, and the offer to add another leaf of the same plant.
 	await diagnoseLeaf(page, CURL_LEAVES[0]!);
 	await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-label', CURL);
+	const heatmap = page.getByTestId('heatmap');
+	await expect(heatmap).toHaveAttribute('aria-label', /weighed most in the answer/);
 	await expect(page.getByTestId('plant-leaves')).toBeHidden();
 	await expect(page.getByText('Add another leaf of this plant')).toBeVisible();
 	await expect(history).toHaveCount(1);
@@ -60,6 +62,8 @@ test('several photos, one answer: three leaves of a plant combine; leaves that d
 	await expect(page.getByRole('heading', { name: 'Point at the leaf' })).toBeFocused();
 	await page.getByRole('button', { name: 'Use whole photo' }).click();
 	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 2 leaves');
+	// The heatmap is this leaf's own answer, not the plant's combined one: it says so.
+	await expect(heatmap).toHaveAttribute('aria-label', /in its own answer/);
 	// A leaf photo LeafLens cannot read is refused by name; the plant's answer stays shown.
 	await page.getByTestId('add-leaf-input').setInputFiles({
 		name: 'notes.txt',

@@ -81,6 +81,8 @@ export const es: Catalogue = {
 	'diagnose.heatmap': 'Mostrar dónde miró el modelo',
 	'diagnose.heatmapNote':
 		'Los colores cálidos marcan las partes de la foto que más pesaron en la respuesta.',
+	'diagnose.heatmapNoteLeaf':
+		'Los colores cálidos marcan las partes de esta foto que más pesaron en su propia respuesta (la de la planta combina todas sus hojas).',
 	'diagnose.modelInfo':
 		'Modelo: {classes}. Acertó en el {accuracy} de los casos con fotos de laboratorio apartadas para la prueba (PlantVillage: una hoja, fondo liso).',
 	'diagnose.modelUnverified':
@@ -111,6 +113,8 @@ export const es: Catalogue = {
 	'plant.notSureUnclear': 'Sin certeza — las hojas no señalan un solo problema',
 	'plant.lowConfidence':
 		'En conjunto, las hojas no señalan con claridad un solo problema. Añada una foto de cerca, con luz de día, de otra hoja afectada de esta planta. Si sigue sin certeza, consulte a un asesor técnico.',
+	'plant.otherCrop':
+		'Para el modelo, estas hojas no parecen del cultivo de esta planta ({crop}). Si es otro cultivo, empiece una planta nueva: elija su cultivo (o “Cualquier cultivo”) arriba y elija una foto.',
 	'plant.leaf': 'Hoja {n}',
 	'plant.leafNotSure': 'sin certeza',
 	'crop.title': 'Señale la hoja',

@@ -82,6 +82,8 @@ export const fr: Catalogue = {
 	'diagnose.heatmap': 'Montrer où le modèle a regardé',
 	'diagnose.heatmapNote':
 		'Les couleurs chaudes marquent les zones qui ont le plus pesé dans la réponse.',
+	'diagnose.heatmapNoteLeaf':
+		'Les couleurs chaudes marquent les zones de cette photo qui ont le plus pesé dans sa propre réponse (celle de la plante combine toutes ses feuilles).',
 	'diagnose.modelInfo':
 		'Modèle : {classes}. Juste dans {accuracy} des cas sur des photos de laboratoire mises de côté (PlantVillage : une feuille, fond uni).',
 	'diagnose.modelUnverified':
@@ -114,6 +116,8 @@ export const fr: Catalogue = {
 	'plant.notSureUnclear': 'Pas sûr — les feuilles n’indiquent pas un seul problème',
 	'plant.lowConfidence':
 		'Ensemble, les feuilles n’indiquent pas clairement un seul problème. Ajoutez une photo de près, à la lumière du jour, d’une autre feuille atteinte de cette plante. Si ce n’est toujours pas sûr, demandez à un conseiller.',
+	'plant.otherCrop':
+		'Pour le modèle, ces feuilles ne ressemblent pas à des feuilles de la culture de cette plante ({crop}). Si c’est une autre culture, commencez une nouvelle plante : choisissez sa culture (ou « Toutes cultures ») plus haut et choisissez une photo.',
 	'plant.leaf': 'Feuille {n}',
 	'plant.leafNotSure': 'pas sûr',
 	'crop.title': 'Montrez la feuille',

@@ -84,6 +84,8 @@ export const sw: Catalogue = {
 		'Kwa modeli, jani hili halionekani kuwa la zao lililochaguliwa ({crop}). Angalia zao ulilochagua juu, au chagua “Zao lolote”.',
 	'diagnose.heatmap': 'Onyesha modeli ilipoangalia',
 	'diagnose.heatmapNote': 'Rangi za joto zinaonyesha sehemu za picha zilizochangia zaidi jibu.',
+	'diagnose.heatmapNoteLeaf':
+		'Rangi za joto zinaonyesha sehemu za picha hii zilizochangia zaidi jibu lake lenyewe (jibu la mmea linaunganisha majani yake yote).',
 	'diagnose.modelInfo':
 		'Modeli: {classes}. Ilipata jibu sahihi kwa {accuracy} ya picha za maabara zilizowekwa kando kwa majaribio (PlantVillage: jani moja, mandhari tupu).',
 	'diagnose.modelUntested':
@@ -114,6 +116,8 @@ export const sw: Catalogue = {
 	'plant.notSureUnclear': 'Sina uhakika — majani hayaonyeshi tatizo moja',
 	'plant.lowConfidence':
 		'Kwa pamoja, majani hayaonyeshi wazi tatizo moja. Ongeza picha ya karibu, mchana, ya jani jingine lenye ugonjwa la mmea huu. Ikiendelea kukosa uhakika, muulize mshauri wa kilimo.',
+	'plant.otherCrop':
+		'Kwa modeli, majani haya hayaonekani kuwa ya zao la mmea huu ({crop}). Ikiwa mmea ni zao jingine, anza mmea mpya: chagua zao lake (au “Zao lolote”) juu kisha uchague picha.',
 	'plant.leaf': 'Jani la {n}',
 	'plant.leafNotSure': 'sina uhakika',
 	'crop.title': 'Onyesha jani',

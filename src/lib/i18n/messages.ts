@@ -85,6 +85,8 @@ export const en = {
 	'diagnose.heatmap': 'Show where the model looked',
 	'diagnose.heatmapNote':
 		'Warm colours mark the parts of the photo that weighed most in the answer.',
+	'diagnose.heatmapNoteLeaf':
+		'Warm colours mark the parts of this photo that weighed most in its own answer (the plant’s answer combines all its leaves).',
 	'diagnose.modelInfo':
 		'Model: {classes}. Right {accuracy} of the time on held-out lab photos (PlantVillage: one leaf, plain background).',
 	'diagnose.modelUnverified':
@@ -115,6 +117,8 @@ export const en = {
 	'plant.notSureUnclear': 'Not sure — the leaves do not point to one problem',
 	'plant.lowConfidence':
 		'Together, the leaves do not point clearly to one problem. Add a close-up photo, in daylight, of another affected leaf of this plant. If it is still not sure, ask an adviser.',
+	'plant.otherCrop':
+		'To the model, these leaves do not look like leaves of this plant’s crop ({crop}). If the plant is another crop, start a new plant: choose its crop (or “Any crop”) above and pick a photo.',
 	'plant.leaf': 'Leaf {n}',
 	'plant.leafNotSure': 'not sure',
 	'crop.title': 'Point at the leaf',
