@@ -1,6 +1,11 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { fr } from '../src/lib/i18n/messages.fr';
-import { collectPageErrors, diagnoseSample, expectNoAxeViolations } from './helpers';
+import {
+	changeStoredHistory,
+	collectPageErrors,
+	diagnoseSample,
+	expectNoAxeViolations
+} from './helpers';
 
 /**
  * The history's "Not right…" form on a phone: it fits a 390-px screen with finger-sized fields,
@@ -180,22 +185,7 @@ test('a correction of a plant deleted in another tab is said above the list, whe
 	await row.getByRole('button', { name: /^Not right…/ }).click();
 	await row.getByLabel('This plant actually has').selectOption({ index: 1 });
 	// Another tab deletes the plant (one IndexedDB for all tabs) before Save is pressed here.
-	await page.evaluate(
-		() =>
-			new Promise<void>((resolve, reject) => {
-				const open = indexedDB.open('leaflens-history');
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const tx = open.result.transaction('entries', 'readwrite');
-					tx.objectStore('entries').clear();
-					tx.oncomplete = () => {
-						open.result.close();
-						resolve();
-					};
-					tx.onerror = () => reject(tx.error);
-				};
-			})
-	);
+	await changeStoredHistory(page, 'clear');
 	await row.getByRole('button', { name: 'Save' }).click();
 	await expect(page.getByTestId('history-error')).toHaveText(
 		'The history could not be changed: This diagnosis is no longer on this device: it was deleted in another tab.'

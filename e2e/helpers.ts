@@ -247,3 +247,32 @@ export async function historyFull(page: Page): Promise<(full: boolean) => Promis
 			(globalThis as { historyFull?: boolean }).historyFull = value;
 		}, full);
 }
+
+/**
+ * Changes the stored history (one IndexedDB for all tabs) as another tab would: puts `value` under
+ * `key`, or clears every entry.
+ */
+export function changeStoredHistory(
+	page: Page,
+	change: { key: string; value: unknown } | 'clear'
+): Promise<void> {
+	return page.evaluate(
+		(change) =>
+			new Promise<void>((resolve, reject) => {
+				const open = indexedDB.open('leaflens-history');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const tx = open.result.transaction('entries', 'readwrite');
+					const entries = tx.objectStore('entries');
+					if (change === 'clear') entries.clear();
+					else entries.put(change.value, change.key);
+					tx.oncomplete = () => {
+						open.result.close();
+						resolve();
+					};
+					tx.onerror = () => reject(tx.error);
+				};
+			}),
+		change
+	);
+}

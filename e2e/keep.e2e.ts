@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
+	changeStoredHistory,
 	collectPageErrors,
 	diagnoseOne,
 	expectNoAxeViolations,
@@ -228,24 +229,7 @@ test('asks to keep the data after the first diagnosis, stores coarse locations, 
 	expect(await storedLocations(page)).toEqual([null, null, null, null]);
 
 	// One entry the browser cannot read does not hide the others, and can be deleted.
-	await page.evaluate(
-		() =>
-			new Promise<void>((resolve, reject) => {
-				const open = indexedDB.open('leaflens-history');
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const put = open.result
-						.transaction('entries', 'readwrite')
-						.objectStore('entries')
-						.put('not an entry', 'broken');
-					put.onsuccess = () => {
-						open.result.close();
-						resolve();
-					};
-					put.onerror = () => reject(put.error);
-				};
-			})
-	);
+	await changeStoredHistory(page, { key: 'broken', value: 'not an entry' });
 	await page.reload();
 	const unreadable = page.getByTestId('history-unreadable');
 	await expect(unreadable).toContainText('Not listed, as they could not be read: 1 diagnosis');
