@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { en } from '../src/lib/i18n/messages';
+import { english as en } from '../test/catalogues';
 import { fr } from '../src/lib/i18n/messages.fr';
 import { samplesOf } from './dataset';
 import {

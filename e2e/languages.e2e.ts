@@ -6,69 +6,22 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { className, cropName } from '../src/lib/i18n/class-names';
-import {
-	EN,
-	en,
-	format,
-	type LoadedCatalogue,
-	type Locale,
-	type MessageKey
-} from '../src/lib/i18n/messages';
-import { es, esNames, esErrors, esPlurals } from '../src/lib/i18n/messages.es';
-import { fr, frNames, frErrors, frPlurals } from '../src/lib/i18n/messages.fr';
-import { hi, hiNames, hiErrors, hiPlurals } from '../src/lib/i18n/messages.hi';
-import { sw, swNames, swErrors, swPlurals } from '../src/lib/i18n/messages.sw';
+import { format, type Locale, type MessageKey } from '../src/lib/i18n/messages';
 import { PHOTO_UNREADABLE } from '../src/lib/util/photo-size';
+import { english as en, LOADED } from '../test/catalogues';
 import { samplesOf } from './dataset';
 import { collectPageErrors, expectNoAxeViolations, noisePhoto, screenshot } from './helpers';
 
-const LANGUAGES: { locale: Locale; browser: string; catalogue: LoadedCatalogue }[] = [
-	{ locale: 'en', browser: 'en-GB', catalogue: EN },
-	{
-		locale: 'fr',
-		browser: 'fr-FR',
-		catalogue: {
-			locale: 'fr',
-			messages: fr,
-			plurals: frPlurals,
-			names: frNames,
-			errors: frErrors
-		}
-	},
-	{
-		locale: 'es',
-		browser: 'es-MX',
-		catalogue: {
-			locale: 'es',
-			messages: es,
-			plurals: esPlurals,
-			names: esNames,
-			errors: esErrors
-		}
-	},
-	{
-		locale: 'sw',
-		browser: 'sw-KE',
-		catalogue: {
-			locale: 'sw',
-			messages: sw,
-			plurals: swPlurals,
-			names: swNames,
-			errors: swErrors
-		}
-	},
-	{
-		locale: 'hi',
-		browser: 'hi-IN',
-		catalogue: {
-			locale: 'hi',
-			messages: hi,
-			plurals: hiPlurals,
-			names: hiNames,
-			errors: hiErrors
-		}
-	}
+const LANGUAGES: { locale: Locale; browser: string; catalogue: (typeof LOADED)[Locale] }[] = [
+	{ locale: 'en', browser: 'en-GB', catalogue: LOADED.en },
+	{ locale: 'fr', browser: 'fr-FR', catalogue: LOADED.fr },
+	{ locale: 'es', browser: 'es-MX', catalogue: LOADED.es },
+	{ locale: 'sw', browser: 'sw-KE', catalogue: LOADED.sw },
+	{ locale: 'hi', browser: 'hi-IN', catalogue: LOADED.hi }
 ];
+const hindi = LOADED.hi;
+const hi = hindi.messages;
+const hiErrors = hindi.errors!;
 
 /** Names, the same in every language (as in messages.spec.ts). */
 const KEPT: readonly MessageKey[] = [
@@ -131,7 +84,7 @@ function pageTexts(page: Page): Promise<string[]> {
  * The English messages the page shows in the language of `catalogue`, bar the few that language
  * rightly writes as English does (French "Mode", Spanish "no": messages.spec.ts keeps that list).
  */
-async function englishLeft(page: Page, catalogue: LoadedCatalogue): Promise<string[]> {
+async function englishLeft(page: Page, catalogue: (typeof LOADED)[Locale]): Promise<string[]> {
 	const texts = await pageTexts(page);
 	return ENGLISH.filter(({ key }) => catalogue.messages[key] !== en[key]).flatMap(
 		({ key, pattern }) =>
@@ -176,7 +129,7 @@ for (const { locale, browser, catalogue } of LANGUAGES) {
 			await expect(answer).toHaveAttribute('data-label', label);
 			const name = className(catalogue, label);
 			await expect(answer).toHaveText(name);
-			if (locale !== 'en') expect(name).not.toBe(className(EN, label));
+			if (locale !== 'en') expect(name).not.toBe(className(LOADED.en, label));
 			await expect(page.getByTestId('among-crop')).toContainText(
 				cropName(catalogue, 'Tomato').toLocaleLowerCase(locale)
 			);
@@ -245,7 +198,6 @@ test('the history answers in the language chosen later, and the English check ca
 	await page.getByLabel('Language').selectOption('hi');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(hi['settings.title']);
 	await page.getByRole('link', { name: hi['nav.diagnose'] }).click();
-	const hindi = LANGUAGES.find((l) => l.locale === 'hi')!.catalogue;
 	await expect(page.getByTestId('history').locator('li strong').first()).toHaveText(
 		className(hindi, label)
 	);

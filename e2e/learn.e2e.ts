@@ -10,7 +10,7 @@ import {
 } from './helpers';
 import { fieldDir, MIRROR, MIRROR_ONLY } from '../test/inputs';
 import { parseDatasetManifest } from '../src/lib/data/manifest';
-import { en } from '../src/lib/i18n/messages';
+import { english as en } from '../test/catalogues';
 import { approximateSize } from '../src/lib/util/byte-size';
 import { DATASET_DIR } from './dataset';
 

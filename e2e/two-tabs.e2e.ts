@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { encodeModelExport } from '../src/lib/data/leaflens-file';
-import { en } from '../src/lib/i18n/messages';
+import { english as en } from '../test/catalogues';
 import { collectPageErrors, downloadSample, startShortRun } from './helpers';
 import { readDatasets } from './idb';
 import { servedBackbone, servedClassifier } from '../test/served-models';

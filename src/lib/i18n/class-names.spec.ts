@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { className, cropName, diseaseName } from './class-names';
-import { EN, format, LOCALES, loadCatalogue, type LoadedCatalogue } from './messages';
+import { EN, format, LOCALES, loadCatalogue, message, type LoadedCatalogue } from './messages';
 import { cropsOf } from '../ml/crops';
 
 /** The shipped model's class folder names (34 PlantVillage classes). */
@@ -78,7 +78,7 @@ describe('crop and disease names', () => {
 			);
 			// A healthy class of a new crop says healthy in the language, as diseaseName does.
 			expect(className(catalogue, 'Cassava___healthy')).toBe(
-				format(catalogue.messages['class.healthy'], { crop: 'Cassava' })
+				format(message(catalogue, 'class.healthy'), { crop: 'Cassava' })
 			);
 			expect(className(catalogue, 'Cassava___Brown_streak')).toBe('Cassava — Brown streak');
 			expect(className(catalogue, 'My_plants')).toBe('My plants');

@@ -6,7 +6,7 @@
  */
 import { parseClassFolder } from '../data/class-folder';
 import { cropOf, cropTitle } from '../ml/crops';
-import { format, type LoadedCatalogue } from './messages';
+import { format, message, type LoadedCatalogue } from './messages';
 
 /** A crop's folder name (`Corn_(maize)`) in the catalogue's language; an unknown one in words. */
 export function cropName(catalogue: LoadedCatalogue, crop: string): string {
@@ -20,7 +20,7 @@ export function cropName(catalogue: LoadedCatalogue, crop: string): string {
  */
 export function diseaseName(catalogue: LoadedCatalogue, label: string): string {
 	const { disease, healthy, displayName } = parseClassFolder(label);
-	if (healthy) return catalogue.messages['class.healthyAlone'];
+	if (healthy) return message(catalogue, 'class.healthyAlone');
 	return catalogue.names?.diseases[label] ?? disease ?? displayName;
 }
 
@@ -32,17 +32,19 @@ export function diseaseName(catalogue: LoadedCatalogue, label: string): string {
  */
 export function className(catalogue: LoadedCatalogue, label: string): string {
 	const { crop, disease, healthy, displayName } = parseClassFolder(label);
-	const { names, messages } = catalogue;
+	const { names } = catalogue;
 	// The crop in the language where the table knows it, else in words; healthy said in the language.
 	const cropWords = names?.crops[cropOf(label)];
-	if (healthy) return format(messages['class.healthy'], { crop: cropWords ?? crop });
+	if (healthy) return format(message(catalogue, 'class.healthy'), { crop: cropWords ?? crop });
 	if (names === null) {
-		return disease === null ? displayName : format(messages['class.name'], { crop, disease });
+		return disease === null
+			? displayName
+			: format(message(catalogue, 'class.name'), { crop, disease });
 	}
 	if (cropWords === undefined) return displayName;
 	// A disease the user added to a known crop: the crop in the language, the disease in their words.
 	const diseaseWords = names.diseases[label] ?? disease;
 	return diseaseWords === null
 		? displayName
-		: format(messages['class.name'], { crop: cropWords, disease: diseaseWords });
+		: format(message(catalogue, 'class.name'), { crop: cropWords, disease: diseaseWords });
 }

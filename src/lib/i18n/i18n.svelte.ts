@@ -7,6 +7,7 @@ import {
 	format,
 	loadCatalogue,
 	LOCALES,
+	message,
 	plural,
 	type LoadedCatalogue,
 	type Locale,
@@ -84,7 +85,7 @@ export class I18n {
 	}
 
 	t = (key: MessageKey, params?: Record<string, string | number>): string =>
-		format(this.#catalogue.messages[key], params);
+		format(message(this.#catalogue, key), params);
 
 	/** A class folder name in the current language, e.g. `Tomato___Leaf_Mold` → `Tomato — Leaf Mold`. */
 	className = (label: string): string => className(this.#catalogue, label);

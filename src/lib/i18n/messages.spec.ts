@@ -1,19 +1,23 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
 	EN,
-	en,
 	enPlurals,
 	format,
 	loadCatalogue,
+	loadPageTexts,
 	LOCALES,
+	message,
 	plural,
 	type LoadedCatalogue,
 	type Locale,
 	type MessageKey
 } from './messages';
-import { LOADED } from '../../../test/catalogues';
+import { enPages } from './messages.en-pages';
+import { english as en, LOADED } from '../../../test/catalogues';
 
-const byLocale = <T>(pick: (c: LoadedCatalogue) => T) =>
+const byLocale = <T>(pick: (c: (typeof LOADED)[Locale]) => T) =>
 	Object.fromEntries(LOCALES.map((l) => [l, pick(LOADED[l])])) as Record<Locale, T>;
 const CATALOGUES = byLocale((c) => c.messages);
 const PLURALS = byLocale((c) => c.plurals);
@@ -58,9 +62,7 @@ describe('message catalogues', () => {
 			expect(Object.keys(catalogue).sort(), locale).toEqual(Object.keys(en).sort());
 			for (const [key, text] of Object.entries(catalogue)) {
 				expect(text.trim().length, `${locale} ${key}`).toBeGreaterThan(0);
-				expect(placeholders(text), `${locale} ${key}`).toEqual(
-					placeholders(en[key as keyof typeof en])
-				);
+				expect(placeholders(text), `${locale} ${key}`).toEqual(placeholders(en[key as MessageKey]));
 			}
 		}
 	});
@@ -75,11 +77,44 @@ describe('message catalogues', () => {
 		for (const locale of LOCALES) {
 			const loaded = await loadCatalogue(locale);
 			expect(loaded.locale).toBe(locale);
-			expect(loaded.messages).toBe(CATALOGUES[locale]);
+			if (locale !== 'en') expect(loaded.messages).toBe(CATALOGUES[locale]);
 			expect(loaded.plurals).toBe(PLURALS[locale]);
 			expect(loaded.names).toBe(NAMES_OF[locale]);
 		}
 		expect(await loadCatalogue('en')).toBe(EN);
+	});
+	it("English's first bytes lack the other pages' texts until loadPageTexts adds them, once", async () => {
+		expect(message(EN, 'diagnose.title')).toBe(en['diagnose.title']);
+		expect(() => message(EN, 'train.title')).toThrow(/train\.title.*loadPageTexts/);
+		expect(() => message(EN, 'settings.title')).toThrow();
+		const loading = loadPageTexts();
+		expect(loadPageTexts()).toBe(loading);
+		await loading;
+		expect(EN.messages).toEqual(en);
+		expect(message(EN, 'train.title')).toBe(en['train.title']);
+	});
+	it("only the code of the pages that load them names the other pages' texts", () => {
+		// Those pages (each waits for loadPageTexts in its +page.ts), Diagnose's "learn my fields"
+		// section (loaded with them) and the state and chart only those pages use.
+		const loadsThem = [
+			/^src\/routes\/(train|evaluate|models|settings)\//,
+			/^src\/routes\/Learn(Card|Section)\.svelte$/,
+			/^src\/lib\/state\/(training|evaluation|learn)\.svelte\.ts$/,
+			/^src\/lib\/components\/TrainingChart\.svelte$/,
+			/^src\/lib\/i18n\//,
+			/\.spec\.ts$/
+		];
+		const pageKeys = new Set(Object.keys(enPages));
+		const named = readdirSync('src', { recursive: true, encoding: 'utf8' })
+			.map((file) => path.posix.join('src', file.split(path.sep).join('/')))
+			.filter((file) => /\.(ts|svelte)$/.test(file) && !loadsThem.some((p) => p.test(file)))
+			.flatMap((file) =>
+				[...readFileSync(file, 'utf8').matchAll(/['"`]([a-zA-Z]+\.[\w.]+)['"`]/g)]
+					.map((m) => m[1]!)
+					.filter((key) => pageKeys.has(key))
+					.map((key) => `${file}: ${key}`)
+			);
+		expect(named).toEqual([]);
 	});
 	it('Hindi is written in Devanagari: every text but the names has Devanagari letters', () => {
 		const latinOnly = (Object.keys(CATALOGUES.hi) as MessageKey[]).filter(
@@ -154,15 +189,15 @@ describe('plural messages', () => {
 		const held = (catalogue: LoadedCatalogue, n: number) => plural(catalogue, 'learn.keptAside', n);
 		const photos = (catalogue: LoadedCatalogue, n: number) => plural(catalogue, 'count.photos', n);
 		const start = (c: LoadedCatalogue, n: number, k: number) =>
-			format(c.messages['learn.start'], { photos: photos(c, n), held: held(c, k) });
+			format(message(c, 'learn.start'), { photos: photos(c, n), held: held(c, k) });
 		const before = (c: LoadedCatalogue, right: number, total: number) =>
-			format(c.messages['learn.before'], { right, held: held(c, total), answered: total });
+			format(message(c, 'learn.before'), { right, held: held(c, total), answered: total });
 		const checking = (c: LoadedCatalogue, done: number, total: number) =>
-			format(c.messages['models.checking'], { done, photos: photos(c, total) });
-		expect(start(EN, 6, 1)).toBe('Learn from 6 photos (1 photo kept aside to check)');
-		expect(start(EN, 6, 2)).toBe('Learn from 6 photos (2 photos kept aside to check)');
-		expect(before(EN, 0, 1)).toBe('Before: 0 of 1 photo kept aside right (1 answered)');
-		expect(checking(EN, 0, 1)).toBe('Checking on this device… 0 of 1 photo');
+			format(message(c, 'models.checking'), { done, photos: photos(c, total) });
+		expect(start(LOADED.en, 6, 1)).toBe('Learn from 6 photos (1 photo kept aside to check)');
+		expect(start(LOADED.en, 6, 2)).toBe('Learn from 6 photos (2 photos kept aside to check)');
+		expect(before(LOADED.en, 0, 1)).toBe('Before: 0 of 1 photo kept aside right (1 answered)');
+		expect(checking(LOADED.en, 0, 1)).toBe('Checking on this device… 0 of 1 photo');
 		expect(before(FR, 0, 1)).toBe('Avant : 0 sur 1 photo mise de côté justes (réponse pour 1)');
 		expect(start(FR, 6, 2)).toBe('Apprendre de 6 photos (2 photos mises de côté pour vérifier)');
 		expect(checking(ES, 0, 1)).toBe('Comprobando en este dispositivo… 0 de 1 foto');

@@ -1,5 +1,6 @@
 import { format } from '../util/template';
 import type { UserErrorKey } from '../util/user-errors';
+import type { enPages } from './messages.en-pages';
 export { format };
 /**
  * The interface text, one catalogue per language. English is the reference: every other catalogue
@@ -210,380 +211,11 @@ export const en = {
 	'history.save': 'Save',
 	'history.cancel': 'Cancel',
 	'history.confirmed': 'You said: {name}',
-	'history.change': 'Change',
-	'learn.title': 'Learn my fields',
-	'learn.intro':
-		'Tell LeafLens what each plant really has (“Right” or “Not right…” in the history). For each disease, LeafLens keeps one plant aside to check the model before and after, and learns from at least {min} other photos of it (so from two plants or more), here on this device: nothing leaves it.',
-	'learn.none': 'No confirmed photos with a kept photo yet.',
-	'learn.ready': '{name}: {photos} — ready',
-	'learn.waiting':
-		'{name}: {photos} — not yet: one plant is kept aside to check on, and at least {min} other photos are needed to learn from ({left} now)',
-	'learn.limit': 'PlantVillage photos per class to learn with (empty: all; fewer is faster)',
-	'learn.start': 'Learn from {photos} ({held} to check)',
-	'learn.step.download': 'Downloading the PlantVillage photos it learns with…',
-	'learn.step.before': 'Checking the current model on the photos kept aside…',
-	'learn.step.import': 'Preparing your photos…',
-	'learn.step.train': 'Learning your fields…',
-	'learn.step.after': 'Checking the new model on the photos kept aside…',
-	'learn.epochs': 'Round {done} of {total}',
-	'learn.progress': 'Learning progress',
-	'learn.stop': 'Stop',
-	'learn.stopped':
-		'Learning was stopped or interrupted. Press “Continue learning” to carry on from where it stopped.',
-	'learn.resume': 'Continue learning',
-	'learn.discard': 'Discard',
-	'learn.failed': 'Learning did not finish: {reason}',
-	'learn.switchFailed': 'The model could not be changed: {reason}',
-	'learn.before': 'Before: {right} of {held} right ({answered} answered)',
-	'learn.after': 'After: {right} of {total} right ({answered} answered)',
-	'learn.active': 'The new model “{name}” now diagnoses.',
-	'learn.restore': 'Go back to the previous model',
-	'learn.restored': 'The previous model diagnoses again.',
-	'learn.reapply': 'Use the new model again',
-	'learn.otherActive': 'Another model diagnoses now (chosen since on the Models page).',
-	'learn.waitingPlant':
-		'{name}: {photos} of one plant — add another plant: one plant is kept aside to check on, and at least {min} other photos are needed to learn from',
-	'learn.confirmFirst': 'Confirm photos in the history first',
-	'learn.waitTraining':
-		'Learn waits until the training, download or photo import under way on the Train page ends.',
-	'learn.elsewhere': 'Learning in another tab of LeafLens: its result shows here when it ends.',
-	'learn.modelGone':
-		'The learned model is no longer on this device (it was deleted). Learn again to make a new one.',
-	'learn.limitInvalid': 'Type a whole number of 1 or more, or leave it empty for all.',
-	'learn.modelName': 'Learned from my fields {time}',
-	'learn.reading': 'Reading the photos: {done} of {total}',
-	'learn.downloaded': '{done} of {total} MB',
-	'learn.downloadSize': 'Downloads about {size} (once): the PlantVillage photos it learns with.',
-	'learn.downloadNone':
-		'Nothing to download: the PlantVillage photos it learns with are on this device.',
-	'learn.expertReady':
-		'Every {cropIn} class is here: learning also makes a specialist for {cropIn} from your photos alone, used when you name the crop.',
-	'learn.expertPartial':
-		'{crop}: learning also makes a specialist for {ready} from your photos alone, used when you name the crop. With photos of {missing} too, it will know every {cropIn} class.',
-	'learn.expertMissing':
-		'{crop}: confirm photos of one more {cropIn} class ({missing}), and learning also makes a specialist for {cropIn} from your photos alone, used when you name the crop.',
-	'learn.expertsLearned':
-		'Also learned from your photos alone: a specialist for {crops}. Name the crop when you diagnose to use it.',
-	'learn.heldDeleted':
-		'Deleted or corrected meanwhile, and left out of both figures: {photos} kept aside.',
-	'train.title': 'Train a model',
-	'train.intro':
-		'Fine-tune the leaf model on a dataset or on your own photos, here in the browser. Nothing is uploaded.',
-	'data.title': 'Datasets on this device',
-	'data.url': 'Dataset address (manifest.json)',
-	/** The Download of an empty dataset address (the form's own check, in the language). */
-	'data.urlEmpty': 'Type the address of a dataset manifest (it ends with manifest.json).',
-	'data.download': 'Download',
-	'data.cancel': 'Cancel',
-	'data.downloading': 'Downloading {file}: {done} of {total} MB',
-	'data.downloadingSpoken': 'Downloading: {done} of {total} MB',
-	'data.starting': 'Starting the download…',
-	'data.downloaded': '“{name}” is downloaded and ready.',
-	'data.deleted': '“{name}” was deleted from this device.',
-	'data.progress': 'Download progress',
-	'data.none': 'No dataset on this device yet.',
-	'data.summary': '{classes}, {photos}, {stored} of {total} MB stored',
-	'data.complete': 'ready',
-	'data.partial': 'partly downloaded',
-	'data.resume': 'Resume download',
-	'data.failed': 'The dataset could not be downloaded: {reason}',
-	'data.listFailed':
-		'The datasets on this device could not be read: {reason}. Reload the page to try again.',
-	'data.deleteFailed': 'The dataset could not be deleted: {reason}',
-	'data.delete': 'Delete',
-	'data.inTraining':
-		'This dataset is used by the training running now: stop the training first, then delete it.',
-	'data.inTrainingElsewhere':
-		'This dataset is used by a training running in another tab: stop it there first, then delete it.',
-	'data.inStoredJob':
-		'A training run waiting to be resumed uses this dataset: resume or discard it first, then delete the dataset.',
-	'data.confirmDelete': 'Delete the dataset "{name}" from this device?',
-	'data.storage': 'Storage used by this site: {used} MB of {quota} MB available.',
-	'train.settings': 'Training',
-	'train.dataset': 'Dataset',
-	'train.preset': 'Preset',
-	'train.presetQuick': 'Quick check (3 epochs)',
-	'train.presetHead': 'Full head training',
-	'train.presetFinetune': 'Fine-tune the last layers (slower, more accurate)',
-	'train.presetField': 'Head for photos taken in the field (lab photos on varied backgrounds)',
-	'train.presetAdapt': 'Learn my fields (the dataset plus my own photos, weighted)',
-	'train.limit': 'Photos per class (empty: all)',
-	'train.limitInvalid':
-		'Photos per class: type a whole number of at least 1, or leave it empty for all photos.',
-	'train.settingsRefused': 'These advanced settings cannot be used: {reason}',
-	'train.overrides': 'Advanced settings (one key=value per line)',
-	'train.start': 'Start training',
-	'train.stop': 'Stop',
-	'train.stopping': 'Stopping…',
-	'train.resume': 'Resume training',
-	'train.discard': 'Discard',
-	'train.pendingUnsaved':
-		'A training run finished, but its model could not be saved. “Resume training” saves it without training again; “Discard” deletes it.',
-	'train.pending':
-		'A training run stopped before its end. Resume it from its last completed epoch?',
-	'train.confirmDiscard': 'Discard the stopped training run? What it has learnt so far is lost.',
-	'train.confirmDiscardUnsaved':
-		'Discard the finished training run? Its model, not saved yet, is lost.',
-	'train.confirmReplaceUnsaved':
-		'A finished training run waits to be saved (“Resume training” saves it). Start a new run and discard it?',
-	'train.confirmReplace':
-		'A stopped training run waits to be resumed. Start a new run and discard the stopped one?',
-	'train.stage.engines': 'Timing the engines on this device for this training (once)…',
-	'train.stage.loading': 'Loading the model…',
-	'train.stage.features': 'Reading the photos ({split}): {done} of {total}',
-	'train.readingProgress': 'Photos read',
-	'train.stage.training': 'Training: epoch {epoch} of {total}',
-	'train.stage.calibrating': 'Calibrating and learning when to say "not sure"…',
-	'train.eta': 'About {seconds} s left',
-	'train.resumed': 'Resumed after epoch {epoch}.',
-	'train.chart': 'Loss and accuracy per epoch',
-	'train.epoch': 'Epoch',
-	'train.loss': 'Loss',
-	'train.accuracy': 'Accuracy',
-	'train.valLoss': 'Val. loss',
-	'train.valAccuracy': 'Val. accuracy',
-	'train.seconds': 'Seconds',
-	'train.doneResumed':
-		'Done, {seconds} s on {backend} since it resumed: {accuracy} accuracy on validation photos.',
-	'train.done': 'Done in {seconds} s on {backend}: {accuracy} accuracy on validation photos.',
-	'train.saved': 'Saved as "{name}". Open Models to use it for diagnosis.',
-	'train.saving': 'Saving the model on this device…',
-	'train.failed': 'Training stopped: {reason}',
-	'train.elsewhere': 'This training is running in another LeafLens tab: its progress shows there.',
-	'train.learning':
-		'Learn my fields is under way on the Diagnose page: training and photo imports here wait until it ends.',
-	'train.saveFailed': 'The model was trained but could not be saved: {reason}',
-	'train.saveAgain': 'Save again',
-	'train.needData': 'Download a dataset first.',
-	'own.title': 'Your own photos',
-	'own.intro':
-		'Make a dataset from your photos, kept on this device. Each class needs at least 5 photos.',
-	'own.folder': 'Choose a folder with one sub-folder per class',
-	'own.newClass': 'Add a new class',
-	'own.className': 'New class name (e.g. the disease)',
-	'own.classPhotos': 'Photos of this class (at least 5)',
-	'own.addClass': 'Add class',
-	'own.importing': 'Preparing your photos: {done} of {total}',
-	'own.saved': '“{name}” is ready: {classes}, {photos}.',
-	'own.failed': 'Your photos could not be used: {reason}',
-	'own.cancel': 'Cancel import',
-	'own.progress': 'Import progress',
-	'own.cancelled': 'Import cancelled. Your other datasets are unchanged.',
-	'own.local': 'your photos',
-	'own.short':
-		'Some classes of “{name}” have fewer than {min} photos, too few to learn from. Nothing is imported yet.',
-	'own.shortClass': '“{name}”: {photos}',
-	'own.shortRefused':
-		'Your photos could not be used: each class needs at least {min} photos, and no class here has that many:',
-	'own.importRest': 'Import the other {n} classes',
-	'own.importOther': 'Import the other class',
-	'train.include': 'Also include',
-	'train.includeNote': 'Train on these datasets too; their new classes are added to the model.',
-	'train.sameClass': '“{folder}” of {dataset} is trained as {name}, the class it names.',
-	'train.cropless':
-		'“{folder}” of {dataset} does not name its crop: {names}? It would be trained as a class of its own.',
-	'train.valFractionHere':
-		'adapt.valFraction cannot be set here: a fifth of your own photos of each class is held back when they are added (the command line’s --field takes the setting).',
-	'train.croplessRefused':
-		'A folder of the datasets chosen does not name its crop (listed above): import its photos again in a folder named with the crop (e.g. “Tomato Leaf Mold”), or leave its dataset out.',
-	'evaluate.sameClass': '“{folder}” is scored as {name}, the class it names.',
-	'evaluate.perClassShown':
-		'The photos here cover {shown} of the model’s {total} classes; the others are left out.',
-	'evaluate.title': 'Evaluate a model',
-	'evaluate.intro':
-		'Measure a model on held-out photos: accuracy per disease, confusion matrix and calibration.',
-	'evaluate.model': 'Model',
-	'evaluate.defaultModel': 'Shipped PlantVillage model',
-	'evaluate.dataset': 'Dataset',
-	'evaluate.split': 'Photos',
-	'evaluate.splitTest': 'Test (held out)',
-	'evaluate.splitVal': 'Validation',
-	'evaluate.splitTrain': 'Training',
-	'evaluate.limit': 'Photos per class (empty: all)',
-	'evaluate.run': 'Evaluate',
-	'evaluate.cancel': 'Cancel',
-	'evaluate.preparing': 'Reading the model and the photos…',
-	'evaluate.stopping': 'Stopping…',
-	'evaluate.progress': 'Scoring photos: {done} of {total}',
-	'evaluate.scoring': 'Scoring the photos…',
-	'evaluate.scrollable': '{name}, scrollable sideways',
-	'evaluate.loadingData': 'Reading the datasets on this device…',
-	'evaluate.needData': 'Download a dataset on the Train page first.',
-	'evaluate.done': 'Evaluation finished: {accuracy} right, photos scored: {count}.',
-	'evaluate.cancelled': 'Evaluation cancelled.',
-	'evaluate.failed': 'Evaluation stopped: {reason}',
-	'evaluate.summary': 'Summary',
-	'evaluate.photos': 'Photos',
-	'evaluate.accuracy': 'Accuracy',
-	'evaluate.top3': 'Top-3 accuracy',
-	'evaluate.macroF1': 'Macro F1',
-	'evaluate.ece': 'Calibration error (ECE)',
-	'evaluate.eceRaw': 'before temperature scaling',
-	'evaluate.coverage': 'Answered (not "not sure")',
-	'evaluate.selective': 'Accuracy on answered photos',
-	'evaluate.confusion': 'Confusion matrix',
-	'evaluate.confusionNote':
-		'Rows: true class; columns: predicted class. Darker cells hold more photos.',
-	'evaluate.perClass': 'Per class',
-	'evaluate.class': 'Class',
-	'evaluate.precision': 'Precision',
-	'evaluate.recall': 'Recall',
-	'evaluate.f1': 'F1',
-	'evaluate.support': 'Photos',
-	'evaluate.gallery': 'Misclassified photos',
-	'evaluate.galleryShown': 'The first {shown} of the {total} misclassified photos:',
-	'evaluate.galleryEmpty': 'No photo was misclassified.',
-	'evaluate.wasPredicted': 'true: {actual} · predicted: {predicted}',
-	'evaluate.exportJson': 'Export JSON',
-	'evaluate.exportCsv': 'Export CSV',
-	'evaluate.took': '{seconds} s on {backend}',
-	'models.title': 'Models',
-	'models.intro': 'Models saved on this device, and the one used for diagnosis.',
-	'models.import': 'Import a model file',
-	'models.importHint': 'A .leaflens file exported by LeafLens on this or another device.',
-	'models.importing': 'Checking the model file…',
-	'models.imported': '“{name}” was imported.',
-	'models.importFailed': '{file} could not be imported. {reason}',
-	'models.builtIn': 'Built-in model',
-	'models.builtInName': 'PlantVillage (comes with LeafLens)',
-	'models.defaultFailed': 'The built-in model could not be read: {reason}',
-	'models.saved': 'Saved on this device',
-	'models.none': 'No saved models yet. Train one on the Train page, or import a .leaflens file.',
-	'models.inUse': 'In use',
-	'models.activate': 'Activate',
-	'models.rename': 'Rename',
-	'models.newName': 'New name',
-	'models.save': 'Save',
-	'models.cancel': 'Cancel',
-	'models.delete': 'Delete',
-	'models.confirmDelete': 'Delete “{name}” from this device?',
-	'models.export': 'Export',
-	'models.exportOnnx': 'Download ONNX',
-	'models.activated': '“{name}” now diagnoses your photos.',
-	'models.chosenElsewhere':
-		'Another tab chose another model while “{name}” loaded: the one marked “In use” diagnoses your photos.',
-	'models.deleted': '“{name}” was deleted.',
-	'models.exported': '{file} is downloading.',
-	'models.failed': 'That did not work: {reason}',
-	'models.trained': 'Trained',
-	'models.mode': 'Mode',
-	'models.modeHead': 'new classifier head',
-	'models.modeFinetune': 'fine-tuned',
-	'models.classes': 'Leaf classes',
-	'models.experts': 'Taught by your photos',
-	'models.expertsValue': '{crops}, used when you name the crop',
-	'models.accuracy': 'Accuracy on held-out lab photos',
-	'models.labNote':
-		'Measured on held-out lab photos (PlantVillage: one leaf, plain background). Photos taken in a field look different and are usually harder.',
-	'models.valOnly':
-		'not measured on held-out photos ({accuracy} on the validation photos of its training)',
-	'models.notMeasured': 'not measured',
-	'models.untested':
-		'This model records no test figure: it was not measured on held-out photos (models adapted on this device record none).',
-	'models.fieldAccuracy': 'Accuracy on field photos of apple leaves',
-	'models.fieldValue': '{accuracy} ({correct} of {photos}, made to answer every photo)',
-	'models.fieldCropAccuracy': 'The same photos, with the crop named (Apple)',
-	'models.ece': 'Calibration error (ECE)',
-	'models.coverage': 'Answered (not “not sure”)',
-	'models.size': 'Size',
-	'models.unverified': 'unverified',
-	'models.unverifiedNote':
-		'Imported: its file claims {accuracy}. A model file proves it is intact, not who made it or that its figures are true, so this device shows no accuracy until it has checked the model itself.',
-	'models.unverifiedNoClaim':
-		'Imported, and not checked on this device: its accuracy is not known here.',
-	'models.checkHow': 'To check it, download a dataset with the same classes on the Train page.',
-	'models.check': 'Check on “{dataset}”',
-	'models.preparing': 'Checking on this device… reading the model and the photos',
-	'models.checking': 'Checking on this device… {done} of {photos}',
-	'models.checkedNote':
-		'Measured on this device on {photos} test photos of “{dataset}” ({date}), not taken from its file.',
-	'models.checked': '“{name}” is right {accuracy} of the time on this device’s test photos.',
-	'settings.title': 'Settings',
-	'settings.language': 'Language',
-	'settings.languageFailed':
-		'{name} could not be loaded: connect to the internet once, then choose it again.',
-	'settings.backends': 'Compute engines on this device',
-	'settings.backendsIntro':
-		'LeafLens runs TensorFlow.js in a background worker. Each engine was tried on this device and timed on a short test; the fastest is used unless you choose another.',
-	'settings.backend': 'Engine',
-	'settings.available': 'Available',
-	'settings.probe': 'Speed test',
-	'settings.training': 'Can fine-tune',
-	'settings.yes': 'yes',
-	'settings.no': 'no',
-	'settings.active': 'active',
-	'settings.recommended': 'fastest',
-	'settings.choice': 'Engine to use',
-	'settings.auto': 'Automatic (fastest)',
-	'settings.detecting': 'Testing the engines on this device…',
-	'settings.startAgain': 'Start the engines again',
-	'settings.environment': 'TensorFlow.js {version}, {cores} CPU threads, WebGPU adapter: {adapter}',
-	'settings.none': 'none',
-	'settings.unknownAdapter': 'unnamed',
-	'settings.threads': 'The wasm engine computes on {threads} (this page is cross-origin isolated).',
-	'settings.oneThread':
-		'The wasm engine computes on one thread: this page is not cross-origin isolated. It will be from the next visit once the app works offline, or at once where the host sends the headers the README names.',
-	'settings.tasks': 'Engine per task',
-	'settings.tasksIntro':
-		'In automatic mode each task runs on the engine that ran it fastest on this device, timed with the real model once per device and model.',
-	'settings.task': 'Task',
-	'settings.task.diagnose': 'Diagnosis',
-	'settings.task.train': 'Training',
-	'settings.workDiagnose': '{network}: one photo and where the model looked',
-	'settings.workTrain': '{network}: batches of {batch} photos',
-	'settings.workTrainBlocks': '{network}, {blocks} trainable blocks: batches of {batch} photos',
-	'settings.perPhoto': '{ms} ms a photo',
-	'settings.cannotWin': 'not timed: at least {ms} ms a run, slower than the best',
-	'settings.failed': 'failed: {reason}',
-	'settings.diagnoseLater': 'Timed when a model is loaded.',
-	'settings.trainLater': 'Timed when a training starts.',
-	'settings.timeAgain': 'Time the engines again',
-	'settings.timed': 'Timed: the table above shows the new timings.',
-	'settings.timing': 'Timing the engines…',
-	'settings.overridden': 'Every task runs on {backend}, the engine chosen above.',
-	'settings.switchWaits':
-		'Tasks will run on {backend} once the task running now (a diagnosis, a training) has ended on {active}.',
-	'settings.browser': 'What this browser offers',
-	'settings.browserIntro':
-		'Found by testing this browser, not by its name. Where something is missing, LeafLens takes another way.',
-	'settings.feature': 'Feature',
-	'feature.webgpu': 'WebGPU',
-	'feature.webgpu.use':
-		'The fastest engine, on the graphics chip, when the browser also finds a usable chip (the engines above say)',
-	'feature.webgl2': 'WebGL 2',
-	'feature.webgl2.use': 'The graphics-chip engine most browsers have',
-	'feature.wasmSimd': 'WebAssembly SIMD',
-	'feature.wasmSimd.use': 'Fast diagnosis and training on the processor',
-	'feature.wasmThreads': 'WebAssembly threads',
-	'feature.wasmThreads.use': 'The processor engine on several cores',
-	'feature.offscreenCanvas': 'OffscreenCanvas',
-	'feature.offscreenCanvas.use': 'Reading photos in the background',
-	'feature.imageBitmapOptions': 'Photo orientation and resizing',
-	'feature.imageBitmapOptions.use': 'Large photos read at a small size, turned the right way',
-	'feature.serviceWorker': 'Offline use',
-	'feature.serviceWorker.use': 'The app works without a connection after one visit',
-	'feature.indexedDb': 'Storage on the device',
-	'feature.indexedDb.use': 'History, datasets and models kept on this device',
-	'feature.persistence': 'Persistent storage',
-	'feature.persistence.use': 'Asking the browser not to clear LeafLens’ data',
-	'feature.share': 'Sharing',
-	'feature.share.use': 'Sending a diagnosis to an adviser',
-	'feature.camera': 'Camera button',
-	'feature.camera.use': 'Opening the camera straight from the app',
-	'settings.storage': 'Storage on this device',
-	'settings.storageKept': 'Storage: kept until you delete it.',
-	'settings.storageMayClear': 'Storage: the browser may clear it when space runs low.',
-	'settings.storageUnknown': 'Storage: this browser does not say whether it keeps LeafLens’ data.',
-	'settings.storageEviction':
-		'What that means: when the device runs short of space, the browser may delete this site’s data without asking (“eviction”). Your history, saved models and datasets could disappear; export what matters (the history as CSV, models as .leaflens files).',
-	'settings.storageUsage': '{used} used, about {quota} available to LeafLens.',
-	'settings.storageAsk': 'Ask the browser to keep it',
-	'settings.storageRefused':
-		'The browser said no. Browsers usually agree for an installed app or a bookmarked site you use often.',
-	'settings.storageChecking': 'Checking storage…'
+	'history.change': 'Change'
 } as const;
 
-export type MessageKey = keyof typeof en;
+/** Every text's key: the first bytes' (`en`) and the other pages' (messages.en-pages.ts). */
+export type MessageKey = keyof typeof en | keyof typeof enPages;
 export type Catalogue = Record<MessageKey, string>;
 
 /** The interface languages; English is built in, the others are fetched when chosen. */
@@ -657,7 +289,8 @@ export type KnownErrors = Record<UserErrorKey, string> & {
 /** One language's texts: the messages, the count phrases and the names of crops and diseases. */
 export interface LoadedCatalogue {
 	locale: Locale;
-	messages: Catalogue;
+	/** English's lacks the other pages' texts until `loadPageTexts()`: read with `message()`. */
+	messages: Partial<Catalogue>;
 	plurals: Record<PluralKey, PluralForms>;
 	/** Null for English: the folder names are English already. */
 	names: ClassNames | null;
@@ -667,11 +300,35 @@ export interface LoadedCatalogue {
 
 export const EN: LoadedCatalogue = {
 	locale: 'en',
-	messages: en,
+	messages: { ...en },
 	plurals: enPlurals,
 	names: null,
 	errors: null
 };
+
+/** The text of `key` in `catalogue`; one whose page's texts have not been loaded throws. */
+export function message(catalogue: LoadedCatalogue, key: MessageKey): string {
+	const text = catalogue.messages[key];
+	if (text === undefined) throw new Error(`No text ${key} yet: its page loads it (loadPageTexts)`);
+	return text;
+}
+
+let pageTexts: Promise<void> | null = null;
+/**
+ * Adds the English texts of the pages other than Diagnose to the English catalogue (once): each of
+ * those pages, and Diagnose's "Learn my fields" section, waits for it before it renders. Needed in
+ * every language, as English is shown until another language's catalogue has arrived.
+ */
+export function loadPageTexts(): Promise<void> {
+	pageTexts ??= import('./messages.en-pages').then(
+		({ enPages }) => void Object.assign(EN.messages, enPages),
+		(error: unknown) => {
+			pageTexts = null;
+			throw error;
+		}
+	);
+	return pageTexts;
+}
 
 /**
  * A language's catalogue. Only English is in the app's first bytes; each other language is its own

@@ -1,7 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { inLanguage } from '../../../test/in-language';
 import { DEFAULT_MODEL_URL, DeviceLostError, WorkerCrashedError } from './ml-client.svelte';
 import { t } from '../i18n/i18n.svelte';
+import { loadPageTexts } from '../i18n/messages';
 import { userError } from '../util/user-errors';
 import {
 	EvaluationState,
@@ -108,6 +109,9 @@ function setup(saved: Partial<SavedModelInfo>[] = [{ id: 'm1', name: 'Mine' }], 
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+// The page's English texts, which it loads before it renders.
+beforeAll(() => loadPageTexts());
 
 describe('EvaluationState', () => {
 	it('offers the complete datasets and the shipped model first', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { inLanguage } from '../../../test/in-language';
 import { fakeLocks } from '../../../test/fake-locks';
 import { DeviceLostError, WorkerCrashedError } from './ml-client.svelte';
@@ -21,7 +21,7 @@ import { countClasses } from '../data/own-photos';
 import { userError } from '../util/user-errors';
 import { t } from '../i18n/i18n.svelte';
 import { errorInLanguage } from '../i18n/known-errors';
-import { loadCatalogue } from '../i18n/messages';
+import { loadCatalogue, loadPageTexts } from '../i18n/messages';
 import type {
 	CachedDatasetInfo,
 	EpochRecord,
@@ -189,6 +189,9 @@ async function reloadedWaiting(
 	expect(reloaded.pending).toEqual(request);
 	return { reloaded, ml, calls };
 }
+
+// The page's English texts, which it loads before it renders.
+beforeAll(() => loadPageTexts());
 
 describe('photosFromFolder', () => {
 	it("leaves hidden files out without a word (a Mac's .DS_Store and ._ copies), and names files outside a class folder", () => {
