@@ -371,7 +371,7 @@ test('lists the crop experts a model was taught, and the classes of one over par
 	});
 	const saved = page.getByTestId('saved-model');
 	await expect(saved.getByTestId('experts')).toHaveText(
-		'Apple (Apple scab, healthy leaves), Tomato, used when you name the crop'
+		'Apple (Apple scab and healthy leaves) and Tomato, used when you name the crop'
 	);
 	// The shipped model (shown, in use) has none.
 	const builtIn = page.getByTestId('default-model');

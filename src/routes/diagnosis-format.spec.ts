@@ -6,8 +6,10 @@ import {
 	describeAnswer,
 	entryAnswer,
 	entryName,
-	expertsText
+	expertsText,
+	percent
 } from './diagnosis-format';
+import { inLanguage } from '../../test/in-language';
 
 const top = [
 	{ index: 3, label: 'Tomato___Late_blight', probability: 0.4 },
@@ -82,10 +84,28 @@ describe('entryAnswer', () => {
 
 describe('expertsText', () => {
 	it('names the crops, and the classes of an expert over part of its crop', () => {
-		expect(expertsText(['Apple', 'Tomato'])).toBe('Apple, Tomato');
+		expect(expertsText(['Apple', 'Tomato'])).toBe('Apple and Tomato');
+		expect(expertsText(['Apple', 'Tomato', 'Grape'])).toBe('Apple, Tomato, and Grape');
 		expect(
 			expertsText(['Apple', 'Corn_(maize)'], { Apple: ['Apple___Apple_scab', 'Apple___healthy'] })
-		).toBe('Apple (Apple scab, healthy leaves), Corn (maize)');
+		).toBe('Apple (Apple scab and healthy leaves) and Corn (maize)');
+	});
+	it('lists them in a sentence in lower case, the language’s way', async () => {
+		expect(expertsText(['Apple', 'Tomato'], undefined, true)).toBe('apple and tomato');
+		await inLanguage('fr', () => {
+			expect(expertsText(['Apple', 'Tomato'], undefined, true)).toBe('pommier et tomate');
+		});
+	});
+});
+
+describe('percent', () => {
+	it('says a probability in whole percent, never 100, the language’s way', async () => {
+		expect(percent(0.874)).toBe('87%');
+		expect(percent(0.999)).toBe('99%');
+		await inLanguage('fr', () => {
+			// French puts a (non-breaking) space before the sign.
+			expect(percent(0.874)).toMatch(/^87\s%$/u);
+		});
 	});
 });
 

@@ -8,26 +8,37 @@ export const displayName = (label: string): string => i18n.className(label);
 /** A crop folder's name (`Corn_(maize)`) in the interface language, as a title (`Corn (maize)`). */
 export const cropTitle = (name: string): string => i18n.cropName(name);
 
-/**
- * The crops a model has an expert for, in the interface language: `Apple (Apple scab, healthy
- * leaves), Tomato`, an expert over part of its crop (`partial`) naming the diseases it knows.
- */
-export const expertsText = (crops: readonly string[], partial?: Record<string, string[]>): string =>
-	crops
-		.map((c) => {
-			const over = partial && Object.hasOwn(partial, c) ? partial[c] : undefined;
-			return over ? `${cropTitle(c)} (${over.map(i18n.diseaseName).join(', ')})` : cropTitle(c);
-		})
-		.join(', ');
-
 /** A crop's name inside a sentence: lower case the language's way (`corn (maize)`). */
 export const cropInText = (name: string): string => cropTitle(name).toLocaleLowerCase(i18n.locale);
+
+/**
+ * The crops a model has an expert for, listed the interface language's way: `Apple (Apple scab and
+ * healthy leaves) and Tomato`, an expert over part of its crop (`partial`) naming the diseases it
+ * knows; `inText`: inside a sentence (`apple and tomato`).
+ */
+export function expertsText(
+	crops: readonly string[],
+	partial?: Record<string, string[]>,
+	inText = false
+): string {
+	const name = inText ? cropInText : cropTitle;
+	return i18n.list(
+		crops.map((c) => {
+			const over = partial && Object.hasOwn(partial, c) ? partial[c] : undefined;
+			return over ? `${name(c)} (${i18n.list(over.map(i18n.diseaseName))})` : name(c);
+		})
+	);
+}
 
 /** A share in [0, 1] as a percentage with one decimal, the interface language's way (`97.9%`, `97,9 %`). */
 export const percentText = (v: number): string => i18n.percent(v);
 
-/** A probability as a whole percentage; never "100": a model is never certain, saying so would mislead. */
-export const percent = (p: number): number => Math.min(99, Math.round(p * 100));
+/**
+ * A probability as a whole percentage, the interface language's way (`97%`, `97 %`); never "100%":
+ * a model is never certain, saying so would mislead.
+ */
+export const percent = (p: number): string =>
+	i18n.percent(Math.min(99, Math.round(p * 100)) / 100, 0);
 
 /**
  * What the user is shown for an answer (of a plant of `leaves` leaves): the class, or which "not

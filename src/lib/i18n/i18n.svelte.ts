@@ -99,12 +99,12 @@ export class I18n {
 	/** A reason a photo decoder gave (in English), in the current language when it is a known one. */
 	knownError = (message: string): string => errorInLanguage(message, this.#catalogue);
 
-	/** A share in [0, 1] as a percentage with one decimal, the language's way (`97.9%`, `97,9 %`). */
-	percent = (share: number): string =>
+	/** A share in [0, 1] as a percentage with `digits` decimals, the language's way (`97.9%`, `97,9 %`). */
+	percent = (share: number, digits = 1): string =>
 		new Intl.NumberFormat(this.locale, {
 			style: 'percent',
-			minimumFractionDigits: 1,
-			maximumFractionDigits: 1
+			minimumFractionDigits: digits,
+			maximumFractionDigits: digits
 		}).format(share);
 
 	/** A number with exactly `digits` decimals, the language's way (`0.1234`, `0,1234`). */

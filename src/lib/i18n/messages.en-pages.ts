@@ -58,8 +58,7 @@ export const enPages = {
 		'{crop}: confirm photos of one more {cropIn} class ({missing}), and learning also makes a specialist for {cropIn} from your photos alone, used when you name the crop.',
 	'learn.expertsLearned':
 		'Also learned from your photos alone: a specialist for {crops}. Name the crop when you diagnose to use it.',
-	'learn.heldDeleted':
-		'Deleted or corrected meanwhile, and left out of both figures: {photos} kept aside.',
+	'learn.heldDeleted': 'Left out of both figures, as deleted or corrected meanwhile: {photos}.',
 	'train.title': 'Train a model',
 	'train.intro':
 		'Fine-tune the leaf model on a dataset or on your own photos, here in the browser. Nothing is uploaded.',

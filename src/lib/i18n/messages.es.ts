@@ -53,9 +53,9 @@ export const es: Catalogue = {
 	'diagnose.working': 'Examinando la hoja…',
 	'diagnose.photoAlt': 'La foto que se está diagnosticando',
 	'diagnose.mostLikely': 'Lo más probable',
-	'diagnose.veryLikely': 'muy probable, {p}%',
-	'diagnose.likely': 'probable, {p}%',
-	'diagnose.possibly': 'posible, {p}%',
+	'diagnose.veryLikely': 'muy probable, {p}',
+	'diagnose.likely': 'probable, {p}',
+	'diagnose.possibly': 'posible, {p}',
 	'diagnose.alternatives': 'Otras posibilidades',
 	'diagnose.notSure': 'Sin certeza — vuelva a tomar la foto',
 	'diagnose.unfamiliar':
@@ -146,7 +146,7 @@ export const es: Catalogue = {
 	'history.undo': 'Deshacer',
 	'share.button': 'Compartir con un asesor técnico',
 	'share.title': 'Diagnóstico de LeafLens',
-	'share.answer': '{answer} — {p}% de probabilidad',
+	'share.answer': '{answer} — {p} de probabilidad',
 	'share.when': 'Diagnosticado el {date}',
 	'share.leaves': 'Según {leaves} de la planta',
 	'share.crop': 'Cultivo: {crop}',
@@ -265,7 +265,7 @@ export const es: Catalogue = {
 	'learn.expertsLearned':
 		'También aprendido solo de sus fotos: un especialista en {crops}. Indique el cultivo al diagnosticar para usarlo.',
 	'learn.heldDeleted':
-		'Eliminadas o corregidas mientras tanto, y fuera de ambas cifras: {photos} apartadas.',
+		'Fuera de ambas cifras, tras eliminarse o corregirse mientras tanto: {photos}.',
 	'train.title': 'Entrenar un modelo',
 	'train.intro':
 		'Afine el modelo de hojas con un conjunto de datos o con sus propias fotos, aquí en el navegador. No se sube nada.',
@@ -727,7 +727,7 @@ export const esErrors: KnownErrors = {
 		'El servidor respondió a {url} con una página web (¿una página de acceso a la red wifi?): inicie sesión o revise la conexión y descargue de nuevo; lo ya descargado se conserva.',
 	downloadFailed: 'La descarga de {url} falló: HTTP {status}',
 	noClassFolders:
-		'La carpeta «{name}» tiene fotos pero ninguna subcarpeta por clase: ponga las fotos de cada enfermedad en una subcarpeta con su nombre (p. ej. {name}/Sarna del manzano/) y elija la carpeta de nuevo.',
+		'La carpeta «{name}» tiene fotos pero ninguna subcarpeta por clase: ponga las fotos de cada enfermedad en una subcarpeta con su nombre (en inglés, p. ej. {name}/Apple scab/) y elija la carpeta de nuevo.',
 	confirmMore:
 		'Confirme más fotos de una enfermedad: una planta se aparta para comprobar, y se necesitan al menos {n} fotos más para aprender.',
 	photosNotImported: 'Las fotos no se importaron.',

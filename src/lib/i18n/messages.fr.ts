@@ -54,9 +54,9 @@ export const fr: Catalogue = {
 	'diagnose.working': 'Examen de la feuille…',
 	'diagnose.photoAlt': 'La photo en cours de diagnostic',
 	'diagnose.mostLikely': 'Le plus probable',
-	'diagnose.veryLikely': 'très probable, {p} %',
-	'diagnose.likely': 'probable, {p} %',
-	'diagnose.possibly': 'possible, {p} %',
+	'diagnose.veryLikely': 'très probable, {p}',
+	'diagnose.likely': 'probable, {p}',
+	'diagnose.possibly': 'possible, {p}',
 	'diagnose.alternatives': 'Autres possibilités',
 	'diagnose.notSure': 'Pas sûr — reprenez la photo',
 	'diagnose.unfamiliar':
@@ -149,7 +149,7 @@ export const fr: Catalogue = {
 	'history.undo': 'Rétablir',
 	'share.button': 'Partager avec un conseiller',
 	'share.title': 'Diagnostic LeafLens',
-	'share.answer': '{answer} — probable à {p} %',
+	'share.answer': '{answer} — probable à {p}',
 	'share.when': 'Diagnostiqué le {date}',
 	'share.leaves': 'D’après {leaves} de la plante',
 	'share.crop': 'Culture : {crop}',
@@ -272,7 +272,7 @@ export const fr: Catalogue = {
 	'learn.expertsLearned':
 		'Appris aussi de vos seules photos : un spécialiste de {crops}. Nommez la culture en diagnostiquant pour l’utiliser.',
 	'learn.heldDeleted':
-		'Supprimées ou corrigées entre-temps, et exclues des deux chiffres : {photos} mises de côté.',
+		'Hors des deux chiffres, après une suppression ou une correction entre-temps : {photos}.',
 	'train.title': 'Entraîner un modèle',
 	'train.intro':
 		'Affinez le modèle sur un jeu de données ou sur vos propres photos, ici dans le navigateur. Rien n’est envoyé.',
@@ -522,7 +522,7 @@ export const fr: Catalogue = {
 		'{name} n’a pas pu être chargé : connectez-vous une fois à Internet, puis choisissez-le à nouveau.',
 	'settings.backends': 'Moteurs de calcul de cet appareil',
 	'settings.backendsIntro':
-		'LeafLens exécute TensorFlow.js dans un worker en arrière-plan. Chaque moteur a été essayé sur cet appareil et chronométré sur un court test ; le plus rapide est utilisé sauf si vous en choisissez un autre.',
+		'LeafLens exécute TensorFlow.js en arrière-plan, à part de la page. Chaque moteur a été essayé sur cet appareil et chronométré sur un court test ; le plus rapide est utilisé sauf si vous en choisissez un autre.',
 	'settings.backend': 'Moteur',
 	'settings.available': 'Disponible',
 	'settings.probe': 'Test de vitesse',
@@ -743,7 +743,7 @@ export const frErrors: KnownErrors = {
 		'Le serveur a répondu à {url} par une page web (une page de connexion au Wi-Fi ?) : connectez-vous ou vérifiez la connexion, puis téléchargez de nouveau ; ce qui a été téléchargé est conservé.',
 	downloadFailed: 'Le téléchargement de {url} a échoué : HTTP {status}',
 	noClassFolders:
-		'Le dossier « {name} » contient des photos mais aucun sous-dossier par classe : mettez les photos de chaque maladie dans un sous-dossier à son nom (p. ex. {name}/Tavelure du pommier/), puis choisissez de nouveau le dossier.',
+		'Le dossier « {name} » contient des photos mais aucun sous-dossier par classe : mettez les photos de chaque maladie dans un sous-dossier à son nom (en anglais, p. ex. {name}/Apple scab/), puis choisissez de nouveau le dossier.',
 	confirmMore:
 		'Confirmez plus de photos d’une maladie : une plante est mise de côté pour vérifier, et il faut au moins {n} autres photos pour apprendre.',
 	photosNotImported: 'Les photos n’ont pas été importées.',

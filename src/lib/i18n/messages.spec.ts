@@ -194,22 +194,32 @@ describe('plural messages', () => {
 			format(message(c, 'learn.before'), { right, held: held(c, total), answered: total });
 		const checking = (c: LoadedCatalogue, done: number, total: number) =>
 			format(message(c, 'models.checking'), { done, photos: photos(c, total) });
+		// Nothing in the sentence agrees with the count but its phrase ("1 photo kept aside").
+		const deleted = (c: LoadedCatalogue, n: number) =>
+			format(message(c, 'learn.heldDeleted'), { photos: held(c, n) });
 		expect(start(LOADED.en, 6, 1)).toBe('Learn from 6 photos (1 photo kept aside to check)');
 		expect(start(LOADED.en, 6, 2)).toBe('Learn from 6 photos (2 photos kept aside to check)');
 		expect(before(LOADED.en, 0, 1)).toBe('Before: 0 of 1 photo kept aside right (1 answered)');
 		expect(checking(LOADED.en, 0, 1)).toBe('Checking on this device… 0 of 1 photo');
+		expect(deleted(LOADED.en, 1)).toBe(
+			'Left out of both figures, as deleted or corrected meanwhile: 1 photo kept aside.'
+		);
+		expect(deleted(FR, 1)).toBe(
+			'Hors des deux chiffres, après une suppression ou une correction entre-temps : 1 photo mise de côté.'
+		);
 		expect(before(FR, 0, 1)).toBe('Avant : 0 sur 1 photo mise de côté justes (réponse pour 1)');
 		expect(start(FR, 6, 2)).toBe('Apprendre de 6 photos (2 photos mises de côté pour vérifier)');
 		expect(checking(ES, 0, 1)).toBe('Comprobando en este dispositivo… 0 de 1 foto');
 		expect(start(SW, 6, 1)).toBe('Jifunza kutoka picha 6 (picha 1 iliyowekwa kando kwa kupima)');
 		// Every language: each of the three sentences is whole, its count said once, in its phrase.
 		for (const c of Object.values(LOADED)) {
-			for (const text of [start(c, 6, 1), before(c, 0, 1), checking(c, 0, 1)]) {
+			for (const text of [start(c, 6, 1), before(c, 0, 1), checking(c, 0, 1), deleted(c, 1)]) {
 				expect(text, c.locale).not.toMatch(/\{\w+\}/);
 				expect(text, c.locale).not.toMatch(/\b1 (photos|fotos)\b/);
 			}
 			expect(before(c, 0, 1), c.locale).toContain(held(c, 1));
 			expect(checking(c, 0, 1), c.locale).toContain(photos(c, 1));
+			expect(deleted(c, 1), c.locale).toContain(held(c, 1));
 		}
 	});
 

@@ -57,9 +57,9 @@ export const sw: Catalogue = {
 	'diagnose.working': 'Inaangalia jani…',
 	'diagnose.photoAlt': 'Picha inayochunguzwa',
 	'diagnose.mostLikely': 'Huenda zaidi',
-	'diagnose.veryLikely': 'inawezekana sana, {p}%',
-	'diagnose.likely': 'inawezekana, {p}%',
-	'diagnose.possibly': 'labda, {p}%',
+	'diagnose.veryLikely': 'inawezekana sana, {p}',
+	'diagnose.likely': 'inawezekana, {p}',
+	'diagnose.possibly': 'labda, {p}',
 	'diagnose.alternatives': 'Uwezekano mwingine',
 	'diagnose.notSure': 'Sina uhakika — piga picha tena',
 	'diagnose.unfamiliar':
@@ -149,7 +149,7 @@ export const sw: Catalogue = {
 	'history.undo': 'Rudisha',
 	'share.button': 'Tuma kwa mshauri wa kilimo',
 	'share.title': 'Uchunguzi wa LeafLens',
-	'share.answer': '{answer} — inawezekana kwa {p}%',
+	'share.answer': '{answer} — inawezekana kwa {p}',
 	'share.when': 'Ilichunguzwa {date}',
 	'share.leaves': 'Kutoka {leaves} ya mmea',
 	'share.crop': 'Zao: {crop}',
@@ -243,7 +243,7 @@ export const sw: Catalogue = {
 	'learn.otherActive':
 		'Modeli nyingine inatambua sasa (iliyochaguliwa baadaye kwenye ukurasa wa Modeli).',
 	'learn.waitingPlant':
-		'{name}: {photos} za mmea mmoja — ongeza mmea mwingine: mmea mmoja unawekwa kando kwa kupima, na zinahitajika angalau picha {min} nyingine za kujifunzia',
+		'{name}: mmea mmoja ({photos}) — ongeza mmea mwingine: mmea mmoja unawekwa kando kwa kupima, na zinahitajika angalau picha {min} nyingine za kujifunzia',
 	'learn.confirmFirst': 'Thibitisha picha kwenye historia kwanza',
 	'learn.waitTraining':
 		'Kujifunza kunasubiri mafunzo, upakuaji au uingizaji wa picha unaoendelea kwenye ukurasa wa Funza umalizike.',
@@ -268,7 +268,7 @@ export const sw: Catalogue = {
 	'learn.expertsLearned':
 		'Imejifunza pia kutoka picha zako pekee: mtaalamu wa {crops}. Taja zao unapochunguza ili kumtumia.',
 	'learn.heldDeleted':
-		'Zilifutwa au kusahihishwa wakati huo, na haziko kwenye takwimu zote mbili: {photos} zilizowekwa kando.',
+		'Nje ya takwimu zote mbili, baada ya kufutwa au kusahihishwa wakati huo: {photos}.',
 	'train.title': 'Funza modeli',
 	'train.intro':
 		'Boresha modeli ya majani kwa seti ya data au kwa picha zako mwenyewe, hapa kwenye kivinjari. Hakuna kinachopakiwa mtandaoni.',
@@ -469,7 +469,7 @@ export const sw: Catalogue = {
 	'models.unverifiedNoClaim':
 		'Imeingizwa, na haijakaguliwa kwenye kifaa hiki: usahihi wake haujulikani hapa.',
 	'models.checkHow':
-		'Ili kuikagua, pakua seti ya picha yenye madaraja yale yale kwenye ukurasa wa Funza.',
+		'Ili kuikagua, pakua seti ya data yenye aina zile zile kwenye ukurasa wa Funza.',
 	'models.check': 'Kagua kwa “{dataset}”',
 	'models.preparing': 'Inakagua kwenye kifaa hiki… inasoma modeli na picha',
 	'models.checking': 'Inakagua kwenye kifaa hiki… {done} kati ya {photos}',
@@ -482,7 +482,7 @@ export const sw: Catalogue = {
 	'models.exportOnnx': 'Pakua ONNX',
 	'models.activated': '“{name}” sasa inachunguza picha zako.',
 	'models.chosenElsewhere':
-		'Kichupo kingine kilichagua muundo mwingine wakati “{name}” kilipokuwa kikipakiwa: ule ulioandikwa “Inatumika” ndio unachunguza picha zako.',
+		'Kichupo kingine kilichagua modeli nyingine wakati “{name}” ilipokuwa ikipakiwa: ule ulioandikwa “Inatumika” ndio unachunguza picha zako.',
 	'models.deleted': '“{name}” imefutwa.',
 	'models.exported': '{file} inapakuliwa.',
 	'models.failed': 'Hilo halikufanikiwa: {reason}',
@@ -711,7 +711,7 @@ export const swErrors: KnownErrors = {
 		'Seva ilijibu {url} kwa ukurasa wa wavuti (ukurasa wa kuingia kwenye Wi-Fi?): ingia au kagua muunganisho, kisha pakua tena; kilichopakuliwa tayari kinahifadhiwa.',
 	downloadFailed: 'Kupakua {url} kumeshindikana: HTTP {status}',
 	noClassFolders:
-		'Folda “{name}” ina picha lakini haina folda ndogo za madaraja: weka picha za kila ugonjwa kwenye folda ndogo yenye jina lake (k.m. {name}/Apple scab/), kisha chagua folda tena.',
+		'Folda “{name}” ina picha lakini haina folda ndogo za aina: weka picha za kila ugonjwa kwenye folda ndogo yenye jina lake (k.m. {name}/Apple scab/), kisha chagua folda tena.',
 	confirmMore:
 		'Thibitisha picha zaidi za ugonjwa: mmea mmoja unawekwa kando kwa kupima, na zinahitajika angalau picha {n} nyingine za kujifunzia.',
 	photosNotImported: 'Picha hazikuingizwa.',
@@ -772,7 +772,7 @@ export const swErrors: KnownErrors = {
 	notModelFileDetail: 'Hii si faili ya modeli ya LeafLens: {detail}',
 	classNameEmpty: 'Andika jina la aina.',
 	classPhotosEmpty: 'Chagua picha za aina.',
-	classNameTooLong: 'Jina la aina lina herufi 100 zaidi; hili lina {n}.',
+	classNameTooLong: 'Jina la aina lisizidi herufi 100; hili lina {n}.',
 	classNameSlash: 'Jina la aina haliwezi kuwa na “/”: “{name}”.',
 	notInClass: 'Haiko ndani ya folda ndogo ya aina.',
 	sameInClasses:

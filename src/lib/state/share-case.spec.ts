@@ -4,7 +4,7 @@ import { caseFiles, caseText, type CaseWords } from './share-case';
 
 const words: CaseWords = {
 	title: 'LeafLens diagnosis',
-	answer: (answer, p) => (p === null ? `${answer}` : `${answer}, ${p}% likely`),
+	answer: (answer, p) => (p === null ? `${answer}` : `${answer}, p=${p}`),
 	when: (iso) => `on ${iso}`,
 	leaves: (n) => `${n} leaves`,
 	crop: (crop) => `crop ${crop}`,
@@ -33,7 +33,7 @@ function entry(overrides: Partial<HistoryEntry> = {}): HistoryEntry {
 describe('caseText', () => {
 	it('says the answer, how likely and when; no location unless the user kept one', () => {
 		expect(caseText(entry(), words)).toBe(
-			'Tomato — Leaf Mold, 99% likely\non 2026-11-29T10:00:00.000Z\n\nby a model'
+			'Tomato — Leaf Mold, p=0.996\non 2026-11-29T10:00:00.000Z\n\nby a model'
 		);
 	});
 

@@ -10,7 +10,8 @@ import { localDay } from '../util/day';
 /** The words and formats the text needs (the page passes its i18n; specs pass plain ones). */
 export interface CaseWords {
 	title: string;
-	answer: (answer: string, percent: number | null) => string;
+	/** `probability`: null for a "not sure" answer. */
+	answer: (answer: string, probability: number | null) => string;
 	when: (iso: string) => string;
 	leaves: (count: number) => string;
 	crop: (crop: string) => string;
@@ -19,12 +20,9 @@ export interface CaseWords {
 	footer: string;
 }
 
-/** A probability as the page writes it (whole percent, never 100). */
-const percentOf = (p: number) => Math.min(99, Math.round(p * 100));
-
 export function caseText(entry: HistoryEntry, words: CaseWords): string {
 	const lines = [
-		words.answer(entry.answer, entry.abstained ? null : percentOf(entry.confidence)),
+		words.answer(entry.answer, entry.abstained ? null : entry.confidence),
 		words.when(entry.time)
 	];
 	if (entry.leaves.length > 1) lines.push(words.leaves(entry.leaves.length));
