@@ -28,6 +28,12 @@ test('a lost WebGL context is reported, the app falls back and still diagnoses',
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(2);
 	// The lost backend is not picked again in this session, even though Settings still says webgl.
 	await page.getByRole('link', { name: 'Settings' }).click();
+	await expect(page.getByLabel('Engine to use')).toHaveValue('webgl');
+	await expect(page.getByTestId('active-backend')).toHaveText(`Engine: ${fallback}`);
+	// Nor when the next diagnosis comes, after Settings was shown.
+	await page.getByRole('link', { name: 'Diagnose' }).click();
+	await diagnoseOne(page, 'after-settings.jpg');
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
 	await expect(page.getByTestId('active-backend')).toHaveText(`Engine: ${fallback}`);
 });
 

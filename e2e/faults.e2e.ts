@@ -30,14 +30,15 @@ test('a connection cut mid-download: a plain message, shards kept, Resume comple
 	await expect(alert).not.toContainText('TypeError');
 	const item = page.getByTestId('datasets').locator('li');
 	await expect(item).toHaveAttribute('data-complete', 'false');
-	const [partial] = await readDatasets(page);
-	expect(partial).toMatchObject({ complete: false, stored: 3 });
+	const [partial] = await readDatasets(page, true);
+	expect(partial).toMatchObject({ complete: false, stored: 3, corrupt: [] });
+	expect(partial!.presentFiles).toEqual(partial!.storedFiles);
 	expect(partial!.missing).toHaveLength(partial!.shards - 3);
 
 	await item.getByRole('button', { name: 'Resume' }).click();
 	await expect(item).toHaveAttribute('data-complete', 'true', { timeout: 360_000 });
-	const [done] = await readDatasets(page);
-	expect(done).toMatchObject({ complete: true, missing: [] });
+	const [done] = await readDatasets(page, true);
+	expect(done).toMatchObject({ complete: true, missing: [], corrupt: [] });
 	expect(errors).toEqual([]);
 });
 
@@ -60,10 +61,12 @@ test('storage full mid-download: a clear message, the shards already saved intac
 	await expect(alert).toContainText('Not enough storage on this device to keep the rest of', {
 		timeout: 120_000
 	});
-	const [partial] = await readDatasets(page);
+	const [partial] = await readDatasets(page, true);
 	expect(partial!.complete).toBe(false);
 	expect(partial!.stored).toBeGreaterThan(0);
-	// What the info lists is really there (and nothing else is claimed).
+	// What the info lists is what is really there, each shard with the manifest's bytes.
+	expect(partial!.presentFiles).toEqual(partial!.storedFiles);
+	expect(partial!.corrupt).toEqual([]);
 	expect(partial!.missing).toHaveLength(partial!.shards - partial!.stored);
 	await expect(page.getByTestId('datasets').locator('li')).toHaveAttribute(
 		'data-complete',

@@ -1,4 +1,5 @@
-import { css, expectText, testId, waitFor, waitForCount } from './driver';
+import { readFileSync } from 'node:fs';
+import { css, expectText, find, testId, waitFor, waitForCount } from './driver';
 import { expect, test } from './fixtures';
 import { diagnosePhoto, fieldPhotos, referenceAnswers, testPhotos, writeTemp } from './photos';
 
@@ -19,6 +20,14 @@ test('diagnoses real photos as the Node CLI does, with a heatmap; bad files get 
 
 	await driver.goto('/');
 	await waitFor(driver, testId('model-info'));
+	// A JPEG cut short (its first 200 bytes) and a text file named .jpg (after the photos, whose
+	// answers clear this message): one the user can act on, never "null" or a TypeError.
+	await driver.upload(
+		testId('photo-input'),
+		writeTemp('cut.jpg', readFileSync(photos[0]!.path).subarray(0, 200))
+	);
+	await expectText(driver, testId('diagnose-error'), 'not a photo LeafLens can read');
+	expect((await find(driver, testId('diagnose-error')))!.text).not.toMatch(/null|undefined|Error/);
 	for (const [i, photo] of photos.entries()) {
 		const answer = await diagnosePhoto(driver, photo);
 		const expected = reference[i]!;
@@ -34,7 +43,6 @@ test('diagnoses real photos as the Node CLI does, with a heatmap; bad files get 
 		reference.slice(0, 3).filter((r, i) => r.label === photos[i]!.className).length
 	).toBeGreaterThanOrEqual(2);
 
-	// A text file named .jpg and a truncated JPEG: a message the user can act on, never "null".
 	await driver.upload(testId('photo-input'), writeTemp('notes.jpg', 'not a photo'));
 	await expectText(driver, testId('diagnose-error'), 'not a photo LeafLens can read');
 
