@@ -115,8 +115,9 @@ function invertLower(l: Float64Array, d: number): Float32Array {
 
 /**
  * Fits class means and the shared covariance Σ = (1 − α) S + α (tr S / D) I of the training
- * features; S is the pooled within-class covariance. The D×D products run on TF.js. A class with no
- * training rows keeps no mean (a mean of zeros would make a blank photo's features the most
+ * features; S is the pooled within-class covariance, the mean over all N rows of (x − μ_y)(x − μ_y)ᵀ
+ * with μ_y the row's class mean (divided by N, not N − C). The D×D products run on TF.js. A class
+ * with no training rows keeps no mean (a mean of zeros would make a blank photo's features the most
  * familiar of all).
  *
  * @throws Error when there are no rows (no class to be near) or a label is not a class index.

@@ -120,6 +120,9 @@ describe('Diagnoser', () => {
 		const [at448] = await classify(tf, classifier, features as tf.Tensor2D);
 		features.dispose();
 		ops.dispose();
+		// The default three, the same classes in the same order, then each probability.
+		expect(prediction.top).toHaveLength(3);
+		expect(prediction.top.map((t) => t.label)).toEqual(at448!.top.map((t) => t.label));
 		prediction.top.forEach((t, i) =>
 			expect(t.probability).toBeCloseTo(at448!.top[i]!.probability, 4)
 		);

@@ -79,8 +79,22 @@ describe('readPhotoGridFile', () => {
 		expect(photo.grid.data[(37 * 20 + 10) * 4 + 1]).toBeGreaterThan(160); // bottom: green
 	});
 
-	it('names an unreadable file', async () => {
-		await expect(readPhotoGridFile(new Uint8Array([1, 2, 3]))).rejects.toThrow();
+	it('names an unreadable file and says why, as decodeImageFile does', async () => {
+		const junk = path.join(work, 'grid-junk.jpg');
+		writeFileSync(junk, new Uint8Array([1, 2, 3]));
+		const missing = path.join(work, 'grid-missing.jpg');
+		for (const [file, reason] of [
+			[junk, 'not a supported image (unknown format or damaged header)'],
+			[missing, 'no such file']
+		] as const) {
+			const error = await readPhotoGridFile(file).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(PhotoDecodeError);
+			expect((error as Error).message).toBe(`Cannot decode image ${file}: ${reason}`);
+			await expect(decodeImageFile(file)).rejects.toThrow((error as Error).message);
+		}
+		await expect(readPhotoGridFile(new Uint8Array([1, 2, 3]))).rejects.toThrow(
+			'Cannot decode image 3-byte image: '
+		);
 	});
 
 	it('says what to do with an iPhone HEIC photo it cannot decode, from bytes or a file', async () => {

@@ -116,8 +116,6 @@ export async function decodeImageFile(
 	input: string | Uint8Array,
 	options: PhotoOptions = {}
 ): Promise<RawImage & { channels: 3 }> {
-	const what =
-		options.name ?? (typeof input === 'string' ? input : `${input.byteLength}-byte image`);
 	try {
 		const { data, info } = await openPhoto(input, options)
 			.removeAlpha()
@@ -131,22 +129,34 @@ export async function decodeImageFile(
 			data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
 		};
 	} catch (error) {
-		// A missing or unreadable path says so; a decoding failure gets the header's reason.
-		const unreadable =
-			typeof input === 'string'
-				? await access(input).then(
-						() => null,
-						(e: unknown) => errorCode(e)
-					)
-				: null;
-		const reason =
-			unreadable === 'ENOENT'
-				? 'no such file'
-				: unreadable !== null
-					? `unreadable (${unreadable})`
-					: await decodeFailureReason(input);
-		throw new PhotoDecodeError(what, reason, { cause: error });
+		throw await photoDecodeError(input, error, options.name);
 	}
+}
+
+/**
+ * The PhotoDecodeError for `input` after `error`: named as `name`, else by its path, else by its
+ * byte count. A missing or unreadable path says so; a decoding failure gets the header's reason.
+ */
+async function photoDecodeError(
+	input: string | Uint8Array,
+	error: unknown,
+	name?: string
+): Promise<PhotoDecodeError> {
+	const what = name ?? (typeof input === 'string' ? input : `${input.byteLength}-byte image`);
+	const unreadable =
+		typeof input === 'string'
+			? await access(input).then(
+					() => null,
+					(e: unknown) => errorCode(e)
+				)
+			: null;
+	const reason =
+		unreadable === 'ENOENT'
+			? 'no such file'
+			: unreadable !== null
+				? `unreadable (${unreadable})`
+				: await decodeFailureReason(input);
+	return new PhotoDecodeError(what, reason, { cause: error });
 }
 
 /**
@@ -176,10 +186,23 @@ export interface PhotoSquare {
  * The Node counterpart of the app's `readPhotoGrid`: the photo's size (EXIF orientation applied)
  * and a small RGBA copy, the shorter side `shortSide` pixels (never enlarged), the leaf finder's
  * input. sharp's default (Lanczos 3) resize stands in for the canvas's high-quality smoothing.
+ * Throws a PhotoDecodeError naming the file and the reason, as decodeImageFile.
  */
 export async function readPhotoGridFile(
 	input: string | Uint8Array,
 	shortSide = 64
+): Promise<{ width: number; height: number; grid: RawImage & { channels: 4 } }> {
+	try {
+		return await photoGrid(input, shortSide);
+	} catch (error) {
+		throw await photoDecodeError(input, error);
+	}
+}
+
+/** readPhotoGridFile's work, failing with sharp's own error. */
+async function photoGrid(
+	input: string | Uint8Array,
+	shortSide: number
 ): Promise<{ width: number; height: number; grid: RawImage & { channels: 4 } }> {
 	const open = () => sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
 	// The size as shown (EXIF orientation applied) from the header; the grid is then made in one
