@@ -132,6 +132,22 @@ test('an answer that comes while the user is on another page is shown on the way
 	await expect(page.locator('[data-testid="answer"][data-file="leaf-3.jpg"]')).toBeVisible();
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
 
+	// A damaged photo still being read when the user leaves (the page says it is reading it), and
+	// still when they come back: why it could not be read is shown once it is.
+	await holdReads(page);
+	await input.setInputFiles(photo('damaged.jpg', Buffer.from(sample!.jpeg).subarray(0, 200)));
+	await expect(page.getByTestId('reading-photo')).toHaveText('Reading the photo…');
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await expect(page).toHaveURL(/\/settings/);
+	await page.getByRole('link', { name: 'Diagnose' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Diagnose a leaf');
+	await releaseReads(page);
+	await expect(
+		page.locator('[data-testid="diagnose-error"][data-file="damaged.jpg"]')
+	).toContainText('could not be diagnosed');
+	await expect(page.getByTestId('reading-photo')).toBeHidden();
+	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+
 	// An answer that comes while the user works elsewhere on the page leaves the focus there (a
 	// correction being typed in the history is not cut short).
 	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });

@@ -51,6 +51,7 @@ export const es: Catalogue = {
 	'diagnose.drop': 'o suelte una foto aquí',
 	'diagnose.loadingModel': 'Cargando el modelo de diagnóstico…',
 	'diagnose.working': 'Examinando la hoja…',
+	'diagnose.reading': 'Leyendo la foto…',
 	'diagnose.photoAlt': 'La foto que se está diagnosticando',
 	'diagnose.mostLikely': 'Lo más probable',
 	'diagnose.veryLikely': 'muy probable, {p}',

@@ -52,6 +52,7 @@ export const fr: Catalogue = {
 	'diagnose.drop': 'ou déposez une photo ici',
 	'diagnose.loadingModel': 'Chargement du modèle de diagnostic…',
 	'diagnose.working': 'Examen de la feuille…',
+	'diagnose.reading': 'Lecture de la photo…',
 	'diagnose.photoAlt': 'La photo en cours de diagnostic',
 	'diagnose.mostLikely': 'Le plus probable',
 	'diagnose.veryLikely': 'très probable, {p}',

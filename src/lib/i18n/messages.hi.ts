@@ -54,6 +54,7 @@ export const hi: Catalogue = {
 	'diagnose.drop': 'या फ़ोटो यहाँ छोड़ें',
 	'diagnose.loadingModel': 'रोग पहचानने का मॉडल लोड हो रहा है…',
 	'diagnose.working': 'पत्ती देखी जा रही है…',
+	'diagnose.reading': 'फ़ोटो पढ़ी जा रही है…',
 	'diagnose.photoAlt': 'जाँची जा रही फ़ोटो',
 	'diagnose.mostLikely': 'सबसे संभावित',
 	'diagnose.veryLikely': 'बहुत संभावित, {p}',

@@ -55,6 +55,7 @@ export const sw: Catalogue = {
 	'diagnose.drop': 'au dondosha picha hapa',
 	'diagnose.loadingModel': 'Inapakia modeli ya kutambua magonjwa…',
 	'diagnose.working': 'Inaangalia jani…',
+	'diagnose.reading': 'Inasoma picha…',
 	'diagnose.photoAlt': 'Picha inayochunguzwa',
 	'diagnose.mostLikely': 'Huenda zaidi',
 	'diagnose.veryLikely': 'inawezekana sana, {p}',

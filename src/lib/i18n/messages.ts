@@ -56,6 +56,7 @@ export const en = {
 	'diagnose.drop': 'or drop a photo here',
 	'diagnose.loadingModel': 'Loading the diagnosis model…',
 	'diagnose.working': 'Looking at the leaf…',
+	'diagnose.reading': 'Reading the photo…',
 	'diagnose.photoAlt': 'The photo being diagnosed',
 	'diagnose.mostLikely': 'Most likely',
 	'diagnose.veryLikely': 'very likely, {p}',
