@@ -7,6 +7,7 @@ import {
 	entryAnswer,
 	entryName,
 	expertsText,
+	labelled,
 	percent
 } from './diagnosis-format';
 import { inLanguage } from '../../test/in-language';
@@ -94,6 +95,15 @@ describe('expertsText', () => {
 		expect(expertsText(['Apple', 'Tomato'], undefined, true)).toBe('apple and tomato');
 		await inLanguage('fr', () => {
 			expect(expertsText(['Apple', 'Tomato'], undefined, true)).toBe('pommier et tomate');
+		});
+	});
+});
+
+describe('labelled', () => {
+	it('joins a button’s label and what it is for with the language’s punctuation', async () => {
+		expect(labelled('Delete', 'Tomato — Leaf Mold')).toBe('Delete: Tomato — Leaf Mold');
+		await inLanguage('fr', () => {
+			expect(labelled('Supprimer', 'Tomate')).toBe('Supprimer : Tomate');
 		});
 	});
 });

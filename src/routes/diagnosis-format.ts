@@ -8,6 +8,9 @@ export const displayName = (label: string): string => i18n.className(label);
 /** A crop folder's name (`Corn_(maize)`) in the interface language, as a title (`Corn (maize)`). */
 export const cropTitle = (name: string): string => i18n.cropName(name);
 
+/** A label and what it is for, the language's way (`Delete: Tomato — …`, `Supprimer : …`). */
+export const labelled = (label: string, text: string): string => t('app.labelled', { label, text });
+
 /** A crop's name inside a sentence: lower case the language's way (`corn (maize)`). */
 export const cropInText = (name: string): string => cropTitle(name).toLocaleLowerCase(i18n.locale);
 

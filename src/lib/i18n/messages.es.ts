@@ -3,6 +3,7 @@ import type { Catalogue, ClassNames, KnownErrors, PluralForms, PluralKey } from 
 
 export const es: Catalogue = {
 	'app.name': 'LeafLens',
+	'app.labelled': '{label}: {text}',
 	'nav.label': 'Principal',
 	'nav.skip': 'Ir al contenido',
 	'nav.diagnose': 'Diagnóstico',

@@ -7,6 +7,7 @@ import type { Catalogue, ClassNames, KnownErrors, PluralForms, PluralKey } from 
 
 export const hi: Catalogue = {
 	'app.name': 'LeafLens',
+	'app.labelled': '{label}: {text}',
 	'nav.label': 'मुख्य',
 	'nav.skip': 'सामग्री पर जाएँ',
 	'nav.diagnose': 'रोग पहचानें',

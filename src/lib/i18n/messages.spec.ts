@@ -48,10 +48,11 @@ const SAME_AS_ENGLISH: Record<Exclude<Locale, 'en'>, readonly MessageKey[]> = {
 	],
 	es: [
 		...NAMES,
+		'app.labelled', // punctuation only
 		'settings.no' // "no"
 	],
-	sw: NAMES,
-	hi: NAMES
+	sw: [...NAMES, 'app.labelled'],
+	hi: [...NAMES, 'app.labelled']
 };
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

@@ -7,6 +7,7 @@ import type { Catalogue, ClassNames, KnownErrors, PluralForms, PluralKey } from 
 
 export const sw: Catalogue = {
 	'app.name': 'LeafLens',
+	'app.labelled': '{label}: {text}',
 	'nav.label': 'Kuu',
 	'nav.skip': 'Ruka hadi maudhui',
 	'nav.diagnose': 'Tambua',

@@ -9,6 +9,8 @@ export { format };
  */
 export const en = {
 	'app.name': 'LeafLens',
+	/** A control's or a text's label and what it is for (a button's accessible name: "Delete: Tomato — …"). */
+	'app.labelled': '{label}: {text}',
 	'nav.label': 'Main',
 	'nav.skip': 'Skip to content',
 	'nav.diagnose': 'Diagnose',
