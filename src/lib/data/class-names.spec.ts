@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	matchPlantDocClass,
 	matchPlantVillageClass,
-	nameKey,
+	aliasKey,
 	PLANTDOC_TO_PLANTVILLAGE,
 	PLANTVILLAGE_CLASSES
 } from './class-names';
@@ -41,7 +41,7 @@ describe('class names', () => {
 	});
 
 	it('ignores case, spaces versus underscores and trailing underscores; knows what it does not know', () => {
-		expect(nameKey('Corn_(maize)___Common_rust_')).toBe(nameKey('corn (maize) common rust'));
+		expect(aliasKey('Corn_(maize)___Common_rust_')).toBe(aliasKey('corn (maize) common rust'));
 		expect(matchPlantVillageClass('tomato___spider_mites_two-spotted_spider_mite')).toMatchObject({
 			name: 'Tomato___Spider_mites Two-spotted_spider_mite'
 		});

@@ -5,7 +5,7 @@
  * (the names the shared sample and the shipped model use), quirks included: the trailing underscore
  * of `Corn_(maize)___Common_rust_` and the spaces in two names.
  *
- * Lookups go through `nameKey`, so case, spaces versus underscores and doubled or trailing
+ * Lookups go through `aliasKey`, so case, spaces versus underscores and doubled or trailing
  * underscores never matter; only real renames need an alias here.
  */
 
@@ -99,8 +99,11 @@ export const PLANTDOC_TO_PLANTVILLAGE: Readonly<Record<string, string>> = {
 	'grape leaf black rot': 'Grape___Black_rot'
 };
 
-/** A name reduced to what identifies it: lower case, runs of spaces, commas and `_` as one `_`. */
-export function nameKey(name: string): string {
+/**
+ * A name reduced to what identifies it among the aliases above: lower case, runs of spaces, commas
+ * and `_` as one `_` (not ml/class-match.ts `nameKey`, which matches a name a user typed).
+ */
+export function aliasKey(name: string): string {
 	return name
 		.normalize('NFC')
 		.trim()
@@ -112,7 +115,7 @@ export function nameKey(name: string): string {
 function buildIndex(entries: Iterable<[string, string]>): Map<string, string> {
 	const index = new Map<string, string>();
 	for (const [name, canonical] of entries) {
-		const key = nameKey(name);
+		const key = aliasKey(name);
 		const previous = index.get(key);
 		if (previous !== undefined && previous !== canonical)
 			throw new Error(`class name "${name}" is ambiguous: ${previous} or ${canonical}`);
@@ -126,7 +129,7 @@ const PLANTVILLAGE_INDEX = buildIndex(
 		[canonical, ...aliases].map((name): [string, string] => [name, canonical])
 	)
 );
-const EXCLUDED_KEYS = new Set(EXCLUDED_CLASS_NAMES.map(nameKey));
+const EXCLUDED_KEYS = new Set(EXCLUDED_CLASS_NAMES.map(aliasKey));
 const PLANTDOC_INDEX = buildIndex(Object.entries(PLANTDOC_TO_PLANTVILLAGE));
 
 /** What a source's class name means: a canonical class, a class left out on purpose, or unknown. */
@@ -135,7 +138,7 @@ export type ClassMatch =
 
 /** A PlantVillage copy's folder or label name → canonical class (`Corn___Common_rust` → …). */
 export function matchPlantVillageClass(name: string): ClassMatch {
-	const key = nameKey(name);
+	const key = aliasKey(name);
 	const canonical = PLANTVILLAGE_INDEX.get(key);
 	if (canonical !== undefined) return { kind: 'class', name: canonical };
 	if (EXCLUDED_KEYS.has(key)) return { kind: 'excluded' };
@@ -144,6 +147,6 @@ export function matchPlantVillageClass(name: string): ClassMatch {
 
 /** A PlantDoc folder name → the PlantVillage class it shows, or unknown. */
 export function matchPlantDocClass(name: string): ClassMatch {
-	const canonical = PLANTDOC_INDEX.get(nameKey(name));
+	const canonical = PLANTDOC_INDEX.get(aliasKey(name));
 	return canonical !== undefined ? { kind: 'class', name: canonical } : { kind: 'unknown', name };
 }
