@@ -140,13 +140,22 @@ test('an answer that comes while the user is on another page is shown on the way
 	await page.getByRole('link', { name: 'Settings' }).click();
 	await expect(page).toHaveURL(/\/settings/);
 	await page.getByRole('link', { name: 'Diagnose' }).click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Diagnose a leaf');
+	await expect(page.getByTestId('reading-photo')).toHaveText('Reading the photo…');
 	await releaseReads(page);
 	await expect(
 		page.locator('[data-testid="diagnose-error"][data-file="damaged.jpg"]')
 	).toContainText('could not be diagnosed');
 	await expect(page.getByTestId('reading-photo')).toBeHidden();
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+	// The same on this page: the message replaces "Reading the photo…".
+	await holdReads(page);
+	await input.setInputFiles(photo('damaged-2.jpg', Buffer.from(sample!.jpeg).subarray(0, 200)));
+	await expect(page.getByTestId('reading-photo')).toBeVisible();
+	await releaseReads(page);
+	await expect(
+		page.locator('[data-testid="diagnose-error"][data-file="damaged-2.jpg"]')
+	).toContainText('could not be diagnosed');
+	await expect(page.getByTestId('reading-photo')).toBeHidden();
 
 	// An answer that comes while the user works elsewhere on the page leaves the focus there (a
 	// correction being typed in the history is not cut short).
