@@ -6,8 +6,10 @@ import {
 	collectPageErrors,
 	diagnoseSample,
 	expectNoAxeViolations,
+	holdReads,
 	noisePhoto,
 	pickWholePhoto,
+	releaseReads,
 	screenshot
 } from './helpers';
 
@@ -153,6 +155,15 @@ test('"not sure" among all crops asks which crop the leaf is from, and answers t
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
 	await page.getByRole('link', { name: 'Diagnose' }).click();
 	await expect(ask).toBeVisible();
+	// While a photo picked since is read, the question waits (a tap then would do nothing).
+	await holdReads(page);
+	await page
+		.getByTestId('photo-input')
+		.setInputFiles({ name: 'next.jpg', mimeType: 'image/jpeg', buffer: noisePhoto() });
+	await expect(ask.getByRole('button', { name: 'Tomato' })).toBeDisabled();
+	await releaseReads(page);
+	await page.getByRole('button', { name: 'Cancel' }).click();
+	await expect(ask.getByRole('button', { name: 'Tomato' })).toBeEnabled();
 	await ask.getByRole('button', { name: 'Tomato' }).click();
 	// The same photo, answered among tomato diseases: still one plant in the history, now a tomato.
 	await expect(answer.getByTestId('among-crop')).toHaveAttribute('data-crop', 'Tomato');
