@@ -57,4 +57,37 @@ describe('storeOwnDataset', () => {
 		await expect(storeOwnDataset(shards, 'Field', built, again.signal)).rejects.toThrow(/abort/i);
 		expect(await shards.list()).toEqual([made]);
 	});
+
+	it('two tabs storing the same photos take turns: a Cancel in the second leaves the first whole', async () => {
+		const built = await buildOwnDataset(set);
+		// Web Locks as the browser's: a request waits for the lock's holder to finish.
+		const tails = new Map<string, Promise<unknown>>();
+		const locks = {
+			request: (name: string, callback: () => Promise<unknown>) => {
+				const run = (tails.get(name) ?? Promise.resolve()).then(callback);
+				tails.set(
+					name,
+					run.catch(() => undefined)
+				);
+				return run;
+			}
+		} as unknown as Pick<LockManager, 'request'>;
+		// One device's storage seen by both tabs; the second tab's Cancel comes while the first stores.
+		const second = new AbortController();
+		const store = new (class extends MemoryStore {
+			override async set(key: string, value: unknown) {
+				await super.set(key, value);
+				if (key.includes('/shard/')) second.abort();
+			}
+		})();
+		const [first, cancelled] = await Promise.allSettled([
+			storeOwnDataset(new ShardStore(store), 'Field', built, new AbortController().signal, locks),
+			storeOwnDataset(new ShardStore(store), 'Field', built, second.signal, locks)
+		]);
+		expect(first).toMatchObject({ status: 'fulfilled', value: { complete: true } });
+		expect(cancelled.status).toBe('rejected');
+		const kept = await new ShardStore(store).list();
+		expect(kept).toHaveLength(1);
+		expect(kept[0]).toMatchObject({ complete: true, name: 'Field' });
+	});
 });

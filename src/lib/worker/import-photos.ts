@@ -77,18 +77,26 @@ export async function runImportPhotos(
 /**
  * Stores a built dataset unless cancelled: a Cancel pressed while it is being stored takes back
  * what this import stored (a dataset already here complete stays), so a cancelled import never
- * shows up listed afterwards.
+ * shows up listed afterwards. Two tabs storing the same photos take turns (a Web Lock on the
+ * dataset): the second finds the first's dataset here, and its Cancel leaves it whole.
  */
 export async function storeOwnDataset(
 	shards: ShardStore,
 	name: string,
 	built: Awaited<ReturnType<typeof buildOwnDataset>>,
-	signal: AbortSignal
+	signal: AbortSignal,
+	locks: Pick<LockManager, 'request'> | null = globalThis.navigator?.locks ?? null
 ): Promise<CachedDatasetInfo> {
+	const store = async () => {
+		signal.throwIfAborted();
+		const here = (await shards.info(built.manifest.fingerprint))?.complete === true;
+		const dataset = await shards.saveLocal(name, built.manifest, built.shards);
+		if (signal.aborted && !here) await shards.delete(dataset.id);
+		signal.throwIfAborted();
+		return dataset;
+	};
 	signal.throwIfAborted();
-	const here = (await shards.info(built.manifest.fingerprint))?.complete === true;
-	const dataset = await shards.saveLocal(name, built.manifest, built.shards);
-	if (signal.aborted && !here) await shards.delete(dataset.id);
-	signal.throwIfAborted();
-	return dataset;
+	return locks
+		? locks.request(`leaflens-own-dataset/${built.manifest.fingerprint}`, store)
+		: store();
 }
