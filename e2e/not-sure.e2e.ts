@@ -44,7 +44,7 @@ test('"not sure" for a leaf unlike any it learned: says it may be an unknown dis
 		.getByRole('button');
 	// The answer, then when it was taken (two rows with the same answer differ by it).
 	await expect(change).toHaveAccessibleName(
-		/^Modifier: Pas sûr — peut-être une maladie que LeafLens ne connaît pas, \d/
+		/^Modifier : Pas sûr — peut-être une maladie que LeafLens ne connaît pas, \d/
 	);
 	expect(errors).toEqual([]);
 });
