@@ -6,6 +6,7 @@ import {
 	cropOf,
 	cropOfLabel,
 	cropsOf,
+	cropToAsk,
 	findCrop,
 	MIN_CROP_MASS,
 	restrictToCrop,
@@ -122,6 +123,13 @@ describe('crops', () => {
 		expect(() => findCrop(['A (x)___a', 'A (y)___b'], 'a')).toThrow(
 			'The crop "a" is ambiguous: A (x) or A (y)'
 		);
+	});
+
+	it('asks a crop chosen earlier only of a model that knows it; a crop asked for is always asked', () => {
+		expect(cropToAsk(LABELS, { cropIfKnown: 'Tomato' })).toBe('Tomato');
+		expect(cropToAsk(LABELS, { cropIfKnown: 'Apple' })).toBeUndefined();
+		expect(cropToAsk(LABELS, {})).toBeUndefined();
+		expect(cropToAsk(LABELS, { crop: 'Apple', cropIfKnown: 'Tomato' })).toBe('Apple');
 	});
 });
 

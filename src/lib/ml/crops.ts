@@ -97,6 +97,21 @@ export function cropsOf(labels: readonly string[]): Crop[] {
 }
 
 /**
+ * The crop to answer among: `crop` when given (one the model lacks is then refused by the diagnosis),
+ * else `cropIfKnown` if the model's `labels` have that crop (a crop the user chose earlier, which
+ * another model may lack: answered among all crops then), else none.
+ */
+export function cropToAsk(
+	labels: readonly string[],
+	{ crop, cropIfKnown }: { crop?: string; cropIfKnown?: string }
+): string | undefined {
+	if (crop !== undefined) return crop;
+	return cropIfKnown !== undefined && cropsOf(labels).some((c) => c.name === cropIfKnown)
+		? cropIfKnown
+		: undefined;
+}
+
+/**
  * Whether `classes` are some of a crop's classes `own`, each once, in ascending (label) order: what
  * a crop expert may be over (expert.ts).
  */

@@ -181,6 +181,11 @@ describe('Diagnoser', () => {
 		await expect(diagnoser.diagnose(image, { crop: 'Banana' })).rejects.toThrow(
 			'Unknown crop "Banana": this model knows Potato, Tomato'
 		);
+		// A crop chosen earlier: asked if this model knows it, else the answer is among all crops.
+		const ifKnown = await diagnoser.diagnose(image, { cropIfKnown: 'Potato', heatmap: false });
+		expect(ifKnown.prediction).toEqual(other.prediction);
+		const unknown = await diagnoser.diagnose(image, { cropIfKnown: 'Banana', heatmap: false });
+		expect(unknown.prediction).toEqual(any.prediction);
 		diagnoser.dispose();
 	});
 

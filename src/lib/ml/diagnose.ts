@@ -21,6 +21,7 @@ import {
 } from './classifier-dir';
 import { photoSide } from './config';
 import { expertFor, mixedScores, restrictWithExpert } from './expert';
+import { cropToAsk } from './crops';
 import { gradCam, type Heatmap } from './gradcam';
 import { architectureOf, tapWidth, type Activation } from './mobilenet-v3';
 import { opForward, type OpForward } from './op-forward';
@@ -107,13 +108,15 @@ export class Diagnoser {
 	 * @param options.crop answer among this crop's classes only (crops.ts: a folder name such as
 	 *   `Tomato`, or its words), with the model's expert for that crop mixed in when it has one
 	 *   (expert.ts); absent: any crop.
+	 * @param options.cropIfKnown without `crop`: that crop if this model knows it, else any crop
+	 *   (a crop the user chose earlier, which another model may lack).
 	 * @param options.topK how many of the likeliest classes `prediction.top` lists (default 3, what
 	 *   the app shows; `leaflens predict --top` asks for more).
 	 * @throws Error for a crop the model does not know, naming the ones it does.
 	 */
 	async diagnose(
 		image: RawImage,
-		options: { heatmap?: boolean; crop?: string; topK?: number } = {}
+		options: { heatmap?: boolean; crop?: string; cropIfKnown?: string; topK?: number } = {}
 	): Promise<Diagnosis> {
 		const tf = this.#tf;
 		const start = performance.now();
@@ -122,7 +125,7 @@ export class Diagnoser {
 		const { map, blocks } = this.#backbone.run(batch, { blocks: multiscale });
 		batch.dispose();
 		try {
-			const { crop } = options;
+			const crop = cropToAsk(this.labels, options);
 			// Before the features exist: an unknown crop throws here (findCrop) and leaks nothing.
 			const expert = crop === undefined ? undefined : expertFor(this.#classifier, crop);
 			const features = this.featuresFromMap(map, blocks);

@@ -9,6 +9,7 @@ import type {
 	PresetName,
 	WorkerStatus,
 	CachedDatasetInfo,
+	DiagnoseRequest,
 	DiagnoseResult,
 	DownloadProgress,
 	EvaluateRequest,
@@ -43,7 +44,6 @@ import {
 } from '../browser/isolation';
 import { errorMessage, toError, untilAborted } from '../util/errors';
 import { readBytes } from '../util/photo-size';
-import { cropsOf } from '../ml/crops';
 import { t, type Said } from '../i18n/i18n.svelte';
 import type { MessageKey } from '../i18n/messages';
 
@@ -138,20 +138,13 @@ export class WorkerCrashedError extends Error {
 	}
 }
 
-/** How MlClient.diagnose answers a photo. */
-export interface DiagnoseOptions {
-	/** With a heatmap (the default) or not. */
-	heatmap?: boolean;
-	/** Among this crop's classes only (see DiagnoseRequest); a crop the model lacks is refused. */
-	crop?: string;
-	/**
-	 * Among this crop's classes if the model that answers knows it, else among all: a crop the user
-	 * chose earlier (the answer's `prediction.crop` says which it was). Read once the model asked
-	 * for has loaded, so that neither a model still loading nor one switched to meanwhile is asked
-	 * for a crop it lacks, and a crop is not left out because the model had not loaded yet.
-	 */
-	cropIfKnown?: string;
-}
+/**
+ * How MlClient.diagnose answers a photo: with a heatmap (the default) or not; among a crop's
+ * classes (`crop`, refused if the model lacks it), or among a crop chosen earlier if the model that
+ * answers knows it (`cropIfKnown`, decided in the worker, so that neither a model still loading nor
+ * one switched to meanwhile is asked for a crop it lacks).
+ */
+export type DiagnoseOptions = Pick<DiagnoseRequest, 'heatmap' | 'crop' | 'cropIfKnown'>;
 
 /**
  * An error's words, made when shown: a lost GPU or a dead worker in the language shown then (a
@@ -230,7 +223,8 @@ const say = (line: Line): string =>
 const NOT_RUNNING: Line = { key: 'ml.notRunning' };
 
 /** A diagnosis, with the model that made it (another may be adopted by the time it comes). */
-export type DiagnoseAnswer = DiagnoseResult & { model: ActiveModel };
+/** A diagnosis, with the model that made it. */
+export type DiagnoseAnswer = DiagnoseResult;
 
 export class MlClient {
 	#worker: Worker | null = null;
@@ -504,25 +498,17 @@ export class MlClient {
 		if (!this.model) throw new Error(this.modelError ?? t('ml.noModel'));
 		const bytes = await readBytes(file);
 		const api = await this.api();
-		// Read last, as near the worker's answer as can be: the model loaded now answers (another
-		// adopted while it does comes after: the answer is this one's).
-		const model = this.model;
-		if (!model) throw new Error(this.modelError ?? t('ml.noModel'));
-		const { cropIfKnown } = options;
-		const known = model.labels;
-		const crop =
-			options.crop ??
-			(cropIfKnown !== undefined && cropsOf(known).some((c) => c.name === cropIfKnown)
-				? cropIfKnown
-				: undefined);
-		const result = await this.#guard(
+		const { crop, cropIfKnown } = options;
+		// The worker says which model answered, and asks a crop chosen earlier of it only if it knows
+		// that crop: another model may be adopted between this call and the worker's answer.
+		return this.#guard(
 			api.diagnose(
-				Comlink.transfer({ bytes, type: file.type, heatmap: options.heatmap ?? true, crop }, [
-					bytes
-				])
+				Comlink.transfer(
+					{ bytes, type: file.type, heatmap: options.heatmap ?? true, crop, cropIfKnown },
+					[bytes]
+				)
 			)
 		);
-		return { ...result, model };
 	}
 
 	/** The engine chosen for each task, after the worker timed one (a model load, a training). */

@@ -98,6 +98,8 @@ interface DiagnosisModel {
 	source: ModelSource;
 	backbonesUrl: string;
 	first: LoadedClassifier;
+	/** What the page is told of it, with each of its answers. */
+	summary: ActiveModel;
 	/** Per backend: diagnoses that reach one before its load is done share that load. */
 	byBackend: SharedLoads<BackendName, { loaded: LoadedClassifier; diagnoser: Diagnoser }>;
 	/** Diagnoses running on it: a model replaced meanwhile is freed after the last one. */
@@ -304,6 +306,7 @@ const api: MlApi = {
 				source,
 				backbonesUrl,
 				first: loaded,
+				summary: summarize(source, loaded),
 				byBackend: new SharedLoads(),
 				users: 0,
 				retired: false
@@ -319,7 +322,7 @@ const api: MlApi = {
 		// Timed in the background: the model answers at once (on the active backend) meanwhile, and
 		// the page hears when the choice is made.
 		chooseDiagnosisEngine(model).then(announceEngines, () => undefined);
-		return summarize(source, model.first);
+		return model.summary;
 	},
 	async diagnose(request) {
 		const model = diagnosis;
@@ -333,9 +336,11 @@ const api: MlApi = {
 				const decodeMs = performance.now() - start;
 				const { prediction, heatmap, timings } = await diagnoser.diagnose(image, {
 					heatmap: request.heatmap ?? true,
-					crop: request.crop
+					crop: request.crop,
+					cropIfKnown: request.cropIfKnown
 				});
-				return { prediction, heatmap, timings: { decodeMs, ...timings }, backend };
+				const answer = { prediction, heatmap, timings: { decodeMs, ...timings }, backend };
+				return { ...answer, model: model.summary };
 			});
 		} finally {
 			model.users--;

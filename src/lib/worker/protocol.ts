@@ -169,6 +169,12 @@ export interface DiagnoseRequest {
 	 * as `Tomato`; absent: any crop. A crop the model does not know is rejected, named.
 	 */
 	crop?: string;
+	/**
+	 * Without `crop`: among this crop's classes if the model that answers knows it, else among all
+	 * (a crop the user chose earlier; the answer's `prediction.crop` says which it was). Decided
+	 * here, where the model that answers is known.
+	 */
+	cropIfKnown?: string;
 }
 
 export interface DiagnoseResult {
@@ -176,6 +182,8 @@ export interface DiagnoseResult {
 	heatmap: Heatmap | null;
 	timings: { decodeMs: number; predictMs: number; heatmapMs: number };
 	backend: BackendName;
+	/** The model that answered (another may have been loaded since the photo was sent). */
+	model: ActiveModel;
 }
 
 export interface InitOptions {
