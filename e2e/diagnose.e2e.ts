@@ -135,8 +135,12 @@ test('an answer that comes while the user is on another page is shown on the way
 	// A damaged photo still being read when the user leaves (the page says it is reading it), and
 	// still when they come back: why it could not be read is shown once it is.
 	await holdReads(page);
+	// Screen readers hear it from a status region that was there, empty, before the photo.
+	const spoken = page.getByRole('status').and(page.getByTestId('reading-spoken'));
+	await expect(spoken).toHaveText('');
 	await input.setInputFiles(photo('damaged.jpg', Buffer.from(sample!.jpeg).subarray(0, 200)));
 	await expect(page.getByTestId('reading-photo')).toHaveText('Reading the photo…');
+	await expect(spoken).toHaveText('Reading the photo…');
 	await page.getByRole('link', { name: 'Settings' }).click();
 	await expect(page).toHaveURL(/\/settings/);
 	await page.getByRole('link', { name: 'Diagnose' }).click();
@@ -146,6 +150,7 @@ test('an answer that comes while the user is on another page is shown on the way
 		page.locator('[data-testid="diagnose-error"][data-file="damaged.jpg"]')
 	).toContainText('could not be diagnosed');
 	await expect(page.getByTestId('reading-photo')).toBeHidden();
+	await expect(spoken).toHaveText('');
 	await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
 	// The same on this page: the message replaces "Reading the photo…".
 	await holdReads(page);
