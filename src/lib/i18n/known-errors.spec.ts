@@ -8,9 +8,9 @@ import {
 	photoTooLarge,
 	tooLarge
 } from '../util/photo-size';
-import { USER_ERRORS, userError, type UserErrorKey } from '../util/user-errors';
+import { NUMBER_PARAMS, USER_ERRORS, userError, type UserErrorKey } from '../util/user-errors';
 import { EN, LOCALES, loadCatalogue, type KnownErrors } from './messages';
-import { errorInLanguage } from './known-errors';
+import { errorInLanguage, localNumber } from './known-errors';
 import { decodeModelExport } from '../data/leaflens-file';
 import { writeTar } from '../data/tar';
 
@@ -130,13 +130,17 @@ describe('errors thrown in English, in the interface language', () => {
 			for (const [i, text] of said.entries())
 				expect(text, `${locale} ${KEYS[i]}`).not.toBe(THROWN[i]);
 			expect(new Set(said).size, locale).toBe(THROWN.length);
-			expect(said[3], locale).toContain('30000×20000');
-			expect(said[3], locale).toContain(String(MAX_PHOTO_PIXELS / 1e6));
-			// Each parameter comes through into the language's words, none left as a placeholder.
+			const local = (n: number | string) => localNumber(String(n), locale);
+			expect(said[3], locale).toContain(`${local(30000)}×${local(20000)}`);
+			expect(said[3], locale).toContain(local(MAX_PHOTO_PIXELS / 1e6));
+			// Each parameter comes through into the language's words, none left as a placeholder;
+			// numbers the language's way.
 			for (const [i, key] of USER_KEYS.entries()) {
 				expect(said[5 + i], `${locale} ${key}`).not.toMatch(/\{\w+\}/);
-				for (const value of Object.values(PARAMS[key] ?? {}))
-					expect(said[5 + i], `${locale} ${key}`).toContain(String(value));
+				for (const [name, value] of Object.entries(PARAMS[key] ?? {}))
+					expect(said[5 + i], `${locale} ${key} ${name}`).toContain(
+						NUMBER_PARAMS[key]?.includes(name) ? local(value) : String(value)
+					);
 			}
 		}
 		const hi = await loadCatalogue('hi');
@@ -145,6 +149,47 @@ describe('errors thrown in English, in the interface language', () => {
 		expect(errorInLanguage(userError('noValPhotos'), fr)).toBe(
 			'Le jeu de données n’a aucune photo de validation.'
 		);
+	});
+
+	it('says numbers the language’s way, and only the parameters that are numbers', async () => {
+		expect(localNumber('2400', 'fr')).toBe('2\u202f400');
+		expect(localNumber('2.3 GiB', 'fr')).toBe('2,3 GiB');
+		expect(localNumber('0.0005', 'es')).toBe('0,0005');
+		expect(localNumber('1.0 GiB', 'hi')).toBe('1.0 GiB');
+		expect(localNumber('24000', 'es')).toBe('24.000');
+		for (const text of ['NaN', 'Infinity', '1e-3', '-2', '3.', ''])
+			expect(localNumber(text, 'fr')).toBe(text);
+		const fr = await loadCatalogue('fr');
+		const rows = errorInLanguage(
+			userError('fieldRowsTooMany', {
+				photos: 2400,
+				size: '2.3 GiB',
+				views: 2,
+				weight: 10,
+				most: '1.0 GiB'
+			}),
+			fr
+		);
+		expect(rows).toContain('2\u202f400');
+		expect(rows).toContain('2,3 GiB');
+		expect(rows).toContain('1,0 GiB');
+		const diverged = errorInLanguage(
+			userError('trainingDiverged', { epoch: 3, trainLoss: 'NaN', valLoss: 0.25, lr: 0.0005 }),
+			fr
+		);
+		expect(diverged).toContain('NaN');
+		expect(diverged).toContain('0,25');
+		expect(diverged).toContain('0,0005');
+		// An id, a version or an HTTP code made of digits is not a quantity: left as it came.
+		expect(errorInLanguage(userError('modelMissing', { id: '12345678' }), fr)).toContain(
+			'12345678'
+		);
+		expect(errorInLanguage(userError('downloadFailed', { url: '/x', status: 1234 }), fr)).toContain(
+			'1234'
+		);
+		// Every parameter named a number is one of its message's.
+		for (const [key, names] of Object.entries(NUMBER_PARAMS) as [UserErrorKey, string[]][])
+			for (const name of names) expect(USER_ERRORS[key], key).toContain(`{${name}}`);
 	});
 
 	it('a picked file that is another archive, or a model file cut short, is refused in the language', async () => {

@@ -162,6 +162,22 @@ export const USER_ERRORS = {
 
 export type UserErrorKey = keyof typeof USER_ERRORS;
 
+/**
+ * The parameters that are numbers (alone, or followed by a unit: `2.3 GiB`), which a translation
+ * writes the language's way (`2,3 GiB`, `2 400`); the others (names, ids, versions, HTTP codes,
+ * checksums) stay as they came.
+ */
+export const NUMBER_PARAMS: Partial<Record<UserErrorKey, readonly string[]>> = {
+	storageFullDownload: ['mb', 'n'],
+	fieldRowsTooMany: ['photos', 'size', 'views', 'weight', 'most'],
+	modelNameLength: ['max'],
+	modelFileTooBig: ['mb', 'max'],
+	classNameTooLong: ['n'],
+	confirmMore: ['n'],
+	tooFewClasses: ['count'],
+	trainingDiverged: ['epoch', 'trainLoss', 'valLoss', 'lr']
+};
+
 /** The English message of `key` with its parameters filled in. */
 export function userError(key: UserErrorKey, params?: Record<string, string | number>): string {
 	return format(USER_ERRORS[key], params);
