@@ -322,6 +322,70 @@ describe('ShardStore', () => {
 		expect(store.map.size).toBe(0);
 	});
 
+	it('a deletion cut short (the tab closed) leaves the dataset listed partial, resumable or imported again; never complete with shards gone', async () => {
+		/** A store whose deletions stop after `n` (the tab closed there). */
+		class Closing extends MemoryStore {
+			deletions = Infinity;
+			override async del(key: string) {
+				if (this.deletions-- <= 0) throw new Error('the tab closed');
+				await super.del(key);
+			}
+		}
+		const store = new Closing();
+		const { fetchFn, requests } = server();
+		const shardStore = new ShardStore(store, fetchFn);
+		const info = await shardStore.download('/datasets/pv/manifest.json');
+		store.deletions = 1;
+		await expect(shardStore.delete(info.id)).rejects.toThrow('the tab closed');
+		store.deletions = Infinity;
+		expect((await shardStore.info(info.id))!.complete).toBe(false);
+		requests.length = 0;
+		expect((await shardStore.download('/datasets/pv/manifest.json')).complete).toBe(true);
+		expect(requests).toHaveLength(2); // the manifest and the one shard deleted
+		// Photos made here: the same import again makes it whole (it was taken as already here).
+		const shards = new Map(
+			manifest.shards.map((s) => [s.file, files.get(`/datasets/pv/${s.file}`)!])
+		);
+		const localStore = new Closing();
+		const local = new ShardStore(localStore, fetchFn);
+		const saved = await local.saveLocal('My field', manifest, shards);
+		localStore.deletions = 2;
+		await expect(local.delete(saved.id)).rejects.toThrow('the tab closed');
+		expect((await local.info(saved.id))!.complete).toBe(false);
+		localStore.deletions = Infinity;
+		expect((await local.saveLocal('My field', manifest, shards)).complete).toBe(true);
+		const val: number[] = [];
+		for await (const sample of local.samples(saved.id, 'val')) val.push(sample.cls);
+		expect(val).toHaveLength(4);
+	});
+
+	it('a shard found missing when read lists its dataset as partial, so its download can be resumed', async () => {
+		const store = new MemoryStore();
+		const { fetchFn } = server();
+		const shardStore = new ShardStore(store, fetchFn);
+		const info = await shardStore.download('/datasets/pv/manifest.json');
+		store.map.delete(`dataset/${info.id}/shard/test-00000.tar`);
+		const read = async () => {
+			for await (const _ of shardStore.samples(info.id, 'test')) void _;
+		};
+		await expect(read()).rejects.toThrow(/Part of “pv” \(test-00000.tar\) is not on this device/);
+		const listed = (await shardStore.info(info.id))!;
+		expect(listed.complete).toBe(false);
+		expect(listed.stored).not.toContain('test-00000.tar');
+		expect((await shardStore.download('/datasets/pv/manifest.json')).complete).toBe(true);
+		// Deleted in another tab while it was read: the record is not written back.
+		store.map.delete(`dataset/${info.id}/shard/test-00000.tar`);
+		const gone = new ShardStore(store, fetchFn);
+		const reading = gone.samples(info.id, 'test');
+		const original = store.get.bind(store);
+		store.get = async <T>(key: string) => {
+			if (key.endsWith('/test-00000.tar')) store.map.delete(`dataset/${info.id}/info`);
+			return original<T>(key);
+		};
+		await expect(reading.next()).rejects.toThrow(/is not on this device/);
+		expect(await shardStore.info(info.id)).toBeUndefined();
+	});
+
 	it('a damaged shard of photos made on this device: import them again (there is nothing to download)', async () => {
 		const store = new MemoryStore();
 		const shards = new Map(

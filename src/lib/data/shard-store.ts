@@ -441,14 +441,34 @@ export class ShardStore {
 		);
 	}
 
-	/** Removes a dataset and all its shards. */
+	/**
+	 * Removes a dataset and all its shards. Its record is marked incomplete first and goes last: a
+	 * deletion cut short (the tab closed, the worker restarted) leaves the dataset listed as partial
+	 * (its download resumed, its photos imported again, or deleted), never listed complete with
+	 * shards gone.
+	 */
 	async delete(id: string): Promise<void> {
+		// Best kept: a full disk may refuse even this small write, and must not stop a deletion
+		// that frees space.
+		await this.#markIncomplete(id).catch(() => undefined);
 		const keys = (await this.store.keys())
 			.map(String)
 			.filter((k) => k.startsWith(`${PREFIX}${id}/`));
-		// The info goes last: if deletion is interrupted the dataset is still listed and can be deleted.
 		for (const key of keys.filter((k) => !k.endsWith('/info'))) await this.store.del(key);
 		await this.store.del(infoKey(id));
+	}
+
+	/**
+	 * Lists dataset `id` as incomplete, with `part` as what is stored when given, in one step (a
+	 * record deleted meanwhile in another tab is not written back).
+	 */
+	#markIncomplete(
+		id: string,
+		part?: Pick<CachedDatasetInfo, 'stored' | 'bytesStored'>
+	): Promise<void> {
+		return this.store.update<CachedDatasetInfo>(infoKey(id), (info) =>
+			info ? { ...info, ...part, complete: false } : undefined
+		);
 	}
 
 	/**
@@ -461,6 +481,8 @@ export class ShardStore {
 		for (const shard of info.manifest.shards.filter((s) => s.split === split)) {
 			const bytes = await this.store.get<Uint8Array>(shardKey(id, shard.file));
 			if (!bytes) {
+				// Listed as it is (partial): its download can be resumed, its photos imported again.
+				await this.#markIncomplete(id, await this.#storedPart(id, info.manifest));
 				throw new DatasetStoreError(
 					userError('shardMissing', { name: info.name, file: shard.file })
 				);
