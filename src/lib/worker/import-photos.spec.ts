@@ -58,6 +58,21 @@ describe('storeOwnDataset', () => {
 		expect(await shards.list()).toEqual([made]);
 	});
 
+	it('Cancel pressed while storing, then a full disk: what it stored is taken back too', async () => {
+		const built = await buildOwnDataset(set);
+		const abort = new AbortController();
+		const store = new CancelOnWrite(abort, 1);
+		// The shard after the one written when Cancel was pressed does not fit.
+		store.failOn = '/shard/';
+		store.failAfter = 1;
+		const shards = new ShardStore(store);
+		await expect(storeOwnDataset(shards, 'Field', built, abort.signal)).rejects.toThrow(
+			/Not enough storage/
+		);
+		expect(await shards.list()).toEqual([]);
+		expect(store.map.size).toBe(0);
+	});
+
 	it('two tabs storing the same photos take turns: a Cancel in the second leaves the first whole', async () => {
 		const built = await buildOwnDataset(set);
 		// Web Locks as the browser's: a request waits for the lock's holder to finish.

@@ -89,9 +89,18 @@ export async function storeOwnDataset(
 ): Promise<CachedDatasetInfo> {
 	const store = async () => {
 		signal.throwIfAborted();
-		const here = (await shards.info(built.manifest.fingerprint))?.complete === true;
-		const dataset = await shards.saveLocal(name, built.manifest, built.shards);
-		if (signal.aborted && !here) await shards.delete(dataset.id);
+		const id = built.manifest.fingerprint;
+		const here = (await shards.info(id))?.complete === true;
+		let dataset: CachedDatasetInfo;
+		try {
+			dataset = await shards.saveLocal(name, built.manifest, built.shards);
+		} catch (error) {
+			// Cancelled, then stopped by something else (a full disk): the page says "cancelled", so
+			// what this import stored goes too, as a cancel promises (the error is the one thrown).
+			if (signal.aborted && !here) await shards.delete(id).catch(() => undefined);
+			throw error;
+		}
+		if (signal.aborted && !here) await shards.delete(id);
 		signal.throwIfAborted();
 		return dataset;
 	};
