@@ -174,6 +174,40 @@ describe('leaflens evaluate', () => {
 		expect(r.stderr).not.toContain('import-model');
 	});
 
+	it("reads only the split it scores: a copy of the test shards alone is scored, another split's damaged shard is no concern", async () => {
+		const whole = await evaluate('--data', data, '--json');
+		expect(whole.code, whole.stderr).toBe(0);
+		// The manifest and the test shards, as one copies a dataset to score it elsewhere; a train
+		// shard damaged in the copy (the others left behind).
+		const testOnly = path.join(work, 'test-shards-only');
+		mkdirSync(testOnly);
+		const files = readdirSync(data);
+		for (const f of files.filter((f) => f === 'manifest.json' || f.startsWith('test-')))
+			copyFileSync(path.join(data, f), path.join(testOnly, f));
+		const train = files.find((f) => f.startsWith('train-'))!;
+		writeFileSync(path.join(testOnly, train), 'not a shard');
+		const r = await evaluate('--data', testOnly, '--split', 'test', '--json');
+		expect(r.code, r.stderr).toBe(0);
+		expect((JSON.parse(r.stdout) as Report).count).toBe((JSON.parse(whole.stdout) as Report).count);
+
+		// A split the dataset has no photos of: the splits it has are named from its manifest.
+		const noTest = path.join(work, 'no-test-split');
+		await prepareDataset({
+			src: COLOR,
+			out: noTest,
+			classes: CLASSES,
+			limitPerClass: 4,
+			valFraction: 0.25,
+			testFraction: 0,
+			seed: 2
+		});
+		const none = await evaluate('--data', noTest);
+		expect(none.code).toBe(2);
+		expect(none.stderr).toContain(
+			`leaflens evaluate: ${noTest} has no test split: it has train, val`
+		);
+	});
+
 	it('refuses --crop with photos of another crop, naming them, before any photo is read', async () => {
 		const r = await evaluate('--data', data, '--crop', 'Tomato');
 		expect(r.code).toBe(2); // a bad --crop or --data, as the refusals before any work

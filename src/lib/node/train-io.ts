@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Split } from '../data/manifest';
+import { SPLITS, type Split } from '../data/manifest';
 import { parseCheckpointMeta, type Checkpoint, type CheckpointStore } from '../ml/checkpoint';
 import { MODEL_MANIFEST_FILE, type ModelDirWriter } from '../ml/model-dir';
 import { decodedSource, type ImageSource, type LabelledBytes } from '../ml/features';
@@ -181,7 +181,7 @@ export function folderSource(
 
 export interface LabelledImages {
 	classes: string[];
-	/** One source per split present, with each photo's key and class (index in `classes`). */
+	/** One source per split read and present, with each photo's key and class (index in `classes`). */
 	splits: Partial<Record<Split, ImageSource & { keys: string[]; labels: Int32Array }>>;
 	/** Identifies the data for the feature cache. */
 	fingerprint: string;
@@ -190,16 +190,19 @@ export interface LabelledImages {
 }
 
 /**
- * Image sources over a prepared dataset (manifest.json + shards), all splits. With `classes` (a
- * model's labels), the samples are labelled by their class's place in it, so a dataset of some of
- * the model's classes (prepare-data --class) can be scored, a class folder named another way taken
- * as the class it names (classesOfModel, in `renamed`); a class it does not hold is refused, every
- * such class named.
+ * Image sources over a prepared dataset (manifest.json + shards): the splits in `splits` (default
+ * all), only their shards read and verified, so that scoring the test split neither needs nor
+ * holds the train shards (a copy of the test shards alone is scored; a damaged train shard is no
+ * concern of it). With `classes` (a model's labels), the samples are labelled by their class's
+ * place in it, so a dataset of some of the model's classes (prepare-data --class) can be scored, a
+ * class folder named another way taken as the class it names (classesOfModel, in `renamed`); a
+ * class it does not hold is refused, every such class named.
  */
 export async function datasetImages(
 	dir: string,
 	size = 224,
-	classes?: readonly string[]
+	classes?: readonly string[],
+	splits: readonly Split[] = SPLITS
 ): Promise<LabelledImages> {
 	const dataset = await loadDataset(dir);
 	const own = dataset.classes.map((c) => c.folder);
@@ -211,8 +214,8 @@ export async function datasetImages(
 			`The dataset ${dir} holds ${one ? 'a class' : `${unknown.length} classes`} the model was not trained on (${unknown.map((u) => JSON.stringify(u)).join(', ')}), so it cannot be scored on ${one ? 'it' : 'them'}: prepare the dataset with only the model's classes (leaflens prepare-data --class NAME …), or evaluate a model trained on ${one ? 'that class' : 'those classes'}`
 		);
 	}
-	const splits: LabelledImages['splits'] = {};
-	for (const split of ['train', 'val', 'test'] as const) {
+	const sources: LabelledImages['splits'] = {};
+	for (const split of SPLITS.filter((s) => splits.includes(s))) {
 		const items: LabelledBytes[] = [];
 		const keys: string[] = [];
 		for await (const s of dataset.samples(split)) {
@@ -220,9 +223,9 @@ export async function datasetImages(
 			keys.push(s.key);
 		}
 		const labels = Int32Array.from(items, (i) => i.label);
-		if (items.length) splits[split] = { ...sourceOf(items, size), keys, labels };
+		if (items.length) sources[split] = { ...sourceOf(items, size), keys, labels };
 	}
-	return { classes: names, splits, fingerprint: dataset.manifest.fingerprint, renamed };
+	return { classes: names, splits: sources, fingerprint: dataset.manifest.fingerprint, renamed };
 }
 
 /** One photo of a class folder. */

@@ -9,7 +9,7 @@ import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promi
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { claimsDatasetFormat } from '../data/manifest';
+import { claimsDatasetFormat, SPLITS, type Split } from '../data/manifest';
 import {
 	CLASSIFIER_WEIGHTS_FILE,
 	MODEL_DIR_FORMAT,
@@ -94,16 +94,23 @@ async function requireDataFolder(dir: string, splits?: 'needed'): Promise<void> 
 /**
  * A prepared dataset (manifest.json + shards) or a folder with class sub-folders. With `classes`
  * (a model's labels) the photos are labelled by them: a dataset or folder of some of them is read,
- * one with a class they lack refused. A missing path, a file, or an unfinished prepare-data output
- * is refused in words, saying what to do.
+ * one with a class they lack refused. With `split`, only that split of a dataset is read (its
+ * shards alone verified: the others may be missing); a folder is the test split whole. A missing
+ * path, a file, or an unfinished prepare-data output is refused in words, saying what to do.
  */
 async function openImages(
 	dir: string,
 	size: number,
-	o: { classes?: readonly string[]; onUnreadable?: OnUnreadable; splits?: 'needed' } = {}
+	o: {
+		classes?: readonly string[];
+		onUnreadable?: OnUnreadable;
+		splits?: 'needed';
+		split?: Split;
+	} = {}
 ): Promise<LabelledImages> {
 	await requireDataFolder(dir, o.splits);
-	if (await isDataset(dir)) return datasetImages(dir, size, o.classes);
+	if (await isDataset(dir))
+		return datasetImages(dir, size, o.classes, o.split ? [o.split] : undefined);
 	if (await isUnfinishedDataset(dir))
 		throw new Refusal(
 			`${dir} is an unfinished leaflens prepare-data output (shards but no manifest.json: the run was stopped or failed); run the same prepare-data command again to finish it (the finished shards are kept)`
@@ -816,14 +823,18 @@ export async function runEvaluation(
 		const images = await openImages(
 			o.data,
 			photoSide(model.manifest, backbone.manifest.inputSize),
-			{ classes: model.manifest.labels, onUnreadable: o.onUnreadable }
+			{ classes: model.manifest.labels, onUnreadable: o.onUnreadable, split: o.split }
 		);
 		const source = images.splits[o.split];
 		if (!source) {
-			const has = Object.keys(images.splits);
+			// Only the split asked for was read: the others are named from the manifest.
+			const counts = (await isDataset(o.data))
+				? (await readDatasetManifest(o.data)).counts.splits
+				: null;
+			const has = counts ? SPLITS.filter((split) => counts[split] > 0) : [];
 			throw new Refusal(
 				`${o.data} has no ${o.split} split: ` +
-					((await isDataset(o.data))
+					(counts
 						? `it has ${has.join(', ') || 'none with photos'}`
 						: 'a folder of class folders is scored whole, as --split test (the default)')
 			);
