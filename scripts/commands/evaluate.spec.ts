@@ -152,6 +152,18 @@ describe('leaflens evaluate', () => {
 		r = await evaluate('--data', empty);
 		expect(r.code).toBe(2);
 		expect(r.stderr).toContain(`No class sub-folders in ${empty}`);
+		// Class folders of no photo it reads (an iPhone's HEIC): a bad --data too, saying why.
+		const heic = path.join(work, 'heic-only');
+		mkdirSync(path.join(heic, CLASSES[0]!), { recursive: true });
+		writeFileSync(path.join(heic, CLASSES[0]!, 'IMG_1.HEIC'), 'an iPhone photo');
+		r = await evaluate('--data', heic);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain(
+			`leaflens evaluate: No photos in the class folders of ${heic} (LeafLens reads .jpg,`
+		);
+		expect(r.stderr).toContain(
+			`; left out: ${CLASSES[0]}/IMG_1.HEIC (an HEIC photo (the iPhone camera’s usual format), which LeafLens cannot decode here: convert it to JPEG), ${CLASSES[0]}/ (no photos in this class folder: left out)`
+		);
 
 		// A dataset that lost a shard: named, with what to do, not the system's error code.
 		const lacking = path.join(work, 'lacking-a-shard');

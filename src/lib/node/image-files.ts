@@ -47,6 +47,17 @@ export interface NotRead {
 	reason: string;
 }
 
+/**
+ * What finding the class folders left out, for a refusal that says why no photo was found (HEIC
+ * photos, a folder of folders…): the first three, each with why, and how many more; '' for none.
+ */
+export function leftOut(skipped: readonly NotRead[]): string {
+	if (skipped.length === 0) return '';
+	const named = skipped.slice(0, 3).map((s) => `${s.path} (${s.reason})`);
+	const more = skipped.length > 3 ? ` and ${skipped.length - 3} more` : '';
+	return `; left out: ${named.join(', ')}${more}`;
+}
+
 export interface ImageListing {
 	/** The photos, relative to the folder listed, sorted (code-unit order). */
 	images: string[];

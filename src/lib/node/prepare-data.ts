@@ -55,6 +55,7 @@ import { codeUnitOrder } from '../util/order';
 import {
 	IMAGE_EXTENSIONS,
 	isImageName,
+	leftOut,
 	MISNAMED_REASON,
 	notImageReason,
 	walkFolders
@@ -96,14 +97,6 @@ const isOwnOutput = (name: string) =>
 		(f) => name === f || isTempOf(name, f)
 	) ||
 	name === '.DS_Store';
-
-/** What finding the class folders left out, for a refusal: the first three and how many more. */
-function leftOut(skipped: readonly SkippedFile[]): string {
-	if (skipped.length === 0) return '';
-	const named = skipped.slice(0, 3).map((s) => `${s.path} (${s.reason})`);
-	const more = skipped.length > 3 ? ` and ${skipped.length - 3} more` : '';
-	return `; left out: ${named.join(', ')}${more}`;
-}
 
 /** Whether `text` is a skipped list as prepare-data writes it: `[{ "path", "reason" }, …]`. */
 function isSkippedList(text: string): boolean {

@@ -7,6 +7,8 @@ import sharp from 'sharp';
 import type { ImageSource } from '../ml/features';
 import { prepareDataset } from './prepare-data';
 import { copiesOf, datasetImages, fieldSplit, folderImages, folderPhotos } from './train-io';
+import { HEIC_REASON } from './image-files';
+import { Refusal } from './refusal';
 
 const work = mkdtempSync(path.join(tmpdir(), 'leaflens-train-io-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -147,12 +149,29 @@ describe('folderPhotos (a folder with one sub-folder per class)', () => {
 		);
 	});
 
-	it('refuses a folder without photos instead of scoring nothing', async () => {
+	it('refuses a folder without photos instead of scoring nothing, naming what was left out and why', async () => {
 		const dir = folder('empty', { Apple___scab: ['IMG_1.HEIC', 'readme.txt'] });
-		await expect(folderPhotos(dir)).rejects.toThrow(/No photos in the class folders of .*\.webp/);
+		const refused = folderPhotos(dir);
+		// A bad folder named (exit 2), as train --field says it.
+		await expect(refused).rejects.toBeInstanceOf(Refusal);
+		await expect(refused).rejects.toThrow(
+			`No photos in the class folders of ${dir} (LeafLens reads .jpg, .jpeg, .png, .webp, .tif, .tiff, .bmp, .gif and .avif, directly in each class folder); left out: Apple___scab/IMG_1.HEIC (${HEIC_REASON}), Apple___scab/readme.txt (not an image file (.txt)), Apple___scab/ (no photos in this class folder: left out)`
+		);
+		// The folder above the class folders (fetch-data's, holding color/): they are said to be
+		// folders, and how many more.
+		const above = folder('above', {
+			'color/Apple___scab': ['s.jpg'],
+			'color/Tomato___healthy': []
+		});
+		await expect(folderPhotos(above)).rejects.toThrow(
+			`; left out: color/Apple___scab (a folder (only the photos directly in the folder above it are read)), color/Tomato___healthy (a folder (only the photos directly in the folder above it are read)), color/ (no photos in this class folder: left out)`
+		);
 		mkdirSync(path.join(work, 'no-classes'));
-		await expect(folderPhotos(path.join(work, 'no-classes'))).rejects.toThrow(
-			/No class sub-folders/
+		writeFileSync(path.join(work, 'no-classes', 'IMG_2.jpg'), 'a photo');
+		const none = folderPhotos(path.join(work, 'no-classes'));
+		await expect(none).rejects.toBeInstanceOf(Refusal);
+		await expect(none).rejects.toThrow(
+			`No class sub-folders in ${path.join(work, 'no-classes')}; left out: IMG_2.jpg (not in a class folder (one sub-folder per class))`
 		);
 	});
 });

@@ -18,7 +18,7 @@ import { classesOfDisease } from '../ml/class-match';
 import { loadDataset } from './dataset';
 import { decodeImageFile, PhotoDecodeError } from './images';
 import { errorMessage } from '../util/errors';
-import { IMAGE_EXTENSIONS, isHidden, listImages, type NotRead } from './image-files';
+import { IMAGE_EXTENSIONS, isHidden, leftOut, listImages, type NotRead } from './image-files';
 import { NEXT_MODEL_DIR } from './model-dir-fs';
 import { pathExists as exists } from './paths';
 import { Refusal } from './refusal';
@@ -306,7 +306,8 @@ export interface FieldClasses {
  * else refused, or with `addUnknown` (training) a new class (in `added`; a folder named like one
  * before it joins it). A class folder's photos are listed by listImages (image-files.ts):
  * hidden files and folders left out, anything else that is not read returned in `skipped`, as are
- * files beside the class folders.
+ * files beside the class folders. A folder of no class folders, or of none with a photo, is
+ * refused (Refusal), naming the first entries left out and why.
  */
 export async function folderPhotos(
 	dir: string,
@@ -335,7 +336,7 @@ export async function folderPhotos(
 		else skipped.push({ path: d.name, reason: 'not in a class folder (one sub-folder per class)' });
 	}
 	folders.sort();
-	if (folders.length === 0) throw new Refusal(`No class sub-folders in ${dir}`);
+	if (folders.length === 0) throw new Refusal(`No class sub-folders in ${dir}${leftOut(skipped)}`);
 	// Each class folder's photos; a folder with none is no class (said in `skipped`).
 	const listed = new Map<string, Awaited<ReturnType<typeof listImages>>>();
 	for (const folder of folders) {
@@ -399,9 +400,11 @@ export async function folderPhotos(
 			});
 		}
 	}
+	// A bad folder named (exit 2, as train --field says it), not a failure: what was left out and
+	// why (a folder of folders, HEIC photos) is usually the answer.
 	if (photos.length === 0) {
-		throw new Error(
-			`No photos in the class folders of ${dir} (LeafLens reads ${IMAGE_EXTENSIONS.slice(0, -1).join(', ')} and ${IMAGE_EXTENSIONS.at(-1)!})`
+		throw new Refusal(
+			`No photos in the class folders of ${dir} (LeafLens reads ${IMAGE_EXTENSIONS.slice(0, -1).join(', ')} and ${IMAGE_EXTENSIONS.at(-1)!}, directly in each class folder)${leftOut(skipped)}`
 		);
 	}
 	return { classes: union.labels, photos, skipped, renamed, added };
