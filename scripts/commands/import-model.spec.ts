@@ -176,6 +176,46 @@ describe('leaflens import-model + predict', () => {
 		).toBe('float32');
 	});
 
+	it('repairs an earlier import of the same .tflite with a file deleted or damaged, without --replace; another import is still refused', async () => {
+		const out = path.join(work, 'damaged');
+		const labels = ['--labels', imagenetLabelsFile()];
+		const first = await runLeaflens('import-model', SOURCE, '--out', out, ...labels);
+		expect(first.code, first.stderr).toBe(0);
+		const manifest = readFileSync(path.join(out, 'manifest.json'));
+		const weights = path.join(out, 'group1-shard1of1.bin');
+		const bytes = readFileSync(weights);
+		// What loading it then says is "import the model again": the same command mends it.
+		writeFileSync(weights, bytes.subarray(0, 1000));
+		rmSync(path.join(out, 'labels.txt'));
+		const repaired = await runLeaflens('import-model', SOURCE, '--out', out, ...labels);
+		expect(repaired.code, repaired.stderr).toBe(0);
+		expect(repaired.stderr).toContain(
+			`repaired: ${out} held this import, damaged (group1-shard1of1.bin changed, labels.txt missing); its files were written again under the same manifest.json, so the classifiers trained on it load with it again`
+		);
+		// The same manifest.json: the classifiers trained on it record its sha256.
+		expect(readFileSync(path.join(out, 'manifest.json'))).toEqual(manifest);
+		expect(readFileSync(weights)).toEqual(bytes);
+		expect(readdirSync(out)).toContain('labels.txt');
+
+		// Damaged, and another import asked for (float32 kernels): still replaced only when asked.
+		writeFileSync(weights, 'damaged');
+		const refused = await runLeaflens(
+			'import-model',
+			SOURCE,
+			'--out',
+			out,
+			...labels,
+			'--weights',
+			'float32'
+		);
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toContain(
+			`--out ${out} holds another import (mobilenet_v3_small_100_224, uint8 kernels, from v3-small_224_1.0_uint8.tflite; other files): the classifiers trained on it would no longer load with it. Run again with --replace`
+		);
+		expect(readFileSync(weights, 'utf8')).toBe('damaged');
+		expect(readFileSync(path.join(out, 'manifest.json'))).toEqual(manifest);
+	});
+
 	it('reports a failed download and bad arguments', async () => {
 		const download = await runLeaflens(
 			'import-model',

@@ -22,9 +22,10 @@ sha256 against models/known-models.json (unknown files are imported with a warni
 TF.js LayersModel and writes <dir>/ with manifest.json, model.json, the weights and labels.txt. The
 new model is loaded back and run on the reference photos before anything is written; the directory
 appears complete or not at all. When <dir> already holds this model (the same source file, the same
-files), it is left as it is ("already imported"), so classifiers trained on it stay valid; another
-import there (another source, or other --weights) is replaced only with --replace: the classifiers
-trained on it no longer load with it.
+files), it is left as it is ("already imported"), so classifiers trained on it stay valid; with a
+file of it missing or damaged, its files are written again (repaired, said on stderr) under the
+same manifest.json. Another import there (another source, or other --weights) is replaced only
+with --replace: the classifiers trained on it no longer load with it.
 
 Options:
   --out <dir>             model directory to create; any other existing folder (or the current
@@ -81,7 +82,7 @@ Example:
 		const { importTflite } = await import('../../src/lib/ml/import-tflite');
 		const { buildBackboneFiles, loadBackboneDir, readBackboneDir } =
 			await import('../../src/lib/ml/backbone-dir');
-		const { ModelDirError } = await import('../../src/lib/ml/model-dir');
+		const { MODEL_MANIFEST_FILE, ModelDirError } = await import('../../src/lib/ml/model-dir');
 		const { atomicDirWriter, fsModelDirReader } = await import('../../src/lib/node/model-dir-fs');
 		const { parseLabels, topK } = await import('../../src/lib/ml/predict');
 		const { decodeImageFile } = await import('../../src/lib/node/images');
@@ -143,9 +144,10 @@ Example:
 				);
 			return key(a) === key(b);
 		};
+		const sameImport =
+			existing?.source.sha256 === source.sha256 && sameFiles(existing.files, manifest.files);
 		if (
-			existing?.source.sha256 === source.sha256 &&
-			sameFiles(existing.files, manifest.files) &&
+			sameImport &&
 			(await readBackboneDir(fsModelDirReader(out)).then(
 				() => true,
 				() => false
@@ -156,7 +158,23 @@ Example:
 			);
 			return 0;
 		}
-		refuseReplacing('other files');
+		// This very import with a file missing or damaged (loading it said "import the model
+		// again"): written again, not replaced, when the same manifest.json comes out, since the
+		// classifiers trained on it record that file's sha256 and load with it again. Only another
+		// import needs --replace.
+		const manifestBytes = files.get(MODEL_MANIFEST_FILE)!;
+		const onDisk = sameImport
+			? await readFile(path.join(out, MODEL_MANIFEST_FILE)).catch(() => null)
+			: null;
+		const repairing = onDisk !== null && Buffer.from(manifestBytes).equals(onDisk);
+		if (!repairing) refuseReplacing(sameImport ? 'another manifest.json' : 'other files');
+		const damaged: string[] = [];
+		if (repairing)
+			for (const [name, bytes] of files) {
+				const was = await readFile(path.join(out, name)).catch(() => null);
+				if (!was) damaged.push(`${name} missing`);
+				else if (!Buffer.from(bytes).equals(was)) damaged.push(`${name} changed`);
+			}
 
 		// Self-check on the bytes about to be written, through the same loader the app uses.
 		const loaded = await loadBackboneDir({
@@ -191,6 +209,10 @@ Example:
 		}
 
 		await atomicDirWriter(out).commit(files);
+		if (repairing)
+			console.error(
+				`repaired: ${path.resolve(out)} held this import, damaged (${damaged.join(', ') || 'unreadable'}); its files were written again under the same manifest.json, so the classifiers trained on it load with it again`
+			);
 		const total = manifest.files.reduce((n, f) => n + f.bytes, 0);
 		console.log(
 			`wrote ${path.resolve(out)} (${manifest.architecture}, ${manifest.weights} kernels, ${(total / 1e6).toFixed(2)} MB)`
