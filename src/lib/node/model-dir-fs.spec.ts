@@ -180,6 +180,21 @@ describe('checkBackboneOut (import-model --out)', () => {
 		});
 	});
 
+	it("takes Finder's .DS_Store as no one's file: a backbone directory holding it may be replaced, a folder of it alone is empty", async () => {
+		const opened = path.join(root, 'opened-on-a-mac');
+		backbone(opened, { '.DS_Store': 'Finder' });
+		expect(await checkBackboneOut(opened, root)).toMatchObject({ kind: 'backbone' });
+		const bare = path.join(root, 'bare-on-a-mac');
+		mkdirSync(bare);
+		writeFileSync(path.join(bare, '.DS_Store'), 'Finder');
+		expect(await checkBackboneOut(bare, root)).toBeNull();
+		// Beside another file, only that one is named.
+		backbone(path.join(root, 'cluttered-on-a-mac'), { '.DS_Store': 'Finder', 'notes.txt': 'mine' });
+		await expect(checkBackboneOut(path.join(root, 'cluttered-on-a-mac'), root)).rejects.toThrow(
+			/holds files that are not the backbone's \(notes.txt\)/
+		);
+	});
+
 	it('refuses, in words and touching nothing, a folder it did not write and the current directory', async () => {
 		const victim = path.join(root, 'victim');
 		mkdirSync(path.join(victim, 'my-photos'), { recursive: true });

@@ -22,7 +22,7 @@ import {
 import { errorMessage } from '../util/errors';
 import { writeFlushed, writingTemp } from './atomic-file';
 import { Refusal } from './refusal';
-import { folderRelation, pathExists as exists } from './paths';
+import { folderRelation, isFinderFile, pathExists as exists } from './paths';
 
 /** Where each kind of model directory comes from, for messages about a missing file. */
 const MADE_BY =
@@ -226,7 +226,8 @@ export function atomicDirWriter(dir: string): ModelDirWriter {
  * manifest of a backbone directory holding nothing but its own files (it may be replaced), and
  * throws a Refusal (exit 2) naming the folder and what to do for anything else: the current directory `cwd`
  * or a folder around it, a file, a folder without a backbone manifest (someone's photos, a
- * dataset, a classifier) or a backbone directory with other files in it.
+ * dataset, a classifier) or a backbone directory with other files in it. Finder's .DS_Store is
+ * no one's file (isFinderFile): a folder holding it is taken as if it did not.
  */
 export async function checkBackboneOut(
 	dir: string,
@@ -250,7 +251,11 @@ export async function checkBackboneOut(
 		);
 	};
 	if (!info.isDirectory()) return refuse('is a file, not a model folder');
-	const entries = (await readdir(target)).sort();
+	// Finder's .DS_Store (the folder was opened on a Mac) is no one's file: the replacement drops it.
+	const entries = (await readdir(target, { withFileTypes: true }))
+		.filter((e) => !(e.isFile() && isFinderFile(e.name)))
+		.map((e) => e.name)
+		.sort();
 	if (entries.length === 0) return null;
 	const listed = (names: readonly string[]) =>
 		(names.length > 5 ? [...names.slice(0, 5), '…'] : names).join(', ');

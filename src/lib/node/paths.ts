@@ -19,6 +19,13 @@ export async function realPathOf(p: string): Promise<string> {
 		: path.join(await realPathOf(parent), path.basename(resolved));
 }
 
+/**
+ * Whether `name` is the file macOS Finder writes into every folder it shows (`.DS_Store`): no one's
+ * data, so an output folder holding it is not refused as holding someone else's files (train,
+ * prepare-data, import-model), and the folder's replacement may drop it (Finder writes it again).
+ */
+export const isFinderFile = (name: string): boolean => name === '.DS_Store';
+
 /** Whether a file or folder is at `p` (a broken link or an unreadable path: false). */
 export function pathExists(p: string): Promise<boolean> {
 	return stat(p).then(

@@ -50,7 +50,7 @@ import { errorCode, errorMessage } from '../util/errors';
 import { decodeFailureReason, MAX_INPUT_PIXELS, openPhoto } from './images';
 import { photoSize } from '../util/photo-size';
 import { Refusal } from './refusal';
-import { fileAbove, folderRelation } from './paths';
+import { fileAbove, folderRelation, isFinderFile } from './paths';
 import { codeUnitOrder } from '../util/order';
 import {
 	IMAGE_EXTENSIONS,
@@ -96,7 +96,7 @@ const isOwnOutput = (name: string) =>
 	[DATASET_MANIFEST_FILE, SKIPPED_FILE, JOURNAL_FILE].some(
 		(f) => name === f || isTempOf(name, f)
 	) ||
-	name === '.DS_Store';
+	isFinderFile(name);
 
 /** Whether `text` is a skipped list as prepare-data writes it: `[{ "path", "reason" }, …]`. */
 function isSkippedList(text: string): boolean {
@@ -846,7 +846,7 @@ async function checkOutFolder(src: string, out: string): Promise<void> {
 	const own = (name: string) =>
 		marked
 			? isOwnOutput(name)
-			: name === '.DS_Store' ||
+			: isFinderFile(name) ||
 				isTempOf(name, JOURNAL_FILE) ||
 				(name === SKIPPED_FILE && skippedList);
 	const foreign = entries

@@ -17,7 +17,7 @@ import {
 	readManifestSha256
 } from '../ml/model-dir';
 import { errorMessage } from '../util/errors';
-import { fileAbove, folderRelation, pathExists as exists } from './paths';
+import { fileAbove, folderRelation, isFinderFile, pathExists as exists } from './paths';
 import { takeRunLock } from './run-lock';
 import { isUnfinishedDataset } from './prepare-data';
 import { withoutTempEnding, writeFileAtomic } from './atomic-file';
@@ -204,7 +204,7 @@ export const TRAIN_OUTPUT_NAMES: readonly string[] = [
  * (its temporary file, atomic-file.ts's isTempOf, left by a killed run), or Finder's .DS_Store.
  */
 function isTrainOutput(name: string, isDirectory: boolean): boolean {
-	if (name === '.DS_Store' && !isDirectory) return true;
+	if (isFinderFile(name) && !isDirectory) return true;
 	if (isDirectory) return TRAIN_OUTPUT_NAMES.includes(`${name}/`);
 	return TRAIN_OUTPUT_NAMES.includes(withoutTempEnding(name));
 }
