@@ -771,10 +771,36 @@ describe('LearnState', () => {
 		expect(await learn.adapt()).toBeNull();
 		expect(ml.importPhotos).not.toHaveBeenCalled();
 		deps.training.importing = null;
-		deps.training.shortClasses = { name: 'Orchard', short: [], keep: [] } as never;
+		deps.training.shortClasses = {
+			name: 'Orchard',
+			tooFew: [{ className: 'Rust', count: 2 }],
+			usable: 2,
+			canLeaveOut: true,
+			unreadable: []
+		};
 		expect(learn.waitsForTraining).toBe(true);
 		deps.training.shortClasses = null;
 		expect(learn.waitsForTraining).toBe(false);
+	});
+
+	it('does not wait for a photo import the Train page refused (no class had enough photos): nothing is under way', async () => {
+		const { learn, deps, ml, trainCall } = await setup();
+		const picked = (path: string) => {
+			const file = new File(['x'], path.split('/').at(-1)!);
+			Object.defineProperty(file, 'webkitRelativePath', { value: path });
+			return file;
+		};
+		expect(
+			await deps.training.importFolder([picked('Orchard/Rust/a.jpg'), picked('Orchard/Scab/b.jpg')])
+		).toBeNull();
+		expect(deps.training.shortClasses?.canLeaveOut).toBe(false);
+		expect(ml.importPhotos).not.toHaveBeenCalled();
+		// The refusal stays said on the Train page; Learn is not held by it.
+		expect(learn.waitsForTraining).toBe(false);
+		const run = learn.adapt();
+		while (ml.train.mock.calls.length === 0) await settle();
+		trainCall().finish();
+		expect(await run).toMatchObject({ modelId: 'adapted' });
 	});
 
 	it('keeps the Train page from starting a run of its own while it checks the model: two runs would share one progress and Stop', async () => {

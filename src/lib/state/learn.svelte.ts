@@ -449,8 +449,10 @@ export class LearnState {
 
 	/**
 	 * A training, a dataset download or a photo import of the Train page runs in this tab (or waits
-	 * for its short classes to be settled): Learn waits for its end (a second download of the sample
-	 * would cut the first, a second import would take over the first one's progress and Stop).
+	 * for the user to leave its short classes out): Learn waits for its end (a second download of the
+	 * sample would cut the first, a second import would take over the first one's progress and Stop).
+	 * An import refused for its short classes waits for nothing: its words stay on the Train page
+	 * until the next import (Learn's too) and would otherwise hold Learn until a reload.
 	 */
 	get waitsForTraining(): boolean {
 		const training = this.#d.training;
@@ -459,7 +461,7 @@ export class LearnState {
 			(training.running ||
 				training.download !== null ||
 				training.importing !== null ||
-				training.shortClasses !== null)
+				training.shortClasses?.canLeaveOut === true)
 		);
 	}
 
