@@ -588,6 +588,65 @@ describe('LearnState', () => {
 		expect(await learn.resume()).toBeNull();
 	});
 
+	it('while the Train page saves the model of the job it resumed, the card follows it: not stopped, Continue and Discard do nothing', async () => {
+		let saved = () => {};
+		const { learn, deps, ml, trainCall, storage } = await setup({
+			saveModel: () => new Promise((resolve) => (saved = () => resolve({ id: 'adapted' })))
+		});
+		await adaptAndStop({ learn, deps, ml });
+		const jobId = learn.pending!.request.jobId;
+		const run = deps.training.run(learn.pending!.request);
+		while (ml.train.mock.calls.length === 1) await settle();
+		trainCall().finish();
+		while (!deps.training.saving) await settle();
+		expect(deps.training.running).toBe(false);
+		expect(learn.trainingHere).toBe(true);
+		expect(learn.progressStep).toBe('train');
+		expect(learn.waitsForTraining).toBe(true);
+		// Continue would train the finished job again (from scratch once the save forgets it), and
+		// Discard would forget the learning while its model is still saved.
+		expect(await learn.resume()).toBeNull();
+		await learn.discard();
+		expect(learn.pending?.request.jobId).toBe(jobId);
+		expect(storage.getItem(PENDING_KEY)).not.toBeNull();
+		saved();
+		await run;
+		await learn.sync();
+		expect(ml.train).toHaveBeenCalledTimes(2);
+		expect(learn.pending).toBeNull();
+		expect(learn.outcome).toMatchObject({ modelId: 'adapted', after: { right: 1 } });
+		expect(learn.trainingHere).toBe(false);
+	});
+
+	it('Continue pressed as another tab saves the job: its model is used, not trained again from scratch', async () => {
+		const { learn, deps, ml, trainCall, storage, datasets } = await setup();
+		await adaptAndStop({ learn, deps, ml });
+		const request = learn.pending!.request;
+		// A tab without Web Locks (or the Train page's, before the lock is looked at) resumes the job.
+		const otherTab = new TrainingState(ml, {
+			jobStorage: storage,
+			saveModel: async () => ({ id: 'adapted' }),
+			estimateStorage: async () => null,
+			locks: null
+		});
+		const elsewhere = otherTab.run(request);
+		while (ml.train.mock.calls.length === 1) await settle();
+		// It ends and saves while Continue lists the datasets.
+		ml.datasets.mockImplementationOnce(async () => {
+			trainCall().finish();
+			await elsewhere;
+			return datasets;
+		});
+		let ended = false;
+		const continued = learn.resume().finally(() => (ended = true));
+		// Trained again, the job would wait for the worker: it is let end, to see what it did.
+		while (!ended && ml.train.mock.calls.length === 2) await settle();
+		if (!ended) trainCall().finish();
+		expect(await continued).toMatchObject({ modelId: 'adapted', after: { right: 1 } });
+		expect(ml.train).toHaveBeenCalledTimes(2);
+		expect(learn.pending).toBeNull();
+	});
+
 	it('a job the Train page finished before this app started is used when it starts', async () => {
 		const { learn, deps, ml, trainCall, storage } = await setup();
 		await adaptAndStop({ learn, deps, ml });

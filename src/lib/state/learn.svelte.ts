@@ -459,19 +459,23 @@ export class LearnState {
 		return (
 			!this.busy &&
 			(training.running ||
+				training.saving ||
 				training.download !== null ||
 				training.importing !== null ||
 				training.shortClasses?.canLeaveOut === true)
 		);
 	}
 
-	/** The pending job runs in this tab outside this flow (the Train page resumed it). */
+	/**
+	 * The pending job runs in this tab outside this flow (the Train page resumed it), or its model
+	 * is being saved: not stopped, and Continue or Discard would train it again or lose it.
+	 */
 	get trainingHere(): boolean {
 		const training = this.#d.training;
 		return (
 			!this.busy &&
 			this.pending !== null &&
-			training.running &&
+			(training.running || training.saving) &&
 			training.job?.jobId === this.pending.request.jobId
 		);
 	}
@@ -879,6 +883,11 @@ export class LearnState {
 		const training = this.#d.training;
 		// Stopped before the training started: it waits for Continue, as one stopped while it ran.
 		if (this.#stopAsked) return null;
+		// Finished meanwhile (the Train page, here or in another tab, saved it while Continue looked
+		// at the datasets): its job is forgotten, and run again it would train anew and save a
+		// second model. Still training or saving here: the card follows that run.
+		if (training.savedRun(pending.request.jobId)) return this.#finish();
+		if (training.running || training.saving) return null;
 		const result = await training.run(pending.request);
 		if (training.elsewhere) {
 			// Another tab runs this job (its Web Lock): that tab's outcome is followed.
@@ -899,7 +908,8 @@ export class LearnState {
 
 	/** Resumes an adaptation that was stopped or interrupted by a reload. */
 	async resume(): Promise<LearnOutcome | null> {
-		if (!this.pending || this.busy || this.#d.training.running) return null;
+		const training = this.#d.training;
+		if (!this.pending || this.busy || training.running || training.saving) return null;
 		this.#error = null;
 		return this.#guarded(() =>
 			this.#locked(async () => {
@@ -923,7 +933,8 @@ export class LearnState {
 	 * model diagnoses now (another tab chose it on the Models page).
 	 */
 	async discard(): Promise<void> {
-		if (!this.pending || this.busy || this.#d.training.running) return;
+		const training = this.#d.training;
+		if (!this.pending || this.busy || training.running || training.saving) return;
 		this.#error = null;
 		await this.#guarded(() =>
 			this.#locked(async () => {
