@@ -735,6 +735,52 @@ describe('TrainingState', () => {
 		expect(storage.map.has(UNSAVED_KEY)).toBe(false);
 	});
 
+	it('a run "learn my fields" finished whose save failed, the page first opened since: Save again or Discard, not Resume too', async () => {
+		const { state, calls, saveModel, storage } = setup();
+		saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
+		// The Diagnose page's learning runs the job through this state before /train is opened.
+		const request: TrainRequest = { ...job, jobId: 'learn-1' };
+		const done = state.run(request);
+		calls[0]!.finish();
+		expect(await done).not.toBeNull();
+		expect(storage.map.get(HELD_KEY)).toBe(request.jobId);
+		await state.enter();
+		// Resume would train it again, dropping the finished run kept for Save again.
+		expect(state.pending).toBeNull();
+		expect(state.unsaved?.request).toEqual(request);
+		expect(state.form.limit).toBe('6');
+		expect(await state.saveAgain()).toBe(true);
+		expect(calls).toHaveLength(1);
+		expect(saveModel).toHaveBeenCalledTimes(2);
+		expect(state.pending).toBeNull();
+		expect(storage.map.has(JOB_KEY)).toBe(false);
+	});
+
+	it('the page first opened while "learn my fields" saves its model leaves the save alone: not run again, nor said to run in another tab', async () => {
+		vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+		try {
+			const made = setup();
+			const state = tabsOf(made, fakeLocks())(made.ml);
+			let saved!: () => void;
+			made.saveModel.mockImplementationOnce(
+				() => new Promise<{ id: string }>((resolve) => (saved = () => resolve({ id: 'saved-1' })))
+			);
+			const done = state.run({ ...job, jobId: 'learn-1' });
+			made.calls[0]!.finish();
+			while (!state.saving) await settle();
+			await state.enter();
+			expect(made.calls).toHaveLength(1);
+			expect(state.elsewhere).toBe(false);
+			expect(state.pending).toBeNull();
+			saved();
+			expect(await done).not.toBeNull();
+			expect(state.savedName).not.toBeNull();
+			expect(made.saveModel).toHaveBeenCalledTimes(1);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
 	it('Discard after a failed save removes the run’s cache and the stored job', async () => {
 		const { state, ml, storage, saveModel, request } = await unsavedRun();
 		expect(state.result).not.toBeNull();

@@ -556,7 +556,9 @@ export class TrainingState {
 	/**
 	 * The page was opened. The first time in this app, a job a reload interrupted resumes by itself
 	 * when its datasets are all here; one that was stopped, failed or not saved, or whose data is
-	 * missing, waits in `pending`. Later visits only refresh.
+	 * missing, waits in `pending`. Later visits only refresh. A job this tab runs or saves the model
+	 * of ("learn my fields" on the Diagnose page) is left to it, and one whose finished run waits
+	 * here for Save again or Discard (`unsaved`) is not offered for Resume too.
 	 */
 	async enter(): Promise<void> {
 		if (this.#entered) {
@@ -570,8 +572,10 @@ export class TrainingState {
 			this.#entered = false;
 			return;
 		}
-		if (!job || this.running) return;
+		if (!job || this.running || this.saving) return;
 		this.#showInForm(job);
+		// Resume would train it again, and drop the finished run kept here to be saved.
+		if (this.unsaved?.request.jobId === job.jobId) return;
 		const ready = (id: string) => this.complete.some((d) => d.id === id);
 		const held = this.#jobs.getItem(HELD_KEY) === job.jobId;
 		if (!held && [job.datasetId, ...(job.extraDatasetIds ?? [])].every(ready)) void this.run(job);
@@ -1319,7 +1323,8 @@ export class TrainingState {
 	#offerStored(): void {
 		this.elsewhere = false;
 		const job = this.storedJob();
-		if (job && !this.running) {
+		// A finished run kept here for Save again (its save failed) is not offered for Resume too.
+		if (job && !this.running && this.unsaved?.request.jobId !== job.jobId) {
 			this.pending = job;
 			this.#showInForm(job);
 		}
