@@ -708,12 +708,50 @@ describe('TrainingState', () => {
 				expect(first.ml.clearTrainJob, press).not.toHaveBeenCalled();
 				expect(a.elsewhere, press).toBe(true);
 				expect(a.unsaved, press).toBeNull();
+				// Neither "saving the model…" (forever) nor "saving failed" stays said here.
+				expect(a.saveError, press).toBeNull();
+				expect(a.result, press).toBeNull();
 				second.calls[0]!.finish();
 				await resumed;
 				expect(first.saveModel, press).toHaveBeenCalledTimes(2);
 			}
 		} finally {
 			vi.useRealTimers();
+		}
+	});
+
+	it('a run whose save failed, since saved by another tab: Save again and Discard here say it saved, and save no second copy', async () => {
+		for (const press of ['save again', 'discard'] as const) {
+			const locks = fakeLocks();
+			const first = setup();
+			const tab = tabsOf(first, locks);
+			first.saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
+			const a = tab(first.ml);
+			await a.enter();
+			const done = a.start();
+			first.calls[0]!.finish();
+			await done;
+			expect(a.unsaved).not.toBeNull();
+			// Another tab offered the stored run, resumed it and saved its model.
+			const second = fakeMl([dataset('pv', 'plantvillage-sample')]);
+			const b = tab(second.ml);
+			await b.enter();
+			const resumed = b.resumePending();
+			await settle();
+			second.calls[0]!.finish();
+			await resumed;
+			expect(b.savedName).not.toBeNull();
+			expect(first.saveModel).toHaveBeenCalledTimes(2);
+			if (press === 'save again') expect(await a.saveAgain(), press).toBe(true);
+			else await a.discardUnsaved();
+			expect(first.saveModel, press).toHaveBeenCalledTimes(2);
+			expect(first.ml.clearTrainJob, press).not.toHaveBeenCalled();
+			expect(a.unsaved, press).toBeNull();
+			expect(a.saveError, press).toBeNull();
+			expect(a.result, press).toBeNull();
+			expect(a.savedName, press).toBe(b.savedName);
+			expect(a.saved, press).toEqual(b.saved);
+			expect(a.elsewhere, press).toBe(false);
 		}
 	});
 

@@ -1017,7 +1017,10 @@ export class TrainingState {
 		});
 	}
 
-	/** Saves a finished run's model again after a failed save. */
+	/**
+	 * Saves a finished run's model again after a failed save (true once it is saved, here or, since,
+	 * in another tab).
+	 */
 	async saveAgain(): Promise<boolean> {
 		const unsaved = this.unsaved;
 		if (!unsaved || this.running || this.saving) return false;
@@ -1025,6 +1028,7 @@ export class TrainingState {
 		this.saving = true;
 		try {
 			if (await this.#resumedElsewhere(unsaved.request.jobId)) return false;
+			if (this.#savedElsewhere(unsaved.request.jobId)) return true;
 			return await this.#save(unsaved.request, unsaved.result);
 		} finally {
 			this.saving = false;
@@ -1034,12 +1038,30 @@ export class TrainingState {
 	/**
 	 * Whether another tab resumed job `jobId` (a run whose save failed here, offered there): it saves
 	 * the model when it ends, and its cache is in use, so this tab neither saves nor discards it,
-	 * and says it runs there.
+	 * and says it runs there (its own run's "saving…" or "saving failed" would stay said forever).
 	 */
 	async #resumedElsewhere(jobId: string): Promise<boolean> {
 		if (!(await this.runsElsewhere(jobId))) return false;
 		this.unsaved = null;
+		this.#saveError = null;
+		this.result = null;
 		this.#setElsewhere(jobId);
+		return true;
+	}
+
+	/**
+	 * Whether job `jobId`'s model was saved since its save failed here (another tab resumed the run
+	 * and saved it): the run kept here is dropped and said saved, not saved a second time (nor its
+	 * job discarded, which is forgotten already).
+	 */
+	#savedElsewhere(jobId: string): boolean {
+		const saved = this.savedRun(jobId);
+		if (!saved) return false;
+		this.unsaved = null;
+		this.#saveError = null;
+		this.result = null;
+		this.savedName = saved.name;
+		this.rereadSaved();
 		return true;
 	}
 
@@ -1051,6 +1073,7 @@ export class TrainingState {
 		if (this.saving) return;
 		const unsaved = this.unsaved;
 		if (unsaved && (await this.#resumedElsewhere(unsaved.request.jobId))) return;
+		if (unsaved && this.#savedElsewhere(unsaved.request.jobId)) return;
 		this.unsaved = null;
 		this.#saveError = null;
 		// The finished run's status ("saving…"), curves and table go with it.
