@@ -450,7 +450,7 @@ export class ShardStore {
 	async delete(id: string): Promise<void> {
 		// Best kept: a full disk may refuse even this small write, and must not stop a deletion
 		// that frees space.
-		await this.#markIncomplete(id).catch(() => undefined);
+		await this.#markIncomplete(id, { stored: [], bytesStored: 0 }).catch(() => undefined);
 		const keys = (await this.store.keys())
 			.map(String)
 			.filter((k) => k.startsWith(`${PREFIX}${id}/`));
@@ -482,7 +482,10 @@ export class ShardStore {
 			const bytes = await this.store.get<Uint8Array>(shardKey(id, shard.file));
 			if (!bytes) {
 				// Listed as it is (partial): its download can be resumed, its photos imported again.
-				await this.#markIncomplete(id, await this.#storedPart(id, info.manifest));
+				// Best kept: a full disk must not hide what to do.
+				await this.#storedPart(id, info.manifest)
+					.then((part) => this.#markIncomplete(id, part))
+					.catch(() => undefined);
 				throw new DatasetStoreError(
 					userError('shardMissing', { name: info.name, file: shard.file })
 				);

@@ -372,7 +372,7 @@ async function setup(
 			active = models.activeId;
 		}),
 		diagnose: vi.fn(
-			async (_file: Blob, options?: { heatmap?: boolean; crop?: string }) =>
+			async (_file: Blob, options?: { heatmap?: boolean; crop?: string; cropIfKnown?: string }) =>
 				({
 					prediction: prediction(active === 'adapted' ? 'Apple___Apple_scab' : 'Apple___healthy'),
 					heatmap: options?.heatmap === false ? null : 'map'
@@ -481,7 +481,9 @@ describe('LearnState', () => {
 		// Held-back photos are diagnosed without a heatmap: it is not shown.
 		expect(deps.ml.diagnose.mock.calls.every(([, o]) => o?.heatmap === false)).toBe(true);
 		// No crop was named for these plants: they are checked among all crops.
-		expect(deps.ml.diagnose.mock.calls.every(([, o]) => o?.crop === undefined)).toBe(true);
+		expect(
+			deps.ml.diagnose.mock.calls.every(([, o]) => !o?.crop && o?.cropIfKnown === undefined)
+		).toBe(true);
 		expect(deps.models.activeId).toBe('adapted');
 		expect(learn.step).toBeNull();
 		expect(learn.pending).toBeNull();
@@ -529,7 +531,8 @@ describe('LearnState', () => {
 		const outcome = await done;
 		// Before and after, as the farmer diagnoses: among the crop named (its expert answers there).
 		expect(deps.ml.diagnose).toHaveBeenCalledTimes(2);
-		expect(deps.ml.diagnose.mock.calls.map(([, o]) => o?.crop)).toEqual(['Apple', 'Apple']);
+		// (Asked if the model that answers knows the crop: the worker decides, cropToAsk.)
+		expect(deps.ml.diagnose.mock.calls.map(([, o]) => o?.cropIfKnown)).toEqual(['Apple', 'Apple']);
 		expect(outcome?.experts).toEqual(['Apple']);
 		expect(outcome?.partialExperts).toEqual(partialExperts);
 		// Kept for the card after a reload.
@@ -547,7 +550,10 @@ describe('LearnState', () => {
 		trainCall().finish();
 		expect(await done).not.toBeNull();
 		expect(learn.error).toBeNull();
+		// Not asked for as a crop the model must know (it would be refused), only if it knows it:
+		// the worker decides with the model that answers (cropToAsk, crops.spec).
 		expect(deps.ml.diagnose.mock.calls.map(([, o]) => o?.crop)).toEqual([undefined, undefined]);
+		expect(deps.ml.diagnose.mock.calls.map(([, o]) => o?.cropIfKnown)).toEqual(['Apple', 'Apple']);
 	});
 
 	it('a stopped adaptation resumes the same job, and a finished one is not trained twice', async () => {

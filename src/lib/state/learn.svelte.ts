@@ -666,17 +666,12 @@ export class LearnState {
 			signal.addEventListener('abort', () => resolve(null), { once: true });
 		});
 		const results: HeldResult[] = [];
-		// Among the crop named only where the model knows it (a crop named under another model
-		// would be refused): elsewhere among all crops, as before crops were named.
+		// Among the crop named only where the model that answers knows it (a crop named under another
+		// model would be refused; the worker decides, as another may be adopted meanwhile):
+		// elsewhere among all crops, as before crops were named.
 		if (!this.#d.ml.model) await this.#d.ml.loadModel();
-		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
-		const known = new Set(cropsOf(this.#d.ml.model?.labels ?? []).map((c) => c.name));
 		for (const p of photos) {
-			const crop = p.crop !== undefined && known.has(p.crop) ? p.crop : undefined;
-			const diagnosis = this.#d.ml.diagnose(p.photo, {
-				heatmap: false,
-				...(crop ? { crop } : {})
-			});
+			const diagnosis = this.#d.ml.diagnose(p.photo, { heatmap: false, cropIfKnown: p.crop });
 			// Left behind by a Stop, it may still fail: that is no one's error.
 			diagnosis.catch(() => {});
 			const answer = await Promise.race([diagnosis, stopped]);

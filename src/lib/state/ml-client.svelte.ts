@@ -223,7 +223,6 @@ const say = (line: Line): string =>
 const NOT_RUNNING: Line = { key: 'ml.notRunning' };
 
 /** A diagnosis, with the model that made it (another may be adopted by the time it comes). */
-/** A diagnosis, with the model that made it. */
 export type DiagnoseAnswer = DiagnoseResult;
 
 export class MlClient {
@@ -498,6 +497,8 @@ export class MlClient {
 		if (!this.model) throw new Error(this.modelError ?? t('ml.noModel'));
 		const bytes = await readBytes(file);
 		const api = await this.api();
+		// A worker restarted meanwhile (a lost GPU) whose model could not be loaded again: its reason.
+		if (!this.model) throw new Error(this.modelError ?? t('ml.noModel'));
 		const { crop, cropIfKnown } = options;
 		// The worker says which model answered, and asks a crop chosen earlier of it only if it knows
 		// that crop: another model may be adopted between this call and the worker's answer.
