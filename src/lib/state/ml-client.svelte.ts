@@ -325,6 +325,9 @@ export class MlClient {
 				storage,
 				globalThis.navigator?.userAgent ?? ''
 			);
+		// Whether the worker's files come from this device: read now, as the service worker may claim
+		// the page while a first visit's worker still starts from the network.
+		const fromDevice = Boolean(globalThis.navigator?.serviceWorker?.controller);
 		// Vite needs this exact `new Worker(new URL(…), …)` shape to bundle the worker.
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL, not state
 		const worker = new Worker(new URL('../worker/ml.worker.ts', import.meta.url), {
@@ -382,8 +385,7 @@ export class MlClient {
 				// The engines did not come up with threads: once in this browser is enough to know,
 				// when the worker's files came from this device (a page the service worker controls).
 				// On a first visit a slow connection may be all it was: one thread for this visit.
-				if (globalThis.navigator?.serviceWorker?.controller)
-					storage?.setItem(THREADS_HANG_KEY, navigator.userAgent);
+				if (fromDevice) storage?.setItem(THREADS_HANG_KEY, navigator.userAgent);
 				else this.#oneThread = true;
 				this.#end(worker);
 				return this.#boot();
