@@ -22,7 +22,14 @@ export function keptCacheName(manifest: readonly (string | { url: string })[]): 
 	return KEPT_CACHE_PREFIX + hashString(urls.join('\n')).toString(16).padStart(8, '0');
 }
 
-/** Whether `url` is one of the app's content-hashed files (`_app/immutable/`) under `scope`. */
+/**
+ * Whether `url` is one of the app's content-hashed files (`_app/immutable/`) under `scope`. Only
+ * those are kept: the shipped model's files keep their address from one version to the next, so a
+ * tab left on the previous version that reads them again (its worker restarted, the default model
+ * evaluated) gets the new version's and is refused them ("the shipped model is not the one this
+ * version … was built with … Reload the page"). Known limitation; the fix is content-addressed
+ * model folders.
+ */
 export function isAppFile(url: string | URL, scope: string): boolean {
 	const { origin, pathname } = new URL(url);
 	const root = new URL('_app/immutable/', scope);
