@@ -4,7 +4,9 @@ import {
 	changeStoredHistory,
 	collectPageErrors,
 	diagnoseSample,
-	expectNoAxeViolations
+	expectNoAxeViolations,
+	holdReads,
+	releaseReads
 } from './helpers';
 
 /**
@@ -119,6 +121,27 @@ test('the correction form fits a phone, keeps the focus, says its checks in the 
 	await expect(other.getByTestId('confirmed')).toBeFocused();
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 	expect(errors).toEqual([]);
+});
+
+test('while a correction is being saved, Cancel and Escape wait: a correction the form no longer shows is never stored', async ({
+	page
+}) => {
+	const row = await onePlant(page);
+	await row.getByRole('button', { name: /^Not right…/ }).click();
+	const choice = row.getByLabel('This plant actually has');
+	await choice.selectOption({ label: 'Tomato — Late blight' });
+	// The save reads the plant's photos to store them: held, the save is under way.
+	await holdReads(page);
+	await row.getByRole('button', { name: 'Save' }).click();
+	const cancel = row.getByRole('button', { name: 'Cancel' });
+	await expect(cancel).toBeDisabled();
+	await choice.press('Escape');
+	await expect(choice).toBeVisible();
+	await releaseReads(page);
+	const confirmed = row.getByTestId('confirmed');
+	await expect(confirmed).toHaveAttribute('data-label', 'Tomato___Late_blight');
+	await expect(confirmed).toBeFocused();
+	await expect(cancel).toBeHidden();
 });
 
 test('a name the app knows already (as shown, in any case or language, or typed before) is that class, and the user is told', async ({
