@@ -134,5 +134,27 @@ test('storage full when an answer is kept: the answer stays shown, with why it i
 	await row.getByRole('button', { name: 'Save' }).click();
 	await expect(row.getByTestId('confirmed')).toHaveAttribute('data-label', 'Tomato___Stem_canker');
 	await expect(row.getByTestId('confirm-error')).toBeHidden();
+
+	// A leaf the history could not keep, then a correction (with room again), then another leaf:
+	// the plant as shown is stored with what was said of it since, not with what it had before.
+	const addLeaf = async (name: string) => {
+		await page
+			.getByTestId('add-leaf-input')
+			.setInputFiles({ name, mimeType: 'image/jpeg', buffer: Buffer.from(sample!.jpeg) });
+		await page.getByRole('button', { name: 'Use whole photo' }).click();
+	};
+	await setFull(true);
+	await addLeaf('leaf-c.jpg');
+	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 2 leaves');
+	await expect(page.getByTestId('not-saved')).toBeVisible();
+	await setFull(false);
+	await row.getByRole('button', { name: /^Change/ }).click();
+	await row.getByLabel('This plant actually has').selectOption({ label: 'Tomato — Late blight' });
+	await row.getByRole('button', { name: 'Save' }).click();
+	await expect(row.getByTestId('confirmed')).toHaveAttribute('data-label', 'Tomato___Late_blight');
+	await addLeaf('leaf-d.jpg');
+	await expect(page.getByTestId('plant-leaves')).toHaveText('Combined answer from 3 leaves');
+	await expect(page.getByTestId('not-saved')).toBeHidden();
+	await expect(row.getByTestId('confirmed')).toHaveAttribute('data-label', 'Tomato___Late_blight');
 	expect(errors).toEqual([]);
 });
