@@ -160,6 +160,8 @@ test('point at the leaf: the suggested square, moved by keyboard and pointer, is
 	await expect(page.getByTestId('crop-error')).toContainText('Out of memory');
 	await expect(diagnoseCrop).toBeFocused();
 	await expect(answer).toBeVisible();
+	// The answer below is not said again, as if this photo had been answered.
+	await expect(page.getByTestId('answer-spoken')).toHaveText('');
 	await expect(page.getByTestId('diagnose-error')).toBeHidden();
 	await page.keyboard.press('Enter');
 	await expect(history).toHaveCount(3);
