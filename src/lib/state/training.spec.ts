@@ -681,26 +681,35 @@ describe('TrainingState', () => {
 		expect(ml.clearTrainJob).toHaveBeenCalledTimes(1);
 	});
 
+	/**
+	 * Tab `a` ran a job whose save failed (its run kept for Save again); tab `b` was offered the
+	 * stored run and resumed it (`resumed`: it saves the model once `second`'s run is finished).
+	 */
+	async function failedSaveResumedElsewhere() {
+		const locks = fakeLocks();
+		const first = setup();
+		const tab = tabsOf(first, locks);
+		first.saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
+		const a = tab(first.ml);
+		await a.enter();
+		const done = a.start();
+		first.calls[0]!.finish();
+		await done;
+		expect(a.unsaved).not.toBeNull();
+		const second = fakeMl([dataset('pv', 'plantvillage-sample')]);
+		const b = tab(second.ml);
+		await b.enter();
+		const resumed = b.resumePending();
+		await settle();
+		return { first, a, second, b, resumed };
+	}
+
 	it('a run whose save failed, resumed in another tab: Save again and Discard here leave it to that tab', async () => {
 		vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
 		try {
 			for (const press of ['save again', 'discard'] as const) {
-				const locks = fakeLocks();
-				const first = setup();
-				const tab = tabsOf(first, locks);
-				first.saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
-				const a = tab(first.ml);
-				await a.enter();
-				const done = a.start();
-				first.calls[0]!.finish();
-				await done;
-				expect(a.unsaved).not.toBeNull();
 				// Another tab offered the stored run, and resumed it (it saves the model when it ends).
-				const second = fakeMl([dataset('pv', 'plantvillage-sample')]);
-				const b = tab(second.ml);
-				await b.enter();
-				const resumed = b.resumePending();
-				await settle();
+				const { first, a, second, resumed } = await failedSaveResumedElsewhere();
 				expect(second.calls).toHaveLength(1);
 				if (press === 'save again') expect(await a.saveAgain()).toBe(false);
 				else await a.discardUnsaved();
@@ -722,22 +731,8 @@ describe('TrainingState', () => {
 
 	it('a run whose save failed, since saved by another tab: Save again and Discard here say it saved, and save no second copy', async () => {
 		for (const press of ['save again', 'discard'] as const) {
-			const locks = fakeLocks();
-			const first = setup();
-			const tab = tabsOf(first, locks);
-			first.saveModel.mockRejectedValueOnce(new Error('QuotaExceededError'));
-			const a = tab(first.ml);
-			await a.enter();
-			const done = a.start();
-			first.calls[0]!.finish();
-			await done;
-			expect(a.unsaved).not.toBeNull();
 			// Another tab offered the stored run, resumed it and saved its model.
-			const second = fakeMl([dataset('pv', 'plantvillage-sample')]);
-			const b = tab(second.ml);
-			await b.enter();
-			const resumed = b.resumePending();
-			await settle();
+			const { first, a, second, b, resumed } = await failedSaveResumedElsewhere();
 			second.calls[0]!.finish();
 			await resumed;
 			expect(b.savedName).not.toBeNull();
