@@ -320,9 +320,19 @@ test('an imported model is scored on this device against the downloaded test spl
 		'Measured on this device on 989 test photos of'
 	);
 	await expect(page.getByTestId('models-notice')).toContainText(`is right ${measured} of the time`);
+	// Another file imported next: its outcome is what the page says now.
+	await page.getByTestId('import-input').setInputFiles({
+		name: 'second.leaflens',
+		mimeType: 'application/x-tar',
+		buffer: Buffer.from(await encodeModelExport('Second', classifier, backbone))
+	});
+	await expect(page.getByTestId('models-notice')).toHaveText('“Second” was imported.');
+	await expect(page.getByTestId('saved-model')).toHaveCount(2);
 	// Kept: after a reload the measured figure stays, on the Models and the Diagnose page.
 	await page.reload();
-	await expect(saved.getByTestId('accuracy')).toHaveText(measured);
+	await expect(saved.filter({ hasText: 'Claims 100%' }).getByTestId('accuracy')).toHaveText(
+		measured
+	);
 	await page.goto('/');
 	await expect(page.getByTestId('model-info')).toContainText(`Right ${measured} of the time`);
 	expect(errors).toEqual([]);
