@@ -37,10 +37,10 @@ test('an interrupted download resumes; a shard with wrong bytes is refetched', a
 	await page.goto('/train/');
 	await page.getByRole('button', { name: 'Download' }).click();
 	await expect(page.getByTestId('download-progress')).toBeVisible();
-	await expect(page.getByText(/Downloading train-0000\d\.tar: [\d.]+ of 207\.6 MB/)).toBeVisible();
+	await expect(page.getByText(/Downloading train-0000\d\.tar: [\d.]+ of 217\.7 MB/)).toBeVisible();
 	// Screen readers hear the count by the quarter, without the file (it changes with each shard).
 	await expect(page.getByTestId('data-status').locator('.visually-hidden')).toHaveText(
-		/^\s*Downloading: [\d.]+ of 207\.6 MB\s*$/
+		/^\s*Downloading: [\d.]+ of 217\.7 MB\s*$/
 	);
 	await expect(page.getByRole('alert')).toContainText('resumes where it stopped');
 	await expect(page.getByTestId('datasets').locator('li[data-complete="false"]')).toHaveCount(1);

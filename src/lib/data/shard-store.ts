@@ -194,7 +194,7 @@ export class ShardStore {
 				? new DatasetStoreError(
 						userError('storageFullDownload', {
 							name: info.name,
-							mb: ((bytesTotal - info.bytesStored) / 2 ** 20).toFixed(0),
+							mb: ((bytesTotal - info.bytesStored) / 1e6).toFixed(0),
 							n: info.stored.length
 						})
 					)
