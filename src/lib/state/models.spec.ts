@@ -283,6 +283,18 @@ describe('ModelsState.choose, with the worker', () => {
 			while (loads.length === 3) await new Promise((r) => setTimeout(r, 0));
 			finish(null);
 			await expect(back).resolves.toBe(true);
+
+			// m1 chosen, then m2 here while m1 loads: m1's choice was replaced by this tab, not by
+			// another (nothing to say of it), and m2 is in use.
+			const first = state.choose('m1');
+			while (loads.length === 4) await new Promise((r) => setTimeout(r, 0));
+			const finishFirst = finish;
+			const second = state.choose('m2');
+			while (loads.length === 5) await new Promise((r) => setTimeout(r, 0));
+			finish(null);
+			finishFirst(null);
+			await expect(first).resolves.toBeNull();
+			await expect(second).resolves.toBe(true);
 		} finally {
 			vi.unstubAllGlobals();
 		}

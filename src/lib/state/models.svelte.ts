@@ -130,6 +130,8 @@ export class ModelsState {
 	onActivate: ((id: string | null) => Promise<string | null> | void) | null = null;
 	/** The last onActivate's load. */
 	#switched: Promise<string | null> | void = undefined;
+	/** How many times this tab chose a model (Models page): a choice replaced by a later one here. */
+	#choices = 0;
 	/** Called after this tab changed the saved models (the app tells the other tabs). */
 	onChange: (() => void) | null = null;
 	/** Counts this tab's changes to the list, so that a read they overtook is made again. */
@@ -302,9 +304,11 @@ export class ModelsState {
 	 * Activate as the Models page asks: the saved models are read again first, so a model another
 	 * tab deleted (this tab's list still shows it) is refused as not on this device, and leaves the
 	 * list, instead of being made the model every tab fails to load. Returns whether `id` is the
-	 * model in use once loaded: false when another tab chose another meanwhile.
+	 * model in use once loaded: false when another tab chose another meanwhile, null when this tab
+	 * did (a later Activate here, which says its own outcome).
 	 */
-	async choose(id: string | null): Promise<boolean> {
+	async choose(id: string | null): Promise<boolean | null> {
+		const turn = ++this.#choices;
 		const name = this.models.find((m) => m.id === id)?.name;
 		try {
 			if (id !== null) await this.load();
@@ -316,8 +320,9 @@ export class ModelsState {
 		// chosen, as the Diagnose page says with its Try again; nothing is changed back, which a
 		// load cut short by leaving the page would do as well).
 		const failed = (await this.#switched) ?? null;
-		// Another tab chose another model while this one loaded: that one diagnoses, not this.
-		if (this.activeId !== id) return false;
+		// Another model was chosen while this one loaded (here, or in another tab): that one
+		// diagnoses, not this.
+		if (this.activeId !== id) return this.#choices === turn ? false : null;
 		if (failed !== null) throw new Error(failed);
 		return true;
 	}
