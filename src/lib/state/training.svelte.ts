@@ -1042,9 +1042,7 @@ export class TrainingState {
 	 */
 	async #resumedElsewhere(jobId: string): Promise<boolean> {
 		if (!(await this.runsElsewhere(jobId))) return false;
-		this.unsaved = null;
-		this.#saveError = null;
-		this.result = null;
+		this.#dropUnsaved();
 		this.#setElsewhere(jobId);
 		return true;
 	}
@@ -1057,12 +1055,17 @@ export class TrainingState {
 	#savedElsewhere(jobId: string): boolean {
 		const saved = this.savedRun(jobId);
 		if (!saved) return false;
-		this.unsaved = null;
-		this.#saveError = null;
-		this.result = null;
+		this.#dropUnsaved();
 		this.savedName = saved.name;
 		this.rereadSaved();
 		return true;
+	}
+
+	/** The finished run kept here for Save again goes, with its "saving…" or "saving failed". */
+	#dropUnsaved(): void {
+		this.unsaved = null;
+		this.#saveError = null;
+		this.result = null;
 	}
 
 	/**
@@ -1074,10 +1077,8 @@ export class TrainingState {
 		const unsaved = this.unsaved;
 		if (unsaved && (await this.#resumedElsewhere(unsaved.request.jobId))) return;
 		if (unsaved && this.#savedElsewhere(unsaved.request.jobId)) return;
-		this.unsaved = null;
-		this.#saveError = null;
 		// The finished run's status ("saving…"), curves and table go with it.
-		this.result = null;
+		this.#dropUnsaved();
 		this.history = [];
 		this.totalEpochs = 0;
 		this.resumedFrom = null;
